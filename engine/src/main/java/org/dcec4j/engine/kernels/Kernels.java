@@ -1,0 +1,75 @@
+package org.dcec4j.engine.kernels;
+
+/**
+ * The compute kernels behind every heavy op. Two twins implement it: {@link ScalarKernels}, the
+ * readable reference (and fallback, and test oracle), and {@code kernels.vector.VectorKernels}, the
+ * fast one. One equivalence test enumerates every method of this interface.
+ *
+ * <p>Conventions: outputs first, then inputs, then geometry. Each array is either <em>written</em>
+ * (old contents ignored), <em>accumulated</em> (+=) or <em>read</em> (never modified); the javadoc
+ * of every method says which. Layouts are row-major: x[N,C,H,W], w[K,C,KH,KW], y[N,K,OH,OW],
+ * matrices [rows, cols]. No method allocates per call beyond reusable workspaces.
+ *
+ * <p>Math: docs/math/conv2d.md#kernels, docs/math/linear.md#kernels, docs/math/adam.md#kernel
+ */
+public interface Kernels {
+
+    /** A short name for logs: "scalar", "vector(256-bit, 2 threads)", … */
+    String name();
+
+    /**
+     * Convolution forward. y written, x/w/b read, b may be null (no bias).
+     * y[n,k,oh,ow] = b[k] + Σ_c Σ_kh Σ_kw w[k,c,kh,kw] · x[n,c, oh·SH+kh−PT, ow·SW+kw−PL]
+     */
+    void conv2dForward(float[] y, float[] x, float[] w, float[] b, ConvGeometry g);
+
+    /**
+     * Gradient of the convolution with respect to its input (= transposed convolution forward).
+     * dx accumulated, dy/w read.
+     * dx[n,c,h,w] += Σ_k Σ_kh Σ_kw w[k,c,kh,kw] · dy[n,k,oh,ow]   over all (oh,ow,kh,kw) with
+     * h = oh·SH+kh−PT and w = ow·SW+kw−PL
+     */
+    void conv2dBackwardInput(float[] dx, float[] dy, float[] w, ConvGeometry g);
+
+    /**
+     * Gradient of the convolution with respect to its weight. dw accumulated, dy/x read.
+     * dw[k,c,kh,kw] += Σ_n Σ_oh Σ_ow dy[n,k,oh,ow] · x[n,c, oh·SH+kh−PT, ow·SW+kw−PL]
+     */
+    void conv2dBackwardWeight(float[] dw, float[] dy, float[] x, ConvGeometry g);
+
+    /**
+     * Gradient of a per-channel bias. db accumulated, dy read; dy viewed as [N, K, S] (S = spatial size,
+     * 1 for a dense layer). db[k] += Σ_n Σ_s dy[n,k,s]
+     */
+    void biasBackward(float[] db, float[] dy, int N, int K, int S);
+
+    /**
+     * c[M,N] (= or +=) a[M,K] · b[N,K]ᵀ, i.e. c[m,n] = Σ_k a[m,k]·b[n,k]. (Linear forward: y = x·Wᵀ.)
+     * c written, or accumulated when {@code accumulate}; a/b read.
+     */
+    void matmulNT(float[] c, float[] a, float[] b, int M, int N, int K, boolean accumulate);
+
+    /**
+     * c[M,N] (= or +=) a[M,K] · b[K,N], i.e. c[m,n] = Σ_k a[m,k]·b[k,n]. (Linear backward-input: dx = dy·W.)
+     * c written, or accumulated when {@code accumulate}; a/b read.
+     */
+    void matmulNN(float[] c, float[] a, float[] b, int M, int N, int K, boolean accumulate);
+
+    /**
+     * c[M,N] (= or +=) a[K,M]ᵀ · b[K,N], i.e. c[m,n] = Σ_k a[k,m]·b[k,n]. (Linear backward-weight: dW = dyᵀ·x.)
+     * c written, or accumulated when {@code accumulate}; a/b read.
+     */
+    void matmulTN(float[] c, float[] a, float[] b, int M, int N, int K, boolean accumulate);
+
+    /**
+     * One Adam update of {@code n} parameters, in the common form that covers both the Keras and the
+     * PyTorch variants (docs/math/adam.md#kernel). param, m, v written in place; g read.
+     * <pre>
+     *   m ← β1·m + (1−β1)·g
+     *   v ← β2·v + (1−β2)·g²
+     *   p ← p − stepSize · m / (√v + epsHat)
+     * </pre>
+     */
+    void adamStep(float[] param, float[] m, float[] v, float[] g, int n,
+                  float beta1, float beta2, float stepSize, float epsHat);
+}
