@@ -1,0 +1,57 @@
+package org.dcec4j.engine;
+
+import org.dcec4j.engine.ops.AddOp;
+import org.dcec4j.engine.ops.Conv2dOp;
+import org.dcec4j.engine.ops.ConvTranspose2dOp;
+import org.dcec4j.engine.ops.DivOp;
+import org.dcec4j.engine.ops.KlDivOp;
+import org.dcec4j.engine.ops.LinearOp;
+import org.dcec4j.engine.ops.LogOp;
+import org.dcec4j.engine.ops.MatMulOp;
+import org.dcec4j.engine.ops.MseOp;
+import org.dcec4j.engine.ops.MulOp;
+import org.dcec4j.engine.ops.PowOp;
+import org.dcec4j.engine.ops.ReluOp;
+import org.dcec4j.engine.ops.ReshapeOp;
+import org.dcec4j.engine.ops.ScaleOp;
+import org.dcec4j.engine.ops.StudentTOp;
+import org.dcec4j.engine.ops.SubOp;
+import org.dcec4j.engine.ops.SumAxisOp;
+import org.dcec4j.engine.ops.SumOp;
+
+/**
+ * The functional facade over every differentiable op (in the spirit of torch.nn.functional). Each
+ * method is one line that names the op class holding the forward, the backward and the math link.
+ */
+public final class F {
+    private F() {}
+
+    public static Tensor add(Tensor a, Tensor b) { return AddOp.apply(a, b); }
+    public static Tensor sub(Tensor a, Tensor b) { return SubOp.apply(a, b); }
+    public static Tensor mul(Tensor a, Tensor b) { return MulOp.apply(a, b); }
+    public static Tensor div(Tensor a, Tensor b) { return DivOp.apply(a, b); }
+    /** s·x */
+    public static Tensor scale(Tensor x, float s) { return ScaleOp.apply(x, s, 0f); }
+    /** x + c */
+    public static Tensor addScalar(Tensor x, float c) { return ScaleOp.apply(x, 1f, c); }
+    public static Tensor pow(Tensor x, float e) { return PowOp.apply(x, e); }
+    public static Tensor log(Tensor x) { return LogOp.apply(x); }
+    public static Tensor sum(Tensor x) { return SumOp.sum(x); }
+    public static Tensor mean(Tensor x) { return SumOp.mean(x); }
+    public static Tensor sum(Tensor x, int axis, boolean keepDim) { return SumAxisOp.apply(x, axis, keepDim); }
+    public static Tensor reshape(Tensor x, int... shape) { return ReshapeOp.apply(x, shape); }
+    public static Tensor flatten(Tensor x) { return ReshapeOp.flatten(x); }
+    public static Tensor relu(Tensor x) { return ReluOp.apply(x); }
+    /** y = x·Wᵀ + b */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b) { return LinearOp.apply(x, w, b); }
+    public static Tensor matmul(Tensor a, Tensor b) { return MatMulOp.apply(a, b); }
+    /** padding = {top, bottom, left, right} */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int[] padding) { return Conv2dOp.apply(x, w, b, stride, stride, padding); }
+    /** crop = {top, bottom, left, right} */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int stride, int[] crop) { return ConvTranspose2dOp.apply(x, w, b, stride, stride, crop); }
+    public static Tensor mse(Tensor a, Tensor target) { return MseOp.apply(a, target); }
+    /** DCEC soft assignment q[B,K] */
+    public static Tensor studentT(Tensor z, Tensor mu, float alpha) { return StudentTOp.apply(z, mu, alpha); }
+    /** KL(P‖Q) summed over clusters, averaged over the batch; p is a constant */
+    public static Tensor klDiv(Tensor p, Tensor q) { return KlDivOp.apply(p, q); }
+}

@@ -1,0 +1,118 @@
+package org.dcec4j.engine;
+
+import java.util.Arrays;
+
+/**
+ * A float32 tensor: contiguous, row-major (NCHW for images), with a lazily allocated gradient and a
+ * pointer to the {@link Op} that produced it (null for leaves such as inputs and parameters).
+ *
+ * <p>{@code data} is public on purpose: kernels and tests read and write it directly, the way llm.c
+ * hands raw float pointers around. The shape is immutable; {@link #reshape} makes a new tensor that
+ * shares {@code data}.
+ *
+ * <p>Math: docs/math/autograd.md#tensor
+ */
+public final class Tensor {
+    private final int[] shape;
+    /** The values, row-major. Length = product of the shape. */
+    public final float[] data;
+    private float[] grad;
+    private boolean requiresGrad;
+    private Op op;
+    private String name;
+
+    Tensor(float[] data, int[] shape) {
+        this.shape = shape.clone();
+        long size = 1;
+        for (int d : shape) {
+            if (d < 1) throw new IllegalArgumentException("tensor dimensions must be positive: " + Arrays.toString(shape));
+            size *= d;
+        }
+        if (size != data.length)
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + size + " values, data has " + data.length);
+        this.data = data;
+    }
+
+    // ---------------------------------------------------------------- construction
+    public static Tensor zeros(int... shape) {
+        long size = 1;
+        for (int d : shape) size *= d;
+        if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("tensor too large: " + Arrays.toString(shape));
+        return new Tensor(new float[(int) Math.max(size, 0)], shape);
+    }
+
+    /** Wraps (does not copy) {@code data}. */
+    public static Tensor of(float[] data, int... shape) { return new Tensor(data, shape); }
+
+    /** A scalar (shape [1]). */
+    public static Tensor scalar(float v) { return new Tensor(new float[] {v}, new int[] {1}); }
+
+    /** A leaf that collects gradients (a parameter or an input under test). */
+    public static Tensor parameter(float[] data, int... shape) {
+        Tensor t = new Tensor(data, shape);
+        t.requiresGrad = true;
+        return t;
+    }
+
+    // ---------------------------------------------------------------- shape
+    public int[] shape() { return shape.clone(); }
+    public int rank() { return shape.length; }
+    public int dim(int i) { return shape[i < 0 ? shape.length + i : i]; }
+    public int size() { return data.length; }
+    public boolean sameShape(Tensor o) { return Arrays.equals(shape, o.shape); }
+
+    /** A tensor that shares this one's data under another shape (differentiable). */
+    public Tensor reshape(int... newShape) { return org.dcec4j.engine.ops.ReshapeOp.apply(this, newShape); }
+
+    // ---------------------------------------------------------------- autograd state
+    public boolean requiresGrad() { return requiresGrad; }
+    public Tensor requiresGrad(boolean on) {
+        if (op != null && !on) throw new IllegalStateException("cannot turn off gradients of a computed tensor; use detach()");
+        requiresGrad = on;
+        return this;
+    }
+
+    /** ∂L/∂this, allocated (zero) on first use. Accumulated (+=) by backward passes. */
+    public float[] grad() {
+        if (grad == null) grad = new float[data.length];
+        return grad;
+    }
+
+    /** True once a gradient buffer exists. */
+    public boolean hasGrad() { return grad != null; }
+
+    /** Sets the gradient to zero (the one place gradients are cleared; optimisers and modules call it). */
+    public void zeroGrad() { if (grad != null) Arrays.fill(grad, 0f); }
+
+    /** The op that computed this tensor, or null for a leaf. */
+    public Op op() { return op; }
+    public boolean isLeaf() { return op == null; }
+
+    /** Records {@code creator} as this tensor's producer: called by ops, once, right after forward. */
+    public void setOp(Op creator) {
+        if (this.op != null) throw new IllegalStateException("tensor already has a creator");
+        this.op = creator;
+        this.requiresGrad = true;
+    }
+
+    /** Same data, cut from the graph. */
+    public Tensor detach() { return new Tensor(data, shape); }
+
+    /** A deep copy of the data, cut from the graph. */
+    public Tensor copy() { return new Tensor(data.clone(), shape); }
+
+    /** Runs back-propagation from this scalar (seed ∂L/∂L = 1). */
+    public void backward() { Autograd.backward(this); }
+
+    public float item() {
+        if (data.length != 1) throw new IllegalStateException("item() needs a one-element tensor, shape " + Arrays.toString(shape));
+        return data[0];
+    }
+
+    public String name() { return name; }
+    public Tensor name(String n) { this.name = n; return this; }
+
+    @Override public String toString() {
+        return "Tensor" + Arrays.toString(shape) + (name == null ? "" : " " + name) + (op == null ? "" : " <- " + op.name());
+    }
+}

@@ -1,0 +1,71 @@
+package org.dcec4j.engine.ops;
+
+import org.dcec4j.engine.Op;
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.kernels.Backend;
+import org.dcec4j.engine.kernels.ConvGeometry;
+import org.dcec4j.engine.kernels.Kernels;
+
+/**
+ * 2-D transposed convolution with stride and explicit per-side cropping: x[N,CI,H,W],
+ * w[CI,CO,KH,KW] (PyTorch layout), b[CO] (or none) → y[N,CO,OH,OW] with
+ * OH = (H−1)·SH + KH − CT − CB, OW = (W−1)·SW + KW − CL − CR.
+ * <p>It is the adjoint of the convolution g that maps [N,CO,OH,OW] to [N,CI,H,W] with weight w viewed as
+ * [K=CI, C=CO, KH, KW] and padding = the crop, so one kernel set serves both:
+ * forward = conv's backward-input, backward-input = conv's forward, backward-weight = conv's
+ * backward-weight with the roles of x and dy swapped.
+ * <pre>  y[n,co,h,w] = b[co] + Σ_ci Σ_kh Σ_kw w[ci,co,kh,kw] · x[n,ci,ih,iw]  over h = ih·SH+kh−CT, w = iw·SW+kw−CL</pre>
+ * Keras 'same' (k5 s2): crop (1, 2); PyTorch padding p, output_padding op: crop (p, p − op).
+ * Math: docs/math/conv_transpose2d.md
+ */
+public final class ConvTranspose2dOp extends Op {
+    private final Tensor x, w, b;
+    private final ConvGeometry g;   // the convolution whose adjoint this is
+
+    private ConvTranspose2dOp(Tensor x, Tensor w, Tensor b, ConvGeometry g) {
+        super(b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b});
+        this.x = x; this.w = w; this.b = b; this.g = g;
+    }
+
+    /** crop = {top, bottom, left, right}. */
+    public static Tensor apply(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] crop) {
+        if (x.rank() != 4 || w.rank() != 4 || x.dim(1) != w.dim(0))
+            throw new IllegalArgumentException("conv_transpose2d: x[N,CI,H,W] and w[CI,CO,KH,KW] expected, got " + x + " and " + w);
+        if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(1)))
+            throw new IllegalArgumentException("conv_transpose2d: bias of shape [" + w.dim(1) + "] expected, got " + b);
+        int N = x.dim(0), CI = x.dim(1), H = x.dim(2), W = x.dim(3), CO = w.dim(1), KH = w.dim(2), KW = w.dim(3);
+        int OH = (H - 1) * strideH + KH - crop[0] - crop[1];
+        int OW = (W - 1) * strideW + KW - crop[2] - crop[3];
+        if (OH < 1 || OW < 1) throw new IllegalArgumentException("conv_transpose2d: crop leaves no output (" + OH + "x" + OW + ")");
+        ConvGeometry g = new ConvGeometry(N, CO, OH, OW, CI, KH, KW, strideH, strideW, crop[0], crop[1], crop[2], crop[3]);
+        if (g.OH != H || g.OW != W) throw new IllegalStateException("adjoint geometry mismatch: " + g);
+        Tensor y = Tensor.zeros(N, CO, OH, OW);
+        // y = convᵀ(x): the convolution's input gradient with dy := x (y starts at zero, so += is =)
+        Backend.kernels().conv2dBackwardInput(y.data, x.data, w.data, g);
+        if (b != null) {
+            int S = OH * OW;
+            for (int n = 0; n < N; n++) for (int co = 0; co < CO; co++) {
+                float bv = b.data[co];
+                int base = (n * CO + co) * S;
+                for (int s = 0; s < S; s++) y.data[base + s] += bv;
+            }
+        }
+        return record(y, recording(x, w, b) ? new ConvTranspose2dOp(x, w, b, g) : null);
+    }
+
+    @Override protected void backward(Tensor out) {
+        float[] dy = out.grad();
+        Kernels k = Backend.kernels();
+        if (x.requiresGrad()) {
+            // ∂L/∂x = conv(∂L/∂y, w): the adjoint of the adjoint is the convolution itself
+            float[] t = new float[x.size()];
+            k.conv2dForward(t, dy, w.data, null, g);
+            float[] dx = x.grad();
+            for (int i = 0; i < t.length; i++) dx[i] += t[i];
+        }
+        // ∂L/∂w[ci,co,kh,kw] = Σ_n Σ_ih Σ_iw x[n,ci,ih,iw] · ∂L/∂y[n,co, ih·SH+kh−CT, iw·SW+kw−CL]
+        if (w.requiresGrad()) k.conv2dBackwardWeight(w.grad(), x.data, dy, g);
+        // ∂L/∂b[co] = Σ_n Σ_h Σ_w ∂L/∂y[n,co,h,w]
+        if (b != null && b.requiresGrad()) k.biasBackward(b.grad(), dy, g.N, g.C, g.H * g.W);
+    }
+}

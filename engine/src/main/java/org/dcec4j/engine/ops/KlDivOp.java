@@ -1,0 +1,37 @@
+package org.dcec4j.engine.ops;
+
+import org.dcec4j.engine.Op;
+import org.dcec4j.engine.Tensor;
+
+/**
+ * DCEC's clustering loss (a fused op): L = KL(P‖Q) = (1/B) Σ_i Σ_j p_ij log(p_ij / q_ij), summed over
+ * clusters and averaged over the batch. P is a constant: no gradient flows into it (it is not even an
+ * input of the graph node). Terms with p_ij = 0 contribute 0 (the limit of p log p).
+ * <pre>  ∂L/∂q_ij = −p_ij / (B · q_ij)</pre>
+ * Math: docs/math/activations-losses.md#kl
+ */
+public final class KlDivOp extends Op {
+    private final Tensor p, q;
+
+    private KlDivOp(Tensor p, Tensor q) { super(q); this.p = p; this.q = q; }
+
+    public static Tensor apply(Tensor p, Tensor q) {
+        if (!p.sameShape(q) || q.rank() != 2) throw new IllegalArgumentException("kl: p and q of the same shape [B,K] expected, got " + p + " and " + q);
+        int B = q.dim(0);
+        double s = 0;
+        for (int i = 0; i < q.size(); i++) {
+            double pv = p.data[i];
+            if (pv > 0) s += pv * (Math.log(pv) - Math.log(q.data[i]));
+        }
+        Tensor y = Tensor.scalar((float) (s / B));
+        return record(y, recording(q) ? new KlDivOp(p, q) : null);
+    }
+
+    @Override protected void backward(Tensor out) {
+        float dy = out.grad()[0];
+        int B = q.dim(0);
+        float[] dq = q.grad();
+        // ∂L/∂q_ij = −p_ij / (B · q_ij)
+        for (int i = 0; i < dq.length; i++) if (p.data[i] > 0f) dq[i] -= dy * p.data[i] / (B * q.data[i]);
+    }
+}

@@ -1,0 +1,43 @@
+package org.dcec4j.engine.ops;
+
+import java.util.Arrays;
+import org.dcec4j.engine.Op;
+import org.dcec4j.engine.Tensor;
+
+/**
+ * The same values under another shape (one dimension may be −1: inferred). Shares the data array;
+ * the gradient flows through unchanged because the row-major order is unchanged.
+ * Math: docs/math/elementwise.md#reshape
+ */
+public final class ReshapeOp extends Op {
+    private final Tensor x;
+
+    private ReshapeOp(Tensor x) { super(x); this.x = x; }
+
+    public static Tensor apply(Tensor x, int... shape) {
+        int[] s = shape.clone();
+        int infer = -1, known = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1) {
+                if (infer >= 0) throw new IllegalArgumentException("reshape: only one dimension may be -1: " + Arrays.toString(shape));
+                infer = i;
+            } else known *= s[i];
+        }
+        if (infer >= 0) {
+            if (known <= 0 || x.size() % known != 0)
+                throw new IllegalArgumentException("reshape " + Arrays.toString(x.shape()) + " to " + Arrays.toString(shape));
+            s[infer] = x.size() / known;
+        }
+        Tensor y = Tensor.of(x.data, s);   // throws if the sizes differ
+        return record(y, recording(x) ? new ReshapeOp(x) : null);
+    }
+
+    /** [N, ...] → [N, rest]. */
+    public static Tensor flatten(Tensor x) { return apply(x, x.dim(0), -1); }
+
+    @Override protected void backward(Tensor out) {
+        float[] dy = out.grad(), dx = x.grad();
+        // ∂L/∂x = ∂L/∂y (same row-major order)
+        for (int i = 0; i < dy.length; i++) dx[i] += dy[i];
+    }
+}
