@@ -1,0 +1,245 @@
+package org.dcec4j.engine.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * dcec4j's file of named float32 tensors (model weights, optimiser state, checkpoints).
+ *
+ * <p>Format, version 1, all integers and floats big-endian:
+ * <pre>
+ *   bytes  0..3   magic "DC4J"
+ *   int32         version = 1
+ *   int32         number of metadata entries M; M × (key: uint16 length + UTF-8, value: int32 length + UTF-8)
+ *   int32         number of tensors T;          T × (name: uint16 length + UTF-8, int32 rank (1..8),
+ *                                                    int32 dims[rank] (each ≥ 1), float32 data[Π dims])
+ *   int64         CRC-32 of every preceding byte
+ * </pre>
+ * Reading checks the size, the checksum, then every field against the bytes actually present, and
+ * builds nothing until the whole file is known good: a wrong magic, version, shape or checksum, a
+ * duplicated name, or a truncated file is a {@link FormatException} naming the file, the byte offset and
+ * what was expected. Writing goes to a temporary file in the same folder, is forced to disk, read back
+ * and verified, then renamed over the target atomically.
+ */
+public final class TensorFile {
+    public static final byte[] MAGIC = {'D', 'C', '4', 'J'};
+    public static final int VERSION = 1;
+    private static final int MAX_RANK = 8;
+
+    /** A named tensor: shape and data. */
+    public record Entry(String name, int[] shape, float[] data) {
+        public int[] shape() { return shape.clone(); }
+    }
+
+    /** Bad or corrupt file content. */
+    public static final class FormatException extends RuntimeException {
+        public FormatException(String message) { super(message); }
+    }
+
+    private final Map<String, String> meta;
+    private final LinkedHashMap<String, Entry> entries;
+
+    private TensorFile(Map<String, String> meta, LinkedHashMap<String, Entry> entries) {
+        this.meta = Collections.unmodifiableMap(meta);
+        this.entries = entries;
+    }
+
+    public Map<String, String> meta() { return meta; }
+    public String meta(String key) { return meta.get(key); }
+    public Entry get(String name) { return entries.get(name); }
+    public List<String> names() { return new ArrayList<>(entries.keySet()); }
+
+    /** The entry {@code name}, or a FormatException naming the file when absent. */
+    public Entry require(String name, String source) {
+        Entry e = entries.get(name);
+        if (e == null) throw new FormatException(source + ": entry '" + name + "' is missing");
+        return e;
+    }
+
+    // ------------------------------------------------------------------ writing
+    public static Builder builder() { return new Builder(); }
+
+    /** Collects metadata and tensors, then writes them atomically. */
+    public static final class Builder {
+        private final LinkedHashMap<String, String> meta = new LinkedHashMap<>();
+        private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+
+        public Builder meta(String key, String value) { meta.put(key, value); return this; }
+
+        /** Adds a tensor (the data is copied when written, not now; do not change it before write()). */
+        public Builder tensor(String name, int[] shape, float[] data) {
+            if (entries.containsKey(name)) throw new IllegalArgumentException("tensor '" + name + "' added twice");
+            long n = 1;
+            for (int d : shape) n *= d;
+            if (shape.length < 1 || shape.length > MAX_RANK || n != data.length)
+                throw new IllegalArgumentException("tensor '" + name + "': shape " + Arrays.toString(shape) + " does not fit " + data.length + " values");
+            entries.put(name, new Entry(name, shape.clone(), data));
+            return this;
+        }
+
+        public byte[] toBytes() {
+            long size = 4 + 4 + 4 + 4 + 8;
+            for (Map.Entry<String, String> e : meta.entrySet()) size += 2 + utf8(e.getKey()).length + 4 + utf8(e.getValue()).length;
+            for (Entry e : entries.values()) size += 2 + utf8(e.name).length + 4 + 4L * e.shape.length + 4L * e.data.length;
+            if (size > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("tensor file too large: " + size + " bytes");
+            ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
+            buf.put(MAGIC).putInt(VERSION).putInt(meta.size());
+            for (Map.Entry<String, String> e : meta.entrySet()) {
+                byte[] k = utf8(e.getKey()), v = utf8(e.getValue());
+                if (k.length > 0xFFFF) throw new IllegalArgumentException("metadata key too long");
+                buf.putShort((short) k.length).put(k).putInt(v.length).put(v);
+            }
+            buf.putInt(entries.size());
+            for (Entry e : entries.values()) {
+                byte[] nm = utf8(e.name);
+                if (nm.length > 0xFFFF) throw new IllegalArgumentException("tensor name too long");
+                buf.putShort((short) nm.length).put(nm).putInt(e.shape.length);
+                for (int d : e.shape) buf.putInt(d);
+                buf.asFloatBuffer().put(e.data);
+                buf.position(buf.position() + 4 * e.data.length);
+            }
+            CRC32 crc = new CRC32();
+            crc.update(buf.array(), 0, buf.position());
+            buf.putLong(crc.getValue());
+            return buf.array();
+        }
+
+        /** Writes to {@code file} atomically: temp file, fsync, read back and verify, rename. */
+        public void write(Path file) throws IOException { writeAtomically(file, toBytes()); }
+    }
+
+    /**
+     * Writes {@code bytes} to {@code file} so that the file is either the old one or the complete new one,
+     * never a mix: temp file beside it, fsync, read back and compare, atomic rename.
+     */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) ch.write(b);
+                ch.force(true);
+            }
+            byte[] back = Files.readAllBytes(tmp);
+            if (!Arrays.equals(back, bytes)) throw new IOException("verification failed: " + tmp + " does not read back as written");
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    // ------------------------------------------------------------------ reading
+    public static TensorFile read(Path file) throws IOException {
+        return parse(Files.readAllBytes(file), file.toString());
+    }
+
+    /** Parses a whole file image; {@code source} names it in errors. */
+    public static TensorFile parse(byte[] bytes, String source) {
+        Reader r = new Reader(bytes, source);
+        if (bytes.length < 24) throw r.error(0, "a dcec4j tensor file of at least 24 bytes, found " + bytes.length + " bytes (truncated?)");
+        for (int i = 0; i < 4; i++)
+            if (bytes[i] != MAGIC[i]) throw r.error(0, "magic \"DC4J\", found " + Arrays.toString(Arrays.copyOf(bytes, 4)) + " (not a dcec4j tensor file)");
+        int body = bytes.length - 8;
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, body);
+        long stored = ByteBuffer.wrap(bytes, body, 8).getLong();
+        r.pos = 4;
+        int version = r.int32("version");
+        if (version != VERSION) throw r.error(4, "version " + VERSION + ", found " + version);
+        if (stored != crc.getValue())
+            throw r.error(body, String.format("CRC-32 %08x, found %08x (the file is corrupt or truncated)", crc.getValue(), stored));
+        r.limit = body;
+        int M = r.count("metadata count", 6);
+        LinkedHashMap<String, String> meta = new LinkedHashMap<>();
+        for (int i = 0; i < M; i++) {
+            String k = r.string(r.uint16("metadata key length"), "metadata key");
+            String v = r.string(r.count("metadata value length", 1), "metadata value");
+            meta.put(k, v);
+        }
+        int T = r.count("tensor count", 14);
+        LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+        for (int t = 0; t < T; t++) {
+            int at = r.pos;
+            String name = r.string(r.uint16("name length"), "tensor name");
+            if (entries.containsKey(name)) throw r.error(at, "unique tensor names, '" + name + "' appears twice");
+            int rankAt = r.pos;
+            int rank = r.int32("rank of '" + name + "'");
+            if (rank < 1 || rank > MAX_RANK) throw r.error(rankAt, "rank 1.." + MAX_RANK + " for '" + name + "', found " + rank);
+            int[] shape = new int[rank];
+            long n = 1;
+            for (int i = 0; i < rank; i++) {
+                int dimAt = r.pos;
+                shape[i] = r.int32("dimension");
+                if (shape[i] < 1) throw r.error(dimAt, "positive dimension " + i + " of '" + name + "', found " + shape[i]);
+                n *= shape[i];
+                if (4 * n > r.limit - r.pos) throw r.error(dimAt, "shape " + Arrays.toString(Arrays.copyOf(shape, i + 1)) + "… of '" + name + "' to fit in the " + (r.limit - r.pos) + " bytes left");
+            }
+            if (4 * n > r.limit - r.pos) throw r.error(r.pos, (4 * n) + " data bytes for '" + name + "', only " + (r.limit - r.pos) + " left");
+            float[] data = new float[(int) n];
+            ByteBuffer.wrap(bytes, r.pos, (int) (4 * n)).order(ByteOrder.BIG_ENDIAN).asFloatBuffer().get(data);
+            r.pos += (int) (4 * n);
+            entries.put(name, new Entry(name, shape, data));
+        }
+        if (r.pos != r.limit) throw r.error(r.pos, "the checksum right after the last tensor, found " + (r.limit - r.pos) + " extra bytes");
+        return new TensorFile(meta, entries);
+    }
+
+    private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+
+    /** Bounds-checked big-endian reader. */
+    private static final class Reader {
+        final byte[] b; final String source; int pos; int limit;
+        Reader(byte[] b, String source) { this.b = b; this.source = source; this.limit = b.length; }
+
+        FormatException error(int offset, String expected) {
+            return new FormatException(source + ": at byte " + offset + ": expected " + expected);
+        }
+        int int32(String what) {
+            if (limit - pos < 4) throw error(pos, what + " (4 bytes), the file ends (truncated?)");
+            int v = ByteBuffer.wrap(b, pos, 4).getInt();
+            pos += 4;
+            return v;
+        }
+        int uint16(String what) {
+            if (limit - pos < 2) throw error(pos, what + " (2 bytes), the file ends (truncated?)");
+            int v = ((b[pos] & 0xFF) << 8) | (b[pos + 1] & 0xFF);
+            pos += 2;
+            return v;
+        }
+        /** A non-negative count whose items take at least {@code minBytesEach} bytes each. */
+        int count(String what, int minBytesEach) {
+            int at = pos;
+            int v = int32(what);
+            if (v < 0 || (long) v * minBytesEach > limit - pos) throw error(at, what + " that fits in the " + (limit - pos) + " bytes left, found " + v);
+            return v;
+        }
+        String string(int len, String what) {
+            if (limit - pos < len) throw error(pos, what + " of " + len + " bytes, only " + (limit - pos) + " left");
+            String s = new String(b, pos, len, StandardCharsets.UTF_8);
+            pos += len;
+            return s;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package org.dcec4j.engine.nn;
+
+import java.util.SplittableRandom;
+import org.dcec4j.engine.F;
+import org.dcec4j.engine.Tensor;
+
+/** Convolution layer: weight[K,C,KH,KW] glorot-uniform, bias[K] zeros. Math: docs/math/conv2d.md */
+public final class Conv2d extends Module {
+    public final Tensor weight, bias;
+    public final int inChannels, outChannels, kernel, stride;
+    public final Padding padding;
+
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride, Padding padding, SplittableRandom rng) {
+        this.inChannels = inChannels; this.outChannels = outChannels; this.kernel = kernel; this.stride = stride; this.padding = padding;
+        weight = param("weight", Tensor.zeros(outChannels, inChannels, kernel, kernel));
+        bias = param("bias", Tensor.zeros(outChannels));
+        int rf = kernel * kernel;
+        Init.glorotUniform(weight.data, inChannels * rf, outChannels * rf, rng);
+    }
+
+    @Override public Tensor forward(Tensor x) {
+        int[] pad = padding.forConv(x.dim(2), x.dim(3), kernel, kernel, stride);
+        return F.conv2d(x, weight, bias, stride, pad);
+    }
+}

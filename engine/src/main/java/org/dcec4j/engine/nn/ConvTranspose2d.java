@@ -1,0 +1,30 @@
+package org.dcec4j.engine.nn;
+
+import java.util.SplittableRandom;
+import org.dcec4j.engine.F;
+import org.dcec4j.engine.Tensor;
+
+/**
+ * Transposed convolution layer: weight[CI,CO,KH,KW] (PyTorch layout) glorot-uniform, bias[CO] zeros;
+ * {@code crop} says how the full output (H−1)·S+K is cut (Keras 'same': (1, 2) for k5 s2).
+ * Math: docs/math/conv_transpose2d.md
+ */
+public final class ConvTranspose2d extends Module {
+    public final Tensor weight, bias;
+    public final int inChannels, outChannels, kernel, stride;
+    public final Padding crop;
+
+    public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride, Padding crop, SplittableRandom rng) {
+        this.inChannels = inChannels; this.outChannels = outChannels; this.kernel = kernel; this.stride = stride; this.crop = crop;
+        weight = param("weight", Tensor.zeros(inChannels, outChannels, kernel, kernel));
+        bias = param("bias", Tensor.zeros(outChannels));
+        int rf = kernel * kernel;
+        // Keras Conv2DTranspose kernel (KH, KW, CO, CI): fanIn = KH·KW·CO, fanOut = KH·KW·CI
+        Init.glorotUniform(weight.data, outChannels * rf, inChannels * rf, rng);
+    }
+
+    @Override public Tensor forward(Tensor x) {
+        int[] c = crop.forTransposed(x.dim(2), x.dim(3), kernel, kernel, stride);
+        return F.convTranspose2d(x, weight, bias, stride, c);
+    }
+}
