@@ -1,0 +1,91 @@
+package org.dcec4j.engine.optim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.io.TensorFile;
+import org.dcec4j.engine.kernels.Backend;
+
+/**
+ * Adam (Kingma &amp; Ba). With g the gradient at step t (t = 1, 2, …):
+ * <pre>
+ *   m ← β1·m + (1−β1)·g           v ← β2·v + (1−β2)·g²
+ *   KERAS   (default, DCEC's reference):  p ← p − lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε)
+ *   PYTORCH (torch.optim.Adam):           p ← p − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)
+ * </pre>
+ * The two differ only in where ε sits (PyTorch's ε is in bias-corrected units); both reduce to the one
+ * kernel {@code p ← p − stepSize·m/(√v + ε̂)} with stepSize = lr·√(1−β2ᵗ)/(1−β1ᵗ) and ε̂ = ε (Keras)
+ * or ε̂ = ε·√(1−β2ᵗ) (PyTorch). Defaults: lr 0.001, β1 0.9, β2 0.999, ε 1e-7, Keras form.
+ * Math: docs/math/adam.md
+ */
+public final class Adam implements Optimizer {
+    public enum Form { KERAS, PYTORCH }
+
+    private final List<Tensor> params;
+    private final float lr, beta1, beta2, eps;
+    private final Form form;
+    private final float[][] m, v;
+    private long t;
+
+    public Adam(List<Tensor> params) { this(params, 1e-3f, 0.9f, 0.999f, 1e-7f, Form.KERAS); }
+
+    public Adam(List<Tensor> params, float lr) { this(params, lr, 0.9f, 0.999f, 1e-7f, Form.KERAS); }
+
+    public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, Form form) {
+        if (!(lr > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0))
+            throw new IllegalArgumentException("Adam: need lr > 0, 0 <= beta < 1, eps >= 0 (lr=" + lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ")");
+        this.params = new ArrayList<>(params);
+        this.lr = lr; this.beta1 = beta1; this.beta2 = beta2; this.eps = eps; this.form = form;
+        m = new float[params.size()][];
+        v = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            m[i] = new float[params.get(i).size()];
+            v[i] = new float[params.get(i).size()];
+        }
+    }
+
+    /** Steps taken so far. */
+    public long iterations() { return t; }
+
+    @Override public void step() {
+        t++;
+        // bias corrections in double: 1 − βᵗ
+        double c1 = 1.0 - Math.pow(beta1, t), c2 = 1.0 - Math.pow(beta2, t);
+        float stepSize = (float) (lr * Math.sqrt(c2) / c1);
+        float epsHat = form == Form.KERAS ? eps : (float) (eps * Math.sqrt(c2));
+        for (int i = 0; i < params.size(); i++) {
+            Tensor p = params.get(i);
+            if (!p.hasGrad()) continue;           // a parameter that took no part in the loss
+            Backend.kernels().adamStep(p.data, m[i], v[i], p.grad(), p.size(), beta1, beta2, stepSize, epsHat);
+        }
+    }
+
+    @Override public void zeroGrad() { for (Tensor p : params) p.zeroGrad(); }
+
+    @Override public void saveState(TensorFile.Builder b, String prefix) {
+        b.meta(prefix + "t", Long.toString(t));
+        for (int i = 0; i < params.size(); i++) {
+            b.tensor(prefix + "m." + i, params.get(i).shape(), m[i]);
+            b.tensor(prefix + "v." + i, params.get(i).shape(), v[i]);
+        }
+    }
+
+    @Override public void loadState(TensorFile f, String prefix, String source) {
+        for (int i = 0; i < params.size(); i++) for (String k : new String[] {"m.", "v."}) {
+            TensorFile.Entry e = f.require(prefix + k + i, source);
+            if (e.data().length != params.get(i).size() || !Arrays.equals(e.shape(), params.get(i).shape()))
+                throw new TensorFile.FormatException(source + ": optimiser state '" + prefix + k + i + "' has shape "
+                        + Arrays.toString(e.shape()) + ", expected " + Arrays.toString(params.get(i).shape()));
+        }
+        String steps = f.meta(prefix + "t");
+        long tt;
+        try { tt = Long.parseLong(steps); } catch (RuntimeException e) { tt = -1; }
+        if (tt < 0) throw new TensorFile.FormatException(source + ": optimiser step count '" + prefix + "t' missing or invalid: " + steps);
+        for (int i = 0; i < params.size(); i++) {
+            System.arraycopy(f.get(prefix + "m." + i).data(), 0, m[i], 0, m[i].length);
+            System.arraycopy(f.get(prefix + "v." + i).data(), 0, v[i], 0, v[i].length);
+        }
+        t = tt;
+    }
+}

@@ -1,0 +1,108 @@
+package org.dcec4j.engine;
+
+import static org.dcec4j.engine.GradCheck.check;
+import static org.dcec4j.engine.GradCheck.param;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Finite-difference checks of every op's backward (small random shapes, odd sizes, strides 1 and 2, batch 1). */
+class OpsGradientTest {
+    private final SplittableRandom rng = new SplittableRandom(7);
+
+    @Test void elementwiseWithBroadcasting() {
+        Tensor a = param(rng, -1, 1, 3, 4), b = param(rng, -1, 1, 3, 4), row = param(rng, -1, 1, 1, 4), col = param(rng, 0.5f, 2, 3, 1);
+        check("add", t -> F.add(t[0], t[1]), a, b);
+        check("add broadcast", t -> F.add(t[0], t[1]), a, row);
+        check("sub broadcast", t -> F.sub(t[0], t[1]), col, a);
+        check("mul broadcast", t -> F.mul(t[0], t[1]), a, col);
+        check("div broadcast", t -> F.div(t[0], t[1]), a, col);
+        Tensor z = param(rng, -1, 1, 2, 1, 3), mu = param(rng, -1, 1, 1, 4, 3);
+        check("sub 3-d broadcast both", t -> F.sub(t[0], t[1]), z, mu);
+    }
+
+    @Test void scalePowLogSum() {
+        Tensor x = param(rng, 0.5f, 2f, 2, 3, 5);
+        check("scale", t -> F.scale(t[0], -1.7f), x);
+        check("addScalar", t -> F.addScalar(t[0], 3f), x);
+        check("pow -1.5", t -> F.pow(t[0], -1.5f), x);
+        check("log", t -> F.log(t[0]), x);
+        check("sum", t -> F.sum(t[0]), x);
+        check("mean", t -> F.mean(t[0]), x);
+        check("sum axis 1 keep", t -> F.sum(t[0], 1, true), x);
+        check("sum axis -1 drop", t -> F.sum(t[0], -1, false), x);
+        check("reshape", t -> F.reshape(t[0], 6, -1), x);
+    }
+
+    @Test void reluAwayFromZero() {
+        Tensor x = GradCheck.random(rng, -1, 1, 4, 7);
+        for (int i = 0; i < x.size(); i++) if (Math.abs(x.data[i]) < 0.05f) x.data[i] = 0.3f;   // keep ±h off the kink
+        x.requiresGrad(true);
+        check("relu", t -> F.relu(t[0]), x);
+    }
+
+    @Test void linearAndMatmul() {
+        Tensor x = param(rng, -1, 1, 5, 7), w = param(rng, -1, 1, 3, 7), b = param(rng, -1, 1, 3);
+        check("linear", t -> F.linear(t[0], t[1], t[2]), x, w, b);
+        check("linear batch 1 no bias", t -> F.linear(t[0], t[1], null), param(rng, -1, 1, 1, 7), w);
+        check("matmul", t -> F.matmul(t[0], t[1]), param(rng, -1, 1, 4, 6), param(rng, -1, 1, 6, 3));
+    }
+
+    @Test void conv2dGeometries() {
+        int[][] cases = {
+            // N, C, H, W, K, KH, KW, S, PT, PB, PL, PR
+            {2, 2, 7, 7, 3, 3, 3, 1, 1, 1, 1, 1},    // stride 1, symmetric
+            {1, 1, 9, 6, 2, 5, 5, 2, 1, 2, 1, 2},    // Keras 'same' k5 s2, non-square, batch 1
+            {2, 3, 8, 5, 2, 3, 2, 2, 0, 1, 0, 0},    // k3x2, asymmetric
+            {1, 2, 7, 7, 2, 3, 3, 2, 0, 0, 0, 0},    // 'valid' k3 s2 on an odd size (DCEC conv3)
+        };
+        for (int[] c : cases) {
+            Tensor x = param(rng, -1, 1, c[0], c[1], c[2], c[3]);
+            Tensor w = param(rng, -1, 1, c[4], c[1], c[5], c[6]);
+            Tensor b = param(rng, -1, 1, c[4]);
+            int[] pad = {c[8], c[9], c[10], c[11]};
+            check("conv2d " + java.util.Arrays.toString(c), t -> F.conv2d(t[0], t[1], t[2], c[7], pad), x, w, b);
+        }
+    }
+
+    @Test void convTranspose2dGeometries() {
+        int[][] cases = {
+            // N, CI, H, W, CO, K, S, CT, CB, CL, CR
+            {2, 3, 4, 4, 2, 5, 2, 1, 2, 1, 2},    // Keras 'same' k5 s2
+            {1, 2, 3, 3, 2, 3, 2, 0, 0, 0, 0},    // 'valid' k3 s2 (DCEC deconv3 at 28x28)
+            {2, 2, 3, 5, 3, 3, 1, 1, 1, 1, 1},    // stride 1, non-square
+            {1, 2, 3, 4, 1, 5, 2, 2, 1, 2, 1},    // PyTorch padding 2, output_padding 1
+        };
+        for (int[] c : cases) {
+            Tensor x = param(rng, -1, 1, c[0], c[1], c[2], c[3]);
+            Tensor w = param(rng, -1, 1, c[1], c[4], c[5], c[5]);
+            Tensor b = param(rng, -1, 1, c[4]);
+            int[] crop = {c[7], c[8], c[9], c[10]};
+            check("conv_transpose2d " + java.util.Arrays.toString(c), t -> F.convTranspose2d(t[0], t[1], t[2], c[6], crop), x, w, b);
+        }
+    }
+
+    @Test void losses() {
+        Tensor a = param(rng, -1, 1, 3, 5), target = param(rng, -1, 1, 3, 5);
+        check("mse", t -> F.mse(t[0], t[1]), a, target);
+        Tensor z = param(rng, -2, 2, 6, 3), mu = param(rng, -2, 2, 4, 3);
+        check("student t alpha 1", t -> F.studentT(t[0], t[1], 1f), z, mu);
+        check("student t alpha 2.5", t -> F.studentT(t[0], t[1], 2.5f), z, mu);
+        Tensor p = Tensor.zeros(6, 4);
+        for (int i = 0; i < p.size(); i++) p.data[i] = (float) rng.nextDouble();
+        for (int i = 0; i < 6; i++) { float s = 0; for (int j = 0; j < 4; j++) s += p.data[i * 4 + j]; for (int j = 0; j < 4; j++) p.data[i * 4 + j] /= s; }
+        check("kl(p || q(z, mu))", t -> F.klDiv(p, F.studentT(t[0], t[1], 1f)), z, mu);
+    }
+
+    @Test void shapeErrorsAreClear() {
+        Tensor a = Tensor.zeros(2, 3), b = Tensor.zeros(3, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> F.add(a, b));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("do not broadcast"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> F.linear(Tensor.zeros(2, 3), Tensor.zeros(4, 5), null));
+        assertThrows(IllegalArgumentException.class, () -> F.conv2d(Tensor.zeros(1, 2, 5, 5), Tensor.zeros(3, 1, 3, 3), null, 1, new int[4]));
+        assertThrows(IllegalArgumentException.class, () -> F.reshape(Tensor.zeros(2, 3), 4, -1));
+        assertArrayEquals(new int[] {2, 3}, F.reshape(Tensor.zeros(6), 2, -1).shape());
+    }
+}
