@@ -1,0 +1,90 @@
+package org.dcec4j.datasets;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.zip.GZIPInputStream;
+
+/** SHA-256 of files, raw or decompressed, and the check against the built-in table. */
+public final class Checksums {
+    private Checksums() {
+    }
+
+    /** The outcome of {@link #verify}: whether it matched, and the hash found (stored or decompressed). */
+    public record Verdict(boolean ok, String how, String found) {
+    }
+
+    /** A new SHA-256 digest (every JDK has it). */
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
+    }
+
+    /** Lower-case hex SHA-256 of the file's bytes as stored. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return digest(in);
+        }
+    }
+
+    /** Lower-case hex SHA-256 of the file's decompressed bytes (the file must be gzip). */
+    public static String sha256Gunzipped(Path file) throws IOException {
+        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), 1 << 16)) {
+            return digest(in);
+        }
+    }
+
+    /** Lower-case hex SHA-256 of bytes. bytes: read only. */
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    private static String digest(InputStream in) throws IOException {
+        MessageDigest md = sha256();
+        byte[] buffer = new byte[1 << 16];
+        for (int r; (r = in.read(buffer)) >= 0; ) {
+            md.update(buffer, 0, r);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * Checks a file against its table entry: the stored bytes' SHA-256 first, then, for a gzip file
+     * with a known decompressed checksum, the decompressed bytes' SHA-256 (Fashion-MNIST copies differ
+     * only in their gzip headers).
+     */
+    public static Verdict verify(Path file, KnownFile k) {
+        try {
+            String stored = sha256(file);
+            if (stored.equals(k.sha256()) || stored.equals(k.rawSha256())) {
+                return new Verdict(true, "sha256", stored);
+            }
+            if (k.rawSha256() != null && isGzip(file)) {
+                String raw;
+                try {
+                    raw = sha256Gunzipped(file);
+                } catch (IOException e) {
+                    return new Verdict(false, "gunzip failed: " + e.getMessage(), stored);
+                }
+                return new Verdict(raw.equals(k.rawSha256()), "sha256 of the decompressed bytes", raw);
+            }
+            return new Verdict(false, "sha256", stored);
+        } catch (IOException e) {
+            return new Verdict(false, "unreadable: " + e.getMessage(), "");
+        }
+    }
+
+    static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == Bytes.GZIP_MAGIC_0 && in.read() == Bytes.GZIP_MAGIC_1;
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package org.dcec4j.datasets;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where data files are looked for and how missing ones are fetched. Immutable; the {@code with...}
+ * methods return changed copies.
+ *
+ * <p>Search order for a file {@code <dir>/<name>} (dir "mnist", "usps" or "fashion-mnist"):
+ * the {@code --data-dir} folder, then {@code $DCEC4J_DATA}, then the cache ({@code ~/.cache/dcec4j}),
+ * each as {@code <folder>/<dir>/<name>}; for fashion-mnist also {@code /usr/share/datasets/fashion-mnist/<name>}
+ * (Debian's {@code dataset-fashion-mnist}). Missing files are downloaded into the cache from the
+ * mirrors, in turn, when downloads are allowed.
+ */
+public final class DataSource {
+    /** Environment variable naming a data folder. */
+    public static final String ENV_DATA = "DCEC4J_DATA";
+    /** Environment variable that, set to 1 or true, forbids downloads. */
+    public static final String ENV_OFFLINE = "DCEC4J_OFFLINE";
+    /** Where Debian's dataset-fashion-mnist installs its files. */
+    public static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+    /** Default connect and read timeout of downloads. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The canonical locations, tried in turn. A mirror is a base URL the file name is appended to, or a
+     * template with {file}; a gzipped answer for a file whose name does not end in .gz is decompressed.
+     */
+    public static final Map<String, List<String>> DEFAULT_MIRRORS = Map.of(
+            "mnist", List.of(
+                    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+                    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+                    "http://yann.lecun.com/exdb/mnist/"),
+            "fashion-mnist", List.of(
+                    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+                    "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
+            "usps", List.of(
+                    "https://raw.githubusercontent.com/rymc/n2d/master/data/usps/",
+                    "http://www-i6.informatik.rwth-aachen.de/~keysers/{file}.gz"));
+
+    private final List<Path> dataDirs;
+    private final Path cacheDir;
+    private final Map<String, List<Path>> extraDirs;
+    private final boolean downloads;
+    private final Map<String, List<String>> mirrors;
+    private final Duration timeout;
+    private final PrintStream progress;
+
+    private DataSource(List<Path> dataDirs, Path cacheDir, Map<String, List<Path>> extraDirs, boolean downloads,
+                       Map<String, List<String>> mirrors, Duration timeout, PrintStream progress) {
+        this.dataDirs = List.copyOf(dataDirs);
+        this.cacheDir = cacheDir;
+        this.extraDirs = Map.copyOf(extraDirs);
+        this.downloads = downloads;
+        this.mirrors = Map.copyOf(mirrors);
+        this.timeout = timeout;
+        this.progress = progress;
+    }
+
+    /** The data source of this process: {@code --data-dir} (or null), the environment, the home folder. */
+    public static DataSource fromEnvironment(Path dataDirOrNull) {
+        return fromEnvironment(dataDirOrNull, System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    /**
+     * The same with an explicit environment and home folder (for tests).
+     *
+     * @param env  environment variables (DCEC4J_DATA, DCEC4J_OFFLINE are read)
+     * @param home the user's home; the cache is home/.cache/dcec4j
+     */
+    public static DataSource fromEnvironment(Path dataDirOrNull, Map<String, String> env, Path home) {
+        List<Path> dirs = new ArrayList<>();
+        if (dataDirOrNull != null) {
+            dirs.add(dataDirOrNull);
+        }
+        String data = env.get(ENV_DATA);
+        if (data != null && !data.isBlank()) {
+            dirs.add(Path.of(data));
+        }
+        Path cache = home.resolve(".cache").resolve("dcec4j");
+        dirs.add(cache);
+        String offline = env.getOrDefault(ENV_OFFLINE, "");
+        boolean allow = !(offline.equals("1") || offline.equalsIgnoreCase("true") || offline.equalsIgnoreCase("yes"));
+        return new DataSource(dirs, cache, Map.of("fashion-mnist", List.of(DEBIAN_FASHION_MNIST)), allow,
+                DEFAULT_MIRRORS, DEFAULT_TIMEOUT, System.err);
+    }
+
+    /**
+     * Exactly these folders, in order, then the cache (which is also searched); no system folders,
+     * downloads off, default mirrors. The usual start for tests.
+     */
+    public static DataSource of(List<Path> dataDirs, Path cacheDir) {
+        List<Path> dirs = new ArrayList<>(dataDirs);
+        dirs.add(cacheDir);
+        return new DataSource(dirs, cacheDir, Map.of(), false, DEFAULT_MIRRORS, DEFAULT_TIMEOUT, System.err);
+    }
+
+    /** A copy that allows or forbids downloads. */
+    public DataSource withDownloads(boolean allow) {
+        return new DataSource(dataDirs, cacheDir, extraDirs, allow, mirrors, timeout, progress);
+    }
+
+    /** A copy with these mirrors for one folder ("mnist", "usps", "fashion-mnist"), tried in order. */
+    public DataSource withMirrors(String dir, List<String> baseUrls) {
+        Map<String, List<String>> m = new HashMap<>(mirrors);
+        m.put(dir, List.copyOf(baseUrls));
+        return new DataSource(dataDirs, cacheDir, extraDirs, downloads, m, timeout, progress);
+    }
+
+    /** A copy with this connect and read timeout for downloads. */
+    public DataSource withTimeout(Duration timeout) {
+        return new DataSource(dataDirs, cacheDir, extraDirs, downloads, mirrors, timeout, progress);
+    }
+
+    /** A copy writing download progress to this stream (null: silent). */
+    public DataSource withProgress(PrintStream progress) {
+        return new DataSource(dataDirs, cacheDir, extraDirs, downloads, mirrors, timeout, progress);
+    }
+
+    /** A copy that also searches these folders (holding the files directly) for one folder name. */
+    public DataSource withExtraDirs(String dir, List<Path> folders) {
+        Map<String, List<Path>> m = new HashMap<>(extraDirs);
+        m.put(dir, List.copyOf(folders));
+        return new DataSource(dataDirs, cacheDir, m, downloads, mirrors, timeout, progress);
+    }
+
+    /** Whether missing files may be downloaded. */
+    public boolean downloadsAllowed() {
+        return downloads;
+    }
+
+    /** Where downloads go (files land in cacheDir/dir/name). */
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
+    /** The download timeout. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The mirrors of a folder, in order (empty when none). */
+    public List<String> mirrors(String dir) {
+        return mirrors.getOrDefault(dir, List.of());
+    }
+
+    /** The folders searched for dir's files, in order (each holds the files directly). */
+    public List<Path> searchDirs(String dir) {
+        LinkedHashSet<Path> out = new LinkedHashSet<>();
+        for (Path d : dataDirs) {
+            out.add(d.resolve(dir));
+        }
+        out.addAll(extraDirs.getOrDefault(dir, List.of()));
+        return new ArrayList<>(out);
+    }
+
+    /** The first existing regular file dir/name along the search order, or null. */
+    public Path locate(String dir, String name) {
+        for (Path d : searchDirs(dir)) {
+            Path p = d.resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every file of dir, located or (when allowed) downloaded into the cache, in the order given.
+     *
+     * @throws DatasetException naming every missing file and where it may be put, when a file is
+     *                          missing and downloads are off or fail
+     */
+    public List<Path> requireAll(String setName, String dir, List<String> names) {
+        List<Path> found = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String name : names) {
+            Path p = locate(dir, name);
+            found.add(p);
+            if (p == null) {
+                missing.add(name);
+            }
+        }
+        if (missing.isEmpty()) {
+            return found;
+        }
+        if (!downloads || mirrors(dir).isEmpty()) {
+            throw new DatasetException(missingMessage(setName, dir, missing)
+                    + (downloads ? "" : " Downloads are off (" + ENV_OFFLINE + " or --offline); allow them to fetch the files."));
+        }
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            Path p = found.get(i);
+            if (p == null) {
+                KnownFile k = KnownFile.find(dir, names.get(i));
+                if (k == null || !k.downloadable()) {
+                    throw new DatasetException(missingMessage(setName, dir, List.of(names.get(i)))
+                            + " It cannot be downloaded.");
+                }
+                try {
+                    p = Downloader.fetch(k, mirrors(dir), cacheDir.resolve(dir), timeout, progress);
+                } catch (DatasetException e) {
+                    throw new DatasetException(e.getMessage() + " " + missingMessage(setName, dir, List.of(names.get(i))), e);
+                }
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    /** "mnist needs a, b; looked in ...; put them in ...". */
+    String missingMessage(String setName, String dir, List<String> missing) {
+        return setName + " needs " + String.join(", ", missing) + ", not found in "
+                + searchDirs(dir) + ". Put the file(s) in " + cacheDir.resolve(dir)
+                + " (or in <folder>/" + dir + "/ with --data-dir <folder> or " + ENV_DATA + "=<folder>).";
+    }
+
+    @Override
+    public String toString() {
+        return "DataSource(dirs=" + dataDirs + ", cache=" + cacheDir + ", extra=" + extraDirs
+                + ", downloads=" + downloads + ", timeout=" + timeout + ")";
+    }
+}

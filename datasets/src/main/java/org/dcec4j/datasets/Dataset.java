@@ -1,0 +1,201 @@
+package org.dcec4j.datasets;
+
+import java.util.Arrays;
+
+/**
+ * A set of N images of C×H×W pixels as one float array in NCHW order, values in [0, 1], with optional
+ * integer labels 0..numClasses-1. Plain arrays and a shape, nothing else: no tensors, no engine.
+ *
+ * <p>The arrays are shared, not copied: the constructor takes ownership of them and {@link #images()}
+ * and {@link #labels()} return them as they are. Callers read them and must not modify them.
+ */
+public final class Dataset {
+    private final String name;
+    private final int N;
+    private final int C;
+    private final int H;
+    private final int W;
+    private final float[] images;
+    private final int[] labels;
+    private final int numClasses;
+
+    /**
+     * Checks every invariant: positive sizes, {@code images.length == N*C*H*W} for some N ≥ 1, every
+     * value finite and in [0, 1], and labels either null or N values ≥ 0.
+     *
+     * @param name     a short name, e.g. "mnist" or a folder name
+     * @param C        channels (1 grayscale, 3 RGB)
+     * @param H        height in pixels
+     * @param W        width in pixels
+     * @param images   NCHW pixel values; owned by the data set from now on (read only)
+     * @param labels   N labels, or null when unlabeled; owned by the data set from now on (read only)
+     * @throws IllegalArgumentException if an invariant does not hold (a programming error: the readers
+     *                                  check their input and throw {@link DatasetException} first)
+     */
+    public Dataset(String name, int C, int H, int W, float[] images, int[] labels) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("name must be non-empty");
+        }
+        if (C <= 0 || H <= 0 || W <= 0) {
+            throw new IllegalArgumentException("C, H, W must be positive, got " + C + "x" + H + "x" + W);
+        }
+        if (images == null) {
+            throw new IllegalArgumentException("images must not be null");
+        }
+        long D = (long) C * H * W;
+        if (images.length == 0 || images.length % D != 0) {
+            throw new IllegalArgumentException("images.length " + images.length
+                    + " is not a positive multiple of C*H*W = " + D);
+        }
+        int N = (int) (images.length / D);
+        for (int i = 0; i < images.length; i++) {
+            float v = images[i];
+            // NaN fails both comparisons' negation: !(v >= 0) is true for NaN
+            if (!(v >= 0f && v <= 1f)) {
+                throw new IllegalArgumentException("image " + (i / D) + ", value " + (i % D)
+                        + ": expected a value in [0, 1], found " + v);
+            }
+        }
+        int maxLabel = -1;
+        if (labels != null) {
+            if (labels.length != N) {
+                throw new IllegalArgumentException("expected " + N + " labels, found " + labels.length);
+            }
+            for (int n = 0; n < N; n++) {
+                if (labels[n] < 0) {
+                    throw new IllegalArgumentException("label " + n + ": expected >= 0, found " + labels[n]);
+                }
+                maxLabel = Math.max(maxLabel, labels[n]);
+            }
+        }
+        this.name = name;
+        this.N = N;
+        this.C = C;
+        this.H = H;
+        this.W = W;
+        this.images = images;
+        this.labels = labels;
+        this.numClasses = maxLabel + 1;
+    }
+
+    /** The data set's name, e.g. "mnist", "shapes" or an image folder's name. */
+    public String name() {
+        return name;
+    }
+
+    /** N, the number of images (at least 1). */
+    public int size() {
+        return N;
+    }
+
+    /** C, channels per image. */
+    public int channels() {
+        return C;
+    }
+
+    /** H, rows per image. */
+    public int height() {
+        return H;
+    }
+
+    /** W, columns per image. */
+    public int width() {
+        return W;
+    }
+
+    /** C*H*W, the number of values per image. */
+    public int imageSize() {
+        return C * H * W;
+    }
+
+    /** All pixels, NCHW, length N*C*H*W, values in [0, 1]. Shared: read only. */
+    public float[] images() {
+        return images;
+    }
+
+    /** The N labels, or null when unlabeled. Shared: read only. */
+    public int[] labels() {
+        return labels;
+    }
+
+    /** Whether {@link #labels()} is non-null. */
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    /** max label + 1, or 0 when unlabeled. */
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** Image n's C*H*W values, copied. */
+    public float[] image(int n) {
+        if (n < 0 || n >= N) {
+            throw new IndexOutOfBoundsException("image " + n + " of " + N);
+        }
+        int D = imageSize();
+        return Arrays.copyOfRange(images, n * D, (n + 1) * D);
+    }
+
+    /** How many images carry each label 0..numClasses-1 (a new array); empty when unlabeled. */
+    public int[] labelCounts() {
+        int[] counts = new int[numClasses];
+        if (labels != null) {
+            for (int label : labels) {
+                counts[label]++;
+            }
+        }
+        return counts;
+    }
+
+    /** Images from (inclusive) to to (exclusive), copied, with their labels; from < to. */
+    public Dataset subset(int from, int to) {
+        if (from < 0 || to > N || from >= to) {
+            throw new IllegalArgumentException("subset [" + from + ", " + to + ") of " + N + " images");
+        }
+        int D = imageSize();
+        float[] x = Arrays.copyOfRange(images, from * D, to * D);
+        int[] y = labels == null ? null : Arrays.copyOfRange(labels, from, to);
+        return new Dataset(name, C, H, W, x, y);
+    }
+
+    /** The same labels and name with other images (e.g. resized); N must not change. */
+    public Dataset withImages(int C, int H, int W, float[] images) {
+        if ((long) C * H * W * N != images.length) {
+            throw new IllegalArgumentException("expected " + N + " images of " + C + "x" + H + "x" + W
+                    + " values, found " + images.length + " values");
+        }
+        return new Dataset(name, C, H, W, images, labels);
+    }
+
+    /** The same data under another name. */
+    public Dataset withName(String name) {
+        return new Dataset(name, C, H, W, images, labels);
+    }
+
+    /**
+     * a's images then b's, under a new name. Both must have the same shape and both or neither labels.
+     */
+    public static Dataset concat(String name, Dataset a, Dataset b) {
+        if (a.C != b.C || a.H != b.H || a.W != b.W) {
+            throw new IllegalArgumentException("cannot concatenate " + a + " and " + b + ": shapes differ");
+        }
+        if (a.hasLabels() != b.hasLabels()) {
+            throw new IllegalArgumentException("cannot concatenate " + a + " and " + b + ": labels on one only");
+        }
+        float[] x = Arrays.copyOf(a.images, a.images.length + b.images.length);
+        System.arraycopy(b.images, 0, x, a.images.length, b.images.length);
+        int[] y = null;
+        if (a.hasLabels()) {
+            y = Arrays.copyOf(a.labels, a.N + b.N);
+            System.arraycopy(b.labels, 0, y, a.N, b.N);
+        }
+        return new Dataset(name, a.C, a.H, a.W, x, y);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + N + " x " + C + "x" + H + "x" + W
+                + (labels == null ? ", unlabeled)" : ", " + numClasses + " classes)");
+    }
+}

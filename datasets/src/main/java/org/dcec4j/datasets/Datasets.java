@@ -1,0 +1,122 @@
+package org.dcec4j.datasets;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Loads data sets by name or from a folder of images.
+ *
+ * <table>
+ * <caption>Named sets</caption>
+ * <tr><th>name</th><th>N</th><th>image</th><th>files (under a data folder)</th></tr>
+ * <tr><td>mnist</td><td>70,000 (train then test)</td><td>1×28×28</td><td>mnist/*-idx?-ubyte.gz</td></tr>
+ * <tr><td>mnist-test</td><td>10,000</td><td>1×28×28</td><td>mnist/t10k-*.gz</td></tr>
+ * <tr><td>usps</td><td>9,298 (train then test)</td><td>1×16×16</td><td>usps/usps_{train,test}.jf or usps/zip.{train,test}.gz</td></tr>
+ * <tr><td>fashion-mnist</td><td>70,000 (train then test)</td><td>1×28×28</td><td>fashion-mnist/*.gz</td></tr>
+ * <tr><td>shapes</td><td>10,000</td><td>1×28×28</td><td>none: generated ({@link Shapes})</td></tr>
+ * </table>
+ */
+public final class Datasets {
+    /** Default image folder geometry when none is given: grayscale 28×28. */
+    public static final int FOLDER_C = 1;
+    public static final int FOLDER_H = 28;
+    public static final int FOLDER_W = 28;
+
+    static final List<String> MNIST_TRAIN = List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz");
+    static final List<String> MNIST_TEST = List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+    static final List<String> USPS_JF = List.of("usps_train.jf", "usps_test.jf");
+    static final List<String> USPS_ESL = List.of("zip.train.gz", "zip.test.gz");
+
+    private Datasets() {
+    }
+
+    /** The built-in names, in a stable order. */
+    public static List<String> names() {
+        return List.of("mnist", "mnist-test", "usps", "fashion-mnist", "shapes");
+    }
+
+    /** The folder (under a data directory) holding a named set's files, or null for shapes. */
+    public static String dirOf(String name) {
+        switch (name) {
+            case "mnist":
+            case "mnist-test":
+                return "mnist";
+            case "usps":
+                return "usps";
+            case "fashion-mnist":
+                return "fashion-mnist";
+            default:
+                return null;
+        }
+    }
+
+    /** The files a named set reads, in order (for usps, the .jf pair; the ESL pair is the alternative). */
+    public static List<String> filesOf(String name) {
+        switch (name) {
+            case "mnist":
+            case "fashion-mnist":
+                return List.of(MNIST_TRAIN.get(0), MNIST_TRAIN.get(1), MNIST_TEST.get(0), MNIST_TEST.get(1));
+            case "mnist-test":
+                return MNIST_TEST;
+            case "usps":
+                return USPS_JF;
+            default:
+                return List.of();
+        }
+    }
+
+    /** A named set, or a folder of images as grayscale 28×28. */
+    public static Dataset load(String nameOrFolder, DataSource source) {
+        return load(nameOrFolder, source, FOLDER_C, FOLDER_H, FOLDER_W);
+    }
+
+    /**
+     * A named set, or a folder of images resized to C×H×W (C, H, W apply to folders only).
+     *
+     * @throws DatasetException for an unknown name, missing files that cannot be fetched, or bad files
+     */
+    public static Dataset load(String nameOrFolder, DataSource source, int C, int H, int W) {
+        switch (nameOrFolder) {
+            case "mnist":
+                return Dataset.concat("mnist", idx("mnist", source, MNIST_TRAIN), idx("mnist", source, MNIST_TEST));
+            case "mnist-test":
+                return idx("mnist-test", source, MNIST_TEST);
+            case "fashion-mnist":
+                return Dataset.concat("fashion-mnist", idx("fashion-mnist", source, MNIST_TRAIN),
+                        idx("fashion-mnist", source, MNIST_TEST));
+            case "usps":
+                return usps(source);
+            case "shapes":
+                return Shapes.generate(Shapes.DEFAULT_N, Shapes.DEFAULT_SEED);
+            default:
+                Path folder = Path.of(nameOrFolder);
+                if (Files.isDirectory(folder)) {
+                    return ImageFolder.load(folder, C, H, W);
+                }
+                throw new DatasetException(nameOrFolder + ": expected one of " + names()
+                        + " or a folder of images, found neither");
+        }
+    }
+
+    private static Dataset idx(String name, DataSource source, List<String> files) {
+        List<Path> p = source.requireAll(name, dirOf(name), files);
+        return IdxReader.read(name, p.get(0), p.get(1));
+    }
+
+    private static Dataset usps(DataSource source) {
+        Path train = source.locate("usps", USPS_JF.get(0));
+        Path test = source.locate("usps", USPS_JF.get(1));
+        if (train == null || test == null) {
+            Path eslTrain = source.locate("usps", USPS_ESL.get(0));
+            Path eslTest = source.locate("usps", USPS_ESL.get(1));
+            if (eslTrain != null && eslTest != null) {
+                return Dataset.concat("usps", UspsReader.readEsl("usps", eslTrain), UspsReader.readEsl("usps", eslTest));
+            }
+            List<Path> p = source.requireAll("usps", "usps", USPS_JF);
+            train = p.get(0);
+            test = p.get(1);
+        }
+        return Dataset.concat("usps", UspsReader.readJf("usps", train), UspsReader.readJf("usps", test));
+    }
+}

@@ -1,0 +1,186 @@
+package org.dcec4j.datasets;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Downloads one known file: mirrors in turn, into a temporary file beside the target, checked against
+ * the built-in SHA-256, then renamed atomically. Whatever fails, no partial or wrong file is left.
+ */
+final class Downloader {
+    /** Redirects followed per mirror. */
+    static final int MAX_REDIRECTS = 5;
+
+    private Downloader() {
+    }
+
+    /**
+     * @param k         the file and its checksums
+     * @param mirrors   base URLs (the name is appended) or templates with {file}, tried in order
+     * @param targetDir the file lands in targetDir/k.name()
+     * @param timeout   connect and read (per blocking read) timeout
+     * @param progress  progress line destination, or null
+     * @return the verified file
+     */
+    static Path fetch(KnownFile k, List<String> mirrors, Path targetDir, Duration timeout, PrintStream progress) {
+        Path target = targetDir.resolve(k.name());
+        try {
+            Files.createDirectories(targetDir);
+        } catch (IOException e) {
+            throw new DatasetException(targetDir + ": cannot create the download folder: " + e, e);
+        }
+        List<String> failures = new ArrayList<>();
+        long maxBytes = k.rawBytes() > 0 ? k.rawBytes() + k.rawBytes() / 8 + (1 << 20) : 1L << 30;
+        for (String mirror : mirrors) {
+            String url = mirror.contains("{file}") ? mirror.replace("{file}", k.name())
+                    : mirror + (mirror.endsWith("/") ? "" : "/") + k.name();
+            Path part = null;
+            Path unzipped = null;
+            try {
+                part = Files.createTempFile(targetDir, "." + k.name() + ".", ".part");
+                download(url, part, timeout, maxBytes, progress, k.path());
+                Path candidate = part;
+                if (!k.name().endsWith(".gz") && Checksums.isGzip(part)) {
+                    unzipped = Files.createTempFile(targetDir, "." + k.name() + ".", ".part");
+                    gunzip(part, unzipped, maxBytes);
+                    candidate = unzipped;
+                }
+                Checksums.Verdict v = Checksums.verify(candidate, k);
+                if (!v.ok()) {
+                    String expected = k.sha256() != null ? k.sha256() : k.rawSha256();
+                    failures.add(url + ": checksum mismatch (" + v.how() + "): expected " + expected + ", found " + v.found());
+                    continue;
+                }
+                try {
+                    Files.move(candidate, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(candidate, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return target;
+            } catch (IOException | DatasetException e) {
+                failures.add(url + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                if (progress != null) {
+                    progress.println();
+                }
+            } finally {
+                deleteQuietly(part);
+                deleteQuietly(unzipped);
+            }
+        }
+        throw new DatasetException(k.path() + ": download failed from every mirror: " + String.join("; ", failures)
+                + (mirrors.isEmpty() ? "(no mirrors)" : "") + ".");
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // nothing more can be done; the name starts with '.' and ends with .part
+            }
+        }
+    }
+
+    /** Streams url into file (overwritten), at most maxBytes; HTTP errors and stalls are IOExceptions. */
+    static void download(String url, Path file, Duration timeout, long maxBytes, PrintStream progress, String what)
+            throws IOException {
+        HttpURLConnection c = open(url, timeout);
+        try {
+            long length = c.getContentLengthLong();
+            if (length > maxBytes) {
+                throw new IOException("the server announces " + length + " bytes, expected at most " + maxBytes);
+            }
+            try (InputStream in = new BufferedInputStream(c.getInputStream(), 1 << 16);
+                 OutputStream out = Files.newOutputStream(file)) {
+                byte[] buffer = new byte[1 << 16];
+                long done = 0;
+                long lastShown = -1;
+                for (int r; (r = in.read(buffer)) >= 0; ) {
+                    done += r;
+                    if (done > maxBytes) {
+                        throw new IOException("more than " + maxBytes + " bytes");
+                    }
+                    out.write(buffer, 0, r);
+                    if (progress != null) {
+                        long step = length > 0 ? done * 100 / length : done >> 20;
+                        if (step != lastShown) {
+                            lastShown = step;
+                            progress.print("\rdownloading " + what + " from " + url + ": "
+                                    + (length > 0 ? step + "% of " + megabytes(length) : megabytes(done)));
+                            progress.flush();
+                        }
+                    }
+                }
+                if (length >= 0 && done != length) {
+                    throw new IOException("truncated: " + done + " of " + length + " bytes");
+                }
+                if (progress != null) {
+                    progress.println();
+                }
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
+    /** A connection with a 200 answer, after at most MAX_REDIRECTS redirects. */
+    private static HttpURLConnection open(String url, Duration timeout) throws IOException {
+        String current = url;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            URL u = URI.create(current).toURL();
+            HttpURLConnection c = (HttpURLConnection) u.openConnection();
+            int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+            c.setConnectTimeout(ms);
+            c.setReadTimeout(ms);
+            c.setInstanceFollowRedirects(false);
+            c.setRequestProperty("User-Agent", "dcec4j-datasets");
+            int code = c.getResponseCode();
+            if (code == HttpURLConnection.HTTP_OK) {
+                return c;
+            }
+            String location = c.getHeaderField("Location");
+            c.disconnect();
+            if (code >= 300 && code < 400 && location != null) {
+                current = URI.create(current).resolve(location).toString();
+                continue;
+            }
+            throw new IOException("HTTP " + code);
+        }
+        throw new IOException("more than " + MAX_REDIRECTS + " redirects");
+    }
+
+    /** Decompresses in into out (overwritten), at most maxBytes. */
+    private static void gunzip(Path in, Path out, long maxBytes) throws IOException {
+        try (InputStream z = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(in), 1 << 16), 1 << 16);
+             OutputStream o = Files.newOutputStream(out)) {
+            byte[] buffer = new byte[1 << 16];
+            long done = 0;
+            for (int r; (r = z.read(buffer)) >= 0; ) {
+                done += r;
+                if (done > maxBytes) {
+                    throw new IOException("decompresses to more than " + maxBytes + " bytes");
+                }
+                o.write(buffer, 0, r);
+            }
+        }
+    }
+}

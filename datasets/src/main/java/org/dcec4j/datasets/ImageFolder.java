@@ -1,0 +1,290 @@
+package org.dcec4j.datasets;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.color.ColorSpace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * A folder of images (PNG, JPEG, BMP, GIF, read by ImageIO) as a data set.
+ *
+ * <p>Layout: either image files directly in the folder (unlabeled), or one sub-folder per class
+ * holding the images (at any depth) of that class; labels are the sub-folders' indices in sorted name
+ * order. Images are taken in sorted relative-path order, so the result does not depend on the file
+ * system. Hidden files (names starting with '.') and other files are ignored.
+ *
+ * <p>Pixels: grayscale images are read from their raster (no colour-space conversion); colour images
+ * as sRGB; transparency is composited over black; C = 1 from colour uses the luma
+ * 0.299 R + 0.587 G + 0.114 B; values /255 (or /(2^bits − 1)). Resizing averages the covered area of
+ * every output pixel (a box filter).
+ */
+public final class ImageFolder {
+    /** File name endings read, lower case. */
+    public static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
+
+    private ImageFolder() {
+    }
+
+    /** Every image resized to C×H×W (C 1 or 3). */
+    public static Dataset load(Path dir, int C, int H, int W) {
+        if (H <= 0 || W <= 0) {
+            throw new IllegalArgumentException("height and width must be positive, got " + H + "x" + W);
+        }
+        return read(dir, C, H, W);
+    }
+
+    /** Every image at its own size, which must be the same for all (C 1 or 3). */
+    public static Dataset load(Path dir, int C) {
+        return read(dir, C, 0, 0);
+    }
+
+    /** The class names (sorted sub-folder names) of a labelled folder, or an empty list. */
+    public static List<String> classNames(Path dir) {
+        List<String> out = new ArrayList<>();
+        for (Path sub : subfolders(dir)) {
+            if (!images(sub, true).isEmpty()) {
+                out.add(sub.getFileName().toString());
+            }
+        }
+        return out;
+    }
+
+    private static Dataset read(Path dir, int C, int H, int W) {
+        if (C != 1 && C != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, got " + C);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new DatasetException(dir + ": expected a folder of images, found " + (Files.exists(dir) ? "a file" : "nothing"));
+        }
+        List<Path> files = new ArrayList<>();
+        List<Integer> labelList = new ArrayList<>();
+        List<Path> top = images(dir, false);
+        List<String> classes = classNames(dir);
+        if (!classes.isEmpty()) {
+            if (!top.isEmpty()) {
+                throw DatasetException.at(dir, top.get(0).getFileName().toString(),
+                        "either images at the top level (unlabeled) or class sub-folders, not both",
+                        "an image at the top level and " + classes.size() + " class sub-folder(s)");
+            }
+            for (int k = 0; k < classes.size(); k++) {
+                for (Path f : images(dir.resolve(classes.get(k)), true)) {
+                    files.add(f);
+                    labelList.add(k);
+                }
+            }
+        } else {
+            files.addAll(top);
+        }
+        if (files.isEmpty()) {
+            throw new DatasetException(dir + ": expected image files (" + String.join(", ", EXTENSIONS)
+                    + ") in the folder or in class sub-folders, found none");
+        }
+        int N = files.size();
+        float[] x = null;
+        int D = 0;
+        int OH = H;
+        int OW = W;
+        for (int n = 0; n < N; n++) {
+            Path f = files.get(n);
+            BufferedImage img;
+            try {
+                img = ImageIO.read(f.toFile());
+            } catch (IOException | RuntimeException e) {
+                throw DatasetException.at(f, "image " + n + " of " + N, "a readable PNG, JPEG, BMP or GIF image", e.toString());
+            }
+            if (img == null) {
+                throw DatasetException.at(f, "image " + n + " of " + N, "a readable PNG, JPEG, BMP or GIF image",
+                        "no ImageIO reader accepts it");
+            }
+            if (x == null) {
+                if (OH == 0) {
+                    OH = img.getHeight();
+                    OW = img.getWidth();
+                }
+                if ((long) N * C * OH * OW > Integer.MAX_VALUE - 64) {
+                    throw DatasetException.at(dir, N + " images", "at most 2^31 values in total", N + "x" + C + "x" + OH + "x" + OW);
+                }
+                D = C * OH * OW;
+                x = new float[N * D];
+            } else if (H == 0 && (img.getHeight() != OH || img.getWidth() != OW)) {
+                throw DatasetException.at(f, "image " + n + " of " + N, OH + "x" + OW + " pixels like "
+                        + files.get(0).getFileName() + " (or give a size to resize to)", img.getHeight() + "x" + img.getWidth());
+            }
+            float[] native_ = pixels(img, C);
+            resize(x, n * D, native_, C, img.getHeight(), img.getWidth(), OH, OW);
+        }
+        int[] labels = null;
+        if (!classes.isEmpty()) {
+            labels = new int[N];
+            for (int n = 0; n < N; n++) {
+                labels[n] = labelList.get(n);
+            }
+        }
+        Path fileName = dir.toAbsolutePath().normalize().getFileName();
+        return new Dataset(fileName == null ? "images" : fileName.toString(), C, OH, OW, x, labels);
+    }
+
+    private static List<Path> subfolders(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).filter(p -> !hidden(p)).sorted(ImageFolder::byName).toList();
+        } catch (IOException e) {
+            throw new DatasetException(dir + ": cannot list the folder: " + e, e);
+        }
+    }
+
+    /** Image files in dir (recursively when deep), sorted by relative path. */
+    private static List<Path> images(Path dir, boolean deep) {
+        try (Stream<Path> s = deep ? Files.walk(dir) : Files.list(dir)) {
+            return s.filter(Files::isRegularFile).filter(p -> !hidden(p)).filter(ImageFolder::isImage)
+                    .sorted((a, b) -> dir.relativize(a).toString().replace('\\', '/')
+                            .compareTo(dir.relativize(b).toString().replace('\\', '/')))
+                    .toList();
+        } catch (IOException e) {
+            throw new DatasetException(dir + ": cannot list the folder: " + e, e);
+        }
+    }
+
+    private static int byName(Path a, Path b) {
+        return a.getFileName().toString().compareTo(b.getFileName().toString());
+    }
+
+    private static boolean hidden(Path p) {
+        return p.getFileName().toString().startsWith(".");
+    }
+
+    static boolean isImage(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        for (String e : EXTENSIONS) {
+            if (n.endsWith(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The image as C×h×w values in [0, 1] (a new array).
+     */
+    static float[] pixels(BufferedImage img, int C) {
+        int h = img.getHeight();
+        int w = img.getWidth();
+        float[] out = new float[C * h * w];
+        ColorModel cm = img.getColorModel();
+        boolean gray = cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && !(cm instanceof IndexColorModel);
+        if (gray) {
+            Raster r = img.getRaster();
+            float max = (float) ((1L << r.getSampleModel().getSampleSize(0)) - 1);
+            boolean alpha = cm.hasAlpha() && r.getNumBands() > 1;
+            float maxA = alpha ? (float) ((1L << r.getSampleModel().getSampleSize(1)) - 1) : 1f;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    // v = sample / max, composited over black: v · a
+                    float v = r.getSample(x, y, 0) / max;
+                    if (alpha) {
+                        v *= r.getSample(x, y, 1) / maxA;
+                    }
+                    for (int c = 0; c < C; c++) {
+                        out[(c * h + y) * w + x] = v;
+                    }
+                }
+            }
+            return out;
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int argb = row[x];
+                float a = ((argb >>> 24) & 0xFF) / 255f;
+                float red = ((argb >> 16) & 0xFF) / 255f * a;
+                float green = ((argb >> 8) & 0xFF) / 255f * a;
+                float blue = (argb & 0xFF) / 255f * a;
+                if (C == 1) {
+                    // luma (ITU-R BT.601), as PIL's "L" mode
+                    out[y * w + x] = Math.min(1f, 0.299f * red + 0.587f * green + 0.114f * blue);
+                } else {
+                    out[y * w + x] = red;
+                    out[(h + y) * w + x] = green;
+                    out[(2 * h + y) * w + x] = blue;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Box-filter resize: every output pixel is the area-weighted mean of the source pixels it covers.
+     *
+     * @param out written: C*OH*OW values from offset o
+     * @param in  read only: C*IH*IW values
+     */
+    static void resize(float[] out, int o, float[] in, int C, int IH, int IW, int OH, int OW) {
+        if (IH == OH && IW == OW) {
+            System.arraycopy(in, 0, out, o, C * IH * IW);
+            return;
+        }
+        int[][] ys = new int[OH][];
+        float[][] wy = new float[OH][];
+        weights(ys, wy, IH, OH);
+        int[][] xs = new int[OW][];
+        float[][] wx = new float[OW][];
+        weights(xs, wx, IW, OW);
+        float[] tmp = new float[IH * OW];
+        for (int c = 0; c < C; c++) {
+            int ic = c * IH * IW;
+            // tmp[y][ox] = Σ_x wx[ox][x] · in[c][y][x]
+            for (int y = 0; y < IH; y++) {
+                for (int ox = 0; ox < OW; ox++) {
+                    float s = 0;
+                    int[] xi = xs[ox];
+                    float[] xw = wx[ox];
+                    for (int t = 0; t < xi.length; t++) {
+                        s += xw[t] * in[ic + y * IW + xi[t]];
+                    }
+                    tmp[y * OW + ox] = s;
+                }
+            }
+            // out[c][oy][ox] = Σ_y wy[oy][y] · tmp[y][ox]
+            for (int oy = 0; oy < OH; oy++) {
+                int[] yi = ys[oy];
+                float[] yw = wy[oy];
+                for (int ox = 0; ox < OW; ox++) {
+                    float s = 0;
+                    for (int t = 0; t < yi.length; t++) {
+                        s += yw[t] * tmp[yi[t] * OW + ox];
+                    }
+                    out[o + (c * OH + oy) * OW + ox] = Math.min(1f, Math.max(0f, s));
+                }
+            }
+        }
+    }
+
+    /** For each output index, the source indices it covers and their weights (summing to 1). */
+    private static void weights(int[][] index, float[][] weight, int in, int out) {
+        double scale = (double) in / out;
+        for (int o = 0; o < out; o++) {
+            double lo = o * scale;
+            double hi = (o + 1) * scale;
+            int first = (int) Math.floor(lo);
+            int last = Math.min(in - 1, (int) Math.ceil(hi) - 1);
+            int n = last - first + 1;
+            index[o] = new int[n];
+            weight[o] = new float[n];
+            for (int t = 0; t < n; t++) {
+                int i = first + t;
+                double overlap = Math.min(hi, i + 1) - Math.max(lo, i);
+                index[o][t] = i;
+                weight[o][t] = (float) (overlap / scale);
+            }
+        }
+    }
+}

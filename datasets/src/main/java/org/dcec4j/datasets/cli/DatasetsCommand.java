@@ -1,0 +1,246 @@
+package org.dcec4j.datasets.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.dcec4j.datasets.Checksums;
+import org.dcec4j.datasets.ContactSheet;
+import org.dcec4j.datasets.DataSource;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.DatasetException;
+import org.dcec4j.datasets.Datasets;
+import org.dcec4j.datasets.KnownFile;
+import org.dcec4j.datasets.Shapes;
+
+/**
+ * The {@code datasets} command (JDK only, no picocli; {@code dcec datasets ...} delegates here):
+ * <pre>
+ * datasets [--data-dir DIR] [--offline] list
+ * datasets [--data-dir DIR] verify [NAME...]
+ * datasets [--data-dir DIR] [--offline] fetch NAME
+ * datasets [--data-dir DIR] [--offline] sheet NAME|FOLDER OUT.png [--columns N] [--rows N] [--scale S]
+ * </pre>
+ * Exit codes: 0 success, 1 failure (bad or missing data), 2 usage error.
+ */
+public final class DatasetsCommand {
+    static final String USAGE = String.join("\n",
+            "usage: datasets [--data-dir DIR] [--offline] <command>",
+            "  list                      the named sets, where their files are and what is missing",
+            "  verify [NAME...]          SHA-256 of every present file against the built-in table",
+            "  fetch NAME                download the missing files of a set into the cache and verify them",
+            "  sheet NAME|FOLDER OUT.png [--columns N] [--rows N] [--scale S]",
+            "                            a PNG grid of samples (one row per class when labelled)",
+            "search order: --data-dir, $" + DataSource.ENV_DATA + ", ~/.cache/dcec4j"
+                    + " (+ " + DataSource.DEBIAN_FASHION_MNIST + " for fashion-mnist)");
+
+    private DatasetsCommand() {
+    }
+
+    /** Entry point of a stand-alone run. */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command with this process's environment; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    /** Runs the command with an explicit environment and home folder (for tests); returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Path home) {
+        Path dataDir = null;
+        boolean offline = false;
+        int columns = 10;
+        int rows = 10;
+        int scale = 2;
+        List<String> positional = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--data-dir":
+                        dataDir = Path.of(value(args, ++i, a));
+                        break;
+                    case "--offline":
+                        offline = true;
+                        break;
+                    case "--columns":
+                        columns = positive(value(args, ++i, a), a);
+                        break;
+                    case "--rows":
+                        rows = positive(value(args, ++i, a), a);
+                        break;
+                    case "--scale":
+                        scale = positive(value(args, ++i, a), a);
+                        break;
+                    case "-h":
+                    case "--help":
+                    case "help":
+                        out.println(USAGE);
+                        return 0;
+                    default:
+                        if (a.startsWith("--")) {
+                            throw new IllegalArgumentException("unknown option " + a);
+                        }
+                        positional.add(a);
+                }
+            }
+            if (positional.isEmpty()) {
+                throw new IllegalArgumentException("no command given");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("datasets: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        DataSource source = DataSource.fromEnvironment(dataDir, env, home).withProgress(err);
+        if (offline) {
+            source = source.withDownloads(false);
+        }
+        String command = positional.get(0);
+        List<String> rest = positional.subList(1, positional.size());
+        try {
+            switch (command) {
+                case "list":
+                    return list(source, out);
+                case "verify":
+                    return verify(source, rest, out);
+                case "fetch":
+                    if (rest.size() != 1) {
+                        return usage(err, "fetch takes one name");
+                    }
+                    return fetch(source, rest.get(0), out);
+                case "sheet":
+                    if (rest.size() != 2) {
+                        return usage(err, "sheet takes a name or folder and an output .png");
+                    }
+                    Dataset d = Datasets.load(rest.get(0), source);
+                    ContactSheet.write(Path.of(rest.get(1)), d, columns, rows, scale);
+                    out.println("wrote " + rest.get(1) + ": " + d);
+                    return 0;
+                default:
+                    return usage(err, "unknown command " + command);
+            }
+        } catch (DatasetException e) {
+            err.println("datasets: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int usage(PrintStream err, String message) {
+        err.println("datasets: " + message);
+        err.println(USAGE);
+        return 2;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String text, String option) {
+        try {
+            int v = Integer.parseInt(text);
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " expects a positive integer, found " + text);
+    }
+
+    private static int list(DataSource source, PrintStream out) {
+        out.println("downloads: " + (source.downloadsAllowed() ? "allowed, into " + source.cacheDir() : "off"));
+        for (String name : Datasets.names()) {
+            if (name.equals("shapes")) {
+                out.printf("%-14s built in   %d x 1x%dx%d, generated (seed %d)%n", name, Shapes.DEFAULT_N,
+                        Shapes.DEFAULT_SIZE, Shapes.DEFAULT_SIZE, Shapes.DEFAULT_SEED);
+                continue;
+            }
+            String dir = Datasets.dirOf(name);
+            List<String> missing = new ArrayList<>();
+            List<String> where = new ArrayList<>();
+            for (String f : Datasets.filesOf(name)) {
+                Path p = source.locate(dir, f);
+                if (p == null) {
+                    missing.add(f);
+                } else if (!where.contains(p.getParent().toString())) {
+                    where.add(p.getParent().toString());
+                }
+            }
+            if (missing.isEmpty()) {
+                out.printf("%-14s present    %s%n", name, String.join(", ", where));
+            } else if (name.equals("usps") && source.locate(dir, "zip.train.gz") != null
+                    && source.locate(dir, "zip.test.gz") != null) {
+                out.printf("%-14s present    %s (ESL zip.*.gz)%n", name, source.locate(dir, "zip.train.gz").getParent());
+            } else {
+                out.printf("%-14s missing    %s (looked in %s)%n", name, String.join(", ", missing), source.searchDirs(dir));
+            }
+        }
+        return 0;
+    }
+
+    private static int verify(DataSource source, List<String> names, PrintStream out) {
+        List<String> dirs = new ArrayList<>();
+        for (String name : names) {
+            String dir = Datasets.dirOf(name);
+            if (dir == null) {
+                throw new DatasetException(name + ": expected one of " + Datasets.names() + " (shapes has no files)");
+            }
+            dirs.add(dir);
+        }
+        int bad = 0;
+        int missingRequired = 0;
+        for (KnownFile k : KnownFile.ALL) {
+            if (!names.isEmpty() && !dirs.contains(k.dir())) {
+                continue;
+            }
+            Path p = source.locate(k.dir(), k.name());
+            boolean optional = k.name().startsWith("zip.");
+            if (p == null) {
+                out.printf("missing  %s%s%n", k.path(), optional ? " (optional)" : "");
+                if (!optional && !names.isEmpty()) {
+                    boolean needed = false;
+                    for (String name : names) {
+                        needed |= Datasets.dirOf(name).equals(k.dir()) && Datasets.filesOf(name).contains(k.name());
+                    }
+                    missingRequired += needed ? 1 : 0;
+                }
+                continue;
+            }
+            Checksums.Verdict v = Checksums.verify(p, k);
+            if (v.ok()) {
+                out.printf("ok       %s (%s %s)%n", p, v.how(), v.found());
+            } else {
+                bad++;
+                out.printf("BAD      %s: %s expected %s, found %s%n", p, v.how(),
+                        k.sha256() != null ? k.sha256() : k.rawSha256(), v.found());
+            }
+        }
+        return bad > 0 || missingRequired > 0 ? 1 : 0;
+    }
+
+    private static int fetch(DataSource source, String name, PrintStream out) {
+        if (name.equals("shapes")) {
+            out.println("shapes is built in: nothing to fetch");
+            return 0;
+        }
+        String dir = Datasets.dirOf(name);
+        if (dir == null) {
+            throw new DatasetException(name + ": expected one of " + Datasets.names());
+        }
+        List<Path> files = source.requireAll(name, dir, Datasets.filesOf(name));
+        int bad = 0;
+        for (Path p : files) {
+            Checksums.Verdict v = Checksums.verify(p, KnownFile.find(dir, p.getFileName().toString()));
+            out.printf("%-8s %s%n", v.ok() ? "ok" : "BAD", p);
+            bad += v.ok() ? 0 : 1;
+        }
+        return bad == 0 ? 0 : 1;
+    }
+}
