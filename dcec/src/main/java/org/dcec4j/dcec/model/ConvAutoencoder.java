@@ -1,0 +1,82 @@
+package org.dcec4j.dcec.model;
+
+import java.util.SplittableRandom;
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.nn.Conv2d;
+import org.dcec4j.engine.nn.ConvTranspose2d;
+import org.dcec4j.engine.nn.Flatten;
+import org.dcec4j.engine.nn.Linear;
+import org.dcec4j.engine.nn.Module;
+import org.dcec4j.engine.nn.Padding;
+import org.dcec4j.engine.nn.ReLU;
+import org.dcec4j.engine.nn.Reshape;
+import org.dcec4j.engine.nn.Sequential;
+
+/**
+ * DCEC's convolutional autoencoder (../shared/DCEC.md §2) for C×H×W images, H and W multiples of 4:
+ * <pre>
+ *   encoder: conv1 5×5/2 'same' → ReLU → conv2 5×5/2 'same' → ReLU → conv3 3×3/2 → ReLU → flatten → embedding (linear, K)
+ *   decoder: dense → ReLU → reshape → deconv3 3×3/2 → ReLU → deconv2 5×5/2 'same' → ReLU → deconv1 5×5/2 'same' (linear)
+ * </pre>
+ * conv3/deconv3 are 'valid' when H % 8 ≠ 0 (28 → 7 → 3) and 'same' otherwise (16 → 4 → 2), as in the
+ * reference. Flatten uses (C, H, W) order. Parameter names: encoder.conv1.weight … decoder.deconv1.bias.
+ */
+public final class ConvAutoencoder extends Module {
+    public final int channels, height, width, embeddingSize;
+    public final int[] filters;
+    public final Sequential encoder, decoder;
+
+    public ConvAutoencoder(int channels, int height, int width, int embeddingSize, int[] filters, long seed) {
+        check(channels, height, width, embeddingSize, filters);
+        this.channels = channels; this.height = height; this.width = width; this.embeddingSize = embeddingSize;
+        this.filters = filters.clone();
+        SplittableRandom rng = new SplittableRandom(seed);
+        boolean same3 = height % 8 == 0 && width % 8 == 0;
+        Padding p3 = same3 ? Padding.same() : Padding.valid();
+        int h3 = conv3Size(height), w3 = conv3Size(width);
+        int f1 = filters[0], f2 = filters[1], f3 = filters[2];
+        int flat = f3 * h3 * w3;
+        encoder = child("encoder", new Sequential()
+                .add("conv1", new Conv2d(channels, f1, 5, 2, Padding.same(), rng)).add("relu1", new ReLU())
+                .add("conv2", new Conv2d(f1, f2, 5, 2, Padding.same(), rng)).add("relu2", new ReLU())
+                .add("conv3", new Conv2d(f2, f3, 3, 2, p3, rng)).add("relu3", new ReLU())
+                .add("flatten", new Flatten())
+                .add("embedding", new Linear(flat, embeddingSize, rng)));
+        decoder = child("decoder", new Sequential()
+                .add("dense", new Linear(embeddingSize, flat, rng)).add("relu", new ReLU())
+                .add("reshape", new Reshape(f3, h3, w3))
+                .add("deconv3", new ConvTranspose2d(f3, f2, 3, 2, p3, rng)).add("relu3", new ReLU())
+                .add("deconv2", new ConvTranspose2d(f2, f1, 5, 2, Padding.same(), rng)).add("relu2", new ReLU())
+                .add("deconv1", new ConvTranspose2d(f1, channels, 5, 2, Padding.same(), rng)));
+    }
+
+    /** The reference filters 32/64/128. */
+    public ConvAutoencoder(int channels, int height, int width, int embeddingSize, long seed) {
+        this(channels, height, width, embeddingSize, new int[] {32, 64, 128}, seed);
+    }
+
+    /** Spatial size after conv3: 'valid' (s/4 − 3)/2 + 1 when s % 8 ≠ 0, else s/8. */
+    static int conv3Size(int s) { return s % 8 == 0 ? s / 8 : (s / 4 - 3) / 2 + 1; }
+
+    /** Throws an IllegalArgumentException saying what to change when the architecture cannot take this input. */
+    public static void check(int channels, int height, int width, int embeddingSize, int[] filters) {
+        if (channels < 1) throw new IllegalArgumentException("images need at least 1 channel, got " + channels);
+        if (height % 4 != 0 || width % 4 != 0 || height < 12 || width < 12)
+            throw new IllegalArgumentException("the convolutional autoencoder needs image height and width that are multiples of 4 and at least 12 (e.g. 16, 28, 32), got "
+                    + height + "x" + width + ": resize the images (--image-size)");
+        if ((height % 8 == 0) != (width % 8 == 0))
+            throw new IllegalArgumentException("height and width must both be multiples of 8 or both not (conv3 padding rule), got " + height + "x" + width);
+        if (embeddingSize < 1) throw new IllegalArgumentException("embedding size must be >= 1, got " + embeddingSize);
+        if (filters.length != 3) throw new IllegalArgumentException("three filter counts expected, got " + filters.length);
+        for (int f : filters) if (f < 1) throw new IllegalArgumentException("filter counts must be >= 1");
+    }
+
+    /** z = F(x): [N,C,H,W] → [N,K]. */
+    public Tensor encode(Tensor x) { return encoder.forward(x); }
+
+    /** G(z): [N,K] → [N,C,H,W]. */
+    public Tensor decode(Tensor z) { return decoder.forward(z); }
+
+    /** Reconstruction G(F(x)). */
+    @Override public Tensor forward(Tensor x) { return decode(encode(x)); }
+}
