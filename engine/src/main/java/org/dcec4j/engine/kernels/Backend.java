@@ -93,10 +93,6 @@ public final class Backend {
         try {
             Class<?> c = Class.forName(VECTOR_CLASS);
             return (Kernels) c.getDeclaredConstructor().newInstance();
-        } catch (ClassNotFoundException e) {
-            // Until the fast twin exists the reference kernels serve 'vector' too.
-            reason = "vector kernels not built yet";
-            return new ScalarKernels();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create " + VECTOR_CLASS + ": " + e, e);
         }

@@ -1,0 +1,507 @@
+package org.dcec4j.engine.kernels.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.dcec4j.engine.kernels.ConvGeometry;
+import org.dcec4j.engine.kernels.KernelOptions;
+import org.dcec4j.engine.kernels.Kernels;
+
+/**
+ * The fast twin of {@link org.dcec4j.engine.kernels.ScalarKernels}: Java Vector API, packed GEMM with
+ * a register-blocked FMA micro-kernel ({@link Gemm}), and a fixed pool of {@code dcec4j.threads}
+ * threads. This package is the only one that imports {@code jdk.incubator.vector};
+ * {@link org.dcec4j.engine.kernels.Backend} loads this class by name.
+ *
+ * <p>Every convolution is a matrix product whose B operand is unrolled from the image straight into
+ * the packed panel layout (no separate im2col matrix):
+ * <pre>
+ *   forward          Y_n[K, P]     = W[K, CKK] · col_n[CKK, P]            (+ b, written)
+ *   backward-input   dcol_n[CKK,P] = W[K, CKK]ᵀ · dY_n[K, P], dx += col2im(dcol_n)
+ *   backward-weight  dW[K, CKK]   += dY[K, N·P] · col[N·P, CKK]
+ * </pre>
+ * with CKK = C·KH·KW and P = OH·OW. Forward and backward-input split the batch into groups of
+ * images; backward-weight splits the CKK columns of dW. Each output element is produced by exactly one
+ * chunk with a fixed summation order (KC blocks of the reduction, in order), so results are
+ * bit-identical for every thread count. Transposed convolution forward is {@link #conv2dBackwardInput}
+ * and its backward-input is {@link #conv2dForward}, so both roles run through the same code.
+ *
+ * <p>Workspaces are per worker and grow on demand; a call allocates nothing once they are large
+ * enough. Public methods are synchronized: one instance serves one caller at a time.
+ *
+ * <p>Math: docs/kernels.md
+ */
+public final class VectorKernels implements Kernels, AutoCloseable {
+
+    /** The float species of every loop, fixed at class initialisation from {@code dcec4j.vector.bits}. */
+    public static final VectorSpecies<Float> SPECIES = pickSpecies(KernelOptions.vectorBits());
+    private static final VectorSpecies<Float> S = SPECIES;
+    private static final int L = S.length();
+
+    // ---- blocking parameters (docs/kernels.md#blocking)
+    /** Reduction block: a KC×NR B micro-panel (16 KiB at 256 bits) stays in L1. */
+    static final int KC = 256;
+    /** Target GEMM columns (images × OH·OW) per forward chunk: B block KC×256 floats = 256 KiB (L2). */
+    static final int FORWARD_COLS = 256;
+    /** Target columns per backward-input chunk: keeps dcol (CKK × cols) within L2. */
+    static final int BACKWARD_INPUT_COLS = 128;
+    /** Elements per Adam chunk. */
+    static final int ADAM_CHUNK = 1 << 14;
+
+    private final WorkerPool pool;
+    private final Workspace[] ws;
+    private float[] packedW = new float[0];
+
+    // arguments of the call in flight (read by the chunk methods; guarded by the instance lock)
+    private float[] argOut, argIn, argW, argB, argM, argV;
+    private ConvGeometry argG;
+    private int argM_, argN_, argK_, argChunk, argChunks;
+    private boolean argAcc;
+    private int aOff, aSi, aSl, bSl, bSj;
+    private float beta1, beta2, stepSize, epsHat;
+
+    private final WorkerPool.Job forwardJob = this::forwardChunk;
+    private final WorkerPool.Job backwardInputJob = this::backwardInputChunk;
+    private final WorkerPool.Job backwardWeightJob = this::backwardWeightChunk;
+    private final WorkerPool.Job gemmJob = this::gemmChunk;
+    private final WorkerPool.Job biasJob = this::biasChunk;
+    private final WorkerPool.Job adamJob = this::adamChunk;
+
+    /** Kernels with {@code dcec4j.threads} threads (default: available processors). */
+    public VectorKernels() { this(KernelOptions.threads()); }
+
+    /** Kernels with {@code threads} threads; 1 runs everything on the caller. */
+    public VectorKernels(int threads) {
+        pool = new WorkerPool(threads);
+        ws = new Workspace[threads];
+        for (int i = 0; i < threads; i++) ws[i] = new Workspace();
+    }
+
+    static VectorSpecies<Float> pickSpecies(int bits) {
+        switch (bits) {
+            case 0: return FloatVector.SPECIES_PREFERRED;
+            case 128: return FloatVector.SPECIES_128;
+            case 256: return FloatVector.SPECIES_256;
+            case 512: return FloatVector.SPECIES_512;
+            default: throw new IllegalArgumentException("dcec4j.vector.bits must be 128, 256 or 512, not " + bits);
+        }
+    }
+
+    @Override public String name() {
+        int t = pool.threads();
+        return "vector(" + S.vectorBitSize() + "-bit, " + t + (t == 1 ? " thread)" : " threads)");
+    }
+
+    @Override public void close() { pool.close(); }
+
+    // ================================================================== convolution forward
+
+    @Override
+    public synchronized void conv2dForward(float[] y, float[] x, float[] w, float[] b, ConvGeometry g) {
+        final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
+        // A = W[K, CKK], packed once for all images
+        packedW = grow(packedW, Gemm.packedASize(g.K, CKK));
+        Gemm.packA(packedW, w, 0, CKK, 1, 0, g.K, 0, CKK);
+        int G = groupSize(FORWARD_COLS, P, g.N);
+        argOut = y; argIn = x; argB = b; argG = g; argChunk = G;
+        pool.run(forwardJob, (g.N + G - 1) / G);
+        clearArgs();
+    }
+
+    /** Images [n0, n0+G) of the forward pass: Y[k, (n,p)] = Σ_l W[k,l]·col[l,(n,p)] (+ b[k]). y written. */
+    private void forwardChunk(int worker, int chunk) {
+        final ConvGeometry g = argG;
+        final float[] y = argOut, x = argIn, b = argB;
+        final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K;
+        final int n0 = chunk * argChunk, nG = Math.min(argChunk, g.N - n0), J = nG * P;
+        Workspace s = ws[worker];
+        s.columnTables(g, n0, J);
+        int[] colOff = s.colOff = grow(s.colOff, J);
+        for (int j = 0; j < J; j++) colOff[j] = (n0 + j / P) * K * P + j % P;   // y[n, k, p] = y[k·P + colOff]
+        s.bp = grow(s.bp, Gemm.packedBSize(J, Math.min(KC, CKK)));
+        for (int l0 = 0; l0 < CKK; l0 += KC) {
+            int kc = Math.min(KC, CKK - l0);
+            packIm2colColumns(s.bp, x, g, s, J, l0, kc);
+            int mode = l0 > 0 ? Gemm.ADD : (b != null ? Gemm.BIAS : Gemm.WRITE);
+            Gemm.block(y, 0, P, 0, colOff, packedW, l0 * Gemm.MR, Gemm.MR * CKK, s.bp, K, J, kc,
+                       mode, b, 0, s.tile);
+        }
+    }
+
+    /**
+     * B[l, j] = x[n_j, c, h_j + kh, w_j + kw] for l = (c,kh,kw) ∈ [l0, l0+kc) and the J columns
+     * described by the worker's column tables, packed in column micro-panels. dst written.
+     */
+    private static void packIm2colColumns(float[] dst, float[] x, ConvGeometry g, Workspace s, int J, int l0, int kc) {
+        final int H = g.H, W = g.W, KW = g.KW, KHW = g.KH * g.KW, HW = H * W, NR = Gemm.NR;
+        final int JP = (J + NR - 1) / NR;
+        final int[] colX = s.colX, colH = s.colH, colW = s.colW;
+        int c = l0 / KHW, kh = (l0 % KHW) / KW, kw = l0 % KW;
+        for (int l = 0; l < kc; l++) {
+            int cOff = c * HW;
+            for (int jp = 0; jp < JP; jp++) {
+                int d = jp * NR * kc + l * NR, j0 = jp * NR;
+                for (int q = 0; q < NR; q++) {
+                    int j = j0 + q;
+                    int h = colH[j] + kh, ww = colW[j] + kw;
+                    // out of the image (padding, or a column beyond J) reads zero
+                    dst[d + q] = (h >= 0 && h < H && ww >= 0 && ww < W) ? x[colX[j] + cOff + h * W + ww] : 0f;
+                }
+            }
+            if (++kw == KW) { kw = 0; if (++kh == g.KH) { kh = 0; c++; } }
+        }
+    }
+
+    // ================================================================== convolution backward-input
+
+    @Override
+    public synchronized void conv2dBackwardInput(float[] dx, float[] dy, float[] w, ConvGeometry g) {
+        final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
+        // A = Wᵀ: A[(c,kh,kw), k] = w[k, (c,kh,kw)], packed once
+        packedW = grow(packedW, Gemm.packedASize(CKK, g.K));
+        Gemm.packA(packedW, w, 0, 1, CKK, 0, CKK, 0, g.K);
+        int G = groupSize(BACKWARD_INPUT_COLS, P, g.N);
+        argOut = dx; argIn = dy; argG = g; argChunk = G;
+        pool.run(backwardInputJob, (g.N + G - 1) / G);
+        clearArgs();
+    }
+
+    /** Images [n0, n0+G): dcol = Wᵀ·dY, then dx[n] += col2im(dcol). dx accumulated. */
+    private void backwardInputChunk(int worker, int chunk) {
+        final ConvGeometry g = argG;
+        final float[] dx = argOut, dy = argIn;
+        final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K;
+        final int n0 = chunk * argChunk, nG = Math.min(argChunk, g.N - n0), J = nG * P;
+        Workspace s = ws[worker];
+        s.dcol = grow(s.dcol, CKK * J);
+        s.bp = grow(s.bp, Gemm.packedBSize(J, Math.min(KC, K)));
+        for (int l0 = 0; l0 < K; l0 += KC) {
+            int kc = Math.min(KC, K - l0);
+            packOutputColumns(s.bp, dy, K, P, n0, J, l0, kc);
+            Gemm.block(s.dcol, 0, J, 0, null, packedW, l0 * Gemm.MR, Gemm.MR * K, s.bp, CKK, J, kc,
+                       l0 == 0 ? Gemm.WRITE : Gemm.ADD, null, 0, s.tile);
+        }
+        col2im(dx, s.dcol, g, n0, nG, J);
+    }
+
+    /** B[l, j] = dy[n0 + j/P, l0 + l, j % P], packed in column micro-panels. dst written. */
+    private static void packOutputColumns(float[] dst, float[] dy, int K, int P, int n0, int J, int l0, int kc) {
+        final int NR = Gemm.NR, JP = (J + NR - 1) / NR;
+        for (int jp = 0; jp < JP; jp++) {
+            int d = jp * NR * kc;
+            for (int q = 0; q < NR; q++) {
+                int j = jp * NR + q;
+                if (j >= J) {
+                    for (int l = 0; l < kc; l++) dst[d + l * NR + q] = 0f;
+                    continue;
+                }
+                int src = (n0 + j / P) * K * P + l0 * P + j % P;
+                for (int l = 0; l < kc; l++, src += P) dst[d + l * NR + q] = dy[src];
+            }
+        }
+    }
+
+    /** dx[n,c,h,w] += dcol[(c,kh,kw), (n−n0)·P + oh·OW + ow] with h = oh·SH+kh−PT, w = ow·SW+kw−PL. */
+    private static void col2im(float[] dx, float[] dcol, ConvGeometry g, int n0, int nG, int J) {
+        final int C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
+        final int SH = g.SH, SW = g.SW, PT = g.PT, PL = g.PL, P = OH * OW;
+        for (int n = 0; n < nG; n++) {
+            for (int c = 0; c < C; c++) {
+                int xBase = ((n0 + n) * C + c) * H * W;
+                for (int kh = 0; kh < KH; kh++) {
+                    for (int kw = 0; kw < KW; kw++) {
+                        int row = ((c * KH + kh) * KW + kw) * J + n * P;
+                        // valid ow: 0 ≤ ow·SW + kw − PL < W
+                        int owLo = Math.max(0, ceilDiv(PL - kw, SW));
+                        int owHi = Math.min(OW - 1, Math.floorDiv(W - 1 + PL - kw, SW));
+                        for (int oh = 0; oh < OH; oh++) {
+                            int h = oh * SH + kh - PT;
+                            if (h < 0 || h >= H) continue;
+                            int xr = xBase + h * W + kw - PL, dr = row + oh * OW;
+                            // ∂L/∂x[n,c,h,w] += dcol[(c,kh,kw),(n,oh,ow)]
+                            for (int ow = owLo; ow <= owHi; ow++) dx[xr + ow * SW] += dcol[dr + ow];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ================================================================== convolution backward-weight
+
+    @Override
+    public synchronized void conv2dBackwardWeight(float[] dw, float[] dy, float[] x, ConvGeometry g) {
+        final int CKK = g.C * g.KH * g.KW;
+        int JP = (CKK + Gemm.NR - 1) / Gemm.NR;
+        int chunks = Math.min(JP, 2 * pool.threads());
+        argOut = dw; argIn = x; argW = dy; argG = g; argChunks = chunks; argChunk = JP;
+        pool.run(backwardWeightJob, chunks);
+        clearArgs();
+    }
+
+    /**
+     * Columns of dW in panels [jp0, jp1): dW[k, j] += Σ_{l=(n,p)} dY[k, l] · col[l, j], the reduction
+     * in KC blocks of l in order. dw accumulated.
+     */
+    private void backwardWeightChunk(int worker, int chunk) {
+        final ConvGeometry g = argG;
+        final float[] dw = argOut, x = argIn, dy = argW;
+        final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K, NP = g.N * P;
+        final int JP = argChunk, chunks = argChunks;
+        final int jp0 = (int) ((long) JP * chunk / chunks), jp1 = (int) ((long) JP * (chunk + 1) / chunks);
+        final int j0 = jp0 * Gemm.NR, J = Math.min(CKK, jp1 * Gemm.NR) - j0;
+        if (J <= 0) return;
+        Workspace s = ws[worker];
+        s.rowTables(g, j0, J);
+        s.ap = grow(s.ap, Gemm.packedASize(K, Math.min(KC, NP)));
+        s.bp = grow(s.bp, Gemm.packedBSize(J, Math.min(KC, NP)));
+        s.colX = grow(s.colX, KC); s.colH = grow(s.colH, KC); s.colW = grow(s.colW, KC); s.colOff = grow(s.colOff, KC);
+        final int OW = g.OW;
+        for (int l0 = 0; l0 < NP; l0 += KC) {
+            int kc = Math.min(KC, NP - l0);
+            // tables of the reduction index l = (n, oh, ow)
+            for (int l = 0; l < kc; l++) {
+                int n = (l0 + l) / P, p = (l0 + l) % P;
+                s.colX[l] = n * g.C * g.H * g.W;
+                s.colH[l] = (p / OW) * g.SH - g.PT;
+                s.colW[l] = (p % OW) * g.SW - g.PL;
+                s.colOff[l] = n * K * P + p;                 // dy[n, k, p] = dy[colOff + k·P]
+            }
+            packOutputRows(s.ap, dy, s.colOff, K, P, kc);
+            packIm2colRows(s.bp, x, g, s, J, kc);
+            Gemm.block(dw, 0, CKK, j0, null, s.ap, 0, Gemm.MR * kc, s.bp, K, J, kc, Gemm.ADD, null, 0, s.tile);
+        }
+    }
+
+    /** A[k, l] = dy[off[l] + k·P] for all K rows, packed in row micro-panels. dst written. */
+    private static void packOutputRows(float[] dst, float[] dy, int[] off, int K, int P, int kc) {
+        final int MR = Gemm.MR, IP = (K + MR - 1) / MR;
+        for (int ip = 0; ip < IP; ip++) {
+            int d = ip * MR * kc;
+            for (int r = 0; r < MR; r++) {
+                int k = ip * MR + r;
+                if (k >= K) {
+                    for (int l = 0; l < kc; l++) dst[d + l * MR + r] = 0f;
+                    continue;
+                }
+                for (int l = 0; l < kc; l++) dst[d + l * MR + r] = dy[off[l] + k * P];
+            }
+        }
+    }
+
+    /**
+     * B[l, j] = x[n_l, c_j, h_l + kh_j, w_l + kw_j] for the kc reduction rows l (tables colX/colH/colW)
+     * and the J columns j = (c,kh,kw) (tables rowC/rowKH/rowKW), packed in column micro-panels.
+     */
+    private static void packIm2colRows(float[] dst, float[] x, ConvGeometry g, Workspace s, int J, int kc) {
+        final int H = g.H, W = g.W, NR = Gemm.NR, JP = (J + NR - 1) / NR;
+        final int[] colX = s.colX, colH = s.colH, colW = s.colW, rowC = s.rowC, rowKH = s.rowKH, rowKW = s.rowKW;
+        for (int jp = 0; jp < JP; jp++) {
+            int d = jp * NR * kc, j0 = jp * NR;
+            for (int l = 0; l < kc; l++) {
+                int xb = colX[l], hb = colH[l], wb = colW[l], dl = d + l * NR;
+                for (int q = 0; q < NR; q++) {
+                    int j = j0 + q;
+                    int h = hb + rowKH[j], ww = wb + rowKW[j];
+                    dst[dl + q] = (h >= 0 && h < H && ww >= 0 && ww < W) ? x[xb + rowC[j] + h * W + ww] : 0f;
+                }
+            }
+        }
+    }
+
+    // ================================================================== bias
+
+    @Override
+    public synchronized void biasBackward(float[] db, float[] dy, int N, int K, int S) {
+        argOut = db; argIn = dy; argM_ = N; argN_ = K; argK_ = S;
+        int chunks = Math.min(K, 4 * pool.threads());
+        argChunks = chunks;
+        pool.run(biasJob, chunks);
+        clearArgs();
+    }
+
+    /** db[k] += Σ_n Σ_s dy[n,k,s] for k in this chunk's range. db accumulated. */
+    private void biasChunk(int worker, int chunk) {
+        final float[] db = argOut, dy = argIn;
+        final int N = argM_, K = argN_, SS = argK_, chunks = argChunks;
+        final int k0 = (int) ((long) K * chunk / chunks), k1 = (int) ((long) K * (chunk + 1) / chunks);
+        if (SS == 1) {
+            // dense layer: vectors run along k
+            int k = k0;
+            for (; k + L <= k1; k += L) {
+                FloatVector acc = FloatVector.zero(S);
+                // db[k] += Σ_n dy[n,k]
+                for (int n = 0; n < N; n++) acc = acc.add(FloatVector.fromArray(S, dy, n * K + k));
+                acc.add(FloatVector.fromArray(S, db, k)).intoArray(db, k);
+            }
+            for (; k < k1; k++) {
+                float sum = 0f;
+                for (int n = 0; n < N; n++) sum += dy[n * K + k];
+                db[k] += sum;
+            }
+            return;
+        }
+        final int bound = S.loopBound(SS);
+        for (int k = k0; k < k1; k++) {
+            FloatVector acc = FloatVector.zero(S);
+            float tail = 0f;
+            for (int n = 0; n < N; n++) {
+                int base = (n * K + k) * SS;
+                int s = 0;
+                // ∂L/∂b[k] += Σ_s ∂L/∂y[n,k,s]
+                for (; s < bound; s += L) acc = acc.add(FloatVector.fromArray(S, dy, base + s));
+                for (; s < SS; s++) tail += dy[base + s];
+            }
+            db[k] += acc.reduceLanes(VectorOperators.ADD) + tail;
+        }
+    }
+
+    // ================================================================== matrix products
+
+    @Override
+    public synchronized void matmulNT(float[] c, float[] a, float[] b, int M, int N, int K, boolean accumulate) {
+        // A[m,k] = a[m·K + k], B[k,n] = b[n·K + k]
+        gemm(c, a, K, 1, b, 1, K, M, N, K, accumulate);
+    }
+
+    @Override
+    public synchronized void matmulNN(float[] c, float[] a, float[] b, int M, int N, int K, boolean accumulate) {
+        // A[m,k] = a[m·K + k], B[k,n] = b[k·N + n]
+        gemm(c, a, K, 1, b, N, 1, M, N, K, accumulate);
+    }
+
+    @Override
+    public synchronized void matmulTN(float[] c, float[] a, float[] b, int M, int N, int K, boolean accumulate) {
+        // A[m,k] = a[k·M + m], B[k,n] = b[k·N + n]
+        gemm(c, a, 1, M, b, N, 1, M, N, K, accumulate);
+    }
+
+    /** c[M,N] (= or +=) A·B for strided A[i,l] = a[i·si + l·sl] and B[l,j] = b[l·bl + j·bj]. */
+    private void gemm(float[] c, float[] a, int si, int sl, float[] b, int bl, int bj,
+                      int M, int N, int K, boolean accumulate) {
+        if (M == 0 || N == 0) return;
+        if (K == 0) {
+            if (!accumulate) java.util.Arrays.fill(c, 0, M * N, 0f);
+            return;
+        }
+        argOut = c; argIn = a; argW = b; argM_ = M; argN_ = N; argK_ = K; argAcc = accumulate;
+        aSi = si; aSl = sl; bSl = bl; bSj = bj;
+        // split the larger output side into chunks aligned to the micro-tile
+        boolean byRows = M >= N;
+        int unit = byRows ? Gemm.MR : Gemm.NR, units = ((byRows ? M : N) + unit - 1) / unit;
+        int chunks = Math.min(units, 2 * pool.threads());
+        argChunks = chunks; argChunk = byRows ? 1 : 0;
+        pool.run(gemmJob, chunks);
+        clearArgs();
+    }
+
+    private void gemmChunk(int worker, int chunk) {
+        final float[] c = argOut, a = argIn, b = argW;
+        final int M = argM_, N = argN_, K = argK_, chunks = argChunks;
+        final boolean byRows = argChunk == 1;
+        int unit = byRows ? Gemm.MR : Gemm.NR, units = ((byRows ? M : N) + unit - 1) / unit;
+        int u0 = (int) ((long) units * chunk / chunks), u1 = (int) ((long) units * (chunk + 1) / chunks);
+        int i0 = 0, Mc = M, j0 = 0, Jc = N;
+        if (byRows) { i0 = u0 * unit; Mc = Math.min(M, u1 * unit) - i0; }
+        else        { j0 = u0 * unit; Jc = Math.min(N, u1 * unit) - j0; }
+        if (Mc <= 0 || Jc <= 0) return;
+        Workspace s = ws[worker];
+        s.ap = grow(s.ap, Gemm.packedASize(Mc, Math.min(KC, K)));
+        s.bp = grow(s.bp, Gemm.packedBSize(Jc, Math.min(KC, K)));
+        for (int l0 = 0; l0 < K; l0 += KC) {
+            int kc = Math.min(KC, K - l0);
+            Gemm.packA(s.ap, a, 0, aSi, aSl, i0, Mc, l0, kc);
+            Gemm.packB(s.bp, b, 0, bSl, bSj, j0, Jc, l0, kc);
+            int mode = (l0 == 0 && !argAcc) ? Gemm.WRITE : Gemm.ADD;
+            Gemm.block(c, i0, N, j0, null, s.ap, 0, Gemm.MR * kc, s.bp, Mc, Jc, kc, mode, null, 0, s.tile);
+        }
+    }
+
+    // ================================================================== optimiser
+
+    @Override
+    public synchronized void adamStep(float[] param, float[] m, float[] v, float[] g, int n,
+                                      float beta1, float beta2, float stepSize, float epsHat) {
+        argOut = param; argM = m; argV = v; argIn = g; argN_ = n;
+        this.beta1 = beta1; this.beta2 = beta2; this.stepSize = stepSize; this.epsHat = epsHat;
+        pool.run(adamJob, (n + ADAM_CHUNK - 1) / ADAM_CHUNK);
+        clearArgs();
+    }
+
+    /** Elements [i0, i1): the Adam update, vectorised. param, m, v written in place; g read. */
+    private void adamChunk(int worker, int chunk) {
+        final float[] p = argOut, m = argM, v = argV, g = argIn;
+        final float b1 = beta1, b2 = beta2, step = stepSize, eps = epsHat, c1 = 1f - b1, c2 = 1f - b2;
+        final int i0 = chunk * ADAM_CHUNK, i1 = Math.min(argN_, i0 + ADAM_CHUNK);
+        int i = i0;
+        for (; i + L <= i1; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            // m ← β1·m + (1−β1)·g
+            FloatVector mv = FloatVector.fromArray(S, m, i).mul(b1).add(gv.mul(c1));
+            // v ← β2·v + (1−β2)·g²
+            FloatVector vv = FloatVector.fromArray(S, v, i).mul(b2).add(gv.mul(c2).mul(gv));
+            // p ← p − stepSize · m / (√v + ε̂)
+            FloatVector upd = mv.mul(step).div(vv.lanewise(VectorOperators.SQRT).add(eps));
+            FloatVector.fromArray(S, p, i).sub(upd).intoArray(p, i);
+            mv.intoArray(m, i);
+            vv.intoArray(v, i);
+        }
+        for (; i < i1; i++) {
+            m[i] = b1 * m[i] + c1 * g[i];
+            v[i] = b2 * v[i] + c2 * g[i] * g[i];
+            p[i] -= step * m[i] / ((float) Math.sqrt(v[i]) + eps);
+        }
+    }
+
+    // ================================================================== helpers
+
+    /** Images per chunk so that a chunk has about {@code target} GEMM columns. */
+    private static int groupSize(int target, int P, int N) {
+        return Math.max(1, Math.min(N, (target + P - 1) / P));
+    }
+
+    private static int ceilDiv(int a, int b) { return -Math.floorDiv(-a, b); }
+
+    static float[] grow(float[] a, int n) { return a.length >= n ? a : new float[Math.max(n, a.length + a.length / 2)]; }
+
+    static int[] grow(int[] a, int n) { return a.length >= n ? a : new int[Math.max(n, a.length + a.length / 2)]; }
+
+    private void clearArgs() {
+        argOut = argIn = argW = argB = argM = argV = null;
+        argG = null;
+    }
+
+    /** Per-worker scratch, grown on demand and reused across calls. */
+    static final class Workspace {
+        float[] ap = new float[0], bp = new float[0], dcol = new float[0];
+        final float[] tile = new float[Gemm.MR * Gemm.NR];
+        int[] colX = new int[0], colH = new int[0], colW = new int[0], colOff = new int[0];
+        int[] rowC = new int[0], rowKH = new int[0], rowKW = new int[0];
+
+        /** Per GEMM column j = (n, oh, ow) of images n0…: image base, top row, left column (padded to panels). */
+        void columnTables(ConvGeometry g, int n0, int J) {
+            int Jp = (J + Gemm.NR - 1) / Gemm.NR * Gemm.NR, P = g.OH * g.OW;
+            colX = grow(colX, Jp); colH = grow(colH, Jp); colW = grow(colW, Jp);
+            for (int j = 0; j < Jp; j++) {
+                if (j >= J) { colX[j] = 0; colH[j] = Integer.MIN_VALUE / 2; colW[j] = 0; continue; }
+                int n = n0 + j / P, p = j % P;
+                colX[j] = n * g.C * g.H * g.W;
+                colH[j] = (p / g.OW) * g.SH - g.PT;
+                colW[j] = (p % g.OW) * g.SW - g.PL;
+            }
+        }
+
+        /** Per dW column j = (c, kh, kw) ∈ [j0, j0+J): channel offset and kernel position (padded to panels). */
+        void rowTables(ConvGeometry g, int j0, int J) {
+            int Jp = (J + Gemm.NR - 1) / Gemm.NR * Gemm.NR, KHW = g.KH * g.KW;
+            rowC = grow(rowC, Jp); rowKH = grow(rowKH, Jp); rowKW = grow(rowKW, Jp);
+            for (int j = 0; j < Jp; j++) {
+                if (j >= J) { rowC[j] = 0; rowKH[j] = Integer.MIN_VALUE / 2; rowKW[j] = 0; continue; }
+                int i = j0 + j;
+                rowC[j] = (i / KHW) * g.H * g.W;
+                rowKH[j] = (i % KHW) / g.KW;
+                rowKW[j] = i % g.KW;
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.dcec4j.engine.kernels;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Entry point of the forked equivalence run: {@code java --add-modules jdk.incubator.vector
+ * -Ddcec4j.vector.bits=W … EquivalenceMain}. Runs every case of {@link KernelCases} with the vector
+ * kernels (2 threads) against the scalar ones, prints each failure and exits 1 if there is any.
+ */
+public final class EquivalenceMain {
+    public static void main(String[] args) throws Exception {
+        Kernels fast = (Kernels) Class.forName(Backend.VECTOR_CLASS).getConstructor(int.class).newInstance(2);
+        Kernels ref = new ScalarKernels();
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, KernelCases.Case> e : KernelCases.CASES.entrySet()) {
+            e.getValue().run(fast, ref, new Random(e.getKey().hashCode()), failures);
+        }
+        System.out.println("kernels: " + fast.name() + ", cases: " + KernelCases.CASES.size());
+        for (String s : failures) System.out.println("MISMATCH " + s);
+        ((AutoCloseable) fast).close();
+        System.exit(failures.isEmpty() ? 0 : 1);
+    }
+}

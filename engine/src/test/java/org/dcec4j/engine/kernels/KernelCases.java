@@ -1,0 +1,178 @@
+package org.dcec4j.engine.kernels;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+/**
+ * One comparison case per method of {@link Kernels}: runs the fast kernels and the scalar reference on
+ * many shapes (sizes that are not multiples of any lane count, batch 1, stride 1 and 2, asymmetric
+ * padding, reductions longer than one KC block, accumulate on and off) and records every mismatch.
+ * Used in-process by {@link KernelEquivalenceTest} and in forked JVMs (one per species width) by
+ * {@link EquivalenceMain}. No class here touches jdk.incubator.vector.
+ */
+final class KernelCases {
+    private KernelCases() {}
+
+    interface Case {
+        void run(Kernels fast, Kernels ref, Random rnd, List<String> failures);
+    }
+
+    /** Method key → case; the key includes parameter types so an overload needs its own case. */
+    static final Map<String, Case> CASES = new LinkedHashMap<>();
+
+    static String key(Method m) {
+        return m.getName() + Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName)
+                .collect(Collectors.joining(",", "(", ")"));
+    }
+
+    static {
+        CASES.put("name()", (fast, ref, rnd, f) -> {
+            String n = fast.name();
+            String bits = System.getProperty("dcec4j.vector.bits");
+            if (!n.startsWith("vector(")) f.add("name() should start with 'vector(': " + n);
+            if (bits != null && !n.contains(bits + "-bit")) f.add("name() should state " + bits + "-bit: " + n);
+        });
+        CASES.put("conv2dForward(float[],float[],float[],float[],ConvGeometry)", (fast, ref, rnd, f) -> {
+            for (ConvGeometry g : geometries(rnd)) {
+                float[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
+                float[] b = rnd.nextBoolean() ? random(rnd, g.K) : null;
+                float[] want = filled(g.outputSize(), Float.NaN), got = filled(g.outputSize(), 7f);
+                ref.conv2dForward(want, x, w, b, g);
+                fast.conv2dForward(got, x, w, b, g);
+                compare("conv2dForward " + g + (b == null ? " no bias" : " bias"), got, want, f);
+            }
+        });
+        CASES.put("conv2dBackwardInput(float[],float[],float[],ConvGeometry)", (fast, ref, rnd, f) -> {
+            for (ConvGeometry g : geometries(rnd)) {
+                float[] dy = random(rnd, g.outputSize()), w = random(rnd, g.weightSize());
+                float[] want = random(rnd, g.inputSize()), got = want.clone();   // accumulated
+                ref.conv2dBackwardInput(want, dy, w, g);
+                fast.conv2dBackwardInput(got, dy, w, g);
+                compare("conv2dBackwardInput " + g, got, want, f);
+            }
+        });
+        CASES.put("conv2dBackwardWeight(float[],float[],float[],ConvGeometry)", (fast, ref, rnd, f) -> {
+            for (ConvGeometry g : geometries(rnd)) {
+                float[] dy = random(rnd, g.outputSize()), x = random(rnd, g.inputSize());
+                float[] want = random(rnd, g.weightSize()), got = want.clone();  // accumulated
+                ref.conv2dBackwardWeight(want, dy, x, g);
+                fast.conv2dBackwardWeight(got, dy, x, g);
+                compare("conv2dBackwardWeight " + g, got, want, f);
+            }
+        });
+        CASES.put("biasBackward(float[],float[],int,int,int)", (fast, ref, rnd, f) -> {
+            int[][] shapes = {{1, 1, 1}, {3, 5, 1}, {2, 37, 1}, {256, 10, 1}, {1, 3, 7}, {2, 4, 49},
+                              {3, 5, 196}, {2, 33, 9}, {5, 2, 17}};
+            for (int[] s : shapes) {
+                float[] dy = random(rnd, s[0] * s[1] * s[2]);
+                float[] want = random(rnd, s[1]), got = want.clone();
+                ref.biasBackward(want, dy, s[0], s[1], s[2]);
+                fast.biasBackward(got, dy, s[0], s[1], s[2]);
+                compare("biasBackward N" + s[0] + " K" + s[1] + " S" + s[2], got, want, f);
+            }
+        });
+        CASES.put("matmulNT(float[],float[],float[],int,int,int,boolean)", (fast, ref, rnd, f) ->
+                matmuls(fast, ref, rnd, f, "NT"));
+        CASES.put("matmulNN(float[],float[],float[],int,int,int,boolean)", (fast, ref, rnd, f) ->
+                matmuls(fast, ref, rnd, f, "NN"));
+        CASES.put("matmulTN(float[],float[],float[],int,int,int,boolean)", (fast, ref, rnd, f) ->
+                matmuls(fast, ref, rnd, f, "TN"));
+        CASES.put("adamStep(float[],float[],float[],float[],int,float,float,float,float)", (fast, ref, rnd, f) -> {
+            for (int n : new int[] {1, 3, 7, 8, 15, 16, 17, 33, 1000, (1 << 14) + 5, 40_011}) {
+                float[] p = random(rnd, n), m = random(rnd, n), v = abs(random(rnd, n)), g = random(rnd, n);
+                float[] p2 = p.clone(), m2 = m.clone(), v2 = v.clone();
+                ref.adamStep(p, m, v, g, n, 0.9f, 0.999f, 1e-3f, 1e-7f);
+                fast.adamStep(p2, m2, v2, g, n, 0.9f, 0.999f, 1e-3f, 1e-7f);
+                compare("adamStep n=" + n + " param", p2, p, f);
+                compare("adamStep n=" + n + " m", m2, m, f);
+                compare("adamStep n=" + n + " v", v2, v, f);
+            }
+        });
+    }
+
+    private static void matmuls(Kernels fast, Kernels ref, Random rnd, List<String> f, String kind) {
+        int[][] shapes = {{1, 1, 1}, {1, 17, 3}, {7, 1, 5}, {13, 19, 23}, {6, 16, 8}, {33, 10, 300},
+                          {256, 10, 40}, {10, 40, 256}, {5, 300, 9}, {300, 7, 2}, {4, 5, 0}};
+        for (int[] s : shapes) {
+            int M = s[0], N = s[1], K = s[2];
+            for (boolean acc : new boolean[] {false, true}) {
+                float[] a = random(rnd, M * K), b = random(rnd, K * N);
+                float[] want = acc ? random(rnd, M * N) : filled(M * N, Float.NaN);
+                float[] got = acc ? want.clone() : filled(M * N, 3f);
+                String what = "matmul" + kind + " M" + M + " N" + N + " K" + K + (acc ? " accumulate" : "");
+                switch (kind) {
+                    case "NT": ref.matmulNT(want, a, b, M, N, K, acc); fast.matmulNT(got, a, b, M, N, K, acc); break;
+                    case "NN": ref.matmulNN(want, a, b, M, N, K, acc); fast.matmulNN(got, a, b, M, N, K, acc); break;
+                    default:   ref.matmulTN(want, a, b, M, N, K, acc); fast.matmulTN(got, a, b, M, N, K, acc); break;
+                }
+                compare(what, got, want, f);
+            }
+        }
+    }
+
+    /** The DCEC layers at batch 2 and 1, plus random small geometries (asymmetric padding, odd sizes). */
+    static List<ConvGeometry> geometries(Random rnd) {
+        List<ConvGeometry> gs = new ArrayList<>();
+        for (int H : new int[] {28, 16}) {
+            int N = H == 28 ? 2 : 1;
+            gs.add(ConvGeometry.same(N, 1, H, H, 32, 5, 5, 2));
+            gs.add(ConvGeometry.same(N, 32, H / 2, H / 2, 64, 5, 5, 2));
+            gs.add(H % 8 == 0 ? ConvGeometry.same(N, 64, H / 4, H / 4, 128, 3, 3, 2)
+                              : ConvGeometry.valid(N, 64, H / 4, H / 4, 128, 3, 3, 2));
+        }
+        // reduction longer than one KC block on every side: CKK = 300, K = 260, N·P > 256
+        gs.add(new ConvGeometry(3, 12, 9, 7, 260, 5, 5, 1, 2, 2, 1, 0, 2));
+        gs.add(new ConvGeometry(1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0));
+        gs.add(new ConvGeometry(2, 3, 5, 4, 7, 3, 2, 2, 1, 1, 0, 0, 1));
+        int[] Ks = {1, 3, 7, 17, 33};
+        while (gs.size() < 24) {
+            int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
+            int K = Ks[rnd.nextInt(Ks.length)], KH = 1 + rnd.nextInt(5), KW = 1 + rnd.nextInt(5);
+            int SH = 1 + rnd.nextInt(2), SW = 1 + rnd.nextInt(2);
+            int PT = rnd.nextInt(3), PB = rnd.nextInt(3), PL = rnd.nextInt(3), PR = rnd.nextInt(3);
+            if (H + PT + PB < KH || W + PL + PR < KW) continue;
+            gs.add(new ConvGeometry(N, C, H, W, K, KH, KW, SH, SW, PT, PB, PL, PR));
+        }
+        return gs;
+    }
+
+    static float[] random(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = rnd.nextFloat() * 2f - 1f;
+        return a;
+    }
+
+    static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    static float[] abs(float[] a) {
+        for (int i = 0; i < a.length; i++) a[i] = Math.abs(a[i]);
+        return a;
+    }
+
+    /**
+     * Records the worst element if |got − want| > 1e-4·(1 + |want|) anywhere: float sums of up to a
+     * few thousand terms in [−1, 1] in another order differ by ~1e-5; a wrong index or a missed
+     * term differs by ~0.1 or more (and NaN garbage left in a written output never compares equal).
+     */
+    static void compare(String what, float[] got, float[] want, List<String> failures) {
+        int worst = -1;
+        double worstErr = 0;
+        for (int i = 0; i < want.length; i++) {
+            double err = Math.abs((double) got[i] - want[i]);
+            double tol = 1e-4 * (1 + Math.abs(want[i]));
+            if (!(err <= tol) && (worst < 0 || !(err <= worstErr))) { worst = i; worstErr = err; }
+        }
+        if (worst >= 0)
+            failures.add(what + ": element " + worst + " is " + got[worst] + ", reference " + want[worst]);
+    }
+}
