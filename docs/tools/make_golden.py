@@ -25,6 +25,11 @@ File format "GLD1" (all big-endian, the byte order of java.io.DataInputStream):
       prod(dims) values of that dtype (a [1] array holds a scalar)
     int32     CRC32 (zlib / java.util.zip.CRC32) of every preceding byte
 
+Self-checks: after writing each conv2d_/convT_ file the script reads it back and recomputes y, dx, dw
+and db with plain loops over the index formula (no F.pad, slicing or autograd), in float64; the KL
+gradients are compared with DCEC.md's closed form; the Adam case asserts that eps matters; the CAE
+cases assert DCEC.md's parameter counts.
+
 index.txt (written beside the .bin files) lists one line per entry: file, entry, dtype (f32|i32),
 dims joined by 'x', the float64 sum of the stored values and the first stored value. GoldenTest
 checks the binary reader against this independent text listing.
@@ -230,6 +235,68 @@ class Writer:
         print("%d files, %d bytes in total" % (len(self.files), self.total))
 
 
+def decode(data, source):
+    """Reads GLD1 bytes back into {name: float64 numpy array}; used to check what was written."""
+    import numpy as np
+    assert data[:4] == MAGIC, source + ": magic"
+    assert zlib.crc32(data[:-4]) & 0xFFFFFFFF == struct.unpack(">I", data[-4:])[0], source + ": CRC"
+    at = 4
+    (count,) = struct.unpack_from(">i", data, at); at += 4
+    entries = {}
+    for _ in range(count):
+        (length,) = struct.unpack_from(">h", data, at); at += 2
+        name = data[at:at + length].decode("utf-8"); at += length
+        (dtype,) = struct.unpack_from(">b", data, at); at += 1
+        (rank,) = struct.unpack_from(">i", data, at); at += 4
+        dims = struct.unpack_from(">%di" % rank, data, at); at += 4 * rank
+        n = int(np.prod(dims))
+        kind = ">f4" if dtype == DTYPE_F32 else ">i4"
+        entries[name] = np.frombuffer(data, dtype=kind, count=n, offset=at).reshape(dims).astype(np.float64)
+        at += 4 * n
+    assert at == len(data) - 4, source + ": trailing bytes"
+    return entries
+
+
+def check_conv_file(path, transposed):
+    """Re-reads a conv2d_/convT_ file and recomputes y, dx, dw, db with plain loops over the index
+    formula of docs (ConvGeometry), in float64: an oracle independent of F.pad, slicing and autograd."""
+    import numpy as np
+    with open(path, "rb") as f:
+        d = decode(f.read(), path)
+    N, C, H, W, K, KH, KW, SH, SW, PT, PB, PL, PR = (int(v) for v in d["geom"])
+    x, w, b, dy = d["x"], d["w"], d["b"], d["dy"]
+    y = np.zeros(d["y"].shape); dx = np.zeros(x.shape); dw = np.zeros(w.shape)
+    if not transposed:
+        # y[n,k,oh,ow] = b[k] + Σ_c Σ_kh Σ_kw w[k,c,kh,kw] · x[n,c, oh·SH+kh−PT, ow·SW+kw−PL]
+        OH, OW = y.shape[2], y.shape[3]
+        for oh in range(OH):
+            for ow in range(OW):
+                for kh in range(KH):
+                    for kw in range(KW):
+                        h, v = oh * SH + kh - PT, ow * SW + kw - PL
+                        if 0 <= h < H and 0 <= v < W:
+                            y[:, :, oh, ow] += x[:, :, h, v] @ w[:, :, kh, kw].T
+                            dx[:, :, h, v] += dy[:, :, oh, ow] @ w[:, :, kh, kw]
+                            dw[:, :, kh, kw] += dy[:, :, oh, ow].T @ x[:, :, h, v]
+    else:
+        # (C, K here are CIN, COUT; P* are the crops) y[n,o,ih·SH+kh−CT, iw·SW+kw−CL] += w[i,o,kh,kw]·x[n,i,ih,iw]
+        OH, OW = y.shape[2], y.shape[3]
+        for ih in range(H):
+            for iw in range(W):
+                for kh in range(KH):
+                    for kw in range(KW):
+                        h, v = ih * SH + kh - PT, iw * SW + kw - PL
+                        if 0 <= h < OH and 0 <= v < OW:
+                            y[:, :, h, v] += x[:, :, ih, iw] @ w[:, :, kh, kw]
+                            dx[:, :, ih, iw] += dy[:, :, h, v] @ w[:, :, kh, kw].T
+                            dw[:, :, kh, kw] += x[:, :, ih, iw].T @ dy[:, :, h, v]
+    y += b[None, :, None, None]
+    for name, mine in (("y", y), ("dx", dx), ("dw", dw), ("db", dy.sum(axis=(0, 2, 3)))):
+        stored = d[name]
+        err = np.abs(mine - stored).max() / np.abs(stored).max()
+        assert err < 1e-6, "%s %s: brute force differs by %.3g (relative to max)" % (path, name, err)
+
+
 # ---------------------------------------------------------------------------------------------- helpers
 
 def gen_for(name):
@@ -283,6 +350,7 @@ def conv2d_case(out, tag, N, C, H, W, K, KH, KW, SH, SW, PT, PB, PL, PR):
     out.write(name, [("geom", [N, C, H, W, K, KH, KW, SH, SW, PT, PB, PL, PR]),
                      ("x", x), ("w", w), ("b", b), ("y", y), ("dy", dy),
                      ("dx", xd.grad), ("dw", wd.grad), ("db", bd.grad)])
+    check_conv_file(os.path.join(out.folder, name), transposed=False)
 
 
 def convT_case(out, tag, N, CIN, H, W, COUT, KH, KW, SH, SW, CT, CB, CL, CR, expect_hw=None,
@@ -309,6 +377,7 @@ def convT_case(out, tag, N, CIN, H, W, COUT, KH, KW, SH, SW, CT, CB, CL, CR, exp
     out.write(name, [("geom", [N, CIN, H, W, COUT, KH, KW, SH, SW, CT, CB, CL, CR]),
                      ("x", x), ("w", w), ("b", b), ("y", y), ("dy", dy),
                      ("dx", xd.grad), ("dw", wd.grad), ("db", bd.grad)])
+    check_conv_file(os.path.join(out.folder, name), transposed=True)
 
 
 def linear_case(out, name, N, IN, OUT):
