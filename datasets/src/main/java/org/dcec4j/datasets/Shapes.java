@@ -34,15 +34,15 @@ public final class Shapes {
 
     /** Largest rotation, radians (18°). */
     static final float MAX_ROTATION = (float) Math.toRadians(18);
-    static final float MIN_SCALE = 0.72f;
+    static final float MIN_SCALE = 0.8f;
     static final float MAX_SCALE = 1.0f;
     static final float MAX_ANISOTROPY = 0.12f;
-    static final float MAX_SHEAR = 0.2f;
-    static final float MAX_TRANSLATION = 0.16f;
+    static final float MAX_SHEAR = 0.15f;
+    static final float MAX_TRANSLATION = 0.12f;
     static final float MIN_STROKE = 0.16f;
     static final float MAX_STROKE = 0.32f;
-    static final float MIN_INK = 0.7f;
-    static final float MAX_NOISE = 0.08f;
+    static final float MIN_INK = 0.85f;
+    static final float MAX_NOISE = 0.06f;
 
     private Shapes() {
     }

@@ -1,0 +1,54 @@
+package org.dcec4j.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContactSheetTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void oneRowPerClassInDataOrder() throws Exception {
+        // 5 images of 2x2, labels 1 0 1 1 0, image n filled with value n/4
+        float[] x = new float[5 * 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i / 4) / 4f;
+        }
+        Dataset d = new Dataset("t", 1, 2, 2, x, new int[] {1, 0, 1, 1, 0});
+        Path png = tmp.resolve("sub").resolve("sheet.png");
+        ContactSheet.write(png, d, 2, 9, 3);
+        BufferedImage img = ImageIO.read(png.toFile());
+        // 2 columns and 2 rows (classes) of 6x6 cells with 1-pixel lines: 2·7+1 = 15
+        assertEquals(15, img.getWidth());
+        assertEquals(15, img.getHeight());
+        // row 0 (class 0): images 1 and 4; row 1 (class 1): images 0 and 2 (image 3 does not fit)
+        assertEquals(Math.round(255 / 4f), img.getRGB(1, 1) & 0xFF);
+        assertEquals(255, img.getRGB(8 + 5, 1 + 5) & 0xFF);
+        assertEquals(0, img.getRGB(1, 8) & 0xFF);
+        assertEquals(Math.round(2 * 255 / 4f), img.getRGB(8, 8) & 0xFF);
+        assertEquals(ContactSheet.GRID, img.getRGB(7, 3) & 0xFF);
+        try (Stream<Path> s = Files.list(png.getParent())) {
+            assertEquals(1, s.count(), "no temporary file is left");
+        }
+    }
+
+    @Test
+    void unlabeledGridIsRowMajor() {
+        float[] x = new float[7];
+        for (int n = 0; n < 7; n++) {
+            x[n] = n / 6f;
+        }
+        Dataset d = new Dataset("t", 1, 1, 1, x, null);
+        BufferedImage img = ContactSheet.render(d, 3, 2, 1);
+        assertEquals(2 * 2 + 1, img.getHeight());
+        assertEquals(3 * 2 + 1, img.getWidth());
+        assertEquals(Math.round(4 * 255 / 6f), img.getRGB(3, 3) & 0xFF);
+    }
+}

@@ -1,0 +1,120 @@
+package org.dcec4j.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdxReaderTest {
+    @TempDir
+    Path tmp;
+
+    private static Dataset parse(byte[] images, byte[] labels) {
+        return IdxReader.toDataset("t", "images", IdxReader.parse("images", images),
+                "labels", labels == null ? null : IdxReader.parse("labels", labels));
+    }
+
+    @Test
+    void readsRawAndGzippedTheSame() throws Exception {
+        byte[][] f = Fixtures.mnistLike(5, 3, 4);
+        Dataset raw = parse(f[0], f[1]);
+        Dataset gz = parse(Fixtures.gzip(f[0]), Fixtures.gzip(f[1]));
+        assertEquals(5, raw.size());
+        assertEquals(3, raw.height());
+        assertEquals(4, raw.width());
+        assertArrayEquals(raw.images(), gz.images());
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, gz.labels());
+        // pixel (n, i) = (7n + 3i) mod 256, scaled by 1/255 in double then rounded to float
+        for (int n = 0; n < 5; n++) {
+            for (int i = 0; i < 12; i++) {
+                assertEquals((float) (((7 * n + 3 * i) % 256) / 255.0), raw.images()[n * 12 + i]);
+            }
+        }
+        Files.write(tmp.resolve("i.gz"), Fixtures.gzip(f[0]));
+        Files.write(tmp.resolve("l"), f[1]);
+        Dataset files = IdxReader.read("t", tmp.resolve("i.gz"), tmp.resolve("l"));
+        assertArrayEquals(raw.images(), files.images());
+        assertArrayEquals(raw.labels(), files.labels());
+    }
+
+    @Test
+    void extremesMapToZeroAndOne() {
+        byte[] img = Fixtures.idx(new int[] {1, 1, 2}, new byte[] {0, (byte) 255});
+        Dataset d = parse(img, null);
+        assertEquals(0f, d.images()[0]);
+        assertEquals(1f, d.images()[1]);
+    }
+
+    private static String error(Runnable r) {
+        return assertThrows(DatasetException.class, r::run).getMessage();
+    }
+
+    @Test
+    void wrongMagicTypeAndRank() {
+        byte[] good = Fixtures.mnistLike(2, 2, 2)[0];
+        byte[] magic = good.clone();
+        magic[0] = 1;
+        assertTrue(error(() -> IdxReader.parse("f", magic)).contains("f: at byte 0: expected IDX magic"));
+        byte[] type = good.clone();
+        type[2] = 0x0D;
+        assertTrue(error(() -> IdxReader.parse("f", type)).contains("at byte 2: expected IDX type 0x08"));
+        byte[] rank = good.clone();
+        rank[3] = 9;
+        assertTrue(error(() -> IdxReader.parse("f", rank)).contains("at byte 3"));
+        byte[] labelsAsImages = Fixtures.mnistLike(2, 2, 2)[1];
+        assertTrue(error(() -> parse(labelsAsImages, null)).contains("rank 3"));
+    }
+
+    @Test
+    void countMismatchNamesBothFiles() {
+        byte[][] a = Fixtures.mnistLike(4, 2, 2);
+        byte[][] b = Fixtures.mnistLike(3, 2, 2);
+        String m = error(() -> parse(a[0], b[1]));
+        assertTrue(m.contains("labels") && m.contains("4 labels") && m.contains("found 3"), m);
+    }
+
+    @Test
+    void truncatedAndOverlongData() {
+        byte[] good = Fixtures.mnistLike(4, 3, 3)[0];
+        byte[] cut = Arrays.copyOf(good, good.length - 5);
+        assertTrue(error(() -> IdxReader.parse("f", cut)).contains("expected " + good.length + " bytes"));
+        byte[] longer = Arrays.copyOf(good, good.length + 1);
+        assertTrue(error(() -> IdxReader.parse("f", longer)).contains("found " + longer.length + " bytes"));
+        byte[] gzCut = Fixtures.gzip(cut);
+        assertTrue(error(() -> IdxReader.parse("g", gzCut)).contains("only " + (36 - 5)));
+        byte[] gz = Fixtures.gzip(good);
+        byte[] gzTruncated = Arrays.copyOf(gz, gz.length - 12);
+        assertTrue(error(() -> IdxReader.parse("g", gzTruncated)).startsWith("g: "));
+        byte[] gzLonger = Fixtures.gzip(longer);
+        assertTrue(error(() -> IdxReader.parse("g", gzLonger)).contains("found more bytes"));
+    }
+
+    @Test
+    void hugeClaimsAreErrorsNotOutOfMemory() {
+        // 2^31 - 1 images of 28x28: the product does not fit an array
+        byte[] huge = Fixtures.idx(new int[] {Integer.MAX_VALUE, 28, 28}, new byte[16]);
+        assertTrue(error(() -> IdxReader.parse("f", huge)).contains("fits in an array"));
+        assertTrue(error(() -> IdxReader.parse("f", Fixtures.gzip(huge))).contains("fits in an array"));
+        // 2 million images claimed (1.5 GB) but 16 bytes present: detected without allocating the claim
+        byte[] liar = Fixtures.idx(new int[] {2_000_000, 28, 28}, new byte[16]);
+        assertTrue(error(() -> IdxReader.parse("f", liar)).contains("expected 1568000016 bytes"));
+        assertTrue(error(() -> IdxReader.parse("g", Fixtures.gzip(liar))).contains("only 16"));
+        // a negative dimension
+        byte[] negative = Fixtures.idx(new int[] {-1, 2, 2}, new byte[4]);
+        assertTrue(error(() -> IdxReader.parse("f", negative)).contains("a dimension from 0"));
+    }
+
+    @Test
+    void emptyAndMissing() {
+        byte[] zero = Fixtures.idx(new int[] {0, 28, 28}, new byte[0]);
+        assertTrue(error(() -> parse(zero, null)).contains("at least one image"));
+        assertTrue(error(() -> IdxReader.parse("f", new byte[0])).contains("the end of the data"));
+        assertTrue(error(() -> IdxReader.read(tmp.resolve("nope.gz"))).contains("no such file"));
+    }
+}

@@ -1,0 +1,172 @@
+package org.dcec4j.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageFolderTest {
+    @TempDir
+    Path tmp;
+
+    /** A gray image with pixel (y, x) = (16y + x + seed) mod 256. */
+    private static BufferedImage gray(int h, int w, int seed) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.getRaster().setSample(x, y, 0, (16 * y + x + seed) % 256);
+            }
+        }
+        return img;
+    }
+
+    /**
+     * The same values as {@link #gray} in an RGB image (r = g = b), for GIF: the JDK's GIF writer
+     * converts gray images through a colour space and scrambles the rows of multi-row images, so GIFs
+     * here are one row high.
+     */
+    private static BufferedImage rgbGray(int h, int w, int seed) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = (16 * y + x + seed) % 256;
+                img.setRGB(x, y, (v << 16) | (v << 8) | v);
+            }
+        }
+        return img;
+    }
+
+    private static void write(BufferedImage img, String format, Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        assertTrue(ImageIO.write(img, format, file.toFile()), format);
+    }
+
+    @Test
+    void grayPngValuesAreExactAndOrderIsSorted() throws IOException {
+        Path dir = tmp.resolve("plain");
+        write(gray(3, 4, 20), "png", dir.resolve("b.png"));
+        write(gray(3, 4, 10), "png", dir.resolve("a.png"));
+        Files.writeString(dir.resolve("notes.txt"), "ignored");
+        write(gray(3, 4, 99), "png", dir.resolve(".hidden.png"));
+        Dataset d = ImageFolder.load(dir, 1);
+        assertEquals("plain", d.name());
+        assertEquals(2, d.size());
+        assertNull(d.labels());
+        assertEquals(3, d.height());
+        assertEquals(4, d.width());
+        // a.png first (seed 10): pixel (y, x) = (16y + x + 10) / 255
+        for (int y = 0; y < 3; y++) {
+            for (int x = 0; x < 4; x++) {
+                assertEquals((16 * y + x + 10) / 255f, d.images()[y * 4 + x], 1e-7f);
+                assertEquals((16 * y + x + 20) / 255f, d.images()[12 + y * 4 + x], 1e-7f);
+            }
+        }
+    }
+
+    @Test
+    void rgbAsThreeChannelsAndAsLuma() throws IOException {
+        BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(0, 0, 0xFF0000);
+        img.setRGB(1, 0, 0x3366CC);
+        Path dir = tmp.resolve("rgb");
+        write(img, "bmp", dir.resolve("x.bmp"));
+        Dataset c3 = ImageFolder.load(dir, 3);
+        assertArrayEquals(new float[] {1f, 0x33 / 255f, 0f, 0x66 / 255f, 0f, 0xCC / 255f}, c3.images(), 1e-6f);
+        Dataset c1 = ImageFolder.load(dir, 1);
+        assertEquals(0.299f, c1.images()[0], 1e-6f);
+        assertEquals((0.299f * 0x33 + 0.587f * 0x66 + 0.114f * 0xCC) / 255f, c1.images()[1], 1e-6f);
+        // gray to 3 channels: replicated
+        Path g = tmp.resolve("g");
+        write(gray(1, 1, 51), "png", g.resolve("p.png"));
+        assertArrayEquals(new float[] {0.2f, 0.2f, 0.2f}, ImageFolder.load(g, 3).images(), 1e-6f);
+    }
+
+    @Test
+    void labelsFromSortedSubfoldersAndResizeByBoxFilter() throws IOException {
+        Path dir = tmp.resolve("classes");
+        // a 4x4 image whose 2x2 blocks have means 10.5, 12.5, 42.5, 44.5 (pixel = 16y + x + 0)
+        write(gray(4, 4, 0), "png", dir.resolve("zebra").resolve("one.png"));
+        write(rgbGray(1, 4, 60), "gif", dir.resolve("ant").resolve("deep").resolve("two.gif"));
+        write(gray(8, 8, 0), "bmp", dir.resolve("ant").resolve("one.bmp"));
+        write(gray(2, 2, 0), "jpg", dir.resolve("cat").resolve("x.jpeg"));
+        Dataset d = ImageFolder.load(dir, 1, 2, 2);
+        assertEquals(List.of("ant", "cat", "zebra"), ImageFolder.classNames(dir));
+        // sorted relative paths within a class: "deep/two.gif" < "one.bmp"
+        assertArrayEquals(new int[] {0, 0, 1, 2}, d.labels());
+        float[] blocks = {8.5f / 255, 10.5f / 255, 40.5f / 255, 42.5f / 255};
+        assertArrayEquals(blocks, java.util.Arrays.copyOfRange(d.images(), 12, 16), 1e-6f);
+        // the GIF (one row 60 61 62 63, stretched to 2 rows): left half 60.5, right half 62.5
+        float[] gif = {60.5f / 255, 62.5f / 255, 60.5f / 255, 62.5f / 255};
+        assertArrayEquals(gif, java.util.Arrays.copyOfRange(d.images(), 0, 4), 1e-6f);
+        // 8x8 to 2x2: means of 4x4 blocks of 16y + x: 16·1.5 + 1.5 = 25.5, 29.5, 89.5, 93.5
+        float[] big = {25.5f / 255, 29.5f / 255, 89.5f / 255, 93.5f / 255};
+        assertArrayEquals(big, java.util.Arrays.copyOfRange(d.images(), 4, 8), 1e-6f);
+        // JPEG is lossy: only check it is close to the source
+        assertEquals(0f, d.images()[8], 0.05f);
+    }
+
+    @Test
+    void resizeUpAndByNonIntegerFactors() {
+        // 1x3 row [0, 0.3, 0.9] to 1x2: output covers source [0, 1.5) and [1.5, 3)
+        float[] out = new float[2];
+        ImageFolder.resize(out, 0, new float[] {0f, 0.3f, 0.9f}, 1, 1, 3, 1, 2);
+        assertEquals((0f + 0.5f * 0.3f) / 1.5f, out[0], 1e-6f);
+        assertEquals((0.5f * 0.3f + 0.9f) / 1.5f, out[1], 1e-6f);
+        float[] up = new float[4];
+        ImageFolder.resize(up, 0, new float[] {0.2f, 0.6f}, 1, 1, 2, 1, 4);
+        assertArrayEquals(new float[] {0.2f, 0.2f, 0.6f, 0.6f}, up, 1e-6f);
+    }
+
+    private String error(Path dir, int size) {
+        return assertThrows(DatasetException.class,
+                () -> { if (size == 0) ImageFolder.load(dir, 1); else ImageFolder.load(dir, 1, size, size); }).getMessage();
+    }
+
+    @Test
+    void badFolders() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Files.writeString(empty.resolve("readme.txt"), "no images");
+        assertTrue(error(empty, 28).contains("expected image files"));
+        assertTrue(error(tmp.resolve("missing"), 28).contains("found nothing"));
+
+        Path broken = tmp.resolve("broken");
+        write(gray(2, 2, 0), "png", broken.resolve("a.png"));
+        Files.write(broken.resolve("b.png"), new byte[] {1, 2, 3, 4});
+        String m = error(broken, 28);
+        assertTrue(m.contains("b.png: at image 1 of 2") && m.contains("readable PNG"), m);
+
+        Path mixed = tmp.resolve("mixed");
+        write(gray(2, 2, 0), "png", mixed.resolve("a.png"));
+        write(gray(3, 2, 0), "png", mixed.resolve("b.png"));
+        m = error(mixed, 0);
+        assertTrue(m.contains("b.png: at image 1 of 2: expected 2x2 pixels") && m.contains("found 3x2"), m);
+        assertEquals(2, ImageFolder.load(mixed, 1, 5, 5).size());
+
+        Path both = tmp.resolve("both");
+        write(gray(2, 2, 0), "png", both.resolve("a.png"));
+        write(gray(2, 2, 0), "png", both.resolve("k").resolve("b.png"));
+        assertTrue(error(both, 28).contains("not both"));
+    }
+
+    @Test
+    void datasetsLoadAcceptsAFolder() throws IOException {
+        Path dir = tmp.resolve("mine");
+        write(gray(10, 10, 0), "png", dir.resolve("a.png"));
+        Dataset d = Datasets.load(dir.toString(), DataSource.of(List.of(), tmp.resolve("cache")));
+        assertEquals(28, d.height());
+        assertEquals(1, d.channels());
+        String m = assertThrows(DatasetException.class,
+                () -> Datasets.load("no-such-set", DataSource.of(List.of(), tmp.resolve("cache")))).getMessage();
+        assertTrue(m.contains("expected one of [mnist, mnist-test, usps, fashion-mnist, shapes]"), m);
+    }
+}

@@ -1,0 +1,106 @@
+package org.dcec4j.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class UspsReaderTest {
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String error(Runnable r) {
+        return assertThrows(DatasetException.class, r::run).getMessage();
+    }
+
+    @Test
+    void smallJfByHand() {
+        String jf = "10 4\n3 0 0.052 1.29 2\n7 2 1 0.5 0\n-1\n";
+        Dataset d = UspsReader.parseJf("u", "f.jf", ascii(jf));
+        assertEquals(2, d.size());
+        assertEquals(2, d.height());
+        assertEquals(2, d.width());
+        assertArrayEquals(new int[] {3, 7}, d.labels());
+        assertArrayEquals(new float[] {0f, 0.026f, 0.645f, 1f, 1f, 0.5f, 0.25f, 0f}, d.images());
+        // CRLF line endings and a gzip wrapper read the same
+        Dataset crlf = UspsReader.parseJf("u", "f.jf", Fixtures.gzip(ascii(jf.replace("\n", "\r\n"))));
+        assertArrayEquals(d.images(), crlf.images());
+    }
+
+    @Test
+    void eslAndJfGiveIdenticalFloats() {
+        // random ESL values with 4 decimals in [-1, 1]; the .jf line holds value + 1 in exact decimal
+        Random r = new Random(11);
+        int N = 40;
+        StringBuilder esl = new StringBuilder();
+        StringBuilder jf = new StringBuilder("10 256\n");
+        for (int n = 0; n < N; n++) {
+            int label = r.nextInt(10);
+            esl.append(label).append(".0000");
+            jf.append(label);
+            for (int i = 0; i < 256; i++) {
+                BigDecimal v = BigDecimal.valueOf(r.nextInt(20001) - 10000, 4);
+                if (r.nextInt(4) == 0) {
+                    v = BigDecimal.valueOf(-1);
+                }
+                esl.append(' ').append(v.setScale(4).toPlainString());
+                BigDecimal plusOne = v.add(BigDecimal.ONE).stripTrailingZeros();
+                jf.append(' ').append(plusOne.signum() == 0 ? "0" : plusOne.toPlainString());
+            }
+            esl.append(" \n");
+            jf.append('\n');
+        }
+        jf.append("-1\n");
+        Dataset a = UspsReader.parseEsl("u", "zip", ascii(esl.toString()));
+        Dataset b = UspsReader.parseJf("u", "jf", ascii(jf.toString()));
+        assertEquals(N, a.size());
+        assertEquals(16, a.height());
+        assertArrayEquals(b.labels(), a.labels());
+        assertArrayEquals(b.images(), a.images());
+        // and both equal the correctly rounded (v + 1) / 2 computed with BigDecimal
+        String[] firstLine = esl.toString().split("\n")[0].trim().split(" ");
+        for (int i = 0; i < 256; i++) {
+            float expected = new BigDecimal(firstLine[i + 1]).add(BigDecimal.ONE)
+                    .divide(BigDecimal.valueOf(2)).floatValue();
+            assertEquals(expected, a.images()[i], "value " + i);
+        }
+    }
+
+    @Test
+    void badLinesNameLineAndValue() {
+        String m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0 0 0\n-1\n")));
+        assertTrue(m.startsWith("f.jf: at line 2, value 4") && m.contains("4 pixel values"), m);
+        m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0 0 0 0 0\n-1\n")));
+        assertTrue(m.startsWith("f.jf: at line 2") && m.contains("after 4 values"), m);
+        m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0 0 0 0\n3 0 NaN 0 0\n-1\n")));
+        assertTrue(m.startsWith("f.jf: at line 3, value 2") && m.contains("[0, 2], found NaN"), m);
+        m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0 0 2.5 0\n-1\n")));
+        assertTrue(m.contains("line 2, value 3") && m.contains("found 2.5"), m);
+        m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0 0 x1 0\n-1\n")));
+        assertTrue(m.contains("a decimal number, found 'x1'"), m);
+        m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n12 0 0 0 0\n-1\n")));
+        assertTrue(m.contains("line 2") && m.contains("label from 0 to 9"), m);
+        m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0 0 0 0\n")));
+        assertTrue(m.contains("footer line '-1'"), m);
+        m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n-1\n")));
+        assertTrue(m.contains("at least one sample"), m);
+        m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 5\n-1\n")));
+        assertTrue(m.contains("square number of features"), m);
+        m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0 0 0 0\n-1\n3 0 0 0 0\n")));
+        assertTrue(m.contains("nothing after the footer"), m);
+        m = error(() -> UspsReader.parseEsl("u", "zip", ascii("3.5 0 0\n")));
+        assertTrue(m.contains("integer label"), m);
+        m = error(() -> UspsReader.parseEsl("u", "zip", ascii("")));
+        assertTrue(m.contains("at least one sample"), m);
+        byte[] gz = Fixtures.gzip(ascii("10 4\n3 0 0 0 0\n-1\n"));
+        byte[] cut = java.util.Arrays.copyOf(gz, gz.length - 10);
+        m = error(() -> UspsReader.parseJf("u", "f.jf.gz", cut));
+        assertTrue(m.startsWith("f.jf.gz: at gzip stream"), m);
+    }
+}
