@@ -85,26 +85,41 @@ final class Gemm {
             x = FloatVector.broadcast(S, ap[a + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        boolean direct = cols == NR
-                && (colOff == null || colOff[cCol0 + NR - 1] - colOff[cCol0] == NR - 1);
-        if (direct) {
-            int base = colOff == null ? cCol0 : colOff[cCol0];
-            int addr = cRow0 * ldc + base;
-            row(c, addr, c00, c01, mode, bias, biasOff);
-            if (rows > 1) row(c, addr + ldc, c10, c11, mode, bias, biasOff + 1);
-            if (rows > 2) row(c, addr + 2 * ldc, c20, c21, mode, bias, biasOff + 2);
-            if (rows > 3) row(c, addr + 3 * ldc, c30, c31, mode, bias, biasOff + 3);
-            if (rows > 4) row(c, addr + 4 * ldc, c40, c41, mode, bias, biasOff + 4);
-            if (rows > 5) row(c, addr + 5 * ldc, c50, c51, mode, bias, biasOff + 5);
-            return;
-        }
-        // edge or non-contiguous tile: through a small buffer, then element by element
+        // the tile goes through a small buffer: no vector crosses a call boundary (a vector passed to a
+        // method that is not inlined is boxed, which costs more than these 24 extra moves)
         c00.intoArray(tile, 0);          c01.intoArray(tile, L);
         c10.intoArray(tile, NR);         c11.intoArray(tile, NR + L);
         c20.intoArray(tile, 2 * NR);     c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);     c31.intoArray(tile, 3 * NR + L);
         c40.intoArray(tile, 4 * NR);     c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);     c51.intoArray(tile, 5 * NR + L);
+        storeTile(c, cRow0, ldc, cCol0, colOff, rows, cols, mode, bias, biasOff, tile);
+    }
+
+    /** C[r][q] = tile (WRITE), += tile (ADD) or = tile + bias[biasOff + r] (BIAS), r &lt; rows, q &lt; cols. */
+    static void storeTile(float[] c, int cRow0, int ldc, int cCol0, int[] colOff, int rows, int cols,
+                          int mode, float[] bias, int biasOff, float[] tile) {
+        boolean direct = cols == NR
+                && (colOff == null || colOff[cCol0 + NR - 1] - colOff[cCol0] == NR - 1);
+        if (direct) {
+            int addr = cRow0 * ldc + (colOff == null ? cCol0 : colOff[cCol0]);
+            for (int r = 0; r < rows; r++, addr += ldc) {
+                FloatVector v0 = FloatVector.fromArray(S, tile, r * NR);
+                FloatVector v1 = FloatVector.fromArray(S, tile, r * NR + L);
+                if (mode == ADD) {
+                    v0 = v0.add(FloatVector.fromArray(S, c, addr));
+                    v1 = v1.add(FloatVector.fromArray(S, c, addr + L));
+                } else if (mode == BIAS) {
+                    float bv = bias[biasOff + r];
+                    v0 = v0.add(bv);
+                    v1 = v1.add(bv);
+                }
+                v0.intoArray(c, addr);
+                v1.intoArray(c, addr + L);
+            }
+            return;
+        }
+        // edge or non-contiguous tile: element by element
         for (int r = 0; r < rows; r++) {
             int rowBase = (cRow0 + r) * ldc;
             float bv = mode == BIAS ? bias[biasOff + r] : 0f;
@@ -115,19 +130,6 @@ final class Gemm {
                 else c[addr] = v + bv;
             }
         }
-    }
-
-    private static void row(float[] c, int addr, FloatVector v0, FloatVector v1, int mode, float[] bias, int bi) {
-        if (mode == ADD) {
-            v0 = v0.add(FloatVector.fromArray(S, c, addr));
-            v1 = v1.add(FloatVector.fromArray(S, c, addr + L));
-        } else if (mode == BIAS) {
-            float bv = bias[bi];
-            v0 = v0.add(bv);
-            v1 = v1.add(bv);
-        }
-        v0.intoArray(c, addr);
-        v1.intoArray(c, addr + L);
     }
 
     /**

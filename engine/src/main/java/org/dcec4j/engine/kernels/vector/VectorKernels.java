@@ -51,6 +51,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final WorkerPool pool;
     private final Workspace[] ws;
     private float[] packedW = new float[0];
+    /** The input with explicit zero padding, shared by all workers of one call (see padInput). */
+    private float[] xPad = new float[0];
 
     // arguments of the call in flight (read by the chunk methods; guarded by the instance lock)
     private float[] argOut, argIn, argW, argB, argM, argV;
@@ -66,6 +68,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final WorkerPool.Job gemmJob = this::gemmChunk;
     private final WorkerPool.Job biasJob = this::biasChunk;
     private final WorkerPool.Job adamJob = this::adamChunk;
+    private final WorkerPool.Job padJob = this::padChunk;
 
     /** Kernels with {@code dcec4j.threads} threads (default: available processors). */
     public VectorKernels() { this(KernelOptions.threads()); }
@@ -102,8 +105,9 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         // A = W[K, CKK], packed once for all images
         packedW = grow(packedW, Gemm.packedASize(g.K, CKK));
         Gemm.packA(packedW, w, 0, CKK, 1, 0, g.K, 0, CKK);
+        padInput(x, g);
         int G = groupSize(FORWARD_COLS, P, g.N);
-        argOut = y; argIn = x; argB = b; argG = g; argChunk = G;
+        argOut = y; argB = b; argG = g; argChunk = G;
         pool.run(forwardJob, (g.N + G - 1) / G);
         clearArgs();
     }
@@ -111,17 +115,18 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     /** Images [n0, n0+G) of the forward pass: Y[k, (n,p)] = Σ_l W[k,l]·col[l,(n,p)] (+ b[k]). y written. */
     private void forwardChunk(int worker, int chunk) {
         final ConvGeometry g = argG;
-        final float[] y = argOut, x = argIn, b = argB;
+        final float[] y = argOut, b = argB;
         final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K;
         final int n0 = chunk * argChunk, nG = Math.min(argChunk, g.N - n0), J = nG * P;
         Workspace s = ws[worker];
         s.columnTables(g, n0, J);
+        s.kernelTables(g, 0, CKK);
         int[] colOff = s.colOff = grow(s.colOff, J);
         for (int j = 0; j < J; j++) colOff[j] = (n0 + j / P) * K * P + j % P;   // y[n, k, p] = y[k·P + colOff]
         s.bp = grow(s.bp, Gemm.packedBSize(J, Math.min(KC, CKK)));
         for (int l0 = 0; l0 < CKK; l0 += KC) {
             int kc = Math.min(KC, CKK - l0);
-            packIm2colColumns(s.bp, x, g, s, J, l0, kc);
+            packIm2colColumns(s.bp, xPad, s.colX, s.rowC, J, l0, kc);
             int mode = l0 > 0 ? Gemm.ADD : (b != null ? Gemm.BIAS : Gemm.WRITE);
             Gemm.block(y, 0, P, 0, colOff, packedW, l0 * Gemm.MR, Gemm.MR * CKK, s.bp, K, J, kc,
                        mode, b, 0, s.tile);
@@ -129,26 +134,48 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     }
 
     /**
-     * B[l, j] = x[n_j, c, h_j + kh, w_j + kw] for l = (c,kh,kw) ∈ [l0, l0+kc) and the J columns
-     * described by the worker's column tables, packed in column micro-panels. dst written.
+     * B[l, j] = xPad[src[j] + off[l]]: column j = (n, oh, ow) starts its window at src[j], row
+     * l = (c, kh, kw) ∈ [l0, l0+kc) adds off[l], both in padded coordinates, so no bounds check.
+     * Packed in column micro-panels; dst written.
      */
-    private static void packIm2colColumns(float[] dst, float[] x, ConvGeometry g, Workspace s, int J, int l0, int kc) {
-        final int H = g.H, W = g.W, KW = g.KW, KHW = g.KH * g.KW, HW = H * W, NR = Gemm.NR;
-        final int JP = (J + NR - 1) / NR;
-        final int[] colX = s.colX, colH = s.colH, colW = s.colW;
-        int c = l0 / KHW, kh = (l0 % KHW) / KW, kw = l0 % KW;
+    private static void packIm2colColumns(float[] dst, float[] xPad, int[] src, int[] off, int J, int l0, int kc) {
+        final int NR = Gemm.NR, JP = (J + NR - 1) / NR;
         for (int l = 0; l < kc; l++) {
-            int cOff = c * HW;
+            int o = off[l0 + l];
             for (int jp = 0; jp < JP; jp++) {
                 int d = jp * NR * kc + l * NR, j0 = jp * NR;
-                for (int q = 0; q < NR; q++) {
-                    int j = j0 + q;
-                    int h = colH[j] + kh, ww = colW[j] + kw;
-                    // out of the image (padding, or a column beyond J) reads zero
-                    dst[d + q] = (h >= 0 && h < H && ww >= 0 && ww < W) ? x[colX[j] + cOff + h * W + ww] : 0f;
+                for (int q = 0; q < NR; q++) dst[d + q] = xPad[src[j0 + q] + o];
+            }
+        }
+    }
+
+    /**
+     * xPad[n, c, PT + h, PL + w] = x[n, c, h, w], zero elsewhere: the input with its padding made
+     * explicit ([N, C, H+PT+PB, W+PL+PR]), built in parallel over images. Shared, read by the packers.
+     */
+    private void padInput(float[] x, ConvGeometry g) {
+        int Hp = g.H + g.PT + g.PB, Wp = g.W + g.PL + g.PR;
+        xPad = grow(xPad, g.N * g.C * Hp * Wp);
+        argIn = x; argG = g;
+        pool.run(padJob, (g.N + 15) / 16);
+    }
+
+    private void padChunk(int worker, int chunk) {
+        final ConvGeometry g = argG;
+        final float[] x = argIn, xp = xPad;
+        final int C = g.C, H = g.H, W = g.W, PT = g.PT, PL = g.PL, Hp = H + PT + g.PB, Wp = W + PL + g.PR;
+        int n1 = Math.min(g.N, chunk * 16 + 16);
+        for (int n = chunk * 16; n < n1; n++) {
+            for (int c = 0; c < C; c++) {
+                int src = (n * C + c) * H * W, dst = (n * C + c) * Hp * Wp;
+                for (int hp = 0; hp < Hp; hp++, dst += Wp) {
+                    int h = hp - PT;
+                    if (h < 0 || h >= H) { java.util.Arrays.fill(xp, dst, dst + Wp, 0f); continue; }
+                    java.util.Arrays.fill(xp, dst, dst + PL, 0f);
+                    System.arraycopy(x, src + h * W, xp, dst + PL, W);
+                    java.util.Arrays.fill(xp, dst + PL + W, dst + Wp, 0f);
                 }
             }
-            if (++kw == KW) { kw = 0; if (++kh == g.KH) { kh = 0; c++; } }
         }
     }
 
@@ -234,7 +261,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         final int CKK = g.C * g.KH * g.KW;
         int JP = (CKK + Gemm.NR - 1) / Gemm.NR;
         int chunks = Math.min(JP, 2 * pool.threads());
-        argOut = dw; argIn = x; argW = dy; argG = g; argChunks = chunks; argChunk = JP;
+        padInput(x, g);
+        argOut = dw; argW = dy; argG = g; argChunks = chunks; argChunk = JP;
         pool.run(backwardWeightJob, chunks);
         clearArgs();
     }
@@ -245,30 +273,28 @@ public final class VectorKernels implements Kernels, AutoCloseable {
      */
     private void backwardWeightChunk(int worker, int chunk) {
         final ConvGeometry g = argG;
-        final float[] dw = argOut, x = argIn, dy = argW;
+        final float[] dw = argOut, dy = argW;
         final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K, NP = g.N * P;
         final int JP = argChunk, chunks = argChunks;
         final int jp0 = (int) ((long) JP * chunk / chunks), jp1 = (int) ((long) JP * (chunk + 1) / chunks);
         final int j0 = jp0 * Gemm.NR, J = Math.min(CKK, jp1 * Gemm.NR) - j0;
         if (J <= 0) return;
         Workspace s = ws[worker];
-        s.rowTables(g, j0, J);
+        s.kernelTables(g, j0, J);
         s.ap = grow(s.ap, Gemm.packedASize(K, Math.min(KC, NP)));
         s.bp = grow(s.bp, Gemm.packedBSize(J, Math.min(KC, NP)));
-        s.colX = grow(s.colX, KC); s.colH = grow(s.colH, KC); s.colW = grow(s.colW, KC); s.colOff = grow(s.colOff, KC);
-        final int OW = g.OW;
+        s.colX = grow(s.colX, KC); s.colOff = grow(s.colOff, KC);
+        final int OW = g.OW, Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
         for (int l0 = 0; l0 < NP; l0 += KC) {
             int kc = Math.min(KC, NP - l0);
             // tables of the reduction index l = (n, oh, ow)
             for (int l = 0; l < kc; l++) {
                 int n = (l0 + l) / P, p = (l0 + l) % P;
-                s.colX[l] = n * g.C * g.H * g.W;
-                s.colH[l] = (p / OW) * g.SH - g.PT;
-                s.colW[l] = (p % OW) * g.SW - g.PL;
+                s.colX[l] = n * CHWp + (p / OW) * g.SH * Wp + (p % OW) * g.SW;   // window origin in xPad
                 s.colOff[l] = n * K * P + p;                 // dy[n, k, p] = dy[colOff + k·P]
             }
             packOutputRows(s.ap, dy, s.colOff, K, P, kc);
-            packIm2colRows(s.bp, x, g, s, J, kc);
+            packIm2colRows(s.bp, xPad, s.colX, s.rowC, J, kc);
             Gemm.block(dw, 0, CKK, j0, null, s.ap, 0, Gemm.MR * kc, s.bp, K, J, kc, Gemm.ADD, null, 0, s.tile);
         }
     }
@@ -290,21 +316,16 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     }
 
     /**
-     * B[l, j] = x[n_l, c_j, h_l + kh_j, w_l + kw_j] for the kc reduction rows l (tables colX/colH/colW)
-     * and the J columns j = (c,kh,kw) (tables rowC/rowKH/rowKW), packed in column micro-panels.
+     * B[l, j] = xPad[src[l] + off[j]] for the kc reduction rows l = (n, oh, ow) (window origin src[l])
+     * and the J columns j = (c, kh, kw) (offset off[j]), packed in column micro-panels. dst written.
      */
-    private static void packIm2colRows(float[] dst, float[] x, ConvGeometry g, Workspace s, int J, int kc) {
-        final int H = g.H, W = g.W, NR = Gemm.NR, JP = (J + NR - 1) / NR;
-        final int[] colX = s.colX, colH = s.colH, colW = s.colW, rowC = s.rowC, rowKH = s.rowKH, rowKW = s.rowKW;
+    private static void packIm2colRows(float[] dst, float[] xPad, int[] src, int[] off, int J, int kc) {
+        final int NR = Gemm.NR, JP = (J + NR - 1) / NR;
         for (int jp = 0; jp < JP; jp++) {
             int d = jp * NR * kc, j0 = jp * NR;
             for (int l = 0; l < kc; l++) {
-                int xb = colX[l], hb = colH[l], wb = colW[l], dl = d + l * NR;
-                for (int q = 0; q < NR; q++) {
-                    int j = j0 + q;
-                    int h = hb + rowKH[j], ww = wb + rowKW[j];
-                    dst[dl + q] = (h >= 0 && h < H && ww >= 0 && ww < W) ? x[xb + rowC[j] + h * W + ww] : 0f;
-                }
+                int base = src[l], dl = d + l * NR;
+                for (int q = 0; q < NR; q++) dst[dl + q] = xPad[base + off[j0 + q]];
             }
         }
     }
@@ -475,32 +496,35 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     static final class Workspace {
         float[] ap = new float[0], bp = new float[0], dcol = new float[0];
         final float[] tile = new float[Gemm.MR * Gemm.NR];
-        int[] colX = new int[0], colH = new int[0], colW = new int[0], colOff = new int[0];
-        int[] rowC = new int[0], rowKH = new int[0], rowKW = new int[0];
+        int[] colX = new int[0], colOff = new int[0], rowC = new int[0];
 
-        /** Per GEMM column j = (n, oh, ow) of images n0…: image base, top row, left column (padded to panels). */
+        /**
+         * Per GEMM column j = (n, oh, ow) of images n0…: where its window starts in xPad. Columns
+         * beyond J (panel padding) point at 0: they are computed but never stored.
+         */
         void columnTables(ConvGeometry g, int n0, int J) {
             int Jp = (J + Gemm.NR - 1) / Gemm.NR * Gemm.NR, P = g.OH * g.OW;
-            colX = grow(colX, Jp); colH = grow(colH, Jp); colW = grow(colW, Jp);
+            int Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
+            colX = grow(colX, Jp);
             for (int j = 0; j < Jp; j++) {
-                if (j >= J) { colX[j] = 0; colH[j] = Integer.MIN_VALUE / 2; colW[j] = 0; continue; }
+                if (j >= J) { colX[j] = 0; continue; }
                 int n = n0 + j / P, p = j % P;
-                colX[j] = n * g.C * g.H * g.W;
-                colH[j] = (p / g.OW) * g.SH - g.PT;
-                colW[j] = (p % g.OW) * g.SW - g.PL;
+                colX[j] = n * CHWp + (p / g.OW) * g.SH * Wp + (p % g.OW) * g.SW;
             }
         }
 
-        /** Per dW column j = (c, kh, kw) ∈ [j0, j0+J): channel offset and kernel position (padded to panels). */
-        void rowTables(ConvGeometry g, int j0, int J) {
+        /**
+         * Per kernel index i = (c, kh, kw) ∈ [i0, i0+J): its offset from a window origin in xPad,
+         * rowC[i − i0] (padded to whole panels with 0).
+         */
+        void kernelTables(ConvGeometry g, int i0, int J) {
             int Jp = (J + Gemm.NR - 1) / Gemm.NR * Gemm.NR, KHW = g.KH * g.KW;
-            rowC = grow(rowC, Jp); rowKH = grow(rowKH, Jp); rowKW = grow(rowKW, Jp);
+            int Wp = g.W + g.PL + g.PR, HWp = (g.H + g.PT + g.PB) * Wp;
+            rowC = grow(rowC, Jp);
             for (int j = 0; j < Jp; j++) {
-                if (j >= J) { rowC[j] = 0; rowKH[j] = Integer.MIN_VALUE / 2; rowKW[j] = 0; continue; }
-                int i = j0 + j;
-                rowC[j] = (i / KHW) * g.H * g.W;
-                rowKH[j] = (i % KHW) / g.KW;
-                rowKW[j] = i % g.KW;
+                if (j >= J) { rowC[j] = 0; continue; }
+                int i = i0 + j;
+                rowC[j] = (i / KHW) * HWp + ((i % KHW) / g.KW) * Wp + i % g.KW;
             }
         }
     }
