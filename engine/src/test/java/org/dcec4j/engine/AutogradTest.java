@@ -1,0 +1,105 @@
+package org.dcec4j.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The autograd core: order, accumulation, zeroing, no-grad mode, the functional API. Hand-computed values. */
+class AutogradTest {
+
+    @Test void tensorUsedTwiceReceivesTheSumOfBothPaths() {
+        // L = Σ (x ⊙ x) + 3·Σ x  →  ∂L/∂x = 2x + 3
+        Tensor x = Tensor.parameter(new float[] {1, -2, 0.5f}, 3);
+        Tensor loss = F.add(F.sum(F.mul(x, x)), F.scale(F.sum(x), 3f));
+        loss.backward();
+        assertArrayEquals(new float[] {5, -1, 4}, x.grad(), 1e-6f);
+    }
+
+    @Test void leafGradientsAccumulateAcrossPassesUntilZeroed() {
+        Tensor x = Tensor.parameter(new float[] {2, 3}, 2);
+        F.sum(F.scale(x, 2f)).backward();
+        F.sum(F.scale(x, 2f)).backward();
+        assertArrayEquals(new float[] {4, 4}, x.grad(), 0f);   // 2 + 2
+        x.zeroGrad();
+        assertArrayEquals(new float[] {0, 0}, x.grad(), 0f);
+    }
+
+    @Test void intermediateGradientsStartAtZeroEachPass() {
+        Tensor x = Tensor.parameter(new float[] {1, 2}, 2);
+        Tensor h = F.scale(x, 3f);          // intermediate
+        Tensor loss = F.sum(F.mul(h, h));    // ∂L/∂x = 2·h·3 = 18x
+        float[][] g1 = Autograd.gradients(loss, x);
+        float[][] g2 = Autograd.gradients(loss, x);    // same graph again: must not double
+        assertArrayEquals(new float[] {18, 36}, g1[0], 1e-5f);
+        assertArrayEquals(g1[0], g2[0], 0f);
+    }
+
+    @Test void functionalGradientsLeaveBuffersAsTheyWere() {
+        Tensor x = Tensor.parameter(new float[] {1, 2}, 2);
+        x.grad()[0] = 7;
+        float[][] g = Autograd.gradients(F.sum(F.mul(x, x)), x);
+        assertArrayEquals(new float[] {2, 4}, g[0], 0f);
+        assertArrayEquals(new float[] {7, 0}, x.grad(), 0f);
+    }
+
+    @Test void topologicalOrderIsDeterministicAndParentsFirst() {
+        Tensor a = Tensor.parameter(new float[] {1}, 1).name("a");
+        Tensor b = Tensor.parameter(new float[] {2}, 1).name("b");
+        Tensor c = F.mul(a, b).name("c");
+        Tensor d = F.add(c, a).name("d");
+        Tensor e = F.sub(d, b).name("e");
+        List<Tensor> order = Autograd.topologicalOrder(e);
+        StringBuilder names = new StringBuilder();
+        for (Tensor t : order) names.append(t.name());
+        assertEquals("abcde", names.toString());     // DFS post-order, parents in argument order
+        for (int i = 0; i < 5; i++) assertEquals(order, Autograd.topologicalOrder(e));
+    }
+
+    @Test void deepChainsNeedNoRecursion() {
+        Tensor x = Tensor.parameter(new float[] {1}, 1);
+        Tensor h = x;
+        for (int i = 0; i < 20_000; i++) h = F.addScalar(h, 0f);   // would overflow a recursive DFS
+        F.sum(h).backward();
+        assertEquals(1f, x.grad()[0]);
+    }
+
+    @Test void noGradRecordsNothing() {
+        Tensor x = Tensor.parameter(new float[] {1, 2}, 2);
+        Tensor y;
+        try (var ignored = Autograd.noGrad()) {
+            y = F.mul(x, x);
+            assertFalse(Autograd.isGradEnabled());
+        }
+        assertTrue(Autograd.isGradEnabled());
+        assertNull(y.op());
+        assertFalse(y.requiresGrad());
+        assertThrows(IllegalStateException.class, () -> F.sum(y).backward());
+    }
+
+    @Test void constantsAreNotDifferentiated() {
+        Tensor x = Tensor.parameter(new float[] {1, 2}, 2);
+        Tensor c = Tensor.of(new float[] {5, 6}, 2);
+        F.sum(F.mul(x, c)).backward();
+        assertArrayEquals(new float[] {5, 6}, x.grad(), 0f);
+        assertFalse(c.hasGrad());
+    }
+
+    @Test void backwardNeedsAScalar() {
+        Tensor x = Tensor.parameter(new float[] {1, 2}, 2);
+        assertThrows(IllegalArgumentException.class, () -> F.scale(x, 2f).backward());
+    }
+
+    @Test void reshapeSharesDataAndRoutesGradients() {
+        Tensor x = Tensor.parameter(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor r = F.reshape(x, 3, 2);
+        assertTrue(r.data == x.data);
+        F.sum(F.mul(r, Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2))).backward();
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, x.grad(), 0f);
+    }
+}

@@ -1,0 +1,76 @@
+package org.dcec4j.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fused Student's t and KL ops give the same values and gradients as the same functions composed from
+ * primitive ops (sub, mul, sum, scale, pow, div, log), and as DCEC.md's closed form
+ * ∂L_c/∂z_i = (α+1)/α · (1/B) Σ_j (1 + ‖z_i−μ_j‖²/α)^(−1) (p_ij − q_ij)(z_i − μ_j) (and minus that, summed over i, for μ_j).
+ */
+class CompositeEquivalenceTest {
+    static final int B = 6, K = 4, D = 3;
+
+    /** q from primitives: u = 1 + Σ_d (z−μ)²/α; q = u^(−(α+1)/2) / Σ_j u^(−(α+1)/2). */
+    static Tensor studentTComposed(Tensor z, Tensor mu, float alpha) {
+        Tensor diff = F.sub(F.reshape(z, B, 1, D), F.reshape(mu, 1, K, D));            // [B,K,D]
+        Tensor d2 = F.sum(F.mul(diff, diff), 2, false);                                  // [B,K]
+        Tensor num = F.pow(F.addScalar(F.scale(d2, 1f / alpha), 1f), -(alpha + 1f) / 2f);
+        return F.div(num, F.sum(num, 1, true));
+    }
+
+    /** KL from primitives: (1/B) Σ p (log p − log q). */
+    static Tensor klComposed(Tensor p, Tensor q) {
+        return F.scale(F.sum(F.mul(p, F.sub(F.log(p), F.log(q)))), 1f / B);
+    }
+
+    static Tensor targetDistribution(Tensor q) {
+        float[] f = new float[K];
+        for (int i = 0; i < B; i++) for (int j = 0; j < K; j++) f[j] += q.data[i * K + j];
+        Tensor p = Tensor.zeros(B, K);
+        for (int i = 0; i < B; i++) {
+            float s = 0;
+            for (int j = 0; j < K; j++) { p.data[i * K + j] = q.data[i * K + j] * q.data[i * K + j] / f[j]; s += p.data[i * K + j]; }
+            for (int j = 0; j < K; j++) p.data[i * K + j] /= s;
+        }
+        return p;
+    }
+
+    static void assertClose(float[] a, float[] b, double tol, String what) {
+        for (int i = 0; i < a.length; i++)
+            assertEquals(a[i], b[i], tol * Math.max(1, Math.abs(a[i])), what + " at " + i);
+    }
+
+    @Test void fusedEqualsComposedAndClosedForm() {
+        for (float alpha : new float[] {1f, 2.5f}) {
+            SplittableRandom rng = new SplittableRandom(3);
+            Tensor z = GradCheck.param(rng, -2, 2, B, D), mu = GradCheck.param(rng, -2, 2, K, D);
+            Tensor qF = F.studentT(z, mu, alpha), qC = studentTComposed(z, mu, alpha);
+            assertClose(qC.data, qF.data, 1e-6, "q alpha " + alpha);
+            Tensor p;
+            try (var ignored = Autograd.noGrad()) { p = targetDistribution(F.studentT(z, mu, alpha)); }
+            Tensor lF = F.klDiv(p, qF), lC = klComposed(p, qC);
+            assertEquals(lC.item(), lF.item(), 1e-6, "KL alpha " + alpha);
+            float[][] gF = Autograd.gradients(lF, z, mu), gC = Autograd.gradients(lC, z, mu);
+            assertClose(gC[0], gF[0], 1e-5, "dL/dz alpha " + alpha);
+            assertClose(gC[1], gF[1], 1e-5, "dL/dmu alpha " + alpha);
+
+            // DCEC.md closed form (per sample, then averaged over the batch)
+            float[] dz = new float[B * D], dmu = new float[K * D];
+            for (int i = 0; i < B; i++) for (int j = 0; j < K; j++) {
+                double d2 = 0;
+                for (int d = 0; d < D; d++) { double df = z.data[i * D + d] - mu.data[j * D + d]; d2 += df * df; }
+                double w = (alpha + 1.0) / alpha / (1 + d2 / alpha) * (p.data[i * K + j] - qF.data[i * K + j]) / B;
+                for (int d = 0; d < D; d++) {
+                    double df = z.data[i * D + d] - mu.data[j * D + d];
+                    dz[i * D + d] += (float) (w * df);
+                    dmu[j * D + d] -= (float) (w * df);
+                }
+            }
+            assertClose(dz, gF[0], 1e-5, "closed-form dL/dz alpha " + alpha);
+            assertClose(dmu, gF[1], 1e-5, "closed-form dL/dmu alpha " + alpha);
+        }
+    }
+}

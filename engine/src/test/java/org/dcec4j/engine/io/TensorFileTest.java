@@ -1,0 +1,112 @@
+package org.dcec4j.engine.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.nn.Linear;
+import org.dcec4j.engine.nn.Module;
+import org.dcec4j.engine.nn.Sequential;
+import org.dcec4j.engine.optim.Adam;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The parameter file: round trip, every kind of corruption named, nothing half-loaded, atomic writes. */
+class TensorFileTest {
+    @TempDir Path dir;
+
+    static Sequential net(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        return new Sequential().add("fc1", new Linear(5, 4, r)).add("fc2", new Linear(4, 3, r));
+    }
+
+    @Test void roundTripRestoresEveryParameterExactly() throws Exception {
+        Sequential a = net(1), b = net(2);
+        Path f = dir.resolve("m.dc4j");
+        a.save(f);
+        b.load(f);
+        for (String n : a.namedParameters().keySet())
+            assertArrayEquals(a.namedParameters().get(n).data, b.namedParameters().get(n).data, 0f, n);
+        assertEquals(List.of("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"), TensorFile.read(f).names());
+        try (Stream<Path> s = Files.list(dir)) { assertEquals(1, s.count(), "temp files left behind"); }
+    }
+
+    @Test void headerLayoutIsAsDocumented() throws Exception {
+        byte[] bytes = TensorFile.builder().meta("k", "v").tensor("t", new int[] {2}, new float[] {1f, -2f}).toBytes();
+        // "DC4J", version 1, 1 meta entry: (0x0001 'k') (0x00000001 'v'), 1 tensor: (0x0001 't') rank 1, dim 2, 1.0f, -2.0f, crc64
+        assertEquals(4 + 4 + 4 + (2 + 1 + 4 + 1) + 4 + (2 + 1 + 4 + 4 + 8) + 8, bytes.length);
+        assertEquals('D', bytes[0]); assertEquals('J', bytes[3]);
+        assertEquals(1, bytes[7]);
+        int f0 = 4 + 4 + 4 + 8 + 4 + 2 + 1 + 4 + 4;
+        assertEquals(0x3F, bytes[f0] & 0xFF);          // 1.0f = 0x3F800000, big-endian
+        assertEquals(0x80, bytes[f0 + 1] & 0xFF);
+    }
+
+    @Test void everyCorruptionIsNamedAndNothingIsLoaded() throws Exception {
+        Sequential a = net(1);
+        Path f = dir.resolve("m.dc4j");
+        a.save(f);
+        byte[] good = Files.readAllBytes(f);
+
+        expectError(Files.write(dir.resolve("magic"), withByte(good, 0, 'X')), "magic");
+        expectError(Files.write(dir.resolve("version"), withByte(good, 7, 9)), "version 1");
+        expectError(Files.write(dir.resolve("flip"), withByte(good, good.length / 2, good[good.length / 2] ^ 0x10)), "CRC-32");
+        expectError(Files.write(dir.resolve("trunc"), java.util.Arrays.copyOf(good, good.length - 100)), "CRC-32");
+        expectError(Files.write(dir.resolve("tiny"), new byte[] {'D', 'C'}), "truncated");
+
+        // wrong name and wrong shape, with a valid checksum
+        TensorFile.builder().tensor("fc1.weight", new int[] {4, 5}, new float[20]).tensor("fc1.bias", new int[] {4}, new float[4])
+                .tensor("fc2.weight", new int[] {3, 4}, new float[12]).tensor("fc2.bias", new int[] {2}, new float[2]).write(dir.resolve("shape"));
+        expectError(dir.resolve("shape"), "'fc2.bias' has shape [2]");
+        TensorFile.builder().tensor("fc1.weight", new int[] {4, 5}, new float[20]).write(dir.resolve("missing"));
+        expectError(dir.resolve("missing"), "'fc1.bias' is missing");
+        a.addTo(TensorFile.builder(), "").tensor("extra", new int[] {1}, new float[1]).write(dir.resolve("extra"));
+        expectError(dir.resolve("extra"), "unexpected parameter 'extra'");
+    }
+
+    private static byte[] withByte(byte[] b, int i, int v) { byte[] c = b.clone(); c[i] = (byte) v; return c; }
+
+    private void expectError(Path file, String fragment) {
+        Module m = net(3);
+        float[] before = m.namedParameters().get("fc1.weight").data.clone();
+        TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> m.load(file));
+        assertTrue(e.getMessage().contains(fragment), "expected '" + fragment + "' in: " + e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), "message must name the file: " + e.getMessage());
+        assertArrayEquals(before, m.namedParameters().get("fc1.weight").data, 0f, "half-loaded");
+    }
+
+    @Test void atomicWriteReplacesWholeFileOrNothing() throws Exception {
+        Path f = dir.resolve("x.dc4j");
+        TensorFile.builder().tensor("a", new int[] {1}, new float[] {1}).write(f);
+        TensorFile.builder().tensor("a", new int[] {1}, new float[] {2}).write(f);
+        assertEquals(2f, TensorFile.read(f).get("a").data()[0]);
+        Path blocker = dir.resolve("sub");
+        Files.writeString(blocker, "a file where a folder is needed");
+        assertThrows(java.io.IOException.class, () -> TensorFile.builder().tensor("a", new int[] {1}, new float[] {3}).write(blocker.resolve("y.dc4j")));
+        assertEquals(2f, TensorFile.read(f).get("a").data()[0]);
+    }
+
+    @Test void adamStateRoundTrips() throws Exception {
+        Tensor p = Tensor.parameter(new float[] {1, 2, 3}, 3);
+        Adam a = new Adam(List.of(p));
+        for (int s = 0; s < 3; s++) { p.grad()[0] = s; p.grad()[1] = -1; a.step(); }
+        Path f = dir.resolve("opt");
+        TensorFile.Builder b = TensorFile.builder();
+        a.saveState(b, "opt.");
+        b.write(f);
+        Tensor p2 = Tensor.parameter(p.data.clone(), 3);
+        Adam a2 = new Adam(List.of(p2));
+        a2.loadState(TensorFile.read(f), "opt.", f.toString());
+        assertEquals(3, a2.iterations());
+        p.grad()[0] = 0.5f; p2.grad()[0] = 0.5f; p2.grad()[1] = -1;
+        a.step(); a2.step();
+        assertArrayEquals(p.data, p2.data, 0f);   // continues bit for bit
+    }
+}

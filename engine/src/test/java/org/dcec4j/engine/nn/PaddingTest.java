@@ -1,0 +1,64 @@
+package org.dcec4j.engine.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.kernels.ConvGeometry;
+import org.junit.jupiter.api.Test;
+
+/** Keras 'same'/'valid' rules and the DCEC shape table (../shared/DCEC.md §2), by hand. */
+class PaddingTest {
+    @Test void kerasSamePaddingPutsTheSmallerHalfFirst() {
+        assertArrayEquals(new int[] {1, 2}, ConvGeometry.samePadding(28, 5, 2));   // out 14, total 3
+        assertArrayEquals(new int[] {1, 2}, ConvGeometry.samePadding(14, 5, 2));   // out 7,  total 3
+        assertArrayEquals(new int[] {0, 1}, ConvGeometry.samePadding(4, 3, 2));    // out 2,  total 1
+        assertArrayEquals(new int[] {1, 1}, ConvGeometry.samePadding(7, 3, 1));    // out 7,  total 2
+        assertArrayEquals(new int[] {0, 0}, ConvGeometry.samePadding(8, 1, 2));    // total max(…, 0)
+        assertArrayEquals(new int[] {1, 2}, ConvGeometry.sameCrop(14, 5, 2));      // full 31 → 28
+        assertArrayEquals(new int[] {0, 1}, ConvGeometry.sameCrop(2, 3, 2));       // full 5 → 4
+    }
+
+    @Test void dcecShapeTable() {
+        SplittableRandom r = new SplittableRandom(0);
+        Object[][] rows = {
+            {28, new int[] {32, 14, 14}, new int[] {64, 7, 7}, new int[] {128, 3, 3}},
+            {16, new int[] {32, 8, 8}, new int[] {64, 4, 4}, new int[] {128, 2, 2}},
+        };
+        for (Object[] row : rows) {
+            int s = (Integer) row[0];
+            Tensor x = Tensor.zeros(1, 1, s, s);
+            Tensor h1 = new Conv2d(1, 32, 5, 2, Padding.same(), r).forward(x);
+            Tensor h2 = new Conv2d(32, 64, 5, 2, Padding.same(), r).forward(h1);
+            Tensor h3 = new Conv2d(64, 128, 3, 2, s % 8 == 0 ? Padding.same() : Padding.valid(), r).forward(h2);
+            assertArrayEquals(new int[] {1, 32, ((int[]) row[1])[1], ((int[]) row[1])[2]}, h1.shape());
+            assertArrayEquals(new int[] {1, 64, ((int[]) row[2])[1], ((int[]) row[2])[2]}, h2.shape());
+            assertArrayEquals(new int[] {1, 128, ((int[]) row[3])[1], ((int[]) row[3])[2]}, h3.shape());
+            Tensor d3 = new ConvTranspose2d(128, 64, 3, 2, s % 8 == 0 ? Padding.same() : Padding.valid(), r).forward(h3);
+            Tensor d2 = new ConvTranspose2d(64, 32, 5, 2, Padding.same(), r).forward(d3);
+            Tensor d1 = new ConvTranspose2d(32, 1, 5, 2, Padding.same(), r).forward(d2);
+            assertArrayEquals(h2.shape(), d3.shape());
+            assertArrayEquals(h1.shape(), d2.shape());
+            assertArrayEquals(x.shape(), d1.shape());
+        }
+    }
+
+    @Test void pytorchOutputPaddingIsACrop() {
+        Padding p = Padding.pytorchTransposed(2, 1);
+        assertArrayEquals(new int[] {2, 1, 2, 1}, p.forTransposed(14, 14, 5, 5, 2));
+        // PyTorch: (14−1)·2 − 2·2 + 5 + 1 = 28
+        Tensor y = new ConvTranspose2d(1, 1, 5, 2, p, new SplittableRandom(1)).forward(Tensor.zeros(1, 1, 14, 14));
+        assertEquals(28, y.dim(2));
+    }
+
+    @Test void glorotUniformStaysInsideItsLimitAndUsesItsWidth() {
+        float[] w = new float[32 * 64 * 25];
+        Init.glorotUniform(w, 32 * 25, 64 * 25, new SplittableRandom(5));
+        double a = Math.sqrt(6.0 / (32 * 25 + 64 * 25)), max = 0, sumSq = 0;
+        for (float v : w) { max = Math.max(max, Math.abs(v)); sumSq += v * v; }
+        assertEquals(true, max <= a);
+        assertEquals(a * a / 3, sumSq / w.length, 0.05 * a * a / 3);   // variance of U(−a, a)
+        assertEquals(a, max, 0.01 * a);
+    }
+}
