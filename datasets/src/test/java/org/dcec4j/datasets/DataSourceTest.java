@@ -1,0 +1,62 @@
+package org.dcec4j.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataSourceTest {
+    @TempDir
+    Path tmp;
+
+    private Path touch(Path p) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, p.toString());
+        return p;
+    }
+
+    @Test
+    void searchOrderIsDataDirThenEnvironmentThenCache() throws IOException {
+        Path home = tmp.resolve("home");
+        Path cache = home.resolve(".cache/dcec4j");
+        Path env = tmp.resolve("env");
+        Path opt = tmp.resolve("opt");
+        String f = "t10k-labels-idx1-ubyte.gz";
+        DataSource s = DataSource.fromEnvironment(opt, Map.of(DataSource.ENV_DATA, env.toString()), home);
+        assertEquals(List.of(opt.resolve("mnist"), env.resolve("mnist"), cache.resolve("mnist")), s.searchDirs("mnist"));
+        assertEquals(List.of(opt.resolve("fashion-mnist"), env.resolve("fashion-mnist"), cache.resolve("fashion-mnist"),
+                DataSource.DEBIAN_FASHION_MNIST), s.searchDirs("fashion-mnist"));
+        assertNull(s.locate("mnist", f));
+        Path inCache = touch(cache.resolve("mnist").resolve(f));
+        assertEquals(inCache, s.locate("mnist", f));
+        Path inEnv = touch(env.resolve("mnist").resolve(f));
+        assertEquals(inEnv, s.locate("mnist", f));
+        Path inOpt = touch(opt.resolve("mnist").resolve(f));
+        assertEquals(inOpt, s.locate("mnist", f));
+        assertEquals(cache, s.cacheDir());
+        assertTrue(s.downloadsAllowed());
+        DataSource noOption = DataSource.fromEnvironment(null, Map.of(), home);
+        assertEquals(inCache, noOption.locate("mnist", f));
+    }
+
+    @Test
+    void offlineEnvironmentAndCopies() {
+        Path home = tmp.resolve("home");
+        assertFalse(DataSource.fromEnvironment(null, Map.of(DataSource.ENV_OFFLINE, "1"), home).downloadsAllowed());
+        assertFalse(DataSource.fromEnvironment(null, Map.of(DataSource.ENV_OFFLINE, "true"), home).downloadsAllowed());
+        DataSource s = DataSource.fromEnvironment(null, Map.of(), home);
+        assertEquals(DataSource.DEFAULT_MIRRORS.get("mnist"), s.mirrors("mnist"));
+        DataSource t = s.withMirrors("mnist", List.of("http://127.0.0.1:1/")).withDownloads(false);
+        assertEquals(List.of("http://127.0.0.1:1/"), t.mirrors("mnist"));
+        assertTrue(s.downloadsAllowed());
+        assertFalse(t.downloadsAllowed());
+    }
+}

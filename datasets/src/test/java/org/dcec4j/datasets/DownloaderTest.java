@@ -1,0 +1,180 @@
+package org.dcec4j.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Downloads against a local server on 127.0.0.1: a good file, a corrupted one, a truncated one, a
+ * server error, a server that never answers (timeout), a gzipped answer. Nothing bad is left behind.
+ */
+class DownloaderTest {
+    static final Duration TIMEOUT = Duration.ofMillis(700);
+
+    @TempDir
+    Path tmp;
+    HttpServer server;
+    ExecutorService pool;
+    final CountDownLatch release = new CountDownLatch(1);
+    final byte[] content = "10 4\n3 0 0.052 1.29 2\n-1\n".getBytes(StandardCharsets.US_ASCII);
+    KnownFile known;
+    String base;
+
+    @BeforeEach
+    void start() throws IOException {
+        known = new KnownFile("usps", "tiny.jf", Checksums.sha256(content), Checksums.sha256(content), content.length, true);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        serve("/good/", content, content.length);
+        byte[] corrupt = content.clone();
+        corrupt[7] = '9';
+        serve("/corrupt/", corrupt, corrupt.length);
+        serve("/truncated/", java.util.Arrays.copyOf(content, 10), content.length);
+        serve("/gz/", Fixtures.gzip(content), -2);
+        server.createContext("/error/", x -> {
+            x.sendResponseHeaders(500, -1);
+            x.close();
+        });
+        server.createContext("/moved/", x -> {
+            x.getResponseHeaders().add("Location", "/good/" + x.getRequestURI().getPath().substring(7));
+            x.sendResponseHeaders(302, -1);
+            x.close();
+        });
+        server.createContext("/hang/", x -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            x.close();
+        });
+        pool = Executors.newFixedThreadPool(4);
+        server.setExecutor(pool);
+        server.start();
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * Serves body; announces length bytes (more than the body: a truncated answer, which the client
+     * sees as an early end or, as the JDK server keeps the connection open, as a read timeout), or
+     * chunked when -2.
+     */
+    private void serve(String path, byte[] body, long length) {
+        server.createContext(path, x -> {
+            try {
+                x.sendResponseHeaders(200, length == -2 ? 0 : length);
+                try (OutputStream o = x.getResponseBody()) {
+                    o.write(body);
+                }
+            } catch (IOException ignored) {
+                // the truncated answer ends the exchange early
+            } finally {
+                x.close();
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        server.stop(0);
+        pool.shutdownNow();
+    }
+
+    private List<String> leftovers(Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.forEach(p -> out.add(p.getFileName().toString()));
+            }
+        }
+        return out;
+    }
+
+    private Path fetch(PrintStream progress, String... mirrors) {
+        return Downloader.fetch(known, List.of(mirrors), tmp.resolve("cache/usps"), TIMEOUT, progress);
+    }
+
+    @Test
+    void goodFileAfterEveryKindOfFailure() throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path p = fetch(new PrintStream(log, true, StandardCharsets.UTF_8),
+                base + "/error/", base + "/corrupt/", base + "/truncated/", base + "/hang/", base + "/good/");
+        assertEquals(tmp.resolve("cache/usps/tiny.jf"), p);
+        assertArrayEquals(content, Files.readAllBytes(p));
+        assertEquals(List.of("tiny.jf"), leftovers(tmp.resolve("cache/usps")));
+        String progress = log.toString(StandardCharsets.UTF_8);
+        assertTrue(progress.contains("downloading usps/tiny.jf from " + base + "/good/tiny.jf: 100% of"), progress);
+    }
+
+    @Test
+    void eachFailureAloneIsAnErrorAndLeavesNothing() throws IOException {
+        String[][] cases = {{"/error/", "HTTP 500"}, {"/corrupt/", "checksum mismatch"}, {"/truncated/", "truncated|Premature EOF|Read timed out"},
+            {"/hang/", "Read timed out"}};
+        for (String[] c : cases) {
+            String m = assertThrows(DatasetException.class, () -> fetch(null, base + c[0])).getMessage();
+            assertTrue(m.startsWith("usps/tiny.jf: download failed from every mirror: " + base + c[0] + "tiny.jf: "), m);
+            assertTrue(java.util.regex.Pattern.compile(c[1]).matcher(m).find(), c[0] + ": " + m);
+            assertEquals(List.of(), leftovers(tmp.resolve("cache/usps")), c[0]);
+        }
+    }
+
+    @Test
+    void gzippedAnswerIsDecompressedAndRedirectsAreFollowed() throws IOException {
+        assertArrayEquals(content, Files.readAllBytes(fetch(null, base + "/gz/{file}")));
+        Files.delete(tmp.resolve("cache/usps/tiny.jf"));
+        assertArrayEquals(content, Files.readAllBytes(fetch(null, base + "/moved/")));
+        assertEquals(List.of("tiny.jf"), leftovers(tmp.resolve("cache/usps")));
+    }
+
+    @Test
+    void offlineErrorNamesFilesAndFolders() {
+        DataSource s = DataSource.of(List.of(tmp.resolve("data")), tmp.resolve("cache"));
+        String m = assertThrows(DatasetException.class, () -> Datasets.load("mnist-test", s)).getMessage();
+        assertTrue(m.contains("mnist-test needs t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz"), m);
+        assertTrue(m.contains(tmp.resolve("data").resolve("mnist").toString()), m);
+        assertTrue(m.contains("Put the file(s) in " + tmp.resolve("cache").resolve("mnist")), m);
+        assertTrue(m.contains("Downloads are off"), m);
+    }
+
+    @Test
+    void namedSetThroughDataSourceWithLocalMirror() throws IOException {
+        // a tiny "mnist-test" whose checksums are not the real ones: the download must be refused
+        byte[][] f = Fixtures.mnistLike(3, 2, 2);
+        server.createContext("/mnist/", x -> {
+            byte[] body = x.getRequestURI().getPath().contains("images") ? Fixtures.gzip(f[0]) : Fixtures.gzip(f[1]);
+            x.sendResponseHeaders(200, body.length);
+            try (OutputStream o = x.getResponseBody()) {
+                o.write(body);
+            }
+        });
+        DataSource s = DataSource.of(List.of(), tmp.resolve("cache")).withDownloads(true)
+                .withMirrors("mnist", List.of(base + "/mnist/")).withProgress(null).withTimeout(TIMEOUT);
+        String m = assertThrows(DatasetException.class, () -> Datasets.load("mnist-test", s)).getMessage();
+        assertTrue(m.contains("checksum mismatch") && m.contains(KnownFile.find("mnist", "t10k-images-idx3-ubyte.gz").sha256()), m);
+        assertEquals(List.of(), leftovers(tmp.resolve("cache/mnist")));
+    }
+}

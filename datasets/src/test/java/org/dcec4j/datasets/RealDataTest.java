@@ -1,0 +1,176 @@
+package org.dcec4j.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real data sets, checked against ../shared/datasets/README.md: counts, shapes, value ranges, label
+ * histograms. Runs when DCEC4J_DATA is set (export DCEC4J_DATA=/work/shared/datasets); Fashion-MNIST
+ * when Debian's package is installed. Never downloads.
+ */
+class RealDataTest {
+    static final int[] MNIST_TRAIN = {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949};
+    static final int[] MNIST_TEST = {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009};
+    static final int[] USPS_TRAIN = {1194, 1005, 731, 658, 652, 556, 664, 645, 542, 644};
+    static final int[] USPS_TEST = {359, 264, 198, 166, 200, 160, 170, 147, 166, 177};
+
+    @TempDir
+    Path tmp;
+
+    private static Path data() {
+        String d = System.getenv(DataSource.ENV_DATA);
+        assumeTrue(d != null && Files.isDirectory(Path.of(d)), "DCEC4J_DATA is not set: real-data tests skipped");
+        return Path.of(d);
+    }
+
+    private DataSource offline() {
+        return DataSource.of(List.of(data()), tmp.resolve("cache"));
+    }
+
+    private static int[] sum(int[] a, int[] b) {
+        int[] s = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            s[i] = a[i] + b[i];
+        }
+        return s;
+    }
+
+    /** min, max, mean of all values. */
+    private static double[] stats(float[] x) {
+        double min = Double.MAX_VALUE;
+        double max = -Double.MAX_VALUE;
+        double s = 0;
+        for (float v : x) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            s += v;
+        }
+        return new double[] {min, max, s / x.length};
+    }
+
+    @Test
+    void mnist() {
+        long t0 = System.nanoTime();
+        Dataset d = Datasets.load("mnist", offline());
+        System.out.printf("mnist: loaded in %.2f s%n", (System.nanoTime() - t0) / 1e9);
+        assertEquals(70_000, d.size());
+        assertEquals(1, d.channels());
+        assertEquals(28, d.height());
+        assertEquals(28, d.width());
+        assertArrayEquals(sum(MNIST_TRAIN, MNIST_TEST), d.labelCounts());
+        double[] s = stats(d.images());
+        assertEquals(0.0, s[0]);
+        assertEquals(1.0, s[1]);
+        // train then test: the last 10,000 labels are the test histogram
+        int[] tail = new int[10];
+        for (int n = 60_000; n < 70_000; n++) {
+            tail[d.labels()[n]]++;
+        }
+        assertArrayEquals(MNIST_TEST, tail);
+        Dataset test = Datasets.load("mnist-test", offline());
+        assertEquals(10_000, test.size());
+        assertArrayEquals(MNIST_TEST, test.labelCounts());
+        assertArrayEquals(test.image(1234), d.image(61_234));
+    }
+
+    @Test
+    void uspsFromJfAndFromEslAreIdentical() throws IOException {
+        Dataset jf = Datasets.load("usps", offline());
+        assertEquals(9_298, jf.size());
+        assertEquals(16, jf.height());
+        assertEquals(16, jf.width());
+        assertArrayEquals(sum(USPS_TRAIN, USPS_TEST), jf.labelCounts());
+        double[] s = stats(jf.images());
+        assertEquals(0.0, s[0]);
+        assertEquals(1.0, s[1]);
+        // README: .jf means 0.509 (train) and 0.535 (test) in [0, 2], so about 0.26 after /2
+        assertEquals((0.509 * 7291 + 0.535 * 2007) / 9298 / 2, s[2], 0.002);
+        // a folder holding only the ESL files gives the same floats
+        Path esl = tmp.resolve("esl");
+        Files.createDirectories(esl.resolve("usps"));
+        for (String f : List.of("zip.train.gz", "zip.test.gz")) {
+            Files.copy(data().resolve("usps").resolve(f), esl.resolve("usps").resolve(f));
+        }
+        Dataset z = Datasets.load("usps", DataSource.of(List.of(esl), tmp.resolve("cache")));
+        assertArrayEquals(jf.labels(), z.labels());
+        assertArrayEquals(jf.images(), z.images());
+    }
+
+    @Test
+    void fashionMnistFromDebian() {
+        assumeTrue(Files.isDirectory(DataSource.DEBIAN_FASHION_MNIST), "dataset-fashion-mnist is not installed");
+        DataSource s = DataSource.of(List.of(), tmp.resolve("cache"))
+                .withExtraDirs("fashion-mnist", List.of(DataSource.DEBIAN_FASHION_MNIST));
+        Dataset d = Datasets.load("fashion-mnist", s);
+        assertEquals(70_000, d.size());
+        assertEquals(28, d.height());
+        int[] sevenThousand = new int[10];
+        java.util.Arrays.fill(sevenThousand, 7000);
+        assertArrayEquals(sevenThousand, d.labelCounts());
+        double[] st = stats(d.images());
+        assertEquals(0.0, st[0]);
+        assertEquals(1.0, st[1]);
+        for (String f : Datasets.filesOf("fashion-mnist")) {
+            Path p = s.locate("fashion-mnist", f);
+            assertTrue(Checksums.verify(p, KnownFile.find("fashion-mnist", f)).ok(), f);
+        }
+    }
+
+    @Test
+    void everyLocalCopyMatchesTheBuiltInTable() {
+        DataSource s = offline();
+        for (KnownFile k : KnownFile.ALL) {
+            if (k.dir().equals("fashion-mnist")) {
+                continue;
+            }
+            Path p = s.locate(k.dir(), k.name());
+            assertTrue(p != null, k.path());
+            assertTrue(Checksums.verify(p, k).ok(), k.path());
+        }
+    }
+
+    @Test
+    void downloadOfTheRealFilesFromALocalMirror() throws IOException {
+        Path mnist = data().resolve("mnist");
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/m/", x -> {
+            Path f = mnist.resolve(Path.of(x.getRequestURI().getPath()).getFileName().toString());
+            byte[] body = Files.readAllBytes(f);
+            x.sendResponseHeaders(200, body.length);
+            try (OutputStream o = x.getResponseBody()) {
+                o.write(body);
+            }
+        });
+        server.start();
+        try {
+            Path home = tmp.resolve("home");
+            DataSource s = DataSource.fromEnvironment(null, Map.of(), home)
+                    .withMirrors("mnist", List.of("http://127.0.0.1:" + server.getAddress().getPort() + "/m/"))
+                    .withTimeout(Duration.ofSeconds(10)).withProgress(null);
+            Dataset d = Datasets.load("mnist-test", s);
+            assertArrayEquals(MNIST_TEST, d.labelCounts());
+            try (Stream<Path> files = Files.list(home.resolve(".cache/dcec4j/mnist"))) {
+                assertEquals(List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
+                        files.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
+}
