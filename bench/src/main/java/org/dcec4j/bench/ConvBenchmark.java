@@ -1,0 +1,105 @@
+package org.dcec4j.bench;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.dcec4j.engine.kernels.ConvGeometry;
+import org.dcec4j.engine.kernels.Kernels;
+import org.dcec4j.engine.kernels.ScalarKernels;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One DCEC conv or transposed-conv layer, one pass (forward | backwardInput | backwardWeight) or all
+ * three ("all" = forward + backward), at batch 256 for 28×28 and 16×16. GFLOP/s = 2·MACs / time
+ * (see {@link Layers}); {@link Report} prints it. Before timing, the pass is run once on a batch of 2
+ * and compared with the scalar reference.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
+public class ConvBenchmark {
+
+    @Param({"conv1", "conv2", "conv3", "deconv3", "deconv2", "deconv1"}) public String layer;
+    @Param({"forward", "backwardInput", "backwardWeight"}) public String pass;
+    @Param({"28", "16"}) public int size;
+    @Param({"256"}) public int batch;
+    @Param({"scalar", "vector"}) public String impl;
+    @Param({"1", "2"}) public int threads;
+
+    private Kernels k;
+    private ConvGeometry g;
+    private float[] x, w, b, y, dx, dw;
+    private boolean transposed;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        k = Impl.create(impl, threads);
+        transposed = layer.startsWith("deconv");
+        check();
+        g = Layers.conv(layer, size, batch);
+        Random r = new Random(7);
+        x = Impl.random(r, g.inputSize()); w = Impl.random(r, g.weightSize()); b = Impl.random(r, g.K);
+        y = Impl.random(r, g.outputSize()); dx = new float[g.inputSize()]; dw = new float[g.weightSize()];
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception { Impl.close(k); }
+
+    /** The measured pass on a batch of 2 must match the scalar kernels. */
+    private void check() {
+        ConvGeometry s = Layers.conv(layer, size, 2);
+        Random r = new Random(11);
+        float[] sx = Impl.random(r, s.inputSize()), sw = Impl.random(r, s.weightSize()), sy = Impl.random(r, s.outputSize());
+        ScalarKernels ref = new ScalarKernels();
+        float[][] got = run(k, s, sx, sw, sy), want = run(ref, s, sx, sw, sy);
+        for (int i = 0; i < got.length; i++) Impl.check(layer + " " + pass + " (" + k.name() + ")", got[i], want[i]);
+    }
+
+    private float[][] run(Kernels kk, ConvGeometry s, float[] sx, float[] sw, float[] sy) {
+        float[] oy = new float[s.outputSize()], odx = new float[s.inputSize()], odw = new float[s.weightSize()];
+        String p = pass;
+        if (p.equals("forward") || p.equals("all")) {
+            if (transposed) kk.conv2dBackwardInput(odx, sy, sw, s); else kk.conv2dForward(oy, sx, sw, null, s);
+        }
+        if (p.equals("backwardInput") || p.equals("all")) {
+            if (transposed) kk.conv2dForward(oy, sx, sw, null, s); else kk.conv2dBackwardInput(odx, sy, sw, s);
+        }
+        if (p.equals("backwardWeight") || p.equals("all")) kk.conv2dBackwardWeight(odw, sy, sx, s);
+        return new float[][] {oy, odx, odw};
+    }
+
+    @Benchmark
+    public Object pass() {
+        // conv: x → y.  transposed conv: its input lives on the y side, its output on the x side.
+        switch (pass) {
+            case "forward":
+                if (transposed) { k.conv2dBackwardInput(dx, y, w, g); return dx; }
+                k.conv2dForward(y, x, w, b, g); return y;
+            case "backwardInput":
+                if (transposed) { k.conv2dForward(y, x, w, null, g); return y; }
+                k.conv2dBackwardInput(dx, y, w, g); return dx;
+            case "backwardWeight":
+                k.conv2dBackwardWeight(dw, y, x, g); return dw;
+            case "all":
+                if (transposed) { k.conv2dBackwardInput(dx, y, w, g); k.conv2dForward(y, x, w, null, g); }
+                else { k.conv2dForward(y, x, w, b, g); k.conv2dBackwardInput(dx, y, w, g); }
+                k.conv2dBackwardWeight(dw, y, x, g);
+                return dw;
+            default: throw new IllegalArgumentException("pass must be forward, backwardInput, backwardWeight or all: " + pass);
+        }
+    }
+}
