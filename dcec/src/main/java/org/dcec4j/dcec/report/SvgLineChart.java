@@ -1,0 +1,317 @@
+package org.dcec4j.dcec.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A line chart as inline SVG (no {@code xmlns}: inside HTML the parser puts {@code <svg>} in the SVG
+ * namespace itself, and the page then holds no URL at all).
+ *
+ * <p>Every series shares the x values of the chart. A NaN y value (or a non-positive one on a log axis)
+ * breaks the line: the points on either side are drawn as separate polylines. Axes get "nice" ticks
+ * (steps of 1, 2 or 5 × 10^k on a linear axis, powers of ten on a log axis).
+ */
+final class SvgLineChart {
+    /** Series colours (colour-blind-safe palette, Okabe–Ito). */
+    static final String[] COLOURS = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"};
+
+    static final int WIDTH = 640;
+    static final int HEIGHT = 260;
+    static final int LEFT = 64;
+    static final int RIGHT = 16;
+    static final int TOP = 28;
+    static final int BOTTOM = 40;
+    /** Charts with at most this many x values get a marker (with a hover title) on every point. */
+    static final int MAX_MARKERS = 300;
+
+    /** How the y axis is scaled. AUTO picks LOG when every drawn value is positive and they span over 30×. */
+    enum Scale { LINEAR, LOG, AUTO }
+
+    private record Series(String name, double[] y) {
+    }
+
+    private final String id;
+    private final String xLabel;
+    private final String yLabel;
+    private final double[] x;
+    private final List<Series> series = new ArrayList<>();
+    private Scale scale = Scale.LINEAR;
+    private double yMinHint = Double.NaN;
+    private double yMaxHint = Double.NaN;
+
+    /**
+     * @param id     the element id of the {@code <svg>}
+     * @param x      the x values, increasing; only read (kept by reference)
+     */
+    SvgLineChart(String id, String xLabel, String yLabel, double[] x) {
+        this.id = id;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+        this.x = x;
+    }
+
+    /** Adds a series; {@code y.length} must equal the number of x values. {@code y} is only read. */
+    SvgLineChart series(String name, double[] y) {
+        if (y.length != x.length) {
+            throw new IllegalArgumentException("chart " + id + ": series '" + name + "' has " + y.length
+                    + " values but the chart has " + x.length + " x values; expected equal lengths");
+        }
+        series.add(new Series(name, y));
+        return this;
+    }
+
+    SvgLineChart scale(Scale s) {
+        this.scale = s;
+        return this;
+    }
+
+    /** Values the linear y axis must include (e.g. 0 and 1 for metrics); NaN for none. */
+    SvgLineChart yRange(double min, double max) {
+        this.yMinHint = min;
+        this.yMaxHint = max;
+        return this;
+    }
+
+    /** True when at least one series has a value that can be drawn. */
+    boolean hasData() {
+        boolean log = resolvedScale() == Scale.LOG;
+        for (Series s : series) {
+            for (double v : s.y) {
+                if (drawable(v, log)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    Scale resolvedScale() {
+        if (scale != Scale.AUTO) {
+            return scale;
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (double v : s.y) {
+                if (Double.isNaN(v) || Double.isInfinite(v)) {
+                    continue;
+                }
+                if (v <= 0) {
+                    return Scale.LINEAR;
+                }
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        return lo < hi && hi / lo > 30 ? Scale.LOG : Scale.LINEAR;
+    }
+
+    private static boolean drawable(double v, boolean log) {
+        return !Double.isNaN(v) && !Double.isInfinite(v) && (!log || v > 0);
+    }
+
+    /** Linear axis ticks: a step of 1, 2 or 5 × 10^k giving about {@code count} intervals. */
+    record Ticks(double lo, double hi, double step) {
+        /** The tick values lo, lo + step, ..., hi (computed by multiplication, not accumulation). */
+        double[] values() {
+            int m = (int) Math.round((hi - lo) / step);
+            double[] t = new double[m + 1];
+            for (int i = 0; i <= m; i++) {
+                t[i] = lo + i * step;
+            }
+            return t;
+        }
+    }
+
+    /**
+     * Nice linear ticks covering [min, max]: step = {1, 2, 5} × 10^floor(log10(raw)) with raw = (max − min) / count,
+     * the smallest such step ≥ raw; lo = floor(min / step)·step, hi = ceil(max / step)·step. An empty range
+     * (min = max) is first widened to min ± max(|min|/2, 1).
+     */
+    static Ticks niceTicks(double min, double max, int count) {
+        if (!(min <= max) || Double.isInfinite(min) || Double.isInfinite(max)) {
+            throw new IllegalArgumentException("ticks: expected finite min <= max, got " + min + ", " + max);
+        }
+        if (min == max) {
+            double pad = Math.max(Math.abs(min) / 2, 1);
+            min -= pad;
+            max += pad;
+        }
+        double raw = (max - min) / count;
+        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = 10 * mag;
+        for (double f : new double[] {1, 2, 5}) {
+            if (f * mag >= raw * (1 - 1e-9)) {
+                step = f * mag;
+                break;
+            }
+        }
+        // a tolerance so that 0.30000000000000004 / 0.1 does not round up to an extra tick
+        double lo = Math.floor(min / step + 1e-9) * step;
+        double hi = Math.ceil(max / step - 1e-9) * step;
+        return new Ticks(lo, hi, step);
+    }
+
+    /** A tick label with as many decimals as the step needs; scientific for very small or large steps. */
+    static String tickLabel(double v, double step) {
+        if (Math.abs(v) < step * 1e-6) {
+            return "0";
+        }
+        if (step < 1e-3 || Math.abs(v) >= 1e6) {
+            return String.format(java.util.Locale.ROOT, "%.0e", v).replace("e-0", "e-").replace("e+0", "e").replace("e+", "e");
+        }
+        int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
+        return Html.fixed(v, decimals);
+    }
+
+    /** The SVG element. */
+    String render() {
+        boolean log = resolvedScale() == Scale.LOG;
+        int plotW = WIDTH - LEFT - RIGHT;
+        int plotH = HEIGHT - TOP - BOTTOM;
+        StringBuilder out = new StringBuilder(4096);
+        out.append("<svg class=\"chart\" id=\"").append(Html.text(id)).append("\" viewBox=\"0 0 ")
+                .append(WIDTH).append(' ').append(HEIGHT).append("\" width=\"").append(WIDTH).append("\" height=\"")
+                .append(HEIGHT).append("\" role=\"img\" aria-label=\"").append(Html.text(yLabel + " against " + xLabel))
+                .append("\">\n");
+        if (!hasData()) {
+            out.append("<text class=\"nodata\" x=\"").append(WIDTH / 2).append("\" y=\"").append(HEIGHT / 2)
+                    .append("\" text-anchor=\"middle\">no data</text>\n</svg>");
+            return out.toString();
+        }
+        // x range: the drawable points only
+        double xMin = Double.POSITIVE_INFINITY;
+        double xMax = Double.NEGATIVE_INFINITY;
+        double yMin = Double.POSITIVE_INFINITY;
+        double yMax = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (int i = 0; i < x.length; i++) {
+                if (drawable(s.y[i], log) && !Double.isNaN(x[i])) {
+                    xMin = Math.min(xMin, x[i]);
+                    xMax = Math.max(xMax, x[i]);
+                    yMin = Math.min(yMin, s.y[i]);
+                    yMax = Math.max(yMax, s.y[i]);
+                }
+            }
+        }
+        if (!log) {
+            if (!Double.isNaN(yMinHint)) {
+                yMin = Math.min(yMin, yMinHint);
+            }
+            if (!Double.isNaN(yMaxHint)) {
+                yMax = Math.max(yMax, yMaxHint);
+            }
+        }
+        Ticks xt = niceTicks(xMin, xMax, 8);
+        double[] yTickValues;
+        double y0;
+        double y1;
+        double yStep;
+        if (log) {
+            // y axis in log10 units; ticks at powers of ten (and 2, 5 × 10^k when under two decades)
+            // a value on a power of ten would sit on the frame: keep it 0.05 decades inside
+            int d0 = (int) Math.floor(Math.log10(yMin) - 0.05);
+            int d1 = (int) Math.ceil(Math.log10(yMax) + 0.05);
+            y0 = d0;
+            y1 = d1;
+            List<Double> t = new ArrayList<>();
+            for (int d = d0; d <= d1; d++) {
+                t.add(Math.pow(10, d));
+                if (d1 - d0 <= 2 && d < d1) {
+                    t.add(2 * Math.pow(10, d));
+                    t.add(5 * Math.pow(10, d));
+                }
+            }
+            yTickValues = t.stream().mapToDouble(Double::doubleValue).toArray();
+            yStep = Double.NaN;
+        } else {
+            Ticks yt = niceTicks(yMin, yMax, 5);
+            yTickValues = yt.values();
+            y0 = yt.lo();
+            y1 = yt.hi();
+            yStep = yt.step();
+        }
+        double xSpan = xt.hi() - xt.lo();
+        double ySpan = y1 - y0;
+        // grid and tick labels
+        out.append("<g class=\"grid\">\n");
+        for (double v : xt.values()) {
+            double px = LEFT + (v - xt.lo()) / xSpan * plotW;
+            out.append("<line x1=\"").append(Html.fixed(px, 1)).append("\" y1=\"").append(TOP).append("\" x2=\"")
+                    .append(Html.fixed(px, 1)).append("\" y2=\"").append(TOP + plotH).append("\"/>")
+                    .append("<text class=\"tick\" x=\"").append(Html.fixed(px, 1)).append("\" y=\"")
+                    .append(TOP + plotH + 16).append("\" text-anchor=\"middle\">").append(tickLabel(v, xt.step()))
+                    .append("</text>\n");
+        }
+        for (double v : yTickValues) {
+            double u = log ? Math.log10(v) : v;
+            double py = TOP + plotH - (u - y0) / ySpan * plotH;
+            String label = log ? logTickLabel(v) : tickLabel(v, yStep);
+            out.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(Html.fixed(py, 1)).append("\" x2=\"")
+                    .append(LEFT + plotW).append("\" y2=\"").append(Html.fixed(py, 1)).append("\"/>")
+                    .append("<text class=\"tick\" x=\"").append(LEFT - 6).append("\" y=\"").append(Html.fixed(py + 4, 1))
+                    .append("\" text-anchor=\"end\">").append(label).append("</text>\n");
+        }
+        out.append("</g>\n");
+        out.append("<rect class=\"frame\" x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"")
+                .append(plotW).append("\" height=\"").append(plotH).append("\"/>\n");
+        out.append("<text class=\"axis\" x=\"").append(LEFT + plotW / 2).append("\" y=\"").append(HEIGHT - 6)
+                .append("\" text-anchor=\"middle\">").append(Html.text(xLabel)).append("</text>\n");
+        out.append("<text class=\"axis\" transform=\"translate(14 ").append(TOP + plotH / 2)
+                .append(") rotate(-90)\" text-anchor=\"middle\">").append(Html.text(yLabel + (log ? " (log scale)" : "")))
+                .append("</text>\n");
+        // series
+        boolean markers = x.length <= MAX_MARKERS;
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
+            String colour = COLOURS[k % COLOURS.length];
+            out.append("<g class=\"series\" data-name=\"").append(Html.text(s.name)).append("\" stroke=\"")
+                    .append(colour).append("\" fill=\"").append(colour).append("\">\n");
+            StringBuilder points = new StringBuilder();
+            StringBuilder marks = new StringBuilder();
+            for (int i = 0; i <= x.length; i++) {
+                boolean ok = i < x.length && drawable(s.y[i], log) && !Double.isNaN(x[i]);
+                if (ok) {
+                    double px = LEFT + (x[i] - xt.lo()) / xSpan * plotW;
+                    double u = log ? Math.log10(s.y[i]) : s.y[i];
+                    double py = TOP + plotH - (u - y0) / ySpan * plotH;
+                    if (points.length() > 0) {
+                        points.append(' ');
+                    }
+                    points.append(Html.fixed(px, 1)).append(',').append(Html.fixed(py, 1));
+                    if (markers) {
+                        marks.append("<circle cx=\"").append(Html.fixed(px, 1)).append("\" cy=\"").append(Html.fixed(py, 1))
+                                .append("\" r=\"2\"><title>").append(Html.text(s.name)).append(" at ")
+                                .append(Html.text(xLabel)).append(' ').append(Html.number(x[i])).append(": ")
+                                .append(Html.number(s.y[i])).append("</title></circle>");
+                    }
+                } else if (points.length() > 0) {
+                    out.append("<polyline fill=\"none\" points=\"").append(points).append("\"/>\n");
+                    points.setLength(0);
+                }
+            }
+            out.append(marks).append("\n</g>\n");
+        }
+        // legend, above the plot
+        double lx = LEFT;
+        for (int k = 0; k < series.size(); k++) {
+            String name = series.get(k).name;
+            String colour = COLOURS[k % COLOURS.length];
+            out.append("<g class=\"legend\"><rect x=\"").append(Html.fixed(lx, 1)).append("\" y=\"8\" width=\"12\" height=\"12\" fill=\"")
+                    .append(colour).append("\"/><text x=\"").append(Html.fixed(lx + 16, 1)).append("\" y=\"18\">")
+                    .append(Html.text(name)).append("</text></g>\n");
+            lx += 28 + 7 * name.length();
+        }
+        out.append("</svg>");
+        return out.toString();
+    }
+
+    private static String logTickLabel(double v) {
+        int e = (int) Math.floor(Math.log10(v) + 1e-9);
+        double mant = v / Math.pow(10, e);
+        if (e >= -2 && e <= 3) {
+            return Html.fixed(v, Math.max(0, -e));
+        }
+        return Math.round(mant) + "e" + e;
+    }
+}

@@ -1,0 +1,67 @@
+package org.dcec4j.dcec.report;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import javax.imageio.ImageIO;
+
+/** Images in [0, 1] (C×H×W, C = 1 grey or 3 RGB) as PNG bytes and {@code data:} URIs. */
+final class Thumbnails {
+    private Thumbnails() {
+    }
+
+    /** The 8-bit level of an intensity: round(clamp(v, 0, 1) · 255); NaN → 0. */
+    static int level(float v) {
+        if (!(v > 0)) {
+            return 0;
+        }
+        return v >= 1 ? 255 : Math.round(v * 255);
+    }
+
+    /**
+     * Encodes one image as PNG.
+     *
+     * @param images only read: image i occupies images[offset .. offset + C·H·W), planes c = 0..C−1 in order
+     */
+    static byte[] png(float[] images, int offset, int C, int H, int W) {
+        BufferedImage img;
+        if (C == 1) {
+            img = new BufferedImage(W, H, BufferedImage.TYPE_BYTE_GRAY);
+            WritableRaster r = img.getRaster();
+            for (int h = 0; h < H; h++) {
+                for (int w = 0; w < W; w++) {
+                    r.setSample(w, h, 0, level(images[offset + h * W + w]));
+                }
+            }
+        } else if (C == 3) {
+            img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+            int plane = H * W;
+            for (int h = 0; h < H; h++) {
+                for (int w = 0; w < W; w++) {
+                    int o = offset + h * W + w;
+                    int rgb = (level(images[o]) << 16) | (level(images[o + plane]) << 8) | level(images[o + 2 * plane]);
+                    img.setRGB(w, h, rgb);
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("thumbnail: expected C = 1 (grey) or 3 (RGB), got C = " + C);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + H * W);
+        try {
+            if (!ImageIO.write(img, "png", bytes)) {
+                throw new IllegalStateException("no PNG writer in this JDK");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** {@code data:image/png;base64,...} of {@link #png}. */
+    static String dataUri(float[] images, int offset, int C, int H, int W) {
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png(images, offset, C, H, W));
+    }
+}

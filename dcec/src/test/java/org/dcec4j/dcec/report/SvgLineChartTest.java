@@ -1,0 +1,103 @@
+package org.dcec4j.dcec.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class SvgLineChartTest {
+
+    private static List<String> polylines(String svg) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("<polyline fill=\"none\" points=\"([^\"]*)\"/>").matcher(svg);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    @Test
+    void niceTicksByHand() {
+        // raw step 1/5 = 0.2 → 2 × 0.1
+        assertEquals(new SvgLineChart.Ticks(0, 1, 0.2), SvgLineChart.niceTicks(0, 1, 5));
+        // raw 0.074/5 = 0.0148 → 2 × 0.01; lo = floor(0.013/0.02 = 0.65)·0.02 = 0; hi = ceil(0.087/0.02 = 4.35)·0.02 = 0.1
+        SvgLineChart.Ticks t = SvgLineChart.niceTicks(0.013, 0.087, 5);
+        assertEquals(0.02, t.step(), 1e-15);
+        assertEquals(0, t.lo(), 1e-15);
+        assertEquals(0.1, t.hi(), 1e-15);
+        assertArrayEquals(new double[] {0, 0.02, 0.04, 0.06, 0.08, 0.1}, t.values(), 1e-15);
+        // empty range 3..3 → 1.5..4.5, raw 0.6 → 1 × 1 (0.5 is too small); lo 1, hi 5
+        assertEquals(new SvgLineChart.Ticks(1, 5, 1), SvgLineChart.niceTicks(3, 3, 5));
+        // 0..20000 in 8 → raw 2500 → 5 × 1000
+        assertEquals(new SvgLineChart.Ticks(0, 20000, 5000), SvgLineChart.niceTicks(0, 20000, 8));
+        // 0.1 + 0.2 is not exactly 0.3: the tolerance keeps hi at 0.3, not 0.4
+        assertEquals(0.3, SvgLineChart.niceTicks(0, 0.1 + 0.2, 3).hi(), 1e-15);
+    }
+
+    @Test
+    void tickLabels() {
+        assertEquals("0.2", SvgLineChart.tickLabel(0.2, 0.2));
+        assertEquals("1.0", SvgLineChart.tickLabel(1.0, 0.5));
+        assertEquals("0.04", SvgLineChart.tickLabel(0.04, 0.02));
+        assertEquals("1400", SvgLineChart.tickLabel(1400, 200));
+        assertEquals("5e-4", SvgLineChart.tickLabel(5e-4, 1e-4));
+        assertEquals("0", SvgLineChart.tickLabel(1e-17, 0.1));
+    }
+
+    /**
+     * x = 0, 1, 2 → ticks 0..2 step 0.5, y = 0, 0.5, 1 with range 0..1. The plot is 640 − 64 − 16 = 560 wide
+     * and 260 − 28 − 40 = 192 high from (64, 28): px = 64 + 560·x/2, py = 28 + 192·(1 − y).
+     */
+    @Test
+    void pointsLandWhereTheAxesSay() {
+        String svg = new SvgLineChart("c", "x", "y", new double[] {0, 1, 2}).series("s", new double[] {0, 0.5, 1})
+                .yRange(0, 1).render();
+        assertEquals(List.of("64.0,220.0 344.0,124.0 624.0,28.0"), polylines(svg));
+        assertTrue(svg.startsWith("<svg class=\"chart\" id=\"c\" viewBox=\"0 0 640 260\""));
+        assertFalse(svg.contains("xmlns"));
+    }
+
+    @Test
+    void nanBreaksTheLine() {
+        String svg = new SvgLineChart("c", "x", "y", new double[] {0, 1, 2, 3})
+                .series("s", new double[] {0, Double.NaN, 1, 1}).render();
+        List<String> lines = polylines(svg);
+        assertEquals(2, lines.size());
+        assertEquals(1, lines.get(0).split(" ").length);
+        assertEquals(2, lines.get(1).split(" ").length);
+        // the isolated point still has its marker: 3 drawable points, 3 circles
+        assertEquals(3, svg.split("<circle ", -1).length - 1);
+    }
+
+    @Test
+    void logAxisOnlyForWidePositiveRanges() {
+        double[] x = {0, 1, 2};
+        assertEquals(SvgLineChart.Scale.LOG, new SvgLineChart("c", "x", "y", x)
+                .series("s", new double[] {1e-3, 0.1, 1}).scale(SvgLineChart.Scale.AUTO).resolvedScale());
+        assertEquals(SvgLineChart.Scale.LINEAR, new SvgLineChart("c", "x", "y", x)
+                .series("s", new double[] {1, 2, 20}).scale(SvgLineChart.Scale.AUTO).resolvedScale());
+        assertEquals(SvgLineChart.Scale.LINEAR, new SvgLineChart("c", "x", "y", x)
+                .series("s", new double[] {0, 0.1, 1}).scale(SvgLineChart.Scale.AUTO).resolvedScale());
+        // on a log axis, 0 is not drawn: y = 1e-3, 0, 1e-1 gives two one-point lines
+        String svg = new SvgLineChart("c", "x", "y", x).series("s", new double[] {1e-3, 0, 1e-1})
+                .scale(SvgLineChart.Scale.LOG).render();
+        assertEquals(2, polylines(svg).size());
+        assertTrue(svg.contains("(log scale)"));
+        // decades from 10^floor(log10(1e-3) − 0.05) = 1e-4 to 10^ceil(log10(0.1) + 0.05) = 1
+        assertTrue(svg.contains(">1e-4</text>") && svg.contains(">1</text>"), svg);
+    }
+
+    @Test
+    void chartWithoutDataSaysSo() {
+        String svg = new SvgLineChart("c", "x", "y", new double[] {0, 1})
+                .series("s", new double[] {Double.NaN, Double.NaN}).render();
+        assertTrue(svg.contains(">no data</text>"));
+        assertTrue(polylines(svg).isEmpty());
+    }
+}
