@@ -1,0 +1,143 @@
+package org.dcec4j.dcec;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Every hyper-parameter of a run. {@link #defaults()} holds the reference values of the DCEC paper and
+ * its Keras code (../shared/DCEC.md): filters 32/64/128, K = 10, α = 1, γ = 0.1, batch 256, 200
+ * pretraining epochs, 20 k-means restarts, T = 140, tol = 0.001, 20,000 iterations, Adam lr 0.001.
+ *
+ * @param method           which method of the paper's table runs
+ * @param K                number of clusters, also the embedding size (the tight bottleneck)
+ * @param filters          the three convolution filter counts of the CAE
+ * @param denseDims        hidden sizes of the dense autoencoder of dec/idec (d–500–500–2000–K)
+ * @param alpha            degrees of freedom α of the Student's t kernel
+ * @param gamma            weight γ of the clustering loss in L = L_r + γ·L_c
+ * @param batchSize        mini-batch size of both training phases
+ * @param pretrainEpochs   epochs of reconstruction-only pretraining
+ * @param kmeansRestarts   k-means++ restarts of the centre initialisation (lowest inertia kept)
+ * @param updateInterval   T: iterations between two recomputations of the target distribution P
+ * @param tol              stop when the fraction of changed hard labels between two recomputations is below this
+ * @param maxIter          largest number of clustering iterations
+ * @param lr               Adam learning rate of both phases (each phase has its own fresh Adam)
+ * @param seed             fixes every random choice (weights, shuffling, k-means)
+ * @param checkpointEvery  write a checkpoint every this many epochs (pretraining) and iterations (clustering); 0 = never
+ */
+public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, float alpha, float gamma,
+                         int batchSize, int pretrainEpochs, int kmeansRestarts, int updateInterval, double tol,
+                         int maxIter, float lr, long seed, int checkpointEvery) {
+
+    public DcecConfig {
+        filters = filters.clone();
+        denseDims = denseDims.clone();
+    }
+
+    /** The reference values. */
+    public static DcecConfig defaults() {
+        return new DcecConfig(Method.DCEC, 10, new int[] {32, 64, 128}, new int[] {500, 500, 2000}, 1f, 0.1f,
+                256, 200, 20, 140, 0.001, 20_000, 1e-3f, 0, 0);
+    }
+
+    @Override public int[] filters() { return filters.clone(); }
+    @Override public int[] denseDims() { return denseDims.clone(); }
+
+    /**
+     * Throws an IllegalArgumentException that names the option to change when a value is out of range.
+     * Data-dependent checks (K ≤ N, image sizes) are in {@link org.dcec4j.dcec.train.DcecTrainer}.
+     */
+    public DcecConfig validate() {
+        if (K < 2) throw new IllegalArgumentException("--clusters must be at least 2, got " + K);
+        if (filters.length != 3) throw new IllegalArgumentException("--filters needs three counts (e.g. 32,64,128), got " + filters.length);
+        for (int f : filters) if (f < 1) throw new IllegalArgumentException("--filters must be positive, got " + Arrays.toString(filters));
+        if (denseDims.length < 1) throw new IllegalArgumentException("--dense-dims needs at least one hidden size");
+        for (int f : denseDims) if (f < 1) throw new IllegalArgumentException("--dense-dims must be positive, got " + Arrays.toString(denseDims));
+        if (!(alpha > 0) || Float.isInfinite(alpha)) throw new IllegalArgumentException("--alpha must be a positive number, got " + alpha);
+        if (!(gamma >= 0) || Float.isInfinite(gamma)) throw new IllegalArgumentException("--gamma must be a number >= 0, got " + gamma);
+        if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+        if (pretrainEpochs < 0) throw new IllegalArgumentException("--pretrain-epochs must be >= 0, got " + pretrainEpochs);
+        if (kmeansRestarts < 1) throw new IllegalArgumentException("--kmeans-restarts must be at least 1, got " + kmeansRestarts);
+        if (updateInterval < 1) throw new IllegalArgumentException("--update-interval must be at least 1, got " + updateInterval);
+        if (!(tol >= 0) || Double.isInfinite(tol)) throw new IllegalArgumentException("--tol must be a number >= 0, got " + tol);
+        if (maxIter < 0) throw new IllegalArgumentException("--max-iter must be >= 0, got " + maxIter);
+        if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
+        if (checkpointEvery < 0) throw new IllegalArgumentException("--checkpoint-every must be >= 0 (0 = never), got " + checkpointEvery);
+        return this;
+    }
+
+    /** A JSON object of every field (stable key order). */
+    public String toJson() {
+        return "{\n"
+                + "  \"method\": \"" + method.cliName + "\",\n"
+                + "  \"clusters\": " + K + ",\n"
+                + "  \"filters\": " + Arrays.toString(filters) + ",\n"
+                + "  \"dense_dims\": " + Arrays.toString(denseDims) + ",\n"
+                + "  \"alpha\": " + alpha + ",\n"
+                + "  \"gamma\": " + gamma + ",\n"
+                + "  \"batch_size\": " + batchSize + ",\n"
+                + "  \"pretrain_epochs\": " + pretrainEpochs + ",\n"
+                + "  \"kmeans_restarts\": " + kmeansRestarts + ",\n"
+                + "  \"update_interval\": " + updateInterval + ",\n"
+                + "  \"tol\": " + tol + ",\n"
+                + "  \"max_iter\": " + maxIter + ",\n"
+                + "  \"lr\": " + lr + ",\n"
+                + "  \"seed\": " + seed + ",\n"
+                + "  \"checkpoint_every\": " + checkpointEvery + "\n"
+                + "}";
+    }
+
+    /**
+     * The fields that must match for {@code --resume} to continue a run (everything except
+     * checkpointEvery, which may change between the killed and the resumed run).
+     */
+    public String identity() {
+        return String.format(Locale.ROOT, "%s K=%d filters=%s dense=%s alpha=%s gamma=%s batch=%d epochs=%d restarts=%d T=%d tol=%s maxIter=%d lr=%s seed=%d",
+                method.cliName, K, Arrays.toString(filters), Arrays.toString(denseDims), alpha, gamma, batchSize,
+                pretrainEpochs, kmeansRestarts, updateInterval, tol, maxIter, lr, seed);
+    }
+
+    @Override public boolean equals(Object o) {
+        return o instanceof DcecConfig c && identity().equals(c.identity()) && checkpointEvery == c.checkpointEvery;
+    }
+
+    @Override public int hashCode() { return identity().hashCode() * 31 + checkpointEvery; }
+
+    @Override public String toString() { return identity() + " checkpointEvery=" + checkpointEvery; }
+
+    public Builder toBuilder() { return new Builder(this); }
+
+    /** Changes a few fields of a config. */
+    public static final class Builder {
+        public Method method; public int K; public int[] filters, denseDims; public float alpha, gamma;
+        public int batchSize, pretrainEpochs, kmeansRestarts, updateInterval; public double tol;
+        public int maxIter; public float lr; public long seed; public int checkpointEvery;
+
+        Builder(DcecConfig c) {
+            method = c.method; K = c.K; filters = c.filters(); denseDims = c.denseDims(); alpha = c.alpha; gamma = c.gamma;
+            batchSize = c.batchSize; pretrainEpochs = c.pretrainEpochs; kmeansRestarts = c.kmeansRestarts;
+            updateInterval = c.updateInterval; tol = c.tol; maxIter = c.maxIter; lr = c.lr; seed = c.seed;
+            checkpointEvery = c.checkpointEvery;
+        }
+
+        public Builder method(Method v) { method = v; return this; }
+        public Builder K(int v) { K = v; return this; }
+        public Builder filters(int... v) { filters = v.clone(); return this; }
+        public Builder denseDims(int... v) { denseDims = v.clone(); return this; }
+        public Builder alpha(float v) { alpha = v; return this; }
+        public Builder gamma(float v) { gamma = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder pretrainEpochs(int v) { pretrainEpochs = v; return this; }
+        public Builder kmeansRestarts(int v) { kmeansRestarts = v; return this; }
+        public Builder updateInterval(int v) { updateInterval = v; return this; }
+        public Builder tol(double v) { tol = v; return this; }
+        public Builder maxIter(int v) { maxIter = v; return this; }
+        public Builder lr(float v) { lr = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+
+        public DcecConfig build() {
+            return new DcecConfig(method, K, filters, denseDims, alpha, gamma, batchSize, pretrainEpochs, kmeansRestarts,
+                    updateInterval, tol, maxIter, lr, seed, checkpointEvery);
+        }
+    }
+}

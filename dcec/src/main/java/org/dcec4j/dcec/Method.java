@@ -1,0 +1,57 @@
+package org.dcec4j.dcec;
+
+import java.util.Locale;
+
+/**
+ * The clustering methods of the DCEC paper's comparison table, all run by the same code
+ * (../shared/DCEC.md §1, "Related methods").
+ *
+ * <p>Math: docs/math/dcec.md#methods
+ */
+public enum Method {
+    /** CAE pretraining, k-means initialisation, joint training with L = L_r + γ·L_c. */
+    DCEC("dcec", Network.CONV, true, true, true),
+    /** CAE pretraining, then k-means on the embeddings; no clustering phase. */
+    CAE_KMEANS("cae-kmeans", Network.CONV, true, false, false),
+    /** Like DCEC with the decoder dropped in the clustering phase: L = L_c. */
+    DEC_CONV("dec-conv", Network.CONV, true, true, false),
+    /** k-means on the raw pixels. */
+    KMEANS("kmeans", Network.NONE, false, false, false),
+    /** The dense autoencoder d–500–500–2000–K, L = L_c in the clustering phase. */
+    DEC("dec", Network.DENSE, true, true, false),
+    /** The dense autoencoder, L = L_r + γ·L_c in the clustering phase. */
+    IDEC("idec", Network.DENSE, true, true, true);
+
+    /** Which autoencoder a method trains. */
+    public enum Network { CONV, DENSE, NONE }
+
+    public final String cliName;
+    public final Network network;
+    /** Runs the pretraining phase (reconstruction only). */
+    public final boolean pretrains;
+    /** Runs the clustering phase (the KL loss and the target distribution). */
+    public final boolean clusters;
+    /** Keeps the reconstruction loss in the clustering phase. */
+    public final boolean keepsDecoder;
+
+    Method(String cliName, Network network, boolean pretrains, boolean clusters, boolean keepsDecoder) {
+        this.cliName = cliName;
+        this.network = network;
+        this.pretrains = pretrains;
+        this.clusters = clusters;
+        this.keepsDecoder = keepsDecoder;
+    }
+
+    /** The method named {@code s} (its command-line name, any case). */
+    public static Method parse(String s) {
+        for (Method m : values()) if (m.cliName.equalsIgnoreCase(s.trim())) return m;
+        StringBuilder names = new StringBuilder();
+        for (Method m : values()) names.append(names.length() == 0 ? "" : ", ").append(m.cliName);
+        throw new IllegalArgumentException("unknown method '" + s + "': expected one of " + names);
+    }
+
+    @Override public String toString() { return cliName; }
+
+    /** Lower-case name as used in files. */
+    public String fileName() { return cliName.toLowerCase(Locale.ROOT); }
+}

@@ -1,0 +1,62 @@
+package org.dcec4j.dcec.train;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntPredicate;
+
+/** A CSV file that a run appends one row at a time (flushed, so a killed run keeps its rows). */
+final class CsvLog {
+    private final Path file;
+
+    private CsvLog(Path file) { this.file = file; }
+
+    /** Starts the file with its header, replacing an old one. */
+    static CsvLog create(Path file, String header) throws IOException {
+        Files.writeString(file, header + "\n", StandardCharsets.UTF_8);
+        return new CsvLog(file);
+    }
+
+    /**
+     * Continues the file of a killed run: keeps the header and the rows whose first column (an integer)
+     * passes {@code keep}, drops the rest (rows written after the checkpoint being resumed).
+     */
+    static CsvLog resume(Path file, String header, IntPredicate keep) throws IOException {
+        List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+        List<String> kept = new ArrayList<>();
+        kept.add(header);
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int comma = line.indexOf(',');
+            try {
+                if (comma > 0 && keep.test(Integer.parseInt(line.substring(0, comma)))) kept.add(line);
+            } catch (NumberFormatException e) {
+                // a torn last line of a killed run: dropped
+            }
+        }
+        Files.writeString(file, String.join("\n", kept) + "\n", StandardCharsets.UTF_8);
+        return new CsvLog(file);
+    }
+
+    void row(Object... cells) throws IOException {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) s.append(',');
+            s.append(cell(cells[i]));
+        }
+        s.append('\n');
+        Files.writeString(file, s, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    /** Numbers in plain decimal, NaN as an empty cell. */
+    static String cell(Object v) {
+        if (v instanceof Double d) return d.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", d);
+        if (v instanceof Float f) return f.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", f);
+        return String.valueOf(v);
+    }
+}

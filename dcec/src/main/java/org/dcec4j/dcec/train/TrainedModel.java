@@ -1,0 +1,94 @@
+package org.dcec4j.dcec.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.model.Autoencoder;
+import org.dcec4j.engine.io.TensorFile;
+
+/**
+ * A model that assigns clusters to new images: the autoencoder's encoder (none for k-means on pixels)
+ * and the centres μ [K, D] of the Student's t soft assignment. Stored as a {@link TensorFile}: metadata
+ * kind=dcec-model, method, image geometry, K, filters, dense sizes, α; tensors "model.…" and "mu".
+ */
+public final class TrainedModel {
+    public final DcecConfig config;
+    public final int channels, height, width;
+    /** Null for the kmeans method (the centres then live in pixel space). */
+    public final Autoencoder ae;
+    /** μ [K, D], D = K (embedding) or C·H·W (pixels). */
+    public final float[] mu;
+
+    public TrainedModel(DcecConfig config, int channels, int height, int width, Autoencoder ae, float[] mu) {
+        this.config = config; this.channels = channels; this.height = height; this.width = width; this.ae = ae; this.mu = mu;
+    }
+
+    public int K() { return config.K(); }
+
+    /** Size of the space μ lives in. */
+    public int featureSize() { return ae == null ? channels * height * width : ae.embeddingSize; }
+
+    /** Embeddings [N, K] (or the pixels themselves for the kmeans method). */
+    public float[] features(float[] x, int N, int batchSize) {
+        return ae == null ? x : Inference.embed(ae, x, N, batchSize);
+    }
+
+    /** q [N, K] of N images [N, C, H, W]. */
+    public float[] softAssign(float[] x, int N, int batchSize) {
+        return Inference.softAssign(features(x, N, batchSize), N, featureSize(), mu, K(), config.alpha());
+    }
+
+    public void save(Path file) throws IOException {
+        TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-model")
+                .meta("method", config.method().cliName).meta("channels", "" + channels).meta("height", "" + height)
+                .meta("width", "" + width).meta("clusters", "" + K())
+                .meta("filters", join(config.filters())).meta("dense_dims", join(config.denseDims()))
+                .meta("alpha", Float.toString(config.alpha())).meta("config", config.toJson());
+        if (ae != null) ae.module.addTo(b, "model.");
+        b.tensor("mu", new int[] {K(), featureSize()}, mu);
+        b.write(file);
+    }
+
+    /** Reads a model written by {@link #save}; a FormatException names the file and what is wrong. */
+    public static TrainedModel load(Path file) throws IOException {
+        TensorFile f = TensorFile.read(file);
+        String src = file.toString();
+        if (!"dcec-model".equals(f.meta("kind")))
+            throw new TensorFile.FormatException(src + ": not a dcec model (kind '" + f.meta("kind") + "'); pass the model.dc4j that `dcec train` wrote");
+        Method method = Method.parse(need(f, "method", src));
+        int C = intMeta(f, "channels", src), H = intMeta(f, "height", src), W = intMeta(f, "width", src), K = intMeta(f, "clusters", src);
+        DcecConfig cfg = DcecConfig.defaults().toBuilder().method(method).K(K)
+                .filters(ints(need(f, "filters", src))).denseDims(ints(need(f, "dense_dims", src)))
+                .alpha(Float.parseFloat(need(f, "alpha", src))).build();
+        Autoencoder ae = method.network == Method.Network.NONE ? null : Autoencoder.create(cfg, C, H, W, 0);
+        if (ae != null) ae.module.loadFrom(f, "model.", src);
+        TensorFile.Entry mu = f.require("mu", src);
+        int D = ae == null ? C * H * W : ae.embeddingSize;
+        if (!Arrays.equals(mu.shape(), new int[] {K, D}))
+            throw new TensorFile.FormatException(src + ": centres 'mu' have shape " + Arrays.toString(mu.shape()) + ", expected [" + K + ", " + D + "]");
+        return new TrainedModel(cfg, C, H, W, ae, mu.data().clone());
+    }
+
+    static String join(int[] v) {
+        StringBuilder s = new StringBuilder();
+        for (int x : v) s.append(s.length() == 0 ? "" : ",").append(x);
+        return s.toString();
+    }
+
+    static int[] ints(String s) { return Arrays.stream(s.split(",")).mapToInt(t -> Integer.parseInt(t.trim())).toArray(); }
+
+    static String need(TensorFile f, String key, String src) {
+        String v = f.meta(key);
+        if (v == null) throw new TensorFile.FormatException(src + ": metadata '" + key + "' is missing");
+        return v;
+    }
+
+    static int intMeta(TensorFile f, String key, String src) {
+        String v = need(f, key, src);
+        try { return Integer.parseInt(v); } catch (NumberFormatException e) {
+            throw new TensorFile.FormatException(src + ": metadata '" + key + "' should be an integer, found '" + v + "'");
+        }
+    }
+}
