@@ -58,7 +58,10 @@ final class Html {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    /** A metric or loss value for a table: 4 significant digits, scientific below 1e-3 or from 1e5. */
+    /**
+     * A metric or loss value for a table: 4 significant digits without trailing zeros, scientific below
+     * 1e-3 or from 1e5 (0.0103125 → "0.01031", 0.001 → "0.001", 2.5e-5 → "2.500e-05").
+     */
     static String number(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return fixed(v, 0);
@@ -71,6 +74,17 @@ final class Html {
             return String.format(Locale.ROOT, "%.3e", v);
         }
         int digitsBeforePoint = (int) Math.floor(Math.log10(a)) + 1;
-        return String.format(Locale.ROOT, "%." + Math.max(0, 4 - digitsBeforePoint) + "f", v);
+        String f = String.format(Locale.ROOT, "%." + Math.max(0, 4 - digitsBeforePoint) + "f", v);
+        if (f.indexOf('.') >= 0) {
+            int end = f.length();
+            while (f.charAt(end - 1) == '0') {
+                end--;
+            }
+            if (f.charAt(end - 1) == '.') {
+                end--;
+            }
+            f = f.substring(0, end);
+        }
+        return f;
     }
 }

@@ -557,7 +557,6 @@ public final class HtmlReport {
                 double[] Lc = new double[R];
                 double[] Lr = new double[R];
                 double[] delta = new double[R];
-                double[] tol = new double[R];
                 for (int r = 0; r < R; r++) {
                     ClusterRow c = rows.get(r);
                     x[r] = c.iter();
@@ -565,7 +564,6 @@ public final class HtmlReport {
                     Lc[r] = c.Lc();
                     Lr[r] = c.Lr();
                     delta[r] = c.deltaLabel();
-                    tol[r] = b.tol;
                 }
                 o.append("<div class=\"row\">\n");
                 chart(o, new SvgLineChart("chart-cluster-loss", "iteration", "loss", x)
@@ -573,7 +571,7 @@ public final class HtmlReport {
                 SvgLineChart d = new SvgLineChart("chart-delta-label", "iteration", "fraction of labels changed", x)
                         .series("changed labels", delta);
                 if (!Double.isNaN(b.tol) && b.tol > 0) {
-                    d.series("tol", tol);
+                    d.reference("tol = " + Html.number(b.tol), b.tol);
                 }
                 chart(o, d.scale(SvgLineChart.Scale.LOG));
                 o.append("</div>\n");
@@ -779,6 +777,8 @@ public final class HtmlReport {
             svg.chart .frame { fill: none; stroke: #b8c0c8; }
             svg.chart polyline { stroke-width: 1.6; }
             svg.chart circle { stroke: none; }
+            svg.chart circle.hover { fill-opacity: 0; }
+            svg.chart line.reference { stroke: #555; stroke-width: 1.2; stroke-dasharray: 5 4; }
             svg.chart .legend text { fill: #333; font-size: 12px; }
             svg.chart .nodata { fill: #8a949e; font-size: 14px; }
             .cluster h3 .size { color: #5a6470; font-weight: 400; }

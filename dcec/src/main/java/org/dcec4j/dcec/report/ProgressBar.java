@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
  * </pre>
  * On a terminal the line is redrawn in place ({@code \r}) at most every {@link #TERMINAL_INTERVAL_NANOS}
  * (10 times a second); elsewhere (CI logs, files) a full line is printed at most every
- * {@link #PLAIN_INTERVAL_NANOS}. {@link #finish()} always prints the final state and ends the line.
+ * {@link #PLAIN_INTERVAL_NANOS}. {@link #finish()} prints the final state (unless the last line already
+ * showed it) and ends the line.
  *
  * <p>Rate = done / elapsed; ETA = (total − done) / rate. The formatting helpers are pure functions of
  * their arguments, and the clock can be replaced, so the output is reproducible in tests. Methods are

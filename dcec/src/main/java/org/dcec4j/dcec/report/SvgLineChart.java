@@ -23,6 +23,8 @@ final class SvgLineChart {
     static final int BOTTOM = 40;
     /** Charts with at most this many x values get a marker (with a hover title) on every point. */
     static final int MAX_MARKERS = 300;
+    /** Up to this many x values the markers are visible dots; above it they are transparent hover targets. */
+    static final int VISIBLE_MARKERS = 60;
 
     /** How the y axis is scaled. AUTO picks LOG when every drawn value is positive and they span over 30×. */
     enum Scale { LINEAR, LOG, AUTO }
@@ -30,11 +32,16 @@ final class SvgLineChart {
     private record Series(String name, double[] y) {
     }
 
+    /** A horizontal reference line (e.g. the stopping tolerance), dashed, across the whole plot. */
+    private record Reference(String name, double y) {
+    }
+
     private final String id;
     private final String xLabel;
     private final String yLabel;
     private final double[] x;
     private final List<Series> series = new ArrayList<>();
+    private final List<Reference> references = new ArrayList<>();
     private Scale scale = Scale.LINEAR;
     private double yMinHint = Double.NaN;
     private double yMaxHint = Double.NaN;
@@ -57,6 +64,12 @@ final class SvgLineChart {
                     + " values but the chart has " + x.length + " x values; expected equal lengths");
         }
         series.add(new Series(name, y));
+        return this;
+    }
+
+    /** Adds a dashed horizontal line at y (counted in the y range; ignored if NaN, or ≤ 0 on a log axis). */
+    SvgLineChart reference(String name, double y) {
+        references.add(new Reference(name, y));
         return this;
     }
 
@@ -194,6 +207,12 @@ final class SvgLineChart {
                 }
             }
         }
+        for (Reference r : references) {
+            if (drawable(r.y, log)) {
+                yMin = Math.min(yMin, r.y);
+                yMax = Math.max(yMax, r.y);
+            }
+        }
         if (!log) {
             if (!Double.isNaN(yMinHint)) {
                 yMin = Math.min(yMin, yMinHint);
@@ -260,8 +279,22 @@ final class SvgLineChart {
         out.append("<text class=\"axis\" transform=\"translate(14 ").append(TOP + plotH / 2)
                 .append(") rotate(-90)\" text-anchor=\"middle\">").append(Html.text(yLabel + (log ? " (log scale)" : "")))
                 .append("</text>\n");
+        // reference lines, under the series
+        for (int r = 0; r < references.size(); r++) {
+            Reference ref = references.get(r);
+            if (!drawable(ref.y, log)) {
+                continue;
+            }
+            double u = log ? Math.log10(ref.y) : ref.y;
+            double py = TOP + plotH - (u - y0) / ySpan * plotH;
+            out.append("<line class=\"reference\" data-name=\"").append(Html.text(ref.name)).append("\" x1=\"")
+                    .append(LEFT).append("\" y1=\"").append(Html.fixed(py, 1)).append("\" x2=\"").append(LEFT + plotW)
+                    .append("\" y2=\"").append(Html.fixed(py, 1)).append("\"><title>").append(Html.text(ref.name))
+                    .append(" = ").append(Html.number(ref.y)).append("</title></line>\n");
+        }
         // series
         boolean markers = x.length <= MAX_MARKERS;
+        String markerClass = x.length <= VISIBLE_MARKERS ? "dot" : "hover";
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
             String colour = COLOURS[k % COLOURS.length];
@@ -280,7 +313,7 @@ final class SvgLineChart {
                     }
                     points.append(Html.fixed(px, 1)).append(',').append(Html.fixed(py, 1));
                     if (markers) {
-                        marks.append("<circle cx=\"").append(Html.fixed(px, 1)).append("\" cy=\"").append(Html.fixed(py, 1))
+                        marks.append("<circle class=\"").append(markerClass).append("\" cx=\"").append(Html.fixed(px, 1)).append("\" cy=\"").append(Html.fixed(py, 1))
                                 .append("\" r=\"2\"><title>").append(Html.text(s.name)).append(" at ")
                                 .append(Html.text(xLabel)).append(' ').append(Html.number(x[i])).append(": ")
                                 .append(Html.number(s.y[i])).append("</title></circle>");
@@ -301,6 +334,12 @@ final class SvgLineChart {
                     .append(colour).append("\"/><text x=\"").append(Html.fixed(lx + 16, 1)).append("\" y=\"18\">")
                     .append(Html.text(name)).append("</text></g>\n");
             lx += 28 + 7 * name.length();
+        }
+        for (Reference ref : references) {
+            out.append("<g class=\"legend\"><line class=\"reference\" x1=\"").append(Html.fixed(lx, 1))
+                    .append("\" y1=\"14\" x2=\"").append(Html.fixed(lx + 14, 1)).append("\" y2=\"14\"/><text x=\"")
+                    .append(Html.fixed(lx + 18, 1)).append("\" y=\"18\">").append(Html.text(ref.name)).append("</text></g>\n");
+            lx += 30 + 7 * ref.name.length();
         }
         out.append("</svg>");
         return out.toString();

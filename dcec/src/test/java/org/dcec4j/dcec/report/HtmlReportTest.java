@@ -181,6 +181,20 @@ class HtmlReportTest {
     }
 
     @Test
+    void numbers() {
+        assertEquals("0.01031", Html.number(0.0103125));
+        assertEquals("0.001", Html.number(0.001));
+        assertEquals("2.500e-05", Html.number(2.5e-5));
+        assertEquals("1235", Html.number(1234.5));
+        assertEquals("0.85", Html.number(0.85));
+        assertEquals("-12.5", Html.number(-12.5));
+        assertEquals("20", Html.number(20));
+        assertEquals("0", Html.number(0));
+        assertEquals("1.235e+05", Html.number(123456));
+        assertEquals("NaN", Html.number(Double.NaN));
+    }
+
+    @Test
     void levelsAreClampedAndRounded() {
         assertEquals(0, Thumbnails.level(-0.5f));
         assertEquals(0, Thumbnails.level(Float.NaN));

@@ -143,7 +143,8 @@ class RunLogsTest {
         assertTrue(html.contains("<tr><th>clustering iterations</th><td>140</td></tr>"));
         assertTrue(html.contains("<tr><th>images</th><td>12</td></tr>"));
         assertTrue(html.contains("<tr><th>method</th><td>dcec</td></tr>"));
-        assertTrue(html.contains("data-name=\"tol\""), "tol from config.json drawn on the changed-label chart");
+        assertTrue(html.contains("<line class=\"reference\" data-name=\"tol = 0.001\""),
+                "tol from config.json drawn on the changed-label chart");
         // confusion columns in matched order: cluster 2 (class 0), cluster 0 (class 1), cluster 1 (class 2)
         int t = html.indexOf("<table class=\"confusion\">");
         String table = html.substring(t, html.indexOf("</table>", t));

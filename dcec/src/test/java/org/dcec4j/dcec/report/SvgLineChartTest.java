@@ -63,6 +63,17 @@ class SvgLineChartTest {
         assertFalse(svg.contains("xmlns"));
     }
 
+    /** A reference line at y = 0.5 on the 0..1 axis: py = 28 + 192 · 0.5 = 124. */
+    @Test
+    void referenceLineSitsAtItsValue() {
+        String svg = new SvgLineChart("c", "x", "y", new double[] {0, 1, 2}).series("s", new double[] {0, 0.5, 1})
+                .yRange(0, 1).reference("tol", 0.5).render();
+        assertTrue(svg.contains("<line class=\"reference\" data-name=\"tol\" x1=\"64\" y1=\"124.0\" x2=\"624\" y2=\"124.0\">"),
+                svg);
+        // 3 points: visible dots
+        assertEquals(3, svg.split("<circle class=\"dot\"", -1).length - 1);
+    }
+
     @Test
     void nanBreaksTheLine() {
         String svg = new SvgLineChart("c", "x", "y", new double[] {0, 1, 2, 3})
