@@ -1,0 +1,316 @@
+package org.dcec4j.dcec.cluster;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * k-means: k-means++ seeding (scikit-learn's greedy variant), Lloyd iterations with Hamerly's bounds,
+ * several restarts, the lowest inertia kept. Used by DCEC to initialise the cluster centres μ.
+ *
+ * <pre>
+ * KMeansResult r = new KMeans(10).withSeed(42).fit(x, N, D);   // x: float[N·D], row-major
+ * </pre>
+ *
+ * <p>Defaults follow scikit-learn's {@code KMeans}: 300 iterations at most, tolerance 1e-4 relative to
+ * the mean per-feature variance of the data, 2 + ⌊ln K⌋ candidates per k-means++ step; restarts default to
+ * 20 (the DCEC reference). A seed fixes every random choice. Restarts run in parallel, each on its own
+ * thread-confined workspace with its own seed drawn in order from the master seed, and the winner is the
+ * lowest inertia with ties going to the lowest restart index: the result is bit-for-bit the same for any
+ * thread count. {@code threads = 1} creates no thread.
+ *
+ * <p>Instances are immutable; the {@code with…} methods return modified copies.
+ *
+ * <p>Math: docs/math/kmeans-metrics.md#kmeans
+ */
+public final class KMeans {
+    public static final int DEFAULT_RESTARTS = 20;
+    public static final int DEFAULT_MAX_ITERATIONS = 300;
+    public static final double DEFAULT_TOLERANCE = 1e-4;
+
+    private final int K;
+    private final int restarts;
+    private final int maxIterations;
+    private final double tolerance;
+    private final int localTrials;
+    private final long seed;
+    private final int threads;
+
+    /** k-means with K centres and the defaults above, seed 0, all available processors. */
+    public KMeans(int K) {
+        this(K, DEFAULT_RESTARTS, DEFAULT_MAX_ITERATIONS, DEFAULT_TOLERANCE, defaultLocalTrials(K), 0L,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    private KMeans(int K, int restarts, int maxIterations, double tolerance, int localTrials, long seed, int threads) {
+        require(K >= 1, "K", K, "at least 1");
+        require(restarts >= 1, "restarts", restarts, "at least 1");
+        require(maxIterations >= 1, "maxIterations", maxIterations, "at least 1");
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new IllegalArgumentException("k-means: tolerance = " + tolerance + "; expected a finite value ≥ 0");
+        }
+        require(localTrials >= 1, "localTrials", localTrials, "at least 1");
+        require(threads >= 1, "threads", threads, "at least 1");
+        this.K = K;
+        this.restarts = restarts;
+        this.maxIterations = maxIterations;
+        this.tolerance = tolerance;
+        this.localTrials = localTrials;
+        this.seed = seed;
+        this.threads = threads;
+    }
+
+    /** scikit-learn's number of k-means++ candidates per centre: 2 + ⌊ln K⌋. */
+    public static int defaultLocalTrials(int K) {
+        return 2 + (int) Math.log(Math.max(K, 1));
+    }
+
+    public KMeans withRestarts(int restarts) {
+        return new KMeans(K, restarts, maxIterations, tolerance, localTrials, seed, threads);
+    }
+
+    public KMeans withMaxIterations(int maxIterations) {
+        return new KMeans(K, restarts, maxIterations, tolerance, localTrials, seed, threads);
+    }
+
+    /** Relative tolerance: a run stops once Σ_k ‖Δμ_k‖² ≤ tolerance · mean_d Var(x_·d). */
+    public KMeans withTolerance(double tolerance) {
+        return new KMeans(K, restarts, maxIterations, tolerance, localTrials, seed, threads);
+    }
+
+    /** Candidates drawn per k-means++ step; 1 is the original k-means++ of Arthur and Vassilvitskii. */
+    public KMeans withLocalTrials(int localTrials) {
+        return new KMeans(K, restarts, maxIterations, tolerance, localTrials, seed, threads);
+    }
+
+    public KMeans withSeed(long seed) {
+        return new KMeans(K, restarts, maxIterations, tolerance, localTrials, seed, threads);
+    }
+
+    public KMeans withThreads(int threads) {
+        return new KMeans(K, restarts, maxIterations, tolerance, localTrials, seed, threads);
+    }
+
+    public int K() {
+        return K;
+    }
+
+    public int restarts() {
+        return restarts;
+    }
+
+    public int maxIterations() {
+        return maxIterations;
+    }
+
+    public double tolerance() {
+        return tolerance;
+    }
+
+    public int localTrials() {
+        return localTrials;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * Clusters N points: {@code restarts} runs of k-means++ seeding and Lloyd, the lowest inertia kept.
+     *
+     * @param x the points [N, D] row-major, only read
+     * @throws IllegalArgumentException if x does not hold N·D finite values, or K > N
+     */
+    public KMeansResult fit(float[] x, int N, int D) {
+        double absoluteTolerance = tolerance * checkData(x, N, D);
+        long[] restartSeeds = new long[restarts];
+        SplittableRandom master = new SplittableRandom(seed);
+        for (int r = 0; r < restarts; r++) {
+            restartSeeds[r] = master.nextLong();
+        }
+        int workers = Math.min(threads, restarts);
+        Best[] bestOfWorker = new Best[workers];
+        AtomicInteger nextRestart = new AtomicInteger();
+        Runnable[] tasks = new Runnable[workers];
+        for (int w = 0; w < workers; w++) {
+            int worker = w;
+            tasks[w] = () -> {
+                KMeansRun run = new KMeansRun(x, N, D, K, localTrials, maxIterations, absoluteTolerance);
+                Best best = null;
+                for (int r = nextRestart.getAndIncrement(); r < restarts; r = nextRestart.getAndIncrement()) {
+                    run.seedPlusPlus(new SplittableRandom(restartSeeds[r]));
+                    run.runHamerly();
+                    if (best == null || better(run.inertia, r, best.inertia, best.restart)) {
+                        best = new Best(run.centres.clone(), run.labels.clone(), run.inertia, run.iterations, r);
+                    }
+                }
+                bestOfWorker[worker] = best;
+            };
+        }
+        runAll(tasks);
+        Best best = null;
+        for (Best b : bestOfWorker) {
+            if (b != null && (best == null || better(b.inertia, b.restart, best.inertia, best.restart))) {
+                best = b;
+            }
+        }
+        // the bounds leave labels nearest up to rounding; one exact E-step makes them exactly nearest
+        int[] labels = best.labels;
+        double inertia = assign(labels, x, N, D, best.centres, K);
+        return new KMeansResult(best.centres, labels, inertia, best.iterations, best.restart, K, D);
+    }
+
+    /**
+     * One Lloyd run (with Hamerly's bounds) from given centres: no seeding, no restarts.
+     *
+     * @param x       the points [N, D], only read
+     * @param centres the starting centres [K, D], only read
+     */
+    public KMeansResult fitFrom(float[] x, int N, int D, double[] centres) {
+        double absoluteTolerance = tolerance * checkData(x, N, D);
+        if (centres == null || centres.length != K * D) {
+            throw new IllegalArgumentException("k-means: initial centres hold "
+                    + (centres == null ? "nothing" : centres.length + " values") + "; expected K·D = " + K * D);
+        }
+        KMeansRun run = new KMeansRun(x, N, D, K, localTrials, maxIterations, absoluteTolerance);
+        System.arraycopy(centres, 0, run.centres, 0, K * D);
+        run.runHamerly();
+        double inertia = assign(run.labels, x, N, D, run.centres, K);
+        return new KMeansResult(run.centres.clone(), run.labels.clone(), inertia, run.iterations, 0, K, D);
+    }
+
+    /**
+     * Nearest-centre assignment: labels[n] = argmin_k ‖x_n − μ_k‖², the lowest k on ties.
+     *
+     * @param labels  written, [N]
+     * @param x       the points [N, D], only read
+     * @param centres μ [K, D], only read
+     * @return the inertia Σ_n min_k ‖x_n − μ_k‖²
+     */
+    public static double assign(int[] labels, float[] x, int N, int D, double[] centres, int K) {
+        if (labels.length != N || x.length != (long) N * D || centres.length != (long) K * D) {
+            throw new IllegalArgumentException("k-means assign: labels[" + labels.length + "], x[" + x.length
+                    + "], centres[" + centres.length + "]; expected labels[N = " + N + "], x[N·D = " + (long) N * D
+                    + "], centres[K·D = " + (long) K * D + "]");
+        }
+        double inertia = 0;
+        for (int n = 0; n < N; n++) {
+            int best = 0;
+            double bestD2 = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < K; k++) {
+                // ‖x_n − μ_k‖²
+                double d2 = 0;
+                for (int d = 0; d < D; d++) {
+                    double diff = x[n * D + d] - centres[k * D + d];
+                    d2 += diff * diff;
+                }
+                if (d2 < bestD2) {
+                    bestD2 = d2;
+                    best = k;
+                }
+            }
+            labels[n] = best;
+            inertia += bestD2;
+        }
+        return inertia;
+    }
+
+    private record Best(double[] centres, int[] labels, double inertia, int iterations, int restart) {
+    }
+
+    /** Lower inertia wins; equal inertia goes to the lower restart index, whichever thread ran it. */
+    private static boolean better(double inertia, int restart, double bestInertia, int bestRestart) {
+        return inertia < bestInertia || (inertia == bestInertia && restart < bestRestart);
+    }
+
+    /** Runs task 0 on the calling thread and the others on new threads; rethrows the first failure. */
+    private static void runAll(Runnable[] tasks) {
+        Thread[] started = new Thread[tasks.length];
+        Throwable[] failure = new Throwable[tasks.length];
+        for (int w = 1; w < tasks.length; w++) {
+            int worker = w;
+            started[w] = new Thread(() -> {
+                try {
+                    tasks[worker].run();
+                } catch (Throwable t) {
+                    failure[worker] = t;
+                }
+            }, "kmeans-" + w);
+            started[w].start();
+        }
+        try {
+            tasks[0].run();
+        } catch (Throwable t) {
+            failure[0] = t;
+        }
+        for (int w = 1; w < tasks.length; w++) {
+            try {
+                started[w].join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("k-means: interrupted while waiting for restarts", e);
+            }
+        }
+        for (Throwable t : failure) {
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+    }
+
+    /** Validates x, N, D against K; returns mean_d Var(x_·d) (population variance). */
+    private double checkData(float[] x, int N, int D) {
+        if (x == null) {
+            throw new IllegalArgumentException("k-means: x is null; expected N·D floats");
+        }
+        if (N < 1 || D < 1) {
+            throw new IllegalArgumentException("k-means: N = " + N + ", D = " + D + "; expected N ≥ 1 and D ≥ 1");
+        }
+        if (x.length != (long) N * D) {
+            throw new IllegalArgumentException("k-means: x holds " + x.length + " values; expected N·D = "
+                    + N + "·" + D + " = " + (long) N * D);
+        }
+        if (K > N) {
+            throw new IllegalArgumentException("k-means: K = " + K + " clusters for N = " + N
+                    + " points; expected K ≤ N");
+        }
+        double[] mean = new double[D];
+        for (int n = 0; n < N; n++) {
+            for (int d = 0; d < D; d++) {
+                float v = x[n * D + d];
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("k-means: x[n = " + n + ", d = " + d + "] is " + v
+                            + "; expected finite values");
+                }
+                mean[d] += v;
+            }
+        }
+        for (int d = 0; d < D; d++) {
+            mean[d] /= N;
+        }
+        // mean_d Var(x_·d) = (1/D) Σ_d (1/N) Σ_n (x_nd − mean_d)²
+        double variance = 0;
+        for (int n = 0; n < N; n++) {
+            for (int d = 0; d < D; d++) {
+                double diff = x[n * D + d] - mean[d];
+                variance += diff * diff;
+            }
+        }
+        return variance / ((double) N * D);
+    }
+
+    private static void require(boolean ok, String name, int value, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException("k-means: " + name + " = " + value + "; expected " + expected);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package org.dcec4j.dcec.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** k-means against brute force, against its plain reference Lloyd, and on the worked examples of the docs. */
+class KMeansTest {
+
+    /** docs/math/kmeans-metrics.md#lloyd: 1-D points 0, 2, 10, 12, 13 from centres 0 and 2. */
+    @Test
+    void workedExampleLloyd() {
+        float[] x = {0, 2, 10, 12, 13};
+        KMeansResult r = new KMeans(2).withTolerance(0).fitFrom(x, 5, 1, new double[] {0, 2});
+        // iteration 1: {0} | {2, 10, 12, 13} → μ = 0, 9.25; iteration 2: {0, 2} | {10, 12, 13} → μ = 1, 35/3;
+        // iteration 3: labels unchanged → converged
+        assertArrayEquals(new double[] {1, 35.0 / 3}, r.centres(), 1e-12);
+        assertArrayEquals(new int[] {0, 0, 1, 1, 1}, r.labels());
+        assertEquals(3, r.iterations());
+        // inertia = 1 + 1 + (25 + 1 + 16)/9 = 20/3
+        assertEquals(20.0 / 3, r.inertia(), 1e-12);
+    }
+
+    /**
+     * docs/math/kmeans-metrics.md#kmeans-plus-plus: with the first centre at 0, the second is drawn with
+     * probability D²/Σ D² = (0, 4, 100, 144, 169)/417. Over many seeds, the pair (first, second) must occur
+     * with frequency 1/5 · D²(second | first) / Σ D².
+     */
+    @Test
+    void plainKMeansPlusPlusDrawsInProportionToSquaredDistance() {
+        float[] x = {0, 2, 10, 12, 13};
+        KMeansRun run = new KMeansRun(x, 5, 1, 2, 1, 1, 0);
+        int draws = 40_000;
+        int[][] seen = new int[5][5];
+        for (int s = 0; s < draws; s++) {
+            run.seedPlusPlus(new SplittableRandom(s));
+            seen[index(x, run.centres[0])][index(x, run.centres[1])]++;
+        }
+        for (int a = 0; a < 5; a++) {
+            double total = 0;
+            for (int b = 0; b < 5; b++) {
+                total += sq(x[b] - x[a]);
+            }
+            for (int b = 0; b < 5; b++) {
+                double p = 0.2 * sq(x[b] - x[a]) / total;
+                double sigma = Math.sqrt(draws * p * (1 - p));
+                assertEquals(draws * p, seen[a][b], 5 * sigma + 1e-9, "first " + x[a] + ", second " + x[b]);
+            }
+        }
+        // the doc's numbers: first centre 0 → P(second = 13) = 169/417
+        assertEquals(169.0 / 417, sq(13) / (sq(2) + sq(10) + sq(12) + sq(13)), 1e-15);
+    }
+
+    @Test
+    void labelsAreNearestCentresAndInertiaIsTheirSum() {
+        for (long seed = 1; seed <= 4; seed++) {
+            int N = 400 + 37 * (int) seed;
+            int D = 1 + (int) seed * 2;
+            int K = 2 + (int) seed;
+            float[] x = Blobs.gaussian(null, seed, N, D, K + 1, 0.8);
+            KMeansResult r = new KMeans(K).withRestarts(3).withSeed(seed).withThreads(1).fit(x, N, D);
+            double inertia = 0;
+            for (int n = 0; n < N; n++) {
+                double[] d2 = new double[K];
+                double min = Double.POSITIVE_INFINITY;
+                for (int k = 0; k < K; k++) {
+                    for (int d = 0; d < D; d++) {
+                        d2[k] += sq(x[n * D + d] - r.centres()[k * D + d]);
+                    }
+                    min = Math.min(min, d2[k]);
+                }
+                assertEquals(min, d2[r.labels()[n]], 0.0, "point " + n + " is not at its nearest centre");
+                inertia += min;
+            }
+            assertEquals(inertia, r.inertia(), 1e-9 * inertia);
+        }
+    }
+
+    @Test
+    void centresAreTheMeansOfTheirPointsAfterConvergence() {
+        float[] x = Blobs.gaussian(null, 9, 600, 3, 4, 6.0);
+        KMeansResult r = new KMeans(4).withTolerance(0).withRestarts(2).withSeed(3).fit(x, 600, 3);
+        double[] sum = new double[4 * 3];
+        int[] count = new int[4];
+        for (int n = 0; n < 600; n++) {
+            count[r.labels()[n]]++;
+            for (int d = 0; d < 3; d++) {
+                sum[r.labels()[n] * 3 + d] += x[n * 3 + d];
+            }
+        }
+        for (int k = 0; k < 4; k++) {
+            for (int d = 0; d < 3; d++) {
+                assertEquals(sum[k * 3 + d] / count[k], r.centres()[k * 3 + d], 1e-9);
+            }
+        }
+    }
+
+    /** Hamerly's bounds must reproduce the plain reference's iterates exactly (random data has no ties). */
+    @Test
+    void hamerlyMatchesPlainLloydBitForBit() {
+        for (long seed = 1; seed <= 5; seed++) {
+            int N = 1500;
+            int D = (int) seed + 1;
+            int K = 3 + 2 * (int) seed;
+            float[] x = seed % 2 == 0 ? Blobs.uniform(seed, N, D) : Blobs.gaussian(null, seed, N, D, 6, 1.0);
+            KMeansRun plain = new KMeansRun(x, N, D, K, 3, 300, 1e-6);
+            KMeansRun hamerly = new KMeansRun(x, N, D, K, 3, 300, 1e-6);
+            plain.seedPlusPlus(new SplittableRandom(seed));
+            hamerly.seedPlusPlus(new SplittableRandom(seed));
+            assertArrayEquals(plain.centres, hamerly.centres, 0.0, "same seeding");
+            plain.runPlain();
+            hamerly.runHamerly();
+            assertTrue(plain.iterations > 3, "a run long enough to exercise the bounds");
+            assertEquals(plain.iterations, hamerly.iterations, "seed " + seed);
+            assertArrayEquals(plain.labels, hamerly.labels, "seed " + seed);
+            assertArrayEquals(plain.centres, hamerly.centres, 0.0, "seed " + seed);
+            assertEquals(plain.inertia, hamerly.inertia, 0.0);
+        }
+    }
+
+    @Test
+    void sameResultForAnyThreadCount() {
+        float[] x = Blobs.uniform(5, 3000, 4);
+        KMeansResult one = new KMeans(7).withRestarts(9).withSeed(11).withThreads(1).fit(x, 3000, 4);
+        for (int threads : new int[] {2, 3}) {
+            KMeansResult many = new KMeans(7).withRestarts(9).withSeed(11).withThreads(threads).fit(x, 3000, 4);
+            assertArrayEquals(one.centres(), many.centres(), 0.0, threads + " threads");
+            assertArrayEquals(one.labels(), many.labels(), threads + " threads");
+            assertEquals(one.inertia(), many.inertia(), 0.0);
+            assertEquals(one.restart(), many.restart());
+            assertEquals(one.iterations(), many.iterations());
+        }
+    }
+
+    @Test
+    void moreRestartsNeverRaiseTheInertia() {
+        float[] x = Blobs.uniform(8, 2000, 3);
+        double previous = Double.POSITIVE_INFINITY;
+        for (int restarts = 1; restarts <= 8; restarts *= 2) {
+            // the first restarts use the same seeds whatever the total, so the best can only improve
+            double inertia = new KMeans(6).withRestarts(restarts).withSeed(4).fit(x, 2000, 3).inertia();
+            assertTrue(inertia <= previous, restarts + " restarts: " + inertia + " > " + previous);
+            previous = inertia;
+        }
+    }
+
+    @Test
+    void emptyClusterTakesTheFarthestPoint() {
+        // start with a centre far from every point: it is empty after the first E-step and must be
+        // re-seeded at the point farthest from its centre, 100 (distance 98.5 from μ = 1.5)
+        float[] x = {0, 1, 2, 3, 100};
+        KMeansResult r = new KMeans(2).withTolerance(0).fitFrom(x, 5, 1, new double[] {1.5, -1000});
+        assertArrayEquals(new double[] {1.5, 100}, r.centres(), 1e-12);
+        assertArrayEquals(new int[] {0, 0, 0, 0, 1}, r.labels());
+    }
+
+    @Test
+    void fewerDistinctPointsThanClustersStillTerminates() {
+        float[] x = {1, 1, 1, 1, 5, 5};
+        KMeansResult r = new KMeans(4).withRestarts(3).withSeed(2).fit(x, 6, 1);
+        assertEquals(0.0, r.inertia(), 0.0);
+        for (int n = 0; n < 6; n++) {
+            assertEquals(x[n], r.centres()[r.labels()[n]], 0.0);
+        }
+    }
+
+    @Test
+    void badInputIsRejected() {
+        float[] x = {0, 1, 2, 3};
+        assertThrows(IllegalArgumentException.class, () -> new KMeans(0));
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+                () -> new KMeans(5).fit(x, 4, 1));
+        assertTrue(tooMany.getMessage().contains("K = 5") && tooMany.getMessage().contains("N = 4"),
+                tooMany.getMessage());
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> new KMeans(1).fit(new float[] {0, 1, Float.NaN, 3}, 2, 2));
+        assertTrue(nan.getMessage().contains("n = 1, d = 0") && nan.getMessage().contains("NaN"), nan.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new KMeans(1).fit(x, 3, 1));
+        assertThrows(IllegalArgumentException.class, () -> new KMeans(2).withThreads(0));
+        assertThrows(IllegalArgumentException.class, () -> new KMeans(2).withRestarts(0));
+        assertThrows(IllegalArgumentException.class, () -> new KMeans(2).withTolerance(-1));
+        assertThrows(IllegalArgumentException.class, () -> new KMeans(2).fitFrom(x, 4, 1, new double[3]));
+    }
+
+    private static int index(float[] x, double value) {
+        for (int n = 0; n < x.length; n++) {
+            if (x[n] == value) {
+                return n;
+            }
+        }
+        throw new AssertionError("not a data point: " + value);
+    }
+
+    private static double sq(double v) {
+        return v * v;
+    }
+}
