@@ -53,7 +53,7 @@ if [ "$status" -ne 0 ]; then
 fi
 [ -s "$work/dom.html" ] || fail "chromium dumped an empty DOM (see above)"
 
-# Errors the browser logged on the console (uncaught exceptions, console.error).
+# Uncaught errors the browser logged on the console (the page itself also counts console.error calls).
 errs=$(grep -E ':CONSOLE' "$work/chromium.log" | grep -Ei 'uncaught|error' || true)
 if [ -n "$errs" ]; then
   fail "the page logged errors:
@@ -63,7 +63,8 @@ fi
 # The page's own verdict: the title and, on failure, the list in #page-status.
 if ! grep -q "<title>$OK_TITLE</title>" "$work/dom.html"; then
   title=$(grep -o '<title>[^<]*</title>' "$work/dom.html" | head -n 1 || true)
-  detail=$(sed -n '/id="page-status"/,/<\/p>/p' "$work/dom.html" | sed -e 's/<[^>]*>//g' || true)
+  detail=$(awk '/id="page-status"/ { f = 1 } f { print; if (index($0, "</p>")) exit }' "$work/dom.html" \
+    | sed -e 's/<\/p>.*//' -e 's/<[^>]*>//g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' || true)
   fail "the OK marker '$OK_TITLE' is missing; the title is '${title:-none}'.
 ${detail}"
 fi

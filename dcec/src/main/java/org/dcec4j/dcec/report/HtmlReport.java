@@ -27,7 +27,8 @@ import org.dcec4j.dcec.report.RunLogs.Predictions;
  * confusion matrix against the labels, a grid of sample images for every cluster as inline PNG
  * {@code data:} URIs, and the summary and config tables. The page references nothing outside itself.
  *
- * <p>A small inline script records page errors ({@code window.onerror}, and failed loads of any element)
+ * <p>A small inline script records page errors ({@code window.onerror}, failed loads of any element,
+ * {@code console.error})
  * and, once the page has loaded, checks that every section, chart and image it announces on
  * {@code <body>} is there and decoded; if so it sets {@code document.title} to {@link #OK_TITLE}.
  * docs/tools/check_report.sh opens the page in headless Chromium and looks for that title.
@@ -695,7 +696,7 @@ public final class HtmlReport {
 
     /**
      * The page's self-check. Errors: window.onerror (script errors), a capturing 'error' listener (an
-     * element that failed to load), unhandled promise rejections. On load: every announced section, chart
+     * element that failed to load), console.error calls, unhandled promise rejections. On load: every announced section, chart
      * and image present, every image decoded. Then the title says OK or FAILED and #page-status lists why.
      */
     private static final String SCRIPT = """
@@ -711,6 +712,11 @@ public final class HtmlReport {
                   errors.push('failed to load <' + t.tagName.toLowerCase() + '> ' + (t.alt || t.id || ''));
                 }
               }, true);
+              var consoleError = console.error;
+              console.error = function () {
+                errors.push('console.error: ' + Array.prototype.join.call(arguments, ' '));
+                return consoleError.apply(console, arguments);
+              };
               window.addEventListener('unhandledrejection', function (e) {
                 errors.push('unhandled rejection: ' + e.reason);
               });

@@ -64,16 +64,26 @@ class CheckReportScriptTest {
         assertTrue(r.output().contains("Uncaught TypeError"), r.output());
     }
 
+    /**
+     * Three faults only the page's own check sees (Chromium logs none of them as an uncaught error): a
+     * missing section, a console.error call and an image whose data URI is not a PNG. All three are listed.
+     */
     @Test
-    void aPageMissingASectionFails(@TempDir Path dir) throws Exception {
+    void aPageThatFailsItsOwnCheckSaysWhy(@TempDir Path dir) throws Exception {
         needChromium();
-        String html = SyntheticRun.fullReport().render().replace("<section id=\"config\">", "<section>");
+        String html = SyntheticRun.fullReport().render()
+                .replace("<section id=\"config\">", "<section>")
+                .replace("</main>", "</main>\n<script>console.error('something odd');</script>");
+        int img = html.indexOf("<img src=\"data:image/png;base64,") + "<img src=\"data:image/png;base64,".length();
+        html = html.substring(0, img) + "AAAA" + html.substring(img + 4);
         Path page = dir.resolve("incomplete.html");
         Files.writeString(page, html);
         Result r = check(page);
-        assertNotEquals(0, r.exit(), r.output());
+        assertEquals(1, r.exit(), r.output());
         assertTrue(r.output().contains("the OK marker 'dcec4j report OK' is missing"), r.output());
         assertTrue(r.output().contains("missing section #config"), r.output());
+        assertTrue(r.output().contains("console.error: something odd"), r.output());
+        assertTrue(r.output().contains("failed to load <img> cluster 0, sample 0"), r.output());
     }
 
     /** The static check runs before the browser, so this one needs no Chromium. */
