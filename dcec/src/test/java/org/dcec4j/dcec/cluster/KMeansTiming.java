@@ -49,7 +49,11 @@ public final class KMeansTiming {
             return;
         }
         double[] seconds = new double[runs];
+        double[] cpuSeconds = new double[runs];
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         for (int r = 0; r < runs; r++) {
+            long c0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             double inertia;
             String detail;
@@ -62,10 +66,14 @@ public final class KMeansTiming {
                 detail = " iterations " + result.iterations();
             }
             seconds[r] = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("%s %s run %d: %.3f s, inertia %.6f%s%n", what, data, r, seconds[r], inertia, detail);
+            cpuSeconds[r] = (os.getProcessCpuTime() - c0) / 1e9;
+            System.out.printf("%s %s run %d: %.3f s wall, %.3f s cpu, inertia %.6f%s%n", what, data, r, seconds[r],
+                    cpuSeconds[r], inertia, detail);
         }
         Arrays.sort(seconds);
-        System.out.printf("%s %s: median %.3f s over %d runs (threads %d)%n", what, data, seconds[runs / 2], runs, threads);
+        Arrays.sort(cpuSeconds);
+        System.out.printf("%s %s: median %.3f s wall, %.3f s cpu over %d runs (threads %d)%n", what, data,
+                seconds[runs / 2], cpuSeconds[runs / 2], runs, threads);
     }
 
     /** Commons Math 3.6.1: 20 trials of KMeansPlusPlusClusterer (max 300 iterations); returns the inertia. */
