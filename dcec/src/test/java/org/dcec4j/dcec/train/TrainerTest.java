@@ -1,0 +1,209 @@
+package org.dcec4j.dcec.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.Method;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.Shapes;
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.io.TensorFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The loop's schedule, the stop rule, resume, divergence and option checks, on tiny 12×12 data. */
+class TrainerTest {
+    static final Dataset TINY = Shapes.generate(40, 5, 12);
+
+    static DcecConfig tiny() {
+        return DcecConfig.defaults().toBuilder().filters(4, 4, 8).K(3).batchSize(16).pretrainEpochs(2)
+                .kmeansRestarts(2).updateInterval(3).tol(0).maxIter(10).seed(9).build();
+    }
+
+    /** Records what the trainer did. */
+    static final class Recorder implements TrainingListener {
+        final List<Integer> updates = new ArrayList<>(), batches = new ArrayList<>(), steps = new ArrayList<>();
+        final List<Double> deltas = new ArrayList<>();
+        @Override public void targetUpdated(int iteration, double deltaLabel, Scores scores) { updates.add(iteration); deltas.add(deltaLabel); }
+        @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+            if (phase == Phase.CLUSTER) { steps.add(step); batches.add(batch); }
+        }
+    }
+
+    @Test void targetIsRecomputedAtZeroEveryTAndAtMaxIter() throws IOException {
+        Recorder rec = new Recorder();
+        DcecResult r = new DcecTrainer(tiny(), TINY, null).listener(rec).run();
+        assertEquals(List.of(0, 3, 6, 9, 10), rec.updates);
+        assertEquals(10, r.iterations());
+        assertFalse(r.converged());
+        // ordered batches: N = 40, B = 16 → batches 0, 1, 2 (the short one of 8), 0, …
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), rec.steps);
+        assertEquals(List.of(0, 1, 2, 0, 1, 2, 0, 1, 2, 0), rec.batches);
+        // the reported labels are the argmax of the last Q over all N points
+        int[] expected = new int[40];
+        TargetDistribution.argmax(expected, r.q(), 40, 3);
+        assertArrayEquals(expected, r.labels());
+        // …and that Q is the model's soft assignment of all the data
+        float[] q = r.model().softAssign(TINY.images(), 40, 16);
+        assertArrayEquals(q, r.q());
+    }
+
+    @Test void stopRuleNeverStopsAtIterationZero() throws IOException {
+        Recorder rec = new Recorder();
+        // tol 2 > any changed fraction: the first recomputation after iteration 0 stops the run
+        DcecResult r = new DcecTrainer(tiny().toBuilder().tol(2).build(), TINY, null).listener(rec).run();
+        assertEquals(List.of(0, 3), rec.updates);
+        assertEquals(3, r.iterations());
+        assertTrue(r.converged());
+        assertEquals(3, rec.steps.size());
+    }
+
+    @Test void stopRuleComparesTheChangedFractionWithTol() throws IOException {
+        Recorder all = new Recorder();
+        new DcecTrainer(tiny().toBuilder().maxIter(30).build(), TINY, null).listener(all).run();
+        // pick tol just above the first δ (after 0) that is below 1: the run must stop exactly there
+        int stopAt = -1;
+        double tol = 0;
+        for (int k = 1; k < all.deltas.size(); k++) {
+            if (all.deltas.get(k) < 1) { stopAt = all.updates.get(k); tol = all.deltas.get(k) + 1e-9; break; }
+        }
+        assertTrue(stopAt > 0);
+        double chosen = tol;
+        Recorder rec = new Recorder();
+        DcecResult r = new DcecTrainer(tiny().toBuilder().maxIter(30).tol(chosen).build(), TINY, null).listener(rec).run();
+        int expectedStop = -1;
+        for (int k = 1; k < all.deltas.size(); k++) if (all.deltas.get(k) < chosen) { expectedStop = all.updates.get(k); break; }
+        assertEquals(expectedStop, r.iterations());
+        assertTrue(r.converged());
+    }
+
+    /** Thrown by a listener to simulate a killed process. */
+    static final class Kill extends RuntimeException {}
+
+    @Test void resumeIsBitForBitAfterKillsInBothPhases(@TempDir Path tmp) throws IOException {
+        DcecConfig cfg = tiny().toBuilder().pretrainEpochs(5).maxIter(14).updateInterval(4).checkpointEvery(2).build();
+        Path a = tmp.resolve("a"), b = tmp.resolve("b");
+        DcecResult full = new DcecTrainer(cfg, TINY, a).run();
+
+        // kill in epoch 4 (checkpoint after epoch 2), then in iteration 11 (checkpoint at 10)
+        TrainingListener killPretrain = new TrainingListener() {
+            @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+                if (phase == Phase.PRETRAIN && step == 3 && batch == 1) throw new Kill();
+            }
+        };
+        assertThrows(Kill.class, () -> new DcecTrainer(cfg, TINY, b).listener(killPretrain).run());
+        assertEquals("pretrain", TensorFile.read(b.resolve(DcecTrainer.CHECKPOINT)).meta("phase"));
+        TrainingListener killCluster = new TrainingListener() {
+            @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+                if (phase == Phase.CLUSTER && step == 11) throw new Kill();
+            }
+        };
+        assertThrows(Kill.class, () -> new DcecTrainer(cfg, TINY, b).resume(true).listener(killCluster).run());
+        TensorFile ck = TensorFile.read(b.resolve(DcecTrainer.CHECKPOINT));
+        assertEquals("cluster", ck.meta("phase"));
+        assertEquals("10", ck.meta("iteration"));
+        DcecResult resumed = new DcecTrainer(cfg, TINY, b).resume(true).run();
+
+        assertArrayEquals(full.labels(), resumed.labels());
+        assertArrayEquals(full.q(), resumed.q());
+        assertArrayEquals(full.model().mu, resumed.model().mu);
+        List<Tensor> pa = full.model().ae.module.parameters(), pb = resumed.model().ae.module.parameters();
+        for (int i = 0; i < pa.size(); i++) assertArrayEquals(pa.get(i).data, pb.get(i).data, "parameter " + i);
+        assertEquals(full.iterations(), resumed.iterations());
+        // the logs of the resumed run are those of the uninterrupted one (seconds aside)
+        assertEquals(Files.readAllLines(a.resolve(DcecTrainer.DCEC_LOG)), Files.readAllLines(b.resolve(DcecTrainer.DCEC_LOG)));
+        assertEquals(withoutSeconds(a.resolve(DcecTrainer.PRETRAIN_LOG)), withoutSeconds(b.resolve(DcecTrainer.PRETRAIN_LOG)));
+        assertArrayEquals(Files.readAllBytes(a.resolve(DcecTrainer.PREDICTIONS)), Files.readAllBytes(b.resolve(DcecTrainer.PREDICTIONS)));
+        assertArrayEquals(Files.readAllBytes(a.resolve(DcecTrainer.MODEL)), Files.readAllBytes(b.resolve(DcecTrainer.MODEL)));
+    }
+
+    static List<String> withoutSeconds(Path csv) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(csv)) out.add(line.substring(0, line.lastIndexOf(',')));
+        return out;
+    }
+
+    @Test void nonFiniteLossStopsAndKeepsTheLastCheckpoint(@TempDir Path tmp) throws IOException {
+        // one batch per epoch; lr 1e30 moves every weight by ~1e30 per step, so a later forward pass overflows
+        DcecConfig cfg = tiny().toBuilder().batchSize(40).pretrainEpochs(6).lr(1e30f).checkpointEvery(1).build();
+        byte[][] last = new byte[1][];
+        TrainingListener keep = new TrainingListener() {
+            @Override public void checkpointWritten(Phase phase, int counter, Path file) {
+                try { last[0] = Files.readAllBytes(file); } catch (IOException e) { throw new RuntimeException(e); }
+            }
+        };
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new DcecTrainer(cfg, TINY, tmp).listener(keep).run());
+        assertTrue(e.getMessage().contains("pretraining loss became"), e.getMessage());
+        assertTrue(e.getMessage().contains("Lower --lr"), e.getMessage());
+        assertTrue(last[0] != null, "a checkpoint was written before the loss diverged: " + e.getMessage());
+        assertTrue(e.getMessage().contains(DcecTrainer.CHECKPOINT), e.getMessage());
+        Path ck = tmp.resolve(DcecTrainer.CHECKPOINT);
+        assertArrayEquals(last[0], Files.readAllBytes(ck));
+        TensorFile f = TensorFile.read(ck);
+        for (String n : f.names()) for (float v : f.get(n).data()) assertTrue(Float.isFinite(v), n);
+        assertFalse(Files.exists(tmp.resolve(DcecTrainer.MODEL)));
+    }
+
+    @Test void badOptionsFailBeforeAnyWork(@TempDir Path tmp) {
+        Path out = tmp.resolve("never");
+        IllegalArgumentException e;
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().K(1).build(), TINY, out));
+        assertTrue(e.getMessage().contains("--clusters must be at least 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().K(41).build(), TINY, out));
+        assertTrue(e.getMessage().contains("--clusters 41 is larger than the number of images (40"), e.getMessage());
+        Dataset odd = Shapes.generate(20, 1, 18);
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny(), odd, out));
+        assertTrue(e.getMessage().contains("multiples of 4") && e.getMessage().contains("18x18"), e.getMessage());
+        // the dense autoencoder and pixel k-means take any size
+        new DcecTrainer(tiny().toBuilder().method(Method.IDEC).build(), odd, out);
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny(), TINY, out).resume(true));
+        assertTrue(e.getMessage().contains("no checkpoint at"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny(), TINY, out).pretrainedWeights(tmp.resolve("none.dc4j")));
+        assertTrue(e.getMessage().contains("--weights: no file"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().batchSize(0).build(), TINY, out));
+        assertTrue(e.getMessage().contains("--batch-size"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().lr(Float.NaN).build(), TINY, out));
+        assertTrue(e.getMessage().contains("--lr"), e.getMessage());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test void resumeRefusesOtherOptions(@TempDir Path tmp) throws IOException {
+        DcecConfig cfg = tiny().toBuilder().pretrainEpochs(1).maxIter(0).checkpointEvery(1).build();
+        new DcecTrainer(cfg, TINY, tmp).run();
+        DcecTrainer other = new DcecTrainer(cfg.toBuilder().seed(10).build(), TINY, tmp).resume(true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, other::run);
+        assertTrue(e.getMessage().contains("other options") && e.getMessage().contains("seed=10"), e.getMessage());
+    }
+
+    @Test void everyMethodRunsAndWritesItsFiles(@TempDir Path tmp) throws IOException {
+        for (Method m : Method.values()) {
+            Path out = tmp.resolve(m.cliName);
+            DcecConfig cfg = tiny().toBuilder().method(m).denseDims(16, 8).maxIter(4).build();
+            DcecResult r = new DcecTrainer(cfg, TINY, out).run();
+            assertEquals(40, r.labels().length);
+            assertTrue(Files.exists(out.resolve(DcecTrainer.MODEL)), m + " model");
+            assertTrue(Files.exists(out.resolve(DcecTrainer.PREDICTIONS)), m + " predictions");
+            assertEquals(m.pretrains, Files.exists(out.resolve(DcecTrainer.weightsFileName(m))), m + " weights");
+            assertEquals(m.clusters, Files.exists(out.resolve(DcecTrainer.DCEC_LOG)), m + " log");
+            // the saved model reproduces the run's soft assignments
+            TrainedModel loaded = TrainedModel.load(out.resolve(DcecTrainer.MODEL));
+            assertArrayEquals(r.q(), loaded.softAssign(TINY.images(), 40, 16), m + " reloaded model");
+            if (!m.keepsDecoder && m.clusters) {
+                // DEC-style: the decoder is dropped, so it keeps its pretrained weights
+                TensorFile w = TensorFile.read(out.resolve(DcecTrainer.weightsFileName(m)));
+                Tensor t = r.model().ae.decoderModule.parameters().get(0);
+                String name = r.model().ae.module.namedParameters().entrySet().stream().filter(en -> en.getValue() == t).findFirst().get().getKey();
+                assertArrayEquals(w.get(name).data(), t.data, m + " decoder untouched");
+            }
+        }
+    }
+}
