@@ -158,9 +158,9 @@ public final class DcecCommand implements Runnable {
         @Option(names = {"-k", "--clusters"}, paramLabel = "K",
                 description = "Number of clusters K (also the embedding size). Default: the number of classes of a labelled set, else 10.")
         Integer clusters;
-        @Option(names = "--filters", paramLabel = "F1,F2,F3", split = ",", description = "CAE filter counts. Default: 32,64,128.")
+        @Option(names = "--filters", paramLabel = "F1,F2,F3", split = ",", hideParamSyntax = true, description = "CAE filter counts. Default: 32,64,128.")
         int[] filters;
-        @Option(names = "--dense-dims", paramLabel = "H1,...", split = ",", description = "Hidden sizes of the dense autoencoder (dec, idec). Default: 500,500,2000.")
+        @Option(names = "--dense-dims", paramLabel = "H1,H2,...", split = ",", hideParamSyntax = true, description = "Hidden sizes of the dense autoencoder (dec, idec). Default: 500,500,2000.")
         int[] denseDims;
         @Option(names = "--alpha", paramLabel = "A", description = "Degrees of freedom α of the Student's t kernel. Default: 1.")
         Float alpha;
