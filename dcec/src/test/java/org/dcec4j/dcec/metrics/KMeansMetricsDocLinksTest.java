@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps docs/math/kmeans-metrics.md and the cluster/metrics code pointing at each other: every
- * {@code Math: docs/math/kmeans-metrics.md#anchor} in the code names an anchor of the doc, and every
+ * {@code Math: docs/math/kmeans-metrics.md#<anchor>} in the code names an anchor of the doc, and every
  * {@code dcec/src/...java} path the doc names exists. Runs from the dcec module directory (Maven's default).
  */
 class KMeansMetricsDocLinksTest {
