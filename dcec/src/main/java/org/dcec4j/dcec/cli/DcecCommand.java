@@ -49,7 +49,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Run `dcec <command> --help` for a command's options. Docs: docs/usage.md"})
 public final class DcecCommand implements Runnable {
     /** Shapes defaults that fit "a couple of minutes on 2 cores" (docs/usage.md#shapes-defaults). */
-    public static final int SHAPES_LIMIT = 2000, SHAPES_EPOCHS = 15, SHAPES_BATCH = 64, SHAPES_MAX_ITER = 700, SHAPES_T = 70;
+    public static final int SHAPES_LIMIT = 4000, SHAPES_EPOCHS = 25, SHAPES_BATCH = 64, SHAPES_MAX_ITER = 1200, SHAPES_T = 100;
 
     @Spec CommandLine.Model.CommandSpec spec;
 

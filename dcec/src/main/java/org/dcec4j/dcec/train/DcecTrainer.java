@@ -228,7 +228,7 @@ public final class DcecTrainer {
     // ------------------------------------------------------------------------------------ clustering
     private record ClusterOutcome(int[] labels, float[] q, int iterations, boolean converged) {}
 
-    /** Math: docs/math/dcec.md#clustering */
+    /** Math: docs/math/dcec.md#kl */
     private ClusterOutcome cluster(Autoencoder ae, ClusteringLayer layer, int[] kmLabels, TensorFile ck) throws IOException {
         boolean keepDecoder = cfg.method().keepsDecoder;
         List<Tensor> params = new ArrayList<>(keepDecoder ? ae.module.parameters() : ae.encoderModule.parameters());
