@@ -153,6 +153,42 @@ class TrainerTest {
         assertFalse(Files.exists(tmp.resolve(DcecTrainer.MODEL)));
     }
 
+    @Test void nonFiniteLossWhileClusteringStopsAndKeepsTheLastCheckpoint(@TempDir Path tmp) throws IOException {
+        // a sane pretraining first, so that only the clustering phase can diverge
+        Path pre = tmp.resolve("pre"), run = tmp.resolve("run");
+        new DcecTrainer(tiny(), TINY, pre).pretrainOnly(true).run();
+        Path weights = pre.resolve(DcecTrainer.weightsFileName(Method.DCEC));
+        // lr 1e30: Adam moves every weight by ~1e30 at iteration 0 (still finite), so a later forward pass overflows
+        DcecConfig cfg = tiny().toBuilder().lr(1e30f).checkpointEvery(1).build();
+        byte[][] last = new byte[1][];
+        int[] lastIteration = {-1};
+        List<Phase> phases = new ArrayList<>();
+        TrainingListener keep = new TrainingListener() {
+            @Override public void checkpointWritten(Phase phase, int counter, Path file) {
+                phases.add(phase);
+                lastIteration[0] = counter;
+                try { last[0] = Files.readAllBytes(file); } catch (IOException e) { throw new RuntimeException(e); }
+            }
+        };
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new DcecTrainer(cfg, TINY, run).pretrainedWeights(weights).listener(keep).run());
+        assertTrue(e.getMessage().contains("clustering loss became"), e.getMessage());
+        assertTrue(e.getMessage().contains("Lower --lr"), e.getMessage());
+        assertTrue(last[0] != null, "a clustering checkpoint was written before the loss diverged: " + e.getMessage());
+        assertTrue(phases.stream().allMatch(p -> p == Phase.CLUSTER), phases.toString());
+        // the message names the checkpoint and the iteration it holds
+        assertTrue(e.getMessage().contains(DcecTrainer.CHECKPOINT) && e.getMessage().contains("iteration " + lastIteration[0] + ")"), e.getMessage());
+        Path ck = run.resolve(DcecTrainer.CHECKPOINT);
+        assertArrayEquals(last[0], Files.readAllBytes(ck));
+        TensorFile f = TensorFile.read(ck);
+        assertEquals("cluster", f.meta("phase"));
+        assertEquals(Integer.toString(lastIteration[0]), f.meta("iteration"));
+        assertTrue(lastIteration[0] < cfg.maxIter(), "diverged before the last iteration");
+        for (String n : f.names()) for (float v : f.get(n).data()) assertTrue(Float.isFinite(v), n);
+        assertFalse(Files.exists(run.resolve(DcecTrainer.MODEL)));
+        assertFalse(Files.exists(run.resolve(DcecTrainer.PREDICTIONS)));
+    }
+
     @Test void badOptionsFailBeforeAnyWork(@TempDir Path tmp) {
         Path out = tmp.resolve("never");
         IllegalArgumentException e;
