@@ -45,6 +45,10 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     static final int FORWARD_COLS = 256;
     /** Target columns per backward-input chunk: keeps dcol (CKK × cols) within L2. */
     static final int BACKWARD_INPUT_COLS = 128;
+    /** Fixed number of reduction ranges of backward-weight (never the thread count: keeps results identical). */
+    static final int BACKWARD_WEIGHT_SPLITS = 8;
+    /** Elements per chunk of the backward-weight partial-sum reduction. */
+    static final int REDUCE_CHUNK = 1 << 13;
     /** Elements per Adam chunk. */
     static final int ADAM_CHUNK = 1 << 14;
 
@@ -53,6 +57,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private float[] packedW = new float[0];
     /** The input with explicit zero padding, shared by all workers of one call (see padInput). */
     private float[] xPad = new float[0];
+    /** Per-range partial weight gradients of backward-weight, [R, K, CKK]. */
+    private float[] partialDw = new float[0];
 
     // arguments of the call in flight (read by the chunk methods; guarded by the instance lock)
     private float[] argOut, argIn, argW, argB, argM, argV;
@@ -69,6 +75,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final WorkerPool.Job biasJob = this::biasChunk;
     private final WorkerPool.Job adamJob = this::adamChunk;
     private final WorkerPool.Job padJob = this::padChunk;
+    private final WorkerPool.Job reduceJob = this::reduceChunk;
 
     /** Kernels with {@code dcec4j.threads} threads (default: available processors). */
     public VectorKernels() { this(KernelOptions.threads()); }
@@ -123,30 +130,39 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         s.kernelTables(g, 0, CKK);
         int[] colOff = s.colOff = grow(s.colOff, J);
         for (int j = 0; j < J; j++) colOff[j] = (n0 + j / P) * K * P + j % P;   // y[n, k, p] = y[k·P + colOff]
-        s.bp = grow(s.bp, Gemm.packedBSize(J, Math.min(KC, CKK)));
-        for (int l0 = 0; l0 < CKK; l0 += KC) {
-            int kc = Math.min(KC, CKK - l0);
-            packIm2colColumns(s.bp, xPad, s.colX, s.rowC, J, l0, kc);
+        final int NR = Gemm.NR, MR = Gemm.MR, JP = (J + NR - 1) / NR, IP = (K + MR - 1) / MR;
+        final int KB = balancedKc(CKK);
+        s.bp = grow(s.bp, NR * KB);
+        for (int l0 = 0; l0 < CKK; l0 += KB) {
+            int kc = Math.min(KB, CKK - l0);
             int mode = l0 > 0 ? Gemm.ADD : (b != null ? Gemm.BIAS : Gemm.WRITE);
-            Gemm.block(y, 0, P, 0, colOff, packedW, l0 * Gemm.MR, Gemm.MR * CKK, s.bp, K, J, kc,
-                       mode, b, 0, s.tile);
+            for (int jp = 0; jp < JP; jp++) {
+                // one B micro-panel, packed right before the K/MR tiles that use it (it stays in L1)
+                packIm2colPanel(s.bp, xPad, s.colX, s.rowC, jp * NR, l0, kc);
+                for (int ip = 0; ip < IP; ip++)
+                    Gemm.micro(y, ip * MR, P, jp * NR, colOff, Math.min(MR, K - ip * MR), Math.min(NR, J - jp * NR),
+                               packedW, ip * MR * CKK + l0 * MR, s.bp, 0, kc, mode, b, ip * MR, s.tile);
+            }
         }
     }
 
     /**
-     * B[l, j] = xPad[src[j] + off[l]]: column j = (n, oh, ow) starts its window at src[j], row
-     * l = (c, kh, kw) ∈ [l0, l0+kc) adds off[l], both in padded coordinates, so no bounds check.
-     * Packed in column micro-panels; dst written.
+     * One column micro-panel: B[l, j0 + q] = xPad[src[j0 + q] + off[l0 + l]] for l &lt; kc, q &lt; NR.
+     * Column j = (n, oh, ow) starts its window at src[j], row l = (c, kh, kw) adds off[l], both in
+     * padded coordinates, so no bounds check. Stored dst[l·NR + q]; dst written.
      */
-    private static void packIm2colColumns(float[] dst, float[] xPad, int[] src, int[] off, int J, int l0, int kc) {
-        final int NR = Gemm.NR, JP = (J + NR - 1) / NR;
+    private static void packIm2colPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int l0, int kc) {
+        final int NR = Gemm.NR;
         for (int l = 0; l < kc; l++) {
-            int o = off[l0 + l];
-            for (int jp = 0; jp < JP; jp++) {
-                int d = jp * NR * kc + l * NR, j0 = jp * NR;
-                for (int q = 0; q < NR; q++) dst[d + q] = xPad[src[j0 + q] + o];
-            }
+            int o = off[l0 + l], d = l * NR;
+            for (int q = 0; q < NR; q++) dst[d + q] = xPad[src[j0 + q] + o];
         }
+    }
+
+    /** The reduction block: KC, or less so that the ⌈total/KC⌉ blocks are equal (no short last block). */
+    static int balancedKc(int total) {
+        int blocks = (total + KC - 1) / KC;
+        return (total + blocks - 1) / blocks;
     }
 
     /**
@@ -258,35 +274,45 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     @Override
     public synchronized void conv2dBackwardWeight(float[] dw, float[] dy, float[] x, ConvGeometry g) {
-        final int CKK = g.C * g.KH * g.KW;
-        int JP = (CKK + Gemm.NR - 1) / Gemm.NR;
-        int chunks = Math.min(JP, 2 * pool.threads());
+        final int CKK = g.C * g.KH * g.KW, NP = g.N * g.OH * g.OW, KCKK = g.K * CKK;
+        final int blocks = (NP + KC - 1) / KC, R = Math.min(BACKWARD_WEIGHT_SPLITS, blocks);
         padInput(x, g);
-        argOut = dw; argW = dy; argG = g; argChunks = chunks; argChunk = JP;
-        pool.run(backwardWeightJob, chunks);
+        argOut = dw; argW = dy; argG = g; argChunks = R;
+        if (R > 1) partialDw = grow(partialDw, R * KCKK);
+        pool.run(backwardWeightJob, R);
+        if (R > 1) {
+            argM_ = KCKK;
+            pool.run(reduceJob, (KCKK + REDUCE_CHUNK - 1) / REDUCE_CHUNK);
+        }
         clearArgs();
     }
 
     /**
-     * Columns of dW in panels [jp0, jp1): dW[k, j] += Σ_{l=(n,p)} dY[k, l] · col[l, j], the reduction
-     * in KC blocks of l in order. dw accumulated.
+     * Reduction range r of R (a fixed split of the KC blocks of l = (n, oh, ow), independent of the
+     * thread count): dWᵣ[k, j] = Σ_{l in range r} dY[k, l] · col[l, j] for all K × CKK, the KC blocks
+     * in order. With R = 1 it accumulates straight into dw; otherwise dWᵣ is written to partialDw
+     * and {@link #reduceChunk} adds the R partials to dw in the fixed order r = 0…R−1.
+     * dY is packed once per KC block; the im2col B operand is packed one micro-panel at a time and
+     * used at once while it is in L1.
      */
-    private void backwardWeightChunk(int worker, int chunk) {
+    private void backwardWeightChunk(int worker, int r) {
         final ConvGeometry g = argG;
-        final float[] dw = argOut, dy = argW;
-        final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K, NP = g.N * P;
-        final int JP = argChunk, chunks = argChunks;
-        final int jp0 = (int) ((long) JP * chunk / chunks), jp1 = (int) ((long) JP * (chunk + 1) / chunks);
-        final int j0 = jp0 * Gemm.NR, J = Math.min(CKK, jp1 * Gemm.NR) - j0;
-        if (J <= 0) return;
+        final float[] dy = argW;
+        final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K, NP = g.N * P, R = argChunks;
+        final int blocks = (NP + KC - 1) / KC;
+        final int lStart = (int) ((long) blocks * r / R) * KC, lEnd = Math.min(NP, (int) ((long) blocks * (r + 1) / R) * KC);
+        if (lStart >= lEnd) return;
+        final float[] c = R > 1 ? partialDw : argOut;
+        final int cOff = R > 1 ? r * K * CKK : 0;
         Workspace s = ws[worker];
-        s.kernelTables(g, j0, J);
-        s.ap = grow(s.ap, Gemm.packedASize(K, Math.min(KC, NP)));
-        s.bp = grow(s.bp, Gemm.packedBSize(J, Math.min(KC, NP)));
+        s.kernelTables(g, 0, CKK);
+        s.ap = grow(s.ap, Gemm.packedASize(K, KC));
+        s.bp = grow(s.bp, Gemm.NR * KC);
         s.colX = grow(s.colX, KC); s.colOff = grow(s.colOff, KC);
         final int OW = g.OW, Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
-        for (int l0 = 0; l0 < NP; l0 += KC) {
-            int kc = Math.min(KC, NP - l0);
+        final int NR = Gemm.NR, MR = Gemm.MR, JP = (CKK + NR - 1) / NR, IP = (K + MR - 1) / MR;
+        for (int l0 = lStart; l0 < lEnd; l0 += KC) {
+            int kc = Math.min(KC, lEnd - l0);
             // tables of the reduction index l = (n, oh, ow)
             for (int l = 0; l < kc; l++) {
                 int n = (l0 + l) / P, p = (l0 + l) % P;
@@ -294,8 +320,32 @@ public final class VectorKernels implements Kernels, AutoCloseable {
                 s.colOff[l] = n * K * P + p;                 // dy[n, k, p] = dy[colOff + k·P]
             }
             packOutputRows(s.ap, dy, s.colOff, K, P, kc);
-            packIm2colRows(s.bp, xPad, s.colX, s.rowC, J, kc);
-            Gemm.block(dw, 0, CKK, j0, null, s.ap, 0, Gemm.MR * kc, s.bp, K, J, kc, Gemm.ADD, null, 0, s.tile);
+            int mode = (R > 1 && l0 == lStart) ? Gemm.WRITE : Gemm.ADD;
+            for (int jp = 0; jp < JP; jp++) {
+                int j0 = jp * NR, cols = Math.min(NR, CKK - j0);
+                packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc);
+                for (int ip = 0; ip < IP; ip++)
+                    Gemm.micro(c, ip * MR, CKK, cOff + j0, null, Math.min(MR, K - ip * MR), cols,
+                               s.ap, ip * MR * kc, s.bp, 0, kc, mode, null, 0, s.tile);
+            }
+        }
+    }
+
+    /** dw[i] += Σ_{r=0}^{R−1} partialDw[r·KCKK + i] (r in order) for i in this chunk. dw accumulated. */
+    private void reduceChunk(int worker, int chunk) {
+        final float[] dw = argOut, part = partialDw;
+        final int KCKK = argM_, R = argChunks;
+        final int i0 = chunk * REDUCE_CHUNK, i1 = Math.min(KCKK, i0 + REDUCE_CHUNK);
+        int i = i0;
+        for (; i + L <= i1; i += L) {
+            FloatVector sum = FloatVector.fromArray(S, part, i);
+            for (int r = 1; r < R; r++) sum = sum.add(FloatVector.fromArray(S, part, r * KCKK + i));
+            FloatVector.fromArray(S, dw, i).add(sum).intoArray(dw, i);
+        }
+        for (; i < i1; i++) {
+            float sum = part[i];
+            for (int r = 1; r < R; r++) sum += part[r * KCKK + i];
+            dw[i] += sum;
         }
     }
 
@@ -316,17 +366,15 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     }
 
     /**
-     * B[l, j] = xPad[src[l] + off[j]] for the kc reduction rows l = (n, oh, ow) (window origin src[l])
-     * and the J columns j = (c, kh, kw) (offset off[j]), packed in column micro-panels. dst written.
+     * One column micro-panel: B[l, j0 + q] = xPad[src[l] + off[j0 + q]] for the kc reduction rows
+     * l = (n, oh, ow) (window origin src[l]) and the NR columns j = (c, kh, kw) (offset off[j], 0 past
+     * the edge), stored dst[l·NR + q]. dst written.
      */
-    private static void packIm2colRows(float[] dst, float[] xPad, int[] src, int[] off, int J, int kc) {
-        final int NR = Gemm.NR, JP = (J + NR - 1) / NR;
-        for (int jp = 0; jp < JP; jp++) {
-            int d = jp * NR * kc, j0 = jp * NR;
-            for (int l = 0; l < kc; l++) {
-                int base = src[l], dl = d + l * NR;
-                for (int q = 0; q < NR; q++) dst[dl + q] = xPad[base + off[j0 + q]];
-            }
+    private static void packIm2colRowsPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int kc) {
+        final int NR = Gemm.NR;
+        for (int l = 0; l < kc; l++) {
+            int base = src[l], dl = l * NR;
+            for (int q = 0; q < NR; q++) dst[dl + q] = xPad[base + off[j0 + q]];
         }
     }
 
