@@ -21,9 +21,10 @@ import org.dcec4j.engine.kernels.Kernels;
  *   backward-weight  dW[K, CKK]   += dY[K, N·P] · col[N·P, CKK]
  * </pre>
  * with CKK = C·KH·KW and P = OH·OW. Forward and backward-input split the batch into groups of
- * images; backward-weight splits the CKK columns of dW. Each output element is produced by exactly one
- * chunk with a fixed summation order (KC blocks of the reduction, in order), so results are
- * bit-identical for every thread count. Transposed convolution forward is {@link #conv2dBackwardInput}
+ * images; backward-weight splits the reduction over (n, oh, ow) into a fixed number of ranges
+ * ({@link #BACKWARD_WEIGHT_SPLITS}, never the thread count) whose partial dW are summed in range order.
+ * Each output element is produced with a fixed summation order (KC blocks of the reduction, in order),
+ * so results are bit-identical for every thread count. Transposed convolution forward is {@link #conv2dBackwardInput}
  * and its backward-input is {@link #conv2dForward}, so both roles run through the same code.
  *
  * <p>Workspaces are per worker and grow on demand; a call allocates nothing once they are large
@@ -224,7 +225,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             Gemm.block(s.dcol, 0, J, 0, null, packedW, l0 * Gemm.MR, Gemm.MR * K, s.bp, CKK, J, kc,
                        l0 == 0 ? Gemm.WRITE : Gemm.ADD, null, 0, s.tile);
         }
-        col2im(dx, s.dcol, g, n0, nG, J);
+        col2im(dx, s.dcol, g, n0, nG, J, s);
     }
 
     /** B[l, j] = dy[n0 + j/P, l0 + l, j % P], packed in column micro-panels. dst written. */
@@ -244,27 +245,24 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         }
     }
 
-    /** dx[n,c,h,w] += dcol[(c,kh,kw), (n−n0)·P + oh·OW + ow] with h = oh·SH+kh−PT, w = ow·SW+kw−PL. */
-    private static void col2im(float[] dx, float[] dcol, ConvGeometry g, int n0, int nG, int J) {
-        final int C = g.C, H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
-        final int SH = g.SH, SW = g.SW, PT = g.PT, PL = g.PL, P = OH * OW;
+    /**
+     * dx[n,c,h,w] += Σ dcol[(c,kh,kw), (n−n0)·P + oh·OW + ow] over the (kh, kw) with h = oh·SH+kh−PT and
+     * w = ow·SW+kw−PL, written as a gather: each dx element is read and written once and receives the
+     * sum of its terms (in (kh, kw) order) from a table of dcol offsets, instead of being scattered
+     * into KH·KW/(SH·SW) times. dx accumulated.
+     */
+    private static void col2im(float[] dx, float[] dcol, ConvGeometry g, int n0, int nG, int J, Workspace s) {
+        final int C = g.C, HW = g.H * g.W, KHW = g.KH * g.KW, P = g.OH * g.OW;
+        s.col2imTables(g, J);
+        final int[] start = s.c2iStart, off = s.c2iOff;
         for (int n = 0; n < nG; n++) {
             for (int c = 0; c < C; c++) {
-                int xBase = ((n0 + n) * C + c) * H * W;
-                for (int kh = 0; kh < KH; kh++) {
-                    for (int kw = 0; kw < KW; kw++) {
-                        int row = ((c * KH + kh) * KW + kw) * J + n * P;
-                        // valid ow: 0 ≤ ow·SW + kw − PL < W
-                        int owLo = Math.max(0, ceilDiv(PL - kw, SW));
-                        int owHi = Math.min(OW - 1, Math.floorDiv(W - 1 + PL - kw, SW));
-                        for (int oh = 0; oh < OH; oh++) {
-                            int h = oh * SH + kh - PT;
-                            if (h < 0 || h >= H) continue;
-                            int xr = xBase + h * W + kw - PL, dr = row + oh * OW;
-                            // ∂L/∂x[n,c,h,w] += dcol[(c,kh,kw),(n,oh,ow)]
-                            for (int ow = owLo; ow <= owHi; ow++) dx[xr + ow * SW] += dcol[dr + ow];
-                        }
-                    }
+                int xBase = ((n0 + n) * C + c) * HW, dBase = c * KHW * J + n * P;
+                for (int i = 0; i < HW; i++) {
+                    float sum = 0f;
+                    // ∂L/∂x[n,c,h,w] += Σ_{(kh,kw) reaching (h,w)} dcol[(c,kh,kw),(n,oh,ow)]
+                    for (int t = start[i], e = start[i + 1]; t < e; t++) sum += dcol[dBase + off[t]];
+                    dx[xBase + i] += sum;
                 }
             }
         }
@@ -529,8 +527,6 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         return Math.max(1, Math.min(N, (target + P - 1) / P));
     }
 
-    private static int ceilDiv(int a, int b) { return -Math.floorDiv(-a, b); }
-
     static float[] grow(float[] a, int n) { return a.length >= n ? a : new float[Math.max(n, a.length + a.length / 2)]; }
 
     static int[] grow(int[] a, int n) { return a.length >= n ? a : new int[Math.max(n, a.length + a.length / 2)]; }
@@ -545,6 +541,34 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         float[] ap = new float[0], bp = new float[0], dcol = new float[0];
         final float[] tile = new float[Gemm.MR * Gemm.NR];
         int[] colX = new int[0], colOff = new int[0], rowC = new int[0];
+        /** col2im gather table (CSR): terms of input pixel i = h·W + w are c2iOff[c2iStart[i] … c2iStart[i+1]). */
+        int[] c2iStart = new int[0], c2iOff = new int[0];
+
+        /**
+         * For every input pixel (h, w) the dcol offsets (kh·KW + kw)·J + oh·OW + ow of the (kh, kw, oh, ow)
+         * with h = oh·SH + kh − PT, w = ow·SW + kw − PL, in (kh, kw) order; relative to channel 0, image 0.
+         */
+        void col2imTables(ConvGeometry g, int J) {
+            final int H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
+            c2iStart = grow(c2iStart, H * W + 1);
+            c2iOff = grow(c2iOff, H * W * KH * KW);
+            int t = 0;
+            for (int h = 0; h < H; h++) {
+                for (int w = 0; w < W; w++) {
+                    c2iStart[h * W + w] = t;
+                    for (int kh = 0; kh < KH; kh++) {
+                        int ohs = h + g.PT - kh;
+                        if (ohs < 0 || ohs % g.SH != 0 || ohs / g.SH >= OH) continue;
+                        for (int kw = 0; kw < KW; kw++) {
+                            int ows = w + g.PL - kw;
+                            if (ows < 0 || ows % g.SW != 0 || ows / g.SW >= OW) continue;
+                            c2iOff[t++] = (kh * KW + kw) * J + (ohs / g.SH) * OW + ows / g.SW;
+                        }
+                    }
+                }
+            }
+            c2iStart[H * W] = t;
+        }
 
         /**
          * Per GEMM column j = (n, oh, ow) of images n0…: where its window starts in xPad. Columns
