@@ -129,8 +129,9 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         Workspace s = ws[worker];
         s.columnTables(g, n0, J);
         s.kernelTables(g, 0, CKK);
-        int[] colOff = s.colOff = grow(s.colOff, J);
-        for (int j = 0; j < J; j++) colOff[j] = (n0 + j / P) * K * P + j % P;   // y[n, k, p] = y[k·P + colOff]
+        // the tiles go to a contiguous [K, J] buffer (always whole-vector stores, even for tiles that
+        // straddle two images), copied to y[n, k, p] at the end
+        final float[] yb = s.ybuf = grow(s.ybuf, K * J);
         final int NR = Gemm.NR, MR = Gemm.MR, JP = (J + NR - 1) / NR, IP = (K + MR - 1) / MR;
         final int KB = balancedKc(CKK);
         s.bp = grow(s.bp, NR * KB);
@@ -141,10 +142,13 @@ public final class VectorKernels implements Kernels, AutoCloseable {
                 // one B micro-panel, packed right before the K/MR tiles that use it (it stays in L1)
                 packIm2colPanel(s.bp, xPad, s.colX, s.rowC, jp * NR, l0, kc);
                 for (int ip = 0; ip < IP; ip++)
-                    Gemm.micro(y, ip * MR, P, jp * NR, colOff, Math.min(MR, K - ip * MR), Math.min(NR, J - jp * NR),
+                    Gemm.micro(yb, ip * MR, J, jp * NR, null, Math.min(MR, K - ip * MR), Math.min(NR, J - jp * NR),
                                packedW, ip * MR * CKK + l0 * MR, s.bp, 0, kc, mode, b, ip * MR, s.tile);
             }
         }
+        // y[n0 + i, k, p] = yb[k, i·P + p]
+        for (int i = 0; i < nG; i++)
+            for (int k = 0; k < K; k++) System.arraycopy(yb, k * J + i * P, y, ((n0 + i) * K + k) * P, P);
     }
 
     /**
@@ -538,7 +542,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     /** Per-worker scratch, grown on demand and reused across calls. */
     static final class Workspace {
-        float[] ap = new float[0], bp = new float[0], dcol = new float[0];
+        float[] ap = new float[0], bp = new float[0], dcol = new float[0], ybuf = new float[0];
         final float[] tile = new float[Gemm.MR * Gemm.NR];
         int[] colX = new int[0], colOff = new int[0], rowC = new int[0];
         /** col2im gather table (CSR): terms of input pixel i = h·W + w are c2iOff[c2iStart[i] … c2iStart[i+1]). */
