@@ -61,6 +61,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private float[] packedW = new float[0];
     /** The input with explicit zero padding, shared by all workers of one call (see padInput). */
     private float[] xPad = new float[0];
+    /** col2im gather table (CSR) of the call in flight: terms of input pixel i = h·W + w are c2iOff[c2iStart[i] … c2iStart[i+1]). */
+    private int[] c2iStart = new int[0], c2iOff = new int[0];
     /** Per-range partial weight gradients of backward-weight, [R, K, CKK]. */
     private float[] partialDw = new float[0];
 
@@ -212,6 +214,10 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         packedW = grow(packedW, Gemm.packedASize(CKK, g.K));
         Gemm.packA(packedW, w, 0, 1, CKK, 0, CKK, 0, g.K);
         int G = groupSize(BACKWARD_INPUT_COLS, P, g.N);
+        // every chunk's dcol has the leading dimension G·P (the last chunk uses fewer columns), so one
+        // col2im table serves all chunks; built once per call (for conv1, C = 1, building it per chunk
+        // cost as much as the gather itself)
+        col2imTables(g, G * P);
         argOut = dx; argIn = dy; argG = g; argChunk = G;
         pool.run(backwardInputJob, (g.N + G - 1) / G);
         clearArgs();
@@ -224,15 +230,16 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K;
         final int n0 = chunk * argChunk, nG = Math.min(argChunk, g.N - n0), J = nG * P;
         Workspace s = ws[worker];
-        s.dcol = grow(s.dcol, CKK * J);
+        final int LD = argChunk * P;   // leading dimension of dcol, the same for every chunk
+        s.dcol = grow(s.dcol, CKK * LD);
         s.bp = grow(s.bp, Gemm.packedBSize(J, Math.min(KC, K)));
         for (int l0 = 0; l0 < K; l0 += KC) {
             int kc = Math.min(KC, K - l0);
             packOutputColumns(s.bp, dy, K, P, n0, J, l0, kc);
-            Gemm.block(s.dcol, 0, J, 0, null, packedW, l0 * Gemm.MR, Gemm.MR * K, s.bp, CKK, J, kc,
+            Gemm.block(s.dcol, 0, LD, 0, null, packedW, l0 * Gemm.MR, Gemm.MR * K, s.bp, CKK, J, kc,
                        l0 == 0 ? Gemm.WRITE : Gemm.ADD, null, 0, s.tile);
         }
-        col2im(dx, s.dcol, g, n0, nG, J, s);
+        col2im(dx, s.dcol, g, n0, nG, LD);
     }
 
     /** B[l, j] = dy[n0 + j/P, l0 + l, j % P], packed in column micro-panels. dst written. */
@@ -258,10 +265,9 @@ public final class VectorKernels implements Kernels, AutoCloseable {
      * sum of its terms (in (kh, kw) order) from a table of dcol offsets, instead of being scattered
      * into KH·KW/(SH·SW) times. dx accumulated.
      */
-    private static void col2im(float[] dx, float[] dcol, ConvGeometry g, int n0, int nG, int J, Workspace s) {
+    private void col2im(float[] dx, float[] dcol, ConvGeometry g, int n0, int nG, int J) {
         final int C = g.C, HW = g.H * g.W, KHW = g.KH * g.KW, P = g.OH * g.OW;
-        s.col2imTables(g, J);
-        final int[] start = s.c2iStart, off = s.c2iOff;
+        final int[] start = c2iStart, off = c2iOff;
         for (int n = 0; n < nG; n++) {
             for (int c = 0; c < C; c++) {
                 int xBase = ((n0 + n) * C + c) * HW, dBase = c * KHW * J + n * P;
@@ -273,6 +279,34 @@ public final class VectorKernels implements Kernels, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * For every input pixel (h, w) the dcol offsets (kh·KW + kw)·J + oh·OW + ow of the (kh, kw, oh, ow) with
+     * h = oh·SH + kh − PT, w = ow·SW + kw − PL, in (kh, kw) order; relative to channel 0, image 0 of a
+     * chunk whose dcol has leading dimension J. c2iStart, c2iOff written.
+     */
+    private void col2imTables(ConvGeometry g, int J) {
+        final int H = g.H, W = g.W, KW = g.KW, OH = g.OH, OW = g.OW, SH = g.SH, SW = g.SW;
+        c2iStart = grow(c2iStart, H * W + 1);
+        c2iOff = grow(c2iOff, H * W * g.KH * KW);
+        int t = 0;
+        for (int h = 0; h < H; h++) {
+            for (int w = 0; w < W; w++) {
+                c2iStart[h * W + w] = t;
+                // kh ≡ h + PT (mod SH), oh = (h + PT − kh) / SH ∈ [0, OH); the same for kw
+                for (int kh = (h + g.PT) % SH; kh < g.KH; kh += SH) {
+                    int oh = (h + g.PT - kh) / SH;
+                    if (oh < 0 || oh >= OH) continue;
+                    for (int kw = (w + g.PL) % SW; kw < KW; kw += SW) {
+                        int ow = (w + g.PL - kw) / SW;
+                        if (ow < 0 || ow >= OW) continue;
+                        c2iOff[t++] = (kh * KW + kw) * J + oh * OW + ow;
+                    }
+                }
+            }
+        }
+        c2iStart[H * W] = t;
     }
 
     // ================================================================== convolution backward-weight
@@ -548,34 +582,6 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         float[] ap = new float[0], bp = new float[0], dcol = new float[0], ybuf = new float[0];
         final float[] tile = new float[Gemm.MR * Gemm.NR];
         int[] colX = new int[0], colOff = new int[0], rowC = new int[0];
-        /** col2im gather table (CSR): terms of input pixel i = h·W + w are c2iOff[c2iStart[i] … c2iStart[i+1]). */
-        int[] c2iStart = new int[0], c2iOff = new int[0];
-
-        /**
-         * For every input pixel (h, w) the dcol offsets (kh·KW + kw)·J + oh·OW + ow of the (kh, kw, oh, ow)
-         * with h = oh·SH + kh − PT, w = ow·SW + kw − PL, in (kh, kw) order; relative to channel 0, image 0.
-         */
-        void col2imTables(ConvGeometry g, int J) {
-            final int H = g.H, W = g.W, KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW;
-            c2iStart = grow(c2iStart, H * W + 1);
-            c2iOff = grow(c2iOff, H * W * KH * KW);
-            int t = 0;
-            for (int h = 0; h < H; h++) {
-                for (int w = 0; w < W; w++) {
-                    c2iStart[h * W + w] = t;
-                    for (int kh = 0; kh < KH; kh++) {
-                        int ohs = h + g.PT - kh;
-                        if (ohs < 0 || ohs % g.SH != 0 || ohs / g.SH >= OH) continue;
-                        for (int kw = 0; kw < KW; kw++) {
-                            int ows = w + g.PL - kw;
-                            if (ows < 0 || ows % g.SW != 0 || ows / g.SW >= OW) continue;
-                            c2iOff[t++] = (kh * KW + kw) * J + (ohs / g.SH) * OW + ows / g.SW;
-                        }
-                    }
-                }
-            }
-            c2iStart[H * W] = t;
-        }
 
         /**
          * Per GEMM column j = (n, oh, ow) of images n0…: where its window starts in xPad. Columns
