@@ -2,7 +2,6 @@ package org.dcec4j.dcec.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.datasets.Dataset;
@@ -10,21 +9,31 @@ import org.dcec4j.datasets.Shapes;
 import org.junit.jupiter.api.Test;
 
 /**
- * A small DCEC on 600 shapes (28×28, filters 8/16/32, 25 pretraining epochs of batch 16, 400 clustering
- * iterations, T = 40) must beat k-means on the raw pixels of the same images by a clear margin.
- * Measured with seed 0 (the kernels round differently, so the two runs differ): vector kernels pixel
- * k-means 0.550, DCEC 0.690 in 5.5 s; scalar kernels DCEC 0.625 in 52 s (2 cores). The margin asserted is
- * 0.05. With the vector kernels seeds 1 and 2 gave gaps of 0.06 and 0.03 (docs/usage.md#shapes-defaults).
+ * A smaller version of the default `dcec train`: DCEC on 1,000 shapes (28×28, filters 8/16/32, 30
+ * pretraining epochs of batch 16, 600 clustering iterations, T = 60), with two seeds, must beat k-means on
+ * the raw pixels of the same images: by more than 0.05 ACC on average, and never do worse.
+ *
+ * <p>Two seeds, because one DCEC trajectory moves by several ACC points when the kernels round differently
+ * (vector vs scalar, or a new blocking of a kernel). Measured (2 cores): pixel k-means ACC 0.601;
+ * DCEC seed 0 / 1 / 2 with the vector kernels 0.674 / 0.746 / 0.740 (gaps 0.073 / 0.153 / 0.217, ~18 s a
+ * seed); seed 0 with the scalar kernels 0.673 (gap 0.072, 94 s). docs/usage.md#shapes-defaults.
  */
 class EndToEndTest {
-    @Test void dcecBeatsKMeansOnPixels() throws IOException {
-        Dataset d = Shapes.generate(600, 1, 28);
-        DcecConfig cfg = DcecConfig.defaults().toBuilder().filters(8, 16, 32).batchSize(16).pretrainEpochs(25)
-                .maxIter(400).updateInterval(40).seed(0).build();
-        DcecResult pixels = new DcecTrainer(cfg.toBuilder().method(Method.KMEANS).build(), d, null).run();
-        DcecResult dcec = new DcecTrainer(cfg, d, null).run();
-        double margin = 0.05;
-        assertTrue(dcec.scores().acc() > pixels.scores().acc() + margin,
-                "DCEC ACC " + dcec.scores().acc() + " should beat pixel k-means ACC " + pixels.scores().acc() + " by " + margin);
+    @Test void dcecBeatsKMeansOnPixels() {
+        Dataset d = Shapes.generate(1000, 1, 28);
+        DcecConfig cfg = DcecConfig.defaults().toBuilder().filters(8, 16, 32).batchSize(16).pretrainEpochs(30)
+                .maxIter(600).updateInterval(60).build();
+        double pixels = new DcecTrainer(cfg.toBuilder().method(Method.KMEANS).seed(0).build(), d, null).run().scores().acc();
+        double sumGap = 0;
+        StringBuilder runs = new StringBuilder();
+        for (long seed : new long[] {0, 1}) {
+            double acc = new DcecTrainer(cfg.toBuilder().seed(seed).build(), d, null).run().scores().acc();
+            runs.append(String.format(" seed %d: DCEC ACC %.4f;", seed, acc));
+            assertTrue(acc > pixels, "DCEC (seed " + seed + ") ACC " + acc + " is not above pixel k-means ACC " + pixels);
+            sumGap += acc - pixels;
+        }
+        double meanGap = sumGap / 2;
+        System.out.printf("end to end: pixel k-means ACC %.4f;%s mean gap %.4f%n", pixels, runs, meanGap);
+        assertTrue(meanGap > 0.05, "mean ACC gap over pixel k-means " + meanGap + " <= 0.05 (pixels " + pixels + ";" + runs + ")");
     }
 }
