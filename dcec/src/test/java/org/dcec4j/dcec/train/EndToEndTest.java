@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * seed); seed 0 with the scalar kernels 0.673 (gap 0.072, 94 s). docs/usage.md#shapes-defaults.
  */
 class EndToEndTest {
-    @Test void dcecBeatsKMeansOnPixels() {
+    @Test void dcecBeatsKMeansOnPixels() throws java.io.IOException {
         Dataset d = Shapes.generate(1000, 1, 28);
         DcecConfig cfg = DcecConfig.defaults().toBuilder().filters(8, 16, 32).batchSize(16).pretrainEpochs(30)
                 .maxIter(600).updateInterval(60).build();
