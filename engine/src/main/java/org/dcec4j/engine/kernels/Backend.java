@@ -1,12 +1,14 @@
 package org.dcec4j.engine.kernels;
 
+import org.dcec4j.engine.kernels.vector.VectorModule;
+
 import java.util.Locale;
 
 /**
  * Chooses the kernels once per JVM from the system property {@code dcec4j.kernels}:
  * <ul>
- *   <li>{@code auto} (default): the vector kernels when the module {@code jdk.incubator.vector} is in
- *       the boot layer (the JVM was started with {@code --add-modules jdk.incubator.vector}), otherwise
+ *   <li>{@code auto} (default): the vector kernels when the Vector API module ({@link VectorModule#NAME}) is in
+ *       the boot layer (the JVM was started with {@code --add-modules} and that name), otherwise
  *       the scalar kernels, quietly; {@link #describe()} says which.</li>
  *   <li>{@code scalar}: always the reference kernels.</li>
  *   <li>{@code vector}: the vector kernels, or an {@link IllegalStateException} at start-up naming the
@@ -18,9 +20,9 @@ import java.util.Locale;
  */
 public final class Backend {
 
-    /** Class name of the fast twin; loaded reflectively so this class never touches jdk.incubator.vector. */
+    /** Class name of the fast twin; loaded reflectively so this class never links against the Vector API. */
     public static final String VECTOR_CLASS = "org.dcec4j.engine.kernels.vector.VectorKernels";
-    public static final String VECTOR_MODULE = "jdk.incubator.vector";
+    public static final String VECTOR_MODULE = VectorModule.NAME;
 
     private static volatile Kernels current;
     private static volatile String reason = "";
@@ -55,7 +57,7 @@ public final class Backend {
 
     /** True when the JVM can load the vector kernels. */
     public static boolean vectorModulePresent() {
-        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+        return VectorModule.present();
     }
 
     /** Resolves a mode string: auto | scalar | vector. */
