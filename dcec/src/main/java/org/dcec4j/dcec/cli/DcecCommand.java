@@ -95,7 +95,7 @@ public final class DcecCommand implements Runnable {
         Path dataDir;
 
         @Option(names = "--limit", paramLabel = "N",
-                description = "Use only the first N images (quick runs). Default: all (shapes: " + SHAPES_LIMIT + " when no training option is given, see docs/usage.md).")
+                description = "Use only the first N images (quick runs). Default: all (shapes: " + SHAPES_LIMIT + ", see docs/usage.md).")
         Integer limit;
 
         @Option(names = "--channels", paramLabel = "C", defaultValue = "1",
@@ -190,9 +190,6 @@ public final class DcecCommand implements Runnable {
         @Option(names = "--out", paramLabel = "DIR", defaultValue = "dcec-out", description = "Output folder. Default: ${DEFAULT-VALUE}.")
         Path out;
 
-        /** True when no option that changes the amount of training was given. */
-        boolean trainingDefaults() { return batchSize == null && pretrainEpochs == null && maxIter == null && updateInterval == null; }
-
         DcecConfig config(Dataset d, boolean shapes) {
             DcecConfig.Builder b = DcecConfig.defaults().toBuilder().method(Method.parse(method)).seed(seed).checkpointEvery(checkpointEvery);
             if (shapes) b.batchSize(SHAPES_BATCH).pretrainEpochs(SHAPES_EPOCHS).maxIter(SHAPES_MAX_ITER).updateInterval(SHAPES_T);
@@ -225,10 +222,11 @@ public final class DcecCommand implements Runnable {
         @Override public Integer call() throws IOException {
             data.applyThreads();
             Method.parse(train.method);                       // fail on a bad name before loading anything
-            boolean shapesDefaults = data.isShapes() && train.trainingDefaults();
-            if (shapesDefaults && data.limit == null) data.limit = SHAPES_LIMIT;
+            // shapes: each quick-run default applies unless its own option is given (config() overrides field by field)
+            boolean shapes = data.isShapes();
+            if (shapes && data.limit == null) data.limit = SHAPES_LIMIT;
             Dataset d = data.load();
-            DcecConfig cfg = train.config(d, shapesDefaults);
+            DcecConfig cfg = train.config(d, shapes);
             PrintWriter out = spec.commandLine().getOut();
             PrintStream progress = System.err;
             DcecTrainer trainer = configure(new DcecTrainer(cfg, d, train.out).resume(train.resume));

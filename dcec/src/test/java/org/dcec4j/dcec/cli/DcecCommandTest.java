@@ -64,7 +64,6 @@ class DcecCommandTest {
                 "--checkpoint-every", "6");
         DcecCommand.Train t = (DcecCommand.Train) pr.subcommand().commandSpec().userObject();
         Dataset d = Shapes.generate(20, 1, 12);
-        assertFalse(t.train.trainingDefaults());
         DcecConfig c = t.train.config(d, false);
         DcecConfig expected = new DcecConfig(Method.IDEC, 7, new int[] {8, 16, 32}, new int[] {50, 20}, 2f, 0.5f, 32, 3, 4, 11,
                 0.01, 99, 0.002f, 5, 6);
@@ -72,7 +71,6 @@ class DcecCommandTest {
         // no training option given: the reference defaults, or the shapes defaults for shapes; K from the labels
         CommandLine.ParseResult plain = DcecCommand.commandLine(System.out, System.err).parseArgs("train");
         DcecCommand.Train p = (DcecCommand.Train) plain.subcommand().commandSpec().userObject();
-        assertTrue(p.train.trainingDefaults());
         assertEquals(DcecConfig.defaults(), p.train.config(d, false));
         DcecConfig s = p.train.config(d, true);
         assertEquals(DcecCommand.SHAPES_EPOCHS, s.pretrainEpochs());
@@ -80,6 +78,13 @@ class DcecCommandTest {
         assertEquals(DcecCommand.SHAPES_MAX_ITER, s.maxIter());
         assertEquals(DcecCommand.SHAPES_T, s.updateInterval());
         assertEquals(10, s.K());
+        // an explicit option replaces only its own shapes default
+        CommandLine.ParseResult one = DcecCommand.commandLine(System.out, System.err).parseArgs("train", "--max-iter", "3000");
+        DcecConfig o = ((DcecCommand.Train) one.subcommand().commandSpec().userObject()).train.config(d, true);
+        assertEquals(3000, o.maxIter());
+        assertEquals(DcecCommand.SHAPES_EPOCHS, o.pretrainEpochs());
+        assertEquals(DcecCommand.SHAPES_BATCH, o.batchSize());
+        assertEquals(DcecCommand.SHAPES_T, o.updateInterval());
     }
 
     @Test void badOptionsFailWithAMessageAndWriteNothing(@TempDir Path tmp) {
