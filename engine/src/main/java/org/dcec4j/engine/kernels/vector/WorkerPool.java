@@ -33,6 +33,8 @@ final class WorkerPool implements AutoCloseable {
     /** (generation << 32) | next chunk: a worker woken for an older generation can never claim a chunk. */
     private final AtomicLong ticket = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();
+    /** The first exception a chunk threw during the current run (rethrown by the caller). */
+    private volatile Throwable failure;
 
     WorkerPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, not " + threads);
@@ -48,7 +50,10 @@ final class WorkerPool implements AutoCloseable {
 
     int threads() { return workers.length + 1; }
 
-    /** Runs chunks 0..n−1 of {@code j}; returns when all are done. Not reentrant. */
+    /**
+     * Runs chunks 0..n−1 of {@code j}; returns when all are done. Not reentrant. If a chunk throws, the
+     * other chunks still finish and the first exception is rethrown here; the pool stays usable.
+     */
     void run(Job j, int n) {
         if (n <= 0) return;
         if (workers.length == 0 || n == 1) {
@@ -56,6 +61,7 @@ final class WorkerPool implements AutoCloseable {
             return;
         }
         caller = Thread.currentThread();
+        failure = null;
         done.set(0);
         job = j;
         chunks = n;
@@ -70,6 +76,13 @@ final class WorkerPool implements AutoCloseable {
             else LockSupport.park(this);
         }
         job = null;
+        Throwable f = failure;
+        if (f != null) {
+            failure = null;
+            if (f instanceof RuntimeException r) throw r;
+            if (f instanceof Error e) throw e;
+            throw new IllegalStateException(f);
+        }
     }
 
     private void work(int id, int gen, Job j, int n) {
@@ -78,7 +91,11 @@ final class WorkerPool implements AutoCloseable {
             int c = (int) t;
             if ((int) (t >>> 32) != gen || c >= n) return;
             if (!ticket.compareAndSet(t, t + 1)) continue;
-            j.run(id, c);
+            try {
+                j.run(id, c);
+            } catch (Throwable e) {          // counted as done so the caller never waits forever; rethrown there
+                if (failure == null) failure = e;
+            }
             if (done.incrementAndGet() == n) LockSupport.unpark(caller);
         }
     }

@@ -1,0 +1,54 @@
+package org.dcec4j.engine.kernels.vector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool runs every chunk exactly once, and a chunk that throws neither hangs the caller (a dead worker used to
+ * leave it waiting forever) nor breaks the pool: the exception reaches the caller and the next job runs normally.
+ */
+class WorkerPoolTest {
+
+    @Test void everyChunkRunsOnceForEveryThreadCount() {
+        for (int threads = 1; threads <= 3; threads++) {
+            try (WorkerPool pool = new WorkerPool(threads)) {
+                for (int n : new int[] {1, 2, 7, 100}) {
+                    AtomicIntegerArray count = new AtomicIntegerArray(n);
+                    pool.run((w, c) -> count.incrementAndGet(c), n);
+                    for (int c = 0; c < n; c++) assertEquals(1, count.get(c), "threads " + threads + ", chunk " + c + " of " + n);
+                }
+            }
+        }
+    }
+
+    @Test void aThrowingChunkIsRethrownAndThePoolStaysUsable() {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            for (int threads = 1; threads <= 3; threads++) {
+                try (WorkerPool pool = new WorkerPool(threads)) {
+                    // on the caller (worker 0) and, with threads > 1, on a pool thread (slow chunks make sure workers take some)
+                    for (boolean onWorker : threads == 1 ? new boolean[] {false} : new boolean[] {false, true}) {
+                        AtomicBoolean thrown = new AtomicBoolean();
+                        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.run((w, c) -> {
+                            sleep(2);
+                            if ((w != 0) == onWorker && !thrown.getAndSet(true)) throw new IllegalStateException("boom in worker " + w);
+                        }, 20));
+                        assertEquals(onWorker, !e.getMessage().equals("boom in worker 0"), e.getMessage());
+                        AtomicIntegerArray after = new AtomicIntegerArray(8);
+                        pool.run((w, c) -> { sleep(1); after.incrementAndGet(c); }, 8);
+                        for (int c = 0; c < 8; c++) assertEquals(1, after.get(c), "threads " + threads + ": chunk " + c + " after a failure");
+                    }
+                }
+            }
+        });
+    }
+
+    private static void sleep(long ms) {
+        try { Thread.sleep(ms); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+    }
+}
