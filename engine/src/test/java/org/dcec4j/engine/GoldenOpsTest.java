@@ -49,12 +49,15 @@ class GoldenOpsTest {
     static Stream<String> conv2dFiles() throws IOException { return files("conv2d_"); }
     static Stream<String> convTFiles() throws IOException { return files("convT_"); }
 
-    @ParameterizedTest @MethodSource("conv2dFiles")
-    void conv2d(String file) {
+    /** A convolution-like op: apply(x, w, b, strideH, strideW, {top, bottom, left, right}). */
+    interface ConvLike { Tensor apply(Tensor x, Tensor w, Tensor b, int sh, int sw, int[] sides); }
+
+    /** geom = N, C, H, W, K, KH, KW, SH, SW, then the four padding (conv) or crop (transposed) amounts. */
+    static void checkConvFixture(String file, ConvLike op) {
         Golden g = Golden.load(file);
-        int[] geom = g.i32("geom");   // N,C,H,W,K,KH,KW,SH,SW,PT,PB,PL,PR
+        int[] geom = g.i32("geom");
         Tensor x = leaf(g, "x"), w = leaf(g, "w"), b = leaf(g, "b");
-        Tensor y = org.dcec4j.engine.ops.Conv2dOp.apply(x, w, b, geom[7], geom[8], new int[] {geom[9], geom[10], geom[11], geom[12]});
+        Tensor y = op.apply(x, w, b, geom[7], geom[8], new int[] {geom[9], geom[10], geom[11], geom[12]});
         close(file + " y [" + Backend.kernels().name() + "]", g.f32("y"), y.data);
         Autograd.backward(y, g.f32("dy"));
         close(file + " dx", g.f32("dx"), x.grad());
@@ -62,18 +65,11 @@ class GoldenOpsTest {
         close(file + " db", g.f32("db"), b.grad());
     }
 
+    @ParameterizedTest @MethodSource("conv2dFiles")
+    void conv2d(String file) { checkConvFixture(file, org.dcec4j.engine.ops.Conv2dOp::apply); }
+
     @ParameterizedTest @MethodSource("convTFiles")
-    void convTranspose2d(String file) {
-        Golden g = Golden.load(file);
-        int[] geom = g.i32("geom");   // N,CIN,H,W,COUT,KH,KW,SH,SW,CT,CB,CL,CR
-        Tensor x = leaf(g, "x"), w = leaf(g, "w"), b = leaf(g, "b");
-        Tensor y = org.dcec4j.engine.ops.ConvTranspose2dOp.apply(x, w, b, geom[7], geom[8], new int[] {geom[9], geom[10], geom[11], geom[12]});
-        close(file + " y [" + Backend.kernels().name() + "]", g.f32("y"), y.data);
-        Autograd.backward(y, g.f32("dy"));
-        close(file + " dx", g.f32("dx"), x.grad());
-        close(file + " dw", g.f32("dw"), w.grad());
-        close(file + " db", g.f32("db"), b.grad());
-    }
+    void convTranspose2d(String file) { checkConvFixture(file, org.dcec4j.engine.ops.ConvTranspose2dOp::apply); }
 
     @ParameterizedTest @MethodSource("linearFiles")
     void linear(String file) {
