@@ -165,7 +165,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         final int NR = Gemm.NR;
         for (int l = 0; l < kc; l++) {
             int o = off[l0 + l], d = l * NR;
-            for (int q = 0; q < NR; q++) dst[d + q] = xPad[src[j0 + q] + o];
+            FloatVector.fromArray(S, xPad, o, src, j0).intoArray(dst, d);
+            FloatVector.fromArray(S, xPad, o, src, j0 + L).intoArray(dst, d + L);
         }
     }
 
@@ -413,7 +414,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         final int NR = Gemm.NR;
         for (int l = 0; l < kc; l++) {
             int base = src[l], dl = l * NR;
-            for (int q = 0; q < NR; q++) dst[dl + q] = xPad[base + off[j0 + q]];
+            FloatVector.fromArray(S, xPad, base, off, j0).intoArray(dst, dl);
+            FloatVector.fromArray(S, xPad, base, off, j0 + L).intoArray(dst, dl + L);
         }
     }
 
