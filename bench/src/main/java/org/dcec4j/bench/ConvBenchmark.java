@@ -2,6 +2,7 @@ package org.dcec4j.bench;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.dcec4j.engine.kernels.Activation;
 import org.dcec4j.engine.kernels.ConvGeometry;
 import org.dcec4j.engine.kernels.Kernels;
 import org.dcec4j.engine.kernels.ScalarKernels;
@@ -22,8 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One DCEC conv or transposed-conv layer, one pass (forward | backwardInput | backwardWeight) or all
  * three ("all" = forward + backward), at batch 256 for 28×28 and 16×16. GFLOP/s = 2·MACs / time
- * (see {@link Layers}); {@link Report} prints it. Before timing, the pass is run once on a batch of 2
- * and compared with the scalar reference.
+ * (see {@link Layers}); {@link Report} prints it. Forward passes include the bias and the fused ReLU the
+ * DCEC model uses (every layer but deconv1). Before timing, the pass is run once on a batch of 2 and
+ * compared with the scalar reference.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,17 +44,19 @@ public class ConvBenchmark {
 
     private Kernels k;
     private ConvGeometry g;
-    private float[] x, w, b, y, dx, dw;
+    private float[] x, w, b, bT, y, dx, dw;
     private boolean transposed;
+    private Activation act;
 
     @Setup(Level.Trial)
     public void setup() {
         k = Impl.create(impl, threads);
         transposed = layer.startsWith("deconv");
+        act = layer.equals("deconv1") ? Activation.NONE : Activation.RELU;
         check();
         g = Layers.conv(layer, size, batch);
         Random r = new Random(7);
-        x = Impl.random(r, g.inputSize()); w = Impl.random(r, g.weightSize()); b = Impl.random(r, g.K);
+        x = Impl.random(r, g.inputSize()); w = Impl.random(r, g.weightSize()); b = Impl.random(r, g.K); bT = Impl.random(r, g.C);
         y = Impl.random(r, g.outputSize()); dx = new float[g.inputSize()]; dw = new float[g.weightSize()];
     }
 
@@ -64,19 +68,20 @@ public class ConvBenchmark {
         ConvGeometry s = Layers.conv(layer, size, 2);
         Random r = new Random(11);
         float[] sx = Impl.random(r, s.inputSize()), sw = Impl.random(r, s.weightSize()), sy = Impl.random(r, s.outputSize());
+        float[] sb = Impl.random(r, transposed ? s.C : s.K);
         ScalarKernels ref = new ScalarKernels();
-        float[][] got = run(k, s, sx, sw, sy), want = run(ref, s, sx, sw, sy);
+        float[][] got = run(k, s, sx, sw, sb, sy), want = run(ref, s, sx, sw, sb, sy);
         for (int i = 0; i < got.length; i++) Impl.check(layer + " " + pass + " (" + k.name() + ")", got[i], want[i]);
     }
 
-    private float[][] run(Kernels kk, ConvGeometry s, float[] sx, float[] sw, float[] sy) {
+    private float[][] run(Kernels kk, ConvGeometry s, float[] sx, float[] sw, float[] sb, float[] sy) {
         float[] oy = new float[s.outputSize()], odx = new float[s.inputSize()], odw = new float[s.weightSize()];
         String p = pass;
         if (p.equals("forward") || p.equals("all")) {
-            if (transposed) kk.conv2dBackwardInput(odx, sy, sw, s); else kk.conv2dForward(oy, sx, sw, null, s);
+            if (transposed) kk.convTranspose2dForward(odx, sy, sw, sb, act, s); else kk.conv2dForward(oy, sx, sw, sb, act, s);
         }
         if (p.equals("backwardInput") || p.equals("all")) {
-            if (transposed) kk.conv2dForward(oy, sx, sw, null, s); else kk.conv2dBackwardInput(odx, sy, sw, s);
+            if (transposed) kk.conv2dForward(oy, sx, sw, null, Activation.NONE, s); else kk.conv2dBackwardInput(odx, sy, sw, s);
         }
         if (p.equals("backwardWeight") || p.equals("all")) kk.conv2dBackwardWeight(odw, sy, sx, s);
         return new float[][] {oy, odx, odw};
@@ -87,16 +92,16 @@ public class ConvBenchmark {
         // conv: x → y.  transposed conv: its input lives on the y side, its output on the x side.
         switch (pass) {
             case "forward":
-                if (transposed) { k.conv2dBackwardInput(dx, y, w, g); return dx; }
-                k.conv2dForward(y, x, w, b, g); return y;
+                if (transposed) { k.convTranspose2dForward(dx, y, w, bT, act, g); return dx; }
+                k.conv2dForward(y, x, w, b, act, g); return y;
             case "backwardInput":
-                if (transposed) { k.conv2dForward(y, x, w, null, g); return y; }
+                if (transposed) { k.conv2dForward(y, x, w, null, Activation.NONE, g); return y; }
                 k.conv2dBackwardInput(dx, y, w, g); return dx;
             case "backwardWeight":
                 k.conv2dBackwardWeight(dw, y, x, g); return dw;
             case "all":
-                if (transposed) { k.conv2dBackwardInput(dx, y, w, g); k.conv2dForward(y, x, w, null, g); }
-                else { k.conv2dForward(y, x, w, b, g); k.conv2dBackwardInput(dx, y, w, g); }
+                if (transposed) { k.convTranspose2dForward(dx, y, w, bT, act, g); k.conv2dForward(y, x, w, null, Activation.NONE, g); }
+                else { k.conv2dForward(y, x, w, b, act, g); k.conv2dBackwardInput(dx, y, w, g); }
                 k.conv2dBackwardWeight(dw, y, x, g);
                 return dw;
             default: throw new IllegalArgumentException("pass must be forward, backwardInput, backwardWeight or all: " + pass);

@@ -1,5 +1,6 @@
 package org.dcec4j.engine;
 
+import org.dcec4j.engine.kernels.Activation;
 import org.dcec4j.engine.ops.AddOp;
 import org.dcec4j.engine.ops.Conv2dOp;
 import org.dcec4j.engine.ops.ConvTranspose2dOp;
@@ -47,8 +48,12 @@ public final class F {
     public static Tensor matmul(Tensor a, Tensor b) { return MatMulOp.apply(a, b); }
     /** padding = {top, bottom, left, right} */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int[] padding) { return Conv2dOp.apply(x, w, b, stride, stride, padding); }
+    /** act(conv2d(x, w, b)) in one pass; padding = {top, bottom, left, right} */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int[] padding, Activation act) { return Conv2dOp.apply(x, w, b, stride, stride, padding, act); }
     /** crop = {top, bottom, left, right} */
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int stride, int[] crop) { return ConvTranspose2dOp.apply(x, w, b, stride, stride, crop); }
+    /** act(convTranspose2d(x, w, b)) in one pass; crop = {top, bottom, left, right} */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int stride, int[] crop, Activation act) { return ConvTranspose2dOp.apply(x, w, b, stride, stride, crop, act); }
     public static Tensor mse(Tensor a, Tensor target) { return MseOp.apply(a, target); }
     /** DCEC soft assignment q[B,K] */
     public static Tensor studentT(Tensor z, Tensor mu, float alpha) { return StudentTOp.apply(z, mu, alpha); }

@@ -4,8 +4,11 @@ import static org.dcec4j.engine.GradCheck.check;
 import static org.dcec4j.engine.GradCheck.param;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.dcec4j.engine.kernels.Activation;
 import org.junit.jupiter.api.Test;
 
 /** Finite-difference checks of every op's backward (small random shapes, odd sizes, strides 1 and 2, batch 1). */
@@ -64,6 +67,9 @@ class OpsGradientTest {
             Tensor b = param(rng, -1, 1, c[4]);
             int[] pad = {c[8], c[9], c[10], c[11]};
             check("conv2d " + java.util.Arrays.toString(c), t -> F.conv2d(t[0], t[1], t[2], c[7], pad), x, w, b);
+            sameAsComposition("conv2d + fused relu " + java.util.Arrays.toString(c),
+                    t -> F.conv2d(t[0], t[1], t[2], c[7], pad, Activation.RELU),
+                    t -> F.relu(F.conv2d(t[0], t[1], t[2], c[7], pad)), x, w, b);
         }
     }
 
@@ -81,7 +87,39 @@ class OpsGradientTest {
             Tensor b = param(rng, -1, 1, c[4]);
             int[] crop = {c[7], c[8], c[9], c[10]};
             check("conv_transpose2d " + java.util.Arrays.toString(c), t -> F.convTranspose2d(t[0], t[1], t[2], c[6], crop), x, w, b);
+            sameAsComposition("conv_transpose2d + fused relu " + java.util.Arrays.toString(c),
+                    t -> F.convTranspose2d(t[0], t[1], t[2], c[6], crop, Activation.RELU),
+                    t -> F.relu(F.convTranspose2d(t[0], t[1], t[2], c[6], crop)), x, w, b);
         }
+    }
+
+    /**
+     * A fused op must equal the composition it replaces: the same output and the same gradient of
+     * L = Σ y ⊙ r for every input, to float rounding (the fused kernel may add the bias in another order).
+     * The composition's parts are checked by finite differences above (relu away from its kink) and by
+     * the PyTorch fixtures; finite differences on the fused op itself would straddle the kink wherever a
+     * pre-activation lies within h of zero, which random convolution outputs do.
+     */
+    private static void sameAsComposition(String what, Function<Tensor[], Tensor> fused, Function<Tensor[], Tensor> composed, Tensor... in) {
+        float[][] a = valueAndGrads(fused, in), b = valueAndGrads(composed, in);
+        for (int i = 0; i < a.length; i++)
+            for (int j = 0; j < a[i].length; j++)
+                if (!(Math.abs(a[i][j] - b[i][j]) <= 1e-5f * (1 + Math.abs(b[i][j]))))
+                    fail(what + ": " + (i == 0 ? "output" : "gradient of input " + (i - 1)) + " element " + j + " is "
+                            + a[i][j] + ", the composition gives " + b[i][j]);
+    }
+
+    /** {y, ∂L/∂in[0], ∂L/∂in[1], …} for L = Σ y ⊙ r with r = 1, −2, 3, … (exact zeros of y included). */
+    private static float[][] valueAndGrads(Function<Tensor[], Tensor> f, Tensor... in) {
+        for (Tensor t : in) t.zeroGrad();
+        Tensor y = f.apply(in);
+        Tensor r = Tensor.zeros(y.shape());
+        for (int i = 0; i < r.size(); i++) r.data[i] = (i % 7 - 3) + 0.5f;
+        F.sum(F.mul(y, r)).backward();
+        float[][] out = new float[in.length + 1][];
+        out[0] = y.data.clone();
+        for (int i = 0; i < in.length; i++) out[i + 1] = in[i].grad().clone();
+        return out;
     }
 
     @Test void losses() {

@@ -12,6 +12,8 @@ import org.dcec4j.engine.nn.ReLU;
 import org.dcec4j.engine.nn.Reshape;
 import org.dcec4j.engine.nn.Sequential;
 
+import static org.dcec4j.engine.kernels.Activation.RELU;
+
 /**
  * DCEC's convolutional autoencoder (../shared/DCEC.md §2) for C×H×W images, H and W multiples of 4:
  * <pre>
@@ -20,6 +22,8 @@ import org.dcec4j.engine.nn.Sequential;
  * </pre>
  * conv3/deconv3 are 'valid' when H % 8 ≠ 0 (28 → 7 → 3) and 'same' otherwise (16 → 4 → 2), as in the
  * reference. Flatten uses (C, H, W) order. Parameter names: encoder.conv1.weight … decoder.deconv1.bias.
+ * The ReLUs after the conv and deconv layers are fused into those layers (one pass instead of two,
+ * docs/math/activations-losses.md#fused-relu); the one after the dense layer is a plain ReLU module.
  */
 public final class ConvAutoencoder extends Module {
     public final int channels, height, width, embeddingSize;
@@ -37,16 +41,16 @@ public final class ConvAutoencoder extends Module {
         int f1 = filters[0], f2 = filters[1], f3 = filters[2];
         int flat = f3 * h3 * w3;
         encoder = child("encoder", new Sequential()
-                .add("conv1", new Conv2d(channels, f1, 5, 2, Padding.same(), rng)).add("relu1", new ReLU())
-                .add("conv2", new Conv2d(f1, f2, 5, 2, Padding.same(), rng)).add("relu2", new ReLU())
-                .add("conv3", new Conv2d(f2, f3, 3, 2, p3, rng)).add("relu3", new ReLU())
+                .add("conv1", new Conv2d(channels, f1, 5, 2, Padding.same(), RELU, rng))
+                .add("conv2", new Conv2d(f1, f2, 5, 2, Padding.same(), RELU, rng))
+                .add("conv3", new Conv2d(f2, f3, 3, 2, p3, RELU, rng))
                 .add("flatten", new Flatten())
                 .add("embedding", new Linear(flat, embeddingSize, rng)));
         decoder = child("decoder", new Sequential()
                 .add("dense", new Linear(embeddingSize, flat, rng)).add("relu", new ReLU())
                 .add("reshape", new Reshape(f3, h3, w3))
-                .add("deconv3", new ConvTranspose2d(f3, f2, 3, 2, p3, rng)).add("relu3", new ReLU())
-                .add("deconv2", new ConvTranspose2d(f2, f1, 5, 2, Padding.same(), rng)).add("relu2", new ReLU())
+                .add("deconv3", new ConvTranspose2d(f3, f2, 3, 2, p3, RELU, rng))
+                .add("deconv2", new ConvTranspose2d(f2, f1, 5, 2, Padding.same(), RELU, rng))
                 .add("deconv1", new ConvTranspose2d(f1, channels, 5, 2, Padding.same(), rng)));
     }
 

@@ -18,10 +18,18 @@ public interface Kernels {
     String name();
 
     /**
-     * Convolution forward. y written, x/w/b read, b may be null (no bias).
-     * y[n,k,oh,ow] = b[k] + Σ_c Σ_kh Σ_kw w[k,c,kh,kw] · x[n,c, oh·SH+kh−PT, ow·SW+kw−PL]
+     * Convolution forward with its bias and activation fused. y written, x/w/b read, b may be null (no bias).
+     * y[n,k,oh,ow] = act(b[k] + Σ_c Σ_kh Σ_kw w[k,c,kh,kw] · x[n,c, oh·SH+kh−PT, ow·SW+kw−PL])
      */
-    void conv2dForward(float[] y, float[] x, float[] w, float[] b, ConvGeometry g);
+    void conv2dForward(float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g);
+
+    /**
+     * Transposed convolution forward (the adjoint of the convolution g, whose input side is this
+     * kernel's output side) with bias and activation fused. y written ([N, C, H, W] of g), x read
+     * ([N, K, OH, OW] of g), w read ([K, C, KH, KW]), b read ([C]) or null.
+     * y[n,c,h,w] = act(b[c] + Σ_k Σ_kh Σ_kw w[k,c,kh,kw] · x[n,k,oh,ow])   over h = oh·SH+kh−PT, w = ow·SW+kw−PL
+     */
+    void convTranspose2dForward(float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g);
 
     /**
      * Gradient of the convolution with respect to its input (= transposed convolution forward).
@@ -42,6 +50,16 @@ public interface Kernels {
      * 1 for a dense layer). db[k] += Σ_n Σ_s dy[n,k,s]
      */
     void biasBackward(float[] db, float[] dy, int N, int K, int S);
+
+    /** ReLU forward over n elements. y written, x read. y[i] = max(x[i], 0) */
+    void reluForward(float[] y, float[] x, int n);
+
+    /**
+     * ReLU backward from its output. dx accumulated, dy/y read; y is the ReLU's (or a fused kernel's)
+     * output, and y[i] &gt; 0 exactly when the pre-activation was &gt; 0.
+     * dx[i] += y[i] &gt; 0 ? dy[i] : 0
+     */
+    void reluBackward(float[] dx, float[] dy, float[] y, int n);
 
     /**
      * c[M,N] (= or +=) a[M,K] · b[N,K]ᵀ, i.e. c[m,n] = Σ_k a[m,k]·b[n,k]. (Linear forward: y = x·Wᵀ.)

@@ -15,7 +15,7 @@ public final class ScalarKernels implements Kernels {
     // ------------------------------------------------------------------ convolution
     // Math: docs/math/conv2d.md#forward
     @Override
-    public void conv2dForward(float[] y, float[] x, float[] w, float[] b, ConvGeometry g) {
+    public void conv2dForward(float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g) {
         final int N = g.N, C = g.C, H = g.H, W = g.W, K = g.K, KH = g.KH, KW = g.KW;
         final int OH = g.OH, OW = g.OW, SH = g.SH, SW = g.SW, PT = g.PT, PL = g.PL;
         for (int n = 0; n < N; n++) {
@@ -41,8 +41,22 @@ public final class ScalarKernels implements Kernels {
                         }
                     }
                 }
+                // y[n,k,oh,ow] = act(y[n,k,oh,ow])
+                for (int i = 0; i < OH * OW; i++) y[yBase + i] = act.apply(y[yBase + i]);
             }
         }
+    }
+
+    // Math: docs/math/conv_transpose2d.md#forward
+    @Override
+    public void convTranspose2dForward(float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g) {
+        final int N = g.N, C = g.C, S = g.H * g.W;
+        // y = b (broadcast over n and the pixels), then y += convᵀ(x), then y = act(y)
+        for (int n = 0; n < N; n++)
+            for (int c = 0; c < C; c++)
+                java.util.Arrays.fill(y, (n * C + c) * S, (n * C + c + 1) * S, b == null ? 0f : b[c]);
+        conv2dBackwardInput(y, x, w, g);
+        for (int i = 0; i < N * C * S; i++) y[i] = act.apply(y[i]);
     }
 
     // Math: docs/math/conv2d.md#backward-input
@@ -118,6 +132,20 @@ public final class ScalarKernels implements Kernels {
             }
             db[k] += sum;
         }
+    }
+
+    // ------------------------------------------------------------------ ReLU
+    // Math: docs/math/activations-losses.md#relu
+    @Override
+    public void reluForward(float[] y, float[] x, int n) {
+        // y = max(x, 0)
+        for (int i = 0; i < n; i++) y[i] = Math.max(x[i], 0f);
+    }
+
+    @Override
+    public void reluBackward(float[] dx, float[] dy, float[] y, int n) {
+        // ∂L/∂x = ∂L/∂y · [x > 0]   (0 at x = 0, as in PyTorch); y > 0 exactly when x > 0
+        for (int i = 0; i < n; i++) if (y[i] > 0f) dx[i] += dy[i];
     }
 
     // ------------------------------------------------------------------ matrix products

@@ -3,6 +3,7 @@ package org.dcec4j.engine.nn;
 import java.util.SplittableRandom;
 import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.kernels.Activation;
 
 /**
  * Transposed convolution layer: weight[CI,CO,KH,KW] (PyTorch layout) glorot-uniform, bias[CO] zeros;
@@ -13,8 +14,15 @@ public final class ConvTranspose2d extends Module {
     public final Tensor weight, bias;
     public final int inChannels, outChannels, kernel, stride;
     public final Padding crop;
+    /** Applied to the output in the same pass (a fused ReLU saves a ReLU layer's pass and array). */
+    public final Activation activation;
 
     public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride, Padding crop, SplittableRandom rng) {
+        this(inChannels, outChannels, kernel, stride, crop, Activation.NONE, rng);
+    }
+
+    public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride, Padding crop, Activation activation, SplittableRandom rng) {
+        this.activation = activation;
         this.inChannels = inChannels; this.outChannels = outChannels; this.kernel = kernel; this.stride = stride; this.crop = crop;
         weight = param("weight", Tensor.zeros(inChannels, outChannels, kernel, kernel));
         bias = param("bias", Tensor.zeros(outChannels));
@@ -25,6 +33,6 @@ public final class ConvTranspose2d extends Module {
 
     @Override public Tensor forward(Tensor x) {
         int[] c = crop.forTransposed(x.dim(2), x.dim(3), kernel, kernel, stride);
-        return F.convTranspose2d(x, weight, bias, stride, c);
+        return F.convTranspose2d(x, weight, bias, stride, c, activation);
     }
 }

@@ -2,6 +2,7 @@ package org.dcec4j.engine.ops;
 
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.kernels.Activation;
 import org.dcec4j.engine.kernels.Backend;
 import org.dcec4j.engine.kernels.ConvGeometry;
 import org.dcec4j.engine.kernels.Kernels;
@@ -14,21 +15,28 @@ import org.dcec4j.engine.kernels.Kernels;
  * [K=CI, C=CO, KH, KW] and padding = the crop, so one kernel set serves both:
  * forward = conv's backward-input, backward-input = conv's forward, backward-weight = conv's
  * backward-weight with the roles of x and dy swapped.
- * <pre>  y[n,co,h,w] = b[co] + Σ_ci Σ_kh Σ_kw w[ci,co,kh,kw] · x[n,ci,ih,iw]  over h = ih·SH+kh−CT, w = iw·SW+kw−CL</pre>
+ * <pre>  y[n,co,h,w] = act(b[co] + Σ_ci Σ_kh Σ_kw w[ci,co,kh,kw] · x[n,ci,ih,iw])  over h = ih·SH+kh−CT, w = iw·SW+kw−CL</pre>
+ * with act = identity or a fused ReLU (docs/math/activations-losses.md#fused-relu).
  * Keras 'same' (k5 s2): crop (1, 2); PyTorch padding p, output_padding op: crop (p, p − op).
  * Math: docs/math/conv_transpose2d.md
  */
 public final class ConvTranspose2dOp extends Op {
     private final Tensor x, w, b;
     private final ConvGeometry g;   // the convolution whose adjoint this is
+    private final Activation act;
 
-    private ConvTranspose2dOp(Tensor x, Tensor w, Tensor b, ConvGeometry g) {
+    private ConvTranspose2dOp(Tensor x, Tensor w, Tensor b, ConvGeometry g, Activation act) {
         super(b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b});
-        this.x = x; this.w = w; this.b = b; this.g = g;
+        this.x = x; this.w = w; this.b = b; this.g = g; this.act = act;
     }
 
-    /** crop = {top, bottom, left, right}. */
+    /** crop = {top, bottom, left, right}; no activation. */
     public static Tensor apply(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] crop) {
+        return apply(x, w, b, strideH, strideW, crop, Activation.NONE);
+    }
+
+    /** crop = {top, bottom, left, right}; {@code act} is applied in the same pass (fused). */
+    public static Tensor apply(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] crop, Activation act) {
         if (x.rank() != 4 || w.rank() != 4 || x.dim(1) != w.dim(0))
             throw new IllegalArgumentException("conv_transpose2d: x[N,CI,H,W] and w[CI,CO,KH,KW] expected, got " + x + " and " + w);
         if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(1)))
@@ -40,28 +48,30 @@ public final class ConvTranspose2dOp extends Op {
         ConvGeometry g = new ConvGeometry(N, CO, OH, OW, CI, KH, KW, strideH, strideW, crop[0], crop[1], crop[2], crop[3]);
         if (g.OH != H || g.OW != W) throw new IllegalStateException("adjoint geometry mismatch: " + g);
         Tensor y = Tensor.zeros(N, CO, OH, OW);
-        // y = convᵀ(x): the convolution's input gradient with dy := x (y starts at zero, so += is =)
-        Backend.kernels().conv2dBackwardInput(y.data, x.data, w.data, g);
-        if (b != null) {
-            int S = OH * OW;
-            for (int n = 0; n < N; n++) for (int co = 0; co < CO; co++) {
-                float bv = b.data[co];
-                int base = (n * CO + co) * S;
-                for (int s = 0; s < S; s++) y.data[base + s] += bv;
-            }
-        }
-        return record(y, recording(x, w, b) ? new ConvTranspose2dOp(x, w, b, g) : null);
+        // y = act(b + convᵀ(x)): the convolution's input gradient with dy := x, bias and activation fused
+        Backend.kernels().convTranspose2dForward(y.data, x.data, w.data, b == null ? null : b.data, act, g);
+        return record(y, recording(x, w, b) ? new ConvTranspose2dOp(x, w, b, g, act) : null);
     }
 
     @Override protected void backward(Tensor out) {
-        float[] dy = out.grad();
         Kernels k = Backend.kernels();
+        float[] dy = out.grad();
+        if (act == Activation.RELU) {
+            // through the fused ReLU first: ∂L/∂z = ∂L/∂y · [y > 0], z = the pre-activation
+            float[] dz = new float[dy.length];
+            k.reluBackward(dz, dy, out.data, dy.length);
+            dy = dz;
+        }
         if (x.requiresGrad()) {
-            // ∂L/∂x = conv(∂L/∂y, w): the adjoint of the adjoint is the convolution itself
-            float[] t = new float[x.size()];
-            k.conv2dForward(t, dy, w.data, null, g);
-            float[] dx = x.grad();
-            for (int i = 0; i < t.length; i++) dx[i] += t[i];
+            // ∂L/∂x = conv(∂L/∂y, w): the adjoint of the adjoint is the convolution itself. The kernel
+            // writes; the first gradient to reach x can be written in place, later ones go through t.
+            if (!x.hasGrad()) k.conv2dForward(x.grad(), dy, w.data, null, Activation.NONE, g);
+            else {
+                float[] t = new float[x.size()];
+                k.conv2dForward(t, dy, w.data, null, Activation.NONE, g);
+                float[] dx = x.grad();
+                for (int i = 0; i < t.length; i++) dx[i] += t[i];
+            }
         }
         // ∂L/∂w[ci,co,kh,kw] = Σ_n Σ_ih Σ_iw x[n,ci,ih,iw] · ∂L/∂y[n,co, ih·SH+kh−CT, iw·SW+kw−CL]
         if (w.requiresGrad()) k.conv2dBackwardWeight(w.grad(), x.data, dy, g);

@@ -2,6 +2,7 @@ package org.dcec4j.engine.ops;
 
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.kernels.Backend;
 
 /** y = max(x, 0). Math: docs/math/activations-losses.md#relu */
 public final class ReluOp extends Op {
@@ -11,13 +12,14 @@ public final class ReluOp extends Op {
 
     public static Tensor apply(Tensor x) {
         Tensor y = Tensor.zeros(x.shape());
-        for (int i = 0; i < y.size(); i++) y.data[i] = Math.max(x.data[i], 0f);
+        // y = max(x, 0)
+        Backend.kernels().reluForward(y.data, x.data, y.size());
         return record(y, recording(x) ? new ReluOp(x, y) : null);
     }
 
     @Override protected void backward(Tensor out) {
-        float[] dy = out.grad(), dx = x.grad();
+        float[] dy = out.grad();
         // ∂L/∂x = ∂L/∂y · [x > 0]   (0 at x = 0, as in PyTorch); y > 0 exactly when x > 0
-        for (int i = 0; i < dy.length; i++) if (y.data[i] > 0f) dx[i] += dy[i];
+        Backend.kernels().reluBackward(x.grad(), dy, y.data, dy.length);
     }
 }

@@ -38,14 +38,45 @@ final class KernelCases {
             if (!n.startsWith("vector(")) f.add("name() should start with 'vector(': " + n);
             if (bits != null && !n.contains(bits + "-bit")) f.add("name() should state " + bits + "-bit: " + n);
         });
-        CASES.put("conv2dForward(float[],float[],float[],float[],ConvGeometry)", (fast, ref, rnd, f) -> {
+        CASES.put("conv2dForward(float[],float[],float[],float[],Activation,ConvGeometry)", (fast, ref, rnd, f) -> {
             for (ConvGeometry g : geometries(rnd)) {
                 float[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
                 float[] b = rnd.nextBoolean() ? random(rnd, g.K) : null;
+                Activation act = rnd.nextBoolean() ? Activation.RELU : Activation.NONE;
                 float[] want = filled(g.outputSize(), Float.NaN), got = filled(g.outputSize(), 7f);
-                ref.conv2dForward(want, x, w, b, g);
-                fast.conv2dForward(got, x, w, b, g);
-                compare("conv2dForward " + g + (b == null ? " no bias" : " bias"), got, want, f);
+                ref.conv2dForward(want, x, w, b, act, g);
+                fast.conv2dForward(got, x, w, b, act, g);
+                compare("conv2dForward " + g + (b == null ? " no bias " : " bias ") + act, got, want, f);
+            }
+        });
+        CASES.put("convTranspose2dForward(float[],float[],float[],float[],Activation,ConvGeometry)", (fast, ref, rnd, f) -> {
+            for (ConvGeometry g : geometries(rnd)) {
+                float[] x = random(rnd, g.outputSize()), w = random(rnd, g.weightSize());
+                float[] b = rnd.nextBoolean() ? random(rnd, g.C) : null;
+                Activation act = rnd.nextBoolean() ? Activation.RELU : Activation.NONE;
+                float[] want = filled(g.inputSize(), Float.NaN), got = filled(g.inputSize(), 7f);   // written
+                ref.convTranspose2dForward(want, x, w, b, act, g);
+                fast.convTranspose2dForward(got, x, w, b, act, g);
+                compare("convTranspose2dForward " + g + (b == null ? " no bias " : " bias ") + act, got, want, f);
+            }
+        });
+        CASES.put("reluForward(float[],float[],int)", (fast, ref, rnd, f) -> {
+            for (int n : reluSizes()) {
+                float[] x = withZeros(rnd, random(rnd, n));
+                float[] want = filled(n, Float.NaN), got = filled(n, 7f);
+                ref.reluForward(want, x, n);
+                fast.reluForward(got, x, n);
+                compare("reluForward n=" + n, got, want, f);
+            }
+        });
+        CASES.put("reluBackward(float[],float[],float[],int)", (fast, ref, rnd, f) -> {
+            for (int n : reluSizes()) {
+                float[] y = withZeros(rnd, random(rnd, n)), dy = random(rnd, n);
+                for (int i = 0; i < n; i++) y[i] = Math.max(y[i], 0f);    // a ReLU output: ≥ 0, many exact zeros
+                float[] want = random(rnd, n), got = want.clone();      // accumulated
+                ref.reluBackward(want, dy, y, n);
+                fast.reluBackward(got, dy, y, n);
+                compare("reluBackward n=" + n, got, want, f);
             }
         });
         CASES.put("conv2dBackwardInput(float[],float[],float[],ConvGeometry)", (fast, ref, rnd, f) -> {
@@ -96,6 +127,15 @@ final class KernelCases {
         });
     }
 
+    /** Lengths around lane multiples and across the vector kernels' ReLU chunk (2^15). */
+    private static int[] reluSizes() { return new int[] {1, 3, 7, 8, 15, 16, 17, 33, 1000, (1 << 15) + 5, 70_001}; }
+
+    /** Sets about a tenth of the entries to exactly 0 (the ReLU kink). */
+    private static float[] withZeros(Random rnd, float[] a) {
+        for (int i = 0; i < a.length; i++) if (rnd.nextInt(10) == 0) a[i] = 0f;
+        return a;
+    }
+
     private static void matmuls(Kernels fast, Kernels ref, Random rnd, List<String> f, String kind) {
         int[][] shapes = {{1, 1, 1}, {1, 17, 3}, {7, 1, 5}, {13, 19, 23}, {6, 16, 8}, {33, 10, 300},
                           {256, 10, 40}, {10, 40, 256}, {5, 300, 9}, {300, 7, 2}, {4, 5, 0}};
@@ -130,8 +170,14 @@ final class KernelCases {
         gs.add(new ConvGeometry(3, 12, 9, 7, 260, 5, 5, 1, 2, 2, 1, 0, 2));
         gs.add(new ConvGeometry(1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0));
         gs.add(new ConvGeometry(2, 3, 5, 4, 7, 3, 2, 2, 1, 1, 0, 0, 1));
+        // wider inputs (C >= 12, more than two row micro-tiles) with a kernel smaller than the stride (input
+        // pixels no tap reaches), stride 3 with asymmetric padding, padding as large as the kernel
+        gs.add(new ConvGeometry(2, 13, 7, 6, 5, 1, 1, 2, 2, 0, 0, 0, 0));
+        gs.add(new ConvGeometry(1, 14, 11, 9, 3, 3, 4, 3, 2, 2, 1, 0, 3));
+        gs.add(new ConvGeometry(2, 12, 5, 5, 7, 5, 5, 2, 2, 4, 4, 3, 4));
+        gs.add(new ConvGeometry(3, 20, 6, 7, 9, 2, 3, 2, 3, 1, 0, 2, 1));
         int[] Ks = {1, 3, 7, 17, 33};
-        while (gs.size() < 24) {
+        while (gs.size() < 28) {
             int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
             int K = Ks[rnd.nextInt(Ks.length)], KH = 1 + rnd.nextInt(5), KW = 1 + rnd.nextInt(5);
             int SH = 1 + rnd.nextInt(2), SW = 1 + rnd.nextInt(2);

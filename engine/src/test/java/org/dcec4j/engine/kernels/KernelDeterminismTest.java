@@ -22,16 +22,18 @@ class KernelDeterminismTest {
         Random rnd = new Random(42);
         ConvGeometry[] gs = {ConvGeometry.same(7, 32, 14, 14, 64, 5, 5, 2), ConvGeometry.same(9, 1, 28, 28, 32, 5, 5, 2),
                              new ConvGeometry(5, 12, 9, 7, 260, 5, 5, 1, 2, 2, 1, 0, 2)};
-        float[][] out = new float[gs.length * 3 + 5][];
+        float[][] out = new float[gs.length * 4 + 7][];
         int o = 0;
         for (ConvGeometry g : gs) {
             float[] x = KernelCases.random(rnd, g.inputSize()), w = KernelCases.random(rnd, g.weightSize());
             float[] dy = KernelCases.random(rnd, g.outputSize()), b = KernelCases.random(rnd, g.K);
             float[] y = new float[g.outputSize()], dx = new float[g.inputSize()], dw = new float[g.weightSize()];
-            k.conv2dForward(y, x, w, b, g);
+            float[] t = new float[g.inputSize()], bc = KernelCases.random(rnd, g.C);
+            k.conv2dForward(y, x, w, b, Activation.RELU, g);
             k.conv2dBackwardInput(dx, dy, w, g);
             k.conv2dBackwardWeight(dw, dy, x, g);
-            out[o++] = y; out[o++] = dx; out[o++] = dw;
+            k.convTranspose2dForward(t, dy, w, bc, Activation.RELU, g);
+            out[o++] = y; out[o++] = dx; out[o++] = dw; out[o++] = t;
         }
         int M = 67, N = 45, K = 300;
         float[] a = KernelCases.random(rnd, M * K), bb = KernelCases.random(rnd, K * N), at = KernelCases.random(rnd, K * M);
@@ -45,7 +47,10 @@ class KernelDeterminismTest {
         int n = 50_001;
         float[] p = KernelCases.random(rnd, n), m = KernelCases.random(rnd, n), v = KernelCases.abs(KernelCases.random(rnd, n));
         k.adamStep(p, m, v, KernelCases.random(rnd, n), n, 0.9f, 0.999f, 1e-3f, 1e-7f);
-        out[o++] = c1; out[o++] = c2; out[o++] = c3; out[o++] = db; out[o] = p;
+        float[] r = KernelCases.random(rnd, 70_001), ry = new float[r.length], rdx = KernelCases.random(rnd, r.length);
+        k.reluForward(ry, r, r.length);
+        k.reluBackward(rdx, r, ry, r.length);
+        out[o++] = c1; out[o++] = c2; out[o++] = c3; out[o++] = db; out[o++] = p; out[o++] = ry; out[o] = rdx;
         return out;
     }
 

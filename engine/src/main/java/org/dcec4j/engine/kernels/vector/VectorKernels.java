@@ -3,6 +3,8 @@ package org.dcec4j.engine.kernels.vector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import jdk.incubator.vector.VectorMask;
+import org.dcec4j.engine.kernels.Activation;
 import org.dcec4j.engine.kernels.ConvGeometry;
 import org.dcec4j.engine.kernels.KernelOptions;
 import org.dcec4j.engine.kernels.Kernels;
@@ -55,6 +57,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     static final int REDUCE_CHUNK = 1 << 13;
     /** Elements per Adam chunk. */
     static final int ADAM_CHUNK = 1 << 14;
+    /** Elements per ReLU chunk. */
+    static final int RELU_CHUNK = 1 << 15;
 
     private final WorkerPool pool;
     private final Workspace[] ws;
@@ -69,6 +73,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     // arguments of the call in flight (read by the chunk methods; guarded by the instance lock)
     private float[] argOut, argIn, argW, argB, argM, argV;
     private ConvGeometry argG;
+    /** The activation of the call in flight; for backward-input, null means "accumulate into dx" (no bias, no activation). */
+    private Activation argAct;
     private int argM_, argN_, argK_, argChunk, argChunks;
     private boolean argAcc;
     private int aOff, aSi, aSl, bSl, bSj;
@@ -82,6 +88,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final WorkerPool.Job adamJob = this::adamChunk;
     private final WorkerPool.Job padJob = this::padChunk;
     private final WorkerPool.Job reduceJob = this::reduceChunk;
+    private final WorkerPool.Job reluForwardJob = this::reluForwardChunk;
+    private final WorkerPool.Job reluBackwardJob = this::reluBackwardChunk;
 
     /** Kernels with {@code dcec4j.threads} threads (default: available processors). */
     public VectorKernels() { this(KernelOptions.threads()); }
@@ -113,19 +121,19 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     // ================================================================== convolution forward
 
     @Override
-    public synchronized void conv2dForward(float[] y, float[] x, float[] w, float[] b, ConvGeometry g) {
+    public synchronized void conv2dForward(float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g) {
         final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
         // A = W[K, CKK], packed once for all images
         packedW = grow(packedW, Gemm.packedASize(g.K, CKK));
         Gemm.packA(packedW, w, 0, CKK, 1, 0, g.K, 0, CKK);
         padInput(x, g);
         int G = groupSize(FORWARD_COLS, P, g.N);
-        argOut = y; argB = b; argG = g; argChunk = G;
+        argOut = y; argB = b; argG = g; argChunk = G; argAct = act;
         pool.run(forwardJob, (g.N + G - 1) / G);
         clearArgs();
     }
 
-    /** Images [n0, n0+G) of the forward pass: Y[k, (n,p)] = Σ_l W[k,l]·col[l,(n,p)] (+ b[k]). y written. */
+    /** Images [n0, n0+G) of the forward pass: Y[k, (n,p)] = act(Σ_l W[k,l]·col[l,(n,p)] (+ b[k])). y written. */
     private void forwardChunk(int worker, int chunk) {
         final ConvGeometry g = argG;
         final float[] y = argOut, b = argB;
@@ -151,9 +159,19 @@ public final class VectorKernels implements Kernels, AutoCloseable {
                                packedW, ip * MR * CKK + l0 * MR, s.bp, 0, kc, mode, b, ip * MR, s.tile);
             }
         }
-        // y[n0 + i, k, p] = yb[k, i·P + p]
+        // y[n0 + i, k, p] = act(yb[k, i·P + p]): the activation is applied while the tile buffer is in cache
         for (int i = 0; i < nG; i++)
-            for (int k = 0; k < K; k++) System.arraycopy(yb, k * J + i * P, y, ((n0 + i) * K + k) * P, P);
+            for (int k = 0; k < K; k++) {
+                if (argAct == Activation.RELU) relu(y, ((n0 + i) * K + k) * P, yb, k * J + i * P, P);
+                else System.arraycopy(yb, k * J + i * P, y, ((n0 + i) * K + k) * P, P);
+            }
+    }
+
+    /** dst[d + i] = max(src[s + i], 0) for i &lt; n. dst written. */
+    private static void relu(float[] dst, int d, float[] src, int s, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) FloatVector.fromArray(S, src, s + i).max(0f).intoArray(dst, d + i);
+        for (; i < n; i++) dst[d + i] = Math.max(src[s + i], 0f);
     }
 
     /**
@@ -210,6 +228,19 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     @Override
     public synchronized void conv2dBackwardInput(float[] dx, float[] dy, float[] w, ConvGeometry g) {
+        backwardInput(dx, dy, w, null, null, g);
+    }
+
+    @Override
+    public synchronized void convTranspose2dForward(float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g) {
+        backwardInput(y, x, w, b, act, g);
+    }
+
+    /**
+     * dx = convᵀ(dy): accumulated into dx when {@code act} is null (the convolution's input gradient),
+     * otherwise written as act(b + convᵀ(dy)) (the transposed convolution's forward; b may be null).
+     */
+    private void backwardInput(float[] dx, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
         final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
         // A = Wᵀ: A[(c,kh,kw), k] = w[k, (c,kh,kw)], packed once
         packedW = grow(packedW, Gemm.packedASize(CKK, g.K));
@@ -219,12 +250,12 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         // col2im table serves all chunks; built once per call (for conv1, C = 1, building it per chunk
         // cost as much as the gather itself)
         col2imTables(g, G * P);
-        argOut = dx; argIn = dy; argG = g; argChunk = G;
+        argOut = dx; argIn = dy; argB = b; argAct = act; argG = g; argChunk = G;
         pool.run(backwardInputJob, (g.N + G - 1) / G);
         clearArgs();
     }
 
-    /** Images [n0, n0+G): dcol = Wᵀ·dY, then dx[n] += col2im(dcol). dx accumulated. */
+    /** Images [n0, n0+G): dcol = Wᵀ·dY, then dx[n] += col2im(dcol) (or = act(b + col2im(dcol)), see backwardInput). */
     private void backwardInputChunk(int worker, int chunk) {
         final ConvGeometry g = argG;
         final float[] dx = argOut, dy = argIn;
@@ -240,7 +271,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             Gemm.block(s.dcol, 0, LD, 0, null, packedW, l0 * Gemm.MR, Gemm.MR * K, s.bp, CKK, J, kc,
                        l0 == 0 ? Gemm.WRITE : Gemm.ADD, null, 0, s.tile);
         }
-        col2im(dx, s.dcol, g, n0, nG, LD);
+        if (argAct == null) col2im(dx, s.dcol, g, n0, nG, LD);
+        else col2imBiasAct(dx, s.dcol, g, n0, nG, LD, argB, argAct == Activation.RELU);
     }
 
     /** B[l, j] = dy[n0 + j/P, l0 + l, j % P], packed in column micro-panels. dst written. */
@@ -278,6 +310,29 @@ public final class VectorKernels implements Kernels, AutoCloseable {
                     for (int t = start[i], e = start[i + 1]; t < e; t++) sum += dcol[dBase + off[t]];
                     dx[xBase + i] += sum;
                 }
+            }
+        }
+    }
+
+    /**
+     * The transposed convolution's forward from the same gather: y[n,c,h,w] = act(b[c] + Σ dcol[…]) with
+     * the terms of {@link #col2im}; b may be null. y written.
+     */
+    private void col2imBiasAct(float[] y, float[] dcol, ConvGeometry g, int n0, int nG, int J, float[] b, boolean relu) {
+        final int C = g.C, HW = g.H * g.W, KHW = g.KH * g.KW, P = g.OH * g.OW;
+        final int[] start = c2iStart, off = c2iOff;
+        for (int n = 0; n < nG; n++) {
+            for (int c = 0; c < C; c++) {
+                int yBase = ((n0 + n) * C + c) * HW, dBase = c * KHW * J + n * P;
+                float bias = b == null ? 0f : b[c];
+                for (int i = 0; i < HW; i++) {
+                    float sum = bias;
+                    // y[n,c,h,w] = b[c] + Σ_{(kh,kw) reaching (h,w)} dcol[(c,kh,kw),(n,oh,ow)]
+                    for (int t = start[i], e = start[i + 1]; t < e; t++) sum += dcol[dBase + off[t]];
+                    y[yBase + i] = sum;
+                }
+                // y = max(y, 0) on the row just written (still in L1), in vectors
+                if (relu) relu(y, yBase, y, yBase, HW);
             }
         }
     }
@@ -466,6 +521,41 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         }
     }
 
+    // ================================================================== ReLU
+
+    @Override
+    public synchronized void reluForward(float[] y, float[] x, int n) {
+        argOut = y; argIn = x; argN_ = n;
+        pool.run(reluForwardJob, (n + RELU_CHUNK - 1) / RELU_CHUNK);
+        clearArgs();
+    }
+
+    /** y[i] = max(x[i], 0) for i in this chunk. y written. */
+    private void reluForwardChunk(int worker, int chunk) {
+        int i0 = chunk * RELU_CHUNK;
+        relu(argOut, i0, argIn, i0, Math.min(argN_, i0 + RELU_CHUNK) - i0);
+    }
+
+    @Override
+    public synchronized void reluBackward(float[] dx, float[] dy, float[] y, int n) {
+        argOut = dx; argIn = dy; argW = y; argN_ = n;
+        pool.run(reluBackwardJob, (n + RELU_CHUNK - 1) / RELU_CHUNK);
+        clearArgs();
+    }
+
+    /** dx[i] += y[i] &gt; 0 ? dy[i] : 0 for i in this chunk, branch-free (a masked add). dx accumulated. */
+    private void reluBackwardChunk(int worker, int chunk) {
+        final float[] dx = argOut, dy = argIn, y = argW;
+        final int i0 = chunk * RELU_CHUNK, i1 = Math.min(argN_, i0 + RELU_CHUNK);
+        int i = i0;
+        for (; i + L <= i1; i += L) {
+            // ∂L/∂x = ∂L/∂y · [y > 0]
+            VectorMask<Float> on = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
+            FloatVector.fromArray(S, dx, i).add(FloatVector.fromArray(S, dy, i), on).intoArray(dx, i);
+        }
+        for (; i < i1; i++) if (y[i] > 0f) dx[i] += dy[i];
+    }
+
     // ================================================================== matrix products
 
     @Override
@@ -577,6 +667,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private void clearArgs() {
         argOut = argIn = argW = argB = argM = argV = null;
         argG = null;
+        argAct = null;
     }
 
     /** Per-worker scratch, grown on demand and reused across calls. */

@@ -1,0 +1,16 @@
+package org.dcec4j.engine.kernels;
+
+/**
+ * What a kernel applies to each output element after adding the bias, in the same pass that stores
+ * the element (cuDNN calls this the epilogue): {@code NONE} leaves it, {@code RELU} stores max(·, 0).
+ * Fusing saves the separate ReLU pass and its output array; the backward pass needs only the fused
+ * output y, because ReLU's derivative is [y &gt; 0] (see {@link Kernels#reluBackward}).
+ *
+ * <p>Math: docs/math/activations-losses.md#fused-relu
+ */
+public enum Activation {
+    NONE, RELU;
+
+    /** The activation of one value: v, or max(v, 0). */
+    public float apply(float v) { return this == RELU ? Math.max(v, 0f) : v; }
+}
