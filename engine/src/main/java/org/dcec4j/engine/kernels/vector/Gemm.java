@@ -37,15 +37,16 @@ final class Gemm {
     /**
      * All tiles of one packed block: rows [0, M) × columns [0, J) of the product of the packed A
      * (panel stride {@code aPanel}, start offset {@code aOff} inside each panel) and the packed B
-     * (panel stride NR·kc). c written / accumulated / written with bias[bOff + row] added, per mode.
+     * (starting at {@code bpOff}, panel stride NR·kc). c written / accumulated / written with
+     * bias[bOff + row] added, per mode.
      */
     static void block(float[] c, int cRow0, int ldc, int cCol0, int[] colOff,
-                      float[] ap, int aOff, int aPanel, float[] bp, int M, int J, int kc,
+                      float[] ap, int aOff, int aPanel, float[] bp, int bpOff, int M, int J, int kc,
                       int mode, float[] bias, int bOff, float[] tile) {
         final int JP = (J + NR - 1) / NR, IP = (M + MR - 1) / MR;
         for (int jp = 0; jp < JP; jp++) {
             int cols = Math.min(NR, J - jp * NR);
-            int bo = jp * NR * kc;
+            int bo = bpOff + jp * NR * kc;
             for (int ip = 0; ip < IP; ip++) {
                 int rows = Math.min(MR, M - ip * MR);
                 micro(c, cRow0 + ip * MR, ldc, cCol0 + jp * NR, colOff, rows, cols,

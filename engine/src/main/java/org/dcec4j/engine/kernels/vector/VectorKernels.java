@@ -89,6 +89,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final WorkerPool.Job padJob = this::padChunk;
     private final WorkerPool.Job reduceJob = this::reduceChunk;
     private final WorkerPool.Job reluForwardJob = this::reluForwardChunk;
+    private final WorkerPool.Job pixelMajorJob = this::pixelMajorChunk;
     private final WorkerPool.Job reluBackwardJob = this::reluBackwardChunk;
 
     /** Kernels with {@code dcec4j.threads} threads (default: available processors). */
@@ -241,6 +242,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
      * otherwise written as act(b + convᵀ(dy)) (the transposed convolution's forward; b may be null).
      */
     private void backwardInput(float[] dx, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
+        if (g.C >= L) { backwardInputPixelMajor(dx, dy, w, b, act, g); return; }
         final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
         // A = Wᵀ: A[(c,kh,kw), k] = w[k, (c,kh,kw)], packed once
         packedW = grow(packedW, Gemm.packedASize(CKK, g.K));
@@ -249,7 +251,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         // every chunk's dcol has the leading dimension G·P (the last chunk uses fewer columns), so one
         // col2im table serves all chunks; built once per call (for conv1, C = 1, building it per chunk
         // cost as much as the gather itself)
-        col2imTables(g, G * P);
+        col2imTables(g, G * P, 1);
         argOut = dx; argIn = dy; argB = b; argAct = act; argG = g; argChunk = G;
         pool.run(backwardInputJob, (g.N + G - 1) / G);
         clearArgs();
@@ -268,7 +270,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         for (int l0 = 0; l0 < K; l0 += KC) {
             int kc = Math.min(KC, K - l0);
             packOutputColumns(s.bp, dy, K, P, n0, J, l0, kc);
-            Gemm.block(s.dcol, 0, LD, 0, null, packedW, l0 * Gemm.MR, Gemm.MR * K, s.bp, CKK, J, kc,
+            Gemm.block(s.dcol, 0, LD, 0, null, packedW, l0 * Gemm.MR, Gemm.MR * K, s.bp, 0, CKK, J, kc,
                        l0 == 0 ? Gemm.WRITE : Gemm.ADD, null, 0, s.tile);
         }
         if (argAct == null) col2im(dx, s.dcol, g, n0, nG, LD);
@@ -338,11 +340,108 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     }
 
     /**
+     * Backward-input with the product transposed, for C ≥ L channels:
+     * <pre>
+     *   dcolᵀ_n[P, (kh,kw,c)] = dY_nᵀ[P, K] · W[K, (kh,kw,c)]
+     *   dx[n,c,h,w] += Σ_(kh,kw) dcolᵀ_n[(oh,ow), (kh,kw,c)]   for each pixel, C channels per vector
+     * </pre>
+     * A dcolᵀ row holds every (kh, kw, c) of one output pixel with c fastest, so the col2im gather adds
+     * whole vectors of channels (one load per L terms instead of one indexed load per term) into a
+     * pixel-major [H·W, C] buffer that is then transposed into dx[n] (or written as act(b + …)).
+     * Measured against the channel-major form in docs/design-notes.md#pixel-major-col2im.
+     */
+    private void backwardInputPixelMajor(float[] dx, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
+        final int K = g.K, CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
+        // B = W with columns in (kh, kw, c) order, packed once per KC block of k: block l0 at l0·CKKp
+        final int CKKp = (CKK + Gemm.NR - 1) / Gemm.NR * Gemm.NR;
+        packedW = grow(packedW, CKKp * K);
+        for (int l0 = 0; l0 < K; l0 += KC) packWeightsPixelMajor(packedW, l0 * CKKp, w, g, l0, Math.min(KC, K - l0));
+        int G = groupSize(BACKWARD_INPUT_COLS, P, g.N);
+        col2imTables(g, g.C, CKK);
+        argOut = dx; argIn = dy; argB = b; argAct = act; argG = g; argChunk = G;
+        pool.run(pixelMajorJob, (g.N + G - 1) / G);
+        clearArgs();
+    }
+
+    /** B[l, (kh,kw,c)] = w[l0 + l, c, kh, kw] for l &lt; kc, in column micro-panels at dst[off …]. dst written. */
+    private static void packWeightsPixelMajor(float[] dst, int off, float[] w, ConvGeometry g, int l0, int kc) {
+        final int C = g.C, KHW = g.KH * g.KW, CKK = C * KHW, NR = Gemm.NR;
+        for (int jp = 0; jp * NR < CKK; jp++) {
+            int d = off + jp * NR * kc;
+            for (int l = 0; l < kc; l++)
+                for (int q = 0; q < NR; q++) {
+                    int col = jp * NR + q;                    // = (kh·KW + kw)·C + c
+                    dst[d + l * NR + q] = col < CKK ? w[(l0 + l) * CKK + (col % C) * KHW + col / C] : 0f;
+                }
+        }
+    }
+
+    /** Images [n0, n0+G) of {@link #backwardInputPixelMajor}. dx accumulated, or written when argAct is set. */
+    private void pixelMajorChunk(int worker, int chunk) {
+        final ConvGeometry g = argG;
+        final float[] dx = argOut, dy = argIn, b = argB;
+        final Activation act = argAct;
+        final int C = g.C, K = g.K, CKK = C * g.KH * g.KW, P = g.OH * g.OW, HW = g.H * g.W, MR = Gemm.MR;
+        final int CKKp = (CKK + Gemm.NR - 1) / Gemm.NR * Gemm.NR;
+        final int n0 = chunk * argChunk, nG = Math.min(argChunk, g.N - n0), J = nG * P;
+        Workspace s = ws[worker];
+        s.dcol = grow(s.dcol, J * CKK);
+        s.ap = grow(s.ap, Gemm.packedASize(J, Math.min(KC, K)));
+        s.pix = grow(s.pix, HW * C);
+        for (int l0 = 0; l0 < K; l0 += KC) {
+            int kc = Math.min(KC, K - l0);
+            // A[j, l] = dy[n0 + j/P, l0 + l, j % P]: rows are output pixels, in row micro-panels
+            for (int ip = 0; ip * MR < J; ip++) {
+                int d = ip * MR * kc;
+                for (int r = 0; r < MR; r++) {
+                    int j = ip * MR + r;
+                    if (j >= J) { for (int l = 0; l < kc; l++) s.ap[d + l * MR + r] = 0f; continue; }
+                    int src = (n0 + j / P) * K * P + l0 * P + j % P;
+                    for (int l = 0; l < kc; l++, src += P) s.ap[d + l * MR + r] = dy[src];
+                }
+            }
+            Gemm.block(s.dcol, 0, CKK, 0, null, s.ap, 0, MR * kc, packedW, l0 * CKKp, J, CKK, kc,
+                       l0 == 0 ? Gemm.WRITE : Gemm.ADD, null, 0, s.tile);
+        }
+        final int[] start = c2iStart, off = c2iOff;
+        final float[] pix = s.pix, dcol = s.dcol;
+        final int CV = S.loopBound(C);
+        for (int n = 0; n < nG; n++) {
+            final int rowBase = n * P * CKK, xBase = (n0 + n) * C * HW;
+            for (int i = 0; i < HW; i++) {
+                final int t0 = start[i], t1 = start[i + 1], pBase = i * C;
+                int c = 0;
+                for (; c < CV; c += L) {
+                    FloatVector sum = b != null && act != null ? FloatVector.fromArray(S, b, c) : FloatVector.zero(S);
+                    // Σ_(kh,kw) dcolᵀ[(oh,ow), (kh,kw,c…c+L)]
+                    for (int t = t0; t < t1; t++) sum = sum.add(FloatVector.fromArray(S, dcol, rowBase + off[t] + c));
+                    if (act == Activation.RELU) sum = sum.max(0f);
+                    sum.intoArray(pix, pBase + c);
+                }
+                for (; c < C; c++) {
+                    float sum = b != null && act != null ? b[c] : 0f;
+                    for (int t = t0; t < t1; t++) sum += dcol[rowBase + off[t] + c];
+                    pix[pBase + c] = act == Activation.RELU ? Math.max(sum, 0f) : sum;
+                }
+            }
+            // [H·W, C] → dx[n, C, H·W]
+            if (act == null) {
+                for (int c = 0; c < C; c++)
+                    for (int i = 0, d = xBase + c * HW; i < HW; i++) dx[d + i] += pix[i * C + c];
+            } else {
+                for (int c = 0; c < C; c++)
+                    for (int i = 0, d = xBase + c * HW; i < HW; i++) dx[d + i] = pix[i * C + c];
+            }
+        }
+    }
+
+    /**
      * For every input pixel (h, w) the dcol offsets (kh·KW + kw)·J + oh·OW + ow of the (kh, kw, oh, ow) with
      * h = oh·SH + kh − PT, w = ow·SW + kw − PL, in (kh, kw) order; relative to channel 0, image 0 of a
-     * chunk whose dcol has leading dimension J. c2iStart, c2iOff written.
+     * chunk whose dcol has leading dimension J (tap stride J, pixel stride 1; the pixel-major dcolᵀ of
+     * {@link #backwardInputPixelMajor} passes tap stride C and pixel stride KH·KW·C). c2iStart, c2iOff written.
      */
-    private void col2imTables(ConvGeometry g, int J) {
+    private void col2imTables(ConvGeometry g, int J, int pixelStride) {
         final int H = g.H, W = g.W, KW = g.KW, OH = g.OH, OW = g.OW, SH = g.SH, SW = g.SW;
         c2iStart = grow(c2iStart, H * W + 1);
         c2iOff = grow(c2iOff, H * W * g.KH * KW);
@@ -357,7 +456,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
                     for (int kw = (w + g.PL) % SW; kw < KW; kw += SW) {
                         int ow = (w + g.PL - kw) / SW;
                         if (ow < 0 || ow >= OW) continue;
-                        c2iOff[t++] = (kh * KW + kw) * J + oh * OW + ow;
+                        c2iOff[t++] = (kh * KW + kw) * J + (oh * OW + ow) * pixelStride;
                     }
                 }
             }
@@ -613,7 +712,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             Gemm.packA(s.ap, a, 0, aSi, aSl, i0, Mc, l0, kc);
             Gemm.packB(s.bp, b, 0, bSl, bSj, j0, Jc, l0, kc);
             int mode = (l0 == 0 && !argAcc) ? Gemm.WRITE : Gemm.ADD;
-            Gemm.block(c, i0, N, j0, null, s.ap, 0, Gemm.MR * kc, s.bp, Mc, Jc, kc, mode, null, 0, s.tile);
+            Gemm.block(c, i0, N, j0, null, s.ap, 0, Gemm.MR * kc, s.bp, 0, Mc, Jc, kc, mode, null, 0, s.tile);
         }
     }
 
@@ -672,7 +771,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     /** Per-worker scratch, grown on demand and reused across calls. */
     static final class Workspace {
-        float[] ap = new float[0], bp = new float[0], dcol = new float[0], ybuf = new float[0];
+        float[] ap = new float[0], bp = new float[0], dcol = new float[0], ybuf = new float[0], pix = new float[0];
         final float[] tile = new float[Gemm.MR * Gemm.NR];
         int[] colX = new int[0], colOff = new int[0], rowC = new int[0];
 
