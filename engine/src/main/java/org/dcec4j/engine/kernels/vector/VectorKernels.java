@@ -53,6 +53,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     static final int BACKWARD_INPUT_COLS = 256;
     /** Fixed number of reduction ranges of backward-weight (never the thread count: keeps results identical). */
     static final int BACKWARD_WEIGHT_SPLITS = 8;
+    /** Fixed number of image ranges of a conv layer's bias gradient (never the thread count). */
+    static final int BIAS_SPLITS = 8;
     /** Elements per chunk of the backward-weight partial-sum reduction. */
     static final int REDUCE_CHUNK = 1 << 13;
     /** Elements per Adam chunk. */
@@ -67,6 +69,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private float[] xPad = new float[0];
     /** col2im gather table (CSR) of the call in flight: terms of input pixel i = h·W + w are c2iOff[c2iStart[i] … c2iStart[i+1]). */
     private int[] c2iStart = new int[0], c2iOff = new int[0];
+    /** Per-range partial bias gradients of a conv layer, [R, K]. */
+    private float[] partialDb = new float[0];
     /** Per-range partial weight gradients of backward-weight, [R, K, CKK]. */
     private float[] partialDw = new float[0];
 
@@ -89,6 +93,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final WorkerPool.Job padJob = this::padChunk;
     private final WorkerPool.Job reduceJob = this::reduceChunk;
     private final WorkerPool.Job reluForwardJob = this::reluForwardChunk;
+    private final WorkerPool.Job biasSpatialJob = this::biasSpatialChunk;
     private final WorkerPool.Job pixelMajorJob = this::pixelMajorChunk;
     private final WorkerPool.Job reluBackwardJob = this::reluBackwardChunk;
 
@@ -578,45 +583,66 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     @Override
     public synchronized void biasBackward(float[] db, float[] dy, int N, int K, int S) {
         argOut = db; argIn = dy; argM_ = N; argN_ = K; argK_ = S;
-        int chunks = Math.min(K, 4 * pool.threads());
-        argChunks = chunks;
-        pool.run(biasJob, chunks);
+        if (S > 1) {
+            // conv layer: a fixed split over images (memory in address order), partial sums added in order
+            int R = Math.min(BIAS_SPLITS, N);
+            partialDb = grow(partialDb, R * K);
+            argChunks = R;
+            pool.run(biasSpatialJob, R);
+            for (int k = 0; k < K; k++) {
+                float sum = 0f;
+                for (int r = 0; r < R; r++) sum += partialDb[r * K + k];
+                db[k] += sum;
+            }
+        } else {
+            int chunks = Math.min(K, 4 * pool.threads());
+            argChunks = chunks;
+            pool.run(biasJob, chunks);
+        }
         clearArgs();
     }
 
-    /** db[k] += Σ_n Σ_s dy[n,k,s] for k in this chunk's range. db accumulated. */
+    /**
+     * Images [N·r/R, N·(r+1)/R): partialDb[r, k] = Σ_n Σ_s dy[n,k,s], walking dy in address order with
+     * two vector accumulators per row. partialDb written.
+     */
+    private void biasSpatialChunk(int worker, int r) {
+        final float[] dy = argIn, part = partialDb;
+        final int N = argM_, K = argN_, SS = argK_, R = argChunks;
+        final int n0 = (int) ((long) N * r / R), n1 = (int) ((long) N * (r + 1) / R), bound2 = SS - 2 * L;
+        java.util.Arrays.fill(part, r * K, r * K + K, 0f);
+        for (int n = n0; n < n1; n++) {
+            for (int k = 0; k < K; k++) {
+                int base = (n * K + k) * SS, s = 0;
+                FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+                // ∂L/∂b[k] += Σ_s ∂L/∂y[n,k,s]
+                for (; s <= bound2; s += 2 * L) {
+                    a0 = a0.add(FloatVector.fromArray(S, dy, base + s));
+                    a1 = a1.add(FloatVector.fromArray(S, dy, base + s + L));
+                }
+                float tail = 0f;
+                for (; s < SS; s++) tail += dy[base + s];
+                part[r * K + k] += a0.add(a1).reduceLanes(VectorOperators.ADD) + tail;
+            }
+        }
+    }
+
+    /** Dense layer (S = 1): db[k] += Σ_n dy[n,k] for k in this chunk's range, vectors along k. db accumulated. */
     private void biasChunk(int worker, int chunk) {
         final float[] db = argOut, dy = argIn;
-        final int N = argM_, K = argN_, SS = argK_, chunks = argChunks;
+        final int N = argM_, K = argN_, chunks = argChunks;
         final int k0 = (int) ((long) K * chunk / chunks), k1 = (int) ((long) K * (chunk + 1) / chunks);
-        if (SS == 1) {
-            // dense layer: vectors run along k
-            int k = k0;
-            for (; k + L <= k1; k += L) {
-                FloatVector acc = FloatVector.zero(S);
-                // db[k] += Σ_n dy[n,k]
-                for (int n = 0; n < N; n++) acc = acc.add(FloatVector.fromArray(S, dy, n * K + k));
-                acc.add(FloatVector.fromArray(S, db, k)).intoArray(db, k);
-            }
-            for (; k < k1; k++) {
-                float sum = 0f;
-                for (int n = 0; n < N; n++) sum += dy[n * K + k];
-                db[k] += sum;
-            }
-            return;
-        }
-        final int bound = S.loopBound(SS);
-        for (int k = k0; k < k1; k++) {
+        int k = k0;
+        for (; k + L <= k1; k += L) {
             FloatVector acc = FloatVector.zero(S);
-            float tail = 0f;
-            for (int n = 0; n < N; n++) {
-                int base = (n * K + k) * SS;
-                int s = 0;
-                // ∂L/∂b[k] += Σ_s ∂L/∂y[n,k,s]
-                for (; s < bound; s += L) acc = acc.add(FloatVector.fromArray(S, dy, base + s));
-                for (; s < SS; s++) tail += dy[base + s];
-            }
-            db[k] += acc.reduceLanes(VectorOperators.ADD) + tail;
+            // db[k] += Σ_n dy[n,k]
+            for (int n = 0; n < N; n++) acc = acc.add(FloatVector.fromArray(S, dy, n * K + k));
+            acc.add(FloatVector.fromArray(S, db, k)).intoArray(db, k);
+        }
+        for (; k < k1; k++) {
+            float sum = 0f;
+            for (int n = 0; n < N; n++) sum += dy[n * K + k];
+            db[k] += sum;
         }
     }
 
