@@ -11,6 +11,16 @@ JAR=bench/target/benchmarks.jar
 [ -f "$JAR" ] || { echo "missing $JAR: run mvn -B -pl bench -am package -DskipTests" >&2; exit 1; }
 OUT="$(mktemp -d)"
 echo "== $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs; $(java -version 2>&1 | head -1); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Debian's torch takes its BLAS (used by transposed conv, not by oneDNN's conv2d) from the libblas.so.3
+# alternative. The Netlib reference BLAS that python3-torch pulls in makes the deconv rows ~7x slower:
+# compare against OpenBLAS (apt-get install -y libopenblas0-pthread).
+BLAS="$(readlink -f /usr/lib/*/libblas.so.3 2>/dev/null | head -1)"
+echo "== BLAS behind PyTorch: ${BLAS:-not found}"
+case "$BLAS" in
+  *openblas*|*mkl*|*blis*) ;;
+  *) echo "warning: PyTorch runs on the reference BLAS here; its transposed convs will be far slower than usual" \
+          "(apt-get install -y libopenblas0-pthread)" >&2 ;;
+esac
 
 # dcec4j: every layer forward+backward and the training step, vector kernels, THREADS threads
 java -jar "$JAR" 'ConvBenchmark.pass|TrainStepBenchmark.step' \

@@ -77,6 +77,32 @@ class DocsLinksTest {
         assertTrue(broken.isEmpty(), "broken Math: links:\n" + String.join("\n", broken));
     }
 
+    static final Pattern DOC_ANCHOR = Pattern.compile("docs/([\\w/.-]+\\.md)#([\\w-]+)");
+
+    /** Every {@code docs/<file>.md#<anchor>} written anywhere in code, docs or the README names a real anchor. */
+    @Test void everyDocsAnchorReferenceResolves() throws IOException {
+        List<String> broken = new ArrayList<>();
+        int refs = 0;
+        List<Path> sources = new ArrayList<>(files("**/src/**/*.java"));
+        sources.addAll(files("docs/**.md"));
+        sources.addAll(files("README.md"));
+        for (Path f : sources) {
+            List<String> lines = Files.readAllLines(f);
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher m = DOC_ANCHOR.matcher(lines.get(i));
+                while (m.find()) {
+                    refs++;
+                    Path md = ROOT.resolve("docs").resolve(m.group(1));
+                    String where = ROOT.relativize(f) + ":" + (i + 1) + " → " + m.group();
+                    if (!Files.exists(md)) broken.add(where + " (no such file)");
+                    else if (!anchors(md).contains(m.group(2))) broken.add(where + " (no such anchor)");
+                }
+            }
+        }
+        assertTrue(refs > 5, "suspiciously few docs/…#anchor references found (" + refs + ")");
+        assertTrue(broken.isEmpty(), "broken docs anchors:\n" + String.join("\n", broken));
+    }
+
     @Test void everyCodePathAndTestCitedInDocsExists() throws IOException {
         List<String> broken = new ArrayList<>();
         int paths = 0;

@@ -1,0 +1,107 @@
+package org.dcec4j.bench;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import org.dcec4j.dcec.model.ConvAutoencoder;
+import org.dcec4j.engine.F;
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.kernels.Backend;
+import org.dcec4j.engine.kernels.ConvGeometry;
+import org.dcec4j.engine.kernels.Kernels;
+import org.dcec4j.engine.optim.Adam;
+
+/**
+ * Where one CAE training step spends its time, kernel call by kernel call: a diagnostic, not a benchmark
+ * (no forks, no JMH statistics; the proxy adds ≈ 1 µs per call). Every {@link Kernels} call of
+ * {@code steps} training steps is timed with {@link System#nanoTime()}; the second half is averaged and
+ * printed per method and geometry, with the whole step and what is left outside the kernels.
+ * <pre>
+ *   java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.dcec4j.bench.StepProfile \
+ *        [impl=vector] [threads=2] [steps=60] [size=28] [batch=256]
+ * </pre>
+ */
+public final class StepProfile {
+    private StepProfile() {}
+
+    public static void main(String[] args) throws Exception {
+        String impl = args.length > 0 ? args[0] : "vector";
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        int size = args.length > 3 ? Integer.parseInt(args[3]) : 28;
+        int batch = args.length > 4 ? Integer.parseInt(args[4]) : 256;
+        if (steps < 2) throw new IllegalArgumentException("steps must be at least 2, not " + steps);
+
+        Kernels real = Impl.create(impl, threads);
+        Map<String, long[]> calls = new TreeMap<>();    // key → {nanoseconds, calls}
+        Kernels timed = (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
+                (proxy, m, a) -> {
+                    long t0 = System.nanoTime();
+                    Object out;
+                    try {
+                        out = m.invoke(real, a);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    long dt = System.nanoTime() - t0;
+                    long[] v = calls.computeIfAbsent(key(m.getName(), a), k -> new long[2]);
+                    v[0] += dt;
+                    v[1]++;
+                    return out;
+                });
+        Kernels previous = Backend.use(timed);
+        try {
+            Random r = new Random(9);
+            float[] data = new float[batch * size * size];
+            for (int i = 0; i < data.length; i++) data[i] = r.nextFloat();
+            Tensor x = Tensor.of(data, batch, 1, size, size);
+            ConvAutoencoder ae = new ConvAutoencoder(1, size, size, 10, 1L);
+            Adam adam = new Adam(ae.parameters());
+            long stepNanos = 0;
+            int measured = steps - steps / 2;
+            for (int s = 0; s < steps; s++) {
+                if (s == steps / 2) calls.clear();   // the first half is warm-up
+                long t0 = System.nanoTime();
+                adam.zeroGrad();
+                Tensor loss = F.mse(ae.forward(x), x);
+                loss.backward();
+                adam.step();
+                loss.item();
+                if (s >= steps / 2) stepNanos += System.nanoTime() - t0;
+            }
+            double kernelMs = 0;
+            System.out.printf("%s, %d threads, %dx%d, batch %d: mean of the last %d of %d steps%n",
+                    real.name(), threads, size, size, batch, measured, steps);
+            System.out.printf("%10s %7s  %s%n", "ms/step", "calls", "kernel (geometry: C in, K out, H×W in)");
+            for (Map.Entry<String, long[]> e : calls.entrySet()) {
+                double ms = e.getValue()[0] / 1e6 / measured;
+                kernelMs += ms;
+                System.out.printf("%10.3f %7.1f  %s%n", ms, e.getValue()[1] / (double) measured, e.getKey());
+            }
+            double step = stepNanos / 1e6 / measured;
+            System.out.printf("%10.3f          all kernels%n%10.3f          outside the kernels%n%10.3f          step%n",
+                    kernelMs, step - kernelMs, step);
+        } finally {
+            Backend.use(previous);
+            Impl.close(real);
+        }
+    }
+
+    /** Method name plus the shape arguments: ints, the activation, and the conv geometry. */
+    static String key(String method, Object[] args) {
+        StringBuilder k = new StringBuilder(method);
+        if (args == null) return k.toString();
+        for (Object o : args) {
+            if (o instanceof Integer) k.append(' ').append(o);
+            else if (o instanceof Enum) k.append(' ').append(o);
+            else if (o instanceof ConvGeometry) {
+                ConvGeometry g = (ConvGeometry) o;
+                k.append(" C").append(g.C).append(" K").append(g.K).append(' ').append(g.H).append('×').append(g.W);
+            }
+        }
+        return k.toString();
+    }
+}
