@@ -548,18 +548,25 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         }
     }
 
-    /** A[k, l] = dy[off[l] + k·P] for all K rows, packed in row micro-panels. dst written. */
+    /**
+     * A[k, l] = dy[off[l] + k·P] for all K rows, packed in row micro-panels. dst written.
+     * off[l] steps by 1 inside an image, so the block is cut into runs of one image each and every run
+     * is copied without the table lookup, MR rows at a time (one contiguous MR-float store per l).
+     */
     private static void packOutputRows(float[] dst, float[] dy, int[] off, int K, int P, int kc) {
         final int MR = Gemm.MR, IP = (K + MR - 1) / MR;
-        for (int ip = 0; ip < IP; ip++) {
-            int d = ip * MR * kc;
-            for (int r = 0; r < MR; r++) {
-                int k = ip * MR + r;
-                if (k >= K) {
-                    for (int l = 0; l < kc; l++) dst[d + l * MR + r] = 0f;
-                    continue;
+        for (int l0 = 0, l1; l0 < kc; l0 = l1) {
+            // the run [l0, l1) of one image: off[l] = off[l0] + (l − l0)
+            l1 = l0 + 1;
+            while (l1 < kc && off[l1] == off[l1 - 1] + 1) l1++;
+            for (int ip = 0; ip < IP; ip++) {
+                final int k0 = ip * MR, rows = Math.min(MR, K - k0), d = ip * MR * kc;
+                final int src = off[l0] - l0 + k0 * P;      // dy[src + r·P + l] = A[k0 + r, l]
+                for (int l = l0; l < l1; l++) {
+                    int dl = d + l * MR, s = src + l, r = 0;
+                    for (; r < rows; r++, s += P) dst[dl + r] = dy[s];
+                    for (; r < MR; r++) dst[dl + r] = 0f;
                 }
-                for (int l = 0; l < kc; l++) dst[d + l * MR + r] = dy[off[l] + k * P];
             }
         }
     }
