@@ -81,6 +81,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private Activation argAct;
     private int argM_, argN_, argK_, argChunk, argChunks;
     private boolean argAcc;
+    /** Backward-weight of the call in flight runs on the channels-last padded input (see conv2dBackwardWeight). */
+    private boolean argChannelsLast;
     private int aOff, aSi, aSl, bSl, bSj;
     private float beta1, beta2, stepSize, epsHat;
 
@@ -91,6 +93,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     private final WorkerPool.Job biasJob = this::biasChunk;
     private final WorkerPool.Job adamJob = this::adamChunk;
     private final WorkerPool.Job padJob = this::padChunk;
+    private final WorkerPool.Job padChannelsLastJob = this::padChannelsLastChunk;
+    private final WorkerPool.Job reducePermutedJob = this::reducePermutedChunk;
     private final WorkerPool.Job reduceJob = this::reduceChunk;
     private final WorkerPool.Job reluForwardJob = this::reluForwardChunk;
     private final WorkerPool.Job biasSpatialJob = this::biasSpatialChunk;
@@ -225,6 +229,35 @@ public final class VectorKernels implements Kernels, AutoCloseable {
                     java.util.Arrays.fill(xp, dst, dst + PL, 0f);
                     System.arraycopy(x, src + h * W, xp, dst + PL, W);
                     java.util.Arrays.fill(xp, dst + PL + W, dst + Wp, 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * xPad[n, PT + h, PL + w, c] = x[n, c, h, w], zero elsewhere: the channels-last padded input
+     * ([N, H+PT+PB, W+PL+PR, C]) of backward-weight with C ≥ NR. Built in parallel over images.
+     */
+    private void padInputChannelsLast(float[] x, ConvGeometry g) {
+        int Hp = g.H + g.PT + g.PB, Wp = g.W + g.PL + g.PR;
+        xPad = grow(xPad, g.N * g.C * Hp * Wp);
+        argIn = x; argG = g;
+        pool.run(padChannelsLastJob, (g.N + 15) / 16);
+    }
+
+    private void padChannelsLastChunk(int worker, int chunk) {
+        final ConvGeometry g = argG;
+        final float[] x = argIn, xp = xPad;
+        final int C = g.C, H = g.H, W = g.W, Hp = H + g.PT + g.PB, Wp = W + g.PL + g.PR, HW = H * W;
+        int n1 = Math.min(g.N, chunk * 16 + 16);
+        for (int n = chunk * 16; n < n1; n++) {
+            int img = n * Hp * Wp * C;
+            java.util.Arrays.fill(xp, img, img + Hp * Wp * C, 0f);
+            for (int c = 0; c < C; c++) {
+                int src = (n * C + c) * HW;
+                for (int h = 0; h < H; h++) {
+                    int dst = img + ((h + g.PT) * Wp + g.PL) * C + c;
+                    for (int w = 0; w < W; w++, dst += C) xp[dst] = x[src + h * W + w];
                 }
             }
         }
@@ -475,14 +508,23 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     public synchronized void conv2dBackwardWeight(float[] dw, float[] dy, float[] x, ConvGeometry g) {
         final int CKK = g.C * g.KH * g.KW, NP = g.N * g.OH * g.OW, KCKK = g.K * CKK;
         final int blocks = (NP + KC - 1) / KC, R = Math.min(BACKWARD_WEIGHT_SPLITS, blocks);
-        padInput(x, g);
-        argOut = dw; argW = dy; argG = g; argChunks = R;
-        if (R > 1) partialDw = grow(partialDw, R * KCKK);
+        // With at least NR channels the product runs over columns j = (kh, kw, c) of a channels-last copy
+        // of the input: a B micro-panel row is then NR consecutive channels of one pixel, two plain vector
+        // loads instead of two gathers. Its dW columns come out in (kh, kw, c) order, so they always go
+        // through the partial sums, and the reduction writes them back in (c, kh, kw) order.
+        final boolean channelsLast = g.C >= Gemm.NR;
+        if (channelsLast) padInputChannelsLast(x, g);
+        else padInput(x, g);
+        argOut = dw; argW = dy; argG = g; argChunks = R; argChannelsLast = channelsLast;
+        final boolean partials = R > 1 || channelsLast;
+        if (partials) partialDw = grow(partialDw, R * KCKK);
         pool.run(backwardWeightJob, R);
-        if (R > 1) {
+        if (partials) {
             argM_ = KCKK;
-            pool.run(reduceJob, (KCKK + REDUCE_CHUNK - 1) / REDUCE_CHUNK);
+            if (channelsLast) pool.run(reducePermutedJob, g.K);
+            else pool.run(reduceJob, (KCKK + REDUCE_CHUNK - 1) / REDUCE_CHUNK);
         }
+        argChannelsLast = false;
         clearArgs();
     }
 
@@ -501,28 +543,32 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         final int blocks = (NP + KC - 1) / KC;
         final int lStart = (int) ((long) blocks * r / R) * KC, lEnd = Math.min(NP, (int) ((long) blocks * (r + 1) / R) * KC);
         if (lStart >= lEnd) return;
-        final float[] c = R > 1 ? partialDw : argOut;
-        final int cOff = R > 1 ? r * K * CKK : 0;
+        final boolean channelsLast = argChannelsLast, partials = R > 1 || channelsLast;
+        final float[] c = partials ? partialDw : argOut;
+        final int cOff = partials ? r * K * CKK : 0;
         Workspace s = ws[worker];
-        s.kernelTables(g, 0, CKK);
+        if (channelsLast) s.kernelTablesChannelsLast(g, CKK);
+        else s.kernelTables(g, 0, CKK);
         s.ap = grow(s.ap, Gemm.packedASize(K, KC));
         s.bp = grow(s.bp, Gemm.NR * KC);
         s.colX = grow(s.colX, KC); s.colOff = grow(s.colOff, KC);
         final int OW = g.OW, Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
+        // window origin steps between output rows / columns: in the NCHW or the channels-last (·C) xPad
+        final int stepH = g.SH * Wp * (channelsLast ? g.C : 1), stepW = g.SW * (channelsLast ? g.C : 1);
         final int NR = Gemm.NR, MR = Gemm.MR, JP = (CKK + NR - 1) / NR, IP = (K + MR - 1) / MR;
         for (int l0 = lStart; l0 < lEnd; l0 += KC) {
             int kc = Math.min(KC, lEnd - l0);
             // tables of the reduction index l = (n, oh, ow)
             for (int l = 0; l < kc; l++) {
                 int n = (l0 + l) / P, p = (l0 + l) % P;
-                s.colX[l] = n * CHWp + (p / OW) * g.SH * Wp + (p % OW) * g.SW;   // window origin in xPad
+                s.colX[l] = n * CHWp + (p / OW) * stepH + (p % OW) * stepW;   // window origin in xPad
                 s.colOff[l] = n * K * P + p;                 // dy[n, k, p] = dy[colOff + k·P]
             }
             packOutputRows(s.ap, dy, s.colOff, K, P, kc);
-            int mode = (R > 1 && l0 == lStart) ? Gemm.WRITE : Gemm.ADD;
+            int mode = (partials && l0 == lStart) ? Gemm.WRITE : Gemm.ADD;
             for (int jp = 0; jp < JP; jp++) {
                 int j0 = jp * NR, cols = Math.min(NR, CKK - j0);
-                packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc);
+                packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s.rowRun[jp]);
                 for (int ip = 0; ip < IP; ip++)
                     Gemm.micro(c, ip * MR, CKK, cOff + j0, null, Math.min(MR, K - ip * MR), cols,
                                s.ap, ip * MR * kc, s.bp, 0, kc, mode, null, 0, s.tile);
@@ -545,6 +591,32 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             float sum = part[i];
             for (int r = 1; r < R; r++) sum += part[r * KCKK + i];
             dw[i] += sum;
+        }
+    }
+
+    /**
+     * Row k of dw from channels-last partials: dw[k, c, kh, kw] += Σ_{r=0}^{R−1} partialDw[r, k, (kh, kw, c)],
+     * r in order as in {@link #reduceChunk}. dw accumulated.
+     */
+    private void reducePermutedChunk(int worker, int k) {
+        final ConvGeometry g = argG;
+        final float[] dw = argOut, part = partialDw, buf = ws[worker].tile;   // tile: MR·NR ≥ L floats
+        final int KCKK = argM_, R = argChunks, C = g.C, KHW = g.KH * g.KW, row = k * C * KHW;
+        final int CV = S.loopBound(C);
+        for (int t = 0; t < KHW; t++) {
+            final int src = row + t * C;              // partial column (t = kh·KW + kw, c)
+            int c = 0;
+            for (; c < CV; c += L) {
+                FloatVector v = FloatVector.fromArray(S, part, src + c);
+                for (int r = 1; r < R; r++) v = v.add(FloatVector.fromArray(S, part, r * KCKK + src + c));
+                v.intoArray(buf, 0);
+                for (int q = 0; q < L; q++) dw[row + (c + q) * KHW + t] += buf[q];
+            }
+            for (; c < C; c++) {
+                float v = part[src + c];
+                for (int r = 1; r < R; r++) v += part[r * KCKK + src + c];
+                dw[row + c * KHW + t] += v;
+            }
         }
     }
 
@@ -576,8 +648,19 @@ public final class VectorKernels implements Kernels, AutoCloseable {
      * l = (n, oh, ow) (window origin src[l]) and the NR columns j = (c, kh, kw) (offset off[j], 0 past
      * the edge), stored dst[l·NR + q]. dst written.
      */
-    private static void packIm2colRowsPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int kc) {
+    private static void packIm2colRowsPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int kc,
+                                            boolean contiguous) {
         final int NR = Gemm.NR;
+        if (contiguous) {
+            // the NR columns are consecutive in xPad (channels-last: NR channels of one pixel): plain loads
+            final int o = off[j0];
+            for (int l = 0; l < kc; l++) {
+                int base = src[l] + o, dl = l * NR;
+                FloatVector.fromArray(S, xPad, base).intoArray(dst, dl);
+                FloatVector.fromArray(S, xPad, base + L).intoArray(dst, dl + L);
+            }
+            return;
+        }
         for (int l = 0; l < kc; l++) {
             int base = src[l], dl = l * NR;
             FloatVector.fromArray(S, xPad, base, off, j0).intoArray(dst, dl);
@@ -807,6 +890,20 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         float[] ap = new float[0], bp = new float[0], dcol = new float[0], ybuf = new float[0], pix = new float[0];
         final float[] tile = new float[Gemm.MR * Gemm.NR];
         int[] colX = new int[0], colOff = new int[0], rowC = new int[0];
+        /** rowRun[jp]: the NR offsets rowC of column panel jp are consecutive (set by the kernel tables). */
+        boolean[] rowRun = new boolean[0];
+
+        /** rowRun[jp] for the panels of the J columns in rowC (a panel holding padding is never a run). */
+        private void markRuns(int J) {
+            int JP = (J + Gemm.NR - 1) / Gemm.NR;
+            if (rowRun.length < JP) rowRun = new boolean[JP];
+            for (int jp = 0; jp < JP; jp++) {
+                int j0 = jp * Gemm.NR;
+                boolean run = j0 + Gemm.NR <= J;
+                for (int q = 1; run && q < Gemm.NR; q++) run = rowC[j0 + q] == rowC[j0] + q;
+                rowRun[jp] = run;
+            }
+        }
 
         /**
          * Per GEMM column j = (n, oh, ow) of images n0…: where its window starts in xPad. Columns
@@ -824,8 +921,24 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         }
 
         /**
+         * Per kernel index j = (kh, kw, c) ∈ [0, J), c fastest: its offset from a window origin in the
+         * channels-last xPad, rowC[j] (padded to whole panels with 0), and the panel runs.
+         */
+        void kernelTablesChannelsLast(ConvGeometry g, int J) {
+            int Jp = (J + Gemm.NR - 1) / Gemm.NR * Gemm.NR, C = g.C;
+            int Wp = g.W + g.PL + g.PR;
+            rowC = grow(rowC, Jp);
+            for (int j = 0; j < Jp; j++) {
+                if (j >= J) { rowC[j] = 0; continue; }
+                int t = j / C, c = j % C;              // j = (kh·KW + kw)·C + c
+                rowC[j] = ((t / g.KW) * Wp + t % g.KW) * C + c;
+            }
+            markRuns(J);
+        }
+
+        /**
          * Per kernel index i = (c, kh, kw) ∈ [i0, i0+J): its offset from a window origin in xPad,
-         * rowC[i − i0] (padded to whole panels with 0).
+         * rowC[i − i0] (padded to whole panels with 0), and the panel runs.
          */
         void kernelTables(ConvGeometry g, int i0, int J) {
             int Jp = (J + Gemm.NR - 1) / Gemm.NR * Gemm.NR, KHW = g.KH * g.KW;
@@ -836,6 +949,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
                 int i = i0 + j;
                 rowC[j] = (i / KHW) * HWp + ((i % KHW) / g.KW) * Wp + i % g.KW;
             }
+            markRuns(J);
         }
     }
 }
