@@ -136,7 +136,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         // A = W[K, CKK], packed once for all images
         packedW = grow(packedW, Gemm.packedASize(g.K, CKK));
         Gemm.packA(packedW, w, 0, CKK, 1, 0, g.K, 0, CKK);
-        padInput(x, g);
+        padInput(x, g, false);
         int G = groupSize(FORWARD_COLS, P, g.N);
         argOut = y; argB = b; argG = g; argChunk = G; argAct = act;
         pool.run(forwardJob, (g.N + G - 1) / G);
@@ -206,13 +206,15 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     /**
      * xPad[n, c, PT + h, PL + w] = x[n, c, h, w], zero elsewhere: the input with its padding made
-     * explicit ([N, C, H+PT+PB, W+PL+PR]), built in parallel over images. Shared, read by the packers.
+     * explicit ([N, C, H+PT+PB, W+PL+PR]), or with {@code channelsLast} xPad[n, PT + h, PL + w, c]
+     * ([N, H+PT+PB, W+PL+PR, C], for backward-weight with C ≥ NR). Built in parallel over images;
+     * shared, read by the packers.
      */
-    private void padInput(float[] x, ConvGeometry g) {
+    private void padInput(float[] x, ConvGeometry g, boolean channelsLast) {
         int Hp = g.H + g.PT + g.PB, Wp = g.W + g.PL + g.PR;
         xPad = grow(xPad, g.N * g.C * Hp * Wp);
         argIn = x; argG = g;
-        pool.run(padJob, (g.N + 15) / 16);
+        pool.run(channelsLast ? padChannelsLastJob : padJob, (g.N + 15) / 16);
     }
 
     private void padChunk(int worker, int chunk) {
@@ -234,17 +236,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         }
     }
 
-    /**
-     * xPad[n, PT + h, PL + w, c] = x[n, c, h, w], zero elsewhere: the channels-last padded input
-     * ([N, H+PT+PB, W+PL+PR, C]) of backward-weight with C ≥ NR. Built in parallel over images.
-     */
-    private void padInputChannelsLast(float[] x, ConvGeometry g) {
-        int Hp = g.H + g.PT + g.PB, Wp = g.W + g.PL + g.PR;
-        xPad = grow(xPad, g.N * g.C * Hp * Wp);
-        argIn = x; argG = g;
-        pool.run(padChannelsLastJob, (g.N + 15) / 16);
-    }
-
+    /** Images of one chunk of the channels-last {@link #padInput}. xPad written. */
     private void padChannelsLastChunk(int worker, int chunk) {
         final ConvGeometry g = argG;
         final float[] x = argIn, xp = xPad;
@@ -513,8 +505,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         // loads instead of two gathers. Its dW columns come out in (kh, kw, c) order, so they always go
         // through the partial sums, and the reduction writes them back in (c, kh, kw) order.
         final boolean channelsLast = g.C >= Gemm.NR;
-        if (channelsLast) padInputChannelsLast(x, g);
-        else padInput(x, g);
+        padInput(x, g, channelsLast);
         argOut = dw; argW = dy; argG = g; argChunks = R; argChannelsLast = channelsLast;
         final boolean partials = R > 1 || channelsLast;
         if (partials) partialDw = grow(partialDw, R * KCKK);
@@ -524,7 +515,6 @@ public final class VectorKernels implements Kernels, AutoCloseable {
             if (channelsLast) pool.run(reducePermutedJob, g.K);
             else pool.run(reduceJob, (KCKK + REDUCE_CHUNK - 1) / REDUCE_CHUNK);
         }
-        argChannelsLast = false;
         clearArgs();
     }
 
@@ -883,6 +873,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
         argOut = argIn = argW = argB = argM = argV = null;
         argG = null;
         argAct = null;
+        argChannelsLast = false;
     }
 
     /** Per-worker scratch, grown on demand and reused across calls. */
