@@ -24,13 +24,35 @@ final class WorkerPool implements AutoCloseable {
     /** Spin iterations before an idle thread parks (about 20–50 µs). */
     static final int SPIN = 1 << 14;
 
+    /**
+     * Test-only schedule fuzzing, off unless the JVM starts with {@code -Ddcec4j.pool.chaos=true}: threads then
+     * yield at random at the points where the dispatch protocol could race (between publishing a job and opening
+     * it, between waking and claiming, between claiming and running), which makes a late-waking worker likely.
+     * A static final constant: when false the JIT removes the calls.
+     */
+    static final boolean CHAOS = Boolean.getBoolean("dcec4j.pool.chaos");
+
+    private static void maybeYield() {
+        if (CHAOS && java.util.concurrent.ThreadLocalRandom.current().nextInt(3) == 0) Thread.yield();
+    }
+
+    /** Chunk field of a closed ticket: above every chunk count, so nothing can be claimed. */
+    private static final long CLOSED = Integer.MAX_VALUE;
+
     private final Thread[] workers;
     private volatile Job job;
     private volatile int chunks;
     private volatile int generation;
     private volatile boolean closed;
     private volatile Thread caller;
-    /** (generation << 32) | next chunk: a worker woken for an older generation can never claim a chunk. */
+    /**
+     * (generation &lt;&lt; 32) | next chunk. A chunk is claimed only by a CAS from (g, c) to (g, c + 1) with c below the
+     * chunk count. {@link #run} closes the new generation's ticket (chunk field {@link #CLOSED}) before it writes
+     * {@code job} and {@code chunks}, and opens it after; a worker reads the ticket first and job/chunks second. So a
+     * successful CAS proves that the job and count the worker read belong to the ticket's generation: a worker that
+     * slept through a whole job can never run a chunk of the next job under the old ticket (it used to, running one
+     * chunk twice and counting it twice, so that run() returned while that chunk was still being written).
+     */
     private final AtomicLong ticket = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();
     /** The first exception a chunk threw during the current run (rethrown by the caller). */
@@ -60,16 +82,18 @@ final class WorkerPool implements AutoCloseable {
             for (int c = 0; c < n; c++) j.run(0, c);
             return;
         }
+        int gen = generation + 1;
+        ticket.set(((long) gen << 32) | CLOSED);   // from here on no claim can succeed until the ticket opens
         caller = Thread.currentThread();
         failure = null;
         done.set(0);
         job = j;
         chunks = n;
-        int gen = generation + 1;
-        ticket.set((long) gen << 32);
-        generation = gen;                  // publishes job/chunks/ticket to the workers
+        maybeYield();
+        ticket.set((long) gen << 32);              // open: chunks 0..n−1 of this job
+        generation = gen;                          // wakes the spinning workers
         for (Thread t : workers) LockSupport.unpark(t);
-        work(0, gen, j, n);
+        work(0);
         int spins = 0;
         while (done.get() < n) {
             if (spins < SPIN) { spins++; Thread.onSpinWait(); }
@@ -85,12 +109,17 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void work(int id, int gen, Job j, int n) {
+    /** Claims and runs chunks of the open job until none is left. */
+    private void work(int id) {
         while (true) {
+            maybeYield();
             long t = ticket.get();
-            int c = (int) t;
-            if ((int) (t >>> 32) != gen || c >= n) return;
+            maybeYield();
+            Job j = job;                           // read after the ticket: see the field comment of ticket
+            int n = chunks, c = (int) t;
+            if (c >= n) return;                    // all claimed, or closed while the next job is being set up
             if (!ticket.compareAndSet(t, t + 1)) continue;
+            maybeYield();
             try {
                 j.run(id, c);
             } catch (Throwable e) {          // counted as done so the caller never waits forever; rethrown there
@@ -110,9 +139,7 @@ final class WorkerPool implements AutoCloseable {
             }
             if (closed) return;
             seen = generation;
-            Job j = job;
-            int n = chunks;
-            if (j != null) work(id, seen, j, n);
+            work(id);
         }
     }
 
