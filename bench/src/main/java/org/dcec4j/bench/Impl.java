@@ -1,8 +1,7 @@
 package org.dcec4j.bench;
 
-import org.dcec4j.engine.kernels.Backend;
+import org.dcec4j.engine.Backend;
 import org.dcec4j.engine.kernels.Kernels;
-import org.dcec4j.engine.kernels.ScalarKernels;
 
 /** Creates the kernels a benchmark measures: impl = scalar | vector, with the given thread count. */
 final class Impl {
@@ -11,13 +10,9 @@ final class Impl {
     static Kernels create(String impl, int threads) {
         switch (impl) {
             case "scalar":
-                return new ScalarKernels();        // single-threaded by construction
+                return Backend.create(Backend.Kind.SCALAR, 1).kernels();        // single-threaded by construction
             case "vector":
-                try {
-                    return (Kernels) Class.forName(Backend.VECTOR_CLASS).getConstructor(int.class).newInstance(threads);
-                } catch (ReflectiveOperationException | LinkageError e) {
-                    throw new IllegalStateException("vector kernels unavailable (run with --add-modules jdk.incubator.vector): " + e, e);
-                }
+                return Backend.create(Backend.Kind.VECTOR, threads).kernels();
             default:
                 throw new IllegalArgumentException("impl must be scalar or vector, not '" + impl + "'");
         }
@@ -27,11 +22,10 @@ final class Impl {
         if (k instanceof AutoCloseable) ((AutoCloseable) k).close();
     }
 
-    /** Throws unless |got − want| ≤ 1e-3·(1 + |want|) everywhere (fast vs reference, another summation order). */
+    /** Throws unless got and want have the same bits everywhere (the twins add up every sum in the same order). */
     static void check(String what, float[] got, float[] want) {
         for (int i = 0; i < want.length; i++) {
-            double err = Math.abs((double) got[i] - want[i]);
-            if (!(err <= 1e-3 * (1 + Math.abs(want[i]))))
+            if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(want[i]))
                 throw new IllegalStateException(what + ": element " + i + " is " + got[i] + ", reference " + want[i]
                         + " — refusing to time a wrong kernel");
         }

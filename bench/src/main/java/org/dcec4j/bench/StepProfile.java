@@ -9,7 +9,6 @@ import java.util.TreeMap;
 import org.dcec4j.dcec.model.ConvAutoencoder;
 import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
-import org.dcec4j.engine.kernels.Backend;
 import org.dcec4j.engine.kernels.ConvGeometry;
 import org.dcec4j.engine.kernels.Kernels;
 import org.dcec4j.engine.optim.Adam;
@@ -52,14 +51,14 @@ public final class StepProfile {
                     v[1]++;
                     return out;
                 });
-        Kernels previous = Backend.use(timed);
         try {
             Random r = new Random(9);
             float[] data = new float[batch * size * size];
             for (int i = 0; i < data.length; i++) data[i] = r.nextFloat();
             Tensor x = Tensor.of(data, batch, 1, size, size);
             ConvAutoencoder ae = new ConvAutoencoder(1, size, size, 10, 1L);
-            Adam adam = new Adam(ae.parameters());
+            ae.use(timed);
+            Adam adam = new Adam(ae.parameters(), 1e-3f, timed);
             long stepNanos = 0;
             int measured = steps - steps / 2;
             for (int s = 0; s < steps; s++) {
@@ -85,7 +84,6 @@ public final class StepProfile {
             System.out.printf("%10.3f          all kernels%n%10.3f          outside the kernels%n%10.3f          step%n",
                     kernelMs, step - kernelMs, step);
         } finally {
-            Backend.use(previous);
             Impl.close(real);
         }
     }

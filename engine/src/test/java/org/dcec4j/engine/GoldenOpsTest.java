@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.dcec4j.engine.kernels.Backend;
 import org.dcec4j.engine.optim.Adam;
 import org.dcec4j.engine.testing.Golden;
 import org.junit.jupiter.api.Test;
@@ -50,15 +49,17 @@ class GoldenOpsTest {
     static Stream<String> convTFiles() throws IOException { return files("convT_"); }
 
     /** A convolution-like op: apply(x, w, b, strideH, strideW, {top, bottom, left, right}). */
-    interface ConvLike { Tensor apply(Tensor x, Tensor w, Tensor b, int sh, int sw, int[] sides); }
+    interface ConvLike { Tensor apply(org.dcec4j.engine.kernels.Kernels k, Tensor x, Tensor w, Tensor b, int sh, int sw, int[] sides,
+                                      org.dcec4j.engine.kernels.Activation act); }
 
     /** geom = N, C, H, W, K, KH, KW, SH, SW, then the four padding (conv) or crop (transposed) amounts. */
     static void checkConvFixture(String file, ConvLike op) {
         Golden g = Golden.load(file);
         int[] geom = g.i32("geom");
         Tensor x = leaf(g, "x"), w = leaf(g, "w"), b = leaf(g, "b");
-        Tensor y = op.apply(x, w, b, geom[7], geom[8], new int[] {geom[9], geom[10], geom[11], geom[12]});
-        close(file + " y [" + Backend.kernels().name() + "]", g.f32("y"), y.data);
+        Tensor y = op.apply(Backend.shared().kernels(), x, w, b, geom[7], geom[8], new int[] {geom[9], geom[10], geom[11], geom[12]},
+                org.dcec4j.engine.kernels.Activation.NONE);
+        close(file + " y [" + Backend.shared().kernels().name() + "]", g.f32("y"), y.data);
         Autograd.backward(y, g.f32("dy"));
         close(file + " dx", g.f32("dx"), x.grad());
         close(file + " dw", g.f32("dw"), w.grad());

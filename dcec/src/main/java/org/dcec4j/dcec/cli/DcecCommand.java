@@ -29,8 +29,7 @@ import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.Datasets;
 import org.dcec4j.datasets.cli.DatasetsCommand;
 import org.dcec4j.engine.io.TensorFile;
-import org.dcec4j.engine.kernels.Backend;
-import org.dcec4j.engine.kernels.KernelOptions;
+import org.dcec4j.engine.Backend;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -232,7 +231,7 @@ public final class DcecCommand implements Runnable {
             DcecTrainer trainer = configure(new DcecTrainer(cfg, d, train.out).resume(train.resume));
             out.printf(Locale.ROOT, "dcec %s: %s on %s, %d images of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), d.name(),
                     d.size(), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
-            out.println("kernels: " + Backend.describe() + ", threads: " + KernelOptions.threads());
+            out.println("kernels: " + Backend.shared().describe() + ", threads: " + Backend.shared().threads());
             out.flush();
             trainer.listener(new CliProgress(progress, d.size(), cfg));
             DcecResult r = trainer.run();
@@ -253,7 +252,7 @@ public final class DcecCommand implements Runnable {
             }
             for (Map.Entry<Phase, Double> e : r.seconds().entrySet())
                 out.printf(Locale.ROOT, "  %-9s %8.1f s%n", e.getKey().id, e.getValue());
-            out.println("  kernels: " + Backend.describe() + ", threads: " + KernelOptions.threads());
+            out.println("  kernels: " + Backend.shared().describe() + ", threads: " + Backend.shared().threads());
             out.println("  output: " + train.out.toAbsolutePath());
             out.flush();
         }

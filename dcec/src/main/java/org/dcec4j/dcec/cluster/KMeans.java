@@ -61,7 +61,7 @@ public final class KMeans {
 
     /** scikit-learn's number of k-means++ candidates per centre: 2 + ⌊ln K⌋. */
     public static int defaultLocalTrials(int K) {
-        return 2 + (int) Math.log(Math.max(K, 1));
+        return 2 + (int) StrictMath.log(Math.max(K, 1));
     }
 
     public KMeans withRestarts(int restarts) {

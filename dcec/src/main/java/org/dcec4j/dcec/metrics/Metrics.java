@@ -80,11 +80,11 @@ public final class Metrics {
         if (sizes.length == 1) {
             return 0.0;
         }
-        double logN = Math.log(N);
+        double logN = StrictMath.log(N);
         // H = Σ_i (a_i/N)·(ln N − ln a_i)
         double h = 0;
         for (long a : sizes) {
-            h += ((double) a / N) * (logN - Math.log(a));
+            h += ((double) a / N) * (logN - StrictMath.log(a));
         }
         return h;
     }
@@ -108,7 +108,7 @@ public final class Metrics {
         for (int c = 0; c < table.nonZeroCells(); c++) {
             double nij = table.cellCount(c);
             double outer = (double) table.classSize(table.cellRow(c)) * (double) table.clusterSize(table.cellCol(c));
-            mi += (nij / N) * Math.log(N * nij / outer);
+            mi += (nij / N) * StrictMath.log(N * nij / outer);
         }
         return Math.max(mi, 0.0);
     }

@@ -20,7 +20,7 @@ import org.dcec4j.datasets.Dataset;
 import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
-import org.dcec4j.engine.kernels.KernelOptions;
+import org.dcec4j.engine.Backend;
 import org.dcec4j.engine.optim.Adam;
 
 /**
@@ -52,6 +52,7 @@ public final class DcecTrainer {
     private final int N, C, H, W, D, K;
     private final Path out;
     private TrainingListener listener = TrainingListener.NONE;
+    private Backend backend = Backend.shared();
     private boolean resume;
     private Path pretrained;
     private boolean pretrainOnly;
@@ -77,6 +78,9 @@ public final class DcecTrainer {
     }
 
     public DcecTrainer listener(TrainingListener l) { this.listener = l; return this; }
+
+    /** The kernels and threads every phase runs on (default: {@link Backend#shared()}). */
+    public DcecTrainer backend(Backend b) { this.backend = java.util.Objects.requireNonNull(b, "backend"); return this; }
 
     /** Continue from out/checkpoint.dc4j (which must exist and belong to the same config and data). */
     public DcecTrainer resume(boolean on) {
@@ -118,6 +122,7 @@ public final class DcecTrainer {
         if (cfg.method() == Method.KMEANS) return kmeansOnPixels(seconds);
 
         Autoencoder ae = Autoencoder.create(cfg, C, H, W, Seeds.derive(cfg.seed(), Seeds.WEIGHTS, 0));
+        ae.module.use(backend);
         // ---- phase 1: pretraining
         if (pretrained != null && ckPhase == null) {
             ae.module.load(pretrained);
@@ -160,7 +165,7 @@ public final class DcecTrainer {
     // ------------------------------------------------------------------------------------ pretraining
     /** Math: docs/math/dcec.md#pretraining */
     private void pretrain(Autoencoder ae, TensorFile ck) throws IOException {
-        Adam opt = new Adam(ae.module.parameters(), cfg.lr());
+        Adam opt = new Adam(ae.module.parameters(), cfg.lr(), backend.kernels());
         int first = 0;
         CsvLog log = null;
         if (ck != null) {
@@ -210,7 +215,7 @@ public final class DcecTrainer {
     // ------------------------------------------------------------------------------------ k-means
     private KMeansResult kmeans(float[] points, int dims) {
         return new KMeans(K).withRestarts(cfg.kmeansRestarts()).withSeed(Seeds.derive(cfg.seed(), Seeds.KMEANS, 0))
-                .withThreads(KernelOptions.threads()).fit(points, N, dims);
+                .withThreads(backend.threads()).fit(points, N, dims);
     }
 
     private DcecResult kmeansOnPixels(Map<Phase, Double> seconds) throws IOException {
@@ -233,7 +238,7 @@ public final class DcecTrainer {
         boolean keepDecoder = cfg.method().keepsDecoder;
         List<Tensor> params = new ArrayList<>(keepDecoder ? ae.module.parameters() : ae.encoderModule.parameters());
         params.add(layer.mu);
-        Adam opt = new Adam(params, cfg.lr());            // a fresh optimiser, not the pretraining one
+        Adam opt = new Adam(params, cfg.lr(), backend.kernels());   // a fresh optimiser, not the pretraining one
         int Ke = ae.embeddingSize;
         float[] p = new float[N * K];
         int[] previous, current = new int[N];
@@ -394,7 +399,7 @@ public final class DcecTrainer {
                 + "  \"dataset\": \"" + data.name().replace("\\", "\\\\").replace("\"", "\\\"") + "\",\n"
                 + "  \"images\": " + N + ",\n"
                 + "  \"channels\": " + C + ",\n  \"height\": " + H + ",\n  \"width\": " + W + ",\n"
-                + "  \"threads\": " + KernelOptions.threads() + ",\n"
-                + "  \"kernels\": \"" + org.dcec4j.engine.kernels.Backend.describe().replace("\"", "'") + "\"\n}\n";
+                + "  \"threads\": " + backend.threads() + ",\n"
+                + "  \"kernels\": \"" + backend.describe().replace("\"", "'") + "\"\n}\n";
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Map;
 import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
-import org.dcec4j.engine.kernels.Backend;
+import org.dcec4j.engine.Backend;
 import org.dcec4j.engine.testing.Golden;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,7 +40,7 @@ class ConvAutoencoderGoldenTest {
         Tensor z = cae.encode(x);
         Tensor xr = cae.decode(z);
         Tensor loss = F.mse(xr, x);
-        String k = " [" + Backend.kernels().name() + "]";
+        String k = " [" + Backend.shared().kernels().name() + "]";
         close(file + " z" + k, g.f32("z"), z.data);
         close(file + " xr" + k, g.f32("xr"), xr.data);
         close(file + " loss" + k, g.f32("loss"), loss.data);

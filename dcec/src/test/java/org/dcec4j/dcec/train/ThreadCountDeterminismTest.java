@@ -11,8 +11,7 @@ import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.Shapes;
 import org.dcec4j.engine.Tensor;
-import org.dcec4j.engine.kernels.Backend;
-import org.dcec4j.engine.kernels.Kernels;
+import org.dcec4j.engine.Backend;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,21 +32,13 @@ class ThreadCountDeterminismTest {
 
     /** Every weight, the centres and the final labels of one run, as bits. */
     static List<int[]> run(int threads) throws Exception {
-        Kernels k = (Kernels) Class.forName(Backend.VECTOR_CLASS).getConstructor(int.class).newInstance(threads);
-        Kernels previous = Backend.use(k);
-        String oldThreads = System.getProperty("dcec4j.threads");
-        System.setProperty("dcec4j.threads", Integer.toString(threads));
-        try {
-            DcecResult r = new DcecTrainer(config(), DATA, null).run();
+        try (Backend backend = Backend.create(Backend.Kind.VECTOR, threads)) {
+            DcecResult r = new DcecTrainer(config(), DATA, null).backend(backend).run();
             List<int[]> bits = new ArrayList<>();
             for (Tensor p : r.model().ae.module.parameters()) bits.add(bits(p.data));
             bits.add(bits(r.model().mu));
             bits.add(r.labels().clone());
             return bits;
-        } finally {
-            Backend.use(previous);
-            if (oldThreads == null) System.clearProperty("dcec4j.threads"); else System.setProperty("dcec4j.threads", oldThreads);
-            ((AutoCloseable) k).close();
         }
     }
 

@@ -13,4 +13,15 @@ public enum Activation {
 
     /** The activation of one value: v, or max(v, 0). */
     public float apply(float v) { return this == RELU ? Math.max(v, 0f) : v; }
+
+    /**
+     * The gradient through the activation, from the fused op's output y: ∂L/∂z = ∂L/∂y for NONE (dy itself)
+     * and ∂L/∂y · [y &gt; 0] for RELU (a new array; y &gt; 0 exactly when the pre-activation z &gt; 0).
+     */
+    public float[] backward(Kernels k, float[] dy, float[] y) {
+        if (this == NONE) return dy;
+        float[] dz = new float[dy.length];
+        k.reluBackward(dz, dy, y, dy.length);
+        return dz;
+    }
 }

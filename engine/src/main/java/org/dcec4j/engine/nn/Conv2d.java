@@ -28,6 +28,6 @@ public final class Conv2d extends Module {
 
     @Override public Tensor forward(Tensor x) {
         int[] pad = padding.forConv(x.dim(2), x.dim(3), kernel, kernel, stride);
-        return F.conv2d(x, weight, bias, stride, pad, activation);
+        return F.conv2d(kernels(), x, weight, bias, stride, pad, activation);
     }
 }

@@ -33,6 +33,6 @@ public final class ConvTranspose2d extends Module {
 
     @Override public Tensor forward(Tensor x) {
         int[] c = crop.forTransposed(x.dim(2), x.dim(3), kernel, kernel, stride);
-        return F.convTranspose2d(x, weight, bias, stride, c, activation);
+        return F.convTranspose2d(kernels(), x, weight, bias, stride, c, activation);
     }
 }

@@ -16,5 +16,5 @@ public final class Linear extends Module {
         Init.glorotUniform(weight.data, in, out, rng);
     }
 
-    @Override public Tensor forward(Tensor x) { return F.linear(x, weight, bias); }
+    @Override public Tensor forward(Tensor x) { return F.linear(kernels(), x, weight, bias); }
 }

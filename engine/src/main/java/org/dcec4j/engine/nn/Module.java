@@ -6,16 +6,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dcec4j.engine.Backend;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
+import org.dcec4j.engine.kernels.Kernels;
 
 /**
  * A layer or a network: parameters and sub-modules registered under stable names, in registration
- * order, so "encoder.conv1.weight" means the same tensor in every run, file and fixture.
+ * order, so "encoder.conv1.weight" means the same tensor in every run, file and fixture. Its ops run on
+ * the kernels given by {@link #use} (for the module and every sub-module), or on the JVM's default
+ * backend when none were given.
  */
 public abstract class Module {
     private final LinkedHashMap<String, Tensor> params = new LinkedHashMap<>();
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
+    private Kernels kernels;
+
+    /** Runs this module and every sub-module on {@code k} from now on (sub-modules added later too). Returns this. */
+    public Module use(Kernels k) {
+        kernels = java.util.Objects.requireNonNull(k, "kernels");
+        for (Module m : children.values()) m.use(k);
+        return this;
+    }
+
+    /** Runs this module and every sub-module on the backend's kernels. Returns this. */
+    public Module use(Backend b) { return use(b.kernels()); }
+
+    /** The kernels this module's ops run on. */
+    public final Kernels kernels() { return kernels != null ? kernels : Backend.shared().kernels(); }
 
     /** Maps an input batch to an output batch. */
     public abstract Tensor forward(Tensor x);
@@ -32,6 +50,7 @@ public abstract class Module {
     protected final <M extends Module> M child(String name, M m) {
         checkName(name);
         children.put(name, m);
+        if (kernels != null) m.use(kernels);
         return m;
     }
 

@@ -3,7 +3,6 @@ package org.dcec4j.engine.ops;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.Activation;
-import org.dcec4j.engine.kernels.Backend;
 import org.dcec4j.engine.kernels.ConvGeometry;
 import org.dcec4j.engine.kernels.Kernels;
 
@@ -14,22 +13,21 @@ import org.dcec4j.engine.kernels.Kernels;
  * Math: docs/math/conv2d.md, docs/math/activations-losses.md#fused-relu
  */
 public final class Conv2dOp extends Op {
+    private final Kernels k;
     private final Tensor x, w, b;
     private final ConvGeometry g;
     private final Activation act;
 
-    private Conv2dOp(Tensor x, Tensor w, Tensor b, ConvGeometry g, Activation act) {
+    private Conv2dOp(Kernels k, Tensor x, Tensor w, Tensor b, ConvGeometry g, Activation act) {
         super(b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b});
-        this.x = x; this.w = w; this.b = b; this.g = g; this.act = act;
+        this.k = k; this.x = x; this.w = w; this.b = b; this.g = g; this.act = act;
     }
 
-    /** padding = {top, bottom, left, right}; no activation. */
-    public static Tensor apply(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] padding) {
-        return apply(x, w, b, strideH, strideW, padding, Activation.NONE);
-    }
-
-    /** padding = {top, bottom, left, right}; {@code act} is applied in the same pass (fused). */
-    public static Tensor apply(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] padding, Activation act) {
+    /**
+     * padding = {top, bottom, left, right}; {@code act} is applied in the same pass (fused). The forward and
+     * the backward run on the kernels {@code k}.
+     */
+    public static Tensor apply(Kernels k, Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] padding, Activation act) {
         if (x.rank() != 4 || w.rank() != 4 || x.dim(1) != w.dim(1))
             throw new IllegalArgumentException("conv2d: x[N,C,H,W] and w[K,C,KH,KW] expected, got " + x + " and " + w);
         if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(0)))
@@ -37,19 +35,13 @@ public final class Conv2dOp extends Op {
         ConvGeometry g = new ConvGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),
                 strideH, strideW, padding[0], padding[1], padding[2], padding[3]);
         Tensor y = Tensor.zeros(g.N, g.K, g.OH, g.OW);
-        Backend.kernels().conv2dForward(y.data, x.data, w.data, b == null ? null : b.data, act, g);
-        return record(y, recording(x, w, b) ? new Conv2dOp(x, w, b, g, act) : null);
+        k.conv2dForward(y.data, x.data, w.data, b == null ? null : b.data, act, g);
+        return record(y, recording(x, w, b) ? new Conv2dOp(k, x, w, b, g, act) : null);
     }
 
     @Override protected void backward(Tensor out) {
-        Kernels k = Backend.kernels();
-        float[] dy = out.grad();
-        if (act == Activation.RELU) {
-            // through the fused ReLU first: ∂L/∂z = ∂L/∂y · [y > 0], z = the pre-activation
-            float[] dz = new float[dy.length];
-            k.reluBackward(dz, dy, out.data, dy.length);
-            dy = dz;
-        }
+        // through the fused activation first: ∂L/∂z = ∂L/∂y · act'(z), z = the pre-activation
+        float[] dy = act.backward(k, out.grad(), out.data);
         // ∂L/∂x[n,c,h,w] = Σ_k Σ_kh Σ_kw w[k,c,kh,kw] · ∂L/∂y[n,k,oh,ow]  where h = oh·SH+kh−PT, w = ow·SW+kw−PL
         if (x.requiresGrad()) k.conv2dBackwardInput(x.grad(), dy, w.data, g);
         // ∂L/∂w[k,c,kh,kw] = Σ_n Σ_oh Σ_ow ∂L/∂y[n,k,oh,ow] · x[n,c, oh·SH+kh−PT, ow·SW+kw−PL]

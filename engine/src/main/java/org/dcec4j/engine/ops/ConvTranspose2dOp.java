@@ -3,7 +3,6 @@ package org.dcec4j.engine.ops;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.Activation;
-import org.dcec4j.engine.kernels.Backend;
 import org.dcec4j.engine.kernels.ConvGeometry;
 import org.dcec4j.engine.kernels.Kernels;
 
@@ -21,22 +20,21 @@ import org.dcec4j.engine.kernels.Kernels;
  * Math: docs/math/conv_transpose2d.md
  */
 public final class ConvTranspose2dOp extends Op {
+    private final Kernels k;
     private final Tensor x, w, b;
     private final ConvGeometry g;   // the convolution whose adjoint this is
     private final Activation act;
 
-    private ConvTranspose2dOp(Tensor x, Tensor w, Tensor b, ConvGeometry g, Activation act) {
+    private ConvTranspose2dOp(Kernels k, Tensor x, Tensor w, Tensor b, ConvGeometry g, Activation act) {
         super(b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b});
-        this.x = x; this.w = w; this.b = b; this.g = g; this.act = act;
+        this.k = k; this.x = x; this.w = w; this.b = b; this.g = g; this.act = act;
     }
 
-    /** crop = {top, bottom, left, right}; no activation. */
-    public static Tensor apply(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] crop) {
-        return apply(x, w, b, strideH, strideW, crop, Activation.NONE);
-    }
-
-    /** crop = {top, bottom, left, right}; {@code act} is applied in the same pass (fused). */
-    public static Tensor apply(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] crop, Activation act) {
+    /**
+     * crop = {top, bottom, left, right}; {@code act} is applied in the same pass (fused). The forward and the
+     * backward run on the kernels {@code k}.
+     */
+    public static Tensor apply(Kernels k, Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] crop, Activation act) {
         if (x.rank() != 4 || w.rank() != 4 || x.dim(1) != w.dim(0))
             throw new IllegalArgumentException("conv_transpose2d: x[N,CI,H,W] and w[CI,CO,KH,KW] expected, got " + x + " and " + w);
         if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(1)))
@@ -49,19 +47,13 @@ public final class ConvTranspose2dOp extends Op {
         if (g.OH != H || g.OW != W) throw new IllegalStateException("adjoint geometry mismatch: " + g);
         Tensor y = Tensor.zeros(N, CO, OH, OW);
         // y = act(b + convᵀ(x)): the convolution's input gradient with dy := x, bias and activation fused
-        Backend.kernels().convTranspose2dForward(y.data, x.data, w.data, b == null ? null : b.data, act, g);
-        return record(y, recording(x, w, b) ? new ConvTranspose2dOp(x, w, b, g, act) : null);
+        k.convTranspose2dForward(y.data, x.data, w.data, b == null ? null : b.data, act, g);
+        return record(y, recording(x, w, b) ? new ConvTranspose2dOp(k, x, w, b, g, act) : null);
     }
 
     @Override protected void backward(Tensor out) {
-        Kernels k = Backend.kernels();
-        float[] dy = out.grad();
-        if (act == Activation.RELU) {
-            // through the fused ReLU first: ∂L/∂z = ∂L/∂y · [y > 0], z = the pre-activation
-            float[] dz = new float[dy.length];
-            k.reluBackward(dz, dy, out.data, dy.length);
-            dy = dz;
-        }
+        // through the fused activation first: ∂L/∂z = ∂L/∂y · act'(z), z = the pre-activation
+        float[] dy = act.backward(k, out.grad(), out.data);
         if (x.requiresGrad()) {
             // ∂L/∂x = conv(∂L/∂y, w): the adjoint of the adjoint is the convolution itself. The kernel
             // writes; the first gradient to reach x can be written in place, later ones go through t.

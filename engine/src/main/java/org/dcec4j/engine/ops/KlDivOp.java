@@ -21,7 +21,7 @@ public final class KlDivOp extends Op {
         double s = 0;
         for (int i = 0; i < q.size(); i++) {
             double pv = p.data[i];
-            if (pv > 0) s += pv * (Math.log(pv) - Math.log(q.data[i]));
+            if (pv > 0) s += pv * (StrictMath.log(pv) - StrictMath.log(q.data[i]));
         }
         Tensor y = Tensor.scalar((float) (s / B));
         return record(y, recording(q) ? new KlDivOp(p, q) : null);

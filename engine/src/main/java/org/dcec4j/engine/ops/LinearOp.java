@@ -2,7 +2,6 @@ package org.dcec4j.engine.ops;
 
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
-import org.dcec4j.engine.kernels.Backend;
 import org.dcec4j.engine.kernels.Kernels;
 
 /**
@@ -10,32 +9,32 @@ import org.dcec4j.engine.kernels.Kernels;
  * Math: docs/math/linear.md
  */
 public final class LinearOp extends Op {
+    private final Kernels k;
     private final Tensor x, w, b;
     private final int N, IN, OUT;
 
-    private LinearOp(Tensor x, Tensor w, Tensor b, int N, int IN, int OUT) {
+    private LinearOp(Kernels k, Tensor x, Tensor w, Tensor b, int N, int IN, int OUT) {
         super(b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b});
-        this.x = x; this.w = w; this.b = b; this.N = N; this.IN = IN; this.OUT = OUT;
+        this.k = k; this.x = x; this.w = w; this.b = b; this.N = N; this.IN = IN; this.OUT = OUT;
     }
 
-    public static Tensor apply(Tensor x, Tensor w, Tensor b) {
+    /** Forward and backward on the kernels {@code k}. */
+    public static Tensor apply(Kernels k, Tensor x, Tensor w, Tensor b) {
         if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(1))
             throw new IllegalArgumentException("linear: x[N,IN] and W[OUT,IN] expected, got " + x + " and " + w);
         int N = x.dim(0), IN = x.dim(1), OUT = w.dim(0);
         if (b != null && (b.rank() != 1 || b.dim(0) != OUT))
             throw new IllegalArgumentException("linear: bias of shape [" + OUT + "] expected, got " + b);
         Tensor y = Tensor.zeros(N, OUT);
-        Kernels k = Backend.kernels();
         // y[n,o] = Σ_i x[n,i] · W[o,i]
         k.matmulNT(y.data, x.data, w.data, N, OUT, IN, false);
         // y[n,o] += b[o]
         if (b != null) for (int n = 0; n < N; n++) for (int o = 0; o < OUT; o++) y.data[n * OUT + o] += b.data[o];
-        return record(y, recording(x, w, b) ? new LinearOp(x, w, b, N, IN, OUT) : null);
+        return record(y, recording(x, w, b) ? new LinearOp(k, x, w, b, N, IN, OUT) : null);
     }
 
     @Override protected void backward(Tensor out) {
         float[] dy = out.grad();
-        Kernels k = Backend.kernels();
         // ∂L/∂x[n,i] = Σ_o ∂L/∂y[n,o] · W[o,i]          (dx = dy·W)
         if (x.requiresGrad()) k.matmulNN(x.grad(), dy, w.data, N, IN, OUT, true);
         // ∂L/∂W[o,i] = Σ_n ∂L/∂y[n,o] · x[n,i]          (dW = dyᵀ·x)

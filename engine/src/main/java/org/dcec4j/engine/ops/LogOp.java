@@ -11,7 +11,7 @@ public final class LogOp extends Op {
 
     public static Tensor apply(Tensor x) {
         Tensor y = Tensor.zeros(x.shape());
-        for (int i = 0; i < y.size(); i++) y.data[i] = (float) Math.log(x.data[i]);
+        for (int i = 0; i < y.size(); i++) y.data[i] = (float) StrictMath.log(x.data[i]);
         return record(y, recording(x) ? new LogOp(x) : null);
     }
 

@@ -12,13 +12,13 @@ public final class PowOp extends Op {
 
     public static Tensor apply(Tensor x, float e) {
         Tensor y = Tensor.zeros(x.shape());
-        for (int i = 0; i < y.size(); i++) y.data[i] = (float) Math.pow(x.data[i], e);
+        for (int i = 0; i < y.size(); i++) y.data[i] = (float) StrictMath.pow(x.data[i], e);
         return record(y, recording(x) ? new PowOp(x, e) : null);
     }
 
     @Override protected void backward(Tensor out) {
         float[] dy = out.grad(), dx = x.grad();
         // ∂L/∂x = ∂L/∂y · e · x^(e−1)
-        for (int i = 0; i < dy.length; i++) dx[i] += dy[i] * e * (float) Math.pow(x.data[i], e - 1f);
+        for (int i = 0; i < dy.length; i++) dx[i] += dy[i] * e * (float) StrictMath.pow(x.data[i], e - 1f);
     }
 }

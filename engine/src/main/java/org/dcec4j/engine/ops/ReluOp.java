@@ -2,24 +2,26 @@ package org.dcec4j.engine.ops;
 
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
-import org.dcec4j.engine.kernels.Backend;
+import org.dcec4j.engine.kernels.Kernels;
 
 /** y = max(x, 0). Math: docs/math/activations-losses.md#relu */
 public final class ReluOp extends Op {
+    private final Kernels k;
     private final Tensor x, y;
 
-    private ReluOp(Tensor x, Tensor y) { super(x); this.x = x; this.y = y; }
+    private ReluOp(Kernels k, Tensor x, Tensor y) { super(x); this.k = k; this.x = x; this.y = y; }
 
-    public static Tensor apply(Tensor x) {
+    /** Forward and backward on the kernels {@code k}. */
+    public static Tensor apply(Kernels k, Tensor x) {
         Tensor y = Tensor.zeros(x.shape());
         // y = max(x, 0)
-        Backend.kernels().reluForward(y.data, x.data, y.size());
-        return record(y, recording(x) ? new ReluOp(x, y) : null);
+        k.reluForward(y.data, x.data, y.size());
+        return record(y, recording(x) ? new ReluOp(k, x, y) : null);
     }
 
     @Override protected void backward(Tensor out) {
         float[] dy = out.grad();
         // ∂L/∂x = ∂L/∂y · [x > 0]   (0 at x = 0, as in PyTorch); y > 0 exactly when x > 0
-        Backend.kernels().reluBackward(x.grad(), dy, y.data, dy.length);
+        k.reluBackward(x.grad(), dy, y.data, dy.length);
     }
 }

@@ -44,7 +44,7 @@ public final class StudentTOp extends Op {
                 for (int d = 0; d < D; d++) { double diff = z.data[i * D + d] - mu.data[j * D + d]; d2 += diff * diff; }
                 // u_ij = 1 + ‖z_i − μ_j‖²/α ;  numerator u_ij^(−(α+1)/2)
                 u[i * K + j] = 1.0 + d2 / alpha;
-                num[j] = alpha == 1f ? 1.0 / u[i * K + j] : Math.pow(u[i * K + j], -e);
+                num[j] = alpha == 1f ? 1.0 / u[i * K + j] : StrictMath.pow(u[i * K + j], -e);
                 total += num[j];
             }
             for (int j = 0; j < K; j++) q.data[i * K + j] = (float) (num[j] / total);

@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
-import org.dcec4j.engine.kernels.Backend;
+import org.dcec4j.engine.Backend;
+import org.dcec4j.engine.kernels.Kernels;
 
 /**
  * Adam (Kingma &amp; Ba). With g the gradient at step t (t = 1, 2, …):
@@ -16,25 +17,35 @@ import org.dcec4j.engine.kernels.Backend;
  * </pre>
  * The two differ only in where ε sits (PyTorch's ε is in bias-corrected units); both reduce to the one
  * kernel {@code p ← p − stepSize·m/(√v + ε̂)} with stepSize = lr·√(1−β2ᵗ)/(1−β1ᵗ) and ε̂ = ε (Keras)
- * or ε̂ = ε·√(1−β2ᵗ) (PyTorch). Defaults: lr 0.001, β1 0.9, β2 0.999, ε 1e-7, Keras form.
+ * or ε̂ = ε·√(1−β2ᵗ) (PyTorch). Defaults: lr 0.001, β1 0.9, β2 0.999, ε 1e-7, Keras form. The
+ * bias corrections use {@link StrictMath#pow}, whose result is the same on every CPU and JDK. The updates run
+ * on the kernels given to the constructor (the JVM's default backend when none is given).
  * Math: docs/math/adam.md
  */
 public final class Adam implements Optimizer {
     public enum Form { KERAS, PYTORCH }
 
+    private final Kernels kernels;
     private final List<Tensor> params;
     private final float lr, beta1, beta2, eps;
     private final Form form;
     private final float[][] m, v;
     private long t;
 
-    public Adam(List<Tensor> params) { this(params, 1e-3f, 0.9f, 0.999f, 1e-7f, Form.KERAS); }
+    public Adam(List<Tensor> params) { this(params, 1e-3f); }
 
-    public Adam(List<Tensor> params, float lr) { this(params, lr, 0.9f, 0.999f, 1e-7f, Form.KERAS); }
+    public Adam(List<Tensor> params, float lr) { this(params, lr, Backend.shared().kernels()); }
+
+    public Adam(List<Tensor> params, float lr, Kernels kernels) { this(params, lr, 0.9f, 0.999f, 1e-7f, Form.KERAS, kernels); }
 
     public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, Form form) {
+        this(params, lr, beta1, beta2, eps, form, Backend.shared().kernels());
+    }
+
+    public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, Form form, Kernels kernels) {
         if (!(lr > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0))
             throw new IllegalArgumentException("Adam: need lr > 0, 0 <= beta < 1, eps >= 0 (lr=" + lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ")");
+        this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
         this.params = new ArrayList<>(params);
         this.lr = lr; this.beta1 = beta1; this.beta2 = beta2; this.eps = eps; this.form = form;
         m = new float[params.size()][];
@@ -51,13 +62,13 @@ public final class Adam implements Optimizer {
     @Override public void step() {
         t++;
         // bias corrections in double: 1 − βᵗ
-        double c1 = 1.0 - Math.pow(beta1, t), c2 = 1.0 - Math.pow(beta2, t);
+        double c1 = 1.0 - StrictMath.pow(beta1, t), c2 = 1.0 - StrictMath.pow(beta2, t);
         float stepSize = (float) (lr * Math.sqrt(c2) / c1);
         float epsHat = form == Form.KERAS ? eps : (float) (eps * Math.sqrt(c2));
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             if (!p.hasGrad()) continue;           // a parameter that took no part in the loss
-            Backend.kernels().adamStep(p.data, m[i], v[i], p.grad(), p.size(), beta1, beta2, stepSize, epsHat);
+            kernels.adamStep(p.data, m[i], v[i], p.grad(), p.size(), beta1, beta2, stepSize, epsHat);
         }
     }
 

@@ -4,15 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.dcec4j.engine.Backend;
 
 /**
  * Entry point of the forked equivalence run: {@code java --add-modules jdk.incubator.vector
  * -Ddcec4j.vector.bits=W … EquivalenceMain}. Runs every case of {@link KernelCases} with the vector
- * kernels (2 threads) against the scalar ones, prints each failure and exits 1 if there is any.
+ * kernels (2 threads) against the scalar ones, bit for bit, prints each failure and exits 1 if there is any.
  */
 public final class EquivalenceMain {
     public static void main(String[] args) throws Exception {
-        Kernels fast = (Kernels) Class.forName(Backend.VECTOR_CLASS).getConstructor(int.class).newInstance(2);
+        Kernels fast = Backend.create(Backend.Kind.VECTOR, 2).kernels();
         Kernels ref = new ScalarKernels();
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, KernelCases.Case> e : KernelCases.CASES.entrySet()) {

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * One comparison case per method of {@link Kernels}: runs the fast kernels and the scalar reference on
- * many shapes (sizes that are not multiples of any lane count, batch 1, stride 1 and 2, asymmetric
+ * many shapes and requires identical bits (sizes that are not multiples of any lane count, batch 1, stride 1 and 2, asymmetric
  * padding, reductions longer than one KC block, accumulate on and off) and records every mismatch.
  * Used in-process by {@link KernelEquivalenceTest} and in forked JVMs (one per species width) by
  * {@link EquivalenceMain}. No class here touches jdk.incubator.vector.
@@ -98,8 +98,9 @@ final class KernelCases {
             }
         });
         CASES.put("biasBackward(float[],float[],int,int,int)", (fast, ref, rnd, f) -> {
+            // image ranges (N ≥ 8), rows with whole groups of 16 and a tail, rows shorter than 16
             int[][] shapes = {{1, 1, 1}, {3, 5, 1}, {2, 37, 1}, {256, 10, 1}, {1, 3, 7}, {2, 4, 49},
-                              {3, 5, 196}, {2, 33, 9}, {5, 2, 17}};
+                              {3, 5, 196}, {2, 33, 9}, {5, 2, 17}, {11, 5, 37}, {9, 3, 16}, {20, 2, 200}, {64, 33, 1}};
             for (int[] s : shapes) {
                 float[] dy = random(rnd, s[0] * s[1] * s[2]);
                 float[] want = random(rnd, s[1]), got = want.clone();
@@ -176,6 +177,10 @@ final class KernelCases {
         gs.add(new ConvGeometry(1, 14, 11, 9, 3, 3, 4, 3, 2, 2, 1, 0, 3));
         gs.add(new ConvGeometry(2, 12, 5, 5, 7, 5, 5, 2, 2, 4, 4, 3, 4));
         gs.add(new ConvGeometry(3, 20, 6, 7, 9, 2, 3, 2, 3, 1, 0, 2, 1));
+        // long weight-gradient reductions cut into several ranges (NP = 4320: 8 ranges; NP = 1024: 2 ranges,
+        // with C = 33 ≥ NR at every width, so the channels-last path runs with partial panels)
+        gs.add(new ConvGeometry(3, 2, 40, 36, 5, 3, 3, 1, 1, 1, 1, 1, 1));
+        gs.add(new ConvGeometry(4, 33, 16, 16, 7, 3, 3, 1, 1, 1, 1, 1, 1));
         int[] Ks = {1, 3, 7, 17, 33};
         while (gs.size() < 28) {
             int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
@@ -206,19 +211,17 @@ final class KernelCases {
     }
 
     /**
-     * Records the worst element if |got − want| > 1e-4·(1 + |want|) anywhere: float sums of up to a
-     * few thousand terms in [−1, 1] in another order differ by ~1e-5; a wrong index or a missed
-     * term differs by ~0.1 or more (and NaN garbage left in a written output never compares equal).
+     * Records the first element whose bits differ. The vector kernels add up every sum in the order the
+     * scalar reference uses ({@link ReductionOrder}), so they must agree exactly; a written output that a
+     * kernel forgot to write keeps its fill value (NaN in the reference, 7 or 3 in the fast one) and differs too.
      */
     static void compare(String what, float[] got, float[] want, List<String> failures) {
-        int worst = -1;
-        double worstErr = 0;
         for (int i = 0; i < want.length; i++) {
-            double err = Math.abs((double) got[i] - want[i]);
-            double tol = 1e-4 * (1 + Math.abs(want[i]));
-            if (!(err <= tol) && (worst < 0 || !(err <= worstErr))) { worst = i; worstErr = err; }
+            if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(want[i])) {
+                failures.add(what + ": element " + i + " is " + got[i] + " (0x" + Integer.toHexString(Float.floatToRawIntBits(got[i]))
+                        + "), reference " + want[i] + " (0x" + Integer.toHexString(Float.floatToRawIntBits(want[i])) + ")");
+                return;
+            }
         }
-        if (worst >= 0)
-            failures.add(what + ": element " + worst + " is " + got[worst] + ", reference " + want[worst]);
     }
 }

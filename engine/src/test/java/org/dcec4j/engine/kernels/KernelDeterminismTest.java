@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
+import org.dcec4j.engine.Backend;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class KernelDeterminismTest {
 
     private static Kernels vector(int threads) throws Exception {
-        return (Kernels) Class.forName(Backend.VECTOR_CLASS).getConstructor(int.class).newInstance(threads);
+        return Backend.create(Backend.Kind.VECTOR, threads).kernels();
     }
 
     /** Runs every kernel once on DCEC-like shapes (large enough for several chunks) into one result. */

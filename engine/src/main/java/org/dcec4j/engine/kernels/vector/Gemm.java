@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The packed, register-blocked matrix product at the heart of every fast kernel (Goto/BLIS style):
- * C[i,j] (= or +=) Σ_l A[i,l]·B[l,j] computed one MR×NR tile at a time from
+ * C[i,j] = init + Σ_l A[i,l]·B[l,j] computed one MR×NR tile at a time from
  * <ul>
  *   <li>A packed in <em>row micro-panels</em>: panel ip holds rows ip·MR … ip·MR+MR−1, stored l-major,
  *       {@code ap[panel + l·MR + r] = A[ip·MR + r, l]} (rows beyond M are zero);</li>
@@ -13,10 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  *       {@code bp[panel + l·NR + q] = B[l, jp·NR + q]} (columns beyond the edge are zero).</li>
  * </ul>
  * The micro-kernel keeps the MR×NR tile (MR = 6 rows × 2 vectors = 12 accumulators, 2 B vectors and
- * one broadcast: 15 of the 16 AVX2 registers) in registers for the whole KC loop: per l it loads two B
- * vectors, broadcasts six A values and issues twelve FMAs. C is addressed as
- * {@code c[(cRow0 + r)·ldc + colOff[j]]} (or {@code + cCol0 + q} when colOff is null), which lets the
- * same micro-kernel write straight into a conv output whose columns span several images.
+ * one broadcast: 15 of the 16 AVX2 registers) in registers for a whole block of the reduction: per l it
+ * loads two B vectors, broadcasts six A values and issues twelve FMAs. Vectors run across columns j
+ * (independent outputs), never along l, so every element is one chain of fused multiply-adds in l order
+ * whatever the species width. A long reduction is cut into blocks of at most KC; the accumulators of a
+ * block start from zero, from a bias, or — for every block after the first — from the values the previous
+ * block stored ({@link #LOAD}), so the blocking never changes a result
+ * (docs/kernels.md#reduction-order).
  *
  * <p>Math: docs/kernels.md#gemm
  */
@@ -31,46 +34,61 @@ final class Gemm {
     /** Columns per micro-tile (vector side): two vectors. */
     static final int NR = 2 * L;
 
-    /** Store modes of a micro-tile. */
-    static final int WRITE = 0, ADD = 1, BIAS = 2;
+    /** Where a tile's accumulators start: zero, bias[row], or the tile's current values in C (the chain goes on). */
+    static final int ZERO = 0, BIAS = 1, LOAD = 2;
 
     /**
-     * All tiles of one packed block: rows [0, M) × columns [0, J) of the product of the packed A
-     * (panel stride {@code aPanel}, start offset {@code aOff} inside each panel) and the packed B
-     * (starting at {@code bpOff}, panel stride NR·kc). c written / accumulated / written with
-     * bias[bOff + row] added, per mode.
+     * All tiles of one packed block: rows [0, M) × columns [0, J) of the product of the packed A (panel
+     * stride {@code aPanel}, start offset {@code aOff} inside each panel) and the packed B (starting at
+     * {@code bpOff}, panel stride NR·kc), stored to c[(cRow0 + i)·ldc + cCol0 + j]. c written; with
+     * {@code init} LOAD it is read first.
      */
-    static void block(float[] c, int cRow0, int ldc, int cCol0, int[] colOff,
+    static void block(float[] c, int cRow0, int ldc, int cCol0,
                       float[] ap, int aOff, int aPanel, float[] bp, int bpOff, int M, int J, int kc,
-                      int mode, float[] bias, int bOff, float[] tile) {
+                      int init, float[] bias, int biasOff, float[] tile) {
         final int JP = (J + NR - 1) / NR, IP = (M + MR - 1) / MR;
         for (int jp = 0; jp < JP; jp++) {
             int cols = Math.min(NR, J - jp * NR);
             int bo = bpOff + jp * NR * kc;
             for (int ip = 0; ip < IP; ip++) {
                 int rows = Math.min(MR, M - ip * MR);
-                micro(c, cRow0 + ip * MR, ldc, cCol0 + jp * NR, colOff, rows, cols,
-                      ap, aOff + ip * aPanel, bp, bo, kc, mode, bias, bOff + ip * MR, tile);
+                micro(c, cRow0 + ip * MR, ldc, cCol0 + jp * NR, rows, cols,
+                      ap, aOff + ip * aPanel, bp, bo, kc, init, bias, biasOff + ip * MR, tile);
             }
         }
     }
 
     /**
-     * One MR×NR tile: acc[r][q] = Σ_{l<kc} ap[ao + l·MR + r] · bp[bo + l·NR + q], then
-     * C[r][q] = acc (WRITE), C += acc (ADD) or C = acc + bias[bo+r] (BIAS) for r &lt; rows, q &lt; cols.
+     * One MR×NR tile: acc[r][q] = start + Σ_{l<kc} ap[ao + l·MR + r] · bp[bo + l·NR + q] (l in order, one FMA
+     * each), then C[r][q] = acc for r &lt; rows, q &lt; cols. start is 0 (ZERO), bias[biasOff + r] (BIAS) or
+     * C[r][q] (LOAD).
      */
-    static void micro(float[] c, int cRow0, int ldc, int cCol0, int[] colOff, int rows, int cols,
+    static void micro(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
                       float[] ap, int ao, float[] bp, int bo, int kc,
-                      int mode, float[] bias, int biasOff, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+                      int init, float[] bias, int biasOff, float[] tile) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (init == ZERO) {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+        } else {
+            // the starting values: straight from C for a whole tile, otherwise through the small tile buffer
+            final float[] src;
+            final int base, ld;
+            if (init == LOAD && rows == MR && cols == NR) {
+                src = c; base = cRow0 * ldc + cCol0; ld = ldc;
+            } else {
+                fillTile(tile, init, c, cRow0, ldc, cCol0, rows, cols, bias, biasOff);
+                src = tile; base = 0; ld = NR;
+            }
+            c00 = FloatVector.fromArray(S, src, base);          c01 = FloatVector.fromArray(S, src, base + L);
+            c10 = FloatVector.fromArray(S, src, base + ld);     c11 = FloatVector.fromArray(S, src, base + ld + L);
+            c20 = FloatVector.fromArray(S, src, base + 2 * ld); c21 = FloatVector.fromArray(S, src, base + 2 * ld + L);
+            c30 = FloatVector.fromArray(S, src, base + 3 * ld); c31 = FloatVector.fromArray(S, src, base + 3 * ld + L);
+            c40 = FloatVector.fromArray(S, src, base + 4 * ld); c41 = FloatVector.fromArray(S, src, base + 4 * ld + L);
+            c50 = FloatVector.fromArray(S, src, base + 5 * ld); c51 = FloatVector.fromArray(S, src, base + 5 * ld + L);
+        }
         final int aEnd = ao + kc * MR;
         for (int a = ao, b = bo; a < aEnd; a += MR, b += NR) {
-            // acc[r][q] += A[r,l] · B[l,q]
+            // acc[r][q] = fma(A[r,l], B[l,q], acc[r][q])
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
             FloatVector x = FloatVector.broadcast(S, ap[a]);
@@ -86,50 +104,35 @@ final class Gemm {
             x = FloatVector.broadcast(S, ap[a + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        // the tile goes through a small buffer: no vector crosses a call boundary (a vector passed to a
-        // method that is not inlined is boxed, which costs more than these 24 extra moves)
+        if (rows == MR && cols == NR) {
+            int addr = cRow0 * ldc + cCol0;
+            c00.intoArray(c, addr);           c01.intoArray(c, addr + L);
+            c10.intoArray(c, addr + ldc);     c11.intoArray(c, addr + ldc + L);
+            c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
+            c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
+            c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
+            c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
+            return;
+        }
+        // an edge tile goes through the small buffer (no vector crosses a call boundary: a vector passed to
+        // a method that is not inlined is boxed), then element by element
         c00.intoArray(tile, 0);          c01.intoArray(tile, L);
         c10.intoArray(tile, NR);         c11.intoArray(tile, NR + L);
         c20.intoArray(tile, 2 * NR);     c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);     c31.intoArray(tile, 3 * NR + L);
         c40.intoArray(tile, 4 * NR);     c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);     c51.intoArray(tile, 5 * NR + L);
-        storeTile(c, cRow0, ldc, cCol0, colOff, rows, cols, mode, bias, biasOff, tile);
+        for (int r = 0; r < rows; r++)
+            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
     }
 
-    /** C[r][q] = tile (WRITE), += tile (ADD) or = tile + bias[biasOff + r] (BIAS), r &lt; rows, q &lt; cols. */
-    static void storeTile(float[] c, int cRow0, int ldc, int cCol0, int[] colOff, int rows, int cols,
-                          int mode, float[] bias, int biasOff, float[] tile) {
-        boolean direct = cols == NR
-                && (colOff == null || colOff[cCol0 + NR - 1] - colOff[cCol0] == NR - 1);
-        if (direct) {
-            int addr = cRow0 * ldc + (colOff == null ? cCol0 : colOff[cCol0]);
-            for (int r = 0; r < rows; r++, addr += ldc) {
-                FloatVector v0 = FloatVector.fromArray(S, tile, r * NR);
-                FloatVector v1 = FloatVector.fromArray(S, tile, r * NR + L);
-                if (mode == ADD) {
-                    v0 = v0.add(FloatVector.fromArray(S, c, addr));
-                    v1 = v1.add(FloatVector.fromArray(S, c, addr + L));
-                } else if (mode == BIAS) {
-                    float bv = bias[biasOff + r];
-                    v0 = v0.add(bv);
-                    v1 = v1.add(bv);
-                }
-                v0.intoArray(c, addr);
-                v1.intoArray(c, addr + L);
-            }
-            return;
-        }
-        // edge or non-contiguous tile: element by element
+    /** tile[r·NR + q] = the starting value of (r, q): bias[biasOff + r] (BIAS) or C[r][q] (LOAD); 0 outside rows × cols. */
+    private static void fillTile(float[] tile, int init, float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
+                                 float[] bias, int biasOff) {
+        java.util.Arrays.fill(tile, 0f);
         for (int r = 0; r < rows; r++) {
-            int rowBase = (cRow0 + r) * ldc;
-            float bv = mode == BIAS ? bias[biasOff + r] : 0f;
-            for (int q = 0; q < cols; q++) {
-                int addr = rowBase + (colOff == null ? cCol0 + q : colOff[cCol0 + q]);
-                float v = tile[r * NR + q];
-                if (mode == ADD) c[addr] += v;
-                else c[addr] = v + bv;
-            }
+            if (init == BIAS) java.util.Arrays.fill(tile, r * NR, r * NR + NR, bias[biasOff + r]);
+            else System.arraycopy(c, (cRow0 + r) * ldc + cCol0, tile, r * NR, cols);
         }
     }
 

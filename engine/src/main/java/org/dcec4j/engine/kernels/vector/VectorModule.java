@@ -2,7 +2,7 @@ package org.dcec4j.engine.kernels.vector;
 
 /**
  * The name of the incubating Vector API module, and whether this JVM has it. This class imports nothing
- * from the module, so {@link org.dcec4j.engine.kernels.Backend} may use it on any JVM; every name of the
+ * from the module, so {@link org.dcec4j.engine.Backend} may use it on any JVM; every name of the
  * module stays in this package.
  */
 public final class VectorModule {

@@ -1,0 +1,213 @@
+package org.dcec4j.engine.kernels.vector;
+
+import jdk.incubator.vector.FloatVector;
+import org.dcec4j.engine.kernels.Activation;
+import org.dcec4j.engine.kernels.ConvGeometry;
+
+/**
+ * The adjoint of a convolution: its backward-input (dx accumulated) and the forward of a transposed
+ * convolution (y = act(b + …) written), as a product followed by a col2im gather:
+ * <pre>
+ *   dcol[(c,kh,kw), (n,oh,ow)] = Σ_k W[k,(c,kh,kw)] · dY[k,(n,oh,ow)]      (one FMA chain over k)
+ *   dx[n,c,h,w]  += Σ_(kh,kw) dcol[(c,kh,kw), (n,oh,ow)]    over the taps with h = oh·SH+kh−PT, w = ow·SW+kw−PL
+ * </pre>
+ * the taps added in (kh, kw) order to a sum started from zero (or from b[c] for the transposed forward):
+ * docs/kernels.md#reduction-order. Two layouts compute the same numbers:
+ * <ul>
+ *   <li>{@link #channelMajor} (few channels): dcol = Wᵀ·dY with (c, kh, kw) rows; the gather reads one
+ *       element per term through a table of dcol offsets;</li>
+ *   <li>{@link #pixelMajor} (C ≥ lanes): dcolᵀ = dYᵀ·W with (kh, kw, c) columns, so a dcolᵀ row holds
+ *       every tap of one output pixel with c fastest and the gather adds whole vectors of channels into a
+ *       pixel-major [H·W, C] buffer, then transposes it into dx[n]. Measured against the channel-major
+ *       form in docs/design-notes.md#pixel-major-col2im.</li>
+ * </ul>
+ *
+ * <p>Math: docs/kernels.md#backward-input
+ */
+final class ConvBackwardInput {
+    private ConvBackwardInput() {}
+
+    private static final int L = Gemm.L, NR = Gemm.NR, MR = Gemm.MR;
+
+    /**
+     * Channel-major form. With {@code act} null: dx accumulated, b ignored. Otherwise out written as
+     * act(b + convᵀ(dy)), b read or null.
+     */
+    static void channelMajor(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
+        final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
+        // A = Wᵀ: A[(c,kh,kw), k] = w[k, (c,kh,kw)], packed once
+        float[] packedW = r.packedW = Workspace.grow(r.packedW, Gemm.packedASize(CKK, g.K));
+        Gemm.packA(packedW, w, 0, 1, CKK, 0, CKK, 0, g.K);
+        int G = Tuning.imagesPerChunk(Tuning.BACKWARD_INPUT_COLS, P, g.N);
+        // every chunk's dcol has the leading dimension G·P (the last chunk uses fewer columns), so one col2im
+        // table serves all chunks; built once per call (for conv1, C = 1, building it per chunk cost as much
+        // as the gather itself)
+        col2imTable(r, g, G * P, 1);
+        r.pool.run(new ChannelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff, r.ws), (g.N + G - 1) / G);
+    }
+
+    /** Images [chunk·G, …): dcol = Wᵀ·dY, then the gather into out. */
+    private record ChannelMajor(float[] out, float[] dy, float[] packedW, float[] b, Activation act, ConvGeometry g, int G,
+                                int[] start, int[] off, Workspace[] ws) implements WorkerPool.Job {
+        @Override public void run(int worker, int chunk) {
+            final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K;
+            final int n0 = chunk * G, nG = Math.min(G, g.N - n0), J = nG * P, LD = G * P;
+            Workspace s = ws[worker];
+            s.dcol = Workspace.grow(s.dcol, CKK * LD);
+            s.bp = Workspace.grow(s.bp, Gemm.packedBSize(J, Math.min(Tuning.KC, K)));
+            for (int l0 = 0; l0 < K; l0 += Tuning.KC) {
+                int kc = Math.min(Tuning.KC, K - l0);
+                packOutputColumns(s.bp, dy, K, P, n0, J, l0, kc);
+                Gemm.block(s.dcol, 0, LD, 0, packedW, l0 * MR, MR * K, s.bp, 0, CKK, J, kc,
+                           l0 == 0 ? Gemm.ZERO : Gemm.LOAD, null, 0, s.tile);
+            }
+            final int C = g.C, HW = g.H * g.W, KHW = g.KH * g.KW;
+            final float[] dcol = s.dcol;
+            for (int n = 0; n < nG; n++) {
+                for (int c = 0; c < C; c++) {
+                    int xBase = ((n0 + n) * C + c) * HW, dBase = c * KHW * LD + n * P;
+                    float bias = act == null || b == null ? 0f : b[c];
+                    for (int i = 0; i < HW; i++) {
+                        float sum = bias;
+                        // Σ_{(kh,kw) reaching (h,w)} dcol[(c,kh,kw),(n,oh,ow)], taps in (kh, kw) order
+                        for (int t = start[i], e = start[i + 1]; t < e; t++) sum += dcol[dBase + off[t]];
+                        if (act == null) out[xBase + i] += sum;
+                        else out[xBase + i] = sum;
+                    }
+                    // y = max(y, 0) on the row just written (still in L1), in vectors
+                    if (act == Activation.RELU) Pointwise.relu(out, xBase, out, xBase, HW);
+                }
+            }
+        }
+    }
+
+    /** B[l, j] = dy[n0 + j/P, l0 + l, j % P], packed in column micro-panels. dst written. */
+    private static void packOutputColumns(float[] dst, float[] dy, int K, int P, int n0, int J, int l0, int kc) {
+        final int JP = (J + NR - 1) / NR;
+        for (int jp = 0; jp < JP; jp++) {
+            int d = jp * NR * kc;
+            for (int q = 0; q < NR; q++) {
+                int j = jp * NR + q;
+                if (j >= J) {
+                    for (int l = 0; l < kc; l++) dst[d + l * NR + q] = 0f;
+                    continue;
+                }
+                int src = (n0 + j / P) * K * P + l0 * P + j % P;
+                for (int l = 0; l < kc; l++, src += P) dst[d + l * NR + q] = dy[src];
+            }
+        }
+    }
+
+    /** Pixel-major form, for C ≥ lanes. Same contract as {@link #channelMajor}. */
+    static void pixelMajor(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
+        final int K = g.K, CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
+        // B = W with columns in (kh, kw, c) order, packed once per KC block of k: block l0 at l0·CKKp
+        final int CKKp = (CKK + NR - 1) / NR * NR;
+        float[] packedW = r.packedW = Workspace.grow(r.packedW, CKKp * K);
+        for (int l0 = 0; l0 < K; l0 += Tuning.KC) packWeightsPixelMajor(packedW, l0 * CKKp, w, g, l0, Math.min(Tuning.KC, K - l0));
+        int G = Tuning.imagesPerChunk(Tuning.BACKWARD_INPUT_COLS, P, g.N);
+        col2imTable(r, g, g.C, CKK);
+        r.pool.run(new PixelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff, r.ws), (g.N + G - 1) / G);
+    }
+
+    /** B[l, (kh,kw,c)] = w[l0 + l, c, kh, kw] for l &lt; kc, in column micro-panels at dst[off …]. dst written. */
+    private static void packWeightsPixelMajor(float[] dst, int off, float[] w, ConvGeometry g, int l0, int kc) {
+        final int C = g.C, KHW = g.KH * g.KW, CKK = C * KHW;
+        for (int jp = 0; jp * NR < CKK; jp++) {
+            int d = off + jp * NR * kc;
+            for (int l = 0; l < kc; l++)
+                for (int q = 0; q < NR; q++) {
+                    int col = jp * NR + q;                    // = (kh·KW + kw)·C + c
+                    dst[d + l * NR + q] = col < CKK ? w[(l0 + l) * CKK + (col % C) * KHW + col / C] : 0f;
+                }
+        }
+    }
+
+    /** Images [chunk·G, …) of the pixel-major form. */
+    private record PixelMajor(float[] out, float[] dy, float[] packedW, float[] b, Activation act, ConvGeometry g, int G,
+                              int[] start, int[] off, Workspace[] ws) implements WorkerPool.Job {
+        @Override public void run(int worker, int chunk) {
+            final int C = g.C, K = g.K, CKK = C * g.KH * g.KW, P = g.OH * g.OW, HW = g.H * g.W;
+            final int CKKp = (CKK + NR - 1) / NR * NR;
+            final int n0 = chunk * G, nG = Math.min(G, g.N - n0), J = nG * P;
+            Workspace s = ws[worker];
+            s.dcol = Workspace.grow(s.dcol, J * CKK);
+            s.ap = Workspace.grow(s.ap, Gemm.packedASize(J, Math.min(Tuning.KC, K)));
+            s.pix = Workspace.grow(s.pix, HW * C);
+            for (int l0 = 0; l0 < K; l0 += Tuning.KC) {
+                int kc = Math.min(Tuning.KC, K - l0);
+                // A[j, l] = dy[n0 + j/P, l0 + l, j % P]: rows are output pixels, in row micro-panels
+                for (int ip = 0; ip * MR < J; ip++) {
+                    int d = ip * MR * kc;
+                    for (int r = 0; r < MR; r++) {
+                        int j = ip * MR + r;
+                        if (j >= J) { for (int l = 0; l < kc; l++) s.ap[d + l * MR + r] = 0f; continue; }
+                        int src = (n0 + j / P) * K * P + l0 * P + j % P;
+                        for (int l = 0; l < kc; l++, src += P) s.ap[d + l * MR + r] = dy[src];
+                    }
+                }
+                Gemm.block(s.dcol, 0, CKK, 0, s.ap, 0, MR * kc, packedW, l0 * CKKp, J, CKK, kc,
+                           l0 == 0 ? Gemm.ZERO : Gemm.LOAD, null, 0, s.tile);
+            }
+            final float[] pix = s.pix, dcol = s.dcol;
+            final boolean withBias = act != null && b != null;
+            final int CV = Gemm.S.loopBound(C);
+            for (int n = 0; n < nG; n++) {
+                final int rowBase = n * P * CKK, xBase = (n0 + n) * C * HW;
+                for (int i = 0; i < HW; i++) {
+                    final int t0 = start[i], t1 = start[i + 1], pBase = i * C;
+                    int c = 0;
+                    for (; c < CV; c += L) {
+                        FloatVector sum = withBias ? FloatVector.fromArray(Gemm.S, b, c) : FloatVector.zero(Gemm.S);
+                        // Σ_(kh,kw) dcolᵀ[(oh,ow), (kh,kw,c…c+L)], taps in (kh, kw) order
+                        for (int t = t0; t < t1; t++) sum = sum.add(FloatVector.fromArray(Gemm.S, dcol, rowBase + off[t] + c));
+                        if (act == Activation.RELU) sum = sum.max(0f);
+                        sum.intoArray(pix, pBase + c);
+                    }
+                    for (; c < C; c++) {
+                        float sum = withBias ? b[c] : 0f;
+                        for (int t = t0; t < t1; t++) sum += dcol[rowBase + off[t] + c];
+                        pix[pBase + c] = act == Activation.RELU ? Math.max(sum, 0f) : sum;
+                    }
+                }
+                // [H·W, C] → out[n, C, H·W]
+                if (act == null) {
+                    for (int c = 0; c < C; c++)
+                        for (int i = 0, d = xBase + c * HW; i < HW; i++) out[d + i] += pix[i * C + c];
+                } else {
+                    for (int c = 0; c < C; c++)
+                        for (int i = 0, d = xBase + c * HW; i < HW; i++) out[d + i] = pix[i * C + c];
+                }
+            }
+        }
+    }
+
+    /**
+     * For every input pixel (h, w) the dcol offsets (kh·KW + kw)·tapStride + (oh·OW + ow)·pixelStride of the
+     * taps (kh, kw, oh, ow) with h = oh·SH + kh − PT, w = ow·SW + kw − PL, in (kh, kw) order; relative to
+     * channel 0, image 0 of a chunk. The channel-major dcol has tap stride J (its leading dimension) and
+     * pixel stride 1; the pixel-major dcolᵀ tap stride C and pixel stride KH·KW·C. r.c2iStart, r.c2iOff written.
+     */
+    private static void col2imTable(Resources r, ConvGeometry g, int tapStride, int pixelStride) {
+        final int H = g.H, W = g.W, KW = g.KW, OH = g.OH, OW = g.OW, SH = g.SH, SW = g.SW;
+        final int[] start = r.c2iStart = Workspace.grow(r.c2iStart, H * W + 1);
+        final int[] off = r.c2iOff = Workspace.grow(r.c2iOff, H * W * g.KH * KW);
+        int t = 0;
+        for (int h = 0; h < H; h++) {
+            for (int w = 0; w < W; w++) {
+                start[h * W + w] = t;
+                // kh ≡ h + PT (mod SH), oh = (h + PT − kh) / SH ∈ [0, OH); the same for kw
+                for (int kh = (h + g.PT) % SH; kh < g.KH; kh += SH) {
+                    int oh = (h + g.PT - kh) / SH;
+                    if (oh < 0 || oh >= OH) continue;
+                    for (int kw = (w + g.PL) % SW; kw < KW; kw += SW) {
+                        int ow = (w + g.PL - kw) / SW;
+                        if (ow < 0 || ow >= OW) continue;
+                        off[t++] = (kh * KW + kw) * tapStride + (oh * OW + ow) * pixelStride;
+                    }
+                }
+            }
+        }
+        start[H * W] = t;
+    }
+}

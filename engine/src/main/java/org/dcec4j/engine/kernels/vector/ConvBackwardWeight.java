@@ -1,0 +1,172 @@
+package org.dcec4j.engine.kernels.vector;
+
+import jdk.incubator.vector.FloatVector;
+import org.dcec4j.engine.kernels.ConvGeometry;
+import org.dcec4j.engine.kernels.ReductionOrder;
+
+/**
+ * Gradient of a convolution with respect to its weight, a product whose reduction runs over every output
+ * pixel of the batch:
+ * <pre>
+ *   dW[K, CKK] += dY[K, NP] · col[NP, CKK]       NP = N·OH·OW,  col[(n,oh,ow), (c,kh,kw)] = xPad[n, c, oh·SH+kh, ow·SW+kw]
+ * </pre>
+ * The NP terms are cut into the ranges of {@link ReductionOrder#weightRanges} (a function of NP only);
+ * each range is one chunk: an FMA chain per dW element into its own partial [K, CKK], blocks of KC
+ * carried on with {@link Gemm#LOAD}; then the partials are added in range order and the total is added
+ * to dw. With C ≥ NR the product runs on a channels-last copy of the input and columns j = (kh, kw, c):
+ * a B micro-panel row is then NR consecutive channels of one pixel (two plain vector loads instead of
+ * two gathers), and the reduction writes the columns back in (c, kh, kw) order.
+ *
+ * <p>Math: docs/kernels.md#backward-weight
+ */
+final class ConvBackwardWeight {
+    private ConvBackwardWeight() {}
+
+    private static final int L = Gemm.L, NR = Gemm.NR, MR = Gemm.MR;
+
+    /** dw accumulated; dy, x read. */
+    static void run(Resources r, float[] dw, float[] dy, float[] x, ConvGeometry g) {
+        final int CKK = g.C * g.KH * g.KW, NP = g.N * g.OH * g.OW, KCKK = g.K * CKK;
+        final int R = ReductionOrder.weightRanges(NP);
+        final boolean channelsLast = Tuning.channelsLastBackwardWeight(g.C);
+        float[] xPad = PaddedInput.pad(r, x, g, channelsLast);
+        float[] partial = r.partialDw = Workspace.grow(r.partialDw, R * KCKK);
+        r.pool.run(new Range(partial, dy, xPad, g, R, channelsLast, r.ws), R);
+        if (channelsLast) r.pool.run(new ReducePermuted(dw, partial, g, R, r.ws), g.K);
+        else r.pool.run(new Reduce(dw, partial, KCKK, R), (KCKK + Tuning.REDUCE_CHUNK - 1) / Tuning.REDUCE_CHUNK);
+    }
+
+    /**
+     * Range r of R: partial[r, k, j] = Σ_{l in range r} dY[k, l] · col[l, j] for all K × CKK, one FMA chain
+     * per element in l order. dY is packed once per KC block; the im2col B operand is packed one
+     * micro-panel at a time and used at once while it is in L1. partial (this range's slice) written.
+     */
+    private record Range(float[] partial, float[] dy, float[] xPad, ConvGeometry g, int R, boolean channelsLast,
+                         Workspace[] ws) implements WorkerPool.Job {
+        @Override public void run(int worker, int r) {
+            final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K, NP = g.N * P;
+            final int lStart = ReductionOrder.rangeStart(NP, R, r), lEnd = ReductionOrder.rangeStart(NP, R, r + 1);
+            final int cOff = r * K * CKK;
+            Workspace s = ws[worker];
+            if (channelsLast) s.kernelTablesChannelsLast(g, CKK);
+            else s.kernelTables(g, CKK);
+            s.ap = Workspace.grow(s.ap, Gemm.packedASize(K, Tuning.KC));
+            s.bp = Workspace.grow(s.bp, NR * Tuning.KC);
+            s.colX = Workspace.grow(s.colX, Tuning.KC);
+            s.colOff = Workspace.grow(s.colOff, Tuning.KC);
+            final int OW = g.OW, Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
+            // window origin steps between output rows / columns: in the NCHW or the channels-last (·C) xPad
+            final int stepH = g.SH * Wp * (channelsLast ? g.C : 1), stepW = g.SW * (channelsLast ? g.C : 1);
+            final int JP = (CKK + NR - 1) / NR, IP = (K + MR - 1) / MR;
+            for (int l0 = lStart; l0 < lEnd; l0 += Tuning.KC) {
+                int kc = Math.min(Tuning.KC, lEnd - l0);
+                // tables of the reduction index l = (n, oh, ow)
+                for (int l = 0; l < kc; l++) {
+                    int n = (l0 + l) / P, p = (l0 + l) % P;
+                    s.colX[l] = n * CHWp + (p / OW) * stepH + (p % OW) * stepW;   // window origin in xPad
+                    s.colOff[l] = n * K * P + p;                                   // dy[n, k, p] = dy[colOff + k·P]
+                }
+                packOutputRows(s.ap, dy, s.colOff, K, P, kc);
+                int init = l0 == lStart ? Gemm.ZERO : Gemm.LOAD;
+                for (int jp = 0; jp < JP; jp++) {
+                    int j0 = jp * NR, cols = Math.min(NR, CKK - j0);
+                    packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s.rowRun[jp]);
+                    for (int ip = 0; ip < IP; ip++)
+                        Gemm.micro(partial, ip * MR, CKK, cOff + j0, Math.min(MR, K - ip * MR), cols,
+                                   s.ap, ip * MR * kc, s.bp, 0, kc, init, null, 0, s.tile);
+                }
+            }
+        }
+    }
+
+    /** dw[i] += ((partial[0, i] + partial[1, i]) + …) for i in this chunk. dw accumulated. */
+    private record Reduce(float[] dw, float[] partial, int KCKK, int R) implements WorkerPool.Job {
+        @Override public void run(int worker, int chunk) {
+            final int i0 = chunk * Tuning.REDUCE_CHUNK, i1 = Math.min(KCKK, i0 + Tuning.REDUCE_CHUNK);
+            int i = i0;
+            for (; i + L <= i1; i += L) {
+                FloatVector sum = FloatVector.fromArray(Gemm.S, partial, i);
+                for (int r = 1; r < R; r++) sum = sum.add(FloatVector.fromArray(Gemm.S, partial, r * KCKK + i));
+                FloatVector.fromArray(Gemm.S, dw, i).add(sum).intoArray(dw, i);
+            }
+            for (; i < i1; i++) {
+                float sum = partial[i];
+                for (int r = 1; r < R; r++) sum += partial[r * KCKK + i];
+                dw[i] += sum;
+            }
+        }
+    }
+
+    /**
+     * Row k of dw from channels-last partials: dw[k, c, kh, kw] += ((partial[0, k, (kh,kw,c)] + partial[1, …]) + …),
+     * ranges in order as in {@link Reduce}. dw accumulated.
+     */
+    private record ReducePermuted(float[] dw, float[] partial, ConvGeometry g, int R, Workspace[] ws) implements WorkerPool.Job {
+        @Override public void run(int worker, int k) {
+            final float[] buf = ws[worker].tile;   // tile: MR·NR ≥ L floats
+            final int C = g.C, KHW = g.KH * g.KW, KCKK = g.K * C * KHW, row = k * C * KHW;
+            final int CV = Gemm.S.loopBound(C);
+            for (int t = 0; t < KHW; t++) {
+                final int src = row + t * C;              // partial column (t = kh·KW + kw, c)
+                int c = 0;
+                for (; c < CV; c += L) {
+                    FloatVector v = FloatVector.fromArray(Gemm.S, partial, src + c);
+                    for (int r = 1; r < R; r++) v = v.add(FloatVector.fromArray(Gemm.S, partial, r * KCKK + src + c));
+                    v.intoArray(buf, 0);
+                    for (int q = 0; q < L; q++) dw[row + (c + q) * KHW + t] += buf[q];
+                }
+                for (; c < C; c++) {
+                    float v = partial[src + c];
+                    for (int r = 1; r < R; r++) v += partial[r * KCKK + src + c];
+                    dw[row + c * KHW + t] += v;
+                }
+            }
+        }
+    }
+
+    /**
+     * A[k, l] = dy[off[l] + k·P] for all K rows, packed in row micro-panels. dst written.
+     * off[l] steps by 1 inside an image, so the block is cut into runs of one image each and every run
+     * is copied without the table lookup, MR rows at a time (one contiguous MR-float store per l).
+     */
+    private static void packOutputRows(float[] dst, float[] dy, int[] off, int K, int P, int kc) {
+        final int IP = (K + MR - 1) / MR;
+        for (int l0 = 0, l1; l0 < kc; l0 = l1) {
+            // the run [l0, l1) of one image: off[l] = off[l0] + (l − l0)
+            l1 = l0 + 1;
+            while (l1 < kc && off[l1] == off[l1 - 1] + 1) l1++;
+            for (int ip = 0; ip < IP; ip++) {
+                final int k0 = ip * MR, rows = Math.min(MR, K - k0), d = ip * MR * kc;
+                final int src = off[l0] - l0 + k0 * P;      // dy[src + r·P + l] = A[k0 + r, l]
+                for (int l = l0; l < l1; l++) {
+                    int dl = d + l * MR, s = src + l, r = 0;
+                    for (; r < rows; r++, s += P) dst[dl + r] = dy[s];
+                    for (; r < MR; r++) dst[dl + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * One column micro-panel: B[l, j0 + q] = xPad[src[l] + off[j0 + q]] for the kc reduction rows
+     * l = (n, oh, ow) (window origin src[l]) and the NR columns j (offset off[j], 0 past the edge),
+     * stored dst[l·NR + q]. With {@code contiguous} the NR offsets are consecutive: plain loads. dst written.
+     */
+    private static void packIm2colRowsPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int kc,
+                                            boolean contiguous) {
+        if (contiguous) {
+            final int o = off[j0];
+            for (int l = 0; l < kc; l++) {
+                int base = src[l] + o, dl = l * NR;
+                FloatVector.fromArray(Gemm.S, xPad, base).intoArray(dst, dl);
+                FloatVector.fromArray(Gemm.S, xPad, base + L).intoArray(dst, dl + L);
+            }
+            return;
+        }
+        for (int l = 0; l < kc; l++) {
+            int base = src[l], dl = l * NR;
+            FloatVector.fromArray(Gemm.S, xPad, base, off, j0).intoArray(dst, dl);
+            FloatVector.fromArray(Gemm.S, xPad, base, off, j0 + L).intoArray(dst, dl + L);
+        }
+    }
+}

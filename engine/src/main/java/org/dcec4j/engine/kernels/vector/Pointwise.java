@@ -1,0 +1,159 @@
+package org.dcec4j.engine.kernels.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import org.dcec4j.engine.kernels.ReductionOrder;
+
+/**
+ * The memory-bound kernels: ReLU forward and backward, the Adam update (element-wise, split into fixed
+ * chunks), and the bias gradient (a reduction, in the order of {@link ReductionOrder}: image ranges, 16
+ * lanes, a tail).
+ *
+ * <p>Math: docs/kernels.md#pointwise
+ */
+final class Pointwise {
+    private Pointwise() {}
+
+    private static final int L = Gemm.L;
+
+    /** dst[d + i] = max(src[s + i], 0) for i &lt; n. dst written (may be src). */
+    static void relu(float[] dst, int d, float[] src, int s, int n) {
+        int i = 0;
+        for (; i + L <= n; i += L) FloatVector.fromArray(Gemm.S, src, s + i).max(0f).intoArray(dst, d + i);
+        for (; i < n; i++) dst[d + i] = Math.max(src[s + i], 0f);
+    }
+
+    static void reluForward(Resources r, float[] y, float[] x, int n) {
+        r.pool.run(new ReluForward(y, x, n), (n + Tuning.RELU_CHUNK - 1) / Tuning.RELU_CHUNK);
+    }
+
+    /** y[i] = max(x[i], 0) for i in this chunk. y written. */
+    private record ReluForward(float[] y, float[] x, int n) implements WorkerPool.Job {
+        @Override public void run(int worker, int chunk) {
+            int i0 = chunk * Tuning.RELU_CHUNK;
+            relu(y, i0, x, i0, Math.min(n, i0 + Tuning.RELU_CHUNK) - i0);
+        }
+    }
+
+    static void reluBackward(Resources r, float[] dx, float[] dy, float[] y, int n) {
+        r.pool.run(new ReluBackward(dx, dy, y, n), (n + Tuning.RELU_CHUNK - 1) / Tuning.RELU_CHUNK);
+    }
+
+    /** dx[i] += y[i] &gt; 0 ? dy[i] : 0 for i in this chunk, branch-free (a masked add). dx accumulated. */
+    private record ReluBackward(float[] dx, float[] dy, float[] y, int n) implements WorkerPool.Job {
+        @Override public void run(int worker, int chunk) {
+            final int i0 = chunk * Tuning.RELU_CHUNK, i1 = Math.min(n, i0 + Tuning.RELU_CHUNK);
+            int i = i0;
+            for (; i + L <= i1; i += L) {
+                // ∂L/∂x = ∂L/∂y · [y > 0]
+                VectorMask<Float> on = FloatVector.fromArray(Gemm.S, y, i).compare(VectorOperators.GT, 0f);
+                FloatVector.fromArray(Gemm.S, dx, i).add(FloatVector.fromArray(Gemm.S, dy, i), on).intoArray(dx, i);
+            }
+            for (; i < i1; i++) if (y[i] > 0f) dx[i] += dy[i];
+        }
+    }
+
+    static void adamStep(Resources r, float[] p, float[] m, float[] v, float[] g, int n,
+                         float beta1, float beta2, float stepSize, float epsHat) {
+        r.pool.run(new Adam(p, m, v, g, n, beta1, beta2, stepSize, epsHat), (n + Tuning.ADAM_CHUNK - 1) / Tuning.ADAM_CHUNK);
+    }
+
+    /** Elements of one chunk: the Adam update, written operation by operation as in the scalar twin. p, m, v written; g read. */
+    private record Adam(float[] p, float[] m, float[] v, float[] g, int n, float b1, float b2, float step, float eps)
+            implements WorkerPool.Job {
+        @Override public void run(int worker, int chunk) {
+            final float c1 = 1f - b1, c2 = 1f - b2;
+            final int i0 = chunk * Tuning.ADAM_CHUNK, i1 = Math.min(n, i0 + Tuning.ADAM_CHUNK);
+            int i = i0;
+            for (; i + L <= i1; i += L) {
+                FloatVector gv = FloatVector.fromArray(Gemm.S, g, i);
+                // m ← β1·m + (1−β1)·g
+                FloatVector mv = FloatVector.fromArray(Gemm.S, m, i).mul(b1).add(gv.mul(c1));
+                // v ← β2·v + (1−β2)·g²
+                FloatVector vv = FloatVector.fromArray(Gemm.S, v, i).mul(b2).add(gv.mul(c2).mul(gv));
+                // p ← p − stepSize · m / (√v + ε̂)
+                FloatVector upd = mv.mul(step).div(vv.lanewise(VectorOperators.SQRT).add(eps));
+                FloatVector.fromArray(Gemm.S, p, i).sub(upd).intoArray(p, i);
+                mv.intoArray(m, i);
+                vv.intoArray(v, i);
+            }
+            for (; i < i1; i++) {
+                m[i] = b1 * m[i] + c1 * g[i];
+                v[i] = b2 * v[i] + c2 * g[i] * g[i];
+                p[i] -= step * m[i] / ((float) Math.sqrt(v[i]) + eps);
+            }
+        }
+    }
+
+    /** db[k] += Σ_n Σ_s dy[n, k, s] in the order of {@link ReductionOrder} (dy viewed as [N, K, S]). db accumulated. */
+    static void biasBackward(Resources r, float[] db, float[] dy, int N, int K, int S) {
+        final int R = ReductionOrder.biasRanges(N);
+        float[] part = r.partialDb = Workspace.grow(r.partialDb, R * K);
+        r.pool.run(S == 1 ? new DenseBias(part, dy, N, K, R) : new SpatialBias(part, dy, N, K, S, R, r.ws), R);
+        for (int k = 0; k < K; k++) {
+            float total = part[k];
+            for (int q = 1; q < R; q++) total += part[q * K + k];
+            db[k] += total;
+        }
+    }
+
+    /**
+     * Image range r, S &gt; 1: part[r, k] = ((lane₀ + … + lane₁₅) + tail), the 16 lanes held in 16/L vectors
+     * (one at 512 bits, two at 256, four at 128) and added across every full group of 16 of every row of
+     * the range; the tail takes the rest of each row in (n, s) order. part written (this range's row).
+     */
+    private record SpatialBias(float[] part, float[] dy, int N, int K, int S, int R, Workspace[] ws) implements WorkerPool.Job {
+        private static final int V = ReductionOrder.LANES / L;   // vectors per 16 lanes: 1, 2 or 4
+
+        @Override public void run(int worker, int r) {
+            final int n0 = ReductionOrder.rangeStart(N, R, r), n1 = ReductionOrder.rangeStart(N, R, r + 1);
+            final int S16 = S / ReductionOrder.LANES * ReductionOrder.LANES;
+            final float[] lanes = ws[worker].tile;   // MR·NR ≥ 16 floats
+            for (int k = 0; k < K; k++) {
+                FloatVector a0 = FloatVector.zero(Gemm.S), a1 = a0, a2 = a0, a3 = a0;
+                float tail = 0f;
+                for (int n = n0; n < n1; n++) {
+                    final int base = (n * K + k) * S;
+                    // ∂L/∂b[k] += Σ_s ∂L/∂y[n,k,s]: lane q takes s = 16·m + q, the tail the rest of the row
+                    for (int s = 0; s < S16; s += ReductionOrder.LANES) {
+                        a0 = a0.add(FloatVector.fromArray(Gemm.S, dy, base + s));
+                        if (V >= 2) a1 = a1.add(FloatVector.fromArray(Gemm.S, dy, base + s + L));
+                        if (V == 4) {
+                            a2 = a2.add(FloatVector.fromArray(Gemm.S, dy, base + s + 2 * L));
+                            a3 = a3.add(FloatVector.fromArray(Gemm.S, dy, base + s + 3 * L));
+                        }
+                    }
+                    for (int s = S16; s < S; s++) tail += dy[base + s];
+                }
+                a0.intoArray(lanes, 0);
+                if (V >= 2) a1.intoArray(lanes, L);
+                if (V == 4) { a2.intoArray(lanes, 2 * L); a3.intoArray(lanes, 3 * L); }
+                float sum = lanes[0];
+                for (int q = 1; q < ReductionOrder.LANES; q++) sum += lanes[q];
+                part[r * K + k] = sum + tail;
+            }
+        }
+    }
+
+    /**
+     * Image range r, S = 1 (a dense layer): every row is all tail, so part[r, k] = Σ_{n in range} dy[n, k], one
+     * chain per k, vectors across k (independent outputs). part written.
+     */
+    private record DenseBias(float[] part, float[] dy, int N, int K, int R) implements WorkerPool.Job {
+        @Override public void run(int worker, int r) {
+            final int n0 = ReductionOrder.rangeStart(N, R, r), n1 = ReductionOrder.rangeStart(N, R, r + 1);
+            int k = 0;
+            for (; k + L <= K; k += L) {
+                FloatVector acc = FloatVector.zero(Gemm.S);
+                for (int n = n0; n < n1; n++) acc = acc.add(FloatVector.fromArray(Gemm.S, dy, n * K + k));
+                acc.intoArray(part, r * K + k);
+            }
+            for (; k < K; k++) {
+                float acc = 0f;
+                for (int n = n0; n < n1; n++) acc += dy[n * K + k];
+                part[r * K + k] = acc;
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.dcec4j.engine.kernels.vector;
+
+import org.dcec4j.engine.kernels.ConvGeometry;
+
+/**
+ * One worker's scratch, grown on demand and reused across calls (a call allocates no array once the
+ * workspaces are large enough): packed panels, product buffers, and the index tables that map product
+ * rows and columns to positions in the padded input.
+ */
+final class Workspace {
+    /** Packed A panels, packed B panels, a backward-input dcol block, a forward [K, J] tile buffer, a pixel-major [H·W, C] image. */
+    float[] ap = new float[0], bp = new float[0], dcol = new float[0], ybuf = new float[0], pix = new float[0];
+    /** One micro-tile (edge tiles and starting values go through it). */
+    final float[] tile = new float[Gemm.MR * Gemm.NR];
+    /** Per product column: where its window starts in the padded input (colX) or its offset in dy (colOff). */
+    int[] colX = new int[0], colOff = new int[0];
+    /** Per kernel index (c, kh, kw) or (kh, kw, c): its offset from a window origin in the padded input. */
+    int[] rowC = new int[0];
+    /** rowRun[jp]: the NR offsets rowC of column panel jp are consecutive (plain loads instead of a gather). */
+    boolean[] rowRun = new boolean[0];
+
+    static float[] grow(float[] a, int n) { return a.length >= n ? a : new float[Math.max(n, a.length + a.length / 2)]; }
+
+    static int[] grow(int[] a, int n) { return a.length >= n ? a : new int[Math.max(n, a.length + a.length / 2)]; }
+
+    /** A fresh workspace per worker. */
+    static Workspace[] forWorkers(int threads) {
+        Workspace[] ws = new Workspace[threads];
+        for (int i = 0; i < threads; i++) ws[i] = new Workspace();
+        return ws;
+    }
+
+    /**
+     * Per product column j = (n, oh, ow) of images n0…: where its window starts in the NCHW padded input.
+     * Columns beyond J (panel padding) point at 0: they are computed but never stored.
+     */
+    void columnTables(ConvGeometry g, int n0, int J) {
+        int Jp = (J + Gemm.NR - 1) / Gemm.NR * Gemm.NR, P = g.OH * g.OW;
+        int Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
+        colX = grow(colX, Jp);
+        for (int j = 0; j < Jp; j++) {
+            if (j >= J) { colX[j] = 0; continue; }
+            int n = n0 + j / P, p = j % P;
+            colX[j] = n * CHWp + (p / g.OW) * g.SH * Wp + (p % g.OW) * g.SW;
+        }
+    }
+
+    /**
+     * Per kernel index i = (c, kh, kw) ∈ [0, J): its offset from a window origin in the NCHW padded
+     * input, rowC[i] (padded to whole panels with 0), and the panel runs.
+     */
+    void kernelTables(ConvGeometry g, int J) {
+        int Jp = (J + Gemm.NR - 1) / Gemm.NR * Gemm.NR, KHW = g.KH * g.KW;
+        int Wp = g.W + g.PL + g.PR, HWp = (g.H + g.PT + g.PB) * Wp;
+        rowC = grow(rowC, Jp);
+        for (int j = 0; j < Jp; j++) {
+            if (j >= J) { rowC[j] = 0; continue; }
+            rowC[j] = (j / KHW) * HWp + ((j % KHW) / g.KW) * Wp + j % g.KW;
+        }
+        markRuns(J);
+    }
+
+    /**
+     * Per kernel index j = (kh, kw, c) ∈ [0, J), c fastest: its offset from a window origin in the
+     * channels-last padded input, rowC[j] (padded to whole panels with 0), and the panel runs.
+     */
+    void kernelTablesChannelsLast(ConvGeometry g, int J) {
+        int Jp = (J + Gemm.NR - 1) / Gemm.NR * Gemm.NR, C = g.C;
+        int Wp = g.W + g.PL + g.PR;
+        rowC = grow(rowC, Jp);
+        for (int j = 0; j < Jp; j++) {
+            if (j >= J) { rowC[j] = 0; continue; }
+            int t = j / C, c = j % C;              // j = (kh·KW + kw)·C + c
+            rowC[j] = ((t / g.KW) * Wp + t % g.KW) * C + c;
+        }
+        markRuns(J);
+    }
+
+    /** rowRun[jp] for the panels of the J indices in rowC (a panel holding padding is never a run). */
+    private void markRuns(int J) {
+        int JP = (J + Gemm.NR - 1) / Gemm.NR;
+        if (rowRun.length < JP) rowRun = new boolean[JP];
+        for (int jp = 0; jp < JP; jp++) {
+            int j0 = jp * Gemm.NR;
+            boolean run = j0 + Gemm.NR <= J;
+            for (int q = 1; run && q < Gemm.NR; q++) run = rowC[j0 + q] == rowC[j0] + q;
+            rowRun[jp] = run;
+        }
+    }
+}
