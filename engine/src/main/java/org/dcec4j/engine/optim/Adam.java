@@ -16,7 +16,7 @@ import org.dcec4j.engine.kernels.Backend;
  * </pre>
  * The two differ only in where ε sits (PyTorch's ε is in bias-corrected units); both reduce to the one
  * kernel {@code p ← p − stepSize·m/(√v + ε̂)} with stepSize = lr·√(1−β2ᵗ)/(1−β1ᵗ) and ε̂ = ε (Keras)
- * or ε̂ = ε·√(1−β2ᵗ) (PyTorch). Defaults: lr 0.001, β1 0.9, β2 0.999, ε 1e-7, Keras form.
+ * or ε̂ = ε·√(1−β2ᵗ) (PyTorch). Defaults: lr 0.001, β1 0.9, β2 0.999, ε 1e-7 (Keras ≥ 2.1.3; Keras ≤ 2.1.2 used 1e-8), Keras form.
  * Math: docs/math/adam.md
  */
 public final class Adam implements Optimizer {
