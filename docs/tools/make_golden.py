@@ -27,8 +27,8 @@ File format "GLD1" (all big-endian, the byte order of java.io.DataInputStream):
 
 Self-checks: after writing each conv2d_/convT_ file the script reads it back and recomputes y, dx, dw
 and db with plain loops over the index formula (no F.pad, slicing or autograd), in float64; the KL
-gradients are compared with DCEC.md's closed form; the Adam case asserts that eps matters; the CAE
-cases assert DCEC.md's parameter counts.
+gradients are compared with the closed form of docs/math/dcec.md#gradients; the Adam case asserts that eps matters; the CAE
+cases assert the parameter counts of docs/spec.md#architecture.
 
 index.txt (written beside the .bin files) lists one line per entry: file, entry, dtype (f32|i32),
 dims joined by 'x', the float64 sum of the stored values and the first stored value. GoldenTest
@@ -107,7 +107,7 @@ kl.bin            DCEC's clustering loss, alpha = 1, B = 8, D = 5, Kc = 4
     p [B, Kc]  target distribution from q: p_ij = (q_ij^2/f_j) / sum_j' (q_ij'^2/f_j'), f_j = sum_i q_ij,
                treated as a constant,
     loss [1]   = sum_i sum_j p_ij log(p_ij / q_ij) / B,
-    dz [B, D], dmu [Kc, D]  gradients of loss (the script checks them against DCEC.md's closed form)
+    dz [B, D], dmu [Kc, D]  gradients of loss (the script checks them against docs/math/dcec.md#gradients)
 
 adam.bin          three Adam steps on a vector of n = 12 parameters, float64 arithmetic
     p0 [12], g1 [12], g2 [12], g3 [12] (gradients of steps 1..3; entries 8..11 are ~1e-7 so eps matters),
@@ -136,7 +136,7 @@ embedding K = 10, batch 4, Keras padding (F.pad before each conv, transposed-con
     decoder.deconv1.weight [32, 1, 5, 5]   decoder.deconv1.bias [1]
   entries: every parameter under its name, x [4, 1, H, W] in [0, 1), z [4, 10], xr [4, 1, H, W],
   loss [1] = mean over all elements of (xr - x)^2, and grad.<name> (d loss / d parameter) for every
-  parameter. Parameter counts: 275,979 (28x28) and 262,539 (16x16), as in DCEC.md; the script asserts them.
+  parameter. Parameter counts: 275,979 (28x28) and 262,539 (16x16), as in docs/spec.md#architecture; the script asserts them.
   The seed is the first one (from the file name's CRC32 upward) for which every ReLU input is at least
   2e-5 standard deviations (of its layer) away from 0, so float32 rounding in the engine (about 1e-6
   relative) cannot flip a ReLU mask and change a gradient.
@@ -458,7 +458,7 @@ def kl_case(out, B=8, D=5, Kc=4):
         p = weight / weight.sum(dim=1, keepdim=True)
     loss = (p * torch.log(p / q)).sum() / B
     loss.backward()
-    # DCEC.md's closed form, per sample, then averaged over the batch
+    # the closed form of docs/math/dcec.md#gradients, per sample, then averaged over the batch
     with torch.no_grad():
         diff = z.double().unsqueeze(1) - mu.double().unsqueeze(0)             # [B, Kc, D]
         inv = 1.0 / (1.0 + (diff ** 2).sum(dim=2) / alpha)                  # [B, Kc]
@@ -611,9 +611,9 @@ def cae_case(out, name, H, expected_count, C=1, K=10, B=4, margin=2e-5):
     else:
         raise RuntimeError(name + ": no seed keeps the ReLU inputs away from 0")
     count = sum(t.numel() for _, t in specs)
-    print("%s: seed offset %d, closest ReLU input %.3g standard deviations from 0, %d parameters (DCEC.md: %d)"
+    print("%s: seed offset %d, closest ReLU input %.3g standard deviations from 0, %d parameters (docs/spec.md: %d)"
           % (name, attempt, closest, count, expected_count))
-    assert count == expected_count, "parameter count differs from DCEC.md"
+    assert count == expected_count, "parameter count differs from docs/spec.md#architecture"
     loss = ((xr - x.double()) ** 2).mean()
     loss.backward()
     entries = [(n, t) for n, t in specs]

@@ -3,7 +3,7 @@ package org.dcec4j.bench;
 import org.dcec4j.engine.kernels.ConvGeometry;
 
 /**
- * The DCEC layer geometries (../shared/DCEC.md §2) for 28×28 (MNIST) and 16×16 (USPS) images.
+ * The DCEC layer geometries (docs/spec.md#architecture) for 28×28 (MNIST) and 16×16 (USPS) images.
  * A transposed convolution is the adjoint of the convolution with the same geometry (its input is
  * that convolution's output side), so deconv3/2/1 reuse the geometries of conv3/2/1:
  * deconv forward = conv2dBackwardInput, deconv backward-input = conv2dForward (no bias),

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A file of a named data set and its checksums, from the built-in table (values from
- * ../shared/datasets/README.md).
+ * verified copies of the official files, listed in docs/datasets.md#checksums).
  *
  * @param dir        the folder under a data directory, e.g. "mnist"
  * @param name       the file name, e.g. "t10k-labels-idx1-ubyte.gz"

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real data sets, checked against ../shared/datasets/README.md: counts, shapes, value ranges, label
- * histograms. Runs when DCEC4J_DATA is set (export DCEC4J_DATA=/work/shared/datasets); Fashion-MNIST
+ * The real data sets, checked against their published properties: counts, shapes, value ranges, label
+ * histograms. Runs when DCEC4J_DATA is set (a folder laid out as in docs/datasets.md#layout); Fashion-MNIST
  * when Debian's package is installed. Never downloads.
  */
 class RealDataTest {

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Every hyper-parameter of a run. {@link #defaults()} holds the reference values of the DCEC paper and
- * its Keras code (../shared/DCEC.md): filters 32/64/128, K = 10, α = 1, γ = 0.1, batch 256, 200
+ * its Keras code (docs/spec.md#defaults): filters 32/64/128, K = 10, α = 1, γ = 0.1, batch 256, 200
  * pretraining epochs, 20 k-means restarts, T = 140, tol = 0.001, 20,000 iterations, Adam lr 0.001.
  *
  * @param method           which method of the paper's table runs

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * The clustering methods of the DCEC paper's comparison table, all run by the same code
- * (../shared/DCEC.md §1, "Related methods").
+ * (docs/spec.md#methods).
  *
  * <p>Math: docs/math/dcec.md#methods
  */

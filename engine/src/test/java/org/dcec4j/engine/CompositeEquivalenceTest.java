@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fused Student's t and KL ops give the same values and gradients as the same functions composed from
- * primitive ops (sub, mul, sum, scale, pow, div, log), and as DCEC.md's closed form
+ * primitive ops (sub, mul, sum, scale, pow, div, log), and as the closed form of docs/math/dcec.md#gradients
  * ∂L_c/∂z_i = (α+1)/α · (1/B) Σ_j (1 + ‖z_i−μ_j‖²/α)^(−1) (p_ij − q_ij)(z_i − μ_j) (and minus that, summed over i, for μ_j).
  */
 class CompositeEquivalenceTest {
@@ -57,7 +57,7 @@ class CompositeEquivalenceTest {
             assertClose(gC[0], gF[0], 1e-5, "dL/dz alpha " + alpha);
             assertClose(gC[1], gF[1], 1e-5, "dL/dmu alpha " + alpha);
 
-            // DCEC.md closed form (per sample, then averaged over the batch)
+            // the closed form of docs/math/dcec.md#gradients (per sample, then averaged over the batch)
             float[] dz = new float[B * D], dmu = new float[K * D];
             for (int i = 0; i < B; i++) for (int j = 0; j < K; j++) {
                 double d2 = 0;

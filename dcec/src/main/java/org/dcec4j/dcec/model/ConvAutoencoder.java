@@ -15,7 +15,7 @@ import org.dcec4j.engine.nn.Sequential;
 import static org.dcec4j.engine.kernels.Activation.RELU;
 
 /**
- * DCEC's convolutional autoencoder (../shared/DCEC.md §2) for C×H×W images, H and W multiples of 4:
+ * DCEC's convolutional autoencoder (docs/spec.md#architecture) for C×H×W images, H and W multiples of 4:
  * <pre>
  *   encoder: conv1 5×5/2 'same' → ReLU → conv2 5×5/2 'same' → ReLU → conv3 3×3/2 → ReLU → flatten → embedding (linear, K)
  *   decoder: dense → ReLU → reshape → deconv3 3×3/2 → ReLU → deconv2 5×5/2 'same' → ReLU → deconv1 5×5/2 'same' (linear)

@@ -24,7 +24,7 @@ import org.dcec4j.engine.Backend;
 import org.dcec4j.engine.optim.Adam;
 
 /**
- * Runs DCEC (and the paper's comparison methods) on one data set, exactly as ../shared/DCEC.md §1:
+ * Runs DCEC (and the paper's comparison methods) on one data set, in the three phases of docs/spec.md#algorithm:
  * <ol>
  *   <li>pretraining: Adam on L_r = MSE(G(F(x)), x), a fresh seeded shuffle every epoch;</li>
  *   <li>centre initialisation: k-means (k-means++, restarts, lowest inertia) on the embeddings of all N images;</li>

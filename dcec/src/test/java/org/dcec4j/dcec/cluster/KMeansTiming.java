@@ -16,8 +16,8 @@ import org.apache.commons.math3.ml.distance.EuclideanDistance;
 import org.apache.commons.math3.random.Well19937c;
 
 /**
- * Not a test: times k-means on 70,000 × 10, K = 10, 20 restarts (the issue's bar is 2 s), for
- * docs/math/kmeans-metrics.md#timing. Usage (from /work/main, after test-compile):
+ * Not a test: times k-means on 70,000 × 10, K = 10, 20 restarts (the target is 2 s), for
+ * docs/math/kmeans-metrics.md#timing. Usage (from the repository root, after test-compile):
  *
  * <pre>
  * java -cp dcec/target/test-classes:dcec/target/classes:$HOME/.m2/repository/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar \

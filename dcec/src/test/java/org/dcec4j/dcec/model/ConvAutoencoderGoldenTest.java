@@ -30,7 +30,7 @@ class ConvAutoencoderGoldenTest {
         Golden g = Golden.load(file);
         int K = g.shape("z")[1];
         ConvAutoencoder cae = new ConvAutoencoder(1, size, size, K, 1234L);
-        assertEquals(paramCount, cae.parameterCount(), "parameter count of the " + size + "x" + size + " CAE (DCEC.md §2)");
+        assertEquals(paramCount, cae.parameterCount(), "parameter count of the " + size + "x" + size + " CAE (docs/spec.md#architecture)");
         Map<String, Tensor> params = cae.namedParameters();
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(g.shape(e.getKey()), e.getValue().shape(), e.getKey());

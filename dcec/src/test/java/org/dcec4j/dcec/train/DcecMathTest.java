@@ -65,7 +65,7 @@ class DcecMathTest {
     }
 
     /**
-     * ∂L_c/∂z_i and ∂L_c/∂μ_j from autograd against DCEC.md's closed form (divided by B for the batch mean),
+     * ∂L_c/∂z_i and ∂L_c/∂μ_j from autograd against the closed form of docs/math/dcec.md#gradients (batch mean),
      * on random data, for α = 1 and α = 2.
      */
     @Test void gradientsMatchClosedForm() {

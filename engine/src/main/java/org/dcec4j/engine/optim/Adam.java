@@ -17,9 +17,9 @@ import org.dcec4j.engine.kernels.Kernels;
  * </pre>
  * The two differ only in where ε sits (PyTorch's ε is in bias-corrected units); both reduce to the one
  * kernel {@code p ← p − stepSize·m/(√v + ε̂)} with stepSize = lr·√(1−β2ᵗ)/(1−β1ᵗ) and ε̂ = ε (Keras)
- * or ε̂ = ε·√(1−β2ᵗ) (PyTorch). Defaults: lr 0.001, β1 0.9, β2 0.999, ε 1e-7, Keras form. The
- * bias corrections use {@link StrictMath#pow}, whose result is the same on every CPU and JDK. The updates run
- * on the kernels given to the constructor (the JVM's default backend when none is given).
+ * or ε̂ = ε·√(1−β2ᵗ) (PyTorch). Defaults: lr 0.001, β1 0.9, β2 0.999, ε 1e-7 (Keras ≥ 2.1.3; Keras ≤ 2.1.2 used 1e-8),
+ * Keras form. The bias corrections use {@link StrictMath#pow}, whose result is the same on every CPU and JDK. The
+ * updates run on the kernels given to the constructor (the JVM's default backend when none is given).
  * Math: docs/math/adam.md
  */
 public final class Adam implements Optimizer {

@@ -8,7 +8,7 @@ import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.ConvGeometry;
 import org.junit.jupiter.api.Test;
 
-/** Keras 'same'/'valid' rules and the DCEC shape table (../shared/DCEC.md §2), by hand. */
+/** Keras 'same'/'valid' rules and the DCEC shape table (docs/spec.md#padding, docs/spec.md#architecture), by hand. */
 class PaddingTest {
     @Test void kerasSamePaddingPutsTheSmallerHalfFirst() {
         assertArrayEquals(new int[] {1, 2}, ConvGeometry.samePadding(28, 5, 2));   // out 14, total 3

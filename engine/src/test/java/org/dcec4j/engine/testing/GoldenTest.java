@@ -159,7 +159,7 @@ class GoldenTest {
                 assertArrayEquals(g.shape(name), g.shape("grad." + name), c[0] + " " + name);
             }
             assertEquals(16, parameters, c[0]);
-            assertEquals(Long.parseLong(c[1]), count, c[0] + ": parameter count (DCEC.md §2)");
+            assertEquals(Long.parseLong(c[1]), count, c[0] + ": parameter count (docs/spec.md#architecture)");
             assertArrayEquals(g.shape("x"), g.shape("xr"), c[0]);
             assertArrayEquals(new int[] {4, 10}, g.shape("z"), c[0]);
             // loss = mean((xr − x)²), recomputed from the stored float32 values
