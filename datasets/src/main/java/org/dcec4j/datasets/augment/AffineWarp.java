@@ -82,7 +82,7 @@ public final class AffineWarp {
                          double thetaDegrees, double rowShift, double colShift) {
         double t = thetaDegrees * DEG_TO_RAD;
         double cos = StrictMath.cos(t), sin = StrictMath.sin(t);
-        double oR = H / 2.0 + 0.5, oC = W / 2.0 + 0.5;
+        double oR = H / 2.0 + 0.5, oC = W / 2.0 + 0.5;   // Keras' centre. Math: docs/math/augmentation.md#centre
         double off0 = offset(oR, cos, -sin, rowShift, colShift, oR, oC);
         double off1 = offset(oC, sin, cos, rowShift, colShift, oR, oC);
         resample(out, outOff, in, inOff, C, H, W, cos, -sin, off0, sin, cos, off1);
@@ -103,6 +103,7 @@ public final class AffineWarp {
                 double y = r * m00 + q * m01 + off0;
                 double x = r * m10 + q * m11 + off1;
                 // nearest fill: a point outside the image takes the value at the closest border point
+                // Math: docs/math/augmentation.md#nearest-fill
                 y = y < 0 ? 0 : (y > rMax ? rMax : y);
                 x = x < 0 ? 0 : (x > cMax ? cMax : x);
                 // bilinear weights: (1 − fy, fy) on rows r0, r0 + 1 and (1 − fx, fx) on columns q0, q0 + 1
