@@ -98,10 +98,11 @@ public final class AffineWarp {
         final int S = H * W;
         final double rMax = H - 1, cMax = W - 1;
         for (int r = 0; r < H; r++) {
+            final double rm00 = r * m00, rm10 = r * m10;   // hoisted; the sums below keep scipy's order
             for (int q = 0; q < W; q++) {
                 // the input point (y, x) this output pixel samples: M · (r, q, 1)
-                double y = r * m00 + q * m01 + off0;
-                double x = r * m10 + q * m11 + off1;
+                double y = rm00 + q * m01 + off0;
+                double x = rm10 + q * m11 + off1;
                 // nearest fill: a point outside the image takes the value at the closest border point
                 // Math: docs/math/augmentation.md#nearest-fill
                 y = y < 0 ? 0 : (y > rMax ? rMax : y);
