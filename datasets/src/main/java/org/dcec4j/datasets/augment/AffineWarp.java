@@ -10,7 +10,7 @@ package org.dcec4j.datasets.augment;
  *   p_in = A·(p_out − o + t) + o = A·p_out + (o + A·t − A·o)
  * </pre>
  *
- * maps every output pixel p_out = (r, c) to the input point it samples (the inverse mapping), and the
+ * maps every output pixel p_out = (r, q) to the input point it samples (the inverse mapping), and the
  * output is the bilinear interpolation of the input there, with points outside the image moved to the
  * nearest edge first ("nearest" fill: the border pixels repeat outwards). This is what
  * {@code scipy.ndimage.affine_transform(channel, M[:2,:2], M[:2,2], order=1, mode='nearest')} computes
@@ -33,8 +33,8 @@ public final class AffineWarp {
 
     /**
      * Writes the 2×3 matrix M (output coordinates → input coordinates) into {@code m[0..5]} =
-     * {m00, m01, off0, m10, m11, off1}, so that the input point of output pixel (r, c) is
-     * (m00·r + m01·c + off0, m10·r + m11·c + off1). Allocates nothing.
+     * {m00, m01, off0, m10, m11, off1}, so that the input point of output pixel (r, q) is
+     * (m00·r + m01·q + off0, m10·r + m11·q + off1). Allocates nothing.
      *
      * <p>Math: docs/math/augmentation.md#matrix
      */
