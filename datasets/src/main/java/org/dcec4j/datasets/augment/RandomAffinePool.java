@@ -122,7 +122,12 @@ public final class RandomAffinePool implements Closeable {
             generation = generation + 1;               // publishes the job (volatile write after the fields)
             for (Thread t : workers) LockSupport.unpark(t);
         }
-        part(0);
+        Throwable own = null;
+        try {
+            part(0);
+        } catch (Throwable e) {                        // still wait: the workers are writing into out
+            own = e;
+        }
         if (workers.length > 0) {
             int spins = 0;
             while (pending.get() != 0) {               // the workers' writes happen-before their decrement
@@ -137,9 +142,9 @@ public final class RandomAffinePool implements Closeable {
         j.out = null;                                  // hold no reference to the caller's arrays
         j.in = null;
         j.indices = null;
-        Throwable f = failure;
+        Throwable f = own != null ? own : failure;
+        failure = null;
         if (f != null) {
-            failure = null;
             if (f instanceof RuntimeException r) throw r;
             if (f instanceof Error e) throw e;
             throw new IllegalStateException(f);
