@@ -1,0 +1,88 @@
+package org.dcec4j.datasets.augment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The threaded batch: bit-identical to the single-threaded loop for every thread count. */
+class RandomAffinePoolTest {
+
+    /** 1, 2 and 3 threads (and 7, more threads than some parts have rows) give the same bits. */
+    @Test
+    void threadCountDoesNotChangeTheResult() {
+        int C = 3, H = 9, W = 14, n = C * H * W;
+        RandomAffine a = RandomAffine.decDa();
+        for (int B : new int[] {1, 2, 5, 37}) {
+            float[] in = RandomAffineTest.image(B * n, B);
+            int[] indices = new int[B];
+            for (int b = 0; b < B; b++) indices[b] = (b * 7919) % 1000;
+            float[] want = new float[B * n], wantConsecutive = new float[B * n];
+            a.applyBatch(want, in, C, H, W, 99L, 3L, indices, 0, B);
+            a.applyBatch(wantConsecutive, in, C, H, W, 99L, 3L, 500, 0, B);
+            for (int T : new int[] {1, 2, 3, 7}) {
+                try (RandomAffinePool pool = new RandomAffinePool(a, T)) {
+                    assertEquals(T, pool.threads());
+                    float[] got = new float[B * n];
+                    pool.apply(got, in, B, C, H, W, 99L, 3L, indices);
+                    assertArrayEquals(want, got, "B=" + B + ", T=" + T + " (indices)");
+                    Arrays.fill(got, Float.NaN);
+                    pool.apply(got, in, B, C, H, W, 99L, 3L, 500);
+                    assertArrayEquals(wantConsecutive, got, "B=" + B + ", T=" + T + " (consecutive)");
+                }
+            }
+        }
+    }
+
+    /**
+     * Many batches back to back (as in training) on 3 threads: every one complete and right when
+     * apply returns, so no worker is still writing a batch when the caller reads it.
+     */
+    @Test
+    void backToBackBatchesAreCompleteWhenApplyReturns() {
+        int C = 1, H = 28, W = 28, n = C * H * W, B = 48;
+        RandomAffine a = RandomAffine.decDa();
+        float[] in = RandomAffineTest.image(B * n, 8), want = new float[B * n], got = new float[B * n];
+        try (RandomAffinePool pool = new RandomAffinePool(a, 3)) {
+            for (int step = 0; step < 300; step++) {
+                Arrays.fill(got, Float.NaN);
+                pool.apply(got, in, B, C, H, W, 5L, step, step * B);
+                a.applyBatch(want, in, C, H, W, 5L, step, step * B, 0, B);
+                assertArrayEquals(want, got, "step " + step);
+            }
+        }
+    }
+
+    @Test
+    void closedPoolRefusesWorkAndBadBatchesAreRejected() {
+        RandomAffinePool pool = new RandomAffinePool(RandomAffine.decDa(), 2);
+        float[] x = new float[784], y = new float[784];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> pool.apply(new float[2 * 784], x, 2, 1, 28, 28, 0, 0, 0));
+        assertTrue(e.getMessage().contains("in must hold 1568"), e.getMessage());
+        pool.apply(y, x, 1, 1, 28, 28, 0, 0, 0);   // still usable after a rejected call
+        pool.close();
+        assertThrows(IllegalStateException.class, () -> pool.apply(y, x, 1, 1, 28, 28, 0, 0, 0));
+    }
+
+    /** The threaded call allocates nothing per batch on the calling thread either. */
+    @Test
+    void noAllocationPerBatch() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (!(bean instanceof com.sun.management.ThreadMXBean hs) || !hs.isThreadAllocatedMemorySupported()) return;
+        hs.setThreadAllocatedMemoryEnabled(true);
+        int B = 32, n = 784;
+        float[] in = RandomAffineTest.image(B * n, 9), out = new float[B * n];
+        int[] indices = new int[B];
+        try (RandomAffinePool pool = new RandomAffinePool(RandomAffine.decDa(), 2)) {
+            for (int i = 0; i < 50; i++) pool.apply(out, in, B, 1, 28, 28, 1L, i, indices);
+            long before = hs.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 200; i++) pool.apply(out, in, B, 1, 28, 28, 1L, i, indices);
+            long bytes = hs.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(bytes < 4096, bytes + " bytes allocated for 200 batches");
+        }
+    }
+}
