@@ -1,5 +1,6 @@
 package org.dcec4j.bench;
 
+import org.dcec4j.engine.nn.Padding;
 import org.dcec4j.engine.kernels.ConvGeometry;
 
 /**
@@ -16,11 +17,11 @@ final class Layers {
 
     static ConvGeometry conv(String layer, int size, int batch) {
         switch (layer) {
-            case "conv1": case "deconv1": return ConvGeometry.same(batch, 1, size, size, 32, 5, 5, 2);
-            case "conv2": case "deconv2": return ConvGeometry.same(batch, 32, size / 2, size / 2, 64, 5, 5, 2);
+            case "conv1": case "deconv1": return Padding.same().geometry(batch, 1, size, size, 32, 5, 5, 2);
+            case "conv2": case "deconv2": return Padding.same().geometry(batch, 32, size / 2, size / 2, 64, 5, 5, 2);
             case "conv3": case "deconv3":
-                return size % 8 == 0 ? ConvGeometry.same(batch, 64, size / 4, size / 4, 128, 3, 3, 2)
-                                     : ConvGeometry.valid(batch, 64, size / 4, size / 4, 128, 3, 3, 2);
+                return size % 8 == 0 ? Padding.same().geometry(batch, 64, size / 4, size / 4, 128, 3, 3, 2)
+                                     : Padding.valid().geometry(batch, 64, size / 4, size / 4, 128, 3, 3, 2);
             default: throw new IllegalArgumentException("unknown layer '" + layer + "': conv1..3 or deconv1..3");
         }
     }

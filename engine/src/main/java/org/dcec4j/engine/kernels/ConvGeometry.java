@@ -53,41 +53,6 @@ public final class ConvGeometry {
     /** Multiply-adds of the forward pass (each is 2 FLOPs); backward-input and backward-weight cost the same. */
     public long macs() { return (long) N * K * OH * OW * C * KH * KW; }
 
-    /**
-     * Keras/TensorFlow 'same' padding along one axis: out = ⌈in/s⌉, total = max((out−1)·s + k − in, 0),
-     * the smaller half before (top/left). Returns {before, after}.
-     * Math: docs/math/conv2d.md#keras-vs-pytorch-padding
-     */
-    public static int[] samePadding(int in, int k, int s) {
-        int out = (in + s - 1) / s;
-        int total = Math.max((out - 1) * s + k - in, 0);
-        return new int[] {total / 2, total - total / 2};
-    }
-
-    /**
-     * Keras 'same' cropping of a transposed convolution along one axis: out = in·s; the full output
-     * (in−1)·s + k is cropped by full − out, the smaller half before. Returns {before, after}.
-     * For k5 s2 from 14: full 31, crop {1, 2}. (When k &lt; s the full output is shorter than in·s;
-     * Keras pads instead, which this engine does not support, so that case is an error.)
-     */
-    public static int[] sameCrop(int in, int k, int s) {
-        int full = (in - 1) * s + k;
-        int total = full - in * s;
-        if (total < 0) throw new IllegalArgumentException("'same' transposed conv needs k >= s (k=" + k + ", s=" + s + ")");
-        return new int[] {total / 2, total - total / 2};
-    }
-
-    /** Conv geometry with Keras 'same' padding. */
-    public static ConvGeometry same(int N, int C, int H, int W, int K, int KH, int KW, int S) {
-        int[] ph = samePadding(H, KH, S), pw = samePadding(W, KW, S);
-        return new ConvGeometry(N, C, H, W, K, KH, KW, S, S, ph[0], ph[1], pw[0], pw[1]);
-    }
-
-    /** Conv geometry with Keras 'valid' padding (none). */
-    public static ConvGeometry valid(int N, int C, int H, int W, int K, int KH, int KW, int S) {
-        return new ConvGeometry(N, C, H, W, K, KH, KW, S, S, 0, 0, 0, 0);
-    }
-
     @Override public String toString() {
         return describe(N, C, H, W, K, KH, KW, SH, SW, PT, PB, PL, PR) + " -> " + OH + "x" + OW;
     }

@@ -1,5 +1,6 @@
 package org.dcec4j.engine.kernels;
 
+import org.dcec4j.engine.nn.Padding;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -162,10 +163,10 @@ final class KernelCases {
         List<ConvGeometry> gs = new ArrayList<>();
         for (int H : new int[] {28, 16}) {
             int N = H == 28 ? 2 : 1;
-            gs.add(ConvGeometry.same(N, 1, H, H, 32, 5, 5, 2));
-            gs.add(ConvGeometry.same(N, 32, H / 2, H / 2, 64, 5, 5, 2));
-            gs.add(H % 8 == 0 ? ConvGeometry.same(N, 64, H / 4, H / 4, 128, 3, 3, 2)
-                              : ConvGeometry.valid(N, 64, H / 4, H / 4, 128, 3, 3, 2));
+            gs.add(Padding.same().geometry(N, 1, H, H, 32, 5, 5, 2));
+            gs.add(Padding.same().geometry(N, 32, H / 2, H / 2, 64, 5, 5, 2));
+            gs.add(H % 8 == 0 ? Padding.same().geometry(N, 64, H / 4, H / 4, 128, 3, 3, 2)
+                              : Padding.valid().geometry(N, 64, H / 4, H / 4, 128, 3, 3, 2));
         }
         // reduction longer than one KC block on every side: CKK = 300, K = 260, N·P > 256
         gs.add(new ConvGeometry(3, 12, 9, 7, 260, 5, 5, 1, 2, 2, 1, 0, 2));

@@ -1,5 +1,6 @@
 package org.dcec4j.engine.kernels;
 
+import org.dcec4j.engine.nn.Padding;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -21,7 +22,7 @@ class KernelDeterminismTest {
     /** Runs every kernel once on DCEC-like shapes (large enough for several chunks) into one result. */
     private static float[][] runAll(Kernels k) {
         Random rnd = new Random(42);
-        ConvGeometry[] gs = {ConvGeometry.same(7, 32, 14, 14, 64, 5, 5, 2), ConvGeometry.same(9, 1, 28, 28, 32, 5, 5, 2),
+        ConvGeometry[] gs = {Padding.same().geometry(7, 32, 14, 14, 64, 5, 5, 2), Padding.same().geometry(9, 1, 28, 28, 32, 5, 5, 2),
                              new ConvGeometry(5, 12, 9, 7, 260, 5, 5, 1, 2, 2, 1, 0, 2)};
         float[][] out = new float[gs.length * 4 + 7][];
         int o = 0;

@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 /** Keras 'same'/'valid' rules and the DCEC shape table (docs/spec.md#padding, docs/spec.md#architecture), by hand. */
 class PaddingTest {
     @Test void kerasSamePaddingPutsTheSmallerHalfFirst() {
-        assertArrayEquals(new int[] {1, 2}, ConvGeometry.samePadding(28, 5, 2));   // out 14, total 3
-        assertArrayEquals(new int[] {1, 2}, ConvGeometry.samePadding(14, 5, 2));   // out 7,  total 3
-        assertArrayEquals(new int[] {0, 1}, ConvGeometry.samePadding(4, 3, 2));    // out 2,  total 1
-        assertArrayEquals(new int[] {1, 1}, ConvGeometry.samePadding(7, 3, 1));    // out 7,  total 2
-        assertArrayEquals(new int[] {0, 0}, ConvGeometry.samePadding(8, 1, 2));    // total max(…, 0)
-        assertArrayEquals(new int[] {1, 2}, ConvGeometry.sameCrop(14, 5, 2));      // full 31 → 28
-        assertArrayEquals(new int[] {0, 1}, ConvGeometry.sameCrop(2, 3, 2));       // full 5 → 4
+        assertArrayEquals(new int[] {1, 2}, Padding.samePadding(28, 5, 2));   // out 14, total 3
+        assertArrayEquals(new int[] {1, 2}, Padding.samePadding(14, 5, 2));   // out 7,  total 3
+        assertArrayEquals(new int[] {0, 1}, Padding.samePadding(4, 3, 2));    // out 2,  total 1
+        assertArrayEquals(new int[] {1, 1}, Padding.samePadding(7, 3, 1));    // out 7,  total 2
+        assertArrayEquals(new int[] {0, 0}, Padding.samePadding(8, 1, 2));    // total max(…, 0)
+        assertArrayEquals(new int[] {1, 2}, Padding.sameCrop(14, 5, 2));      // full 31 → 28
+        assertArrayEquals(new int[] {0, 1}, Padding.sameCrop(2, 3, 2));       // full 5 → 4
     }
 
     @Test void dcecShapeTable() {

@@ -1,7 +1,9 @@
-package org.dcec4j.engine;
+package org.dcec4j.engine.ops;
 
-import static org.dcec4j.engine.GradCheck.check;
-import static org.dcec4j.engine.GradCheck.param;
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.F;
+import static org.dcec4j.engine.ops.GradCheck.check;
+import static org.dcec4j.engine.ops.GradCheck.param;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;

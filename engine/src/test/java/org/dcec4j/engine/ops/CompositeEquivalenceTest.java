@@ -1,5 +1,8 @@
-package org.dcec4j.engine;
+package org.dcec4j.engine.ops;
 
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.F;
+import org.dcec4j.engine.Autograd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;

@@ -1,5 +1,9 @@
-package org.dcec4j.engine;
+package org.dcec4j.engine.ops;
 
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.F;
+import org.dcec4j.engine.Autograd;
+import org.dcec4j.engine.Backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
