@@ -120,24 +120,24 @@ public final class DcecTrainer {
         Autoencoder ae = Autoencoder.create(cfg, C, H, W, Seeds.derive(cfg.seed(), Seeds.WEIGHTS, 0));
         // ---- phase 1: pretraining
         if (pretrained != null && ckPhase == null) {
-            ae.module.load(pretrained);
+            ae.module().load(pretrained);
         } else if (ckPhase == null || ckPhase == Phase.PRETRAIN) {
             long t0 = System.nanoTime();
             pretrain(ae, ck);
             seconds.put(Phase.PRETRAIN, (System.nanoTime() - t0) / 1e9);
             listener.phaseDone(Phase.PRETRAIN, seconds.get(Phase.PRETRAIN));
-            if (out != null) ae.module.save(out.resolve(weightsFileName(cfg.method())));
+            if (out != null) ae.module().save(out.resolve(weightsFileName(cfg.method())));
         }
         if (pretrainOnly) return new DcecResult(null, null, Scores.NONE, null, 0, false, seconds);
 
         // ---- phase 2: k-means on the embeddings of all N images
-        ClusteringLayer layer = new ClusteringLayer(K, ae.embeddingSize, cfg.alpha());
+        ClusteringLayer layer = new ClusteringLayer(K, ae.embeddingSize(), cfg.alpha());
         int[] kmLabels = null;
         if (ckPhase != Phase.CLUSTER) {
             long t0 = System.nanoTime();
             listener.phaseStarted(Phase.KMEANS, 0, 1);
             float[] z = Inference.embed(ae, x, N, cfg.batchSize());
-            KMeansResult km = kmeans(z, ae.embeddingSize);
+            KMeansResult km = kmeans(z, ae.embeddingSize());
             layer.setCentres(km.centresAsFloat());
             kmLabels = km.labels().clone();
             seconds.put(Phase.KMEANS, (System.nanoTime() - t0) / 1e9);
@@ -145,7 +145,7 @@ public final class DcecTrainer {
         }
         TrainedModel model = new TrainedModel(cfg, C, H, W, ae, layer.mu.data);
         if (!cfg.method().clusters) {
-            float[] q = Inference.softAssign(Inference.embed(ae, x, N, cfg.batchSize()), N, ae.embeddingSize, layer.mu.data, K, cfg.alpha());
+            float[] q = Inference.softAssign(Inference.embed(ae, x, N, cfg.batchSize()), N, ae.embeddingSize(), layer.mu.data, K, cfg.alpha());
             return finish(model, kmLabels, q, 0, false, seconds);
         }
 
@@ -160,12 +160,12 @@ public final class DcecTrainer {
     // ------------------------------------------------------------------------------------ pretraining
     /** Math: docs/math/dcec.md#pretraining */
     private void pretrain(Autoencoder ae, TensorFile ck) throws IOException {
-        Adam opt = new Adam(ae.module.parameters(), cfg.lr());
+        Adam opt = new Adam(ae.module().parameters(), cfg.lr());
         int first = 0;
         CsvLog log = null;
         if (ck != null) {
             String src = out.resolve(CHECKPOINT).toString();
-            ae.module.loadFrom(ck, "model.", src);
+            ae.module().loadFrom(ck, "model.", src);
             opt.loadState(ck, "adam.", src);
             first = Integer.parseInt(ck.meta("epoch"));
             int done = first;
@@ -231,10 +231,10 @@ public final class DcecTrainer {
     /** Math: docs/math/dcec.md#kl */
     private ClusterOutcome cluster(Autoencoder ae, ClusteringLayer layer, int[] kmLabels, TensorFile ck) throws IOException {
         boolean keepDecoder = cfg.method().keepsDecoder;
-        List<Tensor> params = new ArrayList<>(keepDecoder ? ae.module.parameters() : ae.encoderModule.parameters());
+        List<Tensor> params = new ArrayList<>(keepDecoder ? ae.module().parameters() : ae.encoderModule().parameters());
         params.add(layer.mu);
         Adam opt = new Adam(params, cfg.lr());            // a fresh optimiser, not the pretraining one
-        int Ke = ae.embeddingSize;
+        int Ke = ae.embeddingSize();
         float[] p = new float[N * K];
         int[] previous, current = new int[N];
         int it;
@@ -243,7 +243,7 @@ public final class DcecTrainer {
         CsvLog log = null;
         if (ck != null) {
             String src = out.resolve(CHECKPOINT).toString();
-            ae.module.loadFrom(ck, "model.", src);
+            ae.module().loadFrom(ck, "model.", src);
             layer.loadFrom(ck, "layer.", src);
             opt.loadState(ck, "adam.", src);
             it = Integer.parseInt(ck.meta("iteration"));
@@ -326,13 +326,13 @@ public final class DcecTrainer {
     private TensorFile.Builder checkpoint(Phase phase, Autoencoder ae) {
         TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-checkpoint").meta("phase", phase.id)
                 .meta("config", cfg.identity()).meta("data", dataIdentity());
-        ae.module.addTo(b, "model.");
+        ae.module().addTo(b, "model.");
         return b;
     }
 
     /** Writes a checkpoint after checking that every weight is finite (a bad state never replaces a good one). */
     private void writeCheckpoint(TensorFile.Builder b, Phase phase, int counter, Autoencoder ae, ClusteringLayer layer) throws IOException {
-        List<Tensor> all = new ArrayList<>(ae.module.parameters());
+        List<Tensor> all = new ArrayList<>(ae.module().parameters());
         if (layer != null) all.add(layer.mu);
         for (Tensor t : all)
             for (float v : t.data)

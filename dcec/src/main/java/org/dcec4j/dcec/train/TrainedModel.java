@@ -28,7 +28,7 @@ public final class TrainedModel {
     public int K() { return config.K(); }
 
     /** Size of the space μ lives in. */
-    public int featureSize() { return ae == null ? channels * height * width : ae.embeddingSize; }
+    public int featureSize() { return ae == null ? channels * height * width : ae.embeddingSize(); }
 
     /** Embeddings [N, K] (or the pixels themselves for the kmeans method). */
     public float[] features(float[] x, int N, int batchSize) {
@@ -46,7 +46,7 @@ public final class TrainedModel {
                 .meta("width", "" + width).meta("clusters", "" + K())
                 .meta("filters", join(config.filters())).meta("dense_dims", join(config.denseDims()))
                 .meta("alpha", Float.toString(config.alpha())).meta("config", config.toJson());
-        if (ae != null) ae.module.addTo(b, "model.");
+        if (ae != null) ae.module().addTo(b, "model.");
         b.tensor("mu", new int[] {K(), featureSize()}, mu);
         b.write(file);
     }
@@ -63,9 +63,9 @@ public final class TrainedModel {
                 .filters(ints(need(f, "filters", src))).denseDims(ints(need(f, "dense_dims", src)))
                 .alpha(Float.parseFloat(need(f, "alpha", src))).build();
         Autoencoder ae = method.network == Method.Network.NONE ? null : Autoencoder.create(cfg, C, H, W, 0);
-        if (ae != null) ae.module.loadFrom(f, "model.", src);
+        if (ae != null) ae.module().loadFrom(f, "model.", src);
         TensorFile.Entry mu = f.require("mu", src);
-        int D = ae == null ? C * H * W : ae.embeddingSize;
+        int D = ae == null ? C * H * W : ae.embeddingSize();
         if (!Arrays.equals(mu.shape(), new int[] {K, D}))
             throw new TensorFile.FormatException(src + ": centres 'mu' have shape " + Arrays.toString(mu.shape()) + ", expected [" + K + ", " + D + "]");
         return new TrainedModel(cfg, C, H, W, ae, mu.data().clone());

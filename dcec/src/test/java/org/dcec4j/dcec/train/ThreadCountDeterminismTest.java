@@ -40,7 +40,7 @@ class ThreadCountDeterminismTest {
         try {
             DcecResult r = new DcecTrainer(config(), DATA, null).run();
             List<int[]> bits = new ArrayList<>();
-            for (Tensor p : r.model().ae.module.parameters()) bits.add(bits(p.data));
+            for (Tensor p : r.model().ae.module().parameters()) bits.add(bits(p.data));
             bits.add(bits(r.model().mu));
             bits.add(r.labels().clone());
             return bits;

@@ -116,7 +116,7 @@ class TrainerTest {
         assertArrayEquals(full.labels(), resumed.labels());
         assertArrayEquals(full.q(), resumed.q());
         assertArrayEquals(full.model().mu, resumed.model().mu);
-        List<Tensor> pa = full.model().ae.module.parameters(), pb = resumed.model().ae.module.parameters();
+        List<Tensor> pa = full.model().ae.module().parameters(), pb = resumed.model().ae.module().parameters();
         for (int i = 0; i < pa.size(); i++) assertArrayEquals(pa.get(i).data, pb.get(i).data, "parameter " + i);
         assertEquals(full.iterations(), resumed.iterations());
         // the logs of the resumed run are those of the uninterrupted one (seconds aside)
@@ -236,8 +236,8 @@ class TrainerTest {
             if (!m.keepsDecoder && m.clusters) {
                 // DEC-style: the decoder is dropped, so it keeps its pretrained weights
                 TensorFile w = TensorFile.read(out.resolve(DcecTrainer.weightsFileName(m)));
-                Tensor t = r.model().ae.decoderModule.parameters().get(0);
-                String name = r.model().ae.module.namedParameters().entrySet().stream().filter(en -> en.getValue() == t).findFirst().get().getKey();
+                Tensor t = r.model().ae.decoderModule().parameters().get(0);
+                String name = r.model().ae.module().namedParameters().entrySet().stream().filter(en -> en.getValue() == t).findFirst().get().getKey();
                 assertArrayEquals(w.get(name).data(), t.data, m + " decoder untouched");
             }
         }
