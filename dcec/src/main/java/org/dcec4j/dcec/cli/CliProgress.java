@@ -3,7 +3,6 @@ package org.dcec4j.dcec.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.dcec4j.dcec.DcecConfig;
-import org.dcec4j.dcec.report.ProgressBar;
 import org.dcec4j.dcec.train.Batches;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.Scores;
