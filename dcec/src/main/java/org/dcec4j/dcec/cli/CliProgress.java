@@ -55,7 +55,7 @@ final class CliProgress implements TrainingListener {
         bar = null;
     }
 
-    @Override public void targetUpdated(int iteration, double deltaLabel, Scores scores) {
+    @Override public void targetUpdated(int iteration, double deltaLabel, Scores scores, Losses losses) {
         if (bar != null) bar.finish();
         bar = null;
         out.printf(Locale.ROOT, "iter %d: P updated, %.4f of labels changed%s%n", iteration, deltaLabel,

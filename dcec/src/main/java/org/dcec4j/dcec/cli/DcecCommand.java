@@ -15,12 +15,11 @@ import java.util.concurrent.Callable;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.HtmlReport;
+import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.train.DcecResult;
 import org.dcec4j.dcec.train.DcecTrainer;
-import org.dcec4j.dcec.train.Inference;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.Scores;
-import org.dcec4j.dcec.train.TargetDistribution;
 import org.dcec4j.dcec.train.TrainedModel;
 import org.dcec4j.dcec.train.TrainingDivergedException;
 import org.dcec4j.datasets.DataSource;
@@ -228,13 +227,14 @@ public final class DcecCommand implements Runnable {
             Dataset d = data.load();
             DcecConfig cfg = train.config(d, shapes);
             PrintWriter out = spec.commandLine().getOut();
-            PrintStream progress = System.err;
-            DcecTrainer trainer = configure(new DcecTrainer(cfg, d, train.out).resume(train.resume));
+            RunFolder folder = new RunFolder(train.out, cfg, d);
+            DcecTrainer trainer = configure(new DcecTrainer(cfg, d)).listener(folder);
+            if (train.resume) trainer.resumeFrom(folder.readCheckpoint());
             out.printf(Locale.ROOT, "dcec %s: %s on %s, %d images of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), d.name(),
                     d.size(), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
             out.println("kernels: " + Backend.describe() + ", threads: " + KernelOptions.threads());
             out.flush();
-            trainer.listener(new CliProgress(progress, d.size(), cfg));
+            trainer.listener(new CliProgress(System.err, d.size(), cfg));
             DcecResult r = trainer.run();
             summary(out, r, d, cfg);
             return 0;
@@ -296,7 +296,7 @@ public final class DcecCommand implements Runnable {
 
         @Override DcecTrainer configure(DcecTrainer t) {
             Method m = Method.parse(train.method);
-            return t.pretrainedWeights(weights != null ? weights : train.out.resolve(DcecTrainer.weightsFileName(m)));
+            return t.pretrainedWeights(weights != null ? weights : train.out.resolve(RunFolder.weightsFileName(m)));
         }
     }
 
@@ -332,10 +332,8 @@ public final class DcecCommand implements Runnable {
 
         @Override public Integer call() throws IOException {
             load();
-            float[] q = m.softAssign(d.images(), d.size(), batchSize);
-            int[] labels = new int[d.size()];
-            TargetDistribution.argmax(labels, q, d.size(), m.K());
-            DcecTrainer.writePredictions(output, labels, Inference.confidence(q, d.size(), m.K()), null);
+            TrainedModel.Assignments a = m.predict(d.images(), d.size(), batchSize);
+            RunFolder.writePredictions(output, a.labels(), a.confidence(), null);
             spec.commandLine().getOut().println("wrote " + d.size() + " predictions to " + output.toAbsolutePath());
             return 0;
         }
@@ -372,9 +370,7 @@ public final class DcecCommand implements Runnable {
         @Override public Integer call() throws IOException {
             load();
             if (!d.hasLabels()) throw new IllegalArgumentException(d.name() + " has no labels: evaluate needs a labelled set (a named set or a folder with one sub-folder per class)");
-            float[] q = m.softAssign(d.images(), d.size(), batchSize);
-            int[] labels = new int[d.size()];
-            TargetDistribution.argmax(labels, q, d.size(), m.K());
+            int[] labels = m.predict(d.images(), d.size(), batchSize).labels();
             Scores s = Scores.of(d.labels(), labels);
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "%s on %s (%d images): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f%n", m.config.method(), d.name(), d.size(),

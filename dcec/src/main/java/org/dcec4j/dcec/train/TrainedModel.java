@@ -40,6 +40,21 @@ public final class TrainedModel {
         return Inference.softAssign(features(x, N, batchSize), N, featureSize(), mu, K(), config.alpha());
     }
 
+    /**
+     * The clusters of N images: label_i = argmax_j q_ij (the first of equal values) and confidence_i = max_j q_ij.
+     *
+     * @param x read, [N, C, H, W]
+     */
+    public Assignments predict(float[] x, int N, int batchSize) {
+        float[] q = softAssign(x, N, batchSize);
+        int[] labels = new int[N];
+        TargetDistribution.argmax(labels, q, N, K());
+        return new Assignments(labels, Inference.confidence(q, N, K()));
+    }
+
+    /** Hard cluster labels [N] and their confidences max_j q_ij [N]. */
+    public record Assignments(int[] labels, float[] confidence) {}
+
     public void save(Path file) throws IOException {
         TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-model")
                 .meta("method", config.method().cliName).meta("channels", "" + channels).meta("height", "" + height)

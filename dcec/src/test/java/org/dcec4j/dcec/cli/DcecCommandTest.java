@@ -16,7 +16,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
-import org.dcec4j.dcec.train.DcecTrainer;
+import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.Shapes;
 import org.junit.jupiter.api.Test;
@@ -140,7 +140,7 @@ class DcecCommandTest {
         for (String f : List.of("config.json", "pretrain_log.csv", "dcec_log.csv", "cae_weights.dc4j", "model.dc4j", "predictions.csv", "report.html"))
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         List<String> log = Files.readAllLines(out.resolve("dcec_log.csv"));
-        assertEquals(DcecTrainer.DCEC_HEADER, log.get(0));
+        assertEquals(RunFolder.DCEC_HEADER, log.get(0));
         assertEquals(List.of("0", "3", "6", "7"), log.subList(1, log.size()).stream().map(l -> l.substring(0, l.indexOf(','))).toList());
         assertEquals(3, Files.readAllLines(out.resolve("pretrain_log.csv")).size());
 

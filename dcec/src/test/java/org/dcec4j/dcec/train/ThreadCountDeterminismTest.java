@@ -38,7 +38,7 @@ class ThreadCountDeterminismTest {
         String oldThreads = System.getProperty("dcec4j.threads");
         System.setProperty("dcec4j.threads", Integer.toString(threads));
         try {
-            DcecResult r = new DcecTrainer(config(), DATA, null).run();
+            DcecResult r = new DcecTrainer(config(), DATA).run();
             List<int[]> bits = new ArrayList<>();
             for (Tensor p : r.model().ae.module().parameters()) bits.add(bits(p.data));
             bits.add(bits(r.model().mu));

@@ -1,4 +1,4 @@
-package org.dcec4j.dcec.train;
+package org.dcec4j.dcec.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,188 @@
+package org.dcec4j.dcec.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.model.Autoencoder;
+import org.dcec4j.dcec.model.ClusteringLayer;
+import org.dcec4j.dcec.train.Checkpoint;
+import org.dcec4j.dcec.train.Checkpoint.ClusterState;
+import org.dcec4j.dcec.train.DcecResult;
+import org.dcec4j.dcec.train.Inference;
+import org.dcec4j.dcec.train.Phase;
+import org.dcec4j.dcec.train.Scores;
+import org.dcec4j.dcec.train.TrainingListener;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.engine.io.TensorFile;
+import org.dcec4j.engine.kernels.Backend;
+import org.dcec4j.engine.kernels.KernelOptions;
+import org.dcec4j.engine.optim.Adam;
+
+/**
+ * The files of one run in its {@code --out} folder, written as the run goes (a {@link TrainingListener}):
+ * <ul>
+ *   <li>{@code config.json} when the run starts;</li>
+ *   <li>{@code pretrain_log.csv}, a row per epoch, and the pretrained weights when pretraining ends;</li>
+ *   <li>{@code dcec_log.csv}, a row at every recomputation of P;</li>
+ *   <li>{@code checkpoint.dc4j} whenever the trainer hands over a checkpoint (atomically: the file is always a
+ *       complete checkpoint, the previous one until the new one is verified);</li>
+ *   <li>{@code model.dc4j} and {@code predictions.csv} at the end.</li>
+ * </ul>
+ * {@link #readCheckpoint} reads the checkpoint back for {@code --resume} and refuses one written with other
+ * options or data; a resumed phase keeps the log rows up to its checkpoint and drops the later ones.
+ */
+public final class RunFolder implements TrainingListener {
+    public static final String CONFIG_JSON = "config.json", PRETRAIN_LOG = "pretrain_log.csv", DCEC_LOG = "dcec_log.csv",
+            CHECKPOINT = "checkpoint.dc4j", MODEL = "model.dc4j", PREDICTIONS = "predictions.csv";
+    public static final String PRETRAIN_HEADER = "epoch,loss,seconds";
+    public static final String DCEC_HEADER = "iter,acc,nmi,ari,L,Lc,Lr,delta_label";
+
+    private final Path dir;
+    private final DcecConfig cfg;
+    private final Dataset data;
+    private CsvLog pretrainLog, clusterLog;
+
+    /** Nothing is created before the run starts. */
+    public RunFolder(Path dir, DcecConfig cfg, Dataset data) {
+        this.dir = dir; this.cfg = cfg; this.data = data;
+    }
+
+    /** The pretrained weights' file name of a method: cae_weights.dc4j or ae_weights.dc4j. */
+    public static String weightsFileName(Method m) { return m.network == Method.Network.DENSE ? "ae_weights.dc4j" : "cae_weights.dc4j"; }
+
+    public Path dir() { return dir; }
+
+    // ------------------------------------------------------------------------------------ the run's files
+    @Override public void runStarted() throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(CONFIG_JSON), configJson(), StandardCharsets.UTF_8);
+    }
+
+    @Override public void phaseStarted(Phase phase, int first, int total) throws IOException {
+        if (phase == Phase.PRETRAIN)
+            pretrainLog = first > 0 ? CsvLog.resume(dir.resolve(PRETRAIN_LOG), PRETRAIN_HEADER, epoch -> epoch <= first)
+                    : CsvLog.create(dir.resolve(PRETRAIN_LOG), PRETRAIN_HEADER);
+        if (phase == Phase.CLUSTER)
+            clusterLog = first > 0 ? CsvLog.resume(dir.resolve(DCEC_LOG), DCEC_HEADER, iteration -> iteration < first)
+                    : CsvLog.create(dir.resolve(DCEC_LOG), DCEC_HEADER);
+    }
+
+    @Override public void epochDone(int epoch, double loss, double seconds) throws IOException {
+        pretrainLog.row(epoch, loss, seconds);
+    }
+
+    @Override public void pretrained(Autoencoder ae) throws IOException {
+        ae.module().save(dir.resolve(weightsFileName(cfg.method())));
+    }
+
+    @Override public void targetUpdated(int iteration, double deltaLabel, Scores s, Losses losses) throws IOException {
+        clusterLog.row(iteration, s.acc(), s.nmi(), s.ari(), losses.L(), losses.Lc(), losses.Lr(), deltaLabel);
+    }
+
+    @Override public void runFinished(DcecResult r) throws IOException {
+        if (r.model() == null) return;
+        r.model().save(dir.resolve(MODEL));
+        writePredictions(dir.resolve(PREDICTIONS), r.labels(), Inference.confidence(r.q(), r.labels().length, cfg.K()), data.labels());
+    }
+
+    /** index,cluster,confidence (and label when the data set has labels). */
+    public static void writePredictions(Path file, int[] labels, float[] confidence, int[] truth) throws IOException {
+        StringBuilder s = new StringBuilder(truth == null ? "index,cluster,confidence\n" : "index,cluster,confidence,label\n");
+        for (int i = 0; i < labels.length; i++) {
+            s.append(i).append(',').append(labels[i]).append(',').append(String.format(Locale.ROOT, "%.6f", confidence[i]));
+            if (truth != null) s.append(',').append(truth[i]);
+            s.append('\n');
+        }
+        TensorFile.writeAtomically(file, s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String configJson() {
+        String c = cfg.toJson();
+        return c.substring(0, c.lastIndexOf('}')).stripTrailing() + ",\n"
+                + "  \"dataset\": \"" + data.name().replace("\\", "\\\\").replace("\"", "\\\"") + "\",\n"
+                + "  \"images\": " + data.size() + ",\n"
+                + "  \"channels\": " + data.channels() + ",\n  \"height\": " + data.height() + ",\n  \"width\": " + data.width() + ",\n"
+                + "  \"threads\": " + KernelOptions.threads() + ",\n"
+                + "  \"kernels\": \"" + Backend.describe().replace("\"", "'") + "\"\n}\n";
+    }
+
+    // ------------------------------------------------------------------------------------ checkpoints
+    /**
+     * Writes checkpoint.dc4j: metadata kind, phase, config, data and the step; tensors "model.…", in clustering
+     * "layer.mu", then "adam.…", and in clustering P ("p") and the previous labels ("labels").
+     */
+    @Override public Path checkpoint(Checkpoint c) throws IOException {
+        TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-checkpoint").meta("phase", c.phase().id)
+                .meta("config", cfg.identity()).meta("data", dataIdentity());
+        c.ae().module().addTo(b, "model.");
+        if (c.phase() == Phase.PRETRAIN) {
+            b.meta("epoch", Integer.toString(c.step()));
+        } else {
+            ClusterState s = c.cluster();
+            b.meta("iteration", Integer.toString(c.step())).meta("sumL", Double.toString(s.sumL())).meta("sumLc", Double.toString(s.sumLc()))
+                    .meta("sumLr", Double.toString(s.sumLr())).meta("counted", Integer.toString(s.counted()));
+            c.layer().addTo(b, "layer.");
+        }
+        c.adam().saveState(b, "adam.");
+        if (c.phase() == Phase.CLUSTER) {
+            ClusterState s = c.cluster();
+            int N = s.previousLabels().length;
+            b.tensor("p", new int[] {N, cfg.K()}, s.p().clone());
+            float[] labels = new float[N];
+            for (int i = 0; i < N; i++) labels[i] = s.previousLabels()[i];
+            b.tensor("labels", new int[] {N}, labels);
+        }
+        Path file = dir.resolve(CHECKPOINT);
+        b.write(file);
+        return file;
+    }
+
+    /**
+     * The run's checkpoint for {@code --resume}; an IllegalArgumentException when there is none or it belongs
+     * to other options or data, a FormatException when it is damaged.
+     */
+    public Checkpoint.Stored readCheckpoint() throws IOException {
+        Path file = dir.resolve(CHECKPOINT);
+        if (!Files.isRegularFile(file))
+            throw new IllegalArgumentException("--resume: no checkpoint at " + file
+                    + "; pass the --out folder of the killed run (it needs --checkpoint-every > 0) or drop --resume");
+        TensorFile f = TensorFile.read(file);
+        if (!"dcec-checkpoint".equals(f.meta("kind")))
+            throw new IllegalArgumentException("--resume: " + file + " is not a dcec checkpoint");
+        if (!cfg.identity().equals(f.meta("config")))
+            throw new IllegalArgumentException("--resume: " + file + " was written with other options:\n  checkpoint: " + f.meta("config")
+                    + "\n  now:        " + cfg.identity() + "\npass the same options as the killed run");
+        if (!dataIdentity().equals(f.meta("data")))
+            throw new IllegalArgumentException("--resume: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity());
+        return new StoredCheckpoint(f, file.toString(), data.size(), cfg.K());
+    }
+
+    private String dataIdentity() { return data.name() + " N=" + data.size() + " " + data.channels() + "x" + data.height() + "x" + data.width(); }
+
+    /** A checkpoint file read back. */
+    private record StoredCheckpoint(TensorFile f, String src, int N, int K) implements Checkpoint.Stored {
+        @Override public Phase phase() { return Phase.parse(f.meta("phase")); }
+
+        @Override public int step() { return Integer.parseInt(f.meta(phase() == Phase.PRETRAIN ? "epoch" : "iteration")); }
+
+        @Override public void restore(Autoencoder ae, Adam adam, ClusteringLayer layer) {
+            ae.module().loadFrom(f, "model.", src);
+            if (layer != null) layer.loadFrom(f, "layer.", src);
+            adam.loadState(f, "adam.", src);
+        }
+
+        @Override public ClusterState clusterState() {
+            float[] p = new float[N * K];
+            System.arraycopy(f.require("p", src).data(), 0, p, 0, N * K);
+            float[] saved = f.require("labels", src).data();
+            int[] previous = new int[N];
+            for (int i = 0; i < N; i++) previous[i] = (int) saved[i];
+            return new ClusterState(p, previous, Double.parseDouble(f.meta("sumL")), Double.parseDouble(f.meta("sumLc")),
+                    Double.parseDouble(f.meta("sumLr")), Integer.parseInt(f.meta("counted")));
+        }
+    }
+}
