@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.HtmlReport;
+import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.train.DcecResult;
 import org.dcec4j.dcec.train.DcecTrainer;
@@ -26,6 +27,8 @@ import org.dcec4j.datasets.DataSource;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.Datasets;
+import org.dcec4j.datasets.IoErrors;
+import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.datasets.cli.DatasetsCommand;
 import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.kernels.Backend;
@@ -39,7 +42,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code dcec} command: train, pretrain, cluster, predict, embed, evaluate, datasets.
- * Exit codes: 0 success, 1 failure (I/O, bad files), 2 bad options, 3 training diverged (NaN/Inf loss).
+ * Exit codes, the same for every subcommand: 0 success, 1 failure (failed I/O, a bad, unreadable or missing
+ * data file, a failed download, a damaged model, out of memory), 2 a bad option or argument (the message says
+ * which), 3 training diverged (NaN/Inf loss). Every expected failure is one line on stderr, never a stack trace.
  */
 @Command(name = "dcec", mixinStandardHelpOptions = true, version = "dcec4j 0.1.0",
         description = "Deep Convolutional Embedded Clustering (Guo et al. 2017) of your images, on a from-scratch JVM engine.",
@@ -56,12 +61,33 @@ public final class DcecCommand implements Runnable {
 
     public static void main(String[] args) { System.exit(run(args, System.out, System.err)); }
 
+    /** Exit codes. */
+    public static final int OK = 0, FAILED = 1, BAD_OPTION = 2, DIVERGED = 3;
+
     /** Runs the command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && args[0].equals("datasets"))
             return DatasetsCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         CommandLine cl = commandLine(out, err);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("dcec: out of memory (the Java heap holds at most " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB): use fewer images (--limit) or give Java more memory (java -Xmx4g -jar ...); docs/usage.md#memory");
+            return FAILED;
+        }
+    }
+
+    /** Prints the line that reports an expected failure and returns its exit code; -1 for anything else (a bug). */
+    static int report(Exception ex, PrintWriter e) {
+        if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return DIVERGED; }
+        if (ex instanceof IllegalArgumentException) { e.println("dcec: " + ex.getMessage()); return BAD_OPTION; }
+        if (ex instanceof IOException io) { e.println("dcec: " + IoErrors.describe(io)); return FAILED; }
+        if (ex instanceof java.io.UncheckedIOException io) { e.println("dcec: " + IoErrors.describe(io)); return FAILED; }
+        if (ex instanceof DatasetException || ex instanceof TensorFile.FormatException || ex instanceof ReportException) {
+            e.println("dcec: " + ex.getMessage()); return FAILED;
+        }
+        return -1;
     }
 
     /** The configured picocli command line (tests inspect it). */
@@ -70,13 +96,9 @@ public final class DcecCommand implements Runnable {
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            PrintWriter e = line.getErr();
-            if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return 3; }
-            if (ex instanceof IllegalArgumentException || ex instanceof DatasetException) { e.println("dcec: " + ex.getMessage()); return 2; }
-            if (ex instanceof IOException || ex instanceof TensorFile.FormatException || ex instanceof java.io.UncheckedIOException) {
-                e.println("dcec: " + ex.getMessage()); return 1;
-            }
-            throw ex;
+            int code = report(ex, line.getErr());
+            if (code < 0) throw ex;      // a bug: picocli prints the stack trace
+            return code;
         });
         return cl;
     }
@@ -358,7 +380,7 @@ public final class DcecCommand implements Runnable {
                 for (int j = 0; j < K; j++) s.append(',').append(z[i * K + j]);
                 s.append('\n');
             }
-            TensorFile.writeAtomically(output, s.toString().getBytes(StandardCharsets.UTF_8));
+            OutputFiles.writeAtomically(output, s.toString().getBytes(StandardCharsets.UTF_8));
             spec.commandLine().getOut().println("wrote " + N + " embeddings of size " + K + " to " + output.toAbsolutePath());
             return 0;
         }

@@ -17,9 +17,11 @@ import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.Scores;
 import org.dcec4j.dcec.train.TrainingListener;
 import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.kernels.Backend;
 import org.dcec4j.engine.kernels.KernelOptions;
+import org.dcec4j.engine.nn.Module;
 import org.dcec4j.engine.optim.Adam;
 
 /**
@@ -59,7 +61,7 @@ public final class RunFolder implements TrainingListener {
     // ------------------------------------------------------------------------------------ the run's files
     @Override public void runStarted() throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(CONFIG_JSON), configJson(), StandardCharsets.UTF_8);
+        OutputFiles.writeAtomically(dir.resolve(CONFIG_JSON), configJson().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override public void phaseStarted(Phase phase, int first, int total) throws IOException {
@@ -76,7 +78,10 @@ public final class RunFolder implements TrainingListener {
     }
 
     @Override public void pretrained(Autoencoder ae) throws IOException {
-        ae.module().save(dir.resolve(weightsFileName(cfg.method())));
+        Module m = ae.module();
+        // what Module.save writes, through OutputFiles (permissions from the umask)
+        TensorFile.Builder b = m.addTo(TensorFile.builder().meta("kind", "module").meta("class", m.getClass().getName()), "");
+        OutputFiles.writeAtomically(dir.resolve(weightsFileName(cfg.method())), b.toBytes());
     }
 
     @Override public void targetUpdated(int iteration, double deltaLabel, Scores s, Losses losses) throws IOException {
@@ -97,7 +102,7 @@ public final class RunFolder implements TrainingListener {
             if (truth != null) s.append(',').append(truth[i]);
             s.append('\n');
         }
-        TensorFile.writeAtomically(file, s.toString().getBytes(StandardCharsets.UTF_8));
+        OutputFiles.writeAtomically(file, s.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private String configJson() {
@@ -137,7 +142,7 @@ public final class RunFolder implements TrainingListener {
             b.tensor("labels", new int[] {N}, labels);
         }
         Path file = dir.resolve(CHECKPOINT);
-        b.write(file);
+        OutputFiles.writeAtomically(file, b.toBytes());
         return file;
     }
 

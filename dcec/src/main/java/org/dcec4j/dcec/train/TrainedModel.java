@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.model.Autoencoder;
+import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.engine.io.TensorFile;
 
 /**
@@ -63,7 +64,7 @@ public final class TrainedModel {
                 .meta("alpha", Float.toString(config.alpha())).meta("config", config.toJson());
         if (ae != null) ae.module().addTo(b, "model.");
         b.tensor("mu", new int[] {K(), featureSize()}, mu);
-        b.write(file);
+        OutputFiles.writeAtomically(file, b.toBytes());
     }
 
     /** Reads a model written by {@link #save}; a FormatException names the file and what is wrong. */
