@@ -17,6 +17,7 @@ import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.run.RunFolder;
+import org.dcec4j.dcec.run.RunLock;
 import org.dcec4j.dcec.train.DcecResult;
 import org.dcec4j.dcec.train.DcecTrainer;
 import org.dcec4j.dcec.train.Phase;
@@ -208,6 +209,8 @@ public final class DcecCommand implements Runnable {
         int checkpointEvery;
         @Option(names = "--resume", description = "Continue a killed run from its --out folder's checkpoint (same options and --seed).")
         boolean resume;
+        @Option(names = "--overwrite", description = "Replace the results of an earlier run in --out (they are deleted first); without it such a folder is refused.")
+        boolean overwrite;
         @Option(names = "--out", paramLabel = "DIR", defaultValue = "dcec-out", description = "Output folder. Default: ${DEFAULT-VALUE}.")
         Path out;
 
@@ -251,16 +254,28 @@ public final class DcecCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             RunFolder folder = new RunFolder(train.out, cfg, d);
             DcecTrainer trainer = configure(new DcecTrainer(cfg, d)).listener(folder);
-            if (train.resume) trainer.resumeFrom(folder.readCheckpoint());
-            out.printf(Locale.ROOT, "dcec %s: %s on %s, %d images of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), d.name(),
-                    d.size(), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
-            out.println("kernels: " + Backend.describe() + ", threads: " + KernelOptions.threads());
-            out.flush();
-            trainer.listener(new CliProgress(System.err, d.size(), cfg));
-            DcecResult r = trainer.run();
-            summary(out, r, d, cfg);
+            if (train.resume && train.overwrite) throw new IllegalArgumentException("--resume continues the run in --out, --overwrite replaces it: pass one of them");
+            if (train.resume) folder.requireCheckpoint();
+            // one writer per folder, from here to the report
+            try (RunLock lock = RunLock.acquire(train.out, "dcec " + label())) {
+                if (lock.previousHolder() != null)
+                    spec.commandLine().getErr().println("dcec: taking over " + train.out + " from a run that ended without releasing it ("
+                            + lock.previousHolder() + ")");
+                folder.prepare(train.resume ? RunFolder.Start.RESUME : start(), train.overwrite);
+                if (train.resume) trainer.resumeFrom(folder.readCheckpoint());
+                out.printf(Locale.ROOT, "dcec %s: %s on %s, %d images of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), d.name(),
+                        d.size(), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
+                out.println("kernels: " + Backend.describe() + ", threads: " + KernelOptions.threads());
+                out.flush();
+                trainer.listener(new CliProgress(System.err, d.size(), cfg));
+                DcecResult r = trainer.run();
+                summary(out, r, d, cfg);
+            }
             return 0;
         }
+
+        /** How the command uses a folder that it does not resume. */
+        RunFolder.Start start() { return RunFolder.Start.NEW; }
 
         void summary(PrintWriter out, DcecResult r, Dataset d, DcecConfig cfg) throws IOException {
             out.println();
@@ -315,6 +330,8 @@ public final class DcecCommand implements Runnable {
         Path weights;
 
         String label() { return "cluster"; }
+
+        @Override RunFolder.Start start() { return RunFolder.Start.AFTER_PRETRAINING; }
 
         @Override DcecTrainer configure(DcecTrainer t) {
             Method m = Method.parse(train.method);

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.model.Autoencoder;
 import org.dcec4j.dcec.model.ClusteringLayer;
+import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.train.Checkpoint;
 import org.dcec4j.dcec.train.Checkpoint.ClusterState;
 import org.dcec4j.dcec.train.DcecResult;
@@ -40,6 +44,9 @@ import org.dcec4j.engine.optim.Adam;
 public final class RunFolder implements TrainingListener {
     public static final String CONFIG_JSON = "config.json", PRETRAIN_LOG = "pretrain_log.csv", DCEC_LOG = "dcec_log.csv",
             CHECKPOINT = "checkpoint.dc4j", MODEL = "model.dc4j", PREDICTIONS = "predictions.csv";
+    /** Every file a run writes into its folder. */
+    public static final List<String> OUTPUTS = List.of(CONFIG_JSON, PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j", DCEC_LOG,
+            CHECKPOINT, MODEL, PREDICTIONS, HtmlReport.FILE_NAME);
     public static final String PRETRAIN_HEADER = "epoch,loss,seconds";
     public static final String DCEC_HEADER = "iter,acc,nmi,ari,L,Lc,Lr,delta_label";
 
@@ -57,6 +64,60 @@ public final class RunFolder implements TrainingListener {
     public static String weightsFileName(Method m) { return m.network == Method.Network.DENSE ? "ae_weights.dc4j" : "cae_weights.dc4j"; }
 
     public Path dir() { return dir; }
+
+    /** How a run uses its folder. */
+    public enum Start {
+        /** train, pretrain: a folder of its own. */
+        NEW,
+        /** cluster: the folder of the pretraining whose weights it reads. */
+        AFTER_PRETRAINING,
+        /** --resume: the folder of the killed run. */
+        RESUME
+    }
+
+    /**
+     * Readies the folder for a run; call it holding the folder's {@link RunLock}. Deletes the temporary files
+     * that killed writers left. A NEW run refuses a folder that holds any run output (an IllegalArgumentException
+     * that lists them) unless {@code overwrite}, which deletes them first, so that no result of an old run
+     * (report.html, checkpoint.dc4j, …) stays beside the new ones. A clustering run AFTER_PRETRAINING does the
+     * same except for the pretraining's outputs (config.json, pretrain_log.csv, the weights), and deletes the
+     * pretraining's checkpoint, which the weights supersede. A RESUME keeps everything.
+     *
+     * @return the files deleted, temporary files included
+     */
+    public List<Path> prepare(Start start, boolean overwrite) throws IOException {
+        List<Path> deleted = new ArrayList<>(OutputFiles.removeStaleTemps(dir, OUTPUTS, Duration.ZERO));
+        if (start == Start.RESUME) return deleted;
+        List<String> keep = start == Start.NEW ? List.of() : List.of(CONFIG_JSON, PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j");
+        List<String> results = new ArrayList<>();
+        for (String name : OUTPUTS) {
+            Path f = dir.resolve(name);
+            if (!Files.exists(f) || keep.contains(name)) continue;
+            if (start == Start.AFTER_PRETRAINING && name.equals(CHECKPOINT) && isPretrainingCheckpoint(f)) {
+                Files.delete(f);
+                deleted.add(f);
+                continue;
+            }
+            results.add(name);
+        }
+        if (results.isEmpty()) return deleted;
+        if (!overwrite)
+            throw new IllegalArgumentException("--out " + dir + " holds the results of another run (" + String.join(", ", results)
+                    + "): pass --overwrite to replace them, --resume to continue that run, or choose another --out");
+        for (String name : results) {
+            Files.deleteIfExists(dir.resolve(name));
+            deleted.add(dir.resolve(name));
+        }
+        return deleted;
+    }
+
+    private static boolean isPretrainingCheckpoint(Path f) {
+        try {
+            return Phase.PRETRAIN.id.equals(TensorFile.read(f).meta("phase"));
+        } catch (IOException | RuntimeException e) {
+            return false;   // unreadable: counts as another run's result
+        }
+    }
 
     // ------------------------------------------------------------------------------------ the run's files
     @Override public void runStarted() throws IOException {
@@ -151,10 +212,8 @@ public final class RunFolder implements TrainingListener {
      * to other options or data, a FormatException when it is damaged.
      */
     public Checkpoint.Stored readCheckpoint() throws IOException {
+        requireCheckpoint();
         Path file = dir.resolve(CHECKPOINT);
-        if (!Files.isRegularFile(file))
-            throw new IllegalArgumentException("--resume: no checkpoint at " + file
-                    + "; pass the --out folder of the killed run (it needs --checkpoint-every > 0) or drop --resume");
         TensorFile f = TensorFile.read(file);
         if (!"dcec-checkpoint".equals(f.meta("kind")))
             throw new IllegalArgumentException("--resume: " + file + " is not a dcec checkpoint");
@@ -164,6 +223,14 @@ public final class RunFolder implements TrainingListener {
         if (!dataIdentity().equals(f.meta("data")))
             throw new IllegalArgumentException("--resume: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity());
         return new StoredCheckpoint(f, file.toString(), data.size(), cfg.K());
+    }
+
+    /** An IllegalArgumentException saying what to do when the folder has no checkpoint to resume from. */
+    public void requireCheckpoint() {
+        Path file = dir.resolve(CHECKPOINT);
+        if (!Files.isRegularFile(file))
+            throw new IllegalArgumentException("--resume: no checkpoint at " + file
+                    + "; pass the --out folder of the killed run (it needs --checkpoint-every > 0) or drop --resume");
     }
 
     private String dataIdentity() { return data.name() + " N=" + data.size() + " " + data.channels() + "x" + data.height() + "x" + data.width(); }

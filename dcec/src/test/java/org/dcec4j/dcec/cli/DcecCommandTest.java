@@ -37,7 +37,7 @@ class DcecCommandTest {
 
     static final List<String> TRAINING_OPTIONS = List.of("--method", "--clusters", "--filters", "--dense-dims", "--alpha", "--gamma",
             "--batch-size", "--pretrain-epochs", "--kmeans-restarts", "--update-interval", "--tol", "--max-iter", "--lr", "--seed",
-            "--checkpoint-every", "--resume", "--out", "--dataset", "--data-dir", "--limit", "--threads", "--channels", "--image-size");
+            "--checkpoint-every", "--resume", "--overwrite", "--out", "--dataset", "--data-dir", "--limit", "--threads", "--channels", "--image-size");
 
     @Test void helpListsEveryOptionOfEveryCommand() {
         CommandLine cl = DcecCommand.commandLine(System.out, System.err);
@@ -265,8 +265,42 @@ class DcecCommandTest {
         Set<PosixFilePermission> normal = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("probe")));
         List<Path> outputs = new java.util.ArrayList<>(List.of(pred, emb));
         try (var s = Files.list(run)) { s.forEach(outputs::add); }
-        assertEquals(10, outputs.size(), outputs.toString());
+        assertEquals(11, outputs.size(), outputs.toString());   // with the run folder's lock file
         for (Path f : outputs) assertEquals(normal, Files.getPosixFilePermissions(f), f.toString());
+    }
+
+    /** A folder holding a run's results is refused unless --overwrite, which removes every old result first. */
+    @Test void aFolderWithAnotherRunsResultsIsRefusedOrOverwritten(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--checkpoint-every", "2"))[0]);
+        byte[] model = Files.readAllBytes(run.resolve("model.dc4j"));
+        Object[] r = run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--seed", "5"));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("holds the results of another run (") && ((String) r[2]).contains("pass --overwrite"), (String) r[2]);
+        assertArrayEquals(model, Files.readAllBytes(run.resolve("model.dc4j")));
+        r = run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--seed", "5", "--resume", "--overwrite"));
+        assertEquals(2, r[0], (String) r[2]);
+        // --overwrite without checkpoints or report: the old checkpoint.dc4j and report.html must not stay beside the new results
+        r = run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--seed", "5", "--overwrite", "--no-report"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertFalse(Files.exists(run.resolve("report.html")));
+        assertFalse(Files.exists(run.resolve("checkpoint.dc4j")));
+        assertTrue(Files.readString(run.resolve("config.json")).contains("\"seed\": 5"));
+
+        // pretrain, then cluster in the same folder: the clustering continues that run
+        Path pc = tmp.resolve("pc");
+        assertEquals(0, run(quick("pretrain", "--dataset", images.toString(), "--out", pc.toString(), "--checkpoint-every", "1"))[0]);
+        byte[] weights = Files.readAllBytes(pc.resolve("cae_weights.dc4j"));
+        r = run(quick("cluster", "--dataset", images.toString(), "--out", pc.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        assertFalse(Files.exists(pc.resolve("checkpoint.dc4j")), "the pretraining's checkpoint is superseded by the weights");
+        r = run(quick("cluster", "--dataset", images.toString(), "--out", pc.toString()));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("(dcec_log.csv, model.dc4j, predictions.csv)"), (String) r[2]);
+        r = run(quick("cluster", "--dataset", images.toString(), "--out", pc.toString(), "--overwrite"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertArrayEquals(weights, Files.readAllBytes(pc.resolve("cae_weights.dc4j")), "cluster --overwrite keeps the weights it reads");
     }
 
     @Test void datasetsIsDelegated() {
