@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Peer comparison: the same DCEC layers and the whole CAE training step in dcec4j (JMH) and in
-# PyTorch (Debian's python3-torch), in one session, printed as one table with the ratio.
-#   bench/peer/compare.sh [threads=2] [size=28]
-# Needs bench/target/benchmarks.jar (mvn -B -pl bench -am package -DskipTests).
+# Peer comparison of the CAE training step (batch 256): dcec4j (JMH TrainStepBenchmark) against PyTorch (Debian's
+# python3-torch), in alternating rounds of one session, with the host's FMA peak measured in the same run.
+#   bench/peer/compare.sh [rounds=2] [threads="1 2"] [sizes="28 16"] [--layers]
+# PyTorch runs twice per round: "tuned" (the fair set-up, quoted in docs/benchmarks.md: OPENBLAS_CORETYPE unset,
+# one BLAS/OpenMP thread beside torch's own threads, glibc malloc told to keep memory) and "default" (as installed;
+# its large tensors go back to the OS on every free and the BLAS pool may oversubscribe the cores).
+# Needs bench/target/benchmarks.jar (mvn -B -pl bench -am package -DskipTests), gcc, and
+# apt-get install -y python3-torch libopenblas0-pthread. Never run it while another job uses the cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-THREADS="${1:-2}"
-SIZE="${2:-28}"
+ROUNDS="${1:-2}"; THREADS="${2:-1 2}"; SIZES="${3:-28 16}"; LAYERS="${4:-}"
 JAR=bench/target/benchmarks.jar
+PY=/usr/bin/python3
 [ -f "$JAR" ] || { echo "missing $JAR: run mvn -B -pl bench -am package -DskipTests" >&2; exit 1; }
+$PY -c 'import torch' 2>/dev/null || { echo "PyTorch missing: apt-get install -y python3-torch libopenblas0-pthread" >&2; exit 1; }
 OUT="$(mktemp -d)"
-echo "== $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs; $(java -version 2>&1 | head -1); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-# Debian's torch takes its BLAS (used by transposed conv, not by oneDNN's conv2d) from the libblas.so.3
-# alternative. The Netlib reference BLAS that python3-torch pulls in makes the deconv rows ~7x slower:
-# compare against OpenBLAS (apt-get install -y libopenblas0-pthread).
+echo "== $(lscpu | sed -n 's/^Model name: *//p') (family $(lscpu | sed -n 's/^CPU family: *//p'), model $(lscpu | sed -n 's/^Model: *//p')), $(nproc) CPUs"
+echo "== $(java -version 2>&1 | head -1); torch $($PY -c 'import torch; print(torch.__version__)'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 BLAS="$(readlink -f /usr/lib/*/libblas.so.3 2>/dev/null | head -1)"
 echo "== BLAS behind PyTorch: ${BLAS:-not found}"
 case "$BLAS" in
@@ -22,12 +25,40 @@ case "$BLAS" in
           "(apt-get install -y libopenblas0-pthread)" >&2 ;;
 esac
 
-# dcec4j: every layer forward+backward and the training step, vector kernels, THREADS threads
-java -jar "$JAR" 'ConvBenchmark.pass|TrainStepBenchmark.step' \
-  -p pass=all -p size="$SIZE" -p batch=256 -p impl=vector -p threads="$THREADS" \
-  -f 1 -wi 2 -w 1s -i 5 -r 1s -rf json -rff "$OUT/jmh.json" > "$OUT/jmh.log"
+# the FMA peak, AVX2 and (where the CPU has it) AVX-512, 1 thread and all threads: peak.txt lines "bits threads GFLOP/s"
+peak() {
+  gcc -O3 -mavx2 -mfma -fopenmp bench/peer/fma_peak.c -o "$OUT/fma256"
+  grep -q avx512f /proc/cpuinfo && gcc -O3 -mavx512f -fopenmp bench/peer/fma_peak.c -o "$OUT/fma512"
+  for t in $(echo "$THREADS" | tr ' ' '\n' | sort -u); do
+    for b in 256 512; do
+      [ -x "$OUT/fma$b" ] || continue
+      g=$(OMP_NUM_THREADS=$t "$OUT/fma$b" | awk '/GFLOP/ {print $NF}')
+      echo "$b $t $g" >> "$OUT/peak.txt"
+    done
+  done
+}
+peak
 
-# PyTorch: torch threads explicit, BLAS/OpenMP pools pinned to 1 (the default oversubscribes the cores)
-OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
-  /usr/bin/python3 bench/peer/torch_bench.py --threads "$THREADS" --size "$SIZE" --jmh "$OUT/jmh.json"
-echo "(torch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'); JMH log: $OUT/jmh.log)"
+TUNED=(env -u OPENBLAS_CORETYPE OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+       MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456)
+for r in $(seq 1 "$ROUNDS"); do
+  for s in $SIZES; do
+    for t in $THREADS; do
+      java -jar "$JAR" 'TrainStepBenchmark.step' -p size="$s" -p batch=256 -p impl=vector -p threads="$t" \
+        -f 1 -wi 3 -w 2s -i 5 -r 2s -rf json -rff "$OUT/jmh-$r-$s-$t.json" > "$OUT/jmh-$r-$s-$t.log"
+      "${TUNED[@]}" $PY bench/peer/torch_bench.py --threads "$t" --size "$s" --step-only --json "$OUT/torch-tuned-$r-$s-$t.json" > /dev/null
+      $PY bench/peer/torch_bench.py --threads "$t" --size "$s" --step-only --json "$OUT/torch-default-$r-$s-$t.json" > /dev/null
+    done
+  done
+done
+peak   # again at the end: the two measurements bracket the run
+if [ -n "$LAYERS" ]; then
+  # per-layer table (forward + backward of each conv layer), one round, tuned PyTorch
+  for t in $THREADS; do
+    java -jar "$JAR" 'ConvBenchmark.pass' -p pass=all -p size=28 -p batch=256 -p impl=vector -p threads="$t" \
+      -f 1 -wi 2 -w 1s -i 5 -r 1s -rf json -rff "$OUT/layers-$t.json" > "$OUT/layers-$t.log"
+    "${TUNED[@]}" $PY bench/peer/torch_bench.py --threads "$t" --size 28 --jmh "$OUT/layers-$t.json"
+  done
+fi
+$PY bench/peer/summarize.py "$OUT"
+echo "(load after: $(cut -d' ' -f1-3 /proc/loadavg); raw results: $OUT)"

@@ -120,13 +120,15 @@ def main():
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--reps", type=int, default=10)
     ap.add_argument("--jmh", help="JMH JSON of the dcec4j run to print side by side")
+    ap.add_argument("--json", help="also write the PyTorch medians to this JSON file (read by summarize.py)")
+    ap.add_argument("--step-only", action="store_true", help="time only the training step, not the single layers")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     rows = {}
     for layer in LAYERS:
         step, flops = layer_case(layer, a.size, a.batch)
-        rows[layer] = median_ms(step, a.reps) + (flops,)
+        rows[layer] = (median_ms(step, a.reps) if not a.step_only else (float("nan"),) * 3) + (flops,)
     model = CAE(a.size)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     x = torch.rand(a.batch, 1, a.size, a.size)
@@ -139,6 +141,10 @@ def main():
     step_flops = sum(r[3] for r in rows.values()) + 3 * 2 * 2 * a.batch * 10 * 128 * model.s3 ** 2
     rows["train step"] = median_ms(train_step, a.reps) + (step_flops,)
 
+    if a.json:
+        json.dump({"torch": torch.__version__, "threads": a.threads, "size": a.size, "batch": a.batch,
+                   "rows": {k: list(v) for k, v in rows.items() if k == "train step" or not a.step_only}},
+                  open(a.json, "w"))
     java = {}
     if a.jmh:
         for r in json.load(open(a.jmh)):
@@ -152,6 +158,8 @@ def main():
           f"GFLOP/s = 2*MACs/median")
     print(f"{'layer':<11} {'PyTorch ms (min-max)':>26} {'GFLOP/s':>8} {'dcec4j ms (min-max)':>26} {'GFLOP/s':>8} {'torch/dcec4j':>12}")
     for k, (med, lo, hi, flops) in rows.items():
+        if med != med:
+            continue
         t = f"{med:8.2f} ({lo:7.2f}-{hi:7.2f})"
         if k in java:
             jm, jl, jh = java[k]

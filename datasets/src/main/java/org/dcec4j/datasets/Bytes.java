@@ -31,8 +31,10 @@ final class Bytes {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new DatasetException(file + ": no such file", e);
-        } catch (IOException | OutOfMemoryError e) {
-            throw new DatasetException(file + ": cannot be read: " + e, e);
+        } catch (IOException e) {
+            throw new DatasetException(IoErrors.describe(file, e), e);
+        } catch (OutOfMemoryError e) {
+            throw new DatasetException(file + ": cannot be read: too large for the Java heap (" + e.getMessage() + ")", e);
         }
     }
 

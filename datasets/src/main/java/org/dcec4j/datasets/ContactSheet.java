@@ -1,11 +1,9 @@
 package org.dcec4j.datasets;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /**
@@ -31,39 +29,41 @@ public final class ContactSheet {
      * @param columns images per row
      * @param rows    rows for an unlabeled set (labelled sets get one row per class)
      * @param scale   pixels per image pixel (≥ 1)
+     * @throws IllegalArgumentException when the sheet would have more than {@link #MAX_PIXELS} pixels
      */
     public static void write(Path png, Dataset d, int columns, int rows, int scale) {
         BufferedImage img = render(d, columns, rows, scale);
-        Path dir = png.toAbsolutePath().getParent();
-        Path tmp = null;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + png.getFileName(), ".part");
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
+            if (!ImageIO.write(img, "png", bytes)) {
                 throw new DatasetException(png + ": no PNG writer in this JDK");
             }
-            try {
-                Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING);
-            }
+            OutputFiles.writeAtomically(png, bytes.toByteArray());
         } catch (IOException e) {
-            throw new DatasetException(png + ": cannot write the contact sheet: " + e, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
+            throw new DatasetException("cannot write the contact sheet: " + IoErrors.describe(e), e);
         }
+    }
+
+    /** Largest sheet drawn, in pixels (2^26: 256 MB as RGB ints). */
+    public static final long MAX_PIXELS = 1L << 26;
+
+    /** Width and height in pixels of the sheet of d (long: no overflow for any arguments). */
+    public static long[] size(Dataset d, int columns, int rows, int scale) {
+        long R = d.hasLabels() ? d.numClasses() : Math.min(rows, (d.size() + (long) columns - 1) / columns);
+        long cellW = (long) d.width() * scale + 1;
+        long cellH = (long) d.height() * scale + 1;
+        return new long[] {columns * cellW + 1, R * cellH + 1};
     }
 
     /** The sheet as an image (RGB). Empty cells (a class with fewer images) stay black. */
     public static BufferedImage render(Dataset d, int columns, int rows, int scale) {
         if (columns <= 0 || rows <= 0 || scale <= 0) {
             throw new IllegalArgumentException("columns, rows and scale must be positive");
+        }
+        long[] wh = size(d, columns, rows, scale);
+        if (wh[0] > Integer.MAX_VALUE || wh[1] > Integer.MAX_VALUE || wh[0] * wh[1] > MAX_PIXELS) {
+            throw new IllegalArgumentException("a contact sheet of " + wh[0] + "x" + wh[1] + " pixels (columns " + columns
+                    + ", scale " + scale + ") is larger than the " + MAX_PIXELS + " pixels allowed: lower the scale, columns or rows");
         }
         int R = d.hasLabels() ? d.numClasses() : Math.min(rows, (d.size() + columns - 1) / columns);
         int[][] cells = new int[R][columns];

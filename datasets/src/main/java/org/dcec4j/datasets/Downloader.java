@@ -42,7 +42,13 @@ final class Downloader {
         try {
             Files.createDirectories(targetDir);
         } catch (IOException e) {
-            throw new DatasetException(targetDir + ": cannot create the download folder: " + e, e);
+            throw new DatasetException("cannot create the download folder: " + IoErrors.describe(e), e);
+        }
+        try {
+            // what a killed download left: its name's .part files not written to for a while
+            OutputFiles.removeStaleTemps(targetDir, List.of(k.name()), staleAfter(timeout));
+        } catch (IOException e) {
+            throw new DatasetException("cannot clean up the download folder: " + IoErrors.describe(e), e);
         }
         List<String> failures = new ArrayList<>();
         long maxBytes = k.rawBytes() > 0 ? k.rawBytes() + k.rawBytes() / 8 + (1 << 20) : 1L << 30;
@@ -52,11 +58,11 @@ final class Downloader {
             Path part = null;
             Path unzipped = null;
             try {
-                part = Files.createTempFile(targetDir, "." + k.name() + ".", ".part");
+                part = OutputFiles.newTempFile(targetDir, k.name(), ".part");
                 download(url, part, timeout, maxBytes, progress, k.path());
                 Path candidate = part;
                 if (!k.name().endsWith(".gz") && Checksums.isGzip(part)) {
-                    unzipped = Files.createTempFile(targetDir, "." + k.name() + ".", ".part");
+                    unzipped = OutputFiles.newTempFile(targetDir, k.name(), ".part");
                     gunzip(part, unzipped, maxBytes);
                     candidate = unzipped;
                 }
@@ -73,7 +79,7 @@ final class Downloader {
                 }
                 return target;
             } catch (IOException | DatasetException e) {
-                failures.add(url + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                failures.add(url + ": " + e.getClass().getSimpleName() + ": " + (e instanceof IOException io ? IoErrors.describe(io) : e.getMessage()));
                 if (progress != null) {
                     progress.println();
                 }
@@ -84,6 +90,16 @@ final class Downloader {
         }
         throw new DatasetException(k.path() + ": download failed from every mirror: " + String.join("; ", failures)
                 + (mirrors.isEmpty() ? "(no mirrors)" : "") + ".");
+    }
+
+    /**
+     * A partial download not written to for this long belongs to a dead process: a live one writes at least
+     * every read timeout or fails.
+     */
+    static Duration staleAfter(Duration timeout) {
+        Duration tenMinutes = Duration.ofMinutes(10);
+        Duration fourTimeouts = timeout.multipliedBy(4);
+        return fourTimeouts.compareTo(tenMinutes) > 0 ? fourTimeouts : tenMinutes;
     }
 
     private static void deleteQuietly(Path p) {

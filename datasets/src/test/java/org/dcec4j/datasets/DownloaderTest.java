@@ -126,6 +126,8 @@ class DownloaderTest {
         assertEquals(tmp.resolve("cache/usps/tiny.jf"), p);
         assertArrayEquals(content, Files.readAllBytes(p));
         assertEquals(List.of("tiny.jf"), leftovers(tmp.resolve("cache/usps")));
+        // permissions of a file created normally in the same folder (the umask), not owner-only
+        assertEquals(Files.getPosixFilePermissions(Files.createFile(tmp.resolve("probe"))), Files.getPosixFilePermissions(p));
         String progress = log.toString(StandardCharsets.UTF_8);
         assertTrue(progress.contains("downloading usps/tiny.jf from " + base + "/good/tiny.jf: 100% of"), progress);
     }
@@ -140,6 +142,20 @@ class DownloaderTest {
             assertTrue(java.util.regex.Pattern.compile(c[1]).matcher(m).find(), c[0] + ": " + m);
             assertEquals(List.of(), leftovers(tmp.resolve("cache/usps")), c[0]);
         }
+    }
+
+    @Test
+    void staleTemporaryFilesOfAKilledDownloadAreRemoved() throws IOException {
+        Path dir = tmp.resolve("cache/usps");
+        Files.createDirectories(dir);
+        Path stale = Files.writeString(dir.resolve(".tiny.jf.8830284573622.part"), "half");
+        Path fresh = Files.writeString(dir.resolve(".tiny.jf.1234.part"), "another download at work");
+        Path other = Files.writeString(dir.resolve(".other.jf.99.part"), "not ours");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(2))));
+        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(2))));
+        fetch(null, base + "/good/");
+        assertEquals(List.of(".other.jf.99.part", ".tiny.jf.1234.part", "tiny.jf"), leftovers(dir).stream().sorted().toList());
+        assertTrue(Files.exists(fresh) && Files.exists(other));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package org.dcec4j.datasets.cli;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,7 @@ import org.dcec4j.datasets.DataSource;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.Datasets;
+import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.datasets.KnownFile;
 import org.dcec4j.datasets.Shapes;
 
@@ -22,7 +25,8 @@ import org.dcec4j.datasets.Shapes;
  * datasets [--data-dir DIR] [--offline] fetch NAME
  * datasets [--data-dir DIR] [--offline] sheet NAME|FOLDER OUT.png [--columns N] [--rows N] [--scale S]
  * </pre>
- * Exit codes: 0 success, 1 failure (bad or missing data), 2 usage error.
+ * Exit codes: 0 success, 1 failure (bad, unreadable or missing data, a failed download or write), 2 a bad
+ * option or argument (an unknown command, option or set name, a sheet too large to draw).
  */
 public final class DatasetsCommand {
     static final String USAGE = String.join("\n",
@@ -106,17 +110,35 @@ public final class DatasetsCommand {
                 case "list":
                     return list(source, out);
                 case "verify":
+                    for (String name : rest) {
+                        if (Datasets.dirOf(name) == null) {
+                            return usage(err, name.equals("shapes") ? "verify: shapes has no files (it is generated)"
+                                    : "verify: unknown set '" + name + "', expected one of " + Datasets.names());
+                        }
+                    }
                     return verify(source, rest, out);
                 case "fetch":
                     if (rest.size() != 1) {
                         return usage(err, "fetch takes one name");
+                    }
+                    if (!Datasets.names().contains(rest.get(0))) {
+                        return usage(err, "fetch: unknown set '" + rest.get(0) + "', expected one of " + Datasets.names());
                     }
                     return fetch(source, rest.get(0), out);
                 case "sheet":
                     if (rest.size() != 2) {
                         return usage(err, "sheet takes a name or folder and an output .png");
                     }
+                    if (!Datasets.names().contains(rest.get(0)) && !Files.isDirectory(Path.of(rest.get(0)))) {
+                        return usage(err, "sheet: " + rest.get(0) + ": expected one of " + Datasets.names() + " or a folder of images");
+                    }
                     Dataset d = Datasets.load(rest.get(0), source);
+                    long[] size = ContactSheet.size(d, columns, rows, scale);
+                    if (size[0] * size[1] > ContactSheet.MAX_PIXELS) {
+                        return usage(err, "sheet: --columns " + columns + " --rows " + rows + " --scale " + scale + " make a sheet of "
+                                + size[0] + "x" + size[1] + " pixels, more than the " + ContactSheet.MAX_PIXELS
+                                + " pixels allowed: lower --scale, --columns or --rows");
+                    }
                     ContactSheet.write(Path.of(rest.get(1)), d, columns, rows, scale);
                     out.println("wrote " + rest.get(1) + ": " + d);
                     return 0;
@@ -125,6 +147,13 @@ public final class DatasetsCommand {
             }
         } catch (DatasetException e) {
             err.println("datasets: " + e.getMessage());
+            return 1;
+        } catch (UncheckedIOException e) {
+            err.println("datasets: " + IoErrors.describe(e));
+            return 1;
+        } catch (OutOfMemoryError e) {
+            err.println("datasets: out of memory (the Java heap holds at most " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB): give Java more memory (java -Xmx4g ...)");
             return 1;
         }
     }
@@ -188,11 +217,7 @@ public final class DatasetsCommand {
     private static int verify(DataSource source, List<String> names, PrintStream out) {
         List<String> dirs = new ArrayList<>();
         for (String name : names) {
-            String dir = Datasets.dirOf(name);
-            if (dir == null) {
-                throw new DatasetException(name + ": expected one of " + Datasets.names() + " (shapes has no files)");
-            }
-            dirs.add(dir);
+            dirs.add(Datasets.dirOf(name));
         }
         int bad = 0;
         int missingRequired = 0;
@@ -231,9 +256,6 @@ public final class DatasetsCommand {
             return 0;
         }
         String dir = Datasets.dirOf(name);
-        if (dir == null) {
-            throw new DatasetException(name + ": expected one of " + Datasets.names());
-        }
         List<Path> files = source.requireAll(name, dir, Datasets.filesOf(name));
         int bad = 0;
         for (Path p : files) {

@@ -66,7 +66,12 @@ class DatasetsCommandTest {
         assertEquals(1, run("--data-dir", data.toString(), "fetch", "mnist"));
         assertTrue(err().contains("mnist needs train-images-idx3-ubyte.gz") && err().contains("Downloads are off"), err());
         assertEquals(0, run("fetch", "shapes"));
-        assertEquals(1, run("verify", "shapes"));
+        // a name that is no set is a bad argument (2), like a bad option; bad or missing data is 1
+        assertEquals(2, run("verify", "shapes"));
+        assertTrue(err().contains("shapes has no files"), err());
+        assertEquals(2, run("verify", "mnits"));
+        assertEquals(2, run("fetch", "mnits"));
+        assertTrue(err().contains("mnits"), err());
     }
 
     @Test
@@ -77,7 +82,29 @@ class DatasetsCommandTest {
         // 4 columns and 10 class rows of 28x28 cells with 1-pixel lines
         assertEquals(4 * 29 + 1, img.getWidth());
         assertEquals(10 * 29 + 1, img.getHeight());
-        assertEquals(1, run("sheet", tmp.resolve("nothing-here").toString(), png.toString()));
+        assertEquals(2, run("sheet", tmp.resolve("nothing-here").toString(), png.toString()));
         assertTrue(err().contains("expected one of"), err());
+        // a folder whose image is unreadable: bad data, 1
+        Path broken = tmp.resolve("broken");
+        Files.createDirectories(broken);
+        Files.writeString(broken.resolve("a.png"), "not a png");
+        assertEquals(1, run("sheet", broken.toString(), png.toString()));
+        assertTrue(err().contains("a.png") && err().contains("readable PNG"), err());
+    }
+
+    @Test
+    void sheetTooLargeIsRefusedBeforeDrawing() {
+        Path png = tmp.resolve("big.png");
+        assertEquals(2, run("sheet", "shapes", png.toString(), "--scale", "100000"));
+        assertTrue(err().contains("--scale") && err().contains("pixels"), err());
+        assertEquals(2, run("sheet", "shapes", png.toString(), "--columns", "100000", "--scale", "30"));
+        assertTrue(!Files.exists(png));
+    }
+
+    @Test
+    void sheetFollowsTheUmask() throws Exception {
+        Path png = tmp.resolve("sheet.png");
+        assertEquals(0, run("sheet", "shapes", png.toString(), "--columns", "2"));
+        assertEquals(Files.getPosixFilePermissions(Files.createFile(tmp.resolve("probe"))), Files.getPosixFilePermissions(png));
     }
 }

@@ -3,7 +3,6 @@ package org.dcec4j.dcec.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.dcec4j.dcec.DcecConfig;
-import org.dcec4j.dcec.report.ProgressBar;
 import org.dcec4j.dcec.train.Batches;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.Scores;
@@ -56,7 +55,7 @@ final class CliProgress implements TrainingListener {
         bar = null;
     }
 
-    @Override public void targetUpdated(int iteration, double deltaLabel, Scores scores) {
+    @Override public void targetUpdated(int iteration, double deltaLabel, Scores scores, Losses losses) {
         if (bar != null) bar.finish();
         bar = null;
         out.printf(Locale.ROOT, "iter %d: P updated, %.4f of labels changed%s%n", iteration, deltaLabel,

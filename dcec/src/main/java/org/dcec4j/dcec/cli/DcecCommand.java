@@ -15,21 +15,25 @@ import java.util.concurrent.Callable;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.HtmlReport;
+import org.dcec4j.dcec.report.ReportException;
+import org.dcec4j.dcec.run.RunFolder;
+import org.dcec4j.dcec.run.RunLock;
 import org.dcec4j.dcec.train.DcecResult;
 import org.dcec4j.dcec.train.DcecTrainer;
-import org.dcec4j.dcec.train.Inference;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.Scores;
-import org.dcec4j.dcec.train.TargetDistribution;
 import org.dcec4j.dcec.train.TrainedModel;
 import org.dcec4j.dcec.train.TrainingDivergedException;
 import org.dcec4j.datasets.DataSource;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.Datasets;
+import org.dcec4j.datasets.IoErrors;
+import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.datasets.cli.DatasetsCommand;
 import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.Backend;
+import org.dcec4j.engine.kernels.KernelOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +43,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code dcec} command: train, pretrain, cluster, predict, embed, evaluate, datasets.
- * Exit codes: 0 success, 1 failure (I/O, bad files), 2 bad options, 3 training diverged (NaN/Inf loss).
+ * Exit codes, the same for every subcommand: 0 success, 1 failure (failed I/O, a bad, unreadable or missing
+ * data file, a failed download, a damaged model, out of memory), 2 a bad option or argument (the message says
+ * which), 3 training diverged (NaN/Inf loss). Every expected failure is one line on stderr, never a stack trace.
  */
 @Command(name = "dcec", mixinStandardHelpOptions = true, version = "dcec4j 0.1.0",
         description = "Deep Convolutional Embedded Clustering (Guo et al. 2017) of your images, on a from-scratch JVM engine.",
@@ -56,12 +62,33 @@ public final class DcecCommand implements Runnable {
 
     public static void main(String[] args) { System.exit(run(args, System.out, System.err)); }
 
+    /** Exit codes. */
+    public static final int OK = 0, FAILED = 1, BAD_OPTION = 2, DIVERGED = 3;
+
     /** Runs the command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && args[0].equals("datasets"))
             return DatasetsCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         CommandLine cl = commandLine(out, err);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("dcec: out of memory (the Java heap holds at most " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB): use fewer images (--limit) or give Java more memory (java -Xmx4g -jar ...); docs/usage.md#memory");
+            return FAILED;
+        }
+    }
+
+    /** Prints the line that reports an expected failure and returns its exit code; -1 for anything else (a bug). */
+    static int report(Exception ex, PrintWriter e) {
+        if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return DIVERGED; }
+        if (ex instanceof IllegalArgumentException) { e.println("dcec: " + ex.getMessage()); return BAD_OPTION; }
+        if (ex instanceof IOException io) { e.println("dcec: " + IoErrors.describe(io)); return FAILED; }
+        if (ex instanceof java.io.UncheckedIOException io) { e.println("dcec: " + IoErrors.describe(io)); return FAILED; }
+        if (ex instanceof DatasetException || ex instanceof TensorFile.FormatException || ex instanceof ReportException) {
+            e.println("dcec: " + ex.getMessage()); return FAILED;
+        }
+        return -1;
     }
 
     /** The configured picocli command line (tests inspect it). */
@@ -70,13 +97,9 @@ public final class DcecCommand implements Runnable {
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            PrintWriter e = line.getErr();
-            if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return 3; }
-            if (ex instanceof IllegalArgumentException || ex instanceof DatasetException) { e.println("dcec: " + ex.getMessage()); return 2; }
-            if (ex instanceof IOException || ex instanceof TensorFile.FormatException || ex instanceof java.io.UncheckedIOException) {
-                e.println("dcec: " + ex.getMessage()); return 1;
-            }
-            throw ex;
+            int code = report(ex, line.getErr());
+            if (code < 0) throw ex;      // a bug: picocli prints the stack trace
+            return code;
         });
         return cl;
     }
@@ -120,11 +143,13 @@ public final class DcecCommand implements Runnable {
             }
         }
 
-        void applyThreads() {
-            if (threads != null) {
-                if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-                System.setProperty("dcec4j.threads", Integer.toString(threads));
-            }
+        /**
+         * The kernels and threads of this command: --threads, else the dcec4j.threads property, else all processors;
+         * the kind from the dcec4j.kernels property (auto by default). The caller closes it.
+         */
+        Backend backend() {
+            if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            return Backend.create(Backend.Kind.parse(KernelOptions.kernelsProperty()), threads != null ? threads : KernelOptions.threads());
         }
 
         boolean isShapes() { return "shapes".equals(dataset); }
@@ -186,6 +211,8 @@ public final class DcecCommand implements Runnable {
         int checkpointEvery;
         @Option(names = "--resume", description = "Continue a killed run from its --out folder's checkpoint (same options and --seed).")
         boolean resume;
+        @Option(names = "--overwrite", description = "Replace the results of an earlier run in --out (they are deleted first); without it such a folder is refused.")
+        boolean overwrite;
         @Option(names = "--out", paramLabel = "DIR", defaultValue = "dcec-out", description = "Output folder. Default: ${DEFAULT-VALUE}.")
         Path out;
 
@@ -218,8 +245,17 @@ public final class DcecCommand implements Runnable {
 
         DcecTrainer configure(DcecTrainer t) { return t; }
 
+        /** The kernels and threads of the run (made by call, closed when it returns). */
+        Backend backend;
+
         @Override public Integer call() throws IOException {
-            data.applyThreads();
+            try (Backend b = data.backend()) {
+                backend = b;
+                return train();
+            }
+        }
+
+        private int train() throws IOException {
             Method.parse(train.method);                       // fail on a bad name before loading anything
             // shapes: each quick-run default applies unless its own option is given (config() overrides field by field)
             boolean shapes = data.isShapes();
@@ -227,17 +263,30 @@ public final class DcecCommand implements Runnable {
             Dataset d = data.load();
             DcecConfig cfg = train.config(d, shapes);
             PrintWriter out = spec.commandLine().getOut();
-            PrintStream progress = System.err;
-            DcecTrainer trainer = configure(new DcecTrainer(cfg, d, train.out).resume(train.resume));
-            out.printf(Locale.ROOT, "dcec %s: %s on %s, %d images of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), d.name(),
-                    d.size(), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
-            out.println("kernels: " + Backend.shared().describe() + ", threads: " + Backend.shared().threads());
-            out.flush();
-            trainer.listener(new CliProgress(progress, d.size(), cfg));
-            DcecResult r = trainer.run();
-            summary(out, r, d, cfg);
+            RunFolder folder = new RunFolder(train.out, cfg, d);
+            DcecTrainer trainer = configure(new DcecTrainer(cfg, d)).backend(backend).listener(folder);
+            if (train.resume && train.overwrite) throw new IllegalArgumentException("--resume continues the run in --out, --overwrite replaces it: pass one of them");
+            if (train.resume) folder.requireCheckpoint();
+            // one writer per folder, from here to the report
+            try (RunLock lock = RunLock.acquire(train.out, "dcec " + label())) {
+                if (lock.previousHolder() != null)
+                    spec.commandLine().getErr().println("dcec: taking over " + train.out + " from a run that ended without releasing it ("
+                            + lock.previousHolder() + ")");
+                folder.prepare(train.resume ? RunFolder.Start.RESUME : start(), train.overwrite);
+                if (train.resume) trainer.resumeFrom(folder.readCheckpoint());
+                out.printf(Locale.ROOT, "dcec %s: %s on %s, %d images of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), d.name(),
+                        d.size(), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
+                out.println("kernels: " + backend.describe() + ", threads: " + backend.threads());
+                out.flush();
+                trainer.listener(new CliProgress(System.err, d.size(), cfg));
+                DcecResult r = trainer.run();
+                summary(out, r, d, cfg);
+            }
             return 0;
         }
+
+        /** How the command uses a folder that it does not resume. */
+        RunFolder.Start start() { return RunFolder.Start.NEW; }
 
         void summary(PrintWriter out, DcecResult r, Dataset d, DcecConfig cfg) throws IOException {
             out.println();
@@ -252,7 +301,7 @@ public final class DcecCommand implements Runnable {
             }
             for (Map.Entry<Phase, Double> e : r.seconds().entrySet())
                 out.printf(Locale.ROOT, "  %-9s %8.1f s%n", e.getKey().id, e.getValue());
-            out.println("  kernels: " + Backend.shared().describe() + ", threads: " + Backend.shared().threads());
+            out.println("  kernels: " + backend.describe() + ", threads: " + backend.threads());
             out.println("  output: " + train.out.toAbsolutePath());
             out.flush();
         }
@@ -293,9 +342,11 @@ public final class DcecCommand implements Runnable {
 
         String label() { return "cluster"; }
 
+        @Override RunFolder.Start start() { return RunFolder.Start.AFTER_PRETRAINING; }
+
         @Override DcecTrainer configure(DcecTrainer t) {
             Method m = Method.parse(train.method);
-            return t.pretrainedWeights(weights != null ? weights : train.out.resolve(DcecTrainer.weightsFileName(m)));
+            return t.pretrainedWeights(weights != null ? weights : train.out.resolve(RunFolder.weightsFileName(m)));
         }
     }
 
@@ -311,8 +362,18 @@ public final class DcecCommand implements Runnable {
         TrainedModel m;
         Dataset d;
 
+        /** The command's work, after {@link #load}, with the model on the command's backend. */
+        abstract int execute() throws IOException;
+
+        @Override public Integer call() throws IOException {
+            try (Backend b = data.backend()) {
+                load();
+                m.use(b);
+                return execute();
+            }
+        }
+
         void load() throws IOException {
-            data.applyThreads();
             if (!Files.isRegularFile(model)) throw new IllegalArgumentException("--model: no file at " + model);
             if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
             m = TrainedModel.load(model);
@@ -329,12 +390,9 @@ public final class DcecCommand implements Runnable {
         @Option(names = "--output", paramLabel = "CSV", defaultValue = "predictions.csv", description = "Output CSV. Default: ${DEFAULT-VALUE}.")
         Path output;
 
-        @Override public Integer call() throws IOException {
-            load();
-            float[] q = m.softAssign(d.images(), d.size(), batchSize);
-            int[] labels = new int[d.size()];
-            TargetDistribution.argmax(labels, q, d.size(), m.K());
-            DcecTrainer.writePredictions(output, labels, Inference.confidence(q, d.size(), m.K()), null);
+        @Override int execute() throws IOException {
+            TrainedModel.Assignments a = m.predict(d.images(), d.size(), batchSize);
+            RunFolder.writePredictions(output, a.labels(), a.confidence(), null);
             spec.commandLine().getOut().println("wrote " + d.size() + " predictions to " + output.toAbsolutePath());
             return 0;
         }
@@ -346,8 +404,7 @@ public final class DcecCommand implements Runnable {
         @Option(names = "--output", paramLabel = "CSV", defaultValue = "embeddings.csv", description = "Output CSV. Default: ${DEFAULT-VALUE}.")
         Path output;
 
-        @Override public Integer call() throws IOException {
-            load();
+        @Override int execute() throws IOException {
             if (m.ae == null) throw new IllegalArgumentException("--model: a kmeans (pixel) model has no encoder to embed with");
             int N = d.size(), K = m.featureSize();
             float[] z = m.features(d.images(), N, batchSize);
@@ -359,7 +416,7 @@ public final class DcecCommand implements Runnable {
                 for (int j = 0; j < K; j++) s.append(',').append(z[i * K + j]);
                 s.append('\n');
             }
-            TensorFile.writeAtomically(output, s.toString().getBytes(StandardCharsets.UTF_8));
+            OutputFiles.writeAtomically(output, s.toString().getBytes(StandardCharsets.UTF_8));
             spec.commandLine().getOut().println("wrote " + N + " embeddings of size " + K + " to " + output.toAbsolutePath());
             return 0;
         }
@@ -368,12 +425,9 @@ public final class DcecCommand implements Runnable {
     @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
             description = "ACC, NMI (arithmetic and geometric) and ARI of a trained model on a labelled data set.")
     static final class Evaluate extends ModelCommand {
-        @Override public Integer call() throws IOException {
-            load();
+        @Override int execute() throws IOException {
             if (!d.hasLabels()) throw new IllegalArgumentException(d.name() + " has no labels: evaluate needs a labelled set (a named set or a folder with one sub-folder per class)");
-            float[] q = m.softAssign(d.images(), d.size(), batchSize);
-            int[] labels = new int[d.size()];
-            TargetDistribution.argmax(labels, q, d.size(), m.K());
+            int[] labels = m.predict(d.images(), d.size(), batchSize).labels();
             Scores s = Scores.of(d.labels(), labels);
             PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "%s on %s (%d images): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f%n", m.config.method(), d.name(), d.size(),

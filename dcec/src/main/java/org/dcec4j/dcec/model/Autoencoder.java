@@ -1,44 +1,45 @@
 package org.dcec4j.dcec.model;
 
-import java.util.function.UnaryOperator;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.nn.Module;
 
 /**
- * One view of the two autoencoders (the CAE and the dense one): the module that owns the weights, its
- * encoder F and decoder G, and the parameters of each half (DEC-style methods drop the decoder).
+ * What the training loop needs of an autoencoder (the CAE of DCEC and the dense one of DEC/IDEC): the
+ * encoder F and decoder G, the module that owns every weight, and the parameters of each half
+ * (DEC-style methods drop the decoder in the clustering phase).
  */
-public final class Autoencoder {
-    public final Module module;
-    public final Module encoderModule, decoderModule;
-    private final UnaryOperator<Tensor> encode, decode;
-    public final int channels, height, width, embeddingSize;
-
-    private Autoencoder(Module module, Module encoder, Module decoder, UnaryOperator<Tensor> encode, UnaryOperator<Tensor> decode,
-                        int channels, int height, int width, int embeddingSize) {
-        this.module = module; this.encoderModule = encoder; this.decoderModule = decoder;
-        this.encode = encode; this.decode = decode;
-        this.channels = channels; this.height = height; this.width = width; this.embeddingSize = embeddingSize;
-    }
-
-    /** The network a config's method trains on C×H×W images, weights drawn from {@code seed}. */
-    public static Autoencoder create(DcecConfig cfg, int channels, int height, int width, long seed) {
-        if (cfg.method().network == Method.Network.CONV) {
-            ConvAutoencoder cae = new ConvAutoencoder(channels, height, width, cfg.K(), cfg.filters(), seed);
-            return new Autoencoder(cae, cae.encoder, cae.decoder, cae::encode, cae::decode, channels, height, width, cfg.K());
-        }
-        if (cfg.method().network == Method.Network.DENSE) {
-            DenseAutoencoder ae = new DenseAutoencoder(channels, height, width, cfg.K(), cfg.denseDims(), seed);
-            return new Autoencoder(ae, ae.encoder, ae.decoder, ae::encode, ae::decode, channels, height, width, cfg.K());
-        }
-        throw new IllegalArgumentException("method " + cfg.method() + " has no autoencoder");
-    }
-
+public interface Autoencoder {
     /** z = F(x): [N, C, H, W] → [N, K]. */
-    public Tensor encode(Tensor x) { return encode.apply(x); }
+    Tensor encode(Tensor x);
 
     /** G(z): [N, K] → [N, C, H, W]. */
-    public Tensor decode(Tensor z) { return decode.apply(z); }
+    Tensor decode(Tensor z);
+
+    /** The whole network: every weight (saving, loading, the pretraining optimiser). */
+    Module module();
+
+    /** The encoder F's weights. */
+    Module encoderModule();
+
+    /** The decoder G's weights. */
+    Module decoderModule();
+
+    /** C, H, W of the images it takes. */
+    int channels();
+    int height();
+    int width();
+
+    /** K, the size of the embedding z (the number of clusters). */
+    int embeddingSize();
+
+    /** The network a config's method trains on C×H×W images, weights drawn from {@code seed}. */
+    static Autoencoder create(DcecConfig cfg, int channels, int height, int width, long seed) {
+        return switch (cfg.method().network) {
+            case CONV -> new ConvAutoencoder(channels, height, width, cfg.K(), cfg.filters(), seed);
+            case DENSE -> new DenseAutoencoder(channels, height, width, cfg.K(), cfg.denseDims(), seed);
+            case NONE -> throw new IllegalArgumentException("method " + cfg.method() + " has no autoencoder");
+        };
+    }
 }

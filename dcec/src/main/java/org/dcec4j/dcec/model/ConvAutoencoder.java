@@ -25,7 +25,7 @@ import static org.dcec4j.engine.kernels.Activation.RELU;
  * The ReLUs after the conv and deconv layers are fused into those layers (one pass instead of two,
  * docs/math/activations-losses.md#fused-relu); the one after the dense layer is a plain ReLU module.
  */
-public final class ConvAutoencoder extends Module {
+public final class ConvAutoencoder extends Module implements Autoencoder {
     public final int channels, height, width, embeddingSize;
     public final int[] filters;
     public final Sequential encoder, decoder;
@@ -76,11 +76,19 @@ public final class ConvAutoencoder extends Module {
     }
 
     /** z = F(x): [N,C,H,W] → [N,K]. */
-    public Tensor encode(Tensor x) { return encoder.forward(x); }
+    @Override public Tensor encode(Tensor x) { return encoder.forward(x); }
 
     /** G(z): [N,K] → [N,C,H,W]. */
-    public Tensor decode(Tensor z) { return decoder.forward(z); }
+    @Override public Tensor decode(Tensor z) { return decoder.forward(z); }
 
     /** Reconstruction G(F(x)). */
     @Override public Tensor forward(Tensor x) { return decode(encode(x)); }
+
+    @Override public Module module() { return this; }
+    @Override public Module encoderModule() { return encoder; }
+    @Override public Module decoderModule() { return decoder; }
+    @Override public int channels() { return channels; }
+    @Override public int height() { return height; }
+    @Override public int width() { return width; }
+    @Override public int embeddingSize() { return embeddingSize; }
 }

@@ -14,7 +14,7 @@ import org.dcec4j.engine.nn.Sequential;
  * [N, C, H, W] are flattened to [N, d] and outputs reshaped back, so it is a drop-in for the CAE.
  * Parameter names: encoder.dense1.weight … encoder.embedding.bias, decoder.dense1.weight … decoder.output.bias.
  */
-public final class DenseAutoencoder extends Module {
+public final class DenseAutoencoder extends Module implements Autoencoder {
     public final int channels, height, width, embeddingSize;
     public final int[] hidden;
     public final Sequential encoder, decoder;
@@ -44,10 +44,18 @@ public final class DenseAutoencoder extends Module {
     }
 
     /** z: [N, C, H, W] (or [N, d]) → [N, K]. */
-    public Tensor encode(Tensor x) { return encoder.forward(F.reshape(x, x.dim(0), channels * height * width)); }
+    @Override public Tensor encode(Tensor x) { return encoder.forward(F.reshape(x, x.dim(0), channels * height * width)); }
 
     /** [N, K] → [N, C, H, W]. */
-    public Tensor decode(Tensor z) { return F.reshape(decoder.forward(z), z.dim(0), channels, height, width); }
+    @Override public Tensor decode(Tensor z) { return F.reshape(decoder.forward(z), z.dim(0), channels, height, width); }
 
     @Override public Tensor forward(Tensor x) { return decode(encode(x)); }
+
+    @Override public Module module() { return this; }
+    @Override public Module encoderModule() { return encoder; }
+    @Override public Module decoderModule() { return decoder; }
+    @Override public int channels() { return channels; }
+    @Override public int height() { return height; }
+    @Override public int width() { return width; }
+    @Override public int embeddingSize() { return embeddingSize; }
 }

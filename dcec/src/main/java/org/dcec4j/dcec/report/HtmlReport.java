@@ -2,11 +2,8 @@ package org.dcec4j.dcec.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,6 +17,8 @@ import org.dcec4j.dcec.metrics.Metrics;
 import org.dcec4j.dcec.report.RunLogs.ClusterRow;
 import org.dcec4j.dcec.report.RunLogs.PretrainRow;
 import org.dcec4j.dcec.report.RunLogs.Predictions;
+import org.dcec4j.datasets.IoErrors;
+import org.dcec4j.datasets.OutputFiles;
 
 /**
  * {@code report.html}: one self-contained page about a run. Inline SVG charts (pretraining loss; L, L_c,
@@ -256,35 +255,10 @@ public final class HtmlReport {
 
         /** Writes the page atomically (a temporary file beside it, then a rename) and returns {@code html}. */
         public Path write(Path html) {
-            byte[] bytes = render().getBytes(StandardCharsets.UTF_8);
-            Path dir = html.toAbsolutePath().getParent();
-            Path tmp = null;
             try {
-                Files.createDirectories(dir);
-                tmp = Files.createTempFile(dir, "." + html.getFileName(), ".part");
-                Files.write(tmp, bytes);
-                // createTempFile makes the file private (rw-------); a report is for reading (rw-r--r--)
-                try {
-                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system: keep its default
-                }
-                try {
-                    Files.move(tmp, html, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, html, StandardCopyOption.REPLACE_EXISTING);
-                }
-                tmp = null;
+                OutputFiles.writeAtomically(html, render().getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new ReportException(html + ": cannot write the report: " + e, e);
-            } finally {
-                if (tmp != null) {
-                    try {
-                        Files.deleteIfExists(tmp);
-                    } catch (IOException ignored) {
-                        // best effort
-                    }
-                }
+                throw new ReportException("cannot write the report: " + IoErrors.describe(e), e);
             }
             return html;
         }

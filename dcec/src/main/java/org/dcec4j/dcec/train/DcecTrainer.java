@@ -1,7 +1,6 @@
 package org.dcec4j.dcec.train;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,15 +15,16 @@ import org.dcec4j.dcec.cluster.KMeansResult;
 import org.dcec4j.dcec.model.Autoencoder;
 import org.dcec4j.dcec.model.ClusteringLayer;
 import org.dcec4j.dcec.model.ConvAutoencoder;
+import org.dcec4j.dcec.train.Checkpoint.ClusterState;
+import org.dcec4j.dcec.train.TrainingListener.Losses;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
-import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.Backend;
 import org.dcec4j.engine.optim.Adam;
 
 /**
- * Runs DCEC (and the paper's comparison methods) on one data set, in the three phases of docs/spec.md#algorithm:
+ * Runs DCEC (and the paper's comparison methods) on one data set:
  * <ol>
  *   <li>pretraining: Adam on L_r = MSE(G(F(x)), x), a fresh seeded shuffle every epoch;</li>
  *   <li>centre initialisation: k-means (k-means++, restarts, lowest inertia) on the embeddings of all N images;</li>
@@ -33,27 +33,22 @@ import org.dcec4j.engine.optim.Adam;
  *       every T iterations, stop when fewer than tol of the labels changed (never at iteration 0), at
  *       most maxIter iterations.</li>
  * </ol>
- * With an output folder it writes config.json, pretrain_log.csv, dcec_log.csv, the pretrained weights,
- * model.dc4j, predictions.csv and, every checkpointEvery epochs/iterations, checkpoint.dc4j (atomically).
- * A resumed run reaches bit-for-bit the same weights and labels as an uninterrupted one with the same
- * seed: every random choice is re-derived from (seed, stream, epoch) by {@link Seeds}.
+ * The trainer writes no files: listeners do ({@code RunFolder} keeps a run's logs, weights, checkpoints,
+ * model and predictions). Every checkpointEvery epochs/iterations it hands them a {@link Checkpoint};
+ * {@link #resumeFrom} continues from one bit for bit, since every random choice is re-derived from
+ * (seed, stream, epoch) by {@link Seeds}.
  *
  * <p>Math: docs/math/dcec.md#loop
  */
 public final class DcecTrainer {
-    public static final String CONFIG_JSON = "config.json", PRETRAIN_LOG = "pretrain_log.csv", DCEC_LOG = "dcec_log.csv",
-            CHECKPOINT = "checkpoint.dc4j", MODEL = "model.dc4j", PREDICTIONS = "predictions.csv";
-    public static final String PRETRAIN_HEADER = "epoch,loss,seconds";
-    public static final String DCEC_HEADER = "iter,acc,nmi,ari,L,Lc,Lr,delta_label";
-
     private final DcecConfig cfg;
     private final Dataset data;
     private final float[] x;
     private final int N, C, H, W, D, K;
-    private final Path out;
-    private TrainingListener listener = TrainingListener.NONE;
+    private final List<TrainingListener> listeners = new ArrayList<>();
     private Backend backend = Backend.shared();
-    private boolean resume;
+    private final Map<Phase, Double> seconds = new EnumMap<>(Phase.class);
+    private Checkpoint.Stored resume;
     private Path pretrained;
     private boolean pretrainOnly;
     private String lastCheckpoint = "none written yet";
@@ -61,43 +56,35 @@ public final class DcecTrainer {
     /**
      * Checks everything that can be checked before any work and throws an IllegalArgumentException
      * that names the option to change.
-     *
-     * @param out the output folder, or null to write no files
      */
-    public DcecTrainer(DcecConfig cfg, Dataset data, Path out) {
+    public DcecTrainer(DcecConfig cfg, Dataset data) {
         this.cfg = cfg.validate();
         this.data = data;
         this.x = data.images();
         this.N = data.size(); this.C = data.channels(); this.H = data.height(); this.W = data.width();
         this.D = C * H * W; this.K = cfg.K();
-        this.out = out;
         if (K > N)
             throw new IllegalArgumentException("--clusters " + K + " is larger than the number of images (" + N + " in " + data.name()
                     + "): lower --clusters or use more images (--limit)");
         if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
     }
 
-    public DcecTrainer listener(TrainingListener l) { this.listener = l; return this; }
+    /** Adds a listener; listeners are called in the order they were added. */
+    public DcecTrainer listener(TrainingListener l) { listeners.add(l); return this; }
 
     /** The kernels and threads every phase runs on (default: {@link Backend#shared()}). */
     public DcecTrainer backend(Backend b) { this.backend = java.util.Objects.requireNonNull(b, "backend"); return this; }
 
-    /** Continue from out/checkpoint.dc4j (which must exist and belong to the same config and data). */
-    public DcecTrainer resume(boolean on) {
-        if (on) {
-            if (out == null) throw new IllegalArgumentException("--resume needs the --out folder of the run to continue");
-            if (!Files.isRegularFile(out.resolve(CHECKPOINT)))
-                throw new IllegalArgumentException("--resume: no checkpoint at " + out.resolve(CHECKPOINT)
-                        + "; pass the --out folder of the killed run (it needs --checkpoint-every > 0) or drop --resume");
-        }
-        this.resume = on;
-        return this;
-    }
+    /** The backend the run uses. */
+    public Backend backend() { return backend; }
+
+    /** Continue from a checkpoint of a killed run with the same config and data. */
+    public DcecTrainer resumeFrom(Checkpoint.Stored checkpoint) { this.resume = checkpoint; return this; }
 
     /** Skip pretraining: start from these autoencoder weights (the `cluster` command). */
     public DcecTrainer pretrainedWeights(Path weights) {
         if (weights != null && !Files.isRegularFile(weights))
-            throw new IllegalArgumentException("--weights: no file at " + weights + " (pass the " + weightsFileName(cfg.method()) + " that `dcec pretrain` wrote)");
+            throw new IllegalArgumentException("--weights: no file at " + weights + " (pass the weights file that `dcec pretrain` wrote)");
         if (weights != null && !cfg.method().pretrains)
             throw new IllegalArgumentException("--weights: method " + cfg.method() + " has no autoencoder");
         this.pretrained = weights;
@@ -107,80 +94,51 @@ public final class DcecTrainer {
     /** Stop after pretraining (the `pretrain` command). */
     public DcecTrainer pretrainOnly(boolean on) { this.pretrainOnly = on; return this; }
 
-    /** The pretrained weights' file name of a method: cae_weights.dc4j or ae_weights.dc4j. */
-    public static String weightsFileName(Method m) { return m.network == Method.Network.DENSE ? "ae_weights.dc4j" : "cae_weights.dc4j"; }
-
     // ------------------------------------------------------------------------------------------ run
+    /** Math: docs/math/dcec.md#loop */
     public DcecResult run() throws IOException {
-        Map<Phase, Double> seconds = new EnumMap<>(Phase.class);
-        TensorFile ck = resume ? readCheckpoint() : null;
-        Phase ckPhase = ck == null ? null : Phase.parse(ck.meta("phase"));
-        if (out != null) {
-            Files.createDirectories(out);
-            Files.writeString(out.resolve(CONFIG_JSON), configJson(), StandardCharsets.UTF_8);
-        }
-        if (cfg.method() == Method.KMEANS) return kmeansOnPixels(seconds);
-
+        for (TrainingListener l : listeners) l.runStarted(backend);
+        if (cfg.method() == Method.KMEANS) return kmeansOnPixels();
+        Phase resumeAt = resume == null ? null : resume.phase();
         Autoencoder ae = Autoencoder.create(cfg, C, H, W, Seeds.derive(cfg.seed(), Seeds.WEIGHTS, 0));
-        ae.module.use(backend);
-        // ---- phase 1: pretraining
-        if (pretrained != null && ckPhase == null) {
-            ae.module.load(pretrained);
-        } else if (ckPhase == null || ckPhase == Phase.PRETRAIN) {
+        ae.module().use(backend);
+
+        // 1. pretraining: θ ← Adam on L_r = mean (G(F(x)) − x)²
+        if (pretrained != null && resumeAt == null) {
+            ae.module().load(pretrained);
+        } else if (resumeAt != Phase.CLUSTER) {
             long t0 = System.nanoTime();
-            pretrain(ae, ck);
-            seconds.put(Phase.PRETRAIN, (System.nanoTime() - t0) / 1e9);
-            listener.phaseDone(Phase.PRETRAIN, seconds.get(Phase.PRETRAIN));
-            if (out != null) ae.module.save(out.resolve(weightsFileName(cfg.method())));
+            pretrain(ae);
+            for (TrainingListener l : listeners) l.pretrained(ae);
+            phaseDone(Phase.PRETRAIN, t0);
         }
         if (pretrainOnly) return new DcecResult(null, null, Scores.NONE, null, 0, false, seconds);
 
-        // ---- phase 2: k-means on the embeddings of all N images
-        ClusteringLayer layer = new ClusteringLayer(K, ae.embeddingSize, cfg.alpha());
-        int[] kmLabels = null;
-        if (ckPhase != Phase.CLUSTER) {
-            long t0 = System.nanoTime();
-            listener.phaseStarted(Phase.KMEANS, 0, 1);
-            float[] z = Inference.embed(ae, x, N, cfg.batchSize());
-            KMeansResult km = kmeans(z, ae.embeddingSize);
-            layer.setCentres(km.centresAsFloat());
-            kmLabels = km.labels().clone();
-            seconds.put(Phase.KMEANS, (System.nanoTime() - t0) / 1e9);
-            listener.phaseDone(Phase.KMEANS, seconds.get(Phase.KMEANS));
-        }
+        // 2. centre initialisation: μ ← k-means(F(x_1..x_N)), labels y⁰ (a resumed clustering phase has its own μ)
+        ClusteringLayer layer = new ClusteringLayer(K, ae.embeddingSize(), cfg.alpha());
+        int[] y0 = resumeAt == Phase.CLUSTER ? null : initialiseCentres(ae, layer);
         TrainedModel model = new TrainedModel(cfg, C, H, W, ae, layer.mu.data);
-        if (!cfg.method().clusters) {
-            float[] q = Inference.softAssign(Inference.embed(ae, x, N, cfg.batchSize()), N, ae.embeddingSize, layer.mu.data, K, cfg.alpha());
-            return finish(model, kmLabels, q, 0, false, seconds);
-        }
+        if (!cfg.method().clusters) return finish(model, y0, model.softAssign(x, N, cfg.batchSize()), 0, false);
 
-        // ---- phase 3: joint training
+        // 3. clustering: Adam' on L = L_r + γ·L_c, P recomputed every T iterations, until δ < tol or maxIter
         long t0 = System.nanoTime();
-        ClusterOutcome c = cluster(ae, layer, kmLabels, ckPhase == Phase.CLUSTER ? ck : null);
-        seconds.put(Phase.CLUSTER, (System.nanoTime() - t0) / 1e9);
-        listener.phaseDone(Phase.CLUSTER, seconds.get(Phase.CLUSTER));
-        return finish(model, c.labels, c.q, c.iterations, c.converged, seconds);
+        ClusterOutcome c = cluster(ae, layer, y0);
+        phaseDone(Phase.CLUSTER, t0);
+        return finish(model, c.labels, c.q, c.iterations, c.converged);
     }
 
     // ------------------------------------------------------------------------------------ pretraining
     /** Math: docs/math/dcec.md#pretraining */
-    private void pretrain(Autoencoder ae, TensorFile ck) throws IOException {
-        Adam opt = new Adam(ae.module.parameters(), cfg.lr(), backend.kernels());
+    private void pretrain(Autoencoder ae) throws IOException {
+        Adam opt = new Adam(ae.module().parameters(), cfg.lr(), backend.kernels());
         int first = 0;
-        CsvLog log = null;
-        if (ck != null) {
-            String src = out.resolve(CHECKPOINT).toString();
-            ae.module.loadFrom(ck, "model.", src);
-            opt.loadState(ck, "adam.", src);
-            first = Integer.parseInt(ck.meta("epoch"));
-            int done = first;
-            if (out != null) log = CsvLog.resume(out.resolve(PRETRAIN_LOG), PRETRAIN_HEADER, e -> e <= done);
-        } else if (out != null) {
-            log = CsvLog.create(out.resolve(PRETRAIN_LOG), PRETRAIN_HEADER);
+        if (resume != null && resume.phase() == Phase.PRETRAIN) {
+            resume.restore(ae, opt, null);
+            first = resume.step();
         }
         int E = cfg.pretrainEpochs(), B = Math.min(cfg.batchSize(), N), batches = Batches.count(N, B);
         float[] full = new float[B * D], tail = new float[(N - (batches - 1) * B) * D];
-        listener.phaseStarted(Phase.PRETRAIN, first, E);
+        for (TrainingListener l : listeners) l.phaseStarted(Phase.PRETRAIN, first, E);
         for (int epoch = first; epoch < E; epoch++) {
             long t0 = System.nanoTime();
             int[] perm = Batches.permutation(N, Seeds.rng(cfg.seed(), Seeds.SHUFFLE, epoch));
@@ -198,72 +156,64 @@ public final class DcecTrainer {
                 loss.backward();
                 opt.step();
                 sum += (double) l * nb;
-                listener.batchDone(Phase.PRETRAIN, epoch, b, batches, l);
+                for (TrainingListener li : listeners) li.batchDone(Phase.PRETRAIN, epoch, b, batches, l);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            if (log != null) log.row(epoch + 1, sum / N, secs);
-            listener.epochDone(epoch + 1, sum / N, secs);
-            int every = cfg.checkpointEvery();
-            if (out != null && every > 0 && ((epoch + 1) % every == 0 || epoch + 1 == E)) {
-                TensorFile.Builder b = checkpoint(Phase.PRETRAIN, ae).meta("epoch", Integer.toString(epoch + 1));
-                opt.saveState(b, "adam.");
-                writeCheckpoint(b, Phase.PRETRAIN, epoch + 1, ae, null);
-            }
+            for (TrainingListener l : listeners) l.epochDone(epoch + 1, sum / N, secs);
+            if (checkpointDue(epoch + 1) || (cfg.checkpointEvery() > 0 && epoch + 1 == E))   // and after the last epoch
+                checkpoint(new Checkpoint(Phase.PRETRAIN, epoch + 1, ae, opt, null, null));
         }
     }
 
     // ------------------------------------------------------------------------------------ k-means
+    /** μ ← the k-means centres of the embeddings of all N images; returns the k-means labels y⁰. */
+    private int[] initialiseCentres(Autoencoder ae, ClusteringLayer layer) throws IOException {
+        long t0 = System.nanoTime();
+        for (TrainingListener l : listeners) l.phaseStarted(Phase.KMEANS, 0, 1);
+        float[] z = Inference.embed(ae, x, N, cfg.batchSize());
+        KMeansResult km = kmeans(z, ae.embeddingSize());
+        layer.setCentres(km.centresAsFloat());
+        phaseDone(Phase.KMEANS, t0);
+        return km.labels().clone();
+    }
+
     private KMeansResult kmeans(float[] points, int dims) {
         return new KMeans(K).withRestarts(cfg.kmeansRestarts()).withSeed(Seeds.derive(cfg.seed(), Seeds.KMEANS, 0))
                 .withThreads(backend.threads()).fit(points, N, dims);
     }
 
-    private DcecResult kmeansOnPixels(Map<Phase, Double> seconds) throws IOException {
+    private DcecResult kmeansOnPixels() throws IOException {
         long t0 = System.nanoTime();
-        listener.phaseStarted(Phase.KMEANS, 0, 1);
+        for (TrainingListener l : listeners) l.phaseStarted(Phase.KMEANS, 0, 1);
         KMeansResult km = kmeans(x, D);
-        seconds.put(Phase.KMEANS, (System.nanoTime() - t0) / 1e9);
-        listener.phaseDone(Phase.KMEANS, seconds.get(Phase.KMEANS));
+        phaseDone(Phase.KMEANS, t0);
         float[] mu = km.centresAsFloat();
         TrainedModel model = new TrainedModel(cfg, C, H, W, null, mu);
-        float[] q = Inference.softAssign(x, N, D, mu, K, cfg.alpha());
-        return finish(model, km.labels().clone(), q, 0, false, seconds);
+        return finish(model, km.labels().clone(), Inference.softAssign(x, N, D, mu, K, cfg.alpha()), 0, false);
     }
 
     // ------------------------------------------------------------------------------------ clustering
     private record ClusterOutcome(int[] labels, float[] q, int iterations, boolean converged) {}
 
     /** Math: docs/math/dcec.md#kl */
-    private ClusterOutcome cluster(Autoencoder ae, ClusteringLayer layer, int[] kmLabels, TensorFile ck) throws IOException {
+    private ClusterOutcome cluster(Autoencoder ae, ClusteringLayer layer, int[] y0) throws IOException {
         boolean keepDecoder = cfg.method().keepsDecoder;
-        List<Tensor> params = new ArrayList<>(keepDecoder ? ae.module.parameters() : ae.encoderModule.parameters());
+        List<Tensor> params = new ArrayList<>(keepDecoder ? ae.module().parameters() : ae.encoderModule().parameters());
         params.add(layer.mu);
         Adam opt = new Adam(params, cfg.lr(), backend.kernels());   // a fresh optimiser, not the pretraining one
-        int Ke = ae.embeddingSize;
+        int Ke = ae.embeddingSize();
         float[] p = new float[N * K];
-        int[] previous, current = new int[N];
-        int it;
+        int[] previous = y0, current = new int[N];        // as in the reference: the first δ compares with the k-means labels
+        int it = 0;
         double sumL = 0, sumLc = 0, sumLr = 0;
         int counted = 0;
-        CsvLog log = null;
-        if (ck != null) {
-            String src = out.resolve(CHECKPOINT).toString();
-            ae.module.loadFrom(ck, "model.", src);
-            layer.loadFrom(ck, "layer.", src);
-            opt.loadState(ck, "adam.", src);
-            it = Integer.parseInt(ck.meta("iteration"));
-            System.arraycopy(ck.require("p", src).data(), 0, p, 0, N * K);
-            float[] saved = ck.require("labels", src).data();
-            previous = new int[N];
-            for (int i = 0; i < N; i++) previous[i] = (int) saved[i];
-            sumL = Double.parseDouble(ck.meta("sumL")); sumLc = Double.parseDouble(ck.meta("sumLc"));
-            sumLr = Double.parseDouble(ck.meta("sumLr")); counted = Integer.parseInt(ck.meta("counted"));
-            int next = it;
-            if (out != null) log = CsvLog.resume(out.resolve(DCEC_LOG), DCEC_HEADER, i -> i < next);
-        } else {
-            it = 0;
-            previous = kmLabels;      // as in the reference: the first δ compares with the k-means labels
-            if (out != null) log = CsvLog.create(out.resolve(DCEC_LOG), DCEC_HEADER);
+        if (resume != null && resume.phase() == Phase.CLUSTER) {
+            resume.restore(ae, opt, layer);
+            ClusterState s = resume.clusterState();
+            it = resume.step();
+            System.arraycopy(s.p(), 0, p, 0, N * K);
+            previous = s.previousLabels().clone();
+            sumL = s.sumL(); sumLc = s.sumLc(); sumLr = s.sumLr(); counted = s.counted();
         }
         int B = Math.min(cfg.batchSize(), N), batches = Batches.count(N, B), T = cfg.updateInterval();
         float[] xFull = new float[B * D], pFull = new float[B * K];
@@ -271,7 +221,7 @@ public final class DcecTrainer {
         float[] xTail = new float[tailN * D], pTail = new float[tailN * K];
         float[] q = null;
         boolean converged = false;
-        listener.phaseStarted(Phase.CLUSTER, it, cfg.maxIter());
+        for (TrainingListener l : listeners) l.phaseStarted(Phase.CLUSTER, it, cfg.maxIter());
         while (true) {
             if (it % T == 0 || it >= cfg.maxIter()) {
                 // Math: docs/math/dcec.md#target-distribution  (Q and P over ALL N points)
@@ -279,13 +229,13 @@ public final class DcecTrainer {
                 TargetDistribution.argmax(current, q, N, K);
                 double delta = TargetDistribution.changedFraction(previous, current);
                 TargetDistribution.compute(p, q, N, K);
-                Scores s = Scores.of(data.labels(), current);
                 double n = counted == 0 ? Double.NaN : counted;
-                if (log != null) log.row(it, s.acc(), s.nmi(), s.ari(), sumL / n, sumLc / n, keepDecoder ? sumLr / n : Double.NaN, delta);
+                Losses means = new Losses(sumL / n, sumLc / n, keepDecoder ? sumLr / n : Double.NaN);
+                Scores s = Scores.of(data.labels(), current);
                 sumL = sumLc = sumLr = 0;
                 counted = 0;
                 int[] t = previous; previous = current; current = t;
-                listener.targetUpdated(it, delta, s);
+                for (TrainingListener l : listeners) l.targetUpdated(it, delta, s, means);
                 // Math: docs/math/dcec.md#stop-rule
                 if (it > 0 && delta < cfg.tol()) { converged = true; break; }
                 if (it >= cfg.maxIter()) break;
@@ -308,61 +258,35 @@ public final class DcecTrainer {
             loss.backward();
             opt.step();
             sumL += l; sumLc += lc.item(); sumLr += keepDecoder ? lr.item() : 0; counted++;
-            listener.batchDone(Phase.CLUSTER, it, b, batches, l);
+            for (TrainingListener li : listeners) li.batchDone(Phase.CLUSTER, it, b, batches, l);
             it++;
-            int every = cfg.checkpointEvery();
-            if (out != null && every > 0 && it % every == 0) {
-                TensorFile.Builder cb = checkpoint(Phase.CLUSTER, ae).meta("iteration", Integer.toString(it))
-                        .meta("sumL", Double.toString(sumL)).meta("sumLc", Double.toString(sumLc))
-                        .meta("sumLr", Double.toString(sumLr)).meta("counted", Integer.toString(counted));
-                layer.addTo(cb, "layer.");
-                opt.saveState(cb, "adam.");
-                cb.tensor("p", new int[] {N, K}, p.clone());
-                float[] labels = new float[N];
-                for (int i = 0; i < N; i++) labels[i] = previous[i];
-                cb.tensor("labels", new int[] {N}, labels);
-                writeCheckpoint(cb, Phase.CLUSTER, it, ae, layer);
-            }
+            if (checkpointDue(it))
+                checkpoint(new Checkpoint(Phase.CLUSTER, it, ae, opt, layer, new ClusterState(p, previous, sumL, sumLc, sumLr, counted)));
         }
         return new ClusterOutcome(previous, q, it, converged);
     }
 
     // ------------------------------------------------------------------------------------ checkpoints
-    private TensorFile.Builder checkpoint(Phase phase, Autoencoder ae) {
-        TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-checkpoint").meta("phase", phase.id)
-                .meta("config", cfg.identity()).meta("data", dataIdentity());
-        ae.module.addTo(b, "model.");
-        return b;
+    private boolean checkpointDue(int counter) {
+        int every = cfg.checkpointEvery();
+        return every > 0 && counter % every == 0;
     }
 
-    /** Writes a checkpoint after checking that every weight is finite (a bad state never replaces a good one). */
-    private void writeCheckpoint(TensorFile.Builder b, Phase phase, int counter, Autoencoder ae, ClusteringLayer layer) throws IOException {
-        List<Tensor> all = new ArrayList<>(ae.module.parameters());
-        if (layer != null) all.add(layer.mu);
+    /** Hands a checkpoint to the listeners after checking that every weight is finite (a bad state never replaces a good one). */
+    private void checkpoint(Checkpoint state) throws IOException {
+        List<Tensor> all = new ArrayList<>(state.ae().module().parameters());
+        if (state.layer() != null) all.add(state.layer().mu);
+        String counter = (state.phase() == Phase.PRETRAIN ? "epoch " : "iteration ") + state.step();
         for (Tensor t : all)
             for (float v : t.data)
-                if (!Float.isFinite(v)) throw diverged(phase == Phase.PRETRAIN ? "pretraining" : "clustering",
-                        (phase == Phase.PRETRAIN ? "epoch " : "iteration ") + counter + " (a weight)", v);
-        Path file = out.resolve(CHECKPOINT);
-        b.write(file);
-        lastCheckpoint = file + " (" + phase.id + ", " + (phase == Phase.PRETRAIN ? "epoch " : "iteration ") + counter + ")";
-        listener.checkpointWritten(phase, counter, file);
+                if (!Float.isFinite(v)) throw diverged(state.phase() == Phase.PRETRAIN ? "pretraining" : "clustering", counter + " (a weight)", v);
+        for (TrainingListener l : listeners) {
+            Path file = l.checkpoint(state);
+            if (file == null) continue;
+            lastCheckpoint = file + " (" + state.phase().id + ", " + counter + ")";
+            for (TrainingListener other : listeners) other.checkpointWritten(state.phase(), state.step(), file);
+        }
     }
-
-    private TensorFile readCheckpoint() throws IOException {
-        Path file = out.resolve(CHECKPOINT);
-        TensorFile f = TensorFile.read(file);
-        if (!"dcec-checkpoint".equals(f.meta("kind")))
-            throw new IllegalArgumentException("--resume: " + file + " is not a dcec checkpoint");
-        if (!cfg.identity().equals(f.meta("config")))
-            throw new IllegalArgumentException("--resume: " + file + " was written with other options:\n  checkpoint: " + f.meta("config")
-                    + "\n  now:        " + cfg.identity() + "\npass the same options as the killed run");
-        if (!dataIdentity().equals(f.meta("data")))
-            throw new IllegalArgumentException("--resume: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity());
-        return f;
-    }
-
-    private String dataIdentity() { return data.name() + " N=" + N + " " + C + "x" + H + "x" + W; }
 
     private TrainingDivergedException diverged(String phase, String where, float value) {
         return new TrainingDivergedException(String.format(Locale.ROOT,
@@ -372,34 +296,14 @@ public final class DcecTrainer {
     }
 
     // ------------------------------------------------------------------------------------ outputs
-    private DcecResult finish(TrainedModel model, int[] labels, float[] q, int iterations, boolean converged,
-                              Map<Phase, Double> seconds) throws IOException {
-        Scores s = Scores.of(data.labels(), labels);
-        if (out != null) {
-            model.save(out.resolve(MODEL));
-            writePredictions(out.resolve(PREDICTIONS), labels, Inference.confidence(q, N, K), data.labels());
-        }
-        return new DcecResult(labels, q, s, model, iterations, converged, seconds);
+    private void phaseDone(Phase phase, long t0) {
+        seconds.put(phase, (System.nanoTime() - t0) / 1e9);
+        for (TrainingListener l : listeners) l.phaseDone(phase, seconds.get(phase));
     }
 
-    /** index,cluster,confidence (and label when the data set has labels). */
-    public static void writePredictions(Path file, int[] labels, float[] confidence, int[] truth) throws IOException {
-        StringBuilder s = new StringBuilder(truth == null ? "index,cluster,confidence\n" : "index,cluster,confidence,label\n");
-        for (int i = 0; i < labels.length; i++) {
-            s.append(i).append(',').append(labels[i]).append(',').append(String.format(Locale.ROOT, "%.6f", confidence[i]));
-            if (truth != null) s.append(',').append(truth[i]);
-            s.append('\n');
-        }
-        TensorFile.writeAtomically(file, s.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private String configJson() {
-        String c = cfg.toJson();
-        return c.substring(0, c.lastIndexOf('}')).stripTrailing() + ",\n"
-                + "  \"dataset\": \"" + data.name().replace("\\", "\\\\").replace("\"", "\\\"") + "\",\n"
-                + "  \"images\": " + N + ",\n"
-                + "  \"channels\": " + C + ",\n  \"height\": " + H + ",\n  \"width\": " + W + ",\n"
-                + "  \"threads\": " + backend.threads() + ",\n"
-                + "  \"kernels\": \"" + backend.describe().replace("\"", "'") + "\"\n}\n";
+    private DcecResult finish(TrainedModel model, int[] labels, float[] q, int iterations, boolean converged) throws IOException {
+        DcecResult r = new DcecResult(labels, q, Scores.of(data.labels(), labels), model, iterations, converged, seconds);
+        for (TrainingListener l : listeners) l.runFinished(r);
+        return r;
     }
 }

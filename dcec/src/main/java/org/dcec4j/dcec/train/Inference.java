@@ -16,7 +16,7 @@ public final class Inference {
      * @return [N, K] row-major
      */
     public static float[] embed(Autoencoder ae, float[] x, int N, int batchSize) {
-        int D = ae.channels * ae.height * ae.width, K = ae.embeddingSize;
+        int D = ae.channels() * ae.height() * ae.width(), K = ae.embeddingSize();
         float[] z = new float[N * K];
         float[] buf = new float[Math.min(batchSize, N) * D];
         try (var ignored = Autograd.noGrad()) {
@@ -24,7 +24,7 @@ public final class Inference {
                 int from = Batches.start(b, batchSize), to = Batches.end(b, N, batchSize), nb = to - from;
                 float[] xb = nb * D == buf.length ? buf : new float[nb * D];
                 System.arraycopy(x, from * D, xb, 0, nb * D);
-                Tensor zb = ae.encode(Tensor.of(xb, nb, ae.channels, ae.height, ae.width));
+                Tensor zb = ae.encode(Tensor.of(xb, nb, ae.channels(), ae.height(), ae.width()));
                 System.arraycopy(zb.data, 0, z, from * K, nb * K);
             }
         }

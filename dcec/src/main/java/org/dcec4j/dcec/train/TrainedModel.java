@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.model.Autoencoder;
+import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.engine.io.TensorFile;
 
 /**
@@ -27,8 +28,14 @@ public final class TrainedModel {
 
     public int K() { return config.K(); }
 
+    /** Runs the encoder on {@code backend}'s kernels from now on. Returns this. */
+    public TrainedModel use(org.dcec4j.engine.Backend backend) {
+        if (ae != null) ae.module().use(backend);
+        return this;
+    }
+
     /** Size of the space μ lives in. */
-    public int featureSize() { return ae == null ? channels * height * width : ae.embeddingSize; }
+    public int featureSize() { return ae == null ? channels * height * width : ae.embeddingSize(); }
 
     /** Embeddings [N, K] (or the pixels themselves for the kmeans method). */
     public float[] features(float[] x, int N, int batchSize) {
@@ -40,15 +47,30 @@ public final class TrainedModel {
         return Inference.softAssign(features(x, N, batchSize), N, featureSize(), mu, K(), config.alpha());
     }
 
+    /**
+     * The clusters of N images: label_i = argmax_j q_ij (the first of equal values) and confidence_i = max_j q_ij.
+     *
+     * @param x read, [N, C, H, W]
+     */
+    public Assignments predict(float[] x, int N, int batchSize) {
+        float[] q = softAssign(x, N, batchSize);
+        int[] labels = new int[N];
+        TargetDistribution.argmax(labels, q, N, K());
+        return new Assignments(labels, Inference.confidence(q, N, K()));
+    }
+
+    /** Hard cluster labels [N] and their confidences max_j q_ij [N]. */
+    public record Assignments(int[] labels, float[] confidence) {}
+
     public void save(Path file) throws IOException {
         TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-model")
                 .meta("method", config.method().cliName).meta("channels", "" + channels).meta("height", "" + height)
                 .meta("width", "" + width).meta("clusters", "" + K())
                 .meta("filters", join(config.filters())).meta("dense_dims", join(config.denseDims()))
                 .meta("alpha", Float.toString(config.alpha())).meta("config", config.toJson());
-        if (ae != null) ae.module.addTo(b, "model.");
+        if (ae != null) ae.module().addTo(b, "model.");
         b.tensor("mu", new int[] {K(), featureSize()}, mu);
-        b.write(file);
+        OutputFiles.writeAtomically(file, b.toBytes());
     }
 
     /** Reads a model written by {@link #save}; a FormatException names the file and what is wrong. */
@@ -63,9 +85,9 @@ public final class TrainedModel {
                 .filters(ints(need(f, "filters", src))).denseDims(ints(need(f, "dense_dims", src)))
                 .alpha(Float.parseFloat(need(f, "alpha", src))).build();
         Autoencoder ae = method.network == Method.Network.NONE ? null : Autoencoder.create(cfg, C, H, W, 0);
-        if (ae != null) ae.module.loadFrom(f, "model.", src);
+        if (ae != null) ae.module().loadFrom(f, "model.", src);
         TensorFile.Entry mu = f.require("mu", src);
-        int D = ae == null ? C * H * W : ae.embeddingSize;
+        int D = ae == null ? C * H * W : ae.embeddingSize();
         if (!Arrays.equals(mu.shape(), new int[] {K, D}))
             throw new TensorFile.FormatException(src + ": centres 'mu' have shape " + Arrays.toString(mu.shape()) + ", expected [" + K + ", " + D + "]");
         return new TrainedModel(cfg, C, H, W, ae, mu.data().clone());

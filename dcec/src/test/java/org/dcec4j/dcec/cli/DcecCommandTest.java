@@ -12,11 +12,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
-import org.dcec4j.dcec.train.DcecTrainer;
+import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.Shapes;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ class DcecCommandTest {
 
     static final List<String> TRAINING_OPTIONS = List.of("--method", "--clusters", "--filters", "--dense-dims", "--alpha", "--gamma",
             "--batch-size", "--pretrain-epochs", "--kmeans-restarts", "--update-interval", "--tol", "--max-iter", "--lr", "--seed",
-            "--checkpoint-every", "--resume", "--out", "--dataset", "--data-dir", "--limit", "--threads", "--channels", "--image-size");
+            "--checkpoint-every", "--resume", "--overwrite", "--out", "--dataset", "--data-dir", "--limit", "--threads", "--channels", "--image-size");
 
     @Test void helpListsEveryOptionOfEveryCommand() {
         CommandLine cl = DcecCommand.commandLine(System.out, System.err);
@@ -116,20 +118,38 @@ class DcecCommandTest {
         assertFalse(Files.exists(out));
     }
 
-    /** A folder of 12×12 PNGs in one sub-folder per class, trained, then predict / embed / evaluate on it. */
-    @Test void trainOnAFolderThenPredictEmbedEvaluate(@TempDir Path tmp) throws IOException {
-        Dataset d = Shapes.generate(30, 3, 12);
-        Path images = tmp.resolve("images");
+    /** Writes a data set's 1-channel images as PNGs into one sub-folder per class. */
+    static Path pngFolder(Path images, Dataset d) throws IOException {
+        int S = d.height();
         for (int n = 0; n < d.size(); n++) {
             Path dir = images.resolve("class" + d.labels()[n]);
             Files.createDirectories(dir);
-            BufferedImage img = new BufferedImage(12, 12, BufferedImage.TYPE_BYTE_GRAY);
-            for (int h = 0; h < 12; h++) for (int w = 0; w < 12; w++) {
-                int v = Math.round(d.images()[n * 144 + h * 12 + w] * 255);
+            BufferedImage img = new BufferedImage(S, S, BufferedImage.TYPE_BYTE_GRAY);
+            for (int h = 0; h < S; h++) for (int w = 0; w < S; w++) {
+                int v = Math.round(d.images()[n * S * S + h * S + w] * 255);
                 img.getRaster().setSample(w, h, 0, v);
             }
             ImageIO.write(img, "png", dir.resolve(String.format("img%03d.png", n)).toFile());
         }
+        return images;
+    }
+
+    /** The options of a run on 12×12 images that takes about a second. */
+    static final List<String> QUICK = List.of("--image-size", "12", "--filters", "4,4,8", "--clusters", "4", "--batch-size", "8",
+            "--pretrain-epochs", "2", "--kmeans-restarts", "2", "-T", "3", "--max-iter", "7", "--threads", "1");
+
+    /** command, the QUICK options, more options. */
+    static String[] quick(String command, String... more) {
+        List<String> all = new java.util.ArrayList<>(List.of(command));
+        all.addAll(QUICK);
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+
+    /** A folder of 12×12 PNGs in one sub-folder per class, trained, then predict / embed / evaluate on it. */
+    @Test void trainOnAFolderThenPredictEmbedEvaluate(@TempDir Path tmp) throws IOException {
+        Dataset d = Shapes.generate(30, 3, 12);
+        Path images = pngFolder(tmp.resolve("images"), d);
         Path out = tmp.resolve("run");
         Object[] r = run("train", "--dataset", images.toString(), "--image-size", "12", "--filters", "4,4,8", "--clusters", "4",
                 "--batch-size", "8", "--pretrain-epochs", "2", "--kmeans-restarts", "2", "-T", "3", "--max-iter", "7", "--threads", "1",
@@ -140,7 +160,7 @@ class DcecCommandTest {
         for (String f : List.of("config.json", "pretrain_log.csv", "dcec_log.csv", "cae_weights.dc4j", "model.dc4j", "predictions.csv", "report.html"))
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         List<String> log = Files.readAllLines(out.resolve("dcec_log.csv"));
-        assertEquals(DcecTrainer.DCEC_HEADER, log.get(0));
+        assertEquals(RunFolder.DCEC_HEADER, log.get(0));
         assertEquals(List.of("0", "3", "6", "7"), log.subList(1, log.size()).stream().map(l -> l.substring(0, l.indexOf(','))).toList());
         assertEquals(3, Files.readAllLines(out.resolve("pretrain_log.csv")).size());
 
@@ -168,6 +188,119 @@ class DcecCommandTest {
         r = run("predict", "--model", out.resolve("model.dc4j").toString(), "--dataset", "shapes", "--limit", "5", "--output", pred.toString());
         assertEquals(2, r[0]);
         assertTrue(((String) r[2]).contains("the model takes 1x12x12"), (String) r[2]);
+    }
+
+    /** Exit codes as docs/usage.md promises: 1 for bad or unreadable data files from every subcommand, 3 for divergence. */
+    @Test void badDataExitsWith1FromEverySubcommand(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--no-report"))[0]);
+        String model = run.resolve("model.dc4j").toString();
+
+        Path broken = tmp.resolve("broken");
+        Files.createDirectories(broken);
+        Files.writeString(broken.resolve("a.png"), "not a png");
+        Path empty = tmp.resolve("empty");
+        Files.createDirectories(empty);
+        Path idx = tmp.resolve("data/mnist");
+        Files.createDirectories(idx);
+        Files.write(idx.resolve("t10k-images-idx3-ubyte.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
+        Files.write(idx.resolve("t10k-labels-idx1-ubyte.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
+        for (String[] data : List.of(new String[] {broken.toString(), "a.png"}, new String[] {empty.toString(), "expected image files"})) {
+            for (String cmd : List.of("train", "pretrain", "cluster")) {
+                Object[] r = run(quick(cmd, "--dataset", data[0], "--out", tmp.resolve("o-" + cmd).toString()));
+                assertEquals(1, r[0], cmd + " on " + data[0] + ": " + r[2]);
+                assertTrue(((String) r[2]).startsWith("dcec: ") && ((String) r[2]).contains(data[1]), (String) r[2]);
+            }
+            for (String cmd : List.of("predict", "embed", "evaluate")) {
+                Object[] r = cmd.equals("evaluate") ? run(cmd, "--model", model, "--dataset", data[0])
+                        : run(cmd, "--model", model, "--dataset", data[0], "--output", tmp.resolve(cmd + ".csv").toString());
+                assertEquals(1, r[0], cmd + " on " + data[0] + ": " + r[2]);
+                assertTrue(((String) r[2]).contains(data[1]), (String) r[2]);
+            }
+        }
+        Object[] r = run("train", "--dataset", "mnist-test", "--data-dir", tmp.resolve("data").toString(), "--out", tmp.resolve("o").toString());
+        assertEquals(1, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("t10k-labels-idx1-ubyte.gz") || ((String) r[2]).contains("t10k-images-idx3-ubyte.gz"), (String) r[2]);
+        r = run("predict", "--model", model, "--dataset", "mnist-test", "--data-dir", tmp.resolve("data").toString(), "--output", tmp.resolve("x.csv").toString());
+        assertEquals(1, r[0], (String) r[2]);
+        // a damaged model file
+        Path junk = tmp.resolve("junk.dc4j");
+        Files.writeString(junk, "junk");
+        r = run("evaluate", "--model", junk.toString(), "--dataset", images.toString());
+        assertEquals(1, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("junk.dc4j"), (String) r[2]);
+        // the loss becomes infinite: 3
+        r = run("train", "--dataset", images.toString(), "--image-size", "12", "--filters", "4,4,8", "--clusters", "4", "--lr", "1e30",
+                "--pretrain-epochs", "6", "--threads", "1", "--out", tmp.resolve("nan").toString());
+        assertEquals(3, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("loss became"), (String) r[2]);
+    }
+
+    /** I/O failures name the path and the reason, not the path alone. */
+    @Test void ioErrorsNameThePathAndTheReason(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path file = tmp.resolve("a-file");
+        Files.writeString(file, "x");
+        Object[] r = run(quick("train", "--dataset", images.toString(), "--out", file.toString()));
+        assertEquals(1, r[0], (String) r[2]);
+        assertEquals("dcec: " + file + ": already exists and is not a folder", ((String) r[2]).strip());
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--no-report"))[0]);
+        Path folder = tmp.resolve("a-folder");
+        Files.createDirectories(folder.resolve("inside"));
+        r = run("predict", "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--output", folder.toString());
+        assertEquals(1, r[0], (String) r[2]);
+        assertEquals("dcec: " + folder + ": is a directory", ((String) r[2]).strip());
+    }
+
+    /** Every output file gets the permissions of a file created normally in the same folder (the umask), not 0600. */
+    @Test void outputsFollowTheUmask(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--checkpoint-every", "2"))[0]);
+        Path pred = tmp.resolve("p/pred.csv"), emb = tmp.resolve("p/emb.csv");
+        assertEquals(0, run("predict", "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--output", pred.toString())[0]);
+        assertEquals(0, run("embed", "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--output", emb.toString())[0]);
+        Set<PosixFilePermission> normal = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("probe")));
+        List<Path> outputs = new java.util.ArrayList<>(List.of(pred, emb));
+        try (var s = Files.list(run)) { s.forEach(outputs::add); }
+        assertEquals(11, outputs.size(), outputs.toString());   // with the run folder's lock file
+        for (Path f : outputs) assertEquals(normal, Files.getPosixFilePermissions(f), f.toString());
+    }
+
+    /** A folder holding a run's results is refused unless --overwrite, which removes every old result first. */
+    @Test void aFolderWithAnotherRunsResultsIsRefusedOrOverwritten(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--checkpoint-every", "2"))[0]);
+        byte[] model = Files.readAllBytes(run.resolve("model.dc4j"));
+        Object[] r = run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--seed", "5"));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("holds the results of another run (") && ((String) r[2]).contains("pass --overwrite"), (String) r[2]);
+        assertArrayEquals(model, Files.readAllBytes(run.resolve("model.dc4j")));
+        r = run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--seed", "5", "--resume", "--overwrite"));
+        assertEquals(2, r[0], (String) r[2]);
+        // --overwrite without checkpoints or report: the old checkpoint.dc4j and report.html must not stay beside the new results
+        r = run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--seed", "5", "--overwrite", "--no-report"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertFalse(Files.exists(run.resolve("report.html")));
+        assertFalse(Files.exists(run.resolve("checkpoint.dc4j")));
+        assertTrue(Files.readString(run.resolve("config.json")).contains("\"seed\": 5"));
+
+        // pretrain, then cluster in the same folder: the clustering continues that run
+        Path pc = tmp.resolve("pc");
+        assertEquals(0, run(quick("pretrain", "--dataset", images.toString(), "--out", pc.toString(), "--checkpoint-every", "1"))[0]);
+        byte[] weights = Files.readAllBytes(pc.resolve("cae_weights.dc4j"));
+        r = run(quick("cluster", "--dataset", images.toString(), "--out", pc.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        assertFalse(Files.exists(pc.resolve("checkpoint.dc4j")), "the pretraining's checkpoint is superseded by the weights");
+        r = run(quick("cluster", "--dataset", images.toString(), "--out", pc.toString()));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("(dcec_log.csv, model.dc4j, predictions.csv)"), (String) r[2]);
+        r = run(quick("cluster", "--dataset", images.toString(), "--out", pc.toString(), "--overwrite"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertArrayEquals(weights, Files.readAllBytes(pc.resolve("cae_weights.dc4j")), "cluster --overwrite keeps the weights it reads");
     }
 
     @Test void datasetsIsDelegated() {

@@ -23,11 +23,11 @@ class EndToEndTest {
         Dataset d = Shapes.generate(1000, 1, 28);
         DcecConfig cfg = DcecConfig.defaults().toBuilder().filters(8, 16, 32).batchSize(16).pretrainEpochs(30)
                 .maxIter(600).updateInterval(60).build();
-        double pixels = new DcecTrainer(cfg.toBuilder().method(Method.KMEANS).seed(0).build(), d, null).run().scores().acc();
+        double pixels = new DcecTrainer(cfg.toBuilder().method(Method.KMEANS).seed(0).build(), d).run().scores().acc();
         double sumGap = 0;
         StringBuilder runs = new StringBuilder();
         for (long seed : new long[] {0, 1}) {
-            double acc = new DcecTrainer(cfg.toBuilder().seed(seed).build(), d, null).run().scores().acc();
+            double acc = new DcecTrainer(cfg.toBuilder().seed(seed).build(), d).run().scores().acc();
             runs.append(String.format(" seed %d: DCEC ACC %.4f;", seed, acc));
             assertTrue(acc > pixels, "DCEC (seed " + seed + ") ACC " + acc + " is not above pixel k-means ACC " + pixels);
             sumGap += acc - pixels;

@@ -33,9 +33,9 @@ class ThreadCountDeterminismTest {
     /** Every weight, the centres and the final labels of one run, as bits. */
     static List<int[]> run(int threads) throws Exception {
         try (Backend backend = Backend.create(Backend.Kind.VECTOR, threads)) {
-            DcecResult r = new DcecTrainer(config(), DATA, null).backend(backend).run();
+            DcecResult r = new DcecTrainer(config(), DATA).backend(backend).run();
             List<int[]> bits = new ArrayList<>();
-            for (Tensor p : r.model().ae.module.parameters()) bits.add(bits(p.data));
+            for (Tensor p : r.model().ae.module().parameters()) bits.add(bits(p.data));
             bits.add(bits(r.model().mu));
             bits.add(r.labels().clone());
             return bits;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.Shapes;
 import org.dcec4j.engine.Tensor;
@@ -29,11 +30,21 @@ class TrainerTest {
                 .kmeansRestarts(2).updateInterval(3).tol(0).maxIter(10).seed(9).build();
     }
 
+    /** A trainer that keeps its files in {@code out}. */
+    static DcecTrainer trainer(DcecConfig cfg, Path out) {
+        return new DcecTrainer(cfg, TINY).listener(new RunFolder(out, cfg, TINY));
+    }
+
+    /** The same, continuing from out's checkpoint. */
+    static DcecTrainer resumed(DcecConfig cfg, Path out) throws IOException {
+        return trainer(cfg, out).resumeFrom(new RunFolder(out, cfg, TINY).readCheckpoint());
+    }
+
     /** Records what the trainer did. */
     static final class Recorder implements TrainingListener {
         final List<Integer> updates = new ArrayList<>(), batches = new ArrayList<>(), steps = new ArrayList<>();
         final List<Double> deltas = new ArrayList<>();
-        @Override public void targetUpdated(int iteration, double deltaLabel, Scores scores) { updates.add(iteration); deltas.add(deltaLabel); }
+        @Override public void targetUpdated(int iteration, double deltaLabel, Scores scores, Losses losses) { updates.add(iteration); deltas.add(deltaLabel); }
         @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
             if (phase == Phase.CLUSTER) { steps.add(step); batches.add(batch); }
         }
@@ -41,7 +52,7 @@ class TrainerTest {
 
     @Test void targetIsRecomputedAtZeroEveryTAndAtMaxIter() throws IOException {
         Recorder rec = new Recorder();
-        DcecResult r = new DcecTrainer(tiny(), TINY, null).listener(rec).run();
+        DcecResult r = new DcecTrainer(tiny(), TINY).listener(rec).run();
         assertEquals(List.of(0, 3, 6, 9, 10), rec.updates);
         assertEquals(10, r.iterations());
         assertFalse(r.converged());
@@ -57,10 +68,22 @@ class TrainerTest {
         assertArrayEquals(q, r.q());
     }
 
+    @Test void modelPredictGivesTheRunsLabelsAndTheLargestQ() throws IOException {
+        DcecResult r = new DcecTrainer(tiny(), TINY).run();
+        TrainedModel.Assignments a = r.model().predict(TINY.images(), 40, 7);
+        assertArrayEquals(r.labels(), a.labels());
+        for (int i = 0; i < 40; i++) {
+            float best = 0;
+            for (int j = 0; j < 3; j++) best = Math.max(best, r.q()[i * 3 + j]);
+            assertEquals(best, a.confidence()[i], "image " + i);
+            assertEquals(best, r.q()[i * 3 + a.labels()[i]], "image " + i + ": the label is a largest q");
+        }
+    }
+
     @Test void stopRuleNeverStopsAtIterationZero() throws IOException {
         Recorder rec = new Recorder();
         // tol 2 > any changed fraction: the first recomputation after iteration 0 stops the run
-        DcecResult r = new DcecTrainer(tiny().toBuilder().tol(2).build(), TINY, null).listener(rec).run();
+        DcecResult r = new DcecTrainer(tiny().toBuilder().tol(2).build(), TINY).listener(rec).run();
         assertEquals(List.of(0, 3), rec.updates);
         assertEquals(3, r.iterations());
         assertTrue(r.converged());
@@ -69,7 +92,7 @@ class TrainerTest {
 
     @Test void stopRuleComparesTheChangedFractionWithTol() throws IOException {
         Recorder all = new Recorder();
-        new DcecTrainer(tiny().toBuilder().maxIter(30).build(), TINY, null).listener(all).run();
+        new DcecTrainer(tiny().toBuilder().maxIter(30).build(), TINY).listener(all).run();
         // pick tol just above the first δ (after 0) that is below 1: the run must stop exactly there
         int stopAt = -1;
         double tol = 0;
@@ -79,7 +102,7 @@ class TrainerTest {
         assertTrue(stopAt > 0);
         double chosen = tol;
         Recorder rec = new Recorder();
-        DcecResult r = new DcecTrainer(tiny().toBuilder().maxIter(30).tol(chosen).build(), TINY, null).listener(rec).run();
+        DcecResult r = new DcecTrainer(tiny().toBuilder().maxIter(30).tol(chosen).build(), TINY).listener(rec).run();
         int expectedStop = -1;
         for (int k = 1; k < all.deltas.size(); k++) if (all.deltas.get(k) < chosen) { expectedStop = all.updates.get(k); break; }
         assertEquals(expectedStop, r.iterations());
@@ -92,7 +115,7 @@ class TrainerTest {
     @Test void resumeIsBitForBitAfterKillsInBothPhases(@TempDir Path tmp) throws IOException {
         DcecConfig cfg = tiny().toBuilder().pretrainEpochs(5).maxIter(14).updateInterval(4).checkpointEvery(2).build();
         Path a = tmp.resolve("a"), b = tmp.resolve("b");
-        DcecResult full = new DcecTrainer(cfg, TINY, a).run();
+        DcecResult full = trainer(cfg, a).run();
 
         // kill in epoch 4 (checkpoint after epoch 2), then in iteration 11 (checkpoint at 10)
         TrainingListener killPretrain = new TrainingListener() {
@@ -100,30 +123,30 @@ class TrainerTest {
                 if (phase == Phase.PRETRAIN && step == 3 && batch == 1) throw new Kill();
             }
         };
-        assertThrows(Kill.class, () -> new DcecTrainer(cfg, TINY, b).listener(killPretrain).run());
-        assertEquals("pretrain", TensorFile.read(b.resolve(DcecTrainer.CHECKPOINT)).meta("phase"));
+        assertThrows(Kill.class, () -> trainer(cfg, b).listener(killPretrain).run());
+        assertEquals("pretrain", TensorFile.read(b.resolve(RunFolder.CHECKPOINT)).meta("phase"));
         TrainingListener killCluster = new TrainingListener() {
             @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
                 if (phase == Phase.CLUSTER && step == 11) throw new Kill();
             }
         };
-        assertThrows(Kill.class, () -> new DcecTrainer(cfg, TINY, b).resume(true).listener(killCluster).run());
-        TensorFile ck = TensorFile.read(b.resolve(DcecTrainer.CHECKPOINT));
+        assertThrows(Kill.class, () -> resumed(cfg, b).listener(killCluster).run());
+        TensorFile ck = TensorFile.read(b.resolve(RunFolder.CHECKPOINT));
         assertEquals("cluster", ck.meta("phase"));
         assertEquals("10", ck.meta("iteration"));
-        DcecResult resumed = new DcecTrainer(cfg, TINY, b).resume(true).run();
+        DcecResult resumed = resumed(cfg, b).run();
 
         assertArrayEquals(full.labels(), resumed.labels());
         assertArrayEquals(full.q(), resumed.q());
         assertArrayEquals(full.model().mu, resumed.model().mu);
-        List<Tensor> pa = full.model().ae.module.parameters(), pb = resumed.model().ae.module.parameters();
+        List<Tensor> pa = full.model().ae.module().parameters(), pb = resumed.model().ae.module().parameters();
         for (int i = 0; i < pa.size(); i++) assertArrayEquals(pa.get(i).data, pb.get(i).data, "parameter " + i);
         assertEquals(full.iterations(), resumed.iterations());
         // the logs of the resumed run are those of the uninterrupted one (seconds aside)
-        assertEquals(Files.readAllLines(a.resolve(DcecTrainer.DCEC_LOG)), Files.readAllLines(b.resolve(DcecTrainer.DCEC_LOG)));
-        assertEquals(withoutSeconds(a.resolve(DcecTrainer.PRETRAIN_LOG)), withoutSeconds(b.resolve(DcecTrainer.PRETRAIN_LOG)));
-        assertArrayEquals(Files.readAllBytes(a.resolve(DcecTrainer.PREDICTIONS)), Files.readAllBytes(b.resolve(DcecTrainer.PREDICTIONS)));
-        assertArrayEquals(Files.readAllBytes(a.resolve(DcecTrainer.MODEL)), Files.readAllBytes(b.resolve(DcecTrainer.MODEL)));
+        assertEquals(Files.readAllLines(a.resolve(RunFolder.DCEC_LOG)), Files.readAllLines(b.resolve(RunFolder.DCEC_LOG)));
+        assertEquals(withoutSeconds(a.resolve(RunFolder.PRETRAIN_LOG)), withoutSeconds(b.resolve(RunFolder.PRETRAIN_LOG)));
+        assertArrayEquals(Files.readAllBytes(a.resolve(RunFolder.PREDICTIONS)), Files.readAllBytes(b.resolve(RunFolder.PREDICTIONS)));
+        assertArrayEquals(Files.readAllBytes(a.resolve(RunFolder.MODEL)), Files.readAllBytes(b.resolve(RunFolder.MODEL)));
     }
 
     static List<String> withoutSeconds(Path csv) throws IOException {
@@ -141,23 +164,23 @@ class TrainerTest {
                 try { last[0] = Files.readAllBytes(file); } catch (IOException e) { throw new RuntimeException(e); }
             }
         };
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new DcecTrainer(cfg, TINY, tmp).listener(keep).run());
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> trainer(cfg, tmp).listener(keep).run());
         assertTrue(e.getMessage().contains("pretraining loss became"), e.getMessage());
         assertTrue(e.getMessage().contains("Lower --lr"), e.getMessage());
         assertTrue(last[0] != null, "a checkpoint was written before the loss diverged: " + e.getMessage());
-        assertTrue(e.getMessage().contains(DcecTrainer.CHECKPOINT), e.getMessage());
-        Path ck = tmp.resolve(DcecTrainer.CHECKPOINT);
+        assertTrue(e.getMessage().contains(RunFolder.CHECKPOINT), e.getMessage());
+        Path ck = tmp.resolve(RunFolder.CHECKPOINT);
         assertArrayEquals(last[0], Files.readAllBytes(ck));
         TensorFile f = TensorFile.read(ck);
         for (String n : f.names()) for (float v : f.get(n).data()) assertTrue(Float.isFinite(v), n);
-        assertFalse(Files.exists(tmp.resolve(DcecTrainer.MODEL)));
+        assertFalse(Files.exists(tmp.resolve(RunFolder.MODEL)));
     }
 
     @Test void nonFiniteLossWhileClusteringStopsAndKeepsTheLastCheckpoint(@TempDir Path tmp) throws IOException {
         // a sane pretraining first, so that only the clustering phase can diverge
         Path pre = tmp.resolve("pre"), run = tmp.resolve("run");
-        new DcecTrainer(tiny(), TINY, pre).pretrainOnly(true).run();
-        Path weights = pre.resolve(DcecTrainer.weightsFileName(Method.DCEC));
+        trainer(tiny(), pre).pretrainOnly(true).run();
+        Path weights = pre.resolve(RunFolder.weightsFileName(Method.DCEC));
         // lr 1e30: Adam moves every weight by ~1e30 at iteration 0 (still finite), so a later forward pass overflows
         DcecConfig cfg = tiny().toBuilder().lr(1e30f).checkpointEvery(1).build();
         byte[][] last = new byte[1][];
@@ -171,52 +194,52 @@ class TrainerTest {
             }
         };
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> new DcecTrainer(cfg, TINY, run).pretrainedWeights(weights).listener(keep).run());
+                () -> trainer(cfg, run).pretrainedWeights(weights).listener(keep).run());
         assertTrue(e.getMessage().contains("clustering loss became"), e.getMessage());
         assertTrue(e.getMessage().contains("Lower --lr"), e.getMessage());
         assertTrue(last[0] != null, "a clustering checkpoint was written before the loss diverged: " + e.getMessage());
         assertTrue(phases.stream().allMatch(p -> p == Phase.CLUSTER), phases.toString());
         // the message names the checkpoint and the iteration it holds
-        assertTrue(e.getMessage().contains(DcecTrainer.CHECKPOINT) && e.getMessage().contains("iteration " + lastIteration[0] + ")"), e.getMessage());
-        Path ck = run.resolve(DcecTrainer.CHECKPOINT);
+        assertTrue(e.getMessage().contains(RunFolder.CHECKPOINT) && e.getMessage().contains("iteration " + lastIteration[0] + ")"), e.getMessage());
+        Path ck = run.resolve(RunFolder.CHECKPOINT);
         assertArrayEquals(last[0], Files.readAllBytes(ck));
         TensorFile f = TensorFile.read(ck);
         assertEquals("cluster", f.meta("phase"));
         assertEquals(Integer.toString(lastIteration[0]), f.meta("iteration"));
         assertTrue(lastIteration[0] < cfg.maxIter(), "diverged before the last iteration");
         for (String n : f.names()) for (float v : f.get(n).data()) assertTrue(Float.isFinite(v), n);
-        assertFalse(Files.exists(run.resolve(DcecTrainer.MODEL)));
-        assertFalse(Files.exists(run.resolve(DcecTrainer.PREDICTIONS)));
+        assertFalse(Files.exists(run.resolve(RunFolder.MODEL)));
+        assertFalse(Files.exists(run.resolve(RunFolder.PREDICTIONS)));
     }
 
     @Test void badOptionsFailBeforeAnyWork(@TempDir Path tmp) {
         Path out = tmp.resolve("never");
         IllegalArgumentException e;
-        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().K(1).build(), TINY, out));
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().K(1).build(), TINY));
         assertTrue(e.getMessage().contains("--clusters must be at least 2"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().K(41).build(), TINY, out));
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().K(41).build(), TINY));
         assertTrue(e.getMessage().contains("--clusters 41 is larger than the number of images (40"), e.getMessage());
         Dataset odd = Shapes.generate(20, 1, 18);
-        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny(), odd, out));
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny(), odd));
         assertTrue(e.getMessage().contains("multiples of 4") && e.getMessage().contains("18x18"), e.getMessage());
         // the dense autoencoder and pixel k-means take any size
-        new DcecTrainer(tiny().toBuilder().method(Method.IDEC).build(), odd, out);
-        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny(), TINY, out).resume(true));
+        new DcecTrainer(tiny().toBuilder().method(Method.IDEC).build(), odd);
+        e = assertThrows(IllegalArgumentException.class, () -> new RunFolder(out, tiny(), TINY).readCheckpoint());
         assertTrue(e.getMessage().contains("no checkpoint at"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny(), TINY, out).pretrainedWeights(tmp.resolve("none.dc4j")));
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny(), TINY).pretrainedWeights(tmp.resolve("none.dc4j")));
         assertTrue(e.getMessage().contains("--weights: no file"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().batchSize(0).build(), TINY, out));
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().batchSize(0).build(), TINY));
         assertTrue(e.getMessage().contains("--batch-size"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().lr(Float.NaN).build(), TINY, out));
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().lr(Float.NaN).build(), TINY));
         assertTrue(e.getMessage().contains("--lr"), e.getMessage());
         assertFalse(Files.exists(out));
     }
 
     @Test void resumeRefusesOtherOptions(@TempDir Path tmp) throws IOException {
         DcecConfig cfg = tiny().toBuilder().pretrainEpochs(1).maxIter(0).checkpointEvery(1).build();
-        new DcecTrainer(cfg, TINY, tmp).run();
-        DcecTrainer other = new DcecTrainer(cfg.toBuilder().seed(10).build(), TINY, tmp).resume(true);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, other::run);
+        trainer(cfg, tmp).run();
+        RunFolder other = new RunFolder(tmp, cfg.toBuilder().seed(10).build(), TINY);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, other::readCheckpoint);
         assertTrue(e.getMessage().contains("other options") && e.getMessage().contains("seed=10"), e.getMessage());
     }
 
@@ -224,20 +247,20 @@ class TrainerTest {
         for (Method m : Method.values()) {
             Path out = tmp.resolve(m.cliName);
             DcecConfig cfg = tiny().toBuilder().method(m).denseDims(16, 8).maxIter(4).build();
-            DcecResult r = new DcecTrainer(cfg, TINY, out).run();
+            DcecResult r = trainer(cfg, out).run();
             assertEquals(40, r.labels().length);
-            assertTrue(Files.exists(out.resolve(DcecTrainer.MODEL)), m + " model");
-            assertTrue(Files.exists(out.resolve(DcecTrainer.PREDICTIONS)), m + " predictions");
-            assertEquals(m.pretrains, Files.exists(out.resolve(DcecTrainer.weightsFileName(m))), m + " weights");
-            assertEquals(m.clusters, Files.exists(out.resolve(DcecTrainer.DCEC_LOG)), m + " log");
+            assertTrue(Files.exists(out.resolve(RunFolder.MODEL)), m + " model");
+            assertTrue(Files.exists(out.resolve(RunFolder.PREDICTIONS)), m + " predictions");
+            assertEquals(m.pretrains, Files.exists(out.resolve(RunFolder.weightsFileName(m))), m + " weights");
+            assertEquals(m.clusters, Files.exists(out.resolve(RunFolder.DCEC_LOG)), m + " log");
             // the saved model reproduces the run's soft assignments
-            TrainedModel loaded = TrainedModel.load(out.resolve(DcecTrainer.MODEL));
+            TrainedModel loaded = TrainedModel.load(out.resolve(RunFolder.MODEL));
             assertArrayEquals(r.q(), loaded.softAssign(TINY.images(), 40, 16), m + " reloaded model");
             if (!m.keepsDecoder && m.clusters) {
                 // DEC-style: the decoder is dropped, so it keeps its pretrained weights
-                TensorFile w = TensorFile.read(out.resolve(DcecTrainer.weightsFileName(m)));
-                Tensor t = r.model().ae.decoderModule.parameters().get(0);
-                String name = r.model().ae.module.namedParameters().entrySet().stream().filter(en -> en.getValue() == t).findFirst().get().getKey();
+                TensorFile w = TensorFile.read(out.resolve(RunFolder.weightsFileName(m)));
+                Tensor t = r.model().ae.decoderModule().parameters().get(0);
+                String name = r.model().ae.module().namedParameters().entrySet().stream().filter(en -> en.getValue() == t).findFirst().get().getKey();
                 assertArrayEquals(w.get(name).data(), t.data, m + " decoder untouched");
             }
         }

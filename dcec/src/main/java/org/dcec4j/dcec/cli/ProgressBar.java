@@ -1,4 +1,4 @@
-package org.dcec4j.dcec.report;
+package org.dcec4j.dcec.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.dcec4j.dcec.report;
+package org.dcec4j.dcec.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.dcec4j.dcec.train;
+package org.dcec4j.dcec.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntPredicate;
+import org.dcec4j.datasets.OutputFiles;
 
 /** A CSV file that a run appends one row at a time (flushed, so a killed run keeps its rows). */
 final class CsvLog {
@@ -39,7 +40,7 @@ final class CsvLog {
                 // a torn last line of a killed run: dropped
             }
         }
-        Files.writeString(file, String.join("\n", kept) + "\n", StandardCharsets.UTF_8);
+        OutputFiles.writeAtomically(file, (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8));
         return new CsvLog(file);
     }
 

@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""Summary of one compare.sh run: every training-step configuration measured in alternating rounds of dcec4j (JMH)
+and PyTorch (tuned and default set-up), with medians and spread over the rounds, the ratio to the tuned peer and each
+row's share of the host's FMA peak measured in the same run.
+
+    summarize.py OUTDIR      (OUTDIR holds peak.txt, jmh-*.json, torch-*-*.json written by compare.sh)
+"""
+import glob, json, os, re, statistics, sys
+
+
+def load_peak(d):
+    """{threads: GFLOP/s} of the widest FMA the host runs, from peak.txt lines 'bits threads gflops'."""
+    best = {}
+    for line in open(os.path.join(d, "peak.txt")):
+        bits, threads, gf = line.split()
+        best[int(threads)] = max(best.get(int(threads), 0.0), float(gf))
+    return best
+
+
+def step_flops(size, batch=256):
+    """2·MACs of forward + backward-input + backward-weight of the six conv layers and the two dense ones."""
+    def out(n, k, valid):
+        return (n - k) // 2 + 1 if valid else -(-n // 2)
+    s3valid = size % 8 != 0
+    h1, h2 = out(size, 5, False), out(-(-size // 2), 5, False)
+    h3 = out(h2, 3, s3valid)
+    macs = (32 * 1 * 25 * h1 * h1 + 64 * 32 * 25 * h2 * h2 + 128 * 64 * 9 * h3 * h3) * 2   # conv + its deconv twin
+    macs += 2 * 10 * 128 * h3 * h3                                                         # the two dense layers
+    return 3 * 2 * macs * batch
+
+
+def main(d):
+    peak = load_peak(d)
+    jmh = {}   # (size, threads) -> [ms per round]
+    for f in sorted(glob.glob(os.path.join(d, "jmh-*.json"))):
+        for r in json.load(open(f)):
+            if not r["benchmark"].endswith("TrainStepBenchmark.step"):
+                continue
+            p = r["params"]
+            raw = sorted(v for fork in r["primaryMetric"]["rawData"] for v in fork)
+            jmh.setdefault((int(p["size"]), int(p["threads"])), []).append(statistics.median(raw))
+    torch = {}  # (setup, size, threads) -> [ms per round]
+    for f in sorted(glob.glob(os.path.join(d, "torch-*.json"))):
+        setup = re.match(r"torch-(\w+)-", os.path.basename(f)).group(1)
+        t = json.load(open(f))
+        torch.setdefault((setup, t["size"], t["threads"]), []).append(t["rows"]["train step"][0])
+    fmt = lambda xs: f"{statistics.median(xs):7.1f} ({min(xs):6.1f}–{max(xs):6.1f})" if xs else "-"
+    print(f"FMA peak measured in this run: " + ", ".join(f"{t} thread(s) {g:.0f} GFLOP/s" for t, g in sorted(peak.items())))
+    print(f"\n{'step':<16} {'dcec4j ms':>22} {'PyTorch tuned ms':>22} {'PyTorch default ms':>22} {'tuned/dcec4j':>12} "
+          f"{'dcec4j % peak':>13} {'torch % peak':>12}")
+    for (size, threads), ms in sorted(jmh.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+        tuned, default = torch.get(("tuned", size, threads), []), torch.get(("default", size, threads), [])
+        flops = step_flops(size)
+        share = lambda xs: f"{flops / statistics.median(xs) / 1e6 / peak.get(threads, float('nan')) * 100:12.0f}%" if xs else "-"
+        ratio = f"{statistics.median(tuned) / statistics.median(ms):11.2f}x" if tuned else "-"
+        print(f"{f'{size}x{size}, {threads} thr':<16} {fmt(ms):>22} {fmt(tuned):>22} {fmt(default):>22} {ratio:>12} "
+              f"{share(ms):>13} {share(tuned):>12}")
+    scal = sorted(k for k in jmh if k[1] == 1)
+    for size, _ in scal:
+        if (size, 2) in jmh:
+            print(f"thread scaling 1→2 at {size}x{size}: {statistics.median(jmh[(size, 1)]) / statistics.median(jmh[(size, 2)]):.2f}x")
+    print("\nmedian (min–max) over the rounds; each dcec4j round is the median of its JMH iterations, each PyTorch round the"
+          " median of its repetitions. % peak = 2·MACs per step / time / the FMA peak at that thread count.")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

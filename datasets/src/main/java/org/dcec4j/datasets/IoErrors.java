@@ -1,0 +1,77 @@
+package org.dcec4j.datasets;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+import java.util.Locale;
+
+/**
+ * I/O failures as one line for a user: the path and what went wrong ("permission denied", "no such file
+ * or folder", "no space left on device"), where the JDK's own message is often only the path.
+ */
+public final class IoErrors {
+    private IoErrors() {
+    }
+
+    /** {@code <path>: <reason>} (or {@code <path> -> <other path>: <reason>}), or the best line the exception gives. */
+    public static String describe(IOException e) {
+        if (e instanceof FileSystemException f) {
+            String where = f.getFile() == null ? "" : f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
+            String why = reason(f);
+            return where.isEmpty() ? why : where + ": " + why;
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * The same for a failure on a known file: exceptions that do not name their file (a read of a folder
+     * fails with a bare "Is a directory") get {@code file} in front.
+     */
+    public static String describe(Object file, IOException e) {
+        if (e instanceof FileSystemException f && f.getFile() != null) {
+            return describe(e);
+        }
+        String m = e instanceof FileSystemException f ? reason(f) : e.getMessage();
+        m = m == null || m.isBlank() ? e.getClass().getSimpleName() : m.substring(0, 1).toLowerCase(Locale.ROOT) + m.substring(1);
+        return file + ": " + m;
+    }
+
+    /** The same for an unchecked wrapper. */
+    public static String describe(UncheckedIOException e) {
+        return describe(e.getCause());
+    }
+
+    private static String reason(FileSystemException f) {
+        if (f instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (f instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (f instanceof FileAlreadyExistsException) {
+            return "already exists and is not a folder";
+        }
+        if (f instanceof NotDirectoryException) {
+            return "not a folder";
+        }
+        if (f instanceof DirectoryNotEmptyException) {
+            return "folder not empty";
+        }
+        if (f instanceof NotLinkException) {
+            return "not a symbolic link";
+        }
+        String r = f.getReason();
+        if (r == null || r.isBlank()) {
+            return f.getClass().getSimpleName();
+        }
+        // the operating system's text ("Is a directory", "No space left on device"), in the case of the rest of the line
+        return r.substring(0, 1).toLowerCase(Locale.ROOT) + r.substring(1);
+    }
+}

@@ -1,0 +1,189 @@
+package org.dcec4j.datasets;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+/**
+ * Writing output files so that a reader sees either the old file or the complete new one, never a mix,
+ * and so that a killed process leaves nothing behind that the next run does not clean up.
+ *
+ * <ul>
+ *   <li>Temporary files are hidden and named after their target: {@code .<name>.<digits>.tmp} beside it (the
+ *       downloader's are {@code .<name>.<digits>.part}). They are created like any other new file, so their
+ *       permissions (and those of the file they become) follow the umask; {@code Files.createTempFile} would
+ *       make every output owner-only (0600).</li>
+ *   <li>{@link #writeAtomically}: temporary file, fsync, read back and compare (length and CRC-32), atomic
+ *       rename over the target; the temporary file is deleted on any failure.</li>
+ *   <li>{@link #removeStaleTemps} deletes what a killed writer left, by that naming pattern.</li>
+ * </ul>
+ * Used by the downloader, the contact sheet and the dcec module's run folders and outputs.
+ */
+public final class OutputFiles {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private OutputFiles() {
+    }
+
+    /** Writes something to a stream. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * A new empty hidden file {@code dir/.<name>.<digits><suffix>}, created without explicit permissions (so
+     * they follow the umask, like the target would).
+     */
+    public static Path newTempFile(Path dir, String name, String suffix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong()) + suffix);
+            try {
+                Files.newByteChannel(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return p;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Writes bytes to file atomically (see the class comment). bytes: read only. */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        writeAtomically(file, out -> out.write(bytes));
+    }
+
+    /**
+     * Writes what {@code body} produces to file atomically: a temporary file beside it, fsync, read back and
+     * compared (length and CRC-32 of what was written), then renamed over the target.
+     */
+    public static void writeAtomically(Path file, Body body) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (Files.isDirectory(abs)) {
+            throw new FileSystemException(file.toString(), null, "Is a directory");
+        }
+        Files.createDirectories(dir);
+        Path tmp = newTempFile(dir, abs.getFileName().toString(), ".tmp");
+        try {
+            CRC32 written = new CRC32();
+            long length;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                CountingOutputStream out = new CountingOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16), written);
+                body.writeTo(out);
+                out.flush();
+                length = out.count;
+                ch.force(true);
+            }
+            CRC32 back = new CRC32();
+            long backLength = 0;
+            try (InputStream in = Files.newInputStream(tmp)) {
+                byte[] buffer = new byte[1 << 16];
+                for (int r; (r = in.read(buffer)) >= 0; ) {
+                    back.update(buffer, 0, r);
+                    backLength += r;
+                }
+            }
+            if (backLength != length || back.getValue() != written.getValue()) {
+                throw new IOException(tmp + ": verification failed: the file does not read back as written");
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The pattern of the temporary files of one target name: {@code .<name>.<digits>.tmp} or {@code .part} (also without the dot before the digits, as older versions wrote). */
+    static Pattern tempPattern(String name) {
+        return Pattern.compile("\\." + Pattern.quote(name) + "\\.?[0-9]+\\.(tmp|part)");
+    }
+
+    /**
+     * Deletes the temporary files of these target names in dir that were last modified at least
+     * {@code olderThan} ago (zero: all of them; only safe when no other writer can be at work in dir).
+     *
+     * @return the files deleted
+     */
+    public static List<Path> removeStaleTemps(Path dir, Collection<String> names, Duration olderThan) throws IOException {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return removed;
+        }
+        List<Pattern> patterns = new ArrayList<>();
+        for (String n : names) {
+            patterns.add(tempPattern(n));
+        }
+        Instant cutoff = Instant.now().minus(olderThan);
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String f = p.getFileName().toString();
+                if (!f.startsWith(".") || patterns.stream().noneMatch(t -> t.matcher(f).matches()) || !Files.isRegularFile(p)) {
+                    continue;
+                }
+                FileTime modified = Files.getLastModifiedTime(p);
+                if (olderThan.isZero() || modified.toInstant().isBefore(cutoff)) {
+                    if (Files.deleteIfExists(p)) {
+                        removed.add(p);
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Counts and checksums what passes through. */
+    private static final class CountingOutputStream extends OutputStream {
+        final OutputStream out;
+        final CRC32 crc;
+        long count;
+
+        CountingOutputStream(OutputStream out, CRC32 crc) {
+            this.out = out;
+            this.crc = crc;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            crc.update(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            crc.update(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.dcec4j.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutputFilesTest {
+    @TempDir
+    Path tmp;
+
+    private List<String> names() throws IOException {
+        try (Stream<Path> s = Files.list(tmp)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void writesAtomicallyWithTheUmasksPermissions() throws IOException {
+        Path f = tmp.resolve("out/model.dc4j");
+        OutputFiles.writeAtomically(f, new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(f));
+        OutputFiles.writeAtomically(f, out -> out.write(new byte[100_000]));
+        assertEquals(100_000, Files.size(f));
+        assertEquals(Files.getPosixFilePermissions(Files.createFile(tmp.resolve("out/probe"))), Files.getPosixFilePermissions(f));
+        try (Stream<Path> s = Files.list(f.getParent())) {
+            assertEquals(List.of("model.dc4j", "probe"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void aFailedWriteKeepsTheOldFileAndLeavesNoTemporaryFile() throws IOException {
+        Path f = tmp.resolve("predictions.csv");
+        Files.writeString(f, "old");
+        IOException e = assertThrows(IOException.class, () -> OutputFiles.writeAtomically(f, out -> {
+            out.write(new byte[10]);
+            throw new IOException("disk full");
+        }));
+        assertEquals("disk full", e.getMessage());
+        assertEquals("old", Files.readString(f));
+        assertEquals(List.of("predictions.csv"), names());
+        // a folder where the file should go
+        Files.createDirectories(tmp.resolve("dir/inside"));
+        FileSystemException d = assertThrows(FileSystemException.class, () -> OutputFiles.writeAtomically(tmp.resolve("dir"), new byte[1]));
+        assertEquals(tmp.resolve("dir") + ": is a directory", IoErrors.describe(d));
+        assertEquals(List.of("dir", "predictions.csv"), names());
+    }
+
+    @Test
+    void staleTemporaryFilesAreRecognisedByName() throws IOException {
+        for (String n : List.of(".checkpoint.dc4j.123.tmp", ".checkpoint.dc4j.4567.tmp", ".report.html8899.part", ".model.dc4j.1.tmp",
+                ".checkpoint.dc4j.x.tmp", "checkpoint.dc4j.1.tmp", ".other.12.tmp", "checkpoint.dc4j")) {
+            Files.writeString(tmp.resolve(n), n);
+        }
+        Files.setLastModifiedTime(tmp.resolve(".checkpoint.dc4j.123.tmp"), FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        List<Path> removed = OutputFiles.removeStaleTemps(tmp, List.of("checkpoint.dc4j", "report.html"), Duration.ofMinutes(10));
+        assertEquals(List.of(tmp.resolve(".checkpoint.dc4j.123.tmp")), removed);
+        removed = OutputFiles.removeStaleTemps(tmp, List.of("checkpoint.dc4j", "report.html", "model.dc4j"), Duration.ZERO);
+        assertEquals(3, removed.size(), removed.toString());
+        assertEquals(List.of(".checkpoint.dc4j.x.tmp", ".other.12.tmp", "checkpoint.dc4j", "checkpoint.dc4j.1.tmp"), names());
+    }
+
+    @Test
+    void ioErrorsSayWhatWentWrong() {
+        assertEquals("/data/x.gz: no such file or folder", IoErrors.describe(new NoSuchFileException("/data/x.gz")));
+        assertEquals("/out: permission denied", IoErrors.describe(new AccessDeniedException("/out")));
+        assertEquals("/out/a.tmp -> /out/a: no space left on device",
+                IoErrors.describe(new FileSystemException("/out/a.tmp", "/out/a", "No space left on device")));
+        assertEquals("connection reset", IoErrors.describe(new IOException("connection reset")));
+        assertTrue(IoErrors.describe(new IOException()).contains("IOException"));
+    }
+}

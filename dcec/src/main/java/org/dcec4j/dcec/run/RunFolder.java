@@ -1,0 +1,259 @@
+package org.dcec4j.dcec.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.model.Autoencoder;
+import org.dcec4j.dcec.model.ClusteringLayer;
+import org.dcec4j.dcec.report.HtmlReport;
+import org.dcec4j.dcec.train.Checkpoint;
+import org.dcec4j.dcec.train.Checkpoint.ClusterState;
+import org.dcec4j.dcec.train.DcecResult;
+import org.dcec4j.dcec.train.Inference;
+import org.dcec4j.dcec.train.Phase;
+import org.dcec4j.dcec.train.Scores;
+import org.dcec4j.dcec.train.TrainingListener;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.OutputFiles;
+import org.dcec4j.engine.io.TensorFile;
+import org.dcec4j.engine.Backend;
+import org.dcec4j.engine.nn.Module;
+import org.dcec4j.engine.optim.Adam;
+
+/**
+ * The files of one run in its {@code --out} folder, written as the run goes (a {@link TrainingListener}):
+ * <ul>
+ *   <li>{@code config.json} when the run starts;</li>
+ *   <li>{@code pretrain_log.csv}, a row per epoch, and the pretrained weights when pretraining ends;</li>
+ *   <li>{@code dcec_log.csv}, a row at every recomputation of P;</li>
+ *   <li>{@code checkpoint.dc4j} whenever the trainer hands over a checkpoint (atomically: the file is always a
+ *       complete checkpoint, the previous one until the new one is verified);</li>
+ *   <li>{@code model.dc4j} and {@code predictions.csv} at the end.</li>
+ * </ul>
+ * {@link #readCheckpoint} reads the checkpoint back for {@code --resume} and refuses one written with other
+ * options or data; a resumed phase keeps the log rows up to its checkpoint and drops the later ones.
+ */
+public final class RunFolder implements TrainingListener {
+    public static final String CONFIG_JSON = "config.json", PRETRAIN_LOG = "pretrain_log.csv", DCEC_LOG = "dcec_log.csv",
+            CHECKPOINT = "checkpoint.dc4j", MODEL = "model.dc4j", PREDICTIONS = "predictions.csv";
+    /** Every file a run writes into its folder. */
+    public static final List<String> OUTPUTS = List.of(CONFIG_JSON, PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j", DCEC_LOG,
+            CHECKPOINT, MODEL, PREDICTIONS, HtmlReport.FILE_NAME);
+    public static final String PRETRAIN_HEADER = "epoch,loss,seconds";
+    public static final String DCEC_HEADER = "iter,acc,nmi,ari,L,Lc,Lr,delta_label";
+
+    private final Path dir;
+    private final DcecConfig cfg;
+    private final Dataset data;
+    private CsvLog pretrainLog, clusterLog;
+
+    /** Nothing is created before the run starts. */
+    public RunFolder(Path dir, DcecConfig cfg, Dataset data) {
+        this.dir = dir; this.cfg = cfg; this.data = data;
+    }
+
+    /** The pretrained weights' file name of a method: cae_weights.dc4j or ae_weights.dc4j. */
+    public static String weightsFileName(Method m) { return m.network == Method.Network.DENSE ? "ae_weights.dc4j" : "cae_weights.dc4j"; }
+
+    public Path dir() { return dir; }
+
+    /** How a run uses its folder. */
+    public enum Start {
+        /** train, pretrain: a folder of its own. */
+        NEW,
+        /** cluster: the folder of the pretraining whose weights it reads. */
+        AFTER_PRETRAINING,
+        /** --resume: the folder of the killed run. */
+        RESUME
+    }
+
+    /**
+     * Readies the folder for a run; call it holding the folder's {@link RunLock}. Deletes the temporary files
+     * that killed writers left. A NEW run refuses a folder that holds any run output (an IllegalArgumentException
+     * that lists them) unless {@code overwrite}, which deletes them first, so that no result of an old run
+     * (report.html, checkpoint.dc4j, …) stays beside the new ones. A clustering run AFTER_PRETRAINING does the
+     * same except for the pretraining's outputs (config.json, pretrain_log.csv, the weights), and deletes the
+     * pretraining's checkpoint, which the weights supersede. A RESUME keeps everything.
+     *
+     * @return the files deleted, temporary files included
+     */
+    public List<Path> prepare(Start start, boolean overwrite) throws IOException {
+        List<Path> deleted = new ArrayList<>(OutputFiles.removeStaleTemps(dir, OUTPUTS, Duration.ZERO));
+        if (start == Start.RESUME) return deleted;
+        List<String> keep = start == Start.NEW ? List.of() : List.of(CONFIG_JSON, PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j");
+        List<String> results = new ArrayList<>();
+        for (String name : OUTPUTS) {
+            Path f = dir.resolve(name);
+            if (!Files.exists(f) || keep.contains(name)) continue;
+            if (start == Start.AFTER_PRETRAINING && name.equals(CHECKPOINT) && isPretrainingCheckpoint(f)) {
+                Files.delete(f);
+                deleted.add(f);
+                continue;
+            }
+            results.add(name);
+        }
+        if (results.isEmpty()) return deleted;
+        if (!overwrite)
+            throw new IllegalArgumentException("--out " + dir + " holds the results of another run (" + String.join(", ", results)
+                    + "): pass --overwrite to replace them, --resume to continue that run, or choose another --out");
+        for (String name : results) {
+            Files.deleteIfExists(dir.resolve(name));
+            deleted.add(dir.resolve(name));
+        }
+        return deleted;
+    }
+
+    private static boolean isPretrainingCheckpoint(Path f) {
+        try {
+            return Phase.PRETRAIN.id.equals(TensorFile.read(f).meta("phase"));
+        } catch (IOException | RuntimeException e) {
+            return false;   // unreadable: counts as another run's result
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ the run's files
+    @Override public void runStarted(Backend backend) throws IOException {
+        Files.createDirectories(dir);
+        OutputFiles.writeAtomically(dir.resolve(CONFIG_JSON), configJson(backend).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override public void phaseStarted(Phase phase, int first, int total) throws IOException {
+        if (phase == Phase.PRETRAIN)
+            pretrainLog = first > 0 ? CsvLog.resume(dir.resolve(PRETRAIN_LOG), PRETRAIN_HEADER, epoch -> epoch <= first)
+                    : CsvLog.create(dir.resolve(PRETRAIN_LOG), PRETRAIN_HEADER);
+        if (phase == Phase.CLUSTER)
+            clusterLog = first > 0 ? CsvLog.resume(dir.resolve(DCEC_LOG), DCEC_HEADER, iteration -> iteration < first)
+                    : CsvLog.create(dir.resolve(DCEC_LOG), DCEC_HEADER);
+    }
+
+    @Override public void epochDone(int epoch, double loss, double seconds) throws IOException {
+        pretrainLog.row(epoch, loss, seconds);
+    }
+
+    @Override public void pretrained(Autoencoder ae) throws IOException {
+        Module m = ae.module();
+        // what Module.save writes, through OutputFiles (permissions from the umask)
+        TensorFile.Builder b = m.addTo(TensorFile.builder().meta("kind", "module").meta("class", m.getClass().getName()), "");
+        OutputFiles.writeAtomically(dir.resolve(weightsFileName(cfg.method())), b.toBytes());
+    }
+
+    @Override public void targetUpdated(int iteration, double deltaLabel, Scores s, Losses losses) throws IOException {
+        clusterLog.row(iteration, s.acc(), s.nmi(), s.ari(), losses.L(), losses.Lc(), losses.Lr(), deltaLabel);
+    }
+
+    @Override public void runFinished(DcecResult r) throws IOException {
+        if (r.model() == null) return;
+        r.model().save(dir.resolve(MODEL));
+        writePredictions(dir.resolve(PREDICTIONS), r.labels(), Inference.confidence(r.q(), r.labels().length, cfg.K()), data.labels());
+    }
+
+    /** index,cluster,confidence (and label when the data set has labels). */
+    public static void writePredictions(Path file, int[] labels, float[] confidence, int[] truth) throws IOException {
+        StringBuilder s = new StringBuilder(truth == null ? "index,cluster,confidence\n" : "index,cluster,confidence,label\n");
+        for (int i = 0; i < labels.length; i++) {
+            s.append(i).append(',').append(labels[i]).append(',').append(String.format(Locale.ROOT, "%.6f", confidence[i]));
+            if (truth != null) s.append(',').append(truth[i]);
+            s.append('\n');
+        }
+        OutputFiles.writeAtomically(file, s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String configJson(Backend backend) {
+        String c = cfg.toJson();
+        return c.substring(0, c.lastIndexOf('}')).stripTrailing() + ",\n"
+                + "  \"dataset\": \"" + data.name().replace("\\", "\\\\").replace("\"", "\\\"") + "\",\n"
+                + "  \"images\": " + data.size() + ",\n"
+                + "  \"channels\": " + data.channels() + ",\n  \"height\": " + data.height() + ",\n  \"width\": " + data.width() + ",\n"
+                + "  \"threads\": " + backend.threads() + ",\n"
+                + "  \"kernels\": \"" + backend.describe().replace("\"", "'") + "\"\n}\n";
+    }
+
+    // ------------------------------------------------------------------------------------ checkpoints
+    /**
+     * Writes checkpoint.dc4j: metadata kind, phase, config, data and the step; tensors "model.…", in clustering
+     * "layer.mu", then "adam.…", and in clustering P ("p") and the previous labels ("labels").
+     */
+    @Override public Path checkpoint(Checkpoint c) throws IOException {
+        TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-checkpoint").meta("phase", c.phase().id)
+                .meta("config", cfg.identity()).meta("data", dataIdentity());
+        c.ae().module().addTo(b, "model.");
+        if (c.phase() == Phase.PRETRAIN) {
+            b.meta("epoch", Integer.toString(c.step()));
+        } else {
+            ClusterState s = c.cluster();
+            b.meta("iteration", Integer.toString(c.step())).meta("sumL", Double.toString(s.sumL())).meta("sumLc", Double.toString(s.sumLc()))
+                    .meta("sumLr", Double.toString(s.sumLr())).meta("counted", Integer.toString(s.counted()));
+            c.layer().addTo(b, "layer.");
+        }
+        c.adam().saveState(b, "adam.");
+        if (c.phase() == Phase.CLUSTER) {
+            ClusterState s = c.cluster();
+            int N = s.previousLabels().length;
+            b.tensor("p", new int[] {N, cfg.K()}, s.p().clone());
+            float[] labels = new float[N];
+            for (int i = 0; i < N; i++) labels[i] = s.previousLabels()[i];
+            b.tensor("labels", new int[] {N}, labels);
+        }
+        Path file = dir.resolve(CHECKPOINT);
+        OutputFiles.writeAtomically(file, b.toBytes());
+        return file;
+    }
+
+    /**
+     * The run's checkpoint for {@code --resume}; an IllegalArgumentException when there is none or it belongs
+     * to other options or data, a FormatException when it is damaged.
+     */
+    public Checkpoint.Stored readCheckpoint() throws IOException {
+        requireCheckpoint();
+        Path file = dir.resolve(CHECKPOINT);
+        TensorFile f = TensorFile.read(file);
+        if (!"dcec-checkpoint".equals(f.meta("kind")))
+            throw new IllegalArgumentException("--resume: " + file + " is not a dcec checkpoint");
+        if (!cfg.identity().equals(f.meta("config")))
+            throw new IllegalArgumentException("--resume: " + file + " was written with other options:\n  checkpoint: " + f.meta("config")
+                    + "\n  now:        " + cfg.identity() + "\npass the same options as the killed run");
+        if (!dataIdentity().equals(f.meta("data")))
+            throw new IllegalArgumentException("--resume: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity());
+        return new StoredCheckpoint(f, file.toString(), data.size(), cfg.K());
+    }
+
+    /** An IllegalArgumentException saying what to do when the folder has no checkpoint to resume from. */
+    public void requireCheckpoint() {
+        Path file = dir.resolve(CHECKPOINT);
+        if (!Files.isRegularFile(file))
+            throw new IllegalArgumentException("--resume: no checkpoint at " + file
+                    + "; pass the --out folder of the killed run (it needs --checkpoint-every > 0) or drop --resume");
+    }
+
+    private String dataIdentity() { return data.name() + " N=" + data.size() + " " + data.channels() + "x" + data.height() + "x" + data.width(); }
+
+    /** A checkpoint file read back. */
+    private record StoredCheckpoint(TensorFile f, String src, int N, int K) implements Checkpoint.Stored {
+        @Override public Phase phase() { return Phase.parse(f.meta("phase")); }
+
+        @Override public int step() { return Integer.parseInt(f.meta(phase() == Phase.PRETRAIN ? "epoch" : "iteration")); }
+
+        @Override public void restore(Autoencoder ae, Adam adam, ClusteringLayer layer) {
+            ae.module().loadFrom(f, "model.", src);
+            if (layer != null) layer.loadFrom(f, "layer.", src);
+            adam.loadState(f, "adam.", src);
+        }
+
+        @Override public ClusterState clusterState() {
+            float[] p = new float[N * K];
+            System.arraycopy(f.require("p", src).data(), 0, p, 0, N * K);
+            float[] saved = f.require("labels", src).data();
+            int[] previous = new int[N];
+            for (int i = 0; i < N; i++) previous[i] = (int) saved[i];
+            return new ClusterState(p, previous, Double.parseDouble(f.meta("sumL")), Double.parseDouble(f.meta("sumLc")),
+                    Double.parseDouble(f.meta("sumLr")), Integer.parseInt(f.meta("counted")));
+        }
+    }
+}

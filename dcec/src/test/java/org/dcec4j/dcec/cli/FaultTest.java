@@ -1,0 +1,112 @@
+package org.dcec4j.dcec.cli;
+
+import static org.dcec4j.dcec.cli.DcecCommandTest.pngFolder;
+import static org.dcec4j.dcec.cli.DcecCommandTest.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.dcec4j.dcec.run.RunFolder;
+import org.dcec4j.dcec.run.RunLock;
+import org.dcec4j.datasets.Shapes;
+import org.dcec4j.engine.io.TensorFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults that need a second process: two runs on one folder, a run killed while it writes checkpoints.
+ * Each test forks one JVM running the dcec command.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class FaultTest {
+    @TempDir Path tmp;
+
+    /** 20 images of 12×12, a tiny network, a checkpoint every epoch and every iteration. */
+    static List<String> options(Path images, int epochs, int iterations) {
+        return List.of("--dataset", images.toString(), "--image-size", "12", "--filters", "4,4,8", "--clusters", "4", "--batch-size", "8",
+                "--pretrain-epochs", Integer.toString(epochs), "--kmeans-restarts", "2", "-T", "3", "--max-iter", Integer.toString(iterations),
+                "--checkpoint-every", "1", "--threads", "1", "--no-report");
+    }
+
+    static String[] args(String command, List<String> options, String... more) {
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(options);
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+
+    static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test void aSecondRunOnTheSameFolderIsRefusedAndAKilledRunsLockIsTakenOver() throws Exception {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path out = tmp.resolve("run");
+        // the first run: pretraining that would last for hours
+        Process first = Forked.dcec(tmp.resolve("first.log"), List.of(), args("train", options(images, 1_000_000, 10), "--out", out.toString()));
+        try {
+            Forked.awaitWhileAlive(first, tmp.resolve("first.log"), () -> Files.exists(out.resolve(RunFolder.CHECKPOINT)));
+            byte[] config = Files.readAllBytes(out.resolve(RunFolder.CONFIG_JSON));
+            // the second run, with other options, on the same folder
+            Object[] r = run(args("train", options(images, 2, 3), "--seed", "7", "--out", out.toString()));
+            assertEquals(2, r[0], (String) r[2]);
+            assertTrue(((String) r[2]).contains("--out " + out + " is in use by another run (pid " + first.pid() + " on host "), (String) r[2]);
+            assertTrue(first.isAlive());
+            assertArrayEquals(config, Files.readAllBytes(out.resolve(RunFolder.CONFIG_JSON)), "the first run's config.json is untouched");
+            assertFalse(new String(config).contains("\"seed\": 7"));
+        } finally {
+            first.destroyForcibly();
+            first.waitFor();
+        }
+        // killed: the lock file still names the dead run, and the checkpoint is a complete one
+        assertTrue(Files.readString(out.resolve(RunLock.FILE_NAME)).startsWith("pid " + first.pid() + " on host "));
+        assertEquals("pretrain", TensorFile.read(out.resolve(RunFolder.CHECKPOINT)).meta("phase"));
+        // a new run takes the lock over, but refuses the killed run's results without --overwrite
+        Object[] r = run(args("train", options(images, 2, 3), "--seed", "7", "--out", out.toString()));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("taking over " + out + " from a run that ended without releasing it (pid " + first.pid()), (String) r[2]);
+        assertTrue(((String) r[2]).contains("holds the results of another run") && ((String) r[2]).contains("--overwrite"), (String) r[2]);
+        r = run(args("train", options(images, 2, 3), "--seed", "7", "--overwrite", "--out", out.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        assertFalse(((String) r[2]).contains("taking over"), (String) r[2]);
+        assertTrue(Files.readString(out.resolve(RunFolder.CONFIG_JSON)).contains("\"seed\": 7"));
+        assertEquals(List.of(RunLock.FILE_NAME, "cae_weights.dc4j", "checkpoint.dc4j", "config.json", "dcec_log.csv", "model.dc4j",
+                "predictions.csv", "pretrain_log.csv"), names(out), "no temporary file");
+        assertEquals("", Files.readString(out.resolve(RunLock.FILE_NAME)), "released");
+    }
+
+    @Test void aRunKilledWhileWritingCheckpointsResumesBitForBit() throws Exception {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path killed = tmp.resolve("killed"), whole = tmp.resolve("whole");
+        List<String> o = options(images, 40, 40);
+        Process p = Forked.dcec(tmp.resolve("killed.log"), List.of(), args("train", o, "--out", killed.toString()));
+        try {
+            Forked.awaitWhileAlive(p, tmp.resolve("killed.log"), () -> Files.exists(killed.resolve(RunFolder.CHECKPOINT)));
+            Thread.sleep(150);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        // whatever moment the kill hit: the checkpoint is a complete one (the old or the new)
+        TensorFile ck = TensorFile.read(killed.resolve(RunFolder.CHECKPOINT));
+        assertTrue(List.of("pretrain", "cluster").contains(ck.meta("phase")), ck.meta("phase"));
+        Object[] r = run(args("train", o, "--resume", "--out", killed.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        assertEquals(0, run(args("train", o, "--out", whole.toString()))[0]);
+        for (String f : List.of(RunFolder.MODEL, RunFolder.PREDICTIONS, RunFolder.DCEC_LOG, "cae_weights.dc4j", RunFolder.CHECKPOINT))
+            assertArrayEquals(Files.readAllBytes(whole.resolve(f)), Files.readAllBytes(killed.resolve(f)), f);
+        assertEquals(names(whole), names(killed), "no temporary file left");
+        assertEquals("", Files.readString(killed.resolve(RunLock.FILE_NAME)), "released");
+    }
+}

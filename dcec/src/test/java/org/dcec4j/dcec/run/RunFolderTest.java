@@ -1,0 +1,97 @@
+package org.dcec4j.dcec.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.train.DcecTrainer;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.Shapes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run folder's lock and its refusal to mix two runs' files. */
+class RunFolderTest {
+    static final Dataset TINY = Shapes.generate(40, 5, 12);
+    static final DcecConfig CFG = DcecConfig.defaults().toBuilder().filters(4, 4, 8).K(3).batchSize(16).pretrainEpochs(2)
+            .kmeansRestarts(2).updateInterval(3).maxIter(6).seed(9).checkpointEvery(2).build();
+
+    @TempDir Path tmp;
+
+    static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test void aLockedFolderIsRefusedNamingTheHolder() throws IOException {
+        Path dir = tmp.resolve("run");
+        String host = InetAddress.getLocalHost().getHostName();
+        try (RunLock lock = RunLock.acquire(dir, "dcec train")) {
+            assertNull(lock.previousHolder());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunLock.acquire(dir, "dcec cluster"));
+            assertTrue(e.getMessage().startsWith("--out " + dir + " is in use by another run (pid " + ProcessHandle.current().pid()
+                    + " on host " + host + ", started "), e.getMessage());
+            assertTrue(e.getMessage().contains("by dcec train)"), e.getMessage());
+            assertEquals(List.of(RunLock.FILE_NAME), names(dir));
+        }
+        // released: the file stays, empty, so the next run takes it without a word
+        assertEquals("", Files.readString(dir.resolve(RunLock.FILE_NAME)));
+        try (RunLock again = RunLock.acquire(dir, "dcec train")) {
+            assertNull(again.previousHolder());
+        }
+    }
+
+    @Test void aStaleLockIsTakenOver() throws IOException {
+        Path dir = tmp.resolve("run");
+        Files.createDirectories(dir);
+        // what a killed run leaves: the file with its holder line, and no process holding the lock
+        Files.writeString(dir.resolve(RunLock.FILE_NAME), "pid 99999999 on host elsewhere, started 2026-01-01T00:00:00Z by dcec train\nnonce 1\n");
+        try (RunLock lock = RunLock.acquire(dir, "dcec train")) {
+            assertEquals("pid 99999999 on host elsewhere, started 2026-01-01T00:00:00Z by dcec train", lock.previousHolder());
+            assertTrue(Files.readString(dir.resolve(RunLock.FILE_NAME)).startsWith("pid " + ProcessHandle.current().pid() + " "));
+        }
+    }
+
+    @Test void anotherRunsResultsAreRefusedOrReplacedButNeverMixed() throws IOException {
+        Path dir = tmp.resolve("run");
+        RunFolder first = new RunFolder(dir, CFG, TINY);
+        new DcecTrainer(CFG, TINY).listener(first).run();
+        Files.writeString(dir.resolve("report.html"), "<html>old</html>");
+        Files.writeString(dir.resolve(".checkpoint.dc4j.8261530.tmp"), "what a killed write left");
+        List<String> all = List.of("cae_weights.dc4j", "checkpoint.dc4j", "config.json", "dcec_log.csv", "model.dc4j", "predictions.csv",
+                "pretrain_log.csv", "report.html");
+
+        RunFolder second = new RunFolder(dir, CFG.toBuilder().seed(10).build(), TINY);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> second.prepare(RunFolder.Start.NEW, false));
+        assertTrue(e.getMessage().contains("holds the results of another run (config.json, pretrain_log.csv, cae_weights.dc4j, dcec_log.csv, "
+                + "checkpoint.dc4j, model.dc4j, predictions.csv, report.html)") && e.getMessage().contains("--overwrite"), e.getMessage());
+        // the refusal deleted only the killed write's temporary file
+        assertEquals(all, names(dir));
+        // a clustering run after pretraining keeps the pretraining's files but not the clustering results
+        e = assertThrows(IllegalArgumentException.class, () -> second.prepare(RunFolder.Start.AFTER_PRETRAINING, false));
+        assertTrue(e.getMessage().contains("(dcec_log.csv, checkpoint.dc4j, model.dc4j, predictions.csv, report.html)"), e.getMessage());
+        assertEquals(List.of(), second.prepare(RunFolder.Start.RESUME, false));
+
+        List<Path> deleted = second.prepare(RunFolder.Start.NEW, true);
+        assertEquals(8, deleted.size(), deleted.toString());
+        assertEquals(List.of(), names(dir));
+    }
+
+    @Test void clusteringAfterPretrainingReplacesOnlyThePretrainingsCheckpoint() throws IOException {
+        Path dir = tmp.resolve("run");
+        new DcecTrainer(CFG, TINY).listener(new RunFolder(dir, CFG, TINY)).pretrainOnly(true).run();
+        assertEquals(List.of("cae_weights.dc4j", "checkpoint.dc4j", "config.json", "pretrain_log.csv"), names(dir));
+        RunFolder cluster = new RunFolder(dir, CFG, TINY);
+        assertEquals(List.of(dir.resolve("checkpoint.dc4j")), cluster.prepare(RunFolder.Start.AFTER_PRETRAINING, false));
+        assertEquals(List.of("cae_weights.dc4j", "config.json", "pretrain_log.csv"), names(dir));
+    }
+}
