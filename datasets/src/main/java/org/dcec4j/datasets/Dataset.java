@@ -33,6 +33,20 @@ public final class Dataset {
      *                                  check their input and throw {@link DatasetException} first)
      */
     public Dataset(String name, int C, int H, int W, float[] images, int[] labels) {
+        this(name, C, H, W, images, labels, true);
+    }
+
+    /**
+     * N feature vectors of d values each (1×1×d "images"), for the methods that cluster plain vectors: the values
+     * must be finite but need not lie in [0, 1].
+     *
+     * @param values N·d values, row-major; owned by the data set from now on (read only)
+     */
+    public static Dataset ofVectors(String name, int d, float[] values, int[] labels) {
+        return new Dataset(name, 1, 1, d, values, labels, false);
+    }
+
+    private Dataset(String name, int C, int H, int W, float[] images, int[] labels, boolean unitRange) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("name must be non-empty");
         }
@@ -51,9 +65,9 @@ public final class Dataset {
         for (int i = 0; i < images.length; i++) {
             float v = images[i];
             // NaN fails both comparisons' negation: !(v >= 0) is true for NaN
-            if (!(v >= 0f && v <= 1f)) {
+            if (unitRange ? !(v >= 0f && v <= 1f) : !Float.isFinite(v)) {
                 throw new IllegalArgumentException("image " + (i / D) + ", value " + (i % D)
-                        + ": expected a value in [0, 1], found " + v);
+                        + ": expected a " + (unitRange ? "value in [0, 1]" : "finite value") + ", found " + v);
             }
         }
         int maxLabel = -1;

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.dcec4j.dcec.Cancellation;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.cluster.KMeans;
@@ -47,6 +48,7 @@ public final class DcecTrainer {
     private final int N, C, H, W, D, K;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private Backend backend = Backend.shared();
+    private Cancellation cancellation = Cancellation.none();
     private final Map<Phase, Double> seconds = new EnumMap<>(Phase.class);
     private Checkpoint.Stored resume;
     private Path pretrained;
@@ -77,6 +79,13 @@ public final class DcecTrainer {
 
     /** The backend the run uses. */
     public Backend backend() { return backend; }
+
+    /**
+     * Stops the run at the next mini-batch boundary when {@code c} is cancelled or the running thread is
+     * interrupted, with a {@link java.util.concurrent.CancellationException}; checkpoints already handed to the
+     * listeners stay as they are.
+     */
+    public DcecTrainer cancellation(Cancellation c) { this.cancellation = java.util.Objects.requireNonNull(c, "cancellation"); return this; }
 
     /** Continue from a checkpoint of a killed run with the same config and data. */
     public DcecTrainer resumeFrom(Checkpoint.Stored checkpoint) { this.resume = checkpoint; return this; }
@@ -144,6 +153,7 @@ public final class DcecTrainer {
             int[] perm = Batches.permutation(N, Seeds.rng(cfg.seed(), Seeds.SHUFFLE, epoch));
             double sum = 0;
             for (int b = 0; b < batches; b++) {
+                cancellation.check("pretraining, epoch " + (epoch + 1) + ", batch " + (b + 1));
                 int from = Batches.start(b, B), to = Batches.end(b, N, B), nb = to - from;
                 float[] buf = nb == B ? full : tail;
                 Batches.gather(buf, x, D, perm, from, to);
@@ -170,6 +180,7 @@ public final class DcecTrainer {
     private int[] initialiseCentres(Autoencoder ae, ClusteringLayer layer) throws IOException {
         long t0 = System.nanoTime();
         for (TrainingListener l : listeners) l.phaseStarted(Phase.KMEANS, 0, 1);
+        cancellation.check("centre initialisation");
         float[] z = Inference.embed(ae, x, N, cfg.batchSize());
         KMeansResult km = kmeans(z, ae.embeddingSize());
         layer.setCentres(km.centresAsFloat());
@@ -223,6 +234,7 @@ public final class DcecTrainer {
         boolean converged = false;
         for (TrainingListener l : listeners) l.phaseStarted(Phase.CLUSTER, it, cfg.maxIter());
         while (true) {
+            cancellation.check("clustering, iteration " + it);
             if (it % T == 0 || it >= cfg.maxIter()) {
                 // Math: docs/math/dcec.md#target-distribution  (Q and P over ALL N points)
                 q = Inference.softAssign(Inference.embed(ae, x, N, cfg.batchSize()), N, Ke, layer.mu.data, K, cfg.alpha());

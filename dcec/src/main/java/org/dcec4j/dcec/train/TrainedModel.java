@@ -22,8 +22,16 @@ public final class TrainedModel {
     /** μ [K, D], D = K (embedding) or C·H·W (pixels). */
     public final float[] mu;
 
+    /** The full configuration of the run that made the model, as stored in its file (JSON). */
+    private final String configJson;
+
     public TrainedModel(DcecConfig config, int channels, int height, int width, Autoencoder ae, float[] mu) {
+        this(config, channels, height, width, ae, mu, config.toJson());
+    }
+
+    private TrainedModel(DcecConfig config, int channels, int height, int width, Autoencoder ae, float[] mu, String configJson) {
         this.config = config; this.channels = channels; this.height = height; this.width = width; this.ae = ae; this.mu = mu;
+        this.configJson = configJson;
     }
 
     public int K() { return config.K(); }
@@ -63,20 +71,32 @@ public final class TrainedModel {
     public record Assignments(int[] labels, float[] confidence) {}
 
     public void save(Path file) throws IOException {
+        OutputFiles.writeAtomically(file, toBytes());
+    }
+
+    /** The model file's bytes (what {@link #save} writes). */
+    public byte[] toBytes() {
         TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-model")
                 .meta("method", config.method().cliName).meta("channels", "" + channels).meta("height", "" + height)
                 .meta("width", "" + width).meta("clusters", "" + K())
                 .meta("filters", join(config.filters())).meta("dense_dims", join(config.denseDims()))
-                .meta("alpha", Float.toString(config.alpha())).meta("config", config.toJson());
+                .meta("alpha", Float.toString(config.alpha())).meta("config", configJson);
         if (ae != null) ae.module().addTo(b, "model.");
         b.tensor("mu", new int[] {K(), featureSize()}, mu);
-        OutputFiles.writeAtomically(file, b.toBytes());
+        return b.toBytes();
     }
 
     /** Reads a model written by {@link #save}; a FormatException names the file and what is wrong. */
     public static TrainedModel load(Path file) throws IOException {
-        TensorFile f = TensorFile.read(file);
-        String src = file.toString();
+        return from(TensorFile.read(file), file.toString());
+    }
+
+    /** Reads a model from the bytes {@link #toBytes} gave; {@code source} names them in error messages. */
+    public static TrainedModel parse(byte[] bytes, String source) {
+        return from(TensorFile.parse(bytes, source), source);
+    }
+
+    private static TrainedModel from(TensorFile f, String src) {
         if (!"dcec-model".equals(f.meta("kind")))
             throw new TensorFile.FormatException(src + ": not a dcec model (kind '" + f.meta("kind") + "'); pass the model.dc4j that `dcec train` wrote");
         Method method = Method.parse(need(f, "method", src));
@@ -90,7 +110,8 @@ public final class TrainedModel {
         int D = ae == null ? C * H * W : ae.embeddingSize();
         if (!Arrays.equals(mu.shape(), new int[] {K, D}))
             throw new TensorFile.FormatException(src + ": centres 'mu' have shape " + Arrays.toString(mu.shape()) + ", expected [" + K + ", " + D + "]");
-        return new TrainedModel(cfg, C, H, W, ae, mu.data().clone());
+        String json = f.meta("config");
+        return new TrainedModel(cfg, C, H, W, ae, mu.data().clone(), json != null ? json : cfg.toJson());
     }
 
     static String join(int[] v) {

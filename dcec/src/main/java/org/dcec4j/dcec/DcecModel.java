@@ -1,0 +1,248 @@
+package org.dcec4j.dcec;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.dcec4j.dcec.train.DcecResult;
+import org.dcec4j.dcec.train.Phase;
+import org.dcec4j.dcec.train.Scores;
+import org.dcec4j.dcec.train.TargetDistribution;
+import org.dcec4j.dcec.train.TrainedModel;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.ImageConversion;
+import org.dcec4j.engine.Backend;
+
+/**
+ * A trained clustering model: the encoder F and the K cluster centres μ. It assigns clusters to new images
+ * ({@link #predict}), gives the soft assignments q ({@link #predictProba}) and the embeddings z = F(x)
+ * ({@link #embed}), scores itself against labels ({@link #score}), and saves to and loads from files,
+ * streams and byte arrays in the dcec4j model format (the {@code model.dc4j} of the command line).
+ *
+ * <p>Images are [channels, height, width] values in [0, 1], row-major, several of them back to back
+ * ([n, C, H, W]); their size must be the model's ({@link #channels()} × {@link #height()} × {@link #width()}).
+ * {@link BufferedImage}s are converted and resized as the image-folder loader does.
+ *
+ * <p>Immutable and thread-safe: many threads may predict at once (on a shared backend their kernel calls
+ * take turns). It runs on the backend it was trained or loaded with ({@link #withBackend} makes a copy on
+ * another). Assignments are deterministic: the same model and images give the same bits on any machine.
+ *
+ * <p>Docs: docs/library.md
+ */
+public final class DcecModel {
+    /** The outcome of the fit that made a model: its data's labels and how the run went. */
+    public record Training(int[] labels, Scores scores, int iterations, boolean converged, Map<Phase, Double> seconds) {
+        public Training {
+            labels = labels.clone();
+            seconds = Collections.unmodifiableMap(new EnumMap<>(seconds));
+        }
+
+        /** The hard cluster label of every image of the fitted data (those of the last recomputation of P). */
+        @Override public int[] labels() { return labels.clone(); }
+    }
+
+    /** Images per forward pass of inference. */
+    private static final int BATCH = 256;
+
+    private final TrainedModel model;
+    private final Backend backend;
+    private final Training training;
+
+    private DcecModel(TrainedModel model, Backend backend, Training training) {
+        this.model = model;
+        this.backend = backend;
+        this.training = training;
+        model.use(backend);
+    }
+
+    static DcecModel fitted(DcecResult r, Backend backend) {
+        return new DcecModel(r.model(), backend, new Training(r.labels(), r.scores(), r.iterations(), r.converged(), r.seconds()));
+    }
+
+    // ---------------------------------------------------------------------------------------------- shape
+
+    /** The method that trained it. */
+    public Method method() { return model.config.method(); }
+    /** Number of clusters K. */
+    public int clusters() { return model.K(); }
+    /** Channels of the images it takes. */
+    public int channels() { return model.channels; }
+    /** Height of the images it takes. */
+    public int height() { return model.height; }
+    /** Width of the images it takes. */
+    public int width() { return model.width; }
+    /** Size of the space the centres live in: K for the autoencoder methods, C·H·W for k-means on pixels. */
+    public int embeddingSize() { return model.featureSize(); }
+    /** The cluster centres μ [K][embeddingSize] (a copy). */
+    public float[][] centres() { return rows(model.mu, clusters(), embeddingSize()); }
+    /** The fit's outcome, or empty for a loaded model. */
+    public Optional<Training> training() { return Optional.ofNullable(training); }
+    /** The kernels and threads it runs on. */
+    public Backend backend() { return backend; }
+
+    /** The same model on another backend (a copy of the weights). */
+    public DcecModel withBackend(Backend other) {
+        return new DcecModel(TrainedModel.parse(model.toBytes(), "model"), Objects.requireNonNull(other, "backend"), training);
+    }
+
+    // ---------------------------------------------------------------------------------------------- inference
+
+    /** The cluster of each of {@code n} images [n, C, H, W]: argmax_j q_ij (the lowest j on ties). */
+    public int[] predict(float[] images, int n) {
+        return labels(predictProbaFlat(images, n), n);
+    }
+
+    /** The cluster of each image, one image per row. */
+    public int[] predict(float[][] images) { return predict(flatten(images), images.length); }
+
+    /** The cluster of each decoded image. */
+    public int[] predict(List<? extends BufferedImage> images) { return predict(convert(images), images.size()); }
+
+    /** The cluster of each image of a data set (its labels are not used). */
+    public int[] predict(Dataset data) {
+        checkShape(data);
+        return predict(data.images(), data.size());
+    }
+
+    /** The cluster of each feature vector (models fitted with {@link Dcec#fitVectors}). */
+    public int[] predictVectors(float[][] vectors) {
+        float[] flat = vectors(vectors);
+        return labels(softAssign(flat, vectors.length), vectors.length);
+    }
+
+    /** The soft assignments q [n][K] of n images (rows sum to 1): the Student's t kernel of DCEC. */
+    public float[][] predictProba(float[] images, int n) { return rows(predictProbaFlat(images, n), n, clusters()); }
+
+    /** The soft assignments q of images given one per row. */
+    public float[][] predictProba(float[][] images) { return predictProba(flatten(images), images.length); }
+
+    /** The embeddings z = F(x) [n][embeddingSize] of n images (the pixels themselves for k-means on pixels). */
+    public float[][] embed(float[] images, int n) {
+        Inputs.checkImages("images", images, n, channels(), height(), width());
+        return rows(model.features(images, n, BATCH), n, embeddingSize());
+    }
+
+    /** The embeddings of images given one per row. */
+    public float[][] embed(float[][] images) { return embed(flatten(images), images.length); }
+
+    /** ACC, NMI and ARI of the model's clusters of {@code data} against its labels. */
+    public Scores score(Dataset data) {
+        if (!data.hasLabels()) throw new IllegalArgumentException("data: " + data.name() + " has no labels to score against");
+        return Scores.of(data.labels(), predict(data));
+    }
+
+    /** ACC, NMI and ARI of the clusters of n images against their labels {@code truth} [n]. */
+    public Scores score(float[] images, int n, int[] truth) {
+        Objects.requireNonNull(truth, "truth");
+        if (truth.length != n) throw new IllegalArgumentException("truth has " + truth.length + " labels for " + n + " images");
+        for (int i = 0; i < n; i++)
+            if (truth[i] < 0) throw new IllegalArgumentException("truth: label " + truth[i] + " at " + i + " is negative");
+        return Scores.of(truth, predict(images, n));
+    }
+
+    private float[] predictProbaFlat(float[] images, int n) {
+        Inputs.checkImages("images", images, n, channels(), height(), width());
+        return softAssign(images, n);
+    }
+
+    private float[] softAssign(float[] x, int n) {
+        float[] q = model.softAssign(x, n, BATCH);
+        for (int i = 0; i < q.length; i++)
+            if (!Float.isFinite(q[i])) throw new IllegalStateException("the model gave a non-finite assignment for image " + i / clusters());
+        return q;
+    }
+
+    private int[] labels(float[] q, int n) {
+        int[] labels = new int[n];
+        TargetDistribution.argmax(labels, q, n, clusters());
+        return labels;
+    }
+
+    // ---------------------------------------------------------------------------------------------- files
+
+    /** Writes the model to {@code file} atomically (temp file, fsync, rename). */
+    public void save(Path file) throws IOException { model.save(file); }
+
+    /** Writes the model's bytes to {@code out} (not closed). */
+    public void save(OutputStream out) throws IOException { out.write(model.toBytes()); }
+
+    /** The model's bytes, as {@link #save(Path)} writes them. */
+    public byte[] toBytes() { return model.toBytes(); }
+
+    /** Reads a model file (written by {@link #save} or by {@code dcec train}); runs on the shared backend. */
+    public static DcecModel load(Path file) throws IOException { return load(file, Backend.shared()); }
+
+    /** Reads a model file; runs on {@code backend}. */
+    public static DcecModel load(Path file, Backend backend) throws IOException {
+        return new DcecModel(TrainedModel.load(file), Objects.requireNonNull(backend, "backend"), null);
+    }
+
+    /** Reads a model from a stream to its end (not closed); runs on the shared backend. */
+    public static DcecModel load(InputStream in) throws IOException { return load(in.readAllBytes()); }
+
+    /** Reads a model from the bytes {@link #toBytes} gave; runs on the shared backend. */
+    public static DcecModel load(byte[] bytes) { return load(bytes, Backend.shared()); }
+
+    /** Reads a model from bytes; runs on {@code backend}. */
+    public static DcecModel load(byte[] bytes, Backend backend) {
+        return new DcecModel(TrainedModel.parse(Objects.requireNonNull(bytes, "bytes"), "model bytes"), Objects.requireNonNull(backend, "backend"), null);
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private float[] flatten(float[][] images) { return Inputs.flatten("images", images, channels(), height(), width()); }
+
+    private float[] convert(List<? extends BufferedImage> images) {
+        Objects.requireNonNull(images, "images");
+        if (images.isEmpty()) throw new IllegalArgumentException("images: the list is empty");
+        int D = channels() * height() * width();
+        float[] x = new float[Math.multiplyExact(images.size(), D)];
+        for (int i = 0; i < images.size(); i++) {
+            BufferedImage img = images.get(i);
+            if (img == null) throw new IllegalArgumentException("images: element " + i + " is null");
+            ImageConversion.toFloats(x, i * D, img, channels(), height(), width());
+        }
+        return x;
+    }
+
+    private float[] vectors(float[][] vectors) {
+        Objects.requireNonNull(vectors, "vectors");
+        int d = channels() * height() * width();
+        if (vectors.length == 0) throw new IllegalArgumentException("vectors: no rows");
+        float[] flat = new float[Math.multiplyExact(vectors.length, d)];
+        for (int i = 0; i < vectors.length; i++) {
+            if (vectors[i] == null || vectors[i].length != d)
+                throw new IllegalArgumentException("vectors: row " + i + " has " + (vectors[i] == null ? "no" : "" + vectors[i].length)
+                        + " values, the model takes " + d);
+            for (int j = 0; j < d; j++) {
+                if (!Float.isFinite(vectors[i][j])) throw new IllegalArgumentException("vectors: value " + vectors[i][j] + " at row " + i + ", column " + j);
+                flat[i * d + j] = vectors[i][j];
+            }
+        }
+        return flat;
+    }
+
+    private void checkShape(Dataset data) {
+        Objects.requireNonNull(data, "data");
+        if (data.channels() != channels() || data.height() != height() || data.width() != width())
+            throw new IllegalArgumentException("data: " + data.name() + " has " + data.channels() + "x" + data.height() + "x" + data.width()
+                    + " images, the model takes " + channels() + "x" + height() + "x" + width());
+    }
+
+    private static float[][] rows(float[] flat, int n, int d) {
+        float[][] out = new float[n][d];
+        for (int i = 0; i < n; i++) System.arraycopy(flat, i * d, out[i], 0, d);
+        return out;
+    }
+
+    @Override public String toString() {
+        return "DcecModel[" + method() + ", K=" + clusters() + ", " + channels() + "x" + height() + "x" + width() + "]";
+    }
+}

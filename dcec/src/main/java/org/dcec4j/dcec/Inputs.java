@@ -1,0 +1,52 @@
+package org.dcec4j.dcec;
+
+/**
+ * The checks every array handed to the library passes before any work: sizes that agree, values that are
+ * finite and, for images, in [0, 1]. A mistake is an {@link IllegalArgumentException} that names the
+ * argument, the image and the position.
+ */
+final class Inputs {
+    private Inputs() {}
+
+    /** n images [n, C, H, W] in {@code images}: the length must be n·C·H·W exactly, every value in [0, 1]. */
+    static void checkImages(String name, float[] images, int n, int C, int H, int W) {
+        if (images == null) throw new IllegalArgumentException(name + " is null");
+        if (n < 1) throw new IllegalArgumentException(name + ": the number of images must be at least 1, got " + n);
+        if (C < 1 || H < 1 || W < 1) throw new IllegalArgumentException(name + ": channels, height and width must be positive, got " + C + "x" + H + "x" + W);
+        long want = (long) n * C * H * W;
+        if (images.length != want)
+            throw new IllegalArgumentException(name + ": " + n + " images of " + C + "x" + H + "x" + W + " need " + want
+                    + " floats, the array has " + images.length);
+        checkValues(name, images, 0, images.length, C * H * W);
+    }
+
+    /** Every value of images[from, to) is finite and in [0, 1] (image i starts at from + i·D). */
+    static void checkValues(String name, float[] images, int from, int to, int D) {
+        for (int i = from; i < to; i++) {
+            float v = images[i];
+            if (!(v >= 0f && v <= 1f))
+                throw new IllegalArgumentException(name + ": image " + (i - from) / D + ", value " + (i - from) % D + " is " + v
+                        + "; pixel values must be finite and in [0, 1] (divide 8-bit values by 255)");
+        }
+    }
+
+    /** The rows of {@code images} (each C·H·W values in [0, 1]) in one new row-major array. */
+    static float[] flatten(String name, float[][] images, int C, int H, int W) {
+        if (images == null) throw new IllegalArgumentException(name + " is null");
+        if (images.length == 0) throw new IllegalArgumentException(name + ": no images");
+        if (C < 1 || H < 1 || W < 1) throw new IllegalArgumentException(name + ": channels, height and width must be positive, got " + C + "x" + H + "x" + W);
+        long D = (long) C * H * W;
+        if (D * images.length > Integer.MAX_VALUE - 64)
+            throw new IllegalArgumentException(name + ": " + images.length + " images of " + C + "x" + H + "x" + W + " exceed 2^31 values");
+        float[] x = new float[(int) (D * images.length)];
+        for (int i = 0; i < images.length; i++) {
+            float[] row = images[i];
+            if (row == null || row.length != D)
+                throw new IllegalArgumentException(name + ": image " + i + " has " + (row == null ? "no" : "" + row.length) + " values, "
+                        + C + "x" + H + "x" + W + " needs " + D);
+            System.arraycopy(row, 0, x, (int) (i * D), (int) D);
+        }
+        checkValues(name, x, 0, x.length, (int) D);
+        return x;
+    }
+}

@@ -1,0 +1,182 @@
+package org.dcec4j.dcec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
+import org.dcec4j.dcec.train.Phase;
+import org.dcec4j.dcec.train.TrainingListener;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.ImageFolder;
+import org.dcec4j.datasets.Shapes;
+import org.dcec4j.engine.Backend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The library facade: fit, predict, save and load, inputs, backends per instance, cancellation. */
+class LibraryTest {
+    static final Dataset DATA = Shapes.generate(120, 7, 16);
+
+    static Dcec.Builder quick() {
+        return Dcec.builder().clusters(4).filters(4, 8, 8).batchSize(32).pretrainEpochs(2).kmeansRestarts(2)
+                .updateInterval(4).maxIterations(12).seed(3);
+    }
+
+    @Test void fitPredictSaveLoadPredictIdentically() throws Exception {
+        DcecModel m = quick().build().fit(DATA.images(), DATA.size(), 1, 16, 16);
+        assertEquals(4, m.clusters());
+        assertEquals(16, m.height());
+        int[] labels = m.predict(DATA.images(), DATA.size());
+        // the fit's reported labels are those of its last recomputation of P, made with the final weights
+        assertArrayEquals(m.training().orElseThrow().labels(), labels);
+        float[][] q = m.predictProba(DATA.images(), DATA.size());
+        for (float[] row : q) {
+            double s = 0;
+            for (float v : row) s += v;
+            assertEquals(1.0, s, 1e-5);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        m.save(out);
+        DcecModel back = DcecModel.load(new ByteArrayInputStream(out.toByteArray()));
+        assertArrayEquals(labels, back.predict(DATA.images(), DATA.size()));
+        assertArrayEquals(m.toBytes(), back.toBytes());
+        assertTrue(back.training().isEmpty());
+        float[][] z = m.embed(DATA.images(), DATA.size()), z2 = back.embed(DATA.images(), DATA.size());
+        for (int i = 0; i < z.length; i++) assertArrayEquals(z[i], z2[i]);
+        // one image per row gives the same answer as the flat array
+        float[][] rows = new float[DATA.size()][];
+        for (int i = 0; i < rows.length; i++) rows[i] = DATA.image(i);
+        assertArrayEquals(labels, m.predict(rows));
+        assertEquals(m.score(DATA), org.dcec4j.dcec.train.Scores.of(DATA.labels(), labels));
+    }
+
+    @Test void badInputsAreRefusedNamingTheArgumentBeforeAnyWork() {
+        Dcec d = quick().build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.fit(new float[10], 3, 1, 16, 16));
+        assertTrue(e.getMessage().startsWith("images:") && e.getMessage().contains("768"), e.getMessage());
+        float[] x = DATA.images().clone();
+        x[16 * 16 * 5 + 7] = Float.NaN;
+        e = assertThrows(IllegalArgumentException.class, () -> d.fit(x, DATA.size(), 1, 16, 16));
+        assertTrue(e.getMessage().contains("image 5, value 7 is NaN"), e.getMessage());
+        x[16 * 16 * 5 + 7] = 255f;
+        e = assertThrows(IllegalArgumentException.class, () -> d.fit(x, DATA.size(), 1, 16, 16));
+        assertTrue(e.getMessage().contains("[0, 1]") && e.getMessage().contains("255"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> d.fit(new float[][] {new float[256], new float[255]}, 1, 16, 16));
+        assertTrue(e.getMessage().contains("image 1 has 255 values"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Dcec.builder().clusters(1).build());
+        assertTrue(e.getMessage().contains("clusters"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Dcec.builder().tolerance(2).build());
+        assertTrue(e.getMessage().contains("tol"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Dcec.builder().resume(true).build());
+        assertTrue(e.getMessage().contains("runFolder"), e.getMessage());
+    }
+
+    @Test void aModelRefusesImagesOfAnotherSize() {
+        DcecModel m = quick().pretrainEpochs(1).maxIterations(4).build().fit(DATA.images(), DATA.size(), 1, 16, 16);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.predict(new float[28 * 28], 1));
+        assertTrue(e.getMessage().contains("1x16x16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> m.predict(Shapes.generate(3, 1, 28)));
+        assertTrue(e.getMessage().contains("1x28x28") && e.getMessage().contains("1x16x16"), e.getMessage());
+    }
+
+    /** Two fits with different backends, at the same time in one JVM, each give the model of running alone. */
+    @Test void twoDifferentlyConfiguredModelsRunSideBySideAsIfAlone() throws Exception {
+        byte[] alone;
+        try (Backend one = Backend.create(Backend.Kind.AUTO, 1)) {
+            alone = quick().backend(one).build().fit(DATA.images(), DATA.size(), 1, 16, 16).toBytes();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Backend a = Backend.create(Backend.Kind.AUTO, 1); Backend b = Backend.create(Backend.Kind.AUTO, 3);
+             Backend s = Backend.create(Backend.Kind.SCALAR, 2)) {
+            List<Future<byte[]>> runs = new ArrayList<>();
+            for (Backend be : new Backend[] {a, b, s})
+                runs.add(pool.submit(() -> quick().backend(be).build().fit(DATA.images(), DATA.size(), 1, 16, 16).toBytes()));
+            for (Future<byte[]> f : runs) assertArrayEquals(alone, f.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test void cancellationAndInterruptStopAtABatchBoundaryAndTheCheckpointResumes(@TempDir Path dir) throws Exception {
+        // the uninterrupted run
+        byte[] whole = quick().checkpointEvery(1).runFolder(dir.resolve("whole")).build().fit(DATA).toBytes();
+        // cancelled during clustering from a listener (as another thread would)
+        Cancellation c = new Cancellation();
+        AtomicInteger batches = new AtomicInteger();
+        TrainingListener stopper = new TrainingListener() {
+            @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+                if (phase == Phase.CLUSTER && batches.incrementAndGet() == 5) c.cancel("stopped by the test");
+            }
+        };
+        Path run = dir.resolve("run");
+        CancellationException e = assertThrows(CancellationException.class,
+                () -> quick().checkpointEvery(1).runFolder(run).listener(stopper).build().fit(DATA, c));
+        assertTrue(e.getMessage().contains("stopped by the test") && e.getMessage().contains("clustering, iteration 5"), e.getMessage());
+        assertTrue(Files.isRegularFile(run.resolve("checkpoint.dc4j")));
+        assertFalse(Files.exists(run.resolve("model.dc4j")));
+        byte[] resumed = quick().checkpointEvery(1).runFolder(run).resume(true).build().fit(DATA).toBytes();
+        assertArrayEquals(whole, resumed);
+        // an interrupt of the training thread stops it the same way, and the thread stays interrupted
+        Thread.currentThread().interrupt();
+        try {
+            e = assertThrows(CancellationException.class, () -> quick().build().fit(DATA));
+            assertTrue(e.getMessage().startsWith("interrupted (pretraining"), e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test void bufferedImagesGoThroughTheImageFolderConversion(@TempDir Path dir) throws Exception {
+        Dataset small = Shapes.generate(40, 2, 16);
+        Path folder = Files.createDirectories(dir.resolve("pngs"));
+        List<BufferedImage> images = new ArrayList<>();
+        for (int i = 0; i < small.size(); i++) {
+            // 24×24 grey PNGs: the conversion resizes them to 16×16
+            BufferedImage img = new BufferedImage(24, 24, BufferedImage.TYPE_BYTE_GRAY);
+            float[] px = small.image(i);
+            for (int y = 0; y < 24; y++) for (int xx = 0; xx < 24; xx++)
+                img.getRaster().setSample(xx, y, 0, Math.round(255 * px[(y * 2 / 3) * 16 + xx * 2 / 3]));
+            ImageIO.write(img, "png", folder.resolve(String.format("%03d.png", i)).toFile());
+            images.add(ImageIO.read(folder.resolve(String.format("%03d.png", i)).toFile()));
+        }
+        Dataset fromFiles = ImageFolder.load(folder, 1, 16, 16);
+        DcecModel m = quick().imageSize(16, 16).build().fit(images);
+        assertArrayEquals(m.predict(fromFiles), m.predict(images));
+        assertArrayEquals(m.toBytes(), quick().build().fit(fromFiles).toBytes());
+    }
+
+    @Test void denseMethodsClusterFeatureVectors() {
+        SplittableRandom r = new SplittableRandom(4);
+        int N = 150, d = 6, K = 3;
+        float[][] v = new float[N][d];
+        int[] truth = new int[N];
+        for (int i = 0; i < N; i++) {
+            truth[i] = i % K;
+            for (int j = 0; j < d; j++) v[i][j] = (float) ((j == truth[i] ? 4 : 0) + r.nextGaussian() * 0.3);
+        }
+        Dcec dec = Dcec.builder().method(Method.IDEC).clusters(K).denseDims(16, 16).batchSize(32).pretrainEpochs(30)
+                .kmeansRestarts(3).updateInterval(5).maxIterations(20).seed(1).build();
+        DcecModel m = dec.fitVectors(v);
+        int[] pred = m.predictVectors(v);
+        assertEquals(1.0, org.dcec4j.dcec.train.Scores.of(truth, pred).acc(), 1e-9, "three well separated blobs");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> quick().build().fitVectors(v));
+        assertTrue(e.getMessage().contains("dec, idec or kmeans"), e.getMessage());
+    }
+}
