@@ -198,8 +198,8 @@ class DcecCommandTest {
         String model = run.resolve("model.dc4j").toString();
 
         Path broken = tmp.resolve("broken");
-        Files.createDirectories(broken);
-        Files.writeString(broken.resolve("a.png"), "not a png");
+        Files.createDirectories(broken.resolve("c0"));
+        Files.writeString(broken.resolve("c0/a.png"), "not a png");
         Path empty = tmp.resolve("empty");
         Files.createDirectories(empty);
         Path idx = tmp.resolve("data/mnist");
@@ -301,6 +301,32 @@ class DcecCommandTest {
         r = run(quick("cluster", "--dataset", images.toString(), "--out", pc.toString(), "--overwrite"));
         assertEquals(0, r[0], (String) r[2]);
         assertArrayEquals(weights, Files.readAllBytes(pc.resolve("cae_weights.dc4j")), "cluster --overwrite keeps the weights it reads");
+    }
+
+    /** --limit applies before decoding: the images after the first N are never read, so their damage does not matter. */
+    @Test void aLimitReadsOnlyTheFirstImages(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--no-report"))[0]);
+        Files.writeString(images.resolve("class9/zzz.png"), "not a png");     // sorted last
+        Path pred = tmp.resolve("p.csv");
+        Object[] r = run("predict", "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--output", pred.toString());
+        assertEquals(1, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("zzz.png: at image 20 of 21"), (String) r[2]);
+        assertFalse(Files.exists(pred), "no half-written predictions");
+        r = run("predict", "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--limit", "20", "--output", pred.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertEquals(21, Files.readAllLines(pred).size());
+    }
+
+    @Test void imageSizesAreCheckedWithoutOverflow(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        for (String size : List.of("2147483647", "2147483644x4", "28x", "x28", "28x28x28", "0", "-28", "28 x 28", "99999999999")) {
+            Object[] r = run("train", "--dataset", images.toString(), "--method", "kmeans", "--image-size", size, "--out", tmp.resolve("o").toString());
+            assertEquals(2, r[0], size + ": " + r[2]);
+            assertTrue(((String) r[2]).startsWith("dcec: --image-size"), size + ": " + r[2]);
+        }
+        assertFalse(Files.exists(tmp.resolve("o")));
     }
 
     @Test void datasetsIsDelegated() {
