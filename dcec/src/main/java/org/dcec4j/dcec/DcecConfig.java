@@ -58,7 +58,8 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
         if (pretrainEpochs < 0) throw new IllegalArgumentException("--pretrain-epochs must be >= 0, got " + pretrainEpochs);
         if (kmeansRestarts < 1) throw new IllegalArgumentException("--kmeans-restarts must be at least 1, got " + kmeansRestarts);
         if (updateInterval < 1) throw new IllegalArgumentException("--update-interval must be at least 1, got " + updateInterval);
-        if (!(tol >= 0) || Double.isInfinite(tol)) throw new IllegalArgumentException("--tol must be a number >= 0, got " + tol);
+        if (!(tol >= 0 && tol <= 1))
+            throw new IllegalArgumentException("--tol is a fraction of labels and must be from 0 to 1, got " + tol);
         if (maxIter < 0) throw new IllegalArgumentException("--max-iter must be >= 0, got " + maxIter);
         if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
         if (checkpointEvery < 0) throw new IllegalArgumentException("--checkpoint-every must be >= 0 (0 = never), got " + checkpointEvery);

@@ -86,6 +86,10 @@ public final class DcecCommand implements Runnable {
     static int report(Exception ex, PrintWriter e) {
         if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return DIVERGED; }
         if (ex instanceof IllegalArgumentException) { e.println("dcec: " + ex.getMessage()); return BAD_OPTION; }
+        // a -Ddcec4j.… setting the engine refuses (dcec4j.kernels=vector without the Vector API module)
+        if (ex instanceof IllegalStateException && ex.getMessage() != null && ex.getMessage().startsWith("dcec4j.")) {
+            e.println("dcec: " + ex.getMessage()); return BAD_OPTION;
+        }
         if (ex instanceof IOException io) { e.println("dcec: " + IoErrors.describe(io)); return FAILED; }
         if (ex instanceof java.io.UncheckedIOException io) { e.println("dcec: " + IoErrors.describe(io)); return FAILED; }
         if (ex instanceof DatasetException || ex instanceof TensorFile.FormatException || ex instanceof ReportException) {
@@ -150,11 +154,30 @@ public final class DcecCommand implements Runnable {
             return new int[] {(int) h, (int) w};
         }
 
-        void applyThreads() {
+        /** Most threads used: more than this many per processor only adds switching (results do not change). */
+        static final int THREADS_PER_PROCESSOR = 4;
+
+        /** Sets the kernels' thread count; above 4 per processor it says so on {@code err} and uses 4 per processor. */
+        void applyThreads(PrintWriter err) {
             if (threads != null) {
                 if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-                System.setProperty("dcec4j.threads", Integer.toString(threads));
+                int processors = Runtime.getRuntime().availableProcessors(), most = THREADS_PER_PROCESSOR * processors;
+                int n = threads;
+                if (n > most) {
+                    err.println("dcec: --threads " + n + " is more than " + THREADS_PER_PROCESSOR + " per processor (" + processors
+                            + " available): using " + most + " (results are the same for any thread count; more threads only slow the run down)");
+                    n = most;
+                }
+                System.setProperty("dcec4j.threads", Integer.toString(n));
             }
+        }
+
+        /** --channels and --image-size describe how folders are read: refused where they would be ignored. */
+        void refuseFolderOptions(String why) {
+            List<String> given = new ArrayList<>();
+            if (channels != null) given.add("--channels");
+            if (imageSize != null) given.add("--image-size");
+            if (!given.isEmpty()) throw new IllegalArgumentException(String.join(" and ", given) + ": " + why + "; drop " + String.join(" and ", given));
         }
 
         boolean isShapes() { return "shapes".equals(dataset); }
@@ -167,18 +190,25 @@ public final class DcecCommand implements Runnable {
             if (!Datasets.names().contains(dataset) && !Files.exists(Path.of(dataset)))
                 throw new IllegalArgumentException("--dataset: '" + dataset + "' is neither a built-in set " + Datasets.names()
                         + " nor an existing folder");
+            if (!Datasets.names().contains(dataset) && !Files.isDirectory(Path.of(dataset)))
+                throw new IllegalArgumentException("--dataset: " + dataset + " is a file; give a folder of images or one of " + Datasets.names());
             if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
             return Datasets.open(dataset, DataSource.fromEnvironment(dataDir), C, H, W, limit == null ? Integer.MAX_VALUE : limit);
         }
 
         /** Every image (training needs them all at once). */
         Dataset load() {
+            if (Datasets.names().contains(dataset))
+                refuseFolderOptions("they apply to image folders only, and " + dataset + " has its own images (" + namedGeometry(dataset) + ")");
             int[] hw = hw();
             try (ImageStream s = open(channels == null ? 1 : channels, hw[0], hw[1])) {
                 return s.readAll();
             }
         }
     }
+
+    /** C×H×W of a named set. */
+    static String namedGeometry(String name) { return name.equals("usps") ? "1x16x16" : "1x28x28"; }
 
     /** Every hyper-parameter; null = the reference default (or the shapes default). */
     static final class TrainOptions {
@@ -252,7 +282,7 @@ public final class DcecCommand implements Runnable {
         DcecTrainer configure(DcecTrainer t) { return t; }
 
         @Override public Integer call() throws IOException {
-            data.applyThreads();
+            data.applyThreads(spec.commandLine().getErr());
             Method.parse(train.method);                       // fail on a bad name before loading anything
             // shapes: each quick-run default applies unless its own option is given (config() overrides field by field)
             boolean shapes = data.isShapes();
@@ -363,10 +393,12 @@ public final class DcecCommand implements Runnable {
          * a batch at a time: memory for the model and one batch, not for the data set.
          */
         ImageStream open() throws IOException {
-            data.applyThreads();
+            data.applyThreads(spec.commandLine().getErr());
             if (!Files.isRegularFile(model)) throw new IllegalArgumentException("--model: no file at " + model);
             if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
             m = TrainedModel.load(model);
+            data.refuseFolderOptions(spec.name() + " reads images at the model's own size (" + m.channels + "x" + m.height + "x" + m.width
+                    + "), resizing folders to it");
             ImageStream s = data.open(m.channels, m.height, m.width);
             if (s.channels() != m.channels || s.height() != m.height || s.width() != m.width) {
                 s.close();

@@ -112,6 +112,11 @@ class FaultTest {
 
     /** mnist-test files holding N images of 28×28 (pixel (n, i) = (7n + 3i) mod 256), labels n mod 10, gzipped. */
     static Path mnistTest(Path dataDir, int N) throws IOException {
+        return mnistTest(dataDir, N, n -> n % 10);
+    }
+
+    /** The same with these labels (any byte value). */
+    static Path mnistTest(Path dataDir, int N, java.util.function.IntUnaryOperator label) throws IOException {
         Path dir = dataDir.resolve("mnist");
         Files.createDirectories(dir);
         try (var z = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("t10k-images-idx3-ubyte.gz")), 1 << 16)) {
@@ -124,7 +129,7 @@ class FaultTest {
         }
         try (var z = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("t10k-labels-idx1-ubyte.gz")))) {
             z.write(java.nio.ByteBuffer.allocate(8).putInt(0x801).putInt(N).array());
-            for (int n = 0; n < N; n++) z.write(n % 10);
+            for (int n = 0; n < N; n++) z.write(label.applyAsInt(n));
         }
         return dataDir;
     }
