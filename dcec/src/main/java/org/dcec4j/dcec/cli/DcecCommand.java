@@ -1,8 +1,11 @@
 package org.dcec4j.dcec.cli;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.HtmlReport;
@@ -140,12 +145,12 @@ public final class DcecCommand implements Runnable {
                 description = "Worker threads of the kernels and k-means (results are identical for any value). Default: all processors.")
         Integer threads;
 
-        static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile("([0-9]{1,9})(?:[xX]([0-9]{1,9}))?");
+        static final Pattern SIZE = Pattern.compile("([0-9]{1,9})(?:[xX]([0-9]{1,9}))?");
 
         /** --image-size as {H, W}: digits, an optional x and digits, each side from 1 to ImageFolder.MAX_SIZE. */
         int[] hw() {
             String text = imageSize == null ? "28x28" : imageSize.strip();
-            java.util.regex.Matcher m = SIZE.matcher(text);
+            Matcher m = SIZE.matcher(text);
             if (!m.matches())
                 throw new IllegalArgumentException("--image-size must be HxW or one number (e.g. 28x28 or 32), not '" + imageSize + "'");
             long h = Long.parseLong(m.group(1)), w = m.group(2) == null ? h : Long.parseLong(m.group(2));
@@ -457,7 +462,7 @@ public final class DcecCommand implements Runnable {
                 N = s.size();
                 K = m.featureSize();
                 OutputFiles.writeAtomically(output, o -> {
-                    java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(o, StandardCharsets.UTF_8), 1 << 16);
+                    Writer w = new BufferedWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8), 1 << 16);
                     StringBuilder line = new StringBuilder("index");
                     for (int j = 0; j < K; j++) line.append(",z").append(j);
                     w.append(line).append('\n');
