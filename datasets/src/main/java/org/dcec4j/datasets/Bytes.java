@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /** Whole-file reading with gzip detection and a size limit, every failure as a {@link DatasetException}. */
@@ -49,7 +48,7 @@ final class Bytes {
         if (!isGzip(bytes)) {
             return bytes;
         }
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 1 << 16)) {
+        try (InputStream in = new GzipStream(new ByteArrayInputStream(bytes), source)) {
             return readAll(source, in, maxBytes, bytes.length * 4L);
         } catch (IOException e) {
             throw gzipError(source, e, -1);

@@ -1,6 +1,5 @@
 package org.dcec4j.datasets;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,7 +7,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.zip.GZIPInputStream;
 
 /** SHA-256 of files, raw or decompressed, and the check against the built-in table. */
 public final class Checksums {
@@ -37,8 +35,10 @@ public final class Checksums {
 
     /** Lower-case hex SHA-256 of the file's decompressed bytes (the file must be gzip). */
     public static String sha256Gunzipped(Path file) throws IOException {
-        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), 1 << 16)) {
+        try (InputStream in = new GzipStream(Files.newInputStream(file), file.toString())) {
             return digest(in);
+        } catch (DatasetException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 

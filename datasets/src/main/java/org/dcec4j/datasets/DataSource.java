@@ -50,12 +50,21 @@ public final class DataSource {
     private final Path cacheDir;
     private final Map<String, List<Path>> extraDirs;
     private final boolean downloads;
+    /** Why downloads are off and how to turn them on, for messages (null when they are on). */
+    private final String offlineReason;
     private final Map<String, List<String>> mirrors;
     private final Duration timeout;
     private final PrintStream progress;
 
     private DataSource(List<Path> dataDirs, Path cacheDir, Map<String, List<Path>> extraDirs, boolean downloads,
                        Map<String, List<String>> mirrors, Duration timeout, PrintStream progress) {
+        this(dataDirs, cacheDir, extraDirs, downloads ? null : "downloads are off", mirrors, timeout, progress);
+    }
+
+    private DataSource(List<Path> dataDirs, Path cacheDir, Map<String, List<Path>> extraDirs, String offlineReason,
+                       Map<String, List<String>> mirrors, Duration timeout, PrintStream progress) {
+        boolean downloads = offlineReason == null;
+        this.offlineReason = offlineReason;
         this.dataDirs = List.copyOf(dataDirs);
         this.cacheDir = cacheDir;
         this.extraDirs = Map.copyOf(extraDirs);
@@ -89,7 +98,8 @@ public final class DataSource {
         dirs.add(cache);
         String offline = env.getOrDefault(ENV_OFFLINE, "");
         boolean allow = !(offline.equals("1") || offline.equalsIgnoreCase("true") || offline.equalsIgnoreCase("yes"));
-        return new DataSource(dirs, cache, Map.of("fashion-mnist", List.of(DEBIAN_FASHION_MNIST)), allow,
+        return new DataSource(dirs, cache, Map.of("fashion-mnist", List.of(DEBIAN_FASHION_MNIST)),
+                allow ? null : ENV_OFFLINE + "=" + offline + " is set: unset it to download them",
                 DEFAULT_MIRRORS, DEFAULT_TIMEOUT, System.err);
     }
 
@@ -108,28 +118,33 @@ public final class DataSource {
         return new DataSource(dataDirs, cacheDir, extraDirs, allow, mirrors, timeout, progress);
     }
 
+    /** A copy that forbids downloads, for this reason (named in messages: what turned them off, how to turn them on). */
+    public DataSource withoutDownloads(String reason) {
+        return new DataSource(dataDirs, cacheDir, extraDirs, reason, mirrors, timeout, progress);
+    }
+
     /** A copy with these mirrors for one folder ("mnist", "usps", "fashion-mnist"), tried in order. */
     public DataSource withMirrors(String dir, List<String> baseUrls) {
         Map<String, List<String>> m = new HashMap<>(mirrors);
         m.put(dir, List.copyOf(baseUrls));
-        return new DataSource(dataDirs, cacheDir, extraDirs, downloads, m, timeout, progress);
+        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, m, timeout, progress);
     }
 
     /** A copy with this connect and read timeout for downloads. */
     public DataSource withTimeout(Duration timeout) {
-        return new DataSource(dataDirs, cacheDir, extraDirs, downloads, mirrors, timeout, progress);
+        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, progress);
     }
 
     /** A copy writing download progress to this stream (null: silent). */
     public DataSource withProgress(PrintStream progress) {
-        return new DataSource(dataDirs, cacheDir, extraDirs, downloads, mirrors, timeout, progress);
+        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, progress);
     }
 
     /** A copy that also searches these folders (holding the files directly) for one folder name. */
     public DataSource withExtraDirs(String dir, List<Path> folders) {
         Map<String, List<Path>> m = new HashMap<>(extraDirs);
         m.put(dir, List.copyOf(folders));
-        return new DataSource(dataDirs, cacheDir, m, downloads, mirrors, timeout, progress);
+        return new DataSource(dataDirs, cacheDir, m, offlineReason, mirrors, timeout, progress);
     }
 
     /** Whether missing files may be downloaded. */
@@ -194,7 +209,7 @@ public final class DataSource {
         }
         if (!downloads || mirrors(dir).isEmpty()) {
             throw new DatasetException(missingMessage(setName, dir, missing)
-                    + (downloads ? "" : " Downloads are off (" + ENV_OFFLINE + " or --offline); allow them to fetch the files."));
+                    + (downloads ? "" : " Downloads are off (" + offlineReason + ")."));
         }
         List<Path> out = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {

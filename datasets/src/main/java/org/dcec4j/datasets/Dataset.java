@@ -33,7 +33,15 @@ public final class Dataset {
      *                                  check their input and throw {@link DatasetException} first)
      */
     public Dataset(String name, int C, int H, int W, float[] images, int[] labels) {
-        this(name, C, H, W, images, labels, true);
+        this(name, C, H, W, images, labels, -1);
+    }
+
+    /**
+     * The same with the number of classes of the set the labels come from (10 for MNIST even when the first
+     * images loaded hold only some digits): every label must be below it. -1: max label + 1.
+     */
+    public Dataset(String name, int C, int H, int W, float[] images, int[] labels, int numClasses) {
+        this(name, C, H, W, images, labels, numClasses, true);
     }
 
     /**
@@ -41,12 +49,14 @@ public final class Dataset {
      * must be finite but need not lie in [0, 1].
      *
      * @param values N·d values, row-major; owned by the data set from now on (read only)
+     * @param labels N labels or null (read only)
+     * @return the data set
      */
     public static Dataset ofVectors(String name, int d, float[] values, int[] labels) {
-        return new Dataset(name, 1, 1, d, values, labels, false);
+        return new Dataset(name, 1, 1, d, values, labels, -1, false);
     }
 
-    private Dataset(String name, int C, int H, int W, float[] images, int[] labels, boolean unitRange) {
+    private Dataset(String name, int C, int H, int W, float[] images, int[] labels, int numClasses, boolean unitRange) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("name must be non-empty");
         }
@@ -87,9 +97,15 @@ public final class Dataset {
         this.C = C;
         this.H = H;
         this.W = W;
+        if (labels == null && numClasses > 0) {
+            throw new IllegalArgumentException("an unlabeled set has no classes, got numClasses " + numClasses);
+        }
+        if (numClasses >= 0 && maxLabel >= numClasses) {
+            throw new IllegalArgumentException("label " + maxLabel + " is not below the number of classes " + numClasses);
+        }
         this.images = images;
         this.labels = labels;
-        this.numClasses = maxLabel + 1;
+        this.numClasses = numClasses >= 0 ? numClasses : maxLabel + 1;
     }
 
     /** The data set's name, e.g. "mnist", "shapes" or an image folder's name. */
@@ -137,7 +153,7 @@ public final class Dataset {
         return labels != null;
     }
 
-    /** max label + 1, or 0 when unlabeled. */
+    /** The number of classes of the set (given, or max label + 1), 0 when unlabeled. */
     public int numClasses() {
         return numClasses;
     }
@@ -162,7 +178,7 @@ public final class Dataset {
         return counts;
     }
 
-    /** Images from (inclusive) to to (exclusive), copied, with their labels; from &lt; to. */
+    /** Images from (inclusive) to to (exclusive), copied, with their labels; from < to. */
     public Dataset subset(int from, int to) {
         if (from < 0 || to > N || from >= to) {
             throw new IllegalArgumentException("subset [" + from + ", " + to + ") of " + N + " images");
@@ -170,7 +186,7 @@ public final class Dataset {
         int D = imageSize();
         float[] x = Arrays.copyOfRange(images, from * D, to * D);
         int[] y = labels == null ? null : Arrays.copyOfRange(labels, from, to);
-        return new Dataset(name, C, H, W, x, y);
+        return new Dataset(name, C, H, W, x, y, numClasses);
     }
 
     /** The same labels and name with other images (e.g. resized); N must not change. */
@@ -179,12 +195,12 @@ public final class Dataset {
             throw new IllegalArgumentException("expected " + N + " images of " + C + "x" + H + "x" + W
                     + " values, found " + images.length + " values");
         }
-        return new Dataset(name, C, H, W, images, labels);
+        return new Dataset(name, C, H, W, images, labels, numClasses);
     }
 
     /** The same data under another name. */
     public Dataset withName(String name) {
-        return new Dataset(name, C, H, W, images, labels);
+        return new Dataset(name, C, H, W, images, labels, numClasses);
     }
 
     /**
@@ -204,7 +220,7 @@ public final class Dataset {
             y = Arrays.copyOf(a.labels, a.N + b.N);
             System.arraycopy(b.labels, 0, y, a.N, b.N);
         }
-        return new Dataset(name, a.C, a.H, a.W, x, y);
+        return new Dataset(name, a.C, a.H, a.W, x, y, Math.max(a.numClasses, b.numClasses));
     }
 
     @Override

@@ -71,52 +71,86 @@ public final class Datasets {
         return load(nameOrFolder, source, FOLDER_C, FOLDER_H, FOLDER_W);
     }
 
+    /** The number of classes of every named set (ten digits, ten garments, ten shapes). */
+    public static final int NAMED_CLASSES = 10;
+
     /**
      * A named set, or a folder of images resized to C×H×W (C, H, W apply to folders only).
      *
      * @throws DatasetException for an unknown name, missing files that cannot be fetched, or bad files
      */
     public static Dataset load(String nameOrFolder, DataSource source, int C, int H, int W) {
+        try (ImageStream s = open(nameOrFolder, source, C, H, W, Integer.MAX_VALUE)) {
+            return s.readAll();
+        }
+    }
+
+    /**
+     * The first {@code limit} images of a named set or a folder, read when asked (see {@link ImageStream}):
+     * IDX and USPS files are read only as far as those images, a folder's other images are never decoded.
+     * The named sets' {@link ImageStream#numClasses} is 10 however few images are read.
+     *
+     * @throws DatasetException for an unknown name, missing files that cannot be fetched, or bad files
+     */
+    public static ImageStream open(String nameOrFolder, DataSource source, int C, int H, int W, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
         switch (nameOrFolder) {
             case "mnist":
-                return Dataset.concat("mnist", idx("mnist", source, MNIST_TRAIN), idx("mnist", source, MNIST_TEST));
-            case "mnist-test":
-                return idx("mnist-test", source, MNIST_TEST);
             case "fashion-mnist":
-                return Dataset.concat("fashion-mnist", idx("fashion-mnist", source, MNIST_TRAIN),
-                        idx("fashion-mnist", source, MNIST_TEST));
+                return trainThenTest(nameOrFolder, source, limit);
+            case "mnist-test":
+                return idx("mnist-test", source, MNIST_TEST, limit);
             case "usps":
-                return usps(source);
+                Dataset u = usps(source, limit);
+                return ImageStream.of(u.size() > limit ? u.subset(0, limit) : u);
             case "shapes":
-                return Shapes.generate(Shapes.DEFAULT_N, Shapes.DEFAULT_SEED);
+                Dataset d = Shapes.generate(Shapes.DEFAULT_N, Shapes.DEFAULT_SEED);
+                return ImageStream.of(d.size() > limit ? d.subset(0, limit) : d);
             default:
                 Path folder = Path.of(nameOrFolder);
                 if (Files.isDirectory(folder)) {
-                    return ImageFolder.load(folder, C, H, W);
+                    return ImageFolder.stream(folder, C, H, W, limit);
                 }
                 throw new DatasetException(nameOrFolder + ": expected one of " + names()
                         + " or a folder of images, found neither");
         }
     }
 
-    private static Dataset idx(String name, DataSource source, List<String> files) {
+    private static ImageStream idx(String name, DataSource source, List<String> files, int limit) {
         List<Path> p = source.requireAll(name, dirOf(name), files);
-        return IdxReader.read(name, p.get(0), p.get(1));
+        return IdxReader.stream(name, p.get(0), p.get(1), NAMED_CLASSES, limit);
     }
 
-    private static Dataset usps(DataSource source) {
+    /** The training file's images, then (when the limit reaches past them) the test file's. */
+    private static ImageStream trainThenTest(String name, DataSource source, int limit) {
+        List<Path> p = source.requireAll(name, dirOf(name), filesOf(name));
+        return IdxReader.stream(name, List.of(p.get(0), p.get(2)), List.of(p.get(1), p.get(3)), NAMED_CLASSES, limit);
+    }
+
+    private static Dataset usps(DataSource source, int limit) {
         Path train = source.locate("usps", USPS_JF.get(0));
         Path test = source.locate("usps", USPS_JF.get(1));
+        boolean esl = false;
         if (train == null || test == null) {
             Path eslTrain = source.locate("usps", USPS_ESL.get(0));
             Path eslTest = source.locate("usps", USPS_ESL.get(1));
             if (eslTrain != null && eslTest != null) {
-                return Dataset.concat("usps", UspsReader.readEsl("usps", eslTrain), UspsReader.readEsl("usps", eslTest));
+                train = eslTrain;
+                test = eslTest;
+                esl = true;
+            } else {
+                List<Path> p = source.requireAll("usps", "usps", USPS_JF);
+                train = p.get(0);
+                test = p.get(1);
             }
-            List<Path> p = source.requireAll("usps", "usps", USPS_JF);
-            train = p.get(0);
-            test = p.get(1);
         }
-        return Dataset.concat("usps", UspsReader.readJf("usps", train), UspsReader.readJf("usps", test));
+        Dataset a = esl ? UspsReader.readEsl("usps", train, limit) : UspsReader.readJf("usps", train, limit);
+        if (a.size() >= limit) {
+            return a;
+        }
+        Dataset b = esl ? UspsReader.readEsl("usps", test, limit - a.size()) : UspsReader.readJf("usps", test, limit - a.size());
+        return Dataset.concat("usps", a, b);
     }
 }

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Downloads one known file: mirrors in turn, into a temporary file beside the target, checked against
@@ -186,7 +185,7 @@ final class Downloader {
 
     /** Decompresses in into out (overwritten), at most maxBytes. */
     private static void gunzip(Path in, Path out, long maxBytes) throws IOException {
-        try (InputStream z = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(in), 1 << 16), 1 << 16);
+        try (InputStream z = new GzipStream(Files.newInputStream(in), in.toString());
              OutputStream o = Files.newOutputStream(out)) {
             byte[] buffer = new byte[1 << 16];
             long done = 0;

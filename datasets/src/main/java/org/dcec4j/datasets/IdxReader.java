@@ -2,13 +2,16 @@ package org.dcec4j.datasets;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reader of IDX files (the MNIST / Fashion-MNIST format), raw or gzipped.
@@ -17,7 +20,11 @@ import java.util.zip.GZIPInputStream;
  * 32-bit integers, then the product of the dimensions as elements, row-major. Only type 0x08
  * (unsigned byte) is read. The dimensions are checked against the bytes actually present before
  * anything of that size is allocated: a header that claims 2³¹ images is a {@link DatasetException},
- * never an OutOfMemoryError.
+ * never an OutOfMemoryError. Gzip files are read by {@link GzipStream}, which refuses bytes after the
+ * gzip data.
+ *
+ * <p>{@link #stream} reads an image file and its labels in order, a batch at a time, and only as far as
+ * asked: the first {@code limit} images of a 70,000-image set are all that is decoded.
  */
 public final class IdxReader {
     /** Type byte of unsigned 8-bit elements. */
@@ -57,115 +64,223 @@ public final class IdxReader {
 
     /** Reads an IDX file, gzipped or raw (decided by its first two bytes). */
     public static Idx read(Path file) {
-        String source = file.toString();
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            raw.mark(2);
-            int b0 = raw.read();
-            int b1 = raw.read();
-            raw.reset();
-            if (b0 == Bytes.GZIP_MAGIC_0 && b1 == Bytes.GZIP_MAGIC_1) {
-                return parse(source, new GZIPInputStream(raw, 1 << 16), -1, 8 * Files.size(file));
-            }
-            long size = Files.size(file);
-            return parse(source, raw, size, size);
-        } catch (NoSuchFileException e) {
-            throw new DatasetException(file + ": no such file", e);
-        } catch (IOException e) {
-            throw Bytes.gzipError(source, e, -1);
+        try (IdxFile f = IdxFile.open(file)) {
+            return f.readAll();
         }
     }
 
     /** Parses IDX bytes held in memory, gzipped or raw. bytes: read only. */
     public static Idx parse(String source, byte[] bytes) {
-        try {
-            if (Bytes.isGzip(bytes)) {
-                return parse(source, new GZIPInputStream(new ByteArrayInputStream(bytes), 1 << 16), -1, 8L * bytes.length);
-            }
-            return parse(source, new ByteArrayInputStream(bytes), bytes.length, bytes.length);
-        } catch (IOException e) {
-            throw Bytes.gzipError(source, e, -1);
+        try (IdxFile f = IdxFile.open(source, bytes)) {
+            return f.readAll();
         }
     }
 
     /**
-     * @param knownLength the total (decompressed) length when known, else -1
-     * @param guess       a first buffer size when the length is unknown
+     * An IDX file opened for reading in order: the header read and checked (for a raw file, against the
+     * file's size), the elements read on demand.
      */
-    private static Idx parse(String source, InputStream in, long knownLength, long guess) throws IOException {
-        byte[] magic = new byte[4];
-        readHeader(source, in, magic, 0, "the 4-byte IDX magic number");
-        if (magic[0] != 0 || magic[1] != 0) {
-            throw DatasetException.at(source, "byte 0", "IDX magic 0x0000TTRR (two zero bytes, type, rank)",
-                    String.format("0x%02X%02X%02X%02X", magic[0], magic[1], magic[2], magic[3]));
-        }
-        if ((magic[2] & 0xFF) != TYPE_UBYTE) {
-            throw DatasetException.at(source, "byte 2", "IDX type 0x08 (unsigned byte)",
-                    String.format("0x%02X", magic[2] & 0xFF));
-        }
-        int rank = magic[3] & 0xFF;
-        if (rank < 1 || rank > MAX_RANK) {
-            throw DatasetException.at(source, "byte 3", "an IDX rank from 1 to " + MAX_RANK, Integer.toString(rank));
-        }
-        byte[] header = new byte[4 * rank];
-        readHeader(source, in, header, 4, rank + " dimension(s) of 4 bytes");
-        int[] dims = new int[rank];
-        long P = 1;
-        for (int r = 0; r < rank; r++) {
-            int i = 4 * r;
-            dims[r] = ((header[i] & 0xFF) << 24) | ((header[i + 1] & 0xFF) << 16)
-                    | ((header[i + 2] & 0xFF) << 8) | (header[i + 3] & 0xFF);
-            if (dims[r] < 0) {
-                throw DatasetException.at(source, "byte " + (4 + i), "a dimension from 0 to 2^31-1",
-                        Integer.toUnsignedString(dims[r]));
+    static final class IdxFile implements Closeable {
+        final String source;
+        final int[] dims;
+        /** product(dims), at most 2^31 - 65. */
+        final long count;
+        final int headerLength;
+        final boolean gzip;
+        /** The file's size on disk, -1 for bytes in memory. */
+        final long fileBytes;
+        private final InputStream in;
+        /** Elements read so far. */
+        private long done;
+
+        private IdxFile(String source, InputStream in, boolean gzip, long knownLength, long fileBytes) throws IOException {
+            this.source = source;
+            this.in = in;
+            this.gzip = gzip;
+            this.fileBytes = fileBytes;
+            byte[] magic = new byte[4];
+            readHeader(magic, 0, "the 4-byte IDX magic number");
+            if (magic[0] != 0 || magic[1] != 0) {
+                throw DatasetException.at(source, "byte 0", "IDX magic 0x0000TTRR (two zero bytes, type, rank)",
+                        String.format("0x%02X%02X%02X%02X", magic[0], magic[1], magic[2], magic[3]));
             }
-            P *= dims[r];
-            if (P > Integer.MAX_VALUE - 64) {
-                throw DatasetException.at(source, "bytes 4.." + (4 + 4 * rank - 1),
-                        "dimensions whose product fits in an array (< 2^31)",
-                        "dimensions " + java.util.Arrays.toString(java.util.Arrays.copyOf(dims, r + 1)) + "...");
+            if ((magic[2] & 0xFF) != TYPE_UBYTE) {
+                throw DatasetException.at(source, "byte 2", "IDX type 0x08 (unsigned byte)", String.format("0x%02X", magic[2] & 0xFF));
+            }
+            int rank = magic[3] & 0xFF;
+            if (rank < 1 || rank > MAX_RANK) {
+                throw DatasetException.at(source, "byte 3", "an IDX rank from 1 to " + MAX_RANK, Integer.toString(rank));
+            }
+            byte[] header = new byte[4 * rank];
+            readHeader(header, 4, rank + " dimension(s) of 4 bytes");
+            dims = new int[rank];
+            long P = 1;
+            for (int r = 0; r < rank; r++) {
+                int i = 4 * r;
+                dims[r] = ((header[i] & 0xFF) << 24) | ((header[i + 1] & 0xFF) << 16) | ((header[i + 2] & 0xFF) << 8) | (header[i + 3] & 0xFF);
+                if (dims[r] < 0) {
+                    throw DatasetException.at(source, "byte " + (4 + i), "a dimension from 0 to 2^31-1", Integer.toUnsignedString(dims[r]));
+                }
+                P *= dims[r];
+                if (P > Integer.MAX_VALUE - 64) {
+                    throw DatasetException.at(source, "bytes 4.." + (4 + 4 * rank - 1), "dimensions whose product fits in an array (< 2^31)",
+                            "dimensions " + Arrays.toString(Arrays.copyOf(dims, r + 1)) + "...");
+                }
+            }
+            count = P;
+            headerLength = 4 + 4 * rank;
+            // a raw file: the claim is checked against the size before anything is allocated
+            if (knownLength >= 0 && knownLength - headerLength != P) {
+                throw DatasetException.at(source, "byte " + headerLength, headerLength + P + " bytes in total (header + " + P
+                        + " elements for dimensions " + Arrays.toString(dims) + ")", knownLength + " bytes");
             }
         }
-        int headerLength = 4 + 4 * rank;
-        if (knownLength >= 0) {
-            // raw file: the claim is checked against the size before anything is allocated
-            if (knownLength - headerLength != P) {
-                throw DatasetException.at(source, "byte " + headerLength, headerLength + P
-                        + " bytes in total (header + " + P + " elements for dimensions "
-                        + java.util.Arrays.toString(dims) + ")", knownLength + " bytes");
-            }
-            byte[] data = new byte[(int) P];
+
+        static IdxFile open(Path file) {
+            String source = file.toString();
+            InputStream raw = null;
             try {
-                Bytes.readFully(in, data, 0, (int) P);
-            } catch (EOFException e) {
-                throw DatasetException.at(source, "byte " + headerLength, P + " element bytes", "fewer (file changed while read?)");
+                raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+                raw.mark(2);
+                int b0 = raw.read();
+                int b1 = raw.read();
+                raw.reset();
+                long size = Files.size(file);
+                if (b0 == Bytes.GZIP_MAGIC_0 && b1 == Bytes.GZIP_MAGIC_1) {
+                    return new IdxFile(source, new GzipStream(raw, source), true, -1, size);
+                }
+                return new IdxFile(source, raw, false, size, size);
+            } catch (NoSuchFileException e) {
+                closeQuietly(raw);
+                throw new DatasetException(file + ": no such file", e);
+            } catch (IOException e) {
+                closeQuietly(raw);
+                throw new DatasetException(IoErrors.describe(file, e), e);
+            } catch (RuntimeException e) {
+                closeQuietly(raw);
+                throw e;
             }
+        }
+
+        static IdxFile open(String source, byte[] bytes) {
+            try {
+                if (Bytes.isGzip(bytes)) {
+                    return new IdxFile(source, new GzipStream(new ByteArrayInputStream(bytes), source), true, -1, bytes.length);
+                }
+                return new IdxFile(source, new ByteArrayInputStream(bytes), false, bytes.length, bytes.length);
+            } catch (IOException e) {
+                throw new DatasetException(IoErrors.describe(source, e), e);
+            }
+        }
+
+        private static void closeQuietly(InputStream in) {
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+        }
+
+        private void readHeader(byte[] bytes, int position, String what) throws IOException {
+            try {
+                Bytes.readFully(in, bytes, 0, bytes.length);
+            } catch (EOFException e) {
+                throw DatasetException.at(source, "byte " + position, what, "the end of the data");
+            }
+        }
+
+        /**
+         * Whether the file can hold what its header claims: a raw file's size was checked exactly; deflate
+         * compresses at most 1032:1, so a gzip file of S bytes holds at most about 1032·S.
+         */
+        boolean plausible() {
+            return !gzip || headerLength + count <= 1032L * fileBytes + 1024;
+        }
+
+        /** "byte 123" in a raw file, "decompressed byte 123" in a gzip one. */
+        String position(long element) {
+            return (gzip ? "decompressed byte " : "byte ") + (headerLength + element);
+        }
+
+        /** The next len elements into dst[off..]; a DatasetException when the data ends first. */
+        void elements(byte[] dst, int off, int len) {
+            int got = 0;
+            try {
+                while (got < len) {
+                    int r = in.read(dst, off + got, len - got);
+                    if (r < 0) {
+                        break;
+                    }
+                    got += r;
+                }
+            } catch (IOException e) {
+                throw new DatasetException(IoErrors.describe(source, e), e);
+            }
+            if (got < len) {
+                throw DatasetException.at(source, position(done + got), count + " element bytes for dimensions " + Arrays.toString(dims),
+                        "only " + (done + got) + " (truncated file?)");
+            }
+            done += len;
+        }
+
+        /** After the last element: the data must end here. */
+        void expectEnd() {
+            int more;
+            try {
+                more = in.read();
+            } catch (IOException e) {
+                throw new DatasetException(IoErrors.describe(source, e), e);
+            }
+            if (more >= 0) {
+                throw DatasetException.at(source, position(count), "the end of the data after " + count + " elements for dimensions "
+                        + Arrays.toString(dims), "more bytes");
+            }
+        }
+
+        /**
+         * The next n elements. A raw file's size is known to match; a gzip file is read into a buffer that grows
+         * with the bytes actually decompressed, never sized from the header's claim.
+         */
+        byte[] elementsGrowing(int n) {
+            if (!gzip) {
+                byte[] data = new byte[n];
+                elements(data, 0, n);
+                return data;
+            }
+            byte[] data = new byte[Math.min(n, 1 << 16)];
+            int got = 0;
+            while (got < n) {
+                if (got == data.length) {
+                    data = Arrays.copyOf(data, (int) Math.min(n, 2L * got));
+                }
+                int r;
+                try {
+                    r = in.read(data, got, data.length - got);
+                } catch (IOException e) {
+                    throw new DatasetException(IoErrors.describe(source, e), e);
+                }
+                if (r < 0) {
+                    throw DatasetException.at(source, position(done + got), count + " element bytes for dimensions " + Arrays.toString(dims),
+                            "only " + (done + got) + " (truncated file?)");
+                }
+                got += r;
+            }
+            done += n;
+            return data;
+        }
+
+        /** Every element, then the data's end checked. */
+        Idx readAll() {
+            byte[] data = elementsGrowing((int) count);
+            expectEnd();
             return new Idx(dims, data, 0);
         }
-        // compressed: the buffer grows with what is decompressed, so memory follows the real data
-        byte[] data;
-        try {
-            data = Bytes.readAll(source, in, P, Math.min(P, guess));
-        } catch (DatasetException e) {
-            throw DatasetException.at(source, "decompressed byte " + (headerLength + P),
-                    "the end of the data after " + P + " elements for dimensions " + java.util.Arrays.toString(dims),
-                    "more bytes");
-        } catch (IOException e) {
-            throw Bytes.gzipError(source, e, -1);
-        }
-        if (data.length != P) {
-            throw DatasetException.at(source, "decompressed byte " + (headerLength + data.length),
-                    P + " element bytes for dimensions " + java.util.Arrays.toString(dims),
-                    "only " + data.length + " (truncated file?)");
-        }
-        return new Idx(dims, data, 0);
-    }
 
-    private static void readHeader(String source, InputStream in, byte[] bytes, int position, String what)
-            throws IOException {
-        try {
-            Bytes.readFully(in, bytes, 0, bytes.length);
-        } catch (EOFException e) {
-            throw DatasetException.at(source, "byte " + position, what, "the end of the data");
+        @Override
+        public void close() {
+            closeQuietly(in);
         }
     }
 
@@ -175,27 +290,11 @@ public final class IdxReader {
      * @param labels null for an unlabeled set
      */
     public static Dataset toDataset(String name, String imagesSource, Idx images, String labelsSource, Idx labels) {
-        if (images.dims().length != 3) {
-            throw DatasetException.at(imagesSource, "byte 3", "an image file of rank 3 (N, H, W)",
-                    "rank " + images.dims().length);
-        }
-        int N = images.dims()[0];
-        int H = images.dims()[1];
-        int W = images.dims()[2];
-        if (N == 0 || H == 0 || W == 0) {
-            throw DatasetException.at(imagesSource, "byte 4", "at least one image of at least 1x1 pixels",
-                    N + " images of " + H + "x" + W);
-        }
+        int[] NHW = imageDims(imagesSource, images.dims());
+        int N = NHW[0];
         int[] y = null;
         if (labels != null) {
-            if (labels.dims().length != 1) {
-                throw DatasetException.at(labelsSource, "byte 3", "a label file of rank 1 (N)",
-                        "rank " + labels.dims().length);
-            }
-            if (labels.dims()[0] != N) {
-                throw DatasetException.at(labelsSource, "byte 4", N + " labels (as many as images in " + imagesSource + ")",
-                        labels.dims()[0] + " labels");
-            }
+            labelDims(labelsSource, labels.dims(), N, imagesSource);
             y = new int[N];
             byte[] b = labels.data();
             int o = labels.offset();
@@ -203,16 +302,40 @@ public final class IdxReader {
                 y[n] = b[o + n] & 0xFF;
             }
         }
-        return new Dataset(name, 1, H, W, toUnit(images.data(), images.offset(), images.count()), y);
+        return new Dataset(name, 1, NHW[1], NHW[2], toUnit(images.data(), images.offset(), images.count()), y);
+    }
+
+    private static int[] imageDims(String source, int[] dims) {
+        if (dims.length != 3) {
+            throw DatasetException.at(source, "byte 3", "an image file of rank 3 (N, H, W)", "rank " + dims.length);
+        }
+        if (dims[0] == 0 || dims[1] == 0 || dims[2] == 0) {
+            throw DatasetException.at(source, "byte 4", "at least one image of at least 1x1 pixels", dims[0] + " images of " + dims[1] + "x" + dims[2]);
+        }
+        return dims;
+    }
+
+    private static void labelDims(String source, int[] dims, int N, String imagesSource) {
+        if (dims.length != 1) {
+            throw DatasetException.at(source, "byte 3", "a label file of rank 1 (N)", "rank " + dims.length);
+        }
+        if (dims[0] != N) {
+            throw DatasetException.at(source, "byte 4", N + " labels (as many as images in " + imagesSource + ")", dims[0] + " labels");
+        }
     }
 
     /** x/255 for count bytes from offset. bytes: read only; returns a new array. */
     static float[] toUnit(byte[] bytes, int offset, int count) {
         float[] x = new float[count];
-        for (int i = 0; i < count; i++) {
-            x[i] = BYTE_TO_UNIT[bytes[offset + i] & 0xFF];
-        }
+        toUnit(x, 0, bytes, offset, count);
         return x;
+    }
+
+    /** x[o + i] = bytes[offset + i] / 255 for i < count. x: written; bytes: read only. */
+    static void toUnit(float[] x, int o, byte[] bytes, int offset, int count) {
+        for (int i = 0; i < count; i++) {
+            x[o + i] = BYTE_TO_UNIT[bytes[offset + i] & 0xFF];
+        }
     }
 
     /** Reads an image file and a label file (either may be gzipped) into a data set. */
@@ -220,5 +343,188 @@ public final class IdxReader {
         Idx labels = labelsFile == null ? null : read(labelsFile);
         Idx images = read(imagesFile);
         return toDataset(name, imagesFile.toString(), images, labelsFile == null ? null : labelsFile.toString(), labels);
+    }
+
+    /**
+     * The first {@code limit} images of an image file and their labels, read in order a batch at a time:
+     * only the header and those images' bytes are read. Every label read must be below {@code classes}
+     * (an error names the file and the byte). When the whole file is read, its end is checked too.
+     *
+     * @param labelsFile null for an unlabeled set
+     * @param classes    the set's number of classes (10 for MNIST and Fashion-MNIST)
+     */
+    public static ImageStream stream(String name, Path imagesFile, Path labelsFile, int classes, int limit) {
+        return stream(name, List.of(imagesFile), labelsFile == null ? null : List.of(labelsFile), classes, limit);
+    }
+
+    /**
+     * The same over several image files of one geometry (MNIST's training then test file), as one set: the
+     * later files are opened only when the limit reaches them.
+     */
+    public static ImageStream stream(String name, List<Path> imageFiles, List<Path> labelFiles, int classes, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        List<IdxFile> parts = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        int[] y = labelFiles == null ? null : new int[0];
+        int N = 0;
+        int H = 0;
+        int W = 0;
+        try {
+            for (int f = 0; f < imageFiles.size() && N < limit; f++) {
+                IdxFile images = IdxFile.open(imageFiles.get(f));
+                parts.add(images);
+                int[] NHW = imageDims(images.source, images.dims);
+                if (f == 0) {
+                    H = NHW[1];
+                    W = NHW[2];
+                } else if (NHW[1] != H || NHW[2] != W) {
+                    throw DatasetException.at(images.source, "bytes 8..15", H + "x" + W + " images like " + parts.get(0).source,
+                            NHW[1] + "x" + NHW[2]);
+                }
+                int n = (int) Math.min(NHW[0], (long) limit - N);
+                if (y != null) {
+                    int[] more = readLabels(labelFiles.get(f), images.source, NHW[0], n, classes);
+                    y = Arrays.copyOf(y, N + n);
+                    System.arraycopy(more, 0, y, N, n);
+                }
+                counts.add(n);
+                N += n;
+            }
+        } catch (RuntimeException e) {
+            for (IdxFile p : parts) {
+                p.close();
+            }
+            throw e;
+        }
+        return new IdxStream(name, parts, counts, N, H, W, y, y == null ? 0 : classes);
+    }
+
+    /** The first n labels of a label file, each checked to be below classes. */
+    private static int[] readLabels(Path file, String imagesSource, int N, int n, int classes) {
+        try (IdxFile labels = IdxFile.open(file)) {
+            labelDims(labels.source, labels.dims, N, imagesSource);
+            byte[] b = labels.elementsGrowing(n);
+            int[] y = new int[n];
+            for (int i = 0; i < n; i++) {
+                int label = b[i] & 0xFF;
+                if (label >= classes) {
+                    throw DatasetException.at(labels.source, labels.position(i) + " (the label of image " + i + ")",
+                            "a label from 0 to " + (classes - 1), Integer.toString(label));
+                }
+                y[i] = label;
+            }
+            if (n == N) {
+                labels.expectEnd();
+            }
+            return y;
+        }
+    }
+
+    /** The images of IDX files in order, bytes → floats a batch at a time. */
+    private static final class IdxStream implements ImageStream {
+        private final String name;
+        private final List<IdxFile> parts;
+        /** How many images are read from each part. */
+        private final List<Integer> counts;
+        private final int N;
+        private final int H;
+        private final int W;
+        private final int[] labels;
+        private final int classes;
+        private byte[] buffer = new byte[0];
+        /** The part being read and the images read from it. */
+        private int part;
+        private int inPart;
+        private int next;
+
+        IdxStream(String name, List<IdxFile> parts, List<Integer> counts, int N, int H, int W, int[] labels, int classes) {
+            this.name = name;
+            this.parts = parts;
+            this.counts = counts;
+            this.N = N;
+            this.H = H;
+            this.W = W;
+            this.labels = labels;
+            this.classes = classes;
+        }
+
+        @Override public String name() { return name; }
+        @Override public int size() { return N; }
+        @Override public int channels() { return 1; }
+        @Override public int height() { return H; }
+        @Override public int width() { return W; }
+        @Override public int[] labels() { return labels; }
+        @Override public int numClasses() { return classes; }
+
+        @Override
+        public int read(float[] x, int offset, int max) {
+            while (part < parts.size() && inPart == counts.get(part)) {
+                part++;
+                inPart = 0;
+            }
+            if (part == parts.size() || max <= 0) {
+                return 0;
+            }
+            IdxFile f = parts.get(part);
+            int n = Math.min(max, counts.get(part) - inPart);
+            int D = H * W;
+            if (buffer.length < n * D) {
+                buffer = new byte[n * D];
+            }
+            f.elements(buffer, 0, n * D);
+            toUnit(x, offset, buffer, 0, n * D);
+            inPart += n;
+            next += n;
+            if (inPart == f.dims[0]) {
+                f.expectEnd();
+            }
+            return n;
+        }
+
+        /**
+         * The floats in one array, filled a batch at a time, when the files can hold what their headers claim
+         * (memory: the floats and one batch of bytes). Otherwise the bytes of every part first, each growing with
+         * the data, so that a truncated file fails with a message before the claimed floats are allocated.
+         */
+        @Override
+        public Dataset readAll() {
+            if (next != 0) {
+                throw new IllegalStateException("readAll after read");
+            }
+            int D = H * W;
+            if (parts.stream().allMatch(IdxFile::plausible)) {
+                float[] x = new float[N * D];
+                for (int done = 0, r; done < N && (r = read(x, done * D, Math.max(1, (1 << 22) / D))) > 0; ) {
+                    done += r;
+                }
+                buffer = new byte[0];
+                return new Dataset(name, 1, H, W, x, labels, labels == null ? -1 : classes);
+            }
+            List<byte[]> bytes = new ArrayList<>();
+            for (int p = 0; p < parts.size(); p++) {
+                IdxFile f = parts.get(p);
+                bytes.add(f.elementsGrowing(counts.get(p) * D));
+                if (counts.get(p) == f.dims[0]) {
+                    f.expectEnd();
+                }
+            }
+            float[] x = new float[N * D];
+            int o = 0;
+            for (byte[] b : bytes) {
+                toUnit(x, o, b, 0, b.length);
+                o += b.length;
+            }
+            next = N;
+            return new Dataset(name, 1, H, W, x, labels, labels == null ? -1 : classes);
+        }
+
+        @Override
+        public void close() {
+            for (IdxFile f : parts) {
+                f.close();
+            }
+        }
     }
 }

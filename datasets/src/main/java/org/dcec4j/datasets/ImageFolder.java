@@ -9,10 +9,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * A folder of images (PNG, JPEG, BMP, GIF, read by ImageIO) as a data set.
@@ -34,17 +37,28 @@ public final class ImageFolder {
     private ImageFolder() {
     }
 
+    /** Largest image decoded, in pixels (2^26, e.g. 8192x8192): a bigger one is refused from its header. */
+    public static final long MAX_PIXELS = 1L << 26;
+    /** Largest side of an image decoded. */
+    public static final int MAX_SIDE = 1 << 15;
+    /** Largest side an image is resized to. */
+    public static final int MAX_SIZE = 2048;
+
     /** Every image resized to C×H×W (C 1 or 3). */
     public static Dataset load(Path dir, int C, int H, int W) {
         if (H <= 0 || W <= 0) {
             throw new IllegalArgumentException("height and width must be positive, got " + H + "x" + W);
         }
-        return read(dir, C, H, W);
+        try (ImageStream s = stream(dir, C, H, W, Integer.MAX_VALUE)) {
+            return s.readAll();
+        }
     }
 
     /** Every image at its own size, which must be the same for all (C 1 or 3). */
     public static Dataset load(Path dir, int C) {
-        return read(dir, C, 0, 0);
+        try (ImageStream s = stream(dir, C, 0, 0, Integer.MAX_VALUE)) {
+            return s.readAll();
+        }
     }
 
     /** The class names (sorted sub-folder names) of a labelled folder, or an empty list. */
@@ -58,9 +72,21 @@ public final class ImageFolder {
         return out;
     }
 
-    private static Dataset read(Path dir, int C, int H, int W) {
+    /**
+     * The first {@code limit} images of the folder in its order (sorted paths), decoded a batch at a time
+     * when read: the others are listed, never decoded.
+     *
+     * @param H 0 (and W 0): the images' own size, taken from the first image's header, which all must share
+     */
+    public static ImageStream stream(Path dir, int C, int H, int W, int limit) {
         if (C != 1 && C != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + C);
+        }
+        if (H < 0 || W < 0 || H > MAX_SIZE || W > MAX_SIZE) {
+            throw new IllegalArgumentException("height and width must be from 1 to " + MAX_SIZE + ", got " + H + "x" + W);
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
         if (!Files.isDirectory(dir)) {
             throw new DatasetException(dir + ": expected a folder of images, found " + (Files.exists(dir) ? "a file" : "nothing"));
@@ -88,39 +114,14 @@ public final class ImageFolder {
             throw new DatasetException(dir + ": expected image files (" + String.join(", ", EXTENSIONS)
                     + ") in the folder or in class sub-folders, found none");
         }
-        int N = files.size();
-        float[] x = null;
-        int D = 0;
+        int total = files.size();
+        int N = Math.min(total, limit);
         int OH = H;
         int OW = W;
-        for (int n = 0; n < N; n++) {
-            Path f = files.get(n);
-            BufferedImage img;
-            try {
-                img = ImageIO.read(f.toFile());
-            } catch (IOException | RuntimeException e) {
-                throw DatasetException.at(f, "image " + n + " of " + N, "a readable PNG, JPEG, BMP or GIF image", e.toString());
-            }
-            if (img == null) {
-                throw DatasetException.at(f, "image " + n + " of " + N, "a readable PNG, JPEG, BMP or GIF image",
-                        "no ImageIO reader accepts it");
-            }
-            if (x == null) {
-                if (OH == 0) {
-                    OH = img.getHeight();
-                    OW = img.getWidth();
-                }
-                if ((long) N * C * OH * OW > Integer.MAX_VALUE - 64) {
-                    throw DatasetException.at(dir, N + " images", "at most 2^31 values in total", N + "x" + C + "x" + OH + "x" + OW);
-                }
-                D = C * OH * OW;
-                x = new float[N * D];
-            } else if (H == 0 && (img.getHeight() != OH || img.getWidth() != OW)) {
-                throw DatasetException.at(f, "image " + n + " of " + N, OH + "x" + OW + " pixels like "
-                        + files.get(0).getFileName() + " (or give a size to resize to)", img.getHeight() + "x" + img.getWidth());
-            }
-            float[] native_ = pixels(img, C);
-            resize(x, n * D, native_, C, img.getHeight(), img.getWidth(), OH, OW);
+        if (H == 0) {
+            int[] hw = header(files.get(0), 0, total);
+            OH = hw[0];
+            OW = hw[1];
         }
         int[] labels = null;
         if (!classes.isEmpty()) {
@@ -130,7 +131,122 @@ public final class ImageFolder {
             }
         }
         Path fileName = dir.toAbsolutePath().normalize().getFileName();
-        return new Dataset(fileName == null ? "images" : fileName.toString(), C, OH, OW, x, labels);
+        return new FolderStream(fileName == null ? "images" : fileName.toString(), files.subList(0, N), total, C, OH, OW, H == 0,
+                labels, classes.size());
+    }
+
+    /** The images of a folder, decoded when read. */
+    private static final class FolderStream implements ImageStream {
+        private final String name;
+        private final List<Path> files;
+        private final int total;
+        private final int C;
+        private final int H;
+        private final int W;
+        private final boolean nativeSize;
+        private final int[] labels;
+        private final int classes;
+        private int next;
+
+        FolderStream(String name, List<Path> files, int total, int C, int H, int W, boolean nativeSize, int[] labels, int classes) {
+            this.name = name;
+            this.files = files;
+            this.total = total;
+            this.C = C;
+            this.H = H;
+            this.W = W;
+            this.nativeSize = nativeSize;
+            this.labels = labels;
+            this.classes = classes;
+        }
+
+        @Override public String name() { return name; }
+        @Override public int size() { return files.size(); }
+        @Override public int channels() { return C; }
+        @Override public int height() { return H; }
+        @Override public int width() { return W; }
+        @Override public int[] labels() { return labels; }
+        @Override public int numClasses() { return labels == null ? 0 : classes; }
+
+        @Override
+        public int read(float[] x, int offset, int max) {
+            int n = Math.min(max, files.size() - next);
+            int D = C * H * W;
+            for (int i = 0; i < n; i++, next++) {
+                Path f = files.get(next);
+                BufferedImage img = decode(f, next, total);
+                if (nativeSize && (img.getHeight() != H || img.getWidth() != W)) {
+                    throw DatasetException.at(f, "image " + next + " of " + total, H + "x" + W + " pixels like "
+                            + files.get(0).getFileName() + " (or give a size to resize to)", img.getHeight() + "x" + img.getWidth());
+                }
+                resize(x, offset + i * D, pixels(img, C), C, img.getHeight(), img.getWidth(), H, W);
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** The ImageIO reader of a file, its input set; a DatasetException when none accepts it. */
+    private static ImageReader reader(Path f, int n, int total, ImageInputStream in) {
+        if (in == null) {
+            throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image", "a file ImageIO cannot open");
+        }
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image", "no ImageIO reader accepts it");
+        }
+        ImageReader r = readers.next();
+        r.setInput(in, true, true);
+        return r;
+    }
+
+    /** Height and width from the image's header, checked against the limits before any pixel is decoded. */
+    private static int[] checkedSize(Path f, int n, int total, ImageReader r) throws IOException {
+        long w = r.getWidth(0);
+        long h = r.getHeight(0);
+        if (w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS) {
+            throw DatasetException.at(f, "image " + n + " of " + total, "an image of at most " + MAX_PIXELS + " pixels (2^26, e.g. 8192x8192) and "
+                    + MAX_SIDE + " pixels a side", w + "x" + h + " pixels declared in its header (not decoded)");
+        }
+        return new int[] {(int) h, (int) w};
+    }
+
+    /** {height, width} of an image from its header. */
+    private static int[] header(Path f, int n, int total) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
+            ImageReader r = reader(f, n, total, in);
+            try {
+                return checkedSize(f, n, total, r);
+            } finally {
+                r.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DatasetException d) {
+                throw d;
+            }
+            throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image", e.toString());
+        }
+    }
+
+    /** The image, its size checked from the header first: a header that claims 30000x30000 pixels is refused, not decoded. */
+    private static BufferedImage decode(Path f, int n, int total) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
+            ImageReader r = reader(f, n, total, in);
+            try {
+                checkedSize(f, n, total, r);
+                return r.read(0, r.getDefaultReadParam());
+            } finally {
+                r.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DatasetException d) {
+                throw d;
+            }
+            throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image", e.toString());
+        }
     }
 
     private static List<Path> subfolders(Path dir) {

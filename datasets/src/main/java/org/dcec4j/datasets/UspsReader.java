@@ -27,9 +27,17 @@ public final class UspsReader {
     private UspsReader() {
     }
 
+    /** The ten digits. */
+    public static final int CLASSES = 10;
+
     /** Reads a .jf file (raw or gzipped) as a 1×S×S data set, S² = the header's feature count. */
     public static Dataset readJf(String name, Path file) {
         return parseJf(name, file.toString(), Bytes.readFile(file));
+    }
+
+    /** The first {@code limit} samples of a .jf file (the rest of the file is not parsed). */
+    public static Dataset readJf(String name, Path file, int limit) {
+        return parseJf(name, file.toString(), Bytes.readFile(file), limit);
     }
 
     /** Reads an ESL zip.train / zip.test file (raw or gzipped) as a 1×16×16 data set. */
@@ -37,8 +45,18 @@ public final class UspsReader {
         return parseEsl(name, file.toString(), Bytes.readFile(file));
     }
 
+    /** The first {@code limit} samples of an ESL file. */
+    public static Dataset readEsl(String name, Path file, int limit) {
+        return parseEsl(name, file.toString(), Bytes.readFile(file), limit);
+    }
+
     /** Parses .jf bytes (raw or gzipped). bytes: read only. */
     public static Dataset parseJf(String name, String source, byte[] bytes) {
+        return parseJf(name, source, bytes, Integer.MAX_VALUE);
+    }
+
+    /** Parses the first {@code limit} samples of .jf bytes (the footer is checked only when all are read). bytes: read only. */
+    public static Dataset parseJf(String name, String source, byte[] bytes, int limit) {
         Text t = new Text(source, Bytes.maybeGunzip(source, bytes, MAX_TEXT_BYTES));
         int classes = t.integer("the number of classes (header line '10 256')", 1, MAX_CLASSES);
         int F = t.integer("the number of features (header line '10 256')", 1, MAX_FEATURES);
@@ -48,11 +66,11 @@ public final class UspsReader {
         }
         t.endOfLine("the end of the header line after '" + classes + " " + F + "'");
         // every sample line holds at least 2 bytes per value: this bounds N by the bytes present
-        int maxN = (int) Math.min(Integer.MAX_VALUE / F, t.remaining() / (2L * (F + 1)) + 1);
+        int maxN = (int) Math.min(Math.min(Integer.MAX_VALUE / F, t.remaining() / (2L * (F + 1)) + 1), limit);
         float[] x = new float[maxN * F];
         int[] y = new int[maxN];
         int N = 0;
-        while (true) {
+        while (N < limit) {
             if (t.atEnd()) {
                 throw DatasetException.at(source, "line " + t.line + " (end of file)", "the footer line '-1'",
                         "the end of the file (truncated?)");
@@ -82,20 +100,25 @@ public final class UspsReader {
             t.endOfLine("the end of the sample line after " + F + " values");
             N++;
         }
-        return finish(name, source, S, x, y, N, F);
+        return finish(name, source, S, x, y, N, F, classes);
     }
 
     /** Parses ESL zip.train / zip.test bytes (raw or gzipped). bytes: read only. */
     public static Dataset parseEsl(String name, String source, byte[] bytes) {
+        return parseEsl(name, source, bytes, Integer.MAX_VALUE);
+    }
+
+    /** Parses the first {@code limit} samples of ESL bytes. bytes: read only. */
+    public static Dataset parseEsl(String name, String source, byte[] bytes, int limit) {
         Text t = new Text(source, Bytes.maybeGunzip(source, bytes, MAX_TEXT_BYTES));
         int F = 256;
         int S = 16;
-        int maxN = (int) Math.min(Integer.MAX_VALUE / F, t.remaining() / (2L * (F + 1)) + 1);
+        int maxN = (int) Math.min(Math.min(Integer.MAX_VALUE / F, t.remaining() / (2L * (F + 1)) + 1), limit);
         float[] x = new float[maxN * F];
         int[] y = new int[maxN];
         int N = 0;
         t.skipBlankLines();
-        while (!t.atEnd()) {
+        while (N < limit && !t.atEnd()) {
             double label = t.value(-1, F, 0);
             if (!(label >= 0 && label <= 9 && label == Math.rint(label))) {
                 throw DatasetException.at(source, "line " + t.line + ", value 0", "an integer label from 0 to 9",
@@ -119,16 +142,16 @@ public final class UspsReader {
             N++;
             t.skipBlankLines();
         }
-        return finish(name, source, S, x, y, N, F);
+        return finish(name, source, S, x, y, N, F, CLASSES);
     }
 
-    private static Dataset finish(String name, String source, int S, float[] x, int[] y, int N, int F) {
+    private static Dataset finish(String name, String source, int S, float[] x, int[] y, int N, int F, int classes) {
         if (N == 0) {
             throw DatasetException.at(source, "line 1", "at least one sample", "none");
         }
         float[] images = x.length == N * F ? x : java.util.Arrays.copyOf(x, N * F);
         int[] labels = y.length == N ? y : java.util.Arrays.copyOf(y, N);
-        return new Dataset(name, 1, S, S, images, labels);
+        return new Dataset(name, 1, S, S, images, labels, classes);
     }
 
     /** A cursor over ASCII text with line tracking; numbers are parsed without allocation. */

@@ -59,4 +59,18 @@ class DataSourceTest {
         assertTrue(s.downloadsAllowed());
         assertFalse(t.downloadsAllowed());
     }
+
+    @Test
+    void anOfflineErrorSaysWhatTurnedDownloadsOffAndNothingThatDoesNotExist() {
+        Path home = tmp.resolve("home");
+        String m = org.junit.jupiter.api.Assertions.assertThrows(DatasetException.class, () ->
+                DataSource.fromEnvironment(null, Map.of(DataSource.ENV_OFFLINE, "1"), home).requireAll("mnist-test", "mnist", Datasets.MNIST_TEST))
+                .getMessage();
+        assertTrue(m.endsWith("Downloads are off (DCEC4J_OFFLINE=1 is set: unset it to download them)."), m);
+        assertFalse(m.contains("--offline"), m);
+        m = org.junit.jupiter.api.Assertions.assertThrows(DatasetException.class, () ->
+                DataSource.fromEnvironment(null, Map.of(), home).withoutDownloads("--offline was given: drop it to download them")
+                        .requireAll("mnist-test", "mnist", Datasets.MNIST_TEST)).getMessage();
+        assertTrue(m.endsWith("Downloads are off (--offline was given: drop it to download them)."), m);
+    }
 }

@@ -1,5 +1,6 @@
 package org.dcec4j.datasets;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -130,5 +131,36 @@ class FuzzTest {
             check("esl case " + c, input, b -> UspsReader.parseEsl("f", "fuzz", b), new int[2]);
         }
         assertTrue(outcomes[0] > 50 && outcomes[1] > 500, Arrays.toString(outcomes));
+    }
+
+    /** Random bytes after valid gzip data are always an error naming their offset; another member is not. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void gzipTrailers() {
+        Random r = new Random(31);
+        for (int c = 0; c < 500; c++) {
+            byte[] raw = Fixtures.mnistLike(1 + r.nextInt(4), 1 + r.nextInt(4), 1 + r.nextInt(4))[0];
+            byte[] gz = Fixtures.gzip(raw);
+            byte[] tail = new byte[1 + r.nextInt(40)];
+            r.nextBytes(tail);
+            boolean member = r.nextInt(4) == 0;
+            if (member) {
+                tail = Fixtures.gzip(new byte[0]);
+            } else if ((tail[0] & 0xFF) == 0x1f) {
+                tail[0] = 0;
+            }
+            byte[] input = Arrays.copyOf(gz, gz.length + tail.length);
+            System.arraycopy(tail, 0, input, gz.length, tail.length);
+            if (member) {
+                assertArrayEquals(IdxReader.parse("t", raw).data(), IdxReader.parse("t", input).data());
+                continue;
+            }
+            try {
+                IdxReader.parse("t", input);
+                fail("case " + c + ": " + tail.length + " bytes after the gzip data were accepted");
+            } catch (DatasetException e) {
+                assertTrue(e.getMessage().startsWith("t: at byte " + gz.length + ": expected the end of the file after the gzip data"), e.getMessage());
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -116,5 +117,56 @@ class IdxReaderTest {
         assertTrue(error(() -> parse(zero, null)).contains("at least one image"));
         assertTrue(error(() -> IdxReader.parse("f", new byte[0])).contains("the end of the data"));
         assertTrue(error(() -> IdxReader.read(tmp.resolve("nope.gz"))).contains("no such file"));
+    }
+
+    @Test
+    void aStreamReadsOnlyAsFarAsItsLimit() throws IOException {
+        byte[][] f = Fixtures.mnistLike(50, 3, 3);
+        byte[] gz = Fixtures.gzip(f[0]);
+        // the second half of the compressed images is gone: the first images are still there
+        Path images = tmp.resolve("images.gz");
+        Files.write(images, Arrays.copyOf(gz, gz.length / 2));
+        Path labels = tmp.resolve("labels");
+        Files.write(labels, f[1]);
+        try (ImageStream s = IdxReader.stream("t", images, labels, 10, 5)) {
+            assertEquals(5, s.size());
+            Dataset d = s.readAll();
+            assertArrayEquals(parse(f[0], f[1]).subset(0, 5).images(), d.images());
+            assertEquals(10, d.numClasses(), "the set's classes, not those of the first 5 labels");
+        }
+        String m = error(() -> IdxReader.stream("t", images, labels, 10, Integer.MAX_VALUE).readAll());
+        assertTrue(m.startsWith(images + ": at gzip stream: expected more gzip data"), m);
+        // batches of a whole file give the floats of the whole file, and its end is checked
+        Files.write(images, gz);
+        Dataset all = IdxReader.read("t", images, labels);
+        try (ImageStream s = IdxReader.stream("t", images, labels, 10, Integer.MAX_VALUE)) {
+            float[] x = new float[50 * 9];
+            int n = 0;
+            for (int r; (r = s.read(x, n * 9, 7)) > 0; ) {
+                n += r;
+            }
+            assertEquals(50, n);
+            assertArrayEquals(all.images(), x);
+            assertArrayEquals(all.labels(), s.labels());
+        }
+    }
+
+    @Test
+    void bytesAfterTheGzipDataAreAnError() throws IOException {
+        byte[] good = Fixtures.gzip(Fixtures.mnistLike(4, 3, 3)[0]);
+        byte[] garbage = Arrays.copyOf(good, good.length + 3);
+        garbage[good.length] = 'x';
+        String m = error(() -> IdxReader.parse("g", garbage));
+        assertTrue(m.equals("g: at byte " + good.length + ": expected the end of the file after the gzip data (or another gzip member), found more bytes: 78 00 …"), m);
+        // two members are one valid stream
+        byte[] a = Fixtures.gzip(Arrays.copyOf(Fixtures.mnistLike(4, 3, 3)[0], 20));
+        byte[] b = Fixtures.gzip(Arrays.copyOfRange(Fixtures.mnistLike(4, 3, 3)[0], 20, 52));
+        byte[] two = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, two, a.length, b.length);
+        assertArrayEquals(IdxReader.parse("one", Fixtures.mnistLike(4, 3, 3)[0]).data(), IdxReader.parse("two", two).data());
+        // a wrong CRC-32 in the trailer
+        byte[] badCrc = good.clone();
+        badCrc[good.length - 8] ^= 1;
+        assertTrue(error(() -> IdxReader.parse("g", badCrc)).contains("at byte " + (good.length - 8) + ": expected the CRC-32"));
     }
 }

@@ -158,6 +158,78 @@ class ImageFolderTest {
         assertTrue(error(both, 28).contains("not both"));
     }
 
+    /** A PNG whose header declares w×h gray pixels, followed by a tiny zlib stream (a few rows' worth). */
+    static byte[] pngClaiming(int w, int h) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(out, "IHDR", java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0)
+                .put((byte) 0).put((byte) 0).array());
+        java.util.zip.Deflater z = new java.util.zip.Deflater();
+        z.setInput(new byte[4 * (w + 1)]);
+        z.finish();
+        byte[] idat = new byte[1 << 16];
+        int n = z.deflate(idat);
+        chunk(out, "IDAT", java.util.Arrays.copyOf(idat, n));
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(t);
+        out.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
+    void anImageThatClaimsTooManyPixelsIsRefusedFromItsHeader() throws IOException {
+        Path dir = tmp.resolve("bomb");
+        write(gray(2, 2, 0), "png", dir.resolve("a.png"));
+        byte[] bomb = pngClaiming(30000, 30000);
+        assertTrue(bomb.length < 1000, bomb.length + " bytes");
+        Files.write(dir.resolve("b.png"), bomb);
+        String m = error(dir, 28);
+        assertTrue(m.startsWith(dir.resolve("b.png") + ": at image 1 of 2: expected an image of at most 67108864 pixels (2^26"), m);
+        assertTrue(m.contains("found 30000x30000 pixels declared in its header (not decoded)"), m);
+        // the native-size mode reads the size from the first image's header: the same refusal
+        Files.delete(dir.resolve("a.png"));
+        assertTrue(error(dir, 0).contains("30000x30000"));
+        // just under the limit on one side, too long on the other
+        Files.write(dir.resolve("b.png"), pngClaiming(40000, 2));
+        assertTrue(error(dir, 28).contains("40000x2 pixels declared"));
+    }
+
+    @Test
+    void aLimitDecodesOnlyTheFirstImages() throws IOException {
+        Path dir = tmp.resolve("tail");
+        write(gray(3, 4, 10), "png", dir.resolve("a.png"));
+        write(gray(3, 4, 20), "png", dir.resolve("b.png"));
+        Files.write(dir.resolve("c.png"), new byte[] {1, 2, 3, 4});
+        try (ImageStream s = ImageFolder.stream(dir, 1, 3, 4, 2)) {
+            assertEquals(2, s.size());
+            Dataset d = s.readAll();
+            assertEquals(2, d.size());
+            assertEquals((16 * 2 + 3 + 20) / 255f, d.images()[12 + 11], 1e-7f);
+        } catch (DatasetException e) {
+            throw new AssertionError("c.png was decoded", e);
+        }
+        assertTrue(error(dir, 0).contains("c.png: at image 2 of 3"));
+        // in batches: the same floats as all at once
+        write(gray(3, 4, 30), "png", dir.resolve("c.png"));
+        Dataset all = ImageFolder.load(dir, 1, 3, 4);
+        try (ImageStream s = ImageFolder.stream(dir, 1, 3, 4, 3)) {
+            float[] x = new float[3 * 12];
+            assertEquals(2, s.read(x, 0, 2));
+            assertEquals(1, s.read(x, 24, 2));
+            assertEquals(0, s.read(x, 0, 2));
+            assertArrayEquals(all.images(), x);
+        }
+    }
+
     @Test
     void datasetsLoadAcceptsAFolder() throws IOException {
         Path dir = tmp.resolve("mine");

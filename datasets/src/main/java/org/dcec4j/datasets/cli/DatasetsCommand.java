@@ -101,7 +101,7 @@ public final class DatasetsCommand {
         }
         DataSource source = DataSource.fromEnvironment(dataDir, env, home).withProgress(err);
         if (offline) {
-            source = source.withDownloads(false);
+            source = source.withoutDownloads("--offline was given: drop it to download them");
         }
         String command = positional.get(0);
         List<String> rest = positional.subList(1, positional.size());

@@ -1,8 +1,11 @@
 package org.dcec4j.dcec.cli;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +15,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
+import org.dcec4j.dcec.run.PredictionsCsv;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.run.RunLock;
 import org.dcec4j.dcec.train.DcecResult;
@@ -28,6 +34,8 @@ import org.dcec4j.datasets.DataSource;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.Datasets;
+import org.dcec4j.datasets.ImageFolder;
+import org.dcec4j.datasets.ImageStream;
 import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.datasets.cli.DatasetsCommand;
@@ -83,6 +91,10 @@ public final class DcecCommand implements Runnable {
     static int report(Exception ex, PrintWriter e) {
         if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return DIVERGED; }
         if (ex instanceof IllegalArgumentException) { e.println("dcec: " + ex.getMessage()); return BAD_OPTION; }
+        // a -Ddcec4j.… setting the engine refuses (dcec4j.kernels=vector without the Vector API module)
+        if (ex instanceof IllegalStateException && ex.getMessage() != null && ex.getMessage().startsWith("dcec4j.")) {
+            e.println("dcec: " + ex.getMessage()); return BAD_OPTION;
+        }
         if (ex instanceof IOException io) { e.println("dcec: " + IoErrors.describe(io)); return FAILED; }
         if (ex instanceof java.io.UncheckedIOException io) { e.println("dcec: " + IoErrors.describe(io)); return FAILED; }
         if (ex instanceof DatasetException || ex instanceof TensorFile.FormatException || ex instanceof ReportException) {
@@ -120,59 +132,94 @@ public final class DcecCommand implements Runnable {
                 description = "Use only the first N images (quick runs). Default: all (shapes: " + SHAPES_LIMIT + ", see docs/usage.md).")
         Integer limit;
 
-        @Option(names = "--channels", paramLabel = "C", defaultValue = "1",
-                description = "Image folders: 1 (grayscale) or 3 (RGB). Default: ${DEFAULT-VALUE}.")
-        int channels;
+        @Option(names = "--channels", paramLabel = "C",
+                description = "Image folders: 1 (grayscale) or 3 (RGB). Default: 1.")
+        Integer channels;
 
-        @Option(names = "--image-size", paramLabel = "HxW", defaultValue = "28x28",
-                description = "Image folders: resize every image to H×W (multiples of 4, e.g. 28x28, 32x32, 16x16; one number means square). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--image-size", paramLabel = "HxW",
+                description = "Image folders: resize every image to H×W (multiples of 4, e.g. 28x28, 32x32, 16x16; one number means square; at most "
+                        + ImageFolder.MAX_SIZE + "). Default: 28x28.")
         String imageSize;
 
         @Option(names = "--threads", paramLabel = "N",
                 description = "Worker threads of the kernels and k-means (results are identical for any value). Default: all processors.")
         Integer threads;
 
+        static final Pattern SIZE = Pattern.compile("([0-9]{1,9})(?:[xX]([0-9]{1,9}))?");
+
+        /** --image-size as {H, W}: digits, an optional x and digits, each side from 1 to ImageFolder.MAX_SIZE. */
         int[] hw() {
-            String[] parts = imageSize.toLowerCase(Locale.ROOT).split("x");
-            try {
-                int h = Integer.parseInt(parts[0].trim()), w = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : h;
-                if (parts.length > 2 || h < 1 || w < 1) throw new NumberFormatException();
-                return new int[] {h, w};
-            } catch (NumberFormatException e) {
+            String text = imageSize == null ? "28x28" : imageSize.strip();
+            Matcher m = SIZE.matcher(text);
+            if (!m.matches())
                 throw new IllegalArgumentException("--image-size must be HxW or one number (e.g. 28x28 or 32), not '" + imageSize + "'");
-            }
+            long h = Long.parseLong(m.group(1)), w = m.group(2) == null ? h : Long.parseLong(m.group(2));
+            if (h < 1 || w < 1 || h > ImageFolder.MAX_SIZE || w > ImageFolder.MAX_SIZE)
+                throw new IllegalArgumentException("--image-size: each side must be from 1 to " + ImageFolder.MAX_SIZE + " pixels, not '" + imageSize + "'");
+            return new int[] {(int) h, (int) w};
         }
 
+        /** Most threads used: more than this many per processor only adds switching (results do not change). */
+        static final int THREADS_PER_PROCESSOR = 4;
+
+        /** Sets the kernels' thread count; above 4 per processor it says so on {@code err} and uses 4 per processor. */
         /**
-         * The kernels and threads of this command: --threads, else the dcec4j.threads property, else all processors;
-         * the kind from the dcec4j.kernels property (auto by default). The caller closes it.
+         * The kernels and threads of this command (the caller closes it): --threads (capped at
+         * THREADS_PER_PROCESSOR per processor, with a warning), else the dcec4j.threads property, else all
+         * processors; the kind from the dcec4j.kernels property (auto by default).
          */
-        Backend backend() {
-            if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-            return Backend.create(Backend.Kind.parse(KernelOptions.kernelsProperty()), threads != null ? threads : KernelOptions.threads());
+        Backend backend(PrintWriter err) {
+            int n = KernelOptions.threads();
+            if (threads != null) {
+                if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+                int processors = Runtime.getRuntime().availableProcessors(), most = THREADS_PER_PROCESSOR * processors;
+                n = threads;
+                if (n > most) {
+                    err.println("dcec: --threads " + n + " is more than " + THREADS_PER_PROCESSOR + " per processor (" + processors
+                            + " available): using " + most + " (results are the same for any thread count; more threads only slow the run down)");
+                    n = most;
+                }
+            }
+            return Backend.create(Backend.Kind.parse(KernelOptions.kernelsProperty()), n);
+        }
+
+        /** --channels and --image-size describe how folders are read: refused where they would be ignored. */
+        void refuseFolderOptions(String why) {
+            List<String> given = new ArrayList<>();
+            if (channels != null) given.add("--channels");
+            if (imageSize != null) given.add("--image-size");
+            if (!given.isEmpty()) throw new IllegalArgumentException(String.join(" and ", given) + ": " + why + "; drop " + String.join(" and ", given));
         }
 
         boolean isShapes() { return "shapes".equals(dataset); }
 
-        /** Loads the data (folders resized to C×H×W) and applies --limit. */
-        Dataset load(int C, int H, int W) {
+        /** The images in order (folders resized to C×H×W), at most --limit of them, decoded when read. */
+        ImageStream open(int C, int H, int W) {
             if (dataDir != null && !Files.isDirectory(dataDir))
                 throw new IllegalArgumentException("--data-dir: no folder at " + dataDir);
             if (C != 1 && C != 3) throw new IllegalArgumentException("--channels must be 1 or 3, got " + C);
             if (!Datasets.names().contains(dataset) && !Files.exists(Path.of(dataset)))
                 throw new IllegalArgumentException("--dataset: '" + dataset + "' is neither a built-in set " + Datasets.names()
                         + " nor an existing folder");
-            Dataset d = Datasets.load(dataset, DataSource.fromEnvironment(dataDir), C, H, W);
-            Integer n = limit;
-            if (n != null) {
-                if (n < 1) throw new IllegalArgumentException("--limit must be at least 1, got " + n);
-                if (n < d.size()) d = d.subset(0, n);
-            }
-            return d;
+            if (!Datasets.names().contains(dataset) && !Files.isDirectory(Path.of(dataset)))
+                throw new IllegalArgumentException("--dataset: " + dataset + " is a file; give a folder of images or one of " + Datasets.names());
+            if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
+            return Datasets.open(dataset, DataSource.fromEnvironment(dataDir), C, H, W, limit == null ? Integer.MAX_VALUE : limit);
         }
 
-        Dataset load() { int[] hw = hw(); return load(channels, hw[0], hw[1]); }
+        /** Every image (training needs them all at once). */
+        Dataset load() {
+            if (Datasets.names().contains(dataset))
+                refuseFolderOptions("they apply to image folders only, and " + dataset + " has its own images (" + namedGeometry(dataset) + ")");
+            int[] hw = hw();
+            try (ImageStream s = open(channels == null ? 1 : channels, hw[0], hw[1])) {
+                return s.readAll();
+            }
+        }
     }
+
+    /** C×H×W of a named set. */
+    static String namedGeometry(String name) { return name.equals("usps") ? "1x16x16" : "1x28x28"; }
 
     /** Every hyper-parameter; null = the reference default (or the shapes default). */
     static final class TrainOptions {
@@ -249,7 +296,7 @@ public final class DcecCommand implements Runnable {
         Backend backend;
 
         @Override public Integer call() throws IOException {
-            try (Backend b = data.backend()) {
+            try (Backend b = data.backend(spec.commandLine().getErr())) {
                 backend = b;
                 return train();
             }
@@ -360,28 +407,48 @@ public final class DcecCommand implements Runnable {
         @Spec CommandLine.Model.CommandSpec spec;
 
         TrainedModel m;
-        Dataset d;
+        /** The kernels and threads of the command (made by call, closed when it returns). */
+        Backend backend;
 
-        /** The command's work, after {@link #load}, with the model on the command's backend. */
+        /** The command's work, on the command's backend. */
         abstract int execute() throws IOException;
 
         @Override public Integer call() throws IOException {
-            try (Backend b = data.backend()) {
-                load();
-                m.use(b);
+            try (Backend b = data.backend(spec.commandLine().getErr())) {
+                backend = b;
                 return execute();
             }
         }
 
-        void load() throws IOException {
+        /**
+         * Loads the model (onto the command's backend) and opens the images (folders resized to the model's
+         * size), which are then read a batch at a time: memory for the model and one batch, not for the data set.
+         */
+        ImageStream open() throws IOException {
             if (!Files.isRegularFile(model)) throw new IllegalArgumentException("--model: no file at " + model);
             if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
-            m = TrainedModel.load(model);
-            d = data.load(m.channels, m.height, m.width);
-            if (d.channels() != m.channels || d.height() != m.height || d.width() != m.width)
-                throw new IllegalArgumentException(d.name() + " has " + d.channels() + "x" + d.height() + "x" + d.width()
+            m = TrainedModel.load(model).use(backend);
+            data.refuseFolderOptions(spec.name() + " reads images at the model's own size (" + m.channels + "x" + m.height + "x" + m.width
+                    + "), resizing folders to it");
+            ImageStream s = data.open(m.channels, m.height, m.width);
+            if (s.channels() != m.channels || s.height() != m.height || s.width() != m.width) {
+                s.close();
+                throw new IllegalArgumentException(s.name() + " has " + s.channels() + "x" + s.height() + "x" + s.width()
                         + " images but the model takes " + m.channels + "x" + m.height + "x" + m.width);
+            }
+            return s;
         }
+
+        /** Calls {@code batch} with each batch of images in order: the first image's index, the images, their count. */
+        static void forEachBatch(ImageStream s, int batchSize, Batch batch) throws IOException {
+            int D = s.imageSize(), B = Math.max(1, Math.min(batchSize, s.size()));
+            float[] x = new float[B * D];
+            int first = 0;
+            for (int n; (n = s.read(x, 0, B)) > 0; first += n)
+                batch.accept(first, n == B ? x : Arrays.copyOf(x, n * D), n);
+        }
+
+        interface Batch { void accept(int first, float[] x, int n) throws IOException; }
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
@@ -391,9 +458,19 @@ public final class DcecCommand implements Runnable {
         Path output;
 
         @Override int execute() throws IOException {
-            TrainedModel.Assignments a = m.predict(d.images(), d.size(), batchSize);
-            RunFolder.writePredictions(output, a.labels(), a.confidence(), null);
-            spec.commandLine().getOut().println("wrote " + d.size() + " predictions to " + output.toAbsolutePath());
+            int N;
+            try (ImageStream s = open()) {
+                N = s.size();
+                OutputFiles.writeAtomically(output, o -> {
+                    PredictionsCsv csv = new PredictionsCsv(o, false);
+                    forEachBatch(s, batchSize, (first, x, n) -> {
+                        TrainedModel.Assignments a = m.predict(x, n, batchSize);
+                        for (int i = 0; i < n; i++) csv.row(first + i, a.labels()[i], a.confidence()[i], -1);
+                    });
+                    csv.flush();
+                });
+            }
+            spec.commandLine().getOut().println("wrote " + N + " predictions to " + output.toAbsolutePath());
             return 0;
         }
     }
@@ -405,18 +482,28 @@ public final class DcecCommand implements Runnable {
         Path output;
 
         @Override int execute() throws IOException {
-            if (m.ae == null) throw new IllegalArgumentException("--model: a kmeans (pixel) model has no encoder to embed with");
-            int N = d.size(), K = m.featureSize();
-            float[] z = m.features(d.images(), N, batchSize);
-            StringBuilder s = new StringBuilder("index");
-            for (int j = 0; j < K; j++) s.append(",z").append(j);
-            s.append('\n');
-            for (int i = 0; i < N; i++) {
-                s.append(i);
-                for (int j = 0; j < K; j++) s.append(',').append(z[i * K + j]);
-                s.append('\n');
+            int N, K;
+            try (ImageStream s = open()) {
+                if (m.ae == null) throw new IllegalArgumentException("--model: a kmeans (pixel) model has no encoder to embed with");
+                N = s.size();
+                K = m.featureSize();
+                OutputFiles.writeAtomically(output, o -> {
+                    Writer w = new BufferedWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8), 1 << 16);
+                    StringBuilder line = new StringBuilder("index");
+                    for (int j = 0; j < K; j++) line.append(",z").append(j);
+                    w.append(line).append('\n');
+                    forEachBatch(s, batchSize, (first, x, n) -> {
+                        float[] z = m.features(x, n, batchSize);
+                        for (int i = 0; i < n; i++) {
+                            line.setLength(0);
+                            line.append(first + i);
+                            for (int j = 0; j < K; j++) line.append(',').append(z[i * K + j]);
+                            w.append(line).append('\n');
+                        }
+                    });
+                    w.flush();
+                });
             }
-            OutputFiles.writeAtomically(output, s.toString().getBytes(StandardCharsets.UTF_8));
             spec.commandLine().getOut().println("wrote " + N + " embeddings of size " + K + " to " + output.toAbsolutePath());
             return 0;
         }
@@ -426,12 +513,16 @@ public final class DcecCommand implements Runnable {
             description = "ACC, NMI (arithmetic and geometric) and ARI of a trained model on a labelled data set.")
     static final class Evaluate extends ModelCommand {
         @Override int execute() throws IOException {
-            if (!d.hasLabels()) throw new IllegalArgumentException(d.name() + " has no labels: evaluate needs a labelled set (a named set or a folder with one sub-folder per class)");
-            int[] labels = m.predict(d.images(), d.size(), batchSize).labels();
-            Scores s = Scores.of(d.labels(), labels);
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "%s on %s (%d images): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f%n", m.config.method(), d.name(), d.size(),
-                    s.acc(), s.nmi(), org.dcec4j.dcec.metrics.Metrics.nmi(d.labels(), labels, org.dcec4j.dcec.metrics.NmiAverage.GEOMETRIC), s.ari());
+            try (ImageStream s = open()) {
+                if (s.labels() == null)
+                    throw new IllegalArgumentException(s.name() + " has no labels: evaluate needs a labelled set (a named set or a folder with one sub-folder per class)");
+                int[] labels = new int[s.size()];
+                forEachBatch(s, batchSize, (first, x, n) -> System.arraycopy(m.predict(x, n, batchSize).labels(), 0, labels, first, n));
+                Scores sc = Scores.of(s.labels(), labels);
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf(Locale.ROOT, "%s on %s (%d images): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f%n", m.config.method(), s.name(), s.size(),
+                        sc.acc(), sc.nmi(), org.dcec4j.dcec.metrics.Metrics.nmi(s.labels(), labels, org.dcec4j.dcec.metrics.NmiAverage.GEOMETRIC), sc.ari());
+            }
             return 0;
         }
     }

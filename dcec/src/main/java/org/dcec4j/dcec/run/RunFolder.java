@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.model.Autoencoder;
@@ -154,15 +153,13 @@ public final class RunFolder implements TrainingListener {
         writePredictions(dir.resolve(PREDICTIONS), r.labels(), Inference.confidence(r.q(), r.labels().length, cfg.K()), data.labels());
     }
 
-    /** index,cluster,confidence (and label when the data set has labels). */
+    /** index,cluster,confidence (and label when the data set has labels), see {@link PredictionsCsv}. */
     public static void writePredictions(Path file, int[] labels, float[] confidence, int[] truth) throws IOException {
-        StringBuilder s = new StringBuilder(truth == null ? "index,cluster,confidence\n" : "index,cluster,confidence,label\n");
-        for (int i = 0; i < labels.length; i++) {
-            s.append(i).append(',').append(labels[i]).append(',').append(String.format(Locale.ROOT, "%.6f", confidence[i]));
-            if (truth != null) s.append(',').append(truth[i]);
-            s.append('\n');
-        }
-        OutputFiles.writeAtomically(file, s.toString().getBytes(StandardCharsets.UTF_8));
+        OutputFiles.writeAtomically(file, out -> {
+            PredictionsCsv csv = new PredictionsCsv(out, truth != null);
+            for (int i = 0; i < labels.length; i++) csv.row(i, labels[i], confidence[i], truth == null ? -1 : truth[i]);
+            csv.flush();
+        });
     }
 
     private String configJson(Backend backend) {

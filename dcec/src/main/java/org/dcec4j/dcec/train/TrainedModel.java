@@ -86,7 +86,11 @@ public final class TrainedModel {
         return b.toBytes();
     }
 
-    /** Reads a model written by {@link #save}; a FormatException names the file and what is wrong. */
+    /**
+     * Reads a model written by {@link #save}; a FormatException names the file and what is wrong, a tensor
+     * holding NaN or an infinity included (its checksum may be intact: a model saved from a diverged run
+     * would assign every image to cluster 0 with confidence NaN).
+     */
     public static TrainedModel load(Path file) throws IOException {
         return from(TensorFile.read(file), file.toString());
     }
@@ -97,6 +101,13 @@ public final class TrainedModel {
     }
 
     private static TrainedModel from(TensorFile f, String src) {
+        for (String name : f.names()) {
+            float[] v = f.get(name).data();
+            for (int i = 0; i < v.length; i++)
+                if (!Float.isFinite(v[i]))
+                    throw new TensorFile.FormatException(src + ": tensor '" + name + "' holds " + v[i] + " at index " + i
+                            + ": the model is broken (saved from a diverged run?); train it again");
+        }
         if (!"dcec-model".equals(f.meta("kind")))
             throw new TensorFile.FormatException(src + ": not a dcec model (kind '" + f.meta("kind") + "'); pass the model.dc4j that `dcec train` wrote");
         Method method = Method.parse(need(f, "method", src));

@@ -138,10 +138,11 @@ class DcecCommandTest {
     static final List<String> QUICK = List.of("--image-size", "12", "--filters", "4,4,8", "--clusters", "4", "--batch-size", "8",
             "--pretrain-epochs", "2", "--kmeans-restarts", "2", "-T", "3", "--max-iter", "7", "--threads", "1");
 
-    /** command, the QUICK options, more options. */
+    /** command, the QUICK options (those that {@code more} gives again left out), more options. */
     static String[] quick(String command, String... more) {
         List<String> all = new java.util.ArrayList<>(List.of(command));
-        all.addAll(QUICK);
+        for (int i = 0; i < QUICK.size(); i += 2)
+            if (!List.of(more).contains(QUICK.get(i))) all.addAll(QUICK.subList(i, i + 2));
         all.addAll(List.of(more));
         return all.toArray(new String[0]);
     }
@@ -198,8 +199,8 @@ class DcecCommandTest {
         String model = run.resolve("model.dc4j").toString();
 
         Path broken = tmp.resolve("broken");
-        Files.createDirectories(broken);
-        Files.writeString(broken.resolve("a.png"), "not a png");
+        Files.createDirectories(broken.resolve("c0"));
+        Files.writeString(broken.resolve("c0/a.png"), "not a png");
         Path empty = tmp.resolve("empty");
         Files.createDirectories(empty);
         Path idx = tmp.resolve("data/mnist");
@@ -301,6 +302,116 @@ class DcecCommandTest {
         r = run(quick("cluster", "--dataset", images.toString(), "--out", pc.toString(), "--overwrite"));
         assertEquals(0, r[0], (String) r[2]);
         assertArrayEquals(weights, Files.readAllBytes(pc.resolve("cae_weights.dc4j")), "cluster --overwrite keeps the weights it reads");
+    }
+
+    /** --limit applies before decoding: the images after the first N are never read, so their damage does not matter. */
+    @Test void aLimitReadsOnlyTheFirstImages(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--no-report"))[0]);
+        Files.writeString(images.resolve("class9/zzz.png"), "not a png");     // sorted last
+        Path pred = tmp.resolve("p.csv");
+        Object[] r = run("predict", "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--output", pred.toString());
+        assertEquals(1, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("zzz.png: at image 20 of 21"), (String) r[2]);
+        assertFalse(Files.exists(pred), "no half-written predictions");
+        r = run("predict", "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--limit", "20", "--output", pred.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertEquals(21, Files.readAllLines(pred).size());
+    }
+
+    @Test void imageSizesAreCheckedWithoutOverflow(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        for (String size : List.of("2147483647", "2147483644x4", "28x", "x28", "28x28x28", "0", "-28", "28 x 28", "99999999999")) {
+            Object[] r = run("train", "--dataset", images.toString(), "--method", "kmeans", "--image-size", size, "--out", tmp.resolve("o").toString());
+            assertEquals(2, r[0], size + ": " + r[2]);
+            assertTrue(((String) r[2]).startsWith("dcec: --image-size"), size + ": " + r[2]);
+        }
+        assertFalse(Files.exists(tmp.resolve("o")));
+    }
+
+    /** What is read is validated, not just its framing: labels, weights, option values. */
+    @Test void labelsOutsideTheSetsClassesAreErrorsAndKIsTheSetsClassCount(@TempDir Path tmp) throws IOException {
+        for (int bad : new int[] {11, 200}) {
+            Path data = FaultTest.mnistTest(tmp.resolve("data" + bad), 30, n -> n == 4 ? bad : n % 10);
+            Object[] r = run("train", "--dataset", "mnist-test", "--data-dir", data.toString(), "--out", tmp.resolve("o").toString());
+            assertEquals(1, r[0], (String) r[2]);
+            assertEquals("dcec: " + data.resolve("mnist/t10k-labels-idx1-ubyte.gz") + ": at decompressed byte 12 (the label of image 4): expected a label "
+                    + "from 0 to 9, found " + bad, ((String) r[2]).strip());
+        }
+        // the first 12 images hold only the labels 0..3: the default K is still the set's 10 classes
+        Path data = FaultTest.mnistTest(tmp.resolve("data"), 30, n -> n < 12 ? n % 4 : n % 10);
+        Object[] r = run("train", "--dataset", "mnist-test", "--data-dir", data.toString(), "--limit", "12", "--filters", "4,4,8",
+                "--pretrain-epochs", "0", "--max-iter", "0", "--kmeans-restarts", "1", "--no-report", "--out", tmp.resolve("o").toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("12 images of 1x28x28, K=10"), (String) r[1]);
+        r = run("train", "--dataset", "mnist-test", "--data-dir", data.toString(), "--limit", "4", "--out", tmp.resolve("o4").toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("--clusters 10 is larger than the number of images (4"), (String) r[2]);
+        // a folder's classes are its sub-folders, however few of them the first images reach
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        r = run(quick("train", "--dataset", images.toString(), "--limit", "2", "--clusters", "2", "--out", tmp.resolve("f").toString(),
+                "--pretrain-epochs", "0", "--max-iter", "0", "--no-report"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("2 images of 1x12x12, K=2"), (String) r[1]);
+    }
+
+    @Test void aModelWithNonFiniteWeightsIsRefused(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--no-report"))[0]);
+        // the same model with one NaN weight and a valid checksum
+        org.dcec4j.engine.io.TensorFile f = org.dcec4j.engine.io.TensorFile.read(run.resolve("model.dc4j"));
+        org.dcec4j.engine.io.TensorFile.Builder b = org.dcec4j.engine.io.TensorFile.builder();
+        f.meta().forEach(b::meta);
+        for (String n : f.names()) {
+            float[] v = f.get(n).data().clone();
+            if (n.equals("model.encoder.conv2.weight")) v[5] = Float.NaN;
+            b.tensor(n, f.get(n).shape(), v);
+        }
+        Path broken = tmp.resolve("broken.dc4j");
+        Files.write(broken, b.toBytes());
+        for (String cmd : List.of("predict", "evaluate")) {
+            Object[] r = cmd.equals("predict") ? run(cmd, "--model", broken.toString(), "--dataset", images.toString(), "--output", tmp.resolve("p.csv").toString())
+                    : run(cmd, "--model", broken.toString(), "--dataset", images.toString());
+            assertEquals(1, r[0], cmd + ": " + r[2]);
+            assertTrue(((String) r[2]).contains("broken.dc4j: tensor 'model.encoder.conv2.weight' holds NaN at index 5"), (String) r[2]);
+            assertEquals("", r[1]);
+        }
+    }
+
+    @Test void optionValuesOutsideTheirRangeOrThatDoNotApplyAreRefused(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path out = tmp.resolve("o");
+        for (String tol : List.of("2", "1.0001", "-0.5", "NaN")) {
+            Object[] r = run(quick("train", "--dataset", images.toString(), "--tol", tol, "--out", out.toString()));
+            assertEquals(2, r[0], tol + ": " + r[2]);
+            assertTrue(((String) r[2]).contains("--tol is a fraction of labels and must be from 0 to 1"), (String) r[2]);
+        }
+        // --channels and --image-size shape folders only: refused for the named sets and for the model commands
+        Object[] r = run("train", "--dataset", "shapes", "--image-size", "32", "--out", out.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("--image-size: they apply to image folders only, and shapes has its own images (1x28x28)"), (String) r[2]);
+        r = run("train", "--dataset", "mnist", "--channels", "3", "--image-size", "16", "--out", out.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).startsWith("dcec: --channels and --image-size: "), (String) r[2]);
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--no-report"))[0]);
+        r = run("predict", "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--image-size", "28",
+                "--output", tmp.resolve("p.csv").toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("--image-size: predict reads images at the model's own size (1x12x12)"), (String) r[2]);
+        // a file is not a folder of images
+        r = run("train", "--dataset", images.resolve("class0/img000.png").toString(), "--out", out.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertFalse(Files.exists(out));
+        // far more threads than processors: capped, with a word on stderr
+        int most = 4 * Runtime.getRuntime().availableProcessors();
+        r = run(quick("train", "--dataset", images.toString(), "--threads", "1000", "--out", out.toString(), "--no-report",
+                "--pretrain-epochs", "0", "--max-iter", "0"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("--threads 1000 is more than 4 per processor") && ((String) r[2]).contains("using " + most), (String) r[2]);
+        assertTrue(Files.readString(out.resolve("config.json")).contains("\"threads\": " + most), Files.readString(out.resolve("config.json")));
     }
 
     @Test void datasetsIsDelegated() {

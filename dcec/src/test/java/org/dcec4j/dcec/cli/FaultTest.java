@@ -109,4 +109,49 @@ class FaultTest {
         assertEquals(names(whole), names(killed), "no temporary file left");
         assertEquals("", Files.readString(killed.resolve(RunLock.FILE_NAME)), "released");
     }
+
+    /** mnist-test files holding N images of 28×28 (pixel (n, i) = (7n + 3i) mod 256), labels n mod 10, gzipped. */
+    static Path mnistTest(Path dataDir, int N) throws IOException {
+        return mnistTest(dataDir, N, n -> n % 10);
+    }
+
+    /** The same with these labels (any byte value). */
+    static Path mnistTest(Path dataDir, int N, java.util.function.IntUnaryOperator label) throws IOException {
+        Path dir = dataDir.resolve("mnist");
+        Files.createDirectories(dir);
+        try (var z = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("t10k-images-idx3-ubyte.gz")), 1 << 16)) {
+            z.write(java.nio.ByteBuffer.allocate(16).putInt(0x803).putInt(N).putInt(28).putInt(28).array());
+            byte[] image = new byte[784];
+            for (int n = 0; n < N; n++) {
+                for (int i = 0; i < 784; i++) image[i] = (byte) ((7 * n + 3 * i) % 256);
+                z.write(image);
+            }
+        }
+        try (var z = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("t10k-labels-idx1-ubyte.gz")))) {
+            z.write(java.nio.ByteBuffer.allocate(8).putInt(0x801).putInt(N).array());
+            for (int n = 0; n < N; n++) z.write(label.applyAsInt(n));
+        }
+        return dataDir;
+    }
+
+    /** 20,000 images are 63 MB as floats: predict in a 64 MB heap streams them a batch at a time. */
+    @Test void predictOnALargeSetRunsInASmallHeap() throws Exception {
+        int N = 20_000;
+        Path data = mnistTest(tmp.resolve("data"), N), run = tmp.resolve("run");
+        Object[] r = run("train", "--dataset", "mnist-test", "--data-dir", data.toString(), "--limit", "200", "--filters", "4,4,8",
+                "--pretrain-epochs", "1", "--max-iter", "0", "--kmeans-restarts", "1", "--threads", "1", "--no-report", "--out", run.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        Path pred = tmp.resolve("pred.csv"), log = tmp.resolve("predict.log");
+        Process p = Forked.dcec(log, List.of("-Xmx64m"), "predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "mnist-test",
+                "--data-dir", data.toString(), "--threads", "1", "--output", pred.toString());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), Files.readString(log));
+        List<String> rows = Files.readAllLines(pred);
+        assertEquals(N + 1, rows.size());
+        // the first rows are those of a prediction of the first 300 images
+        Path first = tmp.resolve("first.csv");
+        assertEquals(0, run("predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "mnist-test", "--data-dir", data.toString(),
+                "--limit", "300", "--output", first.toString())[0]);
+        assertEquals(Files.readAllLines(first), rows.subList(0, 301));
+    }
 }

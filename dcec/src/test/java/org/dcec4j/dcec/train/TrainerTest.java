@@ -82,8 +82,8 @@ class TrainerTest {
 
     @Test void stopRuleNeverStopsAtIterationZero() throws IOException {
         Recorder rec = new Recorder();
-        // tol 2 > any changed fraction: the first recomputation after iteration 0 stops the run
-        DcecResult r = new DcecTrainer(tiny().toBuilder().tol(2).build(), TINY).listener(rec).run();
+        // tol 1 > any changed fraction short of all labels: the first recomputation after iteration 0 stops the run
+        DcecResult r = new DcecTrainer(tiny().toBuilder().tol(1).build(), TINY).listener(rec).run();
         assertEquals(List.of(0, 3), rec.updates);
         assertEquals(3, r.iterations());
         assertTrue(r.converged());
@@ -232,6 +232,11 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("--batch-size"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().lr(Float.NaN).build(), TINY));
         assertTrue(e.getMessage().contains("--lr"), e.getMessage());
+        // tol is a fraction of labels: above 1 every run would stop at the first check and call itself converged
+        for (double tol : new double[] {2, -0.1, Double.NaN}) {
+            e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().tol(tol).build(), TINY));
+            assertTrue(e.getMessage().contains("--tol is a fraction of labels and must be from 0 to 1"), e.getMessage());
+        }
         assertFalse(Files.exists(out));
     }
 

@@ -1,0 +1,98 @@
+package org.dcec4j.datasets;
+
+/**
+ * A data set read in order, a few images at a time: the geometry and the labels up front, the pixels on
+ * demand. Inference over a set (predict, embed, evaluate) then needs memory for one batch, not for the set;
+ * {@link #readAll} builds the whole {@link Dataset} when the work needs every image at once (training).
+ * Errors in the data are {@link DatasetException}s, thrown when the bad part is read.
+ */
+public interface ImageStream extends AutoCloseable {
+    /** The data set's name. */
+    String name();
+
+    /** N, the number of images the stream yields (after any limit). */
+    int size();
+
+    /** C. */
+    int channels();
+
+    /** H. */
+    int height();
+
+    /** W. */
+    int width();
+
+    /** C*H*W, the values per image. */
+    default int imageSize() {
+        return channels() * height() * width();
+    }
+
+    /** The N labels (4 bytes an image, read up front), or null when unlabeled. Shared: read only. */
+    int[] labels();
+
+    /**
+     * The number of classes of the data set (10 for the named sets, the class sub-folders of a folder), which
+     * the loaded labels may not all reach; 0 when unlabeled.
+     */
+    int numClasses();
+
+    /**
+     * Reads the next images, at most {@code max}, into x from {@code offset} on (count·C·H·W values written);
+     * returns the count, 0 after the last image.
+     */
+    int read(float[] x, int offset, int max);
+
+    /** Releases the files behind the stream. */
+    @Override
+    void close();
+
+    /** Every image as one Dataset: call it instead of {@link #read}, not after (closes nothing). */
+    default Dataset readAll() {
+        long values = (long) size() * imageSize();
+        if (values > Integer.MAX_VALUE - 64) {
+            throw new DatasetException(name() + ": " + size() + " images of " + channels() + "x" + height() + "x" + width()
+                    + " are " + values + " values, more than one array holds (2^31): use fewer images (--limit)");
+        }
+        float[] x = new float[(int) values];
+        int done = 0;
+        for (int r; done < size() && (r = read(x, done * imageSize(), size() - done)) > 0; ) {
+            done += r;
+        }
+        if (done != size()) {
+            throw new IllegalStateException(name() + ": the stream ended after " + done + " of " + size() + " images");
+        }
+        return new Dataset(name(), channels(), height(), width(), x, labels(), numClasses());
+    }
+
+    /** The images of a data set already in memory. */
+    static ImageStream of(Dataset d) {
+        return new ImageStream() {
+            private int next;
+
+            @Override public String name() { return d.name(); }
+            @Override public int size() { return d.size(); }
+            @Override public int channels() { return d.channels(); }
+            @Override public int height() { return d.height(); }
+            @Override public int width() { return d.width(); }
+            @Override public int[] labels() { return d.labels(); }
+            @Override public int numClasses() { return d.numClasses(); }
+
+            @Override public int read(float[] x, int offset, int max) {
+                int n = Math.min(max, d.size() - next);
+                System.arraycopy(d.images(), next * d.imageSize(), x, offset, n * d.imageSize());
+                next += n;
+                return n;
+            }
+
+            @Override public Dataset readAll() {
+                if (next != 0) {
+                    throw new IllegalStateException("readAll after read");
+                }
+                return d;
+            }
+
+            @Override public void close() {
+            }
+        };
+    }
+}
