@@ -23,7 +23,6 @@ import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.Backend;
-import org.dcec4j.engine.nn.Module;
 import org.dcec4j.engine.optim.Adam;
 
 /**
@@ -137,10 +136,7 @@ public final class RunFolder implements TrainingListener {
     }
 
     @Override public void pretrained(Autoencoder ae) throws IOException {
-        Module m = ae.module();
-        // what Module.save writes, through OutputFiles (permissions from the umask)
-        TensorFile.Builder b = m.addTo(TensorFile.builder().meta("kind", "module").meta("class", m.getClass().getName()), "");
-        OutputFiles.writeAtomically(dir.resolve(weightsFileName(cfg.method())), b.toBytes());
+        ae.module().save(dir.resolve(weightsFileName(cfg.method())));
     }
 
     @Override public void targetUpdated(int iteration, double deltaLabel, Scores s, Losses losses) throws IOException {

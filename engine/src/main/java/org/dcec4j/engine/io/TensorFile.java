@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,6 +41,7 @@ import java.util.zip.CRC32;
 public final class TensorFile {
     public static final byte[] MAGIC = {'D', 'C', '4', 'J'};
     public static final int VERSION = 1;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final int MAX_RANK = 8;
 
     /** A named tensor: shape and data. */
@@ -131,12 +134,24 @@ public final class TensorFile {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        if (Files.isDirectory(abs)) throw new FileSystemException(abs.toString(), null, "Is a directory");
+        // the temporary file is created like any new file, so its permissions (and the target's) follow the
+        // umask; Files.createTempFile would make it owner-only
+        Path tmp = null;
+        FileChannel ch = null;
+        for (int attempt = 0; ch == null; attempt++) {
+            tmp = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
+            try {
+                ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) throw e;
+            }
+        }
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel c = ch) {
                 ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) ch.write(b);
-                ch.force(true);
+                while (b.hasRemaining()) c.write(b);
+                c.force(true);
             }
             byte[] back = Files.readAllBytes(tmp);
             if (!Arrays.equals(back, bytes)) throw new IOException("verification failed: " + tmp + " does not read back as written");

@@ -109,4 +109,20 @@ class TensorFileTest {
         a.step(); a2.step();
         assertArrayEquals(p.data, p2.data, 0f);   // continues bit for bit
     }
+
+    /** Files are created like any other new file (permissions from the umask, not owner-only); a folder is refused. */
+    @Test void writtenFilesFollowTheUmaskAndAFolderIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        java.nio.file.Path plain = java.nio.file.Files.createFile(dir.resolve("plain"));
+        java.nio.file.Path written = dir.resolve("model.dc4j");
+        TensorFile.writeAtomically(written, new byte[] {1, 2, 3});
+        assertEquals(java.nio.file.Files.getPosixFilePermissions(plain), java.nio.file.Files.getPosixFilePermissions(written));
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            assertEquals(2, files.count(), "no temporary file left");
+        }
+        java.nio.file.Path folder = java.nio.file.Files.createDirectory(dir.resolve("folder"));
+        java.nio.file.FileSystemException e = org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.FileSystemException.class,
+                () -> TensorFile.writeAtomically(folder, new byte[] {1}));
+        assertTrue(e.getMessage().contains("Is a directory"), e.getMessage());
+    }
 }
