@@ -43,28 +43,29 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
     @Override public int[] denseDims() { return denseDims.clone(); }
 
     /**
-     * Throws an IllegalArgumentException that names the option to change when a value is out of range.
+     * Throws a {@link ConfigException} that names the setting to change when a value is out of range.
      * Data-dependent checks (K ≤ N, image sizes) are in {@link org.dcec4j.dcec.train.DcecTrainer}.
      */
     public DcecConfig validate() {
-        if (K < 2) throw new IllegalArgumentException("--clusters must be at least 2, got " + K);
-        if (filters.length != 3) throw new IllegalArgumentException("--filters needs three counts (e.g. 32,64,128), got " + filters.length);
-        for (int f : filters) if (f < 1) throw new IllegalArgumentException("--filters must be positive, got " + Arrays.toString(filters));
-        if (denseDims.length < 1) throw new IllegalArgumentException("--dense-dims needs at least one hidden size");
-        for (int f : denseDims) if (f < 1) throw new IllegalArgumentException("--dense-dims must be positive, got " + Arrays.toString(denseDims));
-        if (!(alpha > 0) || Float.isInfinite(alpha)) throw new IllegalArgumentException("--alpha must be a positive number, got " + alpha);
-        if (!(gamma >= 0) || Float.isInfinite(gamma)) throw new IllegalArgumentException("--gamma must be a number >= 0, got " + gamma);
-        if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
-        if (pretrainEpochs < 0) throw new IllegalArgumentException("--pretrain-epochs must be >= 0, got " + pretrainEpochs);
-        if (kmeansRestarts < 1) throw new IllegalArgumentException("--kmeans-restarts must be at least 1, got " + kmeansRestarts);
-        if (updateInterval < 1) throw new IllegalArgumentException("--update-interval must be at least 1, got " + updateInterval);
-        if (!(tol >= 0 && tol <= 1))
-            throw new IllegalArgumentException("--tol is a fraction of labels and must be from 0 to 1, got " + tol);
-        if (maxIter < 0) throw new IllegalArgumentException("--max-iter must be >= 0, got " + maxIter);
-        if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
-        if (checkpointEvery < 0) throw new IllegalArgumentException("--checkpoint-every must be >= 0 (0 = never), got " + checkpointEvery);
+        if (K < 2) throw bad("{clusters} must be at least 2, got " + K);
+        if (filters.length != 3) throw bad("{filters} needs three counts (e.g. 32,64,128), got " + filters.length);
+        for (int f : filters) if (f < 1) throw bad("{filters} must be positive, got " + Arrays.toString(filters));
+        if (denseDims.length < 1) throw bad("{denseDims} needs at least one hidden size");
+        for (int f : denseDims) if (f < 1) throw bad("{denseDims} must be positive, got " + Arrays.toString(denseDims));
+        if (!(alpha > 0) || Float.isInfinite(alpha)) throw bad("{alpha} must be a positive number, got " + alpha);
+        if (!(gamma >= 0) || Float.isInfinite(gamma)) throw bad("{gamma} must be a number >= 0, got " + gamma);
+        if (batchSize < 1) throw bad("{batchSize} must be at least 1, got " + batchSize);
+        if (pretrainEpochs < 0) throw bad("{pretrainEpochs} must be >= 0, got " + pretrainEpochs);
+        if (kmeansRestarts < 1) throw bad("{kmeansRestarts} must be at least 1, got " + kmeansRestarts);
+        if (updateInterval < 1) throw bad("{updateInterval} must be at least 1, got " + updateInterval);
+        if (!(tol >= 0 && tol <= 1)) throw bad("{tolerance} is a fraction of labels and must be from 0 to 1, got " + tol);
+        if (maxIter < 0) throw bad("{maxIterations} must be >= 0, got " + maxIter);
+        if (!(lr > 0) || Float.isInfinite(lr)) throw bad("{learningRate} must be a positive number, got " + lr);
+        if (checkpointEvery < 0) throw bad("{checkpointEvery} must be >= 0 (0 = never), got " + checkpointEvery);
         return this;
     }
+
+    private static ConfigException bad(String template) { return new ConfigException(template); }
 
     /** A JSON object of every field (stable key order). */
     public String toJson() {

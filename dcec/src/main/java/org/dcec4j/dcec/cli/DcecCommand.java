@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.HtmlReport;
@@ -88,8 +89,19 @@ public final class DcecCommand implements Runnable {
     }
 
     /** Prints the line that reports an expected failure and returns its exit code; -1 for anything else (a bug). */
+    /** The command line's option for each setting the library names in its messages ({@link ConfigException}). */
+    static final Map<String, String> OPTIONS = Map.ofEntries(
+            Map.entry("method", "--method"), Map.entry("clusters", "--clusters"), Map.entry("filters", "--filters"),
+            Map.entry("denseDims", "--dense-dims"), Map.entry("alpha", "--alpha"), Map.entry("gamma", "--gamma"),
+            Map.entry("batchSize", "--batch-size"), Map.entry("pretrainEpochs", "--pretrain-epochs"),
+            Map.entry("kmeansRestarts", "--kmeans-restarts"), Map.entry("updateInterval", "--update-interval"),
+            Map.entry("tolerance", "--tol"), Map.entry("maxIterations", "--max-iter"), Map.entry("learningRate", "--lr"),
+            Map.entry("seed", "--seed"), Map.entry("checkpointEvery", "--checkpoint-every"), Map.entry("runFolder", "--out"),
+            Map.entry("overwrite", "--overwrite"), Map.entry("resume", "--resume"), Map.entry("pretrainedWeights", "--weights"));
+
     static int report(Exception ex, PrintWriter e) {
         if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return DIVERGED; }
+        if (ex instanceof ConfigException c) { e.println("dcec: " + c.render(OPTIONS)); return BAD_OPTION; }
         if (ex instanceof IllegalArgumentException) { e.println("dcec: " + ex.getMessage()); return BAD_OPTION; }
         // a -Ddcec4j.… setting the engine refuses (dcec4j.kernels=vector without the Vector API module)
         if (ex instanceof IllegalStateException && ex.getMessage() != null && ex.getMessage().startsWith("dcec4j.")) {

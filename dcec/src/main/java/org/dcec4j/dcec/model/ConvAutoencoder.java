@@ -67,7 +67,7 @@ public final class ConvAutoencoder extends Module implements Autoencoder {
         if (channels < 1) throw new IllegalArgumentException("images need at least 1 channel, got " + channels);
         if (height % 4 != 0 || width % 4 != 0 || height < 12 || width < 12)
             throw new IllegalArgumentException("the convolutional autoencoder needs image height and width that are multiples of 4 and at least 12 (e.g. 16, 28, 32), got "
-                    + height + "x" + width + ": resize the images (--image-size)");
+                    + height + "x" + width + ": resize the images");
         if ((height % 8 == 0) != (width % 8 == 0))
             throw new IllegalArgumentException("height and width must both be multiples of 8 or both not (conv3 padding rule), got " + height + "x" + width);
         if (embeddingSize < 1) throw new IllegalArgumentException("embedding size must be >= 1, got " + embeddingSize);

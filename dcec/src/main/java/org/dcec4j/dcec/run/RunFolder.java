@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.model.Autoencoder;
@@ -99,8 +100,8 @@ public final class RunFolder implements TrainingListener {
         }
         if (results.isEmpty()) return deleted;
         if (!overwrite)
-            throw new IllegalArgumentException("--out " + dir + " holds the results of another run (" + String.join(", ", results)
-                    + "): pass --overwrite to replace them, --resume to continue that run, or choose another --out");
+            throw new ConfigException("{runFolder} " + dir + " holds the results of another run (" + String.join(", ", results)
+                    + "): pass {overwrite} to replace them, {resume} to continue that run, or choose another {runFolder}");
         for (String name : results) {
             Files.deleteIfExists(dir.resolve(name));
             deleted.add(dir.resolve(name));
@@ -208,12 +209,12 @@ public final class RunFolder implements TrainingListener {
         Path file = dir.resolve(CHECKPOINT);
         TensorFile f = TensorFile.read(file);
         if (!"dcec-checkpoint".equals(f.meta("kind")))
-            throw new IllegalArgumentException("--resume: " + file + " is not a dcec checkpoint");
+            throw new ConfigException("{resume}: " + file + " is not a dcec checkpoint");
         if (!cfg.identity().equals(f.meta("config")))
-            throw new IllegalArgumentException("--resume: " + file + " was written with other options:\n  checkpoint: " + f.meta("config")
-                    + "\n  now:        " + cfg.identity() + "\npass the same options as the killed run");
+            throw new ConfigException("{resume}: " + file + " was written with other settings:\n  checkpoint: " + f.meta("config")
+                    + "\n  now:        " + cfg.identity() + "\npass the same settings as the killed run");
         if (!dataIdentity().equals(f.meta("data")))
-            throw new IllegalArgumentException("--resume: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity());
+            throw new ConfigException("{resume}: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity());
         return new StoredCheckpoint(f, file.toString(), data.size(), cfg.K());
     }
 
@@ -221,8 +222,8 @@ public final class RunFolder implements TrainingListener {
     public void requireCheckpoint() {
         Path file = dir.resolve(CHECKPOINT);
         if (!Files.isRegularFile(file))
-            throw new IllegalArgumentException("--resume: no checkpoint at " + file
-                    + "; pass the --out folder of the killed run (it needs --checkpoint-every > 0) or drop --resume");
+            throw new ConfigException("{resume}: no checkpoint at " + file
+                    + "; pass the {runFolder} of the killed run (it needs {checkpointEvery} > 0) or drop {resume}");
     }
 
     private String dataIdentity() { return data.name() + " N=" + data.size() + " " + data.channels() + "x" + data.height() + "x" + data.width(); }

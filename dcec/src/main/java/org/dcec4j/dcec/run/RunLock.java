@@ -1,5 +1,6 @@
 package org.dcec4j.dcec.run;
 
+import org.dcec4j.dcec.ConfigException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -74,8 +75,8 @@ public final class RunLock implements AutoCloseable {
     }
 
     private static IllegalArgumentException busy(Path dir, String holder) {
-        return new IllegalArgumentException("--out " + dir + " is in use by another run ("
-                + (holder.isEmpty() ? "holder unknown" : holder) + "): wait for it to finish, or choose another --out");
+        return new ConfigException("{runFolder} " + dir + " is in use by another run ("
+                + (holder.isEmpty() ? "holder unknown" : holder) + "): wait for it to finish, or choose another {runFolder}");
     }
 
     private static void write(FileChannel ch, String text) throws IOException {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.dcec4j.dcec.Cancellation;
+import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.cluster.KMeans;
@@ -66,8 +67,8 @@ public final class DcecTrainer {
         this.N = data.size(); this.C = data.channels(); this.H = data.height(); this.W = data.width();
         this.D = C * H * W; this.K = cfg.K();
         if (K > N)
-            throw new IllegalArgumentException("--clusters " + K + " is larger than the number of images (" + N + " in " + data.name()
-                    + "): lower --clusters or use more images (--limit)");
+            throw new ConfigException("{clusters} " + K + " is larger than the number of images (" + N + " in " + data.name()
+                    + "): lower {clusters} or use more images");
         if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
     }
 
@@ -93,9 +94,9 @@ public final class DcecTrainer {
     /** Skip pretraining: start from these autoencoder weights (the `cluster` command). */
     public DcecTrainer pretrainedWeights(Path weights) {
         if (weights != null && !Files.isRegularFile(weights))
-            throw new IllegalArgumentException("--weights: no file at " + weights + " (pass the weights file that `dcec pretrain` wrote)");
+            throw new ConfigException("{pretrainedWeights}: no file at " + weights + " (pass the weights file that a pretraining wrote)");
         if (weights != null && !cfg.method().pretrains)
-            throw new IllegalArgumentException("--weights: method " + cfg.method() + " has no autoencoder");
+            throw new ConfigException("{pretrainedWeights}: method " + cfg.method() + " has no autoencoder");
         this.pretrained = weights;
         return this;
     }
@@ -303,7 +304,7 @@ public final class DcecTrainer {
     private TrainingDivergedException diverged(String phase, String where, float value) {
         return new TrainingDivergedException(String.format(Locale.ROOT,
                 "the %s loss became %s at %s: training stopped. Last good checkpoint: %s. "
-                        + "Lower --lr (now %s) or check the images; with --checkpoint-every and --resume you can continue from the checkpoint.",
+                        + "Lower the learning rate (now %s) or check the images; a run with checkpoints can resume from the last one.",
                 phase, Float.isNaN(value) ? "NaN" : "infinite", where, lastCheckpoint, cfg.lr()));
     }
 

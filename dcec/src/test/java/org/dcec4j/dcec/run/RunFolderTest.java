@@ -38,7 +38,7 @@ class RunFolderTest {
         try (RunLock lock = RunLock.acquire(dir, "dcec train")) {
             assertNull(lock.previousHolder());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunLock.acquire(dir, "dcec cluster"));
-            assertTrue(e.getMessage().startsWith("--out " + dir + " is in use by another run (pid " + ProcessHandle.current().pid()
+            assertTrue(e.getMessage().startsWith("runFolder " + dir + " is in use by another run (pid " + ProcessHandle.current().pid()
                     + " on host " + host + ", started "), e.getMessage());
             assertTrue(e.getMessage().contains("by dcec train)"), e.getMessage());
             assertEquals(List.of(RunLock.FILE_NAME), names(dir));
@@ -73,7 +73,7 @@ class RunFolderTest {
         RunFolder second = new RunFolder(dir, CFG.toBuilder().seed(10).build(), TINY);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> second.prepare(RunFolder.Start.NEW, false));
         assertTrue(e.getMessage().contains("holds the results of another run (config.json, pretrain_log.csv, cae_weights.dc4j, dcec_log.csv, "
-                + "checkpoint.dc4j, model.dc4j, predictions.csv, report.html)") && e.getMessage().contains("--overwrite"), e.getMessage());
+                + "checkpoint.dc4j, model.dc4j, predictions.csv, report.html)") && e.getMessage().contains("pass overwrite to replace them"), e.getMessage());
         // the refusal deleted only the killed write's temporary file
         assertEquals(all, names(dir));
         // a clustering run after pretraining keeps the pretraining's files but not the clustering results

@@ -166,7 +166,7 @@ class TrainerTest {
         };
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> trainer(cfg, tmp).listener(keep).run());
         assertTrue(e.getMessage().contains("pretraining loss became"), e.getMessage());
-        assertTrue(e.getMessage().contains("Lower --lr"), e.getMessage());
+        assertTrue(e.getMessage().contains("Lower the learning rate"), e.getMessage());
         assertTrue(last[0] != null, "a checkpoint was written before the loss diverged: " + e.getMessage());
         assertTrue(e.getMessage().contains(RunFolder.CHECKPOINT), e.getMessage());
         Path ck = tmp.resolve(RunFolder.CHECKPOINT);
@@ -196,7 +196,7 @@ class TrainerTest {
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> trainer(cfg, run).pretrainedWeights(weights).listener(keep).run());
         assertTrue(e.getMessage().contains("clustering loss became"), e.getMessage());
-        assertTrue(e.getMessage().contains("Lower --lr"), e.getMessage());
+        assertTrue(e.getMessage().contains("Lower the learning rate"), e.getMessage());
         assertTrue(last[0] != null, "a clustering checkpoint was written before the loss diverged: " + e.getMessage());
         assertTrue(phases.stream().allMatch(p -> p == Phase.CLUSTER), phases.toString());
         // the message names the checkpoint and the iteration it holds
@@ -216,9 +216,10 @@ class TrainerTest {
         Path out = tmp.resolve("never");
         IllegalArgumentException e;
         e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().K(1).build(), TINY));
-        assertTrue(e.getMessage().contains("--clusters must be at least 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("clusters must be at least 2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().K(41).build(), TINY));
-        assertTrue(e.getMessage().contains("--clusters 41 is larger than the number of images (40"), e.getMessage());
+        assertTrue(e.getMessage().contains("clusters 41 is larger than the number of images (40"), e.getMessage());
+        assertFalse(e.getMessage().contains("--"), "the library names its own settings, not the command line's options: " + e.getMessage());
         Dataset odd = Shapes.generate(20, 1, 18);
         e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny(), odd));
         assertTrue(e.getMessage().contains("multiples of 4") && e.getMessage().contains("18x18"), e.getMessage());
@@ -227,15 +228,15 @@ class TrainerTest {
         e = assertThrows(IllegalArgumentException.class, () -> new RunFolder(out, tiny(), TINY).readCheckpoint());
         assertTrue(e.getMessage().contains("no checkpoint at"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny(), TINY).pretrainedWeights(tmp.resolve("none.dc4j")));
-        assertTrue(e.getMessage().contains("--weights: no file"), e.getMessage());
+        assertTrue(e.getMessage().contains("pretrainedWeights: no file"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().batchSize(0).build(), TINY));
-        assertTrue(e.getMessage().contains("--batch-size"), e.getMessage());
+        assertTrue(e.getMessage().contains("batchSize must be at least 1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().lr(Float.NaN).build(), TINY));
-        assertTrue(e.getMessage().contains("--lr"), e.getMessage());
+        assertTrue(e.getMessage().contains("learningRate must be a positive number"), e.getMessage());
         // tol is a fraction of labels: above 1 every run would stop at the first check and call itself converged
         for (double tol : new double[] {2, -0.1, Double.NaN}) {
             e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().tol(tol).build(), TINY));
-            assertTrue(e.getMessage().contains("--tol is a fraction of labels and must be from 0 to 1"), e.getMessage());
+            assertTrue(e.getMessage().contains("tolerance is a fraction of labels and must be from 0 to 1"), e.getMessage());
         }
         assertFalse(Files.exists(out));
     }
@@ -245,7 +246,7 @@ class TrainerTest {
         trainer(cfg, tmp).run();
         RunFolder other = new RunFolder(tmp, cfg.toBuilder().seed(10).build(), TINY);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, other::readCheckpoint);
-        assertTrue(e.getMessage().contains("other options") && e.getMessage().contains("seed=10"), e.getMessage());
+        assertTrue(e.getMessage().contains("other settings") && e.getMessage().contains("seed=10"), e.getMessage());
     }
 
     @Test void everyMethodRunsAndWritesItsFiles(@TempDir Path tmp) throws IOException {

@@ -1,0 +1,37 @@
+package org.dcec4j.dcec;
+
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A bad value of a named setting. The message is written once with each setting as {@code {name}}, where name is
+ * the library's (the {@link Dcec.Builder} method: {@code clusters}, {@code batchSize}, {@code runFolder}, …):
+ * {@link #getMessage()} shows those names, and the command line shows the same sentence with its options
+ * ({@code --clusters}, {@code --batch-size}, {@code --out}) through {@link #render}.
+ */
+public final class ConfigException extends IllegalArgumentException {
+    private static final Pattern NAME = Pattern.compile("\\{([A-Za-z]+)}");
+    private final String template;
+
+    /** {@code template}: the message with each setting written as {name}. */
+    public ConfigException(String template) {
+        super(render(template, Function.identity()));
+        this.template = template;
+    }
+
+    /** The message with every {name} replaced by {@code naming.apply(name)}. */
+    public String render(Function<String, String> naming) { return render(template, naming); }
+
+    /** The message with each {name} replaced by {@code names.get(name)}, or by name where the map has none. */
+    public String render(Map<String, String> names) { return render(template, n -> names.getOrDefault(n, n)); }
+
+    static String render(String template, Function<String, String> naming) {
+        Matcher m = NAME.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) m.appendReplacement(out, Matcher.quoteReplacement(naming.apply(m.group(1))));
+        m.appendTail(out);
+        return out.toString();
+    }
+}
