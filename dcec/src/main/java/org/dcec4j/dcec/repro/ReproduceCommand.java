@@ -127,12 +127,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 quick && !spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-epochs") ? 1 : checkpointEpochs,
                 quick && !spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-iterations") ? 10 : checkpointIterations);
         Path results = output.results(quick), table = output.table(quick);
-        Set<Cell> planned = new LinkedHashSet<>(Plan.defaults().cells());
-        planned.addAll(plan.cells());
-        List<String> tableArgs = new ArrayList<>(List.of("reproduce", "table"));
-        tableArgs.addAll(output.asArguments(quick));
-        if (planOptions.given()) tableArgs.addAll(planOptions.asArguments());
-        var ctx = new ReproductionTable.Context(results, table, planned, Commands.line(tableArgs), commands);
+        var ctx = tableContext(planOptions, output, quick, Path.of(""));
         PrintWriter out = spec.commandLine().getOut();
         try {
             return new Runner(new Runner.Options(commands, results, table, jvmOptions, dryRun), out, ctx).run(plan);
@@ -141,6 +136,23 @@ public final class ReproduceCommand implements Callable<Integer> {
             out.println("dcec reproduce: interrupted; run it again to continue");
             return 130;
         }
+    }
+
+    /**
+     * What the page is made from, the same for `reproduce` and `reproduce table` with the same plan and folders (so
+     * either regenerates the other's page byte for byte): rows for the default plan, the given plan and every
+     * result; example commands with the default checkpoint intervals and no --threads or --data-dir (each
+     * result.json lists the commands its cell really ran). Relative folders are resolved against {@code base}.
+     */
+    static ReproductionTable.Context tableContext(PlanOptions planOptions, OutputOptions output, boolean quick, Path base) {
+        Set<Cell> planned = new LinkedHashSet<>(Plan.defaults().cells());
+        if (planOptions.given()) planned.addAll(planOptions.plan().cells());
+        List<String> args = new ArrayList<>(List.of("reproduce", "table"));
+        args.addAll(output.asArguments(quick));
+        args.addAll(planOptions.asArguments());
+        Commands example = new Commands(output.work(quick), null, null, quick, quick ? 1 : 10, quick ? 10 : 1000);
+        return new ReproductionTable.Context(base.resolve(output.results(quick)), base.resolve(output.table(quick)), planned,
+                Commands.line(args), example);
     }
 
     @Command(name = "table", mixinStandardHelpOptions = true, sortOptions = false,
@@ -154,15 +166,9 @@ public final class ReproduceCommand implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
 
         @Override public Integer call() throws IOException {
-            Set<Cell> planned = new LinkedHashSet<>(Plan.defaults().cells());
-            if (planOptions.given()) planned.addAll(planOptions.plan().cells());
-            Path results = output.results(quick), table = output.table(quick);
-            Commands commands = new Commands(output.work(quick), null, null, quick, quick ? 1 : 10, quick ? 10 : 1000);
-            List<String> args = new ArrayList<>(List.of("reproduce", "table"));
-            args.addAll(output.asArguments(quick));
-            args.addAll(planOptions.asArguments());
-            ReproductionTable.write(new ReproductionTable.Context(results, table, planned, Commands.line(args), commands));
-            spec.commandLine().getOut().println("wrote " + table + " from the result files under " + results);
+            ReproductionTable.Context ctx = tableContext(planOptions, output, quick, Path.of(""));
+            ReproductionTable.write(ctx);
+            spec.commandLine().getOut().println("wrote " + ctx.table() + " from the result files under " + ctx.results());
             return 0;
         }
     }

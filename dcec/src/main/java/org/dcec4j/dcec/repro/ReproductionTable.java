@@ -142,7 +142,7 @@ final class ReproductionTable {
 
                 """);
 
-        s.append("<a id=\"results\"></a>\n## Results\n\n");
+        s.append("## Results\n\n");
         for (String d : datasets) {
             s.append("### ").append(PaperResults.datasetName(d)).append(" (`").append(d).append("`)\n\n");
             if (!PaperResults.covers(d)) s.append("No paper figure: the paper does not use this data set.\n\n");
@@ -251,7 +251,7 @@ final class ReproductionTable {
             s.append("\nTimes are wall-clock seconds of the cell's JVMs on these hosts (shared machines run slower; the results do not change).\n\n");
         }
 
-        s.append("<a id=\"how-to-rerun\"></a>\n## How to rerun\n\n");
+        s.append("## How to rerun\n\n");
         s.append("From the repository root, after `mvn -B package -DskipTests` (`dcec` below stands for "
                 + "`java --add-modules jdk.incubator.vector -jar dcec/target/dcec.jar`):\n\n```\n");
         s.append("nice -n 10 dcec reproduce              # every planned cell; rerun it after a kill: finished cells are skipped, killed ones resumed\n");
@@ -260,16 +260,17 @@ final class ReproductionTable {
         s.append("dcec reproduce --plan ").append(example.dataset()).append(':').append(example.seed()).append(" --methods ")
                 .append(example.method().cliName).append("   # one cell (and the pretraining it needs)\n");
         s.append("dcec reproduce table                   # only this page, from the result files\n```\n\n");
-        s.append("The commands that `reproduce` runs for that cell (each cell's `result.json` lists its own under `commands`):\n\n```\n");
+        s.append("The commands that `reproduce` runs for that cell with the default options (each cell's `result.json` lists the commands it "
+                + "really ran, with their `--threads`, `--data-dir` and checkpoint intervals, under `commands`):\n\n```\n");
         Commands cmd = ctx.commands();
         if (example.pretraining() != null) s.append(Commands.line(cmd.recorded(cmd.pretrain(example.pretraining())))).append('\n');
         s.append(Commands.line(cmd.recorded(cmd.cell(example)))).append("\n```\n\n");
         s.append("Run folders with weights, checkpoints and predictions stay in the work folder (`--work`, default `repro-work/`); "
-                + "only small files reach ").append(resultsLink).append(": per cell `result.json`, `config.json`, `dcec_log.csv` and the console log, "
+                + "only small files reach `").append(resultsLink).append("`: per cell `result.json`, `config.json`, `dcec_log.csv` and `console.txt` (its standard output), "
                 + "per shared pretraining `pretraining.json`, `pretrain_log.csv`, and one `report.html` per data set (the DCEC cell of the lowest seed). "
                 + "Options and file formats: [usage.md](usage.md#reproducing-the-papers-table).\n\n");
 
-        s.append("<a id=\"verifying-a-run\"></a>\n## Verifying a run\n\n");
+        s.append("## Verifying a run\n\n");
         s.append("Every random choice derives from the seed and every reduction runs in one fixed order, whatever the kernels (scalar or "
                 + "vector of any width) and thread count ([kernels.md](kernels.md#reduction-order)), so a cell run with the same seed, the same command and the same "
                 + "dcec4j version writes the same `model.dc4j` on every machine (the file records the cell's whole configuration, the "
@@ -278,7 +279,7 @@ final class ReproductionTable {
         s.append("sha256sum ").append(cmd.runDir(example)).append("/model.dc4j\n```\n\n");
         s.append("with the checksum in [every cell](#cells) (and the `model_sha256` of its `result.json`).\n\n");
 
-        s.append("<a id=\"notes\"></a>\n## Notes\n\n");
+        s.append("## Notes\n\n");
         if (notes == null) s.append("No notes yet: write them in `").append(resultsLink).append(NOTES).append("` and regenerate this page.\n");
         else s.append(rebaseLinks(notes, ctx.results(), ctx.table().toAbsolutePath().getParent())).append(notes.endsWith("\n") ? "" : "\n");
         return s.toString();

@@ -19,8 +19,8 @@ import org.dcec4j.dcec.train.DcecTrainer;
 final class RunFolder {
     private RunFolder() {}
 
-    /** The run's standard output as copied into the results folder (machine paths removed). */
-    static final String CONSOLE_LOG = "console.log";
+    /** The run's standard output as copied into the results folder (machine paths removed; not *.log, which git ignores here). */
+    static final String CONSOLE_LOG = "console.txt";
 
     /** The cluster and true label of each image, from predictions.csv's {@code cluster} and {@code label} columns, by index. */
     record Labels(int[] cluster, int[] truth) {}

@@ -220,8 +220,12 @@ final class Runner {
     }
 
     // ------------------------------------------------------------------------------------ running
+    /** Runs one more attempt; its number counts the attempts in stdout.log, killed ones (not in attempts.tsv) included. */
     private Attempt attempt(Path run, List<String> args) throws IOException, InterruptedException {
-        int n = Attempt.read(run).size() + 1;
+        Path log = run.resolve(ChildJvm.STDOUT);
+        int n = 1;
+        if (Files.isRegularFile(log))
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) if (line.startsWith(ConsoleSummary.ATTEMPT_MARKER)) n++;
         return jvm.run(run, args, cmd.recorded(args), n);
     }
 

@@ -186,9 +186,9 @@ class ReproduceCommandTest {
     }
 
     @Test @Order(5) void resultsHoldTheSmallFilesOnly() throws IOException {
-        for (String f : List.of("result.json", "config.json", "console.log", "dcec_log.csv")) assertTrue(Files.isRegularFile(results.resolve(DCEC).resolve(f)), f);
-        for (String f : List.of("result.json", "config.json", "console.log")) assertTrue(Files.isRegularFile(results.resolve(KM).resolve(f)), f);
-        for (String f : List.of("pretraining.json", "config.json", "console.log", "pretrain_log.csv"))
+        for (String f : List.of("result.json", "config.json", "console.txt", "dcec_log.csv")) assertTrue(Files.isRegularFile(results.resolve(DCEC).resolve(f)), f);
+        for (String f : List.of("result.json", "config.json", "console.txt")) assertTrue(Files.isRegularFile(results.resolve(KM).resolve(f)), f);
+        for (String f : List.of("pretraining.json", "config.json", "console.txt", "pretrain_log.csv"))
             assertTrue(Files.isRegularFile(results.resolve(CAE).resolve(f)), f);
         assertTrue(Files.isRegularFile(results.resolve("shapes/report.html")));
         List<String> big = new ArrayList<>();
@@ -197,7 +197,7 @@ class ReproduceCommandTest {
                     .filter(n -> n.endsWith(".dc4j") || n.equals("predictions.csv") || n.startsWith(".")).forEach(big::add);
         }
         assertEquals(List.of(), big);
-        String console = Files.readString(results.resolve(DCEC).resolve("console.log"));
+        String console = Files.readString(results.resolve(DCEC).resolve("console.txt"));
         assertTrue(console.contains("summary") && console.contains("  cluster "), console);
         String md = Files.readString(table);
         assertTrue(md.contains("| shapes | dcec | 0 | [" + String.format(java.util.Locale.ROOT, "%.2f", 100 * result(results, DCEC).acc())), md);
