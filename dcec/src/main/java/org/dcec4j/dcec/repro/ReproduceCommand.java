@@ -20,9 +20,9 @@ import picocli.CommandLine.Spec;
  * the page. Docs: docs/usage.md#reproducing-the-papers-table.
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the paper's comparison matrix (methods x data sets x seeds) with the reference hyper-parameters, one JVM per cell,",
-                "and write the table of results (docs/reproduction.md). Resumable: finished cells are skipped, killed ones continued.",
-                "Start it under `nice` to run every cell under it."},
+        description = {"Run the paper's comparison matrix (methods x data sets x seeds) with the reference hyper-parameters, one JVM per cell, "
+                + "and write the table of results (docs/reproduction.md). Resumable: finished cells are skipped, killed ones continued. "
+                + "Start it under `nice` to run every cell under it."},
         subcommands = {ReproduceCommand.Table.class})
 public final class ReproduceCommand implements Callable<Integer> {
 
@@ -156,8 +156,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
 
     @Command(name = "table", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Only (re)write the table of results (docs/reproduction.md) from the result files; runs nothing.",
-                    "Rows: every cell of the default plan and of --plan/--datasets/--seeds/--methods, and every cell with a result."})
+            description = {"Only (re)write the table of results (docs/reproduction.md) from the result files; runs nothing. "
+                    + "Rows: every cell of the default plan and of --plan/--datasets/--seeds/--methods, and every cell with a result."})
     static final class Table implements Callable<Integer> {
         @Mixin PlanOptions planOptions = new PlanOptions();
         @Mixin OutputOptions output = new OutputOptions();

@@ -205,13 +205,17 @@ class ReproduceCommandTest {
         assertTrue(md.contains("| usps | dcec | 2 | not run yet |"), md);
     }
 
-    /** The shared pretraining gives exactly what `dcec train --method cae-kmeans` computes on its own. */
+    /** The shared pretraining gives exactly what `dcec train --method cae-kmeans` computes on its own (also in a forked JVM). */
     @Test @Order(6) void sharingThePretrainingChangesNothing() throws Exception {
         Path alone = dir.resolve("alone");
         List<String> a = new ArrayList<>(List.of("train", "--dataset", "shapes", "--method", "cae-kmeans", "--seed", "0"));
         a.addAll(Commands.QUICK);
         a.addAll(List.of("--threads", "2", "--checkpoint-every", "10", "--no-report", "--out", alone.toString()));
-        run(a.toArray(new String[0]));
+        // in its own JVM: training in this one would fix the JVM-wide Backend.shared() for the tests that follow
+        ChildJvm jvm = new ChildJvm(List.of());
+        Attempt done = jvm.run(alone, a, a, 1);
+        jvm.close();
+        assertEquals(0, done.exit(), Files.readString(alone.resolve(ChildJvm.STDERR)));
         assertArrayEquals(Files.readAllBytes(work.resolve(CAE).resolve("cae_weights.dc4j")), Files.readAllBytes(alone.resolve("cae_weights.dc4j")));
         assertArrayEquals(Files.readAllBytes(work.resolve(KM).resolve("predictions.csv")), Files.readAllBytes(alone.resolve("predictions.csv")));
         assertArrayEquals(Files.readAllBytes(work.resolve(KM).resolve("model.dc4j")), Files.readAllBytes(alone.resolve("model.dc4j")));
