@@ -1,0 +1,119 @@
+package org.dcec4j.dcec.repro;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs one `dcec` command in its own JVM: the java of {@code java.home}, this JVM's class path,
+ * {@code --add-modules jdk.incubator.vector} when this JVM has that module (the same kernels as the caller),
+ * every {@code -Ddcec4j.*} system property of this JVM, then the user's extra JVM options. Standard output and
+ * error are appended to {@code stdout.log} and {@code stderr.log} in the run folder, each attempt after a
+ * {@link ConsoleSummary#ATTEMPT_MARKER} line; the attempt is appended to {@code attempts.tsv}. Niceness is
+ * inherited: start the reproduction under {@code nice} to run every cell under it.
+ */
+final class ChildJvm {
+    static final String STDOUT = "stdout.log", STDERR = "stderr.log";
+    private static final String CPU_FILE = ".cpu-seconds";
+
+    private final List<String> jvmOptions;
+    private volatile Process running;
+    private final Thread killer = new Thread(this::destroyRunning, "dcec-reproduce-cleanup");
+    private boolean hooked;
+
+    /** @param extra options for every cell's JVM (e.g. -Xmx8g) */
+    ChildJvm(List<String> extra) {
+        List<String> o = new ArrayList<>();
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) o.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        Map<String, String> props = new TreeMap<>();
+        System.getProperties().forEach((k, v) -> { if (k.toString().startsWith("dcec4j.")) props.put(k.toString(), v.toString()); });
+        props.forEach((k, v) -> o.add("-D" + k + "=" + v));
+        o.addAll(extra);
+        this.jvmOptions = List.copyOf(o);
+    }
+
+    /** The JVM options every cell gets (recorded in the result files). */
+    List<String> jvmOptions() { return jvmOptions; }
+
+    /**
+     * Runs {@code dcec args} with the run folder's logs; {@code recorded} is the form written to attempts.tsv and
+     * the log headers. Kills the JVM if this one is interrupted or shut down.
+     */
+    Attempt run(Path runDir, List<String> args, List<String> recorded, int attemptNumber) throws IOException, InterruptedException {
+        Files.createDirectories(runDir);
+        Path cpuFile = runDir.resolve(CPU_FILE);
+        Files.deleteIfExists(cpuFile);
+        String header = ConsoleSummary.ATTEMPT_MARKER + " attempt " + attemptNumber + ": " + Commands.line(recorded) + "\n";
+        for (String log : List.of(STDOUT, STDERR))
+            Files.writeString(runDir.resolve(log), header, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CellMain.class.getName(), cpuFile.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.resolve(STDOUT).toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(runDir.resolve(STDERR).toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        synchronized (this) {
+            if (!hooked) { Runtime.getRuntime().addShutdownHook(killer); hooked = true; }
+        }
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        running = p;
+        p.getOutputStream().close();
+        int exit;
+        try {
+            exit = p.waitFor();
+        } catch (InterruptedException e) {
+            destroyRunning();
+            throw e;
+        } finally {
+            running = null;
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        Double cpu = null;
+        if (Files.isRegularFile(cpuFile)) {
+            try {
+                cpu = Double.parseDouble(Files.readString(cpuFile, StandardCharsets.UTF_8).trim());
+            } catch (NumberFormatException e) {
+                cpu = null;
+            }
+            Files.deleteIfExists(cpuFile);
+        }
+        Attempt a = new Attempt(exit, wall, cpu, recorded);
+        a.append(runDir);
+        return a;
+    }
+
+    /** Removes the shutdown hook (call when the reproduction is done). */
+    synchronized void close() {
+        if (hooked) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(killer);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+            hooked = false;
+        }
+    }
+
+    private void destroyRunning() {
+        Process p = running;
+        if (p == null) return;
+        p.destroy();
+        try {
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,402 @@
+package org.dcec4j.dcec.repro;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.metrics.Metrics;
+import org.dcec4j.dcec.metrics.NmiAverage;
+import org.dcec4j.dcec.report.HtmlReport;
+import org.dcec4j.dcec.report.ReportException;
+import org.dcec4j.dcec.report.RunLogs;
+import org.dcec4j.dcec.train.DcecTrainer;
+import org.dcec4j.datasets.DataSource;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.DatasetException;
+import org.dcec4j.datasets.Datasets;
+import org.dcec4j.engine.io.TensorFile;
+
+/**
+ * Runs a plan cell by cell, each in its own JVM, and keeps it resumable:
+ * <ul>
+ *   <li>a cell whose result file exists is done and skipped;</li>
+ *   <li>a run folder whose last recorded attempt succeeded and holds model.dc4j and predictions.csv is collected
+ *       (the reproduction was killed between the JVM's end and the result file);</li>
+ *   <li>a run folder with checkpoint.dc4j is continued with --resume;</li>
+ *   <li>anything else runs from the start.</li>
+ * </ul>
+ * A shared pretraining is run when a cell that needs it has to run: it is complete when its last attempt
+ * succeeded, its weights exist and pretrain_log.csv shows every epoch of config.json; otherwise it is continued
+ * from its checkpoint, or started. A run folder whose recorded command differs from the planned one (other
+ * options, other settings) is an error, never silently reused. One reproduction at a time holds the work folder
+ * (a lock file). After every finished cell the result files are copied to the results folder and the table is
+ * regenerated.
+ */
+final class Runner {
+    /** The options of one reproduction. */
+    record Options(Commands commands, Path results, Path table, List<String> jvmOptions, boolean dryRun) {}
+
+    private enum State { DONE, COLLECT, RESUME, FRESH }
+
+    /** A cell or pretraining that could not finish; the message says why and where to look. */
+    private static final class Failure extends Exception {
+        Failure(String message) { super(message); }
+    }
+
+    private final Options o;
+    private final Commands cmd;
+    private final PrintWriter out;
+    private final ReproductionTable.Context table;
+    private final ChildJvm jvm;
+    private final Path cwd = Path.of("").toAbsolutePath();
+    private Host host;
+
+    Runner(Options o, PrintWriter out, ReproductionTable.Context table) {
+        this.o = o;
+        this.cmd = o.commands;
+        this.out = out;
+        this.table = table;
+        this.jvm = new ChildJvm(o.jvmOptions);
+    }
+
+    /** Runs every cell of the plan that is not done; returns the exit code (0: all done, 1: a cell failed). */
+    int run(Plan plan) throws IOException, InterruptedException {
+        if (o.dryRun) return runAll(plan);
+        Files.createDirectories(cmd.work());
+        Path lockFile = cmd.work().resolve(".lock");
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = ch.tryLock()) {
+            if (lock == null)
+                throw new IllegalArgumentException("--work " + cmd.work() + " is in use by another `dcec reproduce` (" + lockFile + " is locked)");
+            host = Host.detect(List.of(o.results, o.table));
+            return runAll(plan);
+        } finally {
+            jvm.close();
+        }
+    }
+
+    private int runAll(Plan plan) throws IOException, InterruptedException {
+        List<Cell> cells = plan.cells();
+        int index = 0, ran = 0, skipped = 0;
+        List<String> failures = new ArrayList<>();
+        out.printf(Locale.ROOT, "dcec reproduce: %d cells (%s; methods %s), %s settings%s%n", cells.size(), plan.toPlanString(),
+                String.join(",", plan.methods().stream().map(m -> m.cliName).toList()), cmd.settings(), o.dryRun ? ", dry run" : "");
+        if (!o.dryRun) out.println("  JVM options of every cell: " + String.join(" ", jvm.jvmOptions()));
+        out.flush();
+        for (Plan.Group g : plan.groups()) {
+            Map<Pretraining, Object> pretrainings = new HashMap<>();   // a PretrainingRecord, a Failure, or null (dry run)
+            boolean dcecWritten = false;
+            for (Method m : g.methods()) {
+                Cell c = new Cell(g.dataset(), m, g.seed());
+                String tag = String.format(Locale.ROOT, "[%d/%d] %s", ++index, cells.size(), c);
+                State s = cellState(c);
+                if (s == State.DONE) {
+                    CellResult r = CellResult.read(resultFile(c));
+                    out.printf(Locale.ROOT, "%s: done (ACC %.4f)%n", tag, r.acc());
+                    skipped++;
+                    continue;
+                }
+                try {
+                    PretrainingRecord pr = null;
+                    Pretraining p = c.pretraining();
+                    if (p != null) {
+                        if (!pretrainings.containsKey(p)) {
+                            try {
+                                pretrainings.put(p, ensure(p, tag));
+                            } catch (Failure f) {
+                                pretrainings.put(p, f);
+                            }
+                        }
+                        Object v = pretrainings.get(p);
+                        if (v instanceof Failure f) throw new Failure("its " + p + " failed: " + f.getMessage());
+                        pr = (PretrainingRecord) v;
+                    }
+                    if (o.dryRun) {
+                        List<String> args = s == State.RESUME ? Commands.withResume(cmd.cell(c)) : cmd.cell(c);
+                        out.printf(Locale.ROOT, "%s: %s%n    %s%n", tag, s == State.COLLECT ? "finished run folder, would collect" : s == State.RESUME
+                                ? "would resume" : "would run", Commands.line(args));
+                        continue;
+                    }
+                    if (s != State.COLLECT) {
+                        List<String> args = s == State.RESUME ? Commands.withResume(cmd.cell(c)) : cmd.cell(c);
+                        out.printf(Locale.ROOT, "%s: %s%n    %s%n", tag, s == State.RESUME ? "resuming" : "running", Commands.line(cmd.recorded(args)));
+                        out.flush();
+                        Attempt a = attempt(cmd.runDir(c), args);
+                        if (a.exit() != 0) throw new Failure("exit code " + a.exit() + " after " + duration(a.wallSeconds()) + "; see "
+                                + cmd.runDir(c).resolve(ChildJvm.STDERR));
+                        ran++;
+                    }
+                    CellResult r = collect(c, pr);
+                    writeCell(c, r);
+                    out.printf(Locale.ROOT, "%s: %s ACC %.4f  NMI %.4f  ARI %.4f%s, %s%n", tag, s == State.COLLECT ? "collected" : "finished",
+                            r.acc(), r.nmi(), r.ari(), m.clusters ? ", " + r.iterations() + " iterations" + (r.converged() ? " (converged)" : "") : "",
+                            duration(r.cellWallSeconds()));
+                    if (m == Method.DCEC) dcecWritten = true;
+                    writeTable();
+                } catch (Failure f) {
+                    failures.add(c + ": " + f.getMessage());
+                    out.printf(Locale.ROOT, "%s: FAILED: %s%n", tag, f.getMessage());
+                }
+                out.flush();
+            }
+            if (!o.dryRun) report(g.dataset(), dcecWritten);
+        }
+        if (!o.dryRun) writeTable();
+        out.printf(Locale.ROOT, "dcec reproduce: %d of %d cells done before this run, %d run now, %d failed%s%n", skipped, cells.size(), ran,
+                failures.size(), o.dryRun ? " (dry run: nothing was run)" : "; table: " + o.table);
+        for (String f : failures) out.println("  failed: " + f);
+        out.flush();
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    // ------------------------------------------------------------------------------------ states
+    private Path resultFile(Cell c) { return o.results.resolve(c.folder()).resolve(CellResult.FILE); }
+
+    private Path recordFile(Pretraining p) { return o.results.resolve(p.folder()).resolve(PretrainingRecord.FILE); }
+
+    private State cellState(Cell c) throws IOException {
+        Path result = resultFile(c);
+        if (Files.isRegularFile(result)) {
+            CellResult r = CellResult.read(result);
+            checkSettings(result, r.settings());
+            return State.DONE;
+        }
+        Path run = cmd.runDir(c);
+        Attempt last = Attempt.last(Attempt.read(run));
+        if (last != null) checkIdentity(run, last, cmd.cell(c));
+        if (last != null && last.exit() == 0 && Files.isRegularFile(run.resolve(DcecTrainer.MODEL))
+                && Files.isRegularFile(run.resolve(DcecTrainer.PREDICTIONS))) return State.COLLECT;
+        if (Files.isRegularFile(run.resolve(DcecTrainer.CHECKPOINT))) return State.RESUME;
+        return State.FRESH;
+    }
+
+    private State pretrainingState(Pretraining p) throws IOException {
+        Path run = cmd.runDir(p);
+        Attempt last = Attempt.last(Attempt.read(run));
+        if (last != null) checkIdentity(run, last, cmd.pretrain(p));
+        if (last != null && last.exit() == 0 && complete(run, p)) {
+            Path record = recordFile(p);
+            if (Files.isRegularFile(record)) {
+                checkSettings(record, PretrainingRecord.read(record).settings());
+                return State.DONE;
+            }
+            return State.COLLECT;
+        }
+        if (Files.isRegularFile(run.resolve(DcecTrainer.CHECKPOINT))) return State.RESUME;
+        return State.FRESH;
+    }
+
+    /** Weights written and pretrain_log.csv showing every epoch config.json asks for. */
+    private static boolean complete(Path run, Pretraining p) {
+        Path log = run.resolve(DcecTrainer.PRETRAIN_LOG), config = run.resolve(DcecTrainer.CONFIG_JSON);
+        if (!Files.isRegularFile(run.resolve(p.weightsFile())) || !Files.isRegularFile(log) || !Files.isRegularFile(config)) return false;
+        List<RunLogs.PretrainRow> rows = RunLogs.readPretrainLog(log);
+        return !rows.isEmpty() && rows.get(rows.size() - 1).epoch() == (int) RunFolder.number(config, "pretrain_epochs");
+    }
+
+    private void checkSettings(Path file, String settings) {
+        if (!settings.equals(cmd.settings()))
+            throw new IllegalArgumentException(file + " was made with the " + settings + " settings, this run uses the " + cmd.settings()
+                    + " settings: pass another --results folder (a results folder holds one kind)");
+    }
+
+    private void checkIdentity(Path run, Attempt last, List<String> planned) {
+        List<String> had = Commands.identity(last.args()), want = Commands.identity(cmd.recorded(planned));
+        if (!had.equals(want))
+            throw new IllegalArgumentException("run folder " + run + " was made by another command:\n  found:   " + Commands.line(had)
+                    + "\n  planned: " + Commands.line(want) + "\nmove it away or pass another --work folder");
+    }
+
+    // ------------------------------------------------------------------------------------ running
+    /** Runs one more attempt; its number counts the attempts in stdout.log, killed ones (not in attempts.tsv) included. */
+    private Attempt attempt(Path run, List<String> args) throws IOException, InterruptedException {
+        Path log = run.resolve(ChildJvm.STDOUT);
+        int n = 1;
+        if (Files.isRegularFile(log))
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) if (line.startsWith(ConsoleSummary.ATTEMPT_MARKER)) n++;
+        return jvm.run(run, args, cmd.recorded(args), n);
+    }
+
+    /** Makes the shared pretraining available (running, continuing or collecting it); null in a dry run. */
+    private PretrainingRecord ensure(Pretraining p, String tag) throws Failure, IOException, InterruptedException {
+        State s = pretrainingState(p);
+        if (s == State.DONE) return PretrainingRecord.read(recordFile(p));
+        if (s != State.COLLECT) {
+            List<String> args = s == State.RESUME ? Commands.withResume(cmd.pretrain(p)) : cmd.pretrain(p);
+            if (o.dryRun) {
+                out.printf(Locale.ROOT, "%s: needs the %s: %s%n    %s%n", tag, p, s == State.RESUME ? "would resume" : "would run", Commands.line(args));
+                return null;
+            }
+            out.printf(Locale.ROOT, "%s: needs the %s: %s%n    %s%n", tag, p, s == State.RESUME ? "resuming" : "running",
+                    Commands.line(cmd.recorded(args)));
+            out.flush();
+            Attempt a = attempt(cmd.runDir(p), args);
+            if (a.exit() != 0) throw new Failure("exit code " + a.exit() + "; see " + cmd.runDir(p).resolve(ChildJvm.STDERR));
+            if (!complete(cmd.runDir(p), p)) throw new Failure("it ended without writing every epoch and the weights; see " + cmd.runDir(p));
+        } else if (o.dryRun) {
+            return null;
+        }
+        PretrainingRecord r = collect(p);
+        Path dir = o.results.resolve(p.folder()), run = cmd.runDir(p);
+        copy(run.resolve(DcecTrainer.CONFIG_JSON), dir.resolve(DcecTrainer.CONFIG_JSON));
+        copy(run.resolve(DcecTrainer.PRETRAIN_LOG), dir.resolve(DcecTrainer.PRETRAIN_LOG));
+        TensorFile.writeAtomically(dir.resolve(RunFolder.CONSOLE_LOG), consoleLog(run));
+        TensorFile.writeAtomically(recordFile(p), r.toJson().getBytes(StandardCharsets.UTF_8));
+        out.printf(Locale.ROOT, "%s: %s %s: %d epochs, loss %.6f, %s%n", tag, p, s == State.COLLECT ? "collected" : "finished", r.epochs(),
+                r.finalLoss(), duration(r.seconds()));
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------------ collecting
+    private PretrainingRecord collect(Pretraining p) throws IOException, Failure {
+        Path run = cmd.runDir(p);
+        List<Attempt> attempts = Attempt.read(run);
+        ConsoleSummary cs = ConsoleSummary.parse(Files.readString(run.resolve(ChildJvm.STDOUT), StandardCharsets.UTF_8));
+        if (!cs.complete()) throw new Failure(run.resolve(ChildJvm.STDOUT) + " has no complete summary of its last attempt");
+        try {
+            List<RunLogs.PretrainRow> rows = RunLogs.readPretrainLog(run.resolve(DcecTrainer.PRETRAIN_LOG));
+            RunLogs.PretrainRow last = rows.get(rows.size() - 1);
+            boolean resumed = Attempt.last(attempts).resumed();
+            double logSeconds = rows.stream().mapToDouble(RunLogs.PretrainRow::seconds).sum();
+            Double printed = cs.phase("pretrain");
+            double seconds = resumed || printed == null ? logSeconds : printed;
+            return new PretrainingRecord(p.dataset(), p.kind(), p.seed(), cmd.settings(), last.epoch(), last.loss(), seconds, resumed,
+                    wall(attempts), cpu(attempts), host, cs.kernels(), cs.threads(), String.join(" ", jvm.jvmOptions()), lines(attempts),
+                    RunFolder.sha256(run.resolve(p.weightsFile())));
+        } catch (ReportException e) {
+            throw new Failure(e.getMessage());
+        }
+    }
+
+    private CellResult collect(Cell c, PretrainingRecord pr) throws IOException, Failure {
+        Path run = cmd.runDir(c);
+        List<Attempt> attempts = Attempt.read(run);
+        ConsoleSummary cs = ConsoleSummary.parse(Files.readString(run.resolve(ChildJvm.STDOUT), StandardCharsets.UTF_8));
+        if (!cs.complete()) throw new Failure(run.resolve(ChildJvm.STDOUT) + " has no complete summary of its last attempt");
+        try {
+            RunFolder.Labels l = RunFolder.predictions(run.resolve(DcecTrainer.PREDICTIONS));
+            int iterations = 0;
+            Boolean converged = null;
+            if (c.method().clusters) {
+                RunFolder.ClusterOutcome co = RunFolder.clusterOutcome(run);
+                iterations = co.iterations();
+                converged = co.converged();
+            }
+            List<String> commands = new ArrayList<>(pr == null ? List.of() : pr.commands());
+            commands.addAll(lines(attempts));
+            return new CellResult(c.dataset(), c.method(), c.seed(), cmd.settings(), l.cluster().length,
+                    Metrics.acc(l.truth(), l.cluster()), Metrics.nmi(l.truth(), l.cluster(), NmiAverage.ARITHMETIC),
+                    Metrics.nmi(l.truth(), l.cluster(), NmiAverage.GEOMETRIC), Metrics.ari(l.truth(), l.cluster()), iterations, converged,
+                    pr == null ? null : pr.seconds(), cs.phase("kmeans"), cs.phase("cluster"),
+                    pr == null ? null : c.pretraining().folder(), Attempt.last(attempts).resumed(),
+                    wall(attempts), cpu(attempts), pr == null ? null : pr.wallSeconds(), pr == null ? null : pr.cpuSeconds(),
+                    host, cs.kernels(), cs.threads(), String.join(" ", jvm.jvmOptions()), commands,
+                    RunFolder.sha256(run.resolve(DcecTrainer.MODEL)));
+        } catch (ReportException | UncheckedIOException e) {
+            throw new Failure(e.getMessage());
+        }
+    }
+
+    /** Sums to the millisecond (the attempts file's resolution), so result files show no float noise. */
+    private static double wall(List<Attempt> attempts) {
+        return Math.round(attempts.stream().mapToDouble(Attempt::wallSeconds).sum() * 1000) / 1000.0;
+    }
+
+    private static Double cpu(List<Attempt> attempts) {
+        double sum = 0;
+        for (Attempt a : attempts) {
+            if (a.cpuSeconds() == null) return null;
+            sum += a.cpuSeconds();
+        }
+        return Math.round(sum * 1000) / 1000.0;
+    }
+
+    private static List<String> lines(List<Attempt> attempts) {
+        List<String> out = new ArrayList<>();
+        for (Attempt a : attempts) out.add(Commands.line(a.args()));
+        return out;
+    }
+
+    /** The cell's small files into the results folder, result.json last (its presence marks the cell done). */
+    private void writeCell(Cell c, CellResult r) throws IOException {
+        Path dir = o.results.resolve(c.folder()), run = cmd.runDir(c);
+        copy(run.resolve(DcecTrainer.CONFIG_JSON), dir.resolve(DcecTrainer.CONFIG_JSON));
+        if (Files.isRegularFile(run.resolve(DcecTrainer.DCEC_LOG))) copy(run.resolve(DcecTrainer.DCEC_LOG), dir.resolve(DcecTrainer.DCEC_LOG));
+        TensorFile.writeAtomically(dir.resolve(RunFolder.CONSOLE_LOG), consoleLog(run));
+        TensorFile.writeAtomically(dir.resolve(CellResult.FILE), r.toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void copy(Path from, Path to) throws IOException { TensorFile.writeAtomically(to, Files.readAllBytes(from)); }
+
+    /** stdout.log without machine paths: the working directory's prefix dropped, an absolute --data-dir as {@code <DIR>}. */
+    private byte[] consoleLog(Path run) throws IOException {
+        String s = Files.readString(run.resolve(ChildJvm.STDOUT), StandardCharsets.UTF_8);
+        if (cmd.dataDir() != null && cmd.dataDir().isAbsolute()) s = s.replace(cmd.dataDir().toString(), Commands.DATA_DIR_PLACEHOLDER);
+        s = s.replace(cwd + File.separator, "");
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------------------------ table and report
+    private void writeTable() throws IOException { ReproductionTable.write(table); }
+
+    /**
+     * report.html of a data set: the DCEC cell of the lowest finished seed, written with the same report code as
+     * `dcec train` plus the shared pretraining's loss curve. Rewritten when a DCEC cell finished in this group and is
+     * that lowest seed, or when the report is missing.
+     */
+    private void report(String dataset, boolean dcecWritten) throws IOException {
+        Path html = o.results.resolve(dataset).resolve(HtmlReport.FILE_NAME);
+        if (!dcecWritten && Files.isRegularFile(html)) return;
+        CellResult lowest = null;
+        for (CellResult r : CellResult.readAll(o.results))
+            if (r.dataset().equals(dataset) && r.method() == Method.DCEC && (lowest == null || r.seed() < lowest.seed())) lowest = r;
+        if (lowest == null) return;
+        Cell c = lowest.cell();
+        Path run = cmd.runDir(c);
+        if (!Files.isRegularFile(run.resolve(DcecTrainer.PREDICTIONS))) {
+            out.println("  report.html of " + dataset + " not written: the run folder " + run + " is gone");
+            return;
+        }
+        try {
+            RunFolder.Labels l = RunFolder.predictions(run.resolve(DcecTrainer.PREDICTIONS));
+            Dataset d = Datasets.load(dataset, DataSource.fromEnvironment(cmd.dataDir()));
+            int N = l.cluster().length;
+            if (N < d.size()) d = d.subset(0, N);
+            HtmlReport.Builder b = HtmlReport.fromRunDirectory(run, d.images(), N, d.channels(), d.height(), d.width(), d.labels(), 10)
+                    .title("dcec4j reproduction: DCEC on " + dataset + ", seed " + c.seed());
+            Path pre = cmd.runDir(c.pretraining()).resolve(DcecTrainer.PRETRAIN_LOG);
+            if (Files.isRegularFile(pre)) {
+                List<RunLogs.PretrainRow> rows = RunLogs.readPretrainLog(pre);
+                b.pretrainLog(rows);
+                if (!rows.isEmpty()) {
+                    b.summary("pretraining epochs (shared CAE)", Integer.toString(rows.get(rows.size() - 1).epoch()));
+                    b.summary("final reconstruction loss", String.format(Locale.ROOT, "%.6g", rows.get(rows.size() - 1).loss()));
+                }
+            }
+            b.write(html);
+            out.println("  report: " + html);
+        } catch (ReportException | DatasetException e) {
+            out.println("  report.html of " + dataset + " not written: " + e.getMessage());
+        }
+    }
+
+    static String duration(double seconds) {
+        if (Double.isNaN(seconds)) return "?";
+        if (seconds < 60) return String.format(Locale.ROOT, "%.1f s", seconds);
+        long s = Math.round(seconds);
+        if (s < 3600) return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+    }
+}

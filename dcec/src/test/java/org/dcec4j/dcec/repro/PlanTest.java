@@ -1,0 +1,65 @@
+package org.dcec4j.dcec.repro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.dcec4j.dcec.Method;
+import org.junit.jupiter.api.Test;
+
+class PlanTest {
+    @Test void parsesEntriesSeedsRangesAndDefaults() {
+        Plan p = Plan.parse(" mnist-test:0,1,2 ; usps:3-5,9; mnist ;shapes:7", Plan.ALL_METHODS);
+        assertEquals(List.of(new Plan.Entry("mnist-test", List.of(0L, 1L, 2L)), new Plan.Entry("usps", List.of(3L, 4L, 5L, 9L)),
+                new Plan.Entry("mnist", List.of(0L)), new Plan.Entry("shapes", List.of(7L))), p.entries());
+        assertEquals("mnist-test:0,1,2;usps:3,4,5,9;mnist:0;shapes:7", p.toPlanString());
+        // a name alone gets its default seeds; a repeated name merges
+        assertEquals(List.of(0L, 1L, 2L), Plan.parse("usps", Plan.ALL_METHODS).entries().get(0).seeds());
+        assertEquals(List.of(0L, 4L), Plan.parse("usps:0;usps:4,0", Plan.ALL_METHODS).entries().get(0).seeds());
+    }
+
+    @Test void defaultPlanIsThePapersSetsWithThreeSeedsOfTheSmallOnes() {
+        Plan p = Plan.defaults();
+        assertEquals("mnist-test:0,1,2;usps:0,1,2;mnist:0;fashion-mnist:0", p.toPlanString());
+        assertEquals(6 * (3 + 3 + 1 + 1), p.cells().size());
+    }
+
+    @Test void groupsRunFirstSeedOfEverySetFirstAndMethodsSharingAPretrainingTogether() {
+        Plan p = Plan.parse("mnist-test:0,1;usps:5;mnist:0", Plan.methods(List.of("dcec", "kmeans", "idec", "cae-kmeans")));
+        List<String> order = p.groups().stream().map(g -> g.dataset() + ":" + g.seed()).toList();
+        assertEquals(List.of("mnist-test:0", "usps:5", "mnist:0", "mnist-test:1"), order);
+        assertEquals(List.of(Method.KMEANS, Method.CAE_KMEANS, Method.DCEC, Method.IDEC), p.groups().get(0).methods());
+        // the method list itself is kept in the paper's table order
+        assertEquals(List.of(Method.KMEANS, Method.CAE_KMEANS, Method.IDEC, Method.DCEC), p.methods());
+    }
+
+    @Test void datasetsAndSeedsOptions() {
+        Plan p = Plan.of(List.of("usps", "shapes"), List.of(4L, 2L), Plan.ALL_METHODS);
+        assertEquals("usps:4,2;shapes:4,2", p.toPlanString());
+        assertEquals("usps:0,1,2;mnist:0", Plan.of(List.of("usps", "mnist"), null, Plan.ALL_METHODS).toPlanString());
+        assertEquals("mnist-test:7;usps:7;mnist:7;fashion-mnist:7", Plan.of(null, List.of(7L), Plan.ALL_METHODS).toPlanString());
+    }
+
+    @Test void badPlansNameTheProblem() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.parse("cifar:0", Plan.ALL_METHODS))
+                .getMessage().contains("'cifar' is not a built-in data set"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.parse("usps:0,x", Plan.ALL_METHODS))
+                .getMessage().contains("'x' is not a seed"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.parse("usps:5-2", Plan.ALL_METHODS))
+                .getMessage().contains("'5-2'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.parse(" ; ", Plan.ALL_METHODS))
+                .getMessage().contains("--plan"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.methods(List.of("dcec", "kmeanz")))
+                .getMessage().startsWith("--methods: unknown method 'kmeanz'"));
+    }
+
+    @Test void cellsKnowTheirSharedPretraining() {
+        assertEquals(new Pretraining("usps", Method.Network.CONV, 1), new Cell("usps", Method.DEC_CONV, 1).pretraining());
+        assertEquals(new Cell("usps", Method.CAE_KMEANS, 1).pretraining(), new Cell("usps", Method.DCEC, 1).pretraining());
+        assertEquals(new Pretraining("usps", Method.Network.DENSE, 1), new Cell("usps", Method.IDEC, 1).pretraining());
+        assertEquals(null, new Cell("usps", Method.KMEANS, 1).pretraining());
+        assertEquals("usps/seed-1/cae-pretraining", new Cell("usps", Method.DCEC, 1).pretraining().folder());
+        assertEquals("ae_weights.dc4j", new Cell("usps", Method.DEC, 1).pretraining().weightsFile());
+    }
+}

@@ -1,0 +1,120 @@
+package org.dcec4j.dcec.repro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.dcec4j.dcec.cli.DcecCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What `dcec reproduce` would run, without running it: the exact commands, and the checks made before any work. */
+class ReproduceDryRunTest {
+    /** {exit code, stdout, stderr}. */
+    static Object[] run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int rc = DcecCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Object[] {rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test void printsEveryCommandOnceAndWritesNothing(@TempDir Path dir) throws IOException {
+        Path w = dir.resolve("w"), r = dir.resolve("r"), t = dir.resolve("t.md");
+        Object[] res = run("reproduce", "--dry-run", "--plan", "usps:0;mnist-test:1", "--methods", "idec,dcec,kmeans,cae-kmeans,dec",
+                "--threads", "1", "--data-dir", "data", "--work", w.toString(), "--results", r.toString(), "--table", t.toString());
+        assertEquals(0, res[0], res[1] + "\n" + res[2]);
+        String out = (String) res[1];
+        String common = " --threads 1 --data-dir data";
+        String expected = String.join("\n",
+                "dcec reproduce: 10 cells (usps:0;mnist-test:1; methods kmeans,cae-kmeans,dec,idec,dcec), reference settings, dry run",
+                "[1/10] kmeans on usps, seed 0: would run",
+                "    dcec train --dataset usps --method kmeans --seed 0" + common + " --checkpoint-every 1000 --no-report --out " + w + "/usps/seed-0/kmeans",
+                "[2/10] cae-kmeans on usps, seed 0: needs the CAE pretraining on usps, seed 0: would run",
+                "    dcec pretrain --dataset usps --method dcec --seed 0" + common + " --checkpoint-every 10 --out " + w + "/usps/seed-0/cae-pretraining",
+                "[2/10] cae-kmeans on usps, seed 0: would run",
+                "    dcec cluster --dataset usps --method cae-kmeans --seed 0" + common + " --checkpoint-every 1000 --weights "
+                        + w + "/usps/seed-0/cae-pretraining/cae_weights.dc4j --out " + w + "/usps/seed-0/cae-kmeans",
+                "[3/10] dcec on usps, seed 0: would run",
+                "    dcec cluster --dataset usps --method dcec --seed 0" + common + " --checkpoint-every 1000 --weights "
+                        + w + "/usps/seed-0/cae-pretraining/cae_weights.dc4j --out " + w + "/usps/seed-0/dcec",
+                "[4/10] dec on usps, seed 0: needs the AE pretraining on usps, seed 0: would run",
+                "    dcec pretrain --dataset usps --method dec --seed 0" + common + " --checkpoint-every 10 --out " + w + "/usps/seed-0/ae-pretraining",
+                "[4/10] dec on usps, seed 0: would run",
+                "    dcec cluster --dataset usps --method dec --seed 0" + common + " --checkpoint-every 1000 --weights "
+                        + w + "/usps/seed-0/ae-pretraining/ae_weights.dc4j --out " + w + "/usps/seed-0/dec",
+                "[5/10] idec on usps, seed 0: would run",
+                "    dcec cluster --dataset usps --method idec --seed 0" + common + " --checkpoint-every 1000 --weights "
+                        + w + "/usps/seed-0/ae-pretraining/ae_weights.dc4j --out " + w + "/usps/seed-0/idec",
+                "[6/10] kmeans on mnist-test, seed 1: would run");
+        assertTrue(out.startsWith(expected), out);
+        // one CAE and one dense pretraining per (data set, seed), each printed once
+        assertEquals(4, out.split("dcec pretrain ", -1).length - 1, out);
+        assertEquals(1, out.split("dcec pretrain --dataset mnist-test --method dec --seed 1 ", -1).length - 1, out);
+        assertTrue(out.contains("0 of 10 cells done before this run, 0 run now, 0 failed (dry run: nothing was run)"), out);
+        assertFalse(Files.exists(w) || Files.exists(r) || Files.exists(t), "a dry run wrote files");
+    }
+
+    @Test void quickPresetAndCheckpointIntervals(@TempDir Path dir) {
+        Object[] res = run("reproduce", "--dry-run", "--quick", "--plan", "shapes:3", "--methods", "dcec", "--work", dir.resolve("w").toString());
+        assertEquals(0, res[0], res[1] + "\n" + res[2]);
+        String q = " --limit 200 --pretrain-epochs 2 --max-iter 30 --kmeans-restarts 2 --batch-size 64 -T 10";
+        assertTrue(((String) res[1]).contains("dcec pretrain --dataset shapes --method dcec --seed 3" + q + " --checkpoint-every 1 --out "), (String) res[1]);
+        assertTrue(((String) res[1]).contains("dcec cluster --dataset shapes --method dcec --seed 3" + q + " --checkpoint-every 10 --weights "), (String) res[1]);
+        Object[] own = run("reproduce", "--dry-run", "--quick", "--checkpoint-iterations", "7", "--plan", "shapes:3", "--methods", "dcec",
+                "--work", dir.resolve("w").toString());
+        assertTrue(((String) own[1]).contains(q + " --checkpoint-every 7 --weights "), (String) own[1]);
+    }
+
+    @Test void badOptionsFailBeforeAnyWork(@TempDir Path dir) {
+        Object[] both = run("reproduce", "--dry-run", "--plan", "usps:0", "--seeds", "1");
+        assertEquals(2, both[0]);
+        assertTrue(((String) both[2]).contains("--plan cannot be combined with --datasets or --seeds"), (String) both[2]);
+        Object[] set = run("reproduce", "--dry-run", "--datasets", "usps,cifar10");
+        assertEquals(2, set[0]);
+        assertTrue(((String) set[2]).contains("--datasets: 'cifar10' is not a built-in data set"), (String) set[2]);
+        Object[] ck = run("reproduce", "--dry-run", "--checkpoint-epochs", "0", "--work", dir.toString());
+        assertEquals(2, ck[0]);
+        assertTrue(((String) ck[2]).contains("--checkpoint-epochs must be at least 1"), (String) ck[2]);
+    }
+
+    /** A run folder made by another command is never reused; a results folder holds one kind of settings. */
+    @Test void foreignFoldersAreRefused(@TempDir Path dir) throws IOException {
+        Path w = dir.resolve("w"), r = dir.resolve("r");
+        Path run = w.resolve("usps/seed-0/kmeans");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve(Attempt.FILE), Attempt.HEADER + "\n0\t1.000\t1.000\ttrain\t--dataset\tusps\t--method\tkmeans\t--seed\t0\t--limit\t50"
+                + "\t--checkpoint-every\t1000\t--no-report\t--out\t" + run + "\n");
+        Object[] res = run("reproduce", "--dry-run", "--plan", "usps:0", "--methods", "kmeans", "--work", w.toString(), "--results", r.toString());
+        assertEquals(2, res[0], (String) res[1]);
+        assertTrue(((String) res[2]).contains("run folder " + run + " was made by another command"), (String) res[2]);
+        assertTrue(((String) res[2]).contains("found:   dcec train --dataset usps --method kmeans --seed 0 --limit 50 --no-report"), (String) res[2]);
+
+        Path cell = r.resolve("usps/seed-0/kmeans");
+        Files.createDirectories(cell);
+        Files.writeString(cell.resolve(CellResult.FILE), ReproductionTableTest.result("usps", "kmeans", 0, 0.6, 0.5, 0.5, 0.4, 0, "null", 0, "1.0", "null", 2)
+                .replace("\"reference\"", "\"quick\""));
+        Object[] mixed = run("reproduce", "--dry-run", "--plan", "usps:0", "--methods", "kmeans", "--work", dir.resolve("w2").toString(),
+                "--results", r.toString());
+        assertEquals(2, mixed[0], (String) mixed[1]);
+        assertTrue(((String) mixed[2]).contains("was made with the quick settings, this run uses the reference settings"), (String) mixed[2]);
+    }
+
+    @Test void tableSubcommandWritesThePage(@TempDir Path dir) throws IOException {
+        Path r = dir.resolve("r"), t = dir.resolve("docs/reproduction.md");
+        Object[] res = run("reproduce", "table", "--results", r.toString(), "--table", t.toString(), "--plan", "shapes:0,1");
+        assertEquals(0, res[0], res[1] + "\n" + res[2]);
+        String md = Files.readString(t);
+        assertTrue(md.contains("**0 of 60 planned cells finished.**"), md);
+        assertTrue(md.contains("| shapes | dcec | 1 | not run yet |"), md);
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("docs")), s.toList());
+        }
+    }
+}

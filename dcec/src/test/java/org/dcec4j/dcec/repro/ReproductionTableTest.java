@@ -1,0 +1,120 @@
+package org.dcec4j.dcec.repro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.dcec4j.dcec.Method;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The table generator on hand-written result files, against hand-computed statistics. */
+class ReproductionTableTest {
+
+    /** A result file as the reproduction writes it (the literal format, not built with CellResult). */
+    static String result(String dataset, String method, long seed, double acc, double nmi, double geo, double ari,
+                         int iterations, String converged, double pretrain, String kmeans, String cluster, double wall) {
+        boolean pre = !method.equals("kmeans");
+        return "{\n"
+                + "  \"format\": \"dcec4j-reproduce-cell 1\",\n"
+                + "  \"dataset\": \"" + dataset + "\",\n  \"method\": \"" + method + "\",\n  \"seed\": " + seed + ",\n"
+                + "  \"settings\": \"reference\",\n  \"images\": 9298,\n"
+                + "  \"acc\": " + acc + ",\n  \"nmi\": " + nmi + ",\n  \"nmi_geometric\": " + geo + ",\n  \"ari\": " + ari + ",\n"
+                + "  \"clustering_iterations\": " + iterations + ",\n  \"converged\": " + converged + ",\n"
+                + "  \"pretrain_seconds\": " + (pre ? pretrain : "null") + ",\n  \"kmeans_seconds\": " + kmeans + ",\n  \"cluster_seconds\": " + cluster + ",\n"
+                + "  \"pretraining\": " + (pre ? "\"" + dataset + "/seed-" + seed + "/cae-pretraining\"" : "null") + ",\n"
+                + "  \"resumed\": false,\n"
+                + "  \"cell_wall_seconds\": " + wall + ",\n  \"cell_cpu_seconds\": " + (2 * wall) + ",\n"
+                + "  \"pretraining_wall_seconds\": " + (pre ? pretrain + 2 : "null") + ",\n  \"pretraining_cpu_seconds\": " + (pre ? 2 * pretrain : "null") + ",\n"
+                + "  \"total_wall_seconds\": 0,\n  \"total_cpu_seconds\": 0,\n"
+                + "  \"cpu\": \"Test CPU 9000\",\n  \"processors\": 2,\n  \"java_version\": \"17.0.9\",\n  \"java_vendor\": \"Vendor\",\n"
+                + "  \"git_commit\": \"0123456789abcdef0123456789abcdef01234567\",\n  \"git_dirty\": false,\n"
+                + "  \"kernels\": \"vector(256-bit, 2 threads)\",\n  \"threads\": 2,\n  \"jvm_options\": \"--add-modules jdk.incubator.vector\",\n"
+                + "  \"commands\": [\"dcec cluster --dataset " + dataset + "\"],\n"
+                + "  \"model_sha256\": \"" + String.format("%064x", seed + 17 * method.length()) + "\"\n}\n";
+    }
+
+    static void put(Path results, String dataset, String method, long seed, String json) throws IOException {
+        Path dir = results.resolve(dataset + "/seed-" + seed + "/" + method);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("result.json"), json, StandardCharsets.UTF_8);
+    }
+
+    @Test void meansSpreadsGapsAndNotRunRows(@TempDir Path dir) throws IOException {
+        Path results = dir.resolve("docs/results"), table = dir.resolve("docs/reproduction.md");
+        // DCEC on USPS, three seeds: ACC 0.80, 0.82, 0.84 -> 82.00 ± 2.00; NMI 0.70, 0.75, 0.77 -> mean 74.00,
+        // deviations -4, 1, 3 points -> sample variance (16 + 1 + 9)/2 = 13 -> std 3.61; pretraining 100, 110, 120 s -> 1 min 50 s
+        put(results, "usps", "dcec", 0, result("usps", "dcec", 0, 0.80, 0.70, 0.71, 0.60, 1400, "true", 100, "2.0", "300.0", 400));
+        put(results, "usps", "dcec", 1, result("usps", "dcec", 1, 0.82, 0.75, 0.76, 0.62, 2800, "true", 110, "4.0", "600.0", 800));
+        put(results, "usps", "dcec", 2, result("usps", "dcec", 2, 0.84, 0.77, 0.78, 0.64, 20000, "false", 120, "null", "900.0", 1200));
+        // DEC-conv on USPS: one of three planned seeds
+        put(results, "usps", "dec-conv", 0, result("usps", "dec-conv", 0, 0.779, 0.8108, 0.82, 0.7, 140, "true", 100, "2.0", "60.0", 70));
+        // k-means on pixels, MNIST-test: two seeds, ACC 54.50 (54.00-55.00) against the paper's 54.63
+        put(results, "mnist-test", "kmeans", 0, result("mnist-test", "kmeans", 0, 0.54, 0.50, 0.51, 0.40, 0, "null", 0, "30.0", "null", 31));
+        put(results, "mnist-test", "kmeans", 1, result("mnist-test", "kmeans", 1, 0.55, 0.49, 0.50, 0.41, 0, "null", 0, "30.0", "null", 33));
+        Files.writeString(results.resolve("NOTES.md"), "Hand-written: see [the spec](../spec.md#results) and [a cell](usps/seed-0/dcec/result.json).\n");
+
+        Set<Cell> planned = new LinkedHashSet<>(Plan.parse("usps:0,1,2;mnist-test:0,1;shapes:0", Plan.ALL_METHODS).cells());
+        Commands commands = new Commands(Path.of("repro-work"), null, null, false, 10, 1000);
+        ReproductionTable.write(new ReproductionTable.Context(results, table, planned, "dcec reproduce table", commands));
+        String md = Files.readString(table, StandardCharsets.UTF_8);
+
+        assertTrue(md.startsWith("<!-- GENERATED by `dcec reproduce table`"), md.substring(0, 80));
+        assertTrue(md.contains("**6 of 36 planned cells finished.**"), md);
+        // the USPS results table: DCEC with hand-computed mean ± std (min–max); NMI geo. 71, 76, 78 -> 75.00 ± 3.61
+        assertTrue(md.contains("| DCEC | 3 of 3 | 82.00 ± 2.00 (80.00–84.00) | 74.00 ± 3.61 (70.00–77.00) | 75.00 ± 3.61 (71.00–78.00) "
+                + "| 62.00 ± 2.00 (60.00–64.00) | 79.00 / 82.57 |"), md);
+        assertTrue(md.contains("| DEC-conv | 1 of 3 (not run yet: 1, 2) | 77.90 | 81.08 | 82.00 | 70.00 | 77.90 / 81.08 |"), md);
+        assertTrue(md.contains("| CAE + k-means | 0 of 3 (not run yet: 0, 1, 2) | not run yet | not run yet | not run yet | not run yet | 74.15 / 73.30 |"), md);
+        // times: pretraining mean 110 s, k-means known for 2 of 3 (mean 3 s), clustering mean 600 s,
+        // cell with pretraining (400 + 102, 800 + 112, 1200 + 122) -> 912 s, CPU (800 + 200, 1600 + 220, 2400 + 240) -> 1820 s
+        assertTrue(md.contains("| DCEC | 3 of 3 | 1 min 50 s | 3.0 s (2 of 3) | 10 min 00 s | 15 min 12 s | 30 min 20 s | 8067 (1400–20000) | 2 of 3 |"), md);
+        // gaps in points: ACC 82.00 - 79.00, NMI geo. 75.00 - 82.57, NMI 74.00 - 82.57
+        assertTrue(md.contains("| USPS | DCEC | 3 | +3.00 | no | -7.57 | -8.57 | no |"), md);
+        assertTrue(md.contains("| USPS | DEC-conv | 1 | +0.00 | — (one seed) | +0.92 | +0.00 | — (one seed) |"), md);
+        assertTrue(md.contains("| MNIST-test | k-means on pixels | 2 | -0.13 | yes | +0.32 | -0.68 | yes |"), md);
+        // every planned cell has a row; unfinished ones say so
+        assertTrue(md.contains("| usps | idec | 2 | not run yet |"), md);
+        assertTrue(md.contains("| mnist-test | dcec | 1 | not run yet |"), md);
+        assertTrue(md.contains("| usps | dcec | 2 | [84.00](results/usps/seed-2/dcec/result.json) | 77.00 | 78.00 | 64.00 | 20000 | no (cap) | 22 min 02 s | `"), md);
+        // no paper figure for a set outside the paper
+        assertTrue(md.contains("### Shapes (`shapes`)\n\nNo paper figure: the paper does not use this data set."), md);
+        // hosts, rerun commands, notes with links rebased from docs/results to docs
+        assertTrue(md.contains("| Test CPU 9000 | 2 | 17.0.9 (Vendor) | vector(256-bit, 2 threads) | 2 | `0123456789abcdef0123456789abcdef01234567` | "
+                + "`--add-modules jdk.incubator.vector` | 6 |"), md);
+        assertTrue(md.contains("dcec cluster --dataset usps --method dcec --seed 0 --checkpoint-every 1000 --weights "
+                + "repro-work/usps/seed-0/cae-pretraining/cae_weights.dc4j --out repro-work/usps/seed-0/dcec"), md);
+        assertTrue(md.contains("Hand-written: see [the spec](spec.md#results) and [a cell](results/usps/seed-0/dcec/result.json).\n"), md);
+        // regenerating from the same files gives the same bytes
+        ReproductionTable.write(new ReproductionTable.Context(results, table, planned, "dcec reproduce table", commands));
+        assertEquals(md, Files.readString(table, StandardCharsets.UTF_8));
+    }
+
+    @Test void sampleStandardDeviation() {
+        ReproductionTable.Stats s = ReproductionTable.Stats.of(List.of(2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0));
+        assertEquals(5.0, s.mean(), 1e-15);
+        assertEquals(Math.sqrt(32.0 / 7), s.std(), 1e-15);
+        assertEquals(2.0, s.min());
+        assertEquals(9.0, s.max());
+        assertTrue(Double.isNaN(ReproductionTable.Stats.of(List.of(3.0)).std()));
+        assertEquals("—", ReproductionTable.percent(ReproductionTable.Stats.of(List.of())));
+        assertEquals("30.00", ReproductionTable.percent(ReproductionTable.Stats.of(List.of(0.3))));
+    }
+
+    @Test void aResultInTheWrongFolderIsAnError(@TempDir Path dir) throws IOException {
+        put(dir, "usps", "dcec", 1, result("usps", "dcec", 0, 0.8, 0.7, 0.7, 0.6, 140, "true", 1, "1.0", "1.0", 1));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> CellResult.readAll(dir));
+        assertTrue(e.getMessage().contains("holds the result of dcec on usps, seed 0"), e.getMessage());
+    }
+
+    @Test void methodNamesFollowThePaper() {
+        assertEquals("CAE + k-means", PaperResults.name(Method.CAE_KMEANS));
+        assertEquals(null, PaperResults.of("fashion-mnist", Method.DCEC));
+    }
+}
