@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.dcec4j.dcec.Method;
-import org.dcec4j.dcec.train.DcecTrainer;
+import org.dcec4j.dcec.run.RunFolder;
 
 /**
  * The `dcec` command lines of the cells and of the shared pretrainings, and where each runs: the run folder
@@ -117,5 +117,5 @@ record Commands(Path work, Path dataDir, Integer threads, boolean quick, int che
     }
 
     /** The weights file name of a method's network (cae_weights.dc4j or ae_weights.dc4j). */
-    static String weightsFile(Method m) { return DcecTrainer.weightsFileName(m); }
+    static String weightsFile(Method m) { return RunFolder.weightsFileName(m); }
 }

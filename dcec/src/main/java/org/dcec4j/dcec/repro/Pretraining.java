@@ -1,7 +1,7 @@
 package org.dcec4j.dcec.repro;
 
 import org.dcec4j.dcec.Method;
-import org.dcec4j.dcec.train.DcecTrainer;
+import org.dcec4j.dcec.run.RunFolder;
 
 /**
  * The autoencoder pretraining that several cells of one (data set, seed) share: the CAE of cae-kmeans,
@@ -23,7 +23,7 @@ public record Pretraining(String dataset, Method.Network network, long seed) {
     public String kind() { return network == Method.Network.CONV ? "cae" : "ae"; }
 
     /** cae_weights.dc4j or ae_weights.dc4j. */
-    public String weightsFile() { return DcecTrainer.weightsFileName(method()); }
+    public String weightsFile() { return RunFolder.weightsFileName(method()); }
 
     /** {@code <data set>/seed-<s>/cae-pretraining} (or ae-pretraining). */
     public String folder() { return dataset + "/seed-" + seed + "/" + kind() + "-pretraining"; }

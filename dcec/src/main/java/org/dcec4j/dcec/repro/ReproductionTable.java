@@ -272,10 +272,9 @@ final class ReproductionTable {
 
         s.append("## Verifying a run\n\n");
         s.append("Every random choice derives from the seed and every reduction runs in one fixed order, whatever the kernels (scalar or "
-                + "vector of any width) and thread count ([kernels.md](kernels.md#reduction-order)), so a cell run with the same seed, the same command and the same "
-                + "dcec4j version writes the same `model.dc4j` on every machine (the file records the cell's whole configuration, the "
-                + "checkpoint interval included: run the cell through `dcec reproduce`, or with the commands of its `result.json`). "
-                + "Run one cell and compare:\n\n```\n");
+                + "vector of any width) and thread count ([kernels.md](kernels.md#reduction-order)), so a cell run with the same seed, the same "
+                + "settings and the same dcec4j version writes the same `model.dc4j` on every machine, whatever its thread count or checkpoint "
+                + "interval. Run one cell and compare:\n\n```\n");
         s.append("sha256sum ").append(cmd.runDir(example)).append("/model.dc4j\n```\n\n");
         s.append("with the checksum in [every cell](#cells) (and the `model_sha256` of its `result.json`).\n\n");
 

@@ -21,7 +21,7 @@ import org.dcec4j.dcec.metrics.NmiAverage;
 import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.report.RunLogs;
-import org.dcec4j.dcec.train.DcecTrainer;
+import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.datasets.DataSource;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.DatasetException;
@@ -176,9 +176,9 @@ final class Runner {
         Path run = cmd.runDir(c);
         Attempt last = Attempt.last(Attempt.read(run));
         if (last != null) checkIdentity(run, last, cmd.cell(c));
-        if (last != null && last.exit() == 0 && Files.isRegularFile(run.resolve(DcecTrainer.MODEL))
-                && Files.isRegularFile(run.resolve(DcecTrainer.PREDICTIONS))) return State.COLLECT;
-        if (Files.isRegularFile(run.resolve(DcecTrainer.CHECKPOINT))) return State.RESUME;
+        if (last != null && last.exit() == 0 && Files.isRegularFile(run.resolve(RunFolder.MODEL))
+                && Files.isRegularFile(run.resolve(RunFolder.PREDICTIONS))) return State.COLLECT;
+        if (Files.isRegularFile(run.resolve(RunFolder.CHECKPOINT))) return State.RESUME;
         return State.FRESH;
     }
 
@@ -194,16 +194,16 @@ final class Runner {
             }
             return State.COLLECT;
         }
-        if (Files.isRegularFile(run.resolve(DcecTrainer.CHECKPOINT))) return State.RESUME;
+        if (Files.isRegularFile(run.resolve(RunFolder.CHECKPOINT))) return State.RESUME;
         return State.FRESH;
     }
 
     /** Weights written and pretrain_log.csv showing every epoch config.json asks for. */
     private static boolean complete(Path run, Pretraining p) {
-        Path log = run.resolve(DcecTrainer.PRETRAIN_LOG), config = run.resolve(DcecTrainer.CONFIG_JSON);
+        Path log = run.resolve(RunFolder.PRETRAIN_LOG), config = run.resolve(RunFolder.CONFIG_JSON);
         if (!Files.isRegularFile(run.resolve(p.weightsFile())) || !Files.isRegularFile(log) || !Files.isRegularFile(config)) return false;
         List<RunLogs.PretrainRow> rows = RunLogs.readPretrainLog(log);
-        return !rows.isEmpty() && rows.get(rows.size() - 1).epoch() == (int) RunFolder.number(config, "pretrain_epochs");
+        return !rows.isEmpty() && rows.get(rows.size() - 1).epoch() == (int) RunOutputs.number(config, "pretrain_epochs");
     }
 
     private void checkSettings(Path file, String settings) {
@@ -250,9 +250,9 @@ final class Runner {
         }
         PretrainingRecord r = collect(p);
         Path dir = o.results.resolve(p.folder()), run = cmd.runDir(p);
-        copy(run.resolve(DcecTrainer.CONFIG_JSON), dir.resolve(DcecTrainer.CONFIG_JSON));
-        copy(run.resolve(DcecTrainer.PRETRAIN_LOG), dir.resolve(DcecTrainer.PRETRAIN_LOG));
-        TensorFile.writeAtomically(dir.resolve(RunFolder.CONSOLE_LOG), consoleLog(run));
+        copy(run.resolve(RunFolder.CONFIG_JSON), dir.resolve(RunFolder.CONFIG_JSON));
+        copy(run.resolve(RunFolder.PRETRAIN_LOG), dir.resolve(RunFolder.PRETRAIN_LOG));
+        TensorFile.writeAtomically(dir.resolve(RunOutputs.CONSOLE_LOG), consoleLog(run));
         TensorFile.writeAtomically(recordFile(p), r.toJson().getBytes(StandardCharsets.UTF_8));
         out.printf(Locale.ROOT, "%s: %s %s: %d epochs, loss %.6f, %s%n", tag, p, s == State.COLLECT ? "collected" : "finished", r.epochs(),
                 r.finalLoss(), duration(r.seconds()));
@@ -266,7 +266,7 @@ final class Runner {
         ConsoleSummary cs = ConsoleSummary.parse(Files.readString(run.resolve(ChildJvm.STDOUT), StandardCharsets.UTF_8));
         if (!cs.complete()) throw new Failure(run.resolve(ChildJvm.STDOUT) + " has no complete summary of its last attempt");
         try {
-            List<RunLogs.PretrainRow> rows = RunLogs.readPretrainLog(run.resolve(DcecTrainer.PRETRAIN_LOG));
+            List<RunLogs.PretrainRow> rows = RunLogs.readPretrainLog(run.resolve(RunFolder.PRETRAIN_LOG));
             RunLogs.PretrainRow last = rows.get(rows.size() - 1);
             boolean resumed = Attempt.last(attempts).resumed();
             double logSeconds = rows.stream().mapToDouble(RunLogs.PretrainRow::seconds).sum();
@@ -274,7 +274,7 @@ final class Runner {
             double seconds = resumed || printed == null ? logSeconds : printed;
             return new PretrainingRecord(p.dataset(), p.kind(), p.seed(), cmd.settings(), last.epoch(), last.loss(), seconds, resumed,
                     wall(attempts), cpu(attempts), host, cs.kernels(), cs.threads(), String.join(" ", jvm.jvmOptions()), lines(attempts),
-                    RunFolder.sha256(run.resolve(p.weightsFile())));
+                    RunOutputs.sha256(run.resolve(p.weightsFile())));
         } catch (ReportException e) {
             throw new Failure(e.getMessage());
         }
@@ -286,11 +286,11 @@ final class Runner {
         ConsoleSummary cs = ConsoleSummary.parse(Files.readString(run.resolve(ChildJvm.STDOUT), StandardCharsets.UTF_8));
         if (!cs.complete()) throw new Failure(run.resolve(ChildJvm.STDOUT) + " has no complete summary of its last attempt");
         try {
-            RunFolder.Labels l = RunFolder.predictions(run.resolve(DcecTrainer.PREDICTIONS));
+            RunOutputs.Labels l = RunOutputs.predictions(run.resolve(RunFolder.PREDICTIONS));
             int iterations = 0;
             Boolean converged = null;
             if (c.method().clusters) {
-                RunFolder.ClusterOutcome co = RunFolder.clusterOutcome(run);
+                RunOutputs.ClusterOutcome co = RunOutputs.clusterOutcome(run);
                 iterations = co.iterations();
                 converged = co.converged();
             }
@@ -303,7 +303,7 @@ final class Runner {
                     pr == null ? null : c.pretraining().folder(), Attempt.last(attempts).resumed(),
                     wall(attempts), cpu(attempts), pr == null ? null : pr.wallSeconds(), pr == null ? null : pr.cpuSeconds(),
                     host, cs.kernels(), cs.threads(), String.join(" ", jvm.jvmOptions()), commands,
-                    RunFolder.sha256(run.resolve(DcecTrainer.MODEL)));
+                    RunOutputs.sha256(run.resolve(RunFolder.MODEL)));
         } catch (ReportException | UncheckedIOException e) {
             throw new Failure(e.getMessage());
         }
@@ -332,9 +332,9 @@ final class Runner {
     /** The cell's small files into the results folder, result.json last (its presence marks the cell done). */
     private void writeCell(Cell c, CellResult r) throws IOException {
         Path dir = o.results.resolve(c.folder()), run = cmd.runDir(c);
-        copy(run.resolve(DcecTrainer.CONFIG_JSON), dir.resolve(DcecTrainer.CONFIG_JSON));
-        if (Files.isRegularFile(run.resolve(DcecTrainer.DCEC_LOG))) copy(run.resolve(DcecTrainer.DCEC_LOG), dir.resolve(DcecTrainer.DCEC_LOG));
-        TensorFile.writeAtomically(dir.resolve(RunFolder.CONSOLE_LOG), consoleLog(run));
+        copy(run.resolve(RunFolder.CONFIG_JSON), dir.resolve(RunFolder.CONFIG_JSON));
+        if (Files.isRegularFile(run.resolve(RunFolder.DCEC_LOG))) copy(run.resolve(RunFolder.DCEC_LOG), dir.resolve(RunFolder.DCEC_LOG));
+        TensorFile.writeAtomically(dir.resolve(RunOutputs.CONSOLE_LOG), consoleLog(run));
         TensorFile.writeAtomically(dir.resolve(CellResult.FILE), r.toJson().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -365,18 +365,18 @@ final class Runner {
         if (lowest == null) return;
         Cell c = lowest.cell();
         Path run = cmd.runDir(c);
-        if (!Files.isRegularFile(run.resolve(DcecTrainer.PREDICTIONS))) {
+        if (!Files.isRegularFile(run.resolve(RunFolder.PREDICTIONS))) {
             out.println("  report.html of " + dataset + " not written: the run folder " + run + " is gone");
             return;
         }
         try {
-            RunFolder.Labels l = RunFolder.predictions(run.resolve(DcecTrainer.PREDICTIONS));
+            RunOutputs.Labels l = RunOutputs.predictions(run.resolve(RunFolder.PREDICTIONS));
             Dataset d = Datasets.load(dataset, DataSource.fromEnvironment(cmd.dataDir()));
             int N = l.cluster().length;
             if (N < d.size()) d = d.subset(0, N);
             HtmlReport.Builder b = HtmlReport.fromRunDirectory(run, d.images(), N, d.channels(), d.height(), d.width(), d.labels(), 10)
                     .title("dcec4j reproduction: DCEC on " + dataset + ", seed " + c.seed());
-            Path pre = cmd.runDir(c.pretraining()).resolve(DcecTrainer.PRETRAIN_LOG);
+            Path pre = cmd.runDir(c.pretraining()).resolve(RunFolder.PRETRAIN_LOG);
             if (Files.isRegularFile(pre)) {
                 List<RunLogs.PretrainRow> rows = RunLogs.readPretrainLog(pre);
                 b.pretrainLog(rows);

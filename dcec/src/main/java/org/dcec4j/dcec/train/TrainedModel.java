@@ -26,7 +26,8 @@ public final class TrainedModel {
     private final String configJson;
 
     public TrainedModel(DcecConfig config, int channels, int height, int width, Autoencoder ae, float[] mu) {
-        this(config, channels, height, width, ae, mu, config.toJson());
+        // how often the run wrote checkpoints is not part of the model: the same weights give the same file
+        this(config, channels, height, width, ae, mu, config.toBuilder().checkpointEvery(0).build().toJson());
     }
 
     private TrainedModel(DcecConfig config, int channels, int height, int width, Autoencoder ae, float[] mu, String configJson) {

@@ -13,11 +13,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.dcec4j.dcec.report.RunLogs;
-import org.dcec4j.dcec.train.DcecTrainer;
+import org.dcec4j.dcec.run.RunFolder;
 
 /** Reads what a result needs from a finished run folder's files (never from the console text, see {@link ConsoleSummary}). */
-final class RunFolder {
-    private RunFolder() {}
+final class RunOutputs {
+    private RunOutputs() {}
 
     /** The run's standard output as copied into the results folder (machine paths removed; not *.log, which git ignores here). */
     static final String CONSOLE_LOG = "console.txt";
@@ -65,10 +65,10 @@ final class RunFolder {
     record ClusterOutcome(int iterations, boolean converged) {}
 
     static ClusterOutcome clusterOutcome(Path runDir) {
-        List<RunLogs.ClusterRow> rows = RunLogs.readClusterLog(runDir.resolve(DcecTrainer.DCEC_LOG));
-        if (rows.isEmpty()) throw FlatJson.bad(runDir.resolve(DcecTrainer.DCEC_LOG) + ": no rows");
+        List<RunLogs.ClusterRow> rows = RunLogs.readClusterLog(runDir.resolve(RunFolder.DCEC_LOG));
+        if (rows.isEmpty()) throw FlatJson.bad(runDir.resolve(RunFolder.DCEC_LOG) + ": no rows");
         RunLogs.ClusterRow last = rows.get(rows.size() - 1);
-        return new ClusterOutcome(last.iter(), last.iter() > 0 && last.deltaLabel() < number(runDir.resolve(DcecTrainer.CONFIG_JSON), "tol"));
+        return new ClusterOutcome(last.iter(), last.iter() > 0 && last.deltaLabel() < number(runDir.resolve(RunFolder.CONFIG_JSON), "tol"));
     }
 
     /** A numeric key of config.json. */
