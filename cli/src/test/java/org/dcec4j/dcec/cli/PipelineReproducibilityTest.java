@@ -1,4 +1,4 @@
-package org.dcec4j.dcec.train;
+package org.dcec4j.dcec.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -58,6 +58,6 @@ class ReproductionPageTest {
         String expected = ReproductionTable.render(ctx, CellResult.readAll(ctx.results()),
                 Files.isRegularFile(notes) ? Files.readString(notes, StandardCharsets.UTF_8) : null);
         assertEquals(expected, actual, "docs/reproduction.md differs from what `dcec " + m.group(1)
-                + "` writes: regenerate it (java -jar dcec/target/dcec.jar " + m.group(1) + ")");
+                + "` writes: regenerate it (java -jar cli/target/dcec.jar " + m.group(1) + ")");
     }
 }

@@ -253,7 +253,7 @@ final class ReproductionTable {
 
         s.append("## How to rerun\n\n");
         s.append("From the repository root, after `mvn -B package -DskipTests` (`dcec` below stands for "
-                + "`java --add-modules jdk.incubator.vector -jar dcec/target/dcec.jar`):\n\n```\n");
+                + "`java --add-modules jdk.incubator.vector -jar cli/target/dcec.jar`):\n\n```\n");
         s.append("nice -n 10 dcec reproduce              # every planned cell; rerun it after a kill: finished cells are skipped, killed ones resumed\n");
         s.append("dcec reproduce --dry-run               # print what would run, and the exact commands\n");
         Cell example = exampleCell(all);
