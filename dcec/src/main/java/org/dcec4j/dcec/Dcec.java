@@ -176,6 +176,17 @@ public final class Dcec {
 
         /** Which method of the paper's table runs (default {@link Method#DCEC}). */
         public Builder method(Method m) { config.method(Objects.requireNonNull(m, "method")); return this; }
+
+        /**
+         * Train on randomly rotated and shifted images (DEC-DA, docs/math/augmentation.md): DCEC becomes
+         * {@link Method#DCEC_DA}, DEC_CONV {@link Method#DEC_CONV_DA}. It does not change the other settings: the
+         * reference runs pretrain for 500 epochs ({@link #pretrainEpochs}) and recompute P every 30 iterations on
+         * small sets ({@link #updateInterval}).
+         */
+        public Builder augment(boolean on) {
+            if (on) config.method(config.method.augmented());
+            return this;
+        }
         /** Number of clusters K, also the embedding size (default 10). */
         public Builder clusters(int k) { config.K(k); return this; }
         /** The three convolution filter counts of the CAE (default 32, 64, 128). */

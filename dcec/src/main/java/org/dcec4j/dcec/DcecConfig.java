@@ -39,6 +39,17 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
                 256, 200, 20, 140, 0.001, 20_000, 1e-3f, 0, 0);
     }
 
+    /**
+     * The reference values of {@code method} on the named data set: {@link #defaults()}, except that the
+     * data-augmented methods (DEC-DA's run_exp.py) pretrain for 500 epochs and recompute P every 30 iterations on
+     * the small sets (mnist-test, usps) and every 140 on the others (docs/spec.md#augmentation).
+     */
+    public static DcecConfig referenceDefaults(Method method, String dataset) {
+        Builder b = defaults().toBuilder().method(method);
+        if (method.augments) b.pretrainEpochs(500).updateInterval(dataset.equals("mnist-test") || dataset.equals("usps") ? 30 : 140);
+        return b.build();
+    }
+
     @Override public int[] filters() { return filters.clone(); }
     @Override public int[] denseDims() { return denseDims.clone(); }
 

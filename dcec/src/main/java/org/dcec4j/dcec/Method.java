@@ -20,7 +20,14 @@ public enum Method {
     /** The dense autoencoder d–500–500–2000–K, L = L_c in the clustering phase. */
     DEC("dec", Network.DENSE, true, true, false),
     /** The dense autoencoder, L = L_r + γ·L_c in the clustering phase. */
-    IDEC("idec", Network.DENSE, true, true, true);
+    IDEC("idec", Network.DENSE, true, true, true),
+    /**
+     * ConvIDEC-DA (Guo et al., ACML 2018): DCEC with every training batch randomly rotated and shifted, in
+     * pretraining and in clustering; P and the stop rule use the clean images. docs/math/augmentation.md
+     */
+    DCEC_DA("dcec-da", Network.CONV, true, true, true, true),
+    /** ConvDEC-DA: DEC-conv (L = L_c) with augmented clustering batches, after an augmented pretraining. */
+    DEC_CONV_DA("dec-conv-da", Network.CONV, true, true, false, true);
 
     /** Which autoencoder a method trains. */
     public enum Network { CONV, DENSE, NONE }
@@ -33,13 +40,29 @@ public enum Method {
     public final boolean clusters;
     /** Keeps the reconstruction loss in the clustering phase. */
     public final boolean keepsDecoder;
+    /** Trains on randomly transformed images (DEC-DA's data augmentation). */
+    public final boolean augments;
 
     Method(String cliName, Network network, boolean pretrains, boolean clusters, boolean keepsDecoder) {
+        this(cliName, network, pretrains, clusters, keepsDecoder, false);
+    }
+
+    Method(String cliName, Network network, boolean pretrains, boolean clusters, boolean keepsDecoder, boolean augments) {
         this.cliName = cliName;
         this.network = network;
         this.pretrains = pretrains;
         this.clusters = clusters;
         this.keepsDecoder = keepsDecoder;
+        this.augments = augments;
+    }
+
+    /** The data-augmented variant of dcec (dcec-da) or dec-conv (dec-conv-da); the -DA methods are their own. */
+    public Method augmented() {
+        return switch (this) {
+            case DCEC, DCEC_DA -> DCEC_DA;
+            case DEC_CONV, DEC_CONV_DA -> DEC_CONV_DA;
+            default -> throw new ConfigException("{augment} applies to dcec and dec-conv (giving dcec-da and dec-conv-da), not " + cliName);
+        };
     }
 
     /** The method named {@code s} (its command-line name, any case). */

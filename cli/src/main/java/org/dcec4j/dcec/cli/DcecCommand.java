@@ -97,7 +97,8 @@ public final class DcecCommand implements Runnable {
             Map.entry("kmeansRestarts", "--kmeans-restarts"), Map.entry("updateInterval", "--update-interval"),
             Map.entry("tolerance", "--tol"), Map.entry("maxIterations", "--max-iter"), Map.entry("learningRate", "--lr"),
             Map.entry("seed", "--seed"), Map.entry("checkpointEvery", "--checkpoint-every"), Map.entry("runFolder", "--out"),
-            Map.entry("overwrite", "--overwrite"), Map.entry("resume", "--resume"), Map.entry("pretrainedWeights", "--weights"));
+            Map.entry("overwrite", "--overwrite"), Map.entry("resume", "--resume"), Map.entry("pretrainedWeights", "--weights"),
+            Map.entry("augment", "--augment"));
 
     static int report(Exception ex, PrintWriter e) {
         if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return DIVERGED; }
@@ -236,8 +237,12 @@ public final class DcecCommand implements Runnable {
     /** Every hyper-parameter; null = the reference default (or the shapes default). */
     static final class TrainOptions {
         @Option(names = "--method", paramLabel = "M", defaultValue = "dcec",
-                description = "dcec, cae-kmeans, dec-conv (decoder dropped), kmeans (raw pixels), dec or idec (dense autoencoder d-500-500-2000-K). Default: ${DEFAULT-VALUE}.")
+                description = "dcec, cae-kmeans, dec-conv (decoder dropped), kmeans (raw pixels), dec or idec (dense autoencoder d-500-500-2000-K), "
+                        + "dcec-da or dec-conv-da (with data augmentation). Default: ${DEFAULT-VALUE}.")
         String method;
+        @Option(names = "--augment", description = "Train on randomly rotated and shifted images (DEC-DA): dcec becomes dcec-da, dec-conv dec-conv-da "
+                + "(500 pretraining epochs; P every 30 iterations on mnist-test and usps, 140 elsewhere).")
+        boolean augment;
         @Option(names = {"-k", "--clusters"}, paramLabel = "K",
                 description = "Number of clusters K (also the embedding size). Default: the number of classes of a labelled set, else 10.")
         Integer clusters;
@@ -275,8 +280,14 @@ public final class DcecCommand implements Runnable {
         @Option(names = "--out", paramLabel = "DIR", defaultValue = "dcec-out", description = "Output folder. Default: ${DEFAULT-VALUE}.")
         Path out;
 
+        /** The method of --method, made data-augmented by --augment. */
+        Method method() {
+            Method m = Method.parse(method);
+            return augment ? m.augmented() : m;
+        }
+
         DcecConfig config(Dataset d, boolean shapes) {
-            DcecConfig.Builder b = DcecConfig.defaults().toBuilder().method(Method.parse(method)).seed(seed).checkpointEvery(checkpointEvery);
+            DcecConfig.Builder b = DcecConfig.referenceDefaults(method(), d.name()).toBuilder().seed(seed).checkpointEvery(checkpointEvery);
             if (shapes) b.batchSize(SHAPES_BATCH).pretrainEpochs(SHAPES_EPOCHS).maxIter(SHAPES_MAX_ITER).updateInterval(SHAPES_T);
             b.K(clusters != null ? clusters : d.hasLabels() && d.numClasses() >= 2 ? d.numClasses() : 10);
             if (filters != null) b.filters(filters);
@@ -315,7 +326,7 @@ public final class DcecCommand implements Runnable {
         }
 
         private int train() throws IOException {
-            Method.parse(train.method);                       // fail on a bad name before loading anything
+            train.method();                                  // fail on a bad name before loading anything
             // shapes: each quick-run default applies unless its own option is given (config() overrides field by field)
             boolean shapes = data.isShapes();
             if (shapes && data.limit == null) data.limit = SHAPES_LIMIT;
@@ -404,7 +415,7 @@ public final class DcecCommand implements Runnable {
         @Override RunFolder.Start start() { return RunFolder.Start.AFTER_PRETRAINING; }
 
         @Override DcecTrainer configure(DcecTrainer t) {
-            Method m = Method.parse(train.method);
+            Method m = train.method();
             return t.pretrainedWeights(weights != null ? weights : train.out.resolve(RunFolder.weightsFileName(m)));
         }
     }

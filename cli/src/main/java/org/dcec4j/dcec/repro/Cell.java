@@ -11,7 +11,7 @@ public record Cell(String dataset, Method method, long seed) {
 
     /** The shared pretraining this cell starts from, or null (k-means on pixels has none). */
     public Pretraining pretraining() {
-        return method.pretrains ? new Pretraining(dataset, method.network, seed) : null;
+        return method.pretrains ? new Pretraining(dataset, method.network, method.augments, seed) : null;
     }
 
     /** The cell's folder under the work and results folders: {@code <data set>/seed-<s>/<method>}. */

@@ -28,7 +28,14 @@ public record Plan(List<Entry> entries, List<Method> methods) {
 
     /** The order cells of one (data set, seed) run in: the methods sharing a pretraining next to each other. */
     static final List<Method> RUN_ORDER =
-            List.of(Method.KMEANS, Method.CAE_KMEANS, Method.DEC_CONV, Method.DCEC, Method.DEC, Method.IDEC);
+            List.of(Method.KMEANS, Method.CAE_KMEANS, Method.DEC_CONV, Method.DCEC, Method.DEC, Method.IDEC, Method.DEC_CONV_DA, Method.DCEC_DA);
+
+    /** The rows of the table: the paper's methods in its order, then the data-augmented ones. */
+    public static final List<Method> RUN_ORDER_TABLE =
+            List.of(Method.KMEANS, Method.CAE_KMEANS, Method.DEC_CONV, Method.DEC, Method.IDEC, Method.DCEC, Method.DEC_CONV_DA, Method.DCEC_DA);
+
+    /** The data-augmented methods (DEC-DA), run when asked for with --methods. */
+    public static final List<Method> DA_METHODS = List.of(Method.DEC_CONV_DA, Method.DCEC_DA);
 
     /** The default plan: three seeds of the two small sets, one of the two large ones. */
     public static final String DEFAULT = "mnist-test:0,1,2;usps:0,1,2;mnist:0;fashion-mnist:0";
@@ -103,7 +110,7 @@ public record Plan(List<Entry> entries, List<Method> methods) {
             }
         }
         if (chosen.isEmpty()) throw new IllegalArgumentException("--methods: no method");
-        return ALL_METHODS.stream().filter(chosen::contains).toList();
+        return RUN_ORDER_TABLE.stream().filter(chosen::contains).toList();
     }
 
     /** Seeds from "0,1,2" or "0-2" or "0,5-7". */

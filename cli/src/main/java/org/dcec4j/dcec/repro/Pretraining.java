@@ -5,22 +5,22 @@ import org.dcec4j.dcec.run.RunFolder;
 
 /**
  * The autoencoder pretraining that several cells of one (data set, seed) share: the CAE of cae-kmeans,
- * dec-conv and dcec, or the dense autoencoder of dec and idec. The shared weights are exactly those each
+ * dec-conv and dcec, the augmented CAE of dec-conv-da and dcec-da, or the dense autoencoder of dec and idec. The shared weights are exactly those each
  * method would pretrain on its own: pretraining reads only the network type, the image shape, K, the
  * filters or dense sizes, the batch size, the epochs, the learning rate and the seed (initial weights from
  * (seed, weights stream), the shuffle of epoch e from (seed, shuffle stream, e)), never γ, T, tol, the
  * iteration cap or whether the decoder is kept afterwards.
  */
-public record Pretraining(String dataset, Method.Network network, long seed) {
+public record Pretraining(String dataset, Method.Network network, boolean augmented, long seed) {
     public Pretraining {
         if (network == Method.Network.NONE) throw new IllegalArgumentException("k-means on pixels has no pretraining");
     }
 
     /** The method `dcec pretrain` is called with: dcec for the CAE, dec for the dense autoencoder. */
-    public Method method() { return network == Method.Network.CONV ? Method.DCEC : Method.DEC; }
+    public Method method() { return network == Method.Network.CONV ? (augmented ? Method.DCEC_DA : Method.DCEC) : Method.DEC; }
 
     /** cae or ae. */
-    public String kind() { return network == Method.Network.CONV ? "cae" : "ae"; }
+    public String kind() { return (network == Method.Network.CONV ? "cae" : "ae") + (augmented ? "-da" : ""); }
 
     /** cae_weights.dc4j or ae_weights.dc4j. */
     public String weightsFile() { return RunFolder.weightsFileName(method()); }

@@ -55,9 +55,14 @@ class PlanTest {
     }
 
     @Test void cellsKnowTheirSharedPretraining() {
-        assertEquals(new Pretraining("usps", Method.Network.CONV, 1), new Cell("usps", Method.DEC_CONV, 1).pretraining());
+        assertEquals(new Pretraining("usps", Method.Network.CONV, false, 1), new Cell("usps", Method.DEC_CONV, 1).pretraining());
         assertEquals(new Cell("usps", Method.CAE_KMEANS, 1).pretraining(), new Cell("usps", Method.DCEC, 1).pretraining());
-        assertEquals(new Pretraining("usps", Method.Network.DENSE, 1), new Cell("usps", Method.IDEC, 1).pretraining());
+        assertEquals(new Pretraining("usps", Method.Network.DENSE, false, 1), new Cell("usps", Method.IDEC, 1).pretraining());
+        // the two data-augmented methods share an augmented pretraining of their own
+        assertEquals(new Pretraining("usps", Method.Network.CONV, true, 1), new Cell("usps", Method.DCEC_DA, 1).pretraining());
+        assertEquals(new Cell("usps", Method.DEC_CONV_DA, 1).pretraining(), new Cell("usps", Method.DCEC_DA, 1).pretraining());
+        assertEquals("usps/seed-1/cae-da-pretraining", new Cell("usps", Method.DCEC_DA, 1).pretraining().folder());
+        assertEquals(Method.DCEC_DA, new Cell("usps", Method.DEC_CONV_DA, 1).pretraining().method());
         assertEquals(null, new Cell("usps", Method.KMEANS, 1).pretraining());
         assertEquals("usps/seed-1/cae-pretraining", new Cell("usps", Method.DCEC, 1).pretraining().folder());
         assertEquals("ae_weights.dc4j", new Cell("usps", Method.DEC, 1).pretraining().weightsFile());

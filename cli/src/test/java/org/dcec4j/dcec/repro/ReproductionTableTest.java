@@ -84,7 +84,7 @@ class ReproductionTableTest {
         assertTrue(md.contains("| mnist-test | dcec | 1 | not run yet |"), md);
         assertTrue(md.contains("| usps | dcec | 2 | [84.00](results/usps/seed-2/dcec/result.json) | 77.00 | 78.00 | 64.00 | 20000 | no (cap) | 22 min 02 s | `"), md);
         // no paper figure for a set outside the paper
-        assertTrue(md.contains("### Shapes (`shapes`)\n\nNo paper figure: the paper does not use this data set."), md);
+        assertTrue(md.contains("### Shapes (`shapes`)\n\nNo figure of the DCEC paper: it does not use this data set."), md);
         // hosts, rerun commands, notes with links rebased from docs/results to docs
         assertTrue(md.contains("| Test CPU 9000 | 2 | 17.0.9 (Vendor) | vector(256-bit, 2 threads) | 2 | `0123456789abcdef0123456789abcdef01234567` | "
                 + "`--add-modules jdk.incubator.vector` | 6 |"), md);

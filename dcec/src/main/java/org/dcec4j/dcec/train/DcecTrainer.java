@@ -20,6 +20,8 @@ import org.dcec4j.dcec.model.ConvAutoencoder;
 import org.dcec4j.dcec.train.Checkpoint.ClusterState;
 import org.dcec4j.dcec.train.TrainingListener.Losses;
 import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.augment.RandomAffine;
+import org.dcec4j.datasets.augment.RandomAffinePool;
 import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.Backend;
@@ -55,6 +57,8 @@ public final class DcecTrainer {
     private Path pretrained;
     private boolean pretrainOnly;
     private String lastCheckpoint = "none written yet";
+    /** The random transforms of the data-augmented methods (null for the others), for the length of a run. */
+    private RandomAffinePool augment;
 
     /**
      * Checks everything that can be checked before any work and throws an IllegalArgumentException
@@ -107,6 +111,16 @@ public final class DcecTrainer {
     // ------------------------------------------------------------------------------------------ run
     /** Math: docs/math/dcec.md#loop */
     public DcecResult run() throws IOException {
+        if (!cfg.method().augments) return runAlgorithm();
+        try (RandomAffinePool pool = new RandomAffinePool(RandomAffine.decDa(), backend.threads())) {
+            augment = pool;
+            return runAlgorithm();
+        } finally {
+            augment = null;
+        }
+    }
+
+    private DcecResult runAlgorithm() throws IOException {
         for (TrainingListener l : listeners) l.runStarted(backend);
         if (cfg.method() == Method.KMEANS) return kmeansOnPixels();
         Phase resumeAt = resume == null ? null : resume.phase();
@@ -146,8 +160,14 @@ public final class DcecTrainer {
             resume.restore(ae, opt, null);
             first = resume.step();
         }
-        int E = cfg.pretrainEpochs(), B = Math.min(cfg.batchSize(), N), batches = Batches.count(N, B);
+        int E = cfg.pretrainEpochs(), B = Math.min(cfg.batchSize(), N);
+        // the augmented pretraining (DEC-DA) drops the last partial batch of every epoch, as Keras' fit_generator
+        // with steps_per_epoch = ⌊N/B⌋ does
+        int batches = augment != null ? N / B : Batches.count(N, B);
         float[] full = new float[B * D], tail = new float[(N - (batches - 1) * B) * D];
+        float[] transformed = augment != null ? new float[B * D] : null;
+        int[] rows = augment != null ? new int[B] : null;
+        long augmentSeed = Seeds.derive(cfg.seed(), Seeds.AUGMENT_PRETRAIN, 0);
         for (TrainingListener l : listeners) l.phaseStarted(Phase.PRETRAIN, first, E);
         for (int epoch = first; epoch < E; epoch++) {
             long t0 = System.nanoTime();
@@ -159,6 +179,12 @@ public final class DcecTrainer {
                 float[] buf = nb == B ? full : tail;
                 Batches.gather(buf, x, D, perm, from, to);
                 Tensor xb = Tensor.of(buf, nb, C, H, W);
+                if (augment != null) {
+                    // x̃ = a random rotation and shift of each image, drawn from (seed, epoch, image index); x̃ is also the target
+                    System.arraycopy(perm, from, rows, 0, nb);
+                    augment.apply(transformed, buf, nb, C, H, W, augmentSeed, epoch, rows);
+                    xb = Tensor.of(transformed, nb, C, H, W);
+                }
                 opt.zeroGrad();
                 // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)²
                 Tensor loss = F.mse(ae.decode(ae.encode(xb)), xb);
@@ -231,6 +257,8 @@ public final class DcecTrainer {
         float[] xFull = new float[B * D], pFull = new float[B * K];
         int tailN = N - (batches - 1) * B;
         float[] xTail = new float[tailN * D], pTail = new float[tailN * K];
+        float[] transformed = augment != null ? new float[B * D] : null;
+        long augmentSeed = Seeds.derive(cfg.seed(), Seeds.AUGMENT_CLUSTER, 0);
         float[] q = null;
         boolean converged = false;
         for (TrainingListener l : listeners) l.phaseStarted(Phase.CLUSTER, it, cfg.maxIter());
@@ -259,6 +287,11 @@ public final class DcecTrainer {
             System.arraycopy(x, from * D, xb, 0, nb * D);
             System.arraycopy(p, from * K, pb, 0, nb * K);
             Tensor xt = Tensor.of(xb, nb, C, H, W);
+            if (augment != null) {
+                // the batch is trained on x̃ (a random transform from (seed, iteration, image index)); P came from the clean images
+                augment.apply(transformed, xb, nb, C, H, W, augmentSeed, it, from);
+                xt = Tensor.of(nb == B ? transformed : java.util.Arrays.copyOf(transformed, nb * D), nb, C, H, W);
+            }
             opt.zeroGrad();
             Tensor z = ae.encode(xt);
             // L_c = (1/B) Σ_i Σ_j p_ij log(p_ij / q_ij), P constant

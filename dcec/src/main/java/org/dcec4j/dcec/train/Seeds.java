@@ -11,6 +11,8 @@ public final class Seeds {
     private Seeds() {}
 
     public static final long WEIGHTS = 1, SHUFFLE = 2, KMEANS = 3;
+    /** The random transforms of the data-augmented methods: one stream per phase (step = epoch, or iteration). */
+    public static final long AUGMENT_PRETRAIN = 4, AUGMENT_CLUSTER = 5;
 
     /** A seed for (stream, index) of a run seeded with {@code seed}. */
     public static long derive(long seed, long stream, long index) {

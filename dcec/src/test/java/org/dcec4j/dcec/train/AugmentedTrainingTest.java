@@ -1,0 +1,106 @@
+package org.dcec4j.dcec.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dcec4j.dcec.ConfigException;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.run.RunFolder;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.Shapes;
+import org.dcec4j.datasets.augment.RandomAffine;
+import org.dcec4j.engine.Backend;
+import org.dcec4j.engine.F;
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.dcec.model.Autoencoder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The data-augmented methods (dcec-da, dec-conv-da): pretraining drops the last partial batch and trains on the
+ * transformed batch, which is also its target; the result is the same for any thread count and after a resume.
+ */
+class AugmentedTrainingTest {
+    static final Dataset DATA = Shapes.generate(70, 4, 16);   // N = 70, B = 16: 4 whole batches and a partial one of 6
+
+    static DcecConfig cfg(Method m) {
+        return DcecConfig.defaults().toBuilder().method(m).filters(4, 4, 8).K(3).batchSize(16).pretrainEpochs(3)
+                .kmeansRestarts(2).updateInterval(3).tol(0).maxIter(8).seed(6).build();
+    }
+
+    /** The first pretraining batch of an augmented run, computed by hand from the same pieces: equal loss. */
+    @Test void pretrainingTrainsOnTheTransformedBatchAndDropsTheLastPartialOne() throws IOException {
+        List<double[]> losses = new ArrayList<>();
+        List<Integer> batchesPerEpoch = new ArrayList<>();
+        TrainingListener rec = new TrainingListener() {
+            @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+                if (phase == Phase.PRETRAIN) { losses.add(new double[] {step, batch, loss}); if (batch == 0) batchesPerEpoch.add(n); }
+            }
+        };
+        DcecConfig c = cfg(Method.DCEC_DA).toBuilder().pretrainEpochs(1).build();
+        new DcecTrainer(c, DATA).listener(rec).pretrainOnly(true).run();
+        assertEquals(List.of(4), batchesPerEpoch, "⌊70/16⌋ batches, the partial one dropped");
+        assertEquals(4, losses.size());
+        // by hand: the same initial weights, the epoch-0 permutation, the pretraining transform stream
+        Autoencoder ae = Autoencoder.create(c, 1, 16, 16, Seeds.derive(c.seed(), Seeds.WEIGHTS, 0));
+        int[] perm = Batches.permutation(70, Seeds.rng(c.seed(), Seeds.SHUFFLE, 0));
+        float[] xb = new float[16 * 256], xa = new float[16 * 256];
+        Batches.gather(xb, DATA.images(), 256, perm, 0, 16);
+        int[] rows = java.util.Arrays.copyOf(perm, 16);
+        RandomAffine.decDa().applyBatch(xa, xb, 1, 16, 16, Seeds.derive(c.seed(), Seeds.AUGMENT_PRETRAIN, 0), 0, rows, 0, 16);
+        Tensor t = Tensor.of(xa, 16, 1, 16, 16);
+        float want = F.mse(ae.decode(ae.encode(t)), t).item();
+        assertEquals(want, (float) losses.get(0)[2], 0f, "first batch loss: the transformed batch against itself");
+        Tensor clean = Tensor.of(xb, 16, 1, 16, 16);
+        assertFalse(want == F.mse(ae.decode(ae.encode(clean)), clean).item(), "the transform changed the batch");
+    }
+
+    @Test void augmentedRunsAreTheSameAtAnyThreadCountAndAfterAResume(@TempDir Path tmp) throws IOException {
+        for (Method m : new Method[] {Method.DCEC_DA, Method.DEC_CONV_DA}) {
+            DcecResult one, three;
+            try (Backend b1 = Backend.create(Backend.Kind.AUTO, 1); Backend b3 = Backend.create(Backend.Kind.AUTO, 3)) {
+                one = new DcecTrainer(cfg(m), DATA).backend(b1).run();
+                three = new DcecTrainer(cfg(m), DATA).backend(b3).run();
+            }
+            assertArrayEquals(one.model().toBytes(), three.model().toBytes(), m + ": 1 vs 3 threads");
+            assertArrayEquals(one.labels(), three.labels());
+            // killed in the clustering phase after the checkpoint at iteration 4, then resumed
+            DcecConfig ck = cfg(m).toBuilder().checkpointEvery(2).build();
+            Path out = tmp.resolve(m.cliName);
+            TrainingListener kill = new TrainingListener() {
+                @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+                    if (phase == Phase.CLUSTER && step == 5) throw new IllegalStateException("killed");
+                }
+            };
+            RunFolder folder = new RunFolder(out, ck, DATA);
+            folder.prepare(RunFolder.Start.NEW, false);
+            assertThrows(IllegalStateException.class, () -> new DcecTrainer(ck, DATA).listener(folder).listener(kill).run());
+            RunFolder again = new RunFolder(out, ck, DATA);
+            DcecResult resumed = new DcecTrainer(ck, DATA).listener(again).resumeFrom(again.readCheckpoint()).run();
+            assertArrayEquals(one.model().toBytes(), resumed.model().toBytes(), m + ": resumed");
+            assertTrue(Files.isRegularFile(out.resolve(RunFolder.MODEL)));
+        }
+    }
+
+    @Test void theAugmentedVariantsAndTheirReferenceDefaults() {
+        assertEquals(Method.DCEC_DA, Method.DCEC.augmented());
+        assertEquals(Method.DEC_CONV_DA, Method.DEC_CONV.augmented());
+        ConfigException e = assertThrows(ConfigException.class, () -> Method.IDEC.augmented());
+        assertTrue(e.getMessage().startsWith("augment applies to dcec and dec-conv"), e.getMessage());
+        assertEquals(500, DcecConfig.referenceDefaults(Method.DCEC_DA, "usps").pretrainEpochs());
+        assertEquals(30, DcecConfig.referenceDefaults(Method.DCEC_DA, "mnist-test").updateInterval());
+        assertEquals(140, DcecConfig.referenceDefaults(Method.DEC_CONV_DA, "mnist").updateInterval());
+        assertEquals(200, DcecConfig.referenceDefaults(Method.DCEC, "usps").pretrainEpochs());
+        assertEquals(140, DcecConfig.referenceDefaults(Method.DCEC, "usps").updateInterval());
+    }
+
+}
