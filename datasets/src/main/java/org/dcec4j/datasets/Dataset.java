@@ -178,7 +178,7 @@ public final class Dataset {
         return counts;
     }
 
-    /** Images from (inclusive) to to (exclusive), copied, with their labels; from < to. */
+    /** Images from (inclusive) to to (exclusive), copied, with their labels; from &lt; to. */
     public Dataset subset(int from, int to) {
         if (from < 0 || to > N || from >= to) {
             throw new IllegalArgumentException("subset [" + from + ", " + to + ") of " + N + " images");
