@@ -77,6 +77,7 @@ class DcecCommandTest {
         assertEquals(DcecCommand.SHAPES_BATCH, s.batchSize());
         assertEquals(DcecCommand.SHAPES_MAX_ITER, s.maxIter());
         assertEquals(DcecCommand.SHAPES_T, s.updateInterval());
+        assertEquals(DcecCommand.SHAPES_TOL, s.tol());
         assertEquals(10, s.K());
         // an explicit option replaces only its own shapes default
         CommandLine.ParseResult one = DcecCommand.commandLine(System.out, System.err).parseArgs("train", "--max-iter", "3000");
