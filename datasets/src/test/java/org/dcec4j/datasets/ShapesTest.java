@@ -29,40 +29,124 @@ class ShapesTest {
     }
 
     @Test
-    void everyImageHasInkAndBackground() {
-        Dataset d = Shapes.generate(500, 3L);
+    void everyImageIsOneGlyphOnACleanBackground() {
+        Dataset d = Shapes.generate(2000, 3L);
         int D = d.imageSize();
+        float[] x = d.images();
         for (int n = 0; n < d.size(); n++) {
-            int ink = 0;
-            int background = 0;
+            double ink = 0;
+            float max = 0;
+            int zero = 0;
             for (int i = 0; i < D; i++) {
-                float v = d.images()[n * D + i];
-                ink += v > 0.6f ? 1 : 0;
-                background += v < 0.25f ? 1 : 0;
+                float v = x[n * D + i];
+                assertTrue(v >= 0f && v <= 1f, "image " + n + " pixel " + i + " = " + v);
+                ink += v;
+                max = Math.max(max, v);
+                zero += v == 0f ? 1 : 0;
             }
-            // every shape covers at least a dozen pixels and leaves most of the frame empty
-            assertTrue(ink >= 12, "image " + n + " (class " + d.labels()[n] + ") has " + ink + " ink pixels");
-            assertTrue(background >= D / 3, "image " + n + " has " + background + " background pixels");
+            // a stroke at least 0.6 pixels wide is drawn with ink >= 0.8: some pixel is at least 0.4,
+            // and the glyph's strokes add up to several pixels' worth of ink
+            String what = "image " + n + " (class " + Shapes.CLASS_NAMES[d.labels()[n]] + ")";
+            assertTrue(max >= 0.4f, what + ": brightest pixel " + max);
+            assertTrue(ink >= 5, what + ": total ink " + ink);
+            // no noise: the background is exactly 0, and it is most of the frame
+            assertTrue(zero >= D * 2 / 3, what + ": only " + zero + " background pixels");
         }
     }
 
-    /** A class's distance function is negative at its centre of ink, positive far away. */
+    /** Vertices move by at most MAX_JITTER, closed polylines stay closed, segments follow the polylines. */
     @Test
-    void distanceFunctionsHaveInsideAndOutside() {
+    void jitterKeepsTheGlyphsTopology() {
+        Random random = new Random(11);
+        float[] segments = new float[4 * Shapes.MAX_SEGMENTS];
+        float[] vertices = new float[2 * (Shapes.MAX_SEGMENTS + 1)];
+        assertEquals(Shapes.K, Shapes.GLYPHS.length);
+        assertEquals(Shapes.K, Shapes.CLASS_NAMES.length);
         for (int k = 0; k < Shapes.K; k++) {
-            assertTrue(Shapes.distance(k, 2f, 2f, 0.2f) > 0.5f, "class " + k);
+            float[][] glyph = Shapes.GLYPHS[k];
+            int expected = 0;
+            for (float[] line : glyph) {
+                expected += line.length / 2 - 1;
+                for (float c : line) {
+                    // every glyph fits the frame with room for jitter, scale and translation
+                    assertTrue(Math.abs(c) <= 0.75f, Shapes.CLASS_NAMES[k] + " vertex coordinate " + c);
+                }
+            }
+            assertTrue(expected <= Shapes.MAX_SEGMENTS);
+            for (int trial = 0; trial < 50; trial++) {
+                int count = Shapes.jitteredSegments(segments, vertices, glyph, random);
+                assertEquals(expected, count, Shapes.CLASS_NAMES[k]);
+                int seg = 0;
+                for (float[] line : glyph) {
+                    int V = line.length / 2;
+                    int first = seg;
+                    for (int v = 0; v + 1 < V; v++, seg++) {
+                        for (int e = 0; e < 2; e++) {   // both ends of the segment near their template vertices
+                            assertTrue(Math.abs(segments[4 * seg + 2 * e] - line[2 * (v + e)]) <= Shapes.MAX_JITTER);
+                            assertTrue(Math.abs(segments[4 * seg + 2 * e + 1] - line[2 * (v + e) + 1]) <= Shapes.MAX_JITTER);
+                        }
+                        if (v > 0) {                    // a polyline is connected
+                            assertEquals(segments[4 * seg - 2], segments[4 * seg]);
+                            assertEquals(segments[4 * seg - 1], segments[4 * seg + 1]);
+                        }
+                    }
+                    boolean closed = line[0] == line[2 * V - 2] && line[1] == line[2 * V - 1];
+                    if (closed) {                       // the last segment ends where the first starts
+                        assertEquals(segments[4 * first], segments[4 * (seg - 1) + 2]);
+                        assertEquals(segments[4 * first + 1], segments[4 * (seg - 1) + 3]);
+                    }
+                }
+            }
         }
-        assertTrue(Shapes.distance(0, 0f, 0f, 0.2f) < 0);     // disk centre
-        assertTrue(Shapes.distance(5, 0f, 0f, 0.2f) > 0);     // ring hole
-        assertTrue(Shapes.distance(5, 0.55f, 0f, 0.2f) < 0);  // ring stroke
-        assertTrue(Shapes.distance(9, 0f, 0f, 0.2f) > 0);     // between the two dots
-        assertTrue(Shapes.distance(3, 0.3f, 0.3f, 0.2f) < 0); // on the × diagonal
-        assertTrue(Shapes.distance(7, 0.3f, 0.3f, 0.2f) > 0); // off the + arms
+    }
+
+    @Test
+    void segmentDistanceOnHandExamples() {
+        float[] s = {0f, 0f, 2f, 0f};   // from (0, 0) to (2, 0)
+        assertEquals(1f, Shapes.segmentDistanceSquared(1f, 1f, s, 0));    // above the middle
+        assertEquals(1f, Shapes.segmentDistanceSquared(3f, 0f, s, 0));    // beyond the end, on the line
+        assertEquals(2f, Shapes.segmentDistanceSquared(-1f, -1f, s, 0));  // diagonal from the start
+        assertEquals(0f, Shapes.segmentDistanceSquared(0.5f, 0f, s, 0));  // on the segment
     }
 
     /**
-     * Hard but learnable: k-means on raw pixels scores well below 1 (and above chance), while a
-     * 1-nearest-neighbour classifier on the same pixels, given labels, is nearly perfect.
+     * Rotation stays within ±18°, so the orientation that separates × from + survives: in the mean
+     * image of each class, the + has more ink on the central row and column than on the diagonals,
+     * the × the other way round; the circle's mean is darker at its centre than on its rim.
+     */
+    @Test
+    void classMeansKeepTheirDefiningOrientation() {
+        Dataset d = Shapes.generate(3000, 4L);
+        int S = d.height();
+        int D = d.imageSize();
+        double[][] mean = new double[Shapes.K][D];
+        int[] count = d.labelCounts();
+        for (int n = 0; n < d.size(); n++) {
+            for (int i = 0; i < D; i++) {
+                mean[d.labels()[n]][i] += d.images()[n * D + i] / (double) count[d.labels()[n]];
+            }
+        }
+        int c = S / 2;
+        int r = S / 4;   // a quarter of the frame from the centre: on the arms
+        double[] plus = mean[3];
+        double[] cross = mean[2];
+        double plusAxes = plus[(c - r) * S + c] + plus[(c + r) * S + c] + plus[c * S + c - r] + plus[c * S + c + r];
+        double plusDiagonals = plus[(c - r) * S + c - r] + plus[(c - r) * S + c + r] + plus[(c + r) * S + c - r] + plus[(c + r) * S + c + r];
+        double crossAxes = cross[(c - r) * S + c] + cross[(c + r) * S + c] + cross[c * S + c - r] + cross[c * S + c + r];
+        double crossDiagonals = cross[(c - r) * S + c - r] + cross[(c - r) * S + c + r] + cross[(c + r) * S + c - r] + cross[(c + r) * S + c + r];
+        assertTrue(plusAxes > 2 * plusDiagonals, "plus: axes " + plusAxes + ", diagonals " + plusDiagonals);
+        assertTrue(crossDiagonals > 2 * crossAxes, "cross: diagonals " + crossDiagonals + ", axes " + crossAxes);
+        double[] circle = mean[0];
+        // the circle has radius 0.6 · scale 0.7-1: about 6 to 8 pixels from the centre at 28×28
+        double rim = circle[(c - 7) * S + c] + circle[(c + 7) * S + c] + circle[c * S + c - 7] + circle[c * S + c + 7];
+        assertTrue(rim > 4 * circle[c * S + c] && rim > 4 * circle[(c - 1) * S + c - 1],
+                "circle: rim " + rim + ", centre " + circle[c * S + c]);
+    }
+
+    /**
+     * Hard for k-means, but the classes are in the pixels: k-means on raw pixels stays far below 1
+     * (measured 0.38: strokes a pixel or two wide, shifted by up to two pixels, rarely overlap), while a
+     * 1-nearest-neighbour classifier on the same pixels, given labels, gets most of them (measured 0.86).
      */
     @Test
     void kMeansOnPixelsIsClearlyImperfect() {
@@ -83,7 +167,7 @@ class ShapesTest {
             }
         }
         double acc = accuracy(best, y, 10);
-        assertTrue(acc > 0.3 && acc < 0.8, "k-means ACC " + acc);
+        assertTrue(acc > 0.25 && acc < 0.55, "k-means ACC " + acc);
 
         int train = 1000;
         int correct = 0;
@@ -104,7 +188,7 @@ class ShapesTest {
             correct += label == y[n] ? 1 : 0;
         }
         double oneNn = correct / (double) (N - train);
-        assertTrue(oneNn > 0.9 && oneNn > acc + 0.15, "1-NN accuracy " + oneNn + ", k-means ACC " + acc);
+        assertTrue(oneNn > 0.8 && oneNn > acc + 0.3, "1-NN accuracy " + oneNn + ", k-means ACC " + acc);
     }
 
     /** Lloyd's algorithm with k-means++ seeding; assign written; returns the inertia. */

@@ -63,7 +63,9 @@ import picocli.CommandLine.Spec;
         footer = {"", "Run `dcec <command> --help` for a command's options. Docs: docs/usage.md"})
 public final class DcecCommand implements Runnable {
     /** Shapes defaults that fit "a couple of minutes on 2 cores" (docs/usage.md#shapes-defaults). */
-    public static final int SHAPES_LIMIT = 4000, SHAPES_EPOCHS = 25, SHAPES_BATCH = 64, SHAPES_MAX_ITER = 1200, SHAPES_T = 100;
+    public static final int SHAPES_LIMIT = 4000, SHAPES_EPOCHS = 25, SHAPES_BATCH = 64, SHAPES_MAX_ITER = 2000, SHAPES_T = 100;
+    /** Shapes stop rule: 0.5 % = 20 of 4,000 labels (docs/usage.md#shapes-defaults). */
+    public static final double SHAPES_TOL = 0.005;
 
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -262,7 +264,7 @@ public final class DcecCommand implements Runnable {
         Integer restarts;
         @Option(names = {"-T", "--update-interval"}, paramLabel = "T", description = "Iterations between recomputations of the target distribution P. Default: 140 (shapes: " + SHAPES_T + ").")
         Integer updateInterval;
-        @Option(names = "--tol", paramLabel = "TOL", description = "Stop when fewer than this fraction of labels changed between two recomputations. Default: 0.001.")
+        @Option(names = "--tol", paramLabel = "TOL", description = "Stop when fewer than this fraction of labels changed between two recomputations. Default: 0.001 (shapes: " + SHAPES_TOL + ").")
         Double tol;
         @Option(names = "--max-iter", paramLabel = "N", description = "Most clustering iterations. Default: 20000 (shapes: " + SHAPES_MAX_ITER + ").")
         Integer maxIter;
@@ -288,7 +290,7 @@ public final class DcecCommand implements Runnable {
 
         DcecConfig config(Dataset d, boolean shapes) {
             DcecConfig.Builder b = DcecConfig.referenceDefaults(method(), d.name()).toBuilder().seed(seed).checkpointEvery(checkpointEvery);
-            if (shapes) b.batchSize(SHAPES_BATCH).pretrainEpochs(SHAPES_EPOCHS).maxIter(SHAPES_MAX_ITER).updateInterval(SHAPES_T);
+            if (shapes) b.batchSize(SHAPES_BATCH).pretrainEpochs(SHAPES_EPOCHS).maxIter(SHAPES_MAX_ITER).updateInterval(SHAPES_T).tol(SHAPES_TOL);
             b.K(clusters != null ? clusters : d.hasLabels() && d.numClasses() >= 2 ? d.numClasses() : 10);
             if (filters != null) b.filters(filters);
             if (denseDims != null) b.denseDims(denseDims);
