@@ -1,10 +1,12 @@
 package org.dcec4j.datasets;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A set of N images of C×H×W pixels as one float array in NCHW order, values in [0, 1], with optional
- * integer labels 0..numClasses-1. Plain arrays and a shape, nothing else: no tensors, no engine.
+ * integer labels 0..numClasses-1 and, when known, a name for each class ("disk", "7", "Sneaker", a sub-folder's
+ * name). Plain arrays and a shape, nothing else: no tensors, no engine.
  *
  * <p>The arrays are shared, not copied: the constructor takes ownership of them and {@link #images()}
  * and {@link #labels()} return them as they are. Callers read them and must not modify them.
@@ -18,6 +20,7 @@ public final class Dataset {
     private final float[] images;
     private final int[] labels;
     private final int numClasses;
+    private final List<String> classNames;
 
     /**
      * Checks every invariant: positive sizes, {@code images.length == N*C*H*W} for some N ≥ 1, every
@@ -57,6 +60,11 @@ public final class Dataset {
     }
 
     private Dataset(String name, int C, int H, int W, float[] images, int[] labels, int numClasses, boolean unitRange) {
+        this(name, C, H, W, images, labels, numClasses, unitRange, List.of());
+    }
+
+    private Dataset(String name, int C, int H, int W, float[] images, int[] labels, int numClasses, boolean unitRange,
+                    List<String> classNames) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("name must be non-empty");
         }
@@ -106,6 +114,33 @@ public final class Dataset {
         this.images = images;
         this.labels = labels;
         this.numClasses = numClasses >= 0 ? numClasses : maxLabel + 1;
+        if (!classNames.isEmpty() && classNames.size() != this.numClasses) {
+            throw new IllegalArgumentException("expected one class name per class (" + this.numClasses + "), got "
+                    + classNames.size() + ": " + classNames);
+        }
+        this.classNames = List.copyOf(classNames);
+    }
+
+    /** d with other class names (d's arrays shared, nothing else checked again). */
+    private Dataset(Dataset d, List<String> classNames) {
+        if (!classNames.isEmpty() && classNames.size() != d.numClasses) {
+            throw new IllegalArgumentException("expected one class name per class (" + d.numClasses + "), got "
+                    + classNames.size() + ": " + classNames);
+        }
+        this.name = d.name;
+        this.N = d.N;
+        this.C = d.C;
+        this.H = d.H;
+        this.W = d.W;
+        this.images = d.images;
+        this.labels = d.labels;
+        this.numClasses = d.numClasses;
+        this.classNames = List.copyOf(classNames);
+    }
+
+    /** A data set with unit-range images, checked like the public constructors, with d's class names. */
+    private Dataset(Dataset d, float[] images, int C, int H, int W, int[] labels, int numClasses, String name) {
+        this(name, C, H, W, images, labels, numClasses, true, d.classNames);
     }
 
     /** The data set's name, e.g. "mnist", "shapes" or an image folder's name. */
@@ -158,6 +193,38 @@ public final class Dataset {
         return numClasses;
     }
 
+    /**
+     * The name of each class by label ({@code classNames().get(k)} names label k): the shapes, the digits
+     * "0" to "9", Fashion-MNIST's articles, an image folder's sub-folder names; empty when the set has no labels
+     * or its classes have no names.
+     */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** The name of class {@code label}, or the label as a number when the classes have no names. */
+    public String className(int label) {
+        return label >= 0 && label < classNames.size() ? classNames.get(label) : Integer.toString(label);
+    }
+
+    /**
+     * The same data with names for its classes, one per class (label k gets {@code names.get(k)}); an empty
+     * list removes them.
+     *
+     * @throws IllegalArgumentException if the set has no labels, or the count is not {@link #numClasses()}
+     */
+    public Dataset withClassNames(List<String> names) {
+        if (!names.isEmpty() && labels == null) {
+            throw new IllegalArgumentException("an unlabeled set has no classes to name, got " + names);
+        }
+        for (String n : names) {
+            if (n == null || n.isEmpty()) {
+                throw new IllegalArgumentException("class names must be non-empty, got " + names);
+            }
+        }
+        return new Dataset(this, names);
+    }
+
     /** Image n's C*H*W values, copied. */
     public float[] image(int n) {
         if (n < 0 || n >= N) {
@@ -186,7 +253,7 @@ public final class Dataset {
         int D = imageSize();
         float[] x = Arrays.copyOfRange(images, from * D, to * D);
         int[] y = labels == null ? null : Arrays.copyOfRange(labels, from, to);
-        return new Dataset(name, C, H, W, x, y, numClasses);
+        return new Dataset(this, x, C, H, W, y, numClasses, name);
     }
 
     /** The same labels and name with other images (e.g. resized); N must not change. */
@@ -195,16 +262,17 @@ public final class Dataset {
             throw new IllegalArgumentException("expected " + N + " images of " + C + "x" + H + "x" + W
                     + " values, found " + images.length + " values");
         }
-        return new Dataset(name, C, H, W, images, labels, numClasses);
+        return new Dataset(this, images, C, H, W, labels, numClasses, name);
     }
 
     /** The same data under another name. */
     public Dataset withName(String name) {
-        return new Dataset(name, C, H, W, images, labels, numClasses);
+        return new Dataset(this, images, C, H, W, labels, numClasses, name);
     }
 
     /**
-     * a's images then b's, under a new name. Both must have the same shape and both or neither labels.
+     * a's images then b's, under a new name. Both must have the same shape and both or neither labels. The class
+     * names are kept when both sets have the same ones.
      */
     public static Dataset concat(String name, Dataset a, Dataset b) {
         if (a.C != b.C || a.H != b.H || a.W != b.W) {
@@ -220,7 +288,9 @@ public final class Dataset {
             y = Arrays.copyOf(a.labels, a.N + b.N);
             System.arraycopy(b.labels, 0, y, a.N, b.N);
         }
-        return new Dataset(name, a.C, a.H, a.W, x, y, Math.max(a.numClasses, b.numClasses));
+        int classes = Math.max(a.numClasses, b.numClasses);
+        List<String> names = a.classNames.equals(b.classNames) && a.classNames.size() == classes ? a.classNames : List.of();
+        return new Dataset(name, a.C, a.H, a.W, x, y, classes, true, names);
     }
 
     @Override

@@ -74,6 +74,32 @@ public final class Datasets {
     /** The number of classes of every named set (ten digits, ten garments, ten shapes). */
     public static final int NAMED_CLASSES = 10;
 
+    /** The digits' names, for MNIST and USPS: label k is the digit k. */
+    static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+    /** Fashion-MNIST's articles by label, as its authors name them. */
+    static final List<String> FASHION = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+            "Sneaker", "Bag", "Ankle boot");
+
+    /**
+     * The class names of a named set by label (the digits, Fashion-MNIST's articles, {@link Shapes#CLASS_NAMES});
+     * empty for any other name. The sets {@link #open} returns carry them ({@link Dataset#classNames()}), a folder
+     * its sub-folders' names.
+     */
+    public static List<String> classNames(String name) {
+        switch (name) {
+            case "mnist":
+            case "mnist-test":
+            case "usps":
+                return DIGITS;
+            case "fashion-mnist":
+                return FASHION;
+            case "shapes":
+                return List.of(Shapes.CLASS_NAMES);
+            default:
+                return List.of();
+        }
+    }
+
     /**
      * A named set, or a folder of images resized to C×H×W (C, H, W apply to folders only).
      *
@@ -88,11 +114,19 @@ public final class Datasets {
     /**
      * The first {@code limit} images of a named set or a folder, read when asked (see {@link ImageStream}):
      * IDX and USPS files are read only as far as those images, a folder's other images are never decoded.
-     * The named sets' {@link ImageStream#numClasses} is 10 however few images are read.
+     * The named sets' {@link ImageStream#numClasses} is 10 however few images are read. The stream carries the
+     * class names ({@link #classNames(String)}; a labelled folder's sub-folder names).
      *
      * @throws DatasetException for an unknown name, missing files that cannot be fetched, or bad files
      */
     public static ImageStream open(String nameOrFolder, DataSource source, int C, int H, int W, int limit) {
+        ImageStream s = openImages(nameOrFolder, source, C, H, W, limit);
+        List<String> names = classNames(nameOrFolder);
+        return names.isEmpty() || s.labels() == null ? s : s.withClassNames(names);
+    }
+
+    /** {@link #open} without the named sets' class names. */
+    private static ImageStream openImages(String nameOrFolder, DataSource source, int C, int H, int W, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }

@@ -22,7 +22,7 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p>Layout: either image files directly in the folder (unlabeled), or one sub-folder per class
  * holding the images (at any depth) of that class; labels are the sub-folders' indices in sorted name
- * order. Images are taken in sorted relative-path order, so the result does not depend on the file
+ * order and the sub-folders' names the class names ({@link Dataset#classNames()}). Images are taken in sorted relative-path order, so the result does not depend on the file
  * system. Hidden files (names starting with '.') and other files are ignored.
  *
  * <p>Pixels: grayscale images are read from their raster (no colour-space conversion); colour images
@@ -132,7 +132,7 @@ public final class ImageFolder {
         }
         Path fileName = dir.toAbsolutePath().normalize().getFileName();
         return new FolderStream(fileName == null ? "images" : fileName.toString(), files.subList(0, N), total, C, OH, OW, H == 0,
-                labels, classes.size());
+                labels, classes);
     }
 
     /** The images of a folder, decoded when read. */
@@ -145,10 +145,10 @@ public final class ImageFolder {
         private final int W;
         private final boolean nativeSize;
         private final int[] labels;
-        private final int classes;
+        private final List<String> classes;
         private int next;
 
-        FolderStream(String name, List<Path> files, int total, int C, int H, int W, boolean nativeSize, int[] labels, int classes) {
+        FolderStream(String name, List<Path> files, int total, int C, int H, int W, boolean nativeSize, int[] labels, List<String> classes) {
             this.name = name;
             this.files = files;
             this.total = total;
@@ -166,7 +166,8 @@ public final class ImageFolder {
         @Override public int height() { return H; }
         @Override public int width() { return W; }
         @Override public int[] labels() { return labels; }
-        @Override public int numClasses() { return labels == null ? 0 : classes; }
+        @Override public int numClasses() { return labels == null ? 0 : classes.size(); }
+        @Override public List<String> classNames() { return labels == null ? List.of() : classes; }
 
         @Override
         public int read(float[] x, int offset, int max) {

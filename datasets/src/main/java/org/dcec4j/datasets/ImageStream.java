@@ -1,5 +1,7 @@
 package org.dcec4j.datasets;
 
+import java.util.List;
+
 /**
  * A data set read in order, a few images at a time: the geometry and the labels up front, the pixels on
  * demand. Inference over a set (predict, embed, evaluate) then needs memory for one batch, not for the set;
@@ -36,6 +38,11 @@ public interface ImageStream extends AutoCloseable {
      */
     int numClasses();
 
+    /** The name of each class by label, as {@link Dataset#classNames()}; empty when unknown. */
+    default List<String> classNames() {
+        return List.of();
+    }
+
     /**
      * Reads the next images, at most {@code max}, into x from {@code offset} on (count·C·H·W values written);
      * returns the count, 0 after the last image.
@@ -61,7 +68,33 @@ public interface ImageStream extends AutoCloseable {
         if (done != size()) {
             throw new IllegalStateException(name() + ": the stream ended after " + done + " of " + size() + " images");
         }
-        return new Dataset(name(), channels(), height(), width(), x, labels(), numClasses());
+        Dataset d = new Dataset(name(), channels(), height(), width(), x, labels(), numClasses());
+        return classNames().isEmpty() ? d : d.withClassNames(classNames());
+    }
+
+    /**
+     * This stream with names for its classes (one per class, see {@link Dataset#withClassNames}): every other
+     * call goes to this stream.
+     */
+    default ImageStream withClassNames(List<String> names) {
+        ImageStream s = this;
+        if (s.labels() == null || names.size() != s.numClasses()) {
+            throw new IllegalArgumentException(s.name() + ": expected one class name per class (" + s.numClasses() + "), got " + names);
+        }
+        List<String> copy = List.copyOf(names);
+        return new ImageStream() {
+            @Override public String name() { return s.name(); }
+            @Override public int size() { return s.size(); }
+            @Override public int channels() { return s.channels(); }
+            @Override public int height() { return s.height(); }
+            @Override public int width() { return s.width(); }
+            @Override public int[] labels() { return s.labels(); }
+            @Override public int numClasses() { return s.numClasses(); }
+            @Override public List<String> classNames() { return copy; }
+            @Override public int read(float[] x, int offset, int max) { return s.read(x, offset, max); }
+            @Override public Dataset readAll() { return s.readAll().withClassNames(copy); }
+            @Override public void close() { s.close(); }
+        };
     }
 
     /** The images of a data set already in memory. */
@@ -76,6 +109,7 @@ public interface ImageStream extends AutoCloseable {
             @Override public int width() { return d.width(); }
             @Override public int[] labels() { return d.labels(); }
             @Override public int numClasses() { return d.numClasses(); }
+            @Override public List<String> classNames() { return d.classNames(); }
 
             @Override public int read(float[] x, int offset, int max) {
                 int n = Math.min(max, d.size() - next);

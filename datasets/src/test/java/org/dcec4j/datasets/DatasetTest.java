@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DatasetTest {
@@ -69,5 +70,74 @@ class DatasetTest {
         assertArrayEquals(d.labels(), c.labels());
         assertThrows(IllegalArgumentException.class, () -> d.subset(3, 3));
         assertThrows(IllegalArgumentException.class, () -> d.subset(0, 6));
+    }
+
+    @Test
+    void classNamesTravelWithTheData() {
+        Dataset d = new Dataset("t", 1, 2, 2, ramp(5 * 4), new int[] {0, 1, 2, 1, 0});
+        assertEquals(List.of(), d.classNames());
+        assertEquals("2", d.className(2));
+        Dataset named = d.withClassNames(List.of("disk", "square", "ring"));
+        assertEquals(List.of("disk", "square", "ring"), named.classNames());
+        assertEquals("square", named.className(1));
+        assertEquals("7", named.className(7), "a label without a name is written as its number");
+        // the arrays are shared, not copied (the names are all that changed)
+        assertTrue(named.images() == d.images() && named.labels() == d.labels());
+        // every derived set keeps them
+        assertEquals(named.classNames(), named.subset(1, 3).classNames());
+        assertEquals(named.classNames(), named.withName("u").classNames());
+        assertEquals(named.classNames(), named.withImages(1, 1, 4, ramp(20)).classNames());
+        assertEquals(named.classNames(), Dataset.concat("c", named.subset(0, 2), named.subset(2, 5)).classNames());
+        // two sets with different names: the concatenation has none
+        Dataset other = d.withClassNames(List.of("a", "b", "c"));
+        assertEquals(List.of(), Dataset.concat("c", named.subset(0, 2), other.subset(2, 5)).classNames());
+        // one name per class, non-empty, labelled sets only
+        assertThrows(IllegalArgumentException.class, () -> d.withClassNames(List.of("a", "b")));
+        assertThrows(IllegalArgumentException.class, () -> d.withClassNames(List.of("a", "", "c")));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Dataset("u", 1, 2, 2, ramp(8), null).withClassNames(List.of("a")));
+        assertEquals(List.of(), named.withClassNames(List.of()).classNames());
+    }
+
+    @Test
+    void streamsCarryClassNames() {
+        Dataset d = new Dataset("t", 1, 2, 2, ramp(3 * 4), new int[] {0, 1, 1}).withClassNames(List.of("x", "y"));
+        try (ImageStream s = ImageStream.of(d)) {
+            assertEquals(List.of("x", "y"), s.classNames());
+            assertEquals(List.of("x", "y"), s.readAll().classNames());
+        }
+        Dataset plain = new Dataset("t", 1, 2, 2, ramp(3 * 4), new int[] {0, 1, 1});
+        try (ImageStream s = ImageStream.of(plain).withClassNames(List.of("p", "q"))) {
+            assertEquals(List.of("p", "q"), s.classNames());
+            float[] x = new float[8];
+            assertEquals(2, s.read(x, 0, 2));
+            assertArrayEquals(java.util.Arrays.copyOf(plain.images(), 8), x);
+        }
+        try (ImageStream s = ImageStream.of(plain).withClassNames(List.of("p", "q"))) {
+            Dataset all = s.readAll();
+            assertEquals(List.of("p", "q"), all.classNames());
+            assertArrayEquals(plain.images(), all.images());
+        }
+        assertThrows(IllegalArgumentException.class, () -> ImageStream.of(plain).withClassNames(List.of("p")));
+    }
+
+    /** The named sets name their classes: shapes by Shapes.CLASS_NAMES (read here, so a redesign stays consistent). */
+    @Test
+    void namedSetsNameTheirClasses() {
+        try (ImageStream s = Datasets.open("shapes", DataSource.of(List.of(), java.nio.file.Path.of("unused")), 1, 28, 28, 30)) {
+            Dataset d = s.readAll();
+            assertEquals(List.of(Shapes.CLASS_NAMES), d.classNames());
+            assertEquals(d.numClasses(), d.classNames().size());
+            assertEquals(Shapes.CLASS_NAMES[d.labels()[0]], d.className(d.labels()[0]));
+        }
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), Datasets.classNames("mnist"));
+        assertEquals(Datasets.classNames("mnist"), Datasets.classNames("mnist-test"));
+        assertEquals(Datasets.classNames("mnist"), Datasets.classNames("usps"));
+        assertEquals(List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+                Datasets.classNames("fashion-mnist"));
+        assertEquals(List.of(), Datasets.classNames("some/folder"));
+        for (String name : Datasets.names()) {
+            assertEquals(Datasets.NAMED_CLASSES, Datasets.classNames(name).size(), name);
+        }
     }
 }

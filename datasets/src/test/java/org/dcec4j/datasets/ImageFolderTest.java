@@ -101,6 +101,10 @@ class ImageFolderTest {
         write(gray(2, 2, 0), "jpg", dir.resolve("cat").resolve("x.jpeg"));
         Dataset d = ImageFolder.load(dir, 1, 2, 2);
         assertEquals(List.of("ant", "cat", "zebra"), ImageFolder.classNames(dir));
+        assertEquals(List.of("ant", "cat", "zebra"), d.classNames(), "the sub-folders name the classes");
+        try (ImageStream first = ImageFolder.stream(dir, 1, 2, 2, 1)) {
+            assertEquals(List.of("ant", "cat", "zebra"), first.readAll().classNames(), "however few images are read");
+        }
         // sorted relative paths within a class: "deep/two.gif" < "one.bmp"
         assertArrayEquals(new int[] {0, 0, 1, 2}, d.labels());
         float[] blocks = {8.5f / 255, 10.5f / 255, 40.5f / 255, 42.5f / 255};
@@ -235,6 +239,7 @@ class ImageFolderTest {
         Path dir = tmp.resolve("mine");
         write(gray(10, 10, 0), "png", dir.resolve("a.png"));
         Dataset d = Datasets.load(dir.toString(), DataSource.of(List.of(), tmp.resolve("cache")));
+        assertEquals(List.of(), d.classNames(), "an unlabeled folder has no classes to name");
         assertEquals(28, d.height());
         assertEquals(1, d.channels());
         String m = assertThrows(DatasetException.class,

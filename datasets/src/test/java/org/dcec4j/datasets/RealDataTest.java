@@ -86,6 +86,7 @@ class RealDataTest {
         Dataset test = Datasets.load("mnist-test", offline());
         assertEquals(10_000, test.size());
         assertArrayEquals(MNIST_TEST, test.labelCounts());
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), test.classNames());
         assertArrayEquals(test.image(1234), d.image(61_234));
     }
 
@@ -93,6 +94,7 @@ class RealDataTest {
     void uspsFromJfAndFromEslAreIdentical() throws IOException {
         Dataset jf = Datasets.load("usps", offline());
         assertEquals(9_298, jf.size());
+        assertEquals("7", jf.className(7));
         assertEquals(16, jf.height());
         assertEquals(16, jf.width());
         assertArrayEquals(sum(USPS_TRAIN, USPS_TEST), jf.labelCounts());
@@ -123,6 +125,7 @@ class RealDataTest {
         int[] sevenThousand = new int[10];
         java.util.Arrays.fill(sevenThousand, 7000);
         assertArrayEquals(sevenThousand, d.labelCounts());
+        assertEquals("Ankle boot", d.className(9));
         double[] st = stats(d.images());
         assertEquals(0.0, st[0]);
         assertEquals(1.0, st[1]);

@@ -73,6 +73,32 @@ public enum Method {
         throw new IllegalArgumentException("unknown method '" + s + "': expected one of " + names);
     }
 
+    /** The method's name in the papers' comparison tables ("DCEC", "CAE + k-means", "k-means on pixels", ...). */
+    public String paperName() {
+        return switch (this) {
+            case KMEANS -> "k-means on pixels";
+            case CAE_KMEANS -> "CAE + k-means";
+            case DEC_CONV -> "DEC-conv";
+            case DEC -> "DEC";
+            case IDEC -> "IDEC";
+            case DCEC -> "DCEC";
+            case DEC_CONV_DA -> "ConvDEC-DA";
+            case DCEC_DA -> "ConvIDEC-DA";
+        };
+    }
+
+    /**
+     * What the clustering phase of a method starts from, by name: "CAE + k-means" (k-means on the CAE's
+     * embedding) or "AE + k-means" (the dense autoencoder's); null for pixel k-means, which has no such phase.
+     */
+    public String startName() {
+        return switch (network) {
+            case CONV -> "CAE + k-means";
+            case DENSE -> "AE + k-means";
+            case NONE -> null;
+        };
+    }
+
     @Override public String toString() { return cliName; }
 
     /** Lower-case name as used in files. */

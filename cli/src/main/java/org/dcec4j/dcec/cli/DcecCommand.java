@@ -22,6 +22,8 @@ import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
+import org.dcec4j.dcec.report.RunLogs;
+import org.dcec4j.dcec.run.PixelBaseline;
 import org.dcec4j.dcec.run.PredictionsCsv;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.run.RunLock;
@@ -48,6 +50,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -68,6 +71,11 @@ public final class DcecCommand implements Runnable {
     public static final double SHAPES_TOL = 0.005;
 
     @Spec CommandLine.Model.CommandSpec spec;
+
+    /** The standard error stream the command line was given: the training commands' progress goes there. */
+    final PrintStream err;
+
+    DcecCommand(PrintStream err) { this.err = err; }
 
     @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 
@@ -120,9 +128,19 @@ public final class DcecCommand implements Runnable {
 
     /** The configured picocli command line (tests inspect it). */
     public static CommandLine commandLine(PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(new DcecCommand());
+        CommandLine cl = new CommandLine(new DcecCommand(err));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        CommandLine.IParameterExceptionHandler parameters = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, args) -> {
+            // the model commands have no --channels or --image-size: say why, then picocli's own message
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && u.getCommandLine().getCommand() instanceof ModelCommand)
+                for (String a : u.getUnmatched())
+                    if (a.startsWith("--channels") || a.startsWith("--image-size"))
+                        u.getCommandLine().getErr().println("dcec: " + a.split("=")[0] + ": " + u.getCommandLine().getCommandName()
+                                + " reads images at the model's own size and channels (folders are resized to them); drop it");
+            return parameters.handleParseException(ex, args);
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             int code = report(ex, line.getErr());
             if (code < 0) throw ex;      // a bug: picocli prints the stack trace
@@ -132,17 +150,8 @@ public final class DcecCommand implements Runnable {
     }
 
     // ======================================================================================== options
-    /** Where the images come from. */
-    static final class DataOptions {
-        @Option(names = "--dataset", paramLabel = "NAME|FOLDER", defaultValue = "shapes",
-                description = "A built-in set (mnist, mnist-test, usps, fashion-mnist, shapes) or a folder of images "
-                        + "(sub-folders = classes, used only for scoring). Default: ${DEFAULT-VALUE}.")
-        String dataset;
-
-        @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "Folder holding the named sets' files (searched before $DCEC4J_DATA and ~/.cache/dcec4j).")
-        Path dataDir;
-
+    /** The images of the training commands: where from (see {@link ImageOptions}), how many, and how image folders are read. */
+    static final class DataOptions extends ImageOptions {
         @Option(names = "--limit", paramLabel = "N",
                 description = "Use only the first N images (quick runs). Default: all (shapes: " + SHAPES_LIMIT + ", see docs/usage.md).")
         Integer limit;
@@ -155,10 +164,6 @@ public final class DcecCommand implements Runnable {
                 description = "Image folders: resize every image to H×W (multiples of 4, e.g. 28x28, 32x32, 16x16; one number means square; at most "
                         + ImageFolder.MAX_SIZE + "). Default: 28x28.")
         String imageSize;
-
-        @Option(names = "--threads", paramLabel = "N",
-                description = "Worker threads of the kernels and k-means (results are identical for any value). Default: all processors.")
-        Integer threads;
 
         static final Pattern SIZE = Pattern.compile("([0-9]{1,9})(?:[xX]([0-9]{1,9}))?");
 
@@ -174,10 +179,48 @@ public final class DcecCommand implements Runnable {
             return new int[] {(int) h, (int) w};
         }
 
+        /** --channels and --image-size describe how folders are read: refused where they would be ignored. */
+        void refuseFolderOptions(String why) {
+            List<String> given = new ArrayList<>();
+            if (channels != null) given.add("--channels");
+            if (imageSize != null) given.add("--image-size");
+            if (!given.isEmpty()) throw new IllegalArgumentException(String.join(" and ", given) + ": " + why + "; drop " + String.join(" and ", given));
+        }
+
+        @Override Integer limit() { return limit; }
+
+        /** Every image (training needs them all at once), with the set's class names. */
+        Dataset load() {
+            if (Datasets.names().contains(dataset))
+                refuseFolderOptions("they apply to image folders only, and " + dataset + " has its own images (" + namedGeometry(dataset) + ")");
+            int[] hw = hw();
+            try (ImageStream s = open(channels == null ? 1 : channels, hw[0], hw[1])) {
+                return s.readAll();
+            }
+        }
+    }
+
+    /** Where the images come from and on how many threads they are processed: what every command that reads images shares. */
+    abstract static class ImageOptions {
+        @Option(names = "--dataset", paramLabel = "NAME|FOLDER", defaultValue = "shapes",
+                description = "A built-in set (mnist, mnist-test, usps, fashion-mnist, shapes) or a folder of images "
+                        + "(sub-folders = classes, used only for scoring). Default: ${DEFAULT-VALUE}.")
+        String dataset;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Folder holding the named sets' files (searched before $DCEC4J_DATA and ~/.cache/dcec4j).")
+        Path dataDir;
+
+        @Option(names = "--threads", paramLabel = "N",
+                description = "Worker threads of the kernels and k-means (results are identical for any value). Default: all processors.")
+        Integer threads;
+
+        /** --limit of the command (null: all images). */
+        abstract Integer limit();
+
         /** Most threads used: more than this many per processor only adds switching (results do not change). */
         static final int THREADS_PER_PROCESSOR = 4;
 
-        /** Sets the kernels' thread count; above 4 per processor it says so on {@code err} and uses 4 per processor. */
         /**
          * The kernels and threads of this command (the caller closes it): --threads (capped at
          * THREADS_PER_PROCESSOR per processor, with a warning), else the dcec4j.threads property, else all
@@ -198,14 +241,6 @@ public final class DcecCommand implements Runnable {
             return Backend.create(Backend.Kind.parse(KernelOptions.kernelsProperty()), n);
         }
 
-        /** --channels and --image-size describe how folders are read: refused where they would be ignored. */
-        void refuseFolderOptions(String why) {
-            List<String> given = new ArrayList<>();
-            if (channels != null) given.add("--channels");
-            if (imageSize != null) given.add("--image-size");
-            if (!given.isEmpty()) throw new IllegalArgumentException(String.join(" and ", given) + ": " + why + "; drop " + String.join(" and ", given));
-        }
-
         boolean isShapes() { return "shapes".equals(dataset); }
 
         /** The images in order (folders resized to C×H×W), at most --limit of them, decoded when read. */
@@ -218,19 +253,21 @@ public final class DcecCommand implements Runnable {
                         + " nor an existing folder");
             if (!Datasets.names().contains(dataset) && !Files.isDirectory(Path.of(dataset)))
                 throw new IllegalArgumentException("--dataset: " + dataset + " is a file; give a folder of images or one of " + Datasets.names());
+            Integer limit = limit();
             if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
             return Datasets.open(dataset, DataSource.fromEnvironment(dataDir), C, H, W, limit == null ? Integer.MAX_VALUE : limit);
         }
+    }
 
-        /** Every image (training needs them all at once). */
-        Dataset load() {
-            if (Datasets.names().contains(dataset))
-                refuseFolderOptions("they apply to image folders only, and " + dataset + " has its own images (" + namedGeometry(dataset) + ")");
-            int[] hw = hw();
-            try (ImageStream s = open(channels == null ? 1 : channels, hw[0], hw[1])) {
-                return s.readAll();
-            }
-        }
+    /**
+     * The images of the model commands (predict, embed, evaluate): every image unless --limit; folders are read
+     * at the model's own size and channels, so there is no --channels or --image-size to give.
+     */
+    static final class ModelDataOptions extends ImageOptions {
+        @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images. Default: all of them.")
+        Integer limit;
+
+        @Override Integer limit() { return limit; }
     }
 
     /** C×H×W of a named set. */
@@ -317,6 +354,34 @@ public final class DcecCommand implements Runnable {
 
         DcecTrainer configure(DcecTrainer t) { return t; }
 
+        /** --baseline (true), --no-baseline (false) or neither (null: the automatic rule); pretrain never computes it. */
+        Boolean baselineChoice() { return Boolean.FALSE; }
+
+        /** Whether the run computes the pixel k-means baseline, or why not when that is worth a line in the summary. */
+        record BaselinePlan(boolean run, String skipped) {}
+
+        /**
+         * The pixel k-means baseline: forced by --baseline (refused without labels, and for --method kmeans, which is
+         * that baseline), skipped with --no-baseline, else computed for a labelled set when N·D·K·R is at most
+         * {@link PixelBaseline#AUTO_LIMIT} (docs/usage.md#baseline).
+         */
+        BaselinePlan baselinePlan(Dataset d, DcecConfig cfg) {
+            Boolean choice = baselineChoice();
+            if (Boolean.FALSE.equals(choice)) return new BaselinePlan(false, null);
+            boolean pixels = cfg.method() == Method.KMEANS;
+            if (Boolean.TRUE.equals(choice)) {
+                if (!d.hasLabels())
+                    throw new IllegalArgumentException("--baseline: " + d.name() + " has no labels to score the pixel k-means baseline against; drop --baseline");
+                if (pixels) throw new IllegalArgumentException("--baseline: --method kmeans is the pixel k-means baseline itself; drop --baseline");
+                return new BaselinePlan(true, null);
+            }
+            if (!d.hasLabels() || pixels) return new BaselinePlan(false, null);
+            if (PixelBaseline.cheap(d, cfg)) return new BaselinePlan(true, null);
+            return new BaselinePlan(false, String.format(Locale.ROOT,
+                    "pixel k-means baseline: not computed (N·D·K·R = %,.0f is above %,.0f, docs/usage.md#baseline); --baseline computes it",
+                    PixelBaseline.work(d, cfg), PixelBaseline.AUTO_LIMIT));
+        }
+
         /** The kernels and threads of the run (made by call, closed when it returns). */
         Backend backend;
 
@@ -334,6 +399,7 @@ public final class DcecCommand implements Runnable {
             if (shapes && data.limit == null) data.limit = SHAPES_LIMIT;
             Dataset d = data.load();
             DcecConfig cfg = train.config(d, shapes);
+            BaselinePlan plan = baselinePlan(d, cfg);
             PrintWriter out = spec.commandLine().getOut();
             RunFolder folder = new RunFolder(train.out, cfg, d);
             DcecTrainer trainer = configure(new DcecTrainer(cfg, d)).backend(backend).listener(folder);
@@ -350,23 +416,73 @@ public final class DcecCommand implements Runnable {
                         d.size(), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
                 out.println("kernels: " + backend.describe() + ", threads: " + backend.threads());
                 out.flush();
-                trainer.listener(new CliProgress(System.err, d.size(), cfg));
+                PrintStream progress = progressStream();
+                trainer.listener(new CliProgress(progress, d.size(), cfg));
                 DcecResult r = trainer.run();
-                summary(out, r, d, cfg);
+                // after the run, on its own seed stream: the results above are final and do not depend on it
+                PixelBaseline baseline = null;
+                if (plan.run()) {
+                    progress.printf(Locale.ROOT, "baseline: k-means on the raw pixels, %d restarts%n", cfg.kmeansRestarts());
+                    baseline = PixelBaseline.compute(d, cfg, backend.threads());
+                    baseline.write(train.out);
+                    progress.printf(Locale.ROOT, "baseline done in %.1f s%n", baseline.seconds());
+                } else {
+                    Files.deleteIfExists(train.out.resolve(PixelBaseline.FILE));     // a resumed run's, if it had one
+                }
+                summary(out, r, d, cfg, baseline, plan.skipped());
             }
             return 0;
+        }
+
+        /** Where the progress goes: the standard error stream the command line was given. */
+        PrintStream progressStream() { return parent != null ? parent.err : System.err; }
+
+        @ParentCommand DcecCommand parent;
+
+        /** The rows of the score table: the baseline, the start (iteration 0 of dcec_log.csv) and the end. */
+        List<ScoreTable.Row> scoreRows(DcecResult r, DcecConfig cfg, PixelBaseline baseline) {
+            Method m = cfg.method();
+            List<ScoreTable.Row> rows = new ArrayList<>();
+            if (baseline != null)
+                rows.add(new ScoreTable.Row("pixel k-means", baseline.scores(), String.format(Locale.ROOT,
+                        "baseline: k-means on the raw pixels, %d restarts, %.1f s", baseline.restarts(), baseline.seconds())));
+            if (m.clusters) {
+                Path log = train.out.resolve(RunFolder.DCEC_LOG);
+                List<RunLogs.ClusterRow> logged = Files.isRegularFile(log) ? RunLogs.readClusterLog(log) : List.of();
+                if (!logged.isEmpty() && logged.get(0).iter() == 0) {
+                    RunLogs.ClusterRow first = logged.get(0);
+                    rows.add(new ScoreTable.Row(m.startName(), new Scores(first.acc(), first.nmi(), first.ari()),
+                            "start: the k-means initialisation (iteration 0)"));
+                }
+            }
+            String note = m.clusters ? endNote(r) : m == Method.CAE_KMEANS ? "k-means on the CAE's embedding" : "";
+            rows.add(new ScoreTable.Row(m.paperName(), r.scores(), note));
+            return rows;
+        }
+
+        /** "end: iteration 700, converged (...)" or "end: iteration 1200, stopped at --max-iter". */
+        static String endNote(DcecResult r) {
+            return "end: iteration " + r.iterations() + (r.converged() ? ", converged (fewer than tol of the labels changed)" : ", stopped at --max-iter");
         }
 
         /** How the command uses a folder that it does not resume. */
         RunFolder.Start start() { return RunFolder.Start.NEW; }
 
-        void summary(PrintWriter out, DcecResult r, Dataset d, DcecConfig cfg) throws IOException {
+        /**
+         * The end of the run: the score table (the pixel k-means baseline, where clustering started and ended), the
+         * cluster sizes, the time of each phase, the kernels and the output folder.
+         */
+        void summary(PrintWriter out, DcecResult r, Dataset d, DcecConfig cfg, PixelBaseline baseline, String baselineSkipped) throws IOException {
             out.println();
             out.println("summary");
             if (r.labels() != null) {
-                out.println("  " + (r.scores().present() ? r.scores().toString() : "no labels: ACC/NMI/ARI not computed"));
-                if (cfg.method().clusters)
-                    out.println("  clustering iterations: " + r.iterations() + (r.converged() ? " (converged: < tol labels changed)" : " (stopped at --max-iter)"));
+                if (r.scores().present()) {
+                    for (String line : ScoreTable.lines(scoreRows(r, cfg, baseline))) out.println(line);
+                    if (baselineSkipped != null) out.println("  " + baselineSkipped);
+                } else {
+                    out.println("  no labels: ACC/NMI/ARI not computed");
+                    if (cfg.method().clusters) out.println("  " + endNote(r));
+                }
                 int[] sizes = new int[cfg.K()];
                 for (int l : r.labels()) sizes[l]++;
                 out.println("  cluster sizes: " + Arrays.toString(sizes));
@@ -385,15 +501,18 @@ public final class DcecCommand implements Runnable {
     static final class Train extends TrainingCommand {
         @Option(names = "--no-report", description = "Do not write report.html.")
         boolean noReport;
+        @Mixin BaselineOptions baseline = new BaselineOptions();
 
         String label() { return "train"; }
 
-        @Override void summary(PrintWriter out, DcecResult r, Dataset d, DcecConfig cfg) throws IOException {
+        @Override Boolean baselineChoice() { return baseline.choice(); }
+
+        @Override void summary(PrintWriter out, DcecResult r, Dataset d, DcecConfig cfg, PixelBaseline b, String skipped) throws IOException {
             if (!noReport) {
                 Path html = train.out.resolve(HtmlReport.FILE_NAME);
-                HtmlReport.fromRunDirectory(train.out, d.images(), d.size(), d.channels(), d.height(), d.width(), d.labels(), 10).write(html);
+                HtmlReport.fromRunDirectory(train.out, d, 10).write(html);
             }
-            super.summary(out, r, d, cfg);
+            super.summary(out, r, d, cfg, b, skipped);
             if (!noReport) out.println("  report: " + train.out.resolve(HtmlReport.FILE_NAME).toAbsolutePath());
             out.flush();
         }
@@ -411,8 +530,11 @@ public final class DcecCommand implements Runnable {
     static final class Cluster extends TrainingCommand {
         @Option(names = "--weights", paramLabel = "FILE", description = "Pretrained weights. Default: <out>/cae_weights.dc4j (ae_weights.dc4j for dec/idec).")
         Path weights;
+        @Mixin BaselineOptions baseline = new BaselineOptions();
 
         String label() { return "cluster"; }
+
+        @Override Boolean baselineChoice() { return baseline.choice(); }
 
         @Override RunFolder.Start start() { return RunFolder.Start.AFTER_PRETRAINING; }
 
@@ -422,9 +544,25 @@ public final class DcecCommand implements Runnable {
         }
     }
 
+    /** --baseline and --no-baseline of train and cluster. */
+    static final class BaselineOptions {
+        @Option(names = "--baseline", description = "Also cluster the raw pixels with k-means (the run's K and --kmeans-restarts, a seed stream of its own) "
+                + "after training, whatever the size of the data, and print and report its scores beside the run's. "
+                + "Default: only on a labelled set with N·D·K·R at most 2e9, a few seconds (docs/usage.md#baseline).")
+        boolean on;
+        @Option(names = "--no-baseline", description = "Skip the pixel k-means baseline.")
+        boolean off;
+
+        /** true, false, or null for the automatic rule. */
+        Boolean choice() {
+            if (on && off) throw new IllegalArgumentException("--baseline and --no-baseline: pass one of them");
+            return on ? Boolean.TRUE : off ? Boolean.FALSE : null;
+        }
+    }
+
     // ======================================================================================== model commands
     abstract static class ModelCommand implements Callable<Integer> {
-        @Mixin DataOptions data = new DataOptions();
+        @Mixin ModelDataOptions data = new ModelDataOptions();
         @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model.dc4j written by `dcec train` or `dcec cluster`.")
         Path model;
         @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256", description = "Inference batch size. Default: ${DEFAULT-VALUE}.")
@@ -453,8 +591,6 @@ public final class DcecCommand implements Runnable {
             if (!Files.isRegularFile(model)) throw new IllegalArgumentException("--model: no file at " + model);
             if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
             m = TrainedModel.load(model).use(backend);
-            data.refuseFolderOptions(spec.name() + " reads images at the model's own size (" + m.channels + "x" + m.height + "x" + m.width
-                    + "), resizing folders to it");
             ImageStream s = data.open(m.channels, m.height, m.width);
             if (s.channels() != m.channels || s.height() != m.height || s.width() != m.width) {
                 s.close();
@@ -477,7 +613,8 @@ public final class DcecCommand implements Runnable {
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Assign clusters to images with a trained model: CSV of index,cluster,confidence (confidence = max_j q_ij).")
+            description = {"Assign clusters to images with a trained model: CSV of index,cluster,confidence (confidence = max_j q_ij).",
+                    "Image folders are read at the model's own size and channels."})
     static final class Predict extends ModelCommand {
         @Option(names = "--output", paramLabel = "CSV", defaultValue = "predictions.csv", description = "Output CSV. Default: ${DEFAULT-VALUE}.")
         Path output;
@@ -501,7 +638,8 @@ public final class DcecCommand implements Runnable {
     }
 
     @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Embeddings z = F(x) of images: CSV of index,z0,...,z(K-1).")
+            description = {"Embeddings z = F(x) of images: CSV of index,z0,...,z(K-1).",
+                    "Image folders are read at the model's own size and channels."})
     static final class Embed extends ModelCommand {
         @Option(names = "--output", paramLabel = "CSV", defaultValue = "embeddings.csv", description = "Output CSV. Default: ${DEFAULT-VALUE}.")
         Path output;
@@ -535,7 +673,8 @@ public final class DcecCommand implements Runnable {
     }
 
     @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "ACC, NMI (arithmetic and geometric) and ARI of a trained model on a labelled data set.")
+            description = {"ACC, NMI (arithmetic and geometric) and ARI of a trained model on a labelled data set.",
+                    "Image folders are read at the model's own size and channels."})
     static final class Evaluate extends ModelCommand {
         @Override int execute() throws IOException {
             try (ImageStream s = open()) {

@@ -46,18 +46,7 @@ final class PaperResults {
     static boolean covers(String dataset) { return TABLE.containsKey(dataset); }
 
     /** The paper's name of a method (the first column of its table). */
-    static String name(Method m) {
-        return switch (m) {
-            case KMEANS -> "k-means on pixels";
-            case CAE_KMEANS -> "CAE + k-means";
-            case DEC_CONV -> "DEC-conv";
-            case DEC -> "DEC";
-            case IDEC -> "IDEC";
-            case DCEC -> "DCEC";
-            case DEC_CONV_DA -> "ConvDEC-DA";
-            case DCEC_DA -> "ConvIDEC-DA";
-        };
-    }
+    static String name(Method m) { return m.paperName(); }
 
     /** The heading name of a data set. */
     static String datasetName(String dataset) {

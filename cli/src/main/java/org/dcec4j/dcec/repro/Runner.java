@@ -374,7 +374,7 @@ final class Runner {
             Dataset d = Datasets.load(dataset, DataSource.fromEnvironment(cmd.dataDir()));
             int N = l.cluster().length;
             if (N < d.size()) d = d.subset(0, N);
-            HtmlReport.Builder b = HtmlReport.fromRunDirectory(run, d.images(), N, d.channels(), d.height(), d.width(), d.labels(), 10)
+            HtmlReport.Builder b = HtmlReport.fromRunDirectory(run, d, 10)
                     .title("dcec4j reproduction: DCEC on " + dataset + ", seed " + c.seed());
             Path pre = cmd.runDir(c.pretraining()).resolve(RunFolder.PRETRAIN_LOG);
             if (Files.isRegularFile(pre)) {

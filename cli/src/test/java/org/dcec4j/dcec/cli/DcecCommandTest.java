@@ -56,6 +56,28 @@ class DcecCommandTest {
         Object[] r = run("train", "--help");
         assertEquals(0, r[0]);
         assertTrue(((String) r[1]).contains("--pretrain-epochs"), (String) r[1]);
+        // the baseline belongs to the commands that end with scores
+        for (String name : List.of("train", "cluster")) {
+            CommandSpec spec = cl.getSubcommands().get(name).getCommandSpec();
+            assertTrue(spec.findOption("--baseline") != null && spec.findOption("--no-baseline") != null, name);
+        }
+        assertTrue(cl.getSubcommands().get("pretrain").getCommandSpec().findOption("--baseline") == null);
+    }
+
+    /** predict, embed and evaluate read images at the model's size and use all of them: their help says so and offers nothing else. */
+    @Test void theModelCommandsOfferOnlyTheOptionsTheyUse() {
+        for (String cmd : List.of("predict", "embed", "evaluate")) {
+            Object[] r = run(cmd, "--help");
+            assertEquals(0, r[0], cmd);
+            String help = (String) r[1];
+            assertFalse(help.contains("--channels") || help.contains("--image-size"), cmd + ": " + help);
+            assertFalse(help.contains("shapes: " + DcecCommand.SHAPES_LIMIT), cmd + " uses every image: " + help);
+            assertTrue(help.contains("--limit") && help.contains("Default: all of them."), help);
+            assertTrue(help.contains("Image folders are read at the model's own size and channels."), help);
+            assertTrue(help.contains("--dataset") && help.contains("--data-dir") && help.contains("--threads"), help);
+        }
+        Object[] r = run("train", "--help");
+        assertTrue(((String) r[1]).contains("--channels") && ((String) r[1]).contains("(shapes: " + DcecCommand.SHAPES_LIMIT), (String) r[1]);
     }
 
     @Test void optionsReachTheConfig() {
@@ -158,7 +180,8 @@ class DcecCommandTest {
         assertEquals(0, r[0], (String) r[2]);
         String stdout = (String) r[1];
         assertTrue(stdout.contains("summary") && stdout.contains("ACC") && stdout.contains("kernels:") && stdout.contains("threads: 1"), stdout);
-        for (String f : List.of("config.json", "pretrain_log.csv", "dcec_log.csv", "cae_weights.dc4j", "model.dc4j", "predictions.csv", "report.html"))
+        for (String f : List.of("config.json", "pretrain_log.csv", "dcec_log.csv", "cae_weights.dc4j", "model.dc4j", "predictions.csv",
+                "baseline.json", "report.html"))
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         List<String> log = Files.readAllLines(out.resolve("dcec_log.csv"));
         assertEquals(RunFolder.DCEC_HEADER, log.get(0));
@@ -266,7 +289,7 @@ class DcecCommandTest {
         Set<PosixFilePermission> normal = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("probe")));
         List<Path> outputs = new java.util.ArrayList<>(List.of(pred, emb));
         try (var s = Files.list(run)) { s.forEach(outputs::add); }
-        assertEquals(11, outputs.size(), outputs.toString());   // with the run folder's lock file
+        assertEquals(12, outputs.size(), outputs.toString());   // with the run folder's lock file and baseline.json
         for (Path f : outputs) assertEquals(normal, Files.getPosixFilePermissions(f), f.toString());
     }
 
@@ -298,7 +321,7 @@ class DcecCommandTest {
         assertFalse(Files.exists(pc.resolve("checkpoint.dc4j")), "the pretraining's checkpoint is superseded by the weights");
         r = run(quick("cluster", "--dataset", images.toString(), "--out", pc.toString()));
         assertEquals(2, r[0], (String) r[2]);
-        assertTrue(((String) r[2]).contains("(dcec_log.csv, model.dc4j, predictions.csv)"), (String) r[2]);
+        assertTrue(((String) r[2]).contains("(dcec_log.csv, model.dc4j, predictions.csv, baseline.json)"), (String) r[2]);
         r = run(quick("cluster", "--dataset", images.toString(), "--out", pc.toString(), "--overwrite"));
         assertEquals(0, r[0], (String) r[2]);
         assertArrayEquals(weights, Files.readAllBytes(pc.resolve("cae_weights.dc4j")), "cluster --overwrite keeps the weights it reads");
@@ -400,7 +423,9 @@ class DcecCommandTest {
         r = run("predict", "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--image-size", "28",
                 "--output", tmp.resolve("p.csv").toString());
         assertEquals(2, r[0], (String) r[2]);
-        assertTrue(((String) r[2]).contains("--image-size: predict reads images at the model's own size (1x12x12)"), (String) r[2]);
+        assertTrue(((String) r[2]).startsWith("dcec: --image-size: predict reads images at the model's own size and channels "
+                + "(folders are resized to them); drop it"), (String) r[2]);
+        assertTrue(((String) r[2]).contains("Unknown options: '--image-size', '28'"), (String) r[2]);
         // a file is not a folder of images
         r = run("train", "--dataset", images.resolve("class0/img000.png").toString(), "--out", out.toString());
         assertEquals(2, r[0], (String) r[2]);
@@ -418,5 +443,133 @@ class DcecCommandTest {
         Object[] r = run("datasets", "--help");
         assertEquals(0, r[0], (String) r[2]);
         assertTrue(((String) r[1] + r[2]).contains("usage: datasets"), (String) r[1]);
+    }
+
+    /** The summary's score table: name, ACC, NMI, ARI and what the row is, parsed from stdout. */
+    static java.util.Map<String, String[]> scoreRows(String stdout) {
+        java.util.Map<String, String[]> rows = new java.util.LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  (\\S.*?) +(-?\\d\\.\\d{4}) +(-?\\d\\.\\d{4}) +(-?\\d\\.\\d{4})  (.*)$")
+                .matcher(stdout);
+        while (m.find()) rows.put(m.group(1), new String[] {m.group(2), m.group(3), m.group(4), m.group(5)});
+        return rows;
+    }
+
+    static String four(double v) { return String.format(java.util.Locale.ROOT, "%.4f", v); }
+
+    /**
+     * The end of a run says where clustering started and ended beside the pixel k-means baseline, each row equal to the
+     * file it comes from: baseline.json, the iteration-0 row of dcec_log.csv, and the scores of predictions.csv.
+     */
+    @Test void theSummaryShowsWhereClusteringStartedAndEndedBesideTheBaseline(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(40, 3, 12));
+        Path out = tmp.resolve("run");
+        // --tol 0: no recomputation of P can stop the run early, so it ends at --max-iter 7
+        Object[] r = run(quick("train", "--dataset", images.toString(), "--out", out.toString(), "--tol", "0"));
+        assertEquals(0, r[0], (String) r[2]);
+        String stdout = (String) r[1];
+        java.util.Map<String, String[]> rows = scoreRows(stdout);
+        assertEquals(List.of("pixel k-means", "CAE + k-means", "DCEC"), List.copyOf(rows.keySet()), stdout);
+        // the baseline: as written in baseline.json
+        java.util.Map<String, String> b = org.dcec4j.dcec.report.RunLogs.readConfig(out.resolve("baseline.json"));
+        assertArrayEquals(new String[] {four(Double.parseDouble(b.get("acc"))), four(Double.parseDouble(b.get("nmi"))),
+                four(Double.parseDouble(b.get("ari")))}, java.util.Arrays.copyOf(rows.get("pixel k-means"), 3));
+        assertTrue(rows.get("pixel k-means")[3].startsWith("baseline: k-means on the raw pixels, 2 restarts, "), rows.get("pixel k-means")[3]);
+        // the start: the k-means initialisation, iteration 0 of dcec_log.csv (written with 6 significant digits)
+        String[] first = Files.readAllLines(out.resolve("dcec_log.csv")).get(1).split(",", -1);
+        assertEquals("0", first[0]);
+        assertArrayEquals(new String[] {four(Double.parseDouble(first[1])), four(Double.parseDouble(first[2])), four(Double.parseDouble(first[3]))},
+                java.util.Arrays.copyOf(rows.get("CAE + k-means"), 3));
+        assertEquals("start: the k-means initialisation (iteration 0)", rows.get("CAE + k-means")[3]);
+        // the end: the metrics of predictions.csv against the labels
+        int[] truth = new int[40], pred = new int[40];
+        List<String> p = Files.readAllLines(out.resolve("predictions.csv"));
+        for (int i = 1; i < p.size(); i++) {
+            String[] f = p.get(i).split(",");
+            pred[Integer.parseInt(f[0])] = Integer.parseInt(f[1]);
+            truth[Integer.parseInt(f[0])] = Integer.parseInt(f[3]);
+        }
+        assertArrayEquals(new String[] {four(org.dcec4j.dcec.metrics.Metrics.acc(truth, pred)), four(org.dcec4j.dcec.metrics.Metrics.nmi(truth, pred)),
+                four(org.dcec4j.dcec.metrics.Metrics.ari(truth, pred))}, java.util.Arrays.copyOf(rows.get("DCEC"), 3));
+        assertEquals("end: iteration 7, stopped at --max-iter", rows.get("DCEC")[3]);
+        // aligned: the header's ACC ends where every row's first number ends
+        String header = stdout.lines().filter(l -> l.endsWith("ACC     NMI     ARI")).findFirst().orElseThrow(() -> new AssertionError(stdout));
+        int end = header.indexOf("ACC") + 3;
+        for (String name : rows.keySet()) {
+            String line = stdout.lines().filter(l -> l.startsWith("  " + name + " ")).findFirst().orElseThrow();
+            assertEquals(' ', line.charAt(end), line);
+            assertEquals(rows.get(name)[0], line.substring(end - 6, end), line);
+        }
+        // the report shows the same table, and the classes by their sub-folder names
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("<tr><th>pixel k-means</th><td>" + rows.get("pixel k-means")[0] + "</td>"), "report: baseline row");
+        assertTrue(html.contains("<tr><th>DCEC</th><td>" + rows.get("DCEC")[0] + "</td>"), "report: end row");
+        assertTrue(html.contains(">class3</figcaption>") && html.contains("<tr><th>class3</th>"), "class names from the sub-folders");
+        // the progress went to the error stream the command line was given, the baseline's too
+        assertTrue(((String) r[2]).contains("pretraining: 2 epochs") && ((String) r[2]).contains("baseline: k-means on the raw pixels, 2 restarts"),
+                (String) r[2]);
+    }
+
+    /** The baseline runs after training on a seed stream of its own: with or without it, the run's outputs are the same bytes. */
+    @Test void theBaselineNeverChangesTheRun(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(40, 3, 12));
+        Path with = tmp.resolve("with"), without = tmp.resolve("without");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", with.toString(), "--baseline"))[0]);
+        Object[] r = run(quick("train", "--dataset", images.toString(), "--out", without.toString(), "--no-baseline"));
+        assertEquals(0, r[0], (String) r[2]);
+        for (String f : List.of("model.dc4j", "predictions.csv", "dcec_log.csv", "cae_weights.dc4j", "config.json"))
+            assertArrayEquals(Files.readAllBytes(with.resolve(f)), Files.readAllBytes(without.resolve(f)), f);
+        assertTrue(Files.isRegularFile(with.resolve("baseline.json")));
+        assertFalse(Files.exists(without.resolve("baseline.json")));
+        assertFalse(((String) r[1]).contains("pixel k-means"), (String) r[1]);
+        assertTrue(scoreRows((String) r[1]).containsKey("DCEC"), (String) r[1]);
+        assertFalse(Files.readString(without.resolve("report.html")).contains("pixel k-means"));
+    }
+
+    @Test void baselineOptionsThatCannotApplyAreRefusedBeforeAnyWork(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path out = tmp.resolve("o");
+        Object[] r = run(quick("train", "--dataset", images.toString(), "--out", out.toString(), "--baseline", "--no-baseline"));
+        assertEquals(2, r[0], (String) r[2]);
+        assertEquals("dcec: --baseline and --no-baseline: pass one of them", ((String) r[2]).strip());
+        r = run(quick("train", "--dataset", images.toString(), "--method", "kmeans", "--out", out.toString(), "--baseline"));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("--baseline: --method kmeans is the pixel k-means baseline itself"), (String) r[2]);
+        // a folder of images without class sub-folders has no labels to score against
+        Path flat = tmp.resolve("flat");
+        Files.createDirectories(flat);
+        try (var files = Files.walk(images)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, flat.resolve(f.getParent().getFileName() + "-" + f.getFileName()));
+        }
+        r = run(quick("cluster", "--dataset", flat.toString(), "--out", out.toString(), "--baseline"));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("--baseline: flat has no labels to score the pixel k-means baseline against; drop --baseline"), (String) r[2]);
+        assertFalse(Files.exists(out));
+        // without labels no baseline is attempted, and the summary says why there are no scores
+        r = run(quick("train", "--dataset", flat.toString(), "--out", out.toString(), "--tol", "0"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("no labels: ACC/NMI/ARI not computed") && ((String) r[1]).contains("end: iteration 7"), (String) r[1]);
+        assertFalse(Files.exists(out.resolve("baseline.json")));
+    }
+
+    /** The rule that runs the baseline unasked: labelled, and N·D·K·R at most 2·10^9 (here 20 · 144 · 4 · R). */
+    @Test void theBaselineRunsUnaskedOnlyWhenCheap() {
+        Dataset d = Shapes.generate(20, 3, 12);
+        java.util.function.Function<String[], DcecCommand.TrainingCommand.BaselinePlan> plan = args -> {
+            CommandLine.ParseResult pr = DcecCommand.commandLine(System.out, System.err).parseArgs(args);
+            DcecCommand.TrainingCommand t = (DcecCommand.TrainingCommand) pr.subcommand().commandSpec().userObject();
+            return t.baselinePlan(d, t.train.config(d, false));
+        };
+        assertTrue(plan.apply(new String[] {"train", "--clusters", "4", "--kmeans-restarts", "173611"}).run(), "11520 · 173611 = 1.99999872e9");
+        DcecCommand.TrainingCommand.BaselinePlan big = plan.apply(new String[] {"train", "--clusters", "4", "--kmeans-restarts", "173612"});
+        assertFalse(big.run());
+        assertEquals("pixel k-means baseline: not computed (N·D·K·R = 2,000,010,240 is above 2,000,000,000, docs/usage.md#baseline); "
+                + "--baseline computes it",
+                big.skipped());
+        assertTrue(plan.apply(new String[] {"cluster", "--clusters", "4", "--kmeans-restarts", "173612", "--baseline"}).run());
+        DcecCommand.TrainingCommand.BaselinePlan off = plan.apply(new String[] {"train", "--no-baseline"});
+        assertFalse(off.run());
+        assertEquals(null, off.skipped());
+        assertFalse(plan.apply(new String[] {"pretrain"}).run());
+        assertFalse(plan.apply(new String[] {"train", "--method", "kmeans"}).run(), "pixel k-means is the baseline itself");
     }
 }

@@ -81,8 +81,8 @@ class FaultTest {
         assertEquals(0, r[0], (String) r[2]);
         assertFalse(((String) r[2]).contains("taking over"), (String) r[2]);
         assertTrue(Files.readString(out.resolve(RunFolder.CONFIG_JSON)).contains("\"seed\": 7"));
-        assertEquals(List.of(RunLock.FILE_NAME, "cae_weights.dc4j", "checkpoint.dc4j", "config.json", "dcec_log.csv", "model.dc4j",
-                "predictions.csv", "pretrain_log.csv"), names(out), "no temporary file");
+        assertEquals(List.of(RunLock.FILE_NAME, "baseline.json", "cae_weights.dc4j", "checkpoint.dc4j", "config.json", "dcec_log.csv",
+                "model.dc4j", "predictions.csv", "pretrain_log.csv"), names(out), "no temporary file");
         assertEquals("", Files.readString(out.resolve(RunLock.FILE_NAME)), "released");
     }
 

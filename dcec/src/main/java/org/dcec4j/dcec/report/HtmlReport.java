@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.metrics.ClusterMapping;
 import org.dcec4j.dcec.metrics.Contingency;
 import org.dcec4j.dcec.metrics.Hungarian;
@@ -17,25 +19,30 @@ import org.dcec4j.dcec.metrics.Metrics;
 import org.dcec4j.dcec.report.RunLogs.ClusterRow;
 import org.dcec4j.dcec.report.RunLogs.PretrainRow;
 import org.dcec4j.dcec.report.RunLogs.Predictions;
+import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.datasets.OutputFiles;
 
 /**
- * {@code report.html}: one self-contained page about a run. Inline SVG charts (pretraining loss; L, L_c,
- * L_r and the changed-label fraction over clustering iterations; ACC/NMI/ARI when there are labels), the
- * confusion matrix against the labels, a grid of sample images for every cluster as inline PNG
- * {@code data:} URIs, and the summary and config tables. The page references nothing outside itself.
+ * {@code report.html}: one self-contained page about a run. The summary with a score table (the pixel k-means
+ * baseline, where clustering started and where it ended); inline SVG charts (pretraining loss; L, L_c and L_r
+ * in panels of their own and the changed-label fraction over clustering iterations; ACC, NMI and ARI in a
+ * panel each when there are labels); the confusion matrix against the labels; for every cluster its classes
+ * and three labelled rows of sample images (most confident, a random sample, least confident) as inline PNG
+ * {@code data:} URIs; and the config table. The page references nothing outside itself.
  *
  * <p>A small inline script records page errors ({@code window.onerror}, failed loads of any element,
  * {@code console.error})
  * and, once the page has loaded, checks that every section, chart and image it announces on
- * {@code <body>} is there and decoded; if so it sets {@code document.title} to {@link #OK_TITLE}.
+ * {@code <body>} is there and decoded and that every row of sample images has its label; if so it sets
+ * {@code document.title} to {@link #OK_TITLE}.
  * docs/tools/check_report.sh opens the page in headless Chromium and looks for that title.
  *
  * <pre>{@code
  * HtmlReport.builder().title("shapes, DCEC").config(cfg).summary(sum)
  *     .pretrainLog(outDir.resolve("pretrain_log.csv")).clusterLog(outDir.resolve("dcec_log.csv"))
  *     .confusion(counts, classNames, clusterNames)
+ *     .score(new HtmlReport.ScoreRow("DCEC", 0.74, 0.87, 0.73, "end"))
  *     .clusterSamples(0, imagesOfCluster0, 10, 1, 28, 28)
  *     .write(outDir.resolve("report.html"));
  * }</pre>
@@ -60,31 +67,75 @@ public final class HtmlReport {
     }
 
     /**
-     * Sample images of one cluster.
+     * One labelled row of sample images of a cluster ("most confident", "random sample", "least confident").
      *
-     * @param cluster  the cluster number
-     * @param size     how many samples the cluster has in all (−1 if unknown)
+     * @param title    the row's label, shown above it
      * @param images   only read: n images, C×H×W each, values in [0, 1] (clamped when drawn), image i at i·C·H·W
-     * @param captions null, or one hover text per image (e.g. "#1234 · q = 0.98")
+     * @param n        the number of images
+     * @param captions null, or one hover text per image (e.g. "#1234 · confidence 0.981 · disk")
+     * @param tags     null, or one short text shown under each image (its class name)
      */
-    public record ClusterSamples(int cluster, long size, float[] images, int n, int C, int H, int W, String[] captions) {
+    public record Strip(String title, float[] images, int n, String[] captions, String[] tags) {
+        public Strip {
+            if (n < 0) {
+                throw new IllegalArgumentException("strip '" + title + "': expected n >= 0, got " + n);
+            }
+            if (images == null) {
+                throw new IllegalArgumentException("strip '" + title + "': images is null");
+            }
+            if (captions != null && captions.length != n) {
+                throw new IllegalArgumentException("strip '" + title + "': expected " + n + " captions, got " + captions.length);
+            }
+            if (tags != null && tags.length != n) {
+                throw new IllegalArgumentException("strip '" + title + "': expected " + n + " tags, got " + tags.length);
+            }
+        }
+    }
+
+    /**
+     * Sample images of one cluster, in labelled rows.
+     *
+     * @param cluster the cluster number
+     * @param size    how many samples the cluster has in all (−1 if unknown)
+     * @param notes   lines shown under the heading (e.g. the classes in the cluster), in order
+     * @param strips  the rows of images, in order
+     */
+    public record ClusterSamples(int cluster, long size, List<String> notes, int C, int H, int W, List<Strip> strips) {
         public ClusterSamples {
             if (C != 1 && C != 3) {
                 throw new IllegalArgumentException("cluster " + cluster + " samples: expected C = 1 or 3 channels, got " + C);
             }
-            if (n < 0 || H <= 0 || W <= 0) {
-                throw new IllegalArgumentException("cluster " + cluster + " samples: expected n >= 0, H > 0, W > 0, got n = "
-                        + n + ", H = " + H + ", W = " + W);
+            if (H <= 0 || W <= 0) {
+                throw new IllegalArgumentException("cluster " + cluster + " samples: expected H > 0, W > 0, got H = " + H
+                        + ", W = " + W);
             }
-            if (images == null || (long) images.length < (long) n * C * H * W) {
-                throw new IllegalArgumentException("cluster " + cluster + " samples: expected at least n·C·H·W = "
-                        + ((long) n * C * H * W) + " floats, got " + (images == null ? "null" : images.length));
+            for (Strip s : strips) {
+                if ((long) s.images().length < (long) s.n() * C * H * W) {
+                    throw new IllegalArgumentException("cluster " + cluster + " samples: expected at least n·C·H·W = "
+                            + ((long) s.n() * C * H * W) + " floats in '" + s.title() + "', got " + s.images().length);
+                }
             }
-            if (captions != null && captions.length != n) {
-                throw new IllegalArgumentException("cluster " + cluster + " samples: expected " + n + " captions, got "
-                        + captions.length);
-            }
+            notes = List.copyOf(notes);
+            strips = List.copyOf(strips);
         }
+
+        /** The number of images of all strips. */
+        public int images() {
+            int n = 0;
+            for (Strip s : strips) {
+                n += s.n();
+            }
+            return n;
+        }
+    }
+
+    /**
+     * One row of the summary's score table.
+     *
+     * @param name the method or stage ("pixel k-means", "CAE + k-means", "DCEC")
+     * @param note what the row is (e.g. "start: the k-means initialisation, iteration 0")
+     */
+    public record ScoreRow(String name, double acc, double nmi, double ari, String note) {
     }
 
     /** Collects the page's content; every method returns this builder. Nothing is required. */
@@ -100,6 +151,8 @@ public final class HtmlReport {
         private final TreeMap<Integer, ClusterSamples> samples = new TreeMap<>();
         private int thumbnailPixels = 56;
         private double tol = Double.NaN;
+        private final List<ScoreRow> scores = new ArrayList<>();
+        private ScoreRow metricReference;
 
         private Builder() {
         }
@@ -176,6 +229,18 @@ public final class HtmlReport {
             return this;
         }
 
+        /** Appends a row to the summary's score table (where clustering started and ended, and the baseline). */
+        public Builder score(ScoreRow row) {
+            scores.add(row);
+            return this;
+        }
+
+        /** Scores drawn as a dashed line on each metric chart (the pixel k-means baseline); null: none. */
+        public Builder metricReference(ScoreRow row) {
+            metricReference = row;
+            return this;
+        }
+
         /** The stopping tolerance, drawn as a line on the changed-label chart (NaN: none). */
         public Builder tol(double tol) {
             this.tol = tol;
@@ -226,12 +291,13 @@ public final class HtmlReport {
         }
 
         /**
-         * Sample images for one cluster (replaces earlier samples of the same cluster).
+         * Sample images for one cluster in one unlabelled row (replaces earlier samples of the same cluster).
          *
          * @param images only read: n images of C×H×W floats in [0, 1], image i at offset i·C·H·W
          */
         public Builder clusterSamples(int cluster, float[] images, int n, int C, int H, int W) {
-            return clusterSamples(new ClusterSamples(cluster, -1, images, n, C, H, W, null));
+            return clusterSamples(new ClusterSamples(cluster, -1, List.of(), C, H, W,
+                    List.of(new Strip("samples", images, n, null, null))));
         }
 
         public Builder clusterSamples(ClusterSamples s) {
@@ -265,34 +331,80 @@ public final class HtmlReport {
     }
 
     /**
+     * {@link #fromRunDirectory(Path, float[], int, int, int, int, int[], List, int)} with a data set's images,
+     * labels and class names.
+     */
+    public static Builder fromRunDirectory(Path outDir, Dataset data, int samplesPerCluster) {
+        return fromRunDirectory(outDir, data.images(), data.size(), data.channels(), data.height(), data.width(),
+                data.labels(), data.classNames(), samplesPerCluster);
+    }
+
+    /** {@link #fromRunDirectory(Path, float[], int, int, int, int, int[], List, int)} with classes named by number. */
+    public static Builder fromRunDirectory(Path outDir, float[] images, int N, int C, int H, int W, int[] labels,
+                                           int samplesPerCluster) {
+        return fromRunDirectory(outDir, images, N, C, H, W, labels, List.of(), samplesPerCluster);
+    }
+
+    /**
      * A builder filled from a finished run folder: {@code config.json}, {@code pretrain_log.csv},
-     * {@code dcec_log.csv} and {@code predictions.csv}, whichever exist. With images, each cluster shows its
-     * {@code samplesPerCluster} most confident members (highest confidence first, ties by index); with
-     * labels, the confusion matrix (columns ordered so that each class's matched cluster, by the Hungarian
-     * mapping that ACC uses, sits on the diagonal) and the final ACC/NMI/ARI computed from the predictions.
+     * {@code dcec_log.csv}, {@code predictions.csv} and {@code baseline.json}, whichever exist.
+     * <ul>
+     *   <li>The score table: the pixel k-means baseline (baseline.json), where clustering started (the
+     *       iteration-0 row of dcec_log.csv: the k-means initialisation) and where it ended (predictions.csv).</li>
+     *   <li>With images, each cluster shows three labelled rows of {@code samplesPerCluster} members: the most
+     *       confident (confidence = max_j q_ij, highest first, ties by index), a random sample of the rest
+     *       (seeded by config.json's seed and the cluster, so the page is the same every time), and the least
+     *       confident (lowest first); a small cluster shows each member once.</li>
+     *   <li>With labels, the classes each cluster holds, the confusion matrix (columns ordered so that each
+     *       class's matched cluster, by the Hungarian mapping that ACC uses, sits on the diagonal) and the final
+     *       ACC/NMI/ARI computed from the predictions.</li>
+     * </ul>
      * Add more (summary entries, a title) on the returned builder, then {@code write}.
      *
      * @param images     null, or all N images, C×H×W each, in the order of predictions.csv's indices (only read)
      * @param labels     null, or the N true labels (only read)
+     * @param classNames the name of each class by label, or empty (classes are then named by their number)
      */
     public static Builder fromRunDirectory(Path outDir, float[] images, int N, int C, int H, int W, int[] labels,
-                                           int samplesPerCluster) {
+                                           List<String> classNames, int samplesPerCluster) {
         if (!Files.isDirectory(outDir)) {
             throw new ReportException(outDir + ": not a directory; expected a run's --out folder");
         }
         Builder b = builder().title("dcec4j run: " + outDir.toAbsolutePath().normalize().getFileName());
         Path config = outDir.resolve(RunLogs.CONFIG);
+        Map<String, String> cfg = Map.of();
         if (Files.isRegularFile(config)) {
-            Map<String, String> cfg = RunLogs.readConfig(config);
+            cfg = RunLogs.readConfig(config);
             b.config(cfg);
             String tol = cfg.get("tol");
             if (tol != null) {
-                try {
-                    b.tol(Double.parseDouble(tol));
-                } catch (NumberFormatException e) {
-                    throw new ReportException(config + ": key \"tol\": expected a number, got \"" + tol + "\"");
-                }
+                b.tol(number(config, "tol", tol));
             }
+        }
+        Method method = null;
+        if (cfg.get("method") != null) {
+            try {
+                method = Method.parse(cfg.get("method"));
+            } catch (IllegalArgumentException e) {
+                throw new ReportException(config + ": key \"method\": " + e.getMessage());
+            }
+        }
+        long seed = 0;
+        if (cfg.get("seed") != null) {
+            try {
+                seed = Long.parseLong(cfg.get("seed"));
+            } catch (NumberFormatException e) {
+                throw new ReportException(config + ": key \"seed\": expected an integer, got \"" + cfg.get("seed") + "\"");
+            }
+        }
+        Path baseline = outDir.resolve(RunLogs.BASELINE);
+        if (Files.isRegularFile(baseline)) {
+            Map<String, String> m = RunLogs.readConfig(baseline);
+            String restarts = m.getOrDefault("restarts", "?");
+            ScoreRow row = new ScoreRow("pixel k-means", number(baseline, "acc", m.get("acc")), number(baseline, "nmi", m.get("nmi")),
+                    number(baseline, "ari", m.get("ari")), "baseline: k-means on the raw pixels, " + restarts + " restarts ("
+                    + Html.fixed(number(baseline, "seconds", m.get("seconds")), 1) + " s)");
+            b.score(row).metricReference(row);
         }
         Path pre = outDir.resolve(RunLogs.PRETRAIN_LOG);
         if (Files.isRegularFile(pre)) {
@@ -310,13 +422,19 @@ public final class HtmlReport {
             }
         }
         Path log = outDir.resolve(RunLogs.CLUSTER_LOG);
+        ClusterRow lastRow = null;
         if (Files.isRegularFile(log)) {
             List<ClusterRow> rows = RunLogs.readClusterLog(log);
             b.clusterLog(rows);
             if (!rows.isEmpty()) {
-                ClusterRow last = rows.get(rows.size() - 1);
-                b.summary("clustering iterations", Integer.toString(last.iter()));
-                b.summary("final L", Html.number(last.L()));
+                ClusterRow first = rows.get(0);
+                lastRow = rows.get(rows.size() - 1);
+                b.summary("clustering iterations", Integer.toString(lastRow.iter()));
+                b.summary("final L", Html.number(lastRow.L()));
+                if (first.iter() == 0 && !Double.isNaN(first.acc())) {
+                    b.score(new ScoreRow(method == null || method.startName() == null ? "k-means initialisation" : method.startName(),
+                            first.acc(), first.nmi(), first.ari(), "start: the k-means initialisation (iteration 0)"));
+                }
             }
         }
         if (labels != null && labels.length != N) {
@@ -349,22 +467,56 @@ public final class HtmlReport {
         }
         b.summary("images", Integer.toString(p.size()));
         b.summary("clusters (non-empty)", Integer.toString(nonEmpty));
+        String[] names = className(labels, classNames);
         if (labels != null) {
             Contingency table = Metrics.contingency(labels, p.cluster());
             ClusterMapping mapping = Metrics.bestMapping(table);
-            b.summary("ACC (from predictions.csv)", Html.fixed(mapping.accuracy(), 4));
-            b.summary("NMI (from predictions.csv)", Html.fixed(Metrics.nmi(labels, p.cluster()), 4));
-            b.summary("ARI (from predictions.csv)", Html.fixed(Metrics.ari(labels, p.cluster()), 4));
-            addConfusion(b, table, mapping);
+            String maxIter = cfg.get("max_iter");
+            String end = lastRow == null ? "end" : "end: iteration " + lastRow.iter()
+                    + (converged(lastRow, b.tol) ? ", converged (fewer than tol of the labels changed)"
+                    : String.valueOf(lastRow.iter()).equals(maxIter) ? ", stopped at the iteration cap (max_iter)" : "");
+            b.score(new ScoreRow(method == null ? "final" : method.paperName(), mapping.accuracy(), Metrics.nmi(labels, p.cluster()),
+                    Metrics.ari(labels, p.cluster()), end));
+            addConfusion(b, table, mapping, names);
         }
         if (images != null && samplesPerCluster > 0) {
-            addSamples(b, p, size, images, C, H, W, labels, samplesPerCluster);
+            addSamples(b, p, size, images, C, H, W, labels, names, samplesPerCluster, seed);
         }
         return b;
     }
 
+    /** The trainer's stop rule read back from the log: the last row after iteration 0 changed fewer than tol of the labels. */
+    private static boolean converged(ClusterRow last, double tol) {
+        return last.iter() > 0 && last.deltaLabel() < tol;
+    }
+
+    private static double number(Path file, String key, String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NullPointerException | NumberFormatException e) {
+            throw new ReportException(file + ": key \"" + key + "\": expected a number, got "
+                    + (value == null ? "nothing" : "\"" + value + "\""));
+        }
+    }
+
+    /** names[label]: the class names given, else "class k"; null without labels. */
+    private static String[] className(int[] labels, List<String> classNames) {
+        if (labels == null) {
+            return null;
+        }
+        int classes = classNames.size();
+        for (int l : labels) {
+            classes = Math.max(classes, l + 1);
+        }
+        String[] names = new String[classes];
+        for (int k = 0; k < classes; k++) {
+            names[k] = k < classNames.size() ? classNames.get(k) : "class " + k;
+        }
+        return names;
+    }
+
     /** Confusion columns in the order of the rows they are matched to, unmatched clusters last. */
-    private static void addConfusion(Builder b, Contingency table, ClusterMapping mapping) {
+    private static void addConfusion(Builder b, Contingency table, ClusterMapping mapping, String[] names) {
         long[][] dense = table.dense();
         int R = table.rows();
         int J = table.cols();
@@ -386,7 +538,7 @@ public final class HtmlReport {
         String[] rows = new String[R];
         String[] cols = new String[J];
         for (int i = 0; i < R; i++) {
-            rows[i] = "class " + table.classes()[i];
+            rows[i] = names[table.classes()[i]];
             for (int j = 0; j < J; j++) {
                 counts[i][j] = dense[i][order[j]];
             }
@@ -397,11 +549,19 @@ public final class HtmlReport {
         b.confusion(counts, rows, cols);
     }
 
+    /** The titles of a cluster's three rows of samples. */
+    public static final String MOST_CONFIDENT = "most confident", RANDOM_SAMPLE = "random sample", LEAST_CONFIDENT = "least confident";
+
+    /**
+     * Every cluster's samples: its members sorted by confidence (highest first, ties by index) give the S most
+     * confident, then the S least confident of the others (shown lowest first), then S drawn at random without
+     * replacement from those left between them (shown in confidence order), by a generator seeded with
+     * (seed, cluster).
+     */
     private static void addSamples(Builder b, Predictions p, long[] size, float[] images, int C, int H, int W,
-                                   int[] labels, int S) {
+                                   int[] labels, String[] names, int S, long seed) {
         int N = p.size();
         int D = C * H * W;
-        // indices sorted by cluster, then confidence descending, then index
         Integer[] idx = new Integer[N];
         for (int n = 0; n < N; n++) {
             idx[n] = n;
@@ -413,18 +573,115 @@ public final class HtmlReport {
         int start = 0;
         while (start < N) {
             int k = cl[idx[start]];
-            int n = (int) Math.min(S, size[k]);
-            float[] x = new float[n * D];
-            String[] captions = new String[n];
+            int n = (int) size[k];
+            int[] members = new int[n];
             for (int s = 0; s < n; s++) {
-                int i = idx[start + s];
-                System.arraycopy(images, i * D, x, s * D, D);
-                captions[s] = "#" + i + " · confidence " + Html.fixed(q[i], 3)
-                        + (labels != null ? " · label " + labels[i] : "");
+                members[s] = idx[start + s];
             }
-            b.clusterSamples(new ClusterSamples(k, size[k], x, n, C, H, W, captions));
-            start += (int) size[k];
+            int most = Math.min(S, n);
+            int least = Math.min(S, n - most);
+            int middle = n - most - least;
+            int[] top = Arrays.copyOfRange(members, 0, most);
+            int[] bottom = new int[least];
+            for (int s = 0; s < least; s++) {
+                bottom[s] = members[n - 1 - s];
+            }
+            // a partial Fisher–Yates shuffle of the middle positions picks min(S, middle) of them
+            int[] pos = new int[middle];
+            for (int s = 0; s < middle; s++) {
+                pos[s] = most + s;
+            }
+            int r = Math.min(S, middle);
+            SplittableRandom rng = new SplittableRandom(sampleSeed(seed, k));
+            for (int s = 0; s < r; s++) {
+                int j = s + rng.nextInt(middle - s);
+                int t = pos[s];
+                pos[s] = pos[j];
+                pos[j] = t;
+            }
+            int[] picked = Arrays.copyOf(pos, r);
+            Arrays.sort(picked);
+            int[] random = new int[r];
+            for (int s = 0; s < r; s++) {
+                random[s] = members[picked[s]];
+            }
+            List<Strip> strips = new ArrayList<>();
+            strips.add(strip(MOST_CONFIDENT, top, images, D, q, labels, names));
+            if (r > 0) {
+                strips.add(strip(RANDOM_SAMPLE, random, images, D, q, labels, names));
+            }
+            if (least > 0) {
+                strips.add(strip(LEAST_CONFIDENT, bottom, images, D, q, labels, names));
+            }
+            List<String> notes = new ArrayList<>();
+            if (labels != null) {
+                notes.add(composition(members, labels, names));
+            }
+            notes.add("confidence max_j q_ij: highest " + Html.fixed(q[members[0]], 3) + ", median "
+                    + Html.fixed(q[members[(n - 1) / 2]], 3) + ", lowest " + Html.fixed(q[members[n - 1]], 3));
+            b.clusterSamples(new ClusterSamples(k, n, notes, C, H, W, strips));
+            start += n;
         }
+    }
+
+    /** The seed of cluster k's random sample: SplitMix64's finaliser of the run's seed and k. */
+    static long sampleSeed(long seed, int k) {
+        long z = seed + 0x9E3779B97F4A7C15L * (k + 1L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static Strip strip(String title, int[] members, float[] images, int D, float[] q, int[] labels, String[] names) {
+        int n = members.length;
+        float[] x = new float[n * D];
+        String[] captions = new String[n];
+        String[] tags = labels == null ? null : new String[n];
+        for (int s = 0; s < n; s++) {
+            int i = members[s];
+            System.arraycopy(images, i * D, x, s * D, D);
+            captions[s] = "#" + i + " · confidence " + Html.fixed(q[i], 3) + (labels != null ? " · " + names[labels[i]] : "");
+            if (tags != null) {
+                tags[s] = names[labels[i]];
+            }
+        }
+        return new Strip(title, x, n, captions, tags);
+    }
+
+    /** "classes: square 422 (52.7 %), disk 379 (47.3 %)": the largest classes of a cluster, at most four, then the rest. */
+    static String composition(int[] members, int[] labels, String[] names) {
+        long[] count = new long[names.length];
+        for (int i : members) {
+            count[labels[i]]++;
+        }
+        Integer[] order = new Integer[names.length];
+        for (int c = 0; c < order.length; c++) {
+            order[c] = c;
+        }
+        Arrays.sort(order, (a, c) -> count[a] != count[c] ? Long.compare(count[c], count[a]) : Integer.compare(a, c));
+        StringBuilder s = new StringBuilder("classes: ");
+        long shown = 0;
+        int listed = 0;
+        for (int c : order) {
+            if (count[c] == 0 || listed == 4) {
+                break;
+            }
+            s.append(listed == 0 ? "" : ", ").append(names[c]).append(' ').append(count[c]).append(" (")
+                    .append(Html.fixed(100.0 * count[c] / members.length, 1)).append(" %)");
+            shown += count[c];
+            listed++;
+        }
+        long rest = members.length - shown;
+        if (rest > 0) {
+            int others = 0;
+            for (long c : count) {
+                others += c > 0 ? 1 : 0;
+            }
+            others -= listed;
+            s.append(", ").append(others).append(others == 1 ? " other class " : " other classes ").append(rest)
+                    .append(" (").append(Html.fixed(100.0 * rest / members.length, 1)).append(" %)");
+        }
+        return s.toString();
     }
 
     /** Renders a builder's content. */
@@ -490,6 +747,16 @@ public final class HtmlReport {
 
         private void sectionSummary(StringBuilder o) {
             open(o, "summary", "Summary");
+            if (!b.scores.isEmpty()) {
+                o.append("<h3>Where clustering started and ended</h3>\n<table class=\"scores\">\n")
+                        .append("<tr><th></th><th>ACC</th><th>NMI</th><th>ARI</th><th></th></tr>\n");
+                for (ScoreRow r : b.scores) {
+                    o.append("<tr><th>").append(Html.text(r.name())).append("</th><td>").append(Html.fixed(r.acc(), 4))
+                            .append("</td><td>").append(Html.fixed(r.nmi(), 4)).append("</td><td>").append(Html.fixed(r.ari(), 4))
+                            .append("</td><td class=\"what\">").append(Html.text(r.note())).append("</td></tr>\n");
+                }
+                o.append("</table>\n");
+            }
             if (b.summary.isEmpty()) {
                 note(o, "No summary was given.");
             } else {
@@ -520,6 +787,52 @@ public final class HtmlReport {
             o.append("</section>\n");
         }
 
+        /** Panels of the clustering charts: narrower than a full chart, so that two or three sit side by side. */
+        static final int PANEL_WIDTH = 420;
+        static final int PANEL_HEIGHT = 220;
+        /** A loss panel's y axis spans at least this fraction of the largest value it shows. */
+        static final double LOSS_MIN_SPAN = 0.2;
+        /** A metric panel's y axis spans at least this much (metrics lie in [0, 1]; ARI down to −1). */
+        static final double METRIC_MIN_SPAN = 0.05;
+
+        /** "name: first → last" over the values that are not NaN; just the name when there are none. */
+        static String trend(String name, double[] y, int decimals) {
+            double first = Double.NaN;
+            double last = Double.NaN;
+            for (double v : y) {
+                if (!Double.isNaN(v) && !Double.isInfinite(v)) {
+                    if (Double.isNaN(first)) {
+                        first = v;
+                    }
+                    last = v;
+                }
+            }
+            if (Double.isNaN(first)) {
+                return name;
+            }
+            return name + ": " + (decimals < 0 ? Html.number(first) : Html.fixed(first, decimals)) + " → "
+                    + (decimals < 0 ? Html.number(last) : Html.fixed(last, decimals));
+        }
+
+        private static boolean any(double[] y) {
+            for (double v : y) {
+                if (!Double.isNaN(v) && !Double.isInfinite(v)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static double maxAbs(double[] y) {
+            double m = 0;
+            for (double v : y) {
+                if (!Double.isNaN(v) && !Double.isInfinite(v)) {
+                    m = Math.max(m, Math.abs(v));
+                }
+            }
+            return m;
+        }
+
         private void sectionClustering(StringBuilder o) {
             open(o, "clustering", "Clustering: losses and changed labels");
             List<ClusterRow> rows = b.clustering;
@@ -540,20 +853,39 @@ public final class HtmlReport {
                     Lr[r] = c.Lr();
                     delta[r] = c.deltaLabel();
                 }
+                note(o, "Each loss has its own panel and y axis, fitted to its values but at least "
+                        + Math.round(LOSS_MIN_SPAN * 100) + " % of its largest value tall (the losses differ in size: "
+                        + "on one axis the smaller ones would lie flat). Every point is the mean over the iterations "
+                        + "since the previous recomputation of P.");
                 o.append("<div class=\"row\">\n");
-                chart(o, new SvgLineChart("chart-cluster-loss", "iteration", "loss", x)
-                        .series("L", L).series("L_c = KL(P‖Q)", Lc).series("L_r", Lr).scale(SvgLineChart.Scale.AUTO));
+                String[][] losses = {{"chart-loss-L", "L = L_r + γ·L_c"}, {"chart-loss-Lc", "L_c = KL(P‖Q)"}, {"chart-loss-Lr", "L_r"}};
+                double[][] values = {L, Lc, Lr};
+                for (int i = 0; i < losses.length; i++) {
+                    if (!any(values[i])) {
+                        continue;
+                    }
+                    double top = maxAbs(values[i]);
+                    chart(o, new SvgLineChart(losses[i][0], "iteration", losses[i][1], x)
+                            .series(trend(losses[i][1], values[i], -1), values[i]).scale(SvgLineChart.Scale.AUTO)
+                            .minSpan(LOSS_MIN_SPAN * top, 0, Double.POSITIVE_INFINITY).size(PANEL_WIDTH, PANEL_HEIGHT));
+                }
+                o.append("</div>\n");
                 SvgLineChart d = new SvgLineChart("chart-delta-label", "iteration", "fraction of labels changed", x)
                         .series("changed labels", delta);
                 if (!Double.isNaN(b.tol) && b.tol > 0) {
-                    d.reference("tol = " + Html.number(b.tol), b.tol);
+                    d.reference(tolLabel(b.tol), b.tol);
                 }
                 chart(o, d.scale(SvgLineChart.Scale.LOG));
-                o.append("</div>\n");
                 note(o, R + " recomputations of P, the last at iteration " + rows.get(R - 1).iter()
-                        + ". Zero changed-label fractions are not drawn on the log axis.");
+                        + ". The run stops when the fraction of changed labels is strictly below tol (never at iteration 0)."
+                        + " Zero changed-label fractions are not drawn on the log axis.");
             }
             o.append("</section>\n");
+        }
+
+        /** The tolerance line's label: the stop rule is δ < tol, strictly. */
+        static String tolLabel(double tol) {
+            return "tol = " + Html.number(tol) + " (stops when strictly below)";
         }
 
         private void sectionMetrics(StringBuilder o) {
@@ -576,8 +908,25 @@ public final class HtmlReport {
             if (!any) {
                 note(o, "No labels: ACC, NMI and ARI need the true labels.");
             } else {
-                chart(o, new SvgLineChart("chart-metrics", "iteration", "score", x)
-                        .series("ACC", acc).series("NMI", nmi).series("ARI", ari).yRange(0, 1));
+                note(o, "One panel per metric, each y axis fitted to its values but at least " + METRIC_MIN_SPAN
+                        + " tall, so that a change of 0.02 shows as a slope and one of 0.001 stays flat; mind the tick labels."
+                        + (b.metricReference != null ? " Dashed: " + b.metricReference.name() + " on the same images; "
+                        + "an arrow after its value in the legend (↓ or ↑) means it lies below or above the axis and is not drawn." : ""));
+                o.append("<div class=\"row\">\n");
+                String[] names = {"ACC", "NMI", "ARI"};
+                double[][] values = {acc, nmi, ari};
+                for (int i = 0; i < 3; i++) {
+                    SvgLineChart c = new SvgLineChart("chart-" + names[i].toLowerCase(java.util.Locale.ROOT), "iteration", names[i], x)
+                            .series(trend(names[i], values[i], 4), values[i]).minSpan(METRIC_MIN_SPAN, i == 2 ? -1 : 0, 1)
+                            .size(PANEL_WIDTH, PANEL_HEIGHT);
+                    if (b.metricReference != null) {
+                        ScoreRow ref = b.metricReference;
+                        double v = i == 0 ? ref.acc() : i == 1 ? ref.nmi() : ref.ari();
+                        c.referenceInside(ref.name() + " " + Html.fixed(v, 4), v);
+                    }
+                    chart(o, c);
+                }
+                o.append("</div>\n");
                 ClusterRow last = rows.get(R - 1);
                 note(o, "At iteration " + last.iter() + ": ACC " + Html.fixed(last.acc(), 4) + ", NMI "
                         + Html.fixed(last.nmi(), 4) + ", ARI " + Html.fixed(last.ari(), 4) + ".");
@@ -630,6 +979,11 @@ public final class HtmlReport {
             open(o, "samples", "Samples of each cluster");
             if (b.samples.isEmpty()) {
                 note(o, "No sample images were given.");
+            } else if (b.samples.values().stream().anyMatch(s -> s.strips().size() > 1)) {
+                note(o, "Each cluster shows its most confident members (confidence = max_j q_ij, highest first), a random "
+                        + "sample of the others, and its least confident members (lowest first): the most confident alone "
+                        + "can look pure when the cluster holds two classes. Under each image: its true class, when the "
+                        + "data set has labels (they are used for this page and the scores only, never in training).");
             }
             for (ClusterSamples s : b.samples.values()) {
                 int zoom = Math.max(1, Math.round((float) b.thumbnailPixels / Math.max(s.H(), s.W())));
@@ -639,20 +993,38 @@ public final class HtmlReport {
                     o.append(" <span class=\"size\">").append(s.size()).append(s.size() == 1 ? " image" : " images")
                             .append("</span>");
                 }
-                o.append("</h3>\n<div class=\"thumbs\">");
+                o.append("</h3>\n");
+                for (String line : s.notes()) {
+                    o.append("<p class=\"note\">").append(Html.text(line)).append("</p>\n");
+                }
                 int D = s.C() * s.H() * s.W();
-                for (int i = 0; i < s.n(); i++) {
-                    String caption = s.captions() != null ? s.captions()[i] : "cluster " + s.cluster() + ", sample " + i;
-                    o.append("<img src=\"").append(Thumbnails.dataUri(s.images(), i * D, s.C(), s.H(), s.W()))
-                            .append("\" width=\"").append(s.W() * zoom).append("\" height=\"").append(s.H() * zoom)
-                            .append("\" alt=\"").append(Html.text(caption)).append("\" title=\"")
-                            .append(Html.text(caption)).append("\">");
-                    images++;
+                o.append("<div class=\"strips\">");
+                for (Strip st : s.strips()) {
+                    o.append("<div class=\"strip\"><h4>").append(Html.text(st.title())).append("</h4><div class=\"thumbs\">");
+                    for (int i = 0; i < st.n(); i++) {
+                        String caption = st.captions() != null ? st.captions()[i]
+                                : "cluster " + s.cluster() + ", " + st.title() + " " + i;
+                        o.append("<figure><img src=\"").append(Thumbnails.dataUri(st.images(), i * D, s.C(), s.H(), s.W()))
+                                .append("\" width=\"").append(s.W() * zoom).append("\" height=\"").append(s.H() * zoom)
+                                .append("\" alt=\"").append(Html.text(caption)).append("\" title=\"")
+                                .append(Html.text(caption)).append("\">");
+                        if (st.tags() != null) {
+                            o.append("<figcaption style=\"max-width:").append(s.W() * zoom + 2).append("px\">")
+                                    .append(Html.text(st.tags()[i])).append("</figcaption>");
+                        }
+                        o.append("</figure>");
+                        images++;
+                    }
+                    if (st.n() == 0) {
+                        o.append("<span class=\"note\">empty</span>");
+                    }
+                    o.append("</div></div>\n");
                 }
-                if (s.n() == 0) {
-                    o.append("<span class=\"note\">empty</span>");
+                o.append("</div>\n");
+                if (s.strips().isEmpty()) {
+                    o.append("<p class=\"note\">empty</p>\n");
                 }
-                o.append("</div></div>\n");
+                o.append("</div>\n");
             }
             o.append("</section>\n");
         }
@@ -711,11 +1083,17 @@ public final class HtmlReport {
                 for (var k = 0; k < imgs.length; k++) {
                   if (!imgs[k].complete || imgs[k].naturalWidth === 0) errors.push('image not decoded: ' + imgs[k].alt);
                 }
+                var strips = document.querySelectorAll('div.strip');
+                for (var s = 0; s < strips.length; s++) {
+                  var h = strips[s].querySelector('h4');
+                  var owner = strips[s].closest('.cluster');
+                  if (!h || !h.textContent.trim()) errors.push('a row of sample images without its label, in #' + (owner ? owner.id : '?'));
+                }
                 var status = document.getElementById('page-status');
                 if (errors.length === 0) {
                   document.title = '__OK__';
                   status.textContent = 'page check: OK (' + expect.length + ' sections, ' + charts + ' charts, '
-                      + imgs.length + ' images)';
+                      + imgs.length + ' images in ' + strips.length + ' labelled rows)';
                 } else {
                   document.title = '__FAILED__';
                   status.textContent = 'page check FAILED:\\n' + errors.join('\\n');
@@ -761,9 +1139,22 @@ public final class HtmlReport {
             svg.chart line.reference { stroke: #555; stroke-width: 1.2; stroke-dasharray: 5 4; }
             svg.chart .legend text { fill: #333; font-size: 12px; }
             svg.chart .nodata { fill: #8a949e; font-size: 14px; }
+            table.scores { border-collapse: collapse; font-variant-numeric: tabular-nums; margin-bottom: 10px; }
+            table.scores th { text-align: left; font-weight: 500; color: #44505c; padding: 3px 14px 3px 0; }
+            table.scores th + th { text-align: right; }
+            table.scores td { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; padding: 3px 0 3px 14px;
+                              text-align: right; }
+            table.scores td.what { font-family: inherit; color: #5a6470; text-align: left; padding-left: 18px; }
+            table.scores tr + tr { border-top: 1px solid #eef0f3; }
+            .cluster { border-top: 1px solid #eef0f3; padding-top: 4px; }
             .cluster h3 .size { color: #5a6470; font-weight: 400; }
+            .strips { display: flex; flex-wrap: wrap; column-gap: 28px; }
+            .strip h4 { font-size: 12px; font-weight: 600; color: #44505c; margin: 6px 0 3px; }
             .thumbs { display: flex; flex-wrap: wrap; gap: 3px; }
-            .thumbs img { image-rendering: pixelated; border: 1px solid #dde1e6; background: #000; }
+            .thumbs figure { margin: 0; }
+            .thumbs figcaption { font-size: 10px; line-height: 1.2; color: #44505c; text-align: center; overflow: hidden;
+                                 white-space: nowrap; text-overflow: ellipsis; }
+            .thumbs img { display: block; image-rendering: pixelated; border: 1px solid #dde1e6; background: #000; }
             footer { max-width: 1340px; margin: 0 auto; padding: 0 24px 24px; color: #5a6470; font-size: 12px; }
             #page-status { white-space: pre-wrap; }
             #page-status.failed { color: #b00020; font-weight: 600; }

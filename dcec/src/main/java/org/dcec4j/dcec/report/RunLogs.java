@@ -24,6 +24,8 @@ public final class RunLogs {
     public static final String CLUSTER_LOG = "dcec_log.csv";
     public static final String PREDICTIONS = "predictions.csv";
     public static final String CONFIG = "config.json";
+    /** The pixel k-means baseline the command line adds ({@code run.PixelBaseline}); a flat JSON object. */
+    public static final String BASELINE = "baseline.json";
 
     private RunLogs() {
     }

@@ -32,8 +32,12 @@ final class SvgLineChart {
     private record Series(String name, double[] y) {
     }
 
-    /** A horizontal reference line (e.g. the stopping tolerance), dashed, across the whole plot. */
-    private record Reference(String name, double y) {
+    /**
+     * A horizontal reference line (e.g. the stopping tolerance), dashed, across the whole plot. With
+     * {@code stretch} the y axis is widened to include it; without, a value off the axis is named in the legend
+     * with an arrow ("↓": below the axis) instead of being drawn.
+     */
+    private record Reference(String name, double y, boolean stretch) {
     }
 
     private final String id;
@@ -45,6 +49,11 @@ final class SvgLineChart {
     private Scale scale = Scale.LINEAR;
     private double yMinHint = Double.NaN;
     private double yMaxHint = Double.NaN;
+    private double minSpan = 0;
+    private double floor = Double.NEGATIVE_INFINITY;
+    private double ceiling = Double.POSITIVE_INFINITY;
+    private int width = WIDTH;
+    private int height = HEIGHT;
 
     /**
      * @param id     the element id of the {@code <svg>}
@@ -69,7 +78,16 @@ final class SvgLineChart {
 
     /** Adds a dashed horizontal line at y (counted in the y range; ignored if NaN, or ≤ 0 on a log axis). */
     SvgLineChart reference(String name, double y) {
-        references.add(new Reference(name, y));
+        references.add(new Reference(name, y, true));
+        return this;
+    }
+
+    /**
+     * Adds a dashed horizontal line at y that does not widen the y axis: drawn when it falls inside the axis the
+     * series give, otherwise only listed in the legend with an arrow, "↓" (below the axis) or "↑" (above).
+     */
+    SvgLineChart referenceInside(String name, double y) {
+        references.add(new Reference(name, y, false));
         return this;
     }
 
@@ -83,6 +101,55 @@ final class SvgLineChart {
         this.yMinHint = min;
         this.yMaxHint = max;
         return this;
+    }
+
+    /**
+     * The smallest span of a linear y axis: a narrower data range is widened around its middle to
+     * {@code span}, without going below {@code floor} or above {@code ceiling} (the range is shifted inside
+     * them instead). So an axis fitted to its data cannot blow a change that is small against {@code span}
+     * up to the full height of the plot.
+     */
+    SvgLineChart minSpan(double span, double floor, double ceiling) {
+        if (!(span >= 0) || !(floor < ceiling) || span > ceiling - floor) {
+            throw new IllegalArgumentException("chart " + id + ": expected 0 <= span <= ceiling - floor, got span " + span
+                    + ", floor " + floor + ", ceiling " + ceiling);
+        }
+        this.minSpan = span;
+        this.floor = floor;
+        this.ceiling = ceiling;
+        return this;
+    }
+
+    /** The size of the chart in CSS pixels (default {@link #WIDTH} × {@link #HEIGHT}; the margins stay). */
+    SvgLineChart size(int width, int height) {
+        if (width <= LEFT + RIGHT + 40 || height <= TOP + BOTTOM + 40) {
+            throw new IllegalArgumentException("chart " + id + ": " + width + "x" + height + " leaves no room for the plot");
+        }
+        this.width = width;
+        this.height = height;
+        return this;
+    }
+
+    /**
+     * [lo, hi] widened to at least {@code span} around its middle, then shifted back inside [floor, ceiling]
+     * (the data themselves always stay inside).
+     */
+    static double[] widen(double lo, double hi, double span, double floor, double ceiling) {
+        if (hi - lo >= span) {
+            return new double[] {lo, hi};
+        }
+        double mid = (lo + hi) / 2;
+        double a = mid - span / 2;
+        double b = mid + span / 2;
+        if (a < floor) {
+            b += floor - a;
+            a = floor;
+        }
+        if (b > ceiling) {
+            a -= b - ceiling;
+            b = ceiling;
+        }
+        return new double[] {Math.min(a, lo), Math.max(b, hi)};
     }
 
     /** True when at least one series has a value that can be drawn. */
@@ -180,15 +247,15 @@ final class SvgLineChart {
     /** The SVG element. */
     String render() {
         boolean log = resolvedScale() == Scale.LOG;
-        int plotW = WIDTH - LEFT - RIGHT;
-        int plotH = HEIGHT - TOP - BOTTOM;
+        int plotW = width - LEFT - RIGHT;
+        int plotH = height - TOP - BOTTOM;
         StringBuilder out = new StringBuilder(4096);
         out.append("<svg class=\"chart\" id=\"").append(Html.text(id)).append("\" viewBox=\"0 0 ")
-                .append(WIDTH).append(' ').append(HEIGHT).append("\" width=\"").append(WIDTH).append("\" height=\"")
-                .append(HEIGHT).append("\" role=\"img\" aria-label=\"").append(Html.text(yLabel + " against " + xLabel))
+                .append(width).append(' ').append(height).append("\" width=\"").append(width).append("\" height=\"")
+                .append(height).append("\" role=\"img\" aria-label=\"").append(Html.text(yLabel + " against " + xLabel))
                 .append("\">\n");
         if (!hasData()) {
-            out.append("<text class=\"nodata\" x=\"").append(WIDTH / 2).append("\" y=\"").append(HEIGHT / 2)
+            out.append("<text class=\"nodata\" x=\"").append(width / 2).append("\" y=\"").append(height / 2)
                     .append("\" text-anchor=\"middle\">no data</text>\n</svg>");
             return out.toString();
         }
@@ -208,7 +275,7 @@ final class SvgLineChart {
             }
         }
         for (Reference r : references) {
-            if (drawable(r.y, log)) {
+            if (r.stretch && drawable(r.y, log)) {
                 yMin = Math.min(yMin, r.y);
                 yMax = Math.max(yMax, r.y);
             }
@@ -220,6 +287,9 @@ final class SvgLineChart {
             if (!Double.isNaN(yMaxHint)) {
                 yMax = Math.max(yMax, yMaxHint);
             }
+            double[] r = widen(yMin, yMax, minSpan, floor, ceiling);
+            yMin = r[0];
+            yMax = r[1];
         }
         Ticks xt = niceTicks(xMin, xMax, 8);
         double[] yTickValues;
@@ -274,7 +344,7 @@ final class SvgLineChart {
         out.append("</g>\n");
         out.append("<rect class=\"frame\" x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"")
                 .append(plotW).append("\" height=\"").append(plotH).append("\"/>\n");
-        out.append("<text class=\"axis\" x=\"").append(LEFT + plotW / 2).append("\" y=\"").append(HEIGHT - 6)
+        out.append("<text class=\"axis\" x=\"").append(LEFT + plotW / 2).append("\" y=\"").append(height - 6)
                 .append("\" text-anchor=\"middle\">").append(Html.text(xLabel)).append("</text>\n");
         out.append("<text class=\"axis\" transform=\"translate(14 ").append(TOP + plotH / 2)
                 .append(") rotate(-90)\" text-anchor=\"middle\">").append(Html.text(yLabel + (log ? " (log scale)" : "")))
@@ -286,6 +356,9 @@ final class SvgLineChart {
                 continue;
             }
             double u = log ? Math.log10(ref.y) : ref.y;
+            if (u < y0 || u > y1) {
+                continue;
+            }
             double py = TOP + plotH - (u - y0) / ySpan * plotH;
             out.append("<line class=\"reference\" data-name=\"").append(Html.text(ref.name)).append("\" x1=\"")
                     .append(LEFT).append("\" y1=\"").append(Html.fixed(py, 1)).append("\" x2=\"").append(LEFT + plotW)
@@ -336,10 +409,12 @@ final class SvgLineChart {
             lx += 28 + 7 * name.length();
         }
         for (Reference ref : references) {
+            double u = drawable(ref.y, log) ? (log ? Math.log10(ref.y) : ref.y) : Double.NaN;
+            String name = ref.name + (u < y0 ? " ↓" : u > y1 ? " ↑" : "");
             out.append("<g class=\"legend\"><line class=\"reference\" x1=\"").append(Html.fixed(lx, 1))
                     .append("\" y1=\"14\" x2=\"").append(Html.fixed(lx + 14, 1)).append("\" y2=\"14\"/><text x=\"")
-                    .append(Html.fixed(lx + 18, 1)).append("\" y=\"18\">").append(Html.text(ref.name)).append("</text></g>\n");
-            lx += 30 + 7 * ref.name.length();
+                    .append(Html.fixed(lx + 18, 1)).append("\" y=\"18\">").append(Html.text(name)).append("</text></g>\n");
+            lx += 30 + 7 * name.length();
         }
         out.append("</svg>");
         return out.toString();

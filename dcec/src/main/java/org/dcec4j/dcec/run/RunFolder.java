@@ -36,6 +36,7 @@ import org.dcec4j.engine.optim.Adam;
  *       complete checkpoint, the previous one until the new one is verified);</li>
  *   <li>{@code model.dc4j} and {@code predictions.csv} at the end.</li>
  * </ul>
+ * The command line adds {@code baseline.json} ({@link PixelBaseline}) and {@code report.html} after the run.
  * {@link #readCheckpoint} reads the checkpoint back for {@code --resume} and refuses one written with other
  * options or data; a resumed phase keeps the log rows up to its checkpoint and drops the later ones.
  */
@@ -44,7 +45,7 @@ public final class RunFolder implements TrainingListener {
             CHECKPOINT = "checkpoint.dc4j", MODEL = "model.dc4j", PREDICTIONS = "predictions.csv";
     /** Every file a run writes into its folder. */
     public static final List<String> OUTPUTS = List.of(CONFIG_JSON, PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j", DCEC_LOG,
-            CHECKPOINT, MODEL, PREDICTIONS, HtmlReport.FILE_NAME);
+            CHECKPOINT, MODEL, PREDICTIONS, PixelBaseline.FILE, HtmlReport.FILE_NAME);
     public static final String PRETRAIN_HEADER = "epoch,loss,seconds";
     public static final String DCEC_HEADER = "iter,acc,nmi,ari,L,Lc,Lr,delta_label";
 

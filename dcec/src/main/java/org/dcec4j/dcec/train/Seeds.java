@@ -13,6 +13,11 @@ public final class Seeds {
     public static final long WEIGHTS = 1, SHUFFLE = 2, KMEANS = 3;
     /** The random transforms of the data-augmented methods: one stream per phase (step = epoch, or iteration). */
     public static final long AUGMENT_PRETRAIN = 4, AUGMENT_CLUSTER = 5;
+    /**
+     * The pixel k-means baseline a command line run computes after training ({@code run.PixelBaseline}): a stream
+     * of its own, so that whether it runs changes nothing else.
+     */
+    public static final long BASELINE = 6;
 
     /** A seed for (stream, index) of a run seeded with {@code seed}. */
     public static long derive(long seed, long stream, long index) {

@@ -49,7 +49,7 @@ class CheckReportScriptTest {
                 .write(dir.resolve("report dir #1").resolve("report.html"));
         Result r = check(html);
         assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("OK (page check: OK (7 sections, 4 charts, 12 images))"), r.output());
+        assertTrue(r.output().contains("OK (page check: OK (7 sections, 8 charts, 12 images in 4 labelled rows))"), r.output());
     }
 
     @Test
@@ -65,8 +65,9 @@ class CheckReportScriptTest {
     }
 
     /**
-     * Three faults only the page's own check sees (Chromium logs none of them as an uncaught error): a
-     * missing section, a console.error call and an image whose data URI is not a PNG. All three are listed.
+     * Four faults only the page's own check sees (Chromium logs none of them as an uncaught error): a missing
+     * section, a console.error call, an image whose data URI is not a PNG and a row of sample images without its
+     * label. All four are listed.
      */
     @Test
     void aPageThatFailsItsOwnCheckSaysWhy(@TempDir Path dir) throws Exception {
@@ -76,6 +77,7 @@ class CheckReportScriptTest {
                 .replace("</main>", "</main>\n<script>console.error('something odd');</script>");
         int img = html.indexOf("<img src=\"data:image/png;base64,") + "<img src=\"data:image/png;base64,".length();
         html = html.substring(0, img) + "AAAA" + html.substring(img + 4);
+        html = html.replaceFirst("(?s)<div class=\"cluster\" id=\"cluster-2\">(.*?)<h4>samples</h4>", "<div class=\"cluster\" id=\"cluster-2\">$1<h4> </h4>");
         Path page = dir.resolve("incomplete.html");
         Files.writeString(page, html);
         Result r = check(page);
@@ -83,7 +85,8 @@ class CheckReportScriptTest {
         assertTrue(r.output().contains("the OK marker 'dcec4j report OK' is missing"), r.output());
         assertTrue(r.output().contains("missing section #config"), r.output());
         assertTrue(r.output().contains("console.error: something odd"), r.output());
-        assertTrue(r.output().contains("failed to load <img> cluster 0, sample 0"), r.output());
+        assertTrue(r.output().contains("failed to load <img> cluster 0, samples 0"), r.output());
+        assertTrue(r.output().contains("a row of sample images without its label, in #cluster-2"), r.output());
     }
 
     /** The static check runs before the browser, so this one needs no Chromium. */

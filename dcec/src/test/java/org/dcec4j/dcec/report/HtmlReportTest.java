@@ -83,15 +83,18 @@ class HtmlReportTest {
         for (String id : HtmlReport.SECTIONS) {
             assertEquals(1, count(html, "<section id=\"" + id + "\">"), "section " + id);
         }
-        // pretraining loss, clustering losses, changed labels, metrics
-        assertEquals(4, count(html, "<svg class=\"chart\""));
-        assertTrue(html.contains("data-charts=\"4\""));
+        // pretraining loss; L, L_c and L_r in a panel each; changed labels; ACC, NMI and ARI in a panel each
+        assertEquals(8, count(html, "<svg class=\"chart\""));
+        assertTrue(html.contains("data-charts=\"8\""));
         assertEquals(12, count(html, "<img "));
         assertTrue(html.contains("data-images=\"12\""));
         assertTrue(html.contains("data-expect=\"summary pretraining clustering metrics confusion samples config\""));
-        for (String id : List.of("chart-pretrain-loss", "chart-cluster-loss", "chart-delta-label", "chart-metrics")) {
+        for (String id : List.of("chart-pretrain-loss", "chart-loss-L", "chart-loss-Lc", "chart-loss-Lr", "chart-delta-label",
+                "chart-acc", "chart-nmi", "chart-ari")) {
             assertEquals(1, count(html, "id=\"" + id + "\""), id);
         }
+        // every row of images is labelled (the simple API gives one row, "samples", per cluster)
+        assertEquals(4, count(html, "<div class=\"strip\"><h4>samples</h4>"));
         // the marker is set by the script only, never present statically
         assertFalse(html.contains("<title>" + HtmlReport.OK_TITLE + "</title>"));
         assertTrue(html.contains("window.onerror"));
@@ -104,9 +107,10 @@ class HtmlReportTest {
         for (String id : HtmlReport.SECTIONS) {
             assertEquals(1, count(html, "<section id=\"" + id + "\">"), "section " + id);
         }
-        assertEquals(3, count(html, "<svg class=\"chart\""));
-        assertTrue(html.contains("data-charts=\"3\""));
-        assertFalse(html.contains("id=\"chart-metrics\""));
+        // pretraining, three loss panels, changed labels; no metric panels
+        assertEquals(5, count(html, "<svg class=\"chart\""));
+        assertTrue(html.contains("data-charts=\"5\""));
+        assertFalse(html.contains("id=\"chart-acc\""));
         assertTrue(html.contains("No labels: ACC, NMI and ARI need the true labels."));
         assertTrue(html.contains("No labels: the confusion matrix needs the true labels."));
         assertEquals(0, count(html, "<img "));
@@ -248,5 +252,86 @@ class HtmlReportTest {
             assertEquals(List.of(html.getFileName().toString()), files.map(p -> p.getFileName().toString()).toList(),
                     "a temporary file was left behind");
         }
+    }
+
+    /** The {@code <svg>} of the chart with this id. */
+    static String svg(String html, String id) {
+        int i = html.indexOf("<svg class=\"chart\" id=\"" + id + "\"");
+        assertTrue(i >= 0, "no chart " + id);
+        return html.substring(i, html.indexOf("</svg>", i));
+    }
+
+    /** The y values (pixels) of a chart's first polyline. */
+    static double[] lineYs(String svg) {
+        Matcher m = Pattern.compile("<polyline fill=\"none\" points=\"([^\"]*)\"/>").matcher(svg);
+        assertTrue(m.find(), svg);
+        String[] points = m.group(1).split(" ");
+        double[] y = new double[points.length];
+        for (int i = 0; i < points.length; i++) {
+            y[i] = Double.parseDouble(points[i].split(",")[1]);
+        }
+        return y;
+    }
+
+    /** The y-axis tick labels of a chart, bottom to top. */
+    static List<String> yTicks(String svg) {
+        List<String> t = new ArrayList<>();
+        Matcher m = Pattern.compile("<text class=\"tick\"[^>]*text-anchor=\"end\">([^<]*)</text>").matcher(svg);
+        while (m.find()) {
+            t.add(m.group(1));
+        }
+        return t;
+    }
+
+    /**
+     * ACC from 0.665 to 0.689 over five recomputations of P: on the old fixed 0..1 axis the rise was 3.6 of 152 pixels.
+     * Its panel's axis is fitted to the values and widened to 0.05 (0.652..0.702, ticks 0.65..0.71), so with the plot
+     * 220 − 28 − 40 = 152 pixels high from y = 28: py(0.665) = 180 − 152 · 0.015/0.06 = 142.0 and py(0.689) = 81.2.
+     * NMI moves by 0.0005 only: widened the same way (ticks 0.67..0.73) it stays within 2 pixels, i.e. flat.
+     */
+    @Test
+    void metricPanelsShowATrendOfAFewPointsAndKeepATinyOneFlat() {
+        List<RunLogs.ClusterRow> rows = new ArrayList<>();
+        for (int r = 0; r < 5; r++) {
+            rows.add(new RunLogs.ClusterRow(100 * r, 0.665 + 0.006 * r, 0.7 + 0.000125 * r, 0.6 + 0.05 * r, Double.NaN,
+                    Double.NaN, Double.NaN, r == 0 ? Double.NaN : 0.01));
+        }
+        String html = HtmlReport.builder().clusterLog(rows).render();
+        String acc = svg(html, "chart-acc");
+        assertEquals(List.of("0.65", "0.66", "0.67", "0.68", "0.69", "0.70", "0.71"), yTicks(acc));
+        double[] y = lineYs(acc);
+        assertEquals(142.0, y[0], 1e-9);
+        assertEquals(81.2, y[4], 1e-9);
+        assertTrue(acc.contains(">ACC: 0.6650 → 0.6890</text>"), acc);
+        String nmi = svg(html, "chart-nmi");
+        assertEquals(List.of("0.67", "0.68", "0.69", "0.70", "0.71", "0.72", "0.73"), yTicks(nmi));
+        double[] n = lineYs(nmi);
+        assertTrue(n[0] - n[4] < 2, "a change of 0.0005 stays flat: " + (n[0] - n[4]) + " pixels");
+        // ARI 0.6 → 0.8 spans more than 0.05 already: its axis is its own nice range 0.6..0.8
+        assertEquals("0.60", yTicks(svg(html, "chart-ari")).get(0));
+    }
+
+    /**
+     * L_c is several times L_r: each loss has its own panel. L_r from 0.012 to 0.014 is widened to 20 % of 0.014 (0.0116..0.0144,
+     * ticks 0.011..0.015), so py(0.012) = 180 − 152 · 0.25 = 142.0 and py(0.014) = 180 − 152 · 0.75 = 66.0.
+     */
+    @Test
+    void eachLossHasItsOwnAxis() {
+        List<RunLogs.ClusterRow> rows = new ArrayList<>();
+        for (int r = 0; r < 5; r++) {
+            double Lc = 0.08 - 0.015 * r;
+            double Lr = 0.012 + 0.0005 * r;
+            rows.add(new RunLogs.ClusterRow(100 * r, Double.NaN, Double.NaN, Double.NaN, Lr + 0.1 * Lc, Lc, Lr, 0.01));
+        }
+        String html = HtmlReport.builder().clusterLog(rows).tol(0.001).render();
+        double[] lr = lineYs(svg(html, "chart-loss-Lr"));
+        assertEquals(142.0, lr[0], 1e-9);
+        assertEquals(66.0, lr[4], 1e-9);
+        // L_c 0.08 → 0.02: ticks 0.02..0.08 step 0.02, the line runs from the top of the plot (28) to its bottom (180)
+        double[] lc = lineYs(svg(html, "chart-loss-Lc"));
+        assertEquals(28.0, lc[0], 1e-9);
+        assertEquals(180.0, lc[4], 1e-9);
+        // the stop rule is strict: the line says so
+        assertTrue(svg(html, "chart-delta-label").contains("data-name=\"tol = 0.001 (stops when strictly below)\""));
     }
 }

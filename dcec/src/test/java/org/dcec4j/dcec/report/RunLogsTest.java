@@ -2,6 +2,7 @@ package org.dcec4j.dcec.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -135,20 +136,31 @@ class RunLogsTest {
         int W = 4;
         float[] images = SyntheticRun.images(N, C, H, W);
 
-        String html = HtmlReport.fromRunDirectory(dir, images, N, C, H, W, labels, 2).render();
+        Files.writeString(dir.resolve("baseline.json"), "{\"restarts\": 20, \"acc\": 0.5, \"nmi\": 0.25, \"ari\": 0.125, \"seconds\": 1.25}");
+        String html = HtmlReport.fromRunDirectory(dir, images, N, C, H, W, labels, List.of("a", "b", "c"), 2).render();
 
-        assertTrue(html.contains("<tr><th>ACC (from predictions.csv)</th><td>0.8333</td></tr>"), "ACC = 10/12");
+        // the score table: the baseline, the start (iteration 0 of dcec_log.csv) and the end (ACC = 10/12 from predictions.csv)
+        int st = html.indexOf("<table class=\"scores\">");
+        String scores = html.substring(st, html.indexOf("</table>", st));
+        assertTrue(scores.contains("<tr><th>pixel k-means</th><td>0.5000</td><td>0.2500</td><td>0.1250</td>"
+                + "<td class=\"what\">baseline: k-means on the raw pixels, 20 restarts (1.3 s)</td></tr>"), scores);
+        assertTrue(scores.contains("<tr><th>CAE + k-means</th><td>0.7500</td><td>0.5000</td><td>0.4000</td>"
+                + "<td class=\"what\">start: the k-means initialisation (iteration 0)</td></tr>"), scores);
+        assertTrue(scores.contains("<tr><th>DCEC</th><td>0.8333</td>"), "ACC = 10/12: " + scores);
+        assertTrue(scores.contains("end: iteration 140, converged (fewer than tol of the labels changed)"), "0.0005 < tol 0.001: " + scores);
+        assertTrue(scores.indexOf("pixel k-means") < scores.indexOf("CAE + k-means") && scores.indexOf("CAE + k-means") < scores.indexOf("DCEC"));
         assertTrue(html.contains("<tr><th>pretraining epochs</th><td>2</td></tr>"));
         assertTrue(html.contains("<tr><th>pretraining time</th><td>2.8 s</td></tr>"), "1.5 + 1.25 = 2.75 s");
         assertTrue(html.contains("<tr><th>clustering iterations</th><td>140</td></tr>"));
         assertTrue(html.contains("<tr><th>images</th><td>12</td></tr>"));
         assertTrue(html.contains("<tr><th>method</th><td>dcec</td></tr>"));
-        assertTrue(html.contains("<line class=\"reference\" data-name=\"tol = 0.001\""),
+        assertTrue(html.contains("<line class=\"reference\" data-name=\"tol = 0.001 (stops when strictly below)\""),
                 "tol from config.json drawn on the changed-label chart");
-        // confusion columns in matched order: cluster 2 (class 0), cluster 0 (class 1), cluster 1 (class 2)
+        // confusion columns in matched order: cluster 2 (class 0), cluster 0 (class 1), cluster 1 (class 2); rows by class name
         int t = html.indexOf("<table class=\"confusion\">");
         String table = html.substring(t, html.indexOf("</table>", t));
         assertTrue(table.contains("<th>cluster 2</th><th>cluster 0</th><th>cluster 1</th>"), table);
+        assertTrue(table.contains("<tr><th>a</th>") && table.contains("<tr><th>b</th>") && table.contains("<tr><th>c</th>"), table);
         List<Long> cells = new ArrayList<>();
         Matcher m = Pattern.compile("<td[^>]*>(\\d+)</td>").matcher(table);
         while (m.find()) {
@@ -156,14 +168,26 @@ class RunLogsTest {
         }
         // class 0: 3 in cluster 2, 1 in cluster 0; class 1: 4 in cluster 0; class 2: 3 in cluster 1, 1 in cluster 2
         assertEquals(List.of(3L, 1L, 0L, 4L, 0L, 4L, 0L, 4L, 1L, 0L, 3L, 4L, 4L, 5L, 3L, 12L), cells);
-        // samples: 2 per cluster, the most confident (highest index) first
+        // samples, 2 a row: the most confident (highest index first here), then one drawn from the rest, then the least
+        // confident (lowest first); cluster 0 = {3, 4, 5, 6, 7}: most 7, 6; random 5 (the only one left); least 3, 4.
+        // cluster 1 = {8, 9, 10}: most 10, 9; least 8. cluster 2 = {0, 1, 2, 11}: most 11, 2; least 0, 1.
         List<String> captions = new ArrayList<>();
         Matcher c = Pattern.compile("title=\"(#\\d+)").matcher(html);
         while (c.find()) {
             captions.add(c.group(1));
         }
-        // cluster 0 = {3, 4, 5, 6, 7}, cluster 1 = {8, 9, 10}, cluster 2 = {0, 1, 2, 11}
-        assertEquals(List.of("#7", "#6", "#10", "#9", "#11", "#2"), captions);
+        assertEquals(List.of("#7", "#6", "#5", "#3", "#4", "#10", "#9", "#8", "#11", "#2", "#0", "#1"), captions);
+        int c0 = html.indexOf("id=\"cluster-0\"");
+        String cluster0 = html.substring(c0, html.indexOf("id=\"cluster-1\""));
+        assertTrue(cluster0.contains("<h4>most confident</h4>") && cluster0.contains("<h4>random sample</h4>")
+                && cluster0.contains("<h4>least confident</h4>"), cluster0);
+        // cluster 0 holds class 1 (b: 4, 5, 6, 7) and one image of class 0 (a: 3), the least confident
+        assertTrue(cluster0.contains("classes: b 4 (80.0 %), a 1 (20.0 %)"), cluster0);
+        assertTrue(cluster0.contains("confidence max_j q_ij: highest 0.570, median 0.550, lowest 0.530"), cluster0);
+        assertTrue(cluster0.contains("alt=\"#3 · confidence 0.530 · a\"") && cluster0.contains("<figcaption style=\"max-width:58px\">a</figcaption>"), cluster0);
+        // cluster 1 has no one left for a random sample: no such row
+        String cluster1 = html.substring(html.indexOf("id=\"cluster-1\""), html.indexOf("id=\"cluster-2\""));
+        assertFalse(cluster1.contains("random sample"), cluster1);
         assertTrue(html.contains("cluster 0 <span class=\"size\">5 images</span>"));
         assertTrue(html.contains("cluster 2 <span class=\"size\">4 images</span>"));
     }

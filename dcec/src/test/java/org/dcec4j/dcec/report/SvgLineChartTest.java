@@ -111,4 +111,46 @@ class SvgLineChartTest {
         assertTrue(svg.contains(">no data</text>"));
         assertTrue(polylines(svg).isEmpty());
     }
+
+    /** widen by hand: a narrow range grows around its middle to the minimum span and is shifted inside [floor, ceiling]. */
+    @Test
+    void narrowRangesAreWidenedToTheMinimumSpan() {
+        // 0.665..0.689 (span 0.024) around 0.677 to 0.05: 0.652..0.702
+        assertArrayEquals(new double[] {0.652, 0.702}, SvgLineChart.widen(0.665, 0.689, 0.05, 0, 1), 1e-12);
+        // 0.98..0.99 around 0.985: 0.96..1.01 passes the ceiling 1, so it is shifted down to 0.95..1
+        assertArrayEquals(new double[] {0.95, 1.0}, SvgLineChart.widen(0.98, 0.99, 0.05, 0, 1), 1e-12);
+        // wide enough already: unchanged
+        assertArrayEquals(new double[] {0.1, 0.5}, SvgLineChart.widen(0.1, 0.5, 0.05, 0, 1), 0);
+    }
+
+    /**
+     * A 200 × 120 chart: plot 200 − 64 − 16 = 120 wide, 120 − 28 − 40 = 52 high. y 0.70..0.72 widened to 0.05:
+     * 0.685..0.735, ticks 0.68..0.74 step 0.01, so py(0.70) = 28 + 52 · (1 − 0.02 / 0.06) = 62.7 and py(0.72) = 45.3.
+     */
+    @Test
+    void aMinimumSpanAndASizeGiveTheAxisByHand() {
+        String svg = new SvgLineChart("c", "x", "y", new double[] {0, 1}).series("s", new double[] {0.70, 0.72})
+                .minSpan(0.05, 0, 1).size(200, 120).render();
+        assertTrue(svg.startsWith("<svg class=\"chart\" id=\"c\" viewBox=\"0 0 200 120\" width=\"200\" height=\"120\""), svg);
+        assertEquals(List.of("64.0,62.7 184.0,45.3"), polylines(svg));
+        assertTrue(svg.contains(">0.68</text>") && svg.contains(">0.74</text>") && !svg.contains(">0.67</text>"), svg);
+    }
+
+    /** A reference that must not stretch the axis: drawn when inside, named with an arrow in the legend when not. */
+    @Test
+    void aReferenceOffTheAxisIsNamedNotDrawn() {
+        double[] x = {0, 1};
+        String below = new SvgLineChart("c", "x", "y", x).series("s", new double[] {0.70, 0.74})
+                .referenceInside("baseline 0.5", 0.5).render();
+        assertFalse(below.contains("<line class=\"reference\" data-name"), below);
+        assertTrue(below.contains(">baseline 0.5 ↓</text>"), below);
+        assertFalse(below.contains(">0.5</text>"), "the axis is not stretched down to the reference");
+        String above = new SvgLineChart("c", "x", "y", x).series("s", new double[] {0.70, 0.74})
+                .referenceInside("best 0.9", 0.9).render();
+        assertTrue(above.contains(">best 0.9 ↑</text>"), above);
+        String inside = new SvgLineChart("c", "x", "y", x).series("s", new double[] {0.70, 0.74})
+                .referenceInside("mid 0.72", 0.72).render();
+        assertTrue(inside.contains("<line class=\"reference\" data-name=\"mid 0.72\""), inside);
+        assertTrue(inside.contains(">mid 0.72</text>"), inside);
+    }
 }
