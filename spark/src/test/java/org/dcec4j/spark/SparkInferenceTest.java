@@ -25,7 +25,6 @@ import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.ImageFolder;
 import org.dcec4j.datasets.Shapes;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,8 +53,6 @@ class SparkInferenceTest {
         Files.writeString(folder.resolve("c1/notes.txt"), "not an image");
         loaded = ImageFolder.load(folder, 1, 28, 28);
     }
-
-    @AfterAll static void stop() { spark.stop(); }
 
     /** The single-machine result for every image of the folder, keyed by file name (loader order = sorted paths). */
     static Map<String, Integer> singleIndex() throws IOException {

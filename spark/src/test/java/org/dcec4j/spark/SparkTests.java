@@ -17,7 +17,7 @@ final class SparkTests {
 
     /**
      * A session on two local cores with two attempts per task ({@code local[2,2]}: a task that fails once is retried),
-     * quiet, with few shuffle partitions. One per test class: starting one takes 10-15 s here.
+     * quiet, with few shuffle partitions. Shared by the test classes of the run (never stopped: the JVM's exit ends it): starting one takes 10-15 s here.
      */
     static SparkSession session() {
         return SparkSession.builder().master("local[2,2]").appName("dcec4j-test")
