@@ -35,7 +35,7 @@ public final class TrainingData {
 
     private TrainingData(String name, int C, int H, int W, int numClasses, JavaRDD<ImageBlock> blocks) {
         this.name = name; this.C = C; this.H = H; this.W = W; this.numClasses = numClasses;
-        this.blocks = blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        this.blocks = blocks.getStorageLevel().equals(StorageLevel.NONE()) ? blocks.persist(StorageLevel.MEMORY_AND_DISK()) : blocks;
         // one job: caches the blocks and counts each partition's images
         List<Long> sizes = this.blocks.mapPartitions(it -> {
             long n = 0;
@@ -70,8 +70,10 @@ public final class TrainingData {
             int[] labels = data.hasLabels() ? Arrays.copyOfRange(data.labels(), from, to) : null;
             list.add(new ImageBlock(from, ids, labels, Arrays.copyOfRange(data.images(), from * D, to * D)));
         }
-        return new TrainingData(data.name(), data.channels(), data.height(), data.width(), data.hasLabels() ? data.numClasses() : 0,
-                sc.parallelize(list, Math.min(partitions, list.size())));
+        // cached and cut from the driver's list: otherwise every task of every later job would carry its partition's images
+        JavaRDD<ImageBlock> rdd = sc.parallelize(list, Math.min(partitions, list.size())).persist(StorageLevel.MEMORY_AND_DISK());
+        rdd.rdd().localCheckpoint();
+        return new TrainingData(data.name(), data.channels(), data.height(), data.width(), data.hasLabels() ? data.numClasses() : 0, rdd);
     }
 
     /**
