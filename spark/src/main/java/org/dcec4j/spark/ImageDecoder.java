@@ -7,6 +7,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.ImageConversion;
 import org.dcec4j.datasets.ImageFolder;
@@ -39,9 +40,8 @@ public final class ImageDecoder {
     public static BufferedImage read(byte[] bytes, String path) {
         if (bytes == null || bytes.length == 0)
             throw DatasetException.at(path, "byte 0", "a readable PNG, JPEG, BMP or GIF image", "an empty file");
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            if (in == null)
-                throw DatasetException.at(path, "byte 0", "a readable PNG, JPEG, BMP or GIF image", "bytes ImageIO cannot open");
+        // in memory: ImageIO.createImageInputStream would copy the bytes into a temporary file first (its default cache)
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext())
                 throw DatasetException.at(path, "byte 0", "a readable PNG, JPEG, BMP or GIF image", "no ImageIO reader accepts its "

@@ -32,6 +32,9 @@ public final class ImageSources {
     /** The column names of the two sources. */
     public static final String PATH = "path", CONTENT = "content", ID = "id", PIXELS = "pixels";
 
+    /** Image files per partition when Spark's own packing makes smaller ones: four batches of 256. */
+    public static final int FILES_PER_PARTITION = 1024;
+
     /** What a source holds in its second column. */
     public enum Kind { ENCODED, PIXELS }
 
@@ -47,8 +50,13 @@ public final class ImageSources {
         requireExists(spark, path, "images");
         Dataset<Row> rows = spark.read().format("binaryFile").option("pathGlobFilter", ImageDecoder.GLOB)
                 .option("recursiveFileLookup", "true").load(path).select(PATH, CONTENT);
-        if (rows.inputFiles().length == 0)
+        int files = rows.inputFiles().length;
+        if (files == 0)
             throw new IllegalArgumentException(path + ": expected image files (.png, .jpg, .jpeg, .bmp, .gif) in the folder or below it, found none");
+        // Spark packs small files by size (4 MB of "open cost" each by default): 32 files a partition, a short batch and a
+        // task each; merged (no shuffle) to FILES_PER_PARTITION files a partition, never fewer partitions than cores
+        int target = Math.max(spark.sparkContext().defaultParallelism(), (files + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
+        if (rows.rdd().getNumPartitions() > target) rows = rows.coalesce(target);
         return new Source(rows, Kind.ENCODED, PATH, path);
     }
 
