@@ -11,7 +11,7 @@ import org.dcec4j.engine.Backend;
 /**
  * A distributed training run with its files, as {@code dcec train} writes them: {@link SparkDcecTrainer} plus a run
  * folder on the driver (config.json, pretrain_log.csv, dcec_log.csv, the pretrained weights, model.dc4j,
- * predictions.csv) and the predictions as Parquet on any Hadoop path. The caller holds the folder's {@code RunLock}.
+ * predictions.csv, report.html) and the predictions as Parquet on any Hadoop path. The caller holds the folder's {@code RunLock}.
  */
 public final class SparkRun {
     private final SparkSession spark;
@@ -20,7 +20,7 @@ public final class SparkRun {
     private final Path out;
     private final SparkDcecTrainer trainer;
     private String parquet;
-    private boolean csv = true;
+    private boolean csv = true, report = true;
 
     public SparkRun(SparkSession spark, DcecConfig cfg, TrainingData data, Path out) {
         this.spark = spark; this.cfg = cfg; this.data = data; this.out = Objects.requireNonNull(out, "out");
@@ -47,6 +47,9 @@ public final class SparkRun {
         return this;
     }
 
+    /** Whether report.html is written (default yes; it needs predictions.csv). */
+    public SparkRun report(boolean on) { this.report = on; return this; }
+
     /**
      * Prepares the folder (refusing another run's results unless {@code overwrite}), trains, and writes the model and
      * the predictions.
@@ -57,7 +60,7 @@ public final class SparkRun {
         trainer.listener(folder);
         for (TrainingListener l : listeners) trainer.listener(l);
         SparkDcecTrainer.Result r = trainer.run();
-        if (r.model() != null) folder.finish(r, spark, parquet, csv);
+        if (r.model() != null) folder.finish(r, spark, parquet, csv, report);
         return r;
     }
 }

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.model.Autoencoder;
+import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.train.Scores;
 import org.dcec4j.dcec.train.TrainingListener;
@@ -22,8 +23,8 @@ import org.dcec4j.engine.Backend;
 /**
  * The driver-side files of a distributed run, with the single-machine run's names and formats
  * ({@link RunFolder}): {@code config.json} (plus the Spark master and partitions), {@code pretrain_log.csv},
- * {@code dcec_log.csv}, the pretrained weights, {@code model.dc4j} and {@code predictions.csv}; the predictions also
- * as Parquet. No checkpoints: a distributed run does not resume.
+ * {@code dcec_log.csv}, the pretrained weights, {@code model.dc4j}, {@code predictions.csv} and {@code report.html};
+ * the predictions also as Parquet. No checkpoints: a distributed run does not resume.
  *
  * <p>It writes the files itself because {@code RunFolder} takes the whole data set in memory (for its name, size and
  * labels); the rows and cells are those of {@code RunFolder}'s logs.
@@ -32,7 +33,7 @@ final class SparkRunFolder implements TrainingListener {
     static final String PREDICTIONS_PARQUET = "predictions.parquet";
     /** Every output; a new run refuses a folder holding any of them unless told to overwrite. */
     static final List<String> OUTPUTS = List.of(RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j",
-            RunFolder.DCEC_LOG, RunFolder.MODEL, RunFolder.PREDICTIONS, PREDICTIONS_PARQUET);
+            RunFolder.DCEC_LOG, RunFolder.MODEL, RunFolder.PREDICTIONS, PREDICTIONS_PARQUET, HtmlReport.FILE_NAME);
 
     private final Path dir;
     private final DcecConfig cfg;
@@ -94,13 +95,35 @@ final class SparkRunFolder implements TrainingListener {
         row(RunFolder.DCEC_LOG, iteration, s.acc(), s.nmi(), s.ari(), losses.L(), losses.Lc(), losses.Lr(), deltaLabel);
     }
 
-    /** The model, predictions.csv (unless {@code csv} is false) and the Parquet predictions at {@code parquet}. */
-    void finish(SparkDcecTrainer.Result r, org.apache.spark.sql.SparkSession session, String parquet, boolean csv) throws IOException {
+    /** Largest image data (floats) brought to the driver for the report's sample images: 64 MB, 21,000 images at 28×28. */
+    static final long REPORT_IMAGE_FLOATS = 1L << 24;
+
+    /**
+     * The model, predictions.csv (unless {@code csv} is false), the Parquet predictions at {@code parquet} and, with
+     * predictions.csv, report.html (unless {@code report} is false): its curves, scores and confusion matrix from the
+     * run files and the labels; sample images per cluster only when all images fit {@link #REPORT_IMAGE_FLOATS}.
+     */
+    void finish(SparkDcecTrainer.Result r, org.apache.spark.sql.SparkSession session, String parquet, boolean csv, boolean report) throws IOException {
         r.model().save(dir.resolve(RunFolder.MODEL));
         var predictions = r.predictions(session).cache();
         predictions.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(parquet);
         if (csv) Predictions.writeCsv(predictions, dir.resolve(RunFolder.PREDICTIONS), data.hasLabels());
         predictions.unpersist();
+        if (!csv || !report) return;
+        int N = data.size(), D = data.imageSize();
+        int[] labels = null;
+        float[] images = null;
+        if (data.hasLabels()) {
+            labels = new int[N];
+            for (ImageBlock b : data.blocks().map(b -> new ImageBlock(b.first(), new String[0], b.labels(), new float[0])).collect())
+                System.arraycopy(b.labels(), 0, labels, (int) b.first(), b.labels().length);
+        }
+        if ((long) N * D <= REPORT_IMAGE_FLOATS) {
+            images = new float[N * D];
+            for (ImageBlock b : data.blocks().collect()) System.arraycopy(b.x(), 0, images, (int) b.first() * D, b.x().length);
+        }
+        HtmlReport.fromRunDirectory(dir, images, N, data.channels(), data.height(), data.width(), labels, images == null ? 0 : 10)
+                .write(dir.resolve(HtmlReport.FILE_NAME));
     }
 
     private void row(String file, Object... cells) throws IOException {

@@ -46,7 +46,7 @@ class SparkCommandTest {
                 "--batch-size", "32", "--max-iter", "12", "-T", "6", "--kmeans-restarts", "1", "--partitions", "2", "--out", out.toString());
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().contains("120 images of 1x16x16 in 2 partitions"), t.out());
-        for (String f : List.of("config.json", "pretrain_log.csv", "dcec_log.csv", "cae_weights.dc4j", "model.dc4j", "predictions.csv"))
+        for (String f : List.of("config.json", "pretrain_log.csv", "dcec_log.csv", "cae_weights.dc4j", "model.dc4j", "predictions.csv", "report.html"))
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         assertTrue(Files.readString(out.resolve("config.json")).contains("\"partitions\": 2"));
         // the folder's classes c0..c9 are the labels: predictions.csv has them, in the loader's order

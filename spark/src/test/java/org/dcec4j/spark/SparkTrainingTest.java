@@ -172,7 +172,7 @@ class SparkTrainingTest {
             SparkRunFolder folder = new SparkRunFolder(baselineFolder, RUN, d, "local[2,2]");
             folder.prepare(true);
             baseline = new SparkDcecTrainer(spark, RUN, d).backend(backend).listener(folder).run();
-            folder.finish(baseline, spark, baselineFolder.resolve(SparkRunFolder.PREDICTIONS_PARQUET).toString(), true);
+            folder.finish(baseline, spark, baselineFolder.resolve(SparkRunFolder.PREDICTIONS_PARQUET).toString(), true, true);
         }
         return baseline;
     }
@@ -189,9 +189,11 @@ class SparkTrainingTest {
         System.out.printf("shapes 400x16x16: distributed ACC %.4f, single-machine seeds 1-3: %.4f %.4f %.4f%n", r.scores().acc(), single[0], single[1], single[2]);
         assertTrue(r.scores().acc() >= lo - 0.05, "distributed ACC " + r.scores().acc() + " within seed noise of the single-machine runs " + lo + ".." + hi);
         // the run's files: logs as the single-machine run writes them, a model that predicts the reported clusters
-        for (String f : List.of("config.json", "pretrain_log.csv", "dcec_log.csv", "cae_weights.dc4j", "model.dc4j", "predictions.csv"))
+        for (String f : List.of("config.json", "pretrain_log.csv", "dcec_log.csv", "cae_weights.dc4j", "model.dc4j", "predictions.csv", "report.html"))
             assertTrue(Files.isRegularFile(baselineFolder.resolve(f)), f);
         assertEquals(RUN.pretrainEpochs() + 1, Files.readAllLines(baselineFolder.resolve("pretrain_log.csv")).size());
+        String report = Files.readString(baselineFolder.resolve("report.html"));
+        assertTrue(report.contains("ACC (from predictions.csv)") && report.contains("id=\"cluster-"), "report with scores and sample images");
         List<String> csv = Files.readAllLines(baselineFolder.resolve("predictions.csv"));
         assertEquals("index,cluster,confidence,label", csv.get(0));
         assertEquals(SHAPES.size() + 1, csv.size());

@@ -237,6 +237,8 @@ public final class SparkCommand implements Runnable {
         boolean noCsv;
         @Option(names = "--overwrite", description = "Replace the results of an earlier run in --out.")
         boolean overwrite;
+        @Option(names = "--no-report", description = "Do not write report.html (sample images only when all images fit 64 MB of floats).")
+        boolean noReport;
 
         DcecConfig config(TrainingData d, boolean shapes) {
             DcecConfig.Builder b = DcecConfig.defaults().toBuilder().method(Method.parse(method)).seed(seed);
@@ -324,7 +326,7 @@ public final class SparkCommand implements Runnable {
                 DcecConfig cfg = train.config(d, shapes);
                 String predictions = train.predictions != null ? train.predictions : train.out.resolve("predictions.parquet").toAbsolutePath().toString();
                 SparkRun run = new SparkRun(spark, cfg, d, train.out).backend(backend).pretraining(mode, train.syncEvery).pretrainOnly(train.pretrainOnly)
-                        .predictions(predictions, !train.noCsv);
+                        .predictions(predictions, !train.noCsv).report(!train.noReport);
                 if (train.weights != null) run.pretrainedWeights(readBytes(spark, train.weights, "--weights"));
                 out.printf(Locale.ROOT, "dcec-spark train: %s on %s, %d images of %dx%dx%d in %d partitions, K=%d, seed %d, master %s%n", cfg.method(),
                         d.name(), d.size(), d.channels(), d.height(), d.width(), d.blocks().getNumPartitions(), cfg.K(), cfg.seed(), spark.sparkContext().master());
