@@ -1,0 +1,65 @@
+package org.dcec4j.spark;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.dcec4j.datasets.DatasetException;
+import org.dcec4j.datasets.ImageConversion;
+import org.dcec4j.datasets.ImageFolder;
+
+/**
+ * An image file's bytes as the model sees them, exactly as the image-folder loader ({@link ImageFolder}) reads a
+ * file: ImageIO's first reader for the bytes, the size checked from the header before any pixel is decoded (at most
+ * {@link ImageFolder#MAX_PIXELS} pixels and {@link ImageFolder#MAX_SIDE} a side), then
+ * {@link ImageConversion#toFloats} to C×H×W values in [0, 1]. Failures are {@link DatasetException}s that name the
+ * file: what was expected and what was found.
+ */
+public final class ImageDecoder {
+    private ImageDecoder() {}
+
+    /** The extensions the loader reads, as a Hadoop glob for Spark's {@code pathGlobFilter} (any letter case). */
+    public static final String GLOB = "*.{[pP][nN][gG],[jJ][pP][gG],[jJ][pP][eE][gG],[bB][mM][pP],[gG][iI][fF]}";
+
+    /**
+     * dst[off … off + C·H·W) = the image in {@code bytes}, decoded and converted as the loader does.
+     *
+     * @param dst   written
+     * @param bytes read: the file's content
+     * @param path  names the file in error messages
+     */
+    public static void decode(float[] dst, int off, byte[] bytes, String path, int C, int H, int W) {
+        ImageConversion.toFloats(dst, off, read(bytes, path), C, H, W);
+    }
+
+    /** The decoded image; its header is checked against the loader's limits first. */
+    public static BufferedImage read(byte[] bytes, String path) {
+        if (bytes == null || bytes.length == 0)
+            throw DatasetException.at(path, "byte 0", "a readable PNG, JPEG, BMP or GIF image", "an empty file");
+        // in memory: ImageIO.createImageInputStream would copy the bytes into a temporary file first (its default cache)
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext())
+                throw DatasetException.at(path, "byte 0", "a readable PNG, JPEG, BMP or GIF image", "no ImageIO reader accepts its "
+                        + bytes.length + " bytes");
+            ImageReader r = readers.next();
+            try {
+                r.setInput(in, true, true);
+                long w = r.getWidth(0), h = r.getHeight(0);
+                if (w > ImageFolder.MAX_SIDE || h > ImageFolder.MAX_SIDE || w * h > ImageFolder.MAX_PIXELS)
+                    throw DatasetException.at(path, "its header", "an image of at most " + ImageFolder.MAX_PIXELS + " pixels (2^26, e.g. 8192x8192) and "
+                            + ImageFolder.MAX_SIDE + " pixels a side", w + "x" + h + " pixels declared in its header (not decoded)");
+                return r.read(0, r.getDefaultReadParam());
+            } finally {
+                r.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DatasetException d) throw d;
+            throw DatasetException.at(path, "byte 0", "a readable PNG, JPEG, BMP or GIF image", e.toString());
+        }
+    }
+}

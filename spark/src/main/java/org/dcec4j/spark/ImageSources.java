@@ -1,0 +1,110 @@
+package org.dcec4j.spark;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.dcec4j.datasets.DatasetException;
+
+/**
+ * Where the images of a distributed job come from, as a DataFrame with two columns:
+ * <ul>
+ *   <li>{@link #files}: image files (PNG, JPEG, BMP, GIF, any letter case) under a path of any Hadoop file system
+ *       ({@code file:}, {@code hdfs:}, {@code s3a:}, …), read with Spark's {@code binaryFile} source: columns
+ *       {@code path} (the file's URI) and {@code content} (its bytes);</li>
+ *   <li>{@link #table}: a Parquet table of decoded images: an id column of any type (as a string) and a pixel column
+ *       of C·H·W floats or doubles in [0, 1] (NCHW order, as {@code org.dcec4j.datasets.Dataset} holds them).</li>
+ * </ul>
+ * Spark skips files and folders whose names start with '.' or '_' (the image-folder loader skips those starting
+ * with '.').
+ */
+public final class ImageSources {
+    private ImageSources() {}
+
+    /** The column names of the two sources. */
+    public static final String PATH = "path", CONTENT = "content", ID = "id", PIXELS = "pixels";
+
+    /** Image files per partition when Spark's own packing makes smaller ones: four batches of 256. */
+    public static final int FILES_PER_PARTITION = 1024;
+
+    /** What a source holds in its second column. */
+    public enum Kind { ENCODED, PIXELS }
+
+    /** A source: the DataFrame (id column first), what its second column holds, and the id column's name. */
+    public record Source(Dataset<Row> rows, Kind kind, String idColumn, String description) {}
+
+    /**
+     * The image files under {@code path} (a folder, searched at any depth, or one file).
+     *
+     * @throws IllegalArgumentException naming the path when it does not exist or holds no image file
+     */
+    public static Source files(SparkSession spark, String path) {
+        requireExists(spark, path, "images");
+        Dataset<Row> rows = spark.read().format("binaryFile").option("pathGlobFilter", ImageDecoder.GLOB)
+                .option("recursiveFileLookup", "true").load(path).select(PATH, CONTENT);
+        int files = rows.inputFiles().length;
+        if (files == 0)
+            throw new IllegalArgumentException(path + ": expected image files (.png, .jpg, .jpeg, .bmp, .gif) in the folder or below it, found none");
+        // Spark packs small files by size (4 MB of "open cost" each by default): 32 files a partition, a short batch and a
+        // task each; merged (no shuffle) to FILES_PER_PARTITION files a partition, never fewer partitions than cores
+        int target = Math.max(spark.sparkContext().defaultParallelism(), (files + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
+        if (rows.rdd().getNumPartitions() > target) rows = rows.coalesce(target);
+        return new Source(rows, Kind.ENCODED, PATH, path);
+    }
+
+    /**
+     * A Parquet table of decoded images: {@code idColumn} (any type, read as a string) and {@code pixelsColumn}
+     * (array of float or double).
+     *
+     * @throws IllegalArgumentException naming the path or the column when the table does not fit
+     */
+    public static Source table(SparkSession spark, String path, String idColumn, String pixelsColumn) {
+        requireExists(spark, path, "table");
+        Dataset<Row> t = spark.read().parquet(path);
+        List<String> names = Arrays.asList(t.columns());
+        for (String c : new String[] {idColumn, pixelsColumn})
+            if (!names.contains(c))
+                throw new IllegalArgumentException(path + ": the table has no column '" + c + "' (its columns: " + String.join(", ", names) + ")");
+        DataType type = field(t, pixelsColumn).dataType();
+        if (!(type instanceof ArrayType a) || !(a.elementType().equals(DataTypes.FloatType) || a.elementType().equals(DataTypes.DoubleType)))
+            throw new IllegalArgumentException(path + ": column '" + pixelsColumn + "' should be an array of float or double pixel values, found "
+                    + type.simpleString());
+        Dataset<Row> rows = t.select(t.col(idColumn).cast(DataTypes.StringType).as(idColumn), t.col(pixelsColumn).cast(DataTypes.createArrayType(DataTypes.FloatType)).as(PIXELS));
+        return new Source(rows, Kind.PIXELS, idColumn, path);
+    }
+
+    private static StructField field(Dataset<Row> t, String name) {
+        return t.schema().fields()[t.schema().fieldIndex(name)];
+    }
+
+    /** An IllegalArgumentException naming the path when nothing is there (Spark's own message is a stack trace away). */
+    static void requireExists(SparkSession spark, String path, String what) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            FileSystem fs = p.getFileSystem(conf);
+            if (!fs.exists(p)) throw new IllegalArgumentException(path + ": no such file or folder (" + what + " expected there)");
+        } catch (IOException e) {
+            throw new DatasetException(path + ": cannot open: " + e, e);
+        }
+    }
+
+    /** The fully qualified URI of a path, as binaryFile writes it in its {@code path} column (no trailing '/'). */
+    static String qualified(SparkSession spark, String path) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            String s = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
+            return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        } catch (IOException e) {
+            throw new DatasetException(path + ": cannot open: " + e, e);
+        }
+    }
+}

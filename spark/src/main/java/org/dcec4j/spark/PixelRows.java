@@ -1,0 +1,42 @@
+package org.dcec4j.spark;
+
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.dcec4j.datasets.DatasetException;
+
+/**
+ * One row of an {@link ImageSources.Source} as C×H×W floats: an image file decoded by {@link ImageDecoder}, or a
+ * table's pixel array checked (length C·H·W, every value finite and in [0, 1], as {@code Dataset} demands).
+ */
+final class PixelRows {
+    private PixelRows() {}
+
+    /** The row's id: column 0 (a file's URI, or the table's id as a string). */
+    static String id(Row row, String source) {
+        if (row.isNullAt(0)) throw new DatasetException(source + ": a row has no id (null)");
+        return row.getString(0);
+    }
+
+    /**
+     * dst[off … off + C·H·W) = the row's image.
+     *
+     * @param dst written
+     */
+    static void fill(float[] dst, int off, Row row, String id, ImageSources.Kind kind, int C, int H, int W) {
+        if (kind == ImageSources.Kind.ENCODED) {
+            ImageDecoder.decode(dst, off, (byte[]) row.get(1), id, C, H, W);
+            return;
+        }
+        int D = C * H * W;
+        if (row.isNullAt(1)) throw DatasetException.at(id, "its pixel column", D + " values", "null");
+        List<Float> v = row.getList(1);
+        if (v.size() != D)
+            throw DatasetException.at(id, "its pixel column", D + " values (" + C + "x" + H + "x" + W + ", the model's size)", v.size() + " values");
+        for (int i = 0; i < D; i++) {
+            Float f = v.get(i);
+            if (f == null || !(f >= 0f && f <= 1f))
+                throw DatasetException.at(id, "pixel " + i, "a value in [0, 1] (divide 8-bit values by 255)", String.valueOf(f));
+            dst[off + i] = f;
+        }
+    }
+}

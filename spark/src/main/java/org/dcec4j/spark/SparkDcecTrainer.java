@@ -1,0 +1,376 @@
+package org.dcec4j.spark;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.mllib.clustering.KMeans;
+import org.apache.spark.mllib.clustering.KMeansModel;
+import org.apache.spark.mllib.linalg.Vector;
+import org.apache.spark.mllib.linalg.Vectors;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.dcec4j.dcec.ConfigException;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.model.Autoencoder;
+import org.dcec4j.dcec.model.ClusteringLayer;
+import org.dcec4j.dcec.model.ConvAutoencoder;
+import org.dcec4j.dcec.train.Batches;
+import org.dcec4j.dcec.train.Phase;
+import org.dcec4j.dcec.train.Scores;
+import org.dcec4j.dcec.train.Seeds;
+import org.dcec4j.dcec.train.TrainedModel;
+import org.dcec4j.dcec.train.TrainingDivergedException;
+import org.dcec4j.dcec.train.TrainingListener;
+import org.dcec4j.dcec.train.TrainingListener.Losses;
+import org.dcec4j.engine.Backend;
+import org.dcec4j.engine.F;
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.io.TensorFile;
+import org.dcec4j.engine.optim.Adam;
+
+/**
+ * DCEC (Algorithm 1, as {@code DcecTrainer} runs it) on a data set that stays distributed: the driver holds the
+ * network and takes every mini-batch step; the executors do the work that grows with N.
+ * <ol>
+ *   <li>pretraining: data-parallel, by parameter averaging ({@link ParameterAveraging}; with one partition the
+ *       single-machine pretraining bit for bit);</li>
+ *   <li>centre initialisation: the embeddings of all N images computed on the executors, then Spark MLlib's k-means
+ *       (k-means|| seeding, Lloyd iterations) with as many restarts as configured, the lowest cost kept; the centres
+ *       are the means of the winning clusters, summed in partition order, the labels y⁰ MLlib's assignments;</li>
+ *   <li>clustering: at iteration 0, every T iterations and at maxIter the executors recompute Q for all N images with
+ *       the current weights (broadcast), y = argmax Q, the changed-label fraction δ and f_j = Σ_i q_ij
+ *       ({@link TargetTable}); the driver then collects, in one job, the images and targets P of the batches the
+ *       next T iterations train (batch t mod ⌈N/B⌉, in data order) and takes those T steps on L = L_r + γ·L_c exactly
+ *       as the single-machine loop does; same stop rule (δ &lt; tol, never at 0), same maxIter.</li>
+ * </ol>
+ * Where it differs from {@code DcecTrainer}: MLlib's k-means is not dcec4j's (k-means|| instead of greedy k-means++,
+ * MLlib's stopping rule), so the centres and everything after them differ from a single-machine run with the same
+ * seed; f is summed per partition and the partial sums added in partition order (bit for bit the single-machine f with
+ * one partition, within double rounding otherwise); pretraining with several partitions averages parameters; no
+ * checkpoints, no resume; methods dcec, idec, dec-conv, dec and cae-kmeans (kmeans on pixels is not distributed).
+ * Listeners receive every event but {@code runFinished} and {@code checkpoint}: the result is returned instead.
+ *
+ * <p>Math: docs/math/dcec.md#loop. Docs: docs/scale-out.md
+ */
+public final class SparkDcecTrainer {
+    private final SparkSession spark;
+    private final JavaSparkContext sc;
+    private final DcecConfig cfg;
+    private final TrainingData data;
+    private final int N, C, H, W, D, K;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final Map<Phase, Double> seconds = new EnumMap<>(Phase.class);
+    private Backend backend = Backend.shared();
+    private int syncEvery;
+    private Pretraining pretraining = Pretraining.SYNCHRONOUS;
+    private boolean pretrainOnly;
+    private byte[] pretrained;
+
+    /** Checks what can be checked before any work; a {@link ConfigException} names the setting. */
+    public SparkDcecTrainer(SparkSession spark, DcecConfig cfg, TrainingData data) {
+        this.spark = Objects.requireNonNull(spark, "spark");
+        this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        this.cfg = cfg.validate();
+        this.data = data;
+        this.N = data.size(); this.C = data.channels(); this.H = data.height(); this.W = data.width();
+        this.D = C * H * W; this.K = cfg.K();
+        if (cfg.method() == Method.KMEANS)
+            throw new ConfigException("{method} kmeans clusters raw pixels on one machine; the distributed trainer runs the autoencoder methods");
+        if (K > N) throw new ConfigException("{clusters} " + K + " is larger than the number of images (" + N + " in " + data.name() + ")");
+        if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
+    }
+
+    /** Adds a listener; listeners are called in the order they were added. */
+    public SparkDcecTrainer listener(TrainingListener l) { listeners.add(Objects.requireNonNull(l, "listener")); return this; }
+
+    /** The driver's kernels and threads (the executors make their own, {@link ExecutorState}). */
+    public SparkDcecTrainer backend(Backend b) { this.backend = Objects.requireNonNull(b, "backend"); return this; }
+
+    /** How pretraining spreads over the executors (docs/scale-out.md#pretraining). */
+    public enum Pretraining {
+        /** One job per mini-batch, the batch's gradient summed over the partitions: single-machine training up to summation order. */
+        SYNCHRONOUS,
+        /** Each partition trains on its own images, the driver averages weights and Adam moments every {@link #syncEvery} batches. */
+        AVERAGING
+    }
+
+    /** How pretraining spreads over the executors (default {@link Pretraining#SYNCHRONOUS}). */
+    public SparkDcecTrainer pretraining(Pretraining mode) { this.pretraining = Objects.requireNonNull(mode, "pretraining"); return this; }
+
+    /** Averaging pretraining: mini-batches each partition trains between two averages (0 = a whole epoch, the default). */
+    public SparkDcecTrainer syncEvery(int steps) {
+        if (steps < 0) throw new ConfigException("{syncEvery} must be >= 0 (0 = once per epoch), got " + steps);
+        this.syncEvery = steps;
+        return this;
+    }
+
+    /** Stop after pretraining. */
+    public SparkDcecTrainer pretrainOnly(boolean on) { this.pretrainOnly = on; return this; }
+
+    /** Skip pretraining: start from these autoencoder weights (a weights file's bytes). */
+    public SparkDcecTrainer pretrainedWeights(byte[] weights) { this.pretrained = weights; return this; }
+
+    /** What a distributed run produced; the labels stay distributed ({@link #predictions}). */
+    public record Result(TrainedModel model, Scores scores, int iterations, boolean converged, Map<Phase, Double> seconds,
+                         TargetTable table, TrainingData data) {
+        /** Rows (index, id, cluster, confidence[, label]) of every image: the labels of the last recomputation of P. */
+        public org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> predictions(SparkSession spark) {
+            return Predictions.of(spark, data, table);
+        }
+
+        /** Drops the cached tables. */
+        public void release() { if (table != null) table.release(); }
+    }
+
+    // ------------------------------------------------------------------------------------------ run
+    /** Math: docs/math/dcec.md#loop */
+    public Result run() throws IOException {
+        for (TrainingListener l : listeners) l.runStarted(backend);
+        Autoencoder ae = Autoencoder.create(cfg, C, H, W, Seeds.derive(cfg.seed(), Seeds.WEIGHTS, 0));
+        ae.module().use(backend);
+
+        // 1. pretraining: θ ← data-parallel Adam on L_r
+        if (pretrained != null) {
+            ae.module().loadFrom(TensorFile.parse(pretrained, "pretrained weights"), "", "pretrained weights");
+        } else {
+            long t0 = System.nanoTime();
+            pretrain(ae);
+            for (TrainingListener l : listeners) l.pretrained(ae);
+            phaseDone(Phase.PRETRAIN, t0);
+        }
+        if (pretrainOnly) return new Result(null, Scores.NONE, 0, false, seconds, null, data);
+
+        // 2. centre initialisation: μ ← k-means||(F(x_1..x_N)), labels y⁰
+        ClusteringLayer layer = new ClusteringLayer(K, ae.embeddingSize(), cfg.alpha());
+        TargetTable y0 = initialiseCentres(ae, layer);
+        TrainedModel model = new TrainedModel(cfg, C, H, W, ae, layer.mu.data);
+        if (!cfg.method().clusters) {
+            TargetTable.Update u = y0.recompute(sc, data, model.toBytes(), data.numClasses());
+            return new Result(model, scores(u), 0, false, seconds, u.table(), data);
+        }
+
+        // 3. clustering
+        long t0 = System.nanoTime();
+        Result r = cluster(ae, layer, y0, model);
+        phaseDone(Phase.CLUSTER, t0);
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------------ pretraining
+    /** Math: docs/math/dcec.md#pretraining */
+    private void pretrain(Autoencoder ae) throws IOException {
+        if (pretraining == Pretraining.SYNCHRONOUS) { pretrainSynchronously(ae); return; }
+        Adam opt = new Adam(ae.module().parameters(), cfg.lr(), backend.kernels());
+        int E = cfg.pretrainEpochs(), B = Math.min(cfg.batchSize(), N);
+        int mostBatches = 0;
+        for (long n : data.partitionSizes()) mostBatches = Math.max(mostBatches, Batches.count((int) n, B));
+        int S = syncEvery == 0 ? mostBatches : syncEvery;
+        for (TrainingListener l : listeners) l.phaseStarted(Phase.PRETRAIN, 0, E);
+        for (int epoch = 0; epoch < E; epoch++) {
+            long t0 = System.nanoTime();
+            double sum = 0;
+            for (int from = 0; from < mostBatches; from += S) {
+                List<ParameterAveraging.Round> rounds = ParameterAveraging.round(sc, data, cfg, ParameterAveraging.state(ae, opt), epoch, from, S);
+                for (ParameterAveraging.Round r : rounds) {
+                    if (!Float.isFinite(r.worstLoss()))
+                        throw diverged("pretraining", "epoch " + (epoch + 1) + ", partition " + r.partition(), r.worstLoss());
+                    sum += r.lossSum();
+                }
+                TensorFile avg = TensorFile.parse(ParameterAveraging.average(rounds, opt.iterations()), "averaged state");
+                ae.module().loadFrom(avg, "model.", "averaged state");
+                opt.loadState(avg, "adam.", "averaged state");
+                for (TrainingListener li : listeners) li.batchDone(Phase.PRETRAIN, epoch, Math.min(from + S, mostBatches) - 1, mostBatches, Double.NaN);
+            }
+            for (TrainingListener l : listeners) l.epochDone(epoch + 1, sum / N, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** The single-machine loop with each batch's gradient computed on the executors. Math: docs/math/dcec.md#pretraining */
+    private void pretrainSynchronously(Autoencoder ae) throws IOException {
+        Adam opt = new Adam(ae.module().parameters(), cfg.lr(), backend.kernels());
+        int E = cfg.pretrainEpochs(), B = Math.min(cfg.batchSize(), N), batches = Batches.count(N, B);
+        for (TrainingListener l : listeners) l.phaseStarted(Phase.PRETRAIN, 0, E);
+        for (int epoch = 0; epoch < E; epoch++) {
+            long t0 = System.nanoTime();
+            Broadcast<int[]> perm = sc.broadcast(Batches.permutation(N, Seeds.rng(cfg.seed(), Seeds.SHUFFLE, epoch)));
+            double sum = 0;
+            for (int b = 0; b < batches; b++) {
+                int from = Batches.start(b, B), to = Batches.end(b, N, B), nb = to - from;
+                List<SynchronousGradients.Part> parts = SynchronousGradients.step(sc, data, cfg, ae, perm, from, to);
+                opt.zeroGrad();
+                // L_r of the whole batch: the partitions' shares added in partition order
+                float l = (float) SynchronousGradients.gather(parts, ae, nb);
+                if (!Float.isFinite(l)) throw diverged("pretraining", "epoch " + (epoch + 1) + ", batch " + (b + 1), l);
+                opt.step();
+                for (SynchronousGradients.Part p : parts) sum += p.lossSum();
+                for (TrainingListener li : listeners) li.batchDone(Phase.PRETRAIN, epoch, b, batches, l);
+            }
+            perm.destroy(false);
+            for (TrainingListener l : listeners) l.epochDone(epoch + 1, sum / N, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ k-means
+    /** μ ← the centres of MLlib's k-means on the embeddings of all N images; returns the table of the labels y⁰. */
+    private TargetTable initialiseCentres(Autoencoder ae, ClusteringLayer layer) throws IOException {
+        long t0 = System.nanoTime();
+        for (TrainingListener l : listeners) l.phaseStarted(Phase.KMEANS, 0, 1);
+        Broadcast<byte[]> encoder = sc.broadcast(new TrainedModel(cfg, C, H, W, ae, new float[K * ae.embeddingSize()]).toBytes());
+        int Ke = ae.embeddingSize();
+        // z_i = F(x_i), per block
+        JavaRDD<float[]> z = data.blocks().map(x -> ExecutorState.model(encoder).features(x.x(), x.n(), SparkInference.BATCH))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<Vector> points = z.flatMap(zb -> {
+            List<Vector> out = new ArrayList<>(zb.length / Ke);
+            for (int i = 0; i < zb.length / Ke; i++) {
+                double[] v = new double[Ke];
+                for (int j = 0; j < Ke; j++) v[j] = zb[i * Ke + j];
+                out.add(Vectors.dense(v));
+            }
+            return out.iterator();
+        }).persist(StorageLevel.MEMORY_AND_DISK());
+        KMeansModel best = null;
+        double bestCost = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < cfg.kmeansRestarts(); r++) {
+            KMeansModel m = new KMeans().setK(K).setMaxIterations(KMEANS_MAX_ITERATIONS).setInitializationMode(KMeans.K_MEANS_PARALLEL())
+                    .setSeed(Seeds.derive(cfg.seed(), Seeds.KMEANS, r)).run(points.rdd());
+            if (m.trainingCost() < bestCost) { best = m; bestCost = m.trainingCost(); }   // ties: the first restart
+        }
+        KMeansModel km = best;
+        // y⁰: MLlib's assignments; μ_j: the mean of cluster j, per partition in row order, partitions added in order
+        JavaRDD<TargetTable.Rows> labels = data.blocks().zip(z).map(t -> {
+            ImageBlock x = t._1();
+            float[] zb = t._2();
+            int[] y = new int[x.n()];
+            for (int i = 0; i < x.n(); i++) {
+                double[] v = new double[Ke];
+                for (int j = 0; j < Ke; j++) v[j] = zb[i * Ke + j];
+                y[i] = km.predict(Vectors.dense(v));
+            }
+            return new TargetTable.Rows(x.first(), x.n(), null, y, 0);
+        }).persist(StorageLevel.MEMORY_AND_DISK());
+        int k = K;
+        List<double[]> sums = labels.zipPartitions(z, (rows, zs) -> {
+            double[] s = new double[k * Ke + k];         // Σ z per cluster, then the counts
+            while (rows.hasNext()) {
+                TargetTable.Rows r = rows.next();
+                float[] zb = zs.next();
+                for (int i = 0; i < r.n(); i++) {
+                    int j = r.labels()[i];
+                    for (int d = 0; d < Ke; d++) s[j * Ke + d] += zb[i * Ke + d];
+                    s[k * Ke + j]++;
+                }
+            }
+            return List.of(s).iterator();
+        }).collect();
+        float[] mu = new float[K * Ke];
+        double[] total = new double[K * Ke + K];
+        for (double[] s : sums) for (int i = 0; i < total.length; i++) total[i] += s[i];
+        for (int j = 0; j < K; j++) {
+            double[] c = km.clusterCenters()[j].toArray();
+            for (int d = 0; d < Ke; d++)
+                mu[j * Ke + d] = (float) (total[K * Ke + j] > 0 ? total[j * Ke + d] / total[K * Ke + j] : c[d]);
+        }
+        layer.setCentres(mu);
+        points.unpersist(false);
+        z.unpersist(false);
+        encoder.unpersist(false);          // not destroyed: the table of y⁰ has it in its lineage
+        phaseDone(Phase.KMEANS, t0);
+        return TargetTable.initial(labels, K);
+    }
+
+    /** MLlib's iteration cap, as dcec4j's k-means (scikit-learn's default). */
+    static final int KMEANS_MAX_ITERATIONS = 300;
+
+    // ------------------------------------------------------------------------------------ clustering
+    /** Math: docs/math/dcec.md#kl */
+    private Result cluster(Autoencoder ae, ClusteringLayer layer, TargetTable table, TrainedModel model) throws IOException {
+        boolean keepDecoder = cfg.method().keepsDecoder;
+        List<Tensor> params = new ArrayList<>(keepDecoder ? ae.module().parameters() : ae.encoderModule().parameters());
+        params.add(layer.mu);
+        Adam opt = new Adam(params, cfg.lr(), backend.kernels());   // a fresh optimiser, not the pretraining one
+        int B = Math.min(cfg.batchSize(), N), batches = Batches.count(N, B), T = cfg.updateInterval();
+        int it = 0, counted = 0;
+        double sumL = 0, sumLc = 0, sumLr = 0;
+        Map<Integer, TargetTable.Batch> ready = new HashMap<>();
+        Scores last = Scores.NONE;
+        boolean converged = false;
+        for (TrainingListener l : listeners) l.phaseStarted(Phase.CLUSTER, 0, cfg.maxIter());
+        while (true) {
+            if (it % T == 0 || it >= cfg.maxIter()) {
+                // Math: docs/math/dcec.md#target-distribution  (Q over ALL N points, on the executors)
+                TargetTable.Update u = table.recompute(sc, data, model.toBytes(), data.numClasses());
+                table = u.table();
+                double delta = (double) u.changed() / N;
+                double n = counted == 0 ? Double.NaN : counted;
+                Losses means = new Losses(sumL / n, sumLc / n, keepDecoder ? sumLr / n : Double.NaN);
+                last = scores(u);
+                sumL = sumLc = sumLr = 0;
+                counted = 0;
+                for (TrainingListener l : listeners) l.targetUpdated(it, delta, last, means);
+                // Math: docs/math/dcec.md#stop-rule
+                if (it > 0 && delta < cfg.tol()) { converged = true; break; }
+                if (it >= cfg.maxIter()) break;
+                // the batches of iterations it … next update − 1, collected in one job
+                int until = Math.min((it / T + 1) * T, cfg.maxIter());
+                BitSet wanted = new BitSet(batches);
+                for (int t = it; t < until && wanted.cardinality() < batches; t++) wanted.set(Batches.orderedBatch(t, N, B));
+                ready.clear();
+                for (TargetTable.Batch b : table.batches(data, u.f(), wanted, B)) ready.put(b.index(), b);
+            }
+            int b = Batches.orderedBatch(it, N, B);
+            TargetTable.Batch batch = ready.get(b);
+            int nb = batch.n();
+            Tensor xt = Tensor.of(batch.x(), nb, C, H, W);
+            opt.zeroGrad();
+            Tensor z = ae.encode(xt);
+            // L_c = (1/B) Σ_i Σ_j p_ij log(p_ij / q_ij), P constant
+            Tensor lc = F.klDiv(Tensor.of(batch.p(), nb, K), layer.forward(z));
+            Tensor lr = keepDecoder ? F.mse(ae.decode(z), xt) : null;
+            // L = L_r + γ·L_c   (DEC-style: L = L_c)
+            Tensor loss = keepDecoder ? F.add(lr, F.scale(lc, cfg.gamma())) : lc;
+            float l = loss.item();
+            if (!Float.isFinite(l)) throw diverged("clustering", "iteration " + it, l);
+            loss.backward();
+            opt.step();
+            sumL += l; sumLc += lc.item(); sumLr += keepDecoder ? lr.item() : 0; counted++;
+            for (TrainingListener li : listeners) li.batchDone(Phase.CLUSTER, it, b, batches, l);
+            it++;
+        }
+        return new Result(model, last, it, converged, seconds, table, data);
+    }
+
+    // ------------------------------------------------------------------------------------ outputs
+    private Scores scores(TargetTable.Update u) {
+        if (u.contingency() == null) return Scores.NONE;
+        // Scores.of takes label arrays: rebuild (class, cluster) pairs from the counts (the scores depend on the counts only)
+        long[][] c = u.contingency();
+        int[] truth = new int[N], pred = new int[N];
+        int i = 0;
+        for (int a = 0; a < c.length; a++)
+            for (int j = 0; j < c[a].length; j++)
+                for (long m = 0; m < c[a][j]; m++, i++) { truth[i] = a; pred[i] = j; }
+        return Scores.of(truth, pred);
+    }
+
+    private void phaseDone(Phase phase, long t0) {
+        seconds.put(phase, (System.nanoTime() - t0) / 1e9);
+        for (TrainingListener l : listeners) l.phaseDone(phase, seconds.get(phase));
+    }
+
+    private TrainingDivergedException diverged(String phase, String where, float value) {
+        return new TrainingDivergedException(String.format(Locale.ROOT,
+                "the %s loss became %s at %s: training stopped. Lower the learning rate (now %s) or check the images.",
+                phase, Float.isNaN(value) ? "NaN" : "infinite", where, cfg.lr()));
+    }
+}

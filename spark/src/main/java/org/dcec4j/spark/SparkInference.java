@@ -1,0 +1,185 @@
+package org.dcec4j.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.dcec4j.dcec.train.Inference;
+import org.dcec4j.dcec.train.TargetDistribution;
+import org.dcec4j.dcec.train.TrainedModel;
+
+/**
+ * {@code predict} and {@code embed} of a trained model over images that live anywhere Spark reads: the model's
+ * bytes are broadcast once, each executor parses them once ({@link ExecutorState}), and every partition runs its
+ * rows through the encoder a batch at a time, memory bounded by the batch.
+ *
+ * <p>The numbers are those of the single-machine {@code DcecModel.predict} on the same images, bit for bit: the same
+ * decoding and conversion ({@link ImageDecoder}), the same encoder and Student's t kernel, whose results for an image
+ * do not depend on which other images share its batch (every kernel adds up in one fixed order), and the same
+ * argmax (lowest index on ties).
+ *
+ * <p>Output columns: the id ({@code path} for files, the table's id column), {@code cluster} (int),
+ * {@code confidence} = max_j q_ij (float), with {@code withQ} also {@code q} (K floats), and for {@link Output#EMBED}
+ * {@code z} = F(x) (the embedding, K floats).
+ */
+public final class SparkInference {
+    private SparkInference() {}
+
+    /** Images per forward pass, as the single-machine commands. */
+    public static final int BATCH = 256;
+
+    /** What a row of the output holds besides the id, cluster and confidence. */
+    public enum Output { PREDICT, EMBED }
+
+    /** The output's schema. */
+    public static StructType schema(String idColumn, Output output, boolean withQ) {
+        List<StructField> f = new ArrayList<>(List.of(
+                DataTypes.createStructField(idColumn, DataTypes.StringType, false),
+                DataTypes.createStructField("cluster", DataTypes.IntegerType, false),
+                DataTypes.createStructField("confidence", DataTypes.FloatType, false)));
+        if (withQ) f.add(DataTypes.createStructField("q", DataTypes.createArrayType(DataTypes.FloatType, false), false));
+        if (output == Output.EMBED) f.add(DataTypes.createStructField("z", DataTypes.createArrayType(DataTypes.FloatType, false), false));
+        return DataTypes.createStructType(f);
+    }
+
+    /**
+     * The predictions (or embeddings) of every image of {@code source}; lazy: nothing runs until the result is
+     * written or collected.
+     *
+     * @param model the model's bytes ({@code DcecModel.toBytes()} or a model.dc4j file's content), broadcast once
+     */
+    public static Dataset<Row> run(SparkSession spark, byte[] model, ImageSources.Source source, Output output, boolean withQ, int batchSize) {
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        TrainedModel m = TrainedModel.parse(model, "model");      // checked on the driver before any task runs
+        if (output == Output.EMBED && m.ae == null)
+            throw new IllegalArgumentException("model: a kmeans (pixel) model has no encoder to embed with");
+        Broadcast<byte[]> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
+        JavaRDD<Row> rows = source.rows().javaRDD().mapPartitions(new Infer(b, source.kind(), output, withQ, batchSize, source.description()));
+        return spark.createDataFrame(rows, schema(source.idColumn(), output, withQ));
+    }
+
+    /** Output files: Parquet (arrays kept) or CSV with a header (arrays spread over columns q0…, z0…). */
+    public enum Format { PARQUET, CSV }
+
+    /**
+     * Writes a result of {@link #run} to {@code path} (a folder of part files, committed by Spark's output committer:
+     * a failed job leaves no half-written result).
+     *
+     * @param K the model's number of clusters (the length of q and z)
+     */
+    public static void write(Dataset<Row> result, String path, Format format, boolean overwrite, int K) {
+        SaveMode mode = overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
+        if (!overwrite && exists(result.sparkSession(), path))
+            throw new IllegalArgumentException(path + " already exists: pass --overwrite to replace it, or choose another output");
+        if (format == Format.PARQUET) {
+            result.write().mode(mode).parquet(path);
+            return;
+        }
+        List<Column> cols = new ArrayList<>();
+        for (String name : result.columns()) {
+            if (name.equals("q") || name.equals("z")) {
+                for (int j = 0; j < K; j++) cols.add(result.col(name).getItem(j).as(name + j));
+            } else {
+                cols.add(result.col(name));
+            }
+        }
+        result.select(cols.toArray(new Column[0])).write().mode(mode).option("header", "true").csv(path);
+    }
+
+    static boolean exists(SparkSession spark, String path) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A partition's rows → batches through the model → output rows, one batch in memory at a time. */
+    private static final class Infer implements FlatMapFunction<Iterator<Row>, Row> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<byte[]> model;
+        private final ImageSources.Kind kind;
+        private final Output output;
+        private final boolean withQ;
+        private final int batchSize;
+        private final String source;
+
+        Infer(Broadcast<byte[]> model, ImageSources.Kind kind, Output output, boolean withQ, int batchSize, String source) {
+            this.model = model; this.kind = kind; this.output = output; this.withQ = withQ; this.batchSize = batchSize; this.source = source;
+        }
+
+        @Override public Iterator<Row> call(Iterator<Row> rows) {
+            TrainedModel m = ExecutorState.model(model);
+            int C = m.channels, H = m.height, W = m.width, D = C * H * W, K = m.K(), F = m.featureSize(), B = batchSize;
+            float[] x = new float[B * D];
+            String[] ids = new String[B];
+            return new Iterator<>() {
+                private final List<Row> ready = new ArrayList<>();
+                private int next;
+
+                @Override public boolean hasNext() {
+                    if (next < ready.size()) return true;
+                    ready.clear();
+                    next = 0;
+                    int n = 0;
+                    while (n < B && rows.hasNext()) {
+                        Row r = rows.next();
+                        ids[n] = PixelRows.id(r, source);
+                        PixelRows.fill(x, n * D, r, ids[n], kind, C, H, W);
+                        n++;
+                    }
+                    if (n > 0) infer(n);
+                    return !ready.isEmpty();
+                }
+
+                @Override public Row next() {
+                    if (!hasNext()) throw new NoSuchElementException();
+                    return ready.get(next++);
+                }
+
+                /** q = softAssign(F(x)) as TrainedModel.softAssign computes it; labels and confidences as DcecModel.predict. */
+                private void infer(int n) {
+                    float[] xb = n == B ? x : Arrays.copyOf(x, n * D);
+                    float[] z = m.features(xb, n, B);
+                    float[] q = Inference.softAssign(z, n, F, m.mu, K, m.config.alpha());
+                    for (int i = 0; i < n * K; i++)
+                        if (!Float.isFinite(q[i])) throw new IllegalStateException(ids[i / K] + ": the model gave a non-finite assignment");
+                    int[] labels = new int[n];
+                    TargetDistribution.argmax(labels, q, n, K);
+                    float[] confidence = Inference.confidence(q, n, K);
+                    for (int i = 0; i < n; i++) {
+                        List<Object> v = new ArrayList<>(5);
+                        v.add(ids[i]);
+                        v.add(labels[i]);
+                        v.add(confidence[i]);
+                        if (withQ) v.add(boxed(q, i * K, K));
+                        if (output == Output.EMBED) v.add(boxed(z, i * F, F));
+                        ready.add(RowFactory.create(v.toArray()));
+                    }
+                }
+            };
+        }
+    }
+
+    /** a[from … from + n) as the Float array Spark's array columns take. */
+    static Float[] boxed(float[] a, int from, int n) {
+        Float[] out = new Float[n];
+        for (int i = 0; i < n; i++) out[i] = a[from + i];
+        return out;
+    }
+}

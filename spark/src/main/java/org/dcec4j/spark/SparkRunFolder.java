@@ -1,0 +1,141 @@
+package org.dcec4j.spark;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.dcec4j.dcec.ConfigException;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.model.Autoencoder;
+import org.dcec4j.dcec.report.HtmlReport;
+import org.dcec4j.dcec.run.RunFolder;
+import org.dcec4j.dcec.train.Scores;
+import org.dcec4j.dcec.train.TrainingListener;
+import org.dcec4j.datasets.OutputFiles;
+import org.dcec4j.engine.Backend;
+
+/**
+ * The driver-side files of a distributed run, with the single-machine run's names and formats
+ * ({@link RunFolder}): {@code config.json} (plus the Spark master and partitions), {@code pretrain_log.csv},
+ * {@code dcec_log.csv}, the pretrained weights, {@code model.dc4j}, {@code predictions.csv} and {@code report.html};
+ * the predictions also as Parquet. No checkpoints: a distributed run does not resume.
+ *
+ * <p>It writes the files itself because {@code RunFolder} takes the whole data set in memory (for its name, size and
+ * labels); the rows and cells are those of {@code RunFolder}'s logs.
+ */
+final class SparkRunFolder implements TrainingListener {
+    static final String PREDICTIONS_PARQUET = "predictions.parquet";
+    /** Every output; a new run refuses a folder holding any of them unless told to overwrite. */
+    static final List<String> OUTPUTS = List.of(RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j",
+            RunFolder.DCEC_LOG, RunFolder.MODEL, RunFolder.PREDICTIONS, PREDICTIONS_PARQUET, HtmlReport.FILE_NAME);
+
+    private final Path dir;
+    private final DcecConfig cfg;
+    private final TrainingData data;
+    private final String spark;
+
+    SparkRunFolder(Path dir, DcecConfig cfg, TrainingData data, String spark) {
+        this.dir = dir; this.cfg = cfg; this.data = data; this.spark = spark;
+    }
+
+    Path dir() { return dir; }
+
+    /** Refuses a folder with another run's results unless {@code overwrite}, which deletes them first. */
+    void prepare(boolean overwrite) throws IOException {
+        Files.createDirectories(dir);
+        List<String> found = new ArrayList<>();
+        for (String name : OUTPUTS) if (Files.exists(dir.resolve(name))) found.add(name);
+        if (found.isEmpty()) return;
+        if (!overwrite)
+            throw new ConfigException("{runFolder} " + dir + " holds the results of another run (" + String.join(", ", found)
+                    + "): pass {overwrite} to replace them or choose another {runFolder}");
+        for (String name : found) delete(dir.resolve(name));
+    }
+
+    private static void delete(Path p) throws IOException {
+        if (!Files.isDirectory(p)) { Files.deleteIfExists(p); return; }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+
+    @Override public void runStarted(Backend backend) throws IOException {
+        String c = cfg.toJson();
+        String json = c.substring(0, c.lastIndexOf('}')).stripTrailing() + ",\n"
+                + "  \"dataset\": \"" + data.name().replace("\\", "\\\\").replace("\"", "\\\"") + "\",\n"
+                + "  \"images\": " + data.size() + ",\n"
+                + "  \"channels\": " + data.channels() + ",\n  \"height\": " + data.height() + ",\n  \"width\": " + data.width() + ",\n"
+                + "  \"threads\": " + backend.threads() + ",\n"
+                + "  \"kernels\": \"" + backend.describe().replace("\"", "'") + "\",\n"
+                + "  \"spark\": \"" + spark.replace("\"", "'") + "\",\n"
+                + "  \"partitions\": " + data.blocks().getNumPartitions() + "\n}\n";
+        OutputFiles.writeAtomically(dir.resolve(RunFolder.CONFIG_JSON), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override public void phaseStarted(org.dcec4j.dcec.train.Phase phase, int first, int total) throws IOException {
+        if (phase == org.dcec4j.dcec.train.Phase.PRETRAIN) Files.writeString(dir.resolve(RunFolder.PRETRAIN_LOG), RunFolder.PRETRAIN_HEADER + "\n");
+        if (phase == org.dcec4j.dcec.train.Phase.CLUSTER) Files.writeString(dir.resolve(RunFolder.DCEC_LOG), RunFolder.DCEC_HEADER + "\n");
+    }
+
+    @Override public void epochDone(int epoch, double loss, double seconds) throws IOException {
+        row(RunFolder.PRETRAIN_LOG, epoch, loss, seconds);
+    }
+
+    @Override public void pretrained(Autoencoder ae) throws IOException {
+        ae.module().save(dir.resolve(RunFolder.weightsFileName(cfg.method())));
+    }
+
+    @Override public void targetUpdated(int iteration, double deltaLabel, Scores s, Losses losses) throws IOException {
+        row(RunFolder.DCEC_LOG, iteration, s.acc(), s.nmi(), s.ari(), losses.L(), losses.Lc(), losses.Lr(), deltaLabel);
+    }
+
+    /** Largest image data (floats) brought to the driver for the report's sample images: 64 MB, 21,000 images at 28×28. */
+    static final long REPORT_IMAGE_FLOATS = 1L << 24;
+
+    /**
+     * The model, predictions.csv (unless {@code csv} is false), the Parquet predictions at {@code parquet} and, with
+     * predictions.csv, report.html (unless {@code report} is false): its curves, scores and confusion matrix from the
+     * run files and the labels; sample images per cluster only when all images fit {@link #REPORT_IMAGE_FLOATS}.
+     */
+    void finish(SparkDcecTrainer.Result r, org.apache.spark.sql.SparkSession session, String parquet, boolean csv, boolean report) throws IOException {
+        r.model().save(dir.resolve(RunFolder.MODEL));
+        var predictions = r.predictions(session).cache();
+        predictions.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(parquet);
+        if (csv) Predictions.writeCsv(predictions, dir.resolve(RunFolder.PREDICTIONS), data.hasLabels());
+        predictions.unpersist();
+        if (!csv || !report) return;
+        int N = data.size(), D = data.imageSize();
+        int[] labels = null;
+        float[] images = null;
+        if (data.hasLabels()) {
+            labels = new int[N];
+            for (ImageBlock b : data.blocks().map(b -> new ImageBlock(b.first(), new String[0], b.labels(), new float[0])).collect())
+                System.arraycopy(b.labels(), 0, labels, (int) b.first(), b.labels().length);
+        }
+        if ((long) N * D <= REPORT_IMAGE_FLOATS) {
+            images = new float[N * D];
+            for (ImageBlock b : data.blocks().collect()) System.arraycopy(b.x(), 0, images, (int) b.first() * D, b.x().length);
+        }
+        HtmlReport.fromRunDirectory(dir, images, N, data.channels(), data.height(), data.width(), labels, images == null ? 0 : 10)
+                .write(dir.resolve(HtmlReport.FILE_NAME));
+    }
+
+    private void row(String file, Object... cells) throws IOException {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < cells.length; i++) s.append(i > 0 ? "," : "").append(cell(cells[i]));
+        Files.writeString(dir.resolve(file), s.append('\n'), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    /** Numbers in plain decimal (six significant digits), NaN as an empty cell: the run folder's CSV cells. */
+    static String cell(Object v) {
+        if (v instanceof Double d) return d.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", d);
+        if (v instanceof Float f) return f.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", f);
+        return String.valueOf(v);
+    }
+}

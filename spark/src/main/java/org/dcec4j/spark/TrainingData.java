@@ -1,0 +1,187 @@
+package org.dcec4j.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.DatasetException;
+import scala.Tuple2;
+
+/**
+ * A training set that stays on the executors: {@link ImageBlock}s of consecutive images, cached (memory, spilling to
+ * disk), in the order the single-machine loader gives them, so that index i means the same image in both and the
+ * clustering phase can walk the batches in the same order.
+ *
+ * <p>Order: for image files, class sub-folders by name then relative paths (the image-folder loader's order; labels
+ * are the class folders' indices, used only for scoring), or relative paths when the images lie directly in the
+ * folder; for a table, its ids as strings. Images are decoded before they are sorted, so the sort moves C·H·W floats
+ * per image, not the encoded files.
+ */
+public final class TrainingData {
+    /** Images per block: large enough that per-block overheads vanish, small enough for a task's memory. */
+    public static final int BLOCK = 1024;
+
+    private final String name;
+    private final int N, C, H, W, numClasses;
+    private final JavaRDD<ImageBlock> blocks;
+    private final long[] partitionSizes;
+
+    private TrainingData(String name, int C, int H, int W, int numClasses, JavaRDD<ImageBlock> blocks) {
+        this.name = name; this.C = C; this.H = H; this.W = W; this.numClasses = numClasses;
+        this.blocks = blocks.getStorageLevel().equals(StorageLevel.NONE()) ? blocks.persist(StorageLevel.MEMORY_AND_DISK()) : blocks;
+        // one job: caches the blocks and counts each partition's images
+        List<Long> sizes = this.blocks.mapPartitions(it -> {
+            long n = 0;
+            while (it.hasNext()) n += it.next().n();
+            return List.of(n).iterator();
+        }).collect();
+        partitionSizes = sizes.stream().mapToLong(Long::longValue).toArray();
+        long total = Arrays.stream(partitionSizes).sum();
+        if (total == 0) throw new IllegalArgumentException(name + ": no images");
+        if (total > Integer.MAX_VALUE - 1) throw new IllegalArgumentException(name + ": " + total + " images; at most 2^31 - 2 per training run");
+        this.N = (int) total;
+    }
+
+    /**
+     * A data set made elsewhere (already in the data set's order; blocks consecutive, partitions in order); cached here.
+     *
+     * @param numClasses the classes of the labels, 0 when the blocks carry none
+     */
+    public static TrainingData of(String name, int C, int H, int W, int numClasses, JavaRDD<ImageBlock> blocks) {
+        return new TrainingData(name, C, H, W, numClasses, blocks);
+    }
+
+    /** An in-memory data set spread over {@code partitions} partitions of consecutive images. */
+    public static TrainingData of(JavaSparkContext sc, Dataset data, int partitions) {
+        int N = data.size(), D = data.imageSize();
+        List<ImageBlock> list = new ArrayList<>();
+        int per = Math.max(1, Math.min(BLOCK, (N + partitions - 1) / partitions));
+        for (int from = 0; from < N; from += per) {
+            int to = Math.min(N, from + per);
+            String[] ids = new String[to - from];
+            for (int i = from; i < to; i++) ids[i - from] = Integer.toString(i);
+            int[] labels = data.hasLabels() ? Arrays.copyOfRange(data.labels(), from, to) : null;
+            list.add(new ImageBlock(from, ids, labels, Arrays.copyOfRange(data.images(), from * D, to * D)));
+        }
+        // cached and cut from the driver's list: otherwise every task of every later job would carry its partition's images
+        JavaRDD<ImageBlock> rdd = sc.parallelize(list, Math.min(partitions, list.size())).persist(StorageLevel.MEMORY_AND_DISK());
+        rdd.rdd().localCheckpoint();
+        return new TrainingData(data.name(), data.channels(), data.height(), data.width(), data.hasLabels() ? data.numClasses() : 0, rdd);
+    }
+
+    /**
+     * The image files under {@code path} (any Hadoop file system), converted to C×H×W as the loader does, in the
+     * loader's order, with class labels when they lie in class sub-folders.
+     */
+    public static TrainingData fromFiles(SparkSession spark, String path, int C, int H, int W, int partitions) {
+        ImageSources.Source src = ImageSources.files(spark, path);
+        String root = ImageSources.qualified(spark, path);
+        // the classes: first folder below the root of every image ("" for an image directly in it)
+        List<String> firsts = src.rows().select(ImageSources.PATH).javaRDD().map(r -> classOf(relative(r.getString(0), root)))
+                .distinct().collect();
+        List<String> classes = new ArrayList<>(firsts);
+        classes.remove("");
+        classes.sort(null);
+        if (!classes.isEmpty() && firsts.contains(""))
+            throw DatasetException.at(path, "its top level", "either images at the top level (unlabeled) or class sub-folders, not both",
+                    "images at the top level and " + classes.size() + " class sub-folder(s)");
+        String[] names = classes.toArray(new String[0]);
+        String name = new org.apache.hadoop.fs.Path(root).getName();
+        JavaPairRDD<String, Decoded> decoded = src.rows().javaRDD().mapPartitionsToPair(it -> {
+            List<Tuple2<String, Decoded>> out = new ArrayList<>();
+            while (it.hasNext()) {
+                Row r = it.next();
+                String id = r.getString(0), rel = relative(id, root), cls = classOf(rel);
+                float[] x = new float[C * H * W];
+                ImageDecoder.decode(x, 0, (byte[]) r.get(1), id, C, H, W);
+                int label = names.length == 0 ? -1 : Arrays.binarySearch(names, cls);
+                // (class, path within the class) order: '\0' sorts before every character of a name
+                String key = names.length == 0 ? rel : cls + '\0' + rel.substring(cls.length() + 1);
+                out.add(new Tuple2<>(key, new Decoded(id, label, x)));
+            }
+            return out.iterator();
+        });
+        return new TrainingData(name, C, H, W, names.length, blocks(decoded.sortByKey(true, partitions).values(), C * H * W, names.length > 0));
+    }
+
+    /** A table of pixel arrays ({@link ImageSources#table}), ordered by id; no labels. */
+    public static TrainingData fromTable(ImageSources.Source table, int C, int H, int W, int partitions) {
+        if (table.kind() != ImageSources.Kind.PIXELS) throw new IllegalArgumentException("not a pixel table: " + table.description());
+        String source = table.description();
+        JavaPairRDD<String, Decoded> rows = table.rows().javaRDD().mapToPair(r -> {
+            String id = PixelRows.id(r, source);
+            float[] x = new float[C * H * W];
+            PixelRows.fill(x, 0, r, id, ImageSources.Kind.PIXELS, C, H, W);
+            return new Tuple2<>(id, new Decoded(id, -1, x));
+        });
+        String name = new org.apache.hadoop.fs.Path(source).getName();
+        return new TrainingData(name, C, H, W, 0, blocks(rows.sortByKey(true, partitions).values(), C * H * W, false));
+    }
+
+    /** One decoded image on its way to a block. */
+    record Decoded(String id, int label, float[] x) implements Serializable {}
+
+    /** Sorted images → consecutive blocks, each partition's images numbered on from the partitions before it. */
+    private static JavaRDD<ImageBlock> blocks(JavaRDD<Decoded> sorted, int D, boolean labelled) {
+        return sorted.zipWithIndex().mapPartitions(it -> {
+            List<ImageBlock> out = new ArrayList<>();
+            List<Tuple2<Decoded, Long>> chunk = new ArrayList<>(BLOCK);
+            while (it.hasNext()) {
+                chunk.add(it.next());
+                if (chunk.size() == BLOCK || !it.hasNext()) {
+                    int n = chunk.size();
+                    String[] ids = new String[n];
+                    int[] labels = labelled ? new int[n] : null;
+                    float[] x = new float[n * D];
+                    for (int i = 0; i < n; i++) {
+                        Decoded d = chunk.get(i)._1();
+                        ids[i] = d.id();
+                        if (labelled) labels[i] = d.label();
+                        System.arraycopy(d.x(), 0, x, i * D, D);
+                    }
+                    out.add(new ImageBlock(chunk.get(0)._2(), ids, labels, x));
+                    chunk.clear();
+                }
+            }
+            return out.iterator();
+        }, true);
+    }
+
+    static String relative(String uri, String root) {
+        if (uri.equals(root)) return uri.substring(uri.lastIndexOf('/') + 1);
+        if (!uri.startsWith(root + "/")) throw new DatasetException(uri + ": not below " + root);
+        return uri.substring(root.length() + 1);
+    }
+
+    static String classOf(String rel) {
+        int slash = rel.indexOf('/');
+        return slash < 0 ? "" : rel.substring(0, slash);
+    }
+
+    /** The data set's name (the folder's or table's last path element, or the in-memory set's name). */
+    public String name() { return name; }
+    /** N, the number of images. */
+    public int size() { return N; }
+    public int channels() { return C; }
+    public int height() { return H; }
+    public int width() { return W; }
+    /** C·H·W. */
+    public int imageSize() { return C * H * W; }
+    /** The number of classes of the labels, 0 when unlabeled. */
+    public int numClasses() { return numClasses; }
+    public boolean hasLabels() { return numClasses > 0; }
+    /** The cached blocks. */
+    public JavaRDD<ImageBlock> blocks() { return blocks; }
+    /** Images per partition, in partition order. */
+    public long[] partitionSizes() { return partitionSizes.clone(); }
+
+    /** Drops the cached blocks. */
+    public void release() { blocks.unpersist(false); }
+}

@@ -1,0 +1,464 @@
+package org.dcec4j.spark.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.dcec4j.dcec.ConfigException;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.cli.DcecCommand;
+import org.dcec4j.dcec.run.RunLock;
+import org.dcec4j.dcec.train.Phase;
+import org.dcec4j.dcec.train.TrainedModel;
+import org.dcec4j.dcec.train.TrainingDivergedException;
+import org.dcec4j.datasets.DataSource;
+import org.dcec4j.datasets.DatasetException;
+import org.dcec4j.datasets.Datasets;
+import org.dcec4j.datasets.ImageFolder;
+import org.dcec4j.datasets.ImageStream;
+import org.dcec4j.datasets.IoErrors;
+import org.dcec4j.engine.Backend;
+import org.dcec4j.engine.io.TensorFile;
+import org.dcec4j.spark.ImageSources;
+import org.dcec4j.spark.JvmOptions;
+import org.dcec4j.spark.SparkDcecTrainer;
+import org.dcec4j.spark.SparkErrors;
+import org.dcec4j.spark.SparkInference;
+import org.dcec4j.spark.SparkRun;
+import org.dcec4j.spark.TrainingData;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dcec-spark}: the {@code dcec} commands train, predict and embed on Apache Spark, for {@code spark-submit} or
+ * a local master ({@code --master local[*]}). The options mirror {@code dcec}'s; the exit codes are the same: 0
+ * success, 1 failure (I/O, unreadable images, a damaged model, a failed Spark job), 2 a bad option, 3 diverged.
+ *
+ * <p>Docs: docs/scale-out.md
+ */
+@Command(name = "dcec-spark", mixinStandardHelpOptions = true, version = "dcec4j 0.1.0",
+        description = "DCEC on Apache Spark: distributed predict/embed over image files or Parquet tables, distributed training.",
+        subcommands = {SparkCommand.Train.class, SparkCommand.Predict.class, SparkCommand.Embed.class, SparkCommand.Options.class},
+        footer = {"", "Run through spark-submit, or with --master local[*]. Docs: docs/scale-out.md"})
+public final class SparkCommand implements Runnable {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
+
+    public static void main(String[] args) { System.exit(run(args, System.out, System.err)); }
+
+    /** Runs the command line; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new SparkCommand());
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            int code = report(ex, line.getErr());
+            if (code < 0) throw ex;
+            return code;
+        });
+        return cl.execute(args);
+    }
+
+    static int report(Exception ex, PrintWriter e) {
+        if (ex instanceof TrainingDivergedException) { e.println("dcec-spark: " + ex.getMessage()); return DcecCommand.DIVERGED; }
+        if (ex instanceof ConfigException c) { e.println("dcec-spark: " + c.render(OPTIONS)); return DcecCommand.BAD_OPTION; }
+        if (ex instanceof IllegalArgumentException) { e.println("dcec-spark: " + ex.getMessage()); return DcecCommand.BAD_OPTION; }
+        if (ex instanceof IOException io) { e.println("dcec-spark: " + IoErrors.describe(io)); return DcecCommand.FAILED; }
+        if (ex instanceof DatasetException || ex instanceof TensorFile.FormatException || ex instanceof SparkException
+                || ex instanceof java.io.UncheckedIOException || ex instanceof org.apache.spark.sql.AnalysisException) {
+            e.println("dcec-spark: " + SparkErrors.describe(ex)); return DcecCommand.FAILED;
+        }
+        return -1;
+    }
+
+    /** The command line's option for each setting the library names in its messages. */
+    static final Map<String, String> OPTIONS = Map.ofEntries(
+            Map.entry("method", "--method"), Map.entry("clusters", "--clusters"), Map.entry("filters", "--filters"),
+            Map.entry("denseDims", "--dense-dims"), Map.entry("alpha", "--alpha"), Map.entry("gamma", "--gamma"),
+            Map.entry("batchSize", "--batch-size"), Map.entry("pretrainEpochs", "--pretrain-epochs"),
+            Map.entry("kmeansRestarts", "--kmeans-restarts"), Map.entry("updateInterval", "--update-interval"),
+            Map.entry("tolerance", "--tol"), Map.entry("maxIterations", "--max-iter"), Map.entry("learningRate", "--lr"),
+            Map.entry("seed", "--seed"), Map.entry("runFolder", "--out"), Map.entry("overwrite", "--overwrite"),
+            Map.entry("syncEvery", "--sync-every"));
+
+    // ======================================================================================== options
+    /** The Spark session: master and settings (spark-submit's, unless given here). */
+    static final class SparkOptions {
+        @Option(names = "--master", paramLabel = "URL",
+                description = "Spark master, e.g. local[*] for this machine (default: the one spark-submit passes).")
+        String master;
+
+        @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting (repeatable), as spark-submit's --conf.")
+        List<String> conf = new ArrayList<>();
+
+        @Option(names = "--partitions", paramLabel = "N",
+                description = "Partitions of the training data. Default: Spark's default parallelism (the cores of the cluster).")
+        Integer partitions;
+
+        /** True when this command made the session (and so stops it); a session already running in the JVM is left running. */
+        boolean owns;
+
+        SparkSession session(String command) {
+            owns = SparkSession.getDefaultSession().isEmpty();
+            SparkSession.Builder b = SparkSession.builder().appName("dcec4j " + command);
+            if (master != null) b.master(master);
+            else if (owns && System.getProperty("spark.master") == null)
+                throw new IllegalArgumentException("no Spark master: pass --master local[*] to run on this machine, or start the jar with spark-submit");
+            for (String c : conf) {
+                int eq = c.indexOf('=');
+                if (eq < 1) throw new IllegalArgumentException("--conf must be KEY=VALUE, not '" + c + "'");
+                b.config(c.substring(0, eq), c.substring(eq + 1));
+            }
+            return b.getOrCreate();
+        }
+
+        int partitions(SparkSession spark) {
+            if (partitions != null && partitions < 1) throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
+            return partitions != null ? partitions : spark.sparkContext().defaultParallelism();
+        }
+    }
+
+    /** Where the images come from. */
+    static final class DataOptions {
+        @Option(names = "--dataset", paramLabel = "NAME|PATH",
+                description = "A built-in set (mnist, mnist-test, usps, fashion-mnist, shapes: read on the driver, then spread), or a folder of "
+                        + "images on any Hadoop file system (file:, hdfs:, s3a:; sub-folders = classes, used only for scoring).")
+        String dataset;
+
+        @Option(names = "--table", paramLabel = "PATH", description = "Instead of --dataset: a Parquet table of pixel arrays (C*H*W floats in [0, 1]).")
+        String table;
+
+        @Option(names = "--id-column", paramLabel = "NAME", defaultValue = "id", description = "--table: the id column. Default: ${DEFAULT-VALUE}.")
+        String idColumn;
+
+        @Option(names = "--pixels-column", paramLabel = "NAME", defaultValue = "pixels",
+                description = "--table: the pixel column (array of float or double). Default: ${DEFAULT-VALUE}.")
+        String pixelsColumn;
+
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding the built-in sets' files.")
+        Path dataDir;
+
+        @Option(names = "--limit", paramLabel = "N", description = "Built-in sets: only the first N images. Default: all (shapes: "
+                + DcecCommand.SHAPES_LIMIT + ").")
+        Integer limit;
+
+        @Option(names = "--threads", paramLabel = "N",
+                description = "Driver threads of the kernels (executors use their cores, or spark.dcec4j.threads). Default: all processors.")
+        Integer threads;
+
+        boolean isNamed() { return dataset != null && Datasets.names().contains(dataset); }
+
+        void requireOne() {
+            if ((dataset == null) == (table == null)) throw new IllegalArgumentException("give either --dataset or --table");
+        }
+
+        Backend backend() {
+            if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            return Backend.create(Backend.Kind.AUTO, threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        }
+
+        /** Images for a model command: a folder of files or a table. */
+        ImageSources.Source source(SparkSession spark) {
+            requireOne();
+            if (isNamed()) throw new IllegalArgumentException("--dataset " + dataset + ": predict and embed read image files or a --table; use `dcec "
+                    + "predict` for the built-in sets");
+            return table != null ? ImageSources.table(spark, table, idColumn, pixelsColumn) : ImageSources.files(spark, dataset);
+        }
+    }
+
+    /** The hyper-parameters, as {@code dcec train}'s. */
+    static final class TrainOptions {
+        @Option(names = "--method", paramLabel = "M", defaultValue = "dcec",
+                description = "dcec, cae-kmeans, dec-conv, dec or idec. Default: ${DEFAULT-VALUE}.")
+        String method;
+        @Option(names = {"-k", "--clusters"}, paramLabel = "K", description = "Number of clusters K. Default: the classes of a labelled set, else 10.")
+        Integer clusters;
+        @Option(names = "--filters", paramLabel = "F1,F2,F3", split = ",", hideParamSyntax = true, description = "CAE filter counts. Default: 32,64,128.")
+        int[] filters;
+        @Option(names = "--dense-dims", paramLabel = "H1,H2,...", split = ",", hideParamSyntax = true, description = "Dense autoencoder sizes (dec, idec). Default: 500,500,2000.")
+        int[] denseDims;
+        @Option(names = "--alpha", paramLabel = "A", description = "Student's t degrees of freedom. Default: 1.")
+        Float alpha;
+        @Option(names = "--gamma", paramLabel = "G", description = "Weight of the clustering loss. Default: 0.1.")
+        Float gamma;
+        @Option(names = "--batch-size", paramLabel = "B", description = "Mini-batch size. Default: 256 (shapes: " + DcecCommand.SHAPES_BATCH + ").")
+        Integer batchSize;
+        @Option(names = "--pretrain-epochs", paramLabel = "E", description = "Pretraining epochs. Default: 200 (shapes: " + DcecCommand.SHAPES_EPOCHS + ").")
+        Integer pretrainEpochs;
+        @Option(names = "--kmeans-restarts", paramLabel = "R", description = "MLlib k-means|| runs, lowest cost kept. Default: 20.")
+        Integer restarts;
+        @Option(names = {"-T", "--update-interval"}, paramLabel = "T", description = "Iterations between recomputations of P. Default: 140 (shapes: "
+                + DcecCommand.SHAPES_T + ").")
+        Integer updateInterval;
+        @Option(names = "--tol", paramLabel = "TOL", description = "Stop when fewer than this fraction of labels changed. Default: 0.001.")
+        Double tol;
+        @Option(names = "--max-iter", paramLabel = "N", description = "Most clustering iterations. Default: 20000 (shapes: " + DcecCommand.SHAPES_MAX_ITER + ").")
+        Integer maxIter;
+        @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate. Default: 0.001.")
+        Float lr;
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of every random choice. Default: ${DEFAULT-VALUE}.")
+        long seed;
+        @Option(names = "--pretrain-mode", paramLabel = "MODE", defaultValue = "synchronous",
+                description = "synchronous (one job per mini-batch, the single machine's training) or averaging (partitions train apart, "
+                        + "weights averaged every --sync-every batches). Default: ${DEFAULT-VALUE}.")
+        String pretrainMode;
+        @Option(names = "--sync-every", paramLabel = "S", defaultValue = "0",
+                description = "--pretrain-mode averaging: batches between two averages (0 = once per epoch). Default: ${DEFAULT-VALUE}.")
+        int syncEvery;
+        @Option(names = "--pretrain-only", description = "Stop after pretraining (writes the weights and pretrain_log.csv), as `dcec pretrain`.")
+        boolean pretrainOnly;
+        @Option(names = "--weights", paramLabel = "FILE", description = "Skip pretraining: start from these weights, as `dcec cluster`.")
+        String weights;
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "dcec-out", description = "Output folder on the driver. Default: ${DEFAULT-VALUE}.")
+        Path out;
+        @Option(names = "--predictions", paramLabel = "PATH",
+                description = "Where the Parquet predictions go (any Hadoop path; on a cluster, a shared one). Default: <out>/predictions.parquet.")
+        String predictions;
+        @Option(names = "--no-csv", description = "Do not stream predictions.csv through the driver (the Parquet predictions are written).")
+        boolean noCsv;
+        @Option(names = "--overwrite", description = "Replace the results of an earlier run in --out.")
+        boolean overwrite;
+        @Option(names = "--no-report", description = "Do not write report.html (sample images only when all images fit 64 MB of floats).")
+        boolean noReport;
+
+        DcecConfig config(TrainingData d, boolean shapes) {
+            DcecConfig.Builder b = DcecConfig.defaults().toBuilder().method(Method.parse(method)).seed(seed);
+            if (shapes) b.batchSize(DcecCommand.SHAPES_BATCH).pretrainEpochs(DcecCommand.SHAPES_EPOCHS).maxIter(DcecCommand.SHAPES_MAX_ITER)
+                    .updateInterval(DcecCommand.SHAPES_T);
+            b.K(clusters != null ? clusters : d.numClasses() >= 2 ? d.numClasses() : 10);
+            if (filters != null) b.filters(filters);
+            if (denseDims != null) b.denseDims(denseDims);
+            if (alpha != null) b.alpha(alpha);
+            if (gamma != null) b.gamma(gamma);
+            if (batchSize != null) b.batchSize(batchSize);
+            if (pretrainEpochs != null) b.pretrainEpochs(pretrainEpochs);
+            if (restarts != null) b.kmeansRestarts(restarts);
+            if (updateInterval != null) b.updateInterval(updateInterval);
+            if (tol != null) b.tol(tol);
+            if (maxIter != null) b.maxIter(maxIter);
+            if (lr != null) b.lr(lr);
+            return b.build().validate();
+        }
+
+        SparkDcecTrainer.Pretraining mode() {
+            try {
+                return SparkDcecTrainer.Pretraining.valueOf(pretrainMode.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--pretrain-mode must be synchronous or averaging, not '" + pretrainMode + "'");
+            }
+        }
+    }
+
+    static final Pattern SIZE = Pattern.compile("([0-9]{1,9})(?:[xX]([0-9]{1,9}))?");
+
+    /** --image-size as {H, W}. */
+    static int[] hw(String imageSize) {
+        String text = imageSize == null ? "28x28" : imageSize.strip();
+        Matcher m = SIZE.matcher(text);
+        if (!m.matches()) throw new IllegalArgumentException("--image-size must be HxW or one number (e.g. 28x28 or 32), not '" + imageSize + "'");
+        long h = Long.parseLong(m.group(1)), w = m.group(2) == null ? h : Long.parseLong(m.group(2));
+        if (h < 1 || w < 1 || h > ImageFolder.MAX_SIZE || w > ImageFolder.MAX_SIZE)
+            throw new IllegalArgumentException("--image-size: each side must be from 1 to " + ImageFolder.MAX_SIZE + " pixels, not '" + imageSize + "'");
+        return new int[] {(int) h, (int) w};
+    }
+
+    /** A file's bytes from any Hadoop path (a local path too). */
+    static byte[] readBytes(SparkSession spark, String path, String option) throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (!fs.exists(p) || fs.getFileStatus(p).isDirectory()) throw new IllegalArgumentException(option + ": no file at " + path);
+        try (InputStream in = fs.open(p)) {
+            return in.readAllBytes();
+        }
+    }
+
+    // ======================================================================================== train
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Pretraining, k-means|| initialisation and clustering on Spark; writes logs, weights, model and predictions to --out.",
+                    "With --master local[*] and no data options: DCEC on " + DcecCommand.SHAPES_LIMIT + " images of the built-in shapes set."})
+    static final class Train implements Callable<Integer> {
+        @Mixin SparkOptions sparkOptions = new SparkOptions();
+        @Mixin DataOptions data = new DataOptions();
+        @Mixin TrainOptions train = new TrainOptions();
+        @Option(names = "--channels", paramLabel = "C", description = "Image folders and tables: 1 (grayscale) or 3 (RGB). Default: 1.")
+        Integer channels;
+        @Option(names = "--image-size", paramLabel = "HxW", description = "Image folders and tables: H×W (multiples of 4). Default: 28x28.")
+        String imageSize;
+        @Spec CommandLine.Model.CommandSpec spec;
+
+        @Override public Integer call() throws IOException {
+            Method.parse(train.method);
+            if (data.dataset == null && data.table == null) data.dataset = "shapes";
+            data.requireOne();
+            int C = channels == null ? 1 : channels;
+            if (C != 1 && C != 3) throw new IllegalArgumentException("--channels must be 1 or 3, got " + C);
+            int[] size = hw(imageSize);
+            if (data.isNamed() && (channels != null || imageSize != null))
+                throw new IllegalArgumentException("--channels and --image-size apply to image folders and tables, " + data.dataset + " has its own images");
+            if (data.limit != null && !data.isNamed()) throw new IllegalArgumentException("--limit applies to the built-in sets");
+            if (data.limit != null && data.limit < 1) throw new IllegalArgumentException("--limit must be at least 1, got " + data.limit);
+            SparkDcecTrainer.Pretraining mode = train.mode();
+            PrintWriter out = spec.commandLine().getOut();
+            SparkSession spark = sparkOptions.session("train");
+            try (Backend backend = data.backend(); RunLock lock = RunLock.acquire(train.out, "dcec-spark train")) {
+                int partitions = sparkOptions.partitions(spark);
+                boolean shapes = "shapes".equals(data.dataset);
+                TrainingData d = load(spark, partitions, C, size, shapes);
+                DcecConfig cfg = train.config(d, shapes);
+                String predictions = train.predictions != null ? train.predictions : train.out.resolve("predictions.parquet").toAbsolutePath().toString();
+                SparkRun run = new SparkRun(spark, cfg, d, train.out).backend(backend).pretraining(mode, train.syncEvery).pretrainOnly(train.pretrainOnly)
+                        .predictions(predictions, !train.noCsv).report(!train.noReport);
+                if (train.weights != null) run.pretrainedWeights(readBytes(spark, train.weights, "--weights"));
+                out.printf(Locale.ROOT, "dcec-spark train: %s on %s, %d images of %dx%dx%d in %d partitions, K=%d, seed %d, master %s%n", cfg.method(),
+                        d.name(), d.size(), d.channels(), d.height(), d.width(), d.blocks().getNumPartitions(), cfg.K(), cfg.seed(), spark.sparkContext().master());
+                out.println("driver kernels: " + backend.describe());
+                out.flush();
+                SparkDcecTrainer.Result r = run.run(train.overwrite, new ProgressLines(out));
+                out.println();
+                out.println("summary");
+                if (r.model() != null) {
+                    out.println("  " + (r.scores().present() ? r.scores().toString() : "no labels: ACC/NMI/ARI not computed"));
+                    if (cfg.method().clusters)
+                        out.println("  clustering iterations: " + r.iterations() + (r.converged() ? " (converged: < tol labels changed)" : " (stopped at --max-iter)"));
+                }
+                for (Map.Entry<Phase, Double> e : r.seconds().entrySet()) out.printf(Locale.ROOT, "  %-9s %8.1f s%n", e.getKey().id, e.getValue());
+                out.println("  output: " + train.out.toAbsolutePath() + (r.model() != null ? ", predictions: " + predictions : ""));
+                out.flush();
+                r.release();
+                d.release();
+            } finally {
+                if (sparkOptions.owns) spark.stop();
+            }
+            return 0;
+        }
+
+        private TrainingData load(SparkSession spark, int partitions, int C, int[] size, boolean shapes) {
+            if (data.table != null)
+                return TrainingData.fromTable(ImageSources.table(spark, data.table, data.idColumn, data.pixelsColumn), C, size[0], size[1], partitions);
+            if (!data.isNamed()) return TrainingData.fromFiles(spark, data.dataset, C, size[0], size[1], partitions);
+            int limit = data.limit != null ? data.limit : shapes ? DcecCommand.SHAPES_LIMIT : Integer.MAX_VALUE;
+            try (ImageStream s = Datasets.open(data.dataset, DataSource.fromEnvironment(data.dataDir), 1, 28, 28, limit)) {
+                return TrainingData.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), s.readAll(), partitions);
+            }
+        }
+    }
+
+    /** One line per pretraining epoch and per recomputation of P. */
+    static final class ProgressLines implements org.dcec4j.dcec.train.TrainingListener {
+        private final PrintWriter out;
+
+        ProgressLines(PrintWriter out) { this.out = out; }
+
+        @Override public void epochDone(int epoch, double loss, double seconds) {
+            out.printf(Locale.ROOT, "pretrain epoch %d: loss %.6f (%.1f s)%n", epoch, loss, seconds);
+            out.flush();
+        }
+
+        @Override public void targetUpdated(int iteration, double delta, org.dcec4j.dcec.train.Scores s, Losses l) {
+            out.printf(Locale.ROOT, "iteration %d: delta_label %.4f%s%n", iteration, delta, s.present() ? ", " + s : "");
+            out.flush();
+        }
+
+        @Override public void phaseDone(Phase phase, double seconds) {
+            out.printf(Locale.ROOT, "%s done in %.1f s%n", phase.id, seconds);
+            out.flush();
+        }
+    }
+
+    // ======================================================================================== predict, embed
+    abstract static class ModelCommand implements Callable<Integer> {
+        @Mixin SparkOptions sparkOptions = new SparkOptions();
+        @Mixin DataOptions data = new DataOptions();
+        @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model.dc4j (local or any Hadoop path).")
+        String model;
+        @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256", description = "Inference batch size. Default: ${DEFAULT-VALUE}.")
+        int batchSize;
+        @Option(names = "--format", paramLabel = "F", defaultValue = "parquet", description = "parquet or csv (q and z spread over columns). Default: ${DEFAULT-VALUE}.")
+        String format;
+        @Option(names = "--with-q", description = "Also write the soft assignments q (K values per image).")
+        boolean withQ;
+        @Option(names = "--overwrite", description = "Replace an existing --output.")
+        boolean overwrite;
+        @Spec CommandLine.Model.CommandSpec spec;
+
+        abstract SparkInference.Output output();
+
+        abstract String outputPath();
+
+        @Override public Integer call() throws IOException {
+            SparkInference.Format f;
+            try {
+                f = SparkInference.Format.valueOf(format.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--format must be parquet or csv, not '" + format + "'");
+            }
+            data.requireOne();
+            SparkSession spark = sparkOptions.session(spec.name());
+            try {
+                byte[] bytes = readBytes(spark, model, "--model");
+                TrainedModel m = TrainedModel.parse(bytes, model);
+                ImageSources.Source src = data.source(spark);
+                long t0 = System.nanoTime();
+                Dataset<Row> result = SparkInference.run(spark, bytes, src, output(), withQ, batchSize);
+                SparkInference.write(result, outputPath(), f, overwrite, m.K());
+                double secs = (System.nanoTime() - t0) / 1e9;
+                long n = spark.read().format(f == SparkInference.Format.PARQUET ? "parquet" : "csv").option("header", "true").load(outputPath()).count();
+                spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d %s to %s in %.1f s (%.1f images/s)%n", n,
+                        output() == SparkInference.Output.EMBED ? "embeddings" : "predictions", outputPath(), secs, n / secs);
+            } finally {
+                if (sparkOptions.owns) spark.stop();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Clusters of images with a trained model: path (or id), cluster, confidence (= max_j q_ij)[, q].")
+    static final class Predict extends ModelCommand {
+        @Option(names = "--output", paramLabel = "PATH", defaultValue = "predictions.parquet", description = "Output folder (any Hadoop path). Default: ${DEFAULT-VALUE}.")
+        String output;
+
+        @Override SparkInference.Output output() { return SparkInference.Output.PREDICT; }
+        @Override String outputPath() { return output; }
+    }
+
+    @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Embeddings z = F(x) of images: path (or id), cluster, confidence, z[, q].")
+    static final class Embed extends ModelCommand {
+        @Option(names = "--output", paramLabel = "PATH", defaultValue = "embeddings.parquet", description = "Output folder (any Hadoop path). Default: ${DEFAULT-VALUE}.")
+        String output;
+
+        @Override SparkInference.Output output() { return SparkInference.Output.EMBED; }
+        @Override String outputPath() { return output; }
+    }
+
+    @Command(name = "jvm-options", mixinStandardHelpOptions = true,
+            description = "Print the JVM options a driver or executor needs (Spark's module opens), for spark.driver.extraJavaOptions or java.")
+    static final class Options implements Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+
+        @Override public Integer call() {
+            spec.commandLine().getOut().println(JvmOptions.get());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.dcec4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.dcec4j.datasets.Shapes;
+import org.dcec4j.spark.cli.SparkCommand;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dcec-spark command line: a run on a folder of files, predict with its model, and the errors' exit codes. */
+class SparkCommandTest {
+    static SparkSession spark;
+    @TempDir static Path tmp;
+    static Path folder;
+
+    @BeforeAll static void start() throws IOException {
+        spark = SparkTests.session();
+        folder = tmp.resolve("shapes");
+        SparkTests.writeFolder(folder, Shapes.generate(120, 9, 16));
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = SparkCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test void trainOnAFolderThenPredictWithItsModelGivesTheSameClusters() throws IOException {
+        Path out = tmp.resolve("run");
+        Run t = run("train", "--dataset", folder.toString(), "--image-size", "16", "--clusters", "4", "--filters", "4,4,8", "--pretrain-epochs", "1",
+                "--batch-size", "32", "--max-iter", "12", "-T", "6", "--kmeans-restarts", "1", "--partitions", "2", "--out", out.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("120 images of 1x16x16 in 2 partitions"), t.out());
+        for (String f : List.of("config.json", "pretrain_log.csv", "dcec_log.csv", "cae_weights.dc4j", "model.dc4j", "predictions.csv", "report.html"))
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        assertTrue(Files.readString(out.resolve("config.json")).contains("\"partitions\": 2"));
+        // the folder's classes c0..c9 are the labels: predictions.csv has them, in the loader's order
+        List<String> csv = Files.readAllLines(out.resolve("predictions.csv"));
+        assertEquals("index,cluster,confidence,label", csv.get(0));
+        assertEquals(121, csv.size());
+
+        // a second run into the folder is refused without --overwrite (exit 2, naming the option)
+        Run again = run("train", "--dataset", folder.toString(), "--image-size", "16", "--out", out.toString(), "--pretrain-epochs", "1");
+        assertEquals(2, again.code(), again.err());
+        assertTrue(again.err().contains("--overwrite"), again.err());
+
+        String predictions = tmp.resolve("predict.parquet").toString();
+        Run p = run("predict", "--model", out.resolve("model.dc4j").toString(), "--dataset", folder.toString(), "--output", predictions, "--with-q");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("wrote 120 predictions"), p.out());
+        Map<String, Integer> trained = new HashMap<>();
+        for (Row r : spark.read().parquet(out.resolve("predictions.parquet").toString()).collectAsList()) trained.put(r.getString(1), r.getInt(2));
+        List<Row> predicted = spark.read().parquet(predictions).collectAsList();
+        assertEquals(120, predicted.size());
+        for (Row r : predicted) assertEquals(trained.get(r.getString(0)), r.getInt(1), r.getString(0));
+
+        Run csvOut = run("embed", "--model", out.resolve("model.dc4j").toString(), "--dataset", folder.toString(), "--output",
+                tmp.resolve("embed.csv").toString(), "--format", "csv");
+        assertEquals(0, csvOut.code(), csvOut.err());
+        List<String> header = List.of(spark.read().option("header", "true").csv(tmp.resolve("embed.csv").toString()).columns());
+        assertEquals(List.of("path", "cluster", "confidence", "z0", "z1", "z2", "z3"), header);
+    }
+
+    @Test void badOptionsAndBadInputsExitWithAMessageNamingThem() throws IOException {
+        Run r = run("train", "--pretrain-mode", "fast", "--out", tmp.resolve("x").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--pretrain-mode must be synchronous or averaging"), r.err());
+
+        String missing = tmp.resolve("none.dc4j").toString();
+        r = run("predict", "--model", missing, "--dataset", folder.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--model: no file at " + missing), r.err());
+
+        Path model = tmp.resolve("junk.dc4j");
+        Files.write(model, new byte[] {1, 2, 3});
+        r = run("predict", "--model", model.toString(), "--dataset", folder.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("junk.dc4j"), r.err());
+
+        r = run("train", "--dataset", tmp.resolve("nowhere").toString(), "--out", tmp.resolve("y").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("nowhere: no such file or folder"), r.err());
+
+        Path broken = Files.createDirectories(tmp.resolve("broken"));
+        SparkTests.writePng(broken.resolve("a.png"), new float[256], 0, 16, 16);
+        Files.write(broken.resolve("b.jpg"), "not a jpeg".getBytes(StandardCharsets.UTF_8));
+        r = run("train", "--dataset", broken.toString(), "--image-size", "16", "--clusters", "2", "--out", tmp.resolve("z").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("b.jpg") && r.err().contains("readable PNG, JPEG"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
+    }
+}

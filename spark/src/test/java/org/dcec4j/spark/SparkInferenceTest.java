@@ -1,0 +1,178 @@
+package org.dcec4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.dcec4j.dcec.DcecModel;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.DatasetException;
+import org.dcec4j.datasets.ImageFolder;
+import org.dcec4j.datasets.Shapes;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Distributed predict and embed give the single-machine model's labels, q and z, bit for bit. */
+class SparkInferenceTest {
+    static SparkSession spark;
+    static DcecModel model;
+    @TempDir static Path tmp;
+    static Path folder;
+    static Dataset loaded;
+
+    @BeforeAll static void start() throws IOException {
+        spark = SparkTests.session();
+        Dataset shapes = Shapes.generate(150, 5, 28);
+        model = SparkTests.model(shapes, 4);
+        folder = tmp.resolve("images");
+        SparkTests.writeFolder(folder, shapes);
+        // two images that the loader resizes and converts: a 40x36 colour one, a 16x16 grey one
+        BufferedImage rgb = new BufferedImage(36, 40, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 40; y++) for (int x = 0; x < 36; x++) rgb.setRGB(x, y, (x * 7 << 16) | (y * 5 << 8) | ((x + y) * 3 & 0xFF));
+        ImageIO.write(rgb, "png", folder.resolve("c0/zz-colour.PNG").toFile());
+        BufferedImage small = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 16; y++) for (int x = 0; x < 16; x++) small.getRaster().setSample(x, y, 0, (x * y) & 0xFF);
+        ImageIO.write(small, "png", folder.resolve("c1/zz-small.png").toFile());
+        Files.writeString(folder.resolve("c1/notes.txt"), "not an image");
+        loaded = ImageFolder.load(folder, 1, 28, 28);
+    }
+
+    /** The single-machine result for every image of the folder, keyed by file name (loader order = sorted paths). */
+    static Map<String, Integer> singleIndex() throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (var s = Files.walk(folder)) {
+            s.filter(p -> p.toString().toLowerCase().endsWith(".png")).forEach(files::add);
+        }
+        // the loader's order: class folders by name, then relative paths
+        files.sort((a, b) -> folder.relativize(a).toString().compareTo(folder.relativize(b).toString()));
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < files.size(); i++) index.put(files.get(i).getFileName().toString(), i);
+        assertEquals(loaded.size(), files.size());
+        return index;
+    }
+
+    static String name(String uri) { return uri.substring(uri.lastIndexOf('/') + 1); }
+
+    @Test void predictGivesTheSingleMachineLabelsAndQBitForBit() throws IOException {
+        Map<String, Integer> index = singleIndex();
+        int K = model.clusters();
+        int[] labels = model.predict(loaded);
+        float[][] q = model.predictProba(loaded.images(), loaded.size());
+        ImageSources.Source src = ImageSources.files(spark, folder.toString());
+        // a batch of 7: other neighbours in every forward pass than the single machine's 256
+        List<Row> rows = SparkInference.run(spark, model.toBytes(), src, SparkInference.Output.PREDICT, true, 7).collectAsList();
+        assertEquals(loaded.size(), rows.size());
+        assertTrue(src.rows().javaRDD().getNumPartitions() > 1, "several partitions");
+        for (Row r : rows) {
+            int i = index.get(name(r.getString(0)));
+            assertEquals(labels[i], r.getInt(1), r.getString(0));
+            List<Float> qi = r.getList(3);
+            for (int j = 0; j < K; j++)
+                assertEquals(Float.floatToRawIntBits(q[i][j]), Float.floatToRawIntBits(qi.get(j)), r.getString(0) + " q" + j);
+            float best = q[i][0];
+            for (int j = 1; j < K; j++) best = Math.max(best, q[i][j]);
+            assertEquals(Float.floatToRawIntBits(best), Float.floatToRawIntBits(r.getFloat(2)));
+        }
+    }
+
+    @Test void embedGivesTheSingleMachineEmbeddingsBitForBit() throws IOException {
+        Map<String, Integer> index = singleIndex();
+        float[][] z = model.embed(loaded.images(), loaded.size());
+        List<Row> rows = SparkInference.run(spark, model.toBytes(), ImageSources.files(spark, folder.toString()), SparkInference.Output.EMBED, false, 256)
+                .collectAsList();
+        for (Row r : rows) {
+            int i = index.get(name(r.getString(0)));
+            List<Float> zi = r.getList(3);
+            float[] got = new float[zi.size()];
+            for (int j = 0; j < got.length; j++) got[j] = zi.get(j);
+            assertArrayEquals(z[i], got, 0f, r.getString(0));
+        }
+    }
+
+    @Test void aParquetTableOfPixelsGivesTheSameAsTheFiles() {
+        List<Row> pixels = new ArrayList<>();
+        int D = loaded.imageSize();
+        for (int i = 0; i < loaded.size(); i++) {
+            Double[] v = new Double[D];                               // doubles are accepted and narrowed
+            for (int d = 0; d < D; d++) v[d] = (double) loaded.images()[i * D + d];
+            pixels.add(RowFactory.create((long) i, v));
+        }
+        var schema = DataTypes.createStructType(List.of(DataTypes.createStructField("n", DataTypes.LongType, false),
+                DataTypes.createStructField("img", DataTypes.createArrayType(DataTypes.DoubleType), false)));
+        String table = tmp.resolve("table.parquet").toString();
+        spark.createDataFrame(pixels, schema).repartition(3).write().parquet(table);
+        int[] labels = model.predict(loaded);
+        List<Row> rows = SparkInference.run(spark, model.toBytes(), ImageSources.table(spark, table, "n", "img"), SparkInference.Output.PREDICT, false, 256)
+                .collectAsList();
+        assertEquals(loaded.size(), rows.size());
+        for (Row r : rows) assertEquals(labels[Integer.parseInt(r.getString(0))], r.getInt(1), "row " + r.getString(0));
+        // a wrong column is named with the columns there are
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageSources.table(spark, table, "n", "pixels"));
+        assertTrue(e.getMessage().contains("no column 'pixels'") && e.getMessage().contains("img"), e.getMessage());
+    }
+
+    @Test void aFailedTaskIsRetriedWithoutChangingTheResult() {
+        ImageSources.Source src = ImageSources.files(spark, folder.toString());
+        List<Row> expected = SparkInference.run(spark, model.toBytes(), src, SparkInference.Output.PREDICT, true, 16).sort("path").collectAsList();
+        // the first attempt of partition 0 throws after reading its first row; local[2,2] runs a second attempt
+        var failing = src.rows().mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) it -> {
+            TaskContext t = TaskContext.get();
+            if (t.partitionId() == 0 && t.attemptNumber() == 0 && it.hasNext()) {
+                it.next();
+                throw new IllegalStateException("injected failure of the first attempt");
+            }
+            return it;
+        }, Encoders.row(src.rows().schema()));
+        ImageSources.Source flaky = new ImageSources.Source(failing, src.kind(), src.idColumn(), src.description());
+        List<Row> got = SparkInference.run(spark, model.toBytes(), flaky, SparkInference.Output.PREDICT, true, 16).sort("path").collectAsList();
+        assertEquals(expected, got);
+    }
+
+    @Test void badPathsAndUnreadableImagesAreNamed() throws IOException {
+        String missing = tmp.resolve("no-such-folder").toString();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageSources.files(spark, missing));
+        assertTrue(e.getMessage().contains(missing), e.getMessage());
+
+        Path empty = Files.createDirectories(tmp.resolve("no-images"));
+        Files.writeString(empty.resolve("readme.txt"), "x");
+        e = assertThrows(IllegalArgumentException.class, () -> ImageSources.files(spark, empty.toString()));
+        assertTrue(e.getMessage().contains("no-images") && e.getMessage().contains("found none"), e.getMessage());
+
+        Path broken = Files.createDirectories(tmp.resolve("broken"));
+        SparkTests.writePng(broken.resolve("good.png"), new float[784], 0, 28, 28);
+        Files.write(broken.resolve("bad.png"), new byte[] {1, 2, 3, 4, 5});
+        Exception ex = assertThrows(Exception.class, () -> SparkInference.run(spark, model.toBytes(), ImageSources.files(spark, broken.toString()),
+                SparkInference.Output.PREDICT, false, 256).collectAsList());
+        DatasetException d = SparkErrors.datasetCause(ex);
+        assertTrue(d != null && d.getMessage().contains("bad.png") && d.getMessage().contains("readable PNG"), String.valueOf(ex));
+        assertTrue(SparkErrors.describe(ex).contains("bad.png"), SparkErrors.describe(ex));
+    }
+
+    @Test void anImageTooLargeIsRefusedFromItsHeader() throws IOException {
+        // a PNG whose header declares 30000x30000 pixels (the IHDR chunk, CRC not checked before the size)
+        BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
+        Path f = Files.createDirectories(tmp.resolve("bomb")).resolve("big.png");
+        ImageIO.write(img, "png", f.toFile());
+        byte[] b = Files.readAllBytes(f);
+        java.nio.ByteBuffer.wrap(b, 16, 8).putInt(30000).putInt(30000);
+        DatasetException e = assertThrows(DatasetException.class, () -> ImageDecoder.read(b, "s3a://bucket/big.png"));
+        assertTrue(e.getMessage().contains("s3a://bucket/big.png") && e.getMessage().contains("30000x30000"), e.getMessage());
+    }
+}

@@ -1,0 +1,240 @@
+package org.dcec4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.DcecModel;
+import org.dcec4j.dcec.model.Autoencoder;
+import org.dcec4j.dcec.train.DcecResult;
+import org.dcec4j.dcec.train.DcecTrainer;
+import org.dcec4j.dcec.train.TargetDistribution;
+import org.dcec4j.dcec.train.TrainedModel;
+import org.dcec4j.dcec.train.TrainingListener;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.Shapes;
+import org.dcec4j.engine.Backend;
+import org.dcec4j.engine.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The distributed phases against the single-machine trainer. */
+class SparkTrainingTest {
+    static SparkSession spark;
+    static JavaSparkContext sc;
+    static Backend backend;
+    @TempDir static Path tmp;
+
+    @BeforeAll static void start() {
+        spark = SparkTests.session();
+        sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        backend = Backend.create(Backend.Kind.AUTO, 1);
+    }
+
+    /** Small and quick: a 4/4/8 CAE on 16×16 shapes. */
+    static DcecConfig config(int K, int epochs, int maxIter, int T, long seed) {
+        return DcecConfig.defaults().toBuilder().K(K).filters(new int[] {4, 4, 8}).batchSize(32).pretrainEpochs(epochs)
+                .kmeansRestarts(2).maxIter(maxIter).updateInterval(T).seed(seed).build();
+    }
+
+    /** Keeps the pretrained weights and the epoch losses a trainer reports. */
+    static final class Capture implements TrainingListener {
+        final List<float[]> weights = new ArrayList<>();
+        final List<Double> losses = new ArrayList<>();
+        final List<Double> accs = new ArrayList<>();
+
+        @Override public void pretrained(Autoencoder ae) {
+            for (Tensor t : ae.module().parameters()) weights.add(t.data.clone());
+        }
+
+        @Override public void epochDone(int epoch, double loss, double seconds) { losses.add(loss); }
+
+        @Override public void targetUpdated(int it, double delta, org.dcec4j.dcec.train.Scores s, Losses l) { accs.add(s.acc()); }
+    }
+
+    @Test void pretrainingOnOnePartitionIsTheSingleMachinePretrainingBitForBitInBothModes() throws IOException {
+        Dataset data = Shapes.generate(150, 11, 16);
+        DcecConfig cfg = config(4, 2, 0, 10, 7);
+        Capture single = new Capture();
+        new DcecTrainer(cfg, data).backend(backend).pretrainOnly(true).listener(single).run();
+        for (SparkDcecTrainer.Pretraining mode : SparkDcecTrainer.Pretraining.values()) {
+            TrainingData one = TrainingData.of(sc, data, 1);
+            Capture spread = new Capture();
+            new SparkDcecTrainer(spark, cfg, one).backend(backend).pretraining(mode).pretrainOnly(true).listener(spread).run();
+            one.release();
+            assertEquals(single.weights.size(), spread.weights.size());
+            for (int i = 0; i < single.weights.size(); i++) assertArrayEquals(single.weights.get(i), spread.weights.get(i), 0f, mode + ": parameter " + i);
+            assertEquals(single.losses, spread.losses, mode.toString());
+        }
+    }
+
+    @Test void synchronousPretrainingOnSeveralPartitionsIsTheSingleMachineOneToSummationOrder() throws IOException {
+        Dataset data = Shapes.generate(150, 11, 16);
+        DcecConfig cfg = config(4, 2, 0, 10, 7);
+        Capture single = new Capture();
+        new DcecTrainer(cfg, data).backend(backend).pretrainOnly(true).listener(single).run();
+        TrainingData three = TrainingData.of(sc, data, 3);
+        Capture spread = new Capture();
+        new SparkDcecTrainer(spark, cfg, three).backend(backend).pretrainOnly(true).listener(spread).run();
+        three.release();
+        double worst = 0, scale = 0;
+        for (int i = 0; i < single.weights.size(); i++)
+            for (int j = 0; j < single.weights.get(i).length; j++) {
+                worst = Math.max(worst, Math.abs(single.weights.get(i)[j] - spread.weights.get(i)[j]));
+                scale = Math.max(scale, Math.abs(single.weights.get(i)[j]));
+            }
+        // 10 Adam steps from the same start, gradients differing only by float rounding
+        assertTrue(worst < 1e-4 * scale, "largest weight difference " + worst + " (largest weight " + scale + ")");
+        for (int e = 0; e < 2; e++) assertEquals(single.losses.get(e), spread.losses.get(e), 1e-5 * single.losses.get(e));
+    }
+
+    @Test void averagingOnSeveralPartitionsIsFixedByTheSeedAndLowersTheLoss() throws IOException {
+        Dataset data = Shapes.generate(150, 11, 16);
+        DcecConfig cfg = config(4, 3, 0, 10, 7);
+        List<Capture> runs = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            TrainingData three = TrainingData.of(sc, data, 3);
+            Capture c = new Capture();
+            new SparkDcecTrainer(spark, cfg, three).backend(backend).pretraining(SparkDcecTrainer.Pretraining.AVERAGING).pretrainOnly(true)
+                    .syncEvery(2).listener(c).run();
+            three.release();
+            runs.add(c);
+        }
+        for (int i = 0; i < runs.get(0).weights.size(); i++) assertArrayEquals(runs.get(0).weights.get(i), runs.get(1).weights.get(i), 0f);
+        List<Double> l = runs.get(0).losses;
+        assertTrue(l.get(2) < l.get(0), "loss falls over the epochs: " + l);
+    }
+
+    @Test void fAndPAreTheSingleMachineOnesExactlyOnOnePartitionAndToRoundingOnSeveral() {
+        Dataset data = Shapes.generate(200, 12, 28);
+        DcecModel m = SparkTests.model(data, 5);
+        TrainedModel model = TrainedModel.parse(m.toBytes(), "model");
+        int N = data.size(), K = m.clusters();
+        float[] q = model.softAssign(data.images(), N, 256);
+        double[] f = new double[K];
+        for (int i = 0; i < N; i++) for (int j = 0; j < K; j++) f[j] += q[i * K + j];     // TargetDistribution's sum
+        float[] p = TargetDistribution.of(q, N, K);
+        int[] labels = new int[N];
+        TargetDistribution.argmax(labels, q, N, K);
+        for (int partitions : new int[] {1, 3}) {
+            TrainingData d = TrainingData.of(sc, data, partitions);
+            JavaRDD<TargetTable.Rows> zeros = d.blocks().map(b -> new TargetTable.Rows(b.first(), b.n(), null, new int[b.n()], 0)).cache();
+            TargetTable.Update u = TargetTable.initial(zeros, K).recompute(sc, d, m.toBytes(), data.numClasses());
+            long changed = 0;
+            for (int y : labels) if (y != 0) changed++;
+            assertEquals(changed, u.changed(), "changed labels against all-zero ones");
+            BitSet all = new BitSet();
+            all.set(0, (N + 31) / 32);
+            List<TargetTable.Batch> batches = u.table().batches(d, u.f(), all, 32);
+            int worstUlps = 0;
+            for (TargetTable.Batch b : batches)
+                for (int r = 0; r < b.n(); r++)
+                    for (int j = 0; j < K; j++) {
+                        int i = b.index() * 32 + r;
+                        worstUlps = Math.max(worstUlps, Math.abs(Float.floatToIntBits(p[i * K + j]) - Float.floatToIntBits(b.p()[r * K + j])));
+                        assertEquals(Float.floatToIntBits(data.images()[i * 784 + 300]), Float.floatToIntBits(b.x()[r * 784 + 300]));
+                    }
+            for (int j = 0; j < K; j++) {
+                if (partitions == 1) assertEquals(f[j], u.f()[j], 0.0, "f exactly, one partition");
+                else assertEquals(f[j], u.f()[j], 1e-12 * f[j], "f to double rounding, several partitions");
+            }
+            if (partitions == 1) assertEquals(0, worstUlps, "P bit for bit on one partition");
+            else assertTrue(worstUlps <= 1, "P within an ulp on several partitions, was " + worstUlps);
+            u.table().release();
+            d.release();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ a whole run
+    static final Dataset SHAPES = Shapes.generate(400, 21, 16);
+    static final DcecConfig RUN = config(10, 8, 240, 40, 1);
+    private static SparkDcecTrainer.Result baseline;
+    private static Path baselineFolder;
+
+    static synchronized SparkDcecTrainer.Result baseline() throws IOException {
+        if (baseline == null) {
+            TrainingData d = TrainingData.of(sc, SHAPES, 2);
+            baselineFolder = tmp.resolve("run");
+            SparkRunFolder folder = new SparkRunFolder(baselineFolder, RUN, d, "local[2,2]");
+            folder.prepare(true);
+            baseline = new SparkDcecTrainer(spark, RUN, d).backend(backend).listener(folder).run();
+            folder.finish(baseline, spark, baselineFolder.resolve(SparkRunFolder.PREDICTIONS_PARQUET).toString(), true, true);
+        }
+        return baseline;
+    }
+
+    @Test void aDistributedRunReachesTheSingleMachineAccuracyAndWritesTheRunFiles() throws IOException {
+        SparkDcecTrainer.Result r = baseline();
+        double[] single = new double[3];
+        for (int s = 0; s < 3; s++) {
+            DcecConfig c = config(10, 8, 240, 40, s + 1);
+            DcecResult one = new DcecTrainer(c, SHAPES).backend(backend).run();
+            single[s] = one.scores().acc();
+        }
+        double lo = Math.min(single[0], Math.min(single[1], single[2])), hi = Math.max(single[0], Math.max(single[1], single[2]));
+        System.out.printf("shapes 400x16x16: distributed ACC %.4f, single-machine seeds 1-3: %.4f %.4f %.4f%n", r.scores().acc(), single[0], single[1], single[2]);
+        assertTrue(r.scores().acc() >= lo - 0.05, "distributed ACC " + r.scores().acc() + " within seed noise of the single-machine runs " + lo + ".." + hi);
+        // the run's files: logs as the single-machine run writes them, a model that predicts the reported clusters
+        for (String f : List.of("config.json", "pretrain_log.csv", "dcec_log.csv", "cae_weights.dc4j", "model.dc4j", "predictions.csv", "report.html"))
+            assertTrue(Files.isRegularFile(baselineFolder.resolve(f)), f);
+        assertEquals(RUN.pretrainEpochs() + 1, Files.readAllLines(baselineFolder.resolve("pretrain_log.csv")).size());
+        String report = Files.readString(baselineFolder.resolve("report.html"));
+        assertTrue(report.contains("ACC (from predictions.csv)") && report.contains("id=\"cluster-"), "report with scores and sample images");
+        List<String> csv = Files.readAllLines(baselineFolder.resolve("predictions.csv"));
+        assertEquals("index,cluster,confidence,label", csv.get(0));
+        assertEquals(SHAPES.size() + 1, csv.size());
+        int[] predicted = DcecModel.load(baselineFolder.resolve("model.dc4j"), backend).predict(SHAPES);
+        for (int i = 0; i < SHAPES.size(); i++) {
+            String[] cells = csv.get(i + 1).split(",");
+            assertEquals(i, Integer.parseInt(cells[0]));
+            assertEquals(predicted[i], Integer.parseInt(cells[1]), "image " + i + ": the model predicts the reported cluster");
+            assertEquals(SHAPES.labels()[i], Integer.parseInt(cells[3]));
+        }
+        List<Row> parquet = spark.read().parquet(baselineFolder.resolve("predictions.parquet").toString()).orderBy("index").collectAsList();
+        assertEquals(SHAPES.size(), parquet.size());
+        for (int i = 0; i < SHAPES.size(); i++) assertEquals(predicted[i], parquet.get(i).getInt(2));
+    }
+
+    /** Armed once pretraining is done: from then on the first attempt of every task computing partition 0 fails. */
+    static final AtomicBoolean ARMED = new AtomicBoolean();
+
+    @Test void failedTasksAreRetriedWithoutChangingTheResult() throws IOException {
+        SparkDcecTrainer.Result expected = baseline();
+        JavaRDD<ImageBlock> flaky = TrainingData.of(sc, SHAPES, 2).blocks().map(b -> {
+            TaskContext t = TaskContext.get();
+            if (ARMED.get() && t.partitionId() == 0 && t.attemptNumber() == 0) throw new IllegalStateException("injected failure");
+            return b;
+        });
+        TrainingData d = TrainingData.of("shapes", 1, 16, 16, 10, flaky);
+        TrainingListener arm = new TrainingListener() {
+            @Override public void pretrained(Autoencoder ae) {
+                d.blocks().unpersist(true);        // every later job recomputes the blocks through the failing function
+                ARMED.set(true);
+            }
+        };
+        SparkDcecTrainer.Result got;
+        try {
+            got = new SparkDcecTrainer(spark, RUN, d).backend(backend).listener(arm).run();
+        } finally {
+            ARMED.set(false);
+        }
+        assertArrayEquals(expected.model().toBytes(), got.model().toBytes(), "the same model, bit for bit");
+        assertEquals(expected.iterations(), got.iterations());
+        List<Row> a = expected.predictions(spark).orderBy("index").collectAsList(), b = got.predictions(spark).orderBy("index").collectAsList();
+        assertEquals(a, b);
+    }
+}
