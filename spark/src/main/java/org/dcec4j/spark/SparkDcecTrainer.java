@@ -86,6 +86,9 @@ public final class SparkDcecTrainer {
         this.D = C * H * W; this.K = cfg.K();
         if (cfg.method() == Method.KMEANS)
             throw new ConfigException("{method} kmeans clusters raw pixels on one machine; the distributed trainer runs the autoencoder methods");
+        if (cfg.method().augments)
+            throw new ConfigException("{method} " + cfg.method().cliName + " trains on augmented images, which the distributed trainer does not "
+                    + "draw; train it with dcec on one machine, or use " + cfg.method().cliName.replace("-da", ""));
         if (K > N) throw new ConfigException("{clusters} " + K + " is larger than the number of images (" + N + " in " + data.name() + ")");
         if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
     }

@@ -66,6 +66,17 @@ class SparkTrainingTest {
         @Override public void targetUpdated(int it, double delta, org.dcec4j.dcec.train.Scores s, Losses l) { accs.add(s.acc()); }
     }
 
+    /** Raw-pixel k-means and the augmented methods stay on one machine: refused with the reason, before any job runs. */
+    @Test void methodsTheDistributedTrainerDoesNotRunAreRefused() {
+        TrainingData one = TrainingData.of(sc, Shapes.generate(40, 3, 16), 1);
+        for (org.dcec4j.dcec.Method m : List.of(org.dcec4j.dcec.Method.KMEANS, org.dcec4j.dcec.Method.DCEC_DA, org.dcec4j.dcec.Method.DEC_CONV_DA)) {
+            DcecConfig cfg = config(10, 1, 10, 5, 0).toBuilder().method(m).build();
+            org.dcec4j.dcec.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.dcec4j.dcec.ConfigException.class,
+                    () -> new SparkDcecTrainer(spark, cfg, one));
+            assertTrue(e.getMessage().contains(m.cliName), e.getMessage());
+        }
+    }
+
     @Test void pretrainingOnOnePartitionIsTheSingleMachinePretrainingBitForBitInBothModes() throws IOException {
         Dataset data = Shapes.generate(150, 11, 16);
         DcecConfig cfg = config(4, 2, 0, 10, 7);
