@@ -33,7 +33,7 @@ class EndToEndTest {
         for (long seed : new long[] {0, 1}) {
             double[] start = {Double.NaN};
             TrainingListener atStart = new TrainingListener() {
-                @Override public void targetUpdated(int iteration, double deltaLabel, Scores scores) {
+                @Override public void targetUpdated(int iteration, double deltaLabel, Scores scores, Losses losses) {
                     if (iteration == 0) start[0] = scores.acc();   // the k-means labels on the pretrained embedding
                 }
             };

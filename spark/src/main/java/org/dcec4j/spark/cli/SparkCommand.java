@@ -209,7 +209,7 @@ public final class SparkCommand implements Runnable {
         @Option(names = {"-T", "--update-interval"}, paramLabel = "T", description = "Iterations between recomputations of P. Default: 140 (shapes: "
                 + DcecCommand.SHAPES_T + ").")
         Integer updateInterval;
-        @Option(names = "--tol", paramLabel = "TOL", description = "Stop when fewer than this fraction of labels changed. Default: 0.001.")
+        @Option(names = "--tol", paramLabel = "TOL", description = "Stop when fewer than this fraction of labels changed. Default: 0.001 (shapes: " + DcecCommand.SHAPES_TOL + ").")
         Double tol;
         @Option(names = "--max-iter", paramLabel = "N", description = "Most clustering iterations. Default: 20000 (shapes: " + DcecCommand.SHAPES_MAX_ITER + ").")
         Integer maxIter;
@@ -243,7 +243,7 @@ public final class SparkCommand implements Runnable {
         DcecConfig config(TrainingData d, boolean shapes) {
             DcecConfig.Builder b = DcecConfig.defaults().toBuilder().method(Method.parse(method)).seed(seed);
             if (shapes) b.batchSize(DcecCommand.SHAPES_BATCH).pretrainEpochs(DcecCommand.SHAPES_EPOCHS).maxIter(DcecCommand.SHAPES_MAX_ITER)
-                    .updateInterval(DcecCommand.SHAPES_T);
+                    .updateInterval(DcecCommand.SHAPES_T).tol(DcecCommand.SHAPES_TOL);
             b.K(clusters != null ? clusters : d.numClasses() >= 2 ? d.numClasses() : 10);
             if (filters != null) b.filters(filters);
             if (denseDims != null) b.denseDims(denseDims);

@@ -69,14 +69,22 @@ final class Gemm {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (init == ZERO) {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+        } else if (init == BIAS) {
+            // bias[biasOff + r] broadcast along row r (rows past the edge start from 0 and are never stored)
+            c00 = c01 = FloatVector.broadcast(S, bias[biasOff]);
+            c10 = c11 = FloatVector.broadcast(S, rows > 1 ? bias[biasOff + 1] : 0f);
+            c20 = c21 = FloatVector.broadcast(S, rows > 2 ? bias[biasOff + 2] : 0f);
+            c30 = c31 = FloatVector.broadcast(S, rows > 3 ? bias[biasOff + 3] : 0f);
+            c40 = c41 = FloatVector.broadcast(S, rows > 4 ? bias[biasOff + 4] : 0f);
+            c50 = c51 = FloatVector.broadcast(S, rows > 5 ? bias[biasOff + 5] : 0f);
         } else {
-            // the starting values: straight from C for a whole tile, otherwise through the small tile buffer
+            // the chain goes on from C: straight from C for a whole tile, otherwise through the small tile buffer
             final float[] src;
             final int base, ld;
-            if (init == LOAD && rows == MR && cols == NR) {
+            if (rows == MR && cols == NR) {
                 src = c; base = cRow0 * ldc + cCol0; ld = ldc;
             } else {
-                fillTile(tile, init, c, cRow0, ldc, cCol0, rows, cols, bias, biasOff);
+                fillTile(tile, c, cRow0, ldc, cCol0, rows, cols);
                 src = tile; base = 0; ld = NR;
             }
             c00 = FloatVector.fromArray(S, src, base);          c01 = FloatVector.fromArray(S, src, base + L);
@@ -126,14 +134,10 @@ final class Gemm {
             System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
     }
 
-    /** tile[r·NR + q] = the starting value of (r, q): bias[biasOff + r] (BIAS) or C[r][q] (LOAD); 0 outside rows × cols. */
-    private static void fillTile(float[] tile, int init, float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
-                                 float[] bias, int biasOff) {
+    /** tile[r·NR + q] = C[r][q] for r &lt; rows, q &lt; cols (an edge tile's starting values for LOAD); 0 elsewhere. */
+    private static void fillTile(float[] tile, float[] c, int cRow0, int ldc, int cCol0, int rows, int cols) {
         java.util.Arrays.fill(tile, 0f);
-        for (int r = 0; r < rows; r++) {
-            if (init == BIAS) java.util.Arrays.fill(tile, r * NR, r * NR + NR, bias[biasOff + r]);
-            else System.arraycopy(c, (cRow0 + r) * ldc + cCol0, tile, r * NR, cols);
-        }
+        for (int r = 0; r < rows; r++) System.arraycopy(c, (cRow0 + r) * ldc + cCol0, tile, r * NR, cols);
     }
 
     /**
