@@ -204,7 +204,8 @@ class SparkTrainingTest {
             assertTrue(Files.isRegularFile(baselineFolder.resolve(f)), f);
         assertEquals(RUN.pretrainEpochs() + 1, Files.readAllLines(baselineFolder.resolve("pretrain_log.csv")).size());
         String report = Files.readString(baselineFolder.resolve("report.html"));
-        assertTrue(report.contains("ACC (from predictions.csv)") && report.contains("id=\"cluster-"), "report with scores and sample images");
+        String accCell = String.format(java.util.Locale.ROOT, "<tr><th>DCEC</th><td>%.4f</td>", r.scores().acc());
+        assertTrue(report.contains(accCell) && report.contains("id=\"cluster-"), "report with the run's scores and sample images, " + accCell);
         List<String> csv = Files.readAllLines(baselineFolder.resolve("predictions.csv"));
         assertEquals("index,cluster,confidence,label", csv.get(0));
         assertEquals(SHAPES.size() + 1, csv.size());
