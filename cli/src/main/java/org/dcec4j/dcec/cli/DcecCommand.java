@@ -100,15 +100,8 @@ public final class DcecCommand implements Runnable {
 
     /** Prints the line that reports an expected failure and returns its exit code; -1 for anything else (a bug). */
     /** The command line's option for each setting the library names in its messages ({@link ConfigException}). */
-    static final Map<String, String> OPTIONS = Map.ofEntries(
-            Map.entry("method", "--method"), Map.entry("clusters", "--clusters"), Map.entry("filters", "--filters"),
-            Map.entry("denseDims", "--dense-dims"), Map.entry("alpha", "--alpha"), Map.entry("gamma", "--gamma"),
-            Map.entry("batchSize", "--batch-size"), Map.entry("pretrainEpochs", "--pretrain-epochs"),
-            Map.entry("kmeansRestarts", "--kmeans-restarts"), Map.entry("updateInterval", "--update-interval"),
-            Map.entry("tolerance", "--tol"), Map.entry("maxIterations", "--max-iter"), Map.entry("learningRate", "--lr"),
-            Map.entry("seed", "--seed"), Map.entry("checkpointEvery", "--checkpoint-every"), Map.entry("runFolder", "--out"),
-            Map.entry("overwrite", "--overwrite"), Map.entry("resume", "--resume"), Map.entry("pretrainedWeights", "--weights"),
-            Map.entry("augment", "--augment"));
+    static final Map<String, String> OPTIONS = HyperParameterOptions.optionsWith(Map.of("checkpointEvery", "--checkpoint-every",
+            "resume", "--resume", "pretrainedWeights", "--weights", "augment", "--augment"));
 
     static int report(Exception ex, PrintWriter e) {
         if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return DIVERGED; }
@@ -282,33 +275,7 @@ public final class DcecCommand implements Runnable {
         @Option(names = "--augment", description = "Train on randomly rotated and shifted images (DEC-DA): dcec becomes dcec-da, dec-conv dec-conv-da "
                 + "(500 pretraining epochs; P every 30 iterations on mnist-test and usps, 140 elsewhere).")
         boolean augment;
-        @Option(names = {"-k", "--clusters"}, paramLabel = "K",
-                description = "Number of clusters K (also the embedding size). Default: the number of classes of a labelled set, else 10.")
-        Integer clusters;
-        @Option(names = "--filters", paramLabel = "F1,F2,F3", split = ",", hideParamSyntax = true, description = "CAE filter counts. Default: 32,64,128.")
-        int[] filters;
-        @Option(names = "--dense-dims", paramLabel = "H1,H2,...", split = ",", hideParamSyntax = true, description = "Hidden sizes of the dense autoencoder (dec, idec). Default: 500,500,2000.")
-        int[] denseDims;
-        @Option(names = "--alpha", paramLabel = "A", description = "Degrees of freedom α of the Student's t kernel. Default: 1.")
-        Float alpha;
-        @Option(names = "--gamma", paramLabel = "G", description = "Weight γ of the clustering loss in L = Lr + γ·Lc. Default: 0.1.")
-        Float gamma;
-        @Option(names = "--batch-size", paramLabel = "B", description = "Mini-batch size. Default: 256 (shapes: " + SHAPES_BATCH + ").")
-        Integer batchSize;
-        @Option(names = "--pretrain-epochs", paramLabel = "E", description = "Autoencoder pretraining epochs. Default: 200 (shapes: " + SHAPES_EPOCHS + ").")
-        Integer pretrainEpochs;
-        @Option(names = "--kmeans-restarts", paramLabel = "R", description = "k-means++ restarts, lowest inertia kept. Default: 20.")
-        Integer restarts;
-        @Option(names = {"-T", "--update-interval"}, paramLabel = "T", description = "Iterations between recomputations of the target distribution P. Default: 140 (shapes: " + SHAPES_T + ").")
-        Integer updateInterval;
-        @Option(names = "--tol", paramLabel = "TOL", description = "Stop when fewer than this fraction of labels changed between two recomputations. Default: 0.001 (shapes: " + SHAPES_TOL + ").")
-        Double tol;
-        @Option(names = "--max-iter", paramLabel = "N", description = "Most clustering iterations. Default: 20000 (shapes: " + SHAPES_MAX_ITER + ").")
-        Integer maxIter;
-        @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate (both phases). Default: 0.001.")
-        Float lr;
-        @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of every random choice. Default: ${DEFAULT-VALUE}.")
-        long seed;
+        @Mixin HyperParameterOptions hyperParameters = new HyperParameterOptions();
         @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
                 description = "Write out/checkpoint.dc4j every N pretraining epochs and every N clustering iterations (0 = never). Default: ${DEFAULT-VALUE}.")
         int checkpointEvery;
@@ -326,21 +293,8 @@ public final class DcecCommand implements Runnable {
         }
 
         DcecConfig config(Dataset d, boolean shapes) {
-            DcecConfig.Builder b = DcecConfig.referenceDefaults(method(), d.name()).toBuilder().seed(seed).checkpointEvery(checkpointEvery);
-            if (shapes) b.batchSize(SHAPES_BATCH).pretrainEpochs(SHAPES_EPOCHS).maxIter(SHAPES_MAX_ITER).updateInterval(SHAPES_T).tol(SHAPES_TOL);
-            b.K(clusters != null ? clusters : d.hasLabels() && d.numClasses() >= 2 ? d.numClasses() : 10);
-            if (filters != null) b.filters(filters);
-            if (denseDims != null) b.denseDims(denseDims);
-            if (alpha != null) b.alpha(alpha);
-            if (gamma != null) b.gamma(gamma);
-            if (batchSize != null) b.batchSize(batchSize);
-            if (pretrainEpochs != null) b.pretrainEpochs(pretrainEpochs);
-            if (restarts != null) b.kmeansRestarts(restarts);
-            if (updateInterval != null) b.updateInterval(updateInterval);
-            if (tol != null) b.tol(tol);
-            if (maxIter != null) b.maxIter(maxIter);
-            if (lr != null) b.lr(lr);
-            return b.build().validate();
+            DcecConfig.Builder b = DcecConfig.referenceDefaults(method(), d.name()).toBuilder().checkpointEvery(checkpointEvery);
+            return hyperParameters.applyTo(b, shapes, d.hasLabels() && d.numClasses() >= 2 ? d.numClasses() : 10).build().validate();
         }
     }
 

@@ -22,6 +22,7 @@ import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.cli.DcecCommand;
+import org.dcec4j.dcec.cli.HyperParameterOptions;
 import org.dcec4j.dcec.run.RunLock;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.TrainedModel;
@@ -91,14 +92,7 @@ public final class SparkCommand implements Runnable {
     }
 
     /** The command line's option for each setting the library names in its messages. */
-    static final Map<String, String> OPTIONS = Map.ofEntries(
-            Map.entry("method", "--method"), Map.entry("clusters", "--clusters"), Map.entry("filters", "--filters"),
-            Map.entry("denseDims", "--dense-dims"), Map.entry("alpha", "--alpha"), Map.entry("gamma", "--gamma"),
-            Map.entry("batchSize", "--batch-size"), Map.entry("pretrainEpochs", "--pretrain-epochs"),
-            Map.entry("kmeansRestarts", "--kmeans-restarts"), Map.entry("updateInterval", "--update-interval"),
-            Map.entry("tolerance", "--tol"), Map.entry("maxIterations", "--max-iter"), Map.entry("learningRate", "--lr"),
-            Map.entry("seed", "--seed"), Map.entry("runFolder", "--out"), Map.entry("overwrite", "--overwrite"),
-            Map.entry("syncEvery", "--sync-every"));
+    static final Map<String, String> OPTIONS = HyperParameterOptions.optionsWith(Map.of("syncEvery", "--sync-every"));
 
     // ======================================================================================== options
     /** The Spark session: master and settings (spark-submit's, unless given here). */
@@ -190,33 +184,7 @@ public final class SparkCommand implements Runnable {
         @Option(names = "--method", paramLabel = "M", defaultValue = "dcec",
                 description = "dcec, cae-kmeans, dec-conv, dec or idec. Default: ${DEFAULT-VALUE}.")
         String method;
-        @Option(names = {"-k", "--clusters"}, paramLabel = "K", description = "Number of clusters K. Default: the classes of a labelled set, else 10.")
-        Integer clusters;
-        @Option(names = "--filters", paramLabel = "F1,F2,F3", split = ",", hideParamSyntax = true, description = "CAE filter counts. Default: 32,64,128.")
-        int[] filters;
-        @Option(names = "--dense-dims", paramLabel = "H1,H2,...", split = ",", hideParamSyntax = true, description = "Dense autoencoder sizes (dec, idec). Default: 500,500,2000.")
-        int[] denseDims;
-        @Option(names = "--alpha", paramLabel = "A", description = "Student's t degrees of freedom. Default: 1.")
-        Float alpha;
-        @Option(names = "--gamma", paramLabel = "G", description = "Weight of the clustering loss. Default: 0.1.")
-        Float gamma;
-        @Option(names = "--batch-size", paramLabel = "B", description = "Mini-batch size. Default: 256 (shapes: " + DcecCommand.SHAPES_BATCH + ").")
-        Integer batchSize;
-        @Option(names = "--pretrain-epochs", paramLabel = "E", description = "Pretraining epochs. Default: 200 (shapes: " + DcecCommand.SHAPES_EPOCHS + ").")
-        Integer pretrainEpochs;
-        @Option(names = "--kmeans-restarts", paramLabel = "R", description = "MLlib k-means|| runs, lowest cost kept. Default: 20.")
-        Integer restarts;
-        @Option(names = {"-T", "--update-interval"}, paramLabel = "T", description = "Iterations between recomputations of P. Default: 140 (shapes: "
-                + DcecCommand.SHAPES_T + ").")
-        Integer updateInterval;
-        @Option(names = "--tol", paramLabel = "TOL", description = "Stop when fewer than this fraction of labels changed. Default: 0.001 (shapes: " + DcecCommand.SHAPES_TOL + ").")
-        Double tol;
-        @Option(names = "--max-iter", paramLabel = "N", description = "Most clustering iterations. Default: 20000 (shapes: " + DcecCommand.SHAPES_MAX_ITER + ").")
-        Integer maxIter;
-        @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate. Default: 0.001.")
-        Float lr;
-        @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of every random choice. Default: ${DEFAULT-VALUE}.")
-        long seed;
+        @Mixin HyperParameterOptions hyperParameters = new HyperParameterOptions();
         @Option(names = "--pretrain-mode", paramLabel = "MODE", defaultValue = "synchronous",
                 description = "synchronous (one job per mini-batch, the single machine's training) or averaging (partitions train apart, "
                         + "weights averaged every --sync-every batches). Default: ${DEFAULT-VALUE}.")
@@ -241,22 +209,8 @@ public final class SparkCommand implements Runnable {
         boolean noReport;
 
         DcecConfig config(TrainingData d, boolean shapes) {
-            DcecConfig.Builder b = DcecConfig.defaults().toBuilder().method(Method.parse(method)).seed(seed);
-            if (shapes) b.batchSize(DcecCommand.SHAPES_BATCH).pretrainEpochs(DcecCommand.SHAPES_EPOCHS).maxIter(DcecCommand.SHAPES_MAX_ITER)
-                    .updateInterval(DcecCommand.SHAPES_T).tol(DcecCommand.SHAPES_TOL);
-            b.K(clusters != null ? clusters : d.numClasses() >= 2 ? d.numClasses() : 10);
-            if (filters != null) b.filters(filters);
-            if (denseDims != null) b.denseDims(denseDims);
-            if (alpha != null) b.alpha(alpha);
-            if (gamma != null) b.gamma(gamma);
-            if (batchSize != null) b.batchSize(batchSize);
-            if (pretrainEpochs != null) b.pretrainEpochs(pretrainEpochs);
-            if (restarts != null) b.kmeansRestarts(restarts);
-            if (updateInterval != null) b.updateInterval(updateInterval);
-            if (tol != null) b.tol(tol);
-            if (maxIter != null) b.maxIter(maxIter);
-            if (lr != null) b.lr(lr);
-            return b.build().validate();
+            DcecConfig.Builder b = DcecConfig.defaults().toBuilder().method(Method.parse(method));
+            return hyperParameters.applyTo(b, shapes, d.numClasses() >= 2 ? d.numClasses() : 10).build().validate();
         }
 
         SparkDcecTrainer.Pretraining mode() {

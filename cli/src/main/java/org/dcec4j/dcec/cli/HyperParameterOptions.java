@@ -1,0 +1,92 @@
+package org.dcec4j.dcec.cli;
+
+import java.util.Map;
+import org.dcec4j.dcec.DcecConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The hyper-parameters of the training commands, shared by {@code dcec train}, {@code pretrain}, {@code cluster} and
+ * {@code dcec-spark train} (a picocli mixin). An option left out keeps the value the command starts from: the
+ * reference default, or on the built-in {@code shapes} set the shapes default (docs/usage.md#shapes-defaults).
+ */
+public final class HyperParameterOptions {
+    @Option(names = {"-k", "--clusters"}, paramLabel = "K",
+            description = "Number of clusters K (also the embedding size). Default: the number of classes of a labelled set, else 10.")
+    Integer clusters;
+    @Option(names = "--filters", paramLabel = "F1,F2,F3", split = ",", hideParamSyntax = true, description = "CAE filter counts. Default: 32,64,128.")
+    int[] filters;
+    @Option(names = "--dense-dims", paramLabel = "H1,H2,...", split = ",", hideParamSyntax = true,
+            description = "Hidden sizes of the dense autoencoder (dec, idec). Default: 500,500,2000.")
+    int[] denseDims;
+    @Option(names = "--alpha", paramLabel = "A", description = "Degrees of freedom α of the Student's t kernel. Default: 1.")
+    Float alpha;
+    @Option(names = "--gamma", paramLabel = "G", description = "Weight γ of the clustering loss in L = Lr + γ·Lc. Default: 0.1.")
+    Float gamma;
+    @Option(names = "--batch-size", paramLabel = "B", description = "Mini-batch size. Default: 256 (shapes: " + DcecCommand.SHAPES_BATCH + ").")
+    Integer batchSize;
+    @Option(names = "--pretrain-epochs", paramLabel = "E",
+            description = "Autoencoder pretraining epochs. Default: 200 (shapes: " + DcecCommand.SHAPES_EPOCHS + ").")
+    Integer pretrainEpochs;
+    @Option(names = "--kmeans-restarts", paramLabel = "R",
+            description = "k-means restarts of the centre initialisation, lowest inertia kept (dcec-spark: MLlib k-means|| runs). Default: 20.")
+    Integer restarts;
+    @Option(names = {"-T", "--update-interval"}, paramLabel = "T",
+            description = "Iterations between recomputations of the target distribution P. Default: 140 (shapes: " + DcecCommand.SHAPES_T + ").")
+    Integer updateInterval;
+    @Option(names = "--tol", paramLabel = "TOL",
+            description = "Stop when fewer than this fraction of labels changed between two recomputations. Default: 0.001 (shapes: "
+                    + DcecCommand.SHAPES_TOL + ").")
+    Double tol;
+    @Option(names = "--max-iter", paramLabel = "N", description = "Most clustering iterations. Default: 20000 (shapes: " + DcecCommand.SHAPES_MAX_ITER + ").")
+    Integer maxIter;
+    @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate (both phases). Default: 0.001.")
+    Float lr;
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of every random choice. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    /**
+     * The option of each setting that the library names in its messages ({@link org.dcec4j.dcec.ConfigException}):
+     * the settings of these options; a command adds its own.
+     */
+    public static final Map<String, String> OPTIONS = Map.ofEntries(
+            Map.entry("method", "--method"), Map.entry("clusters", "--clusters"), Map.entry("filters", "--filters"),
+            Map.entry("denseDims", "--dense-dims"), Map.entry("alpha", "--alpha"), Map.entry("gamma", "--gamma"),
+            Map.entry("batchSize", "--batch-size"), Map.entry("pretrainEpochs", "--pretrain-epochs"),
+            Map.entry("kmeansRestarts", "--kmeans-restarts"), Map.entry("updateInterval", "--update-interval"),
+            Map.entry("tolerance", "--tol"), Map.entry("maxIterations", "--max-iter"), Map.entry("learningRate", "--lr"),
+            Map.entry("seed", "--seed"), Map.entry("runFolder", "--out"), Map.entry("overwrite", "--overwrite"));
+
+    /** {@link #OPTIONS} with a command's own settings and options added. */
+    public static Map<String, String> optionsWith(Map<String, String> own) {
+        Map<String, String> all = new java.util.HashMap<>(OPTIONS);
+        all.putAll(own);
+        return Map.copyOf(all);
+    }
+
+    /** --seed. */
+    public long seed() { return seed; }
+
+    /**
+     * Sets the seed, on {@code shapes} the shapes defaults, K (--clusters, else {@code defaultK}) and every option
+     * given, in that order, so an option always wins over a default.
+     */
+    public DcecConfig.Builder applyTo(DcecConfig.Builder b, boolean shapes, int defaultK) {
+        b.seed(seed);
+        if (shapes)
+            b.batchSize(DcecCommand.SHAPES_BATCH).pretrainEpochs(DcecCommand.SHAPES_EPOCHS).maxIter(DcecCommand.SHAPES_MAX_ITER)
+                    .updateInterval(DcecCommand.SHAPES_T).tol(DcecCommand.SHAPES_TOL);
+        b.K(clusters != null ? clusters : defaultK);
+        if (filters != null) b.filters(filters);
+        if (denseDims != null) b.denseDims(denseDims);
+        if (alpha != null) b.alpha(alpha);
+        if (gamma != null) b.gamma(gamma);
+        if (batchSize != null) b.batchSize(batchSize);
+        if (pretrainEpochs != null) b.pretrainEpochs(pretrainEpochs);
+        if (restarts != null) b.kmeansRestarts(restarts);
+        if (updateInterval != null) b.updateInterval(updateInterval);
+        if (tol != null) b.tol(tol);
+        if (maxIter != null) b.maxIter(maxIter);
+        if (lr != null) b.lr(lr);
+        return b;
+    }
+}
