@@ -214,7 +214,10 @@ class RandomAffineTest {
 
     /**
      * No allocation once warm: 200 batches of 64 MNIST-sized images on one thread allocate (next to)
-     * nothing on the calling thread (HotSpot's per-thread allocation counter).
+     * nothing on the calling thread (HotSpot's per-thread allocation counter) beyond what the JDK's own
+     * {@code StrictMath.sin}/{@code cos} allocate for the same angles: from JDK 21 on they are a Java port of
+     * fdlibm that creates a small array per call unless the JIT removes it (JDK 17's are native and allocate
+     * nothing), so that amount is measured the same way and allowed.
      */
     @Test
     void noAllocationPerImage() {
@@ -230,6 +233,23 @@ class RandomAffineTest {
         long before = hs.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 200; i++) a.applyBatch(out, in, C, H, W, 1L, i, indices, 0, B);
         long bytes = hs.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(bytes < 4096, bytes + " bytes allocated for 12,800 images");
+        // the JDK's share: StrictMath.cos and sin of the same 12,800 angles, warmed up as above
+        double sink = 0;
+        for (int i = 0; i < 50; i++) sink += trig(a, i, indices);
+        long trigBefore = hs.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 200; i++) sink += trig(a, i, indices);
+        long trigBytes = hs.getCurrentThreadAllocatedBytes() - trigBefore;
+        assertTrue(bytes - trigBytes < 4096, bytes + " bytes allocated for 12,800 images, of which StrictMath's own " + trigBytes
+                + " (sink " + sink + ")");
+    }
+
+    /** cos θ + sin θ of one batch's angles, as {@link AffineWarp} computes them. */
+    static double trig(RandomAffine a, int step, int[] indices) {
+        double s = 0;
+        for (int index : indices) {
+            double t = a.theta(RandomAffine.streamKey(1L, step, index)) * AffineWarp.DEG_TO_RAD;
+            s += StrictMath.cos(t) + StrictMath.sin(t);
+        }
+        return s;
     }
 }
