@@ -25,6 +25,7 @@ import org.dcec4j.dcec.model.Autoencoder;
 import org.dcec4j.dcec.model.ClusteringLayer;
 import org.dcec4j.dcec.model.ConvAutoencoder;
 import org.dcec4j.dcec.train.Batches;
+import org.dcec4j.dcec.train.ClusteringStep;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.Scores;
 import org.dcec4j.dcec.train.Seeds;
@@ -33,7 +34,6 @@ import org.dcec4j.dcec.train.TrainingDivergedException;
 import org.dcec4j.dcec.train.TrainingListener;
 import org.dcec4j.dcec.train.TrainingListener.Losses;
 import org.dcec4j.engine.Backend;
-import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.optim.Adam;
@@ -335,18 +335,10 @@ public final class SparkDcecTrainer {
             TargetTable.Batch batch = ready.get(b);
             int nb = batch.n();
             Tensor xt = Tensor.of(batch.x(), nb, C, H, W);
-            opt.zeroGrad();
-            Tensor z = ae.encode(xt);
-            // L_c = (1/B) Σ_i Σ_j p_ij log(p_ij / q_ij), P constant
-            Tensor lc = F.klDiv(Tensor.of(batch.p(), nb, K), layer.forward(z));
-            Tensor lr = keepDecoder ? F.mse(ae.decode(z), xt) : null;
-            // L = L_r + γ·L_c   (DEC-style: L = L_c)
-            Tensor loss = keepDecoder ? F.add(lr, F.scale(lc, cfg.gamma())) : lc;
-            float l = loss.item();
+            Losses step = ClusteringStep.run(ae, layer, opt, xt, batch.p(), nb, K, keepDecoder, cfg.gamma());
+            float l = (float) step.L();
             if (!Float.isFinite(l)) throw diverged("clustering", "iteration " + it, l);
-            loss.backward();
-            opt.step();
-            sumL += l; sumLc += lc.item(); sumLr += keepDecoder ? lr.item() : 0; counted++;
+            sumL += l; sumLc += step.Lc(); sumLr += step.Lr(); counted++;
             for (TrainingListener li : listeners) li.batchDone(Phase.CLUSTER, it, b, batches, l);
             it++;
         }

@@ -292,18 +292,10 @@ public final class DcecTrainer {
                 augment.apply(transformed, xb, nb, C, H, W, augmentSeed, it, from);
                 xt = Tensor.of(nb == B ? transformed : java.util.Arrays.copyOf(transformed, nb * D), nb, C, H, W);
             }
-            opt.zeroGrad();
-            Tensor z = ae.encode(xt);
-            // L_c = (1/B) Σ_i Σ_j p_ij log(p_ij / q_ij), P constant
-            Tensor lc = F.klDiv(Tensor.of(pb, nb, K), layer.forward(z));
-            Tensor lr = keepDecoder ? F.mse(ae.decode(z), xt) : null;
-            // L = L_r + γ·L_c   (DEC-style: L = L_c)
-            Tensor loss = keepDecoder ? F.add(lr, F.scale(lc, cfg.gamma())) : lc;
-            float l = loss.item();
+            Losses step = ClusteringStep.run(ae, layer, opt, xt, pb, nb, K, keepDecoder, cfg.gamma());
+            float l = (float) step.L();
             if (!Float.isFinite(l)) throw diverged("clustering", "iteration " + it, l);
-            loss.backward();
-            opt.step();
-            sumL += l; sumLc += lc.item(); sumLr += keepDecoder ? lr.item() : 0; counted++;
+            sumL += l; sumLc += step.Lc(); sumLr += step.Lr(); counted++;
             for (TrainingListener li : listeners) li.batchDone(Phase.CLUSTER, it, b, batches, l);
             it++;
             if (checkpointDue(it))
