@@ -44,7 +44,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                 description = "Instead of --plan: these seeds (integers or ranges a-b) for every data set of --datasets (or of the default plan).")
         List<String> seeds;
         @Option(names = "--methods", paramLabel = "M1,M2", split = ",", hideParamSyntax = true,
-                description = "Only these methods (kmeans, cae-kmeans, dec-conv, dec, idec, dcec). Default: all six.")
+                description = "Only these methods (kmeans, cae-kmeans, dec-conv, dec, idec, dcec; and the data-augmented dec-conv-da, dcec-da of DEC-DA, "
+                        + "which run only when named here). Default: the paper's six.")
         List<String> methods;
 
         boolean given() { return plan != null || datasets != null || seeds != null || methods != null; }
