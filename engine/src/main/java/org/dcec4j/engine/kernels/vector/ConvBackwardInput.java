@@ -81,21 +81,31 @@ final class ConvBackwardInput {
         }
     }
 
-    /** B[l, j] = dy[n0 + j/P, l0 + l, j % P], packed in column micro-panels. dst written. */
+    /**
+     * B[l, j] = dy[n0 + j/P, l0 + l, j % P], packed in column micro-panels: dst[jp·NR·kc + l·NR + q] holds column
+     * j = jp·NR + q, zero past J. Read in dy's own order, one channel row of one image at a time (a sequential
+     * stream), each row cut where it crosses a panel boundary: whole panel rows are copied with two vector loads
+     * and stores, the pieces with {@code arraycopy}. J = (images in the chunk)·P. dst written.
+     */
     private static void packOutputColumns(float[] dst, float[] dy, int K, int P, int n0, int J, int l0, int kc) {
-        final int JP = (J + NR - 1) / NR;
-        for (int jp = 0; jp < JP; jp++) {
-            int d = jp * NR * kc;
-            for (int q = 0; q < NR; q++) {
-                int j = jp * NR + q;
-                if (j >= J) {
-                    for (int l = 0; l < kc; l++) dst[d + l * NR + q] = 0f;
-                    continue;
+        for (int n = 0; n < J / P; n++)
+            for (int l = 0; l < kc; l++) {
+                final int src = ((n0 + n) * K + l0 + l) * P;
+                for (int p = 0; p < P; ) {
+                    final int j = n * P + p, q = j % NR, len = Math.min(P - p, NR - q);
+                    final int d = (j / NR) * NR * kc + l * NR + q;
+                    if (len == NR) {
+                        FloatVector.fromArray(Gemm.S, dy, src + p).intoArray(dst, d);
+                        FloatVector.fromArray(Gemm.S, dy, src + p + L).intoArray(dst, d + L);
+                    } else {
+                        System.arraycopy(dy, src + p, dst, d, len);
+                    }
+                    p += len;
                 }
-                int src = (n0 + j / P) * K * P + l0 * P + j % P;
-                for (int l = 0; l < kc; l++, src += P) dst[d + l * NR + q] = dy[src];
             }
-        }
+        final int tail = J % NR, d = J / NR * NR * kc;
+        if (tail != 0)
+            for (int l = 0; l < kc; l++) java.util.Arrays.fill(dst, d + l * NR + tail, d + l * NR + NR, 0f);
     }
 
     /** Pixel-major form, for C ≥ lanes. Same contract as {@link #channelMajor}. */
