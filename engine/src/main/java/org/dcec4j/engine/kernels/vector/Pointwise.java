@@ -99,39 +99,39 @@ final class Pointwise {
     }
 
     /**
-     * Image range r, S &gt; 1: part[r, k] = ((lane₀ + … + lane₁₅) + tail), the 16 lanes held in 16/L vectors
-     * (one at 512 bits, two at 256, four at 128) and added across every full group of 16 of every row of
-     * the range; the tail takes the rest of each row in (n, s) order. part written (this range's row).
+     * Image range r, S &gt; 1: part[r, k] = ((lane₀ + … + lane₁₅) + tail). Lane q of channel k adds the elements
+     * s = 16·m + q of every full group of 16 of every row dy[n, k, ·] of the range, in (n, m) order; the tail adds
+     * the rest of each row in (n, s) order. dy is read in its own order (n, then k, then s: one sequential stream;
+     * taking k outermost jumped K·S floats from row to row and ran at a quarter of the memory bandwidth), so the
+     * 16 lanes and the tail of every channel wait in the worker's workspace, 17·K floats, between rows. Each
+     * lane still receives its terms in the same order, so the result is the same. part written (this range's row).
      */
     private record SpatialBias(float[] part, float[] dy, int N, int K, int S, int R, Workspace[] ws) implements WorkerPool.Job {
-        private static final int V = ReductionOrder.LANES / L;   // vectors per 16 lanes: 1, 2 or 4
+        private static final int LANES = ReductionOrder.LANES;
 
         @Override public void run(int worker, int r) {
             final int n0 = ReductionOrder.rangeStart(N, R, r), n1 = ReductionOrder.rangeStart(N, R, r + 1);
-            final int S16 = S / ReductionOrder.LANES * ReductionOrder.LANES;
-            final float[] lanes = ws[worker].tile;   // MR·NR ≥ 16 floats
-            for (int k = 0; k < K; k++) {
-                FloatVector a0 = FloatVector.zero(Gemm.S), a1 = a0, a2 = a0, a3 = a0;
-                float tail = 0f;
-                for (int n = n0; n < n1; n++) {
-                    final int base = (n * K + k) * S;
+            final int S16 = S / LANES * LANES;
+            // acc[k·16 + q] = lane q of channel k, acc[16·K + k] = the tail of channel k
+            final float[] acc = ws[worker].biasLanes = Workspace.grow(ws[worker].biasLanes, (LANES + 1) * K);
+            java.util.Arrays.fill(acc, 0, (LANES + 1) * K, 0f);
+            for (int n = n0; n < n1; n++)
+                for (int k = 0; k < K; k++) {
+                    final int base = (n * K + k) * S, a = k * LANES;
                     // ∂L/∂b[k] += Σ_s ∂L/∂y[n,k,s]: lane q takes s = 16·m + q, the tail the rest of the row
-                    for (int s = 0; s < S16; s += ReductionOrder.LANES) {
-                        a0 = a0.add(FloatVector.fromArray(Gemm.S, dy, base + s));
-                        if (V >= 2) a1 = a1.add(FloatVector.fromArray(Gemm.S, dy, base + s + L));
-                        if (V == 4) {
-                            a2 = a2.add(FloatVector.fromArray(Gemm.S, dy, base + s + 2 * L));
-                            a3 = a3.add(FloatVector.fromArray(Gemm.S, dy, base + s + 3 * L));
-                        }
+                    for (int v = 0; v < LANES; v += L) {
+                        FloatVector lane = FloatVector.fromArray(Gemm.S, acc, a + v);
+                        for (int s = v; s < S16; s += LANES) lane = lane.add(FloatVector.fromArray(Gemm.S, dy, base + s));
+                        lane.intoArray(acc, a + v);
                     }
+                    float tail = acc[LANES * K + k];
                     for (int s = S16; s < S; s++) tail += dy[base + s];
+                    acc[LANES * K + k] = tail;
                 }
-                a0.intoArray(lanes, 0);
-                if (V >= 2) a1.intoArray(lanes, L);
-                if (V == 4) { a2.intoArray(lanes, 2 * L); a3.intoArray(lanes, 3 * L); }
-                float sum = lanes[0];
-                for (int q = 1; q < ReductionOrder.LANES; q++) sum += lanes[q];
-                part[r * K + k] = sum + tail;
+            for (int k = 0; k < K; k++) {
+                float sum = acc[k * LANES];
+                for (int q = 1; q < LANES; q++) sum += acc[k * LANES + q];
+                part[r * K + k] = sum + acc[LANES * K + k];
             }
         }
     }
