@@ -146,7 +146,10 @@ public final class ReproduceCommand implements Callable<Integer> {
      * result.json lists the commands its cell really ran). Relative folders are resolved against {@code base}.
      */
     static ReproductionTable.Context tableContext(PlanOptions planOptions, OutputOptions output, boolean quick, Path base) {
+        // the default plan's cells of the paper's methods and of the data-augmented ones, so that the rows of
+        // both stay on the page ("not run yet") until their results arrive
         Set<Cell> planned = new LinkedHashSet<>(Plan.defaults().cells());
+        planned.addAll(Plan.parse(Plan.DEFAULT, Plan.DA_METHODS).cells());
         if (planOptions.given()) planned.addAll(planOptions.plan().cells());
         List<String> args = new ArrayList<>(List.of("reproduce", "table"));
         args.addAll(output.asArguments(quick));

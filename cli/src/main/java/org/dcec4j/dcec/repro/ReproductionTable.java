@@ -121,7 +121,11 @@ final class ReproductionTable {
                 .append(resultsLink).append("` (one `result.json` per finished cell); do not edit it by hand. ")
                 .append("The analysis is written by hand in `").append(resultsLink).append(NOTES)
                 .append("`, which the generator includes [at the end](#notes) verbatim.\n\n");
-        s.append("**").append(done).append(" of ").append(all.size()).append(" planned cells finished.**");
+        long daAll = all.stream().filter(c -> c.method().augments).count();
+        long daDone = all.stream().filter(c -> c.method().augments && byCell.containsKey(c)).count();
+        s.append("**").append(done - daDone).append(" of ").append(all.size() - daAll).append(" planned cells of the paper's methods finished");
+        if (daAll > 0) s.append("; ").append(daDone).append(" of ").append(daAll).append(" of the data-augmented ones");
+        s.append(".**");
         if (settings.contains("quick"))
             s.append(" These results use the `--quick` smoke-test preset (200 images, 2 epochs, 30 iterations), not the paper's settings: "
                     + "they test the machinery and say nothing about the method.");

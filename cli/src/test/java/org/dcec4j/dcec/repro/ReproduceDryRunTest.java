@@ -111,7 +111,9 @@ class ReproduceDryRunTest {
         Object[] res = run("reproduce", "table", "--results", r.toString(), "--table", t.toString(), "--plan", "shapes:0,1");
         assertEquals(0, res[0], res[1] + "\n" + res[2]);
         String md = Files.readString(t);
-        assertTrue(md.contains("**0 of 60 planned cells finished.**"), md);
+        // the default plan's 48 cells and shapes' 12 of the paper's methods; the default plan's 16 data-augmented cells
+        assertTrue(md.contains("**0 of 60 planned cells of the paper's methods finished; 0 of 16 of the data-augmented ones.**"), md);
+        assertTrue(md.contains("| ConvIDEC-DA | 0 of 3 (not run yet: 0, 1, 2) | not run yet |"), md);
         assertTrue(md.contains("| shapes | dcec | 1 | not run yet |"), md);
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(List.of(dir.resolve("docs")), s.toList());
