@@ -59,17 +59,20 @@ public final class StepProfile {
             ConvAutoencoder ae = new ConvAutoencoder(1, size, size, 10, 1L);
             ae.use(timed);
             Adam adam = new Adam(ae.parameters(), 1e-3f, timed);
-            long stepNanos = 0;
+            long stepNanos = 0, allocated = 0;
             int measured = steps - steps / 2;
             for (int s = 0; s < steps; s++) {
                 if (s == steps / 2) calls.clear();   // the first half is warm-up
-                long t0 = System.nanoTime();
+                long t0 = System.nanoTime(), a0 = allocatedBytes();
                 adam.zeroGrad();
                 Tensor loss = F.mse(ae.forward(x), x);
                 loss.backward();
                 adam.step();
                 loss.item();
-                if (s >= steps / 2) stepNanos += System.nanoTime() - t0;
+                if (s >= steps / 2) {
+                    stepNanos += System.nanoTime() - t0;
+                    allocated += allocatedBytes() - a0;
+                }
             }
             double kernelMs = 0;
             System.out.printf("%s, %d threads, %dx%d, batch %d: mean of the last %d of %d steps%n",
@@ -83,9 +86,22 @@ public final class StepProfile {
             double step = stepNanos / 1e6 / measured;
             System.out.printf("%10.3f          all kernels%n%10.3f          outside the kernels%n%10.3f          step%n",
                     kernelMs, step - kernelMs, step);
+            if (allocatedBytes() >= 0)
+                System.out.printf("%10.1f MB       allocated per step by the calling thread (arrays are zeroed when allocated)%n",
+                        allocated / 1e6 / measured);
         } finally {
             Impl.close(real);
         }
+    }
+
+    /**
+     * Bytes allocated so far by the calling thread (HotSpot's {@code com.sun.management.ThreadMXBean}), or -1 where
+     * the JVM does not offer it (then the allocation line is not printed); the difference of two readings is what a
+     * step allocated.
+     */
+    static long allocatedBytes() {
+        java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
+        return t instanceof com.sun.management.ThreadMXBean h ? h.getCurrentThreadAllocatedBytes() : -1;
     }
 
     /** Method name plus the shape arguments: ints, the activation, and the conv geometry. */
