@@ -16,22 +16,12 @@ public enum Activation {
 
     /**
      * The gradient through the activation, from the fused op's output y: ∂L/∂z = ∂L/∂y for NONE (dy itself)
-     * and ∂L/∂y · [y &gt; 0] for RELU (y &gt; 0 exactly when the pre-activation z &gt; 0).
-     *
-     * <p>For RELU the result is a scratch array of exactly dy's length, owned by the calling thread and reused by
-     * the next call with the same length: it is valid until then, which covers its one use, the rest of the fused
-     * op's own backward pass (the conv gradients read it and keep nothing). Every element is written, so the array
-     * is not cleared; reusing it instead of allocating one per call spares the JVM zeroing about 20 MB per 28×28
-     * training step (docs/benchmarks.md#outside-kernels).
+     * and ∂L/∂y · [y &gt; 0] for RELU (a new array; y &gt; 0 exactly when the pre-activation z &gt; 0).
      */
     public float[] backward(Kernels k, float[] dy, float[] y) {
         if (this == NONE) return dy;
-        float[] dz = SCRATCH.get().computeIfAbsent(dy.length, float[]::new);
+        float[] dz = new float[dy.length];
         k.reluBackward(dz, dy, y, dy.length);
         return dz;
     }
-
-    /** Per thread, one masked-gradient buffer per length (a network has a handful of activation sizes). */
-    private static final ThreadLocal<java.util.Map<Integer, float[]>> SCRATCH =
-            ThreadLocal.withInitial(java.util.HashMap::new);
 }

@@ -100,10 +100,14 @@ class OpsGradientTest {
      * L = Σ y ⊙ r for every input, to float rounding (the fused kernel may add the bias in another order).
      * The composition's parts are checked by finite differences above (relu away from its kink) and by
      * the PyTorch fixtures; finite differences on the fused op itself would straddle the kink wherever a
-     * pre-activation lies within h of zero, which random convolution outputs do.
+     * pre-activation lies within h of zero, which random convolution outputs do. The fused pass runs twice and
+     * must give the same bits both times: nothing may carry over from one pass to the next (a version that reused
+     * the masked-gradient buffer of {@link Activation#backward} across passes without clearing it failed here).
      */
     private static void sameAsComposition(String what, Function<Tensor[], Tensor> fused, Function<Tensor[], Tensor> composed, Tensor... in) {
-        float[][] a = valueAndGrads(fused, in), b = valueAndGrads(composed, in);
+        float[][] a = valueAndGrads(fused, in), again = valueAndGrads(fused, in), b = valueAndGrads(composed, in);
+        for (int i = 0; i < a.length; i++)
+            assertArrayEquals(a[i], again[i], what + ": a second identical pass changed " + (i == 0 ? "the output" : "the gradient of input " + (i - 1)));
         for (int i = 0; i < a.length; i++)
             for (int j = 0; j < a[i].length; j++)
                 if (!(Math.abs(a[i][j] - b[i][j]) <= 1e-5f * (1 + Math.abs(b[i][j]))))
