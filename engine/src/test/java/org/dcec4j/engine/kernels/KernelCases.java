@@ -182,6 +182,8 @@ final class KernelCases {
         // with C = 33 ≥ NR at every width, so the channels-last path runs with partial panels)
         gs.add(new ConvGeometry(3, 2, 40, 36, 5, 3, 3, 1, 1, 1, 1, 1, 1));
         gs.add(new ConvGeometry(4, 33, 16, 16, 7, 3, 3, 1, 1, 1, 1, 1, 1));
+        // conv1 at 8 images: NP = 1568 in 3 ranges that start and end inside images, dY read in place
+        gs.add(Padding.same().geometry(8, 1, 28, 28, 32, 5, 5, 2));
         int[] Ks = {1, 3, 7, 17, 33};
         while (gs.size() < 28) {
             int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);

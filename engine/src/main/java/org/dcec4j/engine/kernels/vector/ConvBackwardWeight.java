@@ -51,26 +51,46 @@ final class ConvBackwardWeight {
             if (channelsLast) s.kernelTablesChannelsLast(g, CKK);
             else s.kernelTables(g, CKK);
             s.ap = Workspace.grow(s.ap, Gemm.packedASize(K, Tuning.KC));
-            s.bp = Workspace.grow(s.bp, NR * Tuning.KC);
+            s.bp = Workspace.grow(s.bp, NR * Tuning.KC + L);     // + L: slack for the segment stores
             s.colX = Workspace.grow(s.colX, Tuning.KC);
             s.colOff = Workspace.grow(s.colOff, Tuning.KC);
             final int OW = g.OW, Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
             // window origin steps between output rows / columns: in the NCHW or the channels-last (·C) xPad
             final int stepH = g.SH * Wp * (channelsLast ? g.C : 1), stepW = g.SW * (channelsLast ? g.C : 1);
             final int JP = (CKK + NR - 1) / NR, IP = (K + MR - 1) / MR;
+            final boolean direct = Tuning.directOutputRowsBackwardWeight(JP);
             for (int l0 = lStart; l0 < lEnd; l0 += Tuning.KC) {
                 int kc = Math.min(Tuning.KC, lEnd - l0);
                 // tables of the reduction index l = (n, oh, ow)
+                // (n, oh, ow) of l0, then stepped along (no division per term)
+                int n = l0 / P, p = l0 % P, oh = p / OW, ow = p % OW;
                 for (int l = 0; l < kc; l++) {
-                    int n = (l0 + l) / P, p = (l0 + l) % P;
-                    s.colX[l] = n * CHWp + (p / OW) * stepH + (p % OW) * stepW;   // window origin in xPad
-                    s.colOff[l] = n * K * P + p;                                   // dy[n, k, p] = dy[colOff + k·P]
+                    s.colX[l] = n * CHWp + oh * stepH + ow * stepW;   // window origin in xPad
+                    s.colOff[l] = n * K * P + p;                       // dy[n, k, p] = dy[colOff + k·P]
+                    if (++ow == OW) { ow = 0; if (++oh == g.OH) { oh = 0; n++; } }
+                    if (++p == P) p = 0;
+                }
+                if (direct) {
+                    // dY read in place, one run of a single image at a time (dY[k, l] = dy[colOff[l] + k·P])
+                    for (int jp = 0; jp < JP; jp++) {
+                        int j0 = jp * NR, cols = Math.min(NR, CKK - j0);
+                        packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s.rowRun[jp], s);
+                        for (int la = 0, lb; la < kc; la = lb) {
+                            lb = la + 1;
+                            while (lb < kc && s.colOff[lb] == s.colOff[lb - 1] + 1) lb++;
+                            int init = l0 == lStart && la == 0 ? Gemm.ZERO : Gemm.LOAD;
+                            for (int ip = 0; ip < IP; ip++)
+                                Gemm.microDirectA(partial, ip * MR, CKK, cOff + j0, Math.min(MR, K - ip * MR), cols,
+                                                  dy, s.colOff[la] + ip * MR * P, P, s.bp, la * NR, lb - la, init, s.tile);
+                        }
+                    }
+                    continue;
                 }
                 packOutputRows(s.ap, dy, s.colOff, K, P, kc);
                 int init = l0 == lStart ? Gemm.ZERO : Gemm.LOAD;
                 for (int jp = 0; jp < JP; jp++) {
                     int j0 = jp * NR, cols = Math.min(NR, CKK - j0);
-                    packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s.rowRun[jp]);
+                    packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s.rowRun[jp], s);
                     for (int ip = 0; ip < IP; ip++)
                         Gemm.micro(partial, ip * MR, CKK, cOff + j0, Math.min(MR, K - ip * MR), cols,
                                    s.ap, ip * MR * kc, s.bp, 0, kc, init, null, 0, s.tile);
@@ -153,13 +173,26 @@ final class ConvBackwardWeight {
      * stored dst[l·NR + q]. With {@code contiguous} the NR offsets are consecutive: plain loads. dst written.
      */
     private static void packIm2colRowsPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int kc,
-                                            boolean contiguous) {
+                                            boolean contiguous, Workspace s) {
         if (contiguous) {
             final int o = off[j0];
             for (int l = 0; l < kc; l++) {
                 int base = src[l] + o, dl = l * NR;
                 FloatVector.fromArray(Gemm.S, xPad, base).intoArray(dst, dl);
                 FloatVector.fromArray(Gemm.S, xPad, base + L).intoArray(dst, dl + L);
+            }
+            return;
+        }
+        final int jp = j0 / NR;
+        if (s.segmented[jp]) {
+            // segment t: L floats loaded from the window and stored from lane segLane[t] on; segments go in lane
+            // order, so each store's lanes past its own run are overwritten by the next one (the last one's, past
+            // the panel row, by the next row or never read: dst has L floats of slack)
+            final int s0 = s.segFirst[jp], s1 = s.segFirst[jp + 1];
+            for (int l = 0; l < kc; l++) {
+                final int base = src[l], dl = l * NR;
+                for (int t = s0; t < s1; t++)
+                    FloatVector.fromArray(Gemm.S, xPad, base + s.segOff[t]).intoArray(dst, dl + s.segLane[t]);
             }
             return;
         }

@@ -134,6 +134,76 @@ final class Gemm {
             System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
     }
 
+    /**
+     * {@link #micro} with A read where it lies instead of from a packed panel: A[r, l] = a[ao + r·rowStride + l]
+     * (each row contiguous in l, the rows rowStride apart), for a short reduction whose A side would cost more
+     * to pack than to multiply. Rows past {@code rows} read row rows − 1 (computed, never stored), so no index
+     * leaves the array. Starts from zero (ZERO) or from C (LOAD); the FMAs, their order and the stores are
+     * those of {@link #micro}.
+     */
+    static void microDirectA(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
+                             float[] a, int ao, int rowStride, float[] bp, int bo, int kc, int init, float[] tile) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (init == ZERO) {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+        } else {
+            final float[] src;
+            final int base, ld;
+            if (rows == MR && cols == NR) {
+                src = c; base = cRow0 * ldc + cCol0; ld = ldc;
+            } else {
+                fillTile(tile, c, cRow0, ldc, cCol0, rows, cols);
+                src = tile; base = 0; ld = NR;
+            }
+            c00 = FloatVector.fromArray(S, src, base);          c01 = FloatVector.fromArray(S, src, base + L);
+            c10 = FloatVector.fromArray(S, src, base + ld);     c11 = FloatVector.fromArray(S, src, base + ld + L);
+            c20 = FloatVector.fromArray(S, src, base + 2 * ld); c21 = FloatVector.fromArray(S, src, base + 2 * ld + L);
+            c30 = FloatVector.fromArray(S, src, base + 3 * ld); c31 = FloatVector.fromArray(S, src, base + 3 * ld + L);
+            c40 = FloatVector.fromArray(S, src, base + 4 * ld); c41 = FloatVector.fromArray(S, src, base + 4 * ld + L);
+            c50 = FloatVector.fromArray(S, src, base + 5 * ld); c51 = FloatVector.fromArray(S, src, base + 5 * ld + L);
+        }
+        // the start of each row's run: rows past the edge repeat the last real row
+        final int last = rows - 1;
+        final int a0 = ao, a1 = ao + Math.min(1, last) * rowStride, a2 = ao + Math.min(2, last) * rowStride,
+                  a3 = ao + Math.min(3, last) * rowStride, a4 = ao + Math.min(4, last) * rowStride,
+                  a5 = ao + Math.min(5, last) * rowStride;
+        for (int l = 0, b = bo; l < kc; l++, b += NR) {
+            // acc[r][q] = fma(A[r,l], B[l,q], acc[r][q])
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + l]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + l]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + l]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + l]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + l]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + l]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+        }
+        if (rows == MR && cols == NR) {
+            int addr = cRow0 * ldc + cCol0;
+            c00.intoArray(c, addr);           c01.intoArray(c, addr + L);
+            c10.intoArray(c, addr + ldc);     c11.intoArray(c, addr + ldc + L);
+            c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
+            c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
+            c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
+            c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
+            return;
+        }
+        c00.intoArray(tile, 0);          c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);         c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);     c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);     c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);     c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);     c51.intoArray(tile, 5 * NR + L);
+        for (int r = 0; r < rows; r++)
+            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
+    }
+
     /** tile[r·NR + q] = C[r][q] for r &lt; rows, q &lt; cols (an edge tile's starting values for LOAD); 0 elsewhere. */
     private static void fillTile(float[] tile, float[] c, int cRow0, int ldc, int cCol0, int rows, int cols) {
         java.util.Arrays.fill(tile, 0f);

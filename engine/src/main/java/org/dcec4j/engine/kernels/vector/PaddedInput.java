@@ -15,7 +15,9 @@ final class PaddedInput {
     /** Fills {@code r.xPad} from x and returns it. */
     static float[] pad(Resources r, float[] x, ConvGeometry g, boolean channelsLast) {
         int Hp = g.H + g.PT + g.PB, Wp = g.W + g.PL + g.PR;
-        float[] xPad = r.xPad = Workspace.grow(r.xPad, g.N * g.C * Hp * Wp);
+        // L floats of slack at the end: a segment load of backward-weight may start up to L − 1 floats before
+        // the last window's end (its lanes past the window are never used)
+        float[] xPad = r.xPad = Workspace.grow(r.xPad, g.N * g.C * Hp * Wp + Gemm.L);
         r.pool.run(new Job(xPad, x, g, channelsLast), (g.N + Tuning.PAD_IMAGES - 1) / Tuning.PAD_IMAGES);
         return xPad;
     }

@@ -49,6 +49,13 @@ final class Tuning {
      */
     static boolean channelsLastBackwardWeight(int C) { return C >= Gemm.NR; }
 
+    /**
+     * Backward-weight reads dY where it lies ({@link Gemm#microDirectA}) instead of packing it when the kernel
+     * columns fill at most this many B micro-panels: packed dY is used once per panel, so for conv1/deconv1
+     * (C·KH·KW = 25, one panel at 512 bits) packing it cost more than the product.
+     */
+    static boolean directOutputRowsBackwardWeight(int columnPanels) { return columnPanels <= 4; }
+
     /** The reduction block: KC, or less so that the ⌈total/KC⌉ blocks are equal (no short last block). */
     static int balancedKc(int total) {
         int blocks = (total + KC - 1) / KC;

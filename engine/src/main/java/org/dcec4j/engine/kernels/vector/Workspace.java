@@ -20,6 +20,14 @@ final class Workspace {
     int[] rowC = new int[0];
     /** rowRun[jp]: the NR offsets rowC of column panel jp are consecutive (plain loads instead of a gather). */
     boolean[] rowRun = new boolean[0];
+    /**
+     * Runs of consecutive offsets inside the column panels: panel jp has the segments
+     * [segFirst[jp], segFirst[jp + 1]) when segmented[jp]; segment s starts at lane segLane[s] and holds at most
+     * L columns: column segLane[s] + i has the offset segOff[s] + i. Backward-weight then builds a B panel row from one plain
+     * load and store per segment instead of two gathers.
+     */
+    int[] segFirst = new int[0], segOff = new int[0], segLane = new int[0];
+    boolean[] segmented = new boolean[0];
 
     static float[] grow(float[] a, int n) { return a.length >= n ? a : new float[Math.max(n, a.length + a.length / 2)]; }
 
@@ -78,15 +86,35 @@ final class Workspace {
         markRuns(J);
     }
 
-    /** rowRun[jp] for the panels of the J indices in rowC (a panel holding padding is never a run). */
+    /**
+     * rowRun[jp] for the panels of the J indices in rowC (a panel holding padding is never a run), and the
+     * segments of every panel: runs of consecutive offsets, cut at L columns; a panel is segmented when its
+     * real columns form at most NR/2 of them (the padding columns past J are never stored and join no run).
+     */
     private void markRuns(int J) {
-        int JP = (J + Gemm.NR - 1) / Gemm.NR;
+        final int L = Gemm.L, NR = Gemm.NR, JP = (J + NR - 1) / NR;
         if (rowRun.length < JP) rowRun = new boolean[JP];
+        segFirst = grow(segFirst, JP + 1);
+        segOff = grow(segOff, JP * NR);
+        segLane = grow(segLane, JP * NR);
+        if (segmented.length < JP) segmented = new boolean[JP];
+        int count = 0;
         for (int jp = 0; jp < JP; jp++) {
-            int j0 = jp * Gemm.NR;
-            boolean run = j0 + Gemm.NR <= J;
-            for (int q = 1; run && q < Gemm.NR; q++) run = rowC[j0 + q] == rowC[j0] + q;
+            int j0 = jp * NR, first = count;
+            boolean run = j0 + NR <= J;
+            for (int q = 1; run && q < NR; q++) run = rowC[j0 + q] == rowC[j0] + q;
             rowRun[jp] = run;
+            segFirst[jp] = first;
+            for (int q = 0; q < NR && j0 + q < J; q++) {
+                int j = j0 + q;
+                // a new segment at lane q: the first column, a break in the offsets, or L columns since the last start
+                if (q == 0 || rowC[j] != rowC[j - 1] + 1 || q - segLane[count - 1] == L) {
+                    segOff[count] = rowC[j];
+                    segLane[count++] = q;
+                }
+            }
+            segmented[jp] = count - first <= NR / 2;
         }
+        segFirst[JP] = count;
     }
 }
