@@ -15,7 +15,9 @@ import org.dcec4j.engine.kernels.ReductionOrder;
  * carried on with {@link Gemm#LOAD}; then the partials are added in range order and the total is added
  * to dw. With C ≥ NR the product runs on a channels-last copy of the input and columns j = (kh, kw, c):
  * a B micro-panel row is then NR consecutive channels of one pixel (two plain vector loads instead of
- * two gathers), and the reduction writes the columns back in (c, kh, kw) order.
+ * two gathers), and the reduction writes the columns back in (c, kh, kw) order. With few columns (conv1,
+ * deconv1: 25) dY is read in place by {@link Gemm#microDirectA} instead of packed, since each packed value
+ * would serve one micro-tile only.
  *
  * <p>Math: docs/kernels.md#backward-weight
  */
@@ -170,7 +172,9 @@ final class ConvBackwardWeight {
     /**
      * One column micro-panel: B[l, j0 + q] = xPad[src[l] + off[j0 + q]] for the kc reduction rows
      * l = (n, oh, ow) (window origin src[l]) and the NR columns j (offset off[j], 0 past the edge),
-     * stored dst[l·NR + q]. With {@code contiguous} the NR offsets are consecutive: plain loads. dst written.
+     * stored dst[l·NR + q]. With {@code contiguous} the NR offsets are consecutive: plain loads; when the
+     * panel is made of a few runs of consecutive offsets ({@link Workspace#segmented}), one load and one store
+     * per run; otherwise two gathers. dst written (and up to L floats past the kc rows: slack).
      */
     private static void packIm2colRowsPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int kc,
                                             boolean contiguous, Workspace s) {
