@@ -31,7 +31,7 @@ final class ConvBackwardWeight {
         final int CKK = g.C * g.KH * g.KW, NP = g.N * g.OH * g.OW, KCKK = g.K * CKK;
         final int R = ReductionOrder.weightRanges(NP);
         final boolean channelsLast = Tuning.channelsLastBackwardWeight(g.C);
-        float[] xPad = PaddedInput.pad(r, x, g, channelsLast);
+        float[] xPad = PaddedInput.pad(r, x, g, channelsLast ? PaddedInput.Layout.CHANNELS_LAST : PaddedInput.Layout.NCHW);
         float[] partial = r.partialDw = Workspace.grow(r.partialDw, R * KCKK);
         r.pool.run(new Range(partial, dy, xPad, g, R, channelsLast, r.ws), R);
         if (channelsLast) r.pool.run(new ReducePermuted(dw, partial, g, R, r.ws), g.K);

@@ -5,30 +5,69 @@ import org.dcec4j.engine.kernels.ConvGeometry;
 
 /**
  * The input of a convolution with its zero padding made explicit, so that the packers read windows
- * without bounds checks: NCHW {@code xPad[n, c, PT + h, PL + w] = x[n, c, h, w]} ([N, C, Hp, Wp]), or
- * channels-last {@code xPad[n, PT + h, PL + w, c]} ([N, Hp, Wp, C], for backward-weight with many
- * channels), zero elsewhere; Hp = H + PT + PB, Wp = W + PL + PR. Built in parallel over images.
+ * without bounds checks, in one of three layouts ({@link Layout}); Hp = H + PT + PB, Wp = W + PL + PR.
+ * Built in parallel over images, with L floats of slack after the end (vector loads of a run may reach
+ * up to L − 1 floats past a window; those lanes are never used).
  */
 final class PaddedInput {
     private PaddedInput() {}
 
-    /** Fills {@code r.xPad} from x and returns it. */
-    static float[] pad(Resources r, float[] x, ConvGeometry g, boolean channelsLast) {
+    /** Where xPad[n, c, hp, wp] (padded coordinates) is stored. */
+    enum Layout {
+        /** [N, C, Hp, Wp]. */
+        NCHW,
+        /** [N, Hp, Wp, C]: backward-weight with many channels (a panel row is NR consecutive channels). */
+        CHANNELS_LAST,
+        /**
+         * [N, C, Hp, SW, Wq], Wq = ⌈Wp / SW⌉: each padded row split into its SW column phases, wp = SW·wq + phase.
+         * The window origins of consecutive output pixels ow of a row are then consecutive floats (the
+         * forward's B panel rows are runs, not strided gathers). With SW = 1 it is NCHW.
+         */
+        COLUMN_PHASES
+    }
+
+    /** Floats of one padded image in {@code layout}. */
+    static int imageSize(ConvGeometry g, Layout layout) {
         int Hp = g.H + g.PT + g.PB, Wp = g.W + g.PL + g.PR;
-        // L floats of slack at the end: a segment load of backward-weight may start up to L − 1 floats before
-        // the last window's end (its lanes past the window are never used)
-        float[] xPad = r.xPad = Workspace.grow(r.xPad, g.N * g.C * Hp * Wp + Gemm.L);
-        r.pool.run(new Job(xPad, x, g, channelsLast), (g.N + Tuning.PAD_IMAGES - 1) / Tuning.PAD_IMAGES);
+        return layout == Layout.COLUMN_PHASES ? g.C * Hp * g.SW * ((Wp + g.SW - 1) / g.SW) : g.C * Hp * Wp;
+    }
+
+    /** Fills {@code r.xPad} from x and returns it. */
+    static float[] pad(Resources r, float[] x, ConvGeometry g, Layout layout) {
+        float[] xPad = r.xPad = Workspace.grow(r.xPad, g.N * imageSize(g, layout) + Gemm.L);
+        r.pool.run(new Job(xPad, x, g, layout), (g.N + Tuning.PAD_IMAGES - 1) / Tuning.PAD_IMAGES);
         return xPad;
     }
 
     /** Images [chunk·PAD_IMAGES, …) of the padded copy. xPad written, x read. */
-    private record Job(float[] xPad, float[] x, ConvGeometry g, boolean channelsLast) implements WorkerPool.Job {
+    private record Job(float[] xPad, float[] x, ConvGeometry g, Layout layout) implements WorkerPool.Job {
         @Override public void run(int worker, int chunk) {
             int n0 = chunk * Tuning.PAD_IMAGES, n1 = Math.min(g.N, n0 + Tuning.PAD_IMAGES);
             for (int n = n0; n < n1; n++) {
-                if (channelsLast) channelsLast(n);
-                else nchw(n);
+                switch (layout) {
+                    case CHANNELS_LAST -> channelsLast(n);
+                    case COLUMN_PHASES -> { if (g.SW == 1) nchw(n); else columnPhases(n); }
+                    default -> nchw(n);
+                }
+            }
+        }
+
+        private void columnPhases(int n) {
+            final int C = g.C, H = g.H, W = g.W, PT = g.PT, PL = g.PL, SW = g.SW;
+            final int Hp = H + PT + g.PB, Wp = W + PL + g.PR, Wq = (Wp + SW - 1) / SW, row = SW * Wq;
+            int img = n * C * Hp * row;
+            Arrays.fill(xPad, img, img + C * Hp * row, 0f);
+            for (int c = 0; c < C; c++) {
+                int src = (n * C + c) * H * W;
+                for (int h = 0; h < H; h++) {
+                    int dst = img + (c * Hp + h + PT) * row;
+                    // x[.., h, w] goes to phase (w + PL) mod SW, position (w + PL) div SW
+                    int phase = PL % SW, q = PL / SW;
+                    for (int w = 0; w < W; w++) {
+                        xPad[dst + phase * Wq + q] = x[src + h * W + w];
+                        if (++phase == SW) { phase = 0; q++; }
+                    }
+                }
             }
         }
 

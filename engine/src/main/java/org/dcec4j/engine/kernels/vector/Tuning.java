@@ -1,5 +1,7 @@
 package org.dcec4j.engine.kernels.vector;
 
+import org.dcec4j.engine.kernels.ConvGeometry;
+
 /**
  * Every tunable of the vector kernels, in one place. None of them changes a result: the arithmetic is
  * fixed by {@link org.dcec4j.engine.kernels.ReductionOrder} (each output is one chain of fused
@@ -55,6 +57,14 @@ final class Tuning {
      * (C·KH·KW = 25, one panel at 512 bits) packing it cost more than the product.
      */
     static boolean directOutputRowsBackwardWeight(int columnPanels) { return columnPanels <= 4; }
+
+    /**
+     * The forward reads a column-phase copy of its input ({@link PaddedInput.Layout#COLUMN_PHASES}) when the
+     * stride is above 1 and an output row fills at least a fifth of a B panel (conv1, conv2 at every width):
+     * its panel rows are then a few runs of consecutive floats. With 3-pixel rows (conv3) a panel has 11
+     * runs at 512 bits; it gathers from the plain NCHW copy, which is also cheaper to make.
+     */
+    static boolean columnPhasesForward(ConvGeometry g) { return g.SW > 1 && 5 * g.OW >= Gemm.NR; }
 
     /** The reduction block: KC, or less so that the ⌈total/KC⌉ blocks are equal (no short last block). */
     static int balancedKc(int total) {

@@ -28,6 +28,9 @@ final class Workspace {
      */
     int[] segFirst = new int[0], segOff = new int[0], segLane = new int[0];
     boolean[] segmented = new boolean[0];
+    /** The same for the forward's column panels (runs of window origins): see {@link #forwardTables}. */
+    int[] colSegFirst = new int[0], colSegSrc = new int[0], colSegLane = new int[0];
+    boolean[] colSegmented = new boolean[0];
 
     static float[] grow(float[] a, int n) { return a.length >= n ? a : new float[Math.max(n, a.length + a.length / 2)]; }
 
@@ -41,18 +44,48 @@ final class Workspace {
     }
 
     /**
-     * Per product column j = (n, oh, ow) of images n0…: where its window starts in the NCHW padded input.
-     * Columns beyond J (panel padding) point at 0: they are computed but never stored.
+     * The forward's tables over the padded input, NCHW or, with {@code phases}, in column phases
+     * ({@link PaddedInput.Layout#COLUMN_PHASES}):
+     * per product column j = (n, oh, ow) of images n0… its window origin colX[j] (columns past J, panel
+     * padding, point at 0: computed, never stored); per kernel index i = (c, kh, kw) ∈ [0, CKK) its offset
+     * rowC[i]; and the runs of consecutive origins in every column panel (colSeg*), cut at L columns. A
+     * panel is built from its runs when there are at most NR/4 of them (conv1 at 512 bits: 3 per panel, conv2:
+     * 5 or 6; conv3's 3-pixel rows make 11, and gather).
      */
-    void columnTables(ConvGeometry g, int n0, int J) {
-        int Jp = (J + Gemm.NR - 1) / Gemm.NR * Gemm.NR, P = g.OH * g.OW;
-        int Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
+    void forwardTables(ConvGeometry g, int n0, int J, int CKK, boolean phases) {
+        final int NR = Gemm.NR, L = Gemm.L, P = g.OH * g.OW, ps = phases ? g.SW : 1;
+        final int Hp = g.H + g.PT + g.PB, Wq = (g.W + g.PL + g.PR + ps - 1) / ps, row = ps * Wq, img = g.C * Hp * row;
+        final int Jp = (J + NR - 1) / NR * NR, JP = Jp / NR, KHW = g.KH * g.KW;
         colX = grow(colX, Jp);
         for (int j = 0; j < Jp; j++) {
             if (j >= J) { colX[j] = 0; continue; }
-            int n = n0 + j / P, p = j % P;
-            colX[j] = n * CHWp + (p / g.OW) * g.SH * Wp + (p % g.OW) * g.SW;
+            int n = n0 + j / P, p = j % P, ow = p % g.OW;
+            // with phases the origin wp = SW·ow is position ow of phase 0
+            colX[j] = n * img + (p / g.OW) * g.SH * row + (phases ? ow : ow * g.SW);
         }
+        rowC = grow(rowC, CKK);
+        for (int i = 0; i < CKK; i++) {
+            int c = i / KHW, kh = (i % KHW) / g.KW, kw = i % g.KW;
+            rowC[i] = (c * Hp + kh) * row + (kw % ps) * Wq + kw / ps;
+        }
+        colSegFirst = grow(colSegFirst, JP + 1);
+        colSegSrc = grow(colSegSrc, Jp);
+        colSegLane = grow(colSegLane, Jp);
+        if (colSegmented.length < JP) colSegmented = new boolean[JP];
+        int count = 0;
+        for (int jp = 0; jp < JP; jp++) {
+            int j0 = jp * NR, first = count;
+            colSegFirst[jp] = first;
+            for (int q = 0; q < NR && j0 + q < J; q++) {
+                int j = j0 + q;
+                if (q == 0 || colX[j] != colX[j - 1] + 1 || q - colSegLane[count - 1] == L) {
+                    colSegSrc[count] = colX[j];
+                    colSegLane[count++] = q;
+                }
+            }
+            colSegmented[jp] = count - first <= NR / 4;
+        }
+        colSegFirst[JP] = count;
     }
 
     /**
