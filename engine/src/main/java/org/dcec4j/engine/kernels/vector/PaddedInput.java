@@ -60,12 +60,11 @@ final class PaddedInput {
             for (int c = 0; c < C; c++) {
                 int src = (n * C + c) * H * W;
                 for (int h = 0; h < H; h++) {
-                    int dst = img + (c * Hp + h + PT) * row;
-                    // x[.., h, w] goes to phase (w + PL) mod SW, position (w + PL) div SW
-                    int phase = PL % SW, q = PL / SW;
-                    for (int w = 0; w < W; w++) {
-                        xPad[dst + phase * Wq + q] = x[src + h * W + w];
-                        if (++phase == SW) { phase = 0; q++; }
+                    final int dst = img + (c * Hp + h + PT) * row, from = src + h * W;
+                    // x[.., h, w] goes to phase (w + PL) mod SW, position (w + PL) div SW: one strided pass per phase
+                    for (int phase = 0; phase < SW; phase++) {
+                        int w = Math.floorMod(phase - PL, SW), d = dst + phase * Wq + (w + PL) / SW;
+                        for (; w < W; w += SW) xPad[d++] = x[from + w];
                     }
                 }
             }

@@ -57,12 +57,13 @@ final class Workspace {
         final int Hp = g.H + g.PT + g.PB, Wq = (g.W + g.PL + g.PR + ps - 1) / ps, row = ps * Wq, img = g.C * Hp * row;
         final int Jp = (J + NR - 1) / NR * NR, JP = Jp / NR, KHW = g.KH * g.KW;
         colX = grow(colX, Jp);
-        for (int j = 0; j < Jp; j++) {
-            if (j >= J) { colX[j] = 0; continue; }
-            int n = n0 + j / P, p = j % P, ow = p % g.OW;
-            // with phases the origin wp = SW·ow is position ow of phase 0
-            colX[j] = n * img + (p / g.OW) * g.SH * row + (phases ? ow : ow * g.SW);
+        // (n, oh, ow) stepped along the columns; with phases the origin wp = SW·ow is position ow of phase 0
+        final int owStep = phases ? 1 : g.SW, ohStep = g.SH * row;
+        for (int j = 0, n = n0, oh = 0, ow = 0; j < J; j++) {
+            colX[j] = n * img + oh * ohStep + ow * owStep;
+            if (++ow == g.OW) { ow = 0; if (++oh == g.OH) { oh = 0; n++; } }
         }
+        java.util.Arrays.fill(colX, J, Jp, 0);
         rowC = grow(rowC, CKK);
         for (int i = 0; i < CKK; i++) {
             int c = i / KHW, kh = (i % KHW) / g.KW, kw = i % g.KW;
