@@ -53,7 +53,7 @@ final class ConvBackwardWeight {
             if (channelsLast) s.kernelTablesChannelsLast(g, CKK);
             else s.kernelTables(g, CKK);
             s.ap = Workspace.grow(s.ap, Gemm.packedASize(K, Tuning.KC));
-            s.bp = Workspace.grow(s.bp, NR * Tuning.KC + L);     // + L: slack for the segment stores
+            s.bp = Workspace.grow(s.bp, NR * Tuning.KC + L);     // + L: slack for the run stores
             s.colX = Workspace.grow(s.colX, Tuning.KC);
             s.colOff = Workspace.grow(s.colOff, Tuning.KC);
             final int OW = g.OW, Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
@@ -173,7 +173,7 @@ final class ConvBackwardWeight {
      * One column micro-panel: B[l, j0 + q] = xPad[src[l] + off[j0 + q]] for the kc reduction rows
      * l = (n, oh, ow) (window origin src[l]) and the NR columns j (offset off[j], 0 past the edge),
      * stored dst[l·NR + q]. With {@code contiguous} the NR offsets are consecutive: plain loads; when the
-     * panel is made of a few runs of consecutive offsets ({@link Workspace#segmented}), one load and one store
+     * panel is made of a few runs of consecutive offsets ({@link Workspace#kernelRuns}), one load and one store
      * per run; otherwise two gathers. dst written (and up to L floats past the kc rows: slack).
      */
     private static void packIm2colRowsPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int kc,
@@ -188,15 +188,16 @@ final class ConvBackwardWeight {
             return;
         }
         final int jp = j0 / NR;
-        if (s.segmented[jp]) {
-            // segment t: L floats loaded from the window and stored from lane segLane[t] on; segments go in lane
+        final Workspace.PanelRuns runs = s.kernelRuns;
+        if (runs.use[jp]) {
+            // run t: L floats loaded from the window and stored from lane runs.lane[t] on; runs go in lane
             // order, so each store's lanes past its own run are overwritten by the next one (the last one's, past
             // the panel row, by the next row or never read: dst has L floats of slack)
-            final int s0 = s.segFirst[jp], s1 = s.segFirst[jp + 1];
+            final int t0 = runs.first[jp], t1 = runs.first[jp + 1];
             for (int l = 0; l < kc; l++) {
                 final int base = src[l], dl = l * NR;
-                for (int t = s0; t < s1; t++)
-                    FloatVector.fromArray(Gemm.S, xPad, base + s.segOff[t]).intoArray(dst, dl + s.segLane[t]);
+                for (int t = t0; t < t1; t++)
+                    FloatVector.fromArray(Gemm.S, xPad, base + runs.off[t]).intoArray(dst, dl + runs.lane[t]);
             }
             return;
         }

@@ -78,12 +78,13 @@ final class ConvForward {
     private static void packIm2colPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int l0, int kc,
                                         Workspace s) {
         final int jp = j0 / NR;
-        if (s.colSegmented[jp]) {
-            final int s0 = s.colSegFirst[jp], s1 = s.colSegFirst[jp + 1];
+        final Workspace.PanelRuns runs = s.pixelRuns;
+        if (runs.use[jp]) {
+            final int t0 = runs.first[jp], t1 = runs.first[jp + 1];
             for (int l = 0; l < kc; l++) {
                 final int o = off[l0 + l], d = l * NR;
-                for (int t = s0; t < s1; t++)
-                    FloatVector.fromArray(Gemm.S, xPad, s.colSegSrc[t] + o).intoArray(dst, d + s.colSegLane[t]);
+                for (int t = t0; t < t1; t++)
+                    FloatVector.fromArray(Gemm.S, xPad, runs.off[t] + o).intoArray(dst, d + runs.lane[t]);
             }
             return;
         }

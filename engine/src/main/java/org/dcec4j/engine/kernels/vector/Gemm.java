@@ -139,7 +139,10 @@ final class Gemm {
      * (each row contiguous in l, the rows rowStride apart), for a short reduction whose A side would cost more
      * to pack than to multiply. Rows past {@code rows} read row rows − 1 (computed, never stored), so no index
      * leaves the array. Starts from zero (ZERO) or from C (LOAD); the FMAs, their order and the stores are
-     * those of {@link #micro}.
+     * those of {@link #micro}. It is a second method rather than a stride parameter of {@link #micro}, whose
+     * packed A is read at constant offsets of one index (one addressing mode per broadcast in the hot loop of
+     * every big layer), and the start and store code is written out again because the twelve accumulators
+     * cannot be handed to a helper method without being boxed.
      */
     static void microDirectA(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
                              float[] a, int ao, int rowStride, float[] bp, int bo, int kc, int init, float[] tile) {

@@ -20,17 +20,42 @@ final class Workspace {
     int[] rowC = new int[0];
     /** rowRun[jp]: the NR offsets rowC of column panel jp are consecutive (plain loads instead of a gather). */
     boolean[] rowRun = new boolean[0];
+    /** Runs of consecutive offsets in the kernel-index panels (backward-weight's B rows) and in the forward's pixel panels. */
+    final PanelRuns kernelRuns = new PanelRuns(), pixelRuns = new PanelRuns();
+
     /**
-     * Runs of consecutive offsets inside the column panels: panel jp has the segments
-     * [segFirst[jp], segFirst[jp + 1]) when segmented[jp]; segment s starts at lane segLane[s] and holds at most
-     * L columns: column segLane[s] + i has the offset segOff[s] + i. Backward-weight then builds a B panel row from one plain
-     * load and store per segment instead of two gathers.
+     * The runs of consecutive offsets inside each NR-wide panel of an offset table: panel jp has the runs
+     * [first[jp], first[jp + 1]); run t starts at lane lane[t] and holds at most L columns, column lane[t] + i
+     * at offset off[t] + i. A panel is built from its runs ({@code use[jp]}) when it has at most maxRuns of them;
+     * the padding columns past J are never stored and join no run.
      */
-    int[] segFirst = new int[0], segOff = new int[0], segLane = new int[0];
-    boolean[] segmented = new boolean[0];
-    /** The same for the forward's column panels (runs of window origins): see {@link #forwardTables}. */
-    int[] colSegFirst = new int[0], colSegSrc = new int[0], colSegLane = new int[0];
-    boolean[] colSegmented = new boolean[0];
+    static final class PanelRuns {
+        int[] first = new int[0], off = new int[0], lane = new int[0];
+        boolean[] use = new boolean[0];
+
+        void cut(int[] offsets, int J, int maxRuns) {
+            final int NR = Gemm.NR, L = Gemm.L, JP = (J + NR - 1) / NR;
+            first = grow(first, JP + 1);
+            off = grow(off, JP * NR);
+            lane = grow(lane, JP * NR);
+            if (use.length < JP) use = new boolean[JP];
+            int count = 0;
+            for (int jp = 0; jp < JP; jp++) {
+                final int j0 = jp * NR, start = count;
+                first[jp] = start;
+                for (int q = 0; q < NR && j0 + q < J; q++) {
+                    int j = j0 + q;
+                    // a new run at lane q: the first column, a break in the offsets, or L columns since the last start
+                    if (q == 0 || offsets[j] != offsets[j - 1] + 1 || q - lane[count - 1] == L) {
+                        off[count] = offsets[j];
+                        lane[count++] = q;
+                    }
+                }
+                use[jp] = count - start <= maxRuns;
+            }
+            first[JP] = count;
+        }
+    }
 
     static float[] grow(float[] a, int n) { return a.length >= n ? a : new float[Math.max(n, a.length + a.length / 2)]; }
 
@@ -48,7 +73,7 @@ final class Workspace {
      * ({@link PaddedInput.Layout#COLUMN_PHASES}):
      * per product column j = (n, oh, ow) of images n0… its window origin colX[j] (columns past J, panel
      * padding, point at 0: computed, never stored); per kernel index i = (c, kh, kw) ∈ [0, CKK) its offset
-     * rowC[i]; and the runs of consecutive origins in every column panel (colSeg*), cut at L columns. A
+     * rowC[i]; and the runs of consecutive origins in every column panel ({@link #pixelRuns}). A
      * panel is built from its runs when there are at most NR/4 of them (conv1 at 512 bits: 3 per panel, conv2:
      * 5 or 6; conv3's 3-pixel rows make 11, and gather).
      */
@@ -69,24 +94,7 @@ final class Workspace {
             int c = i / KHW, kh = (i % KHW) / g.KW, kw = i % g.KW;
             rowC[i] = (c * Hp + kh) * row + (kw % ps) * Wq + kw / ps;
         }
-        colSegFirst = grow(colSegFirst, JP + 1);
-        colSegSrc = grow(colSegSrc, Jp);
-        colSegLane = grow(colSegLane, Jp);
-        if (colSegmented.length < JP) colSegmented = new boolean[JP];
-        int count = 0;
-        for (int jp = 0; jp < JP; jp++) {
-            int j0 = jp * NR, first = count;
-            colSegFirst[jp] = first;
-            for (int q = 0; q < NR && j0 + q < J; q++) {
-                int j = j0 + q;
-                if (q == 0 || colX[j] != colX[j - 1] + 1 || q - colSegLane[count - 1] == L) {
-                    colSegSrc[count] = colX[j];
-                    colSegLane[count++] = q;
-                }
-            }
-            colSegmented[jp] = count - first <= NR / 4;
-        }
-        colSegFirst[JP] = count;
+        pixelRuns.cut(colX, J, NR / 4);
     }
 
     /**
@@ -122,33 +130,17 @@ final class Workspace {
 
     /**
      * rowRun[jp] for the panels of the J indices in rowC (a panel holding padding is never a run), and the
-     * segments of every panel: runs of consecutive offsets, cut at L columns; a panel is segmented when its
-     * real columns form at most NR/2 of them (the padding columns past J are never stored and join no run).
+     * runs of every panel ({@link #kernelRuns}, used when a panel has at most NR/2 of them).
      */
     private void markRuns(int J) {
-        final int L = Gemm.L, NR = Gemm.NR, JP = (J + NR - 1) / NR;
+        final int NR = Gemm.NR, JP = (J + NR - 1) / NR;
         if (rowRun.length < JP) rowRun = new boolean[JP];
-        segFirst = grow(segFirst, JP + 1);
-        segOff = grow(segOff, JP * NR);
-        segLane = grow(segLane, JP * NR);
-        if (segmented.length < JP) segmented = new boolean[JP];
-        int count = 0;
         for (int jp = 0; jp < JP; jp++) {
-            int j0 = jp * NR, first = count;
+            int j0 = jp * NR;
             boolean run = j0 + NR <= J;
             for (int q = 1; run && q < NR; q++) run = rowC[j0 + q] == rowC[j0] + q;
             rowRun[jp] = run;
-            segFirst[jp] = first;
-            for (int q = 0; q < NR && j0 + q < J; q++) {
-                int j = j0 + q;
-                // a new segment at lane q: the first column, a break in the offsets, or L columns since the last start
-                if (q == 0 || rowC[j] != rowC[j - 1] + 1 || q - segLane[count - 1] == L) {
-                    segOff[count] = rowC[j];
-                    segLane[count++] = q;
-                }
-            }
-            segmented[jp] = count - first <= NR / 2;
         }
-        segFirst[JP] = count;
+        kernelRuns.cut(rowC, J, NR / 2);
     }
 }
