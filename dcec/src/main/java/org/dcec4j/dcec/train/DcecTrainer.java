@@ -161,8 +161,8 @@ public final class DcecTrainer {
             first = resume.step();
         }
         int E = cfg.pretrainEpochs(), B = Math.min(cfg.batchSize(), N);
-        // the augmented pretraining (DEC-DA) drops the last partial batch of every epoch, as Keras' fit_generator
-        // with steps_per_epoch = ⌊N/B⌋ does
+        // the augmented pretraining (DEC-DA) takes ⌊N/B⌋ full batches per epoch: the reference's step count
+        // (fit_generator's steps_per_epoch = ⌊N/B⌋); docs/math/augmentation.md#training says how its batches differ
         int batches = augment != null ? N / B : Batches.count(N, B);
         float[] full = new float[B * D], tail = new float[(N - (batches - 1) * B) * D];
         float[] transformed = augment != null ? new float[B * D] : null;
