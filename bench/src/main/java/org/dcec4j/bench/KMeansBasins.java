@@ -21,9 +21,10 @@ import org.dcec4j.dcec.train.Scores;
  * DCEC initialises its cluster centres with the lowest-inertia result of R restarts (R = 20, as the reference's
  * {@code KMeans(n_init=20)}). This runs {@code restarts} single k-means++ restarts with independent seeds on
  * the embedding of every image of a data set, groups the results whose inertias agree to 2·10⁻⁴ (one basin), and
- * prints per basin how many restarts reached it, its inertia, the ACC / NMI it would start the clustering from,
- * and its cluster sizes; then p, the share of restarts that reach the lowest basin, and (1 − p)^R, the chance
- * that all R restarts of one run miss it. Labels are only read to score the basins, never to choose one.
+ * prints per basin how many restarts reached it, its inertia, its cluster sizes and, for a labelled set, the
+ * ACC / NMI it would start the clustering from; then p, the share of restarts that reach the lowest basin, and
+ * (1 − p)^R, the chance that all R restarts of one run miss it. Labels are only read to score the basins, never
+ * to choose one, and a set without labels gets the same table without the scores.
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.dcec4j.bench.KMeansBasins \
  *        DATASET DATA_DIR MODEL.dc4j [restarts=100] [R=20] [threads=2]
@@ -46,7 +47,6 @@ public final class KMeansBasins {
         int R = args.length > 4 ? Integer.parseInt(args[4]) : KMeans.DEFAULT_RESTARTS;
         int threads = args.length > 5 ? Integer.parseInt(args[5]) : 2;
         Dataset data = Datasets.load(args[0], DataSource.fromEnvironment(Path.of(args[1])));
-        if (!data.hasLabels()) throw new IllegalArgumentException(args[0] + " has no labels to score the basins with");
         DcecModel model = DcecModel.load(Path.of(args[2]));
         float[][] z = model.embed(data.images(), data.size());
         int N = z.length, D = model.embeddingSize(), K = model.clusters();
@@ -56,7 +56,8 @@ public final class KMeansBasins {
         Run[] runs = new Run[restarts];
         for (int i = 0; i < restarts; i++) {
             KMeansResult r = new KMeans(K).withRestarts(1).withSeed(i).withThreads(threads).fit(x, N, D);
-            runs[i] = new Run(r.inertia(), Scores.of(data.labels(), r.labels()), sizes(r.labels(), K));
+            Scores scores = data.hasLabels() ? Scores.of(data.labels(), r.labels()) : null;
+            runs[i] = new Run(r.inertia(), scores, sizes(r.labels(), K));
         }
         List<List<Run>> basins = basins(runs);
         System.out.printf("%s, %d images, embedding %d, K = %d: %d single k-means++ restarts (seeds 0..%d)%n",
@@ -65,14 +66,17 @@ public final class KMeansBasins {
         for (int b = 0; b < basins.size(); b++) {
             List<Run> basin = basins.get(b);
             Run first = basin.get(0), last = basin.get(basin.size() - 1);
-            System.out.printf("%5d  %8d  %10.1f–%-10.1f  %.4f  %.4f  %s%n", b + 1, basin.size(), first.inertia,
-                    last.inertia, first.scores.acc(), first.scores.nmi(), Arrays.toString(first.sizes));
+            String scores = first.scores == null ? "     –       –"
+                    : String.format("%.4f  %.4f", first.scores.acc(), first.scores.nmi());
+            System.out.printf("%5d  %8d  %10.1f–%-10.1f  %s  %s%n", b + 1, basin.size(), first.inertia,
+                    last.inertia, scores, Arrays.toString(first.sizes));
         }
         double p = basins.get(0).size() / (double) restarts;
         System.out.printf("p = %.2f of the restarts reach the lowest basin; all %d restarts of one run miss it with "
                 + "probability (1 − p)^%d = %.3f%n", p, R, R, Math.pow(1 - p, R));
     }
 
+    /** One single-restart result; scores is null for a set without labels. */
     record Run(double inertia, Scores scores, int[] sizes) {}
 
     /** Sorts by inertia and cuts where neighbours differ by more than {@link #SAME_BASIN} relatively. */
