@@ -58,6 +58,9 @@ class ReproductionTableTest {
         // k-means on pixels, MNIST-test: two seeds, ACC 54.50 (54.00-55.00) against the paper's 54.63
         put(results, "mnist-test", "kmeans", 0, result("mnist-test", "kmeans", 0, 0.54, 0.50, 0.51, 0.40, 0, "null", 0, "30.0", "null", 31));
         put(results, "mnist-test", "kmeans", 1, result("mnist-test", "kmeans", 1, 0.55, 0.49, 0.50, 0.41, 0, "null", 0, "30.0", "null", 33));
+        // DCEC seed 0 started from k-means at ACC 0.703125 (iteration 0 of its log); seed 2 has no log
+        Files.writeString(results.resolve("usps/seed-0/dcec/dcec_log.csv"), "iter,acc,nmi,ari,L,Lc,Lr,delta_label\n"
+                + "0,0.703125,0.6,0.5,,,,0.00000\n140,0.75,0.65,0.55,0.1,0.2,0.05,0.01\n", StandardCharsets.UTF_8);
         Files.writeString(results.resolve("NOTES.md"), "Hand-written: see [the spec](../spec.md#results) and [a cell](usps/seed-0/dcec/result.json).\n");
 
         Set<Cell> planned = new LinkedHashSet<>(Plan.parse("usps:0,1,2;mnist-test:0,1;shapes:0", Plan.ALL_METHODS).cells());
@@ -82,7 +85,9 @@ class ReproductionTableTest {
         // every planned cell has a row; unfinished ones say so
         assertTrue(md.contains("| usps | idec | 2 | not run yet |"), md);
         assertTrue(md.contains("| mnist-test | dcec | 1 | not run yet |"), md);
-        assertTrue(md.contains("| usps | dcec | 2 | [84.00](results/usps/seed-2/dcec/result.json) | 77.00 | 78.00 | 64.00 | 20000 | no (cap) | 22 min 02 s | `"), md);
+        assertTrue(md.contains("| usps | dcec | 0 | 70.31 | [80.00](results/usps/seed-0/dcec/result.json) | 70.00 |"), md);
+        assertTrue(md.contains("| mnist-test | kmeans | 0 | — | [54.00](results/mnist-test/seed-0/kmeans/result.json) |"), md);
+        assertTrue(md.contains("| usps | dcec | 2 | — | [84.00](results/usps/seed-2/dcec/result.json) | 77.00 | 78.00 | 64.00 | 20000 | no (cap) | 22 min 02 s | `"), md);
         // no paper figure for a set outside the paper
         assertTrue(md.contains("### Shapes (`shapes`)\n\nNo figure of the DCEC paper: it does not use this data set."), md);
         // hosts, rerun commands, notes with links rebased from docs/results to docs
@@ -105,6 +110,15 @@ class ReproductionTableTest {
         assertTrue(Double.isNaN(ReproductionTable.Stats.of(List.of(3.0)).std()));
         assertEquals("—", ReproductionTable.percent(ReproductionTable.Stats.of(List.of())));
         assertEquals("30.00", ReproductionTable.percent(ReproductionTable.Stats.of(List.of(0.3))));
+    }
+
+    @Test void aClusteringLogThatDoesNotStartAtIterationZeroIsAnError(@TempDir Path dir) throws IOException {
+        put(dir, "usps", "dcec", 0, result("usps", "dcec", 0, 0.8, 0.7, 0.7, 0.6, 140, "true", 1, "1.0", "1.0", 1));
+        Path log = dir.resolve("usps/seed-0/dcec/dcec_log.csv");
+        Files.writeString(log, "iter,acc,nmi,ari,L,Lc,Lr,delta_label\n140,0.75,0.65,0.55,0.1,0.2,0.05,0.01\n", StandardCharsets.UTF_8);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> ReproductionTable.startAcc(dir, new Cell("usps", Method.DCEC, 0)));
+        assertTrue(e.getMessage().contains(log + ": expected a first row for iteration 0, got iteration 140"), e.getMessage());
     }
 
     @Test void aResultInTheWrongFolderIsAnError(@TempDir Path dir) throws IOException {
