@@ -73,7 +73,7 @@ public final class KMeansBasins {
         }
         double p = basins.get(0).size() / (double) restarts;
         System.out.printf("p = %.2f of the restarts reach the lowest basin; all %d restarts of one run miss it with "
-                + "probability (1 − p)^%d = %.3f%n", p, R, R, Math.pow(1 - p, R));
+                + "probability (1 − p)^%d = %.2g%n", p, R, R, Math.pow(1 - p, R));
     }
 
     /** One single-restart result; scores is null for a set without labels. */
