@@ -46,8 +46,13 @@ public final class KMeansBasins {
         int restarts = args.length > 3 ? Integer.parseInt(args[3]) : 100;
         int R = args.length > 4 ? Integer.parseInt(args[4]) : KMeans.DEFAULT_RESTARTS;
         int threads = args.length > 5 ? Integer.parseInt(args[5]) : 2;
+        if (restarts < 1 || R < 1 || threads < 1)
+            throw new IllegalArgumentException("restarts, R and threads must be at least 1, got " + restarts + ", " + R + ", " + threads);
         Dataset data = Datasets.load(args[0], DataSource.fromEnvironment(Path.of(args[1])));
         DcecModel model = DcecModel.load(Path.of(args[2]));
+        if (model.channels() != data.channels() || model.height() != data.height() || model.width() != data.width())
+            throw new IllegalArgumentException(args[2] + " takes " + model.channels() + "×" + model.height() + "×" + model.width()
+                    + " images; " + args[0] + " has " + data.channels() + "×" + data.height() + "×" + data.width());
         float[][] z = model.embed(data.images(), data.size());
         int N = z.length, D = model.embeddingSize(), K = model.clusters();
         float[] x = new float[N * D];
