@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import org.dcec4j.dcec.model.ConvAutoencoder;
 import org.dcec4j.engine.F;
+import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.ConvGeometry;
 import org.dcec4j.engine.kernels.Kernels;
@@ -17,10 +18,11 @@ import org.dcec4j.engine.optim.Adam;
  * Where one CAE training step spends its time, kernel call by kernel call: a diagnostic, not a benchmark
  * (no forks, no JMH statistics; the proxy adds ≈ 1 µs per call). Every {@link Kernels} call of
  * {@code steps} training steps is timed with {@link System#nanoTime()}; the second half is averaged and
- * printed per method and geometry, with the whole step and what is left outside the kernels.
+ * printed per method and geometry, with the whole step and what is left outside the kernels. With
+ * {@code arena=true} (the default, as in {@code dcec train}) every step runs in one {@link StepArena}.
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.dcec4j.bench.StepProfile \
- *        [impl=vector] [threads=2] [steps=60] [size=28] [batch=256]
+ *        [impl=vector] [threads=2] [steps=60] [size=28] [batch=256] [arena=true|false]
  * </pre>
  */
 public final class StepProfile {
@@ -33,6 +35,10 @@ public final class StepProfile {
         int size = args.length > 3 ? Integer.parseInt(args[3]) : 28;
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 256;
         if (steps < 2) throw new IllegalArgumentException("steps must be at least 2, not " + steps);
+        String arenaArg = args.length > 5 ? args[5] : "true";
+        if (!arenaArg.equals("true") && !arenaArg.equals("false"))
+            throw new IllegalArgumentException("arena must be true or false, not " + arenaArg);
+        StepArena arena = arenaArg.equals("true") ? new StepArena() : null;
 
         Kernels real = Impl.create(impl, threads);
         Map<String, long[]> calls = new TreeMap<>();    // key → {nanoseconds, calls}
@@ -64,19 +70,21 @@ public final class StepProfile {
             for (int s = 0; s < steps; s++) {
                 if (s == steps / 2) calls.clear();   // the first half is warm-up
                 long t0 = System.nanoTime(), a0 = allocatedBytes();
-                adam.zeroGrad();
-                Tensor loss = F.mse(ae.forward(x), x);
-                loss.backward();
-                adam.step();
-                loss.item();
+                try (var step = arena != null ? arena.open() : null) {
+                    adam.zeroGrad();
+                    Tensor loss = F.mse(ae.forward(x), x);
+                    loss.backward();
+                    adam.step();
+                    loss.item();
+                }
                 if (s >= steps / 2) {
                     stepNanos += System.nanoTime() - t0;
                     allocated += allocatedBytes() - a0;
                 }
             }
             double kernelMs = 0;
-            System.out.printf("%s, %d threads, %dx%d, batch %d: mean of the last %d of %d steps%n",
-                    real.name(), threads, size, size, batch, measured, steps);
+            System.out.printf("%s, %d threads, %dx%d, batch %d, %s: mean of the last %d of %d steps%n",
+                    real.name(), threads, size, size, batch, arena != null ? "step arena" : "no step arena", measured, steps);
             System.out.printf("%10s %7s  %s%n", "ms/step", "calls", "kernel (geometry: C in, K out, H×W in)");
             for (Map.Entry<String, long[]> e : calls.entrySet()) {
                 double ms = e.getValue()[0] / 1e6 / measured;

@@ -4,6 +4,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.dcec4j.dcec.model.ConvAutoencoder;
 import org.dcec4j.engine.F;
+import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.Kernels;
 import org.dcec4j.engine.optim.Adam;
@@ -14,6 +15,10 @@ import org.openjdk.jmh.annotations.*;
  * {@link ConvAutoencoder} of the dcec module through the engine's ops, so it includes everything the
  * kernels do not (ReLU, bias add, reshapes, autograd bookkeeping, allocation). Before timing, the loss
  * of a fresh model under the measured kernels must equal the scalar kernels' loss bit for bit.
+ *
+ * <p>{@code arena=true} (the default, what {@code dcec train} does) runs each step in a {@link StepArena}, so the
+ * step reuses the previous step's activation and gradient arrays; {@code arena=false} allocates them anew every
+ * step, which measures what the arena saves in the same run.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -26,11 +31,13 @@ public class TrainStepBenchmark {
     @Param({"256"}) public int batch;
     @Param({"scalar", "vector"}) public String impl;
     @Param({"1", "2"}) public int threads;
+    @Param({"true"}) public boolean arena;
 
     private Kernels k, scalar;
     private ConvAutoencoder ae;
     private Adam adam;
     private Tensor x;
+    private final StepArena steps = new StepArena();
 
     @Setup(Level.Trial)
     public void setup() {
@@ -62,6 +69,13 @@ public class TrainStepBenchmark {
 
     @Benchmark
     public float step() {
+        if (!arena) return stepBody();
+        try (var step = steps.open()) {
+            return stepBody();
+        }
+    }
+
+    private float stepBody() {
         adam.zeroGrad();
         Tensor loss = F.mse(ae.forward(x), x);
         loss.backward();

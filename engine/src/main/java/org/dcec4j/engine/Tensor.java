@@ -41,6 +41,17 @@ public final class Tensor {
         return new Tensor(new float[(int) Math.max(size, 0)], shape);
     }
 
+    /**
+     * For ops: a tensor whose every element the caller is about to write. Its array comes from the
+     * {@link StepArena} open on this thread (contents unspecified until written), or is new when none is.
+     */
+    public static Tensor output(int... shape) {
+        long size = 1;
+        for (int d : shape) size *= d;
+        if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("tensor too large: " + Arrays.toString(shape));
+        return new Tensor(StepArena.array((int) Math.max(size, 0)), shape);
+    }
+
     /** Wraps (does not copy) {@code data}. */
     public static Tensor of(float[] data, int... shape) { return new Tensor(data, shape); }
 
@@ -72,9 +83,12 @@ public final class Tensor {
         return this;
     }
 
-    /** ∂L/∂this, allocated (zero) on first use. Accumulated (+=) by backward passes. */
+    /**
+     * ∂L/∂this, allocated (zero) on first use. Accumulated (+=) by backward passes. A computed tensor's
+     * gradient comes from the {@link StepArena} open on this thread, if any; a leaf's is always its own.
+     */
     public float[] grad() {
-        if (grad == null) grad = new float[data.length];
+        if (grad == null) grad = op != null ? StepArena.zeroedArray(data.length) : new float[data.length];
         return grad;
     }
 

@@ -34,6 +34,7 @@ import org.dcec4j.dcec.train.TrainingDivergedException;
 import org.dcec4j.dcec.train.TrainingListener;
 import org.dcec4j.dcec.train.TrainingListener.Losses;
 import org.dcec4j.engine.Backend;
+import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.optim.Adam;
@@ -306,6 +307,7 @@ public final class SparkDcecTrainer {
         int it = 0, counted = 0;
         double sumL = 0, sumLc = 0, sumLr = 0;
         Map<Integer, TargetTable.Batch> ready = new HashMap<>();
+        StepArena arena = new StepArena();      // each step reuses the previous step's activations and gradients
         Scores last = Scores.NONE;
         boolean converged = false;
         for (TrainingListener l : listeners) l.phaseStarted(Phase.CLUSTER, 0, cfg.maxIter());
@@ -335,7 +337,7 @@ public final class SparkDcecTrainer {
             TargetTable.Batch batch = ready.get(b);
             int nb = batch.n();
             Tensor xt = Tensor.of(batch.x(), nb, C, H, W);
-            Losses step = ClusteringStep.run(ae, layer, opt, xt, batch.p(), nb, K, keepDecoder, cfg.gamma());
+            Losses step = ClusteringStep.run(arena, ae, layer, opt, xt, batch.p(), nb, K, keepDecoder, cfg.gamma());
             float l = (float) step.L();
             if (!Float.isFinite(l)) throw diverged("clustering", "iteration " + it, l);
             sumL += l; sumLc += step.Lc(); sumLr += step.Lr(); counted++;

@@ -4,6 +4,7 @@ import org.dcec4j.dcec.model.Autoencoder;
 import org.dcec4j.dcec.model.ClusteringLayer;
 import org.dcec4j.dcec.train.TrainingListener.Losses;
 import org.dcec4j.engine.F;
+import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.optim.Adam;
 
@@ -20,12 +21,20 @@ public final class ClusteringStep {
      * Forward on the batch x ([n, C, H, W]) against its targets p ([n, K], constant), then — when the loss is
      * finite — backward and one Adam step. With {@code keepDecoder} (DCEC, IDEC) L = L_r + γ·L_c, otherwise
      * (DEC-style) L = L_c and L_r is reported as 0. The caller checks {@code L} and stops the run when it is not
-     * finite; the weights are then untouched.
+     * finite; the weights are then untouched. The step's activations and gradients live in {@code arena}, which
+     * hands the previous step's arrays out again (the arithmetic is the same without it).
      *
      * @return L, L_c and L_r of the batch
      */
-    public static Losses run(Autoencoder ae, ClusteringLayer layer, Adam opt, Tensor x, float[] p, int n, int K,
-                             boolean keepDecoder, float gamma) {
+    public static Losses run(StepArena arena, Autoencoder ae, ClusteringLayer layer, Adam opt, Tensor x, float[] p,
+                             int n, int K, boolean keepDecoder, float gamma) {
+        try (var step = arena.open()) {
+            return run(ae, layer, opt, x, p, n, K, keepDecoder, gamma);
+        }
+    }
+
+    private static Losses run(Autoencoder ae, ClusteringLayer layer, Adam opt, Tensor x, float[] p, int n, int K,
+                              boolean keepDecoder, float gamma) {
         opt.zeroGrad();
         Tensor z = ae.encode(x);
         // L_c = (1/B) Σ_i Σ_j p_ij log(p_ij / q_ij), P constant

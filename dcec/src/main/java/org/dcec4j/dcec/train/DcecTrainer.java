@@ -23,6 +23,7 @@ import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.augment.RandomAffine;
 import org.dcec4j.datasets.augment.RandomAffinePool;
 import org.dcec4j.engine.F;
+import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.Backend;
 import org.dcec4j.engine.optim.Adam;
@@ -164,6 +165,7 @@ public final class DcecTrainer {
         // the augmented pretraining (DEC-DA) takes ⌊N/B⌋ full batches per epoch: the reference's step count
         // (fit_generator's steps_per_epoch = ⌊N/B⌋); docs/math/augmentation.md#training says how its batches differ
         int batches = augment != null ? N / B : Batches.count(N, B);
+        StepArena arena = new StepArena();      // each step reuses the previous step's activations and gradients
         float[] full = new float[B * D], tail = new float[(N - (batches - 1) * B) * D];
         float[] transformed = augment != null ? new float[B * D] : null;
         int[] rows = augment != null ? new int[B] : null;
@@ -185,13 +187,16 @@ public final class DcecTrainer {
                     augment.apply(transformed, buf, nb, C, H, W, augmentSeed, epoch, rows);
                     xb = Tensor.of(transformed, nb, C, H, W);
                 }
-                opt.zeroGrad();
-                // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)²
-                Tensor loss = F.mse(ae.decode(ae.encode(xb)), xb);
-                float l = loss.item();
-                if (!Float.isFinite(l)) throw diverged("pretraining", "epoch " + (epoch + 1) + ", batch " + (b + 1), l);
-                loss.backward();
-                opt.step();
+                float l;
+                try (var step = arena.open()) {     // the previous step's arrays are handed out again
+                    opt.zeroGrad();
+                    // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)²
+                    Tensor loss = F.mse(ae.decode(ae.encode(xb)), xb);
+                    l = loss.item();
+                    if (!Float.isFinite(l)) throw diverged("pretraining", "epoch " + (epoch + 1) + ", batch " + (b + 1), l);
+                    loss.backward();
+                    opt.step();
+                }
                 sum += (double) l * nb;
                 for (TrainingListener li : listeners) li.batchDone(Phase.PRETRAIN, epoch, b, batches, l);
             }
@@ -254,6 +259,7 @@ public final class DcecTrainer {
             sumL = s.sumL(); sumLc = s.sumLc(); sumLr = s.sumLr(); counted = s.counted();
         }
         int B = Math.min(cfg.batchSize(), N), batches = Batches.count(N, B), T = cfg.updateInterval();
+        StepArena arena = new StepArena();      // each step reuses the previous step's activations and gradients
         float[] xFull = new float[B * D], pFull = new float[B * K];
         int tailN = N - (batches - 1) * B;
         float[] xTail = new float[tailN * D], pTail = new float[tailN * K];
@@ -292,7 +298,7 @@ public final class DcecTrainer {
                 augment.apply(transformed, xb, nb, C, H, W, augmentSeed, it, from);
                 xt = Tensor.of(nb == B ? transformed : java.util.Arrays.copyOf(transformed, nb * D), nb, C, H, W);
             }
-            Losses step = ClusteringStep.run(ae, layer, opt, xt, pb, nb, K, keepDecoder, cfg.gamma());
+            Losses step = ClusteringStep.run(arena, ae, layer, opt, xt, pb, nb, K, keepDecoder, cfg.gamma());
             float l = (float) step.L();
             if (!Float.isFinite(l)) throw diverged("clustering", "iteration " + it, l);
             sumL += l; sumLc += step.Lc(); sumLr += step.Lr(); counted++;

@@ -55,11 +55,12 @@ public interface Kernels {
     void reluForward(float[] y, float[] x, int n);
 
     /**
-     * ReLU backward from its output. dx accumulated, dy/y read; y is the ReLU's (or a fused kernel's)
+     * ReLU backward from its output. dx accumulated, or written when not {@code accumulate} (then exactly the bits
+     * that accumulating into zeros gives: 0 + dy[i] or 0); dy/y read. y is the ReLU's (or a fused kernel's)
      * output, and y[i] &gt; 0 exactly when the pre-activation was &gt; 0.
-     * dx[i] += y[i] &gt; 0 ? dy[i] : 0
+     * dx[i] (= or +=) y[i] &gt; 0 ? dy[i] : 0
      */
-    void reluBackward(float[] dx, float[] dy, float[] y, int n);
+    void reluBackward(float[] dx, float[] dy, float[] y, int n, boolean accumulate);
 
     /**
      * c[M,N] (= or +=) a[M,K] · b[N,K]ᵀ, i.e. c[m,n] = Σ_k a[m,k]·b[n,k]. (Linear forward: y = x·Wᵀ.)

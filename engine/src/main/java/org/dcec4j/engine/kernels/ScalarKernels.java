@@ -186,9 +186,12 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void reluBackward(float[] dx, float[] dy, float[] y, int n) {
-        // ∂L/∂x = ∂L/∂y · [x > 0]   (0 at x = 0, as in PyTorch); y > 0 exactly when x > 0
-        for (int i = 0; i < n; i++) if (y[i] > 0f) dx[i] += dy[i];
+    public void reluBackward(float[] dx, float[] dy, float[] y, int n, boolean accumulate) {
+        for (int i = 0; i < n; i++) {
+            float base = accumulate ? dx[i] : 0f;
+            // ∂L/∂x = ∂L/∂y · [x > 0]   (0 at x = 0, as in PyTorch); y > 0 exactly when x > 0
+            dx[i] = y[i] > 0f ? base + dy[i] : base;
+        }
     }
 
     // ------------------------------------------------------------------ matrix products

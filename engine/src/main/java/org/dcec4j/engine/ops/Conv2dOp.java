@@ -34,7 +34,7 @@ public final class Conv2dOp extends Op {
             throw new IllegalArgumentException("conv2d: bias of shape [" + w.dim(0) + "] expected, got " + b);
         ConvGeometry g = new ConvGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),
                 strideH, strideW, padding[0], padding[1], padding[2], padding[3]);
-        Tensor y = Tensor.zeros(g.N, g.K, g.OH, g.OW);
+        Tensor y = Tensor.output(g.N, g.K, g.OH, g.OW);            // written whole by the kernel
         k.conv2dForward(y.data, x.data, w.data, b == null ? null : b.data, act, g);
         return record(y, recording(x, w, b) ? new Conv2dOp(k, x, w, b, g, act) : null);
     }

@@ -1,6 +1,7 @@
 package org.dcec4j.engine.ops;
 
 import org.dcec4j.engine.Op;
+import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.Activation;
 import org.dcec4j.engine.kernels.ConvGeometry;
@@ -45,7 +46,7 @@ public final class ConvTranspose2dOp extends Op {
         if (OH < 1 || OW < 1) throw new IllegalArgumentException("conv_transpose2d: crop leaves no output (" + OH + "x" + OW + ")");
         ConvGeometry g = new ConvGeometry(N, CO, OH, OW, CI, KH, KW, strideH, strideW, crop[0], crop[1], crop[2], crop[3]);
         if (g.OH != H || g.OW != W) throw new IllegalStateException("adjoint geometry mismatch: " + g);
-        Tensor y = Tensor.zeros(N, CO, OH, OW);
+        Tensor y = Tensor.output(N, CO, OH, OW);                   // written whole by the kernel
         // y = act(b + convᵀ(x)): the convolution's input gradient with dy := x, bias and activation fused
         k.convTranspose2dForward(y.data, x.data, w.data, b == null ? null : b.data, act, g);
         return record(y, recording(x, w, b) ? new ConvTranspose2dOp(k, x, w, b, g, act) : null);
@@ -59,7 +60,7 @@ public final class ConvTranspose2dOp extends Op {
             // writes; the first gradient to reach x can be written in place, later ones go through t.
             if (!x.hasGrad()) k.conv2dForward(x.grad(), dy, w.data, null, Activation.NONE, g);
             else {
-                float[] t = new float[x.size()];
+                float[] t = StepArena.array(x.size());                // written whole by the kernel
                 k.conv2dForward(t, dy, w.data, null, Activation.NONE, g);
                 float[] dx = x.grad();
                 for (int i = 0; i < t.length; i++) dx[i] += t[i];

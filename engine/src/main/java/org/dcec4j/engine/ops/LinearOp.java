@@ -25,7 +25,7 @@ public final class LinearOp extends Op {
         int N = x.dim(0), IN = x.dim(1), OUT = w.dim(0);
         if (b != null && (b.rank() != 1 || b.dim(0) != OUT))
             throw new IllegalArgumentException("linear: bias of shape [" + OUT + "] expected, got " + b);
-        Tensor y = Tensor.zeros(N, OUT);
+        Tensor y = Tensor.output(N, OUT);                          // written whole by matmulNT
         // y[n,o] = Σ_i x[n,i] · W[o,i]
         k.matmulNT(y.data, x.data, w.data, N, OUT, IN, false);
         // y[n,o] += b[o]

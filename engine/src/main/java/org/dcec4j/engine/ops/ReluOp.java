@@ -13,7 +13,7 @@ public final class ReluOp extends Op {
 
     /** Forward and backward on the kernels {@code k}. */
     public static Tensor apply(Kernels k, Tensor x) {
-        Tensor y = Tensor.zeros(x.shape());
+        Tensor y = Tensor.output(x.shape());                       // written whole by the kernel
         // y = max(x, 0)
         k.reluForward(y.data, x.data, y.size());
         return record(y, recording(x) ? new ReluOp(k, x, y) : null);
@@ -22,6 +22,6 @@ public final class ReluOp extends Op {
     @Override protected void backward(Tensor out) {
         float[] dy = out.grad();
         // ∂L/∂x = ∂L/∂y · [x > 0]   (0 at x = 0, as in PyTorch); y > 0 exactly when x > 0
-        k.reluBackward(x.grad(), dy, y.data, dy.length);
+        k.reluBackward(x.grad(), dy, y.data, dy.length, true);
     }
 }

@@ -70,14 +70,22 @@ final class KernelCases {
                 compare("reluForward n=" + n, got, want, f);
             }
         });
-        CASES.put("reluBackward(float[],float[],float[],int)", (fast, ref, rnd, f) -> {
+        CASES.put("reluBackward(float[],float[],float[],int,boolean)", (fast, ref, rnd, f) -> {
             for (int n : reluSizes()) {
                 float[] y = withZeros(rnd, random(rnd, n)), dy = random(rnd, n);
                 for (int i = 0; i < n; i++) y[i] = Math.max(y[i], 0f);    // a ReLU output: ≥ 0, many exact zeros
+                for (int i = 0; i < n; i += 7) dy[i] = -0f;             // −0 gradients: written must still equal 0 + dy
                 float[] want = random(rnd, n), got = want.clone();      // accumulated
-                ref.reluBackward(want, dy, y, n);
-                fast.reluBackward(got, dy, y, n);
-                compare("reluBackward n=" + n, got, want, f);
+                ref.reluBackward(want, dy, y, n, true);
+                fast.reluBackward(got, dy, y, n, true);
+                compare("reluBackward accumulated n=" + n, got, want, f);
+                // written: old contents ignored, and the same bits as accumulating into zeros
+                float[] zeros = new float[n], written = filled(n, Float.NaN), fastWritten = filled(n, 7f);
+                ref.reluBackward(zeros, dy, y, n, true);
+                ref.reluBackward(written, dy, y, n, false);
+                fast.reluBackward(fastWritten, dy, y, n, false);
+                compare("reluBackward written (scalar) against accumulated into zeros n=" + n, written, zeros, f);
+                compare("reluBackward written n=" + n, fastWritten, written, f);
             }
         });
         CASES.put("conv2dBackwardInput(float[],float[],float[],ConvGeometry)", (fast, ref, rnd, f) -> {

@@ -51,7 +51,7 @@ class KernelDeterminismTest {
         k.adamStep(p, m, v, KernelCases.random(rnd, n), n, 0.9f, 0.999f, 1e-3f, 1e-7f);
         float[] r = KernelCases.random(rnd, 70_001), ry = new float[r.length], rdx = KernelCases.random(rnd, r.length);
         k.reluForward(ry, r, r.length);
-        k.reluBackward(rdx, r, ry, r.length);
+        k.reluBackward(rdx, r, ry, r.length, true);
         out[o++] = c1; out[o++] = c2; out[o++] = c3; out[o++] = db; out[o++] = p; out[o++] = ry; out[o] = rdx;
         return out;
     }

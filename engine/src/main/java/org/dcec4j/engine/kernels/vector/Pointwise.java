@@ -36,21 +36,29 @@ final class Pointwise {
         }
     }
 
-    static void reluBackward(Resources r, float[] dx, float[] dy, float[] y, int n) {
-        r.pool.run(new ReluBackward(dx, dy, y, n), (n + Tuning.RELU_CHUNK - 1) / Tuning.RELU_CHUNK);
+    static void reluBackward(Resources r, float[] dx, float[] dy, float[] y, int n, boolean accumulate) {
+        r.pool.run(new ReluBackward(dx, dy, y, n, accumulate), (n + Tuning.RELU_CHUNK - 1) / Tuning.RELU_CHUNK);
     }
 
-    /** dx[i] += y[i] &gt; 0 ? dy[i] : 0 for i in this chunk, branch-free (a masked add). dx accumulated. */
-    private record ReluBackward(float[] dx, float[] dy, float[] y, int n) implements WorkerPool.Job {
+    /**
+     * dx[i] (= or +=) y[i] &gt; 0 ? dy[i] : 0 for i in this chunk, branch-free (a masked add onto dx, or onto
+     * zeros when written, as in the scalar twin). dx accumulated or written.
+     */
+    private record ReluBackward(float[] dx, float[] dy, float[] y, int n, boolean accumulate) implements WorkerPool.Job {
         @Override public void run(int worker, int chunk) {
             final int i0 = chunk * Tuning.RELU_CHUNK, i1 = Math.min(n, i0 + Tuning.RELU_CHUNK);
+            final FloatVector zero = FloatVector.zero(Gemm.S);
             int i = i0;
             for (; i + L <= i1; i += L) {
+                FloatVector base = accumulate ? FloatVector.fromArray(Gemm.S, dx, i) : zero;
                 // ∂L/∂x = ∂L/∂y · [y > 0]
                 VectorMask<Float> on = FloatVector.fromArray(Gemm.S, y, i).compare(VectorOperators.GT, 0f);
-                FloatVector.fromArray(Gemm.S, dx, i).add(FloatVector.fromArray(Gemm.S, dy, i), on).intoArray(dx, i);
+                base.add(FloatVector.fromArray(Gemm.S, dy, i), on).intoArray(dx, i);
             }
-            for (; i < i1; i++) if (y[i] > 0f) dx[i] += dy[i];
+            for (; i < i1; i++) {
+                float base = accumulate ? dx[i] : 0f;
+                dx[i] = y[i] > 0f ? base + dy[i] : base;
+            }
         }
     }
 

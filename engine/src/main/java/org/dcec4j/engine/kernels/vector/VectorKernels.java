@@ -111,8 +111,8 @@ public final class VectorKernels implements Kernels, AutoCloseable {
     }
 
     @Override
-    public synchronized void reluBackward(float[] dx, float[] dy, float[] y, int n) {
-        Pointwise.reluBackward(r, dx, dy, y, n);
+    public synchronized void reluBackward(float[] dx, float[] dy, float[] y, int n, boolean accumulate) {
+        Pointwise.reluBackward(r, dx, dy, y, n, accumulate);
     }
 
     // ---------------------------------------------------------------- matrix products
