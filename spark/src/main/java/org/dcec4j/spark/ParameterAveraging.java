@@ -11,6 +11,7 @@ import org.dcec4j.dcec.train.Batches;
 import org.dcec4j.dcec.train.Seeds;
 import org.dcec4j.engine.Backend;
 import org.dcec4j.engine.F;
+import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.optim.Adam;
@@ -85,18 +86,22 @@ final class ParameterAveraging {
             double sum = 0;
             float worst = 0;
             int images = 0, to = Math.min(batches, from + count);
+            StepArena arena = new StepArena();      // each local step reuses the previous one's activations and gradients
             for (int bi = from; bi < to; bi++) {
                 int lo = Batches.start(bi, B), hi = Batches.end(bi, n, B), nb = hi - lo;
                 float[] buf = nb == B ? full : tail;
                 Batches.gather(buf, x, D, perm, lo, hi);
                 Tensor xb = Tensor.of(buf, nb, C, H, W);
-                opt.zeroGrad();
-                // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)², as the single-machine pretraining
-                Tensor loss = F.mse(ae.decode(ae.encode(xb)), xb);
-                float l = loss.item();
-                if (!Float.isFinite(l)) { worst = l; break; }
-                loss.backward();
-                opt.step();
+                float l;
+                try (var step = arena.open()) {
+                    opt.zeroGrad();
+                    // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)², as the single-machine pretraining
+                    Tensor loss = F.mse(ae.decode(ae.encode(xb)), xb);
+                    l = loss.item();
+                    if (!Float.isFinite(l)) { worst = l; break; }
+                    loss.backward();
+                    opt.step();
+                }
                 sum += (double) l * nb;
                 images += nb;
             }
