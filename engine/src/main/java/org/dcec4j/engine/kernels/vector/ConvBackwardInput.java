@@ -38,7 +38,7 @@ final class ConvBackwardInput {
         // A = Wᵀ: A[(c,kh,kw), k] = w[k, (c,kh,kw)], packed once
         float[] packedW = r.packedW = Workspace.grow(r.packedW, Gemm.packedASize(CKK, g.K));
         Gemm.packA(packedW, w, 0, 1, CKK, 0, CKK, 0, g.K);
-        int G = Tuning.imagesPerChunk(Tuning.BACKWARD_INPUT_COLS, P, g.N);
+        int G = Tuning.imagesPerChunk(Tuning.BACKWARD_INPUT_COLS, P, g.N, NR);   // chunks of whole column panels
         // every chunk's dcol has the leading dimension G·P (the last chunk uses fewer columns), so one col2im
         // table serves all chunks; built once per call (for conv1, C = 1, building it per chunk cost as much
         // as the gather itself)

@@ -29,7 +29,7 @@ final class ConvForward {
         Gemm.packA(packedW, w, 0, CKK, 1, 0, g.K, 0, CKK);
         final boolean phases = Tuning.columnPhasesForward(g);
         float[] xPad = PaddedInput.pad(r, x, g, phases ? PaddedInput.Layout.COLUMN_PHASES : PaddedInput.Layout.NCHW);
-        int G = Tuning.imagesPerChunk(Tuning.FORWARD_COLS, P, g.N);
+        int G = Tuning.imagesPerChunk(Tuning.FORWARD_COLS, P, g.N, NR);   // chunks of whole column panels
         r.pool.run(new Job(y, xPad, packedW, b, act, g, G, phases, r.ws), (g.N + G - 1) / G);
     }
 

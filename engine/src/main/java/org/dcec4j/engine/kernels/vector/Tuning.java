@@ -17,7 +17,10 @@ final class Tuning {
     /** Reduction block of the packed products: a KC×NR B micro-panel (32 KiB at 512 bits) stays in L1. */
     static final int KC = 256;
 
-    /** Target product columns (images × OH·OW) per forward chunk: a KC×256-float B block is 256 KiB (L2). */
+    /**
+     * Target product columns (images × OH·OW) per forward chunk, before {@link #imagesPerChunk(int, int, int, int)}
+     * rounds the images so that the columns fill whole B micro-panels.
+     */
     static final int FORWARD_COLS = 256;
 
     /**
@@ -75,5 +78,29 @@ final class Tuning {
     /** Images per chunk so that a chunk has about {@code targetCols} product columns of P each. */
     static int imagesPerChunk(int targetCols, int P, int N) {
         return Math.max(1, Math.min(N, (targetCols + P - 1) / P));
+    }
+
+    /**
+     * Images per chunk when a chunk's G·P columns are cut into panels of {@code unit} columns (NR for the forward
+     * product): of the G from half to twice {@link #imagesPerChunk(int, int, int)}, the one whose last panel is
+     * fullest, i.e. the fewest computed-but-discarded columns per useful one (on a tie, the G nearest the target's,
+     * then the smaller). The
+     * columns of a partial last panel are computed in full and go through the micro-kernel's slower edge path. At
+     * 28×28 and 512 bits: conv1 (P = 196) 2 → 4 images, 6 % → 2 % waste; conv2 (P = 49) 6 → 11, 8.8 % → 0.9 %; conv3
+     * (P = 9) 29 → 32, 10 % → 0. Which images a chunk holds never changes a result (docs/kernels.md#tunables).
+     */
+    static int imagesPerChunk(int targetCols, int P, int N, int unit) {
+        int base = imagesPerChunk(targetCols, P, N);
+        int best = base;
+        long bestWaste = -1, bestCols = 1;
+        for (int G = Math.max(1, base / 2); G <= Math.min(N, 2 * base); G++) {
+            long cols = (long) G * P, waste = (cols + unit - 1) / unit * unit - cols;
+            // waste / cols against bestWaste / bestCols, compared without division
+            long less = bestWaste < 0 ? -1 : Long.signum(waste * bestCols - bestWaste * cols);
+            if (less < 0 || less == 0 && Math.abs(G - base) < Math.abs(best - base)) {
+                best = G; bestWaste = waste; bestCols = cols;
+            }
+        }
+        return best;
     }
 }

@@ -1,0 +1,43 @@
+package org.dcec4j.engine.kernels.vector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The chunk sizes of {@link Tuning}, against hand-computed cases and a brute-force search. */
+class TuningTest {
+
+    /** Computed-but-discarded columns per useful column of G images of P columns in panels of {@code unit}. */
+    static double waste(int G, int P, int unit) {
+        long cols = (long) G * P;
+        return ((cols + unit - 1) / unit * unit - cols) / (double) cols;
+    }
+
+    @Test void theDcecLayersAt28x28Fill512BitPanels() {
+        // 256 target columns, NR = 32; worked out in Tuning's javadoc
+        assertEquals(4, Tuning.imagesPerChunk(256, 196, 256, 32));   // conv1: 784 columns = 24.5 panels (was 2: 392 = 12.25)
+        assertEquals(11, Tuning.imagesPerChunk(256, 49, 256, 32));   // conv2: 539 = 16.8 panels (was 6: 294 = 9.2)
+        assertEquals(32, Tuning.imagesPerChunk(256, 9, 256, 32));    // conv3: 288 = 9 panels exactly (was 29: 261)
+        assertEquals(4, Tuning.imagesPerChunk(256, 64, 256, 32));    // 8×8 outputs: 256 columns already whole (2 would tie)
+        assertEquals(0.0, waste(32, 9, 32));
+    }
+
+    @Test void theChoiceHasTheLeastWasteInItsRangeAndOnATieTheCountNearestTheTarget() {
+        for (int unit : new int[] {8, 16, 32})
+            for (int P = 1; P <= 300; P += 7)
+                for (int N : new int[] {1, 3, 17, 256, 1000}) {
+                    int base = Tuning.imagesPerChunk(256, P, N);
+                    int got = Tuning.imagesPerChunk(256, P, N, unit);
+                    int lo = Math.max(1, base / 2), hi = Math.min(N, 2 * base);
+                    assertTrue(got >= lo && got <= hi, "P=" + P + " N=" + N + ": " + got + " outside [" + lo + ", " + hi + "]");
+                    for (int G = lo; G <= hi; G++) {
+                        double w = waste(G, P, unit), best = waste(got, P, unit);
+                        assertTrue(w >= best - 1e-12, "P=" + P + " N=" + N + " unit=" + unit + ": G=" + G + " wastes " + w + " < " + best);
+                        int d = Math.abs(G - base), dGot = Math.abs(got - base);
+                        if (d < dGot || d == dGot && G < got)
+                            assertTrue(w > best + 1e-12, "P=" + P + " N=" + N + " unit=" + unit + ": G=" + G + " ties with " + got + " and is nearer " + base);
+                    }
+                }
+    }
+}
