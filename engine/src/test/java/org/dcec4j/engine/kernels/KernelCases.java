@@ -192,6 +192,10 @@ final class KernelCases {
         gs.add(new ConvGeometry(4, 33, 16, 16, 7, 3, 3, 1, 1, 1, 1, 1, 1));
         // conv1 at 8 images: NP = 1568 in 3 ranges that start and end inside images, dY read in place
         gs.add(Padding.same().geometry(8, 1, 28, 28, 32, 5, 5, 2));
+        // forward products over several chunks of images whose columns straddle images and end in a partial
+        // panel (K a multiple of NR at every width; P = 49 and P = 21, one of them with vertical stride only)
+        gs.add(new ConvGeometry(13, 16, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1));
+        gs.add(new ConvGeometry(5, 9, 5, 7, 128, 3, 5, 2, 1, 2, 0, 1, 3));
         int[] Ks = {1, 3, 7, 17, 33};
         while (gs.size() < 28) {
             int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
