@@ -30,6 +30,7 @@ public final class Conv2dOp extends Op {
     public static Tensor apply(Kernels k, Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] padding, Activation act) {
         if (x.rank() != 4 || w.rank() != 4 || x.dim(1) != w.dim(1))
             throw new IllegalArgumentException("conv2d: x[N,C,H,W] and w[K,C,KH,KW] expected, got " + x + " and " + w);
+        java.util.Objects.requireNonNull(act, "conv2d: activation (Activation.NONE for none)");
         if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(0)))
             throw new IllegalArgumentException("conv2d: bias of shape [" + w.dim(0) + "] expected, got " + b);
         ConvGeometry g = new ConvGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),

@@ -87,7 +87,8 @@ final class Tuning {
      * then the smaller). The
      * columns of a partial last panel are computed in full and go through the micro-kernel's slower edge path. At
      * 28×28 and 512 bits: conv1 (P = 196) 2 → 4 images, 6 % → 2 % waste; conv2 (P = 49) 6 → 11, 8.8 % → 0.9 %; conv3
-     * (P = 9) 29 → 32, 10 % → 0. Which images a chunk holds never changes a result (docs/kernels.md#tunables).
+     * (P = 9) 29 → 32, 10 % → 0. Which images a chunk holds never changes a result (docs/kernels.md#tunables). At
+     * worst the number of chunks halves, which matters only for batches of a few images (fewer chunks than threads).
      */
     static int imagesPerChunk(int targetCols, int P, int N, int unit) {
         int base = imagesPerChunk(targetCols, P, N);
