@@ -28,19 +28,20 @@ final class ConvForward {
         float[] packedW = r.packedW = Workspace.grow(r.packedW, Gemm.packedASize(g.K, CKK));
         Gemm.packA(packedW, w, 0, CKK, 1, 0, g.K, 0, CKK);
         final boolean phases = Tuning.columnPhasesForward(g);
-        float[] xPad = PaddedInput.pad(r, x, g, phases ? PaddedInput.Layout.COLUMN_PHASES : PaddedInput.Layout.NCHW);
         int G = Tuning.imagesPerChunk(Tuning.FORWARD_COLS, P, g.N, NR);   // chunks of whole column panels
-        r.pool.run(new Job(y, xPad, packedW, b, act, g, G, phases, r.ws), (g.N + G - 1) / G);
+        r.pool.run(new Job(y, x, packedW, b, act, g, G, phases, r.ws), (g.N + G - 1) / G);
     }
 
     /** Images [chunk·G, chunk·G + G): Y[k, (n,p)] = act(b[k] + Σ_l W[k,l]·col[l,(n,p)]). y written. */
-    private record Job(float[] y, float[] xPad, float[] packedW, float[] b, Activation act, ConvGeometry g, int G,
+    private record Job(float[] y, float[] x, float[] packedW, float[] b, Activation act, ConvGeometry g, int G,
                        boolean phases, Workspace[] ws) implements WorkerPool.Job {
         @Override public void run(int worker, int chunk) {
             final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K;
             final int n0 = chunk * G, nG = Math.min(G, g.N - n0), J = nG * P;
             Workspace s = ws[worker];
-            s.forwardTables(g, n0, J, CKK, phases);
+            // this chunk's images, padded into the worker's buffer (image n at n − n0) right before they are packed
+            final float[] xPad = PaddedInput.chunk(s, x, g, phases ? PaddedInput.Layout.COLUMN_PHASES : PaddedInput.Layout.NCHW, n0, nG);
+            s.forwardTables(g, 0, J, CKK, phases);           // window origins relative to the chunk's first image
             // the tiles go to a contiguous [K, J] buffer (always whole-vector stores, even for tiles that
             // straddle two images), copied to y[n, k, p] at the end
             final float[] yb = s.ybuf = Workspace.grow(s.ybuf, K * J);

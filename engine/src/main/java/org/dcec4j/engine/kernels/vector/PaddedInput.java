@@ -39,23 +39,38 @@ final class PaddedInput {
         return xPad;
     }
 
+    /**
+     * Images [n0, n0 + count) of x padded into the worker's own buffer {@code s.xPad}, image n at position n − n0
+     * (plus L floats of slack), and returns it: the forward pads each chunk right before packing from it, so the
+     * padded images are still in the core's cache when they are read (and never go out to memory and back).
+     */
+    static float[] chunk(Workspace s, float[] x, ConvGeometry g, Layout layout, int n0, int count) {
+        float[] xPad = s.xPad = Workspace.grow(s.xPad, count * imageSize(g, layout) + Gemm.L);
+        Job job = new Job(xPad, x, g, layout);
+        for (int i = 0; i < count; i++) job.image(n0 + i, i);
+        return xPad;
+    }
+
     /** Images [chunk·PAD_IMAGES, …) of the padded copy. xPad written, x read. */
     private record Job(float[] xPad, float[] x, ConvGeometry g, Layout layout) implements WorkerPool.Job {
         @Override public void run(int worker, int chunk) {
             int n0 = chunk * Tuning.PAD_IMAGES, n1 = Math.min(g.N, n0 + Tuning.PAD_IMAGES);
-            for (int n = n0; n < n1; n++) {
-                switch (layout) {
-                    case CHANNELS_LAST -> channelsLast(n);
-                    case COLUMN_PHASES -> { if (g.SW == 1) nchw(n); else columnPhases(n); }
-                    default -> nchw(n);
-                }
+            for (int n = n0; n < n1; n++) image(n, n);
+        }
+
+        /** Image n of x into image slot {@code at} of xPad. */
+        void image(int n, int at) {
+            switch (layout) {
+                case CHANNELS_LAST -> channelsLast(n, at);
+                case COLUMN_PHASES -> { if (g.SW == 1) nchw(n, at); else columnPhases(n, at); }
+                default -> nchw(n, at);
             }
         }
 
-        private void columnPhases(int n) {
+        private void columnPhases(int n, int at) {
             final int C = g.C, H = g.H, W = g.W, PT = g.PT, PL = g.PL, SW = g.SW;
             final int Hp = H + PT + g.PB, Wp = W + PL + g.PR, Wq = (Wp + SW - 1) / SW, row = SW * Wq;
-            int img = n * C * Hp * row;
+            int img = at * C * Hp * row;
             Arrays.fill(xPad, img, img + C * Hp * row, 0f);
             for (int c = 0; c < C; c++) {
                 int src = (n * C + c) * H * W;
@@ -70,10 +85,10 @@ final class PaddedInput {
             }
         }
 
-        private void nchw(int n) {
+        private void nchw(int n, int at) {
             final int C = g.C, H = g.H, W = g.W, PT = g.PT, PL = g.PL, Hp = H + PT + g.PB, Wp = W + PL + g.PR;
             for (int c = 0; c < C; c++) {
-                int src = (n * C + c) * H * W, dst = (n * C + c) * Hp * Wp;
+                int src = (n * C + c) * H * W, dst = (at * C + c) * Hp * Wp;
                 for (int hp = 0; hp < Hp; hp++, dst += Wp) {
                     int h = hp - PT;
                     if (h < 0 || h >= H) { Arrays.fill(xPad, dst, dst + Wp, 0f); continue; }
@@ -84,9 +99,9 @@ final class PaddedInput {
             }
         }
 
-        private void channelsLast(int n) {
+        private void channelsLast(int n, int at) {
             final int C = g.C, H = g.H, W = g.W, Hp = H + g.PT + g.PB, Wp = W + g.PL + g.PR, HW = H * W;
-            int img = n * Hp * Wp * C;
+            int img = at * Hp * Wp * C;
             Arrays.fill(xPad, img, img + Hp * Wp * C, 0f);
             for (int c = 0; c < C; c++) {
                 int src = (n * C + c) * HW;
