@@ -196,6 +196,9 @@ final class KernelCases {
         // panel (K a multiple of NR at every width; P = 49 and P = 21, one of them with vertical stride only)
         gs.add(new ConvGeometry(13, 16, 7, 7, 64, 3, 3, 1, 1, 1, 1, 1, 1));
         gs.add(new ConvGeometry(5, 9, 5, 7, 128, 3, 5, 2, 1, 2, 0, 1, 3));
+        // channels-last weight gradient whose two reduction ranges meet inside an image (NP = 1296: 648 = 4.5 images
+        // each), so each range pads a partial first or last image of its own
+        gs.add(new ConvGeometry(9, 33, 12, 12, 5, 3, 3, 1, 1, 1, 1, 1, 1));
         int[] Ks = {1, 3, 7, 17, 33};
         while (gs.size() < 28) {
             int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
