@@ -34,23 +34,21 @@ public final class Tensor {
     }
 
     // ---------------------------------------------------------------- construction
-    public static Tensor zeros(int... shape) {
+    public static Tensor zeros(int... shape) { return new Tensor(new float[size(shape)], shape); }
+
+    /** Elements of a tensor of this shape (the constructor rejects non-positive dimensions). */
+    private static int size(int[] shape) {
         long size = 1;
         for (int d : shape) size *= d;
         if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("tensor too large: " + Arrays.toString(shape));
-        return new Tensor(new float[(int) Math.max(size, 0)], shape);
+        return (int) Math.max(size, 0);
     }
 
     /**
      * For ops: a tensor whose every element the caller is about to write. Its array comes from the
      * {@link StepArena} open on this thread (contents unspecified until written), or is new when none is.
      */
-    public static Tensor output(int... shape) {
-        long size = 1;
-        for (int d : shape) size *= d;
-        if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("tensor too large: " + Arrays.toString(shape));
-        return new Tensor(StepArena.array((int) Math.max(size, 0)), shape);
-    }
+    public static Tensor output(int... shape) { return new Tensor(StepArena.array(size(shape)), shape); }
 
     /** Wraps (does not copy) {@code data}. */
     public static Tensor of(float[] data, int... shape) { return new Tensor(data, shape); }

@@ -8,9 +8,9 @@ import org.apache.spark.broadcast.Broadcast;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.model.Autoencoder;
 import org.dcec4j.dcec.train.Batches;
+import org.dcec4j.dcec.train.PretrainingStep;
 import org.dcec4j.dcec.train.Seeds;
 import org.dcec4j.engine.Backend;
-import org.dcec4j.engine.F;
 import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
@@ -92,16 +92,9 @@ final class ParameterAveraging {
                 float[] buf = nb == B ? full : tail;
                 Batches.gather(buf, x, D, perm, lo, hi);
                 Tensor xb = Tensor.of(buf, nb, C, H, W);
-                float l;
-                try (var step = arena.open()) {
-                    opt.zeroGrad();
-                    // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)², as the single-machine pretraining
-                    Tensor loss = F.mse(ae.decode(ae.encode(xb)), xb);
-                    l = loss.item();
-                    if (!Float.isFinite(l)) { worst = l; break; }
-                    loss.backward();
-                    opt.step();
-                }
+                // the single-machine pretraining's own step
+                float l = PretrainingStep.run(arena, ae, opt, xb);
+                if (!Float.isFinite(l)) { worst = l; break; }
                 sum += (double) l * nb;
                 images += nb;
             }

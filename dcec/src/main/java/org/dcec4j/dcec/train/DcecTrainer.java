@@ -22,7 +22,6 @@ import org.dcec4j.dcec.train.TrainingListener.Losses;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.augment.RandomAffine;
 import org.dcec4j.datasets.augment.RandomAffinePool;
-import org.dcec4j.engine.F;
 import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.Backend;
@@ -187,16 +186,9 @@ public final class DcecTrainer {
                     augment.apply(transformed, buf, nb, C, H, W, augmentSeed, epoch, rows);
                     xb = Tensor.of(transformed, nb, C, H, W);
                 }
-                float l;
-                try (var step = arena.open()) {     // the previous step's arrays are handed out again
-                    opt.zeroGrad();
-                    // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)²
-                    Tensor loss = F.mse(ae.decode(ae.encode(xb)), xb);
-                    l = loss.item();
-                    if (!Float.isFinite(l)) throw diverged("pretraining", "epoch " + (epoch + 1) + ", batch " + (b + 1), l);
-                    loss.backward();
-                    opt.step();
-                }
+                // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)², then backward and Adam
+                float l = PretrainingStep.run(arena, ae, opt, xb);
+                if (!Float.isFinite(l)) throw diverged("pretraining", "epoch " + (epoch + 1) + ", batch " + (b + 1), l);
                 sum += (double) l * nb;
                 for (TrainingListener li : listeners) li.batchDone(Phase.PRETRAIN, epoch, b, batches, l);
             }
