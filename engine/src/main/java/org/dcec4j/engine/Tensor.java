@@ -93,6 +93,21 @@ public final class Tensor {
     /** True once a gradient buffer exists. */
     public boolean hasGrad() { return grad != null; }
 
+    /**
+     * For the first gradient to reach this tensor in a backward pass, from an op whose backward writes every element
+     * of it: the gradient buffer, which from then on is {@link #grad()}, with contents unspecified (a computed
+     * tensor's comes from the {@link StepArena} open on this thread, not cleared). The caller must write all of it,
+     * with exactly the bits that accumulating into zeros would give (so that it never matters which op comes first);
+     * later gradients accumulate into {@link #grad()} as usual. Saves clearing the buffer and reading the zeros back.
+     *
+     * @throws IllegalStateException if this tensor has a gradient already ({@link #hasGrad()})
+     */
+    public float[] freshGrad() {
+        if (grad != null) throw new IllegalStateException("freshGrad(): " + this + " has a gradient already");
+        grad = op != null ? StepArena.array(data.length) : new float[data.length];
+        return grad;
+    }
+
     /** Sets the gradient to zero (the one place gradients are cleared; optimisers and modules call it). */
     public void zeroGrad() { if (grad != null) Arrays.fill(grad, 0f); }
 

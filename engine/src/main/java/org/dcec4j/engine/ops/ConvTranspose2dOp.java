@@ -60,7 +60,7 @@ public final class ConvTranspose2dOp extends Op {
         if (x.requiresGrad()) {
             // ∂L/∂x = conv(∂L/∂y, w): the adjoint of the adjoint is the convolution itself. The kernel
             // writes; the first gradient to reach x can be written in place, later ones go through t.
-            if (!x.hasGrad()) k.conv2dForward(x.grad(), dy, w.data, null, Activation.NONE, g);
+            if (!x.hasGrad()) k.conv2dForward(x.freshGrad(), dy, w.data, null, Activation.NONE, g);
             else {
                 float[] t = StepArena.array(x.size());                // written whole by the kernel
                 k.conv2dForward(t, dy, w.data, null, Activation.NONE, g);

@@ -36,7 +36,11 @@ public final class LinearOp extends Op {
     @Override protected void backward(Tensor out) {
         float[] dy = out.grad();
         // ∂L/∂x[n,i] = Σ_o ∂L/∂y[n,o] · W[o,i]          (dx = dy·W)
-        if (x.requiresGrad()) k.matmulNN(x.grad(), dy, w.data, N, IN, OUT, true);
+        // (written when it is the first gradient to reach x: each chain then starts from 0, as it would from a cleared dx)
+        if (x.requiresGrad()) {
+            if (!x.hasGrad()) k.matmulNN(x.freshGrad(), dy, w.data, N, IN, OUT, false);
+            else k.matmulNN(x.grad(), dy, w.data, N, IN, OUT, true);
+        }
         // ∂L/∂W[o,i] = Σ_n ∂L/∂y[n,o] · x[n,i]          (dW = dyᵀ·x)
         if (w.requiresGrad()) k.matmulTN(w.grad(), dy, x.data, OUT, IN, N, true);
         // ∂L/∂b[o] = Σ_n ∂L/∂y[n,o]

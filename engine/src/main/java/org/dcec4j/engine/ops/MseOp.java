@@ -23,7 +23,11 @@ public final class MseOp extends Op {
     @Override protected void backward(Tensor out) {
         float scale = 2f * out.grad()[0] / a.size();
         // ∂L/∂a_i = 2 (a_i − t_i) / n
-        if (a.requiresGrad()) { float[] da = a.grad(); for (int i = 0; i < da.length; i++) da[i] += scale * (a.data[i] - t.data[i]); }
+        // (written as 0 + term when it is the first gradient to reach a, the bits of accumulating into zeros)
+        if (a.requiresGrad()) {
+            if (!a.hasGrad()) { float[] da = a.freshGrad(); for (int i = 0; i < da.length; i++) da[i] = 0f + scale * (a.data[i] - t.data[i]); }
+            else { float[] da = a.grad(); for (int i = 0; i < da.length; i++) da[i] += scale * (a.data[i] - t.data[i]); }
+        }
         // ∂L/∂t_i = −2 (a_i − t_i) / n
         if (t.requiresGrad()) { float[] dt = t.grad(); for (int i = 0; i < dt.length; i++) dt[i] -= scale * (a.data[i] - t.data[i]); }
     }

@@ -22,6 +22,8 @@ public final class ReluOp extends Op {
     @Override protected void backward(Tensor out) {
         float[] dy = out.grad();
         // ∂L/∂x = ∂L/∂y · [x > 0]   (0 at x = 0, as in PyTorch); y > 0 exactly when x > 0
-        k.reluBackward(x.grad(), dy, y.data, dy.length, true);
+        // written when it is the first gradient to reach x (the bits of accumulating into zeros), added otherwise
+        if (!x.hasGrad()) k.reluBackward(x.freshGrad(), dy, y.data, dy.length, false);
+        else k.reluBackward(x.grad(), dy, y.data, dy.length, true);
     }
 }

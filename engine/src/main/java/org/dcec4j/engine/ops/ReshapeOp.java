@@ -36,8 +36,10 @@ public final class ReshapeOp extends Op {
     public static Tensor flatten(Tensor x) { return apply(x, x.dim(0), -1); }
 
     @Override protected void backward(Tensor out) {
-        float[] dy = out.grad(), dx = x.grad();
-        // ∂L/∂x = ∂L/∂y (same row-major order)
-        for (int i = 0; i < dy.length; i++) dx[i] += dy[i];
+        float[] dy = out.grad();
+        // ∂L/∂x = ∂L/∂y (same row-major order); the first gradient to reach x is written as 0 + dy (the bits of
+        // accumulating into zeros: −0 becomes +0), later ones are added
+        if (!x.hasGrad()) { float[] dx = x.freshGrad(); for (int i = 0; i < dy.length; i++) dx[i] = 0f + dy[i]; }
+        else { float[] dx = x.grad(); for (int i = 0; i < dy.length; i++) dx[i] += dy[i]; }
     }
 }

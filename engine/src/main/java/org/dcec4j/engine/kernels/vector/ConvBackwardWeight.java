@@ -31,24 +31,33 @@ final class ConvBackwardWeight {
         final int CKK = g.C * g.KH * g.KW, NP = g.N * g.OH * g.OW, KCKK = g.K * CKK;
         final int R = ReductionOrder.weightRanges(NP);
         final boolean channelsLast = Tuning.channelsLastBackwardWeight(g.C);
-        float[] xPad = PaddedInput.pad(r, x, g, channelsLast ? PaddedInput.Layout.CHANNELS_LAST : PaddedInput.Layout.NCHW);
+        final PaddedInput.Layout layout = channelsLast ? PaddedInput.Layout.CHANNELS_LAST : PaddedInput.Layout.NCHW;
         float[] partial = r.partialDw = Workspace.grow(r.partialDw, R * KCKK);
-        r.pool.run(new Range(partial, dy, xPad, g, R, channelsLast, r.ws), R);
+        if (Tuning.directOutputRowsBackwardWeight((CKK + NR - 1) / NR))
+            r.pool.run(new DirectRange(partial, dy, PaddedInput.pad(r, x, g, layout), g, R, channelsLast, r.ws), R);
+        else
+            r.pool.run(new PackedRange(partial, dy, x, g, R, layout, r.ws), R);
         if (channelsLast) r.pool.run(new ReducePermuted(dw, partial, g, R, r.ws), g.K);
         else r.pool.run(new Reduce(dw, partial, KCKK, R), (KCKK + Tuning.REDUCE_CHUNK - 1) / Tuning.REDUCE_CHUNK);
     }
 
     /**
      * Range r of R: partial[r, k, j] = Σ_{l in range r} dY[k, l] · col[l, j] for all K × CKK, one FMA chain
-     * per element in l order. dY is packed once per KC block; the im2col B operand is packed one
-     * micro-panel at a time and used at once while it is in L1. partial (this range's slice) written.
+     * per element in l order. The range is walked in groups of whole images (as many as fit in KC terms, at least
+     * one): the group's images are padded into the worker's own buffer, then dY is packed once per KC block of the
+     * group and the im2col B operand one micro-panel at a time, used at once while it is in L1. A group's padded
+     * images (about 300 KB for conv2) stay in the core's L2 while its panels are packed from them, instead of the
+     * whole batch's copy going out to memory and back. The groups only change where the blocks are cut; every
+     * chain still runs over the range's l in order (blocks carried on with {@link Gemm#LOAD}).
+     * partial (this range's slice) written.
      */
-    private record Range(float[] partial, float[] dy, float[] xPad, ConvGeometry g, int R, boolean channelsLast,
-                         Workspace[] ws) implements WorkerPool.Job {
+    private record PackedRange(float[] partial, float[] dy, float[] x, ConvGeometry g, int R, PaddedInput.Layout layout,
+                               Workspace[] ws) implements WorkerPool.Job {
         @Override public void run(int worker, int r) {
             final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K, NP = g.N * P;
             final int lStart = ReductionOrder.rangeStart(NP, R, r), lEnd = ReductionOrder.rangeStart(NP, R, r + 1);
             final int cOff = r * K * CKK;
+            final boolean channelsLast = layout == PaddedInput.Layout.CHANNELS_LAST;
             Workspace s = ws[worker];
             if (channelsLast) s.kernelTablesChannelsLast(g, CKK);
             else s.kernelTables(g, CKK);
@@ -56,15 +65,62 @@ final class ConvBackwardWeight {
             s.bp = Workspace.grow(s.bp, NR * Tuning.KC + L);     // + L: slack for the run stores
             s.colX = Workspace.grow(s.colX, Tuning.KC);
             s.colOff = Workspace.grow(s.colOff, Tuning.KC);
-            final int OW = g.OW, Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
+            final int OW = g.OW, Wp = g.W + g.PL + g.PR, imageSize = PaddedInput.imageSize(g, layout);
             // window origin steps between output rows / columns: in the NCHW or the channels-last (·C) xPad
             final int stepH = g.SH * Wp * (channelsLast ? g.C : 1), stepW = g.SW * (channelsLast ? g.C : 1);
+            final int JP = (CKK + NR - 1) / NR, IP = (K + MR - 1) / MR, groupImages = Math.max(1, Tuning.KC / P);
+            for (int nA = lStart / P; nA * P < lEnd; nA += groupImages) {
+                // images [nA, nB) of this range, padded at positions 0, 1, …; their terms [gStart, gEnd)
+                final int nB = Math.min(nA + groupImages, (lEnd + P - 1) / P);
+                final int gStart = Math.max(lStart, nA * P), gEnd = Math.min(lEnd, nB * P);
+                final float[] xPad = PaddedInput.chunk(s, x, g, layout, nA, nB - nA);
+                for (int l0 = gStart; l0 < gEnd; l0 += Tuning.KC) {
+                    int kc = Math.min(Tuning.KC, gEnd - l0);
+                    // tables of the reduction index l = (n, oh, ow), stepped along from l0 (no division per term)
+                    int n = l0 / P, p = l0 % P, oh = p / OW, ow = p % OW;
+                    for (int l = 0; l < kc; l++) {
+                        s.colX[l] = (n - nA) * imageSize + oh * stepH + ow * stepW;   // window origin in xPad
+                        s.colOff[l] = n * K * P + p;                                 // dy[n, k, p] = dy[colOff + k·P]
+                        if (++ow == OW) { ow = 0; if (++oh == g.OH) { oh = 0; n++; } }
+                        if (++p == P) p = 0;
+                    }
+                    packOutputRows(s.ap, dy, s.colOff, K, P, kc);
+                    int init = l0 == lStart ? Gemm.ZERO : Gemm.LOAD;
+                    for (int jp = 0; jp < JP; jp++) {
+                        int j0 = jp * NR, cols = Math.min(NR, CKK - j0);
+                        packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s.rowRun[jp], s);
+                        for (int ip = 0; ip < IP; ip++)
+                            Gemm.micro(partial, ip * MR, CKK, cOff + j0, Math.min(MR, K - ip * MR), cols,
+                                       s.ap, ip * MR * kc, s.bp, 0, kc, init, null, 0, s.tile);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Range r of R with dY read in place ({@link Gemm#microDirectA}), for few kernel columns (conv1, deconv1): the
+     * same chains as {@link PackedRange}, over the whole batch's padded copy xPad. Kept as its own method, unchanged,
+     * because folding the per-group padding into it made conv1's compiled loop 14–46 % slower
+     * (docs/design-notes.md#forward). partial (this range's slice) written.
+     */
+    private record DirectRange(float[] partial, float[] dy, float[] xPad, ConvGeometry g, int R, boolean channelsLast,
+                               Workspace[] ws) implements WorkerPool.Job {
+        @Override public void run(int worker, int r) {
+            final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K, NP = g.N * P;
+            final int lStart = ReductionOrder.rangeStart(NP, R, r), lEnd = ReductionOrder.rangeStart(NP, R, r + 1);
+            final int cOff = r * K * CKK;
+            Workspace s = ws[worker];
+            if (channelsLast) s.kernelTablesChannelsLast(g, CKK);
+            else s.kernelTables(g, CKK);
+            s.bp = Workspace.grow(s.bp, NR * Tuning.KC + L);     // + L: slack for the run stores
+            s.colX = Workspace.grow(s.colX, Tuning.KC);
+            s.colOff = Workspace.grow(s.colOff, Tuning.KC);
+            final int OW = g.OW, Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
+            final int stepH = g.SH * Wp * (channelsLast ? g.C : 1), stepW = g.SW * (channelsLast ? g.C : 1);
             final int JP = (CKK + NR - 1) / NR, IP = (K + MR - 1) / MR;
-            final boolean direct = Tuning.directOutputRowsBackwardWeight(JP);
             for (int l0 = lStart; l0 < lEnd; l0 += Tuning.KC) {
                 int kc = Math.min(Tuning.KC, lEnd - l0);
-                // tables of the reduction index l = (n, oh, ow)
-                // (n, oh, ow) of l0, then stepped along (no division per term)
                 int n = l0 / P, p = l0 % P, oh = p / OW, ow = p % OW;
                 for (int l = 0; l < kc; l++) {
                     s.colX[l] = n * CHWp + oh * stepH + ow * stepW;   // window origin in xPad
@@ -72,30 +128,18 @@ final class ConvBackwardWeight {
                     if (++ow == OW) { ow = 0; if (++oh == g.OH) { oh = 0; n++; } }
                     if (++p == P) p = 0;
                 }
-                if (direct) {
-                    // dY read in place, one run of a single image at a time (dY[k, l] = dy[colOff[l] + k·P])
-                    for (int jp = 0; jp < JP; jp++) {
-                        int j0 = jp * NR, cols = Math.min(NR, CKK - j0);
-                        packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s.rowRun[jp], s);
-                        for (int la = 0, lb; la < kc; la = lb) {
-                            lb = la + 1;
-                            while (lb < kc && s.colOff[lb] == s.colOff[lb - 1] + 1) lb++;
-                            int init = l0 == lStart && la == 0 ? Gemm.ZERO : Gemm.LOAD;
-                            for (int ip = 0; ip < IP; ip++)
-                                Gemm.microDirectA(partial, ip * MR, CKK, cOff + j0, Math.min(MR, K - ip * MR), cols,
-                                                  dy, s.colOff[la] + ip * MR * P, P, s.bp, la * NR, lb - la, init, s.tile);
-                        }
-                    }
-                    continue;
-                }
-                packOutputRows(s.ap, dy, s.colOff, K, P, kc);
-                int init = l0 == lStart ? Gemm.ZERO : Gemm.LOAD;
+                // dY read in place, one run of a single image at a time (dY[k, l] = dy[colOff[l] + k·P])
                 for (int jp = 0; jp < JP; jp++) {
                     int j0 = jp * NR, cols = Math.min(NR, CKK - j0);
                     packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s.rowRun[jp], s);
-                    for (int ip = 0; ip < IP; ip++)
-                        Gemm.micro(partial, ip * MR, CKK, cOff + j0, Math.min(MR, K - ip * MR), cols,
-                                   s.ap, ip * MR * kc, s.bp, 0, kc, init, null, 0, s.tile);
+                    for (int la = 0, lb; la < kc; la = lb) {
+                        lb = la + 1;
+                        while (lb < kc && s.colOff[lb] == s.colOff[lb - 1] + 1) lb++;
+                        int init = l0 == lStart && la == 0 ? Gemm.ZERO : Gemm.LOAD;
+                        for (int ip = 0; ip < IP; ip++)
+                            Gemm.microDirectA(partial, ip * MR, CKK, cOff + j0, Math.min(MR, K - ip * MR), cols,
+                                              dy, s.colOff[la] + ip * MR * P, P, s.bp, la * NR, lb - la, init, s.tile);
+                    }
                 }
             }
         }
