@@ -117,7 +117,10 @@ final class ConvBackwardInput {
         for (int l0 = 0; l0 < K; l0 += Tuning.KC) packWeightsPixelMajor(packedW, l0 * CKKp, w, g, l0, Math.min(Tuning.KC, K - l0));
         int G = Tuning.imagesPerChunk(Tuning.BACKWARD_INPUT_COLS, P, g.N);
         col2imTable(r, g, g.C, CKK);
-        r.pool.run(new PixelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff, r.ws), (g.N + G - 1) / G);
+        // gather offsets of L consecutive pixels of one channel in the pixel-major [H·W, C] buffer
+        final int[] pixelStride = r.pixelStride = Workspace.grow(r.pixelStride, L);
+        for (int q = 0; q < L; q++) pixelStride[q] = q * g.C;
+        r.pool.run(new PixelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff, pixelStride, r.ws), (g.N + G - 1) / G);
     }
 
     /** B[l, (kh,kw,c)] = w[l0 + l, c, kh, kw] for l &lt; kc, in column micro-panels at dst[off …]. dst written. */
@@ -135,7 +138,7 @@ final class ConvBackwardInput {
 
     /** Images [chunk·G, …) of the pixel-major form. */
     private record PixelMajor(float[] out, float[] dy, float[] packedW, float[] b, Activation act, ConvGeometry g, int G,
-                              int[] start, int[] off, Workspace[] ws) implements WorkerPool.Job {
+                              int[] start, int[] off, int[] pixelStride, Workspace[] ws) implements WorkerPool.Job {
         @Override public void run(int worker, int chunk) {
             final int C = g.C, K = g.K, CKK = C * g.KH * g.KW, P = g.OH * g.OW, HW = g.H * g.W;
             final int CKKp = (CKK + NR - 1) / NR * NR;
@@ -180,13 +183,20 @@ final class ConvBackwardInput {
                         pix[pBase + c] = act == Activation.RELU ? Math.max(sum, 0f) : sum;
                     }
                 }
-                // [H·W, C] → out[n, C, H·W]
-                if (act == null) {
-                    for (int c = 0; c < C; c++)
-                        for (int i = 0, d = xBase + c * HW; i < HW; i++) out[d + i] += pix[i * C + c];
-                } else {
-                    for (int c = 0; c < C; c++)
-                        for (int i = 0, d = xBase + c * HW; i < HW; i++) out[d + i] = pix[i * C + c];
+                // [H·W, C] → out[n, C, H·W]: L pixels of one channel per gather (C apart in pix, which is in L1)
+                final int HWV = Gemm.S.loopBound(HW);
+                for (int c = 0; c < C; c++) {
+                    final int d = xBase + c * HW;
+                    int i = 0;
+                    if (act == null) {
+                        for (; i < HWV; i += L)
+                            FloatVector.fromArray(Gemm.S, out, d + i).add(FloatVector.fromArray(Gemm.S, pix, i * C + c, pixelStride, 0))
+                                       .intoArray(out, d + i);
+                        for (; i < HW; i++) out[d + i] += pix[i * C + c];
+                    } else {
+                        for (; i < HWV; i += L) FloatVector.fromArray(Gemm.S, pix, i * C + c, pixelStride, 0).intoArray(out, d + i);
+                        for (; i < HW; i++) out[d + i] = pix[i * C + c];
+                    }
                 }
             }
         }

@@ -35,7 +35,7 @@ final class PaddedInput {
     /** Fills {@code r.xPad} from x and returns it. */
     static float[] pad(Resources r, float[] x, ConvGeometry g, Layout layout) {
         float[] xPad = r.xPad = Workspace.grow(r.xPad, g.N * imageSize(g, layout) + Gemm.L);
-        r.pool.run(new Job(xPad, x, g, layout), (g.N + Tuning.PAD_IMAGES - 1) / Tuning.PAD_IMAGES);
+        r.pool.run(Job.of(xPad, x, g, layout), (g.N + Tuning.PAD_IMAGES - 1) / Tuning.PAD_IMAGES);
         return xPad;
     }
 
@@ -46,13 +46,31 @@ final class PaddedInput {
      */
     static float[] chunk(Workspace s, float[] x, ConvGeometry g, Layout layout, int n0, int count) {
         float[] xPad = s.xPad = Workspace.grow(s.xPad, count * imageSize(g, layout) + Gemm.L);
-        Job job = new Job(xPad, x, g, layout);
+        Job job = Job.of(xPad, x, g, layout);
         for (int i = 0; i < count; i++) job.image(n0 + i, i);
         return xPad;
     }
 
-    /** Images [chunk·PAD_IMAGES, …) of the padded copy. xPad written, x read. */
-    private record Job(float[] xPad, float[] x, ConvGeometry g, Layout layout) implements WorkerPool.Job {
+    /**
+     * Images [chunk·PAD_IMAGES, …) of the padded copy. xPad written, x read. {@code map}: for column phases, the first
+     * source column of each phase and its position in the phase (map[phase], map[SW + phase]), so that no row needs a
+     * division; empty otherwise.
+     */
+    private record Job(float[] xPad, float[] x, ConvGeometry g, Layout layout, int[] map) implements WorkerPool.Job {
+
+        static Job of(float[] xPad, float[] x, ConvGeometry g, Layout layout) {
+            int[] map = new int[0];
+            if (layout == Layout.COLUMN_PHASES) {
+                map = new int[2 * g.SW];
+                for (int phase = 0; phase < g.SW; phase++) {
+                    int w = Math.floorMod(phase - g.PL, g.SW);   // x[.., w] goes to phase (w + PL) mod SW …
+                    map[phase] = w;
+                    map[g.SW + phase] = (w + g.PL) / g.SW;       // … position (w + PL) div SW
+                }
+            }
+            return new Job(xPad, x, g, layout, map);
+        }
+
         @Override public void run(int worker, int chunk) {
             int n0 = chunk * Tuning.PAD_IMAGES, n1 = Math.min(g.N, n0 + Tuning.PAD_IMAGES);
             for (int n = n0; n < n1; n++) image(n, n);
@@ -77,9 +95,10 @@ final class PaddedInput {
                 for (int h = 0; h < H; h++) {
                     final int dst = img + (c * Hp + h + PT) * row, from = src + h * W;
                     // x[.., h, w] goes to phase (w + PL) mod SW, position (w + PL) div SW: one strided pass per phase
+                    // (its first column and position from the map: no division per row)
                     for (int phase = 0; phase < SW; phase++) {
-                        int w = Math.floorMod(phase - PL, SW), d = dst + phase * Wq + (w + PL) / SW;
-                        for (; w < W; w += SW) xPad[d++] = x[from + w];
+                        int d = dst + phase * Wq + map[SW + phase];
+                        for (int w = map[phase]; w < W; w += SW) xPad[d++] = x[from + w];
                     }
                 }
             }
