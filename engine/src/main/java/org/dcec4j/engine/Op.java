@@ -6,7 +6,9 @@ package org.dcec4j.engine;
  * below, with the formula above each gradient line.
  *
  * <p>{@code backward} reads {@code out.grad()} (∂L/∂out) and <em>accumulates</em> (+=) into the
- * {@code grad()} of every input that {@link Tensor#requiresGrad()}; it never zeroes anything.
+ * {@code grad()} of every input that {@link Tensor#requiresGrad()}; it never zeroes anything. An op that can
+ * compute a whole input gradient in one pass may instead <em>write</em> it when it is the first to reach that input
+ * ({@link Tensor#hasGrad()} false, buffer from {@link Tensor#freshGrad()}), with the bits adding into zeros gives.
  *
  * <p>Math: docs/math/autograd.md#ops
  */

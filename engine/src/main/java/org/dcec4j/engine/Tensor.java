@@ -97,8 +97,9 @@ public final class Tensor {
      * For the first gradient to reach this tensor in a backward pass, from an op whose backward writes every element
      * of it: the gradient buffer, which from then on is {@link #grad()}, with contents unspecified (a computed
      * tensor's comes from the {@link StepArena} open on this thread, not cleared). The caller must write all of it,
-     * with exactly the bits that accumulating into zeros would give (so that it never matters which op comes first);
-     * later gradients accumulate into {@link #grad()} as usual. Saves clearing the buffer and reading the zeros back.
+     * with the bits that accumulating into zeros would give (the engine's ops do, except for the sign of a zero left
+     * by underflowing products in conv_transpose2d's: docs/math/autograd.md#memory); later gradients accumulate into
+     * {@link #grad()} as usual. Saves clearing the buffer and reading the zeros back.
      *
      * @throws IllegalStateException if this tensor has a gradient already ({@link #hasGrad()})
      */

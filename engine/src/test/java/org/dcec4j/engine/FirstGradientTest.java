@@ -49,26 +49,27 @@ class FirstGradientTest {
     private static void sameBitsWrittenAndAdded(Kernels k) {
         Net net = new Net(k);
         Random r = new Random(11);
-        float[] xb = new float[3 * 8 * 8];
-        for (int i = 0; i < xb.length; i++) xb[i] = r.nextFloat() - 0.3f;
-        Tensor x = Tensor.of(xb, 3, 1, 8, 8);
-        // the target equals the output at every third element, so that the MSE gradient has exact zero terms,
-        // which a negative seed makes −0: the written forms must turn them into +0 as adding into zeros does
-        float[] target = net.forward(x).data.clone();
-        for (int i = 0; i < target.length; i++) if (i % 3 != 0) target[i] += 0.25f * (r.nextFloat() - 0.5f);
-        Tensor t = Tensor.of(target, 3, 1, 8, 8);
-
-        List<int[]> added = backward(net, x, t, true, null);
-        List<int[]> written = backward(net, x, t, false, null);
-        assertEquals(added.size(), written.size());
-        for (int i = 0; i < added.size(); i++) assertArrayEquals(added.get(i), written.get(i), "gradient " + i);
-
-        // in an arena, from the second step on freshGrad() hands out the previous step's arrays, full of old values:
-        // a written form that skipped an element would show here
         StepArena arena = new StepArena();
+        // a new batch every step: from the second step on, the arena hands freshGrad() the previous step's arrays,
+        // full of that step's (different) values, so a written form that skipped an element would show
         for (int step = 0; step < 3; step++) {
+            float[] xb = new float[3 * 8 * 8];
+            for (int i = 0; i < xb.length; i++) xb[i] = r.nextFloat() - 0.3f;
+            Tensor x = Tensor.of(xb, 3, 1, 8, 8);
+            // the target equals the output at every third element, so that the MSE gradient has exact zero terms,
+            // which a negative seed makes −0: the written forms must turn them into +0 as adding into zeros does
+            float[] target = net.forward(x).data.clone();
+            for (int i = 0; i < target.length; i++) if (i % 3 != 0) target[i] += 0.25f * (r.nextFloat() - 0.5f);
+            Tensor t = Tensor.of(target, 3, 1, 8, 8);
+
+            List<int[]> added = backward(net, x, t, true, null);
+            List<int[]> written = backward(net, x, t, false, null);
             List<int[]> inArena = backward(net, x, t, false, arena);
-            for (int i = 0; i < added.size(); i++) assertArrayEquals(added.get(i), inArena.get(i), "step " + step + ", gradient " + i);
+            assertEquals(added.size(), written.size());
+            for (int i = 0; i < added.size(); i++) {
+                assertArrayEquals(added.get(i), written.get(i), "step " + step + ", gradient " + i);
+                assertArrayEquals(added.get(i), inArena.get(i), "step " + step + ", gradient " + i + " (arena)");
+            }
         }
         assertTrue(arena.reusedArrays() > 0);
     }
@@ -94,14 +95,17 @@ class FirstGradientTest {
         return bits;
     }
 
-    /** conv → conv (its input gradient is written by the transposed convolution) → dense → relu → dense → deconv → deconv. */
+    /**
+     * conv → conv (its input gradient is written by the transposed convolution; 16 input channels, so the vector
+     * kernels take the pixel-major form at every width) → dense → relu → dense → deconv → deconv.
+     */
     private static final class Net {
         final Kernels k;
-        final Conv2d conv1 = new Conv2d(1, 4, 3, 1, Padding.same(), Activation.RELU, new SplittableRandom(1));
-        final Conv2d conv2 = new Conv2d(4, 6, 3, 2, Padding.same(), Activation.RELU, new SplittableRandom(2));
+        final Conv2d conv1 = new Conv2d(1, 16, 3, 1, Padding.same(), Activation.RELU, new SplittableRandom(1));
+        final Conv2d conv2 = new Conv2d(16, 6, 3, 2, Padding.same(), Activation.RELU, new SplittableRandom(2));
         final Linear down = new Linear(6 * 4 * 4, 5, new SplittableRandom(3)), up = new Linear(5, 6 * 4 * 4, new SplittableRandom(4));
-        final ConvTranspose2d deconv2 = new ConvTranspose2d(6, 4, 3, 2, Padding.same(), Activation.RELU, new SplittableRandom(5));
-        final ConvTranspose2d deconv1 = new ConvTranspose2d(4, 1, 3, 1, Padding.same(), Activation.NONE, new SplittableRandom(6));
+        final ConvTranspose2d deconv2 = new ConvTranspose2d(6, 16, 3, 2, Padding.same(), Activation.RELU, new SplittableRandom(5));
+        final ConvTranspose2d deconv1 = new ConvTranspose2d(16, 1, 3, 1, Padding.same(), Activation.NONE, new SplittableRandom(6));
         final List<Tensor> params = new ArrayList<>();
 
         Net(Kernels k) {

@@ -199,6 +199,9 @@ final class KernelCases {
         // channels-last weight gradient whose two reduction ranges meet inside an image (NP = 1296: 648 = 4.5 images
         // each), so each range pads a partial first or last image of its own
         gs.add(new ConvGeometry(9, 33, 12, 12, 5, 3, 3, 1, 1, 1, 1, 1, 1));
+        // conv2's shape at 21 images: NP = 1029 in 2 ranges that meet inside image 10, each walked in groups of five
+        // images (KC / P = 256 / 49), so a group starts inside an image and the chains carry across groups
+        gs.add(Padding.same().geometry(21, 32, 14, 14, 8, 5, 5, 2));
         int[] Ks = {1, 3, 7, 17, 33};
         while (gs.size() < 28) {
             int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);

@@ -46,7 +46,7 @@ final class ConvBackwardWeight {
      * per element in l order. The range is walked in groups of whole images (as many as fit in KC terms, at least
      * one): the group's images are padded into the worker's own buffer, then dY is packed once per KC block of the
      * group and the im2col B operand one micro-panel at a time, used at once while it is in L1. A group's padded
-     * images (about 300 KB for conv2) stay in the core's L2 while its panels are packed from them, instead of the
+     * images (about 185 KB for conv2) stay in the core's L2 while its panels are packed from them, instead of the
      * whole batch's copy going out to memory and back. The groups only change where the blocks are cut; every
      * chain still runs over the range's l in order (blocks carried on with {@link Gemm#LOAD}).
      * partial (this range's slice) written.
