@@ -65,7 +65,7 @@ final class ConvBackwardWeight {
             s.bp = Workspace.grow(s.bp, NR * Tuning.KC + L);     // + L: slack for the run stores
             s.colX = Workspace.grow(s.colX, Tuning.KC);
             s.colOff = Workspace.grow(s.colOff, Tuning.KC);
-            final int OW = g.OW, Wp = g.W + g.PL + g.PR, imageSize = PaddedInput.imageSize(g, layout);
+            final int Wp = g.W + g.PL + g.PR, imageSize = PaddedInput.imageSize(g, layout);
             // window origin steps between output rows / columns: in the NCHW or the channels-last (·C) xPad
             final int stepH = g.SH * Wp * (channelsLast ? g.C : 1), stepW = g.SW * (channelsLast ? g.C : 1);
             final int JP = (CKK + NR - 1) / NR, IP = (K + MR - 1) / MR, groupImages = Math.max(1, Tuning.KC / P);
@@ -76,14 +76,7 @@ final class ConvBackwardWeight {
                 final float[] xPad = PaddedInput.chunk(s, x, g, layout, nA, nB - nA);
                 for (int l0 = gStart; l0 < gEnd; l0 += Tuning.KC) {
                     int kc = Math.min(Tuning.KC, gEnd - l0);
-                    // tables of the reduction index l = (n, oh, ow), stepped along from l0 (no division per term)
-                    int n = l0 / P, p = l0 % P, oh = p / OW, ow = p % OW;
-                    for (int l = 0; l < kc; l++) {
-                        s.colX[l] = (n - nA) * imageSize + oh * stepH + ow * stepW;   // window origin in xPad
-                        s.colOff[l] = n * K * P + p;                                 // dy[n, k, p] = dy[colOff + k·P]
-                        if (++ow == OW) { ow = 0; if (++oh == g.OH) { oh = 0; n++; } }
-                        if (++p == P) p = 0;
-                    }
+                    reductionTables(s, g, l0, kc, nA, imageSize, stepH, stepW);
                     packOutputRows(s.ap, dy, s.colOff, K, P, kc);
                     int init = l0 == lStart ? Gemm.ZERO : Gemm.LOAD;
                     for (int jp = 0; jp < JP; jp++) {
@@ -100,8 +93,8 @@ final class ConvBackwardWeight {
 
     /**
      * Range r of R with dY read in place ({@link Gemm#microDirectA}), for few kernel columns (conv1, deconv1): the
-     * same chains as {@link PackedRange}, over the whole batch's padded copy xPad. Kept as its own method, unchanged,
-     * because folding the per-group padding into it made conv1's compiled loop 14–46 % slower
+     * same chains as {@link PackedRange}, over the whole batch's padded copy xPad. A method of its own (sharing only the
+     * small {@link #reductionTables}) because folding the per-group padding into it made conv1's compiled loop 14–46 % slower
      * (docs/design-notes.md#forward). partial (this range's slice) written.
      */
     private record DirectRange(float[] partial, float[] dy, float[] xPad, ConvGeometry g, int R, boolean channelsLast,
@@ -116,18 +109,12 @@ final class ConvBackwardWeight {
             s.bp = Workspace.grow(s.bp, NR * Tuning.KC + L);     // + L: slack for the run stores
             s.colX = Workspace.grow(s.colX, Tuning.KC);
             s.colOff = Workspace.grow(s.colOff, Tuning.KC);
-            final int OW = g.OW, Wp = g.W + g.PL + g.PR, CHWp = g.C * (g.H + g.PT + g.PB) * Wp;
+            final int Wp = g.W + g.PL + g.PR, imageSize = g.C * (g.H + g.PT + g.PB) * Wp;
             final int stepH = g.SH * Wp * (channelsLast ? g.C : 1), stepW = g.SW * (channelsLast ? g.C : 1);
             final int JP = (CKK + NR - 1) / NR, IP = (K + MR - 1) / MR;
             for (int l0 = lStart; l0 < lEnd; l0 += Tuning.KC) {
                 int kc = Math.min(Tuning.KC, lEnd - l0);
-                int n = l0 / P, p = l0 % P, oh = p / OW, ow = p % OW;
-                for (int l = 0; l < kc; l++) {
-                    s.colX[l] = n * CHWp + oh * stepH + ow * stepW;   // window origin in xPad
-                    s.colOff[l] = n * K * P + p;                       // dy[n, k, p] = dy[colOff + k·P]
-                    if (++ow == OW) { ow = 0; if (++oh == g.OH) { oh = 0; n++; } }
-                    if (++p == P) p = 0;
-                }
+                reductionTables(s, g, l0, kc, 0, imageSize, stepH, stepW);
                 // dY read in place, one run of a single image at a time (dY[k, l] = dy[colOff[l] + k·P])
                 for (int jp = 0; jp < JP; jp++) {
                     int j0 = jp * NR, cols = Math.min(NR, CKK - j0);
@@ -142,6 +129,24 @@ final class ConvBackwardWeight {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The tables of the reduction indices l0 … l0 + kc − 1, l = (n, oh, ow): s.colX[l − l0], the window origin in a
+     * padded copy whose image n0 is at position 0 (images imageSize apart, window steps stepH and stepW between output
+     * rows and columns), and s.colOff[l − l0], where dY[k, l] = dy[colOff + k·P]. Stepped along from l0: no division
+     * per term. s.colX, s.colOff written.
+     */
+    private static void reductionTables(Workspace s, ConvGeometry g, int l0, int kc, int n0, int imageSize,
+                                        int stepH, int stepW) {
+        final int P = g.OH * g.OW, OW = g.OW, KP = g.K * P;
+        int n = l0 / P, p = l0 % P, oh = p / OW, ow = p % OW;
+        for (int l = 0; l < kc; l++) {
+            s.colX[l] = (n - n0) * imageSize + oh * stepH + ow * stepW;
+            s.colOff[l] = n * KP + p;
+            if (++ow == OW) { ow = 0; if (++oh == g.OH) { oh = 0; n++; } }
+            if (++p == P) p = 0;
         }
     }
 
