@@ -33,6 +33,7 @@ record Commands(Path work, Path dataDir, Integer threads, boolean quick, int che
             "--kmeans-restarts", "2", "--batch-size", "64", "-T", "10");
 
     static final String RESUME = "--resume";
+    static final String OVERWRITE = "--overwrite";
     static final String DATA_DIR_PLACEHOLDER = "<DIR>";
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=,+@%-]+");
 
@@ -84,6 +85,13 @@ record Commands(Path work, Path dataDir, Integer threads, boolean quick, int che
         return a;
     }
 
+    /** The arguments of a run started over in a folder that a killed attempt left outputs in. */
+    static List<String> withOverwrite(List<String> args) {
+        List<String> a = new ArrayList<>(args);
+        a.add(OVERWRITE);
+        return a;
+    }
+
     /**
      * The arguments as recorded in the result files: an absolute --data-dir becomes {@code <DIR>} (a machine path
      * says nothing to a reader and must not enter the repository).
@@ -104,12 +112,13 @@ record Commands(Path work, Path dataDir, Integer threads, boolean quick, int che
 
     /**
      * What must match between a run folder's recorded attempts and the planned command for the folder to be
-     * continued or collected: the arguments without --resume and --checkpoint-every (which a resumed run may change).
+     * continued or collected: the arguments without --resume, --overwrite and --checkpoint-every (which a resumed or
+     * restarted run may change).
      */
     static List<String> identity(List<String> args) {
         List<String> a = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals(RESUME)) continue;
+            if (args.get(i).equals(RESUME) || args.get(i).equals(OVERWRITE)) continue;
             if (args.get(i).equals("--checkpoint-every")) { i++; continue; }
             a.add(args.get(i));
         }

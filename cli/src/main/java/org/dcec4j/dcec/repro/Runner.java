@@ -35,7 +35,8 @@ import org.dcec4j.engine.io.TensorFile;
  *   <li>a run folder whose last recorded attempt succeeded and holds model.dc4j and predictions.csv is collected
  *       (the reproduction was killed between the JVM's end and the result file);</li>
  *   <li>a run folder with checkpoint.dc4j is continued with --resume;</li>
- *   <li>anything else runs from the start.</li>
+ *   <li>anything else runs from the start, with --overwrite when a run killed before its first checkpoint left
+ *       outputs in the folder (its partial logs would otherwise make dcec refuse the folder).</li>
  * </ul>
  * A shared pretraining is run when a cell that needs it has to run: it is complete when its last attempt
  * succeeded, its weights exist and pretrain_log.csv shows every epoch of config.json; otherwise it is continued
@@ -124,13 +125,13 @@ final class Runner {
                         pr = (PretrainingRecord) v;
                     }
                     if (o.dryRun) {
-                        List<String> args = s == State.RESUME ? Commands.withResume(cmd.cell(c)) : cmd.cell(c);
+                        List<String> args = arguments(s, cmd.runDir(c), cmd.cell(c));
                         out.printf(Locale.ROOT, "%s: %s%n    %s%n", tag, s == State.COLLECT ? "finished run folder, would collect" : s == State.RESUME
                                 ? "would resume" : "would run", Commands.line(args));
                         continue;
                     }
                     if (s != State.COLLECT) {
-                        List<String> args = s == State.RESUME ? Commands.withResume(cmd.cell(c)) : cmd.cell(c);
+                        List<String> args = arguments(s, cmd.runDir(c), cmd.cell(c));
                         out.printf(Locale.ROOT, "%s: %s%n    %s%n", tag, s == State.RESUME ? "resuming" : "running", Commands.line(cmd.recorded(args)));
                         out.flush();
                         Attempt a = attempt(cmd.runDir(c), args);
@@ -198,6 +199,18 @@ final class Runner {
         return State.FRESH;
     }
 
+    /**
+     * The arguments of a run in state s (RESUME or FRESH) of the folder run: with --resume to continue a checkpoint;
+     * with --overwrite to start over where a killed attempt left outputs but no checkpoint (nothing to continue
+     * from, and the folder is this cell's own: the recorded attempts, if any, were checked against the plan).
+     */
+    private static List<String> arguments(State s, Path run, List<String> planned) {
+        if (s == State.RESUME) return Commands.withResume(planned);
+        for (String name : RunFolder.OUTPUTS)
+            if (Files.exists(run.resolve(name))) return Commands.withOverwrite(planned);
+        return planned;
+    }
+
     /** Weights written and pretrain_log.csv showing every epoch config.json asks for. */
     private static boolean complete(Path run, Pretraining p) {
         Path log = run.resolve(RunFolder.PRETRAIN_LOG), config = run.resolve(RunFolder.CONFIG_JSON);
@@ -234,7 +247,7 @@ final class Runner {
         State s = pretrainingState(p);
         if (s == State.DONE) return PretrainingRecord.read(recordFile(p));
         if (s != State.COLLECT) {
-            List<String> args = s == State.RESUME ? Commands.withResume(cmd.pretrain(p)) : cmd.pretrain(p);
+            List<String> args = arguments(s, cmd.runDir(p), cmd.pretrain(p));
             if (o.dryRun) {
                 out.printf(Locale.ROOT, "%s: needs the %s: %s%n    %s%n", tag, p, s == State.RESUME ? "would resume" : "would run", Commands.line(args));
                 return null;

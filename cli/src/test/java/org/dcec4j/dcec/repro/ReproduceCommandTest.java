@@ -251,4 +251,33 @@ class ReproduceCommandTest {
         assertEquals(3, after.commands().size());
         assertTrue(after.commands().get(2).endsWith(" --resume"), after.commands().get(2));
     }
+
+    /**
+     * After the resume: a cell killed before its first checkpoint (its partial log and config in the folder, no
+     * checkpoint, no model) and then refused once starts over with --overwrite and reaches the same model.
+     */
+    @Test @Order(8) void aCellKilledBeforeItsFirstCheckpointStartsOver() throws Exception {
+        CellResult before = result(results, DCEC);
+        Path run = work.resolve(DCEC);
+        assertTrue(Files.isRegularFile(run.resolve("dcec_log.csv")) && Files.isRegularFile(run.resolve("config.json")));
+        Files.delete(results.resolve(DCEC).resolve("result.json"));
+        Files.delete(run.resolve("model.dc4j"));
+        Files.delete(run.resolve("checkpoint.dc4j"));
+        int attemptsBefore = Attempt.read(run).size();
+        String out = run(args());
+        assertTrue(out.contains("1 of 2 cells done before this run, 1 run now, 0 failed"), out);
+        assertTrue(out.contains("dcec on shapes, seed 0: running"), out);
+        List<Attempt> attempts = Attempt.read(run);
+        assertEquals(attemptsBefore + 1, attempts.size());
+        Attempt last = attempts.get(attempts.size() - 1);
+        assertEquals(0, last.exit());
+        assertTrue(last.args().contains("--overwrite") && !last.args().contains("--resume"), last.args().toString());
+        CellResult after = result(results, DCEC);
+        assertFalse(after.resumed());
+        assertEquals(before.modelSha256(), after.modelSha256(), "the restarted run reached another model");
+        assertEquals(before.iterations(), after.iterations());
+        assertEquals(1, Attempt.read(work.resolve(CAE)).size(), "the pretraining ran again");
+        // the recorded identity of a run ignores --overwrite, as it ignores --resume
+        assertEquals(List.of("--a"), Commands.identity(List.of("--a", "--overwrite", "--resume", "--checkpoint-every", "5")));
+    }
 }
