@@ -46,6 +46,32 @@ public interface Kernels {
     void conv2dBackwardWeight(float[] dw, float[] dy, float[] x, ConvGeometry g);
 
     /**
+     * The gradients of a convolution layer in one call: dx written (its first gradient) as by
+     * {@code convTranspose2dForward(dx, dy, w, null, NONE, g)}, dw accumulated as by
+     * {@code conv2dBackwardWeight(dw, dy, x, g)} and db accumulated as by {@code biasBackward(db, dy, N, K, OH·OW)};
+     * any of them may be null (not needed). dy, x, w read. The same bits as the separate calls; a threaded twin
+     * overlaps them (their outputs are disjoint), so that its threads do not wait at the end of each.
+     */
+    default void conv2dBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, float[] w, ConvGeometry g) {
+        if (dx != null) convTranspose2dForward(dx, dy, w, null, Activation.NONE, g);
+        if (dw != null) conv2dBackwardWeight(dw, dy, x, g);
+        if (db != null) biasBackward(db, dy, g.N, g.K, g.OH * g.OW);
+    }
+
+    /**
+     * The gradients of a transposed convolution layer (the adjoint of g) in one call: dx written (its first
+     * gradient) as by {@code conv2dForward(dx, dy, w, null, NONE, g)}, dw accumulated as by
+     * {@code conv2dBackwardWeight(dw, x, dy, g)} (the roles of x and dy swapped: x is [N, K, OH, OW] of g, dy
+     * [N, C, H, W]) and db accumulated as by {@code biasBackward(db, dy, N, C, H·W)}; any may be null. dy, x, w read.
+     * The same bits as the separate calls, which a threaded twin overlaps as in {@link #conv2dBackward}.
+     */
+    default void convTranspose2dBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, float[] w, ConvGeometry g) {
+        if (dx != null) conv2dForward(dx, dy, w, null, Activation.NONE, g);
+        if (dw != null) conv2dBackwardWeight(dw, x, dy, g);
+        if (db != null) biasBackward(db, dy, g.N, g.C, g.H * g.W);
+    }
+
+    /**
      * Gradient of a per-channel bias. db accumulated, dy read; dy viewed as [N, K, S] (S = spatial size,
      * 1 for a dense layer). db[k] += Σ_n Σ_s dy[n,k,s]
      */

@@ -44,16 +44,18 @@ public final class Conv2dOp extends Op {
         // through the fused activation first: ∂L/∂z = ∂L/∂y · act'(z), z = the pre-activation
         float[] dy = act.backward(k, out.grad(), out.data);
         // ∂L/∂x[n,c,h,w] = Σ_k Σ_kh Σ_kw w[k,c,kh,kw] · ∂L/∂y[n,k,oh,ow]  where h = oh·SH+kh−PT, w = ow·SW+kw−PL
-        if (x.requiresGrad()) {
+        // ∂L/∂w[k,c,kh,kw] = Σ_n Σ_oh Σ_ow ∂L/∂y[n,k,oh,ow] · x[n,c, oh·SH+kh−PT, ow·SW+kw−PL]
+        // ∂L/∂b[k] = Σ_n Σ_oh Σ_ow ∂L/∂y[n,k,oh,ow]
+        float[] dw = w.requiresGrad() ? w.grad() : null, db = b != null && b.requiresGrad() ? b.grad() : null;
+        if (x.requiresGrad() && x.hasGrad()) {
+            // a later gradient of x is added
+            k.conv2dBackwardInput(x.grad(), dy, w.data, g);
+            k.conv2dBackward(null, dw, db, dy, x.data, w.data, g);
+        } else {
             // the first gradient to reach x is written: the transposed convolution with no bias writes the same sum,
             // started from zero, that backward-input adds to ∂L/∂x (and a sum started from +0 is never −0, so it
-            // has the bits of 0 + sum); later gradients are added
-            if (!x.hasGrad()) k.convTranspose2dForward(x.freshGrad(), dy, w.data, null, Activation.NONE, g);
-            else k.conv2dBackwardInput(x.grad(), dy, w.data, g);
+            // has the bits of 0 + sum); all three gradients in one call, which the vector kernels overlap
+            k.conv2dBackward(x.requiresGrad() ? x.freshGrad() : null, dw, db, dy, x.data, w.data, g);
         }
-        // ∂L/∂w[k,c,kh,kw] = Σ_n Σ_oh Σ_ow ∂L/∂y[n,k,oh,ow] · x[n,c, oh·SH+kh−PT, ow·SW+kw−PL]
-        if (w.requiresGrad()) k.conv2dBackwardWeight(w.grad(), dy, x.data, g);
-        // ∂L/∂b[k] = Σ_n Σ_oh Σ_ow ∂L/∂y[n,k,oh,ow]
-        if (b != null && b.requiresGrad()) k.biasBackward(b.grad(), dy, g.N, g.K, g.OH * g.OW);
     }
 }

@@ -57,20 +57,18 @@ public final class ConvTranspose2dOp extends Op {
     @Override protected void backward(Tensor out) {
         // through the fused activation first: ∂L/∂z = ∂L/∂y · act'(z), z = the pre-activation
         float[] dy = act.backward(k, out.grad(), out.data);
-        if (x.requiresGrad()) {
-            // ∂L/∂x = conv(∂L/∂y, w): the adjoint of the adjoint is the convolution itself. The kernel
-            // writes; the first gradient to reach x can be written in place, later ones go through t.
-            if (!x.hasGrad()) k.conv2dForward(x.freshGrad(), dy, w.data, null, Activation.NONE, g);
-            else {
-                float[] t = StepArena.array(x.size());                // written whole by the kernel
-                k.conv2dForward(t, dy, w.data, null, Activation.NONE, g);
-                float[] dx = x.grad();
-                for (int i = 0; i < t.length; i++) dx[i] += t[i];
-            }
-        }
+        // ∂L/∂x = conv(∂L/∂y, w): the adjoint of the adjoint is the convolution itself. The kernel writes; the first
+        // gradient to reach x is written in place, a later one goes through t.
         // ∂L/∂w[ci,co,kh,kw] = Σ_n Σ_ih Σ_iw x[n,ci,ih,iw] · ∂L/∂y[n,co, ih·SH+kh−CT, iw·SW+kw−CL]
-        if (w.requiresGrad()) k.conv2dBackwardWeight(w.grad(), x.data, dy, g);
         // ∂L/∂b[co] = Σ_n Σ_h Σ_w ∂L/∂y[n,co,h,w]
-        if (b != null && b.requiresGrad()) k.biasBackward(b.grad(), dy, g.N, g.C, g.H * g.W);
+        float[] dw = w.requiresGrad() ? w.grad() : null, db = b != null && b.requiresGrad() ? b.grad() : null;
+        boolean later = x.requiresGrad() && x.hasGrad();
+        float[] t = !x.requiresGrad() ? null : later ? StepArena.array(x.size()) : x.freshGrad();
+        // all three gradients in one call, which the vector kernels overlap
+        k.convTranspose2dBackward(t, dw, db, dy, x.data, w.data, g);
+        if (later) {
+            float[] dx = x.grad();
+            for (int i = 0; i < t.length; i++) dx[i] += t[i];
+        }
     }
 }

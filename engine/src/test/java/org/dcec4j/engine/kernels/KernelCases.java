@@ -106,6 +106,43 @@ final class KernelCases {
                 compare("conv2dBackwardWeight " + g, got, want, f);
             }
         });
+        CASES.put("conv2dBackward(float[],float[],float[],float[],float[],float[],ConvGeometry)", (fast, ref, rnd, f) -> {
+            // against the separate calls of the reference; each gradient wanted or not (null) at random, all three in
+            // one case out of two
+            for (ConvGeometry g : geometries(rnd)) {
+                float[] dy = random(rnd, g.outputSize()), x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
+                boolean all = rnd.nextBoolean(), wantX = all || rnd.nextBoolean(), wantW = all || rnd.nextBoolean(),
+                        wantB = all || rnd.nextBoolean();
+                float[] dxWant = filled(g.inputSize(), Float.NaN), dxGot = filled(g.inputSize(), 7f);   // written
+                float[] dwWant = random(rnd, g.weightSize()), dwGot = dwWant.clone();                   // accumulated
+                float[] dbWant = random(rnd, g.K), dbGot = dbWant.clone();                              // accumulated
+                if (wantX) ref.convTranspose2dForward(dxWant, dy, w, null, Activation.NONE, g);
+                if (wantW) ref.conv2dBackwardWeight(dwWant, dy, x, g);
+                if (wantB) ref.biasBackward(dbWant, dy, g.N, g.K, g.OH * g.OW);
+                fast.conv2dBackward(wantX ? dxGot : null, wantW ? dwGot : null, wantB ? dbGot : null, dy, x, w, g);
+                if (wantX) compare("conv2dBackward dx " + g, dxGot, dxWant, f);
+                compare("conv2dBackward dw " + g + (wantW ? "" : " (not wanted: unchanged)"), dwGot, dwWant, f);
+                compare("conv2dBackward db " + g + (wantB ? "" : " (not wanted: unchanged)"), dbGot, dbWant, f);
+            }
+        });
+        CASES.put("convTranspose2dBackward(float[],float[],float[],float[],float[],float[],ConvGeometry)", (fast, ref, rnd, f) -> {
+            for (ConvGeometry g : geometries(rnd)) {
+                // the transposed convolution maps [N, K, OH, OW] (x) to [N, C, H, W] (its output, whose gradient is dy)
+                float[] dy = random(rnd, g.inputSize()), x = random(rnd, g.outputSize()), w = random(rnd, g.weightSize());
+                boolean all = rnd.nextBoolean(), wantX = all || rnd.nextBoolean(), wantW = all || rnd.nextBoolean(),
+                        wantB = all || rnd.nextBoolean();
+                float[] dxWant = filled(g.outputSize(), Float.NaN), dxGot = filled(g.outputSize(), 7f);
+                float[] dwWant = random(rnd, g.weightSize()), dwGot = dwWant.clone();
+                float[] dbWant = random(rnd, g.C), dbGot = dbWant.clone();
+                if (wantX) ref.conv2dForward(dxWant, dy, w, null, Activation.NONE, g);
+                if (wantW) ref.conv2dBackwardWeight(dwWant, x, dy, g);
+                if (wantB) ref.biasBackward(dbWant, dy, g.N, g.C, g.H * g.W);
+                fast.convTranspose2dBackward(wantX ? dxGot : null, wantW ? dwGot : null, wantB ? dbGot : null, dy, x, w, g);
+                if (wantX) compare("convTranspose2dBackward dx " + g, dxGot, dxWant, f);
+                compare("convTranspose2dBackward dw " + g + (wantW ? "" : " (not wanted: unchanged)"), dwGot, dwWant, f);
+                compare("convTranspose2dBackward db " + g + (wantB ? "" : " (not wanted: unchanged)"), dbGot, dbWant, f);
+            }
+        });
         CASES.put("biasBackward(float[],float[],int,int,int)", (fast, ref, rnd, f) -> {
             // image ranges (N ≥ 8), rows with whole groups of 16 and a tail, rows shorter than 16
             int[][] shapes = {{1, 1, 1}, {3, 5, 1}, {2, 37, 1}, {256, 10, 1}, {1, 3, 7}, {2, 4, 49},

@@ -30,10 +30,25 @@ final class ConvBackwardInput {
     private static final int L = Gemm.L, NR = Gemm.NR, MR = Gemm.MR;
 
     /**
-     * Channel-major form. With {@code act} null: dx accumulated, b ignored. Otherwise out written as
+     * The pixel-major form where there are at least as many channels as lanes ({@link Tuning#pixelMajorBackwardInput}),
+     * else the channel-major one. With {@code act} null: out (= dx) accumulated, b ignored. Otherwise out written as
      * act(b + convᵀ(dy)), b read or null.
      */
-    static void channelMajor(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
+    static void run(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
+        r.pool.run(plan(r, out, dy, w, b, act, g));
+    }
+
+    /**
+     * {@link #run} up to the parallel part: packs the weights (into r.packedW), builds the gather tables (r.c2iStart,
+     * r.c2iOff, r.pixelStride) and returns the chunks to run.
+     */
+    static WorkerPool.Planned plan(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
+        return Tuning.pixelMajorBackwardInput(g.C) ? pixelMajor(r, out, dy, w, b, act, g) : channelMajor(r, out, dy, w, b, act, g);
+    }
+
+    /** Channel-major form: the contract of {@link #plan}. */
+    private static WorkerPool.Planned channelMajor(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act,
+                                                   ConvGeometry g) {
         final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
         // A = Wᵀ: A[(c,kh,kw), k] = w[k, (c,kh,kw)], packed once
         float[] packedW = r.packedW = Workspace.grow(r.packedW, Gemm.packedASize(CKK, g.K));
@@ -43,7 +58,7 @@ final class ConvBackwardInput {
         // table serves all chunks; built once per call (for conv1, C = 1, building it per chunk cost as much
         // as the gather itself)
         col2imTable(r, g, G * P, 1);
-        r.pool.run(new ChannelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff, r.ws), (g.N + G - 1) / G);
+        return new WorkerPool.Planned(new ChannelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff, r.ws), (g.N + G - 1) / G);
     }
 
     /** Images [chunk·G, …): dcol = Wᵀ·dY, then the gather into out. */
@@ -108,8 +123,9 @@ final class ConvBackwardInput {
             for (int l = 0; l < kc; l++) java.util.Arrays.fill(dst, d + l * NR + tail, d + l * NR + NR, 0f);
     }
 
-    /** Pixel-major form, for C ≥ lanes. Same contract as {@link #channelMajor}. */
-    static void pixelMajor(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
+    /** Pixel-major form, for C ≥ lanes: the contract of {@link #plan}. */
+    private static WorkerPool.Planned pixelMajor(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act,
+                                                 ConvGeometry g) {
         final int K = g.K, CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
         // B = W with columns in (kh, kw, c) order, packed once per KC block of k: block l0 at l0·CKKp
         final int CKKp = (CKK + NR - 1) / NR * NR;
@@ -120,7 +136,8 @@ final class ConvBackwardInput {
         // gather offsets of L consecutive pixels of one channel in the pixel-major [H·W, C] buffer
         final int[] pixelStride = r.pixelStride = Workspace.grow(r.pixelStride, L);
         for (int q = 0; q < L; q++) pixelStride[q] = q * g.C;
-        r.pool.run(new PixelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff, pixelStride, r.ws), (g.N + G - 1) / G);
+        return new WorkerPool.Planned(new PixelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff, pixelStride, r.ws),
+                                      (g.N + G - 1) / G);
     }
 
     /** B[l, (kh,kw,c)] = w[l0 + l, c, kh, kw] for l &lt; kc, in column micro-panels at dst[off …]. dst written. */

@@ -28,17 +28,30 @@ final class ConvBackwardWeight {
 
     /** dw accumulated; dy, x read. */
     static void run(Resources r, float[] dw, float[] dy, float[] x, ConvGeometry g) {
-        final int CKK = g.C * g.KH * g.KW, NP = g.N * g.OH * g.OW, KCKK = g.K * CKK;
+        r.pool.run(plan(r, dy, x, g));
+        reduce(r, dw, g);
+    }
+
+    /**
+     * The first part of {@link #run}: returns the range chunks, which write the partials (into r.partialDw; for dY read
+     * in place it first pads x for the whole batch, into r.xPad, as a parallel call of its own). Then {@link #reduce}.
+     */
+    static WorkerPool.Planned plan(Resources r, float[] dy, float[] x, ConvGeometry g) {
+        final int CKK = g.C * g.KH * g.KW, NP = g.N * g.OH * g.OW;
         final int R = ReductionOrder.weightRanges(NP);
         final boolean channelsLast = Tuning.channelsLastBackwardWeight(g.C);
         final PaddedInput.Layout layout = channelsLast ? PaddedInput.Layout.CHANNELS_LAST : PaddedInput.Layout.NCHW;
-        float[] partial = r.partialDw = Workspace.grow(r.partialDw, R * KCKK);
+        float[] partial = r.partialDw = Workspace.grow(r.partialDw, R * g.K * CKK);
         if (Tuning.directOutputRowsBackwardWeight((CKK + NR - 1) / NR))
-            r.pool.run(new DirectRange(partial, dy, PaddedInput.pad(r, x, g, layout), g, R, channelsLast, r.ws), R);
-        else
-            r.pool.run(new PackedRange(partial, dy, x, g, R, layout, r.ws), R);
-        if (channelsLast) r.pool.run(new ReducePermuted(dw, partial, g, R, r.ws), g.K);
-        else r.pool.run(new Reduce(dw, partial, KCKK, R), (KCKK + Tuning.REDUCE_CHUNK - 1) / Tuning.REDUCE_CHUNK);
+            return new WorkerPool.Planned(new DirectRange(partial, dy, PaddedInput.pad(r, x, g, layout), g, R, channelsLast, r.ws), R);
+        return new WorkerPool.Planned(new PackedRange(partial, dy, x, g, R, layout, r.ws), R);
+    }
+
+    /** The second part of {@link #run}, once the ranges have run: the partials added in range order into dw. dw accumulated. */
+    static void reduce(Resources r, float[] dw, ConvGeometry g) {
+        final int KCKK = g.K * g.C * g.KH * g.KW, R = ReductionOrder.weightRanges(g.N * g.OH * g.OW);
+        if (Tuning.channelsLastBackwardWeight(g.C)) r.pool.run(new ReducePermuted(dw, r.partialDw, g, R, r.ws), g.K);
+        else r.pool.run(new Reduce(dw, r.partialDw, KCKK, R), (KCKK + Tuning.REDUCE_CHUNK - 1) / Tuning.REDUCE_CHUNK);
     }
 
     /**

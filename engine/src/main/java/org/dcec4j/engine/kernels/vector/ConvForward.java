@@ -23,13 +23,18 @@ final class ConvForward {
 
     /** y written ([N, K, OH, OW]); x, w read; b read or null. */
     static void run(Resources r, float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g) {
+        r.pool.run(plan(r, y, x, w, b, act, g));
+    }
+
+    /** {@link #run} up to the parallel part: packs the weights (into r.packedW) and returns the chunks to run. */
+    static WorkerPool.Planned plan(Resources r, float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g) {
         final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
         // A = W[K, CKK], packed once for all images
         float[] packedW = r.packedW = Workspace.grow(r.packedW, Gemm.packedASize(g.K, CKK));
         Gemm.packA(packedW, w, 0, CKK, 1, 0, g.K, 0, CKK);
         final boolean phases = Tuning.columnPhasesForward(g);
         int G = Tuning.imagesPerChunk(Tuning.FORWARD_COLS, P, g.N, NR);   // chunks of whole column panels
-        r.pool.run(new Job(y, x, packedW, b, act, g, G, phases, r.ws), (g.N + G - 1) / G);
+        return new WorkerPool.Planned(new Job(y, x, packedW, b, act, g, G, phases, r.ws), (g.N + G - 1) / G);
     }
 
     /** Images [chunk·G, chunk·G + G): Y[k, (n,p)] = act(b[k] + Σ_l W[k,l]·col[l,(n,p)]). y written. */

@@ -96,9 +96,21 @@ final class Pointwise {
 
     /** db[k] += Σ_n Σ_s dy[n, k, s] in the order of {@link ReductionOrder} (dy viewed as [N, K, S]). db accumulated. */
     static void biasBackward(Resources r, float[] db, float[] dy, int N, int K, int S) {
+        r.pool.run(planBias(r, dy, N, K, S));
+        sumBias(r, db, N, K);
+    }
+
+    /** The first part of {@link #biasBackward}: the image ranges, which write their partial sums into r.partialDb. */
+    static WorkerPool.Planned planBias(Resources r, float[] dy, int N, int K, int S) {
         final int R = ReductionOrder.biasRanges(N);
         float[] part = r.partialDb = Workspace.grow(r.partialDb, R * K);
-        r.pool.run(S == 1 ? new DenseBias(part, dy, N, K, R) : new SpatialBias(part, dy, N, K, S, R, r.ws), R);
+        return new WorkerPool.Planned(S == 1 ? new DenseBias(part, dy, N, K, R) : new SpatialBias(part, dy, N, K, S, R, r.ws), R);
+    }
+
+    /** The second part of {@link #biasBackward}, once the ranges have run: db[k] += the partials in range order. */
+    static void sumBias(Resources r, float[] db, int N, int K) {
+        final int R = ReductionOrder.biasRanges(N);
+        final float[] part = r.partialDb;
         for (int k = 0; k < K; k++) {
             float total = part[k];
             for (int q = 1; q < R; q++) total += part[q * K + k];

@@ -83,19 +83,46 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     @Override
     public synchronized void conv2dBackwardInput(float[] dx, float[] dy, float[] w, ConvGeometry g) {
-        if (Tuning.pixelMajorBackwardInput(g.C)) ConvBackwardInput.pixelMajor(r, dx, dy, w, null, null, g);
-        else ConvBackwardInput.channelMajor(r, dx, dy, w, null, null, g);
+        ConvBackwardInput.run(r, dx, dy, w, null, null, g);
     }
 
     @Override
     public synchronized void convTranspose2dForward(float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g) {
-        if (Tuning.pixelMajorBackwardInput(g.C)) ConvBackwardInput.pixelMajor(r, y, x, w, b, act, g);
-        else ConvBackwardInput.channelMajor(r, y, x, w, b, act, g);
+        ConvBackwardInput.run(r, y, x, w, b, act, g);
     }
 
     @Override
     public synchronized void conv2dBackwardWeight(float[] dw, float[] dy, float[] x, ConvGeometry g) {
         ConvBackwardWeight.run(r, dw, dy, x, g);
+    }
+
+    /**
+     * The weight gradient's ranges, the input gradient's chunks and the bias gradient's ranges run as one parallel call
+     * ({@link WorkerPool#run(java.util.List)}); then the two reductions.
+     */
+    @Override
+    public synchronized void conv2dBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, float[] w, ConvGeometry g) {
+        // the long chunks first (the weight gradient's 8 ranges), so that the threads end on the short ones
+        java.util.List<WorkerPool.Planned> jobs = new java.util.ArrayList<>(3);
+        if (dw != null) jobs.add(ConvBackwardWeight.plan(r, dy, x, g));
+        if (dx != null) jobs.add(ConvBackwardInput.plan(r, dx, dy, w, null, Activation.NONE, g));
+        if (db != null) jobs.add(Pointwise.planBias(r, dy, g.N, g.K, g.OH * g.OW));
+        r.pool.run(jobs);
+        if (dw != null) ConvBackwardWeight.reduce(r, dw, g);
+        if (db != null) Pointwise.sumBias(r, db, g.N, g.K);
+    }
+
+    /** As {@link #conv2dBackward}, with the input gradient computed by the forward product. */
+    @Override
+    public synchronized void convTranspose2dBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, float[] w,
+                                                     ConvGeometry g) {
+        java.util.List<WorkerPool.Planned> jobs = new java.util.ArrayList<>(3);
+        if (dw != null) jobs.add(ConvBackwardWeight.plan(r, x, dy, g));
+        if (dx != null) jobs.add(ConvForward.plan(r, dx, dy, w, null, Activation.NONE, g));
+        if (db != null) jobs.add(Pointwise.planBias(r, dy, g.N, g.C, g.H * g.W));
+        r.pool.run(jobs);
+        if (dw != null) ConvBackwardWeight.reduce(r, dw, g);
+        if (db != null) Pointwise.sumBias(r, db, g.N, g.C);
     }
 
     @Override
