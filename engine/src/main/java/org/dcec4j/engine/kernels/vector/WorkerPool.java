@@ -134,7 +134,10 @@ final class WorkerPool implements AutoCloseable {
     /** Runs a planned job. */
     void run(Planned p) { run(p.job(), p.chunks()); }
 
-    /** Runs independent planned jobs as one call ({@link Sequence}), in the order given; returns when all are done. */
+    /**
+     * Runs independent planned jobs as one call ({@link Sequence}), in the order given; returns when all are done. Allocates
+     * the Sequence and its two small arrays (the dispatch itself allocates nothing).
+     */
     void run(java.util.List<Planned> planned) {
         Job[] jobs = new Job[planned.size()];
         int[] first = new int[planned.size()];
