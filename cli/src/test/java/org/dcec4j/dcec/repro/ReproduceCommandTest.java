@@ -280,4 +280,31 @@ class ReproduceCommandTest {
         // the recorded identity of a run ignores --overwrite, as it ignores --resume
         assertEquals(List.of("--a"), Commands.identity(List.of("--a", "--overwrite", "--resume", "--checkpoint-every", "5")));
     }
+
+    /**
+     * Last of all: a shared pretraining killed before its first checkpoint (its log and config in the folder, no
+     * checkpoint, no weights) starts over with --overwrite, and so do its cells, to the same models.
+     */
+    @Test @Order(9) void aPretrainingKilledBeforeItsFirstCheckpointStartsOver() throws Exception {
+        String dcecModel = result(results, DCEC).modelSha256(), kmModel = result(results, KM).modelSha256();
+        Path pre = work.resolve(CAE);
+        assertTrue(Files.isRegularFile(pre.resolve("pretrain_log.csv")) && Files.isRegularFile(pre.resolve("config.json")));
+        for (String f : List.of("checkpoint.dc4j", "cae_weights.dc4j")) Files.delete(pre.resolve(f));
+        Files.delete(results.resolve(CAE).resolve(PretrainingRecord.FILE));
+        for (String cell : List.of(DCEC, KM)) {
+            Files.delete(results.resolve(cell).resolve("result.json"));
+            Files.deleteIfExists(work.resolve(cell).resolve("model.dc4j"));
+            Files.deleteIfExists(work.resolve(cell).resolve("checkpoint.dc4j"));
+        }
+        int before = Attempt.read(pre).size();
+        String out = run(args());
+        assertTrue(out.contains("0 of 2 cells done before this run, 2 run now, 0 failed"), out);
+        List<Attempt> attempts = Attempt.read(pre);
+        assertEquals(before + 1, attempts.size());
+        Attempt last = attempts.get(attempts.size() - 1);
+        assertEquals(0, last.exit());
+        assertTrue(last.args().contains("--overwrite") && !last.args().contains("--resume"), last.args().toString());
+        assertEquals(dcecModel, result(results, DCEC).modelSha256(), "DCEC after the restarted pretraining");
+        assertEquals(kmModel, result(results, KM).modelSha256(), "CAE + k-means after the restarted pretraining");
+    }
 }
