@@ -15,6 +15,7 @@ import org.dcec4j.dcec.train.TrainingListener;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.ImageConversion;
 import org.dcec4j.engine.Backend;
+import org.dcec4j.engine.nn.Init;
 
 /**
  * Deep Convolutional Embedded Clustering (Guo et al., ICONIP 2017) as a library: configure once, then
@@ -211,6 +212,15 @@ public final class Dcec {
         public Builder maxIterations(int n) { config.maxIter(n); return this; }
         /** Adam learning rate of both phases (default 0.001). */
         public Builder learningRate(float lr) { config.lr(lr); return this; }
+        /**
+         * The pretraining's optimiser (default {@link OptimizerSpec#ADAM}, at {@link #learningRate}); e.g.
+         * {@code OptimizerSpec.sgd(1f, 0.9f)}, DEC-keras's for its dense autoencoder on MNIST.
+         */
+        public Builder pretrainOptimizer(OptimizerSpec o) { config.pretrainOptimizer(Objects.requireNonNull(o, "pretrainOptimizer")); return this; }
+        /** The clustering phase's optimiser (default {@link OptimizerSpec#ADAM}, at {@link #learningRate}). */
+        public Builder clusterOptimizer(OptimizerSpec o) { config.clusterOptimizer(Objects.requireNonNull(o, "clusterOptimizer")); return this; }
+        /** How the autoencoder's weights are drawn (default {@link Init.Scheme#GLOROT_UNIFORM}, Keras's). */
+        public Builder init(Init.Scheme scheme) { config.init(Objects.requireNonNull(scheme, "init")); return this; }
         /** Seed of every random choice (default 0). */
         public Builder seed(long seed) { config.seed(seed); return this; }
 

@@ -2,6 +2,7 @@ package org.dcec4j.dcec;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.dcec4j.engine.nn.Init;
 
 /**
  * Every hyper-parameter of a run. {@link #defaults()} holds the reference values of the DCEC paper and
@@ -20,23 +21,30 @@ import java.util.Locale;
  * @param updateInterval   T: iterations between two recomputations of the target distribution P
  * @param tol              stop when the fraction of changed hard labels between two recomputations is below this
  * @param maxIter          largest number of clustering iterations
- * @param lr               Adam learning rate of both phases (each phase has its own fresh Adam)
+ * @param lr               Adam learning rate of both phases (each phase has its own fresh optimiser)
  * @param seed             fixes every random choice (weights, shuffling, k-means)
  * @param checkpointEvery  write a checkpoint every this many epochs (pretraining) and iterations (clustering); 0 = never
+ * @param pretrainOptimizer the optimiser of the pretraining (default {@link OptimizerSpec#ADAM}, at {@code lr})
+ * @param clusterOptimizer  the optimiser of the clustering phase (default {@link OptimizerSpec#ADAM}, at {@code lr})
+ * @param init             how the autoencoder's weights are drawn (default Keras's glorot-uniform)
  */
 public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, float alpha, float gamma,
                          int batchSize, int pretrainEpochs, int kmeansRestarts, int updateInterval, double tol,
-                         int maxIter, float lr, long seed, int checkpointEvery) {
+                         int maxIter, float lr, long seed, int checkpointEvery,
+                         OptimizerSpec pretrainOptimizer, OptimizerSpec clusterOptimizer, Init.Scheme init) {
 
     public DcecConfig {
         filters = filters.clone();
         denseDims = denseDims.clone();
+        java.util.Objects.requireNonNull(pretrainOptimizer, "pretrainOptimizer");
+        java.util.Objects.requireNonNull(clusterOptimizer, "clusterOptimizer");
+        java.util.Objects.requireNonNull(init, "init");
     }
 
     /** The reference values. */
     public static DcecConfig defaults() {
         return new DcecConfig(Method.DCEC, 10, new int[] {32, 64, 128}, new int[] {500, 500, 2000}, 1f, 0.1f,
-                256, 200, 20, 140, 0.001, 20_000, 1e-3f, 0, 0);
+                256, 200, 20, 140, 0.001, 20_000, 1e-3f, 0, 0, OptimizerSpec.ADAM, OptimizerSpec.ADAM, Init.Scheme.GLOROT_UNIFORM);
     }
 
     /**
@@ -73,6 +81,8 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
         if (maxIter < 0) throw bad("{maxIterations} must be >= 0, got " + maxIter);
         if (!(lr > 0) || Float.isInfinite(lr)) throw bad("{learningRate} must be a positive number, got " + lr);
         if (checkpointEvery < 0) throw bad("{checkpointEvery} must be >= 0 (0 = never), got " + checkpointEvery);
+        pretrainOptimizer.validate("pretrainOptimizer");
+        clusterOptimizer.validate("clusterOptimizer");
         return this;
     }
 
@@ -95,8 +105,22 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
                 + "  \"max_iter\": " + maxIter + ",\n"
                 + "  \"lr\": " + lr + ",\n"
                 + "  \"seed\": " + seed + ",\n"
-                + "  \"checkpoint_every\": " + checkpointEvery + "\n"
-                + "}";
+                + "  \"checkpoint_every\": " + checkpointEvery
+                + nonDefaults().stream().map(kv -> ",\n  \"" + kv[0] + "\": \"" + kv[1] + "\"").collect(java.util.stream.Collectors.joining())
+                + "\n}";
+    }
+
+    /**
+     * The optimisers and the initialisation where they differ from the reference's (Adam, Adam, glorot-uniform), as
+     * (JSON key, value) pairs: only such settings are written, so a reference run's config file, checkpoint and model
+     * are byte for byte what they were before these settings existed.
+     */
+    private java.util.List<String[]> nonDefaults() {
+        java.util.List<String[]> out = new java.util.ArrayList<>();
+        if (!pretrainOptimizer.equals(OptimizerSpec.ADAM)) out.add(new String[] {"pretrain_optimizer", pretrainOptimizer.toString()});
+        if (!clusterOptimizer.equals(OptimizerSpec.ADAM)) out.add(new String[] {"cluster_optimizer", clusterOptimizer.toString()});
+        if (init != Init.Scheme.GLOROT_UNIFORM) out.add(new String[] {"init", init.cliName});
+        return out;
     }
 
     /**
@@ -104,9 +128,11 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
      * checkpointEvery, which may change between the killed and the resumed run).
      */
     public String identity() {
+        StringBuilder extra = new StringBuilder();
+        for (String[] kv : nonDefaults()) extra.append(' ').append(kv[0]).append('=').append(kv[1]);
         return String.format(Locale.ROOT, "%s K=%d filters=%s dense=%s alpha=%s gamma=%s batch=%d epochs=%d restarts=%d T=%d tol=%s maxIter=%d lr=%s seed=%d",
                 method.cliName, K, Arrays.toString(filters), Arrays.toString(denseDims), alpha, gamma, batchSize,
-                pretrainEpochs, kmeansRestarts, updateInterval, tol, maxIter, lr, seed);
+                pretrainEpochs, kmeansRestarts, updateInterval, tol, maxIter, lr, seed) + extra;
     }
 
     @Override public boolean equals(Object o) {
@@ -124,12 +150,14 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
         public Method method; public int K; public int[] filters, denseDims; public float alpha, gamma;
         public int batchSize, pretrainEpochs, kmeansRestarts, updateInterval; public double tol;
         public int maxIter; public float lr; public long seed; public int checkpointEvery;
+        public OptimizerSpec pretrainOptimizer, clusterOptimizer; public Init.Scheme init;
 
         Builder(DcecConfig c) {
             method = c.method; K = c.K; filters = c.filters(); denseDims = c.denseDims(); alpha = c.alpha; gamma = c.gamma;
             batchSize = c.batchSize; pretrainEpochs = c.pretrainEpochs; kmeansRestarts = c.kmeansRestarts;
             updateInterval = c.updateInterval; tol = c.tol; maxIter = c.maxIter; lr = c.lr; seed = c.seed;
             checkpointEvery = c.checkpointEvery;
+            pretrainOptimizer = c.pretrainOptimizer; clusterOptimizer = c.clusterOptimizer; init = c.init;
         }
 
         public Builder method(Method v) { method = v; return this; }
@@ -147,10 +175,13 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
         public Builder lr(float v) { lr = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        public Builder pretrainOptimizer(OptimizerSpec v) { pretrainOptimizer = v; return this; }
+        public Builder clusterOptimizer(OptimizerSpec v) { clusterOptimizer = v; return this; }
+        public Builder init(Init.Scheme v) { init = v; return this; }
 
         public DcecConfig build() {
             return new DcecConfig(method, K, filters, denseDims, alpha, gamma, batchSize, pretrainEpochs, kmeansRestarts,
-                    updateInterval, tol, maxIter, lr, seed, checkpointEvery);
+                    updateInterval, tol, maxIter, lr, seed, checkpointEvery, pretrainOptimizer, clusterOptimizer, init);
         }
     }
 }

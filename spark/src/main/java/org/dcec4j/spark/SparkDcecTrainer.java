@@ -19,6 +19,7 @@ import org.apache.spark.mllib.linalg.Vectors;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.dcec4j.dcec.ConfigException;
+import org.dcec4j.dcec.OptimizerSpec;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.model.Autoencoder;
@@ -91,6 +92,13 @@ public final class SparkDcecTrainer {
             throw new ConfigException("{method} " + cfg.method().cliName + " trains on augmented images, which the distributed trainer does not "
                     + "draw; train it with dcec on one machine, or use " + cfg.method().cliName.replace("-da", ""));
         if (K > N) throw new ConfigException("{clusters} " + K + " is larger than the number of images (" + N + " in " + data.name() + ")");
+        // the workers' states are averaged as Adam's moments and step counts (docs/scale-out.md): no other optimiser
+        if (cfg.pretrainOptimizer().kind() != OptimizerSpec.Kind.ADAM)
+            throw new ConfigException("{pretrainOptimizer} " + cfg.pretrainOptimizer() + ": the distributed trainer averages Adam's state "
+                    + "and runs Adam only; train with SGD on one machine with dcec");
+        if (cfg.clusterOptimizer().kind() != OptimizerSpec.Kind.ADAM)
+            throw new ConfigException("{clusterOptimizer} " + cfg.clusterOptimizer() + ": the distributed trainer runs Adam only; "
+                    + "train with SGD on one machine with dcec");
         if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
     }
 

@@ -2,6 +2,9 @@ package org.dcec4j.dcec.cli;
 
 import java.util.Map;
 import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.OptimizerSpec;
+import org.dcec4j.engine.nn.Init;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,6 +44,24 @@ public final class HyperParameterOptions {
     Integer maxIter;
     @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate (both phases). Default: 0.001.")
     Float lr;
+    @Option(names = "--pretrain-optimizer", paramLabel = "OPT", converter = OptimizerConverter.class,
+            description = "Optimiser of the pretraining: adam (at --lr) or sgd:LR:MOMENTUM (Keras's SGD, e.g. sgd:1:0.9). Default: adam.")
+    OptimizerSpec pretrainOptimizer;
+    @Option(names = "--cluster-optimizer", paramLabel = "OPT", converter = OptimizerConverter.class,
+            description = "Optimiser of the clustering phase: adam (at --lr) or sgd:LR:MOMENTUM (e.g. sgd:0.01:0.9). Default: adam.")
+    OptimizerSpec clusterOptimizer;
+    @Option(names = "--init", paramLabel = "INIT", converter = InitConverter.class,
+            description = "Initial weights of the autoencoder: glorot-uniform (Keras's default) or uniform-fan-in "
+                    + "(U(±1/√fan_in), Keras's VarianceScaling(1/3, 'fan_in', 'uniform')). Default: glorot-uniform.")
+    Init.Scheme init;
+
+    static final class OptimizerConverter implements CommandLine.ITypeConverter<OptimizerSpec> {
+        @Override public OptimizerSpec convert(String value) { return OptimizerSpec.parse(value); }
+    }
+
+    static final class InitConverter implements CommandLine.ITypeConverter<Init.Scheme> {
+        @Override public Init.Scheme convert(String value) { return Init.Scheme.byName(value); }
+    }
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of every random choice. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -54,6 +75,8 @@ public final class HyperParameterOptions {
             Map.entry("batchSize", "--batch-size"), Map.entry("pretrainEpochs", "--pretrain-epochs"),
             Map.entry("kmeansRestarts", "--kmeans-restarts"), Map.entry("updateInterval", "--update-interval"),
             Map.entry("tolerance", "--tol"), Map.entry("maxIterations", "--max-iter"), Map.entry("learningRate", "--lr"),
+            Map.entry("pretrainOptimizer", "--pretrain-optimizer"), Map.entry("clusterOptimizer", "--cluster-optimizer"),
+            Map.entry("init", "--init"),
             Map.entry("seed", "--seed"), Map.entry("runFolder", "--out"), Map.entry("overwrite", "--overwrite"));
 
     /** {@link #OPTIONS} with a command's own settings and options added. */
@@ -87,6 +110,9 @@ public final class HyperParameterOptions {
         if (tol != null) b.tol(tol);
         if (maxIter != null) b.maxIter(maxIter);
         if (lr != null) b.lr(lr);
+        if (pretrainOptimizer != null) b.pretrainOptimizer(pretrainOptimizer);
+        if (clusterOptimizer != null) b.clusterOptimizer(clusterOptimizer);
+        if (init != null) b.init(init);
         return b;
     }
 }

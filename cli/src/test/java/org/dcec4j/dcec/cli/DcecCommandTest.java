@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.OptimizerSpec;
+import org.dcec4j.engine.nn.Init;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.datasets.Dataset;
@@ -85,12 +87,13 @@ class DcecCommandTest {
         CommandLine.ParseResult pr = cl.parseArgs("train", "--method", "idec", "--clusters", "7", "--filters", "8,16,32",
                 "--dense-dims", "50,20", "--alpha", "2", "--gamma", "0.5", "--batch-size", "32", "--pretrain-epochs", "3",
                 "--kmeans-restarts", "4", "-T", "11", "--tol", "0.01", "--max-iter", "99", "--lr", "0.002", "--seed", "5",
-                "--checkpoint-every", "6");
+                "--checkpoint-every", "6", "--pretrain-optimizer", "sgd:1:0.9", "--cluster-optimizer", "SGD:0.01:0.9",
+                "--init", "uniform-fan-in");
         DcecCommand.Train t = (DcecCommand.Train) pr.subcommand().commandSpec().userObject();
         Dataset d = Shapes.generate(20, 1, 12);
         DcecConfig c = t.train.config(d, false);
         DcecConfig expected = new DcecConfig(Method.IDEC, 7, new int[] {8, 16, 32}, new int[] {50, 20}, 2f, 0.5f, 32, 3, 4, 11,
-                0.01, 99, 0.002f, 5, 6);
+                0.01, 99, 0.002f, 5, 6, OptimizerSpec.sgd(1f, 0.9f), OptimizerSpec.sgd(0.01f, 0.9f), Init.Scheme.UNIFORM_FAN_IN);
         assertEquals(expected, c);
         // no training option given: the reference defaults, or the shapes defaults for shapes; K from the labels
         CommandLine.ParseResult plain = DcecCommand.commandLine(System.out, System.err).parseArgs("train");

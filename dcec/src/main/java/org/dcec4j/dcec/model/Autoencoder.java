@@ -37,8 +37,8 @@ public interface Autoencoder {
     /** The network a config's method trains on C×H×W images, weights drawn from {@code seed}. */
     static Autoencoder create(DcecConfig cfg, int channels, int height, int width, long seed) {
         return switch (cfg.method().network) {
-            case CONV -> new ConvAutoencoder(channels, height, width, cfg.K(), cfg.filters(), seed);
-            case DENSE -> new DenseAutoencoder(channels, height, width, cfg.K(), cfg.denseDims(), seed);
+            case CONV -> new ConvAutoencoder(channels, height, width, cfg.K(), cfg.filters(), cfg.init(), seed);
+            case DENSE -> new DenseAutoencoder(channels, height, width, cfg.K(), cfg.denseDims(), cfg.init(), seed);
             case NONE -> throw new IllegalArgumentException("method " + cfg.method() + " has no autoencoder");
         };
     }

@@ -4,7 +4,9 @@ import java.util.SplittableRandom;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.nn.Conv2d;
 import org.dcec4j.engine.nn.ConvTranspose2d;
+import org.dcec4j.engine.kernels.Activation;
 import org.dcec4j.engine.nn.Flatten;
+import org.dcec4j.engine.nn.Init;
 import org.dcec4j.engine.nn.Linear;
 import org.dcec4j.engine.nn.Module;
 import org.dcec4j.engine.nn.Padding;
@@ -31,6 +33,11 @@ public final class ConvAutoencoder extends Module implements Autoencoder {
     public final Sequential encoder, decoder;
 
     public ConvAutoencoder(int channels, int height, int width, int embeddingSize, int[] filters, long seed) {
+        this(channels, height, width, embeddingSize, filters, Init.Scheme.GLOROT_UNIFORM, seed);
+    }
+
+    /** With the weights of every layer drawn by {@code init} (the biases are zeros either way). */
+    public ConvAutoencoder(int channels, int height, int width, int embeddingSize, int[] filters, Init.Scheme init, long seed) {
         check(channels, height, width, embeddingSize, filters);
         this.channels = channels; this.height = height; this.width = width; this.embeddingSize = embeddingSize;
         this.filters = filters.clone();
@@ -41,17 +48,17 @@ public final class ConvAutoencoder extends Module implements Autoencoder {
         int f1 = filters[0], f2 = filters[1], f3 = filters[2];
         int flat = f3 * h3 * w3;
         encoder = child("encoder", new Sequential()
-                .add("conv1", new Conv2d(channels, f1, 5, 2, Padding.same(), RELU, rng))
-                .add("conv2", new Conv2d(f1, f2, 5, 2, Padding.same(), RELU, rng))
-                .add("conv3", new Conv2d(f2, f3, 3, 2, p3, RELU, rng))
+                .add("conv1", new Conv2d(channels, f1, 5, 2, Padding.same(), RELU, init, rng))
+                .add("conv2", new Conv2d(f1, f2, 5, 2, Padding.same(), RELU, init, rng))
+                .add("conv3", new Conv2d(f2, f3, 3, 2, p3, RELU, init, rng))
                 .add("flatten", new Flatten())
-                .add("embedding", new Linear(flat, embeddingSize, rng)));
+                .add("embedding", new Linear(flat, embeddingSize, init, rng)));
         decoder = child("decoder", new Sequential()
-                .add("dense", new Linear(embeddingSize, flat, rng)).add("relu", new ReLU())
+                .add("dense", new Linear(embeddingSize, flat, init, rng)).add("relu", new ReLU())
                 .add("reshape", new Reshape(f3, h3, w3))
-                .add("deconv3", new ConvTranspose2d(f3, f2, 3, 2, p3, RELU, rng))
-                .add("deconv2", new ConvTranspose2d(f2, f1, 5, 2, Padding.same(), RELU, rng))
-                .add("deconv1", new ConvTranspose2d(f1, channels, 5, 2, Padding.same(), rng)));
+                .add("deconv3", new ConvTranspose2d(f3, f2, 3, 2, p3, RELU, init, rng))
+                .add("deconv2", new ConvTranspose2d(f2, f1, 5, 2, Padding.same(), RELU, init, rng))
+                .add("deconv1", new ConvTranspose2d(f1, channels, 5, 2, Padding.same(), Activation.NONE, init, rng)));
     }
 
     /** The reference filters 32/64/128. */

@@ -3,6 +3,7 @@ package org.dcec4j.dcec.model;
 import java.util.SplittableRandom;
 import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.nn.Init;
 import org.dcec4j.engine.nn.Linear;
 import org.dcec4j.engine.nn.Module;
 import org.dcec4j.engine.nn.ReLU;
@@ -10,7 +11,7 @@ import org.dcec4j.engine.nn.Sequential;
 
 /**
  * The fully connected autoencoder of DEC and IDEC: d–500–500–2000–K and back (K–2000–500–500–d), ReLU
- * inside, a linear embedding and a linear output; Keras glorot-uniform weights, zero biases. Inputs
+ * inside, a linear embedding and a linear output; Keras glorot-uniform weights (or another {@link Init.Scheme}), zero biases. Inputs
  * [N, C, H, W] are flattened to [N, d] and outputs reshaped back, so it is a drop-in for the CAE.
  * Parameter names: encoder.dense1.weight … encoder.embedding.bias, decoder.dense1.weight … decoder.output.bias.
  */
@@ -20,6 +21,11 @@ public final class DenseAutoencoder extends Module implements Autoencoder {
     public final Sequential encoder, decoder;
 
     public DenseAutoencoder(int channels, int height, int width, int embeddingSize, int[] hidden, long seed) {
+        this(channels, height, width, embeddingSize, hidden, Init.Scheme.GLOROT_UNIFORM, seed);
+    }
+
+    /** With the weights of every layer drawn by {@code init} (the biases are zeros either way). */
+    public DenseAutoencoder(int channels, int height, int width, int embeddingSize, int[] hidden, Init.Scheme init, long seed) {
         if (channels < 1 || height < 1 || width < 1) throw new IllegalArgumentException("image size must be positive, got " + channels + "x" + height + "x" + width);
         if (embeddingSize < 1) throw new IllegalArgumentException("embedding size must be >= 1, got " + embeddingSize);
         if (hidden.length < 1) throw new IllegalArgumentException("at least one hidden layer expected");
@@ -30,17 +36,17 @@ public final class DenseAutoencoder extends Module implements Autoencoder {
         encoder = child("encoder", new Sequential());
         int in = d;
         for (int l = 0; l < hidden.length; l++) {
-            encoder.add("dense" + (l + 1), new Linear(in, hidden[l], rng)).add("relu" + (l + 1), new ReLU());
+            encoder.add("dense" + (l + 1), new Linear(in, hidden[l], init, rng)).add("relu" + (l + 1), new ReLU());
             in = hidden[l];
         }
-        encoder.add("embedding", new Linear(in, embeddingSize, rng));
+        encoder.add("embedding", new Linear(in, embeddingSize, init, rng));
         decoder = child("decoder", new Sequential());
         in = embeddingSize;
         for (int l = hidden.length - 1, n = 1; l >= 0; l--, n++) {
-            decoder.add("dense" + n, new Linear(in, hidden[l], rng)).add("relu" + n, new ReLU());
+            decoder.add("dense" + n, new Linear(in, hidden[l], init, rng)).add("relu" + n, new ReLU());
             in = hidden[l];
         }
-        decoder.add("output", new Linear(in, d, rng));
+        decoder.add("output", new Linear(in, d, init, rng));
     }
 
     /** z: [N, C, H, W] (or [N, d]) → [N, K]. */

@@ -24,7 +24,7 @@ import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.Backend;
-import org.dcec4j.engine.optim.Adam;
+import org.dcec4j.engine.optim.Optimizer;
 
 /**
  * The files of one run in its {@code --out} folder, written as the run goes (a {@link TrainingListener}):
@@ -173,7 +173,8 @@ public final class RunFolder implements TrainingListener {
     // ------------------------------------------------------------------------------------ checkpoints
     /**
      * Writes checkpoint.dc4j: metadata kind, phase, config, data and the step; tensors "model.…", in clustering
-     * "layer.mu", then "adam.…", and in clustering P ("p") and the previous labels ("labels").
+     * "layer.mu", then the optimiser's state ("adam.…", or "sgd.…" for SGD), and in clustering P ("p") and the previous
+     * labels ("labels").
      */
     @Override public Path checkpoint(Checkpoint c) throws IOException {
         TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-checkpoint").meta("phase", c.phase().id)
@@ -187,7 +188,7 @@ public final class RunFolder implements TrainingListener {
                     .meta("sumLr", Double.toString(s.sumLr())).meta("counted", Integer.toString(s.counted()));
             c.layer().addTo(b, "layer.");
         }
-        c.adam().saveState(b, "adam.");
+        c.optimizer().saveState(b, optimizerPrefix(c.phase()));
         if (c.phase() == Phase.CLUSTER) {
             ClusterState s = c.cluster();
             int N = s.previousLabels().length;
@@ -216,7 +217,8 @@ public final class RunFolder implements TrainingListener {
                     + "\n  now:        " + cfg.identity() + "\npass the same settings as the killed run");
         if (!dataIdentity().equals(f.meta("data")))
             throw new ConfigException("{resume}: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity());
-        return new StoredCheckpoint(f, file.toString(), data.size(), cfg.K());
+        return new StoredCheckpoint(f, file.toString(), data.size(), cfg.K(),
+                optimizerPrefix(Phase.PRETRAIN), optimizerPrefix(Phase.CLUSTER));
     }
 
     /** An IllegalArgumentException saying what to do when the folder has no checkpoint to resume from. */
@@ -227,18 +229,24 @@ public final class RunFolder implements TrainingListener {
                     + "; pass the {runFolder} of the killed run (it needs {checkpointEvery} > 0) or drop {resume}");
     }
 
+    /** Where a phase's optimiser state sits in a checkpoint: "adam." (the reference's optimiser) or "sgd.". */
+    private String optimizerPrefix(Phase phase) {
+        return (phase == Phase.PRETRAIN ? cfg.pretrainOptimizer() : cfg.clusterOptimizer()).statePrefix();
+    }
+
     private String dataIdentity() { return data.name() + " N=" + data.size() + " " + data.channels() + "x" + data.height() + "x" + data.width(); }
 
     /** A checkpoint file read back. */
-    private record StoredCheckpoint(TensorFile f, String src, int N, int K) implements Checkpoint.Stored {
+    private record StoredCheckpoint(TensorFile f, String src, int N, int K, String pretrainPrefix, String clusterPrefix)
+            implements Checkpoint.Stored {
         @Override public Phase phase() { return Phase.parse(f.meta("phase")); }
 
         @Override public int step() { return Integer.parseInt(f.meta(phase() == Phase.PRETRAIN ? "epoch" : "iteration")); }
 
-        @Override public void restore(Autoencoder ae, Adam adam, ClusteringLayer layer) {
+        @Override public void restore(Autoencoder ae, Optimizer optimizer, ClusteringLayer layer) {
             ae.module().loadFrom(f, "model.", src);
             if (layer != null) layer.loadFrom(f, "layer.", src);
-            adam.loadState(f, "adam.", src);
+            optimizer.loadState(f, phase() == Phase.PRETRAIN ? pretrainPrefix : clusterPrefix, src);
         }
 
         @Override public ClusterState clusterState() {

@@ -2,7 +2,7 @@ package org.dcec4j.dcec.train;
 
 import org.dcec4j.dcec.model.Autoencoder;
 import org.dcec4j.dcec.model.ClusteringLayer;
-import org.dcec4j.engine.optim.Adam;
+import org.dcec4j.engine.optim.Optimizer;
 
 /**
  * The loop's state at a checkpoint, all that a resumed run needs to continue bit for bit (every random
@@ -13,11 +13,11 @@ import org.dcec4j.engine.optim.Adam;
  * @param phase   PRETRAIN or CLUSTER
  * @param step    epochs done (pretraining) or the next iteration (clustering)
  * @param ae      the network, read for its weights
- * @param adam    the phase's optimiser (moments and step count)
+ * @param optimizer the phase's optimiser (its state: Adam's moments and step count, SGD's velocity)
  * @param layer   the centres μ (clustering), else null
  * @param cluster P, the labels of the last recomputation and the loss sums of the open interval (clustering), else null
  */
-public record Checkpoint(Phase phase, int step, Autoencoder ae, Adam adam, ClusteringLayer layer, ClusterState cluster) {
+public record Checkpoint(Phase phase, int step, Autoencoder ae, Optimizer optimizer, ClusteringLayer layer, ClusterState cluster) {
 
     /**
      * What the clustering loop carries from one iteration to the next besides the weights.
@@ -39,7 +39,7 @@ public record Checkpoint(Phase phase, int step, Autoencoder ae, Adam adam, Clust
         int step();
 
         /** Loads the saved weights, the optimiser state and (clustering only, layer not null) μ into these fresh objects. */
-        void restore(Autoencoder ae, Adam adam, ClusteringLayer layer);
+        void restore(Autoencoder ae, Optimizer optimizer, ClusteringLayer layer);
 
         /** P, the previous labels and the loss sums of a clustering checkpoint. */
         ClusterState clusterState();

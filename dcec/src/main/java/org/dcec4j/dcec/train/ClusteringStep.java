@@ -6,7 +6,7 @@ import org.dcec4j.dcec.train.TrainingListener.Losses;
 import org.dcec4j.engine.F;
 import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
-import org.dcec4j.engine.optim.Adam;
+import org.dcec4j.engine.optim.Optimizer;
 
 /**
  * One mini-batch step of the clustering phase (Algorithm 1 of the paper), shared by {@link DcecTrainer} and the
@@ -19,21 +19,21 @@ public final class ClusteringStep {
 
     /**
      * Forward on the batch x ([n, C, H, W]) against its targets p ([n, K], constant), then — when the loss is
-     * finite — backward and one Adam step. With {@code keepDecoder} (DCEC, IDEC) L = L_r + γ·L_c, otherwise
+     * finite — backward and one optimiser step. With {@code keepDecoder} (DCEC, IDEC) L = L_r + γ·L_c, otherwise
      * (DEC-style) L = L_c and L_r is reported as 0. The caller checks {@code L} and stops the run when it is not
      * finite; the weights are then untouched. The step's activations and gradients live in {@code arena}, which
      * hands the previous step's arrays out again (the arithmetic is the same without it).
      *
      * @return L, L_c and L_r of the batch
      */
-    public static Losses run(StepArena arena, Autoencoder ae, ClusteringLayer layer, Adam opt, Tensor x, float[] p,
+    public static Losses run(StepArena arena, Autoencoder ae, ClusteringLayer layer, Optimizer opt, Tensor x, float[] p,
                              int n, int K, boolean keepDecoder, float gamma) {
         try (var step = arena.open()) {
             return run(ae, layer, opt, x, p, n, K, keepDecoder, gamma);
         }
     }
 
-    private static Losses run(Autoencoder ae, ClusteringLayer layer, Adam opt, Tensor x, float[] p, int n, int K,
+    private static Losses run(Autoencoder ae, ClusteringLayer layer, Optimizer opt, Tensor x, float[] p, int n, int K,
                               boolean keepDecoder, float gamma) {
         opt.zeroGrad();
         Tensor z = ae.encode(x);

@@ -12,6 +12,7 @@ import org.dcec4j.dcec.Cancellation;
 import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.OptimizerSpec;
 import org.dcec4j.dcec.cluster.KMeans;
 import org.dcec4j.dcec.cluster.KMeansResult;
 import org.dcec4j.dcec.model.Autoencoder;
@@ -25,14 +26,14 @@ import org.dcec4j.datasets.augment.RandomAffinePool;
 import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.Backend;
-import org.dcec4j.engine.optim.Adam;
+import org.dcec4j.engine.optim.Optimizer;
 
 /**
  * Runs DCEC (and the paper's comparison methods) on one data set:
  * <ol>
- *   <li>pretraining: Adam on L_r = MSE(G(F(x)), x), a fresh seeded shuffle every epoch;</li>
+ *   <li>pretraining: Adam (or the configured optimiser) on L_r = MSE(G(F(x)), x), a fresh seeded shuffle every epoch;</li>
  *   <li>centre initialisation: k-means (k-means++, restarts, lowest inertia) on the embeddings of all N images;</li>
- *   <li>clustering: a fresh Adam over the network and μ on L = L_r + γ·L_c (L_c alone for DEC-style
+ *   <li>clustering: a fresh Adam (or the configured optimiser) over the network and μ on L = L_r + γ·L_c (L_c alone for DEC-style
  *       methods), batches in order with a short last one, P recomputed from all data at iteration 0 and
  *       every T iterations, stop when fewer than tol of the labels changed (never at iteration 0), at
  *       most maxIter iterations.</li>
@@ -127,7 +128,7 @@ public final class DcecTrainer {
         Autoencoder ae = Autoencoder.create(cfg, C, H, W, Seeds.derive(cfg.seed(), Seeds.WEIGHTS, 0));
         ae.module().use(backend);
 
-        // 1. pretraining: θ ← Adam on L_r = mean (G(F(x)) − x)²
+        // 1. pretraining: θ ← Adam (or the configured optimiser) on L_r = mean (G(F(x)) − x)²
         if (pretrained != null && resumeAt == null) {
             ae.module().load(pretrained);
         } else if (resumeAt != Phase.CLUSTER) {
@@ -154,7 +155,7 @@ public final class DcecTrainer {
     // ------------------------------------------------------------------------------------ pretraining
     /** Math: docs/math/dcec.md#pretraining */
     private void pretrain(Autoencoder ae) throws IOException {
-        Adam opt = new Adam(ae.module().parameters(), cfg.lr(), backend.kernels());
+        Optimizer opt = cfg.pretrainOptimizer().create(ae.module().parameters(), cfg.lr(), backend.kernels());
         int first = 0;
         if (resume != null && resume.phase() == Phase.PRETRAIN) {
             resume.restore(ae, opt, null);
@@ -186,7 +187,7 @@ public final class DcecTrainer {
                     augment.apply(transformed, buf, nb, C, H, W, augmentSeed, epoch, rows);
                     xb = Tensor.of(transformed, nb, C, H, W);
                 }
-                // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)², then backward and Adam
+                // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)², then backward and the optimiser's step
                 float l = PretrainingStep.run(arena, ae, opt, xb);
                 if (!Float.isFinite(l)) throw diverged("pretraining", "epoch " + (epoch + 1) + ", batch " + (b + 1), l);
                 sum += (double) l * nb;
@@ -235,7 +236,8 @@ public final class DcecTrainer {
         boolean keepDecoder = cfg.method().keepsDecoder;
         List<Tensor> params = new ArrayList<>(keepDecoder ? ae.module().parameters() : ae.encoderModule().parameters());
         params.add(layer.mu);
-        Adam opt = new Adam(params, cfg.lr(), backend.kernels());   // a fresh optimiser, not the pretraining one
+        // a fresh optimiser, not the pretraining one (Adam by default, as the reference)
+        Optimizer opt = cfg.clusterOptimizer().create(params, cfg.lr(), backend.kernels());
         int Ke = ae.embeddingSize();
         float[] p = new float[N * K];
         int[] previous = y0, current = new int[N];        // as in the reference: the first δ compares with the k-means labels
@@ -328,7 +330,13 @@ public final class DcecTrainer {
         return new TrainingDivergedException(String.format(Locale.ROOT,
                 "the %s loss became %s at %s: training stopped. Last good checkpoint: %s. "
                         + "Lower the learning rate (now %s) or check the images; a run with checkpoints can resume from the last one.",
-                phase, Float.isNaN(value) ? "NaN" : "infinite", where, lastCheckpoint, cfg.lr()));
+                phase, Float.isNaN(value) ? "NaN" : "infinite", where, lastCheckpoint, rateOf(phase)));
+    }
+
+    /** The learning rate of a phase's optimiser, as the diverged message names it. */
+    private String rateOf(String phase) {
+        OptimizerSpec o = phase.startsWith("pretrain") ? cfg.pretrainOptimizer() : cfg.clusterOptimizer();
+        return o.kind() == OptimizerSpec.Kind.ADAM ? Float.toString(cfg.lr()) : o.lr() + ", " + o;
     }
 
     // ------------------------------------------------------------------------------------ outputs

@@ -5,7 +5,7 @@ import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.Activation;
 
-/** Convolution layer: weight[K,C,KH,KW] glorot-uniform, bias[K] zeros. Math: docs/math/conv2d.md */
+/** Convolution layer: weight[K,C,KH,KW] glorot-uniform (or another {@link Init.Scheme}), bias[K] zeros. Math: docs/math/conv2d.md */
 public final class Conv2d extends Module {
     public final Tensor weight, bias;
     public final int inChannels, outChannels, kernel, stride;
@@ -18,12 +18,17 @@ public final class Conv2d extends Module {
     }
 
     public Conv2d(int inChannels, int outChannels, int kernel, int stride, Padding padding, Activation activation, SplittableRandom rng) {
+        this(inChannels, outChannels, kernel, stride, padding, activation, Init.Scheme.GLOROT_UNIFORM, rng);
+    }
+
+    public Conv2d(int inChannels, int outChannels, int kernel, int stride, Padding padding, Activation activation,
+                  Init.Scheme init, SplittableRandom rng) {
         this.activation = activation;
         this.inChannels = inChannels; this.outChannels = outChannels; this.kernel = kernel; this.stride = stride; this.padding = padding;
         weight = param("weight", Tensor.zeros(outChannels, inChannels, kernel, kernel));
         bias = param("bias", Tensor.zeros(outChannels));
         int rf = kernel * kernel;
-        Init.glorotUniform(weight.data, inChannels * rf, outChannels * rf, rng);
+        init.fill(weight.data, inChannels * rf, outChannels * rf, rng);
     }
 
     @Override public Tensor forward(Tensor x) {

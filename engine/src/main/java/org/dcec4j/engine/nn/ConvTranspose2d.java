@@ -6,7 +6,8 @@ import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.Activation;
 
 /**
- * Transposed convolution layer: weight[CI,CO,KH,KW] (PyTorch layout) glorot-uniform, bias[CO] zeros;
+ * Transposed convolution layer: weight[CI,CO,KH,KW] (PyTorch layout) glorot-uniform (or another {@link Init.Scheme}),
+ * bias[CO] zeros;
  * {@code crop} says how the full output (H−1)·S+K is cut (Keras 'same': (1, 2) for k5 s2).
  * Math: docs/math/conv_transpose2d.md
  */
@@ -22,13 +23,18 @@ public final class ConvTranspose2d extends Module {
     }
 
     public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride, Padding crop, Activation activation, SplittableRandom rng) {
+        this(inChannels, outChannels, kernel, stride, crop, activation, Init.Scheme.GLOROT_UNIFORM, rng);
+    }
+
+    public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride, Padding crop, Activation activation,
+                           Init.Scheme init, SplittableRandom rng) {
         this.activation = activation;
         this.inChannels = inChannels; this.outChannels = outChannels; this.kernel = kernel; this.stride = stride; this.crop = crop;
         weight = param("weight", Tensor.zeros(inChannels, outChannels, kernel, kernel));
         bias = param("bias", Tensor.zeros(outChannels));
         int rf = kernel * kernel;
         // Keras Conv2DTranspose kernel (KH, KW, CO, CI): fanIn = KH·KW·CO, fanOut = KH·KW·CI
-        Init.glorotUniform(weight.data, outChannels * rf, inChannels * rf, rng);
+        init.fill(weight.data, outChannels * rf, inChannels * rf, rng);
     }
 
     @Override public Tensor forward(Tensor x) {

@@ -7,20 +7,30 @@ import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
 
 /**
- * Stochastic gradient descent with momentum (PyTorch's form):
- * <pre>  b ← μ·b + g ;   p ← p − lr·b        (μ = 0: plain SGD)</pre>
- * Math: docs/math/adam.md#sgd
+ * Stochastic gradient descent with momentum μ and learning rate lr, in either library's form:
+ * <pre>
+ *   PYTORCH (torch.optim.SGD):        b ← μ·b + g ;      p ← p − lr·b
+ *   KERAS   (keras.optimizers.SGD):   v ← μ·v − lr·g ;   p ← p + v
+ * </pre>
+ * With a constant lr the two are the same sequence (v = −lr·b at every step); they differ only in rounding.
+ * μ = 0 is plain SGD. The state (b or v) starts at zero. Math: docs/math/adam.md#sgd
  */
 public final class Sgd implements Optimizer {
+    public enum Form { PYTORCH, KERAS }
+
     private final List<Tensor> params;
     private final float lr, momentum;
+    private final Form form;
     private final float[][] buf;
 
-    public Sgd(List<Tensor> params, float lr, float momentum) {
-        if (!(lr > 0) || !(momentum >= 0 && momentum < 1))
+    /** PyTorch's form. */
+    public Sgd(List<Tensor> params, float lr, float momentum) { this(params, lr, momentum, Form.PYTORCH); }
+
+    public Sgd(List<Tensor> params, float lr, float momentum, Form form) {
+        if (!(lr > 0) || Float.isInfinite(lr) || !(momentum >= 0 && momentum < 1))
             throw new IllegalArgumentException("SGD: need lr > 0 and 0 <= momentum < 1 (lr=" + lr + ", momentum=" + momentum + ")");
         this.params = new ArrayList<>(params);
-        this.lr = lr; this.momentum = momentum;
+        this.lr = lr; this.momentum = momentum; this.form = java.util.Objects.requireNonNull(form, "form");
         buf = new float[params.size()][];
         for (int i = 0; i < params.size(); i++) buf[i] = new float[params.get(i).size()];
     }
@@ -28,13 +38,22 @@ public final class Sgd implements Optimizer {
     @Override public void step() {
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
-            if (!p.hasGrad()) continue;
-            float[] g = p.grad(), b = buf[i];
-            for (int j = 0; j < b.length; j++) {
-                // b ← μ·b + g
-                b[j] = momentum * b[j] + g[j];
-                // p ← p − lr·b
-                p.data[j] -= lr * b[j];
+            if (!p.hasGrad()) continue;           // a parameter that took no part in the loss
+            float[] g = p.grad(), b = buf[i], w = p.data;
+            if (form == Form.PYTORCH) {
+                for (int j = 0; j < b.length; j++) {
+                    // b ← μ·b + g
+                    b[j] = momentum * b[j] + g[j];
+                    // p ← p − lr·b
+                    w[j] -= lr * b[j];
+                }
+            } else {
+                for (int j = 0; j < b.length; j++) {
+                    // v ← μ·v − lr·g
+                    b[j] = momentum * b[j] - lr * g[j];
+                    // p ← p + v
+                    w[j] += b[j];
+                }
             }
         }
     }
@@ -48,8 +67,9 @@ public final class Sgd implements Optimizer {
     @Override public void loadState(TensorFile f, String prefix, String source) {
         for (int i = 0; i < params.size(); i++) {
             TensorFile.Entry e = f.require(prefix + "b." + i, source);
-            if (!Arrays.equals(e.shape(), params.get(i).shape()))
-                throw new TensorFile.FormatException(source + ": optimiser state '" + prefix + "b." + i + "' has the wrong shape");
+            if (e.data().length != params.get(i).size() || !Arrays.equals(e.shape(), params.get(i).shape()))
+                throw new TensorFile.FormatException(source + ": optimiser state '" + prefix + "b." + i + "' has shape "
+                        + Arrays.toString(e.shape()) + ", expected " + Arrays.toString(params.get(i).shape()));
         }
         for (int i = 0; i < params.size(); i++) System.arraycopy(f.get(prefix + "b." + i).data(), 0, buf[i], 0, buf[i].length);
     }

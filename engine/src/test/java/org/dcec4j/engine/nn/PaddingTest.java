@@ -61,4 +61,26 @@ class PaddingTest {
         assertEquals(a * a / 3, sumSq / w.length, 0.05 * a * a / 3);   // variance of U(−a, a)
         assertEquals(a, max, 0.01 * a);
     }
+
+    @Test void uniformFanInStaysInsideItsLimitAndUsesItsWidth() {
+        float[] w = new float[500 * 784];
+        Init.uniformFanIn(w, 784, new SplittableRandom(5));
+        double a = Math.sqrt(1.0 / 784), max = 0, sumSq = 0;
+        for (float v : w) { max = Math.max(max, Math.abs(v)); sumSq += v * v; }
+        assertEquals(true, max <= a);
+        assertEquals(1.0 / (3 * 784), sumSq / w.length, 0.02 / (3 * 784));   // Keras VarianceScaling(1/3, fan_in): s / fanIn
+        assertEquals(a, max, 0.01 * a);
+    }
+
+    /** Both schemes take one draw per weight: the same generator gives the same uniforms, scaled by the two bounds. */
+    @Test void schemesDifferOnlyInTheirBound() {
+        float[] g = new float[1000], u = new float[1000];
+        Init.Scheme.GLOROT_UNIFORM.fill(g, 784, 500, new SplittableRandom(8));
+        Init.Scheme.UNIFORM_FAN_IN.fill(u, 784, 500, new SplittableRandom(8));
+        double ratio = Math.sqrt(1.0 / 784) / Math.sqrt(6.0 / (784 + 500));
+        for (int i = 0; i < g.length; i++) assertEquals(g[i] * ratio, u[i], 1e-6, "weight " + i);
+        assertEquals(Init.Scheme.UNIFORM_FAN_IN, Init.Scheme.byName("uniform-fan-in"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Init.Scheme.byName("he"));
+        assertEquals(true, e.getMessage().contains("glorot-uniform"));
+    }
 }

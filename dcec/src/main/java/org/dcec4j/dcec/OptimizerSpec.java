@@ -1,0 +1,71 @@
+package org.dcec4j.dcec;
+
+import java.util.List;
+import java.util.Locale;
+import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.kernels.Kernels;
+import org.dcec4j.engine.optim.Adam;
+import org.dcec4j.engine.optim.Optimizer;
+import org.dcec4j.engine.optim.Sgd;
+
+/**
+ * The optimiser of one training phase. {@link #ADAM}, the default of both phases, is the DCEC reference's Keras
+ * {@code 'adam'} at the config's learning rate ({@link DcecConfig#lr()}); {@link #sgd} is Keras's
+ * {@code SGD(lr, momentum)} with its own rate, as DEC-keras uses for its dense autoencoder. On the command line:
+ * {@code adam} or {@code sgd:LR:MOMENTUM} (e.g. {@code sgd:1:0.9}). Math: docs/math/adam.md
+ *
+ * @param kind     Adam or SGD with momentum
+ * @param lr       SGD's learning rate (0 for Adam, whose rate is the config's)
+ * @param momentum SGD's momentum μ in [0, 1) (0 for Adam)
+ */
+public record OptimizerSpec(Kind kind, float lr, float momentum) {
+    public enum Kind { ADAM, SGD }
+
+    /** Adam at the config's learning rate. */
+    public static final OptimizerSpec ADAM = new OptimizerSpec(Kind.ADAM, 0f, 0f);
+
+    public OptimizerSpec {
+        java.util.Objects.requireNonNull(kind, "kind");
+        if (kind == Kind.ADAM && (lr != 0f || momentum != 0f))
+            throw new IllegalArgumentException("adam takes its learning rate from the config, not from the optimiser");
+    }
+
+    /** SGD with momentum, Keras's form: v ← μ·v − lr·g, p ← p + v. */
+    public static OptimizerSpec sgd(float lr, float momentum) { return new OptimizerSpec(Kind.SGD, lr, momentum); }
+
+    /** Throws a {@link ConfigException} naming {@code option} when an SGD rate or momentum is out of range. */
+    void validate(String option) {
+        if (kind == Kind.SGD && (!(lr > 0) || Float.isInfinite(lr)))
+            throw new ConfigException("{" + option + "}: the SGD learning rate must be a positive number, got " + lr);
+        if (kind == Kind.SGD && !(momentum >= 0 && momentum < 1))
+            throw new ConfigException("{" + option + "}: the SGD momentum must be in [0, 1), got " + momentum);
+    }
+
+    /**
+     * Parses {@code adam} or {@code sgd:LR:MOMENTUM}; an IllegalArgumentException says what was expected otherwise.
+     */
+    public static OptimizerSpec parse(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("adam")) return ADAM;
+        String[] parts = t.split(":", -1);
+        if (parts.length == 3 && parts[0].equals("sgd")) {
+            try {
+                return sgd(Float.parseFloat(parts[1]), Float.parseFloat(parts[2]));
+            } catch (NumberFormatException e) { /* reported below */ }
+        }
+        throw new IllegalArgumentException("optimiser '" + text + "': expected adam or sgd:LR:MOMENTUM (e.g. sgd:1:0.9)");
+    }
+
+    /** A fresh optimiser over {@code params}; {@code adamLr} is the config's rate, used by Adam. */
+    public Optimizer create(List<Tensor> params, float adamLr, Kernels kernels) {
+        return kind == Kind.ADAM ? new Adam(params, adamLr, kernels) : new Sgd(params, lr, momentum, Sgd.Form.KERAS);
+    }
+
+    /** The prefix of the optimiser's state in a checkpoint: "adam." or "sgd.". */
+    public String statePrefix() { return kind == Kind.ADAM ? "adam." : "sgd."; }
+
+    /** {@code adam} or {@code sgd:LR:MOMENTUM}, which {@link #parse} reads back. */
+    @Override public String toString() {
+        return kind == Kind.ADAM ? "adam" : "sgd:" + lr + ":" + momentum;
+    }
+}
