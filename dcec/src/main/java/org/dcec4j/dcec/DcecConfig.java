@@ -1,7 +1,11 @@
 package org.dcec4j.dcec;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Collectors;
 import org.dcec4j.engine.nn.Init;
 
 /**
@@ -36,9 +40,9 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
     public DcecConfig {
         filters = filters.clone();
         denseDims = denseDims.clone();
-        java.util.Objects.requireNonNull(pretrainOptimizer, "pretrainOptimizer");
-        java.util.Objects.requireNonNull(clusterOptimizer, "clusterOptimizer");
-        java.util.Objects.requireNonNull(init, "init");
+        Objects.requireNonNull(pretrainOptimizer, "pretrainOptimizer");
+        Objects.requireNonNull(clusterOptimizer, "clusterOptimizer");
+        Objects.requireNonNull(init, "init");
     }
 
     /** The reference values. */
@@ -106,7 +110,7 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
                 + "  \"lr\": " + lr + ",\n"
                 + "  \"seed\": " + seed + ",\n"
                 + "  \"checkpoint_every\": " + checkpointEvery
-                + nonDefaults().stream().map(kv -> ",\n  \"" + kv[0] + "\": \"" + kv[1] + "\"").collect(java.util.stream.Collectors.joining())
+                + nonDefaults().stream().map(kv -> ",\n  \"" + kv[0] + "\": \"" + kv[1] + "\"").collect(Collectors.joining())
                 + "\n}";
     }
 
@@ -115,8 +119,8 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
      * (JSON key, value) pairs: only such settings are written, so a reference run's config file, checkpoint and model
      * are byte for byte what they were before these settings existed.
      */
-    private java.util.List<String[]> nonDefaults() {
-        java.util.List<String[]> out = new java.util.ArrayList<>();
+    private List<String[]> nonDefaults() {
+        List<String[]> out = new ArrayList<>();
         if (!pretrainOptimizer.equals(OptimizerSpec.ADAM)) out.add(new String[] {"pretrain_optimizer", pretrainOptimizer.toString()});
         if (!clusterOptimizer.equals(OptimizerSpec.ADAM)) out.add(new String[] {"cluster_optimizer", clusterOptimizer.toString()});
         if (init != Init.Scheme.GLOROT_UNIFORM) out.add(new String[] {"init", init.cliName});
