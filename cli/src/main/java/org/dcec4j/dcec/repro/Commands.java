@@ -35,6 +35,8 @@ record Commands(Path work, Path dataDir, Integer threads, boolean quick, int che
     static final String RESUME = "--resume";
     static final String OVERWRITE = "--overwrite";
     static final String DATA_DIR_PLACEHOLDER = "<DIR>";
+    /** The work folder in the result files when it lies outside the working directory (a machine path). */
+    static final String WORK_PLACEHOLDER = "<WORK>";
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=,+@%-]+");
 
     Commands {

@@ -336,9 +336,10 @@ final class Runner {
         return Math.round(sum * 1000) / 1000.0;
     }
 
-    private static List<String> lines(List<Attempt> attempts) {
+    /** The attempts' command lines as the result files show them ({@link #withoutMachinePaths}). */
+    private List<String> lines(List<Attempt> attempts) {
         List<String> out = new ArrayList<>();
-        for (Attempt a : attempts) out.add(Commands.line(a.args()));
+        for (Attempt a : attempts) out.add(withoutMachinePaths(Commands.line(a.args())));
         return out;
     }
 
@@ -353,12 +354,21 @@ final class Runner {
 
     private static void copy(Path from, Path to) throws IOException { TensorFile.writeAtomically(to, Files.readAllBytes(from)); }
 
-    /** stdout.log without machine paths: the working directory's prefix dropped, an absolute --data-dir as {@code <DIR>}. */
+    /** stdout.log as the results folder keeps it: {@link #withoutMachinePaths}. */
     private byte[] consoleLog(Path run) throws IOException {
-        String s = Files.readString(run.resolve(ChildJvm.STDOUT), StandardCharsets.UTF_8);
+        return withoutMachinePaths(Files.readString(run.resolve(ChildJvm.STDOUT), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A text for the results folder, which is committed, without this machine's paths: an absolute --data-dir as
+     * {@code <DIR>}, a work folder outside the working directory as {@code <WORK>}, and the working directory's
+     * prefix dropped (so the default {@code repro-work/…} stays as it is).
+     */
+    private String withoutMachinePaths(String s) {
         if (cmd.dataDir() != null && cmd.dataDir().isAbsolute()) s = s.replace(cmd.dataDir().toString(), Commands.DATA_DIR_PLACEHOLDER);
-        s = s.replace(cwd + File.separator, "");
-        return s.getBytes(StandardCharsets.UTF_8);
+        Path work = cmd.work().toAbsolutePath().normalize();
+        if (!work.startsWith(cwd)) s = s.replace(work.toString(), Commands.WORK_PLACEHOLDER);
+        return s.replace(cwd + File.separator, "");
     }
 
     // ------------------------------------------------------------------------------------ table and report

@@ -130,7 +130,8 @@ class ReproduceCommandTest {
             assertEquals(2, r.commands().size());
             assertTrue(r.commands().get(0).startsWith("dcec pretrain --dataset shapes --method dcec --seed 0 --limit 200 --pretrain-epochs 2 "
                     + "--max-iter 30 --kmeans-restarts 2 --batch-size 64 -T 10 --threads 2 --checkpoint-every 1 --out "), r.commands().get(0));
-            assertTrue(r.commands().get(1).contains(" --checkpoint-every 10 --weights " + work.resolve(CAE).resolve("cae_weights.dc4j") + " --out "),
+            // the work folder (a temporary folder outside the working directory) is a machine path: recorded as <WORK>
+            assertTrue(r.commands().get(1).contains(" --checkpoint-every 10 --weights <WORK>/" + CAE + "/cae_weights.dc4j --out <WORK>/"),
                     r.commands().get(1));
         }
         assertEquals(d.commands().get(0), k.commands().get(0));
@@ -144,6 +145,16 @@ class ReproduceCommandTest {
         assertEquals(p.wallSeconds(), d.pretrainingWallSeconds());
         assertEquals(sha256(work.resolve(CAE).resolve("cae_weights.dc4j")), p.weightsSha256());
         assertEquals(d.cellWallSeconds() + p.wallSeconds(), d.totalWallSeconds(), 1e-9);
+    }
+
+    /** The results folder is committed: none of its files may name this machine's work folder. */
+    @Test @Order(1) void resultFilesHoldNoMachinePath() throws Exception {
+        String machine = work.toAbsolutePath().normalize().toString();
+        try (var files = Files.walk(results)) {
+            for (Path f : files.filter(Files::isRegularFile).toList())
+                assertFalse(Files.readString(f, StandardCharsets.UTF_8).contains(machine), f + " names " + machine);
+        }
+        assertTrue(Files.readString(results.resolve(DCEC).resolve("console.txt"), StandardCharsets.UTF_8).contains("<WORK>/" + DCEC));
     }
 
     @Test @Order(2) void metricsAreThoseOfThePredictions() throws Exception {
