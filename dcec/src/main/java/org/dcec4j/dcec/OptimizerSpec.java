@@ -2,6 +2,7 @@ package org.dcec4j.dcec;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.Kernels;
 import org.dcec4j.engine.optim.Adam;
@@ -25,7 +26,7 @@ public record OptimizerSpec(Kind kind, float lr, float momentum) {
     public static final OptimizerSpec ADAM = new OptimizerSpec(Kind.ADAM, 0f, 0f);
 
     public OptimizerSpec {
-        java.util.Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(kind, "kind");
         if (kind == Kind.ADAM && (lr != 0f || momentum != 0f))
             throw new IllegalArgumentException("adam takes its learning rate from the config, not from the optimiser");
     }

@@ -189,7 +189,7 @@ public final class DcecTrainer {
                 }
                 // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)², then backward and the optimiser's step
                 float l = PretrainingStep.run(arena, ae, opt, xb);
-                if (!Float.isFinite(l)) throw diverged("pretraining", "epoch " + (epoch + 1) + ", batch " + (b + 1), l);
+                if (!Float.isFinite(l)) throw diverged(Phase.PRETRAIN, "epoch " + (epoch + 1) + ", batch " + (b + 1), l);
                 sum += (double) l * nb;
                 for (TrainingListener li : listeners) li.batchDone(Phase.PRETRAIN, epoch, b, batches, l);
             }
@@ -294,7 +294,7 @@ public final class DcecTrainer {
             }
             Losses step = ClusteringStep.run(arena, ae, layer, opt, xt, pb, nb, K, keepDecoder, cfg.gamma());
             float l = (float) step.L();
-            if (!Float.isFinite(l)) throw diverged("clustering", "iteration " + it, l);
+            if (!Float.isFinite(l)) throw diverged(Phase.CLUSTER, "iteration " + it, l);
             sumL += l; sumLc += step.Lc(); sumLr += step.Lr(); counted++;
             for (TrainingListener li : listeners) li.batchDone(Phase.CLUSTER, it, b, batches, l);
             it++;
@@ -317,7 +317,7 @@ public final class DcecTrainer {
         String counter = (state.phase() == Phase.PRETRAIN ? "epoch " : "iteration ") + state.step();
         for (Tensor t : all)
             for (float v : t.data)
-                if (!Float.isFinite(v)) throw diverged(state.phase() == Phase.PRETRAIN ? "pretraining" : "clustering", counter + " (a weight)", v);
+                if (!Float.isFinite(v)) throw diverged(state.phase(), counter + " (a weight)", v);
         for (TrainingListener l : listeners) {
             Path file = l.checkpoint(state);
             if (file == null) continue;
@@ -326,16 +326,17 @@ public final class DcecTrainer {
         }
     }
 
-    private TrainingDivergedException diverged(String phase, String where, float value) {
+    private TrainingDivergedException diverged(Phase phase, String where, float value) {
         return new TrainingDivergedException(String.format(Locale.ROOT,
                 "the %s loss became %s at %s: training stopped. Last good checkpoint: %s. "
                         + "Lower the learning rate (now %s) or check the images; a run with checkpoints can resume from the last one.",
-                phase, Float.isNaN(value) ? "NaN" : "infinite", where, lastCheckpoint, rateOf(phase)));
+                phase == Phase.PRETRAIN ? "pretraining" : "clustering", Float.isNaN(value) ? "NaN" : "infinite", where,
+                lastCheckpoint, rateOf(phase)));
     }
 
     /** The learning rate of a phase's optimiser, as the diverged message names it. */
-    private String rateOf(String phase) {
-        OptimizerSpec o = phase.startsWith("pretrain") ? cfg.pretrainOptimizer() : cfg.clusterOptimizer();
+    private String rateOf(Phase phase) {
+        OptimizerSpec o = phase == Phase.PRETRAIN ? cfg.pretrainOptimizer() : cfg.clusterOptimizer();
         return o.kind() == OptimizerSpec.Kind.ADAM ? Float.toString(cfg.lr()) : o.lr() + ", " + o;
     }
 
