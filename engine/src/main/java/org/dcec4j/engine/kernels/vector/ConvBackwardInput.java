@@ -131,7 +131,7 @@ final class ConvBackwardInput {
         final int CKKp = (CKK + NR - 1) / NR * NR;
         float[] packedW = r.packedW = Workspace.grow(r.packedW, CKKp * K);
         for (int l0 = 0; l0 < K; l0 += Tuning.KC) packWeightsPixelMajor(packedW, l0 * CKKp, w, g, l0, Math.min(Tuning.KC, K - l0));
-        int G = Tuning.imagesPerChunk(Tuning.BACKWARD_INPUT_COLS, P, g.N);
+        int G = Tuning.imagesPerChunk(Tuning.BACKWARD_INPUT_COLS, P, g.N, MR);   // chunks of whole row panels
         col2imTable(r, g, g.C, CKK);
         // gather offsets of L consecutive pixels of one channel in the pixel-major [H·W, C] buffer
         final int[] pixelStride = r.pixelStride = Workspace.grow(r.pixelStride, L);

@@ -12,9 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>B packed in <em>column micro-panels</em>: panel jp holds columns jp·NR … jp·NR+NR−1,
  *       {@code bp[panel + l·NR + q] = B[l, jp·NR + q]} (columns beyond the edge are zero).</li>
  * </ul>
- * The micro-kernel keeps the MR×NR tile (MR = 6 rows × 2 vectors = 12 accumulators, 2 B vectors and
- * one broadcast: 15 of the 16 AVX2 registers) in registers for a whole block of the reduction: per l it
- * loads two B vectors, broadcasts six A values and issues twelve FMAs. Vectors run across columns j
+ * The micro-kernel keeps the MR×NR tile in registers for a whole block of the reduction: per l it loads two
+ * B vectors, broadcasts MR A values and issues 2·MR FMAs. MR is 6 below 512 bits (12 accumulators, 2 B vectors
+ * and one broadcast: 15 of the 16 AVX2 registers) and 8 at 512 bits (16 accumulators of AVX-512's 32
+ * registers; {@link #micro8}), which divides every K of the network. Vectors run across columns j
  * (independent outputs), never along l, so every element is one chain of fused multiply-adds in l order
  * whatever the species width. A long reduction is cut into blocks of at most KC; the accumulators of a
  * block start from zero, from a bias, or — for every block after the first — from the values the previous
@@ -29,8 +30,13 @@ final class Gemm {
     static final VectorSpecies<Float> S = VectorKernels.SPECIES;
     /** Lanes per vector. */
     static final int L = S.length();
-    /** Rows per micro-tile (broadcast side). */
-    static final int MR = 6;
+    /**
+     * Rows per micro-tile (broadcast side): 8 at 512 bits, where the CPU has 32 vector registers, else 6. The row
+     * count changes which tile an output falls in, never its chain of FMAs, so no result depends on it.
+     */
+    static final int MR = L >= 16 ? 8 : 6;
+    /** Rows per tile of {@link #microDirectA}, whose A is not packed: 6 at every width. */
+    static final int MR_DIRECT = 6;
     /** Columns per micro-tile (vector side): two vectors. */
     static final int NR = 2 * L;
 
@@ -61,11 +67,15 @@ final class Gemm {
     /**
      * One MR×NR tile: acc[r][q] = start + Σ_{l<kc} ap[ao + l·MR + r] · bp[bo + l·NR + q] (l in order, one FMA
      * each), then C[r][q] = acc for r &lt; rows, q &lt; cols. start is 0 (ZERO), bias[biasOff + r] (BIAS) or
-     * C[r][q] (LOAD).
+     * C[r][q] (LOAD). The body below is the 6-row form; at MR = 8 the call goes to {@link #micro8}.
      */
     static void micro(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
                       float[] ap, int ao, float[] bp, int bo, int kc,
                       int init, float[] bias, int biasOff, float[] tile) {
+        if (MR == 8) {
+            micro8(c, cRow0, ldc, cCol0, rows, cols, ap, ao, bp, bo, kc, init, bias, biasOff, tile);
+            return;
+        }
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (init == ZERO) {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
@@ -130,6 +140,89 @@ final class Gemm {
         c30.intoArray(tile, 3 * NR);     c31.intoArray(tile, 3 * NR + L);
         c40.intoArray(tile, 4 * NR);     c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);     c51.intoArray(tile, 5 * NR + L);
+        for (int r = 0; r < rows; r++)
+            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
+    }
+
+    /**
+     * {@link #micro} for MR = 8 (512-bit species): the same chains, FMAs, order and stores, with 16 accumulators.
+     * Written out again rather than parameterised because the accumulators must be named locals to stay in registers.
+     */
+    private static void micro8(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
+                               float[] ap, int ao, float[] bp, int bo, int kc,
+                               int init, float[] bias, int biasOff, float[] tile) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (init == ZERO) {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
+        } else if (init == BIAS) {
+            c00 = c01 = FloatVector.broadcast(S, bias[biasOff]);
+            c10 = c11 = FloatVector.broadcast(S, rows > 1 ? bias[biasOff + 1] : 0f);
+            c20 = c21 = FloatVector.broadcast(S, rows > 2 ? bias[biasOff + 2] : 0f);
+            c30 = c31 = FloatVector.broadcast(S, rows > 3 ? bias[biasOff + 3] : 0f);
+            c40 = c41 = FloatVector.broadcast(S, rows > 4 ? bias[biasOff + 4] : 0f);
+            c50 = c51 = FloatVector.broadcast(S, rows > 5 ? bias[biasOff + 5] : 0f);
+            c60 = c61 = FloatVector.broadcast(S, rows > 6 ? bias[biasOff + 6] : 0f);
+            c70 = c71 = FloatVector.broadcast(S, rows > 7 ? bias[biasOff + 7] : 0f);
+        } else {
+            final float[] src;
+            final int base, ld;
+            if (rows == 8 && cols == NR) {
+                src = c; base = cRow0 * ldc + cCol0; ld = ldc;
+            } else {
+                fillTile(tile, c, cRow0, ldc, cCol0, rows, cols);
+                src = tile; base = 0; ld = NR;
+            }
+            c00 = FloatVector.fromArray(S, src, base); c01 = FloatVector.fromArray(S, src, base + L);
+            c10 = FloatVector.fromArray(S, src, base + ld); c11 = FloatVector.fromArray(S, src, base + ld + L);
+            c20 = FloatVector.fromArray(S, src, base + 2 * ld); c21 = FloatVector.fromArray(S, src, base + 2 * ld + L);
+            c30 = FloatVector.fromArray(S, src, base + 3 * ld); c31 = FloatVector.fromArray(S, src, base + 3 * ld + L);
+            c40 = FloatVector.fromArray(S, src, base + 4 * ld); c41 = FloatVector.fromArray(S, src, base + 4 * ld + L);
+            c50 = FloatVector.fromArray(S, src, base + 5 * ld); c51 = FloatVector.fromArray(S, src, base + 5 * ld + L);
+            c60 = FloatVector.fromArray(S, src, base + 6 * ld); c61 = FloatVector.fromArray(S, src, base + 6 * ld + L);
+            c70 = FloatVector.fromArray(S, src, base + 7 * ld); c71 = FloatVector.fromArray(S, src, base + 7 * ld + L);
+        }
+        final int aEnd = ao + kc * 8;
+        for (int a = ao, b = bo; a < aEnd; a += 8, b += NR) {
+            // acc[r][q] = fma(A[r,l], B[l,q], acc[r][q])
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, ap[a]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[a + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[a + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[a + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[a + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[a + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[a + 6]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[a + 7]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        if (rows == 8 && cols == NR) {
+            int addr = cRow0 * ldc + cCol0;
+            c00.intoArray(c, addr); c01.intoArray(c, addr + L);
+            c10.intoArray(c, addr + ldc); c11.intoArray(c, addr + ldc + L);
+            c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
+            c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
+            c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
+            c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
+            c60.intoArray(c, addr + 6 * ldc); c61.intoArray(c, addr + 6 * ldc + L);
+            c70.intoArray(c, addr + 7 * ldc); c71.intoArray(c, addr + 7 * ldc + L);
+            return;
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, 0 + L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
         for (int r = 0; r < rows; r++)
             System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
     }
