@@ -124,7 +124,7 @@ final class ConvBackwardWeight {
             s.colOff = Workspace.grow(s.colOff, Tuning.KC);
             final int Wp = g.W + g.PL + g.PR, imageSize = g.C * (g.H + g.PT + g.PB) * Wp;
             final int stepH = g.SH * Wp * (channelsLast ? g.C : 1), stepW = g.SW * (channelsLast ? g.C : 1);
-            final int DR = Gemm.MR_DIRECT, JP = (CKK + NR - 1) / NR, IP = (K + DR - 1) / DR;
+            final int JP = (CKK + NR - 1) / NR, IP = (K + MR - 1) / MR;
             for (int l0 = lStart; l0 < lEnd; l0 += Tuning.KC) {
                 int kc = Math.min(Tuning.KC, lEnd - l0);
                 reductionTables(s, g, l0, kc, 0, imageSize, stepH, stepW);
@@ -137,8 +137,8 @@ final class ConvBackwardWeight {
                         while (lb < kc && s.colOff[lb] == s.colOff[lb - 1] + 1) lb++;
                         int init = l0 == lStart && la == 0 ? Gemm.ZERO : Gemm.LOAD;
                         for (int ip = 0; ip < IP; ip++)
-                            Gemm.microDirectA(partial, ip * DR, CKK, cOff + j0, Math.min(DR, K - ip * DR), cols,
-                                              dy, s.colOff[la] + ip * DR * P, P, s.bp, la * NR, lb - la, init, s.tile);
+                            Gemm.microDirectA(partial, ip * MR, CKK, cOff + j0, Math.min(MR, K - ip * MR), cols,
+                                              dy, s.colOff[la] + ip * MR * P, P, s.bp, la * NR, lb - la, init, s.tile);
                     }
                 }
             }

@@ -35,8 +35,6 @@ final class Gemm {
      * count changes which tile an output falls in, never its chain of FMAs, so no result depends on it.
      */
     static final int MR = L >= 16 ? 8 : 6;
-    /** Rows per tile of {@link #microDirectA}, whose A is not packed: 6 at every width. */
-    static final int MR_DIRECT = 6;
     /** Columns per micro-tile (vector side): two vectors. */
     static final int NR = 2 * L;
 
@@ -235,10 +233,15 @@ final class Gemm {
      * those of {@link #micro}. It is a second method rather than a stride parameter of {@link #micro}, whose
      * packed A is read at constant offsets of one index (one addressing mode per broadcast in the hot loop of
      * every big layer), and the start and store code is written out again because the twelve accumulators
-     * cannot be handed to a helper method without being boxed.
+     * cannot be handed to a helper method without being boxed. The body below is the 6-row form; at MR = 8 the
+     * call goes to {@link #microDirectA8}.
      */
     static void microDirectA(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
                              float[] a, int ao, int rowStride, float[] bp, int bo, int kc, int init, float[] tile) {
+        if (MR == 8) {
+            microDirectA8(c, cRow0, ldc, cCol0, rows, cols, a, ao, rowStride, bp, bo, kc, init, tile);
+            return;
+        }
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (init == ZERO) {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
@@ -296,6 +299,77 @@ final class Gemm {
         c30.intoArray(tile, 3 * NR);     c31.intoArray(tile, 3 * NR + L);
         c40.intoArray(tile, 4 * NR);     c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);     c51.intoArray(tile, 5 * NR + L);
+        for (int r = 0; r < rows; r++)
+            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
+    }
+
+    /** {@link #microDirectA} with 8 rows (512-bit species): the same chains, FMAs, order and stores. */
+    private static void microDirectA8(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
+                                      float[] a, int ao, int rowStride, float[] bp, int bo, int kc, int init, float[] tile) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (init == ZERO) {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
+        } else {
+            final float[] src;
+            final int base, ld;
+            if (rows == 8 && cols == NR) {
+                src = c; base = cRow0 * ldc + cCol0; ld = ldc;
+            } else {
+                fillTile(tile, c, cRow0, ldc, cCol0, rows, cols);
+                src = tile; base = 0; ld = NR;
+            }
+            c00 = FloatVector.fromArray(S, src, base); c01 = FloatVector.fromArray(S, src, base + L);
+            c10 = FloatVector.fromArray(S, src, base + ld); c11 = FloatVector.fromArray(S, src, base + ld + L);
+            c20 = FloatVector.fromArray(S, src, base + 2 * ld); c21 = FloatVector.fromArray(S, src, base + 2 * ld + L);
+            c30 = FloatVector.fromArray(S, src, base + 3 * ld); c31 = FloatVector.fromArray(S, src, base + 3 * ld + L);
+            c40 = FloatVector.fromArray(S, src, base + 4 * ld); c41 = FloatVector.fromArray(S, src, base + 4 * ld + L);
+            c50 = FloatVector.fromArray(S, src, base + 5 * ld); c51 = FloatVector.fromArray(S, src, base + 5 * ld + L);
+            c60 = FloatVector.fromArray(S, src, base + 6 * ld); c61 = FloatVector.fromArray(S, src, base + 6 * ld + L);
+            c70 = FloatVector.fromArray(S, src, base + 7 * ld); c71 = FloatVector.fromArray(S, src, base + 7 * ld + L);
+        }
+        final int last = rows - 1;
+        final int a0 = ao, a1 = ao + Math.min(1, last) * rowStride, a2 = ao + Math.min(2, last) * rowStride, a3 = ao + Math.min(3, last) * rowStride, a4 = ao + Math.min(4, last) * rowStride, a5 = ao + Math.min(5, last) * rowStride, a6 = ao + Math.min(6, last) * rowStride, a7 = ao + Math.min(7, last) * rowStride;
+        for (int l = 0, b = bo; l < kc; l++, b += NR) {
+            // acc[r][q] = fma(A[r,l], B[l,q], acc[r][q])
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + l]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + l]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + l]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + l]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + l]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + l]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[a6 + l]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[a7 + l]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        if (rows == 8 && cols == NR) {
+            int addr = cRow0 * ldc + cCol0;
+            c00.intoArray(c, addr); c01.intoArray(c, addr + L);
+            c10.intoArray(c, addr + ldc); c11.intoArray(c, addr + ldc + L);
+            c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
+            c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
+            c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
+            c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
+            c60.intoArray(c, addr + 6 * ldc); c61.intoArray(c, addr + 6 * ldc + L);
+            c70.intoArray(c, addr + 7 * ldc); c71.intoArray(c, addr + 7 * ldc + L);
+            return;
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, 0 + L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
         for (int r = 0; r < rows; r++)
             System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
     }
