@@ -303,7 +303,11 @@ final class Gemm {
             System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
     }
 
-    /** {@link #microDirectA} with 8 rows (512-bit species): the same chains, FMAs, order and stores. */
+    /**
+     * {@link #microDirectA} with 8 rows (512-bit species): the same chains, FMAs, order and stores. Its start and
+     * store code repeats {@link #micro8}'s, for the reason {@link #microDirectA} gives (accumulators cannot be
+     * handed to a helper without being boxed).
+     */
     private static void microDirectA8(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
                                       float[] a, int ao, int rowStride, float[] bp, int bo, int kc, int init, float[] tile) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
