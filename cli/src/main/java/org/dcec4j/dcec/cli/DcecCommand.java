@@ -23,6 +23,7 @@ import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.report.RunLogs;
+import org.dcec4j.dcec.repro.BuildStamp;
 import org.dcec4j.dcec.run.PixelBaseline;
 import org.dcec4j.dcec.run.PredictionsCsv;
 import org.dcec4j.dcec.run.RunFolder;
@@ -59,7 +60,7 @@ import picocli.CommandLine.Spec;
  * data file, a failed download, a damaged model, out of memory), 2 a bad option or argument (the message says
  * which), 3 training diverged (NaN/Inf loss). Every expected failure is one line on stderr, never a stack trace.
  */
-@Command(name = "dcec", mixinStandardHelpOptions = true, version = "dcec4j 0.1.0",
+@Command(name = "dcec", mixinStandardHelpOptions = true, versionProvider = DcecCommand.Version.class,
         description = "Deep Convolutional Embedded Clustering (Guo et al. 2017) of your images, on a from-scratch JVM engine.",
         subcommands = {DcecCommand.Train.class, DcecCommand.Pretrain.class, DcecCommand.Cluster.class, DcecCommand.Predict.class,
                 DcecCommand.Embed.class, DcecCommand.Evaluate.class, DcecCommand.DatasetsStub.class, org.dcec4j.dcec.repro.ReproduceCommand.class},
@@ -71,6 +72,19 @@ public final class DcecCommand implements Runnable {
     public static final double SHAPES_TOL = 0.005;
 
     @Spec CommandLine.Model.CommandSpec spec;
+
+    /** {@code dcec --version}: the version and the commit the jar was built from (its build stamp). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() {
+            BuildStamp s = BuildStamp.read();
+            String built = s == null || s.commit().equals("unknown") ? "commit unknown"
+                    : "commit " + s.commit() + (Boolean.TRUE.equals(s.dirty()) ? " with local changes" : "");
+            return new String[] {"dcec4j " + VERSION + ", built from " + built};
+        }
+    }
+
+    /** The release version. */
+    public static final String VERSION = "0.1.0";
 
     /** The standard error stream the command line was given: the training commands' progress goes there. */
     final PrintStream err;

@@ -10,27 +10,36 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where a cell ran: the CPU model (from /proc/cpuinfo), the processors the JVM sees, the JDK, and the
- * git commit of the working tree with whether tracked files were modified.
+ * git commit of the code that ran, with whether tracked files were modified.
  *
  * @param cpu        the CPU's model name, or the os.arch property where /proc/cpuinfo has none
- * @param gitCommit  {@code git rev-parse HEAD}, or "unknown" (no git, or not a repository)
- * @param gitDirty   tracked files differ from the commit (ignoring the reproduction's own outputs); null when unknown
+ * @param gitCommit  the commit the running classes were built from ({@link BuildStamp}); for classes built
+ *                   without a stamp, {@code git rev-parse HEAD} of the working tree; "unknown" without git
+ * @param gitDirty   tracked files differed from that commit (at build time: outside docs/; in the working tree:
+ *                   ignoring the reproduction's own outputs); null when unknown
  */
 record Host(String cpu, int processors, String javaVersion, String javaVendor, String gitCommit, Boolean gitDirty) {
 
     static final String UNKNOWN = "unknown";
 
     /**
-     * Looks at this machine and the repository around the working directory; {@code ignored} are the
-     * reproduction's own outputs (results folder, table), whose changes do not make the tree dirty.
+     * Looks at this machine and at the build stamp of the running classes; without a stamp, at the repository
+     * around the working directory, where {@code ignored} are the reproduction's own outputs (results folder,
+     * table), whose changes do not make the tree dirty.
      */
-    static Host detect(List<Path> ignored) {
-        String commit = git("rev-parse", "HEAD");
+    static Host detect(List<Path> ignored) { return detect(ignored, BuildStamp.read()); }
+
+    /** {@link #detect(List)} with the given build stamp (null: none). */
+    static Host detect(List<Path> ignored, BuildStamp stamp) {
+        if (stamp != null)
+            return new Host(cpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                    System.getProperty("java.vendor"), stamp.commit(), stamp.dirty());
+        String commit = git(null, "rev-parse", "HEAD");
         commit = commit == null ? null : commit.strip();
         Boolean dirty = null;
         if (commit != null && commit.matches("[0-9a-f]{40}")) {
-            String top = git("rev-parse", "--show-toplevel");
-            String status = git("status", "--porcelain", "--untracked-files=no");
+            String top = git(null, "rev-parse", "--show-toplevel");
+            String status = git(null, "status", "--porcelain", "--untracked-files=no");
             if (top != null && status != null) dirty = isDirty(status, Path.of(top.strip()), ignored);
         } else {
             commit = UNKNOWN;
@@ -69,12 +78,14 @@ record Host(String cpu, int processors, String javaVersion, String javaVendor, S
         return System.getProperty("os.arch") + " (model unknown)";
     }
 
-    /** The output of a git command in the working directory, or null when git fails or is missing. */
-    private static String git(String... args) {
+    /** The output of a git command in {@code dir} (null: the working directory), or null when git fails or is missing. */
+    static String git(Path dir, String... args) {
         List<String> cmd = new ArrayList<>(List.of("git"));
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessBuilder b = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+            if (dir != null) b.directory(dir.toFile());
+            Process p = b.start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
