@@ -239,8 +239,13 @@ final class KernelCases {
         // conv2's shape at 21 images: NP = 1029 in 2 ranges that meet inside image 10, each walked in groups of five
         // images (KC / P = 256 / 49), so a group starts inside an image and the chains carry across groups
         gs.add(Padding.same().geometry(21, 32, 14, 14, 8, 5, 5, 2));
+        // the direct forward (C·KH·KW ≤ 32, output rows filling ¾ of their vectors): K not a multiple of its 4-channel
+        // tiles, 13 row segments per image at 512 bits (a last tile with one segment), rows cut into 2 or 4 segments
+        // below; and stride 1
+        gs.add(new ConvGeometry(3, 2, 26, 26, 6, 3, 3, 2, 2, 1, 1, 1, 0));
+        gs.add(new ConvGeometry(2, 1, 14, 14, 5, 5, 5, 1, 1, 2, 2, 2, 2));
         int[] Ks = {1, 3, 7, 17, 33};
-        while (gs.size() < 28) {
+        while (gs.size() < 30) {
             int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
             int K = Ks[rnd.nextInt(Ks.length)], KH = 1 + rnd.nextInt(5), KW = 1 + rnd.nextInt(5);
             int SH = 1 + rnd.nextInt(2), SW = 1 + rnd.nextInt(2);

@@ -69,6 +69,23 @@ final class Tuning {
      */
     static boolean columnPhasesForward(ConvGeometry g) { return g.SW > 1 && 5 * g.OW >= Gemm.NR; }
 
+    /**
+     * The forward runs in its direct form ({@code ConvForward.Direct}: vector loads straight from the column-phase
+     * input, no im2col panel, no tile buffer) when the kernel has at most this many indices C·KH·KW: conv1 and
+     * deconv1's backward-input (25), where packing the panels and copying the tile buffer took more time than the
+     * 25-term product.
+     */
+    static final int DIRECT_FORWARD_MAX_TERMS = 32;
+
+    /**
+     * Direct forward: few kernel indices, and an output row fills at least three quarters of the lanes of the
+     * vectors it is cut into (28×28 conv1: 14 of 16 at every width; 16×16 conv1 at 512 bits: 8 of 16, packed).
+     */
+    static boolean directForward(ConvGeometry g) {
+        int segments = (g.OW + Gemm.L - 1) / Gemm.L;
+        return g.C * g.KH * g.KW <= DIRECT_FORWARD_MAX_TERMS && 4 * g.OW >= 3 * segments * Gemm.L;
+    }
+
     /** The reduction block: KC, or less so that the ⌈total/KC⌉ blocks are equal (no short last block). */
     static int balancedKc(int total) {
         int blocks = (total + KC - 1) / KC;

@@ -82,7 +82,7 @@ final class Workspace {
     void forwardTables(ConvGeometry g, int n0, int J, int CKK, boolean phases) {
         final int NR = Gemm.NR, L = Gemm.L, P = g.OH * g.OW, ps = phases ? g.SW : 1;
         final int Hp = g.H + g.PT + g.PB, Wq = (g.W + g.PL + g.PR + ps - 1) / ps, row = ps * Wq, img = g.C * Hp * row;
-        final int Jp = (J + NR - 1) / NR * NR, JP = Jp / NR, KHW = g.KH * g.KW;
+        final int Jp = (J + NR - 1) / NR * NR;
         colX = grow(colX, Jp);
         // (n, oh, ow) stepped along the columns; with phases the origin wp = SW·ow is position ow of phase 0
         final int owStep = phases ? 1 : g.SW, ohStep = g.SH * row;
@@ -91,12 +91,23 @@ final class Workspace {
             if (++ow == g.OW) { ow = 0; if (++oh == g.OH) { oh = 0; n++; } }
         }
         java.util.Arrays.fill(colX, J, Jp, 0);
+        windowOffsets(g, CKK, phases);
+        pixelRuns.cut(colX, J, NR / 4);
+    }
+
+    /**
+     * rowC[i] for the kernel indices i = (c, kh, kw) ∈ [0, CKK): the offset of xPad[c, hp + kh, wp + kw] from a window
+     * origin (hp, wp) in the padded input, NCHW or, with {@code phases}, in column phases (an origin wp = SW·ow is
+     * position ow of phase 0, and kw moves to phase kw mod SW, position ow + kw div SW). rowC written.
+     */
+    void windowOffsets(ConvGeometry g, int CKK, boolean phases) {
+        final int ps = phases ? g.SW : 1, Hp = g.H + g.PT + g.PB, Wq = (g.W + g.PL + g.PR + ps - 1) / ps, row = ps * Wq;
+        final int KHW = g.KH * g.KW;
         rowC = grow(rowC, CKK);
         for (int i = 0; i < CKK; i++) {
             int c = i / KHW, kh = (i % KHW) / g.KW, kw = i % g.KW;
             rowC[i] = (c * Hp + kh) * row + (kw % ps) * Wq + kw / ps;
         }
-        pixelRuns.cut(colX, J, NR / 4);
     }
 
     /**
