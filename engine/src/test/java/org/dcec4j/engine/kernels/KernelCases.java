@@ -40,9 +40,10 @@ final class KernelCases {
             if (bits != null && !n.contains(bits + "-bit")) f.add("name() should state " + bits + "-bit: " + n);
         });
         CASES.put("conv2dForward(float[],float[],float[],float[],Activation,ConvGeometry)", (fast, ref, rnd, f) -> {
-            for (ConvGeometry g : geometries(rnd)) {
+            // every geometry with and without a bias (each tile form starts its chains from both)
+            for (ConvGeometry g : geometries(rnd)) for (boolean withBias : new boolean[] {true, false}) {
                 float[] x = random(rnd, g.inputSize()), w = random(rnd, g.weightSize());
-                float[] b = rnd.nextBoolean() ? random(rnd, g.K) : null;
+                float[] b = withBias ? random(rnd, g.K) : null;
                 Activation act = rnd.nextBoolean() ? Activation.RELU : Activation.NONE;
                 float[] want = filled(g.outputSize(), Float.NaN), got = filled(g.outputSize(), 7f);
                 ref.conv2dForward(want, x, w, b, act, g);
