@@ -245,8 +245,10 @@ final class KernelCases {
         // below; and stride 1
         gs.add(new ConvGeometry(3, 2, 26, 26, 6, 3, 3, 2, 2, 1, 1, 1, 0));
         gs.add(new ConvGeometry(2, 1, 14, 14, 5, 5, 5, 1, 1, 2, 2, 2, 2));
+        // conv1 at 11 images: the direct forward in two chunks (8 images, then 3)
+        gs.add(Padding.same().geometry(11, 1, 28, 28, 32, 5, 5, 2));
         int[] Ks = {1, 3, 7, 17, 33};
-        while (gs.size() < 30) {
+        while (gs.size() < 31) {
             int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
             int K = Ks[rnd.nextInt(Ks.length)], KH = 1 + rnd.nextInt(5), KW = 1 + rnd.nextInt(5);
             int SH = 1 + rnd.nextInt(2), SW = 1 + rnd.nextInt(2);

@@ -37,7 +37,7 @@ final class ConvForward {
             for (int k = 0; k < panels * CH; k++)
                 for (int l = 0; l < CKK; l++)
                     wp[(k / CH) * CH * CKK + l * CH + k % CH] = k < g.K ? w[k * CKK + l] : 0f;
-            int G = Tuning.imagesPerChunk(Tuning.FORWARD_COLS, P, g.N);
+            int G = Tuning.imagesPerChunk(Tuning.DIRECT_FORWARD_COLS, P, g.N);
             return new WorkerPool.Planned(new Direct(y, x, wp, b, act, g, G, r.ws), (g.N + G - 1) / G);
         }
         // A = W[K, CKK], packed once for all images

@@ -24,6 +24,13 @@ final class Tuning {
     static final int FORWARD_COLS = 256;
 
     /**
+     * Target output pixels (images × OH·OW) per chunk of the direct forward: 28×28 conv1 8 images. Its chunks have no
+     * panel to fill, and with 2 images (the packed forward's 256 columns) the chunks' fixed costs showed: conv1
+     * forward on 2 threads 0.70 → 0.56–0.62 ms with 8, the same on 1 thread (docs/benchmarks.md#direct-forward).
+     */
+    static final int DIRECT_FORWARD_COLS = 1536;
+
+    /**
      * Target product columns per backward-input chunk. 256 (conv2: 6 images, dcol 940 KiB) beat 128 and 64
      * by 5 %: the col2im gather reads dcol once, and more columns amortise streaming Wᵀ from L2.
      */
