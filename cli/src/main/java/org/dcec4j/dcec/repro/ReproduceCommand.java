@@ -117,6 +117,11 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--quick", description = {"Smoke test, NOT the paper's settings: every cell gets " + "--limit 200 --pretrain-epochs 2 --max-iter 30 "
             + "--kmeans-restarts 2 --batch-size 64 -T 10, checkpoints every epoch and 10 iterations, and the folders default to repro-quick/."})
     boolean quick;
+    @Option(names = "--publish-weights",
+            description = {"Copy each finished shared pretraining's weights beside its pretraining.json in the results folder (about 1 MB for a CAE), "
+                    + "so that a reproduction elsewhere runs the clustering cells from them instead of pretraining again. "
+                    + "Published weights are always used (after checking their SHA-256) when the work folder holds no run of that pretraining."})
+    boolean publishWeights;
     @Option(names = "--dry-run", description = "Print what would run (and the exact commands) without running or writing anything.")
     boolean dryRun;
 
@@ -131,7 +136,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         var ctx = tableContext(planOptions, output, quick, Path.of(""));
         PrintWriter out = spec.commandLine().getOut();
         try {
-            return new Runner(new Runner.Options(commands, results, table, jvmOptions, dryRun), out, ctx).run(plan);
+            return new Runner(new Runner.Options(commands, results, table, jvmOptions, dryRun, publishWeights), out, ctx).run(plan);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             out.println("dcec reproduce: interrupted; run it again to continue");

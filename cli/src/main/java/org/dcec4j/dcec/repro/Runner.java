@@ -44,10 +44,21 @@ import org.dcec4j.engine.io.TensorFile;
  * options, other settings) is an error, never silently reused. One reproduction at a time holds the work folder
  * (a lock file). After every finished cell the result files are copied to the results folder and the table is
  * regenerated.
+ * <p>
+ * Published weights: with {@code --publish-weights} a finished pretraining's weights file is copied beside its
+ * pretraining.json in the results folder. A pretraining whose run folder holds no attempt and no checkpoint, but
+ * whose weights are published there with the SHA-256 its pretraining.json records, is not run again: the weights
+ * (and its config.json and pretrain_log.csv, for the report) are copied into the run folder and the cells start
+ * from them, so the cells are exactly those a fresh pretraining would give. A published file with another SHA-256
+ * is an error, never used.
  */
 final class Runner {
     /** The options of one reproduction. */
-    record Options(Commands commands, Path results, Path table, List<String> jvmOptions, boolean dryRun) {}
+    record Options(Commands commands, Path results, Path table, List<String> jvmOptions, boolean dryRun, boolean publishWeights) {
+        Options(Commands commands, Path results, Path table, List<String> jvmOptions, boolean dryRun) {
+            this(commands, results, table, jvmOptions, dryRun, false);
+        }
+    }
 
     private enum State { DONE, COLLECT, RESUME, FRESH }
 
@@ -152,6 +163,14 @@ final class Runner {
                 }
                 out.flush();
             }
+            if (!o.dryRun && o.publishWeights)
+                for (Method m : g.methods()) {
+                    Pretraining p = new Cell(g.dataset(), m, g.seed()).pretraining();
+                    if (p != null && !pretrainings.containsKey(p) && Files.isRegularFile(recordFile(p))) {
+                        publish(p, PretrainingRecord.read(recordFile(p)), "  " + g.dataset() + ", seed " + g.seed());
+                        pretrainings.put(p, null);
+                    }
+                }
             if (!o.dryRun) report(g.dataset(), dcecWritten);
         }
         if (!o.dryRun) writeTable();
@@ -245,7 +264,28 @@ final class Runner {
     /** Makes the shared pretraining available (running, continuing or collecting it); null in a dry run. */
     private PretrainingRecord ensure(Pretraining p, String tag) throws Failure, IOException, InterruptedException {
         State s = pretrainingState(p);
-        if (s == State.DONE) return PretrainingRecord.read(recordFile(p));
+        if (s == State.DONE) {
+            PretrainingRecord r = PretrainingRecord.read(recordFile(p));
+            if (!o.dryRun) publish(p, r, tag);
+            return r;
+        }
+        if (s == State.FRESH) {
+            PretrainingRecord r = published(p);
+            if (r != null) {
+                Path weights = cmd.weights(p);
+                out.printf(Locale.ROOT, "%s: needs the %s: %s the published weights %s (SHA-256 %s…, verified)%n", tag, p,
+                        o.dryRun ? "would use" : "using", withoutMachinePaths(publishedWeights(p).toString()), r.weightsSha256().substring(0, 12));
+                if (o.dryRun) return null;
+                Path dir = o.results.resolve(p.folder()), run = cmd.runDir(p);
+                if (!Files.isRegularFile(weights) || !RunOutputs.sha256(weights).equals(r.weightsSha256())) copy(publishedWeights(p), weights);
+                for (String name : List.of(RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG))
+                    if (Files.isRegularFile(dir.resolve(name)) && !Files.isRegularFile(run.resolve(name))) copy(dir.resolve(name), run.resolve(name));
+                String sha = RunOutputs.sha256(weights);
+                if (!sha.equals(r.weightsSha256()))
+                    throw new Failure(weights + ": SHA-256 " + sha + " after copying the published weights, expected " + r.weightsSha256());
+                return r;
+            }
+        }
         if (s != State.COLLECT) {
             List<String> args = arguments(s, cmd.runDir(p), cmd.pretrain(p));
             if (o.dryRun) {
@@ -269,7 +309,50 @@ final class Runner {
         TensorFile.writeAtomically(recordFile(p), r.toJson().getBytes(StandardCharsets.UTF_8));
         out.printf(Locale.ROOT, "%s: %s %s: %d epochs, loss %.6f, %s%n", tag, p, s == State.COLLECT ? "collected" : "finished", r.epochs(),
                 r.finalLoss(), duration(r.seconds()));
+        publish(p, r, tag);
         return r;
+    }
+
+    // ------------------------------------------------------------------------------------ published weights
+    private Path publishedWeights(Pretraining p) { return o.results.resolve(p.folder()).resolve(p.weightsFile()); }
+
+    /**
+     * The record of a pretraining whose weights are published in the results folder, checked against the SHA-256
+     * its pretraining.json records; null when none are published.
+     */
+    private PretrainingRecord published(Pretraining p) throws IOException {
+        Path weights = publishedWeights(p), record = recordFile(p);
+        if (!Files.isRegularFile(weights)) return null;
+        if (!Files.isRegularFile(record))
+            throw new IllegalArgumentException(weights + " is published without its " + PretrainingRecord.FILE
+                    + ", so it cannot be verified: restore " + record + " or delete the weights to pretrain again");
+        PretrainingRecord r = PretrainingRecord.read(record);
+        checkSettings(record, r.settings());
+        String sha = RunOutputs.sha256(weights);
+        if (!sha.equals(r.weightsSha256()))
+            throw new IllegalArgumentException(weights + ": SHA-256 " + sha + ", but " + record + " records " + r.weightsSha256()
+                    + ": the file is damaged or from another pretraining; restore it or delete it to pretrain again");
+        return r;
+    }
+
+    /**
+     * With --publish-weights: copies a finished pretraining's weights from its run folder beside its record in the
+     * results folder, when they are not there yet and their SHA-256 is the one recorded.
+     */
+    private void publish(Pretraining p, PretrainingRecord r, String tag) throws IOException {
+        if (!o.publishWeights) return;
+        Path to = publishedWeights(p), from = cmd.weights(p);
+        if (published(p) != null) return;
+        if (!Files.isRegularFile(from)) {
+            out.printf(Locale.ROOT, "%s: %s not published: %s is gone%n", tag, p, from);
+            return;
+        }
+        String sha = RunOutputs.sha256(from);
+        if (!sha.equals(r.weightsSha256()))
+            throw new IllegalArgumentException(from + ": SHA-256 " + sha + ", but " + recordFile(p) + " records " + r.weightsSha256()
+                    + ": the run folder's weights are not the recorded pretraining's");
+        copy(from, to);
+        out.printf(Locale.ROOT, "%s: %s published: %s%n", tag, p, withoutMachinePaths(to.toString()));
     }
 
     // ------------------------------------------------------------------------------------ collecting
