@@ -53,7 +53,7 @@ final class ReproductionTable {
         List<CellResult> results = CellResult.readAll(ctx.results());
         Path notes = ctx.results().resolve(NOTES);
         String notesText = Files.isRegularFile(notes) ? Files.readString(notes, StandardCharsets.UTF_8) : null;
-        TensorFile.writeAtomically(ctx.table(), render(ctx, results, notesText).getBytes(StandardCharsets.UTF_8));
+        TensorFile.writeAtomically(ctx.table(), render(ctx, results, notesText, publishedWeights(ctx.results())).getBytes(StandardCharsets.UTF_8));
     }
 
     // ------------------------------------------------------------------------------------ statistics
@@ -112,7 +112,8 @@ final class ReproductionTable {
     }
 
     // ------------------------------------------------------------------------------------ the page
-    static String render(Context ctx, List<CellResult> results, String notes) {
+    /** The page from the results, the hand-written notes (or null) and the published weights files ({@link #publishedWeights}). */
+    static String render(Context ctx, List<CellResult> results, String notes, List<String> published) {
         Map<Cell, CellResult> byCell = new LinkedHashMap<>();
         for (CellResult r : results) byCell.put(r.cell(), r);
         Set<Cell> all = new LinkedHashSet<>(ctx.planned());
@@ -290,6 +291,13 @@ final class ReproductionTable {
                 + "only small files reach `").append(resultsLink).append("`: per cell `result.json`, `config.json`, `dcec_log.csv` and `console.txt` (its standard output), "
                 + "per shared pretraining `pretraining.json`, `pretrain_log.csv`, and one `report.html` per data set (the DCEC cell of the lowest seed). "
                 + "Options and file formats: [usage.md](usage.md#reproducing-the-papers-table).\n\n");
+        if (!published.isEmpty()) {
+            s.append("Published pretrained weights (written with `--publish-weights`; a reproduction whose work folder holds no run of that "
+                    + "pretraining starts the cells from them after checking their SHA-256 against `pretraining.json`, instead of pretraining "
+                    + "again: [usage.md](usage.md#published-weights)):");
+            for (String f : published) s.append(" [").append(f).append("](").append(resultsLink).append(f).append(')');
+            s.append(".\n\n");
+        }
 
         s.append("## Verifying a run\n\n");
         s.append("Every random choice derives from the seed and every reduction runs in one fixed order, whatever the kernels (scalar or "
@@ -361,5 +369,15 @@ final class ReproductionTable {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** The weights files published in the results folder ({@code <data set>/seed-<s>/<kind>-pretraining/*_weights.dc4j}), relative, sorted. */
+    static List<String> publishedWeights(Path results) throws IOException {
+        if (!Files.isDirectory(results)) return List.of();
+        try (java.util.stream.Stream<Path> files = Files.walk(results, 4)) {
+            return files.filter(f -> f.getFileName().toString().endsWith("_weights.dc4j") && f.getParent() != null
+                            && f.getParent().getFileName().toString().endsWith("-pretraining"))
+                    .map(f -> results.relativize(f).toString().replace('\\', '/')).sorted().toList();
+        }
     }
 }

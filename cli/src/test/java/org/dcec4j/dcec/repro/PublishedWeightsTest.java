@@ -75,6 +75,8 @@ class PublishedWeightsTest {
         assertArrayEquals(Files.readAllBytes(dir.resolve("work-1").resolve(CAE).resolve("cae_weights.dc4j")), Files.readAllBytes(w));
         assertEquals(PretrainingRecord.read(results.resolve(CAE).resolve(PretrainingRecord.FILE)).weightsSha256(), ReproduceCommandTest.sha256(w));
         assertTrue(published.contains("CAE pretraining on shapes, seed 0 published: "), published);
+        String page = Files.readString(table);
+        assertTrue(page.contains("Published pretrained weights") && page.contains("(results/" + CAE + "/cae_weights.dc4j)"), page);
         // only the weights: the cells' models and predictions stay in the work folder
         assertFalse(Files.exists(results.resolve(DCEC).resolve("model.dc4j")));
     }

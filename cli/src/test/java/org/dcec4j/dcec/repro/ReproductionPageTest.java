@@ -56,7 +56,7 @@ class ReproductionPageTest {
         assertEquals(page, ctx.table(), "the page names another --table");
         Path notes = ctx.results().resolve(ReproductionTable.NOTES);
         String expected = ReproductionTable.render(ctx, CellResult.readAll(ctx.results()),
-                Files.isRegularFile(notes) ? Files.readString(notes, StandardCharsets.UTF_8) : null);
+                Files.isRegularFile(notes) ? Files.readString(notes, StandardCharsets.UTF_8) : null, ReproductionTable.publishedWeights(ctx.results()));
         assertEquals(expected, actual, "docs/reproduction.md differs from what `dcec " + m.group(1)
                 + "` writes: regenerate it (java -jar cli/target/dcec.jar " + m.group(1) + ")");
     }
