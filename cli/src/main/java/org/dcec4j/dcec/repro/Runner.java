@@ -54,11 +54,7 @@ import org.dcec4j.engine.io.TensorFile;
  */
 final class Runner {
     /** The options of one reproduction. */
-    record Options(Commands commands, Path results, Path table, List<String> jvmOptions, boolean dryRun, boolean publishWeights) {
-        Options(Commands commands, Path results, Path table, List<String> jvmOptions, boolean dryRun) {
-            this(commands, results, table, jvmOptions, dryRun, false);
-        }
-    }
+    record Options(Commands commands, Path results, Path table, List<String> jvmOptions, boolean dryRun, boolean publishWeights) {}
 
     private enum State { DONE, COLLECT, RESUME, FRESH }
 
@@ -278,8 +274,9 @@ final class Runner {
                 if (o.dryRun) return null;
                 Path dir = o.results.resolve(p.folder()), run = cmd.runDir(p);
                 if (!Files.isRegularFile(weights) || !RunOutputs.sha256(weights).equals(r.weightsSha256())) copy(publishedWeights(p), weights);
+                // the record's own logs, also over those of an attempt killed before its first checkpoint
                 for (String name : List.of(RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG))
-                    if (Files.isRegularFile(dir.resolve(name)) && !Files.isRegularFile(run.resolve(name))) copy(dir.resolve(name), run.resolve(name));
+                    if (Files.isRegularFile(dir.resolve(name))) copy(dir.resolve(name), run.resolve(name));
                 String sha = RunOutputs.sha256(weights);
                 if (!sha.equals(r.weightsSha256()))
                     throw new Failure(weights + ": SHA-256 " + sha + " after copying the published weights, expected " + r.weightsSha256());
