@@ -9,7 +9,7 @@ import org.dcec4j.dcec.run.RunFolder;
 
 /**
  * The `dcec` command lines of the cells and of the shared pretrainings, and where each runs: the run folder
- * {@code <work>/<data set>/seed-<s>/<method>} (pretrainings: {@code …/cae-pretraining}, {@code …/ae-pretraining}).
+ * {@code <work>/<data set>/seed-<s>/<method>} (pretrainings: {@code …/cae-pretraining}, {@code …/cae-da-pretraining}, {@code …/ae-pretraining}).
  * Hyper-parameters are never given: each command gets the CLI's defaults for its data set, the reference values
  * of docs/spec.md#defaults (shapes: its quick-run defaults), unless the quick preset is on.
  *
@@ -110,6 +110,22 @@ record Commands(Path work, Path dataDir, Integer threads, boolean quick, int che
         StringBuilder s = new StringBuilder("dcec");
         for (String x : args) s.append(' ').append(PLAIN.matcher(x).matches() ? x : "'" + x.replace("'", "'\\''") + "'");
         return s.toString();
+    }
+
+    /** The words of a {@link #line} (or of any line quoted the same way): split at unquoted spaces, the quoting undone. */
+    static List<String> words(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false, any = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\'') { quoted = !quoted; any = true; }
+            else if (c == '\\' && !quoted && i + 1 < line.length()) { w.append(line.charAt(++i)); any = true; }
+            else if (c == ' ' && !quoted) { if (any) out.add(w.toString()); w.setLength(0); any = false; }
+            else { w.append(c); any = true; }
+        }
+        if (any) out.add(w.toString());
+        return out;
     }
 
     /**

@@ -19,7 +19,7 @@ public record Pretraining(String dataset, Method.Network network, boolean augmen
     /** The method `dcec pretrain` is called with: dcec for the CAE, dec for the dense autoencoder. */
     public Method method() { return network == Method.Network.CONV ? (augmented ? Method.DCEC_DA : Method.DCEC) : Method.DEC; }
 
-    /** cae or ae. */
+    /** cae, cae-da or ae. */
     public String kind() { return (network == Method.Network.CONV ? "cae" : "ae") + (augmented ? "-da" : ""); }
 
     /** cae_weights.dc4j or ae_weights.dc4j. */

@@ -12,7 +12,7 @@ import java.util.Map;
  * The record of one shared pretraining ({@code pretraining.json}), stored once beside its logs; the cells
  * that use it copy its time and reference its folder.
  *
- * @param kind            cae or ae
+ * @param kind            cae, cae-da or ae
  * @param epochs          the epochs pretrain_log.csv shows
  * @param finalLoss       the last epoch's mean reconstruction loss
  * @param seconds         the pretraining phase's wall time: the summary's when the run was not resumed, else the

@@ -120,7 +120,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--publish-weights",
             description = {"Copy each finished shared pretraining's weights beside its pretraining.json in the results folder (about 1 MB for a CAE), "
                     + "so that a reproduction elsewhere runs the clustering cells from them instead of pretraining again. "
-                    + "Published weights are always used (after checking their SHA-256) when the work folder holds no run of that pretraining."})
+                    + "Published weights are always used (after checking their SHA-256 and command) when the work folder holds no finished run or checkpoint of that pretraining."})
     boolean publishWeights;
     @Option(names = "--dry-run", description = "Print what would run (and the exact commands) without running or writing anything.")
     boolean dryRun;

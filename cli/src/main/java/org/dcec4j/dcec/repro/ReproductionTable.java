@@ -292,9 +292,9 @@ final class ReproductionTable {
                 + "per shared pretraining `pretraining.json`, `pretrain_log.csv`, and one `report.html` per data set (the DCEC cell of the lowest seed). "
                 + "Options and file formats: [usage.md](usage.md#reproducing-the-papers-table).\n\n");
         if (!published.isEmpty()) {
-            s.append("Published pretrained weights (written with `--publish-weights`; a reproduction whose work folder holds no run of that "
-                    + "pretraining starts the cells from them after checking their SHA-256 against `pretraining.json`, instead of pretraining "
-                    + "again: [usage.md](usage.md#published-weights)):");
+            s.append("Published pretrained weights (written with `--publish-weights`; a reproduction whose work folder holds no finished run "
+                    + "or checkpoint of that pretraining starts the cells from them after checking them against `pretraining.json`, instead of "
+                    + "pretraining again: [usage.md](usage.md#published-weights)):");
             for (String f : published) s.append(" [").append(f).append("](").append(resultsLink).append(f).append(')');
             s.append(".\n\n");
         }

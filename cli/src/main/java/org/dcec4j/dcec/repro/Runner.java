@@ -46,8 +46,9 @@ import org.dcec4j.engine.io.TensorFile;
  * regenerated.
  * <p>
  * Published weights: with {@code --publish-weights} a finished pretraining's weights file is copied beside its
- * pretraining.json in the results folder. A pretraining whose run folder holds no attempt and no checkpoint, but
- * whose weights are published there with the SHA-256 its pretraining.json records, is not run again: the weights
+ * pretraining.json in the results folder. A pretraining whose run folder holds no finished run and no checkpoint,
+ * but whose weights are published there with the SHA-256 its pretraining.json records (by the planned command), is
+ * not run again: the weights
  * (and its config.json and pretrain_log.csv, for the report) are copied into the run folder and the cells start
  * from them, so the cells are exactly those a fresh pretraining would give. A published file with another SHA-256
  * is an error, never used.
@@ -274,9 +275,11 @@ final class Runner {
                 if (o.dryRun) return null;
                 Path dir = o.results.resolve(p.folder()), run = cmd.runDir(p);
                 if (!Files.isRegularFile(weights) || !RunOutputs.sha256(weights).equals(r.weightsSha256())) copy(publishedWeights(p), weights);
-                // the record's own logs, also over those of an attempt killed before its first checkpoint
-                for (String name : List.of(RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG))
+                // the record's own logs (for the report), never those of an attempt killed before its first checkpoint
+                for (String name : List.of(RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG)) {
                     if (Files.isRegularFile(dir.resolve(name))) copy(dir.resolve(name), run.resolve(name));
+                    else Files.deleteIfExists(run.resolve(name));
+                }
                 String sha = RunOutputs.sha256(weights);
                 if (!sha.equals(r.weightsSha256()))
                     throw new Failure(weights + ": SHA-256 " + sha + " after copying the published weights, expected " + r.weightsSha256());
@@ -314,42 +317,60 @@ final class Runner {
     private Path publishedWeights(Pretraining p) { return o.results.resolve(p.folder()).resolve(p.weightsFile()); }
 
     /**
-     * The record of a pretraining whose weights are published in the results folder, checked against the SHA-256
-     * its pretraining.json records; null when none are published.
+     * The record of a pretraining whose weights are published in the results folder, or null when none are. The file
+     * must have the SHA-256 its pretraining.json records (else it is damaged: exit code 1), and the record's last
+     * command must be the planned pretraining's, the machine's folders and thread count aside (else it is another
+     * pretraining, as for a run folder: exit code 2).
      */
     private PretrainingRecord published(Pretraining p) throws IOException {
         Path weights = publishedWeights(p), record = recordFile(p);
         if (!Files.isRegularFile(weights)) return null;
         if (!Files.isRegularFile(record))
-            throw new IllegalArgumentException(weights + " is published without its " + PretrainingRecord.FILE
-                    + ", so it cannot be verified: restore " + record + " or delete the weights to pretrain again");
+            throw FlatJson.bad(weights + " is published without its " + PretrainingRecord.FILE + ", so it cannot be verified: restore "
+                    + record + " or delete the weights to pretrain again");
         PretrainingRecord r = PretrainingRecord.read(record);
         checkSettings(record, r.settings());
         String sha = RunOutputs.sha256(weights);
         if (!sha.equals(r.weightsSha256()))
-            throw new IllegalArgumentException(weights + ": SHA-256 " + sha + ", but " + record + " records " + r.weightsSha256()
+            throw FlatJson.bad(weights + ": SHA-256 " + sha + ", but " + record + " records " + r.weightsSha256()
                     + ": the file is damaged or from another pretraining; restore it or delete it to pretrain again");
+        List<String> had = publishedIdentity(Commands.words(r.commands().get(r.commands().size() - 1))),
+                want = publishedIdentity(Commands.words(withoutMachinePaths(Commands.line(cmd.recorded(cmd.pretrain(p))))));
+        if (!had.equals(want))
+            throw new IllegalArgumentException(weights + " was published by another command:\n  found:   " + String.join(" ", had)
+                    + "\n  planned: " + String.join(" ", want) + "\ndelete it (and " + record + ") to pretrain again");
         return r;
+    }
+
+    /** {@link Commands#identity} of a recorded "dcec …" line without "dcec", --out, --threads and --data-dir (the machine's). */
+    static List<String> publishedIdentity(List<String> words) {
+        List<String> a = new ArrayList<>(), id = Commands.identity(words);
+        for (int i = id.isEmpty() || !id.get(0).equals("dcec") ? 0 : 1; i < id.size(); i++) {
+            if (List.of("--out", "--threads", "--data-dir").contains(id.get(i))) { i++; continue; }
+            a.add(id.get(i));
+        }
+        return a;
     }
 
     /**
      * With --publish-weights: copies a finished pretraining's weights from its run folder beside its record in the
-     * results folder, when they are not there yet and their SHA-256 is the one recorded.
+     * results folder, when they are not there yet (or a copy there is damaged) and their SHA-256 is the one recorded.
      */
     private void publish(Pretraining p, PretrainingRecord r, String tag) throws IOException {
         if (!o.publishWeights) return;
         Path to = publishedWeights(p), from = cmd.weights(p);
-        if (published(p) != null) return;
+        boolean there = Files.isRegularFile(to);
+        if (there && RunOutputs.sha256(to).equals(r.weightsSha256())) return;
         if (!Files.isRegularFile(from)) {
             out.printf(Locale.ROOT, "%s: %s not published: %s is gone%n", tag, p, from);
             return;
         }
         String sha = RunOutputs.sha256(from);
         if (!sha.equals(r.weightsSha256()))
-            throw new IllegalArgumentException(from + ": SHA-256 " + sha + ", but " + recordFile(p) + " records " + r.weightsSha256()
+            throw FlatJson.bad(from + ": SHA-256 " + sha + ", but " + recordFile(p) + " records " + r.weightsSha256()
                     + ": the run folder's weights are not the recorded pretraining's");
         copy(from, to);
-        out.printf(Locale.ROOT, "%s: %s published: %s%n", tag, p, withoutMachinePaths(to.toString()));
+        out.printf(Locale.ROOT, "%s: %s published%s: %s%n", tag, p, there ? " (it replaces a damaged copy)" : "", withoutMachinePaths(to.toString()));
     }
 
     // ------------------------------------------------------------------------------------ collecting

@@ -81,15 +81,23 @@ class PublishedWeightsTest {
         assertFalse(Files.exists(results.resolve(DCEC).resolve("model.dc4j")));
     }
 
-    @Test @Order(2) void aDryRunSaysItWouldUseThem() throws Exception {
+    @Test @Order(2) void aDryRunSaysItWouldUseThemAndWritesNothing() throws Exception {
         Run r = dcec(args(dir.resolve("work-dry"), "--dry-run"));
         // the cells are done: nothing needs the pretraining
         assertEquals(0, r.rc(), r.text());
         forgetCells();
+        Path w = results.resolve(CAE).resolve("cae_weights.dc4j");
+        byte[] page = Files.readAllBytes(table);
+        Files.delete(w);      // with --publish-weights, a dry run still publishes nothing
+        r = dcec(args(dir.resolve("work-1"), "--dry-run", "--publish-weights"));
+        assertEquals(0, r.rc(), r.text());
+        assertFalse(Files.exists(w), "a dry run published");
+        Files.copy(dir.resolve("work-1").resolve(CAE).resolve("cae_weights.dc4j"), w);
         r = dcec(args(dir.resolve("work-dry"), "--dry-run"));
         assertEquals(0, r.rc(), r.text());
         assertTrue(r.text().contains("would use the published weights"), r.text());
         assertFalse(Files.exists(dir.resolve("work-dry").resolve(CAE)), "a dry run wrote into the work folder");
+        assertArrayEquals(page, Files.readAllBytes(table), "a dry run rewrote the page");
     }
 
     /** An empty work folder: the cells start from the published weights, nothing pretrains, the models are the same. */
@@ -108,8 +116,20 @@ class PublishedWeightsTest {
         assertTrue(Files.readString(results.resolve("shapes/report.html")).contains("pretraining epochs (shared CAE)"));
     }
 
-    /** Last: changes the published file. A damaged copy is refused, named, and nothing runs. */
-    @Test @Order(4) void damagedWeightsAreRefused() throws Exception {
+    /** A damaged published copy is replaced by --publish-weights from a run folder whose weights match the record. */
+    @Test @Order(4) void publishingReplacesADamagedCopy() throws Exception {
+        Path w = results.resolve(CAE).resolve("cae_weights.dc4j");
+        byte[] good = Files.readAllBytes(w), bad = good.clone();
+        bad[bad.length - 3] ^= 1;
+        Files.write(w, bad);
+        Run r = dcec(args(dir.resolve("work-1"), "--publish-weights"));
+        assertEquals(0, r.rc(), r.text());
+        assertTrue(r.text().contains("published (it replaces a damaged copy)"), r.text());
+        assertArrayEquals(good, Files.readAllBytes(w));
+    }
+
+    /** Last: changes the published files. Damaged, unverifiable or foreign weights are refused, named, and nothing runs. */
+    @Test @Order(5) void damagedOrForeignWeightsAreRefused() throws Exception {
         Path w = results.resolve(CAE).resolve("cae_weights.dc4j");
         byte[] good = Files.readAllBytes(w), bad = good.clone();
         bad[bad.length - 3] ^= 1;
@@ -117,18 +137,32 @@ class PublishedWeightsTest {
         forgetCells();
         Path work = dir.resolve("work-3");
         Run r = dcec(args(work));
-        assertNotEquals(0, r.rc(), r.text());
+        assertEquals(1, r.rc(), r.text());          // a damaged file, as everywhere in dcec
         assertTrue(r.text().contains(w.toString()) && r.text().contains("SHA-256") && r.text().contains("damaged"), r.text());
         assertFalse(Files.exists(work.resolve(DCEC)), "a cell ran from damaged weights");
 
         // weights without their record cannot be verified
         Files.write(w, good);
         Path record = results.resolve(CAE).resolve(PretrainingRecord.FILE);
-        byte[] json = Files.readAllBytes(record);
+        String json = Files.readString(record);
         Files.delete(record);
         r = dcec(args(dir.resolve("work-4")));
-        assertNotEquals(0, r.rc(), r.text());
-        assertTrue(r.text().contains("without its pretraining.json"), r.text());
-        Files.write(record, json);
+        assertEquals(1, r.rc(), r.text());
+        assertTrue(r.text().contains(w + " is published without its pretraining.json"), r.text());
+
+        // a record of another pretraining command (here: 3 epochs where the plan has 2) is not the planned pretraining
+        assertTrue(json.contains("--pretrain-epochs 2"), json);
+        Files.writeString(record, json.replace("--pretrain-epochs 2", "--pretrain-epochs 3"));
+        r = dcec(args(dir.resolve("work-5")));
+        assertEquals(2, r.rc(), r.text());
+        assertTrue(r.text().contains(w + " was published by another command") && r.text().contains("--pretrain-epochs 3"), r.text());
+        assertFalse(Files.exists(dir.resolve("work-5").resolve(DCEC)), "a cell ran from another pretraining's weights");
+        Files.writeString(record, json);
+    }
+
+    @Test void publishedIdentityLeavesOutTheMachine() {
+        List<String> a = Commands.words("dcec pretrain --dataset usps --method dcec-da --seed 1 --threads 2 --data-dir '<DIR>' "
+                + "--checkpoint-every 5 --out '<WORK>/usps/seed-1/cae-da-pretraining' --resume");
+        assertEquals(List.of("pretrain", "--dataset", "usps", "--method", "dcec-da", "--seed", "1"), Runner.publishedIdentity(a));
     }
 }
