@@ -40,7 +40,7 @@ final class ConvBackwardInput {
 
     /**
      * {@link #run} up to the parallel part: packs the weights (into r.packedW), builds the gather tables (r.c2iStart,
-     * r.c2iOff, r.pixelStride) and returns the chunks to run.
+     * r.c2iOff) and returns the chunks to run.
      */
     static WorkerPool.Planned plan(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
         return Tuning.pixelMajorBackwardInput(g.C) ? pixelMajor(r, out, dy, w, b, act, g) : channelMajor(r, out, dy, w, b, act, g);
@@ -133,10 +133,7 @@ final class ConvBackwardInput {
         for (int l0 = 0; l0 < K; l0 += Tuning.KC) packWeightsPixelMajor(packedW, l0 * CKKp, w, g, l0, Math.min(Tuning.KC, K - l0));
         int G = Tuning.imagesPerChunk(Tuning.BACKWARD_INPUT_COLS, P, g.N, MR);   // chunks of whole row panels
         col2imTable(r, g, g.C, CKK);
-        // gather offsets of L consecutive pixels of one channel in the pixel-major [H·W, C] buffer
-        final int[] pixelStride = r.pixelStride = Workspace.grow(r.pixelStride, L);
-        for (int q = 0; q < L; q++) pixelStride[q] = q * g.C;
-        return new WorkerPool.Planned(new PixelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff, pixelStride, r.ws),
+        return new WorkerPool.Planned(new PixelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff, r.ws),
                                       (g.N + G - 1) / G);
     }
 
@@ -155,7 +152,7 @@ final class ConvBackwardInput {
 
     /** Images [chunk·G, …) of the pixel-major form. */
     private record PixelMajor(float[] out, float[] dy, float[] packedW, float[] b, Activation act, ConvGeometry g, int G,
-                              int[] start, int[] off, int[] pixelStride, Workspace[] ws) implements WorkerPool.Job {
+                              int[] start, int[] off, Workspace[] ws) implements WorkerPool.Job {
         @Override public void run(int worker, int chunk) {
             final int C = g.C, K = g.K, CKK = C * g.KH * g.KW, P = g.OH * g.OW, HW = g.H * g.W;
             final int CKKp = (CKK + NR - 1) / NR * NR;
@@ -200,22 +197,35 @@ final class ConvBackwardInput {
                         pix[pBase + c] = act == Activation.RELU ? Math.max(sum, 0f) : sum;
                     }
                 }
-                // [H·W, C] → out[n, C, H·W]: L pixels of one channel per gather (C apart in pix, which is in L1)
-                final int HWV = Gemm.S.loopBound(HW);
-                for (int c = 0; c < C; c++) {
-                    final int d = xBase + c * HW;
-                    int i = 0;
-                    if (act == null) {
-                        for (; i < HWV; i += L)
-                            FloatVector.fromArray(Gemm.S, out, d + i).add(FloatVector.fromArray(Gemm.S, pix, i * C + c, pixelStride, 0))
-                                       .intoArray(out, d + i);
-                        for (; i < HW; i++) out[d + i] += pix[i * C + c];
-                    } else {
-                        for (; i < HWV; i += L) FloatVector.fromArray(Gemm.S, pix, i * C + c, pixelStride, 0).intoArray(out, d + i);
-                        for (; i < HW; i++) out[d + i] = pix[i * C + c];
-                    }
-                }
+                transpose(out, xBase, pix, C, HW, act == null);
             }
+        }
+    }
+
+    /**
+     * [H·W, C] → out[C, H·W] from image offset {@code o}: out[o + c·HW + i] = pix[i·C + c], added to out with
+     * {@code accumulate}. Four channels per pass over the pixels, so that the four floats read per pixel are
+     * neighbours in pix (which is in L1), one float at a time: a gather of L pixels C apart was 3–4 % faster
+     * but is not safe on JDK 17 (see Workspace.PanelRuns). Each out element gets one store (or one addition),
+     * so the order does not matter for the bits. out written (or accumulated).
+     */
+    private static void transpose(float[] out, int o, float[] pix, int C, int HW, boolean accumulate) {
+        final int C4 = C - C % 4;
+        for (int c = 0; c < C4; c += 4) {
+            final int d0 = o + c * HW, d1 = d0 + HW, d2 = d1 + HW, d3 = d2 + HW;
+            if (accumulate)
+                for (int i = 0, v = c; i < HW; i++, v += C) {
+                    out[d0 + i] += pix[v]; out[d1 + i] += pix[v + 1]; out[d2 + i] += pix[v + 2]; out[d3 + i] += pix[v + 3];
+                }
+            else
+                for (int i = 0, v = c; i < HW; i++, v += C) {
+                    out[d0 + i] = pix[v]; out[d1 + i] = pix[v + 1]; out[d2 + i] = pix[v + 2]; out[d3 + i] = pix[v + 3];
+                }
+        }
+        for (int c = C4; c < C; c++) {
+            final int d = o + c * HW;
+            if (accumulate) for (int i = 0; i < HW; i++) out[d + i] += pix[i * C + c];
+            else for (int i = 0; i < HW; i++) out[d + i] = pix[i * C + c];
         }
     }
 

@@ -236,7 +236,7 @@ final class ConvBackwardWeight {
      * l = (n, oh, ow) (window origin src[l]) and the NR columns j (offset off[j], 0 past the edge),
      * stored dst[l·NR + q]. With {@code contiguous} the NR offsets are consecutive: plain loads; when the
      * panel is made of a few runs of consecutive offsets ({@link Workspace#kernelRuns}), one load and one store
-     * per run; otherwise two gathers. dst written (and up to L floats past the kc rows: slack).
+     * per run; otherwise one float at a time. dst written (and up to L floats past the kc rows: slack).
      */
     private static void packIm2colRowsPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int kc,
                                             boolean contiguous, Workspace s) {
@@ -263,10 +263,10 @@ final class ConvBackwardWeight {
             }
             return;
         }
+        // scattered columns: one float at a time, never a gather (see Workspace.PanelRuns)
         for (int l = 0; l < kc; l++) {
-            int base = src[l], dl = l * NR;
-            FloatVector.fromArray(Gemm.S, xPad, base, off, j0).intoArray(dst, dl);
-            FloatVector.fromArray(Gemm.S, xPad, base, off, j0 + L).intoArray(dst, dl + L);
+            final int base = src[l], dl = l * NR;
+            for (int q = 0; q < NR; q++) dst[dl + q] = xPad[base + off[j0 + q]];
         }
     }
 }

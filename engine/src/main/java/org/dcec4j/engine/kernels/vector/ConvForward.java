@@ -276,7 +276,7 @@ final class ConvForward {
      * floats past the kc rows: slack). When the panel's columns are a few runs of consecutive window origins
      * (the pixels of an output row), each row is one load and one store per run, stored from the run's
      * first lane on and in lane order, so a store's lanes past its run are overwritten by the next run
-     * (the last one's spill lands in the next row, written after it, or in the slack); otherwise two gathers.
+     * (the last one's spill lands in the next row, written after it, or in the slack); otherwise one float at a time.
      */
     private static void packIm2colPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int l0, int kc,
                                         Workspace s) {
@@ -291,10 +291,11 @@ final class ConvForward {
             }
             return;
         }
+        // scattered columns (more runs than a vector copy pays for): one float at a time, never a gather (see
+        // Workspace.PanelRuns)
         for (int l = 0; l < kc; l++) {
-            int o = off[l0 + l], d = l * NR;
-            FloatVector.fromArray(Gemm.S, xPad, o, src, j0).intoArray(dst, d);
-            FloatVector.fromArray(Gemm.S, xPad, o, src, j0 + L).intoArray(dst, d + L);
+            final int o = off[l0 + l], d = l * NR;
+            for (int q = 0; q < NR; q++) dst[d + q] = xPad[src[j0 + q] + o];
         }
     }
 }

@@ -20,16 +20,26 @@ final class Workspace {
     int[] colX = new int[0], colOff = new int[0];
     /** Per kernel index (c, kh, kw) or (kh, kw, c): its offset from a window origin in the padded input. */
     int[] rowC = new int[0];
-    /** rowRun[jp]: the NR offsets rowC of column panel jp are consecutive (plain loads instead of a gather). */
+    /** rowRun[jp]: the NR offsets rowC of column panel jp are consecutive (two plain vector loads per row). */
     boolean[] rowRun = new boolean[0];
+    /** Where each pixel of a channel plane goes in a padded image ({@link PaddedInput#destinations}), for padGeometry in padLayout. */
+    int[] padTo = new int[0];
+    /** What padTo was computed for: the layout and the geometry's C, H, W, PT, PL, PR, SW (no table yet: layout null). */
+    private PaddedInput.Layout padLayout;
+    private final int[] padKey = new int[7];
     /** Runs of consecutive offsets in the kernel-index panels (backward-weight's B rows) and in the forward's pixel panels. */
     final PanelRuns kernelRuns = new PanelRuns(), pixelRuns = new PanelRuns();
 
     /**
      * The runs of consecutive offsets inside each NR-wide panel of an offset table: panel jp has the runs
      * [first[jp], first[jp + 1]); run t starts at lane lane[t] and holds at most L columns, column lane[t] + i
-     * at offset off[t] + i. A panel is built from its runs ({@code use[jp]}) when it has at most maxRuns of them;
-     * the padding columns past J are never stored and join no run.
+     * at offset off[t] + i. A panel is built from its runs ({@code use[jp]}) when it has at most maxRuns of them,
+     * else one float at a time; the padding columns past J are never stored and join no run.
+     *
+     * <p>Never with a gather ({@code FloatVector.fromArray} with an index map): on JDK 17, C2 turns that call into a
+     * gather instruction only when it also inlines {@code IntVector.species}, which it declines when the call site
+     * looks cold at compile time; that JVM then runs every gather as plain Java that allocates its index and value
+     * arrays, for the rest of its life (docs/design-notes.md#no-gathers).
      */
     static final class PanelRuns {
         int[] first = new int[0], off = new int[0], lane = new int[0];
@@ -59,6 +69,17 @@ final class Workspace {
         }
     }
 
+    /** Makes {@link #padTo} the table of g in layout (recomputed only when either changes). */
+    void padTable(ConvGeometry g, PaddedInput.Layout layout) {
+        final int[] k = padKey;
+        if (layout == padLayout && k[0] == g.C && k[1] == g.H && k[2] == g.W && k[3] == g.PT && k[4] == g.PL && k[5] == g.PR
+                && k[6] == g.SW) return;
+        padTo = grow(padTo, g.H * g.W);
+        PaddedInput.destinations(padTo, g, layout);
+        padLayout = layout;
+        k[0] = g.C; k[1] = g.H; k[2] = g.W; k[3] = g.PT; k[4] = g.PL; k[5] = g.PR; k[6] = g.SW;
+    }
+
     static float[] grow(float[] a, int n) { return a.length >= n ? a : new float[Math.max(n, a.length + a.length / 2)]; }
 
     static int[] grow(int[] a, int n) { return a.length >= n ? a : new int[Math.max(n, a.length + a.length / 2)]; }
@@ -77,7 +98,7 @@ final class Workspace {
      * padding, point at 0: computed, never stored); per kernel index i = (c, kh, kw) ∈ [0, CKK) its offset
      * rowC[i]; and the runs of consecutive origins in every column panel ({@link #pixelRuns}). A
      * panel is built from its runs when there are at most NR/4 of them (conv1 at 512 bits: 3 per panel, conv2:
-     * 5 or 6; conv3's 3-pixel rows make 11, and gather).
+     * 5 or 6; conv3's 3-pixel rows make 11, and are copied one float at a time).
      */
     void forwardTables(ConvGeometry g, int n0, int J, int CKK, boolean phases) {
         final int NR = Gemm.NR, L = Gemm.L, P = g.OH * g.OW, ps = phases ? g.SW : 1;
