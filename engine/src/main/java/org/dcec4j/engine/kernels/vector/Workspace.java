@@ -22,7 +22,7 @@ final class Workspace {
     int[] rowC = new int[0];
     /** rowRun[jp]: the NR offsets rowC of column panel jp are consecutive (two plain vector loads per row). */
     boolean[] rowRun = new boolean[0];
-    /** Where each pixel of a channel plane goes in a padded image ({@link PaddedInput#destinations}), for padGeometry in padLayout. */
+    /** Where each pixel of a channel plane goes in a padded image ({@link PaddedInput#destinations}), for padKey in padLayout. */
     int[] padTo = new int[0];
     /** What padTo was computed for: the layout and the geometry's C, H, W, PT, PL, PR, SW (no table yet: layout null). */
     private PaddedInput.Layout padLayout;
