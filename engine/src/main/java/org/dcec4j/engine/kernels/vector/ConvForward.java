@@ -283,11 +283,28 @@ final class ConvForward {
         final int jp = j0 / NR;
         final Workspace.PanelRuns runs = s.pixelRuns;
         if (runs.use[jp]) {
-            final int t0 = runs.first[jp], t1 = runs.first[jp + 1];
+            // at most NR/4 ≤ 8 runs (Workspace.forwardTables): their offsets and lanes in locals and one straight-line
+            // copy per row, in lane order; runs past the panel's n copy nothing. 7–9 % off conv2's forward against a
+            // loop over the runs that read them from their arrays in every row (docs/design-notes.md#runs-in-locals)
+            final int t0 = runs.first[jp], n = runs.first[jp + 1] - t0;
+            final int s0 = runs.off[t0], q0 = runs.lane[t0];
+            final int s1 = n > 1 ? runs.off[t0 + 1] : 0, q1 = n > 1 ? runs.lane[t0 + 1] : 0;
+            final int s2 = n > 2 ? runs.off[t0 + 2] : 0, q2 = n > 2 ? runs.lane[t0 + 2] : 0;
+            final int s3 = n > 3 ? runs.off[t0 + 3] : 0, q3 = n > 3 ? runs.lane[t0 + 3] : 0;
+            final int s4 = n > 4 ? runs.off[t0 + 4] : 0, q4 = n > 4 ? runs.lane[t0 + 4] : 0;
+            final int s5 = n > 5 ? runs.off[t0 + 5] : 0, q5 = n > 5 ? runs.lane[t0 + 5] : 0;
+            final int s6 = n > 6 ? runs.off[t0 + 6] : 0, q6 = n > 6 ? runs.lane[t0 + 6] : 0;
+            final int s7 = n > 7 ? runs.off[t0 + 7] : 0, q7 = n > 7 ? runs.lane[t0 + 7] : 0;
             for (int l = 0; l < kc; l++) {
                 final int o = off[l0 + l], d = l * NR;
-                for (int t = t0; t < t1; t++)
-                    FloatVector.fromArray(Gemm.S, xPad, runs.off[t] + o).intoArray(dst, d + runs.lane[t]);
+                FloatVector.fromArray(Gemm.S, xPad, s0 + o).intoArray(dst, d + q0);
+                if (n > 1) FloatVector.fromArray(Gemm.S, xPad, s1 + o).intoArray(dst, d + q1);
+                if (n > 2) FloatVector.fromArray(Gemm.S, xPad, s2 + o).intoArray(dst, d + q2);
+                if (n > 3) FloatVector.fromArray(Gemm.S, xPad, s3 + o).intoArray(dst, d + q3);
+                if (n > 4) FloatVector.fromArray(Gemm.S, xPad, s4 + o).intoArray(dst, d + q4);
+                if (n > 5) FloatVector.fromArray(Gemm.S, xPad, s5 + o).intoArray(dst, d + q5);
+                if (n > 6) FloatVector.fromArray(Gemm.S, xPad, s6 + o).intoArray(dst, d + q6);
+                if (n > 7) FloatVector.fromArray(Gemm.S, xPad, s7 + o).intoArray(dst, d + q7);
             }
             return;
         }

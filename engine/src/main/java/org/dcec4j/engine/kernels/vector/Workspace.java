@@ -113,7 +113,7 @@ final class Workspace {
         }
         java.util.Arrays.fill(colX, J, Jp, 0);
         windowOffsets(g, CKK, phases);
-        pixelRuns.cut(colX, J, NR / 4);
+        pixelRuns.cut(colX, J, Math.min(NR / 4, 8));     // ConvForward.packIm2colPanel copies at most 8 runs
     }
 
     /**
