@@ -94,7 +94,7 @@ final class ConvBackwardWeight {
                     int init = l0 == lStart ? Gemm.ZERO : Gemm.LOAD;
                     for (int jp = 0; jp < JP; jp++) {
                         int j0 = jp * NR, cols = Math.min(NR, CKK - j0);
-                        packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s.rowRun[jp], s);
+                        packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s);
                         for (int ip = 0; ip < IP; ip++)
                             Gemm.micro(partial, ip * MR, CKK, cOff + j0, Math.min(MR, K - ip * MR), cols,
                                        s.ap, ip * MR * kc, s.bp, 0, kc, init, null, 0, s.tile);
@@ -131,7 +131,7 @@ final class ConvBackwardWeight {
                 // dY read in place, one run of a single image at a time (dY[k, l] = dy[colOff[l] + k·P])
                 for (int jp = 0; jp < JP; jp++) {
                     int j0 = jp * NR, cols = Math.min(NR, CKK - j0);
-                    packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s.rowRun[jp], s);
+                    packIm2colRowsPanel(s.bp, xPad, s.colX, s.rowC, j0, kc, s);
                     for (int la = 0, lb; la < kc; la = lb) {
                         lb = la + 1;
                         while (lb < kc && s.colOff[lb] == s.colOff[lb - 1] + 1) lb++;
@@ -234,33 +234,16 @@ final class ConvBackwardWeight {
     /**
      * One column micro-panel: B[l, j0 + q] = xPad[src[l] + off[j0 + q]] for the kc reduction rows
      * l = (n, oh, ow) (window origin src[l]) and the NR columns j (offset off[j], 0 past the edge),
-     * stored dst[l·NR + q]. With {@code contiguous} the NR offsets are consecutive: plain loads; when the
-     * panel is made of a few runs of consecutive offsets ({@link Workspace#kernelRuns}), one load and one store
-     * per run; otherwise one float at a time. dst written (and up to L floats past the kc rows: slack).
+     * stored dst[l·NR + q]. When the panel is made of a few runs of consecutive offsets ({@link Workspace#kernelRuns};
+     * NR consecutive offsets are two runs), one load and one store per run and row
+     * ({@link Workspace.PanelRuns#copyRows}); otherwise one float at a time. dst written (and up to L floats past the
+     * kc rows: slack).
      */
     private static void packIm2colRowsPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int kc,
-                                            boolean contiguous, Workspace s) {
-        if (contiguous) {
-            final int o = off[j0];
-            for (int l = 0; l < kc; l++) {
-                int base = src[l] + o, dl = l * NR;
-                FloatVector.fromArray(Gemm.S, xPad, base).intoArray(dst, dl);
-                FloatVector.fromArray(Gemm.S, xPad, base + L).intoArray(dst, dl + L);
-            }
-            return;
-        }
+                                            Workspace s) {
         final int jp = j0 / NR;
-        final Workspace.PanelRuns runs = s.kernelRuns;
-        if (runs.use[jp]) {
-            // run t: L floats loaded from the window and stored from lane runs.lane[t] on; runs go in lane
-            // order, so each store's lanes past its own run are overwritten by the next one (the last one's, past
-            // the panel row, by the next row or never read: dst has L floats of slack)
-            final int t0 = runs.first[jp], t1 = runs.first[jp + 1];
-            for (int l = 0; l < kc; l++) {
-                final int base = src[l], dl = l * NR;
-                for (int t = t0; t < t1; t++)
-                    FloatVector.fromArray(Gemm.S, xPad, base + runs.off[t]).intoArray(dst, dl + runs.lane[t]);
-            }
+        if (s.kernelRuns.use[jp]) {      // consecutive offsets (two runs) or a few runs: one load and one store per run and row
+            s.kernelRuns.copyRows(dst, xPad, src, 0, kc, jp);
             return;
         }
         // scattered columns: one float at a time, never a gather (see Workspace.PanelRuns)

@@ -274,38 +274,15 @@ final class ConvForward {
      * Column j = (n, oh, ow) starts its window at src[j], row l = (c, kh, kw) adds off[l], both in
      * padded, column-phase coordinates, so no bounds check. Stored dst[l·NR + q]; dst written (and up to L
      * floats past the kc rows: slack). When the panel's columns are a few runs of consecutive window origins
-     * (the pixels of an output row), each row is one load and one store per run, stored from the run's
-     * first lane on and in lane order, so a store's lanes past its run are overwritten by the next run
-     * (the last one's spill lands in the next row, written after it, or in the slack); otherwise one float at a time.
+     * (the pixels of an output row), each row is one load and one store per run ({@link Workspace.PanelRuns#copyRows});
+     * otherwise one float at a time.
      */
     private static void packIm2colPanel(float[] dst, float[] xPad, int[] src, int[] off, int j0, int l0, int kc,
                                         Workspace s) {
         final int jp = j0 / NR;
         final Workspace.PanelRuns runs = s.pixelRuns;
-        if (runs.use[jp]) {
-            // at most NR/4 ≤ 8 runs (Workspace.forwardTables): their offsets and lanes in locals and one straight-line
-            // copy per row, in lane order; runs past the panel's n copy nothing. 7–9 % off conv2's forward against a
-            // loop over the runs that read them from their arrays in every row (docs/design-notes.md#runs-in-locals)
-            final int t0 = runs.first[jp], n = runs.first[jp + 1] - t0;
-            final int s0 = runs.off[t0], q0 = runs.lane[t0];
-            final int s1 = n > 1 ? runs.off[t0 + 1] : 0, q1 = n > 1 ? runs.lane[t0 + 1] : 0;
-            final int s2 = n > 2 ? runs.off[t0 + 2] : 0, q2 = n > 2 ? runs.lane[t0 + 2] : 0;
-            final int s3 = n > 3 ? runs.off[t0 + 3] : 0, q3 = n > 3 ? runs.lane[t0 + 3] : 0;
-            final int s4 = n > 4 ? runs.off[t0 + 4] : 0, q4 = n > 4 ? runs.lane[t0 + 4] : 0;
-            final int s5 = n > 5 ? runs.off[t0 + 5] : 0, q5 = n > 5 ? runs.lane[t0 + 5] : 0;
-            final int s6 = n > 6 ? runs.off[t0 + 6] : 0, q6 = n > 6 ? runs.lane[t0 + 6] : 0;
-            final int s7 = n > 7 ? runs.off[t0 + 7] : 0, q7 = n > 7 ? runs.lane[t0 + 7] : 0;
-            for (int l = 0; l < kc; l++) {
-                final int o = off[l0 + l], d = l * NR;
-                FloatVector.fromArray(Gemm.S, xPad, s0 + o).intoArray(dst, d + q0);
-                if (n > 1) FloatVector.fromArray(Gemm.S, xPad, s1 + o).intoArray(dst, d + q1);
-                if (n > 2) FloatVector.fromArray(Gemm.S, xPad, s2 + o).intoArray(dst, d + q2);
-                if (n > 3) FloatVector.fromArray(Gemm.S, xPad, s3 + o).intoArray(dst, d + q3);
-                if (n > 4) FloatVector.fromArray(Gemm.S, xPad, s4 + o).intoArray(dst, d + q4);
-                if (n > 5) FloatVector.fromArray(Gemm.S, xPad, s5 + o).intoArray(dst, d + q5);
-                if (n > 6) FloatVector.fromArray(Gemm.S, xPad, s6 + o).intoArray(dst, d + q6);
-                if (n > 7) FloatVector.fromArray(Gemm.S, xPad, s7 + o).intoArray(dst, d + q7);
-            }
+        if (runs.use[jp]) {      // a few runs of consecutive window origins: one load and one store per run and row
+            runs.copyRows(dst, xPad, off, l0, kc, jp);
             return;
         }
         // scattered columns (more runs than a vector copy pays for): one float at a time, never a gather (see

@@ -1,5 +1,6 @@
 package org.dcec4j.engine.kernels.vector;
 
+import jdk.incubator.vector.FloatVector;
 import org.dcec4j.engine.kernels.ConvGeometry;
 
 /**
@@ -20,8 +21,6 @@ final class Workspace {
     int[] colX = new int[0], colOff = new int[0];
     /** Per kernel index (c, kh, kw) or (kh, kw, c): its offset from a window origin in the padded input. */
     int[] rowC = new int[0];
-    /** rowRun[jp]: the NR offsets rowC of column panel jp are consecutive (two plain vector loads per row). */
-    boolean[] rowRun = new boolean[0];
     /** Where each pixel of a channel plane goes in a padded image ({@link PaddedInput#destinations}), for padKey in padLayout. */
     int[] padTo = new int[0];
     /** What padTo was computed for: the layout and the geometry's C, H, W, PT, PL, PR, SW (no table yet: layout null). */
@@ -33,8 +32,10 @@ final class Workspace {
     /**
      * The runs of consecutive offsets inside each NR-wide panel of an offset table: panel jp has the runs
      * [first[jp], first[jp + 1]); run t starts at lane lane[t] and holds at most L columns, column lane[t] + i
-     * at offset off[t] + i. A panel is built from its runs ({@code use[jp]}) when it has at most maxRuns of them,
-     * else one float at a time; the padding columns past J are never stored and join no run.
+     * at offset off[t] + i (a panel of NR consecutive offsets is two runs, at lanes 0 and L). A panel is built from
+     * its runs ({@code use[jp]}, {@link #copyRows}) when it has at most maxRuns of them (never more than
+     * {@link #MAX_RUNS}), else one float at a time by its packer; the padding columns past J are never stored and
+     * join no run.
      *
      * <p>Never with a gather ({@code FloatVector.fromArray} with an index map): on JDK 17, C2 turns that call into a
      * gather instruction only when it also inlines {@code IntVector.species}, which it declines when the call site
@@ -42,6 +43,9 @@ final class Workspace {
      * arrays, for the rest of its life (docs/design-notes.md#no-gathers).
      */
     static final class PanelRuns {
+        /** The most runs a panel copied run by run may have: {@link #copyRows} keeps their offsets and lanes in locals. */
+        static final int MAX_RUNS = 8;
+
         int[] first = new int[0], off = new int[0], lane = new int[0];
         boolean[] use = new boolean[0];
 
@@ -63,9 +67,42 @@ final class Workspace {
                         lane[count++] = q;
                     }
                 }
-                use[jp] = count - start <= maxRuns;
+                use[jp] = count - start <= Math.min(maxRuns, MAX_RUNS);
             }
             first[JP] = count;
+        }
+
+        /**
+         * Rows l ∈ [0, kc) of panel jp (one with {@code use[jp]}) built from its runs: for each run t, in lane order,
+         * the L floats x[base[b0 + l] + off[t] …] stored at dst[l·NR + lane[t] …]. A store's lanes past its own run
+         * are overwritten by the next run's store; the last run's spill lands in the next row, written after it, or
+         * in the L floats of slack past the kc rows. Both im2col packers use it: the forward's pixel panels (base:
+         * the kernel-index offsets, the runs: window origins) and backward-weight's kernel-index panels (base: the
+         * window origins, the runs: kernel-index offsets). The runs' offsets and lanes are loaded once into locals
+         * and each row is one straight-line copy: 7–9 % off conv2's forward against a loop over the runs that read
+         * them from their arrays in every row (docs/design-notes.md#runs-in-locals). dst written.
+         */
+        void copyRows(float[] dst, float[] x, int[] base, int b0, int kc, int jp) {
+            final int NR = Gemm.NR, t0 = first[jp], n = first[jp + 1] - t0;
+            final int s0 = off[t0], q0 = lane[t0];
+            final int s1 = n > 1 ? off[t0 + 1] : 0, q1 = n > 1 ? lane[t0 + 1] : 0;
+            final int s2 = n > 2 ? off[t0 + 2] : 0, q2 = n > 2 ? lane[t0 + 2] : 0;
+            final int s3 = n > 3 ? off[t0 + 3] : 0, q3 = n > 3 ? lane[t0 + 3] : 0;
+            final int s4 = n > 4 ? off[t0 + 4] : 0, q4 = n > 4 ? lane[t0 + 4] : 0;
+            final int s5 = n > 5 ? off[t0 + 5] : 0, q5 = n > 5 ? lane[t0 + 5] : 0;
+            final int s6 = n > 6 ? off[t0 + 6] : 0, q6 = n > 6 ? lane[t0 + 6] : 0;
+            final int s7 = n > 7 ? off[t0 + 7] : 0, q7 = n > 7 ? lane[t0 + 7] : 0;
+            for (int l = 0; l < kc; l++) {
+                final int o = base[b0 + l], d = l * NR;
+                FloatVector.fromArray(Gemm.S, x, s0 + o).intoArray(dst, d + q0);
+                if (n > 1) FloatVector.fromArray(Gemm.S, x, s1 + o).intoArray(dst, d + q1);
+                if (n > 2) FloatVector.fromArray(Gemm.S, x, s2 + o).intoArray(dst, d + q2);
+                if (n > 3) FloatVector.fromArray(Gemm.S, x, s3 + o).intoArray(dst, d + q3);
+                if (n > 4) FloatVector.fromArray(Gemm.S, x, s4 + o).intoArray(dst, d + q4);
+                if (n > 5) FloatVector.fromArray(Gemm.S, x, s5 + o).intoArray(dst, d + q5);
+                if (n > 6) FloatVector.fromArray(Gemm.S, x, s6 + o).intoArray(dst, d + q6);
+                if (n > 7) FloatVector.fromArray(Gemm.S, x, s7 + o).intoArray(dst, d + q7);
+            }
         }
     }
 
@@ -113,7 +150,7 @@ final class Workspace {
         }
         java.util.Arrays.fill(colX, J, Jp, 0);
         windowOffsets(g, CKK, phases);
-        pixelRuns.cut(colX, J, Math.min(NR / 4, 8));     // ConvForward.packIm2colPanel copies at most 8 runs
+        pixelRuns.cut(colX, J, NR / 4);
     }
 
     /**
@@ -162,19 +199,8 @@ final class Workspace {
         markRuns(J);
     }
 
-    /**
-     * rowRun[jp] for the panels of the J indices in rowC (a panel holding padding is never a run), and the
-     * runs of every panel ({@link #kernelRuns}, used when a panel has at most NR/2 of them).
-     */
+    /** The runs of every panel of the J indices in rowC ({@link #kernelRuns}, used when a panel has at most NR/2 of them). */
     private void markRuns(int J) {
-        final int NR = Gemm.NR, JP = (J + NR - 1) / NR;
-        if (rowRun.length < JP) rowRun = new boolean[JP];
-        for (int jp = 0; jp < JP; jp++) {
-            int j0 = jp * NR;
-            boolean run = j0 + NR <= J;
-            for (int q = 1; run && q < NR; q++) run = rowC[j0 + q] == rowC[j0] + q;
-            rowRun[jp] = run;
-        }
-        kernelRuns.cut(rowC, J, NR / 2);
+        kernelRuns.cut(rowC, J, Gemm.NR / 2);
     }
 }
