@@ -96,13 +96,30 @@ final class Runner {
         }
     }
 
+    /**
+     * The warning printed when the cells would run the scalar kernels although this Java has the Vector API module (the
+     * reproduction was started without {@code --add-modules jdk.incubator.vector}, and no --jvm-option adds it):
+     * the same results, hours longer. Null when the cells get the module or the runtime has none.
+     */
+    static String scalarCellsNote(List<String> cellJvmOptions, boolean runtimeHasVectorModule) {
+        String options = String.join(" ", cellJvmOptions);
+        if (!runtimeHasVectorModule || options.contains("jdk.incubator.vector")) return null;
+        return "note: the cells run the scalar kernels (this JVM was started without jdk.incubator.vector): the same results,"
+                + " several times slower; start it with --add-modules jdk.incubator.vector, or pass"
+                + " --jvm-option=--add-modules=jdk.incubator.vector, for the vector kernels";
+    }
+
     private int runAll(Plan plan) throws IOException, InterruptedException {
         List<Cell> cells = plan.cells();
         int index = 0, ran = 0, skipped = 0;
         List<String> failures = new ArrayList<>();
         out.printf(Locale.ROOT, "dcec reproduce: %d cells (%s; methods %s), %s settings%s%n", cells.size(), plan.toPlanString(),
                 String.join(",", plan.methods().stream().map(m -> m.cliName).toList()), cmd.settings(), o.dryRun ? ", dry run" : "");
-        if (!o.dryRun) out.println("  JVM options of every cell: " + String.join(" ", jvm.jvmOptions()));
+        if (!o.dryRun) {
+            out.println("  JVM options of every cell: " + (jvm.jvmOptions().isEmpty() ? "(none)" : String.join(" ", jvm.jvmOptions())));
+            String note = scalarCellsNote(jvm.jvmOptions(), java.lang.module.ModuleFinder.ofSystem().find("jdk.incubator.vector").isPresent());
+            if (note != null) out.println("  " + note);
+        }
         out.flush();
         for (Plan.Group g : plan.groups()) {
             Map<Pretraining, Object> pretrainings = new HashMap<>();   // a PretrainingRecord, a Failure, or null (dry run)

@@ -25,6 +25,14 @@ class ReproduceDryRunTest {
         return new Object[] {rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
     }
 
+    @Test void warnsWhenTheCellsWouldRunTheScalarKernelsOfAJavaThatHasTheVectorModule() {
+        String note = Runner.scalarCellsNote(List.of(), true);
+        assertTrue(note != null && note.contains("scalar kernels") && note.contains("--add-modules jdk.incubator.vector"), note);
+        assertEquals(null, Runner.scalarCellsNote(List.of("--add-modules", "jdk.incubator.vector"), true));
+        assertEquals(null, Runner.scalarCellsNote(List.of("-Xmx8g", "--add-modules=jdk.incubator.vector"), true));
+        assertEquals(null, Runner.scalarCellsNote(List.of(), false), "a Java without the module has nothing faster to offer");
+    }
+
     @Test void printsEveryCommandOnceAndWritesNothing(@TempDir Path dir) throws IOException {
         Path w = dir.resolve("w"), r = dir.resolve("r"), t = dir.resolve("t.md");
         Object[] res = run("reproduce", "--dry-run", "--plan", "usps:0;mnist-test:1", "--methods", "idec,dcec,kmeans,cae-kmeans,dec",
