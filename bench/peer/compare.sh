@@ -2,9 +2,10 @@
 # Peer comparison of the CAE training step (batch 256): dcec4j (JMH TrainStepBenchmark) against PyTorch (Debian's
 # python3-torch), in alternating rounds of one session, with the host's FMA peak measured in the same run.
 #   bench/peer/compare.sh [rounds=2] [threads="1 2"] [sizes="28 16"] [--layers]
-# PyTorch runs twice per round: "tuned" (the fair set-up, quoted in docs/benchmarks.md: OPENBLAS_CORETYPE unset,
-# one BLAS/OpenMP thread beside torch's own threads, glibc malloc told to keep memory) and "default" (as installed;
-# its large tensors go back to the OS on every free and the BLAS pool may oversubscribe the cores).
+# PyTorch runs twice per round: "tuned" (the fair set-up, quoted in docs/benchmarks.md: OPENBLAS_CORETYPE unset
+# unless OpenBLAS does not know the CPU, see below, one BLAS/OpenMP thread beside torch's own threads, glibc malloc
+# told to keep memory) and "default" (as installed; its large tensors go back to the OS on every free, the BLAS pool
+# may oversubscribe the cores, and OpenBLAS picks its kernels by itself).
 # Needs bench/target/benchmarks.jar (mvn -B -pl bench -am package -DskipTests), gcc, and
 # apt-get install -y python3-torch libopenblas0-pthread. Never run it while another job uses the cores.
 set -euo pipefail
@@ -25,6 +26,20 @@ case "$BLAS" in
           "(apt-get install -y libopenblas0-pthread)" >&2 ;;
 esac
 
+# OpenBLAS chooses its kernels from the CPU's family and model. A CPU newer than the library falls back to the
+# generic Prescott (SSE3) kernels: Debian 12's OpenBLAS 0.3.21 does that on Intel's Emerald Rapids (family 6,
+# model 207), where a 1-thread 1024x1024 matmul then runs at 32 GFLOP/s instead of 146 and PyTorch's transposed
+# convolutions 2.4x slower (docs/benchmarks.md#openblas-core). On such a fallback the tuned peer names the newest
+# core the CPU runs: SkylakeX with AVX-512, Haswell with AVX2.
+CORE="$(env -u OPENBLAS_CORETYPE OPENBLAS_VERBOSE=2 $PY -c 'import torch' 2>&1 | sed -n 's/^Core: *//p' | head -1)"
+CORETYPE=(-u OPENBLAS_CORETYPE)
+case "$CORE" in
+  Prescott|Katmai|Coppermine|Northwood|Banias|Core2|Penryn|Dunnington|Nehalem|Atom|"")
+    if grep -q avx512f /proc/cpuinfo; then CORETYPE=(OPENBLAS_CORETYPE=SkylakeX)
+    elif grep -q avx2 /proc/cpuinfo; then CORETYPE=(OPENBLAS_CORETYPE=Haswell); fi ;;
+esac
+echo "== OpenBLAS's own choice of kernels: ${CORE:-not reported}; tuned peer: ${CORETYPE[*]}"
+
 # the FMA peak, AVX2 and (where the CPU has it) AVX-512, 1 thread and all threads: peak.txt lines "bits threads GFLOP/s"
 peak() {
   gcc -O3 -mavx2 -mfma -fopenmp bench/peer/fma_peak.c -o "$OUT/fma256"
@@ -39,7 +54,7 @@ peak() {
 }
 peak
 
-TUNED=(env -u OPENBLAS_CORETYPE OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+TUNED=(env "${CORETYPE[@]}" OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
        MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456)
 for r in $(seq 1 "$ROUNDS"); do
   for s in $SIZES; do
