@@ -141,12 +141,15 @@ final class ConvBackwardInput {
     private static void packWeightsPixelMajor(float[] dst, int off, float[] w, ConvGeometry g, int l0, int kc) {
         final int C = g.C, KHW = g.KH * g.KW, CKK = C * KHW;
         for (int jp = 0; jp * NR < CKK; jp++) {
-            int d = off + jp * NR * kc;
-            for (int l = 0; l < kc; l++)
-                for (int q = 0; q < NR; q++) {
-                    int col = jp * NR + q;                    // = (kh·KW + kw)·C + c
-                    dst[d + l * NR + q] = col < CKK ? w[(l0 + l) * CKK + (col % C) * KHW + col / C] : 0f;
+            final int d = off + jp * NR * kc, t0 = jp * NR / C, c0 = jp * NR % C;
+            for (int l = 0; l < kc; l++) {
+                final int row = (l0 + l) * CKK;
+                // column col = jp·NR + q = t·C + c, t = kh·KW + kw: (t, c) stepped along, no division per element
+                for (int q = 0, col = jp * NR, t = t0, c = c0; q < NR; q++, col++) {
+                    dst[d + l * NR + q] = col < CKK ? w[row + c * KHW + t] : 0f;
+                    if (++c == C) { c = 0; t++; }
                 }
+            }
         }
     }
 
