@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dcec4j.dcec.repro.PaperResultsTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,9 +32,7 @@ class ReadmeFirstRunTest {
     @Test
     void printsTheReadmesSummary(@TempDir Path dir) throws Exception {
         assumeFalse(Boolean.getBoolean("dcec4j.test.expectNoVectorModule"), "covered by the run with the module");
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !(Files.isRegularFile(root.resolve("README.md")) && Files.isDirectory(root.resolve("engine")))) root = root.getParent();
-        assertTrue(root != null, "repository root not found");
+        Path root = PaperResultsTest.root();
         String readme = Files.readString(root.resolve("README.md"), StandardCharsets.UTF_8);
         assertTrue(readme.contains("java --add-modules jdk.incubator.vector -jar cli/target/dcec.jar train --out dcec-out"),
                 "the README's first command changed: update this test with it");

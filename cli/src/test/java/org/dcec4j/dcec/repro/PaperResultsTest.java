@@ -14,8 +14,9 @@ import org.dcec4j.dcec.Method;
 import org.junit.jupiter.api.Test;
 
 /** PaperResults holds exactly the table of docs/spec.md#results. */
-class PaperResultsTest {
-    static Path root() {
+public class PaperResultsTest {
+    /** The repository's root: the nearest folder up from the working directory with pom.xml and docs/spec.md. */
+    public static Path root() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent())
             if (Files.isRegularFile(p.resolve("docs/spec.md")) && Files.isRegularFile(p.resolve("pom.xml"))) return p;
         throw new IllegalStateException("repository root not found");

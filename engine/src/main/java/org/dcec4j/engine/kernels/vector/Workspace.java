@@ -80,7 +80,8 @@ final class Workspace {
          * the kernel-index offsets, the runs: window origins) and backward-weight's kernel-index panels (base: the
          * window origins, the runs: kernel-index offsets). The runs' offsets and lanes are loaded once into locals
          * and each row is one straight-line copy: 7–9 % off conv2's forward against a loop over the runs that read
-         * them from their arrays in every row (docs/design-notes.md#runs-in-locals). dst written.
+         * them from their arrays in every row, 9–19 % off conv1's and deconv1's backward-weight against a packer of
+         * their own (docs/design-notes.md#runs-in-locals). dst written.
          */
         void copyRows(float[] dst, float[] x, int[] base, int b0, int kc, int jp) {
             final int NR = Gemm.NR, t0 = first[jp], n = first[jp + 1] - t0;
@@ -180,7 +181,7 @@ final class Workspace {
             if (j >= J) { rowC[j] = 0; continue; }
             rowC[j] = (j / KHW) * HWp + ((j % KHW) / g.KW) * Wp + j % g.KW;
         }
-        markRuns(J);
+        kernelRuns.cut(rowC, J, Gemm.NR / 2);       // used when a panel has at most NR/2 runs
     }
 
     /**
@@ -196,11 +197,6 @@ final class Workspace {
             int t = j / C, c = j % C;              // j = (kh·KW + kw)·C + c
             rowC[j] = ((t / g.KW) * Wp + t % g.KW) * C + c;
         }
-        markRuns(J);
-    }
-
-    /** The runs of every panel of the J indices in rowC ({@link #kernelRuns}, used when a panel has at most NR/2 of them). */
-    private void markRuns(int J) {
-        kernelRuns.cut(rowC, J, Gemm.NR / 2);
+        kernelRuns.cut(rowC, J, Gemm.NR / 2);       // used when a panel has at most NR/2 runs
     }
 }
