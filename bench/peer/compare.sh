@@ -30,9 +30,9 @@ esac
 # generic Prescott (SSE3) kernels: Debian 12's OpenBLAS 0.3.21 does that on Intel's Emerald Rapids (family 6,
 # model 207), where a 1-thread 1024x1024 matmul then runs at 32 GFLOP/s instead of 146 and PyTorch's transposed
 # convolutions 2.4x slower (docs/benchmarks.md#openblas-core). On such a fallback the tuned peer names the newest
-# core the CPU runs: SkylakeX with AVX-512, Haswell with AVX2. A fallback is any core whose kernels use no AVX2
-# (the pre-Haswell names below, in OpenBLAS's spelling, chosen on a CPU that has AVX2); a core OpenBLAS chose with AVX2 kernels (Haswell, Zen,
-# SkylakeX, ...) is its own fair choice and is left alone, even on a CPU with AVX-512 (as on Zen 4).
+# core the CPU runs: SkylakeX with AVX-512, Haswell with AVX2. A fallback is a core whose kernels use no AVX2 (the
+# pre-Haswell names below, in OpenBLAS's spelling) chosen on a CPU that has AVX2; a core with AVX2 kernels (Haswell,
+# Zen, SkylakeX, ...) is OpenBLAS's own fair choice and is left alone, even on a CPU with AVX-512 (as on Zen 4).
 CORE="$(env -u OPENBLAS_CORETYPE OPENBLAS_VERBOSE=2 $PY -c 'import torch' 2>&1 | sed -n 's/^Core: *//p' | head -1)"
 CORETYPE=(-u OPENBLAS_CORETYPE)
 case "$CORE" in
