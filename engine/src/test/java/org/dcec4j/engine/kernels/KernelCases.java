@@ -247,8 +247,12 @@ final class KernelCases {
         gs.add(new ConvGeometry(2, 1, 14, 14, 5, 5, 5, 1, 1, 2, 2, 2, 2));
         // conv1 at 11 images: the direct forward in two chunks (8 images, then 3)
         gs.add(Padding.same().geometry(11, 1, 28, 28, 32, 5, 5, 2));
+        // the channel-major backward-input (C < lanes) over several chunks of images: conv1's shape at 20 images, and
+        // two channels with stride 3 across and 2 down, asymmetric padding and a kernel wider than the stride
+        gs.add(new ConvGeometry(20, 1, 28, 28, 6, 5, 5, 2, 2, 2, 1, 2, 1));
+        gs.add(new ConvGeometry(19, 2, 7, 40, 3, 3, 4, 2, 3, 1, 0, 2, 1));
         int[] Ks = {1, 3, 7, 17, 33};
-        while (gs.size() < 31) {
+        while (gs.size() < 33) {
             int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
             int K = Ks[rnd.nextInt(Ks.length)], KH = 1 + rnd.nextInt(5), KW = 1 + rnd.nextInt(5);
             int SH = 1 + rnd.nextInt(2), SW = 1 + rnd.nextInt(2);
