@@ -251,8 +251,10 @@ final class KernelCases {
         // two channels with stride 3 across and 2 down, asymmetric padding and a kernel wider than the stride
         gs.add(new ConvGeometry(20, 1, 28, 28, 6, 5, 5, 2, 2, 2, 1, 2, 1));
         gs.add(new ConvGeometry(19, 2, 7, 40, 3, 3, 4, 2, 3, 1, 0, 2, 1));
+        // no padding (conv3's shape at 28×28) over several forward chunks: all but the last read x in place
+        gs.add(new ConvGeometry(70, 64, 7, 7, 16, 3, 3, 2, 2, 0, 0, 0, 0));
         int[] Ks = {1, 3, 7, 17, 33};
-        while (gs.size() < 33) {
+        while (gs.size() < 34) {
             int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
             int K = Ks[rnd.nextInt(Ks.length)], KH = 1 + rnd.nextInt(5), KW = 1 + rnd.nextInt(5);
             int SH = 1 + rnd.nextInt(2), SW = 1 + rnd.nextInt(2);
