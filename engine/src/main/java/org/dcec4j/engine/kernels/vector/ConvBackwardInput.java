@@ -169,6 +169,15 @@ final class ConvBackwardInput {
                 // A[j, l] = dy[n0 + j/P, l0 + l, j % P]: rows are output pixels, in row micro-panels
                 for (int ip = 0; ip * MR < J; ip++) {
                     int d = ip * MR * kc;
+                    final int j0 = ip * MR;
+                    if (j0 + MR <= J && j0 / P == (j0 + MR - 1) / P) {
+                        // the panel's MR pixels are consecutive pixels of one image: for each l, MR neighbouring floats
+                        // of dY copied to MR neighbouring slots (reading P floats apart instead cost more)
+                        final int src = (n0 + j0 / P) * K * P + l0 * P + j0 % P;
+                        for (int l = 0; l < kc; l++)
+                            for (int r = 0; r < MR; r++) s.ap[d + l * MR + r] = dy[src + l * P + r];
+                        continue;
+                    }
                     for (int r = 0; r < MR; r++) {
                         int j = ip * MR + r;
                         if (j >= J) { for (int l = 0; l < kc; l++) s.ap[d + l * MR + r] = 0f; continue; }
