@@ -9,7 +9,7 @@ import org.dcec4j.engine.kernels.ConvGeometry;
  * Built image by image (in parallel over images, or a chunk's few images by one worker), with L floats of slack
  * after the end (vector loads of a run may reach up to L − 1 floats past a window; those lanes are never used).
  * Each image is zeroed and then written pixel by pixel through a table of destinations shared by all its
- * channels ({@link #destinations}): one flat loop per channel plane, or in channels-last per eight planes.
+ * channels ({@link #destinations}): one flat loop per eight channel planes (then per plane for the rest).
  */
 final class PaddedInput {
     private PaddedInput() {}
@@ -93,18 +93,18 @@ final class PaddedInput {
         final int plane = layout == Layout.CHANNELS_LAST ? 1 : size / C;     // from one channel's start to the next
         Arrays.fill(xPad, img, img + size, 0f);
         int c = 0;
-        if (layout == Layout.CHANNELS_LAST)
-            // a transposition [C, H·W] → [H·W, C]: eight channel planes per pass over the pixels, so that each
-            // pixel gets one store run of eight neighbouring floats instead of eight stores C floats apart
-            for (; c + 8 <= C; c += 8) {
-                final int s0 = (n * C + c) * HW, s1 = s0 + HW, s2 = s1 + HW, s3 = s2 + HW;
-                final int s4 = s3 + HW, s5 = s4 + HW, s6 = s5 + HW, s7 = s6 + HW, dst = img + c;
-                for (int i = 0; i < HW; i++) {
-                    final int d = dst + to[i];
-                    xPad[d] = x[s0 + i];     xPad[d + 1] = x[s1 + i]; xPad[d + 2] = x[s2 + i]; xPad[d + 3] = x[s3 + i];
-                    xPad[d + 4] = x[s4 + i]; xPad[d + 5] = x[s5 + i]; xPad[d + 6] = x[s6 + i]; xPad[d + 7] = x[s7 + i];
-                }
+        // eight channel planes per pass over the pixels: one table lookup per pixel for all eight, and in channels-last
+        // (a transposition [C, H·W] → [H·W, C]) one run of eight neighbouring stores instead of eight stores C apart
+        final int p1 = plane, p2 = 2 * plane, p3 = 3 * plane, p4 = 4 * plane, p5 = 5 * plane, p6 = 6 * plane, p7 = 7 * plane;
+        for (; c + 8 <= C; c += 8) {
+            final int s0 = (n * C + c) * HW, s1 = s0 + HW, s2 = s1 + HW, s3 = s2 + HW;
+            final int s4 = s3 + HW, s5 = s4 + HW, s6 = s5 + HW, s7 = s6 + HW, dst = img + c * plane;
+            for (int i = 0; i < HW; i++) {
+                final int d = dst + to[i];
+                xPad[d] = x[s0 + i];      xPad[d + p1] = x[s1 + i]; xPad[d + p2] = x[s2 + i]; xPad[d + p3] = x[s3 + i];
+                xPad[d + p4] = x[s4 + i]; xPad[d + p5] = x[s5 + i]; xPad[d + p6] = x[s6 + i]; xPad[d + p7] = x[s7 + i];
             }
+        }
         for (; c < C; c++) {
             final int src = (n * C + c) * HW, dst = img + c * plane;
             for (int i = 0; i < HW; i++) xPad[dst + to[i]] = x[src + i];
