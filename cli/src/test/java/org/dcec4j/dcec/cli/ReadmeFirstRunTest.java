@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,12 +36,13 @@ class ReadmeFirstRunTest {
         assertTrue(readme.contains("java --add-modules jdk.incubator.vector -jar cli/target/dcec.jar train --out dcec-out"),
                 "the README's first command changed: update this test with it");
 
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                "org.dcec4j.dcec.cli.DcecCommand", "train", "--out", dir.resolve("dcec-out").toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(600, TimeUnit.SECONDS), "the README's first command timed out");
+        Path log = dir.resolve("first-run.log");
+        Process p = Forked.dcec(log, List.of("--add-modules=jdk.incubator.vector"), "train", "--out", dir.resolve("dcec-out").toString());
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the README's first command timed out:\n" + Files.readString(log, StandardCharsets.UTF_8));
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), out);
 
         List<String> expected = rows(readme), actual = rows(out);
