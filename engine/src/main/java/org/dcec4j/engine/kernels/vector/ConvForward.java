@@ -58,7 +58,7 @@ final class ConvForward {
             // this chunk's images, padded into the worker's buffer (image n at n − n0) right before they are packed; with
             // no padding and no column phases that copy would be x itself (conv3 at 28×28: 11 % of its forward), so x is
             // read in place, unless a run's vector load (up to L floats past a window) could pass x's end
-            final boolean inPlace = !phases && g.PT == 0 && g.PB == 0 && g.PL == 0 && g.PR == 0
+            final boolean inPlace = !phases && PaddedInput.unpadded(g)
                                     && (n0 + nG) * g.C * g.H * g.W + L <= x.length;
             final float[] xPad = inPlace ? x
                     : PaddedInput.chunk(s, x, g, phases ? PaddedInput.Layout.COLUMN_PHASES : PaddedInput.Layout.NCHW, n0, nG);

@@ -28,6 +28,11 @@ final class PaddedInput {
         COLUMN_PHASES
     }
 
+    /** Whether the convolution has no zero padding: then an NCHW "padded" image is x's image itself. */
+    static boolean unpadded(ConvGeometry g) {
+        return g.PT == 0 && g.PB == 0 && g.PL == 0 && g.PR == 0;
+    }
+
     /** Floats of one padded image in {@code layout}. */
     static int imageSize(ConvGeometry g, Layout layout) {
         int Hp = g.H + g.PT + g.PB, Wp = g.W + g.PL + g.PR;
@@ -85,13 +90,14 @@ final class PaddedInput {
     }
 
     /**
-     * Image n of x into image slot {@code at} of xPad: the slot zeroed, then every pixel copied to its place
-     * ({@link #destinations}). xPad written, x read.
+     * Image n of x into image slot {@code at} of xPad: the slot zeroed (unless the pixels fill it: no padding, and in
+     * column phases W a multiple of SW), then every pixel copied to its place ({@link #destinations}). xPad written,
+     * x read.
      */
     private static void image(float[] xPad, float[] x, ConvGeometry g, Layout layout, int[] to, int n, int at) {
         final int C = g.C, HW = g.H * g.W, size = imageSize(g, layout), img = at * size;
         final int plane = layout == Layout.CHANNELS_LAST ? 1 : size / C;     // from one channel's start to the next
-        Arrays.fill(xPad, img, img + size, 0f);
+        if (size != C * HW) Arrays.fill(xPad, img, img + size, 0f);   // slots no pixel reaches must be zero
         int c = 0;
         // eight channel planes per pass over the pixels: one table lookup per pixel for all eight, and in channels-last
         // (a transposition [C, H·W] → [H·W, C]) one run of eight neighbouring stores instead of eight stores C apart
