@@ -8,8 +8,9 @@ import org.dcec4j.engine.kernels.ConvGeometry;
  * without bounds checks, in one of three layouts ({@link Layout}); Hp = H + PT + PB, Wp = W + PL + PR.
  * Built image by image (in parallel over images, or a chunk's few images by one worker), with L floats of slack
  * after the end (vector loads of a run may reach up to L − 1 floats past a window; those lanes are never used).
- * Each image is zeroed and then written pixel by pixel through a table of destinations shared by all its
- * channels ({@link #destinations}): one flat loop per eight channel planes (then per plane for the rest).
+ * Each image slot is zeroed where the pixels leave gaps (padding, or column phases of unequal length), then written
+ * pixel by pixel through a table of destinations shared by all its channels ({@link #destinations}): one flat loop
+ * per eight channel planes (then per plane for the rest).
  */
 final class PaddedInput {
     private PaddedInput() {}
