@@ -65,45 +65,64 @@ final class Gemm {
     /**
      * One MR×NR tile: acc[r][q] = start + Σ_{l<kc} ap[ao + l·MR + r] · bp[bo + l·NR + q] (l in order, one FMA
      * each), then C[r][q] = acc for r &lt; rows, q &lt; cols. start is 0 (ZERO), bias[biasOff + r] (BIAS) or
-     * C[r][q] (LOAD). The body below is the 6-row form; at MR = 8 the call goes to {@link #micro8}.
+     * C[r][q] (LOAD). A whole tile goes straight to the register kernel ({@link #micro6} or {@link #micro8});
+     * an edge tile runs the same kernel on the small {@code tile} buffer (its start values copied in first,
+     * rows past the edge starting from 0), then its rows × cols are copied out. The FMAs and their order are the
+     * same either way.
      */
     static void micro(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
                       float[] ap, int ao, float[] bp, int bo, int kc,
                       int init, float[] bias, int biasOff, float[] tile) {
-        if (MR == 8) {
-            micro8(c, cRow0, ldc, cCol0, rows, cols, ap, ao, bp, bo, kc, init, bias, biasOff, tile);
+        if (rows == MR && cols == NR) {
+            if (MR == 8) micro8(c, cRow0 * ldc + cCol0, ldc, ap, ao, bp, bo, kc, init, bias, biasOff);
+            else micro6(c, cRow0 * ldc + cCol0, ldc, ap, ao, bp, bo, kc, init, bias, biasOff);
             return;
         }
+        if (init == LOAD) {
+            fillTile(tile, c, cRow0, ldc, cCol0, rows, cols);
+        } else if (init == BIAS) {
+            for (int r = 0; r < MR; r++) java.util.Arrays.fill(tile, r * NR, (r + 1) * NR, r < rows ? bias[biasOff + r] : 0f);
+        }
+        int start = init == ZERO ? ZERO : LOAD;
+        if (MR == 8) micro8(tile, 0, NR, ap, ao, bp, bo, kc, start, null, 0);
+        else micro6(tile, 0, NR, ap, ao, bp, bo, kc, start, null, 0);
+        for (int r = 0; r < rows; r++)
+            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
+    }
+
+    /**
+     * The register kernel of {@link #micro} for a whole tile, MR = 6 (below 512 bits): twelve accumulators
+     * that start from zero, bias[biasOff + r] or C at {@code c[addr + r·ldc + q]}, one FMA per element and l,
+     * stored back to the same place. It takes only what its loop and its stores need: every value live across
+     * the loop holds a general-purpose register, and with the edge-tile bookkeeping of {@link #micro} also live
+     * C2 ran out of them and parked the two panel pointers in vector registers, moved back on every l
+     * (two more port-0 micro-ops beside the sixteen FMAs of the 8-row form: 134 against 170 GFLOP/s in
+     * {@code MicroKernelPeak}, docs/benchmarks.md#micro-kernel-registers).
+     */
+    private static void micro6(float[] c, int addr, int ldc, float[] ap, int ao, float[] bp, int bo, int kc,
+                               int init, float[] bias, int biasOff) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (init == ZERO) {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
         } else if (init == BIAS) {
-            // bias[biasOff + r] broadcast along row r (rows past the edge start from 0 and are never stored)
+            // bias[biasOff + r] broadcast along row r
             c00 = c01 = FloatVector.broadcast(S, bias[biasOff]);
-            c10 = c11 = FloatVector.broadcast(S, rows > 1 ? bias[biasOff + 1] : 0f);
-            c20 = c21 = FloatVector.broadcast(S, rows > 2 ? bias[biasOff + 2] : 0f);
-            c30 = c31 = FloatVector.broadcast(S, rows > 3 ? bias[biasOff + 3] : 0f);
-            c40 = c41 = FloatVector.broadcast(S, rows > 4 ? bias[biasOff + 4] : 0f);
-            c50 = c51 = FloatVector.broadcast(S, rows > 5 ? bias[biasOff + 5] : 0f);
+            c10 = c11 = FloatVector.broadcast(S, bias[biasOff + 1]);
+            c20 = c21 = FloatVector.broadcast(S, bias[biasOff + 2]);
+            c30 = c31 = FloatVector.broadcast(S, bias[biasOff + 3]);
+            c40 = c41 = FloatVector.broadcast(S, bias[biasOff + 4]);
+            c50 = c51 = FloatVector.broadcast(S, bias[biasOff + 5]);
         } else {
-            // the chain goes on from C: straight from C for a whole tile, otherwise through the small tile buffer
-            final float[] src;
-            final int base, ld;
-            if (rows == MR && cols == NR) {
-                src = c; base = cRow0 * ldc + cCol0; ld = ldc;
-            } else {
-                fillTile(tile, c, cRow0, ldc, cCol0, rows, cols);
-                src = tile; base = 0; ld = NR;
-            }
-            c00 = FloatVector.fromArray(S, src, base);          c01 = FloatVector.fromArray(S, src, base + L);
-            c10 = FloatVector.fromArray(S, src, base + ld);     c11 = FloatVector.fromArray(S, src, base + ld + L);
-            c20 = FloatVector.fromArray(S, src, base + 2 * ld); c21 = FloatVector.fromArray(S, src, base + 2 * ld + L);
-            c30 = FloatVector.fromArray(S, src, base + 3 * ld); c31 = FloatVector.fromArray(S, src, base + 3 * ld + L);
-            c40 = FloatVector.fromArray(S, src, base + 4 * ld); c41 = FloatVector.fromArray(S, src, base + 4 * ld + L);
-            c50 = FloatVector.fromArray(S, src, base + 5 * ld); c51 = FloatVector.fromArray(S, src, base + 5 * ld + L);
+            // the chain goes on from C
+            c00 = FloatVector.fromArray(S, c, addr); c01 = FloatVector.fromArray(S, c, addr + L);
+            c10 = FloatVector.fromArray(S, c, addr + ldc); c11 = FloatVector.fromArray(S, c, addr + ldc + L);
+            c20 = FloatVector.fromArray(S, c, addr + 2 * ldc); c21 = FloatVector.fromArray(S, c, addr + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, addr + 3 * ldc); c31 = FloatVector.fromArray(S, c, addr + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, addr + 4 * ldc); c41 = FloatVector.fromArray(S, c, addr + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, addr + 5 * ldc); c51 = FloatVector.fromArray(S, c, addr + 5 * ldc + L);
         }
-        final int aEnd = ao + kc * MR;
-        for (int a = ao, b = bo; a < aEnd; a += MR, b += NR) {
+        final int aEnd = ao + kc * 6;
+        for (int a = ao, b = bo; a < aEnd; a += 6, b += NR) {
             // acc[r][q] = fma(A[r,l], B[l,q], acc[r][q])
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
@@ -120,64 +139,43 @@ final class Gemm {
             x = FloatVector.broadcast(S, ap[a + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        if (rows == MR && cols == NR) {
-            int addr = cRow0 * ldc + cCol0;
-            c00.intoArray(c, addr);           c01.intoArray(c, addr + L);
-            c10.intoArray(c, addr + ldc);     c11.intoArray(c, addr + ldc + L);
-            c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
-            c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
-            c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
-            c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
-            return;
-        }
-        // an edge tile goes through the small buffer (no vector crosses a call boundary: a vector passed to
-        // a method that is not inlined is boxed), then element by element
-        c00.intoArray(tile, 0);          c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);         c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);     c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);     c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);     c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);     c51.intoArray(tile, 5 * NR + L);
-        for (int r = 0; r < rows; r++)
-            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
+        c00.intoArray(c, addr); c01.intoArray(c, addr + L);
+        c10.intoArray(c, addr + ldc); c11.intoArray(c, addr + ldc + L);
+        c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
+        c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
+        c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
+        c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
     }
 
     /**
-     * {@link #micro} for MR = 8 (512-bit species): the same chains, FMAs, order and stores, with 16 accumulators.
+     * {@link #micro6} for MR = 8 (512-bit species): the same chains, FMAs, order and stores, with 16 accumulators.
      * Written out again rather than parameterised because the accumulators must be named locals to stay in registers.
      */
-    private static void micro8(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
-                               float[] ap, int ao, float[] bp, int bo, int kc,
-                               int init, float[] bias, int biasOff, float[] tile) {
+    private static void micro8(float[] c, int addr, int ldc, float[] ap, int ao, float[] bp, int bo, int kc,
+                               int init, float[] bias, int biasOff) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (init == ZERO) {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
         } else if (init == BIAS) {
+            // bias[biasOff + r] broadcast along row r
             c00 = c01 = FloatVector.broadcast(S, bias[biasOff]);
-            c10 = c11 = FloatVector.broadcast(S, rows > 1 ? bias[biasOff + 1] : 0f);
-            c20 = c21 = FloatVector.broadcast(S, rows > 2 ? bias[biasOff + 2] : 0f);
-            c30 = c31 = FloatVector.broadcast(S, rows > 3 ? bias[biasOff + 3] : 0f);
-            c40 = c41 = FloatVector.broadcast(S, rows > 4 ? bias[biasOff + 4] : 0f);
-            c50 = c51 = FloatVector.broadcast(S, rows > 5 ? bias[biasOff + 5] : 0f);
-            c60 = c61 = FloatVector.broadcast(S, rows > 6 ? bias[biasOff + 6] : 0f);
-            c70 = c71 = FloatVector.broadcast(S, rows > 7 ? bias[biasOff + 7] : 0f);
+            c10 = c11 = FloatVector.broadcast(S, bias[biasOff + 1]);
+            c20 = c21 = FloatVector.broadcast(S, bias[biasOff + 2]);
+            c30 = c31 = FloatVector.broadcast(S, bias[biasOff + 3]);
+            c40 = c41 = FloatVector.broadcast(S, bias[biasOff + 4]);
+            c50 = c51 = FloatVector.broadcast(S, bias[biasOff + 5]);
+            c60 = c61 = FloatVector.broadcast(S, bias[biasOff + 6]);
+            c70 = c71 = FloatVector.broadcast(S, bias[biasOff + 7]);
         } else {
-            final float[] src;
-            final int base, ld;
-            if (rows == 8 && cols == NR) {
-                src = c; base = cRow0 * ldc + cCol0; ld = ldc;
-            } else {
-                fillTile(tile, c, cRow0, ldc, cCol0, rows, cols);
-                src = tile; base = 0; ld = NR;
-            }
-            c00 = FloatVector.fromArray(S, src, base); c01 = FloatVector.fromArray(S, src, base + L);
-            c10 = FloatVector.fromArray(S, src, base + ld); c11 = FloatVector.fromArray(S, src, base + ld + L);
-            c20 = FloatVector.fromArray(S, src, base + 2 * ld); c21 = FloatVector.fromArray(S, src, base + 2 * ld + L);
-            c30 = FloatVector.fromArray(S, src, base + 3 * ld); c31 = FloatVector.fromArray(S, src, base + 3 * ld + L);
-            c40 = FloatVector.fromArray(S, src, base + 4 * ld); c41 = FloatVector.fromArray(S, src, base + 4 * ld + L);
-            c50 = FloatVector.fromArray(S, src, base + 5 * ld); c51 = FloatVector.fromArray(S, src, base + 5 * ld + L);
-            c60 = FloatVector.fromArray(S, src, base + 6 * ld); c61 = FloatVector.fromArray(S, src, base + 6 * ld + L);
-            c70 = FloatVector.fromArray(S, src, base + 7 * ld); c71 = FloatVector.fromArray(S, src, base + 7 * ld + L);
+            // the chain goes on from C
+            c00 = FloatVector.fromArray(S, c, addr); c01 = FloatVector.fromArray(S, c, addr + L);
+            c10 = FloatVector.fromArray(S, c, addr + ldc); c11 = FloatVector.fromArray(S, c, addr + ldc + L);
+            c20 = FloatVector.fromArray(S, c, addr + 2 * ldc); c21 = FloatVector.fromArray(S, c, addr + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, addr + 3 * ldc); c31 = FloatVector.fromArray(S, c, addr + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, addr + 4 * ldc); c41 = FloatVector.fromArray(S, c, addr + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, addr + 5 * ldc); c51 = FloatVector.fromArray(S, c, addr + 5 * ldc + L);
+            c60 = FloatVector.fromArray(S, c, addr + 6 * ldc); c61 = FloatVector.fromArray(S, c, addr + 6 * ldc + L);
+            c70 = FloatVector.fromArray(S, c, addr + 7 * ldc); c71 = FloatVector.fromArray(S, c, addr + 7 * ldc + L);
         }
         final int aEnd = ao + kc * 8;
         for (int a = ao, b = bo; a < aEnd; a += 8, b += NR) {
@@ -201,28 +199,14 @@ final class Gemm {
             x = FloatVector.broadcast(S, ap[a + 7]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        if (rows == 8 && cols == NR) {
-            int addr = cRow0 * ldc + cCol0;
-            c00.intoArray(c, addr); c01.intoArray(c, addr + L);
-            c10.intoArray(c, addr + ldc); c11.intoArray(c, addr + ldc + L);
-            c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
-            c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
-            c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
-            c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
-            c60.intoArray(c, addr + 6 * ldc); c61.intoArray(c, addr + 6 * ldc + L);
-            c70.intoArray(c, addr + 7 * ldc); c71.intoArray(c, addr + 7 * ldc + L);
-            return;
-        }
-        c00.intoArray(tile, 0); c01.intoArray(tile, 0 + L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
-        for (int r = 0; r < rows; r++)
-            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
+        c00.intoArray(c, addr); c01.intoArray(c, addr + L);
+        c10.intoArray(c, addr + ldc); c11.intoArray(c, addr + ldc + L);
+        c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
+        c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
+        c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
+        c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
+        c60.intoArray(c, addr + 6 * ldc); c61.intoArray(c, addr + 6 * ldc + L);
+        c70.intoArray(c, addr + 7 * ldc); c71.intoArray(c, addr + 7 * ldc + L);
     }
 
     /**
