@@ -214,42 +214,43 @@ final class Gemm {
      * (each row contiguous in l, the rows rowStride apart), for a short reduction whose A side would cost more
      * to pack than to multiply. Rows past {@code rows} read row rows − 1 (computed, never stored), so no index
      * leaves the array. Starts from zero (ZERO) or from C (LOAD); the FMAs, their order and the stores are
-     * those of {@link #micro}. It is a second method rather than a stride parameter of {@link #micro}, whose
-     * packed A is read at constant offsets of one index (one addressing mode per broadcast in the hot loop of
-     * every big layer), and the start and store code is written out again because the twelve accumulators
-     * cannot be handed to a helper method without being boxed. The body below is the 6-row form; at MR = 8 the
-     * call goes to {@link #microDirectA8}.
+     * those of {@link #micro}, and an edge tile goes through the small buffer as there. It is a second kernel
+     * rather than a stride parameter of {@link #micro6} and {@link #micro8}, whose packed A is read at constant
+     * offsets of one index (one addressing mode per broadcast in the hot loop of every big layer).
      */
     static void microDirectA(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
                              float[] a, int ao, int rowStride, float[] bp, int bo, int kc, int init, float[] tile) {
-        if (MR == 8) {
-            microDirectA8(c, cRow0, ldc, cCol0, rows, cols, a, ao, rowStride, bp, bo, kc, init, tile);
+        if (rows == MR && cols == NR) {
+            if (MR == 8) microDirectA8(c, cRow0 * ldc + cCol0, ldc, a, ao, rowStride, rows - 1, bp, bo, kc, init);
+            else microDirectA6(c, cRow0 * ldc + cCol0, ldc, a, ao, rowStride, rows - 1, bp, bo, kc, init);
             return;
         }
+        if (init == LOAD) fillTile(tile, c, cRow0, ldc, cCol0, rows, cols);
+        if (MR == 8) microDirectA8(tile, 0, NR, a, ao, rowStride, rows - 1, bp, bo, kc, init);
+        else microDirectA6(tile, 0, NR, a, ao, rowStride, rows - 1, bp, bo, kc, init);
+        for (int r = 0; r < rows; r++)
+            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
+    }
+
+    /**
+     * The register kernel of {@link #microDirectA}, MR = 6: rows past {@code last} read row {@code last}. Like
+     * {@link #micro6} it takes only what its loop and its stores need.
+     */
+    private static void microDirectA6(float[] c, int addr, int ldc, float[] a, int ao, int rowStride, int last,
+                                      float[] bp, int bo, int kc, int init) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (init == ZERO) {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
         } else {
-            final float[] src;
-            final int base, ld;
-            if (rows == MR && cols == NR) {
-                src = c; base = cRow0 * ldc + cCol0; ld = ldc;
-            } else {
-                fillTile(tile, c, cRow0, ldc, cCol0, rows, cols);
-                src = tile; base = 0; ld = NR;
-            }
-            c00 = FloatVector.fromArray(S, src, base);          c01 = FloatVector.fromArray(S, src, base + L);
-            c10 = FloatVector.fromArray(S, src, base + ld);     c11 = FloatVector.fromArray(S, src, base + ld + L);
-            c20 = FloatVector.fromArray(S, src, base + 2 * ld); c21 = FloatVector.fromArray(S, src, base + 2 * ld + L);
-            c30 = FloatVector.fromArray(S, src, base + 3 * ld); c31 = FloatVector.fromArray(S, src, base + 3 * ld + L);
-            c40 = FloatVector.fromArray(S, src, base + 4 * ld); c41 = FloatVector.fromArray(S, src, base + 4 * ld + L);
-            c50 = FloatVector.fromArray(S, src, base + 5 * ld); c51 = FloatVector.fromArray(S, src, base + 5 * ld + L);
+            c00 = FloatVector.fromArray(S, c, addr); c01 = FloatVector.fromArray(S, c, addr + L);
+            c10 = FloatVector.fromArray(S, c, addr + ldc); c11 = FloatVector.fromArray(S, c, addr + ldc + L);
+            c20 = FloatVector.fromArray(S, c, addr + 2 * ldc); c21 = FloatVector.fromArray(S, c, addr + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, addr + 3 * ldc); c31 = FloatVector.fromArray(S, c, addr + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, addr + 4 * ldc); c41 = FloatVector.fromArray(S, c, addr + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, addr + 5 * ldc); c51 = FloatVector.fromArray(S, c, addr + 5 * ldc + L);
         }
         // the start of each row's run: rows past the edge repeat the last real row
-        final int last = rows - 1;
-        final int a0 = ao, a1 = ao + Math.min(1, last) * rowStride, a2 = ao + Math.min(2, last) * rowStride,
-                  a3 = ao + Math.min(3, last) * rowStride, a4 = ao + Math.min(4, last) * rowStride,
-                  a5 = ao + Math.min(5, last) * rowStride;
+        final int a0 = ao, a1 = ao + Math.min(1, last) * rowStride, a2 = ao + Math.min(2, last) * rowStride, a3 = ao + Math.min(3, last) * rowStride, a4 = ao + Math.min(4, last) * rowStride, a5 = ao + Math.min(5, last) * rowStride;
         for (int l = 0, b = bo; l < kc; l++, b += NR) {
             // acc[r][q] = fma(A[r,l], B[l,q], acc[r][q])
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
@@ -267,55 +268,31 @@ final class Gemm {
             x = FloatVector.broadcast(S, a[a5 + l]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        if (rows == MR && cols == NR) {
-            int addr = cRow0 * ldc + cCol0;
-            c00.intoArray(c, addr);           c01.intoArray(c, addr + L);
-            c10.intoArray(c, addr + ldc);     c11.intoArray(c, addr + ldc + L);
-            c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
-            c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
-            c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
-            c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
-            return;
-        }
-        c00.intoArray(tile, 0);          c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);         c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);     c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);     c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);     c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);     c51.intoArray(tile, 5 * NR + L);
-        for (int r = 0; r < rows; r++)
-            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
+        c00.intoArray(c, addr); c01.intoArray(c, addr + L);
+        c10.intoArray(c, addr + ldc); c11.intoArray(c, addr + ldc + L);
+        c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
+        c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
+        c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
+        c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
     }
 
-    /**
-     * {@link #microDirectA} with 8 rows (512-bit species): the same chains, FMAs, order and stores. Its start and
-     * store code repeats {@link #micro8}'s, for the reason {@link #microDirectA} gives (accumulators cannot be
-     * handed to a helper without being boxed).
-     */
-    private static void microDirectA8(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols,
-                                      float[] a, int ao, int rowStride, float[] bp, int bo, int kc, int init, float[] tile) {
+    /** {@link #microDirectA6} for MR = 8 (512-bit species): the same chains, FMAs, order and stores. */
+    private static void microDirectA8(float[] c, int addr, int ldc, float[] a, int ao, int rowStride, int last,
+                                      float[] bp, int bo, int kc, int init) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (init == ZERO) {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(S);
         } else {
-            final float[] src;
-            final int base, ld;
-            if (rows == 8 && cols == NR) {
-                src = c; base = cRow0 * ldc + cCol0; ld = ldc;
-            } else {
-                fillTile(tile, c, cRow0, ldc, cCol0, rows, cols);
-                src = tile; base = 0; ld = NR;
-            }
-            c00 = FloatVector.fromArray(S, src, base); c01 = FloatVector.fromArray(S, src, base + L);
-            c10 = FloatVector.fromArray(S, src, base + ld); c11 = FloatVector.fromArray(S, src, base + ld + L);
-            c20 = FloatVector.fromArray(S, src, base + 2 * ld); c21 = FloatVector.fromArray(S, src, base + 2 * ld + L);
-            c30 = FloatVector.fromArray(S, src, base + 3 * ld); c31 = FloatVector.fromArray(S, src, base + 3 * ld + L);
-            c40 = FloatVector.fromArray(S, src, base + 4 * ld); c41 = FloatVector.fromArray(S, src, base + 4 * ld + L);
-            c50 = FloatVector.fromArray(S, src, base + 5 * ld); c51 = FloatVector.fromArray(S, src, base + 5 * ld + L);
-            c60 = FloatVector.fromArray(S, src, base + 6 * ld); c61 = FloatVector.fromArray(S, src, base + 6 * ld + L);
-            c70 = FloatVector.fromArray(S, src, base + 7 * ld); c71 = FloatVector.fromArray(S, src, base + 7 * ld + L);
+            c00 = FloatVector.fromArray(S, c, addr); c01 = FloatVector.fromArray(S, c, addr + L);
+            c10 = FloatVector.fromArray(S, c, addr + ldc); c11 = FloatVector.fromArray(S, c, addr + ldc + L);
+            c20 = FloatVector.fromArray(S, c, addr + 2 * ldc); c21 = FloatVector.fromArray(S, c, addr + 2 * ldc + L);
+            c30 = FloatVector.fromArray(S, c, addr + 3 * ldc); c31 = FloatVector.fromArray(S, c, addr + 3 * ldc + L);
+            c40 = FloatVector.fromArray(S, c, addr + 4 * ldc); c41 = FloatVector.fromArray(S, c, addr + 4 * ldc + L);
+            c50 = FloatVector.fromArray(S, c, addr + 5 * ldc); c51 = FloatVector.fromArray(S, c, addr + 5 * ldc + L);
+            c60 = FloatVector.fromArray(S, c, addr + 6 * ldc); c61 = FloatVector.fromArray(S, c, addr + 6 * ldc + L);
+            c70 = FloatVector.fromArray(S, c, addr + 7 * ldc); c71 = FloatVector.fromArray(S, c, addr + 7 * ldc + L);
         }
-        final int last = rows - 1;
+        // the start of each row's run: rows past the edge repeat the last real row
         final int a0 = ao, a1 = ao + Math.min(1, last) * rowStride, a2 = ao + Math.min(2, last) * rowStride, a3 = ao + Math.min(3, last) * rowStride, a4 = ao + Math.min(4, last) * rowStride, a5 = ao + Math.min(5, last) * rowStride, a6 = ao + Math.min(6, last) * rowStride, a7 = ao + Math.min(7, last) * rowStride;
         for (int l = 0, b = bo; l < kc; l++, b += NR) {
             // acc[r][q] = fma(A[r,l], B[l,q], acc[r][q])
@@ -338,28 +315,14 @@ final class Gemm {
             x = FloatVector.broadcast(S, a[a7 + l]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        if (rows == 8 && cols == NR) {
-            int addr = cRow0 * ldc + cCol0;
-            c00.intoArray(c, addr); c01.intoArray(c, addr + L);
-            c10.intoArray(c, addr + ldc); c11.intoArray(c, addr + ldc + L);
-            c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
-            c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
-            c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
-            c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
-            c60.intoArray(c, addr + 6 * ldc); c61.intoArray(c, addr + 6 * ldc + L);
-            c70.intoArray(c, addr + 7 * ldc); c71.intoArray(c, addr + 7 * ldc + L);
-            return;
-        }
-        c00.intoArray(tile, 0); c01.intoArray(tile, 0 + L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
-        for (int r = 0; r < rows; r++)
-            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
+        c00.intoArray(c, addr); c01.intoArray(c, addr + L);
+        c10.intoArray(c, addr + ldc); c11.intoArray(c, addr + ldc + L);
+        c20.intoArray(c, addr + 2 * ldc); c21.intoArray(c, addr + 2 * ldc + L);
+        c30.intoArray(c, addr + 3 * ldc); c31.intoArray(c, addr + 3 * ldc + L);
+        c40.intoArray(c, addr + 4 * ldc); c41.intoArray(c, addr + 4 * ldc + L);
+        c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
+        c60.intoArray(c, addr + 6 * ldc); c61.intoArray(c, addr + 6 * ldc + L);
+        c70.intoArray(c, addr + 7 * ldc); c71.intoArray(c, addr + 7 * ldc + L);
     }
 
     /** tile[r·NR + q] = C[r][q] for r &lt; rows, q &lt; cols (an edge tile's starting values for LOAD); 0 elsewhere. */
