@@ -86,8 +86,7 @@ final class Gemm {
         int start = init == ZERO ? ZERO : LOAD;
         if (MR == 8) micro8(tile, 0, NR, ap, ao, bp, bo, kc, start, null, 0);
         else micro6(tile, 0, NR, ap, ao, bp, bo, kc, start, null, 0);
-        for (int r = 0; r < rows; r++)
-            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
+        copyOut(c, cRow0, ldc, cCol0, rows, cols, tile);
     }
 
     /**
@@ -96,8 +95,8 @@ final class Gemm {
      * stored back to the same place. It takes only what its loop and its stores need: every value live across
      * the loop holds a general-purpose register, and with the edge-tile bookkeeping of {@link #micro} also live
      * C2 ran out of them and parked the two panel pointers in vector registers, moved back on every l
-     * (two more port-0 micro-ops beside the sixteen FMAs of the 8-row form: 134 against 170 GFLOP/s in
-     * {@code MicroKernelPeak}, docs/benchmarks.md#micro-kernel-registers).
+     * (a port-0 micro-op each, beside the FMAs: the 8-row form ran at 130–133 GFLOP/s in {@code MicroKernelPeak}
+     * on the Intel host, 158–168 after the split; docs/benchmarks.md#micro-kernel-registers).
      */
     private static void micro6(float[] c, int addr, int ldc, float[] ap, int ao, float[] bp, int bo, int kc,
                                int init, float[] bias, int biasOff) {
@@ -228,8 +227,7 @@ final class Gemm {
         if (init == LOAD) fillTile(tile, c, cRow0, ldc, cCol0, rows, cols);
         if (MR == 8) microDirectA8(tile, 0, NR, a, ao, rowStride, rows - 1, bp, bo, kc, init);
         else microDirectA6(tile, 0, NR, a, ao, rowStride, rows - 1, bp, bo, kc, init);
-        for (int r = 0; r < rows; r++)
-            System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
+        copyOut(c, cRow0, ldc, cCol0, rows, cols, tile);
     }
 
     /**
@@ -323,6 +321,11 @@ final class Gemm {
         c50.intoArray(c, addr + 5 * ldc); c51.intoArray(c, addr + 5 * ldc + L);
         c60.intoArray(c, addr + 6 * ldc); c61.intoArray(c, addr + 6 * ldc + L);
         c70.intoArray(c, addr + 7 * ldc); c71.intoArray(c, addr + 7 * ldc + L);
+    }
+
+    /** C[r][q] = tile[r·NR + q] for r &lt; rows, q &lt; cols: an edge tile's results copied out. */
+    private static void copyOut(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols, float[] tile) {
+        for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
     }
 
     /** tile[r·NR + q] = C[r][q] for r &lt; rows, q &lt; cols (an edge tile's starting values for LOAD); 0 elsewhere. */
