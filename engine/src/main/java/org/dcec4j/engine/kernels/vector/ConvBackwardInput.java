@@ -58,17 +58,21 @@ final class ConvBackwardInput {
         // table serves all chunks; built once per call (for conv1, C = 1, building it per chunk cost as much
         // as the gather itself)
         col2imTable(r, g, G * P, 1);
-        return new WorkerPool.Planned(new ChannelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff, r.ws), (g.N + G - 1) / G);
+        phaseTable(r, g, G * P);
+        return new WorkerPool.Planned(new ChannelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff,
+                                                       r.phStart, r.phOff, r.phRange, r.ws), (g.N + G - 1) / G);
     }
 
     /** Images [chunk·G, …): dcol = Wᵀ·dY, then the gather into out. */
     private record ChannelMajor(float[] out, float[] dy, float[] packedW, float[] b, Activation act, ConvGeometry g, int G,
-                                int[] start, int[] off, Workspace[] ws) implements WorkerPool.Job {
+                                int[] start, int[] off, int[] phStart, int[] phOff, int[] phRange, Workspace[] ws)
+            implements WorkerPool.Job {
         @Override public void run(int worker, int chunk) {
             final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K;
             final int n0 = chunk * G, nG = Math.min(G, g.N - n0), J = nG * P, LD = G * P;
             Workspace s = ws[worker];
-            s.dcol = Workspace.grow(s.dcol, CKK * LD);
+            // + W + PL + L: slack for the gather's vector loads, whose lanes past a row are never used
+            s.dcol = Workspace.grow(s.dcol, CKK * LD + g.W + g.PL + L);
             s.bp = Workspace.grow(s.bp, Gemm.packedBSize(J, Math.min(Tuning.KC, K)));
             for (int l0 = 0; l0 < K; l0 += Tuning.KC) {
                 int kc = Math.min(Tuning.KC, K - l0);
@@ -82,17 +86,90 @@ final class ConvBackwardInput {
                 for (int c = 0; c < C; c++) {
                     int xBase = ((n0 + n) * C + c) * HW, dBase = c * KHW * LD + n * P;
                     float bias = act == null || b == null ? 0f : b[c];
-                    for (int i = 0; i < HW; i++) {
-                        float sum = bias;
-                        // Σ_{(kh,kw) reaching (h,w)} dcol[(c,kh,kw),(n,oh,ow)], taps in (kh, kw) order
-                        for (int t = start[i], e = start[i + 1]; t < e; t++) sum += dcol[dBase + off[t]];
-                        if (act == null) out[xBase + i] += sum;
-                        else out[xBase + i] = sum;
-                    }
-                    // y = max(y, 0) on the row just written (still in L1), in vectors
+                    gatherPlane(out, xBase, dcol, dBase, bias, act == null, start, off, phStart, phOff, phRange, g, s.tile);
+                    // y = max(y, 0) on the plane just written (still in L1), in vectors
                     if (act == Activation.RELU) Pointwise.relu(out, xBase, out, xBase, HW);
                 }
             }
+        }
+    }
+
+    /**
+     * The col2im gather of one channel plane of one image:
+     * out[xBase + h·W + w] = bias + Σ_(kh,kw) dcol[dBase + (kh·KW + kw)·LD + oh·OW + ow] over the taps reaching (h, w), in
+     * (kh, kw) order (out accumulated instead when {@code accumulate}, bias then 0). It runs in column phases: the pixels
+     * w = p + SW·w' of one row share their taps (kh, kw), and tap kw reads ow = w' + (p + PL − kw)/SW, so L consecutive
+     * w' are one vector load of dcol per tap ({@link #phaseTable}), added in the same tap order as the scalar sum. Lanes
+     * where some tap falls outside the output row (the row's ends), or past the phase's last pixel, are not used: the
+     * edge pixels take the scalar sum over their own taps from the table (start, off), in the same order. So every pixel
+     * gets the same additions in the same order either way (docs/kernels.md#backward-input). The loads may read up to
+     * W + PL + L floats past the last dcol row (slack, never used). buf (≥ L floats) is scratch. out written or accumulated.
+     */
+    private static void gatherPlane(float[] out, int xBase, float[] dcol, int dBase, float bias, boolean accumulate,
+                                    int[] start, int[] off, int[] phStart, int[] phOff, int[] phRange, ConvGeometry g,
+                                    float[] buf) {
+        final int H = g.H, W = g.W, SW = g.SW;
+        for (int h = 0; h < H; h++) {
+            final int row = xBase + h * W;
+            for (int p = 0; p < SW && p < W; p++) {
+                final int nw = (W - p + SW - 1) / SW, lo = phRange[2 * p], hi = phRange[2 * p + 1];
+                final int t0 = phStart[h * SW + p], t1 = phStart[h * SW + p + 1];
+                for (int w0 = 0; w0 < nw; w0 += L) {
+                    // Σ_(kh,kw) dcol[(kh,kw), (oh, w' + shift)] for L consecutive w', taps in (kh, kw) order
+                    FloatVector sum = FloatVector.broadcast(Gemm.S, bias);
+                    for (int t = t0; t < t1; t++) sum = sum.add(FloatVector.fromArray(Gemm.S, dcol, dBase + w0 + phOff[t]));
+                    sum.intoArray(buf, 0);
+                    for (int q = 0, w1 = w0; q < L && w1 < nw; q++, w1++) {
+                        final int w = p + SW * w1;
+                        float v;
+                        if (w1 >= lo && w1 <= hi) {
+                            v = buf[q];
+                        } else {
+                            // an end of the row: the taps that reach (h, w), from the table, in the same order
+                            v = bias;
+                            for (int t = start[h * W + w], e = start[h * W + w + 1]; t < e; t++) v += dcol[dBase + off[t]];
+                        }
+                        if (accumulate) out[row + w] += v;
+                        else out[row + w] = v;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The taps of each input row h and column phase p (pixels w = p + SW·w') for {@link #gatherPlane}: the dcol offsets
+     * (kh·KW + kw)·LD + oh·OW + shift with shift = (p + PL − kw)/SW, for lane w' = 0 (lane w' adds w'), of the kh with
+     * 0 ≤ oh = (h + PT − kh)/SH &lt; OH and the kw ≡ p + PL (mod SW), in (kh, kw) order: r.phOff[r.phStart[h·SW + p] …
+     * r.phStart[h·SW + p + 1]). r.phRange[2p], r.phRange[2p + 1]: the lanes w' whose every tap has 0 ≤ w' + shift &lt; OW
+     * (the other lanes are the row's ends). r.phStart, r.phOff, r.phRange written.
+     */
+    private static void phaseTable(Resources r, ConvGeometry g, int LD) {
+        final int H = g.H, W = g.W, KW = g.KW, OW = g.OW, SH = g.SH, SW = g.SW;
+        final int[] start = r.phStart = Workspace.grow(r.phStart, H * SW + 1);
+        final int[] off = r.phOff = Workspace.grow(r.phOff, H * SW * g.KH * KW);
+        final int[] range = r.phRange = Workspace.grow(r.phRange, 2 * SW);
+        int t = 0;
+        for (int h = 0; h < H; h++)
+            for (int p = 0; p < SW; p++) {
+                start[h * SW + p] = t;
+                for (int kh = (h + g.PT) % SH; kh < g.KH; kh += SH) {
+                    final int oh = (h + g.PT - kh) / SH;
+                    if (h + g.PT - kh < 0 || oh >= g.OH) continue;
+                    for (int kw = (p + g.PL) % SW; kw < KW; kw += SW)
+                        off[t++] = (kh * KW + kw) * LD + oh * OW + (p + g.PL - kw) / SW;
+                }
+            }
+        start[H * SW] = t;
+        for (int p = 0; p < SW; p++) {
+            int lo = 0, hi = (W - p + SW - 1) / SW - 1;
+            for (int kw = (p + g.PL) % SW; kw < KW; kw += SW) {
+                final int shift = (p + g.PL - kw) / SW;
+                lo = Math.max(lo, -shift);
+                hi = Math.min(hi, OW - 1 - shift);
+            }
+            range[2 * p] = lo;
+            range[2 * p + 1] = hi;
         }
     }
 

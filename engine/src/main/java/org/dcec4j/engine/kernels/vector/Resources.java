@@ -15,6 +15,8 @@ final class Resources implements AutoCloseable {
     float[] xPad = new float[0];
     /** col2im gather table: the terms of input pixel i are c2iOff[c2iStart[i] … c2iStart[i+1]). */
     int[] c2iStart = new int[0], c2iOff = new int[0];
+    /** The same gather by rows and column phases (ConvBackwardInput.phaseTable): taps, and each phase's inner lanes. */
+    int[] phStart = new int[0], phOff = new int[0], phRange = new int[0];
     /** Per-range partial sums of a bias gradient [R, K] and of a weight gradient [R, K·C·KH·KW]. */
     float[] partialDb = new float[0], partialDw = new float[0];
 
