@@ -8,6 +8,8 @@
 # may oversubscribe the cores, and OpenBLAS picks its kernels by itself).
 # Needs bench/target/benchmarks.jar (mvn -B -pl bench -am package -DskipTests), gcc, and
 # apt-get install -y python3-torch libopenblas0-pthread. Never run it while another job uses the cores.
+# It ends with a host check: a run whose FMA peak drifts between its start and end, or whose JMH iterations or rounds
+# spread, is marked DISTURBED and is not quoted (bench/peer/summarize.py, docs/benchmarks.md#host-check).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS="${1:-2}"; THREADS="${2:-1 2}"; SIZES="${3:-28 16}"; LAYERS="${4:-}"

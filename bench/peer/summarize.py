@@ -4,8 +4,59 @@ and PyTorch (tuned and default set-up), with medians and spread over the rounds,
 row's share of the host's FMA peak measured in the same run.
 
     summarize.py OUTDIR      (OUTDIR holds peak.txt, jmh-*.json, torch-*-*.json written by compare.sh)
+
+It ends with a host check: a run is "disturbed" (not to be quoted) when the FMA peak measured before and after the
+rounds differs by more than PEAK_DRIFT, when the median of the JMH iterations of one dcec4j measurement is more than
+ITERATION_SPREAD above their fastest (one slow second among five is noise a median absorbs; a slow half is not), or when the rounds' medians of one configuration do by more than ROUND_SPREAD. Other
+tenants of a shared machine show up in exactly these; a quiet run of this project's hosts stays within a third of
+each threshold (docs/benchmarks.md#host-check).
 """
 import glob, json, os, re, statistics, sys
+
+
+PEAK_DRIFT, ITERATION_SPREAD, ROUND_SPREAD = 0.05, 0.10, 0.05
+
+
+def load_peak_pairs(d):
+    """{(bits, threads): [GFLOP/s, ...]} in the order measured (compare.sh measures at the start and at the end)."""
+    pairs = {}
+    for line in open(os.path.join(d, "peak.txt")):
+        bits, threads, gf = line.split()
+        pairs.setdefault((int(bits), int(threads)), []).append(float(gf))
+    return pairs
+
+
+def host_check(d):
+    """The reasons this run is disturbed (empty: quiet), and a one-line account of the quiet figures."""
+    reasons, worst = [], {"peak": 0.0, "iterations": 0.0, "rounds": 0.0}
+    for (bits, threads), gfs in sorted(load_peak_pairs(d).items()):
+        drift = 1 - min(gfs) / max(gfs)
+        worst["peak"] = max(worst["peak"], drift)
+        if drift > PEAK_DRIFT:
+            reasons.append(f"FMA peak ({bits} bits, {threads} thread(s)) read " + " then ".join(f"{g:.0f}" for g in gfs)
+                           + f" GFLOP/s ({drift:.0%} apart)")
+    rounds = {}
+    for f in sorted(glob.glob(os.path.join(d, "jmh-*.json")) + glob.glob(os.path.join(d, "layers-*.json"))):
+        for r in json.load(open(f)):
+            raw = [v for fork in r["primaryMetric"]["rawData"] for v in fork]
+            p = r["params"]
+            name = ", ".join(f"{k}={p[k]}" for k in sorted(p) if k in ("layer", "size", "threads"))
+            spread = statistics.median(raw) / min(raw) - 1
+            worst["iterations"] = max(worst["iterations"], spread)
+            if spread > ITERATION_SPREAD:
+                reasons.append(f"{os.path.basename(f)} ({name}): iterations' median {statistics.median(raw):.2f} against "
+                               f"the fastest {min(raw):.2f} ({spread:.0%})")
+            if os.path.basename(f).startswith("jmh-"):
+                rounds.setdefault(name, []).append(statistics.median(raw))
+    for name, ms in sorted(rounds.items()):
+        if len(ms) > 1:
+            spread = max(ms) / min(ms) - 1
+            worst["rounds"] = max(worst["rounds"], spread)
+            if spread > ROUND_SPREAD:
+                reasons.append(f"step ({name}): round medians {min(ms):.1f}–{max(ms):.1f} ms ({spread:.0%})")
+    account = (f"FMA peak before and after within {worst['peak']:.1%}, JMH iterations' medians within {worst['iterations']:.1%} of their fastest, "
+               f"rounds within {worst['rounds']:.1%} (limits {PEAK_DRIFT:.0%}, {ITERATION_SPREAD:.0%}, {ROUND_SPREAD:.0%})")
+    return reasons, account
 
 
 def load_peak(d):
@@ -61,6 +112,11 @@ def main(d):
             print(f"thread scaling 1→2 at {size}x{size}: {statistics.median(jmh[(size, 1)]) / statistics.median(jmh[(size, 2)]):.2f}x")
     print("\nmedian (min–max) over the rounds; each dcec4j round is the median of its JMH iterations, each PyTorch round the"
           " median of its repetitions. % peak = 2·MACs per step / time / the FMA peak at that thread count.")
+    reasons, account = host_check(d)
+    if reasons:
+        print("\nhost check: DISTURBED, do not quote this run (" + account + "):\n  " + "\n  ".join(reasons))
+    else:
+        print("\nhost check: quiet (" + account + ")")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,72 @@
+#!/usr/bin/python3
+"""Checks of summarize.py's host check on hand-made run folders (stdlib only; not part of the Maven build):
+
+    /usr/bin/python3 bench/peer/test_summarize.py
+"""
+import json, os, tempfile, unittest
+
+import summarize
+
+
+def run_folder(peaks, steps, layers=None):
+    """A compare.sh output folder: peaks [(bits, threads, gflops)], steps {(round, size, threads): [ms per iteration]},
+    layers {(threads, layer): [ms per iteration]}."""
+    d = tempfile.mkdtemp()
+    with open(os.path.join(d, "peak.txt"), "w") as f:
+        for bits, threads, g in peaks:
+            f.write(f"{bits} {threads} {g}\n")
+    for (r, size, threads), raw in steps.items():
+        with open(os.path.join(d, f"jmh-{r}-{size}-{threads}.json"), "w") as f:
+            json.dump([{"benchmark": "org.dcec4j.bench.TrainStepBenchmark.step",
+                        "params": {"size": str(size), "threads": str(threads), "batch": "256", "impl": "vector"},
+                        "primaryMetric": {"rawData": [raw]}}], f)
+    by_threads = {}
+    for (threads, layer), raw in (layers or {}).items():
+        by_threads.setdefault(threads, []).append(
+            {"benchmark": "org.dcec4j.bench.ConvBenchmark.pass",
+             "params": {"layer": layer, "size": "28", "threads": str(threads), "pass": "all"},
+             "primaryMetric": {"rawData": [raw]}})
+    for threads, rows in by_threads.items():
+        with open(os.path.join(d, f"layers-{threads}.json"), "w") as f:
+            json.dump(rows, f)
+    return d
+
+
+QUIET_PEAKS = [(512, 1, 176.0), (512, 2, 350.2), (512, 1, 174.4), (512, 2, 348.1)]
+QUIET_STEPS = {(1, 28, 2): [63.6, 65.4, 65.5, 66.0, 67.2], (2, 28, 2): [63.3, 63.8, 63.8, 64.0, 64.9]}
+
+
+class HostCheckTest(unittest.TestCase):
+    def test_quiet_run(self):
+        # one slow second among five (7.08 against 5.4) is absorbed by the median
+        reasons, _ = summarize.host_check(run_folder(QUIET_PEAKS, QUIET_STEPS, {(2, "conv3"): [5.60, 5.68, 7.08, 5.40, 5.44]}))
+        self.assertEqual(reasons, [])
+
+    def test_peak_that_drops_during_the_run(self):
+        peaks = [(512, 2, 348.1), (512, 2, 295.4)]      # 15 % lower at the end
+        reasons, _ = summarize.host_check(run_folder(peaks, QUIET_STEPS))
+        self.assertEqual(len(reasons), 1)
+        self.assertIn("348 then 295", reasons[0])
+
+    def test_slow_half_of_the_iterations(self):
+        steps = dict(QUIET_STEPS)
+        steps[(1, 28, 1)] = [145.4, 147.1, 165.3, 174.9, 180.5]   # median 12 % above the fastest
+        reasons, _ = summarize.host_check(run_folder(QUIET_PEAKS, steps))
+        self.assertEqual(len(reasons), 1)
+        self.assertIn("jmh-1-28-1.json", reasons[0])
+
+    def test_rounds_that_disagree(self):
+        steps = {(1, 28, 2): [64.6, 64.7, 64.7, 65.3, 65.0], (2, 28, 2): [69.0, 69.4, 69.4, 70.0, 70.1]}   # 7 % apart
+        reasons, _ = summarize.host_check(run_folder(QUIET_PEAKS, steps))
+        self.assertEqual(len(reasons), 1)
+        self.assertIn("round medians", reasons[0])
+
+    def test_slow_layer(self):
+        layers = {(1, "conv2"): [40.9, 55.2, 57.5, 60.1, 66.0]}
+        reasons, _ = summarize.host_check(run_folder(QUIET_PEAKS, QUIET_STEPS, layers))
+        self.assertEqual(len(reasons), 1)
+        self.assertIn("layer=conv2", reasons[0])
+
+
+if __name__ == "__main__":
+    unittest.main()
