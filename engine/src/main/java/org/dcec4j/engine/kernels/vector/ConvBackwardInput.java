@@ -58,7 +58,7 @@ final class ConvBackwardInput {
         // table serves all chunks; built once per call (for conv1, C = 1, building it per chunk cost as much
         // as the gather itself)
         col2imTable(r, g, G * P, 1);
-        phaseTable(r, g, G * P);
+        phaseTable(r, g);
         return new WorkerPool.Planned(new ChannelMajor(out, dy, packedW, b, act, g, G, r.c2iStart, r.c2iOff,
                                                        r.phStart, r.phOff, r.phRange, r.ws), (g.N + G - 1) / G);
     }
@@ -138,39 +138,39 @@ final class ConvBackwardInput {
     }
 
     /**
-     * The taps of each input row h and column phase p (pixels w = p + SW·w') for {@link #gatherPlane}: the dcol offsets
-     * (kh·KW + kw)·LD + oh·OW + shift with shift = (p + PL − kw)/SW, for lane w' = 0 (lane w' adds w'), of the kh with
-     * 0 ≤ oh = (h + PT − kh)/SH &lt; OH and the kw ≡ p + PL (mod SW), in (kh, kw) order: r.phOff[r.phStart[h·SW + p] …
-     * r.phStart[h·SW + p + 1]). r.phRange[2p], r.phRange[2p + 1]: the lanes w' whose every tap has 0 ≤ w' + shift &lt; OW
-     * (the other lanes are the row's ends). r.phStart, r.phOff, r.phRange written.
+     * The taps of each input row h and column phase p (pixels w = p + SW·w') for {@link #gatherPlane}, taken from the
+     * per-pixel table (r.c2iStart, r.c2iOff, built by {@link #col2imTable} with tap stride LD and pixel stride 1):
+     * r.phRange[2p], r.phRange[2p + 1] are the lanes w' whose every tap kw reads inside the output row,
+     * 0 ≤ w' + (p + PL − kw)/SW &lt; OW; such a pixel has all the row's taps, so its table entries, less w', are the
+     * offsets for lane w' = 0 (lane w' adds w'): r.phOff[r.phStart[h·SW + p] … r.phStart[h·SW + p + 1]), in the table's
+     * (kh, kw) order. A phase without such lanes gets no offsets (all its pixels take the table's scalar sum).
+     * r.phStart, r.phOff, r.phRange written.
      */
-    private static void phaseTable(Resources r, ConvGeometry g, int LD) {
-        final int H = g.H, W = g.W, KW = g.KW, OW = g.OW, SH = g.SH, SW = g.SW;
+    private static void phaseTable(Resources r, ConvGeometry g) {
+        final int H = g.H, W = g.W, SW = g.SW;
         final int[] start = r.phStart = Workspace.grow(r.phStart, H * SW + 1);
-        final int[] off = r.phOff = Workspace.grow(r.phOff, H * SW * g.KH * KW);
+        final int[] off = r.phOff = Workspace.grow(r.phOff, H * SW * g.KH * g.KW);
         final int[] range = r.phRange = Workspace.grow(r.phRange, 2 * SW);
-        int t = 0;
-        for (int h = 0; h < H; h++)
-            for (int p = 0; p < SW; p++) {
-                start[h * SW + p] = t;
-                for (int kh = (h + g.PT) % SH; kh < g.KH; kh += SH) {
-                    final int oh = (h + g.PT - kh) / SH;
-                    if (h + g.PT - kh < 0 || oh >= g.OH) continue;
-                    for (int kw = (p + g.PL) % SW; kw < KW; kw += SW)
-                        off[t++] = (kh * KW + kw) * LD + oh * OW + (p + g.PL - kw) / SW;
-                }
-            }
-        start[H * SW] = t;
         for (int p = 0; p < SW; p++) {
             int lo = 0, hi = (W - p + SW - 1) / SW - 1;
-            for (int kw = (p + g.PL) % SW; kw < KW; kw += SW) {
+            for (int kw = (p + g.PL) % SW; kw < g.KW; kw += SW) {
                 final int shift = (p + g.PL - kw) / SW;
                 lo = Math.max(lo, -shift);
-                hi = Math.min(hi, OW - 1 - shift);
+                hi = Math.min(hi, g.OW - 1 - shift);
             }
             range[2 * p] = lo;
             range[2 * p + 1] = hi;
         }
+        int t = 0;
+        for (int h = 0; h < H; h++)
+            for (int p = 0; p < SW; p++) {
+                start[h * SW + p] = t;
+                final int lo = range[2 * p];
+                if (p >= W || lo > range[2 * p + 1]) continue;
+                final int i = h * W + p + SW * lo;       // an inner pixel of this row and phase
+                for (int e = r.c2iStart[i]; e < r.c2iStart[i + 1]; e++) off[t++] = r.c2iOff[e] - lo;
+            }
+        start[H * SW] = t;
     }
 
     /**
