@@ -6,6 +6,13 @@ package org.dcec4j.engine.kernels.vector;
  * chunks of whole micro-tiles; each element is one FMA chain over l, started from zero or, when
  * accumulating, from the element's old value.
  *
+ * <p>A product with a narrow side (the dense layers' 10 clusters of the embedding) fills its micro-tiles
+ * better transposed: C[256, 10] in 8 × 32 tiles computes 32 columns for 10, Cᵀ[10, 256] = Bᵀ·Aᵀ 16 rows for
+ * 10. {@link #run} takes the orientation with fewer padded tile elements and, when it is the transposed one,
+ * computes Cᵀ into a buffer and copies it back. Each element is still the chain
+ * s = fma(A[i,l], B[l,j], s) in increasing l (a product's two factors commute exactly), so the orientation
+ * never changes a bit.
+ *
  * <p>Math: docs/kernels.md#gemm
  */
 final class MatMul {
@@ -18,6 +25,25 @@ final class MatMul {
             if (!accumulate) java.util.Arrays.fill(c, 0, M * N, 0f);
             return;
         }
+        if (paddedTileElements(N, M) < paddedTileElements(M, N)) {
+            float[] ct = r.transposed = Workspace.grow(r.transposed, M * N);
+            if (accumulate) for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) ct[j * M + i] = c[i * N + j];
+            // Cᵀ[j, i] = Σ_l Bᵀ[j, l]·Aᵀ[l, i]: Bᵀ[j, l] = b[l·bl + j·bj], Aᵀ[l, i] = a[i·si + l·sl]
+            product(r, ct, b, bj, bl, a, sl, si, N, M, K, accumulate);
+            for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) c[i * N + j] = ct[j * M + i];
+        } else {
+            product(r, c, a, si, sl, b, bl, bj, M, N, K, accumulate);
+        }
+    }
+
+    /** Elements of the MR × NR tiles that cover an M × N product, padding included. */
+    static long paddedTileElements(int M, int N) {
+        return (long) ((M + Gemm.MR - 1) / Gemm.MR * Gemm.MR) * ((N + Gemm.NR - 1) / Gemm.NR * Gemm.NR);
+    }
+
+    /** c[M, N] (= or +=) A·B in the orientation given, row-major with leading dimension N. */
+    private static void product(Resources r, float[] c, float[] a, int si, int sl, float[] b, int bl, int bj,
+                                int M, int N, int K, boolean accumulate) {
         boolean byRows = M >= N;
         int unit = byRows ? Gemm.MR : Gemm.NR, units = ((byRows ? M : N) + unit - 1) / unit;
         int chunks = Math.min(units, 2 * r.threads());

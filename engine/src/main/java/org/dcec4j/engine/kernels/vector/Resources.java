@@ -19,6 +19,8 @@ final class Resources implements AutoCloseable {
     int[] phStart = new int[0], phOff = new int[0], phRange = new int[0];
     /** Per-range partial sums of a bias gradient [R, K] and of a weight gradient [R, K·C·KH·KW]. */
     float[] partialDb = new float[0], partialDw = new float[0];
+    /** A dense product computed transposed, Cᵀ[N, M] ({@link MatMul#run}). */
+    float[] transposed = new float[0];
 
     Resources(int threads) {
         pool = new WorkerPool(threads);
