@@ -6,12 +6,13 @@ import java.util.Arrays;
 /**
  * The float arrays of one training step, handed out again in the next step instead of being allocated anew.
  *
- * <p>A training step of the paper's autoencoder (28×28, batch 256) makes about 70 MB of arrays: every layer's
- * output, the gradient of every output and every ReLU-masked gradient. Allocated fresh, each is zeroed by the
+ * <p>A training step of the paper's autoencoder (28×28, batch 256) makes about 50 MB of arrays: every layer's
+ * output and the gradient of every output (of which a fused ReLU's is masked in place inside an arena,
+ * {@link org.dcec4j.engine.kernels.Activation#backward}). Allocated fresh, each is zeroed by the
  * JVM on the calling thread, most are too large for a thread-local allocation buffer, and that costs several
  * milliseconds per step that no kernel thread shares (docs/benchmarks.md#outside-kernels). With an arena the
  * second and later steps reuse the first step's arrays: those that a kernel writes completely (layer outputs,
- * masked gradients) are handed out as they are, and only the accumulated gradients are cleared.
+ * first gradients) are handed out as they are, and only the accumulated gradients are cleared.
  *
  * <pre>{@code
  * StepArena arena = new StepArena();

@@ -83,7 +83,10 @@ public final class Tensor {
 
     /**
      * ∂L/∂this, allocated (zero) on first use. Accumulated (+=) by backward passes. A computed tensor's
-     * gradient comes from the {@link StepArena} open on this thread, if any; a leaf's is always its own.
+     * gradient comes from the {@link StepArena} open on this thread, if any; a leaf's is always its own. Inside
+     * an open arena, the gradient of a convolution's output with a fused ReLU is masked in place once its op has
+     * back-propagated: it then reads ∂L/∂z, 0 where the output is 0 ({@link
+     * org.dcec4j.engine.kernels.Activation#backward}).
      */
     public float[] grad() {
         if (grad == null) grad = op != null ? StepArena.zeroedArray(data.length) : new float[data.length];

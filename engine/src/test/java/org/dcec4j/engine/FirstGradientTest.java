@@ -17,6 +17,8 @@ import org.dcec4j.engine.nn.Conv2d;
 import org.dcec4j.engine.nn.ConvTranspose2d;
 import org.dcec4j.engine.nn.Linear;
 import org.dcec4j.engine.nn.Padding;
+import org.dcec4j.engine.ops.Conv2dOp;
+import org.dcec4j.engine.ops.ConvTranspose2dOp;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,14 +64,24 @@ class FirstGradientTest {
             for (int i = 0; i < target.length; i++) if (i % 3 != 0) target[i] += 0.25f * (r.nextFloat() - 0.5f);
             Tensor t = Tensor.of(target, 3, 1, 8, 8);
 
-            List<int[]> added = backward(net, x, t, true, null);
-            List<int[]> written = backward(net, x, t, false, null);
-            List<int[]> inArena = backward(net, x, t, false, arena);
+            List<int[]> masks = new ArrayList<>();
+            List<int[]> added = backward(net, x, t, true, null, masks);
+            List<int[]> written = backward(net, x, t, false, null, null);
+            List<int[]> inArena = backward(net, x, t, false, arena, null);
             assertEquals(added.size(), written.size());
+            int masked = 0;
             for (int i = 0; i < added.size(); i++) {
                 assertArrayEquals(added.get(i), written.get(i), "step " + step + ", gradient " + i);
-                assertArrayEquals(added.get(i), inArena.get(i), "step " + step + ", gradient " + i + " (arena)");
+                // inside the arena a fused ReLU's output gradient is masked in place once its op has run:
+                // it reads ∂L/∂z = ∂L/∂y · [y > 0], 0 where the output is 0; every other gradient is unchanged
+                int[] want = added.get(i).clone(), mask = masks.get(i);
+                if (mask != null) {
+                    for (int e = 0; e < want.length; e++) if (mask[e] == 0) want[e] = 0;
+                    if (!java.util.Arrays.equals(want, added.get(i))) masked++;
+                }
+                assertArrayEquals(want, inArena.get(i), "step " + step + ", gradient " + i + " (arena)");
             }
+            assertEquals(3, masked, "conv1's, conv2's and deconv2's output gradients have entries masked in place");
         }
         assertTrue(arena.reusedArrays() > 0);
     }
@@ -77,9 +89,11 @@ class FirstGradientTest {
     /**
      * One forward and backward pass from seed −1 (so that exact-zero MSE terms are −0). With {@code addIntoZeros}
      * every computed tensor's gradient exists before the pass, so every op adds. Returns the bits of every computed
-     * tensor's gradient (in topological order) and of every parameter's.
+     * tensor's gradient (in topological order) and of every parameter's; into {@code masks}, if given, one entry per
+     * gradient: [y &gt; 0] as 0/1 for the output y of a convolution with a fused ReLU, null for every other.
      */
-    private static List<int[]> backward(Net net, Tensor x, Tensor target, boolean addIntoZeros, StepArena arena) {
+    private static List<int[]> backward(Net net, Tensor x, Tensor target, boolean addIntoZeros, StepArena arena,
+                                        List<int[]> masks) {
         List<int[]> bits = new ArrayList<>();
         try (var s = arena != null ? arena.open() : null) {
             for (Tensor p : net.params) p.zeroGrad();
@@ -88,11 +102,29 @@ class FirstGradientTest {
             if (addIntoZeros) for (Tensor u : order) if (!u.isLeaf()) u.grad();
             Autograd.backward(loss, new float[] {-1f});
             int computed = 0;
-            for (Tensor u : order) if (!u.isLeaf()) { bits.add(bits(u.grad())); computed++; }
+            for (Tensor u : order) if (!u.isLeaf()) {
+                bits.add(bits(u.grad()));
+                computed++;
+                if (masks != null) masks.add(reluOutput(u) ? positive(u.data) : null);
+            }
             assertTrue(computed >= 10, "the graph has every op that writes a first gradient");
         }
-        for (Tensor p : net.params) bits.add(bits(p.grad()));
+        for (Tensor p : net.params) {
+            bits.add(bits(p.grad()));
+            if (masks != null) masks.add(null);
+        }
         return bits;
+    }
+
+    private static boolean reluOutput(Tensor u) {
+        return u.op() instanceof Conv2dOp c && c.activation() == Activation.RELU
+                || u.op() instanceof ConvTranspose2dOp d && d.activation() == Activation.RELU;
+    }
+
+    private static int[] positive(float[] y) {
+        int[] m = new int[y.length];
+        for (int i = 0; i < y.length; i++) m[i] = y[i] > 0f ? 1 : 0;
+        return m;
     }
 
     /**

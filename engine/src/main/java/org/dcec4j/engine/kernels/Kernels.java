@@ -83,7 +83,8 @@ public interface Kernels {
     /**
      * ReLU backward from its output. dx accumulated, or written when not {@code accumulate} (then exactly the bits
      * that accumulating into zeros gives: 0 + dy[i] or 0); dy/y read. y is the ReLU's (or a fused kernel's)
-     * output, and y[i] &gt; 0 exactly when the pre-activation was &gt; 0.
+     * output, and y[i] &gt; 0 exactly when the pre-activation was &gt; 0. dx may be dy itself (element by element,
+     * each dy[i] is read before dx[i] is stored).
      * dx[i] (= or +=) y[i] &gt; 0 ? dy[i] : 0
      */
     void reluBackward(float[] dx, float[] dy, float[] y, int n, boolean accumulate);

@@ -40,6 +40,9 @@ public final class Conv2dOp extends Op {
         return record(y, recording(x, w, b) ? new Conv2dOp(k, x, w, b, g, act) : null);
     }
 
+    /** The activation fused into this op's output (its output's gradient is masked in place inside a step arena). */
+    public Activation activation() { return act; }
+
     @Override protected void backward(Tensor out) {
         // through the fused activation first: ∂L/∂z = ∂L/∂y · act'(z), z = the pre-activation
         float[] dy = act.backward(k, out.grad(), out.data);

@@ -87,6 +87,12 @@ final class KernelCases {
                 fast.reluBackward(fastWritten, dy, y, n, false);
                 compare("reluBackward written (scalar) against accumulated into zeros n=" + n, written, zeros, f);
                 compare("reluBackward written n=" + n, fastWritten, written, f);
+                // in place (dx = dy, as Activation.backward does inside a step arena): the same bits again
+                float[] inPlace = dy.clone(), fastInPlace = dy.clone();
+                ref.reluBackward(inPlace, inPlace, y, n, false);
+                fast.reluBackward(fastInPlace, fastInPlace, y, n, false);
+                compare("reluBackward in place (scalar) against written n=" + n, inPlace, written, f);
+                compare("reluBackward in place n=" + n, fastInPlace, written, f);
             }
         });
         CASES.put("conv2dBackwardInput(float[],float[],float[],ConvGeometry)", (fast, ref, rnd, f) -> {
