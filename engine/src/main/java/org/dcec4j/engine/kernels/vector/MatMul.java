@@ -71,17 +71,14 @@ final class MatMul {
                 Gemm.packA(s.ap, a, 0, si, sl, i0, Mc, l0, kc);
                 Gemm.packB(s.bp, b, 0, bl, bj, j0, Jc, l0, kc);
                 int init = l0 == 0 && !accumulate ? Gemm.ZERO : Gemm.LOAD;
-                if ((long) kc * Jc <= ROWS_OUTSIDE) {
-                    // a short reduction (the decoder's dense layer, 10 terms): the packed B is small and stays in
-                    // cache, so C is written one strip of MR whole rows after another, sequentially, instead of
-                    // column panel by column panel down all M rows (256 rows 4.6 KB apart: a page each, into C's
-                    // cold memory); the same tiles, so the same bits
-                    for (int ip = 0; ip < Mc; ip += Gemm.MR)
-                        Gemm.block(c, i0 + ip, N, j0, s.ap, ip * kc, Gemm.MR * kc, s.bp, 0, Math.min(Gemm.MR, Mc - ip), Jc, kc,
-                                   init, null, 0, s.tile);
-                } else {
-                    Gemm.block(c, i0, N, j0, s.ap, 0, Gemm.MR * kc, s.bp, 0, Mc, Jc, kc, init, null, 0, s.tile);
-                }
+                // with a short reduction (the decoder's dense layer, 10 terms) the packed B is small and stays in cache:
+                // C is then written one strip of MR whole rows after another, sequentially, instead of column panel by
+                // column panel down all Mc rows at once (256 rows 4.6 KB apart: a page each, into C's cold memory);
+                // the same tiles, so the same bits
+                final int strip = (long) kc * Jc <= ROWS_OUTSIDE ? Gemm.MR : Mc;
+                for (int ip = 0; ip < Mc; ip += strip)
+                    Gemm.block(c, i0 + ip, N, j0, s.ap, ip * kc, Gemm.MR * kc, s.bp, 0, Math.min(strip, Mc - ip), Jc, kc,
+                               init, null, 0, s.tile);
             }
         }
     }
