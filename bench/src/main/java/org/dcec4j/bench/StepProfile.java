@@ -12,6 +12,7 @@ import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.ConvGeometry;
 import org.dcec4j.engine.kernels.Kernels;
+import org.dcec4j.engine.kernels.vector.VectorKernels;
 import org.dcec4j.engine.optim.Adam;
 
 /**
@@ -19,10 +20,12 @@ import org.dcec4j.engine.optim.Adam;
  * (no forks, no JMH statistics; the proxy adds ≈ 1 µs per call). Every {@link Kernels} call of
  * {@code steps} training steps is timed with {@link System#nanoTime()}; the second half is averaged and
  * printed per method and geometry, with the whole step and what is left outside the kernels. With
- * {@code arena=true} (the default, as in {@code dcec train}) every step runs in one {@link StepArena}.
+ * {@code arena=true} (the default, as in {@code dcec train}) every step runs in one {@link StepArena}. With
+ * {@code calls=true} (vector kernels only) it also prints where the threads spent each kind of parallel call
+ * ({@link VectorKernels#callTable}): makespan, time inside chunks, time outside them, the workers' start delay.
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.dcec4j.bench.StepProfile \
- *        [impl=vector] [threads=2] [steps=60] [size=28] [batch=256] [arena=true|false]
+ *        [impl=vector] [threads=2] [steps=60] [size=28] [batch=256] [arena=true|false] [calls=false|true]
  * </pre>
  */
 public final class StepProfile {
@@ -39,8 +42,17 @@ public final class StepProfile {
         if (!arenaArg.equals("true") && !arenaArg.equals("false"))
             throw new IllegalArgumentException("arena must be true or false, not " + arenaArg);
         StepArena arena = arenaArg.equals("true") ? new StepArena() : null;
+        String callsArg = args.length > 6 ? args[6] : "false";
+        if (!callsArg.equals("true") && !callsArg.equals("false"))
+            throw new IllegalArgumentException("calls must be true or false, not " + callsArg);
 
         Kernels real = Impl.create(impl, threads);
+        VectorKernels accounted = null;
+        if (callsArg.equals("true")) {
+            if (!(real instanceof VectorKernels v))
+                throw new IllegalArgumentException("calls=true needs the vector kernels, not " + real.name());
+            accounted = v;
+        }
         Map<String, long[]> calls = new TreeMap<>();    // key → {nanoseconds, calls}
         Kernels timed = (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
                 (proxy, m, a) -> {
@@ -68,7 +80,10 @@ public final class StepProfile {
             long stepNanos = 0, allocated = 0;
             int measured = steps - steps / 2;
             for (int s = 0; s < steps; s++) {
-                if (s == steps / 2) calls.clear();   // the first half is warm-up
+                if (s == steps / 2) {                // the first half is warm-up
+                    calls.clear();
+                    if (accounted != null) accounted.accountCalls(true);
+                }
                 long t0 = System.nanoTime(), a0 = allocatedBytes();
                 try (var step = arena != null ? arena.open() : null) {
                     adam.zeroGrad();
@@ -94,6 +109,11 @@ public final class StepProfile {
             double step = stepNanos / 1e6 / measured;
             System.out.printf("%10.3f          all kernels%n%10.3f          outside the kernels%n%10.3f          step%n",
                     kernelMs, step - kernelMs, step);
+            if (accounted != null) {
+                accounted.accountCalls(false);
+                System.out.print(accounted.callTable(measured));
+                System.out.println("(times per step; \"outside the kernels\" above is the calling thread's time between the calls)");
+            }
             if (allocatedBytes() >= 0)
                 System.out.printf("%10.1f MB       allocated per step by the calling thread (arrays are zeroed when allocated)%n",
                         allocated / 1e6 / measured);

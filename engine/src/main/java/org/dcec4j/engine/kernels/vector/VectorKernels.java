@@ -74,6 +74,18 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     @Override public void close() { r.close(); }
 
+    /**
+     * Call accounting, a diagnostic ({@code StepProfile}): from now on every parallel call is timed, per chunk and
+     * thread, until it is turned off; turning it on forgets what was counted before. Changes no result.
+     */
+    public synchronized void accountCalls(boolean on) { r.pool.account(on); }
+
+    /**
+     * The calls counted since {@link #accountCalls} turned accounting on, as a table with every time divided by
+     * {@code per} (the number of training steps, say): where the threads spent each kind of parallel call.
+     */
+    public synchronized String callTable(double per) { return r.pool.callTable(per); }
+
     // ---------------------------------------------------------------- convolution
 
     @Override

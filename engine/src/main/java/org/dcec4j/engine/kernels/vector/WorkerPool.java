@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Dispatch costs one volatile write and one unpark per worker; idle workers spin briefly
  * ({@link #SPIN}) before parking, because kernels arrive back to back during a training step.
- * Nothing is allocated per dispatch.
+ * Nothing is allocated per dispatch. A diagnostic can turn on call accounting ({@link #account}): where each
+ * call's threads spent its time, chunk by chunk (it allocates a name per call while on).
  */
 final class WorkerPool implements AutoCloseable {
 
@@ -80,9 +81,23 @@ final class WorkerPool implements AutoCloseable {
     /** The first exception a chunk threw during the current run (rethrown by the caller). */
     private volatile Throwable failure;
 
+    /**
+     * Call accounting ({@link #account}), off by default. While it is on, each thread times its chunks into its own
+     * slot of {@code busyNs}, {@code firstNs} and {@code chunkCount} (reset by the caller before the ticket opens, read
+     * by it after the last chunk is counted as done: both ordered by the ticket and {@code done}), and the caller adds
+     * the call to {@code calls}, which only the caller touches.
+     */
+    private volatile boolean accounting;
+    private final long[] busyNs, firstNs;
+    private final int[] chunkCount;
+    private final java.util.Map<String, CallStats> calls = new java.util.LinkedHashMap<>();
+
     WorkerPool(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, not " + threads);
         workers = new Thread[threads - 1];
+        busyNs = new long[threads];
+        firstNs = new long[threads];
+        chunkCount = new int[threads];
         for (int i = 0; i < workers.length; i++) {
             final int id = i + 1;
             Thread t = new Thread(() -> loop(id), "dcec4j-kernels-" + id);
@@ -100,8 +115,29 @@ final class WorkerPool implements AutoCloseable {
      */
     void run(Job j, int n) {
         if (n <= 0) return;
+        if (!accounting) {
+            dispatch(j, n);
+            return;
+        }
+        java.util.Arrays.fill(busyNs, 0);
+        java.util.Arrays.fill(firstNs, -1);
+        java.util.Arrays.fill(chunkCount, 0);
+        long t0 = System.nanoTime();
+        dispatch(j, n);
+        long makespan = System.nanoTime() - t0;
+        calls.computeIfAbsent(name(j) + " ×" + n, CallStats::new).add(makespan, busyNs, firstNs, chunkCount, t0);
+    }
+
+    /** {@link #run(Job, int)} itself: the chunks on the caller alone, or dispatched to the workers. */
+    private void dispatch(Job j, int n) {
         if (workers.length == 0 || n == 1) {
-            for (int c = 0; c < n; c++) j.run(0, c);
+            if (accounting) {
+                long a = System.nanoTime();
+                for (int c = 0; c < n; c++) j.run(0, c);
+                busyNs[0] = System.nanoTime() - a; firstNs[0] = a; chunkCount[0] = n;
+            } else {
+                for (int c = 0; c < n; c++) j.run(0, c);
+            }
             return;
         }
         int gen = generation + 1;
@@ -162,7 +198,15 @@ final class WorkerPool implements AutoCloseable {
             if (!ticket.compareAndSet(t, t + 1)) continue;
             maybeYield();
             try {
-                j.run(id, c);
+                if (accounting) {
+                    long a = System.nanoTime();
+                    j.run(id, c);
+                    busyNs[id] += System.nanoTime() - a;
+                    if (firstNs[id] < 0) firstNs[id] = a;
+                    chunkCount[id]++;
+                } else {
+                    j.run(id, c);
+                }
             } catch (Throwable e) {          // counted as done so the caller never waits forever; rethrown there
                 if (failure == null) failure = e;
             }
@@ -182,6 +226,87 @@ final class WorkerPool implements AutoCloseable {
             seen = generation;
             work(id);
         }
+    }
+
+    /**
+     * Turns call accounting on (from now on, each call is added to {@link #calls()}) or off; turning it on also forgets
+     * the calls counted so far. A diagnostic for {@code StepProfile}: it costs two clock reads per chunk while on and one
+     * volatile read per chunk while off, and changes no result.
+     */
+    void account(boolean on) {
+        if (on) calls.clear();
+        accounting = on;
+    }
+
+    /** The calls counted since accounting was turned on, one entry per kind of job and chunk count, in first-call order. */
+    java.util.List<CallStats> calls() { return java.util.List.copyOf(calls.values()); }
+
+    /**
+     * The calls counted so far as a table, every time divided by {@code per} (e.g. the number of training steps
+     * counted): per kind of call, calls, chunks per call, the share of chunks the caller ran, makespan, the threads'
+     * busy time, their time outside chunks during the calls (threads · makespan − busy) and the workers' start delay,
+     * in ms; then the sums.
+     */
+    String callTable(double per) {
+        StringBuilder b = new StringBuilder(String.format("%9s %6s %7s %9s %9s %9s %9s  %s%n",
+                "calls", "chunks", "caller", "makespan", "busy", "idle", "start", "parallel call (ms, per " + (per == 1 ? "run" : "step") + ")"));
+        double m = 0, bz = 0, id = 0, st = 0;
+        for (CallStats c : calls.values()) {
+            long all = 0;
+            for (int t = 0; t < threads(); t++) all += c.chunks(t);
+            double makespan = c.makespanNs() / 1e6 / per, busy = c.busyNs() / 1e6 / per;
+            double idle = threads() * makespan - busy, start = c.startDelayNs() / 1e6 / per;
+            m += makespan; bz += busy; id += idle; st += start;
+            b.append(String.format("%9.1f %6d %6.0f%% %9.3f %9.3f %9.3f %9.3f  %s%n", c.calls() / per, all / Math.max(1, c.calls()),
+                    100.0 * c.chunks(0) / Math.max(1, all), makespan, busy, idle, start, c.job()));
+        }
+        b.append(String.format("%9s %6s %7s %9.3f %9.3f %9.3f %9.3f  all parallel calls (%d threads)%n", "", "", "", m, bz, id, st, threads()));
+        return b.toString();
+    }
+
+    /** The job's class as Family.Job, a sequence's as their names joined by " + ". */
+    private static String name(Job j) {
+        if (j instanceof Sequence q) {
+            StringBuilder b = new StringBuilder();
+            for (Job x : q.jobs()) b.append(b.length() > 0 ? " + " : "").append(name(x));
+            return b.toString();
+        }
+        Class<?> c = j.getClass();
+        return c.getEnclosingClass() != null ? c.getEnclosingClass().getSimpleName() + "." + c.getSimpleName() : c.getName();
+    }
+
+    /**
+     * Where the parallel calls of one kind (job and chunk count) spent their time, summed over the calls: the wall time
+     * from the call to its return (makespan), the time the threads spent inside chunks (busy, all threads together),
+     * the chunks each thread ran, and how long after the call each worker that ran a chunk started its first one
+     * (start delay, the workers' sum). threads · makespan − busy is the threads' time outside chunks during the calls:
+     * dispatch, waking, claiming, waiting for the last chunk, and all of it for a worker that ran none.
+     */
+    static final class CallStats {
+        private final String job;
+        private long calls, makespanNs, busyNs, startDelayNs;
+        private long[] chunks = new long[0];
+
+        CallStats(String job) { this.job = job; }
+
+        void add(long makespan, long[] busy, long[] first, int[] chunksRun, long t0) {
+            if (chunks.length < chunksRun.length) chunks = java.util.Arrays.copyOf(chunks, chunksRun.length);
+            calls++;
+            makespanNs += makespan;
+            for (int t = 0; t < busy.length; t++) {
+                busyNs += busy[t];
+                chunks[t] += chunksRun[t];
+                if (t > 0 && first[t] >= 0) startDelayNs += first[t] - t0;
+            }
+        }
+
+        String job() { return job; }
+        long calls() { return calls; }
+        long makespanNs() { return makespanNs; }
+        long busyNs() { return busyNs; }
+        long startDelayNs() { return startDelayNs; }
+        /** Chunks run by thread t (0: the caller), summed over the calls. */
+        long chunks(int t) { return t < chunks.length ? chunks[t] : 0; }
     }
 
     @Override public void close() {

@@ -83,4 +83,46 @@ class WorkerPoolTest {
     private static void sleep(long ms) {
         try { Thread.sleep(ms); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
     }
+
+    /**
+     * Call accounting counts every call and every chunk once, per kind of call, and only while it is on: the chunks of
+     * a call add up to its chunk count whichever thread ran them, the threads' busy time fits inside threads × makespan,
+     * and turning it on again starts from nothing.
+     */
+    @Test void callAccountingCountsEveryCallAndChunkWhileOn() {
+        for (int threads = 1; threads <= 3; threads++) {
+            try (WorkerPool pool = new WorkerPool(threads)) {
+                WorkerPool.Job spin = (w, c) -> { for (int i = 0; i < 20_000; i++) Thread.onSpinWait(); };
+                pool.run(spin, 5);                                   // before accounting: not counted
+                pool.account(true);
+                pool.run(spin, 7);
+                pool.run(spin, 7);
+                pool.run(spin, 1);
+                pool.run(java.util.List.of(new WorkerPool.Planned(spin, 3), new WorkerPool.Planned(spin, 2)));
+                pool.account(false);
+                pool.run(spin, 7);                                   // after: not counted
+                java.util.List<WorkerPool.CallStats> calls = pool.calls();
+                assertEquals(3, calls.size(), "threads " + threads + ": kinds " + calls);
+                long[] wantCalls = {2, 1, 1}, wantChunks = {14, 1, 5};
+                for (int k = 0; k < 3; k++) {
+                    WorkerPool.CallStats c = calls.get(k);
+                    assertEquals(wantCalls[k], c.calls(), c.job());
+                    long chunks = 0;
+                    for (int t = 0; t < threads; t++) chunks += c.chunks(t);
+                    assertEquals(wantChunks[k], chunks, c.job() + ", threads " + threads);
+                    assertEquals(0, c.chunks(threads), c.job() + ": no thread past the pool's");
+                    org.junit.jupiter.api.Assertions.assertTrue(c.busyNs() > 0 && c.busyNs() <= threads * c.makespanNs(),
+                            c.job() + ": busy " + c.busyNs() + " ns against makespan " + c.makespanNs() + " × " + threads);
+                    org.junit.jupiter.api.Assertions.assertTrue(c.startDelayNs() >= 0 && c.startDelayNs() <= (threads - 1) * c.makespanNs(),
+                            c.job() + ": start delay " + c.startDelayNs());
+                }
+                assertEquals(calls.get(0).job(), calls.get(1).job().replace(" ×1", " ×7"), "the same job, another chunk count");
+                org.junit.jupiter.api.Assertions.assertTrue(calls.get(2).job().contains(" + "), "a sequence names its jobs: " + calls.get(2).job());
+                String table = pool.callTable(1);
+                assertEquals(3 + 2, table.lines().count(), table);  // header, three kinds, the sums
+                pool.account(true);
+                assertEquals(0, pool.calls().size(), "turning accounting on forgets the earlier calls");
+            }
+        }
+    }
 }
