@@ -47,15 +47,14 @@ public final class StepProfile {
             throw new IllegalArgumentException("calls must be true or false, not " + callsArg);
 
         Kernels real = Impl.create(impl, threads);
-        VectorKernels accounted = null;
-        if (callsArg.equals("true")) {
-            if (!(real instanceof VectorKernels v))
-                throw new IllegalArgumentException("calls=true needs the vector kernels, not " + real.name());
-            accounted = v;
-        }
+        if (callsArg.equals("true") && !(real instanceof VectorKernels))
+            throw new IllegalArgumentException("calls=true needs the vector kernels, not " + real.name());
+        final VectorKernels accounted = callsArg.equals("true") ? (VectorKernels) real : null;
         Map<String, long[]> calls = new TreeMap<>();    // key → {nanoseconds, calls}
         Kernels timed = (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
                 (proxy, m, a) -> {
+                    String key = key(m.getName(), a);
+                    if (accounted != null) accounted.labelCalls(key);    // the call table's rows name their kernel
                     long t0 = System.nanoTime();
                     Object out;
                     try {
@@ -64,7 +63,7 @@ public final class StepProfile {
                         throw e.getCause();
                     }
                     long dt = System.nanoTime() - t0;
-                    long[] v = calls.computeIfAbsent(key(m.getName(), a), k -> new long[2]);
+                    long[] v = calls.computeIfAbsent(key, k -> new long[2]);
                     v[0] += dt;
                     v[1]++;
                     return out;

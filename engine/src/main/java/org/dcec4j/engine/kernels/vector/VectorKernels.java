@@ -86,6 +86,9 @@ public final class VectorKernels implements Kernels, AutoCloseable {
      */
     public synchronized String callTable(double per) { return r.pool.callTable(per); }
 
+    /** Names what the following parallel calls belong to in {@link #callTable} (a kernel and its geometry, say); null for none. */
+    public synchronized void labelCalls(String label) { r.pool.label(label); }
+
     // ---------------------------------------------------------------- convolution
 
     @Override

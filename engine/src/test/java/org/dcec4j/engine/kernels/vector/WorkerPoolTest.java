@@ -85,9 +85,9 @@ class WorkerPoolTest {
     }
 
     /**
-     * Call accounting counts every call and every chunk once, per kind of call, and only while it is on: the chunks of
-     * a call add up to its chunk count whichever thread ran them, the threads' busy time fits inside threads × makespan,
-     * and turning it on again starts from nothing.
+     * Call accounting counts every call and every chunk once, per kind of call (label, job, chunk count), and only
+     * while it is on: the chunks of a call add up to its chunk count whichever thread ran them, the threads' busy time
+     * fits inside threads × makespan, and turning it on again starts from nothing.
      */
     @Test void callAccountingCountsEveryCallAndChunkWhileOn() {
         for (int threads = 1; threads <= 3; threads++) {
@@ -99,12 +99,15 @@ class WorkerPoolTest {
                 pool.run(spin, 7);
                 pool.run(spin, 1);
                 pool.run(java.util.List.of(new WorkerPool.Planned(spin, 3), new WorkerPool.Planned(spin, 2)));
+                pool.label("layer 9");
+                pool.run(spin, 7);                                   // the same job under a label: a kind of its own
+                pool.label(null);
                 pool.account(false);
                 pool.run(spin, 7);                                   // after: not counted
                 java.util.List<WorkerPool.CallStats> calls = pool.calls();
-                assertEquals(3, calls.size(), "threads " + threads + ": kinds " + calls);
-                long[] wantCalls = {2, 1, 1}, wantChunks = {14, 1, 5};
-                for (int k = 0; k < 3; k++) {
+                assertEquals(4, calls.size(), "threads " + threads + ": kinds " + calls);
+                long[] wantCalls = {2, 1, 1, 1}, wantChunks = {14, 1, 5, 7};
+                for (int k = 0; k < 4; k++) {
                     WorkerPool.CallStats c = calls.get(k);
                     assertEquals(wantCalls[k], c.calls(), c.job());
                     long chunks = 0;
@@ -118,8 +121,9 @@ class WorkerPoolTest {
                 }
                 assertEquals(calls.get(0).job(), calls.get(1).job().replace(" ×1", " ×7"), "the same job, another chunk count");
                 org.junit.jupiter.api.Assertions.assertTrue(calls.get(2).job().contains(" + "), "a sequence names its jobs: " + calls.get(2).job());
+                assertEquals("layer 9: " + calls.get(0).job(), calls.get(3).job(), "a labelled call's kind");
                 String table = pool.callTable(1);
-                assertEquals(3 + 2, table.lines().count(), table);  // header, three kinds, the sums
+                assertEquals(4 + 2, table.lines().count(), table);  // header, four kinds, the sums
                 pool.account(true);
                 assertEquals(0, pool.calls().size(), "turning accounting on forgets the earlier calls");
             }
