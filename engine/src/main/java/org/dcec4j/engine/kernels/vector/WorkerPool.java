@@ -128,7 +128,7 @@ final class WorkerPool implements AutoCloseable {
         dispatch(j, n);
         long makespan = System.nanoTime() - t0;
         String kind = (label != null ? label + ": " : "") + name(j) + " ×" + n;
-        calls.computeIfAbsent(kind, CallStats::new).add(makespan, busyNs, firstNs, chunkCount, t0);
+        calls.computeIfAbsent(kind, k -> new CallStats(k, threads())).add(makespan, busyNs, firstNs, chunkCount, t0);
     }
 
     /** {@link #run(Job, int)} itself: the chunks on the caller alone, or dispatched to the workers. */
@@ -256,7 +256,7 @@ final class WorkerPool implements AutoCloseable {
      */
     String callTable(double per) {
         StringBuilder b = new StringBuilder(String.format("%9s %6s %7s %9s %9s %9s %9s  %s%n",
-                "calls", "chunks", "caller", "makespan", "busy", "idle", "start", "parallel call (ms, per " + (per == 1 ? "run" : "step") + ")"));
+                "calls", "chunks", "caller", "makespan", "busy", "idle", "start", "parallel call (ms, each divided by " + per + ")"));
         double m = 0, bz = 0, id = 0, st = 0;
         for (CallStats c : calls.values()) {
             long all = 0;
@@ -283,7 +283,7 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Where the parallel calls of one kind (job and chunk count) spent their time, summed over the calls: the wall time
+     * Where the parallel calls of one kind (label, job and chunk count) spent their time, summed over the calls: the wall time
      * from the call to its return (makespan), the time the threads spent inside chunks (busy, all threads together),
      * the chunks each thread ran, and how long after the call each worker that ran a chunk started its first one
      * (start delay, the workers' sum). threads · makespan − busy is the threads' time outside chunks during the calls:
@@ -292,12 +292,11 @@ final class WorkerPool implements AutoCloseable {
     static final class CallStats {
         private final String job;
         private long calls, makespanNs, busyNs, startDelayNs;
-        private long[] chunks = new long[0];
+        private final long[] chunks;
 
-        CallStats(String job) { this.job = job; }
+        CallStats(String job, int threads) { this.job = job; this.chunks = new long[threads]; }
 
         void add(long makespan, long[] busy, long[] first, int[] chunksRun, long t0) {
-            if (chunks.length < chunksRun.length) chunks = java.util.Arrays.copyOf(chunks, chunksRun.length);
             calls++;
             makespanNs += makespan;
             for (int t = 0; t < busy.length; t++) {
