@@ -8,8 +8,8 @@
 # may oversubscribe the cores, and OpenBLAS picks its kernels by itself).
 # Needs bench/target/benchmarks.jar (mvn -B -pl bench -am package -DskipTests), gcc, and
 # apt-get install -y python3-torch libopenblas0-pthread. Never run it while another job uses the cores.
-# It ends with a host check: a run whose FMA peak drifts between its start and end, or whose JMH iterations or rounds
-# spread, is marked DISTURBED and is not quoted (bench/peer/summarize.py, docs/benchmarks.md#host-check).
+# It ends with a host check: a run whose FMA peak or cache/memory bandwidth drifts between its start and end, or whose
+# JMH iterations or rounds spread, is marked DISTURBED and is not quoted (bench/peer/summarize.py, docs/benchmarks.md#host-check).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS="${1:-2}"; THREADS="${2:-1 2}"; SIZES="${3:-28 16}"; LAYERS="${4:-}"
@@ -45,16 +45,20 @@ case "$CORE" in
 esac
 echo "== OpenBLAS's own choice of kernels: ${CORE:-not reported}; tuned peer: ${CORETYPE[*]}"
 
-# the FMA peak, AVX2 and (where the CPU has it) AVX-512, 1 thread and all threads: peak.txt lines "bits threads GFLOP/s"
+# the FMA peak, AVX2 and (where the CPU has it) AVX-512, 1 thread and all threads: peak.txt lines "bits threads GFLOP/s";
+# and the triad bandwidth of the cache and of the memory (what other tenants can take without touching the FMA units):
+# bandwidth.txt lines "level threads GB/s"
 peak() {
   gcc -O3 -mavx2 -mfma -fopenmp bench/peer/fma_peak.c -o "$OUT/fma256"
   grep -q avx512f /proc/cpuinfo && gcc -O3 -mavx512f -fopenmp bench/peer/fma_peak.c -o "$OUT/fma512"
+  gcc -O3 -march=native -fopenmp bench/peer/mem_bw.c -o "$OUT/mem_bw"
   for t in $(echo "$THREADS" | tr ' ' '\n' | sort -u); do
     for b in 256 512; do
       [ -x "$OUT/fma$b" ] || continue
       g=$(OMP_NUM_THREADS=$t "$OUT/fma$b" | awk '/GFLOP/ {print $NF}')
       echo "$b $t $g" >> "$OUT/peak.txt"
     done
+    OMP_NUM_THREADS=$t "$OUT/mem_bw" | awk -v t="$t" '/GB\/s/ {print $1, t, $NF}' >> "$OUT/bandwidth.txt"
   done
 }
 peak

@@ -3,10 +3,11 @@
 and PyTorch (tuned and default set-up), with medians and spread over the rounds, the ratio to the tuned peer and each
 row's share of the host's FMA peak measured in the same run.
 
-    summarize.py OUTDIR      (OUTDIR holds peak.txt, jmh-*.json, torch-*-*.json written by compare.sh)
+    summarize.py OUTDIR      (OUTDIR holds peak.txt, bandwidth.txt, jmh-*.json, torch-*-*.json written by compare.sh)
 
 It ends with a host check: a run is "disturbed" (not to be quoted) when the FMA peak measured before and after the
-rounds differs by more than PEAK_DRIFT, when the median of the JMH iterations of one dcec4j measurement is more than
+rounds differs by more than PEAK_DRIFT, when the triad bandwidth of the cache or of the memory (mem_bw.c: what other
+tenants take without touching the FMA units) does by more than BANDWIDTH_DRIFT, when the median of the JMH iterations of one dcec4j measurement is more than
 ITERATION_SPREAD above their fastest (one slow second among five is noise a median absorbs; a slow half is not), or when the rounds' medians of one configuration do by more than ROUND_SPREAD. Other
 tenants of a shared machine show up in exactly these; a quiet run of this project's hosts stays within a third of
 each threshold (docs/benchmarks.md#host-check).
@@ -14,7 +15,7 @@ each threshold (docs/benchmarks.md#host-check).
 import glob, json, os, re, statistics, sys
 
 
-PEAK_DRIFT, ITERATION_SPREAD, ROUND_SPREAD = 0.05, 0.10, 0.05
+PEAK_DRIFT, BANDWIDTH_DRIFT, ITERATION_SPREAD, ROUND_SPREAD = 0.05, 0.10, 0.10, 0.05
 
 
 def load_peak_pairs(d):
@@ -26,15 +27,32 @@ def load_peak_pairs(d):
     return pairs
 
 
+def load_bandwidth_pairs(d):
+    """{(level, threads): [GB/s, ...]} in the order measured, from bandwidth.txt lines 'level threads GB/s' (level: cache
+    or memory); empty for a run folder written before compare.sh measured it."""
+    pairs, f = {}, os.path.join(d, "bandwidth.txt")
+    if os.path.exists(f):
+        for line in open(f):
+            level, threads, gbs = line.split()
+            pairs.setdefault((level, int(threads)), []).append(float(gbs))
+    return pairs
+
+
 def host_check(d):
     """The reasons this run is disturbed (empty: quiet), and a one-line account of the quiet figures."""
-    reasons, worst = [], {"peak": 0.0, "iterations": 0.0, "rounds": 0.0}
+    reasons, worst = [], {"peak": 0.0, "bandwidth": 0.0, "iterations": 0.0, "rounds": 0.0}
     for (bits, threads), gfs in sorted(load_peak_pairs(d).items()):
         drift = 1 - min(gfs) / max(gfs)
         worst["peak"] = max(worst["peak"], drift)
         if drift > PEAK_DRIFT:
             reasons.append(f"FMA peak ({bits} bits, {threads} thread(s)) read " + " then ".join(f"{g:.0f}" for g in gfs)
                            + f" GFLOP/s ({drift:.0%} apart)")
+    for (level, threads), gbs in sorted(load_bandwidth_pairs(d).items()):
+        drift = 1 - min(gbs) / max(gbs)
+        worst["bandwidth"] = max(worst["bandwidth"], drift)
+        if drift > BANDWIDTH_DRIFT:
+            reasons.append(f"{level} bandwidth ({threads} thread(s)) read " + " then ".join(f"{g:.0f}" for g in gbs)
+                           + f" GB/s ({drift:.0%} apart)")
     rounds = {}
     for f in sorted(glob.glob(os.path.join(d, "jmh-*.json")) + glob.glob(os.path.join(d, "layers-*.json"))):
         for r in json.load(open(f)):
@@ -54,8 +72,9 @@ def host_check(d):
             worst["rounds"] = max(worst["rounds"], spread)
             if spread > ROUND_SPREAD:
                 reasons.append(f"step ({name}): round medians {min(ms):.1f}–{max(ms):.1f} ms ({spread:.0%})")
-    account = (f"FMA peak before and after within {worst['peak']:.1%}, JMH iterations' medians within {worst['iterations']:.1%} of their fastest, "
-               f"rounds within {worst['rounds']:.1%} (limits {PEAK_DRIFT:.0%}, {ITERATION_SPREAD:.0%}, {ROUND_SPREAD:.0%})")
+    account = (f"FMA peak before and after within {worst['peak']:.1%}, cache and memory bandwidth within {worst['bandwidth']:.1%}, "
+               f"JMH iterations' medians within {worst['iterations']:.1%} of their fastest, rounds within {worst['rounds']:.1%} "
+               f"(limits {PEAK_DRIFT:.0%}, {BANDWIDTH_DRIFT:.0%}, {ITERATION_SPREAD:.0%}, {ROUND_SPREAD:.0%})")
     return reasons, account
 
 
@@ -97,6 +116,10 @@ def main(d):
         torch.setdefault((setup, t["size"], t["threads"]), []).append(t["rows"]["train step"][0])
     fmt = lambda xs: f"{statistics.median(xs):7.1f} ({min(xs):6.1f}–{max(xs):6.1f})" if xs else "-"
     print(f"FMA peak measured in this run: " + ", ".join(f"{t} thread(s) {g:.0f} GFLOP/s" for t, g in sorted(peak.items())))
+    bw = load_bandwidth_pairs(d)
+    if bw:
+        print("triad bandwidth before → after (GB/s): " + ", ".join(
+            f"{level} {threads} thread(s) " + " → ".join(f"{g:.0f}" for g in gbs) for (level, threads), gbs in sorted(bw.items())))
     print(f"\n{'step':<16} {'dcec4j ms':>22} {'PyTorch tuned ms':>22} {'PyTorch default ms':>22} {'tuned/dcec4j':>12} "
           f"{'dcec4j % peak':>13} {'torch % peak':>12}")
     for (size, threads), ms in sorted(jmh.items(), key=lambda kv: (-kv[0][0], kv[0][1])):

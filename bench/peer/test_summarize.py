@@ -8,13 +8,18 @@ import json, os, tempfile, unittest
 import summarize
 
 
-def run_folder(peaks, steps, layers=None):
+def run_folder(peaks, steps, layers=None, bandwidth=None):
     """A compare.sh output folder: peaks [(bits, threads, gflops)], steps {(round, size, threads): [ms per iteration]},
-    layers {(threads, layer): [ms per iteration]}."""
+    layers {(threads, layer): [ms per iteration]}, bandwidth [(level, threads, GB/s)] (None: no bandwidth.txt, as
+    in folders written before compare.sh measured it)."""
     d = tempfile.mkdtemp()
     with open(os.path.join(d, "peak.txt"), "w") as f:
         for bits, threads, g in peaks:
             f.write(f"{bits} {threads} {g}\n")
+    if bandwidth is not None:
+        with open(os.path.join(d, "bandwidth.txt"), "w") as f:
+            for level, threads, g in bandwidth:
+                f.write(f"{level} {threads} {g}\n")
     for (r, size, threads), raw in steps.items():
         with open(os.path.join(d, f"jmh-{r}-{size}-{threads}.json"), "w") as f:
             json.dump([{"benchmark": "org.dcec4j.bench.TrainStepBenchmark.step",
@@ -60,6 +65,20 @@ class HostCheckTest(unittest.TestCase):
         reasons, _ = summarize.host_check(run_folder(QUIET_PEAKS, steps))
         self.assertEqual(len(reasons), 1)
         self.assertIn("round medians", reasons[0])
+
+    def test_quiet_bandwidth(self):
+        # a Zen 5 host's triad, 2026-12-04: within 6 % between two measurements
+        bw = [("cache", 2, 162.0), ("memory", 2, 63.1), ("cache", 2, 153.4), ("memory", 2, 58.8)]
+        reasons, account = summarize.host_check(run_folder(QUIET_PEAKS, QUIET_STEPS, bandwidth=bw))
+        self.assertEqual(reasons, [])
+        self.assertIn("bandwidth within 6.8%", account)
+
+    def test_memory_taken_during_the_run(self):
+        # the FMA peak stays, the memory bandwidth falls by a fifth: a neighbour on the memory bus
+        bw = [("cache", 2, 160.0), ("memory", 2, 62.0), ("cache", 2, 157.0), ("memory", 2, 49.0)]
+        reasons, _ = summarize.host_check(run_folder(QUIET_PEAKS, QUIET_STEPS, bandwidth=bw))
+        self.assertEqual(len(reasons), 1)
+        self.assertIn("memory bandwidth (2 thread(s)) read 62 then 49", reasons[0])
 
     def test_slow_layer(self):
         layers = {(1, "conv2"): [40.9, 55.2, 57.5, 60.1, 66.0]}
