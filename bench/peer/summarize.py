@@ -7,10 +7,12 @@ row's share of the host's FMA peak measured in the same run.
 
 It ends with a host check: a run is "disturbed" (not to be quoted) when the FMA peak measured before and after the
 rounds differs by more than PEAK_DRIFT, when the triad bandwidth of the cache or of the memory (mem_bw.c: what other
-tenants take without touching the FMA units) does by more than BANDWIDTH_DRIFT, when the median of the JMH iterations of one dcec4j measurement is more than
-ITERATION_SPREAD above their fastest (one slow second among five is noise a median absorbs; a slow half is not), or when the rounds' medians of one configuration do by more than ROUND_SPREAD. Other
-tenants of a shared machine show up in exactly these; a quiet run of this project's hosts stays within a third of
-each threshold (docs/benchmarks.md#host-check).
+tenants take without touching the FMA units) does by more than BANDWIDTH_DRIFT, when the median of the JMH
+iterations of one dcec4j measurement is more than ITERATION_SPREAD above their fastest (one slow second among five
+is noise a median absorbs; a slow half is not), or when the rounds' medians of one configuration do by more than
+ROUND_SPREAD. Other tenants of a shared machine show up in exactly these; a quiet run of this project's hosts stays
+within a third of the peak's and the steps' thresholds, the bandwidth within about half of its own
+(docs/benchmarks.md#host-check).
 """
 import glob, json, os, re, statistics, sys
 

@@ -119,8 +119,8 @@ final class ConvBackwardInput {
                     FloatVector sum = FloatVector.broadcast(Gemm.S, bias);
                     for (int t = t0; t < t1; t++) sum = sum.add(FloatVector.fromArray(Gemm.S, dcol, dBase + w0 + phOff[t]));
                     sum.intoArray(buf, 0);
-                    // lanes [a, b) have every tap inside the row: the vector's sums, in plain loops (one branch per
-                    // lane here cost a third of the transposed forward of deconv1); the rest, the row's ends, below
+                    // lanes [a, b) have every tap inside the row: the vector's sums, in plain loops (three tests per
+                    // lane here cost about a quarter of deconv1's transposed forward); the rest, the row's ends, below
                     final int end = Math.min(nw, w0 + L), a = Math.max(w0, lo), b = Math.max(a, Math.min(end, hi + 1));
                     final int o = row + p;                        // out[o + SW·w1] is pixel w = p + SW·w1, its sum buf[w1 − w0]
                     if (accumulate) for (int w1 = a; w1 < b; w1++) out[o + SW * w1] += buf[w1 - w0];
