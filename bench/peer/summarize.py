@@ -11,13 +11,13 @@ tenants take without touching the FMA units) does by more than BANDWIDTH_DRIFT, 
 iterations of one dcec4j measurement is more than ITERATION_SPREAD above their fastest (one slow second among five
 is noise a median absorbs; a slow half is not), or when the rounds' medians of one configuration do by more than
 ROUND_SPREAD. Other tenants of a shared machine show up in exactly these; a quiet run of this project's hosts stays
-within a third of the peak's and the steps' thresholds, the bandwidth within about half of its own
-(docs/benchmarks.md#host-check).
+within a third of the peak's and the steps' thresholds; two readings of the bandwidth on an idle host differ by up to
+10 %, so its threshold is higher (docs/benchmarks.md#host-check).
 """
 import glob, json, os, re, statistics, sys
 
 
-PEAK_DRIFT, BANDWIDTH_DRIFT, ITERATION_SPREAD, ROUND_SPREAD = 0.05, 0.10, 0.10, 0.05
+PEAK_DRIFT, BANDWIDTH_DRIFT, ITERATION_SPREAD, ROUND_SPREAD = 0.05, 0.15, 0.10, 0.05
 
 
 def load_peak_pairs(d):
