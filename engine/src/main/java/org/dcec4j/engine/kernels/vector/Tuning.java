@@ -32,7 +32,9 @@ final class Tuning {
 
     /**
      * Target product columns per backward-input chunk. 256 (conv2: 6 images, dcol 940 KiB) beat 128 and 64
-     * by 5 %: the col2im gather reads dcol once, and more columns amortise streaming Wᵀ from L2.
+     * by 5 %: the col2im gather reads dcol once, and more columns amortise streaming Wᵀ from L2. The pixel-major
+     * form rounds its images to whole MR-row panels (conv2 at 512 bits: 8 images, a 1.25 MiB dcolᵀ); computing it in
+     * strips of one image, gathered while still in L2, gained nothing measurable (docs/design-notes.md#dcol-strips).
      */
     static final int BACKWARD_INPUT_COLS = 256;
 
