@@ -96,7 +96,8 @@ def load_peak(d):
 
 
 def step_flops(size, batch=256):
-    """2·MACs of forward + backward-input + backward-weight of the six conv layers and the two dense ones."""
+    """2·MACs of forward + backward-input + backward-weight of the six conv layers and the two dense ones, less
+    conv1's backward-input, which neither dcec4j's step nor PyTorch's computes."""
     def out(n, k, valid):
         return (n - k) // 2 + 1 if valid else -(-n // 2)
     s3valid = size % 8 != 0
@@ -104,7 +105,7 @@ def step_flops(size, batch=256):
     h3 = out(h2, 3, s3valid)
     macs = (32 * 1 * 25 * h1 * h1 + 64 * 32 * 25 * h2 * h2 + 128 * 64 * 9 * h3 * h3) * 2   # conv + its deconv twin
     macs += 2 * 10 * 128 * h3 * h3                                                         # the two dense layers
-    return 3 * 2 * macs * batch
+    return (3 * 2 * macs - 2 * 32 * 25 * h1 * h1) * batch   # less conv1's backward-input: the images need no gradient
 
 
 def main(d):

@@ -86,6 +86,12 @@ class HostCheckTest(unittest.TestCase):
         self.assertEqual(len(reasons), 1)
         self.assertIn("layer=conv2", reasons[0])
 
+    def test_step_flops(self):
+        # per image by hand (28×28): conv1 156,800 MACs, conv2 2,508,800, conv3 663,552, the dense pair 23,040;
+        # three passes each, conv twice (conv and deconv), less conv1's backward-input: 19,887,232 MACs
+        self.assertEqual(summarize.step_flops(28), 2 * 19_887_232 * 256)
+        self.assertEqual(summarize.step_flops(16), 2 * 6_971_392 * 256)
+
 
 if __name__ == "__main__":
     unittest.main()

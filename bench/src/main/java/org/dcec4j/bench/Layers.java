@@ -38,12 +38,16 @@ final class Layers {
         return pass.equals("all") ? 3 * f : f;
     }
 
-    /** Whole CAE training step: forward (1×) and backward (2×) MACs of every conv and dense layer. */
+    /**
+     * Whole CAE training step: forward (1×) and backward (2×) MACs of every conv and dense layer, less
+     * conv1's backward-input, which the step does not compute (the images need no gradient; PyTorch
+     * skips it too).
+     */
     static double stepFlops(int size, int batch, int embedding) {
         double macs = 0;
         for (String l : new String[] {"conv1", "conv2", "conv3", "deconv3", "deconv2", "deconv1"})
             macs += conv(l, size, batch).macs();
         macs += 2.0 * batch * flat(size) * embedding;   // embedding + decoder dense
-        return 3 * 2 * macs;
+        return 3 * 2 * macs - 2.0 * conv("conv1", size, batch).macs();
     }
 }
