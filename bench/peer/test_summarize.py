@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Checks of summarize.py's host check on hand-made run folders (stdlib only; not part of the Maven build):
+"""Checks of summarize.py's host check on hand-made run folders, and of its FLOP count (stdlib only; not part of
+the Maven build):
 
     /usr/bin/python3 bench/peer/test_summarize.py
 """

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The FLOP counts every share of the peak divides by, against MACs worked out by hand from the layer table
- * (docs/spec.md#architecture): per image, conv·K·OH·OW·C·KH·KW for each layer, then ×3 passes, less conv1's
+ * (docs/spec.md#architecture): per image, K·OH·OW·C·KH·KW for each layer, then ×3 passes, less conv1's
  * backward-input (the step never computes it), ×2 FLOP per MAC, ×256 images.
  */
 class LayersTest {
