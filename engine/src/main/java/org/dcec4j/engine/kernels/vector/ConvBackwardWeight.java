@@ -106,7 +106,8 @@ final class ConvBackwardWeight {
 
     /**
      * Range r of R with dY read in place ({@link Gemm#microDirectA}), for few kernel columns (conv1, deconv1): the
-     * same chains as {@link PackedRange}, over the whole batch's padded copy xPad. A method of its own (sharing only the
+     * same chains as {@link PackedRange}, over the whole batch's padded copy xPad, in blocks that end at image boundaries
+     * where KC allows (each microDirectA call then runs over a whole image's terms). A method of its own (sharing only the
      * small {@link #reductionTables}) because folding the per-group padding into it made conv1's compiled loop 14–46 % slower
      * (docs/design-notes.md#forward). partial (this range's slice) written.
      */
@@ -125,8 +126,10 @@ final class ConvBackwardWeight {
             final int Wp = g.W + g.PL + g.PR, imageSize = g.C * (g.H + g.PT + g.PB) * Wp;
             final int stepH = g.SH * Wp * (channelsLast ? g.C : 1), stepW = g.SW * (channelsLast ? g.C : 1);
             final int JP = (CKK + NR - 1) / NR, IP = (K + MR - 1) / MR;
-            for (int l0 = lStart; l0 < lEnd; l0 += Tuning.KC) {
-                int kc = Math.min(Tuning.KC, lEnd - l0);
+            for (int l0 = lStart, kc; l0 < lEnd; l0 += kc) {
+                // blocks end at image boundaries where KC allows (runs of dY as long as an image), else after KC terms
+                final int end = (l0 + Tuning.KC) / P * P;
+                kc = Math.min(lEnd, end > l0 ? end : l0 + Tuning.KC) - l0;
                 reductionTables(s, g, l0, kc, 0, imageSize, stepH, stepW);
                 // dY read in place, one run of a single image at a time (dY[k, l] = dy[colOff[l] + k·P])
                 for (int jp = 0; jp < JP; jp++) {
