@@ -9,9 +9,12 @@ package org.dcec4j.engine.kernels.vector;
  * <p>A product with a narrow side (the dense layers' 10 clusters of the embedding) fills its micro-tiles
  * better transposed: C[256, 10] in 8 × 32 tiles computes 32 columns for 10, Cᵀ[10, 256] = Bᵀ·Aᵀ 16 rows for
  * 10. {@link #run} takes the orientation with fewer padded tile elements and, when it is the transposed one,
- * computes Cᵀ into a buffer and copies it back. Each element is still the chain
- * s = fma(A[i,l], B[l,j], s) in increasing l (a product's two factors commute exactly), so the orientation
- * never changes a bit.
+ * computes Cᵀ into a buffer and copies it back. Except when the narrow side is at most one tile wide (N ≤ NR) and
+ * A's rows are contiguous in l: then the wide operand would have to be packed as a transposed B panel, one float at a
+ * time from rows K apart (x[256, 1152] in the embedding's forward), while {@link Gemm#microDirectA} broadcasts it
+ * where it lies and only the small B (the weights) is packed; the tiles then compute 32 columns for 10, but the pass
+ * packs 11,520 floats instead of 294,912. Each element is still the chain s = fma(A[i,l], B[l,j], s) in increasing
+ * l (a product's two factors commute exactly), so neither the orientation nor the path ever changes a bit.
  *
  * <p>Math: docs/kernels.md#gemm
  */
@@ -28,7 +31,7 @@ final class MatMul {
             if (!accumulate) java.util.Arrays.fill(c, 0, M * N, 0f);
             return;
         }
-        if (paddedTileElements(N, M) < paddedTileElements(M, N)) {
+        if (paddedTileElements(N, M) < paddedTileElements(M, N) && !(sl == 1 && N <= Gemm.NR)) {
             float[] ct = r.transposed = Workspace.grow(r.transposed, M * N);
             if (accumulate) for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) ct[j * M + i] = c[i * N + j];
             // Cᵀ[j, i] = Σ_l Bᵀ[j, l]·Aᵀ[l, i]: Bᵀ[j, l] = b[l·bl + j·bj], Aᵀ[l, i] = a[i·si + l·sl]
@@ -50,12 +53,15 @@ final class MatMul {
         boolean byRows = M >= N;
         int unit = byRows ? Gemm.MR : Gemm.NR, units = ((byRows ? M : N) + unit - 1) / unit;
         int chunks = Math.min(units, 2 * r.threads());
-        r.pool.run(new Job(c, a, si, sl, b, bl, bj, M, N, K, accumulate, byRows, chunks, r.ws), chunks);
+        // A broadcast from its rows where it lies (see the class comment), only B packed
+        boolean inPlaceA = sl == 1 && N <= Gemm.NR && byRows;
+        r.pool.run(new Job(c, a, si, sl, b, bl, bj, M, N, K, accumulate, byRows, inPlaceA, chunks, r.ws), chunks);
     }
 
     /** Rows (or columns) of chunk i of {@code chunks}, whole micro-tiles. c written or accumulated. */
     private record Job(float[] c, float[] a, int si, int sl, float[] b, int bl, int bj, int M, int N, int K,
-                       boolean accumulate, boolean byRows, int chunks, Workspace[] ws) implements WorkerPool.Job {
+                       boolean accumulate, boolean byRows, boolean inPlaceA, int chunks, Workspace[] ws)
+            implements WorkerPool.Job {
         @Override public void run(int worker, int chunk) {
             int unit = byRows ? Gemm.MR : Gemm.NR, units = ((byRows ? M : N) + unit - 1) / unit;
             int u0 = (int) ((long) units * chunk / chunks), u1 = (int) ((long) units * (chunk + 1) / chunks);
@@ -68,9 +74,16 @@ final class MatMul {
             s.bp = Workspace.grow(s.bp, Gemm.packedBSize(Jc, Math.min(Tuning.KC, K)));
             for (int l0 = 0; l0 < K; l0 += Tuning.KC) {
                 int kc = Math.min(Tuning.KC, K - l0);
+                int init = l0 == 0 && !accumulate ? Gemm.ZERO : Gemm.LOAD;
+                if (inPlaceA) {
+                    Gemm.packB(s.bp, b, 0, bl, bj, 0, N, l0, kc);
+                    for (int ip = 0; ip < Mc; ip += Gemm.MR)
+                        Gemm.microDirectA(c, i0 + ip, N, 0, Math.min(Gemm.MR, Mc - ip), N,
+                                          a, (i0 + ip) * si + l0, si, s.bp, 0, kc, init, s.tile);
+                    continue;
+                }
                 Gemm.packA(s.ap, a, 0, si, sl, i0, Mc, l0, kc);
                 Gemm.packB(s.bp, b, 0, bl, bj, j0, Jc, l0, kc);
-                int init = l0 == 0 && !accumulate ? Gemm.ZERO : Gemm.LOAD;
                 // with a short reduction (the decoder's dense layer, 10 terms) the packed B is small and stays in cache:
                 // C is then written one strip of MR whole rows after another, sequentially, instead of column panel by
                 // column panel down all Mc rows at once (256 rows 4.6 KB apart: a page each, into C's cold memory);
