@@ -12,9 +12,10 @@ package org.dcec4j.engine.kernels.vector;
  * computes Cᵀ into a buffer and copies it back. Except when the narrow side is at most one tile wide (N ≤ NR) and
  * A's rows are contiguous in l: then the wide operand would have to be packed as a transposed B panel, one float at a
  * time from rows K apart (x[256, 1152] in the embedding's forward), while {@link Gemm#microDirectA} broadcasts it
- * where it lies and only the small B (the weights) is packed; the tiles then compute NR columns for 10 (32 at 512 bits), but the pass
- * packs 11,520 floats instead of 294,912. Each element is still the chain s = fma(A[i,l], B[l,j], s) in increasing
- * l (a product's two factors commute exactly), so neither the orientation nor the path ever changes a bit.
+ * where it lies and only the small B (the weights) is packed; the tiles then compute NR columns for 10 (32 at 512
+ * bits), but the pass packs 11,520 floats instead of 294,912. Each element is still the chain
+ * s = fma(A[i,l], B[l,j], s) in increasing l (a product's two factors commute exactly), so neither the orientation
+ * nor the path ever changes a bit.
  *
  * <p>Math: docs/kernels.md#gemm
  */
