@@ -32,7 +32,7 @@ final class MatMul {
             if (!accumulate) java.util.Arrays.fill(c, 0, M * N, 0f);
             return;
         }
-        if (paddedTileElements(N, M) < paddedTileElements(M, N) && !(sl == 1 && N <= Gemm.NR)) {
+        if (paddedTileElements(N, M) < paddedTileElements(M, N) && !readsAInPlace(sl, M, N)) {
             float[] ct = r.transposed = Workspace.grow(r.transposed, M * N);
             if (accumulate) for (int i = 0; i < M; i++) for (int j = 0; j < N; j++) ct[j * M + i] = c[i * N + j];
             // Cᵀ[j, i] = Σ_l Bᵀ[j, l]·Aᵀ[l, i]: Bᵀ[j, l] = b[l·bl + j·bj], Aᵀ[l, i] = a[i·si + l·sl]
@@ -42,6 +42,13 @@ final class MatMul {
             product(r, c, a, si, sl, b, bl, bj, M, N, K, accumulate);
         }
     }
+
+    /**
+     * Whether the product C[M, N] = A·B runs with A broadcast from its rows where it lies and only B packed (see the
+     * class comment): A's rows contiguous in l, the narrow side at most one tile wide, and the product cut by rows. One
+     * rule for both decisions, the orientation in {@link #run} and the path in {@link #product}.
+     */
+    static boolean readsAInPlace(int sl, int M, int N) { return sl == 1 && N <= Gemm.NR && M >= N; }
 
     /** Elements of the MR × NR tiles that cover an M × N product, padding included. */
     static long paddedTileElements(int M, int N) {
@@ -55,7 +62,7 @@ final class MatMul {
         int unit = byRows ? Gemm.MR : Gemm.NR, units = ((byRows ? M : N) + unit - 1) / unit;
         int chunks = Math.min(units, 2 * r.threads());
         // A broadcast from its rows where it lies (see the class comment), only B packed
-        boolean inPlaceA = sl == 1 && N <= Gemm.NR && byRows;
+        boolean inPlaceA = readsAInPlace(sl, M, N);
         r.pool.run(new Job(c, a, si, sl, b, bl, bj, M, N, K, accumulate, byRows, inPlaceA, chunks, r.ws), chunks);
     }
 
@@ -71,7 +78,7 @@ final class MatMul {
             else        { j0 = u0 * unit; Jc = Math.min(N, u1 * unit) - j0; }
             if (Mc <= 0 || Jc <= 0) return;
             Workspace s = ws[worker];
-            s.ap = Workspace.grow(s.ap, Gemm.packedASize(Mc, Math.min(Tuning.KC, K)));
+            if (!inPlaceA) s.ap = Workspace.grow(s.ap, Gemm.packedASize(Mc, Math.min(Tuning.KC, K)));
             s.bp = Workspace.grow(s.bp, Gemm.packedBSize(Jc, Math.min(Tuning.KC, K)));
             for (int l0 = 0; l0 < K; l0 += Tuning.KC) {
                 int kc = Math.min(Tuning.KC, K - l0);
