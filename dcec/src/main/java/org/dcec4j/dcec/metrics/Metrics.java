@@ -145,7 +145,7 @@ public final class Metrics {
      * Adjusted Rand index, from the pair counts (tp: pairs together in both labelings, fp: together only
      * in pred, fn: together only in truth, tn: apart in both):
      * ARI = 2(tp·tn − fn·fp) / ((tp + fn)(fn + tn) + (tp + fp)(fp + tn)), and 1 when fn = fp = 0.
-     * The products are formed exactly (they pass 2^63 for N beyond about 55,000).
+     * The products are formed exactly (with M = C(N, 2) one can reach M², past 2^63 for N beyond about 78,000).
      * Math: docs/math/kmeans-metrics.md#ari
      */
     public static double ari(int[] truth, int[] pred) {

@@ -6,7 +6,8 @@ import org.dcec4j.engine.kernels.ConvGeometry;
 
 /**
  * Convolution forward as one packed product per group of images, with the im2col operand copied
- * straight into B micro-panels (no separate im2col matrix) from a column-phase padded input:
+ * straight into B micro-panels (no separate im2col matrix) from a padded copy of each chunk's images (column phases for
+ * a stride above 1 with long enough output rows, else NCHW; x itself when there is no padding):
  * <pre>
  *   Y_n[K, P] = act(b + W[K, CKK] · col_n[CKK, P])       CKK = C·KH·KW, P = OH·OW
  *   col_n[(c,kh,kw), (oh,ow)] = xPad[n, c, oh·SH + kh, ow·SW + kw]

@@ -72,9 +72,9 @@ final class Tuning {
 
     /**
      * The forward reads a column-phase copy of its input ({@link PaddedInput.Layout#COLUMN_PHASES}) when the
-     * stride is above 1 and an output row fills at least a fifth of a B panel (conv1, conv2 at every width):
-     * its panel rows are then a few runs of consecutive floats. With 3-pixel rows (conv3) a panel has 11
-     * runs at 512 bits; it gathers from the plain NCHW copy, which is also cheaper to make.
+     * stride is above 1 and an output row fills at least a fifth of a B panel (conv1, conv2 at every width; conv3
+     * at 128 bits only): its panel rows are then a few runs of consecutive floats. With 3-pixel rows (conv3) a panel
+     * has 11 runs at 512 bits; it gathers from the plain NCHW copy, which is also cheaper to make.
      */
     static boolean columnPhasesForward(ConvGeometry g) { return g.SW > 1 && 5 * g.OW >= Gemm.NR; }
 
@@ -112,7 +112,8 @@ final class Tuning {
      * fullest, i.e. the fewest computed-but-discarded columns per useful one (on a tie, the G nearest the target's,
      * then the smaller). The
      * columns of a partial last panel are computed in full and go through the micro-kernel's slower edge path. At
-     * 28×28 and 512 bits: conv1 (P = 196) 2 → 4 images, 6 % → 2 % waste; conv2 (P = 49) 6 → 11, 8.8 % → 0.9 %; conv3
+     * 28×28 and 512 bits: P = 196 (conv1's backward-input, deconv1's forward; conv1's own forward is direct) 2 → 4
+     * images, 6 % → 2 % waste; conv2 (P = 49) 6 → 11, 8.8 % → 0.9 %; conv3
      * (P = 9) 29 → 32, 10 % → 0. Which images a chunk holds never changes a result (docs/kernels.md#tunables). At
      * worst the number of chunks halves, which matters only for batches of a few images (fewer chunks than threads).
      */

@@ -21,7 +21,8 @@ import org.dcec4j.engine.kernels.Kernels;
  *   <li>{@link Pointwise}: ReLU, the bias gradient, Adam.</li>
  * </ul>
  * Each family passes its arguments to the worker threads in an immutable job record (a call allocates
- * that one small record; no array once the workspaces are warm). Every result is bit-identical to the
+ * a few small records: its job, the planned job that carries it, a reduction job; no array once the workspaces are
+ * warm). Every result is bit-identical to the
  * scalar reference at every species width and thread count: each output is produced in the order that
  * {@link org.dcec4j.engine.kernels.ReductionOrder} defines, and work is split over independent outputs
  * or over reduction ranges that depend on the problem size only. This package is the only one that
@@ -117,7 +118,7 @@ public final class VectorKernels implements Kernels, AutoCloseable {
      */
     @Override
     public synchronized void conv2dBackward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, float[] w, ConvGeometry g) {
-        // the long chunks first (the weight gradient's 8 ranges), so that the threads end on the short ones
+        // the long chunks first (the weight gradient's ranges), so that the threads end on the short ones
         java.util.List<WorkerPool.Planned> jobs = new java.util.ArrayList<>(3);
         if (dw != null) jobs.add(ConvBackwardWeight.plan(r, dy, x, g));
         if (dx != null) jobs.add(ConvBackwardInput.plan(r, dx, dy, w, null, Activation.NONE, g));

@@ -10,7 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * depends on the schedule or on the number of threads. {@code threads = 1} creates no thread at all:
  * every chunk runs on the caller.
  *
- * <p>Dispatch costs one volatile write and one unpark per worker; idle workers spin briefly
+ * <p>Dispatch costs a few volatile writes (closing and opening the ticket, the job, the generation) and one unpark
+ * per worker; idle workers spin briefly
  * ({@link #SPIN}) before parking, because kernels arrive back to back during a training step.
  * Nothing is allocated per dispatch. A diagnostic can turn on call accounting ({@link #account}): where each
  * call's threads spent its time, chunk by chunk (it allocates a name per call while on).

@@ -11,7 +11,7 @@ import org.dcec4j.engine.kernels.ConvGeometry;
 final class Workspace {
     /** Packed A panels, packed B panels, a backward-input dcol block, a forward [K, J] tile buffer, a pixel-major [H·W, C] image. */
     float[] ap = new float[0], bp = new float[0], dcol = new float[0], ybuf = new float[0], pix = new float[0];
-    /** The padded input of the images of one forward chunk (PaddedInput.chunk). */
+    /** The padded input of the images of one forward chunk or one backward-weight image group (PaddedInput.chunk). */
     float[] xPad = new float[0];
     /** The bias gradient's 16 lanes and tail per channel (Pointwise.SpatialBias). */
     float[] biasLanes = new float[0];
