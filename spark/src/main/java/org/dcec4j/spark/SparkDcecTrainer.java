@@ -44,8 +44,9 @@ import org.dcec4j.engine.optim.Adam;
  * DCEC (Algorithm 1, as {@code DcecTrainer} runs it) on a data set that stays distributed: the driver holds the
  * network and takes every mini-batch step; the executors do the work that grows with N.
  * <ol>
- *   <li>pretraining: data-parallel, by parameter averaging ({@link ParameterAveraging}; with one partition the
- *       single-machine pretraining bit for bit);</li>
+ *   <li>pretraining: data-parallel, by default one job per mini-batch with the batch's gradient summed over the
+ *       partitions ({@link Pretraining#SYNCHRONOUS}), or by parameter averaging ({@link Pretraining#AVERAGING},
+ *       {@link ParameterAveraging}); with one partition the single-machine pretraining bit for bit;</li>
  *   <li>centre initialisation: the embeddings of all N images computed on the executors, then Spark MLlib's k-means
  *       (k-means|| seeding, Lloyd iterations) with as many restarts as configured, the lowest cost kept; the centres
  *       are the means of the winning clusters, summed in partition order, the labels y⁰ MLlib's assignments;</li>
@@ -58,7 +59,7 @@ import org.dcec4j.engine.optim.Adam;
  * Where it differs from {@code DcecTrainer}: MLlib's k-means is not dcec4j's (k-means|| instead of greedy k-means++,
  * MLlib's stopping rule), so the centres and everything after them differ from a single-machine run with the same
  * seed; f is summed per partition and the partial sums added in partition order (bit for bit the single-machine f with
- * one partition, within double rounding otherwise); pretraining with several partitions averages parameters; no
+ * one partition, within double rounding otherwise); pretraining with several partitions sums each batch's gradient in partition order (or averages parameters); no
  * checkpoints, no resume; methods dcec, idec, dec-conv, dec and cae-kmeans (kmeans on pixels is not distributed).
  * Listeners receive every event but {@code runFinished} and {@code checkpoint}: the result is returned instead.
  *

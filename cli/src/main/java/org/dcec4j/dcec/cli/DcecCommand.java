@@ -287,7 +287,8 @@ public final class DcecCommand implements Runnable {
                         + "dcec-da or dec-conv-da (with data augmentation). Default: ${DEFAULT-VALUE}.")
         String method;
         @Option(names = "--augment", description = "Train on randomly rotated and shifted images (DEC-DA): dcec becomes dcec-da, dec-conv dec-conv-da "
-                + "(500 pretraining epochs; P every 30 iterations on mnist-test and usps, 140 elsewhere).")
+                + "(reference sets and folders: 500 pretraining epochs, P every 30 iterations on mnist-test and usps, else 140; "
+                + "shapes keeps its shapes defaults).")
         boolean augment;
         @Mixin HyperParameterOptions hyperParameters = new HyperParameterOptions();
         @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
