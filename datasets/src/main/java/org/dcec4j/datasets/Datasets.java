@@ -180,11 +180,24 @@ public final class Datasets {
                 test = p.get(1);
             }
         }
-        Dataset a = esl ? UspsReader.readEsl("usps", train, limit) : UspsReader.readJf("usps", train, limit);
+        Dataset a = esl ? UspsReader.readEsl("usps", train, limit) : uspsDigits(UspsReader.readJf("usps", train, limit), train);
         if (a.size() >= limit) {
             return a;
         }
-        Dataset b = esl ? UspsReader.readEsl("usps", test, limit - a.size()) : UspsReader.readJf("usps", test, limit - a.size());
+        Dataset b = esl ? UspsReader.readEsl("usps", test, limit - a.size())
+                        : uspsDigits(UspsReader.readJf("usps", test, limit - a.size()), test);
         return Dataset.concat("usps", a, b);
+    }
+
+    /**
+     * d, read from the .jf file f, when its header is USPS's '10 256' (a .jf file can declare other class and feature
+     * counts; under the name usps it must hold the 16×16 digits of 10 classes).
+     */
+    private static Dataset uspsDigits(Dataset d, Path f) {
+        if (d.numClasses() != NAMED_CLASSES || d.height() != 16 || d.width() != 16) {
+            throw DatasetException.at(f, "line 1", "the USPS header '10 256' (10 classes, 16x16 pixels)",
+                    "'" + d.numClasses() + " " + d.imageSize() + "'");
+        }
+        return d;
     }
 }

@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class UspsReaderTest {
     private static byte[] ascii(String s) {
@@ -102,5 +106,30 @@ class UspsReaderTest {
         byte[] cut = java.util.Arrays.copyOf(gz, gz.length - 10);
         m = error(() -> UspsReader.parseJf("u", "f.jf.gz", cut));
         assertTrue(m.startsWith("f.jf.gz: at gzip stream"), m);
+    }
+
+    /** Under the name usps a .jf file must be USPS's '10 256': another header is a wrong file, named with its line. */
+    @Test
+    void theNamedSetRequiresTheUspsHeader(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("data").resolve("usps"));
+        String sample = "3" + " 0".repeat(256) + "\n";
+        Files.writeString(dir.resolve("usps_train.jf"), "10 256\n" + sample + sample + "-1\n");
+        Files.writeString(dir.resolve("usps_test.jf"), "10 256\n" + sample + "-1\n");
+        DataSource source = DataSource.of(List.of(tmp.resolve("data")), tmp.resolve("cache"));
+        Dataset d = Datasets.load("usps", source);
+        assertEquals(3, d.size());
+        assertEquals(16, d.height());
+        assertEquals(10, d.numClasses());
+
+        // 2×2 images of 10 classes in the test file: refused, not loaded as another image size
+        Files.writeString(dir.resolve("usps_test.jf"), "10 4\n3 0 0 0 0\n-1\n");
+        String m = error(() -> Datasets.load("usps", source));
+        assertTrue(m.startsWith(dir.resolve("usps_test.jf") + ": at line 1: expected the USPS header '10 256'"), m);
+        assertTrue(m.endsWith("found '10 4'"), m);
+        // 12 classes of 16×16 in the training file
+        Files.writeString(dir.resolve("usps_train.jf"), "12 256\n" + sample + "-1\n");
+        m = error(() -> Datasets.load("usps", source));
+        assertTrue(m.startsWith(dir.resolve("usps_train.jf") + ": at line 1:"), m);
+        assertTrue(m.endsWith("found '12 256'"), m);
     }
 }
