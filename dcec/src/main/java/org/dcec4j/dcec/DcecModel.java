@@ -44,7 +44,8 @@ public final class DcecModel {
             seconds = Collections.unmodifiableMap(new EnumMap<>(seconds));
         }
 
-        /** The hard cluster label of every image of the fitted data (those of the last recomputation of P). */
+        /** The hard cluster label of every image of the fitted data (the last recomputation of P for the
+         *  clustering methods, the k-means labels for cae-kmeans and kmeans). */
         @Override public int[] labels() { return labels.clone(); }
     }
 

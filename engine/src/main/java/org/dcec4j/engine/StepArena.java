@@ -41,7 +41,7 @@ import java.util.Arrays;
  * (inference over a data set, say) keeps every pass's arrays: run such loops outside the step.
  *
  * <p>An arena belongs to one thread at a time and cannot be opened twice at once; it is not thread-safe. It keeps
- * the arrays of every distinct length it has handed out (two batch sizes per epoch cost two sets: about 70 MB each
+ * the arrays of every distinct length it has handed out (two batch sizes per epoch cost two sets: about 50 MB each
  * for the paper's autoencoder at 28×28, batch 256) until {@link #clear()} or until it is garbage; the trainers hold
  * one arena per phase.
  *

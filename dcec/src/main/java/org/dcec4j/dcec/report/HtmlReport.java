@@ -291,7 +291,7 @@ public final class HtmlReport {
         }
 
         /**
-         * Sample images for one cluster in one unlabelled row (replaces earlier samples of the same cluster).
+         * Sample images for one cluster in one row labelled "samples" (replaces earlier samples of the same cluster).
          *
          * @param images only read: n images of C×H×W floats in [0, 1], image i at offset i·C·H·W
          */

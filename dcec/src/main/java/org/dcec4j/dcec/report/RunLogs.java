@@ -38,10 +38,12 @@ public final class RunLogs {
      * One line of {@code dcec_log.csv}, written at every recomputation of P.
      *
      * @param acc        ACC against the labels, NaN without labels (likewise nmi, ari)
-     * @param L          total loss L = L_r + γ·L_c
+     * @param L          total loss L = L_r + γ·L_c, the mean over the batches since the previous recomputation (NaN at
+     *                   iteration 0: no batch trained yet; likewise Lc, Lr)
      * @param Lc         clustering loss KL(P‖Q)
      * @param Lr         reconstruction loss
-     * @param deltaLabel fraction of hard labels that changed since the previous recomputation (NaN at iteration 0)
+     * @param deltaLabel fraction of hard labels that changed since the previous recomputation (at iteration 0: since
+     *                   the k-means initialisation's labels)
      */
     public record ClusterRow(int iter, double acc, double nmi, double ari, double L, double Lc, double Lr,
                              double deltaLabel) {

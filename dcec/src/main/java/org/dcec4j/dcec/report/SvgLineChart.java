@@ -9,7 +9,8 @@ import java.util.List;
  *
  * <p>Every series shares the x values of the chart. A NaN y value (or a non-positive one on a log axis)
  * breaks the line: the points on either side are drawn as separate polylines. Axes get "nice" ticks
- * (steps of 1, 2 or 5 × 10^k on a linear axis, powers of ten on a log axis).
+ * (steps of 1, 2 or 5 × 10^k on a linear axis, powers of ten on a log axis, with 2 and 5 × 10^k
+ * too when it spans at most two decades).
  */
 final class SvgLineChart {
     /** Series colours (colour-blind-safe palette, Okabe–Ito). */

@@ -54,7 +54,7 @@ final class CsvLog {
         Files.writeString(file, s, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
-    /** Numbers in plain decimal, NaN as an empty cell. */
+    /** Numbers to six significant digits ({@code %.6g}: scientific below 1e-4 and from 1e6), NaN as an empty cell. */
     static String cell(Object v) {
         if (v instanceof Double d) return d.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", d);
         if (v instanceof Float f) return f.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", f);

@@ -32,11 +32,11 @@ import java.util.zip.CRC32;
  *                                                    int32 dims[rank] (each ≥ 1), float32 data[Π dims])
  *   int64         CRC-32 of every preceding byte
  * </pre>
- * Reading checks the size, the checksum, then every field against the bytes actually present, and
- * builds nothing until the whole file is known good: a wrong magic, version, shape or checksum, a
- * duplicated name, or a truncated file is a {@link FormatException} naming the file, the byte offset and
- * what was expected. Writing goes to a temporary file in the same folder, is forced to disk, read back
- * and verified, then renamed over the target atomically.
+ * Reading checks the size, the magic and version, the checksum, then every field against the bytes actually
+ * present, and builds nothing until the whole file is known good: a wrong magic, version, shape or checksum, a
+ * duplicated name, or a truncated file is a {@link FormatException} naming the file, the byte offset and what was
+ * expected. Writing goes to a temporary file in the same folder, is forced to disk, read back and verified, then
+ * renamed over the target (atomically where the file system can, else by a plain replacing move).
  */
 public final class TensorFile {
     public static final byte[] MAGIC = {'D', 'C', '4', 'J'};
@@ -128,7 +128,8 @@ public final class TensorFile {
 
     /**
      * Writes {@code bytes} to {@code file} so that the file is either the old one or the complete new one,
-     * never a mix: temp file beside it, fsync, read back and compare, atomic rename.
+     * never a mix: temp file beside it, fsync, read back and compare, atomic rename (a plain replacing move where the
+     * file system refuses an atomic one).
      */
     public static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Path abs = file.toAbsolutePath();

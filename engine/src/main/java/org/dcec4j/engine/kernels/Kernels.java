@@ -8,7 +8,8 @@ package org.dcec4j.engine.kernels;
  * <p>Conventions: outputs first, then inputs, then geometry. Each array is either <em>written</em>
  * (old contents ignored), <em>accumulated</em> (+=) or <em>read</em> (never modified); the javadoc
  * of every method says which. Layouts are row-major: x[N,C,H,W], w[K,C,KH,KW], y[N,K,OH,OW],
- * matrices [rows, cols]. No method allocates per call beyond reusable workspaces.
+ * matrices [rows, cols]. No method allocates per call beyond reusable workspaces (and, in the scalar
+ * reference, a few small scratch arrays).
  *
  * <p>Math: docs/math/conv2d.md#kernels, docs/math/linear.md#kernels, docs/math/adam.md#kernel
  */

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * <p>Math: docs/math/conv2d.md#kernels, docs/kernels.md#reduction-order
  */
 public final class ScalarKernels implements Kernels {
-    /** Per-call scratch of the transposed scatter, grown on demand (one caller at a time: methods are synchronized). */
+    /** Per-call scratch of the transposed scatter, grown on demand (one caller at a time: the two methods that use it are synchronized). */
     private float[] tap = new float[0], pixel = new float[0];
 
     @Override public String name() { return "scalar"; }
