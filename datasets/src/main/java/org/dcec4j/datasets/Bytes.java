@@ -86,7 +86,7 @@ final class Bytes {
         }
     }
 
-    /** Reads exactly bytes.length bytes or throws EOFException. bytes: written. */
+    /** Reads exactly {@code length} bytes into bytes[offset …] or throws EOFException. bytes: written. */
     static void readFully(InputStream in, byte[] bytes, int offset, int length) throws IOException {
         int done = 0;
         while (done < length) {

@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A set of N images of C×H×W pixels as one float array in NCHW order, values in [0, 1], with optional
+ * A set of N images of C×H×W pixels as one float array in NCHW order, values in [0, 1] (feature vectors of
+ * {@link #ofVectors}: any finite values), with optional
  * integer labels 0..numClasses-1 and, when known, a name for each class ("disk", "7", "Sneaker", a sub-folder's
  * name). Plain arrays and a shape, nothing else: no tensors, no engine.
  *
@@ -173,7 +174,7 @@ public final class Dataset {
         return C * H * W;
     }
 
-    /** All pixels, NCHW, length N*C*H*W, values in [0, 1]. Shared: read only. */
+    /** All pixels, NCHW, length N*C*H*W, values in [0, 1] (any finite value for {@link #ofVectors} sets). Shared: read only. */
     public float[] images() {
         return images;
     }

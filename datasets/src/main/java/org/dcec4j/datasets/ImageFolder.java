@@ -23,7 +23,7 @@ import javax.imageio.stream.ImageInputStream;
  * <p>Layout: either image files directly in the folder (unlabeled), or one sub-folder per class
  * holding the images (at any depth) of that class; labels are the sub-folders' indices in sorted name
  * order and the sub-folders' names the class names ({@link Dataset#classNames()}). Images are taken in sorted relative-path order, so the result does not depend on the file
- * system. Hidden files (names starting with '.') and other files are ignored.
+ * system. Hidden files and folders (names starting with '.', at any depth) and other files are ignored.
  *
  * <p>Pixels: grayscale images are read from their raster (no colour-space conversion); colour images
  * as sRGB; transparency is composited over black; C = 1 from colour uses the luma
@@ -261,7 +261,8 @@ public final class ImageFolder {
     /** Image files in dir (recursively when deep), sorted by relative path. */
     private static List<Path> images(Path dir, boolean deep) {
         try (Stream<Path> s = deep ? Files.walk(dir) : Files.list(dir)) {
-            return s.filter(Files::isRegularFile).filter(p -> !hidden(p)).filter(ImageFolder::isImage)
+            // a hidden file, or any file under a hidden folder (a class's .thumbnails/), is not an image of the set
+            return s.filter(Files::isRegularFile).filter(p -> !hiddenBelow(dir, p)).filter(ImageFolder::isImage)
                     .sorted((a, b) -> dir.relativize(a).toString().replace('\\', '/')
                             .compareTo(dir.relativize(b).toString().replace('\\', '/')))
                     .toList();
@@ -276,6 +277,12 @@ public final class ImageFolder {
 
     private static boolean hidden(Path p) {
         return p.getFileName().toString().startsWith(".");
+    }
+
+    /** Whether p, a path below dir, or one of the folders between them is hidden. */
+    private static boolean hiddenBelow(Path dir, Path p) {
+        for (Path part : dir.relativize(p)) if (part.toString().startsWith(".")) return true;
+        return false;
     }
 
     static boolean isImage(Path p) {

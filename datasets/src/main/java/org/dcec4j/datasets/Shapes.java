@@ -18,7 +18,7 @@ import org.joml.Matrix3x2f;
  *   <li>every vertex moves by up to ±{@link #MAX_JITTER} in u and v (a closed polyline keeps its
  *       end on its start): the hand-drawn shape;</li>
  *   <li>a 2D affine M = translate · rotate · shear · scale (JOML {@link Matrix3x2f}, sine and cosine
- *       from {@link StrictMath}): rotation ±18°, slant, anisotropy, scale 0.7–1, translation
+ *       from {@link StrictMath}): rotation ±18°, scale 0.7–1, anisotropy, slant, translation
  *       ±{@link #MAX_TRANSLATION};</li>
  *   <li>stroke width 0.06–0.16 (about 0.6–2.2 pixels at 28×28) and ink 0.8–1;</li>
  *   <li>a smooth wobble (a low-frequency elastic deformation): the image point (x, y) is read at

@@ -99,6 +99,9 @@ class ImageFolderTest {
         write(rgbGray(1, 4, 60), "gif", dir.resolve("ant").resolve("deep").resolve("two.gif"));
         write(gray(8, 8, 0), "bmp", dir.resolve("ant").resolve("one.bmp"));
         write(gray(2, 2, 0), "jpg", dir.resolve("cat").resolve("x.jpeg"));
+        // hidden folders are not read, as class folders or inside one (Spark's binaryFile skips them too)
+        write(gray(2, 2, 0), "png", dir.resolve("cat").resolve(".thumbnails").resolve("x.png"));
+        write(gray(2, 2, 0), "png", dir.resolve(".trash").resolve("y.png"));
         Dataset d = ImageFolder.load(dir, 1, 2, 2);
         assertEquals(List.of("ant", "cat", "zebra"), ImageFolder.classNames(dir));
         assertEquals(List.of("ant", "cat", "zebra"), d.classNames(), "the sub-folders name the classes");

@@ -24,7 +24,7 @@ import org.dcec4j.datasets.DatasetException;
  *       of C·H·W floats or doubles in [0, 1] (NCHW order, as {@code org.dcec4j.datasets.Dataset} holds them).</li>
  * </ul>
  * Spark skips files and folders whose names start with '.' or '_' (the image-folder loader skips those starting
- * with '.').
+ * with '.', at any depth).
  */
 public final class ImageSources {
     private ImageSources() {}

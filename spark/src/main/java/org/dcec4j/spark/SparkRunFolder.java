@@ -132,7 +132,7 @@ final class SparkRunFolder implements TrainingListener {
         Files.writeString(dir.resolve(file), s.append('\n'), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
-    /** Numbers in plain decimal (six significant digits), NaN as an empty cell: the run folder's CSV cells. */
+    /** Numbers to six significant digits ({@code %.6g}: scientific below 1e-4 and from 1e6), NaN as an empty cell: the run folder's CSV cells. */
     static String cell(Object v) {
         if (v instanceof Double d) return d.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", d);
         if (v instanceof Float f) return f.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", f);

@@ -112,11 +112,11 @@ public final class DcecCommand implements Runnable {
         }
     }
 
-    /** Prints the line that reports an expected failure and returns its exit code; -1 for anything else (a bug). */
     /** The command line's option for each setting the library names in its messages ({@link ConfigException}). */
     static final Map<String, String> OPTIONS = HyperParameterOptions.optionsWith(Map.of("checkpointEvery", "--checkpoint-every",
             "resume", "--resume", "pretrainedWeights", "--weights", "augment", "--augment"));
 
+    /** Prints the line that reports an expected failure and returns its exit code; -1 for anything else (a bug). */
     static int report(Exception ex, PrintWriter e) {
         if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return DIVERGED; }
         if (ex instanceof ConfigException c) { e.println("dcec: " + c.render(OPTIONS)); return BAD_OPTION; }
@@ -168,7 +168,7 @@ public final class DcecCommand implements Runnable {
         Integer channels;
 
         @Option(names = "--image-size", paramLabel = "HxW",
-                description = "Image folders: resize every image to H×W (multiples of 4, e.g. 28x28, 32x32, 16x16; one number means square; at most "
+                description = "Image folders: resize every image to H×W (multiples of 4, at least 12, both or neither multiples of 8, e.g. 28x28, 32x32, 16x16; one number means square; at most "
                         + ImageFolder.MAX_SIZE + "). Default: 28x28.")
         String imageSize;
 

@@ -15,7 +15,8 @@ import org.dcec4j.dcec.run.RunFolder;
  *
  * <ul>
  *   <li>kmeans: {@code train --method kmeans --no-report} (cluster needs weights, and pixel k-means has none);</li>
- *   <li>a shared pretraining: {@code pretrain --method dcec} (the CAE) or {@code --method dec} (the dense autoencoder);</li>
+ *   <li>a shared pretraining: {@code pretrain --method dcec} (the CAE), {@code --method dcec-da} (the CAE on augmented
+ *       batches) or {@code --method dec} (the dense autoencoder);</li>
  *   <li>every other method: {@code cluster --method M --weights <the shared pretraining's weights>}.</li>
  * </ul>
  *

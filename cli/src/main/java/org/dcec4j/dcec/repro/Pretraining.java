@@ -16,7 +16,7 @@ public record Pretraining(String dataset, Method.Network network, boolean augmen
         if (network == Method.Network.NONE) throw new IllegalArgumentException("k-means on pixels has no pretraining");
     }
 
-    /** The method `dcec pretrain` is called with: dcec for the CAE, dec for the dense autoencoder. */
+    /** The method `dcec pretrain` is called with: dcec for the CAE, dcec-da for the augmented CAE, dec for the dense autoencoder. */
     public Method method() { return network == Method.Network.CONV ? (augmented ? Method.DCEC_DA : Method.DCEC) : Method.DEC; }
 
     /** cae, cae-da or ae. */
@@ -25,7 +25,7 @@ public record Pretraining(String dataset, Method.Network network, boolean augmen
     /** cae_weights.dc4j or ae_weights.dc4j. */
     public String weightsFile() { return RunFolder.weightsFileName(method()); }
 
-    /** {@code <data set>/seed-<s>/cae-pretraining} (or ae-pretraining). */
+    /** {@code <data set>/seed-<s>/cae-pretraining} (or cae-da-pretraining, ae-pretraining). */
     public String folder() { return dataset + "/seed-" + seed + "/" + kind() + "-pretraining"; }
 
     @Override public String toString() { return kind().toUpperCase(java.util.Locale.ROOT) + " pretraining on " + dataset + ", seed " + seed; }

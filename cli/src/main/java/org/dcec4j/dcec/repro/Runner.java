@@ -494,8 +494,8 @@ final class Runner {
 
     /**
      * report.html of a data set: the DCEC cell of the lowest finished seed, written with the same report code as
-     * `dcec train` plus the shared pretraining's loss curve. Rewritten when a DCEC cell finished in this group and is
-     * that lowest seed, or when the report is missing.
+     * `dcec train` plus the shared pretraining's loss curve. Rewritten (from the lowest seed) whenever a DCEC cell
+     * finished in this group, or when the report is missing.
      */
     private void report(String dataset, boolean dcecWritten) throws IOException {
         Path html = o.results.resolve(dataset).resolve(HtmlReport.FILE_NAME);

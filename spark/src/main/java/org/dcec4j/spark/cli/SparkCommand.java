@@ -255,7 +255,7 @@ public final class SparkCommand implements Runnable {
         @Mixin TrainOptions train = new TrainOptions();
         @Option(names = "--channels", paramLabel = "C", description = "Image folders and tables: 1 (grayscale) or 3 (RGB). Default: 1.")
         Integer channels;
-        @Option(names = "--image-size", paramLabel = "HxW", description = "Image folders and tables: H×W (multiples of 4). Default: 28x28.")
+        @Option(names = "--image-size", paramLabel = "HxW", description = "Image folders and tables: H×W (multiples of 4, at least 12, both or neither multiples of 8). Default: 28x28.")
         String imageSize;
         @Spec CommandLine.Model.CommandSpec spec;
 
@@ -396,7 +396,7 @@ public final class SparkCommand implements Runnable {
     }
 
     @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Embeddings z = F(x) of images: path (or id), cluster, confidence, z[, q].")
+            description = "Embeddings z = F(x) of images: path (or id), cluster, confidence[, q], z.")
     static final class Embed extends ModelCommand {
         @Option(names = "--output", paramLabel = "PATH", defaultValue = "embeddings.parquet", description = "Output folder (any Hadoop path). Default: ${DEFAULT-VALUE}.")
         String output;
