@@ -29,6 +29,7 @@ import org.dcec4j.dcec.train.Scores;
  *   java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.dcec4j.bench.KMeansBasins \
  *        DATASET DATA_DIR MODEL.dc4j [restarts=100] [R=20] [threads=2]
  * </pre>
+ * (positional arguments, the optional ones written name=default)
  * MODEL.dc4j is any saved model, e.g. the {@code model.dc4j} of {@code dcec cluster --method cae-kmeans
  * --weights cae_weights.dc4j} (the pretrained encoder and its k-means centres).
  */

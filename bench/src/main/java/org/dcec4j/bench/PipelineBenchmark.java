@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code kmeans}: the centre initialisation, 70,000 points × 10 dimensions (MNIST-full's embeddings),
  *       K = 10, 20 restarts, on the same threads.</li>
  * </ul>
- * Throughput is images (or points) per second = N / time. Results are compared with the scalar kernels before
- * timing (the first 512 images, bit for bit).
+ * Throughput is images (or points) per second = N / time. Before timing, the encoder's features of the first 512
+ * images must equal the scalar kernels' bit for bit.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -27,6 +27,7 @@ import org.dcec4j.engine.optim.Adam;
  *   java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.dcec4j.bench.StepProfile \
  *        [impl=vector] [threads=2] [steps=60] [size=28] [batch=256] [arena=true|false] [calls=false|true]
  * </pre>
+ * (positional arguments, written name=default: {@code StepProfile vector 1 120 28 256 true true})
  */
 public final class StepProfile {
     private StepProfile() {}

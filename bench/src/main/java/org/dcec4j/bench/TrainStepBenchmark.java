@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.*;
  *
  * <p>{@code arena=true} (the default, what {@code dcec train} does) runs each step in a {@link StepArena}, so the
  * step reuses the previous step's activation and gradient arrays; {@code arena=false} allocates them anew every
- * step, which measures what the arena saves in the same run.
+ * step, which measures what the arena saves in the same run (with {@code -p arena=true,false}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

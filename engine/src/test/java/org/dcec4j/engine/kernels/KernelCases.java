@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * One comparison case per method of {@link Kernels}: runs the fast kernels and the scalar reference on
  * many shapes and requires identical bits (sizes that are not multiples of any lane count, batch 1, stride 1 and 2, asymmetric
  * padding, reductions longer than one KC block, accumulate on and off) and records every mismatch.
- * Used in-process by {@link KernelEquivalenceTest} and in forked JVMs (one per species width) by
- * {@link EquivalenceMain}. No class here touches jdk.incubator.vector.
+ * Run in forked JVMs (one per species width) by {@link EquivalenceMain}; {@link KernelEquivalenceTest} starts them and
+ * checks in-process that every Kernels method has a case. No class here touches jdk.incubator.vector.
  */
 final class KernelCases {
     private KernelCases() {}

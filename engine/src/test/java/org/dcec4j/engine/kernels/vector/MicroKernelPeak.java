@@ -12,6 +12,7 @@ import java.util.Random;
  *   java --add-modules jdk.incubator.vector -cp engine/target/classes:engine/target/test-classes \
  *        org.dcec4j.engine.kernels.vector.MicroKernelPeak [kc=256] [reps=7]
  * </pre>
+ * (positional arguments, written name=default: {@code MicroKernelPeak 256 9})
  * Prints the median and the range of the timed repetitions (4·10¹⁰ multiply-adds each, after one untimed).
  */
 public final class MicroKernelPeak {

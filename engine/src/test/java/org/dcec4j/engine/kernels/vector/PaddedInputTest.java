@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * The padded copies against their definition: xPad[slot, c, hp, wp] = x[n, c, hp − PT, wp − PL] inside the image,
  * 0 in the padding and in every place of the slot no pixel reaches (the copy reuses its buffer, so a place it skips
  * keeps an earlier value), for every layout and column stride 1–3, row widths from 1 to past two vectors, every
- * padding from 0 to 3, one, three and nine channels (the copy moves eight channel planes per pass, then the rest),
+ * left padding 0–3, right padding 0, 2 and 3, top and bottom padding 0–2, one, three and nine channels (the copy moves eight channel planes per pass, then the rest),
  * and never a write outside the slot: slots of other images are filled by other threads at the same time.
  */
 class PaddedInputTest {
