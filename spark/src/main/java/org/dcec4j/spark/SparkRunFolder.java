@@ -8,7 +8,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.DcecConfig;
@@ -128,14 +127,7 @@ final class SparkRunFolder implements TrainingListener {
 
     private void row(String file, Object... cells) throws IOException {
         StringBuilder s = new StringBuilder();
-        for (int i = 0; i < cells.length; i++) s.append(i > 0 ? "," : "").append(cell(cells[i]));
+        for (int i = 0; i < cells.length; i++) s.append(i > 0 ? "," : "").append(RunFolder.csvCell(cells[i]));
         Files.writeString(dir.resolve(file), s.append('\n'), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    }
-
-    /** Numbers to six significant digits ({@code %.6g}: scientific below 1e-4 and from 1e6), NaN as an empty cell: the run folder's CSV cells. */
-    static String cell(Object v) {
-        if (v instanceof Double d) return d.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", d);
-        if (v instanceof Float f) return f.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", f);
-        return String.valueOf(v);
     }
 }

@@ -60,6 +60,9 @@ public final class RunFolder implements TrainingListener {
     }
 
     /** The pretrained weights' file name of a method: cae_weights.dc4j or ae_weights.dc4j. */
+    /** A cell of the run folder's CSV logs ({@code %.6g}, NaN empty): for writers of the same files elsewhere (Spark). */
+    public static String csvCell(Object v) { return CsvLog.cell(v); }
+
     public static String weightsFileName(Method m) { return m.network == Method.Network.DENSE ? "ae_weights.dc4j" : "cae_weights.dc4j"; }
 
     public Path dir() { return dir; }
