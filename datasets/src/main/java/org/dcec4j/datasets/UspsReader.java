@@ -21,6 +21,14 @@ public final class UspsReader {
     static final long MAX_TEXT_BYTES = 1L << 30;
     /** Largest number of features a .jf header may declare. */
     static final int MAX_FEATURES = 1 << 20;
+    /** The longest number a file may hold (numpy's %.18e writes 24 characters). */
+    static final int MAX_NUMBER_LENGTH = 64;
+    /**
+     * A decimal number: digits with an optional point and exponent (NaN and Infinity pass here so that the range
+     * check names them).
+     */
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("[+-]?(([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?|NaN|Infinity)");
     /** Largest number of classes a .jf header may declare. */
     static final int MAX_CLASSES = 1 << 16;
 
@@ -297,15 +305,17 @@ public final class UspsReader {
                 long signed = negative ? -m : m;
                 return (signed + add * POW10L[scale]) / POW10[scale];
             }
-            // rare forms (exponents, long digit strings, NaN, Infinity): the JDK parser
+            // rarer forms (exponents, long digit strings such as numpy's %.18e, NaN): the whole token, checked to be a
+            // decimal number (no Java-only forms such as 1f or 0x1p0), then the JDK parser
             pos = start;
-            String text = token();
             int end = start;
             while (!separatorAt(end)) {
                 end++;
             }
+            String text = end - start > MAX_NUMBER_LENGTH ? token() + "..."
+                    : new String(b, start, end - start, StandardCharsets.ISO_8859_1);
             try {
-                if (end - start > 40) {
+                if (end - start > MAX_NUMBER_LENGTH || !DECIMAL.matcher(text).matches()) {
                     throw new NumberFormatException();
                 }
                 double v = Double.parseDouble(text) + add;

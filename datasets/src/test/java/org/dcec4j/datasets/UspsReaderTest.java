@@ -88,6 +88,14 @@ class UspsReaderTest {
         assertTrue(m.contains("line 2, value 3") && m.contains("found 2.5"), m);
         m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0 0 x1 0\n-1\n")));
         assertTrue(m.contains("a decimal number, found 'x1'"), m);
+        // Java-only number forms are not decimal numbers
+        for (String bad : new String[] {"1f", "2D", "0x1p0", "1e", "--1"}) {
+            String line = "10 4\n3 0 0 " + bad + " 0\n-1\n";
+            m = error(() -> UspsReader.parseJf("u", "f.jf", ascii(line)));
+            assertTrue(m.contains("line 2, value 3") && m.contains("a decimal number, found '" + bad + "'"), m);
+        }
+        m = error(() -> UspsReader.parseEsl("u", "zip", ascii("6f" + " 0".repeat(256) + "\n")));
+        assertTrue(m.contains("integer label") || m.contains("a decimal number"), m);
         m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n12 0 0 0 0\n-1\n")));
         assertTrue(m.contains("line 2") && m.contains("label from 0 to 9"), m);
         m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0 0 0 0\n")));
@@ -106,6 +114,29 @@ class UspsReaderTest {
         byte[] cut = java.util.Arrays.copyOf(gz, gz.length - 10);
         m = error(() -> UspsReader.parseJf("u", "f.jf.gz", cut));
         assertTrue(m.startsWith("f.jf.gz: at gzip stream"), m);
+    }
+
+    /**
+     * Numbers longer than the fast path's 17 digits, as numpy's savetxt writes them (%.18e: 24 characters), are read
+     * whole and exactly: the same floats as their short forms. Before, the fallback parsed only the first 20
+     * characters, so 1.000000000000000000e-03 loaded as 1.0.
+     */
+    @Test
+    void longNumbersAreReadWhole() {
+        Dataset longForm = UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 1.000000000000000000e-03 5.000000000000000000e-01"
+                + " 1.250000000000000000e+00 2.000000000000000000e+00\n-1\n"));
+        Dataset shortForm = UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0.001 0.5 1.25 2\n-1\n"));
+        assertArrayEquals(shortForm.images(), longForm.images());
+        assertEquals((float) (0.001 / 2), longForm.images()[0]);
+        // the ESL files' pixel values and a long digit string without exponent
+        Dataset esl = UspsReader.parseEsl("u", "zip", ascii("3 -9.000000000000000000e-01 0.12345678901234567890123" + " 0".repeat(254) + "\n"));
+        assertEquals((float) ((-0.9 + 1) / 2), esl.images()[0]);
+        assertEquals(new BigDecimal("0.12345678901234567890123").add(BigDecimal.ONE).divide(BigDecimal.valueOf(2)).floatValue(),
+                esl.images()[1]);
+        // too long to be a number: refused, the message shows its start
+        String huge = "0." + "1".repeat(80);
+        String m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 " + huge + " 0 0 0\n-1\n")));
+        assertTrue(m.contains("line 2, value 1") && m.contains("a decimal number, found '0.1111") && m.contains("...'"), m);
     }
 
     /** Under the name usps a .jf file must be USPS's '10 256': another header is a wrong file, named with its line. */
