@@ -6,7 +6,8 @@ import org.dcec4j.engine.Tensor;
 /**
  * DCEC's clustering loss (a fused op): L = KL(P‖Q) = (1/B) Σ_i Σ_j p_ij log(p_ij / q_ij), summed over
  * clusters and averaged over the batch. P is a constant: no gradient flows into it (it is not even an
- * input of the graph node). Terms with p_ij = 0 contribute 0 (the limit of p log p).
+ * input of the graph node). Terms with p_ij = 0 contribute 0 (the limit of p log p); a NaN or negative p_ij is
+ * not skipped but makes the loss NaN, so a broken target shows instead of counting as 0.
  * <pre>  ∂L/∂q_ij = −p_ij / (B · q_ij)</pre>
  * Math: docs/math/activations-losses.md#kl
  */
@@ -21,7 +22,7 @@ public final class KlDivOp extends Op {
         double s = 0;
         for (int i = 0; i < q.size(); i++) {
             double pv = p.data[i];
-            if (pv > 0) s += pv * (StrictMath.log(pv) - StrictMath.log(q.data[i]));
+            if (pv != 0) s += pv * (StrictMath.log(pv) - StrictMath.log(q.data[i]));
         }
         Tensor y = Tensor.scalar((float) (s / B));
         return record(y, recording(q) ? new KlDivOp(p, q) : null);
@@ -32,6 +33,6 @@ public final class KlDivOp extends Op {
         int B = q.dim(0);
         float[] dq = q.grad();
         // ∂L/∂q_ij = −p_ij / (B · q_ij)
-        for (int i = 0; i < dq.length; i++) if (p.data[i] > 0f) dq[i] -= dy * p.data[i] / (B * q.data[i]);
+        for (int i = 0; i < dq.length; i++) if (p.data[i] != 0f) dq[i] -= dy * p.data[i] / (B * q.data[i]);
     }
 }

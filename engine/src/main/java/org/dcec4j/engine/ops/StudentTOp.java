@@ -14,7 +14,9 @@ import org.dcec4j.engine.Tensor;
  *   ∂L/∂z_i = −(α+1)/α · Σ_j q_ij (g_ij − ĝ_i) / u_ij · (z_i − μ_j)
  *   ∂L/∂μ_j = +(α+1)/α · Σ_i q_ij (g_ij − ĝ_i) / u_ij · (z_i − μ_j)
  * </pre>
- * Everything runs in double internally and q is stored as float.
+ * Everything runs in double internally and q is stored as float. Where every numerator of a row underflows to 0
+ * (a point far from all centres with a large α), the row is computed again from u_ij / min_j' u_ij', the same q
+ * without the 0/0.
  * Math: docs/math/activations-losses.md#student-t
  */
 public final class StudentTOp extends Op {
@@ -31,7 +33,8 @@ public final class StudentTOp extends Op {
     public static Tensor apply(Tensor z, Tensor mu, float alpha) {
         if (z.rank() != 2 || mu.rank() != 2 || z.dim(1) != mu.dim(1))
             throw new IllegalArgumentException("student_t: z[B,D] and mu[K,D] expected, got " + z + " and " + mu);
-        if (!(alpha > 0)) throw new IllegalArgumentException("student_t: alpha must be > 0, got " + alpha);
+        if (!(alpha > 0) || Float.isInfinite(alpha))
+            throw new IllegalArgumentException("student_t: alpha must be a positive number, got " + alpha);
         int B = z.dim(0), D = z.dim(1), K = mu.dim(0);
         double e = (alpha + 1.0) / 2.0;
         double[] u = new double[B * K];
@@ -46,6 +49,18 @@ public final class StudentTOp extends Op {
                 u[i * K + j] = 1.0 + d2 / alpha;
                 num[j] = alpha == 1f ? 1.0 / u[i * K + j] : StrictMath.pow(u[i * K + j], -e);
                 total += num[j];
+            }
+            if (!(total > 0)) {
+                // every numerator underflowed to 0 (z_i far from all centres, large α): the same q from the
+                // ratios u_ij / min_j' u_ij' ≥ 1, whose nearest centre's numerator is exactly 1
+                double uMin = Double.POSITIVE_INFINITY;
+                for (int j = 0; j < K; j++) uMin = Math.min(uMin, u[i * K + j]);
+                total = 0;
+                for (int j = 0; j < K; j++) {
+                    double ratio = u[i * K + j] / uMin;
+                    num[j] = alpha == 1f ? 1.0 / ratio : StrictMath.pow(ratio, -e);
+                    total += num[j];
+                }
             }
             for (int j = 0; j < K; j++) q.data[i * K + j] = (float) (num[j] / total);
         }

@@ -76,4 +76,54 @@ class CompositeEquivalenceTest {
             assertClose(dmu, gF[1], 1e-5, "closed-form dL/dmu alpha " + alpha);
         }
     }
+
+    /**
+     * A point far from every centre with a large α: every numerator u^(−(α+1)/2) underflows to 0 in double, and
+     * q was 0/0 = NaN (which the KL loss then skipped as if p were 0). The op computes that row again from
+     * u_ij / min u; the oracle is the same q in the log domain, q_j = exp(−e·log u_j − logsumexp_j'(−e·log u_j')).
+     */
+    @Test void farPointsWithLargeAlphaGiveTheSoftAssignmentNotNaN() {
+        for (float alpha : new float[] {1000f, 100f}) {
+            float far = alpha == 1000f ? 100f : 20000f;
+            Tensor z = Tensor.of(new float[] {far, 0, 0.5f, 0}, 2, 2);
+            Tensor mu = Tensor.of(new float[] {0, 0, 1, 0, -3, 4}, 3, 2);
+            float[] q = F.studentT(z, mu, alpha).data;
+            double e = (alpha + 1.0) / 2.0;
+            for (int i = 0; i < 2; i++) {
+                double[] logNum = new double[3];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < 3; j++) {
+                    double d2 = 0;
+                    for (int d = 0; d < 2; d++) { double df = (double) z.data[i * 2 + d] - mu.data[j * 2 + d]; d2 += df * df; }
+                    logNum[j] = -e * Math.log1p(d2 / alpha);
+                    max = Math.max(max, logNum[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < 3; j++) sum += Math.exp(logNum[j] - max);
+                for (int j = 0; j < 3; j++) {
+                    double expected = Math.exp(logNum[j] - max) / sum;
+                    assertEquals(expected, q[i * 3 + j], 1e-6 * Math.max(1e-3, expected), "alpha " + alpha + " q[" + i + "," + j + "]");
+                }
+            }
+            // the far row: the nearest centre (1, 0) holds most of it (at α = 1000, 99.99 %), and the gradients are finite
+            org.junit.jupiter.api.Assertions.assertTrue(q[1] > q[0] && q[0] > q[2] && (alpha < 1000f || q[1] > 0.999f),
+                    java.util.Arrays.toString(q));
+            Tensor zp = GradCheck.param(new SplittableRandom(1), 0, 1, 2, 2);
+            System.arraycopy(z.data, 0, zp.data, 0, 4);
+            Tensor p = Tensor.of(new float[] {0.2f, 0.7f, 0.1f, 0.3f, 0.3f, 0.4f}, 2, 3);
+            float[] g = Autograd.gradients(F.klDiv(p, F.studentT(zp, mu, alpha)), zp)[0];
+            for (float v : g) org.junit.jupiter.api.Assertions.assertTrue(Float.isFinite(v), java.util.Arrays.toString(g));
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> F.studentT(Tensor.of(new float[2], 1, 2), Tensor.of(new float[2], 1, 2), Float.POSITIVE_INFINITY));
+    }
+
+    /** A NaN or negative target p is not a term to skip: the loss is NaN, so a broken P shows (the trainer stops on it). */
+    @Test void aBrokenTargetMakesTheLossNaN() {
+        Tensor q = Tensor.of(new float[] {0.5f, 0.5f, 0.25f, 0.75f}, 2, 2);
+        assertEquals(Float.NaN, F.klDiv(Tensor.of(new float[] {Float.NaN, 1, 0, 1}, 2, 2), q).item());
+        assertEquals(Float.NaN, F.klDiv(Tensor.of(new float[] {-0.5f, 1.5f, 0, 1}, 2, 2), q).item());
+        // zeros are still the limit p log p = 0: KL(p‖q) with p = (0, 1), (0, 1) is (log 2 + log 4/3) / 2
+        assertEquals((float) ((Math.log(2) + Math.log(4.0 / 3)) / 2), F.klDiv(Tensor.of(new float[] {0, 1, 0, 1}, 2, 2), q).item(), 1e-7);
+    }
 }
