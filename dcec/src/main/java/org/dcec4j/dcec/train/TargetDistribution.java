@@ -6,7 +6,8 @@ package org.dcec4j.dcec.train;
  *   f_j  = Σ_i q_ij                                   (soft cluster frequency)
  *   p_ij = (q_ij² / f_j) / Σ_j' (q_ij'² / f_j')
  * </pre>
- * Squaring sharpens each row; dividing by f_j keeps large clusters from taking over. Sums run in double.
+ * Squaring sharpens each row; dividing by f_j keeps large clusters from taking over. Sums run in double. A cluster
+ * whose q underflowed to 0 for every point (f_j = 0) gets p_ij = 0, the limit of q_ij²/f_j ≤ q_ij, not 0/0.
  *
  * <p>Math: docs/math/dcec.md#target-distribution
  */
@@ -29,7 +30,7 @@ public final class TargetDistribution {
             for (int j = 0; j < K; j++) {
                 // w_ij = q_ij² / f_j ; total = Σ_j' w_ij'
                 double qij = q[i * K + j];
-                w[j] = qij * qij / f[j];
+                w[j] = f[j] > 0 ? qij * qij / f[j] : 0;    // a cluster no point reaches (f_j = 0): the limit 0, not 0/0
                 total += w[j];
             }
             // p_ij = w_ij / Σ_j' w_ij'

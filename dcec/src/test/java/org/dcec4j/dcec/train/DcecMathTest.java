@@ -42,6 +42,17 @@ class DcecMathTest {
         assertEquals(0.36 / 0.52, ps[0], 1e-6);
     }
 
+    /** A cluster no point reaches (its q underflowed to 0 everywhere): p is 0 there, not 0/0 = NaN, and rows still sum to 1. */
+    @Test void targetDistributionOfAnEmptyCluster() {
+        float[] p = TargetDistribution.of(new float[] {0.75f, 0.25f, 0f, 0.5f, 0.5f, 0f}, 2, 3);
+        // f = (1.25, 0.75, 0): w₁ = (0.45, 0.0833…, 0), w₂ = (0.2, 0.3333…, 0)
+        assertEquals((float) (0.45 / (0.45 + 0.25 * 0.25 / 0.75)), p[0], 1e-7);
+        assertEquals((float) (0.2 / (0.2 + 0.25 / 0.75)), p[3], 1e-7);
+        assertEquals(0f, p[2]);
+        assertEquals(0f, p[5]);
+        assertEquals(1f, p[0] + p[1] + p[2], 1e-6);
+    }
+
     @Test void changedFractionCountsDifferences() {
         assertEquals(0.25, TargetDistribution.changedFraction(new int[] {0, 1, 2, 3}, new int[] {0, 1, 2, 0}));
         assertEquals(0.0, TargetDistribution.changedFraction(new int[] {5, 5}, new int[] {5, 5}));
