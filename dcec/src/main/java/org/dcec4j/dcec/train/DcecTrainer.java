@@ -24,6 +24,7 @@ import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.augment.RandomAffine;
 import org.dcec4j.datasets.augment.RandomAffinePool;
 import org.dcec4j.engine.StepArena;
+import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.Backend;
 import org.dcec4j.engine.optim.Optimizer;
@@ -198,6 +199,7 @@ public final class DcecTrainer {
             if (checkpointDue(epoch + 1) || (cfg.checkpointEvery() > 0 && epoch + 1 == E))   // and after the last epoch
                 checkpoint(new Checkpoint(Phase.PRETRAIN, epoch + 1, ae, opt, null, null));
         }
+        checkUsable(Phase.PRETRAIN, "the end of pretraining (epoch " + E + ")", ae, null);
     }
 
     // ------------------------------------------------------------------------------------ k-means
@@ -207,6 +209,14 @@ public final class DcecTrainer {
         for (TrainingListener l : listeners) l.phaseStarted(Phase.KMEANS, 0, 1);
         cancellation.check("centre initialisation");
         float[] z = Inference.embed(ae, x, N, cfg.batchSize());
+        for (int i = 0; i < z.length; i++)
+            if (!Float.isFinite(z[i])) {
+                String image = "image " + i / ae.embeddingSize();
+                if (pretrained != null)
+                    throw new org.dcec4j.engine.io.TensorFile.FormatException(pretrained + ": these weights give a non-finite embedding ("
+                            + z[i] + ") of " + image + "; expected weights from a pretraining that ended normally");
+                throw diverged(Phase.PRETRAIN, "the embedding of " + image + " before k-means", z[i]);
+            }
         KMeansResult km = kmeans(z, ae.embeddingSize());
         layer.setCentres(km.centresAsFloat());
         phaseDone(Phase.KMEANS, t0);
@@ -221,6 +231,7 @@ public final class DcecTrainer {
     private DcecResult kmeansOnPixels() throws IOException {
         long t0 = System.nanoTime();
         for (TrainingListener l : listeners) l.phaseStarted(Phase.KMEANS, 0, 1);
+        cancellation.check("k-means on the pixels");
         KMeansResult km = kmeans(x, D);
         phaseDone(Phase.KMEANS, t0);
         float[] mu = km.centresAsFloat();
@@ -267,6 +278,8 @@ public final class DcecTrainer {
             if (it % T == 0 || it >= cfg.maxIter()) {
                 // Math: docs/math/dcec.md#target-distribution  (Q and P over ALL N points)
                 q = Inference.softAssign(Inference.embed(ae, x, N, cfg.batchSize()), N, Ke, layer.mu.data, K, cfg.alpha());
+                for (int i = 0; i < q.length; i++)
+                    if (!Float.isFinite(q[i])) throw diverged(Phase.CLUSTER, "iteration " + it + " (the soft assignment of image " + i / K + ")", q[i]);
                 TargetDistribution.argmax(current, q, N, K);
                 double delta = TargetDistribution.changedFraction(previous, current);
                 TargetDistribution.compute(p, q, N, K);
@@ -301,6 +314,7 @@ public final class DcecTrainer {
             if (checkpointDue(it))
                 checkpoint(new Checkpoint(Phase.CLUSTER, it, ae, opt, layer, new ClusterState(p, previous, sumL, sumLc, sumLr, counted)));
         }
+        checkUsable(Phase.CLUSTER, "the end of clustering (iteration " + it + ")", ae, layer);
         return new ClusterOutcome(previous, q, it, converged);
     }
 
@@ -312,17 +326,37 @@ public final class DcecTrainer {
 
     /** Hands a checkpoint to the listeners after checking that every weight is finite (a bad state never replaces a good one). */
     private void checkpoint(Checkpoint state) throws IOException {
-        List<Tensor> all = new ArrayList<>(state.ae().module().parameters());
-        if (state.layer() != null) all.add(state.layer().mu);
         String counter = (state.phase() == Phase.PRETRAIN ? "epoch " : "iteration ") + state.step();
-        for (Tensor t : all)
-            for (float v : t.data)
-                if (!Float.isFinite(v)) throw diverged(state.phase(), counter + " (a weight)", v);
+        checkUsable(state.phase(), counter, state.ae(), state.layer());
         for (TrainingListener l : listeners) {
             Path file = l.checkpoint(state);
             if (file == null) continue;
             lastCheckpoint = file + " (" + state.phase().id + ", " + counter + ")";
             for (TrainingListener other : listeners) other.checkpointWritten(state.phase(), state.step(), file);
+        }
+    }
+
+    /**
+     * Whether the model after an update can be saved: every weight finite, and under them the first batch's
+     * reconstruction loss and (with centres) soft assignments finite. Each step's loss is computed before its update,
+     * so without this a last update that overflowed (weights of 1e30 whose outputs are NaN) would pass into the
+     * checkpoint or the saved model unnoticed. One forward pass of one batch, no random draw: results do not change.
+     */
+    private void checkUsable(Phase phase, String where, Autoencoder ae, ClusteringLayer layer) {
+        List<Tensor> all = new ArrayList<>(ae.module().parameters());
+        if (layer != null) all.add(layer.mu);
+        for (Tensor t : all)
+            for (float v : t.data)
+                if (!Float.isFinite(v)) throw diverged(phase, where + " (a weight)", v);
+        int nb = Math.min(cfg.batchSize(), N);
+        Tensor xb = Tensor.of(java.util.Arrays.copyOf(x, nb * D), nb, C, H, W);
+        try (var ignored = org.dcec4j.engine.Autograd.noGrad()) {
+            Tensor z = ae.encode(xb);
+            float l = F.mse(ae.decode(z), xb).item();
+            if (!Float.isFinite(l)) throw diverged(phase, where + " (the reconstruction of the first batch)", l);
+            if (layer != null)
+                for (float v : F.studentT(z, layer.mu, cfg.alpha()).data)
+                    if (!Float.isFinite(v)) throw diverged(phase, where + " (the soft assignments of the first batch)", v);
         }
     }
 

@@ -155,20 +155,44 @@ class TrainerTest {
         return out;
     }
 
+    /**
+     * A listener that, right after the checkpoint of {@code step} is written, multiplies every weight by 1e30: an
+     * update that overflows after a good checkpoint (a learning rate that large overflows at the first update, before
+     * any checkpoint could be good).
+     */
+    static TrainingListener overflowAfter(int step) {
+        return new TrainingListener() {
+            @Override public Path checkpoint(Checkpoint state) {
+                if (state.step() == step) {
+                    for (Tensor t : state.ae().module().parameters()) for (int i = 0; i < t.data.length; i++) t.data[i] *= 1e30f;
+                    if (state.layer() != null) for (int i = 0; i < state.layer().mu.data.length; i++) state.layer().mu.data[i] *= 1e30f;
+                }
+                return null;
+            }
+        };
+    }
+
     @Test void nonFiniteLossStopsAndKeepsTheLastCheckpoint(@TempDir Path tmp) throws IOException {
-        // one batch per epoch; lr 1e30 moves every weight by ~1e30 per step, so a later forward pass overflows
-        DcecConfig cfg = tiny().toBuilder().batchSize(40).pretrainEpochs(6).lr(1e30f).checkpointEvery(1).build();
+        // lr 1e30: the first update sends the weights to ~1e30 and their outputs to NaN; no checkpoint of that state
+        DcecConfig huge = tiny().toBuilder().batchSize(40).pretrainEpochs(6).lr(1e30f).checkpointEvery(1).build();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> trainer(huge, tmp.resolve("huge")).run());
+        assertTrue(e.getMessage().contains("pretraining loss became") && e.getMessage().contains("epoch 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("Last good checkpoint: none written yet"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("huge").resolve(RunFolder.CHECKPOINT)));
+
+        // one batch per epoch, checkpoints after every epoch; the weights overflow right after epoch 2's checkpoint
+        DcecConfig cfg = tiny().toBuilder().batchSize(40).pretrainEpochs(6).checkpointEvery(1).build();
         byte[][] last = new byte[1][];
         TrainingListener keep = new TrainingListener() {
             @Override public void checkpointWritten(Phase phase, int counter, Path file) {
                 try { last[0] = Files.readAllBytes(file); } catch (IOException e) { throw new RuntimeException(e); }
             }
         };
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> trainer(cfg, tmp).listener(keep).run());
-        assertTrue(e.getMessage().contains("pretraining loss became"), e.getMessage());
+        e = assertThrows(TrainingDivergedException.class, () -> trainer(cfg, tmp).listener(keep).listener(overflowAfter(2)).run());
+        assertTrue(e.getMessage().contains("pretraining loss became") && e.getMessage().contains("at epoch 3, batch 1"), e.getMessage());
         assertTrue(e.getMessage().contains("Lower the learning rate"), e.getMessage());
         assertTrue(last[0] != null, "a checkpoint was written before the loss diverged: " + e.getMessage());
-        assertTrue(e.getMessage().contains(RunFolder.CHECKPOINT), e.getMessage());
+        assertTrue(e.getMessage().contains(RunFolder.CHECKPOINT + " (pretrain, epoch 2)"), e.getMessage());
         Path ck = tmp.resolve(RunFolder.CHECKPOINT);
         assertArrayEquals(last[0], Files.readAllBytes(ck));
         TensorFile f = TensorFile.read(ck);
@@ -181,8 +205,8 @@ class TrainerTest {
         Path pre = tmp.resolve("pre"), run = tmp.resolve("run");
         trainer(tiny(), pre).pretrainOnly(true).run();
         Path weights = pre.resolve(RunFolder.weightsFileName(Method.DCEC));
-        // lr 1e30: Adam moves every weight by ~1e30 at iteration 0 (still finite), so a later forward pass overflows
-        DcecConfig cfg = tiny().toBuilder().lr(1e30f).checkpointEvery(1).build();
+        // the weights overflow right after iteration 2's checkpoint, so the next forward pass gives NaN
+        DcecConfig cfg = tiny().toBuilder().checkpointEvery(1).build();
         byte[][] last = new byte[1][];
         int[] lastIteration = {-1};
         List<Phase> phases = new ArrayList<>();
@@ -194,8 +218,9 @@ class TrainerTest {
             }
         };
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> trainer(cfg, run).pretrainedWeights(weights).listener(keep).run());
+                () -> trainer(cfg, run).pretrainedWeights(weights).listener(keep).listener(overflowAfter(2)).run());
         assertTrue(e.getMessage().contains("clustering loss became"), e.getMessage());
+        assertEquals(2, lastIteration[0]);
         assertTrue(e.getMessage().contains("Lower the learning rate"), e.getMessage());
         assertTrue(last[0] != null, "a clustering checkpoint was written before the loss diverged: " + e.getMessage());
         assertTrue(phases.stream().allMatch(p -> p == Phase.CLUSTER), phases.toString());
@@ -210,6 +235,48 @@ class TrainerTest {
         for (String n : f.names()) for (float v : f.get(n).data()) assertTrue(Float.isFinite(v), n);
         assertFalse(Files.exists(run.resolve(RunFolder.MODEL)));
         assertFalse(Files.exists(run.resolve(RunFolder.PREDICTIONS)));
+    }
+
+    /**
+     * A last update that overflows: each step's loss is computed before its update, so a run whose only (or last)
+     * step sends the weights to 1e30 used to end normally and save a model whose every output is NaN (exit 0). Now
+     * the end of each phase checks the weights' outputs on the first batch, and nothing is saved.
+     */
+    @Test void anOverflowInTheLastStepIsDivergenceNotAResult(@TempDir Path tmp) throws IOException {
+        // pretraining alone, one step (one batch of all 40 images, one epoch)
+        DcecConfig pre = tiny().toBuilder().batchSize(40).pretrainEpochs(1).lr(1e30f).build();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> trainer(pre, tmp.resolve("pre")).pretrainOnly(true).run());
+        assertTrue(e.getMessage().contains("pretraining loss became") && e.getMessage().contains("the end of pretraining (epoch 1)"),
+                e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("pre").resolve(RunFolder.weightsFileName(Method.DCEC))));
+        // clustering alone, one iteration from a sane pretraining
+        trainer(tiny(), tmp.resolve("ok")).pretrainOnly(true).run();
+        Path weights = tmp.resolve("ok").resolve(RunFolder.weightsFileName(Method.DCEC));
+        DcecConfig one = tiny().toBuilder().lr(1e30f).maxIter(1).build();
+        e = assertThrows(TrainingDivergedException.class, () -> trainer(one, tmp.resolve("run")).pretrainedWeights(weights).run());
+        assertTrue(e.getMessage().contains("clustering loss became") && e.getMessage().contains("iteration 1"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("run").resolve(RunFolder.MODEL)));
+        assertFalse(Files.exists(tmp.resolve("run").resolve(RunFolder.PREDICTIONS)));
+    }
+
+    /** Weights holding NaN (saved from a diverged run; the checksum can be intact) are refused when loaded, naming the file. */
+    @Test void weightsWithNaNAreRefused(@TempDir Path tmp) throws IOException {
+        trainer(tiny(), tmp.resolve("ok")).pretrainOnly(true).run();
+        Path weights = tmp.resolve("ok").resolve(RunFolder.weightsFileName(Method.DCEC));
+        TensorFile f = TensorFile.read(weights);
+        TensorFile.Builder b = TensorFile.builder();
+        f.meta().forEach(b::meta);
+        for (String n : f.names()) {
+            float[] v = f.get(n).data().clone();
+            if (n.endsWith("weight") && n.contains("conv1")) v[3] = Float.NaN;
+            b.tensor(n, f.get(n).shape(), v);
+        }
+        Path bad = tmp.resolve("nan.dc4j");
+        b.write(bad);
+        TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class,
+                () -> trainer(tiny(), tmp.resolve("run")).pretrainedWeights(bad).run());
+        assertTrue(e.getMessage().startsWith(bad.toString()) && e.getMessage().contains("holds NaN at index 3"), e.getMessage());
     }
 
     @Test void badOptionsFailBeforeAnyWork(@TempDir Path tmp) {

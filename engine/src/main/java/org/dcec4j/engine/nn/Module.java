@@ -92,13 +92,15 @@ public abstract class Module {
 
     /**
      * Reads parameters saved by {@link #save}: the file must hold exactly this module's names with the
-     * same shapes, or a {@link TensorFile.FormatException} names the difference and no parameter changes.
+     * same shapes and finite values, or a {@link TensorFile.FormatException} names the difference and no parameter
+     * changes.
      */
     public final void load(Path file) throws IOException { loadFrom(TensorFile.read(file), "", file.toString()); }
 
     /**
      * Copies the parameters stored under {@code prefix + name} out of an already-read file. Every entry
-     * is checked before anything is copied; an entry under the prefix that the module lacks is an error.
+     * is checked before anything is copied (its shape, and its values finite); an entry under the prefix that the
+     * module lacks is an error.
      */
     public final void loadFrom(TensorFile f, String prefix, String source) {
         LinkedHashMap<String, Tensor> mine = namedParameters();
@@ -108,6 +110,11 @@ public abstract class Module {
             if (!java.util.Arrays.equals(t.shape(), e.getValue().shape()))
                 throw new TensorFile.FormatException(source + ": parameter '" + prefix + e.getKey() + "' has shape "
                         + java.util.Arrays.toString(t.shape()) + ", the model expects " + java.util.Arrays.toString(e.getValue().shape()));
+            float[] v = t.data();
+            for (int i = 0; i < v.length; i++)
+                if (!Float.isFinite(v[i]))
+                    throw new TensorFile.FormatException(source + ": parameter '" + prefix + e.getKey() + "' holds " + v[i]
+                            + " at index " + i + " (weights saved from a diverged run?); expected finite values");
         }
         for (String n : f.names())
             if (n.startsWith(prefix) && !mine.containsKey(n.substring(prefix.length())))
