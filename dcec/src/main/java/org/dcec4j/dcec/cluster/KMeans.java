@@ -226,7 +226,10 @@ public final class KMeans {
         return inertia < bestInertia || (inertia == bestInertia && restart < bestRestart);
     }
 
-    /** Runs task 0 on the calling thread and the others on new threads; rethrows the first failure. */
+    /**
+     * Runs task 0 on the calling thread and the others on new threads; rethrows the first failure. An interrupt while
+     * waiting for them is a {@link java.util.concurrent.CancellationException} once they have all ended.
+     */
     private static void runAll(Runnable[] tasks) {
         Thread[] started = new Thread[tasks.length];
         Throwable[] failure = new Throwable[tasks.length];
@@ -246,13 +249,22 @@ public final class KMeans {
         } catch (Throwable t) {
             failure[0] = t;
         }
+        // every worker is waited for, even when interrupted (no restart keeps running after the call returns); an
+        // interrupt then ends the call as a cancellation, with the thread's interrupt flag set again
+        boolean interrupted = false;
         for (int w = 1; w < tasks.length; w++) {
-            try {
-                started[w].join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("k-means: interrupted while waiting for restarts", e);
+            while (true) {
+                try {
+                    started[w].join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
+        }
+        if (interrupted || Thread.currentThread().isInterrupted()) {      // join() on an ended thread does not look at the flag
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("k-means: interrupted while waiting for restarts");
         }
         for (Throwable t : failure) {
             if (t instanceof RuntimeException re) {

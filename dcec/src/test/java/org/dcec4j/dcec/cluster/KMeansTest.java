@@ -198,4 +198,27 @@ class KMeansTest {
     private static double sq(double v) {
         return v * v;
     }
+
+    /**
+     * An interrupt while the restarts run on several threads: the call waits for every restart thread, then ends as a
+     * cancellation (the library's documented type, not an IllegalStateException) with the interrupt flag set again.
+     */
+    @Test
+    void anInterruptEndsAThreadedFitAsACancellation() throws Exception {
+        SplittableRandom rng = new SplittableRandom(5);
+        int N = 20_000, D = 8;
+        float[] x = new float[N * D];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
+        Thread.currentThread().interrupt();
+        try {
+            java.util.concurrent.CancellationException e = assertThrows(java.util.concurrent.CancellationException.class,
+                    () -> new KMeans(10).withRestarts(8).withThreads(2).withSeed(1).fit(x, N, D));
+            assertTrue(e.getMessage().contains("k-means: interrupted"), e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+        // no restart thread outlives the call
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("kmeans-") && t.isAlive()));
+    }
 }

@@ -279,6 +279,16 @@ class TrainerTest {
         assertTrue(e.getMessage().startsWith(bad.toString()) && e.getMessage().contains("holds NaN at index 3"), e.getMessage());
     }
 
+    /** k-means on the pixels (Method.KMEANS) honours a cancelled Cancellation like every other phase. */
+    @Test void kmeansOnPixelsCanBeCancelled() {
+        org.dcec4j.dcec.Cancellation c = new org.dcec4j.dcec.Cancellation();
+        c.cancel("stopped by the test");
+        DcecConfig cfg = tiny().toBuilder().method(Method.KMEANS).build();
+        java.util.concurrent.CancellationException e = assertThrows(java.util.concurrent.CancellationException.class,
+                () -> new DcecTrainer(cfg, TINY).cancellation(c).run());
+        assertTrue(e.getMessage().contains("stopped by the test") && e.getMessage().contains("k-means on the pixels"), e.getMessage());
+    }
+
     @Test void badOptionsFailBeforeAnyWork(@TempDir Path tmp) {
         Path out = tmp.resolve("never");
         IllegalArgumentException e;
