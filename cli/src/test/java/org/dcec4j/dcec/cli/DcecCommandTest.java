@@ -330,6 +330,39 @@ class DcecCommandTest {
         assertArrayEquals(weights, Files.readAllBytes(pc.resolve("cae_weights.dc4j")), "cluster --overwrite keeps the weights it reads");
     }
 
+    /**
+     * A clustering run that cannot start loses nothing: weights of another K are refused before the folder is touched
+     * (the pretraining's config.json and checkpoint used to be replaced and deleted first), and the checkpoint of an
+     * unfinished pretraining is not deleted by a cluster run that reads other weights.
+     */
+    @Test void aClusteringRunThatCannotStartLosesNothing(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path pw = tmp.resolve("pw");
+        assertEquals(0, run(quick("pretrain", "--dataset", images.toString(), "--out", pw.toString(), "--checkpoint-every", "1"))[0]);
+        byte[] config = Files.readAllBytes(pw.resolve("config.json")), checkpoint = Files.readAllBytes(pw.resolve("checkpoint.dc4j"));
+        Object[] r = run(quick("cluster", "--dataset", images.toString(), "--out", pw.toString(), "--clusters", "5"));
+        assertEquals(1, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("cae_weights.dc4j: parameter") && ((String) r[2]).contains("has shape"), (String) r[2]);
+        assertArrayEquals(config, Files.readAllBytes(pw.resolve("config.json")));
+        assertArrayEquals(checkpoint, Files.readAllBytes(pw.resolve("checkpoint.dc4j")));
+
+        // an unfinished pretraining (its checkpoint, no weights yet) beside a cluster run that reads other weights
+        Path kz = tmp.resolve("kz");
+        assertEquals(0, run(quick("pretrain", "--dataset", images.toString(), "--out", kz.toString(), "--checkpoint-every", "1", "--seed", "7"))[0]);
+        Files.delete(kz.resolve("cae_weights.dc4j"));
+        byte[] unfinished = Files.readAllBytes(kz.resolve("checkpoint.dc4j"));
+        r = run(quick("cluster", "--dataset", images.toString(), "--out", kz.toString(), "--weights", pw.resolve("cae_weights.dc4j").toString()));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("holds the results of another run (checkpoint.dc4j)"), (String) r[2]);
+        assertArrayEquals(unfinished, Files.readAllBytes(kz.resolve("checkpoint.dc4j")));
+        // and --resume there with other weights: the checkpoint is a pretraining's, not this run's to continue
+        r = run(quick("cluster", "--dataset", images.toString(), "--out", kz.toString(), "--resume",
+                "--weights", pw.resolve("cae_weights.dc4j").toString(), "--seed", "7"));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("the checkpoint is a pretraining's"), (String) r[2]);
+        assertArrayEquals(unfinished, Files.readAllBytes(kz.resolve("checkpoint.dc4j")));
+    }
+
     /** --limit applies before decoding: the images after the first N are never read, so their damage does not matter. */
     @Test void aLimitReadsOnlyTheFirstImages(@TempDir Path tmp) throws IOException {
         Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));

@@ -83,7 +83,8 @@ public final class RunFolder implements TrainingListener {
      * that lists them) unless {@code overwrite}, which deletes them first, so that no result of an old run
      * (report.html, checkpoint.dc4j, …) stays beside the new ones. A clustering run AFTER_PRETRAINING does the
      * same except for the pretraining's outputs (config.json, pretrain_log.csv, the weights), and deletes the
-     * pretraining's checkpoint, which the weights supersede. A RESUME keeps everything.
+     * checkpoint of a pretraining that finished (its weights are in the folder and supersede it); an unfinished
+     * pretraining's checkpoint is kept and refused like a result. A RESUME keeps everything.
      *
      * @return the files deleted, temporary files included
      */
@@ -95,7 +96,7 @@ public final class RunFolder implements TrainingListener {
         for (String name : OUTPUTS) {
             Path f = dir.resolve(name);
             if (!Files.exists(f) || keep.contains(name)) continue;
-            if (start == Start.AFTER_PRETRAINING && name.equals(CHECKPOINT) && isPretrainingCheckpoint(f)) {
+            if (start == Start.AFTER_PRETRAINING && name.equals(CHECKPOINT) && isPretrainingCheckpoint(f) && pretrainingFinished()) {
                 Files.delete(f);
                 deleted.add(f);
                 continue;
@@ -111,6 +112,14 @@ public final class RunFolder implements TrainingListener {
             deleted.add(dir.resolve(name));
         }
         return deleted;
+    }
+
+    /**
+     * Whether this folder's pretraining wrote its weights (it finished): only then does a clustering run's start
+     * supersede its checkpoint. The checkpoint of an unfinished one is kept, and counts as another run's result.
+     */
+    private boolean pretrainingFinished() {
+        return Files.isRegularFile(dir.resolve("cae_weights.dc4j")) || Files.isRegularFile(dir.resolve("ae_weights.dc4j"));
     }
 
     private static boolean isPretrainingCheckpoint(Path f) {

@@ -94,8 +94,22 @@ public final class DcecTrainer {
      */
     public DcecTrainer cancellation(Cancellation c) { this.cancellation = java.util.Objects.requireNonNull(c, "cancellation"); return this; }
 
-    /** Continue from a checkpoint of a killed run with the same config and data. */
-    public DcecTrainer resumeFrom(Checkpoint.Stored checkpoint) { this.resume = checkpoint; return this; }
+    /**
+     * Continue from a checkpoint of a killed run with the same config and data. A pretraining's checkpoint cannot be
+     * continued by a run that starts from {@link #pretrainedWeights} (it would pretrain again and ignore them), nor a
+     * clustering run's by {@link #pretrainOnly} (there is no pretraining left to do): both are refused.
+     */
+    public DcecTrainer resumeFrom(Checkpoint.Stored checkpoint) {
+        if (checkpoint != null && pretrained != null && checkpoint.phase() == Phase.PRETRAIN)
+            throw new ConfigException("{resume}: the checkpoint is a pretraining's (after epoch " + checkpoint.step()
+                    + "), and {pretrainedWeights} skips pretraining: continue the pretraining first (pretrain with {resume}), "
+                    + "then cluster from its weights without {resume}");
+        if (checkpoint != null && pretrainOnly && checkpoint.phase() == Phase.CLUSTER)
+            throw new ConfigException("{resume}: the checkpoint is a clustering run's (after iteration " + checkpoint.step()
+                    + "), which has no pretraining left: continue it with the command that started it (train or cluster with {resume})");
+        this.resume = checkpoint;
+        return this;
+    }
 
     /** Skip pretraining: start from these autoencoder weights (the `cluster` command). */
     public DcecTrainer pretrainedWeights(Path weights) {
@@ -103,6 +117,14 @@ public final class DcecTrainer {
             throw new ConfigException("{pretrainedWeights}: no file at " + weights + " (pass the weights file that a pretraining wrote)");
         if (weights != null && !cfg.method().pretrains)
             throw new ConfigException("{pretrainedWeights}: method " + cfg.method() + " has no autoencoder");
+        if (weights != null) {
+            // read them now, before anything is written: wrong shapes or NaN fail here, naming the file
+            try {
+                Autoencoder.create(cfg, C, H, W, 0).module().load(weights);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         this.pretrained = weights;
         return this;
     }

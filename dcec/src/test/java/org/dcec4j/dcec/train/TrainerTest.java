@@ -279,6 +279,40 @@ class TrainerTest {
         assertTrue(e.getMessage().startsWith(bad.toString()) && e.getMessage().contains("holds NaN at index 3"), e.getMessage());
     }
 
+    /** A checkpoint of the given phase and step (only what resumeFrom looks at before the run). */
+    static Checkpoint.Stored storedAt(Phase phase, int step) {
+        return new Checkpoint.Stored() {
+            @Override public Phase phase() { return phase; }
+            @Override public int step() { return step; }
+            @Override public void restore(org.dcec4j.dcec.model.Autoencoder ae, org.dcec4j.engine.optim.Optimizer o,
+                                          org.dcec4j.dcec.model.ClusteringLayer l) { throw new AssertionError("not restored"); }
+            @Override public Checkpoint.ClusterState clusterState() { throw new AssertionError("not restored"); }
+        };
+    }
+
+    /**
+     * A pretraining's checkpoint cannot be continued by a run that starts from pretrained weights (it used to pretrain
+     * again from the checkpoint and silently ignore the weights), nor a clustering run's by a pretraining (which then
+     * trained nothing and ended normally). Pretrained weights are read when given, so a wrong file fails before a run.
+     */
+    @Test void resumeRefusesACheckpointOfTheOtherKind(@TempDir Path tmp) throws IOException {
+        trainer(tiny(), tmp.resolve("ok")).pretrainOnly(true).run();
+        Path weights = tmp.resolve("ok").resolve(RunFolder.weightsFileName(Method.DCEC));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DcecTrainer(tiny(), TINY).pretrainedWeights(weights).resumeFrom(storedAt(Phase.PRETRAIN, 1)));
+        assertTrue(e.getMessage().contains("the checkpoint is a pretraining's (after epoch 1)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new DcecTrainer(tiny(), TINY).pretrainOnly(true).resumeFrom(storedAt(Phase.CLUSTER, 5)));
+        assertTrue(e.getMessage().contains("the checkpoint is a clustering run's (after iteration 5)"), e.getMessage());
+        // the combinations that make sense are accepted
+        new DcecTrainer(tiny(), TINY).pretrainedWeights(weights).resumeFrom(storedAt(Phase.CLUSTER, 5));
+        new DcecTrainer(tiny(), TINY).pretrainOnly(true).resumeFrom(storedAt(Phase.PRETRAIN, 1));
+        // weights of another K: refused when given, naming the file
+        TensorFile.FormatException f = assertThrows(TensorFile.FormatException.class,
+                () -> new DcecTrainer(tiny().toBuilder().K(4).build(), TINY).pretrainedWeights(weights));
+        assertTrue(f.getMessage().startsWith(weights.toString()) && f.getMessage().contains("has shape"), f.getMessage());
+    }
+
     /** k-means on the pixels (Method.KMEANS) honours a cancelled Cancellation like every other phase. */
     @Test void kmeansOnPixelsCanBeCancelled() {
         org.dcec4j.dcec.Cancellation c = new org.dcec4j.dcec.Cancellation();
