@@ -52,6 +52,7 @@ public final class RunFolder implements TrainingListener {
     private final Path dir;
     private final DcecConfig cfg;
     private final Dataset data;
+    private String digest;
     private CsvLog pretrainLog, clusterLog;
 
     /** Nothing is created before the run starts. */
@@ -190,7 +191,7 @@ public final class RunFolder implements TrainingListener {
      */
     @Override public Path checkpoint(Checkpoint c) throws IOException {
         TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-checkpoint").meta("phase", c.phase().id)
-                .meta("config", cfg.identity()).meta("data", dataIdentity());
+                .meta("config", cfg.identity()).meta("data", dataIdentity()).meta("data_crc32c", dataDigest());
         c.ae().module().addTo(b, "model.");
         if (c.phase() == Phase.PRETRAIN) {
             b.meta("epoch", Integer.toString(c.step()));
@@ -229,6 +230,10 @@ public final class RunFolder implements TrainingListener {
                     + "\n  now:        " + cfg.identity() + "\npass the same settings as the killed run");
         if (!dataIdentity().equals(f.meta("data")))
             throw new ConfigException("{resume}: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity());
+        // the pixels and labels themselves (a checkpoint written before the digest existed has none: not checked)
+        if (f.meta("data_crc32c") != null && !dataDigest().equals(f.meta("data_crc32c")))
+            throw new ConfigException("{resume}: " + file + " was written for other images or labels under the same name and size ("
+                    + dataIdentity() + ", CRC-32C " + f.meta("data_crc32c") + ", now " + dataDigest() + ")");
         return new StoredCheckpoint(f, file.toString(), data.size(), cfg.K(),
                 optimizerPrefix(Phase.PRETRAIN), optimizerPrefix(Phase.CLUSTER));
     }
@@ -244,6 +249,28 @@ public final class RunFolder implements TrainingListener {
     /** Where a phase's optimiser state sits in a checkpoint: "adam." (the reference's optimiser) or "sgd.". */
     private String optimizerPrefix(Phase phase) {
         return (phase == Phase.PRETRAIN ? cfg.pretrainOptimizer() : cfg.clusterOptimizer()).statePrefix();
+    }
+
+    /** The CRC-32C of the images' float bits and the labels, computed once: what {@link #dataIdentity} cannot tell apart. */
+    private String dataDigest() {
+        if (digest == null) {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            float[] x = data.images();
+            for (int i = 0; i < x.length; ) {
+                buf.clear();
+                while (i < x.length && buf.remaining() >= 4) buf.putFloat(x[i++]);
+                crc.update(buf.flip());
+            }
+            if (data.labels() != null)
+                for (int i = 0; i < data.labels().length; ) {
+                    buf.clear();
+                    while (i < data.labels().length && buf.remaining() >= 4) buf.putInt(data.labels()[i++]);
+                    crc.update(buf.flip());
+                }
+            digest = String.format(java.util.Locale.ROOT, "%08x", crc.getValue());
+        }
+        return digest;
     }
 
     private String dataIdentity() { return data.name() + " N=" + data.size() + " " + data.channels() + "x" + data.height() + "x" + data.width(); }

@@ -360,6 +360,35 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("other settings") && e.getMessage().contains("seed=10"), e.getMessage());
     }
 
+    /**
+     * Other images under the same name, count and size (a folder of the same name elsewhere, a re-exported file) are
+     * other data: the checkpoint records the CRC-32C of the pixels and labels, and --resume refuses a mismatch. It
+     * used to compare only "name N=… CxHxW" and resume on the other images.
+     */
+    @Test void resumeRefusesOtherImagesOfTheSameNameAndSize(@TempDir Path tmp) throws IOException {
+        DcecConfig cfg = tiny().toBuilder().pretrainEpochs(1).maxIter(0).checkpointEvery(1).build();
+        trainer(cfg, tmp).run();
+        float[] x = TINY.images().clone();
+        x[77] = x[77] > 0.5f ? 0f : 1f;
+        Dataset onePixel = new Dataset(TINY.name(), TINY.channels(), TINY.height(), TINY.width(), x, TINY.labels(), TINY.numClasses());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RunFolder(tmp, cfg, onePixel).readCheckpoint());
+        assertTrue(e.getMessage().contains("other images or labels under the same name and size"), e.getMessage());
+        int[] y = TINY.labels().clone();
+        y[0] = (y[0] + 1) % TINY.numClasses();
+        Dataset oneLabel = new Dataset(TINY.name(), TINY.channels(), TINY.height(), TINY.width(), TINY.images(), y, TINY.numClasses());
+        assertThrows(IllegalArgumentException.class, () -> new RunFolder(tmp, cfg, oneLabel).readCheckpoint());
+        // the same data reads back
+        new RunFolder(tmp, cfg, TINY).readCheckpoint();
+        // a checkpoint from before the digest existed (no data_crc32c) is not refused for lacking it
+        Path ck = tmp.resolve(RunFolder.CHECKPOINT);
+        TensorFile f = TensorFile.read(ck);
+        TensorFile.Builder b = TensorFile.builder();
+        f.meta().forEach((k, v) -> { if (!k.equals("data_crc32c")) b.meta(k, v); });
+        for (String n : f.names()) b.tensor(n, f.get(n).shape(), f.get(n).data());
+        b.write(ck);
+        new RunFolder(tmp, cfg, onePixel).readCheckpoint();
+    }
+
     @Test void everyMethodRunsAndWritesItsFiles(@TempDir Path tmp) throws IOException {
         for (Method m : Method.values()) {
             Path out = tmp.resolve(m.cliName);
