@@ -234,8 +234,10 @@ public final class RunFolder implements TrainingListener {
         if (f.meta("data_crc32c") != null && !dataDigest().equals(f.meta("data_crc32c")))
             throw new ConfigException("{resume}: " + file + " was written for other images or labels under the same name and size ("
                     + dataIdentity() + ", CRC-32C " + f.meta("data_crc32c") + ", now " + dataDigest() + ")");
-        return new StoredCheckpoint(f, file.toString(), data.size(), cfg.K(),
+        StoredCheckpoint c = new StoredCheckpoint(f, file.toString(), data.size(), cfg.K(),
                 optimizerPrefix(Phase.PRETRAIN), optimizerPrefix(Phase.CLUSTER));
+        c.check(cfg);
+        return c;
     }
 
     /** An IllegalArgumentException saying what to do when the folder has no checkpoint to resume from. */
@@ -281,6 +283,59 @@ public final class RunFolder implements TrainingListener {
         @Override public Phase phase() { return Phase.parse(f.meta("phase")); }
 
         @Override public int step() { return Integer.parseInt(f.meta(phase() == Phase.PRETRAIN ? "epoch" : "iteration")); }
+
+        /**
+         * Everything {@link #step} and {@link #clusterState} will read, checked now: a file whose checksum is intact can
+         * still hold values no run writes (edited, or written by another version). A FormatException names the file and
+         * the entry; the weights are checked when they are restored (shapes and finite values, {@code Module.loadFrom}).
+         */
+        void check(DcecConfig cfg) {
+            String phase = f.meta("phase");
+            if (!Phase.PRETRAIN.id.equals(phase) && !Phase.CLUSTER.id.equals(phase))
+                throw bad("'phase' is '" + phase + "'", "'" + Phase.PRETRAIN.id + "' or '" + Phase.CLUSTER.id + "'");
+            if (phase().equals(Phase.PRETRAIN)) {
+                integer("epoch", 0, cfg.pretrainEpochs());
+                return;
+            }
+            integer("iteration", 0, cfg.maxIter());
+            integer("counted", 0, Integer.MAX_VALUE);
+            for (String sum : new String[] {"sumL", "sumLc", "sumLr"}) {
+                String v = f.meta(sum);
+                double d;
+                try {
+                    d = Double.parseDouble(v == null ? "" : v);
+                } catch (NumberFormatException e) {
+                    throw bad("'" + sum + "' is '" + v + "'", "a number");
+                }
+                if (Double.isInfinite(d)) throw bad("'" + sum + "' is " + v, "a finite number");
+            }
+            TensorFile.Entry p = f.require("p", src), labels = f.require("labels", src);
+            if (!java.util.Arrays.equals(p.shape(), new int[] {N, K}))
+                throw bad("'p' has shape " + java.util.Arrays.toString(p.shape()), "[" + N + ", " + K + "]");
+            for (int i = 0; i < N * K; i++)
+                if (!(p.data()[i] >= 0 && p.data()[i] <= 1)) throw bad("p[" + i / K + ", " + i % K + "] is " + p.data()[i], "a value in [0, 1]");
+            if (!java.util.Arrays.equals(labels.shape(), new int[] {N}))
+                throw bad("'labels' has shape " + java.util.Arrays.toString(labels.shape()), "[" + N + "]");
+            for (int i = 0; i < N; i++) {
+                float v = labels.data()[i];
+                if (!(v >= 0 && v < K && v == (int) v)) throw bad("labels[" + i + "] is " + v, "a cluster from 0 to " + (K - 1));
+            }
+        }
+
+        private void integer(String key, int min, int max) {
+            String v = f.meta(key);
+            try {
+                int n = Integer.parseInt(v == null ? "" : v);
+                if (n >= min && n <= max) return;
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw bad("'" + key + "' is '" + v + "'", "an integer from " + min + " to " + max);
+        }
+
+        private TensorFile.FormatException bad(String found, String expected) {
+            return new TensorFile.FormatException(src + ": " + found + "; expected " + expected);
+        }
 
         @Override public void restore(Autoencoder ae, Optimizer optimizer, ClusteringLayer layer) {
             ae.module().loadFrom(f, "model.", src);

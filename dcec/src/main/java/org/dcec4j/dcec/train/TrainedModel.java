@@ -111,12 +111,21 @@ public final class TrainedModel {
         }
         if (!"dcec-model".equals(f.meta("kind")))
             throw new TensorFile.FormatException(src + ": not a dcec model (kind '" + f.meta("kind") + "'); pass the model.dc4j that `dcec train` wrote");
-        Method method = Method.parse(need(f, "method", src));
         int C = intMeta(f, "channels", src), H = intMeta(f, "height", src), W = intMeta(f, "width", src), K = intMeta(f, "clusters", src);
-        DcecConfig cfg = DcecConfig.defaults().toBuilder().method(method).K(K)
-                .filters(ints(need(f, "filters", src))).denseDims(ints(need(f, "dense_dims", src)))
-                .alpha(Float.parseFloat(need(f, "alpha", src))).build();
-        Autoencoder ae = method.network == Method.Network.NONE ? null : Autoencoder.create(cfg, C, H, W, 0);
+        DcecConfig cfg;
+        Autoencoder ae;
+        try {
+            // the metadata is checked as a config is: a value no run writes (an edited file) is a damaged file
+            Method method = Method.parse(need(f, "method", src));
+            cfg = DcecConfig.defaults().toBuilder().method(method).K(K)
+                    .filters(ints(need(f, "filters", src))).denseDims(ints(need(f, "dense_dims", src)))
+                    .alpha(Float.parseFloat(need(f, "alpha", src))).build().validate();
+            if (C < 1 || H < 1 || W < 1)
+                throw new IllegalArgumentException("images of " + C + "x" + H + "x" + W + " (channels x height x width must be positive)");
+            ae = method.network == Method.Network.NONE ? null : Autoencoder.create(cfg, C, H, W, 0);
+        } catch (IllegalArgumentException e) {      // NumberFormatException and ConfigException included
+            throw new TensorFile.FormatException(src + ": the model's metadata is not one a run writes: " + e.getMessage());
+        }
         if (ae != null) ae.module().loadFrom(f, "model.", src);
         TensorFile.Entry mu = f.require("mu", src);
         int D = ae == null ? C * H * W : ae.embeddingSize();

@@ -389,6 +389,90 @@ class TrainerTest {
         new RunFolder(tmp, cfg, onePixel).readCheckpoint();
     }
 
+    /** Writes a copy of {@code ck} with one meta value replaced (null: removed) or one tensor's values and shape replaced. */
+    static void rewrite(Path ck, String key, String value, String tensor, int[] shape, float[] data) throws IOException {
+        TensorFile f = TensorFile.read(ck);
+        TensorFile.Builder b = TensorFile.builder();
+        f.meta().forEach((k, v) -> { if (!k.equals(key)) b.meta(k, v); });
+        if (key != null && value != null) b.meta(key, value);
+        for (String n : f.names())
+            if (n.equals(tensor)) b.tensor(n, shape, data);
+            else b.tensor(n, f.get(n).shape(), f.get(n).data());
+        b.write(ck);
+    }
+
+    /**
+     * A clustering checkpoint whose checksum is intact but whose values no run writes (edited, or another version's):
+     * refused when read, naming the file and the entry, before the run starts. These used to end in stack traces
+     * (ArrayIndexOutOfBounds, NullPointerException) or a bare "For input string".
+     */
+    @Test void aCheckpointWithImpossibleValuesIsRefusedNamingTheEntry(@TempDir Path tmp) throws IOException {
+        DcecConfig cfg = tiny().toBuilder().checkpointEvery(2).build();
+        TrainingListener stop = new TrainingListener() {
+            @Override public void checkpointWritten(Phase phase, int counter, Path file) {
+                if (phase == Phase.CLUSTER && counter == 4) throw new IllegalStateException("stopped by the test");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> trainer(cfg, tmp).listener(stop).run());
+        Path ck = tmp.resolve(RunFolder.CHECKPOINT);
+        byte[] good = Files.readAllBytes(ck);
+        new RunFolder(tmp, cfg, TINY).readCheckpoint();       // the real one reads back
+        Object[][] cases = {
+                {"iteration", "-5", null, null, null, "'iteration' is '-5'; expected an integer from 0 to 10"},
+                {"iteration", "x", null, null, null, "'iteration' is 'x'"},
+                {"sumL", null, null, null, null, "'sumL' is 'null'; expected a number"},
+                {"counted", "-1", null, null, null, "'counted' is '-1'"},
+                {null, null, "p", new int[] {100, 3}, new float[300], "'p' has shape [100, 3]; expected [40, 3]"},
+                {null, null, "labels", new int[] {40}, labelsWith(3f), "labels[7] is 3.0; expected a cluster from 0 to 2"},
+        };
+        for (Object[] c : cases) {
+            Files.write(ck, good);
+            rewrite(ck, (String) c[0], (String) c[1], (String) c[2], (int[]) c[3], (float[]) c[4]);
+            TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> new RunFolder(tmp, cfg, TINY).readCheckpoint());
+            assertTrue(e.getMessage().startsWith(ck.toString()) && e.getMessage().contains((String) c[5]), e.getMessage());
+        }
+        // NaN in the centres: refused when restored, naming the tensor
+        Files.write(ck, good);
+        float[] mu = TensorFile.read(ck).get("layer.mu").data().clone();
+        mu[1] = Float.NaN;
+        rewrite(ck, null, null, "layer.mu", TensorFile.read(ck).get("layer.mu").shape(), mu);
+        TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> resumed(cfg, tmp).run());
+        assertTrue(e.getMessage().contains("'layer.mu' holds NaN at index 1"), e.getMessage());
+    }
+
+    /**
+     * A model file whose checksum is intact but whose metadata no run writes: refused when loaded, naming the file. An
+     * infinite α loaded and then predicted NaN; NaN or negative α, "abc" or "4,x,8" ended in a bare message without
+     * the file; a k-means model of -1 channels or one cluster loaded.
+     */
+    @Test void aModelWithImpossibleMetadataIsRefusedNamingTheFile(@TempDir Path tmp) throws IOException {
+        Path dcec = tmp.resolve("dcec"), km = tmp.resolve("km");
+        trainer(tiny().toBuilder().maxIter(2).build(), dcec).run();
+        trainer(tiny().toBuilder().method(Method.KMEANS).build(), km).run();
+        Path model = dcec.resolve(RunFolder.MODEL), kmModel = km.resolve(RunFolder.MODEL);
+        TrainedModel.load(model);
+        TrainedModel.load(kmModel);
+        byte[] good = Files.readAllBytes(model), goodKm = Files.readAllBytes(kmModel);
+        Object[][] cases = {
+                {model, good, "alpha", "Infinity"}, {model, good, "alpha", "NaN"}, {model, good, "alpha", "-1"}, {model, good, "alpha", "abc"},
+                {model, good, "filters", "4,x,8"}, {model, good, "method", "foo"},
+                {kmModel, goodKm, "channels", "-1"}, {kmModel, goodKm, "clusters", "1"},
+        };
+        for (Object[] c : cases) {
+            Path f = (Path) c[0];
+            Files.write(f, (byte[]) c[1]);
+            rewrite(f, (String) c[2], (String) c[3], null, null, null);
+            TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> TrainedModel.load(f), c[2] + "=" + c[3]);
+            assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+        }
+    }
+
+    static float[] labelsWith(float v) {
+        float[] y = new float[40];
+        y[7] = v;
+        return y;
+    }
+
     @Test void everyMethodRunsAndWritesItsFiles(@TempDir Path tmp) throws IOException {
         for (Method m : Method.values()) {
             Path out = tmp.resolve(m.cliName);
