@@ -48,7 +48,8 @@ public final class IoErrors {
         return describe(e.getCause());
     }
 
-    private static String reason(FileSystemException f) {
+    /** What went wrong, without the path: "permission denied", "no such file or folder", or the exception's reason. */
+    static String reason(FileSystemException f) {
         if (f instanceof NoSuchFileException) {
             return "no such file or folder";
         }

@@ -76,9 +76,26 @@ public final class OutputFiles {
 
     /**
      * Writes what {@code body} produces to file atomically: a temporary file beside it, fsync, read back and
-     * compared (length and CRC-32 of what was written), then renamed over the target.
+     * compared (length and CRC-32 of what was written), then renamed over the target. A file-system failure on the
+     * temporary file (permission denied, no such folder) is reported on {@code file}, the path the caller knows.
      */
     public static void writeAtomically(Path file, Body body) throws IOException {
+        try {
+            writeThroughTemp(file, body);
+        } catch (FileSystemException e) {
+            // a failure on the hidden temporary file is reported on the file the caller asked for
+            Path failed = e.getFile() == null ? null : Path.of(e.getFile());
+            if (failed == null || failed.getFileName() == null
+                    || !tempPattern(file.toAbsolutePath().getFileName().toString()).matcher(failed.getFileName().toString()).matches()) {
+                throw e;
+            }
+            FileSystemException onTarget = new FileSystemException(file.toString(), null, IoErrors.reason(e));
+            onTarget.initCause(e);
+            throw onTarget;
+        }
+    }
+
+    private static void writeThroughTemp(Path file, Body body) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         if (Files.isDirectory(abs)) {

@@ -83,4 +83,18 @@ class OutputFilesTest {
         assertEquals("connection reset", IoErrors.describe(new IOException("connection reset")));
         assertTrue(IoErrors.describe(new IOException()).contains("IOException"));
     }
+
+    /**
+     * A write that fails on the hidden temporary file names the file the caller asked for: /proc takes no new files,
+     * and the message used to be "/proc/.x.csv.5121956089276199113.tmp: no such file or folder".
+     */
+    @Test
+    void aFailedWriteNamesTheTargetNotTheTemporaryFile() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self")), "Linux /proc");
+        java.nio.file.Path target = java.nio.file.Path.of("/proc/dcec4j-output-test.csv");
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> OutputFiles.writeAtomically(target, new byte[] {1, 2, 3}));
+        String line = IoErrors.describe(e);
+        org.junit.jupiter.api.Assertions.assertTrue(line.startsWith(target + ": ") && !line.contains(".tmp"), line);
+    }
 }

@@ -363,6 +363,8 @@ public final class DcecCommand implements Runnable {
 
         private int train() throws IOException {
             train.method();                                  // fail on a bad name before loading anything
+            if (train.out.toString().isBlank())
+                throw new IllegalArgumentException("--out is empty: name the run's folder (use . for the current one)");
             // shapes: each quick-run default applies unless its own option is given (config() overrides field by field)
             boolean shapes = data.isShapes();
             if (shapes && data.limit == null) data.limit = SHAPES_LIMIT;
@@ -569,6 +571,21 @@ public final class DcecCommand implements Runnable {
             return s;
         }
 
+        /**
+         * Refuses an --output that would replace the model being read or a file of a run folder (a folder with a
+         * config.json): predict's default predictions.csv there would replace the run's own, labelled one.
+         */
+        void checkOutput(Path output) throws IOException {
+            Path out = output.toAbsolutePath().normalize();
+            if (out.equals(model.toAbsolutePath().normalize()) || Files.exists(out) && Files.isSameFile(out, model))
+                throw new IllegalArgumentException("--output " + output + " is the --model file: choose another name for the CSV");
+            Path dir = out.getParent();
+            if (dir != null && Files.isRegularFile(dir.resolve(RunFolder.CONFIG_JSON))
+                    && RunFolder.OUTPUTS.contains(out.getFileName().toString()))
+                throw new IllegalArgumentException("--output " + output + " is a file of the run in " + dir
+                        + " (it holds " + RunFolder.CONFIG_JSON + "): choose another name or folder for the CSV");
+        }
+
         /** Calls {@code batch} with each batch of images in order: the first image's index, the images, their count. */
         static void forEachBatch(ImageStream s, int batchSize, Batch batch) throws IOException {
             int D = s.imageSize(), B = Math.max(1, Math.min(batchSize, s.size()));
@@ -590,6 +607,7 @@ public final class DcecCommand implements Runnable {
 
         @Override int execute() throws IOException {
             int N;
+            checkOutput(output);
             try (ImageStream s = open()) {
                 N = s.size();
                 OutputFiles.writeAtomically(output, o -> {
@@ -615,6 +633,7 @@ public final class DcecCommand implements Runnable {
 
         @Override int execute() throws IOException {
             int N, K;
+            checkOutput(output);
             try (ImageStream s = open()) {
                 if (m.ae == null) throw new IllegalArgumentException("--model: a kmeans (pixel) model has no encoder to embed with");
                 N = s.size();

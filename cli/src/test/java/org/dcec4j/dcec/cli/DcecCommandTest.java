@@ -363,6 +363,34 @@ class DcecCommandTest {
         assertArrayEquals(unfinished, Files.readAllBytes(kz.resolve("checkpoint.dc4j")));
     }
 
+    /**
+     * predict and embed do not write their CSV over the model they read or over a run folder's own files (the
+     * model used to be replaced by the CSV, exit 0), and an empty --out is refused instead of meaning the current folder.
+     */
+    @Test void outputsDoNotReplaceTheModelOrARunsFiles(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--no-report"))[0]);
+        Path model = run.resolve("model.dc4j");
+        byte[] bytes = Files.readAllBytes(model), predictions = Files.readAllBytes(run.resolve("predictions.csv"));
+        for (String cmd : List.of("predict", "embed")) {
+            Object[] r = run(cmd, "--model", model.toString(), "--dataset", images.toString(), "--output", model.toString());
+            assertEquals(2, r[0], (String) r[2]);
+            assertTrue(((String) r[2]).contains("is the --model file"), (String) r[2]);
+            r = run(cmd, "--model", model.toString(), "--dataset", images.toString(), "--output", run.resolve("predictions.csv").toString());
+            assertEquals(2, r[0], (String) r[2]);
+            assertTrue(((String) r[2]).contains("is a file of the run in"), (String) r[2]);
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(model));
+        assertArrayEquals(predictions, Files.readAllBytes(run.resolve("predictions.csv")));
+        // another name in the run folder is fine
+        assertEquals(0, run("predict", "--model", model.toString(), "--dataset", images.toString(),
+                "--output", run.resolve("new.csv").toString())[0]);
+        Object[] r = run(quick("train", "--dataset", images.toString(), "--out", ""));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("--out is empty"), (String) r[2]);
+    }
+
     /** --limit applies before decoding: the images after the first N are never read, so their damage does not matter. */
     @Test void aLimitReadsOnlyTheFirstImages(@TempDir Path tmp) throws IOException {
         Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
