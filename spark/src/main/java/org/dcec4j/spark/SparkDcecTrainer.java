@@ -32,6 +32,7 @@ import org.dcec4j.dcec.train.Scores;
 import org.dcec4j.dcec.train.Seeds;
 import org.dcec4j.dcec.train.TrainedModel;
 import org.dcec4j.dcec.train.TrainingDivergedException;
+import org.dcec4j.dcec.train.UsableState;
 import org.dcec4j.dcec.train.TrainingListener;
 import org.dcec4j.dcec.train.TrainingListener.Losses;
 import org.dcec4j.engine.Backend;
@@ -158,6 +159,7 @@ public final class SparkDcecTrainer {
         } else {
             long t0 = System.nanoTime();
             pretrain(ae);
+            checkUsable("pretraining", "the end of pretraining", ae, null);
             for (TrainingListener l : listeners) l.pretrained(ae);
             phaseDone(Phase.PRETRAIN, t0);
         }
@@ -353,6 +355,7 @@ public final class SparkDcecTrainer {
             for (TrainingListener li : listeners) li.batchDone(Phase.CLUSTER, it, b, batches, l);
             it++;
         }
+        checkUsable("clustering", "the end of clustering (iteration " + it + ")", ae, layer);
         return new Result(model, last, it, converged, seconds, table, data);
     }
 
@@ -372,6 +375,17 @@ public final class SparkDcecTrainer {
     private void phaseDone(Phase phase, long t0) {
         seconds.put(phase, (System.nanoTime() - t0) / 1e9);
         for (TrainingListener l : listeners) l.phaseDone(phase, seconds.get(phase));
+    }
+
+    /**
+     * {@link UsableState#check} on the first images of the data (the losses are computed before each update, so a last
+     * update that overflowed shows only here): a TrainingDivergedException naming {@code where} when it finds a problem.
+     */
+    private void checkUsable(String phase, String where, Autoencoder ae, ClusteringLayer layer) {
+        ImageBlock first = data.blocks().first();
+        int nb = Math.min(first.n(), Math.min(cfg.batchSize(), N));
+        UsableState.Problem p = UsableState.check(ae, layer, cfg.alpha(), Tensor.of(java.util.Arrays.copyOf(first.x(), nb * D), nb, C, H, W));
+        if (p != null) throw diverged(phase, where + " (" + p.what() + ")", p.value());
     }
 
     private TrainingDivergedException diverged(String phase, String where, float value) {

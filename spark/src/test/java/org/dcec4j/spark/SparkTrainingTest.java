@@ -77,6 +77,25 @@ class SparkTrainingTest {
         }
     }
 
+    /**
+     * A last update that overflows (one step at learning rate 1e30) is divergence, as on one machine, in both pretraining
+     * modes: the weights were handed on with outputs that are all NaN before the end-of-phase check existed.
+     */
+    @Test void anOverflowInTheLastStepIsDivergence() {
+        Dataset data = Shapes.generate(40, 3, 16);
+        DcecConfig cfg = config(4, 1, 0, 10, 7).toBuilder().batchSize(40).lr(1e30f).build();
+        for (SparkDcecTrainer.Pretraining mode : SparkDcecTrainer.Pretraining.values()) {
+            TrainingData one = TrainingData.of(sc, data, 1);
+            Capture spread = new Capture();
+            org.dcec4j.dcec.train.TrainingDivergedException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.dcec4j.dcec.train.TrainingDivergedException.class,
+                    () -> new SparkDcecTrainer(spark, cfg, one).backend(backend).pretraining(mode).pretrainOnly(true).listener(spread).run());
+            one.release();
+            assertTrue(e.getMessage().contains("the end of pretraining"), mode + ": " + e.getMessage());
+            assertTrue(spread.weights.isEmpty(), mode + ": no weights handed on");
+        }
+    }
+
     @Test void pretrainingOnOnePartitionIsTheSingleMachinePretrainingBitForBitInBothModes() throws IOException {
         Dataset data = Shapes.generate(150, 11, 16);
         DcecConfig cfg = config(4, 2, 0, 10, 7);

@@ -24,7 +24,6 @@ import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.augment.RandomAffine;
 import org.dcec4j.datasets.augment.RandomAffinePool;
 import org.dcec4j.engine.StepArena;
-import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.Backend;
 import org.dcec4j.engine.optim.Optimizer;
@@ -358,28 +357,11 @@ public final class DcecTrainer {
         }
     }
 
-    /**
-     * Whether the model after an update can be saved: every weight finite, and under them the first batch's
-     * reconstruction loss and (with centres) soft assignments finite. Each step's loss is computed before its update,
-     * so without this a last update that overflowed (weights of 1e30 whose outputs are NaN) would pass into the
-     * checkpoint or the saved model unnoticed. One forward pass of one batch, no random draw: results do not change.
-     */
+    /** {@link UsableState#check} on the first batch: a TrainingDivergedException naming {@code where} when it finds a problem. */
     private void checkUsable(Phase phase, String where, Autoencoder ae, ClusteringLayer layer) {
-        List<Tensor> all = new ArrayList<>(ae.module().parameters());
-        if (layer != null) all.add(layer.mu);
-        for (Tensor t : all)
-            for (float v : t.data)
-                if (!Float.isFinite(v)) throw diverged(phase, where + " (a weight)", v);
         int nb = Math.min(cfg.batchSize(), N);
-        Tensor xb = Tensor.of(java.util.Arrays.copyOf(x, nb * D), nb, C, H, W);
-        try (var ignored = org.dcec4j.engine.Autograd.noGrad()) {
-            Tensor z = ae.encode(xb);
-            float l = F.mse(ae.decode(z), xb).item();
-            if (!Float.isFinite(l)) throw diverged(phase, where + " (the reconstruction of the first batch)", l);
-            if (layer != null)
-                for (float v : F.studentT(z, layer.mu, cfg.alpha()).data)
-                    if (!Float.isFinite(v)) throw diverged(phase, where + " (the soft assignments of the first batch)", v);
-        }
+        UsableState.Problem p = UsableState.check(ae, layer, cfg.alpha(), Tensor.of(java.util.Arrays.copyOf(x, nb * D), nb, C, H, W));
+        if (p != null) throw diverged(phase, where + " (" + p.what() + ")", p.value());
     }
 
     private TrainingDivergedException diverged(Phase phase, String where, float value) {
