@@ -345,7 +345,7 @@ public final class DcecTrainer {
         return every > 0 && counter % every == 0;
     }
 
-    /** Hands a checkpoint to the listeners after checking that every weight is finite (a bad state never replaces a good one). */
+    /** Hands a checkpoint to the listeners after checking that its state is usable ({@link UsableState}: a bad state never replaces a good one). */
     private void checkpoint(Checkpoint state) throws IOException {
         String counter = (state.phase() == Phase.PRETRAIN ? "epoch " : "iteration ") + state.step();
         checkUsable(state.phase(), counter, state.ae(), state.layer());
