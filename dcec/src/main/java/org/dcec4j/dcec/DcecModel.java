@@ -112,8 +112,14 @@ public final class DcecModel {
         return predict(data.images(), data.size());
     }
 
-    /** The cluster of each feature vector (models fitted with {@link Dcec#fitVectors}). */
+    /**
+     * The cluster of each feature vector. Only for models fitted on feature vectors ({@link Dcec#fitVectors},
+     * {@link Dataset#ofVectors}): an image model refuses them, as its images must be in [0, 1] ({@link #predict}).
+     */
     public int[] predictVectors(float[][] vectors) {
+        if (!takesVectors())
+            throw new IllegalArgumentException("vectors: this model was fitted on " + channels() + "x" + height() + "x" + width()
+                    + " images, not on feature vectors; pass its images to predict (values in [0, 1])");
         float[] flat = vectors(vectors);
         return labels(softAssign(flat, vectors.length), vectors.length);
     }
@@ -229,6 +235,9 @@ public final class DcecModel {
         }
         return flat;
     }
+
+    /** Whether the model was fitted on feature vectors rather than images. */
+    private boolean takesVectors() { return Inputs.isVectors(method(), channels(), height()); }
 
     private void checkShape(Dataset data) {
         Objects.requireNonNull(data, "data");

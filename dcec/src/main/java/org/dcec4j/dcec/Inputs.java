@@ -8,6 +8,14 @@ package org.dcec4j.dcec;
 final class Inputs {
     private Inputs() {}
 
+    /**
+     * Whether C×H×W inputs of method m are feature vectors: 1×1×d (what {@link Dcec#fitVectors} and
+     * {@code Dataset.ofVectors} make) for a method without the convolutional autoencoder. Their values need only be finite.
+     */
+    static boolean isVectors(Method m, int C, int H) {
+        return m.network != Method.Network.CONV && C == 1 && H == 1;
+    }
+
     /** n images [n, C, H, W] in {@code images}: the length must be n·C·H·W exactly, every value in [0, 1]. */
     static void checkImages(String name, float[] images, int n, int C, int H, int W) {
         if (images == null) throw new IllegalArgumentException(name + " is null");
