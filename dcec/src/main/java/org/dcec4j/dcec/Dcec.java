@@ -73,13 +73,17 @@ public final class Dcec {
 
     // ---------------------------------------------------------------------------------------------- fit
 
-    /** Clusters a data set (its labels, if any, only score the result). */
+    /**
+     * Clusters a data set (its labels, if any, only score the result). Its values must be in [0, 1], or only finite
+     * for feature vectors ({@link Dataset#ofVectors}) clustered by {@link Method#DEC}, {@link Method#IDEC} or {@link Method#KMEANS}.
+     */
     public DcecModel fit(Dataset data) { return fit(data, Cancellation.none()); }
 
     /** Clusters a data set; {@code cancellation} can stop the fit from another thread. */
     public DcecModel fit(Dataset data, Cancellation cancellation) {
         Objects.requireNonNull(data, "data");
-        Inputs.checkValues("data", data.images(), 0, data.images().length, data.imageSize());
+        Inputs.checkValues("data", data.images(), 0, data.images().length, data.imageSize(),
+                !Inputs.isVectors(config.method(), data.channels(), data.height()));
         return run(data, cancellation);
     }
 
@@ -108,13 +112,13 @@ public final class Dcec {
      * [0, 1]); the array is read, not copied, and must not change during the fit.
      */
     public DcecModel fit(float[] images, int n, int channels, int height, int width) {
-        Inputs.checkImages("images", images, n, channels, height, width);
+        Inputs.checkImages("images", images, n, channels, height, width, true);
         return fit(new Dataset("images", channels, height, width, images, null));
     }
 
     /** Clusters images given one per row, each [channels·height·width] values in [0, 1] (copied). */
     public DcecModel fit(float[][] images, int channels, int height, int width) {
-        float[] flat = Inputs.flatten("images", images, channels, height, width);
+        float[] flat = Inputs.flatten("images", images, channels, height, width, true);
         return fit(new Dataset("images", channels, height, width, flat, null));
     }
 

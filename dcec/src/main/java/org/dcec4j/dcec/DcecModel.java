@@ -28,6 +28,8 @@ import org.dcec4j.engine.Backend;
  *
  * <p>Images are [channels, height, width] values in [0, 1], row-major, several of them back to back
  * ([n, C, H, W]); their size must be the model's ({@link #channels()} × {@link #height()} × {@link #width()}).
+ * A model fitted on feature vectors ({@link Dcec#fitVectors}, {@link Dataset#ofVectors}) takes 1×1×d vectors of any
+ * finite values instead, in every method that takes images or vectors.
  * {@link BufferedImage}s are converted and resized as the image-folder loader does.
  *
  * <p>Immutable and thread-safe: many threads may predict at once (on a shared backend their kernel calls
@@ -132,7 +134,7 @@ public final class DcecModel {
 
     /** The embeddings z = F(x) [n][embeddingSize] of n images (the pixels themselves for k-means on pixels). */
     public float[][] embed(float[] images, int n) {
-        Inputs.checkImages("images", images, n, channels(), height(), width());
+        Inputs.checkImages("images", images, n, channels(), height(), width(), !takesVectors());
         return rows(model.features(images, n, BATCH), n, embeddingSize());
     }
 
@@ -155,7 +157,7 @@ public final class DcecModel {
     }
 
     private float[] predictProbaFlat(float[] images, int n) {
-        Inputs.checkImages("images", images, n, channels(), height(), width());
+        Inputs.checkImages("images", images, n, channels(), height(), width(), !takesVectors());
         return softAssign(images, n);
     }
 
@@ -204,7 +206,7 @@ public final class DcecModel {
 
     // ---------------------------------------------------------------------------------------------- helpers
 
-    private float[] flatten(float[][] images) { return Inputs.flatten("images", images, channels(), height(), width()); }
+    private float[] flatten(float[][] images) { return Inputs.flatten("images", images, channels(), height(), width(), !takesVectors()); }
 
     private float[] convert(List<? extends BufferedImage> images) {
         Objects.requireNonNull(images, "images");

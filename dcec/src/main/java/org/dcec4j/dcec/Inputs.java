@@ -2,7 +2,7 @@ package org.dcec4j.dcec;
 
 /**
  * The checks every array handed to the library passes before any work: sizes that agree, values that are
- * finite and, for images, in [0, 1]. A mistake is an {@link IllegalArgumentException} that names the
+ * finite and, for images (not feature vectors, {@link #isVectors}), in [0, 1]. A mistake is an {@link IllegalArgumentException} that names the
  * argument, the image and the position.
  */
 final class Inputs {
@@ -16,8 +16,8 @@ final class Inputs {
         return m.network != Method.Network.CONV && C == 1 && H == 1;
     }
 
-    /** n images [n, C, H, W] in {@code images}: the length must be n·C·H·W exactly, every value in [0, 1]. */
-    static void checkImages(String name, float[] images, int n, int C, int H, int W) {
+    /** n images [n, C, H, W] in {@code images}: the length must be n·C·H·W exactly, every value in [0, 1] (unitRange) or finite. */
+    static void checkImages(String name, float[] images, int n, int C, int H, int W, boolean unitRange) {
         if (images == null) throw new IllegalArgumentException(name + " is null");
         if (n < 1) throw new IllegalArgumentException(name + ": the number of images must be at least 1, got " + n);
         if (C < 1 || H < 1 || W < 1) throw new IllegalArgumentException(name + ": channels, height and width must be positive, got " + C + "x" + H + "x" + W);
@@ -25,21 +25,22 @@ final class Inputs {
         if (images.length != want)
             throw new IllegalArgumentException(name + ": " + n + " images of " + C + "x" + H + "x" + W + " need " + want
                     + " floats, the array has " + images.length);
-        checkValues(name, images, 0, images.length, C * H * W);
+        checkValues(name, images, 0, images.length, C * H * W, unitRange);
     }
 
-    /** Every value of images[from, to) is finite and in [0, 1] (image i starts at from + i·D). */
-    static void checkValues(String name, float[] images, int from, int to, int D) {
+    /** Every value of images[from, to) is finite and, if unitRange, in [0, 1] (image i starts at from + i·D). */
+    static void checkValues(String name, float[] images, int from, int to, int D, boolean unitRange) {
         for (int i = from; i < to; i++) {
             float v = images[i];
-            if (!(v >= 0f && v <= 1f))
-                throw new IllegalArgumentException(name + ": image " + (i - from) / D + ", value " + (i - from) % D + " is " + v
-                        + "; pixel values must be finite and in [0, 1] (divide 8-bit values by 255)");
+            if (unitRange ? !(v >= 0f && v <= 1f) : !Float.isFinite(v))
+                throw new IllegalArgumentException(name + ": " + (unitRange ? "image " : "vector ") + (i - from) / D + ", value " + (i - from) % D
+                        + " is " + v + (unitRange ? "; pixel values must be finite and in [0, 1] (divide 8-bit values by 255)"
+                                                  : "; feature vector values must be finite"));
         }
     }
 
-    /** The rows of {@code images} (each C·H·W values in [0, 1]) in one new row-major array. */
-    static float[] flatten(String name, float[][] images, int C, int H, int W) {
+    /** The rows of {@code images} (each C·H·W values, checked as {@link #checkValues} does) in one new row-major array. */
+    static float[] flatten(String name, float[][] images, int C, int H, int W, boolean unitRange) {
         if (images == null) throw new IllegalArgumentException(name + " is null");
         if (images.length == 0) throw new IllegalArgumentException(name + ": no images");
         if (C < 1 || H < 1 || W < 1) throw new IllegalArgumentException(name + ": channels, height and width must be positive, got " + C + "x" + H + "x" + W);
@@ -54,7 +55,7 @@ final class Inputs {
                         + C + "x" + H + "x" + W + " needs " + D);
             System.arraycopy(row, 0, x, (int) (i * D), (int) D);
         }
-        checkValues(name, x, 0, x.length, (int) D);
+        checkValues(name, x, 0, x.length, (int) D, unitRange);
         return x;
     }
 }

@@ -1,11 +1,15 @@
 package org.dcec4j.dcec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.Shapes;
+import org.dcec4j.dcec.train.Scores;
 import org.junit.jupiter.api.Test;
 
 /** The library facade's contracts between images and feature vectors, and its builder. */
@@ -22,5 +26,55 @@ class DcecApiTest {
         // its images in [0, 1] as rows are not feature vectors either: predict takes them
         float[][] rows = {IMAGES.image(0), IMAGES.image(1)};
         assertThrows(IllegalArgumentException.class, () -> m.predictVectors(rows));
+    }
+
+    @Test void aModelFittedOnVectorsTakesFiniteValuesOfAnyRangeInEveryMethod() {
+        SplittableRandom r = new SplittableRandom(3);
+        int N = 30, d = 5;
+        float[][] v = new float[N][d];
+        float[] flat = new float[N * d];
+        int[] truth = new int[N];
+        for (int i = 0; i < N; i++) {
+            truth[i] = i % 3;
+            for (int j = 0; j < d; j++) flat[i * d + j] = v[i][j] = (float) (r.nextGaussian() * 3 + 10 * truth[i]);
+        }
+        Dcec dec = Dcec.builder().method(Method.DEC).clusters(3).denseDims(8, 8, 8).batchSize(16).pretrainEpochs(1)
+                .kmeansRestarts(2).updateInterval(2).maxIterations(4).seed(1).build();
+        DcecModel m = dec.fitVectors(v);
+        // a data set of the same vectors fits the same model
+        assertArrayEquals(m.toBytes(), dec.fit(Dataset.ofVectors("vectors", d, flat.clone(), null)).toBytes());
+        int[] labels = m.predictVectors(v);
+        assertArrayEquals(labels, m.predict(v));
+        assertArrayEquals(labels, m.predict(flat, N));
+        float[][] q = m.predictProba(v);
+        for (int i = 0; i < N; i++) {
+            int best = 0;
+            for (int j = 1; j < 3; j++) if (q[i][j] > q[i][best]) best = j;
+            assertEquals(labels[i], best);
+        }
+        assertArrayEquals(q[7], m.predictProba(flat, N)[7]);
+        float[][] z = m.embed(v);
+        assertEquals(N, z.length);
+        assertEquals(3, z[0].length);
+        assertEquals(Scores.of(truth, labels), m.score(Dataset.ofVectors("v", d, flat.clone(), truth)));
+        // finite still means finite
+        v[4][2] = Float.NaN;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.predictProba(v));
+        assertTrue(e.getMessage().contains("vector 4, value 2 is NaN") && e.getMessage().contains("finite"), e.getMessage());
+        // k-means on the vectors themselves as well
+        DcecModel km = Dcec.builder().method(Method.KMEANS).clusters(3).kmeansRestarts(2).build().fit(Dataset.ofVectors("v", d, flat.clone(), null));
+        assertEquals(N, km.embed(flat, N).length);
+    }
+
+    @Test void imageModelsAndConvolutionalMethodsKeepTheUnitRange() {
+        DcecModel m = Dcec.builder().method(Method.KMEANS).clusters(3).kmeansRestarts(2).build().fit(IMAGES);
+        float[] x = IMAGES.image(0);
+        x[3] = 255f;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.embed(x, 1));
+        assertTrue(e.getMessage().contains("image 0, value 3 is 255.0") && e.getMessage().contains("[0, 1]"), e.getMessage());
+        float[] vectors = new float[40 * 5];
+        Arrays.fill(vectors, 2f);
+        e = assertThrows(IllegalArgumentException.class, () -> Dcec.builder().build().fit(Dataset.ofVectors("v", 5, vectors, null)));
+        assertTrue(e.getMessage().contains("[0, 1]"), e.getMessage());
     }
 }
