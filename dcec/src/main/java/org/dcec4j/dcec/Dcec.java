@@ -51,7 +51,7 @@ public final class Dcec {
     private final int channels, height, width;
 
     private Dcec(Builder b) {
-        this.config = b.config.build().validate();
+        this.config = b.resolvedConfig().validate();
         this.backend = b.backend;
         this.listeners = List.copyOf(b.listeners);
         this.runFolder = b.runFolder;
@@ -176,20 +176,34 @@ public final class Dcec {
         private Path runFolder;
         private boolean resume, overwrite;
         private int channels = 1, height = 28, width = 28;
+        /** Null until {@link #augment} is called. */
+        private Boolean augment;
 
         private Builder() {}
+
+        /** The hyper-parameters with {@link #augment} applied to the method. */
+        private DcecConfig resolvedConfig() {
+            DcecConfig c = config.build();
+            if (augment == null) return c;
+            if (augment) return c.toBuilder().method(c.method().augmented()).build();
+            if (c.method().augments)
+                throw new ConfigException("{augment} false contradicts {method} " + c.method() + ", which always augments; choose one");
+            return c;
+        }
 
         /** Which method of the paper's table runs (default {@link Method#DCEC}). */
         public Builder method(Method m) { config.method(Objects.requireNonNull(m, "method")); return this; }
 
         /**
          * Train on randomly rotated and shifted images (DEC-DA, docs/math/augmentation.md): DCEC becomes
-         * {@link Method#DCEC_DA}, DEC_CONV {@link Method#DEC_CONV_DA}. It does not change the other settings: the
-         * reference runs pretrain for 500 epochs ({@link #pretrainEpochs}) and recompute P every 30 iterations on
-         * small sets ({@link #updateInterval}).
+         * {@link Method#DCEC_DA}, DEC_CONV {@link Method#DEC_CONV_DA}. Applied to the method by {@link #build()}, so
+         * the order of the calls does not matter and the last {@code augment} call counts; a call with {@code false}
+         * contradicts a data-augmented {@link #method}. It does not change the other settings: the reference runs
+         * pretrain for 500 epochs ({@link #pretrainEpochs}) and recompute P every 30 iterations on small sets
+         * ({@link #updateInterval}).
          */
         public Builder augment(boolean on) {
-            if (on) config.method(config.method.augmented());
+            this.augment = on;
             return this;
         }
         /** Number of clusters K, also the embedding size (default 10). */

@@ -77,4 +77,20 @@ class DcecApiTest {
         e = assertThrows(IllegalArgumentException.class, () -> Dcec.builder().build().fit(Dataset.ofVectors("v", 5, vectors, null)));
         assertTrue(e.getMessage().contains("[0, 1]"), e.getMessage());
     }
+
+    @Test void augmentIsAppliedAtBuildWhateverTheOrderAndFalseTurnsItOff() {
+        assertEquals(Method.DCEC, Dcec.builder().augment(true).augment(false).build().config().method());
+        assertEquals(Method.DEC_CONV_DA, Dcec.builder().augment(true).method(Method.DEC_CONV).build().config().method());
+        assertEquals(Method.DEC_CONV_DA, Dcec.builder().method(Method.DEC_CONV).augment(true).build().config().method());
+        assertEquals(Method.DCEC_DA, Dcec.builder().augment(true).build().config().method());
+        assertEquals(Method.DCEC, Dcec.builder().augment(false).build().config().method());
+        Dcec.Builder b = Dcec.builder().augment(true);
+        assertEquals(Method.DCEC_DA, b.build().config().method());
+        assertEquals(Method.DCEC, b.augment(false).build().config().method(), "build() leaves the builder's method as set");
+        ConfigException e = assertThrows(ConfigException.class, () -> Dcec.builder().augment(true).method(Method.KMEANS).build());
+        assertTrue(e.getMessage().startsWith("augment applies to dcec and dec-conv"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> Dcec.builder().method(Method.DCEC_DA).augment(false).build());
+        assertTrue(e.getMessage().contains("augment false contradicts method dcec-da"), e.getMessage());
+        assertEquals(Method.DCEC_DA, Dcec.builder().method(Method.DCEC_DA).augment(true).build().config().method());
+    }
 }
