@@ -41,6 +41,16 @@ public final class ConvGeometry {
         this.OW = (W + PL + PR - KW) / SW + 1;
     }
 
+    /**
+     * Checks an op's per-side amounts (padding or crop) before they are read: four values {top, bottom, left,
+     * right}, each &gt;= 0. {@code name} names the argument in the message.
+     */
+    public static void checkSides(String name, int[] sides) {
+        if (sides == null || sides.length != 4 || Arrays.stream(sides).anyMatch(v -> v < 0))
+            throw new IllegalArgumentException(name + ": four values {top, bottom, left, right}, each >= 0, expected, got "
+                    + Arrays.toString(sides));
+    }
+
     /** Same geometry with another batch size (layers see many batch sizes; the last batch is short). */
     public ConvGeometry withBatch(int n) {
         return n == N ? this : new ConvGeometry(n, C, H, W, K, KH, KW, SH, SW, PT, PB, PL, PR);

@@ -1,5 +1,6 @@
 package org.dcec4j.engine.nn;
 
+import java.util.Objects;
 import java.util.SplittableRandom;
 import org.dcec4j.engine.F;
 import org.dcec4j.engine.Tensor;
@@ -28,8 +29,11 @@ public final class ConvTranspose2d extends Module {
 
     public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride, Padding crop, Activation activation,
                            Init.Scheme init, SplittableRandom rng) {
-        this.activation = activation;
-        this.inChannels = inChannels; this.outChannels = outChannels; this.kernel = kernel; this.stride = stride; this.crop = crop;
+        Conv2d.checkLayer("ConvTranspose2d", inChannels, outChannels, kernel, stride);
+        this.activation = Objects.requireNonNull(activation, "activation");
+        this.crop = Objects.requireNonNull(crop, "crop");
+        Objects.requireNonNull(init, "init");
+        this.inChannels = inChannels; this.outChannels = outChannels; this.kernel = kernel; this.stride = stride;
         weight = param("weight", Tensor.zeros(inChannels, outChannels, kernel, kernel));
         bias = param("bias", Tensor.zeros(outChannels));
         int rf = kernel * kernel;
@@ -38,6 +42,7 @@ public final class ConvTranspose2d extends Module {
     }
 
     @Override public Tensor forward(Tensor x) {
+        Conv2d.checkInput("conv_transpose2d", x);
         int[] c = crop.forTransposed(x.dim(2), x.dim(3), kernel, kernel, stride);
         return F.convTranspose2d(kernels(), x, weight, bias, stride, c, activation);
     }

@@ -36,6 +36,7 @@ public final class Padding {
      * the smaller half before (top/left). Returns {before, after}.
      */
     public static int[] samePadding(int in, int k, int s) {
+        checkAxis("samePadding", in, k, s);
         int out = (in + s - 1) / s;
         int total = Math.max((out - 1) * s + k - in, 0);
         return new int[] {total / 2, total - total / 2};
@@ -48,10 +49,16 @@ public final class Padding {
      * Keras pads instead, which this engine does not support, so that case is an error.)
      */
     public static int[] sameCrop(int in, int k, int s) {
+        checkAxis("sameCrop", in, k, s);
         int full = (in - 1) * s + k;
         int total = full - in * s;
         if (total < 0) throw new IllegalArgumentException("'same' transposed conv needs k >= s (k=" + k + ", s=" + s + ")");
         return new int[] {total / 2, total - total / 2};
+    }
+
+    private static void checkAxis(String rule, int in, int k, int s) {
+        if (in < 1 || k < 1 || s < 1)
+            throw new IllegalArgumentException(rule + ": input size, kernel and stride must be at least 1, got in=" + in + ", k=" + k + ", s=" + s);
     }
 
     /** Padding {top, bottom, left, right} of a convolution over an H×W input. */

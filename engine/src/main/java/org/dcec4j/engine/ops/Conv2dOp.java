@@ -28,9 +28,12 @@ public final class Conv2dOp extends Op {
      * the backward run on the kernels {@code k}.
      */
     public static Tensor apply(Kernels k, Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] padding, Activation act) {
+        java.util.Objects.requireNonNull(x, "conv2d: x");
+        java.util.Objects.requireNonNull(w, "conv2d: w");
         if (x.rank() != 4 || w.rank() != 4 || x.dim(1) != w.dim(1))
             throw new IllegalArgumentException("conv2d: x[N,C,H,W] and w[K,C,KH,KW] expected, got " + x + " and " + w);
         java.util.Objects.requireNonNull(act, "conv2d: activation (Activation.NONE for none)");
+        ConvGeometry.checkSides("conv2d: padding", padding);
         if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(0)))
             throw new IllegalArgumentException("conv2d: bias of shape [" + w.dim(0) + "] expected, got " + b);
         ConvGeometry g = new ConvGeometry(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(0), w.dim(2), w.dim(3),

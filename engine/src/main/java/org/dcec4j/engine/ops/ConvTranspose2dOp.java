@@ -36,10 +36,13 @@ public final class ConvTranspose2dOp extends Op {
      * backward run on the kernels {@code k}.
      */
     public static Tensor apply(Kernels k, Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] crop, Activation act) {
+        java.util.Objects.requireNonNull(x, "conv_transpose2d: x");
+        java.util.Objects.requireNonNull(w, "conv_transpose2d: w");
         if (x.rank() != 4 || w.rank() != 4 || x.dim(1) != w.dim(0))
             throw new IllegalArgumentException("conv_transpose2d: x[N,CI,H,W] and w[CI,CO,KH,KW] expected, got " + x + " and " + w);
         // (the kernels read a null activation as "accumulate into y", which a fresh output must never be)
         java.util.Objects.requireNonNull(act, "conv_transpose2d: activation (Activation.NONE for none)");
+        ConvGeometry.checkSides("conv_transpose2d: crop", crop);
         if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(1)))
             throw new IllegalArgumentException("conv_transpose2d: bias of shape [" + w.dim(1) + "] expected, got " + b);
         int N = x.dim(0), CI = x.dim(1), H = x.dim(2), W = x.dim(3), CO = w.dim(1), KH = w.dim(2), KW = w.dim(3);
