@@ -43,11 +43,12 @@ public final class Adam implements Optimizer {
     }
 
     public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, Form form, Kernels kernels) {
-        if (!(lr > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0))
-            throw new IllegalArgumentException("Adam: need lr > 0, 0 <= beta < 1, eps >= 0 (lr=" + lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ")");
+        // an infinite lr or eps would turn the weights into ±Infinity or NaN at the first step
+        if (!(lr > 0) || Float.isInfinite(lr) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0) || Float.isInfinite(eps))
+            throw new IllegalArgumentException("Adam: need finite lr > 0, 0 <= beta < 1, finite eps >= 0 (lr=" + lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ")");
         this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
         this.params = new ArrayList<>(params);
-        this.lr = lr; this.beta1 = beta1; this.beta2 = beta2; this.eps = eps; this.form = form;
+        this.lr = lr; this.beta1 = beta1; this.beta2 = beta2; this.eps = eps; this.form = java.util.Objects.requireNonNull(form, "form");
         m = new float[params.size()][];
         v = new float[params.size()][];
         for (int i = 0; i < params.size(); i++) {
