@@ -23,11 +23,7 @@ public final class Tensor {
 
     Tensor(float[] data, int[] shape) {
         this.shape = shape.clone();
-        long size = 1;
-        for (int d : shape) {
-            if (d < 1) throw new IllegalArgumentException("tensor dimensions must be positive: " + Arrays.toString(shape));
-            size *= d;
-        }
+        int size = size(this.shape);
         if (size != data.length)
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + size + " values, data has " + data.length);
         this.data = data;
@@ -36,12 +32,19 @@ public final class Tensor {
     // ---------------------------------------------------------------- construction
     public static Tensor zeros(int... shape) { return new Tensor(new float[size(shape)], shape); }
 
-    /** Elements of a tensor of this shape (the constructor rejects non-positive dimensions). */
+    /**
+     * Elements of a tensor of this shape: every dimension positive and the product at most Integer.MAX_VALUE (checked
+     * at each factor, so that a product past 2^63 cannot wrap to a small or zero size).
+     */
     private static int size(int[] shape) {
         long size = 1;
-        for (int d : shape) size *= d;
-        if (size > Integer.MAX_VALUE) throw new IllegalArgumentException("tensor too large: " + Arrays.toString(shape));
-        return (int) Math.max(size, 0);
+        for (int d : shape) {
+            if (d < 1) throw new IllegalArgumentException("tensor dimensions must be positive: " + Arrays.toString(shape));
+            size *= d;
+            if (size > Integer.MAX_VALUE)
+                throw new IllegalArgumentException("tensor too large: " + Arrays.toString(shape) + " has more than 2^31 - 1 elements");
+        }
+        return (int) size;
     }
 
     /**

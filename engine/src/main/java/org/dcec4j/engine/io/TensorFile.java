@@ -82,14 +82,29 @@ public final class TensorFile {
         private final LinkedHashMap<String, String> meta = new LinkedHashMap<>();
         private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
 
-        public Builder meta(String key, String value) { meta.put(key, value); return this; }
+        public Builder meta(String key, String value) {
+            if (key == null || value == null) throw new IllegalArgumentException("metadata '" + key + "': key and value must not be null, got " + value);
+            meta.put(key, value);
+            return this;
+        }
 
-        /** Adds a tensor (the data is copied when written, not now; do not change it before write()). */
+        /**
+         * Adds a tensor (the data is copied when written, not now; do not change it before write()). Its shape is
+         * checked as {@link #parse} checks it, so that what is written can be read: rank 1 to 8, every dimension at
+         * least 1, their product the length of {@code data}.
+         */
         public Builder tensor(String name, int[] shape, float[] data) {
+            if (name == null || shape == null || data == null)
+                throw new IllegalArgumentException("tensor '" + name + "': name, shape and data must not be null");
             if (entries.containsKey(name)) throw new IllegalArgumentException("tensor '" + name + "' added twice");
+            if (shape.length < 1 || shape.length > MAX_RANK)
+                throw new IllegalArgumentException("tensor '" + name + "': rank 1.." + MAX_RANK + " expected, shape " + Arrays.toString(shape));
             long n = 1;
-            for (int d : shape) n *= d;
-            if (shape.length < 1 || shape.length > MAX_RANK || n != data.length)
+            for (int d : shape) {
+                if (d < 1) throw new IllegalArgumentException("tensor '" + name + "': dimensions must be at least 1, shape " + Arrays.toString(shape));
+                n = Math.min(n * d, Integer.MAX_VALUE + 1L);   // saturated: n·d < 2^62 never wraps
+            }
+            if (n != data.length)
                 throw new IllegalArgumentException("tensor '" + name + "': shape " + Arrays.toString(shape) + " does not fit " + data.length + " values");
             entries.put(name, new Entry(name, shape.clone(), data));
             return this;

@@ -125,4 +125,21 @@ class TensorFileTest {
                 () -> TensorFile.writeAtomically(folder, new byte[] {1}));
         assertTrue(e.getMessage().contains("Is a directory"), e.getMessage());
     }
+
+    /** What the builder accepts, parse reads back: a shape parse would refuse is refused when it is added. */
+    @Test void theBuilderRefusesShapesThatParseRefuses() {
+        for (int[] shape : new int[][] {{-1, -2}, {0}, {2, 0}, {65536, 65536, 65536, 65536}, {}, new int[9]}) {
+            float[] data = new float[Math.max(0, shape.length == 2 ? shape[0] * shape[1] : shape.length == 1 ? shape[0] : 0)];
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TensorFile.builder().tensor("a", shape, data), java.util.Arrays.toString(shape));
+            assertTrue(e.getMessage().startsWith("tensor 'a': "), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TensorFile.builder().tensor("a", new int[] {3}, new float[2]));
+        assertTrue(e.getMessage().contains("does not fit 2 values"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TensorFile.builder().meta("a", null));
+        assertTrue(e.getMessage().contains("metadata 'a'"), e.getMessage());
+        // a good shape still round-trips
+        TensorFile f = TensorFile.parse(TensorFile.builder().tensor("a", new int[] {1, 2}, new float[] {1, 2}).toBytes(), "x");
+        assertArrayEquals(new int[] {1, 2}, f.get("a").shape());
+    }
 }
