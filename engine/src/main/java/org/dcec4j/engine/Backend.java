@@ -20,7 +20,8 @@ import org.dcec4j.engine.kernels.vector.VectorModule;
  * </ul>
  * The vector kernels are loaded by class name, so no class outside
  * {@code org.dcec4j.engine.kernels.vector} links against the incubator module. Their species width is one
- * per JVM ({@code -Ddcec4j.vector.bits}, see {@link KernelOptions}); it changes speed, never results.
+ * per JVM ({@code -Ddcec4j.vector.bits}, see {@link KernelOptions}); it changes speed, never results. AUTO and
+ * VECTOR check it, with or without the module: a bad value is an {@link IllegalArgumentException} naming it.
  * {@link #shared()} is the JVM's default backend, configured by system properties read once.
  */
 public final class Backend implements AutoCloseable {
@@ -60,6 +61,9 @@ public final class Backend implements AutoCloseable {
      */
     public static Backend create(Kind kind, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        // read before the vector kernels' class is initialised: there a bad value would be an
+        // ExceptionInInitializerError, then NoClassDefFoundError, and auto would fall back to scalar quietly
+        if (kind != Kind.SCALAR) KernelOptions.vectorBits();
         switch (kind) {
             case SCALAR:
                 return new Backend(new ScalarKernels(), threads, "scalar requested");
