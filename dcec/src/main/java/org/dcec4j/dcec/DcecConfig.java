@@ -70,6 +70,7 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
      * Data-dependent checks (K ≤ N, image sizes) are in {@link org.dcec4j.dcec.train.DcecTrainer}.
      */
     public DcecConfig validate() {
+        if (method == null) throw bad("{method} must be set, to one of " + Arrays.toString(Method.values()));
         if (K < 2) throw bad("{clusters} must be at least 2, got " + K);
         if (filters.length != 3) throw bad("{filters} needs three counts (e.g. 32,64,128), got " + filters.length);
         for (int f : filters) if (f < 1) throw bad("{filters} must be positive, got " + Arrays.toString(filters));

@@ -42,8 +42,11 @@ public final class DcecModel {
     /** The outcome of the fit that made a model: its data's labels and how the run went. */
     public record Training(int[] labels, Scores scores, int iterations, boolean converged, Map<Phase, Double> seconds) {
         public Training {
-            labels = labels.clone();
-            seconds = Collections.unmodifiableMap(new EnumMap<>(seconds));
+            labels = Objects.requireNonNull(labels, "labels").clone();
+            // EnumMap's copy constructor refuses an empty plain map
+            EnumMap<Phase, Double> copy = new EnumMap<>(Phase.class);
+            copy.putAll(Objects.requireNonNull(seconds, "seconds"));
+            seconds = Collections.unmodifiableMap(copy);
         }
 
         /** The hard cluster label of every image of the fitted data (the last recomputation of P for the
@@ -143,7 +146,7 @@ public final class DcecModel {
 
     /** ACC, NMI and ARI of the model's clusters of {@code data} against its labels. */
     public Scores score(Dataset data) {
-        if (!data.hasLabels()) throw new IllegalArgumentException("data: " + data.name() + " has no labels to score against");
+        if (!Objects.requireNonNull(data, "data").hasLabels()) throw new IllegalArgumentException("data: " + data.name() + " has no labels to score against");
         return Scores.of(data.labels(), predict(data));
     }
 

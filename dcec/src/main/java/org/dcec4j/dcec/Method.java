@@ -67,6 +67,7 @@ public enum Method {
 
     /** The method named {@code s} (its command-line name, any case). */
     public static Method parse(String s) {
+        java.util.Objects.requireNonNull(s, "method name");
         for (Method m : values()) if (m.cliName.equalsIgnoreCase(s.trim())) return m;
         StringBuilder names = new StringBuilder();
         for (Method m : values()) names.append(names.length() == 0 ? "" : ", ").append(m.cliName);

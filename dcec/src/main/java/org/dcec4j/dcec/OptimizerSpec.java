@@ -29,6 +29,8 @@ public record OptimizerSpec(Kind kind, float lr, float momentum) {
         Objects.requireNonNull(kind, "kind");
         if (kind == Kind.ADAM && (lr != 0f || momentum != 0f))
             throw new IllegalArgumentException("adam takes its learning rate from the config, not from the optimiser");
+        // -0f passed the check above; as +0f the spec equals ADAM (a record compares floats by their bits)
+        if (kind == Kind.ADAM) { lr = 0f; momentum = 0f; }
     }
 
     /** SGD with momentum, Keras's form: v ← μ·v − lr·g, p ← p + v. */

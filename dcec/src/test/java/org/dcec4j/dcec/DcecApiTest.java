@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.Shapes;
+import org.dcec4j.dcec.metrics.Metrics;
 import org.dcec4j.dcec.train.Scores;
 import org.junit.jupiter.api.Test;
 
@@ -92,5 +94,23 @@ class DcecApiTest {
         e = assertThrows(ConfigException.class, () -> Dcec.builder().method(Method.DCEC_DA).augment(false).build());
         assertTrue(e.getMessage().contains("augment false contradicts method dcec-da"), e.getMessage());
         assertEquals(Method.DCEC_DA, Dcec.builder().method(Method.DCEC_DA).augment(true).build().config().method());
+    }
+
+    @Test void nullsAreNamedAndEdgeValuesAccepted() {
+        DcecModel m = Dcec.builder().method(Method.KMEANS).clusters(3).kmeansRestarts(2).build().fit(IMAGES);
+        NullPointerException n = assertThrows(NullPointerException.class, () -> m.score((Dataset) null));
+        assertEquals("data", n.getMessage());
+        n = assertThrows(NullPointerException.class, () -> Method.parse(null));
+        assertEquals("method name", n.getMessage());
+        n = assertThrows(NullPointerException.class, () -> Metrics.nmi(new int[] {0, 1}, new int[] {1, 0}, null));
+        assertEquals("average", n.getMessage());
+        ConfigException c = assertThrows(ConfigException.class, () -> DcecConfig.defaults().toBuilder().method(null).build().validate());
+        assertTrue(c.getMessage().startsWith("method must be set"), c.getMessage());
+        // a fit whose phases took no time has an empty map of seconds
+        DcecModel.Training t = new DcecModel.Training(new int[0], Scores.NONE, 0, false, Map.of());
+        assertTrue(t.seconds().isEmpty());
+        // Adam's unused rate and momentum: -0 is 0
+        assertEquals(OptimizerSpec.ADAM, new OptimizerSpec(OptimizerSpec.Kind.ADAM, -0f, -0f));
+        assertEquals(DcecConfig.defaults(), DcecConfig.defaults().toBuilder().pretrainOptimizer(new OptimizerSpec(OptimizerSpec.Kind.ADAM, -0f, 0f)).build());
     }
 }

@@ -60,6 +60,7 @@ public final class Backend implements AutoCloseable {
      * thread-parallel work above them (k-means restarts); the scalar kernels themselves run on the caller.
      */
     public static Backend create(Kind kind, int threads) {
+        java.util.Objects.requireNonNull(kind, "kind");
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         // read before the vector kernels' class is initialised: there a bad value would be an
         // ExceptionInInitializerError, then NoClassDefFoundError, and auto would fall back to scalar quietly

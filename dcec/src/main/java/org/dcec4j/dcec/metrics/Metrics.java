@@ -129,6 +129,7 @@ public final class Metrics {
 
     /** {@link #nmi(int[], int[], NmiAverage)} on a table already counted. */
     public static double nmi(Contingency table, NmiAverage average) {
+        java.util.Objects.requireNonNull(average, "average");
         if (table.rows() == 1 && table.cols() == 1) {
             return 1.0;
         }

@@ -73,4 +73,10 @@ class BackendTest {
         s.kernels().reluForward(y, new float[] {-1f, 0f, 2f}, 3);
         assertEquals(2f, y[2]);
     }
+
+    @Test
+    void aNullKindIsNamed() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> Backend.create(null, 1));
+        assertEquals("kind", e.getMessage());
+    }
 }
