@@ -294,6 +294,20 @@ public final class Dataset {
         return new Dataset(name, a.C, a.H, a.W, x, y, classes, true, names);
     }
 
+    /**
+     * N·C·H·W, the length of the one float array of N images of C×H×W, checked before a reader allocates it: a set
+     * larger than one Java array holds is a DatasetException naming the set and the way out, not a
+     * NegativeArraySizeException or an OutOfMemoryError.
+     */
+    static int arrayLength(String name, int N, int C, int H, int W) {
+        long values = (long) N * C * H * W;
+        if (values > Integer.MAX_VALUE - 64) {
+            throw new DatasetException(name + ": " + N + " images of " + C + "x" + H + "x" + W
+                    + " are " + values + " values, more than one array holds (2^31): use fewer images (--limit)");
+        }
+        return (int) values;
+    }
+
     @Override
     public String toString() {
         return name + " (" + N + " x " + C + "x" + H + "x" + W

@@ -494,8 +494,9 @@ public final class IdxReader {
                 throw new IllegalStateException("readAll after read");
             }
             int D = H * W;
+            int values = Dataset.arrayLength(name, N, 1, H, W);
             if (parts.stream().allMatch(IdxFile::plausible)) {
-                float[] x = new float[N * D];
+                float[] x = new float[values];
                 for (int done = 0, r; done < N && (r = read(x, done * D, Math.max(1, (1 << 22) / D))) > 0; ) {
                     done += r;
                 }
@@ -510,7 +511,7 @@ public final class IdxReader {
                     f.expectEnd();
                 }
             }
-            float[] x = new float[N * D];
+            float[] x = new float[values];
             int o = 0;
             for (byte[] b : bytes) {
                 toUnit(x, o, b, 0, b.length);

@@ -55,12 +55,7 @@ public interface ImageStream extends AutoCloseable {
 
     /** Every image as one Dataset: call it instead of {@link #read}, not after (closes nothing). */
     default Dataset readAll() {
-        long values = (long) size() * imageSize();
-        if (values > Integer.MAX_VALUE - 64) {
-            throw new DatasetException(name() + ": " + size() + " images of " + channels() + "x" + height() + "x" + width()
-                    + " are " + values + " values, more than one array holds (2^31): use fewer images (--limit)");
-        }
-        float[] x = new float[(int) values];
+        float[] x = new float[Dataset.arrayLength(name(), size(), channels(), height(), width())];
         int done = 0;
         for (int r; done < size() && (r = read(x, done * imageSize(), size() - done)) > 0; ) {
             done += r;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,6 +110,37 @@ class IdxReaderTest {
         // a negative dimension
         byte[] negative = Fixtures.idx(new int[] {-1, 2, 2}, new byte[4]);
         assertTrue(error(() -> IdxReader.parse("f", negative)).contains("a dimension from 0"));
+    }
+
+    /** An IDX image file that claims N images of H×W but holds only `present` random bytes after its header, gzipped. */
+    private Path claiming(String name, int N, int H, int W, int present) throws IOException {
+        byte[] data = new byte[present];
+        new java.util.Random(present).nextBytes(data);
+        return Files.write(tmp.resolve(name), Fixtures.gzip(Fixtures.idx(new int[] {N, H, W}, data)));
+    }
+
+    @Test
+    void aSetOfMoreValuesThanAnArrayHoldsIsAnError() throws IOException {
+        // two files of 600,000,000 images of 1x2 each fit an array alone; together they are 2.4e9 > 2^31 values.
+        // 1.3 MB of random data makes each file large enough to hold its claim (deflate's 1032:1), so nothing
+        // is read before the size is known
+        Path a = claiming("a.gz", 600_000_000, 1, 2, 1_300_000);
+        Path b = claiming("b.gz", 600_000_000, 1, 2, 1_300_000);
+        try (ImageStream s = IdxReader.stream("t", List.of(a, b), null, 10, Integer.MAX_VALUE)) {
+            assertEquals(1_200_000_000, s.size());
+            String m = error(s::readAll);
+            assertEquals("t: 1200000000 images of 1x1x2 are 2400000000 values, more than one array holds (2^31):"
+                    + " use fewer images (--limit)", m);
+        }
+        // with a limit the first images load: 3 images of 2 bytes, the first 6 random bytes / 255
+        try (ImageStream s = IdxReader.stream("t", List.of(a, b), null, 10, 3)) {
+            byte[] first = new byte[6];
+            new java.util.Random(1_300_000).nextBytes(first);
+            float[] x = s.readAll().images();
+            for (int i = 0; i < 6; i++) {
+                assertEquals((float) ((first[i] & 0xFF) / 255.0), x[i]);
+            }
+        }
     }
 
     @Test
