@@ -87,17 +87,14 @@ public final class IdxReader {
         final long count;
         final int headerLength;
         final boolean gzip;
-        /** The file's size on disk, -1 for bytes in memory. */
-        final long fileBytes;
         private final InputStream in;
         /** Elements read so far. */
         private long done;
 
-        private IdxFile(String source, InputStream in, boolean gzip, long knownLength, long fileBytes) throws IOException {
+        private IdxFile(String source, InputStream in, boolean gzip, long knownLength) throws IOException {
             this.source = source;
             this.in = in;
             this.gzip = gzip;
-            this.fileBytes = fileBytes;
             byte[] magic = new byte[4];
             readHeader(magic, 0, "the 4-byte IDX magic number");
             if (magic[0] != 0 || magic[1] != 0) {
@@ -145,11 +142,10 @@ public final class IdxReader {
                 int b0 = raw.read();
                 int b1 = raw.read();
                 raw.reset();
-                long size = Files.size(file);
                 if (b0 == Bytes.GZIP_MAGIC_0 && b1 == Bytes.GZIP_MAGIC_1) {
-                    return new IdxFile(source, new GzipStream(raw, source), true, -1, size);
+                    return new IdxFile(source, new GzipStream(raw, source), true, -1);
                 }
-                return new IdxFile(source, raw, false, size, size);
+                return new IdxFile(source, raw, false, Files.size(file));
             } catch (NoSuchFileException e) {
                 closeQuietly(raw);
                 throw new DatasetException(file + ": no such file", e);
@@ -165,9 +161,9 @@ public final class IdxReader {
         static IdxFile open(String source, byte[] bytes) {
             try {
                 if (Bytes.isGzip(bytes)) {
-                    return new IdxFile(source, new GzipStream(new ByteArrayInputStream(bytes), source), true, -1, bytes.length);
+                    return new IdxFile(source, new GzipStream(new ByteArrayInputStream(bytes), source), true, -1);
                 }
-                return new IdxFile(source, new ByteArrayInputStream(bytes), false, bytes.length, bytes.length);
+                return new IdxFile(source, new ByteArrayInputStream(bytes), false, bytes.length);
             } catch (IOException e) {
                 throw new DatasetException(IoErrors.describe(source, e), e);
             }
@@ -189,14 +185,6 @@ public final class IdxReader {
             } catch (EOFException e) {
                 throw DatasetException.at(source, "byte " + position, what, "the end of the data");
             }
-        }
-
-        /**
-         * Whether the file can hold what its header claims: a raw file's size was checked exactly; deflate
-         * compresses at most 1032:1, so a gzip file of S bytes holds at most about 1032·S.
-         */
-        boolean plausible() {
-            return !gzip || headerLength + count <= 1032L * fileBytes + 1024;
         }
 
         /** "byte 123" in a raw file, "decompressed byte 123" in a gzip one. */
@@ -484,9 +472,10 @@ public final class IdxReader {
         }
 
         /**
-         * The floats in one array, filled a batch at a time, when the files can hold what their headers claim
-         * (memory: the floats and one batch of bytes). Otherwise the bytes of every part first, each growing with
-         * the data, so that a truncated file fails with a message before the claimed floats are allocated.
+         * The floats in one array. A gzip file's header is checked only by decompressing it, so its bytes come first,
+         * in a buffer that grows with the data: a truncated file fails with a message before the claimed floats are
+         * allocated (peak memory 5 bytes a value, the bytes and the floats). A raw file's size matched its header:
+         * it is read into the floats a batch at a time.
          */
         @Override
         public Dataset readAll() {
@@ -495,27 +484,37 @@ public final class IdxReader {
             }
             int D = H * W;
             int values = Dataset.arrayLength(name, N, 1, H, W);
-            if (parts.stream().allMatch(IdxFile::plausible)) {
-                float[] x = new float[values];
-                for (int done = 0, r; done < N && (r = read(x, done * D, Math.max(1, (1 << 22) / D))) > 0; ) {
-                    done += r;
-                }
-                buffer = new byte[0];
-                return new Dataset(name, 1, H, W, x, labels, labels == null ? -1 : classes);
-            }
-            List<byte[]> bytes = new ArrayList<>();
+            byte[][] unzipped = new byte[parts.size()][];
             for (int p = 0; p < parts.size(); p++) {
                 IdxFile f = parts.get(p);
-                bytes.add(f.elementsGrowing(counts.get(p) * D));
-                if (counts.get(p) == f.dims[0]) {
-                    f.expectEnd();
+                if (f.gzip) {
+                    unzipped[p] = f.elementsGrowing(counts.get(p) * D);
+                    if (counts.get(p) == f.dims[0]) {
+                        f.expectEnd();
+                    }
                 }
             }
             float[] x = new float[values];
             int o = 0;
-            for (byte[] b : bytes) {
-                toUnit(x, o, b, 0, b.length);
-                o += b.length;
+            for (int p = 0; p < parts.size(); p++) {
+                IdxFile f = parts.get(p);
+                int n = counts.get(p) * D;
+                if (unzipped[p] != null) {
+                    toUnit(x, o, unzipped[p], 0, n);
+                    unzipped[p] = null;
+                } else {
+                    byte[] batch = new byte[Math.min(n, 1 << 22)];
+                    for (int done = 0; done < n; ) {
+                        int k = Math.min(batch.length, n - done);
+                        f.elements(batch, 0, k);
+                        toUnit(x, o + done, batch, 0, k);
+                        done += k;
+                    }
+                    if (counts.get(p) == f.dims[0]) {
+                        f.expectEnd();
+                    }
+                }
+                o += n;
             }
             next = N;
             return new Dataset(name, 1, H, W, x, labels, labels == null ? -1 : classes);

@@ -143,6 +143,34 @@ class IdxReaderTest {
         }
     }
 
+    /**
+     * A truncated gzip file whose header claims 2,700,000 images of 28x28 (2.1e9 values, 8.5 GB of floats) but holds
+     * 2,500,000 bytes, in a file large enough for the claim by deflate's 1032:1 bound: readAll reports the truncation
+     * and allocates only about the bytes that are there (the growing buffer reaches 4 MB), never the claim.
+     */
+    @Test
+    void aTruncatedGzipFileIsReportedBeforeTheClaimedFloatsAreAllocated() throws IOException {
+        Path f = claiming("big.gz", 2_700_000, 28, 28, 2_500_000);
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean hs = bean instanceof com.sun.management.ThreadMXBean h && h.isThreadAllocatedMemorySupported() ? h : null;
+        long before = hs == null ? 0 : hs.getCurrentThreadAllocatedBytes();
+        try (ImageStream s = IdxReader.stream("t", f, null, 10, Integer.MAX_VALUE)) {
+            String m;
+            try {
+                m = error(s::readAll);
+            } catch (OutOfMemoryError e) {
+                // JUnit rethrows it, which would end the whole run
+                throw new AssertionError("the claimed floats were allocated: " + e, e);
+            }
+            assertEquals(f + ": at decompressed byte 2500016: expected 2116800000 element bytes for dimensions [2700000, 28, 28],"
+                    + " found only 2500000 (truncated file?)", m);
+        }
+        if (hs != null) {
+            long bytes = hs.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(bytes < 64L << 20, bytes + " bytes allocated");
+        }
+    }
+
     @Test
     void emptyAndMissing() {
         byte[] zero = Fixtures.idx(new int[] {0, 28, 28}, new byte[0]);
