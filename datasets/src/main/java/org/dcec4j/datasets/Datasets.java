@@ -154,13 +154,30 @@ public final class Datasets {
 
     private static ImageStream idx(String name, DataSource source, List<String> files, int limit) {
         List<Path> p = source.requireAll(name, dirOf(name), files);
-        return IdxReader.stream(name, p.get(0), p.get(1), NAMED_CLASSES, limit);
+        return mnistSize(IdxReader.stream(name, p.get(0), p.get(1), NAMED_CLASSES, limit), name, p.get(0));
     }
 
     /** The training file's images, then (when the limit reaches past them) the test file's. */
     private static ImageStream trainThenTest(String name, DataSource source, int limit) {
         List<Path> p = source.requireAll(name, dirOf(name), filesOf(name));
-        return IdxReader.stream(name, List.of(p.get(0), p.get(2)), List.of(p.get(1), p.get(3)), NAMED_CLASSES, limit);
+        return mnistSize(IdxReader.stream(name, List.of(p.get(0), p.get(2)), List.of(p.get(1), p.get(3)), NAMED_CLASSES, limit),
+                name, p.get(0));
+    }
+
+    /** The side of the images of mnist, mnist-test and fashion-mnist. */
+    static final int MNIST_SIDE = 28;
+
+    /**
+     * s, read from the IDX image file f (the first; later files must match it), when its images are 28×28 (an IDX
+     * file can hold any size; under the names mnist, mnist-test and fashion-mnist it must hold the 28×28 images).
+     */
+    private static ImageStream mnistSize(ImageStream s, String name, Path f) {
+        if (s.height() != MNIST_SIDE || s.width() != MNIST_SIDE) {
+            s.close();
+            throw DatasetException.at(f, "bytes 8..15", "the " + name + " image size " + MNIST_SIDE + "x" + MNIST_SIDE,
+                    s.height() + "x" + s.width());
+        }
+        return s;
     }
 
     private static Dataset usps(DataSource source, int limit) {

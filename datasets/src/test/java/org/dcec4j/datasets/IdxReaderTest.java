@@ -171,6 +171,30 @@ class IdxReaderTest {
         }
     }
 
+    /** Under the names mnist, mnist-test and fashion-mnist an IDX file must hold 28x28 images; another size names the file. */
+    @Test
+    void theNamedSetsRequire28x28() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("data").resolve("mnist"));
+        byte[][] good = Fixtures.mnistLike(2, 28, 28);
+        Files.write(dir.resolve("t10k-images-idx3-ubyte.gz"), Fixtures.gzip(good[0]));
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), Fixtures.gzip(good[1]));
+        DataSource source = DataSource.of(List.of(tmp.resolve("data")), tmp.resolve("cache"));
+        Dataset d = Datasets.load("mnist-test", source);
+        assertEquals(2, d.size());
+        assertArrayEquals(parse(good[0], good[1]).images(), d.images());
+
+        // the same 784 bytes an image as 7x112: refused, not loaded as "mnist-test 2 x 1x7x112"
+        byte[][] wide = Fixtures.mnistLike(2, 7, 112);
+        Files.write(dir.resolve("t10k-images-idx3-ubyte.gz"), Fixtures.gzip(wide[0]));
+        String m = error(() -> Datasets.load("mnist-test", source));
+        assertEquals(dir.resolve("t10k-images-idx3-ubyte.gz") + ": at bytes 8..15: expected the mnist-test image size 28x28, found 7x112", m);
+        // mnist names its training file, however few images are asked for
+        Files.write(dir.resolve("train-images-idx3-ubyte.gz"), Fixtures.gzip(wide[0]));
+        Files.write(dir.resolve("train-labels-idx1-ubyte.gz"), Fixtures.gzip(wide[1]));
+        m = error(() -> Datasets.open("mnist", source, 1, 28, 28, 1).close());
+        assertEquals(dir.resolve("train-images-idx3-ubyte.gz") + ": at bytes 8..15: expected the mnist image size 28x28, found 7x112", m);
+    }
+
     @Test
     void emptyAndMissing() {
         byte[] zero = Fixtures.idx(new int[] {0, 28, 28}, new byte[0]);
