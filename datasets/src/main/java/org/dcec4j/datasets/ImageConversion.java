@@ -14,6 +14,9 @@ public final class ImageConversion {
     /**
      * dst[off … off + C·H·W) = {@code img} as C channels (1: grey, 3: RGB; transparency composited over black)
      * resized to H×W with the loader's resampling. dst written.
+     *
+     * @throws IllegalArgumentException for samples the loader refuses (floating-point ones outside [0, 1] or NaN,
+     *                                  signed 16-bit ones, colour ones of more than 16 bits), naming the pixel
      */
     public static void toFloats(float[] dst, int off, BufferedImage img, int C, int H, int W) {
         Objects.requireNonNull(img, "img");
@@ -21,6 +24,8 @@ public final class ImageConversion {
         if (H < 1 || W < 1) throw new IllegalArgumentException("image size must be positive, got " + H + "x" + W);
         if (off < 0 || (long) off + (long) C * H * W > dst.length)
             throw new IllegalArgumentException("dst has " + dst.length + " floats, cannot hold " + C + "x" + H + "x" + W + " at offset " + off);
+        String bad = ImageFolder.badSamples(img);
+        if (bad != null) throw new IllegalArgumentException("expected " + ImageFolder.SAMPLES + ", found " + bad);
         ImageFolder.resize(dst, off, ImageFolder.pixels(img, C), C, img.getHeight(), img.getWidth(), H, W);
     }
 }

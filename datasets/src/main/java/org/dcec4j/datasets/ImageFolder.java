@@ -2,6 +2,7 @@ package org.dcec4j.datasets;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.color.ColorSpace;
@@ -27,8 +28,9 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p>Pixels: grayscale images are read from their raster (no colour-space conversion); colour images
  * as sRGB; transparency is composited over black; C = 1 from colour uses the luma
- * 0.299 R + 0.587 G + 0.114 B; values /255 (or /(2^bits − 1)). Resizing averages the covered area of
- * every output pixel (a box filter).
+ * 0.299 R + 0.587 G + 0.114 B; values /255 (or /(2^bits − 1)), floating-point samples as they are (refused
+ * outside [0, 1] or NaN, as are signed 16-bit samples and colour samples of more than 16 bits). Resizing averages
+ * the covered area of every output pixel (a box filter).
  */
 public final class ImageFolder {
     /** File name endings read, lower case. */
@@ -180,6 +182,10 @@ public final class ImageFolder {
                     throw DatasetException.at(f, "image " + next + " of " + total, H + "x" + W + " pixels like "
                             + files.get(0).getFileName() + " (or give a size to resize to)", img.getHeight() + "x" + img.getWidth());
                 }
+                String bad = badSamples(img);
+                if (bad != null) {
+                    throw DatasetException.at(f, "image " + next + " of " + total, SAMPLES, bad);
+                }
                 resize(x, offset + i * D, pixels(img, C), C, img.getHeight(), img.getWidth(), H, W);
             }
             return n;
@@ -295,26 +301,80 @@ public final class ImageFolder {
         return false;
     }
 
+    /** What {@link #badSamples} accepts, for messages. */
+    static final String SAMPLES = "pixel samples the loader reads (unsigned integers, or floating-point values in [0, 1])";
+
+    /** Whether the image is read from its raster (grey, not indexed) rather than as sRGB. */
+    private static boolean gray(ColorModel cm) {
+        return cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && !(cm instanceof IndexColorModel);
+    }
+
+    private static boolean floating(Raster r) {
+        int type = r.getSampleModel().getDataType();
+        return type == DataBuffer.TYPE_FLOAT || type == DataBuffer.TYPE_DOUBLE;
+    }
+
     /**
-     * The image as C×h×w values in [0, 1] (a new array).
+     * Why {@link #pixels} cannot read the image's samples, or null when it can. Floating-point samples (a TIFF's,
+     * an image built in memory) are taken as they are, so they must lie in [0, 1], the range a floating-point
+     * ColorModel means: the first other value (NaN, -0.5, 2) is named with its pixel. Signed 16-bit samples have no
+     * agreed range, and colour samples of more than 16 bits come out of the JDK's sRGB conversion wrong: both are
+     * refused rather than read as zeros.
+     */
+    static String badSamples(BufferedImage img) {
+        Raster r = img.getRaster();
+        int type = r.getSampleModel().getDataType();
+        if (type == DataBuffer.TYPE_SHORT) {
+            return "signed 16-bit samples";
+        }
+        if (floating(r)) {
+            int bands = r.getNumBands();
+            for (int y = 0; y < r.getHeight(); y++) {
+                for (int x = 0; x < r.getWidth(); x++) {
+                    for (int b = 0; b < bands; b++) {
+                        double v = r.getSampleDouble(x, y, b);
+                        if (!(v >= 0 && v <= 1)) {
+                            return "the floating-point sample " + v + " at pixel (" + x + ", " + y + ")" + (bands > 1 ? ", band " + b : "");
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+        if (!gray(img.getColorModel())) {
+            for (int size : r.getSampleModel().getSampleSize()) {
+                if (size > 16) {
+                    return size + "-bit colour samples";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The image as C×h×w values in [0, 1] (a new array). Its samples must pass {@link #badSamples}. Grey integer
+     * samples are unsigned (a 32-bit one too) and scaled by their range; floating-point ones are taken as they are.
      */
     static float[] pixels(BufferedImage img, int C) {
         int h = img.getHeight();
         int w = img.getWidth();
         float[] out = new float[C * h * w];
         ColorModel cm = img.getColorModel();
-        boolean gray = cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && !(cm instanceof IndexColorModel);
-        if (gray) {
+        if (gray(cm)) {
             Raster r = img.getRaster();
-            float max = (float) ((1L << r.getSampleModel().getSampleSize(0)) - 1);
+            boolean floating = floating(r);
+            // the mask keeps a 32-bit sample non-negative; max = 2^bits - 1, or 1 for floating-point samples
+            long mask = (1L << r.getSampleModel().getSampleSize(0)) - 1;
+            float max = floating ? 1f : (float) mask;
             boolean alpha = cm.hasAlpha() && r.getNumBands() > 1;
-            float maxA = alpha ? (float) ((1L << r.getSampleModel().getSampleSize(1)) - 1) : 1f;
+            long maskA = alpha ? (1L << r.getSampleModel().getSampleSize(1)) - 1 : 1;
+            float maxA = floating ? 1f : (float) maskA;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     // v = sample / max, composited over black: v · a
-                    float v = r.getSample(x, y, 0) / max;
+                    float v = floating ? (float) r.getSampleDouble(x, y, 0) : (r.getSample(x, y, 0) & mask) / max;
                     if (alpha) {
-                        v *= r.getSample(x, y, 1) / maxA;
+                        v *= floating ? (float) r.getSampleDouble(x, y, 1) : (r.getSample(x, y, 1) & maskA) / maxA;
                     }
                     for (int c = 0; c < C; c++) {
                         out[(c * h + y) * w + x] = v;

@@ -210,6 +210,66 @@ class ImageFolderTest {
         assertTrue(error(dir, 28).contains("40000x2 pixels declared"));
     }
 
+    /** A one-band grey image of w×1 pixels with these samples, in a raster of the given DataBuffer type and bits. */
+    private static BufferedImage grayRow(int type, int bits, double... samples) {
+        java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), new int[] {bits}, false, false,
+                java.awt.Transparency.OPAQUE, type);
+        java.awt.image.WritableRaster r = cm.createCompatibleWritableRaster(samples.length, 1);
+        for (int x = 0; x < samples.length; x++) {
+            r.setSample(x, 0, 0, samples[x]);
+        }
+        return new BufferedImage(cm, r, false, null);
+    }
+
+    private static float[] convert(BufferedImage img) {
+        float[] x = new float[img.getWidth()];
+        ImageConversion.toFloats(x, 0, img, 1, 1, img.getWidth());
+        return x;
+    }
+
+    /**
+     * Floating-point samples are taken as they are when in [0, 1] and refused otherwise (they came out as zeros or
+     * NaN); 32-bit integer grey samples are unsigned (0xC0000000 came out negative).
+     */
+    @Test
+    void floatingPointAndWideSamples() throws IOException {
+        int F = java.awt.image.DataBuffer.TYPE_FLOAT;
+        int D = java.awt.image.DataBuffer.TYPE_DOUBLE;
+        int I = java.awt.image.DataBuffer.TYPE_INT;
+        assertArrayEquals(new float[] {0f, 0.5f, 0.25f, 1f}, convert(grayRow(F, 32, 0, 0.5, 0.25, 1)));
+        assertArrayEquals(new float[] {0.5f, 0.125f}, convert(grayRow(D, 64, 0.5, 0.125)));
+        // 0xC0000000 / (2^32 - 1) and 0xFFFFFFFF / (2^32 - 1), in float: 0.75 and 1
+        assertArrayEquals(new float[] {0.75f, 1f, 0f}, convert(grayRow(I, 32, 0xC0000000, 0xFFFFFFFF, 0)));
+        // 16 bits as before: 0x8000 / 65535
+        assertArrayEquals(new float[] {0x8000 / 65535f}, convert(grayRow(java.awt.image.DataBuffer.TYPE_USHORT, 16, 0x8000)));
+        String samples = "pixel samples the loader reads (unsigned integers, or floating-point values in [0, 1])";
+        String m = assertThrows(IllegalArgumentException.class, () -> convert(grayRow(F, 32, 0.5, Double.NaN))).getMessage();
+        assertEquals("expected " + samples + ", found the floating-point sample NaN at pixel (1, 0)", m);
+        m = assertThrows(IllegalArgumentException.class, () -> convert(grayRow(D, 64, 0.5, 0.5, 2))).getMessage();
+        assertTrue(m.endsWith("found the floating-point sample 2.0 at pixel (2, 0)"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> convert(grayRow(D, 64, -0.5))).getMessage();
+        assertTrue(m.endsWith("found the floating-point sample -0.5 at pixel (0, 0)"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> convert(grayRow(java.awt.image.DataBuffer.TYPE_SHORT, 16, 5))).getMessage();
+        assertTrue(m.endsWith("found signed 16-bit samples"), m);
+        // 32-bit colour samples: the JDK's sRGB conversion turns 0xC0000000 into 0
+        java.awt.image.ComponentColorModel rgb = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB), new int[] {32, 32, 32}, false, false,
+                java.awt.Transparency.OPAQUE, I);
+        BufferedImage wide = new BufferedImage(rgb, rgb.createCompatibleWritableRaster(1, 1), false, null);
+        m = assertThrows(IllegalArgumentException.class, () -> ImageConversion.toFloats(new float[3], 0, wide, 3, 1, 1)).getMessage();
+        assertTrue(m.endsWith("found 32-bit colour samples"), m);
+
+        // from a file (a TIFF, which ImageIO reads whatever the name): the error names it
+        Path dir = tmp.resolve("tiff");
+        write(grayRow(F, 32, 0.5, 0.25), "tiff", dir.resolve("a.png"));
+        assertArrayEquals(new float[] {0.5f, 0.25f}, ImageFolder.load(dir, 1).images());
+        write(grayRow(F, 32, 0.5, Double.NaN), "tiff", dir.resolve("b.png"));
+        m = error(dir, 0);
+        assertEquals(dir.resolve("b.png") + ": at image 1 of 2: expected " + samples
+                + ", found the floating-point sample NaN at pixel (1, 0)", m);
+    }
+
     @Test
     void aLimitDecodesOnlyTheFirstImages() throws IOException {
         Path dir = tmp.resolve("tail");

@@ -136,7 +136,11 @@ public final class Dcec {
         for (int i = 0; i < images.size(); i++) {
             BufferedImage img = images.get(i);
             if (img == null) throw new IllegalArgumentException("images: element " + i + " is null");
-            ImageConversion.toFloats(x, i * D, img, channels, height, width);
+            try {
+                ImageConversion.toFloats(x, i * D, img, channels, height, width);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("images: element " + i + ": " + e.getMessage(), e);
+            }
         }
         return fit(new Dataset("images", channels, height, width, x, null));
     }

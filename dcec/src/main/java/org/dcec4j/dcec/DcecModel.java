@@ -219,7 +219,11 @@ public final class DcecModel {
         for (int i = 0; i < images.size(); i++) {
             BufferedImage img = images.get(i);
             if (img == null) throw new IllegalArgumentException("images: element " + i + " is null");
-            ImageConversion.toFloats(x, i * D, img, channels(), height(), width());
+            try {
+                ImageConversion.toFloats(x, i * D, img, channels(), height(), width());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("images: element " + i + ": " + e.getMessage(), e);
+            }
         }
         return x;
     }

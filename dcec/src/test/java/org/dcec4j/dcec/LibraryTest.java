@@ -160,6 +160,17 @@ class LibraryTest {
         DcecModel m = quick().imageSize(16, 16).build().fit(images);
         assertArrayEquals(m.predict(fromFiles), m.predict(images));
         assertArrayEquals(m.toBytes(), quick().build().fit(fromFiles).toBytes());
+        // a floating-point image with a NaN sample is refused, naming the image (it converted to NaN or zeros)
+        java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_FLOAT);
+        java.awt.image.WritableRaster r = cm.createCompatibleWritableRaster(24, 24);
+        r.setSample(3, 2, 0, Float.NaN);
+        List<BufferedImage> bad = List.of(images.get(0), new BufferedImage(cm, r, false, null));
+        String expected = "images: element 1: expected pixel samples the loader reads (unsigned integers, or floating-point values"
+                + " in [0, 1]), found the floating-point sample NaN at pixel (3, 2)";
+        assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> m.predict(bad)).getMessage());
+        assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> quick().imageSize(16, 16).build().fit(bad)).getMessage());
     }
 
     @Test void denseMethodsClusterFeatureVectors() {
