@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -65,13 +67,30 @@ public final class ImageFolder {
 
     /** The class names (sorted sub-folder names) of a labelled folder, or an empty list. */
     public static List<String> classNames(Path dir) {
-        List<String> out = new ArrayList<>();
+        return List.copyOf(classes(dir).keySet());
+    }
+
+    /**
+     * Each class's name and image files in label order, or nothing when no sub-folder holds an image. Then every
+     * sub-folder is a class, and one without images is an error rather than skipped: skipping it would shift the
+     * labels of the classes after it and change their number (torchvision's ImageFolder refuses it too).
+     */
+    private static Map<String, List<Path>> classes(Path dir) {
+        Map<String, List<Path>> out = new LinkedHashMap<>();
+        String empty = null;
         for (Path sub : subfolders(dir)) {
-            if (!images(sub, true).isEmpty()) {
-                out.add(sub.getFileName().toString());
+            List<Path> images = images(sub, true);
+            out.put(sub.getFileName().toString(), images);
+            if (images.isEmpty() && empty == null) {
+                empty = sub.getFileName().toString();
             }
         }
-        return out;
+        if (empty == null || out.values().stream().allMatch(List::isEmpty)) {
+            return empty == null ? out : Map.of();
+        }
+        throw new DatasetException(dir + ": class folder '" + empty + "' holds no images (" + String.join(", ", EXTENSIONS)
+                + "): every sub-folder is a class, and an empty one would shift the labels of those after it;"
+                + " add its images or remove it");
     }
 
     /**
@@ -96,7 +115,8 @@ public final class ImageFolder {
         List<Path> files = new ArrayList<>();
         List<Integer> labelList = new ArrayList<>();
         List<Path> top = images(dir, false);
-        List<String> classes = classNames(dir);
+        Map<String, List<Path>> byClass = classes(dir);
+        List<String> classes = List.copyOf(byClass.keySet());
         if (!classes.isEmpty()) {
             if (!top.isEmpty()) {
                 throw DatasetException.at(dir, top.get(0).getFileName().toString(),
@@ -104,7 +124,7 @@ public final class ImageFolder {
                         "an image at the top level and " + classes.size() + " class sub-folder(s)");
             }
             for (int k = 0; k < classes.size(); k++) {
-                for (Path f : images(dir.resolve(classes.get(k)), true)) {
+                for (Path f : byClass.get(classes.get(k))) {
                     files.add(f);
                     labelList.add(k);
                 }

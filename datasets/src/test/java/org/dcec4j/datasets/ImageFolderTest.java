@@ -165,6 +165,31 @@ class ImageFolderTest {
         assertTrue(error(both, 28).contains("not both"));
     }
 
+    /**
+     * A class folder without images is an error naming it: skipped, it made b_cat class 0 instead of 1 and K 2
+     * instead of 3. Hidden files and other files are not images.
+     */
+    @Test
+    void anEmptyClassFolderIsAnError() throws IOException {
+        Path dir = tmp.resolve("animals");
+        Files.createDirectories(dir.resolve("a_bird"));
+        Files.writeString(dir.resolve("a_bird").resolve("notes.txt"), "no images");
+        write(gray(2, 2, 0), "png", dir.resolve("a_bird").resolve(".hidden.png"));
+        write(gray(2, 2, 0), "png", dir.resolve("b_cat").resolve("x.png"));
+        write(gray(2, 2, 0), "png", dir.resolve("c_dog").resolve("y.png"));
+        String expected = dir + ": class folder 'a_bird' holds no images (.png, .jpg, .jpeg, .bmp, .gif): every sub-folder is"
+                + " a class, and an empty one would shift the labels of those after it; add its images or remove it";
+        assertEquals(expected, error(dir, 28));
+        assertEquals(expected, assertThrows(DatasetException.class, () -> ImageFolder.classNames(dir)).getMessage());
+        write(gray(2, 2, 0), "png", dir.resolve("a_bird").resolve("z.png"));
+        assertArrayEquals(new int[] {0, 1, 2}, ImageFolder.load(dir, 1).labels());
+        // images at the top level with an empty sub-folder: unlabeled, as before (no sub-folder is a class)
+        Path plain = tmp.resolve("plain");
+        write(gray(2, 2, 0), "png", plain.resolve("a.png"));
+        Files.createDirectories(plain.resolve("empty"));
+        assertNull(ImageFolder.load(plain, 1).labels());
+    }
+
     /** A PNG whose header declares w×h gray pixels, followed by a tiny zlib stream (a few rows' worth). */
     static byte[] pngClaiming(int w, int h) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
