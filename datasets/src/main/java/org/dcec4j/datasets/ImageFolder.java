@@ -7,6 +7,9 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.color.ColorSpace;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -284,9 +287,13 @@ public final class ImageFolder {
         }
     }
 
-    /** Image files in dir (recursively when deep), sorted by relative path. */
+    /**
+     * Image files in dir (recursively when deep), sorted by relative path. Symbolic links are followed, to files and
+     * to folders (a class folder, or a folder inside one, that links to where the images are); a link back to a
+     * folder above it is an error naming it.
+     */
     private static List<Path> images(Path dir, boolean deep) {
-        try (Stream<Path> s = deep ? Files.walk(dir) : Files.list(dir)) {
+        try (Stream<Path> s = deep ? Files.walk(dir, FileVisitOption.FOLLOW_LINKS) : Files.list(dir)) {
             // a hidden file, or any file under a hidden folder (a class's .thumbnails/), is not an image of the set
             return s.filter(Files::isRegularFile).filter(p -> !hiddenBelow(dir, p)).filter(ImageFolder::isImage)
                     .sorted((a, b) -> dir.relativize(a).toString().replace('\\', '/')
@@ -294,6 +301,12 @@ public final class ImageFolder {
                     .toList();
         } catch (IOException e) {
             throw new DatasetException(dir + ": cannot list the folder: " + e, e);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof FileSystemLoopException loop) {
+                throw new DatasetException(loop.getFile() + ": expected a folder of images, found a symbolic link to a folder"
+                        + " above it (a cycle), in the image folder " + dir, e);
+            }
+            throw e;
         }
     }
 

@@ -190,6 +190,33 @@ class ImageFolderTest {
         assertNull(ImageFolder.load(plain, 1).labels());
     }
 
+    /**
+     * Symbolic links to class folders and to folders inside one are followed (they were skipped: the linked class had
+     * no images); a link back to a folder above it is an error naming the link.
+     */
+    @Test
+    void symbolicLinksAreFollowed() throws IOException {
+        Path store = tmp.resolve("store");
+        write(gray(2, 2, 10), "png", store.resolve("cats").resolve("c.png"));
+        write(gray(2, 2, 20), "png", store.resolve("more-dogs").resolve("m.png"));
+        Path dir = tmp.resolve("linked");
+        write(gray(2, 2, 30), "png", dir.resolve("dogs").resolve("d.png"));
+        Files.createSymbolicLink(dir.resolve("cats"), store.resolve("cats"));
+        Files.createSymbolicLink(dir.resolve("dogs").resolve("more"), store.resolve("more-dogs"));
+        Dataset d = ImageFolder.load(dir, 1);
+        assertEquals(List.of("cats", "dogs"), d.classNames());
+        // cats/c.png, then dogs/d.png before dogs/more/m.png
+        assertArrayEquals(new int[] {0, 1, 1}, d.labels());
+        assertEquals(10 / 255f, d.images()[0], 1e-7f);
+        assertEquals(30 / 255f, d.images()[4], 1e-7f);
+        assertEquals(20 / 255f, d.images()[8], 1e-7f);
+
+        Path loop = dir.resolve("dogs").resolve("again");
+        Files.createSymbolicLink(loop, dir.resolve("dogs"));
+        assertEquals(loop + ": expected a folder of images, found a symbolic link to a folder above it (a cycle), in the image folder "
+                + dir.resolve("dogs"), error(dir, 28));
+    }
+
     /** A PNG whose header declares w×h gray pixels, followed by a tiny zlib stream (a few rows' worth). */
     static byte[] pngClaiming(int w, int h) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
