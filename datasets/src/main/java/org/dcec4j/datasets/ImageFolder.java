@@ -8,6 +8,7 @@ import java.awt.image.Raster;
 import java.awt.color.ColorSpace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -222,7 +223,14 @@ public final class ImageFolder {
     /** The ImageIO reader of a file, its input set; a DatasetException when none accepts it. */
     private static ImageReader reader(Path f, int n, int total, ImageInputStream in) {
         if (in == null) {
-            throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image", "a file ImageIO cannot open");
+            // ImageIO does not say why it cannot open a file: the file system does (permission denied, ...)
+            String why = "a file ImageIO cannot open";
+            try (SeekableByteChannel c = Files.newByteChannel(f)) {
+                // it opens now: ImageIO's reason is unknown
+            } catch (IOException e) {
+                why = "a file that cannot be opened: " + IoErrors.why(e);
+            }
+            throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image", why);
         }
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
@@ -283,7 +291,9 @@ public final class ImageFolder {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(Files::isDirectory).filter(p -> !hidden(p)).sorted(ImageFolder::byName).toList();
         } catch (IOException e) {
-            throw new DatasetException(dir + ": cannot list the folder: " + e, e);
+            throw new DatasetException(dir + ": cannot list the folder: " + IoErrors.why(e), e);
+        } catch (UncheckedIOException e) {
+            throw new DatasetException(dir + ": cannot list the folder: " + IoErrors.describe(e), e);
         }
     }
 
@@ -300,13 +310,14 @@ public final class ImageFolder {
                             .compareTo(dir.relativize(b).toString().replace('\\', '/')))
                     .toList();
         } catch (IOException e) {
-            throw new DatasetException(dir + ": cannot list the folder: " + e, e);
+            throw new DatasetException(dir + ": cannot list the folder: " + IoErrors.why(e), e);
         } catch (UncheckedIOException e) {
+            // a folder below dir that cannot be read, or a link cycle, met on the way
             if (e.getCause() instanceof FileSystemLoopException loop) {
                 throw new DatasetException(loop.getFile() + ": expected a folder of images, found a symbolic link to a folder"
                         + " above it (a cycle), in the image folder " + dir, e);
             }
-            throw e;
+            throw new DatasetException(IoErrors.describe(e) + " (in the image folder " + dir + ")", e);
         }
     }
 

@@ -48,7 +48,16 @@ public final class IoErrors {
         return describe(e.getCause());
     }
 
-    /** What went wrong, without the path: "permission denied", "no such file or folder", or the exception's reason. */
+    /** What went wrong, without the path ("permission denied", "is a directory"). */
+    public static String why(IOException e) {
+        if (e instanceof FileSystemException f) {
+            return reason(f);
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** What went wrong on a file-system path, without the path: "permission denied", "no such file or folder", or the exception's reason. */
     static String reason(FileSystemException f) {
         if (f instanceof NoSuchFileException) {
             return "no such file or folder";

@@ -217,6 +217,47 @@ class ImageFolderTest {
                 + dir.resolve("dogs"), error(dir, 28));
     }
 
+    /**
+     * A folder below a class folder that cannot be read is a DatasetException naming it (it escaped as
+     * UncheckedIOException). Root reads any folder, so the failure here is a path longer than the system allows
+     * (4096 bytes), reached through a chain of links with 250-character names to folders beside each other.
+     */
+    @Test
+    void aFolderThatCannotBeReadIsAnErrorNamingIt() throws IOException {
+        Path dir = tmp.resolve("deep");
+        write(gray(2, 2, 0), "png", dir.resolve("cats").resolve("c.png"));
+        String name = "x".repeat(250);
+        Path from = dir.resolve("cats");
+        for (int i = 0; i < 20; i++) {
+            Path to = Files.createDirectories(tmp.resolve("chain").resolve("d" + i));
+            Files.createSymbolicLink(from.resolve(name), to);
+            from = to;
+        }
+        String m = error(dir, 28);
+        assertTrue(m.startsWith(dir.resolve("cats").resolve(name).resolve(name) + "/"), m);
+        assertTrue(m.endsWith(": file name too long (in the image folder " + dir.resolve("cats") + ")"), m);
+    }
+
+    /** Permission denied, where the tests do not run as root: an unreadable folder below a class, an unreadable image. */
+    @Test
+    void unreadableFoldersAndFilesSayWhy() throws IOException {
+        Path dir = tmp.resolve("locked");
+        write(gray(2, 2, 0), "png", dir.resolve("cats").resolve("c.png"));
+        Path sub = Files.createDirectories(dir.resolve("cats").resolve("sub"));
+        Files.setPosixFilePermissions(sub, java.util.Set.of());
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(sub), "root reads any folder");
+            assertEquals(sub + ": permission denied (in the image folder " + dir.resolve("cats") + ")", error(dir, 28));
+        } finally {
+            Files.setPosixFilePermissions(sub, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+        Files.delete(sub);
+        Path png = dir.resolve("cats").resolve("c.png");
+        Files.setPosixFilePermissions(png, java.util.Set.of());
+        assertEquals(png + ": at image 0 of 1: expected a readable PNG, JPEG, BMP or GIF image, found a file that cannot be opened:"
+                + " permission denied", error(dir, 28));
+    }
+
     /** A PNG whose header declares w×h gray pixels, followed by a tiny zlib stream (a few rows' worth). */
     static byte[] pngClaiming(int w, int h) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
