@@ -269,13 +269,24 @@ public final class ImageFolder {
         }
     }
 
-    /** The image, its size checked from the header first: a header that claims 30000x30000 pixels is refused, not decoded. */
+    /**
+     * The image, its size checked from the header first: a header that claims 30000x30000 pixels is refused, not
+     * decoded. A warning of the reader is an error: ImageIO decodes a truncated or corrupt JPEG with a warning
+     * ("Premature end of data segment") and grey where the data is missing.
+     */
     private static BufferedImage decode(Path f, int n, int total) {
         try (ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
             ImageReader r = reader(f, n, total, in);
             try {
                 checkedSize(f, n, total, r);
-                return r.read(0, r.getDefaultReadParam());
+                List<String> warnings = new ArrayList<>();
+                r.addIIOReadWarningListener((reader, warning) -> warnings.add("'" + warning + "'"));
+                BufferedImage img = r.read(0, r.getDefaultReadParam());
+                if (!warnings.isEmpty()) {
+                    throw DatasetException.at(f, "image " + n + " of " + total, "a complete, valid PNG, JPEG, BMP or GIF image",
+                            "a damaged one (truncated or corrupt): ImageIO warns " + String.join(", ", warnings));
+                }
+                return img;
             } finally {
                 r.dispose();
             }

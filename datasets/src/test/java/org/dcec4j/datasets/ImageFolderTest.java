@@ -258,6 +258,30 @@ class ImageFolderTest {
                 + " permission denied", error(dir, 28));
     }
 
+    /**
+     * A truncated JPEG is an error naming the file and ImageIO's warnings (it loaded, the missing rows filled in);
+     * the complete file loads.
+     */
+    @Test
+    void aTruncatedJpegIsAnError() throws IOException {
+        Path dir = tmp.resolve("jpegs");
+        BufferedImage noise = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_GRAY);
+        java.util.Random r = new java.util.Random(1);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                noise.getRaster().setSample(x, y, 0, r.nextInt(256));
+            }
+        }
+        Path jpg = dir.resolve("a.jpg");
+        write(noise, "jpeg", jpg);
+        assertEquals(1, ImageFolder.load(dir, 1).size());
+        byte[] whole = Files.readAllBytes(jpg);
+        Files.write(jpg, java.util.Arrays.copyOf(whole, whole.length * 6 / 10));
+        assertEquals(jpg + ": at image 0 of 1: expected a complete, valid PNG, JPEG, BMP or GIF image, found a damaged one"
+                + " (truncated or corrupt): ImageIO warns 'Truncated File - Missing EOI marker',"
+                + " 'Corrupt JPEG data: premature end of data segment'", error(dir, 28));
+    }
+
     /** A PNG whose header declares w×h gray pixels, followed by a tiny zlib stream (a few rows' worth). */
     static byte[] pngClaiming(int w, int h) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
