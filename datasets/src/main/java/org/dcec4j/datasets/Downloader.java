@@ -157,11 +157,23 @@ final class Downloader {
         return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 
-    /** A connection with a 200 answer, after at most MAX_REDIRECTS redirects. */
+    /**
+     * A connection with a 200 answer, after at most MAX_REDIRECTS redirects. A URL that is not HTTP(S), or is not a
+     * URL at all (a mirror's, or a redirect's Location), is an IOException: that mirror's failure.
+     */
     private static HttpURLConnection open(String url, Duration timeout) throws IOException {
         String current = url;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            URL u = URI.create(current).toURL();
+            URL u;
+            try {
+                URI uri = URI.create(current);
+                if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                    throw new IOException((hop == 0 ? "" : "redirected to ") + current + ": expected an http or https URL");
+                }
+                u = uri.toURL();
+            } catch (IllegalArgumentException e) {
+                throw new IOException((hop == 0 ? "" : "redirected to ") + "an invalid URL: " + e.getMessage(), e);
+            }
             HttpURLConnection c = (HttpURLConnection) u.openConnection();
             int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
             c.setConnectTimeout(ms);
@@ -175,7 +187,11 @@ final class Downloader {
             String location = c.getHeaderField("Location");
             c.disconnect();
             if (code >= 300 && code < 400 && location != null) {
-                current = URI.create(current).resolve(location).toString();
+                try {
+                    current = URI.create(current).resolve(location).toString();
+                } catch (IllegalArgumentException e) {
+                    throw new IOException("redirected to an invalid URL: " + e.getMessage(), e);
+                }
                 continue;
             }
             throw new IOException("HTTP " + code);

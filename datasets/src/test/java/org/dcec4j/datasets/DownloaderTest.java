@@ -68,6 +68,9 @@ class DownloaderTest {
             x.sendResponseHeaders(302, -1);
             x.close();
         });
+        redirect("/invalid/", "http://exa mple/x");
+        redirect("/ftp/", "ftp://127.0.0.1/tiny.jf");
+        redirect("/file/", "file:///etc/hostname");
         server.createContext("/hang/", x -> {
             try {
                 release.await(30, TimeUnit.SECONDS);
@@ -99,6 +102,15 @@ class DownloaderTest {
             } finally {
                 x.close();
             }
+        });
+    }
+
+    /** Answers every request under path with a 302 to location. */
+    private void redirect(String path, String location) {
+        server.createContext(path, x -> {
+            x.getResponseHeaders().add("Location", location);
+            x.sendResponseHeaders(302, -1);
+            x.close();
         });
     }
 
@@ -169,6 +181,20 @@ class DownloaderTest {
         Files.delete(tmp.resolve("cache/usps/tiny.jf"));
         assertArrayEquals(content, Files.readAllBytes(fetch(null, base + "/moved/")));
         assertEquals(List.of("tiny.jf"), leftovers(tmp.resolve("cache/usps")));
+    }
+
+    /** A redirect to an invalid or a non-HTTP URL fails that mirror and the next is tried (it crashed the download). */
+    @Test
+    void aRedirectToAnInvalidOrNonHttpUrlFailsThatMirrorOnly() throws IOException {
+        Path p = fetch(null, base + "/invalid/", base + "/ftp/", base + "/file/", base + "/good/");
+        assertArrayEquals(content, Files.readAllBytes(p));
+        Files.delete(p);
+        String m = assertThrows(DatasetException.class, () -> fetch(null, base + "/invalid/", base + "/ftp/", base + "/file/")).getMessage();
+        assertEquals("usps/tiny.jf: download failed from every mirror: "
+                + base + "/invalid/tiny.jf: IOException: redirected to an invalid URL: Illegal character in authority at index 7: http://exa mple/x; "
+                + base + "/ftp/tiny.jf: IOException: redirected to ftp://127.0.0.1/tiny.jf: expected an http or https URL; "
+                + base + "/file/tiny.jf: IOException: redirected to file:///etc/hostname: expected an http or https URL.", m);
+        assertEquals(List.of(), leftovers(tmp.resolve("cache/usps")));
     }
 
     @Test
