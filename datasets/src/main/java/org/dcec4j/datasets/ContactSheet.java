@@ -47,12 +47,29 @@ public final class ContactSheet {
     /** Largest sheet drawn, in pixels (2^26: 256 MB as RGB ints). */
     public static final long MAX_PIXELS = 1L << 26;
 
-    /** Width and height in pixels of the sheet of d (long: no overflow for any arguments). */
+    /**
+     * Width and height in pixels of the sheet of d, each Long.MAX_VALUE when larger (2^31 columns of 2^31-times scaled
+     * images overflow a long).
+     */
     public static long[] size(Dataset d, int columns, int rows, int scale) {
         long R = d.hasLabels() ? d.numClasses() : Math.min(rows, (d.size() + (long) columns - 1) / columns);
         long cellW = (long) d.width() * scale + 1;
         long cellH = (long) d.height() * scale + 1;
-        return new long[] {columns * cellW + 1, R * cellH + 1};
+        return new long[] {side(columns, cellW), side(R, cellH)};
+    }
+
+    /** n cells and n + 1 lines, or Long.MAX_VALUE. */
+    private static long side(long n, long cell) {
+        try {
+            return Math.addExact(Math.multiplyExact(n, cell), 1);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Whether a sheet of {@link #size} {width, height} is at most {@link #MAX_PIXELS} pixels (no overflow for any size). */
+    public static boolean drawable(long[] size) {
+        return size[0] <= MAX_PIXELS && size[1] <= MAX_PIXELS && size[0] * size[1] <= MAX_PIXELS;
     }
 
     /** The sheet as an image (RGB). Empty cells (a class with fewer images) stay black. */
@@ -61,7 +78,7 @@ public final class ContactSheet {
             throw new IllegalArgumentException("columns, rows and scale must be positive");
         }
         long[] wh = size(d, columns, rows, scale);
-        if (wh[0] > Integer.MAX_VALUE || wh[1] > Integer.MAX_VALUE || wh[0] * wh[1] > MAX_PIXELS) {
+        if (!drawable(wh)) {
             throw new IllegalArgumentException("a contact sheet of " + wh[0] + "x" + wh[1] + " pixels (columns " + columns
                     + ", scale " + scale + ") is larger than the " + MAX_PIXELS + " pixels allowed: lower the scale, columns or rows");
         }

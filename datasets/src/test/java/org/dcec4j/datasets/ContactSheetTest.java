@@ -1,6 +1,9 @@
 package org.dcec4j.datasets;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -37,6 +40,23 @@ class ContactSheetTest {
         try (Stream<Path> s = Files.list(png.getParent())) {
             assertEquals(1, s.count(), "no temporary file is left");
         }
+    }
+
+    /** Sides past a long are Long.MAX_VALUE (they wrapped to negative widths); drawable never overflows. */
+    @Test
+    void sizesOfAnySheet() {
+        Dataset d = new Dataset("t", 1, 1, 28, new float[28], null);
+        // 3 cells of 28·2 + 1 and a line: 172; one row of 1·2 + 1 and a line: 4
+        assertArrayEquals(new long[] {172, 4}, ContactSheet.size(d, 3, 1, 2));
+        assertTrue(ContactSheet.drawable(ContactSheet.size(d, 3, 1, 2)));
+        // (2^31 - 1) columns of 28·(2^31 - 1) + 1 pixels: 1.3e20, past a long; height 2^31 - 1 + 2
+        long[] huge = ContactSheet.size(d, Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        assertArrayEquals(new long[] {Long.MAX_VALUE, 2147483649L}, huge);
+        assertFalse(ContactSheet.drawable(huge));
+        assertTrue(ContactSheet.drawable(new long[] {1L << 26, 1}));
+        assertFalse(ContactSheet.drawable(new long[] {1L << 26, 2}));
+        // 2^40 · 2^40 wraps to 0 in a long
+        assertFalse(ContactSheet.drawable(new long[] {1L << 40, 1L << 40}));
     }
 
     @Test

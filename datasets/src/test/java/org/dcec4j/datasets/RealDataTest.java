@@ -148,6 +148,21 @@ class RealDataTest {
         }
     }
 
+    /** usps loads from the ESL pair alone, so `datasets verify usps` passes with it (it exited 1: the .jf pair missing). */
+    @Test
+    void verifyUspsWithOnlyTheEslPair() throws IOException {
+        Path usps = Files.createDirectories(tmp.resolve("data").resolve("usps"));
+        for (String f : List.of("zip.train.gz", "zip.test.gz")) {
+            Files.copy(data().resolve("usps").resolve(f), usps.resolve(f));
+        }
+        assertEquals(9298, Datasets.load("usps", DataSource.of(List.of(tmp.resolve("data")), tmp.resolve("cache"))).size());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        int code = org.dcec4j.datasets.cli.DatasetsCommand.run(new String[] {"--data-dir", tmp.resolve("data").toString(), "verify", "usps"},
+                print, print, Map.of("DCEC4J_OFFLINE", "1"), tmp.resolve("home"));
+        assertEquals(0, code, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Test
     void downloadOfTheRealFilesFromALocalMirror() throws IOException {
         Path mnist = data().resolve("mnist");

@@ -134,9 +134,9 @@ public final class DatasetsCommand {
                     }
                     Dataset d = Datasets.load(rest.get(0), source);
                     long[] size = ContactSheet.size(d, columns, rows, scale);
-                    if (size[0] * size[1] > ContactSheet.MAX_PIXELS) {
+                    if (!ContactSheet.drawable(size)) {
                         return usage(err, "sheet: --columns " + columns + " --rows " + rows + " --scale " + scale + " make a sheet of "
-                                + size[0] + "x" + size[1] + " pixels, more than the " + ContactSheet.MAX_PIXELS
+                                + pixels(size[0]) + "x" + pixels(size[1]) + " pixels, more than the " + ContactSheet.MAX_PIXELS
                                 + " pixels allowed: lower --scale, --columns or --rows");
                     }
                     ContactSheet.write(Path.of(rest.get(1)), d, columns, rows, scale);
@@ -156,6 +156,11 @@ public final class DatasetsCommand {
                     + " MB): give Java more memory (java -Xmx4g ...)");
             return 1;
         }
+    }
+
+    /** A side of a sheet, as {@link ContactSheet#size} gives it (Long.MAX_VALUE: at least that). */
+    private static String pixels(long side) {
+        return side == Long.MAX_VALUE ? "(2^63 or more)" : Long.toString(side);
     }
 
     private static int usage(PrintStream err, String message) {
@@ -204,14 +209,18 @@ public final class DatasetsCommand {
             }
             if (missing.isEmpty()) {
                 out.printf("%-14s present    %s%n", name, String.join(", ", where));
-            } else if (name.equals("usps") && source.locate(dir, "zip.train.gz") != null
-                    && source.locate(dir, "zip.test.gz") != null) {
+            } else if (name.equals("usps") && eslPair(source)) {
                 out.printf("%-14s present    %s (ESL zip.*.gz)%n", name, source.locate(dir, "zip.train.gz").getParent());
             } else {
                 out.printf("%-14s missing    %s (looked in %s)%n", name, String.join(", ", missing), source.searchDirs(dir));
             }
         }
         return 0;
+    }
+
+    /** Whether both files of USPS's ESL pair are present: usps then loads without the .jf pair. */
+    private static boolean eslPair(DataSource source) {
+        return source.locate("usps", "zip.train.gz") != null && source.locate("usps", "zip.test.gz") != null;
     }
 
     private static int verify(DataSource source, List<String> names, PrintStream out) {
@@ -226,10 +235,12 @@ public final class DatasetsCommand {
                 continue;
             }
             Path p = source.locate(k.dir(), k.name());
-            boolean optional = k.name().startsWith("zip.");
+            // the ESL pair is optional; with it present, usps does not need the .jf pair
+            String optional = k.name().startsWith("zip.") ? " (optional)"
+                    : k.dir().equals("usps") && eslPair(source) ? " (not needed: usps reads the ESL pair zip.*.gz)" : "";
             if (p == null) {
-                out.printf("missing  %s%s%n", k.path(), optional ? " (optional)" : "");
-                if (!optional && !names.isEmpty()) {
+                out.printf("missing  %s%s%n", k.path(), optional);
+                if (optional.isEmpty() && !names.isEmpty()) {
                     boolean needed = false;
                     for (String name : names) {
                         needed |= Datasets.dirOf(name).equals(k.dir()) && Datasets.filesOf(name).contains(k.name());

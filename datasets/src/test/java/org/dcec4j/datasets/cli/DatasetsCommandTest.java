@@ -63,6 +63,13 @@ class DatasetsCommandTest {
         assertTrue(out().contains("missing  usps/zip.train.gz (optional)"), out());
         assertTrue(!out().contains("mnist/"), out());
 
+        // with the ESL pair (here not the real files: BAD), usps does not need the .jf pair
+        Files.writeString(data.resolve("usps/zip.train.gz"), "not the real file");
+        Files.writeString(data.resolve("usps/zip.test.gz"), "not the real file");
+        assertEquals(1, run("--data-dir", data.toString(), "verify", "usps"));
+        assertTrue(out().contains("missing  usps/usps_train.jf (not needed: usps reads the ESL pair zip.*.gz)"), out());
+        assertTrue(out().contains("BAD      " + data.resolve("usps/zip.train.gz")), out());
+
         assertEquals(1, run("--data-dir", data.toString(), "fetch", "mnist"));
         assertTrue(err().contains("mnist needs train-images-idx3-ubyte.gz") && err().contains("Downloads are off"), err());
         assertEquals(0, run("fetch", "shapes"));
@@ -98,6 +105,12 @@ class DatasetsCommandTest {
         assertEquals(2, run("sheet", "shapes", png.toString(), "--scale", "100000"));
         assertTrue(err().contains("--scale") && err().contains("pixels"), err());
         assertEquals(2, run("sheet", "shapes", png.toString(), "--columns", "100000", "--scale", "30"));
+        // width 2147483647·2800001 + 1 fits a long, the area did not (it wrapped below the limit, then drawing threw)
+        assertEquals(2, run("sheet", "shapes", png.toString(), "--columns", "2147483647", "--scale", "100000"));
+        assertTrue(err().contains("make a sheet of 6012956359083648x28000011 pixels"), err());
+        // a width beyond a long (it wrapped to a negative one)
+        assertEquals(2, run("sheet", "shapes", png.toString(), "--columns", "2147483647", "--scale", "2147483647"));
+        assertTrue(err().contains("make a sheet of (2^63 or more)x601295421171 pixels"), err());
         assertTrue(!Files.exists(png));
     }
 
