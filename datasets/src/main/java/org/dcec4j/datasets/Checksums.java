@@ -35,7 +35,8 @@ public final class Checksums {
 
     /** Lower-case hex SHA-256 of the file's decompressed bytes (the file must be gzip). */
     public static String sha256Gunzipped(Path file) throws IOException {
-        try (InputStream in = new GzipStream(Files.newInputStream(file), file.toString())) {
+        // the file a resource of its own: closed when the gzip header is refused too
+        try (InputStream raw = Files.newInputStream(file); InputStream in = new GzipStream(raw, file.toString())) {
             return digest(in);
         } catch (DatasetException e) {
             throw new IOException(e.getMessage(), e);

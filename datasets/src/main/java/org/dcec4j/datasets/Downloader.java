@@ -200,8 +200,10 @@ final class Downloader {
     }
 
     /** Decompresses in into out (overwritten), at most maxBytes. */
-    private static void gunzip(Path in, Path out, long maxBytes) throws IOException {
-        try (InputStream z = new GzipStream(Files.newInputStream(in), in.toString());
+    static void gunzip(Path in, Path out, long maxBytes) throws IOException {
+        // the file a resource of its own: closed when the gzip header is refused too
+        try (InputStream raw = Files.newInputStream(in);
+             InputStream z = new GzipStream(raw, in.toString());
              OutputStream o = Files.newOutputStream(out)) {
             byte[] buffer = new byte[1 << 16];
             long done = 0;

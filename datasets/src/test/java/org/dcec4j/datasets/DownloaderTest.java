@@ -197,6 +197,32 @@ class DownloaderTest {
         assertEquals(List.of(), leftovers(tmp.resolve("cache/usps")));
     }
 
+    /** How many of this process's open file descriptors (Linux's /proc/self/fd) are f. */
+    private static long openDescriptors(Path f) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(f);
+                } catch (IOException e) {
+                    return false;   // the descriptor of the listing itself, closed by now
+                }
+            }).count();
+        }
+    }
+
+    /** A gzip file whose header is bad leaves no descriptor open (each call leaked one). */
+    @Test
+    void aBadGzipHeaderLeavesNoFileOpen() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux only");
+        Path bad = Files.write(tmp.resolve("bad.gz"), new byte[] {0x1f, (byte) 0x8b, 7, 0, 0, 0});
+        for (int i = 0; i < 10; i++) {
+            String m = assertThrows(IOException.class, () -> Checksums.sha256Gunzipped(bad)).getMessage();
+            assertEquals(bad + ": at byte 2: expected gzip compression method 8 (deflate), found 7", m);
+            assertThrows(DatasetException.class, () -> Downloader.gunzip(bad, tmp.resolve("out"), 1 << 20));
+        }
+        assertEquals(0, openDescriptors(bad));
+    }
+
     @Test
     void offlineErrorNamesFilesAndFolders() {
         DataSource s = DataSource.of(List.of(tmp.resolve("data")), tmp.resolve("cache"));
