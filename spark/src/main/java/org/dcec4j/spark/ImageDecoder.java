@@ -33,7 +33,12 @@ public final class ImageDecoder {
      * @param path  names the file in error messages
      */
     public static void decode(float[] dst, int off, byte[] bytes, String path, int C, int H, int W) {
-        ImageConversion.toFloats(dst, off, read(bytes, path), C, H, W);
+        BufferedImage img = read(bytes, path);
+        try {
+            ImageConversion.toFloats(dst, off, img, C, H, W);
+        } catch (IllegalArgumentException e) {      // a sample type the conversion refuses (floating point outside [0, 1], …)
+            throw new DatasetException(path + ": " + e.getMessage(), e);
+        }
     }
 
     /** The decoded image; its header is checked against the loader's limits first. */
@@ -53,7 +58,14 @@ public final class ImageDecoder {
                 if (w > ImageFolder.MAX_SIDE || h > ImageFolder.MAX_SIDE || w * h > ImageFolder.MAX_PIXELS)
                     throw DatasetException.at(path, "its header", "an image of at most " + ImageFolder.MAX_PIXELS + " pixels (2^26, e.g. 8192x8192) and "
                             + ImageFolder.MAX_SIDE + " pixels a side", w + "x" + h + " pixels declared in its header (not decoded)");
-                return r.read(0, r.getDefaultReadParam());
+                // a warning is an error, as in the image-folder loader: ImageIO decodes a truncated JPEG with grey for the missing part
+                java.util.List<String> warnings = new java.util.ArrayList<>();
+                r.addIIOReadWarningListener((reader, warning) -> warnings.add("'" + warning + "'"));
+                BufferedImage img = r.read(0, r.getDefaultReadParam());
+                if (!warnings.isEmpty())
+                    throw DatasetException.at(path, "its data", "a complete, valid PNG, JPEG, BMP or GIF image",
+                            "a damaged one (truncated or corrupt): ImageIO warns " + String.join(", ", warnings));
+                return img;
             } finally {
                 r.dispose();
             }

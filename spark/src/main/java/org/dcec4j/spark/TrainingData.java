@@ -92,6 +92,7 @@ public final class TrainingData {
         if (!classes.isEmpty() && firsts.contains(""))
             throw DatasetException.at(path, "its top level", "either images at the top level (unlabeled) or class sub-folders, not both",
                     "images at the top level and " + classes.size() + " class sub-folder(s)");
+        if (!classes.isEmpty()) requireImagesInEveryClassFolder(spark, path, root, classes);
         String[] names = classes.toArray(new String[0]);
         String name = new org.apache.hadoop.fs.Path(root).getName();
         JavaPairRDD<String, Decoded> decoded = src.rows().javaRDD().mapPartitionsToPair(it -> {
@@ -109,6 +110,25 @@ public final class TrainingData {
             return out.iterator();
         });
         return new TrainingData(name, C, H, W, names.length, blocks(decoded.sortByKey(true, partitions).values(), C * H * W, names.length > 0));
+    }
+
+    /**
+     * Every class sub-folder holds an image, as the image-folder loader requires: a sub-folder without one (which
+     * binaryFile never lists) would shift the labels of every later class. Hidden folders ('.', and '_' which Spark
+     * skips) are not classes.
+     */
+    private static void requireImagesInEveryClassFolder(SparkSession spark, String path, String root, List<String> classes) {
+        org.apache.hadoop.fs.Path r = new org.apache.hadoop.fs.Path(root);
+        try {
+            for (org.apache.hadoop.fs.FileStatus st : r.getFileSystem(spark.sparkContext().hadoopConfiguration()).listStatus(r)) {
+                String n = st.getPath().getName();
+                if (st.isDirectory() && !n.startsWith(".") && !n.startsWith("_") && !classes.contains(n))
+                    throw new DatasetException(path + ": class folder '" + n + "' holds no images (.png, .jpg, .jpeg, .bmp, .gif); "
+                            + "every sub-folder is a class once one holds an image: remove it or add its images");
+            }
+        } catch (java.io.IOException e) {
+            throw new DatasetException(path + ": cannot list the folder: " + e, e);
+        }
     }
 
     /** A table of pixel arrays ({@link ImageSources#table}), ordered by id; no labels. */

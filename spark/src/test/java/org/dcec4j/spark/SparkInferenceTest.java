@@ -175,4 +175,39 @@ class SparkInferenceTest {
         DatasetException e = assertThrows(DatasetException.class, () -> ImageDecoder.read(b, "s3a://bucket/big.png"));
         assertTrue(e.getMessage().contains("s3a://bucket/big.png") && e.getMessage().contains("30000x30000"), e.getMessage());
     }
+
+    /**
+     * The distributed decoder refuses what the image-folder loader refuses: a truncated JPEG (ImageIO decodes it with a
+     * warning and grey rows; it used to load) and floating-point samples outside [0, 1], each naming the file.
+     */
+    @Test void aDamagedImageIsRefusedNamingTheFile() throws IOException {
+        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_GRAY);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        for (int y = 0; y < 64; y++) for (int x = 0; x < 64; x++) img.getRaster().setSample(x, y, 0, rng.nextInt(256));
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        ImageIO.write(img, "jpg", jpeg);
+        byte[] whole = jpeg.toByteArray(), cut = java.util.Arrays.copyOf(whole, whole.length * 6 / 10);
+        ImageDecoder.read(whole, "s3a://bucket/ok.jpg");
+        DatasetException e = assertThrows(DatasetException.class, () -> ImageDecoder.read(cut, "s3a://bucket/cut.jpg"));
+        assertTrue(e.getMessage().contains("s3a://bucket/cut.jpg") && e.getMessage().contains("ImageIO warns"), e.getMessage());
+    }
+
+    /**
+     * A class folder without images is refused as the image-folder loader refuses it (binaryFile never lists an empty
+     * folder, so the labels of every later class used to shift by one without a word).
+     */
+    @Test void anEmptyClassFolderIsRefusedAsByTheLoader() throws IOException {
+        Path f = tmp.resolve("with-empty");
+        SparkTests.writeFolder(f, Shapes.generate(20, 3, 28));
+        Files.createDirectories(f.resolve("a-empty"));
+        DatasetException local = assertThrows(DatasetException.class, () -> ImageFolder.load(f, 1, 28, 28));
+        DatasetException spread = assertThrows(DatasetException.class, () -> TrainingData.fromFiles(spark, f.toString(), 1, 28, 28, 1));
+        assertTrue(local.getMessage().contains("class folder 'a-empty' holds no images"), local.getMessage());
+        assertTrue(spread.getMessage().contains("class folder 'a-empty' holds no images"), spread.getMessage());
+        // hidden folders are not classes on either side
+        Files.delete(f.resolve("a-empty"));
+        Files.createDirectories(f.resolve(".thumbs"));
+        Files.createDirectories(f.resolve("_spark"));
+        assertEquals(20, TrainingData.fromFiles(spark, f.toString(), 1, 28, 28, 1).size());
+    }
 }
