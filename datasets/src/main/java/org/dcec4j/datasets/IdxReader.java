@@ -91,10 +91,18 @@ public final class IdxReader {
         /** Elements read so far. */
         private long done;
 
+        /** A gzip file's ISIZE trailer (its last member's length mod 2^32), -1 when unknown or not gzip. */
+        private final long gzipTrailer;
+
         private IdxFile(String source, InputStream in, boolean gzip, long knownLength) throws IOException {
+            this(source, in, gzip, knownLength, -1);
+        }
+
+        private IdxFile(String source, InputStream in, boolean gzip, long knownLength, long gzipTrailer) throws IOException {
             this.source = source;
             this.in = in;
             this.gzip = gzip;
+            this.gzipTrailer = gzipTrailer;
             byte[] magic = new byte[4];
             readHeader(magic, 0, "the 4-byte IDX magic number");
             if (magic[0] != 0 || magic[1] != 0) {
@@ -143,7 +151,7 @@ public final class IdxReader {
                 int b1 = raw.read();
                 raw.reset();
                 if (b0 == Bytes.GZIP_MAGIC_0 && b1 == Bytes.GZIP_MAGIC_1) {
-                    return new IdxFile(source, new GzipStream(raw, source), true, -1);
+                    return new IdxFile(source, new GzipStream(raw, source), true, -1, trailer(file));
                 }
                 return new IdxFile(source, raw, false, Files.size(file));
             } catch (NoSuchFileException e) {
@@ -161,12 +169,39 @@ public final class IdxReader {
         static IdxFile open(String source, byte[] bytes) {
             try {
                 if (Bytes.isGzip(bytes)) {
-                    return new IdxFile(source, new GzipStream(new ByteArrayInputStream(bytes), source), true, -1);
+                    long isize = bytes.length < 18 ? -1 : (bytes[bytes.length - 4] & 0xFFL) | (bytes[bytes.length - 3] & 0xFFL) << 8
+                            | (bytes[bytes.length - 2] & 0xFFL) << 16 | (bytes[bytes.length - 1] & 0xFFL) << 24;
+                    return new IdxFile(source, new GzipStream(new ByteArrayInputStream(bytes), source), true, -1, isize);
                 }
                 return new IdxFile(source, new ByteArrayInputStream(bytes), false, bytes.length);
             } catch (IOException e) {
                 throw new DatasetException(IoErrors.describe(source, e), e);
             }
+        }
+
+        /** The last 4 bytes of a gzip file, little-endian (ISIZE), or -1 when it is too short to have them. */
+        private static long trailer(Path file) throws IOException {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                long size = ch.size();
+                if (size < 18) {
+                    return -1;
+                }
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                while (b.hasRemaining() && ch.read(b, size - 4 + b.position()) >= 0) {
+                    // until the 4 bytes are in
+                }
+                return b.hasRemaining() ? -1 : b.getInt(0) & 0xFFFFFFFFL;
+            }
+        }
+
+        /**
+         * Whether the data can be trusted to be as long as the header claims before it is read: a raw file's size was
+         * checked exactly; a gzip file's ISIZE trailer must equal the header plus the claimed elements (mod 2^32). A
+         * truncated file's last 4 bytes are data, not its length, and a multi-member file's trailer is its last member's:
+         * those are read into a buffer that grows with the data instead.
+         */
+        boolean lengthKnown() {
+            return !gzip || gzipTrailer == ((headerLength + count) & 0xFFFFFFFFL);
         }
 
         private static void closeQuietly(InputStream in) {
@@ -472,10 +507,10 @@ public final class IdxReader {
         }
 
         /**
-         * The floats in one array. A gzip file's header is checked only by decompressing it, so its bytes come first,
-         * in a buffer that grows with the data: a truncated file fails with a message before the claimed floats are
-         * allocated (peak memory 5 bytes a value, the bytes and the floats). A raw file's size matched its header:
-         * it is read into the floats a batch at a time.
+         * The floats in one array. A part whose length is known before it is read ({@link IdxFile#lengthKnown}: a raw
+         * file's size, a gzip file's ISIZE trailer) goes into the floats a batch at a time (4 bytes a value). Any other
+         * gzip part's bytes come first, in a buffer that grows with the data: a truncated file fails with a message
+         * before the claimed floats are allocated (peak memory 5 bytes a value, the bytes and the floats).
          */
         @Override
         public Dataset readAll() {
@@ -487,7 +522,7 @@ public final class IdxReader {
             byte[][] unzipped = new byte[parts.size()][];
             for (int p = 0; p < parts.size(); p++) {
                 IdxFile f = parts.get(p);
-                if (f.gzip) {
+                if (!f.lengthKnown()) {
                     unzipped[p] = f.elementsGrowing(counts.get(p) * D);
                     if (counts.get(p) == f.dims[0]) {
                         f.expectEnd();

@@ -279,12 +279,12 @@ public final class ImageFolder {
             ImageReader r = reader(f, n, total, in);
             try {
                 checkedSize(f, n, total, r);
-                List<String> warnings = new ArrayList<>();
-                r.addIIOReadWarningListener((reader, warning) -> warnings.add("'" + warning + "'"));
+                List<String> lost = new ArrayList<>();
+                r.addIIOReadWarningListener((reader, warning) -> { if (losesData(warning)) lost.add("'" + warning + "'"); });
                 BufferedImage img = r.read(0, r.getDefaultReadParam());
-                if (!warnings.isEmpty()) {
+                if (!lost.isEmpty()) {
                     throw DatasetException.at(f, "image " + n + " of " + total, "a complete, valid PNG, JPEG, BMP or GIF image",
-                            "a damaged one (truncated or corrupt): ImageIO warns " + String.join(", ", warnings));
+                            "a damaged one (truncated or corrupt): ImageIO warns " + String.join(", ", lost));
                 }
                 return img;
             } finally {
@@ -296,6 +296,18 @@ public final class ImageFolder {
             }
             throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image", e.toString());
         }
+    }
+
+    /**
+     * Whether a warning of ImageIO's reader means pixels are missing: the JPEG reader decodes a truncated file or a cut
+     * data segment with a warning ("Truncated File - Missing EOI marker", "Premature end of JPEG file", "Corrupt JPEG
+     * data: premature end of data segment") and grey where the data ends. Other warnings leave every pixel decoded
+     * (extraneous bytes before a marker, an ignored colour profile or thumbnail, a PNG's redundant palette) and do not
+     * refuse the image. Shared with the distributed decoder.
+     */
+    public static boolean losesData(String warning) {
+        String w = warning == null ? "" : warning.toLowerCase(java.util.Locale.ROOT);
+        return w.contains("premature end") || w.contains("truncated") || w.contains("missing eoi");
     }
 
     private static List<Path> subfolders(Path dir) {

@@ -126,17 +126,8 @@ final class TargetTable {
                         int n = end - i;
                         float[] xs = new float[n * D], ps = new float[n * k];
                         System.arraycopy(x.x(), i * D, xs, 0, n * D);
-                        for (int row = 0; row < n; row++) {
-                            int o = (i + row) * k;
-                            double total = 0;
-                            for (int j = 0; j < k; j++) {
-                                // w_ij = q_ij² / f_j ; total = Σ_j' w_ij'   (TargetDistribution.compute)
-                                double qij = r.q()[o + j];
-                                w[j] = qij * qij / f[j];
-                                total += w[j];
-                            }
-                            for (int j = 0; j < k; j++) ps[row * k + j] = (float) (w[j] / total);
-                        }
+                        // p_ij from q_ij and f, as on one machine
+                        for (int row = 0; row < n; row++) TargetDistribution.row(ps, row * k, r.q(), (i + row) * k, f, k, w);
                         // the part of batch b in this block starts at image first + i, offset in the batch:
                         out.add(new Batch(b, (int) (first + i - (long) b * B), xs, ps));
                     }

@@ -12,6 +12,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.DatasetException;
+import org.dcec4j.datasets.ImageFolder;
 import scala.Tuple2;
 
 /**
@@ -114,8 +115,8 @@ public final class TrainingData {
 
     /**
      * Every class sub-folder holds an image, as the image-folder loader requires: a sub-folder without one (which
-     * binaryFile never lists) would shift the labels of every later class. Hidden folders ('.', and '_' which Spark
-     * skips) are not classes.
+     * binaryFile never lists) would shift the labels of every later class. Folders starting with '.' or '_' are skipped
+     * here, as binaryFile skips them (the image-folder loader skips only '.'; see ImageSources).
      */
     private static void requireImagesInEveryClassFolder(SparkSession spark, String path, String root, List<String> classes) {
         org.apache.hadoop.fs.Path r = new org.apache.hadoop.fs.Path(root);
@@ -123,7 +124,7 @@ public final class TrainingData {
             for (org.apache.hadoop.fs.FileStatus st : r.getFileSystem(spark.sparkContext().hadoopConfiguration()).listStatus(r)) {
                 String n = st.getPath().getName();
                 if (st.isDirectory() && !n.startsWith(".") && !n.startsWith("_") && !classes.contains(n))
-                    throw new DatasetException(path + ": class folder '" + n + "' holds no images (.png, .jpg, .jpeg, .bmp, .gif); "
+                    throw new DatasetException(path + ": class folder '" + n + "' holds no images (" + String.join(", ", ImageFolder.EXTENSIONS) + "); "
                             + "every sub-folder is a class once one holds an image: remove it or add its images");
             }
         } catch (java.io.IOException e) {

@@ -204,7 +204,7 @@ class SparkInferenceTest {
         DatasetException spread = assertThrows(DatasetException.class, () -> TrainingData.fromFiles(spark, f.toString(), 1, 28, 28, 1));
         assertTrue(local.getMessage().contains("class folder 'a-empty' holds no images"), local.getMessage());
         assertTrue(spread.getMessage().contains("class folder 'a-empty' holds no images"), spread.getMessage());
-        // hidden folders are not classes on either side
+        // folders that binaryFile skips ('.' and '_') are not classes of the distributed set
         Files.delete(f.resolve("a-empty"));
         Files.createDirectories(f.resolve(".thumbs"));
         Files.createDirectories(f.resolve("_spark"));

@@ -576,6 +576,7 @@ public final class DcecCommand implements Runnable {
          * config.json): predict's default predictions.csv there would replace the run's own, labelled one.
          */
         void checkOutput(Path output) throws IOException {
+            if (!Files.isRegularFile(model)) throw new IllegalArgumentException("--model: no file at " + model);
             Path out = output.toAbsolutePath().normalize();
             if (out.equals(model.toAbsolutePath().normalize()) || Files.exists(out) && Files.isSameFile(out, model))
                 throw new IllegalArgumentException("--output " + output + " is the --model file: choose another name for the CSV");

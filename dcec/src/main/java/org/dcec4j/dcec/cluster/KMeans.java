@@ -135,12 +135,13 @@ public final class KMeans {
         Best[] bestOfWorker = new Best[workers];
         AtomicInteger nextRestart = new AtomicInteger();
         Runnable[] tasks = new Runnable[workers];
+        Thread caller = Thread.currentThread();   // an interrupt of the calling thread stops every worker before its next restart
         for (int w = 0; w < workers; w++) {
             int worker = w;
             tasks[w] = () -> {
                 KMeansRun run = new KMeansRun(x, N, D, K, localTrials, maxIterations, absoluteTolerance);
                 Best best = null;
-                for (int r = nextRestart.getAndIncrement(); r < restarts; r = nextRestart.getAndIncrement()) {
+                for (int r = nextRestart.getAndIncrement(); r < restarts && !caller.isInterrupted(); r = nextRestart.getAndIncrement()) {
                     run.seedPlusPlus(new SplittableRandom(restartSeeds[r]));
                     run.runHamerly();
                     if (best == null || better(run.inertia, r, best.inertia, best.restart)) {
@@ -150,7 +151,7 @@ public final class KMeans {
                 bestOfWorker[worker] = best;
             };
         }
-        runAll(tasks);
+        runAll(tasks);       // a CancellationException when the calling thread was interrupted
         Best best = null;
         for (Best b : bestOfWorker) {
             if (b != null && (best == null || better(b.inertia, b.restart, best.inertia, best.restart))) {

@@ -120,7 +120,7 @@ public final class RunFolder implements TrainingListener {
      * supersede its checkpoint. The checkpoint of an unfinished one is kept, and counts as another run's result.
      */
     private boolean pretrainingFinished() {
-        return Files.isRegularFile(dir.resolve("cae_weights.dc4j")) || Files.isRegularFile(dir.resolve("ae_weights.dc4j"));
+        return cfg.method().pretrains && Files.isRegularFile(dir.resolve(weightsFileName(cfg.method())));
     }
 
     private static boolean isPretrainingCheckpoint(Path f) {
@@ -307,7 +307,7 @@ public final class RunFolder implements TrainingListener {
                 } catch (NumberFormatException e) {
                     throw bad("'" + sum + "' is '" + v + "'", "a number");
                 }
-                if (Double.isInfinite(d)) throw bad("'" + sum + "' is " + v, "a finite number");
+                if (!Double.isFinite(d)) throw bad("'" + sum + "' is " + v, "a finite number");
             }
             TensorFile.Entry p = f.require("p", src), labels = f.require("labels", src);
             if (!java.util.Arrays.equals(p.shape(), new int[] {N, K}))

@@ -99,15 +99,20 @@ public final class DcecTrainer {
      * clustering run's by {@link #pretrainOnly} (there is no pretraining left to do): both are refused.
      */
     public DcecTrainer resumeFrom(Checkpoint.Stored checkpoint) {
-        if (checkpoint != null && pretrained != null && checkpoint.phase() == Phase.PRETRAIN)
-            throw new ConfigException("{resume}: the checkpoint is a pretraining's (after epoch " + checkpoint.step()
-                    + "), and {pretrainedWeights} skips pretraining: continue the pretraining first (pretrain with {resume}), "
-                    + "then cluster from its weights without {resume}");
-        if (checkpoint != null && pretrainOnly && checkpoint.phase() == Phase.CLUSTER)
-            throw new ConfigException("{resume}: the checkpoint is a clustering run's (after iteration " + checkpoint.step()
-                    + "), which has no pretraining left: continue it with the command that started it (train or cluster with {resume})");
+        checkResumeKind(checkpoint);
         this.resume = checkpoint;
         return this;
+    }
+
+    /** The refusals of {@link #resumeFrom}, checked there and again when the run starts (the setters may come in any order). */
+    private void checkResumeKind(Checkpoint.Stored resume) {
+        if (resume != null && pretrained != null && resume.phase() == Phase.PRETRAIN)
+            throw new ConfigException("{resume}: the checkpoint is a pretraining's (after epoch " + resume.step()
+                    + "), and {pretrainedWeights} skips pretraining: continue the pretraining first (pretrain with {resume}), "
+                    + "then cluster from its weights without {resume}");
+        if (resume != null && pretrainOnly && resume.phase() == Phase.CLUSTER)
+            throw new ConfigException("{resume}: the checkpoint is a clustering run's (after iteration " + resume.step()
+                    + "), which has no pretraining left: continue it with the command that started it (train or cluster with {resume})");
     }
 
     /** Skip pretraining: start from these autoencoder weights (the `cluster` command). */
@@ -144,6 +149,7 @@ public final class DcecTrainer {
     }
 
     private DcecResult runAlgorithm() throws IOException {
+        checkResumeKind(resume);
         for (TrainingListener l : listeners) l.runStarted(backend);
         if (cfg.method() == Method.KMEANS) return kmeansOnPixels();
         Phase resumeAt = resume == null ? null : resume.phase();

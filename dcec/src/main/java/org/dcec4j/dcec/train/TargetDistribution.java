@@ -25,17 +25,28 @@ public final class TargetDistribution {
         // f_j = Σ_i q_ij
         for (int i = 0; i < N; i++) for (int j = 0; j < K; j++) f[j] += q[i * K + j];
         double[] w = new double[K];
-        for (int i = 0; i < N; i++) {
-            double total = 0;
-            for (int j = 0; j < K; j++) {
-                // w_ij = q_ij² / f_j ; total = Σ_j' w_ij'
-                double qij = q[i * K + j];
-                w[j] = f[j] > 0 ? qij * qij / f[j] : 0;    // a cluster no point reaches (f_j = 0): the limit 0, not 0/0
-                total += w[j];
-            }
-            // p_ij = w_ij / Σ_j' w_ij'
-            for (int j = 0; j < K; j++) p[i * K + j] = (float) (w[j] / total);
+        for (int i = 0; i < N; i++) row(p, i * K, q, i * K, f, K, w);
+    }
+
+    /**
+     * One row of P from its row of Q and the frequencies f: p_ij = w_ij / Σ_j' w_ij' with w_ij = q_ij² / f_j, and
+     * w_ij = 0 for a cluster no point reaches (f_j = 0: the limit, since q_ij²/f_j ≤ q_ij; a NaN f_j stays NaN). The
+     * distributed trainer calls it for its rows too, so both compute the same floats.
+     *
+     * @param p written, K values from pOff
+     * @param q read, K values from qOff
+     * @param w scratch, K values
+     */
+    public static void row(float[] p, int pOff, float[] q, int qOff, double[] f, int K, double[] w) {
+        double total = 0;
+        for (int j = 0; j < K; j++) {
+            // w_ij = q_ij² / f_j ; total = Σ_j' w_ij'
+            double qij = q[qOff + j];
+            w[j] = f[j] == 0 ? 0 : qij * qij / f[j];
+            total += w[j];
         }
+        // p_ij = w_ij / Σ_j' w_ij'
+        for (int j = 0; j < K; j++) p[pOff + j] = (float) (w[j] / total);
     }
 
     /** A new [N, K] array with P of Q. */

@@ -304,6 +304,10 @@ class TrainerTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> new DcecTrainer(tiny(), TINY).pretrainOnly(true).resumeFrom(storedAt(Phase.CLUSTER, 5)));
         assertTrue(e.getMessage().contains("the checkpoint is a clustering run's (after iteration 5)"), e.getMessage());
+        // in the other order the run refuses it when it starts
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new DcecTrainer(tiny(), TINY).resumeFrom(storedAt(Phase.PRETRAIN, 1)).pretrainedWeights(weights).run());
+        assertTrue(e.getMessage().contains("the checkpoint is a pretraining's (after epoch 1)"), e.getMessage());
         // the combinations that make sense are accepted
         new DcecTrainer(tiny(), TINY).pretrainedWeights(weights).resumeFrom(storedAt(Phase.CLUSTER, 5));
         new DcecTrainer(tiny(), TINY).pretrainOnly(true).resumeFrom(storedAt(Phase.PRETRAIN, 1));

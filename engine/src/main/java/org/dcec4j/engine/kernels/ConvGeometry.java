@@ -46,7 +46,7 @@ public final class ConvGeometry {
      * right}, each &gt;= 0. {@code name} names the argument in the message.
      */
     public static void checkSides(String name, int[] sides) {
-        if (sides == null || sides.length != 4 || Arrays.stream(sides).anyMatch(v -> v < 0))
+        if (sides == null || sides.length != 4 || sides[0] < 0 || sides[1] < 0 || sides[2] < 0 || sides[3] < 0)   // every op call: no stream
             throw new IllegalArgumentException(name + ": four values {top, bottom, left, right}, each >= 0, expected, got "
                     + Arrays.toString(sides));
     }

@@ -14,9 +14,9 @@ import org.dcec4j.engine.Tensor;
  *   ∂L/∂z_i = −(α+1)/α · Σ_j q_ij (g_ij − ĝ_i) / u_ij · (z_i − μ_j)
  *   ∂L/∂μ_j = +(α+1)/α · Σ_i q_ij (g_ij − ĝ_i) / u_ij · (z_i − μ_j)
  * </pre>
- * Everything runs in double internally and q is stored as float. Where every numerator of a row underflows to 0
- * (a point far from all centres with a large α), the row is computed again from u_ij / min_j' u_ij', the same q
- * without the 0/0.
+ * Everything runs in double internally and q is stored as float. Where the numerators of a row sum to less than the
+ * smallest normal double (they underflowed: a point far from all centres with a large α), the row is computed again
+ * from u_ij / min_j' u_ij', the same q without the 0/0 or the lost bits.
  * Math: docs/math/activations-losses.md#student-t
  */
 public final class StudentTOp extends Op {
@@ -50,9 +50,9 @@ public final class StudentTOp extends Op {
                 num[j] = alpha == 1f ? 1.0 / u[i * K + j] : StrictMath.pow(u[i * K + j], -e);
                 total += num[j];
             }
-            if (!(total > 0)) {
-                // every numerator underflowed to 0 (z_i far from all centres, large α): the same q from the
-                // ratios u_ij / min_j' u_ij' ≥ 1, whose nearest centre's numerator is exactly 1
+            if (!(total >= Double.MIN_NORMAL)) {
+                // every numerator underflowed to 0 or to a subnormal with few bits left (z_i far from all centres,
+                // large α): the same q from the ratios u_ij / min_j' u_ij' ≥ 1, whose nearest centre's numerator is 1
                 double uMin = Double.POSITIVE_INFINITY;
                 for (int j = 0; j < K; j++) uMin = Math.min(uMin, u[i * K + j]);
                 total = 0;
