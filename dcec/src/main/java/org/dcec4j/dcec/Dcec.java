@@ -13,7 +13,6 @@ import org.dcec4j.dcec.train.DcecResult;
 import org.dcec4j.dcec.train.DcecTrainer;
 import org.dcec4j.dcec.train.TrainingListener;
 import org.dcec4j.datasets.Dataset;
-import org.dcec4j.datasets.ImageConversion;
 import org.dcec4j.engine.Backend;
 import org.dcec4j.engine.nn.Init;
 
@@ -127,21 +126,7 @@ public final class Dcec {
      * and {@link Builder#channels channels} exactly as the image-folder loader does.
      */
     public DcecModel fit(List<? extends BufferedImage> images) {
-        Objects.requireNonNull(images, "images");
-        if (images.isEmpty()) throw new IllegalArgumentException("images: the list is empty");
-        int D = channels * height * width;
-        if ((long) images.size() * D > Integer.MAX_VALUE - 64)
-            throw new IllegalArgumentException("images: " + images.size() + " images of " + channels + "x" + height + "x" + width + " exceed 2^31 values");
-        float[] x = new float[images.size() * D];
-        for (int i = 0; i < images.size(); i++) {
-            BufferedImage img = images.get(i);
-            if (img == null) throw new IllegalArgumentException("images: element " + i + " is null");
-            try {
-                ImageConversion.toFloats(x, i * D, img, channels, height, width);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("images: element " + i + ": " + e.getMessage(), e);
-            }
-        }
+        float[] x = Inputs.convert("images", images, channels, height, width);
         return fit(new Dataset("images", channels, height, width, x, null));
     }
 

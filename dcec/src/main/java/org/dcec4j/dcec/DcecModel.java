@@ -17,7 +17,6 @@ import org.dcec4j.dcec.train.Scores;
 import org.dcec4j.dcec.train.TargetDistribution;
 import org.dcec4j.dcec.train.TrainedModel;
 import org.dcec4j.datasets.Dataset;
-import org.dcec4j.datasets.ImageConversion;
 import org.dcec4j.engine.Backend;
 
 /**
@@ -212,20 +211,7 @@ public final class DcecModel {
     private float[] flatten(float[][] images) { return Inputs.flatten("images", images, channels(), height(), width(), !takesVectors()); }
 
     private float[] convert(List<? extends BufferedImage> images) {
-        Objects.requireNonNull(images, "images");
-        if (images.isEmpty()) throw new IllegalArgumentException("images: the list is empty");
-        int D = channels() * height() * width();
-        float[] x = new float[Math.multiplyExact(images.size(), D)];
-        for (int i = 0; i < images.size(); i++) {
-            BufferedImage img = images.get(i);
-            if (img == null) throw new IllegalArgumentException("images: element " + i + " is null");
-            try {
-                ImageConversion.toFloats(x, i * D, img, channels(), height(), width());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("images: element " + i + ": " + e.getMessage(), e);
-            }
-        }
-        return x;
+        return Inputs.convert("images", images, channels(), height(), width());
     }
 
     private float[] vectors(float[][] vectors) {

@@ -58,4 +58,27 @@ final class Inputs {
         checkValues(name, x, 0, x.length, (int) D, unitRange);
         return x;
     }
+
+    /**
+     * Decoded images converted and resized to C×H×W as the image-folder loader does, in one array; a conversion the
+     * loader refuses is an IllegalArgumentException naming the element.
+     */
+    static float[] convert(String name, java.util.List<? extends java.awt.image.BufferedImage> images, int C, int H, int W) {
+        java.util.Objects.requireNonNull(images, name);
+        if (images.isEmpty()) throw new IllegalArgumentException(name + ": the list is empty");
+        int D = C * H * W;
+        if ((long) images.size() * D > Integer.MAX_VALUE - 64)
+            throw new IllegalArgumentException(name + ": " + images.size() + " images of " + C + "x" + H + "x" + W + " exceed 2^31 values");
+        float[] x = new float[images.size() * D];
+        for (int i = 0; i < images.size(); i++) {
+            java.awt.image.BufferedImage img = images.get(i);
+            if (img == null) throw new IllegalArgumentException(name + ": element " + i + " is null");
+            try {
+                org.dcec4j.datasets.ImageConversion.toFloats(x, i * D, img, C, H, W);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": element " + i + ": " + e.getMessage(), e);
+            }
+        }
+        return x;
+    }
 }
