@@ -323,12 +323,27 @@ public final class ImageFolder {
     /**
      * Image files in dir (recursively when deep), sorted by relative path. Symbolic links are followed, to files and
      * to folders (a class folder, or a folder inside one, that links to where the images are); a link back to a
-     * folder above it is an error naming it.
+     * folder above it is an error naming it, and so is an image's name on a link that leads nowhere.
      */
+    private static String readLinkQuietly(Path link) {
+        try {
+            return "-> " + Files.readSymbolicLink(link);
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
     private static List<Path> images(Path dir, boolean deep) {
         try (Stream<Path> s = deep ? Files.walk(dir, FileVisitOption.FOLLOW_LINKS) : Files.list(dir)) {
             // a hidden file, or any file under a hidden folder (a class's .thumbnails/), is not an image of the set
-            return s.filter(Files::isRegularFile).filter(p -> !hiddenBelow(dir, p)).filter(ImageFolder::isImage)
+            return s.filter(p -> !hiddenBelow(dir, p)).filter(ImageFolder::isImage).filter(p -> {
+                        if (Files.isRegularFile(p)) return true;
+                        // an image's name on a link that leads nowhere: a file of the set is missing, not a file to skip
+                        if (Files.isSymbolicLink(p) && !Files.exists(p))
+                            throw new DatasetException(p + ": expected an image, found a symbolic link to a file that does not exist ("
+                                    + readLinkQuietly(p) + "), in the image folder " + dir);
+                        return false;
+                    })
                     .sorted((a, b) -> dir.relativize(a).toString().replace('\\', '/')
                             .compareTo(dir.relativize(b).toString().replace('\\', '/')))
                     .toList();

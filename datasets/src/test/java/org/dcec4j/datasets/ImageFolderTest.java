@@ -216,6 +216,12 @@ class ImageFolderTest {
         Files.createSymbolicLink(loop, dir.resolve("dogs"));
         assertEquals(loop + ": expected a folder of images, found a symbolic link to a folder above it (a cycle), in the image folder "
                 + dir.resolve("dogs"), error(dir, 28));
+        // an image's name on a link that leads nowhere is a missing file of the set, not one to skip (it was skipped)
+        write(gray(2, 2, 0), "png", tmp.resolve("dangling-set").resolve("cats").resolve("a.png"));
+        Path gone = Files.createSymbolicLink(tmp.resolve("dangling-set").resolve("cats").resolve("z.png"),
+                tmp.resolve("nowhere.png"));
+        String m = assertThrows(DatasetException.class, () -> ImageFolder.load(tmp.resolve("dangling-set"), 1)).getMessage();
+        assertTrue(m.startsWith(gone + ": expected an image, found a symbolic link to a file that does not exist"), m);
     }
 
     /**
