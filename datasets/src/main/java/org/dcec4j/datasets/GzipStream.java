@@ -29,11 +29,16 @@ final class GzipStream extends InputStream {
     private long memberBytes;
     private boolean end;
 
-    /** Reads and checks the first member's header. */
+    /** Reads and checks the first member's header; a refused header ends the inflater's native memory at once. */
     GzipStream(InputStream in, String source) {
         this.in = in;
         this.source = source;
-        readHeader();
+        try {
+            readHeader();
+        } catch (RuntimeException e) {
+            inflater.end();
+            throw e;
+        }
     }
 
     @Override
