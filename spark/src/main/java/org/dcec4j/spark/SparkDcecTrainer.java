@@ -79,6 +79,7 @@ public final class SparkDcecTrainer {
     private Pretraining pretraining = Pretraining.SYNCHRONOUS;
     private boolean pretrainOnly;
     private byte[] pretrained;
+    private String pretrainedSource = "pretrained weights";
 
     /** Checks what can be checked before any work; a {@link ConfigException} names the setting. */
     public SparkDcecTrainer(SparkSession spark, DcecConfig cfg, TrainingData data) {
@@ -132,7 +133,19 @@ public final class SparkDcecTrainer {
     public SparkDcecTrainer pretrainOnly(boolean on) { this.pretrainOnly = on; return this; }
 
     /** Skip pretraining: start from these autoencoder weights (a weights file's bytes). */
-    public SparkDcecTrainer pretrainedWeights(byte[] weights) { this.pretrained = weights; return this; }
+    public SparkDcecTrainer pretrainedWeights(byte[] weights) { return pretrainedWeights(weights, "pretrained weights"); }
+
+    /**
+     * Skip pretraining: start from these autoencoder weights, read now (wrong shapes or NaN fail here, before anything
+     * is written), {@code source} naming them in messages.
+     */
+    public SparkDcecTrainer pretrainedWeights(byte[] weights, String source) {
+        if (weights != null)
+            Autoencoder.create(cfg, C, H, W, 0).module().loadFrom(TensorFile.parse(weights, source), "", source);
+        this.pretrained = weights;
+        this.pretrainedSource = source;
+        return this;
+    }
 
     /** What a distributed run produced; the labels stay distributed ({@link #predictions}). */
     public record Result(TrainedModel model, Scores scores, int iterations, boolean converged, Map<Phase, Double> seconds,
@@ -155,7 +168,7 @@ public final class SparkDcecTrainer {
 
         // 1. pretraining: θ ← data-parallel Adam on L_r
         if (pretrained != null) {
-            ae.module().loadFrom(TensorFile.parse(pretrained, "pretrained weights"), "", "pretrained weights");
+            ae.module().loadFrom(TensorFile.parse(pretrained, pretrainedSource), "", pretrainedSource);
         } else {
             long t0 = System.nanoTime();
             pretrain(ae);

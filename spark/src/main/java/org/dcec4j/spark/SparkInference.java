@@ -82,9 +82,20 @@ public final class SparkInference {
      * @param K the model's number of clusters (the length of q and z)
      */
     public static void write(Dataset<Row> result, String path, Format format, boolean overwrite, int K) {
-        SaveMode mode = overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
-        if (!overwrite && exists(result.sparkSession(), path))
+        boolean existed = exists(result.sparkSession(), path);
+        if (!overwrite && existed)
             throw new IllegalArgumentException(path + " already exists: pass --overwrite to replace it, or choose another output");
+        try {
+            writeJob(result, path, format, overwrite, K);
+        } catch (Exception e) {      // SparkException is checked, thrown undeclared through the Java API: caught here too
+            // a failed job leaves no partial result: the folder it started is removed (one that was there is Spark's to keep)
+            if (!existed) delete(result.sparkSession(), path);
+            throw e;
+        }
+    }
+
+    private static void writeJob(Dataset<Row> result, String path, Format format, boolean overwrite, int K) {
+        SaveMode mode = overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
         if (format == Format.PARQUET) {
             result.write().mode(mode).parquet(path);
             return;
@@ -98,6 +109,16 @@ public final class SparkInference {
             }
         }
         result.select(cols.toArray(new Column[0])).write().mode(mode).option("header", "true").csv(path);
+    }
+
+    /** Removes path and everything below it, quietly: it runs while another failure is being reported. */
+    static void delete(SparkSession spark, String path) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // the original failure is the one to report
+        }
     }
 
     static boolean exists(SparkSession spark, String path) {

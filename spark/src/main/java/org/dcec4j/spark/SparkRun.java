@@ -40,6 +40,9 @@ public final class SparkRun {
     /** Start from these pretrained weights (a weights file's bytes). */
     public SparkRun pretrainedWeights(byte[] weights) { trainer.pretrainedWeights(weights); return this; }
 
+    /** {@link #pretrainedWeights(byte[])} with {@code source} (the file) naming them in messages. */
+    public SparkRun pretrainedWeights(byte[] weights, String source) { trainer.pretrainedWeights(weights, source); return this; }
+
     /** Where the Parquet predictions go (default: the run folder's predictions.parquet) and whether predictions.csv is written. */
     public SparkRun predictions(String parquetPath, boolean writeCsv) {
         this.parquet = Objects.requireNonNull(parquetPath, "parquetPath");

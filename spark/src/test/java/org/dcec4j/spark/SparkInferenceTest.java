@@ -2,6 +2,7 @@ package org.dcec4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -163,6 +164,13 @@ class SparkInferenceTest {
         DatasetException d = SparkErrors.datasetCause(ex);
         assertTrue(d != null && d.getMessage().contains("bad.png") && d.getMessage().contains("readable PNG"), String.valueOf(ex));
         assertTrue(SparkErrors.describe(ex).contains("bad.png"), SparkErrors.describe(ex));
+        // written out, the failed job leaves no output folder behind (an empty one used to block the corrected re-run)
+        for (SparkInference.Format format : SparkInference.Format.values()) {
+            Path out = tmp.resolve("failed-" + format);
+            assertThrows(Exception.class, () -> SparkInference.write(SparkInference.run(spark, model.toBytes(),
+                    ImageSources.files(spark, broken.toString()), SparkInference.Output.PREDICT, false, 256), out.toString(), format, false, 4));
+            assertFalse(Files.exists(out), format + ": " + out);
+        }
     }
 
     @Test void anImageTooLargeIsRefusedFromItsHeader() throws IOException {

@@ -96,6 +96,22 @@ class SparkTrainingTest {
         }
     }
 
+    /** Pretrained weights of another shape are refused when given, naming their source, before anything runs or is written. */
+    @Test void weightsOfAnotherShapeAreRefusedWhenGiven() throws IOException {
+        Dataset data = Shapes.generate(40, 3, 16);
+        TrainingData one = TrainingData.of(sc, data, 1);
+        Capture pre = new Capture();
+        Path w = tmp.resolve("w16.dc4j");
+        Autoencoder ae = Autoencoder.create(config(4, 1, 0, 10, 7), 1, 12, 12, 0);     // a 12x12 network's weights
+        ae.module().save(w);
+        byte[] bytes = java.nio.file.Files.readAllBytes(w);
+        org.dcec4j.engine.io.TensorFile.FormatException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.dcec4j.engine.io.TensorFile.FormatException.class,
+                () -> new SparkDcecTrainer(spark, config(4, 1, 0, 10, 7), one).listener(pre).pretrainedWeights(bytes, w.toString()));
+        one.release();
+        assertTrue(e.getMessage().startsWith(w + ": parameter") && e.getMessage().contains("has shape"), e.getMessage());
+    }
+
     @Test void pretrainingOnOnePartitionIsTheSingleMachinePretrainingBitForBitInBothModes() throws IOException {
         Dataset data = Shapes.generate(150, 11, 16);
         DcecConfig cfg = config(4, 2, 0, 10, 7);

@@ -103,8 +103,9 @@ public final class RunLogs {
             }
             seen[n] = true;
             int k = t.integer(r, 1);
-            if (k < 0) {
-                throw new ReportException(t.where(r, 1) + ": expected a cluster number >= 0, got " + k);
+            if (k < 0 || k >= N) {      // K ≤ N: a larger number is no run's (and would size the report's tables)
+                throw new ReportException(t.where(r, 1) + ": expected a cluster number from 0 to " + (N - 1) + " (one of at most N = "
+                        + N + " clusters), got " + k);
             }
             cluster[n] = k;
             confidence[n] = (float) t.number(r, 2);

@@ -67,6 +67,12 @@ class RunLogsTest {
         Files.writeString(pred, "index,cluster,confidence\n0,1,0.9\n0,2,0.8\n");
         e = assertThrows(ReportException.class, () -> RunLogs.readPredictions(pred));
         assertTrue(e.getMessage().contains(":3: column 'index': index 0 appears twice"), e.getMessage());
+        // a cluster number no run of N = 2 images writes (it sized the report's tables: 2147483647 overflowed)
+        for (String k : new String[] {"2", "2147483647"}) {
+            Files.writeString(pred, "index,cluster,confidence\n0,1,0.9\n1," + k + ",0.8\n");
+            e = assertThrows(ReportException.class, () -> RunLogs.readPredictions(pred));
+            assertTrue(e.getMessage().contains(":3: column 'cluster': expected a cluster number from 0 to 1"), e.getMessage());
+        }
     }
 
     @Test

@@ -281,7 +281,7 @@ public final class SparkCommand implements Runnable {
                 String predictions = train.predictions != null ? train.predictions : train.out.resolve("predictions.parquet").toAbsolutePath().toString();
                 SparkRun run = new SparkRun(spark, cfg, d, train.out).backend(backend).pretraining(mode, train.syncEvery).pretrainOnly(train.pretrainOnly)
                         .predictions(predictions, !train.noCsv).report(!train.noReport);
-                if (train.weights != null) run.pretrainedWeights(readBytes(spark, train.weights, "--weights"));
+                if (train.weights != null) run.pretrainedWeights(readBytes(spark, train.weights, "--weights"), train.weights);
                 out.printf(Locale.ROOT, "dcec-spark train: %s on %s, %d images of %dx%dx%d in %d partitions, K=%d, seed %d, master %s%n", cfg.method(),
                         d.name(), d.size(), d.channels(), d.height(), d.width(), d.blocks().getNumPartitions(), cfg.K(), cfg.seed(), spark.sparkContext().master());
                 out.println("driver kernels: " + backend.describe());
