@@ -135,7 +135,8 @@ record CellResult(String dataset, Method method, long seed, String settings, int
 
     /**
      * Every result file under a results folder ({@code <data set>/seed-<s>/<method>/result.json}), sorted by
-     * path; a file whose content names another cell than its folder is an error.
+     * path; a file whose content names another cell than its folder is an error, and so is a folder that holds results
+     * of two kinds of settings (the reference ones and {@code --quick}), which a table would otherwise average together.
      */
     static List<CellResult> readAll(Path results) throws IOException {
         List<CellResult> out = new ArrayList<>();
@@ -147,9 +148,16 @@ record CellResult(String dataset, Method method, long seed, String settings, int
         for (Path p : files) {
             CellResult r = read(p);
             Path expected = results.resolve(r.cell().folder()).resolve(FILE);
-            if (!p.toAbsolutePath().normalize().equals(expected.toAbsolutePath().normalize()))
-                throw new UncheckedIOException(p + ": holds the result of " + r.cell() + ", which belongs in " + expected,
-                        new IOException(p.toString()));
+            if (!p.toAbsolutePath().normalize().equals(expected.toAbsolutePath().normalize())) {
+                // the command line prints the cause's message: it carries the whole sentence
+                String m = p + ": holds the result of " + r.cell() + ", which belongs in " + expected;
+                throw new UncheckedIOException(m, new IOException(m));
+            }
+            if (!out.isEmpty() && !out.get(0).settings().equals(r.settings())) {
+                String m = results + " mixes results of the " + out.get(0).settings() + " settings (" + files.get(0) + ") and of the "
+                        + r.settings() + " settings (" + p + "): a results folder holds one kind; move one kind to another --results folder";
+                throw new IllegalArgumentException(m);
+            }
             out.add(r);
         }
         return out;

@@ -125,11 +125,17 @@ public record Plan(List<Entry> entries, List<Method> methods) {
                     out.add(Long.parseLong(t));
                 } else {
                     long a = Long.parseLong(t.substring(0, dash).trim()), b = Long.parseLong(t.substring(dash + 1).trim());
-                    if (b < a || b - a > 1000) throw new NumberFormatException();
-                    for (long s = a; s <= b; s++) out.add(s);
+                    // b − a in exact arithmetic (it overflowed near the ends of the long range), and a loop that stops at b
+                    // without stepping past it (s <= Long.MAX_VALUE never ends)
+                    if (b < a || Math.subtractExact(b, a) > 1000) throw new NumberFormatException();
+                    for (long s = a; ; s++) {
+                        out.add(s);
+                        if (s == b) break;
+                    }
                 }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(where + ": '" + t + "' is not a seed (an integer) or a range a-b with a <= b");
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException(where + ": '" + t + "' is not a seed (an integer) or a range a-b with a <= b"
+                        + " of at most 1001 seeds");
             }
         }
         if (out.isEmpty()) throw new IllegalArgumentException(where + ": no seed");

@@ -90,6 +90,8 @@ final class Runner {
             if (lock == null)
                 throw new IllegalArgumentException("--work " + cmd.work() + " is in use by another `dcec reproduce` (" + lockFile + " is locked)");
             host = Host.detect(List.of(o.results, o.table));
+            // the results already there must be of this run's settings, not only those of the cells it plans
+            for (CellResult r : CellResult.readAll(o.results)) checkSettings(o.results.resolve(r.cell().folder()).resolve(CellResult.FILE), r.settings());
             return runAll(plan);
         } finally {
             jvm.close();

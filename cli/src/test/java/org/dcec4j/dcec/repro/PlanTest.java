@@ -48,6 +48,11 @@ class PlanTest {
                 .getMessage().contains("'x' is not a seed"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.parse("usps:5-2", Plan.ALL_METHODS))
                 .getMessage().contains("'5-2'"));
+        // ranges at the ends of the long range: the loop ran past Long.MAX_VALUE forever, and b − a overflowed past the guard
+        assertEquals(List.of(9223372036854775806L, 9223372036854775807L),
+                Plan.parse("usps:9223372036854775806-9223372036854775807", Plan.ALL_METHODS).entries().get(0).seeds());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Plan.parse("usps:-9223372036854775807-9223372036854775807", Plan.ALL_METHODS)).getMessage().contains("at most 1001 seeds"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.parse(" ; ", Plan.ALL_METHODS))
                 .getMessage().contains("--plan"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.methods(List.of("dcec", "kmeanz")))

@@ -125,6 +125,22 @@ class ReproductionTableTest {
         put(dir, "usps", "dcec", 1, result("usps", "dcec", 0, 0.8, 0.7, 0.7, 0.6, 140, "true", 1, "1.0", "1.0", 1));
         var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> CellResult.readAll(dir));
         assertTrue(e.getMessage().contains("holds the result of dcec on usps, seed 0"), e.getMessage());
+        // what the command line prints is the cause's message: it used to be the path alone
+        assertTrue(org.dcec4j.datasets.IoErrors.describe(e).contains("holds the result of dcec on usps, seed 0"),
+                org.dcec4j.datasets.IoErrors.describe(e));
+    }
+
+    /**
+     * A results folder holding --quick and reference results: refused, naming a file of each (the table used to
+     * average a quick seed with a reference one, under a banner saying all were quick).
+     */
+    @Test void resultsOfTwoKindsOfSettingsAreRefused(@TempDir Path dir) throws IOException {
+        put(dir, "usps", "kmeans", 0, result("usps", "kmeans", 0, 0.4, 0.3, 0.3, 0.2, 0, "null", 0, "1.0", "null", 1)
+                .replace("\"settings\": \"reference\"", "\"settings\": \"quick\""));
+        put(dir, "usps", "kmeans", 1, result("usps", "kmeans", 1, 0.4, 0.3, 0.3, 0.2, 0, "null", 0, "1.0", "null", 1));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> CellResult.readAll(dir));
+        assertTrue(e.getMessage().contains("mixes results of the quick settings") && e.getMessage().contains("seed-1"), e.getMessage());
     }
 
     @Test void methodNamesFollowThePaper() {
