@@ -118,7 +118,17 @@ record CellResult(String dataset, Method method, long seed, String settings, int
         } catch (IllegalArgumentException e) {
             throw FlatJson.bad(source + ": key \"method\": " + e.getMessage());
         }
-        return new CellResult(f.string("dataset"), method, f.integer("seed"), f.string("settings"), (int) f.integer("images"),
+        // values no reproduction writes: refused here, not shown as NaN or 750 % in the table
+        String dataset = f.string("dataset");
+        if (!org.dcec4j.datasets.Datasets.names().contains(dataset))
+            throw FlatJson.bad(source + ": key \"dataset\": expected a built-in data set " + org.dcec4j.datasets.Datasets.names() + ", got \"" + dataset + "\"");
+        String settings = f.string("settings");
+        if (!settings.equals("reference") && !settings.equals("quick"))
+            throw FlatJson.bad(source + ": key \"settings\": expected \"reference\" or \"quick\", got \"" + settings + "\"");
+        for (String score : new String[] {"acc", "nmi", "nmi_geometric"}) fraction(f, score, 0, source);
+        fraction(f, "ari", -1, source);
+        if (f.strings("commands").isEmpty()) throw FlatJson.bad(source + ": key \"commands\": expected the cell's commands, got none");
+        return new CellResult(dataset, method, f.integer("seed"), settings, (int) f.integer("images"),
                 f.number("acc"), f.number("nmi"), f.number("nmi_geometric"), f.number("ari"),
                 (int) f.integer("clustering_iterations"), f.booleanOrNull("converged"),
                 orNull(f.number("pretrain_seconds")), orNull(f.number("kmeans_seconds")), orNull(f.number("cluster_seconds")),
@@ -127,6 +137,13 @@ record CellResult(String dataset, Method method, long seed, String settings, int
                 orNull(f.number("pretraining_wall_seconds")), orNull(f.number("pretraining_cpu_seconds")),
                 host(f), f.stringOrNull("kernels"), (int) f.integer("threads"), f.string("jvm_options"), f.strings("commands"),
                 f.string("model_sha256"));
+    }
+
+    /** A score key holding a number from {@code min} to 1 (ARI can be negative, down to -1). */
+    private static void fraction(FlatJson.Fields f, String key, double min, String source) {
+        double v = f.number(key);
+        if (!(v >= min && v <= 1))
+            throw FlatJson.bad(source + ": key \"" + key + "\": expected a number from " + (int) min + " to 1, got " + v);
     }
 
     static CellResult read(Path file) throws IOException {

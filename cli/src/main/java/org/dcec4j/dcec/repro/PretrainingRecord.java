@@ -61,6 +61,7 @@ record PretrainingRecord(String dataset, String kind, long seed, String settings
         FlatJson.Fields f = FlatJson.parse(Files.readString(file, StandardCharsets.UTF_8), source);
         if (!FORMAT.equals(f.string("format")))
             throw FlatJson.bad(source + ": key \"format\": expected \"" + FORMAT + "\", got \"" + f.string("format") + "\"");
+        if (f.strings("commands").isEmpty()) throw FlatJson.bad(source + ": key \"commands\": expected the pretraining's commands, got none");
         return new PretrainingRecord(f.string("dataset"), f.string("kind"), f.integer("seed"), f.string("settings"),
                 (int) f.integer("epochs"), f.number("final_loss"), f.number("pretrain_seconds"),
                 Boolean.TRUE.equals(f.booleanOrNull("resumed")), f.number("wall_seconds"), CellResult.orNull(f.number("cpu_seconds")),

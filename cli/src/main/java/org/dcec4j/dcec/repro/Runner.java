@@ -225,7 +225,12 @@ final class Runner {
         if (last != null && last.exit() == 0 && complete(run, p)) {
             Path record = recordFile(p);
             if (Files.isRegularFile(record)) {
-                checkSettings(record, PretrainingRecord.read(record).settings());
+                PretrainingRecord r = PretrainingRecord.read(record);
+                checkSettings(record, r.settings());
+                // the record must be this pretraining's: its own fields, not only its folder, name it
+                if (!r.dataset().equals(p.dataset()) || !r.kind().equals(p.kind()) || r.seed() != p.seed())
+                    throw FlatJson.bad(record + ": holds the record of the " + r.kind() + " pretraining on " + r.dataset() + ", seed "
+                            + r.seed() + ", which is not " + p + "'s");
                 return State.DONE;
             }
             return State.COLLECT;

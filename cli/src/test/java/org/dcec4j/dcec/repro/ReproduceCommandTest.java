@@ -318,4 +318,21 @@ class ReproduceCommandTest {
         assertEquals(dcecModel, result(results, DCEC).modelSha256(), "DCEC after the restarted pretraining");
         assertEquals(kmModel, result(results, KM).modelSha256(), "CAE + k-means after the restarted pretraining");
     }
+
+    /**
+     * A pretraining.json in the right folder whose fields name another pretraining (an edited seed) is refused, naming
+     * the file, before a cell uses it; it used to be trusted, and its commands and times went into the cells' results.
+     * The last test of the class: it edits the shared state.
+     */
+    @Test @Order(10) void aPretrainingRecordOfAnotherPretrainingIsRefused() throws Exception {
+        Path record = results.resolve(CAE).resolve("pretraining.json");
+        Files.writeString(record, Files.readString(record).replace("\"seed\": 0,", "\"seed\": 7,"));
+        Files.delete(results.resolve(DCEC).resolve("result.json"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int rc = DcecCommand.run(args(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, rc, out.toString(StandardCharsets.UTF_8) + e);
+        assertTrue(e.contains(record + ": holds the record of the cae pretraining on shapes, seed 7"), e);
+        assertFalse(Files.exists(results.resolve(DCEC).resolve("result.json")));
+    }
 }

@@ -143,6 +143,30 @@ class ReproductionTableTest {
         assertTrue(e.getMessage().contains("mixes results of the quick settings") && e.getMessage().contains("seed-1"), e.getMessage());
     }
 
+    /** Values no reproduction writes are refused naming the file and key (they showed as NaN, 750 % or a new section). */
+    @Test void resultValuesNoRunWritesAreRefused(@TempDir Path dir) throws IOException {
+        String good = result("usps", "dcec", 0, 0.8, 0.7, 0.7, 0.6, 140, "true", 1, "1.0", "1.0", 1);
+        String[][] cases = {
+                {"\"acc\": 0.8,", "\"acc\": null,", "key \"acc\": expected a number from 0 to 1, got NaN"},
+                {"\"acc\": 0.8,", "\"acc\": 7.5,", "key \"acc\": expected a number from 0 to 1, got 7.5"},
+                {"\"ari\": 0.6,", "\"ari\": -1.5,", "key \"ari\": expected a number from -1 to 1"},
+                {"\"settings\": \"reference\"", "\"settings\": \"fast\"", "key \"settings\": expected \"reference\" or \"quick\""},
+                {"\"commands\": [\"dcec cluster --dataset usps\"]", "\"commands\": []", "key \"commands\": expected the cell's commands"},
+        };
+        for (String[] c : cases) {
+            assertTrue(good.contains(c[0]), c[0]);
+            put(dir, "usps", "dcec", 0, good.replace(c[0], c[1]));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> CellResult.readAll(dir));
+            assertTrue(e.getMessage().contains("result.json: " + c[2]), e.getMessage());
+        }
+        Path foo = dir.resolve("foo/seed-0/dcec");
+        Files.createDirectories(foo);
+        Files.writeString(foo.resolve("result.json"), good.replace("\"dataset\": \"usps\"", "\"dataset\": \"foo\""));
+        put(dir, "usps", "dcec", 0, good);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> CellResult.readAll(dir));
+        assertTrue(e.getMessage().contains("key \"dataset\": expected a built-in data set"), e.getMessage());
+    }
+
     @Test void methodNamesFollowThePaper() {
         assertEquals("CAE + k-means", PaperResults.name(Method.CAE_KMEANS));
         assertEquals(null, PaperResults.of("fashion-mnist", Method.DCEC));
