@@ -24,6 +24,12 @@ public final class CellMain {
             System.err.println("usage: CellMain <cpu-seconds file> <dcec arguments...>");
             System.exit(2);
         }
+        // a cell outlives its reproduction only by mistake (the parent killed with SIGKILL, whose shutdown hook never runs):
+        // it would keep its run folder locked and fail the rerun that continues it
+        ProcessHandle.current().parent().ifPresent(parent -> exitWhenEnded(parent, () -> {
+            System.err.println("dcec reproduce: the reproduction that started this cell (pid " + parent.pid() + ") has ended; stopping");
+            System.exit(143);
+        }));
         int rc = DcecCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
         System.out.flush();
         System.err.flush();
@@ -31,5 +37,25 @@ public final class CellMain {
         if (cpu != null)
             Files.writeString(Path.of(args[0]), String.format(Locale.ROOT, "%.3f%n", cpu.toNanos() / 1e9), StandardCharsets.UTF_8);
         System.exit(rc);
+    }
+
+    /**
+     * Runs {@code exit} when {@code parent} ends (checked once a second on a daemon thread: onExit of a process that is
+     * not this JVM's child polls as well). System.exit then runs the shutdown hooks: the run lock is released and the
+     * last checkpoint, written atomically, is what a rerun continues from.
+     */
+    static void exitWhenEnded(ProcessHandle parent, Runnable exit) {
+        Thread t = new Thread(() -> {
+            while (parent.isAlive()) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            exit.run();
+        }, "parent-watch");
+        t.setDaemon(true);
+        t.start();
     }
 }
