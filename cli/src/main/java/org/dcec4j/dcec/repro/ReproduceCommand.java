@@ -2,6 +2,7 @@ package org.dcec4j.dcec.repro;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -127,12 +128,24 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     @Spec CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Where the results and the page go, checked before the first cell runs (a --table that is a folder used to fail only
+     * once a cell had finished, hours in with the reference settings).
+     */
+    static void checkOutputs(Path results, Path table) {
+        if (Files.exists(results) && !Files.isDirectory(results))
+            throw new IllegalArgumentException("--results " + results + " is a file: expected a folder (it is created if missing)");
+        if (Files.isDirectory(table))
+            throw new IllegalArgumentException("--table " + table + " is a folder: expected the Markdown file to write");
+    }
+
     @Override public Integer call() throws IOException {
         Plan plan = planOptions.plan();
         Commands commands = new Commands(output.work(quick), dataDir, threads, quick,
                 quick && !spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-epochs") ? 1 : checkpointEpochs,
                 quick && !spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-iterations") ? 10 : checkpointIterations);
         Path results = output.results(quick), table = output.table(quick);
+        checkOutputs(results, table);
         var ctx = tableContext(planOptions, output, quick, Path.of(""));
         PrintWriter out = spec.commandLine().getOut();
         try {
@@ -176,6 +189,7 @@ public final class ReproduceCommand implements Callable<Integer> {
 
         @Override public Integer call() throws IOException {
             ReproductionTable.Context ctx = tableContext(planOptions, output, quick, Path.of(""));
+            checkOutputs(ctx.results(), ctx.table());
             ReproductionTable.write(ctx);
             spec.commandLine().getOut().println("wrote " + ctx.table() + " from the result files under " + ctx.results());
             return 0;

@@ -69,6 +69,20 @@ class ReproduceDryRunTest {
         assertFalse(Files.exists(w) || Files.exists(r) || Files.exists(t), "a dry run wrote files");
     }
 
+    /** A --table that is a folder, or --results that is a file, is refused before the first cell (it failed after it). */
+    @Test void outputsThatCannotBeWrittenAreRefusedFirst(@TempDir Path dir) throws IOException {
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("a-folder")), file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+        Object[] r = run("reproduce", "--quick", "--plan", "shapes:0", "--methods", "kmeans", "--work", dir.resolve("w").toString(),
+                "--results", dir.resolve("r").toString(), "--table", folder.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("--table " + folder + " is a folder"), (String) r[2]);
+        r = run("reproduce", "--quick", "--plan", "shapes:0", "--methods", "kmeans", "--work", dir.resolve("w").toString(),
+                "--results", file.toString(), "--table", dir.resolve("t.md").toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("--results " + file + " is a file"), (String) r[2]);
+        assertFalse(java.nio.file.Files.exists(dir.resolve("w").resolve("shapes")), "no cell ran");
+    }
+
     @Test void quickPresetAndCheckpointIntervals(@TempDir Path dir) {
         Object[] res = run("reproduce", "--dry-run", "--quick", "--plan", "shapes:3", "--methods", "dcec", "--work", dir.resolve("w").toString());
         assertEquals(0, res[0], res[1] + "\n" + res[2]);
