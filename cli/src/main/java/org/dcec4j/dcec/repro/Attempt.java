@@ -47,6 +47,9 @@ record Attempt(int exit, double wallSeconds, Double cpuSeconds, List<String> arg
         List<Attempt> out = new ArrayList<>();
         if (!Files.isRegularFile(f)) return out;
         List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        // line 1 is the header; without it the first attempt would be skipped as if it were one
+        if (!lines.isEmpty() && !lines.get(0).equals(HEADER))
+            throw FlatJson.bad(f + ":1: expected the header '" + HEADER.replace("\t", "<TAB>") + "', got: " + lines.get(0));
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isEmpty()) continue;

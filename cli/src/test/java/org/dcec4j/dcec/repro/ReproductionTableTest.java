@@ -167,6 +167,15 @@ class ReproductionTableTest {
         assertTrue(e.getMessage().contains("key \"dataset\": expected a built-in data set"), e.getMessage());
     }
 
+    /** attempts.tsv without its header: refused naming the file (its first attempt was skipped as if it were the header). */
+    @Test void attemptsWithoutTheirHeaderAreRefused(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve(Attempt.FILE), "0\t1.5\t3.0\tcluster\t--seed\t0\n");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> Attempt.read(dir));
+        assertTrue(e.getMessage().contains(Attempt.FILE + ":1: expected the header"), e.getMessage());
+        Files.writeString(dir.resolve(Attempt.FILE), Attempt.HEADER + "\n0\t1.5\t3.0\tcluster\t--seed\t0\n");
+        assertEquals(List.of("cluster", "--seed", "0"), Attempt.read(dir).get(0).args());
+    }
+
     @Test void methodNamesFollowThePaper() {
         assertEquals("CAE + k-means", PaperResults.name(Method.CAE_KMEANS));
         assertEquals(null, PaperResults.of("fashion-mnist", Method.DCEC));
