@@ -121,7 +121,7 @@ final class SparkRunFolder implements TrainingListener {
             images = new float[N * D];
             for (ImageBlock b : data.blocks().collect()) System.arraycopy(b.x(), 0, images, (int) b.first() * D, b.x().length);
         }
-        HtmlReport.fromRunDirectory(dir, images, N, data.channels(), data.height(), data.width(), labels, images == null ? 0 : 10)
+        HtmlReport.fromRunDirectory(dir, images, N, data.channels(), data.height(), data.width(), labels, data.classNames(), images == null ? 0 : 10)
                 .write(dir.resolve(HtmlReport.FILE_NAME));
     }
 

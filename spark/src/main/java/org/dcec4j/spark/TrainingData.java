@@ -33,6 +33,8 @@ public final class TrainingData {
     private final int N, C, H, W, numClasses;
     private final JavaRDD<ImageBlock> blocks;
     private final long[] partitionSizes;
+    /** The classes' names (an image folder's sub-folders, a named set's classes), or empty. */
+    private List<String> classNames = List.of();
 
     private TrainingData(String name, int C, int H, int W, int numClasses, JavaRDD<ImageBlock> blocks) {
         this.name = name; this.C = C; this.H = H; this.W = W; this.numClasses = numClasses;
@@ -74,7 +76,9 @@ public final class TrainingData {
         // cached and cut from the driver's list: otherwise every task of every later job would carry its partition's images
         JavaRDD<ImageBlock> rdd = sc.parallelize(list, Math.min(partitions, list.size())).persist(StorageLevel.MEMORY_AND_DISK());
         rdd.rdd().localCheckpoint();
-        return new TrainingData(data.name(), data.channels(), data.height(), data.width(), data.hasLabels() ? data.numClasses() : 0, rdd);
+        TrainingData t = new TrainingData(data.name(), data.channels(), data.height(), data.width(), data.hasLabels() ? data.numClasses() : 0, rdd);
+        t.classNames = List.copyOf(data.classNames());
+        return t;
     }
 
     /**
@@ -110,7 +114,9 @@ public final class TrainingData {
             }
             return out.iterator();
         });
-        return new TrainingData(name, C, H, W, names.length, blocks(decoded.sortByKey(true, partitions).values(), C * H * W, names.length > 0));
+        TrainingData t = new TrainingData(name, C, H, W, names.length, blocks(decoded.sortByKey(true, partitions).values(), C * H * W, names.length > 0));
+        t.classNames = List.of(names);
+        return t;
     }
 
     /**
@@ -195,6 +201,9 @@ public final class TrainingData {
     public int width() { return W; }
     /** C·H·W. */
     public int imageSize() { return C * H * W; }
+    /** The classes' names in label order (an image folder's sub-folders, a named set's classes); empty when unknown. */
+    public List<String> classNames() { return classNames; }
+
     /** The number of classes of the labels, 0 when unlabeled. */
     public int numClasses() { return numClasses; }
     public boolean hasLabels() { return numClasses > 0; }

@@ -216,6 +216,11 @@ class SparkInferenceTest {
         Files.delete(f.resolve("a-empty"));
         Files.createDirectories(f.resolve(".thumbs"));
         Files.createDirectories(f.resolve("_spark"));
-        assertEquals(20, TrainingData.fromFiles(spark, f.toString(), 1, 28, 28, 1).size());
+        TrainingData d = TrainingData.fromFiles(spark, f.toString(), 1, 28, 28, 1);
+        assertEquals(20, d.size());
+        // the classes keep their folder names, as the image-folder loader gives them (the report showed "class 0, 1, …")
+        Files.delete(f.resolve("_spark"));
+        assertEquals(ImageFolder.load(f, 1, 28, 28).classNames(), d.classNames());
+        assertTrue(!d.classNames().isEmpty() && d.classNames().get(0).equals("c0"), d.classNames().toString());
     }
 }
