@@ -140,8 +140,19 @@ record Commands(Path work, Path dataDir, Integer threads, boolean quick, int che
             if (args.get(i).equals(RESUME) || args.get(i).equals(OVERWRITE)) continue;
             if (args.get(i).equals("--checkpoint-every")) { i++; continue; }
             a.add(args.get(i));
+            // the run folder and the weights by their place under the work folder (data set/seed/method, + the file), not
+            // by where the work folder lies: the same folder given as work or /abs/work, or moved, is the same run
+            if ((args.get(i).equals("--out") || args.get(i).equals("--weights")) && i + 1 < args.size())
+                a.add(tail(args.get(++i), args.get(i - 1).equals("--out") ? 3 : 4));
         }
         return a;
+    }
+
+    /** The last n elements of a path, '/'-separated. */
+    private static String tail(String path, int n) {
+        Path p = Path.of(path).normalize();
+        int k = p.getNameCount();
+        return k <= n ? p.toString().replace('\\', '/') : p.subpath(k - n, k).toString().replace('\\', '/');
     }
 
     /** The weights file name of a method's network (cae_weights.dc4j or ae_weights.dc4j). */

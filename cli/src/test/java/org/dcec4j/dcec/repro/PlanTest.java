@@ -59,6 +59,18 @@ class PlanTest {
                 .getMessage().startsWith("--methods: unknown method 'kmeanz'"));
     }
 
+    /** A run folder is the same run wherever its work folder lies (relative, absolute, moved); another cell is not. */
+    @Test void aRunsIdentityIgnoresWhereTheWorkFolderLies() {
+        List<String> rel = List.of("cluster", "--seed", "0", "--weights", "work/shapes/seed-0/cae-pretraining/cae_weights.dc4j",
+                "--out", "work/shapes/seed-0/dcec");
+        List<String> abs = List.of("cluster", "--seed", "0", "--weights", "/tmp/x/work2/shapes/seed-0/cae-pretraining/cae_weights.dc4j",
+                "--out", "/tmp/x/work2/shapes/seed-0/dcec", "--resume");
+        assertEquals(Commands.identity(rel), Commands.identity(abs));
+        List<String> otherSeed = List.of("cluster", "--seed", "0", "--weights", "work/shapes/seed-1/cae-pretraining/cae_weights.dc4j",
+                "--out", "work/shapes/seed-1/dcec");
+        org.junit.jupiter.api.Assertions.assertNotEquals(Commands.identity(rel), Commands.identity(otherSeed));
+    }
+
     @Test void cellsKnowTheirSharedPretraining() {
         assertEquals(new Pretraining("usps", Method.Network.CONV, false, 1), new Cell("usps", Method.DEC_CONV, 1).pretraining());
         assertEquals(new Cell("usps", Method.CAE_KMEANS, 1).pretraining(), new Cell("usps", Method.DCEC, 1).pretraining());
