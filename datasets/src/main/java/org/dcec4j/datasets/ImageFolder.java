@@ -279,14 +279,7 @@ public final class ImageFolder {
             ImageReader r = reader(f, n, total, in);
             try {
                 checkedSize(f, n, total, r);
-                List<String> lost = new ArrayList<>();
-                r.addIIOReadWarningListener((reader, warning) -> { if (losesData(warning)) lost.add("'" + warning + "'"); });
-                BufferedImage img = r.read(0, r.getDefaultReadParam());
-                if (!lost.isEmpty()) {
-                    throw DatasetException.at(f, "image " + n + " of " + total, "a complete, valid PNG, JPEG, BMP or GIF image",
-                            "a damaged one (truncated or corrupt): ImageIO warns " + String.join(", ", lost));
-                }
-                return img;
+                return readWhole(r, f, "image " + n + " of " + total);
             } finally {
                 r.dispose();
             }
@@ -296,6 +289,20 @@ public final class ImageFolder {
             }
             throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image", e.toString());
         }
+    }
+
+    /**
+     * The first image of a reader whose input is set, refused (a DatasetException naming {@code file} at {@code where})
+     * when a warning of the reader says pixels are missing ({@link #losesData}). Shared with the distributed decoder.
+     */
+    public static BufferedImage readWhole(ImageReader r, Object file, String where) throws IOException {
+        List<String> lost = new ArrayList<>();
+        r.addIIOReadWarningListener((reader, warning) -> { if (losesData(warning)) lost.add("'" + warning + "'"); });
+        BufferedImage img = r.read(0, r.getDefaultReadParam());
+        if (!lost.isEmpty())
+            throw DatasetException.at(file, where, "a complete, valid PNG, JPEG, BMP or GIF image",
+                    "a damaged one (truncated or corrupt): ImageIO warns " + String.join(", ", lost));
+        return img;
     }
 
     /**

@@ -58,14 +58,8 @@ public final class ImageDecoder {
                 if (w > ImageFolder.MAX_SIDE || h > ImageFolder.MAX_SIDE || w * h > ImageFolder.MAX_PIXELS)
                     throw DatasetException.at(path, "its header", "an image of at most " + ImageFolder.MAX_PIXELS + " pixels (2^26, e.g. 8192x8192) and "
                             + ImageFolder.MAX_SIDE + " pixels a side", w + "x" + h + " pixels declared in its header (not decoded)");
-                // a warning that pixels are missing is an error, as in the image-folder loader (ImageFolder.losesData)
-                java.util.List<String> lost = new java.util.ArrayList<>();
-                r.addIIOReadWarningListener((reader, warning) -> { if (ImageFolder.losesData(warning)) lost.add("'" + warning + "'"); });
-                BufferedImage img = r.read(0, r.getDefaultReadParam());
-                if (!lost.isEmpty())
-                    throw DatasetException.at(path, "its data", "a complete, valid PNG, JPEG, BMP or GIF image",
-                            "a damaged one (truncated or corrupt): ImageIO warns " + String.join(", ", lost));
-                return img;
+                // a warning that pixels are missing is an error, as in the image-folder loader
+                return ImageFolder.readWhole(r, path, "its data");
             } finally {
                 r.dispose();
             }
