@@ -685,6 +685,36 @@ public final class HtmlReport {
     }
 
     /** Renders a builder's content. */
+    /** At most this many x values are named where a series is infinite; the rest are counted. */
+    static final int MAX_NAMED_INFINITE = 5;
+
+    /**
+     * "name is ±∞ at iteration 3, 7: not drawn." for the infinite values of y (a chart cannot place them, and a
+     * silent gap would read as a missing row); empty when there are none. NaN, a missing value, is not named.
+     */
+    static String infiniteNotDrawn(String name, String xName, double[] x, double[] y) {
+        StringBuilder at = new StringBuilder();
+        int count = 0;
+        for (int i = 0; i < y.length; i++) {
+            if (Double.isInfinite(y[i])) {
+                if (count < MAX_NAMED_INFINITE) {
+                    at.append(count == 0 ? "" : ", ").append(y[i] > 0 ? "∞" : "−∞").append(" at ").append(xName)
+                            .append(' ')
+                            .append(x[i] == Math.rint(x[i]) ? Long.toString((long) x[i]) : Html.number(x[i]));
+                }
+                count++;
+            }
+        }
+        if (count == 0) {
+            return "";
+        }
+        if (count > MAX_NAMED_INFINITE) {
+            at.append(" and ").append(count - MAX_NAMED_INFINITE).append(" more");
+        }
+        return name + " is infinite (" + at + "): " + (count == 1 ? "that value is" : "those values are")
+                + " not drawn.";
+    }
+
     private static final class Page {
         private final Builder b;
         private int charts;
@@ -781,6 +811,10 @@ public final class HtmlReport {
                 }
                 chart(o, new SvgLineChart("chart-pretrain-loss", "epoch", "L_r (MSE)", x).series("L_r", y)
                         .scale(SvgLineChart.Scale.AUTO));
+                String skipped = infiniteNotDrawn("L_r", "epoch", x, y);
+                if (!skipped.isEmpty()) {
+                    note(o, skipped);
+                }
                 note(o, rows.size() + " epochs, " + Html.fixed(seconds, 1) + " s in all; last loss "
                         + Html.number(rows.get(rows.size() - 1).loss()) + ".");
             }
@@ -870,6 +904,12 @@ public final class HtmlReport {
                             .minSpan(LOSS_MIN_SPAN * top, 0, Double.POSITIVE_INFINITY).size(PANEL_WIDTH, PANEL_HEIGHT));
                 }
                 o.append("</div>\n");
+                for (int i = 0; i < losses.length; i++) {
+                    String skipped = infiniteNotDrawn(losses[i][1], "iteration", x, values[i]);
+                    if (!skipped.isEmpty()) {
+                        note(o, skipped);
+                    }
+                }
                 SvgLineChart d = new SvgLineChart("chart-delta-label", "iteration", "fraction of labels changed", x)
                         .series("changed labels", delta);
                 if (!Double.isNaN(b.tol) && b.tol > 0) {

@@ -334,4 +334,24 @@ class HtmlReportTest {
         // the stop rule is strict: the line says so
         assertTrue(svg(html, "chart-delta-label").contains("data-name=\"tol = 0.001 (stops when strictly below)\""));
     }
+    /** An infinite loss cannot be placed on an axis: it is left out of the line and the page names where it is. */
+    @Test
+    void anInfiniteLossIsNamedNotDroppedSilently() {
+        List<RunLogs.ClusterRow> rows = new ArrayList<>();
+        for (int r = 0; r < 9; r++) {
+            double Lc = r == 2 || r >= 3 ? Double.POSITIVE_INFINITY : 0.05;
+            rows.add(new RunLogs.ClusterRow(140 * r, Double.NaN, Double.NaN, Double.NaN, r == 0 ? Double.NaN : 0.02,
+                    Lc, 0.01, 0.01));
+        }
+        List<RunLogs.PretrainRow> pre = List.of(new RunLogs.PretrainRow(1, 0.05, 1.0),
+                new RunLogs.PretrainRow(2, Double.NEGATIVE_INFINITY, 1.0), new RunLogs.PretrainRow(3, 0.03, 1.0));
+        String html = HtmlReport.builder().clusterLog(rows).pretrainLog(pre).render();
+        // iterations 280, 420, ..., 1120 are infinite: five named, the other two counted
+        assertTrue(html.contains("L_c = KL(P‖Q) is infinite (∞ at iteration 280, ∞ at iteration 420, ∞ at iteration 560, "
+                + "∞ at iteration 700, ∞ at iteration 840 and 2 more): those values are not drawn."), html);
+        assertTrue(html.contains("L_r is infinite (−∞ at epoch 2): that value is not drawn."), html);
+        // the finite losses get no such line; L's NaN at iteration 0 is a missing value, not named
+        assertEquals(2, count(html, "is infinite ("));
+        assertEquals("", HtmlReport.infiniteNotDrawn("L", "iteration", new double[] {0, 1}, new double[] {Double.NaN, 1}));
+    }
 }
