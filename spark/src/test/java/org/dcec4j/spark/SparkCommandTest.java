@@ -104,4 +104,19 @@ class SparkCommandTest {
         assertTrue(r.err().contains("b.jpg") && r.err().contains("readable PNG, JPEG"), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
     }
+
+    /** predict and embed read files or a table on the executors: the built-in sets' options and the driver's threads are not theirs. */
+    @Test void predictAndEmbedRefuseTheTrainingOnlyDataOptions() {
+        for (String command : List.of("predict", "embed")) {
+            for (String[] option : List.of(new String[] {"--limit", "5"}, new String[] {"--threads", "1"},
+                    new String[] {"--data-dir", tmp.toString()})) {
+                Run r = run(command, "--model", tmp.resolve("m.dc4j").toString(), "--dataset", folder.toString(), option[0], option[1]);
+                assertEquals(2, r.code(), command + " " + option[0]);
+                assertTrue(r.err().contains("Unknown options: '" + option[0] + "'"), r.err());
+                assertTrue(!run(command, "--help").out().contains(option[0]), command + " --help lists " + option[0]);
+            }
+            assertTrue(run(command, "--help").out().contains("--pixels-column"), command + " keeps the input options");
+        }
+        assertTrue(run("train", "--help").out().contains("--limit"), "train keeps --limit");
+    }
 }

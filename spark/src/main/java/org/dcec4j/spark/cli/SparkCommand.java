@@ -131,8 +131,8 @@ public final class SparkCommand implements Runnable {
         }
     }
 
-    /** Where the images come from. */
-    static final class DataOptions {
+    /** Where the images come from: the options of every command. */
+    static class InputOptions {
         @Option(names = "--dataset", paramLabel = "NAME|PATH",
                 description = "A built-in set (mnist, mnist-test, usps, fashion-mnist, shapes: read on the driver, then spread), or a folder of "
                         + "images on any Hadoop file system (file:, hdfs:, s3a:; sub-folders = classes, used only for scoring).")
@@ -148,6 +148,26 @@ public final class SparkCommand implements Runnable {
                 description = "--table: the pixel column (array of float or double). Default: ${DEFAULT-VALUE}.")
         String pixelsColumn;
 
+        boolean isNamed() { return dataset != null && Datasets.names().contains(dataset); }
+
+        void requireOne() {
+            if ((dataset == null) == (table == null)) throw new IllegalArgumentException("give either --dataset or --table");
+        }
+
+        /** Images for a model command: a folder of files or a table. */
+        ImageSources.Source source(SparkSession spark) {
+            requireOne();
+            if (isNamed()) throw new IllegalArgumentException("--dataset " + dataset + ": predict and embed read image files or a --table; use `dcec "
+                    + "predict` for the built-in sets");
+            return table != null ? ImageSources.table(spark, table, idColumn, pixelsColumn) : ImageSources.files(spark, dataset);
+        }
+    }
+
+    /**
+     * Training's images: besides the input, the built-in sets' folder and size, and the driver's kernel threads.
+     * predict and embed do not take these (they read files or a table, and their kernels run on the executors).
+     */
+    static final class DataOptions extends InputOptions {
         @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding the built-in sets' files.")
         Path dataDir;
 
@@ -159,23 +179,9 @@ public final class SparkCommand implements Runnable {
                 description = "Driver threads of the kernels (executors use their cores, or spark.dcec4j.threads). Default: all processors.")
         Integer threads;
 
-        boolean isNamed() { return dataset != null && Datasets.names().contains(dataset); }
-
-        void requireOne() {
-            if ((dataset == null) == (table == null)) throw new IllegalArgumentException("give either --dataset or --table");
-        }
-
         Backend backend() {
             if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
             return Backend.create(Backend.Kind.AUTO, threads != null ? threads : Runtime.getRuntime().availableProcessors());
-        }
-
-        /** Images for a model command: a folder of files or a table. */
-        ImageSources.Source source(SparkSession spark) {
-            requireOne();
-            if (isNamed()) throw new IllegalArgumentException("--dataset " + dataset + ": predict and embed read image files or a --table; use `dcec "
-                    + "predict` for the built-in sets");
-            return table != null ? ImageSources.table(spark, table, idColumn, pixelsColumn) : ImageSources.files(spark, dataset);
         }
     }
 
@@ -341,7 +347,7 @@ public final class SparkCommand implements Runnable {
     // ======================================================================================== predict, embed
     abstract static class ModelCommand implements Callable<Integer> {
         @Mixin SparkOptions sparkOptions = new SparkOptions();
-        @Mixin DataOptions data = new DataOptions();
+        @Mixin InputOptions data = new InputOptions();
         @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model.dc4j (local or any Hadoop path).")
         String model;
         @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256", description = "Inference batch size. Default: ${DEFAULT-VALUE}.")
