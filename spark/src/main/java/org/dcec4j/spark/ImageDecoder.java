@@ -25,6 +25,13 @@ public final class ImageDecoder {
     /** The extensions the loader reads, as a Hadoop glob for Spark's {@code pathGlobFilter} (any letter case). */
     public static final String GLOB = "*.{[pP][nN][gG],[jJ][pP][gG],[jJ][pP][eE][gG],[bB][mM][pP],[gG][iI][fF]}";
 
+    /** Whether a file name matches {@link #GLOB}: one of the loader's extensions, in any letter case. */
+    static boolean isImageName(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        for (String e : org.dcec4j.datasets.ImageFolder.EXTENSIONS) if (n.endsWith(e)) return true;
+        return false;
+    }
+
     /**
      * dst[off … off + C·H·W) = the image in {@code bytes}, decoded and converted as the loader does.
      *

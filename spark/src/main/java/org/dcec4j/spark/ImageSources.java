@@ -24,7 +24,7 @@ import org.dcec4j.datasets.DatasetException;
  *       of C·H·W floats or doubles in [0, 1] (NCHW order, as {@code org.dcec4j.datasets.Dataset} holds them).</li>
  * </ul>
  * Spark skips files and folders whose names start with '.' or '_' (the image-folder loader skips those starting
- * with '.', at any depth).
+ * with '.', at any depth): an image under a '_' name is refused rather than left out ({@link #requireNoImageSparkSkips}).
  */
 public final class ImageSources {
     private ImageSources() {}
@@ -48,6 +48,7 @@ public final class ImageSources {
      */
     public static Source files(SparkSession spark, String path) {
         requireExists(spark, path, "images");
+        requireNoImageSparkSkips(spark, path);
         Dataset<Row> rows = spark.read().format("binaryFile").option("pathGlobFilter", ImageDecoder.GLOB)
                 .option("recursiveFileLookup", "true").load(path).select(PATH, CONTENT);
         int files = rows.inputFiles().length;
@@ -94,6 +95,38 @@ public final class ImageSources {
             if (!fs.exists(p)) throw new IllegalArgumentException(path + ": no such file or folder (" + what + " expected there)");
         } catch (IOException e) {
             throw new DatasetException(path + ": cannot open: " + e, e);
+        }
+    }
+
+    /**
+     * Spark's file index leaves out every file or folder whose name starts with '_' (unless it holds '=', a partition
+     * folder, or starts with "_metadata" or "_common_metadata") or with '.', at any depth; the image-folder loader
+     * leaves out only the '.' names. An image under a '_' name would be read by {@code dcec} and silently not by
+     * {@code dcec-spark}: it is refused, named, so that both read the same images.
+     */
+    static void requireNoImageSparkSkips(SparkSession spark, String path) {
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(path);
+        try {
+            FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.getFileStatus(root).isDirectory()) return;
+            int depth = fs.makeQualified(root).depth();
+            org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(root, true);
+            while (files.hasNext()) {
+                org.apache.hadoop.fs.Path f = files.next().getPath();
+                if (!ImageDecoder.isImageName(f.getName())) continue;
+                String skipped = null;
+                boolean hidden = false;
+                for (org.apache.hadoop.fs.Path p = f; p != null && p.depth() > depth; p = p.getParent()) {
+                    String n = p.getName();
+                    hidden |= n.startsWith(".");
+                    if (n.startsWith("_") && !n.contains("=") && !n.startsWith("_metadata") && !n.startsWith("_common_metadata")) skipped = n;
+                }
+                if (skipped != null && !hidden)
+                    throw new IllegalArgumentException(path + ": " + f + ": Spark's file reader skips names starting with '_' ('" + skipped
+                            + "'), which dcec's image-folder loader reads; rename it, or move it out, so that both read the same images");
+            }
+        } catch (IOException e) {
+            throw new DatasetException(path + ": cannot list the folder: " + e, e);
         }
     }
 

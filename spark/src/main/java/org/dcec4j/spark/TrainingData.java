@@ -121,15 +121,16 @@ public final class TrainingData {
 
     /**
      * Every class sub-folder holds an image, as the image-folder loader requires: a sub-folder without one (which
-     * binaryFile never lists) would shift the labels of every later class. Folders starting with '.' or '_' are skipped
-     * here, as binaryFile skips them (the image-folder loader skips only '.'; see ImageSources).
+     * binaryFile never lists) would shift the labels of every later class. Folders starting with '.' are skipped here,
+     * as both readers skip them; a '_' folder is a class for the loader, so an empty one is refused here too (one with
+     * images was refused already: {@link ImageSources#requireNoImageSparkSkips}).
      */
     private static void requireImagesInEveryClassFolder(SparkSession spark, String path, String root, List<String> classes) {
         org.apache.hadoop.fs.Path r = new org.apache.hadoop.fs.Path(root);
         try {
             for (org.apache.hadoop.fs.FileStatus st : r.getFileSystem(spark.sparkContext().hadoopConfiguration()).listStatus(r)) {
                 String n = st.getPath().getName();
-                if (st.isDirectory() && !n.startsWith(".") && !n.startsWith("_") && !classes.contains(n))
+                if (st.isDirectory() && !n.startsWith(".") && !classes.contains(n))
                     throw new DatasetException(path + ": class folder '" + n + "' holds no images (" + String.join(", ", ImageFolder.EXTENSIONS) + "); "
                             + "every sub-folder is a class once one holds an image: remove it or add its images");
             }

@@ -173,6 +173,32 @@ class SparkInferenceTest {
         }
     }
 
+    /**
+     * Spark's file index skips names starting with '_' at any depth; the image-folder loader reads them. Rather than
+     * silently train on fewer images than {@code dcec} would, such an image is refused, named; a '.' name is skipped by both.
+     */
+    @Test void anImageSparkWouldSkipButTheLoaderReadsIsRefused() throws IOException {
+        Path underscored = Files.createDirectories(tmp.resolve("underscored"));
+        SparkTests.writePng(Files.createDirectories(underscored.resolve("a")).resolve("x.png"), new float[784], 0, 28, 28);
+        SparkTests.writePng(Files.createDirectories(underscored.resolve("_b")).resolve("y.png"), new float[784], 0, 28, 28);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageSources.files(spark, underscored.toString()));
+        assertTrue(e.getMessage().contains("_b") && e.getMessage().contains("y.png") && e.getMessage().contains("'_'"), e.getMessage());
+
+        Path file = Files.createDirectories(tmp.resolve("underscored-file"));
+        SparkTests.writePng(file.resolve("x.png"), new float[784], 0, 28, 28);
+        SparkTests.writePng(file.resolve("_y.PNG"), new float[784], 0, 28, 28);
+        e = assertThrows(IllegalArgumentException.class, () -> ImageSources.files(spark, file.toString()));
+        assertTrue(e.getMessage().contains("_y.PNG"), e.getMessage());
+
+        // hidden ('.') files and folders, and '_' names that are not images, are left out by both readers: accepted
+        Path hidden = Files.createDirectories(tmp.resolve("hidden"));
+        SparkTests.writePng(hidden.resolve("x.png"), new float[784], 0, 28, 28);
+        SparkTests.writePng(Files.createDirectories(hidden.resolve(".cache")).resolve("_z.png"), new float[784], 0, 28, 28);
+        SparkTests.writePng(hidden.resolve(".w.png"), new float[784], 0, 28, 28);
+        Files.writeString(hidden.resolve("_SUCCESS"), "");
+        assertEquals(1, ImageSources.files(spark, hidden.toString()).rows().count());
+    }
+
     @Test void anImageTooLargeIsRefusedFromItsHeader() throws IOException {
         // a PNG whose header declares 30000x30000 pixels (the IHDR chunk, CRC not checked before the size)
         BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
@@ -212,14 +238,18 @@ class SparkInferenceTest {
         DatasetException spread = assertThrows(DatasetException.class, () -> TrainingData.fromFiles(spark, f.toString(), 1, 28, 28, 1));
         assertTrue(local.getMessage().contains("class folder 'a-empty' holds no images"), local.getMessage());
         assertTrue(spread.getMessage().contains("class folder 'a-empty' holds no images"), spread.getMessage());
-        // folders that binaryFile skips ('.' and '_') are not classes of the distributed set
+        // an empty '_' folder is a class folder without images for the loader, so for the distributed set too
         Files.delete(f.resolve("a-empty"));
-        Files.createDirectories(f.resolve(".thumbs"));
         Files.createDirectories(f.resolve("_spark"));
+        assertTrue(assertThrows(DatasetException.class, () -> ImageFolder.load(f, 1, 28, 28)).getMessage().contains("'_spark' holds no images"));
+        spread = assertThrows(DatasetException.class, () -> TrainingData.fromFiles(spark, f.toString(), 1, 28, 28, 1));
+        assertTrue(spread.getMessage().contains("class folder '_spark' holds no images"), spread.getMessage());
+        Files.delete(f.resolve("_spark"));
+        // hidden folders are not classes for either
+        Files.createDirectories(f.resolve(".thumbs"));
         TrainingData d = TrainingData.fromFiles(spark, f.toString(), 1, 28, 28, 1);
         assertEquals(20, d.size());
         // the classes keep their folder names, as the image-folder loader gives them (the report showed "class 0, 1, …")
-        Files.delete(f.resolve("_spark"));
         assertEquals(ImageFolder.load(f, 1, 28, 28).classNames(), d.classNames());
         assertTrue(!d.classNames().isEmpty() && d.classNames().get(0).equals("c0"), d.classNames().toString());
     }
