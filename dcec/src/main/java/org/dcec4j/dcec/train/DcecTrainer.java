@@ -203,6 +203,7 @@ public final class DcecTrainer {
             long t0 = System.nanoTime();
             int[] perm = Batches.permutation(N, Seeds.rng(cfg.seed(), Seeds.SHUFFLE, epoch));
             double sum = 0;
+            long trained = 0;       // N, or ⌊N/B⌋·B with augmentation: the epoch's loss is the mean over the images trained
             for (int b = 0; b < batches; b++) {
                 cancellation.check("pretraining, epoch " + (epoch + 1) + ", batch " + (b + 1));
                 int from = Batches.start(b, B), to = Batches.end(b, N, B), nb = to - from;
@@ -219,10 +220,11 @@ public final class DcecTrainer {
                 float l = PretrainingStep.run(arena, ae, opt, xb);
                 if (!Float.isFinite(l)) throw diverged(Phase.PRETRAIN, "epoch " + (epoch + 1) + ", batch " + (b + 1), l);
                 sum += (double) l * nb;
+                trained += nb;
                 for (TrainingListener li : listeners) li.batchDone(Phase.PRETRAIN, epoch, b, batches, l);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            for (TrainingListener l : listeners) l.epochDone(epoch + 1, sum / N, secs);
+            for (TrainingListener l : listeners) l.epochDone(epoch + 1, sum / trained, secs);
             if (checkpointDue(epoch + 1) || (cfg.checkpointEvery() > 0 && epoch + 1 == E))   // and after the last epoch
                 checkpoint(new Checkpoint(Phase.PRETRAIN, epoch + 1, ae, opt, null, null));
         }

@@ -41,15 +41,21 @@ class AugmentedTrainingTest {
     @Test void pretrainingTrainsOnTheTransformedBatchAndDropsTheLastPartialOne() throws IOException {
         List<double[]> losses = new ArrayList<>();
         List<Integer> batchesPerEpoch = new ArrayList<>();
+        double[] epochLoss = {Double.NaN};
         TrainingListener rec = new TrainingListener() {
             @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
                 if (phase == Phase.PRETRAIN) { losses.add(new double[] {step, batch, loss}); if (batch == 0) batchesPerEpoch.add(n); }
             }
+            @Override public void epochDone(int epoch, double loss, double seconds) { epochLoss[0] = loss; }
         };
         DcecConfig c = cfg(Method.DCEC_DA).toBuilder().pretrainEpochs(1).build();
         new DcecTrainer(c, DATA).listener(rec).pretrainOnly(true).run();
         assertEquals(List.of(4), batchesPerEpoch, "⌊70/16⌋ batches, the partial one dropped");
         assertEquals(4, losses.size());
+        // the epoch's loss is the mean over the 64 images trained (it was divided by all 70: 64/70 of the mean)
+        double mean = 0;
+        for (double[] l : losses) mean += (float) l[2] * 16.0;
+        assertEquals(mean / 64, epochLoss[0], 1e-12 * mean);
         // by hand: the same initial weights, the epoch-0 permutation, the pretraining transform stream
         Autoencoder ae = Autoencoder.create(c, 1, 16, 16, Seeds.derive(c.seed(), Seeds.WEIGHTS, 0));
         int[] perm = Batches.permutation(70, Seeds.rng(c.seed(), Seeds.SHUFFLE, 0));
