@@ -24,17 +24,26 @@ public final class Autograd {
     /** False inside a {@link #noGrad()} block: ops then record nothing (inference). */
     public static boolean isGradEnabled() { return NO_GRAD_DEPTH.get()[0] == 0; }
 
-    /** {@code try (var ignored = Autograd.noGrad()) { ... }} runs ops without recording a graph. */
+    /**
+     * {@code try (var ignored = Autograd.noGrad()) { ... }} runs ops without recording a graph, on this thread (each
+     * thread has its own state; the block is closed on the thread that opened it).
+     */
     public static NoGrad noGrad() {
         NO_GRAD_DEPTH.get()[0]++;
-        return new NoGrad();
+        return new NoGrad(Thread.currentThread());
     }
 
     /** Closes a no-grad block. */
     public static final class NoGrad implements AutoCloseable {
+        private final Thread owner;
         private boolean closed;
-        private NoGrad() {}
+        private NoGrad(Thread owner) { this.owner = owner; }
+
+        /** @throws IllegalStateException on another thread than the one that opened the block (which stays open) */
         @Override public void close() {
+            if (Thread.currentThread() != owner)
+                throw new IllegalStateException("a no-grad block opened on thread '" + owner.getName() + "' was closed on '"
+                        + Thread.currentThread().getName() + "': close it on the thread that opened it");
             if (!closed) { closed = true; NO_GRAD_DEPTH.get()[0]--; }
         }
     }

@@ -82,6 +82,25 @@ class AutogradTest {
         assertThrows(IllegalStateException.class, () -> F.sum(y).backward());
     }
 
+    /** The block belongs to its thread: closed elsewhere it is refused, and neither thread's state changes. */
+    @Test void aNoGradBlockClosedOnAnotherThreadIsRefused() throws Exception {
+        var block = Autograd.noGrad();
+        Throwable[] seen = new Throwable[1];
+        boolean[] enabledThere = new boolean[1];
+        Thread other = new Thread(() -> {
+            try { block.close(); } catch (Throwable t) { seen[0] = t; }
+            enabledThere[0] = Autograd.isGradEnabled();
+        }, "other");
+        other.start();
+        other.join();
+        assertTrue(seen[0] instanceof IllegalStateException && seen[0].getMessage().contains("close it on the thread that opened it"),
+                String.valueOf(seen[0]));
+        assertTrue(enabledThere[0], "the other thread's gradients stay on");
+        assertFalse(Autograd.isGradEnabled(), "this thread's block stays open");
+        block.close();
+        assertTrue(Autograd.isGradEnabled());
+    }
+
     @Test void constantsAreNotDifferentiated() {
         Tensor x = Tensor.parameter(new float[] {1, 2}, 2);
         Tensor c = Tensor.of(new float[] {5, 6}, 2);

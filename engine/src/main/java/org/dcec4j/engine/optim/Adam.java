@@ -20,6 +20,13 @@ import org.dcec4j.engine.kernels.Kernels;
  * or ε̂ = ε·√(1−β2ᵗ) (PyTorch). Defaults: lr 0.001, β1 0.9, β2 0.999, ε 1e-7 (Keras ≥ 2.1.3; Keras ≤ 2.1.2 used 1e-8),
  * Keras form. The bias corrections use {@link StrictMath#pow}, whose result is the same on every CPU and JDK. The
  * updates run on the kernels given to the constructor (the JVM's default backend when none is given).
+ *
+ * <p>Which parameters a step updates, as {@code torch.optim.Adam} with PyTorch 1.13's {@code zero_grad()}: a
+ * parameter without a gradient buffer ({@link Tensor#hasGrad()} false: none has reached it yet) is skipped, and t is
+ * counted per parameter, from its first update. {@link Tensor#zeroGrad()} fills the buffer with zeros rather than
+ * dropping it, so from its first gradient on a parameter is updated at every step, with g = 0 when it took no part
+ * in that step's loss (m and v decay and it keeps moving by the momentum). In DCEC every parameter takes part in
+ * every step, so all counts equal {@link #iterations()} (Keras keeps one count, {@code iterations}, for all).
  * Math: docs/math/adam.md
  */
 public final class Adam implements Optimizer {
@@ -30,7 +37,9 @@ public final class Adam implements Optimizer {
     private final float lr, beta1, beta2, eps;
     private final Form form;
     private final float[][] m, v;
+    /** t: steps taken ({@link #iterations()}); paramSteps[i]: updates of parameter i, the t of its bias correction. */
     private long t;
+    private final long[] paramSteps;
 
     public Adam(List<Tensor> params) { this(params, 1e-3f); }
 
@@ -51,6 +60,7 @@ public final class Adam implements Optimizer {
         this.lr = lr; this.beta1 = beta1; this.beta2 = beta2; this.eps = eps; this.form = java.util.Objects.requireNonNull(form, "form");
         m = new float[params.size()][];
         v = new float[params.size()][];
+        paramSteps = new long[params.size()];
         for (int i = 0; i < params.size(); i++) {
             m[i] = new float[params.get(i).size()];
             v[i] = new float[params.get(i).size()];
@@ -62,13 +72,14 @@ public final class Adam implements Optimizer {
 
     @Override public void step() {
         t++;
-        // bias corrections in double: 1 − βᵗ
-        double c1 = 1.0 - StrictMath.pow(beta1, t), c2 = 1.0 - StrictMath.pow(beta2, t);
-        float stepSize = (float) (lr * Math.sqrt(c2) / c1);
-        float epsHat = form == Form.KERAS ? eps : (float) (eps * Math.sqrt(c2));
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
-            if (!p.hasGrad()) continue;           // a parameter that took no part in the loss
+            if (!p.hasGrad()) continue;           // no gradient has reached it yet: not updated, its t not counted
+            long ti = ++paramSteps[i];
+            // bias corrections in double: 1 − βᵗ (the same for every parameter that has taken part since step 1)
+            double c1 = 1.0 - StrictMath.pow(beta1, ti), c2 = 1.0 - StrictMath.pow(beta2, ti);
+            float stepSize = (float) (lr * Math.sqrt(c2) / c1);
+            float epsHat = form == Form.KERAS ? eps : (float) (eps * Math.sqrt(c2));
             kernels.adamStep(p.data, m[i], v[i], p.grad(), p.size(), beta1, beta2, stepSize, epsHat);
         }
     }
@@ -78,6 +89,7 @@ public final class Adam implements Optimizer {
     @Override public void saveState(TensorFile.Builder b, String prefix) {
         b.meta(prefix + "t", Long.toString(t));
         for (int i = 0; i < params.size(); i++) {
+            b.meta(prefix + "t." + i, Long.toString(paramSteps[i]));
             b.tensor(prefix + "m." + i, params.get(i).shape(), m[i]);
             b.tensor(prefix + "v." + i, params.get(i).shape(), v[i]);
         }
@@ -94,10 +106,23 @@ public final class Adam implements Optimizer {
         long tt;
         try { tt = Long.parseLong(steps); } catch (RuntimeException e) { tt = -1; }
         if (tt < 0) throw new TensorFile.FormatException(source + ": optimiser step count '" + prefix + "t' missing or invalid: " + steps);
+        // per-parameter counts; a state written before they were kept has t alone, which every parameter then shares
+        // (as it did: the trainers' parameters all take part in every step)
+        long[] counts = new long[params.size()];
+        for (int i = 0; i < params.size(); i++) {
+            String ci = f.meta(prefix + "t." + i);
+            long c;
+            try { c = ci == null ? tt : Long.parseLong(ci); } catch (RuntimeException e) { c = -1; }
+            if (c < 0 || c > tt)
+                throw new TensorFile.FormatException(source + ": optimiser step count '" + prefix + "t." + i + "' invalid: " + ci
+                        + " (expected 0 to " + tt + ")");
+            counts[i] = c;
+        }
         for (int i = 0; i < params.size(); i++) {
             System.arraycopy(f.get(prefix + "m." + i).data(), 0, m[i], 0, m[i].length);
             System.arraycopy(f.get(prefix + "v." + i).data(), 0, v[i], 0, v[i].length);
         }
         t = tt;
+        System.arraycopy(counts, 0, paramSteps, 0, counts.length);
     }
 }

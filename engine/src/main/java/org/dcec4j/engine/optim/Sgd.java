@@ -38,7 +38,9 @@ public final class Sgd implements Optimizer {
     @Override public void step() {
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
-            if (!p.hasGrad()) continue;           // a parameter that took no part in the loss
+            // no gradient has reached it yet: not updated (once one has, zeroGrad leaves zeros and it is updated with
+            // g = 0 when it takes no part, its velocity carrying it on: PyTorch 1.13's zero_grad())
+            if (!p.hasGrad()) continue;
             float[] g = p.grad(), b = buf[i], w = p.data;
             if (form == Form.PYTORCH) {
                 for (int j = 0; j < b.length; j++) {
