@@ -72,7 +72,7 @@ public final class HtmlReport {
      * @param title    the row's label, shown above it
      * @param images   only read: n images, C×H×W each, values in [0, 1] (clamped when drawn), image i at i·C·H·W
      * @param n        the number of images
-     * @param captions null, or one hover text per image (e.g. "#1234 · confidence 0.981 · disk")
+     * @param captions null, or one hover text per image (e.g. "#2277 · confidence 0.965 · triangle")
      * @param tags     null, or one short text shown under each image (its class name)
      */
     public record Strip(String title, float[] images, int n, String[] captions, String[] tags) {
@@ -648,7 +648,10 @@ public final class HtmlReport {
         return new Strip(title, x, n, captions, tags);
     }
 
-    /** "classes: square 422 (52.7 %), disk 379 (47.3 %)": the largest classes of a cluster, at most four, then the rest. */
+    /**
+     * The largest classes of a cluster, at most four, then the rest, e.g.
+     * "classes: triangle 375 (71.7 %), equals 130 (24.9 %), circle 10 (1.9 %), L 7 (1.3 %), 1 other class 1 (0.2 %)".
+     */
     static String composition(int[] members, int[] labels, String[] names) {
         long[] count = new long[names.length];
         for (int i : members) {
