@@ -692,8 +692,9 @@ public final class HtmlReport {
     static final int MAX_NAMED_INFINITE = 5;
 
     /**
-     * "name is ±∞ at iteration 3, 7: not drawn." for the infinite values of y (a chart cannot place them, and a
-     * silent gap would read as a missing row); empty when there are none. NaN, a missing value, is not named.
+     * "name is infinite (∞ at iteration 3, −∞ at iteration 7): those values are not drawn." for the infinite values
+     * of y (a chart cannot place them, and a silent gap would read as a missing row); empty when there are none. NaN,
+     * a missing value, is not named.
      */
     static String infiniteNotDrawn(String name, String xName, double[] x, double[] y) {
         StringBuilder at = new StringBuilder();
