@@ -70,6 +70,41 @@ class AugmentedTrainingTest {
         assertFalse(want == F.mse(ae.decode(ae.encode(clean)), clean).item(), "the transform changed the batch");
     }
 
+    /**
+     * The first clustering step of dec-conv-da, by hand: P from the clean images at iteration 0 (a run stopped there,
+     * maxIter 0, gives its Q and model), the batch of images 0–15 transformed with (seed_clu, 0, i), and the step's
+     * loss KL(P‖Q(x̃)) averaged over the batch. The untransformed batch gives another value.
+     */
+    @Test void clusteringTrainsOnTheTransformedBatchAgainstTheCleanTargets() throws IOException {
+        DcecConfig c = cfg(Method.DEC_CONV_DA).toBuilder().pretrainEpochs(1).maxIter(0).build();
+        DcecResult start = new DcecTrainer(c, DATA).run();
+        int N = 70, K = 3, D = 256, B = 16;
+        float[] p = new float[N * K];
+        TargetDistribution.compute(p, start.q(), N, K);
+        double[] first = {Double.NaN};
+        TrainingListener rec = new TrainingListener() {
+            @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+                if (phase == Phase.CLUSTER && step == 0) first[0] = loss;
+            }
+        };
+        new DcecTrainer(c.toBuilder().maxIter(1).build(), DATA).listener(rec).run();
+        float[] xb = java.util.Arrays.copyOf(DATA.images(), B * D), xa = new float[B * D];
+        int[] rows = new int[B];
+        for (int i = 0; i < B; i++) rows[i] = i;
+        RandomAffine.decDa().applyBatch(xa, xb, 1, 16, 16, Seeds.derive(c.seed(), Seeds.AUGMENT_CLUSTER, 0), 0, rows, 0, B);
+        double want = kl(p, start.model().softAssign(xa, B, B), B, K);
+        double clean = kl(p, start.model().softAssign(xb, B, B), B, K);
+        assertEquals(want, first[0], 1e-5 * want, "the first clustering step's loss: KL(P‖Q(x̃)) over images 0–15");
+        assertTrue(Math.abs(clean - want) > 1e-3 * want, "the transform changes the loss: " + clean + " against " + want);
+    }
+
+    /** (1/B) Σ_i Σ_j p_ij log(p_ij / q_ij) over the first B rows of P, in double. */
+    private static double kl(float[] p, float[] q, int B, int K) {
+        double s = 0;
+        for (int i = 0; i < B * K; i++) if (p[i] > 0) s += p[i] * Math.log((double) p[i] / q[i]);
+        return s / B;
+    }
+
     @Test void augmentedRunsAreTheSameAtAnyThreadCountAndAfterAResume(@TempDir Path tmp) throws IOException {
         for (Method m : new Method[] {Method.DCEC_DA, Method.DEC_CONV_DA}) {
             DcecResult one, three;
