@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
 # Peer comparison of the CAE training step (batch 256): dcec4j (JMH TrainStepBenchmark) against PyTorch (Debian's
 # python3-torch), in alternating rounds of one session, with the host's FMA peak measured in the same run.
-#   bench/peer/compare.sh [rounds=2] [threads="1 2"] [sizes="28 16"] [--layers]
+#   bench/peer/compare.sh [--layers] [rounds=2] [threads="1 2"] [sizes="28 16"]    (--layers may stand anywhere)
 # PyTorch runs twice per round: "tuned" (the fair set-up, quoted in docs/benchmarks.md: OPENBLAS_CORETYPE unset
 # unless OpenBLAS does not know the CPU, see below, one BLAS/OpenMP thread beside torch's own threads, glibc malloc
 # told to keep memory) and "default" (as installed; its large tensors go back to the OS on every free, the BLAS pool
-# may oversubscribe the cores, and OpenBLAS picks its kernels by itself).
+# may oversubscribe the cores, and OpenBLAS picks its kernels by itself); above one thread a third time, "tunedblas":
+# tuned but with the BLAS at torch's thread count and OpenMP's idle threads sleeping (OMP_WAIT_POLICY=PASSIVE), since
+# Debian's PyTorch runs its transposed convolutions as BLAS products, which one BLAS thread keeps on one core. The
+# ratio is quoted to the faster of the two tuned set-ups.
 # Needs bench/target/benchmarks.jar (mvn -B -pl bench -am package -DskipTests), gcc, and
 # apt-get install -y python3-torch libopenblas0-pthread. Never run it while another job uses the cores.
 # It ends with a host check: a run whose FMA peak or cache/memory bandwidth drifts between its start and end, or whose
 # JMH iterations or rounds spread, is marked DISTURBED and is not quoted (bench/peer/summarize.py, docs/benchmarks.md#host-check).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROUNDS="${1:-2}"; THREADS="${2:-1 2}"; SIZES="${3:-28 16}"; LAYERS="${4:-}"
+LAYERS=""; ARGS=()
+for a in "$@"; do
+  case "$a" in
+    --layers) LAYERS=1 ;;
+    -*) echo "unknown option $a (usage: compare.sh [--layers] [rounds] [threads] [sizes])" >&2; exit 2 ;;
+    *) ARGS+=("$a") ;;
+  esac
+done
+ROUNDS="${ARGS[0]:-2}"; THREADS="${ARGS[1]:-1 2}"; SIZES="${ARGS[2]:-28 16}"
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "rounds must be a positive number, got '$ROUNDS'" >&2; exit 2; }
 JAR=bench/target/benchmarks.jar
 PY=/usr/bin/python3
 [ -f "$JAR" ] || { echo "missing $JAR: run mvn -B -pl bench -am package -DskipTests" >&2; exit 1; }
@@ -71,6 +83,10 @@ for r in $(seq 1 "$ROUNDS"); do
       java -jar "$JAR" 'TrainStepBenchmark.step' -p size="$s" -p batch=256 -p impl=vector -p threads="$t" \
         -f 1 -wi 3 -w 2s -i 5 -r 2s -rf json -rff "$OUT/jmh-$r-$s-$t.json" > "$OUT/jmh-$r-$s-$t.log"
       "${TUNED[@]}" $PY bench/peer/torch_bench.py --threads "$t" --size "$s" --step-only --json "$OUT/torch-tuned-$r-$s-$t.json" > /dev/null
+      if [ "$t" -gt 1 ]; then
+        "${TUNED[@]}" OPENBLAS_NUM_THREADS="$t" OMP_WAIT_POLICY=PASSIVE $PY bench/peer/torch_bench.py --threads "$t" --size "$s" \
+          --step-only --json "$OUT/torch-tunedblas-$r-$s-$t.json" > /dev/null
+      fi
       $PY bench/peer/torch_bench.py --threads "$t" --size "$s" --step-only --json "$OUT/torch-default-$r-$s-$t.json" > /dev/null
     done
   done

@@ -5,12 +5,18 @@ row's share of the host's FMA peak measured in the same run.
 
     summarize.py OUTDIR      (OUTDIR holds peak.txt, bandwidth.txt, jmh-*.json, torch-*-*.json written by compare.sh)
 
+The tuned peer has two set-ups above one thread: one BLAS thread beside torch's own (torch-tuned-*: no oversubscribed
+cores) and the BLAS at torch's thread count with passive OpenMP waiting (torch-tunedblas-*: Debian's PyTorch runs its
+transposed convolutions as BLAS products, which one BLAS thread keeps on one core). The ratio is to the faster of the
+two, named in the table.
+
 It ends with a host check: a run is "disturbed" (not to be quoted) when the FMA peak measured before and after the
 rounds differs by more than PEAK_DRIFT, when the triad bandwidth of the cache or of the memory (mem_bw.c: what other
 tenants take without touching the FMA units) does by more than BANDWIDTH_DRIFT, when the median of the JMH
 iterations of one dcec4j measurement is more than ITERATION_SPREAD above their fastest (one slow second among five
 is noise a median absorbs; a slow half is not), or when the rounds' medians of one configuration do by more than
-ROUND_SPREAD. Other tenants of a shared machine show up in exactly these; a quiet run of this project's hosts stays
+ROUND_SPREAD; the tuned peer's rounds are held to the same two limits (the median of a round's repetitions against
+their fastest, and the rounds' medians against each other), since the ratio divides by them. Other tenants of a shared machine show up in exactly these; a quiet run of this project's hosts stays
 within a third of the peak's and the steps' thresholds; two readings of the bandwidth on an idle host differ by up to
 10 %, so its threshold is higher (docs/benchmarks.md#host-check).
 """
@@ -74,14 +80,27 @@ def host_check(d):
                                f"the fastest {min(raw):.2f} ({spread:.0%})")
             if os.path.basename(f).startswith("jmh-"):
                 rounds.setdefault(name, []).append(statistics.median(raw))
+    for f in sorted(glob.glob(os.path.join(d, "torch-tuned*.json"))):
+        t = json.load(open(f))
+        med, fastest = t["rows"]["train step"][0], t["rows"]["train step"][1]
+        setup = re.match(r"torch-(\w+)-", os.path.basename(f)).group(1)
+        name = f"PyTorch {setup}, size={t['size']}, threads={t['threads']}"
+        spread = med / fastest - 1
+        worst["iterations"] = max(worst["iterations"], spread)
+        if spread > ITERATION_SPREAD:
+            reasons.append(f"{os.path.basename(f)}: repetitions' median {med:.2f} against the fastest {fastest:.2f} ({spread:.0%})")
+        rounds.setdefault(name, []).append(med)
     for name, ms in sorted(rounds.items()):
         if len(ms) > 1:
             spread = max(ms) / min(ms) - 1
             worst["rounds"] = max(worst["rounds"], spread)
             if spread > ROUND_SPREAD:
                 reasons.append(f"step ({name}): round medians {min(ms):.1f}–{max(ms):.1f} ms ({spread:.0%})")
-    account = (f"FMA peak before and after within {worst['peak']:.1%}, cache and memory bandwidth within {worst['bandwidth']:.1%}, "
-               f"JMH iterations' medians within {worst['iterations']:.1%} of their fastest, rounds within {worst['rounds']:.1%} "
+    bw_text = (f"cache and memory bandwidth within {worst['bandwidth']:.1%}" if bandwidth
+               else "cache and memory bandwidth not measured")
+    account = (f"FMA peak before and after within {worst['peak']:.1%}, {bw_text}, "
+               f"JMH iterations' and the tuned peer's repetitions' medians within {worst['iterations']:.1%} of their fastest, "
+               f"rounds within {worst['rounds']:.1%} "
                f"(limits {PEAK_DRIFT:.0%}, {BANDWIDTH_DRIFT:.0%}, {ITERATION_SPREAD:.0%}, {ROUND_SPREAD:.0%})")
     return reasons, account
 
@@ -129,21 +148,25 @@ def main(d):
     if bw:
         print("triad bandwidth before → after (GB/s): " + ", ".join(
             f"{level} {threads} thread(s) " + " → ".join(f"{g:.0f}" for g in gbs) for (level, threads), gbs in sorted(bw.items())))
-    print(f"\n{'step':<16} {'dcec4j ms':>22} {'PyTorch tuned ms':>22} {'PyTorch default ms':>22} {'tuned/dcec4j':>12} "
-          f"{'dcec4j % peak':>13} {'torch % peak':>12}")
+    print(f"\n{'step':<16} {'dcec4j ms':>22} {'PyTorch tuned ms':>22} {'tuned, BLAS at t':>22} {'PyTorch default ms':>22} "
+          f"{'tuned/dcec4j':>12} {'dcec4j % peak':>13} {'torch % peak':>12}")
     for (size, threads), ms in sorted(jmh.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
         tuned, default = torch.get(("tuned", size, threads), []), torch.get(("default", size, threads), [])
+        blas = torch.get(("tunedblas", size, threads), [])
+        # the peer at its faster tuned set-up (by median over the rounds); '*' marks the BLAS-at-t one
+        best, mark = (blas, "*") if blas and (not tuned or statistics.median(blas) < statistics.median(tuned)) else (tuned, "")
         flops = step_flops(size)
         share = lambda xs: f"{flops / statistics.median(xs) / 1e6 / peak.get(threads, float('nan')) * 100:12.0f}%" if xs else "-"
-        ratio = f"{statistics.median(tuned) / statistics.median(ms):11.2f}x" if tuned else "-"
-        print(f"{f'{size}x{size}, {threads} thr':<16} {fmt(ms):>22} {fmt(tuned):>22} {fmt(default):>22} {ratio:>12} "
-              f"{share(ms):>13} {share(tuned):>12}")
+        ratio = f"{statistics.median(best) / statistics.median(ms):.2f}x{mark}" if best else "-"
+        print(f"{f'{size}x{size}, {threads} thr':<16} {fmt(ms):>22} {fmt(tuned):>22} {fmt(blas):>22} {fmt(default):>22} "
+              f"{ratio:>12} {share(ms):>13} {share(best):>12}")
     scal = sorted(k for k in jmh if k[1] == 1)
     for size, _ in scal:
         if (size, 2) in jmh:
             print(f"thread scaling 1→2 at {size}x{size}: {statistics.median(jmh[(size, 1)]) / statistics.median(jmh[(size, 2)]):.2f}x")
     print("\nmedian (min–max) over the rounds; each dcec4j round is the median of its JMH iterations, each PyTorch round the"
-          " median of its repetitions. % peak = 2·MACs per step / time / the FMA peak at that thread count.")
+          " median of its repetitions. % peak = 2·MACs per step / time / the FMA peak at that thread count. The ratio and"
+          " torch % peak are the faster tuned set-up's (x* = the BLAS at torch's thread count).")
     reasons, account = host_check(d)
     if reasons:
         print("\nhost check: DISTURBED, do not quote this run (" + account + "):\n  " + "\n  ".join(reasons))

@@ -9,11 +9,14 @@ import json, os, tempfile, unittest
 import summarize
 
 
-def run_folder(peaks, steps, layers=None, bandwidth=None):
+def run_folder(peaks, steps, layers=None, bandwidth=None, torch=None):
     """A compare.sh output folder: peaks [(bits, threads, gflops)], steps {(round, size, threads): [ms per iteration]},
     layers {(threads, layer): [ms per iteration]}, bandwidth [(level, threads, GB/s)] (None: no bandwidth.txt, as
-    in folders written before compare.sh measured it)."""
+    in folders written before compare.sh measured it), torch {(setup, round, size, threads): (median, min, max)}."""
     d = tempfile.mkdtemp()
+    for (setup, r, size, threads), row in (torch or {}).items():
+        with open(os.path.join(d, f"torch-{setup}-{r}-{size}-{threads}.json"), "w") as f:
+            json.dump({"torch": "1.13", "threads": threads, "size": size, "batch": 256, "rows": {"train step": list(row) + [1.0]}}, f)
     with open(os.path.join(d, "peak.txt"), "w") as f:
         for bits, threads, g in peaks:
             f.write(f"{bits} {threads} {g}\n")
@@ -86,6 +89,33 @@ class HostCheckTest(unittest.TestCase):
         reasons, _ = summarize.host_check(run_folder(QUIET_PEAKS, QUIET_STEPS, layers))
         self.assertEqual(len(reasons), 1)
         self.assertIn("layer=conv2", reasons[0])
+
+    def test_peer_rounds_that_disagree(self):
+        # the tuned peer read 140 then 210 ms: the ratio divides by it, so the run is disturbed
+        torch = {("tuned", 1, 28, 2): (140.0, 138.0, 143.0), ("tuned", 2, 28, 2): (210.0, 205.0, 214.0)}
+        reasons, _ = summarize.host_check(run_folder(QUIET_PEAKS, QUIET_STEPS, torch=torch))
+        self.assertEqual(len(reasons), 1)
+        self.assertIn("PyTorch tuned, size=28, threads=2", reasons[0])
+
+    def test_peer_repetitions_that_spread(self):
+        torch = {("tunedblas", 1, 28, 2): (160.0, 130.0, 170.0), ("tunedblas", 2, 28, 2): (161.0, 158.0, 165.0)}
+        reasons, _ = summarize.host_check(run_folder(QUIET_PEAKS, QUIET_STEPS, torch=torch))
+        self.assertEqual(len(reasons), 1)
+        self.assertIn("torch-tunedblas-1-28-2.json", reasons[0])
+
+    def test_no_bandwidth_is_not_called_quiet(self):
+        _, account = summarize.host_check(run_folder(QUIET_PEAKS, QUIET_STEPS))
+        self.assertIn("bandwidth not measured", account)
+
+    def test_ratio_to_the_faster_tuned_peer(self):
+        import contextlib, io
+        torch = {("tuned", r, 28, 2): (130.0, 129.0, 131.0) for r in (1, 2)}
+        torch.update({("tunedblas", r, 28, 2): (110.0, 109.0, 111.0) for r in (1, 2)})
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            summarize.main(run_folder(QUIET_PEAKS, QUIET_STEPS, torch=torch))
+        # dcec4j's median of the two rounds' medians: (65.4 + 63.8) / 2 = 64.6 ms; 110 / 64.6 = 1.70
+        self.assertIn("1.70x*", out.getvalue())
 
     def test_step_flops(self):
         # per image by hand (28×28): conv1 156,800 MACs, conv2 2,508,800, conv3 663,552, the dense pair 23,040;

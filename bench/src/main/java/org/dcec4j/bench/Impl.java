@@ -10,7 +10,11 @@ final class Impl {
     static Kernels create(String impl, int threads) {
         switch (impl) {
             case "scalar":
-                return Backend.create(Backend.Kind.SCALAR, 1).kernels();        // single-threaded by construction
+                // single-threaded by construction: a scalar row at threads > 1 would time threads=1 again under another name
+                if (threads != 1)
+                    throw new IllegalArgumentException("the scalar kernels run on one thread: impl=scalar needs threads=1, got "
+                            + threads + " (this configuration is not timed)");
+                return Backend.create(Backend.Kind.SCALAR, 1).kernels();
             case "vector":
                 return Backend.create(Backend.Kind.VECTOR, threads).kernels();
             default:

@@ -43,6 +43,9 @@ class SpeedupGuardTest {
                 .param("impl", "scalar", "vector")
                 .param("threads", "1")
                 .forks(1)
+                // explicit, so that the timed forks do not inherit this test JVM's flags (surefire's
+                // -Ddcec4j.pool.chaos makes the worker pool yield at random); the benchmark's own @Fork flags still apply
+                .jvmArgs("-Xms256m")
                 .warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
                 .measurementIterations(4).measurementTime(TimeValue.milliseconds(500))
                 .shouldFailOnError(true)
