@@ -121,7 +121,8 @@ public final class SparkInference {
         }
     }
 
-    static boolean exists(SparkSession spark, String path) {
+    /** Whether anything (a file or a folder) is at path, on any Hadoop file system. */
+    public static boolean exists(SparkSession spark, String path) {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
         try {
             return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);

@@ -30,9 +30,13 @@ import org.dcec4j.engine.Backend;
  */
 final class SparkRunFolder implements TrainingListener {
     static final String PREDICTIONS_PARQUET = "predictions.parquet";
-    /** Every output; a new run refuses a folder holding any of them unless told to overwrite. */
+    /**
+     * Every output, and the single-machine run folder's too (its checkpoint and pixel baseline, which a report would
+     * otherwise read as this run's): a new run refuses a folder holding any of them unless told to overwrite.
+     */
     static final List<String> OUTPUTS = List.of(RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j",
-            RunFolder.DCEC_LOG, RunFolder.MODEL, RunFolder.PREDICTIONS, PREDICTIONS_PARQUET, HtmlReport.FILE_NAME);
+            RunFolder.DCEC_LOG, RunFolder.CHECKPOINT, RunFolder.MODEL, RunFolder.PREDICTIONS, PREDICTIONS_PARQUET,
+            org.dcec4j.dcec.run.PixelBaseline.FILE, HtmlReport.FILE_NAME);
 
     private final Path dir;
     private final DcecConfig cfg;

@@ -105,6 +105,34 @@ class SparkCommandTest {
         assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
     }
 
+    /**
+     * What is at --predictions is not the run's: it is refused unless --overwrite (it was replaced silently, a folder of
+     * images included); a single-machine run's baseline and checkpoint count as results of another run; a bad --dataset
+     * leaves no --out folder behind.
+     */
+    @Test void trainGuardsWhatItWouldReplace() throws IOException {
+        Path victim = tmp.resolve("victim");
+        SparkTests.writeFolder(victim, Shapes.generate(12, 9, 16));
+        long images;
+        try (var files = Files.walk(victim)) { images = files.filter(Files::isRegularFile).count(); }
+        Run r = run("train", "--dataset", folder.toString(), "--image-size", "16", "--pretrain-epochs", "1", "--predictions", victim.toString(),
+                "--out", tmp.resolve("guarded").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--predictions " + victim + " already exists: pass --overwrite"), r.err());
+        try (var files = Files.walk(victim)) { assertEquals(images, files.filter(Files::isRegularFile).count(), "the folder is untouched"); }
+
+        Path single = Files.createDirectories(tmp.resolve("single"));
+        Files.writeString(single.resolve("baseline.json"), "{}");
+        r = run("train", "--dataset", folder.toString(), "--image-size", "16", "--pretrain-epochs", "1", "--out", single.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("baseline.json") && r.err().contains("--overwrite"), r.err());
+
+        Path none = tmp.resolve("no-folder");
+        r = run("train", "--dataset", tmp.resolve("nowhere").toString(), "--out", none.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(!Files.exists(none), "a bad --dataset created " + none);
+    }
+
     /** predict and embed read files or a table on the executors: the built-in sets' options and the driver's threads are not theirs. */
     @Test void predictAndEmbedRefuseTheTrainingOnlyDataOptions() {
         for (String command : List.of("predict", "embed")) {

@@ -279,36 +279,50 @@ public final class SparkCommand implements Runnable {
             SparkDcecTrainer.Pretraining mode = train.mode();
             PrintWriter out = spec.commandLine().getOut();
             SparkSession spark = sparkOptions.session("train");
-            try (Backend backend = data.backend(); RunLock lock = RunLock.acquire(train.out, "dcec-spark train")) {
+            try (Backend backend = data.backend()) {
+                // what is at --predictions is another run's or the user's: replaced only with --overwrite (the default,
+                // <out>/predictions.parquet, is one of the run folder's outputs, which the run folder guards)
+                if (train.predictions != null && !train.overwrite && SparkInference.exists(spark, train.predictions))
+                    throw new IllegalArgumentException("--predictions " + train.predictions + " already exists: pass --overwrite to replace it, "
+                            + "or choose another path");
                 int partitions = sparkOptions.partitions(spark);
                 boolean shapes = "shapes".equals(data.dataset);
+                // the data first, as dcec train: a bad --dataset or --table leaves no --out folder behind
                 TrainingData d = load(spark, partitions, C, size, shapes);
                 DcecConfig cfg = train.config(d, shapes);
-                String predictions = train.predictions != null ? train.predictions : train.out.resolve("predictions.parquet").toAbsolutePath().toString();
-                SparkRun run = new SparkRun(spark, cfg, d, train.out).backend(backend).pretraining(mode, train.syncEvery).pretrainOnly(train.pretrainOnly)
-                        .predictions(predictions, !train.noCsv).report(!train.noReport);
-                if (train.weights != null) run.pretrainedWeights(readBytes(spark, train.weights, "--weights"), train.weights);
-                out.printf(Locale.ROOT, "dcec-spark train: %s on %s, %d images of %dx%dx%d in %d partitions, K=%d, seed %d, master %s%n", cfg.method(),
-                        d.name(), d.size(), d.channels(), d.height(), d.width(), d.blocks().getNumPartitions(), cfg.K(), cfg.seed(), spark.sparkContext().master());
-                out.println("driver kernels: " + backend.describe());
-                out.flush();
-                SparkDcecTrainer.Result r = run.run(train.overwrite, new ProgressLines(out));
-                out.println();
-                out.println("summary");
-                if (r.model() != null) {
-                    out.println("  " + (r.scores().present() ? r.scores().toString() : "no labels: ACC/NMI/ARI not computed"));
-                    if (cfg.method().clusters)
-                        out.println("  clustering iterations: " + r.iterations() + (r.converged() ? " (converged: < tol labels changed)" : " (stopped at --max-iter)"));
+                try (RunLock lock = RunLock.acquire(train.out, "dcec-spark train")) {
+                    trainLocked(spark, backend, d, cfg, mode, out);
                 }
-                for (Map.Entry<Phase, Double> e : r.seconds().entrySet()) out.printf(Locale.ROOT, "  %-9s %8.1f s%n", e.getKey().id, e.getValue());
-                out.println("  output: " + train.out.toAbsolutePath() + (r.model() != null ? ", predictions: " + predictions : ""));
-                out.flush();
-                r.release();
-                d.release();
             } finally {
                 if (sparkOptions.owns) spark.stop();
             }
             return 0;
+        }
+
+        /** The run itself, with the data loaded and --out locked. */
+        private void trainLocked(SparkSession spark, Backend backend, TrainingData d, DcecConfig cfg, SparkDcecTrainer.Pretraining mode,
+                PrintWriter out) throws IOException {
+            String predictions = train.predictions != null ? train.predictions : train.out.resolve("predictions.parquet").toAbsolutePath().toString();
+            SparkRun run = new SparkRun(spark, cfg, d, train.out).backend(backend).pretraining(mode, train.syncEvery).pretrainOnly(train.pretrainOnly)
+                    .predictions(predictions, !train.noCsv).report(!train.noReport);
+            if (train.weights != null) run.pretrainedWeights(readBytes(spark, train.weights, "--weights"), train.weights);
+            out.printf(Locale.ROOT, "dcec-spark train: %s on %s, %d images of %dx%dx%d in %d partitions, K=%d, seed %d, master %s%n", cfg.method(),
+                    d.name(), d.size(), d.channels(), d.height(), d.width(), d.blocks().getNumPartitions(), cfg.K(), cfg.seed(), spark.sparkContext().master());
+            out.println("driver kernels: " + backend.describe());
+            out.flush();
+            SparkDcecTrainer.Result r = run.run(train.overwrite, new ProgressLines(out));
+            out.println();
+            out.println("summary");
+            if (r.model() != null) {
+                out.println("  " + (r.scores().present() ? r.scores().toString() : "no labels: ACC/NMI/ARI not computed"));
+                if (cfg.method().clusters)
+                    out.println("  clustering iterations: " + r.iterations() + (r.converged() ? " (converged: < tol labels changed)" : " (stopped at --max-iter)"));
+            }
+            for (Map.Entry<Phase, Double> e : r.seconds().entrySet()) out.printf(Locale.ROOT, "  %-9s %8.1f s%n", e.getKey().id, e.getValue());
+            out.println("  output: " + train.out.toAbsolutePath() + (r.model() != null ? ", predictions: " + predictions : ""));
+            out.flush();
+            r.release();
+            d.release();
         }
 
         private TrainingData load(SparkSession spark, int partitions, int C, int[] size, boolean shapes) {
