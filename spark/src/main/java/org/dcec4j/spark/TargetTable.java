@@ -70,6 +70,9 @@ final class TargetTable {
             }
             return out.iterator();
         }).persist(StorageLevel.MEMORY_AND_DISK());
+        // with a checkpoint directory set, the new table is written there and its lineage cut: marked before the first
+        // job that computes it (Spark checkpoints an RDD after the first job over it, and never once a job has run)
+        if (sc.getCheckpointDir().isPresent()) next.checkpoint();
         List<Partial> parts = data.blocks().zipPartitions(next, (Iterator<ImageBlock> images, Iterator<Rows> table) -> {
             double[] f = new double[k];
             long changed = 0;
@@ -84,13 +87,9 @@ final class TargetTable {
             }
             return List.of(new Partial(org.apache.spark.TaskContext.getPartitionId(), f, changed, counts)).iterator();
         }).collect();
-        // the new table's lineage reaches this one and the broadcast: kept (the driver holds the model bytes), the
-        // executors' copies dropped; a checkpoint directory, when set, cuts the lineage here
+        // the new table's lineage reaches this one and the broadcast (unless checkpointed above): kept (the driver holds
+        // the model bytes), the executors' copies dropped
         b.unpersist(false);
-        if (sc.getCheckpointDir().isPresent()) {
-            next.checkpoint();
-            next.count();
-        }
         rows.unpersist(false);
         double[] f = new double[K];
         long changed = 0;

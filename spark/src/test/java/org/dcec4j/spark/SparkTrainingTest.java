@@ -165,6 +165,26 @@ class SparkTrainingTest {
         assertTrue(l.get(2) < l.get(0), "loss falls over the epochs: " + l);
     }
 
+    /** With spark.checkpoint.dir set, each new target table is written there and its lineage cut (it never was). */
+    @Test void aCheckpointDirectoryCheckpointsEachTargetTable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        Dataset data = Shapes.generate(60, 12, 28);
+        DcecModel m = SparkTests.model(data, 3);
+        TrainingData d = TrainingData.of(sc, data, 2);
+        sc.setCheckpointDir(dir.toString());
+        try {
+            JavaRDD<TargetTable.Rows> zeros = d.blocks().map(b -> new TargetTable.Rows(b.first(), b.n(), null, new int[b.n()], 0)).cache();
+            TargetTable.Update u = TargetTable.initial(zeros, m.clusters()).recompute(sc, d, m.toBytes(), data.numClasses());
+            assertTrue(u.table().rows.rdd().isCheckpointed(), "the new table is checkpointed");
+            try (var files = java.nio.file.Files.walk(dir)) {
+                assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("rdd-")), "rdd-* written under " + dir);
+            }
+            u.table().release();
+        } finally {
+            sc.sc().checkpointDir_$eq(scala.Option.empty());      // the other tests run without one
+            d.release();
+        }
+    }
+
     @Test void fAndPAreTheSingleMachineOnesExactlyOnOnePartitionAndToRoundingOnSeveral() {
         Dataset data = Shapes.generate(200, 12, 28);
         DcecModel m = SparkTests.model(data, 5);
