@@ -267,14 +267,14 @@ public final class SparkDcecTrainer {
             }
             return out.iterator();
         }).persist(StorageLevel.MEMORY_AND_DISK());
-        KMeansModel best = null;
-        double bestCost = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < cfg.kmeansRestarts(); r++) {
-            KMeansModel m = new KMeans().setK(K).setMaxIterations(KMEANS_MAX_ITERATIONS).setInitializationMode(KMeans.K_MEANS_PARALLEL())
+        KMeansModel[] restarts = new KMeansModel[cfg.kmeansRestarts()];
+        double[] costs = new double[restarts.length];
+        for (int r = 0; r < restarts.length; r++) {
+            restarts[r] = new KMeans().setK(K).setMaxIterations(KMEANS_MAX_ITERATIONS).setInitializationMode(KMeans.K_MEANS_PARALLEL())
                     .setSeed(Seeds.derive(cfg.seed(), Seeds.KMEANS, r)).run(points.rdd());
-            if (m.trainingCost() < bestCost) { best = m; bestCost = m.trainingCost(); }   // ties: the first restart
+            costs[r] = cost(points, restarts[r].clusterCenters());
         }
-        KMeansModel km = best;
+        KMeansModel km = restarts[bestRestart(costs)];
         // y⁰: MLlib's assignments; μ_j: the mean of cluster j, per partition in row order, partitions added in order
         JavaRDD<TargetTable.Rows> labels = data.blocks().zip(z).map(t -> {
             ImageBlock x = t._1();
@@ -319,6 +319,46 @@ public final class SparkDcecTrainer {
 
     /** MLlib's iteration cap, as dcec4j's k-means (scikit-learn's default). */
     static final int KMEANS_MAX_ITERATIONS = 300;
+
+    /** Restarts whose costs lie within this relative distance of the lowest are ties: the first of them is kept. */
+    static final double KMEANS_TIE = 1e-9;
+
+    /**
+     * The restart kept: the first whose cost is within {@link #KMEANS_TIE} of the lowest. Restarts that found the same
+     * clusters (in another order) differ in cost only by rounding; an exact comparison let the rounding pick one, and
+     * with it the clusters' numbering.
+     */
+    static int bestRestart(double[] costs) {
+        double min = Double.POSITIVE_INFINITY;
+        for (double c : costs) min = Math.min(min, c);
+        for (int r = 0; r < costs.length; r++) if (costs[r] <= min + KMEANS_TIE * Math.abs(min)) return r;
+        throw new IllegalArgumentException("no finite k-means cost among " + java.util.Arrays.toString(costs));
+    }
+
+    /**
+     * Σ_i min_j ‖z_i − c_j‖², each partition's sum in row order and the partitions added in order: the same bits
+     * however the tasks are scheduled (MLlib's own training cost adds its partial sums in the order the tasks finish).
+     */
+    static double cost(JavaRDD<Vector> points, Vector[] centres) {
+        double[][] c = new double[centres.length][];
+        for (int j = 0; j < c.length; j++) c[j] = centres[j].toArray();
+        double total = 0;
+        for (double part : points.mapPartitions(it -> {
+            double s = 0;
+            while (it.hasNext()) {
+                double[] v = it.next().toArray();
+                double nearest = Double.POSITIVE_INFINITY;
+                for (double[] cj : c) {
+                    double d = 0;
+                    for (int t = 0; t < v.length; t++) d += (v[t] - cj[t]) * (v[t] - cj[t]);
+                    nearest = Math.min(nearest, d);
+                }
+                s += nearest;
+            }
+            return List.of(s).iterator();
+        }).collect()) total += part;
+        return total;
+    }
 
     // ------------------------------------------------------------------------------------ clustering
     /** Math: docs/math/dcec.md#kl */

@@ -114,7 +114,7 @@ public final class TrainingData {
             }
             return out.iterator();
         });
-        TrainingData t = new TrainingData(name, C, H, W, names.length, blocks(decoded.sortByKey(true, partitions).values(), C * H * W, names.length > 0));
+        TrainingData t = new TrainingData(name, C, H, W, names.length, blocks(decoded, partitions, C * H * W, names.length > 0));
         t.classNames = List.of(names);
         return t;
     }
@@ -149,18 +149,49 @@ public final class TrainingData {
             PixelRows.fill(x, 0, r, id, ImageSources.Kind.PIXELS, C, H, W);
             return new Tuple2<>(id, new Decoded(id, -1, x));
         });
+        // an id names one image: with two rows of one id their order, and which one a prediction means, would be open
+        List<Tuple2<String, Integer>> repeated = rows.mapToPair(t -> new Tuple2<>(t._1(), 1)).reduceByKey(Integer::sum)
+                .filter(t -> t._2() > 1).take(1);
+        if (!repeated.isEmpty())
+            throw new DatasetException(source + ": id '" + repeated.get(0)._1() + "' names " + repeated.get(0)._2()
+                    + " rows: expected one row per id");
         String name = new org.apache.hadoop.fs.Path(source).getName();
-        return new TrainingData(name, C, H, W, 0, blocks(rows.sortByKey(true, partitions).values(), C * H * W, false));
+        return new TrainingData(name, C, H, W, 0, blocks(rows, partitions, C * H * W, false));
+    }
+
+    /**
+     * Rank r of N (in key order) goes to partition ⌊r·P/N⌋: contiguous ranges fixed by N and P alone. (sortByKey's own
+     * range partitioner draws its bounds from a sample of the input's splits, which follow the cluster's cores, so the
+     * same --partitions gave other partitions, and other results, on another master.)
+     */
+    static final class RankRanges extends org.apache.spark.Partitioner {
+        private final int partitions;
+        private final long n;
+
+        RankRanges(int partitions, long n) { this.partitions = partitions; this.n = n; }
+
+        @Override public int numPartitions() { return partitions; }
+
+        @Override public int getPartition(Object rank) { return (int) ((Long) rank * partitions / n); }
+
+        @Override public boolean equals(Object o) { return o instanceof RankRanges r && r.partitions == partitions && r.n == n; }
+
+        @Override public int hashCode() { return Long.hashCode(n) * 31 + partitions; }
     }
 
     /** One decoded image on its way to a block. */
     record Decoded(String id, int label, float[] x) implements Serializable {}
 
     /** Sorted images → consecutive blocks, each partition's images numbered on from the partitions before it. */
-    private static JavaRDD<ImageBlock> blocks(JavaRDD<Decoded> sorted, int D, boolean labelled) {
-        return sorted.zipWithIndex().mapPartitions(it -> {
+    /** The images in key order, in {@code partitions} partitions of consecutive ranks ({@link RankRanges}), as blocks. */
+    private static JavaRDD<ImageBlock> blocks(JavaPairRDD<String, Decoded> keyed, int partitions, int D, boolean labelled) {
+        JavaRDD<Decoded> sorted = keyed.sortByKey(true).values();
+        long total = sorted.count();
+        JavaPairRDD<Long, Decoded> ranked = sorted.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()))
+                .repartitionAndSortWithinPartitions(new RankRanges((int) Math.max(1, Math.min(partitions, total)), Math.max(1, total)));
+        return ranked.mapPartitions(it -> {
             List<ImageBlock> out = new ArrayList<>();
-            List<Tuple2<Decoded, Long>> chunk = new ArrayList<>(BLOCK);
+            List<Tuple2<Long, Decoded>> chunk = new ArrayList<>(BLOCK);
             while (it.hasNext()) {
                 chunk.add(it.next());
                 if (chunk.size() == BLOCK || !it.hasNext()) {
@@ -169,12 +200,12 @@ public final class TrainingData {
                     int[] labels = labelled ? new int[n] : null;
                     float[] x = new float[n * D];
                     for (int i = 0; i < n; i++) {
-                        Decoded d = chunk.get(i)._1();
+                        Decoded d = chunk.get(i)._2();
                         ids[i] = d.id();
                         if (labelled) labels[i] = d.label();
                         System.arraycopy(d.x(), 0, x, i * D, D);
                     }
-                    out.add(new ImageBlock(chunk.get(0)._2(), ids, labels, x));
+                    out.add(new ImageBlock(chunk.get(0)._1(), ids, labels, x));
                     chunk.clear();
                 }
             }

@@ -129,6 +129,58 @@ class SparkInferenceTest {
         assertTrue(e.getMessage().contains("no column 'pixels'") && e.getMessage().contains("img"), e.getMessage());
     }
 
+    /**
+     * The training set's partitions are contiguous rank ranges fixed by N and --partitions: the same whatever splits the
+     * file reader made (here one input split, then many). sortByKey's sampled bounds gave [462, 538] on local[1] and
+     * [412, 588] on local[2] for one folder at --partitions 2, and so other training results.
+     */
+    @Test void trainingPartitionsAreRankRangesWhateverTheInputSplits() {
+        String before = spark.conf().get("spark.sql.files.maxPartitionBytes"), cost = spark.conf().get("spark.sql.files.openCostInBytes");
+        try {
+            for (int partitions : new int[] {2, 7}) {
+                List<String> seen = null;
+                for (String maxBytes : new String[] {"1073741824", "2048"}) {
+                    spark.conf().set("spark.sql.files.maxPartitionBytes", maxBytes);
+                    spark.conf().set("spark.sql.files.openCostInBytes", maxBytes.equals("2048") ? "1" : cost);
+                    TrainingData d = TrainingData.fromFiles(spark, folder.toString(), 1, 28, 28, partitions);
+                    int N = d.size();
+                    List<String> got = d.blocks().mapPartitionsWithIndex((p, it) -> {
+                        List<String> out = new ArrayList<>();
+                        while (it.hasNext()) { ImageBlock b = it.next(); out.add(p + "|" + b.first() + "|" + b.n() + "|" + b.ids()[0]); }
+                        return out.iterator();
+                    }, true).collect();
+                    int[] want = new int[partitions];
+                    for (long r = 0; r < N; r++) want[(int) (r * partitions / N)]++;
+                    int[] sizes = new int[partitions];
+                    for (String g : got) {
+                        String[] f = g.split("\\|");
+                        sizes[Integer.parseInt(f[0])] += Integer.parseInt(f[2]);
+                    }
+                    assertArrayEquals(want, sizes, "partition sizes at " + partitions + " partitions, maxPartitionBytes " + maxBytes);
+                    if (seen != null) assertEquals(seen, got, "the same blocks in the same partitions");
+                    seen = got;
+                    d.release();
+                }
+            }
+        } finally {
+            spark.conf().set("spark.sql.files.maxPartitionBytes", before);
+            spark.conf().set("spark.sql.files.openCostInBytes", cost);
+        }
+    }
+
+    /** Two rows with one id: which image a prediction means, and their order, would be open; refused, naming the id. */
+    @Test void aTableWithARepeatedIdIsRefused() {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 6; i++) rows.add(RowFactory.create(i == 4 ? "img-2" : "img-" + i, new Float[] {0.5f, 0.25f, 0f, 1f}));
+        var schema = DataTypes.createStructType(List.of(DataTypes.createStructField("id", DataTypes.StringType, false),
+                DataTypes.createStructField("pixels", DataTypes.createArrayType(DataTypes.FloatType), false)));
+        String table = tmp.resolve("repeated.parquet").toString();
+        spark.createDataFrame(rows, schema).write().parquet(table);
+        DatasetException e = assertThrows(DatasetException.class,
+                () -> TrainingData.fromTable(ImageSources.table(spark, table, "id", "pixels"), 1, 2, 2, 2));
+        assertTrue(e.getMessage().contains("id 'img-2' names 2 rows"), e.getMessage());
+    }
+
     @Test void aFailedTaskIsRetriedWithoutChangingTheResult() {
         ImageSources.Source src = ImageSources.files(spark, folder.toString());
         List<Row> expected = SparkInference.run(spark, model.toBytes(), src, SparkInference.Output.PREDICT, true, 16).sort("path").collectAsList();

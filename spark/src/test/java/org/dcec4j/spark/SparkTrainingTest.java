@@ -165,6 +165,40 @@ class SparkTrainingTest {
         assertTrue(l.get(2) < l.get(0), "loss falls over the epochs: " + l);
     }
 
+    /**
+     * The k-means restart kept: the first within a relative 10⁻⁹ of the lowest cost (restarts that found the same
+     * clusters in another order differ by rounding only, and MLlib's own cost, summed in task-completion order, let
+     * that rounding pick the numbering from one run to the next); the cost is summed per partition in row order and
+     * the partitions in order: the same bits as that sum done by hand.
+     */
+    @Test void theKMeansRestartKeptIsTheFirstOfTheNearTiesByACostSummedInOrder() {
+        assertEquals(1, SparkDcecTrainer.bestRestart(new double[] {5.0, 4.0, 4.0 * (1 - 1e-12), 4.5}));
+        assertEquals(2, SparkDcecTrainer.bestRestart(new double[] {5.0, 4.0, 4.0 * (1 - 1e-6)}));
+        assertEquals(0, SparkDcecTrainer.bestRestart(new double[] {0.0, 0.0}));
+        java.util.Random rnd = new java.util.Random(3);
+        List<org.apache.spark.mllib.linalg.Vector> points = new ArrayList<>();
+        for (int i = 0; i < 50; i++) points.add(org.apache.spark.mllib.linalg.Vectors.dense(rnd.nextGaussian(), rnd.nextGaussian(), rnd.nextGaussian()));
+        org.apache.spark.mllib.linalg.Vector[] centres = {org.apache.spark.mllib.linalg.Vectors.dense(0.5, 0, 0),
+                org.apache.spark.mllib.linalg.Vectors.dense(-0.5, 0.2, 1)};
+        JavaRDD<org.apache.spark.mllib.linalg.Vector> rdd = sc.parallelize(points, 3);
+        List<List<org.apache.spark.mllib.linalg.Vector>> parts = rdd.glom().collect();
+        double want = 0;
+        for (List<org.apache.spark.mllib.linalg.Vector> part : parts) {
+            double s = 0;
+            for (org.apache.spark.mllib.linalg.Vector v : part) {
+                double nearest = Double.POSITIVE_INFINITY;
+                for (org.apache.spark.mllib.linalg.Vector c : centres) {
+                    double d = 0;
+                    for (int t = 0; t < 3; t++) d += (v.apply(t) - c.apply(t)) * (v.apply(t) - c.apply(t));
+                    nearest = Math.min(nearest, d);
+                }
+                s += nearest;
+            }
+            want += s;
+        }
+        assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(SparkDcecTrainer.cost(rdd, centres)));
+    }
+
     /** With spark.checkpoint.dir set, each new target table is written there and its lineage cut (it never was). */
     @Test void aCheckpointDirectoryCheckpointsEachTargetTable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
         Dataset data = Shapes.generate(60, 12, 28);
