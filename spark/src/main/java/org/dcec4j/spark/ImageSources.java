@@ -78,7 +78,8 @@ public final class ImageSources {
         if (!(type instanceof ArrayType a) || !(a.elementType().equals(DataTypes.FloatType) || a.elementType().equals(DataTypes.DoubleType)))
             throw new IllegalArgumentException(path + ": column '" + pixelsColumn + "' should be an array of float or double pixel values, found "
                     + type.simpleString());
-        Dataset<Row> rows = t.select(t.col(idColumn).cast(DataTypes.StringType).as(idColumn), t.col(pixelsColumn).cast(DataTypes.createArrayType(DataTypes.FloatType)).as(PIXELS));
+        // the pixels keep their type (float or double): checked in it, then narrowed, so that an error shows the value stored
+        Dataset<Row> rows = t.select(t.col(idColumn).cast(DataTypes.StringType).as(idColumn), t.col(pixelsColumn).as(PIXELS));
         return new Source(rows, Kind.PIXELS, idColumn, path);
     }
 

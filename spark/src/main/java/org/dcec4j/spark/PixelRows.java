@@ -29,14 +29,16 @@ final class PixelRows {
         }
         int D = C * H * W;
         if (row.isNullAt(1)) throw DatasetException.at(id, "its pixel column", D + " values", "null");
-        List<Float> v = row.getList(1);
+        List<?> v = row.getList(1);          // Float or Double, as the table stores them
         if (v.size() != D)
-            throw DatasetException.at(id, "its pixel column", D + " values (" + C + "x" + H + "x" + W + ", the model's size)", v.size() + " values");
+            throw DatasetException.at(id, "its pixel column", D + " values (" + C + "x" + H + "x" + W
+                    + ": the model's size, or --channels and --image-size when training)", v.size() + " values");
         for (int i = 0; i < D; i++) {
-            Float f = v.get(i);
-            if (f == null || !(f >= 0f && f <= 1f))
-                throw DatasetException.at(id, "pixel " + i, "a value in [0, 1] (divide 8-bit values by 255)", String.valueOf(f));
-            dst[off + i] = f;
+            Object o = v.get(i);
+            double f = o == null ? Double.NaN : ((Number) o).doubleValue();
+            if (!(f >= 0 && f <= 1))
+                throw DatasetException.at(id, "pixel " + i, "a value in [0, 1] (divide 8-bit values by 255)", String.valueOf(o));
+            dst[off + i] = (float) f;
         }
     }
 }

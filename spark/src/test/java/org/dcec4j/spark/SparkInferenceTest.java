@@ -181,6 +181,31 @@ class SparkInferenceTest {
         assertTrue(e.getMessage().contains("id 'img-2' names 2 rows"), e.getMessage());
     }
 
+    /**
+     * A table's pixels are checked as stored: a double of 1e300 is named as such (it was narrowed to float first and
+     * reported as Infinity), one just above 1 is refused (it was narrowed to 1 and accepted), a wrong length names the
+     * size asked for.
+     */
+    @Test void aTablesPixelsAreCheckedAsStored() {
+        var schema = DataTypes.createStructType(List.of(DataTypes.createStructField("id", DataTypes.StringType, false),
+                DataTypes.createStructField("pixels", DataTypes.createArrayType(DataTypes.DoubleType), false)));
+        String[][] cases = {{"1.0E300", "pixel 2", "1.0E300"}, {"1.0000000001", "pixel 2", "1.0000000001"}};
+        for (String[] c : cases) {
+            String table = tmp.resolve("stored-" + c[0] + ".parquet").toString();
+            spark.createDataFrame(List.of(RowFactory.create("a", new Double[] {0.5, 0.25, Double.parseDouble(c[0]), 1.0})), schema)
+                    .write().parquet(table);
+            DatasetException e = SparkErrors.datasetCause(assertThrows(Exception.class,
+                    () -> TrainingData.fromTable(ImageSources.table(spark, table, "id", "pixels"), 1, 2, 2, 1)));
+            assertTrue(e != null && e.getMessage().contains(c[1]) && e.getMessage().contains(c[2]) && !e.getMessage().contains("Infinity"),
+                    String.valueOf(e));
+        }
+        String table = tmp.resolve("stored-short.parquet").toString();
+        spark.createDataFrame(List.of(RowFactory.create("a", new Double[] {0.5, 0.25, 0.0})), schema).write().parquet(table);
+        DatasetException e = SparkErrors.datasetCause(assertThrows(Exception.class,
+                () -> TrainingData.fromTable(ImageSources.table(spark, table, "id", "pixels"), 1, 2, 2, 1)));
+        assertTrue(e != null && e.getMessage().contains("--channels and --image-size when training"), String.valueOf(e));
+    }
+
     @Test void aFailedTaskIsRetriedWithoutChangingTheResult() {
         ImageSources.Source src = ImageSources.files(spark, folder.toString());
         List<Row> expected = SparkInference.run(spark, model.toBytes(), src, SparkInference.Output.PREDICT, true, 16).sort("path").collectAsList();
