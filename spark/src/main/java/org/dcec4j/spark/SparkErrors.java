@@ -1,6 +1,7 @@
 package org.dcec4j.spark;
 
 import org.dcec4j.datasets.DatasetException;
+import org.dcec4j.dcec.train.TrainingDivergedException;
 import org.dcec4j.engine.io.TensorFile;
 
 /**
@@ -14,6 +15,13 @@ public final class SparkErrors {
     public static DatasetException datasetCause(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause())
             if (c instanceof DatasetException d) return d;
+        return null;
+    }
+
+    /** The first {@link TrainingDivergedException} in the cause chain (one thrown on an executor included), or null. */
+    public static TrainingDivergedException divergedCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause())
+            if (c instanceof TrainingDivergedException d) return d;
         return null;
     }
 

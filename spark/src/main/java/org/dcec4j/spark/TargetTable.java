@@ -10,6 +10,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.dcec4j.dcec.train.TargetDistribution;
 import org.dcec4j.dcec.train.TrainedModel;
+import org.dcec4j.dcec.train.TrainingDivergedException;
 
 /**
  * The clustering phase's distributed state: for every block of the training data, the soft assignments Q of its
@@ -61,7 +62,9 @@ final class TargetTable {
                 int n = x.n();
                 float[] q = m.softAssign(x.x(), n, SparkInference.BATCH);
                 for (int i = 0; i < q.length; i++)
-                    if (!Float.isFinite(q[i])) throw new IllegalStateException(x.ids()[i / k] + ": the model gave a non-finite assignment");
+                    // diverged, as on one machine (the command's exit code 3): the exception reaches the driver inside Spark's
+                    if (!Float.isFinite(q[i])) throw new TrainingDivergedException("training diverged: the soft assignment of image "
+                            + x.ids()[i / k] + " is not finite (" + q[i] + ") at a recomputation of Q");
                 int[] y = new int[n];
                 TargetDistribution.argmax(y, q, n, k);
                 int changed = 0;

@@ -2,6 +2,7 @@ package org.dcec4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -197,6 +198,25 @@ class SparkTrainingTest {
             want += s;
         }
         assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(SparkDcecTrainer.cost(rdd, centres)));
+    }
+
+    /**
+     * A soft assignment that is not finite at a recomputation of Q is a divergence, as on one machine (exit code 3): the
+     * executor's TrainingDivergedException reaches the driver inside Spark's job failure, naming the image (it was an
+     * IllegalStateException, exit code 1). Images of 3e38 drive the encoder past the float range.
+     */
+    @Test void aNonFiniteAssignmentOnAnExecutorIsADivergence() {
+        Dataset data = Shapes.generate(40, 12, 28);
+        DcecModel m = SparkTests.model(data, 3);
+        float[] huge = new float[20 * 784];
+        java.util.Arrays.fill(huge, 3e38f);
+        String[] ids = new String[20];
+        for (int i = 0; i < 20; i++) ids[i] = "big-" + i;
+        TrainingData d = TrainingData.of("huge", 1, 28, 28, 0, sc.parallelize(List.of(new ImageBlock(0, ids, null, huge)), 1));
+        JavaRDD<TargetTable.Rows> zeros = d.blocks().map(b -> new TargetTable.Rows(b.first(), b.n(), null, new int[b.n()], 0));
+        Exception e = assertThrows(Exception.class, () -> TargetTable.initial(zeros, m.clusters()).recompute(sc, d, m.toBytes(), 0));
+        org.dcec4j.dcec.train.TrainingDivergedException diverged = SparkErrors.divergedCause(e);
+        assertTrue(diverged != null && diverged.getMessage().contains("soft assignment of image big-"), String.valueOf(e));
     }
 
     /** With spark.checkpoint.dir set, each new target table is written there and its lineage cut (it never was). */

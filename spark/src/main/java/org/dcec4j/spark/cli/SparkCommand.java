@@ -80,7 +80,8 @@ public final class SparkCommand implements Runnable {
     }
 
     static int report(Exception ex, PrintWriter e) {
-        if (ex instanceof TrainingDivergedException) { e.println("dcec-spark: " + ex.getMessage()); return DcecCommand.DIVERGED; }
+        TrainingDivergedException diverged = SparkErrors.divergedCause(ex);     // on the driver, or inside a failed job
+        if (diverged != null) { e.println("dcec-spark: " + diverged.getMessage()); return DcecCommand.DIVERGED; }
         if (ex instanceof ConfigException c) { e.println("dcec-spark: " + c.render(OPTIONS)); return DcecCommand.BAD_OPTION; }
         if (ex instanceof IllegalArgumentException) { e.println("dcec-spark: " + ex.getMessage()); return DcecCommand.BAD_OPTION; }
         if (ex instanceof IOException io) { e.println("dcec-spark: " + IoErrors.describe(io)); return DcecCommand.FAILED; }
