@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -78,9 +79,23 @@ public final class ImageSources {
         if (!(type instanceof ArrayType a) || !(a.elementType().equals(DataTypes.FloatType) || a.elementType().equals(DataTypes.DoubleType)))
             throw new IllegalArgumentException(path + ": column '" + pixelsColumn + "' should be an array of float or double pixel values, found "
                     + type.simpleString());
+        requireIds(t, path, idColumn);
         // the pixels keep their type (float or double): checked in it, then narrowed, so that an error shows the value stored
         Dataset<Row> rows = t.select(t.col(idColumn).cast(DataTypes.StringType).as(idColumn), t.col(pixelsColumn).as(PIXELS));
         return new Source(rows, Kind.PIXELS, idColumn, path);
+    }
+
+    /**
+     * Every row has an id: a row without one cannot be named in a prediction or an error, so the table is refused at
+     * load, naming how many rows lack one and the Parquet file that holds the first (a query over the id column alone).
+     */
+    private static void requireIds(Dataset<Row> t, String path, String idColumn) {
+        Dataset<Row> missing = t.filter(t.col(idColumn).isNull());
+        List<Row> first = missing.select(functions.input_file_name()).limit(1).collectAsList();
+        if (first.isEmpty()) return;
+        long n = missing.count();
+        throw new DatasetException(path + ": " + n + (n == 1 ? " row has" : " rows have") + " no id (column '" + idColumn
+                + "' is null), the first in " + first.get(0).getString(0) + "; expected an id on every row, each naming one image");
     }
 
     private static StructField field(Dataset<Row> t, String name) {

@@ -206,6 +206,19 @@ class SparkInferenceTest {
         assertTrue(e != null && e.getMessage().contains("--channels and --image-size when training"), String.valueOf(e));
     }
 
+    /** A row without an id is refused at load, with the number of such rows and the Parquet file of the first. */
+    @Test void aTableRowWithoutAnIdIsNamedByItsFile() {
+        var schema = DataTypes.createStructType(List.of(DataTypes.createStructField("id", DataTypes.StringType, true),
+                DataTypes.createStructField("pixels", DataTypes.createArrayType(DataTypes.FloatType), false)));
+        String table = tmp.resolve("null-ids.parquet").toString();
+        Float[] px = {0.5f, 0.25f, 0f, 1f};
+        spark.createDataFrame(List.of(RowFactory.create("a", px), RowFactory.create(null, px), RowFactory.create(null, px)), schema)
+                .coalesce(1).write().parquet(table);
+        DatasetException e = assertThrows(DatasetException.class, () -> ImageSources.table(spark, table, "id", "pixels"));
+        assertTrue(e.getMessage().contains("2 rows have no id (column 'id' is null), the first in ")
+                && e.getMessage().contains("null-ids.parquet/part-"), e.getMessage());
+    }
+
     @Test void aFailedTaskIsRetriedWithoutChangingTheResult() {
         ImageSources.Source src = ImageSources.files(spark, folder.toString());
         List<Row> expected = SparkInference.run(spark, model.toBytes(), src, SparkInference.Output.PREDICT, true, 16).sort("path").collectAsList();
