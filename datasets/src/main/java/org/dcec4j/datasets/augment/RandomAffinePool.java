@@ -130,14 +130,17 @@ public final class RandomAffinePool implements Closeable {
         }
         if (workers.length > 0) {
             int spins = 0;
+            boolean interrupted = false;
             while (pending.get() != 0) {               // the workers' writes happen-before their decrement
                 if (spins < CALLER_SPIN) {
                     spins++;
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);
+                    interrupted |= Thread.interrupted(); // left set, park would return at once: set again below
                 }
             }
+            if (interrupted) Thread.currentThread().interrupt();
         }
         j.out = null;                                  // hold no reference to the caller's arrays
         j.in = null;
@@ -166,7 +169,10 @@ public final class RandomAffinePool implements Closeable {
     private void loop(int t) {
         int seen = 0;
         while (true) {
-            while (generation == seen && !closed) LockSupport.park(this);
+            while (generation == seen && !closed) {
+                LockSupport.park(this);
+                Thread.interrupted();                  // the pool's own thread: an interrupt means nothing; left set, park would spin
+            }
             if (closed) return;
             seen = generation;                         // the volatile read that makes the job fields visible
             try {

@@ -85,4 +85,35 @@ class RandomAffinePoolTest {
             assertTrue(bytes < 4096, bytes + " bytes allocated for 200 batches");
         }
     }
+
+    /**
+     * An interrupted idle worker stays parked (left set, the flag made park return at once and the worker spin for as
+     * long as the pool lived), and the pool still gives the same batches; an interrupted caller keeps its flag.
+     */
+    @Test
+    void anInterruptedWorkerStaysParkedAndThePoolStillWorks() {
+        java.util.Set<Thread> before = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+        RandomAffine a = RandomAffine.decDa();
+        int B = 8, n = 784;
+        float[] in = RandomAffineTest.image(B * n, 10), want = new float[B * n], got = new float[B * n];
+        try (RandomAffinePool pool = new RandomAffinePool(a, 2)) {
+            Thread worker = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !before.contains(t) && t.getName().startsWith("dcec4j-augment-")).findFirst().orElseThrow();
+            pause(100);
+            worker.interrupt();
+            int runnable = 0;
+            for (int i = 0; i < 20; i++) { pause(15); if (worker.getState() == Thread.State.RUNNABLE) runnable++; }
+            assertTrue(runnable <= 3, "the interrupted worker parks: RUNNABLE in " + runnable + " of 20 samples");
+            Thread.currentThread().interrupt();
+            pool.apply(got, in, B, 1, 28, 28, 3L, 0, 0);
+            assertTrue(Thread.interrupted(), "the caller's flag is kept");
+            a.applyBatch(want, in, 1, 28, 28, 3L, 0, 0, 0, B);
+            assertArrayEquals(want, got);
+        }
+    }
+
+    private static void pause(long ms) {
+        long end = System.nanoTime() + ms * 1_000_000L;
+        for (long left; (left = end - System.nanoTime()) > 0; ) java.util.concurrent.locks.LockSupport.parkNanos(left);
+    }
 }

@@ -43,9 +43,20 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     private final Resources r;
 
-    /** Kernels with {@code threads} threads; 1 runs everything on the caller and creates no thread. */
+    /**
+     * Kernels with {@code threads} threads; 1 runs everything on the caller and creates no thread. {@link #close} stops
+     * the workers; kernels dropped without it have their workers stopped once the garbage collector finds them
+     * unreachable (the workers hold the pool, never these kernels), so a dropped backend does not keep its threads for the
+     * life of the JVM.
+     */
     public VectorKernels(int threads) {
         r = new Resources(threads);
+        if (threads > 1) Dropped.CLEANER.register(this, r.pool::close);
+    }
+
+    /** The cleaner of dropped kernels' pools: its thread is started by the first kernels with workers. */
+    private static final class Dropped {
+        static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
     }
 
     static VectorSpecies<Float> pickSpecies(int bits) {

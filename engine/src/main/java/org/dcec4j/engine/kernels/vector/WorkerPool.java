@@ -15,6 +15,11 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link #SPIN}) before parking, because kernels arrive back to back during a training step.
  * Nothing is allocated per dispatch. A diagnostic can turn on call accounting ({@link #account}): where each
  * call's threads spent its time, chunk by chunk (it allocates a name per call while on).
+ *
+ * <p>Interrupts: the workers are the pool's own threads and ignore them (they stop only at {@link #close}); a caller
+ * interrupted while it waits for the workers keeps waiting (parked, not spinning) and returns with its interrupt flag
+ * set, for the code above to see at its next check. Threads are named {@code dcec4j-kernels-<pool>-<worker>}, the pool
+ * numbered in the order pools are made, so that a thread dump tells the pools of two backends apart.
  */
 final class WorkerPool implements AutoCloseable {
 
@@ -60,6 +65,9 @@ final class WorkerPool implements AutoCloseable {
         if (CHAOS && java.util.concurrent.ThreadLocalRandom.current().nextInt(3) == 0) Thread.yield();
     }
 
+    /** Numbers the pools of this JVM, for their threads' names. */
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
     /** Chunk field of a closed ticket: above every chunk count, so nothing can be claimed. */
     private static final long CLOSED = Integer.MAX_VALUE;
 
@@ -79,8 +87,9 @@ final class WorkerPool implements AutoCloseable {
      */
     private final AtomicLong ticket = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();
-    /** The first exception a chunk threw during the current run (rethrown by the caller). */
+    /** The first exception a chunk threw during the current run (rethrown by the caller), and the thread it was thrown on. */
     private volatile Throwable failure;
+    private volatile Thread failedOn;
 
     /**
      * Call accounting ({@link #account}), off by default. While it is on, each thread times its chunks into its own
@@ -101,9 +110,10 @@ final class WorkerPool implements AutoCloseable {
         busyNs = new long[threads];
         firstNs = new long[threads];
         chunkCount = new int[threads];
+        final int pool = workers.length > 0 ? POOLS.incrementAndGet() : 0;
         for (int i = 0; i < workers.length; i++) {
             final int id = i + 1;
-            Thread t = new Thread(() -> loop(id), "dcec4j-kernels-" + id);
+            Thread t = new Thread(() -> loop(id), "dcec4j-kernels-" + pool + "-" + id);
             t.setDaemon(true);
             workers[i] = t;
             t.start();
@@ -154,14 +164,24 @@ final class WorkerPool implements AutoCloseable {
         for (Thread t : workers) LockSupport.unpark(t);
         work(0);
         int spins = 0;
+        boolean interrupted = false;
         while (done.get() < n) {
             if (spins < SPIN) { spins++; Thread.onSpinWait(); }
-            else LockSupport.park(this);
+            else {
+                LockSupport.park(this);
+                // park returns at once while the flag is set: cleared here (or the wait would spin) and set again below
+                interrupted |= Thread.interrupted();
+            }
         }
+        if (interrupted) Thread.currentThread().interrupt();
         job = null;
         Throwable f = failure;
         if (f != null) {
             failure = null;
+            // thrown on a worker, its stack trace ends in the worker's loop: the call that dispatched it is added to it
+            if (failedOn != Thread.currentThread())
+                f.addSuppressed(new Exception("rethrown by the kernel call on " + Thread.currentThread().getName()
+                        + " (this trace) from " + failedOn.getName()));
             if (f instanceof RuntimeException r) throw r;
             if (f instanceof Error e) throw e;
             throw new IllegalStateException(f);
@@ -210,7 +230,7 @@ final class WorkerPool implements AutoCloseable {
                     chunkCount[id]++;
                 }
             } catch (Throwable e) {          // counted as done so the caller never waits forever; rethrown there
-                if (failure == null) failure = e;
+                synchronized (this) { if (failure == null) { failedOn = Thread.currentThread(); failure = e; } }
             }
             if (done.incrementAndGet() == n) LockSupport.unpark(caller);
         }
@@ -222,7 +242,10 @@ final class WorkerPool implements AutoCloseable {
             int spins = 0;
             while (generation == seen && !closed) {
                 if (spins < SPIN) { spins++; Thread.onSpinWait(); }
-                else LockSupport.park(this);
+                else {
+                    LockSupport.park(this);
+                    Thread.interrupted();   // an interrupt means nothing to a worker; left set, park would return at once
+                }
             }
             if (closed) return;
             seen = generation;

@@ -3,8 +3,15 @@ package org.dcec4j.engine.kernels.vector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -78,6 +85,104 @@ class WorkerPoolTest {
                 }
             }
         });
+    }
+
+    /** A chunk that fails on a worker carries, as a suppressed exception, the stack of the call that dispatched it. */
+    @Test void aWorkersFailureNamesTheCallThatDispatchedIt() {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (WorkerPool pool = new WorkerPool(2)) {
+                AtomicBoolean workerRan = new AtomicBoolean();
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.run((w, c) -> {
+                    if (w == 0) { while (!workerRan.get()) Thread.onSpinWait(); return; }   // leave a chunk to the worker
+                    workerRan.set(true);
+                    throw new IllegalStateException("boom in worker " + w);
+                }, 2));
+                assertEquals("boom in worker 1", e.getMessage());
+                assertEquals(1, e.getSuppressed().length, "the dispatching call's trace");
+                boolean fromThisTest = false;
+                for (StackTraceElement f : e.getSuppressed()[0].getStackTrace())
+                    fromThisTest |= f.getClassName().startsWith(WorkerPoolTest.class.getName());
+                assertTrue(fromThisTest, "the suppressed trace reaches the test that made the call");
+            }
+        });
+    }
+
+    /**
+     * A caller interrupted while it waits for a worker's chunk parks (it used to spin: park returns at once while the
+     * flag is set), gets the result, and returns with its flag still set. The worker's chunk samples the caller's state
+     * while it runs: parked is WAITING, spinning RUNNABLE.
+     */
+    @Test void anInterruptedCallerWaitsParkedAndKeepsItsFlag() {
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (WorkerPool pool = new WorkerPool(2)) {
+                Thread caller = Thread.currentThread();
+                AtomicBoolean workerRan = new AtomicBoolean();
+                AtomicIntegerArray ran = new AtomicIntegerArray(2);
+                int[] runnable = new int[1];
+                caller.interrupt();
+                pool.run((w, c) -> {
+                    if (w == 0) { while (!workerRan.get()) Thread.onSpinWait(); ran.incrementAndGet(c); return; }
+                    workerRan.set(true);
+                    pause(100);                                  // the caller is past its spinning
+                    for (int i = 0; i < 20; i++) { if (caller.getState() == Thread.State.RUNNABLE) runnable[0]++; pause(15); }
+                    ran.incrementAndGet(c);
+                }, 2);
+                assertTrue(Thread.interrupted(), "the caller's interrupt flag is kept");
+                assertEquals(1, ran.get(0)); assertEquals(1, ran.get(1));
+                assertTrue(runnable[0] <= 3, "the interrupted caller parks while it waits: RUNNABLE in " + runnable[0] + " of 20 samples");
+            }
+        });
+    }
+
+    /** An interrupted idle worker stays parked (it used to spin for as long as the pool lived) and still takes chunks. */
+    @Test void anInterruptedIdleWorkerStaysParked() throws Exception {
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        try (WorkerPool pool = new WorkerPool(2)) {
+            List<Thread> mine = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !before.contains(t) && t.getName().startsWith("dcec4j-kernels-")).collect(Collectors.toList());
+            assertEquals(1, mine.size(), "one worker: " + mine);
+            Thread worker = mine.get(0);
+            pause(200);                                          // past its spinning: parked
+            worker.interrupt();
+            int runnable = 0;
+            for (int i = 0; i < 20; i++) { pause(15); if (worker.getState() == Thread.State.RUNNABLE) runnable++; }
+            assertTrue(runnable <= 3, "the interrupted worker parks: RUNNABLE in " + runnable + " of 20 samples");
+            AtomicIntegerArray count = new AtomicIntegerArray(16);
+            pool.run((w, c) -> { sleep(1); count.incrementAndGet(c); }, 16);
+            for (int c = 0; c < 16; c++) assertEquals(1, count.get(c));
+        }
+    }
+
+    /** Sleeps about ms milliseconds whatever the interrupt flag (Thread.sleep would throw at once on an interrupted thread). */
+    private static void pause(long ms) {
+        long end = System.nanoTime() + ms * 1_000_000L;
+        for (long left; (left = end - System.nanoTime()) > 0; ) LockSupport.parkNanos(left);
+    }
+
+    /** Two pools' threads have different names: a thread dump tells them apart. */
+    @Test void thePoolsOfTwoBackendsNameTheirThreadsApart() {
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        try (WorkerPool a = new WorkerPool(2); WorkerPool b = new WorkerPool(3)) {
+            Set<String> names = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
+                    .map(Thread::getName).filter(n -> n.startsWith("dcec4j-kernels-")).collect(Collectors.toSet());
+            assertEquals(3, names.size(), "three workers, three names: " + names);
+        }
+    }
+
+    /** Vector kernels dropped without close() have their workers stopped once they are collected. */
+    @Test void droppedKernelsLoseTheirWorkers() throws Exception {
+        assumeTrue(org.dcec4j.engine.Backend.vectorModulePresent(), "needs --add-modules jdk.incubator.vector");
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        for (int i = 0; i < 4; i++) new VectorKernels(3);   // dropped at once
+        List<Thread> made = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.getName().startsWith("dcec4j-kernels-")).collect(Collectors.toList());
+        assertEquals(8, made.size(), "two workers per kernels: " + made);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (made.stream().anyMatch(Thread::isAlive) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertEquals(List.of(), made.stream().filter(Thread::isAlive).collect(Collectors.toList()), "workers left running");
     }
 
     private static void sleep(long ms) {
