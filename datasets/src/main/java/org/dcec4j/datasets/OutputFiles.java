@@ -1,11 +1,11 @@
 package org.dcec4j.datasets;
 
 import java.io.BufferedOutputStream;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -36,6 +36,10 @@ import java.util.zip.CRC32;
  *   <li>{@link #writeAtomically}: temporary file, fsync, read back and compare (length and CRC-32), atomic
  *       rename over the target; the temporary file is deleted on any failure.</li>
  *   <li>{@link #removeStaleTemps} deletes what a killed writer left, by that naming pattern.</li>
+ *   <li>The bytes go through {@code java.io} file streams, not NIO channels: a channel is closed by an interrupt of the
+ *       thread using it (and refuses any use while the thread's flag is set), so a library caller that interrupts a
+ *       fit to cancel it would get a {@code ClosedByInterruptException} from the checkpoint being written instead of
+ *       the cancellation at the next batch boundary.</li>
  * </ul>
  * Used by the downloader, the contact sheet and the dcec module's run folders and outputs.
  */
@@ -106,16 +110,16 @@ public final class OutputFiles {
         try {
             CRC32 written = new CRC32();
             long length;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                CountingOutputStream out = new CountingOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16), written);
+            try (FileOutputStream stream = new FileOutputStream(tmp.toFile())) {   // java.io: not closed by an interrupt
+                CountingOutputStream out = new CountingOutputStream(new BufferedOutputStream(stream, 1 << 16), written);
                 body.writeTo(out);
                 out.flush();
                 length = out.count;
-                ch.force(true);
+                stream.getFD().sync();
             }
             CRC32 back = new CRC32();
             long backLength = 0;
-            try (InputStream in = Files.newInputStream(tmp)) {
+            try (InputStream in = new FileInputStream(tmp.toFile())) {
                 byte[] buffer = new byte[1 << 16];
                 for (int r; (r = in.read(buffer)) >= 0; ) {
                     back.update(buffer, 0, r);

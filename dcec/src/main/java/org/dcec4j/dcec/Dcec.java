@@ -93,6 +93,7 @@ public final class Dcec {
         for (TrainingListener l : listeners) trainer.listener(l);
         try {
             if (runFolder == null) return DcecModel.fitted(trainer.run(), b);
+            cancellation.check("before the run folder is opened");   // nothing touched in it yet
             RunFolder folder = new RunFolder(runFolder, config, data);
             try (RunLock lock = RunLock.acquire(runFolder, "dcec4j library")) {
                 folder.prepare(resume ? RunFolder.Start.RESUME : RunFolder.Start.NEW, overwrite);

@@ -143,6 +143,67 @@ class LibraryTest {
         }
     }
 
+    /**
+     * An interrupt with a run folder is the same cancellation, and it leaves the folder released: before the folder is
+     * opened, nothing is written; at a batch boundary, the lock file is emptied (not left naming a holder, as a killed
+     * run leaves it) and the run resumes to the uninterrupted model. The files went through NIO channels, which an
+     * interrupt closes: the fit ended in a ClosedByInterruptException and the lock file kept its holder line.
+     */
+    @Test void anInterruptWithARunFolderIsACancellationAndReleasesTheFolder(@TempDir Path dir) throws Exception {
+        byte[] whole = quick().checkpointEvery(1).runFolder(dir.resolve("whole")).build().fit(DATA).toBytes();
+        Path early = dir.resolve("early");
+        Thread.currentThread().interrupt();
+        try {
+            CancellationException e = assertThrows(CancellationException.class, () -> quick().runFolder(early).build().fit(DATA));
+            assertTrue(e.getMessage().startsWith("interrupted (before the run folder"), e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+        assertFalse(Files.exists(early), "nothing written before the run started");
+        AtomicInteger batches = new AtomicInteger();
+        TrainingListener interrupter = new TrainingListener() {
+            @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+                if (phase == Phase.CLUSTER && batches.incrementAndGet() == 5) Thread.currentThread().interrupt();
+            }
+        };
+        Path run = dir.resolve("run");
+        DcecModel fitted = quick().build().fit(DATA);
+        try {
+            CancellationException e = assertThrows(CancellationException.class,
+                    () -> quick().checkpointEvery(1).runFolder(run).listener(interrupter).build().fit(DATA));
+            assertTrue(e.getMessage().startsWith("interrupted (clustering, iteration"), e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted());
+            // with the flag still set, a model is saved and loaded as usual
+            Path file = dir.resolve("model.dc4j");
+            fitted.save(file);
+            assertArrayEquals(fitted.toBytes(), DcecModel.load(file).toBytes());
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(0, Files.size(run.resolve(".dcec.lock")), "the lock file is emptied: the run ended, it was not killed");
+        assertArrayEquals(whole, quick().checkpointEvery(1).runFolder(run).resume(true).build().fit(DATA).toBytes());
+    }
+
+    /**
+     * A fit given its own backend never makes the shared one: in a JVM whose dcec4j.threads the shared backend would
+     * refuse, fit and predict on an explicit backend work, and closing it leaves no kernel thread (the trainer used to
+     * make the shared backend in its constructor, failing there, and otherwise starting threads nobody closed).
+     */
+    @Test void aFitOnItsOwnBackendNeverMakesTheSharedOne() throws Exception {
+        String javaBin = System.getProperty("java.home") + java.io.File.separator + "bin" + java.io.File.separator + "java";
+        List<String> cmd = new ArrayList<>(List.of(javaBin));
+        if (Backend.vectorModulePresent()) cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        cmd.addAll(List.of("-Ddcec4j.threads=abc", "-Ddcec4j.kernels=nonsense", "-cp", System.getProperty("java.class.path"),
+                ExplicitBackendMain.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "timed out:\n" + out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("fit and predict on the explicit backend, no thread left"), out);
+    }
+
     @Test void bufferedImagesGoThroughTheImageFolderConversion(@TempDir Path dir) throws Exception {
         Dataset small = Shapes.generate(40, 2, 16);
         Path folder = Files.createDirectories(dir.resolve("pngs"));

@@ -74,7 +74,8 @@ public final class SparkDcecTrainer {
     private final int N, C, H, W, D, K;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final Map<Phase, Double> seconds = new EnumMap<>(Phase.class);
-    private Backend backend = Backend.shared();
+    /** Null until set: the JVM-wide shared backend is made only when a run needs one and none was given. */
+    private Backend backend;
     private int syncEvery;
     private Pretraining pretraining = Pretraining.SYNCHRONOUS;
     private boolean pretrainOnly;
@@ -110,6 +111,9 @@ public final class SparkDcecTrainer {
 
     /** The driver's kernels and threads (the executors make their own, {@link ExecutorState}). */
     public SparkDcecTrainer backend(Backend b) { this.backend = Objects.requireNonNull(b, "backend"); return this; }
+
+    /** The driver's backend: the one given, else the JVM-wide shared one, made on first use. */
+    Backend backend() { return backend != null ? backend : Backend.shared(); }
 
     /** How pretraining spreads over the executors (docs/scale-out.md#pretraining). */
     public enum Pretraining {
@@ -162,9 +166,9 @@ public final class SparkDcecTrainer {
     // ------------------------------------------------------------------------------------------ run
     /** Math: docs/math/dcec.md#loop */
     public Result run() throws IOException {
-        for (TrainingListener l : listeners) l.runStarted(backend);
+        for (TrainingListener l : listeners) l.runStarted(backend());
         Autoencoder ae = Autoencoder.create(cfg, C, H, W, Seeds.derive(cfg.seed(), Seeds.WEIGHTS, 0));
-        ae.module().use(backend);
+        ae.module().use(backend());
 
         // 1. pretraining: θ ← data-parallel Adam on L_r
         if (pretrained != null) {
@@ -198,7 +202,7 @@ public final class SparkDcecTrainer {
     /** Math: docs/math/dcec.md#pretraining */
     private void pretrain(Autoencoder ae) throws IOException {
         if (pretraining == Pretraining.SYNCHRONOUS) { pretrainSynchronously(ae); return; }
-        Adam opt = new Adam(ae.module().parameters(), cfg.lr(), backend.kernels());
+        Adam opt = new Adam(ae.module().parameters(), cfg.lr(), backend().kernels());
         int E = cfg.pretrainEpochs(), B = Math.min(cfg.batchSize(), N);
         int mostBatches = 0;
         for (long n : data.partitionSizes()) mostBatches = Math.max(mostBatches, Batches.count((int) n, B));
@@ -225,7 +229,7 @@ public final class SparkDcecTrainer {
 
     /** The single-machine loop with each batch's gradient computed on the executors. Math: docs/math/dcec.md#pretraining */
     private void pretrainSynchronously(Autoencoder ae) throws IOException {
-        Adam opt = new Adam(ae.module().parameters(), cfg.lr(), backend.kernels());
+        Adam opt = new Adam(ae.module().parameters(), cfg.lr(), backend().kernels());
         int E = cfg.pretrainEpochs(), B = Math.min(cfg.batchSize(), N), batches = Batches.count(N, B);
         for (TrainingListener l : listeners) l.phaseStarted(Phase.PRETRAIN, 0, E);
         for (int epoch = 0; epoch < E; epoch++) {
@@ -366,7 +370,7 @@ public final class SparkDcecTrainer {
         boolean keepDecoder = cfg.method().keepsDecoder;
         List<Tensor> params = new ArrayList<>(keepDecoder ? ae.module().parameters() : ae.encoderModule().parameters());
         params.add(layer.mu);
-        Adam opt = new Adam(params, cfg.lr(), backend.kernels());   // a fresh optimiser, not the pretraining one
+        Adam opt = new Adam(params, cfg.lr(), backend().kernels());   // a fresh optimiser, not the pretraining one
         int B = Math.min(cfg.batchSize(), N), batches = Batches.count(N, B), T = cfg.updateInterval();
         int it = 0, counted = 0;
         double sumL = 0, sumLc = 0, sumLr = 0;

@@ -1,10 +1,10 @@
 package org.dcec4j.dcec.run;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +19,18 @@ final class CsvLog {
 
     /** Starts the file with its header, replacing an old one. */
     static CsvLog create(Path file, String header) throws IOException {
-        Files.writeString(file, header + "\n", StandardCharsets.UTF_8);
+        write(file, header + "\n", false);
         return new CsvLog(file);
+    }
+
+    /**
+     * Writes (or appends) text through a java.io stream: an NIO channel would be closed by an interrupt of the training
+     * thread, which a library caller uses to cancel a fit at its next batch boundary (docs/library.md).
+     */
+    private static void write(Path file, CharSequence text, boolean append) throws IOException {
+        try (FileOutputStream out = new FileOutputStream(file.toFile(), append)) {
+            out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /**
@@ -51,7 +61,7 @@ final class CsvLog {
             s.append(cell(cells[i]));
         }
         s.append('\n');
-        Files.writeString(file, s, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        write(file, s, true);
     }
 
     /** Numbers to six significant digits ({@code %.6g}: scientific below 1e-4 and from 1e6), NaN as an empty cell. */

@@ -2,21 +2,19 @@ package org.dcec4j.dcec.run;
 
 import org.dcec4j.dcec.ConfigException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One writer per run folder: {@code .dcec.lock} in the folder, locked with {@link FileChannel#tryLock} for
+ * One writer per run folder: {@code .dcec.lock} in the folder, locked with {@link java.nio.channels.FileChannel#tryLock} for
  * the run's lifetime, and holding a line that names its holder (pid, host, start time, command). The
  * operating system releases the lock when its process ends, however it ends, so a lock nobody holds is
  * free: {@link #acquire} takes it, and when the file still names a holder (a run that was killed, since a
@@ -26,7 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The file is never deleted: a process could otherwise lock a file that another has just unlinked while a
  * third creates and locks a new one. It is also never opened a second time by its holder (POSIX drops a
  * process's lock when it closes any descriptor of the file), so it is read and written through the one
- * locked channel, and a second acquisition in the same process is refused before it opens the file.
+ * locked file, and a second acquisition in the same process is refused before it opens the file.
+ *
+ * <p>The file is a {@link RandomAccessFile}, read and written with its own (java.io) methods; its channel serves only
+ * to take and release the lock, with the thread's interrupt flag put aside for those two calls. An NIO channel is
+ * closed by an interrupt of the thread using it, which releases the lock and fails every later call: a library caller
+ * who interrupts a fit to cancel it would otherwise leave the holder line behind, as if the run had been killed.
  */
 public final class RunLock implements AutoCloseable {
     public static final String FILE_NAME = ".dcec.lock";
@@ -35,12 +38,12 @@ public final class RunLock implements AutoCloseable {
     private static final Map<Path, String> HELD = new ConcurrentHashMap<>();
 
     private final Path file;
-    private final FileChannel channel;
+    private final RandomAccessFile raf;
     private final FileLock lock;
     private final String previousHolder;
 
-    private RunLock(Path file, FileChannel channel, FileLock lock, String previousHolder) {
-        this.file = file; this.channel = channel; this.lock = lock; this.previousHolder = previousHolder;
+    private RunLock(Path file, RandomAccessFile raf, FileLock lock, String previousHolder) {
+        this.file = file; this.raf = raf; this.lock = lock; this.previousHolder = previousHolder;
     }
 
     /**
@@ -54,22 +57,25 @@ public final class RunLock implements AutoCloseable {
         Path file = dir.toRealPath().resolve(FILE_NAME);
         String mine = HELD.get(file);
         if (mine != null) throw busy(dir, mine);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");   // created if missing
         try {
             FileLock lock;
+            boolean interrupted = Thread.interrupted();   // put aside: with the flag set, the channel would refuse and close
             try {
-                lock = ch.tryLock();
+                lock = raf.getChannel().tryLock();
             } catch (OverlappingFileLockException e) {
                 lock = null;
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
             }
-            if (lock == null) throw busy(dir, firstLine(read(ch)));
-            String previous = firstLine(read(ch));
+            if (lock == null) throw busy(dir, firstLine(read(raf)));
+            String previous = firstLine(read(raf));
             String line = holderLine(what);
-            write(ch, line);
+            write(raf, line);
             HELD.put(file, firstLine(line));
-            return new RunLock(file, ch, lock, previous.isEmpty() ? null : previous);
+            return new RunLock(file, raf, lock, previous.isEmpty() ? null : previous);
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            raf.close();
             throw e;
         }
     }
@@ -79,11 +85,11 @@ public final class RunLock implements AutoCloseable {
                 + (holder.isEmpty() ? "holder unknown" : holder) + "): wait for it to finish, or choose another {runFolder}");
     }
 
-    private static void write(FileChannel ch, String text) throws IOException {
-        ch.truncate(0);
-        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        while (b.hasRemaining()) ch.write(b, b.position());
-        ch.force(true);
+    private static void write(RandomAccessFile raf, String text) throws IOException {
+        raf.setLength(0);
+        raf.seek(0);
+        raf.write(text.getBytes(StandardCharsets.UTF_8));
+        raf.getFD().sync();
     }
 
     /** "pid 1234 on host build-2, started 2026-…Z by dcec train". */
@@ -102,13 +108,12 @@ public final class RunLock implements AutoCloseable {
         return (nl < 0 ? s : s.substring(0, nl)).strip();
     }
 
-    private static String read(FileChannel ch) throws IOException {
-        long size = Math.min(ch.size(), 4096);
-        ByteBuffer b = ByteBuffer.allocate((int) size);
-        while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
-            // read on
-        }
-        return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+    private static String read(RandomAccessFile raf) throws IOException {
+        byte[] b = new byte[(int) Math.min(raf.length(), 4096)];
+        raf.seek(0);
+        int n = 0;
+        for (int r; n < b.length && (r = raf.read(b, n, b.length - n)) > 0; ) n += r;
+        return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
     /** The holder line left by a run that ended without releasing the folder (killed), or null. */
@@ -117,14 +122,16 @@ public final class RunLock implements AutoCloseable {
     /** Empties the lock file (the run ended normally) and releases the lock. */
     @Override public void close() throws IOException {
         try {
-            channel.truncate(0);
-            channel.force(true);
+            raf.setLength(0);
+            raf.getFD().sync();
         } finally {
             HELD.remove(file);
+            boolean interrupted = Thread.interrupted();   // put aside for the channel call, as in acquire
             try {
                 lock.release();
             } finally {
-                channel.close();
+                if (interrupted) Thread.currentThread().interrupt();
+                raf.close();
             }
         }
     }

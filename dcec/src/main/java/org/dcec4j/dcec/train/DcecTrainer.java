@@ -51,7 +51,8 @@ public final class DcecTrainer {
     private final float[] x;
     private final int N, C, H, W, D, K;
     private final List<TrainingListener> listeners = new ArrayList<>();
-    private Backend backend = Backend.shared();
+    /** Null until set: the JVM-wide shared backend is made only when a run needs one and none was given. */
+    private Backend backend;
     private Cancellation cancellation = Cancellation.none();
     private final Map<Phase, Double> seconds = new EnumMap<>(Phase.class);
     private Checkpoint.Stored resume;
@@ -84,7 +85,7 @@ public final class DcecTrainer {
     public DcecTrainer backend(Backend b) { this.backend = java.util.Objects.requireNonNull(b, "backend"); return this; }
 
     /** The backend the run uses. */
-    public Backend backend() { return backend; }
+    public Backend backend() { return backend != null ? backend : Backend.shared(); }
 
     /**
      * Stops the run at the next mini-batch boundary when {@code c} is cancelled or the running thread is
@@ -140,7 +141,7 @@ public final class DcecTrainer {
     /** Math: docs/math/dcec.md#loop */
     public DcecResult run() throws IOException {
         if (!cfg.method().augments) return runAlgorithm();
-        try (RandomAffinePool pool = new RandomAffinePool(RandomAffine.decDa(), backend.threads())) {
+        try (RandomAffinePool pool = new RandomAffinePool(RandomAffine.decDa(), backend().threads())) {
             augment = pool;
             return runAlgorithm();
         } finally {
@@ -150,11 +151,11 @@ public final class DcecTrainer {
 
     private DcecResult runAlgorithm() throws IOException {
         checkResumeKind(resume);
-        for (TrainingListener l : listeners) l.runStarted(backend);
+        for (TrainingListener l : listeners) l.runStarted(backend());
         if (cfg.method() == Method.KMEANS) return kmeansOnPixels();
         Phase resumeAt = resume == null ? null : resume.phase();
         Autoencoder ae = Autoencoder.create(cfg, C, H, W, Seeds.derive(cfg.seed(), Seeds.WEIGHTS, 0));
-        ae.module().use(backend);
+        ae.module().use(backend());
 
         // 1. pretraining: θ ← Adam (or the configured optimiser) on L_r = mean (G(F(x)) − x)²
         if (pretrained != null && resumeAt == null) {
@@ -183,7 +184,7 @@ public final class DcecTrainer {
     // ------------------------------------------------------------------------------------ pretraining
     /** Math: docs/math/dcec.md#pretraining */
     private void pretrain(Autoencoder ae) throws IOException {
-        Optimizer opt = cfg.pretrainOptimizer().create(ae.module().parameters(), cfg.lr(), backend.kernels());
+        Optimizer opt = cfg.pretrainOptimizer().create(ae.module().parameters(), cfg.lr(), backend().kernels());
         int first = 0;
         if (resume != null && resume.phase() == Phase.PRETRAIN) {
             resume.restore(ae, opt, null);
@@ -254,7 +255,7 @@ public final class DcecTrainer {
 
     private KMeansResult kmeans(float[] points, int dims) {
         return new KMeans(K).withRestarts(cfg.kmeansRestarts()).withSeed(Seeds.derive(cfg.seed(), Seeds.KMEANS, 0))
-                .withThreads(backend.threads()).fit(points, N, dims);
+                .withThreads(backend().threads()).fit(points, N, dims);
     }
 
     private DcecResult kmeansOnPixels() throws IOException {
@@ -277,7 +278,7 @@ public final class DcecTrainer {
         List<Tensor> params = new ArrayList<>(keepDecoder ? ae.module().parameters() : ae.encoderModule().parameters());
         params.add(layer.mu);
         // a fresh optimiser, not the pretraining one (Adam by default, as the reference)
-        Optimizer opt = cfg.clusterOptimizer().create(params, cfg.lr(), backend.kernels());
+        Optimizer opt = cfg.clusterOptimizer().create(params, cfg.lr(), backend().kernels());
         int Ke = ae.embeddingSize();
         float[] p = new float[N * K];
         int[] previous = y0, current = new int[N];        // as in the reference: the first δ compares with the k-means labels

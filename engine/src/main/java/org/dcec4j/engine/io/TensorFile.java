@@ -1,9 +1,10 @@
 package org.dcec4j.engine.io;
 
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,7 +12,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -154,22 +154,22 @@ public final class TensorFile {
         // the temporary file is created like any new file, so its permissions (and the target's) follow the
         // umask; Files.createTempFile would make it owner-only
         Path tmp = null;
-        FileChannel ch = null;
-        for (int attempt = 0; ch == null; attempt++) {
-            tmp = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
+        for (int attempt = 0; tmp == null; attempt++) {
+            Path p = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
             try {
-                ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                tmp = Files.createFile(p);
             } catch (FileAlreadyExistsException e) {
                 if (attempt >= 100) throw e;
             }
         }
         try {
-            try (FileChannel c = ch) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) c.write(b);
-                c.force(true);
+            // java.io streams, not NIO channels: an interrupt of the writing thread (a cancelled fit) closes a channel
+            // and fails the write; the fit is to stop at its next batch boundary instead, its files complete
+            try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+                out.write(bytes);
+                out.getFD().sync();
             }
-            byte[] back = Files.readAllBytes(tmp);
+            byte[] back = readAll(tmp);
             if (!Arrays.equals(back, bytes)) throw new IOException("verification failed: " + tmp + " does not read back as written");
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -183,7 +183,18 @@ public final class TensorFile {
 
     // ------------------------------------------------------------------ reading
     public static TensorFile read(Path file) throws IOException {
-        return parse(Files.readAllBytes(file), file.toString());
+        return parse(readAll(file), file.toString());
+    }
+
+    /** The whole file, read through a java.io stream (Files.readAllBytes fails on an interrupted thread). */
+    private static byte[] readAll(Path file) throws IOException {
+        try (FileInputStream in = new FileInputStream(file.toFile())) {
+            return in.readAllBytes();
+        } catch (java.io.FileNotFoundException e) {
+            // java.io reports a missing or unreadable file this way; NIO's exception names the problem as callers expect
+            Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);   // throws NoSuchFileException, AccessDeniedException …
+            throw e;
+        }
     }
 
     /** Parses a whole file image; {@code source} names it in errors. */
