@@ -73,6 +73,32 @@ class IdxReaderTest {
         assertTrue(error(() -> parse(labelsAsImages, null)).contains("rank 3"));
     }
 
+    /**
+     * The magic's first two bytes are both zero (IDX: 0x00 0x00 type rank): a nonzero second byte is not an IDX
+     * file, even with a valid type and rank after it, and the error names the file, the position and the magic.
+     */
+    @Test
+    void aNonzeroSecondMagicByteIsRefused() throws IOException {
+        byte[][] good = Fixtures.mnistLike(2, 2, 2);
+        byte[] bad = good[0].clone();
+        bad[1] = 1;
+        String expected = ": at byte 0: expected IDX magic 0x0000TTRR (two zero bytes, type, rank), found 0x00010803";
+        assertEquals("f" + expected, error(() -> IdxReader.parse("f", bad)));
+        assertEquals("g" + expected, error(() -> IdxReader.parse("g", Fixtures.gzip(bad))));
+        Path raw = Files.write(tmp.resolve("images-idx3-ubyte"), bad);
+        assertEquals(raw + expected, error(() -> IdxReader.read(raw)));
+        Path gz = Files.write(tmp.resolve("images-idx3-ubyte.gz"), Fixtures.gzip(bad));
+        Path labels = Files.write(tmp.resolve("labels-idx1-ubyte"), good[1]);
+        assertEquals(gz + expected, error(() -> IdxReader.read("t", gz, labels)));
+        // the same in the label file
+        byte[] badLabels = good[1].clone();
+        badLabels[1] = (byte) 0x80;
+        Path images = Files.write(tmp.resolve("good-images"), good[0]);
+        Path l = Files.write(tmp.resolve("bad-labels"), badLabels);
+        assertEquals(l + ": at byte 0: expected IDX magic 0x0000TTRR (two zero bytes, type, rank), found 0x00800801",
+                error(() -> IdxReader.read("t", images, l)));
+    }
+
     @Test
     void countMismatchNamesBothFiles() {
         byte[][] a = Fixtures.mnistLike(4, 2, 2);
