@@ -221,6 +221,55 @@ class IdxReaderTest {
         assertEquals(dir.resolve("train-images-idx3-ubyte.gz") + ": at bytes 8..15: expected the mnist image size 28x28, found 7x112", m);
     }
 
+    /** N images of 28x28, image n filled with the byte value[n], and their labels: an IDX pair. */
+    private static byte[][] uniformImages(int[] value, int[] label) {
+        int N = value.length, D = 28 * 28;
+        byte[] pixels = new byte[N * D];
+        byte[] labels = new byte[N];
+        for (int n = 0; n < N; n++) {
+            Arrays.fill(pixels, n * D, (n + 1) * D, (byte) value[n]);
+            labels[n] = (byte) label[n];
+        }
+        return new byte[][] {Fixtures.idx(new int[] {N, 28, 28}, pixels), Fixtures.idx(new int[] {N}, labels)};
+    }
+
+    /**
+     * mnist and fashion-mnist are the 60,000 training images followed by the 10,000 test images (Datasets' table,
+     * docs: "train then test"). A training pair of 3 images (bytes 10, 20, 30; labels 1, 2, 3) and a test pair of 2
+     * (bytes 200, 250; labels 7, 8) load as those 5 in that order; a limit takes the first images of that order.
+     */
+    @Test
+    void theFullSetsAreTrainThenTest() throws IOException {
+        byte[][] train = uniformImages(new int[] {10, 20, 30}, new int[] {1, 2, 3});
+        byte[][] test = uniformImages(new int[] {200, 250}, new int[] {7, 8});
+        int[] bytes = {10, 20, 30, 200, 250};
+        int[] labels = {1, 2, 3, 7, 8};
+        for (String name : List.of("mnist", "fashion-mnist")) {
+            Path dir = Files.createDirectories(tmp.resolve("data-" + name).resolve(name));
+            Files.write(dir.resolve("train-images-idx3-ubyte.gz"), Fixtures.gzip(train[0]));
+            Files.write(dir.resolve("train-labels-idx1-ubyte.gz"), Fixtures.gzip(train[1]));
+            Files.write(dir.resolve("t10k-images-idx3-ubyte.gz"), Fixtures.gzip(test[0]));
+            Files.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), Fixtures.gzip(test[1]));
+            DataSource source = DataSource.of(List.of(tmp.resolve("data-" + name)), tmp.resolve("cache"));
+            Dataset d = Datasets.load(name, source);
+            assertEquals(5, d.size(), name);
+            assertArrayEquals(labels, d.labels(), name);
+            for (int n = 0; n < 5; n++) {
+                for (int i = 0; i < 28 * 28; i++) {
+                    assertEquals((float) (bytes[n] / 255.0), d.images()[n * 784 + i], name + " image " + n + " pixel " + i);
+                }
+            }
+            // the first 4: all of train, then the first test image; the first 2: train only
+            for (int limit : new int[] {4, 2}) {
+                try (ImageStream s = Datasets.open(name, source, 1, 28, 28, limit)) {
+                    Dataset first = s.readAll();
+                    assertArrayEquals(Arrays.copyOf(labels, limit), first.labels(), name + " limit " + limit);
+                    assertEquals((float) (bytes[limit - 1] / 255.0), first.images()[(limit - 1) * 784], name + " limit " + limit);
+                }
+            }
+        }
+    }
+
     @Test
     void emptyAndMissing() {
         byte[] zero = Fixtures.idx(new int[] {0, 28, 28}, new byte[0]);
