@@ -163,4 +163,49 @@ class UspsReaderTest {
         assertTrue(m.startsWith(dir.resolve("usps_train.jf") + ": at line 1:"), m);
         assertTrue(m.endsWith("found '12 256'"), m);
     }
+
+    /** Samples of a .jf file (values in [0, 2]) or an ESL file (values in [-1, 1]), sample n all pixels value[n]. */
+    private static String samples(int[] label, String[] value, boolean esl) {
+        StringBuilder b = new StringBuilder(esl ? "" : "10 256\n");
+        for (int n = 0; n < label.length; n++) {
+            b.append(label[n]).append(esl ? ".0000" : "").append((" " + value[n]).repeat(256)).append('\n');
+        }
+        return b.append(esl ? "" : "-1\n").toString();
+    }
+
+    /**
+     * usps is the 7,291 training digits followed by the 2,007 test digits (Datasets' table: "train then test"), from
+     * the .jf pair or the ESL pair. Training samples (labels 1, 2) and test samples (labels 9, 0) of distinct pixels
+     * load as train then test, x = v/2 for a .jf value and (v + 1)/2 for an ESL one; a limit of 3 is both training
+     * samples then the first test sample.
+     */
+    @Test
+    void theFullSetIsTrainThenTest(@TempDir Path tmp) throws Exception {
+        int[] trainLabels = {1, 2}, testLabels = {9, 0};
+        int[] labels = {1, 2, 9, 0};
+        float[] pixel = {0.25f, 0.5f, 1f, 0.75f};
+        Path jf = Files.createDirectories(tmp.resolve("jf").resolve("usps"));
+        Files.writeString(jf.resolve("usps_train.jf"), samples(trainLabels, new String[] {"0.5", "1"}, false));
+        Files.writeString(jf.resolve("usps_test.jf"), samples(testLabels, new String[] {"2", "1.5"}, false));
+        Path esl = Files.createDirectories(tmp.resolve("esl").resolve("usps"));
+        Files.write(esl.resolve("zip.train.gz"), Fixtures.gzip(ascii(samples(trainLabels, new String[] {"-0.5000", "0.0000"}, true))));
+        Files.write(esl.resolve("zip.test.gz"), Fixtures.gzip(ascii(samples(testLabels, new String[] {"1.0000", "0.5000"}, true))));
+        for (String form : List.of("jf", "esl")) {
+            DataSource source = DataSource.of(List.of(tmp.resolve(form)), tmp.resolve("cache"));
+            Dataset d = Datasets.load("usps", source);
+            assertEquals(4, d.size(), form);
+            assertEquals(16, d.height(), form);
+            assertArrayEquals(labels, d.labels(), form);
+            for (int n = 0; n < 4; n++) {
+                for (int i = 0; i < 256; i++) {
+                    assertEquals(pixel[n], d.images()[n * 256 + i], form + " sample " + n + " pixel " + i);
+                }
+            }
+            try (ImageStream s = Datasets.open("usps", source, 1, 28, 28, 3)) {
+                Dataset first = s.readAll();
+                assertArrayEquals(new int[] {1, 2, 9}, first.labels(), form + " limit 3");
+                assertEquals(1f, first.images()[2 * 256], form + " limit 3");
+            }
+        }
+    }
 }
