@@ -252,4 +252,65 @@ class RandomAffineTest {
         }
         return s;
     }
+
+    /**
+     * On a non-square image the row shift scales with H and the column shift with W (docs/math/augmentation.md
+     * #random-parameters: tx = (−h + 2h·u_2)·H, ty = (−w + 2w·u_3)·W): apply, both applyBatch forms and
+     * AffineWarp.apply with params(seed, step, i, H, W) give the same bits, for 9×14 and 14×9. The params are inside
+     * their documented ranges ±h·H and ±w·W.
+     */
+    @Test
+    void applyUsesTheParamsOfItsNonSquareImage() {
+        RandomAffine a = RandomAffine.decDa();
+        for (int[] s : new int[][] {{2, 9, 14}, {1, 14, 9}}) {
+            int C = s[0], H = s[1], W = s[2], n = C * H * W, B = 40;
+            float[] in = image(B * n, 6), out = new float[n], ref = new float[n];
+            float[] batch = new float[B * n], consecutive = new float[B * n];
+            int[] indices = new int[B];
+            for (int i = 0; i < B; i++) indices[i] = 100 + i;
+            a.applyBatch(batch, in, C, H, W, 7L, 3L, indices, 0, B);
+            a.applyBatch(consecutive, in, C, H, W, 7L, 3L, 100, 0, B);
+            for (int i = 0; i < B; i++) {
+                RandomAffine.Params p = a.params(7L, 3L, 100 + i, H, W);
+                assertTrue(Math.abs(p.rowShift()) <= 0.1 * H && Math.abs(p.colShift()) <= 0.1 * W, p.toString());
+                AffineWarp.apply(ref, 0, in, i * n, C, H, W, p.thetaDegrees(), p.rowShift(), p.colShift());
+                a.apply(out, 0, in, i * n, C, H, W, 7L, 3L, 100 + i);
+                String where = Arrays.toString(s) + " image " + (100 + i);
+                assertArrayEquals(ref, out, where);
+                assertArrayEquals(ref, Arrays.copyOfRange(batch, i * n, (i + 1) * n), where + " (indices)");
+                assertArrayEquals(ref, Arrays.copyOfRange(consecutive, i * n, (i + 1) * n), where + " (consecutive)");
+            }
+        }
+    }
+
+    /**
+     * A pure shift of one bright pixel on a 9×14 image, by hand. The docs' worked example gives seed 1, step 0,
+     * index 0 on 28×28 with h = w = 0.1 the shifts tx = −0.5422626776218442 and ty = 1.8942835608545483, so
+     * (−1 + 2u_2) = tx / 2.8 and (−1 + 2u_3) = ty / 2.8. With no rotation and h = w = 0.5 on 9×14 the shifts are
+     * tx = 0.5·9·(tx_28 / 2.8) ≈ −0.8715 rows and ty = 0.5·14·(ty_28 / 2.8) ≈ 4.7357 columns. Output (r, q) samples
+     * the input at (r + tx, q + ty), so the pixel at (4, 6) lands between rows 4, 5 and columns 1, 2 with bilinear
+     * weights (1 − |r + tx − 4|)·(1 − |q + ty − 6|): brightest at (5, 1), 0.8715·0.7357 ≈ 0.641; every other output
+     * pixel is 0. (With H and W swapped the shifts would be ≈ −1.356 and 3.044: rows 5, 6 and columns 2, 3.)
+     */
+    @Test
+    void aShiftMovesABrightPixelOfANonSquareImageByHand() {
+        int H = 9, W = 14;
+        float[] in = new float[H * W], out = new float[H * W];
+        in[4 * W + 6] = 1f;
+        new RandomAffine(0, 0.5, 0.5).apply(out, 0, in, 0, 1, H, W, 1L, 0L, 0);
+        double tx = 0.5 * H * (-0.5422626776218442 / 2.8), ty = 0.5 * W * (1.8942835608545483 / 2.8);
+        assertEquals(-0.8714935890351069, tx, 1e-12);
+        assertEquals(4.735708902136372, ty, 1e-12);
+        int best = 0;
+        for (int r = 0; r < H; r++) {
+            for (int q = 0; q < W; q++) {
+                double want = Math.max(0, 1 - Math.abs(r + tx - 4)) * Math.max(0, 1 - Math.abs(q + ty - 6));
+                assertEquals(want, out[r * W + q], 1e-6, "output (" + r + ", " + q + ")");
+                if (out[r * W + q] > out[best]) best = r * W + q;
+            }
+        }
+        assertEquals(5 * W + 1, best, "the bright pixel's new place (row 5, column 1)");
+        assertEquals(0.8714935890351069 * 0.7357089021363716, out[5 * W + 1], 1e-6);
+        assertEquals(0.12850641096489301 * 0.26429109786362837, out[4 * W + 2], 1e-6);
+    }
 }
