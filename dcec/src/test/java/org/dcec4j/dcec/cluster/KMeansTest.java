@@ -158,6 +158,77 @@ class KMeansTest {
         assertArrayEquals(new int[] {0, 0, 0, 0, 1}, r.labels());
     }
 
+    /**
+     * An empty cluster never takes the only point of a singleton cluster (that would empty it), checked against a
+     * hand-run Lloyd: from centres 1, 30, −1000 the first E-step gives {0, 1, 2} | {50} | {}; the farthest point of a
+     * cluster that keeps another point is 0 (distance² 1 from μ = 1, tied with 2, lowest index wins; 50 is farther,
+     * 400, but alone), so μ = (1 + 2)/2 = 1.5, 50, 0 and the next E-step changes nothing.
+     */
+    @Test
+    void relocationNeverTakesTheOnlyPointOfASingleton() {
+        float[] x = {0, 1, 2, 50};
+        KMeansResult r = new KMeans(3).withTolerance(0).fitFrom(x, 4, 1, new double[] {1, 30, -1000});
+        assertArrayEquals(new double[] {1.5, 50, 0}, r.centres(), 1e-12);
+        assertArrayEquals(new int[] {2, 0, 0, 1}, r.labels());
+        // inertia = 0.25 + 0.25 (points 1, 2 around 1.5) + 0 + 0
+        assertEquals(0.5, r.inertia(), 1e-12);
+    }
+
+    /**
+     * The tolerance is relative to mean_d Var(x_·d), as scikit-learn's: data scaled by 2⁻¹⁰ (exact in float, and every
+     * distance then scales by an exact power of two) runs the same iterations to the same labels, and a run equals a
+     * {@link KMeansRun} given the absolute tolerance tol · variance computed by hand.
+     */
+    @Test
+    void toleranceIsRelativeToTheDataVariance() {
+        int N = 600, D = 3, K = 6;
+        float[] x = new float[N * D], scaled = new float[N * D];
+        SplittableRandom rnd = new SplittableRandom(4);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextDouble();
+            scaled[i] = x[i] / 1024f;
+            assertEquals(x[i], scaled[i] * 1024f, 0f, "exact scaling");
+        }
+        int strict = new KMeans(K).withRestarts(1).withSeed(3).withTolerance(0).withThreads(1).fit(x, N, D).iterations();
+        for (double tol : new double[] {1e-2, 1e-3}) {
+            KMeansResult a = new KMeans(K).withRestarts(1).withSeed(3).withTolerance(tol).withThreads(1).fit(x, N, D);
+            KMeansResult b = new KMeans(K).withRestarts(1).withSeed(3).withTolerance(tol).withThreads(1).fit(scaled, N, D);
+            assertTrue(a.iterations() < strict, "tol " + tol + " stops the run early (" + a.iterations() + " of " + strict + ")");
+            assertEquals(a.iterations(), b.iterations(), "tol " + tol);
+            assertArrayEquals(a.labels(), b.labels(), "tol " + tol);
+            for (int i = 0; i < a.centres().length; i++) assertEquals(a.centres()[i] / 1024, b.centres()[i], 0.0, "tol " + tol);
+        }
+        // the oracle: mean_d Var(x_·d) by hand (two passes, population variance), the run given tol · variance
+        double[] mean = new double[D];
+        for (int n = 0; n < N; n++) for (int d = 0; d < D; d++) mean[d] += x[n * D + d] / (double) N;
+        double variance = 0;
+        for (int n = 0; n < N; n++) for (int d = 0; d < D; d++) variance += sq(x[n * D + d] - mean[d]) / ((double) N * D);
+        double[] start = new double[K * D];
+        for (int i = 0; i < start.length; i++) start[i] = x[i];       // the first K points
+        for (double tol : new double[] {1e-2, 1e-3}) {
+            KMeansResult r = new KMeans(K).withTolerance(tol).fitFrom(x, N, D, start);
+            KMeansRun run = new KMeansRun(x, N, D, K, 1, KMeans.DEFAULT_MAX_ITERATIONS, tol * variance);
+            System.arraycopy(start, 0, run.centres, 0, start.length);
+            run.runHamerly();
+            assertEquals(run.iterations, r.iterations(), "tol " + tol);
+            assertArrayEquals(run.centres, r.centres(), 1e-12, "tol " + tol);
+        }
+    }
+
+    /**
+     * Equal inertia goes to the lowest restart, on any thread count: two tight groups far apart reach inertia 0 from
+     * every k-means++ seeding (the second centre is always drawn from the other group), so restart 0 must win.
+     */
+    @Test
+    void equalInertiaKeepsTheFirstRestart() {
+        float[] x = {0, 0, 0, 10, 10, 10};
+        for (int threads : new int[] {1, 3}) {
+            KMeansResult r = new KMeans(2).withRestarts(6).withSeed(1).withThreads(threads).fit(x, 6, 1);
+            assertEquals(0.0, r.inertia(), 0.0, threads + " threads");
+            assertEquals(0, r.restart(), threads + " threads");
+        }
+    }
+
     @Test
     void fewerDistinctPointsThanClustersStillTerminates() {
         float[] x = {1, 1, 1, 1, 5, 5};
