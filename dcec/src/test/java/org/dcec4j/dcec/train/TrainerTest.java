@@ -109,6 +109,24 @@ class TrainerTest {
         assertTrue(r.converged());
     }
 
+    /**
+     * The stop rule is δ < tol, strictly: with tol = 0 a run whose changed fraction is exactly 0 at every check (a
+     * learning rate of 1e-30 leaves every label where it is) must not stop, and runs to maxIter unconverged, as
+     * evaluating "first check after 0 with δ < tol" by hand on the recorded δ says.
+     */
+    @Test void stopRuleIsStrictSoTolZeroNeverStops() throws IOException {
+        Recorder rec = new Recorder();
+        DcecResult r = new DcecTrainer(tiny().toBuilder().pretrainEpochs(0).lr(1e-30f).tol(0).build(), TINY).listener(rec).run();
+        assertEquals(List.of(0, 3, 6, 9, 10), rec.updates);
+        for (int k = 1; k < rec.deltas.size(); k++) assertEquals(0.0, rec.deltas.get(k), 0.0, "δ at iteration " + rec.updates.get(k));
+        // the oracle: the first check after iteration 0 with δ < 0 — there is none, so the run ends at maxIter
+        int expectedStop = 10;
+        for (int k = 1; k < rec.deltas.size(); k++) if (rec.deltas.get(k) < 0) { expectedStop = rec.updates.get(k); break; }
+        assertEquals(expectedStop, r.iterations());
+        assertFalse(r.converged());
+        assertEquals(10, rec.steps.size());
+    }
+
     /** Thrown by a listener to simulate a killed process. */
     static final class Kill extends RuntimeException {}
 
