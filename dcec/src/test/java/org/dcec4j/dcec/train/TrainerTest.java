@@ -345,6 +345,7 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("stopped by the test") && e.getMessage().contains("k-means on the pixels"), e.getMessage());
     }
 
+    /** Bad settings fail in the constructor, before any work or file, with a message naming the setting (texts written out by hand). */
     @Test void badOptionsFailBeforeAnyWork(@TempDir Path tmp) {
         Path out = tmp.resolve("never");
         IllegalArgumentException e;
@@ -371,6 +372,25 @@ class TrainerTest {
             e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().tol(tol).build(), TINY));
             assertTrue(e.getMessage().contains("tolerance is a fraction of labels and must be from 0 to 1"), e.getMessage());
         }
+        // each range check names its option, at the first value outside the range; the edge of the range is accepted
+        Object[][] refused = {
+                {tiny().toBuilder().updateInterval(0), "updateInterval must be at least 1, got 0"},
+                {tiny().toBuilder().kmeansRestarts(0), "kmeansRestarts must be at least 1, got 0"},
+                {tiny().toBuilder().pretrainEpochs(-1), "pretrainEpochs must be >= 0, got -1"},
+                {tiny().toBuilder().maxIter(-1), "maxIterations must be >= 0, got -1"},
+                {tiny().toBuilder().checkpointEvery(-1), "checkpointEvery must be >= 0 (0 = never), got -1"},
+                {tiny().toBuilder().gamma(-0.1f), "gamma must be a number >= 0, got -0.1"},
+                {tiny().toBuilder().gamma(Float.NaN), "gamma must be a number >= 0, got NaN"},
+                {tiny().toBuilder().alpha(0f), "alpha must be a positive number, got 0.0"},
+                {tiny().toBuilder().alpha(-1f), "alpha must be a positive number, got -1.0"},
+                {tiny().toBuilder().alpha(Float.NaN), "alpha must be a positive number, got NaN"}};
+        for (Object[] c : refused) {
+            DcecConfig bad = ((DcecConfig.Builder) c[0]).build();
+            e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(bad, TINY), (String) c[1]);
+            assertTrue(e.getMessage().contains((String) c[1]), e.getMessage());
+        }
+        new DcecTrainer(tiny().toBuilder().updateInterval(1).kmeansRestarts(1).pretrainEpochs(0).maxIter(0).checkpointEvery(0)
+                .gamma(0f).alpha(Float.MIN_VALUE).build(), TINY);
         assertFalse(Files.exists(out));
     }
 
