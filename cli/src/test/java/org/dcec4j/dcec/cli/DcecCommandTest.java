@@ -114,7 +114,8 @@ class DcecCommandTest {
         assertEquals(DcecCommand.SHAPES_T, o.updateInterval());
     }
 
-    @Test void badOptionsFailWithAMessageAndWriteNothing(@TempDir Path tmp) {
+    /** A bad option or value exits 2 with one line naming the option (texts written out by hand) and writes no --out folder. */
+    @Test void badOptionsFailWithAMessageAndWriteNothing(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("out");
         Object[] r = run("train", "--dataset", tmp.resolve("missing").toString(), "--out", out.toString());
         assertEquals(2, r[0]);
@@ -140,6 +141,17 @@ class DcecCommandTest {
         r = run("train", "--bogus");
         assertEquals(2, r[0]);
         assertTrue(((String) r[2]).contains("Unknown option: '--bogus'"), (String) r[2]);
+        // values outside an option's range: exit 2 and a line naming the option, before anything is read or written
+        r = run("train", "--limit", "0", "--out", out.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).startsWith("dcec: --limit must be at least 1, got 0"), (String) r[2]);
+        r = run("train", "--threads", "0", "--limit", "30", "--out", out.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).startsWith("dcec: --threads must be at least 1, got 0"), (String) r[2]);
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        r = run("train", "--dataset", images.toString(), "--channels", "2", "--out", out.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).startsWith("dcec: --channels must be 1 or 3, got 2"), (String) r[2]);
         assertFalse(Files.exists(out));
     }
 
