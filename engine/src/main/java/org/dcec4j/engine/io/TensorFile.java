@@ -191,8 +191,9 @@ public final class TensorFile {
         try (FileInputStream in = new FileInputStream(file.toFile())) {
             return in.readAllBytes();
         } catch (java.io.FileNotFoundException e) {
-            // java.io reports a missing or unreadable file this way; NIO's exception names the problem as callers expect
-            Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);   // throws NoSuchFileException, AccessDeniedException …
+            // java.io reports a missing or unreadable file this way; opening it through NIO (opening is not disturbed by an
+            // interrupt) throws the exception that names the problem, as callers and IoErrors expect
+            Files.newByteChannel(file).close();   // NoSuchFileException, AccessDeniedException, …
             throw e;
         }
     }

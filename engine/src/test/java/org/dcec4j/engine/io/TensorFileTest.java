@@ -93,6 +93,26 @@ class TensorFileTest {
         assertEquals(2f, TensorFile.read(f).get("a").data()[0]);
     }
 
+    /**
+     * Files are written and read through java.io streams, which an interrupt does not close: on an interrupted thread a
+     * write and a read work and the flag stays set (an NIO channel failed with ClosedByInterruptException); a missing
+     * file is still NIO's NoSuchFileException, naming it.
+     */
+    @Test void writesAndReadsWorkOnAnInterruptedThreadAndAMissingFileIsNamed() throws Exception {
+        Path f = dir.resolve("interrupted.dc4j");
+        Thread.currentThread().interrupt();
+        try {
+            TensorFile.builder().tensor("a", new int[] {2}, new float[] {1, 2}).write(f);
+            assertArrayEquals(new float[] {1, 2}, TensorFile.read(f).get("a").data());
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+        java.nio.file.NoSuchFileException e = assertThrows(java.nio.file.NoSuchFileException.class,
+                () -> TensorFile.read(dir.resolve("missing.dc4j")));
+        assertTrue(e.getMessage().contains("missing.dc4j"), e.getMessage());
+    }
+
     @Test void adamStateRoundTrips() throws Exception {
         Tensor p = Tensor.parameter(new float[] {1, 2, 3}, 3);
         Adam a = new Adam(List.of(p));
