@@ -68,7 +68,11 @@ class RandomAffinePoolTest {
         assertThrows(IllegalStateException.class, () -> pool.apply(y, x, 1, 1, 28, 28, 0, 0, 0));
     }
 
-    /** The threaded call allocates nothing per batch on the calling thread either. */
+    /**
+     * The threaded call allocates nothing per batch on the calling thread either, once compiled: the first few hundred
+     * calls may run code that the JIT has not compiled yet (on JDK 25, 50 warm-up calls left 131 KB allocated in the next
+     * 200), so rounds of 200 batches are measured until one allocates nothing, at most 20 of them.
+     */
     @Test
     void noAllocationPerBatch() {
         java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -79,10 +83,15 @@ class RandomAffinePoolTest {
         int[] indices = new int[B];
         try (RandomAffinePool pool = new RandomAffinePool(RandomAffine.decDa(), 2)) {
             for (int i = 0; i < 50; i++) pool.apply(out, in, B, 1, 28, 28, 1L, i, indices);
-            long before = hs.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 200; i++) pool.apply(out, in, B, 1, 28, 28, 1L, i, indices);
-            long bytes = hs.getCurrentThreadAllocatedBytes() - before;
-            assertTrue(bytes < 4096, bytes + " bytes allocated for 200 batches");
+            java.util.List<Long> rounds = new java.util.ArrayList<>();
+            long bytes;
+            do {
+                long before = hs.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 200; i++) pool.apply(out, in, B, 1, 28, 28, 1L, i, indices);
+                bytes = hs.getCurrentThreadAllocatedBytes() - before;
+                rounds.add(bytes);
+            } while (bytes >= 4096 && rounds.size() < 20);
+            assertTrue(bytes < 4096, "bytes allocated per round of 200 batches: " + rounds);
         }
     }
 
