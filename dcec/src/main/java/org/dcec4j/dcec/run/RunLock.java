@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The file is never deleted: a process could otherwise lock a file that another has just unlinked while a
  * third creates and locks a new one. It is also never opened a second time by its holder (POSIX drops a
  * process's lock when it closes any descriptor of the file), so it is read and written through the one
- * locked file, and a second acquisition in the same process is refused before it opens the file.
+ * locked file, and a second acquisition in the same process is refused before it opens the file: the folder is
+ * reserved in a process-wide map first, and freed there only after the holder has closed the file.
  *
  * <p>The file is a {@link RandomAccessFile}, read and written with its own (java.io) methods; its channel serves only
  * to take and release the lock, with the thread's interrupt flag put aside for those two calls. An NIO channel is
@@ -55,9 +56,18 @@ public final class RunLock implements AutoCloseable {
     public static RunLock acquire(Path dir, String what) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.toRealPath().resolve(FILE_NAME);
-        String mine = HELD.get(file);
+        String line = holderLine(what);
+        // Reserved before the file is opened: a second thread of this process that opened it too, found it locked and
+        // closed its descriptor would release this process's lock (POSIX), leaving the folder unlocked while it runs.
+        String mine = HELD.putIfAbsent(file, firstLine(line));
         if (mine != null) throw busy(dir, mine);
-        RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");   // created if missing
+        RandomAccessFile raf;
+        try {
+            raf = new RandomAccessFile(file.toFile(), "rw");   // created if missing
+        } catch (IOException | RuntimeException e) {
+            HELD.remove(file);
+            throw e;
+        }
         try {
             FileLock lock;
             boolean interrupted = Thread.interrupted();   // put aside: with the flag set, the channel would refuse and close
@@ -70,12 +80,14 @@ public final class RunLock implements AutoCloseable {
             }
             if (lock == null) throw busy(dir, firstLine(read(raf)));
             String previous = firstLine(read(raf));
-            String line = holderLine(what);
             write(raf, line);
-            HELD.put(file, firstLine(line));
             return new RunLock(file, raf, lock, previous.isEmpty() ? null : previous);
         } catch (IOException | RuntimeException e) {
-            raf.close();
+            try {
+                raf.close();
+            } finally {
+                HELD.remove(file);
+            }
             throw e;
         }
     }
@@ -125,13 +137,16 @@ public final class RunLock implements AutoCloseable {
             raf.setLength(0);
             raf.getFD().sync();
         } finally {
-            HELD.remove(file);
             boolean interrupted = Thread.interrupted();   // put aside for the channel call, as in acquire
             try {
                 lock.release();
             } finally {
                 if (interrupted) Thread.currentThread().interrupt();
-                raf.close();
+                try {
+                    raf.close();
+                } finally {
+                    HELD.remove(file);                // only now may another thread of this process open the file
+                }
             }
         }
     }

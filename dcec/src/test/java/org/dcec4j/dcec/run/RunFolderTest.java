@@ -9,7 +9,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.train.DcecTrainer;
@@ -46,6 +53,55 @@ class RunFolderTest {
         // released: the file stays, empty, so the next run takes it without a word
         assertEquals("", Files.readString(dir.resolve(RunLock.FILE_NAME)));
         try (RunLock again = RunLock.acquire(dir, "dcec train")) {
+            assertNull(again.previousHolder());
+        }
+    }
+
+    /**
+     * Two threads of one process that take the same folder at once: one holds it, the other is refused with this
+     * process named as the holder, and every other process still finds the folder locked. (The second thread used to
+     * open the lock file too, find it locked and close its descriptor, and POSIX then released the first thread's
+     * lock: the folder stood unlocked while its run went on, in every one of 40 rounds.)
+     */
+    @Test void twoThreadsTakingOneFolderAtOnceLeaveItLocked() throws Exception {
+        int rounds = 12;
+        List<RunLock> held = new ArrayList<>();
+        List<String> dirs = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            for (int r = 0; r < rounds; r++) {
+                Path dir = tmp.resolve("race" + r);
+                CyclicBarrier start = new CyclicBarrier(2);
+                Callable<Object> take = () -> {
+                    start.await();
+                    try {
+                        return RunLock.acquire(dir, "dcec train");
+                    } catch (IllegalArgumentException e) {
+                        return e;
+                    }
+                };
+                Future<Object> a = threads.submit(take), b = threads.submit(take);
+                List<Object> got = List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
+                for (Object o : got) if (o instanceof RunLock lock) held.add(lock);
+                assertEquals(r + 1, held.size(), "round " + r + ": exactly one thread holds the folder: " + got);
+                IllegalArgumentException refused = (IllegalArgumentException) (got.get(0) instanceof RunLock ? got.get(1) : got.get(0));
+                assertTrue(refused.getMessage().contains("in use by another run (pid " + ProcessHandle.current().pid() + " on host "),
+                        refused.getMessage());
+                dirs.add(dir.toString());
+            }
+            String javaBin = System.getProperty("java.home") + java.io.File.separator + "bin" + java.io.File.separator + "java";
+            List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"), LockProbeMain.class.getName()));
+            cmd.addAll(dirs);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out:\n" + out);
+            assertEquals(dirs.stream().map(d -> "HELD " + d).toList(), out.lines().toList(), "what another process finds");
+        } finally {
+            threads.shutdownNow();
+            for (RunLock lock : held) lock.close();
+        }
+        // released: another acquisition succeeds
+        try (RunLock again = RunLock.acquire(tmp.resolve("race0"), "dcec train")) {
             assertNull(again.previousHolder());
         }
     }
