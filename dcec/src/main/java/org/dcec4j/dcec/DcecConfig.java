@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.dcec4j.engine.nn.Init;
+import org.dcec4j.engine.ops.StudentTOp;
 
 /**
  * Every hyper-parameter of a run. {@link #defaults()} holds the reference values of the DCEC paper and
@@ -76,7 +77,9 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
         for (int f : filters) if (f < 1) throw bad("{filters} must be positive, got " + Arrays.toString(filters));
         if (denseDims.length < 1) throw bad("{denseDims} needs at least one hidden size");
         for (int f : denseDims) if (f < 1) throw bad("{denseDims} must be positive, got " + Arrays.toString(denseDims));
-        if (!(alpha > 0) || Float.isInfinite(alpha)) throw bad("{alpha} must be a positive number, got " + alpha);
+        if (!(alpha > 0) || alpha > StudentTOp.MAX_ALPHA)
+            throw bad("{alpha} must be a positive number up to 1e8, got " + alpha + (alpha > StudentTOp.MAX_ALPHA
+                    ? " (beyond 1e8 the Student's t kernel cannot tell distances apart in double precision)" : ""));
         if (!(gamma >= 0) || Float.isInfinite(gamma)) throw bad("{gamma} must be a number >= 0, got " + gamma);
         if (batchSize < 1) throw bad("{batchSize} must be at least 1, got " + batchSize);
         if (pretrainEpochs < 0) throw bad("{pretrainEpochs} must be >= 0, got " + pretrainEpochs);

@@ -381,9 +381,11 @@ class TrainerTest {
                 {tiny().toBuilder().checkpointEvery(-1), "checkpointEvery must be >= 0 (0 = never), got -1"},
                 {tiny().toBuilder().gamma(-0.1f), "gamma must be a number >= 0, got -0.1"},
                 {tiny().toBuilder().gamma(Float.NaN), "gamma must be a number >= 0, got NaN"},
-                {tiny().toBuilder().alpha(0f), "alpha must be a positive number, got 0.0"},
-                {tiny().toBuilder().alpha(-1f), "alpha must be a positive number, got -1.0"},
-                {tiny().toBuilder().alpha(Float.NaN), "alpha must be a positive number, got NaN"}};
+                {tiny().toBuilder().alpha(0f), "alpha must be a positive number up to 1e8, got 0.0"},
+                {tiny().toBuilder().alpha(-1f), "alpha must be a positive number up to 1e8, got -1.0"},
+                {tiny().toBuilder().alpha(Float.NaN), "alpha must be a positive number up to 1e8, got NaN"},
+                {tiny().toBuilder().alpha(Math.nextUp(1e8f)), "alpha must be a positive number up to 1e8, got 1.00000008E8 (beyond 1e8"},
+                {tiny().toBuilder().alpha(Float.POSITIVE_INFINITY), "alpha must be a positive number up to 1e8, got Infinity"}};
         for (Object[] c : refused) {
             DcecConfig bad = ((DcecConfig.Builder) c[0]).build();
             e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(bad, TINY), (String) c[1]);
@@ -391,6 +393,7 @@ class TrainerTest {
         }
         new DcecTrainer(tiny().toBuilder().updateInterval(1).kmeansRestarts(1).pretrainEpochs(0).maxIter(0).checkpointEvery(0)
                 .gamma(0f).alpha(Float.MIN_VALUE).build(), TINY);
+        new DcecTrainer(tiny().toBuilder().alpha(1e8f).build(), TINY);
         assertFalse(Files.exists(out));
     }
 

@@ -30,11 +30,20 @@ public final class StudentTOp extends Op {
         this.z = z; this.mu = mu; this.q = q; this.alpha = alpha; this.u = u; this.B = B; this.K = K; this.D = D;
     }
 
+    /**
+     * The largest α accepted. u = 1 + d²/α is rounded to a double, so the exponent e·ln u carries an absolute error of
+     * about e·2⁻⁵³ ≈ α·5.6·10⁻¹⁷: at α = 10⁸ q is within 5·10⁻⁹ (relative) of its exact value, below float32's rounding;
+     * at 10¹² within 6·10⁻⁵, at 10¹⁵ 4 % off, and from about 10¹⁶ on every u rounds to 1 and every q_ij to 1/K.
+     */
+    public static final float MAX_ALPHA = 1e8f;
+
     public static Tensor apply(Tensor z, Tensor mu, float alpha) {
         if (z.rank() != 2 || mu.rank() != 2 || z.dim(1) != mu.dim(1))
             throw new IllegalArgumentException("student_t: z[B,D] and mu[K,D] expected, got " + z + " and " + mu);
-        if (!(alpha > 0) || Float.isInfinite(alpha))
-            throw new IllegalArgumentException("student_t: alpha must be a positive number, got " + alpha);
+        if (!(alpha > 0) || alpha > MAX_ALPHA)
+            throw new IllegalArgumentException("student_t: alpha must be a positive number up to 1e8, got " + alpha
+                    + (alpha > MAX_ALPHA ? " (beyond 1e8, 1 + d²/α in double precision loses the distances: "
+                    + "docs/math/activations-losses.md#student-t)" : ""));
         int B = z.dim(0), D = z.dim(1), K = mu.dim(0);
         double e = (alpha + 1.0) / 2.0;
         double[] u = new double[B * K];

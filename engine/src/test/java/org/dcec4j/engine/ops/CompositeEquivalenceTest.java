@@ -118,6 +118,38 @@ class CompositeEquivalenceTest {
                 () -> F.studentT(Tensor.of(new float[2], 1, 2), Tensor.of(new float[2], 1, 2), Float.POSITIVE_INFINITY));
     }
 
+    /**
+     * Up to the largest α accepted, q is the soft assignment computed in the log domain (exp(−e·log1p(d²/α))) to float32's
+     * rounding; above it α is refused. (With no bound, α = 1e16 made every u_ij round to 1 and every q_ij 1/K: the two
+     * clusters of black and white images then all fell into cluster 0.)
+     */
+    @Test void largeAlphaUpToItsBoundKeepsTheDistances() {
+        Tensor z = Tensor.of(new float[] {0, 0, 0.5f, 0, 3, 1}, 3, 2);
+        Tensor mu = Tensor.of(new float[] {0, 0, 1, 0}, 2, 2);
+        for (float alpha : new float[] {1e4f, 1e6f, StudentTOp.MAX_ALPHA}) {
+            float[] q = F.studentT(z, mu, alpha).data;
+            double e = (alpha + 1.0) / 2.0;
+            for (int i = 0; i < 3; i++) {
+                double[] num = new double[2];
+                for (int j = 0; j < 2; j++) {
+                    double d2 = 0;
+                    for (int d = 0; d < 2; d++) { double df = (double) z.data[i * 2 + d] - mu.data[j * 2 + d]; d2 += df * df; }
+                    num[j] = Math.exp(-e * Math.log1p(d2 / alpha));
+                }
+                for (int j = 0; j < 2; j++) {
+                    double expected = num[j] / (num[0] + num[1]);
+                    assertEquals(expected, q[i * 2 + j], Math.ulp((float) expected), "alpha " + alpha + " q[" + i + "," + j + "]");
+                }
+            }
+            // the Gaussian limit exp(−d²/2) is near: the first row's q_i1 = 1/(1 + e^(−1/2)) = 0.6225
+            assertEquals(1 / (1 + Math.exp(-0.5)), q[0], alpha < 1e6f ? 1e-4 : 1e-6, "alpha " + alpha);
+        }
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> F.studentT(z, mu, Math.nextUp(StudentTOp.MAX_ALPHA)));
+        org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("alpha must be a positive number up to 1e8"),
+                refused.getMessage());
+    }
+
     /** A NaN or negative target p is not a term to skip: the loss is NaN, so a broken P shows (the trainer stops on it). */
     @Test void aBrokenTargetMakesTheLossNaN() {
         Tensor q = Tensor.of(new float[] {0.5f, 0.5f, 0.25f, 0.75f}, 2, 2);
