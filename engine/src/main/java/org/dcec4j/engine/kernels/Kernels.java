@@ -28,15 +28,16 @@ public interface Kernels {
      * Transposed convolution forward (the adjoint of the convolution g, whose input side is this
      * kernel's output side) with bias and activation fused. y written ([N, C, H, W] of g), x read
      * ([N, K, OH, OW] of g), w read ([K, C, KH, KW]), b read ([C]) or null.
-     * y[n,c,h,w] = act(b[c] + Σ_k Σ_kh Σ_kw w[k,c,kh,kw] · x[n,k,oh,ow])   over h = oh·SH+kh−PT, w = ow·SW+kw−PL
+     * y[n,c,h,ww] = act(b[c] + Σ_k Σ_kh Σ_kw w[k,c,kh,kw] · x[n,k,oh,ow])   over all (oh,ow,kh,kw) with
+     * h = oh·SH+kh−PT and ww = ow·SW+kw−PL
      */
     void convTranspose2dForward(float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g);
 
     /**
      * Gradient of the convolution with respect to its input (= transposed convolution forward).
      * dx accumulated, dy/w read.
-     * dx[n,c,h,w] += Σ_k Σ_kh Σ_kw w[k,c,kh,kw] · dy[n,k,oh,ow]   over all (oh,ow,kh,kw) with
-     * h = oh·SH+kh−PT and w = ow·SW+kw−PL
+     * dx[n,c,h,ww] += Σ_k Σ_kh Σ_kw w[k,c,kh,kw] · dy[n,k,oh,ow]   over all (oh,ow,kh,kw) with
+     * h = oh·SH+kh−PT and ww = ow·SW+kw−PL
      */
     void conv2dBackwardInput(float[] dx, float[] dy, float[] w, ConvGeometry g);
 
@@ -110,7 +111,7 @@ public interface Kernels {
 
     /**
      * One Adam update of {@code n} parameters, in the common form that covers both the Keras and the
-     * PyTorch variants (docs/math/adam.md#kernel). param, m, v written in place; g read.
+     * PyTorch variants (docs/math/adam.md#kernel). param, m, v read and updated in place; g read.
      * <pre>
      *   m ← β1·m + (1−β1)·g
      *   v ← β2·v + (1−β2)·g²

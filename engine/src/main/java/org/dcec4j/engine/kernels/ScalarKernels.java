@@ -57,20 +57,20 @@ public final class ScalarKernels implements Kernels {
     // Math: docs/math/conv_transpose2d.md#forward
     @Override
     public synchronized void convTranspose2dForward(float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g) {
-        // y[n,c,h,w] = act(b[c] + Σ_taps Σ_k w[k,c,kh,kw] · x[n,k,oh,ow])
+        // y[n,c,h,ww] = act(b[c] + Σ_taps Σ_k w[k,c,kh,kw] · x[n,k,oh,ow])
         transposedScatter(y, x, w, b, act, g);
     }
 
     // Math: docs/math/conv2d.md#backward-input
     @Override
     public synchronized void conv2dBackwardInput(float[] dx, float[] dy, float[] w, ConvGeometry g) {
-        // ∂L/∂x[n,c,h,w] += Σ_taps Σ_k w[k,c,kh,kw] · ∂L/∂y[n,k,oh,ow]
+        // ∂L/∂x[n,c,h,ww] += Σ_taps Σ_k w[k,c,kh,kw] · ∂L/∂y[n,k,oh,ow]
         transposedScatter(dx, dy, w, null, null, g);
     }
 
     /**
-     * The adjoint of the convolution g, pixel by pixel: for input pixel (h, w) of channel c, every tap
-     * (kh, kw) with h = oh·SH + kh − PT, w = ow·SW + kw − PL inside the output contributes the term
+     * The adjoint of the convolution g, pixel by pixel: for input pixel (h, ww) of channel c, every tap
+     * (kh, kw) with h = oh·SH + kh − PT, ww = ow·SW + kw − PL inside the output contributes the term
      * t = Σ_k w[k,c,kh,kw] · dy[n,k,oh,ow]; the terms are added in (kh, kw) order. With {@code act} null
      * the sum starts at 0 and is added to out (out accumulated); otherwise it starts at b[c] (0 if b is
      * null) and out = act(sum) (out written).
@@ -92,7 +92,7 @@ public final class ScalarKernels implements Kernels {
                             int yBase = (n * K + k) * P;
                             for (int p = 0; p < P; p++) tap[p] = Math.fma(wv, dy[yBase + p], tap[p]);
                         }
-                        // …added to the input pixel the tap reaches: sum[h,w] += t[oh,ow]
+                        // …added to the input pixel the tap reaches: sum[h,ww] += t[oh,ow]
                         for (int oh = 0; oh < OH; oh++) {
                             int h = oh * SH + kh - PT;
                             if (h < 0 || h >= H) continue;

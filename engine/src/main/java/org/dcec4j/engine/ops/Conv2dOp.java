@@ -47,11 +47,12 @@ public final class Conv2dOp extends Op {
     public Activation activation() { return act; }
 
     @Override protected void backward(Tensor out) {
-        // through the fused activation first: ∂L/∂z = ∂L/∂y · act'(z), z = the pre-activation
+        // through the fused activation first: ∂L/∂z = ∂L/∂y · act'(z), z = the pre-activation. From here on dy holds
+        // ∂L/∂z (not ∂L/∂y), and the convolution's gradients below are taken with it:
         float[] dy = act.backward(k, out.grad(), out.data);
-        // ∂L/∂x[n,c,h,w] = Σ_k Σ_kh Σ_kw w[k,c,kh,kw] · ∂L/∂y[n,k,oh,ow]  where h = oh·SH+kh−PT, w = ow·SW+kw−PL
-        // ∂L/∂w[k,c,kh,kw] = Σ_n Σ_oh Σ_ow ∂L/∂y[n,k,oh,ow] · x[n,c, oh·SH+kh−PT, ow·SW+kw−PL]
-        // ∂L/∂b[k] = Σ_n Σ_oh Σ_ow ∂L/∂y[n,k,oh,ow]
+        // ∂L/∂x[n,c,h,ww] = Σ_k Σ_{(oh,kh): oh·SH+kh−PT=h} Σ_{(ow,kw): ow·SW+kw−PL=ww} w[k,c,kh,kw] · ∂L/∂z[n,k,oh,ow]
+        // ∂L/∂w[k,c,kh,kw] = Σ_n Σ_oh Σ_ow ∂L/∂z[n,k,oh,ow] · x[n,c, oh·SH+kh−PT, ow·SW+kw−PL]
+        // ∂L/∂b[k] = Σ_n Σ_oh Σ_ow ∂L/∂z[n,k,oh,ow]
         float[] dw = w.requiresGrad() ? w.grad() : null, db = b != null && b.requiresGrad() ? b.grad() : null;
         if (x.requiresGrad() && x.hasGrad()) {
             // a later gradient of x is added

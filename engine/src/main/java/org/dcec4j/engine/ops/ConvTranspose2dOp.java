@@ -15,7 +15,7 @@ import org.dcec4j.engine.kernels.Kernels;
  * [K=CI, C=CO, KH, KW] and padding = the crop, so one kernel set serves both:
  * forward = conv's backward-input, backward-input = conv's forward, backward-weight = conv's
  * backward-weight with the roles of x and dy swapped.
- * <pre>  y[n,co,h,w] = act(b[co] + Σ_ci Σ_kh Σ_kw w[ci,co,kh,kw] · x[n,ci,ih,iw])  over h = ih·SH+kh−CT, w = iw·SW+kw−CL</pre>
+ * <pre>  y[n,co,h,ww] = act(b[co] + Σ_ci Σ_{(ih,kh): ih·SH+kh−CT=h} Σ_{(iw,kw): iw·SW+kw−CL=ww} w[ci,co,kh,kw] · x[n,ci,ih,iw])</pre>
  * with act = identity or a fused ReLU (docs/math/activations-losses.md#fused-relu).
  * Keras 'same' (k5 s2): crop (1, 2); PyTorch padding p, output_padding op: crop (p, p − op).
  * Math: docs/math/conv_transpose2d.md
@@ -61,12 +61,13 @@ public final class ConvTranspose2dOp extends Op {
     public Activation activation() { return act; }
 
     @Override protected void backward(Tensor out) {
-        // through the fused activation first: ∂L/∂z = ∂L/∂y · act'(z), z = the pre-activation
+        // through the fused activation first: ∂L/∂z = ∂L/∂y · act'(z), z = the pre-activation. From here on dy holds
+        // ∂L/∂z (not ∂L/∂y), and the gradients below are taken with it:
         float[] dy = act.backward(k, out.grad(), out.data);
-        // ∂L/∂x = conv(∂L/∂y, w): the adjoint of the adjoint is the convolution itself. The kernel writes; the first
+        // ∂L/∂x = conv(∂L/∂z, w): the adjoint of the adjoint is the convolution itself. The kernel writes; the first
         // gradient to reach x is written in place, a later one goes through t.
-        // ∂L/∂w[ci,co,kh,kw] = Σ_n Σ_ih Σ_iw x[n,ci,ih,iw] · ∂L/∂y[n,co, ih·SH+kh−CT, iw·SW+kw−CL]
-        // ∂L/∂b[co] = Σ_n Σ_h Σ_w ∂L/∂y[n,co,h,w]
+        // ∂L/∂w[ci,co,kh,kw] = Σ_n Σ_ih Σ_iw x[n,ci,ih,iw] · ∂L/∂z[n,co, ih·SH+kh−CT, iw·SW+kw−CL]
+        // ∂L/∂b[co] = Σ_n Σ_h Σ_ww ∂L/∂z[n,co,h,ww]
         float[] dw = w.requiresGrad() ? w.grad() : null, db = b != null && b.requiresGrad() ? b.grad() : null;
         boolean later = x.requiresGrad() && x.hasGrad();
         float[] t = !x.requiresGrad() ? null : later ? StepArena.array(x.size()) : x.freshGrad();

@@ -4,7 +4,8 @@ import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
 /**
- * Mean squared error over all elements: L = (1/n) Σ_i (a_i − t_i)² (the sum runs in double).
+ * Mean squared error over all elements: y = (1/n) Σ_i (a_i − t_i)² (the sum runs in double). Its backward multiplies
+ * by ∂L/∂y, the gradient reaching y from the loss L that back-propagation starts from (1 when L = y).
  * Math: docs/math/activations-losses.md#mse
  */
 public final class MseOp extends Op {
@@ -22,13 +23,13 @@ public final class MseOp extends Op {
 
     @Override protected void backward(Tensor out) {
         float scale = 2f * out.grad()[0] / a.size();
-        // ∂L/∂a_i = 2 (a_i − t_i) / n
+        // ∂L/∂a_i = ∂L/∂y · 2 (a_i − t_i) / n   (scale = ∂L/∂y · 2/n)
         // (written as 0 + term when it is the first gradient to reach a, the bits of accumulating into zeros)
         if (a.requiresGrad()) {
             if (!a.hasGrad()) { float[] da = a.freshGrad(); for (int i = 0; i < da.length; i++) da[i] = 0f + scale * (a.data[i] - t.data[i]); }
             else { float[] da = a.grad(); for (int i = 0; i < da.length; i++) da[i] += scale * (a.data[i] - t.data[i]); }
         }
-        // ∂L/∂t_i = −2 (a_i − t_i) / n
+        // ∂L/∂t_i = −∂L/∂y · 2 (a_i − t_i) / n
         if (t.requiresGrad()) { float[] dt = t.grad(); for (int i = 0; i < dt.length; i++) dt[i] -= scale * (a.data[i] - t.data[i]); }
     }
 }
