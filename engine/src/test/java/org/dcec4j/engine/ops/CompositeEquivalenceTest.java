@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fused Student's t and KL ops give the same values and gradients as the same functions composed from
- * primitive ops (sub, mul, sum, scale, pow, div, log), and as the closed form of docs/math/dcec.md#gradients
+ * primitive ops (reshape, sub, mul, sum, scale, addScalar, pow, div, log), and as the closed form of docs/math/dcec.md#gradients
  * ∂L_c/∂z_i = (α+1)/α · (1/B) Σ_j (1 + ‖z_i−μ_j‖²/α)^(−1) (p_ij − q_ij)(z_i − μ_j) (and minus that, summed over i, for μ_j).
  */
 class CompositeEquivalenceTest {
