@@ -90,7 +90,7 @@ public final class RandomAffine {
 
     /**
      * The SplitMix64 state of (seed, step, index): each component is added to the state and mixed in
-     * turn, key = mix(mix(mix(seed + γ) + step + γ) + index + γ), γ = {@link #GOLDEN}. For a fixed seed
+     * turn, key = mix(mix(mix(seed + φ) + step + φ) + index + φ), φ = {@link #GOLDEN}. For a fixed seed
      * and step, different indices give different keys (mix is a bijection); so do different steps.
      */
     static long streamKey(long seed, long step, int index) {

@@ -31,7 +31,7 @@ final class KMeansRun {
     private final double[] halfGap;     // [K] s_k = ½ min_{k'≠k} ‖μ_k − μ_k'‖
     private final double[] upper;       // [N] u_n ≥ ‖x_n − μ_{labels[n]}‖
     private final double[] lower;       // [N] l_n ≤ min_{k ≠ labels[n]} ‖x_n − μ_k‖
-    private final double[] closest;     // [N] D²(x_n): squared distance to the nearest chosen centre (seeding)
+    private final double[] closest;     // [N] δ²(x_n): squared distance to the nearest chosen centre (seeding)
     private final double[] cumulative;  // [N] running sums of closest (seeding)
     private final double[] candidateD2; // [trials, N] closest if candidate t were added (seeding)
     private final int[] candidate;      // [trials]
@@ -66,8 +66,8 @@ final class KMeansRun {
 
     /**
      * k-means++ seeding with greedy local trials (scikit-learn's variant): the first centre is a uniformly
-     * drawn point; each further centre is the best, by the resulting potential Σ_n D²(x_n), of
-     * {@code trials} points drawn with probability D²(x_n) / Σ_m D²(x_m). trials = 1 is plain k-means++.
+     * drawn point; each further centre is the best, by the resulting potential Σ_n δ²(x_n), of
+     * {@code trials} points drawn with probability δ²(x_n) / Σ_m δ²(x_m). trials = 1 is plain k-means++.
      * Writes {@link #centres}.
      *
      * <p>Math: docs/math/kmeans-metrics.md#kmeans-plus-plus
@@ -75,14 +75,14 @@ final class KMeansRun {
     void seedPlusPlus(SplittableRandom rng) {
         int first = rng.nextInt(N);
         copyPoint(centres, 0, first);
-        // D²(x_n) = ‖x_n − μ_0‖²
+        // δ²(x_n) = ‖x_n − μ_0‖²
         for (int n = 0; n < N; n++) {
             closest[n] = pointToPoint(n, first);
             owner[n] = 0;
         }
         for (int k = 1; k < K; k++) {
-            // cumulative[n] = Σ_{m ≤ n} D²(x_m); a uniform r in [0, total) falls in point n's slice with
-            // probability D²(x_n) / total
+            // cumulative[n] = Σ_{m ≤ n} δ²(x_m); a uniform r in [0, total) falls in point n's slice with
+            // probability δ²(x_n) / total
             double total = 0;
             for (int n = 0; n < N; n++) {
                 total += closest[n];
@@ -99,9 +99,9 @@ final class KMeansRun {
                 for (int j = 0; j < k; j++) {
                     gap2[j] = pointToCentre(c, centres, j);
                 }
-                // potential_t = Σ_n min(D²(x_n), ‖x_n − x_c‖²). Triangle inequality: if
-                // ‖x_c − μ_j‖ ≥ 2·D(x_n) for x_n's nearest centre μ_j then ‖x_n − x_c‖ ≥ D(x_n), so x_n keeps
-                // D²(x_n) without computing the distance (a 1e-9 margin absorbs rounding)
+                // potential_t = Σ_n min(δ²(x_n), ‖x_n − x_c‖²). Triangle inequality: if
+                // ‖x_c − μ_j‖ ≥ 2·δ(x_n) for x_n's nearest centre μ_j then ‖x_n − x_c‖ ≥ δ(x_n), so x_n keeps
+                // δ²(x_n) without computing the distance (a 1e-9 margin absorbs rounding)
                 double pot = 0;
                 for (int n = 0; n < N; n++) {
                     double d2 = closest[n];
