@@ -104,6 +104,7 @@ public final class SparkDcecTrainer {
             throw new ConfigException("{clusterOptimizer} " + cfg.clusterOptimizer() + ": the distributed trainer runs Adam only; "
                     + "train with SGD on one machine with dcec");
         if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
+        org.dcec4j.dcec.train.DcecTrainer.checkSizes(cfg, N, C, H, W);
     }
 
     /** Adds a listener; listeners are called in the order they were added. */

@@ -152,6 +152,15 @@ class DcecCommandTest {
         r = run("train", "--dataset", images.toString(), "--channels", "2", "--out", out.toString());
         assertEquals(2, r[0], (String) r[2]);
         assertTrue(((String) r[2]).startsWith("dcec: --channels must be 1 or 3, got 2"), (String) r[2]);
+        // sizes no Java array holds: refused by name before the run folder is started (config.json was left behind)
+        r = run("train", "--filters", "1,1,300000000", "--limit", "30", "--out", out.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).startsWith("dcec: --filters 1,1,300000000 makes conv3's weights hold 2,700,000,000 elements, "
+                + "more than a Java array holds (2,147,483,647): lower --filters"), (String) r[2]);
+        r = run("train", "--method", "dec", "--dense-dims", "3000000", "--limit", "30", "--out", out.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).startsWith("dcec: --dense-dims 3000000 makes the weights of dense layer 1 hold 2,352,000,000"),
+                (String) r[2]);
         assertFalse(Files.exists(out));
     }
 

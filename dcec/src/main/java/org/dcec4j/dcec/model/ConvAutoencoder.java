@@ -67,7 +67,7 @@ public final class ConvAutoencoder extends Module implements Autoencoder {
     }
 
     /** Spatial size after conv3: 'valid' (s/4 − 3)/2 + 1 when s % 8 ≠ 0, else s/8. */
-    static int conv3Size(int s) { return s % 8 == 0 ? s / 8 : (s / 4 - 3) / 2 + 1; }
+    public static int conv3Size(int s) { return s % 8 == 0 ? s / 8 : (s / 4 - 3) / 2 + 1; }
 
     /** Throws an IllegalArgumentException saying what to change when the architecture cannot take this input. */
     public static void check(int channels, int height, int width, int embeddingSize, int[] filters) {

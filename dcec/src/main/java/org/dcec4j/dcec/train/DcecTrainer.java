@@ -76,6 +76,53 @@ public final class DcecTrainer {
             throw new ConfigException("{clusters} " + K + " is larger than the number of images (" + N + " in " + data.name()
                     + "): lower {clusters} or use more images");
         if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
+        checkSizes(cfg, N, C, H, W);
+    }
+
+    /**
+     * Refuses, naming the setting, a configuration one of whose arrays would exceed what a Java array holds
+     * (2³¹ − 1 elements): the weights and activations of a mini-batch in the autoencoder, the centres (K × K, the
+     * embedding having K dimensions; K × C·H·W for k-means on the pixels) and the N × K embeddings and soft
+     * assignments. Counted in longs, before any
+     * file is written; without it the first such tensor failed deep inside the run, after the run folder had been
+     * started (and the centres only after the whole pretraining).
+     */
+    public static void checkSizes(DcecConfig cfg, int N, int C, int H, int W) {
+        long K = cfg.K(), B = Math.min(cfg.batchSize(), N);
+        fits((long) N * K, "the " + N + " × " + K + " embeddings and soft assignments", "{clusters}");
+        long E = cfg.method().network == Method.Network.NONE ? (long) C * H * W : K;   // k-means alone clusters the pixels
+        fits(K * E, "the " + K + " × " + E + " cluster centres", "{clusters}");
+        if (cfg.method().network == Method.Network.CONV) {
+            int[] f = cfg.filters();
+            long h1 = (H + 1) / 2, w1 = (W + 1) / 2, h2 = (h1 + 1) / 2, w2 = (w1 + 1) / 2;
+            long flat = (long) f[2] * ConvAutoencoder.conv3Size(H) * ConvAutoencoder.conv3Size(W);
+            String filters = "{filters} " + f[0] + "," + f[1] + "," + f[2];
+            fits((long) f[0] * C * 25, filters + " makes conv1's weights", "{filters}");
+            fits((long) f[1] * f[0] * 25, filters + " makes conv2's weights", "{filters}");
+            fits((long) f[2] * f[1] * 9, filters + " makes conv3's weights", "{filters}");
+            fits(flat * K, filters + " makes the embedding layer's weights", "{filters}");
+            fits(B * f[0] * h1 * w1, filters + " with {batchSize} " + B + " makes conv1's output", "{filters} or {batchSize}");
+            fits(B * f[1] * h2 * w2, filters + " with {batchSize} " + B + " makes conv2's output", "{filters} or {batchSize}");
+            fits(B * flat, filters + " with {batchSize} " + B + " makes conv3's output", "{filters} or {batchSize}");
+        } else if (cfg.method().network == Method.Network.DENSE) {
+            int[] dims = cfg.denseDims();
+            long in = (long) C * H * W;
+            String denseDims = "{denseDims} " + java.util.Arrays.stream(dims).mapToObj(Integer::toString)
+                    .collect(java.util.stream.Collectors.joining(","));
+            for (int l = 0; l <= dims.length; l++) {
+                long out = l < dims.length ? dims[l] : K;
+                fits(in * out, denseDims + " makes the weights of dense layer " + (l + 1), "{denseDims}");
+                fits(B * out, denseDims + " with {batchSize} " + B + " makes the output of dense layer " + (l + 1),
+                        "{denseDims} or {batchSize}");
+                in = out;
+            }
+        }
+    }
+
+    private static void fits(long elements, String what, String lower) {
+        if (elements > Integer.MAX_VALUE)
+            throw new ConfigException(what + " hold " + String.format(java.util.Locale.ROOT, "%,d", elements)
+                    + " elements, more than a Java array holds (2,147,483,647): lower " + lower);
     }
 
     /** Adds a listener; listeners are called in the order they were added. */

@@ -394,6 +394,20 @@ class TrainerTest {
         new DcecTrainer(tiny().toBuilder().updateInterval(1).kmeansRestarts(1).pretrainEpochs(0).maxIter(0).checkpointEvery(0)
                 .gamma(0f).alpha(Float.MIN_VALUE).build(), TINY);
         new DcecTrainer(tiny().toBuilder().alpha(1e8f).build(), TINY);
+        // sizes beyond a Java array, counted in longs and refused by name (they failed deep in the run: the K × K
+        // centres only after the whole pretraining); the largest that fit are accepted
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().filters(4, 4, 238_609_295).build(), TINY));
+        assertTrue(e.getMessage().startsWith("filters 4,4,238609295 makes conv3's weights hold 8,589,934,620 elements"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(tiny().toBuilder().filters(4_000_000, 1, 8).build(), TINY));
+        assertTrue(e.getMessage().startsWith("filters 4000000,1,8 with batchSize 16 makes conv1's output hold 2,304,000,000 elements"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("lower filters or batchSize"), e.getMessage());
+        Dataset vectors = Dataset.ofVectors("many", 1, new float[46_341], new int[46_341]);
+        DcecConfig dec = tiny().toBuilder().method(Method.DEC).denseDims(2).pretrainEpochs(0).build();
+        e = assertThrows(IllegalArgumentException.class, () -> new DcecTrainer(dec.toBuilder().K(46_341).build(), vectors));
+        assertTrue(e.getMessage().startsWith("the 46341 × 46341 embeddings and soft assignments hold 2,147,488,281 elements"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("lower clusters"), e.getMessage());
+        new DcecTrainer(dec.toBuilder().K(46_340).build(), vectors);
         assertFalse(Files.exists(out));
     }
 
