@@ -266,6 +266,12 @@ public final class DcecTrainer {
                 }
                 // L_r = (1/(B·C·H·W)) Σ (G(F(x)) − x)², then backward and the optimiser's step
                 float l = PretrainingStep.run(arena, ae, opt, xb);
+                if (!Float.isFinite(l) && trained == 0 && epoch == first)
+                    // the loss of the weights the phase started with, before any update of this run: not the learning rate
+                    throw new TrainingDivergedException(String.format(Locale.ROOT, "the pretraining loss was %s at epoch %d, "
+                            + "batch 1, before any update: the learning rate is not the cause. Check the scale of the data "
+                            + "(a squared error of values beyond about 1.8e19 overflows float32) or the weights the run started from.",
+                            Float.isNaN(l) ? "NaN" : "infinite", epoch + 1));
                 if (!Float.isFinite(l)) throw diverged(Phase.PRETRAIN, "epoch " + (epoch + 1) + ", batch " + (b + 1), l);
                 sum += (double) l * nb;
                 trained += nb;

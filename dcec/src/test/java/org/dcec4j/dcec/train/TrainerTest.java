@@ -198,6 +198,15 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("Last good checkpoint: none written yet"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("huge").resolve(RunFolder.CHECKPOINT)));
 
+        // data whose squared errors overflow float32: the first loss, before any update, is infinite, and the message
+        // does not blame the learning rate (it said "Lower the learning rate")
+        float[] big = new float[40 * 4];
+        for (int i = 0; i < big.length; i++) big[i] = (i % 7 + 1) * 1e20f;
+        DcecConfig dec = tiny().toBuilder().method(Method.DEC).denseDims(8).build();
+        e = assertThrows(TrainingDivergedException.class, () -> new DcecTrainer(dec, Dataset.ofVectors("big", 4, big, new int[40])).run());
+        assertTrue(e.getMessage().startsWith("the pretraining loss was infinite at epoch 1, batch 1, before any update: "
+                + "the learning rate is not the cause. Check the scale of the data"), e.getMessage());
+
         // one batch per epoch, checkpoints after every epoch; the weights overflow right after epoch 2's checkpoint
         DcecConfig cfg = tiny().toBuilder().batchSize(40).pretrainEpochs(6).checkpointEvery(1).build();
         byte[][] last = new byte[1][];
