@@ -35,16 +35,25 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RunLock implements AutoCloseable {
     public static final String FILE_NAME = ".dcec.lock";
 
-    /** The lock files this process holds, with their holder lines. */
-    private static final Map<Path, String> HELD = new ConcurrentHashMap<>();
+    /** The lock files this process holds or is taking, with their holder lines. */
+    private static final Map<Path, Reservation> HELD = new ConcurrentHashMap<>();
+
+    /** One acquisition's entry in {@link #HELD}; compared by identity, so that only its own acquisition removes it. */
+    private static final class Reservation {
+        final String holder;
+        Reservation(String holder) { this.holder = holder; }
+    }
 
     private final Path file;
+    private final Reservation reservation;
     private final RandomAccessFile raf;
     private final FileLock lock;
     private final String previousHolder;
 
-    private RunLock(Path file, RandomAccessFile raf, FileLock lock, String previousHolder) {
-        this.file = file; this.raf = raf; this.lock = lock; this.previousHolder = previousHolder;
+    private boolean closed;
+
+    private RunLock(Path file, Reservation reservation, RandomAccessFile raf, FileLock lock, String previousHolder) {
+        this.file = file; this.reservation = reservation; this.raf = raf; this.lock = lock; this.previousHolder = previousHolder;
     }
 
     /**
@@ -59,13 +68,14 @@ public final class RunLock implements AutoCloseable {
         String line = holderLine(what);
         // Reserved before the file is opened: a second thread of this process that opened it too, found it locked and
         // closed its descriptor would release this process's lock (POSIX), leaving the folder unlocked while it runs.
-        String mine = HELD.putIfAbsent(file, firstLine(line));
-        if (mine != null) throw busy(dir, mine);
+        Reservation mine = new Reservation(firstLine(line));
+        Reservation other = HELD.putIfAbsent(file, mine);
+        if (other != null) throw busy(dir, other.holder);
         RandomAccessFile raf;
         try {
             raf = new RandomAccessFile(file.toFile(), "rw");   // created if missing
         } catch (IOException | RuntimeException e) {
-            HELD.remove(file);
+            HELD.remove(file, mine);
             throw e;
         }
         try {
@@ -81,12 +91,12 @@ public final class RunLock implements AutoCloseable {
             if (lock == null) throw busy(dir, firstLine(read(raf)));
             String previous = firstLine(read(raf));
             write(raf, line);
-            return new RunLock(file, raf, lock, previous.isEmpty() ? null : previous);
+            return new RunLock(file, mine, raf, lock, previous.isEmpty() ? null : previous);
         } catch (IOException | RuntimeException e) {
             try {
                 raf.close();
             } finally {
-                HELD.remove(file);
+                HELD.remove(file, mine);
             }
             throw e;
         }
@@ -131,8 +141,10 @@ public final class RunLock implements AutoCloseable {
     /** The holder line left by a run that ended without releasing the folder (killed), or null. */
     public String previousHolder() { return previousHolder; }
 
-    /** Empties the lock file (the run ended normally) and releases the lock. */
-    @Override public void close() throws IOException {
+    /** Empties the lock file (the run ended normally) and releases the lock; a second call does nothing. */
+    @Override public synchronized void close() throws IOException {
+        if (closed) return;
+        closed = true;
         try {
             raf.setLength(0);
             raf.getFD().sync();
@@ -145,7 +157,7 @@ public final class RunLock implements AutoCloseable {
                 try {
                     raf.close();
                 } finally {
-                    HELD.remove(file);                // only now may another thread of this process open the file
+                    HELD.remove(file, reservation);   // only now may another thread of this process open the file
                 }
             }
         }

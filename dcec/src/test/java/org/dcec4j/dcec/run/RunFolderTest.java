@@ -89,13 +89,7 @@ class RunFolderTest {
                         refused.getMessage());
                 dirs.add(dir.toString());
             }
-            String javaBin = System.getProperty("java.home") + java.io.File.separator + "bin" + java.io.File.separator + "java";
-            List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"), LockProbeMain.class.getName()));
-            cmd.addAll(dirs);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out:\n" + out);
-            assertEquals(dirs.stream().map(d -> "HELD " + d).toList(), out.lines().toList(), "what another process finds");
+            assertEquals(dirs.stream().map(d -> "HELD " + d).toList(), probe(dirs), "what another process finds");
         } finally {
             threads.shutdownNow();
             for (RunLock lock : held) lock.close();
@@ -104,6 +98,31 @@ class RunFolderTest {
         try (RunLock again = RunLock.acquire(tmp.resolve("race0"), "dcec train")) {
             assertNull(again.previousHolder());
         }
+    }
+
+    /** Closing a lock again, after the folder has passed to another holder in this process, leaves that holder alone. */
+    @Test void aSecondCloseLeavesTheNextHolderAlone() throws Exception {
+        Path dir = tmp.resolve("run");
+        RunLock first = RunLock.acquire(dir, "dcec train");
+        first.close();
+        try (RunLock second = RunLock.acquire(dir, "dcec cluster")) {
+            first.close();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunLock.acquire(dir, "dcec train"));
+            assertTrue(e.getMessage().contains("by dcec cluster)"), e.getMessage());
+            // (the test does not read the file itself here: closing its own descriptor would release the lock, POSIX)
+            assertEquals(List.of("HELD " + dir), probe(List.of(dir.toString())), "what another process finds");
+        }
+    }
+
+    /** What another process finds for each folder's lock: "HELD dir" or "FREE dir" ({@link LockProbeMain}). */
+    private static List<String> probe(List<String> dirs) throws Exception {
+        String javaBin = System.getProperty("java.home") + java.io.File.separator + "bin" + java.io.File.separator + "java";
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"), LockProbeMain.class.getName()));
+        cmd.addAll(dirs);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out:\n" + out);
+        return out.lines().toList();
     }
 
     @Test void aStaleLockIsTakenOver() throws IOException {
