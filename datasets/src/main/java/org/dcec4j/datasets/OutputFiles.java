@@ -81,7 +81,8 @@ public final class OutputFiles {
     /**
      * Writes what {@code body} produces to file atomically: a temporary file beside it, fsync, read back and
      * compared (length and CRC-32 of what was written), then renamed over the target. A file-system failure on the
-     * temporary file (permission denied, no such folder) is reported on {@code file}, the path the caller knows.
+     * temporary file (permission denied, no such folder), and a failed write or sync (no space left on device), are
+     * reported on {@code file}, the path the caller knows.
      */
     public static void writeAtomically(Path file, Body body) throws IOException {
         try {
@@ -94,6 +95,13 @@ public final class OutputFiles {
                 throw e;
             }
             FileSystemException onTarget = new FileSystemException(file.toString(), null, IoErrors.reason(e));
+            onTarget.initCause(e);
+            throw onTarget;
+        } catch (IOException e) {
+            // a write or sync that failed (no space left on device) throws a plain IOException that names no file
+            String why = IoErrors.why(e);
+            FileSystemException onTarget = new FileSystemException(file.toString(), null,
+                    why.isEmpty() ? why : Character.toLowerCase(why.charAt(0)) + why.substring(1));
             onTarget.initCause(e);
             throw onTarget;
         }

@@ -50,7 +50,9 @@ class OutputFilesTest {
             out.write(new byte[10]);
             throw new IOException("disk full");
         }));
-        assertEquals("disk full", e.getMessage());
+        // a plain IOException from the stream (what FileOutputStream throws on a full disk) is reported on the target
+        assertEquals(f + ": disk full", IoErrors.describe(e));
+        assertEquals(f.toString(), ((FileSystemException) e).getFile());
         assertEquals("old", Files.readString(f));
         assertEquals(List.of("predictions.csv"), names());
         // a folder where the file should go
@@ -97,4 +99,5 @@ class OutputFilesTest {
         String line = IoErrors.describe(e);
         org.junit.jupiter.api.Assertions.assertTrue(line.startsWith(target + ": ") && !line.contains(".tmp"), line);
     }
+
 }

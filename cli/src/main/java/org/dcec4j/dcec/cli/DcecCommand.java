@@ -587,6 +587,19 @@ public final class DcecCommand implements Runnable {
                         + " (it holds " + RunFolder.CONFIG_JSON + "): choose another name or folder for the CSV");
         }
 
+        /**
+         * Deletes the temporary files a killed predict or embed left beside {@code output} (a run folder's writer
+         * cleans up after a killed run when it starts; these commands take no lock, so only files untouched for
+         * {@link #STALE_TEMP} count as left behind, not those of another such command at work on the same name).
+         */
+        static void removeStaleTemps(Path output) throws IOException {
+            Path abs = output.toAbsolutePath();
+            OutputFiles.removeStaleTemps(abs.getParent(), List.of(abs.getFileName().toString()), STALE_TEMP);
+        }
+
+        /** How long a temporary CSV may go unmodified before a later command deletes it as a killed writer's. */
+        static final java.time.Duration STALE_TEMP = java.time.Duration.ofMinutes(10);
+
         /** Calls {@code batch} with each batch of images in order: the first image's index, the images, their count. */
         static void forEachBatch(ImageStream s, int batchSize, Batch batch) throws IOException {
             int D = s.imageSize(), B = Math.max(1, Math.min(batchSize, s.size()));
@@ -611,6 +624,7 @@ public final class DcecCommand implements Runnable {
             checkOutput(output);
             try (ImageStream s = open()) {
                 N = s.size();
+                removeStaleTemps(output);
                 OutputFiles.writeAtomically(output, o -> {
                     PredictionsCsv csv = new PredictionsCsv(o, false);
                     forEachBatch(s, batchSize, (first, x, n) -> {
@@ -639,6 +653,7 @@ public final class DcecCommand implements Runnable {
                 if (m.ae == null) throw new IllegalArgumentException("--model: a kmeans (pixel) model has no encoder to embed with");
                 N = s.size();
                 K = m.featureSize();
+                removeStaleTemps(output);
                 OutputFiles.writeAtomically(output, o -> {
                     Writer w = new BufferedWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8), 1 << 16);
                     StringBuilder line = new StringBuilder("index");

@@ -213,8 +213,15 @@ class DcecCommandTest {
         assertEquals(3, Files.readAllLines(out.resolve("pretrain_log.csv")).size());
 
         Path pred = tmp.resolve("pred.csv");
+        // what a killed predict left an hour ago is deleted; a temporary file another predict is writing now is not
+        Path killed = Files.writeString(tmp.resolve(".pred.csv.8830284573622.tmp"), "index,cluster,conf");
+        Files.setLastModifiedTime(killed, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
+        Path writing = Files.writeString(tmp.resolve(".pred.csv.1234.tmp"), "index,cluster,confidence\n0,");
         r = run("predict", "--model", out.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--output", pred.toString());
         assertEquals(0, r[0], (String) r[2]);
+        assertFalse(Files.exists(killed));
+        assertTrue(Files.exists(writing));
+        Files.delete(writing);
         List<String> p = Files.readAllLines(pred), trained = Files.readAllLines(out.resolve("predictions.csv"));
         assertEquals("index,cluster,confidence", p.get(0));
         assertEquals(31, p.size());

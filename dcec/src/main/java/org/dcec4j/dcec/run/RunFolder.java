@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,10 +135,33 @@ public final class RunFolder implements TrainingListener {
     // ------------------------------------------------------------------------------------ the run's files
     @Override public void runStarted(Backend backend) throws IOException {
         Files.createDirectories(dir);
+        folderKey = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+        folderKnown = true;
         OutputFiles.writeAtomically(dir.resolve(CONFIG_JSON), configJson(backend).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The folder's identity (device and inode on Linux; null where the file system has none) when the run started. */
+    private Object folderKey;
+    private boolean folderKnown;
+
+    /**
+     * Before each write: the folder is still the one the run started in. One deleted or replaced during the run would
+     * otherwise be made again by the next write (every write creates its folder), without the lock, the config or the
+     * earlier logs and weights, and a later {@code --resume} would trust what it found there.
+     */
+    private void checkFolder() throws IOException {
+        if (!folderKnown) return;
+        Object now = null;
+        boolean there = Files.isDirectory(dir);
+        if (there && folderKey != null) now = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+        if (!there || (folderKey != null && !folderKey.equals(now)))
+            throw new java.nio.file.FileSystemException(dir.toString(), null, "the run folder was "
+                    + (there ? "replaced" : "deleted") + " during the run (its lock, config and earlier files are gone): "
+                    + "nothing more is written; start the run again");
+    }
+
     @Override public void phaseStarted(Phase phase, int first, int total) throws IOException {
+        checkFolder();
         if (phase == Phase.PRETRAIN)
             pretrainLog = first > 0 ? CsvLog.resume(dir.resolve(PRETRAIN_LOG), PRETRAIN_HEADER, epoch -> epoch <= first)
                     : CsvLog.create(dir.resolve(PRETRAIN_LOG), PRETRAIN_HEADER);
@@ -147,19 +171,23 @@ public final class RunFolder implements TrainingListener {
     }
 
     @Override public void epochDone(int epoch, double loss, double seconds) throws IOException {
+        checkFolder();
         pretrainLog.row(epoch, loss, seconds);
     }
 
     @Override public void pretrained(Autoencoder ae) throws IOException {
+        checkFolder();
         ae.module().save(dir.resolve(weightsFileName(cfg.method())));
     }
 
     @Override public void targetUpdated(int iteration, double deltaLabel, Scores s, Losses losses) throws IOException {
+        checkFolder();
         clusterLog.row(iteration, s.acc(), s.nmi(), s.ari(), losses.L(), losses.Lc(), losses.Lr(), deltaLabel);
     }
 
     @Override public void runFinished(DcecResult r) throws IOException {
         if (r.model() == null) return;
+        checkFolder();
         r.model().save(dir.resolve(MODEL));
         writePredictions(dir.resolve(PREDICTIONS), r.labels(), Inference.confidence(r.q(), r.labels().length, cfg.K()), data.labels());
     }
@@ -190,6 +218,7 @@ public final class RunFolder implements TrainingListener {
      * labels ("labels").
      */
     @Override public Path checkpoint(Checkpoint c) throws IOException {
+        checkFolder();
         TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-checkpoint").meta("phase", c.phase().id)
                 .meta("config", cfg.identity()).meta("data", dataIdentity()).meta("data_crc32c", dataDigest());
         c.ae().module().addTo(b, "model.");

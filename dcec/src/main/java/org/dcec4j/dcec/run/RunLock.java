@@ -90,7 +90,7 @@ public final class RunLock implements AutoCloseable {
             }
             if (lock == null) throw busy(dir, firstLine(read(raf)));
             String previous = firstLine(read(raf));
-            write(raf, line);
+            write(file, raf, line);
             return new RunLock(file, mine, raf, lock, previous.isEmpty() ? null : previous);
         } catch (IOException | RuntimeException e) {
             try {
@@ -107,11 +107,20 @@ public final class RunLock implements AutoCloseable {
                 + (holder.isEmpty() ? "holder unknown" : holder) + "): wait for it to finish, or choose another {runFolder}");
     }
 
-    private static void write(RandomAccessFile raf, String text) throws IOException {
-        raf.setLength(0);
-        raf.seek(0);
-        raf.write(text.getBytes(StandardCharsets.UTF_8));
-        raf.getFD().sync();
+    private static void write(Path file, RandomAccessFile raf, String text) throws IOException {
+        try {
+            raf.setLength(0);
+            raf.seek(0);
+            raf.write(text.getBytes(StandardCharsets.UTF_8));
+            raf.getFD().sync();
+        } catch (IOException e) {
+            // a failed write (no space left on device) names no file
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(file.toString(), null,
+                    m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1));
+            named.initCause(e);
+            throw named;
+        }
     }
 
     /** "pid 1234 on host build-2, started 2026-…Z by dcec train". */

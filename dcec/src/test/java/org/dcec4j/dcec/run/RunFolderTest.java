@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.train.DcecTrainer;
+import org.dcec4j.dcec.train.TrainingListener;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.Shapes;
 import org.junit.jupiter.api.Test;
@@ -134,6 +136,41 @@ class RunFolderTest {
             assertEquals("pid 99999999 on host elsewhere, started 2026-01-01T00:00:00Z by dcec train", lock.previousHolder());
             assertTrue(Files.readString(dir.resolve(RunLock.FILE_NAME)).startsWith("pid " + ProcessHandle.current().pid() + " "));
         }
+    }
+
+    /**
+     * A run folder deleted, or replaced by another, during the run stops the run at its next write, naming the folder;
+     * nothing is written into a folder made again (every write used to create its folder: the run went on into a new
+     * folder without its lock, config and earlier files, and a later --resume trusted what it found there).
+     */
+    @Test void aFolderDeletedOrReplacedDuringTheRunStopsIt() throws IOException {
+        for (boolean replace : new boolean[] {false, true}) {
+            Path dir = tmp.resolve(replace ? "replaced" : "deleted");
+            TrainingListener vandal = new TrainingListener() {
+                @Override public void epochDone(int epoch, double loss, double seconds) throws IOException {
+                    if (epoch != 0) return;
+                    try (Stream<Path> s = Files.walk(dir)) {
+                        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+                    }
+                    if (replace) Files.createDirectories(dir);
+                }
+            };
+            FileSystemException e = assertThrows(FileSystemException.class,
+                    () -> new DcecTrainer(CFG, TINY).listener(vandal).listener(new RunFolder(dir, CFG, TINY)).run());
+            assertEquals(dir.toString(), e.getFile());
+            assertTrue(e.getMessage().contains("the run folder was " + (replace ? "replaced" : "deleted") + " during the run"), e.getMessage());
+            if (replace) assertEquals(List.of(), names(dir));
+            else org.junit.jupiter.api.Assertions.assertFalse(Files.exists(dir));
+        }
+    }
+
+    /** A log line that cannot be written names its file (FileOutputStream's own message puts the reason in brackets). */
+    @Test void aLogThatCannotBeWrittenNamesItsFile() throws IOException {
+        Path notAFolder = Files.writeString(tmp.resolve("plain"), "a file, not a folder");
+        Path log = notAFolder.resolve("dcec_log.csv");
+        FileSystemException e = assertThrows(FileSystemException.class, () -> CsvLog.create(log, "iter,acc"));
+        assertEquals(log.toString(), e.getFile());
+        assertEquals("not a directory", e.getReason());
     }
 
     @Test void anotherRunsResultsAreRefusedOrReplacedButNeverMixed() throws IOException {

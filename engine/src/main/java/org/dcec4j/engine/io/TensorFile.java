@@ -147,6 +147,28 @@ public final class TensorFile {
      * file system refuses an atomic one).
      */
     public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        try {
+            writeThroughTemp(file, bytes);
+        } catch (FileSystemException e) {
+            // a failure on the hidden temporary file is reported on the file the caller asked for
+            String name = e.getFile() == null ? null : Path.of(e.getFile()).getFileName().toString();
+            String prefix = "." + file.toAbsolutePath().getFileName() + ".";
+            if (name == null || !name.startsWith(prefix) || !name.endsWith(".tmp")) throw e;
+            throw onTarget(file, e.getReason() != null ? e.getReason() : e.getClass().getSimpleName(), e);
+        } catch (IOException e) {
+            // a write or sync that failed (no space left on device) throws a plain IOException that names no file
+            throw onTarget(file, e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static FileSystemException onTarget(Path file, String reason, IOException cause) {
+        String why = reason.isEmpty() ? reason : Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
+        FileSystemException e = new FileSystemException(file.toString(), null, why);
+        e.initCause(cause);
+        return e;
+    }
+
+    private static void writeThroughTemp(Path file, byte[] bytes) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);

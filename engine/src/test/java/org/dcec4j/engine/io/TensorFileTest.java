@@ -82,6 +82,19 @@ class TensorFileTest {
         assertArrayEquals(before, m.namedParameters().get("fc1.weight").data, 0f, "half-loaded");
     }
 
+    /**
+     * A failure on the hidden temporary file is reported on the file asked for (a full table of file slots named the
+     * temporary file). /proc refuses new files, so creating the temporary file fails there, on Linux.
+     */
+    @Test void aFailureOnTheTemporaryFileNamesTheTarget() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux's /proc");
+        Path target = Path.of("/proc/self/weights.dc4j");
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> TensorFile.writeAtomically(target, new byte[] {1, 2, 3}));
+        assertEquals(target.toString(), e.getFile());
+        assertTrue(e.getReason() != null && !e.getReason().isEmpty() && Character.isLowerCase(e.getReason().charAt(0)), e.getReason());
+    }
+
     @Test void atomicWriteReplacesWholeFileOrNothing() throws Exception {
         Path f = dir.resolve("x.dc4j");
         TensorFile.builder().tensor("a", new int[] {1}, new float[] {1}).write(f);
