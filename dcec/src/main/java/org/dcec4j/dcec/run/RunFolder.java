@@ -55,6 +55,9 @@ public final class RunFolder implements TrainingListener {
     private final Dataset data;
     private String digest;
     private CsvLog pretrainLog, clusterLog;
+    /** The folder's identity (device and inode on Linux; null where the file system has none) when the run started. */
+    private Object folderKey;
+    private boolean folderKnown;
 
     /** Nothing is created before the run starts. */
     public RunFolder(Path dir, DcecConfig cfg, Dataset data) {
@@ -140,10 +143,6 @@ public final class RunFolder implements TrainingListener {
         OutputFiles.writeAtomically(dir.resolve(CONFIG_JSON), configJson(backend).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The folder's identity (device and inode on Linux; null where the file system has none) when the run started. */
-    private Object folderKey;
-    private boolean folderKnown;
-
     /**
      * Before each write: the folder is still the one the run started in. One deleted or replaced during the run would
      * otherwise be made again by the next write (every write creates its folder), without the lock, the config or the
@@ -151,10 +150,12 @@ public final class RunFolder implements TrainingListener {
      */
     private void checkFolder() throws IOException {
         if (!folderKnown) return;
-        Object now = null;
         boolean there = Files.isDirectory(dir);
-        if (there && folderKey != null) now = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
-        if (!there || (folderKey != null && !folderKey.equals(now)))
+        // the same folder: the same file key, and still holding the config.json the run wrote first (a new folder can
+        // get the deleted one's inode number at once, so the key alone does not tell)
+        boolean same = there && Files.isRegularFile(dir.resolve(CONFIG_JSON))
+                && (folderKey == null || folderKey.equals(Files.readAttributes(dir, BasicFileAttributes.class).fileKey()));
+        if (!same)
             throw new java.nio.file.FileSystemException(dir.toString(), null, "the run folder was "
                     + (there ? "replaced" : "deleted") + " during the run (its lock, config and earlier files are gone): "
                     + "nothing more is written; start the run again");

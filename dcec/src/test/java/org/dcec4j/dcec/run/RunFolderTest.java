@@ -148,7 +148,7 @@ class RunFolderTest {
             Path dir = tmp.resolve(replace ? "replaced" : "deleted");
             TrainingListener vandal = new TrainingListener() {
                 @Override public void epochDone(int epoch, double loss, double seconds) throws IOException {
-                    if (epoch != 0) return;
+                    if (epoch != 1) return;
                     try (Stream<Path> s = Files.walk(dir)) {
                         for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
                     }

@@ -154,7 +154,10 @@ public final class TensorFile {
             String name = e.getFile() == null ? null : Path.of(e.getFile()).getFileName().toString();
             String prefix = "." + file.toAbsolutePath().getFileName() + ".";
             if (name == null || !name.startsWith(prefix) || !name.endsWith(".tmp")) throw e;
-            throw onTarget(file, e.getReason() != null ? e.getReason() : e.getClass().getSimpleName(), e);
+            String reason = e.getReason() != null ? e.getReason()
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or folder" : e.getClass().getSimpleName();
+            throw onTarget(file, reason, e);
         } catch (IOException e) {
             // a write or sync that failed (no space left on device) throws a plain IOException that names no file
             throw onTarget(file, e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName(), e);
