@@ -111,7 +111,9 @@ public final class RunFolder implements TrainingListener {
         if (results.isEmpty()) return deleted;
         if (!overwrite)
             throw new ConfigException("{runFolder} " + dir + " holds the results of another run (" + String.join(", ", results)
-                    + "): pass {overwrite} to replace them, {resume} to continue that run, or choose another {runFolder}");
+                    + "): pass {overwrite} to replace them, "
+                    + (results.contains(CHECKPOINT) ? "{resume} to continue that run, " : "")   // nothing to resume without it
+                    + "or choose another {runFolder}");
         for (String name : results) {
             Files.deleteIfExists(dir.resolve(name));
             deleted.add(dir.resolve(name));

@@ -196,6 +196,12 @@ class RunFolderTest {
         List<Path> deleted = second.prepare(RunFolder.Start.NEW, true);
         assertEquals(8, deleted.size(), deleted.toString());
         assertEquals(List.of(), names(dir));
+        // a run killed before its first checkpoint left results but nothing to resume: resume is not offered
+        Files.writeString(dir.resolve("config.json"), "{}");
+        Files.writeString(dir.resolve("pretrain_log.csv"), "epoch,loss,seconds\n");
+        e = assertThrows(IllegalArgumentException.class, () -> second.prepare(RunFolder.Start.NEW, false));
+        assertTrue(e.getMessage().endsWith("(config.json, pretrain_log.csv): pass overwrite to replace them, or choose another runFolder"),
+                e.getMessage());
     }
 
     @Test void clusteringAfterPretrainingReplacesOnlyThePretrainingsCheckpoint() throws IOException {
