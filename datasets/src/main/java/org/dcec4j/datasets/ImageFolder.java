@@ -252,9 +252,32 @@ public final class ImageFolder {
         return new int[] {(int) h, (int) w};
     }
 
+    /**
+     * The image's input. A file name that is not valid in the platform's encoding (Linux allows any bytes; under the
+     * POSIX locale every non-ASCII name) does not survive the path's round trip through a String that
+     * {@code Path.toFile()} makes, so such a file is read through its Path: the name listed is the name opened.
+     */
+    private static ImageInputStream open(Path f) throws IOException {
+        java.io.File file = f.toFile();
+        if (file.toPath().equals(f)) {
+            return ImageIO.createImageInputStream(file);
+        }
+        java.io.InputStream raw = Files.newInputStream(f);
+        return new javax.imageio.stream.MemoryCacheImageInputStream(new java.io.BufferedInputStream(raw)) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    raw.close();
+                }
+            }
+        };
+    }
+
     /** {height, width} of an image from its header. */
     private static int[] header(Path f, int n, int total) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
+        try (ImageInputStream in = open(f)) {
             ImageReader r = reader(f, n, total, in);
             try {
                 return checkedSize(f, n, total, r);
@@ -275,7 +298,7 @@ public final class ImageFolder {
      * ("Premature end of data segment") and grey where the data is missing.
      */
     private static BufferedImage decode(Path f, int n, int total) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
+        try (ImageInputStream in = open(f)) {
             ImageReader r = reader(f, n, total, in);
             try {
                 checkedSize(f, n, total, r);

@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,32 @@ class ImageFolderTest {
     private static void write(BufferedImage img, String format, Path file) throws IOException {
         Files.createDirectories(file.getParent());
         assertTrue(ImageIO.write(img, format, file.toFile()), format);
+    }
+
+    /**
+     * A file whose name is not valid UTF-8 (Linux allows any bytes) is read like any other: it was listed but could
+     * not be opened (its name went through a String), and reported as a file ImageIO cannot open. The file is named
+     * by the shell, since Java cannot spell such a name.
+     */
+    @Test
+    void aFileNameThatIsNotUtf8IsRead() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell");
+        Path dir = tmp.resolve("bytes");
+        write(gray(3, 4, 10), "png", dir.resolve("a.png"));
+        write(gray(3, 4, 20), "png", tmp.resolve("source.png"));
+        Process p = new ProcessBuilder("/bin/sh", "-c", "cp source.png \"bytes/b$(printf '\\376\\377').png\"")
+                .directory(tmp.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(2, files.count());
+        }
+        Dataset d = ImageFolder.load(dir, 1);
+        assertEquals(2, d.size());
+        for (int i = 0; i < 12; i++) {
+            assertEquals((16 * (i / 4) + i % 4 + 10) / 255f, d.images()[i], 1e-7f);
+            assertEquals((16 * (i / 4) + i % 4 + 20) / 255f, d.images()[12 + i], 1e-7f);
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.model.Autoencoder;
 import org.dcec4j.dcec.report.HtmlReport;
+import org.dcec4j.dcec.run.JsonText;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.train.Scores;
 import org.dcec4j.dcec.train.TrainingListener;
@@ -71,12 +72,12 @@ final class SparkRunFolder implements TrainingListener {
     @Override public void runStarted(Backend backend) throws IOException {
         String c = cfg.toJson();
         String json = c.substring(0, c.lastIndexOf('}')).stripTrailing() + ",\n"
-                + "  \"dataset\": \"" + data.name().replace("\\", "\\\\").replace("\"", "\\\"") + "\",\n"
+                + "  \"dataset\": " + JsonText.quote(data.name()) + ",\n"
                 + "  \"images\": " + data.size() + ",\n"
                 + "  \"channels\": " + data.channels() + ",\n  \"height\": " + data.height() + ",\n  \"width\": " + data.width() + ",\n"
                 + "  \"threads\": " + backend.threads() + ",\n"
-                + "  \"kernels\": \"" + backend.describe().replace("\"", "'") + "\",\n"
-                + "  \"spark\": \"" + spark.replace("\"", "'") + "\",\n"
+                + "  \"kernels\": " + JsonText.quote(backend.describe()) + ",\n"
+                + "  \"spark\": " + JsonText.quote(spark) + ",\n"
                 + "  \"partitions\": " + data.blocks().getNumPartitions() + "\n}\n";
         OutputFiles.writeAtomically(dir.resolve(RunFolder.CONFIG_JSON), json.getBytes(StandardCharsets.UTF_8));
     }

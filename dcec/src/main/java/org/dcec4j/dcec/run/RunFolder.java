@@ -207,11 +207,11 @@ public final class RunFolder implements TrainingListener {
     private String configJson(Backend backend) {
         String c = cfg.toJson();
         return c.substring(0, c.lastIndexOf('}')).stripTrailing() + ",\n"
-                + "  \"dataset\": \"" + data.name().replace("\\", "\\\\").replace("\"", "\\\"") + "\",\n"
+                + "  \"dataset\": " + JsonText.quote(data.name()) + ",\n"
                 + "  \"images\": " + data.size() + ",\n"
                 + "  \"channels\": " + data.channels() + ",\n  \"height\": " + data.height() + ",\n  \"width\": " + data.width() + ",\n"
                 + "  \"threads\": " + backend.threads() + ",\n"
-                + "  \"kernels\": \"" + backend.describe().replace("\"", "'") + "\"\n}\n";
+                + "  \"kernels\": " + JsonText.quote(backend.describe()) + "\n}\n";
     }
 
     // ------------------------------------------------------------------------------------ checkpoints

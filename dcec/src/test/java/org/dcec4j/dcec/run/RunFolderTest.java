@@ -164,6 +164,22 @@ class RunFolderTest {
         }
     }
 
+    /**
+     * config.json is JSON whatever the data set's name (a folder's name): quotes, backslashes and control characters are
+     * escaped (a tab or a line break in a folder's name was written raw, and the file was not JSON).
+     */
+    @Test void configJsonEscapesTheDataSetsName() throws IOException {
+        String name = "a\tb\nc\u0001\"d\\e é";
+        Dataset named = new Dataset(name, 1, 12, 12, TINY.images(), TINY.labels());
+        Path dir = tmp.resolve("named");
+        new RunFolder(dir, CFG, named).runStarted(org.dcec4j.engine.Backend.scalar());
+        List<String> lines = Files.readAllLines(dir.resolve(RunFolder.CONFIG_JSON));
+        assertTrue(lines.contains("  \"dataset\": \"a\\tb\\nc\\u0001\\\"d\\\\e é\","), String.join("\n", lines));
+        for (String line : lines)
+            for (char c : line.toCharArray()) assertTrue(c >= 0x20, "a raw control character in " + line);
+        assertEquals(name, org.dcec4j.dcec.report.RunLogs.readConfig(dir.resolve(RunFolder.CONFIG_JSON)).get("dataset"));
+    }
+
     /** A log line that cannot be written names its file (FileOutputStream's own message puts the reason in brackets). */
     @Test void aLogThatCannotBeWrittenNamesItsFile() throws IOException {
         Path notAFolder = Files.writeString(tmp.resolve("plain"), "a file, not a folder");
