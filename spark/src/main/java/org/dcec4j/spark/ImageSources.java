@@ -51,7 +51,7 @@ public final class ImageSources {
         requireExists(spark, path, "images");
         requireNoImageSparkSkips(spark, path);
         Dataset<Row> rows = spark.read().format("binaryFile").option("pathGlobFilter", ImageDecoder.GLOB)
-                .option("recursiveFileLookup", "true").load(path).select(PATH, CONTENT);
+                .option("recursiveFileLookup", "true").load(literal(path)).select(PATH, CONTENT);
         int files = rows.inputFiles().length;
         if (files == 0)
             throw new IllegalArgumentException(path + ": expected image files (.png, .jpg, .jpeg, .bmp, .gif) in the folder or below it, found none");
@@ -70,7 +70,7 @@ public final class ImageSources {
      */
     public static Source table(SparkSession spark, String path, String idColumn, String pixelsColumn) {
         requireExists(spark, path, "table");
-        Dataset<Row> t = spark.read().parquet(path);
+        Dataset<Row> t = spark.read().parquet(literal(path));
         List<String> names = Arrays.asList(t.columns());
         for (String c : new String[] {idColumn, pixelsColumn})
             if (!names.contains(c))
@@ -103,6 +103,21 @@ public final class ImageSources {
     }
 
     /** An IllegalArgumentException naming the path when nothing is there (Spark's own message is a stack trace away). */
+    /**
+     * The path as Spark's reader takes it literally: it reads a path holding {@code [ ] { } * ?} or a backslash as a
+     * glob pattern (a folder named "set[1]" was "not found", and "*" would have matched other folders), so those
+     * characters are escaped with a backslash, which the glob then reads as the character itself.
+     */
+    static String literal(String path) {
+        StringBuilder b = new StringBuilder(path.length());
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if ("[]{}*?\\".indexOf(c) >= 0) b.append('\\');
+            b.append(c);
+        }
+        return b.toString();
+    }
+
     static void requireExists(SparkSession spark, String path, String what) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);

@@ -108,7 +108,9 @@ public final class SparkInference {
                 cols.add(result.col(name));
             }
         }
-        result.select(cols.toArray(new Column[0])).write().mode(mode).option("header", "true").csv(path);
+        // RFC 4180: a quote inside a quoted field is doubled (Spark's default escapes it with a backslash, which other
+        // CSV readers do not undo: a file name with a quote and a comma came back as several fields)
+        result.select(cols.toArray(new Column[0])).write().mode(mode).option("header", "true").option("escape", "\"").csv(path);
     }
 
     /** Removes path and everything below it, quietly: it runs while another failure is being reported. */
