@@ -29,7 +29,7 @@ record Attempt(int exit, double wallSeconds, Double cpuSeconds, List<String> arg
 
     void append(Path runDir) throws IOException {
         for (String a : args)
-            if (a.indexOf('\t') >= 0 || a.indexOf('\n') >= 0)
+            if (a.indexOf('\t') >= 0 || a.indexOf('\n') >= 0 || a.indexOf('\r') >= 0)
                 throw new IllegalArgumentException("an argument with a tab or line break cannot be recorded: '" + a + "'");
         Path f = runDir.resolve(FILE);
         StringBuilder s = new StringBuilder();

@@ -139,6 +139,22 @@ public final class ReproduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--table " + table + " is a folder: expected the Markdown file to write");
     }
 
+    /**
+     * The cells' command lines are recorded one per line, their arguments separated by tabs (attempts.tsv), so the
+     * options that reach them may hold neither; checked before the first JVM starts (it used to be found only when the
+     * first pretraining had finished and its command was to be recorded, and again on every rerun).
+     */
+    static void checkRecordable(Path work, Path dataDir, List<String> jvmOptions) {
+        List<String[]> given = new ArrayList<>();
+        given.add(new String[] {"--work", work.toString()});
+        if (dataDir != null) given.add(new String[] {"--data-dir", dataDir.toString()});
+        for (String o : jvmOptions) given.add(new String[] {"--jvm-option", o});
+        for (String[] g : given)
+            if (g[1].indexOf('\t') >= 0 || g[1].indexOf('\n') >= 0 || g[1].indexOf('\r') >= 0)
+                throw new IllegalArgumentException(g[0] + " '" + g[1] + "' holds a tab or a line break: the cells' commands are "
+                        + "recorded one per line with tab-separated arguments (attempts.tsv); choose a name without them");
+    }
+
     @Override public Integer call() throws IOException {
         Plan plan = planOptions.plan();
         Commands commands = new Commands(output.work(quick), dataDir, threads, quick,
@@ -146,6 +162,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 quick && !spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-iterations") ? 10 : checkpointIterations);
         Path results = output.results(quick), table = output.table(quick);
         checkOutputs(results, table);
+        checkRecordable(output.work(quick), dataDir, jvmOptions);
         var ctx = tableContext(planOptions, output, quick, Path.of(""));
         PrintWriter out = spec.commandLine().getOut();
         try {

@@ -81,6 +81,14 @@ class ReproduceDryRunTest {
         assertEquals(2, r[0], (String) r[2]);
         assertTrue(((String) r[2]).contains("--results " + file + " is a file"), (String) r[2]);
         assertFalse(java.nio.file.Files.exists(dir.resolve("w").resolve("shapes")), "no cell ran");
+        // a work folder whose name the attempts' record cannot hold: refused before any JVM starts (it was refused
+        // only when the first pretraining had finished, and again after every rerun)
+        Path tabbed = dir.resolve("w\tork");
+        r = run("reproduce", "--quick", "--plan", "shapes:0", "--methods", "cae-kmeans", "--work", tabbed.toString(),
+                "--results", dir.resolve("r").toString(), "--table", dir.resolve("t.md").toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("--work '" + tabbed + "' holds a tab or a line break"), (String) r[2]);
+        assertFalse(java.nio.file.Files.exists(tabbed), "no cell ran");
     }
 
     @Test void quickPresetAndCheckpointIntervals(@TempDir Path dir) {
