@@ -57,6 +57,28 @@ public final class IoErrors {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
+    /**
+     * A failure of a stream that names no file (a write on a full disk throws a plain {@code IOException("No space
+     * left on device")}; FileOutputStream's open failure reads "path (reason)") reported on {@code file}: a
+     * FileSystemException naming it, with the reason in lower case and {@code e} as its cause. A FileSystemException
+     * that already names a file is returned as it is.
+     */
+    public static FileSystemException onFile(Object file, IOException e) {
+        if (e instanceof FileSystemException f && f.getFile() != null) {
+            return f;
+        }
+        String m = e instanceof FileSystemException f ? reason(f) : e.getMessage();
+        m = m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        String prefix = file + " (";
+        if (m.startsWith(prefix) && m.endsWith(")")) {
+            m = m.substring(prefix.length(), m.length() - 1);
+        }
+        FileSystemException named = new FileSystemException(file.toString(), null,
+                m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1));
+        named.initCause(e);
+        return named;
+    }
+
     /** What went wrong on a file-system path, without the path: "permission denied", "no such file or folder", or the exception's reason. */
     static String reason(FileSystemException f) {
         if (f instanceof NoSuchFileException) {

@@ -99,11 +99,7 @@ public final class OutputFiles {
             throw onTarget;
         } catch (IOException e) {
             // a write or sync that failed (no space left on device) throws a plain IOException that names no file
-            String why = IoErrors.why(e);
-            FileSystemException onTarget = new FileSystemException(file.toString(), null,
-                    why.isEmpty() ? why : Character.toLowerCase(why.charAt(0)) + why.substring(1));
-            onTarget.initCause(e);
-            throw onTarget;
+            throw IoErrors.onFile(file, e);
         }
     }
 

@@ -3,13 +3,13 @@ package org.dcec4j.dcec.run;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntPredicate;
+import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.datasets.OutputFiles;
 
 /** A CSV file that a run appends one row at a time (flushed, so a killed run keeps its rows). */
@@ -31,17 +31,10 @@ final class CsvLog {
     private static void write(Path file, CharSequence text, boolean append) throws IOException {
         try (FileOutputStream out = new FileOutputStream(file.toFile(), append)) {
             out.write(text.toString().getBytes(StandardCharsets.UTF_8));
-        } catch (FileSystemException e) {
-            throw e;
         } catch (IOException e) {
-            // FileOutputStream names no file when a write fails (no space left on device) or the open does ("(Permission
-            // denied)" after the path): reported on the file, as the other outputs are
-            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (m.startsWith(file.toString() + " (") && m.endsWith(")")) m = m.substring(file.toString().length() + 2, m.length() - 1);
-            FileSystemException named = new FileSystemException(file.toString(), null,
-                    m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1));
-            named.initCause(e);
-            throw named;
+            // FileOutputStream names no file when a write fails (no space left on device) and puts the reason in
+            // brackets after the path when the open does: reported on the file, as the other outputs are
+            throw IoErrors.onFile(file, e);
         }
     }
 

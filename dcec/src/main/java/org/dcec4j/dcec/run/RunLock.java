@@ -114,12 +114,7 @@ public final class RunLock implements AutoCloseable {
             raf.write(text.getBytes(StandardCharsets.UTF_8));
             raf.getFD().sync();
         } catch (IOException e) {
-            // a failed write (no space left on device) names no file
-            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            java.nio.file.FileSystemException named = new java.nio.file.FileSystemException(file.toString(), null,
-                    m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1));
-            named.initCause(e);
-            throw named;
+            throw org.dcec4j.datasets.IoErrors.onFile(file, e);   // a failed write (no space left on device) names no file
         }
     }
 
