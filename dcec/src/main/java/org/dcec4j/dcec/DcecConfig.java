@@ -84,6 +84,9 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
         if (batchSize < 1) throw bad("{batchSize} must be at least 1, got " + batchSize);
         if (pretrainEpochs < 0) throw bad("{pretrainEpochs} must be >= 0, got " + pretrainEpochs);
         if (kmeansRestarts < 1) throw bad("{kmeansRestarts} must be at least 1, got " + kmeansRestarts);
+        // each restart's seed is drawn up front, in order (one long each): a bound far above any use keeps that small
+        if (kmeansRestarts > MAX_KMEANS_RESTARTS)
+            throw bad("{kmeansRestarts} must be at most " + MAX_KMEANS_RESTARTS + ", got " + kmeansRestarts);
         if (updateInterval < 1) throw bad("{updateInterval} must be at least 1, got " + updateInterval);
         if (!(tol >= 0 && tol <= 1)) throw bad("{tolerance} is a fraction of labels and must be from 0 to 1, got " + tol);
         if (maxIter < 0) throw bad("{maxIterations} must be >= 0, got " + maxIter);
@@ -93,6 +96,9 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
         clusterOptimizer.validate("clusterOptimizer");
         return this;
     }
+
+    /** The most k-means restarts accepted (the reference uses 20). */
+    public static final int MAX_KMEANS_RESTARTS = 1_000_000;
 
     private static ConfigException bad(String template) { return new ConfigException(template); }
 

@@ -385,6 +385,7 @@ class TrainerTest {
         Object[][] refused = {
                 {tiny().toBuilder().updateInterval(0), "updateInterval must be at least 1, got 0"},
                 {tiny().toBuilder().kmeansRestarts(0), "kmeansRestarts must be at least 1, got 0"},
+                {tiny().toBuilder().kmeansRestarts(1_000_001), "kmeansRestarts must be at most 1000000, got 1000001"},
                 {tiny().toBuilder().pretrainEpochs(-1), "pretrainEpochs must be >= 0, got -1"},
                 {tiny().toBuilder().maxIter(-1), "maxIterations must be >= 0, got -1"},
                 {tiny().toBuilder().checkpointEvery(-1), "checkpointEvery must be >= 0 (0 = never), got -1"},
