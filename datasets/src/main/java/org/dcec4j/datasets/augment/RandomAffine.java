@@ -3,9 +3,10 @@ package org.dcec4j.datasets.augment;
 /**
  * The random affine data augmentation of DEC-DA (Guo, Zhu, Liu, Yin, ACML 2018), whose reference code
  * uses Keras' {@code ImageDataGenerator(width_shift_range=0.1, height_shift_range=0.1, rotation_range=10)}:
- * per image, a rotation θ uniform in [−R, R) degrees, a row shift uniform in [−h·H, h·H) pixels and a
- * column shift uniform in [−w·W, w·W) pixels, applied about Keras' image centre with bilinear
- * interpolation and nearest fill ({@link AffineWarp}). {@link #decDa()} is R = 10, h = w = 0.1.
+ * per image, a rotation θ uniform in [−ρ, ρ) degrees, a row shift uniform in [−σ_h·H, σ_h·H) pixels and a
+ * column shift uniform in [−σ_w·W, σ_w·W) pixels, applied about Keras' image centre with bilinear
+ * interpolation and nearest fill ({@link AffineWarp}). {@link #decDa()} is ρ = 10, σ_h = σ_w = 0.1
+ * (docs/math/augmentation.md#random-parameters).
  *
  * <p>The parameters of an image depend only on (seed, step, index): step is the epoch in pretraining
  * or the iteration in clustering, index the image's index in the data set (not its row in the batch).

@@ -285,7 +285,7 @@ class RandomAffineTest {
 
     /**
      * A pure shift of one bright pixel on a 9×14 image, by hand. The docs' worked example gives seed 1, step 0,
-     * index 0 on 28×28 with h = w = 0.1 the shifts tx = −0.5422626776218442 and ty = 1.8942835608545483, so
+     * index 0 on 28×28 with σ_h = σ_w = 0.1 the shifts tx = −0.5422626776218442 and ty = 1.8942835608545483, so
      * (−1 + 2u_2) = tx / 2.8 and (−1 + 2u_3) = ty / 2.8. With no rotation and h = w = 0.5 on 9×14 the shifts are
      * tx = 0.5·9·(tx_28 / 2.8) ≈ −0.8715 rows and ty = 0.5·14·(ty_28 / 2.8) ≈ 4.7357 columns. Output (r, q) samples
      * the input at (r + tx, q + ty), so the pixel at (4, 6) lands between rows 4, 5 and columns 1, 2 with bilinear

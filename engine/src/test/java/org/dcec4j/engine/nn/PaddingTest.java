@@ -86,8 +86,8 @@ class PaddingTest {
     }
 
     /**
-     * A transposed convolution counts its fans as Keras does for a Conv2DTranspose kernel (KH, KW, C_out, C_in):
-     * fan_in = C_out·KH·KW, fan_out = C_in·KH·KW (docs/math/notation.md#initialisation). With 32 channels on one
+     * A transposed convolution counts its fans as Keras does for a Conv2DTranspose kernel (KH, KW, CO, CI):
+     * fan_in = CO·KH·KW, fan_out = CI·KH·KW (docs/math/notation.md#initialisation). With 32 channels on one
      * side and 1 on the other the two counts are 800 and 25, so uniform-fan-in's bound √(1/fan_in) is 0.2 or
      * √(1/800) ≈ 0.035 depending on which side it counts: the largest of 800 draws lies just below the right bound
      * (P(max < 0.98·a) = 0.98^800 ≈ 1e-7) and far from the other. Glorot's bound √(6/(fan_in + fan_out)) is the
@@ -97,14 +97,14 @@ class PaddingTest {
         int k = 5, rf = k * k;
         for (int[] io : new int[][] {{32, 1}, {1, 32}}) {
             int in = io[0], out = io[1];
-            // uniform-fan-in: a = √(1 / (C_out·KH·KW)); the swapped count would give √(1 / (C_in·KH·KW))
+            // uniform-fan-in: a = √(1 / (CO·KH·KW)); the swapped count would give √(1 / (CI·KH·KW))
             double a = Math.sqrt(1.0 / (out * rf)), swapped = Math.sqrt(1.0 / (in * rf));
             double max = maxAbs(new ConvTranspose2d(in, out, k, 2, Padding.same(), Activation.NONE,
                     Init.Scheme.UNIFORM_FAN_IN, new SplittableRandom(3)).weight.data);
             assertEquals(true, max <= a, in + "->" + out + ": max |w| " + max + " above the bound " + a);
             assertEquals(true, max >= 0.98 * a, in + "->" + out + ": max |w| " + max + " well below the bound " + a
                     + " (the swapped fans' bound is " + swapped + ")");
-            // glorot-uniform: a = √(6 / ((C_out + C_in)·KH·KW)) = √(6 / 825)
+            // glorot-uniform: a = √(6 / ((CO + CI)·KH·KW)) = √(6 / 825)
             double g = Math.sqrt(6.0 / (in * rf + out * rf));
             max = maxAbs(new ConvTranspose2d(in, out, k, 2, Padding.same(), Activation.NONE,
                     Init.Scheme.GLOROT_UNIFORM, new SplittableRandom(3)).weight.data);
