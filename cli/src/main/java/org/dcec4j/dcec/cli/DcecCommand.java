@@ -106,10 +106,25 @@ public final class DcecCommand implements Runnable {
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
-            err.println("dcec: out of memory (the Java heap holds at most " + (Runtime.getRuntime().maxMemory() >> 20)
-                    + " MB): use fewer images (--limit) or give Java more memory (java -Xmx4g -jar ...); docs/usage.md#memory");
+            err.println(outOfMemory(e, Runtime.getRuntime().maxMemory()));
             return FAILED;
         }
+    }
+
+    /**
+     * The line for an OutOfMemoryError. The JVM throws one for two unrelated shortages: the heap, and a thread it could not
+     * start ("unable to create native thread": the process/thread limit, ulimit -u, or the memory for its stack), which no
+     * heap size or --limit cures; fewer --threads does (1 starts no thread). A larger heap is advised above the one that
+     * failed: -Xmx4g would shrink a default heap that is already larger.
+     */
+    static String outOfMemory(OutOfMemoryError e, long maxHeapBytes) {
+        String m = e.getMessage();
+        if (m != null && m.contains("unable to create native thread"))
+            return "dcec: could not start a thread (" + m + "): run with fewer threads (--threads 1 starts none) or raise the"
+                    + " limit on processes and threads (ulimit -u)";
+        long mb = maxHeapBytes >> 20, gb = Math.max(4, (2 * mb + 1023) / 1024);
+        return "dcec: out of memory (the Java heap holds at most " + mb + " MB): use fewer images (--limit) or give Java more memory"
+                + " (java -Xmx" + gb + "g -jar ...); docs/usage.md#memory";
     }
 
     /** The command line's option for each setting the library names in its messages ({@link ConfigException}). */

@@ -292,6 +292,21 @@ class DcecCommandTest {
         assertTrue(((String) r[2]).contains("loss became"), (String) r[2]);
     }
 
+    /**
+     * The JVM reports a thread it could not start (ulimit -u reached) as an OutOfMemoryError: the line names that and
+     * --threads, not the heap, --limit or -Xmx, which cure nothing there; and a larger heap is advised above the one that failed.
+     */
+    @Test void aThreadThatCannotStartIsNotReportedAsAFullHeap() {
+        String line = DcecCommand.outOfMemory(new OutOfMemoryError(
+                "unable to create native thread: possibly out of memory or process/resource limits reached"), 5827L << 20);
+        assertTrue(line.startsWith("dcec: could not start a thread"), line);
+        assertTrue(line.contains("--threads 1") && line.contains("ulimit -u"), line);
+        assertFalse(line.contains("-Xmx") || line.contains("--limit") || line.contains("heap"), line);
+        String heap = DcecCommand.outOfMemory(new OutOfMemoryError("Java heap space"), 5827L << 20);
+        assertTrue(heap.contains("5827 MB") && heap.contains("--limit") && heap.contains("-Xmx12g"), heap);
+        assertTrue(DcecCommand.outOfMemory(new OutOfMemoryError("Java heap space"), 256L << 20).contains("-Xmx4g"));
+    }
+
     /** I/O failures name the path and the reason, not the path alone. */
     @Test void ioErrorsNameThePathAndTheReason(@TempDir Path tmp) throws IOException {
         Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
