@@ -76,6 +76,8 @@ public final class RunLock implements AutoCloseable {
             raf = new RandomAccessFile(file.toFile(), "rw");   // created if missing
         } catch (IOException | RuntimeException e) {
             HELD.remove(file, mine);
+            // its FileNotFoundException reads "path (Read-only file system)": named as every other failed file operation
+            if (e instanceof IOException io) throw org.dcec4j.datasets.IoErrors.onFile(file, io);
             throw e;
         }
         try {

@@ -189,6 +189,21 @@ class RunFolderTest {
         assertEquals("not a directory", e.getReason());
     }
 
+    /**
+     * A lock file that cannot be opened (a read-only file system, a folder in its place) names it and the reason, like every
+     * other failed file operation, not in RandomAccessFile's "path (Reason)" form.
+     */
+    @Test void aLockFileThatCannotBeOpenedNamesItAndTheReason() throws IOException {
+        Path dir = tmp.resolve("run");
+        Files.createDirectories(dir.resolve(".dcec.lock"));
+        FileSystemException e = assertThrows(FileSystemException.class, () -> RunLock.acquire(dir, "dcec train"));
+        assertEquals(dir.toRealPath().resolve(".dcec.lock").toString(), e.getFile());
+        assertEquals("is a directory", e.getReason());
+        assertEquals(dir.toRealPath().resolve(".dcec.lock") + ": is a directory", org.dcec4j.datasets.IoErrors.describe(e));
+        Files.delete(dir.resolve(".dcec.lock"));      // and the folder is free once the cause is gone
+        RunLock.acquire(dir, "dcec train").close();
+    }
+
     @Test void anotherRunsResultsAreRefusedOrReplacedButNeverMixed() throws IOException {
         Path dir = tmp.resolve("run");
         RunFolder first = new RunFolder(dir, CFG, TINY);
