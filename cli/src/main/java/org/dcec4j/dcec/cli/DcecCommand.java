@@ -106,7 +106,10 @@ public final class DcecCommand implements Runnable {
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
-            err.println(outOfMemory(e, Runtime.getRuntime().maxMemory()));
+            CommandLine.ParseResult parsed = cl.getParseResult();
+            boolean modelCommand = parsed != null && parsed.subcommand() != null
+                    && parsed.subcommand().commandSpec().userObject() instanceof ModelCommand;
+            err.println(outOfMemory(e, Runtime.getRuntime().maxMemory(), modelCommand));
             return FAILED;
         }
     }
@@ -117,13 +120,15 @@ public final class DcecCommand implements Runnable {
      * heap size or --limit cures; fewer --threads does (1 starts no thread). A larger heap is advised above the one that
      * failed: -Xmx4g would shrink a default heap that is already larger.
      */
-    static String outOfMemory(OutOfMemoryError e, long maxHeapBytes) {
+    static String outOfMemory(OutOfMemoryError e, long maxHeapBytes, boolean modelCommand) {
         String m = e.getMessage();
         if (m != null && m.contains("unable to create native thread"))
             return "dcec: could not start a thread (" + m + "): run with fewer threads (--threads 1 starts none) or raise the"
                     + " limit on processes and threads (ulimit -u)";
         long mb = maxHeapBytes >> 20, gb = Math.max(4, (2 * mb + 1023) / 1024);
-        return "dcec: out of memory (the Java heap holds at most " + mb + " MB): use fewer images (--limit) or give Java more memory"
+        // predict, embed and evaluate hold one batch, not the images: --limit would only drop images, --batch-size cures it
+        String fewer = modelCommand ? "use a smaller --batch-size (the results do not depend on it)" : "use fewer images (--limit)";
+        return "dcec: out of memory (the Java heap holds at most " + mb + " MB): " + fewer + " or give Java more memory"
                 + " (java -Xmx" + gb + "g -jar ...); docs/usage.md#memory";
     }
 

@@ -298,13 +298,13 @@ class DcecCommandTest {
      */
     @Test void aThreadThatCannotStartIsNotReportedAsAFullHeap() {
         String line = DcecCommand.outOfMemory(new OutOfMemoryError(
-                "unable to create native thread: possibly out of memory or process/resource limits reached"), 5827L << 20);
+                "unable to create native thread: possibly out of memory or process/resource limits reached"), 5827L << 20, false);
         assertTrue(line.startsWith("dcec: could not start a thread"), line);
         assertTrue(line.contains("--threads 1") && line.contains("ulimit -u"), line);
         assertFalse(line.contains("-Xmx") || line.contains("--limit") || line.contains("heap"), line);
-        String heap = DcecCommand.outOfMemory(new OutOfMemoryError("Java heap space"), 5827L << 20);
+        String heap = DcecCommand.outOfMemory(new OutOfMemoryError("Java heap space"), 5827L << 20, false);
         assertTrue(heap.contains("5827 MB") && heap.contains("--limit") && heap.contains("-Xmx12g"), heap);
-        assertTrue(DcecCommand.outOfMemory(new OutOfMemoryError("Java heap space"), 256L << 20).contains("-Xmx4g"));
+        assertTrue(DcecCommand.outOfMemory(new OutOfMemoryError("Java heap space"), 256L << 20, false).contains("-Xmx4g"));
     }
 
     /** I/O failures name the path and the reason, not the path alone. */

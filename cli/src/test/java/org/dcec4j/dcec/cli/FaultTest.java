@@ -134,6 +134,30 @@ class FaultTest {
         return dataDir;
     }
 
+    /**
+     * predict holds one batch, not the images: out of memory, it names --batch-size (which cures it and changes no result),
+     * not --limit (which only drops images). A batch of 4,000 images needs several times a 32 MB heap.
+     */
+    @Test void predictOutOfMemoryNamesTheBatchSize() throws Exception {
+        int N = 4_000;
+        Path data = mnistTest(tmp.resolve("data"), N), run = tmp.resolve("run");
+        Object[] r = run("train", "--dataset", "mnist-test", "--data-dir", data.toString(), "--limit", "200", "--filters", "4,4,8",
+                "--pretrain-epochs", "1", "--max-iter", "0", "--kmeans-restarts", "1", "--threads", "1", "--no-report", "--out", run.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        Path pred = tmp.resolve("pred.csv"), log = tmp.resolve("predict.log");
+        Process p = Forked.dcec(log, List.of("-Xmx32m"), "predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "mnist-test",
+                "--data-dir", data.toString(), "--threads", "1", "--batch-size", Integer.toString(N), "--output", pred.toString());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        String out = Files.readString(log);
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("dcec: out of memory") && out.contains("--batch-size") && !out.contains("--limit"), out);
+        assertFalse(Files.exists(pred), out);
+        p = Forked.dcec(log, List.of("-Xmx32m"), "predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "mnist-test",
+                "--data-dir", data.toString(), "--threads", "1", "--batch-size", "64", "--output", pred.toString());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), Files.readString(log));
+    }
+
     /** 20,000 images are 63 MB as floats: predict in a 64 MB heap streams them a batch at a time. */
     @Test void predictOnALargeSetRunsInASmallHeap() throws Exception {
         int N = 20_000;
