@@ -249,18 +249,21 @@ public final class DcecCommand implements Runnable {
         static final int THREADS_PER_PROCESSOR = 4;
 
         /**
-         * The kernels and threads of this command (the caller closes it): --threads (capped at
-         * THREADS_PER_PROCESSOR per processor, with a warning), else the dcec4j.threads property, else all
-         * processors; the kind from the dcec4j.kernels property (auto by default).
+         * The kernels and threads of this command (the caller closes it): --threads, else the dcec4j.threads property (either
+         * capped at THREADS_PER_PROCESSOR per processor, with a warning), else all processors; the kind from the dcec4j.kernels property (auto by default).
          */
         Backend backend(PrintWriter err) {
             int n = KernelOptions.threads();
+            String given = System.getProperty("dcec4j.threads") == null ? null : "-Ddcec4j.threads=";   // the same cap for both
             if (threads != null) {
                 if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-                int processors = Runtime.getRuntime().availableProcessors(), most = THREADS_PER_PROCESSOR * processors;
                 n = threads;
+                given = "--threads ";
+            }
+            if (given != null) {
+                int processors = Runtime.getRuntime().availableProcessors(), most = THREADS_PER_PROCESSOR * processors;
                 if (n > most) {
-                    err.println("dcec: --threads " + n + " is more than " + THREADS_PER_PROCESSOR + " per processor (" + processors
+                    err.println("dcec: " + given + n + " is more than " + THREADS_PER_PROCESSOR + " per processor (" + processors
                             + " available): using " + most + " (results are the same for any thread count; more threads only slow the run down)");
                     n = most;
                 }

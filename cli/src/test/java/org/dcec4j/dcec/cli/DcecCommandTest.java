@@ -546,6 +546,22 @@ class DcecCommandTest {
         assertTrue(Files.readString(out.resolve("config.json")).contains("\"threads\": " + most), Files.readString(out.resolve("config.json")));
     }
 
+    /**
+     * -Ddcec4j.threads, which the command line reads when --threads is not given, is capped like --threads: 16 threads on one
+     * processor ran (-Ddcec4j.threads=1000 on two cores: 1,000 spinning workers, the run 6 times slower).
+     */
+    @Test void theThreadsPropertyIsCappedLikeTheOption(@TempDir Path tmp) throws Exception {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12)), out = tmp.resolve("run"), log = tmp.resolve("log");
+        Process p = Forked.dcec(log, List.of("-XX:ActiveProcessorCount=1", "-Ddcec4j.threads=16"), "train", "--dataset", images.toString(),
+                "--image-size", "12", "--filters", "4,4,8", "--clusters", "4", "--kmeans-restarts", "2", "--out", out.toString(), "--no-report",
+                "--no-baseline", "--pretrain-epochs", "0", "--max-iter", "0");
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        String text = Files.readString(log);
+        assertEquals(0, p.exitValue(), text);
+        assertTrue(text.contains("dcec: -Ddcec4j.threads=16 is more than 4 per processor (1 available): using 4"), text);
+        assertTrue(Files.readString(out.resolve("config.json")).contains("\"threads\": 4"), Files.readString(out.resolve("config.json")));
+    }
+
     @Test void datasetsIsDelegated() {
         Object[] r = run("datasets", "--help");
         assertEquals(0, r[0], (String) r[2]);
