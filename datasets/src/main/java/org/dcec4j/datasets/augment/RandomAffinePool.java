@@ -44,6 +44,15 @@ public final class RandomAffinePool implements Closeable {
      * @param threads T ≥ 1: the caller plus T − 1 workers
      */
     public RandomAffinePool(RandomAffine augment, int threads) {
+        this(augment, threads, Thread::new);
+    }
+
+    /**
+     * The pool with its workers made by {@code factory} (a test makes one fail to start). A worker that cannot start
+     * (an OutOfMemoryError: the limit on threads, or the memory for a stack) closes the pool, so that the workers
+     * already started end, and the error propagates.
+     */
+    RandomAffinePool(RandomAffine augment, int threads, java.util.concurrent.ThreadFactory factory) {
         if (augment == null) {
             throw new IllegalArgumentException("augment is null");
         }
@@ -54,10 +63,16 @@ public final class RandomAffinePool implements Closeable {
         this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
             final int part = i + 1;
-            Thread t = new Thread(() -> loop(part), "dcec4j-augment-" + part);
-            t.setDaemon(true);
-            workers[i] = t;
-            t.start();
+            try {
+                Thread t = factory.newThread(() -> loop(part));
+                t.setName("dcec4j-augment-" + part);
+                t.setDaemon(true);
+                t.start();
+                workers[i] = t;
+            } catch (Throwable e) {
+                close();
+                throw e;
+            }
         }
     }
 

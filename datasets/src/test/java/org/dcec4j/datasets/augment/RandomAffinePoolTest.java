@@ -125,4 +125,25 @@ class RandomAffinePoolTest {
         long end = System.nanoTime() + ms * 1_000_000L;
         for (long left; (left = end - System.nanoTime()) > 0; ) java.util.concurrent.locks.LockSupport.parkNanos(left);
     }
+
+    /**
+     * A worker that cannot start (the JVM's OutOfMemoryError "unable to create native thread", here from the factory):
+     * the error reaches the caller and the worker already started ends, since the pool the caller never receives could
+     * not be closed by anyone. Before, it stayed parked for the life of the JVM.
+     */
+    @Test
+    void aWorkerThatCannotStartLeavesNoWorkerBehind() throws Exception {
+        java.util.List<Thread> made = new java.util.ArrayList<>();
+        java.util.concurrent.ThreadFactory second = r -> {
+            if (made.size() == 1) throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+            Thread t = new Thread(r);
+            made.add(t);
+            return t;
+        };
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> new RandomAffinePool(RandomAffine.decDa(), 4, second));
+        assertTrue(e.getMessage().startsWith("unable to create native thread"), e.getMessage());
+        assertEquals(1, made.size());
+        made.get(0).join(10_000);
+        assertTrue(!made.get(0).isAlive(), "the started worker is still there: " + made.get(0).getState());
+    }
 }

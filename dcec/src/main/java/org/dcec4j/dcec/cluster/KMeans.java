@@ -1,6 +1,8 @@
 package org.dcec4j.dcec.cluster;
 
 import java.util.SplittableRandom;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -125,6 +127,11 @@ public final class KMeans {
      * @throws IllegalArgumentException if x does not hold N·D finite values, or K > N
      */
     public KMeansResult fit(float[] x, int N, int D) {
+        return fit(x, N, D, Thread::new);
+    }
+
+    /** {@link #fit(float[], int, int)} with the restarts' threads made by {@code factory} (a test makes one fail to start). */
+    KMeansResult fit(float[] x, int N, int D, ThreadFactory factory) {
         double absoluteTolerance = tolerance * checkData(x, N, D);
         long[] restartSeeds = new long[restarts];
         SplittableRandom master = new SplittableRandom(seed);
@@ -136,12 +143,13 @@ public final class KMeans {
         AtomicInteger nextRestart = new AtomicInteger();
         Runnable[] tasks = new Runnable[workers];
         Thread caller = Thread.currentThread();   // an interrupt of the calling thread stops every worker before its next restart
+        AtomicBoolean abandoned = new AtomicBoolean();   // so does a worker thread that could not start
         for (int w = 0; w < workers; w++) {
             int worker = w;
             tasks[w] = () -> {
                 KMeansRun run = new KMeansRun(x, N, D, K, localTrials, maxIterations, absoluteTolerance);
                 Best best = null;
-                for (int r = nextRestart.getAndIncrement(); r < restarts && !caller.isInterrupted(); r = nextRestart.getAndIncrement()) {
+                for (int r = nextRestart.getAndIncrement(); r < restarts && !caller.isInterrupted() && !abandoned.get(); r = nextRestart.getAndIncrement()) {
                     run.seedPlusPlus(new SplittableRandom(restartSeeds[r]));
                     run.runHamerly();
                     if (best == null || better(run.inertia, r, best.inertia, best.restart)) {
@@ -151,7 +159,7 @@ public final class KMeans {
                 bestOfWorker[worker] = best;
             };
         }
-        runAll(tasks);       // a CancellationException when the calling thread was interrupted
+        runAll(tasks, factory, abandoned);       // a CancellationException when the calling thread was interrupted
         Best best = null;
         for (Best b : bestOfWorker) {
             if (b != null && (best == null || better(b.inertia, b.restart, best.inertia, best.restart))) {
@@ -229,31 +237,43 @@ public final class KMeans {
 
     /**
      * Runs task 0 on the calling thread and the others on new threads; rethrows the first failure. An interrupt while
-     * waiting for them is a {@link java.util.concurrent.CancellationException} once they have all ended.
+     * waiting for them is a {@link java.util.concurrent.CancellationException} once they have all ended. A thread that
+     * cannot start (an OutOfMemoryError: the limit on threads, or the memory for a stack) sets {@code abandoned}, which
+     * the tasks check before each restart; the threads already started are waited for, and the error is rethrown.
      */
-    private static void runAll(Runnable[] tasks) {
+    private static void runAll(Runnable[] tasks, ThreadFactory factory, AtomicBoolean abandoned) {
         Thread[] started = new Thread[tasks.length];
         Throwable[] failure = new Throwable[tasks.length];
         for (int w = 1; w < tasks.length; w++) {
             int worker = w;
-            started[w] = new Thread(() -> {
-                try {
-                    tasks[worker].run();
-                } catch (Throwable t) {
-                    failure[worker] = t;
-                }
-            }, "kmeans-" + w);
-            started[w].start();
+            try {
+                Thread t = factory.newThread(() -> {
+                    try {
+                        tasks[worker].run();
+                    } catch (Throwable e) {
+                        failure[worker] = e;
+                    }
+                });
+                t.setName("kmeans-" + w);
+                t.start();
+                started[w] = t;
+            } catch (Throwable e) {
+                failure[w] = e;
+                abandoned.set(true);
+                break;
+            }
         }
-        try {
-            tasks[0].run();
-        } catch (Throwable t) {
-            failure[0] = t;
+        if (!abandoned.get()) {
+            try {
+                tasks[0].run();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
         }
         // every worker is waited for, even when interrupted (no restart keeps running after the call returns); an
         // interrupt then ends the call as a cancellation, with the thread's interrupt flag set again
         boolean interrupted = false;
-        for (int w = 1; w < tasks.length; w++) {
+        for (int w = 1; w < tasks.length && started[w] != null; w++) {
             while (true) {
                 try {
                     started[w].join();

@@ -292,4 +292,33 @@ class KMeansTest {
         // no restart thread outlives the call
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("kmeans-") && t.isAlive()));
     }
+
+    /**
+     * A restart thread that cannot start (the JVM's OutOfMemoryError "unable to create native thread", here from the
+     * factory) ends the call with that error, and the threads already started have ended by then: they stop before their
+     * next restart and are waited for. Before, the first thread went on with all 400 restarts after the call had failed.
+     */
+    @Test
+    void aThreadThatCannotStartEndsTheCallAndNoStartedThreadOutlivesIt() {
+        SplittableRandom rng = new SplittableRandom(6);
+        int N = 20_000, D = 8;
+        float[] x = new float[N * D];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
+        java.util.List<Thread> made = new java.util.ArrayList<>();
+        java.util.concurrent.ThreadFactory second = r -> {
+            if (made.size() == 1) throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+            Thread t = new Thread(r);
+            made.add(t);
+            return t;
+        };
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class,
+                () -> new KMeans(10).withRestarts(400).withThreads(4).withSeed(2).fit(x, N, D, second));
+        assertTrue(e.getMessage().startsWith("unable to create native thread"), e.getMessage());
+        assertEquals(1, made.size());
+        assertTrue(!made.get(0).isAlive(), "the started restart thread is still running after the call failed");
+        // and the same k-means with threads that start gives the result of one thread
+        KMeansResult ok = new KMeans(10).withRestarts(3).withThreads(3).withSeed(2).fit(x, N, D, Thread::new);
+        KMeansResult one = new KMeans(10).withRestarts(3).withThreads(1).withSeed(2).fit(x, N, D);
+        assertArrayEquals(one.centres(), ok.centres(), 0.0);
+    }
 }

@@ -105,6 +105,15 @@ final class WorkerPool implements AutoCloseable {
     private String label;
 
     WorkerPool(int threads) {
+        this(threads, Thread::new);
+    }
+
+    /**
+     * The pool with its workers made by {@code factory} (a test makes one fail to start). A worker that cannot start
+     * (an OutOfMemoryError: the limit on threads, or the memory for a stack) closes the pool, so that the workers
+     * already started end, and the error propagates.
+     */
+    WorkerPool(int threads, java.util.concurrent.ThreadFactory factory) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, not " + threads);
         workers = new Thread[threads - 1];
         busyNs = new long[threads];
@@ -113,10 +122,16 @@ final class WorkerPool implements AutoCloseable {
         final int pool = workers.length > 0 ? POOLS.incrementAndGet() : 0;
         for (int i = 0; i < workers.length; i++) {
             final int id = i + 1;
-            Thread t = new Thread(() -> loop(id), "dcec4j-kernels-" + pool + "-" + id);
-            t.setDaemon(true);
-            workers[i] = t;
-            t.start();
+            try {
+                Thread t = factory.newThread(() -> loop(id));
+                t.setName("dcec4j-kernels-" + pool + "-" + id);
+                t.setDaemon(true);
+                t.start();
+                workers[i] = t;
+            } catch (Throwable e) {
+                close();
+                throw e;
+            }
         }
     }
 
