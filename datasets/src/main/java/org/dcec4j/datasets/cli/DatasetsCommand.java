@@ -152,10 +152,16 @@ public final class DatasetsCommand {
             err.println("datasets: " + IoErrors.describe(e));
             return 1;
         } catch (OutOfMemoryError e) {
-            err.println("datasets: out of memory (the Java heap holds at most " + (Runtime.getRuntime().maxMemory() >> 20)
-                    + " MB): give Java more memory (java -Xmx4g ...)");
+            err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
             return 1;
         }
+    }
+
+    /** The line for a full heap: a larger heap than the one that failed (twice it, at least 4 GB; -Xmx4g would shrink a larger default). */
+    static String outOfMemory(long maxHeapBytes) {
+        long mb = maxHeapBytes >> 20, gb = Math.max(4, (2 * mb + 1023) / 1024);
+        return "datasets: out of memory (the Java heap holds at most " + mb + " MB): give Java more memory (java -Xmx" + gb
+                + "g ...)";
     }
 
     /** A side of a sheet, as {@link ContactSheet#size} gives it (Long.MAX_VALUE: at least that). */

@@ -120,4 +120,12 @@ class DatasetsCommandTest {
         assertEquals(0, run("sheet", "shapes", png.toString(), "--columns", "2"));
         assertEquals(Files.getPosixFilePermissions(Files.createFile(tmp.resolve("probe"))), Files.getPosixFilePermissions(png));
     }
+
+    /** Out of memory, the advice is a heap larger than the one that failed: -Xmx4g would shrink a 5,827 MB default heap. */
+    @Test
+    void outOfMemoryAdvisesALargerHeapThanTheOneThatFailed() {
+        assertTrue(DatasetsCommand.outOfMemory(5827L << 20).endsWith("holds at most 5827 MB): give Java more memory (java -Xmx12g ...)"),
+                DatasetsCommand.outOfMemory(5827L << 20));
+        assertTrue(DatasetsCommand.outOfMemory(256L << 20).contains("(java -Xmx4g ...)"));
+    }
 }
