@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs one `dcec` command in its own JVM: the java of {@code java.home}, this JVM's class path,
+ * Runs one `dcec` command in its own JVM: the java of {@code java.home}, this JVM's class path (or, when the
+ * command line runs as a module, {@code java -p dcec.jar -m org.dcec4j.cli}, its module path: {@link #launcher}),
  * {@code --add-modules jdk.incubator.vector} when this JVM has that module (the same kernels as the caller),
  * every {@code -Ddcec4j.*} system property of this JVM, then the user's extra JVM options. Standard output and
  * error are appended to {@code stdout.log} and {@code stderr.log} in the run folder, each attempt after a
@@ -39,6 +40,20 @@ final class ChildJvm {
         this.jvmOptions = List.copyOf(o);
     }
 
+    /**
+     * The options that start {@link CellMain} as this JVM found it: from the class path, or, when it is in the named
+     * module {@code module} (the command line started with {@code -m}; the class path is then empty), from the
+     * module path, every module of it resolved as this JVM may have been told with {@code --add-modules}.
+     */
+    static List<String> launcher(String module, String classPath, String modulePath) {
+        String main = CellMain.class.getName();
+        if (module == null) return List.of("-cp", classPath, main);
+        List<String> l = new ArrayList<>(List.of("--module-path", modulePath == null ? "" : modulePath, "--add-modules", "ALL-MODULE-PATH"));
+        if (classPath != null && !classPath.isEmpty()) l.addAll(List.of("-cp", classPath));
+        l.addAll(List.of("-m", module + "/" + main));
+        return l;
+    }
+
     /** The JVM options every cell gets (recorded in the result files). */
     List<String> jvmOptions() { return jvmOptions; }
 
@@ -56,7 +71,9 @@ final class ChildJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CellMain.class.getName(), cpuFile.toString()));
+        Module self = CellMain.class.getModule();
+        cmd.addAll(launcher(self.isNamed() ? self.getName() : null, System.getProperty("java.class.path"), System.getProperty("jdk.module.path")));
+        cmd.add(cpuFile.toString());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.resolve(STDOUT).toFile()))

@@ -1,0 +1,83 @@
+package org.dcec4j.dcec.repro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cell's JVM starts CellMain the way the reproduction's JVM was started. Run as a module
+ * ({@code java -p dcec.jar -m org.dcec4j.cli reproduce …}) the class path is empty, and every cell failed with
+ * "Could not find or load main class org.dcec4j.dcec.repro.CellMain" after a cell JVM given {@code -cp ""}.
+ */
+class ChildJvmTest {
+    @Test void onTheClassPathTheCellRunsFromTheClassPath() {
+        assertEquals(List.of("-cp", "a.jar" + File.pathSeparator + "b", CellMain.class.getName()),
+                ChildJvm.launcher(null, "a.jar" + File.pathSeparator + "b", null));
+    }
+
+    /** The test's class path packed into one jar as the shade plugin packs dcec.jar (an automatic module org.dcec4j.cli). */
+    static Path runnableJar(Path jar) throws Exception {
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().putValue("Automatic-Module-Name", "org.dcec4j.cli");
+        Set<String> seen = new HashSet<>();
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), mf)) {
+            for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                Path p = Path.of(e);
+                if (Files.isDirectory(p)) {
+                    try (Stream<Path> files = Files.walk(p)) {
+                        for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator)
+                            try (InputStream in = Files.newInputStream(f)) { add(out, seen, p.relativize(f).toString().replace('\\', '/'), in); }
+                    }
+                } else if (Files.isRegularFile(p) && e.endsWith(".jar")) {
+                    try (JarFile jf = new JarFile(p.toFile())) {
+                        for (JarEntry je : (Iterable<JarEntry>) jf.stream()::iterator)
+                            if (!je.isDirectory()) try (InputStream in = jf.getInputStream(je)) { add(out, seen, je.getName(), in); }
+                    }
+                }
+            }
+        }
+        return jar;
+    }
+
+    private static void add(JarOutputStream out, Set<String> seen, String name, InputStream in) throws Exception {
+        if (name.startsWith("META-INF/") || name.endsWith("module-info.class") || !seen.add(name)) return;
+        out.putNextEntry(new JarEntry(name));
+        in.transferTo((OutputStream) out);
+        out.closeEntry();
+    }
+
+    @Test void asAModuleTheCellRunsFromTheModulePath(@TempDir Path dir) throws Exception {
+        Path jar = runnableJar(dir.resolve("dcec.jar"));
+        Path cpu = dir.resolve("cpu");
+        // what the reproduction's JVM sees when started with java -p dcec.jar -m org.dcec4j.cli: an empty class path
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ChildJvm.launcher("org.dcec4j.cli", "", jar.toString()));
+        cmd.addAll(List.of(cpu.toString(), "--help"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the cell JVM did not end");
+        assertEquals(0, p.exitValue(), cmd + "\n" + out);
+        assertTrue(out.contains("Usage: dcec"), out);
+        assertTrue(Files.isRegularFile(cpu), "CellMain wrote no CPU time");
+    }
+}
