@@ -243,13 +243,62 @@ public final class ImageFolder {
 
     /** Height and width from the image's header, checked against the limits before any pixel is decoded. */
     private static int[] checkedSize(Path f, int n, int total, ImageReader r) throws IOException {
-        long w = r.getWidth(0);
-        long h = r.getHeight(0);
+        int[] canvas = gifCanvas(r);
+        long w = canvas == null ? r.getWidth(0) : canvas[3];
+        long h = canvas == null ? r.getHeight(0) : canvas[2];
+        checkLimits(f, "image " + n + " of " + total, w, h);
+        return new int[] {(int) h, (int) w};
+    }
+
+    private static void checkLimits(Object file, String where, long w, long h) {
         if (w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS) {
-            throw DatasetException.at(f, "image " + n + " of " + total, "an image of at most " + MAX_PIXELS + " pixels (2^26, e.g. 8192x8192) and "
+            throw DatasetException.at(file, where, "an image of at most " + MAX_PIXELS + " pixels (2^26, e.g. 8192x8192) and "
                     + MAX_SIDE + " pixels a side", w + "x" + h + " pixels declared in its header (not decoded)");
         }
-        return new int[] {(int) h, (int) w};
+    }
+
+    /**
+     * Where a GIF's first frame lies on the image: {top, left, height, width}, the image being the GIF's logical screen
+     * (grown to hold the frame if the frame reaches beyond it); null for other formats and for a frame that is the
+     * whole screen. ImageIO's GIF reader returns the frame alone, so a frame of 8x6 pixels at (10, 12) on a 40x32
+     * screen came out as an 8x6 image, stretched over the whole picture; the rest of the screen is transparent
+     * (as browsers and ImageMagick show it), i.e. black once composited.
+     */
+    private static int[] gifCanvas(ImageReader r) throws IOException {
+        if (!"gif".equalsIgnoreCase(r.getFormatName())) {
+            return null;
+        }
+        javax.imageio.metadata.IIOMetadata stream = r.getStreamMetadata();
+        javax.imageio.metadata.IIOMetadata image = r.getImageMetadata(0);
+        if (stream == null || image == null) {
+            return null;
+        }
+        org.w3c.dom.Node screen = child(stream.getAsTree("javax_imageio_gif_stream_1.0"), "LogicalScreenDescriptor");
+        org.w3c.dom.Node frame = child(image.getAsTree("javax_imageio_gif_image_1.0"), "ImageDescriptor");
+        if (screen == null || frame == null) {
+            return null;
+        }
+        int left = attribute(frame, "imageLeftPosition");
+        int top = attribute(frame, "imageTopPosition");
+        int w = attribute(frame, "imageWidth");
+        int h = attribute(frame, "imageHeight");
+        int sw = Math.max(attribute(screen, "logicalScreenWidth"), left + w);
+        int sh = Math.max(attribute(screen, "logicalScreenHeight"), top + h);
+        return left == 0 && top == 0 && sw == w && sh == h ? null : new int[] {top, left, sh, sw};
+    }
+
+    private static org.w3c.dom.Node child(org.w3c.dom.Node parent, String name) {
+        for (org.w3c.dom.Node c = parent.getFirstChild(); c != null; c = c.getNextSibling()) {
+            if (name.equals(c.getNodeName())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static int attribute(org.w3c.dom.Node node, String name) {
+        org.w3c.dom.Node a = node.getAttributes().getNamedItem(name);
+        return a == null ? 0 : Integer.parseInt(a.getNodeValue());
     }
 
     /**
@@ -316,16 +365,32 @@ public final class ImageFolder {
 
     /**
      * The first image of a reader whose input is set, refused (a DatasetException naming {@code file} at {@code where})
-     * when a warning of the reader says pixels are missing ({@link #losesData}). Shared with the distributed decoder.
+     * when a warning of the reader says pixels are missing ({@link #losesData}). A GIF's first frame comes placed on
+     * the GIF's logical screen, the rest of it transparent, as other decoders show it. Shared with the distributed decoder.
      */
     public static BufferedImage readWhole(ImageReader r, Object file, String where) throws IOException {
+        int[] canvas = gifCanvas(r);
+        if (canvas != null) {
+            checkLimits(file, where, canvas[3], canvas[2]);
+        }
         List<String> lost = new ArrayList<>();
         r.addIIOReadWarningListener((reader, warning) -> { if (losesData(warning)) lost.add("'" + warning + "'"); });
         BufferedImage img = r.read(0, r.getDefaultReadParam());
         if (!lost.isEmpty())
             throw DatasetException.at(file, where, "a complete, valid PNG, JPEG, BMP or GIF image",
                     "a damaged one (truncated or corrupt): ImageIO warns " + String.join(", ", lost));
-        return img;
+        if (canvas == null) {
+            return img;
+        }
+        // the frame at its place on the GIF's screen, the rest transparent
+        BufferedImage screen = new BufferedImage(canvas[3], canvas[2], BufferedImage.TYPE_INT_ARGB);
+        int w = img.getWidth();
+        int[] row = new int[w];
+        for (int y = 0; y < img.getHeight(); y++) {
+            img.getRGB(0, y, w, 1, row, 0, w);
+            screen.setRGB(canvas[1], canvas[0] + y, w, 1, row, 0, w);
+        }
+        return screen;
     }
 
     /**

@@ -336,6 +336,81 @@ class ImageFolderTest {
         }
     }
 
+    /**
+     * A GIF whose first frame does not cover its logical screen (an 8x6 white frame at (10, 12) on a black-backed
+     * 40x32 screen, as optimisers and croppers write them) is read as the screen: PIL and ImageMagick give a 40x32
+     * image, black but for the white rectangle. ImageIO returns the frame alone: it came out as an 8x6 white image,
+     * and resized, as a white picture. A screen too large is refused from its header.
+     */
+    @Test
+    void aGifFrameIsPlacedOnItsLogicalScreen() throws IOException {
+        Path dir = tmp.resolve("gif");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("a.gif"), gif(40, 32, 10, 12, 8, 6));
+        Dataset d = ImageFolder.load(dir, 1);
+        assertEquals(32, d.height());
+        assertEquals(40, d.width());
+        float[] x = d.images();
+        for (int y = 0; y < 32; y++) {
+            for (int c = 0; c < 40; c++) {
+                boolean inside = y >= 12 && y < 18 && c >= 10 && c < 18;
+                assertEquals(inside ? 1f : 0f, x[y * 40 + c], "pixel (" + c + ", " + y + ")");
+            }
+        }
+        // resized: the mean is the rectangle's share of the picture, 48 / 1280 (it was 1)
+        float[] r = ImageFolder.load(dir, 1, 16, 20).images();
+        double sum = 0;
+        for (float v : r) sum += v;
+        assertEquals(48.0 / 1280, sum / r.length, 1e-5);
+        // a frame that is the whole screen is read as before
+        Files.write(dir.resolve("a.gif"), gif(8, 6, 0, 0, 8, 6));
+        assertEquals(48, ImageFolder.load(dir, 1).images().length);
+        // a 65535x65535 screen around a 1x1 frame: refused from the header, never allocated
+        Files.write(dir.resolve("a.gif"), gif(65535, 65535, 0, 0, 1, 1));
+        assertEquals(dir.resolve("a.gif") + ": at image 0 of 1: expected an image of at most 67108864 pixels (2^26, e.g. 8192x8192)"
+                + " and 32768 pixels a side, found 65535x65535 pixels declared in its header (not decoded)", error(dir, 28));
+    }
+
+    /**
+     * A GIF89a with a 4-colour global table (black, white, black, black; background 0) and one w×h frame of colour 1
+     * (white) at (left, top) on a sw×sh logical screen. Its LZW data sends a clear code before every pixel, so that
+     * the codes stay 3 bits wide.
+     */
+    static byte[] gif(int sw, int sh, int left, int top, int w, int h) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes("GIF89a".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(new byte[] {(byte) sw, (byte) (sw >> 8), (byte) sh, (byte) (sh >> 8), (byte) 0xF1, 0, 0});
+        out.writeBytes(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255, 0, 0, 0, 0, 0, 0});
+        out.writeBytes(new byte[] {0x2C, (byte) left, (byte) (left >> 8), (byte) top, (byte) (top >> 8),
+                (byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8), 0});
+        java.io.ByteArrayOutputStream lzw = new java.io.ByteArrayOutputStream();
+        long bits = 0;
+        int n = 0;
+        for (int i = 0; i <= w * h; i++) {
+            int[] codes = i < w * h ? new int[] {4, 1} : new int[] {5};  // clear, white; then end of information
+            for (int code : codes) {
+                bits |= (long) code << n;
+                n += 3;
+                while (n >= 8) {
+                    lzw.write((int) (bits & 0xFF));
+                    bits >>>= 8;
+                    n -= 8;
+                }
+            }
+        }
+        if (n > 0) lzw.write((int) bits);
+        byte[] data = lzw.toByteArray();
+        out.write(2);  // minimum code size
+        for (int i = 0; i < data.length; i += 255) {
+            int len = Math.min(255, data.length - i);
+            out.write(len);
+            out.write(data, i, len);
+        }
+        out.write(0);
+        out.write(0x3B);
+        return out.toByteArray();
+    }
+
     /** A PNG whose header declares w×h gray pixels, followed by a tiny zlib stream (a few rows' worth). */
     static byte[] pngClaiming(int w, int h) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
