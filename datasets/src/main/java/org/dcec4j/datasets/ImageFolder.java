@@ -6,6 +6,7 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
@@ -561,14 +562,35 @@ public final class ImageFolder {
             return out;
         }
         int[] row = new int[w];
+        Raster raster = img.getRaster();
+        // a CMYK (or YCCK) JPEG without a colour profile: the JDK's colour space for it (SimpleCMYKColorSpace) takes
+        // (1 - C)(1 - K) as linear RGB and gamma-encodes it, 0.12 becoming 0.38; PIL, ImageMagick and browsers take
+        // it as the sRGB value itself, as here. With a profile (an ICC_ColorSpace), getRGB converts through it.
+        boolean cmyk = cm.getColorSpace().getType() == ColorSpace.TYPE_CMYK && !(cm.getColorSpace() instanceof ICC_ColorSpace)
+                && raster.getNumBands() == 4;
+        float maxC = cmyk ? (float) ((1L << raster.getSampleModel().getSampleSize(0)) - 1) : 1f;
+        int[] px = new int[4];
         for (int y = 0; y < h; y++) {
-            img.getRGB(0, y, w, 1, row, 0, w);
+            if (!cmyk) {
+                img.getRGB(0, y, w, 1, row, 0, w);
+            }
             for (int x = 0; x < w; x++) {
-                int argb = row[x];
-                float a = ((argb >>> 24) & 0xFF) / 255f;
-                float red = ((argb >> 16) & 0xFF) / 255f * a;
-                float green = ((argb >> 8) & 0xFF) / 255f * a;
-                float blue = (argb & 0xFF) / 255f * a;
+                float red;
+                float green;
+                float blue;
+                if (cmyk) {
+                    raster.getPixel(x, y, px);
+                    float k = 1 - px[3] / maxC;
+                    red = (1 - px[0] / maxC) * k;
+                    green = (1 - px[1] / maxC) * k;
+                    blue = (1 - px[2] / maxC) * k;
+                } else {
+                    int argb = row[x];
+                    float a = ((argb >>> 24) & 0xFF) / 255f;
+                    red = ((argb >> 16) & 0xFF) / 255f * a;
+                    green = ((argb >> 8) & 0xFF) / 255f * a;
+                    blue = (argb & 0xFF) / 255f * a;
+                }
                 if (C == 1) {
                     // luma (ITU-R BT.601), as PIL's "L" mode
                     out[y * w + x] = Math.min(1f, 0.299f * red + 0.587f * green + 0.114f * blue);

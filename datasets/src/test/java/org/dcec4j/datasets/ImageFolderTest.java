@@ -411,6 +411,47 @@ class ImageFolderTest {
         return out.toByteArray();
     }
 
+    /**
+     * A CMYK JPEG without a colour profile (here the JDK's own, of one flat colour, stored as C, M, Y, K = 74, 185, 22,
+     * 106) is read as PIL (convert('RGB'): 106, 41, 136) and ImageMagick (-colorspace sRGB: 105.76, 40.90, 136.14) read
+     * it, (1 - C)(1 - K) and so on. The JDK's CMYK colour space gamma-encodes that as if it were linear light: it came
+     * out as 172, 111, 193, up to 70 levels brighter. A JDK that cannot read CMYK JPEGs refuses the file (not tested).
+     */
+    @Test
+    void aCmykJpegWithoutAProfileIsReadAsOtherDecodersReadIt() throws IOException {
+        java.awt.image.WritableRaster cmyk = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 16, 16, 4, null);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                cmyk.setPixel(x, y, new int[] {181, 70, 233, 149});
+            }
+        }
+        Path dir = Files.createDirectories(tmp.resolve("cmyk"));
+        Path jpg = dir.resolve("a.jpg");
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(jpg.toFile())) {
+            writer.setOutput(out);
+            writer.write(null, new javax.imageio.IIOImage(cmyk, null, null), null);
+        } finally {
+            writer.dispose();
+        }
+        BufferedImage decoded;
+        try {
+            decoded = ImageIO.read(jpg.toFile());
+        } catch (IOException e) {
+            decoded = null;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(decoded != null
+                && decoded.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK, "this JDK reads no CMYK JPEG");
+        assertArrayEquals(new int[] {74, 185, 22, 106}, decoded.getRaster().getPixel(3, 3, (int[]) null));
+        float[] rgb = ImageFolder.load(dir, 3).images();
+        float[] expected = {105.76f / 255, 40.90f / 255, 136.14f / 255};
+        for (int c = 0; c < 3; c++) {
+            assertEquals(expected[c], rgb[(c * 16 + 3) * 16 + 3], 0.5f / 255, "channel " + c);
+        }
+        float luma = ImageFolder.load(dir, 1).images()[3 * 16 + 3];
+        assertEquals(0.299f * expected[0] + 0.587f * expected[1] + 0.114f * expected[2], luma, 0.5f / 255);
+    }
+
     /** A PNG whose header declares w×h gray pixels, followed by a tiny zlib stream (a few rows' worth). */
     static byte[] pngClaiming(int w, int h) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
