@@ -288,6 +288,48 @@ public final class ImageFolder {
         return left == 0 && top == 0 && sw == w && sh == h ? null : new int[] {top, left, sh, sw};
     }
 
+    /**
+     * A grey PNG of 1, 2 or 4 bits whose tRNS chunk names a grey level as transparent, with that level's pixels made
+     * transparent. ImageIO's PNG reader gives such an image an alpha band but compares the key with the samples after
+     * scaling them to 8 bits (JDK 17 and 25, PNGImageReader), so a key other than 0 never matched: the transparent
+     * pixels came out opaque, in their grey, where 8- and 16-bit keys come out transparent (black once composited).
+     * The img given, changed in place.
+     */
+    private static BufferedImage lowBitGrayKey(ImageReader r, BufferedImage img) throws IOException {
+        if (!"png".equalsIgnoreCase(r.getFormatName())) {
+            return img;
+        }
+        java.awt.image.WritableRaster raster = img.getRaster();
+        if (raster.getNumBands() != 2 || !img.getColorModel().hasAlpha() || raster.getSampleModel().getSampleSize(0) != 8) {
+            return img;
+        }
+        javax.imageio.metadata.IIOMetadata m = r.getImageMetadata(0);
+        if (m == null) {
+            return img;
+        }
+        org.w3c.dom.Node root = m.getAsTree("javax_imageio_png_1.0");
+        org.w3c.dom.Node ihdr = child(root, "IHDR");
+        org.w3c.dom.Node trns = child(root, "tRNS");
+        org.w3c.dom.Node gray = trns == null ? null : child(trns, "tRNS_Grayscale");
+        if (ihdr == null || gray == null) {
+            return img;
+        }
+        int bits = attribute(ihdr, "bitDepth");
+        if (bits >= 8) {
+            return img;
+        }
+        // the key in the 8-bit scale of the samples: 1, 2 and 4 bits scale by 255, 85 and 17 exactly
+        int key = attribute(gray, "gray") * (255 / ((1 << bits) - 1));
+        for (int y = 0; y < raster.getHeight(); y++) {
+            for (int x = 0; x < raster.getWidth(); x++) {
+                if (raster.getSample(x, y, 0) == key) {
+                    raster.setSample(x, y, 1, 0);
+                }
+            }
+        }
+        return img;
+    }
+
     private static org.w3c.dom.Node child(org.w3c.dom.Node parent, String name) {
         for (org.w3c.dom.Node c = parent.getFirstChild(); c != null; c = c.getNextSibling()) {
             if (name.equals(c.getNodeName())) {
@@ -381,7 +423,7 @@ public final class ImageFolder {
             throw DatasetException.at(file, where, "a complete, valid PNG, JPEG, BMP or GIF image",
                     "a damaged one (truncated or corrupt): ImageIO warns " + String.join(", ", lost));
         if (canvas == null) {
-            return img;
+            return lowBitGrayKey(r, img);
         }
         // the frame at its place on the GIF's screen, the rest transparent
         BufferedImage screen = new BufferedImage(canvas[3], canvas[2], BufferedImage.TYPE_INT_ARGB);

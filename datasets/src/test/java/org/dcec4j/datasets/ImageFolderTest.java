@@ -452,6 +452,56 @@ class ImageFolderTest {
         assertEquals(0.299f * expected[0] + 0.587f * expected[1] + 0.114f * expected[2], luma, 0.5f / 255);
     }
 
+    /**
+     * A grey PNG of 1, 2 or 4 bits with a tRNS key: the pixels of that grey level are transparent, black once
+     * composited, as at 8 and 16 bits (libpng and browsers show them so). ImageIO compared the key with the samples
+     * scaled to 8 bits, so a key other than 0 never matched and those pixels came out in their grey.
+     */
+    @Test
+    void aLowBitGreyPngsTransparentLevelIsTransparent() throws IOException {
+        Path dir = tmp.resolve("trns");
+        Files.createDirectories(dir);
+        // 2 bits, levels 0 1 2 3, key 2
+        Files.write(dir.resolve("a.png"), grayPngRow(2, 2, 0, 1, 2, 3));
+        assertArrayEquals(new float[] {0, 1 / 3f, 0, 1}, ImageFolder.load(dir, 1).images(), 1e-6f);
+        // 4 bits, key 5
+        Files.write(dir.resolve("a.png"), grayPngRow(4, 5, 5, 15, 4, 5));
+        assertArrayEquals(new float[] {0, 1, 4 / 15f, 0}, ImageFolder.load(dir, 1).images(), 1e-6f);
+        // 1 bit, key 1 (white transparent): only the black pixels stay
+        Files.write(dir.resolve("a.png"), grayPngRow(1, 1, 1, 0, 1, 1));
+        assertArrayEquals(new float[] {0, 0, 0, 0}, ImageFolder.load(dir, 1).images(), 1e-6f);
+        // 8 bits, key 200: as before
+        Files.write(dir.resolve("a.png"), grayPngRow(8, 200, 200, 100, 255, 200));
+        assertArrayEquals(new float[] {0, 100 / 255f, 1, 0}, ImageFolder.load(dir, 1).images(), 1e-6f);
+        // no tRNS: every level as it is
+        Files.write(dir.resolve("a.png"), grayPngRow(2, -1, 0, 1, 2, 3));
+        assertArrayEquals(new float[] {0, 1 / 3f, 2 / 3f, 1}, ImageFolder.load(dir, 1).images(), 1e-6f);
+    }
+
+    /** A one-row grey PNG of the given bit depth (1, 2, 4 or 8) and levels, with a tRNS chunk for key unless key < 0. */
+    static byte[] grayPngRow(int bits, int key, int... levels) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(out, "IHDR", java.nio.ByteBuffer.allocate(13).putInt(levels.length).putInt(1).put((byte) bits).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        if (key >= 0) {
+            chunk(out, "tRNS", new byte[] {(byte) (key >> 8), (byte) key});
+        }
+        byte[] row = new byte[1 + (levels.length * bits + 7) / 8];  // filter byte 0, then the packed samples
+        for (int i = 0; i < levels.length; i++) {
+            int bit = i * bits;
+            row[1 + bit / 8] |= (byte) (levels[i] << (8 - bits - bit % 8));
+        }
+        java.util.zip.Deflater z = new java.util.zip.Deflater();
+        z.setInput(row);
+        z.finish();
+        byte[] idat = new byte[256];
+        int n = z.deflate(idat);
+        chunk(out, "IDAT", java.util.Arrays.copyOf(idat, n));
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
     /** A PNG whose header declares w×h gray pixels, followed by a tiny zlib stream (a few rows' worth). */
     static byte[] pngClaiming(int w, int h) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
