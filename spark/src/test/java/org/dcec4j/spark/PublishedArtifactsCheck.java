@@ -6,22 +6,37 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a consumer of the published artefacts sees besides the classes: the model every module inherits (its url,
- * scm and developers, which Maven Central requires) is the root pom's as written. By default Maven appends the
- * module's artifactId to an inherited url and scm (https://github.com/dcec4j/dcec4j/dcec4j-engine,
- * scm:git:https://github.com/dcec4j/dcec4j.git/dcec4j-engine), addresses that do not exist.
+ * scm and developers, which Maven Central requires) is the root pom's as written, and the javadoc jars link to no
+ * page that is not published. By default Maven appends the module's artifactId to an inherited url and scm
+ * (https://github.com/dcec4j/dcec4j/dcec4j-engine, scm:git:https://github.com/dcec4j/dcec4j.git/dcec4j-engine), and
+ * the javadoc plugin then links the dcec javadoc's every {@code Backend} and {@code Dataset} to
+ * {@code <that url>/apidocs/...}, which does not exist.
  *
- * <p>Not a {@code *Test}: the spark module's surefire execution {@code jar-notices} runs it in the verify phase,
- * with this module's inherited model passed as system properties ({@code dcec4j.model.*}).
+ * <p>Not a {@code *Test}: it reads the javadoc jars of every module, so the spark module's surefire execution
+ * {@code jar-notices} runs it in the verify phase (spark builds last), with this module's inherited model passed as
+ * system properties ({@code dcec4j.model.*}).
  */
 class PublishedArtifactsCheck {
+    static final List<String> JAVADOC_MODULES = List.of("engine", "datasets", "dcec", "cli", "spark");
+
     /** The text of the first {@code <tag>} inside the root pom's {@code <section>} (the whole pom when null). */
     static String declared(String pom, String section, String tag) {
         String in = pom;
@@ -59,7 +74,55 @@ class PublishedArtifactsCheck {
         assertEquals(declared(pom, "developers", "name"), developer);
     }
 
+    static final Pattern HREF = Pattern.compile("href=\"([^\"]*)\"");
+
+    /** The links of a javadoc jar's pages into another module's javadoc ({@code .../apidocs/...}), at most a few. */
+    static List<String> linksToUnpublishedPages(Path javadocJar) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(javadocJar.toFile())) {
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements() && out.size() < 3; ) {
+                ZipEntry entry = e.nextElement();
+                if (!entry.getName().endsWith(".html")) continue;
+                String page;
+                try (var in = zip.getInputStream(entry)) {
+                    page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                Matcher m = HREF.matcher(page);
+                while (m.find() && out.size() < 3)
+                    if (m.group(1).contains("/apidocs/")) out.add(entry.getName() + " -> " + m.group(1));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void noJavadocLinksToAnotherModulesUnpublishedPages() throws IOException {
+        Path root = JarNoticesCheck.root();
+        String version = declared(Files.readString(root.resolve("pom.xml"), StandardCharsets.UTF_8), null, "version");
+        for (String module : JAVADOC_MODULES) {
+            Path jar = root.resolve(module + "/target/dcec4j-" + module + "-" + version + "-javadoc.jar");
+            assertTrue(Files.isRegularFile(jar), "missing " + jar + " (run mvn verify from the root)");
+            assertEquals(List.of(), linksToUnpublishedPages(jar), jar + " links to pages that are not published");
+        }
+    }
+
     // The check itself, on a hand-made jar.
+
+    @Test
+    void aLinkIntoAnotherModulesApidocsIsFound(@TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("x-javadoc.jar");
+        try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (var e : Map.of("a/A.html", "<a href=\"B.html\">B</a> <a href=\"https://docs.oracle.com/x.html\">x</a>",
+                    "a/C.html", "<a href=\"https://github.com/dcec4j/dcec4j/dcec4j-engine/apidocs/org/B.html\">B</a>")
+                    .entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+        assertEquals(List.of("a/C.html -> https://github.com/dcec4j/dcec4j/dcec4j-engine/apidocs/org/B.html"),
+                linksToUnpublishedPages(jar));
+    }
 
     @Test
     void aMissingElementIsRefused() {
