@@ -103,6 +103,13 @@ class PublishedArtifactsCheck {
             Path jar = root.resolve(module + "/target/dcec4j-" + module + "-" + version + "-javadoc.jar");
             assertTrue(Files.isRegularFile(jar), "missing " + jar + " (run mvn verify from the root)");
             assertEquals(List.of(), linksToUnpublishedPages(jar), jar + " links to pages that are not published");
+            try (ZipFile zip = new ZipFile(jar.toFile())) {
+                var index = zip.getEntry("index.html");
+                assertTrue(index != null, jar + ": no index.html");
+                String page = new String(zip.getInputStream(index).readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(page.contains("Licensed under the Apache License, Version 2.0") && !page.contains("All rights reserved"),
+                        jar + ": the pages' footer should give the licence, not 'All rights reserved'");
+            }
         }
     }
 
