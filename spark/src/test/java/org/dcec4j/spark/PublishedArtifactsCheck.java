@@ -104,13 +104,37 @@ class PublishedArtifactsCheck {
             assertTrue(Files.isRegularFile(jar), "missing " + jar + " (run mvn verify from the root)");
             assertEquals(List.of(), linksToUnpublishedPages(jar), jar + " links to pages that are not published");
             try (ZipFile zip = new ZipFile(jar.toFile())) {
-                var index = zip.getEntry("index.html");
-                assertTrue(index != null, jar + ": no index.html");
+                var index = zip.getEntry("allclasses-index.html");   // index.html may only redirect to a module's page
+                assertTrue(index != null, jar + ": no allclasses-index.html");
                 String page = new String(zip.getInputStream(index).readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(page.contains("Licensed under the Apache License, Version 2.0") && !page.contains("All rights reserved"),
                         jar + ": the pages' footer should give the licence, not 'All rights reserved'");
             }
         }
+    }
+
+    /**
+     * No two jars of the build declare one module name: the library jars and the engine's test jar (which the parent's
+     * manifest entry had named org.dcec4j.engine too, so that the two could not share a module path).
+     */
+    @Test
+    void everyJarHasAModuleNameOfItsOwn() throws IOException {
+        Path root = JarNoticesCheck.root();
+        String version = declared(Files.readString(root.resolve("pom.xml"), StandardCharsets.UTF_8), null, "version");
+        Map<String, Path> byName = new java.util.TreeMap<>();
+        for (String module : JarNoticesCheck.MODULES) {
+            for (String suffix : List.of("", "-tests")) {
+                Path jar = root.resolve(module + "/target/dcec4j-" + module + "-" + version + suffix + ".jar");
+                if (suffix.isEmpty()) assertTrue(Files.isRegularFile(jar), "missing " + jar + " (run mvn verify from the root)");
+                if (!Files.isRegularFile(jar)) continue;
+                var found = java.lang.module.ModuleFinder.of(jar).findAll();
+                assertEquals(1, found.size(), jar.toString());
+                String name = found.iterator().next().descriptor().name();
+                Path other = byName.put(name, jar);
+                assertTrue(other == null, jar + " and " + other + " both declare the module " + name);
+            }
+        }
+        assertTrue(byName.containsKey("org.dcec4j.engine.testing"), "the engine's test jar: " + byName);
     }
 
     // The check itself, on a hand-made jar.
