@@ -125,7 +125,7 @@ public final class DcecCommand implements Runnable {
         if (m != null && m.contains("unable to create native thread"))
             return "dcec: could not start a thread (" + m + "): run with fewer threads (--threads 1 starts none) or raise the"
                     + " limit on processes and threads (ulimit -u)";
-        long mb = maxHeapBytes >> 20, gb = Math.max(4, (2 * mb + 1023) / 1024);
+        long mb = maxHeapBytes >> 20, gb = DatasetsCommand.largerHeapGb(maxHeapBytes);
         // predict, embed and evaluate hold one batch, not the images: --limit would only drop images, --batch-size cures it
         String fewer = modelCommand ? "use a smaller --batch-size (the results do not depend on it)" : "use fewer images (--limit)";
         return "dcec: out of memory (the Java heap holds at most " + mb + " MB): " + fewer + " or give Java more memory"

@@ -157,11 +157,18 @@ public final class DatasetsCommand {
         }
     }
 
-    /** The line for a full heap: a larger heap than the one that failed (twice it, at least 4 GB; -Xmx4g would shrink a larger default). */
+    /** The line for a full heap. */
     static String outOfMemory(long maxHeapBytes) {
-        long mb = maxHeapBytes >> 20, gb = Math.max(4, (2 * mb + 1023) / 1024);
-        return "datasets: out of memory (the Java heap holds at most " + mb + " MB): give Java more memory (java -Xmx" + gb
-                + "g ...)";
+        return "datasets: out of memory (the Java heap holds at most " + (maxHeapBytes >> 20) + " MB): give Java more memory"
+                + " (java -Xmx" + largerHeapGb(maxHeapBytes) + "g ...)";
+    }
+
+    /**
+     * The heap to advise, in GB, after a heap of maxHeapBytes ran out: twice it, at least 4 GB (a fixed -Xmx4g would
+     * shrink a larger default heap). The dcec command's out-of-memory line uses it too.
+     */
+    public static long largerHeapGb(long maxHeapBytes) {
+        return Math.max(4, (2 * (maxHeapBytes >> 20) + 1023) / 1024);
     }
 
     /** A side of a sheet, as {@link ContactSheet#size} gives it (Long.MAX_VALUE: at least that). */
