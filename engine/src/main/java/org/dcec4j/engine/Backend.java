@@ -71,13 +71,15 @@ public final class Backend implements AutoCloseable {
             case VECTOR:
                 if (!vectorModulePresent())
                     throw new IllegalStateException("vector kernels requested but the module " + VectorModule.NAME
-                            + " is not available: start the JVM with --add-modules " + VectorModule.NAME
+                            + " is not available: " + howToAddTheModule(VectorModule.inRuntime())
                             + " (or ask for the auto kernels to fall back to the scalar ones)");
                 return new Backend(loadVector(threads), threads, "vector requested");
             default:
                 if (!vectorModulePresent())
                     return new Backend(new ScalarKernels(), threads,
-                            "auto: " + VectorModule.NAME + " not present, add --add-modules " + VectorModule.NAME + " for the fast kernels");
+                            VectorModule.inRuntime()
+                                    ? "auto: " + VectorModule.NAME + " not present, add --add-modules " + VectorModule.NAME + " for the fast kernels"
+                                    : "auto: this Java runtime has no " + VectorModule.NAME + " (an image made by jlink without it)");
                 try {
                     return new Backend(loadVector(threads), threads, "auto: " + VectorModule.NAME + " present");
                 } catch (RuntimeException | LinkageError e) {
@@ -135,6 +137,19 @@ public final class Backend implements AutoCloseable {
     /** True when the JVM can load the vector kernels. */
     public static boolean vectorModulePresent() {
         return VectorModule.present();
+    }
+
+    /**
+     * What makes the vector kernels available: the flag, when the runtime has the module; when it has not (a
+     * runtime image made by {@code jlink} without it, where the flag would stop the JVM at start-up), a runtime
+     * that has it.
+     */
+    static String howToAddTheModule(boolean moduleInRuntime) {
+        return moduleInRuntime
+                ? "start the JVM with --add-modules " + VectorModule.NAME
+                : "this Java runtime has no module " + VectorModule.NAME + " (a runtime image made by jlink without it),"
+                        + " so --add-modules cannot add it: run on a full JDK 17+, or make the image with"
+                        + " jlink --add-modules " + VectorModule.NAME + ",... and start it with --add-modules " + VectorModule.NAME;
     }
 
     private static Kernels loadVector(int threads) {

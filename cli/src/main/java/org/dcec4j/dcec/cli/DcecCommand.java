@@ -268,7 +268,14 @@ public final class DcecCommand implements Runnable {
                     n = most;
                 }
             }
-            return Backend.create(Backend.Kind.parse(KernelOptions.kernelsProperty()), n);
+            String kernels = KernelOptions.kernelsProperty();   // checks the name: "dcec4j.kernels must be auto, ..."
+            try {
+                return Backend.create(Backend.Kind.parse(kernels), n);
+            } catch (IllegalStateException e) {
+                // -Ddcec4j.kernels=vector on a JVM without the Vector API module: a setting the user gave, so
+                // one line naming it (report() prints it), not a stack trace
+                throw new IllegalStateException("dcec4j.kernels=" + kernels + ": " + e.getMessage(), e);
+            }
         }
 
         boolean isShapes() { return "shapes".equals(dataset); }

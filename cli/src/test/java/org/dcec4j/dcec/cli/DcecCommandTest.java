@@ -562,6 +562,28 @@ class DcecCommandTest {
         assertTrue(Files.readString(out.resolve("config.json")).contains("\"threads\": 4"), Files.readString(out.resolve("config.json")));
     }
 
+    /**
+     * -Ddcec4j.kernels=vector on a JVM without the Vector API module is a setting the user gave: one line naming it and
+     * the flag, the option error's exit code, no stack trace (it was an uncaught IllegalStateException, exit 1); a
+     * kernels value the engine does not know names the property too.
+     */
+    @Test void theKernelsPropertyIsReportedInOneLine(@TempDir Path tmp) throws Exception {
+        Path log = tmp.resolve("log");
+        for (String kernels : List.of("vector", "gpu")) {
+            Process p = Forked.dcec(log, false, List.of("-Ddcec4j.kernels=" + kernels), "train", "--out", tmp.resolve("run-" + kernels).toString(),
+                    "--no-report", "--no-baseline", "--pretrain-epochs", "0", "--max-iter", "0");
+            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+            String text = Files.readString(log);
+            assertEquals(DcecCommand.BAD_OPTION, p.exitValue(), text);
+            assertFalse(text.contains("\tat org.dcec4j"), text);
+            String expected = kernels.equals("vector")
+                    ? "dcec: dcec4j.kernels=vector: vector kernels requested but the module jdk.incubator.vector is not available:"
+                            + " start the JVM with --add-modules jdk.incubator.vector"
+                    : "dcec: dcec4j.kernels must be auto, scalar or vector, not 'gpu'";
+            assertTrue(text.contains(expected), text);
+        }
+    }
+
     @Test void datasetsIsDelegated() {
         Object[] r = run("datasets", "--help");
         assertEquals(0, r[0], (String) r[2]);

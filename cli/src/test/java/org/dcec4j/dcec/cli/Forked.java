@@ -13,9 +13,15 @@ final class Forked {
     private Forked() {}
 
     static Process dcec(Path log, List<String> jvmOptions, String... args) throws IOException {
+        return dcec(log, true, jvmOptions, args);
+    }
+
+    /** As {@link #dcec(Path, List, String...)}; without this JVM's Vector API flag when vectorFlag is false. */
+    static Process dcec(Path log, boolean vectorFlag, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) if (a.startsWith("--add-modules")) cmd.add(a);
+        if (vectorFlag)
+            for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) if (a.startsWith("--add-modules")) cmd.add(a);
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -15,4 +15,12 @@ public final class VectorModule {
     public static boolean present() {
         return ModuleLayer.boot().findModule(NAME).isPresent();
     }
+
+    /**
+     * True when this Java runtime has the module at all, whether or not it was added: false in a runtime image
+     * made by {@code jlink} without it, where {@code --add-modules NAME} would stop the JVM at start-up.
+     */
+    public static boolean inRuntime() {
+        return java.lang.module.ModuleFinder.ofSystem().find(NAME).isPresent();
+    }
 }
