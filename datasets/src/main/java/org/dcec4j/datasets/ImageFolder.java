@@ -458,11 +458,7 @@ public final class ImageFolder {
         }
     }
 
-    /**
-     * Image files in dir (recursively when deep), sorted by relative path. Symbolic links are followed, to files and
-     * to folders (a class folder, or a folder inside one, that links to where the images are); a link back to a
-     * folder above it is an error naming it, and so is an image's name on a link that leads nowhere.
-     */
+    /** Where a symbolic link points, for a message. */
     private static String readLinkQuietly(Path link) {
         try {
             return "-> " + Files.readSymbolicLink(link);
@@ -471,6 +467,11 @@ public final class ImageFolder {
         }
     }
 
+    /**
+     * Image files in dir (recursively when deep), sorted by relative path. Symbolic links are followed, to files and
+     * to folders (a class folder, or a folder inside one, that links to where the images are); a link back to a
+     * folder above it is an error naming it, and so is an image's name on a link that leads nowhere.
+     */
     private static List<Path> images(Path dir, boolean deep) {
         try (Stream<Path> s = deep ? Files.walk(dir, FileVisitOption.FOLLOW_LINKS) : Files.list(dir)) {
             // a hidden file, or any file under a hidden folder (a class's .thumbnails/), is not an image of the set

@@ -182,8 +182,10 @@ public final class TrainingData {
     /** One decoded image on its way to a block. */
     record Decoded(String id, int label, float[] x) implements Serializable {}
 
-    /** Sorted images → consecutive blocks, each partition's images numbered on from the partitions before it. */
-    /** The images in key order, in {@code partitions} partitions of consecutive ranks ({@link RankRanges}), as blocks. */
+    /**
+     * The images in key order, in {@code partitions} partitions of consecutive ranks ({@link RankRanges}), as blocks:
+     * each partition's images numbered on from the partitions before it.
+     */
     private static JavaRDD<ImageBlock> blocks(JavaPairRDD<String, Decoded> keyed, int partitions, int D, boolean labelled) {
         JavaRDD<Decoded> sorted = keyed.sortByKey(true).values();
         long total = sorted.count();
