@@ -99,7 +99,12 @@ public final class Backend implements AutoCloseable {
     public static synchronized Backend shared() {
         if (shared == null) {
             Kind kind = Kind.parse(KernelOptions.kernelsProperty());
-            Backend b = create(kind, KernelOptions.threads());
+            Backend b;
+            try {
+                b = create(kind, KernelOptions.threads());
+            } catch (IllegalStateException e) {   // vector without the module: the setting that asked for it is the cause
+                throw new IllegalStateException("dcec4j.kernels=" + KernelOptions.kernelsProperty() + ": " + e.getMessage(), e);
+            }
             shared = new Backend(b.kernels, b.threads, kind == Kind.AUTO ? b.reason : "dcec4j.kernels=" + KernelOptions.kernelsProperty());
         }
         return shared;
