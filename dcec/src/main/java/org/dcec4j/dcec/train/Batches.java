@@ -12,14 +12,17 @@ import java.util.SplittableRandom;
 public final class Batches {
     private Batches() {}
 
-    /** ⌈N/B⌉ */
-    public static int count(int N, int B) { return (N + B - 1) / B; }
+    /**
+     * ⌈N/B⌉, in longs: N + B − 1 in ints wraps for a batch size near 2³¹ (--batch-size 2147483647 for "the whole set
+     * in one batch" gave 0 batches, and every embedding stayed 0).
+     */
+    public static int count(int N, int B) { return (int) (((long) N + B - 1) / B); }
 
     /** First index of batch b. */
     public static int start(int b, int B) { return b * B; }
 
     /** One past the last index of batch b (N for the short last batch). */
-    public static int end(int b, int N, int B) { return Math.min(N, (b + 1) * B); }
+    public static int end(int b, int N, int B) { return (int) Math.min(N, (b + 1L) * B); }
 
     /** The batch iteration t of the clustering phase trains: t mod ⌈N/B⌉. */
     public static int orderedBatch(long t, int N, int B) { return (int) (t % count(N, B)); }

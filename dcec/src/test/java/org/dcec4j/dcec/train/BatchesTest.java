@@ -26,6 +26,42 @@ class BatchesTest {
         assertEquals(4, Batches.end(0, 4, 4));
     }
 
+    /**
+     * A batch size near 2³¹ (more than the set: the whole set in one batch) is one batch of N, not zero batches:
+     * ⌈N/B⌉ was (N + B − 1) / B in ints, which wrapped negative and gave 0 for N + B − 1 > 2³¹ − 1.
+     */
+    @Test void aBatchSizeNearTheIntLimitIsOneBatch() {
+        for (int B : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 50, 1 << 30 | 1 << 29}) {
+            assertEquals(1, Batches.count(100, B), "B = " + B);
+            assertEquals(100, Batches.end(0, 100, B), "B = " + B);
+        }
+        // N and B both past 2³⁰: two batches, the second ending at N
+        int N = Integer.MAX_VALUE - 1, B = (1 << 30) + 7;
+        assertEquals(2, Batches.count(N, B));
+        assertEquals(B, Batches.end(0, N, B));
+        assertEquals(N, Batches.end(1, N, B));
+        assertEquals(1, Batches.count(Integer.MAX_VALUE, Integer.MAX_VALUE));
+    }
+
+    /**
+     * The embeddings of a set with batch size Integer.MAX_VALUE are those of one batch of N (dcec train, predict and embed
+     * pass --batch-size through): with the wrapped count the loop ran no batch and returned N × K zeros.
+     */
+    @Test void embeddingWithTheLargestBatchSizeEmbedsEveryImage() {
+        org.dcec4j.datasets.Dataset d = org.dcec4j.datasets.Shapes.generate(30, 3, 12);
+        var ae = new org.dcec4j.dcec.model.ConvAutoencoder(1, 12, 12, 3, new int[] {2, 2, 2}, 1);
+        float[] one = Inference.embed(ae, d.images(), 30, 30);
+        float[] huge = Inference.embed(ae, d.images(), 30, Integer.MAX_VALUE);
+        assertTrue(Arrays.stream(toDouble(one)).anyMatch(v -> v != 0), "the reference embeddings are not all zero");
+        assertArrayEquals(one, huge);
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
     @Test void permutationsArePermutationsAndDifferPerEpoch() {
         int[] a = Batches.permutation(100, Seeds.rng(7, Seeds.SHUFFLE, 0));
         int[] a2 = Batches.permutation(100, Seeds.rng(7, Seeds.SHUFFLE, 0));
