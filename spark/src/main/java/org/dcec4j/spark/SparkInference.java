@@ -65,6 +65,12 @@ public final class SparkInference {
     public static Dataset<Row> run(SparkSession spark, byte[] model, ImageSources.Source source, Output output, boolean withQ, int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         TrainedModel m = TrainedModel.parse(model, "model");      // checked on the driver before any task runs
+        // each task holds a batch of batchSize images, however few its partition has: B·C·H·W (and each layer's output)
+        // must fit one array, or every task failed with a NegativeArraySizeException (B·D wrapped)
+        if (batchSize > m.largestBatch())
+            throw new IllegalArgumentException("batch size " + batchSize + ": a batch of " + m.channels + "x" + m.height + "x" + m.width
+                    + " images (or a layer's output for them) would hold more values than one Java array (2^31): use at most "
+                    + m.largestBatch() + " (the results do not depend on it)");
         if (output == Output.EMBED && m.ae == null)
             throw new IllegalArgumentException("model: a kmeans (pixel) model has no encoder to embed with");
         Broadcast<byte[]> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);

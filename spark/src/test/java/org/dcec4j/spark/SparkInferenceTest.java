@@ -93,6 +93,23 @@ class SparkInferenceTest {
         }
     }
 
+    /**
+     * Each task holds a batch of the batch size, however few images its partition has: a batch size whose batch (or a
+     * layer's output for it) is more than one array holds is refused on the driver, naming the largest that fits.
+     * Before, B·C·H·W wrapped ((2^31 − 1)·784 is −784 in ints) and every task failed with a NegativeArraySizeException.
+     */
+    @Test void aBatchSizeLargerThanAnArrayIsRefusedBeforeAnyTask() {
+        byte[] bytes = model.toBytes();
+        int most = org.dcec4j.dcec.train.TrainedModel.parse(bytes, "model").largestBatch();
+        assertTrue(most > 1000 && most < Integer.MAX_VALUE / 784, "largest batch " + most);
+        for (int B : new int[] {Integer.MAX_VALUE, most + 1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkInference.run(spark, bytes,
+                    ImageSources.files(spark, folder.toString()), SparkInference.Output.PREDICT, false, B));
+            assertTrue(e.getMessage().startsWith("batch size " + B + ": a batch of 1x28x28 images"), e.getMessage());
+            assertTrue(e.getMessage().contains("use at most " + most + " "), e.getMessage());
+        }
+    }
+
     @Test void embedGivesTheSingleMachineEmbeddingsBitForBit() throws IOException {
         Map<String, Integer> index = singleIndex();
         float[][] z = model.embed(loaded.images(), loaded.size());

@@ -598,6 +598,13 @@ public final class DcecCommand implements Runnable {
                 throw new IllegalArgumentException(s.name() + " has " + s.channels() + "x" + s.height() + "x" + s.width()
                         + " images but the model takes " + m.channels + "x" + m.height + "x" + m.width);
             }
+            int B = Math.min(batchSize, s.size()), most = m.largestBatch();
+            if (B > most) {
+                s.close();
+                throw new IllegalArgumentException("--batch-size " + batchSize + ": a batch of " + B + " images of " + m.channels + "x"
+                        + m.height + "x" + m.width + " (or a layer's output for them) holds more values than one Java array (2^31): use --batch-size "
+                        + most + " or less (the results do not depend on it)");
+            }
             return s;
         }
 

@@ -450,6 +450,31 @@ class DcecCommandTest {
         assertEquals(21, Files.readAllLines(pred).size());
     }
 
+    /**
+     * A --batch-size whose batch of images is more than one array holds is refused, naming the option and the largest
+     * that fits, before any image is read. The model takes 1x2048x2048 images (4,194,304 values each; its centres are
+     * 32 MB); 600 images make a batch of 2,516,582,400 values, which wrapped to -1,778,384,896 in ints: a
+     * NegativeArraySizeException with a stack trace.
+     */
+    @Test void aBatchLargerThanAnArrayIsRefusedNamingTheBatchSize(@TempDir Path tmp) throws IOException {
+        int side = 2048, D = side * side;
+        Path model = tmp.resolve("model.dc4j");
+        DcecConfig cfg = DcecConfig.defaults().toBuilder().method(org.dcec4j.dcec.Method.KMEANS).K(2).build();
+        new org.dcec4j.dcec.train.TrainedModel(cfg, 1, side, side, null, new float[2 * D]).save(model);
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(600, 3, 12));
+        int most = (Integer.MAX_VALUE - 64) / D;
+        assertEquals(511, most);
+        for (String cmd : List.of("predict", "embed", "evaluate")) {
+            Path out = tmp.resolve(cmd + ".csv");
+            Object[] r = cmd.equals("evaluate") ? run(cmd, "--model", model.toString(), "--dataset", images.toString(), "--batch-size", "600")
+                    : run(cmd, "--model", model.toString(), "--dataset", images.toString(), "--batch-size", "600", "--output", out.toString());
+            assertEquals(2, r[0], cmd + ": " + r[2]);
+            assertTrue(((String) r[2]).startsWith("dcec: --batch-size 600: a batch of 600 images of 1x2048x2048"), cmd + ": " + r[2]);
+            assertTrue(((String) r[2]).contains("use --batch-size " + most + " or less"), cmd + ": " + r[2]);
+            assertFalse(Files.exists(out));
+        }
+    }
+
     @Test void imageSizesAreCheckedWithoutOverflow(@TempDir Path tmp) throws IOException {
         Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
         for (String size : List.of("2147483647", "2147483644x4", "28x", "x28", "28x28x28", "0", "-28", "28 x 28", "99999999999")) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.model.Autoencoder;
+import org.dcec4j.dcec.model.ConvAutoencoder;
 import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.engine.io.TensorFile;
 
@@ -45,6 +46,29 @@ public final class TrainedModel {
 
     /** Size of the space μ lives in. */
     public int featureSize() { return ae == null ? channels * height * width : ae.embeddingSize(); }
+
+    /**
+     * The most images one batch of {@link #features}, {@link #softAssign} or {@link #predict} can take: the batch's
+     * images, every layer's output and the soft assignments each within one Java array (2³¹ − 65 elements, as
+     * {@code Dataset} allows). A command that sizes its batch buffer from a batch-size option checks it against this
+     * first: B·C·H·W in ints wrapped (200 images of 3×2048×2048 gave a NegativeArraySizeException, 400 a buffer of
+     * the wrong size).
+     */
+    public int largestBatch() { return largestBatch(config, channels, height, width); }
+
+    /** {@link #largestBatch()} of a model of {@code cfg} for C×H×W images, computed without building it. */
+    public static int largestBatch(DcecConfig cfg, int C, int H, int W) {
+        long most = Math.max((long) C * H * W, cfg.K());
+        if (cfg.method().network == Method.Network.CONV) {
+            int[] f = cfg.filters();
+            long h1 = (H + 1) / 2, w1 = (W + 1) / 2, h2 = (h1 + 1) / 2, w2 = (w1 + 1) / 2;
+            most = Math.max(most, Math.max(f[0] * h1 * w1, f[1] * h2 * w2));
+            most = Math.max(most, (long) f[2] * ConvAutoencoder.conv3Size(H) * ConvAutoencoder.conv3Size(W));
+        } else if (cfg.method().network == Method.Network.DENSE) {
+            for (int d : cfg.denseDims()) most = Math.max(most, d);
+        }
+        return (int) Math.max(1, (Integer.MAX_VALUE - 64) / most);
+    }
 
     /** Embeddings [N, K] (or the pixels themselves for the kmeans method). */
     public float[] features(float[] x, int N, int batchSize) {

@@ -63,4 +63,22 @@ class TrainedModelTest {
         // (the embeddings of this tiny run lie close together, so the gap is small, but 100 times the tolerance above)
         assertTrue(largestGap > 1e-4, "α = 1 and α = 2 give different q (largest gap " + largestGap + ")");
     }
+
+    /**
+     * The most images one inference batch takes: the batch and every layer's output within one array (2^31 − 65
+     * values). 3x2048x2048 images are 12,582,912 values each (170 a batch for k-means on the pixels); the CAE's conv1
+     * output, 32 x 1024 x 1024 = 33,554,432 an image, allows 63; a dense autoencoder's widest layer counts too.
+     */
+    @Test void theLargestBatchKeepsEveryArrayOfTheBatchWithinTheLimit() {
+        int limit = Integer.MAX_VALUE - 64;
+        DcecConfig base = DcecConfig.defaults();
+        assertEquals(limit / 12_582_912, TrainedModel.largestBatch(base.toBuilder().method(org.dcec4j.dcec.Method.KMEANS).build(), 3, 2048, 2048));
+        assertEquals(170, TrainedModel.largestBatch(base.toBuilder().method(org.dcec4j.dcec.Method.KMEANS).build(), 3, 2048, 2048));
+        assertEquals(63, TrainedModel.largestBatch(base.toBuilder().method(org.dcec4j.dcec.Method.DCEC).build(), 3, 2048, 2048));
+        assertEquals(limit / 50_000_000, TrainedModel.largestBatch(base.toBuilder().method(org.dcec4j.dcec.Method.DEC)
+                .denseDims(new int[] {500, 50_000_000}).build(), 1, 28, 28));
+        // the same as an instance's, which is what the commands call
+        assertEquals(TrainedModel.largestBatch(TrainerTest.tiny(), 1, 12, 12),
+                new TrainedModel(TrainerTest.tiny(), 1, 12, 12, null, new float[TrainerTest.tiny().K() * 144]).largestBatch());
+    }
 }
