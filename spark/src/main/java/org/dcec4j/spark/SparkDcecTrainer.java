@@ -105,6 +105,8 @@ public final class SparkDcecTrainer {
                     + "train with SGD on one machine with dcec");
         if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
         org.dcec4j.dcec.train.DcecTrainer.checkSizes(cfg, N, C, H, W);
+        // the model goes to the executors as a tensor file's bytes (and no checkpoint is written)
+        org.dcec4j.dcec.train.DcecTrainer.checkFileSizes(cfg.toBuilder().checkpointEvery(0).build(), N, C, H, W);
     }
 
     /** Adds a listener; listeners are called in the order they were added. */

@@ -402,8 +402,9 @@ public final class DcecCommand implements Runnable {
             DcecConfig cfg = train.config(d, shapes);
             BaselinePlan plan = baselinePlan(d, cfg);
             PrintWriter out = spec.commandLine().getOut();
-            RunFolder folder = new RunFolder(train.out, cfg, d);
-            DcecTrainer trainer = configure(new DcecTrainer(cfg, d)).backend(backend).listener(folder);
+            DcecTrainer trainer = configure(new DcecTrainer(cfg, d)).backend(backend);     // checks the options first
+            RunFolder folder = new RunFolder(train.out, cfg, d);                               // then the files' sizes
+            trainer.listener(folder);
             if (train.resume && train.overwrite) throw new IllegalArgumentException("--resume continues the run in --out, --overwrite replaces it: pass one of them");
             if (train.resume) folder.requireCheckpoint();
             // one writer per folder, from here to the report

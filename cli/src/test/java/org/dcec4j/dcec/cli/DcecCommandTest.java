@@ -475,6 +475,22 @@ class DcecCommandTest {
         }
     }
 
+    /**
+     * A run whose checkpoint would be larger than a tensor file (one byte array) is refused before its folder is made,
+     * naming the options: IDEC with a 200,000-wide layer has 317,600,xxx parameters, a 1.3 GB model but, with Adam's
+     * two moments, a 3.8 GB checkpoint. It failed with "tensor file too large" when the first checkpoint was written.
+     */
+    @Test void aCheckpointLargerThanATensorFileIsRefusedBeforeTheRun(@TempDir Path tmp) {
+        Path out = tmp.resolve("o");
+        Object[] r = run("train", "--method", "idec", "--dense-dims", "200000", "--checkpoint-every", "1", "--limit", "30", "--out", out.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).startsWith("dcec: --dense-dims 200000 and --clusters 10 on 1x28x28 images make a checkpoint (checkpoint.dc4j) of "),
+                (String) r[2]);
+        assertTrue(((String) r[2]).contains("lower --clusters or --dense-dims, or use smaller images, or write no checkpoints (--checkpoint-every 0)"),
+                (String) r[2]);
+        assertFalse(Files.exists(out));
+    }
+
     @Test void imageSizesAreCheckedWithoutOverflow(@TempDir Path tmp) throws IOException {
         Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
         for (String size : List.of("2147483647", "2147483644x4", "28x", "x28", "28x28x28", "0", "-28", "28 x 28", "99999999999")) {

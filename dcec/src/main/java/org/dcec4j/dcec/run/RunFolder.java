@@ -17,6 +17,7 @@ import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.train.Checkpoint;
 import org.dcec4j.dcec.train.Checkpoint.ClusterState;
 import org.dcec4j.dcec.train.DcecResult;
+import org.dcec4j.dcec.train.DcecTrainer;
 import org.dcec4j.dcec.train.Inference;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.Scores;
@@ -59,8 +60,12 @@ public final class RunFolder implements TrainingListener {
     private Object folderKey;
     private boolean folderKnown;
 
-    /** Nothing is created before the run starts. */
+    /**
+     * Nothing is created before the run starts. A configuration whose model file or checkpoint would be larger than
+     * a tensor file can be is refused here, before the folder is touched ({@link DcecTrainer#checkFileSizes}).
+     */
     public RunFolder(Path dir, DcecConfig cfg, Dataset data) {
+        DcecTrainer.checkFileSizes(cfg, data.size(), data.channels(), data.height(), data.width());
         this.dir = dir; this.cfg = cfg; this.data = data;
     }
 

@@ -119,6 +119,84 @@ public final class DcecTrainer {
         }
     }
 
+    /**
+     * The most bytes of a file a run writes ({@link org.dcec4j.engine.io.TensorFile} builds and reads a file in one byte
+     * array, 2³¹ − 17 bytes at most), less 1 MB for the tensors' names and the metadata.
+     */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 16 - (1 << 20);
+
+    /**
+     * Refuses, naming the settings, a configuration whose model file (model.dc4j, which also bounds the pretrained
+     * weights' file) or, when checkpoints are on, whose checkpoint would be larger than a tensor file can be. Each
+     * weight tensor fitting an array ({@link #checkSizes}) did not make the file fit one: a run folder's weights failed
+     * to be written only after the whole pretraining ("tensor file too large: 2182049412 bytes" for {clusters} 32 on
+     * 1×2048×2048 images). A checkpoint holds the model, the optimiser's state (Adam 2 values a parameter, SGD 1) and
+     * in clustering P [N, K] and the labels. Called by whatever writes or ships the files ({@code RunFolder}, the
+     * distributed trainer), not by a fit that keeps its model in memory. Checks {@link #checkSizes} first.
+     */
+    public static void checkFileSizes(DcecConfig cfg, int N, int C, int H, int W) {
+        checkSizes(cfg, N, C, H, W);     // first the arrays, each of which then fits an int: the sums below do not overflow
+        long K = cfg.K(), D = (long) C * H * W;
+        long[] p = parameters(cfg, C, H, W);
+        long all = p[0], encoder = p[1];
+        Method.Network net = cfg.method().network;
+        String geometry = "on " + C + "x" + H + "x" + W + " images";
+        String lower = net == Method.Network.CONV ? "{clusters} or {filters}, or use smaller images"
+                : net == Method.Network.DENSE ? "{clusters} or {denseDims}, or use smaller images" : "{clusters}, or use smaller images";
+        String model = net == Method.Network.CONV ? "{filters} " + join(cfg.filters()) + " and {clusters} " + K
+                : net == Method.Network.DENSE ? "{denseDims} " + join(cfg.denseDims()) + " and {clusters} " + K : "{clusters} " + K;
+        long modelFloats = all + K * (net == Method.Network.NONE ? D : K);
+        fitsFile(4 * modelFloats, model + " " + geometry + " make a model file (model.dc4j) of ", lower);
+        if (cfg.checkpointEvery() > 0 && net != Method.Network.NONE) {
+            long pretrain = cfg.method().pretrains ? all * (1 + stateValues(cfg.pretrainOptimizer())) : 0;
+            long trained = (cfg.method().keepsDecoder ? all : encoder) + K * K;
+            long cluster = cfg.method().clusters ? all + K * K + trained * stateValues(cfg.clusterOptimizer()) + (long) N * K + N : 0;
+            fitsFile(4 * Math.max(pretrain, cluster), model + " " + geometry + " make a checkpoint (checkpoint.dc4j) of ",
+                    lower + ", or write no checkpoints ({checkpointEvery} 0)");
+        }
+    }
+
+    private static void fitsFile(long bytes, String what, String lower) {
+        if (bytes > MAX_FILE_BYTES)
+            throw new ConfigException(what + String.format(java.util.Locale.ROOT, "%,d", bytes) + " bytes, more than a dcec4j tensor file holds ("
+                    + String.format(java.util.Locale.ROOT, "%,d", MAX_FILE_BYTES) + "): lower " + lower);
+    }
+
+    /** Optimiser state a checkpoint stores per parameter: Adam's m and v, SGD's momentum buffer. */
+    private static long stateValues(OptimizerSpec o) { return o.kind() == OptimizerSpec.Kind.ADAM ? 2 : 1; }
+
+    /**
+     * The autoencoder's parameters for C×H×W images, weights and biases, counted without building it:
+     * {all, the encoder's}; {0, 0} for k-means on the pixels.
+     */
+    static long[] parameters(DcecConfig cfg, int C, int H, int W) {
+        long K = cfg.K();
+        if (cfg.method().network == Method.Network.CONV) {
+            int[] f = cfg.filters();
+            long f0 = f[0], f1 = f[1], f2 = f[2];
+            long flat = f2 * ConvAutoencoder.conv3Size(H) * ConvAutoencoder.conv3Size(W);
+            long encoder = (f0 * C * 25 + f0) + (f1 * f0 * 25 + f1) + (f2 * f1 * 9 + f2) + (flat * K + K);
+            long decoder = (K * flat + flat) + (f2 * f1 * 9 + f1) + (f1 * f0 * 25 + f0) + (f0 * C * 25 + C);
+            return new long[] {encoder + decoder, encoder};
+        }
+        if (cfg.method().network == Method.Network.DENSE) {
+            int[] h = cfg.denseDims();
+            long d = (long) C * H * W, encoder = 0, decoder = 0, in = d;
+            for (int l = 0; l <= h.length; l++) {
+                long out = l < h.length ? h[l] : K;
+                encoder += in * out + out;
+                decoder += out * in + in;     // the mirror layer, out → in
+                in = out;
+            }
+            return new long[] {encoder + decoder, encoder};
+        }
+        return new long[] {0, 0};
+    }
+
+    private static String join(int[] v) {
+        return java.util.Arrays.stream(v).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+    }
+
     private static void fits(long elements, String what, String lower) {
         if (elements > Integer.MAX_VALUE)
             throw new ConfigException(what + " hold " + String.format(java.util.Locale.ROOT, "%,d", elements)
