@@ -127,7 +127,31 @@ public final class SparkDcecTrainer {
     }
 
     /** How pretraining spreads over the executors (default {@link Pretraining#SYNCHRONOUS}). */
-    public SparkDcecTrainer pretraining(Pretraining mode) { this.pretraining = Objects.requireNonNull(mode, "pretraining"); return this; }
+    public SparkDcecTrainer pretraining(Pretraining mode) {
+        this.pretraining = Objects.requireNonNull(mode, "pretraining");
+        if (mode == Pretraining.AVERAGING) checkAveragingPartitions(data.partitionSizes(), C, H, W);
+        return this;
+    }
+
+    /**
+     * The averaging pretraining holds each partition's images in one float array (a task trains on its whole partition):
+     * a partition of more images than one array holds (n·C·H·W &gt; 2³¹ − 65) is refused, naming the partition and the
+     * partitions that would do. n·D was an int product: 60,000 images of 3×128×128 in one partition wrapped to a negative
+     * array length in the task.
+     */
+    static void checkAveragingPartitions(long[] partitionSizes, int C, int H, int W) {
+        long D = (long) C * H * W, total = 0, most = 0;
+        int at = 0;
+        for (int p = 0; p < partitionSizes.length; p++) {
+            total += partitionSizes[p];
+            if (partitionSizes[p] > most) { most = partitionSizes[p]; at = p; }
+        }
+        long limit = Integer.MAX_VALUE - 64, perPartition = limit / D;
+        if (most * D > limit)
+            throw new ConfigException("{pretrainMode} averaging: partition " + at + " holds " + most + " images of " + C + "x" + H + "x" + W
+                    + ", " + String.format(java.util.Locale.ROOT, "%,d", most * D) + " values, more than one array holds (2,147,483,583): use at least "
+                    + (total + perPartition - 1) / perPartition + " {partitions} (at most " + perPartition + " images each), or the synchronous pretraining");
+    }
 
     /** Averaging pretraining: mini-batches each partition trains between two averages (0 = a whole epoch, the default). */
     public SparkDcecTrainer syncEvery(int steps) {

@@ -29,6 +29,14 @@ public final class TrainingData {
     /** Images per block: large enough that per-block overheads vanish, small enough for a task's memory. */
     public static final int BLOCK = 1024;
 
+    /**
+     * Images in one block of images of D floats: {@link #BLOCK}, or fewer when that many would be more than one array
+     * holds (2³¹ − 65 values). A block is one float array: 1024 images of 1×2048×2048 are 2³² values, which wrapped to
+     * a block array of length 0 (an ArrayIndexOutOfBoundsException in every task), 1024 of 3×1024×1024 to a negative
+     * length.
+     */
+    static int blockImages(int D) { return (int) Math.max(1, Math.min(BLOCK, (Integer.MAX_VALUE - 64) / D)); }
+
     private final String name;
     private final int N, C, H, W, numClasses;
     private final JavaRDD<ImageBlock> blocks;
@@ -193,10 +201,11 @@ public final class TrainingData {
                 .repartitionAndSortWithinPartitions(new RankRanges((int) Math.max(1, Math.min(partitions, total)), Math.max(1, total)));
         return ranked.mapPartitions(it -> {
             List<ImageBlock> out = new ArrayList<>();
-            List<Tuple2<Long, Decoded>> chunk = new ArrayList<>(BLOCK);
+            int per = blockImages(D);
+            List<Tuple2<Long, Decoded>> chunk = new ArrayList<>(per);
             while (it.hasNext()) {
                 chunk.add(it.next());
-                if (chunk.size() == BLOCK || !it.hasNext()) {
+                if (chunk.size() == per || !it.hasNext()) {
                     int n = chunk.size();
                     String[] ids = new String[n];
                     int[] labels = labelled ? new int[n] : null;

@@ -41,4 +41,32 @@ class ParameterAveragingTest {
         assertArrayEquals(new float[] {m}, f.get("adam.m.0").data(), 0f);
         assertEquals("13", f.meta("adam.t"));
     }
+
+    /**
+     * A task of the averaging pretraining holds its whole partition in one array: a partition of more values than an
+     * array holds is refused on the driver, naming it and the partitions that would do (n·C·H·W was an int product:
+     * 60,000 images of 3×128×128 in one partition, 2,949,120,000 values, wrapped to a negative array length in the task).
+     */
+    @Test void averagingRefusesAPartitionLargerThanAnArray() {
+        SparkDcecTrainer.checkAveragingPartitions(new long[] {43_690, 16_310}, 3, 128, 128);      // 2,147,450,880 values fit
+        org.dcec4j.dcec.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(org.dcec4j.dcec.ConfigException.class,
+                () -> SparkDcecTrainer.checkAveragingPartitions(new long[] {10, 60_000}, 3, 128, 128));
+        org.junit.jupiter.api.Assertions.assertEquals("pretrainMode averaging: partition 1 holds 60000 images of 3x128x128, 2,949,120,000 values, "
+                + "more than one array holds (2,147,483,583): use at least 2 partitions (at most 43690 images each), or the synchronous pretraining",
+                e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(org.dcec4j.dcec.ConfigException.class,
+                () -> SparkDcecTrainer.checkAveragingPartitions(new long[] {43_691}, 3, 128, 128));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("partition 0 holds 43691 images"), e.getMessage());
+    }
+
+    /** A block (one float array) holds 1024 images, fewer when 1024 would be more than an array holds. */
+    @Test void aBlockOfLargeImagesFitsAnArray() {
+        org.junit.jupiter.api.Assertions.assertEquals(1024, TrainingData.blockImages(784));
+        org.junit.jupiter.api.Assertions.assertEquals(1024, TrainingData.blockImages(2_097_151));
+        org.junit.jupiter.api.Assertions.assertEquals(511, TrainingData.blockImages(4_194_304));           // 1x2048x2048
+        org.junit.jupiter.api.Assertions.assertEquals(682, TrainingData.blockImages(3 * 1024 * 1024));
+        org.junit.jupiter.api.Assertions.assertEquals(1, TrainingData.blockImages(Integer.MAX_VALUE - 64));
+        for (int D : new int[] {784, 2_097_153, 4_194_304, 3 * 1024 * 1024, 12_582_912})
+            org.junit.jupiter.api.Assertions.assertTrue((long) TrainingData.blockImages(D) * D <= Integer.MAX_VALUE - 64, "D = " + D);
+    }
 }
