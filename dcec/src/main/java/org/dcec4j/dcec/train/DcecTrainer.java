@@ -89,6 +89,8 @@ public final class DcecTrainer {
      */
     public static void checkSizes(DcecConfig cfg, int N, int C, int H, int W) {
         long K = cfg.K(), B = Math.min(cfg.batchSize(), N);
+        // a mini-batch's images: within one array whenever the whole set is (one machine), not so for dcec-spark's sets
+        fits(B * C * H * W, "{batchSize} " + B + " of " + C + "x" + H + "x" + W + " images", "{batchSize}");
         fits((long) N * K, "the " + N + " × " + K + " embeddings and soft assignments", "{clusters}");
         long E = cfg.method().network == Method.Network.NONE ? (long) C * H * W : K;   // k-means alone clusters the pixels
         fits(K * E, "the " + K + " × " + E + " cluster centres", "{clusters}");

@@ -84,4 +84,18 @@ class FileSizeCheckTest {
         assertTrue(e.getMessage().contains("make a checkpoint (checkpoint.dc4j) of "), e.getMessage());
         assertTrue(!java.nio.file.Files.exists(tmp.resolve("b")));
     }
+
+    /**
+     * A mini-batch's images fit an array whenever the whole set does (one machine); a distributed set need not: DEC on
+     * 100,000 images of 3x1024x1024 with batches of 1,000 passed every other check (3,145,728 × 500 weights, 1,000 × 500
+     * outputs) while the batch of 3,145,728,000 values wrapped in the tasks' int products.
+     */
+    @Test void aMiniBatchLargerThanAnArrayIsRefusedNamingTheBatchSize() {
+        DcecConfig dec = cfg(Method.DEC, 10).toBuilder().batchSize(1000).build();
+        ConfigException e = assertThrows(ConfigException.class, () -> DcecTrainer.checkSizes(dec, 100_000, 3, 1024, 1024));
+        assertTrue(e.getMessage().startsWith("batchSize 1000 of 3x1024x1024 images hold 3,145,728,000 elements, more than a Java array holds"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("lower batchSize"), e.getMessage());
+        DcecTrainer.checkSizes(dec.toBuilder().batchSize(682).build(), 100_000, 3, 1024, 1024);
+    }
 }
