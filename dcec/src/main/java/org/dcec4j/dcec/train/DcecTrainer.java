@@ -125,7 +125,7 @@ public final class DcecTrainer {
      * The most bytes of a file a run writes ({@link org.dcec4j.engine.io.TensorFile} builds and reads a file in one byte
      * array, 2³¹ − 17 bytes at most), less 1 MB for the tensors' names and the metadata.
      */
-    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 16 - (1 << 20);
+    static final long MAX_FILE_BYTES = org.dcec4j.engine.io.TensorFile.MAX_BYTES - (1 << 20);
 
     /**
      * Refuses, naming the settings, a configuration whose model file (model.dc4j, which also bounds the pretrained

@@ -43,6 +43,8 @@ public final class TensorFile {
     public static final int VERSION = 1;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final int MAX_RANK = 8;
+    /** The largest file this class writes and reads: it holds a whole file in one byte array. */
+    public static final int MAX_BYTES = Integer.MAX_VALUE - 16;
 
     /** A named tensor: shape and data. */
     public record Entry(String name, int[] shape, float[] data) {
@@ -114,7 +116,7 @@ public final class TensorFile {
             long size = 4 + 4 + 4 + 4 + 8;
             for (Map.Entry<String, String> e : meta.entrySet()) size += 2 + utf8(e.getKey()).length + 4 + utf8(e.getValue()).length;
             for (Entry e : entries.values()) size += 2 + utf8(e.name).length + 4 + 4L * e.shape.length + 4L * e.data.length;
-            if (size > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("tensor file too large: " + size + " bytes");
+            if (size > MAX_BYTES) throw new IllegalArgumentException("tensor file too large: " + size + " bytes");
             ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
             buf.put(MAGIC).putInt(VERSION).putInt(meta.size());
             for (Map.Entry<String, String> e : meta.entrySet()) {
@@ -211,8 +213,16 @@ public final class TensorFile {
         return parse(readAll(file), file.toString());
     }
 
-    /** The whole file, read through a java.io stream (Files.readAllBytes fails on an interrupted thread). */
+    /**
+     * The whole file, read through a java.io stream (Files.readAllBytes fails on an interrupted thread). A file larger
+     * than {@link #MAX_BYTES} is a FormatException naming it: readAllBytes threw an OutOfMemoryError ("Required array
+     * size too large") for it, which the command line reported as a full heap and advised a larger -Xmx.
+     */
     private static byte[] readAll(Path file) throws IOException {
+        long size = file.toFile().length();      // java.io: no channel for an interrupt to close
+        if (size > MAX_BYTES)
+            throw new FormatException(file + ": at byte 0: expected a dcec4j tensor file of at most " + MAX_BYTES + " bytes, found "
+                    + size + " bytes (not a dcec4j tensor file?)");
         try (FileInputStream in = new FileInputStream(file.toFile())) {
             return in.readAllBytes();
         } catch (java.io.FileNotFoundException e) {

@@ -86,6 +86,22 @@ class TensorFileTest {
      * A failure on the hidden temporary file is reported on the file asked for (a full table of file slots named the
      * temporary file). /proc refuses new files, so creating the temporary file fails there, on Linux.
      */
+    /**
+     * A file larger than a tensor file can be (a sparse 3 GB file starting with the magic: nothing is read) is a
+     * FormatException naming it and its size, not an OutOfMemoryError from readAllBytes, which the command line
+     * reported as a full heap ("give Java more memory") that no heap could cure.
+     */
+    @Test void aFileLargerThanATensorFileCanBeIsNamed(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path big = tmp.resolve("big.dc4j");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.write(TensorFile.MAGIC);
+            f.setLength(3_000_000_000L);
+        }
+        TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> TensorFile.read(big));
+        assertEquals(big + ": at byte 0: expected a dcec4j tensor file of at most 2147483631 bytes, found 3000000000 bytes "
+                + "(not a dcec4j tensor file?)", e.getMessage());
+    }
+
     @Test void aFailureOnTheTemporaryFileNamesTheTarget() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux's /proc");
         Path target = Path.of("/proc/self/weights.dc4j");
