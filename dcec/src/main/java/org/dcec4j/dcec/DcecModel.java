@@ -53,7 +53,7 @@ public final class DcecModel {
         @Override public int[] labels() { return labels.clone(); }
     }
 
-    /** Images per forward pass of inference. */
+    /** Images per forward pass of inference, fewer where a batch of 256 would not fit one array (batch()). */
     private static final int BATCH = 256;
 
     private final TrainedModel model;
@@ -137,7 +137,7 @@ public final class DcecModel {
     /** The embeddings z = F(x) [n][embeddingSize] of n images (the pixels themselves for k-means on pixels). */
     public float[][] embed(float[] images, int n) {
         Inputs.checkImages("images", images, n, channels(), height(), width(), !takesVectors());
-        return rows(model.features(images, n, BATCH), n, embeddingSize());
+        return rows(model.features(images, n, batch()), n, embeddingSize());
     }
 
     /** The embeddings of images given one per row. */
@@ -158,13 +158,16 @@ public final class DcecModel {
         return Scores.of(truth, predict(images, n));
     }
 
+    /** BATCH, or the largest batch whose arrays fit (results do not depend on the batch). */
+    private int batch() { return Math.min(BATCH, model.largestBatch()); }
+
     private float[] predictProbaFlat(float[] images, int n) {
         Inputs.checkImages("images", images, n, channels(), height(), width(), !takesVectors());
         return softAssign(images, n);
     }
 
     private float[] softAssign(float[] x, int n) {
-        float[] q = model.softAssign(x, n, BATCH);
+        float[] q = model.softAssign(x, n, batch());
         for (int i = 0; i < q.length; i++)
             if (!Float.isFinite(q[i])) throw new IllegalStateException("the model gave a non-finite assignment for image " + i / clusters());
         return q;
