@@ -2,11 +2,17 @@ package org.dcec4j.dcec.repro;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -62,12 +68,7 @@ final class ChildJvm {
      * the log headers. Kills the JVM if this one is interrupted or shut down.
      */
     Attempt run(Path runDir, List<String> args, List<String> recorded, int attemptNumber) throws IOException, InterruptedException {
-        Files.createDirectories(runDir);
         Path cpuFile = runDir.resolve(CPU_FILE);
-        Files.deleteIfExists(cpuFile);
-        String header = ConsoleSummary.ATTEMPT_MARKER + " attempt " + attemptNumber + ": " + Commands.line(recorded) + "\n";
-        for (String log : List.of(STDOUT, STDERR))
-            Files.writeString(runDir.resolve(log), header, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         cmd.addAll(jvmOptions);
@@ -75,7 +76,13 @@ final class ChildJvm {
         cmd.addAll(launcher(self.isNamed() ? self.getName() : null, System.getProperty("java.class.path"), System.getProperty("jdk.module.path")));
         cmd.add(cpuFile.toString());
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd)
+        List<String> exec = forExec(cmd, PROCESS_ARGUMENT_CHARSET, JNU_CHARSET);     // before anything is written
+        Files.createDirectories(runDir);
+        Files.deleteIfExists(cpuFile);
+        String header = ConsoleSummary.ATTEMPT_MARKER + " attempt " + attemptNumber + ": " + Commands.line(recorded) + "\n";
+        for (String log : List.of(STDOUT, STDERR))
+            Files.writeString(runDir.resolve(log), header, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        ProcessBuilder pb = new ProcessBuilder(exec)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.resolve(STDOUT).toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(runDir.resolve(STDERR).toFile()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -108,6 +115,56 @@ final class ChildJvm {
         Attempt a = new Attempt(exit, wall, cpu, recorded);
         a.append(runDir);
         return a;
+    }
+
+    /** The charset of file names and of a JVM's own arguments: sun.jnu.encoding (from the locale, LANG/LC_ALL). */
+    static final Charset JNU_CHARSET = charset(System.getProperty("sun.jnu.encoding"));
+
+    /**
+     * The charset in which {@link ProcessBuilder} encodes a new process's command: JDK 17 uses the default charset
+     * (file.encoding), JDK 18 and later sun.jnu.encoding.
+     */
+    static final Charset PROCESS_ARGUMENT_CHARSET = Runtime.version().feature() < 18 ? Charset.defaultCharset() : JNU_CHARSET;
+
+    private static Charset charset(String name) {
+        try {
+            return name == null ? Charset.defaultCharset() : Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            return Charset.defaultCharset();
+        }
+    }
+
+    /**
+     * The command to give {@link ProcessBuilder} so that the new JVM receives every word as the bytes of {@code jnu}, the
+     * charset in which it decodes its arguments and in which file names are stored. When the JDK encodes the command in
+     * another charset ({@code encodes}: JDK 17 under {@code -Dfile.encoding=ISO-8859-1} on a UTF-8 system), each word is
+     * replaced by the string whose {@code encodes} bytes are its {@code jnu} bytes; a word that cannot be carried that
+     * way is refused. Without this a work folder /tmp/résultats reached the cell as /tmp/r\xe9sultats: the cell wrote
+     * into a folder of that name and the reproduction failed with "predictions.csv: no such file or folder".
+     */
+    static List<String> forExec(List<String> cmd, Charset encodes, Charset jnu) throws IOException {
+        if (encodes.equals(jnu)) return cmd;
+        List<String> l = new ArrayList<>(cmd.size());
+        for (String w : cmd) {
+            try {
+                byte[] b = bytes(jnu, w);
+                String carried = encodes.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+                if (!Arrays.equals(bytes(encodes, carried), b)) throw new CharacterCodingException();
+                l.add(carried);
+            } catch (CharacterCodingException e) {
+                throw new IOException("cannot start a cell's JVM with the argument '" + w + "': this JVM encodes the arguments of the"
+                        + " processes it starts in " + encodes + " (file.encoding), file names are in " + jnu + " (sun.jnu.encoding,"
+                        + " from the locale); run dcec reproduce without -Dfile.encoding, or with -Dfile.encoding=" + jnu);
+            }
+        }
+        return l;
+    }
+
+    private static byte[] bytes(Charset c, String s) throws CharacterCodingException {
+        ByteBuffer b = c.newEncoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                .encode(CharBuffer.wrap(s));
+        return Arrays.copyOfRange(b.array(), b.arrayOffset() + b.position(), b.arrayOffset() + b.limit());
     }
 
     /** Removes the shutdown hook (call when the reproduction is done). */

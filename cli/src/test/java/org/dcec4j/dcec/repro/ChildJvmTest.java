@@ -1,11 +1,16 @@
 package org.dcec4j.dcec.repro;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,5 +84,41 @@ class ChildJvmTest {
         assertEquals(0, p.exitValue(), cmd + "\n" + out);
         assertTrue(out.contains("Usage: dcec"), out);
         assertTrue(Files.isRegularFile(cpu), "CellMain wrote no CPU time");
+    }
+
+    /**
+     * JDK 17 encodes a new process's arguments in file.encoding, the new JVM decodes them (and file names are) in
+     * sun.jnu.encoding. Under -Dfile.encoding=ISO-8859-1 on a UTF-8 system a --work folder "wörk" reached the cell as
+     * "w\xf6rk": the cell wrote its results into another folder and the reproduction failed with "predictions.csv: no
+     * such file or folder". The reproduction runs in a JVM of its own with that option.
+     */
+    @Test void aCellGetsItsNonAsciiPathsUnderAnotherFileEncoding(@TempDir Path dir) throws Exception {
+        assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")), "file names are not UTF-8 here");
+        Path work = dir.resolve("wörk €"), results = dir.resolve("résultats"), log = dir.resolve("log");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) if (a.startsWith("--add-modules")) cmd.add(a);
+        cmd.addAll(List.of("-Dfile.encoding=ISO-8859-1", "-cp", System.getProperty("java.class.path"), "org.dcec4j.dcec.cli.DcecCommand",
+                "reproduce", "--quick", "--plan", "shapes:0", "--methods", "kmeans", "--threads", "1",
+                "--work", work.toString(), "--results", results.toString(), "--table", dir.resolve("table.md").toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the reproduction did not end");
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(Files.isRegularFile(work.resolve("shapes/seed-0/kmeans/predictions.csv")), out);
+        assertTrue(Files.isRegularFile(results.resolve("shapes/seed-0/kmeans/result.json")), out);
+        try (Stream<Path> l = Files.list(dir)) {
+            assertEquals(Set.of("wörk €", "résultats", "table.md", "log"), l.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @Test void eachWordIsGivenAsTheStringWhoseBytesInTheProcessCharsetAreItsFileNameBytes() throws Exception {
+        List<String> cmd = List.of("java", "/tmp/résultats €/x");
+        assertEquals(cmd, ChildJvm.forExec(cmd, StandardCharsets.UTF_8, StandardCharsets.UTF_8));
+        List<String> l = ChildJvm.forExec(cmd, StandardCharsets.ISO_8859_1, StandardCharsets.UTF_8);
+        assertEquals(cmd.size(), l.size());
+        for (int i = 0; i < cmd.size(); i++)       // what JDK 17's ProcessBuilder then passes under -Dfile.encoding=ISO-8859-1
+            assertArrayEquals(cmd.get(i).getBytes(StandardCharsets.UTF_8), l.get(i).getBytes(StandardCharsets.ISO_8859_1));
+        IOException e = assertThrows(IOException.class, () -> ChildJvm.forExec(cmd, StandardCharsets.US_ASCII, StandardCharsets.UTF_8));
+        assertTrue(e.getMessage().contains("'/tmp/résultats €/x'") && e.getMessage().contains("-Dfile.encoding=UTF-8"), e.getMessage());
     }
 }
