@@ -347,11 +347,19 @@ public final class ImageFolder {
     /**
      * The image's input. A file name that is not valid in the platform's encoding (Linux allows any bytes; under the
      * POSIX locale every non-ASCII name) does not survive the path's round trip through a String that
-     * {@code Path.toFile()} makes, so such a file is read through its Path: the name listed is the name opened.
+     * {@code Path.toFile()} makes, so such a file is read through its Path: the name listed is the name opened. Under
+     * the POSIX locale the String (with U+FFFD for each byte it cannot decode) is not even a path: {@code toPath()}
+     * throws, and that too means the Path.
      */
     private static ImageInputStream open(Path f) throws IOException {
         java.io.File file = f.toFile();
-        if (file.toPath().equals(f)) {
+        boolean same;
+        try {
+            same = file.toPath().equals(f);
+        } catch (java.nio.file.InvalidPathException e) {
+            same = false;
+        }
+        if (same) {
             return ImageIO.createImageInputStream(file);
         }
         java.io.InputStream raw = Files.newInputStream(f);

@@ -79,6 +79,52 @@ class ImageFolderTest {
         }
     }
 
+    /** Loads a folder (args[0], channels 1, 8x8) and prints what the data set is: name, classes, labels, pixels. */
+    public static final class Describe {
+        public static void main(String[] args) {
+            Dataset d = ImageFolder.load(Path.of(args[0]), 1, 8, 8);
+            StringBuilder s = new StringBuilder(d.size() + " images\n");
+            for (String c : d.classNames()) s.append(c.codePoints().mapToObj(Integer::toHexString).toList()).append('\n');
+            s.append(java.util.Arrays.toString(d.labels())).append('\n').append(java.util.Arrays.hashCode(d.images())).append('\n');
+            System.out.print(s);
+        }
+    }
+
+    /** {@link Describe} in a JVM of its own, under the locale LANG=lang (LC_ALL and the other LC_ unset). */
+    static String describeUnder(String lang, Path dir) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Describe.class.getName(), dir.toString()).redirectErrorStream(true);
+        b.environment().keySet().removeIf(k -> k.startsWith("LC_"));
+        b.environment().put("LANG", lang);
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "LANG=" + lang + ":\n" + out);
+        return out;
+    }
+
+    /** Class folders and images with non-ASCII names (written by Java under this JVM's UTF-8 file names). */
+    private Path nonAsciiFolder() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")), "file names are not UTF-8 here");
+        Path dir = tmp.resolve("nonascii");
+        String[] classes = {"\u00e9t\u00e9", "\u00e8b", "apple", "\u732b"};
+        String[] files = {"\u00f60", "o1", "\u00c52", "\u00fc3", "\ud83d\ude004"};
+        for (int c = 0; c < classes.length; c++)
+            for (int i = 0; i < files.length; i++) write(gray(8, 8, 10 * c + i), "png", dir.resolve(classes[c]).resolve(files[i] + ".png"));
+        return dir;
+    }
+
+    /**
+     * Under the POSIX locale (LANG=C: Docker images, cron, systemd services), where JDK 17 decodes file names as ASCII,
+     * a folder with a non-ASCII image name failed: "expected a readable PNG, JPEG, BMP or GIF image, found
+     * java.nio.file.InvalidPathException: Malformed input or input contains unmappable characters".
+     */
+    @Test
+    void nonAsciiNamesAreReadUnderThePosixLocale() throws Exception {
+        Path dir = nonAsciiFolder();
+        String out = describeUnder("C", dir);
+        assertTrue(out.startsWith("20 images\n"), out);
+    }
+
     @Test
     void grayPngValuesAreExactAndOrderIsSorted() throws IOException {
         Path dir = tmp.resolve("plain");
