@@ -85,9 +85,13 @@ public final class ImageFolder {
         String empty = null;
         for (Path sub : subfolders(dir)) {
             List<Path> images = images(sub, true);
-            out.put(sub.getFileName().toString(), images);
+            String name = name(sub);
+            if (out.put(name, images) != null) {
+                throw new DatasetException(dir + ": two class folders are named '" + name + "' when their names are read as UTF-8"
+                        + " (bytes that are not UTF-8 read as U+FFFD): rename one");
+            }
             if (images.isEmpty() && empty == null) {
-                empty = sub.getFileName().toString();
+                empty = name;
             }
         }
         if (empty == null || out.values().stream().allMatch(List::isEmpty)) {
@@ -158,7 +162,7 @@ public final class ImageFolder {
             }
         }
         Path fileName = dir.toAbsolutePath().normalize().getFileName();
-        return new FolderStream(fileName == null ? "images" : fileName.toString(), files.subList(0, N), total, C, OH, OW, H == 0,
+        return new FolderStream(fileName == null ? "images" : name(dir.toAbsolutePath().normalize()), files.subList(0, N), total, C, OH, OW, H == 0,
                 labels, classes);
     }
 
@@ -491,8 +495,10 @@ public final class ImageFolder {
                                     + readLinkQuietly(p) + "), in the image folder " + dir);
                         return false;
                     })
-                    .sorted((a, b) -> dir.relativize(a).toString().replace('\\', '/')
-                            .compareTo(dir.relativize(b).toString().replace('\\', '/')))
+                    .map(p -> Map.entry(relativeName(dir, p), p))
+                    // names that read the same (bytes that are not UTF-8) in an order of their own bytes, not the listing's
+                    .sorted(Map.Entry.<String, Path>comparingByKey().thenComparing(e -> e.getValue().toUri().getRawPath()))
+                    .map(Map.Entry::getValue)
                     .toList();
         } catch (IOException e) {
             throw new DatasetException(dir + ": cannot list the folder: " + IoErrors.why(e), e);
@@ -507,7 +513,54 @@ public final class ImageFolder {
     }
 
     private static int byName(Path a, Path b) {
-        return a.getFileName().toString().compareTo(b.getFileName().toString());
+        return name(a).compareTo(name(b));
+    }
+
+    /** Whether this JVM decodes file names as UTF-8 (sun.jnu.encoding, from the locale), or names are Unicode (Windows). */
+    private static final boolean UTF8_FILE_NAMES = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))
+            || java.io.File.separatorChar != '/';
+
+    /**
+     * A file's name as text, the same under every locale: its bytes read as UTF-8, each byte that is not part of a
+     * UTF-8 character a U+FFFD, as {@code Path.toString()} reads them under a UTF-8 locale. Under another locale
+     * {@code toString()} decodes the bytes in sun.jnu.encoding, ASCII under the POSIX locale (LANG=C) on JDK 17: there
+     * "été" was "??t??" (each "?" a U+FFFD), in the class names and in the sort order of the images, so that the same
+     * folder and seed trained another model than under a UTF-8 locale. The bytes come from the path's file: URI, which
+     * escapes the bytes themselves.
+     */
+    static String name(Path p) {
+        Path f = p.getFileName();
+        if (f == null || UTF8_FILE_NAMES || !"file".equals(p.getFileSystem().provider().getScheme())) {
+            return f == null ? p.toString() : f.toString();
+        }
+        String raw = p.toUri().getRawPath();                            // absolute, '/' at the end of a folder
+        int end = raw.endsWith("/") ? raw.length() - 1 : raw.length();
+        raw = raw.substring(raw.lastIndexOf('/', end - 1) + 1, end);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                bytes.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** p's path below dir as text, {@link #name} of each part with '/' between them: the images' sort key. */
+    private static String relativeName(Path dir, Path p) {
+        if (UTF8_FILE_NAMES) {
+            return dir.relativize(p).toString().replace('\\', '/');
+        }
+        StringBuilder b = new StringBuilder();
+        Path at = dir;
+        for (Path part : dir.relativize(p)) {
+            at = at.resolve(part);
+            b.append(b.length() == 0 ? "" : "/").append(name(at));
+        }
+        return b.toString();
     }
 
     private static boolean hidden(Path p) {

@@ -125,6 +125,21 @@ class ImageFolderTest {
         assertTrue(out.startsWith("20 images\n"), out);
     }
 
+    /**
+     * Names and order do not depend on the locale: under LANG=C, JDK 17 decodes file names as ASCII, so "\u00e9t\u00e9"
+     * was "\ufffd\ufffdt\ufffd\ufffd" in the class names (and in report.html and config.json), and images sorted by
+     * those strings came in another order: the same folder and seed trained another model than under a UTF-8 locale.
+     */
+    @Test
+    void namesAndOrderAreTheSameUnderEveryLocale() throws Exception {
+        Path dir = nonAsciiFolder();
+        String utf8 = describeUnder("C.UTF-8", dir);
+        assertEquals(utf8, describeUnder("C", dir));
+        Dataset here = ImageFolder.load(dir, 1, 8, 8);
+        assertEquals(List.of("apple", "\u00e8b", "\u00e9t\u00e9", "\u732b"), here.classNames());
+        assertTrue(utf8.contains(java.util.Arrays.hashCode(here.images()) + "\n"), utf8);
+    }
+
     @Test
     void grayPngValuesAreExactAndOrderIsSorted() throws IOException {
         Path dir = tmp.resolve("plain");
