@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 import org.dcec4j.datasets.DataSource;
 import org.dcec4j.datasets.Dataset;
@@ -66,19 +67,19 @@ public final class KMeansBasins {
             runs[i] = new Run(r.inertia(), scores, sizes(r.labels(), K));
         }
         List<List<Run>> basins = basins(runs);
-        System.out.printf("%s, %d images, embedding %d, K = %d: %d single k-means++ restarts (seeds 0..%d)%n",
+        System.out.printf(Locale.ROOT, "%s, %d images, embedding %d, K = %d: %d single k-means++ restarts (seeds 0..%d)%n",
                 args[0], N, D, K, restarts, restarts - 1);
         System.out.println("basin  restarts  inertia (min–max)       ACC     NMI     cluster sizes (largest first)");
         for (int b = 0; b < basins.size(); b++) {
             List<Run> basin = basins.get(b);
             Run first = basin.get(0), last = basin.get(basin.size() - 1);
             String scores = first.scores == null ? "     –       –"
-                    : String.format("%.4f  %.4f", first.scores.acc(), first.scores.nmi());
-            System.out.printf("%5d  %8d  %10.1f–%-10.1f  %s  %s%n", b + 1, basin.size(), first.inertia,
+                    : String.format(Locale.ROOT, "%.4f  %.4f", first.scores.acc(), first.scores.nmi());
+            System.out.printf(Locale.ROOT, "%5d  %8d  %10.1f–%-10.1f  %s  %s%n", b + 1, basin.size(), first.inertia,
                     last.inertia, scores, Arrays.toString(first.sizes));
         }
         double p = basins.get(0).size() / (double) restarts;
-        System.out.printf("p = %.2f of the restarts reach the lowest basin; all %d restarts of one run miss it with "
+        System.out.printf(Locale.ROOT, "p = %.2f of the restarts reach the lowest basin; all %d restarts of one run miss it with "
                 + "probability (1 − p)^%d = %.2g%n", p, R, R, Math.pow(1 - p, R));
     }
 

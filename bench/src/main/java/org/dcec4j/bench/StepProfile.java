@@ -2,6 +2,7 @@ package org.dcec4j.bench;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -98,16 +99,16 @@ public final class StepProfile {
                 }
             }
             double kernelMs = 0;
-            System.out.printf("%s, %d threads, %dx%d, batch %d, %s: mean of the last %d of %d steps%n",
+            System.out.printf(Locale.ROOT, "%s, %d threads, %dx%d, batch %d, %s: mean of the last %d of %d steps%n",
                     real.name(), threads, size, size, batch, arena != null ? "step arena" : "no step arena", measured, steps);
-            System.out.printf("%10s %7s  %s%n", "ms/step", "calls", "kernel (geometry: C in, K out, H×W in)");
+            System.out.printf(Locale.ROOT, "%10s %7s  %s%n", "ms/step", "calls", "kernel (geometry: C in, K out, H×W in)");
             for (Map.Entry<String, long[]> e : calls.entrySet()) {
                 double ms = e.getValue()[0] / 1e6 / measured;
                 kernelMs += ms;
-                System.out.printf("%10.3f %7.1f  %s%n", ms, e.getValue()[1] / (double) measured, e.getKey());
+                System.out.printf(Locale.ROOT, "%10.3f %7.1f  %s%n", ms, e.getValue()[1] / (double) measured, e.getKey());
             }
             double step = stepNanos / 1e6 / measured;
-            System.out.printf("%10.3f          all kernels%n%10.3f          outside the kernels%n%10.3f          step%n",
+            System.out.printf(Locale.ROOT, "%10.3f          all kernels%n%10.3f          outside the kernels%n%10.3f          step%n",
                     kernelMs, step - kernelMs, step);
             if (accounted != null) {
                 accounted.accountCalls(false);
@@ -115,7 +116,7 @@ public final class StepProfile {
                 System.out.println("(times per step; \"outside the kernels\" above is the calling thread's time between the calls)");
             }
             if (allocatedBytes() >= 0)
-                System.out.printf("%10.1f MB       allocated per step by the calling thread (arrays are zeroed when allocated)%n",
+                System.out.printf(Locale.ROOT, "%10.1f MB       allocated per step by the calling thread (arrays are zeroed when allocated)%n",
                         allocated / 1e6 / measured);
         } finally {
             Impl.close(real);

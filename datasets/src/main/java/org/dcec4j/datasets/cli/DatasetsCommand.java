@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.dcec4j.datasets.Checksums;
 import org.dcec4j.datasets.ContactSheet;
@@ -205,7 +206,7 @@ public final class DatasetsCommand {
         out.println("downloads: " + (source.downloadsAllowed() ? "allowed, into " + source.cacheDir() : "off"));
         for (String name : Datasets.names()) {
             if (name.equals("shapes")) {
-                out.printf("%-14s built in   %d x 1x%dx%d, generated (seed %d)%n", name, Shapes.DEFAULT_N,
+                out.printf(Locale.ROOT, "%-14s built in   %d x 1x%dx%d, generated (seed %d)%n", name, Shapes.DEFAULT_N,
                         Shapes.DEFAULT_SIZE, Shapes.DEFAULT_SIZE, Shapes.DEFAULT_SEED);
                 continue;
             }

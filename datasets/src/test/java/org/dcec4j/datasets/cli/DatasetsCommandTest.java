@@ -46,6 +46,21 @@ class DatasetsCommandTest {
         assertTrue(out().contains("verify"));
     }
 
+    /** Numbers are ASCII digits whatever the locale: under th-TH-u-nu-thai the shapes line read "๑๐๐๐๐ x 1x๒๘x๒๘". */
+    @Test
+    void listPrintsAsciiDigitsUnderEveryLocale() {
+        java.util.Locale was = java.util.Locale.getDefault();
+        try {
+            for (String tag : new String[] {"th-TH-u-nu-thai", "ar-EG", "fa-IR", "hi-IN-u-nu-deva"}) {
+                java.util.Locale.setDefault(java.util.Locale.forLanguageTag(tag));
+                assertEquals(0, run("list"));
+                assertTrue(out().contains("shapes         built in   10000 x 1x28x28, generated (seed 1)\n"), tag + ": " + out());
+            }
+        } finally {
+            java.util.Locale.setDefault(was);
+        }
+    }
+
     @Test
     void listVerifyAndFetchAgainstAFolder() throws Exception {
         Path data = tmp.resolve("data");
