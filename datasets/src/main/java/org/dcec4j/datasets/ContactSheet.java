@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * A PNG grid of samples, for looking at a data set. Labelled sets: one row per class in label order,
@@ -35,8 +36,12 @@ public final class ContactSheet {
         BufferedImage img = render(d, columns, rows, scale);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            if (!ImageIO.write(img, "png", bytes)) {
-                throw new DatasetException(png + ": no PNG writer in this JDK");
+            // in memory: ImageIO.write to a plain stream buffers through a file in java.io.tmpdir, and failed ("Can't create
+            // cache file!") where that folder is missing or read-only
+            try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+                if (!ImageIO.write(img, "png", out)) {
+                    throw new DatasetException(png + ": no PNG writer in this JDK");
+                }
             }
             OutputFiles.writeAtomically(png, bytes.toByteArray());
         } catch (IOException e) {

@@ -43,6 +43,21 @@ class ContactSheetTest {
     }
 
     /** Sides past a long are Long.MAX_VALUE (they wrapped to negative widths); drawable never overflows. */
+    /** Encoded in memory: with ImageIO's cache folder (java.io.tmpdir) missing, the sheet failed with "Can't create cache file!". */
+    @Test
+    void writtenWithoutATemporaryFolder() throws Exception {
+        Path cache = Files.createDirectory(tmp.resolve("cache"));
+        ImageIO.setCacheDirectory(cache.toFile());
+        Files.delete(cache);
+        Path png = tmp.resolve("sheet.png");
+        try {
+            ContactSheet.write(png, new Dataset("t", 1, 1, 2, new float[] {0f, 1f}, null), 1, 1, 1);
+        } finally {
+            ImageIO.setCacheDirectory(null);
+        }
+        assertTrue(ImageIO.read(png.toFile()).getWidth() > 0);
+    }
+
     @Test
     void sizesOfAnySheet() {
         Dataset d = new Dataset("t", 1, 1, 28, new float[28], null);

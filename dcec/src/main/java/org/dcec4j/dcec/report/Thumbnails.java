@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Images in [0, 1] (C×H×W, C = 1 grey or 3 RGB) as PNG bytes and {@code data:} URIs. */
 final class Thumbnails {
@@ -50,8 +51,10 @@ final class Thumbnails {
             throw new IllegalArgumentException("thumbnail: expected C = 1 (grey) or 3 (RGB), got C = " + C);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + H * W);
-        try {
-            if (!ImageIO.write(img, "png", bytes)) {
+        // in memory: ImageIO.write to a plain stream buffers through a file in java.io.tmpdir, and failed ("Can't create
+        // cache file!") where that folder is missing or read-only
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            if (!ImageIO.write(img, "png", out)) {
                 throw new IllegalStateException("no PNG writer in this JDK");
             }
         } catch (IOException e) {
