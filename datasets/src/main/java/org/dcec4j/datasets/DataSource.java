@@ -76,7 +76,36 @@ public final class DataSource {
 
     /** The data source of this process: {@code --data-dir} (or null), the environment, the home folder. */
     public static DataSource fromEnvironment(Path dataDirOrNull) {
-        return fromEnvironment(dataDirOrNull, System.getenv(), Path.of(System.getProperty("user.home")));
+        return fromEnvironment(dataDirOrNull, System.getenv(), homeFolder());
+    }
+
+    /** This process's home folder: {@link #homeFolder(String, Map)} of user.home and the environment. */
+    public static Path homeFolder() {
+        return homeFolder(System.getProperty("user.home"), System.getenv());
+    }
+
+    /**
+     * The home folder: {@code userHome} (the JVM's user.home) when it is an absolute path, else {@code $HOME} when that
+     * is one, else {@code userHome} as it is, a relative path, for which {@link #fromEnvironment} allows no downloads.
+     * JDK 17 sets user.home to "?" when the user id has no passwd entry (docker run -u 12345, OpenShift, systemd's
+     * DynamicUser): the cache was then the relative folder ?/.cache/dcec4j below wherever the command ran.
+     */
+    public static Path homeFolder(String userHome, Map<String, String> env) {
+        String home = env.get("HOME");
+        for (String h : new String[] {userHome, home}) {
+            try {
+                if (h != null && !h.isBlank() && Path.of(h).isAbsolute()) {
+                    return Path.of(h);
+                }
+            } catch (java.nio.file.InvalidPathException e) {
+                // not a path here: try the next
+            }
+        }
+        try {
+            return Path.of(userHome == null || userHome.isBlank() ? "?" : userHome);
+        } catch (java.nio.file.InvalidPathException e) {
+            return Path.of("home");
+        }
     }
 
     /**
@@ -95,11 +124,17 @@ public final class DataSource {
             dirs.add(Path.of(data));
         }
         Path cache = home.resolve(".cache").resolve("dcec4j");
-        dirs.add(cache);
+        if (home.isAbsolute()) {
+            dirs.add(cache);
+        }
         String offline = env.getOrDefault(ENV_OFFLINE, "");
         boolean allow = !(offline.equals("1") || offline.equalsIgnoreCase("true") || offline.equalsIgnoreCase("yes"));
-        return new DataSource(dirs, cache, Map.of("fashion-mnist", List.of(DEBIAN_FASHION_MNIST)),
-                allow ? null : ENV_OFFLINE + "=" + offline + " is set: unset it to download them",
+        String reason = !allow ? ENV_OFFLINE + "=" + offline + " is set: unset it to download them"
+                // no home (homeFolder): downloads would land below whatever folder the command runs in
+                : !home.isAbsolute() ? "this process has no home folder to cache them in: user.home is '" + home + "' and $HOME is not"
+                        + " set to an absolute path; put the files in a folder given with --data-dir or $" + ENV_DATA
+                : null;
+        return new DataSource(dirs, cache, Map.of("fashion-mnist", List.of(DEBIAN_FASHION_MNIST)), reason,
                 DEFAULT_MIRRORS, DEFAULT_TIMEOUT, System.err);
     }
 
@@ -233,9 +268,10 @@ public final class DataSource {
 
     /** "mnist needs a, b; looked in ...; put them in ...". */
     String missingMessage(String setName, String dir, List<String> missing) {
-        return setName + " needs " + String.join(", ", missing) + ", not found in "
-                + searchDirs(dir) + ". Put the file(s) in " + cacheDir.resolve(dir)
-                + " (or in <folder>/" + dir + "/ with --data-dir <folder> or " + ENV_DATA + "=<folder>).";
+        String elsewhere = "<folder>/" + dir + "/ with --data-dir <folder> or " + ENV_DATA + "=<folder>";
+        return setName + " needs " + String.join(", ", missing) + ", not found in " + searchDirs(dir) + ". Put the file(s) in "
+                // no cache without a home folder (fromEnvironment)
+                + (dataDirs.contains(cacheDir) ? cacheDir.resolve(dir) + " (or in " + elsewhere + ")." : elsewhere + ".");
     }
 
     @Override

@@ -73,4 +73,34 @@ class DataSourceTest {
                         .requireAll("mnist-test", "mnist", Datasets.MNIST_TEST)).getMessage();
         assertTrue(m.endsWith("Downloads are off (--offline was given: drop it to download them)."), m);
     }
+
+    /**
+     * JDK 17 sets user.home to "?" when the user id has no passwd entry (docker run -u 12345, OpenShift, systemd's
+     * DynamicUser): the cache was the relative folder ?/.cache/dcec4j, and downloads went below whatever folder the
+     * command ran in. $HOME is used then (as JDK 19 does); with neither, nothing is downloaded, and the message says why.
+     */
+    @Test
+    void aUserWithoutAHomeFolderCachesInHomeOrDownloadsNothing() {
+        String home = System.getenv("HOME");
+        org.junit.jupiter.api.Assumptions.assumeTrue(home != null && Path.of(home).isAbsolute(), "no absolute $HOME here");
+        String was = System.getProperty("user.home");
+        System.setProperty("user.home", "?");
+        try {
+            assertEquals(Path.of(home, ".cache", "dcec4j"), DataSource.fromEnvironment(null).cacheDir());
+        } finally {
+            System.setProperty("user.home", was);
+        }
+        assertEquals(Path.of("/h"), DataSource.homeFolder("?", Map.of("HOME", "/h")));
+        assertEquals(tmp, DataSource.homeFolder(tmp.toString(), Map.of("HOME", "/h")));
+        Path none = DataSource.homeFolder("?", Map.of("HOME", "relative"));
+        assertFalse(none.isAbsolute());
+        DataSource s = DataSource.fromEnvironment(null, Map.of(), none);
+        assertFalse(s.downloadsAllowed());
+        String m = org.junit.jupiter.api.Assertions.assertThrows(DatasetException.class,
+                () -> s.requireAll("mnist-test", "mnist", Datasets.MNIST_TEST)).getMessage();
+        assertTrue(m.startsWith("mnist-test needs t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz, not found in []. Put the file(s) in"
+                + " <folder>/mnist/ with --data-dir <folder> or DCEC4J_DATA=<folder>."), m);
+        assertTrue(m.endsWith("Downloads are off (this process has no home folder to cache them in: user.home is '?' and $HOME"
+                + " is not set to an absolute path; put the files in a folder given with --data-dir or $DCEC4J_DATA)."), m);
+    }
 }

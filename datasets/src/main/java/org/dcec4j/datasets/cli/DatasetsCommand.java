@@ -50,7 +50,7 @@ public final class DatasetsCommand {
 
     /** Runs the command with this process's environment; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, out, err, System.getenv(), Path.of(System.getProperty("user.home")));
+        return run(args, out, err, System.getenv(), DataSource.homeFolder());
     }
 
     /** Runs the command with an explicit environment and home folder (for tests); returns the exit code. */
