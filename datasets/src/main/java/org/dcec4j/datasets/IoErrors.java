@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
@@ -41,6 +42,24 @@ public final class IoErrors {
         String m = e instanceof FileSystemException f ? reason(f) : e.getMessage();
         m = m == null || m.isBlank() ? e.getClass().getSimpleName() : m.substring(0, 1).toLowerCase(Locale.ROOT) + m.substring(1);
         return file + ": " + m;
+    }
+
+    /**
+     * A name that this JVM cannot use as a path: {@code '<name>' is not a file name this JVM can use (<reason>)}. Under
+     * a locale whose encoding is not UTF-8 (sun.jnu.encoding; ASCII under LANG=C, where JDK 17 reads every non-ASCII
+     * byte of an argument as U+FFFD) the line says so and what to do, where the JDK's message was only "Malformed input
+     * or input contains unmappable characters: /tmp/??" (each "?" a U+FFFD).
+     */
+    public static String describe(InvalidPathException e) {
+        String reason = e.getReason() == null || e.getReason().isBlank() ? "invalid" : e.getReason();
+        String line = "'" + e.getInput() + "' is not a file name this JVM can use (" + reason.substring(0, 1).toLowerCase(Locale.ROOT)
+                + reason.substring(1) + ")";
+        String jnu = System.getProperty("sun.jnu.encoding", "");
+        if (!jnu.equalsIgnoreCase("UTF-8") && !jnu.isEmpty()) {
+            line += ": it reads file names as " + jnu + " (sun.jnu.encoding, from the locale: LANG, LC_ALL), which cannot spell"
+                    + " them; run it under a UTF-8 locale, e.g. LANG=C.UTF-8";
+        }
+        return line;
     }
 
     /** The same for an unchecked wrapper. */

@@ -140,6 +140,7 @@ public final class DcecCommand implements Runnable {
     static int report(Exception ex, PrintWriter e) {
         if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return DIVERGED; }
         if (ex instanceof ConfigException c) { e.println("dcec: " + c.render(OPTIONS)); return BAD_OPTION; }
+        if (ex instanceof java.nio.file.InvalidPathException p) { e.println("dcec: " + IoErrors.describe(p)); return BAD_OPTION; }
         if (ex instanceof IllegalArgumentException) { e.println("dcec: " + ex.getMessage()); return BAD_OPTION; }
         // a -Ddcec4j.… setting the engine refuses (dcec4j.kernels=vector without the Vector API module)
         if (ex instanceof IllegalStateException && ex.getMessage() != null && ex.getMessage().startsWith("dcec4j.")) {
@@ -158,6 +159,14 @@ public final class DcecCommand implements Runnable {
         CommandLine cl = new CommandLine(new DcecCommand(err));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        // a path option this JVM cannot spell (a non-ASCII name under LANG=C): say why, not only the JDK's "Malformed input"
+        cl.registerConverter(Path.class, s -> {
+            try {
+                return Path.of(s);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new CommandLine.TypeConversionException(IoErrors.describe(e));
+            }
+        });
         CommandLine.IParameterExceptionHandler parameters = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((ex, args) -> {
             // the model commands have no --channels or --image-size: say why, then picocli's own message

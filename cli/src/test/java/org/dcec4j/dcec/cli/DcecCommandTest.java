@@ -30,6 +30,32 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 class DcecCommandTest {
+
+    /**
+     * Under LANG=C JDK 17 reads a non-ASCII argument as U+FFFD and cannot make a path of it: `--out é` was refused with
+     * picocli's "cannot convert '/tmp/\ufffd\ufffd' to interface java.nio.file.Path (java.nio.file.InvalidPathException:
+     * Malformed input ...)" and `--dataset é` with "dcec: Malformed input or input contains unmappable characters". Both
+     * now say why and what to do (exit code 2).
+     */
+    @Test
+    void aPathTheLocaleCannotSpellSaysWhy(@TempDir Path dir) throws Exception {
+        String hint = "is not a file name this JVM can use (malformed input or input contains unmappable characters): it reads file"
+                + " names as ANSI_X3.4-1968 (sun.jnu.encoding, from the locale: LANG, LC_ALL), which cannot spell them; run it"
+                + " under a UTF-8 locale, e.g. LANG=C.UTF-8";
+        for (String[] args : new String[][] {{"train", "--out", dir.resolve("\u00e9").toString()},
+                {"train", "--dataset", dir.resolve("\u00e9").toString()}, {"predict", "--model", dir.resolve("\u00e9.dc4j").toString()}}) {
+            List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), DcecCommand.class.getName()));
+            cmd.addAll(List.of(args));
+            ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+            b.environment().keySet().removeIf(k -> k.startsWith("LC_"));
+            b.environment().put("LANG", "C");
+            Process p = b.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(2, p.waitFor(), out);
+            assertTrue(out.contains("'" + dir + "/\ufffd\ufffd") && out.contains(hint), String.join(" ", args) + ":\n" + out);
+        }
+    }
     /** Runs the command; returns {exit code, stdout, stderr}. */
     static Object[] run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();

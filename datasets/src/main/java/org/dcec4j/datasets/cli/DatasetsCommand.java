@@ -3,6 +3,7 @@ package org.dcec4j.datasets.cli;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +97,7 @@ public final class DatasetsCommand {
                 throw new IllegalArgumentException("no command given");
             }
         } catch (IllegalArgumentException e) {
-            err.println("datasets: " + e.getMessage());
+            err.println("datasets: " + (e instanceof InvalidPathException p ? IoErrors.describe(p) : e.getMessage()));
             err.println(USAGE);
             return 2;
         }
@@ -149,6 +150,9 @@ public final class DatasetsCommand {
         } catch (DatasetException e) {
             err.println("datasets: " + e.getMessage());
             return 1;
+        } catch (InvalidPathException e) {          // a name or output given that is no path here
+            err.println("datasets: " + IoErrors.describe(e));
+            return 2;
         } catch (UncheckedIOException e) {
             err.println("datasets: " + IoErrors.describe(e));
             return 1;

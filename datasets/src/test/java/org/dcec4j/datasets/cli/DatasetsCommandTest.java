@@ -1,6 +1,7 @@
 package org.dcec4j.datasets.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,37 @@ class DatasetsCommandTest {
         } finally {
             java.util.Locale.setDefault(was);
         }
+    }
+
+    /** `datasets` in a JVM of its own under LANG=C (LC_ALL and the other LC_ unset): its exit code and output. */
+    static String[] underPosixLocale(Class<?> main, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+        b.environment().keySet().removeIf(k -> k.startsWith("LC_"));
+        b.environment().put("LANG", "C");
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new String[] {Integer.toString(p.waitFor()), out};
+    }
+
+    /**
+     * Under LANG=C JDK 17 reads a non-ASCII argument as U+FFFD and cannot make a path of it: `datasets sheet shapes
+     * é.png` died with a stack trace (InvalidPathException), `--data-dir é` printed only "Malformed input or input
+     * contains unmappable characters". Both are one line now, with the reason and what to do, exit code 2.
+     */
+    @Test
+    void aNameTheLocaleCannotSpellIsOneLineSayingWhy() throws Exception {
+        String hint = "it reads file names as ANSI_X3.4-1968 (sun.jnu.encoding, from the locale: LANG, LC_ALL), which cannot spell"
+                + " them; run it under a UTF-8 locale, e.g. LANG=C.UTF-8";
+        String[] r = underPosixLocale(DatasetsCommand.class, "sheet", "shapes", tmp.resolve("\u00e9.png").toString());
+        assertEquals("2", r[0], r[1]);
+        assertTrue(r[1].startsWith("datasets: '" + tmp + "/??.png' is not a file name this JVM can use (") && r[1].contains(hint), r[1]);
+        assertFalse(r[1].contains("Exception"), r[1]);
+        r = underPosixLocale(DatasetsCommand.class, "--data-dir", tmp.resolve("\u00e9").toString(), "list");
+        assertEquals("2", r[0], r[1]);
+        assertTrue(r[1].contains(hint), r[1]);
     }
 
     @Test
