@@ -629,9 +629,22 @@ public final class DcecCommand implements Runnable {
                 throw new IllegalArgumentException("--output " + output + " is the --model file: choose another name for the CSV");
             Path dir = out.getParent();
             if (dir != null && Files.isRegularFile(dir.resolve(RunFolder.CONFIG_JSON))
-                    && RunFolder.OUTPUTS.contains(out.getFileName().toString()))
+                    && (RunFolder.OUTPUTS.contains(out.getFileName().toString()) || sameFileAsAnOutput(out, dir)))
                 throw new IllegalArgumentException("--output " + output + " is a file of the run in " + dir
                         + " (it holds " + RunFolder.CONFIG_JSON + "): choose another name or folder for the CSV");
+        }
+
+        /**
+         * Whether out, an existing file in the run folder dir, is one of the run's files under another name: on a file
+         * system that ignores case (macOS, Windows) run1/Predictions.csv is run1/predictions.csv.
+         */
+        private static boolean sameFileAsAnOutput(Path out, Path dir) throws IOException {
+            if (!Files.exists(out)) return false;
+            for (String name : RunFolder.OUTPUTS) {
+                Path file = dir.resolve(name);
+                if (Files.exists(file) && Files.isSameFile(out, file)) return true;
+            }
+            return false;
         }
 
         /**

@@ -450,6 +450,15 @@ class DcecCommandTest {
             assertEquals(2, r[0], (String) r[2]);
             assertTrue(((String) r[2]).contains("is a file of the run in"), (String) r[2]);
         }
+        // a run's file under another name: on a file system that ignores case run/Predictions.csv is run/predictions.csv
+        // (a hard link stands in for it here: the same file under a name that differs in case)
+        Files.createLink(run.resolve("Predictions.csv"), run.resolve("predictions.csv"));
+        for (String cmd : List.of("predict", "embed")) {
+            Object[] r = run(cmd, "--model", model.toString(), "--dataset", images.toString(), "--output", run.resolve("Predictions.csv").toString());
+            assertEquals(2, r[0], (String) r[2]);
+            assertTrue(((String) r[2]).contains("is a file of the run in"), (String) r[2]);
+        }
+        Files.delete(run.resolve("Predictions.csv"));
         assertArrayEquals(bytes, Files.readAllBytes(model));
         assertArrayEquals(predictions, Files.readAllBytes(run.resolve("predictions.csv")));
         // another name in the run folder is fine
