@@ -147,4 +147,22 @@ class SparkCommandTest {
         }
         assertTrue(run("train", "--help").out().contains("--limit"), "train keeps --limit");
     }
+
+    /**
+     * Under LANG=C JDK 17 reads a non-ASCII argument as U+FFFD and cannot make a path of it: `--out é` was picocli's
+     * "cannot convert ... to interface java.nio.file.Path"; it says why and what to do, exit code 2, before any Spark.
+     */
+    @Test void aPathTheLocaleCannotSpellSaysWhy() throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SparkCommand.class.getName(), "train", "--dataset", folder.toString(),
+                "--out", tmp.resolve("\u00e9").toString()));
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+        b.environment().keySet().removeIf(k -> k.startsWith("LC_"));
+        b.environment().put("LANG", "C");
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.waitFor(), out);
+        assertTrue(out.contains("'" + tmp + "/\ufffd\ufffd") && out.contains("run it under a UTF-8 locale, e.g. LANG=C.UTF-8"), out);
+        assertTrue(!out.contains("cannot convert"), out);
+    }
 }

@@ -56,6 +56,7 @@ class DcecCommandTest {
             assertTrue(out.contains("'" + dir + "/\ufffd\ufffd") && out.contains(hint), String.join(" ", args) + ":\n" + out);
         }
     }
+
     /** Runs the command; returns {exit code, stdout, stderr}. */
     static Object[] run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();

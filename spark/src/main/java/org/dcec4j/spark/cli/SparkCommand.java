@@ -71,6 +71,14 @@ public final class SparkCommand implements Runnable {
         CommandLine cl = new CommandLine(new SparkCommand());
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        // a path option this JVM cannot spell (a non-ASCII name under LANG=C): say why, as the dcec command does
+        cl.registerConverter(Path.class, s -> {
+            try {
+                return Path.of(s);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new CommandLine.TypeConversionException(IoErrors.describe(e));
+            }
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             int code = report(ex, line.getErr());
             if (code < 0) throw ex;
@@ -83,6 +91,7 @@ public final class SparkCommand implements Runnable {
         TrainingDivergedException diverged = SparkErrors.divergedCause(ex);     // on the driver, or inside a failed job
         if (diverged != null) { e.println("dcec-spark: " + diverged.getMessage()); return DcecCommand.DIVERGED; }
         if (ex instanceof ConfigException c) { e.println("dcec-spark: " + c.render(OPTIONS)); return DcecCommand.BAD_OPTION; }
+        if (ex instanceof java.nio.file.InvalidPathException p) { e.println("dcec-spark: " + IoErrors.describe(p)); return DcecCommand.BAD_OPTION; }
         if (ex instanceof IllegalArgumentException) { e.println("dcec-spark: " + ex.getMessage()); return DcecCommand.BAD_OPTION; }
         if (ex instanceof IOException io) { e.println("dcec-spark: " + IoErrors.describe(io)); return DcecCommand.FAILED; }
         if (ex instanceof DatasetException || ex instanceof TensorFile.FormatException || ex instanceof SparkException
