@@ -34,6 +34,19 @@ public interface Autoencoder {
     /** K, the size of the embedding z (the number of clusters). */
     int embeddingSize();
 
+    /**
+     * The number of weights {@link #create} would allocate for C×H×W images, computed without allocating them (a long:
+     * a model file's metadata can declare a network far larger than memory); the same IllegalArgumentException as
+     * create for a size the architecture cannot take.
+     */
+    static long parameterCount(DcecConfig cfg, int channels, int height, int width) {
+        return switch (cfg.method().network) {
+            case CONV -> ConvAutoencoder.parameterCount(channels, height, width, cfg.K(), cfg.filters());
+            case DENSE -> DenseAutoencoder.parameterCount(channels, height, width, cfg.K(), cfg.denseDims());
+            case NONE -> throw new IllegalArgumentException("method " + cfg.method() + " has no autoencoder");
+        };
+    }
+
     /** The network a config's method trains on C×H×W images, weights drawn from {@code seed}. */
     static Autoencoder create(DcecConfig cfg, int channels, int height, int width, long seed) {
         return switch (cfg.method().network) {

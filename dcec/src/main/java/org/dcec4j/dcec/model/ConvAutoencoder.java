@@ -66,6 +66,19 @@ public final class ConvAutoencoder extends Module implements Autoencoder {
         this(channels, height, width, embeddingSize, new int[] {32, 64, 128}, seed);
     }
 
+    /**
+     * The number of weights of the network for these arguments (as {@link #parameterCount()} of the one the constructor
+     * builds), computed without building it; an IllegalArgumentException as {@link #check} gives.
+     */
+    public static long parameterCount(int channels, int height, int width, int embeddingSize, int[] filters) {
+        check(channels, height, width, embeddingSize, filters);
+        long c = channels, f1 = filters[0], f2 = filters[1], f3 = filters[2], k = embeddingSize;
+        long flat = f3 * conv3Size(height) * conv3Size(width);
+        long conv = (c * f1 * 25 + f1) + (f1 * f2 * 25 + f2) + (f2 * f3 * 9 + f3);
+        long deconv = (f3 * f2 * 9 + f2) + (f2 * f1 * 25 + f1) + (f1 * c * 25 + c);
+        return conv + (flat * k + k) + (k * flat + flat) + deconv;
+    }
+
     /** Spatial size after conv3: 'valid' (s/4 − 3)/2 + 1 when s % 8 ≠ 0, else s/8. */
     public static int conv3Size(int s) { return s % 8 == 0 ? s / 8 : (s / 4 - 3) / 2 + 1; }
 

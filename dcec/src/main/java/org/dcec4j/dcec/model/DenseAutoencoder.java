@@ -49,6 +49,23 @@ public final class DenseAutoencoder extends Module implements Autoencoder {
         decoder.add("output", new Linear(in, d, init, rng));
     }
 
+    /**
+     * The number of weights of the network for these arguments (as {@link #parameterCount()} of the one the constructor
+     * builds), computed without building it.
+     */
+    public static long parameterCount(int channels, int height, int width, int embeddingSize, int[] hidden) {
+        if (channels < 1 || height < 1 || width < 1) throw new IllegalArgumentException("image size must be positive, got " + channels + "x" + height + "x" + width);
+        if (embeddingSize < 1) throw new IllegalArgumentException("embedding size must be >= 1, got " + embeddingSize);
+        if (hidden.length < 1) throw new IllegalArgumentException("at least one hidden layer expected");
+        long d = (long) channels * height * width, n = 0, in = d;
+        // encoder d → hidden… → K and decoder K → …hidden → d: the same layer sizes both ways
+        for (int h : hidden) {
+            n += (in * h + h) + (h * in + in);
+            in = h;
+        }
+        return n + (in * embeddingSize + embeddingSize) + (embeddingSize * in + in);
+    }
+
     /** z: [N, C, H, W] (or [N, d]) → [N, K]. */
     @Override public Tensor encode(Tensor x) { return encoder.forward(F.reshape(x, x.dim(0), channels * height * width)); }
 

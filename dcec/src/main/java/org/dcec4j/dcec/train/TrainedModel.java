@@ -146,14 +146,25 @@ public final class TrainedModel {
                     .alpha(Float.parseFloat(need(f, "alpha", src))).build().validate();
             if (C < 1 || H < 1 || W < 1)
                 throw new IllegalArgumentException("images of " + C + "x" + H + "x" + W + " (channels x height x width must be positive)");
+            if (method.network != Method.Network.NONE) {
+                // the network is allocated (and its weights drawn) before the file's tensors are copied into it: a file
+                // of a few hundred bytes whose metadata declares 1x4096x4096 images asked for 2.7 GB first
+                long need = Autoencoder.parameterCount(cfg, C, H, W), have = 0;
+                for (String name : f.names())
+                    if (name.startsWith("model.")) have += f.get(name).data().length;
+                if (need > have)
+                    throw new TensorFile.FormatException(src + ": the metadata declares a " + method.cliName + " network for "
+                            + C + "x" + H + "x" + W + " images, of " + need + " weights, but the file holds only " + have
+                            + " values under 'model.' (damaged, or not a model `dcec train` wrote); refused before allocating it");
+            }
             ae = method.network == Method.Network.NONE ? null : Autoencoder.create(cfg, C, H, W, 0);
         } catch (IllegalArgumentException e) {      // NumberFormatException and ConfigException included
             throw new TensorFile.FormatException(src + ": the model's metadata is not one a run writes: " + e.getMessage());
         }
         if (ae != null) ae.module().loadFrom(f, "model.", src);
         TensorFile.Entry mu = f.require("mu", src);
-        int D = ae == null ? C * H * W : ae.embeddingSize();
-        if (!Arrays.equals(mu.shape(), new int[] {K, D}))
+        long D = ae == null ? (long) C * H * W : ae.embeddingSize();   // long: C·H·W of the metadata can pass 2^31
+        if (mu.shape().length != 2 || mu.shape()[0] != K || mu.shape()[1] != D)
             throw new TensorFile.FormatException(src + ": centres 'mu' have shape " + Arrays.toString(mu.shape()) + ", expected [" + K + ", " + D + "]");
         String json = f.meta("config");
         return new TrainedModel(cfg, C, H, W, ae, mu.data().clone(), json != null ? json : cfg.toJson());

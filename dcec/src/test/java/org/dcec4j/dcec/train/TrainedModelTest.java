@@ -2,11 +2,16 @@ package org.dcec4j.dcec.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.model.ConvAutoencoder;
+import org.dcec4j.dcec.model.DenseAutoencoder;
+import org.dcec4j.engine.io.TensorFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,5 +85,39 @@ class TrainedModelTest {
         // the same as an instance's, which is what the commands call
         assertEquals(TrainedModel.largestBatch(TrainerTest.tiny(), 1, 12, 12),
                 new TrainedModel(TrainerTest.tiny(), 1, 12, 12, null, new float[TrainerTest.tiny().K() * 144]).largestBatch());
+    }
+
+    /** The weights counted from the architecture are those the networks allocate. */
+    @Test void parameterCountsWithoutBuildingAreThoseOfTheNetworks() {
+        int[][] conv = {{1, 28, 28, 10, 32, 64, 128}, {3, 32, 32, 4, 5, 6, 7}, {1, 12, 12, 2, 1, 1, 1}, {3, 36, 20, 7, 8, 9, 10}};
+        for (int[] c : conv)
+            assertEquals(new ConvAutoencoder(c[0], c[1], c[2], c[3], new int[] {c[4], c[5], c[6]}, 0).parameterCount(),
+                    ConvAutoencoder.parameterCount(c[0], c[1], c[2], c[3], new int[] {c[4], c[5], c[6]}), java.util.Arrays.toString(c));
+        int[][] hidden = {{500, 500, 2000}, {7}, {3, 11}};
+        for (int[] h : hidden)
+            assertEquals(new DenseAutoencoder(3, 5, 4, 6, h, 0).parameterCount(), DenseAutoencoder.parameterCount(3, 5, 4, 6, h),
+                    java.util.Arrays.toString(h));
+    }
+
+    /**
+     * A model file of a few hundred bytes whose metadata declares a network for 1x1024x1024 images (42 million weights,
+     * 168 MB) is refused from the counts, before the network is allocated; the network was built first (a 4096x4096 one
+     * ended a predict in -Xmx1g with an out-of-memory error advising a smaller --batch-size).
+     */
+    @Test void aModelWhoseMetadataDeclaresAHugeNetworkIsRefusedBeforeAllocatingIt(@TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve("model.dc4j");
+        TensorFile.builder().meta("kind", "dcec-model").meta("method", Method.DCEC.cliName).meta("channels", "1")
+                .meta("height", "1024").meta("width", "1024").meta("clusters", "10").meta("filters", "32,64,128")
+                .meta("dense_dims", "500,500,2000").meta("alpha", "1.0")
+                .tensor("model.encoder.conv1.weight", new int[] {32, 1, 5, 5}, new float[800])
+                .tensor("mu", new int[] {10, 10}, new float[100]).write(file);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> TrainedModel.load(file));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(file + ": the metadata declares a dcec network for 1x1024x1024 images, of "
+                + ConvAutoencoder.parameterCount(1, 1024, 1024, 10, new int[] {32, 64, 128}) + " weights, but the file holds only 800"
+                + " values under 'model.' (damaged, or not a model `dcec train` wrote); refused before allocating it", e.getMessage());
+        assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes");
     }
 }
