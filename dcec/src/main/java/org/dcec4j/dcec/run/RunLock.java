@@ -71,6 +71,20 @@ public final class RunLock implements AutoCloseable {
         Reservation mine = new Reservation(firstLine(line));
         Reservation other = HELD.putIfAbsent(file, mine);
         if (other != null) throw busy(dir, other.holder);
+        // RandomAccessFile follows a symbolic link: one planted at the lock's name (a run folder from elsewhere, where the
+        // name is hidden) had its target overwritten with the holder line and then emptied when the run ended
+        if (Files.isSymbolicLink(file)) {
+            HELD.remove(file, mine);
+            String target;
+            try {
+                target = "to " + Files.readSymbolicLink(file);
+            } catch (IOException e) {
+                target = "unreadable";
+            }
+            throw new ConfigException("{runFolder} " + dir + ": its lock file " + FILE_NAME + " is a symbolic link (" + target
+                    + "), not the plain file a run creates: the run would write into the link's target and empty it when it ends;"
+                    + " delete the link (" + file + ") or choose another {runFolder}");
+        }
         RandomAccessFile raf;
         try {
             raf = new RandomAccessFile(file.toFile(), "rw");   // created if missing

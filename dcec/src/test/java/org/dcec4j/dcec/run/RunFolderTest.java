@@ -204,6 +204,25 @@ class RunFolderTest {
         RunLock.acquire(dir, "dcec train").close();
     }
 
+    /**
+     * A symbolic link at the lock file's name is refused, its target untouched: the lock was opened through it, so the
+     * target got the holder line and was emptied when the run ended (a file of 14 bytes was left empty).
+     */
+    @Test void aLockFileThatIsASymbolicLinkIsRefusedAndItsTargetLeftAlone() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("run"));
+        Path precious = Files.writeString(tmp.resolve("precious.txt"), "precious data\n");
+        Files.createSymbolicLink(dir.resolve(RunLock.FILE_NAME), precious);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunLock.acquire(dir, "dcec train"));
+        assertEquals("runFolder " + dir + ": its lock file .dcec.lock is a symbolic link (to " + precious + "), not the plain"
+                + " file a run creates: the run would write into the link's target and empty it when it ends; delete the link ("
+                + dir.toRealPath().resolve(RunLock.FILE_NAME) + ") or choose another runFolder", e.getMessage());
+        assertEquals("precious data\n", Files.readString(precious));
+        assertTrue(Files.isSymbolicLink(dir.resolve(RunLock.FILE_NAME)));
+        Files.delete(dir.resolve(RunLock.FILE_NAME));      // and the folder is free once the link is gone
+        RunLock.acquire(dir, "dcec train").close();
+        assertEquals("precious data\n", Files.readString(precious));
+    }
+
     @Test void anotherRunsResultsAreRefusedOrReplacedButNeverMixed() throws IOException {
         Path dir = tmp.resolve("run");
         RunFolder first = new RunFolder(dir, CFG, TINY);
