@@ -83,8 +83,12 @@ final class SparkRunFolder implements TrainingListener {
     }
 
     @Override public void phaseStarted(org.dcec4j.dcec.train.Phase phase, int first, int total) throws IOException {
-        if (phase == org.dcec4j.dcec.train.Phase.PRETRAIN) Files.writeString(dir.resolve(RunFolder.PRETRAIN_LOG), RunFolder.PRETRAIN_HEADER + "\n");
-        if (phase == org.dcec4j.dcec.train.Phase.CLUSTER) Files.writeString(dir.resolve(RunFolder.DCEC_LOG), RunFolder.DCEC_HEADER + "\n");
+        // written atomically: renamed over a symbolic link at the name rather than through it (Files.writeString wrote the
+        // header into the link's target, or created the file where a dangling one pointed)
+        if (phase == org.dcec4j.dcec.train.Phase.PRETRAIN)
+            OutputFiles.writeAtomically(dir.resolve(RunFolder.PRETRAIN_LOG), (RunFolder.PRETRAIN_HEADER + "\n").getBytes(StandardCharsets.UTF_8));
+        if (phase == org.dcec4j.dcec.train.Phase.CLUSTER)
+            OutputFiles.writeAtomically(dir.resolve(RunFolder.DCEC_LOG), (RunFolder.DCEC_HEADER + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override public void epochDone(int epoch, double loss, double seconds) throws IOException {

@@ -20,6 +20,16 @@ final class CsvLog {
 
     /** Starts the file with its header, replacing an old one. */
     static CsvLog create(Path file, String header) throws IOException {
+        // a symbolic link at the name is replaced, as the run's other outputs replace one (renamed over): opened, it had
+        // its target overwritten with the log, or created where the link pointed (one that led nowhere is not a result
+        // of another run, so a new run does not refuse the folder for it)
+        if (Files.isSymbolicLink(file)) {
+            try {
+                Files.delete(file);
+            } catch (IOException e) {
+                throw IoErrors.onFile(file, e);
+            }
+        }
         write(file, header + "\n", false);
         return new CsvLog(file);
     }

@@ -190,6 +190,26 @@ class RunFolderTest {
     }
 
     /**
+     * A log started where a symbolic link lies replaces the link and leaves its target alone: the link was followed, so a
+     * run wrote its log into an existing target, or created the file where a dangling link pointed (a dangling link is
+     * not another run's result, so the folder was not refused; with pretrain --out the link's target got the log).
+     */
+    @Test void aLogReplacesASymbolicLinkAtItsName() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("run"));
+        Path precious = Files.writeString(tmp.resolve("precious.txt"), "precious data\n");
+        Path nowhere = tmp.resolve("created-by-the-run.txt");
+        Files.createSymbolicLink(dir.resolve(RunFolder.PRETRAIN_LOG), precious);
+        Files.createSymbolicLink(dir.resolve(RunFolder.DCEC_LOG), nowhere);
+        CsvLog.create(dir.resolve(RunFolder.PRETRAIN_LOG), RunFolder.PRETRAIN_HEADER).row(1, 0.5, 2.0);
+        CsvLog.create(dir.resolve(RunFolder.DCEC_LOG), RunFolder.DCEC_HEADER);
+        assertEquals("precious data\n", Files.readString(precious));
+        assertTrue(Files.notExists(nowhere), "nothing created where the dangling link pointed");
+        for (String log : List.of(RunFolder.PRETRAIN_LOG, RunFolder.DCEC_LOG))
+            assertTrue(Files.isRegularFile(dir.resolve(log), java.nio.file.LinkOption.NOFOLLOW_LINKS), log + " is a file of its own");
+        assertEquals(RunFolder.PRETRAIN_HEADER + "\n1,0.500000,2.00000\n", Files.readString(dir.resolve(RunFolder.PRETRAIN_LOG)));
+    }
+
+    /**
      * A lock file that cannot be opened (a read-only file system, a folder in its place) names it and the reason, like every
      * other failed file operation, not in RandomAccessFile's "path (Reason)" form.
      */
