@@ -40,6 +40,7 @@ import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.Datasets;
 import org.dcec4j.datasets.ImageFolder;
 import org.dcec4j.datasets.ImageStream;
+import static org.dcec4j.datasets.cli.TerminalText.printable;
 import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.datasets.cli.DatasetsCommand;
@@ -138,18 +139,19 @@ public final class DcecCommand implements Runnable {
 
     /** Prints the line that reports an expected failure and returns its exit code; -1 for anything else (a bug). */
     static int report(Exception ex, PrintWriter e) {
-        if (ex instanceof TrainingDivergedException) { e.println("dcec: " + ex.getMessage()); return DIVERGED; }
-        if (ex instanceof ConfigException c) { e.println("dcec: " + c.render(OPTIONS)); return BAD_OPTION; }
-        if (ex instanceof java.nio.file.InvalidPathException p) { e.println("dcec: " + IoErrors.describe(p)); return BAD_OPTION; }
-        if (ex instanceof IllegalArgumentException) { e.println("dcec: " + ex.getMessage()); return BAD_OPTION; }
+        // messages name files and folders of the data and model (an image file named with ESC [2J), printed as text
+        if (ex instanceof TrainingDivergedException) { e.println("dcec: " + printable(ex.getMessage())); return DIVERGED; }
+        if (ex instanceof ConfigException c) { e.println("dcec: " + printable(c.render(OPTIONS))); return BAD_OPTION; }
+        if (ex instanceof java.nio.file.InvalidPathException p) { e.println("dcec: " + printable(IoErrors.describe(p))); return BAD_OPTION; }
+        if (ex instanceof IllegalArgumentException) { e.println("dcec: " + printable(ex.getMessage())); return BAD_OPTION; }
         // a -Ddcec4j.… setting the engine refuses (dcec4j.kernels=vector without the Vector API module)
         if (ex instanceof IllegalStateException && ex.getMessage() != null && ex.getMessage().startsWith("dcec4j.")) {
-            e.println("dcec: " + ex.getMessage()); return BAD_OPTION;
+            e.println("dcec: " + printable(ex.getMessage())); return BAD_OPTION;
         }
-        if (ex instanceof IOException io) { e.println("dcec: " + IoErrors.describe(io)); return FAILED; }
-        if (ex instanceof java.io.UncheckedIOException io) { e.println("dcec: " + IoErrors.describe(io)); return FAILED; }
+        if (ex instanceof IOException io) { e.println("dcec: " + printable(IoErrors.describe(io))); return FAILED; }
+        if (ex instanceof java.io.UncheckedIOException io) { e.println("dcec: " + printable(IoErrors.describe(io))); return FAILED; }
         if (ex instanceof DatasetException || ex instanceof TensorFile.FormatException || ex instanceof ReportException) {
-            e.println("dcec: " + ex.getMessage()); return FAILED;
+            e.println("dcec: " + printable(ex.getMessage())); return FAILED;
         }
         return -1;
     }
@@ -420,10 +422,10 @@ public final class DcecCommand implements Runnable {
             try (RunLock lock = RunLock.acquire(train.out, "dcec " + label())) {
                 if (lock.previousHolder() != null)
                     spec.commandLine().getErr().println("dcec: taking over " + train.out + " from a run that ended without releasing it ("
-                            + lock.previousHolder() + ")");
+                            + printable(lock.previousHolder()) + ")");   // the lock file's line: the folder may come from elsewhere
                 folder.prepare(train.resume ? RunFolder.Start.RESUME : start(), train.overwrite);
                 if (train.resume) trainer.resumeFrom(folder.readCheckpoint());
-                out.printf(Locale.ROOT, "dcec %s: %s on %s, %d images of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), d.name(),
+                out.printf(Locale.ROOT, "dcec %s: %s on %s, %d images of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), printable(d.name()),
                         d.size(), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
                 out.println("kernels: " + backend.describe() + ", threads: " + backend.threads());
                 out.flush();
@@ -748,7 +750,7 @@ public final class DcecCommand implements Runnable {
                 forEachBatch(s, batchSize, (first, x, n) -> System.arraycopy(m.predict(x, n, batchSize).labels(), 0, labels, first, n));
                 Scores sc = Scores.of(s.labels(), labels);
                 PrintWriter out = spec.commandLine().getOut();
-                out.printf(Locale.ROOT, "%s on %s (%d images): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f%n", m.config.method(), s.name(), s.size(),
+                out.printf(Locale.ROOT, "%s on %s (%d images): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f%n", m.config.method(), printable(s.name()), s.size(),
                         sc.acc(), sc.nmi(), org.dcec4j.dcec.metrics.Metrics.nmi(s.labels(), labels, org.dcec4j.dcec.metrics.NmiAverage.GEOMETRIC), sc.ari());
             }
             return 0;

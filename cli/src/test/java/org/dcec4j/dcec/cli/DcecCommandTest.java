@@ -220,6 +220,29 @@ class DcecCommandTest {
         return all.toArray(new String[0]);
     }
 
+    /**
+     * A file name from an image folder that holds terminal control sequences is printed as text in the error: the ESC and
+     * BEL bytes reached the terminal (an image named ESC [2J ESC [31m evil.png cleared the screen and turned the rest red).
+     */
+    @Test void namesWithControlCharactersArePrintedAsText(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(6, 3, 12));
+        Path bad = Files.writeString(images.resolve("class1").resolve("\u001b[2J\u001b]0;owned\u0007.png"), "not a png");
+        Object[] r = run(quick("train", "--dataset", images.toString(), "--out", tmp.resolve("run").toString()));
+        assertEquals(1, r[0], (String) r[2]);
+        String err = (String) r[2];
+        assertEquals("dcec: " + images.resolve("class1") + "/\\x1b[2J\\x1b]0;owned\\x07.png: at image 1 of 7: expected a"
+                + " readable PNG, JPEG, BMP or GIF image, found no ImageIO reader accepts it\n", err.replace("\r\n", "\n"));
+        Files.delete(bad);
+
+        // the holder line of a run folder's lock file, which the run prints when it takes the folder over
+        Path out = Files.createDirectories(tmp.resolve("taken"));
+        Files.writeString(out.resolve(".dcec.lock"), "pid 1 on host \u001b]0;owned\u0007x\n");
+        Object[] t = run(quick("pretrain", "--dataset", images.toString(), "--out", out.toString(), "--pretrain-epochs", "1"));
+        assertEquals(0, t[0], (String) t[2]);
+        assertTrue(((String) t[2]).contains("(pid 1 on host \\x1b]0;owned\\x07x)"), (String) t[2]);
+        assertTrue(((String) t[1] + t[2]).indexOf('\u001b') < 0, "no ESC printed");
+    }
+
     /** A folder of 12×12 PNGs in one sub-folder per class, trained, then predict / embed / evaluate on it. */
     @Test void trainOnAFolderThenPredictEmbedEvaluate(@TempDir Path tmp) throws IOException {
         Dataset d = Shapes.generate(30, 3, 12);

@@ -148,13 +148,14 @@ public final class DatasetsCommand {
                     return usage(err, "unknown command " + command);
             }
         } catch (DatasetException e) {
-            err.println("datasets: " + e.getMessage());
+            // a download's failure names URLs a server gave (a redirect's Location), an image folder's its files' names
+            err.println("datasets: " + TerminalText.printable(e.getMessage()));
             return 1;
         } catch (InvalidPathException e) {          // a name or output given that is no path here
             err.println("datasets: " + IoErrors.describe(e));
             return 2;
         } catch (UncheckedIOException e) {
-            err.println("datasets: " + IoErrors.describe(e));
+            err.println("datasets: " + TerminalText.printable(IoErrors.describe(e)));
             return 1;
         } catch (OutOfMemoryError e) {
             err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
@@ -182,7 +183,7 @@ public final class DatasetsCommand {
     }
 
     private static int usage(PrintStream err, String message) {
-        err.println("datasets: " + message);
+        err.println("datasets: " + TerminalText.printable(message));
         err.println(USAGE);
         return 2;
     }

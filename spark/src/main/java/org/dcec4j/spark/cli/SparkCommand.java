@@ -24,6 +24,7 @@ import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.cli.DcecCommand;
 import org.dcec4j.dcec.cli.HyperParameterOptions;
 import org.dcec4j.dcec.run.RunLock;
+import static org.dcec4j.datasets.cli.TerminalText.printable;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.TrainedModel;
 import org.dcec4j.dcec.train.TrainingDivergedException;
@@ -89,14 +90,14 @@ public final class SparkCommand implements Runnable {
 
     static int report(Exception ex, PrintWriter e) {
         TrainingDivergedException diverged = SparkErrors.divergedCause(ex);     // on the driver, or inside a failed job
-        if (diverged != null) { e.println("dcec-spark: " + diverged.getMessage()); return DcecCommand.DIVERGED; }
-        if (ex instanceof ConfigException c) { e.println("dcec-spark: " + c.render(OPTIONS)); return DcecCommand.BAD_OPTION; }
-        if (ex instanceof java.nio.file.InvalidPathException p) { e.println("dcec-spark: " + IoErrors.describe(p)); return DcecCommand.BAD_OPTION; }
-        if (ex instanceof IllegalArgumentException) { e.println("dcec-spark: " + ex.getMessage()); return DcecCommand.BAD_OPTION; }
-        if (ex instanceof IOException io) { e.println("dcec-spark: " + IoErrors.describe(io)); return DcecCommand.FAILED; }
+        if (diverged != null) { e.println("dcec-spark: " + printable(diverged.getMessage())); return DcecCommand.DIVERGED; }
+        if (ex instanceof ConfigException c) { e.println("dcec-spark: " + printable(c.render(OPTIONS))); return DcecCommand.BAD_OPTION; }
+        if (ex instanceof java.nio.file.InvalidPathException p) { e.println("dcec-spark: " + printable(IoErrors.describe(p))); return DcecCommand.BAD_OPTION; }
+        if (ex instanceof IllegalArgumentException) { e.println("dcec-spark: " + printable(ex.getMessage())); return DcecCommand.BAD_OPTION; }
+        if (ex instanceof IOException io) { e.println("dcec-spark: " + printable(IoErrors.describe(io))); return DcecCommand.FAILED; }
         if (ex instanceof DatasetException || ex instanceof TensorFile.FormatException || ex instanceof SparkException
                 || ex instanceof java.io.UncheckedIOException || ex instanceof org.apache.spark.sql.AnalysisException) {
-            e.println("dcec-spark: " + SparkErrors.describe(ex)); return DcecCommand.FAILED;
+            e.println("dcec-spark: " + printable(SparkErrors.describe(ex))); return DcecCommand.FAILED;
         }
         return -1;
     }
@@ -318,7 +319,7 @@ public final class SparkCommand implements Runnable {
                     .predictions(predictions, !train.noCsv).report(!train.noReport);
             if (train.weights != null) run.pretrainedWeights(readBytes(spark, train.weights, "--weights"), train.weights);
             out.printf(Locale.ROOT, "dcec-spark train: %s on %s, %d images of %dx%dx%d in %d partitions, K=%d, seed %d, master %s%n", cfg.method(),
-                    d.name(), d.size(), d.channels(), d.height(), d.width(), d.blocks().getNumPartitions(), cfg.K(), cfg.seed(), spark.sparkContext().master());
+                    printable(d.name()), d.size(), d.channels(), d.height(), d.width(), d.blocks().getNumPartitions(), cfg.K(), cfg.seed(), spark.sparkContext().master());
             out.println("driver kernels: " + backend.describe());
             out.flush();
             SparkDcecTrainer.Result r = run.run(train.overwrite, new ProgressLines(out));
