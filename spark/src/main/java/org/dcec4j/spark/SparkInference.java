@@ -91,6 +91,7 @@ public final class SparkInference {
         boolean existed = exists(result.sparkSession(), path);
         if (!overwrite && existed)
             throw new IllegalArgumentException(path + " already exists: pass --overwrite to replace it, or choose another output");
+        if (existed) checkReplaceable(result.sparkSession(), path);
         try {
             writeJob(result, path, format, overwrite, K);
         } catch (Exception e) {      // SparkException is checked, thrown undeclared through the Java API: caught here too
@@ -128,6 +129,41 @@ public final class SparkInference {
             // the original failure is the one to report
         }
     }
+
+    /**
+     * Refuses (an IllegalArgumentException) to let an overwrite replace what is at path unless it is a folder of an earlier
+     * output: Spark's SaveMode.Overwrite deletes the path and everything below it first, so {@code --output ~ --overwrite}
+     * (or the images' own folder, or a file) would be deleted whole. Such a folder holds only what Spark's writers leave:
+     * part files, _SUCCESS, _committed_ and _started_ markers, _temporary, and their hidden .crc checksums.
+     */
+    public static void checkReplaceable(SparkSession spark, String path) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(p)) return;
+            String why = null;
+            if (!fs.getFileStatus(p).isDirectory()) {
+                why = "is a file";
+            } else {
+                for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(p)) {
+                    String n = s.getPath().getName();
+                    if (!SPARK_OUTPUT.matcher(n).matches()) {
+                        why = "holds " + n + (s.isDirectory() ? "/" : "") + ", which no Spark output holds";
+                        break;
+                    }
+                }
+            }
+            if (why != null)
+                throw new IllegalArgumentException(path + " " + why + ": --overwrite replaces only the folder of an earlier output"
+                        + " (part files, _SUCCESS), deleting everything in it; choose another output, or remove it yourself");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The names in a folder written by Spark's file writers (their .crc checksums hidden beside them). */
+    private static final java.util.regex.Pattern SPARK_OUTPUT =
+            java.util.regex.Pattern.compile("\\.?(part-.*|_SUCCESS|_committed_.*|_started_.*|_temporary)(\\.crc)?");
 
     /** Whether anything (a file or a folder) is at path, on any Hadoop file system. */
     public static boolean exists(SparkSession spark, String path) {

@@ -258,6 +258,31 @@ class SparkInferenceTest {
      * quote and a comma comes back from the CSV as one field (Spark's default escaped the quote with a backslash, which
      * RFC 4180 readers do not undo).
      */
+    /**
+     * --overwrite replaces an earlier output, not any folder: Spark's Overwrite deleted the whole path first, so an output
+     * pointed at a folder of the user's (the images' own, the home folder) or at a file was deleted with everything in it.
+     */
+    @Test void overwriteReplacesOnlyAnEarlierOutput() throws IOException {
+        org.apache.spark.sql.Dataset<Row> result = SparkInference.run(spark, model.toBytes(), ImageSources.files(spark, folder.toString()),
+                SparkInference.Output.PREDICT, false, 256);
+        Path mine = Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(mine.resolve("thesis.tex"), "years of work");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SparkInference.write(result, mine.toString(), SparkInference.Format.PARQUET, true, 4));
+        assertEquals(mine + " holds thesis.tex, which no Spark output holds: --overwrite replaces only the folder of an earlier"
+                + " output (part files, _SUCCESS), deleting everything in it; choose another output, or remove it yourself", e.getMessage());
+        assertEquals("years of work", Files.readString(mine.resolve("thesis.tex")));
+        Path file = Files.writeString(tmp.resolve("model-copy.dc4j"), "a file");
+        e = assertThrows(IllegalArgumentException.class, () -> SparkInference.write(result, file.toString(), SparkInference.Format.CSV, true, 4));
+        assertTrue(e.getMessage().startsWith(file + " is a file: "), e.getMessage());
+        assertEquals("a file", Files.readString(file));
+        // an earlier output (part files, _SUCCESS and their .crc files) is replaced
+        Path out = tmp.resolve("again.parquet");
+        SparkInference.write(result, out.toString(), SparkInference.Format.PARQUET, false, 4);
+        SparkInference.write(result, out.toString(), SparkInference.Format.PARQUET, true, 4);
+        assertEquals(loaded.size(), spark.read().parquet(out.toString()).count());
+    }
+
     @Test void aGlobLikeFolderAndQuotedFileNamesAreReadAndWrittenAsTheyAre() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("set[1]{a,b}"));
         SparkTests.writePng(dir.resolve("a\"b,c.png"), new float[784], 0, 28, 28);

@@ -297,6 +297,7 @@ public final class SparkCommand implements Runnable {
                 if (train.predictions != null && !train.overwrite && SparkInference.exists(spark, train.predictions))
                     throw new IllegalArgumentException("--predictions " + train.predictions + " already exists: pass --overwrite to replace it, "
                             + "or choose another path");
+                if (train.predictions != null && train.overwrite) SparkInference.checkReplaceable(spark, train.predictions);
                 int partitions = sparkOptions.partitions(spark);
                 boolean shapes = "shapes".equals(data.dataset);
                 // the data first, as dcec train: a bad --dataset or --table leaves no --out folder behind
