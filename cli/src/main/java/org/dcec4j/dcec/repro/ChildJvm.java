@@ -78,6 +78,14 @@ final class ChildJvm {
         cmd.addAll(args);
         List<String> exec = forExec(cmd, PROCESS_ARGUMENT_CHARSET, JNU_CHARSET);     // before anything is written
         Files.createDirectories(runDir);
+        // the logs and attempts.tsv are appended to, which follows a symbolic link: one planted at their names (a results
+        // folder from elsewhere, continued) had every attempt's output appended to the link's target
+        for (String log : List.of(STDOUT, STDERR, Attempt.FILE)) {
+            Path f = runDir.resolve(log);
+            if (Files.isSymbolicLink(f))
+                throw new java.nio.file.FileSystemException(f.toString(), null, "is a symbolic link (to " + Files.readSymbolicLink(f)
+                        + "), not the log the cell appends to: delete the link");
+        }
         Files.deleteIfExists(cpuFile);
         String header = ConsoleSummary.ATTEMPT_MARKER + " attempt " + attemptNumber + ": " + Commands.line(recorded) + "\n";
         for (String log : List.of(STDOUT, STDERR))

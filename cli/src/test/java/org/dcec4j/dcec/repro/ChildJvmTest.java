@@ -34,6 +34,26 @@ import org.junit.jupiter.api.io.TempDir;
  * "Could not find or load main class org.dcec4j.dcec.repro.CellMain" after a cell JVM given {@code -cp ""}.
  */
 class ChildJvmTest {
+    /**
+     * A symbolic link at a cell's log or attempts.tsv is refused before the cell starts, its target untouched: the files are
+     * appended to, through the link (the attempt's header and the whole output went into the link's target).
+     */
+    @Test void aSymbolicLinkAtACellsLogIsRefused(@TempDir Path dir) throws Exception {
+        for (String log : List.of(ChildJvm.STDOUT, ChildJvm.STDERR, Attempt.FILE)) {
+            Path run = Files.createDirectories(dir.resolve("cell-" + log));
+            Path precious = Files.writeString(dir.resolve("precious-" + log), "precious data\n");
+            Files.createSymbolicLink(run.resolve(log), precious);
+            List<String> args = List.of("--version");
+            ChildJvm jvm = new ChildJvm(List.of());
+            java.nio.file.FileSystemException e = org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.FileSystemException.class,
+                    () -> jvm.run(run, args, args, 1));
+            jvm.close();
+            assertEquals(run.resolve(log) + ": is a symbolic link (to " + precious + "), not the log the cell appends to: delete the link",
+                    e.getMessage());
+            assertEquals("precious data\n", Files.readString(precious));
+        }
+    }
+
     @Test void onTheClassPathTheCellRunsFromTheClassPath() {
         assertEquals(List.of("-cp", "a.jar" + File.pathSeparator + "b", CellMain.class.getName()),
                 ChildJvm.launcher(null, "a.jar" + File.pathSeparator + "b", null));
