@@ -216,9 +216,14 @@ public final class TensorFile {
     /**
      * The whole file, read through a java.io stream (Files.readAllBytes fails on an interrupted thread). A file larger
      * than {@link #MAX_BYTES} is a FormatException naming it: readAllBytes threw an OutOfMemoryError ("Required array
-     * size too large") for it, which the command line reported as a full heap and advised a larger -Xmx.
+     * size too large") for it, which the command line reported as a full heap and advised a larger -Xmx. So is a file
+     * that is not a regular file.
      */
     private static byte[] readAll(Path file) throws IOException {
+        // a device or a pipe (--model /dev/zero) has no size to check and would be read until the heap is full
+        if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file))
+            throw new FormatException(file + ": at byte 0: expected a dcec4j tensor file, found a device, pipe or socket"
+                    + " (not a regular file)");
         long size = file.toFile().length();      // java.io: no channel for an interrupt to close
         if (size > MAX_BYTES)
             throw new FormatException(file + ": at byte 0: expected a dcec4j tensor file of at most " + MAX_BYTES + " bytes, found "

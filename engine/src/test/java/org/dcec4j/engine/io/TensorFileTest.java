@@ -102,6 +102,18 @@ class TensorFileTest {
                 + "(not a dcec4j tensor file?)", e.getMessage());
     }
 
+    /**
+     * A device (here through a link, as --model zero.dc4j -> /dev/zero) has no size to check: it was read until the heap
+     * was full and reported as out of memory. Refused before reading, naming the file.
+     */
+    @Test void aDeviceIsRefusedBeforeReading(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")), "needs /dev/zero");
+        Path link = Files.createSymbolicLink(tmp.resolve("zero.dc4j"), Path.of("/dev/zero"));
+        TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> TensorFile.read(link));
+        assertEquals(link + ": at byte 0: expected a dcec4j tensor file, found a device, pipe or socket (not a regular file)",
+                e.getMessage());
+    }
+
     @Test void aFailureOnTheTemporaryFileNamesTheTarget() {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux's /proc");
         Path target = Path.of("/proc/self/weights.dc4j");
