@@ -46,8 +46,11 @@ public final class ImageFolder {
     private ImageFolder() {
     }
 
-    /** Largest image decoded, in pixels (2^26, e.g. 8192x8192): a bigger one is refused from its header. */
-    public static final long MAX_PIXELS = 1L << 26;
+    /**
+     * Largest image decoded, in pixels (2^28, e.g. 16384x16384: a 200-megapixel photo fits): a bigger one is refused from
+     * its header, before its pixels are allocated.
+     */
+    public static final long MAX_PIXELS = 1L << 28;
     /** Largest side of an image decoded. */
     public static final int MAX_SIDE = 1 << 15;
     /** Largest side an image is resized to. */
@@ -255,10 +258,15 @@ public final class ImageFolder {
         return new int[] {(int) h, (int) w};
     }
 
-    private static void checkLimits(Object file, String where, long w, long h) {
+    /**
+     * Refuses an image whose header declares more than {@link #MAX_PIXELS} pixels or {@link #MAX_SIDE} a side, before
+     * its pixels are allocated (shared with the distributed decoder); {@code where} is the position for the message.
+     */
+    public static void checkLimits(Object file, String where, long w, long h) {
         if (w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS) {
-            throw DatasetException.at(file, where, "an image of at most " + MAX_PIXELS + " pixels (2^26, e.g. 8192x8192) and "
-                    + MAX_SIDE + " pixels a side", w + "x" + h + " pixels declared in its header (not decoded)");
+            throw DatasetException.at(file, where, "an image of at most " + MAX_PIXELS + " pixels (2^28, e.g. 16384x16384) and "
+                    + MAX_SIDE + " pixels a side", w + "x" + h + " pixels declared in its header (not decoded;"
+                    + " shrink a real image of that size first, e.g. mogrify -resize '16384x16384>')");
         }
     }
 
@@ -731,13 +739,13 @@ public final class ImageFolder {
             // tmp[y][ox] = Σ_x wx[ox][x] · in[c][y][x]
             for (int y = 0; y < IH; y++) {
                 for (int ox = 0; ox < OW; ox++) {
-                    float s = 0;
+                    double s = 0;   // a large image shrunk to a few pixels adds thousands of terms: a float sum drifts by 1e-4
                     int[] xi = xs[ox];
                     float[] xw = wx[ox];
                     for (int t = 0; t < xi.length; t++) {
-                        s += xw[t] * in[ic + y * IW + xi[t]];
+                        s += (double) xw[t] * in[ic + y * IW + xi[t]];
                     }
-                    tmp[y * OW + ox] = s;
+                    tmp[y * OW + ox] = (float) s;
                 }
             }
             // out[c][oy][ox] = Σ_y wy[oy][y] · tmp[y][ox]
@@ -745,11 +753,11 @@ public final class ImageFolder {
                 int[] yi = ys[oy];
                 float[] yw = wy[oy];
                 for (int ox = 0; ox < OW; ox++) {
-                    float s = 0;
+                    double s = 0;
                     for (int t = 0; t < yi.length; t++) {
-                        s += yw[t] * tmp[yi[t] * OW + ox];
+                        s += (double) yw[t] * tmp[yi[t] * OW + ox];
                     }
-                    out[o + (c * OH + oy) * OW + ox] = Math.min(1f, Math.max(0f, s));
+                    out[o + (c * OH + oy) * OW + ox] = Math.min(1f, Math.max(0f, (float) s));
                 }
             }
         }

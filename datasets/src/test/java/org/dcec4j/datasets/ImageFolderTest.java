@@ -428,8 +428,9 @@ class ImageFolderTest {
         assertEquals(48, ImageFolder.load(dir, 1).images().length);
         // a 65535x65535 screen around a 1x1 frame: refused from the header, never allocated
         Files.write(dir.resolve("a.gif"), gif(65535, 65535, 0, 0, 1, 1));
-        assertEquals(dir.resolve("a.gif") + ": at image 0 of 1: expected an image of at most 67108864 pixels (2^26, e.g. 8192x8192)"
-                + " and 32768 pixels a side, found 65535x65535 pixels declared in its header (not decoded)", error(dir, 28));
+        assertEquals(dir.resolve("a.gif") + ": at image 0 of 1: expected an image of at most 268435456 pixels (2^28, e.g. 16384x16384)"
+                + " and 32768 pixels a side, found 65535x65535 pixels declared in its header (not decoded; shrink a real image of"
+                + " that size first, e.g. mogrify -resize '16384x16384>')", error(dir, 28));
     }
 
     /**
@@ -598,14 +599,35 @@ class ImageFolderTest {
         assertTrue(bomb.length < 1000, bomb.length + " bytes");
         Files.write(dir.resolve("b.png"), bomb);
         String m = error(dir, 28);
-        assertTrue(m.startsWith(dir.resolve("b.png") + ": at image 1 of 2: expected an image of at most 67108864 pixels (2^26"), m);
-        assertTrue(m.contains("found 30000x30000 pixels declared in its header (not decoded)"), m);
+        assertTrue(m.startsWith(dir.resolve("b.png") + ": at image 1 of 2: expected an image of at most 268435456 pixels (2^28"), m);
+        assertTrue(m.contains("found 30000x30000 pixels declared in its header (not decoded;"), m);
         // the native-size mode reads the size from the first image's header: the same refusal
         Files.delete(dir.resolve("a.png"));
         assertTrue(error(dir, 0).contains("30000x30000"));
         // just under the limit on one side, too long on the other
         Files.write(dir.resolve("b.png"), pngClaiming(40000, 2));
         assertTrue(error(dir, 28).contains("40000x2 pixels declared"));
+    }
+
+    /**
+     * A photo larger than the old limit of 2^26 pixels (a 108-megapixel phone camera's 12000x9000 was refused): a real
+     * 8200x8200 image (67,240,000 pixels) decodes and is resized like any other, to the mean of its pixels here.
+     */
+    @Test
+    void aPhotoOfMoreThan64MegapixelsIsRead() throws IOException {
+        Path dir = tmp.resolve("large");
+        BufferedImage img = new BufferedImage(8200, 8200, BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setColor(new java.awt.Color(51, 51, 51));
+        g.fillRect(0, 0, 8200, 4100);
+        g.setColor(new java.awt.Color(153, 153, 153));
+        g.fillRect(0, 4100, 8200, 4100);
+        g.dispose();
+        write(img, "png", dir.resolve("a.png"));
+        img = null;
+        float[] x = ImageFolder.load(dir, 1, 2, 1).images();
+        assertEquals(0.2f, x[0], 1e-6f);    // the box filter's mean over the top half: 51/255
+        assertEquals(0.6f, x[1], 1e-6f);    // 153/255
     }
 
     /** A one-band grey image of w×1 pixels with these samples, in a raster of the given DataBuffer type and bits. */

@@ -62,9 +62,7 @@ public final class ImageDecoder {
             try {
                 r.setInput(in, true, true);
                 long w = r.getWidth(0), h = r.getHeight(0);
-                if (w > ImageFolder.MAX_SIDE || h > ImageFolder.MAX_SIDE || w * h > ImageFolder.MAX_PIXELS)
-                    throw DatasetException.at(path, "its header", "an image of at most " + ImageFolder.MAX_PIXELS + " pixels (2^26, e.g. 8192x8192) and "
-                            + ImageFolder.MAX_SIDE + " pixels a side", w + "x" + h + " pixels declared in its header (not decoded)");
+                ImageFolder.checkLimits(path, "its header", w, h);
                 // a warning that pixels are missing is an error, as in the image-folder loader
                 return ImageFolder.readWhole(r, path, "its data");
             } finally {
