@@ -1,5 +1,7 @@
 package org.dcec4j.dcec.cli;
 
+import static org.dcec4j.datasets.cli.TerminalText.printable;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -40,7 +42,6 @@ import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.Datasets;
 import org.dcec4j.datasets.ImageFolder;
 import org.dcec4j.datasets.ImageStream;
-import static org.dcec4j.datasets.cli.TerminalText.printable;
 import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.datasets.cli.DatasetsCommand;

@@ -1,5 +1,7 @@
 package org.dcec4j.spark.cli;
 
+import static org.dcec4j.datasets.cli.TerminalText.printable;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -24,7 +26,6 @@ import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.cli.DcecCommand;
 import org.dcec4j.dcec.cli.HyperParameterOptions;
 import org.dcec4j.dcec.run.RunLock;
-import static org.dcec4j.datasets.cli.TerminalText.printable;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.TrainedModel;
 import org.dcec4j.dcec.train.TrainingDivergedException;
