@@ -47,6 +47,15 @@ public interface Autoencoder {
         };
     }
 
+    /** {@link #parameterCount} of the encoder alone. */
+    static long encoderParameterCount(DcecConfig cfg, int channels, int height, int width) {
+        return switch (cfg.method().network) {
+            case CONV -> ConvAutoencoder.encoderParameterCount(channels, height, width, cfg.K(), cfg.filters());
+            case DENSE -> DenseAutoencoder.encoderParameterCount(channels, height, width, cfg.K(), cfg.denseDims());
+            case NONE -> throw new IllegalArgumentException("method " + cfg.method() + " has no autoencoder");
+        };
+    }
+
     /** The network a config's method trains on C×H×W images, weights drawn from {@code seed}. */
     static Autoencoder create(DcecConfig cfg, int channels, int height, int width, long seed) {
         return switch (cfg.method().network) {

@@ -71,12 +71,27 @@ public final class ConvAutoencoder extends Module implements Autoencoder {
      * builds), computed without building it; an IllegalArgumentException as {@link #check} gives.
      */
     public static long parameterCount(int channels, int height, int width, int embeddingSize, int[] filters) {
+        long c = channels, f1 = filters[0], f2 = filters[1], f3 = filters[2], k = embeddingSize;
+        long flat = f3 * conv3Size(height) * conv3Size(width);
+        long deconv = (f3 * f2 * 9 + f2) + (f2 * f1 * 25 + f1) + (f1 * c * 25 + c);
+        return encoderParameterCount(channels, height, width, embeddingSize, filters) + (k * flat + flat) + deconv;
+    }
+
+    /** The same count for the encoder alone (conv1 to the embedding layer), the part that clustering trains in DEC-conv. */
+    public static long encoderParameterCount(int channels, int height, int width, int embeddingSize, int[] filters) {
         check(channels, height, width, embeddingSize, filters);
         long c = channels, f1 = filters[0], f2 = filters[1], f3 = filters[2], k = embeddingSize;
         long flat = f3 * conv3Size(height) * conv3Size(width);
-        long conv = (c * f1 * 25 + f1) + (f1 * f2 * 25 + f2) + (f2 * f3 * 9 + f3);
-        long deconv = (f3 * f2 * 9 + f2) + (f2 * f1 * 25 + f1) + (f1 * c * 25 + c);
-        return conv + (flat * k + k) + (k * flat + flat) + deconv;
+        return (c * f1 * 25 + f1) + (f1 * f2 * 25 + f2) + (f2 * f3 * 9 + f3) + (flat * k + k);
+    }
+
+    /**
+     * Values per image of the encoder's three convolution outputs, {conv1, conv2, conv3} (conv1 and conv2 'same' with
+     * stride 2, conv3 'valid'; the decoder's outputs mirror them), as longs: the sizes a batch's arrays are checked by.
+     */
+    public static long[] activationSizes(int height, int width, int[] filters) {
+        long h1 = (height + 1) / 2, w1 = (width + 1) / 2, h2 = (h1 + 1) / 2, w2 = (w1 + 1) / 2;
+        return new long[] {filters[0] * h1 * w1, filters[1] * h2 * w2, (long) filters[2] * conv3Size(height) * conv3Size(width)};
     }
 
     /** Spatial size after conv3: 'valid' (s/4 − 3)/2 + 1 when s % 8 ≠ 0, else s/8. */

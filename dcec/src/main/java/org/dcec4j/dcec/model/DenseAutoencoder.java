@@ -54,16 +54,27 @@ public final class DenseAutoencoder extends Module implements Autoencoder {
      * builds), computed without building it.
      */
     public static long parameterCount(int channels, int height, int width, int embeddingSize, int[] hidden) {
+        long encoder = encoderParameterCount(channels, height, width, embeddingSize, hidden), in = (long) channels * height * width;
+        // the decoder mirrors the encoder, K → …hidden → d: each layer's weights again, its bias the size of its input
+        long decoder = 0;
+        for (int h : hidden) {
+            decoder += h * in + in;
+            in = h;
+        }
+        return encoder + decoder + (embeddingSize * in + in);
+    }
+
+    /** The same count for the encoder alone (d → hidden… → K), the part that clustering trains in DEC. */
+    public static long encoderParameterCount(int channels, int height, int width, int embeddingSize, int[] hidden) {
         if (channels < 1 || height < 1 || width < 1) throw new IllegalArgumentException("image size must be positive, got " + channels + "x" + height + "x" + width);
         if (embeddingSize < 1) throw new IllegalArgumentException("embedding size must be >= 1, got " + embeddingSize);
         if (hidden.length < 1) throw new IllegalArgumentException("at least one hidden layer expected");
-        long d = (long) channels * height * width, n = 0, in = d;
-        // encoder d → hidden… → K and decoder K → …hidden → d: the same layer sizes both ways
+        long n = 0, in = (long) channels * height * width;
         for (int h : hidden) {
-            n += (in * h + h) + (h * in + in);
+            n += in * h + h;
             in = h;
         }
-        return n + (in * embeddingSize + embeddingSize) + (embeddingSize * in + in);
+        return n + (in * embeddingSize + embeddingSize);
     }
 
     /** z: [N, C, H, W] (or [N, d]) → [N, K]. */

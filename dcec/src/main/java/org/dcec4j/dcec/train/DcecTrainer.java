@@ -96,21 +96,20 @@ public final class DcecTrainer {
         fits(K * E, "the " + K + " × " + E + " cluster centres", "{clusters}");
         if (cfg.method().network == Method.Network.CONV) {
             int[] f = cfg.filters();
-            long h1 = (H + 1) / 2, w1 = (W + 1) / 2, h2 = (h1 + 1) / 2, w2 = (w1 + 1) / 2;
-            long flat = (long) f[2] * ConvAutoencoder.conv3Size(H) * ConvAutoencoder.conv3Size(W);
-            String filters = "{filters} " + f[0] + "," + f[1] + "," + f[2];
+            long[] a = ConvAutoencoder.activationSizes(H, W, f);
+            long flat = a[2];
+            String filters = "{filters} " + join(f);
             fits((long) f[0] * C * 25, filters + " makes conv1's weights", "{filters}");
             fits((long) f[1] * f[0] * 25, filters + " makes conv2's weights", "{filters}");
             fits((long) f[2] * f[1] * 9, filters + " makes conv3's weights", "{filters}");
             fits(flat * K, filters + " makes the embedding layer's weights", "{filters}");
-            fits(B * f[0] * h1 * w1, filters + " with {batchSize} " + B + " makes conv1's output", "{filters} or {batchSize}");
-            fits(B * f[1] * h2 * w2, filters + " with {batchSize} " + B + " makes conv2's output", "{filters} or {batchSize}");
+            fits(B * a[0], filters + " with {batchSize} " + B + " makes conv1's output", "{filters} or {batchSize}");
+            fits(B * a[1], filters + " with {batchSize} " + B + " makes conv2's output", "{filters} or {batchSize}");
             fits(B * flat, filters + " with {batchSize} " + B + " makes conv3's output", "{filters} or {batchSize}");
         } else if (cfg.method().network == Method.Network.DENSE) {
             int[] dims = cfg.denseDims();
             long in = (long) C * H * W;
-            String denseDims = "{denseDims} " + java.util.Arrays.stream(dims).mapToObj(Integer::toString)
-                    .collect(java.util.stream.Collectors.joining(","));
+            String denseDims = "{denseDims} " + join(dims);
             for (int l = 0; l <= dims.length; l++) {
                 long out = l < dims.length ? dims[l] : K;
                 fits(in * out, denseDims + " makes the weights of dense layer " + (l + 1), "{denseDims}");
@@ -172,27 +171,8 @@ public final class DcecTrainer {
      * {all, the encoder's}; {0, 0} for k-means on the pixels.
      */
     static long[] parameters(DcecConfig cfg, int C, int H, int W) {
-        long K = cfg.K();
-        if (cfg.method().network == Method.Network.CONV) {
-            int[] f = cfg.filters();
-            long f0 = f[0], f1 = f[1], f2 = f[2];
-            long flat = f2 * ConvAutoencoder.conv3Size(H) * ConvAutoencoder.conv3Size(W);
-            long encoder = (f0 * C * 25 + f0) + (f1 * f0 * 25 + f1) + (f2 * f1 * 9 + f2) + (flat * K + K);
-            long decoder = (K * flat + flat) + (f2 * f1 * 9 + f1) + (f1 * f0 * 25 + f0) + (f0 * C * 25 + C);
-            return new long[] {encoder + decoder, encoder};
-        }
-        if (cfg.method().network == Method.Network.DENSE) {
-            int[] h = cfg.denseDims();
-            long d = (long) C * H * W, encoder = 0, decoder = 0, in = d;
-            for (int l = 0; l <= h.length; l++) {
-                long out = l < h.length ? h[l] : K;
-                encoder += in * out + out;
-                decoder += out * in + in;     // the mirror layer, out → in
-                in = out;
-            }
-            return new long[] {encoder + decoder, encoder};
-        }
-        return new long[] {0, 0};
+        if (cfg.method().network == Method.Network.NONE) return new long[] {0, 0};
+        return new long[] {Autoencoder.parameterCount(cfg, C, H, W), Autoencoder.encoderParameterCount(cfg, C, H, W)};
     }
 
     private static String join(int[] v) {

@@ -60,10 +60,7 @@ public final class TrainedModel {
     public static int largestBatch(DcecConfig cfg, int C, int H, int W) {
         long most = Math.max((long) C * H * W, cfg.K());
         if (cfg.method().network == Method.Network.CONV) {
-            int[] f = cfg.filters();
-            long h1 = (H + 1) / 2, w1 = (W + 1) / 2, h2 = (h1 + 1) / 2, w2 = (w1 + 1) / 2;
-            most = Math.max(most, Math.max(f[0] * h1 * w1, f[1] * h2 * w2));
-            most = Math.max(most, (long) f[2] * ConvAutoencoder.conv3Size(H) * ConvAutoencoder.conv3Size(W));
+            for (long a : ConvAutoencoder.activationSizes(H, W, cfg.filters())) most = Math.max(most, a);
         } else if (cfg.method().network == Method.Network.DENSE) {
             for (int d : cfg.denseDims()) most = Math.max(most, d);
         }
