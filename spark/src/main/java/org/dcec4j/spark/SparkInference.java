@@ -116,8 +116,11 @@ public final class SparkInference {
             }
         }
         // RFC 4180: a quote inside a quoted field is doubled (Spark's default escapes it with a backslash, which other
-        // CSV readers do not undo: a file name with a quote and a comma came back as several fields)
-        result.select(cols.toArray(new Column[0])).write().mode(mode).option("header", "true").option("escape", "\"").csv(path);
+        // CSV readers do not undo: a file name with a quote and a comma came back as several fields); spaces are part of
+        // a field (Spark's writer trims leading and trailing white space by default: a table's ids " a", "a " and "a"
+        // all came out as a)
+        result.select(cols.toArray(new Column[0])).write().mode(mode).option("header", "true").option("escape", "\"")
+                .option("ignoreLeadingWhiteSpace", "false").option("ignoreTrailingWhiteSpace", "false").csv(path);
     }
 
     /** Removes path and everything below it, quietly: it runs while another failure is being reported. */

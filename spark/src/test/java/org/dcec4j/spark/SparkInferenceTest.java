@@ -303,6 +303,76 @@ class SparkInferenceTest {
         assertFalse(text.toString().contains("a\\\"b"), text.toString());
     }
 
+    /**
+     * The CSV output keeps every value as it is: a table's ids with leading or trailing spaces (Spark's CSV writer trims
+     * both by default, so " a", "a " and "a" all came out as a, three rows of one id) and a line break or a quote stay
+     * one field each, read back by an RFC 4180 parser.
+     */
+    @Test void csvIdsKeepTheirSpaces() throws IOException {
+        String[] ids = {" lead", "trail ", "lead", "  both  ", "a \"q\", b", "line\nbreak", "\ttab"};
+        List<Row> rows = new ArrayList<>();
+        for (String id : ids) rows.add(RowFactory.create(id, new Float[784]));
+        for (Row r : rows) java.util.Arrays.fill((Float[]) r.get(1), 0.5f);
+        var schema = DataTypes.createStructType(List.of(DataTypes.createStructField("id", DataTypes.StringType, false),
+                DataTypes.createStructField("pixels", DataTypes.createArrayType(DataTypes.FloatType), false)));
+        String table = tmp.resolve("spaced-ids.parquet").toString();
+        spark.createDataFrame(rows, schema).coalesce(1).write().parquet(table);
+        Path out = tmp.resolve("spaced-ids.csv");
+        SparkInference.write(SparkInference.run(spark, model.toBytes(), ImageSources.table(spark, table, "id", "pixels"),
+                SparkInference.Output.PREDICT, false, 256), out.toString(), SparkInference.Format.CSV, false, 4);
+        List<String> read = new ArrayList<>();
+        try (java.util.stream.Stream<Path> parts = Files.list(out)) {
+            for (Path part : parts.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                List<List<String>> records = rfc4180(Files.readString(part));
+                assertEquals(List.of("id", "cluster", "confidence"), records.get(0));
+                for (List<String> r : records.subList(1, records.size())) {
+                    assertEquals(3, r.size(), r.toString());
+                    read.add(r.get(0));
+                }
+            }
+        }
+        java.util.Collections.sort(read);
+        List<String> expected = new ArrayList<>(List.of(ids));
+        java.util.Collections.sort(expected);
+        assertEquals(expected, read);
+    }
+
+    /** The records of an RFC 4180 text (quoted fields with doubled quotes; line ends \n or \r\n), as other CSV readers see them. */
+    static List<List<String>> rfc4180(String text) {
+        List<List<String>> records = new ArrayList<>();
+        List<String> record = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '"' && field.length() == 0) {
+                for (i++; !(text.charAt(i) == '"' && (i + 1 == text.length() || text.charAt(i + 1) != '"')); i++) {
+                    if (text.charAt(i) == '"') i++;
+                    field.append(text.charAt(i));
+                }
+                i++;
+                continue;
+            }
+            if (c == ',' || c == '\n' || c == '\r') {
+                record.add(field.toString());
+                field.setLength(0);
+                if (c != ',') {
+                    records.add(record);
+                    record = new ArrayList<>();
+                    if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') i++;
+                }
+            } else {
+                field.append(c);
+            }
+            i++;
+        }
+        if (field.length() > 0 || !record.isEmpty()) {
+            record.add(field.toString());
+            records.add(record);
+        }
+        return records;
+    }
+
     @Test void badPathsAndUnreadableImagesAreNamed() throws IOException {
         String missing = tmp.resolve("no-such-folder").toString();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageSources.files(spark, missing));
