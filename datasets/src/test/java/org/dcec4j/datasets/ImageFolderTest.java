@@ -180,6 +180,28 @@ class ImageFolderTest {
         assertArrayEquals(new float[] {0.2f, 0.2f, 0.2f}, ImageFolder.load(g, 3).images(), 1e-6f);
     }
 
+    /**
+     * Names are sorted as Java strings, by UTF-16 code unit (docs/datasets.md#folders), not by code point as Python's
+     * sorted() and torchvision order them: a name with a character above U+FFFF (a surrogate pair, 0xD800…) comes before
+     * one with a character from U+E000 to U+FFFF. The labels of predictions.csv follow this order, so a reader mapping
+     * them back to folder names has to sort the same way.
+     */
+    @Test
+    void namesAreSortedByUtf16CodeUnits() throws IOException {
+        Path dir = tmp.resolve("utf16-order");
+        String fullwidthA = "\uff21", emoji = "\ud83d\ude00";
+        for (String c : List.of("b", fullwidthA, emoji)) write(gray(2, 2, 0), "png", dir.resolve(c).resolve("x.png"));
+        write(gray(2, 2, 40), "png", dir.resolve("b").resolve(fullwidthA + ".png"));
+        write(gray(2, 2, 80), "png", dir.resolve("b").resolve(emoji + ".png"));
+        assertEquals(List.of("b", emoji, fullwidthA), ImageFolder.classNames(dir));
+        Dataset d = ImageFolder.load(dir, 1, 2, 2);
+        assertArrayEquals(new int[] {0, 0, 0, 1, 2}, d.labels());
+        // within class b: x.png, then the emoji's image, then the fullwidth A's (Python's sorted(): x, A, emoji)
+        assertEquals(0f, d.images()[0], 1e-6f);
+        assertEquals(80f / 255, d.images()[4], 1e-6f);
+        assertEquals(40f / 255, d.images()[8], 1e-6f);
+    }
+
     @Test
     void labelsFromSortedSubfoldersAndResizeByBoxFilter() throws IOException {
         Path dir = tmp.resolve("classes");
