@@ -267,8 +267,16 @@ public final class RunFolder implements TrainingListener {
                     + "\n  now:        " + cfg.identity() + "\npass the same settings as the killed run");
         if (!dataIdentity().equals(f.meta("data")))
             throw new ConfigException("{resume}: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity());
-        // the pixels and labels themselves (a checkpoint written before the digest existed has none: not checked)
-        if (f.meta("data_crc32c") != null && !dataDigest().equals(f.meta("data_crc32c")))
+        // the pixels and labels themselves. A checkpoint without the digest was written before it existed (commit f6d841a,
+        // 2026-12-05), by a version that may have drawn other images under the same name (the shapes set changed on
+        // 2026-12-01) and summed in another order (so did the kernels): continuing it would mix two versions' runs
+        if (f.meta("data_crc32c") == null)
+            throw new ConfigException("{resume}: " + file + " was written by an older dcec4j (before 2026-12-05): it records no"
+                    + " CRC-32C of the images (data_crc32c), so this version cannot check that it would continue the same images"
+                    + " with the same arithmetic (versions before 2026-12-01 drew other shapes images and summed in another order,"
+                    + " and the run would go on as a mix of two versions); finish the run with the dcec4j that started it,"
+                    + " or start it again with {overwrite}");
+        if (!dataDigest().equals(f.meta("data_crc32c")))
             throw new ConfigException("{resume}: " + file + " was written for other images or labels under the same name and size ("
                     + dataIdentity() + ", CRC-32C " + f.meta("data_crc32c") + ", now " + dataDigest() + ")");
         StoredCheckpoint c = new StoredCheckpoint(f, file.toString(), data.size(), cfg.K(),
