@@ -9,6 +9,7 @@ import org.dcec4j.dcec.model.Autoencoder;
 import org.dcec4j.dcec.model.ConvAutoencoder;
 import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.engine.io.TensorFile;
+import org.dcec4j.engine.ops.StudentTOp;
 
 /**
  * A model that assigns clusters to new images: the autoencoder's encoder (none for k-means on pixels)
@@ -133,6 +134,18 @@ public final class TrainedModel {
         if (!"dcec-model".equals(f.meta("kind")))
             throw new TensorFile.FormatException(src + ": not a dcec model (kind '" + f.meta("kind") + "'); pass the model.dc4j that `dcec train` wrote");
         int C = intMeta(f, "channels", src), H = intMeta(f, "height", src), W = intMeta(f, "width", src), K = intMeta(f, "clusters", src);
+        String alpha = f.meta("alpha");
+        try {
+            // versions before 2026-12-05 trained with any finite α: such a model is an older version's, not a damaged file
+            float a = alpha == null ? Float.NaN : Float.parseFloat(alpha);
+            if (a > StudentTOp.MAX_ALPHA && Float.isFinite(a))
+                throw new TensorFile.FormatException(src + ": the model was trained with alpha " + alpha + ", which a dcec4j from before"
+                        + " 2026-12-05 accepted; this version takes alpha up to 1e8 (beyond it the Student's t kernel cannot tell"
+                        + " distances apart in double precision): train the model again with alpha at most 1e8, or use the"
+                        + " version that trained it");
+        } catch (NumberFormatException e) {
+            // reported below, as every value no run writes
+        }
         DcecConfig cfg;
         Autoencoder ae;
         try {

@@ -120,4 +120,23 @@ class TrainedModelTest {
                 + " values under 'model.' (damaged, or not a model `dcec train` wrote); refused before allocating it", e.getMessage());
         assertTrue(allocated < 16 << 20, "allocated " + allocated + " bytes");
     }
+
+    /**
+     * A model the 2026-12-04 version trained with {@code --alpha 1e9} (it accepted any finite α; the bound of 1e8 came
+     * on 2026-12-05) is an older version's file, not a damaged one: it was refused as "the model's metadata is not one a
+     * run writes". The fixture is that version's own file: built from 5e90aa9, {@code dcec train --dataset shapes
+     * --limit 20 --method kmeans -k 2 --alpha 1e9 --seed 0 --threads 1 --no-report --no-baseline} (6.8 KB, the
+     * k-means method keeps it small: no network, μ of 2 x 784).
+     */
+    @Test void aModelOfAnOlderVersionWithAnAlphaAboveTheBoundSaysSoAndWhatToDo(@TempDir Path tmp) throws IOException {
+        Path file = tmp.resolve("model.dc4j");
+        try (java.io.InputStream in = TrainedModelTest.class.getResourceAsStream("/compat/kmeans-alpha-1e9-5e90aa9.dc4j")) {
+            java.nio.file.Files.write(file, in.readAllBytes());
+        }
+        assertEquals("1.0E9", TensorFile.read(file).meta("alpha"));
+        TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> TrainedModel.load(file));
+        assertEquals(file + ": the model was trained with alpha 1.0E9, which a dcec4j from before 2026-12-05 accepted; this"
+                + " version takes alpha up to 1e8 (beyond it the Student's t kernel cannot tell distances apart in double"
+                + " precision): train the model again with alpha at most 1e8, or use the version that trained it", e.getMessage());
+    }
 }
