@@ -205,6 +205,16 @@ public final class ReproduceCommand implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
 
         @Override public Integer call() throws IOException {
+            // options before "table" are reproduce's own and picocli gives them to reproduce, not here: with the defaults
+            // instead, `reproduce --quick --results X table` rewrote docs/reproduction.md from docs/results
+            CommandLine.ParseResult parent = spec.parent().commandLine().getParseResult();
+            List<String> before = parent.matchedOptions().stream().map(o -> o.longestName()).distinct().toList();
+            if (!before.isEmpty()) {
+                List<String> args = parent.originalArgs();
+                args = args.subList(args.indexOf("reproduce") + 1, args.size()).stream().filter(a -> !a.equals("table")).toList();
+                throw new IllegalArgumentException(String.join(", ", before) + " before 'table' would not apply to it (options go after"
+                        + " the subcommand): dcec reproduce table " + String.join(" ", args));
+            }
             ReproductionTable.Context ctx = tableContext(planOptions, output, quick, Path.of(""));
             checkOutputs(ctx.results(), ctx.table());
             ReproductionTable.write(ctx);

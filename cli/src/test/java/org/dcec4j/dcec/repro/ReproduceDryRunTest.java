@@ -149,4 +149,20 @@ class ReproduceDryRunTest {
             assertEquals(List.of(dir.resolve("docs")), s.toList());
         }
     }
+
+    /**
+     * Options before "table" are reproduce's: picocli gave them to reproduce and ran table with its defaults, so
+     * `reproduce --quick --results X --table Y table` rewrote docs/reproduction.md (of the current folder) from docs/results.
+     * Refused, naming them and the command that means it; nothing is written.
+     */
+    @Test void optionsBeforeTheTableSubcommandAreRefused(@TempDir Path dir) throws IOException {
+        Path r = dir.resolve("r"), t = dir.resolve("t.md");
+        Object[] res = run("reproduce", "--quick", "--results", r.toString(), "--table", t.toString(), "table");
+        assertEquals(2, res[0], res[1] + "\n" + res[2]);
+        assertTrue(((String) res[2]).contains("--quick, --results, --table before 'table' would not apply to it (options go after the"
+                + " subcommand): dcec reproduce table --quick --results " + r + " --table " + t), (String) res[2]);
+        assertFalse(Files.exists(t));
+        assertFalse(Files.exists(Path.of("docs/reproduction.md")) && Files.getLastModifiedTime(Path.of("docs/reproduction.md")).toMillis()
+                > System.currentTimeMillis() - 60_000, "the current folder's docs/reproduction.md was rewritten");
+    }
 }
