@@ -250,7 +250,9 @@ public final class TensorFile {
         long stored = ByteBuffer.wrap(bytes, body, 8).getLong();
         r.pos = 4;
         int version = r.int32("version");
-        if (version != VERSION) throw r.error(4, "version " + VERSION + ", found " + version);
+        if (version != VERSION)
+            throw r.error(4, "version " + VERSION + ", found " + version + (version > VERSION && version < 1 << 16
+                    ? " (written by a newer dcec4j: read it with that version or a later one)" : " (not a dcec4j tensor file?)"));
         if (stored != crc.getValue())
             throw r.error(body, String.format("CRC-32 %08x, found %08x (the file is corrupt or truncated)", crc.getValue(), stored));
         r.limit = body;

@@ -56,7 +56,10 @@ class TensorFileTest {
         byte[] good = Files.readAllBytes(f);
 
         expectError(Files.write(dir.resolve("magic"), withByte(good, 0, 'X')), "magic");
-        expectError(Files.write(dir.resolve("version"), withByte(good, 7, 9)), "version 1");
+        // a later format version is named as such (the user needs a newer dcec4j), not as damage
+        expectError(Files.write(dir.resolve("version"), withByte(good, 7, 9)),
+                "expected version 1, found 9 (written by a newer dcec4j: read it with that version or a later one)");
+        expectError(Files.write(dir.resolve("version0"), withByte(good, 7, 0)), "expected version 1, found 0 (not a dcec4j tensor file?)");
         expectError(Files.write(dir.resolve("flip"), withByte(good, good.length / 2, good[good.length / 2] ^ 0x10)), "CRC-32");
         expectError(Files.write(dir.resolve("trunc"), java.util.Arrays.copyOf(good, good.length - 100)), "CRC-32");
         expectError(Files.write(dir.resolve("tiny"), new byte[] {'D', 'C'}), "truncated");
