@@ -77,6 +77,15 @@ public final class DcecTrainer {
                     + "): lower {clusters} or use more images");
         if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
         checkSizes(cfg, N, C, H, W);
+        if (data.hasLabels()) {
+            // the scores (ACC's assignment problem) need the classes × clusters table densely: past the limit they failed
+            // at the first scoring, after the whole pretraining
+            long classes = java.util.Arrays.stream(data.labels()).distinct().count();
+            if (classes * K > org.dcec4j.dcec.metrics.Contingency.MAX_DENSE_CELLS)
+                throw new ConfigException("{clusters} " + K + " with the " + classes + " classes of " + data.name() + "'s labels: scoring"
+                        + " the clusters (ACC) needs a table of " + classes * K + " cells, more than " + org.dcec4j.dcec.metrics.Contingency.MAX_DENSE_CELLS
+                        + ": lower {clusters}, or cluster the images without labels (an image folder with the images directly in it)");
+        }
     }
 
     /**

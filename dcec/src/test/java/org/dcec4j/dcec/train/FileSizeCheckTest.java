@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The files a run writes (model.dc4j, the pretrained weights, checkpoint.dc4j) must fit a tensor file, one byte
- * array: checked with the configuration, from counts, before any work (nothing here allocates the large models).
+ * array, and the scores' table must fit its limit: checked with the configuration, from counts, before any work
+ * (nothing here allocates the large models).
  */
 class FileSizeCheckTest {
     static DcecConfig cfg(Method m, int K) { return DcecConfig.defaults().toBuilder().method(m).K(K).batchSize(32).build(); }
@@ -97,5 +98,22 @@ class FileSizeCheckTest {
                 e.getMessage());
         assertTrue(e.getMessage().endsWith("lower batchSize"), e.getMessage());
         DcecTrainer.checkSizes(dec.toBuilder().batchSize(682).build(), 100_000, 3, 1024, 1024);
+    }
+
+    /**
+     * Labels of more than 8,192 classes with more than 8,192 clusters: the scores need a classes × clusters table of more
+     * than 2^26 cells, which failed at the first scoring, after the pretraining; refused before any work.
+     */
+    @Test void labelsTooManyToScoreAreRefusedBeforeAnyWork() {
+        int n = 8193;
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = i;
+        org.dcec4j.datasets.Dataset data = new org.dcec4j.datasets.Dataset("many", 1, 12, 12, new float[n * 144], labels, n);
+        DcecConfig cfg = DcecConfig.defaults().toBuilder().method(Method.KMEANS).K(8193).build();
+        ConfigException e = assertThrows(ConfigException.class, () -> new DcecTrainer(cfg, data));
+        assertTrue(e.getMessage().startsWith("clusters 8193 with the 8193 classes of many's labels: scoring the clusters (ACC) needs a table"
+                + " of 67125249 cells, more than 67108864"), e.getMessage());
+        new DcecTrainer(cfg.toBuilder().K(8191).build(), data);                    // 8193 × 8191 fits
+        new DcecTrainer(cfg, new org.dcec4j.datasets.Dataset("many", 1, 12, 12, new float[n * 144], null, 0));   // no labels: no scores
     }
 }
