@@ -157,19 +157,24 @@ public final class DcecCommand implements Runnable {
         return -1;
     }
 
+    /**
+     * Path options: a path this JVM cannot spell (a non-ASCII name under LANG=C) says why and what to do, not only the
+     * JDK's "Malformed input" (dcec-spark's command line converts its paths with it too).
+     */
+    public static final CommandLine.ITypeConverter<Path> PATHS = s -> {
+        try {
+            return Path.of(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new CommandLine.TypeConversionException(IoErrors.describe(e));
+        }
+    };
+
     /** The configured picocli command line (tests inspect it). */
     public static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new DcecCommand(err));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        // a path option this JVM cannot spell (a non-ASCII name under LANG=C): say why, not only the JDK's "Malformed input"
-        cl.registerConverter(Path.class, s -> {
-            try {
-                return Path.of(s);
-            } catch (java.nio.file.InvalidPathException e) {
-                throw new CommandLine.TypeConversionException(IoErrors.describe(e));
-            }
-        });
+        cl.registerConverter(Path.class, PATHS);
         CommandLine.IParameterExceptionHandler parameters = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((ex, args) -> {
             // the model commands have no --channels or --image-size: say why, then picocli's own message

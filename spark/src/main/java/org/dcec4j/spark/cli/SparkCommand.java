@@ -73,14 +73,7 @@ public final class SparkCommand implements Runnable {
         CommandLine cl = new CommandLine(new SparkCommand());
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        // a path option this JVM cannot spell (a non-ASCII name under LANG=C): say why, as the dcec command does
-        cl.registerConverter(Path.class, s -> {
-            try {
-                return Path.of(s);
-            } catch (java.nio.file.InvalidPathException e) {
-                throw new CommandLine.TypeConversionException(IoErrors.describe(e));
-            }
-        });
+        cl.registerConverter(Path.class, DcecCommand.PATHS);   // a path the locale cannot spell says why, as in dcec
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             int code = report(ex, line.getErr());
             if (code < 0) throw ex;
