@@ -78,7 +78,8 @@ final class SparkRunFolder implements TrainingListener {
                 + "  \"threads\": " + backend.threads() + ",\n"
                 + "  \"kernels\": " + JsonText.quote(backend.describe()) + ",\n"
                 + "  \"spark\": " + JsonText.quote(spark) + ",\n"
-                + "  \"partitions\": " + data.blocks().getNumPartitions() + "\n}\n";
+                + "  \"partitions\": " + data.blocks().getNumPartitions() + ",\n"
+                + "  \"dcec4j\": " + org.dcec4j.dcec.Version.json() + "\n}\n";
         OutputFiles.writeAtomically(dir.resolve(RunFolder.CONFIG_JSON), json.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -25,7 +25,6 @@ import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.report.RunLogs;
-import org.dcec4j.dcec.repro.BuildStamp;
 import org.dcec4j.dcec.run.PixelBaseline;
 import org.dcec4j.dcec.run.PredictionsCsv;
 import org.dcec4j.dcec.run.RunFolder;
@@ -75,18 +74,10 @@ public final class DcecCommand implements Runnable {
 
     @Spec CommandLine.Model.CommandSpec spec;
 
-    /** {@code dcec --version}: the version and the commit the jar was built from (its build stamp). */
+    /** {@code dcec --version}: the release, the commit the jar was built from (its build stamp) and the arithmetic version. */
     static final class Version implements CommandLine.IVersionProvider {
-        @Override public String[] getVersion() {
-            BuildStamp s = BuildStamp.read();
-            String built = s == null || s.commit().equals("unknown") ? "commit unknown"
-                    : "commit " + s.commit() + (Boolean.TRUE.equals(s.dirty()) ? " with local changes" : "");
-            return new String[] {"dcec4j " + VERSION + ", built from " + built};
-        }
+        @Override public String[] getVersion() { return new String[] {org.dcec4j.dcec.Version.describe()}; }
     }
-
-    /** The release version. */
-    public static final String VERSION = "0.1.0";
 
     /** The standard error stream the command line was given: the training commands' progress goes there. */
     final PrintStream err;

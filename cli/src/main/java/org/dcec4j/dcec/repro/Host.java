@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.dcec4j.dcec.BuildStamp;
 
 /**
  * Where a cell ran: the CPU model (from /proc/cpuinfo), the processors the JVM sees, the JDK, and the
@@ -20,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 record Host(String cpu, int processors, String javaVersion, String javaVendor, String gitCommit, Boolean gitDirty) {
 
-    static final String UNKNOWN = "unknown";
+    static final String UNKNOWN = BuildStamp.UNKNOWN;
 
     /**
      * Looks at this machine and at the build stamp of the running classes; without a stamp, at the repository
@@ -31,37 +30,9 @@ record Host(String cpu, int processors, String javaVersion, String javaVendor, S
 
     /** {@link #detect(List)} with the given build stamp (null: none). */
     static Host detect(List<Path> ignored, BuildStamp stamp) {
-        if (stamp != null)
-            return new Host(cpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                    System.getProperty("java.vendor"), stamp.commit(), stamp.dirty());
-        String commit = git(null, "rev-parse", "HEAD");
-        commit = commit == null ? null : commit.strip();
-        Boolean dirty = null;
-        if (commit != null && commit.matches("[0-9a-f]{40}")) {
-            String top = git(null, "rev-parse", "--show-toplevel");
-            String status = git(null, "status", "--porcelain", "--untracked-files=no");
-            if (top != null && status != null) dirty = isDirty(status, Path.of(top.strip()), ignored);
-        } else {
-            commit = UNKNOWN;
-        }
+        BuildStamp s = stamp != null ? stamp : BuildStamp.of(null, ignored);
         return new Host(cpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                System.getProperty("java.vendor"), commit, dirty);
-    }
-
-    /** Whether a {@code git status --porcelain} listing names a file outside the ignored paths. */
-    static boolean isDirty(String porcelain, Path top, List<Path> ignored) {
-        List<Path> skip = new ArrayList<>();
-        for (Path p : ignored) skip.add(p.toAbsolutePath().normalize());
-        for (String line : porcelain.split("\n")) {
-            if (line.length() < 4) continue;
-            String path = line.substring(3);
-            int arrow = path.indexOf(" -> ");
-            if (arrow >= 0) path = path.substring(arrow + 4);
-            if (path.startsWith("\"") && path.endsWith("\"")) path = path.substring(1, path.length() - 1);
-            Path abs = top.resolve(path).toAbsolutePath().normalize();
-            if (skip.stream().noneMatch(abs::startsWith)) return true;
-        }
-        return false;
+                System.getProperty("java.vendor"), s.commit(), s.dirty());
     }
 
     static String cpuModel() {
@@ -76,27 +47,5 @@ record Host(String cpu, int processors, String javaVersion, String javaVendor, S
             // not Linux: fall through
         }
         return System.getProperty("os.arch") + " (model unknown)";
-    }
-
-    /** The output of a git command in {@code dir} (null: the working directory), or null when git fails or is missing. */
-    static String git(Path dir, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("git"));
-        cmd.addAll(List.of(args));
-        try {
-            ProcessBuilder b = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-            if (dir != null) b.directory(dir.toFile());
-            Process p = b.start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 }

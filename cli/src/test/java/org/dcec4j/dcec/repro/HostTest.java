@@ -2,22 +2,26 @@ package org.dcec4j.dcec.repro;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import org.dcec4j.dcec.BuildStamp;
 import org.junit.jupiter.api.Test;
 
 class HostTest {
-    @Test void theReproductionsOwnOutputsDoNotMakeTheTreeDirty() {
-        Path top = Path.of("/repo");
-        List<Path> ignored = List.of(Path.of("/repo/docs/results"), Path.of("/repo/docs/reproduction.md"));
-        assertFalse(Host.isDirty("", top, ignored));
-        assertFalse(Host.isDirty(" M docs/results/usps/seed-0/dcec/result.json\n M docs/reproduction.md\n", top, ignored));
-        assertTrue(Host.isDirty(" M docs/results/x.json\nM  dcec/src/main/java/A.java\n", top, ignored));
-        assertTrue(Host.isDirty("R  old.md -> docs/usage.md\n", top, ignored));
-        assertFalse(Host.isDirty("R  docs/old.md -> docs/results/NOTES.md\n", top, ignored));
-        assertTrue(Host.isDirty(" M docs/results-other.md\n", top, ignored));
+    @Test void theHostRecordTakesTheCommitFromTheStampNotFromTheWorkingTree() {
+        BuildStamp other = new BuildStamp("89abcdef0123456789abcdef0123456789abcdef", true);
+        Host h = Host.detect(List.of(), other);
+        assertEquals(other.commit(), h.gitCommit());
+        assertEquals(Boolean.TRUE, h.gitDirty());
+        assertEquals(new BuildStamp(Host.UNKNOWN, null).commit(), Host.detect(List.of(), new BuildStamp(Host.UNKNOWN, null)).gitCommit());
+        // without a stamp: the working tree's commit, as before
+        String head = git("rev-parse", "HEAD");
+        assertEquals(head == null ? Host.UNKNOWN : head.strip(), Host.detect(List.of(), null).gitCommit());
     }
 
     @Test void detectsThisMachine() {
@@ -27,5 +31,25 @@ class HostTest {
         assertFalse(h.cpu().isBlank());
         assertTrue(h.gitCommit().equals(Host.UNKNOWN) || h.gitCommit().matches("[0-9a-f]{40}"), h.gitCommit());
         assertEquals(h.gitCommit().equals(Host.UNKNOWN), h.gitDirty() == null);
+        BuildStamp s = BuildStamp.read();
+        assertNotNull(s, "the dcec module's build stamps its classes");
+        assertEquals(s.commit(), h.gitCommit());
+        assertEquals(s.dirty(), h.gitDirty());
+    }
+
+    /** {@code git args…} in the working directory: its output, or null when git fails. */
+    private static String git(String... args) {
+        try {
+            List<String> cmd = new ArrayList<>(List.of("git"));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor() == 0 ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 }

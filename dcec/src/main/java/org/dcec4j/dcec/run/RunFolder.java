@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.dcec4j.dcec.ConfigException;
+import org.dcec4j.dcec.Version;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.model.Autoencoder;
@@ -216,7 +217,8 @@ public final class RunFolder implements TrainingListener {
                 + "  \"images\": " + data.size() + ",\n"
                 + "  \"channels\": " + data.channels() + ",\n  \"height\": " + data.height() + ",\n  \"width\": " + data.width() + ",\n"
                 + "  \"threads\": " + backend.threads() + ",\n"
-                + "  \"kernels\": " + JsonText.quote(backend.describe()) + "\n}\n";
+                + "  \"kernels\": " + JsonText.quote(backend.describe()) + ",\n"
+                + "  \"dcec4j\": " + Version.json() + "\n}\n";
     }
 
     // ------------------------------------------------------------------------------------ checkpoints
@@ -228,7 +230,8 @@ public final class RunFolder implements TrainingListener {
     @Override public Path checkpoint(Checkpoint c) throws IOException {
         checkFolder();
         TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-checkpoint").meta("phase", c.phase().id)
-                .meta("config", cfg.identity()).meta("data", dataIdentity()).meta("data_crc32c", dataDigest());
+                .meta("config", cfg.identity()).meta("data", dataIdentity()).meta("data_crc32c", dataDigest())
+                .meta("arithmetic", Integer.toString(Version.ARITHMETIC)).meta("release", Version.RELEASE).meta("commit", Version.commit());
         c.ae().module().addTo(b, "model.");
         if (c.phase() == Phase.PRETRAIN) {
             b.meta("epoch", Integer.toString(c.step()));
@@ -276,6 +279,14 @@ public final class RunFolder implements TrainingListener {
                     + " with the same arithmetic (versions before 2026-12-01 drew other shapes images and summed in another order,"
                     + " and the run would go on as a mix of two versions); finish the run with the dcec4j that started it,"
                     + " or start it again with {overwrite}");
+        // the bits it would continue with: a checkpoint with a digest but no arithmetic version was written between
+        // 2026-12-05 and the version's introduction, all with arithmetic 1
+        String arithmetic = f.meta("arithmetic") == null ? "1" : f.meta("arithmetic");
+        if (!arithmetic.equals(Integer.toString(Version.ARITHMETIC)))
+            throw new ConfigException("{resume}: " + file + " was written by dcec4j " + (f.meta("release") == null ? "" : f.meta("release") + " ")
+                    + "(commit " + (f.meta("commit") == null ? "unknown" : f.meta("commit")) + ") with arithmetic version " + arithmetic
+                    + ", and this is " + Version.describe() + ": the two compute different bits from the same seed, so the run"
+                    + " would go on as a mix of two versions; finish it with the dcec4j that started it, or start it again with {overwrite}");
         if (!dataDigest().equals(f.meta("data_crc32c")))
             throw new ConfigException("{resume}: " + file + " was written for other images or labels under the same name and size ("
                     + dataIdentity() + ", CRC-32C " + f.meta("data_crc32c") + ", now " + dataDigest() + ")");

@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.Version;
+import org.dcec4j.dcec.report.RunLogs;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.Shapes;
@@ -468,6 +471,39 @@ class TrainerTest {
             assertTrue(e.getMessage().contains(ck.toString()) && e.getMessage().contains("written by an older dcec4j (before 2026-12-05)")
                     && e.getMessage().contains("finish the run with the dcec4j that started it"), e.getMessage());
         }
+    }
+
+    /**
+     * A checkpoint records what wrote it (release, commit, arithmetic version) and the run's config.json the same; one
+     * of another arithmetic version would continue with other bits, so it is refused, naming both versions. A
+     * checkpoint with the data digest but without the arithmetic version was written by arithmetic 1 and resumes.
+     */
+    @Test void resumeRefusesACheckpointOfAnotherArithmetic(@TempDir Path tmp) throws IOException {
+        DcecConfig cfg = tiny().toBuilder().pretrainEpochs(1).maxIter(0).checkpointEvery(1).build();
+        trainer(cfg, tmp).run();
+        Path ck = tmp.resolve(RunFolder.CHECKPOINT);
+        TensorFile f = TensorFile.read(ck);
+        assertEquals(Integer.toString(Version.ARITHMETIC), f.meta("arithmetic"));
+        assertEquals(Version.RELEASE, f.meta("release"));
+        assertEquals(Version.commit(), f.meta("commit"));
+        String config = Files.readString(tmp.resolve(RunFolder.CONFIG_JSON));
+        assertTrue(config.contains("\"dcec4j\": " + Version.json() + "\n}"), config);
+        assertEquals(Map.of("dcec4j.release", Version.RELEASE, "dcec4j.arithmetic", "" + Version.ARITHMETIC, "dcec4j.commit", Version.commit()),
+                RunLogs.readConfig(tmp.resolve(RunFolder.CONFIG_JSON)).entrySet().stream().filter(e -> e.getKey().startsWith("dcec4j.")
+                        && !e.getKey().equals("dcec4j.local_changes")).collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        byte[] good = Files.readAllBytes(ck);
+
+        rewrite(ck, "arithmetic", Integer.toString(Version.ARITHMETIC + 1), null, null, null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RunFolder(tmp, cfg, TINY).readCheckpoint());
+        assertTrue(e.getMessage().contains(ck.toString()) && e.getMessage().contains("with arithmetic version " + (Version.ARITHMETIC + 1))
+                && e.getMessage().contains(Version.describe()) && e.getMessage().contains("finish it with the dcec4j that started it"), e.getMessage());
+
+        Files.write(ck, good);
+        rewrite(ck, "arithmetic", null, null, null, null);
+        rewrite(ck, "release", null, null, null, null);
+        rewrite(ck, "commit", null, null, null, null);
+        if (Version.ARITHMETIC == 1) new RunFolder(tmp, cfg, TINY).readCheckpoint();
+        else assertThrows(IllegalArgumentException.class, () -> new RunFolder(tmp, cfg, TINY).readCheckpoint());
     }
 
     private static float[] flipped(float[] x, int i) {
