@@ -54,15 +54,17 @@ public final class DataSource {
     private final String offlineReason;
     private final Map<String, List<String>> mirrors;
     private final Duration timeout;
+    /** The deadline of one mirror's answer, or null for {@link Downloader#deadline}'s, scaled to the file's size. */
+    private final Duration deadline;
     private final PrintStream progress;
 
     private DataSource(List<Path> dataDirs, Path cacheDir, Map<String, List<Path>> extraDirs, boolean downloads,
                        Map<String, List<String>> mirrors, Duration timeout, PrintStream progress) {
-        this(dataDirs, cacheDir, extraDirs, downloads ? null : "downloads are off", mirrors, timeout, progress);
+        this(dataDirs, cacheDir, extraDirs, downloads ? null : "downloads are off", mirrors, timeout, null, progress);
     }
 
     private DataSource(List<Path> dataDirs, Path cacheDir, Map<String, List<Path>> extraDirs, String offlineReason,
-                       Map<String, List<String>> mirrors, Duration timeout, PrintStream progress) {
+                       Map<String, List<String>> mirrors, Duration timeout, Duration deadline, PrintStream progress) {
         boolean downloads = offlineReason == null;
         this.offlineReason = offlineReason;
         this.dataDirs = List.copyOf(dataDirs);
@@ -71,6 +73,7 @@ public final class DataSource {
         this.downloads = downloads;
         this.mirrors = Map.copyOf(mirrors);
         this.timeout = timeout;
+        this.deadline = deadline;
         this.progress = progress;
     }
 
@@ -135,7 +138,7 @@ public final class DataSource {
                         + " set to an absolute path; put the files in a folder given with --data-dir or $" + ENV_DATA
                 : null;
         return new DataSource(dirs, cache, Map.of("fashion-mnist", List.of(DEBIAN_FASHION_MNIST)), reason,
-                DEFAULT_MIRRORS, DEFAULT_TIMEOUT, System.err);
+                DEFAULT_MIRRORS, DEFAULT_TIMEOUT, null, System.err);
     }
 
     /**
@@ -150,36 +153,45 @@ public final class DataSource {
 
     /** A copy that allows or forbids downloads. */
     public DataSource withDownloads(boolean allow) {
-        return new DataSource(dataDirs, cacheDir, extraDirs, allow, mirrors, timeout, progress);
+        return new DataSource(dataDirs, cacheDir, extraDirs, allow ? null : "downloads are off", mirrors, timeout, deadline, progress);
     }
 
     /** A copy that forbids downloads, for this reason (named in messages: what turned them off, how to turn them on). */
     public DataSource withoutDownloads(String reason) {
-        return new DataSource(dataDirs, cacheDir, extraDirs, reason, mirrors, timeout, progress);
+        return new DataSource(dataDirs, cacheDir, extraDirs, reason, mirrors, timeout, deadline, progress);
     }
 
     /** A copy with these mirrors for one folder ("mnist", "usps", "fashion-mnist"), tried in order. */
     public DataSource withMirrors(String dir, List<String> baseUrls) {
         Map<String, List<String>> m = new HashMap<>(mirrors);
         m.put(dir, List.copyOf(baseUrls));
-        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, m, timeout, progress);
+        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, m, timeout, deadline, progress);
     }
 
     /** A copy with this connect and read timeout for downloads. */
     public DataSource withTimeout(Duration timeout) {
-        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, progress);
+        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);
+    }
+
+    /**
+     * A copy with this deadline for one mirror's whole answer, or null (the default) for one scaled to the file's size:
+     * two minutes or four timeouts, plus the time the file takes at 50 kB/s. The connect and read timeout apply to one
+     * blocking read each, so only the deadline ends an answer that trickles in.
+     */
+    public DataSource withDeadline(Duration deadline) {
+        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);
     }
 
     /** A copy writing download progress to this stream (null: silent). */
     public DataSource withProgress(PrintStream progress) {
-        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, progress);
+        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);
     }
 
     /** A copy that also searches these folders (holding the files directly) for one folder name. */
     public DataSource withExtraDirs(String dir, List<Path> folders) {
         Map<String, List<Path>> m = new HashMap<>(extraDirs);
         m.put(dir, List.copyOf(folders));
-        return new DataSource(dataDirs, cacheDir, m, offlineReason, mirrors, timeout, progress);
+        return new DataSource(dataDirs, cacheDir, m, offlineReason, mirrors, timeout, deadline, progress);
     }
 
     /** Whether missing files may be downloaded. */
@@ -256,7 +268,8 @@ public final class DataSource {
                             + " It cannot be downloaded.");
                 }
                 try {
-                    p = Downloader.fetch(k, mirrors(dir), cacheDir.resolve(dir), timeout, progress);
+                    p = Downloader.fetch(k, mirrors(dir), cacheDir.resolve(dir), timeout,
+                            deadline != null ? deadline : Downloader.deadline(k, timeout), progress);
                 } catch (DatasetException e) {
                     throw new DatasetException(e.getMessage() + " " + missingMessage(setName, dir, List.of(names.get(i))), e);
                 }
@@ -277,6 +290,7 @@ public final class DataSource {
     @Override
     public String toString() {
         return "DataSource(dirs=" + dataDirs + ", cache=" + cacheDir + ", extra=" + extraDirs
-                + ", downloads=" + downloads + ", timeout=" + timeout + ")";
+                + ", downloads=" + downloads + ", timeout=" + timeout
+                + (deadline != null ? ", deadline=" + deadline : "") + ")";
     }
 }

@@ -39,6 +39,8 @@ class DownloaderTest {
      * with other work, so it is generous.
      */
     static final Duration TIMEOUT = Duration.ofSeconds(3);
+    /** Bytes the "trickle" mirror announces and sends, one every 100 ms: 100 s in all. */
+    static final int TRICKLED = 1000;
 
     @TempDir
     Path tmp;
@@ -78,6 +80,23 @@ class DownloaderTest {
                 Thread.currentThread().interrupt();
             }
             x.close();
+        });
+        server.createContext("/trickle/", x -> {
+            // the whole answer announced, then one byte every 100 ms: each read waits far less than the read timeout
+            try {
+                x.sendResponseHeaders(200, TRICKLED);
+                try (OutputStream o = x.getResponseBody()) {
+                    for (int i = 0; i < TRICKLED && release.getCount() > 0; i++) {
+                        o.write('x');
+                        o.flush();
+                        release.await(100, TimeUnit.MILLISECONDS);
+                    }
+                }
+            } catch (IOException | InterruptedException ignored) {
+                // the client gave up
+            } finally {
+                x.close();
+            }
         });
         pool = Executors.newFixedThreadPool(4);
         server.setExecutor(pool);
@@ -159,6 +178,81 @@ class DownloaderTest {
             assertTrue(java.util.regex.Pattern.compile(c[1]).matcher(m).find(), c[0] + ": " + m);
             assertEquals(List.of(), leftovers(tmp.resolve("cache/usps")), c[0]);
         }
+    }
+
+    /**
+     * An answer that trickles in (a byte every 100 ms: no read waits anywhere near the read timeout) fails at the
+     * deadline, naming the URL, the bytes received of those announced and the time taken, and leaves no file; the next
+     * mirror is then tried. Before the deadline the download went on for the whole 100 s (still running after 20 s).
+     */
+    @Test
+    void aTricklingAnswerFailsAtTheDeadlineAndLeavesNothing() throws IOException {
+        Duration deadline = Duration.ofMillis(1500);
+        long t0 = System.nanoTime();
+        String m = assertThrows(DatasetException.class, () -> Downloader.fetch(known, List.of(base + "/trickle/"),
+                tmp.resolve("cache/usps"), TIMEOUT, deadline, null)).getMessage();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertTrue(seconds < 1.5 + TIMEOUT.toSeconds(), seconds + " s: " + m);
+        java.util.regex.Matcher r = java.util.regex.Pattern.compile("^usps/tiny\\.jf: download failed from every mirror: "
+                + java.util.regex.Pattern.quote(base + "/trickle/tiny.jf")
+                + ": IOException: no complete answer within the deadline of 1\\.5 s: (\\d+) of 1000 bytes received in (\\d+\\.\\d) s\\.$").matcher(m);
+        assertTrue(r.find(), m);
+        assertTrue(Integer.parseInt(r.group(1)) > 0 && Integer.parseInt(r.group(1)) < TRICKLED, m);
+        assertTrue(Double.parseDouble(r.group(2)) >= 1.5, m);
+        assertEquals(List.of(), leftovers(tmp.resolve("cache/usps")));
+        Path p = Downloader.fetch(known, List.of(base + "/trickle/", base + "/good/"), tmp.resolve("cache/usps"), TIMEOUT, deadline, null);
+        assertArrayEquals(content, Files.readAllBytes(p));
+        assertEquals(List.of("tiny.jf"), leftovers(tmp.resolve("cache/usps")));
+    }
+
+    /**
+     * A server that trickles its headers (the response code's read waits for them) is disconnected at the deadline:
+     * nothing was received, and the size is not known.
+     */
+    @Test
+    void tricklingHeadersAreCutOffAtTheDeadline() throws Exception {
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            pool.submit(() -> {
+                try (java.net.Socket s = ss.accept(); OutputStream o = s.getOutputStream()) {
+                    o.write("HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+                    while (!release.await(100, TimeUnit.MILLISECONDS)) {
+                        o.write('x');
+                        o.flush();
+                    }
+                }
+                return null;
+            });
+            String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
+            long t0 = System.nanoTime();
+            String m = assertThrows(DatasetException.class, () -> Downloader.fetch(known, List.of(url),
+                    tmp.resolve("cache/usps"), TIMEOUT, Duration.ofMillis(1500), null)).getMessage();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(seconds < 1.5 + TIMEOUT.toSeconds(), seconds + " s: " + m);
+            assertTrue(m.contains(url + "tiny.jf: IOException: no complete answer within the deadline of 1.5 s: "
+                    + "0 of an unannounced number of bytes received in "), m);
+            assertEquals(List.of(), leftovers(tmp.resolve("cache/usps")));
+        }
+    }
+
+    /** The default deadline grows with the file's size: a minute's slack on a slow line, not a fixed cut-off. */
+    @Test
+    void theDefaultDeadlineIsScaledToTheFileSize() {
+        Duration t = DataSource.DEFAULT_TIMEOUT;
+        assertEquals(Duration.ofMillis(120_200), Downloader.deadline(KnownFile.find("mnist", "t10k-labels-idx1-ubyte.gz"), t));
+        assertEquals(Duration.ofMillis(1_060_800), Downloader.deadline(KnownFile.find("mnist", "train-images-idx3-ubyte.gz"), t));
+        // four timeouts when that is more than two minutes
+        assertEquals(Duration.ofMillis(240_200), Downloader.deadline(KnownFile.find("mnist", "t10k-labels-idx1-ubyte.gz"), Duration.ofMinutes(1)));
+    }
+
+    /** DataSource.withDeadline reaches the download (the named sets' path). */
+    @Test
+    void theDataSourceDeadlineReachesTheDownload() throws IOException {
+        DataSource s = DataSource.of(List.of(), tmp.resolve("cache")).withDownloads(true)
+                .withMirrors("usps", List.of(base + "/trickle/")).withProgress(null).withTimeout(TIMEOUT)
+                .withDeadline(Duration.ofMillis(1500));
+        String m = assertThrows(DatasetException.class, () -> Datasets.load("usps", s)).getMessage();
+        assertTrue(m.contains(base + "/trickle/usps_train.jf: IOException: no complete answer within the deadline of 1.5 s: "), m);
+        assertEquals(List.of(), leftovers(tmp.resolve("cache/usps")));
     }
 
     @Test
