@@ -108,8 +108,21 @@ record Commands(Path work, Path dataDir, Integer threads, boolean quick, int che
 
     /** "dcec " and the arguments, quoted for a POSIX shell where needed. */
     static String line(List<String> args) {
-        StringBuilder s = new StringBuilder("dcec");
-        for (String x : args) s.append(' ').append(PLAIN.matcher(x).matches() ? x : "'" + x.replace("'", "'\\''") + "'");
+        return args.isEmpty() ? "dcec" : "dcec " + quoted(args);
+    }
+
+    /**
+     * The arguments separated by one space, each that is not a plain word (letters, digits and {@code _./:=,+@%-}) in
+     * single quotes, a single quote inside as {@code '\''}, the empty string as {@code ''}: what a POSIX shell reads
+     * back as the same words, and {@link #words} too.
+     */
+    static String quoted(List<String> args) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < args.size(); i++) {
+            String x = args.get(i);
+            if (i > 0) s.append(' ');
+            s.append(PLAIN.matcher(x).matches() ? x : "'" + x.replace("'", "'\\''") + "'");
+        }
         return s.toString();
     }
 
