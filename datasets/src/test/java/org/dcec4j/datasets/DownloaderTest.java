@@ -3,6 +3,7 @@ package org.dcec4j.datasets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -189,8 +190,9 @@ class DownloaderTest {
     void aTricklingAnswerFailsAtTheDeadlineAndLeavesNothing() throws IOException {
         Duration deadline = Duration.ofMillis(1500);
         long t0 = System.nanoTime();
-        String m = assertThrows(DatasetException.class, () -> Downloader.fetch(known, List.of(base + "/trickle/"),
-                tmp.resolve("cache/usps"), TIMEOUT, deadline, null)).getMessage();
+        // preemptively: without a working deadline the fetch would run for the trickle's 100 s
+        String m = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(DatasetException.class,
+                () -> Downloader.fetch(known, List.of(base + "/trickle/"), tmp.resolve("cache/usps"), TIMEOUT, deadline, null)).getMessage());
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertTrue(seconds < 1.5 + TIMEOUT.toSeconds(), seconds + " s: " + m);
         java.util.regex.Matcher r = java.util.regex.Pattern.compile("^usps/tiny\\.jf: download failed from every mirror: "
@@ -224,8 +226,9 @@ class DownloaderTest {
             });
             String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
             long t0 = System.nanoTime();
-            String m = assertThrows(DatasetException.class, () -> Downloader.fetch(known, List.of(url),
-                    tmp.resolve("cache/usps"), TIMEOUT, Duration.ofMillis(1500), null)).getMessage();
+            // preemptively: without the watchdog the response code's read would wait as long as the headers trickle
+            String m = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(DatasetException.class,
+                    () -> Downloader.fetch(known, List.of(url), tmp.resolve("cache/usps"), TIMEOUT, Duration.ofMillis(1500), null)).getMessage());
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertTrue(seconds < 1.5 + TIMEOUT.toSeconds(), seconds + " s: " + m);
             assertTrue(m.contains(url + "tiny.jf: IOException: no complete answer within the deadline of 1.5 s: "
