@@ -50,6 +50,12 @@ final class CliProgress implements TrainingListener {
         bar.message(String.format(Locale.ROOT, "loss %.5f", loss));
     }
 
+    /** The run was stopped: the bar ends its line, so that the stop line starts a line of its own. */
+    void stopped() {
+        if (bar != null) bar.finish();
+        bar = null;
+    }
+
     @Override public void epochDone(int epoch, double loss, double seconds) {
         if (bar != null) bar.finish(String.format(Locale.ROOT, "loss %.5f", loss));
         bar = null;

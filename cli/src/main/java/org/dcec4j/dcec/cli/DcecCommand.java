@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dcec4j.dcec.Cancellation;
 import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
@@ -29,6 +30,7 @@ import org.dcec4j.dcec.run.PixelBaseline;
 import org.dcec4j.dcec.run.PredictionsCsv;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.run.RunLock;
+import org.dcec4j.dcec.train.Checkpoint;
 import org.dcec4j.dcec.train.DcecResult;
 import org.dcec4j.dcec.train.DcecTrainer;
 import org.dcec4j.dcec.train.Phase;
@@ -59,7 +61,8 @@ import picocli.CommandLine.Spec;
  * The {@code dcec} command: train, pretrain, cluster, predict, embed, evaluate, datasets.
  * Exit codes, the same for every subcommand: 0 success, 1 failure (failed I/O, a bad, unreadable or missing
  * data file, a failed download, a damaged model, out of memory), 2 a bad option or argument (the message says
- * which), 3 training diverged (NaN/Inf loss). Every expected failure is one line on stderr, never a stack trace.
+ * which), 3 training diverged (NaN/Inf loss), and 128 + the signal's number when a signal stopped the process (130 for
+ * Ctrl-C, 143 for SIGTERM: {@link SignalStop}). Every expected failure is one line on stderr, never a stack trace.
  */
 @Command(name = "dcec", mixinStandardHelpOptions = true, versionProvider = DcecCommand.Version.class,
         description = "Deep Convolutional Embedded Clustering (Guo et al. 2017) of your images, on a from-scratch JVM engine.",
@@ -86,7 +89,13 @@ public final class DcecCommand implements Runnable {
 
     @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 
-    public static void main(String[] args) { System.exit(run(args, System.out, System.err)); }
+    /** The command line: a signal stops a training run at its next batch boundary ({@link SignalStop}). */
+    public static void main(String[] args) {
+        SignalStop stop = SignalStop.install(System.err);
+        int code = run(args, System.out, System.err);
+        stop.uninstall();
+        System.exit(code);
+    }
 
     /** Exit codes. */
     public static final int OK = 0, FAILED = 1, BAD_OPTION = 2, DIVERGED = 3;
@@ -415,20 +424,41 @@ public final class DcecCommand implements Runnable {
             trainer.listener(folder);
             if (train.resume && train.overwrite) throw new IllegalArgumentException("--resume continues the run in --out, --overwrite replaces it: pass one of them");
             if (train.resume) folder.requireCheckpoint();
+            // a signal (Ctrl-C, SIGTERM) stops the run at its next batch boundary and waits for its stop to be complete:
+            // the Run is closed after the lock is released (resources close in reverse order)
+            Cancellation cancellation = new Cancellation();
+            trainer.cancellation(cancellation);
+            SignalStop signals = SignalStop.current();
             // one writer per folder, from here to the report
-            try (RunLock lock = RunLock.acquire(train.out, "dcec " + label())) {
+            try (SignalStop.Run stoppable = signals == null ? null : signals.begin(cancellation);
+                 RunLock lock = RunLock.acquire(train.out, "dcec " + label())) {
                 if (lock.previousHolder() != null)
                     spec.commandLine().getErr().println("dcec: taking over " + train.out + " from a run that ended without releasing it ("
                             + printable(lock.previousHolder()) + ")");   // the lock file's line: the folder may come from elsewhere
                 folder.prepare(train.resume ? RunFolder.Start.RESUME : start(), train.overwrite);
-                if (train.resume) trainer.resumeFrom(folder.readCheckpoint());
+                if (train.resume) {
+                    Checkpoint.Stored c = folder.readCheckpoint();
+                    trainer.resumeFrom(c);
+                    if (Files.isRegularFile(train.out.resolve(RunFolder.RUN_LOG)))     // after a stop: the log says it went on
+                        folder.note("resumed by dcec " + label() + " --resume from " + RunFolder.CHECKPOINT + " (" + describe(c) + ")");
+                }
                 out.printf(Locale.ROOT, "dcec %s: %s on %s, %d images of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), printable(d.name()),
                         d.size(), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
                 out.println("kernels: " + backend.describe() + ", threads: " + backend.threads());
                 out.flush();
                 PrintStream progress = progressStream();
-                trainer.listener(new CliProgress(progress, d.size(), cfg));
-                DcecResult r = trainer.run();
+                CliProgress bar = new CliProgress(progress, d.size(), cfg);
+                trainer.listener(bar);
+                DcecResult r;
+                try {
+                    cancellation.check("the start of the training");
+                    r = trainer.run();
+                } catch (java.util.concurrent.CancellationException e) {
+                    if (stoppable == null || !stoppable.stopRequested()) throw e;
+                    bar.stopped();
+                    return stopped(stoppable, folder, cfg, e.getMessage());
+                }
+                if (stoppable != null && stoppable.stopRequested()) return stoppedAfterTraining(stoppable, folder, plan.run());
                 // after the run, on its own seed stream: the results above are final and do not depend on it
                 PixelBaseline baseline = null;
                 if (plan.run()) {
@@ -439,9 +469,82 @@ public final class DcecCommand implements Runnable {
                 } else {
                     Files.deleteIfExists(train.out.resolve(PixelBaseline.FILE));     // a resumed run's, if it had one
                 }
+                if (stoppable != null && stoppable.stopRequested()) return stoppedAfterTraining(stoppable, folder, false);
                 summary(out, r, d, cfg, baseline, plan.skipped());
+                if (stoppable != null && stoppable.stopRequested()) {
+                    // the signal came during the report or the summary: both are done, but the exit status will be the
+                    // signal's, so the run says that it finished all the same
+                    String line = "stopped by " + stoppable.cause() + " as the run was ending: it had finished, every output in "
+                            + train.out + " is complete";
+                    note(folder, line);
+                    spec.commandLine().getErr().println("dcec: " + printable(line));
+                    return stoppable.exitCode();
+                }
             }
             return 0;
+        }
+
+        /**
+         * The end of a run stopped by a signal after its training had ended, before the rest: the model, predictions and
+         * logs are complete; the pixel baseline (when {@code baselineSkipped}: asked for and not made yet), the report and
+         * the summary would outlast the shutdown's wait, and are skipped, saying so.
+         */
+        private int stoppedAfterTraining(SignalStop.Run stop, RunFolder folder, boolean baselineSkipped) {
+            List<String> skipped = new ArrayList<>();
+            if (baselineSkipped) skipped.add("the pixel k-means baseline");
+            if (this instanceof Train t && !t.noReport) skipped.add(HtmlReport.FILE_NAME);
+            skipped.add("the summary");
+            String line = "stopped by " + stop.cause() + " after the training had ended: its outputs in " + train.out
+                    + " are complete; " + String.join(", ", skipped.subList(0, skipped.size() - 1))
+                    + (skipped.size() > 1 ? " and " : "") + skipped.get(skipped.size() - 1) + (skipped.size() > 1 ? " were" : " was")
+                    + " not made";
+            note(folder, line);
+            spec.commandLine().getErr().println("dcec: " + printable(line));
+            return stop.exitCode();
+        }
+
+        /**
+         * The end of a run stopped by a signal at a batch boundary: nothing half-written is left (checkpoints are written
+         * whole between two boundaries, and the model only at the end), so what remains to say is where it stopped and how
+         * to go on: one line in run.log and the same on stderr. The last checkpoint is read back as --resume would read it,
+         * so the line promises only what a --resume will find.
+         *
+         * @param where the trainer's CancellationException message: "stopped by SIGTERM (pretraining, epoch 3, batch 2)"
+         * @return the signal's exit code
+         */
+        private int stopped(SignalStop.Run stop, RunFolder folder, DcecConfig cfg, String where) {
+            String next;
+            if (cfg.checkpointEvery() == 0)
+                next = "no checkpoint to continue from (--checkpoint-every 0): start it again with --overwrite"
+                        + " (and --checkpoint-every N to be able to continue a stopped run)";
+            else if (!Files.isRegularFile(train.out.resolve(RunFolder.CHECKPOINT)))
+                next = "no checkpoint was written yet: start it again with --overwrite";
+            else {
+                try {
+                    next = "continue with the same command and --resume: it starts from " + RunFolder.CHECKPOINT + " ("
+                            + describe(folder.readCheckpoint()) + ")";
+                } catch (IOException | RuntimeException e) {
+                    next = "its checkpoint does not read back (" + e.getMessage() + "): start it again with --overwrite";
+                }
+            }
+            String line = where + ", before that step: nothing half-written is left in " + train.out + "; " + next;
+            note(folder, line);
+            spec.commandLine().getErr().println("dcec: " + printable(line));
+            return stop.exitCode();
+        }
+
+        /** "pretraining, after epoch 3" or "clustering, at iteration 140" (the iteration it continues with). */
+        static String describe(Checkpoint.Stored c) {
+            return c.phase() == Phase.PRETRAIN ? "pretraining, after epoch " + c.step() : "clustering, at iteration " + c.step();
+        }
+
+        /** Appends the stop line to run.log; a failure to write it is said on stderr, the stop goes on. */
+        private void note(RunFolder folder, String line) {
+            try {
+                folder.note(line);
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("dcec: could not add the stop line to " + RunFolder.RUN_LOG + ": " + printable(IoErrors.describe(e)));
+            }
         }
 
         /** Where the progress goes: the standard error stream the command line was given. */

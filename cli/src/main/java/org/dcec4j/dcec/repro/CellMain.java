@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import org.dcec4j.dcec.cli.DcecCommand;
+import org.dcec4j.dcec.cli.SignalStop;
 
 /**
  * The main class of a cell's JVM: runs {@code dcec <args>} exactly as {@link DcecCommand#main} does, then
@@ -24,6 +25,9 @@ public final class CellMain {
             System.err.println("usage: CellMain <cpu-seconds file> <dcec arguments...>");
             System.exit(2);
         }
+        // stopped (the reproduction's own shutdown sends SIGTERM, Ctrl-C reaches every process of the terminal): the run
+        // ends at a batch boundary and releases its folder, as a `dcec train` does; so does the System.exit below
+        SignalStop stop = SignalStop.install(System.err);
         // a cell outlives its reproduction only by mistake (the parent killed with SIGKILL, whose shutdown hook never runs):
         // it would keep its run folder locked and fail the rerun that continues it
         ProcessHandle.current().parent().ifPresent(parent -> exitWhenEnded(parent, () -> {
@@ -36,6 +40,7 @@ public final class CellMain {
         Duration cpu = ProcessHandle.current().info().totalCpuDuration().orElse(null);
         if (cpu != null)
             Files.writeString(Path.of(args[0]), String.format(Locale.ROOT, "%.3f%n", cpu.toNanos() / 1e9), StandardCharsets.UTF_8);
+        stop.uninstall();
         System.exit(rc);
     }
 

@@ -192,7 +192,8 @@ final class ChildJvm {
         if (p == null) return;
         p.destroy();
         try {
-            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+            // SIGTERM: the cell stops at its next batch boundary and releases its folder, within SignalStop's wait
+            if (!p.waitFor(org.dcec4j.dcec.cli.SignalStop.GRACE_SECONDS + 5, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();

@@ -37,7 +37,9 @@ import org.dcec4j.engine.optim.Optimizer;
  *   <li>{@code dcec_log.csv}, a row at every recomputation of P;</li>
  *   <li>{@code checkpoint.dc4j} whenever the trainer hands over a checkpoint (atomically: the file is always a
  *       complete checkpoint, the previous one until the new one is verified);</li>
- *   <li>{@code model.dc4j} and {@code predictions.csv} at the end.</li>
+ *   <li>{@code model.dc4j} and {@code predictions.csv} at the end;</li>
+ *   <li>{@code run.log}, only when a run was stopped: a line for each stop by a signal ({@link #note}), and for each
+ *       {@code --resume} that followed one.</li>
  * </ul>
  * The command line adds {@code baseline.json} ({@link PixelBaseline}) and {@code report.html} after the run.
  * {@link #readCheckpoint} reads the checkpoint back for {@code --resume} and refuses one written with other
@@ -45,10 +47,10 @@ import org.dcec4j.engine.optim.Optimizer;
  */
 public final class RunFolder implements TrainingListener {
     public static final String CONFIG_JSON = "config.json", PRETRAIN_LOG = "pretrain_log.csv", DCEC_LOG = "dcec_log.csv",
-            CHECKPOINT = "checkpoint.dc4j", MODEL = "model.dc4j", PREDICTIONS = "predictions.csv";
+            CHECKPOINT = "checkpoint.dc4j", MODEL = "model.dc4j", PREDICTIONS = "predictions.csv", RUN_LOG = "run.log";
     /** Every file a run writes into its folder. */
     public static final List<String> OUTPUTS = List.of(CONFIG_JSON, PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j", DCEC_LOG,
-            CHECKPOINT, MODEL, PREDICTIONS, PixelBaseline.FILE, HtmlReport.FILE_NAME);
+            CHECKPOINT, MODEL, PREDICTIONS, PixelBaseline.FILE, HtmlReport.FILE_NAME, RUN_LOG);
     public static final String PRETRAIN_HEADER = "epoch,loss,seconds";
     public static final String DCEC_HEADER = "iter,acc,nmi,ari,L,Lc,Lr,delta_label";
 
@@ -102,7 +104,8 @@ public final class RunFolder implements TrainingListener {
     public List<Path> prepare(Start start, boolean overwrite) throws IOException {
         List<Path> deleted = new ArrayList<>(OutputFiles.removeStaleTemps(dir, OUTPUTS, Duration.ZERO));
         if (start == Start.RESUME) return deleted;
-        List<String> keep = start == Start.NEW ? List.of() : List.of(CONFIG_JSON, PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j");
+        // run.log stays with the pretraining it tells about (a stopped pretraining, resumed and finished, then clustered)
+        List<String> keep = start == Start.NEW ? List.of() : List.of(CONFIG_JSON, PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j", RUN_LOG);
         List<String> results = new ArrayList<>();
         for (String name : OUTPUTS) {
             Path f = dir.resolve(name);
@@ -199,6 +202,23 @@ public final class RunFolder implements TrainingListener {
         checkFolder();
         r.model().save(dir.resolve(MODEL));
         writePredictions(dir.resolve(PREDICTIONS), r.labels(), Inference.confidence(r.q(), r.labels().length, cfg.K()), data.labels());
+    }
+
+    /**
+     * Appends {@code text} to run.log as one line that starts with the time ({@code 2026-12-05T21:53:18Z stopped by
+     * SIGTERM …}): what the CSV logs cannot hold without breaking their readers. One write of the whole line through a
+     * java.io stream (as {@link CsvLog}), so the line is there complete or not at all.
+     */
+    public void note(String text) throws IOException {
+        String line = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + text.replace('\n', ' ') + "\n";
+        Path file = dir.resolve(RUN_LOG);
+        if (Files.isSymbolicLink(file))   // appending would follow it (a folder from elsewhere): the other outputs replace one too
+            Files.delete(file);
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile(), true)) {
+            out.write(line.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw org.dcec4j.datasets.IoErrors.onFile(file, e);
+        }
     }
 
     /** index,cluster,confidence (and label when the data set has labels), see {@link PredictionsCsv}. */

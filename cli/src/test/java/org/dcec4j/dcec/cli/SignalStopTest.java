@@ -1,0 +1,134 @@
+package org.dcec4j.dcec.cli;
+
+import static org.dcec4j.dcec.cli.DcecCommandTest.run;
+import static org.dcec4j.dcec.cli.FaultTest.args;
+import static org.dcec4j.dcec.cli.FaultTest.names;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.dcec4j.dcec.run.RunFolder;
+import org.dcec4j.dcec.run.RunLock;
+import org.dcec4j.engine.io.TensorFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGTERM (what {@link Process#destroy()} sends on Linux, and a scheduler's stop) to a forked {@code dcec train}: the run
+ * stops at a batch boundary, says so in run.log and on stderr, releases its folder as a normal end does, exits with 143,
+ * and its checkpoint continues with --resume to the same bytes as a run never stopped. Before {@link SignalStop} the JVM
+ * died at once: exit 143 too, but the lock file still named the dead run, no line said what happened or how to go on.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class SignalStopTest {
+    @TempDir Path tmp;
+
+    /** 200 shapes images, a small network: far more pretraining epochs after the first checkpoint than a signal takes to arrive. */
+    static List<String> options(int checkpointEvery) {
+        return List.of("--dataset", "shapes", "--limit", "200", "--filters", "4,4,8", "--clusters", "4", "--batch-size", "32",
+                "--pretrain-epochs", "120", "--kmeans-restarts", "2", "-T", "5", "--max-iter", "20", "--checkpoint-every",
+                Integer.toString(checkpointEvery), "--threads", "1", "--no-report");
+    }
+
+    /** Every line ends with a newline and has the header's number of cells (none cut in the middle). */
+    static void assertCompleteCsv(Path csv) throws Exception {
+        String text = Files.readString(csv, StandardCharsets.UTF_8);
+        assertTrue(text.endsWith("\n"), csv + " ends inside a line:\n" + text);
+        List<String> lines = text.lines().toList();
+        int cells = lines.get(0).split(",", -1).length;
+        for (String line : lines) assertEquals(cells, line.split(",", -1).length, csv + ": a line cut short: '" + line + "'");
+        for (String line : lines.subList(1, lines.size())) assertTrue(line.matches("[0-9]+,.*"), csv + ": '" + line + "'");
+    }
+
+    @Test void sigtermStopsAtABatchBoundaryReleasesTheFolderAndTheCheckpointResumesBitForBit() throws Exception {
+        Path stopped = tmp.resolve("stopped"), whole = tmp.resolve("whole"), log = tmp.resolve("stopped.log");
+        List<String> o = options(1);
+        Process p = Forked.dcec(log, List.of(), args("train", o, "--out", stopped.toString()));
+        try {
+            Forked.awaitWhileAlive(p, log, () -> Files.exists(stopped.resolve(RunFolder.CHECKPOINT)));
+            p.destroy();                                             // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped run did not end");
+        } finally {
+            p.destroyForcibly();
+        }
+        String err = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(143, p.exitValue(), err);
+        // released as a normal end releases it: no holder line, so the next run takes over nothing
+        assertEquals("", Files.readString(stopped.resolve(RunLock.FILE_NAME)), "the lock file still names the stopped run");
+        // the checkpoint is a complete one, and the stop line names it
+        TensorFile ck = TensorFile.read(stopped.resolve(RunFolder.CHECKPOINT));
+        assertEquals("pretrain", ck.meta("phase"), "120 epochs of 200 images outlast the signal");
+        String named = "it starts from checkpoint.dc4j (pretraining, after epoch " + ck.meta("epoch") + ")";
+        List<String> runLog = Files.readAllLines(stopped.resolve(RunFolder.RUN_LOG), StandardCharsets.UTF_8);
+        assertTrue(Files.readString(stopped.resolve(RunFolder.RUN_LOG)).endsWith("\n"));
+        String last = runLog.get(runLog.size() - 1);
+        assertTrue(last.matches("[0-9T:-]+Z stopped by SIGTERM \\(pretraining, epoch [0-9]+, batch [0-9]+\\), before that step: .*"), last);
+        assertTrue(last.contains("continue with the same command and --resume: " + named), last);
+        assertTrue(err.contains("dcec: stopped by SIGTERM (pretraining, epoch "), err);
+        assertTrue(err.contains(named), err);
+        assertTrue(err.lines().filter(l -> l.contains("stopped by")).count() == 1, "one stop line on stderr:\n" + err);
+        assertFalse(err.contains("did not reach a batch boundary"), err);
+        assertCompleteCsv(stopped.resolve(RunFolder.PRETRAIN_LOG));
+        assertEquals(Integer.parseInt(ck.meta("epoch")) + 1, Files.readAllLines(stopped.resolve(RunFolder.PRETRAIN_LOG)).size(),
+                "a row for every epoch up to the checkpoint, none after it (the stop came before the next one ended)");
+        // nothing half-written: no temporary file, no model of an unfinished run
+        assertEquals(List.of(RunLock.FILE_NAME, RunFolder.CHECKPOINT, RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG, RunFolder.RUN_LOG),
+                names(stopped));
+
+        // --resume continues it to the end: the same bytes as a run never stopped
+        Object[] r = run(args("train", o, "--resume", "--out", stopped.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        assertFalse(((String) r[2]).contains("taking over"), (String) r[2]);
+        assertEquals(0, run(args("train", o, "--out", whole.toString()))[0]);
+        for (String f : List.of(RunFolder.MODEL, RunFolder.PREDICTIONS, RunFolder.DCEC_LOG, "cae_weights.dc4j", RunFolder.CHECKPOINT))
+            assertArrayEquals(Files.readAllBytes(whole.resolve(f)), Files.readAllBytes(stopped.resolve(f)), f);
+        List<String> expected = new ArrayList<>(names(whole));
+        expected.add(RunFolder.RUN_LOG);
+        expected.sort(null);
+        assertEquals(expected, names(stopped), "no temporary file left");
+        runLog = Files.readAllLines(stopped.resolve(RunFolder.RUN_LOG), StandardCharsets.UTF_8);
+        assertEquals(2, runLog.size(), String.join("\n", runLog));
+        assertTrue(runLog.get(1).endsWith(" resumed by dcec train --resume from checkpoint.dc4j (pretraining, after epoch " + ck.meta("epoch") + ")"),
+                runLog.get(1));
+        assertEquals("", Files.readString(stopped.resolve(RunLock.FILE_NAME)), "released");
+    }
+
+    /** Without checkpoints the stop line says there is nothing to continue from, and how to start again. */
+    @Test void withoutCheckpointsTheStopLineSaysThereIsNoneToContinueFrom() throws Exception {
+        Path stopped = tmp.resolve("stopped"), log = tmp.resolve("stopped.log");
+        Process p = Forked.dcec(log, List.of(), args("train", options(0), "--out", stopped.toString()));
+        try {
+            // the first epoch's row: the run is in its pretraining, writing no checkpoint
+            Forked.awaitWhileAlive(p, log, () -> {
+                try {
+                    Path csv = stopped.resolve(RunFolder.PRETRAIN_LOG);
+                    return Files.exists(csv) && Files.readAllLines(csv).size() >= 2;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            p.destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped run did not end");
+        } finally {
+            p.destroyForcibly();
+        }
+        String err = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(143, p.exitValue(), err);
+        assertEquals("", Files.readString(stopped.resolve(RunLock.FILE_NAME)));
+        String expected = "no checkpoint to continue from (--checkpoint-every 0): start it again with --overwrite";
+        assertTrue(err.contains("dcec: stopped by SIGTERM (pretraining, epoch ") && err.contains(expected), err);
+        List<String> runLog = Files.readAllLines(stopped.resolve(RunFolder.RUN_LOG), StandardCharsets.UTF_8);
+        assertEquals(1, runLog.size(), String.join("\n", runLog));
+        assertTrue(runLog.get(0).contains(expected), runLog.get(0));
+        assertCompleteCsv(stopped.resolve(RunFolder.PRETRAIN_LOG));
+        assertEquals(List.of(RunLock.FILE_NAME, RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG, RunFolder.RUN_LOG), names(stopped));
+    }
+}
