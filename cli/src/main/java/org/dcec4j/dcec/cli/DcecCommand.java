@@ -689,10 +689,31 @@ public final class DcecCommand implements Runnable {
         /** The command's work, on the command's backend. */
         abstract int execute() throws IOException;
 
+        /** Cancelled by a signal ({@link SignalStop}): {@link #forEachBatch} checks it between two batches. */
+        final Cancellation cancellation = new Cancellation();
+
+        /** What a stop by a signal leaves undone, for its line on stderr. */
+        String notWritten() { return "nothing was written"; }
+
         @Override public Integer call() throws IOException {
-            try (Backend b = data.backend(spec.commandLine().getErr())) {
+            SignalStop signals = SignalStop.current();
+            try (SignalStop.Run stoppable = signals == null ? null : signals.begin(cancellation);
+                 Backend b = data.backend(spec.commandLine().getErr())) {
                 backend = b;
-                return execute();
+                try {
+                    int code = execute();
+                    if (stoppable != null && stoppable.stopRequested()) {
+                        // after the last batch: the output is complete, but the exit status will be the signal's
+                        spec.commandLine().getErr().println("dcec: stopped by " + stoppable.cause() + " as the command was ending: it had finished");
+                        return stoppable.exitCode();
+                    }
+                    return code;
+                } catch (java.util.concurrent.CancellationException e) {
+                    // thrown between two batches, inside the atomic write: its temporary file is already deleted
+                    if (stoppable == null || !stoppable.stopRequested()) throw e;
+                    spec.commandLine().getErr().println("dcec: " + printable(e.getMessage()) + ": " + notWritten() + "; run the command again");
+                    return stoppable.exitCode();
+                }
             }
         }
 
@@ -759,16 +780,27 @@ public final class DcecCommand implements Runnable {
             OutputFiles.removeStaleTemps(abs.getParent(), List.of(abs.getFileName().toString()), STALE_TEMP);
         }
 
+        /** The stop line's end for an --output written atomically: no part of it is there, an older file is untouched. */
+        static String notWritten(Path output) {
+            return output + " was not written (no part of it is left; a file of that name from before is as it was)";
+        }
+
         /** How long a temporary CSV may go unmodified before a later command deletes it as a killed writer's. */
         static final java.time.Duration STALE_TEMP = java.time.Duration.ofMinutes(10);
 
-        /** Calls {@code batch} with each batch of images in order: the first image's index, the images, their count. */
-        static void forEachBatch(ImageStream s, int batchSize, Batch batch) throws IOException {
+        /**
+         * Calls {@code batch} with each batch of images in order: the first image's index, the images, their count. Stops
+         * with a CancellationException before a batch when the command's {@link #cancellation} was cancelled (a signal).
+         */
+        void forEachBatch(ImageStream s, Batch batch) throws IOException {
             int D = s.imageSize(), B = Math.max(1, Math.min(batchSize, s.size()));
             float[] x = new float[B * D];
             int first = 0;
-            for (int n; (n = s.read(x, 0, B)) > 0; first += n)
+            for (int n; ; first += n) {
+                cancellation.check("image " + first + " of " + s.size());
+                if ((n = s.read(x, 0, B)) <= 0) break;
                 batch.accept(first, n == B ? x : Arrays.copyOf(x, n * D), n);
+            }
         }
 
         interface Batch { void accept(int first, float[] x, int n) throws IOException; }
@@ -781,6 +813,8 @@ public final class DcecCommand implements Runnable {
         @Option(names = "--output", paramLabel = "CSV", defaultValue = "predictions.csv", description = "Output CSV. Default: ${DEFAULT-VALUE}.")
         Path output;
 
+        @Override String notWritten() { return notWritten(output); }
+
         @Override int execute() throws IOException {
             int N;
             checkOutput(output);
@@ -789,7 +823,7 @@ public final class DcecCommand implements Runnable {
                 removeStaleTemps(output);
                 OutputFiles.writeAtomically(output, o -> {
                     PredictionsCsv csv = new PredictionsCsv(o, false);
-                    forEachBatch(s, batchSize, (first, x, n) -> {
+                    forEachBatch(s, (first, x, n) -> {
                         TrainedModel.Assignments a = m.predict(x, n, batchSize);
                         for (int i = 0; i < n; i++) csv.row(first + i, a.labels()[i], a.confidence()[i], -1);
                     });
@@ -808,6 +842,8 @@ public final class DcecCommand implements Runnable {
         @Option(names = "--output", paramLabel = "CSV", defaultValue = "embeddings.csv", description = "Output CSV. Default: ${DEFAULT-VALUE}.")
         Path output;
 
+        @Override String notWritten() { return notWritten(output); }
+
         @Override int execute() throws IOException {
             int N, K;
             checkOutput(output);
@@ -821,7 +857,7 @@ public final class DcecCommand implements Runnable {
                     StringBuilder line = new StringBuilder("index");
                     for (int j = 0; j < K; j++) line.append(",z").append(j);
                     w.append(line).append('\n');
-                    forEachBatch(s, batchSize, (first, x, n) -> {
+                    forEachBatch(s, (first, x, n) -> {
                         float[] z = m.features(x, n, batchSize);
                         for (int i = 0; i < n; i++) {
                             line.setLength(0);
@@ -847,7 +883,7 @@ public final class DcecCommand implements Runnable {
                 if (s.labels() == null)
                     throw new IllegalArgumentException(s.name() + " has no labels: evaluate needs a labelled set (a named set or a folder with one sub-folder per class)");
                 int[] labels = new int[s.size()];
-                forEachBatch(s, batchSize, (first, x, n) -> System.arraycopy(m.predict(x, n, batchSize).labels(), 0, labels, first, n));
+                forEachBatch(s, (first, x, n) -> System.arraycopy(m.predict(x, n, batchSize).labels(), 0, labels, first, n));
                 Scores sc = Scores.of(s.labels(), labels);
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf(Locale.ROOT, "%s on %s (%d images): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f%n", m.config.method(), printable(s.name()), s.size(),

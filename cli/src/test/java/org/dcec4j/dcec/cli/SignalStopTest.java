@@ -34,7 +34,7 @@ class SignalStopTest {
     /** 200 shapes images, a small network: far more pretraining epochs after the first checkpoint than a signal takes to arrive. */
     static List<String> options(int checkpointEvery) {
         return List.of("--dataset", "shapes", "--limit", "200", "--filters", "4,4,8", "--clusters", "4", "--batch-size", "32",
-                "--pretrain-epochs", "120", "--kmeans-restarts", "2", "-T", "5", "--max-iter", "20", "--checkpoint-every",
+                "--pretrain-epochs", "80", "--kmeans-restarts", "2", "-T", "5", "--max-iter", "20", "--checkpoint-every",
                 Integer.toString(checkpointEvery), "--threads", "1", "--no-report");
     }
 
@@ -65,7 +65,7 @@ class SignalStopTest {
         assertEquals("", Files.readString(stopped.resolve(RunLock.FILE_NAME)), "the lock file still names the stopped run");
         // the checkpoint is a complete one, and the stop line names it
         TensorFile ck = TensorFile.read(stopped.resolve(RunFolder.CHECKPOINT));
-        assertEquals("pretrain", ck.meta("phase"), "120 epochs of 200 images outlast the signal");
+        assertEquals("pretrain", ck.meta("phase"), "80 epochs of 200 images outlast the signal");
         String named = "it starts from checkpoint.dc4j (pretraining, after epoch " + ck.meta("epoch") + ")";
         List<String> runLog = Files.readAllLines(stopped.resolve(RunFolder.RUN_LOG), StandardCharsets.UTF_8);
         assertTrue(Files.readString(stopped.resolve(RunFolder.RUN_LOG)).endsWith("\n"));
@@ -130,5 +130,40 @@ class SignalStopTest {
         assertTrue(runLog.get(0).contains(expected), runLog.get(0));
         assertCompleteCsv(stopped.resolve(RunFolder.PRETRAIN_LOG));
         assertEquals(List.of(RunLock.FILE_NAME, RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG, RunFolder.RUN_LOG), names(stopped));
+    }
+
+    /**
+     * predict stops between two batches: its atomic write's temporary file is deleted, an earlier file of the --output's
+     * name is untouched, and a line says so. Before, the temporary CSV stayed beside it (until a later predict, ten
+     * minutes on) and nothing was said.
+     */
+    @Test void sigtermStopsPredictWithoutATemporaryFileLeft() throws Exception {
+        Path run = tmp.resolve("run"), dir = Files.createDirectories(tmp.resolve("predicted")), csv = dir.resolve("p.csv");
+        Object[] r = run("train", "--dataset", "shapes", "--limit", "100", "--pretrain-epochs", "1", "--max-iter", "0", "--kmeans-restarts", "1",
+                "--threads", "1", "--no-report", "--no-baseline", "--out", run.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        Files.writeString(csv, "an earlier file\n");
+        Path log = tmp.resolve("predict.log");
+        // 10,000 shapes images one at a time through the full-size network: seconds after its temporary file appears
+        Process p = Forked.dcec(log, List.of(), "predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "shapes",
+                "--threads", "1", "--batch-size", "1", "--output", csv.toString());
+        try {
+            Forked.awaitWhileAlive(p, log, () -> {       // its temporary file beside p.csv
+                try {
+                    return names(dir).size() > 1;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            p.destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped predict did not end");
+        } finally {
+            p.destroyForcibly();
+        }
+        String err = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(143, p.exitValue(), err);
+        assertEquals(List.of("p.csv"), names(dir), "no temporary file left");
+        assertEquals("an earlier file\n", Files.readString(csv));
+        assertTrue(err.contains("dcec: stopped by SIGTERM (image ") && err.contains(csv + " was not written"), err);
     }
 }
