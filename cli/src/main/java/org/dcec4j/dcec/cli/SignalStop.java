@@ -18,9 +18,10 @@ import org.dcec4j.dcec.Cancellation;
  * <p>The JVM's own signal handler starts the shutdown with the conventional exit status (128 + the signal's number:
  * 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP); the hooks cannot change it and need not. Which signal it was is
  * only known by watching the signals themselves, through {@code sun.misc.Signal} (module jdk.unsupported), reached by
- * reflection so that a JVM without it (or started with {@code -Xrs}, which leaves the signals to the operating system)
- * still gets the hook: the stop is then said to come from "a shutdown request" and the command returns 143. A signal
- * the process ignores (SIGHUP under {@code nohup}) stays ignored.
+ * reflection so that a JVM without it still gets the hook: the stop is then said to come from "a shutdown request" and
+ * the command returns 143, as it does when the JVM shuts down for another reason (System.exit of a reproduction's cell
+ * whose parent has ended). A signal the process ignores (SIGHUP under {@code nohup}) stays ignored; a JVM started with
+ * {@code -Xrs} leaves the signals to the operating system, which ends it at once without running any hook.
  *
  * <p>A run that does not reach a batch boundary in time (inside k-means, the pixel baseline, or the full pass that
  * recomputes P on a very large set) is left to die as before, after a line on stderr saying so: a stuck run cannot hang the shutdown. A
