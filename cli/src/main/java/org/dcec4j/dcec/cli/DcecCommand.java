@@ -463,7 +463,15 @@ public final class DcecCommand implements Runnable {
                 PixelBaseline baseline = null;
                 if (plan.run()) {
                     progress.printf(Locale.ROOT, "baseline: k-means on the raw pixels, %d restarts%n", cfg.kmeansRestarts());
-                    baseline = PixelBaseline.compute(d, cfg, backend.threads());
+                    try {
+                        // k-means on raw pixels takes seconds per restart and has no batches: a signal interrupts it (KMeans
+                        // ends at its next restart), or the shutdown's wait would run out and leave the folder locked
+                        baseline = stoppable == null ? PixelBaseline.compute(d, cfg, backend.threads())
+                                : stoppable.interruptibly(() -> PixelBaseline.compute(d, cfg, backend.threads()));
+                    } catch (java.util.concurrent.CancellationException e) {
+                        if (stoppable == null || !stoppable.stopRequested()) throw e;
+                        return stoppedAfterTraining(stoppable, folder, true);
+                    }
                     baseline.write(train.out);
                     progress.printf(Locale.ROOT, "baseline done in %.1f s%n", baseline.seconds());
                 } else {

@@ -23,8 +23,9 @@ import org.dcec4j.dcec.Cancellation;
  * whose parent has ended). A signal the process ignores (SIGHUP under {@code nohup}) stays ignored; a JVM started with
  * {@code -Xrs} leaves the signals to the operating system, which ends it at once without running any hook.
  *
- * <p>A run that does not reach a batch boundary in time (inside k-means, the pixel baseline, or the full pass that
- * recomputes P on a very large set) is left to die as before, after a line on stderr saying so: a stuck run cannot hang the shutdown. A
+ * <p>The pixel baseline after the training, k-means with no batches, is interrupted (KMeans stops before its next
+ * restart). A run that does not reach a batch boundary in time (inside the k-means initialisation, a restart of the
+ * baseline, or the full pass that recomputes P on a very large set) is left to die as before, after a line on stderr saying so: a stuck run cannot hang the shutdown. A
  * second signal during the wait changes nothing (the JVM runs its hooks once; the second request waits for them), so it
  * cannot interrupt the stop line or the lock's release half way; {@code kill -9} still ends the process at once.
  *
@@ -110,6 +111,37 @@ public final class SignalStop {
 
         int exitCode() { return SignalStop.this.exitCode(); }
 
+        /** The thread to interrupt on a stop while it runs {@link #interruptibly}; guarded by this Run. */
+        private Thread interruptible;
+
+        /**
+         * Runs {@code task}, which stops on an interrupt of this thread with a CancellationException (k-means), so that a
+         * stop interrupts it; throws that exception at once if the stop came first. The interrupt is confined to the task:
+         * the thread's flag is cleared when it ends, so no later write of the run (an NIO channel) meets it.
+         */
+        <T> T interruptibly(java.util.function.Supplier<T> task) {
+            synchronized (this) {
+                if (stopRequested()) throw new java.util.concurrent.CancellationException("stopped by " + cause());
+                interruptible = Thread.currentThread();
+            }
+            try {
+                return task.get();
+            } finally {
+                synchronized (this) {
+                    interruptible = null;
+                    Thread.interrupted();
+                }
+            }
+        }
+
+        /** Cancels the run, and interrupts the task of {@link #interruptibly} if one is running. */
+        private void stop() {
+            cancellation.cancel("stopped by " + cause());
+            synchronized (this) {
+                if (interruptible != null) interruptible.interrupt();
+            }
+        }
+
         /** The run has ended (normally, by the stop, or by a failure): the hook may return. */
         @Override public void close() {
             synchronized (SignalStop.this) {
@@ -125,12 +157,12 @@ public final class SignalStop {
             shuttingDown = true;
             r = active;
         }
-        if (r == null) return;      // not training (loading the data, predict, …): nothing to finish, the JVM ends as before
-        r.cancellation.cancel("stopped by " + cause());
+        if (r == null) return;      // no run under way (loading the data, datasets, …): nothing to finish, the JVM ends as before
+        r.stop();
         try {
             if (!r.done.await(GRACE_SECONDS, TimeUnit.SECONDS))
-                err.println("dcec: " + cause() + ": the run did not reach a batch boundary within " + GRACE_SECONDS + " s (k-means, the"
-                        + " pixel baseline and the recomputation of P are not interrupted); it ends now without releasing its --out folder:"
+                err.println("dcec: " + cause() + ": the run did not reach a batch boundary within " + GRACE_SECONDS + " s (the k-means"
+                        + " initialisation and the recomputation of P are not interrupted); it ends now without releasing its --out folder:"
                         + " the next run takes it over, and --resume continues from its last checkpoint if it wrote one");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

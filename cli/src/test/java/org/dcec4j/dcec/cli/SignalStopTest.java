@@ -166,4 +166,39 @@ class SignalStopTest {
         assertEquals("an earlier file\n", Files.readString(csv));
         assertTrue(err.contains("dcec: stopped by SIGTERM (image ") && err.contains(csv + " was not written"), err);
     }
+
+    /**
+     * A stop during the pixel baseline (k-means on raw pixels: no batches, seconds per restart on a large set) interrupts
+     * it at its next restart: the training's outputs stay, the baseline and report are not made, the folder is released.
+     * Without the interrupt the shutdown's wait ran out (1,000 restarts) and the JVM died with the folder still locked.
+     */
+    @Test void sigtermDuringThePixelBaselineInterruptsItAndKeepsTheTrainedModel() throws Exception {
+        Path stopped = tmp.resolve("stopped"), log = tmp.resolve("stopped.log");
+        Process p = Forked.dcec(log, List.of(), "train", "--dataset", "shapes", "--limit", "500", "--filters", "4,4,8", "--pretrain-epochs", "1",
+                "--max-iter", "0", "--kmeans-restarts", "1000", "--threads", "1", "--baseline", "--out", stopped.toString());
+        try {
+            Forked.awaitWhileAlive(p, log, () -> {
+                try {
+                    return Files.readString(log).contains("baseline: k-means on the raw pixels");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            p.destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped run did not end");
+        } finally {
+            p.destroyForcibly();
+        }
+        String err = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(143, p.exitValue(), err);
+        assertEquals("", Files.readString(stopped.resolve(RunLock.FILE_NAME)), err);
+        String line = "stopped by SIGTERM after the training had ended: its outputs in " + stopped
+                + " are complete; the pixel k-means baseline, report.html and the summary were not made";
+        assertTrue(err.contains("dcec: " + line), err);
+        List<String> runLog = Files.readAllLines(stopped.resolve(RunFolder.RUN_LOG), StandardCharsets.UTF_8);
+        assertTrue(runLog.size() == 1 && runLog.get(0).endsWith(" " + line), String.join("\n", runLog));
+        assertEquals(List.of(RunLock.FILE_NAME, "cae_weights.dc4j", RunFolder.CONFIG_JSON, RunFolder.DCEC_LOG, RunFolder.MODEL,
+                RunFolder.PREDICTIONS, RunFolder.PRETRAIN_LOG, RunFolder.RUN_LOG), names(stopped));
+        TensorFile.read(stopped.resolve(RunFolder.MODEL));      // complete
+    }
 }
