@@ -1,0 +1,87 @@
+package org.dcec4j.dcec.cli;
+
+import static org.dcec4j.datasets.cli.TerminalText.printable;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.dcec4j.dcec.Version;
+import org.dcec4j.engine.io.TensorFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dcec info FILE}: what a dcec4j file is, without running anything. The file is read and checked as every
+ * command reads it (magic, version, every section's checksum: a damaged file is named and refused), then described:
+ * a first line saying what it is (a model and the images it takes, a checkpoint and where it would resume, a pretrained
+ * network's weights), its metadata in the order it was written, and its tensors with their shapes. For a checkpoint
+ * the first line also says whether this dcec4j would continue it: one written by another arithmetic version would be
+ * refused by {@code --resume} (docs/kernels.md#arithmetic-version).
+ */
+@Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Describe a dcec4j file (model.dc4j, checkpoint.dc4j, pretrained weights): what it is, its metadata and its tensors.")
+final class InfoCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "A file dcec4j wrote: model.dc4j, checkpoint.dc4j, cae_weights.dc4j, ae_weights.dc4j.",
+            converter = PathConverter.class)
+    Path file;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Picocli's converter for the file, the command line's ({@link DcecCommand#PATHS}). */
+    static final class PathConverter implements picocli.CommandLine.ITypeConverter<Path> {
+        @Override public Path convert(String s) throws Exception { return DcecCommand.PATHS.convert(s); }
+    }
+
+    @Override public Integer call() throws IOException {
+        TensorFile f = TensorFile.read(file);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(printable(file.toString()) + " (" + String.format(Locale.ROOT, "%,d", Files.size(file)) + " bytes, checksums verified)");
+        out.println("  " + printable(what(f)));
+        out.println("metadata:");
+        int width = f.meta().keySet().stream().mapToInt(String::length).max().orElse(0);
+        for (Map.Entry<String, String> e : f.meta().entrySet()) {
+            // a value of several lines (the settings' JSON) keeps its lines, each indented under the first
+            String[] lines = e.getValue().strip().split("\n", -1);
+            out.printf(Locale.ROOT, "  %-" + width + "s  %s%n", printable(e.getKey()), printable(lines[0]));
+            for (int i = 1; i < lines.length; i++) out.println(" ".repeat(width + 4) + printable(lines[i]));
+        }
+        long values = 0;
+        for (String n : f.names()) values += f.get(n).data().length;
+        out.printf(Locale.ROOT, "tensors: %d, %,d values%n", f.names().size(), values);
+        int nameWidth = f.names().stream().mapToInt(String::length).max().orElse(0);
+        for (String n : f.names())
+            out.printf(Locale.ROOT, "  %-" + nameWidth + "s  %s%n", printable(n), Arrays.toString(f.get(n).shape()));
+        return DcecCommand.OK;
+    }
+
+    /** The first line's description: the kind of file and what it holds. */
+    static String what(TensorFile f) {
+        String kind = f.meta("kind");
+        if ("dcec-model".equals(kind))
+            return "a trained " + f.meta("method") + " model for " + f.meta("channels") + "x" + f.meta("height") + "x" + f.meta("width")
+                    + " images, " + f.meta("clusters") + " clusters; model files record no dcec4j version (the run's config.json does)";
+        if ("dcec-checkpoint".equals(kind)) {
+            boolean pretraining = "pretrain".equals(f.meta("phase"));
+            String where = pretraining ? "the pretraining, after epoch " + f.meta("epoch") : "the clustering, at iteration " + f.meta("iteration");
+            // a checkpoint with the data digest but no arithmetic version is one of arithmetic 1 (RunFolder.readCheckpoint)
+            String arithmetic = f.meta("arithmetic") != null ? f.meta("arithmetic") : f.meta("data_crc32c") != null ? "1" : null;
+            String by = f.meta("release") != null ? "dcec4j " + f.meta("release") + ", commit " + f.meta("commit") + ", arithmetic " + arithmetic
+                    : arithmetic != null ? "a dcec4j of arithmetic " + arithmetic + " that did not record its release" : "a dcec4j from before 2026-12-05";
+            String verdict = arithmetic == null ? "this dcec4j cannot check its data or arithmetic and would refuse it"
+                    : arithmetic.equals(Integer.toString(Version.ARITHMETIC)) ? "this dcec4j can continue it with --resume"
+                    : "another arithmetic: this dcec4j (arithmetic " + Version.ARITHMETIC + ") would refuse to continue it";
+            return "a checkpoint of " + where + ", written by " + by + "; " + verdict;
+        }
+        if ("module".equals(kind)) {
+            String cls = f.meta("class") == null ? "?" : f.meta("class");
+            return "the weights of a " + cls.substring(cls.lastIndexOf('.') + 1) + " (pretrained weights for --weights)";
+        }
+        return "a tensor file of kind '" + kind + "' (not one the dcec command writes)";
+    }
+}
