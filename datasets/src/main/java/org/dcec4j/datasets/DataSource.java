@@ -176,7 +176,8 @@ public final class DataSource {
     /**
      * A copy with this deadline for one mirror's whole answer, or null (the default) for one scaled to the file's size:
      * two minutes or four timeouts, plus the time the file takes at 50 kB/s. The connect and read timeout apply to one
-     * blocking read each, so only the deadline ends an answer that trickles in.
+     * blocking read each, so only the deadline ends an answer that trickles in. One too long for a count of nanoseconds
+     * (about 292 years, {@code Duration.ofSeconds(Long.MAX_VALUE)} say) is no deadline.
      */
     public DataSource withDeadline(Duration deadline) {
         return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);

@@ -291,6 +291,8 @@ final class Downloader {
      */
     private static final class Deadline implements AutoCloseable {
         private final Duration limit;
+        /** The limit in nanoseconds; Long.MAX_VALUE (about 292 years, never reached) for a longer one: no deadline. */
+        private final long limitNanos;
         private final long start = System.nanoTime();
         private final ScheduledFuture<?> alarm;
         /** The connection waiting for its headers, or null. Guarded by this. */
@@ -298,11 +300,18 @@ final class Downloader {
 
         Deadline(Duration limit) {
             this.limit = limit;
-            alarm = WATCHDOG.schedule(this::expire, Math.max(1, limit.toNanos()), TimeUnit.NANOSECONDS);
+            long nanos;
+            try {
+                nanos = limit.toNanos();
+            } catch (ArithmeticException tooLong) {
+                nanos = Long.MAX_VALUE;
+            }
+            limitNanos = nanos;
+            alarm = WATCHDOG.schedule(this::expire, Math.max(1, limitNanos), TimeUnit.NANOSECONDS);
         }
 
         boolean passed() {
-            return System.nanoTime() - start >= limit.toNanos();
+            return System.nanoTime() - start >= limitNanos;
         }
 
         synchronized void watch(HttpURLConnection c) {

@@ -237,6 +237,22 @@ class DownloaderTest {
         }
     }
 
+    /**
+     * A deadline or a timeout too long for a count of nanoseconds (about 292 years: what a caller passes for "no
+     * deadline") is no deadline, not an ArithmeticException out of the download (which it was: "long overflow").
+     */
+    @Test
+    void aDeadlineBeyondNanosecondsIsNoDeadline() throws IOException {
+        Path dir = tmp.resolve("cache/usps");
+        for (Duration deadline : List.of(Duration.ofDays(365L * 1000), Duration.ofSeconds(Long.MAX_VALUE))) {
+            assertArrayEquals(content, Files.readAllBytes(Downloader.fetch(known, List.of(base + "/good/"), dir, TIMEOUT, deadline, null)));
+            Files.delete(dir.resolve("tiny.jf"));
+        }
+        // the default deadline of a very long timeout (four timeouts, plus the file's time)
+        assertArrayEquals(content, Files.readAllBytes(Downloader.fetch(known, List.of(base + "/good/"), dir, Duration.ofDays(365L * 100), null)));
+        assertEquals(List.of("tiny.jf"), leftovers(dir));
+    }
+
     /** The default deadline grows with the file's size: a minute's slack on a slow line, not a fixed cut-off. */
     @Test
     void theDefaultDeadlineIsScaledToTheFileSize() {
