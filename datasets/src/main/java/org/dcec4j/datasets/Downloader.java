@@ -43,7 +43,9 @@ final class Downloader {
 
     /**
      * Disconnects a connection still waiting for its answer's headers when its deadline passes (a daemon thread,
-     * started with the first download): a server that trickles its headers would hold the response code's read for ever.
+     * started by a download and ended {@link #WATCHDOG_IDLE_SECONDS} after the last one: a thread living for ever
+     * would keep the class loader of an application server's web application after it is undeployed): a server that
+     * trickles its headers would hold the response code's read for ever.
      */
     private static final ScheduledThreadPoolExecutor WATCHDOG = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = Executors.defaultThreadFactory().newThread(r);
@@ -52,8 +54,13 @@ final class Downloader {
         return t;
     });
 
+    /** How long the watchdog's thread waits for another download before it ends. */
+    static final int WATCHDOG_IDLE_SECONDS = 5;
+
     static {
-        WATCHDOG.setRemoveOnCancelPolicy(true);
+        WATCHDOG.setRemoveOnCancelPolicy(true);     // a finished download's alarm leaves the queue, so the thread may end
+        WATCHDOG.setKeepAliveTime(WATCHDOG_IDLE_SECONDS, TimeUnit.SECONDS);
+        WATCHDOG.allowCoreThreadTimeOut(true);
     }
 
     private Downloader() {

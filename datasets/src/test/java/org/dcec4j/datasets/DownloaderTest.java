@@ -253,6 +253,26 @@ class DownloaderTest {
         assertEquals(List.of("tiny.jf"), leftovers(dir));
     }
 
+    /**
+     * The watchdog's thread ends once no download is under way: a library's thread that lived for ever kept an
+     * application server's web application (its class loader, through the thread) after it was undeployed.
+     */
+    @Test
+    void theWatchdogThreadEndsWhenNoDownloadIsUnderWay() throws Exception {
+        fetch(null, base + "/good/");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (watchdogThreads() > 0 && System.nanoTime() < end) Thread.sleep(100);
+        assertEquals(0, watchdogThreads(), "threads named dcec4j-download-deadline still alive 20 s after the download");
+        // and a later download starts it again: its deadline still works
+        String m = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(DatasetException.class,
+                () -> Downloader.fetch(known, List.of(base + "/trickle/"), tmp.resolve("cache/usps"), TIMEOUT, Duration.ofMillis(1000), null)).getMessage());
+        assertTrue(m.contains("no complete answer within the deadline of 1.0 s"), m);
+    }
+
+    private static long watchdogThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals("dcec4j-download-deadline")).count();
+    }
+
     /** The default deadline grows with the file's size: a minute's slack on a slow line, not a fixed cut-off. */
     @Test
     void theDefaultDeadlineIsScaledToTheFileSize() {
