@@ -436,7 +436,17 @@ public final class DcecCommand implements Runnable {
                 if (lock.previousHolder() != null)
                     spec.commandLine().getErr().println("dcec: taking over " + train.out + " from a run that ended without releasing it ("
                             + printable(lock.previousHolder()) + ")");   // the lock file's line: the folder may come from elsewhere
-                folder.prepare(train.resume ? RunFolder.Start.RESUME : start(), train.overwrite);
+                List<Path> deleted = folder.prepare(train.resume ? RunFolder.Start.RESUME : start(), train.overwrite);
+                if (!train.resume && start() == RunFolder.Start.AFTER_PRETRAINING && Files.isRegularFile(train.out.resolve(RunFolder.RUN_LOG))) {
+                    // cluster keeps the pretraining's run.log: its last line must not be the stop of a clustering whose
+                    // outputs (the checkpoint it names) --overwrite has just deleted
+                    List<String> gone = new ArrayList<>();
+                    for (Path p : deleted)
+                        if (RunFolder.OUTPUTS.contains(p.getFileName().toString())) gone.add(p.getFileName().toString());
+                    note(folder, train.overwrite && !gone.isEmpty()
+                            ? "clustering started again by dcec " + label() + " --overwrite (deleted: " + String.join(", ", gone) + ")"
+                            : "clustering started by dcec " + label());
+                }
                 if (train.resume) {
                     Checkpoint.Stored c = folder.readCheckpoint();
                     trainer.resumeFrom(c);

@@ -101,6 +101,42 @@ class SignalStopTest {
         assertEquals("", Files.readString(stopped.resolve(RunLock.FILE_NAME)), "released");
     }
 
+    /**
+     * A stopped clustering started again with {@code cluster --overwrite} in its pretraining's folder: cluster keeps
+     * run.log (it tells about the pretraining), so the finished run's log must not end with the earlier stop's line,
+     * which points at a checkpoint the --overwrite deleted. Before, run.log's last line still said "stopped by SIGTERM
+     * (clustering, …) continue with the same command and --resume" in a finished folder.
+     */
+    @Test void clusterStartedAgainAfterAStopSaysSoInRunLog() throws Exception {
+        Path dir = tmp.resolve("run"), log = tmp.resolve("cluster.log");
+        List<String> o = List.of("--dataset", "shapes", "--limit", "200", "--filters", "4,4,8", "--clusters", "4", "--batch-size", "32",
+                "--kmeans-restarts", "1", "--threads", "1");
+        Object[] r = run(args("pretrain", o, "--pretrain-epochs", "2", "--out", dir.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        // a clustering far longer than a signal takes to arrive, stopped after its first checkpoint
+        Process p = Forked.dcec(log, List.of(), args("cluster", o, "--no-baseline", "--pretrain-epochs", "2", "-T", "1", "--tol", "0", "--max-iter", "1000000",
+                "--checkpoint-every", "1", "--out", dir.toString()));
+        try {
+            Forked.awaitWhileAlive(p, log, () -> Files.exists(dir.resolve(RunFolder.CHECKPOINT)));
+            p.destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped run did not end");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(143, p.exitValue(), Files.readString(log));
+        List<String> runLog = Files.readAllLines(dir.resolve(RunFolder.RUN_LOG), StandardCharsets.UTF_8);
+        assertTrue(runLog.size() == 1 && runLog.get(0).contains(" stopped by SIGTERM (clustering, "), String.join("\n", runLog));
+
+        // started again from the pretrained weights, to the end
+        r = run(args("cluster", o, "--no-baseline", "--pretrain-epochs", "2", "-T", "1", "--max-iter", "3", "--overwrite", "--out", dir.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(Files.isRegularFile(dir.resolve(RunFolder.MODEL)) && !Files.exists(dir.resolve(RunFolder.CHECKPOINT)));
+        runLog = Files.readAllLines(dir.resolve(RunFolder.RUN_LOG), StandardCharsets.UTF_8);
+        String last = runLog.get(runLog.size() - 1);
+        assertFalse(last.contains("stopped by"), "run.log of a finished run still ends with the earlier stop:\n" + String.join("\n", runLog));
+        assertTrue(last.matches("[0-9T:-]+Z clustering started again by dcec cluster --overwrite \\(deleted: dcec_log\\.csv, checkpoint\\.dc4j\\)"), last);
+    }
+
     /** Without checkpoints the stop line says there is nothing to continue from, and how to start again. */
     @Test void withoutCheckpointsTheStopLineSaysThereIsNoneToContinueFrom() throws Exception {
         Path stopped = tmp.resolve("stopped"), log = tmp.resolve("stopped.log");

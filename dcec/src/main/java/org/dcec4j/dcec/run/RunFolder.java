@@ -39,7 +39,7 @@ import org.dcec4j.engine.optim.Optimizer;
  *       complete checkpoint, the previous one until the new one is verified);</li>
  *   <li>{@code model.dc4j} and {@code predictions.csv} at the end;</li>
  *   <li>{@code run.log}, only when a run was stopped: a line for each stop by a signal ({@link #note}), and for each
- *       {@code --resume} that followed one.</li>
+ *       {@code --resume} that followed one, and for a clustering started in a pretraining's folder that has one.</li>
  * </ul>
  * The command line adds {@code baseline.json} ({@link PixelBaseline}) and {@code report.html} after the run.
  * {@link #readCheckpoint} reads the checkpoint back for {@code --resume} and refuses one written with other
