@@ -112,12 +112,16 @@ public record BuildStamp(String commit, Boolean dirty) {
 
     /**
      * Build step: {@code BuildStamp <module directory> <output file>} writes the stamp of the repository around the
-     * module directory (without git, or outside a repository: commit "unknown"; the build never fails for it).
+     * module directory (without git, outside a repository, or in one that tracks no file of the module directory:
+     * commit "unknown"; the build never fails for it). The last is a source tarball unpacked inside another
+     * repository (a home folder kept in git, a packaging repository): that repository's commit is not the code's.
      * The file is written to a temporary file first and moved into place.
      */
     public static void main(String[] args) throws IOException {
         if (args.length != 2) throw new IllegalArgumentException("usage: BuildStamp <module directory> <output file>");
-        BuildStamp s = of(Path.of(args[0]), List.of(Path.of("docs")));
+        Path module = Path.of(args[0]);
+        String tracked = git(module, "ls-files", "--", ".");
+        BuildStamp s = tracked != null && tracked.isBlank() ? new BuildStamp(UNKNOWN, null) : of(module, List.of(Path.of("docs")));
         Path out = Path.of(args[1]);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".build-stamp", ".tmp");

@@ -80,6 +80,31 @@ class BuildStampTest {
         assertEquals(new BuildStamp(BuildStamp.UNKNOWN, null), BuildStamp.of(tmp.resolve("no-such-folder"), DOCS));
     }
 
+    /**
+     * Sources without git history (a release's source tarball) unpacked inside another repository, say a home folder
+     * kept in git or a packaging repository: the build step must not stamp that repository's commit, which is not the
+     * code's. It did (its HEAD, and whether its own files were modified), and config.json and --version named it.
+     */
+    @Test void sourcesUnpackedInsideAnotherRepositoryAreStampedUnknown(@TempDir Path tmp) throws IOException {
+        Path outer = repository(tmp.resolve("home"));
+        Path module = Files.createDirectories(outer.resolve("build/dcec4j-0.1.0/dcec/src/main/java"));
+        Files.writeString(outer.resolve("build/dcec4j-0.1.0/dcec/pom.xml"), "<project/>\n");
+        Path out = tmp.resolve("classes").resolve(BuildStamp.RESOURCE);
+        BuildStamp.main(new String[] {outer.resolve("build/dcec4j-0.1.0/dcec").toString(), out.toString()});
+        try (InputStream in = Files.newInputStream(out)) {
+            assertEquals(new BuildStamp(BuildStamp.UNKNOWN, null), BuildStamp.parse(in),
+                    "stamped with the commit of the repository around the unpacked sources");
+        }
+        // once the sources are committed there, that commit is theirs
+        assertNotNull(BuildStamp.git(outer, "add", "."));
+        assertNotNull(BuildStamp.git(outer, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "two"));
+        BuildStamp.main(new String[] {outer.resolve("build/dcec4j-0.1.0/dcec").toString(), out.toString()});
+        try (InputStream in = Files.newInputStream(out)) {
+            assertEquals(new BuildStamp(BuildStamp.git(outer, "rev-parse", "HEAD").strip(), false), BuildStamp.parse(in));
+        }
+        assertTrue(Files.isDirectory(module));
+    }
+
     @Test void theBuildStepWritesAStampThatReadsBack(@TempDir Path tmp) throws IOException {
         Path repo = repository(tmp.resolve("repo"));
         Path out = tmp.resolve("classes/org/dcec4j/dcec").resolve(BuildStamp.RESOURCE);
