@@ -714,10 +714,15 @@ public final class DcecCommand implements Runnable {
         /** What a stop by a signal leaves undone, for its line on stderr. */
         String notWritten() { return "nothing was written"; }
 
+        /**
+         * The stop of a signal, begun by {@link #open()} once the model is loaded and the images found (null before, and
+         * without {@link SignalStop}): until then a signal ends the command at once, as it ends a training command still
+         * loading its images; loading the model or downloading a named set has no batch boundary to wait for.
+         */
+        SignalStop.Run stoppable;
+
         @Override public Integer call() throws IOException {
-            SignalStop signals = SignalStop.current();
-            try (SignalStop.Run stoppable = signals == null ? null : signals.begin(cancellation);
-                 Backend b = data.backend(spec.commandLine().getErr())) {
+            try (Backend b = data.backend(spec.commandLine().getErr())) {
                 backend = b;
                 try {
                     int code = execute();
@@ -732,6 +737,8 @@ public final class DcecCommand implements Runnable {
                     if (stoppable == null || !stoppable.stopRequested()) throw e;
                     spec.commandLine().getErr().println("dcec: " + printable(e.getMessage()) + ": " + notWritten() + "; run the command again");
                     return stoppable.exitCode();
+                } finally {
+                    if (stoppable != null) stoppable.close();
                 }
             }
         }
@@ -757,6 +764,8 @@ public final class DcecCommand implements Runnable {
                         + m.height + "x" + m.width + " (or a layer's output for them) holds more values than one Java array (2^31): use --batch-size "
                         + most + " or less (the results do not depend on it)");
             }
+            SignalStop signals = SignalStop.current();
+            if (signals != null) stoppable = signals.begin(cancellation);     // from here a signal stops between two batches
             return s;
         }
 

@@ -204,6 +204,44 @@ class SignalStopTest {
     }
 
     /**
+     * A signal while predict is still getting its images (here a download that hangs: the proxy never answers) ends it
+     * at once, as before SignalStop and as a training command that is still loading its images: there is no batch to
+     * stop at and nothing of its output to clean up. Before, the shutdown waited the whole 10 s for a batch boundary
+     * and then said the run "ends now without releasing its --out folder ... --resume continues from its last
+     * checkpoint", which predict has neither of.
+     */
+    @Test void sigtermWhilePredictGetsItsImagesEndsItAtOnce() throws Exception {
+        Path run = tmp.resolve("run"), home = Files.createDirectories(tmp.resolve("home")), log = tmp.resolve("predict.log");
+        Object[] r = run("train", "--dataset", "shapes", "--limit", "100", "--pretrain-epochs", "1", "--max-iter", "0", "--kmeans-restarts", "1",
+                "--threads", "1", "--no-report", "--no-baseline", "--out", run.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        try (java.net.ServerSocket proxy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Duser.home=" + home, "-Dhttps.proxyHost=127.0.0.1", "-Dhttps.proxyPort=" + proxy.getLocalPort(),
+                    "-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=" + proxy.getLocalPort(), "-cp", System.getProperty("java.class.path"),
+                    DcecCommand.class.getName(), "predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "usps",
+                    "--threads", "1", "--output", tmp.resolve("p.csv").toString()));
+            ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            b.environment().keySet().removeIf(k -> k.startsWith("DCEC4J_"));
+            b.environment().put("HOME", home.toString());
+            Process p = b.start();
+            try (java.net.Socket accepted = proxy.accept()) {       // the download has begun, and waits for the proxy
+                Thread.sleep(200);
+                long t0 = System.nanoTime();
+                p.destroy();
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped predict did not end");
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                String out = Files.readString(log, StandardCharsets.UTF_8);
+                assertEquals(143, p.exitValue(), out);
+                assertFalse(out.contains("did not reach a batch boundary"), out);
+                assertTrue(seconds < 5, "ended " + seconds + " s after SIGTERM:\n" + out);
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /**
      * A stop during the pixel baseline (k-means on raw pixels: no batches, seconds per restart on a large set) interrupts
      * it at its next restart: the training's outputs stay, the baseline and report are not made, the folder is released.
      * Without the interrupt the shutdown's wait ran out (1,000 restarts) and the JVM died with the folder still locked.
