@@ -714,6 +714,9 @@ public final class DcecCommand implements Runnable {
         /** What a stop by a signal leaves undone, for its line on stderr. */
         String notWritten() { return "nothing was written"; }
 
+        /** What a command that did not stop within the shutdown's wait leaves, for its line on stderr. */
+        String notStoppedInTime() { return "nothing was written; run the command again"; }
+
         /**
          * The stop of a signal, begun by {@link #open()} once the model is loaded and the images found (null before, and
          * without {@link SignalStop}): until then a signal ends the command at once, as it ends a training command still
@@ -765,7 +768,9 @@ public final class DcecCommand implements Runnable {
                         + most + " or less (the results do not depend on it)");
             }
             SignalStop signals = SignalStop.current();
-            if (signals != null) stoppable = signals.begin(cancellation);     // from here a signal stops between two batches
+            if (signals != null)        // from here a signal stops between two batches
+                stoppable = signals.begin(cancellation, "the command did not reach a batch boundary within " + SignalStop.GRACE_SECONDS
+                        + " s (a batch of --batch-size " + batchSize + " images is not interrupted); it ends now: " + notStoppedInTime());
             return s;
         }
 
@@ -808,6 +813,12 @@ public final class DcecCommand implements Runnable {
             OutputFiles.removeStaleTemps(abs.getParent(), List.of(abs.getFileName().toString()), STALE_TEMP);
         }
 
+        /** The shutdown's line when the command did not stop within the wait: the JVM ends amid the atomic write. */
+        static String notStoppedInTime(Path output) {
+            return output + " was not written; a file of that name from before is as it was, and the temporary file beside it"
+                    + " is deleted by a later predict or embed of that name after " + STALE_TEMP.toMinutes() + " minutes; run the command again";
+        }
+
         /** The stop line's end for an --output written atomically: no part of it is there, an older file is untouched. */
         static String notWritten(Path output) {
             return output + " was not written (no part of it is left; a file of that name from before is as it was)";
@@ -843,6 +854,8 @@ public final class DcecCommand implements Runnable {
 
         @Override String notWritten() { return notWritten(output); }
 
+        @Override String notStoppedInTime() { return notStoppedInTime(output); }
+
         @Override int execute() throws IOException {
             int N;
             checkOutput(output);
@@ -871,6 +884,8 @@ public final class DcecCommand implements Runnable {
         Path output;
 
         @Override String notWritten() { return notWritten(output); }
+
+        @Override String notStoppedInTime() { return notStoppedInTime(output); }
 
         @Override int execute() throws IOException {
             int N, K;

@@ -91,7 +91,18 @@ public final class SignalStop {
      * outputs are complete and its lock released. One run at a time.
      */
     synchronized Run begin(Cancellation c) {
-        Run r = new Run(c);
+        return begin(c, "the run did not reach a batch boundary within " + GRACE_SECONDS + " s (the k-means initialisation and the"
+                + " recomputation of P are not interrupted); it ends now without releasing its --out folder: the next run takes it"
+                + " over, and --resume continues from its last checkpoint if it wrote one");
+    }
+
+    /**
+     * {@link #begin(Cancellation)} of a command that is not a training run (predict, embed, evaluate), with what the
+     * shutdown says on stderr when the run does not stop within {@link #GRACE_SECONDS}: a run folder and a checkpoint are
+     * a training's words.
+     */
+    synchronized Run begin(Cancellation c, String notStoppedInTime) {
+        Run r = new Run(c, notStoppedInTime);
         active = r;
         if (shuttingDown) c.cancel("stopped by " + cause());   // the hook has already looked: stop at the first boundary
         return r;
@@ -100,9 +111,14 @@ public final class SignalStop {
     /** A run the hook waits for. */
     final class Run implements AutoCloseable {
         private final Cancellation cancellation;
+        /** The stderr line (after "dcec: SIGTERM: ") when the run has not stopped within the wait. */
+        private final String notStoppedInTime;
         private final CountDownLatch done = new CountDownLatch(1);
 
-        private Run(Cancellation c) { this.cancellation = c; }
+        private Run(Cancellation c, String notStoppedInTime) {
+            this.cancellation = c;
+            this.notStoppedInTime = notStoppedInTime;
+        }
 
         /** Whether the hook asked this run to stop (a CancellationException of the run is then the stop, not a bug). */
         boolean stopRequested() { return cancellation.isCancelled(); }
@@ -161,9 +177,7 @@ public final class SignalStop {
         r.stop();
         try {
             if (!r.done.await(GRACE_SECONDS, TimeUnit.SECONDS))
-                err.println("dcec: " + cause() + ": the run did not reach a batch boundary within " + GRACE_SECONDS + " s (the k-means"
-                        + " initialisation and the recomputation of P are not interrupted); it ends now without releasing its --out folder:"
-                        + " the next run takes it over, and --resume continues from its last checkpoint if it wrote one");
+                err.println("dcec: " + cause() + ": " + r.notStoppedInTime);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -242,6 +242,42 @@ class SignalStopTest {
     }
 
     /**
+     * A predict whose one batch outlasts the shutdown's wait ends when the wait runs out, with a line that speaks of its
+     * output: before, the line was the training's ("without releasing its --out folder ... --resume continues from its
+     * last checkpoint"), which predict has neither of.
+     */
+    @Test void predictNotStoppedInTimeSaysWhatItLeaves() throws Exception {
+        Path run = tmp.resolve("run"), dir = Files.createDirectories(tmp.resolve("predicted")), csv = dir.resolve("p.csv");
+        Object[] r = run("train", "--dataset", "shapes", "--limit", "100", "--filters", "32,64,128", "--pretrain-epochs", "1", "--max-iter", "0",
+                "--kmeans-restarts", "1", "--threads", "1", "--no-report", "--no-baseline", "--out", run.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        Path log = tmp.resolve("predict.log");
+        // one batch of 2,000 images through 32-64-128 filters on one thread of the scalar kernels: far more than the 10 s wait
+        Process p = Forked.dcec(log, false, List.of("-Xmx1g"), "predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "shapes",
+                "--limit", "2000", "--threads", "1", "--batch-size", "2000", "--output", csv.toString());
+        try {
+            Forked.awaitWhileAlive(p, log, () -> {       // its temporary file: the batch begins
+                try {
+                    return !names(dir).isEmpty();
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            Thread.sleep(3000);                           // past the check before the batch
+            assertTrue(p.isAlive(), Files.readString(log));
+            p.destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped predict did not end");
+        } finally {
+            p.destroyForcibly();
+        }
+        String err = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(143, p.exitValue(), err);
+        assertTrue(err.contains("dcec: SIGTERM: the command did not reach a batch boundary within 10 s"), err);
+        assertFalse(err.contains("--out folder") || err.contains("--resume") || err.contains("checkpoint"), err);
+        assertTrue(err.contains(csv + " was not written"), err);
+    }
+
+    /**
      * A stop during the pixel baseline (k-means on raw pixels: no batches, seconds per restart on a large set) interrupts
      * it at its next restart: the training's outputs stay, the baseline and report are not made, the folder is released.
      * Without the interrupt the shutdown's wait ran out (1,000 restarts) and the JVM died with the folder still locked.
