@@ -168,8 +168,14 @@ public final class DataSource {
         return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, m, timeout, deadline, progress);
     }
 
-    /** A copy with this connect and read timeout for downloads. */
+    /**
+     * A copy with this connect and read timeout for downloads: from 1 ms to 2^31 − 1 ms (24.8 days, the most a
+     * connection takes); an IllegalArgumentException otherwise.
+     */
     public DataSource withTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0)
+            throw new IllegalArgumentException("download timeout " + timeout + ": expected from 1 ms to " + Integer.MAX_VALUE
+                    + " ms (24.8 days)");
         return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);
     }
 
@@ -180,6 +186,9 @@ public final class DataSource {
      * (about 292 years, {@code Duration.ofSeconds(Long.MAX_VALUE)} say) is no deadline.
      */
     public DataSource withDeadline(Duration deadline) {
+        if (deadline != null && (deadline.isNegative() || deadline.isZero()))
+            throw new IllegalArgumentException("download deadline " + deadline + ": expected a positive duration, or null for the"
+                    + " default scaled to the file's size (a deadline of zero would fail every mirror at once)");
         return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);
     }
 

@@ -3,11 +3,13 @@ package org.dcec4j.datasets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -102,5 +104,23 @@ class DataSourceTest {
                 + " <folder>/mnist/ with --data-dir <folder> or DCEC4J_DATA=<folder>."), m);
         assertTrue(m.endsWith("Downloads are off (this process has no home folder to cache them in: user.home is '?' and $HOME"
                 + " is not set to an absolute path; put the files in a folder given with --data-dir or $DCEC4J_DATA)."), m);
+    }
+
+    /** Timeouts and deadlines a download cannot use are refused when set, naming the value and the range. */
+    @Test void timeoutsAndDeadlinesOutOfRangeAreRefused() {
+        DataSource s = DataSource.of(List.of(tmp), tmp);
+        for (Duration bad : new Duration[] {null, Duration.ZERO, Duration.ofMillis(-1), Duration.ofMillis(Integer.MAX_VALUE + 1L),
+                Duration.ofSeconds(Long.MAX_VALUE)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.withTimeout(bad));
+            assertTrue(e.getMessage().startsWith("download timeout " + bad + ": expected from 1 ms to 2147483647 ms"), e.getMessage());
+        }
+        s.withTimeout(Duration.ofMillis(1));
+        s.withTimeout(Duration.ofMillis(Integer.MAX_VALUE));
+        for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofSeconds(-5)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.withDeadline(bad));
+            assertTrue(e.getMessage().startsWith("download deadline " + bad + ": expected a positive duration"), e.getMessage());
+        }
+        s.withDeadline(null);
+        s.withDeadline(Duration.ofSeconds(Long.MAX_VALUE));
     }
 }
