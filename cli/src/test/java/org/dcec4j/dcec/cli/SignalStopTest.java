@@ -52,13 +52,7 @@ class SignalStopTest {
         Path stopped = tmp.resolve("stopped"), whole = tmp.resolve("whole"), log = tmp.resolve("stopped.log");
         List<String> o = options(1);
         Process p = Forked.dcec(log, List.of(), args("train", o, "--out", stopped.toString()));
-        try {
-            Forked.awaitWhileAlive(p, log, () -> Files.exists(stopped.resolve(RunFolder.CHECKPOINT)));
-            p.destroy();                                             // SIGTERM
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped run did not end");
-        } finally {
-            p.destroyForcibly();
-        }
+        sigtermWhen(p, log, () -> Files.exists(stopped.resolve(RunFolder.CHECKPOINT)), "run");
         String err = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(143, p.exitValue(), err);
         // released as a normal end releases it: no holder line, so the next run takes over nothing
@@ -116,13 +110,7 @@ class SignalStopTest {
         // a clustering far longer than a signal takes to arrive, stopped after its first checkpoint
         Process p = Forked.dcec(log, List.of(), args("cluster", o, "--no-baseline", "--pretrain-epochs", "2", "-T", "1", "--tol", "0", "--max-iter", "1000000",
                 "--checkpoint-every", "1", "--out", dir.toString()));
-        try {
-            Forked.awaitWhileAlive(p, log, () -> Files.exists(dir.resolve(RunFolder.CHECKPOINT)));
-            p.destroy();
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped run did not end");
-        } finally {
-            p.destroyForcibly();
-        }
+        sigtermWhen(p, log, () -> Files.exists(dir.resolve(RunFolder.CHECKPOINT)), "run");
         assertEquals(143, p.exitValue(), Files.readString(log));
         List<String> runLog = Files.readAllLines(dir.resolve(RunFolder.RUN_LOG), StandardCharsets.UTF_8);
         assertTrue(runLog.size() == 1 && runLog.get(0).contains(" stopped by SIGTERM (clustering, "), String.join("\n", runLog));
@@ -141,21 +129,9 @@ class SignalStopTest {
     @Test void withoutCheckpointsTheStopLineSaysThereIsNoneToContinueFrom() throws Exception {
         Path stopped = tmp.resolve("stopped"), log = tmp.resolve("stopped.log");
         Process p = Forked.dcec(log, List.of(), args("train", options(0), "--out", stopped.toString()));
-        try {
-            // the first epoch's row: the run is in its pretraining, writing no checkpoint
-            Forked.awaitWhileAlive(p, log, () -> {
-                try {
-                    Path csv = stopped.resolve(RunFolder.PRETRAIN_LOG);
-                    return Files.exists(csv) && Files.readAllLines(csv).size() >= 2;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
-            p.destroy();
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped run did not end");
-        } finally {
-            p.destroyForcibly();
-        }
+        // the first epoch's row: the run is in its pretraining, writing no checkpoint
+        Path csv = stopped.resolve(RunFolder.PRETRAIN_LOG);
+        sigtermWhen(p, log, quietly(() -> Files.exists(csv) && Files.readAllLines(csv).size() >= 2), "run");
         String err = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(143, p.exitValue(), err);
         assertEquals("", Files.readString(stopped.resolve(RunLock.FILE_NAME)));
@@ -183,19 +159,7 @@ class SignalStopTest {
         // 10,000 shapes images one at a time through the full-size network: seconds after its temporary file appears
         Process p = Forked.dcec(log, List.of(), "predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "shapes",
                 "--threads", "1", "--batch-size", "1", "--output", csv.toString());
-        try {
-            Forked.awaitWhileAlive(p, log, () -> {       // its temporary file beside p.csv
-                try {
-                    return names(dir).size() > 1;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
-            p.destroy();
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped predict did not end");
-        } finally {
-            p.destroyForcibly();
-        }
+        sigtermWhen(p, log, quietly(() -> names(dir).size() > 1), "predict");      // its temporary file beside p.csv
         String err = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(143, p.exitValue(), err);
         assertEquals(List.of("p.csv"), names(dir), "no temporary file left");
@@ -256,13 +220,7 @@ class SignalStopTest {
         Process p = Forked.dcec(log, false, List.of("-Xmx1g"), "predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "shapes",
                 "--limit", "2000", "--threads", "1", "--batch-size", "2000", "--output", csv.toString());
         try {
-            Forked.awaitWhileAlive(p, log, () -> {       // its temporary file: the batch begins
-                try {
-                    return !names(dir).isEmpty();
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
+            Forked.awaitWhileAlive(p, log, quietly(() -> !names(dir).isEmpty()));       // its temporary file: the batch begins
             Thread.sleep(3000);                           // past the check before the batch
             assertTrue(p.isAlive(), Files.readString(log));
             p.destroy();
@@ -286,19 +244,7 @@ class SignalStopTest {
         Path stopped = tmp.resolve("stopped"), log = tmp.resolve("stopped.log");
         Process p = Forked.dcec(log, List.of(), "train", "--dataset", "shapes", "--limit", "500", "--filters", "4,4,8", "--pretrain-epochs", "1",
                 "--max-iter", "0", "--kmeans-restarts", "1000", "--threads", "1", "--baseline", "--out", stopped.toString());
-        try {
-            Forked.awaitWhileAlive(p, log, () -> {
-                try {
-                    return Files.readString(log).contains("baseline: k-means on the raw pixels");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
-            p.destroy();
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped run did not end");
-        } finally {
-            p.destroyForcibly();
-        }
+        sigtermWhen(p, log, quietly(() -> Files.readString(log).contains("baseline: k-means on the raw pixels")), "run");
         String err = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(143, p.exitValue(), err);
         assertEquals("", Files.readString(stopped.resolve(RunLock.FILE_NAME)), err);
@@ -311,4 +257,28 @@ class SignalStopTest {
                 RunFolder.PREDICTIONS, RunFolder.PRETRAIN_LOG, RunFolder.RUN_LOG), names(stopped));
         TensorFile.read(stopped.resolve(RunFolder.MODEL));      // complete
     }
+
+    /** Sends SIGTERM to {@code p} once {@code ready} holds (while it is alive), and waits a minute at most for it to end. */
+    private static void sigtermWhen(Process p, Path log, java.util.function.BooleanSupplier ready, String what) throws Exception {
+        try {
+            Forked.awaitWhileAlive(p, log, ready);
+            p.destroy();                                             // SIGTERM
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped " + what + " did not end");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** A condition that reads files: false while they cannot be read. */
+    private static java.util.function.BooleanSupplier quietly(IoCondition c) {
+        return () -> {
+            try {
+                return c.holds();
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        };
+    }
+
+    interface IoCondition { boolean holds() throws java.io.IOException; }
 }
