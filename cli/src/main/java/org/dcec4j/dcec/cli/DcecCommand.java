@@ -92,7 +92,14 @@ public final class DcecCommand implements Runnable {
 
     /** The command line: a signal stops a training run at its next batch boundary ({@link SignalStop}). */
     public static void main(String[] args) {
-        SignalStop stop = SignalStop.install(System.err);
+        SignalStop stop;
+        try {
+            stop = SignalStop.install(System.err);
+        } catch (IllegalArgumentException e) {
+            System.err.println("dcec: " + e.getMessage());
+            System.exit(BAD_OPTION);
+            return;
+        }
         int code = run(args, System.out, System.err);
         stop.uninstall();
         System.exit(code);

@@ -33,8 +33,26 @@ import org.dcec4j.dcec.Cancellation;
  * that runs the command in its own JVM keeps its JVM's shutdown as it is.
  */
 public final class SignalStop {
-    /** How long the shutdown waits for a run to stop and release its folder. */
-    public static final int GRACE_SECONDS = 10;
+    /** The system property that sets {@link #GRACE_SECONDS}: whole seconds from 1 to 3600. */
+    public static final String WAIT_PROPERTY = "dcec4j.stopWaitSeconds";
+
+    /**
+     * How long the shutdown waits for a run to stop and release its folder: {@value #WAIT_PROPERTY} when set (a run whose
+     * recomputation of P takes longer on a very large set may want more), 10 s by default; -1 when the property is not
+     * a whole number from 1 to 3600, which {@link #install} refuses.
+     */
+    public static final int GRACE_SECONDS = waitSeconds(System.getProperty(WAIT_PROPERTY));
+
+    /** The wait a value of {@value #WAIT_PROPERTY} sets: 10 for none, -1 for one outside 1 to 3600 whole seconds. */
+    static int waitSeconds(String value) {
+        if (value == null) return 10;
+        try {
+            int s = Integer.parseInt(value.strip());
+            return s >= 1 && s <= 3600 ? s : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 
     /** The exit code when the signal is not known (see the class comment): that of SIGTERM. */
     public static final int UNKNOWN_SIGNAL_EXIT = 143;
@@ -50,8 +68,14 @@ public final class SignalStop {
 
     private SignalStop(PrintStream err) { this.err = err; }
 
-    /** Installs the hook and watches SIGINT, SIGTERM and SIGHUP (once per JVM; later calls return the first one). */
+    /**
+     * Installs the hook and watches SIGINT, SIGTERM and SIGHUP (once per JVM; later calls return the first one); an
+     * IllegalArgumentException naming {@value #WAIT_PROPERTY} when its value is not one {@link #GRACE_SECONDS} takes.
+     */
     public static synchronized SignalStop install(PrintStream err) {
+        if (GRACE_SECONDS < 0)
+            throw new IllegalArgumentException(WAIT_PROPERTY + "=" + System.getProperty(WAIT_PROPERTY) + ": expected whole seconds from 1 to 3600"
+                    + " (how long a stopped run may take to reach its next batch boundary; 10 without the property)");
         if (installed != null) return installed;
         SignalStop s = new SignalStop(err);
         for (String name : new String[] {"INT", "TERM", "HUP"}) s.watch(name);

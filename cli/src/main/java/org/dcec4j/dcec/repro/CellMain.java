@@ -27,7 +27,13 @@ public final class CellMain {
         }
         // stopped (the reproduction's own shutdown sends SIGTERM, Ctrl-C reaches every process of the terminal): the run
         // ends at a batch boundary and releases its folder, as a `dcec train` does; so does the System.exit below
-        SignalStop stop = SignalStop.install(System.err);
+        SignalStop stop = null;
+        try {
+            stop = SignalStop.install(System.err);
+        } catch (IllegalArgumentException e) {    // a --jvm-option -Ddcec4j.stopWaitSeconds it cannot take
+            System.err.println("dcec: " + e.getMessage());
+            System.exit(2);
+        }
         // a cell outlives its reproduction only by mistake (the parent killed with SIGKILL, whose shutdown hook never runs):
         // it would keep its run folder locked and fail the rerun that continues it
         ProcessHandle.current().parent().ifPresent(parent -> exitWhenEnded(parent, () -> {

@@ -216,12 +216,13 @@ class SignalStopTest {
                 "--kmeans-restarts", "1", "--threads", "1", "--no-report", "--no-baseline", "--out", run.toString());
         assertEquals(0, r[0], (String) r[2]);
         Path log = tmp.resolve("predict.log");
-        // one batch of 2,000 images through 32-64-128 filters on one thread of the scalar kernels: far more than the 10 s wait
-        Process p = Forked.dcec(log, false, List.of("-Xmx1g"), "predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "shapes",
+        // one batch of 2,000 images through 32-64-128 filters on one thread of the scalar kernels (several seconds), and a
+        // wait of 1 s: on a quiet machine the batch ended within the default 10 s, and the test saw a stop in time
+        Process p = Forked.dcec(log, false, List.of("-Xmx1g", "-D" + SignalStop.WAIT_PROPERTY + "=1"), "predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "shapes",
                 "--limit", "2000", "--threads", "1", "--batch-size", "2000", "--output", csv.toString());
         try {
             Forked.awaitWhileAlive(p, log, quietly(() -> !names(dir).isEmpty()));       // its temporary file: the batch begins
-            Thread.sleep(3000);                           // past the check before the batch
+            Thread.sleep(1000);                           // past the check before the batch
             assertTrue(p.isAlive(), Files.readString(log));
             p.destroy();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the stopped predict did not end");
@@ -230,7 +231,7 @@ class SignalStopTest {
         }
         String err = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(143, p.exitValue(), err);
-        assertTrue(err.contains("dcec: SIGTERM: the command did not reach a batch boundary within 10 s"), err);
+        assertTrue(err.contains("dcec: SIGTERM: the command did not reach a batch boundary within 1 s"), err);
         assertFalse(err.contains("--out folder") || err.contains("--resume") || err.contains("checkpoint"), err);
         assertTrue(err.contains(csv + " was not written"), err);
     }
@@ -256,6 +257,20 @@ class SignalStopTest {
         assertEquals(List.of(RunLock.FILE_NAME, "cae_weights.dc4j", RunFolder.CONFIG_JSON, RunFolder.DCEC_LOG, RunFolder.MODEL,
                 RunFolder.PREDICTIONS, RunFolder.PRETRAIN_LOG, RunFolder.RUN_LOG), names(stopped));
         TensorFile.read(stopped.resolve(RunFolder.MODEL));      // complete
+    }
+
+    /** The wait's property: whole seconds from 1 to 3600; a value outside stops the command before it starts, in one line. */
+    @Test void theWaitPropertyTakesWholeSecondsFromOneTo3600() throws Exception {
+        assertEquals(10, SignalStop.waitSeconds(null));
+        assertEquals(1, SignalStop.waitSeconds("1"));
+        assertEquals(3600, SignalStop.waitSeconds(" 3600 "));
+        for (String bad : new String[] {"0", "-5", "3601", "2.5", "ten", ""}) assertEquals(-1, SignalStop.waitSeconds(bad), bad);
+        Path log = tmp.resolve("bad-wait.log");
+        Process p = Forked.dcec(log, List.of("-D" + SignalStop.WAIT_PROPERTY + "=ten"), "--version");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String err = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(2, p.exitValue(), err);
+        assertTrue(err.contains("dcec: dcec4j.stopWaitSeconds=ten: expected whole seconds from 1 to 3600") && !err.contains("\tat "), err);
     }
 
     /** Sends SIGTERM to {@code p} once {@code ready} holds (while it is alive), and waits a minute at most for it to end. */
