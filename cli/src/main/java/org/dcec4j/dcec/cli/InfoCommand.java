@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dcec4j.dcec.Version;
+import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.engine.io.TensorFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -27,16 +28,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Describe a dcec4j file (model.dc4j, checkpoint.dc4j, pretrained weights): what it is, its metadata and its tensors.")
 final class InfoCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "FILE", description = "A file dcec4j wrote: model.dc4j, checkpoint.dc4j, cae_weights.dc4j, ae_weights.dc4j.",
-            converter = PathConverter.class)
-    Path file;
+    @Parameters(paramLabel = "FILE", description = "A file dcec4j wrote: model.dc4j, checkpoint.dc4j, cae_weights.dc4j, ae_weights.dc4j.")
+    Path file;   // converted by the command line's DcecCommand.PATHS, registered for every subcommand
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
-
-    /** Picocli's converter for the file, the command line's ({@link DcecCommand#PATHS}). */
-    static final class PathConverter implements picocli.CommandLine.ITypeConverter<Path> {
-        @Override public Path convert(String s) throws Exception { return DcecCommand.PATHS.convert(s); }
-    }
 
     @Override public Integer call() throws IOException {
         TensorFile f = TensorFile.read(file);
@@ -69,8 +64,7 @@ final class InfoCommand implements Callable<Integer> {
         if ("dcec-checkpoint".equals(kind)) {
             boolean pretraining = "pretrain".equals(f.meta("phase"));
             String where = pretraining ? "the pretraining, after epoch " + f.meta("epoch") : "the clustering, at iteration " + f.meta("iteration");
-            // a checkpoint with the data digest but no arithmetic version is one of arithmetic 1 (RunFolder.readCheckpoint)
-            String arithmetic = f.meta("arithmetic") != null ? f.meta("arithmetic") : f.meta("data_crc32c") != null ? "1" : null;
+            String arithmetic = RunFolder.arithmeticOf(f);
             String by = f.meta("release") != null ? "dcec4j " + f.meta("release") + ", commit " + f.meta("commit") + ", arithmetic " + arithmetic
                     : arithmetic != null ? "a dcec4j of arithmetic " + arithmetic + " that did not record its release" : "a dcec4j from before 2026-12-05";
             String verdict = arithmetic == null ? "this dcec4j cannot check its data or arithmetic and would refuse it"

@@ -299,9 +299,7 @@ public final class RunFolder implements TrainingListener {
                     + " with the same arithmetic (versions before 2026-12-01 drew other shapes images and summed in another order,"
                     + " and the run would go on as a mix of two versions); finish the run with the dcec4j that started it,"
                     + " or start it again with {overwrite}");
-        // the bits it would continue with: a checkpoint with a digest but no arithmetic version was written between
-        // 2026-12-05 and the version's introduction, all with arithmetic 1
-        String arithmetic = f.meta("arithmetic") == null ? "1" : f.meta("arithmetic");
+        String arithmetic = arithmeticOf(f);   // the bits it would continue with
         if (!arithmetic.equals(Integer.toString(Version.ARITHMETIC)))
             throw new ConfigException("{resume}: " + file + " was written by dcec4j " + (f.meta("release") == null ? "" : f.meta("release") + " ")
                     + "(commit " + (f.meta("commit") == null ? "unknown" : f.meta("commit")) + ") with arithmetic version " + arithmetic
@@ -314,6 +312,16 @@ public final class RunFolder implements TrainingListener {
                 optimizerPrefix(Phase.PRETRAIN), optimizerPrefix(Phase.CLUSTER));
         c.check(cfg);
         return c;
+    }
+
+    /**
+     * The arithmetic version that wrote a checkpoint ({@link Version#ARITHMETIC}): its "arithmetic" entry; "1" for one
+     * with the data digest but without the entry (written on 2026-12-05, before the version was recorded, all with
+     * arithmetic 1); null for one older still, which records neither.
+     */
+    public static String arithmeticOf(TensorFile checkpoint) {
+        if (checkpoint.meta("arithmetic") != null) return checkpoint.meta("arithmetic");
+        return checkpoint.meta("data_crc32c") != null ? "1" : null;
     }
 
     /** An IllegalArgumentException saying what to do when the folder has no checkpoint to resume from. */
