@@ -31,8 +31,9 @@ final class ChildJvm {
     private static final String CPU_FILE = ".cpu-seconds";
 
     private final List<String> jvmOptions;
-    private volatile Process running;
-    private final Thread killer = new Thread(this::destroyRunning, "dcec-reproduce-cleanup");
+    private Process running;               // guarded by this, with stopping
+    private boolean stopping;
+    private final Thread killer = new Thread(this::stop, "dcec-reproduce-cleanup");
     private boolean hooked;
 
     /** @param extra options for every cell's JVM (e.g. -Xmx8g) */
@@ -65,9 +66,12 @@ final class ChildJvm {
 
     /**
      * Runs {@code dcec args} with the run folder's logs; {@code recorded} is the form written to attempts.tsv and
-     * the log headers. Kills the JVM if this one is interrupted or shut down.
+     * the log headers. Stops the cell's JVM if this one is interrupted or shut down; once it is shutting down
+     * ({@link #stop}), throws {@link Stopping} instead of starting a cell, and after recording the attempt of one
+     * that was running.
      */
     Attempt run(Path runDir, List<String> args, List<String> recorded, int attemptNumber) throws IOException, InterruptedException {
+        refuseWhenStopping();
         Path cpuFile = runDir.resolve(CPU_FILE);
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
@@ -98,17 +102,24 @@ final class ChildJvm {
             if (!hooked) { Runtime.getRuntime().addShutdownHook(killer); hooked = true; }
         }
         long t0 = System.nanoTime();
-        Process p = pb.start();
-        running = p;
+        Process p;
+        // started and published under the lock that stop() takes: either stop() finds this cell's process and ends it,
+        // or this finds stopping set and starts nothing (without it a SIGTERM between start() and the assignment left
+        // the new cell running with nobody to stop it)
+        synchronized (this) {
+            refuseWhenStopping();
+            p = pb.start();
+            running = p;
+        }
         p.getOutputStream().close();
         int exit;
         try {
             exit = p.waitFor();
         } catch (InterruptedException e) {
-            destroyRunning();
+            end(p);
             throw e;
         } finally {
-            running = null;
+            synchronized (this) { running = null; }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         Double cpu = null;
@@ -122,6 +133,7 @@ final class ChildJvm {
         }
         Attempt a = new Attempt(exit, wall, cpu, recorded);
         a.append(runDir);
+        refuseWhenStopping();      // the attempt is recorded; the runner neither reports it as a failure nor goes on
         return a;
     }
 
@@ -187,9 +199,32 @@ final class ChildJvm {
         }
     }
 
-    private void destroyRunning() {
-        Process p = running;
-        if (p == null) return;
+    /**
+     * The reproduction is ending (its JVM shuts down: SIGTERM, Ctrl-C): the running cell, if any, is stopped and no
+     * other starts. Without the second half the main thread, seeing the stopped cell's exit, went on to start the next
+     * cell in the moments before the JVM halted.
+     */
+    void stop() {
+        Process p;
+        synchronized (this) {
+            stopping = true;
+            p = running;
+        }
+        if (p != null) end(p);
+    }
+
+    /** Thrown by {@link #run} once {@link #stop} has been called: no cell is started. */
+    static final class Stopping extends java.io.InterruptedIOException {
+        Stopping() {
+            super("the reproduction is stopping (it was sent a signal): no further cell is started; run the same command again to continue");
+        }
+    }
+
+    private synchronized void refuseWhenStopping() throws Stopping {
+        if (stopping) throw new Stopping();
+    }
+
+    private static void end(Process p) {
         p.destroy();
         try {
             // SIGTERM: the cell stops at its next batch boundary and releases its folder, within SignalStop's wait

@@ -171,6 +171,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             out.println("dcec reproduce: interrupted; run it again to continue");
             return 130;
+        } catch (ChildJvm.Stopping e) {
+            out.println("dcec reproduce: " + e.getMessage());
+            out.flush();
+            return 143;
         }
     }
 

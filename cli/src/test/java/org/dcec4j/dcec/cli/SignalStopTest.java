@@ -259,6 +259,28 @@ class SignalStopTest {
         TensorFile.read(stopped.resolve(RunFolder.MODEL));      // complete
     }
 
+    /**
+     * SIGTERM to a reproduction while a cell runs: the cell is stopped, its attempt recorded with its exit code, the
+     * reproduction ends with 143 and starts no further cell, and no cell's JVM is left behind. Before, the main thread
+     * saw the stopped cell's exit, reported it as a failure and started the next cell in the moments before the JVM
+     * halted; that cell ran on until it noticed its parent was gone.
+     */
+    @Test void sigtermToAReproductionStopsItsCellAndStartsNoOther() throws Exception {
+        Path work = tmp.resolve("work"), log = tmp.resolve("reproduce.log");
+        Process p = Forked.dcec(log, List.of(), "reproduce", "--quick", "--plan", "shapes:0", "--methods", "cae-kmeans,dec-conv,dcec",
+                "--threads", "1", "--work", work.toString(), "--results", tmp.resolve("results").toString(), "--table",
+                tmp.resolve("table.md").toString());
+        Path seed = work.resolve("shapes").resolve("seed-0");
+        sigtermWhen(p, log, () -> Files.exists(seed.resolve("cae-kmeans").resolve("stdout.log")), "reproduction");
+        List<String> left = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().orElse("").contains(work.toString()))
+                .map(h -> h.pid() + " " + h.info().commandLine().orElse("")).toList();
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(List.of(), left, "cells still running after the reproduction ended:\n" + out);
+        assertEquals(143, p.exitValue(), out);
+        assertFalse(Files.exists(seed.resolve("dcec")), "a cell was started after the stop:\n" + out);
+        assertFalse(out.contains("FAILED"), out);
+    }
+
     /** The wait's property: whole seconds from 1 to 3600; a value outside stops the command before it starts, in one line. */
     @Test void theWaitPropertyTakesWholeSecondsFromOneTo3600() throws Exception {
         assertEquals(10, SignalStop.waitSeconds(null));

@@ -54,6 +54,47 @@ class ChildJvmTest {
         }
     }
 
+    /** Once the reproduction is stopping, no cell starts: nothing is written into its folder and no JVM is started. */
+    @Test void afterStopNoCellStarts(@TempDir Path dir) throws Exception {
+        ChildJvm jvm = new ChildJvm(List.of());
+        jvm.stop();
+        List<String> args = List.of("--version");
+        ChildJvm.Stopping e = assertThrows(ChildJvm.Stopping.class, () -> jvm.run(dir.resolve("cell"), args, args, 1));
+        jvm.close();
+        assertTrue(e.getMessage().contains("no further cell is started"), e.getMessage());
+        assertEquals(false, Files.exists(dir.resolve("cell")));
+    }
+
+    /** A stop while a cell runs ends that cell, records its attempt with the cell's exit code, then refuses to go on. */
+    @Test void stopEndsTheRunningCellAndRecordsItsAttempt(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("cell");
+        List<String> args = List.of("train", "--dataset", "shapes", "--limit", "200", "--filters", "4,4,8", "--batch-size", "32",
+                "--pretrain-epochs", "500", "--threads", "1", "--no-report", "--out", run.toString());
+        ChildJvm jvm = new ChildJvm(List.of());
+        java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                jvm.run(run, args, args, 1);
+                thrown.complete(null);
+            } catch (Throwable x) {
+                thrown.complete(x);
+            }
+        });
+        t.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.isRegularFile(run.resolve("pretrain_log.csv")) || Files.readAllLines(run.resolve("pretrain_log.csv")).size() < 2) {
+            assertTrue(System.nanoTime() < end && !thrown.isDone(), "the cell did not get to its first epoch: " + thrown.getNow(null));
+            Thread.sleep(20);
+        }
+        jvm.stop();
+        Throwable x = thrown.get(60, TimeUnit.SECONDS);
+        jvm.close();
+        assertTrue(x instanceof ChildJvm.Stopping, String.valueOf(x));
+        List<Attempt> attempts = Attempt.read(run);
+        assertEquals(1, attempts.size());
+        assertEquals(143, attempts.get(0).exit(), Files.readString(run.resolve(ChildJvm.STDERR)));
+    }
+
     @Test void onTheClassPathTheCellRunsFromTheClassPath() {
         assertEquals(List.of("-cp", "a.jar" + File.pathSeparator + "b", CellMain.class.getName()),
                 ChildJvm.launcher(null, "a.jar" + File.pathSeparator + "b", null));
