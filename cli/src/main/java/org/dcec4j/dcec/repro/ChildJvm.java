@@ -112,27 +112,34 @@ final class ChildJvm {
             running = p;
         }
         p.getOutputStream().close();
-        int exit;
+        Attempt a;
         try {
-            exit = p.waitFor();
-        } catch (InterruptedException e) {
-            end(p);
-            throw e;
-        } finally {
-            synchronized (this) { running = null; }
-        }
-        double wall = (System.nanoTime() - t0) / 1e9;
-        Double cpu = null;
-        if (Files.isRegularFile(cpuFile)) {
+            int exit;
             try {
-                cpu = Double.parseDouble(Files.readString(cpuFile, StandardCharsets.UTF_8).trim());
-            } catch (NumberFormatException e) {
-                cpu = null;
+                exit = p.waitFor();
+            } catch (InterruptedException e) {
+                end(p);
+                throw e;
             }
-            Files.deleteIfExists(cpuFile);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            Double cpu = null;
+            if (Files.isRegularFile(cpuFile)) {
+                try {
+                    cpu = Double.parseDouble(Files.readString(cpuFile, StandardCharsets.UTF_8).trim());
+                } catch (NumberFormatException e) {
+                    cpu = null;
+                }
+                Files.deleteIfExists(cpuFile);
+            }
+            a = new Attempt(exit, wall, cpu, recorded);
+            a.append(runDir);
+        } finally {
+            // released only once the attempt is recorded: stop() waits for it, so the JVM does not halt mid-line
+            synchronized (this) {
+                running = null;
+                notifyAll();
+            }
         }
-        Attempt a = new Attempt(exit, wall, cpu, recorded);
-        a.append(runDir);
         refuseWhenStopping();      // the attempt is recorded; the runner neither reports it as a failure nor goes on
         return a;
     }
@@ -210,7 +217,16 @@ final class ChildJvm {
             stopping = true;
             p = running;
         }
-        if (p != null) end(p);
+        if (p == null) return;
+        end(p);
+        synchronized (this) {         // let run() record the stopped cell's attempt before the JVM halts (a few ms)
+            long until = System.nanoTime() + 5_000_000_000L;
+            try {
+                while (running == p && System.nanoTime() < until) wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Thrown by {@link #run} once {@link #stop} has been called: no cell is started. */
