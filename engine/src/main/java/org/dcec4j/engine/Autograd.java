@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -103,23 +104,29 @@ public final class Autograd {
     }
 
     /**
-     * Functional gradients for tests: ∂loss/∂input for each input, as fresh arrays. The inputs'
-     * own gradient buffers are left as they were.
+     * Functional gradients for tests: ∂loss/∂input for each input, as fresh arrays (zeros for an input the loss does
+     * not reach). Every leaf's gradient buffer is left as it was: the inputs', and those of the other leaves the loss
+     * reaches, which a backward pass would accumulate into; a leaf without a buffer is left without one (an optimiser
+     * counts a parameter's steps from its first gradient).
      */
     public static float[][] gradients(Tensor loss, Tensor... inputs) {
-        float[][] saved = new float[inputs.length][];
-        for (int i = 0; i < inputs.length; i++) {
+        for (int i = 0; i < inputs.length; i++)
             if (!inputs[i].requiresGrad()) throw new IllegalArgumentException("input " + i + " does not require gradients");
-            saved[i] = inputs[i].hasGrad() ? inputs[i].grad().clone() : null;
-            inputs[i].zeroGrad();
+        Map<Tensor, float[]> saved = new IdentityHashMap<>();     // leaf → its gradient before, null for none
+        List<Tensor> leaves = new ArrayList<>(List.of(inputs));
+        for (Tensor t : topologicalOrder(loss)) if (t.isLeaf()) leaves.add(t);
+        for (Tensor t : leaves) {
+            if (saved.containsKey(t)) continue;
+            saved.put(t, t.hasGrad() ? t.grad().clone() : null);
+            t.zeroGrad();
         }
         backward(loss);
         float[][] result = new float[inputs.length][];
-        for (int i = 0; i < inputs.length; i++) {
-            result[i] = inputs[i].grad().clone();
-            if (saved[i] != null) System.arraycopy(saved[i], 0, inputs[i].grad(), 0, saved[i].length);
-            else inputs[i].zeroGrad();
-        }
+        for (int i = 0; i < inputs.length; i++) result[i] = inputs[i].hasGrad() ? inputs[i].grad().clone() : new float[inputs[i].size()];
+        saved.forEach((t, g) -> {
+            if (g == null) t.dropGrad();
+            else System.arraycopy(g, 0, t.grad(), 0, g.length);
+        });
         return result;
     }
 }

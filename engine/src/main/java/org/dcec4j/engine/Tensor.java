@@ -118,6 +118,9 @@ public final class Tensor {
     /** Sets the gradient to zero (the one place gradients are cleared; optimisers and modules call it). */
     public void zeroGrad() { if (grad != null) Arrays.fill(grad, 0f); }
 
+    /** Removes the gradient buffer ({@link #hasGrad()} false again): {@link Autograd#gradients} restoring a leaf it found without one. */
+    void dropGrad() { grad = null; }
+
     /** The op that computed this tensor, or null for a leaf. */
     public Op op() { return op; }
     public boolean isLeaf() { return op == null; }

@@ -48,6 +48,24 @@ class AutogradTest {
         assertArrayEquals(new float[] {7, 0}, x.grad(), 0f);
     }
 
+    /**
+     * Nor does it touch the buffers of the leaves it was not asked about, or give a buffer to a leaf that had none: before,
+     * gradients(Σ y⊙z, y) left z.grad = 3 and y with a zeroed buffer, and an optimiser would then count a step for y.
+     */
+    @Test void functionalGradientsLeaveEveryLeafAsItWas() {
+        Tensor y = Tensor.parameter(new float[] {2}, 1), z = Tensor.parameter(new float[] {3}, 1), w = Tensor.parameter(new float[] {5}, 1);
+        w.grad()[0] = 7;
+        Tensor loss = F.sum(F.add(F.mul(y, z), F.mul(w, w)));
+        float[][] g = Autograd.gradients(loss, y);
+        assertArrayEquals(new float[] {3}, g[0], 0f);                   // ∂(yz + w²)/∂y = z
+        assertFalse(y.hasGrad(), "the input got a gradient buffer");
+        assertFalse(z.hasGrad(), "an unlisted leaf got a gradient buffer");
+        assertArrayEquals(new float[] {7}, w.grad(), 0f);               // not 7 + 2w = 17
+        Tensor unreached = Tensor.parameter(new float[] {1, 1}, 2);
+        assertArrayEquals(new float[] {0, 0}, Autograd.gradients(loss, unreached)[0], 0f);
+        assertFalse(unreached.hasGrad());
+    }
+
     @Test void topologicalOrderIsDeterministicAndParentsFirst() {
         Tensor a = Tensor.parameter(new float[] {1}, 1).name("a");
         Tensor b = Tensor.parameter(new float[] {2}, 1).name("b");
