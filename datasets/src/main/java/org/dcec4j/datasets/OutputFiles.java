@@ -80,9 +80,12 @@ public final class OutputFiles {
 
     /**
      * Writes what {@code body} produces to file atomically: a temporary file beside it, fsync, read back and
-     * compared (length and CRC-32 of what was written), then renamed over the target. A file-system failure on the
-     * temporary file (permission denied, no such folder), and a failed write or sync (no space left on device), are
-     * reported on {@code file}, the path the caller knows.
+     * compared (length and CRC-32 of what was written), then renamed over the target. Missing parent folders are
+     * created. A symbolic link at the path to a regular file (or to nothing) is replaced by the file, its target left as
+     * it was; a folder, a device, a pipe or a socket at the path, or a link to one, is refused before anything is
+     * written (the rename would replace it). A file-system failure on the temporary file (permission denied, a parent
+     * that is a file), and a failed write or sync (no space left on device), are reported on {@code file}, the path the
+     * caller knows.
      */
     public static void writeAtomically(Path file, Body body) throws IOException {
         try {
@@ -108,6 +111,14 @@ public final class OutputFiles {
         Path dir = abs.getParent();
         if (Files.isDirectory(abs)) {
             throw new FileSystemException(file.toString(), null, "Is a directory");
+        }
+        // the rename replaces whatever is at the path. A symbolic link to a file (or to nothing) is replaced, its target
+        // left as it was (the run folders rely on it: a link planted at an output's name neither receives the output nor
+        // is written through); a device or a pipe, or a link to one (/dev/null, /dev/stdout, a FIFO), would become a
+        // regular file, and as root /dev/null would be one for every process of the machine
+        if (Files.exists(abs) && !Files.isRegularFile(abs)) {
+            throw new FileSystemException(file.toString(), null, "is a device, pipe or socket, not a regular file; the file"
+                    + " is written by renaming a new file over the path, which would replace it: give the path of a regular file");
         }
         Files.createDirectories(dir);
         Path tmp = newTempFile(dir, abs.getFileName().toString(), ".tmp");

@@ -42,6 +42,35 @@ class OutputFilesTest {
         }
     }
 
+    /**
+     * The rename replaced whatever was at the path: a FIFO (or, as root, /dev/null: a library user's save there replaced
+     * the machine's /dev/null with a regular file) became a regular file. A device, pipe or socket is refused now, nothing
+     * written, and so is a link to one (/dev/stdout); a symbolic link to a file is replaced by the file and its target left
+     * alone, as before.
+     */
+    @Test
+    void aPipeOrADeviceAtThePathIsRefusedAndLeftAsItWasALinkToAFileIsReplaced() throws Exception {
+        Path fifo = tmp.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is not available");
+        FileSystemException e = assertThrows(FileSystemException.class, () -> OutputFiles.writeAtomically(fifo, new byte[] {1}));
+        assertEquals(fifo + ": is a device, pipe or socket, not a regular file; the file is written by renaming a new file over the path,"
+                + " which would replace it: give the path of a regular file", IoErrors.describe(e));
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo) && !Files.isSymbolicLink(fifo));
+        assertEquals(List.of("fifo"), names());
+
+        Path target = Files.writeString(tmp.resolve("target"), "original");
+        Path link = Files.createSymbolicLink(tmp.resolve("model.dc4j"), target);
+        OutputFiles.writeAtomically(link, new byte[] {1});
+        assertTrue(Files.isRegularFile(link, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertArrayEquals(new byte[] {1}, Files.readAllBytes(link));
+        assertEquals("original", Files.readString(target));
+        Path toFifo = Files.createSymbolicLink(tmp.resolve("to-fifo"), fifo);     // as /dev/stdout is a link to a device
+        assertThrows(FileSystemException.class, () -> OutputFiles.writeAtomically(toFifo, new byte[] {2}));
+        assertTrue(Files.isSymbolicLink(toFifo) && Files.exists(fifo) && !Files.isRegularFile(fifo));
+        assertEquals(List.of("fifo", "model.dc4j", "target", "to-fifo"), names());
+    }
+
     @Test
     void aFailedWriteKeepsTheOldFileAndLeavesNoTemporaryFile() throws IOException {
         Path f = tmp.resolve("predictions.csv");
