@@ -172,7 +172,7 @@ public final class SparkDcecTrainer {
      */
     public SparkDcecTrainer pretrainedWeights(byte[] weights, String source) {
         if (weights != null)
-            Autoencoder.create(cfg, C, H, W, 0).module().loadFrom(TensorFile.parse(weights, source), "", source);
+            Autoencoder.create(cfg, C, H, W, 0).loadPretrained(TensorFile.parse(weights, source), source);
         this.pretrained = weights;
         this.pretrainedSource = source;
         return this;

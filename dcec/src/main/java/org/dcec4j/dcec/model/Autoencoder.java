@@ -3,6 +3,7 @@ package org.dcec4j.dcec.model;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.engine.Tensor;
+import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.nn.Module;
 
 /**
@@ -33,6 +34,20 @@ public interface Autoencoder {
 
     /** K, the size of the embedding z (the number of clusters). */
     int embeddingSize();
+
+    /**
+     * Loads a pretraining's weights file (what {@code Module.save} writes: kind "module") into {@link #module()}, every
+     * entry checked before anything changes. A model or checkpoint of the dcec command given instead is named as such:
+     * the engine's own check would only say that the first parameter is missing (they hold it under another name).
+     */
+    default void loadPretrained(TensorFile f, String source) {
+        String kind = f.meta("kind");
+        if ("dcec-model".equals(kind) || "dcec-checkpoint".equals(kind))
+            throw new TensorFile.FormatException(source + ": a dcec " + ("dcec-model".equals(kind) ? "model (model.dc4j)" : "checkpoint")
+                    + ", not a pretraining's weights file: give the weights the pretraining wrote (cae_weights.dc4j or ae_weights.dc4j"
+                    + " in its run folder)" + ("dcec-model".equals(kind) ? "; a trained model is used with predict's --model" : ""));
+        module().loadFrom(f, "", source);
+    }
 
     /**
      * The number of weights {@link #create} would allocate for C×H×W images, computed without allocating them (a long:

@@ -26,6 +26,7 @@ import org.dcec4j.datasets.augment.RandomAffinePool;
 import org.dcec4j.engine.StepArena;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.Backend;
+import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.optim.Optimizer;
 
 /**
@@ -241,7 +242,7 @@ public final class DcecTrainer {
         if (weights != null) {
             // read them now, before anything is written: wrong shapes or NaN fail here, naming the file
             try {
-                Autoencoder.create(cfg, C, H, W, 0).module().load(weights);
+                Autoencoder.create(cfg, C, H, W, 0).loadPretrained(TensorFile.read(weights), weights.toString());
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

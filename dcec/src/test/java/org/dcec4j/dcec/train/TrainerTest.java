@@ -347,6 +347,22 @@ class TrainerTest {
         assertTrue(f.getMessage().startsWith(weights.toString()) && f.getMessage().contains("has shape"), f.getMessage());
     }
 
+    /**
+     * A trained model or a checkpoint given as pretrained weights is named for what it is (it said only that the parameter
+     * 'encoder.conv1.weight' was missing: both hold the weights, under other names).
+     */
+    @Test void aModelOrCheckpointGivenAsPretrainedWeightsIsNamed(@TempDir Path tmp) throws IOException {
+        trainer(tiny().toBuilder().checkpointEvery(5).build(), tmp.resolve("full")).run();
+        for (String name : List.of(RunFolder.MODEL, RunFolder.CHECKPOINT)) {
+            Path file = tmp.resolve("full").resolve(name);
+            assertTrue(Files.isRegularFile(file), name);
+            TensorFile.FormatException f = assertThrows(TensorFile.FormatException.class, () -> new DcecTrainer(tiny(), TINY).pretrainedWeights(file));
+            assertEquals(file + ": a dcec " + (name.equals(RunFolder.MODEL) ? "model (model.dc4j)" : "checkpoint") + ", not a pretraining's"
+                    + " weights file: give the weights the pretraining wrote (cae_weights.dc4j or ae_weights.dc4j in its run folder)"
+                    + (name.equals(RunFolder.MODEL) ? "; a trained model is used with predict's --model" : ""), f.getMessage());
+        }
+    }
+
     /** k-means on the pixels (Method.KMEANS) honours a cancelled Cancellation like every other phase. */
     @Test void kmeansOnPixelsCanBeCancelled() {
         org.dcec4j.dcec.Cancellation c = new org.dcec4j.dcec.Cancellation();

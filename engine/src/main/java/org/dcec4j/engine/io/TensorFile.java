@@ -254,7 +254,10 @@ public final class TensorFile {
             throw r.error(4, "version " + VERSION + ", found " + version + (version > VERSION && version < 1 << 16
                     ? " (written by a newer dcec4j: read it with that version or a later one)" : " (not a dcec4j tensor file?)"));
         if (stored != crc.getValue())
-            throw r.error(body, String.format("CRC-32 %08x, found %08x (the file is corrupt or truncated)", crc.getValue(), stored));
+            throw r.error(body, String.format("CRC-32 %08x, found %s (the file is corrupt or truncated)", crc.getValue(),
+                    // the trailer is 8 bytes, a CRC-32 in the low four: in a cut file they are whatever data ended it
+                    (stored >>> 32) == 0 ? String.format("%08x", stored)
+                            : String.format("the bytes %016x in the last 8, where a CRC-32 has four zero bytes first", stored)));
         r.limit = body;
         int M = r.count("metadata count", 6);
         LinkedHashMap<String, String> meta = new LinkedHashMap<>();

@@ -62,6 +62,11 @@ class TensorFileTest {
         expectError(Files.write(dir.resolve("version0"), withByte(good, 7, 0)), "expected version 1, found 0 (not a dcec4j tensor file?)");
         expectError(Files.write(dir.resolve("flip"), withByte(good, good.length / 2, good[good.length / 2] ^ 0x10)), "CRC-32");
         expectError(Files.write(dir.resolve("trunc"), java.util.Arrays.copyOf(good, good.length - 100)), "CRC-32");
+        // cut inside the float data: the last 8 bytes are floats, not a CRC-32 (they were printed as a 16-digit "CRC-32")
+        byte[] cut = java.util.Arrays.copyOf(good, good.length - 100);
+        String trailer = String.format("%016x", java.nio.ByteBuffer.wrap(cut, cut.length - 8, 8).getLong());
+        expectError(Files.write(dir.resolve("cut"), cut), (trailer.startsWith("00000000") ? "found " + trailer.substring(8)
+                : "found the bytes " + trailer + " in the last 8, where a CRC-32 has four zero bytes first") + " (the file is corrupt or truncated)");
         expectError(Files.write(dir.resolve("tiny"), new byte[] {'D', 'C'}), "truncated");
 
         // wrong name and wrong shape, with a valid checksum
