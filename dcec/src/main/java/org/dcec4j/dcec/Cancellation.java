@@ -4,7 +4,8 @@ import java.util.concurrent.CancellationException;
 
 /**
  * A handle that stops a running {@link Dcec#fit fit} from another thread: {@link #cancel()} asks, and the
- * training loop stops at its next mini-batch boundary by throwing a {@link CancellationException}. An
+ * training loop stops at its next mini-batch boundary by throwing a {@link CancellationException} (k-means, which
+ * has no batches, at its next k-means++ step or Lloyd iteration). An
  * interrupt of the training thread ({@link Thread#interrupt()}) stops it the same way (the thread stays
  * interrupted). Checkpoints already written are complete and stay as they were, so a cancelled run can
  * be continued with {@code resume}. Thread-safe.

@@ -483,7 +483,7 @@ public final class DcecCommand implements Runnable {
                     progress.printf(Locale.ROOT, "baseline: k-means on the raw pixels, %d restarts%n", cfg.kmeansRestarts());
                     try {
                         // k-means on raw pixels takes seconds per restart and has no batches: a signal interrupts it (KMeans
-                        // ends at its next restart), or the shutdown's wait would run out and leave the folder locked
+                        // ends at its next Lloyd iteration), or the shutdown's wait would run out and leave the folder locked
                         baseline = stoppable == null ? PixelBaseline.compute(d, cfg, backend.threads())
                                 : stoppable.interruptibly(() -> PixelBaseline.compute(d, cfg, backend.threads()));
                     } catch (java.util.concurrent.CancellationException e) {

@@ -23,9 +23,9 @@ import org.dcec4j.dcec.Cancellation;
  * whose parent has ended). A signal the process ignores (SIGHUP under {@code nohup}) stays ignored; a JVM started with
  * {@code -Xrs} leaves the signals to the operating system, which ends it at once without running any hook.
  *
- * <p>The pixel baseline after the training, k-means with no batches, is interrupted (KMeans stops before its next
- * restart). A run that does not reach a batch boundary in time (inside the k-means initialisation, a restart of the
- * baseline, or the full pass that recomputes P on a very large set) is left to die as before, after a line on stderr saying so: a stuck run cannot hang the shutdown. A
+ * <p>The pixel baseline after the training, k-means with no batches, is interrupted (KMeans stops at its next
+ * k-means++ step or Lloyd iteration). A run that does not reach a batch boundary in time (inside a Lloyd iteration,
+ * or the full pass that recomputes P on a very large set) is left to die as before, after a line on stderr saying so: a stuck run cannot hang the shutdown. A
  * second signal during the wait changes nothing (the JVM runs its hooks once; the second request waits for them), so it
  * cannot interrupt the stop line or the lock's release half way; {@code kill -9} still ends the process at once.
  *

@@ -4,6 +4,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.dcec4j.dcec.Cancellation;
 
 /**
  * k-means: k-means++ seeding (scikit-learn's greedy variant), Lloyd iterations with Hamerly's bounds,
@@ -127,11 +129,30 @@ public final class KMeans {
      * @throws IllegalArgumentException if x does not hold N·D finite values, or K > N
      */
     public KMeansResult fit(float[] x, int N, int D) {
-        return fit(x, N, D, Thread::new);
+        return fit(x, N, D, Cancellation.none());
     }
 
-    /** {@link #fit(float[], int, int)} with the restarts' threads made by {@code factory} (a test makes one fail to start). */
+    /**
+     * {@link #fit(float[], int, int)} that {@code cancellation} can stop from another thread, as a training run's batches
+     * can be: every restart looks at it, and at an interrupt of the calling thread, before each k-means++ centre and each
+     * Lloyd iteration (not per point: the check costs nothing next to an iteration), no new restart starts, and the call
+     * ends, once every restart thread has ended, with {@code cancellation}'s {@link java.util.concurrent.CancellationException}
+     * naming how many restarts had finished. A cancel that comes after the last restart still ends the call so, not with a
+     * result. The checks only read: an uncancelled fit's result is the same to the bit.
+     *
+     * @throws java.util.concurrent.CancellationException if {@code cancellation} was cancelled or the calling thread interrupted
+     */
+    public KMeansResult fit(float[] x, int N, int D, Cancellation cancellation) {
+        return fit(x, N, D, Thread::new, cancellation);
+    }
+
+    /** {@link #fit(float[], int, int, Cancellation)} with the restarts' threads made by {@code factory} (a test makes one fail to start). */
     KMeansResult fit(float[] x, int N, int D, ThreadFactory factory) {
+        return fit(x, N, D, factory, Cancellation.none());
+    }
+
+    private KMeansResult fit(float[] x, int N, int D, ThreadFactory factory, Cancellation cancellation) {
+        java.util.Objects.requireNonNull(cancellation, "cancellation");
         double absoluteTolerance = tolerance * checkData(x, N, D);
         long[] restartSeeds = new long[restarts];
         SplittableRandom master = new SplittableRandom(seed);
@@ -141,17 +162,27 @@ public final class KMeans {
         int workers = Math.min(threads, restarts);
         Best[] bestOfWorker = new Best[workers];
         AtomicInteger nextRestart = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();   // restarts run to their end, for the cancellation's message
         Runnable[] tasks = new Runnable[workers];
-        Thread caller = Thread.currentThread();   // an interrupt of the calling thread stops every worker before its next restart
-        AtomicBoolean abandoned = new AtomicBoolean();   // so does a worker thread that could not start
+        Thread caller = Thread.currentThread();
+        AtomicBoolean abandoned = new AtomicBoolean();   // a worker thread could not start
+        // every worker stops within a k-means++ step or a Lloyd iteration when the calling thread is interrupted, a worker
+        // thread could not start or the fit is cancelled: each of them makes the call throw below, never return a result
+        // of the runs it cut short
+        BooleanSupplier stop = () -> cancellation.isCancelled() || caller.isInterrupted() || abandoned.get();
         for (int w = 0; w < workers; w++) {
             int worker = w;
             tasks[w] = () -> {
                 KMeansRun run = new KMeansRun(x, N, D, K, localTrials, maxIterations, absoluteTolerance);
+                run.stop = stop;
                 Best best = null;
-                for (int r = nextRestart.getAndIncrement(); r < restarts && !caller.isInterrupted() && !abandoned.get(); r = nextRestart.getAndIncrement()) {
+                for (int r = nextRestart.getAndIncrement(); r < restarts && !stop.getAsBoolean(); r = nextRestart.getAndIncrement()) {
                     run.seedPlusPlus(new SplittableRandom(restartSeeds[r]));
                     run.runHamerly();
+                    if (stop.getAsBoolean()) {
+                        break;      // the run may have been cut short
+                    }
+                    finished.incrementAndGet();
                     if (best == null || better(run.inertia, r, best.inertia, best.restart)) {
                         best = new Best(run.centres.clone(), run.labels.clone(), run.inertia, run.iterations, r);
                     }
@@ -160,6 +191,7 @@ public final class KMeans {
             };
         }
         runAll(tasks, factory, abandoned);       // a CancellationException when the calling thread was interrupted
+        cancellation.check("k-means, " + finished.get() + " of " + restarts + " restarts done");
         Best best = null;
         for (Best b : bestOfWorker) {
             if (b != null && (best == null || better(b.inertia, b.restart, best.inertia, best.restart))) {
@@ -239,7 +271,7 @@ public final class KMeans {
      * Runs task 0 on the calling thread and the others on new threads; rethrows the first failure. An interrupt while
      * waiting for them is a {@link java.util.concurrent.CancellationException} once they have all ended. A thread that
      * cannot start (an OutOfMemoryError: the limit on threads, or the memory for a stack) sets {@code abandoned}, which
-     * the tasks check before each restart; the threads already started are waited for, and the error is rethrown.
+     * the tasks check before each restart and each Lloyd iteration; the threads already started are waited for, and the error is rethrown.
      */
     private static void runAll(Runnable[] tasks, ThreadFactory factory, AtomicBoolean abandoned) {
         Thread[] started = new Thread[tasks.length];

@@ -2,6 +2,7 @@ package org.dcec4j.dcec.cluster;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * One k-means run on a fixed data set: k-means++ seeding, then Lloyd iterations, either plain (every
@@ -24,6 +25,12 @@ final class KMeansRun {
     final int[] labels;         // [N] the centre each point is assigned to
     double inertia;             // Σ_n ‖x_n − μ_{labels[n]}‖², after a run
     int iterations;             // Lloyd iterations of the last run
+    /**
+     * Asked before each k-means++ centre and each Lloyd iteration: true abandons the run half way (centres, labels,
+     * inertia and iterations are then meaningless), so that a cancelled fit need not wait for the restart under way,
+     * which is seconds on raw pixels. Only read: an uncancelled run's arithmetic is the same with or without it.
+     */
+    BooleanSupplier stop = () -> false;
 
     private final double[] sums;        // [K, D] Σ_{n ∈ C_k} x_n, kept up to date as points move
     private final int[] counts;         // [K] points per cluster
@@ -81,6 +88,9 @@ final class KMeansRun {
             owner[n] = 0;
         }
         for (int k = 1; k < K; k++) {
+            if (stop.getAsBoolean()) {
+                return;
+            }
             // cumulative[n] = Σ_{m ≤ n} δ²(x_m); a uniform r in [0, total) falls in point n's slice with
             // probability δ²(x_n) / total
             double total = 0;
@@ -185,6 +195,9 @@ final class KMeansRun {
         boolean strict = false;
         int it = 0;
         while (it < maxIterations) {
+            if (stop.getAsBoolean()) {
+                return;
+            }
             int changed = it == 0 ? assignAllWithBounds() : assignPruned();
             double shift = updateCentres();
             updateBounds();

@@ -376,9 +376,13 @@ public final class DcecTrainer {
         return km.labels().clone();
     }
 
+    /**
+     * k-means has no batches: its restarts poll the run's cancellation themselves (each k-means++ step and Lloyd
+     * iteration), and a cancel that came while they ran ends the run here, not with the model of a cancelled fit.
+     */
     private KMeansResult kmeans(float[] points, int dims) {
         return new KMeans(K).withRestarts(cfg.kmeansRestarts()).withSeed(Seeds.derive(cfg.seed(), Seeds.KMEANS, 0))
-                .withThreads(backend().threads()).fit(points, N, dims);
+                .withThreads(backend().threads()).fit(points, N, dims, cancellation);
     }
 
     private DcecResult kmeansOnPixels() throws IOException {

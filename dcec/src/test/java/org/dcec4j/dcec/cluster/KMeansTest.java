@@ -2,6 +2,7 @@ package org.dcec4j.dcec.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -268,6 +269,60 @@ class KMeansTest {
 
     private static double sq(double v) {
         return v * v;
+    }
+
+    /**
+     * A cancelled {@link org.dcec4j.dcec.Cancellation} ends the fit with its own CancellationException (its reason, and
+     * how many restarts had finished), on one thread and on several, without touching the thread's interrupt flag;
+     * an uncancelled handle changes no bit of the result.
+     */
+    @Test
+    void aCancellationEndsTheFitWithItsOwnException() {
+        int N = 20_000, D = 8;
+        float[] x = Blobs.uniform(5, N, D);
+        for (int threads : new int[] {1, 2}) {
+            org.dcec4j.dcec.Cancellation c = new org.dcec4j.dcec.Cancellation();
+            c.cancel("stopped by the test");
+            KMeans km = new KMeans(10).withRestarts(8).withThreads(threads).withSeed(1);
+            java.util.concurrent.CancellationException e = assertThrows(java.util.concurrent.CancellationException.class,
+                    () -> km.fit(x, N, D, c));
+            assertEquals("stopped by the test (k-means, 0 of 8 restarts done)", e.getMessage());
+            assertFalse(Thread.currentThread().isInterrupted());
+        }
+        KMeans km = new KMeans(7).withRestarts(5).withThreads(2).withSeed(3);
+        KMeansResult a = km.fit(x, N, D), b = km.fit(x, N, D, new org.dcec4j.dcec.Cancellation());
+        assertArrayEquals(a.centres(), b.centres(), 0.0);
+        assertArrayEquals(a.labels(), b.labels());
+        assertEquals(a.inertia(), b.inertia(), 0.0);
+        assertEquals(a.restart(), b.restart());
+    }
+
+    /**
+     * A restart asks its stop check before each k-means++ centre after the first and before each Lloyd iteration, and
+     * ends at the first true: a cancelled fit does not wait for the restart under way (seconds on raw pixels).
+     */
+    @Test
+    void aRunEndsAtTheFirstStepAfterItsStopCheckSaysSo() {
+        int N = 1500, D = 3, K = 9;
+        float[] x = Blobs.uniform(2, N, D);
+        KMeansRun whole = new KMeansRun(x, N, D, K, 3, 300, 0);
+        int[] asked = {0};
+        whole.stop = () -> ++asked[0] < 0;
+        whole.seedPlusPlus(new SplittableRandom(4));
+        assertEquals(K - 1, asked[0], "one check per k-means++ centre after the first");
+        whole.runHamerly();
+        assertTrue(whole.iterations > 3, "a run long enough to be cut: " + whole.iterations);
+        assertEquals(K - 1 + whole.iterations, asked[0], "one check per Lloyd iteration");
+        KMeansRun cut = new KMeansRun(x, N, D, K, 3, 300, 0);
+        int[] cutAsked = {0};
+        cut.stop = () -> ++cutAsked[0] > K - 1 + 2;      // true from the third Lloyd iteration on
+        cut.seedPlusPlus(new SplittableRandom(4));
+        cut.runHamerly();
+        assertEquals(K - 1 + 3, cutAsked[0], "no iteration after the check said stop");
+        int[] seedingAsked = {0};
+        cut.stop = () -> ++seedingAsked[0] > 2;         // true at the third centre
+        cut.seedPlusPlus(new SplittableRandom(4));
+        assertEquals(3, seedingAsked[0], "no k-means++ step after the check said stop");
     }
 
     /**
