@@ -83,6 +83,8 @@ public final class Dcec {
         Objects.requireNonNull(data, "data");
         Inputs.checkValues("data", data.images(), 0, data.images().length, data.imageSize(),
                 !Inputs.isVectors(config.method(), data.channels(), data.height()));
+        Inputs.checkGeometry(config, "data (" + data.name() + ", " + data.channels() + "x" + data.height() + "x" + data.width() + ")",
+                data.channels(), data.height(), data.width());
         return run(data, cancellation);
     }
 
@@ -113,12 +115,14 @@ public final class Dcec {
      */
     public DcecModel fit(float[] images, int n, int channels, int height, int width) {
         Inputs.checkImages("images", images, n, channels, height, width, true);
+        Inputs.checkGeometry(config, "images (height " + height + ", width " + width + ")", channels, height, width);
         return fit(new Dataset("images", channels, height, width, images, null));
     }
 
     /** Clusters images given one per row, each [channels·height·width] values in [0, 1] (copied). */
     public DcecModel fit(float[][] images, int channels, int height, int width) {
         float[] flat = Inputs.flatten("images", images, channels, height, width, true);
+        Inputs.checkGeometry(config, "images (height " + height + ", width " + width + ")", channels, height, width);
         return fit(new Dataset("images", channels, height, width, flat, null));
     }
 
@@ -127,6 +131,7 @@ public final class Dcec {
      * and {@link Builder#channels channels} exactly as the image-folder loader does.
      */
     public DcecModel fit(List<? extends BufferedImage> images) {
+        Inputs.checkGeometry(config, "images (resized to imageSize " + height + "x" + width + ")", channels, height, width);
         float[] x = Inputs.convert("images", images, channels, height, width);
         return fit(new Dataset("images", channels, height, width, x, null));
     }
@@ -143,7 +148,11 @@ public final class Dcec {
         if (vectors.length == 0) throw new IllegalArgumentException("vectors: no rows");
         int d = vectors[0] == null ? 0 : vectors[0].length;
         if (d == 0) throw new IllegalArgumentException("vectors: row 0 is empty or null");
-        float[] flat = new float[Math.multiplyExact(vectors.length, d)];
+        // the trainer's own check counts images; before the copy, in the rows the caller passed
+        if (config.K() > vectors.length)
+            throw new ConfigException("{clusters} " + config.K() + " is larger than the number of vectors (" + vectors.length
+                    + " rows in vectors): lower {clusters} or pass more rows");
+        float[] flat = new float[Inputs.total("vectors", vectors.length, d, "rows of " + d + " values")];
         for (int i = 0; i < vectors.length; i++) {
             if (vectors[i] == null || vectors[i].length != d)
                 throw new IllegalArgumentException("vectors: row " + i + " has " + (vectors[i] == null ? "no" : vectors[i].length + "") + " values, row 0 has " + d);

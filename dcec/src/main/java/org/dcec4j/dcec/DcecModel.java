@@ -221,7 +221,7 @@ public final class DcecModel {
         Objects.requireNonNull(vectors, "vectors");
         int d = channels() * height() * width();
         if (vectors.length == 0) throw new IllegalArgumentException("vectors: no rows");
-        float[] flat = new float[Math.multiplyExact(vectors.length, d)];
+        float[] flat = new float[Inputs.total("vectors", vectors.length, d, "rows of " + d + " values")];
         for (int i = 0; i < vectors.length; i++) {
             if (vectors[i] == null || vectors[i].length != d)
                 throw new IllegalArgumentException("vectors: row " + i + " has " + (vectors[i] == null ? "no" : "" + vectors[i].length)

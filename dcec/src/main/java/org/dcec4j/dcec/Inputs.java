@@ -1,5 +1,7 @@
 package org.dcec4j.dcec;
 
+import org.dcec4j.dcec.model.ConvAutoencoder;
+
 /**
  * The checks every array handed to the library passes before any work: sizes that agree, values that are
  * finite and, for images (not feature vectors, {@link #isVectors}), in [0, 1]. A mistake is an {@link IllegalArgumentException} that names the
@@ -45,9 +47,7 @@ final class Inputs {
         if (images.length == 0) throw new IllegalArgumentException(name + ": no images");
         if (C < 1 || H < 1 || W < 1) throw new IllegalArgumentException(name + ": channels, height and width must be positive, got " + C + "x" + H + "x" + W);
         long D = (long) C * H * W;
-        if (D * images.length > Integer.MAX_VALUE - 64)
-            throw new IllegalArgumentException(name + ": " + images.length + " images of " + C + "x" + H + "x" + W + " exceed 2^31 values");
-        float[] x = new float[(int) (D * images.length)];
+        float[] x = new float[total(name, images.length, D, "images of " + C + "x" + H + "x" + W)];
         for (int i = 0; i < images.length; i++) {
             float[] row = images[i];
             if (row == null || row.length != D)
@@ -60,6 +60,31 @@ final class Inputs {
     }
 
     /**
+     * n·D, the length of the one array that n rows of D values are copied into; n rows more than an array holds (the VM's
+     * limit is a little below 2³¹ elements) are an IllegalArgumentException naming the argument, "{@code name}: n
+     * {@code rows} exceed 2^31 values", not an ArithmeticException or an OutOfMemoryError from the allocation.
+     */
+    static int total(String name, long n, long D, String rows) {
+        if (n * D > Integer.MAX_VALUE - 64)
+            throw new IllegalArgumentException(name + ": " + n + " " + rows + " exceed 2^31 values");
+        return (int) (n * D);
+    }
+
+    /**
+     * The convolutional autoencoder's check of the image geometry ({@link ConvAutoencoder#check}) for a method that
+     * has one, its message prefixed with the argument the images came in, {@code argument} (e.g. "images (height 13,
+     * width 13)"): the network only knows the sizes, the caller knows which argument gave them.
+     */
+    static void checkGeometry(DcecConfig config, String argument, int C, int H, int W) {
+        if (config.method().network != Method.Network.CONV) return;
+        try {
+            ConvAutoencoder.check(C, H, W, config.K(), config.filters());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(argument + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Decoded images converted and resized to C×H×W as the image-folder loader does, in one array; a conversion the
      * loader refuses is an IllegalArgumentException naming the element.
      */
@@ -67,9 +92,7 @@ final class Inputs {
         java.util.Objects.requireNonNull(images, name);
         if (images.isEmpty()) throw new IllegalArgumentException(name + ": the list is empty");
         int D = C * H * W;
-        if ((long) images.size() * D > Integer.MAX_VALUE - 64)
-            throw new IllegalArgumentException(name + ": " + images.size() + " images of " + C + "x" + H + "x" + W + " exceed 2^31 values");
-        float[] x = new float[images.size() * D];
+        float[] x = new float[total(name, images.size(), D, "images of " + C + "x" + H + "x" + W)];
         for (int i = 0; i < images.size(); i++) {
             java.awt.image.BufferedImage img = images.get(i);
             if (img == null) throw new IllegalArgumentException(name + ": element " + i + " is null");

@@ -296,4 +296,52 @@ class LibraryTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> quick().build().fitVectors(v));
         assertTrue(e.getMessage().contains("dec, idec or kmeans"), e.getMessage());
     }
+
+    /**
+     * Feature vectors too many for one array are refused as images are, an IllegalArgumentException naming the argument
+     * (one 40,000-value row shared by 70,000 rows: no memory spent), not "ArithmeticException: integer overflow"; too
+     * many clusters for the rows count vectors, not images.
+     */
+    @Test void vectorPathsRefuseOversizedInputNamingTheArgument() {
+        float[] row = new float[40_000];
+        float[][] huge = new float[70_000][];
+        java.util.Arrays.fill(huge, row);
+        Dcec kmeans = Dcec.builder().method(Method.KMEANS).clusters(2).kmeansRestarts(1).seed(1).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kmeans.fitVectors(huge));
+        assertEquals("vectors: 70000 rows of 40000 values exceed 2^31 values", e.getMessage());
+        float[][] few = new float[4][];
+        for (int i = 0; i < few.length; i++) {
+            few[i] = new float[40_000];
+            few[i][i] = 1;
+        }
+        DcecModel m = kmeans.fitVectors(few);
+        e = assertThrows(IllegalArgumentException.class, () -> m.predictVectors(huge));
+        assertEquals("vectors: 70000 rows of 40000 values exceed 2^31 values", e.getMessage());
+        float[][] sixty = new float[60][];
+        java.util.Arrays.fill(sixty, new float[] {0, 1});
+        e = assertThrows(ConfigException.class, () -> Dcec.builder().method(Method.KMEANS).clusters(100).build().fitVectors(sixty));
+        assertEquals("clusters 100 is larger than the number of vectors (60 rows in vectors): lower clusters or pass more rows", e.getMessage());
+    }
+
+    /**
+     * The convolutional autoencoder's image-size rules, through the library, name the argument the sizes came in (the
+     * network's own message, about height and width only, named none).
+     */
+    @Test void imageSizesTheNetworkCannotTakeAreRefusedNamingTheArgument() {
+        Dcec d = quick().build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.fit(new float[4 * 13 * 13], 4, 1, 13, 13));
+        assertTrue(e.getMessage().startsWith("images (height 13, width 13): the convolutional autoencoder needs image height and width"
+                + " that are multiples of 4"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> d.fit(new float[4 * 12 * 16], 4, 1, 12, 16));
+        assertTrue(e.getMessage().startsWith("images (height 12, width 16): height and width must both be multiples of 8 or both not"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> d.fit(new float[][] {new float[13 * 13]}, 1, 13, 13));
+        assertTrue(e.getMessage().startsWith("images (height 13, width 13): the convolutional autoencoder needs"), e.getMessage());
+        Dataset thirteen = Shapes.generate(8, 1, 13);
+        e = assertThrows(IllegalArgumentException.class, () -> d.fit(thirteen));
+        assertTrue(e.getMessage().startsWith("data (" + thirteen.name() + ", 1x13x13): the convolutional autoencoder needs"), e.getMessage());
+        List<BufferedImage> images = List.of(new BufferedImage(20, 20, BufferedImage.TYPE_BYTE_GRAY));
+        e = assertThrows(IllegalArgumentException.class, () -> quick().imageSize(13, 13).build().fit(images));
+        assertTrue(e.getMessage().startsWith("images (resized to imageSize 13x13): the convolutional autoencoder needs"), e.getMessage());
+    }
 }
