@@ -361,7 +361,7 @@ public final class DcecTrainer {
         long t0 = System.nanoTime();
         for (TrainingListener l : listeners) l.phaseStarted(Phase.KMEANS, 0, 1);
         cancellation.check("centre initialisation");
-        float[] z = Inference.embed(ae, x, N, cfg.batchSize());
+        float[] z = Inference.embed(ae, x, N, cfg.batchSize(), cancellation, "centre initialisation");
         for (int i = 0; i < z.length; i++)
             if (!Float.isFinite(z[i])) {
                 String image = "image " + i / ae.embeddingSize();
@@ -434,7 +434,8 @@ public final class DcecTrainer {
             cancellation.check("clustering, iteration " + it);
             if (it % T == 0 || it >= cfg.maxIter()) {
                 // Math: docs/math/dcec.md#target-distribution  (Q and P over ALL N points)
-                q = Inference.softAssign(Inference.embed(ae, x, N, cfg.batchSize()), N, Ke, layer.mu.data, K, cfg.alpha());
+                q = Inference.softAssign(Inference.embed(ae, x, N, cfg.batchSize(), cancellation, "clustering, iteration " + it + " (the target update)"),
+                        N, Ke, layer.mu.data, K, cfg.alpha());
                 for (int i = 0; i < q.length; i++)
                     if (!Float.isFinite(q[i])) throw diverged(Phase.CLUSTER, "iteration " + it + " (the soft assignment of image " + i / K + ")", q[i]);
                 TargetDistribution.argmax(current, q, N, K);

@@ -56,6 +56,32 @@ class BatchesTest {
         assertArrayEquals(one, huge);
     }
 
+    /**
+     * A training's pass over the whole set (the centre initialisation's and each target update's: seconds for 70,000
+     * images) asks its Cancellation before each batch, so a cancel during it ends the fit there, naming the batch; without
+     * a handle (predict, embed) nothing is asked, not even the interrupt. Before, a cancel waited for the whole pass.
+     */
+    @Test void aTrainingsEmbeddingPassStopsAtTheNextBatchWhenCancelled() {
+        org.dcec4j.datasets.Dataset d = org.dcec4j.datasets.Shapes.generate(30, 3, 12);
+        var ae = new org.dcec4j.dcec.model.ConvAutoencoder(1, 12, 12, 3, new int[] {2, 2, 2}, 1);
+        org.dcec4j.dcec.Cancellation c = new org.dcec4j.dcec.Cancellation();
+        assertArrayEquals(Inference.embed(ae, d.images(), 30, 8), Inference.embed(ae, d.images(), 30, 8, c, "here"));
+        c.cancel("stopped by the test");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CancellationException.class,
+                () -> Inference.embed(ae, d.images(), 30, 8, c, "clustering, iteration 140 (the target update)"));
+        assertEquals("stopped by the test (clustering, iteration 140 (the target update), embedding batch 1 of 4)", e.getMessage());
+        Thread.currentThread().interrupt();
+        try {
+            e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CancellationException.class,
+                    () -> Inference.embed(ae, d.images(), 30, 8, new org.dcec4j.dcec.Cancellation(), "centre initialisation"));
+            assertEquals("interrupted (centre initialisation, embedding batch 1 of 4)", e.getMessage());
+            assertEquals(30 * 3, Inference.embed(ae, d.images(), 30, 8).length);     // no handle: the pass runs
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     private static double[] toDouble(float[] f) {
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) d[i] = f[i];
