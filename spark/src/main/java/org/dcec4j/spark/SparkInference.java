@@ -82,27 +82,26 @@ public final class SparkInference {
     public enum Format { PARQUET, CSV }
 
     /**
-     * Writes a result of {@link #run} to {@code path} (a folder of part files, committed by Spark's output committer:
-     * a failed job leaves no half-written result).
+     * Writes a result of {@link #run} to {@code path}, a folder of part files that appears only complete: the job writes
+     * into a hidden folder beside it, renamed into place once committed ({@link StagedOutput}), so neither a failed job
+     * nor a signal at any moment leaves a half-made folder at path; with overwrite, an earlier output there stays until
+     * the new one is complete.
      *
      * @param K the model's number of clusters (the length of q and z)
      */
-    public static void write(Dataset<Row> result, String path, Format format, boolean overwrite, int K) {
+    public static void write(Dataset<Row> result, String path, Format format, boolean overwrite, int K) throws java.io.IOException {
         boolean existed = exists(result.sparkSession(), path);
         if (!overwrite && existed)
             throw new IllegalArgumentException(path + " already exists: pass --overwrite to replace it, or choose another output");
         if (existed) checkReplaceable(result.sparkSession(), path);
-        try {
-            writeJob(result, path, format, overwrite, K);
-        } catch (Exception e) {      // SparkException is checked, thrown undeclared through the Java API: caught here too
-            // a failed job leaves no partial result: the folder it started is removed (one that was there is Spark's to keep)
-            if (!existed) delete(result.sparkSession(), path);
-            throw e;
+        try (StagedOutput out = StagedOutput.begin(result.sparkSession(), path)) {
+            writeJob(result, out.staging(), format, K);
+            out.publish(result.sparkSession(), overwrite);
         }
     }
 
-    private static void writeJob(Dataset<Row> result, String path, Format format, boolean overwrite, int K) {
-        SaveMode mode = overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
+    private static void writeJob(Dataset<Row> result, String path, Format format, int K) {
+        SaveMode mode = SaveMode.ErrorIfExists;       // a fresh hidden folder: an earlier output is replaced by the rename
         if (format == Format.PARQUET) {
             result.write().mode(mode).parquet(path);
             return;
@@ -123,19 +122,9 @@ public final class SparkInference {
                 .option("ignoreLeadingWhiteSpace", "false").option("ignoreTrailingWhiteSpace", "false").csv(path);
     }
 
-    /** Removes path and everything below it, quietly: it runs while another failure is being reported. */
-    static void delete(SparkSession spark, String path) {
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-        try {
-            p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, true);
-        } catch (java.io.IOException | RuntimeException ignored) {
-            // the original failure is the one to report
-        }
-    }
-
     /**
      * Refuses (an IllegalArgumentException) to let an overwrite replace what is at path unless it is a folder of an earlier
-     * output: Spark's SaveMode.Overwrite deletes the path and everything below it first, so {@code --output ~ --overwrite}
+     * output: an overwrite deletes the path and everything below it (once the new output is complete), so {@code --output ~ --overwrite}
      * (or the images' own folder, or a file) would be deleted whole. Such a folder holds only what Spark's writers leave:
      * part files, _SUCCESS, _committed_ and _started_ markers, _temporary, and their hidden .crc checksums.
      */
