@@ -137,15 +137,62 @@ class SparkCommandTest {
     @Test void predictAndEmbedRefuseTheTrainingOnlyDataOptions() {
         for (String command : List.of("predict", "embed")) {
             for (String[] option : List.of(new String[] {"--limit", "5"}, new String[] {"--threads", "1"},
-                    new String[] {"--data-dir", tmp.toString()})) {
+                    new String[] {"--data-dir", tmp.toString()}, new String[] {"--partitions", "2"}, new String[] {"--partitions", "0"})) {
                 Run r = run(command, "--model", tmp.resolve("m.dc4j").toString(), "--dataset", folder.toString(), option[0], option[1]);
                 assertEquals(2, r.code(), command + " " + option[0]);
                 assertTrue(r.err().contains("Unknown options: '" + option[0] + "'"), r.err());
                 assertTrue(!run(command, "--help").out().contains(option[0]), command + " --help lists " + option[0]);
             }
             assertTrue(run(command, "--help").out().contains("--pixels-column"), command + " keeps the input options");
+            // their --dataset is a folder of images: the help offered the built-in sets, which they refuse
+            String help = run(command, "--help").out();
+            assertTrue(help.contains("--dataset=PATH") && help.contains("A folder of images"), help);
+            assertTrue(!help.contains("mnist") && !help.contains("NAME|PATH"), help);
         }
-        assertTrue(run("train", "--help").out().contains("--limit"), "train keeps --limit");
+        String trainHelp = run("train", "--help").out();
+        assertTrue(trainHelp.contains("--limit") && trainHelp.contains("--partitions"), "train keeps --limit and --partitions");
+        assertTrue(trainHelp.contains("--dataset=NAME|PATH") && trainHelp.contains("mnist"), trainHelp);
+    }
+
+    /**
+     * A bad option is refused before a Spark session starts (about 20 s here), naming the option. With no session and
+     * no --master, a check made after the start would have been preempted by "no Spark master"; before, --dataset mnist
+     * (predict, embed), --batch-size 0, and train's --partitions 0 and --image-size 30 were all checked after it, the
+     * batch size without the option's name and the image size as "resize the images".
+     */
+    @Test void badOptionsAreRefusedBeforeSparkStartsNamingTheOption() {
+        SparkSession.clearDefaultSession();
+        SparkSession.clearActiveSession();
+        try {
+            String model = tmp.resolve("m.dc4j").toString(), images = folder.toString();
+            for (String command : List.of("predict", "embed")) {
+                assertRefused("--dataset mnist: predict and embed read a folder of image files or a --table; use `dcec predict` for the "
+                        + "built-in sets (a folder of that name: ./mnist)", command, "--model", model, "--dataset", "mnist");
+                assertRefused("--batch-size must be at least 1, got 0", command, "--model", model, "--dataset", images, "--batch-size", "0");
+            }
+            assertRefused("--partitions must be at least 1, got 0", "train", "--dataset", images, "--partitions", "0",
+                    "--out", tmp.resolve("p0").toString());
+            assertRefused("--image-size 30: the convolutional autoencoder needs image height and width that are multiples of 4 and at "
+                    + "least 12 (e.g. 16, 28, 32), got 30x30; the images are converted to this size: choose another --image-size",
+                    "train", "--dataset", images, "--image-size", "30", "--out", tmp.resolve("s30").toString());
+            assertRefused("--image-size 16x28: height and width must both be multiples of 8 or both not",
+                    "train", "--dataset", images, "--image-size", "16x28", "--out", tmp.resolve("s1628").toString());
+            // DEC's dense autoencoder takes any size
+            assertRefused("no Spark master", "train", "--method", "dec", "--dataset", images, "--image-size", "30",
+                    "--out", tmp.resolve("km").toString());
+            // good options: the master is what is missing, so the checks above came before the session
+            assertRefused("no Spark master", "predict", "--model", model, "--dataset", images);
+        } finally {
+            SparkSession.setDefaultSession(spark);
+            SparkSession.setActiveSession(spark);
+        }
+    }
+
+    static void assertRefused(String message, String... args) {
+        Run r = run(args);
+        assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+        assertTrue(r.err().startsWith("dcec-spark: " + message), String.join(" ", args) + ": " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
     /**

@@ -25,6 +25,7 @@ import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.cli.DcecCommand;
 import org.dcec4j.dcec.cli.HyperParameterOptions;
+import org.dcec4j.dcec.model.ConvAutoencoder;
 import org.dcec4j.dcec.run.RunLock;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.TrainedModel;
@@ -110,10 +111,6 @@ public final class SparkCommand implements Runnable {
         @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting (repeatable), as spark-submit's --conf.")
         List<String> conf = new ArrayList<>();
 
-        @Option(names = "--partitions", paramLabel = "N",
-                description = "Partitions of the training data. Default: Spark's default parallelism (the cores of the cluster).")
-        Integer partitions;
-
         /** True when this command made the session (and so stops it); a session already running in the JVM is left running. */
         boolean owns;
 
@@ -130,18 +127,13 @@ public final class SparkCommand implements Runnable {
             }
             return b.getOrCreate();
         }
-
-        int partitions(SparkSession spark) {
-            if (partitions != null && partitions < 1) throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
-            return partitions != null ? partitions : spark.sparkContext().defaultParallelism();
-        }
     }
 
-    /** Where the images come from: the options of every command. */
-    static class InputOptions {
-        @Option(names = "--dataset", paramLabel = "NAME|PATH",
-                description = "A built-in set (mnist, mnist-test, usps, fashion-mnist, shapes: read on the driver, then spread), or a folder of "
-                        + "images on any Hadoop file system (file:, hdfs:, s3a:; sub-folders = classes, used only for scoring).")
+    /**
+     * Where the images come from: --dataset (each command's own, {@link FilesInput} or {@link DataOptions}: they take
+     * different things) or a table.
+     */
+    abstract static class InputOptions {
         String dataset;
 
         @Option(names = "--table", paramLabel = "PATH", description = "Instead of --dataset: a Parquet table of pixel arrays (C*H*W floats in [0, 1]).")
@@ -159,12 +151,24 @@ public final class SparkCommand implements Runnable {
         void requireOne() {
             if ((dataset == null) == (table == null)) throw new IllegalArgumentException("give either --dataset or --table");
         }
+    }
+
+    /** predict's and embed's images: a folder of files (read on the executors) or a table; no built-in set. */
+    static final class FilesInput extends InputOptions {
+        @Option(names = "--dataset", paramLabel = "PATH", description = "A folder of images on any Hadoop file system (file:, hdfs:, s3a:; "
+                + "searched at any depth), or one image file. The built-in sets are dcec predict's.")
+        void dataset(String path) { dataset = path; }
+
+        /** Refuses a built-in set's name, before Spark starts (it was refused only after the session's start-up). */
+        void check() {
+            requireOne();
+            if (isNamed()) throw new IllegalArgumentException("--dataset " + dataset + ": predict and embed read a folder of image files or a "
+                    + "--table; use `dcec predict` for the built-in sets (a folder of that name: ./" + dataset + ")");
+        }
 
         /** Images for a model command: a folder of files or a table. */
         ImageSources.Source source(SparkSession spark) {
-            requireOne();
-            if (isNamed()) throw new IllegalArgumentException("--dataset " + dataset + ": predict and embed read image files or a --table; use `dcec "
-                    + "predict` for the built-in sets");
+            check();
             return table != null ? ImageSources.table(spark, table, idColumn, pixelsColumn) : ImageSources.files(spark, dataset);
         }
     }
@@ -174,6 +178,11 @@ public final class SparkCommand implements Runnable {
      * predict and embed do not take these (they read files or a table, and their kernels run on the executors).
      */
     static final class DataOptions extends InputOptions {
+        @Option(names = "--dataset", paramLabel = "NAME|PATH",
+                description = "A built-in set (mnist, mnist-test, usps, fashion-mnist, shapes: read on the driver, then spread), or a folder of "
+                        + "images on any Hadoop file system (file:, hdfs:, s3a:; sub-folders = classes, used only for scoring).")
+        void dataset(String nameOrPath) { dataset = nameOrPath; }
+
         @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding the built-in sets' files.")
         Path dataDir;
 
@@ -269,6 +278,10 @@ public final class SparkCommand implements Runnable {
         Integer channels;
         @Option(names = "--image-size", paramLabel = "HxW", description = "Image folders and tables: H×W (multiples of 4, at least 12, both or neither multiples of 8). Default: 28x28.")
         String imageSize;
+        // training's only: predict and embed keep their input's partitions (an option they ignored was accepted there, even 0)
+        @Option(names = "--partitions", paramLabel = "N",
+                description = "Partitions of the training data. Default: Spark's default parallelism (the cores of the cluster).")
+        Integer partitions;
         @Spec CommandLine.Model.CommandSpec spec;
 
         @Override public Integer call() throws IOException {
@@ -280,8 +293,10 @@ public final class SparkCommand implements Runnable {
             int[] size = hw(imageSize);
             if (data.isNamed() && (channels != null || imageSize != null))
                 throw new IllegalArgumentException("--channels and --image-size apply to image folders and tables, " + data.dataset + " has its own images");
+            if (!data.isNamed() && Method.parse(train.method).network == Method.Network.CONV) checkConvSize(C, size);
             if (data.limit != null && !data.isNamed()) throw new IllegalArgumentException("--limit applies to the built-in sets");
             if (data.limit != null && data.limit < 1) throw new IllegalArgumentException("--limit must be at least 1, got " + data.limit);
+            if (partitions != null && partitions < 1) throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
             SparkDcecTrainer.Pretraining mode = train.mode();
             PrintWriter out = spec.commandLine().getOut();
             SparkSession spark = sparkOptions.session("train");
@@ -292,7 +307,7 @@ public final class SparkCommand implements Runnable {
                     throw new IllegalArgumentException("--predictions " + train.predictions + " already exists: pass --overwrite to replace it, "
                             + "or choose another path");
                 if (train.predictions != null && train.overwrite) SparkInference.checkReplaceable(spark, train.predictions);
-                int partitions = sparkOptions.partitions(spark);
+                int partitions = this.partitions != null ? this.partitions : spark.sparkContext().defaultParallelism();
                 boolean shapes = "shapes".equals(data.dataset);
                 // the data first, as dcec train: a bad --dataset or --table leaves no --out folder behind
                 TrainingData d = load(spark, partitions, C, size, shapes);
@@ -304,6 +319,20 @@ public final class SparkCommand implements Runnable {
                 if (sparkOptions.owns) spark.stop();
             }
             return 0;
+        }
+
+        /**
+         * The images are converted to --image-size, so a size the convolutional autoencoder cannot take is the option's
+         * to change, said before Spark starts (the autoencoder's own message, after the start-up, said "resize the images").
+         */
+        private void checkConvSize(int C, int[] size) {
+            try {
+                ConvAutoencoder.check(C, size[0], size[1], 1, new int[] {1, 1, 1});
+            } catch (IllegalArgumentException e) {
+                String why = e.getMessage().replace(": resize the images", "");
+                throw new IllegalArgumentException("--image-size " + (imageSize == null ? "28x28" : imageSize) + ": " + why
+                        + "; the images are converted to this size: choose another --image-size");
+            }
         }
 
         /** The run itself, with the data loaded and --out locked. */
@@ -368,7 +397,7 @@ public final class SparkCommand implements Runnable {
     // ======================================================================================== predict, embed
     abstract static class ModelCommand implements Callable<Integer> {
         @Mixin SparkOptions sparkOptions = new SparkOptions();
-        @Mixin InputOptions data = new InputOptions();
+        @Mixin FilesInput data = new FilesInput();
         @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model.dc4j (local or any Hadoop path).")
         String model;
         @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256", description = "Inference batch size. Default: ${DEFAULT-VALUE}.")
@@ -392,7 +421,9 @@ public final class SparkCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--format must be parquet or csv, not '" + format + "'");
             }
-            data.requireOne();
+            data.check();
+            // before the session's start-up, naming the option (the library's check says "batch size", after it)
+            if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
             SparkSession spark = sparkOptions.session(spec.name());
             try {
                 byte[] bytes = readBytes(spark, model, "--model");
