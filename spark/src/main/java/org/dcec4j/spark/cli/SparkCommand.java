@@ -114,6 +114,36 @@ public final class SparkCommand implements Runnable {
         /** True when this command made the session (and so stops it); a session already running in the JVM is left running. */
         boolean owns;
 
+        /**
+         * Stops the session if this command made it, then waits (10 s at most) until the executors' task threads have
+         * ended: a task cancelled by the stop (the other tasks of a failed job) can still be logging its abort, a stack
+         * trace of 60 lines, after stop returns, and the command's error line is to come last.
+         */
+        void stop(SparkSession spark) {
+            if (!owns) return;
+            spark.stop();
+            awaitThreads(TASK_THREADS, 10_000);
+        }
+
+        /** The name Spark's executors give their task threads (a local master's included). */
+        static final String TASK_THREADS = "Executor task launch worker";
+
+        /** Waits until every live thread whose name starts with prefix has ended, or millis have passed. */
+        static void awaitThreads(String prefix, long millis) {
+            long end = System.nanoTime() + millis * 1_000_000;
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (!t.getName().startsWith(prefix) || t == Thread.currentThread()) continue;
+                long left = (end - System.nanoTime()) / 1_000_000;
+                if (left <= 0) return;
+                try {
+                    t.join(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
         SparkSession session(String command) {
             owns = SparkSession.getDefaultSession().isEmpty();
             SparkSession.Builder b = SparkSession.builder().appName("dcec4j " + command);
@@ -316,7 +346,7 @@ public final class SparkCommand implements Runnable {
                     trainLocked(spark, backend, d, cfg, mode, out);
                 }
             } finally {
-                if (sparkOptions.owns) spark.stop();
+                sparkOptions.stop(spark);
             }
             return 0;
         }
@@ -439,7 +469,7 @@ public final class SparkCommand implements Runnable {
                 spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d %s to %s in %.1f s (%.1f images/s)%n", n,
                         output() == SparkInference.Output.EMBED ? "embeddings" : "predictions", outputPath(), secs, n / secs);
             } finally {
-                if (sparkOptions.owns) spark.stop();
+                sparkOptions.stop(spark);
             }
             return 0;
         }
