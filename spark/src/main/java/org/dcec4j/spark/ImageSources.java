@@ -33,6 +33,9 @@ public final class ImageSources {
     /** The column names of the two sources. */
     public static final String PATH = "path", CONTENT = "content", ID = "id", PIXELS = "pixels";
 
+    /** A table's third column: the Parquet file of the row. */
+    static final String FILE = "file";
+
     /** Image files per partition when Spark's own packing makes smaller ones: four batches of 256. */
     public static final int FILES_PER_PARTITION = 1024;
 
@@ -80,8 +83,10 @@ public final class ImageSources {
             throw new IllegalArgumentException(path + ": column '" + pixelsColumn + "' should be an array of float or double pixel values, found "
                     + type.simpleString());
         requireIds(t, path, idColumn);
-        // the pixels keep their type (float or double): checked in it, then narrowed, so that an error shows the value stored
-        Dataset<Row> rows = t.select(t.col(idColumn).cast(DataTypes.StringType).as(idColumn), t.col(pixelsColumn).as(PIXELS));
+        // the pixels keep their type (float or double): checked in it, then narrowed, so that an error shows the value stored;
+        // each row's Parquet file comes along, for an error to name (PixelRows)
+        Dataset<Row> rows = t.select(t.col(idColumn).cast(DataTypes.StringType).as(idColumn), t.col(pixelsColumn).as(PIXELS),
+                functions.input_file_name().as(FILE));
         return new Source(rows, Kind.PIXELS, idColumn, path);
     }
 

@@ -18,26 +18,28 @@ final class PixelRows {
     }
 
     /**
-     * dst[off … off + C·H·W) = the row's image.
+     * dst[off … off + C·H·W) = the row's image. An error names a file by its URI (the id); a table's row by the table
+     * (source), its id and its Parquet file (the row's third column): the id alone did not say where to look.
      *
      * @param dst written
      */
-    static void fill(float[] dst, int off, Row row, String id, ImageSources.Kind kind, int C, int H, int W) {
+    static void fill(float[] dst, int off, Row row, String id, ImageSources.Kind kind, int C, int H, int W, String source) {
         if (kind == ImageSources.Kind.ENCODED) {
             ImageDecoder.decode(dst, off, (byte[]) row.get(1), id, C, H, W);
             return;
         }
         int D = C * H * W;
-        if (row.isNullAt(1)) throw DatasetException.at(id, "its pixel column", D + " values", "null");
+        String where = source + ": row '" + id + "'" + (row.size() > 2 && !row.isNullAt(2) ? " in " + row.getString(2) : "");
+        if (row.isNullAt(1)) throw DatasetException.at(where, "its pixel column", D + " values", "null");
         List<?> v = row.getList(1);          // Float or Double, as the table stores them
         if (v.size() != D)
-            throw DatasetException.at(id, "its pixel column", D + " values (" + C + "x" + H + "x" + W
+            throw DatasetException.at(where, "its pixel column", D + " values (" + C + "x" + H + "x" + W
                     + ": the model's size, or --channels and --image-size when training)", v.size() + " values");
         for (int i = 0; i < D; i++) {
             Object o = v.get(i);
             double f = o == null ? Double.NaN : ((Number) o).doubleValue();
             if (!(f >= 0 && f <= 1))
-                throw DatasetException.at(id, "pixel " + i, "a value in [0, 1] (divide 8-bit values by 255)", String.valueOf(o));
+                throw DatasetException.at(where, "pixel " + i, "a value in [0, 1] (divide 8-bit values by 255)", String.valueOf(o));
             dst[off + i] = (float) f;
         }
     }

@@ -198,7 +198,7 @@ public final class SparkInference {
                     while (n < B && rows.hasNext()) {
                         Row r = rows.next();
                         ids[n] = PixelRows.id(r, source);
-                        PixelRows.fill(x, n * D, r, ids[n], kind, C, H, W);
+                        PixelRows.fill(x, n * D, r, ids[n], kind, C, H, W, source);
                         n++;
                     }
                     if (n > 0) infer(n);

@@ -154,7 +154,7 @@ public final class TrainingData {
         JavaPairRDD<String, Decoded> rows = table.rows().javaRDD().mapToPair(r -> {
             String id = PixelRows.id(r, source);
             float[] x = new float[C * H * W];
-            PixelRows.fill(x, 0, r, id, ImageSources.Kind.PIXELS, C, H, W);
+            PixelRows.fill(x, 0, r, id, ImageSources.Kind.PIXELS, C, H, W, source);
             return new Tuple2<>(id, new Decoded(id, -1, x));
         });
         // an id names one image: with two rows of one id their order, and which one a prediction means, would be open

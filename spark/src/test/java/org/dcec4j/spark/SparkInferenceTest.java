@@ -215,6 +215,8 @@ class SparkInferenceTest {
                     () -> TrainingData.fromTable(ImageSources.table(spark, table, "id", "pixels"), 1, 2, 2, 1)));
             assertTrue(e != null && e.getMessage().contains(c[1]) && e.getMessage().contains(c[2]) && !e.getMessage().contains("Infinity"),
                     String.valueOf(e));
+            // the table, the row's id and its Parquet file (before: "a: at pixel 2: …", the id alone)
+            assertTrue(e.getMessage().startsWith(table + ": row 'a' in file:") && e.getMessage().contains(".parquet/part-"), e.getMessage());
         }
         String table = tmp.resolve("stored-short.parquet").toString();
         spark.createDataFrame(List.of(RowFactory.create("a", new Double[] {0.5, 0.25, 0.0})), schema).write().parquet(table);
