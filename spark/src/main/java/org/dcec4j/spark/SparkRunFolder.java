@@ -115,7 +115,12 @@ final class SparkRunFolder implements TrainingListener {
     void finish(SparkDcecTrainer.Result r, org.apache.spark.sql.SparkSession session, String parquet, boolean csv, boolean report) throws IOException {
         r.model().save(dir.resolve(RunFolder.MODEL));
         var predictions = r.predictions(session).cache();
-        predictions.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(parquet);
+        // as predict's output: written beside it and renamed into place, so a signal leaves no half-made folder there (what
+        // is at the path was checked when the run started: an earlier output, replaced only now)
+        try (StagedOutput out = StagedOutput.begin(session, parquet)) {
+            predictions.write().parquet(out.staging());
+            out.publish(session, true);
+        }
         if (csv) Predictions.writeCsv(predictions, dir.resolve(RunFolder.PREDICTIONS), data.hasLabels());
         predictions.unpersist();
         if (!csv || !report) return;

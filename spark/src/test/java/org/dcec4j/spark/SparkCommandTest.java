@@ -49,6 +49,8 @@ class SparkCommandTest {
         for (String f : List.of("config.json", "pretrain_log.csv", "dcec_log.csv", "cae_weights.dc4j", "model.dc4j", "predictions.csv", "report.html"))
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         assertTrue(Files.readString(out.resolve("config.json")).contains("\"partitions\": 2"));
+        // the Parquet predictions were renamed into place whole: no hidden folder they were written into is left
+        try (var names = Files.list(out)) { assertEquals(List.of(), names.filter(f -> f.getFileName().toString().startsWith(".predictions.parquet")).toList()); }
         // the folder's classes c0..c9 are the labels: predictions.csv has them, in the loader's order
         List<String> csv = Files.readAllLines(out.resolve("predictions.csv"));
         assertEquals("index,cluster,confidence,label", csv.get(0));
