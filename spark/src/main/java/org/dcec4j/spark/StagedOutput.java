@@ -77,9 +77,12 @@ final class StagedOutput implements AutoCloseable {
         state = State.PUBLISHED;
     }
 
-    /** Removes the hidden folder unless it was published (the shutdown hook, and a failed job's path); quietly. */
+    /**
+     * Removes the hidden folder unless it was published (the shutdown hook, and a failed job's path; again at the JVM's
+     * exit after a failure), quietly.
+     */
     synchronized void abandon() {
-        if (state != State.WRITING) return;
+        if (state == State.PUBLISHED) return;
         state = State.ABANDONED;
         try {
             fs.delete(staging, true);
@@ -88,10 +91,14 @@ final class StagedOutput implements AutoCloseable {
         }
     }
 
-    /** {@link #abandon}, and the hook is no longer needed (it cannot be removed once the JVM is shutting down). */
+    /**
+     * {@link #abandon}; once published the hook is no longer needed (it cannot be removed once the JVM is shutting down).
+     * After a failure it stays: a task the failure cancelled can still write into the hidden folder after this removal
+     * (Spark's committer logged "Could not delete" there), and the hook removes that at the JVM's exit.
+     */
     @Override public void close() {
         abandon();
-        if (!ShutdownHookManager.get().isShutdownInProgress()) {
+        if (state == State.PUBLISHED && !ShutdownHookManager.get().isShutdownInProgress()) {
             try {
                 ShutdownHookManager.get().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -55,6 +55,10 @@ class StagedOutputTest {
             assertEquals(List.of(), staged(target), "the hidden folder is removed");
             IOException e = assertThrows(IOException.class, () -> s.publish(spark, false));
             assertTrue(e.getMessage().endsWith("abandoned.parquet: stopped before the output was complete"), e.getMessage());
+            // a task the failure cancelled writes into it after the removal: the hook (abandon again, at the JVM's exit) removes that too
+            Files.writeString(Files.createDirectories(Path.of(java.net.URI.create(s.staging())).resolve("_temporary/0")).resolve("late"), "x");
+            s.abandon();
+            assertEquals(List.of(), staged(target), "what a late task wrote is left");
         }
         assertFalse(Files.exists(target));
 
