@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
@@ -13,7 +14,8 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 /**
  * Runs JMH with the usual command-line options and prints one table: median time per call with the
  * spread (min–max over all measured iterations) and GFLOP/s = FLOPs / median, FLOPs = 2·MACs
- * ({@link Layers}). Usage: {@code java -cp bench/target/benchmarks.jar org.dcec4j.bench.Report
+ * ({@link Layers}). Every benchmark mode is reported as time per call: a throughput run's iterations (calls per
+ * time unit) are inverted before the median is taken. Usage: {@code java -cp bench/target/benchmarks.jar org.dcec4j.bench.Report
  * [JMH options, e.g. 'ConvBenchmark' -p layer=conv2 -p impl=vector]}.
  */
 public final class Report {
@@ -47,8 +49,15 @@ public final class Report {
             String name = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
             List<Double> ms = new ArrayList<>();
             double toMs = toMillis(bp.getTimeUnit());
+            // a time-per-call mode scores time per call; Throughput (-bm thrpt) scores calls per time unit, so each
+            // of its iterations is inverted first (the median of the inverses, not the inverse of a median of rates)
+            boolean rate = bp.getMode() == Mode.Throughput;
             for (var br : rr.getBenchmarkResults())
-                for (IterationResult ir : br.getIterationResults()) ms.add(ir.getPrimaryResult().getScore() * toMs);
+                for (IterationResult ir : br.getIterationResults()) {
+                    double score = ir.getPrimaryResult().getScore();
+                    ms.add(rate ? toMs / score : score * toMs);
+                }
+            if (ms.isEmpty()) throw new IllegalStateException(name + ": no measured iterations");
             ms.sort(null);
             double median = ms.size() % 2 == 1 ? ms.get(ms.size() / 2) : (ms.get(ms.size() / 2 - 1) + ms.get(ms.size() / 2)) / 2;
             StringBuilder p = new StringBuilder();
