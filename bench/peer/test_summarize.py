@@ -103,6 +103,25 @@ class HostCheckTest(unittest.TestCase):
         self.assertEqual(len(reasons), 1)
         self.assertIn("torch-tunedblas-1-28-2.json", reasons[0])
 
+    def test_peak_read_only_once_is_not_called_quiet(self):
+        # a folder of a run cut short after its rounds: the peak at the end is missing, so nothing brackets the rounds
+        peaks = [(512, 1, 176.0), (512, 2, 350.2)]
+        reasons, account = summarize.host_check(run_folder(peaks, QUIET_STEPS))
+        self.assertEqual(len(reasons), 2, reasons)
+        self.assertIn("FMA peak (512 bits, 2 thread(s)) read once (350 GFLOP/s)", reasons[1])
+
+    def test_bandwidth_read_only_once_is_not_called_quiet(self):
+        bw = [("cache", 2, 162.0), ("memory", 2, 63.1)]
+        reasons, _ = summarize.host_check(run_folder(QUIET_PEAKS, QUIET_STEPS, bandwidth=bw))
+        self.assertEqual(len(reasons), 2, reasons)
+        self.assertIn("memory bandwidth (2 thread(s)) read once", reasons[1])
+
+    def test_one_round_is_not_called_within_the_rounds_limit(self):
+        steps = {(1, 28, 2): QUIET_STEPS[(1, 28, 2)]}
+        reasons, account = summarize.host_check(run_folder(QUIET_PEAKS, steps))
+        self.assertEqual(reasons, [])
+        self.assertIn("rounds not compared (one round each)", account)
+
     def test_no_bandwidth_is_not_called_quiet(self):
         _, account = summarize.host_check(run_folder(QUIET_PEAKS, QUIET_STEPS))
         self.assertIn("bandwidth not measured", account)
