@@ -91,7 +91,6 @@ for r in $(seq 1 "$ROUNDS"); do
     done
   done
 done
-peak   # again at the end: the two measurements bracket the run
 if [ -n "$LAYERS" ]; then
   # per-layer table (forward + backward of each conv layer), one round, tuned PyTorch
   for t in $THREADS; do
@@ -100,5 +99,6 @@ if [ -n "$LAYERS" ]; then
     "${TUNED[@]}" $PY bench/peer/torch_bench.py --threads "$t" --size 28 --jmh "$OUT/layers-$t.json"
   done
 fi
+peak   # again at the end, after the layer table too: the two measurements bracket everything the host check passes
 $PY bench/peer/summarize.py "$OUT"
 echo "(load after: $(cut -d' ' -f1-3 /proc/loadavg); raw results: $OUT)"
