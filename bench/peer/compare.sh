@@ -4,7 +4,7 @@
 #   bench/peer/compare.sh [--layers] [rounds=2] [threads="1 2"] [sizes="28 16"]    (--layers may stand anywhere)
 # PyTorch runs twice per round: "tuned" (the fair set-up, quoted in docs/benchmarks.md: OPENBLAS_CORETYPE unset
 # unless OpenBLAS does not know the CPU, see below, one BLAS/OpenMP thread beside torch's own threads, glibc malloc
-# told to keep memory) and "default" (as installed; its large tensors go back to the OS on every free, the BLAS pool
+# told to keep memory) and "default" (as installed, with none of those variables even if the caller exported them; its large tensors go back to the OS on every free, the BLAS pool
 # may oversubscribe the cores, and OpenBLAS picks its kernels by itself); above one thread a third time, "tunedblas":
 # tuned but with the BLAS at torch's thread count and OpenMP's idle threads sleeping (OMP_WAIT_POLICY=PASSIVE), since
 # Debian's PyTorch runs its transposed convolutions as BLAS products, which one BLAS thread keeps on one core. The
@@ -77,6 +77,9 @@ peak
 
 TUNED=(env "${CORETYPE[@]}" OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
        MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456)
+# the default set-up is PyTorch's own: none of the settings above, whatever the caller's shell exported
+DEFAULT=(env -u OMP_NUM_THREADS -u MKL_NUM_THREADS -u OPENBLAS_NUM_THREADS -u OPENBLAS_CORETYPE -u OMP_WAIT_POLICY
+         -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_)
 for r in $(seq 1 "$ROUNDS"); do
   for s in $SIZES; do
     for t in $THREADS; do
@@ -87,7 +90,7 @@ for r in $(seq 1 "$ROUNDS"); do
         "${TUNED[@]}" OPENBLAS_NUM_THREADS="$t" OMP_WAIT_POLICY=PASSIVE $PY bench/peer/torch_bench.py --threads "$t" --size "$s" \
           --step-only --json "$OUT/torch-tunedblas-$r-$s-$t.json" > /dev/null
       fi
-      $PY bench/peer/torch_bench.py --threads "$t" --size "$s" --step-only --json "$OUT/torch-default-$r-$s-$t.json" > /dev/null
+      "${DEFAULT[@]}" $PY bench/peer/torch_bench.py --threads "$t" --size "$s" --step-only --json "$OUT/torch-default-$r-$s-$t.json" > /dev/null
     done
   done
 done
