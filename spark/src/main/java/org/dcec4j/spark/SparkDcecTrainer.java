@@ -86,16 +86,29 @@ public final class SparkDcecTrainer {
     public SparkDcecTrainer(SparkSession spark, DcecConfig cfg, TrainingData data) {
         this.spark = Objects.requireNonNull(spark, "spark");
         this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        this.cfg = cfg.validate();
+        this.cfg = check(cfg);
         this.data = data;
         this.N = data.size(); this.C = data.channels(); this.H = data.height(); this.W = data.width();
         this.D = C * H * W; this.K = cfg.K();
+        if (K > N) throw new ConfigException("{clusters} " + K + " is larger than the number of images (" + N + " in " + data.name() + ")");
+        if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
+        org.dcec4j.dcec.train.DcecTrainer.checkSizes(cfg, N, C, H, W);
+        // the model goes to the executors as a tensor file's bytes (and no checkpoint is written)
+        org.dcec4j.dcec.train.DcecTrainer.checkFileSizes(cfg.toBuilder().checkpointEvery(0).build(), N, C, H, W);
+    }
+
+    /**
+     * The checks of a config that need neither the data nor a Spark session: {@link DcecConfig#validate()} and what the
+     * distributed trainer does not run (kmeans on pixels, the augmented methods, optimisers other than Adam). The
+     * constructor makes them first; a command makes them before it starts a session. Returns cfg.
+     */
+    public static DcecConfig check(DcecConfig cfg) {
+        cfg.validate();
         if (cfg.method() == Method.KMEANS)
             throw new ConfigException("{method} kmeans clusters raw pixels on one machine; the distributed trainer runs the autoencoder methods");
         if (cfg.method().augments)
             throw new ConfigException("{method} " + cfg.method().cliName + " trains on augmented images, which the distributed trainer does not "
                     + "draw; train it with dcec on one machine, or use " + cfg.method().cliName.replace("-da", ""));
-        if (K > N) throw new ConfigException("{clusters} " + K + " is larger than the number of images (" + N + " in " + data.name() + ")");
         // the workers' states are averaged as Adam's moments and step counts (docs/scale-out.md): no other optimiser
         if (cfg.pretrainOptimizer().kind() != OptimizerSpec.Kind.ADAM)
             throw new ConfigException("{pretrainOptimizer} " + cfg.pretrainOptimizer() + ": the distributed trainer averages Adam's state "
@@ -103,10 +116,7 @@ public final class SparkDcecTrainer {
         if (cfg.clusterOptimizer().kind() != OptimizerSpec.Kind.ADAM)
             throw new ConfigException("{clusterOptimizer} " + cfg.clusterOptimizer() + ": the distributed trainer runs Adam only; "
                     + "train with SGD on one machine with dcec");
-        if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
-        org.dcec4j.dcec.train.DcecTrainer.checkSizes(cfg, N, C, H, W);
-        // the model goes to the executors as a tensor file's bytes (and no checkpoint is written)
-        org.dcec4j.dcec.train.DcecTrainer.checkFileSizes(cfg.toBuilder().checkpointEvery(0).build(), N, C, H, W);
+        return cfg;
     }
 
     /** Adds a listener; listeners are called in the order they were added. */
@@ -155,9 +165,14 @@ public final class SparkDcecTrainer {
 
     /** Averaging pretraining: mini-batches each partition trains between two averages (0 = a whole epoch, the default). */
     public SparkDcecTrainer syncEvery(int steps) {
-        if (steps < 0) throw new ConfigException("{syncEvery} must be >= 0 (0 = once per epoch), got " + steps);
-        this.syncEvery = steps;
+        this.syncEvery = checkSyncEvery(steps);
         return this;
+    }
+
+    /** Refuses a negative {@link #syncEvery} (needs no data: a command checks it before it starts a session); returns steps. */
+    public static int checkSyncEvery(int steps) {
+        if (steps < 0) throw new ConfigException("{syncEvery} must be >= 0 (0 = once per epoch), got " + steps);
+        return steps;
     }
 
     /** Stop after pretraining. */

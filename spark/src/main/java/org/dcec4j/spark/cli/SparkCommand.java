@@ -224,8 +224,13 @@ public final class SparkCommand implements Runnable {
                 description = "Driver threads of the kernels (executors use their cores, or spark.dcec4j.threads). Default: all processors.")
         Integer threads;
 
-        Backend backend() {
+        /** Refuses --threads below 1 (before the session starts). */
+        void checkThreads() {
             if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
+
+        Backend backend() {
+            checkThreads();
             return Backend.create(Backend.Kind.AUTO, threads != null ? threads : Runtime.getRuntime().availableProcessors());
         }
     }
@@ -259,9 +264,27 @@ public final class SparkCommand implements Runnable {
         @Option(names = "--no-report", description = "Do not write report.html (sample images only when all images fit 64 MB of floats).")
         boolean noReport;
 
-        DcecConfig config(TrainingData d, boolean shapes) {
+        /**
+         * The run's config, K = --clusters or else {@code defaultK} (the data's number of classes), checked as the
+         * distributed trainer checks it before any work ({@link SparkDcecTrainer#check}: dcec's {@code
+         * DcecConfig.validate} and the methods and optimisers it does not run).
+         */
+        DcecConfig config(int defaultK, boolean shapes) {
             DcecConfig.Builder b = DcecConfig.defaults().toBuilder().method(Method.parse(method));
-            return hyperParameters.applyTo(b, shapes, d.numClasses() >= 2 ? d.numClasses() : 10).build().validate();
+            return SparkDcecTrainer.check(hyperParameters.applyTo(b, shapes, defaultK).build());
+        }
+
+        /** The K a set without two or more classes gets, as in dcec. */
+        static final int DEFAULT_K = 10;
+
+        /**
+         * Before the session starts, every check of the hyper-parameters that needs no data: all of {@link #config}'s
+         * but those of a K left to the data (taken here as {@link #DEFAULT_K}, which passes them; the data's K is
+         * checked, and K against the number of images, once the data are read), and --sync-every.
+         */
+        void check(boolean shapes) {
+            config(DEFAULT_K, shapes);
+            SparkDcecTrainer.checkSyncEvery(syncEvery);
         }
 
         SparkDcecTrainer.Pretraining mode() {
@@ -328,6 +351,9 @@ public final class SparkCommand implements Runnable {
             if (data.limit != null && data.limit < 1) throw new IllegalArgumentException("--limit must be at least 1, got " + data.limit);
             if (partitions != null && partitions < 1) throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
             SparkDcecTrainer.Pretraining mode = train.mode();
+            boolean shapes = "shapes".equals(data.dataset);
+            train.check(shapes);
+            data.checkThreads();
             PrintWriter out = spec.commandLine().getOut();
             SparkSession spark = sparkOptions.session("train");
             try (Backend backend = data.backend()) {
@@ -338,10 +364,9 @@ public final class SparkCommand implements Runnable {
                             + "or choose another path");
                 if (train.predictions != null && train.overwrite) SparkInference.checkReplaceable(spark, train.predictions);
                 int partitions = this.partitions != null ? this.partitions : spark.sparkContext().defaultParallelism();
-                boolean shapes = "shapes".equals(data.dataset);
                 // the data first, as dcec train: a bad --dataset or --table leaves no --out folder behind
                 TrainingData d = load(spark, partitions, C, size, shapes);
-                DcecConfig cfg = train.config(d, shapes);
+                DcecConfig cfg = train.config(d.numClasses() >= 2 ? d.numClasses() : TrainOptions.DEFAULT_K, shapes);
                 try (RunLock lock = RunLock.acquire(train.out, "dcec-spark train")) {
                     trainLocked(spark, backend, d, cfg, mode, out);
                 }

@@ -1,0 +1,110 @@
+package org.dcec4j.spark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.model.Autoencoder;
+import org.dcec4j.dcec.train.TrainedModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.Option;
+
+/**
+ * Every check of dcec-spark's options that does not need the data comes before the Spark session starts (about 20 s),
+ * naming the option. No session is started here: with none running and no --master, the start itself would fail with
+ * "no Spark master", so a check that came after it would be preempted by that message.
+ */
+class SparkOptionChecksTest {
+    @TempDir static Path tmp;
+    static Path model, pixelModel;
+    static Option<SparkSession> defaultSession, activeSession;
+
+    /** A session another test class left running is set aside: its presence would let the command skip the master check. */
+    @BeforeAll static void noSession() throws IOException {
+        defaultSession = SparkSession.getDefaultSession();
+        activeSession = SparkSession.getActiveSession();
+        SparkSession.clearDefaultSession();
+        SparkSession.clearActiveSession();
+        // a small CAE model for 1x28x28 images (largest batch (2^31 - 65) / 784) and a pixel k-means one, made without training
+        DcecConfig conv = DcecConfig.defaults().toBuilder().K(3).filters(4, 4, 8).build().validate();
+        model = tmp.resolve("model.dc4j");
+        new TrainedModel(conv, 1, 28, 28, Autoencoder.create(conv, 1, 28, 28, 1), new float[3 * 3]).save(model);
+        DcecConfig kmeans = DcecConfig.defaults().toBuilder().method(Method.KMEANS).K(3).build().validate();
+        pixelModel = tmp.resolve("kmeans.dc4j");
+        new TrainedModel(kmeans, 1, 28, 28, null, new float[3 * 784]).save(pixelModel);
+    }
+
+    @AfterAll static void restore() {
+        if (defaultSession.isDefined()) SparkSession.setDefaultSession(defaultSession.get());
+        if (activeSession.isDefined()) SparkSession.setActiveSession(activeSession.get());
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = SparkCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static void assertRefused(String message, String... args) {
+        Run r = run(args);
+        assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+        assertTrue(r.err().startsWith("dcec-spark: " + message), String.join(" ", args) + ": " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    /** train with the built-in shapes set (read only after the start) and one more option. */
+    static String[] train(String... options) {
+        List<String> args = new ArrayList<>(List.of("train", "--out", tmp.resolve("out").toString()));
+        args.addAll(List.of(options));
+        return args.toArray(new String[0]);
+    }
+
+    /**
+     * The hyper-parameters, checked as dcec checks them (DcecConfig.validate, the message naming the option) and the
+     * distributed trainer's own refusals (kmeans, the augmented methods, SGD, --sync-every) and --threads:
+     * before, all of them were checked after the session's start-up.
+     */
+    @Test void trainingOptionsAreRefusedBeforeSparkStarts() {
+        assertRefused("--lr must be a positive number, got 0.0", train("--lr", "0"));
+        assertRefused("--lr must be a positive number, got Infinity", train("--lr", "Infinity"));
+        assertRefused("--tol is a fraction of labels and must be from 0 to 1, got 2.0", train("--tol", "2"));
+        assertRefused("--max-iter must be >= 0, got -1", train("--max-iter", "-1"));
+        assertRefused("--update-interval must be at least 1, got 0", train("-T", "0"));
+        assertRefused("--batch-size must be at least 1, got 0", train("--batch-size", "0"));
+        assertRefused("--gamma must be a number >= 0, got -1.0", train("--gamma", "-1"));
+        assertRefused("--alpha must be a positive number up to 1e8, got 0.0", train("--alpha", "0"));
+        assertRefused("--clusters must be at least 2, got 1", train("--clusters", "1"));
+        assertRefused("--filters must be positive, got [0, 4, 8]", train("--filters", "0,4,8"));
+        assertRefused("--filters needs three counts (e.g. 32,64,128), got 2", train("--filters", "4,4"));
+        assertRefused("--dense-dims must be positive, got [500, 0]", train("--method", "dec", "--dense-dims", "500,0"));
+        assertRefused("--pretrain-epochs must be >= 0, got -1", train("--pretrain-epochs", "-1"));
+        assertRefused("--kmeans-restarts must be at least 1, got 0", train("--kmeans-restarts", "0"));
+        assertRefused("--method kmeans clusters raw pixels on one machine", train("--method", "kmeans"));
+        assertRefused("--method dcec-da trains on augmented images", train("--method", "dcec-da"));
+        assertRefused("--pretrain-optimizer sgd:1.0:0.9: the distributed trainer averages Adam's state", train("--pretrain-optimizer", "sgd:1:0.9"));
+        assertRefused("--cluster-optimizer sgd:0.01:0.9: the distributed trainer runs Adam only", train("--cluster-optimizer", "sgd:0.01:0.9"));
+        assertRefused("--sync-every must be >= 0 (0 = once per epoch), got -1", train("--pretrain-mode", "averaging", "--sync-every", "-1"));
+        assertRefused("--threads must be at least 1, got 0", train("--threads", "0"));
+        // the number of clusters left to the data (its classes) is checked against it after the start: good options
+        // reach the start, which is what fails here
+        assertRefused("no Spark master", train());
+        assertRefused("no Spark master", train("--clusters", "2", "--lr", "0.01", "--tol", "0", "--max-iter", "0", "--pretrain-mode", "averaging"));
+        assertFalse(Files.exists(tmp.resolve("out")), "a refused run made --out");
+    }
+}
