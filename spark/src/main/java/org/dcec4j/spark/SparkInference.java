@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.train.Inference;
 import org.dcec4j.dcec.train.TargetDistribution;
 import org.dcec4j.dcec.train.TrainedModel;
@@ -63,19 +64,33 @@ public final class SparkInference {
      * @param model the model's bytes ({@code DcecModel.toBytes()} or a model.dc4j file's content), broadcast once
      */
     public static Dataset<Row> run(SparkSession spark, byte[] model, ImageSources.Source source, Output output, boolean withQ, int batchSize) {
-        if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
-        TrainedModel m = TrainedModel.parse(model, "model");      // checked on the driver before any task runs
-        // each task holds a batch of batchSize images, however few its partition has: B·C·H·W (and each layer's output)
-        // must fit one array, or every task failed with a NegativeArraySizeException (B·D wrapped)
-        if (batchSize > m.largestBatch())
-            throw new IllegalArgumentException("batch size " + batchSize + ": a batch of " + m.channels + "x" + m.height + "x" + m.width
-                    + " images (or a layer's output for them) would hold more values than one Java array (2^31): use at most "
-                    + m.largestBatch() + " (the results do not depend on it)");
-        if (output == Output.EMBED && m.ae == null)
-            throw new IllegalArgumentException("model: a kmeans (pixel) model has no encoder to embed with");
+        checkBatchSize(batchSize);
+        check(TrainedModel.parse(model, "model"), null, output, batchSize);      // on the driver before any task runs
         Broadcast<byte[]> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
         JavaRDD<Row> rows = source.rows().javaRDD().mapPartitions(new Infer(b, source.kind(), output, withQ, batchSize, source.description()));
         return spark.createDataFrame(rows, schema(source.idColumn(), output, withQ));
+    }
+
+    /** Refuses a batch size below 1 (a {@link ConfigException} naming {@code batchSize}); needs no model. */
+    public static void checkBatchSize(int batchSize) {
+        if (batchSize < 1) throw new ConfigException("{batchSize} must be at least 1, got " + batchSize);
+    }
+
+    /**
+     * What {@link #run} checks of the model before any task, needing no session (a command makes these checks on the
+     * driver before it starts one): each task holds a batch of batchSize images, however few its partition has, so
+     * B·C·H·W (and each layer's output) must fit one array, or every task failed with a NegativeArraySizeException (B·D
+     * wrapped); and embed needs an encoder. {@link ConfigException}s naming {@code batchSize} and {@code model};
+     * {@code source}, if not null, names the model file in the message.
+     */
+    public static void check(TrainedModel m, String source, Output output, int batchSize) {
+        checkBatchSize(batchSize);
+        if (batchSize > m.largestBatch())
+            throw new ConfigException("{batchSize} " + batchSize + ": a batch of " + m.channels + "x" + m.height + "x" + m.width
+                    + " images (or a layer's output for them) would hold more values than one Java array (2^31): use at most "
+                    + m.largestBatch() + " (the results do not depend on it)");
+        if (output == Output.EMBED && m.ae == null)
+            throw new ConfigException("{model}" + (source != null ? " " + source : "") + ": a kmeans (pixel) model has no encoder to embed with");
     }
 
     /** Output files: Parquet (arrays kept) or CSV with a header (arrays spread over columns q0…, z0…). */

@@ -162,7 +162,7 @@ class SparkCommandTest {
      * (predict, embed), --batch-size 0, and train's --partitions 0 and --image-size 30 were all checked after it, the
      * batch size without the option's name and the image size as "resize the images".
      */
-    @Test void badOptionsAreRefusedBeforeSparkStartsNamingTheOption() {
+    @Test void badOptionsAreRefusedBeforeSparkStartsNamingTheOption() throws IOException {
         SparkSession.clearDefaultSession();
         SparkSession.clearActiveSession();
         try {
@@ -182,8 +182,11 @@ class SparkCommandTest {
             // DEC's dense autoencoder takes any size
             assertRefused("no Spark master", "train", "--method", "dec", "--dataset", images, "--image-size", "30",
                     "--out", tmp.resolve("km").toString());
-            // good options: the master is what is missing, so the checks above came before the session
-            assertRefused("no Spark master", "predict", "--model", model, "--dataset", images);
+            // good options and a model file: the master is what is missing, so the checks above came before the session
+            org.dcec4j.dcec.DcecConfig cfg = org.dcec4j.dcec.DcecConfig.defaults().toBuilder().K(3).filters(4, 4, 8).build();
+            Path real = tmp.resolve("real.dc4j");
+            new org.dcec4j.dcec.train.TrainedModel(cfg, 1, 28, 28, org.dcec4j.dcec.model.Autoencoder.create(cfg, 1, 28, 28, 1), new float[9]).save(real);
+            assertRefused("no Spark master", "predict", "--model", real.toString(), "--dataset", images);
         } finally {
             SparkSession.setDefaultSession(spark);
             SparkSession.setActiveSession(spark);

@@ -105,7 +105,7 @@ class SparkInferenceTest {
         for (int B : new int[] {Integer.MAX_VALUE, most + 1}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkInference.run(spark, bytes,
                     ImageSources.files(spark, folder.toString()), SparkInference.Output.PREDICT, false, B));
-            assertTrue(e.getMessage().startsWith("batch size " + B + ": a batch of 1x28x28 images"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("batchSize " + B + ": a batch of 1x28x28 images"), e.getMessage());
             assertTrue(e.getMessage().contains("use at most " + most + " "), e.getMessage());
         }
     }

@@ -99,7 +99,7 @@ public final class SparkCommand implements Runnable {
 
     /** The command line's option for each setting the library names in its messages. */
     static final Map<String, String> OPTIONS = HyperParameterOptions.optionsWith(Map.of("syncEvery", "--sync-every",
-            "pretrainMode", "--pretrain-mode", "partitions", "--partitions"));
+            "pretrainMode", "--pretrain-mode", "partitions", "--partitions", "model", "--model"));
 
     // ======================================================================================== options
     /** The Spark session: master and settings (spark-submit's, unless given here). */
@@ -150,12 +150,41 @@ public final class SparkCommand implements Runnable {
             if (master != null) b.master(master);
             else if (owns && System.getProperty("spark.master") == null)
                 throw new IllegalArgumentException("no Spark master: pass --master local[*] to run on this machine, or start the jar with spark-submit");
+            for (String[] kv : settings()) b.config(kv[0], kv[1]);
+            return b.getOrCreate();
+        }
+
+        /** --conf as {key, value} pairs. */
+        List<String[]> settings() {
+            List<String[]> all = new ArrayList<>();
             for (String c : conf) {
                 int eq = c.indexOf('=');
                 if (eq < 1) throw new IllegalArgumentException("--conf must be KEY=VALUE, not '" + c + "'");
-                b.config(c.substring(0, eq), c.substring(eq + 1));
+                all.add(new String[] {c.substring(0, eq), c.substring(eq + 1)});
             }
-            return b.getOrCreate();
+            return all;
+        }
+
+        /**
+         * A file's bytes from any Hadoop path (a local path too), read on the driver before the session starts, with the
+         * Hadoop settings the session's file systems have: the running session's, if there is one (its file systems, as
+         * the session reads the file), else those the session will have, made as SparkContext makes its own
+         * ({@code SparkHadoopUtil.newConfiguration}) from the same Spark settings (spark-submit's spark.* system
+         * properties, --master and --conf, spark.hadoop.* among them). Without a session the file system is a fresh
+         * instance, closed once the file is read: Hadoop caches file systems by scheme, authority and user, not by
+         * settings, so a cached one made here would be the one the session's jobs were given.
+         */
+        byte[] readBytes(String path, String option) throws IOException {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+            scala.Option<SparkSession> running = SparkSession.getDefaultSession();
+            if (running.isDefined()) return SparkCommand.readBytes(p.getFileSystem(running.get().sparkContext().hadoopConfiguration()), path, option);
+            org.apache.spark.SparkConf sparkConf = new org.apache.spark.SparkConf();
+            if (master != null) sparkConf.setMaster(master);
+            for (String[] kv : settings()) sparkConf.set(kv[0], kv[1]);
+            org.apache.hadoop.conf.Configuration hadoop = org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(sparkConf);
+            try (org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(p.toUri(), hadoop)) {
+                return SparkCommand.readBytes(fs, path, option);
+            }
         }
     }
 
@@ -309,10 +338,9 @@ public final class SparkCommand implements Runnable {
         return new int[] {(int) h, (int) w};
     }
 
-    /** A file's bytes from any Hadoop path (a local path too). */
-    static byte[] readBytes(SparkSession spark, String path, String option) throws IOException {
+    /** A file's bytes from a Hadoop file system; no file at p is a bad option. */
+    static byte[] readBytes(org.apache.hadoop.fs.FileSystem fs, String path, String option) throws IOException {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-        org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
         if (!fs.exists(p) || fs.getFileStatus(p).isDirectory()) throw new IllegalArgumentException(option + ": no file at " + path);
         try (InputStream in = fs.open(p)) {
             return in.readAllBytes();
@@ -354,6 +382,10 @@ public final class SparkCommand implements Runnable {
             boolean shapes = "shapes".equals(data.dataset);
             train.check(shapes);
             data.checkThreads();
+            // read on the driver, before the start (a damaged file is said then too); checked against the network once
+            // the data's K and the images' size are known
+            byte[] weights = train.weights == null ? null : sparkOptions.readBytes(train.weights, "--weights");
+            if (weights != null) TensorFile.parse(weights, train.weights);
             PrintWriter out = spec.commandLine().getOut();
             SparkSession spark = sparkOptions.session("train");
             try (Backend backend = data.backend()) {
@@ -368,7 +400,7 @@ public final class SparkCommand implements Runnable {
                 TrainingData d = load(spark, partitions, C, size, shapes);
                 DcecConfig cfg = train.config(d.numClasses() >= 2 ? d.numClasses() : TrainOptions.DEFAULT_K, shapes);
                 try (RunLock lock = RunLock.acquire(train.out, "dcec-spark train")) {
-                    trainLocked(spark, backend, d, cfg, mode, out);
+                    trainLocked(spark, backend, d, cfg, mode, weights, out);
                 }
             } finally {
                 sparkOptions.stop(spark);
@@ -392,11 +424,11 @@ public final class SparkCommand implements Runnable {
 
         /** The run itself, with the data loaded and --out locked. */
         private void trainLocked(SparkSession spark, Backend backend, TrainingData d, DcecConfig cfg, SparkDcecTrainer.Pretraining mode,
-                PrintWriter out) throws IOException {
+                byte[] weights, PrintWriter out) throws IOException {
             String predictions = train.predictions != null ? train.predictions : train.out.resolve("predictions.parquet").toAbsolutePath().toString();
             SparkRun run = new SparkRun(spark, cfg, d, train.out).backend(backend).pretraining(mode, train.syncEvery).pretrainOnly(train.pretrainOnly)
                     .predictions(predictions, !train.noCsv).report(!train.noReport);
-            if (train.weights != null) run.pretrainedWeights(readBytes(spark, train.weights, "--weights"), train.weights);
+            if (weights != null) run.pretrainedWeights(weights, train.weights);
             out.printf(Locale.ROOT, "dcec-spark train: %s on %s, %d images of %dx%dx%d in %d partitions, K=%d, seed %d, master %s%n", cfg.method(),
                     printable(d.name()), d.size(), d.channels(), d.height(), d.width(), d.blocks().getNumPartitions(), cfg.K(), cfg.seed(), spark.sparkContext().master());
             out.println("driver kernels: " + backend.describe());
@@ -477,12 +509,14 @@ public final class SparkCommand implements Runnable {
                 throw new IllegalArgumentException("--format must be parquet or csv, not '" + format + "'");
             }
             data.check();
-            // before the session's start-up, naming the option (the library's check says "batch size", after it)
-            if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+            SparkInference.checkBatchSize(batchSize);
+            // the model is read on the driver before the session starts (as SparkInference.run checks it): a damaged
+            // file, a batch size too large for its images and embed of a pixel k-means model are said before the start
+            byte[] bytes = sparkOptions.readBytes(model, "--model");
+            TrainedModel m = TrainedModel.parse(bytes, model);
+            SparkInference.check(m, model, output(), batchSize);
             SparkSession spark = sparkOptions.session(spec.name());
             try {
-                byte[] bytes = readBytes(spark, model, "--model");
-                TrainedModel m = TrainedModel.parse(bytes, model);
                 ImageSources.Source src = data.source(spark);
                 long t0 = System.nanoTime();
                 Dataset<Row> result = SparkInference.run(spark, bytes, src, output(), withQ, batchSize);

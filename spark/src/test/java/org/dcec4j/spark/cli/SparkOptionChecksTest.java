@@ -77,7 +77,7 @@ class SparkOptionChecksTest {
 
     /**
      * The hyper-parameters, checked as dcec checks them (DcecConfig.validate, the message naming the option) and the
-     * distributed trainer's own refusals (kmeans, the augmented methods, SGD, --sync-every) and --threads:
+     * distributed trainer's own refusals (kmeans, the augmented methods, SGD, --sync-every), --threads and --weights:
      * before, all of them were checked after the session's start-up.
      */
     @Test void trainingOptionsAreRefusedBeforeSparkStarts() {
@@ -101,10 +101,39 @@ class SparkOptionChecksTest {
         assertRefused("--cluster-optimizer sgd:0.01:0.9: the distributed trainer runs Adam only", train("--cluster-optimizer", "sgd:0.01:0.9"));
         assertRefused("--sync-every must be >= 0 (0 = once per epoch), got -1", train("--pretrain-mode", "averaging", "--sync-every", "-1"));
         assertRefused("--threads must be at least 1, got 0", train("--threads", "0"));
+        String weights = tmp.resolve("none.dc4j").toString();
+        assertRefused("--weights: no file at " + weights, train("--weights", weights));
         // the number of clusters left to the data (its classes) is checked against it after the start: good options
         // reach the start, which is what fails here
         assertRefused("no Spark master", train());
         assertRefused("no Spark master", train("--clusters", "2", "--lr", "0.01", "--tol", "0", "--max-iter", "0", "--pretrain-mode", "averaging"));
         assertFalse(Files.exists(tmp.resolve("out")), "a refused run made --out");
+    }
+
+    /**
+     * predict and embed read the model on the driver before the session starts: a batch size larger than one array
+     * holds for the model's images, and an embedding asked of a pixel k-means model, are refused before it (they were
+     * refused by SparkInference.run, after the start, the batch size as "batch size").
+     */
+    @Test void modelChecksComeBeforeSparkStarts() throws IOException {
+        int most = (Integer.MAX_VALUE - 64) / 784;
+        for (String command : List.of("predict", "embed")) {
+            assertRefused("--batch-size " + (most + 1) + ": a batch of 1x28x28 images (or a layer's output for them) would hold more values "
+                    + "than one Java array (2^31): use at most " + most + " (the results do not depend on it)",
+                    command, "--model", model.toString(), "--dataset", tmp.toString(), "--batch-size", "" + (most + 1));
+            String missing = tmp.resolve("missing.dc4j").toString();
+            assertRefused("--model: no file at " + missing, command, "--model", missing, "--dataset", tmp.toString());
+            assertRefused("no Spark master", command, "--model", model.toString(), "--dataset", tmp.toString(), "--batch-size", "" + most);
+        }
+        assertRefused("--model " + pixelModel + ": a kmeans (pixel) model has no encoder to embed with",
+                "embed", "--model", pixelModel.toString(), "--dataset", tmp.toString());
+        assertRefused("no Spark master", "predict", "--model", pixelModel.toString(), "--dataset", tmp.toString());
+
+        // a damaged model is a failure (exit 1), also said before the start
+        Path junk = tmp.resolve("junk.dc4j");
+        Files.write(junk, new byte[] {1, 2, 3});
+        Run r = run("predict", "--model", junk.toString(), "--dataset", tmp.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("dcec-spark: " + junk), r.err());
     }
 }
