@@ -346,6 +346,17 @@ public final class HtmlReport {
     }
 
     /**
+     * config.json's entries as the configuration table shows them: what wrote the run ("dcec4j.release", ".commit",
+     * ".local_changes", ".arithmetic") reads "unknown" where the file has JSON null (local_changes of a build from
+     * sources that no git repository tracks); the file keeps its null, which a program reads as "not known".
+     */
+    static Map<String, String> shown(Map<String, String> config) {
+        Map<String, String> out = new LinkedHashMap<>(config);
+        out.replaceAll((k, v) -> k.startsWith("dcec4j.") && "null".equals(v) ? "unknown" : v);
+        return out;
+    }
+
+    /**
      * A builder filled from a finished run folder: {@code config.json}, {@code pretrain_log.csv},
      * {@code dcec_log.csv}, {@code predictions.csv} and {@code baseline.json}, whichever exist.
      * <ul>
@@ -375,7 +386,7 @@ public final class HtmlReport {
         Map<String, String> cfg = Map.of();
         if (Files.isRegularFile(config)) {
             cfg = RunLogs.readConfig(config);
-            b.config(cfg);
+            b.config(shown(cfg));
             String tol = cfg.get("tol");
             if (tol != null) {
                 b.tol(number(config, "tol", tol));

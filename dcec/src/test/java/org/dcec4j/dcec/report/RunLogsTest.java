@@ -198,6 +198,27 @@ class RunLogsTest {
         assertTrue(html.contains("cluster 2 <span class=\"size\">4 images</span>"));
     }
 
+    /**
+     * config.json records what wrote the run; JSON null there means "not known" (local_changes of a build from sources
+     * no git repository tracks), and the report's configuration table says "unknown" rather than "null". The file
+     * itself keeps its null.
+     */
+    @Test
+    void anUnknownLocalChangesShowsAsUnknownInTheReport(@TempDir Path dir) throws IOException {
+        String json = "{\"method\": \"dcec\", \"K\": 3, \"dcec4j\": {\"release\": \"0.1.0\", \"commit\": \"unknown\","
+                + " \"local_changes\": null, \"arithmetic\": 1}}";
+        Files.writeString(dir.resolve("config.json"), json);
+        String html = HtmlReport.fromRunDirectory(dir, null, 0, 1, 4, 4, null, 2).render();
+        assertTrue(html.contains("<tr><th>dcec4j.local_changes</th><td>unknown</td></tr>"), html);
+        assertTrue(html.contains("<tr><th>dcec4j.commit</th><td>unknown</td></tr>"), html);
+        assertFalse(html.contains("<td>null</td>"), html);
+        assertEquals(json, Files.readString(dir.resolve("config.json")), "config.json untouched");
+        // a known value shows as it is
+        Files.writeString(dir.resolve("config.json"), json.replace("null", "false"));
+        html = HtmlReport.fromRunDirectory(dir, null, 0, 1, 4, 4, null, 2).render();
+        assertTrue(html.contains("<tr><th>dcec4j.local_changes</th><td>false</td></tr>"), html);
+    }
+
     @Test
     void fromRunDirectoryChecksSizes(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("predictions.csv"), "index,cluster,confidence\n0,0,0.9\n1,1,0.8\n");
