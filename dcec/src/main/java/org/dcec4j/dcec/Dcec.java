@@ -99,7 +99,10 @@ public final class Dcec {
             RunFolder folder = new RunFolder(runFolder, config, data);
             try (RunLock lock = RunLock.acquire(runFolder, "dcec4j library")) {
                 folder.prepare(resume ? RunFolder.Start.RESUME : RunFolder.Start.NEW, overwrite);
-                if (resume) trainer.resumeFrom(folder.readCheckpoint());
+                if (resume) {
+                    trainer.resumeFrom(folder.readCheckpoint());
+                    folder.dropEndOutputs();      // the model and predictions of an earlier end, made again at this one
+                }
                 trainer.listener(folder);
                 DcecResult r = trainer.run();
                 return DcecModel.fitted(r, b);

@@ -457,8 +457,14 @@ public final class DcecCommand implements Runnable {
                 if (train.resume) {
                     Checkpoint.Stored c = folder.readCheckpoint();
                     trainer.resumeFrom(c);
+                    // the model, predictions, baseline and report of an earlier end of the run (a finished run resumed from
+                    // its last checkpoint): made again when this one ends, and gone until then, so that a stop on the way
+                    // leaves none of them beside this run's files
+                    List<String> dropped = new ArrayList<>();
+                    for (Path p : folder.dropEndOutputs()) dropped.add(p.getFileName().toString());
                     if (Files.isRegularFile(train.out.resolve(RunFolder.RUN_LOG)))     // after a stop: the log says it went on
-                        folder.note("resumed by dcec " + label() + " --resume from " + RunFolder.CHECKPOINT + " (" + describe(c) + ")");
+                        folder.note("resumed by dcec " + label() + " --resume from " + RunFolder.CHECKPOINT + " (" + describe(c) + ")"
+                                + (dropped.isEmpty() ? "" : "; deleted " + String.join(", ", dropped) + " of its earlier end, made again when it ends"));
                 }
                 out.printf(Locale.ROOT, "dcec %s: %s on %s, %d images of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), printable(d.name()),
                         d.size(), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());

@@ -260,6 +260,46 @@ class SignalStopTest {
     }
 
     /**
+     * A finished run keeps its last checkpoint and can be resumed; a stop after the resumed run's training (during the
+     * pixel baseline) leaves the new model beside no baseline.json or report.html of the earlier end: --resume deletes
+     * them once it has accepted the checkpoint, and a further --resume makes them again. Before, the earlier end's
+     * baseline.json and report.html stayed beside the new model, though the stop line said they were not made.
+     */
+    @Test void aStopAfterTheTrainingOfAResumedFinishedRunLeavesNothingOfItsEarlierEnd() throws Exception {
+        Path dir = tmp.resolve("run"), log = tmp.resolve("resumed.log");
+        // 40 restarts of the pixel baseline on 500 images: a couple of seconds, time for the signal to arrive in it
+        List<String> o = List.of("--dataset", "shapes", "--limit", "500", "--filters", "4,4,8", "--pretrain-epochs", "1", "--max-iter", "2",
+                "-T", "1", "--kmeans-restarts", "40", "--checkpoint-every", "1", "--threads", "1", "--baseline");
+        Object[] r = run(args("train", o, "--out", dir.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        List<String> finished = names(dir);
+        assertTrue(finished.contains("baseline.json") && finished.contains("report.html") && finished.contains(RunFolder.CHECKPOINT), finished.toString());
+        byte[] model = Files.readAllBytes(dir.resolve(RunFolder.MODEL));
+
+        Process p = Forked.dcec(log, List.of(), args("train", o, "--resume", "--out", dir.toString()));
+        sigtermWhen(p, log, quietly(() -> Files.readString(log).contains("baseline: k-means on the raw pixels")), "run");
+        String err = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(143, p.exitValue(), err);
+        assertTrue(err.contains("dcec: stopped by SIGTERM after the training had ended: its outputs in " + dir + " are complete;"
+                + " the pixel k-means baseline, report.html and the summary were not made"), err);
+        assertEquals(List.of(RunLock.FILE_NAME, "cae_weights.dc4j", RunFolder.CHECKPOINT, RunFolder.CONFIG_JSON, RunFolder.DCEC_LOG,
+                RunFolder.MODEL, RunFolder.PREDICTIONS, RunFolder.PRETRAIN_LOG, RunFolder.RUN_LOG), names(dir), "nothing of the earlier end");
+        assertArrayEquals(model, Files.readAllBytes(dir.resolve(RunFolder.MODEL)), "the resumed run's model, the same bytes");
+
+        // a further --resume completes the folder; run.log says what it deleted
+        r = run(args("train", o, "--resume", "--out", dir.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        List<String> expected = new ArrayList<>(finished);
+        expected.add(RunFolder.RUN_LOG);
+        expected.sort(null);
+        assertEquals(expected, names(dir));
+        List<String> runLog = Files.readAllLines(dir.resolve(RunFolder.RUN_LOG), StandardCharsets.UTF_8);
+        assertEquals(2, runLog.size(), String.join("\n", runLog));
+        assertTrue(runLog.get(1).endsWith(" resumed by dcec train --resume from checkpoint.dc4j (clustering, at iteration 2);"
+                + " deleted model.dc4j, predictions.csv of its earlier end, made again when it ends"), runLog.get(1));
+    }
+
+    /**
      * SIGTERM to a reproduction while a cell runs: the cell is stopped, its attempt recorded with its exit code, the
      * reproduction ends with 143 and starts no further cell, and no cell's JVM is left behind. Before, the main thread
      * saw the stopped cell's exit, reported it as a failure and started the next cell in the moments before the JVM

@@ -51,6 +51,11 @@ public final class RunFolder implements TrainingListener {
     /** Every file a run writes into its folder. */
     public static final List<String> OUTPUTS = List.of(CONFIG_JSON, PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j", DCEC_LOG,
             CHECKPOINT, MODEL, PREDICTIONS, PixelBaseline.FILE, HtmlReport.FILE_NAME, RUN_LOG);
+    /**
+     * The outputs made when a run ends (its training, then the command line's baseline and report): a {@code --resume}
+     * deletes them ({@link #dropEndOutputs}) and makes them again when it ends.
+     */
+    public static final List<String> END_OUTPUTS = List.of(MODEL, PREDICTIONS, PixelBaseline.FILE, HtmlReport.FILE_NAME);
     public static final String PRETRAIN_HEADER = "epoch,loss,seconds";
     public static final String DCEC_HEADER = "iter,acc,nmi,ari,L,Lc,Lr,delta_label";
 
@@ -97,7 +102,8 @@ public final class RunFolder implements TrainingListener {
      * (report.html, checkpoint.dc4j, …) stays beside the new ones. A clustering run AFTER_PRETRAINING does the
      * same except for the pretraining's outputs (config.json, pretrain_log.csv, the weights), and deletes the
      * checkpoint of a pretraining that finished (its weights are in the folder and supersede it); an unfinished
-     * pretraining's checkpoint is kept and refused like a result. A RESUME keeps everything.
+     * pretraining's checkpoint is kept and refused like a result. A RESUME keeps everything here; once its checkpoint is
+     * accepted, {@link #dropEndOutputs} deletes what the earlier end of the run made.
      *
      * @return the files deleted, temporary files included
      */
@@ -126,6 +132,25 @@ public final class RunFolder implements TrainingListener {
         for (String name : results) {
             Files.deleteIfExists(dir.resolve(name));
             deleted.add(dir.resolve(name));
+        }
+        return deleted;
+    }
+
+    /**
+     * Deletes the {@link #END_OUTPUTS} of an earlier end of the run that a {@code --resume} continues (a finished run
+     * keeps its last checkpoint, and can be resumed): call it holding the lock, once {@link #readCheckpoint} has accepted
+     * the checkpoint, before the training goes on. The resumed run makes them again when it ends; until then none of
+     * them is there, so a stop on the way (a signal during its training, or after it, before the baseline or the
+     * report) cannot leave one of the earlier end beside the files of the resumed run, and another {@code --resume}
+     * completes the folder.
+     *
+     * @return the files deleted
+     */
+    public List<Path> dropEndOutputs() throws IOException {
+        List<Path> deleted = new ArrayList<>();
+        for (String name : END_OUTPUTS) {
+            Path f = dir.resolve(name);
+            if (Files.deleteIfExists(f)) deleted.add(f);
         }
         return deleted;
     }
