@@ -299,7 +299,7 @@ public final class Dataset {
      * larger than one Java array holds is a DatasetException naming the set and the way out, not a
      * NegativeArraySizeException or an OutOfMemoryError.
      */
-    static int arrayLength(String name, int N, int C, int H, int W) {
+    public static int arrayLength(String name, int N, int C, int H, int W) {
         long values = (long) N * C * H * W;
         if (values > Integer.MAX_VALUE - 64) {
             throw new DatasetException(name + ": " + N + " images of " + C + "x" + H + "x" + W

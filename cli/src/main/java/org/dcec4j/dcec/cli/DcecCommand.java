@@ -241,14 +241,37 @@ public final class DcecCommand implements Runnable {
 
         @Override Integer limit() { return limit; }
 
-        /** Every image (training needs them all at once), with the set's class names. */
-        Dataset load() {
+        /** The images a training command reads ({@link #readAll}): a named set (downloaded if need be) or a folder, listed. */
+        ImageStream openAll() {
             if (Datasets.names().contains(dataset))
                 refuseFolderOptions("they apply to image folders only, and " + dataset + " has its own images (" + namedGeometry(dataset) + ")");
             int[] hw = hw();
-            try (ImageStream s = open(channels == null ? 1 : channels, hw[0], hw[1])) {
-                return s.readAll();
+            return open(channels == null ? 1 : channels, hw[0], hw[1]);
+        }
+
+        /**
+         * Every image of {@code s}, with the set's class names. A folder's images are decoded one at a time, and
+         * {@code stop} is looked at before each and after the last: a CancellationException ("stopped by SIGTERM (reading
+         * the images, 1024 of 50000 read)") ends the reading with nothing kept. A named set is in memory once opened, read
+         * whole.
+         */
+        Dataset readAll(ImageStream s, Cancellation stop) {
+            int N = s.size();
+            if (Datasets.names().contains(dataset)) {
+                Dataset d = s.readAll();
+                stop.check("reading the images, " + N + " of " + N + " read");
+                return d;
             }
+            int D = s.imageSize();
+            float[] x = new float[Dataset.arrayLength(s.name(), N, s.channels(), s.height(), s.width())];
+            for (int done = 0, r; ; done += r) {
+                stop.check("reading the images, " + done + " of " + N + " read");
+                if (done == N) break;
+                if ((r = s.read(x, done * D, 1)) <= 0)
+                    throw new IllegalStateException(s.name() + ": the stream ended after " + done + " of " + N + " images");
+            }
+            Dataset d = new Dataset(s.name(), s.channels(), s.height(), s.width(), x, s.labels(), s.numClasses());
+            return s.classNames().isEmpty() ? d : d.withClassNames(s.classNames());
         }
     }
 
@@ -410,10 +433,18 @@ public final class DcecCommand implements Runnable {
         Backend backend;
 
         @Override public Integer call() throws IOException {
+            // until the reading of the images begins its stop (train()), a signal ends the JVM at once after this line
+            SignalStop signals = SignalStop.current();
+            if (signals != null) signals.starting("(getting the images, before the run began): " + untouched());
             try (Backend b = data.backend(spec.commandLine().getErr())) {
                 backend = b;
                 return train();
             }
+        }
+
+        /** The end of the line of a stop before the run took its folder. */
+        private String untouched() {
+            return "nothing was written (" + train.out + " was not touched); run the command again";
         }
 
         private int train() throws IOException {
@@ -423,7 +454,34 @@ public final class DcecCommand implements Runnable {
             // shapes: each quick-run default applies unless its own option is given (config() overrides field by field)
             boolean shapes = data.isShapes();
             if (shapes && data.limit == null) data.limit = SHAPES_LIMIT;
-            Dataset d = data.load();
+            // a signal (Ctrl-C, SIGTERM) stops the reading of the images between two of them, and later the run at its
+            // next batch boundary, and waits for the stop to be complete; before the reading (listing a folder,
+            // downloading a named set) it ends the JVM at once after one line: nothing is written before the run
+            Cancellation cancellation = new Cancellation();
+            SignalStop signals = SignalStop.current();
+            String untouched = untouched();
+            SignalStop.Run stoppable = null;
+            try {
+                Dataset d;
+                try (ImageStream s = data.openAll()) {
+                    if (signals != null)
+                        stoppable = signals.begin(cancellation, "the images were not read within " + SignalStop.GRACE_SECONDS
+                                + " s (an image being decoded is not interrupted); it ends now: " + untouched);
+                    d = data.readAll(s, cancellation);
+                } catch (java.util.concurrent.CancellationException e) {
+                    if (stoppable == null || !stoppable.stopRequested()) throw e;
+                    spec.commandLine().getErr().println("dcec: " + printable(e.getMessage()) + ", before the run began: " + untouched);
+                    return stoppable.exitCode();
+                }
+                if (stoppable != null) stoppable.notStoppedInTime(SignalStop.TRAINING_NOT_STOPPED);
+                return train(d, shapes, cancellation, stoppable, untouched);
+            } finally {
+                if (stoppable != null) stoppable.close();     // after the lock's release (train returns first)
+            }
+        }
+
+        /** The run on its images: {@code untouched} is the end of the stop line while the folder is not taken yet. */
+        private int train(Dataset d, boolean shapes, Cancellation cancellation, SignalStop.Run stoppable, String untouched) throws IOException {
             DcecConfig cfg = train.config(d, shapes);
             BaselinePlan plan = baselinePlan(d, cfg);
             PrintWriter out = spec.commandLine().getOut();
@@ -432,14 +490,14 @@ public final class DcecCommand implements Runnable {
             trainer.listener(folder);
             if (train.resume && train.overwrite) throw new IllegalArgumentException("--resume continues the run in --out, --overwrite replaces it: pass one of them");
             if (train.resume) folder.requireCheckpoint();
-            // a signal (Ctrl-C, SIGTERM) stops the run at its next batch boundary and waits for its stop to be complete:
-            // the Run is closed after the lock is released (resources close in reverse order)
-            Cancellation cancellation = new Cancellation();
             trainer.cancellation(cancellation);
-            SignalStop signals = SignalStop.current();
+            if (stoppable != null && stoppable.stopRequested()) {     // before the folder is taken (--overwrite would empty it)
+                spec.commandLine().getErr().println("dcec: stopped by " + stoppable.cause() + " (the images read), before the run began: "
+                        + printable(untouched));
+                return stoppable.exitCode();
+            }
             // one writer per folder, from here to the report
-            try (SignalStop.Run stoppable = signals == null ? null : signals.begin(cancellation);
-                 RunLock lock = RunLock.acquire(train.out, "dcec " + label())) {
+            try (RunLock lock = RunLock.acquire(train.out, "dcec " + label())) {
                 if (lock.previousHolder() != null)
                     spec.commandLine().getErr().println("dcec: taking over " + train.out + " from a run that ended without releasing it ("
                             + printable(lock.previousHolder()) + ")");   // the lock file's line: the folder may come from elsewhere

@@ -29,6 +29,11 @@ import org.dcec4j.dcec.Cancellation;
  * second signal during the wait changes nothing (the JVM runs its hooks once; the second request waits for them), so it
  * cannot interrupt the stop line or the lock's release half way; {@code kill -9} still ends the process at once.
  *
+ * <p>A training command begins its stop before it reads its images (an image folder can take minutes to decode): a
+ * signal then ends the reading between two images, with one line saying how many were read and that nothing was
+ * written. Before that, while it lists the folder or downloads a named set, the JVM ends at once after the line the
+ * command gave {@link #starting}.
+ *
  * <p>Installed by the command line's {@code main} only (and by a reproduction's cells): a library caller or a test
  * that runs the command in its own JVM keeps its JVM's shutdown as it is.
  */
@@ -64,6 +69,8 @@ public final class SignalStop {
     private volatile String signal;
     private volatile int signalNumber;
     private Run active;
+    private String starting;
+    private boolean toldStarting;
     private boolean shuttingDown, hooked;
 
     private SignalStop(PrintStream err) { this.err = err; }
@@ -115,10 +122,13 @@ public final class SignalStop {
      * outputs are complete and its lock released. One run at a time.
      */
     synchronized Run begin(Cancellation c) {
-        return begin(c, "the run did not reach a batch boundary within " + GRACE_SECONDS + " s (the k-means initialisation and the"
-                + " recomputation of P are not interrupted); it ends now without releasing its --out folder: the next run takes it"
-                + " over, and --resume continues from its last checkpoint if it wrote one");
+        return begin(c, TRAINING_NOT_STOPPED);
     }
+
+    /** What the shutdown says of a training run that did not stop within the wait. */
+    static final String TRAINING_NOT_STOPPED = "the run did not reach a batch boundary within " + GRACE_SECONDS + " s (the k-means"
+            + " initialisation and the recomputation of P are not interrupted); it ends now without releasing its --out folder: the"
+            + " next run takes it over, and --resume continues from its last checkpoint if it wrote one";
 
     /**
      * {@link #begin(Cancellation)} of a command that is not a training run (predict, embed, evaluate), with what the
@@ -126,23 +136,46 @@ public final class SignalStop {
      * a training's words.
      */
     synchronized Run begin(Cancellation c, String notStoppedInTime) {
+        // the hook has already said the command stopped before its run began, and the JVM is ending: no second line
+        while (toldStarting) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException("stopped by " + cause() + " before the run began");
+            }
+        }
         Run r = new Run(c, notStoppedInTime);
         active = r;
+        starting = null;
         if (shuttingDown) c.cancel("stopped by " + cause());   // the hook has already looked: stop at the first boundary
         return r;
     }
+
+    /**
+     * What the shutdown says on stderr (after "dcec: stopped by SIGTERM ") when a signal comes before the command has
+     * begun its {@link Run} (a training command listing its image folder or downloading a named set: nothing to wait
+     * for, nothing written): the JVM then ends at once, after that one line. Cleared by {@link #begin}.
+     */
+    synchronized void starting(String line) { starting = line; }
 
     /** A run the hook waits for. */
     final class Run implements AutoCloseable {
         private final Cancellation cancellation;
         /** The stderr line (after "dcec: SIGTERM: ") when the run has not stopped within the wait. */
-        private final String notStoppedInTime;
+        private volatile String notStoppedInTime;
         private final CountDownLatch done = new CountDownLatch(1);
 
         private Run(Cancellation c, String notStoppedInTime) {
             this.cancellation = c;
             this.notStoppedInTime = notStoppedInTime;
         }
+
+        /**
+         * Changes what the shutdown says when the run does not stop within the wait: a training command reads its images
+         * first (nothing written yet), then takes its folder.
+         */
+        void notStoppedInTime(String line) { this.notStoppedInTime = line; }
 
         /** Whether the hook asked this run to stop (a CancellationException of the run is then the stop, not a bug). */
         boolean stopRequested() { return cancellation.isCancelled(); }
@@ -193,11 +226,18 @@ public final class SignalStop {
 
     private void onShutdown() {
         Run r;
+        String before;
         synchronized (this) {
             shuttingDown = true;
             r = active;
+            before = starting;
+            toldStarting = r == null && before != null;
         }
-        if (r == null) return;      // no run under way (loading the data, datasets, …): nothing to finish, the JVM ends as before
+        if (r == null) {
+            // no run under way (a training command getting its images, datasets, …): nothing to finish, the JVM ends now
+            if (before != null) err.println("dcec: stopped by " + cause() + " " + before);
+            return;
+        }
         r.stop();
         try {
             if (!r.done.await(GRACE_SECONDS, TimeUnit.SECONDS))

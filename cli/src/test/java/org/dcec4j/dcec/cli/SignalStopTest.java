@@ -260,6 +260,48 @@ class SignalStopTest {
     }
 
     /**
+     * A signal while a training command decodes its image folder, before it takes its --out folder, ends the reading
+     * between two images: one line saying how many were read and that nothing was written, the signal's exit code, and
+     * no --out folder made. Before, the JVM ended at once without a word (the exit code was the same).
+     */
+    @Test void sigtermWhileTheImagesAreReadStopsWithOneLineAndWritesNothing() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc to see which file the run reads");
+        Path images = Files.createDirectories(tmp.resolve("images")), out = tmp.resolve("run"), log = tmp.resolve("reading.log");
+        // 60 flat 2048x2048 PNGs: 4 KB each on disk, tens of milliseconds each to decode and shrink to 28x28
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(2048, 2048, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", png);
+        for (int i = 0; i < 60; i++) Files.write(images.resolve(String.format("img%02d.png", i)), png.toByteArray());
+        Process p = Forked.dcec(log, List.of(), "train", "--dataset", images.toString(), "--pretrain-epochs", "1", "--max-iter", "0",
+                "--clusters", "2", "--threads", "1", "--out", out.toString());
+        Path real = images.toRealPath();
+        sigtermWhen(p, log, () -> reads(p, real), "run");         // it has one of the images open: it is decoding them
+        String err = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(143, p.exitValue(), err);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("dcec: stopped by SIGTERM \\(reading the images, ([0-9]+) of 60 read\\),"
+                + " before the run began: nothing was written \\(" + java.util.regex.Pattern.quote(out.toString())
+                + " was not touched\\); run the command again").matcher(err);
+        assertTrue(m.find(), err);
+        assertTrue(err.lines().filter(l -> l.contains("stopped by")).count() == 1, "one stop line:\n" + err);
+        assertFalse(Files.exists(out), "nothing written:\n" + err);
+    }
+
+    /** Whether process p has a PNG file under dir open (Linux's /proc). */
+    private static boolean reads(Process p, Path dir) {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(p.pid()), "fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    Path open = Files.readSymbolicLink(fd);       // an image, not the folder being listed
+                    return open.startsWith(dir) && open.getFileName().toString().endsWith(".png");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /**
      * A finished run keeps its last checkpoint and can be resumed; a stop after the resumed run's training (during the
      * pixel baseline) leaves the new model beside no baseline.json or report.html of the earlier end: --resume deletes
      * them once it has accepted the checkpoint, and a further --resume makes them again. Before, the earlier end's
