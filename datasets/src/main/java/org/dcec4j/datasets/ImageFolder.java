@@ -37,7 +37,9 @@ import javax.imageio.stream.ImageInputStream;
  * as sRGB; transparency is composited over black; C = 1 from colour uses the luma
  * 0.299 R + 0.587 G + 0.114 B; values /255 (or /(2^bits − 1)), floating-point samples as they are (refused
  * outside [0, 1] or NaN, as are signed 16-bit samples and colour samples of more than 16 bits). Resizing averages
- * the covered area of every output pixel (a box filter).
+ * the covered area of every output pixel (a box filter). CMYK and YCCK JPEGs are read as other decoders read them
+ * ({@link #pixels}); a JPEG of 12-bit samples, which the JDK's decoder does not read, is refused naming the file and
+ * its precision.
  */
 public final class ImageFolder {
     /** File name endings read, lower case. */
@@ -400,7 +402,60 @@ public final class ImageFolder {
             if (e instanceof DatasetException d) {
                 throw d;
             }
-            throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image", e.toString());
+            throw unreadable(f, "image " + n + " of " + total, e);
+        }
+    }
+
+    /**
+     * The error for an image ImageIO failed to read: a JPEG whose samples are not 8-bit (12-bit ones, SOF1 and the
+     * like, which the JDK's JPEG decoder refuses as "Unsupported JPEG data precision 12") says so and how to get a file
+     * it reads; any other names ImageIO's exception.
+     */
+    private static DatasetException unreadable(Path f, String where, Exception e) {
+        int precision = jpegPrecision(f);
+        if (precision > 0 && precision != 8) {
+            return DatasetException.at(f, where, "a JPEG of 8-bit samples (the only precision the JDK's JPEG decoder reads)",
+                    "a " + precision + "-bit JPEG (its frame header declares " + precision + "-bit samples): " + precision
+                    + "-bit JPEG is not supported; convert it to 8-bit (or to a 16-bit PNG, which keeps its levels)");
+        }
+        return DatasetException.at(f, where, "a readable PNG, JPEG, BMP or GIF image", e.toString());
+    }
+
+    /**
+     * The sample precision of a JPEG file from its first frame header (SOF0 to SOF15 but DHT, JPG and DAC), 0 when the
+     * file is not a JPEG, cannot be read, or has no frame header before its first scan: read from the markers alone.
+     */
+    static int jpegPrecision(Path f) {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(f)))) {
+            if (in.readUnsignedShort() != 0xFFD8) {
+                return 0;
+            }
+            while (true) {
+                int b = in.readUnsignedByte();
+                if (b != 0xFF) {
+                    return 0;
+                }
+                int m = in.readUnsignedByte();
+                while (m == 0xFF) {                         // fill bytes before a marker
+                    m = in.readUnsignedByte();
+                }
+                if (m == 0x01 || m >= 0xD0 && m <= 0xD7) {  // markers without a length
+                    continue;
+                }
+                if (m == 0xDA || m == 0xD9) {               // a scan, or the end, before any frame header
+                    return 0;
+                }
+                int length = in.readUnsignedShort();
+                if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+                    return in.readUnsignedByte();
+                }
+                if (length < 2) {
+                    return 0;
+                }
+                in.skipNBytes(length - 2);
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
@@ -422,7 +477,7 @@ public final class ImageFolder {
             if (e instanceof DatasetException d) {
                 throw d;
             }
-            throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image", e.toString());
+            throw unreadable(f, "image " + n + " of " + total, e);
         }
     }
 

@@ -537,6 +537,62 @@ class ImageFolderTest {
     }
 
     /**
+     * A 12-bit JPEG (SOF1, written by {@link JpegFixtures}), which the JDK's JPEG decoder does not read, is an error
+     * naming the file, its place and what to do, whether it comes after other images or first (where its header gives
+     * the size of a folder read at its own size); nothing is loaded. Before, the message was ImageIO's exception,
+     * "found javax.imageio.IIOException: Unsupported JPEG data precision 12".
+     */
+    @Test
+    void aTwelveBitJpegIsRefusedNamingTheFileAndWhatToDo() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("twelve"));
+        write(gray(4, 4, 0), "png", dir.resolve("a.png"));
+        Path jpg = dir.resolve("b.jpg");
+        Files.write(jpg, JpegFixtures.gray12());
+        write(gray(4, 4, 0), "png", dir.resolve("c.png"));
+        String expected = ": expected a JPEG of 8-bit samples (the only precision the JDK's JPEG decoder reads), found a 12-bit JPEG"
+                + " (its frame header declares 12-bit samples): 12-bit JPEG is not supported; convert it to 8-bit (or to a 16-bit PNG,"
+                + " which keeps its levels)";
+        assertEquals(jpg + ": at image 1 of 3" + expected, error(dir, 28));
+        Files.delete(dir.resolve("a.png"));
+        assertEquals(jpg + ": at image 0 of 2" + expected, error(dir, 0));
+        assertEquals(12, ImageFolder.jpegPrecision(jpg));
+        assertEquals(8, ImageFolder.jpegPrecision(writeTo(tmp.resolve("ycck.jpg"), JpegFixtures.ycck())));
+        assertEquals(0, ImageFolder.jpegPrecision(dir.resolve("c.png")));
+    }
+
+    /**
+     * A YCCK JPEG (Adobe transform 2, written by {@link JpegFixtures}) and the CMYK JPEG it converts to give the same
+     * grey, the one djpeg and ImageMagick give (libjpeg-turbo 2.1.5, ImageMagick 6.9.11: 20 and 19.607 of 255; the
+     * Adobe samples are inverted, 100·50/255): R = G = B = (255 − C')(255 − K')/255 with the JDK's C' = 155, K' = 205.
+     */
+    @Test
+    void aYcckJpegIsReadAsOtherDecodersReadIt() throws IOException {
+        float grey = 100f * 50f / 255f / 255f;
+        for (String name : List.of("ycck", "cmyk")) {
+            Path dir = Files.createDirectories(tmp.resolve(name));
+            Files.write(dir.resolve("a.jpg"), name.equals("ycck") ? JpegFixtures.ycck() : JpegFixtures.cmyk());
+            BufferedImage decoded;
+            try {
+                decoded = ImageIO.read(dir.resolve("a.jpg").toFile());
+            } catch (IOException e) {
+                decoded = null;
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(decoded != null, "this JDK reads no CMYK or YCCK JPEG");
+            float[] g = ImageFolder.load(dir, 1).images();
+            float[] rgb = ImageFolder.load(dir, 3).images();
+            assertEquals(64, g.length);
+            for (int i = 0; i < 64; i++) {
+                assertEquals(grey, g[i], 1e-6f, "pixel " + i);
+                for (int c = 0; c < 3; c++) assertEquals(grey, rgb[c * 64 + i], 1e-6f, "pixel " + i + ", channel " + c);
+            }
+        }
+    }
+
+    private static Path writeTo(Path f, byte[] bytes) throws IOException {
+        return Files.write(f, bytes);
+    }
+
+    /**
      * A grey PNG of 1, 2 or 4 bits with a tRNS key: the pixels of that grey level are transparent, black once
      * composited, as at 8 and 16 bits (libpng and browsers show them so). ImageIO compared the key with the samples
      * scaled to 8 bits, so a key other than 0 never matched and those pixels came out in their grey.
