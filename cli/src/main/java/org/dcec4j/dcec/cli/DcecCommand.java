@@ -435,7 +435,7 @@ public final class DcecCommand implements Runnable {
         @Override public Integer call() throws IOException {
             // until the reading of the images begins its stop (train()), a signal ends the JVM at once after this line
             SignalStop signals = SignalStop.current();
-            if (signals != null) signals.starting("(getting the images, before the run began): " + untouched());
+            if (signals != null) signals.starting("(getting the images, before the run began): " + printable(untouched()));
             try (Backend b = data.backend(spec.commandLine().getErr())) {
                 backend = b;
                 return train();
