@@ -168,7 +168,17 @@ class LibraryTest {
         try {
             TrainingListener startsTheTimer = new TrainingListener() {
                 @Override public void phaseStarted(Phase phase, int first, int total) {
+                    // the phase begins with the embedding pass, which looks at the cancellation too (per batch): wait
+                    // until the fitting thread is inside KMeans, so that the cancel lands in the restarts however
+                    // slowly the embedding runs (scalar kernels on a busy host took more than 300 ms)
+                    Thread fitter = Thread.currentThread();
                     if (phase == Phase.KMEANS) canceller.submit(() -> {
+                        long deadline = System.nanoTime() + 120_000_000_000L;
+                        while (java.util.Arrays.stream(fitter.getStackTrace())
+                                .noneMatch(f -> f.getClassName().equals(org.dcec4j.dcec.cluster.KMeans.class.getName()))) {
+                            if (System.nanoTime() > deadline) throw new AssertionError("the fit did not reach k-means in 120 s");
+                            Thread.sleep(5);
+                        }
                         Thread.sleep(300);
                         c.cancel("stopped by the test");
                         return null;
