@@ -176,7 +176,7 @@ class TensorFileTest {
         assertEquals(3, a2.iterations());
         p.grad()[0] = 0.5f; p2.grad()[0] = 0.5f; p2.grad()[1] = -1;
         a.step(); a2.step();
-        assertArrayEquals(p.data, p2.data, 0f);   // continues bit for bit
+        assertArrayEquals(p.data, p2.data);   // continues bit for bit (no delta: compared as bits)
     }
 
     /** Files are created like any other new file (permissions from the umask, not owner-only); a folder is refused. */

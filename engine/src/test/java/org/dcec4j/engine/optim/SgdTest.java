@@ -74,7 +74,7 @@ class SgdTest {
         Sgd s2 = new Sgd(List.of(second), 0.01f, 0.9f, Sgd.Form.KERAS);
         s2.loadState(file, "opt.", "state");
         for (int t = 3; t < 6; t++) { s2.zeroGrad(); System.arraycopy(grads[t], 0, second.grad(), 0, 3); s2.step(); }
-        assertArrayEquals(whole.data, second.data, 0f);
+        assertArrayEquals(whole.data, second.data);   // bits: a delta of 0 takes +0 and −0 for equal
     }
 
     @Test void stateOfTheWrongShapeIsRefusedWithItsName() {
