@@ -161,25 +161,38 @@ public final class RunLock implements AutoCloseable {
     /** The holder line left by a run that ended without releasing the folder (killed), or null. */
     public String previousHolder() { return previousHolder; }
 
-    /** Empties the lock file (the run ended normally) and releases the lock; a second call does nothing. */
+    /**
+     * Empties the lock file (the run ended normally) and releases the lock; a second call does nothing. A failure (the
+     * file system turned read-only, the file made immutable) is a FileSystemException naming the lock file, the first
+     * failure's reason; the lock is released and the file closed all the same, and the holder line it keeps makes the
+     * next run take the folder over, as after a killed run.
+     */
     @Override public synchronized void close() throws IOException {
         if (closed) return;
         closed = true;
+        IOException failure = null;
         try {
             raf.setLength(0);
             raf.getFD().sync();
+        } catch (IOException e) {
+            failure = e;
+        }
+        boolean interrupted = Thread.interrupted();   // put aside for the channel call, as in acquire
+        try {
+            lock.release();
+        } catch (IOException e) {
+            if (failure == null) failure = e; else failure.addSuppressed(e);
         } finally {
-            boolean interrupted = Thread.interrupted();   // put aside for the channel call, as in acquire
+            if (interrupted) Thread.currentThread().interrupt();
             try {
-                lock.release();
+                raf.close();
+            } catch (IOException e) {
+                if (failure == null) failure = e; else failure.addSuppressed(e);
             } finally {
-                if (interrupted) Thread.currentThread().interrupt();
-                try {
-                    raf.close();
-                } finally {
-                    HELD.remove(file, reservation);   // only now may another thread of this process open the file
-                }
+                HELD.remove(file, reservation);   // only now may another thread of this process open the file
             }
         }
+        // RandomAccessFile names no file ("Operation not permitted", "Read-only file system"): the line said only that
+        if (failure != null) throw org.dcec4j.datasets.IoErrors.onFile(file, failure);
     }
 }

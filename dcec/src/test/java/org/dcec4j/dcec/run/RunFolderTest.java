@@ -225,6 +225,24 @@ class RunFolderTest {
     }
 
     /**
+     * A lock that cannot be emptied at the end (the file system turned read-only, the file made immutable: its file
+     * descriptor fails here) names the lock file: the line read only "Operation not permitted". The folder is free
+     * afterwards, and the next run takes it over from the holder line that stayed.
+     */
+    @Test void aLockThatCannotBeReleasedNamesItsFile() throws Exception {
+        Path dir = tmp.resolve("run");
+        RunLock lock = RunLock.acquire(dir, "dcec train");
+        java.lang.reflect.Field raf = RunLock.class.getDeclaredField("raf");
+        raf.setAccessible(true);
+        ((java.io.RandomAccessFile) raf.get(lock)).close();   // every later call on the file fails, as on a read-only file system
+        FileSystemException e = assertThrows(FileSystemException.class, lock::close);
+        assertEquals(dir.toRealPath().resolve(RunLock.FILE_NAME).toString(), e.getFile());
+        try (RunLock next = RunLock.acquire(dir, "dcec train --resume")) {
+            assertTrue(next.previousHolder() != null && next.previousHolder().endsWith("by dcec train"), next.previousHolder());
+        }
+    }
+
+    /**
      * A symbolic link at the lock file's name is refused, its target untouched: the lock was opened through it, so the
      * target got the holder line and was emptied when the run ended (a file of 14 bytes was left empty).
      */
