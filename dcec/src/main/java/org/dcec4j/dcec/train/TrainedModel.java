@@ -93,9 +93,26 @@ public final class TrainedModel {
     /** Hard cluster labels [N] and their confidences max_j q_ij [N]. */
     public record Assignments(int[] labels, float[] confidence) {}
 
+    /**
+     * Writes the model to {@code file} atomically ({@link OutputFiles#writeAtomically}). First deletes the temporary files
+     * of that name ({@code .<name>.<digits>.tmp}) that nothing has touched for {@link #STALE_TEMP}: those of a save that
+     * was killed, which nothing else would ever delete (a run folder's are deleted when the next run takes the folder),
+     * not those of another save of the same name at work now. A failure to delete them does not stop the save.
+     */
     public void save(Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        if (abs.getParent() != null && abs.getFileName() != null) {
+            try {
+                OutputFiles.removeStaleTemps(abs.getParent(), java.util.List.of(abs.getFileName().toString()), STALE_TEMP);
+            } catch (IOException | RuntimeException e) {
+                // the write below reports what is wrong with the folder, if anything
+            }
+        }
         OutputFiles.writeAtomically(file, toBytes());
     }
+
+    /** How long a model's temporary file may go untouched before a later save of that name deletes it as a killed save's. */
+    public static final java.time.Duration STALE_TEMP = java.time.Duration.ofMinutes(10);
 
     /** The model file's bytes (what {@link #save} writes). */
     public byte[] toBytes() {

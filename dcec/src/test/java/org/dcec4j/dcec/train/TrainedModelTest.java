@@ -74,6 +74,27 @@ class TrainedModelTest {
      * values). 3x2048x2048 images are 12,582,912 values each (170 a batch for k-means on the pixels); the CAE's conv1
      * output, 32 x 1024 x 1024 = 33,554,432 an image, allows 63; a dense autoencoder's widest layer counts too.
      */
+    /**
+     * A save deletes the temporary file that a killed save of the same name left (kill -9 between the temporary file and
+     * the rename) once nothing has touched it for ten minutes, and leaves a recent one (another save at work) and other
+     * names' alone: such a file stayed beside the model for ever.
+     */
+    @Test void aSaveDeletesWhatAKilledSaveOfTheSameNameLeft(@TempDir Path tmp) throws IOException {
+        DcecConfig cfg = TrainerTest.tiny().toBuilder().pretrainEpochs(1).maxIter(1).build();
+        TrainedModel model = new DcecTrainer(cfg, TrainerTest.TINY).run().model();
+        Path file = tmp.resolve("m.dc4j");
+        Path killed = java.nio.file.Files.write(tmp.resolve(".m.dc4j.123456789.tmp"), new byte[100]);
+        java.nio.file.Files.setLastModifiedTime(killed, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(11 * 60)));
+        Path working = java.nio.file.Files.write(tmp.resolve(".m.dc4j.987654321.tmp"), new byte[100]);
+        Path otherName = java.nio.file.Files.write(tmp.resolve(".other.dc4j.55.tmp"), new byte[100]);
+        java.nio.file.Files.setLastModifiedTime(otherName, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(11 * 60)));
+        model.save(file);
+        assertTrue(java.nio.file.Files.notExists(killed), "the killed save's temporary file is deleted");
+        assertTrue(java.nio.file.Files.exists(working), "a recent one (another save at work) is kept");
+        assertTrue(java.nio.file.Files.exists(otherName), "another name's is kept");
+        assertArrayEquals(model.toBytes(), java.nio.file.Files.readAllBytes(file));
+    }
+
     @Test void theLargestBatchKeepsEveryArrayOfTheBatchWithinTheLimit() {
         int limit = Integer.MAX_VALUE - 64;
         DcecConfig base = DcecConfig.defaults();
