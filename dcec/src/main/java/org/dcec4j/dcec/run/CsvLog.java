@@ -50,10 +50,19 @@ final class CsvLog {
 
     /**
      * Continues the file of a killed run: keeps the header and the rows whose first column (an integer)
-     * passes {@code keep}, drops the rest (rows written after the checkpoint being resumed).
+     * passes {@code keep}, drops the rest (rows written after the checkpoint being resumed) and every line whose first column
+     * is not an integer (a torn or damaged line). The kept rows keep their bytes.
      */
     static CsvLog resume(Path file, String header, IntPredicate keep) throws IOException {
-        List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+        // read and written back as ISO-8859-1, one char a byte: the rows are ASCII, and a byte that is not UTF-8 (a damaged
+        // or hand-edited log) neither stops the resume with a MalformedInputException that named no file ("dcec: Input
+        // length = 1") nor changes the bytes of a row that is kept
+        List<String> lines;
+        try {
+            lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.ISO_8859_1) : List.of();
+        } catch (IOException e) {
+            throw IoErrors.onFile(file, e);
+        }
         List<String> kept = new ArrayList<>();
         kept.add(header);
         for (int i = 1; i < lines.size(); i++) {
@@ -65,7 +74,7 @@ final class CsvLog {
                 // a torn last line of a killed run: dropped
             }
         }
-        OutputFiles.writeAtomically(file, (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8));
+        OutputFiles.writeAtomically(file, (String.join("\n", kept) + "\n").getBytes(StandardCharsets.ISO_8859_1));
         return new CsvLog(file);
     }
 

@@ -181,6 +181,30 @@ class RunFolderTest {
     }
 
     /** A log line that cannot be written names its file (FileOutputStream's own message puts the reason in brackets). */
+    /**
+     * A resumed log that holds bytes that are not UTF-8 (a damaged or hand-edited log) is continued: lines that are not
+     * rows are dropped as a torn line is, the rows up to the checkpoint kept byte for byte. The resume stopped with
+     * "dcec: Input length = 1" (a MalformedInputException naming no file).
+     */
+    @Test void aLogWithBytesThatAreNotUtf8IsResumed() throws IOException {
+        Path log = tmp.resolve(RunFolder.PRETRAIN_LOG);
+        byte[] row2 = "2,0.400000,1.00000 ?\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        row2[row2.length - 2] = (byte) 0xE9;   // Latin-1 'é': not UTF-8
+        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+        content.writeBytes((RunFolder.PRETRAIN_HEADER + "\n1,0.500000,1.00000\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        content.writeBytes(row2);
+        content.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFE, ' ', 'x', '\n'});
+        content.writeBytes("3,0.300000,1.00000\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Files.write(log, content.toByteArray());
+        CsvLog.resume(log, RunFolder.PRETRAIN_HEADER, epoch -> epoch <= 2).row(3, 0.25, 1.0);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        expected.writeBytes((RunFolder.PRETRAIN_HEADER + "\n1,0.500000,1.00000\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        expected.writeBytes(row2);
+        expected.writeBytes("3,0.250000,1.00000\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(new String(expected.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1),
+                new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
     @Test void aLogThatCannotBeWrittenNamesItsFile() throws IOException {
         Path notAFolder = Files.writeString(tmp.resolve("plain"), "a file, not a folder");
         Path log = notAFolder.resolve("dcec_log.csv");
