@@ -250,9 +250,16 @@ public final class TensorFile {
         long stored = ByteBuffer.wrap(bytes, body, 8).getLong();
         r.pos = 4;
         int version = r.int32("version");
-        if (version != VERSION)
-            throw r.error(4, "version " + VERSION + ", found " + version + (version > VERSION && version < 1 << 16
-                    ? " (written by a newer dcec4j: read it with that version or a later one)" : " (not a dcec4j tensor file?)"));
+        if (version != VERSION) {
+            boolean newer = version > VERSION && version < 1 << 16;
+            // the checksum covers the version: a version-1 file with a damaged version field fails it, where a later version
+            // that kept the trailer passes it. One bit flipped in the field (version 4097) was called a newer dcec4j's file
+            String why = stored == crc.getValue()
+                    ? (newer ? " (written by a newer dcec4j: read it with that version or a later one)" : " (not a dcec4j tensor file?)")
+                    : " (the file is corrupt: its CRC-32 does not match either" + (newer ? ", unless a newer dcec4j wrote it in a layout"
+                            + " this one cannot check" : "") + ")";
+            throw r.error(4, "version " + VERSION + ", found " + version + why);
+        }
         if (stored != crc.getValue())
             throw r.error(body, String.format("CRC-32 %08x, found %s (the file is corrupt or truncated)", crc.getValue(),
                     // the trailer is 8 bytes, a CRC-32 in the low four: in a cut file they are whatever data ended it

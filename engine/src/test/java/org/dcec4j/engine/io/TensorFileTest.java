@@ -56,10 +56,15 @@ class TensorFileTest {
         byte[] good = Files.readAllBytes(f);
 
         expectError(Files.write(dir.resolve("magic"), withByte(good, 0, 'X')), "magic");
-        // a later format version is named as such (the user needs a newer dcec4j), not as damage
-        expectError(Files.write(dir.resolve("version"), withByte(good, 7, 9)),
+        // a later format version (its checksum intact) is named as such (the user needs a newer dcec4j), not as damage
+        expectError(Files.write(dir.resolve("version"), withCrc(withByte(good, 7, 9))),
                 "expected version 1, found 9 (written by a newer dcec4j: read it with that version or a later one)");
-        expectError(Files.write(dir.resolve("version0"), withByte(good, 7, 0)), "expected version 1, found 0 (not a dcec4j tensor file?)");
+        expectError(Files.write(dir.resolve("version0"), withCrc(withByte(good, 7, 0))), "expected version 1, found 0 (not a dcec4j tensor file?)");
+        // a damaged version field fails the checksum too: corruption, not a newer dcec4j's file (one bit: version 4097)
+        expectError(Files.write(dir.resolve("versionFlip"), withByte(good, 6, good[6] ^ 0x10)),
+                "expected version 1, found 4097 (the file is corrupt: its CRC-32 does not match either, unless a newer dcec4j");
+        expectError(Files.write(dir.resolve("versionZeroed"), withByte(good, 7, 0)),
+                "expected version 1, found 0 (the file is corrupt: its CRC-32 does not match either)");
         expectError(Files.write(dir.resolve("flip"), withByte(good, good.length / 2, good[good.length / 2] ^ 0x10)), "CRC-32");
         expectError(Files.write(dir.resolve("trunc"), java.util.Arrays.copyOf(good, good.length - 100)), "CRC-32");
         // cut inside the float data: the last 8 bytes are floats, not a CRC-32 (they were printed as a 16-digit "CRC-32")
@@ -80,6 +85,14 @@ class TensorFileTest {
     }
 
     private static byte[] withByte(byte[] b, int i, int v) { byte[] c = b.clone(); c[i] = (byte) v; return c; }
+
+    /** The bytes with their trailing CRC-32 made right again (a file as a writer of that content would write it). */
+    private static byte[] withCrc(byte[] b) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b, 0, b.length - 8);
+        java.nio.ByteBuffer.wrap(b, b.length - 8, 8).putLong(crc.getValue());
+        return b;
+    }
 
     private void expectError(Path file, String fragment) {
         Module m = net(3);
