@@ -349,12 +349,21 @@ public final class RunFolder implements TrainingListener {
         return checkpoint.meta("data_crc32c") != null ? "1" : null;
     }
 
-    /** An IllegalArgumentException saying what to do when the folder has no checkpoint to resume from. */
+    /**
+     * An IllegalArgumentException saying what to do when the folder has no checkpoint to resume from. A folder where a run
+     * started (its config.json is there) but no checkpoint was completed (none asked for, or the run was killed before or
+     * while writing its first one) can only be started again, with {@code overwrite}: without it a new run refuses the
+     * folder for that run's files, so "drop resume" led to a second refusal.
+     */
     public void requireCheckpoint() {
         Path file = dir.resolve(CHECKPOINT);
-        if (!Files.isRegularFile(file))
-            throw new ConfigException("{resume}: no checkpoint at " + file
-                    + "; pass the {runFolder} of the killed run (it needs {checkpointEvery} > 0) or drop {resume}");
+        if (Files.isRegularFile(file)) return;
+        if (Files.isRegularFile(dir.resolve(CONFIG_JSON)))
+            throw new ConfigException("{resume}: no checkpoint at " + file + ": the run in " + dir + " ended before it completed"
+                    + " one (with {checkpointEvery} 0, or stopped before its first checkpoint was written), so it cannot be"
+                    + " continued; start it again with {overwrite} instead of {resume}");
+        throw new ConfigException("{resume}: no checkpoint at " + file
+                + "; pass the {runFolder} of the killed run (it needs {checkpointEvery} > 0) or drop {resume}");
     }
 
     /** Where a phase's optimiser state sits in a checkpoint: "adam." (the reference's optimiser) or "sgd.". */

@@ -205,6 +205,22 @@ class RunFolderTest {
                 new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
+    /**
+     * --resume in the folder of a run killed before its first checkpoint was complete says to start it again with
+     * overwrite: "drop resume" (right for a folder with no run in it) was refused in turn, for that run's config.json.
+     */
+    @Test void aResumeWithoutACheckpointInAStartedRunsFolderSaysToOverwrite() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("run"));
+        RunFolder empty = new RunFolder(dir, CFG, TINY);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, empty::requireCheckpoint);
+        assertTrue(e.getMessage().contains("drop resume"), e.getMessage());
+        Files.writeString(dir.resolve(RunFolder.CONFIG_JSON), "{}\n");
+        Files.writeString(dir.resolve(".checkpoint.dc4j.123.tmp"), "half a checkpoint");
+        e = assertThrows(IllegalArgumentException.class, new RunFolder(dir, CFG, TINY)::requireCheckpoint);
+        assertTrue(e.getMessage().contains("start it again with overwrite instead of resume"), e.getMessage());
+        assertTrue(!e.getMessage().contains("drop resume"), e.getMessage());
+    }
+
     @Test void aLogThatCannotBeWrittenNamesItsFile() throws IOException {
         Path notAFolder = Files.writeString(tmp.resolve("plain"), "a file, not a folder");
         Path log = notAFolder.resolve("dcec_log.csv");
