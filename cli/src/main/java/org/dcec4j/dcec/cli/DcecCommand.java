@@ -287,7 +287,7 @@ public final class DcecCommand implements Runnable {
         Path dataDir;
 
         @Option(names = "--threads", paramLabel = "N",
-                description = "Worker threads of the kernels and k-means (results are identical for any value). Default: all processors.")
+                description = "Worker threads (results are identical for any value; at most " + THREADS_PER_PROCESSOR + " per processor are used). Default: all processors.")
         Integer threads;
 
         /** --limit of the command (null: all images). */
@@ -370,7 +370,7 @@ public final class DcecCommand implements Runnable {
         boolean augment;
         @Mixin HyperParameterOptions hyperParameters = new HyperParameterOptions();
         @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
-                description = "Write out/checkpoint.dc4j every N pretraining epochs and every N clustering iterations (0 = never). Default: ${DEFAULT-VALUE}.")
+                description = "Write <out>/checkpoint.dc4j every N pretraining epochs and every N clustering iterations (0 = never). Default: ${DEFAULT-VALUE}.")
         int checkpointEvery;
         @Option(names = "--resume", description = "Continue a killed run from its --out folder's checkpoint (same options and --seed).")
         boolean resume;

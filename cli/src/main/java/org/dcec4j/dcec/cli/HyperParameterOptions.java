@@ -21,9 +21,9 @@ public final class HyperParameterOptions {
     @Option(names = "--dense-dims", paramLabel = "H1,H2,...", split = ",", hideParamSyntax = true,
             description = "Hidden sizes of the dense autoencoder (dec, idec). Default: 500,500,2000.")
     int[] denseDims;
-    @Option(names = "--alpha", paramLabel = "A", description = "Degrees of freedom α of the Student's t kernel. Default: 1.")
+    @Option(names = "--alpha", paramLabel = "A", description = "Degrees of freedom α > 0 of the Student's t kernel, at most 1e8. Default: 1.")
     Float alpha;
-    @Option(names = "--gamma", paramLabel = "G", description = "Weight γ of the clustering loss in L = Lr + γ·Lc. Default: 0.1.")
+    @Option(names = "--gamma", paramLabel = "G", description = "Weight γ ≥ 0 of the clustering loss in L = Lr + γ·Lc. Default: 0.1.")
     Float gamma;
     @Option(names = "--batch-size", paramLabel = "B", description = "Mini-batch size. Default: 256 (shapes: " + DcecCommand.SHAPES_BATCH + ").")
     Integer batchSize;
@@ -31,18 +31,18 @@ public final class HyperParameterOptions {
             description = "Autoencoder pretraining epochs. Default: 200 (shapes: " + DcecCommand.SHAPES_EPOCHS + ").")
     Integer pretrainEpochs;
     @Option(names = "--kmeans-restarts", paramLabel = "R",
-            description = "k-means restarts of the centre initialisation, lowest inertia kept (dcec-spark: MLlib k-means|| runs). Default: 20.")
+            description = "k-means restarts of the centre initialisation, 1 to 1000000, lowest inertia kept (dcec-spark: MLlib k-means|| runs). Default: 20.")
     Integer restarts;
     @Option(names = {"-T", "--update-interval"}, paramLabel = "T",
             description = "Iterations between recomputations of the target distribution P. Default: 140 (shapes: " + DcecCommand.SHAPES_T + ").")
     Integer updateInterval;
     @Option(names = "--tol", paramLabel = "TOL",
-            description = "Stop when fewer than this fraction of labels changed between two recomputations. Default: 0.001 (shapes: "
+            description = "Stop when fewer than this fraction of labels (0 to 1) changed between two recomputations of P. Default: 0.001 (shapes: "
                     + DcecCommand.SHAPES_TOL + ").")
     Double tol;
     @Option(names = "--max-iter", paramLabel = "N", description = "Most clustering iterations. Default: 20000 (shapes: " + DcecCommand.SHAPES_MAX_ITER + ").")
     Integer maxIter;
-    @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate (both phases). Default: 0.001.")
+    @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate of both phases (an sgd:LR:MOMENTUM optimiser has its own). Default: 0.001.")
     Float lr;
     @Option(names = "--pretrain-optimizer", paramLabel = "OPT", converter = OptimizerConverter.class,
             description = "Optimiser of the pretraining: adam (at --lr) or sgd:LR:MOMENTUM (Keras's SGD, e.g. sgd:1:0.9). Default: adam.")

@@ -31,13 +31,16 @@ import org.dcec4j.datasets.Shapes;
  * option or argument (an unknown command, option or set name, a sheet too large to draw).
  */
 public final class DatasetsCommand {
+    /** The contact sheet's defaults. */
+    static final int SHEET_COLUMNS = 10, SHEET_ROWS = 10, SHEET_SCALE = 2;
     static final String USAGE = String.join("\n",
             "usage: datasets [--data-dir DIR] [--offline] <command>",
             "  list                      the named sets, where their files are and what is missing",
             "  verify [NAME...]          SHA-256 of every present file against the built-in table",
             "  fetch NAME                download the missing files of a set into the cache and verify them",
             "  sheet NAME|FOLDER OUT.png [--columns N] [--rows N] [--scale S]",
-            "                            a PNG grid of samples (one row per class when labelled)",
+            "                            a PNG grid of samples (one row per class when labelled);",
+            "                            defaults: --columns " + SHEET_COLUMNS + " --rows " + SHEET_ROWS + " --scale " + SHEET_SCALE,
             "search order: --data-dir, $" + DataSource.ENV_DATA + ", ~/.cache/dcec4j"
                     + " (+ " + DataSource.DEBIAN_FASHION_MNIST + " for fashion-mnist)");
 
@@ -58,9 +61,9 @@ public final class DatasetsCommand {
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Path home) {
         Path dataDir = null;
         boolean offline = false;
-        int columns = 10;
-        int rows = 10;
-        int scale = 2;
+        int columns = SHEET_COLUMNS;
+        int rows = SHEET_ROWS;
+        int scale = SHEET_SCALE;
         List<String> positional = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
