@@ -16,11 +16,14 @@ public final class HyperParameterOptions {
     @Option(names = {"-k", "--clusters"}, paramLabel = "K",
             description = "Number of clusters K (also the embedding size). Default: the number of classes of a labelled set, else 10.")
     Integer clusters;
-    @Option(names = "--filters", paramLabel = "F1,F2,F3", split = ",", hideParamSyntax = true, description = "CAE filter counts. Default: 32,64,128.")
-    int[] filters;
-    @Option(names = "--dense-dims", paramLabel = "H1,H2,...", split = ",", hideParamSyntax = true,
+    // One value each, a comma-separated list: a repeated option is refused like any single-valued one
+    // (an int[] option would append the second list to the first).
+    @Option(names = "--filters", paramLabel = "F1,F2,F3", converter = IntListConverter.class,
+            description = "CAE filter counts. Default: 32,64,128.")
+    IntList filters;
+    @Option(names = "--dense-dims", paramLabel = "H1,H2,...", converter = IntListConverter.class,
             description = "Hidden sizes of the dense autoencoder (dec, idec). Default: 500,500,2000.")
-    int[] denseDims;
+    IntList denseDims;
     @Option(names = "--alpha", paramLabel = "A", description = "Degrees of freedom α > 0 of the Student's t kernel, at most 1e8. Default: 1.")
     Float alpha;
     @Option(names = "--gamma", paramLabel = "G", description = "Weight γ ≥ 0 of the clustering loss in L = Lr + γ·Lc. Default: 0.1.")
@@ -54,6 +57,24 @@ public final class HyperParameterOptions {
             description = "Initial weights of the autoencoder: glorot-uniform (Keras's default) or uniform-fan-in "
                     + "(U(±1/√fan_in), Keras's VarianceScaling(1/3, 'fan_in', 'uniform')). Default: glorot-uniform.")
     Init.Scheme init;
+
+    /** The value of a list option: the integers of one comma-separated argument. */
+    record IntList(int[] values) {}
+
+    static final class IntListConverter implements CommandLine.ITypeConverter<IntList> {
+        @Override public IntList convert(String value) {
+            String[] parts = value.split(",", -1);
+            int[] values = new int[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                try {
+                    values[i] = Integer.parseInt(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new CommandLine.TypeConversionException("'" + parts[i] + "' is not an int");
+                }
+            }
+            return new IntList(values);
+        }
+    }
 
     static final class OptimizerConverter implements CommandLine.ITypeConverter<OptimizerSpec> {
         @Override public OptimizerSpec convert(String value) { return OptimizerSpec.parse(value); }
@@ -99,8 +120,8 @@ public final class HyperParameterOptions {
             b.batchSize(DcecCommand.SHAPES_BATCH).pretrainEpochs(DcecCommand.SHAPES_EPOCHS).maxIter(DcecCommand.SHAPES_MAX_ITER)
                     .updateInterval(DcecCommand.SHAPES_T).tol(DcecCommand.SHAPES_TOL);
         b.K(clusters != null ? clusters : defaultK);
-        if (filters != null) b.filters(filters);
-        if (denseDims != null) b.denseDims(denseDims);
+        if (filters != null) b.filters(filters.values());
+        if (denseDims != null) b.denseDims(denseDims.values());
         if (alpha != null) b.alpha(alpha);
         if (gamma != null) b.gamma(gamma);
         if (batchSize != null) b.batchSize(batchSize);

@@ -168,6 +168,16 @@ class DcecCommandTest {
         r = run("train", "--bogus");
         assertEquals(2, r[0]);
         assertTrue(((String) r[2]).contains("Unknown option: '--bogus'"), (String) r[2]);
+        // a list option given twice is refused like any other repeated option (it used to append the second list)
+        for (String option : List.of("--filters", "--dense-dims")) {
+            r = run("train", option, "4,4,8", option, "16", "--limit", "30", "--out", out.toString());
+            assertEquals(2, r[0], (String) r[2]);
+            assertTrue(((String) r[2]).contains("option '" + option + "' (") && ((String) r[2]).contains(") should be specified only once"),
+                    (String) r[2]);
+        }
+        r = run("train", "--filters", "4,x,8", "--limit", "30", "--out", out.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("Invalid value for option '--filters': 'x' is not an int"), (String) r[2]);
         // values outside an option's range: exit 2 and a line naming the option, before anything is read or written
         r = run("train", "--limit", "0", "--out", out.toString());
         assertEquals(2, r[0], (String) r[2]);
