@@ -142,14 +142,20 @@ public final class RunLogs {
             this.column = column;
         }
 
+        /** The UTF-8 byte order mark as three ISO-8859-1 chars. */
+        private static final String UTF8_BOM = "\u00EF\u00BB\u00BF";
+
         static Csv read(Path csv, String... wanted) {
-            try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+            // One char a byte (ISO-8859-1): the logs are ASCII, and a byte that is not UTF-8 (a damaged or hand-edited
+            // row) then lands in its field, where a column the report reads names file, line and column, and a
+            // column it does not read is left alone, instead of the whole file failing as undecodable.
+            try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.ISO_8859_1)) {
                 String header = in.readLine();
                 if (header == null) {
                     throw new ReportException(csv + ": empty file; expected the header " + String.join(",", wanted));
                 }
-                if (header.startsWith("\uFEFF")) {
-                    header = header.substring(1);
+                if (header.startsWith(UTF8_BOM)) {
+                    header = header.substring(UTF8_BOM.length());
                 }
                 String[] h = header.split(",", -1);
                 int[] column = new int[wanted.length];
@@ -163,7 +169,7 @@ public final class RunLogs {
                     }
                     if (column[w] < 0) {
                         throw new ReportException(csv + ":1: header has no column '" + wanted[w] + "'; expected "
-                                + String.join(",", wanted) + ", got " + header);
+                                + String.join(",", wanted) + ", got " + shown(header));
                     }
                 }
                 Csv t = new Csv(csv.toString(), wanted, column);
@@ -177,7 +183,7 @@ public final class RunLogs {
                     String[] f = line.split(",", -1);
                     if (f.length != h.length) {
                         throw new ReportException(csv + ":" + lineNo + ": expected " + h.length + " fields like the header, got "
-                                + f.length + ": " + line);
+                                + f.length + ": " + shown(line));
                     }
                     t.cells.add(f);
                     t.lineNumber.add(lineNo);
@@ -190,6 +196,17 @@ public final class RunLogs {
 
         int rows() {
             return cells.size();
+        }
+
+        /** A field as read, every byte outside printable ASCII written {@code \\xNN}. */
+        static String shown(String v) {
+            StringBuilder b = new StringBuilder(v.length());
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (c >= 0x20 && c < 0x7F) b.append(c);
+                else b.append(String.format(java.util.Locale.ROOT, "\\x%02x", (int) c));
+            }
+            return b.toString();
         }
 
         String where(int r, int w) {
@@ -212,7 +229,7 @@ public final class RunLogs {
                     try {
                         return Double.parseDouble(v);
                     } catch (NumberFormatException e) {
-                        throw new ReportException(where(r, w) + ": expected a number, got \"" + v + "\"");
+                        throw new ReportException(where(r, w) + ": expected a number, got \"" + shown(v) + "\"");
                     }
                 }
             }
@@ -223,7 +240,7 @@ public final class RunLogs {
             try {
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
-                throw new ReportException(where(r, w) + ": expected an integer, got \"" + v + "\"");
+                throw new ReportException(where(r, w) + ": expected an integer, got \"" + shown(v) + "\"");
             }
         }
     }

@@ -75,6 +75,29 @@ class RunLogsTest {
         }
     }
 
+    /** A byte that is not UTF-8 stops the report only where it is read, and is named with its line and column. */
+    @Test
+    void aByteThatIsNotUtf8IsNamedWhereItIsRead(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("pretrain_log.csv");
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        // in a column the report does not read: the rows are read as they are (it used to fail the whole file with
+        // "cannot read: java.nio.charset.MalformedInputException: Input length = 1")
+        Files.write(csv, concat(bom, "epoch,loss,seconds,note\n1,0.07,2,a".getBytes(), new byte[] {(byte) 0xFF},
+                "b\n2,0.05,2,\n".getBytes()));
+        assertEquals(List.of(new PretrainRow(1, 0.07, 2), new PretrainRow(2, 0.05, 2)), RunLogs.readPretrainLog(csv));
+        // in a column it reads: file, line, column and the byte
+        Files.write(csv, concat("epoch,loss,seconds\n1,0.07,2\n2,0.0".getBytes(), new byte[] {(byte) 0xC3, (byte) 0x28},
+                ",2\n".getBytes()));
+        ReportException e = assertThrows(ReportException.class, () -> RunLogs.readPretrainLog(csv));
+        assertTrue(e.getMessage().contains(csv + ":3: column 'loss': expected a number, got \"0.0\\xc3(\""), e.getMessage());
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) b.writeBytes(p);
+        return b.toByteArray();
+    }
+
     @Test
     void predictionsAreReadInIndexOrder(@TempDir Path dir) throws IOException {
         Path pred = dir.resolve("predictions.csv");
