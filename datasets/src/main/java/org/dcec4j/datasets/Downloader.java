@@ -124,6 +124,7 @@ final class Downloader {
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(candidate, target, StandardCopyOption.REPLACE_EXISTING);
                 }
+                OutputFiles.syncFolder(targetDir);
                 return target;
             } catch (IOException | DatasetException e) {
                 failures.add(url + ": " + e.getClass().getSimpleName() + ": " + (e instanceof IOException io ? IoErrors.describe(io) : e.getMessage()));

@@ -6,6 +6,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -34,7 +35,8 @@ import java.util.zip.CRC32;
  *       permissions (and those of the file they become) follow the umask; {@code Files.createTempFile} would
  *       make every output owner-only (0600).</li>
  *   <li>{@link #writeAtomically}: temporary file, fsync, read back and compare (length and CRC-32), atomic
- *       rename over the target; the temporary file is deleted on any failure.</li>
+ *       rename over the target, fsync of the folder ({@link #syncFolder}); the temporary file is deleted on any
+ *       failure.</li>
  *   <li>{@link #removeStaleTemps} deletes what a killed writer left, by that naming pattern.</li>
  *   <li>The bytes go through {@code java.io} file streams, not NIO channels: a channel is closed by an interrupt of the
  *       thread using it (and refuses any use while the thread's flag is set), so a library caller that interrupts a
@@ -149,8 +151,35 @@ public final class OutputFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncFolder(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Makes the renames done in {@code dir} durable: an fsync of the folder itself, without which a power cut after a
+     * rename can leave the folder listing the old file or none (the file's own fsync covers its bytes, not its name).
+     * Where a folder cannot be opened for it (Windows) nothing is done; a failed fsync of an open folder is an error.
+     * The interrupt flag of the calling thread is kept: it is cleared for the call (a channel opened by an interrupted
+     * thread is closed at once) and set again after.
+     */
+    public static void syncFolder(Path dir) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            FileChannel folder;
+            try {
+                folder = FileChannel.open(dir, StandardOpenOption.READ);
+            } catch (IOException e) {
+                return;   // a platform that does not open folders; the rename itself is done
+            }
+            try (folder) {
+                folder.force(true);
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                // interrupted during the fsync: the rename is done, and the flag is set again below
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 

@@ -43,6 +43,28 @@ class OutputFilesTest {
     }
 
     /**
+     * A write on an interrupted thread (a library caller cancelling a fit) completes, the folder's fsync after the rename
+     * included, and leaves the thread's interrupt flag set; the folder's fsync alone as well.
+     */
+    @Test
+    void writesOnAnInterruptedThreadAndKeepsItsFlag() throws IOException {
+        Path f = tmp.resolve("interrupted.bin");
+        Thread.currentThread().interrupt();
+        try {
+            OutputFiles.writeAtomically(f, new byte[] {4, 5});
+            assertTrue(Thread.currentThread().isInterrupted());
+            OutputFiles.syncFolder(tmp);
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+        assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(f));
+        assertEquals(List.of("interrupted.bin"), names());
+        OutputFiles.syncFolder(tmp);
+        assertTrue(!Thread.currentThread().isInterrupted());
+    }
+
+    /**
      * The rename replaced whatever was at the path: a FIFO (or, as root, /dev/null: a library user's save there replaced
      * the machine's /dev/null with a regular file) became a regular file. A device, pipe or socket is refused now, nothing
      * written, and so is a link to one (/dev/stdout); a symbolic link to a file is replaced by the file and its target left

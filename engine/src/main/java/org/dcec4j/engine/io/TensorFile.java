@@ -139,14 +139,14 @@ public final class TensorFile {
             return buf.array();
         }
 
-        /** Writes to {@code file} atomically: temp file, fsync, read back and verify, rename. */
+        /** Writes to {@code file} atomically: temp file, fsync, read back and verify, rename, fsync of the folder. */
         public void write(Path file) throws IOException { writeAtomically(file, toBytes()); }
     }
 
     /**
      * Writes {@code bytes} to {@code file} so that the file is either the old one or the complete new one,
      * never a mix: temp file beside it, fsync, read back and compare, atomic rename (a plain replacing move where the
-     * file system refuses an atomic one).
+     * file system refuses an atomic one), fsync of the folder so that the rename survives a power cut.
      */
     public static void writeAtomically(Path file, byte[] bytes) throws IOException {
         try {
@@ -203,8 +203,33 @@ public final class TensorFile {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncFolder(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * fsync of the folder after the rename, so that a power cut cannot leave it listing the old file or none; the same
+     * as the datasets module's {@code OutputFiles.syncFolder}, which the engine does not depend on. Nothing is done
+     * where a folder cannot be opened (Windows); the caller's interrupt flag is kept.
+     */
+    private static void syncFolder(Path dir) throws IOException {
+        boolean interrupted = Thread.interrupted();   // a channel opened by an interrupted thread is closed at once
+        try {
+            java.nio.channels.FileChannel folder;
+            try {
+                folder = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ);
+            } catch (IOException e) {
+                return;
+            }
+            try (folder) {
+                folder.force(true);
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                // interrupted during the fsync: the rename is done, and the flag is set again below
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 
