@@ -47,16 +47,17 @@ def load_bandwidth_pairs(d):
 
 
 def drifts(readings, limit, unit, reasons):
-    """The largest drift, 1 − min/max, over the readings {(label, threads): [values in the order measured]}; each
-    above limit adds a reason to reasons, label first: "FMA peak (512 bits, " gives "FMA peak (512 bits, 2 thread(s))
-    read 348 then 295 GFLOP/s (15% apart)"; so does a reading taken only once, which cannot show a drift."""
+    """The largest drift, max/min − 1 (how far the higher reading is above the lower, the same measure as the rounds'
+    spread), over the readings {(label, threads): [values in the order measured]}; each above limit adds a reason to
+    reasons, label first: "FMA peak (512 bits, " gives "FMA peak (512 bits, 2 thread(s)) read 348 then 295 GFLOP/s
+    (18% apart)"; so does a reading taken only once, which cannot show a drift."""
     worst = 0.0
     for (name, threads), values in sorted(readings.items()):
         if len(values) < 2:
             # one reading brackets nothing (a run cut short after its rounds): a drift of 0 would call it quiet
             reasons.append(f"{name}{threads} thread(s)) read once ({values[0]:.0f} {unit}): not measured at both ends of the run")
             continue
-        drift = 1 - min(values) / max(values)
+        drift = max(values) / min(values) - 1
         worst = max(worst, drift)
         if drift > limit:
             reasons.append(f"{name}{threads} thread(s)) read " + " then ".join(f"{v:.0f}" for v in values)
