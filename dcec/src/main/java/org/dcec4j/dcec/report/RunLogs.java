@@ -198,7 +198,7 @@ public final class RunLogs {
             return cells.size();
         }
 
-        /** A field as read, every byte outside printable ASCII written {@code \\xNN}. */
+        /** A field as read, every byte outside printable ASCII written {@code \xNN}. */
         static String shown(String v) {
             StringBuilder b = new StringBuilder(v.length());
             for (int i = 0; i < v.length(); i++) {
