@@ -28,6 +28,7 @@ import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.report.RunLogs;
 import org.dcec4j.dcec.run.PixelBaseline;
 import org.dcec4j.dcec.run.PredictionsCsv;
+import org.dcec4j.dcec.run.PretrainingConfig;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.run.RunLock;
 import org.dcec4j.dcec.train.Checkpoint;
@@ -482,11 +483,14 @@ public final class DcecCommand implements Runnable {
 
         /** The run on its images: {@code untouched} is the end of the stop line while the folder is not taken yet. */
         private int train(Dataset d, boolean shapes, Cancellation cancellation, SignalStop.Run stoppable, String untouched) throws IOException {
-            DcecConfig cfg = train.config(d, shapes);
+            PretrainingConfig pretraining = pretraining();
+            // cluster in its pretraining's folder: the settings only the pretraining uses are that pretraining's
+            DcecConfig cfg = pretraining == null ? train.config(d, shapes)
+                    : pretraining.applyTo(train.config(d, shapes), train.hyperParameters.givenPretrainingSettings());
             BaselinePlan plan = baselinePlan(d, cfg);
             PrintWriter out = spec.commandLine().getOut();
             DcecTrainer trainer = configure(new DcecTrainer(cfg, d)).backend(backend);     // checks the options first
-            RunFolder folder = new RunFolder(train.out, cfg, d);                               // then the files' sizes
+            RunFolder folder = new RunFolder(train.out, cfg, d).pretraining(pretraining);      // then the files' sizes
             trainer.listener(folder);
             if (train.resume && train.overwrite) throw new IllegalArgumentException("--resume continues the run in --out, --overwrite replaces it: pass one of them");
             if (train.resume) folder.requireCheckpoint();
@@ -672,6 +676,12 @@ public final class DcecCommand implements Runnable {
         RunFolder.Start start() { return RunFolder.Start.NEW; }
 
         /**
+         * The pretraining that made the weights the run reads, when its config.json is in --out (cluster only; null
+         * otherwise): the run records it and takes the settings only the pretraining uses from it.
+         */
+        PretrainingConfig pretraining() throws IOException { return null; }
+
+        /**
          * The end of the run: the score table (the pixel k-means baseline, where clustering started and ended), the
          * cluster sizes, the time of each phase, the kernels and the output folder.
          */
@@ -740,6 +750,19 @@ public final class DcecCommand implements Runnable {
         @Override Boolean baselineChoice() { return baseline.choice(); }
 
         @Override RunFolder.Start start() { return RunFolder.Start.AFTER_PRETRAINING; }
+
+        /**
+         * The folder's pretraining when the run reads the folder's own weights (its config.json, or the record an earlier
+         * clustering of them kept); for --resume, the record the resumed clustering kept, whatever the weights.
+         */
+        @Override PretrainingConfig pretraining() throws IOException {
+            if (!train.resume) {
+                Path own = train.out.resolve(RunFolder.weightsFileName(train.method()));
+                if (!Files.isRegularFile(own) || weights != null && !(Files.isRegularFile(weights) && Files.isSameFile(weights, own)))
+                    return null;
+            }
+            return PretrainingConfig.in(train.out, train.resume);
+        }
 
         @Override DcecTrainer configure(DcecTrainer t) {
             Method m = train.method();

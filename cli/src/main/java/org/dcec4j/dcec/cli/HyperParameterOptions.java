@@ -107,6 +107,18 @@ public final class HyperParameterOptions {
         return Map.copyOf(all);
     }
 
+    /**
+     * The settings that only the pretraining uses and that the command line gives explicitly (the library's names:
+     * pretrainEpochs, pretrainOptimizer, init): what {@code cluster} checks against the pretraining it continues.
+     */
+    public java.util.Set<String> givenPretrainingSettings() {
+        java.util.Set<String> given = new java.util.TreeSet<>();
+        if (pretrainEpochs != null) given.add("pretrainEpochs");
+        if (pretrainOptimizer != null) given.add("pretrainOptimizer");
+        if (init != null) given.add("init");
+        return given;
+    }
+
     /** --seed. */
     public long seed() { return seed; }
 

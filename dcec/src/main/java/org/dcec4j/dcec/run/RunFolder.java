@@ -32,7 +32,8 @@ import org.dcec4j.engine.optim.Optimizer;
 /**
  * The files of one run in its {@code --out} folder, written as the run goes (a {@link TrainingListener}):
  * <ul>
- *   <li>{@code config.json} when the run starts;</li>
+ *   <li>{@code config.json} when the run starts (a clustering run of the weights that a pretraining in the folder made
+ *       keeps that pretraining's config.json in it under "pretraining": {@link #pretraining});</li>
  *   <li>{@code pretrain_log.csv}, a row per epoch, and the pretrained weights when pretraining ends;</li>
  *   <li>{@code dcec_log.csv}, a row at every recomputation of P;</li>
  *   <li>{@code checkpoint.dc4j} whenever the trainer hands over a checkpoint (atomically: the file is always a
@@ -67,6 +68,8 @@ public final class RunFolder implements TrainingListener {
     /** The folder's identity (device and inode on Linux; null where the file system has none) when the run started. */
     private Object folderKey;
     private boolean folderKnown;
+    /** The pretraining whose weights a clustering run reads in this folder, kept in config.json; null for none. */
+    private PretrainingConfig pretraining;
 
     /**
      * Nothing is created before the run starts. A configuration whose model file or checkpoint would be larger than
@@ -77,13 +80,20 @@ public final class RunFolder implements TrainingListener {
         this.dir = dir; this.cfg = cfg; this.data = data;
     }
 
-    /** The pretrained weights' file name of a method: cae_weights.dc4j or ae_weights.dc4j. */
     /** A cell of the run folder's CSV logs ({@code %.6g}, NaN empty): for writers of the same files elsewhere (Spark). */
     public static String csvCell(Object v) { return CsvLog.cell(v); }
 
+    /** The pretrained weights' file name of a method: cae_weights.dc4j or ae_weights.dc4j. */
     public static String weightsFileName(Method m) { return m.network == Method.Network.DENSE ? "ae_weights.dc4j" : "cae_weights.dc4j"; }
 
     public Path dir() { return dir; }
+
+    /**
+     * A clustering run of the weights that {@code p}'s pretraining made (null: none known): config.json keeps that
+     * pretraining's config.json under {@value PretrainingConfig#KEY}, since it replaces the file. The run's own config
+     * should have the pretraining's settings ({@link PretrainingConfig#applyTo}).
+     */
+    public RunFolder pretraining(PretrainingConfig p) { this.pretraining = p; return this; }
 
     /** How a run uses its folder. */
     public enum Start {
@@ -263,7 +273,7 @@ public final class RunFolder implements TrainingListener {
                 + "  \"channels\": " + data.channels() + ",\n  \"height\": " + data.height() + ",\n  \"width\": " + data.width() + ",\n"
                 + "  \"threads\": " + backend.threads() + ",\n"
                 + "  \"kernels\": " + JsonText.quote(backend.describe()) + ",\n"
-                + "  \"dcec4j\": " + Version.json() + "\n}\n";
+                + "  \"dcec4j\": " + Version.json() + (pretraining == null ? "" : ",\n" + pretraining.member()) + "\n}\n";
     }
 
     // ------------------------------------------------------------------------------------ checkpoints

@@ -1,0 +1,211 @@
+package org.dcec4j.dcec.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.dcec4j.dcec.ConfigException;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.OptimizerSpec;
+import org.dcec4j.dcec.report.ReportException;
+import org.dcec4j.dcec.report.RunLogs;
+import org.dcec4j.engine.nn.Init;
+
+/**
+ * The record of the pretraining that made the weights a clustering run reads in its own folder ({@code dcec cluster}
+ * after {@code dcec pretrain}, or after {@code train}): that pretraining's {@code config.json}, which the clustering
+ * run's own {@code config.json} replaces. The clustering run keeps it whole under {@value #KEY} in its
+ * {@code config.json} ({@link RunFolder#pretraining}), and takes the settings that only the pretraining uses
+ * ({@code pretrain_epochs}, {@code pretrain_optimizer}, {@code init}) from it rather than from its own options
+ * ({@link #applyTo}), so that its config, checkpoints and model say how the weights were made.
+ */
+public final class PretrainingConfig {
+    /** The key of a clustering run's config.json that holds the pretraining's config.json. */
+    public static final String KEY = "pretraining";
+
+    private final Path file;
+    private final String json;
+    private final String prefix;
+    private final Map<String, String> settings;
+
+    private PretrainingConfig(Path file, String json, String prefix, Map<String, String> settings) {
+        this.file = file; this.json = json; this.prefix = prefix; this.settings = settings;
+    }
+
+    /**
+     * The pretraining recorded in {@code dir}'s config.json, or null when there is none to read: no config.json, or,
+     * for a {@code resume}, a config.json without a {@value #KEY} object (the clustering it continues read weights
+     * from elsewhere, or was started by a version that did not keep the record). Otherwise the {@value #KEY} object of
+     * a clustering run's config.json (an earlier clustering of the same weights), else the whole file: the
+     * pretraining's own (or a {@code train} run's, whose pretraining made the weights too). A config.json that is not
+     * one JSON object is refused (a ConfigException naming it).
+     */
+    public static PretrainingConfig in(Path dir, boolean resume) throws IOException {
+        Path file = dir.resolve(RunFolder.CONFIG_JSON);
+        if (!Files.isRegularFile(file)) return null;
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        Map<String, String> flat;
+        try {
+            flat = RunLogs.readConfig(file);
+        } catch (ReportException e) {
+            throw new ConfigException(e.getMessage() + " (the settings of the pretraining whose weights are in " + dir
+                    + "): repair or delete it");
+        }
+        String nested = member(text, KEY);
+        if (nested != null && nested.startsWith("{")) {
+            Map<String, String> inner = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : flat.entrySet())
+                if (e.getKey().startsWith(KEY + ".")) inner.put(e.getKey().substring(KEY.length() + 1), e.getValue());
+            return new PretrainingConfig(file, unindent(nested), KEY + ".", inner);
+        }
+        if (resume) return null;
+        if (flat.containsKey(KEY))
+            throw new ConfigException(file + ": \"" + KEY + "\" is " + flat.get(KEY) + ", not the object of a pretraining's settings: repair or delete it");
+        String whole = text.strip();
+        if (!whole.isEmpty() && whole.charAt(0) == '\uFEFF') whole = whole.substring(1).strip();
+        return new PretrainingConfig(file, whole, "", flat);
+    }
+
+    /**
+     * {@code cfg} with the pretraining's own settings: its epochs, optimiser and initialisation (an optimiser or
+     * initialisation it does not record is the reference's: config.json records them only when they differ). A setting
+     * in {@code given} (the library's names: pretrainEpochs, pretrainOptimizer, init; those the command line set
+     * explicitly) must equal the pretraining's, else a ConfigException names it and both values; a pretraining that
+     * records no epochs takes the given ones, and is refused without them.
+     */
+    public DcecConfig applyTo(DcecConfig cfg, Set<String> given) {
+        DcecConfig.Builder b = cfg.toBuilder();
+        String epochs = settings.get("pretrain_epochs");
+        if (epochs == null) {
+            if (!given.contains("pretrainEpochs"))
+                throw new ConfigException(where("pretrain_epochs") + " is missing: the pretraining that made the weights records no"
+                        + " epochs (written by hand or by another program?); pass {pretrainEpochs} with the epochs of that pretraining");
+        } else {
+            int e;
+            try {
+                e = Integer.parseInt(epochs);
+            } catch (NumberFormatException ex) {
+                e = -1;
+            }
+            if (e < 0) throw new ConfigException(where("pretrain_epochs") + " is '" + epochs + "', not a number of epochs: repair or delete it");
+            check(given, "pretrainEpochs", "pretrain_epochs", Integer.toString(cfg.pretrainEpochs()), Integer.toString(e));
+            b.pretrainEpochs(e);
+        }
+        String opt = settings.get("pretrain_optimizer");
+        OptimizerSpec optimizer;
+        try {
+            optimizer = opt == null ? OptimizerSpec.ADAM : OptimizerSpec.parse(opt);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where("pretrain_optimizer") + ": " + e.getMessage());
+        }
+        check(given, "pretrainOptimizer", "pretrain_optimizer", cfg.pretrainOptimizer().toString(), optimizer.toString());
+        b.pretrainOptimizer(optimizer);
+        String in = settings.get("init");
+        Init.Scheme init;
+        try {
+            init = in == null ? Init.Scheme.GLOROT_UNIFORM : Init.Scheme.byName(in);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where("init") + ": " + e.getMessage());
+        }
+        check(given, "init", "init", cfg.init().cliName, init.cliName);
+        b.init(init);
+        return b.build().validate();
+    }
+
+    private void check(Set<String> given, String name, String key, String mine, String theirs) {
+        if (given.contains(name) && !mine.equals(theirs))
+            throw new ConfigException("{" + name + "} " + mine + " differs from the pretraining that made the weights (" + prefix + key
+                    + " " + theirs + " in " + file + "): cluster records that pretraining's settings; drop {" + name + "} or pass " + theirs);
+    }
+
+    private String where(String key) { return file + ": \"" + prefix + key + "\""; }
+
+    /** The config.json the record was read from. */
+    public Path file() { return file; }
+
+    /** The pretraining's config.json, one JSON object as it was written. */
+    public String json() { return json; }
+
+    /** The pretraining's settings, flattened as {@link RunLogs#readConfig} reads them. */
+    public Map<String, String> settings() { return Map.copyOf(settings); }
+
+    /** The object as a member of config.json: {@code "pretraining": {…}}, its lines indented one level further. */
+    String member() { return "  \"" + KEY + "\": " + json.replace("\n", "\n  "); }
+
+    /** {@link #member}'s object back as written: each line after the first without the two spaces it added. */
+    private static String unindent(String object) {
+        String[] lines = object.split("\n", -1);
+        StringBuilder b = new StringBuilder(lines[0]);
+        for (int i = 1; i < lines.length; i++) {
+            String l = lines[i];
+            int cut = 0;
+            while (cut < 2 && cut < l.length() && l.charAt(cut) == ' ') cut++;
+            b.append('\n').append(l, cut, l.length());
+        }
+        return b.toString();
+    }
+
+    /**
+     * The JSON text of the value of {@code key} in the top-level object of {@code json} (valid JSON, as
+     * {@link RunLogs#readConfig} has read it), or null when it has no such member.
+     */
+    static String member(String json, String key) {
+        int depth = 0;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '"') {
+                int end = stringEnd(json, i);
+                if (depth == 1) {
+                    int j = skipSpace(json, end);
+                    if (j < json.length() && json.charAt(j) == ':' && json.substring(i + 1, end - 1).equals(key)) {
+                        int start = skipSpace(json, j + 1);
+                        return json.substring(start, valueEnd(json, start));
+                    }
+                }
+                i = end - 1;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
+        }
+        return null;
+    }
+
+    /** The index after the string literal that starts at {@code i}. */
+    private static int stringEnd(String s, int i) {
+        for (int j = i + 1; j < s.length(); j++) {
+            if (s.charAt(j) == '\\') j++;
+            else if (s.charAt(j) == '"') return j + 1;
+        }
+        return s.length();
+    }
+
+    private static int skipSpace(String s, int i) {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+        return i;
+    }
+
+    /** The index after the JSON value that starts at {@code start}. */
+    private static int valueEnd(String s, int start) {
+        if (start >= s.length()) return start;
+        char c = s.charAt(start);
+        if (c == '"') return stringEnd(s, start);
+        if (c != '{' && c != '[') {
+            int i = start;
+            while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) i++;
+            return i;
+        }
+        int depth = 0;
+        for (int i = start; i < s.length(); i++) {
+            char d = s.charAt(i);
+            if (d == '"') i = stringEnd(s, i) - 1;
+            else if (d == '{' || d == '[') depth++;
+            else if ((d == '}' || d == ']') && --depth == 0) return i + 1;
+        }
+        return s.length();
+    }
+}
