@@ -1,0 +1,65 @@
+package org.dcec4j.dcec.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.dcec4j.dcec.ConfigException;
+import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.OptimizerSpec;
+import org.dcec4j.dcec.report.RunLogs;
+import org.dcec4j.engine.nn.Init;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PretrainingConfigTest {
+
+    /** A pretraining's config.json whose data set is a folder named with quotes, braces and a key's name. */
+    static final String PRETRAINING = "{\n  \"method\": \"dcec\",\n  \"pretrain_epochs\": 3,\n  \"init\": \"uniform-fan-in\",\n"
+            + "  \"dataset\": \"a\\\"}, \\\"pretraining\\\": {\\\\\",\n  \"dcec4j\": {\"release\": \"0.1.0\", \"local_changes\": null}\n}";
+
+    /**
+     * The record is read from the pretraining's config.json whole, kept in a clustering's config.json under
+     * "pretraining", and read back from there as it was (a data set's name that looks like JSON does not confuse it).
+     */
+    @Test void theRecordIsKeptAndReadBackWhole(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve(RunFolder.CONFIG_JSON), PRETRAINING + "\n");
+        assertNull(PretrainingConfig.in(dir, true), "a resume reads only a clustering's record");
+        PretrainingConfig p = PretrainingConfig.in(dir, false);
+        assertEquals(PRETRAINING, p.json());
+        assertEquals("a\"}, \"pretraining\": {\\", p.settings().get("dataset"));
+
+        String clustering = "{\n  \"method\": \"dec-conv\",\n  \"pretrain_epochs\": 3,\n  \"dataset\": \"a\\\"}, \\\"pretraining\\\": {\\\\\",\n"
+                + p.member() + "\n}\n";
+        Files.writeString(dir.resolve(RunFolder.CONFIG_JSON), clustering);
+        assertEquals("dcec", RunLogs.readConfig(dir.resolve(RunFolder.CONFIG_JSON)).get("pretraining.method"));
+        for (boolean resume : new boolean[] {false, true}) {
+            PretrainingConfig back = PretrainingConfig.in(dir, resume);
+            assertEquals(PRETRAINING, back.json());
+            assertEquals(p.settings(), back.settings());
+        }
+        assertNull(PretrainingConfig.member(clustering, "missing"));
+        assertEquals("\"dec-conv\"", PretrainingConfig.member(clustering, "method"));
+    }
+
+    /** The pretraining's own settings replace the config's; one given explicitly must agree; the optimiser it omits is Adam. */
+    @Test void applyToTakesThePretrainingsSettings(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve(RunFolder.CONFIG_JSON), PRETRAINING);
+        PretrainingConfig p = PretrainingConfig.in(dir, false);
+        DcecConfig cfg = DcecConfig.defaults().toBuilder().pretrainOptimizer(OptimizerSpec.sgd(1f, 0.9f)).build();
+        DcecConfig applied = p.applyTo(cfg, Set.of());
+        assertEquals(3, applied.pretrainEpochs());
+        assertEquals(Init.Scheme.UNIFORM_FAN_IN, applied.init());
+        assertEquals(OptimizerSpec.ADAM, applied.pretrainOptimizer());
+        assertEquals(cfg.batchSize(), applied.batchSize());
+        ConfigException e = assertThrows(ConfigException.class, () -> p.applyTo(cfg, Set.of("pretrainOptimizer")));
+        assertTrue(e.getMessage().startsWith("{pretrainOptimizer} sgd:1.0:0.9 differs from the pretraining that made the weights"
+                .replace("{pretrainOptimizer}", "pretrainOptimizer")), e.getMessage());
+        assertEquals(applied, p.applyTo(cfg.toBuilder().pretrainEpochs(3).build(), Set.of("pretrainEpochs")));
+    }
+}
