@@ -240,6 +240,13 @@ class RunLogsTest {
         Files.writeString(dir.resolve("config.json"), json.replace("null", "false"));
         html = HtmlReport.fromRunDirectory(dir, null, 0, 1, 4, 4, null, 2).render();
         assertTrue(html.contains("<tr><th>dcec4j.local_changes</th><td>false</td></tr>"), html);
+        // the same record of the pretraining that a clustering run continued, kept under "pretraining"
+        Files.writeString(dir.resolve("config.json"), json.replace("null", "false").replace("}}", "}, \"pretraining\": "
+                + json.replace("\"K\": 3", "\"K\": 4") + "}"));
+        html = HtmlReport.fromRunDirectory(dir, null, 0, 1, 4, 4, null, 2).render();
+        assertTrue(html.contains("<tr><th>pretraining.dcec4j.local_changes</th><td>unknown</td></tr>"), html);
+        assertTrue(html.contains("<tr><th>pretraining.K</th><td>4</td></tr>"), html);
+        assertFalse(html.contains("<td>null</td>"), html);
     }
 
     @Test
