@@ -9,7 +9,8 @@ import org.dcec4j.engine.Backend;
 /**
  * Entry point of the forked equivalence run: {@code java --add-modules jdk.incubator.vector
  * -Ddcec4j.vector.bits=W … EquivalenceMain}. Runs every case of {@link KernelCases} with the vector
- * kernels (2 threads) against the scalar ones, bit for bit, prints each failure and exits 1 if there is any.
+ * kernels (2 threads) against the scalar ones, bit for bit, prints each failure and exits 1 if there is any; prints
+ * the digest of the reference outputs ({@link KernelCases#referenceDigest}).
  */
 public final class EquivalenceMain {
     public static void main(String[] args) throws Exception {
@@ -20,6 +21,7 @@ public final class EquivalenceMain {
             e.getValue().run(fast, ref, new Random(e.getKey().hashCode()), failures);
         }
         System.out.println("kernels: " + fast.name() + ", cases: " + KernelCases.CASES.size());
+        System.out.println("reference digest: " + Long.toHexString(KernelCases.referenceDigest));
         for (String s : failures) System.out.println("MISMATCH " + s);
         ((AutoCloseable) fast).close();
         System.exit(failures.isEmpty() ? 0 : 1);
