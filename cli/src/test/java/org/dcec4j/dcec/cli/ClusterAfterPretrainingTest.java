@@ -184,6 +184,11 @@ class ClusterAfterPretrainingTest {
         r = run(withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", dir.toString(), "--overwrite"));
         assertEquals(2, r[0], (String) r[2]);
         assertTrue(((String) r[2]).contains(config + ":1:12: ") && ((String) r[2]).contains("repair or delete it"), (String) r[2]);
+        // a byte that is not UTF-8: refused naming the file and the byte (it said only "dcec: Input length = 1", exit 1)
+        Files.write(config, new byte[] {'{', '"', 'K', '"', ':', ' ', '1', (byte) 0xFF, '}'});
+        r = run(withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", dir.toString(), "--overwrite"));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains(config + ": byte 7 (0xff) is not UTF-8"), (String) r[2]);
     }
 
     /** With weights from elsewhere the folder's config.json is not their pretraining's: the command line's settings, as before. */

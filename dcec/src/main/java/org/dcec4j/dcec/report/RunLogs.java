@@ -119,13 +119,33 @@ public final class RunLogs {
      * (strings unquoted).
      */
     public static Map<String, String> readConfig(Path json) {
-        String s;
+        return FlatJson.parse(readUtf8(json), json.toString());
+    }
+
+    /**
+     * The text of a UTF-8 file; a byte sequence that is not UTF-8 is refused naming the file, its byte offset and the
+     * byte (a ReportException, as is a file that cannot be read).
+     */
+    public static String readUtf8(Path file) {
+        byte[] bytes;
         try {
-            s = Files.readString(json, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new ReportException(json + ": cannot read: " + e, e);
+            throw new ReportException(file + ": cannot read: " + e, e);
         }
-        return FlatJson.parse(s, json.toString());
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.charset.CoderResult r = decoder.decode(in, out, true);
+        if (!r.isError()) r = decoder.flush(out);
+        if (r.isError()) {
+            int at = in.position();
+            throw new ReportException(file + ": byte " + at + " (0x" + String.format(java.util.Locale.ROOT, "%02x", bytes[at] & 0xff)
+                    + ") is not UTF-8: the file holds text that dcec4j did not write (repair or delete it)");
+        }
+        return out.flip().toString();
     }
 
     /** A CSV table with the wanted columns located by header name. */

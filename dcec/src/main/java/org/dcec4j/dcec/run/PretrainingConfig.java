@@ -1,7 +1,6 @@
 package org.dcec4j.dcec.run;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -46,9 +45,10 @@ public final class PretrainingConfig {
     public static PretrainingConfig in(Path dir, boolean resume) throws IOException {
         Path file = dir.resolve(RunFolder.CONFIG_JSON);
         if (!Files.isRegularFile(file)) return null;
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
         Map<String, String> flat;
         try {
+            text = RunLogs.readUtf8(file);
             flat = RunLogs.readConfig(file);
         } catch (ReportException e) {
             throw new ConfigException(e.getMessage() + " (the settings of the pretraining whose weights are in " + dir

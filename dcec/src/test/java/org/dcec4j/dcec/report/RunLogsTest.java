@@ -125,6 +125,17 @@ class RunLogsTest {
         assertEquals("null", cfg.get("none"));
     }
 
+    /** A config.json that is not UTF-8 names its byte (it said "cannot read: java.nio.charset.MalformedInputException: Input length = 1"). */
+    @Test
+    void configJsonThatIsNotUtf8NamesTheByte(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("config.json");
+        Files.write(json, concat("{\"dataset\": \"caf".getBytes(), new byte[] {(byte) 0xE9}, "\"}".getBytes()));
+        ReportException e = assertThrows(ReportException.class, () -> RunLogs.readConfig(json));
+        assertTrue(e.getMessage().startsWith(json + ": byte 16 (0xe9) is not UTF-8"), e.getMessage());
+        Files.write(json, "{\"dataset\": \"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("caf\u00e9", RunLogs.readConfig(json).get("dataset"));
+    }
+
     @Test
     void badJsonSaysWhere(@TempDir Path dir) throws IOException {
         Path json = dir.resolve("config.json");
