@@ -20,6 +20,28 @@ public final class IoErrors {
     private IoErrors() {
     }
 
+    /**
+     * The text of a UTF-8 file. A byte sequence that UTF-8 cannot decode fails with a FileSystemException naming the
+     * file, the byte offset and the byte ({@code results.json: byte 7 (0xff) is not UTF-8}), where
+     * {@code Files.readString} throws a MalformedInputException whose whole message is "Input length = 1".
+     */
+    public static String readUtf8(java.nio.file.Path file) throws IOException {
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.charset.CoderResult r = decoder.decode(in, out, true);
+        if (!r.isError()) r = decoder.flush(out);
+        if (r.isError()) {
+            int at = in.position();
+            throw new FileSystemException(file.toString(), null, "byte " + at + " (0x"
+                    + String.format(Locale.ROOT, "%02x", bytes[at] & 0xff) + ") is not UTF-8");
+        }
+        return out.flip().toString();
+    }
+
     /** {@code <path>: <reason>} (or {@code <path> -> <other path>: <reason>}), or the best line the exception gives. */
     public static String describe(IOException e) {
         if (e instanceof FileSystemException f) {

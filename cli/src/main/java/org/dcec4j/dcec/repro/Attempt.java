@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.dcec4j.datasets.IoErrors;
 
 /**
  * One run of a cell's (or pretraining's) JVM, as recorded in the run folder's {@code attempts.tsv}: exit code,
@@ -54,7 +55,7 @@ record Attempt(int exit, double wallSeconds, Double cpuSeconds, List<String> arg
         Path f = runDir.resolve(FILE);
         List<Attempt> out = new ArrayList<>();
         if (!Files.isRegularFile(f)) return out;
-        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        List<String> lines = IoErrors.readUtf8(f).lines().toList();
         // line 1 is the header; without it the first attempt would be skipped as if it were one
         if (!lines.isEmpty() && !lines.get(0).equals(HEADER))
             throw FlatJson.bad(f + ":1: expected the header '" + HEADER.replace("\t", "<TAB>") + "', got: " + lines.get(0));

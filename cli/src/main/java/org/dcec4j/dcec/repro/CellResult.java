@@ -2,7 +2,6 @@ package org.dcec4j.dcec.repro;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.dcec.Method;
 
 /**
@@ -147,7 +147,7 @@ record CellResult(String dataset, Method method, long seed, String settings, int
     }
 
     static CellResult read(Path file) throws IOException {
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        return parse(IoErrors.readUtf8(file), file.toString());
     }
 
     /**

@@ -1,12 +1,11 @@
 package org.dcec4j.dcec.repro;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dcec4j.datasets.IoErrors;
 
 /**
  * The record of one shared pretraining ({@code pretraining.json}), stored once beside its logs; the cells
@@ -58,7 +57,7 @@ record PretrainingRecord(String dataset, String kind, long seed, String settings
 
     static PretrainingRecord read(Path file) throws IOException {
         String source = file.toString();
-        FlatJson.Fields f = FlatJson.parse(Files.readString(file, StandardCharsets.UTF_8), source);
+        FlatJson.Fields f = FlatJson.parse(IoErrors.readUtf8(file), source);
         if (!FORMAT.equals(f.string("format")))
             throw FlatJson.bad(source + ": key \"format\": expected \"" + FORMAT + "\", got \"" + f.string("format") + "\"");
         if (f.strings("commands").isEmpty()) throw FlatJson.bad(source + ": key \"commands\": expected the pretraining's commands, got none");

@@ -17,6 +17,7 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.RunLogs;
 import org.dcec4j.engine.io.TensorFile;
@@ -52,7 +53,7 @@ final class ReproductionTable {
     static void write(Context ctx) throws IOException {
         List<CellResult> results = CellResult.readAll(ctx.results());
         Path notes = ctx.results().resolve(NOTES);
-        String notesText = Files.isRegularFile(notes) ? Files.readString(notes, StandardCharsets.UTF_8) : null;
+        String notesText = Files.isRegularFile(notes) ? IoErrors.readUtf8(notes) : null;
         TensorFile.writeAtomically(ctx.table(), render(ctx, results, notesText, publishedWeights(ctx.results())).getBytes(StandardCharsets.UTF_8));
     }
 

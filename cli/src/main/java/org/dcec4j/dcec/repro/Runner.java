@@ -15,6 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.dcec4j.datasets.DataSource;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.DatasetException;
+import org.dcec4j.datasets.Datasets;
+import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.metrics.Metrics;
 import org.dcec4j.dcec.metrics.NmiAverage;
@@ -22,10 +27,6 @@ import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.report.RunLogs;
 import org.dcec4j.dcec.run.RunFolder;
-import org.dcec4j.datasets.DataSource;
-import org.dcec4j.datasets.Dataset;
-import org.dcec4j.datasets.DatasetException;
-import org.dcec4j.datasets.Datasets;
 import org.dcec4j.engine.io.TensorFile;
 
 /**
@@ -278,7 +279,7 @@ final class Runner {
         Path log = run.resolve(ChildJvm.STDOUT);
         int n = 1;
         if (Files.isRegularFile(log))
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) if (line.startsWith(ConsoleSummary.ATTEMPT_MARKER)) n++;
+            for (String line : IoErrors.readUtf8(log).lines().toList()) if (line.startsWith(ConsoleSummary.ATTEMPT_MARKER)) n++;
         return jvm.run(run, args, cmd.recorded(args), n);
     }
 
@@ -401,7 +402,7 @@ final class Runner {
     private PretrainingRecord collect(Pretraining p) throws IOException, Failure {
         Path run = cmd.runDir(p);
         List<Attempt> attempts = Attempt.read(run);
-        ConsoleSummary cs = ConsoleSummary.parse(Files.readString(run.resolve(ChildJvm.STDOUT), StandardCharsets.UTF_8));
+        ConsoleSummary cs = ConsoleSummary.parse(IoErrors.readUtf8(run.resolve(ChildJvm.STDOUT)));
         if (!cs.complete()) throw new Failure(run.resolve(ChildJvm.STDOUT) + " has no complete summary of its last attempt");
         try {
             List<RunLogs.PretrainRow> rows = RunLogs.readPretrainLog(run.resolve(RunFolder.PRETRAIN_LOG));
@@ -421,7 +422,7 @@ final class Runner {
     private CellResult collect(Cell c, PretrainingRecord pr) throws IOException, Failure {
         Path run = cmd.runDir(c);
         List<Attempt> attempts = Attempt.read(run);
-        ConsoleSummary cs = ConsoleSummary.parse(Files.readString(run.resolve(ChildJvm.STDOUT), StandardCharsets.UTF_8));
+        ConsoleSummary cs = ConsoleSummary.parse(IoErrors.readUtf8(run.resolve(ChildJvm.STDOUT)));
         if (!cs.complete()) throw new Failure(run.resolve(ChildJvm.STDOUT) + " has no complete summary of its last attempt");
         try {
             RunOutputs.Labels l = RunOutputs.predictions(run.resolve(RunFolder.PREDICTIONS));
@@ -481,7 +482,7 @@ final class Runner {
 
     /** stdout.log as the results folder keeps it: {@link #withoutMachinePaths}. */
     private byte[] consoleLog(Path run) throws IOException {
-        return withoutMachinePaths(Files.readString(run.resolve(ChildJvm.STDOUT), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        return withoutMachinePaths(IoErrors.readUtf8(run.resolve(ChildJvm.STDOUT))).getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -195,6 +195,27 @@ class ReproductionTableTest {
         assertTrue(e.getMessage().contains("key \"dataset\": expected a built-in data set"), e.getMessage());
     }
 
+    /**
+     * A result file or attempts.tsv with a byte that is not UTF-8: refused naming the file, the offset and the byte (the
+     * command line printed only "dcec: Input length = 1").
+     */
+    @Test void aByteThatIsNotUtf8IsNamed(@TempDir Path dir) throws IOException {
+        String good = result("usps", "dcec", 0, 0.8, 0.7, 0.7, 0.6, 140, "true", 1, "1.0", "1.0", 1);
+        put(dir, "usps", "dcec", 0, good);
+        Path file = dir.resolve("usps/seed-0/dcec/result.json");
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[5] = (byte) 0xFF;
+        Files.write(file, bytes);
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> CellResult.readAll(dir));
+        assertTrue(org.dcec4j.datasets.IoErrors.describe(e).contains(file + ": byte 5 (0xff) is not UTF-8"),
+                org.dcec4j.datasets.IoErrors.describe(e));
+        Files.write(dir.resolve(Attempt.FILE), (Attempt.HEADER + "\n0\t1.5\t3.0\tcluster\t--seed\t\u00e9\n").getBytes(StandardCharsets.ISO_8859_1));
+        java.nio.file.FileSystemException f = org.junit.jupiter.api.Assertions.assertThrows(java.nio.file.FileSystemException.class,
+                () -> Attempt.read(dir));
+        assertTrue(org.dcec4j.datasets.IoErrors.describe(f).matches(".*" + Attempt.FILE + ": byte [0-9]+ \\(0xe9\\) is not UTF-8"),
+                org.dcec4j.datasets.IoErrors.describe(f));
+    }
+
     /** attempts.tsv without its header: refused naming the file (its first attempt was skipped as if it were the header). */
     @Test void attemptsWithoutTheirHeaderAreRefused(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve(Attempt.FILE), "0\t1.5\t3.0\tcluster\t--seed\t0\n");

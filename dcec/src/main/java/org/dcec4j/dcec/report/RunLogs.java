@@ -127,25 +127,13 @@ public final class RunLogs {
      * byte (a ReportException, as is a file that cannot be read).
      */
     public static String readUtf8(Path file) {
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            return org.dcec4j.datasets.IoErrors.readUtf8(file);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new ReportException(org.dcec4j.datasets.IoErrors.describe(e), e);
         } catch (IOException e) {
             throw new ReportException(file + ": cannot read: " + e, e);
         }
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
-        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
-        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
-        java.nio.charset.CoderResult r = decoder.decode(in, out, true);
-        if (!r.isError()) r = decoder.flush(out);
-        if (r.isError()) {
-            int at = in.position();
-            throw new ReportException(file + ": byte " + at + " (0x" + String.format(java.util.Locale.ROOT, "%02x", bytes[at] & 0xff)
-                    + ") is not UTF-8: the file holds text that dcec4j did not write (repair or delete it)");
-        }
-        return out.flip().toString();
     }
 
     /** A CSV table with the wanted columns located by header name. */
