@@ -3,7 +3,6 @@ package org.dcec4j.dcec.repro;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,6 +11,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.dcec.report.RunLogs;
 import org.dcec4j.dcec.run.RunFolder;
 
@@ -26,7 +26,7 @@ final class RunOutputs {
     record Labels(int[] cluster, int[] truth) {}
 
     static Labels predictions(Path csv) throws IOException {
-        try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = new BufferedReader(new java.io.StringReader(IoErrors.readUtf8(csv)))) {
             String header = in.readLine();
             if (header == null) throw FlatJson.bad(csv + ": empty file; expected the header index,cluster,confidence,label");
             List<String> h = Arrays.asList(header.split(",", -1));
