@@ -1,16 +1,12 @@
 package org.dcec4j.engine.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,15 +44,7 @@ class JitModeEquivalenceTest {
     @ValueSource(strings = {"-XX:TieredStopAtLevel=1", "-XX:UseAVX=2"})
     void sameBitsAsTheDefaultJvm(String flag) throws Exception {
         assumeFalse(Boolean.getBoolean("dcec4j.test.expectNoVectorModule"), "covered by the run with the module");
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-                "-XX:+IgnoreUnrecognizedVMOptions", flag, "-cp", System.getProperty("java.class.path"),
-                EquivalenceMain.class.getName());
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "equivalence run with " + flag + " timed out");
-        assertEquals(0, p.exitValue(), "vector kernels differ from scalar with " + flag + ":\n" + out);
+        String out = KernelEquivalenceTest.forkEquivalenceMain(180, "with " + flag, "-XX:+IgnoreUnrecognizedVMOptions", flag);
         assertTrue(out.contains("kernels: vector("), "forked run did not use the vector kernels:\n" + out);
         assertTrue(out.lines().anyMatch(l -> l.equals("reference digest: " + defaultDigest())),
                 "with " + flag + " the scalar kernels' outputs differ from this JVM's (digest " + defaultDigest() + "):\n" + out);

@@ -41,15 +41,24 @@ class KernelEquivalenceTest {
     void vectorMatchesScalarAtEachWidth(int bits) throws Exception {
         // the forked JVM adds the module itself; in the run without it the same check would only repeat
         assumeFalse(Boolean.getBoolean("dcec4j.test.expectNoVectorModule"), "covered by the run with the module");
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-                "-Ddcec4j.vector.bits=" + bits, "-cp", System.getProperty("java.class.path"),
-                EquivalenceMain.class.getName());
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "equivalence run at " + bits + " bits timed out");
-        assertEquals(0, p.exitValue(), "vector kernels differ from scalar at " + bits + " bits:\n" + out);
+        String out = forkEquivalenceMain(120, "at " + bits + " bits", "-Ddcec4j.vector.bits=" + bits);
         assertTrue(out.contains("vector(" + bits + "-bit"), "forked run did not use the " + bits + "-bit species:\n" + out);
+    }
+
+    /**
+     * Runs {@link EquivalenceMain} in a JVM forked with the vector module and {@code flags}, requires it to end within
+     * {@code seconds} with exit code 0 (vector equal to scalar in every case), and returns what it printed;
+     * {@code what} names the set-up in the failure messages.
+     */
+    static String forkEquivalenceMain(long seconds, String what, String... flags) throws Exception {
+        String launcher = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(launcher, "--add-modules", "jdk.incubator.vector"));
+        cmd.addAll(java.util.List.of(flags));
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), EquivalenceMain.class.getName()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), "equivalence run " + what + " timed out");
+        assertEquals(0, p.exitValue(), "vector kernels differ from scalar " + what + ":\n" + out);
+        return out;
     }
 }
