@@ -119,7 +119,12 @@ public final class RunLogs {
      * (strings unquoted).
      */
     public static Map<String, String> readConfig(Path json) {
-        return FlatJson.parse(readUtf8(json), json.toString());
+        return parseConfig(readUtf8(json), json.toString());
+    }
+
+    /** {@link #readConfig} on text already read from {@code file} (named in the errors). */
+    public static Map<String, String> parseConfig(String json, String file) {
+        return FlatJson.parse(json, file);
     }
 
     /**
@@ -253,11 +258,26 @@ public final class RunLogs {
         }
     }
 
+    /**
+     * The JSON text of the value of {@code key} in the top-level object of {@code json}, exactly as written (an object
+     * with its nesting and layout), or null when the object has no such member; the text is parsed as
+     * {@link #readConfig} parses it, so bad JSON fails the same way, naming {@code file}, line and column.
+     */
+    public static String configMember(String json, String file, String key) {
+        FlatJson p = new FlatJson(json, file);
+        p.wanted = key;
+        FlatJson.parse(p, new LinkedHashMap<>());
+        return p.wantedStart < 0 ? null : json.substring(p.wantedStart, p.wantedEnd);
+    }
+
     /** A small JSON reader that flattens an object into dotted keys. */
     static final class FlatJson {
         private final String s;
         private final String file;
         private int pos;
+        /** A top-level key whose value's span in s is recorded (configMember), or null. */
+        private String wanted;
+        private int wantedStart = -1, wantedEnd = -1;
 
         private FlatJson(String s, String file) {
             this.s = s;
@@ -265,8 +285,13 @@ public final class RunLogs {
         }
 
         static Map<String, String> parse(String s, String file) {
-            FlatJson p = new FlatJson(s, file);
             Map<String, String> out = new LinkedHashMap<>();
+            parse(new FlatJson(s, file), out);
+            return out;
+        }
+
+        private static void parse(FlatJson p, Map<String, String> out) {
+            String s = p.s;
             p.skipSpace();
             if (p.pos < s.length() && s.charAt(p.pos) == '\uFEFF') {
                 p.pos++;
@@ -280,7 +305,6 @@ public final class RunLogs {
             if (p.pos != s.length()) {
                 throw p.error("expected the end of the file after the object");
             }
-            return out;
         }
 
         private ReportException error(String what) {
@@ -333,12 +357,16 @@ public final class RunLogs {
                 expect(':');
                 skipSpace();
                 String full = prefix.isEmpty() ? key : prefix + "." + key;
+                int start = pos;
                 if (peek() == '{') {
                     object(full, out);
                 } else {
-                    int start = pos;
                     String v = value();
                     out.put(full, v != null ? v : s.substring(start, pos).trim());
+                }
+                if (prefix.isEmpty() && key.equals(wanted)) {
+                    wantedStart = start;
+                    wantedEnd = pos;
                 }
                 skipSpace();
                 if (peek() == ',') {

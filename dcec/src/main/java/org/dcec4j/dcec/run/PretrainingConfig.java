@@ -49,12 +49,12 @@ public final class PretrainingConfig {
         Map<String, String> flat;
         try {
             text = RunLogs.readUtf8(file);
-            flat = RunLogs.readConfig(file);
+            flat = RunLogs.parseConfig(text, file.toString());
         } catch (ReportException e) {
             throw new ConfigException(e.getMessage() + " (the settings of the pretraining whose weights are in " + dir
                     + "): repair or delete it");
         }
-        String nested = member(text, KEY);
+        String nested = RunLogs.configMember(text, file.toString(), KEY);
         if (nested != null && nested.startsWith("{")) {
             Map<String, String> inner = new LinkedHashMap<>();
             for (Map.Entry<String, String> e : flat.entrySet())
@@ -148,64 +148,8 @@ public final class PretrainingConfig {
         return b.toString();
     }
 
-    /**
-     * The JSON text of the value of {@code key} in the top-level object of {@code json} (valid JSON, as
-     * {@link RunLogs#readConfig} has read it), or null when it has no such member.
-     */
+    /** The JSON text of the value of {@code key} in the top-level object of {@code json}, or null ({@link RunLogs#configMember}). */
     static String member(String json, String key) {
-        int depth = 0;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c == '"') {
-                int end = stringEnd(json, i);
-                if (depth == 1) {
-                    int j = skipSpace(json, end);
-                    if (j < json.length() && json.charAt(j) == ':' && json.substring(i + 1, end - 1).equals(key)) {
-                        int start = skipSpace(json, j + 1);
-                        return json.substring(start, valueEnd(json, start));
-                    }
-                }
-                i = end - 1;
-            } else if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']') {
-                depth--;
-            }
-        }
-        return null;
-    }
-
-    /** The index after the string literal that starts at {@code i}. */
-    private static int stringEnd(String s, int i) {
-        for (int j = i + 1; j < s.length(); j++) {
-            if (s.charAt(j) == '\\') j++;
-            else if (s.charAt(j) == '"') return j + 1;
-        }
-        return s.length();
-    }
-
-    private static int skipSpace(String s, int i) {
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-        return i;
-    }
-
-    /** The index after the JSON value that starts at {@code start}. */
-    private static int valueEnd(String s, int start) {
-        if (start >= s.length()) return start;
-        char c = s.charAt(start);
-        if (c == '"') return stringEnd(s, start);
-        if (c != '{' && c != '[') {
-            int i = start;
-            while (i < s.length() && ",}] \t\r\n".indexOf(s.charAt(i)) < 0) i++;
-            return i;
-        }
-        int depth = 0;
-        for (int i = start; i < s.length(); i++) {
-            char d = s.charAt(i);
-            if (d == '"') i = stringEnd(s, i) - 1;
-            else if (d == '{' || d == '[') depth++;
-            else if ((d == '}' || d == ']') && --depth == 0) return i + 1;
-        }
-        return s.length();
+        return RunLogs.configMember(json, RunFolder.CONFIG_JSON, key);
     }
 }
