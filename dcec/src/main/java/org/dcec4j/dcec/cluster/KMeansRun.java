@@ -155,8 +155,10 @@ final class KMeansRun {
     /**
      * Plain Lloyd from the current {@link #centres}: every iteration assigns every point to its nearest
      * centre (E-step) and moves every centre to the mean of its points (M-step). Stops when no label
-     * changes, when Σ_k ‖Δμ_k‖² ≤ tolerance, or after maxIterations; if it did not stop on unchanged labels a
-     * last E-step makes the labels those of the final centres. Writes centres, labels, inertia, iterations.
+     * changes, when Σ_k ‖Δμ_k‖² ≤ tolerance, or after maxIterations; before it stops the centres are recounted as
+     * exact means ({@link #resync}), and if that moved them by more than the tolerance the run goes on. If it did not
+     * stop on unchanged labels and unmoved centres a last E-step makes the labels those of the final centres. Writes
+     * centres, labels, inertia, iterations.
      *
      * <p>Math: docs/math/kmeans-metrics.md#lloyd
      */
@@ -168,11 +170,14 @@ final class KMeansRun {
             int changed = assignAll();
             double shift = updateCentres();
             it++;
-            if (changed == 0 && shift == 0) {
-                strict = true;
-                break;
-            }
-            if (shift <= tolerance) {
+            boolean last = it == maxIterations;
+            if ((changed == 0 && shift == 0) || shift <= tolerance || last) {
+                // about to stop: the centres must be the exact means of their points (see resync)
+                double drift = resync();
+                if (drift > tolerance && !last) {
+                    continue;
+                }
+                strict = changed == 0 && shift == 0 && drift == 0;
                 break;
             }
         }
@@ -202,11 +207,15 @@ final class KMeansRun {
             double shift = updateCentres();
             updateBounds();
             it++;
-            if (changed == 0 && shift == 0) {
-                strict = true;
-                break;
-            }
-            if (shift <= tolerance) {
+            boolean last = it == maxIterations;
+            if ((changed == 0 && shift == 0) || shift <= tolerance || last) {
+                // about to stop: the centres must be the exact means of their points (see resync)
+                double drift = resync();
+                updateBounds();
+                if (drift > tolerance && !last) {
+                    continue;
+                }
+                strict = changed == 0 && shift == 0 && drift == 0;
                 break;
             }
         }
@@ -386,6 +395,40 @@ final class KMeansRun {
         }
         if (anyEmpty) {
             relocate();
+        }
+        double shift = 0;
+        for (int k = 0; k < K; k++) {
+            int co = k * D;
+            double moved2 = 0;
+            for (int d = 0; d < D; d++) {
+                double mu = sums[co + d] / counts[k];
+                double delta = mu - centres[co + d];
+                moved2 += delta * delta;
+                centres[co + d] = mu;
+            }
+            moved[k] = Math.sqrt(moved2);
+            shift += moved2;
+        }
+        return shift;
+    }
+
+    /**
+     * Recounts the sums Σ_{n ∈ C_k} x_n from the labels (in increasing n, from zero) and sets every centre to its exact
+     * mean; sets moved[k] and returns Σ_k ‖μ_k(exact) − μ_k‖². The sums kept up to date by {@link #move} carry the
+     * rounding of every point that ever passed through a cluster: a point far larger than the others leaves its
+     * rounding behind when it leaves (1e17 joining 10 + 11 and leaving again leaves 16, not 21), so a run recounts
+     * before it stops. Bit-for-bit the same in plain and Hamerly runs, which have the same labels.
+     *
+     * <p>Math: docs/math/kmeans-metrics.md#lloyd
+     */
+    private double resync() {
+        Arrays.fill(sums, 0);
+        for (int n = 0; n < N; n++) {
+            int bo = labels[n] * D;
+            int xo = n * D;
+            for (int d = 0; d < D; d++) {
+                sums[bo + d] += x[xo + d];
+            }
         }
         double shift = 0;
         for (int k = 0; k < K; k++) {

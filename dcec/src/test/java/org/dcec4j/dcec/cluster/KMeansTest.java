@@ -100,6 +100,36 @@ class KMeansTest {
         }
     }
 
+    /**
+     * A far point that joins a cluster and leaves it again must not leave its rounding behind in the cluster's sum. 1-D
+     * points 0, 1, 10, 11, V = 1e17f from centres 0, 12, −1e17: the first E-step gives {0, 1} | {10, 11, V} | {}; the
+     * empty third cluster takes V (the farthest point of a cluster that keeps another). In double 10 + 11 + V rounds to
+     * V + 16 (the spacing of doubles near 1e17 is 16), so a sum kept up to date by adding and subtracting points held
+     * 16 after V left, and the run converged with μ_1 = 8 instead of (10 + 11)/2 = 10.5 (inertia 13.5 instead of 1).
+     * Expected by hand: μ = (0.5, 10.5, V), inertia 4 · 0.25 = 1, for the plain reference Lloyd and Hamerly's alike.
+     */
+    @Test
+    void centresAreExactMeansAfterAFarPointLeavesACluster() {
+        float far = 1e17f;
+        float[] x = {0, 1, 10, 11, far};
+        double[] start = {0, 12, -1e17};
+        KMeansResult r = new KMeans(3).withTolerance(0).fitFrom(x, 5, 1, start);
+        assertArrayEquals(new double[] {0.5, 10.5, far}, r.centres(), 0.0);
+        assertArrayEquals(new int[] {0, 0, 1, 1, 2}, r.labels());
+        assertEquals(1.0, r.inertia(), 0.0);
+        for (boolean hamerly : new boolean[] {false, true}) {
+            KMeansRun run = new KMeansRun(x, 5, 1, 3, 1, 300, 0);
+            System.arraycopy(start, 0, run.centres, 0, 3);
+            if (hamerly) {
+                run.runHamerly();
+            } else {
+                run.runPlain();
+            }
+            assertArrayEquals(new double[] {0.5, 10.5, far}, run.centres, 0.0, hamerly ? "Hamerly" : "plain");
+            assertEquals(1.0, run.inertia, 0.0, hamerly ? "Hamerly" : "plain");
+        }
+    }
+
     /** Hamerly's bounds must reproduce the plain reference's iterates exactly (random data has no ties). */
     @Test
     void hamerlyMatchesPlainLloydBitForBit() {
