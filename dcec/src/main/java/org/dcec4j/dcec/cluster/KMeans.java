@@ -208,7 +208,8 @@ public final class KMeans {
      * One Lloyd run (with Hamerly's bounds) from given centres: no seeding, no restarts.
      *
      * @param x       the points [N, D], only read
-     * @param centres the starting centres [K, D], only read
+     * @param centres the starting centres [K, D], finite, only read
+     * @throws IllegalArgumentException as {@link #fit(float[], int, int)}, or if the centres are not K·D finite values
      */
     public KMeansResult fitFrom(float[] x, int N, int D, double[] centres) {
         double absoluteTolerance = tolerance * checkData(x, N, D);
@@ -216,6 +217,7 @@ public final class KMeans {
             throw new IllegalArgumentException("k-means: initial centres hold "
                     + (centres == null ? "nothing" : centres.length + " values") + "; expected K·D = " + K * D);
         }
+        checkFiniteCentres("initial centre", centres, K, D);
         KMeansRun run = new KMeansRun(x, N, D, K, localTrials, maxIterations, absoluteTolerance);
         System.arraycopy(centres, 0, run.centres, 0, K * D);
         run.runHamerly();
@@ -230,6 +232,7 @@ public final class KMeans {
      * @param x       the points [N, D], only read
      * @param centres μ [K, D], only read
      * @return the inertia Σ_n min_k ‖x_n − μ_k‖²
+     * @throws IllegalArgumentException if the lengths do not match or a point or centre holds a NaN or infinite value
      */
     public static double assign(int[] labels, float[] x, int N, int D, double[] centres, int K) {
         if (labels.length != N || x.length != (long) N * D || centres.length != (long) K * D) {
@@ -237,6 +240,17 @@ public final class KMeans {
                     + "], centres[" + centres.length + "]; expected labels[N = " + N + "], x[N·D = " + (long) N * D
                     + "], centres[K·D = " + (long) K * D + "]");
         }
+        // a NaN distance is never < bestD2: without these checks a NaN point took label 0 with an infinite inertia
+        // and a NaN centre was silently never nearest
+        for (int n = 0; n < N; n++) {
+            for (int d = 0; d < D; d++) {
+                if (!Float.isFinite(x[n * D + d])) {
+                    throw new IllegalArgumentException("k-means assign: x[n = " + n + ", d = " + d + "] is "
+                            + x[n * D + d] + "; expected finite values");
+                }
+            }
+        }
+        checkFiniteCentres("assign: centre", centres, K, D);
         double inertia = 0;
         for (int n = 0; n < N; n++) {
             int best = 0;
@@ -371,6 +385,18 @@ public final class KMeans {
             }
         }
         return variance / ((double) N * D);
+    }
+
+    /** Throws naming the first NaN or infinite value of centres [K, D]. */
+    private static void checkFiniteCentres(String what, double[] centres, int K, int D) {
+        for (int k = 0; k < K; k++) {
+            for (int d = 0; d < D; d++) {
+                if (!Double.isFinite(centres[k * D + d])) {
+                    throw new IllegalArgumentException("k-means: " + what + " [k = " + k + ", d = " + d + "] is "
+                            + centres[k * D + d] + "; expected finite values");
+                }
+            }
+        }
     }
 
     private static void require(boolean ok, String name, int value, String expected) {

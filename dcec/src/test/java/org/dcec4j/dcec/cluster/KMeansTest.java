@@ -288,6 +288,27 @@ class KMeansTest {
         assertThrows(IllegalArgumentException.class, () -> new KMeans(2).fitFrom(x, 4, 1, new double[3]));
     }
 
+    /**
+     * Starting centres and the arguments of {@link KMeans#assign} are checked like the points of a fit: a NaN or infinite
+     * value is named, not absorbed (before, fitFrom from a NaN centre re-seeded it as an empty cluster and returned a
+     * result, and assign gave a NaN point label 0 and an infinite inertia, a NaN centre was silently never nearest).
+     */
+    @Test
+    void nonFiniteCentresAndPointsAreNamedNotAbsorbed() {
+        float[] x = {0, 1, 2, 3};
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new KMeans(2).fitFrom(x, 4, 1, new double[] {1, bad}));
+            assertTrue(e.getMessage().contains("k = 1, d = 0") && e.getMessage().contains(String.valueOf(bad)), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> KMeans.assign(new int[4], x, 4, 1, new double[] {bad, 1}, 2));
+            assertTrue(e.getMessage().contains("k = 0, d = 0") && e.getMessage().contains(String.valueOf(bad)), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> KMeans.assign(new int[2], new float[] {0, 1, (float) bad, 3}, 2, 2, new double[] {0, 0}, 1));
+            assertTrue(e.getMessage().contains("n = 1, d = 0") && e.getMessage().contains(String.valueOf((float) bad)), e.getMessage());
+        }
+    }
+
     private static int index(float[] x, double value) {
         for (int n = 0; n < x.length; n++) {
             if (x[n] == value) {
