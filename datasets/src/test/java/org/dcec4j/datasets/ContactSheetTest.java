@@ -55,7 +55,19 @@ class ContactSheetTest {
         } finally {
             ImageIO.setCacheDirectory(null);
         }
-        assertTrue(ImageIO.read(png.toFile()).getWidth() > 0);
+        // the sheet itself, by hand: one cell of 1x2 pixels at scale 1 inside 1-pixel grid lines is 4 wide and 3 high,
+        // the image's 0 and 1 at (1, 1) and (2, 1), the grid grey around them
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(4, img.getWidth());
+        assertEquals(3, img.getHeight());
+        assertEquals(0, img.getRGB(1, 1) & 0xFF);
+        assertEquals(255, img.getRGB(2, 1) & 0xFF);
+        for (int x = 0; x < 4; x++) {
+            assertEquals(ContactSheet.GRID, img.getRGB(x, 0) & 0xFF, "top line at x=" + x);
+            assertEquals(ContactSheet.GRID, img.getRGB(x, 2) & 0xFF, "bottom line at x=" + x);
+        }
+        assertEquals(ContactSheet.GRID, img.getRGB(0, 1) & 0xFF);
+        assertEquals(ContactSheet.GRID, img.getRGB(3, 1) & 0xFF);
     }
 
     @Test
