@@ -26,6 +26,26 @@ class OpsGradientTest {
         check("div broadcast", t -> F.div(t[0], t[1]), a, col);
         Tensor z = param(rng, -1, 1, 2, 1, 3), mu = param(rng, -1, 1, 1, 4, 3);
         check("sub 3-d broadcast both", t -> F.sub(t[0], t[1]), z, mu);
+        // the stretched operand first: its gradient is summed through the index map of a, not of b
+        Tensor positive = param(rng, 0.5f, 2, 3, 4);
+        check("mul broadcast first", t -> F.mul(t[0], t[1]), row, a);
+        check("div broadcast first", t -> F.div(t[0], t[1]), col, positive);
+        check("add broadcast first", t -> F.add(t[0], t[1]), row, a);
+    }
+
+    /** Whole-number exponents are allowed on negative x (PowOp's contract): x³, x⁻², x² on [−2, −0.5]. */
+    @Test void powOfNegativesWithWholeExponents() {
+        Tensor x = param(rng, -2f, -0.5f, 3, 5);
+        check("pow 3 of negatives", t -> F.pow(t[0], 3f), x);
+        check("pow -2 of negatives", t -> F.pow(t[0], -2f), x);
+        check("pow 2 of negatives", t -> F.pow(t[0], 2f), x);
+    }
+
+    @Test void sumAlongTheFirstAxisAndOfAVector() {
+        Tensor x = param(rng, -1, 1, 3, 4, 2), v = param(rng, -1, 1, 7);
+        check("sum axis 0 drop", t -> F.sum(t[0], 0, false), x);
+        check("sum axis 0 keep", t -> F.sum(t[0], 0, true), x);
+        check("sum of a vector, axis 0", t -> F.sum(t[0], 0, false), v);
     }
 
     @Test void scalePowLogSum() {
