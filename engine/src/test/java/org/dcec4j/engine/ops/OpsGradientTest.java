@@ -160,6 +160,31 @@ class OpsGradientTest {
         check("kl(p || q(z, mu))", t -> F.klDiv(p, F.studentT(t[0], t[1], 1f)), z, mu);
     }
 
+    /**
+     * Terms with p_ij = 0 are skipped in the forward (the limit of p log p) and in the backward: the loss does not depend on
+     * q_ij there, so ∂L/∂q_ij must be exactly 0 (not 0/0 = NaN where q_ij has underflowed to 0 too), and −p_ij / (B·q_ij)
+     * elsewhere. q is a leaf here (no softmax or Student's
+     * t in front), so the finite differences see the zero terms themselves; the hand value of the loss: B = 2,
+     * L = ½ (1·log(1/0.5) + 0.25·log(0.25/0.2) + 0.75·log(0.75/0.6)).
+     */
+    @Test void klTermsWithZeroTargetHaveNoGradient() {
+        Tensor p = Tensor.zeros(2, 3);
+        p.data[0] = 1f;                                   // row 0: one-hot, two zero terms
+        p.data[4] = 0.25f; p.data[5] = 0.75f;             // row 1: one zero term
+        float[] qv = {0.5f, 0.5f, 0f, 0.2f, 0.2f, 0.6f};   // q_02 = 0: an underflowed soft assignment
+        Tensor q = Tensor.parameter(qv.clone(), 2, 3);
+        double expected = 0.5 * (Math.log(2) + 0.25 * Math.log(0.25 / 0.2) + 0.75 * Math.log(0.75 / 0.6));
+        Tensor y = F.klDiv(p, q);
+        org.junit.jupiter.api.Assertions.assertEquals(expected, y.data[0], 1e-6);
+        y.backward();
+        float[] dq = q.grad();
+        for (int i = 0; i < qv.length; i++) {
+            float want = p.data[i] == 0f ? 0f : -p.data[i] / (2 * qv[i]);
+            org.junit.jupiter.api.Assertions.assertEquals(want, dq[i], 1e-6f, "dL/dq[" + i + "]");
+        }
+        check("kl(p with zero terms || q)", t -> F.klDiv(p, t[0]), q);
+    }
+
     @Test void shapeErrorsAreClear() {
         Tensor a = Tensor.zeros(2, 3), b = Tensor.zeros(3, 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> F.add(a, b));
