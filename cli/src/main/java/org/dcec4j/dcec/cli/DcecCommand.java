@@ -484,13 +484,15 @@ public final class DcecCommand implements Runnable {
         /** The run on its images: {@code untouched} is the end of the stop line while the folder is not taken yet. */
         private int train(Dataset d, boolean shapes, Cancellation cancellation, SignalStop.Run stoppable, String untouched) throws IOException {
             PretrainingConfig pretraining = pretraining();
-            // cluster in its pretraining's folder: the settings only the pretraining uses are that pretraining's
-            DcecConfig cfg = pretraining == null ? train.config(d, shapes)
-                    : pretraining.applyTo(train.config(d, shapes), train.hyperParameters.givenPretrainingSettings());
+            // cluster: the settings only the pretraining uses are those of the pretraining that made the weights, or
+            // recorded as unknown where no config.json tells them
+            java.util.Set<String> given = train.hyperParameters.givenPretrainingSettings();
+            DcecConfig cfg = pretraining == null ? train.config(d, shapes) : pretraining.applyTo(train.config(d, shapes), given);
             BaselinePlan plan = baselinePlan(d, cfg);
             PrintWriter out = spec.commandLine().getOut();
             DcecTrainer trainer = configure(new DcecTrainer(cfg, d)).backend(backend);     // checks the options first
-            RunFolder folder = new RunFolder(train.out, cfg, d).pretraining(pretraining);      // then the files' sizes
+            RunFolder folder = new RunFolder(train.out, cfg, d)                              // then the files' sizes
+                    .pretraining(pretraining == null ? null : pretraining.recorded(given));
             trainer.listener(folder);
             if (train.resume && train.overwrite) throw new IllegalArgumentException("--resume continues the run in --out, --overwrite replaces it: pass one of them");
             if (train.resume) folder.requireCheckpoint();
@@ -676,8 +678,9 @@ public final class DcecCommand implements Runnable {
         RunFolder.Start start() { return RunFolder.Start.NEW; }
 
         /**
-         * The pretraining that made the weights the run reads, when its config.json is in --out (cluster only; null
-         * otherwise): the run records it and takes the settings only the pretraining uses from it.
+         * The pretraining that made the weights the run reads (cluster only; null otherwise): the run records it and
+         * takes the settings only the pretraining uses from it, or records them as unknown
+         * ({@link PretrainingConfig#unknown}).
          */
         PretrainingConfig pretraining() throws IOException { return null; }
 
@@ -752,16 +755,22 @@ public final class DcecCommand implements Runnable {
         @Override RunFolder.Start start() { return RunFolder.Start.AFTER_PRETRAINING; }
 
         /**
-         * The folder's pretraining when the run reads the folder's own weights (its config.json, or the record an earlier
-         * clustering of them kept); for --resume, the record the resumed clustering kept, whatever the weights.
+         * The pretraining of the weights the run reads: for --resume, the record the resumed clustering kept (null when
+         * it kept none: one started by a version that recorded the command line's settings); for the folder's own
+         * weights, its config.json (or the record an earlier clustering of them kept), unknown without one; for weights
+         * from another folder, that folder's record in the same way ({@link PretrainingConfig#ofWeights}); null when
+         * there are no weights to read (the run stops when it reads them).
          */
         @Override PretrainingConfig pretraining() throws IOException {
-            if (!train.resume) {
-                Path own = train.out.resolve(RunFolder.weightsFileName(train.method()));
-                if (!Files.isRegularFile(own) || weights != null && !(Files.isRegularFile(weights) && Files.isSameFile(weights, own)))
-                    return null;
+            if (train.resume) return PretrainingConfig.in(train.out, true);
+            String name = RunFolder.weightsFileName(train.method());
+            Path own = train.out.resolve(name), read = weights != null ? weights : own;
+            if (!Files.isRegularFile(read)) return null;
+            if (Files.isRegularFile(own) && Files.isSameFile(read, own)) {
+                PretrainingConfig p = PretrainingConfig.in(train.out, false);
+                return p != null ? p : PretrainingConfig.unknown();
             }
-            return PretrainingConfig.in(train.out, train.resume);
+            return PretrainingConfig.ofWeights(read, name);
         }
 
         @Override DcecTrainer configure(DcecTrainer t) {

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code cluster} in the folder of the pretraining whose weights it reads: its config.json replaces the pretraining's,
  * and used to record the pretraining settings of the cluster command line (200 epochs, Adam, glorot-uniform when that
  * line did not give them) instead of those that made the weights. It now records the pretraining's: its epochs,
- * optimiser and initialisation at the top, and the pretraining's whole config.json under "pretraining".
+ * optimiser and initialisation at the top, and the pretraining's whole config.json under "pretraining". The same for
+ * weights from another pretraining's folder ({@code --weights}); weights without their pretraining's config.json
+ * record those settings as null.
  */
 class ClusterAfterPretrainingTest {
 
@@ -191,16 +193,101 @@ class ClusterAfterPretrainingTest {
         assertTrue(((String) r[2]).contains(config + ": byte 7 (0xff) is not UTF-8"), (String) r[2]);
     }
 
-    /** With weights from elsewhere the folder's config.json is not their pretraining's: the command line's settings, as before. */
-    @Test void weightsFromElsewhereRecordTheCommandLine(@TempDir Path tmp) throws IOException {
+    /**
+     * cluster --weights from another folder that holds their pretraining's config.json records that pretraining as in
+     * its own folder (it recorded the command line's settings: 2 epochs, Adam, glorot-uniform): a contradicting option
+     * is refused with nothing written, --resume keeps the record and still compares the clustering settings, and the
+     * record kept by a clustering in the pretraining's folder is read there too.
+     */
+    @Test void weightsFromAnotherPretrainingsFolderRecordThatPretraining(@TempDir Path tmp) throws IOException {
         Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
         Path pre = pretrain(tmp, images, "pre");
+        String pretrainingJson = Files.readString(pre.resolve(RunFolder.CONFIG_JSON));
+        String weights = pre.resolve("cae_weights.dc4j").toString();
         Path out = tmp.resolve("cells");
-        Object[] r = run(quick("cluster", "--dataset", images.toString(), "--out", out.toString(),
-                "--weights", pre.resolve("cae_weights.dc4j").toString()));
+        Object[] r = run(quick("cluster", "--dataset", images.toString(), "--out", out.toString(), "--weights", weights));   // --pretrain-epochs 2
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).strip().startsWith("dcec: --pretrain-epochs 2 differs from the pretraining that made the weights"
+                + " (pretrain_epochs 3 in " + pre.resolve(RunFolder.CONFIG_JSON) + ")"), (String) r[2]);
+        assertFalse(Files.exists(out.resolve(RunFolder.CONFIG_JSON)));
+
+        String[] cluster = withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", out.toString(), "--weights", weights,
+                "--checkpoint-every", "3");
+        r = run(cluster);
         assertEquals(0, r[0], (String) r[2]);
-        Map<String, String> c = RunLogs.readConfig(out.resolve(RunFolder.CONFIG_JSON));
+        assertRecordsThePretraining(out, pretrainingJson);
+        assertEquals(pretrainingJson, Files.readString(pre.resolve(RunFolder.CONFIG_JSON)), "the pretraining's folder is only read");
+        assertTrue(Files.isRegularFile(out.resolve(RunFolder.CHECKPOINT)));
+        r = run(plus(List.of(cluster), "--resume"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertRecordsThePretraining(out, pretrainingJson);
+        r = run(plus(List.of(cluster), "--resume", "--gamma", "0.5"));
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("was written with other settings"), (String) r[2]);
+
+        // weights whose folder holds a clustering's config.json with the record (cluster ran there first)
+        r = run(withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", pre.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        Path second = tmp.resolve("second");
+        r = run(withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", second.toString(), "--weights", weights));
+        assertEquals(0, r[0], (String) r[2]);
+        assertRecordsThePretraining(second, pretrainingJson);
+    }
+
+    /** The pretraining settings of config.json and of the model's metadata are null, and no record is kept. */
+    private static void assertUnknownPretraining(Path dir) throws IOException {
+        Map<String, String> c = RunLogs.readConfig(dir.resolve(RunFolder.CONFIG_JSON));
+        String text = Files.readString(dir.resolve(RunFolder.CONFIG_JSON));
+        for (String key : List.of("pretrain_epochs", "pretrain_optimizer", "init")) assertEquals("null", c.get(key), key + ": " + text);
+        assertFalse(c.keySet().stream().anyMatch(k -> k.startsWith("pretraining")), text);
+        String model = TensorFile.read(dir.resolve(RunFolder.MODEL)).meta("config");
+        assertTrue(model.contains("\"pretrain_epochs\": null") && model.contains("\"pretrain_optimizer\": null")
+                && model.contains("\"init\": null"), model);
+    }
+
+    /**
+     * Weights without their pretraining's config.json beside them (copied elsewhere, renamed, or a pretraining folder
+     * whose config.json is gone) record the pretraining settings as unknown, null, where they recorded the command
+     * line's defaults as the pretraining's; an option given is recorded as given. --resume still compares the
+     * clustering settings, and a clustering of that folder's weights again keeps them unknown.
+     */
+    @Test void weightsWithoutTheirPretrainingsConfigRecordUnknownSettings(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path pre = pretrain(tmp, images, "pre");
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.copy(pre.resolve("cae_weights.dc4j"), elsewhere.resolve("cae_weights.dc4j"));
+        Files.copy(pre.resolve("cae_weights.dc4j"), pre.resolve("renamed.dc4j"));   // beside a config.json, but not the file it made
+        for (Path w : List.of(elsewhere.resolve("cae_weights.dc4j"), pre.resolve("renamed.dc4j"))) {
+            Path out = tmp.resolve("cells-" + w.getParent().getFileName());
+            String[] cluster = withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", out.toString(),
+                    "--weights", w.toString(), "--checkpoint-every", "3");
+            Object[] r = run(cluster);
+            assertEquals(0, r[0], (String) r[2]);
+            assertUnknownPretraining(out);
+            r = run(plus(List.of(cluster), "--resume"));
+            assertEquals(0, r[0], (String) r[2]);
+            assertUnknownPretraining(out);
+            r = run(plus(List.of(cluster), "--resume", "--gamma", "0.5"));
+            assertEquals(2, r[0], (String) r[2]);
+            assertTrue(((String) r[2]).contains("was written with other settings"), (String) r[2]);
+        }
+
+        Path given = tmp.resolve("given");
+        Object[] r = run(quick("cluster", "--dataset", images.toString(), "--out", given.toString(), "--init", "uniform-fan-in",
+                "--weights", elsewhere.resolve("cae_weights.dc4j").toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        Map<String, String> c = RunLogs.readConfig(given.resolve(RunFolder.CONFIG_JSON));
         assertEquals("2", c.get("pretrain_epochs"));
-        assertFalse(c.keySet().stream().anyMatch(k -> k.startsWith("pretraining.")), c.toString());
+        assertEquals("uniform-fan-in", c.get("init"));
+        assertEquals("null", c.get("pretrain_optimizer"));
+
+        // the pretraining's own folder without its config.json, clustered twice
+        Files.delete(pre.resolve(RunFolder.CONFIG_JSON));
+        r = run(withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", pre.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        assertUnknownPretraining(pre);
+        r = run(withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", pre.toString(), "--overwrite"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertUnknownPretraining(pre);
     }
 }

@@ -3,7 +3,9 @@ package org.dcec4j.dcec.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.dcec4j.dcec.ConfigException;
@@ -25,22 +27,53 @@ public final class PretrainingConfig {
     /** The key of a clustering run's config.json that holds the pretraining's config.json. */
     public static final String KEY = "pretraining";
 
+    /** The settings that only the pretraining uses, as config.json names them. */
+    public static final List<String> SETTINGS = List.of("pretrain_epochs", "pretrain_optimizer", "init");
+
     private final Path file;
     private final String json;
     private final String prefix;
     private final Map<String, String> settings;
+    /** Of an unknown pretraining (json null): the keys of {@link #SETTINGS} recorded as null. */
+    private final List<String> unknown;
 
     private PretrainingConfig(Path file, String json, String prefix, Map<String, String> settings) {
-        this.file = file; this.json = json; this.prefix = prefix; this.settings = settings;
+        this.file = file; this.json = json; this.prefix = prefix; this.settings = settings; this.unknown = List.of();
+    }
+
+    private PretrainingConfig(List<String> unknown) {
+        this.file = null; this.json = null; this.prefix = ""; this.settings = Map.of(); this.unknown = List.copyOf(unknown);
+    }
+
+    /**
+     * A pretraining that nothing records (weights without a pretraining's config.json beside them): the clustering's
+     * config.json and model record its settings as null, each except those the command line gives ({@link #recorded}).
+     */
+    public static PretrainingConfig unknown() { return new PretrainingConfig(SETTINGS); }
+
+    /**
+     * The pretraining of the weights file {@code weights} that a clustering reads: the record in the config.json of
+     * the weights' folder ({@link #in}, as the folder's own clustering reads it) when the file has the name a run folder
+     * gives them ({@code weightsName}: cae_weights.dc4j or ae_weights.dc4j) and that config.json exists; otherwise
+     * {@link #unknown()}. A config.json beside a file of another name is another run's, not a record of these weights.
+     */
+    public static PretrainingConfig ofWeights(Path weights, String weightsName) throws IOException {
+        Path abs = weights.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir == null || abs.getFileName() == null || !abs.getFileName().toString().equals(weightsName)
+                || !Files.isRegularFile(dir.resolve(RunFolder.CONFIG_JSON)))
+            return unknown();
+        return in(dir, false);
     }
 
     /**
      * The pretraining recorded in {@code dir}'s config.json, or null when there is none to read: no config.json, or,
-     * for a {@code resume}, a config.json without a {@value #KEY} object (the clustering it continues read weights
-     * from elsewhere, or was started by a version that did not keep the record). Otherwise the {@value #KEY} object of
-     * a clustering run's config.json (an earlier clustering of the same weights), else the whole file: the
-     * pretraining's own (or a {@code train} run's, whose pretraining made the weights too). A config.json that is not
-     * one JSON object is refused (a ConfigException naming it).
+     * for a {@code resume}, a config.json without a {@value #KEY} object that records pretraining settings (the
+     * clustering it continues was started by a version that did not keep the record). Otherwise the {@value #KEY}
+     * object of a clustering run's config.json (an earlier clustering of the same weights); {@link #unknown()} for the
+     * config.json of a clustering whose pretraining was not known (one of {@link #SETTINGS} is null); else the whole
+     * file: the pretraining's own (or a {@code train} run's, whose pretraining made the weights too). A config.json
+     * that is not one JSON object is refused (a ConfigException naming it).
      */
     public static PretrainingConfig in(Path dir, boolean resume) throws IOException {
         Path file = dir.resolve(RunFolder.CONFIG_JSON);
@@ -61,6 +94,7 @@ public final class PretrainingConfig {
                 if (e.getKey().startsWith(KEY + ".")) inner.put(e.getKey().substring(KEY.length() + 1), e.getValue());
             return new PretrainingConfig(file, unindent(nested), KEY + ".", inner);
         }
+        if (!flat.containsKey(KEY) && SETTINGS.stream().anyMatch(k -> "null".equals(flat.get(k)))) return unknown();
         if (resume) return null;
         if (flat.containsKey(KEY))
             throw new ConfigException(file + ": \"" + KEY + "\" is " + flat.get(KEY) + ", not the object of a pretraining's settings: repair or delete it");
@@ -77,6 +111,7 @@ public final class PretrainingConfig {
      * records no epochs takes the given ones, and is refused without them.
      */
     public DcecConfig applyTo(DcecConfig cfg, Set<String> given) {
+        if (json == null) return cfg.validate();       // unknown: the command line's, recorded as null where not given
         DcecConfig.Builder b = cfg.toBuilder();
         String epochs = settings.get("pretrain_epochs");
         if (epochs == null) {
@@ -123,17 +158,59 @@ public final class PretrainingConfig {
 
     private String where(String key) { return file + ": \"" + prefix + key + "\""; }
 
-    /** The config.json the record was read from. */
+    /**
+     * What the clustering records: this record; of an unknown pretraining, one whose settings given on the command line
+     * ({@code given}, the library's names as in {@link #applyTo}) are recorded as given, the others as null.
+     */
+    public PretrainingConfig recorded(Set<String> given) {
+        if (json != null) return this;
+        List<String> keys = new ArrayList<>();
+        for (String key : unknown)
+            if (!given.contains(switch (key) { case "pretrain_epochs" -> "pretrainEpochs"; case "pretrain_optimizer" -> "pretrainOptimizer"; default -> key; }))
+                keys.add(key);
+        return new PretrainingConfig(keys);
+    }
+
+    /** Whether a config.json records this pretraining (false: {@link #unknown()}). */
+    public boolean known() { return json != null; }
+
+    /** Of an unknown pretraining, the settings recorded as null (empty for a known one). */
+    public List<String> unknownSettings() { return unknown; }
+
+    /**
+     * {@code configJson} (a JSON object as {@link DcecConfig#toJson} writes it, one top-level member a line) with the
+     * {@link #unknownSettings} as null: the line of each replaced, or added before the closing brace where the object
+     * leaves it out (the optimiser and initialisation are written only when they differ from the reference's, so
+     * leaving them out would say "the reference's"). Unchanged for a known pretraining.
+     */
+    public String withUnknownSettings(String configJson) {
+        String s = configJson;
+        for (String key : unknown) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  \"" + key + "\": (\"[^\"\n]*\"|[^,\n]*)").matcher(s);
+            if (m.find()) {
+                s = s.substring(0, m.start()) + "  \"" + key + "\": null" + s.substring(m.end());
+            } else {
+                int end = s.lastIndexOf('}');
+                s = s.substring(0, end).stripTrailing() + ",\n  \"" + key + "\": null\n" + s.substring(end);
+            }
+        }
+        return s;
+    }
+
+    /** The config.json the record was read from (null for an unknown pretraining). */
     public Path file() { return file; }
 
-    /** The pretraining's config.json, one JSON object as it was written. */
+    /** The pretraining's config.json, one JSON object as it was written (null for an unknown pretraining). */
     public String json() { return json; }
 
     /** The pretraining's settings, flattened as {@link RunLogs#readConfig} reads them. */
     public Map<String, String> settings() { return Map.copyOf(settings); }
 
     /** The object as a member of config.json: {@code "pretraining": {…}}, its lines indented one level further. */
-    String member() { return "  \"" + KEY + "\": " + json.replace("\n", "\n  "); }
+    String member() {
+        if (json == null) throw new IllegalStateException("an unknown pretraining has no record");
+        return "  \"" + KEY + "\": " + json.replace("\n", "\n  ");
+    }
 
     /** {@link #member}'s object back as written: each line after the first without the two spaces it added. */
     private static String unindent(String object) {

@@ -89,9 +89,11 @@ public final class RunFolder implements TrainingListener {
     public Path dir() { return dir; }
 
     /**
-     * A clustering run of the weights that {@code p}'s pretraining made (null: none known): config.json keeps that
-     * pretraining's config.json under {@value PretrainingConfig#KEY}, since it replaces the file. The run's own config
-     * should have the pretraining's settings ({@link PretrainingConfig#applyTo}).
+     * A clustering run of the weights that {@code p}'s pretraining made (null: not a clustering run): config.json keeps
+     * that pretraining's config.json under {@value PretrainingConfig#KEY}, since it replaces the file. The run's own
+     * config should have the pretraining's settings ({@link PretrainingConfig#applyTo}). Of an unknown pretraining
+     * ({@link PretrainingConfig#unknown}, {@link PretrainingConfig#recorded}), config.json and the model record the
+     * settings it names as null.
      */
     public RunFolder pretraining(PretrainingConfig p) { this.pretraining = p; return this; }
 
@@ -235,7 +237,9 @@ public final class RunFolder implements TrainingListener {
     @Override public void runFinished(DcecResult r) throws IOException {
         if (r.model() == null) return;
         checkFolder();
-        r.model().save(dir.resolve(MODEL));
+        // of an unknown pretraining, the model too records its settings as null, as config.json does
+        (pretraining == null || pretraining.known() ? r.model() : r.model().recordingConfig(pretraining.withUnknownSettings(r.model().configJson())))
+                .save(dir.resolve(MODEL));
         writePredictions(dir.resolve(PREDICTIONS), r.labels(), Inference.confidence(r.q(), r.labels().length, cfg.K()), data.labels());
     }
 
@@ -266,14 +270,14 @@ public final class RunFolder implements TrainingListener {
     }
 
     private String configJson(Backend backend) {
-        String c = cfg.toJson();
+        String c = pretraining == null ? cfg.toJson() : pretraining.withUnknownSettings(cfg.toJson());
         return c.substring(0, c.lastIndexOf('}')).stripTrailing() + ",\n"
                 + "  \"dataset\": " + JsonText.quote(data.name()) + ",\n"
                 + "  \"images\": " + data.size() + ",\n"
                 + "  \"channels\": " + data.channels() + ",\n  \"height\": " + data.height() + ",\n  \"width\": " + data.width() + ",\n"
                 + "  \"threads\": " + backend.threads() + ",\n"
                 + "  \"kernels\": " + JsonText.quote(backend.describe()) + ",\n"
-                + "  \"dcec4j\": " + Version.json() + (pretraining == null ? "" : ",\n" + pretraining.member()) + "\n}\n";
+                + "  \"dcec4j\": " + Version.json() + (pretraining == null || !pretraining.known() ? "" : ",\n" + pretraining.member()) + "\n}\n";
     }
 
     // ------------------------------------------------------------------------------------ checkpoints

@@ -39,6 +39,17 @@ public final class TrainedModel {
 
     public int K() { return config.K(); }
 
+    /** The configuration its file records (JSON). */
+    public String configJson() { return configJson; }
+
+    /**
+     * The same model (the same network, centres and {@link #config}) recording {@code json} as its configuration: a
+     * clustering run whose pretraining is not known records its settings as null (RunFolder).
+     */
+    public TrainedModel recordingConfig(String json) {
+        return new TrainedModel(config, channels, height, width, ae, mu, java.util.Objects.requireNonNull(json, "json"));
+    }
+
     /** Runs the encoder on {@code backend}'s kernels from now on. Returns this. */
     public TrainedModel use(org.dcec4j.engine.Backend backend) {
         if (ae != null) ae.module().use(backend);

@@ -1,6 +1,7 @@
 package org.dcec4j.dcec.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.DcecConfig;
@@ -61,5 +64,40 @@ class PretrainingConfigTest {
         assertTrue(e.getMessage().startsWith("{pretrainOptimizer} sgd:1.0:0.9 differs from the pretraining that made the weights"
                 .replace("{pretrainOptimizer}", "pretrainOptimizer")), e.getMessage());
         assertEquals(applied, p.applyTo(cfg.toBuilder().pretrainEpochs(3).build(), Set.of("pretrainEpochs")));
+    }
+
+    /**
+     * Weights whose folder holds no config.json, or a config.json beside a file of another name, have an unknown
+     * pretraining; beside a run folder's weights name it is that folder's record. An unknown pretraining leaves the
+     * config as it is and records the settings the command line did not give as null (replaced where the config
+     * names them, added where it leaves them out); the config.json of such a clustering is read back as unknown.
+     */
+    @Test void weightsWithoutAConfigHaveAnUnknownPretraining(@TempDir Path dir) throws IOException {
+        Path weights = Files.writeString(dir.resolve("cae_weights.dc4j"), "");
+        assertFalse(PretrainingConfig.ofWeights(weights, "cae_weights.dc4j").known());
+        Files.writeString(dir.resolve(RunFolder.CONFIG_JSON), PRETRAINING);
+        assertEquals(PRETRAINING, PretrainingConfig.ofWeights(weights, "cae_weights.dc4j").json());
+        assertFalse(PretrainingConfig.ofWeights(Files.writeString(dir.resolve("other.dc4j"), ""), "cae_weights.dc4j").known());
+
+        PretrainingConfig unknown = PretrainingConfig.unknown();
+        DcecConfig cfg = DcecConfig.defaults().toBuilder().pretrainEpochs(7).init(Init.Scheme.UNIFORM_FAN_IN).build();
+        assertEquals(cfg, unknown.applyTo(cfg, Set.of()));
+        String json = unknown.withUnknownSettings(cfg.toJson());
+        Map<String, String> c = RunLogs.parseConfig(json, "test");
+        assertEquals("null", c.get("pretrain_epochs"));
+        assertEquals("null", c.get("pretrain_optimizer"));
+        assertEquals("null", c.get("init"));
+        assertEquals(cfg.toJson().lines().count() + 1, json.lines().count(), json);
+        PretrainingConfig given = unknown.recorded(Set.of("pretrainEpochs", "init"));
+        assertEquals(List.of("pretrain_optimizer"), given.unknownSettings());
+        c = RunLogs.parseConfig(given.withUnknownSettings(cfg.toJson()), "test");
+        assertEquals("7", c.get("pretrain_epochs"));
+        assertEquals("uniform-fan-in", c.get("init"));
+        assertEquals("null", c.get("pretrain_optimizer"));
+
+        Files.writeString(dir.resolve(RunFolder.CONFIG_JSON), json);
+        for (boolean resume : new boolean[] {false, true})
+            assertEquals(PretrainingConfig.SETTINGS, PretrainingConfig.in(dir, resume).unknownSettings());
+        assertThrows(IllegalStateException.class, unknown::member);
     }
 }
