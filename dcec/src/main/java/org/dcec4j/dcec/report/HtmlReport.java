@@ -349,13 +349,18 @@ public final class HtmlReport {
      * config.json's entries as the configuration table shows them: what wrote the run ("dcec4j.release", ".commit",
      * ".local_changes", ".arithmetic", and the same under "pretraining." for the pretraining a clustering run
      * continued) reads "unknown" where the file has JSON null (local_changes of a build from sources that no git
-     * repository tracks); the file keeps its null, which a program reads as "not known".
+     * repository tracks), and so do the settings only the pretraining uses ({@link #PRETRAINING_SETTINGS}), null in a
+     * clustering of weights whose pretraining is not known; the file keeps its null, which a program reads as "not known".
      */
     static Map<String, String> shown(Map<String, String> config) {
         Map<String, String> out = new LinkedHashMap<>(config);
-        out.replaceAll((k, v) -> (k.startsWith("dcec4j.") || k.contains(".dcec4j.")) && "null".equals(v) ? "unknown" : v);
+        out.replaceAll((k, v) -> (k.startsWith("dcec4j.") || k.contains(".dcec4j.") || PRETRAINING_SETTINGS.contains(k))
+                && "null".equals(v) ? "unknown" : v);
         return out;
     }
+
+    /** config.json's keys of the settings that only the pretraining uses (RunFolder, PretrainingConfig.SETTINGS). */
+    static final List<String> PRETRAINING_SETTINGS = List.of("pretrain_epochs", "pretrain_optimizer", "init");
 
     /**
      * A builder filled from a finished run folder: {@code config.json}, {@code pretrain_log.csv},

@@ -260,6 +260,23 @@ class RunLogsTest {
         assertFalse(html.contains("<td>null</td>"), html);
     }
 
+    /**
+     * A clustering of weights whose pretraining is not known records its pretraining settings as null in config.json:
+     * the report's configuration table shows "unknown" (it showed "null"); the file keeps its null, and other nulls
+     * show as they are.
+     */
+    @Test
+    void unknownPretrainingSettingsShowAsUnknownInTheReport(@TempDir Path dir) throws IOException {
+        String json = "{\"method\": \"dcec\", \"K\": 3, \"pretrain_epochs\": null, \"checkpoint_every\": null,"
+                + " \"pretrain_optimizer\": null, \"init\": null}";
+        Files.writeString(dir.resolve("config.json"), json);
+        String html = HtmlReport.fromRunDirectory(dir, null, 0, 1, 4, 4, null, 2).render();
+        for (String key : List.of("pretrain_epochs", "pretrain_optimizer", "init"))
+            assertTrue(html.contains("<tr><th>" + key + "</th><td>unknown</td></tr>"), html);
+        assertTrue(html.contains("<tr><th>checkpoint_every</th><td>null</td></tr>"), html);
+        assertEquals(json, Files.readString(dir.resolve("config.json")), "config.json untouched");
+    }
+
     @Test
     void fromRunDirectoryChecksSizes(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("predictions.csv"), "index,cluster,confidence\n0,0,0.9\n1,1,0.8\n");
