@@ -770,6 +770,15 @@ public final class DcecCommand implements Runnable {
                 PretrainingConfig p = PretrainingConfig.in(train.out, false);
                 return p != null ? p : PretrainingConfig.unknown();
             }
+            // other weights in a pretraining's folder: the clustering's config.json would replace that pretraining's
+            // record with the other one's, which a later clustering of the folder's weights would take as theirs
+            for (String kept : List.of("cae_weights.dc4j", "ae_weights.dc4j")) {
+                Path f = train.out.resolve(kept);
+                if (Files.isRegularFile(f))
+                    throw new IllegalArgumentException("--out " + train.out + " holds the weights of its own pretraining (" + f + "), and --weights "
+                            + weights + " are other weights: the clustering's config.json would replace the record of that pretraining;"
+                            + " drop --weights to cluster the folder's weights, or choose another --out");
+            }
             return PretrainingConfig.ofWeights(read, name);
         }
 

@@ -290,4 +290,33 @@ class ClusterAfterPretrainingTest {
         assertEquals(0, r[0], (String) r[2]);
         assertUnknownPretraining(pre);
     }
+
+    /**
+     * cluster --weights of another folder's pretraining in a folder that holds weights of its own pretraining is refused
+     * with nothing changed: its config.json, which replaces the folder's, would record the other pretraining, and a
+     * later clustering of the folder's own weights would take that record as theirs (it ran, and replaced the record).
+     */
+    @Test void otherWeightsInAPretrainingsFolderAreRefused(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path pre = pretrain(tmp, images, "pre");
+        Path mine = tmp.resolve("mine");
+        assertEquals(0, run(withoutPretrainEpochs("pretrain", "--dataset", images.toString(), "--out", mine.toString()))[0]);
+        byte[] config = Files.readAllBytes(mine.resolve(RunFolder.CONFIG_JSON));
+        for (List<String> extra : List.of(List.<String>of(), List.of("--overwrite"))) {
+            String[] args = withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", mine.toString(),
+                    "--weights", pre.resolve("cae_weights.dc4j").toString());
+            Object[] r = run(plus(List.of(args), extra.toArray(new String[0])));
+            assertEquals(2, r[0], (String) r[2]);
+            String err = ((String) r[2]).strip();
+            assertFalse(err.contains("\n"), err);
+            assertTrue(err.startsWith("dcec: --out " + mine + " holds the weights of its own pretraining (" + mine.resolve("cae_weights.dc4j")
+                    + ")") && err.contains("drop --weights") && err.contains("or choose another --out"), err);
+            assertArrayEquals(config, Files.readAllBytes(mine.resolve(RunFolder.CONFIG_JSON)));
+            assertFalse(Files.exists(mine.resolve(RunFolder.DCEC_LOG)));
+        }
+        // its own weights named by --weights are its own
+        Object[] r = run(withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", mine.toString(),
+                "--weights", mine.resolve("cae_weights.dc4j").toString()));
+        assertEquals(0, r[0], (String) r[2]);
+    }
 }
