@@ -16,12 +16,14 @@ import org.dcec4j.dcec.report.RunLogs;
 import org.dcec4j.engine.nn.Init;
 
 /**
- * The record of the pretraining that made the weights a clustering run reads in its own folder ({@code dcec cluster}
- * after {@code dcec pretrain}, or after {@code train}): that pretraining's {@code config.json}, which the clustering
- * run's own {@code config.json} replaces. The clustering run keeps it whole under {@value #KEY} in its
- * {@code config.json} ({@link RunFolder#pretraining}), and takes the settings that only the pretraining uses
- * ({@code pretrain_epochs}, {@code pretrain_optimizer}, {@code init}) from it rather than from its own options
- * ({@link #applyTo}), so that its config, checkpoints and model say how the weights were made.
+ * The record of the pretraining that made the weights a clustering run reads ({@code dcec cluster} after
+ * {@code dcec pretrain}, or after {@code train}): that pretraining's {@code config.json}, in the folder of the weights
+ * (the clustering's own folder, whose config.json the clustering run's replaces, or another one: {@link #ofWeights}).
+ * The clustering run keeps it whole under {@value #KEY} in its {@code config.json} ({@link RunFolder#pretraining}),
+ * and takes the settings that only the pretraining uses ({@code pretrain_epochs}, {@code pretrain_optimizer},
+ * {@code init}) from it rather than from its own options ({@link #applyTo}), so that its config, checkpoints and model
+ * say how the weights were made. Weights without such a config.json have an {@link #unknown()} pretraining, whose
+ * settings config.json and the model record as null.
  */
 public final class PretrainingConfig {
     /** The key of a clustering run's config.json that holds the pretraining's config.json. */

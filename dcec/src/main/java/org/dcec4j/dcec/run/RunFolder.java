@@ -32,8 +32,9 @@ import org.dcec4j.engine.optim.Optimizer;
 /**
  * The files of one run in its {@code --out} folder, written as the run goes (a {@link TrainingListener}):
  * <ul>
- *   <li>{@code config.json} when the run starts (a clustering run of the weights that a pretraining in the folder made
- *       keeps that pretraining's config.json in it under "pretraining": {@link #pretraining});</li>
+ *   <li>{@code config.json} when the run starts (a clustering run keeps the config.json of the pretraining that made its
+ *       weights, found in their folder, in it under "pretraining", or records that pretraining's settings as null when
+ *       there is none: {@link #pretraining});</li>
  *   <li>{@code pretrain_log.csv}, a row per epoch, and the pretrained weights when pretraining ends;</li>
  *   <li>{@code dcec_log.csv}, a row at every recomputation of P;</li>
  *   <li>{@code checkpoint.dc4j} whenever the trainer hands over a checkpoint (atomically: the file is always a
