@@ -220,6 +220,20 @@ class ReproduceCommandTest {
         assertTrue(md.contains("| usps | dcec | 2 | not run yet |"), md);
     }
 
+    /**
+     * Each cell (cluster --weights of the shared pretraining's weights) keeps the shared pretraining's config.json under
+     * "pretraining", and its pretraining settings are that pretraining's.
+     */
+    @Test @Order(5) void cellsRecordTheSharedPretraining() throws IOException {
+        Map<String, String> pre = org.dcec4j.dcec.report.RunLogs.readConfig(results.resolve(CAE).resolve("config.json"));
+        for (String cell : List.of(DCEC, KM)) {
+            Map<String, String> c = org.dcec4j.dcec.report.RunLogs.readConfig(results.resolve(cell).resolve("config.json"));
+            for (Map.Entry<String, String> e : pre.entrySet())
+                assertEquals(e.getValue(), c.get("pretraining." + e.getKey()), cell + ": pretraining." + e.getKey());
+            assertEquals(pre.get("pretrain_epochs"), c.get("pretrain_epochs"), cell);
+        }
+    }
+
     /** The shared pretraining gives exactly what `dcec train --method cae-kmeans` computes on its own (also in a forked JVM). */
     @Test @Order(6) void sharingThePretrainingChangesNothing() throws Exception {
         Path alone = dir.resolve("alone");
