@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.dcec4j.engine.nn.Init;
 import org.dcec4j.engine.ops.StudentTOp;
@@ -103,7 +104,17 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
     private static ConfigException bad(String template) { return new ConfigException(template); }
 
     /** A JSON object of every field (stable key order). */
-    public String toJson() {
+    public String toJson() { return toJson(Set.of()); }
+
+    /**
+     * {@link #toJson()} with the settings named in {@code unknown} (config.json's keys {@code pretrain_epochs},
+     * {@code pretrain_optimizer}, {@code init}) written as JSON null: a clustering of weights whose pretraining nothing
+     * records does not know them. An unknown optimiser or initialisation is written even where the reference's would be
+     * left out, since leaving it out says "the reference's".
+     */
+    public String toJson(Set<String> unknown) {
+        for (String key : unknown)
+            if (!UNKNOWABLE.contains(key)) throw new IllegalArgumentException("not a pretraining setting: " + key);
         return "{\n"
                 + "  \"method\": \"" + method.cliName + "\",\n"
                 + "  \"clusters\": " + K + ",\n"
@@ -112,7 +123,7 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
                 + "  \"alpha\": " + alpha + ",\n"
                 + "  \"gamma\": " + gamma + ",\n"
                 + "  \"batch_size\": " + batchSize + ",\n"
-                + "  \"pretrain_epochs\": " + pretrainEpochs + ",\n"
+                + "  \"pretrain_epochs\": " + (unknown.contains("pretrain_epochs") ? "null" : pretrainEpochs) + ",\n"
                 + "  \"kmeans_restarts\": " + kmeansRestarts + ",\n"
                 + "  \"update_interval\": " + updateInterval + ",\n"
                 + "  \"tol\": " + tol + ",\n"
@@ -120,20 +131,29 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
                 + "  \"lr\": " + lr + ",\n"
                 + "  \"seed\": " + seed + ",\n"
                 + "  \"checkpoint_every\": " + checkpointEvery
-                + nonDefaults().stream().map(kv -> ",\n  \"" + kv[0] + "\": \"" + kv[1] + "\"").collect(Collectors.joining())
+                + nonDefaults(unknown).stream().map(kv -> ",\n  \"" + kv[0] + "\": " + (kv[1] == null ? "null" : "\"" + kv[1] + "\""))
+                        .collect(Collectors.joining())
                 + "\n}";
     }
+
+    /** The settings {@link #toJson(Set)} can write as unknown: those only the pretraining uses. */
+    public static final List<String> UNKNOWABLE = List.of("pretrain_epochs", "pretrain_optimizer", "init");
 
     /**
      * The optimisers and the initialisation where they differ from the reference's (Adam, Adam, glorot-uniform), as
      * (JSON key, value) pairs: only such settings are written, so a reference run's config file, checkpoint and model
      * are byte for byte what they were before these settings existed.
      */
-    private List<String[]> nonDefaults() {
+    private List<String[]> nonDefaults() { return nonDefaults(Set.of()); }
+
+    /** {@link #nonDefaults()}, with each key of {@code unknown} present and its value null. */
+    private List<String[]> nonDefaults(Set<String> unknown) {
         List<String[]> out = new ArrayList<>();
-        if (!pretrainOptimizer.equals(OptimizerSpec.ADAM)) out.add(new String[] {"pretrain_optimizer", pretrainOptimizer.toString()});
+        if (unknown.contains("pretrain_optimizer")) out.add(new String[] {"pretrain_optimizer", null});
+        else if (!pretrainOptimizer.equals(OptimizerSpec.ADAM)) out.add(new String[] {"pretrain_optimizer", pretrainOptimizer.toString()});
         if (!clusterOptimizer.equals(OptimizerSpec.ADAM)) out.add(new String[] {"cluster_optimizer", clusterOptimizer.toString()});
-        if (init != Init.Scheme.GLOROT_UNIFORM) out.add(new String[] {"init", init.cliName});
+        if (unknown.contains("init")) out.add(new String[] {"init", null});
+        else if (init != Init.Scheme.GLOROT_UNIFORM) out.add(new String[] {"init", init.cliName});
         return out;
     }
 

@@ -359,8 +359,8 @@ public final class HtmlReport {
         return out;
     }
 
-    /** config.json's keys of the settings that only the pretraining uses (RunFolder, PretrainingConfig.SETTINGS). */
-    static final List<String> PRETRAINING_SETTINGS = List.of("pretrain_epochs", "pretrain_optimizer", "init");
+    /** config.json's keys of the settings that only the pretraining uses, null where it is not known. */
+    static final List<String> PRETRAINING_SETTINGS = org.dcec4j.dcec.DcecConfig.UNKNOWABLE;
 
     /**
      * A builder filled from a finished run folder: {@code config.json}, {@code pretrain_log.csv},

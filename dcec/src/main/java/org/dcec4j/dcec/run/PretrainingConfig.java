@@ -30,7 +30,7 @@ public final class PretrainingConfig {
     public static final String KEY = "pretraining";
 
     /** The settings that only the pretraining uses, as config.json names them. */
-    public static final List<String> SETTINGS = List.of("pretrain_epochs", "pretrain_optimizer", "init");
+    public static final List<String> SETTINGS = DcecConfig.UNKNOWABLE;
 
     private final Path file;
     private final String json;
@@ -176,28 +176,8 @@ public final class PretrainingConfig {
     /** Whether a config.json records this pretraining (false: {@link #unknown()}). */
     public boolean known() { return json != null; }
 
-    /** Of an unknown pretraining, the settings recorded as null (empty for a known one). */
-    public List<String> unknownSettings() { return unknown; }
-
-    /**
-     * {@code configJson} (a JSON object as {@link DcecConfig#toJson} writes it, one top-level member a line) with the
-     * {@link #unknownSettings} as null: the line of each replaced, or added before the closing brace where the object
-     * leaves it out (the optimiser and initialisation are written only when they differ from the reference's, so
-     * leaving them out would say "the reference's"). Unchanged for a known pretraining.
-     */
-    public String withUnknownSettings(String configJson) {
-        String s = configJson;
-        for (String key : unknown) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  \"" + key + "\": (\"[^\"\n]*\"|[^,\n]*)").matcher(s);
-            if (m.find()) {
-                s = s.substring(0, m.start()) + "  \"" + key + "\": null" + s.substring(m.end());
-            } else {
-                int end = s.lastIndexOf('}');
-                s = s.substring(0, end).stripTrailing() + ",\n  \"" + key + "\": null\n" + s.substring(end);
-            }
-        }
-        return s;
-    }
+    /** Of an unknown pretraining, the settings recorded as null (empty for a known one; {@link DcecConfig#toJson(Set)}). */
+    public Set<String> unknownSettings() { return Set.copyOf(unknown); }
 
     /** The config.json the record was read from (null for an unknown pretraining). */
     public Path file() { return file; }

@@ -239,7 +239,7 @@ public final class RunFolder implements TrainingListener {
         if (r.model() == null) return;
         checkFolder();
         // of an unknown pretraining, the model too records its settings as null, as config.json does
-        (pretraining == null || pretraining.known() ? r.model() : r.model().recordingConfig(pretraining.withUnknownSettings(r.model().configJson())))
+        (pretraining == null || pretraining.known() ? r.model() : r.model().withUnknownSettings(pretraining.unknownSettings()))
                 .save(dir.resolve(MODEL));
         writePredictions(dir.resolve(PREDICTIONS), r.labels(), Inference.confidence(r.q(), r.labels().length, cfg.K()), data.labels());
     }
@@ -271,7 +271,7 @@ public final class RunFolder implements TrainingListener {
     }
 
     private String configJson(Backend backend) {
-        String c = pretraining == null ? cfg.toJson() : pretraining.withUnknownSettings(cfg.toJson());
+        String c = pretraining == null ? cfg.toJson() : cfg.toJson(pretraining.unknownSettings());
         return c.substring(0, c.lastIndexOf('}')).stripTrailing() + ",\n"
                 + "  \"dataset\": " + JsonText.quote(data.name()) + ",\n"
                 + "  \"images\": " + data.size() + ",\n"

@@ -39,15 +39,13 @@ public final class TrainedModel {
 
     public int K() { return config.K(); }
 
-    /** The configuration its file records (JSON). */
-    public String configJson() { return configJson; }
-
     /**
-     * The same model (the same network, centres and {@link #config}) recording {@code json} as its configuration: a
-     * clustering run whose pretraining is not known records its settings as null (RunFolder).
+     * The same model (the same network, centres and {@link #config}) whose file records the settings named in
+     * {@code unknown} as null ({@link DcecConfig#toJson(java.util.Set)}): a clustering run whose pretraining nothing records
+     * (RunFolder).
      */
-    public TrainedModel recordingConfig(String json) {
-        return new TrainedModel(config, channels, height, width, ae, mu, java.util.Objects.requireNonNull(json, "json"));
+    public TrainedModel withUnknownSettings(java.util.Set<String> unknown) {
+        return new TrainedModel(config, channels, height, width, ae, mu, config.toBuilder().checkpointEvery(0).build().toJson(unknown));
     }
 
     /** Runs the encoder on {@code backend}'s kernels from now on. Returns this. */

@@ -82,22 +82,23 @@ class PretrainingConfigTest {
         PretrainingConfig unknown = PretrainingConfig.unknown();
         DcecConfig cfg = DcecConfig.defaults().toBuilder().pretrainEpochs(7).init(Init.Scheme.UNIFORM_FAN_IN).build();
         assertEquals(cfg, unknown.applyTo(cfg, Set.of()));
-        String json = unknown.withUnknownSettings(cfg.toJson());
+        String json = cfg.toJson(unknown.unknownSettings());
         Map<String, String> c = RunLogs.parseConfig(json, "test");
         assertEquals("null", c.get("pretrain_epochs"));
         assertEquals("null", c.get("pretrain_optimizer"));
         assertEquals("null", c.get("init"));
         assertEquals(cfg.toJson().lines().count() + 1, json.lines().count(), json);
         PretrainingConfig given = unknown.recorded(Set.of("pretrainEpochs", "init"));
-        assertEquals(List.of("pretrain_optimizer"), given.unknownSettings());
-        c = RunLogs.parseConfig(given.withUnknownSettings(cfg.toJson()), "test");
+        assertEquals(Set.of("pretrain_optimizer"), given.unknownSettings());
+        c = RunLogs.parseConfig(cfg.toJson(given.unknownSettings()), "test");
         assertEquals("7", c.get("pretrain_epochs"));
         assertEquals("uniform-fan-in", c.get("init"));
         assertEquals("null", c.get("pretrain_optimizer"));
 
         Files.writeString(dir.resolve(RunFolder.CONFIG_JSON), json);
         for (boolean resume : new boolean[] {false, true})
-            assertEquals(PretrainingConfig.SETTINGS, PretrainingConfig.in(dir, resume).unknownSettings());
+            assertEquals(Set.copyOf(PretrainingConfig.SETTINGS), PretrainingConfig.in(dir, resume).unknownSettings());
         assertThrows(IllegalStateException.class, unknown::member);
+        assertThrows(IllegalArgumentException.class, () -> cfg.toJson(Set.of("seed")));   // only the pretraining's settings
     }
 }
