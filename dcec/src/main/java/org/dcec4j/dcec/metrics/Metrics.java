@@ -62,6 +62,10 @@ public final class Metrics {
     /**
      * Clustering accuracy: ACC = max over one-to-one maps m of Σ_n [truth_n = m(pred_n)] / N.
      * Math: docs/math/kmeans-metrics.md#acc
+     *
+     * @throws IllegalArgumentException if the arrays are empty or of different lengths, or if the distinct classes times
+     *         the distinct clusters exceed {@link Contingency#MAX_DENSE_CELLS} (the assignment needs the dense table: two
+     *         labellings of over about 8,000 images that are all distinct, say)
      */
     public static double acc(int[] truth, int[] pred) {
         return bestMapping(truth, pred).accuracy();
