@@ -33,18 +33,20 @@ public final class PretrainingConfig {
     public static final List<String> SETTINGS = DcecConfig.UNKNOWABLE;
 
     private final Path file;
+    /** Where the record was read, as the messages name it: the config.json's path (null for an unknown pretraining). */
+    private final String source;
     private final String json;
     private final String prefix;
     private final Map<String, String> settings;
     /** Of an unknown pretraining (json null): the keys of {@link #SETTINGS} recorded as null. */
     private final List<String> unknown;
 
-    private PretrainingConfig(Path file, String json, String prefix, Map<String, String> settings) {
-        this.file = file; this.json = json; this.prefix = prefix; this.settings = settings; this.unknown = List.of();
+    private PretrainingConfig(Path file, String source, String json, String prefix, Map<String, String> settings) {
+        this.file = file; this.source = source; this.json = json; this.prefix = prefix; this.settings = settings; this.unknown = List.of();
     }
 
     private PretrainingConfig(List<String> unknown) {
-        this.file = null; this.json = null; this.prefix = ""; this.settings = Map.of(); this.unknown = List.copyOf(unknown);
+        this.file = null; this.source = null; this.json = null; this.prefix = ""; this.settings = Map.of(); this.unknown = List.copyOf(unknown);
     }
 
     /**
@@ -81,28 +83,46 @@ public final class PretrainingConfig {
         Path file = dir.resolve(RunFolder.CONFIG_JSON);
         if (!Files.isRegularFile(file)) return null;
         String text;
-        Map<String, String> flat;
         try {
             text = RunLogs.readUtf8(file);
-            flat = RunLogs.parseConfig(text, file.toString());
         } catch (ReportException e) {
             throw new ConfigException(e.getMessage() + " (the settings of the pretraining whose weights are in " + dir
                     + "): repair or delete it");
         }
-        String nested = RunLogs.configMember(text, file.toString(), KEY);
+        return of(text, file, file.toString(), dir.toString(), resume);
+    }
+
+    /**
+     * {@link #in}{@code (dir, false)} of a config.json already read, on a file system a {@link Path} does not reach (a
+     * Hadoop path such as hdfs:/…, read by {@code dcec-spark}): {@code text} is the file's content, {@code source} its
+     * path, which the messages name. Never null.
+     */
+    public static PretrainingConfig parse(String text, String source) {
+        return of(text, null, source, "the folder of " + source, false);
+    }
+
+    private static PretrainingConfig of(String text, Path file, String source, String dir, boolean resume) {
+        Map<String, String> flat;
+        try {
+            flat = RunLogs.parseConfig(text, source);
+        } catch (ReportException e) {
+            throw new ConfigException(e.getMessage() + " (the settings of the pretraining whose weights are in " + dir
+                    + "): repair or delete it");
+        }
+        String nested = RunLogs.configMember(text, source, KEY);
         if (nested != null && nested.startsWith("{")) {
             Map<String, String> inner = new LinkedHashMap<>();
             for (Map.Entry<String, String> e : flat.entrySet())
                 if (e.getKey().startsWith(KEY + ".")) inner.put(e.getKey().substring(KEY.length() + 1), e.getValue());
-            return new PretrainingConfig(file, unindent(nested), KEY + ".", inner);
+            return new PretrainingConfig(file, source, unindent(nested), KEY + ".", inner);
         }
         if (!flat.containsKey(KEY) && SETTINGS.stream().anyMatch(k -> "null".equals(flat.get(k)))) return unknown();
         if (resume) return null;
         if (flat.containsKey(KEY))
-            throw new ConfigException(file + ": \"" + KEY + "\" is " + flat.get(KEY) + ", not the object of a pretraining's settings: repair or delete it");
+            throw new ConfigException(source + ": \"" + KEY + "\" is " + flat.get(KEY) + ", not the object of a pretraining's settings: repair or delete it");
         String whole = text.strip();
         if (!whole.isEmpty() && whole.charAt(0) == '\uFEFF') whole = whole.substring(1).strip();
-        return new PretrainingConfig(file, whole, "", flat);
+        return new PretrainingConfig(file, source, whole, "", flat);
     }
 
     /**
@@ -155,10 +175,10 @@ public final class PretrainingConfig {
     private void check(Set<String> given, String name, String key, String mine, String theirs) {
         if (given.contains(name) && !mine.equals(theirs))
             throw new ConfigException("{" + name + "} " + mine + " differs from the pretraining that made the weights (" + prefix + key
-                    + " " + theirs + " in " + file + "): cluster records that pretraining's settings; drop {" + name + "} or pass " + theirs);
+                    + " " + theirs + " in " + source + "): cluster records that pretraining's settings; drop {" + name + "} or pass " + theirs);
     }
 
-    private String where(String key) { return file + ": \"" + prefix + key + "\""; }
+    private String where(String key) { return source + ": \"" + prefix + key + "\""; }
 
     /**
      * What the clustering records: this record; of an unknown pretraining, one whose settings given on the command line
@@ -179,8 +199,11 @@ public final class PretrainingConfig {
     /** Of an unknown pretraining, the settings recorded as null (empty for a known one; {@link DcecConfig#toJson(Set)}). */
     public Set<String> unknownSettings() { return Set.copyOf(unknown); }
 
-    /** The config.json the record was read from (null for an unknown pretraining). */
+    /** The config.json the record was read from (null for an unknown pretraining, or one {@link #parse}d from text). */
     public Path file() { return file; }
+
+    /** The path of the config.json the record was read from, as messages name it (null for an unknown pretraining). */
+    public String source() { return source; }
 
     /** The pretraining's config.json, one JSON object as it was written (null for an unknown pretraining). */
     public String json() { return json; }
@@ -189,7 +212,7 @@ public final class PretrainingConfig {
     public Map<String, String> settings() { return Map.copyOf(settings); }
 
     /** The object as a member of config.json: {@code "pretraining": {…}}, its lines indented one level further. */
-    String member() {
+    public String member() {
         if (json == null) throw new IllegalStateException("an unknown pretraining has no record");
         return "  \"" + KEY + "\": " + json.replace("\n", "\n  ");
     }
