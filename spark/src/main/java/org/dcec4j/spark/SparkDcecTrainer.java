@@ -86,7 +86,9 @@ public final class SparkDcecTrainer {
     public SparkDcecTrainer(SparkSession spark, DcecConfig cfg, TrainingData data) {
         this.spark = Objects.requireNonNull(spark, "spark");
         this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        this.cfg = check(cfg);
+        // the pretraining's optimiser only when it pretrains: weights given (pretrainedWeights) may come from a single-machine
+        // pretraining with SGD, whose settings the run records (run() checks it when there are none)
+        this.cfg = check(cfg, false);
         this.data = data;
         this.N = data.size(); this.C = data.channels(); this.H = data.height(); this.W = data.width();
         this.D = C * H * W; this.K = cfg.K();
@@ -100,9 +102,16 @@ public final class SparkDcecTrainer {
     /**
      * The checks of a config that need neither the data nor a Spark session: {@link DcecConfig#validate()} and what the
      * distributed trainer does not run (kmeans on pixels, the augmented methods, optimisers other than Adam). The
-     * constructor makes them first; a command makes them before it starts a session. Returns cfg.
+     * constructor makes them first (but the pretraining's optimiser, which {@link #run} checks when it pretrains); a
+     * command makes them before it starts a session. Returns cfg.
      */
-    public static DcecConfig check(DcecConfig cfg) {
+    public static DcecConfig check(DcecConfig cfg) { return check(cfg, true); }
+
+    /**
+     * {@link #check(DcecConfig)}, the pretraining's optimiser only when {@code pretrains}: a run from given weights does
+     * not pretrain, and records the optimiser of the pretraining that made them (one on a single machine may be SGD).
+     */
+    public static DcecConfig check(DcecConfig cfg, boolean pretrains) {
         cfg.validate();
         if (cfg.method() == Method.KMEANS)
             throw new ConfigException("{method} kmeans clusters raw pixels on one machine; the distributed trainer runs the autoencoder methods");
@@ -110,7 +119,7 @@ public final class SparkDcecTrainer {
             throw new ConfigException("{method} " + cfg.method().cliName + " trains on augmented images, which the distributed trainer does not "
                     + "draw; train it with dcec on one machine, or use " + cfg.method().cliName.replace("-da", ""));
         // the workers' states are averaged as Adam's moments and step counts (docs/scale-out.md): no other optimiser
-        if (cfg.pretrainOptimizer().kind() != OptimizerSpec.Kind.ADAM)
+        if (pretrains && cfg.pretrainOptimizer().kind() != OptimizerSpec.Kind.ADAM)
             throw new ConfigException("{pretrainOptimizer} " + cfg.pretrainOptimizer() + ": the distributed trainer averages Adam's state "
                     + "and runs Adam only; train with SGD on one machine with dcec");
         if (cfg.clusterOptimizer().kind() != OptimizerSpec.Kind.ADAM)
@@ -208,6 +217,7 @@ public final class SparkDcecTrainer {
     // ------------------------------------------------------------------------------------------ run
     /** Math: docs/math/dcec.md#loop */
     public Result run() throws IOException {
+        if (pretrained == null) check(cfg, true);
         for (TrainingListener l : listeners) l.runStarted(backend());
         Autoencoder ae = Autoencoder.create(cfg, C, H, W, Seeds.derive(cfg.seed(), Seeds.WEIGHTS, 0));
         ae.module().use(backend());

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.apache.spark.sql.SparkSession;
 import org.dcec4j.dcec.DcecConfig;
+import org.dcec4j.dcec.run.PretrainingConfig;
 import org.dcec4j.dcec.train.TrainingListener;
 import org.dcec4j.engine.Backend;
 
@@ -21,6 +22,7 @@ public final class SparkRun {
     private final SparkDcecTrainer trainer;
     private String parquet;
     private boolean csv = true, report = true;
+    private PretrainingConfig pretrainingRecord;
 
     public SparkRun(SparkSession spark, DcecConfig cfg, TrainingData data, Path out) {
         this.spark = spark; this.cfg = cfg; this.data = data; this.out = Objects.requireNonNull(out, "out");
@@ -43,6 +45,13 @@ public final class SparkRun {
     /** {@link #pretrainedWeights(byte[])} with {@code source} (the file) naming them in messages. */
     public SparkRun pretrainedWeights(byte[] weights, String source) { trainer.pretrainedWeights(weights, source); return this; }
 
+    /**
+     * The pretraining that made the {@link #pretrainedWeights} (as {@link PretrainingConfig#recorded}; null: none given):
+     * config.json keeps its record under "pretraining", or records its settings as null, and so does the model's for the
+     * latter. The run's config should already have the pretraining's settings ({@link PretrainingConfig#applyTo}).
+     */
+    public SparkRun pretrainingRecord(PretrainingConfig p) { this.pretrainingRecord = p; return this; }
+
     /** Where the Parquet predictions go (default: the run folder's predictions.parquet) and whether predictions.csv is written. */
     public SparkRun predictions(String parquetPath, boolean writeCsv) {
         this.parquet = Objects.requireNonNull(parquetPath, "parquetPath");
@@ -58,7 +67,7 @@ public final class SparkRun {
      * the predictions.
      */
     public SparkDcecTrainer.Result run(boolean overwrite, TrainingListener... listeners) throws IOException {
-        SparkRunFolder folder = new SparkRunFolder(out, cfg, data, spark.sparkContext().master());
+        SparkRunFolder folder = new SparkRunFolder(out, cfg, data, spark.sparkContext().master()).pretraining(pretrainingRecord);
         folder.prepare(overwrite);
         trainer.listener(folder);
         for (TrainingListener l : listeners) trainer.listener(l);

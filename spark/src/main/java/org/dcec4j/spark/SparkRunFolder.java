@@ -14,6 +14,7 @@ import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.model.Autoencoder;
 import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.run.JsonText;
+import org.dcec4j.dcec.run.PretrainingConfig;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.train.Scores;
 import org.dcec4j.dcec.train.TrainingListener;
@@ -24,7 +25,9 @@ import org.dcec4j.engine.Backend;
  * The driver-side files of a distributed run, with the single-machine run's names and formats
  * ({@link RunFolder}): {@code config.json} (plus the Spark master and partitions), {@code pretrain_log.csv},
  * {@code dcec_log.csv}, the pretrained weights, {@code model.dc4j}, {@code predictions.csv} and {@code report.html};
- * the predictions also as Parquet. No checkpoints: a distributed run does not resume.
+ * the predictions also as Parquet. No checkpoints: a distributed run does not resume. A run from given weights keeps
+ * the config.json of the pretraining that made them under "pretraining", or records that pretraining's settings as null
+ * when there is none, as {@code RunFolder} does ({@link #pretraining}).
  *
  * <p>It writes the files itself because {@code RunFolder} takes the whole data set in memory (for its name, size and
  * labels); the rows and cells are those of {@code RunFolder}'s logs.
@@ -43,12 +46,22 @@ final class SparkRunFolder implements TrainingListener {
     private final DcecConfig cfg;
     private final TrainingData data;
     private final String spark;
+    /** The pretraining of the weights the run starts from (null: the run pretrains), as {@code RunFolder#pretraining}. */
+    private PretrainingConfig pretraining;
 
     SparkRunFolder(Path dir, DcecConfig cfg, TrainingData data, String spark) {
         this.dir = dir; this.cfg = cfg; this.data = data; this.spark = spark;
     }
 
     Path dir() { return dir; }
+
+    /**
+     * A run from the weights that {@code p}'s pretraining made (null: the run pretrains): config.json keeps that
+     * pretraining's config.json under {@value PretrainingConfig#KEY}; of an unknown one ({@link PretrainingConfig#recorded}),
+     * config.json and the model record the settings it names as null. The run's config should have the pretraining's
+     * settings ({@link PretrainingConfig#applyTo}).
+     */
+    SparkRunFolder pretraining(PretrainingConfig p) { this.pretraining = p; return this; }
 
     /** Refuses a folder with another run's results unless {@code overwrite}, which deletes them first. */
     void prepare(boolean overwrite) throws IOException {
@@ -70,7 +83,7 @@ final class SparkRunFolder implements TrainingListener {
     }
 
     @Override public void runStarted(Backend backend) throws IOException {
-        String c = cfg.toJson();
+        String c = pretraining == null ? cfg.toJson() : cfg.toJson(pretraining.unknownSettings());
         String json = c.substring(0, c.lastIndexOf('}')).stripTrailing() + ",\n"
                 + "  \"dataset\": " + JsonText.quote(data.name()) + ",\n"
                 + "  \"images\": " + data.size() + ",\n"
@@ -79,7 +92,8 @@ final class SparkRunFolder implements TrainingListener {
                 + "  \"kernels\": " + JsonText.quote(backend.describe()) + ",\n"
                 + "  \"spark\": " + JsonText.quote(spark) + ",\n"
                 + "  \"partitions\": " + data.blocks().getNumPartitions() + ",\n"
-                + "  \"dcec4j\": " + org.dcec4j.dcec.Version.json() + "\n}\n";
+                + "  \"dcec4j\": " + org.dcec4j.dcec.Version.json()
+                + (pretraining == null || !pretraining.known() ? "" : ",\n" + pretraining.member()) + "\n}\n";
         OutputFiles.writeAtomically(dir.resolve(RunFolder.CONFIG_JSON), json.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -113,7 +127,9 @@ final class SparkRunFolder implements TrainingListener {
      * run files and the labels; sample images per cluster only when all images fit {@link #REPORT_IMAGE_FLOATS}.
      */
     void finish(SparkDcecTrainer.Result r, org.apache.spark.sql.SparkSession session, String parquet, boolean csv, boolean report) throws IOException {
-        r.model().save(dir.resolve(RunFolder.MODEL));
+        // of an unknown pretraining, the model too records its settings as null, as config.json does
+        (pretraining == null || pretraining.known() ? r.model() : r.model().withUnknownSettings(pretraining.unknownSettings()))
+                .save(dir.resolve(RunFolder.MODEL));
         var predictions = r.predictions(session).cache();
         // as predict's output: written beside it and renamed into place, so a signal leaves no half-made folder there (what
         // is at the path was checked when the run started: an earlier output, replaced only now)

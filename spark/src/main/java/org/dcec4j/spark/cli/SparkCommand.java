@@ -26,6 +26,8 @@ import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.cli.DcecCommand;
 import org.dcec4j.dcec.cli.HyperParameterOptions;
 import org.dcec4j.dcec.model.ConvAutoencoder;
+import org.dcec4j.dcec.run.PretrainingConfig;
+import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.run.RunLock;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.TrainedModel;
@@ -174,7 +176,12 @@ public final class SparkCommand implements Runnable {
          * instance, closed once the file is read: Hadoop caches file systems by scheme, authority and user, not by
          * settings, so a cached one made here would be the one the session's jobs were given.
          */
-        byte[] readBytes(String path, String option) throws IOException {
+        byte[] readBytes(String path, String option) throws IOException { return read(path, option); }
+
+        /** {@link #readBytes} of a file that may be absent: null when there is no file at {@code path}. */
+        byte[] readIfPresent(String path) throws IOException { return read(path, null); }
+
+        private byte[] read(String path, String option) throws IOException {
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
             scala.Option<SparkSession> running = SparkSession.getDefaultSession();
             if (running.isDefined()) return SparkCommand.readBytes(p.getFileSystem(running.get().sparkContext().hadoopConfiguration()), path, option);
@@ -300,7 +307,18 @@ public final class SparkCommand implements Runnable {
          */
         DcecConfig config(int defaultK, boolean shapes) {
             DcecConfig.Builder b = DcecConfig.defaults().toBuilder().method(Method.parse(method));
-            return SparkDcecTrainer.check(hyperParameters.applyTo(b, shapes, defaultK).build());
+            // from --weights the run does not pretrain: the pretraining's optimiser is the one that made them
+            return SparkDcecTrainer.check(hyperParameters.applyTo(b, shapes, defaultK).build(), weights == null);
+        }
+
+        /**
+         * {@link #config} of a run from --weights made by {@code pretraining}: with that pretraining's own settings
+         * ({@link PretrainingConfig#applyTo}; a contradicting --pretrain-epochs, --pretrain-optimizer or --init is
+         * refused), as {@code dcec cluster}'s; {@code cfg} itself without --weights (pretraining null).
+         */
+        DcecConfig withPretraining(DcecConfig cfg, PretrainingConfig pretraining) {
+            if (pretraining == null) return cfg;
+            return SparkDcecTrainer.check(pretraining.applyTo(cfg, hyperParameters.givenPretrainingSettings()), false);
         }
 
         /** The K a set without two or more classes gets, as in dcec. */
@@ -338,10 +356,13 @@ public final class SparkCommand implements Runnable {
         return new int[] {(int) h, (int) w};
     }
 
-    /** A file's bytes from a Hadoop file system; no file at p is a bad option. */
+    /** A file's bytes from a Hadoop file system; no file at p is a bad option (null when {@code option} is null). */
     static byte[] readBytes(org.apache.hadoop.fs.FileSystem fs, String path, String option) throws IOException {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-        if (!fs.exists(p) || fs.getFileStatus(p).isDirectory()) throw new IllegalArgumentException(option + ": no file at " + path);
+        if (!fs.exists(p) || fs.getFileStatus(p).isDirectory()) {
+            if (option == null) return null;
+            throw new IllegalArgumentException(option + ": no file at " + path);
+        }
         try (InputStream in = fs.open(p)) {
             return in.readAllBytes();
         }
@@ -386,6 +407,9 @@ public final class SparkCommand implements Runnable {
             // the data's K and the images' size are known
             byte[] weights = train.weights == null ? null : sparkOptions.readBytes(train.weights, "--weights");
             if (weights != null) TensorFile.parse(weights, train.weights);
+            // the pretraining that made them, from the config.json beside them: a contradicting option is refused now
+            PretrainingConfig pretraining = weights == null ? null : pretrainingOf(train.weights);
+            train.withPretraining(train.config(TrainOptions.DEFAULT_K, shapes), pretraining);
             PrintWriter out = spec.commandLine().getOut();
             SparkSession spark = sparkOptions.session("train");
             try (Backend backend = data.backend()) {
@@ -398,14 +422,41 @@ public final class SparkCommand implements Runnable {
                 int partitions = this.partitions != null ? this.partitions : spark.sparkContext().defaultParallelism();
                 // the data first, as dcec train: a bad --dataset or --table leaves no --out folder behind
                 TrainingData d = load(spark, partitions, C, size, shapes);
-                DcecConfig cfg = train.config(d.numClasses() >= 2 ? d.numClasses() : TrainOptions.DEFAULT_K, shapes);
+                DcecConfig cfg = train.withPretraining(train.config(d.numClasses() >= 2 ? d.numClasses() : TrainOptions.DEFAULT_K, shapes), pretraining);
                 try (RunLock lock = RunLock.acquire(train.out, "dcec-spark train")) {
-                    trainLocked(spark, backend, d, cfg, mode, weights, out);
+                    trainLocked(spark, backend, d, cfg, mode, weights, pretraining, out);
                 }
             } finally {
                 sparkOptions.stop(spark);
             }
             return 0;
+        }
+
+        /**
+         * The pretraining that made the weights at {@code weights} (any Hadoop path), as {@code dcec cluster --weights}
+         * finds it ({@link PretrainingConfig#ofWeights}): the config.json beside them, read through the same file
+         * systems as the weights ({@link SparkOptions#readIfPresent}), when the file has the name a run folder gives
+         * them (cae_weights.dc4j, or ae_weights.dc4j for dec and idec); otherwise, or without that config.json,
+         * {@link PretrainingConfig#unknown()}.
+         */
+        private PretrainingConfig pretrainingOf(String weights) throws IOException {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(weights);
+            if (!p.getName().equals(RunFolder.weightsFileName(Method.parse(train.method))) || p.getParent() == null)
+                return PretrainingConfig.unknown();
+            String config = new org.apache.hadoop.fs.Path(p.getParent(), RunFolder.CONFIG_JSON).toString();
+            byte[] bytes = sparkOptions.readIfPresent(config);
+            if (bytes == null) return PretrainingConfig.unknown();
+            return PretrainingConfig.parse(utf8(bytes, config), config);
+        }
+
+        /** The bytes as UTF-8 text; a byte sequence that is not UTF-8 is refused naming the file, as dcec refuses it. */
+        private static String utf8(byte[] bytes, String file) {
+            try {
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ConfigException(file + ": not UTF-8 text (the settings of the pretraining whose weights are beside it): repair or delete it");
+            }
         }
 
         /**
@@ -424,11 +475,12 @@ public final class SparkCommand implements Runnable {
 
         /** The run itself, with the data loaded and --out locked. */
         private void trainLocked(SparkSession spark, Backend backend, TrainingData d, DcecConfig cfg, SparkDcecTrainer.Pretraining mode,
-                byte[] weights, PrintWriter out) throws IOException {
+                byte[] weights, PretrainingConfig pretraining, PrintWriter out) throws IOException {
             String predictions = train.predictions != null ? train.predictions : train.out.resolve("predictions.parquet").toAbsolutePath().toString();
             SparkRun run = new SparkRun(spark, cfg, d, train.out).backend(backend).pretraining(mode, train.syncEvery).pretrainOnly(train.pretrainOnly)
                     .predictions(predictions, !train.noCsv).report(!train.noReport);
-            if (weights != null) run.pretrainedWeights(weights, train.weights);
+            if (weights != null)
+                run.pretrainedWeights(weights, train.weights).pretrainingRecord(pretraining.recorded(train.hyperParameters.givenPretrainingSettings()));
             out.printf(Locale.ROOT, "dcec-spark train: %s on %s, %d images of %dx%dx%d in %d partitions, K=%d, seed %d, master %s%n", cfg.method(),
                     printable(d.name()), d.size(), d.channels(), d.height(), d.width(), d.blocks().getNumPartitions(), cfg.K(), cfg.seed(), spark.sparkContext().master());
             out.println("driver kernels: " + backend.describe());

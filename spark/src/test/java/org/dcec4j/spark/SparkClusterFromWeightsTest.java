@@ -1,0 +1,108 @@
+package org.dcec4j.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.dcec4j.dcec.cli.DcecCommand;
+import org.dcec4j.dcec.report.RunLogs;
+import org.dcec4j.dcec.run.RunFolder;
+import org.dcec4j.datasets.Shapes;
+import org.dcec4j.engine.io.TensorFile;
+import org.dcec4j.spark.cli.SparkCommand;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dcec-spark train --weights} records the pretraining that made the weights, as {@code dcec cluster --weights}
+ * does: the config.json beside them (read through Hadoop's file systems, here a file: URI) kept under "pretraining",
+ * its pretrain_epochs, pretrain_optimizer and init taken (a contradicting option refused); without such a config.json
+ * those settings are null in config.json and the model's metadata, except those given. It recorded the command line's
+ * (200 epochs, Adam, glorot-uniform when not given) before.
+ */
+class SparkClusterFromWeightsTest {
+    @TempDir static Path tmp;
+    static Path folder, pretraining;
+    static String pretrainingJson;
+
+    /** The single-machine pretraining's settings: none of them the clustering command line's defaults (SGD, which Spark does not pretrain with). */
+    static final List<String> PRETRAINING = List.of("--pretrain-epochs", "2", "--pretrain-optimizer", "sgd:0.5:0.9", "--init", "uniform-fan-in");
+
+    /** The clustering's options, without any of the pretraining's. */
+    static final List<String> CLUSTERING = List.of("--image-size", "16", "--clusters", "4", "--filters", "4,4,8", "--batch-size", "32",
+            "--max-iter", "12", "-T", "6", "--kmeans-restarts", "1", "--partitions", "2");
+
+    @BeforeAll static void pretrain() throws IOException {
+        SparkTests.session();       // the commands use the running session (and leave it running)
+        folder = tmp.resolve("shapes");
+        SparkTests.writeFolder(folder, Shapes.generate(120, 9, 16));
+        pretraining = tmp.resolve("pretraining");
+        List<String> args = new ArrayList<>(List.of("pretrain", "--dataset", folder.toString(), "--image-size", "16", "--clusters", "4",
+                "--filters", "4,4,8", "--batch-size", "32", "--out", pretraining.toString()));
+        args.addAll(PRETRAINING);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = DcecCommand.run(args.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        pretrainingJson = Files.readString(pretraining.resolve(RunFolder.CONFIG_JSON));
+    }
+
+    static SparkCommandTest.Run train(Path out, String weights, String... more) {
+        List<String> args = new ArrayList<>(List.of("train", "--dataset", folder.toString(), "--weights", weights, "--out", out.toString()));
+        args.addAll(CLUSTERING);
+        args.addAll(List.of(more));
+        return SparkCommandTest.run(args.toArray(new String[0]));
+    }
+
+    @Test void weightsFromAPretrainingFolderRecordItsConfig() throws IOException {
+        Path out = tmp.resolve("recorded");
+        SparkCommandTest.Run r = train(out, "file:" + pretraining.toAbsolutePath().resolve("cae_weights.dc4j"));
+        assertEquals(0, r.code(), r.err());
+        Map<String, String> c = RunLogs.readConfig(out.resolve(RunFolder.CONFIG_JSON));
+        String text = Files.readString(out.resolve(RunFolder.CONFIG_JSON));
+        assertEquals("2", c.get("pretrain_epochs"), text);
+        assertEquals("sgd:0.5:0.9", c.get("pretrain_optimizer"), text);
+        assertEquals("uniform-fan-in", c.get("init"), text);
+        assertEquals("local[2,2]", c.get("spark"), text);
+        // the pretraining's config.json itself, whole and as it was written, under "pretraining"
+        Map<String, String> pre = RunLogs.parseConfig(pretrainingJson, "pretraining config.json");
+        assertTrue(pre.size() > 20, pre.toString());
+        for (Map.Entry<String, String> e : pre.entrySet()) assertEquals(e.getValue(), c.get("pretraining." + e.getKey()), e.getKey());
+        assertTrue(text.contains("  \"pretraining\": " + pretrainingJson.strip().replace("\n", "\n  ")), text);
+        String model = TensorFile.read(out.resolve(RunFolder.MODEL)).meta("config");
+        assertTrue(model.contains("\"pretrain_epochs\": 2") && model.contains("\"init\": \"uniform-fan-in\"")
+                && model.contains("\"pretrain_optimizer\": \"sgd:0.5:0.9\""), model);
+
+        // an option that contradicts the pretraining is refused, naming both values, before anything is written
+        Path refused = tmp.resolve("refused");
+        r = train(refused, pretraining.resolve("cae_weights.dc4j").toString(), "--pretrain-epochs", "5");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--pretrain-epochs 5 differs from the pretraining that made the weights") && r.err().contains("pretrain_epochs 2"), r.err());
+        assertFalse(Files.exists(refused), "nothing written at " + refused);
+    }
+
+    @Test void weightsWithoutAConfigRecordTheSettingsAsUnknown() throws IOException {
+        Path bare = Files.createDirectories(tmp.resolve("bare"));
+        Files.copy(pretraining.resolve("cae_weights.dc4j"), bare.resolve("cae_weights.dc4j"));
+        Path out = tmp.resolve("unknown");
+        SparkCommandTest.Run r = train(out, bare.resolve("cae_weights.dc4j").toString(), "--pretrain-epochs", "7");
+        assertEquals(0, r.code(), r.err());
+        Map<String, String> c = RunLogs.readConfig(out.resolve(RunFolder.CONFIG_JSON));
+        String text = Files.readString(out.resolve(RunFolder.CONFIG_JSON));
+        assertEquals("7", c.get("pretrain_epochs"), "given explicitly: " + text);
+        assertEquals("null", c.get("pretrain_optimizer"), text);
+        assertEquals("null", c.get("init"), text);
+        assertFalse(c.keySet().stream().anyMatch(k -> k.startsWith("pretraining")), text);
+        String model = TensorFile.read(out.resolve(RunFolder.MODEL)).meta("config");
+        assertTrue(model.contains("\"pretrain_epochs\": 7") && model.contains("\"pretrain_optimizer\": null") && model.contains("\"init\": null"), model);
+    }
+}
