@@ -101,4 +101,27 @@ class PretrainingConfigTest {
         assertThrows(IllegalStateException.class, unknown::member);
         assertThrows(IllegalArgumentException.class, () -> cfg.toJson(Set.of("seed")));   // only the pretraining's settings
     }
+
+    /**
+     * {@link PretrainingConfig#parse} reads a config.json's text as {@link PretrainingConfig#in} reads the file (for a
+     * file on another file system, dcec-spark's hdfs:/…): the pretraining's own, a clustering's record, a clustering's
+     * unknown one; its messages name the source it was given.
+     */
+    @Test void parseReadsTextAsInReadsTheFile() {
+        String source = "hdfs://nn/runs/p1/config.json";
+        PretrainingConfig p = PretrainingConfig.parse(PRETRAINING + "\n", source);
+        assertEquals(PRETRAINING, p.json());
+        assertEquals(source, p.source());
+        assertNull(p.file());
+        assertEquals("3", p.settings().get("pretrain_epochs"));
+        PretrainingConfig back = PretrainingConfig.parse("{\n  \"method\": \"dcec\",\n" + p.member() + "\n}\n", source);
+        assertEquals(PRETRAINING, back.json());
+        assertEquals(p.settings(), back.settings());
+        ConfigException e = assertThrows(ConfigException.class, () -> p.applyTo(DcecConfig.defaults(), Set.of("pretrainEpochs")));
+        assertTrue(e.getMessage().contains("(pretrain_epochs 3 in " + source + ")"), e.getMessage());
+        String unknown = DcecConfig.defaults().toJson(Set.copyOf(PretrainingConfig.SETTINGS));
+        assertFalse(PretrainingConfig.parse(unknown, source).known());
+        e = assertThrows(ConfigException.class, () -> PretrainingConfig.parse("{\"pretrain_epochs\": ", source));
+        assertTrue(e.getMessage().contains(source), e.getMessage());
+    }
 }
