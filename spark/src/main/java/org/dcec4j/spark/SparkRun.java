@@ -23,6 +23,8 @@ public final class SparkRun {
     private String parquet;
     private boolean csv = true, report = true;
     private PretrainingConfig pretrainingRecord;
+    /** The file the pretrained weights were read from (a local path or a Hadoop URI), or null. */
+    private String weightsSource;
 
     public SparkRun(SparkSession spark, DcecConfig cfg, TrainingData data, Path out) {
         this.spark = spark; this.cfg = cfg; this.data = data; this.out = Objects.requireNonNull(out, "out");
@@ -43,7 +45,11 @@ public final class SparkRun {
     public SparkRun pretrainedWeights(byte[] weights) { trainer.pretrainedWeights(weights); return this; }
 
     /** {@link #pretrainedWeights(byte[])} with {@code source} (the file) naming them in messages. */
-    public SparkRun pretrainedWeights(byte[] weights, String source) { trainer.pretrainedWeights(weights, source); return this; }
+    public SparkRun pretrainedWeights(byte[] weights, String source) {
+        trainer.pretrainedWeights(weights, source);
+        this.weightsSource = source;
+        return this;
+    }
 
     /**
      * The pretraining that made the {@link #pretrainedWeights} (as {@link PretrainingConfig#recorded}; null: none given):
@@ -67,12 +73,21 @@ public final class SparkRun {
      * the predictions.
      */
     public SparkDcecTrainer.Result run(boolean overwrite, TrainingListener... listeners) throws IOException {
-        SparkRunFolder folder = new SparkRunFolder(out, cfg, data, spark.sparkContext().master()).pretraining(pretrainingRecord);
+        SparkRunFolder folder = new SparkRunFolder(out, cfg, data, spark.sparkContext().master()).pretraining(pretrainingRecord)
+                .reading(localFile(weightsSource));
         folder.prepare(overwrite);
         trainer.listener(folder);
         for (TrainingListener l : listeners) trainer.listener(l);
         SparkDcecTrainer.Result r = trainer.run();
         if (r.model() != null) folder.finish(r, spark, parquet, csv, report);
         return r;
+    }
+
+    /** The local file a weights source names (a plain path or a file: URI), or null (none, or on another file system). */
+    static Path localFile(String source) {
+        if (source == null) return null;
+        java.net.URI uri = new org.apache.hadoop.fs.Path(source).toUri();
+        if (uri.getScheme() == null) return Path.of(source);
+        return "file".equals(uri.getScheme()) ? Path.of(uri.getPath()) : null;
     }
 }

@@ -48,6 +48,8 @@ final class SparkRunFolder implements TrainingListener {
     private final String spark;
     /** The pretraining of the weights the run starts from (null: the run pretrains), as {@code RunFolder#pretraining}. */
     private PretrainingConfig pretraining;
+    /** See {@link #reading}. */
+    private Path weights;
 
     SparkRunFolder(Path dir, DcecConfig cfg, TrainingData data, String spark) {
         this.dir = dir; this.cfg = cfg; this.data = data; this.spark = spark;
@@ -63,7 +65,14 @@ final class SparkRunFolder implements TrainingListener {
      */
     SparkRunFolder pretraining(PretrainingConfig p) { this.pretraining = p; return this; }
 
-    /** Refuses a folder with another run's results unless {@code overwrite}, which deletes them first. */
+    /** The local file the run's pretrained weights were read from (null: none, or not local), which prepare never deletes. */
+    SparkRunFolder reading(Path weights) { this.weights = weights; return this; }
+
+    /**
+     * Refuses a folder with another run's results unless {@code overwrite}, which deletes them first; refuses an
+     * overwrite that would delete the weights the run starts from (--weights DIR/cae_weights.dc4j --out DIR): the run
+     * does not write them again, so they would be lost. Nothing is deleted when it refuses.
+     */
     void prepare(boolean overwrite) throws IOException {
         Files.createDirectories(dir);
         List<String> found = new ArrayList<>();
@@ -72,6 +81,11 @@ final class SparkRunFolder implements TrainingListener {
         if (!overwrite)
             throw new ConfigException("{runFolder} " + dir + " holds the results of another run (" + String.join(", ", found)
                     + "): pass {overwrite} to replace them or choose another {runFolder}");
+        if (weights != null && Files.exists(weights))
+            for (String name : found)
+                if (Files.isSameFile(dir.resolve(name), weights))
+                    throw new ConfigException("{overwrite} would delete " + dir.resolve(name) + ", the weights this run starts from"
+                            + " ({pretrainedWeights}), which it does not write again: copy them out of " + dir + " first, or choose another {runFolder}");
         for (String name : found) delete(dir.resolve(name));
     }
 

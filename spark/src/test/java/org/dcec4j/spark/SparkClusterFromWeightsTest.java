@@ -105,4 +105,23 @@ class SparkClusterFromWeightsTest {
         String model = TensorFile.read(out.resolve(RunFolder.MODEL)).meta("config");
         assertTrue(model.contains("\"pretrain_epochs\": 7") && model.contains("\"pretrain_optimizer\": null") && model.contains("\"init\": null"), model);
     }
+
+    /**
+     * --weights DIR/cae_weights.dc4j --out DIR --overwrite would delete the weights the run starts from (the run does not
+     * write them again): refused with nothing deleted. Before, the folder was emptied and the pretraining's weights lost.
+     */
+    @Test void overwritingTheFolderOfTheWeightsIsRefused() throws IOException {
+        Path own = Files.createDirectories(tmp.resolve("own"));
+        for (String name : List.of("cae_weights.dc4j", RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG))
+            Files.copy(pretraining.resolve(name), own.resolve(name));
+        byte[] weights = Files.readAllBytes(own.resolve("cae_weights.dc4j"));
+        for (String given : List.of(own.resolve("cae_weights.dc4j").toString(), "file:" + own.toAbsolutePath().resolve("cae_weights.dc4j"))) {
+            SparkCommandTest.Run r = train(own, given, "--overwrite");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("--overwrite would delete") && r.err().contains("--weights"), r.err());
+            assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(own.resolve("cae_weights.dc4j"))), "the weights are kept");
+            assertEquals(pretrainingJson, Files.readString(own.resolve(RunFolder.CONFIG_JSON)));
+            assertTrue(Files.exists(own.resolve(RunFolder.PRETRAIN_LOG)));
+        }
+    }
 }

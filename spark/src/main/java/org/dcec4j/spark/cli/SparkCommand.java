@@ -101,7 +101,7 @@ public final class SparkCommand implements Runnable {
 
     /** The command line's option for each setting the library names in its messages. */
     static final Map<String, String> OPTIONS = HyperParameterOptions.optionsWith(Map.of("syncEvery", "--sync-every",
-            "pretrainMode", "--pretrain-mode", "partitions", "--partitions", "model", "--model"));
+            "pretrainMode", "--pretrain-mode", "partitions", "--partitions", "model", "--model", "pretrainedWeights", "--weights"));
 
     // ======================================================================================== options
     /** The Spark session: master and settings (spark-submit's, unless given here). */
