@@ -62,7 +62,8 @@ public final class PretrainingConfig {
      * {@link #unknown()}. A config.json beside a file of another name is another run's, not a record of these weights.
      */
     public static PretrainingConfig ofWeights(Path weights, String weightsName) throws IOException {
-        Path abs = weights.toAbsolutePath();
+        // a symbolic link is followed: the record is the one beside the file the weights are read from
+        Path abs = Files.exists(weights) ? weights.toRealPath() : weights.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir == null || abs.getFileName() == null || !abs.getFileName().toString().equals(weightsName)
                 || !Files.isRegularFile(dir.resolve(RunFolder.CONFIG_JSON)))

@@ -124,4 +124,18 @@ class PretrainingConfigTest {
         e = assertThrows(ConfigException.class, () -> PretrainingConfig.parse("{\"pretrain_epochs\": ", source));
         assertTrue(e.getMessage().contains(source), e.getMessage());
     }
+
+    /** A symbolic link to a run folder's weights has that folder's pretraining, not the (absent) one beside the link. */
+    @Test void aLinkToWeightsHasThePretrainingBesideItsTarget(@TempDir Path dir) throws IOException {
+        Path run = Files.createDirectories(dir.resolve("run")), elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Path weights = Files.writeString(run.resolve("cae_weights.dc4j"), "");
+        Files.writeString(run.resolve(RunFolder.CONFIG_JSON), PRETRAINING);
+        Path link = elsewhere.resolve("cae_weights.dc4j");
+        try {
+            Files.createSymbolicLink(link, weights);
+        } catch (UnsupportedOperationException | IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no symbolic links here: " + e);
+        }
+        assertEquals(PRETRAINING, PretrainingConfig.ofWeights(link, "cae_weights.dc4j").json());
+    }
 }
