@@ -396,20 +396,7 @@ final class KMeansRun {
         if (anyEmpty) {
             relocate();
         }
-        double shift = 0;
-        for (int k = 0; k < K; k++) {
-            int co = k * D;
-            double moved2 = 0;
-            for (int d = 0; d < D; d++) {
-                double mu = sums[co + d] / counts[k];
-                double delta = mu - centres[co + d];
-                moved2 += delta * delta;
-                centres[co + d] = mu;
-            }
-            moved[k] = Math.sqrt(moved2);
-            shift += moved2;
-        }
-        return shift;
+        return centresFromSums();
     }
 
     /**
@@ -430,6 +417,11 @@ final class KMeansRun {
                 sums[bo + d] += x[xo + d];
             }
         }
+        return centresFromSums();
+    }
+
+    /** μ_k = sums_k / |C_k| for every k; sets moved[k] = ‖μ_k(new) − μ_k(old)‖ and returns Σ_k ‖μ_k(new) − μ_k(old)‖². */
+    private double centresFromSums() {
         double shift = 0;
         for (int k = 0; k < K; k++) {
             int co = k * D;
