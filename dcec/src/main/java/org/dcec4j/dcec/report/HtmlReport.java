@@ -56,6 +56,11 @@ public final class HtmlReport {
     /** The page's sections, by element id, in page order. */
     public static final List<String> SECTIONS =
             List.of("summary", "pretraining", "clustering", "metrics", "confusion", "samples", "config");
+    /**
+     * A sample image is stored in the page at most this many times the thumbnail size ({@link Builder#thumbnailPixels})
+     * on its larger side: 112 pixels by default, sharp on a display of two device pixels per CSS pixel.
+     */
+    public static final int MAX_THUMBNAIL_FACTOR = 2;
     /** The file name a run folder's report gets. */
     public static final String FILE_NAME = "report.html";
 
@@ -305,7 +310,11 @@ public final class HtmlReport {
             return this;
         }
 
-        /** The displayed size of the larger side of a thumbnail, in CSS pixels (rounded to an integer zoom). */
+        /**
+         * The displayed size of the larger side of a thumbnail, in CSS pixels (rounded to an integer zoom). An image
+         * whose larger side exceeds {@link #MAX_THUMBNAIL_FACTOR} times this is reduced by the smallest integer factor
+         * that brings it within that (each pixel the mean of a block) and shown at its reduced size.
+         */
         public Builder thumbnailPixels(int px) {
             if (px <= 0) {
                 throw new IllegalArgumentException("thumbnailPixels: expected > 0, got " + px);
@@ -1047,7 +1056,11 @@ public final class HtmlReport {
                         + "data set has labels (they are used for this page and the scores only, never in training).");
             }
             for (ClusterSamples s : b.samples.values()) {
-                int zoom = Math.max(1, Math.round((float) b.thumbnailPixels / Math.max(s.H(), s.W())));
+                // an image larger than twice the thumbnail is reduced by an integer factor and shown at its reduced size:
+                // drawn as it is, a 512×512 image took about a megabyte of the page and 512 pixels of its width
+                int f = Thumbnails.factor(s.H(), s.W(), MAX_THUMBNAIL_FACTOR * b.thumbnailPixels);
+                int h = (s.H() + f - 1) / f, w = (s.W() + f - 1) / f;
+                int zoom = f > 1 ? 1 : Math.max(1, Math.round((float) b.thumbnailPixels / Math.max(s.H(), s.W())));
                 o.append("<div class=\"cluster\" id=\"cluster-").append(s.cluster()).append("\"><h3>cluster ")
                         .append(s.cluster());
                 if (s.size() >= 0) {
@@ -1065,12 +1078,14 @@ public final class HtmlReport {
                     for (int i = 0; i < st.n(); i++) {
                         String caption = st.captions() != null ? st.captions()[i]
                                 : "cluster " + s.cluster() + ", " + st.title() + " " + i;
-                        o.append("<figure><img src=\"").append(Thumbnails.dataUri(st.images(), i * D, s.C(), s.H(), s.W()))
-                                .append("\" width=\"").append(s.W() * zoom).append("\" height=\"").append(s.H() * zoom)
+                        String uri = f == 1 ? Thumbnails.dataUri(st.images(), i * D, s.C(), s.H(), s.W())
+                                : Thumbnails.dataUri(Thumbnails.reduce(st.images(), i * D, s.C(), s.H(), s.W(), f), 0, s.C(), h, w);
+                        o.append("<figure><img src=\"").append(uri)
+                                .append("\" width=\"").append(w * zoom).append("\" height=\"").append(h * zoom)
                                 .append("\" alt=\"").append(Html.text(caption)).append("\" title=\"")
                                 .append(Html.text(caption)).append("\">");
                         if (st.tags() != null) {
-                            o.append("<figcaption style=\"max-width:").append(s.W() * zoom + 2).append("px\">")
+                            o.append("<figcaption style=\"max-width:").append(w * zoom + 2).append("px\">")
                                     .append(Html.text(st.tags()[i])).append("</figcaption>");
                         }
                         o.append("</figure>");

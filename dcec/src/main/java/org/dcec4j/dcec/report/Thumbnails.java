@@ -63,6 +63,44 @@ final class Thumbnails {
         return bytes.toByteArray();
     }
 
+    /**
+     * The integer factor by which an H×W image is reduced for the page: the smallest f ≥ 1 with ⌈max(H, W) / f⌉ ≤
+     * {@code most}. So an image at most {@code most} pixels on its larger side is kept as it is.
+     */
+    static int factor(int H, int W, int most) {
+        int side = Math.max(H, W);
+        return side <= most ? 1 : (side + most - 1) / most;
+    }
+
+    /**
+     * One image reduced by the integer factor f: ⌈H/f⌉ × ⌈W/f⌉ pixels per channel, each the mean of its f×f block
+     * (of the part of the block inside the image at the right and bottom edges); NaN counts as 0, as {@link #level} draws it.
+     *
+     * @param images only read: the image occupies images[offset .. offset + C·H·W)
+     * @return a new C×⌈H/f⌉×⌈W/f⌉ image; a copy of the image when f = 1
+     */
+    static float[] reduce(float[] images, int offset, int C, int H, int W, int f) {
+        int h2 = (H + f - 1) / f, w2 = (W + f - 1) / f;
+        float[] out = new float[C * h2 * w2];
+        for (int c = 0; c < C; c++) {
+            for (int y = 0; y < h2; y++) {
+                for (int x = 0; x < w2; x++) {
+                    double sum = 0;
+                    int n = 0;
+                    for (int h = y * f; h < Math.min(H, (y + 1) * f); h++) {
+                        for (int w = x * f; w < Math.min(W, (x + 1) * f); w++) {
+                            float v = images[offset + (c * H + h) * W + w];
+                            sum += Float.isNaN(v) ? 0 : v;
+                            n++;
+                        }
+                    }
+                    out[(c * h2 + y) * w2 + x] = (float) (sum / n);
+                }
+            }
+        }
+        return out;
+    }
+
     /** {@code data:image/png;base64,...} of {@link #png}. */
     static String dataUri(float[] images, int offset, int C, int H, int W) {
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png(images, offset, C, H, W));

@@ -1,0 +1,136 @@
+package org.dcec4j.dcec.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportEdgeCasesTest {
+    static void folder(Path dir, int[] cluster, float[] conf, boolean stopEarly) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("config.json"), "{\"method\": \"dcec\", \"seed\": 3, \"tol\": 0.001, \"max_iter\": 280,"
+                + " \"data\": \"<b>\\u00e9t\\u00e9 \\ud83d\\ude00 </script><script>alert(1)</script>\"}");
+        Files.writeString(dir.resolve("pretrain_log.csv"), "epoch,loss,seconds\n1,0.1,1.0\n2,,nan\n3,0.05,1.0\n");
+        if (stopEarly) return;
+        Files.writeString(dir.resolve("dcec_log.csv"), "iter,acc,nmi,ari,L,Lc,Lr,delta_label\n0,0.5,0.4,0.3,,,,0.1\n140,nan,,0.35,0.2,0.1,0.1,\n280,0.6,0.5,0.4,0.2,0.1,0.1,0.0005\n");
+        StringBuilder p = new StringBuilder("index,cluster,confidence\n");
+        for (int i = 0; i < cluster.length; i++) p.append(i).append(',').append(cluster[i]).append(',').append(String.format(Locale.ROOT, "%.6f", conf[i])).append('\n');
+        Files.writeString(dir.resolve("predictions.csv"), p);
+    }
+
+    static String check(Path html) throws Exception {
+        Process pr = new ProcessBuilder("bash", "../docs/tools/check_report.sh", html.toString()).redirectErrorStream(true).start();
+        String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return pr.waitFor() + " " + out;
+    }
+
+    @Test void manyClustersEmptyClustersAndOddNames(@TempDir Path tmp) throws Exception {
+        int N = 700, K = 60, classes = 12;
+        SplittableRandom r = new SplittableRandom(1);
+        int[] cl = new int[N], y = new int[N];
+        float[] q = new float[N];
+        for (int i = 0; i < N; i++) {
+            y[i] = r.nextInt(classes);
+            cl[i] = r.nextInt(K);
+            if (cl[i] == 5 || cl[i] == 17) cl[i] = 6;        // empty clusters 5 and 17
+            q[i] = (float) r.nextDouble(0.1, 1);
+        }
+        cl[0] = K - 1;
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < classes; c++) names.add(c == 0 ? "x".repeat(300) : c == 1 ? "<img src=x onerror=alert(1)> & \"q\" 'a'" : c == 2 ? "caf\u00e9 \u4e2d\u6587 \ud83d\ude00" : "class-" + c);
+        Path run = tmp.resolve("run");
+        folder(run, cl, q, false);
+        float[] images = SyntheticRun.images(N, 1, 12, 12);
+        Path html = HtmlReport.fromRunDirectory(run, images, N, 1, 12, 12, y, names, 10).write(run.resolve("report.html"));
+        String page = Files.readString(html);
+        System.out.println("page bytes " + page.length());
+        // cluster sizes sum to N
+        Matcher m = Pattern.compile("<span class=\"size\">(\\d+) images?</span>").matcher(page);
+        long sum = 0; int shown = 0;
+        while (m.find()) { sum += Long.parseLong(m.group(1)); shown++; }
+        assertEquals(N, sum);
+        assertEquals(K - 2, shown);
+        // the confusion table's grand total is N
+        assertTrue(page.contains("<td class=\"total\">" + N + "</td></tr>\n</table>"));
+        assertTrue(!page.contains("<img src=x"), "raw class name");
+        System.out.println(check(html));
+        assertTrue(check(html).startsWith("0 "), check(html));
+    }
+
+    @Test void oneClusterNoLabels(@TempDir Path tmp) throws Exception {
+        int N = 50;
+        Path run = tmp.resolve("run");
+        float[] q = new float[N];
+        java.util.Arrays.fill(q, 1f);
+        folder(run, new int[N], q, false);
+        Path html = HtmlReport.fromRunDirectory(run, SyntheticRun.images(N, 3, 8, 8), N, 3, 8, 8, null, List.of(), 10).write(run.resolve("report.html"));
+        assertTrue(check(html).startsWith("0 "), check(html));
+        Path run2 = tmp.resolve("run2");
+        folder(run2, null, null, true);
+        Path html2 = HtmlReport.fromRunDirectory(run2, SyntheticRun.images(N, 1, 8, 8), N, 1, 8, 8, new int[N], List.of(), 10).write(run2.resolve("report.html"));
+        assertTrue(check(html2).startsWith("0 "), check(html2));
+    }
+
+    @Test void largeImagesDoNotMakeAHugePage(@TempDir Path tmp) throws Exception {
+        int N = 120, K = 4, H = 256, W = 256, C = 3;
+        SplittableRandom r = new SplittableRandom(2);
+        int[] cl = new int[N];
+        float[] q = new float[N];
+        for (int i = 0; i < N; i++) { cl[i] = i % K; q[i] = (float) r.nextDouble(); }
+        float[] x = new float[N * C * H * W];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+        Path run = tmp.resolve("run");
+        folder(run, cl, q, false);
+        Path html = HtmlReport.fromRunDirectory(run, x, N, C, H, W, null, List.of(), 10).write(run.resolve("report.html"));
+        long size = Files.size(html);
+        System.out.println("large page bytes " + size);
+        assertTrue(size < 8_000_000, "page of " + size + " bytes");
+    }
+
+    /**
+     * A 3×240×200 image is stored reduced by 3 (the smallest factor that brings 240 within 2 × 56 = 112): 80×67 pixels,
+     * each the mean of its 3×3 block (the last column of blocks is 3×2), shown at that size.
+     */
+    @Test void aLargeImageIsReducedToBlockMeans() throws Exception {
+        int C = 3, H = 240, W = 200;
+        float[] x = SyntheticRun.images(1, C, H, W);
+        String html = HtmlReport.builder().clusterSamples(0, x, 1, C, H, W).render();
+        Matcher m = Pattern.compile("<img src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\" width=\"(\\d+)\" height=\"(\\d+)\"").matcher(html);
+        assertTrue(m.find());
+        assertEquals("67", m.group(2));
+        assertEquals("80", m.group(3));
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(m.group(1))));
+        assertEquals(67, img.getWidth());
+        assertEquals(80, img.getHeight());
+        for (int y = 0; y < 80; y += 7) {
+            for (int xx = 0; xx < 67; xx += 11) {
+                int[] rgb = new int[3];
+                for (int c = 0; c < C; c++) {
+                    double sum = 0; int n = 0;
+                    for (int h = 3 * y; h < Math.min(H, 3 * y + 3); h++)
+                        for (int w = 3 * xx; w < Math.min(W, 3 * xx + 3); w++) { sum += x[(c * H + h) * W + w]; n++; }
+                    rgb[c] = (int) Math.round(sum / n * 255);
+                }
+                int p = img.getRGB(xx, y);
+                assertEquals(rgb[0], (p >> 16) & 255, 1, "red at " + y + "," + xx);
+                assertEquals(rgb[1], (p >> 8) & 255, 1);
+                assertEquals(rgb[2], p & 255, 1);
+            }
+        }
+        // an image of at most 112 pixels is stored as it is, at an integer zoom
+        assertTrue(HtmlReport.builder().clusterSamples(0, SyntheticRun.images(1, 1, 112, 100), 1, 1, 112, 100).render()
+                .contains("width=\"100\" height=\"112\""));
+        assertTrue(HtmlReport.builder().clusterSamples(0, SyntheticRun.images(1, 1, 28, 28), 1, 1, 28, 28).render()
+                .contains("width=\"56\" height=\"56\""));
+    }
+}
