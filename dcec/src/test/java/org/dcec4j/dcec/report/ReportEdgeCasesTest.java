@@ -133,4 +133,71 @@ class ReportEdgeCasesTest {
         assertTrue(HtmlReport.builder().clusterSamples(0, SyntheticRun.images(1, 1, 28, 28), 1, 1, 28, 28).render()
                 .contains("width=\"56\" height=\"56\""));
     }
+
+    /**
+     * The final scores and the confusion matrix of a run folder against ACC (best one-to-one matching by brute force),
+     * NMI (arithmetic mean) and ARI computed here from predictions.csv and the labels; cluster 2 is empty.
+     */
+    @Test void scoresAndConfusionMatchAnIndependentComputation(@TempDir Path tmp) throws Exception {
+        int N = 230, R = 4, K = 5;
+        SplittableRandom r = new SplittableRandom(9);
+        int[] y = new int[N], c = new int[N];
+        float[] q = new float[N];
+        for (int i = 0; i < N; i++) {
+            y[i] = r.nextInt(R);
+            c[i] = r.nextInt(10) < 7 ? new int[] {3, 0, 4, 1}[y[i]] : r.nextInt(K);
+            if (c[i] == 2) c[i] = 1;
+            q[i] = (float) r.nextDouble(0.2, 1);
+        }
+        Path run = tmp.resolve("run");
+        folder(run, c, q, false);
+        String page = HtmlReport.fromRunDirectory(run, null, N, 1, 8, 8, y, List.of("a", "b", "c", "d"), 10).render();
+        long[][] n = new long[R][K];
+        for (int i = 0; i < N; i++) n[y[i]][c[i]]++;
+        double acc = best(n, 0, new boolean[R]) / (double) N;
+        long[] a = new long[R], b = new long[K];
+        for (int i = 0; i < R; i++) for (int j = 0; j < K; j++) { a[i] += n[i][j]; b[j] += n[i][j]; }
+        double mi = 0, ha = 0, hb = 0;
+        for (int i = 0; i < R; i++) for (int j = 0; j < K; j++) if (n[i][j] > 0)
+            mi += n[i][j] / (double) N * Math.log((double) n[i][j] * N / ((double) a[i] * b[j]));
+        for (long v : a) if (v > 0) ha -= v / (double) N * Math.log(v / (double) N);
+        for (long v : b) if (v > 0) hb -= v / (double) N * Math.log(v / (double) N);
+        double sij = 0, sa = 0, sb = 0;
+        for (int i = 0; i < R; i++) for (int j = 0; j < K; j++) sij += n[i][j] * (n[i][j] - 1) / 2.0;
+        for (long v : a) sa += v * (v - 1) / 2.0;
+        for (long v : b) sb += v * (v - 1) / 2.0;
+        double exp = sa * sb / (N * (N - 1) / 2.0), ari = (sij - exp) / ((sa + sb) / 2 - exp);
+        String row = String.format(Locale.ROOT, "<tr><th>DCEC</th><td>%.4f</td><td>%.4f</td><td>%.4f</td><td class=\"what\">end", acc, mi / ((ha + hb) / 2), ari);
+        assertTrue(page.contains(row), row + "\n" + page.substring(page.indexOf("<table class=\"scores\">"), page.indexOf("</table>", page.indexOf("<table class=\"scores\">"))));
+        // the confusion matrix: 4 non-empty clusters as columns, matched counts on the diagonal, totals N
+        String table = page.substring(page.indexOf("<table class=\"confusion\">"), page.indexOf("</table>", page.indexOf("<table class=\"confusion\">")));
+        Matcher m = Pattern.compile("<tr><th>([a-d])</th>(.*?)<td class=\"total\">(\\d+)</td></tr>").matcher(table);
+        long diagonal = 0, total = 0;
+        int row_ = 0;
+        while (m.find()) {
+            Matcher cell = Pattern.compile(">(\\d+)</td>").matcher(m.group(2));
+            List<Long> cells = new ArrayList<>();
+            while (cell.find()) cells.add(Long.parseLong(cell.group(1)));
+            assertEquals(4, cells.size());
+            assertEquals(a[m.group(1).charAt(0) - 'a'], Long.parseLong(m.group(3)));
+            diagonal += cells.get(row_);
+            total += cells.stream().mapToLong(Long::longValue).sum();
+            row_++;
+        }
+        assertEquals(R, row_);
+        assertEquals(N, total);
+        assertEquals(Math.round(acc * N), diagonal);
+        assertTrue(table.contains("<td class=\"total\">" + N + "</td></tr>"));
+    }
+
+    static long best(long[][] n, int j, boolean[] used) {
+        if (j == n[0].length) return 0;
+        long b = best(n, j + 1, used);
+        for (int i = 0; i < n.length; i++) if (!used[i]) {
+            used[i] = true;
+            b = Math.max(b, n[i][j] + best(n, j + 1, used));
+            used[i] = false;
+        }
+        return b;
+    }
 }

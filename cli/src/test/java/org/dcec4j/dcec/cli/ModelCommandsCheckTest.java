@@ -1,0 +1,199 @@
+package org.dcec4j.dcec.cli;
+
+import static org.dcec4j.dcec.cli.DcecCommandTest.pngFolder;
+import static org.dcec4j.dcec.cli.DcecCommandTest.quick;
+import static org.dcec4j.dcec.cli.DcecCommandTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.dcec4j.datasets.Dataset;
+import org.dcec4j.datasets.Shapes;
+import org.dcec4j.engine.io.TensorFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** predict, embed, evaluate and info checked against independent computations. */
+class ModelCommandsCheckTest {
+    @TempDir static Path tmp;
+    static Path images, out, model;
+    static Dataset d;
+
+    @BeforeAll static void train() throws Exception {
+        d = Shapes.generate(40, 3, 12);
+        images = pngFolder(tmp.resolve("images"), d);
+        out = tmp.resolve("run");
+        Object[] r = run(quick("train", "--dataset", images.toString(), "--out", out.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        model = out.resolve("model.dc4j");
+    }
+
+    static double[][] csv(Path p) throws Exception {
+        List<String> lines = Files.readAllLines(p);
+        double[][] v = new double[lines.size() - 1][];
+        for (int i = 1; i < lines.size(); i++) v[i - 1] = Arrays.stream(lines.get(i).split(",")).mapToDouble(Double::parseDouble).toArray();
+        return v;
+    }
+
+    /** confidence = max_j q_ij and cluster = argmax, recomputed from embed's z and the model's μ with the Student's t kernel. */
+    @Test void predictMatchesStudentTOfEmbedAndCentres() throws Exception {
+        Locale before = Locale.getDefault();
+        Path pred = tmp.resolve("p.csv"), emb = tmp.resolve("e.csv");
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            assertEquals(0, run("predict", "--model", model.toString(), "--dataset", images.toString(), "--output", pred.toString())[0]);
+            assertEquals(0, run("embed", "--model", model.toString(), "--dataset", images.toString(), "--output", emb.toString())[0]);
+        } finally {
+            Locale.setDefault(before);
+        }
+        TensorFile f = TensorFile.read(model);
+        float[] mu = f.get("mu").data();
+        int K = f.get("mu").shape()[0], D = f.get("mu").shape()[1];
+        double alpha = Double.parseDouble(f.meta("alpha"));
+        double[][] p = csv(pred), z = csv(emb);
+        assertEquals(d.size(), p.length);
+        assertEquals(d.size(), z.length);
+        for (int i = 0; i < p.length; i++) {
+            assertEquals(i, (int) p[i][0]);
+            assertEquals(i, (int) z[i][0]);
+            assertEquals(D + 1, z[i].length);
+            double[] q = new double[K];
+            double s = 0;
+            for (int j = 0; j < K; j++) {
+                double d2 = 0;
+                for (int t = 0; t < D; t++) d2 += (z[i][t + 1] - mu[j * D + t]) * (z[i][t + 1] - mu[j * D + t]);
+                q[j] = Math.pow(1 + d2 / alpha, -(alpha + 1) / 2);
+                s += q[j];
+            }
+            int best = 0;
+            for (int j = 0; j < K; j++) { q[j] /= s; if (q[j] > q[best]) best = j; }
+            assertEquals(q[best], p[i][2], 2e-5, "row " + i);
+            assertEquals(best, (int) p[i][1], "row " + i);
+        }
+    }
+
+    /** evaluate's ACC, NMI and ARI against predict's CSV and the labels, computed here from scratch. */
+    @Test void evaluateMatchesMetricsOfPredictions() throws Exception {
+        Path pred = tmp.resolve("p2.csv");
+        assertEquals(0, run("predict", "--model", model.toString(), "--dataset", images.toString(), "--output", pred.toString())[0]);
+        double[][] p = csv(pred);
+        // the folder's labels: sub-folder classK, sorted by name, files by name
+        int N = p.length;
+        int[] y = new int[N];
+        List<Path> files = new ArrayList<>();
+        try (var w = Files.walk(images)) { w.filter(Files::isRegularFile).sorted().forEach(files::add); }
+        List<String> classes = files.stream().map(x -> x.getParent().getFileName().toString()).distinct().sorted().toList();
+        for (int i = 0; i < N; i++) y[i] = classes.indexOf(files.get(i).getParent().getFileName().toString());
+        int[] c = new int[N];
+        for (int i = 0; i < N; i++) c[i] = (int) p[i][1];
+        int R = 0, K = 0;
+        for (int i = 0; i < N; i++) { R = Math.max(R, y[i] + 1); K = Math.max(K, c[i] + 1); }
+        long[][] n = new long[R][K];
+        for (int i = 0; i < N; i++) n[y[i]][c[i]]++;
+        // ACC by brute force over assignments of clusters to classes
+        double acc = bestMatch(n, 0, new boolean[R]) / (double) N;
+        long[] a = new long[R], b = new long[K];
+        for (int i = 0; i < R; i++) for (int j = 0; j < K; j++) { a[i] += n[i][j]; b[j] += n[i][j]; }
+        double mi = 0, ha = 0, hb = 0;
+        for (int i = 0; i < R; i++) for (int j = 0; j < K; j++) if (n[i][j] > 0)
+            mi += n[i][j] / (double) N * Math.log((double) n[i][j] * N / ((double) a[i] * b[j]));
+        for (long v : a) if (v > 0) ha -= v / (double) N * Math.log(v / (double) N);
+        for (long v : b) if (v > 0) hb -= v / (double) N * Math.log(v / (double) N);
+        double nmi = mi / ((ha + hb) / 2), nmiGeo = mi / Math.sqrt(ha * hb);
+        double sij = 0, sa = 0, sb = 0;
+        for (int i = 0; i < R; i++) for (int j = 0; j < K; j++) sij += n[i][j] * (n[i][j] - 1) / 2.0;
+        for (long v : a) sa += v * (v - 1) / 2.0;
+        for (long v : b) sb += v * (v - 1) / 2.0;
+        double pairs = N * (N - 1) / 2.0, exp = sa * sb / pairs;
+        double ari = (sij - exp) / ((sa + sb) / 2 - exp);
+        Locale before = Locale.getDefault();
+        Object[] r;
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            r = run("evaluate", "--model", model.toString(), "--dataset", images.toString());
+        } finally {
+            Locale.setDefault(before);
+        }
+        assertEquals(0, r[0], (String) r[2]);
+        String expected = String.format(Locale.ROOT, "(%d images): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f", N, acc, nmi, nmiGeo, ari);
+        assertTrue(((String) r[1]).contains(expected), r[1] + " vs " + expected);
+    }
+
+    static long bestMatch(long[][] n, int j, boolean[] used) {
+        if (j == n[0].length) return 0;
+        long best = bestMatch(n, j + 1, used);   // cluster j unmatched
+        for (int i = 0; i < n.length; i++) if (!used[i]) {
+            used[i] = true;
+            best = Math.max(best, n[i][j] + bestMatch(n, j + 1, used));
+            used[i] = false;
+        }
+        return best;
+    }
+
+    /** A truncated model, a non-model file, an empty folder: an error naming the file, and no output file. */
+    @Test void badInputsNameTheFileAndLeaveNoOutput() throws Exception {
+        byte[] bytes = Files.readAllBytes(model);
+        Path cut = Files.write(tmp.resolve("cut.dc4j"), Arrays.copyOf(bytes, bytes.length / 2));
+        Path text = Files.writeString(tmp.resolve("notes.dc4j"), "hello, not a model\n");
+        Path weights = out.resolve("cae_weights.dc4j");
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Path emptyClasses = Files.createDirectories(tmp.resolve("emptyc/a"));
+        for (String cmd : List.of("predict", "embed", "evaluate", "info")) {
+            for (Object[] c : new Object[][] {{cut, model, "cut.dc4j"}, {text, model, "notes.dc4j"}, {weights, model, "cae_weights.dc4j"},
+                    {model, empty, "empty"}, {model, emptyClasses.getParent(), "emptyc"}}) {
+                if (cmd.equals("info") && c[1] != model) continue;
+                if (cmd.equals("info") && c[0] == weights) continue;
+                Path o = tmp.resolve("o-" + cmd + ".csv");
+                List<String> args = new ArrayList<>(cmd.equals("info") ? List.of("info", c[0].toString())
+                        : List.of(cmd, "--model", c[0].toString(), "--dataset", (c[1] == model ? images : (Path) c[1]).toString()));
+                if (cmd.equals("predict") || cmd.equals("embed")) args.addAll(List.of("--output", o.toString()));
+                Object[] r = run(args.toArray(new String[0]));
+                System.out.println(String.join(" ", args) + " -> " + r[0] + "\n  " + r[1] + r[2]);
+                assertTrue((int) r[0] != 0, String.join(" ", args));
+                assertTrue(((String) r[2]).contains((String) c[2]), String.join(" ", args) + ": " + r[2]);
+                assertFalse(Files.exists(o));
+            }
+        }
+    }
+
+    @Test void infoDescribesTheModel() throws Exception {
+        Locale before = Locale.getDefault();
+        Object[] r;
+        try {
+            Locale.setDefault(Locale.GERMANY);
+            r = run("info", model.toString());
+        } finally {
+            Locale.setDefault(before);
+        }
+        System.out.println(r[1]);
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("1x12x12 images, 4 clusters"), (String) r[1]);
+    }
+
+    /** An image that cannot be decoded after several batches were written: exit 1 naming it, the old output intact, no temporary file. */
+    @Test void aBadImageMidwayLeavesTheOldOutputAndNoTemporaryFile() throws Exception {
+        Path bad = tmp.resolve("bad");
+        for (Path f : (Iterable<Path>) Files.walk(images).filter(Files::isRegularFile)::iterator) {
+            Path t = bad.resolve(images.relativize(f));
+            Files.createDirectories(t.getParent());
+            Files.copy(f, t);
+        }
+        Files.writeString(bad.resolve("class2/zzz.png"), "not a png");
+        Path dir = Files.createDirectories(tmp.resolve("outs"));
+        for (String cmd : List.of("predict", "embed")) {
+            Path o = Files.writeString(dir.resolve(cmd + ".csv"), "old\n");
+            Object[] r = run(cmd, "--model", model.toString(), "--dataset", bad.toString(), "--batch-size", "4", "--output", o.toString());
+            assertEquals(1, r[0], (String) r[2]);
+            assertTrue(((String) r[2]).contains("zzz.png"), (String) r[2]);
+            assertEquals("old\n", Files.readString(o));
+        }
+        try (var l = Files.list(dir)) { assertEquals(2, l.count()); }
+    }
+}
