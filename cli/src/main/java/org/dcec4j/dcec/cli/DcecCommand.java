@@ -870,7 +870,7 @@ public final class DcecCommand implements Runnable {
             if (s.channels() != m.channels || s.height() != m.height || s.width() != m.width) {
                 s.close();
                 throw new IllegalArgumentException(s.name() + " has " + s.channels() + "x" + s.height() + "x" + s.width()
-                        + " images but the model takes " + m.channels + "x" + m.height + "x" + m.width);
+                        + " images but the model takes " + m.channels + "x" + m.height + "x" + m.width + " (--model " + model + ")");
             }
             int B = Math.min(batchSize, s.size()), most = m.largestBatch();
             if (B > most) {

@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.dcec4j.dcec.Version;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.engine.io.TensorFile;
@@ -34,6 +37,15 @@ final class InfoCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override public Integer call() throws IOException {
+        if (Files.isDirectory(file)) {
+            // read as a file, java.io said only "run1 (Is a directory)"
+            List<String> files = new ArrayList<>();
+            try (Stream<Path> l = Files.list(file)) {
+                l.filter(p -> p.getFileName().toString().endsWith(".dc4j") && Files.isRegularFile(p)).sorted().forEach(p -> files.add(p.toString()));
+            }
+            throw new IllegalArgumentException(file + ": is a folder, not a file dcec4j wrote; give one of its files: "
+                    + (files.isEmpty() ? "it holds no .dc4j file (model.dc4j, checkpoint.dc4j, cae_weights.dc4j, ae_weights.dc4j)" : String.join(", ", files)));
+        }
         TensorFile f = TensorFile.read(file);
         PrintWriter out = spec.commandLine().getOut();
         out.println(printable(file.toString()) + " (" + String.format(Locale.ROOT, "%,d", Files.size(file)) + " bytes, checksums verified)");

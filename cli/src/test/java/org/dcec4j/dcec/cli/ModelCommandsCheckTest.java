@@ -196,4 +196,21 @@ class ModelCommandsCheckTest {
         }
         try (var l = Files.list(dir)) { assertEquals(2, l.count()); }
     }
+
+    /** info on a run folder (not a file) says so and names the folder's dcec4j files, exit 2, rather than "run (Is a directory)". */
+    @Test void infoOnAFolderNamesItsFiles() {
+        Object[] r = run("info", out.toString());
+        assertEquals(2, r[0], (String) r[2]);
+        String err = (String) r[2];
+        assertTrue(err.startsWith("dcec: " + out + ": is a folder, not a file dcec4j wrote;"), err);
+        assertTrue(err.contains(out.resolve("model.dc4j").toString()) && err.contains(out.resolve("cae_weights.dc4j").toString()), err);
+    }
+
+    /** A model/image-size mismatch names the model file as well as the data and both geometries. */
+    @Test void aSizeMismatchNamesTheModelFile() {
+        Object[] r = run("predict", "--model", model.toString(), "--dataset", "shapes", "--limit", "5", "--output", tmp.resolve("m.csv").toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("shapes has 1x28x28 images but the model takes 1x12x12 (--model " + model + ")"), (String) r[2]);
+        assertFalse(Files.exists(tmp.resolve("m.csv")));
+    }
 }
