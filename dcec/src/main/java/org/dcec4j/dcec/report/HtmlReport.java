@@ -975,7 +975,10 @@ public final class HtmlReport {
                 ari[r] = c.ari();
                 any |= !Double.isNaN(c.acc()) || !Double.isNaN(c.nmi()) || !Double.isNaN(c.ari());
             }
-            if (!any) {
+            if (R == 0) {
+                // not "no labels": a labelled run of a method without a clustering phase (kmeans, cae-kmeans) has none
+                note(o, "No clustering log (dcec_log.csv) was given: ACC, NMI and ARI over the iterations come from it.");
+            } else if (!any) {
                 note(o, "No labels: ACC, NMI and ARI need the true labels.");
             } else {
                 note(o, "One panel per metric, each y axis fitted to its values but at least " + METRIC_MIN_SPAN

@@ -200,4 +200,22 @@ class ReportEdgeCasesTest {
         }
         return b;
     }
+
+    /**
+     * A labelled run without a clustering log (the kmeans and cae-kmeans methods have no clustering phase): the metrics
+     * section says there are no iterations, not that the data has no labels (its confusion matrix is on the same page).
+     */
+    @Test void aLabelledRunWithoutAClusteringLogIsNotCalledUnlabelled(@TempDir Path tmp) throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("config.json"), "{\"method\": \"kmeans\", \"seed\": 0}");
+        Files.writeString(run.resolve("predictions.csv"), "index,cluster,confidence\n0,0,0.9\n1,1,0.8\n2,1,0.7\n");
+        String page = HtmlReport.fromRunDirectory(run, null, 3, 1, 8, 8, new int[] {0, 1, 1}, List.of(), 10).render();
+        String metrics = page.substring(page.indexOf("<section id=\"metrics\">"), page.indexOf("</section>", page.indexOf("<section id=\"metrics\">")));
+        assertTrue(page.contains("<table class=\"confusion\">"));
+        assertTrue(!metrics.contains("No labels"), metrics);
+        assertTrue(metrics.contains("No clustering log (dcec_log.csv)"), metrics);
+        // without labels the note stays
+        String unlabelled = HtmlReport.builder().clusterLog(SyntheticRun.clustering(3, 10, false)).render();
+        assertTrue(unlabelled.contains("No labels: ACC, NMI and ARI need the true labels."));
+    }
 }
