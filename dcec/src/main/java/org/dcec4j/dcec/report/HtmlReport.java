@@ -483,6 +483,11 @@ public final class HtmlReport {
         for (int k : p.cluster()) {
             K = Math.max(K, k + 1);
         }
+        // the run's K: clusters after the last non-empty one are empty too (the samples section lists every cluster)
+        String clusters = cfg.get("clusters");
+        if (clusters != null && clusters.matches("[0-9]{1,9}")) {
+            K = Math.max(K, Math.min(Integer.parseInt(clusters), p.size()));
+        }
         long[] size = new long[K];
         for (int k : p.cluster()) {
             size[k]++;
@@ -582,7 +587,7 @@ public final class HtmlReport {
      * Every cluster's samples: its members sorted by confidence (highest first, ties by index) give the S most
      * confident, then the S least confident of the others (shown lowest first), then S drawn at random without
      * replacement from those left between them (shown in confidence order), by a generator seeded with
-     * (seed, cluster).
+     * (seed, cluster). An empty cluster gets an entry of its own, size 0 and no rows.
      */
     private static void addSamples(Builder b, Predictions p, long[] size, float[] images, int C, int H, int W,
                                    int[] labels, String[] names, int S, long seed) {
@@ -647,6 +652,11 @@ public final class HtmlReport {
                     + Html.fixed(q[members[(n - 1) / 2]], 3) + ", lowest " + Html.fixed(q[members[n - 1]], 3));
             b.clusterSamples(new ClusterSamples(k, n, notes, C, H, W, strips));
             start += n;
+        }
+        for (int k = 0; k < size.length; k++) {
+            if (size[k] == 0) {
+                b.clusterSamples(new ClusterSamples(k, 0, List.of(), C, H, W, List.of()));
+            }
         }
     }
 

@@ -59,7 +59,11 @@ class ReportEdgeCasesTest {
         long sum = 0; int shown = 0;
         while (m.find()) { sum += Long.parseLong(m.group(1)); shown++; }
         assertEquals(N, sum);
-        assertEquals(K - 2, shown);
+        assertEquals(K, shown);
+        // the empty clusters are listed, and say so
+        for (int k : new int[] {5, 17})
+            assertTrue(page.contains("<div class=\"cluster\" id=\"cluster-" + k + "\"><h3>cluster " + k + " <span class=\"size\">0 images</span></h3>\n"
+                    + "<div class=\"strips\"></div>\n<p class=\"note\">empty</p>"), "cluster " + k);
         // the confusion table's grand total is N
         assertTrue(page.contains("<td class=\"total\">" + N + "</td></tr>\n</table>"));
         assertTrue(!page.contains("<img src=x"), "raw class name");
@@ -217,5 +221,19 @@ class ReportEdgeCasesTest {
         // without labels the note stays
         String unlabelled = HtmlReport.builder().clusterLog(SyntheticRun.clustering(3, 10, false)).render();
         assertTrue(unlabelled.contains("No labels: ACC, NMI and ARI need the true labels."));
+    }
+
+    /** Clusters after the last non-empty one (config.json's clusters = 6, predictions use 0..3) are listed as empty too. */
+    @Test void trailingEmptyClustersAreListed(@TempDir Path tmp) throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("config.json"), "{\"method\": \"dcec\", \"clusters\": 6, \"seed\": 0}");
+        StringBuilder p = new StringBuilder("index,cluster,confidence\n");
+        for (int i = 0; i < 20; i++) p.append(i).append(',').append(i % 4 == 1 ? 3 : i % 4).append(",0.5\n");
+        Files.writeString(run.resolve("predictions.csv"), p);
+        Path html = HtmlReport.fromRunDirectory(run, SyntheticRun.images(20, 1, 8, 8), 20, 1, 8, 8, null, List.of(), 3).write(run.resolve("report.html"));
+        String page = Files.readString(html);
+        for (int k = 0; k < 6; k++) assertTrue(page.contains("id=\"cluster-" + k + "\""), "cluster " + k);
+        assertEquals(3, page.split("<p class=\"note\">empty</p>", -1).length - 1);   // clusters 1, 4 and 5
+        assertTrue(check(html).startsWith("0 "), check(html));
     }
 }
