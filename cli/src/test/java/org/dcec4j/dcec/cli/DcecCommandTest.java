@@ -758,7 +758,7 @@ class DcecCommandTest {
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<tr><th>pixel k-means</th><td>" + rows.get("pixel k-means")[0] + "</td>"), "report: baseline row");
         assertTrue(html.contains("<tr><th>DCEC</th><td>" + rows.get("DCEC")[0] + "</td>"), "report: end row");
-        assertTrue(html.contains(">class3</figcaption>") && html.contains("<tr><th>class3</th>"), "class names from the sub-folders");
+        assertTrue(html.contains(">class3</figcaption>") && html.contains("<tr><th><span class=\"name\" title=\"class3\">class3</span></th>"), "class names from the sub-folders");
         // the progress went to the error stream the command line was given, the baseline's too
         assertTrue(((String) r[2]).contains("pretraining: 2 epochs") && ((String) r[2]).contains("baseline: k-means on the raw pixels, 2 restarts"),
                 (String) r[2]);

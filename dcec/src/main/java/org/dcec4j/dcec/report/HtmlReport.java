@@ -1042,7 +1042,9 @@ public final class HtmlReport {
                     colSum[j] += n[i][j];
                 }
                 total += rowSum;
-                o.append("<tr><th>").append(Html.text(b.confusionRows[i])).append("</th>");
+                // a long class name (an image folder's) is cut with an ellipsis, in full on hover
+                o.append("<tr><th><span class=\"name\" title=\"").append(Html.text(b.confusionRows[i])).append("\">")
+                        .append(Html.text(b.confusionRows[i])).append("</span></th>");
                 for (int j = 0; j < J; j++) {
                     double f = rowSum == 0 ? 0 : (double) n[i][j] / rowSum;
                     o.append("<td style=\"background:rgba(0,114,178,").append(Html.fixed(f, 3)).append(')')
@@ -1206,7 +1208,7 @@ public final class HtmlReport {
             h3 { font-size: 14px; font-weight: 600; margin: 10px 0 6px; }
             .row { display: flex; flex-wrap: wrap; gap: 12px; }
             figure { margin: 0; }
-            .note { color: #5a6470; font-size: 13px; margin: 6px 0; }
+            .note { color: #5a6470; font-size: 13px; margin: 6px 0; overflow-wrap: anywhere; }
             table.kv { border-collapse: collapse; }
             table.kv th { text-align: left; font-weight: 500; color: #44505c; padding: 3px 18px 3px 0; vertical-align: top; }
             table.kv td { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 13px; padding: 3px 0;
@@ -1217,6 +1219,8 @@ public final class HtmlReport {
             table.confusion th { font-weight: 500; color: #44505c; padding: 4px 8px; white-space: nowrap; }
             table.confusion td { text-align: right; padding: 4px 8px; min-width: 36px; border: 1px solid #eef0f3; }
             table.confusion td.total { color: #5a6470; background: #f6f7f9; }
+            table.confusion th .name { display: inline-block; max-width: 16em; overflow: hidden; text-overflow: ellipsis;
+                                       vertical-align: bottom; }
             svg.chart { max-width: 100%; height: auto; font-size: 11px; }
             svg.chart .grid line { stroke: #e5e8ec; }
             svg.chart .tick { fill: #5a6470; }

@@ -175,7 +175,7 @@ class ReportEdgeCasesTest {
         assertTrue(page.contains(row), row + "\n" + page.substring(page.indexOf("<table class=\"scores\">"), page.indexOf("</table>", page.indexOf("<table class=\"scores\">"))));
         // the confusion matrix: 4 non-empty clusters as columns, matched counts on the diagonal, totals N
         String table = page.substring(page.indexOf("<table class=\"confusion\">"), page.indexOf("</table>", page.indexOf("<table class=\"confusion\">")));
-        Matcher m = Pattern.compile("<tr><th>([a-d])</th>(.*?)<td class=\"total\">(\\d+)</td></tr>").matcher(table);
+        Matcher m = Pattern.compile("<tr><th><span class=\"name\" title=\"[a-d]\">([a-d])</span></th>(.*?)<td class=\"total\">(\\d+)</td></tr>").matcher(table);
         long diagonal = 0, total = 0;
         int row_ = 0;
         while (m.find()) {
@@ -235,5 +235,37 @@ class ReportEdgeCasesTest {
         for (int k = 0; k < 6; k++) assertTrue(page.contains("id=\"cluster-" + k + "\""), "cluster " + k);
         assertEquals(3, page.split("<p class=\"note\">empty</p>", -1).length - 1);   // clusters 1, 4 and 5
         assertTrue(check(html).startsWith("0 "), check(html));
+    }
+
+    /**
+     * A 300-character class name without spaces (an image folder's name) does not widen the page past a 1280-pixel window
+     * (its composition line ran off the right edge, and the page scrolled sideways), and the confusion matrix's row
+     * header is cut with an ellipsis (the full name on hover) instead of pushing the counts 1,900 pixels to the right.
+     * Measured in headless Chromium.
+     */
+    @Test void aVeryLongClassNameDoesNotWidenThePage(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "no chromium");
+        int N = 40;
+        int[] y = new int[N], c = new int[N];
+        float[] q = new float[N];
+        for (int i = 0; i < N; i++) { y[i] = i % 3; c[i] = i % 3; q[i] = 0.5f; }
+        Path run = tmp.resolve("run");
+        folder(run, c, q, false);
+        String name = "n" + "0123456789".repeat(30);
+        String page = HtmlReport.fromRunDirectory(run, SyntheticRun.images(N, 1, 8, 8), N, 1, 8, 8, y, List.of(name, "b", "c"), 10).render();
+        String probe = "<script>window.addEventListener('load',function(){setTimeout(function(){var t=document.querySelector('table.confusion td');"
+                + "document.body.setAttribute('data-measured',document.documentElement.scrollWidth+' '+Math.round(t.getBoundingClientRect().left));},0)});</script></body>";
+        Path html = Files.writeString(tmp.resolve("m.html"), page.replace("</body>", probe));
+        Process p = new ProcessBuilder("timeout", "60", "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000",
+                "--virtual-time-budget=3000", "--user-data-dir=" + tmp.resolve("profile"), "--dump-dom", html.toUri().toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher m = Pattern.compile("data-measured=\"(\\d+) (\\d+)\"").matcher(dom);
+        assertTrue(m.find(), "no measurement in the dumped DOM");
+        int width = Integer.parseInt(m.group(1)), firstCount = Integer.parseInt(m.group(2));
+        assertTrue(width <= 1280, "the page is " + width + " pixels wide in a 1280-pixel window");
+        assertTrue(firstCount < 500, "the first count of the confusion matrix starts " + firstCount + " pixels from the left");
+        assertTrue(page.contains("title=\"" + name + "\""), "the full name on hover");
     }
 }
