@@ -7,7 +7,8 @@ import java.util.List;
  * A line chart as inline SVG (no {@code xmlns}: inside HTML the parser puts {@code <svg>} in the SVG
  * namespace itself, and the page then holds no URL at all).
  *
- * <p>Every series shares the x values of the chart. A NaN y value (or a non-positive one on a log axis)
+ * <p>Every series shares the x values of the chart; when they are all whole numbers (epochs, iterations) the x ticks
+ * are too (a step of at least 1). A NaN y value (or a non-positive one on a log axis)
  * breaks the line: the points on either side are drawn as separate polylines. Axes get "nice" ticks
  * (steps of 1, 2 or 5 × 10^k on a linear axis, powers of ten on a log axis, with 2 and 5 × 10^k
  * too when it spans at most two decades).
@@ -293,6 +294,10 @@ final class SvgLineChart {
             yMax = r[1];
         }
         Ticks xt = niceTicks(xMin, xMax, 8);
+        if (xt.step() < 1 && integral(x)) {
+            // epochs and iterations: a run of 2 epochs had ticks at epoch 1.2, 1.4, ...; steps of 1 instead
+            xt = xMin == xMax ? new Ticks(xMin - 1, xMax + 1, 1) : new Ticks(Math.floor(xMin), Math.ceil(xMax), 1);
+        }
         double[] yTickValues;
         double y0;
         double y1;
@@ -419,6 +424,16 @@ final class SvgLineChart {
         }
         out.append("</svg>");
         return out.toString();
+    }
+
+    /** True when every x value that is not NaN is a whole number. */
+    private static boolean integral(double[] x) {
+        for (double v : x) {
+            if (!Double.isNaN(v) && v != Math.rint(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String logTickLabel(double v) {

@@ -268,4 +268,22 @@ class ReportEdgeCasesTest {
         assertTrue(firstCount < 500, "the first count of the confusion matrix starts " + firstCount + " pixels from the left");
         assertTrue(page.contains("title=\"" + name + "\""), "the full name on hover");
     }
+
+    /** Whole-number x values (epochs, iterations) get whole-number ticks: 2 epochs were labelled 1.0, 1.2, ..., 2.0. */
+    @Test void wholeNumberXValuesGetWholeNumberTicks() {
+        String two = new SvgLineChart("c", "epoch", "loss", new double[] {1, 2}).series("L", new double[] {0.3, 0.2}).render();
+        List<String> labels = new ArrayList<>();
+        Matcher m = Pattern.compile("<text class=\"tick\" x=\"[0-9.]+\" y=\"[0-9.]+\" text-anchor=\"middle\">([^<]*)</text>").matcher(two);
+        while (m.find()) labels.add(m.group(1));
+        assertEquals(List.of("1", "2"), labels);
+        String one = new SvgLineChart("c", "iteration", "L", new double[] {3}).series("L", new double[] {0.3}).render();
+        labels.clear();
+        m = Pattern.compile("<text class=\"tick\" x=\"[0-9.]+\" y=\"[0-9.]+\" text-anchor=\"middle\">([^<]*)</text>").matcher(one);
+        while (m.find()) labels.add(m.group(1));
+        assertEquals(List.of("2", "3", "4"), labels);
+        // many iterations keep their nice steps; fractional x values keep fractional ticks
+        assertTrue(new SvgLineChart("c", "iteration", "L", new double[] {0, 140, 280, 20000}).series("L", new double[] {1, 2, 3, 4}).render()
+                .contains(">5000</text>"));
+        assertTrue(new SvgLineChart("c", "x", "y", new double[] {0.1, 0.9}).series("y", new double[] {1, 2}).render().contains(">0.5</text>"));
+    }
 }
