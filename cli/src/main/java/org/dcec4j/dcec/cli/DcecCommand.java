@@ -891,6 +891,8 @@ public final class DcecCommand implements Runnable {
          * config.json): predict's default predictions.csv there would replace the run's own, labelled one.
          */
         void checkOutput(Path output) throws IOException {
+            // "" is the current folder: the write failed with "dcec: is a directory", naming nothing
+            if (output.toString().isEmpty()) throw new IllegalArgumentException("--output is empty: name the CSV file to write");
             if (!Files.isRegularFile(model)) throw new IllegalArgumentException("--model: no file at " + model);
             Path out = output.toAbsolutePath().normalize();
             if (out.equals(model.toAbsolutePath().normalize()) || Files.exists(out) && Files.isSameFile(out, model))

@@ -213,4 +213,13 @@ class ModelCommandsCheckTest {
         assertTrue(((String) r[2]).contains("shapes has 1x28x28 images but the model takes 1x12x12 (--model " + model + ")"), (String) r[2]);
         assertFalse(Files.exists(tmp.resolve("m.csv")));
     }
+
+    /** An empty --output (the current folder) is refused naming the option, exit 2, as an empty --out is. */
+    @Test void anEmptyOutputIsRefusedNamingTheOption() {
+        for (String cmd : List.of("predict", "embed")) {
+            Object[] r = run(cmd, "--model", model.toString(), "--dataset", images.toString(), "--output", "");
+            assertEquals(2, r[0], (String) r[2]);
+            assertTrue(((String) r[2]).startsWith("dcec: --output is empty: name the CSV file to write"), (String) r[2]);
+        }
+    }
 }
