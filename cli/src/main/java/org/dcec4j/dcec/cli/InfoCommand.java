@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * a first line saying what it is (a model and the images it takes, a checkpoint and where it would resume, a pretrained
  * network's weights), its metadata in the order it was written, and its tensors with their shapes. For a checkpoint
  * the first line also says whether this dcec4j would continue it: one written by another arithmetic version would be
- * refused by {@code --resume} (docs/kernels.md#arithmetic-version).
+ * refused by {@code --resume} (docs/kernels.md#arithmetic-version). For a model, a second line says when the model
+ * commands would refuse it (NaN weights, metadata no run writes) and why.
  */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Describe a dcec4j file (model.dc4j, checkpoint.dc4j, pretrained weights): what it is, its metadata and its tensors.")
@@ -50,6 +51,16 @@ final class InfoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println(printable(file.toString()) + " (" + String.format(Locale.ROOT, "%,d", Files.size(file)) + " bytes, checksums verified)");
         out.println("  " + printable(what(f)));
+        if ("dcec-model".equals(f.meta("kind"))) {
+            // checksums pass on a model saved from a diverged run (NaN weights) or with edited metadata: say what the
+            // model commands would say, rather than describe it as a usable model
+            try {
+                org.dcec4j.dcec.train.TrainedModel.parse(Files.readAllBytes(file), file.toString());
+            } catch (TensorFile.FormatException e) {
+                String why = e.getMessage().startsWith(file + ": ") ? e.getMessage().substring(file.toString().length() + 2) : e.getMessage();
+                out.println("  predict, embed and evaluate refuse it: " + printable(why));
+            }
+        }
         out.println("metadata:");
         int width = f.meta().keySet().stream().mapToInt(String::length).max().orElse(0);
         for (Map.Entry<String, String> e : f.meta().entrySet()) {

@@ -222,4 +222,25 @@ class ModelCommandsCheckTest {
             assertTrue(((String) r[2]).startsWith("dcec: --output is empty: name the CSV file to write"), (String) r[2]);
         }
     }
+
+    /**
+     * info on a model with one NaN weight (checksums intact: a diverged run's) says that predict, embed and evaluate refuse
+     * it and why, instead of describing it as a usable model; a good model gets no such line.
+     */
+    @Test void infoSaysWhenTheModelCommandsWouldRefuseAModel() throws Exception {
+        TensorFile f = TensorFile.read(model);
+        TensorFile.Builder b = TensorFile.builder();
+        f.meta().forEach(b::meta);
+        for (String n : f.names()) {
+            float[] v = f.get(n).data().clone();
+            if (n.equals("mu")) v[2] = Float.NaN;
+            b.tensor(n, f.get(n).shape(), v);
+        }
+        Path broken = Files.write(tmp.resolve("nan-model.dc4j"), b.toBytes());
+        Object[] r = run("info", broken.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("\n  predict, embed and evaluate refuse it: tensor 'mu' holds NaN at index 2: the model is broken"), (String) r[1]);
+        r = run("info", model.toString());
+        assertFalse(((String) r[1]).contains("refuse"), (String) r[1]);
+    }
 }
