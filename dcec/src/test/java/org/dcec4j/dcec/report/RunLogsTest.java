@@ -200,7 +200,8 @@ class RunLogsTest {
         int t = html.indexOf("<table class=\"confusion\">");
         String table = html.substring(t, html.indexOf("</table>", t));
         assertTrue(table.contains("<th>cluster 2</th><th>cluster 0</th><th>cluster 1</th>"), table);
-        assertTrue(table.contains("<tr><th>a</th>") && table.contains("<tr><th>b</th>") && table.contains("<tr><th>c</th>"), table);
+        assertTrue(table.contains("<tr><th><span class=\"name\" title=\"a\">a</span></th>") && table.contains("<tr><th><span class=\"name\" title=\"b\">b</span></th>")
+                && table.contains("<tr><th><span class=\"name\" title=\"c\">c</span></th>"), table);
         List<Long> cells = new ArrayList<>();
         Matcher m = Pattern.compile("<td[^>]*>(\\d+)</td>").matcher(table);
         while (m.find()) {
