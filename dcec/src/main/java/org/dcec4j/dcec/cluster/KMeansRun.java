@@ -33,6 +33,7 @@ final class KMeansRun {
     BooleanSupplier stop = () -> false;
 
     private final double[] sums;        // [K, D] Σ_{n ∈ C_k} x_n, kept up to date as points move
+    private final double[] recount;     // [K, D] the same sums counted afresh before a run stops (resync)
     private final int[] counts;         // [K] points per cluster
     private final double[] moved;       // [K] ‖μ_k(new) − μ_k(old)‖
     private final double[] halfGap;     // [K] s_k = ½ min_{k'≠k} ‖μ_k − μ_k'‖
@@ -57,6 +58,7 @@ final class KMeansRun {
         centres = new double[K * D];
         labels = new int[N];
         sums = new double[K * D];
+        recount = new double[K * D];
         counts = new int[K];
         moved = new double[K];
         halfGap = new double[K];
@@ -155,8 +157,9 @@ final class KMeansRun {
     /**
      * Plain Lloyd from the current {@link #centres}: every iteration assigns every point to its nearest
      * centre (E-step) and moves every centre to the mean of its points (M-step). Stops when no label
-     * changes, when Σ_k ‖Δμ_k‖² ≤ tolerance, or after maxIterations; before it stops the centres are recounted as
-     * exact means ({@link #resync}), and if that moved them by more than the tolerance the run goes on. If it did not
+     * changes, when Σ_k ‖Δμ_k‖² ≤ tolerance, or after maxIterations; before it stops the sums are counted afresh
+     * ({@link #resync}), and where the exact means lie farther than the tolerance from the centres they replace them
+     * and the run goes on (short of maxIterations). If it did not
      * stop on unchanged labels and unmoved centres a last E-step makes the labels those of the final centres. Writes
      * centres, labels, inertia, iterations.
      *
@@ -172,12 +175,12 @@ final class KMeansRun {
             it++;
             boolean last = it == maxIterations;
             if ((changed == 0 && shift == 0) || shift <= tolerance || last) {
-                // about to stop: the centres must be the exact means of their points (see resync)
-                double drift = resync();
-                if (drift > tolerance && !last) {
+                // about to stop: the centres must be within the tolerance of the exact means of their points (see resync)
+                boolean resynced = resync();
+                if (resynced && !last) {
                     continue;
                 }
-                strict = changed == 0 && shift == 0 && drift == 0;
+                strict = changed == 0 && shift == 0 && !resynced;
                 break;
             }
         }
@@ -209,13 +212,15 @@ final class KMeansRun {
             it++;
             boolean last = it == maxIterations;
             if ((changed == 0 && shift == 0) || shift <= tolerance || last) {
-                // about to stop: the centres must be the exact means of their points (see resync)
-                double drift = resync();
-                updateBounds();
-                if (drift > tolerance && !last) {
-                    continue;
+                // about to stop: the centres must be within the tolerance of the exact means of their points (see resync)
+                boolean resynced = resync();
+                if (resynced) {
+                    updateBounds();
+                    if (!last) {
+                        continue;
+                    }
                 }
-                strict = changed == 0 && shift == 0 && drift == 0;
+                strict = changed == 0 && shift == 0 && !resynced;
                 break;
             }
         }
@@ -400,24 +405,39 @@ final class KMeansRun {
     }
 
     /**
-     * Recounts the sums Σ_{n ∈ C_k} x_n from the labels (in increasing n, from zero) and sets every centre to its exact
-     * mean; sets moved[k] and returns Σ_k ‖μ_k(exact) − μ_k‖². The sums kept up to date by {@link #move} carry the
-     * rounding of every point that ever passed through a cluster: a point far larger than the others leaves its
-     * rounding behind when it leaves (1e17 joining 10 + 11 and leaving again leaves 16, not 21), so a run recounts
-     * before it stops. Bit-for-bit the same in plain and Hamerly runs, which have the same labels.
+     * Counts the sums Σ_{n ∈ C_k} x_n afresh from the labels (in increasing n, from zero) and, when the exact means they
+     * give are farther than the tolerance from the centres (Σ_k ‖μ_k(exact) − μ_k‖² &gt; tolerance), takes them: sums and
+     * centres, moved[k] set; returns whether it did. The sums kept up to date by {@link #move} carry the rounding of
+     * every point that ever passed through a cluster: a point far larger than the others leaves its rounding behind
+     * when it leaves (1e17 joining 10 + 11 and leaving again leaves 16, not 21), so a run checks before it stops. Within
+     * the tolerance the centres are left as they are, so that a run whose sums stayed exact, or nearly (floats added in
+     * double are exact up to about 2^29 of them of one magnitude), gives the bits it gave before this check existed.
+     * The same in plain and Hamerly runs, which have the same labels.
      *
      * <p>Math: docs/math/kmeans-metrics.md#lloyd
      */
-    private double resync() {
-        Arrays.fill(sums, 0);
+    private boolean resync() {
+        Arrays.fill(recount, 0);
         for (int n = 0; n < N; n++) {
             int bo = labels[n] * D;
             int xo = n * D;
             for (int d = 0; d < D; d++) {
-                sums[bo + d] += x[xo + d];
+                recount[bo + d] += x[xo + d];
             }
         }
-        return centresFromSums();
+        double drift = 0;
+        for (int k = 0; k < K; k++) {
+            for (int d = 0; d < D; d++) {
+                double delta = recount[k * D + d] / counts[k] - centres[k * D + d];
+                drift += delta * delta;
+            }
+        }
+        if (!(drift > tolerance)) {
+            return false;
+        }
+        System.arraycopy(recount, 0, sums, 0, K * D);
+        centresFromSums();
+        return true;
     }
 
     /** μ_k = sums_k / |C_k| for every k; sets moved[k] = ‖μ_k(new) − μ_k(old)‖ and returns Σ_k ‖μ_k(new) − μ_k(old)‖². */
