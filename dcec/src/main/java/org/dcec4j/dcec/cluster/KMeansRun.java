@@ -410,8 +410,8 @@ final class KMeansRun {
      * centres, moved[k] set; returns whether it did. The sums kept up to date by {@link #move} carry the rounding of
      * every point that ever passed through a cluster: a point far larger than the others leaves its rounding behind
      * when it leaves (1e17 joining 10 + 11 and leaving again leaves 16, not 21), so a run checks before it stops. Within
-     * the tolerance the centres are left as they are, so that a run whose sums stayed exact, or nearly (floats added in
-     * double are exact up to about 2^29 of them of one magnitude), gives the bits it gave before this check existed.
+     * the tolerance the centres are left as they are, so that a run whose sums kept only ordinary rounding (about 1e-16
+     * of their size) gives the bits it gave before this check existed.
      * The same in plain and Hamerly runs, which have the same labels.
      *
      * <p>Math: docs/math/kmeans-metrics.md#lloyd
