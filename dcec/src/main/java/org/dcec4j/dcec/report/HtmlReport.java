@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.dcec4j.dcec.Method;
@@ -149,6 +150,8 @@ public final class HtmlReport {
         private final Map<String, String> config = new LinkedHashMap<>();
         private final Map<String, String> summary = new LinkedHashMap<>();
         private final List<PretrainRow> pretrain = new ArrayList<>();
+        /** The method has no pretraining (kmeans): the section says so instead of "no log was given". */
+        private String withoutPretraining;
         private final List<ClusterRow> clustering = new ArrayList<>();
         private long[][] confusion;
         private String[] confusionRows;
@@ -186,6 +189,15 @@ public final class HtmlReport {
 
         public Builder summary(String key, String value) {
             summary.put(key, value);
+            return this;
+        }
+
+        /**
+         * The run's method has no pretraining ({@code kmeans}, named here): the pretraining section says so rather than
+         * that no log was given.
+         */
+        public Builder withoutPretraining(String method) {
+            this.withoutPretraining = Objects.requireNonNull(method, "method");
             return this;
         }
 
@@ -413,6 +425,9 @@ public final class HtmlReport {
                 method = Method.parse(cfg.get("method"));
             } catch (IllegalArgumentException e) {
                 throw new ReportException(config + ": key \"method\": " + e.getMessage());
+            }
+            if (method.network == Method.Network.NONE) {
+                b.withoutPretraining(method.cliName);
             }
         }
         long seed = 0;
@@ -838,7 +853,9 @@ public final class HtmlReport {
         private void sectionPretraining(StringBuilder o) {
             open(o, "pretraining", "Pretraining: reconstruction loss");
             List<PretrainRow> rows = b.pretrain;
-            if (rows.isEmpty()) {
+            if (rows.isEmpty() && b.withoutPretraining != null) {
+                note(o, b.withoutPretraining + " clusters the raw pixels: it has no autoencoder to pretrain.");
+            } else if (rows.isEmpty()) {
                 note(o, "No pretraining log (pretrain_log.csv) was given.");
             } else {
                 double[] x = new double[rows.size()];

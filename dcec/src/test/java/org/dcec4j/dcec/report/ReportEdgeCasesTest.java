@@ -218,6 +218,12 @@ class ReportEdgeCasesTest {
         assertTrue(page.contains("<table class=\"confusion\">"));
         assertTrue(!metrics.contains("No labels"), metrics);
         assertTrue(metrics.contains("No clustering log (dcec_log.csv)"), metrics);
+        // kmeans has no pretraining: its section says so, not that a log is missing
+        String pretraining = page.substring(page.indexOf("<section id=\"pretraining\">"), page.indexOf("</section>", page.indexOf("<section id=\"pretraining\">")));
+        assertTrue(pretraining.contains("kmeans clusters the raw pixels: it has no autoencoder to pretrain."), pretraining);
+        assertTrue(!pretraining.contains("No pretraining log"), pretraining);
+        // a method that pretrains, without its log: the note stays
+        assertTrue(HtmlReport.builder().render().contains("No pretraining log (pretrain_log.csv) was given."));
         // without labels the note stays
         String unlabelled = HtmlReport.builder().clusterLog(SyntheticRun.clustering(3, 10, false)).render();
         assertTrue(unlabelled.contains("No labels: ACC, NMI and ARI need the true labels."));
