@@ -26,7 +26,11 @@ public final class IoErrors {
      * {@code Files.readString} throws a MalformedInputException whose whole message is "Input length = 1".
      */
     public static String readUtf8(java.nio.file.Path file) throws IOException {
-        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        return decodeUtf8(java.nio.file.Files.readAllBytes(file), file.toString());
+    }
+
+    /** {@link #readUtf8}'s decoding of bytes already read from {@code file} (a Hadoop path, say), which the message names. */
+    public static String decodeUtf8(byte[] bytes, String file) throws FileSystemException {
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
         java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
         java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
@@ -36,7 +40,7 @@ public final class IoErrors {
         if (!r.isError()) r = decoder.flush(out);
         if (r.isError()) {
             int at = in.position();
-            throw new FileSystemException(file.toString(), null, "byte " + at + " (0x"
+            throw new FileSystemException(file, null, "byte " + at + " (0x"
                     + String.format(Locale.ROOT, "%02x", bytes[at] & 0xff) + ") is not UTF-8");
         }
         return out.flip().toString();

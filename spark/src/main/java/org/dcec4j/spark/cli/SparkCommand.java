@@ -449,13 +449,12 @@ public final class SparkCommand implements Runnable {
             return PretrainingConfig.parse(utf8(bytes, config), config);
         }
 
-        /** The bytes as UTF-8 text; a byte sequence that is not UTF-8 is refused naming the file, as dcec refuses it. */
+        /** The bytes as UTF-8 text; a byte that is not UTF-8 is refused naming the file, its offset and the byte, as dcec refuses it. */
         private static String utf8(byte[] bytes, String file) {
             try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new ConfigException(file + ": not UTF-8 text (the settings of the pretraining whose weights are beside it): repair or delete it");
+                return org.dcec4j.datasets.IoErrors.decodeUtf8(bytes, file);
+            } catch (java.nio.file.FileSystemException e) {
+                throw new ConfigException(e.getMessage() + " (the settings of the pretraining whose weights are beside it): repair or delete it");
             }
         }
 
