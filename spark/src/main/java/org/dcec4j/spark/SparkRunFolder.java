@@ -129,7 +129,7 @@ final class SparkRunFolder implements TrainingListener {
     }
 
     @Override public void targetUpdated(int iteration, double deltaLabel, Scores s, Losses losses) throws IOException {
-        row(RunFolder.DCEC_LOG, iteration, s.acc(), s.nmi(), s.ari(), losses.L(), losses.Lc(), losses.Lr(), deltaLabel);
+        row(RunFolder.DCEC_LOG, RunFolder.clusterLogCells(iteration, deltaLabel, s, losses));
     }
 
     /** Largest image data (floats) brought to the driver for the report's sample images: 64 MB, 21,000 images at 28×28. */

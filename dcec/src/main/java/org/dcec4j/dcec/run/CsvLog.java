@@ -94,4 +94,10 @@ final class CsvLog {
         if (v instanceof Float f) return f.isNaN() ? "" : String.format(Locale.ROOT, "%.6g", f);
         return String.valueOf(v);
     }
+
+    /**
+     * A double as the shortest decimal that reads back as the same double ({@link Double#toString}: scientific, with
+     * an {@code E}, below 1e-3 and from 1e7), NaN as an empty cell; a cell of {@link #row} as it is.
+     */
+    static String exact(double v) { return Double.isNaN(v) ? "" : Double.toString(v); }
 }

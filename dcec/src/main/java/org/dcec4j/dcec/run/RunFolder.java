@@ -84,6 +84,19 @@ public final class RunFolder implements TrainingListener {
     /** A cell of the run folder's CSV logs ({@code %.6g}, NaN empty): for writers of the same files elsewhere (Spark). */
     public static String csvCell(Object v) { return CsvLog.cell(v); }
 
+    /**
+     * The cells of one {@value #DCEC_LOG} row ({@value #DCEC_HEADER}), for this folder and for writers of the same file
+     * elsewhere (Spark). ACC, NMI, ARI and delta_label are written so that they read back as the same double
+     * ({@link CsvLog#exact}): the report and the reproduction table round them to four decimals, and a value first
+     * rounded to six digits could round the other way there than the same score computed from predictions.csv
+     * (0.16224999 → 0.162250 → 0.1623 against 0.1622), and a delta_label just under the stopping tolerance would read
+     * as equal to it. The losses keep six significant digits (means of float32 losses).
+     */
+    public static Object[] clusterLogCells(int iteration, double deltaLabel, Scores s, TrainingListener.Losses losses) {
+        return new Object[] {iteration, CsvLog.exact(s.acc()), CsvLog.exact(s.nmi()), CsvLog.exact(s.ari()),
+                losses.L(), losses.Lc(), losses.Lr(), CsvLog.exact(deltaLabel)};
+    }
+
     /** The pretrained weights' file name of a method: cae_weights.dc4j or ae_weights.dc4j. */
     public static String weightsFileName(Method m) { return m.network == Method.Network.DENSE ? "ae_weights.dc4j" : "cae_weights.dc4j"; }
 
@@ -232,7 +245,7 @@ public final class RunFolder implements TrainingListener {
 
     @Override public void targetUpdated(int iteration, double deltaLabel, Scores s, Losses losses) throws IOException {
         checkFolder();
-        clusterLog.row(iteration, s.acc(), s.nmi(), s.ari(), losses.L(), losses.Lc(), losses.Lr(), deltaLabel);
+        clusterLog.row(clusterLogCells(iteration, deltaLabel, s, losses));
     }
 
     @Override public void runFinished(DcecResult r) throws IOException {

@@ -250,6 +250,34 @@ class RunFolderTest {
     }
 
     /**
+     * dcec_log.csv keeps ACC, NMI, ARI and delta_label as the doubles the run computed, and the report reads them back
+     * so: written to six digits, 0.16224999999999998 became 0.162250, which the report's four decimals (and the
+     * reproduction table's percent to two) showed as 0.1623, where the same score from predictions.csv shows 0.1622;
+     * and a delta_label just under the stopping tolerance read as equal to it. The losses keep six digits.
+     */
+    @Test void theClusteringLogKeepsScoresAndDeltaLabelExactly() throws IOException {
+        double acc = 0.16224999999999998, nmi = 1 / 3.0, ari = -1.2345678901234567e-4, delta = 0.0009999999999999998;
+        assertEquals("0.162250", String.format(java.util.Locale.ROOT, "%.6g", acc), "the example double-rounds at six digits");
+        Path log = tmp.resolve(RunFolder.DCEC_LOG);
+        CsvLog.create(log, RunFolder.DCEC_HEADER).row(RunFolder.clusterLogCells(7, delta,
+                new org.dcec4j.dcec.train.Scores(acc, nmi, ari), new TrainingListener.Losses(0.123456789, 0.1, 0.0234567891)));
+        String[] cells = Files.readAllLines(log).get(1).split(",", -1);
+        assertEquals(List.of("7", "0.123457", "0.100000", "0.0234568"), List.of(cells[0], cells[4], cells[5], cells[6]));
+        List<org.dcec4j.dcec.report.RunLogs.ClusterRow> rows = org.dcec4j.dcec.report.RunLogs.readClusterLog(log);
+        assertEquals(1, rows.size());
+        org.dcec4j.dcec.report.RunLogs.ClusterRow r = rows.get(0);
+        assertEquals(acc, r.acc());
+        assertEquals(nmi, r.nmi());
+        assertEquals(ari, r.ari());
+        assertEquals(delta, r.deltaLabel());
+        assertEquals("0.1622", String.format(java.util.Locale.ROOT, "%.4f", r.acc()));
+        // without labels the metric cells stay empty
+        CsvLog.create(log, RunFolder.DCEC_HEADER).row(RunFolder.clusterLogCells(0, Double.NaN,
+                new org.dcec4j.dcec.train.Scores(Double.NaN, Double.NaN, Double.NaN), new TrainingListener.Losses(Double.NaN, Double.NaN, Double.NaN)));
+        assertEquals("0,,,,,,,", Files.readAllLines(log).get(1));
+    }
+
+    /**
      * A lock file that cannot be opened (a read-only file system, a folder in its place) names it and the reason, like every
      * other failed file operation, not in RandomAccessFile's "path (Reason)" form.
      */
