@@ -167,13 +167,14 @@ public final class ImageFolder {
             }
         }
         Path fileName = dir.toAbsolutePath().normalize().getFileName();
-        return new FolderStream(fileName == null ? "images" : name(dir.toAbsolutePath().normalize()), files.subList(0, N), total, C, OH, OW, H == 0,
+        return new FolderStream(fileName == null ? "images" : name(dir.toAbsolutePath().normalize()), dir, files.subList(0, N), total, C, OH, OW, H == 0,
                 labels, classes);
     }
 
     /** The images of a folder, decoded when read. */
     private static final class FolderStream implements ImageStream {
         private final String name;
+        private final Path dir;
         private final List<Path> files;
         private final int total;
         private final int C;
@@ -184,8 +185,10 @@ public final class ImageFolder {
         private final List<String> classes;
         private int next;
 
-        FolderStream(String name, List<Path> files, int total, int C, int H, int W, boolean nativeSize, int[] labels, List<String> classes) {
+        FolderStream(String name, Path dir, List<Path> files, int total, int C, int H, int W, boolean nativeSize, int[] labels,
+                     List<String> classes) {
             this.name = name;
+            this.dir = dir;
             this.files = files;
             this.total = total;
             this.C = C;
@@ -204,6 +207,13 @@ public final class ImageFolder {
         @Override public int[] labels() { return labels; }
         @Override public int numClasses() { return labels == null ? 0 : classes.size(); }
         @Override public List<String> classNames() { return labels == null ? List.of() : classes; }
+
+        @Override public List<String> fileNames() {
+            return new java.util.AbstractList<>() {
+                @Override public String get(int n) { return relativeName(dir, files.get(n)); }
+                @Override public int size() { return files.size(); }
+            };
+        }
 
         @Override
         public int read(float[] x, int offset, int max) {

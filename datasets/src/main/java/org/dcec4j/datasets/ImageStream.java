@@ -44,6 +44,15 @@ public interface ImageStream extends AutoCloseable {
     }
 
     /**
+     * Each image's file, in the order the images are read: its path below an image folder with '/' between the parts
+     * (the path the folder's images are sorted by, {@code cat/0001.png}); empty for a set whose images share one file
+     * (the named sets). Built when asked for, a name at a time.
+     */
+    default List<String> fileNames() {
+        return List.of();
+    }
+
+    /**
      * Reads the next images, at most {@code max}, into x from {@code offset} on (count·C·H·W values written);
      * returns the count, 0 after the last image.
      */
@@ -86,6 +95,7 @@ public interface ImageStream extends AutoCloseable {
             @Override public int[] labels() { return s.labels(); }
             @Override public int numClasses() { return s.numClasses(); }
             @Override public List<String> classNames() { return copy; }
+            @Override public List<String> fileNames() { return s.fileNames(); }
             @Override public int read(float[] x, int offset, int max) { return s.read(x, offset, max); }
             @Override public Dataset readAll() { return s.readAll().withClassNames(copy); }
             @Override public void close() { s.close(); }

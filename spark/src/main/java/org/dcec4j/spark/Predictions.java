@@ -51,7 +51,7 @@ final class Predictions {
     /** predictions.csv as {@code dcec train} writes it (index order), atomically. */
     static void writeCsv(Dataset<Row> predictions, Path file, boolean labelled) throws IOException {
         OutputFiles.writeAtomically(file, out -> {
-            PredictionsCsv csv = new PredictionsCsv(out, labelled);
+            PredictionsCsv csv = new PredictionsCsv(out, labelled, java.util.List.of());
             Iterator<Row> it = predictions.toLocalIterator();
             while (it.hasNext()) {
                 Row r = it.next();

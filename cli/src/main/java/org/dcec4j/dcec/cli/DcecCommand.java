@@ -960,7 +960,8 @@ public final class DcecCommand implements Runnable {
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Assign clusters to images with a trained model: CSV of index,cluster,confidence (confidence = max_j q_ij).",
+            description = {"Assign clusters to images with a trained model: CSV of index,cluster,confidence (confidence = max_j q_ij),",
+                    "and file (the path below the folder) for an image folder.",
                     "Image folders are read at the model's own size and channels."})
     static final class Predict extends ModelCommand {
         @Option(names = "--output", paramLabel = "CSV", defaultValue = "predictions.csv", description = "Output CSV. Default: ${DEFAULT-VALUE}.")
@@ -977,7 +978,7 @@ public final class DcecCommand implements Runnable {
                 N = s.size();
                 removeStaleTemps(output);
                 OutputFiles.writeAtomically(output, o -> {
-                    PredictionsCsv csv = new PredictionsCsv(o, false);
+                    PredictionsCsv csv = new PredictionsCsv(o, false, s.fileNames());
                     forEachBatch(s, (first, x, n) -> {
                         TrainedModel.Assignments a = m.predict(x, n, batchSize);
                         for (int i = 0; i < n; i++) csv.row(first + i, a.labels()[i], a.confidence()[i], -1);
@@ -991,7 +992,7 @@ public final class DcecCommand implements Runnable {
     }
 
     @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Embeddings z = F(x) of images: CSV of index,z0,...,z(K-1).",
+            description = {"Embeddings z = F(x) of images: CSV of index,z0,...,z(K-1), and file (the path below the folder) for an image folder.",
                     "Image folders are read at the model's own size and channels."})
     static final class Embed extends ModelCommand {
         @Option(names = "--output", paramLabel = "CSV", defaultValue = "embeddings.csv", description = "Output CSV. Default: ${DEFAULT-VALUE}.")
@@ -1011,15 +1012,17 @@ public final class DcecCommand implements Runnable {
                 removeStaleTemps(output);
                 OutputFiles.writeAtomically(output, o -> {
                     Writer w = new BufferedWriter(new OutputStreamWriter(o, StandardCharsets.UTF_8), 1 << 16);
+                    List<String> files = s.fileNames();
                     StringBuilder line = new StringBuilder("index");
                     for (int j = 0; j < K; j++) line.append(",z").append(j);
-                    w.append(line).append('\n');
+                    w.append(line).append(files.isEmpty() ? "" : ",file").append('\n');
                     forEachBatch(s, (first, x, n) -> {
                         float[] z = m.features(x, n, batchSize);
                         for (int i = 0; i < n; i++) {
                             line.setLength(0);
                             line.append(first + i);
                             for (int j = 0; j < K; j++) line.append(',').append(z[i * K + j]);
+                            if (!files.isEmpty()) line.append(',').append(PredictionsCsv.field(files.get(first + i)));
                             w.append(line).append('\n');
                         }
                     });

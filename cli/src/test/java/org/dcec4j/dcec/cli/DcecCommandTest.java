@@ -217,6 +217,62 @@ class DcecCommandTest {
         return images;
     }
 
+    /**
+     * predict and embed name each image's file in a last column when the images come from a folder (the index alone
+     * was the position in the folder's sorted paths), quoted as RFC 4180 asks when a name holds a comma or a quote; the
+     * named sets have no such column. The folder here holds the training images under new names in reverse order, so
+     * each row's file must carry the prediction and embedding of the training image it is a copy of.
+     */
+    @Test void predictAndEmbedNameTheFileOfEachImageInAFolder(@TempDir Path tmp) throws IOException {
+        Dataset d = Shapes.generate(20, 3, 12);
+        Path images = pngFolder(tmp.resolve("images"), d);
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(quick("train", "--dataset", images.toString(), "--out", run.toString(), "--no-report"))[0]);
+        String model = run.resolve("model.dc4j").toString();
+        List<Path> sorted;
+        try (java.util.stream.Stream<Path> w = Files.walk(images)) {
+            sorted = w.filter(Files::isRegularFile).sorted(java.util.Comparator.comparing(f -> images.relativize(f).toString())).toList();
+        }
+        assertEquals(20, sorted.size());
+        // copies named so that they sort in the reverse order; one with a comma and quotes
+        Path flat = Files.createDirectories(tmp.resolve("flat"));
+        List<String> copyOf = new java.util.ArrayList<>();     // copy name of the training image n
+        for (int n = 0; n < 20; n++) {
+            String name = n == 7 ? "m,\"odd\" name.png" : String.format("z%02d.png", 19 - n);
+            Files.copy(sorted.get(n), flat.resolve(name));
+            copyOf.add(name);
+        }
+        Path pred = tmp.resolve("pred.csv"), emb = tmp.resolve("emb.csv"), predTrain = tmp.resolve("pt.csv"), embTrain = tmp.resolve("et.csv");
+        for (Object[] r : List.of(run("predict", "--model", model, "--dataset", flat.toString(), "--output", pred.toString()),
+                run("embed", "--model", model, "--dataset", flat.toString(), "--output", emb.toString()),
+                run("predict", "--model", model, "--dataset", images.toString(), "--output", predTrain.toString()),
+                run("embed", "--model", model, "--dataset", images.toString(), "--output", embTrain.toString())))
+            assertEquals(0, r[0], (String) r[2]);
+        List<String> p = Files.readAllLines(pred), e = Files.readAllLines(emb), pt = Files.readAllLines(predTrain), et = Files.readAllLines(embTrain);
+        assertEquals("index,cluster,confidence,file", p.get(0));
+        assertEquals("index,z0,z1,z2,z3,file", e.get(0));
+        java.util.Map<String, Integer> rowOf = new java.util.HashMap<>();
+        for (int i = 1; i <= 20; i++) {
+            String row = p.get(i);
+            String file = row.endsWith("\"") ? row.substring(row.indexOf('"')) : row.substring(row.lastIndexOf(',') + 1);
+            rowOf.put(file, i);
+            assertTrue(e.get(i).endsWith("," + file), e.get(i) + " names " + file);
+            assertTrue(row.startsWith((i - 1) + ","), row);
+        }
+        assertEquals(Integer.valueOf(p.size() - 1), Integer.valueOf(rowOf.size()));
+        assertTrue(rowOf.containsKey("\"m,\"\"odd\"\" name.png\""), rowOf.keySet().toString());
+        for (int n = 0; n < 20; n++) {
+            String name = copyOf.get(n), quoted = name.contains(",") ? "\"" + name.replace("\"", "\"\"") + "\"" : name;
+            int i = rowOf.get(quoted);
+            assertEquals(images.relativize(sorted.get(n)).toString().replace('\\', '/'), pt.get(n + 1).substring(pt.get(n + 1).lastIndexOf(',') + 1));
+            // cluster and confidence, and z, of the copy are those of the training image
+            String[] a = p.get(i).split(","), b = pt.get(n + 1).split(",");
+            assertEquals(List.of(b[1], b[2]), List.of(a[1], a[2]), name);
+            String[] za = e.get(i).split(","), zb = et.get(n + 1).split(",");
+            assertEquals(List.of(zb).subList(1, 5), List.of(za).subList(1, 5), name);
+        }
+    }
+
     /** The options of a run on 12×12 images that takes about a second. */
     static final List<String> QUICK = List.of("--image-size", "12", "--filters", "4,4,8", "--clusters", "4", "--batch-size", "8",
             "--pretrain-epochs", "2", "--kmeans-restarts", "2", "-T", "3", "--max-iter", "7", "--threads", "1");
@@ -283,16 +339,19 @@ class DcecCommandTest {
         assertTrue(Files.exists(writing));
         Files.delete(writing);
         List<String> p = Files.readAllLines(pred), trained = Files.readAllLines(out.resolve("predictions.csv"));
-        assertEquals("index,cluster,confidence", p.get(0));
+        assertEquals("index,cluster,confidence,file", p.get(0));
         assertEquals(31, p.size());
         // the model predicts on the same images what the run reported (run rows carry a label column too)
-        for (int i = 1; i < p.size(); i++) assertTrue(trained.get(i).startsWith(p.get(i) + ","), p.get(i) + " vs " + trained.get(i));
+        for (int i = 1; i < p.size(); i++) {
+            String row = p.get(i);
+            assertTrue(trained.get(i).startsWith(row.substring(0, row.lastIndexOf(',') + 1)), row + " vs " + trained.get(i));
+        }
 
         Path emb = tmp.resolve("emb.csv");
         r = run("embed", "--model", out.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--output", emb.toString());
         assertEquals(0, r[0], (String) r[2]);
         List<String> e = Files.readAllLines(emb);
-        assertEquals("index,z0,z1,z2,z3", e.get(0));
+        assertEquals("index,z0,z1,z2,z3,file", e.get(0));
         assertEquals(31, e.size());
 
         r = run("evaluate", "--model", out.resolve("model.dc4j").toString(), "--dataset", images.toString());

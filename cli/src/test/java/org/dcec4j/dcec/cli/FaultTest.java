@@ -172,6 +172,7 @@ class FaultTest {
         assertEquals(0, p.exitValue(), Files.readString(log));
         List<String> rows = Files.readAllLines(pred);
         assertEquals(N + 1, rows.size());
+        assertEquals("index,cluster,confidence", rows.get(0), "a named set's images have no file of their own");
         // the first rows are those of a prediction of the first 300 images
         Path first = tmp.resolve("first.csv");
         assertEquals(0, run("predict", "--model", run.resolve(RunFolder.MODEL).toString(), "--dataset", "mnist-test", "--data-dir", data.toString(),

@@ -277,7 +277,7 @@ public final class RunFolder implements TrainingListener {
     /** index,cluster,confidence (and label when the data set has labels), see {@link PredictionsCsv}. */
     public static void writePredictions(Path file, int[] labels, float[] confidence, int[] truth) throws IOException {
         OutputFiles.writeAtomically(file, out -> {
-            PredictionsCsv csv = new PredictionsCsv(out, truth != null);
+            PredictionsCsv csv = new PredictionsCsv(out, truth != null, List.of());
             for (int i = 0; i < labels.length; i++) csv.row(i, labels[i], confidence[i], truth == null ? -1 : truth[i]);
             csv.flush();
         });
