@@ -22,6 +22,8 @@ public final class Dataset {
     private final int[] labels;
     private final int numClasses;
     private final List<String> classNames;
+    /** Each image's file (an image folder's path below it), or empty. */
+    private final List<String> fileNames;
 
     /**
      * Checks every invariant: positive sizes, {@code images.length == N*C*H*W} for some N ≥ 1, every
@@ -120,10 +122,11 @@ public final class Dataset {
                     + classNames.size() + ": " + classNames);
         }
         this.classNames = List.copyOf(classNames);
+        this.fileNames = List.of();
     }
 
-    /** d with other class names (d's arrays shared, nothing else checked again). */
-    private Dataset(Dataset d, List<String> classNames) {
+    /** d with other class names and file names (d's arrays shared, nothing else checked again). */
+    private Dataset(Dataset d, List<String> classNames, List<String> fileNames) {
         if (!classNames.isEmpty() && classNames.size() != d.numClasses) {
             throw new IllegalArgumentException("expected one class name per class (" + d.numClasses + "), got "
                     + classNames.size() + ": " + classNames);
@@ -137,9 +140,10 @@ public final class Dataset {
         this.labels = d.labels;
         this.numClasses = d.numClasses;
         this.classNames = List.copyOf(classNames);
+        this.fileNames = List.copyOf(fileNames);
     }
 
-    /** A data set with unit-range images, checked like the public constructors, with d's class names. */
+    /** A data set with unit-range images, checked like the public constructors, with d's class names (not its file names). */
     private Dataset(Dataset d, float[] images, int C, int H, int W, int[] labels, int numClasses, String name) {
         this(name, C, H, W, images, labels, numClasses, true, d.classNames);
     }
@@ -223,7 +227,33 @@ public final class Dataset {
                 throw new IllegalArgumentException("class names must be non-empty, got " + names);
             }
         }
-        return new Dataset(this, names);
+        return new Dataset(this, names, fileNames);
+    }
+
+    /**
+     * Each image's file, by index: an image folder's path below the folder ({@link ImageStream#fileNames}); empty for
+     * a set whose images share a file (the named sets) or were made in memory.
+     */
+    public List<String> fileNames() {
+        return fileNames;
+    }
+
+    /**
+     * The same data with a file name for each image (what {@code predictions.csv}'s {@code file} column shows); an
+     * empty list removes them.
+     *
+     * @throws IllegalArgumentException if the count is not {@link #size()} or a name is empty
+     */
+    public Dataset withFileNames(List<String> names) {
+        if (!names.isEmpty() && names.size() != N) {
+            throw new IllegalArgumentException("expected one file name per image (" + N + "), got " + names.size());
+        }
+        for (String n : names) {
+            if (n == null || n.isEmpty()) {
+                throw new IllegalArgumentException("file names must be non-empty");
+            }
+        }
+        return new Dataset(this, classNames, names);
     }
 
     /** Image n's C*H*W values, copied. */
@@ -254,7 +284,8 @@ public final class Dataset {
         int D = imageSize();
         float[] x = Arrays.copyOfRange(images, from * D, to * D);
         int[] y = labels == null ? null : Arrays.copyOfRange(labels, from, to);
-        return new Dataset(this, x, C, H, W, y, numClasses, name);
+        Dataset d = new Dataset(this, x, C, H, W, y, numClasses, name);
+        return fileNames.isEmpty() ? d : d.withFileNames(fileNames.subList(from, to));
     }
 
     /** The same labels and name with other images (e.g. resized); N must not change. */
@@ -263,17 +294,17 @@ public final class Dataset {
             throw new IllegalArgumentException("expected " + N + " images of " + C + "x" + H + "x" + W
                     + " values, found " + images.length + " values");
         }
-        return new Dataset(this, images, C, H, W, labels, numClasses, name);
+        return new Dataset(this, images, C, H, W, labels, numClasses, name).withFileNames(fileNames);
     }
 
     /** The same data under another name. */
     public Dataset withName(String name) {
-        return new Dataset(this, images, C, H, W, labels, numClasses, name);
+        return new Dataset(this, images, C, H, W, labels, numClasses, name).withFileNames(fileNames);
     }
 
     /**
      * a's images then b's, under a new name. Both must have the same shape and both or neither labels. The class
-     * names are kept when both sets have the same ones.
+     * names are kept when both sets have the same ones, the file names when both sets have them.
      */
     public static Dataset concat(String name, Dataset a, Dataset b) {
         if (a.C != b.C || a.H != b.H || a.W != b.W) {
@@ -291,7 +322,13 @@ public final class Dataset {
         }
         int classes = Math.max(a.numClasses, b.numClasses);
         List<String> names = a.classNames.equals(b.classNames) && a.classNames.size() == classes ? a.classNames : List.of();
-        return new Dataset(name, a.C, a.H, a.W, x, y, classes, true, names);
+        Dataset d = new Dataset(name, a.C, a.H, a.W, x, y, classes, true, names);
+        if (a.fileNames.isEmpty() || b.fileNames.isEmpty()) {
+            return d;
+        }
+        List<String> files = new java.util.ArrayList<>(a.fileNames);
+        files.addAll(b.fileNames);
+        return d.withFileNames(files);
     }
 
     /**

@@ -72,7 +72,7 @@ public interface ImageStream extends AutoCloseable {
         if (done != size()) {
             throw new IllegalStateException(name() + ": the stream ended after " + done + " of " + size() + " images");
         }
-        Dataset d = new Dataset(name(), channels(), height(), width(), x, labels(), numClasses());
+        Dataset d = new Dataset(name(), channels(), height(), width(), x, labels(), numClasses()).withFileNames(fileNames());
         return classNames().isEmpty() ? d : d.withClassNames(classNames());
     }
 

@@ -140,4 +140,21 @@ class DatasetTest {
             assertEquals(Datasets.NAMED_CLASSES, Datasets.classNames(name).size(), name);
         }
     }
+
+    /** File names follow their images through every derived set, and a count that is not N is refused. */
+    @Test
+    void fileNamesFollowTheirImages() {
+        Dataset d = new Dataset("t", 1, 2, 2, ramp(16), new int[] {0, 1, 0, 1}).withFileNames(List.of("a/0.png", "a/1.png", "b/2.png", "b/3.png"));
+        assertEquals(List.of("a/1.png", "b/2.png"), d.subset(1, 3).fileNames());
+        assertEquals(d.fileNames(), d.withClassNames(List.of("x", "y")).fileNames());
+        assertEquals(d.fileNames(), d.withName("u").fileNames());
+        assertEquals(d.fileNames(), d.withImages(1, 1, 4, ramp(16)).fileNames());
+        assertEquals(List.of("a/0.png", "a/1.png", "b/2.png", "b/3.png", "b/2.png", "b/3.png"),
+                Dataset.concat("c", d, d.subset(2, 4)).fileNames());
+        assertEquals(List.of(), Dataset.concat("c", d, d.withFileNames(List.of())).fileNames(), "names on one side only: none");
+        assertEquals(List.of(), new Dataset("t", 1, 2, 2, ramp(16), null).fileNames());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.withFileNames(List.of("a.png")));
+        assertEquals("expected one file name per image (4), got 1", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> d.withFileNames(java.util.Arrays.asList("a", "", "b", "c")));
+    }
 }

@@ -251,7 +251,7 @@ public final class DcecCommand implements Runnable {
         }
 
         /**
-         * Every image of {@code s}, with the set's class names. A folder's images are decoded one at a time, and
+         * Every image of {@code s}, with the set's class names and file names. A folder's images are decoded one at a time, and
          * {@code stop} is looked at before each and after the last: a CancellationException ("stopped by SIGTERM (reading
          * the images, 1024 of 50000 read)") ends the reading with nothing kept. A named set is in memory once opened, read
          * whole.
@@ -271,7 +271,7 @@ public final class DcecCommand implements Runnable {
                 if ((r = s.read(x, done * D, 1)) <= 0)
                     throw new IllegalStateException(s.name() + ": the stream ended after " + done + " of " + N + " images");
             }
-            Dataset d = new Dataset(s.name(), s.channels(), s.height(), s.width(), x, s.labels(), s.numClasses());
+            Dataset d = new Dataset(s.name(), s.channels(), s.height(), s.width(), x, s.labels(), s.numClasses()).withFileNames(s.fileNames());
             return s.classNames().isEmpty() ? d : d.withClassNames(s.classNames());
         }
     }

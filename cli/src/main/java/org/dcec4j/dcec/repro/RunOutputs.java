@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.dcec.report.RunLogs;
+import org.dcec4j.dcec.run.PredictionsCsv;
 import org.dcec4j.dcec.run.RunFolder;
 
 /** Reads what a result needs from a finished run folder's files (never from the console text, see {@link ConsoleSummary}). */
@@ -33,12 +34,17 @@ final class RunOutputs {
             int iIndex = h.indexOf("index"), iCluster = h.indexOf("cluster"), iLabel = h.indexOf("label");
             if (iIndex < 0 || iCluster < 0 || iLabel < 0)
                 throw FlatJson.bad(csv + ":1: expected the columns index, cluster and label (a labelled data set), got " + header);
-            List<String> rows = in.lines().filter(l -> !l.isEmpty()).toList();
+            List<String> rows = new java.util.ArrayList<>();
+            for (String line; (line = in.readLine()) != null; ) {
+                // a quoted field (the file column of an image folder's run) may hold commas and line breaks
+                for (String more; !PredictionsCsv.complete(line) && (more = in.readLine()) != null; ) line += "\n" + more;
+                if (!line.isEmpty()) rows.add(line);
+            }
             int N = rows.size();
             int[] cluster = new int[N], truth = new int[N];
             boolean[] seen = new boolean[N];
             for (int r = 0; r < N; r++) {
-                String[] f = rows.get(r).split(",", -1);
+                String[] f = PredictionsCsv.split(rows.get(r));
                 try {
                     if (f.length != h.size()) throw new NumberFormatException();
                     int n = Integer.parseInt(f[iIndex]);

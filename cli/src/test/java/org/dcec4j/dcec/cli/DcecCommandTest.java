@@ -273,6 +273,36 @@ class DcecCommandTest {
         }
     }
 
+    /**
+     * A run on an image folder writes each image's file in predictions.csv too, and its report reads the file back
+     * whatever the names hold: a comma, quotes, a line break (RFC 4180: in double quotes, quotes doubled), where
+     * splitting a row at every comma gave it more fields than its header.
+     */
+    @Test void aRunOnAFolderNamesItsFilesInPredictionsAndTheReportReadsThem(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(12, 3, 12));
+        Path flat = Files.createDirectories(tmp.resolve("flat"));
+        List<Path> all;
+        try (java.util.stream.Stream<Path> w = Files.walk(images)) {
+            all = w.filter(Files::isRegularFile).sorted().toList();
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (int n = 0; n < all.size(); n++) names.add(n == 3 ? "c,\"q\".png" : n == 5 ? "two\nlines.png" : String.format("i%02d.png", n));
+        for (int n = 0; n < all.size(); n++) Files.copy(all.get(n), flat.resolve(names.get(n)));
+        Path run = tmp.resolve("run");
+        Object[] r = run(quick("train", "--dataset", flat.toString(), "--out", run.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(Files.isRegularFile(run.resolve("report.html")));
+        String csv = Files.readString(run.resolve("predictions.csv"));
+        assertTrue(csv.startsWith("index,cluster,confidence,file\n"), csv);
+        // the folder's order is its sorted names: "c,..." then "i00.png" ... then "two\nlines.png"
+        List<String> sorted = names.stream().sorted().toList();
+        for (int i = 0; i < sorted.size(); i++) {
+            String name = sorted.get(i), field = name.equals("c,\"q\".png") ? "\"c,\"\"q\"\".png\"" : name.contains("\n") ? "\"two\nlines.png\"" : name;
+            assertTrue(csv.contains("\n" + i + ",") && csv.contains("," + field + "\n"), field + " in " + csv);
+        }
+        assertEquals(sorted.size(), org.dcec4j.dcec.report.RunLogs.readPredictions(run.resolve("predictions.csv")).cluster().length);
+    }
+
     /** The options of a run on 12×12 images that takes about a second. */
     static final List<String> QUICK = List.of("--image-size", "12", "--filters", "4,4,8", "--clusters", "4", "--batch-size", "8",
             "--pretrain-epochs", "2", "--kmeans-restarts", "2", "-T", "3", "--max-iter", "7", "--threads", "1");

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dcec4j.dcec.run.PredictionsCsv;
 
 /**
  * Readers for the files a run writes into its {@code --out} folder: {@code pretrain_log.csv},
@@ -193,13 +194,18 @@ public final class RunLogs {
                     if (line.isBlank()) {
                         continue;
                     }
-                    String[] f = line.split(",", -1);
+                    // a quoted field (predictions.csv's file column) may hold commas and line breaks
+                    int first = lineNo;
+                    for (String more; !PredictionsCsv.complete(line) && (more = in.readLine()) != null; lineNo++) {
+                        line += "\n" + more;
+                    }
+                    String[] f = PredictionsCsv.split(line);
                     if (f.length != h.length) {
-                        throw new ReportException(csv + ":" + lineNo + ": expected " + h.length + " fields like the header, got "
+                        throw new ReportException(csv + ":" + first + ": expected " + h.length + " fields like the header, got "
                                 + f.length + ": " + shown(line));
                     }
                     t.cells.add(f);
-                    t.lineNumber.add(lineNo);
+                    t.lineNumber.add(first);
                 }
                 return t;
             } catch (IOException e) {

@@ -47,4 +47,46 @@ public final class PredictionsCsv {
         }
         return s;
     }
+
+    /**
+     * Whether {@code text} holds whole records: an even number of double quotes (a quoted field with a line break in it
+     * continues on the next line, which a reader appends after a '\n' until this holds).
+     */
+    public static boolean complete(String text) {
+        int quotes = 0;
+        for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '"') quotes++;
+        return quotes % 2 == 0;
+    }
+
+    /**
+     * The fields of one record ({@link #complete}), a quoted field unquoted: {@code 3,"a,""b"""} → {@code 3} and
+     * {@code a,"b"}. Text after a quoted field's closing quote, up to the next comma, is kept as it is.
+     */
+    public static String[] split(String record) {
+        List<String> fields = new java.util.ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < record.length(); i++) {
+            char c = record.charAt(i);
+            if (quoted) {
+                if (c != '"') {
+                    f.append(c);
+                } else if (i + 1 < record.length() && record.charAt(i + 1) == '"') {
+                    f.append('"');
+                    i++;
+                } else {
+                    quoted = false;
+                }
+            } else if (c == ',') {
+                fields.add(f.toString());
+                f.setLength(0);
+            } else if (c == '"' && f.length() == 0) {
+                quoted = true;
+            } else {
+                f.append(c);
+            }
+        }
+        fields.add(f.toString());
+        return fields.toArray(new String[0]);
+    }
 }

@@ -254,7 +254,8 @@ public final class RunFolder implements TrainingListener {
         // of an unknown pretraining, the model too records its settings as null, as config.json does
         (pretraining == null || pretraining.known() ? r.model() : r.model().withUnknownSettings(pretraining.unknownSettings()))
                 .save(dir.resolve(MODEL));
-        writePredictions(dir.resolve(PREDICTIONS), r.labels(), Inference.confidence(r.q(), r.labels().length, cfg.K()), data.labels());
+        writePredictions(dir.resolve(PREDICTIONS), r.labels(), Inference.confidence(r.q(), r.labels().length, cfg.K()), data.labels(),
+                data.fileNames());
     }
 
     /**
@@ -274,10 +275,13 @@ public final class RunFolder implements TrainingListener {
         }
     }
 
-    /** index,cluster,confidence (and label when the data set has labels), see {@link PredictionsCsv}. */
-    public static void writePredictions(Path file, int[] labels, float[] confidence, int[] truth) throws IOException {
+    /**
+     * index,cluster,confidence (and label when the data set has labels, file when its images have file names), see
+     * {@link PredictionsCsv}.
+     */
+    public static void writePredictions(Path file, int[] labels, float[] confidence, int[] truth, List<String> files) throws IOException {
         OutputFiles.writeAtomically(file, out -> {
-            PredictionsCsv csv = new PredictionsCsv(out, truth != null, List.of());
+            PredictionsCsv csv = new PredictionsCsv(out, truth != null, files);
             for (int i = 0; i < labels.length; i++) csv.row(i, labels[i], confidence[i], truth == null ? -1 : truth[i]);
             csv.flush();
         });
