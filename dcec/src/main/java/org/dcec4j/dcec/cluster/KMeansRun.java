@@ -41,11 +41,11 @@ final class KMeansRun {
     private final double[] lower;       // [N] l_n ≤ min_{k ≠ labels[n]} ‖x_n − μ_k‖
     private final double[] closest;     // [N] δ²(x_n): squared distance to the nearest chosen centre (seeding)
     private final double[] cumulative;  // [N] running sums of closest (seeding)
-    private final double[] candidateD2; // [trials, N] closest if candidate t were added (seeding)
+    private double[] trialD2;           // [N] closest if the candidate being tried were added (seeding)
+    private double[] bestD2;            // [N] the same for the best candidate so far (seeding)
     private final int[] candidate;      // [trials]
     private final int[] owner;          // [N] the chosen centre nearest to x_n (seeding)
     private final double[] gap2;        // [K] ‖x_c − μ_j‖² from the candidate to each chosen centre (seeding)
-    private final double[] potential;   // [trials]
 
     KMeansRun(float[] x, int N, int D, int K, int trials, int maxIterations, double tolerance) {
         this.x = x;
@@ -66,11 +66,12 @@ final class KMeansRun {
         lower = new double[N];
         closest = new double[N];
         cumulative = new double[N];
-        candidateD2 = new double[trials * N];
+        // two rows, not one per trial: trials·N would overflow an int for a billion 1-D points
+        trialD2 = new double[N];
+        bestD2 = new double[N];
         candidate = new int[trials];
         owner = new int[N];
         gap2 = new double[K];
-        potential = new double[trials];
     }
 
     /**
@@ -105,9 +106,9 @@ final class KMeansRun {
                 candidate[t] = total > 0 ? firstAbove(cumulative, rng.nextDouble() * total) : rng.nextInt(N);
             }
             int best = 0;
+            double bestPotential = 0;
             for (int t = 0; t < trials; t++) {
                 int c = candidate[t];
-                int base = t * N;
                 for (int j = 0; j < k; j++) {
                     gap2[j] = pointToCentre(c, centres, j);
                 }
@@ -120,18 +121,21 @@ final class KMeansRun {
                     if (gap2[owner[n]] <= 4 * d2 * (1 + 1e-9)) {
                         d2 = Math.min(d2, pointToPoint(n, c));
                     }
-                    candidateD2[base + n] = d2;
+                    trialD2[n] = d2;
                     pot += d2;
                 }
-                potential[t] = pot;
-                if (pot < potential[best]) {
+                // the first trial, then one strictly better: ties keep the earlier candidate
+                if (t == 0 || pot < bestPotential) {
                     best = t;
+                    bestPotential = pot;
+                    double[] swap = bestD2;
+                    bestD2 = trialD2;
+                    trialD2 = swap;
                 }
             }
-            int base = best * N;
             for (int n = 0; n < N; n++) {
-                if (candidateD2[base + n] < closest[n]) {
-                    closest[n] = candidateD2[base + n];
+                if (bestD2[n] < closest[n]) {
+                    closest[n] = bestD2[n];
                     owner[n] = k;
                 }
             }
