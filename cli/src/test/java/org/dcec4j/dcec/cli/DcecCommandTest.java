@@ -300,7 +300,12 @@ class DcecCommandTest {
             String name = sorted.get(i), field = name.equals("c,\"q\".png") ? "\"c,\"\"q\"\".png\"" : name.contains("\n") ? "\"two\nlines.png\"" : name;
             assertTrue(csv.contains("\n" + i + ",") && csv.contains("," + field + "\n"), field + " in " + csv);
         }
-        assertEquals(sorted.size(), org.dcec4j.dcec.report.RunLogs.readPredictions(run.resolve("predictions.csv")).cluster().length);
+        assertEquals(sorted, List.of(org.dcec4j.dcec.report.RunLogs.readPredictions(run.resolve("predictions.csv")).files()));
+        // the report's samples name each image's file on hover (a cluster this small shows every member)
+        String html = Files.readString(run.resolve("report.html"));
+        for (int i = 0; i < sorted.size(); i++)
+            assertTrue(html.contains("title=\"#" + i + " · " + sorted.get(i).replace("\"", "&quot;") + " · confidence "),
+                    "the file of #" + i + " on hover");
     }
 
     /** The options of a run on 12×12 images that takes about a second. */

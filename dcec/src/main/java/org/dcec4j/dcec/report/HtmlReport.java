@@ -652,12 +652,12 @@ public final class HtmlReport {
                 random[s] = members[picked[s]];
             }
             List<Strip> strips = new ArrayList<>();
-            strips.add(strip(MOST_CONFIDENT, top, images, D, q, labels, names));
+            strips.add(strip(MOST_CONFIDENT, top, images, D, q, p.files(), labels, names));
             if (r > 0) {
-                strips.add(strip(RANDOM_SAMPLE, random, images, D, q, labels, names));
+                strips.add(strip(RANDOM_SAMPLE, random, images, D, q, p.files(), labels, names));
             }
             if (least > 0) {
-                strips.add(strip(LEAST_CONFIDENT, bottom, images, D, q, labels, names));
+                strips.add(strip(LEAST_CONFIDENT, bottom, images, D, q, p.files(), labels, names));
             }
             List<String> notes = new ArrayList<>();
             if (labels != null) {
@@ -683,7 +683,8 @@ public final class HtmlReport {
         return z ^ (z >>> 31);
     }
 
-    private static Strip strip(String title, int[] members, float[] images, int D, float[] q, int[] labels, String[] names) {
+    private static Strip strip(String title, int[] members, float[] images, int D, float[] q, String[] files, int[] labels,
+                               String[] names) {
         int n = members.length;
         float[] x = new float[n * D];
         String[] captions = new String[n];
@@ -691,7 +692,8 @@ public final class HtmlReport {
         for (int s = 0; s < n; s++) {
             int i = members[s];
             System.arraycopy(images, i * D, x, s * D, D);
-            captions[s] = "#" + i + " · confidence " + Html.fixed(q[i], 3) + (labels != null ? " · " + names[labels[i]] : "");
+            captions[s] = "#" + i + (files != null ? " · " + files[i] : "") + " · confidence " + Html.fixed(q[i], 3)
+                    + (labels != null ? " · " + names[labels[i]] : "");
             if (tags != null) {
                 tags[s] = names[labels[i]];
             }

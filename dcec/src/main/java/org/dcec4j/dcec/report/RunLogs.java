@@ -55,8 +55,9 @@ public final class RunLogs {
      *
      * @param cluster    cluster[n] = the cluster of sample n
      * @param confidence confidence[n] = max_j q_nj of sample n
+     * @param files      files[n] = the file of sample n (the {@code file} column of a run on an image folder), or null
      */
-    public record Predictions(int[] cluster, float[] confidence) {
+    public record Predictions(int[] cluster, float[] confidence, String[] files) {
         public int size() {
             return cluster.length;
         }
@@ -84,8 +85,8 @@ public final class RunLogs {
     }
 
     /**
-     * Reads {@code predictions.csv} (header {@code index,cluster,confidence}); the indices must be 0..N−1,
-     * each exactly once, in any order.
+     * Reads {@code predictions.csv} (header {@code index,cluster,confidence}, and the {@code file} column when there
+     * is one); the indices must be 0..N−1, each exactly once, in any order.
      */
     public static Predictions readPredictions(Path csv) {
         Csv t = Csv.read(csv, "index", "cluster", "confidence");
@@ -93,6 +94,8 @@ public final class RunLogs {
         int[] cluster = new int[N];
         float[] confidence = new float[N];
         boolean[] seen = new boolean[N];
+        int fileColumn = t.columnOf("file");
+        String[] files = fileColumn < 0 ? null : new String[N];
         for (int r = 0; r < N; r++) {
             int n = t.integer(r, 0);
             if (n < 0 || n >= N) {
@@ -110,8 +113,12 @@ public final class RunLogs {
             }
             cluster[n] = k;
             confidence[n] = (float) t.number(r, 2);
+            if (files != null) {
+                // read one char a byte (below): the name's UTF-8 bytes decoded now
+                files[n] = new String(t.field(r, fileColumn).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            }
         }
-        return new Predictions(cluster, confidence);
+        return new Predictions(cluster, confidence, files);
     }
 
     /**
@@ -147,6 +154,7 @@ public final class RunLogs {
         private final String file;
         private final int[] column;
         private final String[] names;
+        private String[] header;
         private final List<String[]> cells = new ArrayList<>();
         private final List<Integer> lineNumber = new ArrayList<>();
 
@@ -187,6 +195,7 @@ public final class RunLogs {
                     }
                 }
                 Csv t = new Csv(csv.toString(), wanted, column);
+                t.header = h;
                 String line;
                 int lineNo = 1;
                 while ((line = in.readLine()) != null) {
@@ -215,6 +224,21 @@ public final class RunLogs {
 
         int rows() {
             return cells.size();
+        }
+
+        /** The position of a column that need not be there, by header name; -1 without it. */
+        int columnOf(String name) {
+            for (int c = 0; c < header.length; c++) {
+                if (header[c].trim().equals(name)) {
+                    return c;
+                }
+            }
+            return -1;
+        }
+
+        /** Row r's field at position c, as read. */
+        String field(int r, int c) {
+            return cells.get(r)[c];
         }
 
         /** A field as read, every byte outside printable ASCII written {@code \xNN}. */
