@@ -49,13 +49,35 @@ public final class PredictionsCsv {
     }
 
     /**
-     * Whether {@code text} holds whole records: an even number of double quotes (a quoted field with a line break in it
-     * continues on the next line, which a reader appends after a '\n' until this holds).
+     * Whether {@code text} holds whole records: it does not end inside a quoted field (a quoted field with a line break
+     * in it continues on the next line, which a reader appends after a '\n' until this holds). Quotes are read as
+     * {@link #split} reads them: one opens a quoted field only at the start of a field, so the quote of an unquoted
+     * {@code a"b} (a hand-edited row; this class never writes one) is a character of its field, not the start of a
+     * record that would take in the lines after it.
      */
     public static boolean complete(String text) {
-        int quotes = 0;
-        for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '"') quotes++;
-        return quotes % 2 == 0;
+        boolean quoted = false;
+        int length = 0;     // the characters of the current field so far, as split counts them
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c != '"') {
+                    length++;
+                } else if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                    length++;
+                    i++;
+                } else {
+                    quoted = false;
+                }
+            } else if (c == ',') {
+                length = 0;
+            } else if (c == '"' && length == 0) {
+                quoted = true;
+            } else {
+                length++;
+            }
+        }
+        return !quoted;
     }
 
     /**

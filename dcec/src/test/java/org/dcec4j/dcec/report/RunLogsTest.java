@@ -92,6 +92,21 @@ class RunLogsTest {
         assertTrue(e.getMessage().contains(csv + ":3: column 'loss': expected a number, got \"0.0\\xc3(\""), e.getMessage());
     }
 
+    /**
+     * A quote inside an unquoted field (a hand-edited note) is a character of that field: the rows after it are read
+     * as rows, and an error names its own line (the reader took every line after an odd quote into one record).
+     */
+    @Test
+    void aQuoteInsideAFieldDoesNotJoinTheLinesAfterIt(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("pretrain_log.csv");
+        Files.writeString(csv, "epoch,loss,seconds,note\n1,0.07,2,say \"hi\n2,0.05,2,\n3,0.04,2,\n");
+        assertEquals(List.of(new PretrainRow(1, 0.07, 2), new PretrainRow(2, 0.05, 2), new PretrainRow(3, 0.04, 2)),
+                RunLogs.readPretrainLog(csv));
+        Files.writeString(csv, "epoch,loss,seconds,note\n1,0.07,2,a\"b\n2,0.05,2,\"c\nd\"\n3,x,2,\n");
+        ReportException e = assertThrows(ReportException.class, () -> RunLogs.readPretrainLog(csv));
+        assertTrue(e.getMessage().contains(csv + ":5: column 'loss': expected a number, got \"x\""), e.getMessage());
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) b.writeBytes(p);

@@ -29,6 +29,24 @@ class PredictionsCsvTest {
         assertTrue(PredictionsCsv.complete("0,1,0.5,\"two\nlines.png\""));
     }
 
+    /**
+     * complete reads quotes as split does (checked against Python's csv module): a quote inside an unquoted field is a
+     * character of it and opens nothing, so a hand-edited row with one stays one record; it used to count every quote,
+     * and an odd count made the reader take the lines after it into the row.
+     */
+    @Test void aQuoteInsideAnUnquotedFieldDoesNotOpenARecord() {
+        assertTrue(PredictionsCsv.complete("0,1,0.5,a\"b"));
+        assertArrayEquals(new String[] {"0", "1", "0.5", "a\"b"}, PredictionsCsv.split("0,1,0.5,a\"b"));
+        assertTrue(PredictionsCsv.complete("b\",,"));
+        assertTrue(PredictionsCsv.complete("a\"\",a\",,a,"));
+        assertFalse(PredictionsCsv.complete("a\"b,\"c"));
+        assertTrue(PredictionsCsv.complete("a\"b,\"c\nd\""));
+        assertArrayEquals(new String[] {"a\"b", "c\nd"}, PredictionsCsv.split("a\"b,\"c\nd\""));
+        // an empty quoted field, a quoted field of one quote, text after a closing quote
+        assertTrue(PredictionsCsv.complete("\"\",\"\"\"\",\"a\"b\""));
+        assertArrayEquals(new String[] {"", "\"", "ab\""}, PredictionsCsv.split("\"\",\"\"\"\",\"a\"b\""));
+    }
+
     /** Random names of commas, quotes, line breaks and letters: every row reads back as the fields written. */
     @Test void rowsWithAnyFileNameReadBackAsWritten() throws IOException {
         Random r = new Random(5);
