@@ -35,10 +35,16 @@ final class RunOutputs {
             if (iIndex < 0 || iCluster < 0 || iLabel < 0)
                 throw FlatJson.bad(csv + ":1: expected the columns index, cluster and label (a labelled data set), got " + header);
             List<String> rows = new java.util.ArrayList<>();
+            List<Integer> lineOf = new java.util.ArrayList<>();     // the line each row starts on, for errors
+            int lineNo = 1;
             for (String line; (line = in.readLine()) != null; ) {
+                int first = ++lineNo;
                 // a quoted field (the file column of an image folder's run) may hold commas and line breaks
-                for (String more; !PredictionsCsv.complete(line) && (more = in.readLine()) != null; ) line += "\n" + more;
-                if (!line.isEmpty()) rows.add(line);
+                for (String more; !PredictionsCsv.complete(line) && (more = in.readLine()) != null; lineNo++) line += "\n" + more;
+                if (!line.isEmpty()) {
+                    rows.add(line);
+                    lineOf.add(first);
+                }
             }
             int N = rows.size();
             int[] cluster = new int[N], truth = new int[N];
@@ -53,7 +59,7 @@ final class RunOutputs {
                     cluster[n] = Integer.parseInt(f[iCluster]);
                     truth[n] = Integer.parseInt(f[iLabel]);
                 } catch (NumberFormatException e) {
-                    throw FlatJson.bad(csv + ":" + (r + 2) + ": expected " + h.size() + " fields with an index in 0.." + (N - 1)
+                    throw FlatJson.bad(csv + ":" + lineOf.get(r) + ": expected " + h.size() + " fields with an index in 0.." + (N - 1)
                             + " (each once) and integer cluster and label, got: " + rows.get(r));
                 }
             }
