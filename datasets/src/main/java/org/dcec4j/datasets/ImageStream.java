@@ -115,6 +115,7 @@ public interface ImageStream extends AutoCloseable {
             @Override public int[] labels() { return d.labels(); }
             @Override public int numClasses() { return d.numClasses(); }
             @Override public List<String> classNames() { return d.classNames(); }
+            @Override public List<String> fileNames() { return d.fileNames(); }
 
             @Override public int read(float[] x, int offset, int max) {
                 int n = Math.min(max, d.size() - next);

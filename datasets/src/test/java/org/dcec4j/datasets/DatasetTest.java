@@ -157,4 +157,23 @@ class DatasetTest {
         assertEquals("expected one file name per image (4), got 1", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> d.withFileNames(java.util.Arrays.asList("a", "", "b", "c")));
     }
+
+    /**
+     * A set in memory read as a stream names its images' files as the set does (ImageStream.of gave none, though its
+     * readAll kept them: predict and embed read their images a batch at a time, by the stream's names).
+     */
+    @Test
+    void streamsOfASetInMemoryCarryItsFileNames() {
+        Dataset d = new Dataset("t", 1, 2, 2, ramp(12), new int[] {0, 1, 1}).withFileNames(List.of("a.png", "b.png", "c.png"));
+        try (ImageStream s = ImageStream.of(d)) {
+            assertEquals(d.fileNames(), s.fileNames());
+            assertEquals(d.fileNames(), s.readAll().fileNames());
+        }
+        try (ImageStream s = ImageStream.of(d).withClassNames(List.of("p", "q"))) {
+            assertEquals(d.fileNames(), s.fileNames());
+        }
+        try (ImageStream s = ImageStream.of(new Dataset("t", 1, 2, 2, ramp(12), null))) {
+            assertEquals(List.of(), s.fileNames());
+        }
+    }
 }
