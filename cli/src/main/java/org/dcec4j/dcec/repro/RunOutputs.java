@@ -36,14 +36,12 @@ final class RunOutputs {
                 throw FlatJson.bad(csv + ":1: expected the columns index, cluster and label (a labelled data set), got " + header);
             List<String> rows = new java.util.ArrayList<>();
             List<Integer> lineOf = new java.util.ArrayList<>();     // the line each row starts on, for errors
-            int lineNo = 1;
-            for (String line; (line = in.readLine()) != null; ) {
-                int first = ++lineNo;
-                // a quoted field (the file column of an image folder's run) may hold commas and line breaks
-                for (String more; !PredictionsCsv.complete(line) && (more = in.readLine()) != null; lineNo++) line += "\n" + more;
+            // a quoted field (the file column of an image folder's run) may hold commas and line breaks
+            PredictionsCsv.Records records = new PredictionsCsv.Records(in, 1);
+            for (String line; (line = records.next()) != null; ) {
                 if (!line.isEmpty()) {
                     rows.add(line);
-                    lineOf.add(first);
+                    lineOf.add(records.line());
                 }
             }
             int N = rows.size();

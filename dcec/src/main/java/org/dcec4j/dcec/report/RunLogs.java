@@ -196,18 +196,14 @@ public final class RunLogs {
                 }
                 Csv t = new Csv(csv.toString(), wanted, column);
                 t.header = h;
+                // a quoted field (predictions.csv's file column) may hold commas and line breaks
+                PredictionsCsv.Records records = new PredictionsCsv.Records(in, 1);
                 String line;
-                int lineNo = 1;
-                while ((line = in.readLine()) != null) {
-                    lineNo++;
+                while ((line = records.next()) != null) {
                     if (line.isBlank()) {
                         continue;
                     }
-                    // a quoted field (predictions.csv's file column) may hold commas and line breaks
-                    int first = lineNo;
-                    for (String more; !PredictionsCsv.complete(line) && (more = in.readLine()) != null; lineNo++) {
-                        line += "\n" + more;
-                    }
+                    int first = records.line();
                     String[] f = PredictionsCsv.split(line);
                     if (f.length != h.length) {
                         throw new ReportException(csv + ":" + first + ": expected " + h.length + " fields like the header, got "

@@ -111,4 +111,87 @@ public final class PredictionsCsv {
         fields.add(f.toString());
         return fields.toArray(new String[0]);
     }
+
+    /**
+     * The records of a CSV text, one at a time, each with the line it starts on: a record ends at a line break
+     * ({@code \n}, {@code \r} or {@code \r\n}) outside a quoted field, and one inside a quoted field is kept as it is
+     * (reading lines and joining them with '\n' turned a file name's {@code \r} or {@code \r\n} into {@code \n}).
+     * Quotes are read as {@link #split} and {@link #complete} read them.
+     */
+    public static final class Records {
+        private final java.io.Reader in;
+        private int line;
+        private int first;
+        private int pushedBack = -2;
+
+        /** The records of {@code in} after its first {@code linesRead} lines (a header already read). */
+        public Records(java.io.Reader in, int linesRead) {
+            this.in = in;
+            this.line = linesRead;
+        }
+
+        /** The next record without its line break ("" for an empty line), or null at the end of the text. */
+        public String next() throws IOException {
+            int c = read();
+            if (c < 0) return null;
+            first = ++line;
+            StringBuilder b = new StringBuilder();
+            boolean quoted = false;
+            int length = 0;     // the characters of the current field so far, as split counts them
+            for (; c >= 0; c = read()) {
+                if (quoted) {
+                    if (c == '"') {
+                        int d = read();
+                        if (d == '"') {
+                            b.append("\"\"");
+                            length++;
+                            continue;
+                        }
+                        pushedBack = d;
+                        quoted = false;
+                    } else if (c == '\r') {
+                        // a line break of a quoted field, \r\n kept whole
+                        length++;
+                        line++;
+                        int d = read();
+                        if (d == '\n') {
+                            b.append('\r');
+                            c = d;
+                        } else {
+                            pushedBack = d;
+                        }
+                    } else {
+                        length++;
+                        if (c == '\n') line++;
+                    }
+                } else if (c == '\n') {
+                    return b.toString();
+                } else if (c == '\r') {
+                    int d = read();
+                    if (d != '\n') pushedBack = d;
+                    return b.toString();
+                } else if (c == ',') {
+                    length = 0;
+                } else if (c == '"' && length == 0) {
+                    quoted = true;
+                } else {
+                    length++;
+                }
+                b.append((char) c);
+            }
+            return b.toString();
+        }
+
+        /** The line the record last returned by {@link #next} starts on, counting from 1. */
+        public int line() {
+            return first;
+        }
+
+        private int read() throws IOException {
+            if (pushedBack == -2) return in.read();
+            int c = pushedBack;
+            pushedBack = -2;
+            return c;
+        }
+    }
 }

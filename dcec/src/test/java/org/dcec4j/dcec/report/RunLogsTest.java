@@ -107,6 +107,25 @@ class RunLogsTest {
         assertTrue(e.getMessage().contains(csv + ":5: column 'loss': expected a number, got \"x\""), e.getMessage());
     }
 
+    /**
+     * predictions.csv's file column reads back as written whatever line breaks a name holds: a \r or a \r\n in quotes
+     * stays one (reading lines and joining them with \n made both \n), and a bad row after them names its own line.
+     */
+    @Test
+    void fileNamesKeepTheirLineBreaks(@TempDir Path dir) throws IOException {
+        Path pred = dir.resolve("predictions.csv");
+        List<String> names = List.of("cr\r.png", "crlf\r\n.png", "lf\n.png", "\u00e9,\"q\".png");
+        try (java.io.OutputStream out = Files.newOutputStream(pred)) {
+            org.dcec4j.dcec.run.PredictionsCsv csv = new org.dcec4j.dcec.run.PredictionsCsv(out, false, names);
+            for (int n = 0; n < names.size(); n++) csv.row(n, n % 2, 0.5f, -1);
+            csv.flush();
+        }
+        assertEquals(names, List.of(RunLogs.readPredictions(pred).files()));
+        Files.writeString(pred, Files.readString(pred) + "4,x,0.5,a.png\n");
+        ReportException e = assertThrows(ReportException.class, () -> RunLogs.readPredictions(pred));
+        assertTrue(e.getMessage().contains(pred + ":9: column 'cluster': expected an integer"), e.getMessage());
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) b.writeBytes(p);

@@ -73,5 +73,16 @@ class PredictionsCsvTest {
         }
         assertEquals(names.size(), n);
         assertEquals("", lines[lines.length - 1]);
+        // and as the readers read them (Records), each record on the line it starts on
+        PredictionsCsv.Records records = new PredictionsCsv.Records(new java.io.StringReader(out.toString(StandardCharsets.UTF_8)), 0);
+        assertEquals("index,cluster,confidence,label,file", records.next());
+        int line = 2;
+        for (n = 0; n < names.size(); n++) {
+            String[] f = PredictionsCsv.split(records.next());
+            assertEquals(names.get(n), f[4], "row " + n);
+            assertEquals(line, records.line(), "row " + n);
+            line += 1 + names.get(n).replace("\r\n", "\n").replace('\r', '\n').chars().filter(c -> c == '\n').count();
+        }
+        assertEquals(null, records.next());
     }
 }
