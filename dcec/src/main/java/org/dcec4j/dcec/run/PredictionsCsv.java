@@ -50,7 +50,7 @@ public final class PredictionsCsv {
 
     /**
      * Whether {@code text} holds whole records: it does not end inside a quoted field (a quoted field with a line break
-     * in it continues on the next line, which a reader appends after a '\n' until this holds). Quotes are read as
+     * in it continues on the next line; {@link Records} reads such a record whole). Quotes are read as
      * {@link #split} reads them: one opens a quoted field only at the start of a field, so the quote of an unquoted
      * {@code a"b} (a hand-edited row; this class never writes one) is a character of its field, not the start of a
      * record that would take in the lines after it.
