@@ -210,7 +210,7 @@ public final class ImageFolder {
 
         @Override public List<String> fileNames() {
             return new java.util.AbstractList<>() {
-                @Override public String get(int n) { return relativeName(dir, files.get(n)); }
+                @Override public String get(int n) { return fileName(dir, files.get(n)); }
                 @Override public int size() { return files.size(); }
             };
         }
@@ -627,6 +627,16 @@ public final class ImageFolder {
         if (UTF8_FILE_NAMES) {
             return dir.relativize(p).toString().replace('\\', '/');
         }
+        return fileName(dir, p);
+    }
+
+    /**
+     * p's path below dir as {@link ImageStream#fileNames} names it: {@link #name} of each part with '/' between them. A
+     * backslash in a part is a character of its name where '/' separates the parts (Linux, macOS), kept as it is: the sort
+     * key under a UTF-8 locale reads it as a separator ({@link #relativeName}), which named the file {@code a\b.png}
+     * as {@code a/b.png}, a file that is not there.
+     */
+    private static String fileName(Path dir, Path p) {
         StringBuilder b = new StringBuilder();
         Path at = dir;
         for (Path part : dir.relativize(p)) {

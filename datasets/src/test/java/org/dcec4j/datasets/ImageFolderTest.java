@@ -202,6 +202,27 @@ class ImageFolderTest {
         assertEquals(40f / 255, d.images()[8], 1e-6f);
     }
 
+    /**
+     * Each image's file is named by its path below the folder, '/' between the parts, whatever its name holds: a
+     * backslash in a Linux file name is a character of it (the name was the sort key, which under a UTF-8 locale reads
+     * a backslash as a separator: a\b.png was named a/b.png). The order of the images is not changed.
+     */
+    @Test
+    void fileNamesAreThePathsBelowTheFolder() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.io.File.separatorChar == '/', "a backslash separates the parts here");
+        Path dir = tmp.resolve("file-names");
+        write(gray(2, 2, 0), "png", dir.resolve("cat").resolve("a\\b.png"));
+        write(gray(2, 2, 0), "png", dir.resolve("cat").resolve("deep").resolve("c, \"d\".png"));
+        write(gray(2, 2, 0), "png", dir.resolve("dog").resolve("\u00e9t\u00e9.png"));
+        try (ImageStream s = ImageFolder.stream(dir, 1, 2, 2, Integer.MAX_VALUE)) {
+            List<String> names = s.fileNames();
+            assertEquals(3, names.size());
+            assertTrue(names.containsAll(List.of("cat/a\\b.png", "cat/deep/c, \"d\".png", "dog/\u00e9t\u00e9.png")), names.toString());
+            assertEquals("dog/\u00e9t\u00e9.png", names.get(2));
+            assertEquals(names, s.readAll().fileNames());
+        }
+    }
+
     @Test
     void labelsFromSortedSubfoldersAndResizeByBoxFilter() throws IOException {
         Path dir = tmp.resolve("classes");
