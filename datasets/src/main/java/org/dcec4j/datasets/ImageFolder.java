@@ -622,19 +622,23 @@ public final class ImageFolder {
         return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** p's path below dir as text, {@link #name} of each part with '/' between them: the images' sort key. */
+    /**
+     * p's path below dir as text, {@link #name} of each part with '/' between them: the images' sort key. Only the
+     * platform's separator becomes '/' (Windows' '\'): where '/' separates the parts (Linux, macOS) a backslash is a
+     * character of a name, and read as a separator under a UTF-8 locale it sorted a\b.png before a0.png there and
+     * after it under LANG=C.
+     */
     private static String relativeName(Path dir, Path p) {
         if (UTF8_FILE_NAMES) {
-            return dir.relativize(p).toString().replace('\\', '/');
+            String s = dir.relativize(p).toString();
+            return java.io.File.separatorChar == '/' ? s : s.replace(java.io.File.separatorChar, '/');
         }
         return fileName(dir, p);
     }
 
     /**
-     * p's path below dir as {@link ImageStream#fileNames} names it: {@link #name} of each part with '/' between them. A
-     * backslash in a part is a character of its name where '/' separates the parts (Linux, macOS), kept as it is: the sort
-     * key under a UTF-8 locale reads it as a separator ({@link #relativeName}), which named the file {@code a\b.png}
-     * as {@code a/b.png}, a file that is not there.
+     * p's path below dir as {@link ImageStream#fileNames} names it: {@link #name} of each part with '/' between them, a
+     * backslash in a part kept as it is ({@code cat/a\b.png}).
      */
     private static String fileName(Path dir, Path p) {
         StringBuilder b = new StringBuilder();

@@ -49,39 +49,7 @@ public final class PredictionsCsv {
     }
 
     /**
-     * Whether {@code text} holds whole records: it does not end inside a quoted field (a quoted field with a line break
-     * in it continues on the next line; {@link Records} reads such a record whole). Quotes are read as
-     * {@link #split} reads them: one opens a quoted field only at the start of a field, so the quote of an unquoted
-     * {@code a"b} (a hand-edited row; this class never writes one) is a character of its field, not the start of a
-     * record that would take in the lines after it.
-     */
-    public static boolean complete(String text) {
-        boolean quoted = false;
-        int length = 0;     // the characters of the current field so far, as split counts them
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c != '"') {
-                    length++;
-                } else if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    length++;
-                    i++;
-                } else {
-                    quoted = false;
-                }
-            } else if (c == ',') {
-                length = 0;
-            } else if (c == '"' && length == 0) {
-                quoted = true;
-            } else {
-                length++;
-            }
-        }
-        return !quoted;
-    }
-
-    /**
-     * The fields of one record ({@link #complete}), a quoted field unquoted: {@code 3,"a,""b"""} → {@code 3} and
+     * The fields of one record (as {@link Records} reads it), a quoted field unquoted: {@code 3,"a,""b"""} → {@code 3} and
      * {@code a,"b"}. Text after a quoted field's closing quote, up to the next comma, is kept as it is.
      */
     public static String[] split(String record) {
@@ -116,7 +84,8 @@ public final class PredictionsCsv {
      * The records of a CSV text, one at a time, each with the line it starts on: a record ends at a line break
      * ({@code \n}, {@code \r} or {@code \r\n}) outside a quoted field, and one inside a quoted field is kept as it is
      * (reading lines and joining them with '\n' turned a file name's {@code \r} or {@code \r\n} into {@code \n}).
-     * Quotes are read as {@link #split} and {@link #complete} read them.
+     * Quotes are read as {@link #split} reads them: one opens a quoted field only at the start of a field, so the quote
+     * of an unquoted {@code a"b} (a hand-edited row; {@link #field} never writes one) is a character of its field.
      */
     public static final class Records {
         private final java.io.Reader in;

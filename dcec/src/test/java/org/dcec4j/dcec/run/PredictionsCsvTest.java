@@ -2,8 +2,6 @@ package org.dcec4j.dcec.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,25 +23,35 @@ class PredictionsCsvTest {
         assertEquals("\"cr\r.png\"", PredictionsCsv.field("cr\r.png"));
         assertArrayEquals(new String[] {"3", "a,\"b\""}, PredictionsCsv.split("3,\"a,\"\"b\"\"\""));
         assertArrayEquals(new String[] {"", "", ""}, PredictionsCsv.split(",,"));
-        assertFalse(PredictionsCsv.complete("0,1,0.5,\"two"));
-        assertTrue(PredictionsCsv.complete("0,1,0.5,\"two\nlines.png\""));
+        assertEquals(List.of("0,1,0.5,\"two\nlines.png\"", "1,2,0.5,x"), records("0,1,0.5,\"two\nlines.png\"\n1,2,0.5,x\n"));
+        assertEquals(List.of("0,1,0.5,\"two\n1,2,0.5,x\n"), records("0,1,0.5,\"two\n1,2,0.5,x\n"), "an unclosed quote runs to the end");
+    }
+
+    /** The records of a text, as the readers see them. */
+    static List<String> records(String text) {
+        try {
+            PredictionsCsv.Records r = new PredictionsCsv.Records(new java.io.StringReader(text), 0);
+            List<String> out = new ArrayList<>();
+            for (String rec; (rec = r.next()) != null; ) out.add(rec);
+            return out;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
-     * complete reads quotes as split does (checked against Python's csv module): a quote inside an unquoted field is a
-     * character of it and opens nothing, so a hand-edited row with one stays one record; it used to count every quote,
-     * and an odd count made the reader take the lines after it into the row.
+     * The records read quotes as split does (checked against Python's csv module): a quote inside an unquoted field is a
+     * character of it and opens nothing, so a hand-edited row with one stays one record; counting every quote, an odd
+     * count took the lines after it into the row.
      */
     @Test void aQuoteInsideAnUnquotedFieldDoesNotOpenARecord() {
-        assertTrue(PredictionsCsv.complete("0,1,0.5,a\"b"));
+        assertEquals(List.of("0,1,0.5,a\"b", "next"), records("0,1,0.5,a\"b\nnext\n"));
         assertArrayEquals(new String[] {"0", "1", "0.5", "a\"b"}, PredictionsCsv.split("0,1,0.5,a\"b"));
-        assertTrue(PredictionsCsv.complete("b\",,"));
-        assertTrue(PredictionsCsv.complete("a\"\",a\",,a,"));
-        assertFalse(PredictionsCsv.complete("a\"b,\"c"));
-        assertTrue(PredictionsCsv.complete("a\"b,\"c\nd\""));
+        assertEquals(List.of("b\",,", "a\"\",a\",,a,", "x"), records("b\",,\na\"\",a\",,a,\nx"));
+        assertEquals(List.of("a\"b,\"c\nd\"", "x"), records("a\"b,\"c\nd\"\nx\n"));
         assertArrayEquals(new String[] {"a\"b", "c\nd"}, PredictionsCsv.split("a\"b,\"c\nd\""));
         // an empty quoted field, a quoted field of one quote, text after a closing quote
-        assertTrue(PredictionsCsv.complete("\"\",\"\"\"\",\"a\"b\""));
+        assertEquals(List.of("\"\",\"\"\"\",\"a\"b\"", "x"), records("\"\",\"\"\"\",\"a\"b\"\nx"));
         assertArrayEquals(new String[] {"", "\"", "ab\""}, PredictionsCsv.split("\"\",\"\"\"\",\"a\"b\""));
     }
 
@@ -61,25 +69,14 @@ class PredictionsCsvTest {
         PredictionsCsv csv = new PredictionsCsv(out, true, names);
         for (int n = 0; n < names.size(); n++) csv.row(n, n % 7, 0.25f, n % 3);
         csv.flush();
-        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n", -1);
-        assertEquals("index,cluster,confidence,label,file", lines[0]);
-        int n = 0;
-        for (int i = 1; i < lines.length - 1; i++, n++) {
-            String record = lines[i];
-            while (!PredictionsCsv.complete(record)) record += "\n" + lines[++i];
-            String[] f = PredictionsCsv.split(record);
-            assertArrayEquals(new String[] {Integer.toString(n), Integer.toString(n % 7), "0.250000", Integer.toString(n % 3), names.get(n)}, f,
-                    "row " + n);
-        }
-        assertEquals(names.size(), n);
-        assertEquals("", lines[lines.length - 1]);
-        // and as the readers read them (Records), each record on the line it starts on
+        // as the readers read them (Records), each record on the line it starts on
         PredictionsCsv.Records records = new PredictionsCsv.Records(new java.io.StringReader(out.toString(StandardCharsets.UTF_8)), 0);
         assertEquals("index,cluster,confidence,label,file", records.next());
         int line = 2;
-        for (n = 0; n < names.size(); n++) {
+        for (int n = 0; n < names.size(); n++) {
             String[] f = PredictionsCsv.split(records.next());
-            assertEquals(names.get(n), f[4], "row " + n);
+            assertArrayEquals(new String[] {Integer.toString(n), Integer.toString(n % 7), "0.250000", Integer.toString(n % 3), names.get(n)}, f,
+                    "row " + n);
             assertEquals(line, records.line(), "row " + n);
             line += 1 + names.get(n).replace("\r\n", "\n").replace('\r', '\n').chars().filter(c -> c == '\n').count();
         }
