@@ -823,7 +823,7 @@ class DcecCommandTest {
         assertArrayEquals(new String[] {four(Double.parseDouble(b.get("acc"))), four(Double.parseDouble(b.get("nmi"))),
                 four(Double.parseDouble(b.get("ari")))}, java.util.Arrays.copyOf(rows.get("pixel k-means"), 3));
         assertTrue(rows.get("pixel k-means")[3].startsWith("baseline: k-means on the raw pixels, 2 restarts, "), rows.get("pixel k-means")[3]);
-        // the start: the k-means initialisation, iteration 0 of dcec_log.csv (written with 6 significant digits)
+        // the start: the k-means initialisation, iteration 0 of dcec_log.csv (its metrics read back as the doubles written)
         String[] first = Files.readAllLines(out.resolve("dcec_log.csv")).get(1).split(",", -1);
         assertEquals("0", first[0]);
         assertArrayEquals(new String[] {four(Double.parseDouble(first[1])), four(Double.parseDouble(first[2])), four(Double.parseDouble(first[3]))},
