@@ -35,12 +35,14 @@ final class RunOutputs {
             if (iIndex < 0 || iCluster < 0 || iLabel < 0)
                 throw FlatJson.bad(csv + ":1: expected the columns index, cluster and label (a labelled data set), got " + header);
             List<String> rows = new java.util.ArrayList<>();
+            List<String[]> fields = new java.util.ArrayList<>();
             List<Integer> lineOf = new java.util.ArrayList<>();     // the line each row starts on, for errors
             // a quoted field (the file column of an image folder's run) may hold commas and line breaks
             PredictionsCsv.Records records = new PredictionsCsv.Records(in, 1);
             for (String line; (line = records.next()) != null; ) {
                 if (!line.isEmpty()) {
                     rows.add(line);
+                    fields.add(records.fields());
                     lineOf.add(records.line());
                 }
             }
@@ -48,7 +50,7 @@ final class RunOutputs {
             int[] cluster = new int[N], truth = new int[N];
             boolean[] seen = new boolean[N];
             for (int r = 0; r < N; r++) {
-                String[] f = PredictionsCsv.split(rows.get(r));
+                String[] f = fields.get(r);
                 try {
                     if (f.length != h.size()) throw new NumberFormatException();
                     int n = Integer.parseInt(f[iIndex]);

@@ -204,7 +204,7 @@ public final class RunLogs {
                         continue;
                     }
                     int first = records.line();
-                    String[] f = PredictionsCsv.split(line);
+                    String[] f = records.fields();
                     if (f.length != h.length) {
                         throw new ReportException(csv + ":" + first + ": expected " + h.length + " fields like the header, got "
                                 + f.length + ": " + shown(line));

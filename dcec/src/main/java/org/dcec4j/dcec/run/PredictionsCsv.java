@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -49,46 +50,17 @@ public final class PredictionsCsv {
     }
 
     /**
-     * The fields of one record (as {@link Records} reads it), a quoted field unquoted: {@code 3,"a,""b"""} → {@code 3} and
-     * {@code a,"b"}. Text after a quoted field's closing quote, up to the next comma, is kept as it is.
-     */
-    public static String[] split(String record) {
-        List<String> fields = new java.util.ArrayList<>();
-        StringBuilder f = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < record.length(); i++) {
-            char c = record.charAt(i);
-            if (quoted) {
-                if (c != '"') {
-                    f.append(c);
-                } else if (i + 1 < record.length() && record.charAt(i + 1) == '"') {
-                    f.append('"');
-                    i++;
-                } else {
-                    quoted = false;
-                }
-            } else if (c == ',') {
-                fields.add(f.toString());
-                f.setLength(0);
-            } else if (c == '"' && f.length() == 0) {
-                quoted = true;
-            } else {
-                f.append(c);
-            }
-        }
-        fields.add(f.toString());
-        return fields.toArray(new String[0]);
-    }
-
-    /**
-     * The records of a CSV text, one at a time, each with the line it starts on: a record ends at a line break
-     * ({@code \n}, {@code \r} or {@code \r\n}) outside a quoted field, and one inside a quoted field is kept as it is
-     * (reading lines and joining them with '\n' turned a file name's {@code \r} or {@code \r\n} into {@code \n}).
-     * Quotes are read as {@link #split} reads them: one opens a quoted field only at the start of a field, so the quote
-     * of an unquoted {@code a"b} (a hand-edited row; {@link #field} never writes one) is a character of its field.
+     * The records of a CSV text, one at a time, each with the line it starts on and its fields: a record ends at a line
+     * break ({@code \n}, {@code \r} or {@code \r\n}) outside a quoted field, and one inside a quoted field is kept as it
+     * is (reading lines and joining them with '\n' turned a file name's {@code \r} or {@code \r\n} into {@code \n}).
+     * A quote opens a quoted field only at the start of a field, so the quote of an unquoted {@code a"b} (a hand-edited
+     * row; {@link #field} never writes one) is a character of its field; inside a quoted field a doubled quote is one
+     * quote, and text after the closing quote, up to the next comma, is kept as it is: {@code 3,"a,""b"""} has the
+     * fields {@code 3} and {@code a,"b"}.
      */
     public static final class Records {
         private final java.io.Reader in;
+        private final List<String> fields = new ArrayList<>();
         private int line;
         private int first;
         private int pushedBack = -2;
@@ -99,56 +71,68 @@ public final class PredictionsCsv {
             this.line = linesRead;
         }
 
-        /** The next record without its line break ("" for an empty line), or null at the end of the text. */
+        /**
+         * The next record as written, without its line break ("" for an empty line), or null at the end of the text;
+         * {@link #fields} has its fields.
+         */
         public String next() throws IOException {
+            fields.clear();
             int c = read();
             if (c < 0) return null;
             first = ++line;
-            StringBuilder b = new StringBuilder();
+            StringBuilder b = new StringBuilder();     // the record as written
+            StringBuilder f = new StringBuilder();     // the current field, unquoted
             boolean quoted = false;
-            int length = 0;     // the characters of the current field so far, as split counts them
             for (; c >= 0; c = read()) {
                 if (quoted) {
                     if (c == '"') {
                         int d = read();
                         if (d == '"') {
                             b.append("\"\"");
-                            length++;
+                            f.append('"');
                             continue;
                         }
                         pushedBack = d;
                         quoted = false;
                     } else if (c == '\r') {
                         // a line break of a quoted field, \r\n kept whole
-                        length++;
                         line++;
+                        f.append('\r');
                         int d = read();
                         if (d == '\n') {
                             b.append('\r');
                             c = d;
+                            f.append('\n');
                         } else {
                             pushedBack = d;
                         }
                     } else {
-                        length++;
                         if (c == '\n') line++;
+                        f.append((char) c);
                     }
-                } else if (c == '\n') {
-                    return b.toString();
-                } else if (c == '\r') {
-                    int d = read();
-                    if (d != '\n') pushedBack = d;
-                    return b.toString();
+                } else if (c == '\n' || c == '\r') {
+                    if (c == '\r') {
+                        int d = read();
+                        if (d != '\n') pushedBack = d;
+                    }
+                    break;
                 } else if (c == ',') {
-                    length = 0;
-                } else if (c == '"' && length == 0) {
+                    fields.add(f.toString());
+                    f.setLength(0);
+                } else if (c == '"' && f.length() == 0) {
                     quoted = true;
                 } else {
-                    length++;
+                    f.append((char) c);
                 }
                 b.append((char) c);
             }
+            fields.add(f.toString());
             return b.toString();
+        }
+
+        /** The fields of the record last returned by {@link #next}, a quoted field unquoted. */
+        public String[] fields() {
+            return fields.toArray(new String[0]);
         }
 
         /** The line the record last returned by {@link #next} starts on, counting from 1. */

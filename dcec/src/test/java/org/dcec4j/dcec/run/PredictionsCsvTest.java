@@ -21,10 +21,21 @@ class PredictionsCsvTest {
         assertEquals("\"say \"\"hi\"\".png\"", PredictionsCsv.field("say \"hi\".png"));
         assertEquals("\"two\nlines.png\"", PredictionsCsv.field("two\nlines.png"));
         assertEquals("\"cr\r.png\"", PredictionsCsv.field("cr\r.png"));
-        assertArrayEquals(new String[] {"3", "a,\"b\""}, PredictionsCsv.split("3,\"a,\"\"b\"\"\""));
-        assertArrayEquals(new String[] {"", "", ""}, PredictionsCsv.split(",,"));
+        assertArrayEquals(new String[] {"3", "a,\"b\""}, fields("3,\"a,\"\"b\"\"\""));
+        assertArrayEquals(new String[] {"", "", ""}, fields(",,"));
         assertEquals(List.of("0,1,0.5,\"two\nlines.png\"", "1,2,0.5,x"), records("0,1,0.5,\"two\nlines.png\"\n1,2,0.5,x\n"));
         assertEquals(List.of("0,1,0.5,\"two\n1,2,0.5,x\n"), records("0,1,0.5,\"two\n1,2,0.5,x\n"), "an unclosed quote runs to the end");
+    }
+
+    /** The fields of the first record of a text. */
+    static String[] fields(String text) {
+        try {
+            PredictionsCsv.Records r = new PredictionsCsv.Records(new java.io.StringReader(text), 0);
+            r.next();
+            return r.fields();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The records of a text, as the readers see them. */
@@ -40,19 +51,37 @@ class PredictionsCsvTest {
     }
 
     /**
-     * The records read quotes as split does (checked against Python's csv module): a quote inside an unquoted field is a
+     * The records read quotes as the fields are cut (checked against Python's csv module): a quote inside an unquoted field is a
      * character of it and opens nothing, so a hand-edited row with one stays one record; counting every quote, an odd
      * count took the lines after it into the row.
      */
     @Test void aQuoteInsideAnUnquotedFieldDoesNotOpenARecord() {
         assertEquals(List.of("0,1,0.5,a\"b", "next"), records("0,1,0.5,a\"b\nnext\n"));
-        assertArrayEquals(new String[] {"0", "1", "0.5", "a\"b"}, PredictionsCsv.split("0,1,0.5,a\"b"));
+        assertArrayEquals(new String[] {"0", "1", "0.5", "a\"b"}, fields("0,1,0.5,a\"b"));
         assertEquals(List.of("b\",,", "a\"\",a\",,a,", "x"), records("b\",,\na\"\",a\",,a,\nx"));
         assertEquals(List.of("a\"b,\"c\nd\"", "x"), records("a\"b,\"c\nd\"\nx\n"));
-        assertArrayEquals(new String[] {"a\"b", "c\nd"}, PredictionsCsv.split("a\"b,\"c\nd\""));
+        assertArrayEquals(new String[] {"a\"b", "c\nd"}, fields("a\"b,\"c\nd\""));
         // an empty quoted field, a quoted field of one quote, text after a closing quote
         assertEquals(List.of("\"\",\"\"\"\",\"a\"b\"", "x"), records("\"\",\"\"\"\",\"a\"b\"\nx"));
-        assertArrayEquals(new String[] {"", "\"", "ab\""}, PredictionsCsv.split("\"\",\"\"\"\",\"a\"b\""));
+        assertArrayEquals(new String[] {"", "\"", "ab\""}, fields("\"\",\"\"\"\",\"a\"b\""));
+    }
+
+    /** Each record's fields come with it: a quoted \r\n kept whole inside a field, \r\n between records dropped. */
+    @Test void eachRecordHasItsOwnFields() throws IOException {
+        PredictionsCsv.Records r = new PredictionsCsv.Records(new java.io.StringReader("0,\"a\r\nb\"\r\n\r\n1,x,\"\"\r2"), 0);
+        assertEquals("0,\"a\r\nb\"", r.next());
+        assertArrayEquals(new String[] {"0", "a\r\nb"}, r.fields());
+        assertEquals(1, r.line());
+        assertEquals("", r.next());
+        assertArrayEquals(new String[] {""}, r.fields());
+        assertEquals(3, r.line());
+        assertEquals("1,x,\"\"", r.next());
+        assertArrayEquals(new String[] {"1", "x", ""}, r.fields());
+        assertEquals("2", r.next());
+        assertArrayEquals(new String[] {"2"}, r.fields());
+        assertEquals(5, r.line());
+        assertEquals(null, r.next());
+        assertArrayEquals(new String[0], r.fields());
     }
 
     /** Random names of commas, quotes, line breaks and letters: every row reads back as the fields written. */
@@ -74,7 +103,8 @@ class PredictionsCsvTest {
         assertEquals("index,cluster,confidence,label,file", records.next());
         int line = 2;
         for (int n = 0; n < names.size(); n++) {
-            String[] f = PredictionsCsv.split(records.next());
+            records.next();
+            String[] f = records.fields();
             assertArrayEquals(new String[] {Integer.toString(n), Integer.toString(n % 7), "0.250000", Integer.toString(n % 3), names.get(n)}, f,
                     "row " + n);
             assertEquals(line, records.line(), "row " + n);
