@@ -28,10 +28,19 @@ class ReportEdgeCasesTest {
         Files.writeString(dir.resolve("predictions.csv"), p);
     }
 
+    /**
+     * docs/tools/check_report.sh's exit status and output for a page. Without Chromium the script stops after its static
+     * check (which passed, or it would have exited 1) with "no Chromium found": then the browser check is skipped (a JUnit
+     * assumption, after the test's own assertions on the page have run), as in {@link CheckReportScriptTest}; CI
+     * installs Chromium.
+     */
     static String check(Path html) throws Exception {
         Process pr = new ProcessBuilder("bash", "../docs/tools/check_report.sh", html.toString()).redirectErrorStream(true).start();
         String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return pr.waitFor() + " " + out;
+        int exit = pr.waitFor();
+        org.junit.jupiter.api.Assumptions.assumeFalse(exit == 2 && out.contains("no Chromium found"),
+                "no Chromium: the page passed check_report.sh's static check; its browser check is skipped");
+        return exit + " " + out;
     }
 
     @Test void manyClustersEmptyClustersAndOddNames(@TempDir Path tmp) throws Exception {
