@@ -20,7 +20,8 @@ import org.dcec4j.datasets.OutputFiles;
  * The predictions of a distributed training run: for every image its index in the data set's order, its id, the
  * cluster of the last recomputation of P, the confidence max_j q_ij and, when the set has labels, its label.
  * Written as Parquet (any Hadoop path) and as the single-machine run's {@code predictions.csv} (a local file, same
- * columns and number format, streamed through the driver one partition at a time).
+ * columns and number format, an image folder's {@code file} column included, streamed through the driver one partition
+ * at a time).
  */
 final class Predictions {
     private Predictions() {}
@@ -48,14 +49,19 @@ final class Predictions {
         return spark.createDataFrame(rows, DataTypes.createStructType(f));
     }
 
-    /** predictions.csv as {@code dcec train} writes it (index order), atomically. */
-    static void writeCsv(Dataset<Row> predictions, Path file, boolean labelled) throws IOException {
+    /**
+     * predictions.csv as {@code dcec train} writes it (index order), atomically; for an image folder with its file column,
+     * each file named from its id as {@link TrainingData#fileOf} names it.
+     */
+    static void writeCsv(Dataset<Row> predictions, Path file, TrainingData data) throws IOException {
+        boolean labelled = data.hasLabels(), files = data.hasFiles();
         OutputFiles.writeAtomically(file, out -> {
-            PredictionsCsv csv = new PredictionsCsv(out, labelled, java.util.List.of());
+            PredictionsCsv csv = new PredictionsCsv(out, labelled, files);
             Iterator<Row> it = predictions.toLocalIterator();
             while (it.hasNext()) {
                 Row r = it.next();
-                csv.row(Math.toIntExact(r.getLong(0)), r.getInt(2), r.getFloat(3), labelled ? r.getInt(4) : -1);
+                csv.row(Math.toIntExact(r.getLong(0)), r.getInt(2), r.getFloat(3), labelled ? r.getInt(4) : -1,
+                        files ? data.fileOf(r.getString(1)) : null);
             }
             csv.flush();
         });

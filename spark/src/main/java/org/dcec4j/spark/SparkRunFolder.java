@@ -151,7 +151,7 @@ final class SparkRunFolder implements TrainingListener {
             predictions.write().parquet(out.staging());
             out.publish(session, true);
         }
-        if (csv) Predictions.writeCsv(predictions, dir.resolve(RunFolder.PREDICTIONS), data.hasLabels());
+        if (csv) Predictions.writeCsv(predictions, dir.resolve(RunFolder.PREDICTIONS), data);
         predictions.unpersist();
         if (!csv || !report) return;
         int N = data.size(), D = data.imageSize();

@@ -43,6 +43,8 @@ public final class TrainingData {
     private final long[] partitionSizes;
     /** The classes' names (an image folder's sub-folders, a named set's classes), or empty. */
     private List<String> classNames = List.of();
+    /** An image folder's qualified root, whose relative paths name the images' files; null for other sources. */
+    private String fileRoot;
 
     private TrainingData(String name, int C, int H, int W, int numClasses, JavaRDD<ImageBlock> blocks) {
         this.name = name; this.C = C; this.H = H; this.W = W; this.numClasses = numClasses;
@@ -124,6 +126,7 @@ public final class TrainingData {
         });
         TrainingData t = new TrainingData(name, C, H, W, names.length, blocks(decoded, partitions, C * H * W, names.length > 0));
         t.classNames = List.of(names);
+        t.fileRoot = root;
         return t;
     }
 
@@ -246,6 +249,18 @@ public final class TrainingData {
     public int imageSize() { return C * H * W; }
     /** The classes' names in label order (an image folder's sub-folders, a named set's classes); empty when unknown. */
     public List<String> classNames() { return classNames; }
+
+    /** Whether the images are files of a folder, each named by {@link #fileOf} (as the image-folder loader names them). */
+    public boolean hasFiles() { return fileRoot != null; }
+
+    /**
+     * The file of an image of a folder, from its id (the file's URI): its path below the folder, as
+     * {@link org.dcec4j.datasets.ImageFolder} gives it ({@code cat/0001.png}); only when {@link #hasFiles}.
+     */
+    public String fileOf(String id) {
+        if (fileRoot == null) throw new IllegalStateException(name + ": its images are not files of a folder");
+        return relative(id, fileRoot);
+    }
 
     /** The number of classes of the labels, 0 when unlabeled. */
     public int numClasses() { return numClasses; }

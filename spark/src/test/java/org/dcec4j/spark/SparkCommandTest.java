@@ -51,10 +51,18 @@ class SparkCommandTest {
         assertTrue(Files.readString(out.resolve("config.json")).contains("\"partitions\": 2"));
         // the Parquet predictions were renamed into place whole: no hidden folder they were written into is left
         try (var names = Files.list(out)) { assertEquals(List.of(), names.filter(f -> f.getFileName().toString().startsWith(".predictions.parquet")).toList()); }
-        // the folder's classes c0..c9 are the labels: predictions.csv has them, in the loader's order
+        // the folder's classes c0..c9 are the labels: predictions.csv has them, in the loader's order, and names each
+        // image's file as a single-machine run does
         List<String> csv = Files.readAllLines(out.resolve("predictions.csv"));
-        assertEquals("index,cluster,confidence,label", csv.get(0));
+        assertEquals("index,cluster,confidence,label,file", csv.get(0));
         assertEquals(121, csv.size());
+        org.dcec4j.datasets.Dataset loaded = org.dcec4j.datasets.ImageFolder.load(folder, 1, 16, 16);
+        for (int i = 0; i < 120; i++) {
+            String[] f = csv.get(i + 1).split(",");
+            assertEquals(Integer.toString(i), f[0]);
+            assertEquals(Integer.toString(loaded.labels()[i]), f[3], "row " + i);
+            assertEquals(loaded.fileNames().get(i), f[4], "row " + i);
+        }
 
         // a second run into the folder is refused without --overwrite (exit 2, naming the option)
         Run again = run("train", "--dataset", folder.toString(), "--image-size", "16", "--out", out.toString(), "--pretrain-epochs", "1");

@@ -57,7 +57,10 @@ class SparkFolderOrderTest {
         assertSameImages(dir, k);
     }
 
-    /** Image by image, Spark's blocks (on three partitions) hold the loader's pixels and labels; class names alike. */
+    /**
+     * Image by image, Spark's blocks (on three partitions) hold the loader's pixels and labels, and name each image's
+     * file as the loader does; class names alike.
+     */
     static void assertSameImages(Path dir, int n) {
         Dataset d = ImageFolder.load(dir, 1, H, W);
         assertEquals(n, d.size());
@@ -75,6 +78,8 @@ class SparkFolderOrderTest {
                     String what = "image " + i + ": the loader's " + d.fileNames().get(i) + ", Spark's " + b.ids()[j];
                     assertArrayEquals(d.image(i), java.util.Arrays.copyOfRange(b.x(), j * D, (j + 1) * D), what);
                     if (d.hasLabels()) assertEquals(d.labels()[i], b.labels()[j], what);
+                    // the file column of predictions.csv: the same name as the loader's
+                    assertEquals(d.fileNames().get(i), t.fileOf(b.ids()[j]), what);
                 }
             }
             assertEquals(n, i);

@@ -18,20 +18,40 @@ import java.util.Locale;
 public final class PredictionsCsv {
     private final Writer w;
     private final boolean labels;
+    private final boolean fileColumn;
     private final List<String> files;
 
     /** Writes the header line; {@code files}: each image's file by index, or empty for no file column. */
     public PredictionsCsv(OutputStream out, boolean labels, List<String> files) throws IOException {
-        this.w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-        this.labels = labels;
-        this.files = files;
-        w.write("index,cluster,confidence" + (labels ? ",label" : "") + (files.isEmpty() ? "" : ",file") + "\n");
+        this(out, labels, !files.isEmpty(), files);
     }
 
-    /** One image's row; {@code label} is ignored without a label column. */
+    /**
+     * Writes the header line, with a file column when {@code fileColumn}: each row then names its file
+     * ({@link #row(int, int, float, int, String)}), as a writer that streams its rows and their files does.
+     */
+    public PredictionsCsv(OutputStream out, boolean labels, boolean fileColumn) throws IOException {
+        this(out, labels, fileColumn, List.of());
+    }
+
+    private PredictionsCsv(OutputStream out, boolean labels, boolean fileColumn, List<String> files) throws IOException {
+        this.w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        this.labels = labels;
+        this.fileColumn = fileColumn;
+        this.files = files;
+        w.write("index,cluster,confidence" + (labels ? ",label" : "") + (fileColumn ? ",file" : "") + "\n");
+    }
+
+    /** One image's row, its file (if any) from the list given; {@code label} is ignored without a label column. */
     public void row(int index, int cluster, float confidence, int label) throws IOException {
+        row(index, cluster, confidence, label, fileColumn ? files.get(index) : null);
+    }
+
+    /** One image's row naming its file ({@code file} is ignored without a file column, and needed with one). */
+    public void row(int index, int cluster, float confidence, int label, String file) throws IOException {
+        if (fileColumn && file == null) throw new IllegalArgumentException("row " + index + ": no file name for the file column");
         w.write(index + "," + cluster + "," + String.format(Locale.ROOT, "%.6f", confidence) + (labels ? "," + label : "")
-                + (files.isEmpty() ? "" : "," + field(files.get(index))) + "\n");
+                + (fileColumn ? "," + field(file) : "") + "\n");
     }
 
     /** Flushes the rows into the stream (which stays open). */

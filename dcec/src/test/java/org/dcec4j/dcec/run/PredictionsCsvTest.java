@@ -84,6 +84,28 @@ class PredictionsCsvTest {
         assertArrayEquals(new String[0], r.fields());
     }
 
+    /** A writer that streams its rows names each row's file; the same bytes as from the list; a row without one refused. */
+    @Test void streamedRowsNameTheirFilesAsTheListDoes() throws IOException {
+        List<String> names = List.of("cat/a,b.png", "dog/\"x\".png", "plain.png");
+        ByteArrayOutputStream listed = new ByteArrayOutputStream(), streamed = new ByteArrayOutputStream();
+        PredictionsCsv a = new PredictionsCsv(listed, false, names), b = new PredictionsCsv(streamed, false, true);
+        for (int n = 0; n < names.size(); n++) {
+            a.row(n, n, 0.5f, -1);
+            b.row(n, n, 0.5f, -1, names.get(n));
+        }
+        a.flush();
+        b.flush();
+        assertEquals("index,cluster,confidence,file\n0,0,0.500000,\"cat/a,b.png\"\n1,1,0.500000,\"dog/\"\"x\"\".png\"\n2,2,0.500000,plain.png\n",
+                listed.toString(StandardCharsets.UTF_8));
+        assertEquals(listed.toString(StandardCharsets.UTF_8), streamed.toString(StandardCharsets.UTF_8));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> b.row(3, 0, 0.5f, -1, null));
+        ByteArrayOutputStream none = new ByteArrayOutputStream();
+        PredictionsCsv c = new PredictionsCsv(none, true, false);
+        c.row(0, 1, 0.25f, 2, "ignored.png");
+        c.flush();
+        assertEquals("index,cluster,confidence,label\n0,1,0.250000,2\n", none.toString(StandardCharsets.UTF_8));
+    }
+
     /** Random names of commas, quotes, line breaks and letters: every row reads back as the fields written. */
     @Test void rowsWithAnyFileNameReadBackAsWritten() throws IOException {
         Random r = new Random(5);
