@@ -122,6 +122,14 @@ public final class OutputFiles {
             throw new FileSystemException(file.toString(), null, "is a device, pipe or socket, not a regular file; the file"
                     + " is written by renaming a new file over the path, which would replace it: give the path of a regular file");
         }
+        // /dev/stdout is a link to /proc/self/fd/1, which is a link to a regular file when the standard output is
+        // redirected to one (`--output /dev/stdout > preds.csv`): the check above lets it through, and the rename would
+        // replace /dev/stdout itself
+        if (linksToAProcessFileDescriptor(abs)) {
+            throw new FileSystemException(file.toString(), null, "is a file descriptor of a process (such as /dev/stdout), not a"
+                    + " regular file; the file is written by renaming a new file over the path, which would replace it: give the"
+                    + " path of a regular file");
+        }
         Files.createDirectories(dir);
         Path tmp = newTempFile(dir, abs.getFileName().toString(), ".tmp");
         try {
@@ -155,6 +163,24 @@ public final class OutputFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Whether path, or a symbolic link on its chain of links, lies in a process's file descriptors ({@code /proc/PID/fd},
+     * also reached as {@code /dev/fd} or {@code /proc/self/fd}): a "link" that stands for an open stream, such as
+     * {@code /dev/stdout}, whatever file that stream is.
+     */
+    private static boolean linksToAProcessFileDescriptor(Path path) throws IOException {
+        Path p = path;
+        for (int hops = 0; hops < 40 && Files.isSymbolicLink(p); hops++) {
+            Path parent = p.getParent();
+            Path where = parent == null ? p : parent.toRealPath().resolve(p.getFileName());
+            if (where.startsWith("/proc") && where.getNameCount() >= 3 && where.getName(2).toString().equals("fd")) {
+                return true;
+            }
+            p = where.resolveSibling(Files.readSymbolicLink(where)).normalize();
+        }
+        return false;
     }
 
     /**

@@ -93,6 +93,45 @@ class OutputFilesTest {
         assertEquals(List.of("fifo", "model.dc4j", "target", "to-fifo"), names());
     }
 
+    /**
+     * /dev/stdout is a link to /proc/self/fd/1, and when the standard output is redirected to a file (`dcec predict
+     * --output /dev/stdout > preds.csv`) that descriptor is a link to a regular file: the check above let it through and
+     * the rename replaced /dev/stdout itself, as root, with a regular file for every process of the machine. A link whose
+     * chain passes through a process's file descriptors (/proc/PID/fd, /dev/fd) is refused now, nothing written; the link
+     * and the file behind the descriptor are left as they were.
+     */
+    @Test
+    void aLinkToAFileDescriptorOfAProcessIsRefusedEvenWhenItIsAFile() throws Exception {
+        Path fds = Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "no /proc/self/fd");
+        Path redirected = Files.writeString(tmp.resolve("redirected"), "old");
+        try (java.io.FileOutputStream open = new java.io.FileOutputStream(redirected.toFile(), true)) {
+            Path fd = null;
+            try (Stream<Path> s = Files.list(fds)) {
+                for (Path p : s.toList()) {
+                    try {
+                        if (Files.readSymbolicLink(p).equals(redirected)) fd = fds.resolve(p.getFileName());
+                    } catch (IOException gone) {
+                        // the descriptor of the listing itself, closed by now
+                    }
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(fd != null, "the open file is not among /proc/self/fd");
+            assertTrue(Files.isRegularFile(fd));
+            Path stdout = Files.createSymbolicLink(tmp.resolve("stdout"), fd);        // as /dev/stdout -> /proc/self/fd/1
+            for (Path target : List.of(stdout, fd)) {
+                FileSystemException e = assertThrows(FileSystemException.class, () -> OutputFiles.writeAtomically(target, new byte[] {1}));
+                assertEquals(target + ": is a file descriptor of a process (such as /dev/stdout), not a regular file; the file is"
+                        + " written by renaming a new file over the path, which would replace it: give the path of a regular file",
+                        IoErrors.describe(e));
+            }
+            assertTrue(Files.isSymbolicLink(stdout));
+            assertEquals(fd, Files.readSymbolicLink(stdout));
+        }
+        assertEquals("old", Files.readString(redirected));
+        assertEquals(List.of("redirected", "stdout"), names());
+    }
+
     @Test
     void aFailedWriteKeepsTheOldFileAndLeavesNoTemporaryFile() throws IOException {
         Path f = tmp.resolve("predictions.csv");
