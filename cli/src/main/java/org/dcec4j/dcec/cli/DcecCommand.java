@@ -960,8 +960,7 @@ public final class DcecCommand implements Runnable {
     }
 
     @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Assign clusters to images with a trained model: CSV of index,cluster,confidence (confidence = max_j q_ij),",
-                    "and file (the path below the folder) for an image folder.",
+            description = {"Assign clusters to images with a trained model: CSV of index,cluster,confidence (confidence = max_j q_ij), and file (the path below the folder) for an image folder.",
                     "Image folders are read at the model's own size and channels."})
     static final class Predict extends ModelCommand {
         @Option(names = "--output", paramLabel = "CSV", defaultValue = "predictions.csv", description = "Output CSV. Default: ${DEFAULT-VALUE}.")
