@@ -178,6 +178,19 @@ public final class TensorFile {
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         if (Files.isDirectory(abs)) throw new FileSystemException(abs.toString(), null, "Is a directory");
+        // the rename replaces whatever is at the path, as in the datasets module's OutputFiles (which the engine does not
+        // depend on): a link to a regular file is replaced, its target left as it was; a device, a pipe or a socket, a link
+        // to one, or a link into a process's file descriptors (/dev/stdout when the standard output is a file) would be
+        // replaced by a regular file, as root /dev/null and /dev/stdout for every process of the machine
+        if (Files.exists(abs) && !Files.isRegularFile(abs)) {
+            throw new FileSystemException(file.toString(), null, "is a device, pipe or socket, not a regular file; the file"
+                    + " is written by renaming a new file over the path, which would replace it: give the path of a regular file");
+        }
+        if (linksToAProcessFileDescriptor(abs)) {
+            throw new FileSystemException(file.toString(), null, "is a file descriptor of a process (such as /dev/stdout), not a"
+                    + " regular file; the file is written by renaming a new file over the path, which would replace it: give the"
+                    + " path of a regular file");
+        }
         // the temporary file is created like any new file, so its permissions (and the target's) follow the
         // umask; Files.createTempFile would make it owner-only
         Path tmp = null;
@@ -207,6 +220,20 @@ public final class TensorFile {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Whether path, or a link on its chain of links, lies in a process's file descriptors (/proc/PID/fd, /dev/fd). */
+    private static boolean linksToAProcessFileDescriptor(Path path) throws IOException {
+        Path p = path;
+        for (int hops = 0; hops < 40 && Files.isSymbolicLink(p); hops++) {
+            Path parent = p.getParent();
+            Path where = parent == null ? p : parent.toRealPath().resolve(p.getFileName());
+            if (where.startsWith("/proc") && where.getNameCount() >= 3 && where.getName(2).toString().equals("fd")) {
+                return true;
+            }
+            p = where.resolveSibling(Files.readSymbolicLink(where)).normalize();
+        }
+        return false;
     }
 
     /**

@@ -208,6 +208,61 @@ class TensorFileTest {
         assertTrue(e.getMessage().contains("Is a directory"), e.getMessage());
     }
 
+    /**
+     * The rename replaced whatever was at the path: `dcec reproduce table --table FIFO` turned the FIFO into a regular
+     * file, and as root `--table /dev/null` or `/dev/stdout` would replace the device or the link, as usage.md says no
+     * output does. A device, a pipe or a socket, a link to one, and a link into a process's file descriptors (/dev/stdout
+     * when the standard output is a file) are refused before anything is written, as the datasets module's OutputFiles
+     * refuses them; a link to a regular file is still replaced, its target left as it was.
+     */
+    @Test void aPipeAStandardStreamOrALinkToThemIsRefusedNothingWritten(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path fifo = tmp.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is not available");
+        Path toFifo = Files.createSymbolicLink(tmp.resolve("to-fifo"), fifo);
+        for (Path target : List.of(fifo, toFifo)) {
+            java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                    () -> TensorFile.writeAtomically(target, new byte[] {1}));
+            assertEquals(target + ": is a device, pipe or socket, not a regular file; the file is written by renaming a new file"
+                    + " over the path, which would replace it: give the path of a regular file", e.getMessage());
+        }
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo) && Files.isSymbolicLink(toFifo));
+
+        Path redirected = Files.writeString(tmp.resolve("redirected"), "old");
+        Path fds = Path.of("/proc/self/fd");
+        if (Files.isDirectory(fds)) {
+            try (java.io.FileOutputStream open = new java.io.FileOutputStream(redirected.toFile(), true)) {
+                Path fd = null;
+                try (Stream<Path> s = Files.list(fds)) {
+                    for (Path p : s.toList()) {
+                        try {
+                            if (Files.readSymbolicLink(p).equals(redirected)) fd = fds.resolve(p.getFileName());
+                        } catch (java.io.IOException gone) {
+                            // the descriptor of the listing itself, closed by now
+                        }
+                    }
+                }
+                org.junit.jupiter.api.Assumptions.assumeTrue(fd != null, "the open file is not among /proc/self/fd");
+                Path stdout = Files.createSymbolicLink(tmp.resolve("stdout"), fd);        // as /dev/stdout -> /proc/self/fd/1
+                java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                        () -> TensorFile.writeAtomically(stdout, new byte[] {1}));
+                assertEquals(stdout + ": is a file descriptor of a process (such as /dev/stdout), not a regular file; the file is"
+                        + " written by renaming a new file over the path, which would replace it: give the path of a regular file",
+                        e.getMessage());
+                assertEquals(fd, Files.readSymbolicLink(stdout));
+            }
+        }
+        assertEquals("old", Files.readString(redirected));
+
+        Path link = Files.createSymbolicLink(tmp.resolve("model.dc4j"), redirected);
+        TensorFile.writeAtomically(link, new byte[] {7});
+        assertTrue(Files.isRegularFile(link, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals("old", Files.readString(redirected));
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(Files.isDirectory(fds) ? 5 : 4, s.count(), "no temporary file left");
+        }
+    }
+
     /** What the builder accepts, parse reads back: a shape parse would refuse is refused when it is added. */
     @Test void theBuilderRefusesShapesThatParseRefuses() {
         for (int[] shape : new int[][] {{-1, -2}, {0}, {2, 0}, {65536, 65536, 65536, 65536}, {}, new int[9]}) {
