@@ -382,7 +382,12 @@ public final class DcecCommand implements Runnable {
 
         /** The method of --method, made data-augmented by --augment. */
         Method method() {
-            Method m = Method.parse(method);
+            Method m;
+            try {
+                m = Method.parse(method);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--method: " + e.getMessage(), e);
+            }
             return augment ? m.augmented() : m;
         }
 

@@ -155,7 +155,8 @@ class DcecCommandTest {
         assertTrue(((String) r[2]).contains("--clusters 31 is larger than the number of images (30"), (String) r[2]);
         r = run("train", "--method", "kmeanz", "--out", out.toString());
         assertEquals(2, r[0]);
-        assertTrue(((String) r[2]).contains("unknown method 'kmeanz'"), (String) r[2]);
+        // the message names the option to change, as --methods of reproduce does
+        assertTrue(((String) r[2]).contains("dcec: --method: unknown method 'kmeanz': expected one of dcec, cae-kmeans,"), (String) r[2]);
         r = run("train", "--data-dir", tmp.resolve("nodata").toString(), "--out", out.toString());
         assertEquals(2, r[0]);
         assertTrue(((String) r[2]).contains("--data-dir: no folder"), (String) r[2]);
