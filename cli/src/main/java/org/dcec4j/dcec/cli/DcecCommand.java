@@ -23,6 +23,7 @@ import org.dcec4j.dcec.Cancellation;
 import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.model.ConvAutoencoder;
 import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.report.RunLogs;
@@ -232,12 +233,17 @@ public final class DcecCommand implements Runnable {
             return new int[] {(int) h, (int) w};
         }
 
-        /** --channels and --image-size describe how folders are read: refused where they would be ignored. */
+        /**
+         * --channels and --image-size describe how folders are read: refused where they would be ignored; {@code why}
+         * follows "it applies" or "they apply".
+         */
         void refuseFolderOptions(String why) {
             List<String> given = new ArrayList<>();
             if (channels != null) given.add("--channels");
             if (imageSize != null) given.add("--image-size");
-            if (!given.isEmpty()) throw new IllegalArgumentException(String.join(" and ", given) + ": " + why + "; drop " + String.join(" and ", given));
+            if (!given.isEmpty())
+                throw new IllegalArgumentException(String.join(" and ", given) + ": " + (given.size() == 1 ? "it applies" : "they apply")
+                        + why + "; drop " + String.join(" and ", given));
         }
 
         @Override Integer limit() { return limit; }
@@ -245,7 +251,7 @@ public final class DcecCommand implements Runnable {
         /** The images a training command reads ({@link #readAll}): a named set (downloaded if need be) or a folder, listed. */
         ImageStream openAll() {
             if (Datasets.names().contains(dataset))
-                refuseFolderOptions("they apply to image folders only, and " + dataset + " has its own images (" + namedGeometry(dataset) + ")");
+                refuseFolderOptions(" to image folders only, and " + dataset + " has its own images (" + namedGeometry(dataset) + ")");
             int[] hw = hw();
             return open(channels == null ? 1 : channels, hw[0], hw[1]);
         }
@@ -454,7 +460,17 @@ public final class DcecCommand implements Runnable {
         }
 
         private int train() throws IOException {
-            train.method();                                  // fail on a bad name before loading anything
+            Method method = train.method();                  // fail on a bad name before loading anything
+            if (data.imageSize != null && method.network == Method.Network.CONV && !Datasets.names().contains(data.dataset)) {
+                // a folder resized to a size the convolutional autoencoder cannot take: said before its images are read
+                int[] hw = data.hw();
+                try {
+                    ConvAutoencoder.checkSize(hw[0], hw[1]);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--image-size " + data.imageSize.strip() + ": " + e.getMessage()
+                            + " with --image-size (or use a method without it: dec, idec or kmeans)", e);
+                }
+            }
             if (train.out.toString().isBlank())
                 throw new IllegalArgumentException("--out is empty: name the run's folder (use . for the current one)");
             // shapes: each quick-run default applies unless its own option is given (config() overrides field by field)

@@ -726,7 +726,20 @@ class DcecCommandTest {
         // --channels and --image-size shape folders only: refused for the named sets and for the model commands
         Object[] r = run("train", "--dataset", "shapes", "--image-size", "32", "--out", out.toString());
         assertEquals(2, r[0], (String) r[2]);
-        assertTrue(((String) r[2]).contains("--image-size: they apply to image folders only, and shapes has its own images (1x28x28)"), (String) r[2]);
+        assertTrue(((String) r[2]).contains("--image-size: it applies to image folders only, and shapes has its own images (1x28x28)"), (String) r[2]);
+        // a folder resized to a size the convolutional autoencoder cannot take: refused naming the option, before a
+        // single image is read and with nothing written; a method without the autoencoder takes it
+        for (String size : List.of("30x30", "32x28")) {
+            r = run(quick("train", "--dataset", images.toString(), "--image-size", size, "--out", out.toString()));
+            assertEquals(2, r[0], (String) r[2]);
+            assertTrue(((String) r[2]).startsWith("dcec: --image-size " + size + ": "), (String) r[2]);
+            assertTrue(((String) r[2]).contains("got " + size), (String) r[2]);
+            assertFalse(Files.exists(out), size);
+        }
+        Path kmeans = tmp.resolve("kmeans-30x30");
+        r = run(quick("train", "--dataset", images.toString(), "--image-size", "30x30", "--method", "kmeans", "--out", kmeans.toString(), "--no-report"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(Files.readString(kmeans.resolve("config.json")).contains("\"height\": 30,\n  \"width\": 30,"), "the images were read at 30x30");
         r = run("train", "--dataset", "mnist", "--channels", "3", "--image-size", "16", "--out", out.toString());
         assertEquals(2, r[0], (String) r[2]);
         assertTrue(((String) r[2]).startsWith("dcec: --channels and --image-size: "), (String) r[2]);

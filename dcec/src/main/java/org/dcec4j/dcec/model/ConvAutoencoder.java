@@ -97,14 +97,22 @@ public final class ConvAutoencoder extends Module implements Autoencoder {
     /** Spatial size after conv3: 'valid' (s/4 − 3)/2 + 1 when s % 8 ≠ 0, else s/8. */
     public static int conv3Size(int s) { return s % 8 == 0 ? s / 8 : (s / 4 - 3) / 2 + 1; }
 
-    /** Throws an IllegalArgumentException saying what to change when the architecture cannot take this input. */
-    public static void check(int channels, int height, int width, int embeddingSize, int[] filters) {
-        if (channels < 1) throw new IllegalArgumentException("images need at least 1 channel, got " + channels);
+    /**
+     * The image sizes the network can take: height and width multiples of 4 and at least 12, both multiples of 8 or
+     * neither (conv3's padding); otherwise an IllegalArgumentException saying what to change.
+     */
+    public static void checkSize(int height, int width) {
         if (height % 4 != 0 || width % 4 != 0 || height < 12 || width < 12)
             throw new IllegalArgumentException("the convolutional autoencoder needs image height and width that are multiples of 4 and at least 12 (e.g. 16, 28, 32), got "
                     + height + "x" + width + ": resize the images");
         if ((height % 8 == 0) != (width % 8 == 0))
             throw new IllegalArgumentException("height and width must both be multiples of 8 or both not (conv3 padding rule), got " + height + "x" + width);
+    }
+
+    /** Throws an IllegalArgumentException saying what to change when the architecture cannot take this input. */
+    public static void check(int channels, int height, int width, int embeddingSize, int[] filters) {
+        if (channels < 1) throw new IllegalArgumentException("images need at least 1 channel, got " + channels);
+        checkSize(height, width);
         if (embeddingSize < 1) throw new IllegalArgumentException("embedding size must be >= 1, got " + embeddingSize);
         if (filters.length != 3) throw new IllegalArgumentException("three filter counts expected, got " + filters.length);
         for (int f : filters) if (f < 1) throw new IllegalArgumentException("filter counts must be >= 1");
