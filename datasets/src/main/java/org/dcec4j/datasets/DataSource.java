@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,11 @@ public final class DataSource {
                     "http://www-i6.informatik.rwth-aachen.de/~keysers/{file}.gz"));
 
     private final List<Path> dataDirs;
+    /**
+     * The folders among dataDirs that the user named, with what named them ("--data-dir", "$DCEC4J_DATA"): each must be
+     * a folder when a file is looked up ({@link #locate}), not skipped as the cache is when it does not exist yet.
+     */
+    private final Map<Path, String> named;
     private final Path cacheDir;
     private final Map<String, List<Path>> extraDirs;
     private final boolean downloads;
@@ -60,14 +67,16 @@ public final class DataSource {
 
     private DataSource(List<Path> dataDirs, Path cacheDir, Map<String, List<Path>> extraDirs, boolean downloads,
                        Map<String, List<String>> mirrors, Duration timeout, PrintStream progress) {
-        this(dataDirs, cacheDir, extraDirs, downloads ? null : "downloads are off", mirrors, timeout, null, progress);
+        this(dataDirs, Map.of(), cacheDir, extraDirs, downloads ? null : "downloads are off", mirrors, timeout, null, progress);
     }
 
-    private DataSource(List<Path> dataDirs, Path cacheDir, Map<String, List<Path>> extraDirs, String offlineReason,
-                       Map<String, List<String>> mirrors, Duration timeout, Duration deadline, PrintStream progress) {
+    private DataSource(List<Path> dataDirs, Map<Path, String> named, Path cacheDir, Map<String, List<Path>> extraDirs,
+                       String offlineReason, Map<String, List<String>> mirrors, Duration timeout, Duration deadline,
+                       PrintStream progress) {
         boolean downloads = offlineReason == null;
         this.offlineReason = offlineReason;
         this.dataDirs = List.copyOf(dataDirs);
+        this.named = Collections.unmodifiableMap(new LinkedHashMap<>(named));
         this.cacheDir = cacheDir;
         this.extraDirs = Map.copyOf(extraDirs);
         this.downloads = downloads;
@@ -119,12 +128,15 @@ public final class DataSource {
      */
     public static DataSource fromEnvironment(Path dataDirOrNull, Map<String, String> env, Path home) {
         List<Path> dirs = new ArrayList<>();
+        Map<Path, String> named = new LinkedHashMap<>();
         if (dataDirOrNull != null) {
             dirs.add(dataDirOrNull);
+            named.put(dataDirOrNull, "--data-dir");
         }
         String data = env.get(ENV_DATA);
         if (data != null && !data.isBlank()) {
             dirs.add(Path.of(data));
+            named.putIfAbsent(Path.of(data), "$" + ENV_DATA);
         }
         Path cache = home.resolve(".cache").resolve("dcec4j");
         if (home.isAbsolute()) {
@@ -137,7 +149,7 @@ public final class DataSource {
                 : !home.isAbsolute() ? "this process has no home folder to cache them in: user.home is '" + home + "' and $HOME is not"
                         + " set to an absolute path; put the files in a folder given with --data-dir or $" + ENV_DATA
                 : null;
-        return new DataSource(dirs, cache, Map.of("fashion-mnist", List.of(DEBIAN_FASHION_MNIST)), reason,
+        return new DataSource(dirs, named, cache, Map.of("fashion-mnist", List.of(DEBIAN_FASHION_MNIST)), reason,
                 DEFAULT_MIRRORS, DEFAULT_TIMEOUT, null, System.err);
     }
 
@@ -153,19 +165,19 @@ public final class DataSource {
 
     /** A copy that allows or forbids downloads. */
     public DataSource withDownloads(boolean allow) {
-        return new DataSource(dataDirs, cacheDir, extraDirs, allow ? null : "downloads are off", mirrors, timeout, deadline, progress);
+        return new DataSource(dataDirs, named, cacheDir, extraDirs, allow ? null : "downloads are off", mirrors, timeout, deadline, progress);
     }
 
     /** A copy that forbids downloads, for this reason (named in messages: what turned them off, how to turn them on). */
     public DataSource withoutDownloads(String reason) {
-        return new DataSource(dataDirs, cacheDir, extraDirs, reason, mirrors, timeout, deadline, progress);
+        return new DataSource(dataDirs, named, cacheDir, extraDirs, reason, mirrors, timeout, deadline, progress);
     }
 
     /** A copy with these mirrors for one folder ("mnist", "usps", "fashion-mnist"), tried in order. */
     public DataSource withMirrors(String dir, List<String> baseUrls) {
         Map<String, List<String>> m = new HashMap<>(mirrors);
         m.put(dir, List.copyOf(baseUrls));
-        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, m, timeout, deadline, progress);
+        return new DataSource(dataDirs, named, cacheDir, extraDirs, offlineReason, m, timeout, deadline, progress);
     }
 
     /**
@@ -176,7 +188,7 @@ public final class DataSource {
         if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0)
             throw new IllegalArgumentException("download timeout " + timeout + ": expected from 1 ms to " + Integer.MAX_VALUE
                     + " ms (24.8 days)");
-        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);
+        return new DataSource(dataDirs, named, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);
     }
 
     /**
@@ -189,19 +201,19 @@ public final class DataSource {
         if (deadline != null && (deadline.isNegative() || deadline.isZero()))
             throw new IllegalArgumentException("download deadline " + deadline + ": expected a positive duration, or null for the"
                     + " default scaled to the file's size (a deadline of zero would fail every mirror at once)");
-        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);
+        return new DataSource(dataDirs, named, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);
     }
 
     /** A copy writing download progress to this stream (null: silent). */
     public DataSource withProgress(PrintStream progress) {
-        return new DataSource(dataDirs, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);
+        return new DataSource(dataDirs, named, cacheDir, extraDirs, offlineReason, mirrors, timeout, deadline, progress);
     }
 
     /** A copy that also searches these folders (holding the files directly) for one folder name. */
     public DataSource withExtraDirs(String dir, List<Path> folders) {
         Map<String, List<Path>> m = new HashMap<>(extraDirs);
         m.put(dir, List.copyOf(folders));
-        return new DataSource(dataDirs, cacheDir, m, offlineReason, mirrors, timeout, deadline, progress);
+        return new DataSource(dataDirs, named, cacheDir, m, offlineReason, mirrors, timeout, deadline, progress);
     }
 
     /** Whether missing files may be downloaded. */
@@ -234,8 +246,14 @@ public final class DataSource {
         return new ArrayList<>(out);
     }
 
-    /** The first existing regular file dir/name along the search order, or null. */
+    /**
+     * The first existing regular file dir/name along the search order, or null.
+     *
+     * @throws DatasetException when a folder the user named (--data-dir, $DCEC4J_DATA) is not a folder: a mistyped
+     *                          setting is reported, not skipped (the files might then be read from another folder)
+     */
     public Path locate(String dir, String name) {
+        requireNamedFolders();
         for (Path d : searchDirs(dir)) {
             Path p = d.resolve(name);
             if (Files.isRegularFile(p)) {
@@ -243,6 +261,21 @@ public final class DataSource {
             }
         }
         return null;
+    }
+
+    /**
+     * Checks that every folder the user named is a folder (or a link to one).
+     *
+     * @throws DatasetException naming the setting, its value and what to do, for the first that is not
+     */
+    public void requireNamedFolders() {
+        for (Map.Entry<Path, String> e : named.entrySet()) {
+            if (!Files.isDirectory(e.getKey())) {
+                String what = Files.exists(e.getKey()) ? "is not a folder" : "does not exist";
+                throw new DatasetException(e.getValue() + " is " + e.getKey() + ", which " + what + ": point it at the folder that"
+                        + " holds mnist/, usps/ or fashion-mnist/" + (e.getValue().startsWith("$") ? ", or unset it" : ""));
+            }
+        }
     }
 
     /**

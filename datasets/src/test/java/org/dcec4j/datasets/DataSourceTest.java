@@ -32,6 +32,8 @@ class DataSourceTest {
         Path env = tmp.resolve("env");
         Path opt = tmp.resolve("opt");
         String f = "t10k-labels-idx1-ubyte.gz";
+        Files.createDirectories(env);
+        Files.createDirectories(opt);
         DataSource s = DataSource.fromEnvironment(opt, Map.of(DataSource.ENV_DATA, env.toString()), home);
         assertEquals(List.of(opt.resolve("mnist"), env.resolve("mnist"), cache.resolve("mnist")), s.searchDirs("mnist"));
         assertEquals(List.of(opt.resolve("fashion-mnist"), env.resolve("fashion-mnist"), cache.resolve("fashion-mnist"),
@@ -47,6 +49,34 @@ class DataSourceTest {
         assertTrue(s.downloadsAllowed());
         DataSource noOption = DataSource.fromEnvironment(null, Map.of(), home);
         assertEquals(inCache, noOption.locate("mnist", f));
+    }
+
+    /**
+     * A $DCEC4J_DATA or --data-dir that is no folder (a typo, a folder since moved) is reported when a file is looked
+     * for, naming the setting and its value; it was skipped, and the files then came from the cache or a download. The
+     * cache itself may not exist yet.
+     */
+    @Test
+    void aNamedDataFolderThatIsNoFolderIsReportedNotSkipped() throws IOException {
+        Path home = tmp.resolve("home");
+        String f = "t10k-labels-idx1-ubyte.gz";
+        Path inCache = touch(home.resolve(".cache/dcec4j/mnist").resolve(f));
+        Path missing = tmp.resolve("no-such-folder");
+        DataSource env = DataSource.fromEnvironment(null, Map.of(DataSource.ENV_DATA, missing.toString()), home);
+        String m = assertThrows(DatasetException.class, () -> env.locate("mnist", f)).getMessage();
+        assertEquals("$DCEC4J_DATA is " + missing + ", which does not exist: point it at the folder that holds mnist/, usps/ or"
+                + " fashion-mnist/, or unset it", m);
+        m = assertThrows(DatasetException.class, () -> env.requireAll("mnist-test", "mnist", Datasets.MNIST_TEST)).getMessage();
+        assertTrue(m.startsWith("$DCEC4J_DATA is " + missing + ", which does not exist"), m);
+        Path file = touch(tmp.resolve("a-file"));
+        m = assertThrows(DatasetException.class, () -> DataSource.fromEnvironment(file, Map.of(), home).locate("mnist", f)).getMessage();
+        assertEquals("--data-dir is " + file + ", which is not a folder: point it at the folder that holds mnist/, usps/ or"
+                + " fashion-mnist/", m);
+        // the same settings at folders (the cache does not have to exist): found where it is
+        Files.createDirectories(missing);
+        assertEquals(inCache, env.locate("mnist", f));
+        assertEquals(inCache, DataSource.fromEnvironment(null, Map.of(DataSource.ENV_DATA, " "), home).locate("mnist", f));
+        assertNull(DataSource.fromEnvironment(missing, Map.of(), tmp.resolve("no-home")).locate("mnist", f));
     }
 
     @Test

@@ -90,7 +90,8 @@ public final class DcecCommand implements Runnable {
 
     DcecCommand(PrintStream err) { this.err = err; }
 
-    @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
+    /** No command given: a usage error (exit code 2, the usage on stderr), as a script's empty $COMMAND should not pass. */
+    @Override public void run() { throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand"); }
 
     /** The command line: a signal stops a training run at its next batch boundary ({@link SignalStop}). */
     public static void main(String[] args) {

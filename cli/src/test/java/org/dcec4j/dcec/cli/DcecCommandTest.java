@@ -93,6 +93,19 @@ class DcecCommandTest {
         assertTrue(cl.getSubcommands().get("pretrain").getCommandSpec().findOption("--baseline") == null);
     }
 
+    /** `dcec` alone is a usage error (exit 2, the usage on stderr): it exited 0, so a script's empty command passed. */
+    @Test void noCommandIsAUsageError() {
+        Object[] r = run();
+        assertEquals(2, r[0]);
+        assertEquals("", r[1]);
+        assertTrue(((String) r[2]).startsWith("Missing required subcommand\n") && ((String) r[2]).contains("Usage: dcec"), (String) r[2]);
+        for (String help : List.of("--help", "-h")) {
+            r = run(help);
+            assertEquals(0, r[0], help);
+            assertTrue(((String) r[1]).startsWith("Usage: dcec"), (String) r[1]);
+        }
+    }
+
     /** predict, embed and evaluate read images at the model's size and use all of them: their help says so and offers nothing else. */
     @Test void theModelCommandsOfferOnlyTheOptionsTheyUse() {
         for (String cmd : List.of("predict", "embed", "evaluate")) {

@@ -127,6 +127,14 @@ class DatasetsCommandTest {
         assertEquals(2, run("verify", "mnits"));
         assertEquals(2, run("fetch", "mnits"));
         assertTrue(err().contains("mnits"), err());
+        // a --data-dir that is no folder fails every command that looks for files, naming it (it was listed as searched)
+        Path typo = tmp.resolve("dta");
+        for (String command : new String[] {"list", "verify"}) {
+            assertEquals(1, run("--data-dir", typo.toString(), command), command);
+            assertEquals("datasets: --data-dir is " + typo + ", which does not exist: point it at the folder that holds mnist/,"
+                    + " usps/ or fashion-mnist/\n", err(), command);
+            assertEquals("", out().replaceFirst("downloads: off\n", ""), command);
+        }
     }
 
     @Test

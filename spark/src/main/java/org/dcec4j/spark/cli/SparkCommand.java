@@ -67,7 +67,8 @@ import picocli.CommandLine.Spec;
 public final class SparkCommand implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 
-    @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
+    /** No command given: a usage error (exit code 2, the usage on stderr), as a script's empty $COMMAND should not pass. */
+    @Override public void run() { throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand"); }
 
     public static void main(String[] args) { System.exit(run(args, System.out, System.err)); }
 

@@ -68,6 +68,14 @@ class SparkOptionChecksTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
+    /** `dcec-spark` alone is a usage error (exit 2, the usage on stderr), as `dcec` alone is; it exited 0. */
+    @Test void noCommandIsAUsageError() {
+        Run r = run();
+        assertEquals(2, r.code());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("Missing required subcommand\n") && r.err().contains("Usage: dcec-spark"), r.err());
+    }
+
     /** train with the built-in shapes set (read only after the start) and one more option. */
     static String[] train(String... options) {
         List<String> args = new ArrayList<>(List.of("train", "--out", tmp.resolve("out").toString()));
