@@ -125,7 +125,7 @@ final class SparkRunFolder implements TrainingListener {
     }
 
     @Override public void pretrained(Autoencoder ae) throws IOException {
-        ae.module().save(dir.resolve(RunFolder.weightsFileName(cfg.method())));
+        OutputFiles.writeAtomically(dir.resolve(RunFolder.weightsFileName(cfg.method())), ae.module().toBytes());
     }
 
     @Override public void targetUpdated(int iteration, double deltaLabel, Scores s, Losses losses) throws IOException {

@@ -18,9 +18,9 @@ import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dcec4j.datasets.IoErrors;
+import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.RunLogs;
-import org.dcec4j.engine.io.TensorFile;
 
 /**
  * Writes docs/reproduction.md from the result files: per data set and method the mean ± sample standard
@@ -54,7 +54,7 @@ final class ReproductionTable {
         List<CellResult> results = CellResult.readAll(ctx.results());
         Path notes = ctx.results().resolve(NOTES);
         String notesText = Files.isRegularFile(notes) ? IoErrors.readUtf8(notes) : null;
-        TensorFile.writeAtomically(ctx.table(), render(ctx, results, notesText, publishedWeights(ctx.results())).getBytes(StandardCharsets.UTF_8));
+        OutputFiles.writeAtomically(ctx.table(), render(ctx, results, notesText, publishedWeights(ctx.results())).getBytes(StandardCharsets.UTF_8));
     }
 
     // ------------------------------------------------------------------------------------ statistics

@@ -20,6 +20,7 @@ import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.Datasets;
 import org.dcec4j.datasets.IoErrors;
+import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.metrics.Metrics;
 import org.dcec4j.dcec.metrics.NmiAverage;
@@ -27,7 +28,6 @@ import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.report.RunLogs;
 import org.dcec4j.dcec.run.RunFolder;
-import org.dcec4j.engine.io.TensorFile;
 
 /**
  * Runs a plan cell by cell, each in its own JVM, and keeps it resumable:
@@ -330,8 +330,8 @@ final class Runner {
         Path dir = o.results.resolve(p.folder()), run = cmd.runDir(p);
         copy(run.resolve(RunFolder.CONFIG_JSON), dir.resolve(RunFolder.CONFIG_JSON));
         copy(run.resolve(RunFolder.PRETRAIN_LOG), dir.resolve(RunFolder.PRETRAIN_LOG));
-        TensorFile.writeAtomically(dir.resolve(RunOutputs.CONSOLE_LOG), consoleLog(run));
-        TensorFile.writeAtomically(recordFile(p), r.toJson().getBytes(StandardCharsets.UTF_8));
+        OutputFiles.writeAtomically(dir.resolve(RunOutputs.CONSOLE_LOG), consoleLog(run));
+        OutputFiles.writeAtomically(recordFile(p), r.toJson().getBytes(StandardCharsets.UTF_8));
         out.printf(Locale.ROOT, "%s: %s %s: %d epochs, loss %.6f, %s%n", tag, p, s == State.COLLECT ? "collected" : "finished", r.epochs(),
                 r.finalLoss(), duration(r.seconds()));
         publish(p, r, tag);
@@ -474,11 +474,11 @@ final class Runner {
         Path dir = o.results.resolve(c.folder()), run = cmd.runDir(c);
         copy(run.resolve(RunFolder.CONFIG_JSON), dir.resolve(RunFolder.CONFIG_JSON));
         if (Files.isRegularFile(run.resolve(RunFolder.DCEC_LOG))) copy(run.resolve(RunFolder.DCEC_LOG), dir.resolve(RunFolder.DCEC_LOG));
-        TensorFile.writeAtomically(dir.resolve(RunOutputs.CONSOLE_LOG), consoleLog(run));
-        TensorFile.writeAtomically(dir.resolve(CellResult.FILE), r.toJson().getBytes(StandardCharsets.UTF_8));
+        OutputFiles.writeAtomically(dir.resolve(RunOutputs.CONSOLE_LOG), consoleLog(run));
+        OutputFiles.writeAtomically(dir.resolve(CellResult.FILE), r.toJson().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void copy(Path from, Path to) throws IOException { TensorFile.writeAtomically(to, Files.readAllBytes(from)); }
+    private static void copy(Path from, Path to) throws IOException { OutputFiles.writeAtomically(to, Files.readAllBytes(from)); }
 
     /** stdout.log as the results folder keeps it: {@link #withoutMachinePaths}. */
     private byte[] consoleLog(Path run) throws IOException {

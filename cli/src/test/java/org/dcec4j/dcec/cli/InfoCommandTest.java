@@ -88,6 +88,6 @@ class InfoCommandTest {
         f.meta().forEach((k, v) -> { if (!k.equals(key)) b.meta(k, v); });
         if (value != null) b.meta(key, value);
         for (String n : f.names()) b.tensor(n, f.get(n).shape(), f.get(n).data());
-        b.write(ck);
+        Files.write(ck, b.toBytes());
     }
 }

@@ -240,7 +240,7 @@ public final class RunFolder implements TrainingListener {
 
     @Override public void pretrained(Autoencoder ae) throws IOException {
         checkFolder();
-        ae.module().save(dir.resolve(weightsFileName(cfg.method())));
+        OutputFiles.writeAtomically(dir.resolve(weightsFileName(cfg.method())), ae.module().toBytes());
     }
 
     @Override public void targetUpdated(int iteration, double deltaLabel, Scores s, Losses losses) throws IOException {

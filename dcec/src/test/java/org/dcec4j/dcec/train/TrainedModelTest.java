@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
@@ -127,11 +128,11 @@ class TrainedModelTest {
      */
     @Test void aModelWhoseMetadataDeclaresAHugeNetworkIsRefusedBeforeAllocatingIt(@TempDir Path tmp) throws IOException {
         Path file = tmp.resolve("model.dc4j");
-        TensorFile.builder().meta("kind", "dcec-model").meta("method", Method.DCEC.cliName).meta("channels", "1")
+        Files.write(file, TensorFile.builder().meta("kind", "dcec-model").meta("method", Method.DCEC.cliName).meta("channels", "1")
                 .meta("height", "1024").meta("width", "1024").meta("clusters", "10").meta("filters", "32,64,128")
                 .meta("dense_dims", "500,500,2000").meta("alpha", "1.0")
                 .tensor("model.encoder.conv1.weight", new int[] {32, 1, 5, 5}, new float[800])
-                .tensor("mu", new int[] {10, 10}, new float[100]).write(file);
+                .tensor("mu", new int[] {10, 10}, new float[100]).toBytes());
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> TrainedModel.load(file));

@@ -303,7 +303,7 @@ class TrainerTest {
             b.tensor(n, f.get(n).shape(), v);
         }
         Path bad = tmp.resolve("nan.dc4j");
-        b.write(bad);
+        Files.write(bad, b.toBytes());
         TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class,
                 () -> trainer(tiny(), tmp.resolve("run")).pretrainedWeights(bad).run());
         assertTrue(e.getMessage().startsWith(bad.toString()) && e.getMessage().contains("holds NaN at index 3"), e.getMessage());
@@ -537,7 +537,7 @@ class TrainerTest {
         for (String n : f.names())
             if (n.equals(tensor)) b.tensor(n, shape, data);
             else b.tensor(n, f.get(n).shape(), f.get(n).data());
-        b.write(ck);
+        Files.write(ck, b.toBytes());
     }
 
     /**

@@ -1,17 +1,12 @@
 package org.dcec4j.engine.io;
 
 import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -35,13 +30,14 @@ import java.util.zip.CRC32;
  * Reading checks the size, the magic and version, the checksum, then every field against the bytes actually
  * present, and builds nothing until the whole file is known good: a wrong magic, version, shape or checksum, a
  * duplicated name, or a truncated file is a {@link FormatException} naming the file, the byte offset and what was
- * expected. Writing goes to a temporary file in the same folder, is forced to disk, read back and verified, then
- * renamed over the target (atomically where the file system can, else by a plain replacing move).
+ * expected. This class makes and checks the bytes ({@link Builder#toBytes}, {@link #parse}, {@link #read}); writing them
+ * to a file is the caller's: dcec writes models and checkpoints with the datasets module's {@code OutputFiles}, which
+ * goes through a temporary file in the same folder, forces it to disk, reads it back and verifies it, then renames it
+ * over the target. The engine depends on no other module, and one atomic write serves every file the project writes.
  */
 public final class TensorFile {
     public static final byte[] MAGIC = {'D', 'C', '4', 'J'};
     public static final int VERSION = 1;
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final int MAX_RANK = 8;
     /** The largest file this class writes and reads: it holds a whole file in one byte array. */
     public static final int MAX_BYTES = Integer.MAX_VALUE - 16;
@@ -137,126 +133,6 @@ public final class TensorFile {
             crc.update(buf.array(), 0, buf.position());
             buf.putLong(crc.getValue());
             return buf.array();
-        }
-
-        /** Writes to {@code file} atomically: temp file, fsync, read back and verify, rename, fsync of the folder. */
-        public void write(Path file) throws IOException { writeAtomically(file, toBytes()); }
-    }
-
-    /**
-     * Writes {@code bytes} to {@code file} so that the file is either the old one or the complete new one,
-     * never a mix: temp file beside it, fsync, read back and compare, atomic rename (a plain replacing move where the
-     * file system refuses an atomic one), fsync of the folder so that the rename survives a power cut.
-     */
-    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        try {
-            writeThroughTemp(file, bytes);
-        } catch (FileSystemException e) {
-            // a failure on the hidden temporary file is reported on the file the caller asked for
-            String name = e.getFile() == null ? null : Path.of(e.getFile()).getFileName().toString();
-            String prefix = "." + file.toAbsolutePath().getFileName() + ".";
-            if (name == null || !name.startsWith(prefix) || !name.endsWith(".tmp")) throw e;
-            String reason = e.getReason() != null ? e.getReason()
-                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or folder" : e.getClass().getSimpleName();
-            throw onTarget(file, reason, e);
-        } catch (IOException e) {
-            // a write or sync that failed (no space left on device) throws a plain IOException that names no file
-            throw onTarget(file, e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName(), e);
-        }
-    }
-
-    private static FileSystemException onTarget(Path file, String reason, IOException cause) {
-        String why = reason.isEmpty() ? reason : Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
-        FileSystemException e = new FileSystemException(file.toString(), null, why);
-        e.initCause(cause);
-        return e;
-    }
-
-    private static void writeThroughTemp(Path file, byte[] bytes) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        if (Files.isDirectory(abs)) throw new FileSystemException(abs.toString(), null, "Is a directory");
-        // the rename replaces whatever is at the path, as in the datasets module's OutputFiles (which the engine does not
-        // depend on): a link to a regular file is replaced, its target left as it was; a device, a pipe or a socket, a link
-        // to one, or a link into a process's file descriptors (/dev/stdout when the standard output is a file) would be
-        // replaced by a regular file, as root /dev/null and /dev/stdout for every process of the machine
-        if (Files.exists(abs) && !Files.isRegularFile(abs)) {
-            throw new FileSystemException(file.toString(), null, "is a device, pipe or socket, not a regular file; the file"
-                    + " is written by renaming a new file over the path, which would replace it: give the path of a regular file");
-        }
-        if (linksToAProcessFileDescriptor(abs)) {
-            throw new FileSystemException(file.toString(), null, "is a file descriptor of a process (such as /dev/stdout), not a"
-                    + " regular file; the file is written by renaming a new file over the path, which would replace it: give the"
-                    + " path of a regular file");
-        }
-        // the temporary file is created like any new file, so its permissions (and the target's) follow the
-        // umask; Files.createTempFile would make it owner-only
-        Path tmp = null;
-        for (int attempt = 0; tmp == null; attempt++) {
-            Path p = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
-            try {
-                tmp = Files.createFile(p);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt >= 100) throw e;
-            }
-        }
-        try {
-            // java.io streams, not NIO channels: an interrupt of the writing thread (a cancelled fit) closes a channel
-            // and fails the write; the fit is to stop at its next batch boundary instead, its files complete
-            try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
-                out.write(bytes);
-                out.getFD().sync();
-            }
-            byte[] back = readAll(tmp);
-            if (!Arrays.equals(back, bytes)) throw new IOException("verification failed: " + tmp + " does not read back as written");
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncFolder(dir);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Whether path, or a link on its chain of links, lies in a process's file descriptors (/proc/PID/fd, /dev/fd). */
-    private static boolean linksToAProcessFileDescriptor(Path path) throws IOException {
-        Path p = path;
-        for (int hops = 0; hops < 40 && Files.isSymbolicLink(p); hops++) {
-            Path parent = p.getParent();
-            Path where = parent == null ? p : parent.toRealPath().resolve(p.getFileName());
-            if (where.startsWith("/proc") && where.getNameCount() >= 3 && where.getName(2).toString().equals("fd")) {
-                return true;
-            }
-            p = where.resolveSibling(Files.readSymbolicLink(where)).normalize();
-        }
-        return false;
-    }
-
-    /**
-     * fsync of the folder after the rename, so that a power cut cannot leave it listing the old file or none; the same
-     * as the datasets module's {@code OutputFiles.syncFolder}, which the engine does not depend on. Nothing is done
-     * where a folder cannot be opened (Windows); the caller's interrupt flag is kept.
-     */
-    private static void syncFolder(Path dir) throws IOException {
-        boolean interrupted = Thread.interrupted();   // a channel opened by an interrupted thread is closed at once
-        try {
-            java.nio.channels.FileChannel folder;
-            try {
-                folder = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ);
-            } catch (IOException e) {
-                return;
-            }
-            try (folder) {
-                folder.force(true);
-            } catch (java.nio.channels.ClosedByInterruptException e) {
-                // interrupted during the fsync: the rename is done, and the flag is set again below
-            }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 

@@ -85,13 +85,16 @@ public abstract class Module {
     /** Zeroes every parameter's gradient. */
     public final void zeroGrad() { for (Tensor t : namedParameters().values()) t.zeroGrad(); }
 
-    /** Writes every parameter to {@code file} atomically (see {@link TensorFile}). */
-    public final void save(Path file) throws IOException {
-        addTo(TensorFile.builder().meta("kind", "module").meta("class", getClass().getName()), "").write(file);
+    /**
+     * Every parameter as the bytes of a tensor file ({@link TensorFile}), for the caller to write: dcec writes them
+     * atomically with the datasets module's {@code OutputFiles}. {@link #load} reads such a file back.
+     */
+    public final byte[] toBytes() {
+        return addTo(TensorFile.builder().meta("kind", "module").meta("class", getClass().getName()), "").toBytes();
     }
 
     /**
-     * Reads parameters saved by {@link #save}: the file must hold exactly this module's names with the
+     * Reads parameters written from {@link #toBytes}: the file must hold exactly this module's names with the
      * same shapes and finite values, or a {@link TensorFile.FormatException} names the difference and no parameter
      * changes.
      */
