@@ -51,7 +51,7 @@ public final class DataSource {
     private final List<Path> dataDirs;
     /**
      * The folders among dataDirs that the user named, with what named them ("--data-dir", "$DCEC4J_DATA"): each must be
-     * a folder when a file is looked up ({@link #locate}), not skipped as the cache is when it does not exist yet.
+     * a folder when the search reaches it ({@link #locate}), not skipped as the cache is when it does not exist yet.
      */
     private final Map<Path, String> named;
     private final Path cacheDir;
@@ -249,33 +249,31 @@ public final class DataSource {
     /**
      * The first existing regular file dir/name along the search order, or null.
      *
-     * @throws DatasetException when a folder the user named (--data-dir, $DCEC4J_DATA) is not a folder: a mistyped
-     *                          setting is reported, not skipped (the files might then be read from another folder)
+     * @throws DatasetException when the search reaches a folder the user named (--data-dir, $DCEC4J_DATA) that is not
+     *                          a folder: a mistyped setting is reported, not skipped (the file would then come from a
+     *                          later folder or a download without a word). One the search does not reach, because an
+     *                          earlier folder holds the file, is not checked.
      */
     public Path locate(String dir, String name) {
-        requireNamedFolders();
-        for (Path d : searchDirs(dir)) {
+        for (Path root : dataDirs) {
+            String setting = named.get(root);
+            if (setting != null && !Files.isDirectory(root)) {
+                String what = Files.exists(root) ? "is not a folder" : "does not exist";
+                throw new DatasetException(setting + " is " + root + ", which " + what + ": point it at the folder that holds"
+                        + " mnist/, usps/ or fashion-mnist/" + (setting.startsWith("$") ? ", or unset it" : ""));
+            }
+            Path p = root.resolve(dir).resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        for (Path d : extraDirs.getOrDefault(dir, List.of())) {
             Path p = d.resolve(name);
             if (Files.isRegularFile(p)) {
                 return p;
             }
         }
         return null;
-    }
-
-    /**
-     * Checks that every folder the user named is a folder (or a link to one).
-     *
-     * @throws DatasetException naming the setting, its value and what to do, for the first that is not
-     */
-    public void requireNamedFolders() {
-        for (Map.Entry<Path, String> e : named.entrySet()) {
-            if (!Files.isDirectory(e.getKey())) {
-                String what = Files.exists(e.getKey()) ? "is not a folder" : "does not exist";
-                throw new DatasetException(e.getValue() + " is " + e.getKey() + ", which " + what + ": point it at the folder that"
-                        + " holds mnist/, usps/ or fashion-mnist/" + (e.getValue().startsWith("$") ? ", or unset it" : ""));
-            }
-        }
     }
 
     /**

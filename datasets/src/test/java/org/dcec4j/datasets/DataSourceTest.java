@@ -52,8 +52,8 @@ class DataSourceTest {
     }
 
     /**
-     * A $DCEC4J_DATA or --data-dir that is no folder (a typo, a folder since moved) is reported when a file is looked
-     * for, naming the setting and its value; it was skipped, and the files then came from the cache or a download. The
+     * A $DCEC4J_DATA or --data-dir that is no folder (a typo, a folder since moved) is reported when the search for a
+     * file reaches it, naming the setting and its value; it was skipped, and the files then came from the cache or a download. The
      * cache itself may not exist yet.
      */
     @Test
@@ -68,6 +68,10 @@ class DataSourceTest {
                 + " fashion-mnist/, or unset it", m);
         m = assertThrows(DatasetException.class, () -> env.requireAll("mnist-test", "mnist", Datasets.MNIST_TEST)).getMessage();
         assertTrue(m.startsWith("$DCEC4J_DATA is " + missing + ", which does not exist"), m);
+        // a folder the search does not reach, the file being found before it, is not checked
+        Path opt = tmp.resolve("opt");
+        Path inOpt = touch(opt.resolve("mnist").resolve(f));
+        assertEquals(inOpt, DataSource.fromEnvironment(opt, Map.of(DataSource.ENV_DATA, missing.toString()), home).locate("mnist", f));
         Path file = touch(tmp.resolve("a-file"));
         m = assertThrows(DatasetException.class, () -> DataSource.fromEnvironment(file, Map.of(), home).locate("mnist", f)).getMessage();
         assertEquals("--data-dir is " + file + ", which is not a folder: point it at the folder that holds mnist/, usps/ or"
