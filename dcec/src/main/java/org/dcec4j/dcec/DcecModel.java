@@ -125,7 +125,7 @@ public final class DcecModel {
             throw new IllegalArgumentException("vectors: this model was fitted on " + channels() + "x" + height() + "x" + width()
                     + " images, not on feature vectors; pass its images to predict (values in [0, 1])");
         float[] flat = vectors(vectors);
-        return labels(softAssign(flat, vectors.length), vectors.length);
+        return labels(softAssign("vectors", flat, vectors.length), vectors.length);
     }
 
     /** The soft assignments q [n][K] of n images (rows sum to 1): the Student's t kernel of DCEC. */
@@ -137,7 +137,10 @@ public final class DcecModel {
     /** The embeddings z = F(x) [n][embeddingSize] of n images (the pixels themselves for k-means on pixels). */
     public float[][] embed(float[] images, int n) {
         Inputs.checkImages("images", images, n, channels(), height(), width(), !takesVectors());
-        return rows(model.features(images, n, batch()), n, embeddingSize());
+        float[] z = model.features(images, n, batch());
+        for (int i = 0; i < z.length; i++)
+            if (!Float.isFinite(z[i])) throw nonFinite("images", images, i / embeddingSize(), "embedding");
+        return rows(z, n, embeddingSize());
     }
 
     /** The embeddings of images given one per row. */
@@ -163,14 +166,32 @@ public final class DcecModel {
 
     private float[] predictProbaFlat(float[] images, int n) {
         Inputs.checkImages("images", images, n, channels(), height(), width(), !takesVectors());
-        return softAssign(images, n);
+        return softAssign("images", images, n);
     }
 
-    private float[] softAssign(float[] x, int n) {
+    /** q of n inputs [n, C, H, W] that passed the checks of argument {@code name}. */
+    private float[] softAssign(String name, float[] x, int n) {
         float[] q = model.softAssign(x, n, batch());
         for (int i = 0; i < q.length; i++)
-            if (!Float.isFinite(q[i])) throw new IllegalStateException("the model gave a non-finite assignment for image " + i / clusters());
+            if (!Float.isFinite(q[i])) throw nonFinite(name, x, i / clusters(), "assignment");
         return q;
+    }
+
+    /**
+     * The exception for input {@code row} of {@code x} whose embedding or assignment came out NaN or infinite. A vector
+     * model takes finite values of any range, but the encoder computes in float32: a vector of values near
+     * {@link Float#MAX_VALUE} overflows it. That is the input's scale, an IllegalArgumentException naming the argument and
+     * the vector; an image model's inputs are in [0, 1], so there it is the model's (an IllegalStateException).
+     */
+    private RuntimeException nonFinite(String name, float[] x, int row, String what) {
+        int d = channels() * height() * width();
+        if (!takesVectors())
+            return new IllegalStateException("the model gave a non-finite " + what + " for image " + row + " of " + name);
+        float largest = 0;
+        for (int j = row * d; j < (row + 1) * d; j++) largest = Math.max(largest, Math.abs(x[j]));
+        return new IllegalArgumentException(name + ": vector " + row + " (largest magnitude " + largest + ") overflows the"
+                + " encoder's float32 arithmetic: its " + what + " is not finite; scale the vectors down to the range the model"
+                + " was fitted on");
     }
 
     private int[] labels(float[] q, int n) {

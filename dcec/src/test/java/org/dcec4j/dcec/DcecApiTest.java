@@ -68,6 +68,36 @@ class DcecApiTest {
         assertEquals(N, km.embed(flat, N).length);
     }
 
+    /**
+     * A vector model takes finite values of any range, but its encoder computes in float32: a vector of values near
+     * Float.MAX_VALUE overflows it. embed returned that vector's embedding as NaN without a word, and predict and
+     * predictProba blamed the model ("the model gave a non-finite assignment", an IllegalStateException); the input's
+     * scale is the cause, an IllegalArgumentException naming the argument and the vector. The other vectors are unaffected.
+     */
+    @Test void aVectorThatOverflowsTheEncoderIsRefusedNamingItNotEmbeddedAsNaN() {
+        SplittableRandom r = new SplittableRandom(3);
+        float[][] v = new float[30][5];
+        for (int i = 0; i < v.length; i++)
+            for (int j = 0; j < 5; j++) v[i][j] = (float) (r.nextGaussian() * 3 + 10 * (i % 3));
+        DcecModel m = Dcec.builder().method(Method.DEC).clusters(3).denseDims(8, 8, 8).batchSize(16).pretrainEpochs(1)
+                .kmeansRestarts(2).updateInterval(2).maxIterations(4).seed(1).build().fitVectors(v);
+        float[][] huge = {v[0], new float[5]};
+        Arrays.fill(huge[1], Float.MAX_VALUE);
+        String expected = "vector 1 (largest magnitude 3.4028235E38) overflows the encoder's float32 arithmetic";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.embed(huge));
+        assertTrue(e.getMessage().startsWith("images: " + expected) && e.getMessage().contains("embedding is not finite"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> m.predictVectors(huge));
+        assertTrue(e.getMessage().startsWith("vectors: " + expected), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> m.predictProba(huge));
+        assertTrue(e.getMessage().startsWith("images: " + expected), e.getMessage());
+        // vectors of a large but representable scale still have finite embeddings and assignments
+        float[][] large = {v[0], new float[5]};
+        Arrays.fill(large[1], 1e30f);
+        for (float[] row : m.embed(large)) for (float x : row) assertTrue(Float.isFinite(x));
+        assertEquals(2, m.predictVectors(large).length);
+        assertArrayEquals(m.embed(new float[][] {v[0]})[0], m.embed(large)[0]);
+    }
+
     @Test void imageModelsAndConvolutionalMethodsKeepTheUnitRange() {
         DcecModel m = Dcec.builder().method(Method.KMEANS).clusters(3).kmeansRestarts(2).build().fit(IMAGES);
         float[] x = IMAGES.image(0);
