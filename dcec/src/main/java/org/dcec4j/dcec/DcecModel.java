@@ -124,6 +124,7 @@ public final class DcecModel {
         if (!takesVectors())
             throw new IllegalArgumentException("vectors: this model was fitted on " + channels() + "x" + height() + "x" + width()
                     + " images, not on feature vectors; pass its images to predict (values in [0, 1])");
+        checkOutputs("vectors", Objects.requireNonNull(vectors, "vectors").length);
         float[] flat = vectors(vectors);
         return labels(softAssign("vectors", flat, vectors.length), vectors.length);
     }
@@ -137,6 +138,7 @@ public final class DcecModel {
     /** The embeddings z = F(x) [n][embeddingSize] of n images (the pixels themselves for k-means on pixels). */
     public float[][] embed(float[] images, int n) {
         Inputs.checkImages("images", images, n, channels(), height(), width(), !takesVectors());
+        checkOutputs("images", n);
         float[] z = model.features(images, n, batch());
         for (int i = 0; i < z.length; i++)
             if (!Float.isFinite(z[i])) throw nonFinite("images", images, i / embeddingSize(), "embedding");
@@ -166,7 +168,22 @@ public final class DcecModel {
 
     private float[] predictProbaFlat(float[] images, int n) {
         Inputs.checkImages("images", images, n, channels(), height(), width(), !takesVectors());
+        checkOutputs("images", n);
         return softAssign("images", images, n);
+    }
+
+    /**
+     * Inference holds the n embeddings and the n·K soft assignments in one array each: n inputs whose K (or embedding)
+     * values a Java array cannot hold (2³¹ − 65 elements, as {@code Dataset} allows) are an IllegalArgumentException
+     * naming the argument, not a NegativeArraySizeException from n·K wrapped in ints (n·K past 2³² wrapped to a
+     * positive, wrong size). Only vector models meet it in practice: their K can exceed the d values of an input.
+     */
+    private void checkOutputs(String name, int n) {
+        long each = Math.max(clusters(), embeddingSize());
+        if ((long) n * each > Integer.MAX_VALUE - 64)
+            throw new IllegalArgumentException(name + ": " + n + " inputs of " + each + " " + (each == clusters() ? "soft assignments" : "embedding values")
+                    + " each make " + (long) n * each + " values, more than one Java array holds (2^31 - 65): pass at most "
+                    + (Integer.MAX_VALUE - 64) / each + " at a time");
     }
 
     /** q of n inputs [n, C, H, W] that passed the checks of argument {@code name}. */

@@ -98,6 +98,37 @@ class DcecApiTest {
         assertArrayEquals(m.embed(new float[][] {v[0]})[0], m.embed(large)[0]);
     }
 
+    /**
+     * Inference holds n·K soft assignments (and n·K embeddings) in one array each. A vector model's K can exceed the d
+     * values of a vector, so inputs that fit one array can have outputs that do not: 2,200,000 vectors of 2 values
+     * (4.4 million floats) and K = 1000 make 2.2·10⁹ assignments (and a DEC model as many embedding values, which embed
+     * checks the same way). That was a NegativeArraySizeException from n·K
+     * wrapped in ints; it is an IllegalArgumentException naming the argument and how many inputs fit, before any work.
+     */
+    @Test void inputsWhoseOutputsExceedAJavaArrayAreRefusedNamingTheArgument() {
+        int K = 1000, n = 2_200_000;
+        SplittableRandom r = new SplittableRandom(5);
+        float[][] v = new float[K][2];
+        for (float[] row : v) for (int j = 0; j < 2; j++) row[j] = (float) r.nextGaussian();
+        // k-means on the vectors: a DEC model's fit (k-means on 1000-dimensional embeddings) takes half a minute
+        DcecModel m = Dcec.builder().method(Method.KMEANS).clusters(K).kmeansRestarts(1).seed(1).build().fitVectors(v);
+        float[] x = new float[n * 2];
+        String expected = n + " inputs of 1000 soft assignments each make 2200000000 values, more than one Java array holds"
+                + " (2^31 - 65): pass at most 2147483 at a time";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.predict(x, n));
+        assertEquals("images: " + expected, e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> m.predictProba(x, n));
+        assertEquals("images: " + expected, e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> m.score(x, n, new int[n]));
+        assertEquals("images: " + expected, e.getMessage());
+        float[][] rows = new float[n][];
+        Arrays.fill(rows, v[0]);
+        e = assertThrows(IllegalArgumentException.class, () -> m.predictVectors(rows));
+        assertEquals("vectors: " + expected, e.getMessage());
+        // as many as fit are predicted
+        assertEquals(3, m.predict(Arrays.copyOf(x, 6), 3).length);
+    }
+
     @Test void imageModelsAndConvolutionalMethodsKeepTheUnitRange() {
         DcecModel m = Dcec.builder().method(Method.KMEANS).clusters(3).kmeansRestarts(2).build().fit(IMAGES);
         float[] x = IMAGES.image(0);
