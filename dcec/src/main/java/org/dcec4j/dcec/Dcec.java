@@ -3,6 +3,7 @@ package org.dcec4j.dcec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +97,10 @@ public final class Dcec {
         try {
             if (runFolder == null) return DcecModel.fitted(trainer.run(), b);
             cancellation.check("before the run folder is opened");   // nothing touched in it yet
+            // creating the folder over a file failed with a bare FileAlreadyExistsException naming neither the setting nor the cause
+            if (Files.exists(runFolder) && !Files.isDirectory(runFolder))
+                throw new ConfigException("{runFolder} " + runFolder + " is a file, not a folder: give a folder for the run's files"
+                        + " (it is created if missing)");
             RunFolder folder = new RunFolder(runFolder, config, data);
             try (RunLock lock = RunLock.acquire(runFolder, "dcec4j library")) {
                 folder.prepare(resume ? RunFolder.Start.RESUME : RunFolder.Start.NEW, overwrite);

@@ -246,6 +246,22 @@ class LibraryTest {
      * refuse, fit and predict on an explicit backend work, and closing it leaves no kernel thread (the trainer used to
      * make the shared backend in its constructor, failing there, and otherwise starting threads nobody closed).
      */
+    /**
+     * A runFolder that is a file was an UncheckedIOException wrapping a bare FileAlreadyExistsException (the path alone,
+     * neither the setting nor the cause); it is a ConfigException naming runFolder, and the file is left as it was.
+     */
+    @Test void aRunFolderThatIsAFileIsRefusedNamingTheSetting(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("results.txt");
+        Files.writeString(file, "mine");
+        ConfigException e = assertThrows(ConfigException.class, () -> quick().runFolder(file).build().fit(DATA));
+        assertEquals("runFolder " + file + " is a file, not a folder: give a folder for the run's files (it is created if missing)",
+                e.getMessage());
+        assertEquals("mine", Files.readString(file));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
+    }
+
     @Test void aFitOnItsOwnBackendNeverMakesTheSharedOne() throws Exception {
         String javaBin = System.getProperty("java.home") + java.io.File.separator + "bin" + java.io.File.separator + "java";
         List<String> cmd = new ArrayList<>(List.of(javaBin));
