@@ -124,8 +124,8 @@ public final class DcecModel {
         if (!takesVectors())
             throw new IllegalArgumentException("vectors: this model was fitted on " + channels() + "x" + height() + "x" + width()
                     + " images, not on feature vectors; pass its images to predict (values in [0, 1])");
-        checkOutputs("vectors", Objects.requireNonNull(vectors, "vectors").length);
         float[] flat = vectors(vectors);
+        checkOutputs("vectors", vectors.length, clusters(), "soft assignments");
         return labels(softAssign("vectors", flat, vectors.length), vectors.length);
     }
 
@@ -138,7 +138,8 @@ public final class DcecModel {
     /** The embeddings z = F(x) [n][embeddingSize] of n images (the pixels themselves for k-means on pixels). */
     public float[][] embed(float[] images, int n) {
         Inputs.checkImages("images", images, n, channels(), height(), width(), !takesVectors());
-        checkOutputs("images", n);
+        // k-means on the pixels embeds nothing: its features are the images themselves
+        if (method().network != Method.Network.NONE) checkOutputs("images", n, embeddingSize(), "embedding values");
         float[] z = model.features(images, n, batch());
         for (int i = 0; i < z.length; i++)
             if (!Float.isFinite(z[i])) throw nonFinite("images", images, i / embeddingSize(), "embedding");
@@ -168,7 +169,7 @@ public final class DcecModel {
 
     private float[] predictProbaFlat(float[] images, int n) {
         Inputs.checkImages("images", images, n, channels(), height(), width(), !takesVectors());
-        checkOutputs("images", n);
+        checkOutputs("images", n, clusters(), "soft assignments");
         return softAssign("images", images, n);
     }
 
@@ -178,10 +179,9 @@ public final class DcecModel {
      * naming the argument, not a NegativeArraySizeException from n·K wrapped in ints (n·K past 2³² wrapped to a
      * positive, wrong size). Only vector models meet it in practice: their K can exceed the d values of an input.
      */
-    private void checkOutputs(String name, int n) {
-        long each = Math.max(clusters(), embeddingSize());
+    private void checkOutputs(String name, int n, int each, String what) {
         if ((long) n * each > Integer.MAX_VALUE - 64)
-            throw new IllegalArgumentException(name + ": " + n + " inputs of " + each + " " + (each == clusters() ? "soft assignments" : "embedding values")
+            throw new IllegalArgumentException(name + ": " + n + " inputs of " + each + " " + what
                     + " each make " + (long) n * each + " values, more than one Java array holds (2^31 - 65): pass at most "
                     + (Integer.MAX_VALUE - 64) / each + " at a time");
     }
