@@ -129,6 +129,26 @@ class DcecApiTest {
         assertEquals(3, m.predict(Arrays.copyOf(x, 6), 3).length);
     }
 
+    /**
+     * library.md: fitVectors takes any finite values, but the dense autoencoder's float32 squared error overflows beyond
+     * about 1.8e19, which stops a DEC fit at its first batch with a TrainingDivergedException about the data's scale;
+     * k-means on the vectors takes them (its distances are in double precision) and predicts them.
+     */
+    @Test void vectorsBeyondTheAutoencodersFloat32RangeStopADecFitNamingTheScale() {
+        SplittableRandom r = new SplittableRandom(7);
+        float[][] v = new float[30][4];
+        for (int i = 0; i < v.length; i++)
+            for (int j = 0; j < 4; j++) v[i][j] = (float) ((j == i % 3 ? 1 : -1) * (0.5 + r.nextDouble())) * 1e20f;
+        org.dcec4j.dcec.train.TrainingDivergedException e = assertThrows(org.dcec4j.dcec.train.TrainingDivergedException.class,
+                () -> Dcec.builder().method(Method.DEC).clusters(3).denseDims(8).batchSize(16).pretrainEpochs(1).kmeansRestarts(1)
+                        .maxIterations(2).seed(1).build().fitVectors(v));
+        assertTrue(e.getMessage().contains("before any update") && e.getMessage().contains("scale of the data"), e.getMessage());
+        DcecModel km = Dcec.builder().method(Method.KMEANS).clusters(3).kmeansRestarts(2).seed(1).build().fitVectors(v);
+        for (float[] c : km.centres()) for (float x : c) assertTrue(Float.isFinite(x));
+        int[] labels = km.predictVectors(v);
+        for (int i = 3; i < v.length; i++) assertEquals(labels[i % 3], labels[i], "vector " + i);
+    }
+
     @Test void imageModelsAndConvolutionalMethodsKeepTheUnitRange() {
         DcecModel m = Dcec.builder().method(Method.KMEANS).clusters(3).kmeansRestarts(2).build().fit(IMAGES);
         float[] x = IMAGES.image(0);
