@@ -368,6 +368,7 @@ public final class RunFolder implements TrainingListener {
         StoredCheckpoint c = new StoredCheckpoint(f, file.toString(), data.size(), cfg.K(),
                 optimizerPrefix(Phase.PRETRAIN), optimizerPrefix(Phase.CLUSTER));
         c.check(cfg);
+        c.checkRestore(cfg, data.channels(), data.height(), data.width());
         return c;
     }
 
@@ -470,6 +471,21 @@ public final class RunFolder implements TrainingListener {
                 float v = labels.data()[i];
                 if (!(v >= 0 && v < K && v == (int) v)) throw bad("labels[" + i + "] is " + v, "a cluster from 0 to " + (K - 1));
             }
+        }
+
+        /**
+         * The weights, the centres and the optimiser's state, restored now into a network, centres and optimiser of the
+         * run's shapes that are then dropped: every check of {@link #restore} (each tensor there, of its shape, the weights
+         * and centres finite, the step counts valid) is made while nothing has changed. Checked only as the run started,
+         * a refusal came after the command had accepted the checkpoint and deleted the model, predictions, baseline and
+         * report of the run's earlier end ({@link #dropEndOutputs}), which a refused checkpoint leaves as they were. The
+         * throwaway copies take the memory the run's own network and optimiser take later.
+         */
+        void checkRestore(DcecConfig cfg, int C, int H, int W) {
+            if (cfg.method().network == Method.Network.NONE) return;     // k-means on the pixels writes no checkpoint
+            Autoencoder ae = Autoencoder.create(cfg, C, H, W, 0);
+            ClusteringLayer layer = phase() == Phase.CLUSTER ? new ClusteringLayer(K, ae.embeddingSize(), cfg.alpha()) : null;
+            restore(ae, DcecTrainer.optimizer(cfg, phase(), ae, layer, new org.dcec4j.engine.kernels.ScalarKernels()), layer);
         }
 
         private void integer(String key, int min, int max) {

@@ -301,7 +301,7 @@ public final class DcecTrainer {
     // ------------------------------------------------------------------------------------ pretraining
     /** Math: docs/math/dcec.md#pretraining */
     private void pretrain(Autoencoder ae) throws IOException {
-        Optimizer opt = cfg.pretrainOptimizer().create(ae.module().parameters(), cfg.lr(), backend().kernels());
+        Optimizer opt = optimizer(cfg, Phase.PRETRAIN, ae, null, backend().kernels());
         int first = 0;
         if (resume != null && resume.phase() == Phase.PRETRAIN) {
             resume.restore(ae, opt, null);
@@ -402,10 +402,7 @@ public final class DcecTrainer {
     /** Math: docs/math/dcec.md#kl */
     private ClusterOutcome cluster(Autoencoder ae, ClusteringLayer layer, int[] y0) throws IOException {
         boolean keepDecoder = cfg.method().keepsDecoder;
-        List<Tensor> params = new ArrayList<>(keepDecoder ? ae.module().parameters() : ae.encoderModule().parameters());
-        params.add(layer.mu);
-        // a fresh optimiser, not the pretraining one (Adam by default, as the reference)
-        Optimizer opt = cfg.clusterOptimizer().create(params, cfg.lr(), backend().kernels());
+        Optimizer opt = optimizer(cfg, Phase.CLUSTER, ae, layer, backend().kernels());
         int Ke = ae.embeddingSize();
         float[] p = new float[N * K];
         int[] previous = y0, current = new int[N];        // as in the reference: the first δ compares with the k-means labels
@@ -477,6 +474,20 @@ public final class DcecTrainer {
     }
 
     // ------------------------------------------------------------------------------------ checkpoints
+    /**
+     * A fresh optimiser of a phase over the parameters it trains: in pretraining the whole autoencoder; in clustering a
+     * new one (not the pretraining's; Adam by default, as the reference) over the network, or its encoder alone for the
+     * methods that drop the decoder, and the centres μ of {@code layer}. The trainer and a check of a checkpoint's
+     * optimiser state before a resume ({@code RunFolder.readCheckpoint}) both make it here, so both see the same list.
+     */
+    public static Optimizer optimizer(DcecConfig cfg, Phase phase, Autoencoder ae, ClusteringLayer layer,
+                                      org.dcec4j.engine.kernels.Kernels kernels) {
+        if (phase == Phase.PRETRAIN) return cfg.pretrainOptimizer().create(ae.module().parameters(), cfg.lr(), kernels);
+        List<Tensor> params = new ArrayList<>(cfg.method().keepsDecoder ? ae.module().parameters() : ae.encoderModule().parameters());
+        params.add(layer.mu);
+        return cfg.clusterOptimizer().create(params, cfg.lr(), kernels);
+    }
+
     private boolean checkpointDue(int counter) {
         int every = cfg.checkpointEvery();
         return every > 0 && counter % every == 0;

@@ -570,13 +570,25 @@ class TrainerTest {
             TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> new RunFolder(tmp, cfg, TINY).readCheckpoint());
             assertTrue(e.getMessage().startsWith(ck.toString()) && e.getMessage().contains((String) c[5]), e.getMessage());
         }
-        // NaN in the centres: refused when restored, naming the tensor
-        Files.write(ck, good);
+        // NaN in the centres or a weight, an optimiser state missing or of another shape: refused when read, naming the
+        // file and the tensor, before the command deletes the earlier end's model and predictions (it used to be refused
+        // only once the run had started, after that)
         float[] mu = TensorFile.read(ck).get("layer.mu").data().clone();
         mu[1] = Float.NaN;
-        rewrite(ck, null, null, "layer.mu", TensorFile.read(ck).get("layer.mu").shape(), mu);
-        TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> resumed(cfg, tmp).run());
-        assertTrue(e.getMessage().contains("'layer.mu' holds NaN at index 1"), e.getMessage());
+        String weight = TensorFile.read(ck).names().stream().filter(n -> n.startsWith("model.")).findFirst().orElseThrow();
+        float[] w = TensorFile.read(ck).get(weight).data().clone();
+        w[2] = Float.POSITIVE_INFINITY;
+        Object[][] tensors = {
+                {"layer.mu", TensorFile.read(ck).get("layer.mu").shape(), mu, "'layer.mu' holds NaN at index 1"},
+                {weight, TensorFile.read(ck).get(weight).shape(), w, "'" + weight + "' holds Infinity at index 2"},
+                {"adam.m.0", new int[] {1}, new float[1], "optimiser state 'adam.m.0' has shape [1], expected "},
+        };
+        for (Object[] c : tensors) {
+            Files.write(ck, good);
+            rewrite(ck, null, null, (String) c[0], (int[]) c[1], (float[]) c[2]);
+            TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> new RunFolder(tmp, cfg, TINY).readCheckpoint());
+            assertTrue(e.getMessage().startsWith(ck.toString()) && e.getMessage().contains((String) c[3]), e.getMessage());
+        }
     }
 
     /**

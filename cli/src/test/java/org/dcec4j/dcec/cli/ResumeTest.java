@@ -1,0 +1,75 @@
+package org.dcec4j.dcec.cli;
+
+import static org.dcec4j.dcec.cli.DcecCommandTest.pngFolder;
+import static org.dcec4j.dcec.cli.DcecCommandTest.run;
+import static org.dcec4j.dcec.cli.FaultTest.args;
+import static org.dcec4j.dcec.cli.FaultTest.options;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dcec4j.dcec.run.RunFolder;
+import org.dcec4j.datasets.Shapes;
+import org.dcec4j.engine.io.TensorFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code train --resume} of a folder whose checkpoint is refused, or whose options contradict it: nothing is lost. */
+class ResumeTest {
+    @TempDir Path tmp;
+
+    /** The bytes of every file in {@code dir} (the lock file aside), by name. */
+    static Map<String, byte[]> contents(Path dir) throws IOException {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        for (String name : FaultTest.names(dir))
+            if (!name.equals(".dcec.lock")) m.put(name, Files.readAllBytes(dir.resolve(name)));
+        return m;
+    }
+
+    static void assertSameFiles(Map<String, byte[]> before, Path dir) throws IOException {
+        Map<String, byte[]> after = contents(dir);
+        assertEquals(before.keySet(), after.keySet(), "the same files");
+        for (String name : before.keySet()) assertArrayEquals(before.get(name), after.get(name), name);
+    }
+
+    /**
+     * A finished run's checkpoint whose checksum is intact but whose weights hold an infinity (edited, or written by
+     * another version): {@code --resume} refuses it with one line naming the file and the tensor, and the model,
+     * predictions and baseline of the run's end are left as they were. The weights used to be checked only when the run
+     * restored them, after the command had accepted the checkpoint and deleted those files.
+     */
+    @Test void aCheckpointWithBadWeightsIsRefusedBeforeAnythingIsDeleted() throws Exception {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path out = tmp.resolve("run");
+        List<String> o = options(images, 2, 4);
+        Object[] r = run(args("train", o, "--out", out.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        Path ck = out.resolve(RunFolder.CHECKPOINT);
+        TensorFile f = TensorFile.read(ck);
+        assertEquals("cluster", f.meta("phase"));
+        String weight = f.names().stream().filter(n -> n.startsWith("model.")).findFirst().orElseThrow();
+        TensorFile.Builder b = TensorFile.builder();
+        f.meta().forEach(b::meta);
+        for (String n : f.names()) {
+            float[] v = f.get(n).data().clone();
+            if (n.equals(weight)) v[3] = Float.POSITIVE_INFINITY;
+            b.tensor(n, f.get(n).shape(), v);
+        }
+        Files.write(ck, b.toBytes());
+        Map<String, byte[]> before = contents(out);
+        assertTrue(before.keySet().containsAll(List.of(RunFolder.MODEL, RunFolder.PREDICTIONS)), before.keySet().toString());
+
+        r = run(args("train", o, "--resume", "--out", out.toString()));
+        String err = ((String) r[2]).strip();
+        assertEquals(1, r[0], err);
+        assertEquals("dcec: " + ck + ": parameter '" + weight + "' holds Infinity at index 3 (weights saved from a diverged run?);"
+                + " expected finite values", err);
+        assertSameFiles(before, out);
+    }
+}
