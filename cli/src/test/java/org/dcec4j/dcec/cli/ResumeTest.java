@@ -72,4 +72,23 @@ class ResumeTest {
                 + " expected finite values", err);
         assertSameFiles(before, out);
     }
+
+    /**
+     * {@code --resume} with options that contradict the checkpoint: refused with exit code 2 and one line that names each
+     * option and both values, nothing changed. It printed the two settings strings on lines of their own and left the
+     * difference to be found.
+     */
+    @Test void otherOptionsAreRefusedNamingEachOption() throws Exception {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path out = tmp.resolve("run");
+        List<String> o = options(images, 2, 4);
+        Object[] r = run(args("train", o, "--out", out.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        Map<String, byte[]> before = contents(out);
+        r = run(args("train", o, "--resume", "--seed", "7", "--gamma", "0.5", "--out", out.toString()));
+        assertEquals(2, r[0], (String) r[2]);
+        assertEquals("dcec: --resume: " + out.resolve(RunFolder.CHECKPOINT) + " was written with other settings (--gamma 0.1 (now 0.5),"
+                + " --seed 0 (now 7)): pass the same settings as the killed run", ((String) r[2]).strip());
+        assertSameFiles(before, out);
+    }
 }

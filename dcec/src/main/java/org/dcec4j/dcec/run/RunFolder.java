@@ -343,8 +343,8 @@ public final class RunFolder implements TrainingListener {
         if (!"dcec-checkpoint".equals(f.meta("kind")))
             throw new ConfigException("{resume}: " + file + " is not a dcec checkpoint");
         if (!cfg.identity().equals(f.meta("config")))
-            throw new ConfigException("{resume}: " + file + " was written with other settings:\n  checkpoint: " + f.meta("config")
-                    + "\n  now:        " + cfg.identity() + "\npass the same settings as the killed run");
+            throw new ConfigException("{resume}: " + file + " was written with other settings (" + settingsDiffer(f.meta("config"), cfg.identity())
+                    + "): pass the same settings as the killed run");
         if (!dataIdentity().equals(f.meta("data")))
             throw new ConfigException("{resume}: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity());
         // the pixels and labels themselves. A checkpoint without the digest was written before it existed (commit f6d841a,
@@ -370,6 +370,53 @@ public final class RunFolder implements TrainingListener {
         c.check(cfg);
         c.checkRestore(cfg, data.channels(), data.height(), data.width());
         return c;
+    }
+
+    /** The setting ({@link ConfigException}'s name) of each key of {@link DcecConfig#identity}, the method first (it has no key). */
+    private static final java.util.Map<String, String> SETTINGS = java.util.Map.ofEntries(java.util.Map.entry("method", "method"),
+            java.util.Map.entry("K", "clusters"), java.util.Map.entry("filters", "filters"), java.util.Map.entry("dense", "denseDims"),
+            java.util.Map.entry("alpha", "alpha"), java.util.Map.entry("gamma", "gamma"), java.util.Map.entry("batch", "batchSize"),
+            java.util.Map.entry("epochs", "pretrainEpochs"), java.util.Map.entry("restarts", "kmeansRestarts"),
+            java.util.Map.entry("T", "updateInterval"), java.util.Map.entry("tol", "tolerance"), java.util.Map.entry("maxIter", "maxIterations"),
+            java.util.Map.entry("lr", "learningRate"), java.util.Map.entry("seed", "seed"),
+            java.util.Map.entry("pretrain_optimizer", "pretrainOptimizer"), java.util.Map.entry("cluster_optimizer", "clusterOptimizer"),
+            java.util.Map.entry("init", "init"));
+    /** The keys of {@link DcecConfig#identity} in its order, which {@link #settingsDiffer} keeps. */
+    private static final List<String> ORDER = List.of("method", "K", "filters", "dense", "alpha", "gamma", "batch", "epochs", "restarts",
+            "T", "tol", "maxIter", "lr", "seed", "pretrain_optimizer", "cluster_optimizer", "init");
+    /** The values of the keys that {@link DcecConfig#identity} names only when they differ from them. */
+    private static final java.util.Map<String, String> IDENTITY_DEFAULTS = java.util.Map.of("pretrain_optimizer",
+            org.dcec4j.dcec.OptimizerSpec.ADAM.toString(), "cluster_optimizer", org.dcec4j.dcec.OptimizerSpec.ADAM.toString(),
+            "init", org.dcec4j.engine.nn.Init.Scheme.GLOROT_UNIFORM.cliName);
+
+    /**
+     * The settings in which two {@link DcecConfig#identity} strings differ, each named as a {@link ConfigException}
+     * setting with the checkpoint's value and the one now: {@code {seed} 0 (now 7), {gamma} 0.1 (now 0.5)}, so that the
+     * refusal of a --resume names the options to change on one line (it printed both strings, some 200 characters each,
+     * on lines of their own, and left the difference to be found). Both strings, whole, when they cannot be told apart
+     * key by key (a string of another form).
+     */
+    static String settingsDiffer(String checkpoint, String now) {
+        java.util.Map<String, String> was = identityValues(checkpoint), is = identityValues(now);
+        List<String> differ = new ArrayList<>();
+        for (String key : ORDER) {
+            String a = was.getOrDefault(key, IDENTITY_DEFAULTS.get(key)), b = is.getOrDefault(key, IDENTITY_DEFAULTS.get(key));
+            if (!java.util.Objects.equals(a, b)) differ.add("{" + SETTINGS.get(key) + "} " + a + " (now " + b + ")");
+        }
+        if (differ.isEmpty() || !SETTINGS.keySet().containsAll(was.keySet()) || !was.keySet().containsAll(ORDER.subList(0, 14)))
+            return "checkpoint: " + checkpoint + "; now: " + now;
+        return String.join(", ", differ);
+    }
+
+    /** The values of a {@link DcecConfig#identity} by key, the method's under "method", lists as the options take them (4,4,8). */
+    private static java.util.Map<String, String> identityValues(String identity) {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        if (identity == null) return m;
+        int space = identity.indexOf(' ');
+        m.put("method", space < 0 ? identity : identity.substring(0, space));
+        java.util.regex.Matcher kv = java.util.regex.Pattern.compile("(\\w+)=(\\[[^\\]]*]|\\S+)").matcher(identity);
+        while (kv.find()) m.put(kv.group(1), kv.group(2).startsWith("[") ? kv.group(2).replaceAll("[\\[\\] ]", "") : kv.group(2));
+        return m;
     }
 
     /**

@@ -98,7 +98,8 @@ class OptimizerChoiceTest {
                 .init(Init.Scheme.GLOROT_UNIFORM).build();
         assertThrows(TrainerTest.Kill.class, () -> TrainerTest.trainer(cfg, tmp.resolve("c")).listener(killCluster).run());
         ConfigException e = assertThrows(ConfigException.class, () -> new RunFolder(tmp.resolve("c"), reference, TrainerTest.TINY).readCheckpoint());
-        assertTrue(e.getMessage().contains("pretrain_optimizer=sgd:0.5:0.9"), e.getMessage());
+        assertTrue(e.getMessage().contains(" was written with other settings (pretrainOptimizer sgd:0.5:0.9 (now adam), clusterOptimizer"
+                + " sgd:0.01:0.9 (now adam), init uniform-fan-in (now glorot-uniform)): pass the same settings as the killed run"), e.getMessage());
     }
 
     /** The settings differ from Adam / glorot-uniform in what the run does. */

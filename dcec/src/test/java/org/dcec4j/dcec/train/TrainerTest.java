@@ -444,9 +444,23 @@ class TrainerTest {
     @Test void resumeRefusesOtherOptions(@TempDir Path tmp) throws IOException {
         DcecConfig cfg = tiny().toBuilder().pretrainEpochs(1).maxIter(0).checkpointEvery(1).build();
         trainer(cfg, tmp).run();
-        RunFolder other = new RunFolder(tmp, cfg.toBuilder().seed(10).build(), TINY);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, other::readCheckpoint);
-        assertTrue(e.getMessage().contains("other settings") && e.getMessage().contains("seed=10"), e.getMessage());
+        Path ck = tmp.resolve(RunFolder.CHECKPOINT);
+        // one line naming each setting that differs, with both values (it printed both settings strings on lines of their own)
+        Object[][] cases = {
+                {cfg.toBuilder().seed(10).build(), "{seed} 9 (now 10)"},
+                {cfg.toBuilder().filters(4, 8, 8).gamma(0.5f).build(), "{filters} 4,4,8 (now 4,8,8), {gamma} 0.1 (now 0.5)"},
+                {cfg.toBuilder().init(org.dcec4j.engine.nn.Init.Scheme.UNIFORM_FAN_IN).clusterOptimizer(org.dcec4j.dcec.OptimizerSpec.parse("sgd:0.01:0.9")).build(),
+                        "{clusterOptimizer} adam (now sgd:0.01:0.9), {init} glorot-uniform (now uniform-fan-in)"},
+                {cfg.toBuilder().method(Method.IDEC).build(), "{method} dcec (now idec)"},
+        };
+        for (Object[] c : cases) {
+            org.dcec4j.dcec.ConfigException e = assertThrows(org.dcec4j.dcec.ConfigException.class,
+                    () -> new RunFolder(tmp, (DcecConfig) c[0], TINY).readCheckpoint());
+            assertEquals("{resume}: " + ck + " was written with other settings (" + c[1] + "): pass the same settings as the killed run",
+                    e.render(n -> "{" + n + "}"));
+        }
+        // the same settings, another checkpointEvery: read back
+        new RunFolder(tmp, cfg.toBuilder().checkpointEvery(5).build(), TINY).readCheckpoint();
     }
 
     /**
