@@ -482,6 +482,8 @@ public final class RunFolder implements TrainingListener {
 
         @Override public int step() { return Integer.parseInt(f.meta(phase() == Phase.PRETRAIN ? "epoch" : "iteration")); }
 
+        @Override public String source() { return src; }
+
         /**
          * Everything {@link #step} and {@link #clusterState} will read, checked now: a file whose checksum is intact can
          * still hold values no run writes (edited, or written by another version). A FormatException names the file and

@@ -43,5 +43,11 @@ public record Checkpoint(Phase phase, int step, Autoencoder ae, Optimizer optimi
 
         /** P, the previous labels and the loss sums of a clustering checkpoint. */
         ClusterState clusterState();
+
+        /**
+         * Where it was read from (the file), as the message of a resumed run that diverges before it writes a checkpoint
+         * of its own names the last good one.
+         */
+        default String source() { return "the checkpoint the run resumed from"; }
     }
 }

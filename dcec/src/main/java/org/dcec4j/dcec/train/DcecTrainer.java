@@ -219,6 +219,10 @@ public final class DcecTrainer {
     public DcecTrainer resumeFrom(Checkpoint.Stored checkpoint) {
         checkResumeKind(checkpoint);
         this.resume = checkpoint;
+        // the last good checkpoint until the run writes one: a divergence before that said "none written yet"
+        if (checkpoint != null)
+            lastCheckpoint = checkpoint.source() + " (" + checkpoint.phase().id + ", "
+                    + (checkpoint.phase() == Phase.PRETRAIN ? "epoch " : "iteration ") + checkpoint.step() + ")";
         return this;
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.Version;
+import org.dcec4j.dcec.model.Autoencoder;
 import org.dcec4j.dcec.report.RunLogs;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.datasets.Dataset;
@@ -272,6 +273,36 @@ class TrainerTest {
      * step sends the weights to 1e30 used to end normally and save a model whose every output is NaN (exit 0). Now
      * the end of each phase checks the weights' outputs on the first batch, and nothing is saved.
      */
+    /**
+     * A resumed run that diverges before writing a checkpoint of its own names the checkpoint it resumed from as the
+     * last good one, which is still there: it said "Last good checkpoint: none written yet", as if there were nothing to
+     * resume from.
+     */
+    @Test void aResumedRunThatDivergesNamesTheCheckpointItResumedFrom(@TempDir Path tmp) throws IOException {
+        // a checkpoint after the last pretraining epoch only, then the run stopped at the start of clustering
+        DcecConfig cfg = tiny().toBuilder().checkpointEvery(100).build();
+        TrainingListener kill = new TrainingListener() {
+            @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+                if (phase == Phase.CLUSTER) throw new Kill();
+            }
+        };
+        assertThrows(Kill.class, () -> trainer(cfg, tmp).listener(kill).run());
+        Path ck = tmp.resolve(RunFolder.CHECKPOINT);
+        byte[] good = Files.readAllBytes(ck);
+        // resumed; a weight becomes NaN after iteration 1, so iteration 2's loss is NaN (no checkpoint in between)
+        Autoencoder[] ae = new Autoencoder[1];
+        TrainingListener poison = new TrainingListener() {
+            @Override public void pretrained(Autoencoder a) { ae[0] = a; }
+            @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+                if (phase == Phase.CLUSTER && step == 1) ae[0].module().parameters().get(0).data[0] = Float.NaN;
+            }
+        };
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> resumed(cfg, tmp).listener(poison).run());
+        assertTrue(e.getMessage().startsWith("the clustering loss became NaN at iteration 2: training stopped. Last good checkpoint: "
+                + ck + " (pretrain, epoch 2). "), e.getMessage());
+        assertArrayEquals(good, Files.readAllBytes(ck));
+    }
+
     @Test void anOverflowInTheLastStepIsDivergenceNotAResult(@TempDir Path tmp) throws IOException {
         // pretraining alone, one step (one batch of all 40 images, one epoch)
         DcecConfig pre = tiny().toBuilder().batchSize(40).pretrainEpochs(1).lr(1e30f).build();
