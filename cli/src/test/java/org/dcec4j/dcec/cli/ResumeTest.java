@@ -91,4 +91,30 @@ class ResumeTest {
                 + " --seed 0 (now 7)): pass the same settings as the killed run", ((String) r[2]).strip());
         assertSameFiles(before, out);
     }
+
+    /**
+     * A model or weights file at checkpoint.dc4j (copied over it): refused with one line naming the file, what it holds and
+     * what was expected, nothing changed. It said only "is not a dcec checkpoint".
+     */
+    @Test void aForeignFileAtTheCheckpointsNameSaysWhatItIsAndWhatWasExpected() throws Exception {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path out = tmp.resolve("run");
+        List<String> o = options(images, 2, 4);
+        Object[] r = run(args("train", o, "--out", out.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        Path ck = out.resolve(RunFolder.CHECKPOINT);
+        String[][] cases = {
+                {RunFolder.MODEL, "'dcec-model' (a model, as model.dc4j)"},
+                {"cae_weights.dc4j", "'module' (pretrained weights, as cae_weights.dc4j)"},
+        };
+        for (String[] c : cases) {
+            Files.copy(out.resolve(c[0]), ck, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Map<String, byte[]> before = contents(out);
+            r = run(args("train", o, "--resume", "--out", out.toString()));
+            assertEquals(2, r[0], (String) r[2]);
+            assertEquals("dcec: --resume: " + ck + " is not a dcec checkpoint: its 'kind' is " + c[1]
+                    + "; expected 'dcec-checkpoint', the checkpoint.dc4j that a run with --checkpoint-every writes", ((String) r[2]).strip());
+            assertSameFiles(before, out);
+        }
+    }
 }

@@ -340,8 +340,14 @@ public final class RunFolder implements TrainingListener {
         requireCheckpoint();
         Path file = dir.resolve(CHECKPOINT);
         TensorFile f = TensorFile.read(file);
-        if (!"dcec-checkpoint".equals(f.meta("kind")))
-            throw new ConfigException("{resume}: " + file + " is not a dcec checkpoint");
+        if (!"dcec-checkpoint".equals(f.meta("kind"))) {
+            // what it is instead (a model or weights file copied over it), and what was expected: it said only "is not"
+            String kind = f.meta("kind"), what = "dcec-model".equals(kind) ? " (a model, as model.dc4j)"
+                    : "module".equals(kind) ? " (pretrained weights, as " + weightsFileName(cfg.method()) + ")" : "";
+            throw new ConfigException("{resume}: " + file + " is not a dcec checkpoint: its 'kind' is "
+                    + (kind == null ? "missing" : "'" + kind + "'" + what)
+                    + "; expected 'dcec-checkpoint', the checkpoint.dc4j that a run with {checkpointEvery} writes");
+        }
         if (!cfg.identity().equals(f.meta("config")))
             throw new ConfigException("{resume}: " + file + " was written with other settings (" + settingsDiffer(f.meta("config"), cfg.identity())
                     + "): pass the same settings as the killed run");
