@@ -7,7 +7,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.Version;
 import org.dcec4j.dcec.DcecConfig;
@@ -379,51 +386,49 @@ public final class RunFolder implements TrainingListener {
     }
 
     /** The setting ({@link ConfigException}'s name) of each key of {@link DcecConfig#identity}, the method first (it has no key). */
-    private static final java.util.Map<String, String> SETTINGS = java.util.Map.ofEntries(java.util.Map.entry("method", "method"),
-            java.util.Map.entry("K", "clusters"), java.util.Map.entry("filters", "filters"), java.util.Map.entry("dense", "denseDims"),
-            java.util.Map.entry("alpha", "alpha"), java.util.Map.entry("gamma", "gamma"), java.util.Map.entry("batch", "batchSize"),
-            java.util.Map.entry("epochs", "pretrainEpochs"), java.util.Map.entry("restarts", "kmeansRestarts"),
-            java.util.Map.entry("T", "updateInterval"), java.util.Map.entry("tol", "tolerance"), java.util.Map.entry("maxIter", "maxIterations"),
-            java.util.Map.entry("lr", "learningRate"), java.util.Map.entry("seed", "seed"),
-            java.util.Map.entry("pretrain_optimizer", "pretrainOptimizer"), java.util.Map.entry("cluster_optimizer", "clusterOptimizer"),
-            java.util.Map.entry("init", "init"));
-    /** The keys of {@link DcecConfig#identity} in its order, which {@link #settingsDiffer} keeps. */
-    private static final List<String> ORDER = List.of("method", "K", "filters", "dense", "alpha", "gamma", "batch", "epochs", "restarts",
-            "T", "tol", "maxIter", "lr", "seed", "pretrain_optimizer", "cluster_optimizer", "init");
+    private static final Map<String, String> SETTINGS = Map.ofEntries(Map.entry("method", "method"), Map.entry("K", "clusters"),
+            Map.entry("filters", "filters"), Map.entry("dense", "denseDims"), Map.entry("alpha", "alpha"), Map.entry("gamma", "gamma"),
+            Map.entry("batch", "batchSize"), Map.entry("epochs", "pretrainEpochs"), Map.entry("restarts", "kmeansRestarts"),
+            Map.entry("T", "updateInterval"), Map.entry("tol", "tolerance"), Map.entry("maxIter", "maxIterations"),
+            Map.entry("lr", "learningRate"), Map.entry("seed", "seed"), Map.entry("pretrain_optimizer", "pretrainOptimizer"),
+            Map.entry("cluster_optimizer", "clusterOptimizer"), Map.entry("init", "init"));
     /** The values of the keys that {@link DcecConfig#identity} names only when they differ from them. */
-    private static final java.util.Map<String, String> IDENTITY_DEFAULTS = java.util.Map.of("pretrain_optimizer",
-            org.dcec4j.dcec.OptimizerSpec.ADAM.toString(), "cluster_optimizer", org.dcec4j.dcec.OptimizerSpec.ADAM.toString(),
-            "init", org.dcec4j.engine.nn.Init.Scheme.GLOROT_UNIFORM.cliName);
+    private static final Map<String, String> IDENTITY_DEFAULTS = Map.of("pretrain_optimizer", org.dcec4j.dcec.OptimizerSpec.ADAM.toString(),
+            "cluster_optimizer", org.dcec4j.dcec.OptimizerSpec.ADAM.toString(), "init", org.dcec4j.engine.nn.Init.Scheme.GLOROT_UNIFORM.cliName);
 
     /**
-     * The settings in which two {@link DcecConfig#identity} strings differ, each named as a {@link ConfigException}
-     * setting with the checkpoint's value and the one now: {@code {seed} 0 (now 7), {gamma} 0.1 (now 0.5)}, so that the
-     * refusal of a --resume names the options to change on one line (it printed both strings, some 200 characters each,
-     * on lines of their own, and left the difference to be found). Both strings, whole, when they cannot be told apart
-     * key by key (a string of another form).
+     * The settings in which two {@link DcecConfig#identity} strings differ, in the strings' order, each named as a
+     * {@link ConfigException} setting with the checkpoint's value and the one now: {@code {gamma} 0.1 (now 0.5), {seed} 0
+     * (now 7)}, so that the refusal of a --resume names the options to change on one line (it printed both strings, some
+     * 200 characters each, on lines of their own, and left the difference to be found). Both strings, whole, when a key
+     * is not a known setting (a string of another form).
      */
     static String settingsDiffer(String checkpoint, String now) {
-        java.util.Map<String, String> was = identityValues(checkpoint), is = identityValues(now);
+        Map<String, String> was = identityValues(checkpoint), is = identityValues(now);
+        Set<String> keys = new LinkedHashSet<>(was.keySet());
+        keys.addAll(is.keySet());
         List<String> differ = new ArrayList<>();
-        for (String key : ORDER) {
+        for (String key : keys) {
             String a = was.getOrDefault(key, IDENTITY_DEFAULTS.get(key)), b = is.getOrDefault(key, IDENTITY_DEFAULTS.get(key));
-            if (!java.util.Objects.equals(a, b)) differ.add("{" + SETTINGS.get(key) + "} " + a + " (now " + b + ")");
+            if (!Objects.equals(a, b)) differ.add("{" + SETTINGS.get(key) + "} " + a + " (now " + b + ")");
         }
-        if (differ.isEmpty() || !SETTINGS.keySet().containsAll(was.keySet()) || !was.keySet().containsAll(ORDER.subList(0, 14)))
-            return "checkpoint: " + checkpoint + "; now: " + now;
+        if (differ.isEmpty() || !SETTINGS.keySet().containsAll(keys)) return "checkpoint: " + checkpoint + "; now: " + now;
         return String.join(", ", differ);
     }
 
-    /** The values of a {@link DcecConfig#identity} by key, the method's under "method", lists as the options take them (4,4,8). */
-    private static java.util.Map<String, String> identityValues(String identity) {
-        java.util.Map<String, String> m = new java.util.HashMap<>();
+    /** The values of a {@link DcecConfig#identity} by key in its order, the method's under "method", lists as the options take them (4,4,8). */
+    private static Map<String, String> identityValues(String identity) {
+        Map<String, String> m = new LinkedHashMap<>();
         if (identity == null) return m;
         int space = identity.indexOf(' ');
         m.put("method", space < 0 ? identity : identity.substring(0, space));
-        java.util.regex.Matcher kv = java.util.regex.Pattern.compile("(\\w+)=(\\[[^\\]]*]|\\S+)").matcher(identity);
+        Matcher kv = IDENTITY_ENTRY.matcher(identity);
         while (kv.find()) m.put(kv.group(1), kv.group(2).startsWith("[") ? kv.group(2).replaceAll("[\\[\\] ]", "") : kv.group(2));
         return m;
     }
+
+    /** One key=value of {@link DcecConfig#identity}; a list value is bracketed, with spaces ("[32, 64, 128]"). */
+    private static final Pattern IDENTITY_ENTRY = Pattern.compile("(\\w+)=(\\[[^\\]]*]|\\S+)");
 
     /**
      * The arithmetic version that wrote a checkpoint ({@link Version#ARITHMETIC}): its "arithmetic" entry; "1" for one
