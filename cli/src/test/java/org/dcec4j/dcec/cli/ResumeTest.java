@@ -38,6 +38,14 @@ class ResumeTest {
         for (String name : before.keySet()) assertArrayEquals(before.get(name), after.get(name), name);
     }
 
+    /** The options of a finished run of 20 shape images in {@code out}, with checkpoints (FaultTest.options). */
+    private List<String> finishedRun(Path out) throws IOException {
+        List<String> o = options(pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12)), 2, 4);
+        Object[] r = run(args("train", o, "--out", out.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        return o;
+    }
+
     /**
      * A finished run's checkpoint whose checksum is intact but whose weights hold an infinity (edited, or written by
      * another version): {@code --resume} refuses it with one line naming the file and the tensor, and the model,
@@ -45,11 +53,8 @@ class ResumeTest {
      * restored them, after the command had accepted the checkpoint and deleted those files.
      */
     @Test void aCheckpointWithBadWeightsIsRefusedBeforeAnythingIsDeleted() throws Exception {
-        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
         Path out = tmp.resolve("run");
-        List<String> o = options(images, 2, 4);
-        Object[] r = run(args("train", o, "--out", out.toString()));
-        assertEquals(0, r[0], (String) r[2]);
+        List<String> o = finishedRun(out);
         Path ck = out.resolve(RunFolder.CHECKPOINT);
         TensorFile f = TensorFile.read(ck);
         assertEquals("cluster", f.meta("phase"));
@@ -65,7 +70,7 @@ class ResumeTest {
         Map<String, byte[]> before = contents(out);
         assertTrue(before.keySet().containsAll(List.of(RunFolder.MODEL, RunFolder.PREDICTIONS)), before.keySet().toString());
 
-        r = run(args("train", o, "--resume", "--out", out.toString()));
+        Object[] r = run(args("train", o, "--resume", "--out", out.toString()));
         String err = ((String) r[2]).strip();
         assertEquals(1, r[0], err);
         assertEquals("dcec: " + ck + ": parameter '" + weight + "' holds Infinity at index 3 (weights saved from a diverged run?);"
@@ -79,13 +84,10 @@ class ResumeTest {
      * difference to be found.
      */
     @Test void otherOptionsAreRefusedNamingEachOption() throws Exception {
-        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
         Path out = tmp.resolve("run");
-        List<String> o = options(images, 2, 4);
-        Object[] r = run(args("train", o, "--out", out.toString()));
-        assertEquals(0, r[0], (String) r[2]);
+        List<String> o = finishedRun(out);
         Map<String, byte[]> before = contents(out);
-        r = run(args("train", o, "--resume", "--seed", "7", "--gamma", "0.5", "--out", out.toString()));
+        Object[] r = run(args("train", o, "--resume", "--seed", "7", "--gamma", "0.5", "--out", out.toString()));
         assertEquals(2, r[0], (String) r[2]);
         assertEquals("dcec: --resume: " + out.resolve(RunFolder.CHECKPOINT) + " was written with other settings (--gamma 0.1 (now 0.5),"
                 + " --seed 0 (now 7)): pass the same settings as the killed run", ((String) r[2]).strip());
@@ -97,11 +99,8 @@ class ResumeTest {
      * what was expected, nothing changed. It said only "is not a dcec checkpoint".
      */
     @Test void aForeignFileAtTheCheckpointsNameSaysWhatItIsAndWhatWasExpected() throws Exception {
-        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
         Path out = tmp.resolve("run");
-        List<String> o = options(images, 2, 4);
-        Object[] r = run(args("train", o, "--out", out.toString()));
-        assertEquals(0, r[0], (String) r[2]);
+        List<String> o = finishedRun(out);
         Path ck = out.resolve(RunFolder.CHECKPOINT);
         String[][] cases = {
                 {RunFolder.MODEL, "'dcec-model' (a model, as model.dc4j)"},
@@ -110,7 +109,7 @@ class ResumeTest {
         for (String[] c : cases) {
             Files.copy(out.resolve(c[0]), ck, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Map<String, byte[]> before = contents(out);
-            r = run(args("train", o, "--resume", "--out", out.toString()));
+            Object[] r = run(args("train", o, "--resume", "--out", out.toString()));
             assertEquals(2, r[0], (String) r[2]);
             assertEquals("dcec: --resume: " + ck + " is not a dcec checkpoint: its 'kind' is " + c[1]
                     + "; expected 'dcec-checkpoint', the checkpoint.dc4j that a run with --checkpoint-every writes", ((String) r[2]).strip());
