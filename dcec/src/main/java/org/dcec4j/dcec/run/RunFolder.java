@@ -449,12 +449,26 @@ public final class RunFolder implements TrainingListener {
     public void requireCheckpoint() {
         Path file = dir.resolve(CHECKPOINT);
         if (Files.isRegularFile(file)) return;
+        // something else at the name (a folder, a link to nothing): not a run that wrote no checkpoint
+        if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            throw new ConfigException("{resume}: " + file + " is " + (Files.isDirectory(file) ? "a folder"
+                    : Files.isSymbolicLink(file) && !Files.exists(file) ? "a link to nothing (" + linkTarget(file) + ")"
+                    : "not a regular file") + "; expected the checkpoint file that a run with {checkpointEvery} writes");
         if (Files.isRegularFile(dir.resolve(CONFIG_JSON)))
             throw new ConfigException("{resume}: no checkpoint at " + file + ": the run in " + dir + " ended before it completed"
                     + " one (with {checkpointEvery} 0, or stopped before its first checkpoint was written), so it cannot be"
                     + " continued; start it again with {overwrite} instead of {resume}");
         throw new ConfigException("{resume}: no checkpoint at " + file
                 + "; pass the {runFolder} of the killed run (it needs {checkpointEvery} > 0) or drop {resume}");
+    }
+
+    /** Where a symbolic link points, for messages ("?" when it cannot be read). */
+    private static String linkTarget(Path link) {
+        try {
+            return String.valueOf(Files.readSymbolicLink(link));
+        } catch (IOException | UnsupportedOperationException e) {
+            return "?";
+        }
     }
 
     /** Where a phase's optimiser state sits in a checkpoint: "adam." (the reference's optimiser) or "sgd.". */

@@ -219,6 +219,17 @@ class RunFolderTest {
         e = assertThrows(IllegalArgumentException.class, new RunFolder(dir, CFG, TINY)::requireCheckpoint);
         assertTrue(e.getMessage().contains("start it again with overwrite instead of resume"), e.getMessage());
         assertTrue(!e.getMessage().contains("drop resume"), e.getMessage());
+        // a folder or a link to nothing at the checkpoint's name is named as such, not as a run that wrote no checkpoint
+        Path ck = dir.resolve(RunFolder.CHECKPOINT);
+        Files.createDirectory(ck);
+        e = assertThrows(IllegalArgumentException.class, new RunFolder(dir, CFG, TINY)::requireCheckpoint);
+        assertEquals("resume: " + ck + " is a folder; expected the checkpoint file that a run with checkpointEvery writes",
+                e.getMessage());
+        Files.delete(ck);
+        Files.createSymbolicLink(ck, tmp.resolve("gone.dc4j"));
+        e = assertThrows(IllegalArgumentException.class, new RunFolder(dir, CFG, TINY)::requireCheckpoint);
+        assertEquals("resume: " + ck + " is a link to nothing (" + tmp.resolve("gone.dc4j") + "); expected the checkpoint file"
+                + " that a run with checkpointEvery writes", e.getMessage());
     }
 
     @Test void aLogThatCannotBeWrittenNamesItsFile() throws IOException {
