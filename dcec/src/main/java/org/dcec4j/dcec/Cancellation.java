@@ -17,9 +17,9 @@ public final class Cancellation {
     /** Asks the run to stop at its next batch boundary. */
     public void cancel() { cancel("cancelled"); }
 
-    /** Asks the run to stop at its next batch boundary; {@code reason} goes into the exception's message. */
+    /** Asks the run to stop at its next batch boundary; {@code reason} goes into the exception's message (null: "cancelled"). */
     public void cancel(String reason) {
-        this.reason = reason;
+        this.reason = reason == null ? "cancelled" : reason;
         requested = true;
     }
 

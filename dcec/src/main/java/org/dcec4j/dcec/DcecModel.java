@@ -220,10 +220,10 @@ public final class DcecModel {
     // ---------------------------------------------------------------------------------------------- files
 
     /** Writes the model to {@code file} atomically (temp file, fsync, rename). */
-    public void save(Path file) throws IOException { model.save(file); }
+    public void save(Path file) throws IOException { model.save(Objects.requireNonNull(file, "file")); }
 
     /** Writes the model's bytes to {@code out} (not closed). */
-    public void save(OutputStream out) throws IOException { out.write(model.toBytes()); }
+    public void save(OutputStream out) throws IOException { Objects.requireNonNull(out, "out").write(model.toBytes()); }
 
     /** The model's bytes, as {@link #save(Path)} writes them. */
     public byte[] toBytes() { return model.toBytes(); }
@@ -233,11 +233,13 @@ public final class DcecModel {
 
     /** Reads a model file; runs on {@code backend}. */
     public static DcecModel load(Path file, Backend backend) throws IOException {
-        return new DcecModel(TrainedModel.load(file), Objects.requireNonNull(backend, "backend"), null);
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(backend, "backend");        // before the file is read
+        return new DcecModel(TrainedModel.load(file), backend, null);
     }
 
     /** Reads a model from a stream to its end (not closed); runs on the shared backend. */
-    public static DcecModel load(InputStream in) throws IOException { return load(in.readAllBytes()); }
+    public static DcecModel load(InputStream in) throws IOException { return load(Objects.requireNonNull(in, "in").readAllBytes()); }
 
     /** Reads a model from the bytes {@link #toBytes} gave; runs on the shared backend. */
     public static DcecModel load(byte[] bytes) { return load(bytes, Backend.shared()); }

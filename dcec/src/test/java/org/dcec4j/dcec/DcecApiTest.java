@@ -193,5 +193,21 @@ class DcecApiTest {
         // Adam's unused rate and momentum: -0 is 0
         assertEquals(OptimizerSpec.ADAM, new OptimizerSpec(OptimizerSpec.Kind.ADAM, -0f, -0f));
         assertEquals(DcecConfig.defaults(), DcecConfig.defaults().toBuilder().pretrainOptimizer(new OptimizerSpec(OptimizerSpec.Kind.ADAM, -0f, 0f)).build());
+        // save and load name a null argument (they threw the JDK's unnamed NullPointerException); a null backend is
+        // refused before the file is read (a missing file said NoSuchFileException instead)
+        n = assertThrows(NullPointerException.class, () -> m.save((java.nio.file.Path) null));
+        assertEquals("file", n.getMessage());
+        n = assertThrows(NullPointerException.class, () -> m.save((java.io.OutputStream) null));
+        assertEquals("out", n.getMessage());
+        n = assertThrows(NullPointerException.class, () -> DcecModel.load((java.nio.file.Path) null));
+        assertEquals("file", n.getMessage());
+        n = assertThrows(NullPointerException.class, () -> DcecModel.load((java.io.InputStream) null));
+        assertEquals("in", n.getMessage());
+        n = assertThrows(NullPointerException.class, () -> DcecModel.load(java.nio.file.Path.of("no-such-model.dc4j"), null));
+        assertEquals("backend", n.getMessage());
+        // a cancellation without a reason reads "cancelled", as cancel() does (it read "null (…)")
+        Cancellation c2 = new Cancellation();
+        c2.cancel(null);
+        assertEquals("cancelled (here)", assertThrows(java.util.concurrent.CancellationException.class, () -> c2.check("here")).getMessage());
     }
 }
