@@ -147,7 +147,9 @@ public final class DcecCommand implements Runnable {
 
     /** The command line's option for each setting the library names in its messages ({@link ConfigException}). */
     static final Map<String, String> OPTIONS = HyperParameterOptions.optionsWith(Map.of("checkpointEvery", "--checkpoint-every",
-            "resume", "--resume", "pretrainedWeights", "--weights", "augment", "--augment"));
+            "resume", "--resume", "pretrainedWeights", "--weights", "augment", "--augment",
+            // the data a run folder's checkpoint was written for: the options that choose the images
+            "data", "--dataset, --limit, --image-size and --channels"));
 
     /** Prints the line that reports an expected failure and returns its exit code; -1 for anything else (a bug). */
     static int report(Exception ex, PrintWriter e) {

@@ -95,6 +95,23 @@ class ResumeTest {
     }
 
     /**
+     * {@code --resume} with other images (here {@code --limit 10} of the run's 20): refused with exit code 2 and one line
+     * naming both data sets and the options that choose them, nothing changed. It named the data sets only.
+     */
+    @Test void otherDataIsRefusedNamingTheOptionsThatChooseIt() throws Exception {
+        Path out = tmp.resolve("run");
+        List<String> o = finishedRun(out);
+        Map<String, byte[]> before = contents(out);
+        Object[] r = run(args("train", o, "--resume", "--limit", "10", "--out", out.toString()));
+        assertEquals(2, r[0], (String) r[2]);
+        String err = ((String) r[2]).strip();
+        assertTrue(err.startsWith("dcec: --resume: " + out.resolve(RunFolder.CHECKPOINT) + " was written for other data ("), err);
+        assertTrue(err.matches(".* N=20 .*\\), now .* N=10 .*: pass the --dataset, --limit, --image-size and"
+                + " --channels the run was started with"), err);
+        assertSameFiles(before, out);
+    }
+
+    /**
      * A model or weights file at checkpoint.dc4j (copied over it): refused with one line naming the file, what it holds and
      * what was expected, nothing changed. It said only "is not a dcec checkpoint".
      */

@@ -359,7 +359,8 @@ public final class RunFolder implements TrainingListener {
             throw new ConfigException("{resume}: " + file + " was written with other settings (" + settingsDiffer(f.meta("config"), cfg.identity())
                     + "): pass the same settings as the killed run");
         if (!dataIdentity().equals(f.meta("data")))
-            throw new ConfigException("{resume}: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity());
+            throw new ConfigException("{resume}: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity()
+                    + ": pass the {data} the run was started with");
         // the pixels and labels themselves. A checkpoint without the digest was written before it existed (commit f6d841a,
         // 2026-12-05), by a version that may have drawn other images under the same name (the shapes set changed on
         // 2026-12-01) and summed in another order (so did the kernels): continuing it would mix two versions' runs
