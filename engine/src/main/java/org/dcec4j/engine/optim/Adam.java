@@ -1,7 +1,6 @@
 package org.dcec4j.engine.optim;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
@@ -96,11 +95,9 @@ public final class Adam implements Optimizer {
     }
 
     @Override public void loadState(TensorFile f, String prefix, String source) {
-        for (int i = 0; i < params.size(); i++) for (String k : new String[] {"m.", "v."}) {
-            TensorFile.Entry e = f.require(prefix + k + i, source);
-            if (e.data().length != params.get(i).size() || !Arrays.equals(e.shape(), params.get(i).shape()))
-                throw new TensorFile.FormatException(source + ": optimiser state '" + prefix + k + i + "' has shape "
-                        + Arrays.toString(e.shape()) + ", expected " + Arrays.toString(params.get(i).shape()));
+        for (int i = 0; i < params.size(); i++) {
+            SavedState.require(f, prefix + "m." + i, params.get(i), false, source);
+            SavedState.require(f, prefix + "v." + i, params.get(i), true, source);
         }
         String steps = f.meta(prefix + "t");
         long tt;

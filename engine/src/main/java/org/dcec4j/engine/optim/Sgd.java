@@ -1,7 +1,6 @@
 package org.dcec4j.engine.optim;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
@@ -67,12 +66,7 @@ public final class Sgd implements Optimizer {
     }
 
     @Override public void loadState(TensorFile f, String prefix, String source) {
-        for (int i = 0; i < params.size(); i++) {
-            TensorFile.Entry e = f.require(prefix + "b." + i, source);
-            if (e.data().length != params.get(i).size() || !Arrays.equals(e.shape(), params.get(i).shape()))
-                throw new TensorFile.FormatException(source + ": optimiser state '" + prefix + "b." + i + "' has shape "
-                        + Arrays.toString(e.shape()) + ", expected " + Arrays.toString(params.get(i).shape()));
-        }
+        for (int i = 0; i < params.size(); i++) SavedState.require(f, prefix + "b." + i, params.get(i), false, source);
         for (int i = 0; i < params.size(); i++) System.arraycopy(f.get(prefix + "b." + i).data(), 0, buf[i], 0, buf[i].length);
     }
 }

@@ -1,6 +1,7 @@
 package org.dcec4j.engine.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,5 +89,35 @@ class AdamTest {
         TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class,
                 () -> old.loadState(TensorFile.parse(bad.toBytes(), "bad"), "x.", "bad"));
         assertTrue(e.getMessage().contains("'x.t.0' invalid: 3"), e.getMessage());
+    }
+
+    /**
+     * Moments no run writes (a NaN in m, a negative v) are refused on reading, naming the entry, the value and its index,
+     * before the optimiser changes: restored, they turned the weights into NaN at the next step.
+     */
+    @Test void aStateWithImpossibleMomentsIsRefusedNamingTheEntry() {
+        Tensor a = Tensor.parameter(new float[] {1f, 2f}, 2);
+        Adam opt = adam(List.of(a));
+        opt.zeroGrad(); grad(a, 0.5f, -0.5f); opt.step();
+        TensorFile.Builder b = TensorFile.builder();
+        opt.saveState(b, "x.");
+        TensorFile good = TensorFile.parse(b.toBytes(), "good");
+        Object[][] cases = {{"x.m.0", Float.NaN, "'x.m.0' holds NaN at index 1; expected finite values"},
+                {"x.v.0", -1f, "'x.v.0' holds -1.0 at index 1; expected finite values of at least 0 (a mean of squares)"},
+                {"x.v.0", Float.POSITIVE_INFINITY, "'x.v.0' holds Infinity at index 1"}};
+        for (Object[] c : cases) {
+            TensorFile.Builder edited = TensorFile.builder();
+            good.meta().forEach(edited::meta);
+            for (String n : good.names()) {
+                float[] v = good.get(n).data().clone();
+                if (n.equals(c[0])) v[1] = (Float) c[1];
+                edited.tensor(n, good.get(n).shape(), v);
+            }
+            Adam fresh = adam(List.of(a));
+            TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class,
+                    () -> fresh.loadState(TensorFile.parse(edited.toBytes(), "ck"), "x.", "ck"));
+            assertTrue(e.getMessage().startsWith("ck: optimiser state " + c[2]), e.getMessage());
+            assertEquals(0, fresh.iterations(), "nothing restored");
+        }
     }
 }

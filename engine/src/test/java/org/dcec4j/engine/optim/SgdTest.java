@@ -84,6 +84,10 @@ class SgdTest {
         Sgd other = new Sgd(List.of(Tensor.parameter(new float[3], 3)), 0.1f, 0.5f);
         TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> other.loadState(file, "opt.", "ckpt.dc4j"));
         assertTrue(e.getMessage().contains("ckpt.dc4j") && e.getMessage().contains("opt.b.0"), e.getMessage());
+        // a velocity that is not finite is refused too, naming the entry, the value and its index
+        TensorFile nan = TensorFile.parse(TensorFile.builder().tensor("opt.b.0", new int[] {3}, new float[] {0, Float.NaN, 0}).toBytes(), "state");
+        e = assertThrows(TensorFile.FormatException.class, () -> other.loadState(nan, "opt.", "ckpt.dc4j"));
+        assertTrue(e.getMessage().equals("ckpt.dc4j: optimiser state 'opt.b.0' holds NaN at index 1; expected finite values"), e.getMessage());
     }
 
     @Test void badSettingsAreRefused() {
