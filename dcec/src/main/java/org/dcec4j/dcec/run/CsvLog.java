@@ -57,25 +57,37 @@ final class CsvLog {
         // read and written back as ISO-8859-1, one char a byte: the rows are ASCII, and a byte that is not UTF-8 (a damaged
         // or hand-edited log) neither stops the resume with a MalformedInputException that named no file ("dcec: Input
         // length = 1") nor changes the bytes of a row that is kept
-        List<String> lines;
+        String text;
         try {
-            lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.ISO_8859_1) : List.of();
+            text = Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
         } catch (IOException e) {
             throw IoErrors.onFile(file, e);
         }
+        // every row is written whole with its line break: a last line without one was cut short (a power cut after the
+        // checkpoint's fsync can cut the log's unsynced tail anywhere), and so is a row with fewer cells than the header
+        List<String> lines = new ArrayList<>(text.lines().toList());
+        if (!text.isEmpty() && !text.endsWith("\n")) lines.remove(lines.size() - 1);
+        int cells = columns(header);
         List<String> kept = new ArrayList<>();
         kept.add(header);
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             int comma = line.indexOf(',');
             try {
-                if (comma > 0 && keep.test(Integer.parseInt(line.substring(0, comma)))) kept.add(line);
+                if (comma > 0 && columns(line) == cells && keep.test(Integer.parseInt(line.substring(0, comma)))) kept.add(line);
             } catch (NumberFormatException e) {
-                // a torn last line of a killed run: dropped
+                // a torn line: dropped
             }
         }
         OutputFiles.writeAtomically(file, (String.join("\n", kept) + "\n").getBytes(StandardCharsets.ISO_8859_1));
         return new CsvLog(file);
+    }
+
+    /** The cells of a row: its commas plus one (no cell of these logs holds a comma). */
+    private static int columns(String line) {
+        int n = 1;
+        for (int i = 0; i < line.length(); i++) if (line.charAt(i) == ',') n++;
+        return n;
     }
 
     void row(Object... cells) throws IOException {

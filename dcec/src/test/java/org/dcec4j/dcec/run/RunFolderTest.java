@@ -206,6 +206,19 @@ class RunFolderTest {
     }
 
     /**
+     * A log whose unsynced tail a power cut shortened (the checkpoint itself is synced): a row cut short keeps its step
+     * number and may be one the checkpoint covers. A row with fewer cells than the header, and a last line without its
+     * line break, are dropped; they were kept, and the resumed log went on after a torn row.
+     */
+    @Test void aResumedLogDropsRowsCutShort() throws IOException {
+        Path log = tmp.resolve(RunFolder.DCEC_LOG);
+        String row0 = "0,0.500000,0.400000,0.300000,,,,1.00000\n", row3 = "3,0.600000,0.500000,0.400000,0.100000,0.0100000,,0.0500000\n";
+        Files.writeString(log, RunFolder.DCEC_HEADER + "\n" + row0 + "3,0.600000,0.500\n" + row3 + "6,0.61");
+        CsvLog.resume(log, RunFolder.DCEC_HEADER, iteration -> iteration < 9);
+        assertEquals(RunFolder.DCEC_HEADER + "\n" + row0 + row3, Files.readString(log));
+    }
+
+    /**
      * --resume in the folder of a run killed before its first checkpoint was complete says to start it again with
      * overwrite: "drop resume" (right for a folder with no run in it) was refused in turn, for that run's config.json.
      */
