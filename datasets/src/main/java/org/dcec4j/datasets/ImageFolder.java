@@ -267,7 +267,41 @@ public final class ImageFolder {
         long w = canvas == null ? r.getWidth(0) : canvas[3];
         long h = canvas == null ? r.getHeight(0) : canvas[2];
         checkLimits(f, "image " + n + " of " + total, w, h);
+        // a GIF's screen may be larger than its data (the rest is transparent): the frame is what its data must fill
+        checkFileHolds(f, "image " + n + " of " + total, r.getFormatName(), r.getWidth(0), r.getHeight(0), Files.size(f));
         return new int[] {(int) h, (int) w};
+    }
+
+    /**
+     * The most pixels one byte of a file can encode, by format (lower case), or 0 for no bound: PNG 8256 (deflate
+     * expands a byte to at most 1032 bytes, each at least 8 pixels of 1 bit), JPEG 512 (every 8x8 block of every
+     * component costs at least one bit), GIF 2731 (an LZW code of b bits, 12 at most, yields fewer than 2^b pixels:
+     * 4096 pixels in 12 bits at best). A BMP's uncompressed rows ImageIO checks against the file itself; its run-length
+     * encodings may skip to the end, so they have no bound.
+     */
+    private static long pixelsPerByte(String format) {
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "png" -> 8L * 1032;
+            case "jpeg", "jpg" -> 8L * 64;
+            case "gif" -> (8L * 4096 + 11) / 12;
+            default -> 0;
+        };
+    }
+
+    /**
+     * Refuses an image whose header declares more pixels than its file can encode ({@link #pixelsPerByte}): a header
+     * that lies (a 69-byte PNG claiming 16000x16000 pixels, a damaged JPEG frame header) made ImageIO allocate the
+     * whole image, a gigabyte, before it found the data missing, an OutOfMemoryError under a smaller heap. The bounds
+     * hold for every valid file, so no real image is refused. {@code where} is the position for the message.
+     */
+    public static void checkFileHolds(Object file, String where, String format, long w, long h, long fileBytes) {
+        long perByte = pixelsPerByte(format);
+        if (perByte > 0 && w * h > perByte * fileBytes) {
+            String name = format.toUpperCase(Locale.ROOT).replace("JPG", "JPEG");
+            throw DatasetException.at(file, where, "an image whose data fits in its file (a " + name + " of " + fileBytes
+                    + " bytes encodes at most " + perByte * fileBytes + " pixels)", w + "x" + h + " pixels declared in its header"
+                    + " (not decoded: the file is truncated or its header is damaged)");
+        }
     }
 
     /**

@@ -726,6 +726,57 @@ class ImageFolderTest {
     }
 
     /**
+     * A header that claims more pixels than the rest of the file can encode is refused before ImageIO allocates the
+     * image: a 4000x4000 PNG of about 60 bytes, a JPEG whose frame header was changed to 2000x2000, a GIF frame of
+     * 1000x1000 in 35 bytes (made at 16000x16000, each was a gigabyte allocated, an OutOfMemoryError under a 512 MB
+     * heap). The bounds hold for valid files: a black 1-bit PNG, deflate's best case, and a black JPEG of the same
+     * sizes load.
+     */
+    @Test
+    void aHeaderClaimingMorePixelsThanItsFileHoldsIsRefusedBeforeDecoding() throws IOException {
+        Path dir = tmp.resolve("liar");
+        Path png = dir.resolve("a.png");
+        Files.createDirectories(dir);
+        Files.write(png, pngClaiming(4000, 4000));
+        long size = Files.size(png);
+        assertEquals(dir.resolve("a.png") + ": at image 0 of 1: expected an image whose data fits in its file (a PNG of " + size
+                + " bytes encodes at most " + 8256 * size + " pixels), found 4000x4000 pixels declared in its header (not decoded:"
+                + " the file is truncated or its header is damaged)", error(dir, 28));
+        assertTrue(error(dir, 0).contains("found 4000x4000 pixels declared"));      // the native size is read from the header
+        Files.delete(png);
+
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        ImageIO.write(gray(8, 8, 1), "jpg", jpeg);
+        byte[] j = jpeg.toByteArray();
+        int sof = 2;
+        while (!((j[sof] & 0xFF) == 0xFF && (j[sof + 1] & 0xFF) == 0xC0)) sof++;
+        j[sof + 5] = (byte) (2000 >> 8);                        // height, then width, big-endian
+        j[sof + 6] = (byte) (2000 & 0xFF);
+        j[sof + 7] = (byte) (2000 >> 8);
+        j[sof + 8] = (byte) (2000 & 0xFF);
+        Files.write(dir.resolve("b.jpg"), j);
+        assertTrue(error(dir, 28).startsWith(dir.resolve("b.jpg") + ": at image 0 of 1: expected an image whose data fits in its"
+                + " file (a JPEG of " + j.length + " bytes encodes at most " + 512 * j.length + " pixels), found 2000x2000 pixels"), error(dir, 28));
+        Files.delete(dir.resolve("b.jpg"));
+
+        // GIF89a, a 1000x1000 screen and frame, a two-colour table, LZW data (minimum code size 2) of one pixel
+        byte[] gif = {'G', 'I', 'F', '8', '9', 'a', (byte) 0xE8, 3, (byte) 0xE8, 3, (byte) 0x80, 0, 0, 0, 0, 0, -1, -1, -1,
+                0x2C, 0, 0, 0, 0, (byte) 0xE8, 3, (byte) 0xE8, 3, 0, 2, 2, 0x44, 0x01, 0, 0x3B};
+        Files.write(dir.resolve("c.gif"), gif);
+        assertTrue(error(dir, 28).startsWith(dir.resolve("c.gif") + ": at image 0 of 1: expected an image whose data fits in its"
+                + " file (a GIF of 35 bytes encodes at most 95585 pixels), found 1000x1000 pixels"), error(dir, 28));
+        Files.delete(dir.resolve("c.gif"));
+
+        // valid files as compressible as their format allows load: a black 1-bit PNG and a black JPEG of 2000x2000
+        ImageIO.write(new BufferedImage(2000, 2000, BufferedImage.TYPE_BYTE_BINARY), "png", dir.resolve("d.png").toFile());
+        ImageIO.write(new BufferedImage(2000, 2000, BufferedImage.TYPE_BYTE_GRAY), "jpg", dir.resolve("e.jpg").toFile());
+        assertTrue(Files.size(dir.resolve("d.png")) < 4_000_000 / 1000, Files.size(dir.resolve("d.png")) + " bytes");
+        Dataset d = ImageFolder.load(dir, 1, 4, 4);
+        assertEquals(2, d.size());
+        for (float v : d.images()) assertEquals(0f, v);
+    }
+
+    /**
      * A photo larger than the old limit of 2^26 pixels (a 108-megapixel phone camera's 12000x9000 was refused): a real
      * 8200x8200 image (67,240,000 pixels) decodes and is resized like any other, to the mean of its pixels here.
      */
