@@ -93,16 +93,25 @@ public final class IdxReader {
 
         /** A gzip file's ISIZE trailer (its last member's length mod 2^32), -1 when unknown or not gzip. */
         private final long gzipTrailer;
+        /** A gzip file's compressed size in bytes, -1 when not gzip. */
+        private final long gzipSize;
+
+        /**
+         * The most bytes one byte of deflate data decompresses to: a length of 258 bytes coded in one bit and its
+         * distance in another, 1032 a byte (zlib's documented limit).
+         */
+        static final long MAX_DEFLATE_RATIO = 1032;
 
         private IdxFile(String source, InputStream in, boolean gzip, long knownLength) throws IOException {
-            this(source, in, gzip, knownLength, -1);
+            this(source, in, gzip, knownLength, -1, -1);
         }
 
-        private IdxFile(String source, InputStream in, boolean gzip, long knownLength, long gzipTrailer) throws IOException {
+        private IdxFile(String source, InputStream in, boolean gzip, long knownLength, long gzipTrailer, long gzipSize) throws IOException {
             this.source = source;
             this.in = in;
             this.gzip = gzip;
             this.gzipTrailer = gzipTrailer;
+            this.gzipSize = gzipSize;
             byte[] magic = new byte[4];
             readHeader(magic, 0, "the 4-byte IDX magic number");
             if (magic[0] != 0 || magic[1] != 0) {
@@ -151,7 +160,7 @@ public final class IdxReader {
                 int b1 = raw.read();
                 raw.reset();
                 if (b0 == Bytes.GZIP_MAGIC_0 && b1 == Bytes.GZIP_MAGIC_1) {
-                    return new IdxFile(source, new GzipStream(raw, source), true, -1, trailer(file));
+                    return new IdxFile(source, new GzipStream(raw, source), true, -1, trailer(file), Files.size(file));
                 }
                 return new IdxFile(source, raw, false, Files.size(file));
             } catch (NoSuchFileException e) {
@@ -171,7 +180,7 @@ public final class IdxReader {
                 if (Bytes.isGzip(bytes)) {
                     long isize = bytes.length < 18 ? -1 : (bytes[bytes.length - 4] & 0xFFL) | (bytes[bytes.length - 3] & 0xFFL) << 8
                             | (bytes[bytes.length - 2] & 0xFFL) << 16 | (bytes[bytes.length - 1] & 0xFFL) << 24;
-                    return new IdxFile(source, new GzipStream(new ByteArrayInputStream(bytes), source), true, -1, isize);
+                    return new IdxFile(source, new GzipStream(new ByteArrayInputStream(bytes), source), true, -1, isize, bytes.length);
                 }
                 return new IdxFile(source, new ByteArrayInputStream(bytes), false, bytes.length);
             } catch (IOException e) {
@@ -198,10 +207,12 @@ public final class IdxReader {
          * Whether the data can be trusted to be as long as the header claims before it is read: a raw file's size was
          * checked exactly; a gzip file's ISIZE trailer must equal the header plus the claimed elements (mod 2^32). A
          * truncated file's last 4 bytes are data, not its length, and a multi-member file's trailer is its last member's:
-         * those are read into a buffer that grows with the data instead.
+         * those are read into a buffer that grows with the data instead. So is a file too small to decompress to that
+         * length ({@link #MAX_DEFLATE_RATIO}): a 35-byte file whose trailer matched a header claiming 16384x16384 pixels
+         * (a forged or damaged trailer) had 1 GB of floats allocated before the data was found missing.
          */
         boolean lengthKnown() {
-            return !gzip || gzipTrailer == ((headerLength + count) & 0xFFFFFFFFL);
+            return !gzip || gzipTrailer == ((headerLength + count) & 0xFFFFFFFFL) && headerLength + count <= MAX_DEFLATE_RATIO * gzipSize;
         }
 
         private static void closeQuietly(InputStream in) {

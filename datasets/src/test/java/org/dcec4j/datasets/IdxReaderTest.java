@@ -197,6 +197,40 @@ class IdxReaderTest {
         }
     }
 
+    /**
+     * A gzip file of 35 bytes whose header claims 8192x8192 pixels and whose ISIZE trailer was made to match the claim
+     * (forged, or damaged by a one-in-2^32 chance): readAll trusted the trailer and allocated 256 MB of floats (1 GB at
+     * 16384x16384, an OutOfMemoryError under -Xmx512m) before it found the data missing. A file cannot decompress to
+     * more than 1032 times its size, so this one's claim is not trusted: its data is read first, and the gzip check of
+     * the trailer names the byte.
+     */
+    @Test
+    void aForgedGzipTrailerDoesNotAllocateTheClaim() throws IOException {
+        byte[] gz = Fixtures.gzip(Fixtures.idx(new int[] {1, 8192, 8192}, new byte[100]));
+        assertEquals(35, gz.length);
+        java.nio.ByteBuffer.wrap(gz, gz.length - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(16 + 8192 * 8192);
+        Path f = Files.write(tmp.resolve("forged.gz"), gz);
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean hs = bean instanceof com.sun.management.ThreadMXBean h && h.isThreadAllocatedMemorySupported() ? h : null;
+        long before = hs == null ? 0 : hs.getCurrentThreadAllocatedBytes();
+        try (ImageStream s = IdxReader.stream("t", f, null, 10, Integer.MAX_VALUE)) {
+            String m;
+            try {
+                m = error(s::readAll);
+            } catch (OutOfMemoryError e) {
+                throw new AssertionError("the claimed floats were allocated: " + e, e);
+            }
+            assertEquals(f + ": at byte 31: expected the decompressed size 116 (mod 2^32), found 67108880 (corrupt data)", m);
+        }
+        if (hs != null) {
+            long bytes = hs.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(bytes < 16L << 20, bytes + " bytes allocated");
+        }
+        // the same bytes in memory
+        assertEquals("forged.gz: at byte 31: expected the decompressed size 116 (mod 2^32), found 67108880 (corrupt data)",
+                error(() -> IdxReader.parse("forged.gz", gz)));
+    }
+
     /** Under the names mnist, mnist-test and fashion-mnist an IDX file must hold 28x28 images; another size names the file. */
     @Test
     void theNamedSetsRequire28x28() throws IOException {
