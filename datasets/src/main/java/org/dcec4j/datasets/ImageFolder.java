@@ -769,7 +769,8 @@ public final class ImageFolder {
             // the mask keeps a 32-bit sample non-negative; max = 2^bits - 1, or 1 for floating-point samples
             long mask = (1L << r.getSampleModel().getSampleSize(0)) - 1;
             float max = floating ? 1f : (float) mask;
-            boolean alpha = cm.hasAlpha() && r.getNumBands() > 1;
+            // premultiplied samples are v · a already, the value composited over black: multiplied again they were v · a²
+            boolean alpha = cm.hasAlpha() && r.getNumBands() > 1 && !cm.isAlphaPremultiplied();
             long maskA = alpha ? (1L << r.getSampleModel().getSampleSize(1)) - 1 : 1;
             float maxA = floating ? 1f : (float) maskA;
             for (int y = 0; y < h; y++) {

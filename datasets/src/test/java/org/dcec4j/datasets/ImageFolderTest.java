@@ -857,6 +857,28 @@ class ImageFolderTest {
                 + ", found the floating-point sample NaN at pixel (1, 0)", m);
     }
 
+    /**
+     * A grey image with premultiplied alpha (an image built in memory; ImageIO's readers make none) holds v · a, which
+     * is already the value composited over black: 64 at alpha 128 is 64/255, as the colour path (getRGB) gives it too.
+     * It was multiplied by the alpha again, 64/255 · 128/255.
+     */
+    @Test
+    void aPremultipliedGreyImageIsCompositedOnce() {
+        java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), true, true,
+                java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_BYTE);
+        java.awt.image.WritableRaster r = cm.createCompatibleWritableRaster(2, 1);
+        r.setPixel(0, 0, new int[] {64, 128});
+        r.setPixel(1, 0, new int[] {255, 255});
+        BufferedImage img = new BufferedImage(cm, r, true, null);
+        float[] x = new float[8];
+        ImageConversion.toFloats(x, 0, img, 1, 1, 2);
+        assertEquals(64 / 255f, x[0]);
+        assertEquals(1f, x[1]);
+        ImageConversion.toFloats(x, 2, img, 3, 1, 2);            // C = 3 repeats the channel
+        assertArrayEquals(new float[] {64 / 255f, 1f, 64 / 255f, 1f, 64 / 255f, 1f}, java.util.Arrays.copyOfRange(x, 2, 8));
+    }
+
     @Test
     void aLimitDecodesOnlyTheFirstImages() throws IOException {
         Path dir = tmp.resolve("tail");
