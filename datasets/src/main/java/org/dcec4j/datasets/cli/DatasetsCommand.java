@@ -137,6 +137,10 @@ public final class DatasetsCommand {
                     if (!Datasets.names().contains(rest.get(0)) && !Files.isDirectory(Path.of(rest.get(0)))) {
                         return usage(err, "sheet: " + rest.get(0) + ": expected one of " + Datasets.names() + " or a folder of images");
                     }
+                    if (!Datasets.names().contains(rest.get(0)) && inside(Path.of(rest.get(1)), Path.of(rest.get(0)))) {
+                        return usage(err, "sheet: " + rest.get(1) + " is inside the image folder " + rest.get(0) + ": the sheet would"
+                                + " replace one of its images or become one; write it outside the folder");
+                    }
                     Dataset d = Datasets.load(rest.get(0), source);
                     long[] size = ContactSheet.size(d, columns, rows, scale);
                     if (!ContactSheet.drawable(size)) {
@@ -163,6 +167,25 @@ public final class DatasetsCommand {
         } catch (OutOfMemoryError e) {
             err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
             return 1;
+        }
+    }
+
+    /**
+     * Whether file lies below folder, links resolved (as far as they exist). A contact sheet written there replaced the
+     * image of that name (the sheet of a folder written over its a.png) or joined the set as an image of its own.
+     */
+    static boolean inside(Path file, Path folder) {
+        try {
+            Path dir = folder.toRealPath();
+            Path at = file.toAbsolutePath().normalize();
+            Path existing = at;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            Path real = existing == null ? at : existing.toRealPath().resolve(existing.relativize(at));
+            return real.startsWith(dir) && !real.equals(dir);
+        } catch (java.io.IOException e) {
+            return false;                           // the load or the write says what is wrong with either
         }
     }
 

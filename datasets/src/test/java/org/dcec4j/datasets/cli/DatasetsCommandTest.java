@@ -155,6 +155,32 @@ class DatasetsCommandTest {
         assertTrue(err().contains("a.png") && err().contains("readable PNG"), err());
     }
 
+    /**
+     * The sheet of a folder written inside that folder is refused before anything is loaded or written: over a.png it
+     * replaced the image with the sheet (exit 0, the image lost), under a new name it became an image of the set, and
+     * in a labelled folder's top level it made the folder unreadable ("either images at the top level or class
+     * sub-folders"). Through a link to the folder too; beside the folder it is written.
+     */
+    @Test
+    void aSheetInsideTheFolderItShowsIsRefused() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("imgs"));
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        ImageIO.write(img, "png", dir.resolve("a.png").toFile());
+        byte[] before = Files.readAllBytes(dir.resolve("a.png"));
+        assertEquals(2, run("sheet", dir.toString(), dir.resolve("a.png").toString()));
+        assertEquals("datasets: sheet: " + dir.resolve("a.png") + " is inside the image folder " + dir + ": the sheet would replace one"
+                + " of its images or become one; write it outside the folder\n", err().lines().findFirst().get() + "\n");
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(dir.resolve("a.png"))), "a.png was overwritten");
+        assertEquals(2, run("sheet", dir.toString(), dir.resolve("sub/new.png").toString()));
+        assertFalse(Files.exists(dir.resolve("sub")));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), dir);
+        assertEquals(2, run("sheet", link.toString(), dir.resolve("b.png").toString()));
+        assertEquals(2, run("sheet", dir.toString(), link.resolve("b.png").toString()));
+        assertEquals(List.of(dir.resolve("a.png")), Files.list(dir).toList());
+        assertEquals(0, run("sheet", dir.toString(), tmp.resolve("imgs.png").toString()), err());
+        assertTrue(Files.exists(tmp.resolve("imgs.png")));
+    }
+
     @Test
     void sheetTooLargeIsRefusedBeforeDrawing() {
         Path png = tmp.resolve("big.png");
