@@ -537,7 +537,7 @@ public final class ImageFolder {
         }
         List<String> lost = new ArrayList<>();
         r.addIIOReadWarningListener((reader, warning) -> { if (losesData(warning)) lost.add("'" + warning + "'"); });
-        BufferedImage img = r.read(0, r.getDefaultReadParam());
+        BufferedImage img = shortInterlacedGif(r) ? readShortInterlacedGif(r, lost) : r.read(0, r.getDefaultReadParam());
         if (!lost.isEmpty())
             throw DatasetException.at(file, where, "a complete, valid PNG, JPEG, BMP or GIF image",
                     "a damaged one (truncated or corrupt): ImageIO warns " + String.join(", ", lost));
@@ -553,6 +553,78 @@ public final class ImageFolder {
             screen.setRGB(canvas[1], canvas[0] + y, w, 1, row, 0, w);
         }
         return screen;
+    }
+
+    /**
+     * Whether the reader's GIF has an interlaced first frame of 2 to 4 rows. ImageIO's GIF reader (JDK 17) misplaces the
+     * rows of such a frame, whose second pass (rows 4, 12, ...) is empty: a 1x4 frame of rows 20, 40, 60, 80 came out as
+     * 20, 80, 40, 0, a 1x2 one as 20, 0 (a row lost, another black, with no warning); ImageIO's own writer interlaces every
+     * GIF. From 5 rows on it places them right.
+     */
+    private static boolean shortInterlacedGif(ImageReader r) throws IOException {
+        if (!"gif".equalsIgnoreCase(r.getFormatName()) || !(r.getInput() instanceof ImageInputStream)) {
+            return false;
+        }
+        javax.imageio.metadata.IIOMetadata m = r.getImageMetadata(0);
+        org.w3c.dom.Node frame = m == null ? null : child(m.getAsTree("javax_imageio_gif_image_1.0"), "ImageDescriptor");
+        if (frame == null) {
+            return false;
+        }
+        org.w3c.dom.Node flag = frame.getAttributes().getNamedItem("interlaceFlag");
+        int h = attribute(frame, "imageHeight");
+        return flag != null && "TRUE".equalsIgnoreCase(flag.getNodeValue()) && h >= 2 && h <= 4;
+    }
+
+    /**
+     * The first frame of a {@link #shortInterlacedGif}, read right: the file's bytes with the frame's interlace flag
+     * cleared are decoded by a fresh GIF reader (its rows then come in the order they are stored: pass 1 rows 0, 8, ...;
+     * pass 3 rows 2, 6, ...; pass 4 rows 1, 3, ...), which are then put in their places. Warnings that lose data are
+     * added to lost, as for any image.
+     */
+    private static BufferedImage readShortInterlacedGif(ImageReader r, List<String> lost) throws IOException {
+        ImageInputStream in = (ImageInputStream) r.getInput();
+        if (in.getFlushedPosition() > 0) {
+            return r.read(0, r.getDefaultReadParam());         // the file's start is gone: ImageIO's own reading
+        }
+        in.seek(0);
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        for (int k; (k = in.read(buf)) > 0; ) {
+            all.write(buf, 0, k);
+        }
+        byte[] b = all.toByteArray();
+        // the first image descriptor: after the header (6 bytes), the screen descriptor (7) and its colour table, past
+        // the extensions (0x21, a label, then sub-blocks up to an empty one)
+        int p = 13 + ((b[10] & 0x80) != 0 ? 3 * (2 << (b[10] & 7)) : 0);
+        while (p < b.length && (b[p] & 0xFF) == 0x21) {
+            p += 2;
+            while (p < b.length && b[p] != 0) {
+                p += (b[p] & 0xFF) + 1;
+            }
+            p++;
+        }
+        if (p + 9 >= b.length || (b[p] & 0xFF) != 0x2C) {
+            return r.read(0, r.getDefaultReadParam());     // not where the metadata put it: ImageIO's own reading
+        }
+        b[p + 9] &= (byte) ~0x40;
+        ImageReader plain = ImageIO.getImageReadersByFormatName("gif").next();
+        try (ImageInputStream patched = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(b))) {
+            plain.setInput(patched, true, true);
+            plain.addIIOReadWarningListener((reader, warning) -> { if (losesData(warning)) lost.add("'" + warning + "'"); });
+            BufferedImage stored = plain.read(0, plain.getDefaultReadParam());
+            java.awt.image.WritableRaster src = stored.getRaster();
+            java.awt.image.WritableRaster dst = src.createCompatibleWritableRaster();
+            int h = src.getHeight();
+            int row = 0;
+            for (int[] pass : new int[][] {{0, 8}, {4, 8}, {2, 4}, {1, 2}}) {
+                for (int y = pass[0]; y < h; y += pass[1]) {
+                    dst.setDataElements(0, y, src.getWidth(), 1, src.getDataElements(0, row++, src.getWidth(), 1, null));
+                }
+            }
+            return new BufferedImage(stored.getColorModel(), dst, stored.isAlphaPremultiplied(), null);
+        } finally {
+            plain.dispose();
+        }
     }
 
     /**

@@ -879,6 +879,39 @@ class ImageFolderTest {
         assertArrayEquals(new float[] {64 / 255f, 1f, 64 / 255f, 1f, 64 / 255f, 1f}, java.util.Arrays.copyOfRange(x, 2, 8));
     }
 
+    /**
+     * ImageIO's GIF reader misplaced the rows of an interlaced frame of 2 to 4 rows (its second pass empty): a 1x4 GIF of
+     * rows 20, 40, 60, 80 read as 20, 80, 40, 0 and a 1x2 one as 20, 0, without a warning. ImageIO's writer interlaces
+     * every GIF, so these are its own files. Heights 1 and 5 (read right by ImageIO) check the rest is unchanged.
+     */
+    @Test
+    void aShortInterlacedGifKeepsItsRowsInPlace() throws IOException {
+        for (int h = 1; h <= 5; h++) {
+            int w = 3;
+            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) img.getRaster().setSample(x, y, 0, 20 * (y + 1) + x);
+            Path dir = tmp.resolve("gif" + h);
+            write(img, "gif", dir.resolve("a.gif"));
+            byte[] b = Files.readAllBytes(dir.resolve("a.gif"));
+            int desc = 13 + 3 * (2 << (b[10] & 7));            // ImageIO writes a global colour table and no extension here
+            while ((b[desc] & 0xFF) == 0x21) {
+                desc += 2;
+                while (b[desc] != 0) desc += (b[desc] & 0xFF) + 1;
+                desc++;
+            }
+            assertEquals(0x2C, b[desc] & 0xFF);
+            assertEquals(0x40, b[desc + 9] & 0x40, "interlaced");
+            float[] x = ImageFolder.load(dir, 1).images();
+            int[] got = new int[w * h];
+            int[] want = new int[w * h];
+            for (int i = 0; i < w * h; i++) {
+                got[i] = Math.round(x[i] * 255);
+                want[i] = 20 * (i / w + 1) + i % w;
+            }
+            assertArrayEquals(want, got, "height " + h);
+        }
+    }
+
     @Test
     void aLimitDecodesOnlyTheFirstImages() throws IOException {
         Path dir = tmp.resolve("tail");
