@@ -137,6 +137,28 @@ class DatasetsCommandTest {
         }
     }
 
+    /**
+     * With the ESL pair and no complete .jf pair, usps loads from the ESL pair (list says present, verify "not needed"),
+     * so fetch has nothing to download: it verifies the ESL pair and exits 0 by it. Offline it said "usps needs
+     * usps_train.jf, usps_test.jf" and exited 1; online it would have downloaded the .jf pair that loading does not read.
+     */
+    @Test
+    void fetchUspsWithTheEslPairVerifiesItInsteadOfDownloading() throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data.resolve("usps"));
+        Files.write(data.resolve("usps/zip.train.gz"), new byte[] {1});
+        Files.write(data.resolve("usps/zip.test.gz"), new byte[] {2});
+        Files.writeString(data.resolve("usps/usps_test.jf"), "10 4\n1 0 0 0 0\n-1\n");      // half a .jf pair
+        assertEquals(1, run("--data-dir", data.toString(), "--offline", "fetch", "usps"));  // the ESL files are not the real ones
+        assertEquals("usps reads the ESL pair zip.*.gz (the .jf pair is incomplete): nothing to download\n"
+                + "BAD      " + data.resolve("usps/zip.train.gz") + "\nBAD      " + data.resolve("usps/zip.test.gz") + "\n", out());
+        assertEquals("", err());
+        // without the ESL pair, the .jf pair is what usps needs
+        Files.delete(data.resolve("usps/zip.test.gz"));
+        assertEquals(1, run("--data-dir", data.toString(), "--offline", "fetch", "usps"));
+        assertTrue(err().contains("usps needs usps_train.jf, not found"), err());
+    }
+
     @Test
     void sheetOfShapes() throws Exception {
         Path png = tmp.resolve("sheet.png");
