@@ -537,10 +537,19 @@ public final class ImageFolder {
         }
         List<String> lost = new ArrayList<>();
         r.addIIOReadWarningListener((reader, warning) -> { if (losesData(warning)) lost.add("'" + warning + "'"); });
-        BufferedImage img = shortInterlacedGif(r) ? readShortInterlacedGif(r, lost) : r.read(0, r.getDefaultReadParam());
+        boolean gif = "gif".equalsIgnoreCase(r.getFormatName());
+        GifRows rows = new GifRows();
+        if (gif) {
+            r.addIIOReadUpdateListener(rows);
+        }
+        BufferedImage img = shortInterlacedGif(r) ? readShortInterlacedGif(r, lost, rows) : r.read(0, r.getDefaultReadParam());
         if (!lost.isEmpty())
             throw DatasetException.at(file, where, "a complete, valid PNG, JPEG, BMP or GIF image",
                     "a damaged one (truncated or corrupt): ImageIO warns " + String.join(", ", lost));
+        if (gif && rows.rows < img.getHeight()) {
+            throw DatasetException.at(file, where, "a complete, valid PNG, JPEG, BMP or GIF image", "a damaged one (truncated or"
+                    + " corrupt): its GIF data ends after " + rows.rows + " of the frame's " + img.getHeight() + " rows");
+        }
         if (canvas == null) {
             return lowBitGrayKey(r, img);
         }
@@ -553,6 +562,31 @@ public final class ImageFolder {
             screen.setRGB(canvas[1], canvas[0] + y, w, 1, row, 0, w);
         }
         return screen;
+    }
+
+    /**
+     * The rows of a GIF frame ImageIO's reader decoded, counted as it reports them. Its LZW decoder stops at the data's
+     * end-of-information code, or at a code that is not in its table, without a warning: a 4x4 frame whose data ended
+     * after one pixel came out black but for that pixel, and was loaded as such. A frame with fewer complete rows than
+     * its height is refused.
+     */
+    private static final class GifRows implements javax.imageio.event.IIOReadUpdateListener {
+        int rows;
+
+        @Override public void imageUpdate(ImageReader source, BufferedImage image, int minX, int minY, int width, int height,
+                                          int periodX, int periodY, int[] bands) {
+            // a non-interlaced frame's rows come with a period of 0 (JDK 17), one at a time
+            rows += periodY <= 1 ? height : (height + periodY - 1) / periodY;
+        }
+
+        @Override public void passStarted(ImageReader source, BufferedImage image, int pass, int minPass, int maxPass, int minX,
+                                          int minY, int periodX, int periodY, int[] bands) { }
+        @Override public void passComplete(ImageReader source, BufferedImage image) { }
+        @Override public void thumbnailPassStarted(ImageReader source, BufferedImage thumbnail, int pass, int minPass, int maxPass,
+                                                   int minX, int minY, int periodX, int periodY, int[] bands) { }
+        @Override public void thumbnailUpdate(ImageReader source, BufferedImage thumbnail, int minX, int minY, int width, int height,
+                                              int periodX, int periodY, int[] bands) { }
+        @Override public void thumbnailPassComplete(ImageReader source, BufferedImage thumbnail) { }
     }
 
     /**
@@ -581,7 +615,7 @@ public final class ImageFolder {
      * pass 3 rows 2, 6, ...; pass 4 rows 1, 3, ...), which are then put in their places. Warnings that lose data are
      * added to lost, as for any image.
      */
-    private static BufferedImage readShortInterlacedGif(ImageReader r, List<String> lost) throws IOException {
+    private static BufferedImage readShortInterlacedGif(ImageReader r, List<String> lost, GifRows rows) throws IOException {
         ImageInputStream in = (ImageInputStream) r.getInput();
         if (in.getFlushedPosition() > 0) {
             return r.read(0, r.getDefaultReadParam());         // the file's start is gone: ImageIO's own reading
@@ -611,6 +645,7 @@ public final class ImageFolder {
         try (ImageInputStream patched = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(b))) {
             plain.setInput(patched, true, true);
             plain.addIIOReadWarningListener((reader, warning) -> { if (losesData(warning)) lost.add("'" + warning + "'"); });
+            plain.addIIOReadUpdateListener(rows);
             BufferedImage stored = plain.read(0, plain.getDefaultReadParam());
             java.awt.image.WritableRaster src = stored.getRaster();
             java.awt.image.WritableRaster dst = src.createCompatibleWritableRaster();

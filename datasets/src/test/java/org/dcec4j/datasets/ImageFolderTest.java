@@ -912,6 +912,37 @@ class ImageFolderTest {
         }
     }
 
+    /**
+     * A GIF frame whose LZW data ends (an end-of-information code, or a code its table does not hold) before the frame is
+     * full is refused: ImageIO stops decoding there without a warning, and a 4x4 frame whose data held one white pixel
+     * was loaded as that pixel and 15 black ones. Single flipped bits in the data of a 28x28 GIF that ImageIO wrote did
+     * the same in 36 of 200 cases.
+     */
+    @Test
+    void aGifWhoseDataEndsBeforeItsFrameIsFullIsRefused() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("gifend"));
+        // LZW codes of 3 bits (minimum code size 2), least significant bit first: clear (4), 1 (white), end (5)
+        Files.write(dir.resolve("a.gif"), gif(4, 4, 0x4C, 0x01));
+        assertEquals(dir.resolve("a.gif") + ": at image 0 of 1: expected a complete, valid PNG, JPEG, BMP or GIF image, found a"
+                + " damaged one (truncated or corrupt): its GIF data ends after 0 of the frame's 4 rows", error(dir, 28));
+        // clear, 1, 1, 6 (the new entry "1 1"), then the end in 4 bits (the table reached 8 entries): one row of 4 white pixels
+        Files.write(dir.resolve("a.gif"), gif(4, 4, 0x4C, 0x5C));
+        assertTrue(error(dir, 0).endsWith("its GIF data ends after 1 of the frame's 4 rows"), error(dir, 0));
+        // the same data fills a 4x1 frame, which loads
+        Files.write(dir.resolve("a.gif"), gif(4, 1, 0x4C, 0x5C));
+        assertArrayEquals(new float[] {1, 1, 1, 1}, ImageFolder.load(dir, 1).images());
+    }
+
+    /** GIF89a of a w×h screen and frame at (0, 0), colours black and white, and one sub-block of LZW data (minimum code size 2). */
+    private static byte[] gif(int w, int h, int... data) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.writeBytes(new byte[] {'G', 'I', 'F', '8', '9', 'a', (byte) w, 0, (byte) h, 0, (byte) 0x80, 0, 0, 0, 0, 0, -1, -1, -1,
+                0x2C, 0, 0, 0, 0, (byte) w, 0, (byte) h, 0, 0, 2, (byte) data.length});
+        for (int d : data) b.write(d);
+        b.writeBytes(new byte[] {0, 0x3B});
+        return b.toByteArray();
+    }
+
     @Test
     void aLimitDecodesOnlyTheFirstImages() throws IOException {
         Path dir = tmp.resolve("tail");
