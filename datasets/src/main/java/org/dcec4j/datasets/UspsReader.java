@@ -228,7 +228,25 @@ public final class UspsReader {
             while (end < b.length && end - pos < 20 && b[end] != ' ' && b[end] != '\t' && b[end] != '\r' && b[end] != '\n') {
                 end++;
             }
-            return new String(b, pos, end - pos, StandardCharsets.ISO_8859_1);
+            return shown(new String(b, pos, end - pos, StandardCharsets.ISO_8859_1));
+        }
+
+        /**
+         * Text of the file for a message: printable ASCII as it is, any other byte as \xNN. Shown as Latin-1, a UTF-8
+         * byte-order mark before the header (a file saved by Notepad) read "found 'ï»¿10'", and a non-breaking space
+         * looked like a space; now it reads "found '\xEF\xBB\xBF10'".
+         */
+        static String shown(String latin1) {
+            StringBuilder sb = new StringBuilder(latin1.length());
+            for (int i = 0; i < latin1.length(); i++) {
+                char c = latin1.charAt(i);
+                if (c >= 0x20 && c < 0x7F) {
+                    sb.append(c);
+                } else {
+                    sb.append(String.format(java.util.Locale.ROOT, "\\x%02X", (int) c));
+                }
+            }
+            return sb.toString();
         }
 
         int integer(String expected, int min, int max) {
@@ -322,7 +340,7 @@ public final class UspsReader {
                 pos = end;
                 return v;
             } catch (NumberFormatException e) {
-                throw DatasetException.at(source, where, "a decimal number", "'" + text + "'");
+                throw DatasetException.at(source, where, "a decimal number", "'" + shown(text) + "'");
             }
         }
     }

@@ -121,6 +121,20 @@ class UspsReaderTest {
      * whole and exactly: the same floats as their short forms. Before, the fallback parsed only the first 20
      * characters, so 1.000000000000000000e-03 loaded as 1.0.
      */
+    /**
+     * Bytes that are not printable ASCII are named by their value: a UTF-8 byte-order mark before the header (as
+     * Notepad saves a file) showed as "ï»¿10", a non-breaking space inside a number as an invisible character.
+     */
+    @Test
+    void bytesThatAreNotPrintableAsciiAreShownAsHex() {
+        byte[] bom = "\uFEFF10 4\n1 0 0 0 0\n-1\n".getBytes(StandardCharsets.UTF_8);
+        assertEquals("f.jf: at line 1: expected the number of classes (header line '10 256'), found '\\xEF\\xBB\\xBF10'",
+                error(() -> UspsReader.parseJf("t", "f.jf", bom)));
+        byte[] nbsp = "10 4\n1 0 0\u00A01 0\n-1\n".getBytes(StandardCharsets.UTF_8);
+        assertEquals("f.jf: at line 2, value 2: expected a decimal number, found '0\\xC2\\xA01'",
+                error(() -> UspsReader.parseJf("t", "f.jf", nbsp)));
+    }
+
     @Test
     void longNumbersAreReadWhole() {
         Dataset longForm = UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 1.000000000000000000e-03 5.000000000000000000e-01"
