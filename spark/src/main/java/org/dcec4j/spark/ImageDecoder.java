@@ -63,6 +63,8 @@ public final class ImageDecoder {
                 r.setInput(in, true, true);
                 long w = r.getWidth(0), h = r.getHeight(0);
                 ImageFolder.checkLimits(path, "its header", w, h);
+                // a header claiming more pixels than the file can encode, as the image-folder loader refuses it
+                ImageFolder.checkFileHolds(path, "its header", r.getFormatName(), w, h, bytes.length);
                 // a warning that pixels are missing is an error, as in the image-folder loader
                 return ImageFolder.readWhole(r, path, "its data");
             } finally {

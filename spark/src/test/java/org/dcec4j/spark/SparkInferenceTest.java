@@ -437,6 +437,12 @@ class SparkInferenceTest {
         java.nio.ByteBuffer.wrap(b, 16, 8).putInt(30000).putInt(30000);
         DatasetException e = assertThrows(DatasetException.class, () -> ImageDecoder.read(b, "s3a://bucket/big.png"));
         assertTrue(e.getMessage().contains("s3a://bucket/big.png") && e.getMessage().contains("30000x30000"), e.getMessage());
+        // within the loader's limits but more pixels than the file's bytes can encode: refused before ImageIO allocates them,
+        // as the image-folder loader refuses it (ImageFolder.checkFileHolds)
+        java.nio.ByteBuffer.wrap(b, 16, 8).putInt(8000).putInt(8000);
+        e = assertThrows(DatasetException.class, () -> ImageDecoder.read(b, "s3a://bucket/liar.png"));
+        assertTrue(e.getMessage().startsWith("s3a://bucket/liar.png: at its header: expected an image whose data fits in its file (a PNG of "
+                + b.length + " bytes"), e.getMessage());
     }
 
     /**
