@@ -94,7 +94,7 @@ public final class Datasets {
             case "fashion-mnist":
                 return FASHION;
             case "shapes":
-                return List.of(Shapes.CLASS_NAMES);
+                return Shapes.CLASS_NAMES;
             default:
                 return List.of();
         }

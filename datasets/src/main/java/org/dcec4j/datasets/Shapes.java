@@ -1,5 +1,7 @@
 package org.dcec4j.datasets;
 
+import java.util.List;
+
 import java.util.Random;
 import org.joml.Matrix3x2f;
 
@@ -34,9 +36,9 @@ import org.joml.Matrix3x2f;
 public final class Shapes {
     /** Number of classes. */
     public static final int K = 10;
-    /** Class names by label. */
-    public static final String[] CLASS_NAMES = {
-        "circle", "triangle", "cross", "plus", "L", "T", "Z", "zigzag", "equals", "V"};
+    /** Class names by label (unmodifiable: a public array could be changed by any caller, for every later load). */
+    public static final List<String> CLASS_NAMES = List.of(
+        "circle", "triangle", "cross", "plus", "L", "T", "Z", "zigzag", "equals", "V");
     /** The default image side. */
     public static final int DEFAULT_SIZE = 28;
     /** The default number of images of {@code Datasets.load("shapes", ...)}. */

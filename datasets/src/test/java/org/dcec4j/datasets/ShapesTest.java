@@ -46,7 +46,7 @@ class ShapesTest {
             }
             // a stroke at least 0.6 pixels wide is drawn with ink >= 0.8: some pixel is at least 0.4,
             // and the glyph's strokes add up to several pixels' worth of ink
-            String what = "image " + n + " (class " + Shapes.CLASS_NAMES[d.labels()[n]] + ")";
+            String what = "image " + n + " (class " + Shapes.CLASS_NAMES.get(d.labels()[n]) + ")";
             assertTrue(max >= 0.4f, what + ": brightest pixel " + max);
             assertTrue(ink >= 5, what + ": total ink " + ink);
             // no noise: the background is exactly 0, and it is most of the frame
@@ -61,7 +61,7 @@ class ShapesTest {
         float[] segments = new float[4 * Shapes.MAX_SEGMENTS];
         float[] vertices = new float[2 * (Shapes.MAX_SEGMENTS + 1)];
         assertEquals(Shapes.K, Shapes.GLYPHS.length);
-        assertEquals(Shapes.K, Shapes.CLASS_NAMES.length);
+        assertEquals(Shapes.K, Shapes.CLASS_NAMES.size());
         for (int k = 0; k < Shapes.K; k++) {
             float[][] glyph = Shapes.GLYPHS[k];
             int expected = 0;
@@ -69,13 +69,13 @@ class ShapesTest {
                 expected += line.length / 2 - 1;
                 for (float c : line) {
                     // every glyph fits the frame with room for jitter, scale and translation
-                    assertTrue(Math.abs(c) <= 0.75f, Shapes.CLASS_NAMES[k] + " vertex coordinate " + c);
+                    assertTrue(Math.abs(c) <= 0.75f, Shapes.CLASS_NAMES.get(k) + " vertex coordinate " + c);
                 }
             }
             assertTrue(expected <= Shapes.MAX_SEGMENTS);
             for (int trial = 0; trial < 50; trial++) {
                 int count = Shapes.jitteredSegments(segments, vertices, glyph, random);
-                assertEquals(expected, count, Shapes.CLASS_NAMES[k]);
+                assertEquals(expected, count, Shapes.CLASS_NAMES.get(k));
                 int seg = 0;
                 for (float[] line : glyph) {
                     int V = line.length / 2;
