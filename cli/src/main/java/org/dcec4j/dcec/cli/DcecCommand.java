@@ -980,6 +980,26 @@ public final class DcecCommand implements Runnable {
             }
         }
 
+        /**
+         * Refuses a batch whose results are not finite: the first n·per values of v, per values an image, the first image
+         * at index first of s. A model whose weights are all finite (so it loads) can still overflow float on an image,
+         * its weights grown huge in a run that was diverging or edited by hand: its embeddings are then infinite or NaN,
+         * and so is every q_ij. Written as they come, they made a CSV of NaN (each image in cluster 0, confidence NaN),
+         * or scores computed from cluster 0, with exit code 0. Exit code 1 (a damaged model), naming the model, the image
+         * (and its file in a folder) and the value; predict's and embed's output is then not written.
+         */
+        void requireFinite(float[] v, int n, int per, int first, ImageStream s, String what) {
+            for (int i = 0; i < n * per; i++) {
+                if (Float.isFinite(v[i])) continue;
+                int image = first + i / per;
+                List<String> files = s.fileNames();
+                throw new TensorFile.FormatException(model + ": at image " + image + " of " + s.size() + " of " + s.name()
+                        + (files.isEmpty() ? "" : " (" + files.get(image) + ")") + ": expected a finite " + what + ", found " + v[i]
+                        + ": the model's weights are finite but overflow float on this image (saved from a run that was diverging,"
+                        + " or edited); train it again");
+            }
+        }
+
         interface Batch { void accept(int first, float[] x, int n) throws IOException; }
     }
 
@@ -1004,6 +1024,7 @@ public final class DcecCommand implements Runnable {
                     PredictionsCsv csv = new PredictionsCsv(o, false, s.fileNames());
                     forEachBatch(s, (first, x, n) -> {
                         TrainedModel.Assignments a = m.predict(x, n, batchSize);
+                        requireFinite(a.confidence(), n, 1, first, s, "confidence (max_j q_ij)");
                         for (int i = 0; i < n; i++) csv.row(first + i, a.labels()[i], a.confidence()[i], -1);
                     });
                     csv.flush();
@@ -1041,6 +1062,7 @@ public final class DcecCommand implements Runnable {
                     w.append(line).append(files.isEmpty() ? "" : ",file").append('\n');
                     forEachBatch(s, (first, x, n) -> {
                         float[] z = m.features(x, n, batchSize);
+                        requireFinite(z, n, K, first, s, "embedding");
                         for (int i = 0; i < n; i++) {
                             line.setLength(0);
                             line.append(first + i);
@@ -1066,7 +1088,11 @@ public final class DcecCommand implements Runnable {
                 if (s.labels() == null)
                     throw new IllegalArgumentException(s.name() + " has no labels: evaluate needs a labelled set (a named set or a folder with one sub-folder per class)");
                 int[] labels = new int[s.size()];
-                forEachBatch(s, (first, x, n) -> System.arraycopy(m.predict(x, n, batchSize).labels(), 0, labels, first, n));
+                forEachBatch(s, (first, x, n) -> {
+                    TrainedModel.Assignments a = m.predict(x, n, batchSize);
+                    requireFinite(a.confidence(), n, 1, first, s, "confidence (max_j q_ij)");
+                    System.arraycopy(a.labels(), 0, labels, first, n);
+                });
                 Scores sc = Scores.of(s.labels(), labels);
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf(Locale.ROOT, "%s on %s (%d images): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f%n", m.config.method(), printable(s.name()), s.size(),

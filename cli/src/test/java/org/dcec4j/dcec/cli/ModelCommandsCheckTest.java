@@ -246,4 +246,37 @@ class ModelCommandsCheckTest {
         r = run("info", model.toString());
         assertFalse(((String) r[1]).contains("refuse"), (String) r[1]);
     }
+
+    /**
+     * A model whose weights are finite (it loads) but so large that the images' activations overflow float: predict,
+     * embed and evaluate stop at the first image with exit code 1, naming the model, the image and its file, and leave
+     * the earlier output as it was. They wrote rows of NaN (cluster 0, confidence NaN) and scores of them, exit code 0.
+     */
+    @Test void aModelThatOverflowsOnTheImagesIsRefusedNotWrittenAsNaN() throws Exception {
+        TensorFile f = TensorFile.read(model);
+        TensorFile.Builder b = TensorFile.builder();
+        f.meta().forEach(b::meta);
+        for (String n : f.names()) {
+            float[] v = f.get(n).data().clone();
+            if (n.equals("model.encoder.conv1.weight") || n.equals("model.encoder.conv2.weight"))
+                for (int i = 0; i < v.length; i++) v[i] *= 1e38f;
+            b.tensor(n, f.get(n).shape(), v);
+        }
+        Path huge = Files.write(tmp.resolve("huge.dc4j"), b.toBytes());
+        Path dir = Files.createDirectories(tmp.resolve("huge-outs"));
+        String first = Files.walk(images).filter(Files::isRegularFile).map(p -> images.relativize(p).toString().replace('\\', '/')).sorted().findFirst().orElseThrow();
+        for (String cmd : List.of("predict", "embed", "evaluate")) {
+            Path o = Files.writeString(dir.resolve(cmd + ".csv"), "old\n");
+            List<String> args = new ArrayList<>(List.of(cmd, "--model", huge.toString(), "--dataset", images.toString(), "--batch-size", "4"));
+            if (!cmd.equals("evaluate")) args.addAll(List.of("--output", o.toString()));
+            Object[] r = run(args.toArray(new String[0]));
+            assertEquals(1, r[0], cmd + ": " + r[1] + r[2]);
+            assertEquals("", r[1], cmd);
+            assertEquals("dcec: " + huge + ": at image 0 of " + d.size() + " of " + images.getFileName() + " (" + first + "): expected a finite "
+                    + (cmd.equals("embed") ? "embedding" : "confidence (max_j q_ij)") + ", found NaN: the model's weights are finite but overflow"
+                    + " float on this image (saved from a run that was diverging, or edited); train it again", ((String) r[2]).strip(), cmd);
+            assertEquals("old\n", Files.readString(o), cmd);
+        }
+        try (var l = Files.list(dir)) { assertEquals(3, l.count()); }
+    }
 }
