@@ -926,6 +926,31 @@ public final class DcecCommand implements Runnable {
                     && (RunFolder.OUTPUTS.contains(out.getFileName().toString()) || sameFileAsAnOutput(out, dir)))
                 throw new IllegalArgumentException("--output " + output + " is a file of the run in " + dir
                         + " (it holds " + RunFolder.CONFIG_JSON + "): choose another name or folder for the CSV");
+            Path images = data.dataset.isEmpty() || Datasets.names().contains(data.dataset) ? null : Path.of(data.dataset);
+            if (images != null && Files.isDirectory(images) && isImageOf(realPath(out), images.toRealPath()))
+                throw new IllegalArgumentException("--output " + output + " is an image file of the --dataset folder " + images
+                        + " (the CSV would replace that image, or be read as one by the next command on the folder): choose another"
+                        + " name or folder for the CSV");
+        }
+
+        /**
+         * Whether file, a real path, is where the image folder dir (a real path) has or would list an image: a name with an
+         * image's extension ({@link ImageFolder#EXTENSIONS}) below dir, outside hidden files and folders (which the folder's
+         * reading skips). The CSV is renamed over the path once every image was read, so predict --output photos/cat.png
+         * replaced that image of the set with the CSV.
+         */
+        static boolean isImageOf(Path file, Path dir) {
+            if (!file.startsWith(dir) || file.equals(dir)) return false;
+            for (Path part : dir.relativize(file)) if (part.toString().startsWith(".")) return false;
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            return ImageFolder.EXTENSIONS.stream().anyMatch(name::endsWith);
+        }
+
+        /** p with symbolic links resolved as far as it exists (a file not written yet: its nearest existing folder's). */
+        static Path realPath(Path p) throws IOException {
+            Path abs = p.toAbsolutePath().normalize(), existing = abs;
+            while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+            return existing == null ? abs : existing.toRealPath().resolve(existing.relativize(abs));
         }
 
         /**

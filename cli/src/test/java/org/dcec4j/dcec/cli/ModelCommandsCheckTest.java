@@ -279,4 +279,30 @@ class ModelCommandsCheckTest {
         }
         try (var l = Files.list(dir)) { assertEquals(3, l.count()); }
     }
+
+    /**
+     * An --output that names an image of the --dataset folder (existing, or a new image name there, under any spelling of
+     * the path) is refused before anything is read, exit 2, the image untouched: the CSV was renamed over it once the
+     * images were read, destroying an image of the set. A hidden name or another extension in the folder is still written.
+     */
+    @Test void anOutputAmongTheDatasetsImagesIsRefused() throws Exception {
+        Path image;
+        try (var w = Files.walk(images)) { image = w.filter(Files::isRegularFile).sorted().findFirst().orElseThrow(); }
+        byte[] before = Files.readAllBytes(image);
+        Path spelled = images.resolve("class1/../class1/NEW.PNG");
+        for (Object[] c : new Object[][] {{"predict", image}, {"embed", spelled}}) {
+            Object[] r = run((String) c[0], "--model", model.toString(), "--dataset", images.toString(), "--output", c[1].toString());
+            assertEquals(2, r[0], c[0] + ": " + r[1] + r[2]);
+            assertEquals("dcec: --output " + c[1] + " is an image file of the --dataset folder " + images + " (the CSV would replace that"
+                    + " image, or be read as one by the next command on the folder): choose another name or folder for the CSV", ((String) r[2]).strip());
+            assertEquals("", r[1]);
+        }
+        assertTrue(Arrays.equals(before, Files.readAllBytes(image)));
+        assertFalse(Files.exists(images.resolve("class1/NEW.PNG")));
+        for (String name : List.of(image.getParent().getFileName() + "/.hidden.png", image.getParent().getFileName() + "/p.csv")) {
+            Object[] r = run("predict", "--model", model.toString(), "--dataset", images.toString(), "--output", images.resolve(name).toString());
+            assertEquals(0, r[0], name + ": " + r[2]);
+            Files.delete(images.resolve(name));
+        }
+    }
 }
