@@ -890,6 +890,7 @@ public final class DcecCommand implements Runnable {
             if (!Files.isRegularFile(model)) throw new IllegalArgumentException("--model: no file at " + model);
             if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
             m = TrainedModel.load(model).use(backend);
+            checkModel();
             ImageStream s = data.open(m.channels, m.height, m.width);
             if (s.channels() != m.channels || s.height() != m.height || s.width() != m.width) {
                 s.close();
@@ -909,6 +910,12 @@ public final class DcecCommand implements Runnable {
                         + " s (a batch of --batch-size " + batchSize + " images is not interrupted); it ends now: " + notStoppedInTime());
             return s;
         }
+
+        /**
+         * Refuses a model the command cannot use, once it is loaded and before the images are opened: a named set is not
+         * downloaded, nor a folder listed, for a command that would then stop.
+         */
+        void checkModel() {}
 
         /**
          * Refuses an --output that would replace the model being read or a file of a run folder (a folder with a
@@ -1071,11 +1078,15 @@ public final class DcecCommand implements Runnable {
 
         @Override String notStoppedInTime() { return notStoppedInTime(output); }
 
+        /** A kmeans model has no encoder: said naming the file (as dcec-spark says it), before the data are read. */
+        @Override void checkModel() {
+            if (m.ae == null) throw new IllegalArgumentException("--model " + model + ": a kmeans (pixel) model has no encoder to embed with");
+        }
+
         @Override int execute() throws IOException {
             int N, K;
             checkOutput(output);
             try (ImageStream s = open()) {
-                if (m.ae == null) throw new IllegalArgumentException("--model: a kmeans (pixel) model has no encoder to embed with");
                 N = s.size();
                 K = m.featureSize();
                 removeStaleTemps(output);

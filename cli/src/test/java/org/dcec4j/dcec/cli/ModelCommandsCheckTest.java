@@ -305,4 +305,22 @@ class ModelCommandsCheckTest {
             Files.delete(images.resolve(name));
         }
     }
+
+    /**
+     * embed with a kmeans model (no encoder) is refused naming the model file, exit 2, before the images are opened (an
+     * empty folder is not even listed); it said "--model: ...", naming no file, and only after reading the data set (a
+     * named set downloaded first), so an empty folder was reported instead.
+     */
+    @Test void embedRefusesAPixelModelNamingItBeforeReadingTheData() throws Exception {
+        Path pixels = tmp.resolve("pixels");
+        Object[] r = run(quick("train", "--method", "kmeans", "--dataset", images.toString(), "--out", pixels.toString(), "--no-report"));
+        assertEquals(0, r[0], (String) r[2]);
+        Path kmeans = pixels.resolve("model.dc4j"), empty = Files.createDirectories(tmp.resolve("no-images"));
+        for (Path data : List.of(images, empty)) {
+            r = run("embed", "--model", kmeans.toString(), "--dataset", data.toString(), "--output", tmp.resolve("z.csv").toString());
+            assertEquals(2, r[0], data + ": " + r[2]);
+            assertEquals("dcec: --model " + kmeans + ": a kmeans (pixel) model has no encoder to embed with", ((String) r[2]).strip(), data.toString());
+            assertFalse(Files.exists(tmp.resolve("z.csv")));
+        }
+    }
 }
