@@ -343,6 +343,10 @@ public final class DcecCommand implements Runnable {
             if (dataDir != null && !Files.isDirectory(dataDir))
                 throw new IllegalArgumentException("--data-dir: no folder at " + dataDir);
             if (C != 1 && C != 3) throw new IllegalArgumentException("--channels must be 1 or 3, got " + C);
+            // "" is the current folder to Path.of: a script's empty $DATA read whatever images sat there, and messages
+            // named the set as "" ("dcec: : class folder 'x' holds no images")
+            if (dataset.isEmpty())
+                throw new IllegalArgumentException("--dataset is empty: give one of " + Datasets.names() + " or a folder of images (. for the current folder)");
             if (!Datasets.names().contains(dataset) && !Files.exists(Path.of(dataset)))
                 throw new IllegalArgumentException("--dataset: '" + dataset + "' is neither a built-in set " + Datasets.names()
                         + " nor an existing folder");

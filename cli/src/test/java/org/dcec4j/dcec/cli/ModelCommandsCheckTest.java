@@ -323,4 +323,25 @@ class ModelCommandsCheckTest {
             assertFalse(Files.exists(tmp.resolve("z.csv")));
         }
     }
+
+    /**
+     * An empty --dataset (a script's unset variable) is refused naming the option, exit 2, by the model commands and the
+     * training commands alike: Path.of("") is the current folder, which was read as the image folder, its messages naming
+     * the set "" ("dcec: : expected image files ...", exit 1).
+     */
+    @Test void anEmptyDatasetIsRefusedNamingTheOption() {
+        String expected = "dcec: --dataset is empty: give one of " + org.dcec4j.datasets.Datasets.names()
+                + " or a folder of images (. for the current folder)";
+        for (String cmd : List.of("predict", "embed", "evaluate", "train")) {
+            Path o = tmp.resolve("empty-dataset-" + cmd);
+            List<String> args = new ArrayList<>(List.of(cmd, "--dataset", ""));
+            if (cmd.equals("train")) args.addAll(List.of("--out", o.toString()));
+            else args.addAll(List.of("--model", model.toString()));
+            if (cmd.equals("predict") || cmd.equals("embed")) args.addAll(List.of("--output", o.toString()));
+            Object[] r = run(args.toArray(new String[0]));
+            assertEquals(2, r[0], cmd + ": " + r[2]);
+            assertEquals(expected, ((String) r[2]).strip(), cmd);
+            assertFalse(Files.exists(o), cmd);
+        }
+    }
 }
