@@ -891,7 +891,7 @@ public final class DcecCommand implements Runnable {
          * size), which are then read a batch at a time: memory for the model and one batch, not for the data set.
          */
         ImageStream open() throws IOException {
-            if (!Files.isRegularFile(model)) throw new IllegalArgumentException("--model: no file at " + model);
+            requireModelFile();
             if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
             m = TrainedModel.load(model).use(backend);
             checkModel();
@@ -916,6 +916,21 @@ public final class DcecCommand implements Runnable {
         }
 
         /**
+         * Refuses a --model that is not a file, saying what it is: empty (Path.of("") is the current folder; the line read
+         * "--model: no file at ", naming nothing), a folder (a run's --out: its model.dc4j is named), or nothing.
+         */
+        void requireModelFile() {
+            if (model.toString().isEmpty())
+                throw new IllegalArgumentException("--model is empty: name the model.dc4j file that `dcec train` or `dcec cluster` wrote");
+            if (Files.isDirectory(model)) {
+                Path inside = model.resolve(RunFolder.MODEL);
+                throw new IllegalArgumentException("--model " + model + " is a folder, not a model file: " + (Files.isRegularFile(inside)
+                        ? "give the model in it, " + inside : "give the model.dc4j that `dcec train` or `dcec cluster` wrote (this folder holds none)"));
+            }
+            if (!Files.isRegularFile(model)) throw new IllegalArgumentException("--model: no file at " + model);
+        }
+
+        /**
          * Refuses a model the command cannot use, once it is loaded and before the images are opened: a named set is not
          * downloaded, nor a folder listed, for a command that would then stop.
          */
@@ -928,7 +943,7 @@ public final class DcecCommand implements Runnable {
         void checkOutput(Path output) throws IOException {
             // "" is the current folder: the write failed with "dcec: is a directory", naming nothing
             if (output.toString().isEmpty()) throw new IllegalArgumentException("--output is empty: name the CSV file to write");
-            if (!Files.isRegularFile(model)) throw new IllegalArgumentException("--model: no file at " + model);
+            requireModelFile();
             Path out = output.toAbsolutePath().normalize();
             if (out.equals(model.toAbsolutePath().normalize()) || Files.exists(out) && Files.isSameFile(out, model))
                 throw new IllegalArgumentException("--output " + output + " is the --model file: choose another name for the CSV");

@@ -38,6 +38,9 @@ final class InfoCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override public Integer call() throws IOException {
+        // "" is the current folder to Path.of: it was described as a folder named "" ("dcec: : is a folder, ...")
+        if (file.toString().isEmpty())
+            throw new IllegalArgumentException("FILE is empty: name a file dcec4j wrote (model.dc4j, checkpoint.dc4j, cae_weights.dc4j, ae_weights.dc4j)");
         if (Files.isDirectory(file)) {
             // read as a file, java.io said only "run1 (Is a directory)"
             List<String> files = new ArrayList<>();

@@ -344,4 +344,31 @@ class ModelCommandsCheckTest {
             assertFalse(Files.exists(o), cmd);
         }
     }
+
+    /**
+     * An empty --model (or info's FILE) and a folder given as --model say what they are, exit 2: "--model: no file at "
+     * named nothing, "no file at run" hid that run is the folder holding the model, and info "" described the current
+     * folder as one named "" ("dcec: : is a folder, ...").
+     */
+    @Test void anEmptyOrFolderModelSaysWhatItIs() {
+        Path noModel = tmp.resolve("no-model");
+        for (String cmd : List.of("predict", "embed", "evaluate")) {
+            Object[][] cases = {{"", "dcec: --model is empty: name the model.dc4j file that `dcec train` or `dcec cluster` wrote"},
+                    {out.toString(), "dcec: --model " + out + " is a folder, not a model file: give the model in it, " + model},
+                    {images.toString(), "dcec: --model " + images + " is a folder, not a model file: give the model.dc4j that `dcec train`"
+                            + " or `dcec cluster` wrote (this folder holds none)"}};
+            for (Object[] c : cases) {
+                List<String> args = new ArrayList<>(List.of(cmd, "--model", (String) c[0], "--dataset", images.toString()));
+                if (!cmd.equals("evaluate")) args.addAll(List.of("--output", noModel.toString()));
+                Object[] r = run(args.toArray(new String[0]));
+                assertEquals(2, r[0], cmd + " " + c[0] + ": " + r[2]);
+                assertEquals(c[1], ((String) r[2]).strip(), cmd);
+                assertFalse(Files.exists(noModel));
+            }
+        }
+        Object[] r = run("info", "");
+        assertEquals(2, r[0], (String) r[2]);
+        assertEquals("dcec: FILE is empty: name a file dcec4j wrote (model.dc4j, checkpoint.dc4j, cae_weights.dc4j, ae_weights.dc4j)", ((String) r[2]).strip());
+        assertEquals("", r[1]);
+    }
 }
