@@ -85,8 +85,8 @@ final class InfoCommand implements Callable<Integer> {
     static String what(TensorFile f) {
         String kind = f.meta("kind");
         if ("dcec-model".equals(kind))
-            return "a trained " + f.meta("method") + " model for " + f.meta("channels") + "x" + f.meta("height") + "x" + f.meta("width")
-                    + " images, " + f.meta("clusters") + " clusters; model files record no dcec4j version (the run's config.json does)";
+            return "a trained " + shown(f, "method") + " model for " + shown(f, "channels") + "x" + shown(f, "height") + "x" + shown(f, "width")
+                    + " images, " + shown(f, "clusters") + " clusters; model files record no dcec4j version (the run's config.json does)";
         if ("dcec-checkpoint".equals(kind)) {
             boolean pretraining = "pretrain".equals(f.meta("phase"));
             String where = pretraining ? "the pretraining, after epoch " + f.meta("epoch") : "the clustering, at iteration " + f.meta("iteration");
@@ -99,9 +99,19 @@ final class InfoCommand implements Callable<Integer> {
             return "a checkpoint of " + where + ", written by " + by + "; " + verdict;
         }
         if ("module".equals(kind)) {
-            String cls = f.meta("class") == null ? "?" : f.meta("class");
-            return "the weights of a " + cls.substring(cls.lastIndexOf('.') + 1) + " (pretrained weights for --weights)";
+            String cls = f.meta("class");
+            return cls == null ? "the weights of a network whose class is not recorded (no 'class' entry; pretrained weights for --weights)"
+                    : "the weights of a " + cls.substring(cls.lastIndexOf('.') + 1) + " (pretrained weights for --weights)";
         }
-        return "a tensor file of kind '" + kind + "' (not one the dcec command writes)";
+        return kind == null ? "a tensor file with no 'kind' entry (not one the dcec command writes)"
+                : "a tensor file of kind '" + kind + "' (not one the dcec command writes)";
+    }
+
+    /**
+     * A model's metadata value for the first line, "?" when the entry is missing (an edited file, which the second line
+     * says the model commands refuse): the line read "a trained null model for nullx28x28 images".
+     */
+    private static String shown(TensorFile f, String key) {
+        return f.meta(key) == null ? "?" : f.meta(key);
     }
 }

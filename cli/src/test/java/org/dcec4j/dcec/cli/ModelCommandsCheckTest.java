@@ -371,4 +371,28 @@ class ModelCommandsCheckTest {
         assertEquals("dcec: FILE is empty: name a file dcec4j wrote (model.dc4j, checkpoint.dc4j, cae_weights.dc4j, ae_weights.dc4j)", ((String) r[2]).strip());
         assertEquals("", r[1]);
     }
+
+    /**
+     * info on files with a metadata entry missing says so instead of printing "null": a model without 'method' or
+     * 'height' ("a trained null model for 1xnullx12 images"), a file without 'kind' ("of kind 'null'"), weights without
+     * 'class'. The model's second line says why the model commands refuse it.
+     */
+    @Test void infoOnAFileWithMissingMetadataPrintsNoNull() throws Exception {
+        Object[][] cases = {{model, List.of("method", "height"), "  a trained ? model for 1x?x12 images, 4 clusters; model files record no dcec4j version (the run's config.json does)"},
+                {model, List.of("kind"), "  a tensor file with no 'kind' entry (not one the dcec command writes)"},
+                {out.resolve("cae_weights.dc4j"), List.of("class"), "  the weights of a network whose class is not recorded (no 'class' entry; pretrained weights for --weights)"}};
+        int i = 0;
+        for (Object[] c : cases) {
+            TensorFile f = TensorFile.read((Path) c[0]);
+            TensorFile.Builder b = TensorFile.builder();
+            f.meta().forEach((k, v) -> { if (!((List<?>) c[1]).contains(k)) b.meta(k, v); });
+            for (String n : f.names()) b.tensor(n, f.get(n).shape(), f.get(n).data());
+            Path edited = Files.write(tmp.resolve("edited" + i++ + ".dc4j"), b.toBytes());
+            Object[] r = run("info", edited.toString());
+            assertEquals(0, r[0], (String) r[2]);
+            String[] lines = ((String) r[1]).split("\n");
+            assertEquals(c[2], lines[1]);
+            assertFalse(((String) r[1]).contains("null"), (String) r[1]);
+        }
+    }
 }
