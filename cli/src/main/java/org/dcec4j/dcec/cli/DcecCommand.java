@@ -952,6 +952,11 @@ public final class DcecCommand implements Runnable {
                     && (RunFolder.OUTPUTS.contains(out.getFileName().toString()) || sameFileAsAnOutput(out, dir)))
                 throw new IllegalArgumentException("--output " + output + " is a file of the run in " + dir
                         + " (it holds " + RunFolder.CONFIG_JSON + "): choose another name or folder for the CSV");
+            // a run's lock file: the CSV renamed over it would leave a running training holding the lock of a file that is
+            // gone, and a second run on the folder would lock the new one and write beside it
+            if (dir != null && out.getFileName().toString().equals(RunLock.FILE_NAME) && Files.exists(out))
+                throw new IllegalArgumentException("--output " + output + " is the lock file of the run folder " + dir + " (" + RunLock.FILE_NAME
+                        + " keeps two runs from writing there at once): choose another name or folder for the CSV");
             Path images = data.dataset.isEmpty() || Datasets.names().contains(data.dataset) ? null : Path.of(data.dataset);
             if (images != null && Files.isDirectory(images) && isImageOf(realPath(out), images.toRealPath()))
                 throw new IllegalArgumentException("--output " + output + " is an image file of the --dataset folder " + images

@@ -395,4 +395,21 @@ class ModelCommandsCheckTest {
             assertFalse(((String) r[1]).contains("null"), (String) r[1]);
         }
     }
+
+    /**
+     * The lock file of a run folder (.dcec.lock) is refused as --output, exit 2, and left as it was: the CSV was renamed
+     * over it, so a training running there held the lock of a file that was gone and a second one could take the folder.
+     */
+    @Test void aRunsLockFileIsRefusedAsOutput() throws Exception {
+        Path lock = out.resolve(org.dcec4j.dcec.run.RunLock.FILE_NAME);
+        assertTrue(Files.isRegularFile(lock));
+        byte[] before = Files.readAllBytes(lock);
+        for (String cmd : List.of("predict", "embed")) {
+            Object[] r = run(cmd, "--model", model.toString(), "--dataset", images.toString(), "--output", lock.toString());
+            assertEquals(2, r[0], cmd + ": " + r[2]);
+            assertEquals("dcec: --output " + lock + " is the lock file of the run folder " + out + " (.dcec.lock keeps two runs from writing"
+                    + " there at once): choose another name or folder for the CSV", ((String) r[2]).strip(), cmd);
+            assertTrue(Arrays.equals(before, Files.readAllBytes(lock)), cmd);
+        }
+    }
 }
