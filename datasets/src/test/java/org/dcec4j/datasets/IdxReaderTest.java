@@ -177,24 +177,8 @@ class IdxReaderTest {
     @Test
     void aTruncatedGzipFileIsReportedBeforeTheClaimedFloatsAreAllocated() throws IOException {
         Path f = claiming("big.gz", 2_700_000, 28, 28, 2_500_000);
-        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        com.sun.management.ThreadMXBean hs = bean instanceof com.sun.management.ThreadMXBean h && h.isThreadAllocatedMemorySupported() ? h : null;
-        long before = hs == null ? 0 : hs.getCurrentThreadAllocatedBytes();
-        try (ImageStream s = IdxReader.stream("t", f, null, 10, Integer.MAX_VALUE)) {
-            String m;
-            try {
-                m = error(s::readAll);
-            } catch (OutOfMemoryError e) {
-                // JUnit rethrows it, which would end the whole run
-                throw new AssertionError("the claimed floats were allocated: " + e, e);
-            }
-            assertEquals(f + ": at decompressed byte 2500016: expected 2116800000 element bytes for dimensions [2700000, 28, 28],"
-                    + " found only 2500000 (truncated file?)", m);
-        }
-        if (hs != null) {
-            long bytes = hs.getCurrentThreadAllocatedBytes() - before;
-            assertTrue(bytes < 64L << 20, bytes + " bytes allocated");
-        }
+        assertEquals(f + ": at decompressed byte 2500016: expected 2116800000 element bytes for dimensions [2700000, 28, 28],"
+                + " found only 2500000 (truncated file?)", readAllError(f, 64L << 20));
     }
 
     /**
@@ -210,25 +194,33 @@ class IdxReaderTest {
         assertEquals(35, gz.length);
         java.nio.ByteBuffer.wrap(gz, gz.length - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(16 + 8192 * 8192);
         Path f = Files.write(tmp.resolve("forged.gz"), gz);
-        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        com.sun.management.ThreadMXBean hs = bean instanceof com.sun.management.ThreadMXBean h && h.isThreadAllocatedMemorySupported() ? h : null;
-        long before = hs == null ? 0 : hs.getCurrentThreadAllocatedBytes();
-        try (ImageStream s = IdxReader.stream("t", f, null, 10, Integer.MAX_VALUE)) {
-            String m;
-            try {
-                m = error(s::readAll);
-            } catch (OutOfMemoryError e) {
-                throw new AssertionError("the claimed floats were allocated: " + e, e);
-            }
-            assertEquals(f + ": at byte 31: expected the decompressed size 116 (mod 2^32), found 67108880 (corrupt data)", m);
-        }
-        if (hs != null) {
-            long bytes = hs.getCurrentThreadAllocatedBytes() - before;
-            assertTrue(bytes < 16L << 20, bytes + " bytes allocated");
-        }
+        assertEquals(f + ": at byte 31: expected the decompressed size 116 (mod 2^32), found 67108880 (corrupt data)",
+                readAllError(f, 16L << 20));
         // the same bytes in memory
         assertEquals("forged.gz: at byte 31: expected the decompressed size 116 (mod 2^32), found 67108880 (corrupt data)",
                 error(() -> IdxReader.parse("forged.gz", gz)));
+    }
+
+    /**
+     * The message of readAll's failure on f, read on this thread while it allocates less than maxBytes (checked where the
+     * JVM counts a thread's allocations): a file whose header claims more than it holds must not allocate the claim.
+     */
+    private static String readAllError(Path f, long maxBytes) {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean hs = bean instanceof com.sun.management.ThreadMXBean h && h.isThreadAllocatedMemorySupported() ? h : null;
+        long before = hs == null ? 0 : hs.getCurrentThreadAllocatedBytes();
+        String m;
+        try (ImageStream s = IdxReader.stream("t", f, null, 10, Integer.MAX_VALUE)) {
+            m = error(s::readAll);
+        } catch (OutOfMemoryError e) {
+            // JUnit rethrows it, which would end the whole run
+            throw new AssertionError("the claimed floats were allocated: " + e, e);
+        }
+        if (hs != null) {
+            long bytes = hs.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(bytes < maxBytes, bytes + " bytes allocated");
+        }
+        return m;
     }
 
     /** Under the names mnist, mnist-test and fashion-mnist an IDX file must hold 28x28 images; another size names the file. */
