@@ -340,6 +340,10 @@ public final class DcecCommand implements Runnable {
 
         /** The images in order (folders resized to C×H×W), at most --limit of them, decoded when read. */
         ImageStream open(int C, int H, int W) {
+            // "" is the current folder to Path.of: a script's empty $DATA searched wherever the command ran
+            if (dataDir != null && dataDir.toString().isEmpty())
+                throw new IllegalArgumentException("--data-dir is empty: name the folder that holds mnist/, usps/ or fashion-mnist/"
+                        + " (. for the current folder), or drop it");
             if (dataDir != null && !Files.isDirectory(dataDir))
                 throw new IllegalArgumentException("--data-dir: no folder at " + dataDir);
             if (C != 1 && C != 3) throw new IllegalArgumentException("--channels must be 1 or 3, got " + C);

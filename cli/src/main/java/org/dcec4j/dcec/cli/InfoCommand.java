@@ -89,9 +89,9 @@ final class InfoCommand implements Callable<Integer> {
                     + " images, " + shown(f, "clusters") + " clusters; model files record no dcec4j version (the run's config.json does)";
         if ("dcec-checkpoint".equals(kind)) {
             boolean pretraining = "pretrain".equals(f.meta("phase"));
-            String where = pretraining ? "the pretraining, after epoch " + f.meta("epoch") : "the clustering, at iteration " + f.meta("iteration");
+            String where = pretraining ? "the pretraining, after epoch " + shown(f, "epoch") : "the clustering, at iteration " + shown(f, "iteration");
             String arithmetic = RunFolder.arithmeticOf(f);
-            String by = f.meta("release") != null ? "dcec4j " + f.meta("release") + ", commit " + f.meta("commit") + ", arithmetic " + arithmetic
+            String by = f.meta("release") != null ? "dcec4j " + f.meta("release") + ", commit " + shown(f, "commit") + ", arithmetic " + (arithmetic == null ? "?" : arithmetic)
                     : arithmetic != null ? "a dcec4j of arithmetic " + arithmetic + " that did not record its release" : "a dcec4j from before 2026-12-05";
             String verdict = arithmetic == null ? "this dcec4j cannot check its data or arithmetic and would refuse it"
                     : arithmetic.equals(Integer.toString(Version.ARITHMETIC)) ? "this dcec4j can continue it with --resume"
@@ -108,7 +108,7 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     /**
-     * A model's metadata value for the first line, "?" when the entry is missing (an edited file, which the second line
+     * A model's or checkpoint's metadata value for the first line, "?" when the entry is missing (an edited file, which the second line
      * says the model commands refuse): the line read "a trained null model for nullx28x28 images".
      */
     private static String shown(TensorFile f, String key) {

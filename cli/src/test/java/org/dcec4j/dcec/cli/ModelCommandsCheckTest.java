@@ -329,6 +329,14 @@ class ModelCommandsCheckTest {
      * training commands alike: Path.of("") is the current folder, which was read as the image folder, its messages naming
      * the set "" ("dcec: : expected image files ...", exit 1).
      */
+    /** An empty --data-dir is refused, exit 2: "" is the current folder to Path.of, which was searched without a word. */
+    @Test void anEmptyDataDirIsRefusedNamingTheOption() {
+        Object[] r = run("evaluate", "--model", model.toString(), "--dataset", "mnist-test", "--data-dir", "");
+        assertEquals(2, r[0], (String) r[2]);
+        assertEquals("dcec: --data-dir is empty: name the folder that holds mnist/, usps/ or fashion-mnist/ (. for the current"
+                + " folder), or drop it", ((String) r[2]).strip());
+    }
+
     @Test void anEmptyDatasetIsRefusedNamingTheOption() {
         String expected = "dcec: --dataset is empty: give one of " + org.dcec4j.datasets.Datasets.names()
                 + " or a folder of images (. for the current folder)";
@@ -393,6 +401,16 @@ class ModelCommandsCheckTest {
             String[] lines = ((String) r[1]).split("\n");
             assertEquals(c[2], lines[1]);
             assertFalse(((String) r[1]).contains("null"), (String) r[1]);
+        }
+        // a checkpoint without its step and commit entries
+        for (String phase : List.of("pretrain", "cluster")) {
+            Path ck = Files.write(tmp.resolve("edited-" + phase + ".dc4j"), TensorFile.builder().meta("kind", "dcec-checkpoint")
+                    .meta("phase", phase).meta("release", "0.1.0").tensor("mu", new int[] {1}, new float[1]).toBytes());
+            Object[] r = run("info", ck.toString());
+            assertEquals(0, r[0], (String) r[2]);
+            String text = (String) r[1];
+            assertTrue(text.contains((phase.equals("pretrain") ? "after epoch ?" : "at iteration ?") + ", written by dcec4j 0.1.0, commit ?"), text);
+            assertFalse(text.contains("null"), text);
         }
     }
 
