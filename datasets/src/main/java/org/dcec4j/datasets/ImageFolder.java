@@ -55,6 +55,12 @@ public final class ImageFolder {
     public static final long MAX_PIXELS = 1L << 28;
     /** Largest side of an image decoded. */
     public static final int MAX_SIDE = 1 << 15;
+    /**
+     * Pixels an image may have whatever its file's size where its format leaves pixels out at no cost in bytes (2^20,
+     * 1024x1024: 4 MB decoded, 12 MB as floats): a GIF's screen outside its frame is transparent, a run-length BMP's
+     * codes may skip to the end of a row or of the image, so a small real file may declare that much.
+     */
+    public static final long SPARSE_PIXELS = 1L << 20;
     /** Largest side an image is resized to. */
     public static final int MAX_SIZE = 2048;
 
@@ -263,45 +269,160 @@ public final class ImageFolder {
 
     /** Height and width from the image's header, checked against the limits before any pixel is decoded. */
     private static int[] checkedSize(Path f, int n, int total, ImageReader r) throws IOException {
+        return checkHeader(r, f, "image " + n + " of " + total, Files.size(f));
+    }
+
+    /**
+     * {height, width} of the image the reader (its input set) will decode, from its header, checked before any pixel
+     * is allocated: against {@link #checkLimits}, against what the file's {@code fileBytes} bytes can encode in the
+     * reader's format ({@link #checkFileHolds}), and for a GIF its logical screen too, which is the image's size here
+     * but costs its file nothing ({@link #checkScreen}). {@code where} is the position for the message. Shared with
+     * the distributed decoder.
+     */
+    public static int[] checkHeader(ImageReader r, Object file, String where, long fileBytes) throws IOException {
         int[] canvas = gifCanvas(r);
         long w = canvas == null ? r.getWidth(0) : canvas[3];
         long h = canvas == null ? r.getHeight(0) : canvas[2];
-        checkLimits(f, "image " + n + " of " + total, w, h);
+        checkLimits(file, where, w, h);
         // a GIF's screen may be larger than its data (the rest is transparent): the frame is what its data must fill
-        checkFileHolds(f, "image " + n + " of " + total, r.getFormatName(), r.getWidth(0), r.getHeight(0), Files.size(f));
+        checkFileHolds(file, where, r, r.getWidth(0), r.getHeight(0), fileBytes);
+        if (canvas != null) {
+            checkScreen(file, where, w, h, r.getWidth(0), r.getHeight(0), fileBytes);
+        }
         return new int[] {(int) h, (int) w};
     }
 
     /**
-     * The most pixels one byte of a file can encode, by format (lower case), or 0 for no bound: PNG 8256 (deflate
-     * expands a byte to at most 1032 bytes, each at least 8 pixels of 1 bit), JPEG 512 (every 8x8 block of every
-     * component costs at least one bit), GIF 2731 (an LZW code of b bits, 12 at most, yields fewer than 2^b pixels:
-     * 4096 pixels in 12 bits at best). A BMP's uncompressed rows ImageIO checks against the file itself; its run-length
-     * encodings may skip to the end, so they have no bound.
+     * What one byte of a file can encode in a reader's format: at most {@code perByte} pixels; {@code sparse} when the
+     * format may leave pixels out at no cost (then an image of up to {@link #SPARSE_PIXELS} pixels passes whatever
+     * its file's size). {@code name} names the format, and its compression, in messages; perByte 0 is no bound.
      */
-    private static long pixelsPerByte(String format) {
-        return switch (format.toLowerCase(Locale.ROOT)) {
-            case "png" -> 8L * 1032;
-            case "jpeg", "jpg" -> 8L * 64;
-            case "gif" -> (8L * 4096 + 11) / 12;
-            default -> 0;
-        };
+    private record Capacity(String name, long perByte, boolean sparse) { }
+
+    /**
+     * The {@link Capacity} of the reader's format, which ImageIO chose by the file's content, not its name (a TIFF
+     * named a.png is read as a TIFF, and a PNG's bound does not hold for it), with its compression from the header for
+     * BMP and TIFF. PNG 8256 pixels a byte (deflate expands a byte to at most 1032 bytes, each at least 8 pixels of 1
+     * bit), JPEG 512 (every 8x8 block of every component costs at least one bit), GIF 2731 (an LZW code of b bits, 12
+     * at most, yields fewer than 2^b pixels: 4096 pixels in 12 bits at best). BMP: uncompressed rows 8 (1-bit
+     * pixels), a run-length code (RLE8, RLE4) at most 255 pixels in 2 bytes, so 128, sparse (a delta or end-of-line
+     * code skips pixels; a few bytes claimed 16384x16384 and ImageIO allocated it), embedded JPEG or PNG as those.
+     * WBMP 8 (uncompressed 1-bit). TIFF by compression: none 8, PackBits 512 (2 bytes repeat a byte 128 times, 8
+     * pixels of 1 bit), LZW 21848 (4096 bytes in a 12-bit code), deflate 8256, JPEG 512, CCITT fax codes 8 times the
+     * width (a 2D-coded row that repeats the one above costs a bit), another (which ImageIO does not decode) as LZW,
+     * the most of the byte-oriented codecs. Another reader's format (a plugin's) has no bound known here.
+     */
+    private static Capacity capacity(ImageReader r, long width) throws IOException {
+        String format = r.getFormatName().toLowerCase(Locale.ROOT);
+        switch (format) {
+            case "png":
+                return new Capacity("PNG", 8L * 1032, false);
+            case "jpeg":
+            case "jpg":
+                return new Capacity("JPEG", 8L * 64, false);
+            case "gif":
+                return new Capacity("GIF", (8L * 4096 + 11) / 12, false);
+            case "wbmp":
+                return new Capacity("WBMP", 8, false);
+            case "bmp": {
+                String c = compression(r);
+                return switch (c == null ? "" : c.toUpperCase(Locale.ROOT)) {
+                    case "BI_RLE8", "BI_RLE4" -> new Capacity("BMP (" + c.substring(3) + ")", 128, true);
+                    case "BI_JPEG" -> new Capacity("BMP (embedded JPEG)", 8L * 64, false);
+                    case "BI_PNG" -> new Capacity("BMP (embedded PNG)", 8L * 1032, false);
+                    default -> new Capacity("BMP", 8, false);
+                };
+            }
+            case "tif":
+            case "tiff": {
+                int c = tiffCompression(r);
+                return switch (c) {
+                    case 1 -> new Capacity("TIFF (uncompressed)", 8, false);
+                    case 2, 3, 4 -> new Capacity("TIFF (CCITT " + (c == 2 ? "RLE" : c == 3 ? "T.4" : "T.6") + ")", 8L * Math.max(1, Math.min(width, MAX_SIDE)), false);
+                    case 5 -> new Capacity("TIFF (LZW)", 8L * 2731, false);
+                    case 6, 7 -> new Capacity("TIFF (JPEG)", 8L * 64, false);
+                    case 8, 32946 -> new Capacity("TIFF (deflate)", 8L * 1032, false);
+                    case 32773 -> new Capacity("TIFF (PackBits)", 8L * 64, false);
+                    default -> new Capacity("TIFF (compression " + c + ")", 8L * 2731, false);
+                };
+            }
+            default:
+                return new Capacity(format.toUpperCase(Locale.ROOT), 0, false);
+        }
+    }
+
+    /** A TIFF's Compression field (259) from the reader's image metadata: 1 (none) when the field is absent, as TIFF says. */
+    private static int tiffCompression(ImageReader r) throws IOException {
+        javax.imageio.metadata.IIOMetadata m = r.getImageMetadata(0);
+        if (m == null) {
+            return 1;
+        }
+        try {
+            javax.imageio.plugins.tiff.TIFFField f = javax.imageio.plugins.tiff.TIFFDirectory.createFromMetadata(m).getTIFFField(259);
+            return f == null ? 1 : f.getAsInt(0);
+        } catch (javax.imageio.metadata.IIOInvalidTreeException | RuntimeException e) {
+            return 0;                               // unknown: the most generous bound of the codecs
+        }
+    }
+
+    /** The compression the reader's image metadata names (ImageIO's standard tree: BI_RLE8, LZW, ...), or null. */
+    private static String compression(ImageReader r) throws IOException {
+        javax.imageio.metadata.IIOMetadata m = r.getImageMetadata(0);
+        if (m == null || !m.isStandardMetadataFormatSupported()) {
+            return null;
+        }
+        org.w3c.dom.Node c = child(m.getAsTree(javax.imageio.metadata.IIOMetadataFormatImpl.standardMetadataFormatName), "Compression");
+        org.w3c.dom.Node name = c == null ? null : child(c, "CompressionTypeName");
+        org.w3c.dom.Node value = name == null ? null : name.getAttributes().getNamedItem("value");
+        return value == null ? null : value.getNodeValue();
     }
 
     /**
-     * Refuses an image whose header declares more pixels than its file can encode ({@link #pixelsPerByte}): a header
-     * that lies (a 69-byte PNG claiming 16000x16000 pixels, a damaged JPEG frame header) made ImageIO allocate the
-     * whole image, a gigabyte, before it found the data missing, an OutOfMemoryError under a smaller heap. The bounds
-     * hold for every valid file, so no real image is refused. {@code where} is the position for the message.
+     * Refuses an image whose header declares more pixels than its file can encode in the reader's format
+     * ({@link #capacity}): a header that lies (a 69-byte PNG claiming 16000x16000 pixels, a damaged JPEG frame header,
+     * a 120-byte run-length BMP or a 138-byte TIFF claiming 16384x16384) made ImageIO allocate the whole image, a
+     * gigabyte, before it found the data missing, an OutOfMemoryError under a smaller heap. The bounds hold for every
+     * valid file, so no real image is refused. {@code where} is the position for the message.
      */
-    public static void checkFileHolds(Object file, String where, String format, long w, long h, long fileBytes) {
-        long perByte = pixelsPerByte(format);
-        if (perByte > 0 && w * h > perByte * fileBytes) {
-            String name = format.toUpperCase(Locale.ROOT).replace("JPG", "JPEG");
-            throw DatasetException.at(file, where, "an image whose data fits in its file (a " + name + " of " + fileBytes
-                    + " bytes encodes at most " + perByte * fileBytes + " pixels)", w + "x" + h + " pixels declared in its header"
-                    + " (not decoded: the file is truncated or its header is damaged)");
+    public static void checkFileHolds(Object file, String where, ImageReader r, long w, long h, long fileBytes) throws IOException {
+        Capacity c = capacity(r, w);
+        // the product fits in a long: perByte is at most 2^18 (CCITT at 32768 a side)
+        long most = c.perByte() * Math.min(fileBytes, 1L << 40);
+        if (c.perByte() > 0 && w * h > most && !(c.sparse() && w * h <= SPARSE_PIXELS)) {
+            throw DatasetException.at(file, where, "an image whose data fits in its file (a " + c.name() + " of " + fileBytes
+                    + " bytes encodes at most " + most + " pixels" + (c.sparse() ? ", or any image of at most " + SPARSE_PIXELS
+                    + " pixels, which its codes may skip" : "") + byContent(file, c.name()) + ")", w + "x" + h
+                    + " pixels declared in its header (not decoded: the file is truncated or its header is damaged)");
         }
+    }
+
+    /**
+     * Refuses a GIF whose logical screen, the image's size here ({@link #gifCanvas}), is more than its file can fill:
+     * the screen outside the frame is transparent and costs no byte, so a 41-byte GIF declared a 16384x16384 screen
+     * around a 1x1 frame, and its screen was allocated (1 GB, an OutOfMemoryError under a smaller heap; 3 GB more as
+     * floats). A real GIF's frames fill its screen, within the GIF bound of its file ({@link #capacity}); a screen of up
+     * to {@link #SPARSE_PIXELS} pixels passes whatever the file's size.
+     */
+    private static void checkScreen(Object file, String where, long w, long h, long frameW, long frameH, long fileBytes) {
+        long most = ((8L * 4096 + 11) / 12) * Math.min(fileBytes, 1L << 40);
+        if (w * h > SPARSE_PIXELS && w * h > most) {
+            throw DatasetException.at(file, where, "a GIF whose logical screen its file can fill (a GIF of " + fileBytes
+                    + " bytes encodes at most " + most + " pixels; a screen of at most " + SPARSE_PIXELS + " pixels is read"
+                    + " whatever the file's size)", "a screen of " + w + "x" + h + " pixels around a frame of " + frameW + "x"
+                    + frameH + " declared in its header (not decoded: the header is damaged)");
+        }
+    }
+
+    /**
+     * For a message: that the file was read as {@code format} (a {@link Capacity} name) by its content although its
+     * name says otherwise, as ImageIO reads a file; empty when the name agrees or says no known format.
+     */
+    private static String byContent(Object file, String format) {
+        String n = String.valueOf(file).toLowerCase(Locale.ROOT);
+        String named = n.endsWith(".png") ? "PNG" : n.endsWith(".jpg") || n.endsWith(".jpeg") ? "JPEG"
+                : n.endsWith(".bmp") ? "BMP" : n.endsWith(".gif") ? "GIF" : null;
+        String kind = format.split(" ")[0];
+        return named == null || named.equals(kind) ? "" : "; its content is " + kind + ", which ImageIO reads whatever its name";
     }
 
     /**

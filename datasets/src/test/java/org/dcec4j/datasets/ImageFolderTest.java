@@ -777,6 +777,190 @@ class ImageFolderTest {
     }
 
     /**
+     * The message of loading dir (resized to 28x28) failing, on this thread while it allocates less than maxBytes
+     * (checked where the JVM counts a thread's allocations): a header that claims more than its file holds must be
+     * refused before the claim is allocated, not after ImageIO found the data missing.
+     */
+    private String errorAllocatingLessThan(Path dir, long maxBytes) {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean hs = bean instanceof com.sun.management.ThreadMXBean h && h.isThreadAllocatedMemorySupported() ? h : null;
+        long before = hs == null ? 0 : hs.getCurrentThreadAllocatedBytes();
+        String m;
+        try {
+            m = error(dir, 28);
+        } catch (OutOfMemoryError e) {
+            // JUnit rethrows it, which would end the whole run
+            throw new AssertionError("the claimed image was allocated: " + e, e);
+        }
+        if (hs != null) {
+            long bytes = hs.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(bytes < maxBytes, bytes + " bytes allocated");
+        }
+        return m;
+    }
+
+    /**
+     * A GIF's logical screen, the image's size here, costs its file nothing (outside the frame it is transparent): a
+     * 41-byte GIF declaring a 16384x16384 screen around a 1x1 frame passed every check (the screen within 2^28 pixels,
+     * the frame within its file) and its screen was allocated, 2 GB in all with the floats (an OutOfMemoryError under
+     * -Xmx256m; 8192x8192 took 514 MB). The screen is now held to what the file can fill, with room for a small real
+     * GIF: a 1x1 frame on a 1024x1024 screen loads.
+     */
+    @Test
+    void aGifScreenLargerThanItsFileCanFillIsRefusedBeforeDecoding() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("screen"));
+        Path f = Files.write(dir.resolve("a.gif"), gif(16384, 16384, 0, 0, 1, 1));
+        assertEquals(41, Files.size(f));
+        assertEquals(f + ": at image 0 of 1: expected a GIF whose logical screen its file can fill (a GIF of 41 bytes encodes at"
+                + " most 111971 pixels; a screen of at most 1048576 pixels is read whatever the file's size), found a screen of"
+                + " 16384x16384 pixels around a frame of 1x1 declared in its header (not decoded: the header is damaged)",
+                errorAllocatingLessThan(dir, 64L << 20));
+        Files.write(f, gif(8192, 8192, 100, 100, 1, 1));
+        assertTrue(errorAllocatingLessThan(dir, 64L << 20).contains("found a screen of 8192x8192 pixels around a frame of 1x1"));
+        // a small screen passes whatever the file's size: black but for the white pixel at (1000, 3)
+        Files.write(f, gif(1024, 1024, 1000, 3, 1, 1));
+        float[] x = ImageFolder.load(dir, 1).images();
+        assertEquals(1024 * 1024, x.length);
+        assertEquals(1f, x[3 * 1024 + 1000]);
+        assertEquals(0f, x[0]);
+    }
+
+    /**
+     * A BMP (BITMAPINFOHEADER) of w×h pixels of bpp bits with this compression (0 none, 1 RLE8, 2 RLE4), a grey
+     * palette for up to 8 bits, and data as its pixel data.
+     */
+    static byte[] bmp(int w, int h, int bpp, int compression, byte[] data) {
+        int colors = bpp <= 8 ? 1 << bpp : 0;
+        int offset = 14 + 40 + 4 * colors;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(offset + data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'B').put((byte) 'M').putInt(offset + data.length).putInt(0).putInt(offset);
+        b.putInt(40).putInt(w).putInt(h).putShort((short) 1).putShort((short) bpp).putInt(compression).putInt(data.length)
+                .putInt(2835).putInt(2835).putInt(colors).putInt(0);
+        for (int i = 0; i < colors; i++) b.putInt(i * 255 / (colors - 1) * 0x010101);
+        return b.put(data).array();
+    }
+
+    /** img written by ImageIO's writer of the format with this compression (a name the writer offers). */
+    private static void write(BufferedImage img, String format, String compression, Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName(format).next();
+        try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            w.setOutput(out);
+            javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+            p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionType(compression);
+            w.write(null, new javax.imageio.IIOImage(img, null, null), p);
+        } finally {
+            w.dispose();
+        }
+    }
+
+    /**
+     * A run-length BMP's codes may skip to the end of the image (an end-of-bitmap code, 2 bytes), so its header's size
+     * had no bound: a 1080-byte RLE8 BMP and a 120-byte RLE4 one declaring 16384x16384 pixels were decoded, 1.2 GB
+     * allocated (an OutOfMemoryError under -Xmx256m), and came out black. An uncompressed one was not bounded either
+     * (an 8-bit one of 1094 bytes allocated 257 MB before ImageIO found its rows missing). Now a run-length BMP is
+     * held to 128 pixels a byte (a run is at most 255 pixels in 2 bytes) unless it has at most 2^20 pixels, and an
+     * uncompressed one to 8 (1-bit pixels). Real files load: ImageIO's own RLE8, RLE4 and uncompressed BMPs of a flat
+     * 2048x1024 image, their codecs' best case, and a 1024x1024 RLE8 BMP that skips every pixel.
+     */
+    @Test
+    void aRunLengthBmpClaimingMoreThanItsFileHoldsIsRefusedBeforeDecoding() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("rle"));
+        Path f = dir.resolve("a.bmp");
+        byte[] endOfBitmap = {0, 1};
+        Files.write(f, bmp(16384, 16384, 8, 1, endOfBitmap));
+        assertEquals(f + ": at image 0 of 1: expected an image whose data fits in its file (a BMP (RLE8) of 1080 bytes encodes at"
+                + " most 138240 pixels, or any image of at most 1048576 pixels, which its codes may skip), found 16384x16384 pixels"
+                + " declared in its header (not decoded: the file is truncated or its header is damaged)", errorAllocatingLessThan(dir, 64L << 20));
+        Files.write(f, bmp(16384, 16384, 4, 2, endOfBitmap));
+        assertTrue(errorAllocatingLessThan(dir, 64L << 20).contains("(a BMP (RLE4) of 120 bytes encodes at most 15360 pixels, or any"
+                + " image of at most 1048576 pixels, which its codes may skip), found 16384x16384 pixels declared"));
+        Files.write(f, bmp(16384, 16384, 8, 0, new byte[16]));
+        assertTrue(errorAllocatingLessThan(dir, 64L << 20).contains("(a BMP of 1094 bytes encodes at most 8752 pixels), found"
+                + " 16384x16384 pixels declared"));
+        // all skipped, within 2^20 pixels: black
+        Files.write(f, bmp(1024, 1024, 8, 1, endOfBitmap));
+        for (float v : ImageFolder.load(dir, 1, 4, 4).images()) assertEquals(0f, v);
+        // ImageIO's own run-length and uncompressed BMPs of a flat image (twice 2^20 pixels) load, white
+        BufferedImage flat8 = new BufferedImage(2048, 1024, BufferedImage.TYPE_BYTE_INDEXED);
+        byte[] blackThenWhite = new byte[16];
+        java.util.Arrays.fill(blackThenWhite, 1, 16, (byte) 255);
+        BufferedImage flat4 = new BufferedImage(2048, 1024, BufferedImage.TYPE_BYTE_BINARY,
+                new java.awt.image.IndexColorModel(4, 16, blackThenWhite, blackThenWhite, blackThenWhite));
+        for (BufferedImage img : new BufferedImage[] {flat8, flat4}) {
+            java.awt.Graphics2D g = img.createGraphics();
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, 2048, 1024);
+            g.dispose();
+        }
+        java.awt.image.IndexColorModel white = new java.awt.image.IndexColorModel(1, 2, new byte[] {0, -1}, new byte[] {0, -1},
+                new byte[] {0, -1});
+        BufferedImage flat1 = new BufferedImage(2048, 1024, BufferedImage.TYPE_BYTE_BINARY, white);
+        flat1.getRaster().setSamples(0, 0, 2048, 1024, 0, java.util.Collections.nCopies(2048 * 1024, 1).stream().mapToInt(i -> i).toArray());
+        Files.delete(f);
+        write(flat8, "bmp", "BI_RLE8", dir.resolve("b.bmp"));
+        write(flat4, "bmp", "BI_RLE4", dir.resolve("c.bmp"));
+        write(flat1, "bmp", "BI_RGB", dir.resolve("d.bmp"));
+        assertTrue(Files.size(dir.resolve("b.bmp")) < 2048 * 1024 / 64, Files.size(dir.resolve("b.bmp")) + " bytes");
+        Dataset d = ImageFolder.load(dir, 1, 4, 4);
+        assertEquals(3, d.size());
+        for (float v : d.images()) assertEquals(1f, v, 1e-6f);
+    }
+
+    /**
+     * A little-endian TIFF of one w×h strip of 8-bit grey samples with this compression (1 none, 8 deflate) and data.
+     */
+    static byte[] tiff(int w, int h, int compression, byte[] data) {
+        int fields = 9;
+        int dataAt = 8 + 2 + 12 * fields + 4;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(dataAt + data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).putShort((short) fields);
+        int[][] ifd = {{256, 4, w}, {257, 4, h}, {258, 3, 8}, {259, 3, compression}, {262, 3, 1}, {273, 4, dataAt},
+                {277, 3, 1}, {278, 4, h}, {279, 4, data.length}};
+        for (int[] e : ifd) {
+            b.putShort((short) e[0]).putShort((short) e[1]).putInt(1);
+            if (e[1] == 3) b.putShort((short) e[2]).putShort((short) 0); else b.putInt(e[2]);
+        }
+        return b.putInt(0).put(data).array();
+    }
+
+    /**
+     * ImageIO picks a reader by the file's content, so a TIFF named a.png is read as a TIFF, which had no bound: 138
+     * bytes declaring 16384x16384 uncompressed pixels allocated 257 MB before ImageIO found the data missing, and 134
+     * bytes of deflate declaring as much decoded to 1.3 GB (OutOfMemoryErrors under -Xmx256m). A TIFF is now held to
+     * the bound of its compression, not the PNG's its name suggests, and the message says what the content is. Real
+     * TIFFs named .png load: ImageIO's own of a flat 2048x1024 image, 1-bit, in each compression its writer offers.
+     */
+    @Test
+    void aTiffNamedPngIsBoundedAsATiffBeforeDecoding() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("tiff-as-png"));
+        Path f = Files.write(dir.resolve("a.png"), tiff(16384, 16384, 1, new byte[16]));
+        assertEquals(f + ": at image 0 of 1: expected an image whose data fits in its file (a TIFF (uncompressed) of 138 bytes"
+                + " encodes at most 1104 pixels; its content is TIFF, which ImageIO reads whatever its name), found 16384x16384"
+                + " pixels declared in its header (not decoded: the file is truncated or its header is damaged)",
+                errorAllocatingLessThan(dir, 64L << 20));
+        java.util.zip.Deflater z = new java.util.zip.Deflater();
+        z.setInput(new byte[100]);
+        z.finish();
+        byte[] zipped = new byte[100];
+        Files.write(f, tiff(16384, 16384, 8, java.util.Arrays.copyOf(zipped, z.deflate(zipped))));
+        long size = Files.size(f);
+        assertTrue(errorAllocatingLessThan(dir, 64L << 20).contains("(a TIFF (deflate) of " + size + " bytes encodes at most "
+                + 8256 * size + " pixels; its content is TIFF, which ImageIO reads whatever its name), found 16384x16384 pixels"));
+        Files.delete(f);
+        BufferedImage flat = new BufferedImage(2048, 1024, BufferedImage.TYPE_BYTE_BINARY);
+        int n = 0;
+        for (String c : new String[] {"CCITT RLE", "CCITT T.4", "CCITT T.6", "LZW", "ZLib", "PackBits", "Deflate"}) {
+            write(flat, "tiff", c, dir.resolve("t" + n++ + ".png"));
+        }
+        write(new BufferedImage(2048, 1024, BufferedImage.TYPE_BYTE_GRAY), "tiff", "JPEG", dir.resolve("t" + n++ + ".png"));
+        Dataset d = ImageFolder.load(dir, 1, 4, 4);
+        assertEquals(n, d.size());
+        for (float v : d.images()) assertEquals(0f, v);
+    }
+
+    /**
      * A photo larger than the old limit of 2^26 pixels (a 108-megapixel phone camera's 12000x9000 was refused): a real
      * 8200x8200 image (67,240,000 pixels) decodes and is resized like any other, to the mean of its pixels here.
      */

@@ -15,7 +15,8 @@ import org.dcec4j.datasets.ImageFolder;
 /**
  * An image file's bytes as the model sees them, exactly as the image-folder loader ({@link ImageFolder}) reads a
  * file: ImageIO's first reader for the bytes, the size checked from the header before any pixel is decoded (at most
- * {@link ImageFolder#MAX_PIXELS} pixels and {@link ImageFolder#MAX_SIDE} a side), then
+ * {@link ImageFolder#MAX_PIXELS} pixels and {@link ImageFolder#MAX_SIDE} a side, and no more than the file can encode:
+ * {@link ImageFolder#checkHeader}), then
  * {@link ImageConversion#toFloats} to C×H×W values in [0, 1]. Failures are {@link DatasetException}s that name the
  * file: what was expected and what was found.
  */
@@ -61,10 +62,9 @@ public final class ImageDecoder {
             ImageReader r = readers.next();
             try {
                 r.setInput(in, true, true);
-                long w = r.getWidth(0), h = r.getHeight(0);
-                ImageFolder.checkLimits(path, "its header", w, h);
-                // a header claiming more pixels than the file can encode, as the image-folder loader refuses it
-                ImageFolder.checkFileHolds(path, "its header", r.getFormatName(), w, h, bytes.length);
+                // the limits, and a header claiming more pixels than the file can encode in the format ImageIO reads it
+                // as (by content: a TIFF named .png is bounded as a TIFF), checked as the image-folder loader checks them
+                ImageFolder.checkHeader(r, path, "its header", bytes.length);
                 // a warning that pixels are missing is an error, as in the image-folder loader
                 return ImageFolder.readWhole(r, path, "its data");
             } finally {

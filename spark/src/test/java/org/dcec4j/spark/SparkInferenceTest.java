@@ -443,6 +443,24 @@ class SparkInferenceTest {
         e = assertThrows(DatasetException.class, () -> ImageDecoder.read(b, "s3a://bucket/liar.png"));
         assertTrue(e.getMessage().startsWith("s3a://bucket/liar.png: at its header: expected an image whose data fits in its file (a PNG of "
                 + b.length + " bytes"), e.getMessage());
+        // a 41-byte GIF whose logical screen (16384x16384, around a 1x1 frame) its file cannot fill: the screen was
+        // allocated once the frame was read (1 GB, an OutOfMemoryError here); refused from the header as by the loader
+        byte[] gif = {'G', 'I', 'F', '8', '9', 'a', 0, 0x40, 0, 0x40, (byte) 0xF1, 0, 0, 0, 0, 0, -1, -1, -1, 0, 0, 0, 0, 0, 0,
+                0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4C, 0x01, 0, 0x3B};
+        e = assertThrows(DatasetException.class, () -> ImageDecoder.read(gif, "s3a://bucket/screen.gif"));
+        assertTrue(e.getMessage().startsWith("s3a://bucket/screen.gif: at its header: expected a GIF whose logical screen its file"
+                + " can fill (a GIF of 41 bytes encodes at most 111971 pixels;"), e.getMessage());
+        // TIFF content named .png: ImageIO reads it as a TIFF, so the TIFF's bound applies (16384x16384 in 138 bytes)
+        java.nio.ByteBuffer t = java.nio.ByteBuffer.allocate(138).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        t.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).putShort((short) 9);
+        for (int[] field : new int[][] {{256, 4, 16384}, {257, 4, 16384}, {258, 3, 8}, {259, 3, 1}, {262, 3, 1}, {273, 4, 122},
+                {277, 3, 1}, {278, 4, 16384}, {279, 4, 16}}) {
+            t.putShort((short) field[0]).putShort((short) field[1]).putInt(1);
+            if (field[1] == 3) t.putShort((short) field[2]).putShort((short) 0); else t.putInt(field[2]);
+        }
+        e = assertThrows(DatasetException.class, () -> ImageDecoder.read(t.array(), "s3a://bucket/tiff.png"));
+        assertTrue(e.getMessage().startsWith("s3a://bucket/tiff.png: at its header: expected an image whose data fits in its file"
+                + " (a TIFF (uncompressed) of 138 bytes encodes at most 1104 pixels; its content is TIFF"), e.getMessage());
     }
 
     /**
