@@ -897,7 +897,9 @@ class ImageFolderTest {
         java.awt.image.IndexColorModel white = new java.awt.image.IndexColorModel(1, 2, new byte[] {0, -1}, new byte[] {0, -1},
                 new byte[] {0, -1});
         BufferedImage flat1 = new BufferedImage(2048, 1024, BufferedImage.TYPE_BYTE_BINARY, white);
-        flat1.getRaster().setSamples(0, 0, 2048, 1024, 0, java.util.Collections.nCopies(2048 * 1024, 1).stream().mapToInt(i -> i).toArray());
+        int[] ones = new int[2048 * 1024];
+        java.util.Arrays.fill(ones, 1);
+        flat1.getRaster().setSamples(0, 0, 2048, 1024, 0, ones);
         Files.delete(f);
         write(flat8, "bmp", "BI_RLE8", dir.resolve("b.bmp"));
         write(flat4, "bmp", "BI_RLE4", dir.resolve("c.bmp"));
