@@ -47,6 +47,7 @@ import org.dcec4j.datasets.ImageFolder;
 import org.dcec4j.datasets.ImageStream;
 import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.datasets.OutputFiles;
+import org.dcec4j.datasets.cli.AsciiNumbers;
 import org.dcec4j.datasets.cli.DatasetsCommand;
 import org.dcec4j.engine.io.TensorFile;
 import org.dcec4j.engine.Backend;
@@ -182,12 +183,38 @@ public final class DcecCommand implements Runnable {
         }
     };
 
+    /**
+     * Whole-number options (int, Integer, long, Long): ASCII digits only, with the sign picocli's own converters take
+     * (they use Integer.valueOf, which read `--limit ٣`, an Arabic-Indic three, as 3). The message is picocli's, naming
+     * the option and the value: "Invalid value for option '--limit': '٣' is not an int (digits 0-9)". Decimal options
+     * need none (Float.valueOf and Double.valueOf take ASCII digits only). dcec-spark's command line registers them too.
+     */
+    public static void registerNumberConverters(CommandLine cl) {
+        CommandLine.ITypeConverter<Integer> ints = s -> {
+            try {
+                return AsciiNumbers.parseInt(s);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + s + "' is not an int (" + AsciiNumbers.DIGITS + ")");
+            }
+        };
+        CommandLine.ITypeConverter<Long> longs = s -> {
+            try {
+                return AsciiNumbers.parseLong(s);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + s + "' is not a long (" + AsciiNumbers.DIGITS + ")");
+            }
+        };
+        cl.registerConverter(Integer.class, ints).registerConverter(int.class, ints);
+        cl.registerConverter(Long.class, longs).registerConverter(long.class, longs);
+    }
+
     /** The configured picocli command line (tests inspect it). */
     public static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new DcecCommand(err));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.registerConverter(Path.class, PATHS);
+        registerNumberConverters(cl);
         CommandLine.IParameterExceptionHandler parameters = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((ex, args) -> {
             // the model commands have no --channels or --image-size: say why, then picocli's own message

@@ -3,6 +3,7 @@ package org.dcec4j.dcec.cli;
 import java.util.Map;
 import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.OptimizerSpec;
+import org.dcec4j.datasets.cli.AsciiNumbers;
 import org.dcec4j.engine.nn.Init;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -67,9 +68,9 @@ public final class HyperParameterOptions {
             int[] values = new int[parts.length];
             for (int i = 0; i < parts.length; i++) {
                 try {
-                    values[i] = Integer.parseInt(parts[i].trim());
+                    values[i] = AsciiNumbers.parseInt(parts[i].trim());
                 } catch (NumberFormatException e) {
-                    throw new CommandLine.TypeConversionException("'" + parts[i] + "' is not an int");
+                    throw new CommandLine.TypeConversionException("'" + parts[i] + "' is not an int (" + AsciiNumbers.DIGITS + ")");
                 }
             }
             return new IntList(values);

@@ -52,7 +52,7 @@ public final class SignalStop {
     static int waitSeconds(String value) {
         if (value == null) return 10;
         try {
-            int s = Integer.parseInt(value.strip());
+            int s = org.dcec4j.datasets.cli.AsciiNumbers.parseInt(value.strip());
             return s >= 1 && s <= 3600 ? s : -1;
         } catch (NumberFormatException e) {
             return -1;

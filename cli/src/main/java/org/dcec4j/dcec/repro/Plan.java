@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.datasets.Datasets;
+import org.dcec4j.datasets.cli.AsciiNumbers;
 
 /**
  * Which cells the reproduction runs: data sets, each with its seeds, and the methods (every method runs on
@@ -122,9 +123,9 @@ public record Plan(List<Entry> entries, List<Method> methods) {
             try {
                 int dash = t.indexOf('-', 1);
                 if (dash < 0) {
-                    out.add(Long.parseLong(t));
+                    out.add(AsciiNumbers.parseLong(t));
                 } else {
-                    long a = Long.parseLong(t.substring(0, dash).trim()), b = Long.parseLong(t.substring(dash + 1).trim());
+                    long a = AsciiNumbers.parseLong(t.substring(0, dash).trim()), b = AsciiNumbers.parseLong(t.substring(dash + 1).trim());
                     // b − a in exact arithmetic (it overflowed near the ends of the long range), and a loop that stops at b
                     // without stepping past it (s <= Long.MAX_VALUE never ends)
                     if (b < a || Math.subtractExact(b, a) > 1000) throw new NumberFormatException();
@@ -134,7 +135,7 @@ public record Plan(List<Entry> entries, List<Method> methods) {
                     }
                 }
             } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException(where + ": '" + t + "' is not a seed (an integer) or a range a-b with a <= b"
+                throw new IllegalArgumentException(where + ": '" + t + "' is not a seed (an integer, digits 0-9) or a range a-b with a <= b"
                         + " of at most 1001 seeds");
             }
         }

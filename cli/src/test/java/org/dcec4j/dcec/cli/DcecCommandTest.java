@@ -68,6 +68,53 @@ class DcecCommandTest {
             "--batch-size", "--pretrain-epochs", "--kmeans-restarts", "--update-interval", "--tol", "--max-iter", "--lr", "--seed",
             "--checkpoint-every", "--resume", "--overwrite", "--out", "--dataset", "--data-dir", "--limit", "--threads", "--channels", "--image-size");
 
+    /**
+     * Every numeric option of every command takes ASCII digits only: Integer.valueOf read `--limit ٣` (Arabic-Indic three)
+     * and `--seed ３` (fullwidth) as 3. Refused at parsing, exit 2, naming the option, the value and what was expected;
+     * signs and the forms accepted before still are.
+     */
+    @Test void numericOptionsTakeAsciiDigitsOnly(@TempDir Path tmp) {
+        CommandLine cl = DcecCommand.commandLine(System.out, System.err);
+        int checked = 0;
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            for (OptionSpec o : sub.getCommandSpec().options()) {
+                Class<?> t = o.type();
+                if (!(t == Integer.class || t == int.class || t == Long.class || t == long.class || t == Float.class || t == float.class
+                        || t == Double.class || t == double.class || t == HyperParameterOptions.IntList.class)) continue;
+                for (String bad : List.of("\u0663", "1\u0663", "\uff13", "\u0966")) {
+                    // parsed only: a value taken would start the command (a training)
+                    String what = sub.getCommandName() + " " + o.longestName() + " " + bad;
+                    CommandLine.ParameterException e = org.junit.jupiter.api.Assertions.assertThrows(CommandLine.ParameterException.class,
+                            () -> DcecCommand.commandLine(System.out, System.err).parseArgs(sub.getCommandName(), o.longestName(), bad), what);
+                    assertTrue(e.getMessage().startsWith("Invalid value for option '" + o.longestName() + "': '" + bad + "' is not a"),
+                            what + ": " + e.getMessage());
+                }
+                checked++;
+            }
+        }
+        assertTrue(checked >= 20, "numeric options checked: " + checked);
+        // the command line's exit code and line (--threads 0 would be refused too, after the parsing)
+        Object[] r = run("train", "--limit", "\u0663", "--threads", "0", "--out", tmp.resolve("never").toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).startsWith("Invalid value for option '--limit': '\u0663' is not an int (digits 0-9)"), (String) r[2]);
+        assertFalse(Files.exists(tmp.resolve("never")));
+        // reproduce's seeds are parsed by the plan
+        for (String[] args : List.of(new String[] {"reproduce", "--dry-run", "--datasets", "shapes", "--seeds", "\u0663"},
+                new String[] {"reproduce", "--dry-run", "--plan", "shapes:0-\u0663"})) {
+            Object[] rr = run(args);
+            assertEquals(2, rr[0], String.join(" ", args) + ": " + rr[2]);
+            assertTrue(((String) rr[2]).contains("is not a seed"), (String) rr[2]);
+        }
+        assertEquals(-1, SignalStop.waitSeconds("\u0663"));
+        // what was accepted before still is: signs on integers, decimals and exponents on the real-valued options
+        CommandLine.ParseResult ok = DcecCommand.commandLine(System.out, System.err)
+                .parseArgs("train", "--limit", "+30", "--seed", "-7", "--filters", "4, 8,+16", "--tol", "1e-3", "--alpha", ".5");
+        DcecCommand.Train t = (DcecCommand.Train) ok.subcommand().commandSpec().userObject();
+        assertEquals(30, t.data.limit);
+        assertEquals(-7, t.train.hyperParameters.seed());
+        assertArrayEquals(new int[] {4, 8, 16}, t.train.hyperParameters.filters.values());
+    }
+
     @Test void helpListsEveryOptionOfEveryCommand() {
         CommandLine cl = DcecCommand.commandLine(System.out, System.err);
         String top = cl.getUsageMessage(CommandLine.Help.Ansi.OFF);

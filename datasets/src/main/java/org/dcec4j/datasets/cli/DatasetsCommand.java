@@ -223,14 +223,14 @@ public final class DatasetsCommand {
 
     private static int positive(String text, String option) {
         try {
-            int v = Integer.parseInt(text);
+            int v = AsciiNumbers.parseInt(text);
             if (v > 0) {
                 return v;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException(option + " expects a positive integer, found " + text);
+        throw new IllegalArgumentException(option + " expects a positive integer (" + AsciiNumbers.DIGITS + "), found " + text);
     }
 
     private static int list(DataSource source, PrintStream out) {

@@ -48,6 +48,20 @@ class DatasetsCommandTest {
         assertTrue(out().contains("verify"));
     }
 
+    /** --columns, --rows and --scale take ASCII digits only: Integer.parseInt took `--columns ٣` (Arabic-Indic three) as 3. */
+    @Test
+    void sheetNumbersTakeAsciiDigitsOnly() {
+        Path png = tmp.resolve("s.png");
+        for (String option : new String[] {"--columns", "--rows", "--scale"}) {
+            for (String bad : new String[] {"\u0663", "1\u0663", "\uff13"}) {
+                assertEquals(2, run("sheet", "shapes", png.toString(), option, bad), option + " " + bad);
+                assertTrue(err().startsWith("datasets: " + option + " expects a positive integer (digits 0-9), found " + bad + "\n"), err());
+                assertFalse(Files.exists(png));
+            }
+        }
+        assertEquals(0, run("sheet", "shapes", png.toString(), "--columns", "+3", "--rows", "2", "--scale", "1"), err());
+    }
+
     /** Numbers are ASCII digits whatever the locale: under th-TH-u-nu-thai the shapes line read "๑๐๐๐๐ x 1x๒๘x๒๘". */
     @Test
     void listPrintsAsciiDigitsUnderEveryLocale() {
