@@ -119,11 +119,13 @@ public final class IdxReader {
                         String.format("0x%02X%02X%02X%02X", magic[0], magic[1], magic[2], magic[3]));
             }
             if ((magic[2] & 0xFF) != TYPE_UBYTE) {
-                throw DatasetException.at(source, "byte 2", "IDX type 0x08 (unsigned byte)", String.format("0x%02X", magic[2] & 0xFF));
+                throw DatasetException.at(source, "byte 2", "IDX type 0x08 (unsigned byte: magic 0x000008RR)",
+                        "magic " + magic(magic[2] & 0xFF, magic[3] & 0xFF) + String.format(" (type 0x%02X)", magic[2] & 0xFF));
             }
             int rank = magic[3] & 0xFF;
             if (rank < 1 || rank > MAX_RANK) {
-                throw DatasetException.at(source, "byte 3", "an IDX rank from 1 to " + MAX_RANK, Integer.toString(rank));
+                throw DatasetException.at(source, "byte 3", "an IDX rank from 1 to " + MAX_RANK + " (magic " + magic(TYPE_UBYTE, 1)
+                        + " to " + magic(TYPE_UBYTE, MAX_RANK) + ")", "magic " + magic(TYPE_UBYTE, rank) + " (rank " + rank + ")");
             }
             byte[] header = new byte[4 * rank];
             readHeader(header, 4, rank + " dimension(s) of 4 bytes");
@@ -339,9 +341,15 @@ public final class IdxReader {
         return new Dataset(name, 1, NHW[1], NHW[2], toUnit(images.data(), images.offset(), images.count()), y);
     }
 
+    /** The 4-byte magic of a type and rank as IDX's documentation writes it: 0x00000803 for unsigned-byte images. */
+    static String magic(int type, int rank) {
+        return String.format("0x0000%02X%02X", type, rank);
+    }
+
     private static int[] imageDims(String source, int[] dims) {
         if (dims.length != 3) {
-            throw DatasetException.at(source, "byte 3", "an image file of rank 3 (N, H, W)", "rank " + dims.length);
+            throw DatasetException.at(source, "byte 3", "an image file, magic " + magic(TYPE_UBYTE, 3) + " (rank 3: N, H, W)",
+                    "magic " + magic(TYPE_UBYTE, dims.length) + " (rank " + dims.length + ")");
         }
         if (dims[0] == 0 || dims[1] == 0 || dims[2] == 0) {
             throw DatasetException.at(source, "byte 4", "at least one image of at least 1x1 pixels", dims[0] + " images of " + dims[1] + "x" + dims[2]);
@@ -351,7 +359,8 @@ public final class IdxReader {
 
     private static void labelDims(String source, int[] dims, int N, String imagesSource) {
         if (dims.length != 1) {
-            throw DatasetException.at(source, "byte 3", "a label file of rank 1 (N)", "rank " + dims.length);
+            throw DatasetException.at(source, "byte 3", "a label file, magic " + magic(TYPE_UBYTE, 1) + " (rank 1: N)",
+                    "magic " + magic(TYPE_UBYTE, dims.length) + " (rank " + dims.length + ")");
         }
         if (dims[0] != N) {
             throw DatasetException.at(source, "byte 4", N + " labels (as many as images in " + imagesSource + ")", dims[0] + " labels");

@@ -99,6 +99,29 @@ class IdxReaderTest {
                 error(() -> IdxReader.read("t", images, l)));
     }
 
+    /**
+     * A magic of the wrong type, rank or kind of file is shown as IDX's documentation writes it (0x00000803 for images,
+     * 0x00000801 for labels) beside the one expected: the rank was a decimal number alone ("found rank 1", "found 9").
+     */
+    @Test
+    void aWrongMagicIsShownInHexBesideTheExpectedOne() throws IOException {
+        byte[][] good = Fixtures.mnistLike(2, 2, 2);
+        Path labels = Files.write(tmp.resolve("labels"), good[1]);
+        assertEquals(labels + ": at byte 3: expected an image file, magic 0x00000803 (rank 3: N, H, W), found magic 0x00000801 (rank 1)",
+                error(() -> IdxReader.read("t", labels, labels)));
+        Path images = Files.write(tmp.resolve("images"), good[0]);
+        assertEquals(images + ": at byte 3: expected a label file, magic 0x00000801 (rank 1: N), found magic 0x00000803 (rank 3)",
+                error(() -> IdxReader.read("t", images, images)));
+        byte[] rank = good[0].clone();
+        rank[3] = 9;
+        assertEquals("f: at byte 3: expected an IDX rank from 1 to 4 (magic 0x00000801 to 0x00000804), found magic 0x00000809 (rank 9)",
+                error(() -> IdxReader.parse("f", rank)));
+        byte[] type = good[0].clone();
+        type[2] = 0x0D;
+        assertEquals("f: at byte 2: expected IDX type 0x08 (unsigned byte: magic 0x000008RR), found magic 0x00000D03 (type 0x0D)",
+                error(() -> IdxReader.parse("f", type)));
+    }
+
     @Test
     void countMismatchNamesBothFiles() {
         byte[][] a = Fixtures.mnistLike(4, 2, 2);
