@@ -1,5 +1,6 @@
 package org.dcec4j.datasets;
 
+import org.dcec4j.datasets.cli.Counts;
 import java.util.Arrays;
 import java.util.List;
 
@@ -94,7 +95,7 @@ public final class Dataset {
         int maxLabel = -1;
         if (labels != null) {
             if (labels.length != N) {
-                throw new IllegalArgumentException("expected " + N + " labels, found " + labels.length);
+                throw new IllegalArgumentException("expected " + Counts.of(N, "label") + ", found " + labels.length);
             }
             for (int n = 0; n < N; n++) {
                 if (labels[n] < 0) {
@@ -348,6 +349,6 @@ public final class Dataset {
     @Override
     public String toString() {
         return name + " (" + N + " x " + C + "x" + H + "x" + W
-                + (labels == null ? ", unlabeled)" : ", " + numClasses + " classes)");
+                + (labels == null ? ", unlabeled)" : ", " + Counts.of(numClasses, "class", "classes") + ")");
     }
 }

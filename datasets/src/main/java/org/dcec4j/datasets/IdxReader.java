@@ -1,5 +1,6 @@
 package org.dcec4j.datasets;
 
+import org.dcec4j.datasets.cli.Counts;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
@@ -352,7 +353,7 @@ public final class IdxReader {
                     "magic " + magic(TYPE_UBYTE, dims.length) + " (rank " + dims.length + ")");
         }
         if (dims[0] == 0 || dims[1] == 0 || dims[2] == 0) {
-            throw DatasetException.at(source, "byte 4", "at least one image of at least 1x1 pixels", dims[0] + " images of " + dims[1] + "x" + dims[2]);
+            throw DatasetException.at(source, "byte 4", "at least one image of at least 1x1 pixels", Counts.of(dims[0], "image") + " of " + dims[1] + "x" + dims[2]);
         }
         return dims;
     }
@@ -363,7 +364,7 @@ public final class IdxReader {
                     "magic " + magic(TYPE_UBYTE, dims.length) + " (rank " + dims.length + ")");
         }
         if (dims[0] != N) {
-            throw DatasetException.at(source, "byte 4", N + " labels (as many as images in " + imagesSource + ")", dims[0] + " labels");
+            throw DatasetException.at(source, "byte 4", Counts.of(N, "label") + " (as many as images in " + imagesSource + ")", Counts.of(dims[0], "label"));
         }
     }
 

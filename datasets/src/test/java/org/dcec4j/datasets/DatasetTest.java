@@ -176,4 +176,17 @@ class DatasetTest {
             assertEquals(List.of(), s.fileNames());
         }
     }
+
+    /** One class reads "1 class", one image or label "1 image", "1 label" (they said "1 classes", "1 images of 0x2", "1 labels"). */
+    @Test
+    void aCountOfOneIsSingular() {
+        org.junit.jupiter.api.Assertions.assertEquals("d (1 x 1x1x2, 1 class)", new Dataset("d", 1, 1, 2, new float[2], new int[] {0}, 1).toString());
+        IdxReader.Idx empty = IdxReader.parse("f", Fixtures.idx(new int[] {1, 0, 2}, new byte[0]));
+        String m = org.junit.jupiter.api.Assertions.assertThrows(DatasetException.class,
+                () -> IdxReader.toDataset("t", "f", empty, null, null)).getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(m.endsWith("found 1 image of 0x2"), m);
+        m = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Dataset("d", 1, 1, 2, new float[2], new int[] {0, 1}, 2)).getMessage();
+        org.junit.jupiter.api.Assertions.assertEquals("expected 1 label, found 2", m);
+    }
 }

@@ -1,5 +1,6 @@
 package org.dcec4j.dcec;
 
+import org.dcec4j.datasets.cli.Counts;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,7 +159,7 @@ public final class DcecModel {
     /** ACC, NMI and ARI of the clusters of n images against their labels {@code truth} [n]. */
     public Scores score(float[] images, int n, int[] truth) {
         Objects.requireNonNull(truth, "truth");
-        if (truth.length != n) throw new IllegalArgumentException("truth has " + truth.length + " labels for " + n + " images");
+        if (truth.length != n) throw new IllegalArgumentException("truth has " + Counts.of(truth.length, "label") + " for " + Counts.of(n, "image"));
         for (int i = 0; i < n; i++)
             if (truth[i] < 0) throw new IllegalArgumentException("truth: label " + truth[i] + " at " + i + " is negative");
         return Scores.of(truth, predict(images, n));

@@ -1,5 +1,6 @@
 package org.dcec4j.dcec;
 
+import org.dcec4j.datasets.cli.Counts;
 import org.dcec4j.dcec.model.ConvAutoencoder;
 
 /**
@@ -25,7 +26,7 @@ final class Inputs {
         if (C < 1 || H < 1 || W < 1) throw new IllegalArgumentException(name + ": channels, height and width must be positive, got " + C + "x" + H + "x" + W);
         long want = (long) n * C * H * W;
         if (images.length != want)
-            throw new IllegalArgumentException(name + ": " + n + " images of " + C + "x" + H + "x" + W + " need " + want
+            throw new IllegalArgumentException(name + ": " + Counts.of(n, "image") + " of " + C + "x" + H + "x" + W + " need " + want
                     + " floats, the array has " + images.length);
         checkValues(name, images, 0, images.length, C * H * W, unitRange);
     }

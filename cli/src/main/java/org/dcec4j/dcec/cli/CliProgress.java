@@ -1,5 +1,6 @@
 package org.dcec4j.dcec.cli;
 
+import org.dcec4j.datasets.cli.Counts;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.dcec4j.dcec.DcecConfig;
@@ -24,9 +25,9 @@ final class CliProgress implements TrainingListener {
     @Override public void phaseStarted(Phase phase, int first, int total) {
         this.total = total;
         switch (phase) {
-            case PRETRAIN -> out.printf(Locale.ROOT, "pretraining: %d epochs%s%n", total, first > 0 ? " (resuming after epoch " + first + ")" : "");
-            case KMEANS -> out.printf(Locale.ROOT, "k-means: %d restarts%n", cfg.kmeansRestarts());
-            case CLUSTER -> out.printf(Locale.ROOT, "clustering: at most %d iterations, P every %d%s%n", total, cfg.updateInterval(),
+            case PRETRAIN -> out.printf(Locale.ROOT, "pretraining: %s%s%n", Counts.of(total, "epoch"), first > 0 ? " (resuming after epoch " + first + ")" : "");
+            case KMEANS -> out.printf(Locale.ROOT, "k-means: %s%n", Counts.of(cfg.kmeansRestarts(), "restart"));
+            case CLUSTER -> out.printf(Locale.ROOT, "clustering: at most %s, P every %d%s%n", Counts.of(total, "iteration"), cfg.updateInterval(),
                     first > 0 ? " (resuming at iteration " + first + ")" : "");
         }
     }

@@ -1,5 +1,6 @@
 package org.dcec4j.dcec.cli;
 
+import org.dcec4j.datasets.cli.Counts;
 import static org.dcec4j.datasets.cli.TerminalText.printable;
 
 import java.io.BufferedWriter;
@@ -305,7 +306,7 @@ public final class DcecCommand implements Runnable {
                 stop.check("reading the images, " + done + " of " + N + " read");
                 if (done == N) break;
                 if ((r = s.read(x, done * D, 1)) <= 0)
-                    throw new IllegalStateException(s.name() + ": the stream ended after " + done + " of " + N + " images");
+                    throw new IllegalStateException(s.name() + ": the stream ended after " + done + " of " + Counts.of(N, "image"));
             }
             Dataset d = new Dataset(s.name(), s.channels(), s.height(), s.width(), x, s.labels(), s.numClasses()).withFileNames(s.fileNames());
             return s.classNames().isEmpty() ? d : d.withClassNames(s.classNames());
@@ -589,8 +590,8 @@ public final class DcecCommand implements Runnable {
                         folder.note("resumed by dcec " + label() + " --resume from " + RunFolder.CHECKPOINT + " (" + describe(c) + ")"
                                 + (dropped.isEmpty() ? "" : "; deleted " + String.join(", ", dropped) + " of its earlier end, made again when it ends"));
                 }
-                out.printf(Locale.ROOT, "dcec %s: %s on %s, %d images of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), printable(d.name()),
-                        d.size(), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
+                out.printf(Locale.ROOT, "dcec %s: %s on %s, %s of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), printable(d.name()),
+                        Counts.of(d.size(), "image"), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
                 out.println("kernels: " + backend.describe() + ", threads: " + backend.threads());
                 out.flush();
                 PrintStream progress = progressStream();
@@ -609,7 +610,7 @@ public final class DcecCommand implements Runnable {
                 // after the run, on its own seed stream: the results above are final and do not depend on it
                 PixelBaseline baseline = null;
                 if (plan.run()) {
-                    progress.printf(Locale.ROOT, "baseline: k-means on the raw pixels, %d restarts%n", cfg.kmeansRestarts());
+                    progress.printf(Locale.ROOT, "baseline: k-means on the raw pixels, %s%n", Counts.of(cfg.kmeansRestarts(), "restart"));
                     try {
                         // k-means on raw pixels takes seconds per restart and has no batches: a signal interrupts it (KMeans
                         // ends at its next Lloyd iteration), or the shutdown's wait would run out and leave the folder locked
@@ -713,7 +714,7 @@ public final class DcecCommand implements Runnable {
             List<ScoreTable.Row> rows = new ArrayList<>();
             if (baseline != null)
                 rows.add(new ScoreTable.Row("pixel k-means", baseline.scores(), String.format(Locale.ROOT,
-                        "baseline: k-means on the raw pixels, %d restarts, %.1f s", baseline.restarts(), baseline.seconds())));
+                        "baseline: k-means on the raw pixels, %s, %.1f s", Counts.of(baseline.restarts(), "restart"), baseline.seconds())));
             if (m.clusters) {
                 Path log = train.out.resolve(RunFolder.DCEC_LOG);
                 List<RunLogs.ClusterRow> logged = Files.isRegularFile(log) ? RunLogs.readClusterLog(log) : List.of();
@@ -935,7 +936,7 @@ public final class DcecCommand implements Runnable {
             int B = Math.min(batchSize, s.size()), most = m.largestBatch();
             if (B > most) {
                 s.close();
-                throw new IllegalArgumentException("--batch-size " + batchSize + ": a batch of " + B + " images of " + m.channels + "x"
+                throw new IllegalArgumentException("--batch-size " + batchSize + ": a batch of " + Counts.of(B, "image") + " of " + m.channels + "x"
                         + m.height + "x" + m.width + " (or a layer's output for them) holds more values than one Java array (2^31): use --batch-size "
                         + most + " or less (the results do not depend on it)");
             }
@@ -1186,7 +1187,7 @@ public final class DcecCommand implements Runnable {
                 });
                 Scores sc = Scores.of(s.labels(), labels);
                 PrintWriter out = spec.commandLine().getOut();
-                out.printf(Locale.ROOT, "%s on %s (%d images): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f%n", m.config.method(), printable(s.name()), s.size(),
+                out.printf(Locale.ROOT, "%s on %s (%s): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f%n", m.config.method(), printable(s.name()), Counts.of(s.size(), "image"),
                         sc.acc(), sc.nmi(), org.dcec4j.dcec.metrics.Metrics.nmi(s.labels(), labels, org.dcec4j.dcec.metrics.NmiAverage.GEOMETRIC), sc.ari());
             }
             return 0;

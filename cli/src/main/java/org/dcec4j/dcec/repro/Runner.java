@@ -1,5 +1,6 @@
 package org.dcec4j.dcec.repro;
 
+import org.dcec4j.datasets.cli.Counts;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -116,7 +117,7 @@ final class Runner {
         List<Cell> cells = plan.cells();
         int index = 0, ran = 0, skipped = 0;
         List<String> failures = new ArrayList<>();
-        out.printf(Locale.ROOT, "dcec reproduce: %d cells (%s; methods %s), %s settings%s%n", cells.size(), plan.toPlanString(),
+        out.printf(Locale.ROOT, "dcec reproduce: %s (%s; methods %s), %s settings%s%n", Counts.of(cells.size(), "cell"), plan.toPlanString(),
                 String.join(",", plan.methods().stream().map(m -> m.cliName).toList()), cmd.settings(), o.dryRun ? ", dry run" : "");
         if (!o.dryRun) {
             out.println("  JVM options of every cell: " + (jvm.jvmOptions().isEmpty() ? "(none)" : String.join(" ", jvm.jvmOptions())));
@@ -191,7 +192,7 @@ final class Runner {
             if (!o.dryRun) report(g.dataset(), dcecWritten);
         }
         if (!o.dryRun) writeTable();
-        out.printf(Locale.ROOT, "dcec reproduce: %d of %d cells done before this run, %d run now, %d failed%s%n", skipped, cells.size(), ran,
+        out.printf(Locale.ROOT, "dcec reproduce: %d of %s done before this run, %d run now, %d failed%s%n", skipped, Counts.of(cells.size(), "cell"), ran,
                 failures.size(), o.dryRun ? " (dry run: nothing was run)" : "; table: " + o.table);
         for (String f : failures) out.println("  failed: " + f);
         out.flush();
@@ -332,7 +333,7 @@ final class Runner {
         copy(run.resolve(RunFolder.PRETRAIN_LOG), dir.resolve(RunFolder.PRETRAIN_LOG));
         OutputFiles.writeAtomically(dir.resolve(RunOutputs.CONSOLE_LOG), consoleLog(run));
         OutputFiles.writeAtomically(recordFile(p), r.toJson().getBytes(StandardCharsets.UTF_8));
-        out.printf(Locale.ROOT, "%s: %s %s: %d epochs, loss %.6f, %s%n", tag, p, s == State.COLLECT ? "collected" : "finished", r.epochs(),
+        out.printf(Locale.ROOT, "%s: %s %s: %s, loss %.6f, %s%n", tag, p, s == State.COLLECT ? "collected" : "finished", Counts.of(r.epochs(), "epoch"),
                 r.finalLoss(), duration(r.seconds()));
         publish(p, r, tag);
         return r;

@@ -430,4 +430,24 @@ class ModelCommandsCheckTest {
             assertTrue(Arrays.equals(before, Files.readAllBytes(lock)), cmd);
         }
     }
+
+    /** A count of one reads "1 image", not "(1 images)": evaluate on a folder of one image, and the phases' first lines. */
+    @Test void aCountOfOneIsSingular() throws Exception {
+        Path one = tmp.resolve("one");
+        Path image;
+        try (var w = Files.walk(images)) { image = w.filter(Files::isRegularFile).sorted().findFirst().orElseThrow(); }
+        Files.createDirectories(one.resolve("class0"));
+        Files.copy(image, one.resolve("class0").resolve(image.getFileName()));
+        Object[] r = run("evaluate", "--model", model.toString(), "--dataset", one.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains(" (1 image): ACC "), (String) r[1]);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        CliProgress p = new CliProgress(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), 1,
+                org.dcec4j.dcec.DcecConfig.defaults().toBuilder().kmeansRestarts(1).build());
+        p.phaseStarted(org.dcec4j.dcec.train.Phase.PRETRAIN, 0, 1);
+        p.phaseStarted(org.dcec4j.dcec.train.Phase.KMEANS, 0, 1);
+        p.phaseStarted(org.dcec4j.dcec.train.Phase.CLUSTER, 0, 1);
+        assertEquals("pretraining: 1 epoch\nk-means: 1 restart\nclustering: at most 1 iteration, P every 140\n",
+                bytes.toString(java.nio.charset.StandardCharsets.UTF_8).replace("\r", ""));
+    }
 }

@@ -1,5 +1,6 @@
 package org.dcec4j.dcec.cluster;
 
+import org.dcec4j.datasets.cli.Counts;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -191,7 +192,7 @@ public final class KMeans {
             };
         }
         runAll(tasks, factory, abandoned);       // a CancellationException when the calling thread was interrupted
-        cancellation.check("k-means, " + finished.get() + " of " + restarts + " restarts done");
+        cancellation.check("k-means, " + finished.get() + " of " + Counts.of(restarts, "restart") + " done");
         Best best = null;
         for (Best b : bestOfWorker) {
             if (b != null && (best == null || better(b.inertia, b.restart, best.inertia, best.restart))) {

@@ -1,5 +1,6 @@
 package org.dcec4j.dcec.report;
 
+import org.dcec4j.datasets.cli.Counts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -443,7 +444,7 @@ public final class HtmlReport {
             Map<String, String> m = RunLogs.readConfig(baseline);
             String restarts = m.getOrDefault("restarts", "?");
             ScoreRow row = new ScoreRow("pixel k-means", number(baseline, "acc", m.get("acc")), number(baseline, "nmi", m.get("nmi")),
-                    number(baseline, "ari", m.get("ari")), "baseline: k-means on the raw pixels, " + restarts + " restarts ("
+                    number(baseline, "ari", m.get("ari")), "baseline: k-means on the raw pixels, " + ("1".equals(restarts) ? "1 restart" : restarts + " restarts") + " ("
                     + Html.fixed(number(baseline, "seconds", m.get("seconds")), 1) + " s)");
             b.score(row).metricReference(row);
         }
@@ -491,8 +492,8 @@ public final class HtmlReport {
         }
         Predictions p = RunLogs.readPredictions(pred);
         if ((images != null || labels != null) && p.size() != N) {
-            throw new ReportException(pred + ": has " + p.size() + " predictions but the data set has N = " + N
-                    + " images; expected one line per image");
+            throw new ReportException(pred + ": has " + Counts.of(p.size(), "prediction") + " but the data set has N = " + Counts.of(N, "image")
+                    + "; expected one line per image");
         }
         int K = 0;
         for (int k : p.cluster()) {
@@ -874,7 +875,7 @@ public final class HtmlReport {
                 if (!skipped.isEmpty()) {
                     note(o, skipped);
                 }
-                note(o, rows.size() + " epochs, " + Html.fixed(seconds, 1) + " s in all; last loss "
+                note(o, Counts.of(rows.size(), "epoch") + ", " + Html.fixed(seconds, 1) + " s in all; last loss "
                         + Html.number(rows.get(rows.size() - 1).loss()) + ".");
             }
             o.append("</section>\n");
