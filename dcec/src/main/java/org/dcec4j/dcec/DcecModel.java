@@ -111,10 +111,10 @@ public final class DcecModel {
     /** The cluster of each decoded image. */
     public int[] predict(List<? extends BufferedImage> images) { return predict(convert(images), images.size()); }
 
-    /** The cluster of each image of a data set (its labels are not used). */
+    /** The cluster of each image of a data set (its labels are not used); a message names the argument, data. */
     public int[] predict(Dataset data) {
         checkShape(data);
-        return predict(data.images(), data.size());
+        return labels(predictProbaFlat("data", data.images(), data.size()), data.size());
     }
 
     /**
@@ -168,10 +168,13 @@ public final class DcecModel {
     /** BATCH, or the largest batch whose arrays fit (results do not depend on the batch). */
     private int batch() { return Math.min(BATCH, model.largestBatch()); }
 
-    private float[] predictProbaFlat(float[] images, int n) {
-        Inputs.checkImages("images", images, n, channels(), height(), width(), !takesVectors());
-        checkOutputs("images", n, clusters(), "soft assignments");
-        return softAssign("images", images, n);
+    private float[] predictProbaFlat(float[] images, int n) { return predictProbaFlat("images", images, n); }
+
+    /** q of n inputs given as the argument {@code name} (images, or data for a Dataset), which the messages name. */
+    private float[] predictProbaFlat(String name, float[] images, int n) {
+        Inputs.checkImages(name, images, n, channels(), height(), width(), !takesVectors());
+        checkOutputs(name, n, clusters(), "soft assignments");
+        return softAssign(name, images, n);
     }
 
     /**

@@ -99,6 +99,30 @@ class DcecApiTest {
     }
 
     /**
+     * predict(Dataset) and score(Dataset) name their argument, data, as fit(Dataset) and the shape check do (library.md:
+     * exceptions name the API argument); they said "images:", the argument of predict(float[], int).
+     */
+    @Test void predictOfADataSetNamesItsArgumentData() {
+        SplittableRandom r = new SplittableRandom(3);
+        float[][] v = new float[30][5];
+        for (int i = 0; i < v.length; i++)
+            for (int j = 0; j < 5; j++) v[i][j] = (float) (r.nextGaussian() * 3 + 10 * (i % 3));
+        DcecModel m = Dcec.builder().method(Method.DEC).clusters(3).denseDims(8, 8, 8).batchSize(16).pretrainEpochs(1)
+                .kmeansRestarts(2).updateInterval(2).maxIterations(4).seed(1).build().fitVectors(v);
+        float[] flat = new float[10];
+        System.arraycopy(v[0], 0, flat, 0, 5);
+        Arrays.fill(flat, 5, 10, Float.MAX_VALUE);
+        String expected = "data: vector 1 (largest magnitude 3.4028235E38) overflows the encoder's float32 arithmetic";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.predict(Dataset.ofVectors("v", 5, flat.clone(), null)));
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> m.score(Dataset.ofVectors("v", 5, flat.clone(), new int[] {0, 1})));
+        assertTrue(e.getMessage().startsWith(expected), e.getMessage());
+        // the other inputs still say images
+        e = assertThrows(IllegalArgumentException.class, () -> m.predict(flat.clone(), 2));
+        assertTrue(e.getMessage().startsWith("images: vector 1"), e.getMessage());
+    }
+
+    /**
      * Inference holds n·K soft assignments (and n·K embeddings) in one array each. A vector model's K can exceed the d
      * values of a vector, so inputs that fit one array can have outputs that do not: 2,200,000 vectors of 2 values
      * (4.4 million floats) and K = 1000 make 2.2·10⁹ assignments (and a DEC model as many embedding values, which embed
