@@ -994,6 +994,74 @@ public final class DcecCommand implements Runnable {
                 throw new IllegalArgumentException("--output " + output + " is an image file of the --dataset folder " + images
                         + " (the CSV would replace that image, or be read as one by the next command on the folder): choose another"
                         + " name or folder for the CSV");
+            if (images != null && Files.isDirectory(images)) {
+                Path[] linked = imageThroughALink(realPath(out), images);
+                if (linked != null)
+                    throw new IllegalArgumentException("--output " + output + " is the image " + linked[0] + " of the --dataset folder "
+                            + images + " (its folder " + images.relativize(linked[1]) + " is a link to " + linked[1].toRealPath()
+                            + "; the CSV would replace that image): choose another name or folder for the CSV");
+            }
+            if (Datasets.dirOf(data.dataset) != null) {
+                Path file = fileOfNamedSet(realPath(out), data.dataset, DataSource.fromEnvironment(data.dataDir));
+                if (file != null)
+                    throw new IllegalArgumentException("--output " + output + " is " + file + ", a file of the data set " + data.dataset
+                            + " (the CSV would overwrite its data): choose another name or folder for the CSV");
+            }
+        }
+
+        /**
+         * The file of the named set {@code name} (any of its folder's known files, in every folder searched for them:
+         * --data-dir, $DCEC4J_DATA, ~/.cache/dcec4j) whose real path is {@code out}, a real path; null for none. predict
+         * --output $DCEC4J_DATA/mnist/t10k-images-idx3-ubyte.gz replaced the images with the CSV once they were read.
+         */
+        static Path fileOfNamedSet(Path out, String name, DataSource source) throws IOException {
+            String dir = Datasets.dirOf(name);
+            for (Path folder : source.searchDirs(dir))
+                for (org.dcec4j.datasets.KnownFile k : org.dcec4j.datasets.KnownFile.ALL) {
+                    Path file = folder.resolve(k.name());
+                    if (k.dir().equals(dir) && Files.exists(file) && realPath(file).equals(out)) return file;
+                }
+            return null;
+        }
+
+        /**
+         * {image, link} when out (a real path) is where the image folder dir lists an image below a folder that is a
+         * symbolic link (the folder's reading follows links, to class folders and inside them): the image's path through
+         * dir and the link; null otherwise. Real paths are compared, so the link's path and its target's both count.
+         * Hidden files and folders are skipped as the reading skips them.
+         */
+        static Path[] imageThroughALink(Path out, Path dir) throws IOException {
+            String name = out.getFileName() == null ? "" : out.getFileName().toString();
+            if (name.startsWith(".") || ImageFolder.EXTENSIONS.stream().noneMatch(name.toLowerCase(Locale.ROOT)::endsWith)) return null;
+            Path parent = out.getParent();
+            Path[] found = new Path[2];
+            Files.walkFileTree(dir, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                    new java.nio.file.SimpleFileVisitor<>() {
+                        final java.util.ArrayDeque<Path> links = new java.util.ArrayDeque<>();
+
+                        @Override public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
+                                throws IOException {
+                            if (!d.equals(dir) && d.getFileName().toString().startsWith(".")) return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                            links.push(Files.isSymbolicLink(d) ? d : links.isEmpty() ? dir : links.peek());
+                            if (links.peek() != dir && d.toRealPath().equals(parent)) {
+                                found[0] = d.resolve(name);
+                                found[1] = links.peek();
+                                return java.nio.file.FileVisitResult.TERMINATE;
+                            }
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        @Override public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) {
+                            links.pop();
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        // an unreadable folder or a link cycle: the reading of the folder reports it
+                        @Override public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                    });
+            return found[0] == null ? null : found;
         }
 
         /**

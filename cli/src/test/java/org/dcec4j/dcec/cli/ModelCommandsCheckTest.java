@@ -450,4 +450,57 @@ class ModelCommandsCheckTest {
         assertEquals("pretraining: 1 epoch\nk-means: 1 restart\nclustering: at most 1 iteration, P every 140\n",
                 bytes.toString(java.nio.charset.StandardCharsets.UTF_8).replace("\r", ""));
     }
+
+    /**
+     * --output on a file of the named set being read (mnist-test's t10k-images-idx3-ubyte.gz in --data-dir), given
+     * directly or through a link to its folder, is refused naming the file, exit 2, the file untouched: the CSV replaced
+     * the data. The check runs before the set is read (the file here is no IDX file: it would fail to load).
+     */
+    @Test void anOutputOnTheNamedSetsOwnFileIsRefused() throws Exception {
+        Path dataDir = tmp.resolve("data"), mnist = Files.createDirectories(dataDir.resolve("mnist"));
+        Path imagesFile = Files.writeString(mnist.resolve("t10k-images-idx3-ubyte.gz"), "the images");
+        Files.writeString(mnist.resolve("t10k-labels-idx1-ubyte.gz"), "the labels");
+        Path link = Files.createSymbolicLink(tmp.resolve("mnist-link"), mnist);
+        for (Object[] c : new Object[][] {{"predict", imagesFile}, {"embed", link.resolve("t10k-images-idx3-ubyte.gz")},
+                {"predict", mnist.resolve("../mnist/t10k-labels-idx1-ubyte.gz")}}) {
+            Path output = (Path) c[1];
+            Object[] r = run((String) c[0], "--model", model.toString(), "--dataset", "mnist-test", "--data-dir", dataDir.toString(),
+                    "--output", output.toString());
+            assertEquals(2, r[0], c[0] + " " + output + ": " + r[1] + r[2]);
+            String file = mnist.resolve(output.getFileName()).toString();
+            assertEquals("dcec: --output " + output + " is " + file + ", a file of the data set mnist-test (the CSV would"
+                    + " overwrite its data): choose another name or folder for the CSV", ((String) r[2]).strip(), (String) c[0]);
+        }
+        assertEquals("the images", Files.readString(imagesFile));
+        assertEquals("the labels", Files.readString(mnist.resolve("t10k-labels-idx1-ubyte.gz")));
+    }
+
+    /**
+     * An image of the --dataset folder reached through a class folder that is a link to a folder outside it is an image
+     * of the set too: --output on it, by the link's path or by the target's, is refused, exit 2, the image untouched.
+     * The check compared paths below --dataset's real path, and the link's target is not below it.
+     */
+    @Test void anOutputOnAnImageOfALinkedClassFolderIsRefused() throws Exception {
+        Path linked = Files.createDirectories(tmp.resolve("linked")), elsewhere = Files.createDirectories(tmp.resolve("elsewhere/c1"));
+        Files.createDirectories(linked.resolve("class0"));
+        try (var w = Files.list(images.resolve("class0"))) { for (Path f : w.toList()) Files.copy(f, linked.resolve("class0").resolve(f.getFileName())); }
+        try (var w = Files.list(images.resolve("class1"))) { for (Path f : w.toList()) Files.copy(f, elsewhere.resolve(f.getFileName())); }
+        Files.createSymbolicLink(linked.resolve("class1"), elsewhere);
+        Path image;
+        try (var w = Files.list(elsewhere)) { image = w.sorted().findFirst().orElseThrow(); }
+        byte[] before = Files.readAllBytes(image);
+        for (Object[] c : new Object[][] {{"predict", linked.resolve("class1").resolve(image.getFileName())}, {"embed", image}}) {
+            Path output = (Path) c[1];
+            Object[] r = run((String) c[0], "--model", model.toString(), "--dataset", linked.toString(), "--output", output.toString());
+            assertEquals(2, r[0], c[0] + " " + output + ": " + r[1] + r[2]);
+            assertEquals("dcec: --output " + output + " is the image " + linked.resolve("class1").resolve(image.getFileName())
+                    + " of the --dataset folder " + linked + " (its folder class1 is a link to " + elsewhere.toRealPath() + "; the CSV would"
+                    + " replace that image): choose another name or folder for the CSV", ((String) r[2]).strip(), (String) c[0]);
+        }
+        assertTrue(Arrays.equals(before, Files.readAllBytes(image)));
+        // a CSV beside the images, and an image outside the linked folder, are written
+        Object[] r = run("predict", "--model", model.toString(), "--dataset", linked.toString(), "--output", elsewhere.resolve("p.csv").toString());
+        assertEquals(0, r[0], (String) r[2]);
+        Files.delete(elsewhere.resolve("p.csv"));
+    }
 }
