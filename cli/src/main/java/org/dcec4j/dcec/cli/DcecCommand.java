@@ -1186,7 +1186,7 @@ public final class DcecCommand implements Runnable {
                     csv.flush();
                 });
             }
-            spec.commandLine().getOut().println("wrote " + N + " predictions to " + output.toAbsolutePath());
+            spec.commandLine().getOut().println("wrote " + Counts.of(N, "prediction") + " to " + output.toAbsolutePath());
             return 0;
         }
     }
@@ -1234,7 +1234,7 @@ public final class DcecCommand implements Runnable {
                     w.flush();
                 });
             }
-            spec.commandLine().getOut().println("wrote " + N + " embeddings of size " + K + " to " + output.toAbsolutePath());
+            spec.commandLine().getOut().println("wrote " + Counts.of(N, "embedding") + " of size " + K + " to " + output.toAbsolutePath());
             return 0;
         }
     }

@@ -441,6 +441,12 @@ class ModelCommandsCheckTest {
         Object[] r = run("evaluate", "--model", model.toString(), "--dataset", one.toString());
         assertEquals(0, r[0], (String) r[2]);
         assertTrue(((String) r[1]).contains(" (1 image): ACC "), (String) r[1]);
+        r = run("predict", "--model", model.toString(), "--dataset", one.toString(), "--output", tmp.resolve("one-p.csv").toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).startsWith("wrote 1 prediction to "), (String) r[1]);
+        r = run("embed", "--model", model.toString(), "--dataset", one.toString(), "--output", tmp.resolve("one-z.csv").toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).startsWith("wrote 1 embedding of size "), (String) r[1]);
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         CliProgress p = new CliProgress(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), 1,
                 org.dcec4j.dcec.DcecConfig.defaults().toBuilder().kmeansRestarts(1).build());
