@@ -1,6 +1,7 @@
 package org.dcec4j.datasets;
 
 import java.nio.charset.StandardCharsets;
+import org.dcec4j.datasets.cli.Counts;
 import java.nio.file.Path;
 
 /**
@@ -293,7 +294,7 @@ public final class UspsReader {
             String where = f < 0 ? "line " + line + ", value 0 (the label)" : "line " + line + ", value " + (f + 1);
             if (pos >= b.length || b[pos] == '\n') {
                 throw DatasetException.at(source, where, (f < 0 ? "a label and " : "") + F
-                        + " pixel values on the line", "only " + Math.max(0, f) + " values");
+                        + " pixel values on the line", "only " + Counts.of(Math.max(0, f), "value"));
             }
             int start = pos;
             boolean negative = b[pos] == '-';

@@ -76,6 +76,13 @@ class UspsReaderTest {
         }
     }
 
+    /** A line cut after one value says "found only 1 value" (it said "only 1 values"). */
+    @Test
+    void aLineOfOneValueSaysValueInTheSingular() {
+        String m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0\n-1\n")));
+        assertTrue(m.startsWith("f.jf: at line 2, value 2") && m.endsWith("expected 4 pixel values on the line, found only 1 value"), m);
+    }
+
     @Test
     void badLinesNameLineAndValue() {
         String m = error(() -> UspsReader.parseJf("u", "f.jf", ascii("10 4\n3 0 0 0\n-1\n")));
