@@ -70,7 +70,7 @@ public interface ImageStream extends AutoCloseable {
             done += r;
         }
         if (done != size()) {
-            throw new IllegalStateException(name() + ": the stream ended after " + done + " of " + size() + " images");
+            throw new IllegalStateException(name() + ": the stream ended after " + done + " of " + org.dcec4j.datasets.cli.Counts.of(size(), "image"));
         }
         Dataset d = new Dataset(name(), channels(), height(), width(), x, labels(), numClasses()).withFileNames(fileNames());
         return classNames().isEmpty() ? d : d.withClassNames(classNames());

@@ -31,6 +31,7 @@ import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.run.RunLock;
 import org.dcec4j.dcec.train.Phase;
 import org.dcec4j.dcec.train.TrainedModel;
+import org.dcec4j.datasets.cli.Counts;
 import org.dcec4j.dcec.train.TrainingDivergedException;
 import org.dcec4j.datasets.DataSource;
 import org.dcec4j.datasets.DatasetException;
@@ -74,16 +75,22 @@ public final class SparkCommand implements Runnable {
 
     /** Runs the command line; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The command line with dcec's converters: paths, and whole numbers in ASCII digits only, as in dcec. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new SparkCommand());
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.registerConverter(Path.class, DcecCommand.PATHS);   // a path the locale cannot spell says why, as in dcec
+        DcecCommand.registerNumberConverters(cl);              // '--limit ٣' is refused, not read as 3
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             int code = report(ex, line.getErr());
             if (code < 0) throw ex;
             return code;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     static int report(Exception ex, PrintWriter e) {
@@ -481,8 +488,8 @@ public final class SparkCommand implements Runnable {
                     .predictions(predictions, !train.noCsv).report(!train.noReport);
             if (weights != null)
                 run.pretrainedWeights(weights, train.weights).pretrainingRecord(pretraining.recorded(train.hyperParameters.givenPretrainingSettings()));
-            out.printf(Locale.ROOT, "dcec-spark train: %s on %s, %d images of %dx%dx%d in %d partitions, K=%d, seed %d, master %s%n", cfg.method(),
-                    printable(d.name()), d.size(), d.channels(), d.height(), d.width(), d.blocks().getNumPartitions(), cfg.K(), cfg.seed(), spark.sparkContext().master());
+            out.printf(Locale.ROOT, "dcec-spark train: %s on %s, %s of %dx%dx%d in %d partitions, K=%d, seed %d, master %s%n", cfg.method(),
+                    printable(d.name()), Counts.of(d.size(), "image"), d.channels(), d.height(), d.width(), d.blocks().getNumPartitions(), cfg.K(), cfg.seed(), spark.sparkContext().master());
             out.println("driver kernels: " + backend.describe());
             out.flush();
             SparkDcecTrainer.Result r = run.run(train.overwrite, new ProgressLines(out));

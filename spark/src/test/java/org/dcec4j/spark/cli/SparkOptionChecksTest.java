@@ -69,6 +69,34 @@ class SparkOptionChecksTest {
     }
 
     /** `dcec-spark` alone is a usage error (exit 2, the usage on stderr), as `dcec` alone is; it exited 0. */
+    /**
+     * Every whole-number and real-valued option of every command takes ASCII digits only, as in dcec: Integer.parseInt
+     * reads any Unicode digit, so '--partitions ٣' was 3. Parsed only (a value taken would start Spark).
+     */
+    @Test void numericOptionsTakeAsciiDigitsOnly() {
+        int checked = 0;
+        for (picocli.CommandLine sub : SparkCommand.commandLine(System.out, System.err).getSubcommands().values()) {
+            for (picocli.CommandLine.Model.OptionSpec o : sub.getCommandSpec().options()) {
+                Class<?> t = o.type();
+                if (!(t == Integer.class || t == int.class || t == Long.class || t == long.class || t == Float.class || t == float.class
+                        || t == Double.class || t == double.class)) continue;   // --filters, --dense-dims: DcecCommandTest
+                for (String bad : List.of("\u0663", "1\u0663", "\uff13")) {
+                    String what = sub.getCommandName() + " " + o.longestName() + " " + bad;
+                    picocli.CommandLine.ParameterException e = org.junit.jupiter.api.Assertions.assertThrows(picocli.CommandLine.ParameterException.class,
+                            () -> SparkCommand.commandLine(System.out, System.err).parseArgs(sub.getCommandName(), o.longestName(), bad), what);
+                    assertTrue(e.getMessage().startsWith("Invalid value for option '" + o.longestName() + "': '" + bad + "' is not a"),
+                            what + ": " + e.getMessage());
+                }
+                checked++;
+            }
+        }
+        assertTrue(checked >= 10, "numeric options checked: " + checked);
+        Run r = run("train", "--partitions", "\u0663", "--out", tmp.resolve("never").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("Invalid value for option '--partitions': '\u0663' is not an int (digits 0-9)"), r.err());
+        assertFalse(Files.exists(tmp.resolve("never")));
+    }
+
     @Test void noCommandIsAUsageError() {
         Run r = run();
         assertEquals(2, r.code());
