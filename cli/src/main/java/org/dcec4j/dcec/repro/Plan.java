@@ -96,6 +96,8 @@ public record Plan(List<Entry> entries, List<Method> methods) {
             if (seeds != null && seeds.isEmpty()) throw new IllegalArgumentException("--seeds: no seed");
             entries.add(new Entry(name, seeds != null ? List.copyOf(new LinkedHashSet<>(seeds)) : defaultSeeds(name)));
         }
+        // `--datasets ,,` reaches here as no name at all: said of --datasets, not of a --plan that was never given
+        if (entries.isEmpty()) throw new IllegalArgumentException("--datasets: no data set; expected names like usps,mnist-test");
         return new Plan(entries, methods);
     }
 

@@ -140,6 +140,41 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
 
     /**
+     * The folders a reproduction writes, checked before the first cell runs (and in a dry run, which would otherwise
+     * promise a run that cannot be recorded): the work folder is a folder; each of the work folder, the results folder
+     * and the page's folder exists or can be created (its nearest existing parent is a writable folder); and the three
+     * are different places. A results folder under a file, or in a read-only place, used to be found only when the
+     * first cell had finished and its result was to be written (hours in with the reference settings), and a work folder
+     * that is a file was refused without naming the option; --results equal to --work mixed result.json and console.txt
+     * into the run folders.
+     */
+    static void checkWritable(Path work, Path results, Path table) {
+        if (Files.exists(work) && !Files.isDirectory(work))
+            throw new IllegalArgumentException("--work " + work + " is a file: expected a folder (it is created if missing)");
+        Path w = work.toAbsolutePath().normalize(), r = results.toAbsolutePath().normalize(), t = table.toAbsolutePath().normalize();
+        if (w.equals(r))
+            throw new IllegalArgumentException("--results " + results + " is the --work folder " + work + ": the results folder holds only the small "
+                    + "committed files, the work folder the run folders; give them different folders");
+        if (t.equals(r) || t.equals(w))
+            throw new IllegalArgumentException("--table " + table + " is the " + (t.equals(r) ? "--results" : "--work") + " folder: expected the Markdown file to write");
+        writableFolder("--work", work, w);
+        writableFolder("--results", results, r);
+        Path parent = t.getParent();
+        if (parent != null) writableFolder("--table", table, parent);
+    }
+
+    /** The folder {@code folder} (for the option {@code option} given as {@code given}) exists or can be created, and written. */
+    private static void writableFolder(String option, Path given, Path folder) {
+        Path existing = folder;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) return;
+        if (!Files.isDirectory(existing))
+            throw new IllegalArgumentException(option + " " + given + " cannot be written: " + existing + " is a file, not a folder");
+        if (!Files.isWritable(existing))
+            throw new IllegalArgumentException(option + " " + given + " cannot be written: " + existing + " is read-only");
+    }
+
+    /**
      * The cells' command lines are recorded one per line, their arguments separated by tabs (attempts.tsv), so the
      * options that reach them may hold neither; checked before the first JVM starts (it used to be found only when the
      * first pretraining had finished and its command was to be recorded, and again on every rerun).
@@ -162,6 +197,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 quick && !spec.commandLine().getParseResult().hasMatchedOption("--checkpoint-iterations") ? 10 : checkpointIterations);
         Path results = output.results(quick), table = output.table(quick);
         checkOutputs(results, table);
+        checkWritable(output.work(quick), results, table);
         checkRecordable(output.work(quick), dataDir, jvmOptions);
         var ctx = tableContext(planOptions, output, quick, Path.of(""));
         PrintWriter out = spec.commandLine().getOut();

@@ -91,6 +91,50 @@ class ReproduceDryRunTest {
         assertFalse(java.nio.file.Files.exists(tabbed), "no cell ran");
     }
 
+    /**
+     * A --results or --table under a file, or a --work that is a file, is refused naming the option before any cell runs,
+     * also in a dry run: the result was written only after the first cell had finished ("dcec: …/afile/res/shapes/seed-0:
+     * not a directory", exit 1, hours in with the reference settings), and a --work file was refused as "dcec: wfile:
+     * already exists and is not a folder" (a dry run promised to run). --results equal to --work, and a --table that is
+     * one of the folders, are refused too: the result files were written into the run folders.
+     */
+    @Test void unwritableOrCollidingFoldersAreRefusedNamingTheOption(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("afile"), "x"), w = dir.resolve("w"), r = dir.resolve("r"), t = dir.resolve("t.md");
+        for (boolean dry : new boolean[] {true, false}) {
+            String[][] cases = {
+                    {"--work", w.toString(), "--results", file.resolve("res").toString(), "--table", t.toString()},
+                    {"--work", w.toString(), "--results", r.toString(), "--table", file.resolve("t.md").toString()},
+                    {"--work", file.toString(), "--results", r.toString(), "--table", t.toString()},
+                    {"--work", w.toString(), "--results", w.toString(), "--table", t.toString()},
+                    {"--work", w.toString(), "--results", r.toString(), "--table", r.toString()},
+                    {"--work", w.toString(), "--results", r.toString(), "--table", w.toString()}};
+            String[] expected = {
+                    "--results " + file.resolve("res") + " cannot be written: " + file + " is a file, not a folder",
+                    "--table " + file.resolve("t.md") + " cannot be written: " + file + " is a file, not a folder",
+                    "--work " + file + " is a file: expected a folder",
+                    "--results " + w + " is the --work folder " + w,
+                    "--table " + r + " is the --results folder",
+                    "--table " + w + " is the --work folder"};
+            for (int i = 0; i < cases.length; i++) {
+                List<String> args = new java.util.ArrayList<>(List.of("reproduce", "--quick", "--plan", "shapes:0", "--methods", "kmeans"));
+                if (dry) args.add("--dry-run");
+                args.addAll(List.of(cases[i]));
+                Object[] res = run(args.toArray(String[]::new));
+                assertEquals(2, res[0], dry + " " + i + ": " + res[1] + res[2]);
+                assertTrue(((String) res[2]).contains(expected[i]), dry + " " + i + ": " + res[2]);
+                assertFalse(Files.exists(w.resolve("shapes")) || Files.exists(r) || Files.exists(t), dry + " " + i + ": no cell ran, nothing was written");
+            }
+        }
+    }
+
+    /** `--datasets ,,` (no name) is said of --datasets: it read "--plan: no data set", an option that was not given. */
+    @Test void anEmptyDatasetsListNamesTheDatasetsOption() {
+        Object[] res = run("reproduce", "--dry-run", "--datasets", ",,");
+        assertEquals(2, res[0], res[1] + "\n" + res[2]);
+        assertTrue(((String) res[2]).contains("--datasets: no data set"), (String) res[2]);
+        assertFalse(((String) res[2]).contains("--plan"), (String) res[2]);
+    }
+
     @Test void quickPresetAndCheckpointIntervals(@TempDir Path dir) {
         Object[] res = run("reproduce", "--dry-run", "--quick", "--plan", "shapes:3", "--methods", "dcec", "--work", dir.resolve("w").toString());
         assertEquals(0, res[0], res[1] + "\n" + res[2]);
