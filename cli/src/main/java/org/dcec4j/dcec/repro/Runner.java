@@ -84,7 +84,10 @@ final class Runner {
 
     /** Runs every cell of the plan that is not done; returns the exit code (0: all done, 1: a cell failed). */
     int run(Plan plan) throws IOException, InterruptedException {
-        if (o.dryRun) return runAll(plan);
+        if (o.dryRun) {
+            checkResults();     // what the run would refuse, a dry run refuses too (it printed "done" and exited 0)
+            return runAll(plan);
+        }
         Files.createDirectories(cmd.work());
         Path lockFile = cmd.work().resolve(".lock");
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -92,12 +95,19 @@ final class Runner {
             if (lock == null)
                 throw new IllegalArgumentException("--work " + cmd.work() + " is in use by another `dcec reproduce` (" + lockFile + " is locked)");
             host = Host.detect(List.of(o.results, o.table));
-            // the results already there must be of this run's settings, not only those of the cells it plans
-            for (CellResult r : CellResult.readAll(o.results)) checkSettings(o.results.resolve(r.cell().folder()).resolve(CellResult.FILE), r.settings());
+            checkResults();
             return runAll(plan);
         } finally {
             jvm.close();
         }
+    }
+
+    /**
+     * Every result already in the results folder is readable, lies in its own cell's folder and is of this run's
+     * settings, not only those of the cells it plans.
+     */
+    private void checkResults() throws IOException {
+        for (CellResult r : CellResult.readAll(o.results)) checkSettings(o.results.resolve(r.cell().folder()).resolve(CellResult.FILE), r.settings());
     }
 
     /**

@@ -180,6 +180,29 @@ class ReproduceDryRunTest {
         assertTrue(((String) mixed[2]).contains("was made with the quick settings, this run uses the reference settings"), (String) mixed[2]);
     }
 
+    /**
+     * A dry run refuses the results folder a run would refuse: a result.json in another cell's folder, or a result of
+     * the other settings outside the plan. It printed "done" and exited 0, while the run itself stopped with exit 1
+     * ("…/result.json: holds the result of kmeans on usps, seed 1, which belongs in …") or 2.
+     */
+    @Test void aDryRunRefusesTheResultsARunWouldRefuse(@TempDir Path dir) throws IOException {
+        Path r = dir.resolve("r");
+        ReproductionTableTest.put(r, "usps", "kmeans", 0, ReproductionTableTest.result("usps", "kmeans", 1, 0.6, 0.5, 0.5, 0.4, 0, "null", 0, "1.0", "null", 2));
+        Object[] res = run("reproduce", "--dry-run", "--plan", "usps:0", "--methods", "kmeans", "--work", dir.resolve("w").toString(),
+                "--results", r.toString(), "--table", dir.resolve("t.md").toString());
+        assertEquals(1, res[0], res[1] + "\n" + res[2]);
+        assertTrue(((String) res[2]).contains("holds the result of kmeans on usps, seed 1, which belongs in"), (String) res[2]);
+
+        Path q = dir.resolve("q");
+        ReproductionTableTest.put(q, "usps", "kmeans", 5, ReproductionTableTest.result("usps", "kmeans", 5, 0.6, 0.5, 0.5, 0.4, 0, "null", 0, "1.0", "null", 2)
+                .replace("\"reference\"", "\"quick\""));
+        res = run("reproduce", "--dry-run", "--plan", "usps:0", "--methods", "kmeans", "--work", dir.resolve("w").toString(),
+                "--results", q.toString(), "--table", dir.resolve("t.md").toString());
+        assertEquals(2, res[0], res[1] + "\n" + res[2]);
+        assertTrue(((String) res[2]).contains("was made with the quick settings, this run uses the reference settings"), (String) res[2]);
+        assertFalse(Files.exists(dir.resolve("w")) || Files.exists(dir.resolve("t.md")), "a dry run wrote files");
+    }
+
     @Test void tableSubcommandWritesThePage(@TempDir Path dir) throws IOException {
         Path r = dir.resolve("r"), t = dir.resolve("docs/reproduction.md");
         Object[] res = run("reproduce", "table", "--results", r.toString(), "--table", t.toString(), "--plan", "shapes:0,1");
