@@ -258,7 +258,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             ReproductionTable.Context ctx = tableContext(planOptions, output, quick, Path.of(""));
             checkOutputs(ctx.results(), ctx.table());
             ReproductionTable.write(ctx);
-            spec.commandLine().getOut().println("wrote " + ctx.table() + " from the result files under " + ctx.results());
+            spec.commandLine().getOut().println(Files.isDirectory(ctx.results())
+                    ? "wrote " + ctx.table() + " from the result files under " + ctx.results()
+                    : "wrote " + ctx.table() + " without results: there is no folder " + ctx.results()
+                            + " (every planned cell is 'not run yet'; --results names the folder of the result files)");
             return 0;
         }
     }

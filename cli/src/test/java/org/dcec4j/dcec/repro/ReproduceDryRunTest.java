@@ -218,6 +218,22 @@ class ReproduceDryRunTest {
     }
 
     /**
+     * A --results folder that does not exist (a typo, or the other settings' folder) gives a page of "not run yet" rows;
+     * the command says so instead of "wrote … from the result files under nothere".
+     */
+    @Test void tableFromAMissingResultsFolderSaysItHasNoResults(@TempDir Path dir) throws IOException {
+        Path r = dir.resolve("nothere"), t = dir.resolve("t.md");
+        Object[] res = run("reproduce", "table", "--results", r.toString(), "--table", t.toString());
+        assertEquals(0, res[0], res[1] + "\n" + res[2]);
+        assertTrue(((String) res[1]).contains("wrote " + t + " without results: there is no folder " + r
+                + " (every planned cell is 'not run yet'; --results names the folder of the result files)"), (String) res[1]);
+        assertFalse(Files.exists(r));
+        Files.createDirectories(r);
+        res = run("reproduce", "table", "--results", r.toString(), "--table", t.toString());
+        assertTrue(((String) res[1]).contains("wrote " + t + " from the result files under " + r), (String) res[1]);
+    }
+
+    /**
      * Options before "table" are reproduce's: picocli gave them to reproduce and ran table with its defaults, so
      * `reproduce --quick --results X --table Y table` rewrote docs/reproduction.md (of the current folder) from docs/results.
      * Refused, naming them and the command that means it; nothing is written.
