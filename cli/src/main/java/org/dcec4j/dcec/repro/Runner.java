@@ -23,6 +23,7 @@ import org.dcec4j.datasets.Datasets;
 import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.Version;
 import org.dcec4j.dcec.metrics.Metrics;
 import org.dcec4j.dcec.metrics.NmiAverage;
 import org.dcec4j.dcec.report.HtmlReport;
@@ -43,7 +44,8 @@ import org.dcec4j.dcec.run.RunFolder;
  * A shared pretraining is run when a cell that needs it has to run: it is complete when its last attempt
  * succeeded, its weights exist and pretrain_log.csv shows every epoch of config.json; otherwise it is continued
  * from its checkpoint, or started. A run folder whose recorded command differs from the planned one (other
- * options, other settings) is an error, never silently reused. One reproduction at a time holds the work folder
+ * options, other settings) is an error, never silently reused, and so is a finished one, or published weights, of
+another arithmetic version ({@link #checkArithmetic}). One reproduction at a time holds the work folder
  * (a lock file). After every finished cell the result files are copied to the results folder and the table is
  * regenerated.
  * <p>
@@ -225,7 +227,10 @@ final class Runner {
         Attempt last = Attempt.last(Attempt.read(run));
         if (last != null) checkIdentity(run, last, cmd.cell(c));
         if (last != null && last.exit() == 0 && Files.isRegularFile(run.resolve(RunFolder.MODEL))
-                && Files.isRegularFile(run.resolve(RunFolder.PREDICTIONS))) return State.COLLECT;
+                && Files.isRegularFile(run.resolve(RunFolder.PREDICTIONS))) {
+            checkArithmetic(run.resolve(RunFolder.CONFIG_JSON), "run folder " + run);
+            return State.COLLECT;
+        }
         if (Files.isRegularFile(run.resolve(RunFolder.CHECKPOINT))) return State.RESUME;
         return State.FRESH;
     }
@@ -235,6 +240,7 @@ final class Runner {
         Attempt last = Attempt.last(Attempt.read(run));
         if (last != null) checkIdentity(run, last, cmd.pretrain(p));
         if (last != null && last.exit() == 0 && complete(run, p)) {
+            checkArithmetic(run.resolve(RunFolder.CONFIG_JSON), "run folder " + run);
             Path record = recordFile(p);
             if (Files.isRegularFile(record)) {
                 PretrainingRecord r = PretrainingRecord.read(record);
@@ -275,6 +281,26 @@ final class Runner {
         if (!settings.equals(cmd.settings()))
             throw new IllegalArgumentException(file + " was made with the " + settings + " settings, this run uses the " + cmd.settings()
                     + " settings: pass another --results folder (a results folder holds one kind)");
+    }
+
+    /**
+     * A finished run (or published weights) whose config.json records another arithmetic version than this dcec4j's is
+     * refused: its result, or the cells started from its weights, would be other bits than this version gives for the
+     * same cell (docs/kernels.md#arithmetic-version), and the table would mix the two. They were collected, or used,
+     * silently. A config.json without the entry (older versions) or that cannot be read is left to the other checks.
+     */
+    static void checkArithmetic(Path config, String what) {
+        if (!Files.isRegularFile(config)) return;
+        String a;
+        try {
+            a = RunLogs.readConfig(config).get("dcec4j.arithmetic");
+        } catch (ReportException e) {
+            return;
+        }
+        if (a == null || a.trim().equals(Integer.toString(Version.ARITHMETIC))) return;
+        throw new IllegalArgumentException(what + " was written by a dcec4j of arithmetic version " + a.trim() + " (" + config
+                + "), this one computes with arithmetic version " + Version.ARITHMETIC + ": its results are not this version's bits;"
+                + " move it away to run it again, or finish the reproduction with that version");
     }
 
     private void checkIdentity(Path run, Attempt last, List<String> planned) {
@@ -366,6 +392,7 @@ final class Runner {
                     + record + " or delete the weights to pretrain again");
         PretrainingRecord r = PretrainingRecord.read(record);
         checkSettings(record, r.settings());
+        checkArithmetic(publishedWeights(p).resolveSibling(RunFolder.CONFIG_JSON), weights + ", published with its " + RunFolder.CONFIG_JSON + ",");
         String sha = RunOutputs.sha256(weights);
         if (!sha.equals(r.weightsSha256()))
             throw FlatJson.bad(weights + ": SHA-256 " + sha + ", but " + record + " records " + r.weightsSha256()

@@ -160,6 +160,25 @@ class PublishedWeightsTest {
         Files.writeString(record, json);
     }
 
+    /**
+     * Published weights whose config.json records another arithmetic version were used: the cells started from them give
+     * other models than a fresh pretraining with this version. Refused naming the file and both versions, exit 2; nothing runs.
+     */
+    @Test @Order(6) void weightsOfAnotherArithmeticVersionAreRefused() throws Exception {
+        Path config = results.resolve(CAE).resolve("config.json");
+        String json = Files.readString(config), mark = "\"arithmetic\": " + org.dcec4j.dcec.Version.ARITHMETIC;
+        assertTrue(json.contains(mark), json);
+        int other = org.dcec4j.dcec.Version.ARITHMETIC + 1;
+        Files.writeString(config, json.replace(mark, "\"arithmetic\": " + other));
+        forgetCells();
+        Run r = dcec(args(dir.resolve("work-6")));
+        assertEquals(2, r.rc(), r.text());
+        assertTrue(r.text().contains("cae_weights.dc4j, published with its config.json, was written by a dcec4j of arithmetic version " + other),
+                r.text());
+        assertFalse(Files.exists(dir.resolve("work-6").resolve(DCEC)), "a cell ran from another arithmetic's weights");
+        Files.writeString(config, json);
+    }
+
     @Test void publishedIdentityLeavesOutTheMachine() {
         List<String> a = Commands.words("dcec pretrain --dataset usps --method dcec-da --seed 1 --threads 2 --data-dir '<DIR>' "
                 + "--checkpoint-every 5 --out '<WORK>/usps/seed-1/cae-da-pretraining' --resume");

@@ -203,6 +203,35 @@ class ReproduceDryRunTest {
         assertFalse(Files.exists(dir.resolve("w")) || Files.exists(dir.resolve("t.md")), "a dry run wrote files");
     }
 
+    /**
+     * A finished run folder of another arithmetic version (a dcec4j whose sums give other bits) is not collected as this
+     * version's result: refused, naming the folder and both versions, exit 2. It was collected silently ("finished run
+     * folder, would collect"), and the table mixed the two versions' bits.
+     */
+    @Test void aFinishedRunOfAnotherArithmeticVersionIsRefused(@TempDir Path dir) throws IOException {
+        Path w = dir.resolve("w"), run = w.resolve("usps/seed-0/kmeans");
+        Files.createDirectories(run);
+        List<String> planned = List.of("train", "--dataset", "usps", "--method", "kmeans", "--seed", "0", "--checkpoint-every", "1000",
+                "--no-report", "--out", run.toString());
+        Files.writeString(run.resolve(Attempt.FILE), Attempt.HEADER + "\n0\t1.000\t1.000\t" + Commands.quoted(planned) + "\n");
+        Files.writeString(run.resolve("model.dc4j"), "m");
+        Files.writeString(run.resolve("predictions.csv"), "index,cluster,confidence,label\n");
+        String config = "{\n  \"dataset\": \"usps\",\n  \"dcec4j\": {\"release\": \"0.1.0\", \"commit\": \"abc\", \"local_changes\": false, \"arithmetic\": %d}\n}\n";
+        Files.writeString(run.resolve("config.json"), String.format(config, org.dcec4j.dcec.Version.ARITHMETIC));
+        String[] args = {"reproduce", "--dry-run", "--plan", "usps:0", "--methods", "kmeans", "--work", w.toString(),
+                "--results", dir.resolve("r").toString(), "--table", dir.resolve("t.md").toString()};
+        Object[] res = run(args);
+        assertEquals(0, res[0], res[1] + "\n" + res[2]);
+        assertTrue(((String) res[1]).contains("finished run folder, would collect"), (String) res[1]);
+
+        int other = org.dcec4j.dcec.Version.ARITHMETIC + 1;
+        Files.writeString(run.resolve("config.json"), String.format(config, other));
+        res = run(args);
+        assertEquals(2, res[0], res[1] + "\n" + res[2]);
+        assertTrue(((String) res[2]).contains("run folder " + run + " was written by a dcec4j of arithmetic version " + other
+                + " (" + run.resolve("config.json") + "), this one computes with arithmetic version " + org.dcec4j.dcec.Version.ARITHMETIC), (String) res[2]);
+    }
+
     @Test void tableSubcommandWritesThePage(@TempDir Path dir) throws IOException {
         Path r = dir.resolve("r"), t = dir.resolve("docs/reproduction.md");
         Object[] res = run("reproduce", "table", "--results", r.toString(), "--table", t.toString(), "--plan", "shapes:0,1");
