@@ -450,7 +450,7 @@ final class Runner {
             Double printed = cs.phase("pretrain");
             double seconds = resumed || printed == null ? logSeconds : printed;
             return new PretrainingRecord(p.dataset(), p.kind(), p.seed(), cmd.settings(), last.epoch(), last.loss(), seconds, resumed,
-                    wall(attempts), cpu(attempts), host, cs.kernels(), cs.threads(), String.join(" ", jvm.jvmOptions()), lines(attempts),
+                    wall(attempts), cpu(attempts), ranWith(run), cs.kernels(), cs.threads(), String.join(" ", jvm.jvmOptions()), lines(attempts),
                     RunOutputs.sha256(run.resolve(p.weightsFile())));
         } catch (ReportException e) {
             throw new Failure(e.getMessage());
@@ -479,11 +479,30 @@ final class Runner {
                     pr == null ? null : pr.seconds(), cs.phase("kmeans"), cs.phase("cluster"),
                     pr == null ? null : c.pretraining().folder(), Attempt.last(attempts).resumed(),
                     wall(attempts), cpu(attempts), pr == null ? null : pr.wallSeconds(), pr == null ? null : pr.cpuSeconds(),
-                    host, cs.kernels(), cs.threads(), String.join(" ", jvm.jvmOptions()), commands,
+                    ranWith(run), cs.kernels(), cs.threads(), String.join(" ", jvm.jvmOptions()), commands,
                     RunOutputs.sha256(run.resolve(RunFolder.MODEL)));
         } catch (ReportException | UncheckedIOException e) {
             throw new Failure(e.getMessage());
         }
+    }
+
+    /**
+     * This host with the commit that wrote the run folder's files: config.json's "dcec4j" commit and local_changes, which
+     * every start of a run (resumes too) writes, so they name the code of the attempt that wrote the model. A run
+     * collected by a later reproduction, from a jar of another commit, recorded the collecting jar's commit. This jar's
+     * when config.json does not know it (older versions, classes built without a stamp).
+     */
+    private Host ranWith(Path run) {
+        java.util.Map<String, String> c;
+        try {
+            c = RunLogs.readConfig(run.resolve(RunFolder.CONFIG_JSON));
+        } catch (ReportException e) {
+            return host;
+        }
+        String commit = c.get("dcec4j.commit"), changes = c.get("dcec4j.local_changes");
+        if (commit == null || commit.isEmpty() || commit.equals(Host.UNKNOWN)) return host;
+        Boolean dirty = "true".equals(changes) ? Boolean.TRUE : "false".equals(changes) ? Boolean.FALSE : null;
+        return new Host(host.cpu(), host.processors(), host.javaVersion(), host.javaVendor(), commit, dirty);
     }
 
     /** Sums to the millisecond (the attempts file's resolution), so result files show no float noise. */

@@ -251,6 +251,37 @@ class ReproduceCommandTest {
     }
 
     /** Last: changes the shared state. A killed cell (no result, no model, a checkpoint) continues with --resume to the same model. */
+    /**
+     * A finished run collected by a later reproduction (killed between the cell's end and its result, then run again from
+     * a jar of another commit) records the commit that ran it, from the run folder's config.json, not the collecting
+     * jar's: result.json and pretraining.json named the jar that only read the files.
+     */
+    @Test @Order(6) void aCollectedRunRecordsTheCommitThatRanIt() throws Exception {
+        Path kmConfig = work.resolve(KM).resolve("config.json"), caeConfig = work.resolve(CAE).resolve("config.json");
+        String km = Files.readString(kmConfig), cae = Files.readString(caeConfig);
+        String ran = "feedfacefeedfacefeedfacefeedfacefeedface", pre = "c0ffeec0ffeec0ffeec0ffeec0ffeec0ffeec0ff";
+        java.util.function.BiFunction<String, String, String> stamp = (json, commit) -> json.replaceFirst(
+                "\"dcec4j\": \\{\"release\": \"([^\"]*)\", \"commit\": \"[^\"]*\", \"local_changes\": [a-z]+",
+                "\"dcec4j\": {\"release\": \"$1\", \"commit\": \"" + commit + "\", \"local_changes\": true");
+        assertTrue(stamp.apply(km, ran).contains(ran) && stamp.apply(cae, pre).contains(pre), km);
+        try {
+            Files.writeString(kmConfig, stamp.apply(km, ran));
+            Files.writeString(caeConfig, stamp.apply(cae, pre));
+            Files.delete(results.resolve(KM).resolve("result.json"));
+            Files.delete(results.resolve(CAE).resolve(PretrainingRecord.FILE));
+            String out = run(args());
+            assertTrue(out.contains("cae-kmeans on shapes, seed 0: collected"), out);
+            CellResult r = result(results, KM);
+            assertEquals(ran, r.host().gitCommit());
+            assertEquals(Boolean.TRUE, r.host().gitDirty());
+            PretrainingRecord p = PretrainingRecord.read(results.resolve(CAE).resolve(PretrainingRecord.FILE));
+            assertEquals(pre, p.host().gitCommit());
+        } finally {
+            Files.writeString(kmConfig, km);
+            Files.writeString(caeConfig, cae);
+        }
+    }
+
     @Test @Order(7) void aKilledCellIsResumed() throws Exception {
         CellResult before = result(results, DCEC);
         Path run = work.resolve(DCEC);
