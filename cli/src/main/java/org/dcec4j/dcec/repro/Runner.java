@@ -438,6 +438,30 @@ final class Runner {
 
     // ------------------------------------------------------------------------------------ collecting
     private PretrainingRecord collect(Pretraining p) throws IOException, Failure {
+        try {
+            return collectRun(p);
+        } catch (java.nio.file.FileSystemException e) {
+            throw unreadable(cmd.runDir(p), e);
+        }
+    }
+
+    private CellResult collect(Cell c, PretrainingRecord pr) throws IOException, Failure {
+        try {
+            return collectRun(c, pr);
+        } catch (java.nio.file.FileSystemException e) {
+            throw unreadable(cmd.runDir(c), e);
+        }
+    }
+
+    /**
+     * A run folder file that a result is read from is missing or unreadable: that cell's (or pretraining's) failure,
+     * not the reproduction's end (a finished run folder without its stdout.log stopped every other cell).
+     */
+    private static Failure unreadable(Path run, java.nio.file.FileSystemException e) {
+        return new Failure(IoErrors.describe(e) + "; delete the run folder " + run + " to run it again");
+    }
+
+    private PretrainingRecord collectRun(Pretraining p) throws IOException, Failure {
         Path run = cmd.runDir(p);
         List<Attempt> attempts = Attempt.read(run);
         ConsoleSummary cs = ConsoleSummary.parse(IoErrors.readUtf8(run.resolve(ChildJvm.STDOUT)));
@@ -457,7 +481,7 @@ final class Runner {
         }
     }
 
-    private CellResult collect(Cell c, PretrainingRecord pr) throws IOException, Failure {
+    private CellResult collectRun(Cell c, PretrainingRecord pr) throws IOException, Failure {
         Path run = cmd.runDir(c);
         List<Attempt> attempts = Attempt.read(run);
         ConsoleSummary cs = ConsoleSummary.parse(IoErrors.readUtf8(run.resolve(ChildJvm.STDOUT)));
