@@ -91,6 +91,7 @@ public record Plan(List<Entry> entries, List<Method> methods) {
         Set<String> seen = new LinkedHashSet<>();
         for (String n : names) {
             String name = n.trim().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) continue;       // "usps,,mnist": skipped, as an empty seed is
             checkDataset(name, "--datasets");
             if (!seen.add(name)) continue;
             if (seeds != null && seeds.isEmpty()) throw new IllegalArgumentException("--seeds: no seed");
@@ -106,6 +107,7 @@ public record Plan(List<Entry> entries, List<Method> methods) {
         if (names == null) return ALL_METHODS;
         Set<Method> chosen = new LinkedHashSet<>();
         for (String n : names) {
+            if (n.trim().isEmpty()) continue;   // ",dcec": skipped, as an empty seed is
             try {
                 chosen.add(Method.parse(n));
             } catch (IllegalArgumentException e) {

@@ -41,6 +41,19 @@ class PlanTest {
         assertEquals("mnist-test:7;usps:7;mnist:7;fashion-mnist:7", Plan.of(null, List.of(7L), Plan.ALL_METHODS).toPlanString());
     }
 
+    /**
+     * An empty name in --methods or --datasets (a doubled or leading comma) is skipped, as in --seeds and --plan and as
+     * picocli drops a trailing one: `--methods ,dcec` read "unknown method ''" and `--datasets usps,,mnist` "'' is not a
+     * built-in data set", while `--methods dcec,` and `--seeds 1,,2` ran. Nothing but empty names is "no method" / "no data set".
+     */
+    @Test void emptyNamesInTheListsAreSkippedLikeEmptySeeds() {
+        assertEquals(List.of(org.dcec4j.dcec.Method.DCEC), Plan.methods(List.of("", "dcec", " ")));
+        assertEquals("usps:0,1,2;mnist:0", Plan.of(List.of("usps", "", "mnist"), null, Plan.ALL_METHODS).toPlanString());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.methods(List.of(""))).getMessage().equals("--methods: no method"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.of(List.of("", " "), null, Plan.ALL_METHODS))
+                .getMessage().startsWith("--datasets: no data set"));
+    }
+
     @Test void badPlansNameTheProblem() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.parse("cifar:0", Plan.ALL_METHODS))
                 .getMessage().contains("'cifar' is not a built-in data set"));
