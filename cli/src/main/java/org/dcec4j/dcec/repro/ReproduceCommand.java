@@ -137,6 +137,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--results " + results + " is a file: expected a folder (it is created if missing)");
         if (Files.isDirectory(table))
             throw new IllegalArgumentException("--table " + table + " is a folder: expected the Markdown file to write");
+        // the page includes the notes verbatim: written over them, the hand-written analysis was gone
+        if (table.toAbsolutePath().normalize().equals(results.resolve(ReproductionTable.NOTES).toAbsolutePath().normalize()))
+            throw new IllegalArgumentException("--table " + table + " is the hand-written notes file of --results " + results
+                    + ", which the page includes: give the page another name");
     }
 
     /**

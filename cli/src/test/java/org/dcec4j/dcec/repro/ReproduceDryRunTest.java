@@ -127,6 +127,25 @@ class ReproduceDryRunTest {
         }
     }
 
+    /**
+     * A --table that is the results folder's NOTES.md, the hand-written notes the page includes, is refused before anything
+     * is written: `reproduce table --table R/NOTES.md` replaced the notes by the page (and the next page included itself).
+     */
+    @Test void theNotesFileIsRefusedAsTable(@TempDir Path dir) throws IOException {
+        Path r = Files.createDirectories(dir.resolve("r")), notes = Files.writeString(r.resolve("NOTES.md"), "# my notes\n");
+        for (String sub : new String[] {"table", null}) {
+            List<String> args = new java.util.ArrayList<>(List.of("reproduce"));
+            if (sub != null) args.add(sub);
+            else args.addAll(List.of("--dry-run", "--work", dir.resolve("w").toString()));
+            args.addAll(List.of("--results", r.toString(), "--table", r.resolve("./NOTES.md").toString()));
+            Object[] res = run(args.toArray(String[]::new));
+            assertEquals(2, res[0], sub + ": " + res[1] + res[2]);
+            assertTrue(((String) res[2]).contains("--table " + r.resolve("./NOTES.md") + " is the hand-written notes file of --results " + r),
+                    sub + ": " + res[2]);
+            assertEquals("# my notes\n", Files.readString(notes));
+        }
+    }
+
     /** `--datasets ,,` (no name) is said of --datasets: it read "--plan: no data set", an option that was not given. */
     @Test void anEmptyDatasetsListNamesTheDatasetsOption() {
         Object[] res = run("reproduce", "--dry-run", "--datasets", ",,");
