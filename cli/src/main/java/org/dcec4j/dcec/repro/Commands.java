@@ -144,14 +144,15 @@ record Commands(Path work, Path dataDir, Integer threads, boolean quick, int che
 
     /**
      * What must match between a run folder's recorded attempts and the planned command for the folder to be
-     * continued or collected: the arguments without --resume, --overwrite and --checkpoint-every (which a resumed or
-     * restarted run may change).
+     * continued or collected: the arguments without --resume, --overwrite, --checkpoint-every and --threads (which a
+     * resumed or restarted run may change: neither the checkpoint interval nor the thread count changes a bit, and dcec
+     * --resume takes another; a reproduction rerun with --threads refused every run folder it had touched).
      */
     static List<String> identity(List<String> args) {
         List<String> a = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals(RESUME) || args.get(i).equals(OVERWRITE)) continue;
-            if (args.get(i).equals("--checkpoint-every")) { i++; continue; }
+            if (args.get(i).equals("--checkpoint-every") || args.get(i).equals("--threads")) { i++; continue; }
             a.add(args.get(i));
             // the run folder and the weights by their place under the work folder (data set/seed/method, + the file), not
             // by where the work folder lies: the same folder given as work or /abs/work, or moved, is the same run

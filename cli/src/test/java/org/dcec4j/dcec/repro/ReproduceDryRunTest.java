@@ -146,6 +146,31 @@ class ReproduceDryRunTest {
         }
     }
 
+    /**
+     * A run folder recorded with another --threads (or none) is continued or collected: the thread count changes no bit
+     * (and dcec --resume takes another), as the checkpoint interval changes none. Rerunning a reproduction with --threads
+     * refused every run folder it had touched ("was made by another command").
+     */
+    @Test void aRunFolderOfAnotherThreadCountIsContinued(@TempDir Path dir) throws IOException {
+        Path w = dir.resolve("w");
+        Commands recorded = new Commands(w, null, null, false, 10, 1000);
+        Cell c = new Cell("usps", org.dcec4j.dcec.Method.KMEANS, 0);
+        Path run = recorded.runDir(c);
+        Files.createDirectories(run);
+        Files.writeString(run.resolve(Attempt.FILE), Attempt.HEADER + "\n0\t1.000\t1.000\t" + Commands.quoted(recorded.cell(c)) + "\n");
+        Files.writeString(run.resolve("model.dc4j"), "m");
+        Files.writeString(run.resolve("predictions.csv"), "index,cluster,confidence,label\n");
+        for (String threads : new String[] {"1", "3"}) {
+            Object[] res = run("reproduce", "--dry-run", "--plan", "usps:0", "--methods", "kmeans", "--threads", threads, "--work", w.toString(),
+                    "--results", dir.resolve("r").toString(), "--table", dir.resolve("t.md").toString());
+            assertEquals(0, res[0], res[1] + "\n" + res[2]);
+            assertTrue(((String) res[1]).contains("finished run folder, would collect"), (String) res[1]);
+        }
+        // other options still tell another run
+        assertFalse(Commands.identity(List.of("train", "--limit", "5")).equals(Commands.identity(List.of("train", "--limit", "6"))));
+        assertEquals(List.of("train", "--seed", "0"), Commands.identity(List.of("train", "--threads", "2", "--seed", "0")));
+    }
+
     /** `--datasets ,,` (no name) is said of --datasets: it read "--plan: no data set", an option that was not given. */
     @Test void anEmptyDatasetsListNamesTheDatasetsOption() {
         Object[] res = run("reproduce", "--dry-run", "--datasets", ",,");
