@@ -45,7 +45,7 @@ import org.dcec4j.dcec.run.RunFolder;
  * succeeded, its weights exist and pretrain_log.csv shows every epoch of config.json; otherwise it is continued
  * from its checkpoint, or started. A run folder whose recorded command differs from the planned one (other
  * options, other settings) is an error, never silently reused, and so is a finished one, or published weights, of
-another arithmetic version ({@link #checkArithmetic}). One reproduction at a time holds the work folder
+ * another arithmetic version ({@link #checkArithmetic}). One reproduction at a time holds the work folder
  * (a lock file). After every finished cell the result files are copied to the results folder and the table is
  * regenerated.
  * <p>
