@@ -106,7 +106,8 @@ public final class ConvAutoencoder extends Module implements Autoencoder {
             throw new IllegalArgumentException("the convolutional autoencoder needs image height and width that are multiples of 4 and at least 12 (e.g. 16, 28, 32), got "
                     + height + "x" + width + ": resize the images");
         if ((height % 8 == 0) != (width % 8 == 0))
-            throw new IllegalArgumentException("height and width must both be multiples of 8 or both not (conv3 padding rule), got " + height + "x" + width);
+            throw new IllegalArgumentException("height and width must both be multiples of 8 or both not (conv3 padding rule), got " + height + "x" + width
+                    + ": resize the images");
     }
 
     /** Throws an IllegalArgumentException saying what to change when the architecture cannot take this input. */
