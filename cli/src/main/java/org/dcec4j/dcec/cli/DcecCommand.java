@@ -452,6 +452,9 @@ public final class DcecCommand implements Runnable {
 
         DcecTrainer configure(DcecTrainer t) { return t; }
 
+        /** Whether the run writes report.html when it ends (train without --no-report). */
+        boolean makesReport() { return false; }
+
         /** --baseline (true), --no-baseline (false) or neither (null: the automatic rule); pretrain never computes it. */
         Boolean baselineChoice() { return Boolean.FALSE; }
 
@@ -584,11 +587,18 @@ public final class DcecCommand implements Runnable {
                     // the model, predictions, baseline and report of an earlier end of the run (a finished run resumed from
                     // its last checkpoint): made again when this one ends, and gone until then, so that a stop on the way
                     // leaves none of them beside this run's files
-                    List<String> dropped = new ArrayList<>();
-                    for (Path p : folder.dropEndOutputs()) dropped.add(p.getFileName().toString());
+                    // (the report only by train without --no-report, the baseline only when it runs: the log says which)
+                    List<String> remade = new ArrayList<>(), gone = new ArrayList<>();
+                    for (Path p : folder.dropEndOutputs()) {
+                        String name = p.getFileName().toString();
+                        boolean remakes = name.equals(HtmlReport.FILE_NAME) ? makesReport() : !name.equals(PixelBaseline.FILE) || plan.run();
+                        (remakes ? remade : gone).add(name);
+                    }
                     if (Files.isRegularFile(train.out.resolve(RunFolder.RUN_LOG)))     // after a stop: the log says it went on
                         folder.note("resumed by dcec " + label() + " --resume from " + RunFolder.CHECKPOINT + " (" + describe(c) + ")"
-                                + (dropped.isEmpty() ? "" : "; deleted " + String.join(", ", dropped) + " of its earlier end, made again when it ends"));
+                                + (remade.isEmpty() ? "" : "; deleted " + String.join(", ", remade) + " of its earlier end, made again when it ends")
+                                + (gone.isEmpty() ? "" : "; deleted " + String.join(", ", gone) + " of its earlier end, which dcec " + label()
+                                        + " with these options does not make"));
                 }
                 out.printf(Locale.ROOT, "dcec %s: %s on %s, %s of %dx%dx%d, K=%d, seed %d%n", label(), cfg.method(), printable(d.name()),
                         Counts.of(d.size(), "image"), d.channels(), d.height(), d.width(), cfg.K(), cfg.seed());
@@ -648,7 +658,7 @@ public final class DcecCommand implements Runnable {
         private int stoppedAfterTraining(SignalStop.Run stop, RunFolder folder, boolean baselineSkipped) {
             List<String> skipped = new ArrayList<>();
             if (baselineSkipped) skipped.add("the pixel k-means baseline");
-            if (this instanceof Train t && !t.noReport) skipped.add(HtmlReport.FILE_NAME);
+            if (makesReport()) skipped.add(HtmlReport.FILE_NAME);
             skipped.add("the summary");
             String line = "stopped by " + stop.cause() + " after the training had ended: its outputs in " + train.out
                     + " are complete; " + String.join(", ", skipped.subList(0, skipped.size() - 1))
@@ -783,6 +793,8 @@ public final class DcecCommand implements Runnable {
 
         @Override Boolean baselineChoice() { return baseline.choice(); }
 
+        @Override boolean makesReport() { return !noReport; }
+
         @Override void summary(PrintWriter out, DcecResult r, Dataset d, DcecConfig cfg, PixelBaseline b, String skipped) throws IOException {
             if (!noReport) {
                 Path html = train.out.resolve(HtmlReport.FILE_NAME);
@@ -851,7 +863,7 @@ public final class DcecCommand implements Runnable {
     /** --baseline and --no-baseline of train and cluster. */
     static final class BaselineOptions {
         @Option(names = "--baseline", description = "Also cluster the raw pixels with k-means (the run's K and --kmeans-restarts, a seed stream of its own) "
-                + "after training, whatever the size of the data, and print and report its scores beside the run's. "
+                + "after training, whatever the size of the data, and print its scores beside the run's (in baseline.json, and report.html for train). "
                 + "Default: only on a labelled set with N·D·K·R at most 2e9, a few seconds (docs/usage.md#baseline).")
         boolean on;
         @Option(names = "--no-baseline", description = "Skip the pixel k-means baseline.")

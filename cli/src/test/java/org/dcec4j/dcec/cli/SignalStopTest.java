@@ -339,6 +339,18 @@ class SignalStopTest {
         assertEquals(2, runLog.size(), String.join("\n", runLog));
         assertTrue(runLog.get(1).endsWith(" resumed by dcec train --resume from checkpoint.dc4j (clustering, at iteration 2);"
                 + " deleted model.dc4j, predictions.csv of its earlier end, made again when it ends"), runLog.get(1));
+
+        // a --resume that will not make the report or the baseline says so, not that they are made again
+        List<String> without = new ArrayList<>(o);
+        without.remove("--baseline");
+        without.addAll(List.of("--no-baseline", "--no-report"));
+        r = run(args("train", without, "--resume", "--out", dir.toString()));
+        assertEquals(0, r[0], (String) r[2]);
+        assertFalse(names(dir).contains("report.html") || names(dir).contains("baseline.json"), names(dir).toString());
+        runLog = Files.readAllLines(dir.resolve(RunFolder.RUN_LOG), StandardCharsets.UTF_8);
+        assertTrue(runLog.get(2).endsWith(" resumed by dcec train --resume from checkpoint.dc4j (clustering, at iteration 2);"
+                + " deleted model.dc4j, predictions.csv of its earlier end, made again when it ends; deleted baseline.json, report.html"
+                + " of its earlier end, which dcec train with these options does not make"), runLog.get(2));
     }
 
     /**
