@@ -234,13 +234,19 @@ final class SvgLineChart {
         return new Ticks(lo, hi, step);
     }
 
-    /** A tick label with as many decimals as the step needs; scientific for very small or large steps. */
+    /**
+     * A tick label with as many decimals as the step needs; scientific for very small steps or large values, with as
+     * many digits after the mantissa's point as the step needs (0.2165 on a step of 5e-4: "2.165e-1"; with one digit,
+     * the four ticks of such an axis all read "2e-1").
+     */
     static String tickLabel(double v, double step) {
         if (Math.abs(v) < step * 1e-6) {
             return "0";
         }
         if (step < 1e-3 || Math.abs(v) >= 1e6) {
-            return String.format(java.util.Locale.ROOT, "%.0e", v).replace("e-0", "e-").replace("e+0", "e").replace("e+", "e");
+            int digits = Math.max(0, (int) Math.floor(Math.log10(Math.abs(v)) + 1e-9) - (int) Math.floor(Math.log10(step) + 1e-9));
+            return String.format(java.util.Locale.ROOT, "%." + digits + "e", v).replace("e-0", "e-").replace("e+0", "e")
+                    .replace("e+", "e");
         }
         int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
         return Html.fixed(v, decimals);

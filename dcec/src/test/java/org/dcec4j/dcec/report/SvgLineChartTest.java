@@ -51,6 +51,32 @@ class SvgLineChartTest {
     }
 
     /**
+     * A narrow axis far from zero: 2 epochs of L_r 0.216940 → 0.215691 (a real run on 60 images) gave the ticks
+     * 0.2155, 0.2160, 0.2165, 0.2170 (step 5e-4) and all four read "2e-1"; L_c 6.301e-5 read "5e-5", "6e-5",
+     * "7e-5", "7e-5". Every label now has the digits its step needs, so the labels of an axis differ.
+     */
+    @Test
+    void tickLabelsOfANarrowAxisFarFromZeroDiffer() {
+        for (double[] range : new double[][] {{0.215691, 0.216940}, {5.04e-5, 6.301e-5}, {1234567, 1234571}}) {
+            SvgLineChart.Ticks t = SvgLineChart.niceTicks(range[0], range[1], 5);
+            List<String> labels = new ArrayList<>();
+            for (double v : t.values()) {
+                labels.add(SvgLineChart.tickLabel(v, t.step()));
+            }
+            assertEquals(labels.size(), labels.stream().distinct().count(), "labels " + labels + " of " + t);
+        }
+        assertEquals("2.165e-1", SvgLineChart.tickLabel(0.2165, 5e-4));
+        assertEquals("6.5e-5", SvgLineChart.tickLabel(6.5e-5, 5e-6));
+        assertEquals("1.234568e6", SvgLineChart.tickLabel(1234568, 1));
+        // only as many digits as the step needs: as before
+        assertEquals("5e-4", SvgLineChart.tickLabel(5e-4, 1e-4));
+        assertEquals("2e6", SvgLineChart.tickLabel(2e6, 1e6));
+        String svg = new SvgLineChart("c", "epoch", "L_r", new double[] {1, 2}).series("L_r", new double[] {0.216940, 0.215691})
+                .render();
+        assertFalse(svg.contains(">2e-1<"), svg);
+    }
+
+    /**
      * x = 0, 1, 2 → ticks 0..2 step 0.5, y = 0, 0.5, 1 with range 0..1. The plot is 640 − 64 − 16 = 560 wide
      * and 260 − 28 − 40 = 192 high from (64, 28): px = 64 + 560·x/2, py = 28 + 192·(1 − y).
      */
