@@ -869,8 +869,9 @@ public final class HtmlReport {
                     y[r] = rows.get(r).loss();
                     seconds += Double.isNaN(rows.get(r).seconds()) ? 0 : rows.get(r).seconds();
                 }
-                chart(o, new SvgLineChart("chart-pretrain-loss", "epoch", "L_r (MSE)", x).series("L_r", y)
-                        .scale(SvgLineChart.Scale.AUTO));
+                // a loss panel like the clustering ones: its trend in the legend, at least LOSS_MIN_SPAN of its top tall
+                chart(o, new SvgLineChart("chart-pretrain-loss", "epoch", "L_r (MSE)", x).series(trend("L_r", y, -1), y)
+                        .scale(SvgLineChart.Scale.AUTO).minSpan(LOSS_MIN_SPAN * maxAbs(y), 0, Double.POSITIVE_INFINITY));
                 String skipped = infiniteNotDrawn("L_r", "epoch", x, y);
                 if (!skipped.isEmpty()) {
                     note(o, skipped);

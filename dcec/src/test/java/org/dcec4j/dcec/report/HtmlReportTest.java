@@ -334,6 +334,22 @@ class HtmlReportTest {
         // the stop rule is strict: the line says so
         assertTrue(svg(html, "chart-delta-label").contains("data-name=\"tol = 0.001 (stops when strictly below)\""));
     }
+    /**
+     * The pretraining chart is a loss panel like the clustering ones: at least 20 % of its largest value tall and its
+     * first and last values in the legend. A run of 2 epochs (L_r 0.216940 → 0.215691, a drop of 0.6 %) drew a line
+     * from near the top of the plot to near its bottom (35.7 → 195.6 of 28..220) under the bare legend "L_r".
+     */
+    @Test
+    void thePretrainingLossHasAMinimumSpanAndItsTrend() {
+        String html = HtmlReport.builder().pretrainLog(List.of(new RunLogs.PretrainRow(1, 0.216940, 4.6),
+                new RunLogs.PretrainRow(2, 0.215691, 0.8))).render();
+        String svg = svg(html, "chart-pretrain-loss");
+        double[] y = lineYs(svg);
+        // 0.00125 of a span of at least 0.0434 on 192 pixels: under 6 pixels
+        assertTrue(y[1] - y[0] > 0 && y[1] - y[0] < 6, svg);
+        assertTrue(svg.contains("data-name=\"L_r: 0.2169 → 0.2157\""), svg);
+    }
+
     /** An infinite loss cannot be placed on an axis: it is left out of the line and the page names where it is. */
     @Test
     void anInfiniteLossIsNamedNotDroppedSilently() {
