@@ -652,20 +652,21 @@ public final class HtmlReport {
             for (int s = 0; s < r; s++) {
                 random[s] = members[picked[s]];
             }
+            int dec = confidenceDecimals(q[members[0]], q[members[n - 1]]);
             List<Strip> strips = new ArrayList<>();
-            strips.add(strip(MOST_CONFIDENT, top, images, D, q, p.files(), labels, names));
+            strips.add(strip(MOST_CONFIDENT, top, images, D, q, dec, p.files(), labels, names));
             if (r > 0) {
-                strips.add(strip(RANDOM_SAMPLE, random, images, D, q, p.files(), labels, names));
+                strips.add(strip(RANDOM_SAMPLE, random, images, D, q, dec, p.files(), labels, names));
             }
             if (least > 0) {
-                strips.add(strip(LEAST_CONFIDENT, bottom, images, D, q, p.files(), labels, names));
+                strips.add(strip(LEAST_CONFIDENT, bottom, images, D, q, dec, p.files(), labels, names));
             }
             List<String> notes = new ArrayList<>();
             if (labels != null) {
                 notes.add(composition(members, labels, names));
             }
-            notes.add("confidence max_j q_ij: highest " + Html.fixed(q[members[0]], 3) + ", median "
-                    + Html.fixed(q[members[(n - 1) / 2]], 3) + ", lowest " + Html.fixed(q[members[n - 1]], 3));
+            notes.add("confidence max_j q_ij: highest " + Html.fixed(q[members[0]], dec) + ", median "
+                    + Html.fixed(q[members[(n - 1) / 2]], dec) + ", lowest " + Html.fixed(q[members[n - 1]], dec));
             b.clusterSamples(new ClusterSamples(k, n, notes, C, H, W, strips));
             start += n;
         }
@@ -684,8 +685,20 @@ public final class HtmlReport {
         return z ^ (z >>> 31);
     }
 
-    private static Strip strip(String title, int[] members, float[] images, int D, float[] q, String[] files, int[] labels,
-                               String[] names) {
+    /**
+     * The decimals a cluster's confidences are shown with: 3, or as many more (up to predictions.csv's 6) as its highest
+     * and lowest need to read differently; at 3, the confidences of a short run with q ≈ 1/K all read the same.
+     */
+    static int confidenceDecimals(double highest, double lowest) {
+        int d = 3;
+        while (d < 6 && Html.fixed(highest, d).equals(Html.fixed(lowest, d))) {
+            d++;
+        }
+        return highest == lowest || Html.fixed(highest, d).equals(Html.fixed(lowest, d)) ? 3 : d;
+    }
+
+    private static Strip strip(String title, int[] members, float[] images, int D, float[] q, int decimals, String[] files,
+                               int[] labels, String[] names) {
         int n = members.length;
         float[] x = new float[n * D];
         String[] captions = new String[n];
@@ -693,7 +706,7 @@ public final class HtmlReport {
         for (int s = 0; s < n; s++) {
             int i = members[s];
             System.arraycopy(images, i * D, x, s * D, D);
-            captions[s] = "#" + i + (files != null ? " · " + files[i] : "") + " · confidence " + Html.fixed(q[i], 3)
+            captions[s] = "#" + i + (files != null ? " · " + files[i] : "") + " · confidence " + Html.fixed(q[i], decimals)
                     + (labels != null ? " · " + names[labels[i]] : "");
             if (tags != null) {
                 tags[s] = names[labels[i]];

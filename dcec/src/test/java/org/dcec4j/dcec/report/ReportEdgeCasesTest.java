@@ -80,6 +80,30 @@ class ReportEdgeCasesTest {
         assertTrue(check(html).startsWith("0 "), check(html));
     }
 
+    /**
+     * A cluster whose confidences differ only in the 5th decimal (a short run with K = 6: q ≈ 1/6 everywhere, the
+     * 15 members of one cluster between 0.167716 and 0.167743) read "highest 0.168, median 0.168, lowest 0.168" and
+     * "confidence 0.168" under every image, so the most and least confident rows could not be told apart. The
+     * confidences of a cluster are shown with as many decimals (3 to 6, predictions.csv has 6) as its highest and
+     * lowest need to differ.
+     */
+    @Test void nearlyEqualConfidencesGetTheDigitsThatTellThemApart(@TempDir Path tmp) throws Exception {
+        float[] q = {0.167743f, 0.167737f, 0.167736f, 0.167732f, 0.167730f, 0.167729f, 0.167729f, 0.167728f, 0.167725f,
+                0.167725f, 0.167723f, 0.167723f, 0.167722f, 0.167718f, 0.167716f, 0.9f, 0.5f};
+        int N = q.length;
+        int[] cl = new int[N];
+        cl[15] = 1;
+        cl[16] = 1;
+        Path run = tmp.resolve("run");
+        folder(run, cl, q, false);
+        String page = HtmlReport.fromRunDirectory(run, SyntheticRun.images(N, 1, 8, 8), N, 1, 8, 8, null, List.of(), 10).render();
+        assertTrue(page.contains("confidence max_j q_ij: highest 0.16774, median 0.16773, lowest 0.16772"), page);
+        assertTrue(page.contains("alt=\"#0 · confidence 0.16774\""), page);
+        assertTrue(page.contains("alt=\"#14 · confidence 0.16772\""), page);
+        // a cluster whose confidences are far apart keeps 3 decimals
+        assertTrue(page.contains("confidence max_j q_ij: highest 0.900, median 0.900, lowest 0.500"), page);
+    }
+
     @Test void oneClusterNoLabels(@TempDir Path tmp) throws Exception {
         int N = 50;
         Path run = tmp.resolve("run");
