@@ -68,7 +68,7 @@ public final class RunLogs {
         List<PretrainRow> rows = new ArrayList<>();
         Csv t = Csv.read(csv, "epoch", "loss", "seconds");
         for (int r = 0; r < t.rows(); r++) {
-            rows.add(new PretrainRow(t.integer(r, 0), t.number(r, 1), t.number(r, 2)));
+            rows.add(new PretrainRow(t.increasing(r, 0, "an epoch"), t.number(r, 1), t.number(r, 2)));
         }
         return rows;
     }
@@ -78,7 +78,7 @@ public final class RunLogs {
         List<ClusterRow> rows = new ArrayList<>();
         Csv t = Csv.read(csv, "iter", "acc", "nmi", "ari", "L", "Lc", "Lr", "delta_label");
         for (int r = 0; r < t.rows(); r++) {
-            rows.add(new ClusterRow(t.integer(r, 0), t.number(r, 1), t.number(r, 2), t.number(r, 3),
+            rows.add(new ClusterRow(t.increasing(r, 0, "an iteration"), t.number(r, 1), t.number(r, 2), t.number(r, 3),
                     t.number(r, 4), t.number(r, 5), t.number(r, 6), t.number(r, 7)));
         }
         return rows;
@@ -107,12 +107,17 @@ public final class RunLogs {
             }
             seen[n] = true;
             int k = t.integer(r, 1);
+            float q = (float) t.number(r, 2);
+            if (!(q >= 0 && q <= 1)) {  // also NaN: it sorted first among a cluster's most confident
+                throw new ReportException(t.where(r, 2) + ": expected a number from 0 to 1 (max_j q_ij), got \""
+                        + Csv.shown(t.field(r, t.column[2]).trim()) + "\"");
+            }
             if (k < 0 || k >= N) {      // K ≤ N: a larger number is no run's (and would size the report's tables)
                 throw new ReportException(t.where(r, 1) + ": expected a cluster number from 0 to " + (N - 1) + " (one of at most N = "
                         + N + " clusters), got " + k);
             }
             cluster[n] = k;
-            confidence[n] = (float) t.number(r, 2);
+            confidence[n] = q;
             if (files != null) {
                 // read one char a byte (below): the name's UTF-8 bytes decoded now
                 files[n] = new String(t.field(r, fileColumn).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
@@ -272,6 +277,22 @@ public final class RunLogs {
                     }
                 }
             }
+        }
+
+        /**
+         * An integer column whose values increase from row to row (a log's iteration or epoch: a run appends them in
+         * order, and a resumed one drops the rows after its checkpoint), so a hand-edited row out of order is named.
+         */
+        int increasing(int r, int w, String what) {
+            int v = integer(r, w);
+            if (r > 0) {
+                int before = integer(r - 1, w);
+                if (v <= before) {
+                    throw new ReportException(where(r, w) + ": expected " + what + " after " + before
+                            + " (the rows in increasing order), got " + v);
+                }
+            }
+            return v;
         }
 
         int integer(int r, int w) {

@@ -76,6 +76,49 @@ class RunLogsTest {
     }
 
     /** A byte that is not UTF-8 stops the report only where it is read, and is named with its line and column. */
+    /**
+     * A run appends its log rows in increasing iteration (epoch) order, and a resumed run drops the rows after its
+     * checkpoint; a hand-edited log with rows out of order (60, 0, 30) was drawn in file order, a line running back
+     * to iteration 0 and on to 30, its legend "ACC: 0.7000 → 0.7600" (file order: iteration 60's value first), the
+     * summary's "clustering iterations" 30 and the score table without its iteration-0 start. Such a row is refused,
+     * naming the line, as other bad input is.
+     */
+    @Test
+    void rowsOutOfIterationOrderAreRefusedNamingTheLine(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("dcec_log.csv");
+        Files.writeString(csv, "iter,acc,nmi,ari,L,Lc,Lr,delta_label\n60,0.7,0.8,0.6,0.09,6e-05,0.0894,0.35\n"
+                + "0,0.76,0.88,0.80,,,,0.0\n30,0.7,0.85,0.7,0.09,6e-05,0.09,0.1\n");
+        ReportException e = assertThrows(ReportException.class, () -> RunLogs.readClusterLog(csv));
+        assertEquals(csv + ":3: column 'iter': expected an iteration after 60 (the rows in increasing order), got 0",
+                e.getMessage());
+        Files.writeString(csv, "iter,acc,nmi,ari,L,Lc,Lr,delta_label\n0,0.76,0.88,0.80,,,,0.0\n60,0.7,0.8,0.6,0.09,6e-05,0.0894,0.35\n"
+                + "60,0.7,0.8,0.6,0.09,6e-05,0.0894,0.35\n");
+        e = assertThrows(ReportException.class, () -> RunLogs.readClusterLog(csv));
+        assertEquals(csv + ":4: column 'iter': expected an iteration after 60 (the rows in increasing order), got 60",
+                e.getMessage());
+        Path pre = dir.resolve("pretrain_log.csv");
+        Files.writeString(pre, "epoch,loss,seconds\n2,0.0412,2.25\n1,0.0731,2.5\n");
+        e = assertThrows(ReportException.class, () -> RunLogs.readPretrainLog(pre));
+        assertEquals(pre + ":3: column 'epoch': expected an epoch after 2 (the rows in increasing order), got 1",
+                e.getMessage());
+    }
+
+    /**
+     * A confidence is max_j q_ij, in [1/K, 1]: a hand-edited predictions.csv with "nan" put that image first in its
+     * cluster's "most confident" row ("confidence NaN"), and 1.5 or -0.2 were shown as read. Refused, naming the line.
+     */
+    @Test
+    void aConfidenceOutsideZeroToOneIsRefused(@TempDir Path dir) throws IOException {
+        Path pred = dir.resolve("predictions.csv");
+        for (String bad : new String[] {"nan", "", "1.5", "-0.2", "inf"}) {
+            Files.writeString(pred, "index,cluster,confidence\n0,0,0.9\n1,0," + bad + "\n");
+            ReportException e = assertThrows(ReportException.class, () -> RunLogs.readPredictions(pred), bad);
+            assertTrue(e.getMessage().startsWith(pred + ":3: column 'confidence': expected a number from 0 to 1"), e.getMessage());
+        }
+        Files.writeString(pred, "index,cluster,confidence\n0,0,1.000000\n1,0,0\n");
+        assertEquals(2, RunLogs.readPredictions(pred).size());
+    }
+
     @Test
     void aByteThatIsNotUtf8IsNamedWhereItIsRead(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("pretrain_log.csv");
