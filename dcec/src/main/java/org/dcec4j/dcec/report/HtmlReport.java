@@ -515,13 +515,18 @@ public final class HtmlReport {
         b.summary("images", Integer.toString(p.size()));
         b.summary("clusters (non-empty)", Integer.toString(nonEmpty));
         String[] names = className(labels, classNames);
+        String maxIter = cfg.get("max_iter");
+        String ended = lastRow == null ? null : "iteration " + lastRow.iter()
+                + (converged(lastRow, b.tol) ? ", converged (fewer than tol of the labels changed)"
+                : String.valueOf(lastRow.iter()).equals(maxIter) ? ", stopped at the iteration cap (max_iter)" : "");
+        if (labels == null && ended != null) {
+            // no score table, whose last row says it
+            b.summary("clustering ended", ended);
+        }
         if (labels != null) {
             Contingency table = Metrics.contingency(labels, p.cluster());
             ClusterMapping mapping = Metrics.bestMapping(table);
-            String maxIter = cfg.get("max_iter");
-            String end = lastRow == null ? "end" : "end: iteration " + lastRow.iter()
-                    + (converged(lastRow, b.tol) ? ", converged (fewer than tol of the labels changed)"
-                    : String.valueOf(lastRow.iter()).equals(maxIter) ? ", stopped at the iteration cap (max_iter)" : "");
+            String end = ended == null ? "end" : "end: " + ended;
             b.score(new ScoreRow(method == null ? "final" : method.paperName(), mapping.accuracy(), Metrics.nmi(labels, p.cluster()),
                     Metrics.ari(labels, p.cluster()), end));
             addConfusion(b, table, mapping, names);

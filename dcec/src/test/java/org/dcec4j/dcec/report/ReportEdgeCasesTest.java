@@ -104,6 +104,25 @@ class ReportEdgeCasesTest {
         assertTrue(page.contains("confidence max_j q_ij: highest 0.900, median 0.900, lowest 0.500"), page);
     }
 
+    /**
+     * Without labels there is no score table, whose last row says how clustering ended; the page said only
+     * "clustering iterations 280", not whether the stop rule ended the run or the iteration cap did (the command line
+     * prints "end: iteration 280, converged ..." either way). The summary says it.
+     */
+    @Test void anUnlabelledRunSaysHowClusteringEnded(@TempDir Path tmp) throws Exception {
+        int N = 20;
+        float[] q = new float[N];
+        java.util.Arrays.fill(q, 0.5f);
+        Path run = tmp.resolve("run");
+        folder(run, new int[N], q, false);
+        String page = HtmlReport.fromRunDirectory(run, null, N, 1, 8, 8, null, List.of(), 10).render();
+        assertTrue(page.contains("<tr><th>clustering ended</th><td>iteration 280, converged (fewer than tol of the labels changed)</td></tr>"), page);
+        // with labels the score table's last row says it, once
+        String labelled = HtmlReport.fromRunDirectory(run, null, N, 1, 8, 8, new int[N], List.of(), 10).render();
+        assertTrue(labelled.contains("end: iteration 280, converged (fewer than tol of the labels changed)"), labelled);
+        assertTrue(!labelled.contains("clustering ended"), labelled);
+    }
+
     @Test void oneClusterNoLabels(@TempDir Path tmp) throws Exception {
         int N = 50;
         Path run = tmp.resolve("run");
