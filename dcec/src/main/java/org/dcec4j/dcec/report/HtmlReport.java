@@ -153,6 +153,8 @@ public final class HtmlReport {
         private final List<PretrainRow> pretrain = new ArrayList<>();
         /** The method has no pretraining (kmeans): the section says so instead of "no log was given". */
         private String withoutPretraining;
+        private String withoutClustering;
+        private String endsWith;
         private final List<ClusterRow> clustering = new ArrayList<>();
         private long[][] confusion;
         private String[] confusionRows;
@@ -197,6 +199,16 @@ public final class HtmlReport {
          * The run's method has no pretraining ({@code kmeans}, named here): the pretraining section says so rather than
          * that no log was given.
          */
+        /**
+         * The run's method has no clustering phase (kmeans, cae-kmeans): the clustering section says so, and what the
+         * method ends with ({@code endsWith}, e.g. "k-means on the raw pixels"), instead of asking for a missing log.
+         */
+        public Builder withoutClusteringPhase(String method, String endsWith) {
+            this.withoutClustering = Objects.requireNonNull(method, "method");
+            this.endsWith = Objects.requireNonNull(endsWith, "endsWith");
+            return this;
+        }
+
         public Builder withoutPretraining(String method) {
             this.withoutPretraining = Objects.requireNonNull(method, "method");
             return this;
@@ -430,6 +442,10 @@ public final class HtmlReport {
             if (method.network == Method.Network.NONE) {
                 b.withoutPretraining(method.cliName);
             }
+            if (!method.clusters) {
+                b.withoutClusteringPhase(method.cliName, method.network == Method.Network.NONE ? "k-means on the raw pixels"
+                        : "k-means on the " + (method.network == Method.Network.CONV ? "CAE" : "autoencoder") + "'s embedding");
+            }
         }
         long seed = 0;
         if (cfg.get("seed") != null) {
@@ -526,7 +542,7 @@ public final class HtmlReport {
         if (labels != null) {
             Contingency table = Metrics.contingency(labels, p.cluster());
             ClusterMapping mapping = Metrics.bestMapping(table);
-            String end = ended == null ? "end" : "end: " + ended;
+            String end = ended != null ? "end: " + ended : b.endsWith != null ? "end: " + b.endsWith : "end";
             b.score(new ScoreRow(method == null ? "final" : method.paperName(), mapping.accuracy(), Metrics.nmi(labels, p.cluster()),
                     Metrics.ari(labels, p.cluster()), end));
             addConfusion(b, table, mapping, names);
@@ -949,7 +965,10 @@ public final class HtmlReport {
         private void sectionClustering(StringBuilder o) {
             open(o, "clustering", "Clustering: losses and changed labels");
             List<ClusterRow> rows = b.clustering;
-            if (rows.isEmpty()) {
+            if (rows.isEmpty() && b.withoutClustering != null) {
+                note(o, b.withoutClustering + " has no clustering phase (it ends with " + b.endsWith
+                        + "): no losses or changed labels to show.");
+            } else if (rows.isEmpty()) {
                 note(o, "No clustering log (dcec_log.csv) was given.");
             } else {
                 int R = rows.size();

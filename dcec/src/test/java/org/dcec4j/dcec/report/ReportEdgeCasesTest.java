@@ -261,6 +261,28 @@ class ReportEdgeCasesTest {
      * A labelled run without a clustering log (the kmeans and cae-kmeans methods have no clustering phase): the metrics
      * section says there are no iterations, not that the data has no labels (its confusion matrix is on the same page).
      */
+    /**
+     * kmeans and cae-kmeans have no clustering phase: their clustering section read "No clustering log (dcec_log.csv)
+     * was given." as if the file were missing, and their score row's note read "end" (the command line: "k-means on the
+     * CAE's embedding"). The section says the method has no clustering phase, and the row what the method did.
+     */
+    @Test void aMethodWithoutAClusteringPhaseSaysSo(@TempDir Path tmp) throws Exception {
+        for (String m : new String[] {"kmeans", "cae-kmeans"}) {
+            Path run = Files.createDirectories(tmp.resolve(m));
+            Files.writeString(run.resolve("config.json"), "{\"method\": \"" + m + "\", \"seed\": 0}");
+            Files.writeString(run.resolve("predictions.csv"), "index,cluster,confidence\n0,0,0.9\n1,1,0.8\n2,1,0.7\n");
+            String page = HtmlReport.fromRunDirectory(run, null, 3, 1, 8, 8, new int[] {0, 1, 1}, List.of(), 10).render();
+            String clustering = page.substring(page.indexOf("<section id=\"clustering\">"),
+                    page.indexOf("</section>", page.indexOf("<section id=\"clustering\">")));
+            assertTrue(clustering.contains(m + " has no clustering phase (it ends with k-means"), clustering);
+            assertTrue(!clustering.contains("was given"), clustering);
+            assertTrue(page.contains(m.equals("kmeans") ? "<td class=\"what\">end: k-means on the raw pixels</td>"
+                    : "<td class=\"what\">end: k-means on the CAE&#39;s embedding</td>"), page);
+        }
+        // a method that has one, without its log: the note stays
+        assertTrue(HtmlReport.builder().render().contains("No clustering log (dcec_log.csv) was given."));
+    }
+
     @Test void aLabelledRunWithoutAClusteringLogIsNotCalledUnlabelled(@TempDir Path tmp) throws Exception {
         Path run = Files.createDirectories(tmp.resolve("run"));
         Files.writeString(run.resolve("config.json"), "{\"method\": \"kmeans\", \"seed\": 0}");
