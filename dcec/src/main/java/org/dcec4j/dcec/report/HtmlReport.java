@@ -159,6 +159,8 @@ public final class HtmlReport {
         private long[][] confusion;
         private String[] confusionRows;
         private String[] confusionCols;
+        /** confusionMatch[j] = the row matched to column j by the mapping ACC uses, -1 for none; null: not known. */
+        private int[] confusionMatch;
         private final TreeMap<Integer, ClusterSamples> samples = new TreeMap<>();
         private int thumbnailPixels = 56;
         private double tol = Double.NaN;
@@ -300,6 +302,7 @@ public final class HtmlReport {
             }
             confusionRows = rowLabels.clone();
             confusionCols = colLabels.clone();
+            confusionMatch = null;
             return this;
         }
 
@@ -615,6 +618,12 @@ public final class HtmlReport {
             cols[j] = "cluster " + table.clusters()[order[j]];
         }
         b.confusion(counts, rows, cols);
+        int[] match = new int[J];
+        for (int j = 0; j < J; j++) {
+            int i = mapping.classOfCluster()[order[j]];
+            match[j] = i == Hungarian.UNASSIGNED ? -1 : i;
+        }
+        b.confusionMatch = match;
     }
 
     /** The titles of a cluster's three rows of samples. */
@@ -1087,6 +1096,7 @@ public final class HtmlReport {
             int J = b.confusionCols.length;
             long[] colSum = new long[J];
             long total = 0;
+            long matchedSum = 0;
             o.append("<p class=\"note\">Rows: true classes; columns: clusters; cell shade: the fraction of the row.</p>\n");
             o.append("<div class=\"scroll\"><table class=\"confusion\">\n<tr><th></th>");
             for (String c : b.confusionCols) {
@@ -1105,8 +1115,14 @@ public final class HtmlReport {
                         .append(Html.text(b.confusionRows[i])).append("</span></th>");
                 for (int j = 0; j < J; j++) {
                     double f = rowSum == 0 ? 0 : (double) n[i][j] / rowSum;
-                    o.append("<td style=\"background:rgba(0,114,178,").append(Html.fixed(f, 3)).append(')')
-                            .append(f > 0.5 ? ";color:#fff" : "").append("\">").append(n[i][j]).append("</td>");
+                    boolean matched = b.confusionMatch != null && b.confusionMatch[j] == i;
+                    if (matched) {
+                        matchedSum += n[i][j];
+                    }
+                    o.append(matched ? "<td class=\"matched\" style=\"" : "<td style=\"").append("background:rgba(0,114,178,")
+                            .append(Html.fixed(f, 3)).append(')').append(f > 0.5 ? ";color:#fff" : "").append('"')
+                            .append(matched ? " title=\"" + Html.text(b.confusionRows[i] + " ↔ " + b.confusionCols[j]) + ": matched\"" : "")
+                            .append('>').append(n[i][j]).append("</td>");
                 }
                 o.append("<td class=\"total\">").append(rowSum).append("</td></tr>\n");
             }
@@ -1115,6 +1131,12 @@ public final class HtmlReport {
                 o.append("<td class=\"total\">").append(s).append("</td>");
             }
             o.append("<td class=\"total\">").append(total).append("</td></tr>\n</table></div>\n");
+            if (b.confusionMatch != null) {
+                // with fewer non-empty clusters than classes a matched cell is off the diagonal: the outline finds it
+                note(o, "Outlined: each cluster's cell of the class it is matched to (the Hungarian mapping that ACC uses; "
+                        + "the clusters are ordered by their matched class, unmatched ones last). ACC = (sum of the outlined cells) / N = "
+                        + matchedSum + " / " + total + " = " + Html.fixed(total == 0 ? Double.NaN : (double) matchedSum / total, 4) + ".");
+            }
             o.append("</section>\n");
         }
 
@@ -1277,6 +1299,7 @@ public final class HtmlReport {
             table.confusion th { font-weight: 500; color: #44505c; padding: 4px 8px; white-space: nowrap; }
             table.confusion td { text-align: right; padding: 4px 8px; min-width: 36px; border: 1px solid #eef0f3; }
             table.confusion td.total { color: #5a6470; background: #f6f7f9; }
+            table.confusion td.matched { outline: 2px solid #D55E00; outline-offset: -2px; font-weight: 600; }
             table.confusion th .name { display: inline-block; max-width: 16em; overflow: hidden; text-overflow: ellipsis;
                                        vertical-align: bottom; }
             svg.chart { max-width: 100%; height: auto; font-size: 11px; }

@@ -283,6 +283,28 @@ class ReportEdgeCasesTest {
         assertTrue(HtmlReport.builder().render().contains("No clustering log (dcec_log.csv) was given."));
     }
 
+    /**
+     * The page said the matched counts lie on the diagonal and ACC = (sum of the diagonal) / N; that holds only when
+     * the matched classes are the first rows. With fewer non-empty clusters than classes (a short USPS run: 4 of
+     * 10 clusters held images) a cluster matched to class 7 stood in column 4: the diagonal summed to 69 of ACC·N = 102.
+     * Here 3 classes, 2 clusters: cluster 1 is matched to class 2 (row 3) but stands in column 2. Each matched cell
+     * is marked (class "matched", outlined) and the note gives the sum: ACC = 5 / 6.
+     */
+    @Test void theMatchedCellsAreMarkedWhereverTheyAre(@TempDir Path tmp) throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("config.json"), "{\"method\": \"dcec\", \"seed\": 0, \"clusters\": 2}");
+        Files.writeString(run.resolve("predictions.csv"), "index,cluster,confidence\n0,0,0.9\n1,0,0.8\n2,0,0.7\n3,0,0.7\n4,1,0.9\n5,1,0.9\n");
+        String page = HtmlReport.fromRunDirectory(run, null, 6, 1, 8, 8, new int[] {0, 0, 0, 1, 2, 2}, List.of("a", "b", "c"), 10).render();
+        String table = page.substring(page.indexOf("<table class=\"confusion\">"), page.indexOf("</table>", page.indexOf("<table class=\"confusion\">")));
+        String[] rows = table.split("</tr>\n");
+        // rows[0] is the header; rows 1..3 the classes a, b, c; columns cluster 0 (matched to a), cluster 1 (matched to c)
+        assertTrue(rows[1].contains("<td class=\"matched\" style=\"background:rgba(0,114,178,1.000);color:#fff\" title=\"a ↔ cluster 0: matched\">3</td>"), rows[1]);
+        assertTrue(!rows[2].contains("matched"), rows[2]);
+        assertTrue(rows[3].matches("(?s).*<td style=[^>]*>0</td><td class=\"matched\"[^>]*>2</td>.*"), rows[3]);
+        assertEquals(2, table.split("class=\"matched\"", -1).length - 1, table);
+        assertTrue(page.contains("ACC = (sum of the outlined cells) / N = 5 / 6 = 0.8333"), page);
+    }
+
     @Test void aLabelledRunWithoutAClusteringLogIsNotCalledUnlabelled(@TempDir Path tmp) throws Exception {
         Path run = Files.createDirectories(tmp.resolve("run"));
         Files.writeString(run.resolve("config.json"), "{\"method\": \"kmeans\", \"seed\": 0}");
