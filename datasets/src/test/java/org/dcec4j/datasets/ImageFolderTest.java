@@ -782,21 +782,7 @@ class ImageFolderTest {
      * refused before the claim is allocated, not after ImageIO found the data missing.
      */
     private String errorAllocatingLessThan(Path dir, long maxBytes) {
-        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        com.sun.management.ThreadMXBean hs = bean instanceof com.sun.management.ThreadMXBean h && h.isThreadAllocatedMemorySupported() ? h : null;
-        long before = hs == null ? 0 : hs.getCurrentThreadAllocatedBytes();
-        String m;
-        try {
-            m = error(dir, 28);
-        } catch (OutOfMemoryError e) {
-            // JUnit rethrows it, which would end the whole run
-            throw new AssertionError("the claimed image was allocated: " + e, e);
-        }
-        if (hs != null) {
-            long bytes = hs.getCurrentThreadAllocatedBytes() - before;
-            assertTrue(bytes < maxBytes, bytes + " bytes allocated");
-        }
-        return m;
+        return AllocationBound.below(maxBytes, () -> error(dir, 28));
     }
 
     /**

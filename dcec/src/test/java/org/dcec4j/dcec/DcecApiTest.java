@@ -68,6 +68,21 @@ class DcecApiTest {
         assertEquals(N, km.embed(flat, N).length);
     }
 
+    /** 30 vectors of 5 values in three blobs 10 apart. */
+    private static float[][] threeBlobs() {
+        SplittableRandom r = new SplittableRandom(3);
+        float[][] v = new float[30][5];
+        for (int i = 0; i < v.length; i++)
+            for (int j = 0; j < 5; j++) v[i][j] = (float) (r.nextGaussian() * 3 + 10 * (i % 3));
+        return v;
+    }
+
+    /** A DEC model of K = 3 fitted in a few steps to the vectors v. */
+    private static DcecModel smallVectorModel(float[][] v) {
+        return Dcec.builder().method(Method.DEC).clusters(3).denseDims(8, 8, 8).batchSize(16).pretrainEpochs(1)
+                .kmeansRestarts(2).updateInterval(2).maxIterations(4).seed(1).build().fitVectors(v);
+    }
+
     /**
      * A vector model takes finite values of any range, but its encoder computes in float32: a vector of values near
      * Float.MAX_VALUE overflows it. embed returned that vector's embedding as NaN without a word, and predict and
@@ -75,12 +90,8 @@ class DcecApiTest {
      * scale is the cause, an IllegalArgumentException naming the argument and the vector. The other vectors are unaffected.
      */
     @Test void aVectorThatOverflowsTheEncoderIsRefusedNamingItNotEmbeddedAsNaN() {
-        SplittableRandom r = new SplittableRandom(3);
-        float[][] v = new float[30][5];
-        for (int i = 0; i < v.length; i++)
-            for (int j = 0; j < 5; j++) v[i][j] = (float) (r.nextGaussian() * 3 + 10 * (i % 3));
-        DcecModel m = Dcec.builder().method(Method.DEC).clusters(3).denseDims(8, 8, 8).batchSize(16).pretrainEpochs(1)
-                .kmeansRestarts(2).updateInterval(2).maxIterations(4).seed(1).build().fitVectors(v);
+        float[][] v = threeBlobs();
+        DcecModel m = smallVectorModel(v);
         float[][] huge = {v[0], new float[5]};
         Arrays.fill(huge[1], Float.MAX_VALUE);
         String expected = "vector 1 (largest magnitude 3.4028235E38) overflows the encoder's float32 arithmetic";
@@ -103,12 +114,8 @@ class DcecApiTest {
      * exceptions name the API argument); they said "images:", the argument of predict(float[], int).
      */
     @Test void predictOfADataSetNamesItsArgumentData() {
-        SplittableRandom r = new SplittableRandom(3);
-        float[][] v = new float[30][5];
-        for (int i = 0; i < v.length; i++)
-            for (int j = 0; j < 5; j++) v[i][j] = (float) (r.nextGaussian() * 3 + 10 * (i % 3));
-        DcecModel m = Dcec.builder().method(Method.DEC).clusters(3).denseDims(8, 8, 8).batchSize(16).pretrainEpochs(1)
-                .kmeansRestarts(2).updateInterval(2).maxIterations(4).seed(1).build().fitVectors(v);
+        float[][] v = threeBlobs();
+        DcecModel m = smallVectorModel(v);
         float[] flat = new float[10];
         System.arraycopy(v[0], 0, flat, 0, 5);
         Arrays.fill(flat, 5, 10, Float.MAX_VALUE);
