@@ -1,6 +1,5 @@
 package org.dcec4j.dcec.report;
 
-import org.dcec4j.datasets.cli.Counts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.dcec4j.datasets.cli.Counts;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.metrics.ClusterMapping;
 import org.dcec4j.dcec.metrics.Contingency;
@@ -201,6 +201,11 @@ public final class HtmlReport {
          * The run's method has no pretraining ({@code kmeans}, named here): the pretraining section says so rather than
          * that no log was given.
          */
+        public Builder withoutPretraining(String method) {
+            this.withoutPretraining = Objects.requireNonNull(method, "method");
+            return this;
+        }
+
         /**
          * The run's method has no clustering phase (kmeans, cae-kmeans): the clustering section says so, and what the
          * method ends with ({@code endsWith}, e.g. "k-means on the raw pixels"), instead of asking for a missing log.
@@ -208,11 +213,6 @@ public final class HtmlReport {
         public Builder withoutClusteringPhase(String method, String endsWith) {
             this.withoutClustering = Objects.requireNonNull(method, "method");
             this.endsWith = Objects.requireNonNull(endsWith, "endsWith");
-            return this;
-        }
-
-        public Builder withoutPretraining(String method) {
-            this.withoutPretraining = Objects.requireNonNull(method, "method");
             return this;
         }
 
