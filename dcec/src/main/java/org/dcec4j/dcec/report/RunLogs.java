@@ -78,8 +78,14 @@ public final class RunLogs {
         List<ClusterRow> rows = new ArrayList<>();
         Csv t = Csv.read(csv, "iter", "acc", "nmi", "ari", "L", "Lc", "Lr", "delta_label");
         for (int r = 0; r < t.rows(); r++) {
+            double delta = t.number(r, 7);
+            // a fraction in [0, 1] or missing (empty, as every column may be); an infinite one was dropped from its chart unsaid
+            if (!Double.isNaN(delta) && !(delta >= 0 && delta <= 1)) {
+                throw new ReportException(t.where(r, 7) + ": expected a fraction from 0 to 1 (of the labels changed), got \""
+                        + Csv.shown(t.field(r, t.column[7]).trim()) + "\"");
+            }
             rows.add(new ClusterRow(t.increasing(r, 0, "an iteration"), t.number(r, 1), t.number(r, 2), t.number(r, 3),
-                    t.number(r, 4), t.number(r, 5), t.number(r, 6), t.number(r, 7)));
+                    t.number(r, 4), t.number(r, 5), t.number(r, 6), delta));
         }
         return rows;
     }

@@ -119,6 +119,19 @@ class RunLogsTest {
         assertEquals(2, RunLogs.readPredictions(pred).size());
     }
 
+    /** delta_label is a fraction of the labels, or missing: the trainer writes one in [0, 1]; an infinite one was left off its chart unsaid. */
+    @Test
+    void aChangedLabelFractionOutsideZeroToOneIsRefused(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("dcec_log.csv");
+        for (String bad : new String[] {"inf", "-inf", "1.5", "-0.01"}) {
+            Files.writeString(log, "iter,acc,nmi,ari,L,Lc,Lr,delta_label\n0,0.5,0.4,0.3,1,0.1,0.9,0\n140,0.6,0.5,0.4,1,0.1,0.9," + bad + "\n");
+            ReportException e = assertThrows(ReportException.class, () -> RunLogs.readClusterLog(log), bad);
+            assertTrue(e.getMessage().startsWith(log + ":3: column 'delta_label': expected a fraction from 0 to 1"), e.getMessage());
+        }
+        Files.writeString(log, "iter,acc,nmi,ari,L,Lc,Lr,delta_label\n0,0.5,0.4,0.3,1,0.1,0.9,\n140,0.6,0.5,0.4,1,0.1,0.9,1\n");
+        assertEquals(2, RunLogs.readClusterLog(log).size());     // the bounds, and a missing value (empty), as any column
+    }
+
     @Test
     void aByteThatIsNotUtf8IsNamedWhereItIsRead(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("pretrain_log.csv");
