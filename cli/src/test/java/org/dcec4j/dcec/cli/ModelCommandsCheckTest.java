@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.Shapes;
 import org.dcec4j.engine.io.TensorFile;
@@ -231,15 +232,7 @@ class ModelCommandsCheckTest {
      * it and why, instead of describing it as a usable model; a good model gets no such line.
      */
     @Test void infoSaysWhenTheModelCommandsWouldRefuseAModel() throws Exception {
-        TensorFile f = TensorFile.read(model);
-        TensorFile.Builder b = TensorFile.builder();
-        f.meta().forEach(b::meta);
-        for (String n : f.names()) {
-            float[] v = f.get(n).data().clone();
-            if (n.equals("mu")) v[2] = Float.NaN;
-            b.tensor(n, f.get(n).shape(), v);
-        }
-        Path broken = Files.write(tmp.resolve("nan-model.dc4j"), b.toBytes());
+        Path broken = modelWith("nan-model.dc4j", (n, v) -> { if (n.equals("mu")) v[2] = Float.NaN; });
         Object[] r = run("info", broken.toString());
         assertEquals(0, r[0], (String) r[2]);
         assertTrue(((String) r[1]).contains("\n  predict, embed and evaluate refuse it: tensor 'mu' holds NaN at index 2: the model is broken"), (String) r[1]);
@@ -253,16 +246,10 @@ class ModelCommandsCheckTest {
      * the earlier output as it was. They wrote rows of NaN (cluster 0, confidence NaN) and scores of them, exit code 0.
      */
     @Test void aModelThatOverflowsOnTheImagesIsRefusedNotWrittenAsNaN() throws Exception {
-        TensorFile f = TensorFile.read(model);
-        TensorFile.Builder b = TensorFile.builder();
-        f.meta().forEach(b::meta);
-        for (String n : f.names()) {
-            float[] v = f.get(n).data().clone();
+        Path huge = modelWith("huge.dc4j", (n, v) -> {
             if (n.equals("model.encoder.conv1.weight") || n.equals("model.encoder.conv2.weight"))
                 for (int i = 0; i < v.length; i++) v[i] *= 1e38f;
-            b.tensor(n, f.get(n).shape(), v);
-        }
-        Path huge = Files.write(tmp.resolve("huge.dc4j"), b.toBytes());
+        });
         Path dir = Files.createDirectories(tmp.resolve("huge-outs"));
         String first = Files.walk(images).filter(Files::isRegularFile).map(p -> images.relativize(p).toString().replace('\\', '/')).sorted().findFirst().orElseThrow();
         for (String cmd : List.of("predict", "embed", "evaluate")) {
@@ -508,5 +495,18 @@ class ModelCommandsCheckTest {
         Object[] r = run("predict", "--model", model.toString(), "--dataset", linked.toString(), "--output", elsewhere.resolve("p.csv").toString());
         assertEquals(0, r[0], (String) r[2]);
         Files.delete(elsewhere.resolve("p.csv"));
+    }
+
+    /** A copy of the test model, named {@code name} in the temp folder, with {@code edit} applied to a copy of each tensor's values. */
+    private static Path modelWith(String name, BiConsumer<String, float[]> edit) throws Exception {
+        TensorFile f = TensorFile.read(model);
+        TensorFile.Builder b = TensorFile.builder();
+        f.meta().forEach(b::meta);
+        for (String n : f.names()) {
+            float[] v = f.get(n).data().clone();
+            edit.accept(n, v);
+            b.tensor(n, f.get(n).shape(), v);
+        }
+        return Files.write(tmp.resolve(name), b.toBytes());
     }
 }
