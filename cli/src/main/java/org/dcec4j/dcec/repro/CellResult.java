@@ -125,6 +125,7 @@ record CellResult(String dataset, Method method, long seed, String settings, int
         String settings = f.string("settings");
         if (!settings.equals("reference") && !settings.equals("quick"))
             throw FlatJson.bad(source + ": key \"settings\": expected \"reference\" or \"quick\", got \"" + settings + "\"");
+        if (f.integer("seed") < 0) throw FlatJson.bad(source + ": key \"seed\": expected 0 or more, got " + f.integer("seed"));
         for (String score : new String[] {"acc", "nmi", "nmi_geometric"}) fraction(f, score, 0, source);
         fraction(f, "ari", -1, source);
         if (f.strings("commands").isEmpty()) throw FlatJson.bad(source + ": key \"commands\": expected the cell's commands, got none");

@@ -15,7 +15,7 @@ import org.dcec4j.datasets.cli.AsciiNumbers;
 /**
  * Which cells the reproduction runs: data sets, each with its seeds, and the methods (every method runs on
  * every (data set, seed)). Written as a plan string {@code "mnist-test:0,1,2;usps:0-2;mnist:0"}: entries
- * separated by ';', each a built-in data set name, optionally ':' and its seeds (a comma list of integers
+ * separated by ';', each a built-in data set name, optionally ':' and its seeds (a comma list of integers 0 or more
  * and ranges {@code a-b}); a name without seeds gets its {@linkplain #defaultSeeds default seeds}.
  *
  * <p>Cells run one (data set, seed) group at a time, the first seed of every data set before the second,
@@ -118,7 +118,7 @@ public record Plan(List<Entry> entries, List<Method> methods) {
         return RUN_ORDER_TABLE.stream().filter(chosen::contains).toList();
     }
 
-    /** Seeds from "0,1,2" or "0-2" or "0,5-7". */
+    /** Seeds from "0,1,2" or "0-2" or "0,5-7"; none negative. */
     static List<Long> seeds(String text, String where) {
         Set<Long> out = new LinkedHashSet<>();
         for (String part : text.split(",")) {
@@ -144,6 +144,10 @@ public record Plan(List<Entry> entries, List<Method> methods) {
             }
         }
         if (out.isEmpty()) throw new IllegalArgumentException(where + ": no seed");
+        // a seed names the cell's folders (seed-<s>): -1 gave seed--1, in the work folder, the results and the table
+        for (long s : out)
+            if (s < 0) throw new IllegalArgumentException(where + ": seed " + s + " is negative; the reproduction's seeds are 0 or more"
+                    + " (each names its cells' folders, seed-<s>)");
         return List.copyOf(out);
     }
 

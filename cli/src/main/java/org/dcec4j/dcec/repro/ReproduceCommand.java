@@ -42,7 +42,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 description = "Instead of --plan: these data sets (mnist, mnist-test, usps, fashion-mnist, shapes), each with --seeds or its default seeds.")
         List<String> datasets;
         @Option(names = "--seeds", paramLabel = "S1,S2", split = ",", hideParamSyntax = true,
-                description = "Instead of --plan: these seeds (integers or ranges a-b) for every data set of --datasets (or of the default plan).")
+                description = "Instead of --plan: these seeds (integers 0 or more, or ranges a-b) for every data set of --datasets (or of the default plan).")
         List<String> seeds;
         @Option(names = "--methods", paramLabel = "M1,M2", split = ",", hideParamSyntax = true,
                 description = "Only these methods (kmeans, cae-kmeans, dec-conv, dec, idec, dcec; and the data-augmented dec-conv-da, dcec-da of DEC-DA, "

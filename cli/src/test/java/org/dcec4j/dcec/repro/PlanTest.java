@@ -72,6 +72,21 @@ class PlanTest {
                 .getMessage().startsWith("--methods: unknown method 'kmeanz'"));
     }
 
+    /**
+     * A negative seed is refused, naming where it was given: it made folders named seed--1 (work folder, results, the
+     * table's links), which read as a typo of seed-1. A result file with one is refused too.
+     */
+    @Test void negativeSeedsAreRefused() {
+        assertEquals("--plan entry 'usps:0,-1': seed -1 is negative; the reproduction's seeds are 0 or more (each names its cells' folders, seed-<s>)",
+                assertThrows(IllegalArgumentException.class, () -> Plan.parse("usps:0,-1", Plan.ALL_METHODS)).getMessage());
+        assertEquals("--seeds: seed -2 is negative; the reproduction's seeds are 0 or more (each names its cells' folders, seed-<s>)",
+                assertThrows(IllegalArgumentException.class, () -> Plan.seeds("-2-1", "--seeds")).getMessage());
+        String json = ReproductionTableTest.result("usps", "kmeans", 0, 0.6, 0.5, 0.5, 0.4, 0, "null", 0, "1.0", "null", 2)
+                .replace("\"seed\": 0,", "\"seed\": -1,");
+        assertEquals("r.json: key \"seed\": expected 0 or more, got -1",
+                assertThrows(java.io.UncheckedIOException.class, () -> CellResult.parse(json, "r.json")).getMessage());
+    }
+
     /** A run folder is the same run wherever its work folder lies (relative, absolute, moved); another cell is not. */
     @Test void aRunsIdentityIgnoresWhereTheWorkFolderLies() {
         List<String> rel = List.of("cluster", "--seed", "0", "--weights", "work/shapes/seed-0/cae-pretraining/cae_weights.dc4j",
