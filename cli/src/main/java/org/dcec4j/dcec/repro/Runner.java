@@ -5,12 +5,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +19,7 @@ import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.Datasets;
 import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.datasets.OutputFiles;
+import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.Version;
 import org.dcec4j.dcec.metrics.Metrics;
@@ -30,6 +28,7 @@ import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.report.RunLogs;
 import org.dcec4j.dcec.run.RunFolder;
+import org.dcec4j.dcec.run.RunLock;
 
 /**
  * Runs a plan cell by cell, each in its own JVM, and keeps it resumable:
@@ -45,8 +44,8 @@ import org.dcec4j.dcec.run.RunFolder;
  * succeeded, its weights exist and pretrain_log.csv shows every epoch of config.json; otherwise it is continued
  * from its checkpoint, or started. A run folder whose recorded command differs from the planned one (other
  * options, other settings) is an error, never silently reused, and so is a finished one, or published weights, of
- * another arithmetic version ({@link #checkArithmetic}). One reproduction at a time holds the work folder
- * (a lock file). After every finished cell the result files are copied to the results folder and the table is
+ * another arithmetic version ({@link #checkArithmetic}). One reproduction at a time holds the work folder and the
+ * results folder ({@link RunLock}, for the whole run; a dry run takes no lock and only says when one is held). After every finished cell the result files are copied to the results folder and the table is
  * regenerated.
  * <p>
  * Published weights: with {@code --publish-weights} a finished pretraining's weights file is copied beside its
@@ -88,20 +87,43 @@ final class Runner {
     int run(Plan plan) throws IOException, InterruptedException {
         if (o.dryRun) {
             checkResults();     // what the run would refuse, a dry run refuses too (it printed "done" and exited 0)
+            // but it takes no lock (it writes nothing, not even a lock file): a folder in use is only said, since what it
+            // shows is the folders' state at this moment
+            for (String option : List.of("--work", "--results")) {
+                Path folder = option.equals("--work") ? cmd.work() : o.results;
+                String holder = Files.isDirectory(folder) ? RunLock.holder(folder) : null;
+                if (holder != null)
+                    out.println("note: " + option + " " + folder + " is in use by another run (" + holder + "): a reproduction started now"
+                            + " would be refused (exit code 2) until it ends; this dry run shows the folders as they are at this moment");
+            }
             return runAll(plan);
         }
-        Files.createDirectories(cmd.work());
-        Path lockFile = cmd.work().resolve(".lock");
-        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = ch.tryLock()) {
-            if (lock == null)
-                throw new IllegalArgumentException("--work " + cmd.work() + " is in use by another `dcec reproduce` (" + lockFile + " is locked)");
+        // two reproductions on one work folder, or one results folder (with two work folders), ran the same cells and
+        // raced on the run folders or on the published files: each folder is held for the whole run
+        try (RunLock work = lock("--work", cmd.work()); RunLock results = lock("--results", o.results)) {
             host = Host.detect(List.of(o.results, o.table));
             checkResults();
             return runAll(plan);
         } finally {
             jvm.close();
         }
+    }
+
+    /**
+     * Holds {@code folder} (given as {@code option}) with {@link RunLock}: its {@code .dcec.lock}, locked until the
+     * reproduction ends, however it ends (the operating system releases the lock of a killed process). Held by a live
+     * process: refused naming it, exit code 2. Left by a killed one: taken over, and said.
+     */
+    private RunLock lock(String option, Path folder) throws IOException {
+        RunLock l;
+        try {
+            l = RunLock.acquire(folder, "dcec reproduce");
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.render(Map.of("runFolder", option)));
+        }
+        if (l.previousHolder() != null)
+            out.println("note: " + option + " " + folder + ": taking it over from a run that ended without releasing it (" + l.previousHolder() + ")");
+        return l;
     }
 
     /**

@@ -205,7 +205,7 @@ class ReproduceCommandTest {
         List<String> big = new ArrayList<>();
         try (Stream<Path> s = Files.walk(results)) {
             s.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(".dc4j") || n.equals("predictions.csv") || n.startsWith(".")).forEach(big::add);
+                    .filter(n -> n.endsWith(".dc4j") || n.equals("predictions.csv") || n.startsWith(".") && !n.equals(".dcec.lock")).forEach(big::add);
         }
         assertEquals(List.of(), big);
         String console = Files.readString(results.resolve(DCEC).resolve("console.txt"));

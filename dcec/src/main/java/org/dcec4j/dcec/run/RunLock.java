@@ -118,6 +118,41 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
+    /**
+     * The holder line of the live process that holds {@code dir}, or null when nobody does (no lock file, or a file whose
+     * lock is free: a run that ended, or was killed); creates, locks and writes nothing, so a command that only looks (a
+     * dry run) can say the folder is busy. The file is probed through a shared lock on a read-only descriptor, after
+     * reserving it in this process as {@link #acquire} does (closing a descriptor of a file this process holds would drop
+     * its lock); a holder in this process is named from its reservation.
+     */
+    public static String holder(Path dir) throws IOException {
+        Path link = dir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+        Path file = dir.toRealPath().resolve(FILE_NAME);
+        Reservation probe = new Reservation("a check of this process");
+        Reservation other = HELD.putIfAbsent(file, probe);
+        if (other != null) return other.holder;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            FileLock lock;
+            boolean interrupted = Thread.interrupted();   // put aside, as in acquire
+            try {
+                lock = raf.getChannel().tryLock(0, Long.MAX_VALUE, true);
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
+            }
+            if (lock != null) {
+                lock.release();
+                return null;
+            }
+            String holder = firstLine(read(raf));
+            return holder.isEmpty() ? "holder unknown" : holder;
+        } finally {
+            HELD.remove(file, probe);
+        }
+    }
+
     private static IllegalArgumentException busy(Path dir, String holder) {
         return new ConfigException("{runFolder} " + dir + " is in use by another run ("
                 + (holder.isEmpty() ? "holder unknown" : holder) + "): wait for it to finish, or choose another {runFolder}");
