@@ -11,7 +11,8 @@ import org.dcec4j.dcec.cli.DcecCommand;
 import org.dcec4j.dcec.cli.SignalStop;
 
 /**
- * The main class of a cell's JVM: runs {@code dcec <args>} exactly as {@link DcecCommand#main} does, then
+ * The main class of a cell's JVM: writes {@link CellJvm} (this JVM's CPU, JDK and options) into the run folder, the
+ * folder of the first argument; runs {@code dcec <args>} exactly as {@link DcecCommand#main} does, then
  * writes the process's CPU time (all threads, GC and JIT included, {@link ProcessHandle.Info#totalCpuDuration})
  * to the file named by the first argument, since a parent can no longer ask for it once the process has exited.
  *
@@ -40,6 +41,12 @@ public final class CellMain {
             System.err.println("dcec reproduce: the reproduction that started this cell (pid " + parent.pid() + ") has ended; stopping");
             System.exit(143);
         }));
+        // this JVM as it sees itself, for the result files (a later reproduction that collects the run is another JVM)
+        try {
+            CellJvm.current(args.length).write(Path.of(args[0]).toAbsolutePath().getParent());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("dcec reproduce: " + CellJvm.FILE + " not written (the result will say the JVM is unknown): " + e);
+        }
         int rc = DcecCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
         System.out.flush();
         System.err.flush();

@@ -28,6 +28,8 @@ import org.dcec4j.dcec.Method;
  * @param resumed             the cell's last attempt continued a killed one (its phase times cover that attempt only)
  * @param cellWallSeconds     wall time of the cell's own JVMs, all recorded attempts
  * @param cellCpuSeconds      process CPU time of those JVMs (null when an attempt did not report it)
+ * @param arithmetic          the arithmetic version of the dcec4j that computed the model ({@link org.dcec4j.dcec.Version#ARITHMETIC}),
+ *                            from the run folder's config.json; null when that file does not record it (older versions)
  * @param kernels             the kernels line of the CLI, e.g. "vector(256-bit, 2 threads) (auto: …)"
  * @param commands            the dcec command lines: the shared pretraining's attempts, then the cell's
  * @param modelSha256         SHA-256 of model.dc4j in hex
@@ -36,7 +38,7 @@ record CellResult(String dataset, Method method, long seed, String settings, int
                   double acc, double nmi, double nmiGeometric, double ari, int iterations, Boolean converged,
                   Double pretrainSeconds, Double kmeansSeconds, Double clusterSeconds, String pretraining, boolean resumed,
                   double cellWallSeconds, Double cellCpuSeconds, Double pretrainingWallSeconds, Double pretrainingCpuSeconds,
-                  Host host, String kernels, int threads, String jvmOptions, List<String> commands, String modelSha256) {
+                  Host host, Integer arithmetic, String kernels, int threads, String jvmOptions, List<String> commands, String modelSha256) {
 
     static final String FILE = "result.json";
     static final String FORMAT = "dcec4j-reproduce-cell 1";
@@ -84,6 +86,7 @@ record CellResult(String dataset, Method method, long seed, String settings, int
         m.put("total_wall_seconds", totalWallSeconds());
         m.put("total_cpu_seconds", totalCpuSeconds());
         putHost(m, host);
+        m.put("arithmetic", arithmetic);
         m.put("kernels", kernels);
         m.put("threads", threads);
         m.put("jvm_options", jvmOptions);
@@ -102,11 +105,20 @@ record CellResult(String dataset, Method method, long seed, String settings, int
     }
 
     static Host host(FlatJson.Fields f) {
-        return new Host(f.string("cpu"), (int) f.integer("processors"), f.string("java_version"), f.string("java_vendor"),
+        Long processors = f.integerOrNull("processors");
+        return new Host(f.string("cpu"), processors == null ? null : processors.intValue(), f.string("java_version"), f.string("java_vendor"),
                 f.string("git_commit"), f.booleanOrNull("git_dirty"));
     }
 
     static Double orNull(double v) { return Double.isNaN(v) ? null : v; }
+
+    /** The "arithmetic" key: null when it is null or absent (files written before it was recorded). */
+    static Integer arithmetic(FlatJson.Fields f) {
+        Long a = f.optionalInteger("arithmetic");
+        if (a != null && (a < 1 || a > Integer.MAX_VALUE))
+            throw FlatJson.bad(f.source + ": key \"arithmetic\": expected an arithmetic version (1 or more), got " + a);
+        return a == null ? null : a.intValue();
+    }
 
     static CellResult parse(String text, String source) {
         FlatJson.Fields f = FlatJson.parse(text, source);
@@ -136,7 +148,7 @@ record CellResult(String dataset, Method method, long seed, String settings, int
                 f.stringOrNull("pretraining"), Boolean.TRUE.equals(f.booleanOrNull("resumed")),
                 f.number("cell_wall_seconds"), orNull(f.number("cell_cpu_seconds")),
                 orNull(f.number("pretraining_wall_seconds")), orNull(f.number("pretraining_cpu_seconds")),
-                host(f), f.stringOrNull("kernels"), (int) f.integer("threads"), f.string("jvm_options"), f.strings("commands"),
+                host(f), arithmetic(f), f.stringOrNull("kernels"), (int) f.integer("threads"), f.string("jvm_options"), f.strings("commands"),
                 f.string("model_sha256"));
     }
 

@@ -91,6 +91,7 @@ final class ChildJvm {
                         + "), not the log the cell appends to: delete the link");
         }
         Files.deleteIfExists(cpuFile);
+        Files.deleteIfExists(runDir.resolve(CellJvm.FILE));     // what it says is the last attempt's, written by its JVM
         String header = ConsoleSummary.ATTEMPT_MARKER + " attempt " + attemptNumber + ": " + Commands.line(recorded) + "\n";
         for (String log : List.of(STDOUT, STDERR))
             Files.writeString(runDir.resolve(log), header, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

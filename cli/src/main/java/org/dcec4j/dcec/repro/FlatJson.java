@@ -75,6 +75,14 @@ final class FlatJson {
             return l;
         }
 
+        Long integerOrNull(String key) { return require(key) == null ? null : integer(key); }
+
+        /** An integer or null; a key that is absent (a file of an older version) reads as null too. */
+        Long optionalInteger(String key) {
+            if (!values.containsKey(key) || values.get(key) == null) return null;
+            return integer(key);
+        }
+
         /** A number (an integer is accepted); null reads as NaN. */
         double number(String key) {
             Object v = require(key);

@@ -11,13 +11,15 @@ import org.dcec4j.dcec.BuildStamp;
  * Where a cell ran: the CPU model (from /proc/cpuinfo), the processors the JVM sees, the JDK, and the
  * git commit of the code that ran, with whether tracked files were modified.
  *
- * @param cpu        the CPU's model name, or the os.arch property where /proc/cpuinfo has none
+ * @param cpu        the CPU's model name, or the os.arch property where /proc/cpuinfo has none; "unknown" in a result
+ *                   whose run folder does not say ({@link CellJvm})
+ * @param processors the processors the JVM saw; null when unknown
  * @param gitCommit  the commit the running classes were built from ({@link BuildStamp}); for classes built
  *                   without a stamp, {@code git rev-parse HEAD} of the working tree; "unknown" without git
  * @param gitDirty   tracked files differed from that commit (at build time: outside docs/; in the working tree:
  *                   ignoring the reproduction's own outputs); null when unknown
  */
-record Host(String cpu, int processors, String javaVersion, String javaVendor, String gitCommit, Boolean gitDirty) {
+record Host(String cpu, Integer processors, String javaVersion, String javaVendor, String gitCommit, Boolean gitDirty) {
 
     static final String UNKNOWN = BuildStamp.UNKNOWN;
 

@@ -19,11 +19,13 @@ import org.dcec4j.datasets.IoErrors;
  * @param resumed         the last attempt continued a killed one
  * @param wallSeconds     wall time of the pretraining's JVMs, all recorded attempts
  * @param cpuSeconds      process CPU time of those JVMs (null when an attempt did not report it)
+ * @param arithmetic      the arithmetic version that computed the weights, from the run folder's config.json; null when
+ *                        unknown (older versions)
  * @param commands        the dcec command line of each recorded attempt
  * @param weightsSha256   SHA-256 of the weights file in hex
  */
 record PretrainingRecord(String dataset, String kind, long seed, String settings, int epochs, double finalLoss, double seconds,
-                         boolean resumed, double wallSeconds, Double cpuSeconds, Host host, String kernels, int threads,
+                         boolean resumed, double wallSeconds, Double cpuSeconds, Host host, Integer arithmetic, String kernels, int threads,
                          String jvmOptions, List<String> commands, String weightsSha256) {
 
     static final String FILE = "pretraining.json";
@@ -47,6 +49,7 @@ record PretrainingRecord(String dataset, String kind, long seed, String settings
         m.put("wall_seconds", wallSeconds);
         m.put("cpu_seconds", cpuSeconds);
         CellResult.putHost(m, host);
+        m.put("arithmetic", arithmetic);
         m.put("kernels", kernels);
         m.put("threads", threads);
         m.put("jvm_options", jvmOptions);
@@ -64,7 +67,7 @@ record PretrainingRecord(String dataset, String kind, long seed, String settings
         return new PretrainingRecord(f.string("dataset"), f.string("kind"), f.integer("seed"), f.string("settings"),
                 (int) f.integer("epochs"), f.number("final_loss"), f.number("pretrain_seconds"),
                 Boolean.TRUE.equals(f.booleanOrNull("resumed")), f.number("wall_seconds"), CellResult.orNull(f.number("cpu_seconds")),
-                CellResult.host(f), f.stringOrNull("kernels"), (int) f.integer("threads"), f.string("jvm_options"),
+                CellResult.host(f), CellResult.arithmetic(f), f.stringOrNull("kernels"), (int) f.integer("threads"), f.string("jvm_options"),
                 f.strings("commands"), f.string("weights_sha256"));
     }
 }

@@ -264,14 +264,17 @@ final class ReproductionTable {
             Map<String, Integer> hosts = new LinkedHashMap<>();
             for (CellResult r : results.stream().sorted(Comparator.comparing(CellResult::dataset)).toList()) {
                 Host h = r.host();
-                String row = "| " + cell(h.cpu()) + " | " + h.processors() + " | " + cell(h.javaVersion() + " (" + h.javaVendor() + ")") + " | "
+                String row = "| " + cell(h.cpu()) + " | " + (h.processors() == null ? "unknown" : h.processors()) + " | " + cell(h.javaVersion() + " (" + h.javaVendor() + ")") + " | "
                         + cell(r.kernels()) + " | " + r.threads() + " | " + cell(code(h.gitCommit()))
                         + (h.gitDirty() == null ? "" : h.gitDirty() ? " (modified)" : "") + " | " + (r.jvmOptions().isEmpty() ? "—" : cell(code(r.jvmOptions()))) + " | ";
                 hosts.merge(row, 1, Integer::sum);
             }
             s.append("| CPU | processors | JDK | kernels | threads | commit | JVM options | cells |\n|---|---|---|---|---|---|---|---|\n");
             hosts.forEach((row, n) -> s.append(row).append(n).append(" |\n"));
-            s.append("\nTimes are wall-clock seconds of the cell's JVMs on these hosts (shared machines run slower; the results do not change).\n\n");
+            s.append("\nTimes are wall-clock seconds of the cell's JVMs on these hosts (shared machines run slower; the results do not change). "
+                    + "Result files now take CPU, JDK and JVM options from the JVM that ran the cell's last attempt (its `jvm.json`), or say "
+                    + "\"unknown\"; older ones recorded those of the reproduction that collected the cell, the same JVM unless a later "
+                    + "reproduction collected it.\n\n");
         }
 
         s.append("## How to rerun\n\n");
@@ -291,7 +294,8 @@ final class ReproductionTable {
         s.append("Run folders with weights, checkpoints and predictions stay in the work folder (`--work`, default `repro-work/`); "
                 + "only small files reach ").append(code(resultsLink)).append(": per cell `result.json`, `config.json`, `dcec_log.csv` and `console.txt` (its standard output), "
                 + "per shared pretraining `pretraining.json`, `pretrain_log.csv`, and one `report.html` per data set (the DCEC cell of the lowest seed). "
-                + "Options and file formats: [usage.md](usage.md#reproducing-the-papers-table).\n\n");
+                + "Options and file formats: [usage.md](usage.md#reproducing-the-papers-table). One reproduction at a time holds the work "
+                + "folder and the results folder; a second one is refused, naming the holder ([usage.md](usage.md#one-reproduction-per-folder)).\n\n");
         if (!published.isEmpty()) {
             s.append("Published pretrained weights (written with `--publish-weights`; a reproduction whose work folder holds no finished run "
                     + "or checkpoint of that pretraining starts the cells from them after checking them against `pretraining.json`, instead of "
@@ -303,8 +307,10 @@ final class ReproductionTable {
         s.append("## Verifying a run\n\n");
         s.append("Every random choice derives from the seed and every reduction runs in one fixed order, whatever the kernels (scalar or "
                 + "vector of any width) and thread count ([kernels.md](kernels.md#reduction-order)), so a cell run with the same seed, the same "
-                + "settings and the same dcec4j version writes the same `model.dc4j` on every machine, whatever its thread count or checkpoint "
-                + "interval. Run one cell and compare:\n\n```\n");
+                + "settings and the same [arithmetic version](kernels.md#arithmetic-version) writes the same `model.dc4j` on every machine, "
+                + "whatever its thread count or checkpoint interval, from any commit of that version. Each `result.json` records the arithmetic "
+                + "version that computed it under `arithmetic` (null in results written before the field), and a reproduction refuses a result "
+                + "of another version rather than average it with its own. Run one cell and compare:\n\n```\n");
         s.append("sha256sum ").append(cmd.runDir(example)).append("/model.dc4j\n```\n\n");
         s.append("with the checksum in [every cell](#cells) (and the `model_sha256` of its `result.json`).\n\n");
 

@@ -131,7 +131,12 @@ final class Runner {
      * settings, not only those of the cells it plans.
      */
     private void checkResults() throws IOException {
-        for (CellResult r : CellResult.readAll(o.results)) checkSettings(o.results.resolve(r.cell().folder()).resolve(CellResult.FILE), r.settings());
+        for (CellResult r : CellResult.readAll(o.results)) {
+            Path file = o.results.resolve(r.cell().folder()).resolve(CellResult.FILE);
+            checkSettings(file, r.settings());
+            // a result of another arithmetic was skipped as done and averaged with this version's in the table
+            if (r.arithmetic() != null) checkArithmetic(r.arithmetic().toString(), file, "the result of " + r.cell());
+        }
     }
 
     /**
@@ -243,6 +248,7 @@ final class Runner {
         if (Files.isRegularFile(result)) {
             CellResult r = CellResult.read(result);
             checkSettings(result, r.settings());
+            if (r.arithmetic() != null) checkArithmetic(r.arithmetic().toString(), result, "the result of " + c);
             return State.DONE;
         }
         Path run = cmd.runDir(c);
@@ -262,17 +268,18 @@ final class Runner {
         Attempt last = Attempt.last(Attempt.read(run));
         if (last != null) checkIdentity(run, last, cmd.pretrain(p));
         if (last != null && last.exit() == 0 && complete(run, p)) {
-            checkArithmetic(run.resolve(RunFolder.CONFIG_JSON), "run folder " + run);
             Path record = recordFile(p);
             if (Files.isRegularFile(record)) {
                 PretrainingRecord r = PretrainingRecord.read(record);
                 checkSettings(record, r.settings());
+                checkArithmetic(r.arithmetic(), record, run.resolve(RunFolder.CONFIG_JSON), "run folder " + run);
                 // the record must be this pretraining's: its own fields, not only its folder, name it
                 if (!r.dataset().equals(p.dataset()) || !r.kind().equals(p.kind()) || r.seed() != p.seed())
                     throw FlatJson.bad(record + ": holds the record of the " + r.kind() + " pretraining on " + r.dataset() + ", seed "
                             + r.seed() + ", which is not " + p + "'s");
                 return State.DONE;
             }
+            checkArithmetic(run.resolve(RunFolder.CONFIG_JSON), "run folder " + run);
             return State.COLLECT;
         }
         if (Files.isRegularFile(run.resolve(RunFolder.CHECKPOINT))) return State.RESUME;
@@ -319,10 +326,34 @@ final class Runner {
         } catch (ReportException e) {
             return;
         }
-        if (a == null || a.trim().equals(Integer.toString(Version.ARITHMETIC))) return;
-        throw new IllegalArgumentException(what + " was written by a dcec4j of arithmetic version " + a.trim() + " (" + config
+        if (a != null) checkArithmetic(a.trim(), config, what);
+    }
+
+    /** {@code recorded}, the arithmetic version that {@code source} records for {@code what}, is this dcec4j's, or refused. */
+    static void checkArithmetic(String recorded, Path source, String what) {
+        if (recorded.equals(Integer.toString(Version.ARITHMETIC))) return;
+        throw new IllegalArgumentException(what + " was written by a dcec4j of arithmetic version " + recorded + " (" + source
                 + "), this one computes with arithmetic version " + Version.ARITHMETIC + ": its results are not this version's bits;"
                 + " move it away to run it again, or finish the reproduction with that version");
+    }
+
+    /**
+     * The arithmetic version of a result file or pretraining record where it records one (result.json and
+     * pretraining.json since they carry the field), else that of the config.json which the older ones leave to say it.
+     */
+    static void checkArithmetic(Integer recorded, Path record, Path config, String what) {
+        if (recorded != null) checkArithmetic(recorded.toString(), record, what);
+        else checkArithmetic(config, what);
+    }
+
+    /** The arithmetic version that a run folder's config.json records, or null (older versions, or unreadable). */
+    private static Integer arithmetic(Path run) {
+        try {
+            String a = RunLogs.readConfig(run.resolve(RunFolder.CONFIG_JSON)).get("dcec4j.arithmetic");
+            return a == null ? null : Integer.valueOf(a.trim());
+        } catch (ReportException | NumberFormatException e) {
+            return null;
+        }
     }
 
     private void checkIdentity(Path run, Attempt last, List<String> planned) {
@@ -414,7 +445,8 @@ final class Runner {
                     + record + " or delete the weights to pretrain again");
         PretrainingRecord r = PretrainingRecord.read(record);
         checkSettings(record, r.settings());
-        checkArithmetic(publishedWeights(p).resolveSibling(RunFolder.CONFIG_JSON), weights + ", published with its " + RunFolder.CONFIG_JSON + ",");
+        checkArithmetic(r.arithmetic(), record, weights.resolveSibling(RunFolder.CONFIG_JSON), weights + ", published with its "
+                + (r.arithmetic() != null ? PretrainingRecord.FILE : RunFolder.CONFIG_JSON) + ",");
         String sha = RunOutputs.sha256(weights);
         if (!sha.equals(r.weightsSha256()))
             throw FlatJson.bad(weights + ": SHA-256 " + sha + ", but " + record + " records " + r.weightsSha256()
@@ -488,6 +520,7 @@ final class Runner {
         List<Attempt> attempts = Attempt.read(run);
         ConsoleSummary cs = ConsoleSummary.parse(IoErrors.readUtf8(run.resolve(ChildJvm.STDOUT)));
         if (!cs.complete()) throw new Failure(run.resolve(ChildJvm.STDOUT) + " has no complete summary of its last attempt");
+        CellJvm j = CellJvm.read(run);
         try {
             List<RunLogs.PretrainRow> rows = RunLogs.readPretrainLog(run.resolve(RunFolder.PRETRAIN_LOG));
             RunLogs.PretrainRow last = rows.get(rows.size() - 1);
@@ -496,7 +529,7 @@ final class Runner {
             Double printed = cs.phase("pretrain");
             double seconds = resumed || printed == null ? logSeconds : printed;
             return new PretrainingRecord(p.dataset(), p.kind(), p.seed(), cmd.settings(), last.epoch(), last.loss(), seconds, resumed,
-                    wall(attempts), cpu(attempts), ranWith(run), cs.kernels(), cs.threads(), String.join(" ", jvm.jvmOptions()), lines(attempts),
+                    wall(attempts), cpu(attempts), ranWith(run, j), arithmetic(run), cs.kernels(), cs.threads(), j.jvmOptions(), lines(attempts),
                     RunOutputs.sha256(run.resolve(p.weightsFile())));
         } catch (ReportException e) {
             throw new Failure(e.getMessage());
@@ -508,6 +541,7 @@ final class Runner {
         List<Attempt> attempts = Attempt.read(run);
         ConsoleSummary cs = ConsoleSummary.parse(IoErrors.readUtf8(run.resolve(ChildJvm.STDOUT)));
         if (!cs.complete()) throw new Failure(run.resolve(ChildJvm.STDOUT) + " has no complete summary of its last attempt");
+        CellJvm j = CellJvm.read(run);
         try {
             RunOutputs.Labels l = RunOutputs.predictions(run.resolve(RunFolder.PREDICTIONS));
             int iterations = 0;
@@ -525,7 +559,7 @@ final class Runner {
                     pr == null ? null : pr.seconds(), cs.phase("kmeans"), cs.phase("cluster"),
                     pr == null ? null : c.pretraining().folder(), Attempt.last(attempts).resumed(),
                     wall(attempts), cpu(attempts), pr == null ? null : pr.wallSeconds(), pr == null ? null : pr.cpuSeconds(),
-                    ranWith(run), cs.kernels(), cs.threads(), String.join(" ", jvm.jvmOptions()), commands,
+                    ranWith(run, j), arithmetic(run), cs.kernels(), cs.threads(), j.jvmOptions(), commands,
                     RunOutputs.sha256(run.resolve(RunFolder.MODEL)));
         } catch (ReportException | UncheckedIOException e) {
             throw new Failure(e.getMessage());
@@ -533,22 +567,26 @@ final class Runner {
     }
 
     /**
-     * This host with the commit that wrote the run folder's files: config.json's "dcec4j" commit and local_changes, which
-     * every start of a run (resumes too) writes, so they name the code of the attempt that wrote the model. A run
-     * collected by a later reproduction, from a jar of another commit, recorded the collecting jar's commit. This jar's
-     * when config.json does not know it (older versions, classes built without a stamp).
+     * Where the run folder's last attempt ran: the CPU, processors and JDK its own JVM recorded ({@link CellJvm}; "unknown"
+     * without that file, never this collecting JVM's), with the commit that wrote its files: config.json's "dcec4j"
+     * commit and local_changes, which every start of a run (resumes too) writes, so they name the code of the attempt
+     * that wrote the model. A run collected by a later reproduction, from a jar of another commit, recorded the
+     * collecting jar's commit. This jar's when config.json does not know it (older versions, classes built without a stamp).
      */
-    private Host ranWith(Path run) {
-        java.util.Map<String, String> c;
+    private Host ranWith(Path run, CellJvm j) {
+        String commit = host.gitCommit();
+        Boolean dirty = host.gitDirty();
         try {
-            c = RunLogs.readConfig(run.resolve(RunFolder.CONFIG_JSON));
+            java.util.Map<String, String> c = RunLogs.readConfig(run.resolve(RunFolder.CONFIG_JSON));
+            String recorded = c.get("dcec4j.commit"), changes = c.get("dcec4j.local_changes");
+            if (recorded != null && !recorded.isEmpty() && !recorded.equals(Host.UNKNOWN)) {
+                commit = recorded;
+                dirty = "true".equals(changes) ? Boolean.TRUE : "false".equals(changes) ? Boolean.FALSE : null;
+            }
         } catch (ReportException e) {
-            return host;
+            // the stamp of this jar, as before
         }
-        String commit = c.get("dcec4j.commit"), changes = c.get("dcec4j.local_changes");
-        if (commit == null || commit.isEmpty() || commit.equals(Host.UNKNOWN)) return host;
-        Boolean dirty = "true".equals(changes) ? Boolean.TRUE : "false".equals(changes) ? Boolean.FALSE : null;
-        return new Host(host.cpu(), host.processors(), host.javaVersion(), host.javaVendor(), commit, dirty);
+        return new Host(j.cpu(), j.processors(), j.javaVersion(), j.javaVendor(), commit, dirty);
     }
 
     /** Sums to the millisecond (the attempts file's resolution), so result files show no float noise. */

@@ -161,22 +161,24 @@ class PublishedWeightsTest {
     }
 
     /**
-     * Published weights whose config.json records another arithmetic version were used: the cells started from them give
-     * other models than a fresh pretraining with this version. Refused naming the file and both versions, exit 2; nothing runs.
+     * Published weights whose record gives another arithmetic version were used: the cells started from them give other
+     * models than a fresh pretraining with this version. Refused naming the file and both versions, exit 2; nothing runs.
+     * pretraining.json records the version (the field wins over the config.json beside it, which says the same unless
+     * edited); a record without it, of an older version, leaves it to config.json (CollectedRunTest).
      */
     @Test @Order(6) void weightsOfAnotherArithmeticVersionAreRefused() throws Exception {
-        Path config = results.resolve(CAE).resolve("config.json");
-        String json = Files.readString(config), mark = "\"arithmetic\": " + org.dcec4j.dcec.Version.ARITHMETIC;
+        Path record = results.resolve(CAE).resolve(PretrainingRecord.FILE);
+        String json = Files.readString(record), mark = "\"arithmetic\": " + org.dcec4j.dcec.Version.ARITHMETIC + ",";
         assertTrue(json.contains(mark), json);
         int other = org.dcec4j.dcec.Version.ARITHMETIC + 1;
-        Files.writeString(config, json.replace(mark, "\"arithmetic\": " + other));
+        Files.writeString(record, json.replace(mark, "\"arithmetic\": " + other + ","));
         forgetCells();
         Run r = dcec(args(dir.resolve("work-6")));
         assertEquals(2, r.rc(), r.text());
-        assertTrue(r.text().contains("cae_weights.dc4j, published with its config.json, was written by a dcec4j of arithmetic version " + other),
-                r.text());
+        assertTrue(r.text().contains("cae_weights.dc4j, published with its pretraining.json, was written by a dcec4j of arithmetic version " + other
+                + " (" + record + "), this one computes with arithmetic version " + org.dcec4j.dcec.Version.ARITHMETIC), r.text());
         assertFalse(Files.exists(dir.resolve("work-6").resolve(DCEC)), "a cell ran from another arithmetic's weights");
-        Files.writeString(config, json);
+        Files.writeString(record, json);
     }
 
     @Test void publishedIdentityLeavesOutTheMachine() {
