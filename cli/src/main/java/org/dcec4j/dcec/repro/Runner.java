@@ -401,13 +401,20 @@ final class Runner {
                 return r;
             }
         }
+        // its record without its weights (the run folder deleted, the weights not published): the cells start from the
+        // weights (cluster --weights), which the record only describes, so the pretraining runs again, and says why
+        PretrainingRecord replaced = s == State.FRESH && Files.isRegularFile(recordFile(p)) ? PretrainingRecord.read(recordFile(p)) : null;
+        String why = replaced == null ? "" : " (" + recordFile(p) + " records it, but the cells start from its"
+                + " weights, which are neither in " + cmd.runDir(p) + " nor published beside that record (--publish-weights puts them there);"
+                + " the same command and arithmetic give the same weights)";
         if (s != State.COLLECT) {
             List<String> args = arguments(s, cmd.runDir(p), cmd.pretrain(p));
             if (o.dryRun) {
-                out.printf(Locale.ROOT, "%s: needs the %s: %s%n    %s%n", tag, p, s == State.RESUME ? "would resume" : "would run", Commands.line(args));
+                out.printf(Locale.ROOT, "%s: needs the %s: %s%s%n    %s%n", tag, p, s == State.RESUME ? "would resume" : "would run", why,
+                        Commands.line(args));
                 return null;
             }
-            out.printf(Locale.ROOT, "%s: needs the %s: %s%n    %s%n", tag, p, s == State.RESUME ? "resuming" : "running",
+            out.printf(Locale.ROOT, "%s: needs the %s: %s%s%n    %s%n", tag, p, s == State.RESUME ? "resuming" : "running", why,
                     Commands.line(cmd.recorded(args)));
             out.flush();
             Attempt a = attempt(cmd.runDir(p), args);
@@ -424,6 +431,11 @@ final class Runner {
         OutputFiles.writeAtomically(recordFile(p), r.toJson().getBytes(StandardCharsets.UTF_8));
         out.printf(Locale.ROOT, "%s: %s %s: %s, loss %.6f, %s%n", tag, p, s == State.COLLECT ? "collected" : "finished", Counts.of(r.epochs(), "epoch"),
                 r.finalLoss(), duration(r.seconds()));
+        if (replaced != null)
+            out.printf(Locale.ROOT, "%s: %s%n", tag, replaced.weightsSha256().equals(r.weightsSha256())
+                    ? "the weights are those of the record it replaces (SHA-256 " + r.weightsSha256().substring(0, 12) + "…)"
+                    : "note: the weights differ from those of the record it replaces (SHA-256 " + r.weightsSha256() + ", recorded "
+                            + replaced.weightsSha256() + "): cells done before were computed from the old weights");
         publish(p, r, tag);
         return r;
     }

@@ -147,4 +147,23 @@ class CollectedRunTest {
         assertEquals("unknown", CellJvm.jvmOptions(null, main.size()));
         assertEquals("unknown", CellJvm.jvmOptions(List.of("-Xmx8g", "Main", "train"), 1));
     }
+
+    /**
+     * A pretraining whose record is in the results folder but whose run folder is gone (and whose weights are not
+     * published) runs again, and the line says why: the cells start from the weights, which the record only describes.
+     * It was pretrained again without a word, as if nothing had been recorded.
+     */
+    @Test void aRecordedPretrainingWithoutItsWeightsRunsAgainAndSaysWhy(@TempDir Path dir) throws IOException {
+        Path r = dir.resolve("r"), w = dir.resolve("w"), pre = r.resolve("shapes/seed-0/cae-pretraining");
+        Files.createDirectories(pre);
+        Files.writeString(pre.resolve(PretrainingRecord.FILE), new PretrainingRecord("shapes", "cae", 0, "quick", 2, 0.1, 1.0, false, 1.0, 1.0,
+                new Host("cpu", 2, "17", "vendor", "abc", false), Version.ARITHMETIC, "scalar", 1, "", List.of("dcec pretrain"), "00").toJson());
+        Object[] res = ReproduceDryRunTest.run("reproduce", "--dry-run", "--quick", "--plan", "shapes:0", "--methods", "cae-kmeans",
+                "--work", w.toString(), "--results", r.toString(), "--table", dir.resolve("t.md").toString());
+        assertEquals(0, res[0], res[1] + "\n" + res[2]);
+        assertTrue(((String) res[1]).contains("\n[1/1] cae-kmeans on shapes, seed 0: needs the CAE pretraining on shapes, seed 0: would run ("
+                + pre.resolve(PretrainingRecord.FILE) + " records it, but the cells start from its weights, which are neither in "
+                + w.resolve("shapes/seed-0/cae-pretraining") + " nor published beside that record (--publish-weights puts them there);"
+                + " the same command and arithmetic give the same weights)\n    dcec pretrain "), (String) res[1]);
+    }
 }

@@ -365,11 +365,31 @@ class ReproduceCommandTest {
     }
 
     /**
+     * The shared pretraining's run folder deleted, its pretraining.json still in the results: a cell that needs it runs it
+     * again, saying why (the cells need the weights), and then that the new weights are the recorded ones.
+     */
+    @Test @Order(10) void aDeletedPretrainingWithARecordRunsAgainAndSaysWhy() throws Exception {
+        PretrainingRecord before = PretrainingRecord.read(results.resolve(CAE).resolve(PretrainingRecord.FILE));
+        try (Stream<Path> s = Files.walk(work.resolve(CAE))) {
+            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+        }
+        Files.delete(results.resolve(KM).resolve("result.json"));
+        for (String f : List.of("model.dc4j", "predictions.csv")) Files.deleteIfExists(work.resolve(KM).resolve(f));
+        String out = run(args());
+        assertTrue(out.contains("cae-kmeans on shapes, seed 0: needs the CAE pretraining on shapes, seed 0: running (" + results.resolve(CAE)
+                .resolve(PretrainingRecord.FILE) + " records it, but the cells start from its weights, which are neither in " + work.resolve(CAE)
+                + " nor published beside that record (--publish-weights puts them there); the same command and arithmetic give the same weights)"), out);
+        assertTrue(out.contains("cae-kmeans on shapes, seed 0: the weights are those of the record it replaces (SHA-256 "
+                + before.weightsSha256().substring(0, 12) + "…)"), out);
+        assertEquals(before.weightsSha256(), PretrainingRecord.read(results.resolve(CAE).resolve(PretrainingRecord.FILE)).weightsSha256());
+    }
+
+    /**
      * A pretraining.json in the right folder whose fields name another pretraining (an edited seed) is refused, naming
      * the file, before a cell uses it; it used to be trusted, and its commands and times went into the cells' results.
      * The last test of the class: it edits the shared state.
      */
-    @Test @Order(10) void aPretrainingRecordOfAnotherPretrainingIsRefused() throws Exception {
+    @Test @Order(11) void aPretrainingRecordOfAnotherPretrainingIsRefused() throws Exception {
         Path record = results.resolve(CAE).resolve("pretraining.json");
         Files.writeString(record, Files.readString(record).replace("\"seed\": 0,", "\"seed\": 7,"));
         Files.delete(results.resolve(DCEC).resolve("result.json"));
