@@ -1022,7 +1022,8 @@ public final class HtmlReport {
                 if (!Double.isNaN(b.tol) && b.tol > 0) {
                     d.reference(tolLabel(b.tol), b.tol);
                 }
-                chart(o, d.scale(SvgLineChart.Scale.LOG));
+                // a fraction: the axis ends at 1 at most
+                chart(o, d.scale(SvgLineChart.Scale.LOG).logCeiling(1));
                 note(o, R + " recomputations of P, the last at iteration " + rows.get(R - 1).iter()
                         + ". The run stops when the fraction of changed labels is strictly below tol (never at iteration 0)."
                         + " Zero changed-label fractions are not drawn on the log axis.");

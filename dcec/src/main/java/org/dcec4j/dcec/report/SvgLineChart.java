@@ -54,6 +54,7 @@ final class SvgLineChart {
     private double minSpan = 0;
     private double floor = Double.NEGATIVE_INFINITY;
     private double ceiling = Double.POSITIVE_INFINITY;
+    private double logCeiling = Double.POSITIVE_INFINITY;
     private int width = WIDTH;
     private int height = HEIGHT;
 
@@ -119,6 +120,19 @@ final class SvgLineChart {
         this.minSpan = span;
         this.floor = floor;
         this.ceiling = ceiling;
+        return this;
+    }
+
+    /**
+     * The highest power of ten a log axis may end at: {@code top} for values that cannot exceed it (1 for a
+     * fraction), so that the axis ends at the decade at or above the largest value but never above {@code top}
+     * (a fraction of 0.95 had its axis reach 10). A value above {@code top} still widens the axis to hold it.
+     */
+    SvgLineChart logCeiling(double top) {
+        if (!(top > 0) || Double.isInfinite(top)) {
+            throw new IllegalArgumentException("chart " + id + ": expected a finite log ceiling > 0, got " + top);
+        }
+        this.logCeiling = top;
         return this;
     }
 
@@ -313,6 +327,11 @@ final class SvgLineChart {
             // a value on a power of ten would sit on the frame: keep it 0.05 decades inside
             int d0 = (int) Math.floor(Math.log10(yMin) - 0.05);
             int d1 = (int) Math.ceil(Math.log10(yMax) + 0.05);
+            // the margin above gives way to the ceiling (a fraction's axis ends at 1); a value above it does not
+            int top = (int) Math.floor(Math.log10(logCeiling) + 1e-9);
+            if (d1 > top) {
+                d1 = Math.max(top, (int) Math.ceil(Math.log10(yMax) - 1e-9));
+            }
             y0 = d0;
             y1 = d1;
             List<Double> t = new ArrayList<>();

@@ -334,6 +334,29 @@ class HtmlReportTest {
         // the stop rule is strict: the line says so
         assertTrue(svg(html, "chart-delta-label").contains("data-name=\"tol = 0.001 (stops when strictly below)\""));
     }
+
+    /**
+     * The changed-label fraction is at most 1, so its log axis ends at 1: with 95 % of the labels changed at the first
+     * recomputation the axis reached 10 (ceil(log10 0.95 + 0.05) = 1 decade), a value no fraction can take. Now
+     * 0.95 → 0.004: decades floor(log10 0.004 − 0.05) = −3 to 0.
+     */
+    @Test
+    void theChangedLabelAxisEndsAtOne() {
+        double[] delta = {Double.NaN, 0.95, 0.3, 0.02, 0.004};
+        List<RunLogs.ClusterRow> rows = new ArrayList<>();
+        for (int r = 0; r < delta.length; r++) {
+            rows.add(new RunLogs.ClusterRow(100 * r, Double.NaN, Double.NaN, Double.NaN, 0.02, 0.01, 0.01, delta[r]));
+        }
+        String svg = svg(HtmlReport.builder().clusterLog(rows).tol(0.005).render(), "chart-delta-label");
+        assertEquals(List.of("1e-3", "0.01", "0.1", "1"), yTicks(svg));
+        // 1 is the top of the plot (y = 28): 0.95 sits just under it, log10 0.95 = −0.0223 of 3 decades on 192 pixels
+        assertEquals(28 + 192 * 0.0223 / 3, lineYs(svg)[0], 0.05);
+        // every fraction drawn at most 1, a single point at 1 included: its axis still ends at 1
+        rows.set(1, new RunLogs.ClusterRow(100, Double.NaN, Double.NaN, Double.NaN, 0.02, 0.01, 0.01, 1.0));
+        List<String> ticks = yTicks(svg(HtmlReport.builder().clusterLog(rows).tol(0.005).render(), "chart-delta-label"));
+        assertEquals("1", ticks.get(ticks.size() - 1));
+    }
+
     /**
      * The pretraining chart is a loss panel like the clustering ones: at least 20 % of its largest value tall and its
      * first and last values in the legend. A run of 2 epochs (L_r 0.216940 → 0.215691, a drop of 0.6 %) drew a line
