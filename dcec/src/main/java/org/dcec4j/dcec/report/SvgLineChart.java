@@ -316,7 +316,20 @@ final class SvgLineChart {
         Ticks xt = niceTicks(xMin, xMax, 8);
         if (xt.step() < 1 && integral(x)) {
             // epochs and iterations: a run of 2 epochs had ticks at epoch 1.2, 1.4, ...; steps of 1 instead
-            xt = xMin == xMax ? new Ticks(xMin - 1, xMax + 1, 1) : new Ticks(Math.floor(xMin), Math.ceil(xMax), 1);
+            xt = new Ticks(Math.floor(xMin), Math.ceil(xMax), 1);
+        }
+        double[] xTickValues = xt.values();
+        String[] xTickLabels = new String[xTickValues.length];
+        for (int i = 0; i < xTickValues.length; i++) {
+            xTickLabels[i] = tickLabel(xTickValues[i], xt.step());
+        }
+        if (xMin == xMax) {
+            // one x: a single tick under the point, in the middle; ticks either side (epoch 0 of a run of one epoch,
+            // iteration −1) named x values that never ran
+            xt = new Ticks(xMin - 1, xMax + 1, 1);
+            xTickValues = new double[] {xMin};
+            xTickLabels = new String[] {xMin == Math.rint(xMin) && Math.abs(xMin) < 1e15 ? Long.toString((long) xMin)
+                    : Html.number(xMin)};
         }
         double[] yTickValues;
         double y0;
@@ -355,12 +368,12 @@ final class SvgLineChart {
         double ySpan = y1 - y0;
         // grid and tick labels
         out.append("<g class=\"grid\">\n");
-        for (double v : xt.values()) {
-            double px = LEFT + (v - xt.lo()) / xSpan * plotW;
+        for (int i = 0; i < xTickValues.length; i++) {
+            double px = LEFT + (xTickValues[i] - xt.lo()) / xSpan * plotW;
             out.append("<line x1=\"").append(Html.fixed(px, 1)).append("\" y1=\"").append(TOP).append("\" x2=\"")
                     .append(Html.fixed(px, 1)).append("\" y2=\"").append(TOP + plotH).append("\"/>")
                     .append("<text class=\"tick\" x=\"").append(Html.fixed(px, 1)).append("\" y=\"")
-                    .append(TOP + plotH + 16).append("\" text-anchor=\"middle\">").append(tickLabel(v, xt.step()))
+                    .append(TOP + plotH + 16).append("\" text-anchor=\"middle\">").append(xTickLabels[i])
                     .append("</text>\n");
         }
         for (double v : yTickValues) {

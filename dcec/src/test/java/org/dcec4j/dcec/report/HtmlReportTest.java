@@ -284,6 +284,41 @@ class HtmlReportTest {
     }
 
     /**
+     * A panel with one point shows that one x: a run of one pretraining epoch had its x axis labelled 0, 1, 2 (epochs 0
+     * and 2 never ran), a clustering that ended at its first recomputation of P had its metrics at iterations −1, 0, 1,
+     * and a loss drawn only at iteration 140 (none at iteration 0) at 139, 140, 141. Now a single tick under the point,
+     * which sits in the middle of the plot: x = 64 + 560 / 2 = 344 on a full chart, 64 + 340 / 2 = 234 on a panel.
+     */
+    @Test
+    void aPanelWithOnePointShowsOnlyItsX() {
+        String pre = svg(HtmlReport.builder().pretrainLog(List.of(new RunLogs.PretrainRow(1, 0.05, 1.0))).render(),
+                "chart-pretrain-loss");
+        assertEquals(List.of("1", "epoch"), xTicksAndLabel(pre));
+        assertTrue(pre.contains("<circle class=\"dot\" cx=\"344.0\""), pre);
+        String one = HtmlReport.builder().clusterLog(List.of(new RunLogs.ClusterRow(0, 0.5, 0.4, 0.3, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN))).render();
+        assertEquals(List.of("0", "iteration"), xTicksAndLabel(svg(one, "chart-acc")));
+        assertTrue(svg(one, "chart-acc").contains("<circle class=\"dot\" cx=\"234.0\""), svg(one, "chart-acc"));
+        String two = HtmlReport.builder().clusterLog(List.of(
+                new RunLogs.ClusterRow(0, 0.5, 0.4, 0.3, Double.NaN, Double.NaN, Double.NaN, Double.NaN),
+                new RunLogs.ClusterRow(140, 0.6, 0.5, 0.4, 0.02, 0.01, 0.01, 0.3))).render();
+        assertEquals(List.of("140", "iteration"), xTicksAndLabel(svg(two, "chart-loss-L")));
+        assertEquals(List.of("140", "iteration"), xTicksAndLabel(svg(two, "chart-delta-label")));
+        // two points: their own range, as before
+        assertEquals(List.of("0", "20", "40", "60", "80", "100", "120", "140", "iteration"), xTicksAndLabel(svg(two, "chart-acc")));
+    }
+
+    /** The x tick labels and then the x-axis title (the only other centred text). */
+    private static List<String> xTicksAndLabel(String svg) {
+        List<String> t = new ArrayList<>();
+        Matcher m = Pattern.compile("<text class=\"(?:tick|axis)\" x=[^>]*text-anchor=\"middle\">([^<]*)</text>").matcher(svg);
+        while (m.find()) {
+            t.add(m.group(1));
+        }
+        return t;
+    }
+
+    /**
      * ACC from 0.665 to 0.689 over five recomputations of P: on the old fixed 0..1 axis the rise was 3.6 of 152 pixels.
      * Its panel's axis is fitted to the values and widened to 0.05 (0.652..0.702, ticks 0.65..0.71), so with the plot
      * 220 − 28 − 40 = 152 pixels high from y = 28: py(0.665) = 180 − 152 · 0.015/0.06 = 142.0 and py(0.689) = 81.2.
