@@ -1020,7 +1020,7 @@ public final class HtmlReport {
                 SvgLineChart d = new SvgLineChart("chart-delta-label", "iteration", "fraction of labels changed", x)
                         .series("changed labels", delta);
                 if (!Double.isNaN(b.tol) && b.tol > 0) {
-                    d.reference(tolLabel(b.tol), b.tol);
+                    d.reference(tolLabel(b.tol), tolHover(b.tol), b.tol);
                 }
                 // a fraction: the axis ends at 1 at most
                 chart(o, d.scale(SvgLineChart.Scale.LOG).logCeiling(1));
@@ -1034,6 +1034,12 @@ public final class HtmlReport {
         /** The tolerance line's label: the stop rule is δ < tol, strictly. */
         static String tolLabel(double tol) {
             return "tol = " + Html.number(tol) + " (stops when strictly below)";
+        }
+
+        /** The tolerance line's title on hover: what the line is, its value once. */
+        static String tolHover(double tol) {
+            return "stopping tolerance tol = " + Html.number(tol) + ": the run stops at the first recomputation of P after "
+                    + "iteration 0 whose fraction of changed labels is strictly below it";
         }
 
         private void sectionMetrics(StringBuilder o) {
@@ -1073,7 +1079,7 @@ public final class HtmlReport {
                     if (b.metricReference != null) {
                         ScoreRow ref = b.metricReference;
                         double v = i == 0 ? ref.acc() : i == 1 ? ref.nmi() : ref.ari();
-                        c.referenceInside(ref.name() + " " + Html.fixed(v, 4), v);
+                        c.referenceInside(ref.name() + " " + Html.fixed(v, 4), ref.name() + " baseline: " + Html.fixed(v, 4), v);
                     }
                     chart(o, c);
                 }

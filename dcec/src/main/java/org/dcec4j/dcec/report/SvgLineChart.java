@@ -35,11 +35,12 @@ final class SvgLineChart {
     }
 
     /**
-     * A horizontal reference line (e.g. the stopping tolerance), dashed, across the whole plot. With
-     * {@code stretch} the y axis is widened to include it; without, a value off the axis is named in the legend
-     * with an arrow ("↓": below the axis) instead of being drawn.
+     * A horizontal reference line (e.g. the stopping tolerance), dashed, across the whole plot. {@code name} is its
+     * legend entry, {@code hover} its title on hover (each says the value once). With {@code stretch} the y axis is
+     * widened to include it; without, a value off the axis is named in the legend with an arrow ("↓": below the axis)
+     * instead of being drawn.
      */
-    private record Reference(String name, double y, boolean stretch) {
+    private record Reference(String name, String hover, double y, boolean stretch) {
     }
 
     private final String id;
@@ -79,19 +80,34 @@ final class SvgLineChart {
         return this;
     }
 
-    /** Adds a dashed horizontal line at y (counted in the y range; ignored if NaN, or ≤ 0 on a log axis). */
-    SvgLineChart reference(String name, double y) {
-        references.add(new Reference(name, y, true));
+    /**
+     * Adds a dashed horizontal line at y (counted in the y range; ignored if NaN, or ≤ 0 on a log axis), named
+     * {@code name} in the legend and {@code hover} on hover, both as given (the chart adds no value to either: the
+     * tol line's title read "tol = 0.005 (stops when strictly below) = 0.005").
+     */
+    SvgLineChart reference(String name, String hover, double y) {
+        references.add(new Reference(name, hover, y, true));
         return this;
+    }
+
+    /** {@link #reference(String, String, double)} with the legend entry as its title on hover. */
+    SvgLineChart reference(String name, double y) {
+        return reference(name, name, y);
     }
 
     /**
      * Adds a dashed horizontal line at y that does not widen the y axis: drawn when it falls inside the axis the
-     * series give, otherwise only listed in the legend with an arrow, "↓" (below the axis) or "↑" (above).
+     * series give, otherwise only listed in the legend with an arrow, "↓" (below the axis) or "↑" (above). Named as
+     * in {@link #reference(String, String, double)}.
      */
-    SvgLineChart referenceInside(String name, double y) {
-        references.add(new Reference(name, y, false));
+    SvgLineChart referenceInside(String name, String hover, double y) {
+        references.add(new Reference(name, hover, y, false));
         return this;
+    }
+
+    /** {@link #referenceInside(String, String, double)} with the legend entry as its title on hover. */
+    SvgLineChart referenceInside(String name, double y) {
+        return referenceInside(name, name, y);
     }
 
     SvgLineChart scale(Scale s) {
@@ -406,8 +422,8 @@ final class SvgLineChart {
             double py = TOP + plotH - (u - y0) / ySpan * plotH;
             out.append("<line class=\"reference\" data-name=\"").append(Html.text(ref.name)).append("\" x1=\"")
                     .append(LEFT).append("\" y1=\"").append(Html.fixed(py, 1)).append("\" x2=\"").append(LEFT + plotW)
-                    .append("\" y2=\"").append(Html.fixed(py, 1)).append("\"><title>").append(Html.text(ref.name))
-                    .append(" = ").append(Html.number(ref.y)).append("</title></line>\n");
+                    .append("\" y2=\"").append(Html.fixed(py, 1)).append("\"><title>").append(Html.text(ref.hover))
+                    .append("</title></line>\n");
         }
         // series
         boolean markers = x.length <= MAX_MARKERS;

@@ -319,6 +319,31 @@ class HtmlReportTest {
     }
 
     /**
+     * A reference line's title on hover says what it is and its value once: the baseline's read
+     * "pixel k-means 0.4185 = 0.4185" and the tol line's "tol = 0.005 (stops when strictly below) = 0.005" (the legend
+     * entry, which has the value already, and the value again).
+     */
+    @Test
+    void aReferenceLineSaysWhatItIsOnHover() {
+        List<RunLogs.ClusterRow> rows = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            rows.add(new RunLogs.ClusterRow(100 * r, 0.40 + 0.02 * r, 0.40 + 0.02 * r, 0.20 + 0.02 * r, 0.02, 0.01, 0.01,
+                    r == 0 ? Double.NaN : 0.05 / r));
+        }
+        HtmlReport.ScoreRow base = new HtmlReport.ScoreRow("pixel k-means", 0.4185, 0.4113, 0.2031, "baseline");
+        String html = HtmlReport.builder().clusterLog(rows).tol(0.005).metricReference(base).render();
+        String acc = svg(html, "chart-acc");
+        assertTrue(acc.contains("<line class=\"reference\" data-name=\"pixel k-means 0.4185\""), acc);
+        assertTrue(acc.contains("<title>pixel k-means baseline: 0.4185</title></line>"), acc);
+        assertTrue(acc.contains(">pixel k-means 0.4185</text>"), acc);
+        assertTrue(svg(html, "chart-ari").contains("<title>pixel k-means baseline: 0.2031</title></line>"));
+        String delta = svg(html, "chart-delta-label");
+        assertTrue(delta.contains("<title>stopping tolerance tol = 0.005: the run stops at the first recomputation of P "
+                + "after iteration 0 whose fraction of changed labels is strictly below it</title></line>"), delta);
+        assertEquals(0, count(html, "= 0.4185</title>") + count(html, "= 0.005</title>"), html);
+    }
+
+    /**
      * ACC from 0.665 to 0.689 over five recomputations of P: on the old fixed 0..1 axis the rise was 3.6 of 152 pixels.
      * Its panel's axis is fitted to the values and widened to 0.05 (0.652..0.702, ticks 0.65..0.71), so with the plot
      * 220 − 28 − 40 = 152 pixels high from y = 28: py(0.665) = 180 − 152 · 0.015/0.06 = 142.0 and py(0.689) = 81.2.
