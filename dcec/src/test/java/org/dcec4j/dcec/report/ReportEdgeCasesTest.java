@@ -100,8 +100,25 @@ class ReportEdgeCasesTest {
         assertTrue(page.contains("confidence max_j q_ij: highest 0.16774, median 0.16773, lowest 0.16772"), page);
         assertTrue(page.contains("alt=\"#0 · confidence 0.16774\""), page);
         assertTrue(page.contains("alt=\"#14 · confidence 0.16772\""), page);
-        // a cluster whose confidences are far apart keeps 3 decimals
-        assertTrue(page.contains("confidence max_j q_ij: highest 0.900, median 0.900, lowest 0.500"), page);
+        // a cluster whose confidences are far apart keeps 3 decimals; of two, the median is their mean
+        assertTrue(page.contains("confidence max_j q_ij: highest 0.900, median 0.700, lowest 0.500"), page);
+    }
+
+    /**
+     * The median of an even number of confidences is the mean of the two middle ones: the page showed the upper of
+     * the two (a cluster of 0.9, 0.8, 0.6, 0.5 had "median 0.800", of 0.9 and 0.5 "median 0.900"). An odd number
+     * keeps its middle value.
+     */
+    @Test void theMedianOfAnEvenSizedClusterIsTheMeanOfItsTwoMiddleConfidences(@TempDir Path tmp) throws Exception {
+        float[] q = {0.6f, 0.9f, 0.5f, 0.8f, 0.25f, 0.75f, 0.5f};
+        int[] cl = {0, 0, 0, 0, 1, 1, 1};
+        Path run = tmp.resolve("run");
+        folder(run, cl, q, false);
+        String page = HtmlReport.fromRunDirectory(run, SyntheticRun.images(q.length, 1, 8, 8), q.length, 1, 8, 8, null,
+                List.of(), 10).render();
+        assertTrue(page.contains("confidence max_j q_ij: highest 0.900, median 0.700, lowest 0.500"), page);
+        assertTrue(page.contains("confidence max_j q_ij: highest 0.750, median 0.500, lowest 0.250"), page);
+        assertEquals(0.7, HtmlReport.median(new float[] {0.9f, 0.8f, 0.6f, 0.5f}, new int[] {0, 1, 2, 3}), 1e-7);
     }
 
     /**
