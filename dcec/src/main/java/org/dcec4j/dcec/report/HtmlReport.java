@@ -922,7 +922,7 @@ public final class HtmlReport {
                     seconds += Double.isNaN(rows.get(r).seconds()) ? 0 : rows.get(r).seconds();
                 }
                 // a loss panel like the clustering ones: its trend in the legend, at least LOSS_MIN_SPAN of its top tall
-                chart(o, new SvgLineChart("chart-pretrain-loss", "epoch", "L_r (MSE)", x).series(trend("L_r", y, -1), y)
+                chart(o, new SvgLineChart("chart-pretrain-loss", "epoch", "L_r (MSE)", x).series(trend("L_r", y, -1), "L_r", y)
                         .scale(SvgLineChart.Scale.AUTO).minSpan(LOSS_MIN_SPAN * maxAbs(y), 0, Double.POSITIVE_INFINITY));
                 String skipped = infiniteNotDrawn("L_r", "epoch", x, y);
                 if (!skipped.isEmpty()) {
@@ -1016,7 +1016,7 @@ public final class HtmlReport {
                     }
                     double top = maxAbs(values[i]);
                     chart(o, new SvgLineChart(losses[i][0], "iteration", losses[i][1], x)
-                            .series(trend(losses[i][1], values[i], -1), values[i]).scale(SvgLineChart.Scale.AUTO)
+                            .series(trend(losses[i][1], values[i], -1), losses[i][1], values[i]).scale(SvgLineChart.Scale.AUTO)
                             .minSpan(LOSS_MIN_SPAN * top, 0, Double.POSITIVE_INFINITY).size(PANEL_WIDTH, PANEL_HEIGHT));
                 }
                 o.append("</div>\n");
@@ -1083,7 +1083,7 @@ public final class HtmlReport {
                 double[][] values = {acc, nmi, ari};
                 for (int i = 0; i < 3; i++) {
                     SvgLineChart c = new SvgLineChart("chart-" + names[i].toLowerCase(java.util.Locale.ROOT), "iteration", names[i], x)
-                            .series(trend(names[i], values[i], 4), values[i]).minSpan(METRIC_MIN_SPAN, i == 2 ? -1 : 0, 1)
+                            .series(trend(names[i], values[i], 4), names[i], values[i]).minSpan(METRIC_MIN_SPAN, i == 2 ? -1 : 0, 1)
                             .size(PANEL_WIDTH, PANEL_HEIGHT);
                     if (b.metricReference != null) {
                         ScoreRow ref = b.metricReference;

@@ -344,6 +344,27 @@ class HtmlReportTest {
     }
 
     /**
+     * A point's title on hover names the series, where it is and its value: it began with the legend entry, first and
+     * last value included, so every point of the pretraining chart read "L_r: 0.02914 → 0.01167 at epoch 2: 0.02309",
+     * three numbers of which the hovered point is the last.
+     */
+    @Test
+    void aPointSaysItsOwnValueOnHover() {
+        List<RunLogs.ClusterRow> rows = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            rows.add(new RunLogs.ClusterRow(100 * r, 0.7 + 0.01 * r, 0.6, 0.5, 0.03 + 0.001 * r, 0.1, 0.02, 0.01));
+        }
+        String html = HtmlReport.builder().clusterLog(rows).pretrainLog(List.of(new RunLogs.PretrainRow(1, 0.02914, 1.0),
+                new RunLogs.PretrainRow(2, 0.02309, 1.0), new RunLogs.PretrainRow(3, 0.01167, 1.0))).render();
+        String pre = svg(html, "chart-pretrain-loss");
+        assertTrue(pre.contains("<title>L_r at epoch 2: 0.02309</title>"), pre);
+        assertTrue(pre.contains(">L_r: 0.02914 → 0.01167</text>"), pre);
+        assertTrue(svg(html, "chart-loss-L").contains("<title>L = L_r + γ·L_c at iteration 100: 0.031</title>"), html);
+        assertTrue(svg(html, "chart-acc").contains("<title>ACC at iteration 200: 0.72</title>"), html);
+        assertEquals(0, count(html, "→ 0.01167 at "), html);
+    }
+
+    /**
      * ACC from 0.665 to 0.689 over five recomputations of P: on the old fixed 0..1 axis the rise was 3.6 of 152 pixels.
      * Its panel's axis is fitted to the values and widened to 0.05 (0.652..0.702, ticks 0.65..0.71), so with the plot
      * 220 − 28 − 40 = 152 pixels high from y = 28: py(0.665) = 180 − 152 · 0.015/0.06 = 142.0 and py(0.689) = 81.2.
