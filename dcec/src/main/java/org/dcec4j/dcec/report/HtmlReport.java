@@ -942,23 +942,29 @@ public final class HtmlReport {
         /** A metric panel's y axis spans at least this much (metrics lie in [0, 1]; ARI down to −1). */
         static final double METRIC_MIN_SPAN = 0.05;
 
-        /** "name: first → last" over the values that are not NaN; just the name when there are none. */
+        /**
+         * "name: first → last" over the finite values; "name: value" when there is one (a run of one epoch read
+         * "L_r: 0.0956 → 0.0956", a change that never happened); just the name when there are none.
+         */
         static String trend(String name, double[] y, int decimals) {
             double first = Double.NaN;
             double last = Double.NaN;
+            int count = 0;
             for (double v : y) {
                 if (!Double.isNaN(v) && !Double.isInfinite(v)) {
-                    if (Double.isNaN(first)) {
+                    if (count == 0) {
                         first = v;
                     }
                     last = v;
+                    count++;
                 }
             }
-            if (Double.isNaN(first)) {
+            if (count == 0) {
                 return name;
             }
-            return name + ": " + (decimals < 0 ? Html.number(first) : Html.fixed(first, decimals)) + " → "
-                    + (decimals < 0 ? Html.number(last) : Html.fixed(last, decimals));
+            String lastText = decimals < 0 ? Html.number(last) : Html.fixed(last, decimals);
+            return name + ": " + (count == 1 ? lastText : (decimals < 0 ? Html.number(first) : Html.fixed(first, decimals))
+                    + " → " + lastText);
         }
 
         private static boolean any(double[] y) {

@@ -295,6 +295,8 @@ class HtmlReportTest {
                 "chart-pretrain-loss");
         assertEquals(List.of("1", "epoch"), xTicksAndLabel(pre));
         assertTrue(pre.contains("<circle class=\"dot\" cx=\"344.0\""), pre);
+        // one value: the legend gives it once; "L_r: 0.05 → 0.05" told of a change from a first to a last epoch
+        assertTrue(pre.contains(">L_r: 0.05</text>"), pre);
         String one = HtmlReport.builder().clusterLog(List.of(new RunLogs.ClusterRow(0, 0.5, 0.4, 0.3, Double.NaN,
                 Double.NaN, Double.NaN, Double.NaN))).render();
         assertEquals(List.of("0", "iteration"), xTicksAndLabel(svg(one, "chart-acc")));
@@ -303,6 +305,7 @@ class HtmlReportTest {
                 new RunLogs.ClusterRow(0, 0.5, 0.4, 0.3, Double.NaN, Double.NaN, Double.NaN, Double.NaN),
                 new RunLogs.ClusterRow(140, 0.6, 0.5, 0.4, 0.02, 0.01, 0.01, 0.3))).render();
         assertEquals(List.of("140", "iteration"), xTicksAndLabel(svg(two, "chart-loss-L")));
+        assertTrue(svg(two, "chart-loss-L").contains(">L = L_r + γ·L_c: 0.02</text>"), two);
         assertEquals(List.of("140", "iteration"), xTicksAndLabel(svg(two, "chart-delta-label")));
         // two points: their own range, as before
         assertEquals(List.of("0", "20", "40", "60", "80", "100", "120", "140", "iteration"), xTicksAndLabel(svg(two, "chart-acc")));
