@@ -825,6 +825,31 @@ public final class HtmlReport {
                 + " not drawn.";
     }
 
+    /**
+     * ": no label changed at iteration 560" for the recomputations after iteration 0 (where the fraction is 0 by
+     * construction) whose fraction is 0, the first five and then a count; empty when there are none. Such a
+     * recomputation, often the one the run stopped at, is not on the log axis: the note says where it is.
+     */
+    static String noneChanged(List<ClusterRow> rows) {
+        StringBuilder at = new StringBuilder();
+        int count = 0;
+        for (ClusterRow r : rows) {
+            if (r.iter() > 0 && r.deltaLabel() == 0) {
+                if (count < MAX_NAMED_INFINITE) {
+                    at.append(count == 0 ? "" : ", ").append(r.iter());
+                }
+                count++;
+            }
+        }
+        if (count == 0) {
+            return "";
+        }
+        if (count > MAX_NAMED_INFINITE) {
+            at.append(" and ").append(count - MAX_NAMED_INFINITE).append(" more");
+        }
+        return ": no label changed at iteration" + (count == 1 ? " " : "s ") + at;
+    }
+
     private static final class Page {
         private final Builder b;
         private int charts;
@@ -1037,11 +1062,11 @@ public final class HtmlReport {
                 if (!Double.isNaN(b.tol) && b.tol > 0) {
                     d.reference(tolLabel(b.tol), tolHover(b.tol), b.tol);
                 }
-                // a fraction: the axis ends at 1 at most
-                chart(o, d.scale(SvgLineChart.Scale.LOG).logCeiling(1));
+                // a fraction: the axis ends at 1 at most; every recomputation is on the x axis, a fraction of 0 too
+                chart(o, d.scale(SvgLineChart.Scale.LOG).logCeiling(1).xOfAllValues());
                 note(o, R + " recomputations of P, the last at iteration " + rows.get(R - 1).iter()
                         + ". The run stops when the fraction of changed labels is strictly below tol (never at iteration 0)."
-                        + " Zero changed-label fractions are not drawn on the log axis.");
+                        + " Zero changed-label fractions are not drawn on the log axis" + noneChanged(rows) + ".");
             }
             o.append("</section>\n");
         }

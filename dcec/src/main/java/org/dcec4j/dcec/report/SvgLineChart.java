@@ -57,6 +57,7 @@ final class SvgLineChart {
     private double floor = Double.NEGATIVE_INFINITY;
     private double ceiling = Double.POSITIVE_INFINITY;
     private double logCeiling = Double.POSITIVE_INFINITY;
+    private boolean xOfAllValues;
     private int width = WIDTH;
     private int height = HEIGHT;
 
@@ -159,6 +160,16 @@ final class SvgLineChart {
             throw new IllegalArgumentException("chart " + id + ": expected a finite log ceiling > 0, got " + top);
         }
         this.logCeiling = top;
+        return this;
+    }
+
+    /**
+     * The x axis spans every x value, including those where no series can be drawn (a changed-label fraction of 0 on
+     * the log axis): the x axis of the changed-label chart of a run that stopped when no label changed ended before
+     * the iteration it stopped at.
+     */
+    SvgLineChart xOfAllValues() {
+        this.xOfAllValues = true;
         return this;
     }
 
@@ -319,6 +330,14 @@ final class SvgLineChart {
                     xMax = Math.max(xMax, x[i]);
                     yMin = Math.min(yMin, s.y[i]);
                     yMax = Math.max(yMax, s.y[i]);
+                }
+            }
+        }
+        if (xOfAllValues) {
+            for (double v : x) {
+                if (!Double.isNaN(v)) {
+                    xMin = Math.min(xMin, v);
+                    xMax = Math.max(xMax, v);
                 }
             }
         }

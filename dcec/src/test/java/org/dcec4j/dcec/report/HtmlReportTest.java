@@ -306,7 +306,9 @@ class HtmlReportTest {
                 new RunLogs.ClusterRow(140, 0.6, 0.5, 0.4, 0.02, 0.01, 0.01, 0.3))).render();
         assertEquals(List.of("140", "iteration"), xTicksAndLabel(svg(two, "chart-loss-L")));
         assertTrue(svg(two, "chart-loss-L").contains(">L = L_r + γ·L_c: 0.02</text>"), two);
-        assertEquals(List.of("140", "iteration"), xTicksAndLabel(svg(two, "chart-delta-label")));
+        // the changed-label chart spans every recomputation of P, iteration 0 included (where nothing is drawn)
+        assertEquals(List.of("0", "20", "40", "60", "80", "100", "120", "140", "iteration"),
+                xTicksAndLabel(svg(two, "chart-delta-label")));
         // two points: their own range, as before
         assertEquals(List.of("0", "20", "40", "60", "80", "100", "120", "140", "iteration"), xTicksAndLabel(svg(two, "chart-acc")));
     }
@@ -365,6 +367,30 @@ class HtmlReportTest {
         assertTrue(svg(html, "chart-loss-L").contains("<title>L = L_r + γ·L_c at iteration 100: 0.031</title>"), html);
         assertTrue(svg(html, "chart-acc").contains("<title>ACC at iteration 200: 0.72</title>"), html);
         assertEquals(0, count(html, "→ 0.01167 at "), html);
+    }
+
+    /**
+     * A run that stopped because no label changed (the log of a 2-cluster, 60-image run: 0 at iteration 0, 1/3, 1/60,
+     * 1/60, then 0 at iteration 560, where it stopped): a fraction of 0 has no place on the log axis, and the x axis,
+     * fitted to the drawn points, ran from 100 to 450, so the chart ended before the iteration the run stopped at. Now the
+     * x axis spans every recomputation (0..600 in steps of 100, as the metric panels) and the note says where no label
+     * changed.
+     */
+    @Test
+    void theChangedLabelChartReachesTheIterationWhereNoLabelChanged() {
+        double[] delta = {0, 1 / 3.0, 1 / 60.0, 1 / 60.0, 0};
+        List<RunLogs.ClusterRow> rows = new ArrayList<>();
+        for (int r = 0; r < delta.length; r++) {
+            rows.add(new RunLogs.ClusterRow(140 * r, Double.NaN, Double.NaN, Double.NaN, 0.01, 1e-6, 0.01, delta[r]));
+        }
+        String html = HtmlReport.builder().clusterLog(rows).tol(0.001).render();
+        assertEquals(List.of("0", "100", "200", "300", "400", "500", "600", "iteration"),
+                xTicksAndLabel(svg(html, "chart-delta-label")));
+        assertTrue(html.contains("Zero changed-label fractions are not drawn on the log axis: no label changed at iteration 560.</p>"),
+                html);
+        assertEquals(": no label changed at iterations 140, 280, 420, 560, 700 and 1 more", HtmlReport.noneChanged(
+                java.util.stream.IntStream.range(0, 7).mapToObj(r -> new RunLogs.ClusterRow(140 * r, Double.NaN, Double.NaN,
+                        Double.NaN, 0.01, 0.01, 0.01, 0)).toList()));
     }
 
     /**
