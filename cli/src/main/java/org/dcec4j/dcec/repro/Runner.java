@@ -684,7 +684,7 @@ final class Runner {
                 b.pretrainLog(rows);
                 if (!rows.isEmpty()) {
                     b.summary("pretraining epochs (shared CAE)", Integer.toString(rows.get(rows.size() - 1).epoch()));
-                    b.summary("final reconstruction loss", String.format(Locale.ROOT, "%.6g", rows.get(rows.size() - 1).loss()));
+                    b.summary(HtmlReport.LAST_PRETRAINING_LOSS, String.format(Locale.ROOT, "%.6g", rows.get(rows.size() - 1).loss()));
                 }
             }
             b.write(html);

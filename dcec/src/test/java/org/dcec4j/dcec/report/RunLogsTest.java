@@ -281,6 +281,9 @@ class RunLogsTest {
         assertTrue(scores.indexOf("pixel k-means") < scores.indexOf("CAE + k-means") && scores.indexOf("CAE + k-means") < scores.indexOf("DCEC"));
         assertTrue(html.contains("<tr><th>pretraining epochs</th><td>2</td></tr>"));
         assertTrue(html.contains("<tr><th>pretraining time</th><td>2.8 s</td></tr>"), "1.5 + 1.25 = 2.75 s");
+        // the pretraining's last loss, named as such: "final reconstruction loss 0.05" stood beside a clustering L_r of 0.012
+        assertTrue(html.contains("<tr><th>last pretraining loss (L_r)</th><td>0.05</td></tr>"), html);
+        assertFalse(html.contains("final reconstruction loss"), html);
         assertTrue(html.contains("<tr><th>clustering iterations</th><td>140</td></tr>"));
         assertTrue(html.contains("<tr><th>images</th><td>12</td></tr>"));
         assertTrue(html.contains("<tr><th>method</th><td>dcec</td></tr>"));
