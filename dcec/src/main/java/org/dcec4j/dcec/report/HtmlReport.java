@@ -762,7 +762,8 @@ public final class HtmlReport {
 
     /**
      * The largest classes of a cluster, at most four, then the rest, e.g.
-     * "classes: triangle 375 (71.7 %), equals 130 (24.9 %), circle 10 (1.9 %), L 7 (1.3 %), 1 other class 1 (0.2 %)".
+     * "classes: triangle 375 (71.7 %), equals 130 (24.9 %), circle 10 (1.9 %), L 7 (1.3 %), 1 image (0.2 %) of 1 other
+     * class".
      */
     static String composition(int[] members, int[] labels, String[] names) {
         long[] count = new long[names.length];
@@ -793,8 +794,9 @@ public final class HtmlReport {
                 others += c > 0 ? 1 : 0;
             }
             others -= listed;
-            s.append(", ").append(others).append(others == 1 ? " other class " : " other classes ").append(rest)
-                    .append(" (").append(Html.fixed(100.0 * rest / members.length, 1)).append(" %)");
+            // the count first and named: "2 other classes 2 (13.3 %)" read as a class named 2 with digit class names
+            s.append(", ").append(Counts.of(rest, "image")).append(" (").append(Html.fixed(100.0 * rest / members.length, 1))
+                    .append(" %) of ").append(others).append(others == 1 ? " other class" : " other classes");
         }
         return s.toString();
     }

@@ -105,6 +105,21 @@ class ReportEdgeCasesTest {
     }
 
     /**
+     * The classes of a cluster after its four largest are counted in images, named so: with digit class names the
+     * rest read "2 other classes 2 (13.3 %)", as if a class 2 held 13.3 % of the cluster.
+     */
+    @Test void theRestOfAClustersClassesIsCountedInImages() {
+        String[] names = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+        int[] labels = {7, 7, 7, 7, 7, 7, 1, 1, 1, 2, 2, 3, 3, 4, 5};
+        int[] members = new int[labels.length];
+        for (int i = 0; i < members.length; i++) members[i] = i;
+        assertEquals("classes: 7 6 (40.0 %), 1 3 (20.0 %), 2 2 (13.3 %), 3 2 (13.3 %), 2 images (13.3 %) of 2 other classes",
+                HtmlReport.composition(members, labels, names));
+        assertEquals("classes: 7 6 (42.9 %), 1 3 (21.4 %), 2 2 (14.3 %), 3 2 (14.3 %), 1 image (7.1 %) of 1 other class",
+                HtmlReport.composition(java.util.Arrays.copyOf(members, 14), labels, names));
+    }
+
+    /**
      * The median of an even number of confidences is the mean of the two middle ones: the page showed the upper of
      * the two (a cluster of 0.9, 0.8, 0.6, 0.5 had "median 0.800", of 0.9 and 0.5 "median 0.900"). An odd number
      * keeps its middle value.
