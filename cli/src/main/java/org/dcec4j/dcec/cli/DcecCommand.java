@@ -71,7 +71,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "dcec", mixinStandardHelpOptions = true, versionProvider = DcecCommand.Version.class,
         description = "Deep Convolutional Embedded Clustering (Guo et al. 2017) of your images, on a from-scratch JVM engine.",
         subcommands = {DcecCommand.Train.class, DcecCommand.Pretrain.class, DcecCommand.Cluster.class, DcecCommand.Predict.class,
-                DcecCommand.Embed.class, DcecCommand.Evaluate.class, InfoCommand.class, DcecCommand.DatasetsStub.class,
+                DcecCommand.Embed.class, DcecCommand.Evaluate.class, InfoCommand.class, ReportCommand.class, DcecCommand.DatasetsStub.class,
                 org.dcec4j.dcec.repro.ReproduceCommand.class},
         footer = {"", "Run `dcec <command> --help` for a command's options. Docs: docs/usage.md"})
 public final class DcecCommand implements Runnable {
