@@ -86,10 +86,10 @@ final class ReportCommand implements Callable<Integer> {
         if (run.toString().isEmpty())
             throw new IllegalArgumentException("RUN is empty: name the --out folder of a finished dcec train run (. for the current folder)");
         Map<String, String> config = finishedTrainRun(run);
+        Path html = run.resolve(HtmlReport.FILE_NAME);
+        boolean replaced = mayReplace(html);      // said before the images are read; checked again holding the lock
         Dataset d = read(config);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        Path html = run.resolve(HtmlReport.FILE_NAME);
-        boolean replaced;
         // one writer per folder: a run at work here (train --overwrite, --resume) is refused, as it refuses another
         RunLock lock;
         try {
