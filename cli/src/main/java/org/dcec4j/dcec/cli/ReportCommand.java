@@ -89,6 +89,7 @@ final class ReportCommand implements Callable<Integer> {
         Path html = run.resolve(HtmlReport.FILE_NAME);
         boolean replaced = mayReplace(html);      // said before the images are read; checked again holding the lock
         Dataset d = read(config);
+        checkRunFiles(config, d);                 // all read-only: a refusal leaves the folder, lock file included, as it was
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         // one writer per folder: a run at work here (train --overwrite, --resume) is refused, as it refuses another
         RunLock lock;
@@ -101,11 +102,11 @@ final class ReportCommand implements Callable<Integer> {
             if (lock.previousHolder() != null)
                 err.println("dcec: taking over " + printable(run.toString()) + " from a run that ended without releasing it ("
                         + printable(lock.previousHolder()) + ")");
-            // under the lock, the folder as checked before the images were read (a run may have ended there meanwhile)
+            // under the lock, the folder as checked before (a run may have ended there meanwhile; one of the same config.json
+            // made files of the same data, which the checks above accept as well)
             if (!finishedTrainRun(run).equals(config))
                 throw new IllegalArgumentException(run.resolve(RunFolder.CONFIG_JSON) + " changed while the images were read (another run"
                         + " in the folder?): run the command again");
-            checkRunFiles(config, d);
             byte[] page = HtmlReport.fromRunDirectory(run, d, SAMPLES).render().getBytes(StandardCharsets.UTF_8);
             replaced = mayReplace(html);
             OutputFiles.removeStaleTemps(run, List.of(HtmlReport.FILE_NAME), Duration.ZERO);   // a killed writer's

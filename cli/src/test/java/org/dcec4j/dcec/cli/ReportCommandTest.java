@@ -55,13 +55,13 @@ class ReportCommandTest {
         return to;
     }
 
-    /** Every file of a folder, hidden ones too, with its bytes: what a refusal must leave as it was. */
+    /** Every file of a folder, hidden ones too (the lock file), with its time and bytes: what a refusal must leave as it was. */
     static Map<String, String> snapshot(Path dir) throws IOException {
         Map<String, String> files = new TreeMap<>();
         if (!Files.isDirectory(dir)) return files;
         try (Stream<Path> w = Files.walk(dir)) {
             for (Path f : w.filter(Files::isRegularFile).toList())
-                files.put(dir.relativize(f).toString(), java.util.HexFormat.of().formatHex(Files.readAllBytes(f)));
+                files.put(dir.relativize(f).toString(), Files.getLastModifiedTime(f) + " " + java.util.HexFormat.of().formatHex(Files.readAllBytes(f)));
         }
         return files;
     }
