@@ -64,7 +64,8 @@ public final class ConvTranspose2dOp extends Op {
         // through the fused activation first: ∂L/∂z = ∂L/∂y · act'(z), z = the pre-activation. From here on dy holds
         // ∂L/∂z (not ∂L/∂y), and the gradients below are taken with it:
         float[] dy = act.backward(k, out.grad(), out.data);
-        // ∂L/∂x = conv(∂L/∂z, w): the adjoint of the adjoint is the convolution itself. The kernel writes; the first
+        // ∂L/∂x[n,ci,ih,iw] = Σ_co Σ_kh Σ_kw w[ci,co,kh,kw] · ∂L/∂z[n,co, ih·SH+kh−CT, iw·SW+kw−CL]   (0 where cropped):
+        // conv(∂L/∂z, w), the adjoint of the adjoint being the convolution itself. The kernel writes; the first
         // gradient to reach x is written in place, a later one goes through t.
         // ∂L/∂w[ci,co,kh,kw] = Σ_n Σ_ih Σ_iw x[n,ci,ih,iw] · ∂L/∂z[n,co, ih·SH+kh−CT, iw·SW+kw−CL]
         // ∂L/∂b[co] = Σ_n Σ_h Σ_ww ∂L/∂z[n,co,h,ww]
