@@ -87,7 +87,8 @@ public final class ConvAutoencoder extends Module implements Autoencoder {
 
     /**
      * Values per image of the encoder's three convolution outputs, {conv1, conv2, conv3} (conv1 and conv2 'same' with
-     * stride 2, conv3 'valid'; the decoder's outputs mirror them), as longs: the sizes a batch's arrays are checked by.
+     * stride 2, conv3 'valid' or 'same' as {@link #conv3Size} says; the decoder's outputs mirror them), as longs: the sizes
+     * a batch's arrays are checked by.
      */
     public static long[] activationSizes(int height, int width, int[] filters) {
         long h1 = (height + 1) / 2, w1 = (width + 1) / 2, h2 = (h1 + 1) / 2, w2 = (w1 + 1) / 2;
