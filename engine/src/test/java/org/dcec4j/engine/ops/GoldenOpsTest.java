@@ -21,7 +21,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every op against PyTorch (fixtures written by docs/tools/make_golden.py, computed in float64): outputs
+ * The layers' ops (conv2d, conv_transpose2d, linear, ReLU), the losses (MSE, Student's t, KL(P‖Q) through Student's t)
+ * and Adam in both forms against PyTorch (fixtures written by docs/tools/make_golden.py, computed in float64; the
+ * element-wise ops have finite-difference checks only, in OpsGradientTest): outputs
  * and gradients agree to 1e-5 relative to the tensor's scale. Backward is seeded with the fixture's
  * upstream gradient dy, so dx/dw/db are the vector-Jacobian products PyTorch computed.
  */

@@ -10,8 +10,9 @@ import java.util.function.Function;
 
 /**
  * Finite-difference gradient checks. For f mapping inputs to a tensor y, the test loss is
- * L = Σ y ⊙ r with a fixed random r, evaluated in double; each checked element of each input is nudged
- * by ±h and (L(x+h) − L(x−h)) / 2h is compared with the gradient from back-propagation.
+ * L = Σ y ⊙ r with a fixed random r (y from the float32 ops, the sum in double); each checked element of each input is
+ * nudged by ±h, rounded to float32, and (L(x+h) − L(x−h)) divided by the step actually taken is compared with the
+ * gradient from back-propagation.
  */
 public final class GradCheck {
     private GradCheck() {}
@@ -43,13 +44,14 @@ public final class GradCheck {
             for (float g : analytic[a]) scale = Math.max(scale, Math.abs(g));
             for (int c = 0; c < count; c++) {
                 int i = count == n ? c : rng.nextInt(n);
-                float old = x.data[i];
-                x.data[i] = (float) (old + h);
+                float old = x.data[i], up = (float) (old + h), down = (float) (old - h);
+                x.data[i] = up;
                 double lp = dot(evalNoGrad(f, inputs), r);
-                x.data[i] = (float) (old - h);
+                x.data[i] = down;
                 double lm = dot(evalNoGrad(f, inputs), r);
                 x.data[i] = old;
-                double numeric = (lp - lm) / (2 * h);
+                // divided by the step the float input actually took, not by 2h (old ± h is rounded to float32)
+                double numeric = (lp - lm) / ((double) up - down);
                 double err = Math.abs(numeric - analytic[a][i]) / Math.max(1e-3, Math.max(scale, Math.abs(numeric)));
                 if (err > worst) { worst = err; worstMsg = "index " + i + ": numeric " + numeric + " vs backprop " + analytic[a][i]; }
             }
