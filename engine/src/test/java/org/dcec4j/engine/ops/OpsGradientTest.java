@@ -117,7 +117,9 @@ class OpsGradientTest {
 
     /**
      * A fused op must equal the composition it replaces: the same output and the same gradient of
-     * L = Σ y ⊙ r for every input, to float rounding (the fused kernel may add the bias in another order).
+     * L = Σ y ⊙ r for every input, bit for bit (raw bits, so a −0 for a +0 shows). Both forms run the same kernel,
+     * whose sums start at the bias with or without the fused ReLU, and mask ∂L/∂y with the same written
+     * {@code reluBackward}, so nothing is left to rounding.
      * The composition's parts are checked by finite differences above (relu away from its kink) and by
      * the PyTorch fixtures; finite differences on the fused op itself would straddle the kink wherever a
      * pre-activation lies within h of zero, which random convolution outputs do. The fused pass runs twice and
@@ -130,7 +132,7 @@ class OpsGradientTest {
             assertArrayEquals(a[i], again[i], what + ": a second identical pass changed " + (i == 0 ? "the output" : "the gradient of input " + (i - 1)));
         for (int i = 0; i < a.length; i++)
             for (int j = 0; j < a[i].length; j++)
-                if (!(Math.abs(a[i][j] - b[i][j]) <= 1e-5f * (1 + Math.abs(b[i][j]))))
+                if (Float.floatToRawIntBits(a[i][j]) != Float.floatToRawIntBits(b[i][j]))
                     fail(what + ": " + (i == 0 ? "output" : "gradient of input " + (i - 1)) + " element " + j + " is "
                             + a[i][j] + ", the composition gives " + b[i][j]);
     }
