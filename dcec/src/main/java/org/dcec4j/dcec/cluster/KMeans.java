@@ -167,10 +167,12 @@ public final class KMeans {
         Runnable[] tasks = new Runnable[workers];
         Thread caller = Thread.currentThread();
         AtomicBoolean abandoned = new AtomicBoolean();   // a worker thread could not start
+        // the calling thread was interrupted while it waited for the workers: join() cleared its flag, which the workers read
+        AtomicBoolean interrupted = new AtomicBoolean();
         // every worker stops within a k-means++ step or a Lloyd iteration when the calling thread is interrupted, a worker
         // thread could not start or the fit is cancelled: each of them makes the call throw below, never return a result
         // of the runs it cut short
-        BooleanSupplier stop = () -> cancellation.isCancelled() || caller.isInterrupted() || abandoned.get();
+        BooleanSupplier stop = () -> cancellation.isCancelled() || caller.isInterrupted() || interrupted.get() || abandoned.get();
         for (int w = 0; w < workers; w++) {
             int worker = w;
             tasks[w] = () -> {
@@ -191,7 +193,7 @@ public final class KMeans {
                 bestOfWorker[worker] = best;
             };
         }
-        runAll(tasks, factory, abandoned);       // a CancellationException when the calling thread was interrupted
+        runAll(tasks, factory, abandoned, interrupted);   // returns with the interrupt flag set when the caller was interrupted
         cancellation.check("k-means, " + finished.get() + " of " + Counts.of(restarts, "restart") + " done");
         Best best = null;
         for (Best b : bestOfWorker) {
@@ -284,11 +286,13 @@ public final class KMeans {
 
     /**
      * Runs task 0 on the calling thread and the others on new threads; rethrows the first failure. An interrupt while
-     * waiting for them is a {@link java.util.concurrent.CancellationException} once they have all ended. A thread that
+     * waiting for them sets {@code interrupted}, which the tasks check as they check the caller's flag (join() cleared it:
+     * they ran on to the last restart), and once they have all ended the call returns with the flag set again, for the
+     * caller's {@link Cancellation#check} to say how many restarts had finished. A thread that
      * cannot start (an OutOfMemoryError: the limit on threads, or the memory for a stack) sets {@code abandoned}, which
      * the tasks check before each restart and each Lloyd iteration; the threads already started are waited for, and the error is rethrown.
      */
-    private static void runAll(Runnable[] tasks, ThreadFactory factory, AtomicBoolean abandoned) {
+    private static void runAll(Runnable[] tasks, ThreadFactory factory, AtomicBoolean abandoned, AtomicBoolean interrupted) {
         Thread[] started = new Thread[tasks.length];
         Throwable[] failure = new Throwable[tasks.length];
         for (int w = 1; w < tasks.length; w++) {
@@ -319,20 +323,19 @@ public final class KMeans {
         }
         // every worker is waited for, even when interrupted (no restart keeps running after the call returns); an
         // interrupt then ends the call as a cancellation, with the thread's interrupt flag set again
-        boolean interrupted = false;
         for (int w = 1; w < tasks.length && started[w] != null; w++) {
             while (true) {
                 try {
                     started[w].join();
                     break;
                 } catch (InterruptedException e) {
-                    interrupted = true;
+                    interrupted.set(true);     // the workers stop within an iteration
                 }
             }
         }
-        if (interrupted || Thread.currentThread().isInterrupted()) {      // join() on an ended thread does not look at the flag
+        if (interrupted.get() || Thread.currentThread().isInterrupted()) {      // join() on an ended thread does not look at the flag
             Thread.currentThread().interrupt();
-            throw new java.util.concurrent.CancellationException("k-means: interrupted while waiting for restarts");
+            return;
         }
         for (Throwable t : failure) {
             if (t instanceof RuntimeException re) {
