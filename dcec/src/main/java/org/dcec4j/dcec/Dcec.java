@@ -102,6 +102,8 @@ public final class Dcec {
                 throw new ConfigException("{runFolder} " + runFolder + " is a file, not a folder: give a folder for the run's files"
                         + " (it is created if missing)");
             RunFolder folder = new RunFolder(runFolder, config, data);
+            // as dcec train --resume: taking the lock creates the folder and its lock file, which a refusal would leave
+            if (resume) folder.requireCheckpoint();
             try (RunLock lock = RunLock.acquire(runFolder, "dcec4j library")) {
                 folder.prepare(resume ? RunFolder.Start.RESUME : RunFolder.Start.NEW, overwrite);
                 if (resume) {

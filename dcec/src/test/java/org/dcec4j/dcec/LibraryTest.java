@@ -305,6 +305,23 @@ class LibraryTest {
         }
     }
 
+    /**
+     * resume with a runFolder that holds no checkpoint is refused before the folder is touched, as dcec train --resume is:
+     * the fit created the missing folder and left it holding an empty lock file (and put one into an empty folder) before
+     * the refusal.
+     */
+    @Test void aResumeWithoutACheckpointLeavesTheFolderAsItWas(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing");
+        ConfigException e = assertThrows(ConfigException.class, () -> quick().runFolder(missing).resume(true).build().fit(DATA));
+        assertTrue(e.getMessage().startsWith("resume: no checkpoint at " + missing.resolve("checkpoint.dc4j")), e.getMessage());
+        assertFalse(Files.exists(missing), "the folder is not created");
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        assertThrows(ConfigException.class, () -> quick().runFolder(empty).resume(true).build().fit(DATA));
+        try (var files = Files.list(empty)) {
+            assertEquals(List.of(), files.toList(), "nothing is written into the folder");
+        }
+    }
+
     @Test void aFitOnItsOwnBackendNeverMakesTheSharedOne() throws Exception {
         String javaBin = System.getProperty("java.home") + java.io.File.separator + "bin" + java.io.File.separator + "java";
         List<String> cmd = new ArrayList<>(List.of(javaBin));
