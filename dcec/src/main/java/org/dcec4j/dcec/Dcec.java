@@ -38,7 +38,7 @@ import org.dcec4j.engine.nn.Init;
  * thread, on the instance's {@link Backend} (the JVM's shared one unless one is given). A fit stops at the
  * next mini-batch boundary when its thread is interrupted or its {@link Cancellation} is cancelled.
  * Arguments are checked before any work: a mistake is an {@link IllegalArgumentException} that names the
- * argument.
+ * argument, a null a {@link NullPointerException} whose message is the argument's name.
  *
  * <p>Docs: docs/library.md
  */

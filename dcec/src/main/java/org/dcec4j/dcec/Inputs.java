@@ -6,7 +6,8 @@ import org.dcec4j.dcec.model.ConvAutoencoder;
 /**
  * The checks every array handed to the library passes before any work: sizes that agree, values that are
  * finite and, for images (not feature vectors, {@link #isVectors}), in [0, 1]. A mistake is an {@link IllegalArgumentException} that names the
- * argument, the image and the position.
+ * argument, the image and the position; a null array a {@link NullPointerException} whose message is the argument's name, as
+ * every null the library is given.
  */
 final class Inputs {
     private Inputs() {}
@@ -21,7 +22,7 @@ final class Inputs {
 
     /** n images [n, C, H, W] in {@code images}: the length must be n·C·H·W exactly, every value in [0, 1] (unitRange) or finite. */
     static void checkImages(String name, float[] images, int n, int C, int H, int W, boolean unitRange) {
-        if (images == null) throw new IllegalArgumentException(name + " is null");
+        java.util.Objects.requireNonNull(images, name);
         if (n < 1) throw new IllegalArgumentException(name + ": the number of images must be at least 1, got " + n);
         if (C < 1 || H < 1 || W < 1) throw new IllegalArgumentException(name + ": channels, height and width must be positive, got " + C + "x" + H + "x" + W);
         long want = (long) n * C * H * W;
@@ -44,7 +45,7 @@ final class Inputs {
 
     /** The rows of {@code images} (each C·H·W values, checked as {@link #checkValues} does) in one new row-major array. */
     static float[] flatten(String name, float[][] images, int C, int H, int W, boolean unitRange) {
-        if (images == null) throw new IllegalArgumentException(name + " is null");
+        java.util.Objects.requireNonNull(images, name);
         if (images.length == 0) throw new IllegalArgumentException(name + ": no images");
         if (C < 1 || H < 1 || W < 1) throw new IllegalArgumentException(name + ": channels, height and width must be positive, got " + C + "x" + H + "x" + W);
         long D = (long) C * H * W;

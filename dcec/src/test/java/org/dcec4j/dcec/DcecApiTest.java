@@ -208,6 +208,28 @@ class DcecApiTest {
         assertEquals(Method.DCEC_DA, Dcec.builder().method(Method.DCEC_DA).augment(true).build().config().method());
     }
 
+    /**
+     * A null array is a NullPointerException naming the argument, as a null list, data set, file or stream already was
+     * (docs/library.md#errors): fit((float[]) null, …) and predict((float[][]) null) threw an IllegalArgumentException,
+     * "images is null", while fit((List) null) threw a NullPointerException, "images".
+     */
+    @Test void aNullArrayIsANullPointerExceptionNamingItAsEveryOtherNull() {
+        Dcec d = Dcec.builder().method(Method.KMEANS).clusters(3).kmeansRestarts(2).build();
+        DcecModel m = d.fit(IMAGES);
+        java.util.List<org.junit.jupiter.api.function.Executable> calls = java.util.List.of(
+                () -> d.fit((float[]) null, 1, 1, 16, 16), () -> d.fit((float[][]) null, 1, 16, 16),
+                () -> d.fit((java.util.List<java.awt.image.BufferedImage>) null),
+                () -> m.predict((float[]) null, 1), () -> m.predict((float[][]) null),
+                () -> m.predict((java.util.List<java.awt.image.BufferedImage>) null),
+                () -> m.predictProba((float[]) null, 1), () -> m.predictProba((float[][]) null),
+                () -> m.embed((float[]) null, 1), () -> m.embed((float[][]) null), () -> m.score(null, 1, new int[1]));
+        for (org.junit.jupiter.api.function.Executable call : calls)
+            assertEquals("images", assertThrows(NullPointerException.class, call).getMessage());
+        DcecModel v = Dcec.builder().method(Method.KMEANS).clusters(2).kmeansRestarts(1).build().fitVectors(new float[][] {{0}, {5}, {9}});
+        assertEquals("vectors", assertThrows(NullPointerException.class, () -> v.predictVectors(null)).getMessage());
+        assertEquals("vectors", assertThrows(NullPointerException.class, () -> d.fitVectors(null)).getMessage());
+    }
+
     @Test void nullsAreNamedAndEdgeValuesAccepted() {
         DcecModel m = Dcec.builder().method(Method.KMEANS).clusters(3).kmeansRestarts(2).build().fit(IMAGES);
         NullPointerException n = assertThrows(NullPointerException.class, () -> m.score((Dataset) null));
