@@ -103,15 +103,43 @@ public final class SparkInference {
      * the new one is complete.
      *
      * @param K the model's number of clusters (the length of q and z)
+     * @return the number of rows written, counted as the job wrote them (reading the output back took another job, and
+     *         Spark's multi-line CSV reader takes the paths of the files it reads as glob patterns: the CSV output of
+     *         {@code --output 'out[1].csv'} was written whole and then reported as "matches 0 files", exit code 1)
      */
-    public static void write(Dataset<Row> result, String path, Format format, boolean overwrite, int K) throws java.io.IOException {
-        boolean existed = exists(result.sparkSession(), path);
+    public static long write(Dataset<Row> result, String path, Format format, boolean overwrite, int K) throws java.io.IOException {
+        SparkSession spark = result.sparkSession();
+        boolean existed = exists(spark, path);
         if (!overwrite && existed)
             throw new IllegalArgumentException(path + " already exists: pass --overwrite to replace it, or choose another output");
-        if (existed) checkReplaceable(result.sparkSession(), path);
-        try (StagedOutput out = StagedOutput.begin(result.sparkSession(), path)) {
-            writeJob(result, out.staging(), format, K);
-            out.publish(result.sparkSession(), overwrite);
+        if (existed) checkReplaceable(spark, path);
+        // counted in the write job's own tasks, a result stage: Spark adds a task's count once, from its successful attempt
+        org.apache.spark.util.LongAccumulator rows = spark.sparkContext().longAccumulator("rows written");
+        Dataset<Row> counted = spark.createDataFrame(result.javaRDD().mapPartitions(new Count(rows)), result.schema());
+        try (StagedOutput out = StagedOutput.begin(spark, path)) {
+            writeJob(counted, out.staging(), format, K);
+            out.publish(spark, overwrite);
+        }
+        return rows.value();
+    }
+
+    /** A partition's rows passed through, each added to an accumulator. */
+    private static final class Count implements FlatMapFunction<Iterator<Row>, Row> {
+        private static final long serialVersionUID = 1L;
+        private final org.apache.spark.util.LongAccumulator rows;
+
+        Count(org.apache.spark.util.LongAccumulator rows) { this.rows = rows; }
+
+        @Override public Iterator<Row> call(Iterator<Row> in) {
+            return new Iterator<>() {
+                @Override public boolean hasNext() { return in.hasNext(); }
+
+                @Override public Row next() {
+                    Row r = in.next();
+                    rows.add(1);
+                    return r;
+                }
+            };
         }
     }
 

@@ -86,6 +86,28 @@ class SparkCommandTest {
         assertEquals(List.of("path", "cluster", "confidence", "z0", "z1", "z2", "z3"), header);
     }
 
+    /** A small untrained model at 16x16, K = 3, saved at tmp/name. */
+    static Path untrainedModel(String name) throws IOException {
+        org.dcec4j.dcec.DcecConfig cfg = org.dcec4j.dcec.DcecConfig.defaults().toBuilder().K(3).filters(4, 4, 8).build();
+        Path file = tmp.resolve(name);
+        new org.dcec4j.dcec.train.TrainedModel(cfg, 1, 16, 16, org.dcec4j.dcec.model.Autoencoder.create(cfg, 1, 16, 16, 1), new float[9]).save(file);
+        return file;
+    }
+
+    /**
+     * --output is written as named, '[' and ']' included; the count of what was written read it back as a glob pattern
+     * ("Path does not exist", exit code 1, after a complete output was in place; Spark's multi-line CSV reader also
+     * takes the part files' own paths as patterns).
+     */
+    @Test void anOutputNamedLikeAGlobIsWrittenAndCounted() throws IOException {
+        Path output = tmp.resolve("out[1].csv");
+        Run p = run("predict", "--model", untrainedModel("glob.dc4j").toString(), "--dataset", folder.toString(), "--output", output.toString(),
+                "--format", "csv");
+        assertEquals(0, p.code(), p.err());
+        assertTrue(p.out().contains("wrote 120 predictions to " + output), p.out());
+        assertTrue(Files.isRegularFile(output.resolve("_SUCCESS")), output.toString());
+    }
+
     @Test void badOptionsAndBadInputsExitWithAMessageNamingThem() throws IOException {
         Run r = run("train", "--pretrain-mode", "fast", "--out", tmp.resolve("x").toString());
         assertEquals(2, r.code());

@@ -579,11 +579,8 @@ public final class SparkCommand implements Runnable {
                 ImageSources.Source src = data.source(spark);
                 long t0 = System.nanoTime();
                 Dataset<Row> result = SparkInference.run(spark, bytes, src, output(), withQ, batchSize);
-                SparkInference.write(result, outputPath(), f, overwrite, m.K());
+                long n = SparkInference.write(result, outputPath(), f, overwrite, m.K());
                 double secs = (System.nanoTime() - t0) / 1e9;
-                // read back as written: a quoted field may hold a line break (a file name), which is not a row
-                long n = spark.read().format(f == SparkInference.Format.PARQUET ? "parquet" : "csv").option("header", "true")
-                        .option("multiLine", "true").option("escape", "\"").load(outputPath()).count();
                 spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d %s to %s in %.1f s (%.1f images/s)%n", n,
                         output() == SparkInference.Output.EMBED ? "embeddings" : "predictions", outputPath(), secs, n / secs);
             } finally {
