@@ -144,7 +144,17 @@ public final class ImageSources {
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(path);
         try {
             FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.getFileStatus(root).isDirectory()) return;
+            if (!fs.getFileStatus(root).isDirectory()) {
+                // one file: Spark's reader leaves it out by its own name too, given alone ("found none in the folder or below it")
+                String n = root.getName();
+                if (!ImageDecoder.isImageName(n))
+                    throw new IllegalArgumentException(path + ": expected a folder of images or one image file (.png, .jpg, .jpeg, .bmp, .gif), "
+                            + "found a file of another name");
+                if (n.startsWith(".") || n.startsWith("_") && !n.contains("=") && !n.startsWith("_metadata") && !n.startsWith("_common_metadata"))
+                    throw new IllegalArgumentException(path + ": Spark's file reader skips files whose names start with '" + n.charAt(0)
+                            + "', even one given alone; rename it, or copy it under another name");
+                return;
+            }
             int depth = fs.makeQualified(root).depth();
             org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(root, true);
             while (files.hasNext()) {

@@ -428,6 +428,26 @@ class SparkInferenceTest {
         assertEquals(1, ImageSources.files(spark, hidden.toString()).rows().count());
     }
 
+    /**
+     * One image file as --dataset is read; Spark's reader leaves out a '_' or '.' file given alone too, and that (and a
+     * file of another extension) was said as "expected image files ... in the folder or below it, found none".
+     */
+    @Test void oneImageFileGivenAloneIsReadOrRefusedByItsName() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("single-files"));
+        for (String n : List.of("x.png", "_y.png", ".z.png", "w.tif")) SparkTests.writePng(dir.resolve(n), new float[256], 0, 16, 16);
+        assertEquals(1, ImageSources.files(spark, dir.resolve("x.png").toString()).rows().count());
+        for (String n : List.of("_y.png", ".z.png")) {
+            String path = dir.resolve(n).toString();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageSources.files(spark, path));
+            assertEquals(path + ": Spark's file reader skips files whose names start with '" + n.charAt(0) + "', even one given alone; "
+                    + "rename it, or copy it under another name", e.getMessage());
+        }
+        String tif = dir.resolve("w.tif").toString();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageSources.files(spark, tif));
+        assertEquals(tif + ": expected a folder of images or one image file (.png, .jpg, .jpeg, .bmp, .gif), found a file of another name",
+                e.getMessage());
+    }
+
     @Test void anImageTooLargeIsRefusedFromItsHeader() throws IOException {
         // a PNG whose header declares 30000x30000 pixels (the IHDR chunk, CRC not checked before the size)
         BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
