@@ -108,6 +108,16 @@ class SparkCommandTest {
         assertTrue(Files.isRegularFile(output.resolve("_SUCCESS")), output.toString());
     }
 
+    /** The count is said as dcec says it: "wrote 1 embedding", not "1 embeddings". */
+    @Test void oneImageIsCountedInTheSingular() throws IOException {
+        Path image;
+        try (var files = Files.walk(folder)) { image = files.filter(f -> f.toString().endsWith(".png")).findFirst().orElseThrow(); }
+        Path output = tmp.resolve("one-embedding.parquet");
+        Run e = run("embed", "--model", untrainedModel("one.dc4j").toString(), "--dataset", image.toString(), "--output", output.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().startsWith("wrote 1 embedding to " + output + " in "), e.out());
+    }
+
     @Test void badOptionsAndBadInputsExitWithAMessageNamingThem() throws IOException {
         Run r = run("train", "--pretrain-mode", "fast", "--out", tmp.resolve("x").toString());
         assertEquals(2, r.code());

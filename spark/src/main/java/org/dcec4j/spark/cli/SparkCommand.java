@@ -581,8 +581,8 @@ public final class SparkCommand implements Runnable {
                 Dataset<Row> result = SparkInference.run(spark, bytes, src, output(), withQ, batchSize);
                 long n = SparkInference.write(result, outputPath(), f, overwrite, m.K());
                 double secs = (System.nanoTime() - t0) / 1e9;
-                spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d %s to %s in %.1f s (%.1f images/s)%n", n,
-                        output() == SparkInference.Output.EMBED ? "embeddings" : "predictions", outputPath(), secs, n / secs);
+                spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s to %s in %.1f s (%.1f images/s)%n",
+                        Counts.of(n, output() == SparkInference.Output.EMBED ? "embedding" : "prediction"), outputPath(), secs, n / secs);
             } finally {
                 sparkOptions.stop(spark);
             }
