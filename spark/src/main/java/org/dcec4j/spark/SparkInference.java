@@ -109,10 +109,7 @@ public final class SparkInference {
      */
     public static long write(Dataset<Row> result, String path, Format format, boolean overwrite, int K) throws java.io.IOException {
         SparkSession spark = result.sparkSession();
-        boolean existed = exists(spark, path);
-        if (!overwrite && existed)
-            throw new IllegalArgumentException(path + " already exists: pass --overwrite to replace it, or choose another output");
-        if (existed) checkReplaceable(spark, path);
+        checkOutput(spark, path, overwrite);
         // counted in the write job's own tasks, a result stage: Spark adds a task's count once, from its successful attempt
         org.apache.spark.util.LongAccumulator rows = spark.sparkContext().longAccumulator("rows written");
         Dataset<Row> counted = spark.createDataFrame(result.javaRDD().mapPartitions(new Count(rows)), result.schema());
@@ -121,6 +118,17 @@ public final class SparkInference {
             out.publish(spark, overwrite);
         }
         return rows.value();
+    }
+
+    /**
+     * Refuses (an IllegalArgumentException naming it) what is at path unless overwrite is given and it is an earlier output
+     * ({@link #checkReplaceable}); {@link #write} checks it, and a command checks it before the images are listed.
+     */
+    public static void checkOutput(SparkSession spark, String path, boolean overwrite) {
+        boolean existed = exists(spark, path);
+        if (!overwrite && existed)
+            throw new IllegalArgumentException(path + " already exists: pass --overwrite to replace it, or choose another output");
+        if (existed) checkReplaceable(spark, path);
     }
 
     /** A partition's rows passed through, each added to an accumulator. */

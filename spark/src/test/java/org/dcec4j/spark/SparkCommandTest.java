@@ -118,6 +118,15 @@ class SparkCommandTest {
         assertTrue(e.out().startsWith("wrote 1 embedding to " + output + " in "), e.out());
     }
 
+    /** An existing --output is refused before the images are listed: a missing --dataset was said first. */
+    @Test void anExistingOutputIsRefusedBeforeTheImagesAreListed() throws IOException {
+        Path output = Files.createDirectories(tmp.resolve("earlier.parquet"));
+        String nowhere = tmp.resolve("nowhere").toString();
+        Run p = run("predict", "--model", untrainedModel("earlier.dc4j").toString(), "--dataset", nowhere, "--output", output.toString());
+        assertEquals(2, p.code(), p.err());
+        assertEquals("dcec-spark: " + output + " already exists: pass --overwrite to replace it, or choose another output", p.err().strip());
+    }
+
     @Test void badOptionsAndBadInputsExitWithAMessageNamingThem() throws IOException {
         Run r = run("train", "--pretrain-mode", "fast", "--out", tmp.resolve("x").toString());
         assertEquals(2, r.code());

@@ -576,6 +576,8 @@ public final class SparkCommand implements Runnable {
             SparkInference.check(m, model, output(), batchSize);
             SparkSession spark = sparkOptions.session(spec.name());
             try {
+                // before the images are listed (a bucket of millions of files takes minutes): write checks it again
+                SparkInference.checkOutput(spark, outputPath(), overwrite);
                 ImageSources.Source src = data.source(spark);
                 long t0 = System.nanoTime();
                 Dataset<Row> result = SparkInference.run(spark, bytes, src, output(), withQ, batchSize);
