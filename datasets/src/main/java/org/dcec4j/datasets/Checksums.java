@@ -13,8 +13,19 @@ public final class Checksums {
     private Checksums() {
     }
 
+    /** The {@link Verdict#how} of a check of the decompressed bytes. */
+    public static final String DECOMPRESSED = "sha256 of the decompressed bytes";
+
     /** The outcome of {@link #verify}: whether it matched, and the hash found (stored or decompressed). */
     public record Verdict(boolean ok, String how, String found) {
+        /**
+         * The hash of k's table entry that {@link #found} was compared with: the decompressed content's when the
+         * decompressed bytes were hashed (a MNIST file's stored hash was named as the one expected of them), else the
+         * stored file's (or, for an entry without one, the content's).
+         */
+        public String expected(KnownFile k) {
+            return how.equals(DECOMPRESSED) || k.sha256() == null ? k.rawSha256() : k.sha256();
+        }
     }
 
     /** A new SHA-256 digest (every JDK has it). */
@@ -75,7 +86,7 @@ public final class Checksums {
                 } catch (IOException e) {
                     return new Verdict(false, "gunzip failed: " + e.getMessage(), stored);
                 }
-                return new Verdict(raw.equals(k.rawSha256()), "sha256 of the decompressed bytes", raw);
+                return new Verdict(raw.equals(k.rawSha256()), DECOMPRESSED, raw);
             }
             return new Verdict(false, "sha256", stored);
         } catch (IOException e) {

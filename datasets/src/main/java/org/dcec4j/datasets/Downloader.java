@@ -115,8 +115,7 @@ final class Downloader {
                 }
                 Checksums.Verdict v = Checksums.verify(candidate, k);
                 if (!v.ok()) {
-                    String expected = k.sha256() != null ? k.sha256() : k.rawSha256();
-                    failures.add(url + ": checksum mismatch (" + v.how() + "): expected " + expected + ", found " + v.found());
+                    failures.add(url + ": checksum mismatch (" + v.how() + "): expected " + v.expected(k) + ", found " + v.found());
                     continue;
                 }
                 try {

@@ -299,8 +299,7 @@ public final class DatasetsCommand {
                 out.printf("ok       %s (%s %s)%n", p, v.how(), v.found());
             } else {
                 bad++;
-                out.printf("BAD      %s: %s expected %s, found %s%n", p, v.how(),
-                        k.sha256() != null ? k.sha256() : k.rawSha256(), v.found());
+                out.printf("BAD      %s: %s expected %s, found %s%n", p, v.how(), v.expected(k), v.found());
             }
         }
         return bad > 0 || missingRequired > 0 ? 1 : 0;

@@ -246,4 +246,23 @@ class DatasetsCommandTest {
                 DatasetsCommand.outOfMemory(5827L << 20));
         assertTrue(DatasetsCommand.outOfMemory(256L << 20).contains("(java -Xmx4g ...)"));
     }
+
+    /**
+     * A MNIST file whose stored and decompressed hashes both differ (another file's content in its place) is BAD with the
+     * hash of the decompressed bytes it was compared with: the line named the stored file's hash as the one expected of the
+     * decompressed bytes ("sha256 of the decompressed bytes expected f7ae60f9..., found ...").
+     */
+    @Test
+    void aMismatchOfTheDecompressedBytesNamesTheDecompressedHashExpected() throws Exception {
+        Path data = tmp.resolve("data");
+        Path labels = Files.createDirectories(data.resolve("mnist")).resolve("t10k-labels-idx1-ubyte.gz");
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(labels))) {
+            gz.write(new byte[] {0, 0, 8, 1, 0, 0, 0, 1, 7});
+        }
+        org.dcec4j.datasets.KnownFile k = org.dcec4j.datasets.KnownFile.find("mnist", "t10k-labels-idx1-ubyte.gz");
+        assertEquals(1, run("--data-dir", data.toString(), "verify", "mnist-test"));
+        assertTrue(out().contains("BAD      " + labels + ": sha256 of the decompressed bytes expected " + k.rawSha256() + ", found "),
+                out());
+        assertFalse(out().contains(k.sha256()), out());
+    }
 }
