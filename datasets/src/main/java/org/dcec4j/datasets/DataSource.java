@@ -320,12 +320,45 @@ public final class DataSource {
         return out;
     }
 
-    /** "mnist needs a, b; looked in ...; put them in ...". */
+    /** "mnist needs a, b; looked in ...; put them in ...", and which of them are there under another name. */
     String missingMessage(String setName, String dir, List<String> missing) {
         String elsewhere = "<folder>/" + dir + "/ with --data-dir <folder> or " + ENV_DATA + "=<folder>";
         return setName + " needs " + String.join(", ", missing) + ", not found in " + searchDirs(dir) + ". Put the file(s) in "
                 // no cache without a home folder (fromEnvironment)
-                + (dataDirs.contains(cacheDir) ? cacheDir.resolve(dir) + " (or in " + elsewhere + ")." : elsewhere + ".");
+                + (dataDirs.contains(cacheDir) ? cacheDir.resolve(dir) + " (or in " + elsewhere + ")." : elsewhere + ".")
+                + misnamed(dir, missing);
+    }
+
+    /**
+     * The files of dir that are there under the other compression's name (a gunzipped t10k-images-idx3-ubyte, Keysers'
+     * usps_train.jf.gz as downloaded, the ESL zip.train gunzipped), each with the name to give it: the readers take raw
+     * or gzipped content under the expected name, but look for no other, so such a file was reported as not found
+     * without a word about it. Empty when there is none.
+     */
+    private String misnamed(String dir, List<String> missing) {
+        List<String[]> wanted = new ArrayList<>();              // {name found, name to give it}
+        for (String m : missing) {
+            wanted.add(new String[] {m.endsWith(".gz") ? m.substring(0, m.length() - 3) : m + ".gz", m});
+        }
+        if (dir.equals("usps")) {                                // usps also reads the ESL pair, when both are there
+            for (String esl : Datasets.USPS_ESL) {
+                wanted.add(new String[] {esl.substring(0, esl.length() - 3), esl});
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] w : wanted) {
+            if (locate(dir, w[1]) != null) {
+                continue;
+            }
+            for (Path d : searchDirs(dir)) {
+                Path p = d.resolve(w[0]);
+                if (Files.isRegularFile(p)) {
+                    out.append(" Found ").append(p).append(": rename it to ").append(w[1]).append(" (its content may be raw or gzipped).");
+                    break;
+                }
+            }
+        }
+        return out.toString();
     }
 
     @Override

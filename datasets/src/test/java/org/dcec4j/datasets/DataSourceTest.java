@@ -157,4 +157,27 @@ class DataSourceTest {
         s.withDeadline(null);
         s.withDeadline(Duration.ofSeconds(Long.MAX_VALUE));
     }
+
+    /**
+     * A file of the set kept under the other compression's name (a gunzipped MNIST file, Keysers' usps_*.jf.gz, the ESL
+     * zip.train gunzipped) is named in the message with the name to give it; it was reported as not found, without a word.
+     */
+    @Test void aFileUnderTheOtherCompressionsNameIsNamedWithTheNameToGiveIt() throws IOException {
+        Path data = tmp.resolve("data");
+        Path raw = Files.createDirectories(data.resolve("mnist")).resolve("t10k-images-idx3-ubyte");
+        Files.write(raw, new byte[0]);
+        Files.write(data.resolve("mnist/t10k-labels-idx1-ubyte.gz"), new byte[0]);
+        DataSource s = DataSource.of(List.of(data), tmp.resolve("cache"));
+        String m = assertThrows(DatasetException.class, () -> Datasets.load("mnist-test", s)).getMessage();
+        assertTrue(m.startsWith("mnist-test needs t10k-images-idx3-ubyte.gz, not found in "), m);
+        assertTrue(m.contains(" Found " + raw + ": rename it to t10k-images-idx3-ubyte.gz (its content may be raw or gzipped)."), m);
+
+        Path usps = Files.createDirectories(data.resolve("usps"));
+        Files.write(usps.resolve("usps_train.jf.gz"), new byte[0]);
+        Files.write(usps.resolve("zip.test"), new byte[0]);
+        m = assertThrows(DatasetException.class, () -> Datasets.load("usps", s)).getMessage();
+        assertTrue(m.contains(" Found " + usps.resolve("usps_train.jf.gz") + ": rename it to usps_train.jf "), m);
+        assertTrue(m.contains(" Found " + usps.resolve("zip.test") + ": rename it to zip.test.gz "), m);
+        assertFalse(m.contains("usps_test.jf.gz"), m);
+    }
 }
