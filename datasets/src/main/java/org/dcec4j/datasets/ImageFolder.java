@@ -260,11 +260,22 @@ public final class ImageFolder {
         }
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
-            throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image", "no ImageIO reader accepts it");
+            // a copy that failed, a placeholder touched into place: say so rather than blame the format
+            throw DatasetException.at(f, "image " + n + " of " + total, "a readable PNG, JPEG, BMP or GIF image",
+                    isEmpty(f) ? "an empty file (0 bytes)" : "no ImageIO reader accepts it");
         }
         ImageReader r = readers.next();
         r.setInput(in, true, true);
         return r;
+    }
+
+    /** Whether f holds no bytes (false when its size cannot be read: the message then stays ImageIO's). */
+    private static boolean isEmpty(Path f) {
+        try {
+            return Files.size(f) == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Height and width from the image's header, checked against the limits before any pixel is decoded. */

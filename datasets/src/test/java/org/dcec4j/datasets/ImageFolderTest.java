@@ -1154,4 +1154,22 @@ class ImageFolderTest {
                 () -> Datasets.load("no-such-set", DataSource.of(List.of(), tmp.resolve("cache")))).getMessage();
         assertTrue(m.contains("expected one of [mnist, mnist-test, usps, fashion-mnist, shapes]"), m);
     }
+
+    /**
+     * A folder of 0-byte images (a copy that failed) is refused at the first, saying it is empty: the message blamed the
+     * format ("found no ImageIO reader accepts it"). A file that is not an image keeps that message.
+     */
+    @Test
+    void anEmptyImageFileIsNamedAsEmpty() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("zeros"));
+        Files.write(dir.resolve("a.png"), new byte[0]);
+        Files.write(dir.resolve("b.png"), new byte[0]);
+        String m = assertThrows(DatasetException.class, () -> ImageFolder.load(dir, 1, 28, 28)).getMessage();
+        assertEquals(dir.resolve("a.png") + ": at image 0 of 2: expected a readable PNG, JPEG, BMP or GIF image, found an empty"
+                + " file (0 bytes)", m);
+        Files.writeString(dir.resolve("a.png"), "not an image");
+        m = assertThrows(DatasetException.class, () -> ImageFolder.load(dir, 1, 28, 28)).getMessage();
+        assertTrue(m.endsWith("a.png: at image 0 of 2: expected a readable PNG, JPEG, BMP or GIF image, found no ImageIO reader"
+                + " accepts it"), m);
+    }
 }
