@@ -128,8 +128,9 @@ final class GzipStream extends InputStream {
         return v;
     }
 
+    /** The end of the file inside a member: at byte N, the file's length (it said "at gzip stream", no position). */
     private DatasetException truncated() {
-        return new DatasetException(source + ": at gzip stream: expected more gzip data, found the end of the file (truncated download?)");
+        return DatasetException.at(source, "byte " + offset(), "more gzip data", "the end of the file (truncated download?)");
     }
 
     private void readHeader() {

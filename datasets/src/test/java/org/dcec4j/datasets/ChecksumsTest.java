@@ -104,7 +104,8 @@ class ChecksumsTest {
         Path t = Files.write(tmp.resolve("truncated.gz"), Arrays.copyOf(g, g.length / 3));
         Checksums.Verdict tv = Checksums.verify(t, both);
         assertEquals(new Checksums.Verdict(false, "gunzip failed: " + t
-                + ": at gzip stream: expected more gzip data, found the end of the file (truncated download?)", Checksums.sha256(t)), tv);
+                + ": at byte " + g.length / 3 + ": expected more gzip data, found the end of the file (truncated download?)",
+                Checksums.sha256(t)), tv);
         // the decompressed content changed (a different file that is a valid gzip): the decompressed hash found
         byte[] other = raw.clone();
         other[123] ^= 1;

@@ -333,7 +333,7 @@ class IdxReaderTest {
             assertEquals(10, d.numClasses(), "the set's classes, not those of the first 5 labels");
         }
         String m = error(() -> IdxReader.stream("t", images, labels, 10, Integer.MAX_VALUE).readAll());
-        assertTrue(m.startsWith(images + ": at gzip stream: expected more gzip data"), m);
+        assertTrue(m.startsWith(images + ": at byte " + gz.length / 2 + ": expected more gzip data"), m);
         // batches of a whole file give the floats of the whole file, and its end is checked
         Files.write(images, gz);
         Dataset all = IdxReader.read("t", images, labels);
@@ -366,5 +366,19 @@ class IdxReaderTest {
         byte[] badCrc = good.clone();
         badCrc[good.length - 8] ^= 1;
         assertTrue(error(() -> IdxReader.parse("g", badCrc)).contains("at byte " + (good.length - 8) + ": expected the CRC-32"));
+    }
+
+    /**
+     * A gzip file cut short, in its header or in its data, names the byte where it ends (its length): the message said
+     * "at gzip stream", no position.
+     */
+    @Test
+    void aTruncatedGzipFileNamesTheByteWhereItEnds() throws IOException {
+        byte[] gz = Fixtures.gzip(new byte[] {0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3});
+        for (int cut : new int[] {5, gz.length - 9}) {
+            Path f = Files.write(tmp.resolve("cut" + cut + ".gz"), Arrays.copyOf(gz, cut));
+            assertEquals(f + ": at byte " + cut + ": expected more gzip data, found the end of the file (truncated download?)",
+                    error(() -> IdxReader.read(f)));
+        }
     }
 }
