@@ -53,6 +53,7 @@ public final class ImageSources {
     public static Source files(SparkSession spark, String path) {
         requireExists(spark, path, "images");
         requireNoImageSparkSkips(spark, path);
+        requireNamesThisJvmCanSpell(spark, path);
         Dataset<Row> rows = spark.read().format("binaryFile").option("pathGlobFilter", ImageDecoder.GLOB)
                 .option("recursiveFileLookup", "true").load(literal(path)).select(PATH, CONTENT);
         int files = rows.inputFiles().length;
@@ -174,6 +175,72 @@ public final class ImageSources {
         } catch (IOException e) {
             throw new DatasetException(path + ": cannot list the folder: " + e, e);
         }
+    }
+
+    /**
+     * On the local file system, every image's path below {@code path} can be spelled by this JVM: Java decodes a file
+     * name's bytes in sun.jnu.encoding (from the locale: ASCII under LANG=C or LC_ALL=C on JDK 17, where every non-ASCII
+     * name became U+FFFD characters), and a name it cannot decode back to the same bytes (under LANG=C any non-ASCII
+     * name; under a UTF-8 locale bytes that are not UTF-8) names no file; Hadoop's local file system drops such files from
+     * its listings without a word, so dcec-spark read fewer images than dcec, which reads them by their bytes
+     * ({@link org.dcec4j.datasets.ImageFolder}), and took their order from another name. Such a file is refused, named
+     * by its bytes read as UTF-8 (as dcec names it). Other file systems keep names as Unicode text.
+     */
+    static void requireNamesThisJvmCanSpell(SparkSession spark, String path) {
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(path);
+        java.nio.file.Path dir;
+        try {
+            FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!(fs instanceof org.apache.hadoop.fs.LocalFileSystem || fs instanceof org.apache.hadoop.fs.RawLocalFileSystem)) return;
+            dir = java.nio.file.Paths.get(fs.makeQualified(root).toUri());
+        } catch (IOException | RuntimeException e) {
+            return;                                 // said by the listing that follows
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+            s.filter(p -> !spelled(p) && ImageDecoder.isImageName(p.getFileName().toString()) && java.nio.file.Files.isRegularFile(p)
+                    && !hiddenBelow(dir, p)).findFirst().ifPresent(p -> {
+                        throw new DatasetException(path + ": " + utf8(dir, p) + ": expected a file name this JVM can decode, found"
+                                + " bytes that are not " + System.getProperty("sun.jnu.encoding") + " text (the JVM's file name encoding,"
+                                + " sun.jnu.encoding, from the locale: LC_ALL, LC_CTYPE or LANG; the name is shown as UTF-8, each U+FFFD a byte"
+                                + " that is not UTF-8): Hadoop's local file system leaves such a file out of its listings, where dcec reads it;"
+                                + " run the driver and the executors under a UTF-8 locale (LANG=C.UTF-8; spark.executorEnv.LANG on a cluster),"
+                                + " or rename the file");
+                    });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a folder that cannot be read: said by Hadoop's listing
+        }
+    }
+
+    /** Whether p's String names p again (the JVM decoded its bytes and encodes them back the same). */
+    private static boolean spelled(java.nio.file.Path p) {
+        try {
+            return java.nio.file.Path.of(p.toString()).equals(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** Whether a part of p below dir starts with '.' (left out by both readers). */
+    private static boolean hiddenBelow(java.nio.file.Path dir, java.nio.file.Path p) {
+        for (java.nio.file.Path part : dir.relativize(p)) if (part.toString().startsWith(".")) return true;
+        return false;
+    }
+
+    /** p's path below dir, its bytes read as UTF-8 (each byte that is not part of a UTF-8 character a U+FFFD), as dcec names files. */
+    private static String utf8(java.nio.file.Path dir, java.nio.file.Path p) {
+        String raw = p.toUri().getRawPath(), top = dir.toUri().getRawPath();      // the bytes, escaped as %XX, whatever the locale
+        raw = raw.substring(top.endsWith("/") ? top.length() : top.length() + 1);
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                b.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                b.write(c);
+            }
+        }
+        return b.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The fully qualified URI of a path, as binaryFile writes it in its {@code path} column (no trailing '/'). */

@@ -68,7 +68,47 @@ public final class SparkInference {
         check(TrainedModel.parse(model, "model"), null, output, batchSize);      // on the driver before any task runs
         Broadcast<byte[]> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
         JavaRDD<Row> rows = source.rows().javaRDD().mapPartitions(new Infer(b, source.kind(), output, withQ, batchSize, source.description()));
+        if (source.kind() == ImageSources.Kind.ENCODED) rows = inLoaderOrder(rows, source, ImageSources.qualified(spark, source.description()));
         return spark.createDataFrame(rows, schema(source.idColumn(), output, withQ));
+    }
+
+    /**
+     * The rows of image files in the image-folder loader's order ({@link TrainingData#orderKey}: {@code dcec predict}'s
+     * order on the same folder), whatever the order Spark read the files in (its file partitions are packed largest file
+     * first): partition i holds the i-th of P ranges of that order, sorted within. The ranges' bounds come from the
+     * listing the driver already holds ({@code inputFiles}), so no job samples the keys (a sampling job would run the
+     * inference once more).
+     */
+    private static JavaRDD<Row> inLoaderOrder(JavaRDD<Row> rows, ImageSources.Source source, String root) {
+        String[] files = source.rows().inputFiles();
+        String[] keys = new String[files.length];
+        for (int i = 0; i < files.length; i++)
+            keys[i] = TrainingData.orderKey(TrainingData.relative(new org.apache.hadoop.fs.Path(java.net.URI.create(files[i])).toString(), root));
+        Arrays.sort(keys);
+        int P = Math.max(1, Math.min(rows.getNumPartitions(), keys.length));
+        String[] bounds = new String[P - 1];
+        for (int p = 1; p < P; p++) bounds[p - 1] = keys[(int) ((long) p * keys.length / P)];
+        return rows.mapToPair(r -> new scala.Tuple2<>(TrainingData.orderKey(TrainingData.relative(r.getString(0), root)), r))
+                .repartitionAndSortWithinPartitions(new KeyRanges(bounds)).values();
+    }
+
+    /** Partition i of bounds.length + 1: the keys k with bounds[i − 1] ≤ k < bounds[i] ({@link String#compareTo}). */
+    static final class KeyRanges extends org.apache.spark.Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final String[] bounds;
+
+        KeyRanges(String[] bounds) { this.bounds = bounds; }
+
+        @Override public int numPartitions() { return bounds.length + 1; }
+
+        @Override public int getPartition(Object key) {
+            int i = Arrays.binarySearch(bounds, (String) key);
+            return i >= 0 ? i + 1 : -i - 1;
+        }
+
+        @Override public boolean equals(Object o) { return o instanceof KeyRanges k && Arrays.equals(k.bounds, bounds); }
+
+        @Override public int hashCode() { return Arrays.hashCode(bounds); }
     }
 
     /** Refuses a batch size below 1 (a {@link ConfigException} naming {@code batchSize}); needs no model. */

@@ -118,9 +118,7 @@ public final class TrainingData {
                 float[] x = new float[C * H * W];
                 ImageDecoder.decode(x, 0, (byte[]) r.get(1), id, C, H, W);
                 int label = names.length == 0 ? -1 : Arrays.binarySearch(names, cls);
-                // (class, path within the class) order: '\0' sorts before every character of a name
-                String key = names.length == 0 ? rel : cls + '\0' + rel.substring(cls.length() + 1);
-                out.add(new Tuple2<>(key, new Decoded(id, label, x)));
+                out.add(new Tuple2<>(orderKey(rel), new Decoded(id, label, x)));
             }
             return out.iterator();
         });
@@ -231,6 +229,19 @@ public final class TrainingData {
         if (uri.equals(root)) return uri.substring(uri.lastIndexOf('/') + 1);
         if (!uri.startsWith(root + "/")) throw new DatasetException(uri + ": not below " + root);
         return uri.substring(root.length() + 1);
+    }
+
+    /**
+     * The image-folder loader's order as one key, compared with {@link String#compareTo} (UTF-16 code units, as the loader
+     * compares names): a file directly in the folder by its name; a file in a sub-folder by (the sub-folder's name, its
+     * path within it), '\0' between them sorting before every character of a name: "a/x.png" before "a b/x.png", as
+     * the loader takes class "a" before class "a b" though '/' sorts after ' '.
+     *
+     * @param rel a file's path below the folder ({@link #relative}), '/' between its parts
+     */
+    static String orderKey(String rel) {
+        int slash = rel.indexOf('/');
+        return slash < 0 ? rel : rel.substring(0, slash) + '\0' + rel.substring(slash + 1);
     }
 
     static String classOf(String rel) {

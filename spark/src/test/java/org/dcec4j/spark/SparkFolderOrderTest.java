@@ -28,9 +28,13 @@ class SparkFolderOrderTest {
 
     static final int H = 4, W = 4;
 
-    /** Names of files (below a class folder, or at the top) that spell out what Spark's URIs escape or sort differently. */
+    /**
+     * Names of files (below a class folder, or at the top) that spell out what Spark's URIs escape or sort differently:
+     * 'é' composed (NFC) and decomposed (NFD, e + U+0301), two files for the file system; '😀' (U+1F600, a surrogate pair
+     * in UTF-16) sorts before U+FB00 and U+FFFD in String order and after them in UTF-8 byte order.
+     */
     static final String[] FILES = {"a b.png", "a%20b.png", "a%2Fb.png", "100%.png", "x#1.png", "p+q.png", "a\\b.png", "a0.png", "a.png", "A.png",
-        "b.PNG", "é.png", "e.png", "f.png", "猫.png", "😀.png", "\uFFFD.png", "sub/z.png", "sub dir/q.png", "sub%20dir/r.png", "é/deep/é.png",
+        "b.PNG", "\u00e9.png", "e\u0301.png", "e.png", "f.png", "猫.png", "\uFB00.png", "😀.png", "\uFFFD.png", "sub/z.png", "sub dir/q.png", "sub%20dir/r.png", "é/deep/é.png",
         "sub/deep#1/y.png"};
     /** Class folders: two that percent-decode alike, case, a prefix of another, letters beyond ASCII, and the characters above. */
     static final String[] CLASSES = {"a b", "a%20b", "Cat", "ca", "cat", "é", "猫", "😀", "x#y", "p+q", "100%", "back\\slash", "z"};
@@ -48,6 +52,7 @@ class SparkFolderOrderTest {
         for (String c : CLASSES)
             for (int i = 0; i < FILES.length; i += 1 + (c.length() % 3)) write(dir.resolve(c).resolve(FILES[i]), k++);
         assertSameImages(dir, k);
+        assertPredictedInTheLoadersOrder(dir);
     }
 
     @Test void imagesAtTheTopLevelWithNamesThatAreNotPlainWordsGiveTheLoadersOrder() throws IOException {
@@ -55,6 +60,40 @@ class SparkFolderOrderTest {
         int k = 0;
         for (String f : FILES) if (!f.contains("/")) write(dir.resolve(f), k++);
         assertSameImages(dir, k);
+        assertPredictedInTheLoadersOrder(dir);
+    }
+
+    /**
+     * A file whose name's bytes this JVM cannot decode (not UTF-8 here; under LANG=C any name beyond ASCII) is left out
+     * of Hadoop's local listings, where the loader reads it by its bytes: it is refused, named as the loader names it
+     * (U+FFFD for the byte), rather than left out.
+     */
+    @Test void aFileNameThisJvmCannotDecodeIsRefusedNamingTheFile() throws IOException, InterruptedException {
+        Path dir = tmp.resolve("latin-1 name");
+        write(dir.resolve("a.png"), 1);
+        // "x\351.png": the byte 0xE9 (é in Latin-1) is not UTF-8, and a Java String cannot name it: made by the shell
+        Process p = new ProcessBuilder("sh", "-c", "cp a.png \"$(printf 'x\\351.png')\"").directory(dir.toFile()).start();
+        assertEquals(0, p.waitFor());
+        assertEquals(List.of("a.png", "x\uFFFD.png"), ImageFolder.load(dir, 1, H, W).fileNames());
+        org.dcec4j.datasets.DatasetException e = org.junit.jupiter.api.Assertions.assertThrows(org.dcec4j.datasets.DatasetException.class,
+                () -> ImageSources.files(spark, dir.toString()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith(dir + ": x\uFFFD.png: expected a file name this JVM can decode,"
+                + " found bytes that are not UTF-8 text"), e.getMessage());
+    }
+
+    /**
+     * predict's rows come in the loader's order, dcec predict's on the same folder: by String order of the names, class
+     * folders first (Spark read the files largest first, and its own sort of a string column is by UTF-8 bytes).
+     */
+    static void assertPredictedInTheLoadersOrder(Path dir) throws IOException {
+        org.dcec4j.dcec.DcecConfig cfg = org.dcec4j.dcec.DcecConfig.defaults().toBuilder().K(2).filters(2, 2, 4).build();
+        byte[] model = new org.dcec4j.dcec.train.TrainedModel(cfg, 1, 16, 16, org.dcec4j.dcec.model.Autoencoder.create(cfg, 1, 16, 16, 1), new float[4]).toBytes();
+        ImageSources.Source src = ImageSources.files(spark, dir.toString());
+        List<String> got = new ArrayList<>();
+        String root = ImageSources.qualified(spark, dir.toString());
+        for (org.apache.spark.sql.Row r : SparkInference.run(spark, model, src, SparkInference.Output.PREDICT, false, 5).collectAsList())
+            got.add(TrainingData.relative(r.getString(0), root));
+        assertEquals(ImageFolder.load(dir, 1, H, W).fileNames(), got);
     }
 
     /**
