@@ -165,10 +165,32 @@ public final class SparkInference {
      * ({@link #checkReplaceable}); {@link #write} checks it, and a command checks it before the images are listed.
      */
     public static void checkOutput(SparkSession spark, String path, boolean overwrite) {
+        requireNoFileAbove(spark, path);
         boolean existed = exists(spark, path);
         if (!overwrite && existed)
             throw new IllegalArgumentException(path + " already exists: pass --overwrite to replace it, or choose another output");
         if (existed) checkReplaceable(spark, path);
+    }
+
+    /**
+     * Refuses (an IllegalArgumentException naming both) a path below a file ({@code somefile.txt/out.csv}): no folder can
+     * be made there, and Hadoop said so ("Parent path is not a directory") only when the job that computed the output
+     * tried to commit it. The nearest existing folder or file above the path is looked at.
+     */
+    static void requireNoFileAbove(SparkSession spark, String path) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            for (org.apache.hadoop.fs.Path up = p.getParent(); up != null; up = up.getParent()) {
+                if (!fs.exists(up)) continue;
+                if (!fs.getFileStatus(up).isDirectory())
+                    throw new IllegalArgumentException(path + ": " + up + " is a file, not a folder: no output can be made below it;"
+                            + " choose another output");
+                return;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
+        }
     }
 
     /** A partition's rows passed through, each added to an accumulator. */

@@ -127,6 +127,21 @@ class SparkCommandTest {
         assertEquals("dcec-spark: " + output + " already exists: pass --overwrite to replace it, or choose another output", p.err().strip());
     }
 
+    /**
+     * An output below a file cannot be made: refused before the images are listed, naming the file in the way (exit 2);
+     * it was Hadoop's "Parent path is not a directory", exit 1, once the whole job had run.
+     */
+    @Test void anOutputBelowAFileIsRefusedBeforeTheImagesAreListed() throws IOException {
+        Path file = Files.writeString(tmp.resolve("somefile.txt"), "x");
+        String nowhere = tmp.resolve("nowhere").toString();
+        for (String output : List.of(file + "/out.csv", file + "/deeper/out.parquet")) {
+            Run p = run("predict", "--model", untrainedModel("below-a-file.dc4j").toString(), "--dataset", nowhere, "--output", output);
+            assertEquals(2, p.code(), p.err());
+            assertEquals("dcec-spark: " + output + ": " + file + " is a file, not a folder: no output can be made below it; choose another output",
+                    p.err().strip());
+        }
+    }
+
     @Test void badOptionsAndBadInputsExitWithAMessageNamingThem() throws IOException {
         Run r = run("train", "--pretrain-mode", "fast", "--out", tmp.resolve("x").toString());
         assertEquals(2, r.code());
