@@ -53,6 +53,9 @@ public final class ImageDecoder {
     public static BufferedImage read(byte[] bytes, String path) {
         if (bytes == null || bytes.length == 0)
             throw DatasetException.at(path, "byte 0", "a readable PNG, JPEG, BMP or GIF image", "an empty file");
+        // where a failure happened, for the message: the header, or the data once the header was read (the loader says
+        // "image n of N", which a task does not know)
+        String where = "its header";
         // in memory: ImageIO.createImageInputStream would copy the bytes into a temporary file first (its default cache)
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -64,15 +67,22 @@ public final class ImageDecoder {
                 r.setInput(in, true, true);
                 // the limits, and a header claiming more pixels than the file can encode in the format ImageIO reads it
                 // as (by content: a TIFF named .png is bounded as a TIFF), checked as the image-folder loader checks them
-                ImageFolder.checkHeader(r, path, "its header", bytes.length);
+                ImageFolder.checkHeader(r, path, where, bytes.length);
+                where = "its data";
                 // a warning that pixels are missing is an error, as in the image-folder loader
-                return ImageFolder.readWhole(r, path, "its data");
+                return ImageFolder.readWhole(r, path, where);
             } finally {
                 r.dispose();
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof DatasetException d) throw d;
-            throw DatasetException.at(path, "byte 0", "a readable PNG, JPEG, BMP or GIF image", e.toString());
+            // ImageIO's exception as the loader gives it, and what it wraps: a truncated PNG's is "Error reading PNG image
+            // data", caused by the end of the file's compressed data
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
+            String found = e.toString() + (cause != e ? " (" + cause + ")" : "");
+            if (where.equals("its data")) found = "a damaged one (truncated or corrupt) of " + bytes.length + " bytes: " + found;
+            throw DatasetException.at(path, where, "a readable PNG, JPEG, BMP or GIF image", found);
         }
     }
 }

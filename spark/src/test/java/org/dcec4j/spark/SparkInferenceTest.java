@@ -500,6 +500,29 @@ class SparkInferenceTest {
     }
 
     /**
+     * A truncated PNG among good ones is named, with where it failed and ImageIO's reason, as the image-folder loader says
+     * it ("at image 3 of 6: ... found javax.imageio.IIOException: Error reading PNG image data"): its header was read, so
+     * "at its data" (a task does not know the image's number); it was "at byte 0".
+     */
+    @Test void aTruncatedPngAmongGoodOnesIsNamedWithWhereItFailed() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("truncated"));
+        float[] x = new float[784];
+        for (int j = 0; j < x.length; j++) x[j] = (j * 37 % 251) / 255f;
+        for (int i = 0; i < 6; i++) SparkTests.writePng(dir.resolve("i" + i + ".png"), x, 0, 28, 28);
+        byte[] whole = Files.readAllBytes(dir.resolve("i3.png")), cut = java.util.Arrays.copyOf(whole, whole.length * 6 / 10);
+        Files.write(dir.resolve("i3.png"), cut);
+        DatasetException local = assertThrows(DatasetException.class, () -> ImageFolder.load(dir, 1, 28, 28));
+        String why = local.getMessage().substring(local.getMessage().indexOf(", found ") + ", found ".length());
+        assertEquals("javax.imageio.IIOException: Error reading PNG image data", why, local.getMessage());
+        Exception ex = assertThrows(Exception.class, () -> SparkInference.run(spark, model.toBytes(), ImageSources.files(spark, dir.toString()),
+                SparkInference.Output.PREDICT, false, 256).collectAsList());
+        String uri = ImageSources.qualified(spark, dir.toString()) + "/i3.png";
+        String message = SparkErrors.describe(ex);
+        assertTrue(message.startsWith(uri + ": at its data: expected a readable PNG, JPEG, BMP or GIF image, found a damaged one (truncated"
+                + " or corrupt) of " + cut.length + " bytes: " + why + " ("), message);
+    }
+
+    /**
      * A class folder without images is refused as the image-folder loader refuses it (binaryFile never lists an empty
      * folder, so the labels of every later class used to shift by one without a word).
      */
