@@ -119,7 +119,7 @@ class DcecCommandTest {
         CommandLine cl = DcecCommand.commandLine(System.out, System.err);
         String top = cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
         for (String sub : cl.getSubcommands().keySet()) assertTrue(top.contains(sub), "top-level help lists " + sub);
-        assertEquals(List.of("train", "pretrain", "cluster", "predict", "embed", "evaluate", "info", "datasets", "reproduce"), List.copyOf(cl.getSubcommands().keySet()));
+        assertEquals(List.of("train", "pretrain", "cluster", "predict", "embed", "evaluate", "info", "report", "datasets", "reproduce"), List.copyOf(cl.getSubcommands().keySet()));
         for (CommandLine sub : cl.getSubcommands().values()) {
             String usage = sub.getUsageMessage(CommandLine.Help.Ansi.OFF);
             for (OptionSpec o : sub.getCommandSpec().options())
