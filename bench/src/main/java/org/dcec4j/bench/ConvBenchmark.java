@@ -24,8 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One DCEC conv or transposed-conv layer, one pass (forward | backwardInput | backwardWeight) or all
  * three ("all" = forward + backward), at batch 256 for 28×28 and 16×16. GFLOP/s = 2·MACs / time
  * (see {@link Layers}); {@link Report} prints it. Forward passes include the bias and the fused ReLU the
- * DCEC model uses (every layer but deconv1). Before timing, the pass is run once on a batch of 2 and
- * compared with the scalar reference.
+ * DCEC model uses (every layer but deconv1). Before timing, the pass is run once at the timed geometry (batch
+ * included) and compared with the scalar reference ({@link #check}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,7 +53,7 @@ public class ConvBenchmark {
         k = Impl.create(impl, threads);
         transposed = layer.startsWith("deconv");
         act = layer.equals("deconv1") ? Activation.NONE : Activation.RELU;
-        check();
+        check(k, layer, pass, size, batch);
         g = Layers.conv(layer, size, batch);
         Random r = new Random(7);
         x = Impl.random(r, g.inputSize()); w = Impl.random(r, g.weightSize()); b = Impl.random(r, g.K); bT = Impl.random(r, g.C);
@@ -63,20 +63,26 @@ public class ConvBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception { Impl.close(k); }
 
-    /** The measured pass on a batch of 2 must match the scalar kernels. */
-    private void check() {
-        ConvGeometry s = Layers.conv(layer, size, 2);
+    /**
+     * The measured pass must give the scalar kernels' bits at the geometry it is timed at, batch included: the vector
+     * kernels cut the batch into chunks of images and the weight gradient's sum into ranges by its size, so a batch
+     * of 2 (what this checked until 2026-12-07) runs one chunk and one range where batch 256 runs many.
+     */
+    static void check(Kernels k, String layer, String pass, int size, int batch) {
+        ConvGeometry s = Layers.conv(layer, size, batch);
+        boolean transposed = layer.startsWith("deconv");
+        Activation act = layer.equals("deconv1") ? Activation.NONE : Activation.RELU;
         Random r = new Random(11);
         float[] sx = Impl.random(r, s.inputSize()), sw = Impl.random(r, s.weightSize()), sy = Impl.random(r, s.outputSize());
         float[] sb = Impl.random(r, transposed ? s.C : s.K);
         ScalarKernels ref = new ScalarKernels();
-        float[][] got = run(k, s, sx, sw, sb, sy), want = run(ref, s, sx, sw, sb, sy);
+        float[][] got = run(k, pass, transposed, act, s, sx, sw, sb, sy), want = run(ref, pass, transposed, act, s, sx, sw, sb, sy);
         for (int i = 0; i < got.length; i++) Impl.check(layer + " " + pass + " (" + k.name() + ")", got[i], want[i]);
     }
 
-    private float[][] run(Kernels kk, ConvGeometry s, float[] sx, float[] sw, float[] sb, float[] sy) {
+    private static float[][] run(Kernels kk, String p, boolean transposed, Activation act, ConvGeometry s,
+                                 float[] sx, float[] sw, float[] sb, float[] sy) {
         float[] oy = new float[s.outputSize()], odx = new float[s.inputSize()], odw = new float[s.weightSize()];
-        String p = pass;
         if (p.equals("forward") || p.equals("all")) {
             if (transposed) kk.convTranspose2dForward(odx, sy, sw, sb, act, s); else kk.conv2dForward(oy, sx, sw, sb, act, s);
         }
