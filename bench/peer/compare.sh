@@ -75,7 +75,9 @@ peak() {
 }
 peak
 
-TUNED=(env "${CORETYPE[@]}" OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+# the tuned set-up names every variable it depends on; OMP_WAIT_POLICY is unset so that a caller's export (the
+# "tunedblas" set-up's PASSIVE, say) does not change it
+TUNED=(env -u OMP_WAIT_POLICY "${CORETYPE[@]}" OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
        MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456)
 # the default set-up is PyTorch's own: none of the settings above, whatever the caller's shell exported
 DEFAULT=(env -u OMP_NUM_THREADS -u MKL_NUM_THREADS -u OPENBLAS_NUM_THREADS -u OPENBLAS_CORETYPE -u OMP_WAIT_POLICY
