@@ -426,7 +426,7 @@ public final class DcecTrainer {
         float[] xFull = new float[B * D], pFull = new float[B * K];
         int tailN = N - (batches - 1) * B;
         float[] xTail = new float[tailN * D], pTail = new float[tailN * K];
-        float[] transformed = augment != null ? new float[B * D] : null;
+        float[] transformed = augment != null ? new float[B * D] : null, transformedTail = augment != null ? new float[tailN * D] : null;
         long augmentSeed = Seeds.derive(cfg.seed(), Seeds.AUGMENT_CLUSTER, 0);
         float[] q = null;
         boolean converged = false;
@@ -461,8 +461,9 @@ public final class DcecTrainer {
             Tensor xt = Tensor.of(xb, nb, C, H, W);
             if (augment != null) {
                 // the batch is trained on x̃ (a random transform from (seed, iteration, image index)); P came from the clean images
-                augment.apply(transformed, xb, nb, C, H, W, augmentSeed, it, from);
-                xt = Tensor.of(nb == B ? transformed : java.util.Arrays.copyOf(transformed, nb * D), nb, C, H, W);
+                float[] xtb = nb == B ? transformed : transformedTail;
+                augment.apply(xtb, xb, nb, C, H, W, augmentSeed, it, from);
+                xt = Tensor.of(xtb, nb, C, H, W);
             }
             Losses step = ClusteringStep.run(arena, ae, layer, opt, xt, pb, nb, K, keepDecoder, cfg.gamma());
             float l = (float) step.L();
