@@ -90,8 +90,15 @@ public final class Tensor {
      * an open arena, the gradient of a convolution's output with a fused ReLU is masked in place once its op has
      * back-propagated: it then reads ∂L/∂z, 0 where the output is 0 ({@link
      * org.dcec4j.engine.kernels.Activation#backward}).
+     *
+     * @throws IllegalStateException for a tensor that does not require gradients and has no gradient buffer: no
+     *     gradient is computed for it, and zeros would read as "the loss does not depend on it" (PyTorch's {@code .grad}
+     *     is None there). Mark an input {@code requiresGrad(true)} before the forward pass to get its gradient.
      */
     public float[] grad() {
+        if (grad == null && !requiresGrad)
+            throw new IllegalStateException("grad() of " + this + ", which does not require gradients: none is computed for it"
+                    + " (make it with Tensor.parameter or call requiresGrad(true) before the forward pass)");
         if (grad == null) grad = op != null ? StepArena.zeroedArray(data.length) : new float[data.length];
         return grad;
     }

@@ -1,0 +1,24 @@
+package org.dcec4j.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Plausible misuses of Tensor by someone building a model: each is refused with a message that names what was wrong. */
+class TensorMisuseTest {
+
+    @Test void theGradientOfATensorThatDoesNotRequireGradientsIsRefusedNotZeros() {
+        Tensor c = Tensor.of(new float[] {2f, 3f}, 2);                  // a constant: no gradient is computed for it
+        Tensor w = Tensor.parameter(new float[] {5f, 7f}, 2);
+        F.sum(F.mul(c, w)).backward();                                 // ∂L/∂c = w ≠ 0, so zeros would be wrong
+        assertArrayEquals(new float[] {2f, 3f}, w.grad());
+        IllegalStateException e = assertThrows(IllegalStateException.class, c::grad);
+        assertTrue(e.getMessage().contains("does not require gradients") && e.getMessage().contains("Tensor[2]"), e.getMessage());
+        // marked before the forward pass, it gets its gradient
+        c.requiresGrad(true);
+        F.sum(F.mul(c, w)).backward();
+        assertArrayEquals(new float[] {5f, 7f}, c.grad());
+    }
+}
