@@ -69,7 +69,17 @@ public final class Tensor {
     // ---------------------------------------------------------------- shape
     public int[] shape() { return shape.clone(); }
     public int rank() { return shape.length; }
-    public int dim(int i) { return shape[i < 0 ? shape.length + i : i]; }
+    /**
+     * The size of dimension {@code i}; a negative {@code i} counts from the end (−1 is the last).
+     *
+     * @throws IndexOutOfBoundsException naming the shape when {@code i} is not in −rank … rank − 1
+     */
+    public int dim(int i) {
+        if (i < -shape.length || i >= shape.length)
+            throw new IndexOutOfBoundsException("dim(" + i + ") of a tensor of shape " + Arrays.toString(shape) + " (rank "
+                    + shape.length + ": -" + shape.length + " to " + (shape.length - 1) + ")");
+        return shape[i < 0 ? shape.length + i : i];
+    }
     public int size() { return data.length; }
     public boolean sameShape(Tensor o) { return Arrays.equals(shape, o.shape); }
 

@@ -21,4 +21,13 @@ class TensorMisuseTest {
         F.sum(F.mul(c, w)).backward();
         assertArrayEquals(new float[] {5f, 7f}, c.grad());
     }
+
+    @Test void aDimensionOutOfRangeNamesTheShape() {
+        Tensor x = Tensor.zeros(2, 3);
+        for (int i : new int[] {2, -3, 5}) {
+            IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> x.dim(i));
+            assertTrue(e.getMessage().contains("dim(" + i + ")") && e.getMessage().contains("[2, 3]"), e.getMessage());
+        }
+        assertTrue(x.dim(-1) == 3 && x.dim(-2) == 2 && x.dim(0) == 2);
+    }
 }
