@@ -1,6 +1,5 @@
 package org.dcec4j.engine.optim;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
@@ -55,14 +54,15 @@ public final class Adam implements Optimizer {
         if (!(lr > 0) || Float.isInfinite(lr) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0) || Float.isInfinite(eps))
             throw new IllegalArgumentException("Adam: need finite lr > 0, 0 <= beta < 1, finite eps >= 0 (lr=" + lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ")");
         this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
-        this.params = new ArrayList<>(params);
+        this.params = ParameterList.checked("Adam", params);
         this.lr = lr; this.beta1 = beta1; this.beta2 = beta2; this.eps = eps; this.form = java.util.Objects.requireNonNull(form, "form");
-        m = new float[params.size()][];
-        v = new float[params.size()][];
-        paramSteps = new long[params.size()];
-        for (int i = 0; i < params.size(); i++) {
-            m[i] = new float[params.get(i).size()];
-            v[i] = new float[params.get(i).size()];
+        int n = this.params.size();
+        m = new float[n][];
+        v = new float[n][];
+        paramSteps = new long[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = new float[this.params.get(i).size()];
+            v[i] = new float[this.params.get(i).size()];
         }
     }
 

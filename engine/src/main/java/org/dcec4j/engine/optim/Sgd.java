@@ -1,6 +1,5 @@
 package org.dcec4j.engine.optim;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.io.TensorFile;
@@ -28,10 +27,10 @@ public final class Sgd implements Optimizer {
     public Sgd(List<Tensor> params, float lr, float momentum, Form form) {
         if (!(lr > 0) || Float.isInfinite(lr) || !(momentum >= 0 && momentum < 1))
             throw new IllegalArgumentException("SGD: need lr > 0 and 0 <= momentum < 1 (lr=" + lr + ", momentum=" + momentum + ")");
-        this.params = new ArrayList<>(params);
+        this.params = ParameterList.checked("SGD", params);
         this.lr = lr; this.momentum = momentum; this.form = java.util.Objects.requireNonNull(form, "form");
-        buf = new float[params.size()][];
-        for (int i = 0; i < params.size(); i++) buf[i] = new float[params.get(i).size()];
+        buf = new float[this.params.size()][];
+        for (int i = 0; i < buf.length; i++) buf[i] = new float[this.params.get(i).size()];
     }
 
     @Override public void step() {

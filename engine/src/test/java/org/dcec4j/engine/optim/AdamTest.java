@@ -37,6 +37,23 @@ class AdamTest {
      * it has a gradient, zeroGrad leaves zeros, and a step in which it took no part updates it with g = 0 (PyTorch 1.13's
      * zero_grad()). With one count for all it took t = 2 at its first update: 0.0744 instead of 0.1 here.
      */
+    @Test void refusesAnEmptyListANullAComputedTensorAndAParameterListedTwice() {
+        Kernels k = Backend.scalar().kernels();
+        Tensor w = Tensor.parameter(new float[] {1f, 2f}, 2), b = Tensor.parameter(new float[] {3f}, 1);
+        Tensor computed = org.dcec4j.engine.F.scale(w, 2f);
+        String[][] cases = {{"empty"}, {"null", "parameter 1 is null"}, {"computed", "parameter 1 (Tensor[2] <- ScaleOp) is computed"},
+                {"twice", "parameters 0 and 2 are the same tensor (Tensor[2])"}};
+        List<List<Tensor>> lists = List.of(List.of(), java.util.Arrays.asList(w, null), List.of(w, computed), List.of(w, b, w));
+        for (int c = 0; c < cases.length; c++) {
+            List<Tensor> params = lists.get(c);
+            String expected = cases[c].length > 1 ? cases[c][1] : "the parameter list is empty";
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Adam(params, 1e-3f, k), cases[c][0]);
+            assertTrue(e.getMessage().startsWith("Adam: ") && e.getMessage().contains(expected), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> new Sgd(params, 0.1f, 0f), cases[c][0]);
+            assertTrue(e.getMessage().startsWith("SGD: ") && e.getMessage().contains(expected), e.getMessage());
+        }
+    }
+
     @Test void aParameterJoiningLateCountsItsOwnSteps() {
         Tensor a = Tensor.parameter(new float[] {1f, -1f}, 2), b = Tensor.parameter(new float[] {1f, 2f}, 2);
         Tensor a1 = Tensor.parameter(new float[] {1f, -1f}, 2), b1 = Tensor.parameter(new float[] {1f, 2f}, 2);
