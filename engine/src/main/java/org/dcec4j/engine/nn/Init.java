@@ -43,8 +43,12 @@ public final class Init {
      * w ~ U(−a, a) with a = √(6 / (fanIn + fanOut)). Keras computes the fans from the kernel shape as
      * receptive field × channels: for a convolution fanIn = C·KH·KW and fanOut = K·KH·KW; for a dense
      * layer fanIn = IN and fanOut = OUT. w written.
+     *
+     * @throws IllegalArgumentException when a fan is below 1 (the bound would be infinite or NaN, and so every weight)
      */
     public static void glorotUniform(float[] w, int fanIn, int fanOut, SplittableRandom rng) {
+        if (fanIn < 1 || fanOut < 1)
+            throw new IllegalArgumentException("glorotUniform: fanIn and fanOut must be at least 1, got " + fanIn + " and " + fanOut);
         double a = Math.sqrt(6.0 / (fanIn + fanOut));
         for (int i = 0; i < w.length; i++) w[i] = (float) ((rng.nextDouble() * 2.0 - 1.0) * a);
     }
@@ -52,8 +56,11 @@ public final class Init {
     /**
      * w ~ U(−a, a) with a = √(1 / fanIn): Keras's VarianceScaling with scale s = 1/3, mode 'fan_in' and a uniform
      * distribution, whose bound is √(3·s / fanIn) (variance a²/3 = s / fanIn). Fans as in {@link #glorotUniform}. w written.
+     *
+     * @throws IllegalArgumentException when fanIn is below 1 (the bound would be infinite or NaN, and so every weight)
      */
     public static void uniformFanIn(float[] w, int fanIn, SplittableRandom rng) {
+        if (fanIn < 1) throw new IllegalArgumentException("uniformFanIn: fanIn must be at least 1, got " + fanIn);
         double a = Math.sqrt(1.0 / fanIn);
         for (int i = 0; i < w.length; i++) w[i] = (float) ((rng.nextDouble() * 2.0 - 1.0) * a);
     }
