@@ -31,6 +31,8 @@ public final class ConvGeometry {
             throw new IllegalArgumentException("conv geometry sizes must be positive: " + describe(N, C, H, W, K, KH, KW, SH, SW, PT, PB, PL, PR));
         if (PT < 0 || PB < 0 || PL < 0 || PR < 0)
             throw new IllegalArgumentException("conv padding must be >= 0 (use a crop on the transposed side): " + describe(N, C, H, W, K, KH, KW, SH, SW, PT, PB, PL, PR));
+        if ((long) H + PT + PB > Integer.MAX_VALUE || (long) W + PL + PR > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("conv padded input larger than 2^31 - 1: " + describe(N, C, H, W, K, KH, KW, SH, SW, PT, PB, PL, PR));
         if (H + PT + PB < KH || W + PL + PR < KW)
             throw new IllegalArgumentException("kernel larger than the padded input: " + describe(N, C, H, W, K, KH, KW, SH, SW, PT, PB, PL, PR));
         this.N = N; this.C = C; this.H = H; this.W = W;

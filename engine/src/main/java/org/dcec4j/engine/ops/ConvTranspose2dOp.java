@@ -45,10 +45,16 @@ public final class ConvTranspose2dOp extends Op {
         ConvGeometry.checkSides("conv_transpose2d: crop", crop);
         if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(1)))
             throw new IllegalArgumentException("conv_transpose2d: bias of shape [" + w.dim(1) + "] expected, got " + b);
+        if (strideH < 1 || strideW < 1)
+            throw new IllegalArgumentException("conv_transpose2d: stride must be at least 1, got " + strideH + "x" + strideW);
         int N = x.dim(0), CI = x.dim(1), H = x.dim(2), W = x.dim(3), CO = w.dim(1), KH = w.dim(2), KW = w.dim(3);
-        int OH = (H - 1) * strideH + KH - crop[0] - crop[1];
-        int OW = (W - 1) * strideW + KW - crop[2] - crop[3];
-        if (OH < 1 || OW < 1) throw new IllegalArgumentException("conv_transpose2d: crop leaves no output (" + OH + "x" + OW + ")");
+        long oh = (H - 1L) * strideH + KH - crop[0] - crop[1];   // in long: a large stride must not wrap to a small size
+        long ow = (W - 1L) * strideW + KW - crop[2] - crop[3];
+        if (oh < 1 || ow < 1) throw new IllegalArgumentException("conv_transpose2d: crop leaves no output (" + oh + "x" + ow + ")");
+        if (oh > Integer.MAX_VALUE || ow > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("conv_transpose2d: output " + oh + "x" + ow + " too large (input " + H + "x" + W
+                    + ", stride " + strideH + "x" + strideW + ")");
+        int OH = (int) oh, OW = (int) ow;
         ConvGeometry g = new ConvGeometry(N, CO, OH, OW, CI, KH, KW, strideH, strideW, crop[0], crop[1], crop[2], crop[3]);
         if (g.OH != H || g.OW != W) throw new IllegalStateException("adjoint geometry mismatch: " + g);
         Tensor y = Tensor.output(N, CO, OH, OW);                   // written whole by the kernel

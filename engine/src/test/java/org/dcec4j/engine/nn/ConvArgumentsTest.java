@@ -31,6 +31,16 @@ class ConvArgumentsTest {
         refused(() -> Padding.sameCrop(5, 3, 0), "sameCrop", "s=0");
     }
 
+    @Test void opsNameAStrideBelowOneAndSizesThatWouldWrap() {
+        Tensor x = Tensor.zeros(1, 1, 5, 5), w = Tensor.zeros(1, 1, 3, 3);
+        // a negative stride was "crop leaves no output (-1x-1)"; a huge one wrapped (4·2^30 + 3 = 3 in an int), then was an
+        // IllegalStateException "adjoint geometry mismatch"; huge padding wrapped H + PT + PB to "kernel larger than the padded input"
+        refused(() -> F.convTranspose2d(x, w, null, -1, new int[4]), "conv_transpose2d", "stride", "-1x-1");
+        refused(() -> F.convTranspose2d(x, w, null, 0, new int[4]), "conv_transpose2d", "stride", "0x0");
+        refused(() -> F.convTranspose2d(x, w, null, 1 << 30, new int[4]), "conv_transpose2d", "too large", "4294967299x4294967299");
+        refused(() -> F.conv2d(x, w, null, 1, new int[] {Integer.MAX_VALUE, 1, 0, 0}), "larger than 2^31 - 1", "pad(t2147483647,b1");
+    }
+
     @Test void opsRefusePaddingAndCropOfTheWrongLength() {
         Tensor x = Tensor.zeros(1, 1, 5, 5), w = Tensor.zeros(3, 1, 3, 3), wt = Tensor.zeros(1, 3, 3, 3);
         refused(() -> F.conv2d(x, w, null, 1, new int[2]), "conv2d: padding", "four values", "[0, 0]");
