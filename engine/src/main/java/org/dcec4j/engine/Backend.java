@@ -56,12 +56,24 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
+     * The most threads a backend accepts. Results are the same for every count and more threads than processors only
+     * spin; a count far beyond any machine is a mistake, which would otherwise start that many threads (or, near
+     * 2^31, fail with an OutOfMemoryError sizing the pool).
+     */
+    public static final int MAX_THREADS = 4096;
+
+    /**
      * A new backend. {@code threads} is the number of threads of the vector kernels and of the
      * thread-parallel work above them (k-means restarts); the scalar kernels themselves run on the caller.
+     *
+     * @throws IllegalArgumentException when threads is not in 1 … {@link #MAX_THREADS}, or the vector width property is bad
+     * @throws IllegalStateException for {@link Kind#VECTOR} without the Vector API module
      */
     public static Backend create(Kind kind, int threads) {
         java.util.Objects.requireNonNull(kind, "kind");
-        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        if (threads < 1 || threads > MAX_THREADS)
+            throw new IllegalArgumentException("threads must be 1 to " + MAX_THREADS + " (this machine has "
+                    + Runtime.getRuntime().availableProcessors() + " processors), got " + threads);
         // read before the vector kernels' class is initialised: there a bad value would be an
         // ExceptionInInitializerError, then NoClassDefFoundError, and auto would fall back to scalar quietly
         if (kind != Kind.SCALAR) KernelOptions.vectorBits();
@@ -125,7 +137,11 @@ public final class Backend implements AutoCloseable {
                 + " (" + reason + ")";
     }
 
-    /** Stops the worker threads; the shared backend stays open. */
+    /**
+     * Stops the worker threads; the shared backend stays open. Closing twice does nothing more. Kernels used after
+     * close still give the same results, on the calling thread alone (slower): close a backend only when nothing runs on
+     * it any more.
+     */
     @Override public void close() {
         if (this == shared) return;
         if (kernels instanceof AutoCloseable c) {

@@ -18,6 +18,33 @@ class BackendTest {
     private static final boolean NO_MODULE = Boolean.getBoolean("dcec4j.test.expectNoVectorModule");
 
     @Test
+    void aThreadCountBeyondMaxThreadsIsRefusedNamingIt() {
+        // it was accepted: the scalar backend kept it for the parallel work above the kernels, and the vector kernels sized
+        // their pool by it (an OutOfMemoryError near 2^31, that many spinning threads below)
+        for (Backend.Kind kind : new Backend.Kind[] {Backend.Kind.SCALAR, Backend.Kind.AUTO})
+            for (int t : new int[] {Backend.MAX_THREADS + 1, Integer.MAX_VALUE, 0}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backend.create(kind, t));
+                assertTrue(e.getMessage().contains("threads must be 1 to " + Backend.MAX_THREADS) && e.getMessage().contains("got " + t),
+                        e.getMessage());
+            }
+    }
+
+    @Test
+    void aBackendClosedTwiceAndUsedAfterCloseGivesTheSameResultsOnTheCaller() {
+        float[] x = new float[2 * 3 * 9 * 9], w = new float[4 * 3 * 3 * 3];
+        for (int i = 0; i < x.length; i++) x[i] = (i % 7) * 0.25f - 0.5f;
+        for (int i = 0; i < w.length; i++) w[i] = (i % 5) * 0.125f - 0.25f;
+        ConvGeometry g = new ConvGeometry(2, 3, 9, 9, 4, 3, 3, 1, 1, 1, 1, 1, 1);
+        float[] expected = new float[g.outputSize()], y = new float[g.outputSize()];
+        new ScalarKernels().conv2dForward(expected, x, w, null, Activation.NONE, g);
+        Backend b = Backend.create(Backend.Kind.AUTO, 3);
+        b.close();
+        b.close();
+        b.kernels().conv2dForward(y, x, w, null, Activation.NONE, g);
+        assertTrue(java.util.Arrays.equals(expected, y), "same bits after close");
+    }
+
+    @Test
     void moduleVisibilityMatchesTheSurefireRun() {
         assertEquals(!NO_MODULE, Backend.vectorModulePresent());
     }
