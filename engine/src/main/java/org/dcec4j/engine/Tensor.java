@@ -10,6 +10,11 @@ import java.util.Arrays;
  * hands raw float pointers around. The shape is immutable; {@link #reshape} makes a new tensor that
  * shares {@code data}.
  *
+ * <p>Ops keep their inputs' (and some their outputs') {@code data} by reference for the backward pass, and nothing
+ * records a change to it (PyTorch keeps a version counter and refuses; this engine does not check). Writing the data
+ * of a tensor between the forward pass that used it and the backward pass gives gradients computed with the new
+ * values, silently. Change parameters only after {@code backward()} (an optimiser's step) or before the next forward.
+ *
  * <p>Math: docs/math/autograd.md#tensor
  */
 public final class Tensor {

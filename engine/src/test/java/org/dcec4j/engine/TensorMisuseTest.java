@@ -30,4 +30,13 @@ class TensorMisuseTest {
         }
         assertTrue(x.dim(-1) == 3 && x.dim(-2) == 2 && x.dim(0) == 2);
     }
+
+    @Test void dataWrittenBetweenForwardAndBackwardIsReadByBackwardAsDocumented() {
+        // documented in Tensor's javadoc and docs/math/autograd.md#tensor: no version check, the backward reads the new values
+        Tensor a = Tensor.parameter(new float[] {1f, 2f}, 2), b = Tensor.parameter(new float[] {3f, 4f}, 2);
+        Tensor loss = F.sum(F.mul(a, b));
+        b.data[0] = 10f;
+        loss.backward();
+        assertArrayEquals(new float[] {10f, 4f}, a.grad());
+    }
 }
