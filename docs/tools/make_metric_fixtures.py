@@ -104,6 +104,13 @@ def explicit_cases():
     for idx in range(4):
         n = 12 + idx
         cases.append((f"tiny-{idx}", list(rng.randint(0, 3, n)), list(rng.randint(0, 3, n))))
+    # the int range's ends as labels (dcec4j's labels are Java ints)
+    cases.append(("int-range-labels", [-2**31, 2**31 - 1, 0, -2**31, 2**31 - 1, 0, 0],
+                  [2**31 - 1, 2**31 - 1, -2**31, -2**31, 5, 5, 0]))
+    # ties in the assignment: each cyclic shift of the clusters matches 2 of 6 samples
+    cases.append(("acc-tie-cyclic", [0, 0, 1, 1, 2, 2], [0, 1, 1, 2, 2, 0]))
+    # a K = 10 clustering that left clusters 1, 2, 4..8 empty, against 4 classes
+    cases.append(("pred-empty-clusters-k10", list(rng.randint(0, 4, 40)), list(rng.choice([0, 3, 9], 40))))
     return cases
 
 
@@ -129,8 +136,11 @@ def main(out):
         write_metrics(out, truth, pred)
         out.write("end\n")
     # large N: pair counts pass 2^63 in the ARI products
+    # (N = 70,000 is MNIST-full; at N = 10^6, C(N, 2)² is about 2.5·10^23)
     for name, seed, n, kt, pseed, kp, per_mille in [("large-n200000-k10", 11, 200_000, 10, 12, 10, 350),
-                                                    ("large-n100000-k10x16", 21, 100_000, 10, 22, 16, 800)]:
+                                                    ("large-n100000-k10x16", 21, 100_000, 10, 22, 16, 800),
+                                                    ("large-n70000-k10", 31, 70_000, 10, 32, 10, 150),
+                                                    ("large-n1000000-k10", 41, 1_000_000, 10, 42, 10, 500)]:
         truth = truth_splitmix(seed, n, kt)
         pred = pred_noisy(truth, pseed, kp, per_mille)
         out.write(f"case {name}\n")

@@ -52,7 +52,17 @@ class SklearnFixtureTest {
         }
     }
 
-    static List<FixtureCase> readFixtures() throws IOException {
+    private static List<FixtureCase> cached;
+
+    /** The fixture's cases, read (and the large labelings regenerated: a million labels) once per test class. */
+    static synchronized List<FixtureCase> readFixtures() throws IOException {
+        if (cached == null) {
+            cached = List.copyOf(parseFixtures());
+        }
+        return cached;
+    }
+
+    private static List<FixtureCase> parseFixtures() throws IOException {
         List<FixtureCase> cases = new ArrayList<>();
         try (InputStream in = SklearnFixtureTest.class.getResourceAsStream("/metrics/sklearn_metrics.txt")) {
             if (in == null) {
