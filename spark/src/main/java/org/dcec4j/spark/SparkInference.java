@@ -92,7 +92,7 @@ public final class SparkInference {
                 .repartitionAndSortWithinPartitions(new KeyRanges(bounds)).values();
     }
 
-    /** Partition i of bounds.length + 1: the keys k with bounds[i − 1] ≤ k < bounds[i] ({@link String#compareTo}). */
+    /** Partition i of bounds.length + 1: the keys {@code k} with {@code bounds[i - 1] <= k < bounds[i]} ({@link String#compareTo}). */
     static final class KeyRanges extends org.apache.spark.Partitioner {
         private static final long serialVersionUID = 1L;
         private final String[] bounds;
