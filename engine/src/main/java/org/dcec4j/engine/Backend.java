@@ -32,6 +32,7 @@ public final class Backend implements AutoCloseable {
 
         /** auto | scalar | vector, any case. */
         public static Kind parse(String s) {
+            java.util.Objects.requireNonNull(s, "kind");
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {

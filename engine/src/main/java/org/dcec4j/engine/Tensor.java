@@ -1,6 +1,7 @@
 package org.dcec4j.engine;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A float32 tensor: contiguous, row-major (NCHW for images), with a lazily allocated gradient and a
@@ -35,7 +36,7 @@ public final class Tensor {
     }
 
     // ---------------------------------------------------------------- construction
-    public static Tensor zeros(int... shape) { return new Tensor(new float[size(shape)], shape); }
+    public static Tensor zeros(int... shape) { return new Tensor(new float[size(Objects.requireNonNull(shape, "shape"))], shape); }
 
     /**
      * Elements of a tensor of this shape: every dimension positive and the product at most Integer.MAX_VALUE (checked
@@ -56,17 +57,17 @@ public final class Tensor {
      * For ops: a tensor whose every element the caller is about to write. Its array comes from the
      * {@link StepArena} open on this thread (contents unspecified until written), or is new when none is.
      */
-    public static Tensor output(int... shape) { return new Tensor(StepArena.array(size(shape)), shape); }
+    public static Tensor output(int... shape) { return new Tensor(StepArena.array(size(Objects.requireNonNull(shape, "shape"))), shape); }
 
     /** Wraps (does not copy) {@code data}. */
-    public static Tensor of(float[] data, int... shape) { return new Tensor(data, shape); }
+    public static Tensor of(float[] data, int... shape) { return new Tensor(Objects.requireNonNull(data, "data"), Objects.requireNonNull(shape, "shape")); }
 
     /** A scalar (shape [1]). */
     public static Tensor scalar(float v) { return new Tensor(new float[] {v}, new int[] {1}); }
 
     /** A leaf that collects gradients (a parameter or an input under test). */
     public static Tensor parameter(float[] data, int... shape) {
-        Tensor t = new Tensor(data, shape);
+        Tensor t = new Tensor(Objects.requireNonNull(data, "data"), Objects.requireNonNull(shape, "shape"));
         t.requiresGrad = true;
         return t;
     }

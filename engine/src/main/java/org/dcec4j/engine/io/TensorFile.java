@@ -138,6 +138,7 @@ public final class TensorFile {
 
     // ------------------------------------------------------------------ reading
     public static TensorFile read(Path file) throws IOException {
+        java.util.Objects.requireNonNull(file, "file");
         return parse(readAll(file), file.toString());
     }
 
@@ -168,6 +169,7 @@ public final class TensorFile {
 
     /** Parses a whole file image; {@code source} names it in errors. */
     public static TensorFile parse(byte[] bytes, String source) {
+        java.util.Objects.requireNonNull(bytes, "bytes");
         Reader r = new Reader(bytes, source);
         if (bytes.length < 24) throw r.error(0, "a dcec4j tensor file of at least 24 bytes, found " + bytes.length + " bytes (truncated?)");
         for (int i = 0; i < 4; i++)

@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
@@ -11,6 +12,7 @@ public final class AddOp extends Op {
     private AddOp(Tensor a, Tensor b, int[] mapA, int[] mapB) { super(a, b); this.a = a; this.b = b; this.mapA = mapA; this.mapB = mapB; }
 
     public static Tensor apply(Tensor a, Tensor b) {
+        Objects.requireNonNull(a, "add: a"); Objects.requireNonNull(b, "add: b");
         int[] shape = Broadcast.resultShape(a.shape(), b.shape(), "add");
         int[] mapA = Broadcast.indexMap(a.shape(), shape), mapB = Broadcast.indexMap(b.shape(), shape);
         Tensor y = Tensor.zeros(shape);

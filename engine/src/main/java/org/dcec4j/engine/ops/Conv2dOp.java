@@ -28,6 +28,7 @@ public final class Conv2dOp extends Op {
      * the backward run on the kernels {@code k}.
      */
     public static Tensor apply(Kernels k, Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] padding, Activation act) {
+        java.util.Objects.requireNonNull(k, "conv2d: k");
         java.util.Objects.requireNonNull(x, "conv2d: x");
         java.util.Objects.requireNonNull(w, "conv2d: w");
         if (x.rank() != 4 || w.rank() != 4 || x.dim(1) != w.dim(1))

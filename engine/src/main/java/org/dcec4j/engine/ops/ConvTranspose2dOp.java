@@ -36,6 +36,7 @@ public final class ConvTranspose2dOp extends Op {
      * backward run on the kernels {@code k}.
      */
     public static Tensor apply(Kernels k, Tensor x, Tensor w, Tensor b, int strideH, int strideW, int[] crop, Activation act) {
+        java.util.Objects.requireNonNull(k, "conv_transpose2d: k");
         java.util.Objects.requireNonNull(x, "conv_transpose2d: x");
         java.util.Objects.requireNonNull(w, "conv_transpose2d: w");
         if (x.rank() != 4 || w.rank() != 4 || x.dim(1) != w.dim(0))

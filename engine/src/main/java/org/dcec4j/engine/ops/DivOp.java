@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
@@ -11,6 +12,7 @@ public final class DivOp extends Op {
     private DivOp(Tensor a, Tensor b, int[] mapA, int[] mapB) { super(a, b); this.a = a; this.b = b; this.mapA = mapA; this.mapB = mapB; }
 
     public static Tensor apply(Tensor a, Tensor b) {
+        Objects.requireNonNull(a, "div: a"); Objects.requireNonNull(b, "div: b");
         int[] shape = Broadcast.resultShape(a.shape(), b.shape(), "div");
         int[] mapA = Broadcast.indexMap(a.shape(), shape), mapB = Broadcast.indexMap(b.shape(), shape);
         Tensor y = Tensor.zeros(shape);

@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
@@ -19,6 +20,7 @@ public final class KlDivOp extends Op {
     private KlDivOp(Tensor p, Tensor q) { super(q); this.p = p; this.q = q; }
 
     public static Tensor apply(Tensor p, Tensor q) {
+        Objects.requireNonNull(p, "kl: p"); Objects.requireNonNull(q, "kl: q");
         if (!p.sameShape(q) || q.rank() != 2) throw new IllegalArgumentException("kl: p and q of the same shape [B,K] expected, got " + p + " and " + q);
         int B = q.dim(0);
         double s = 0;

@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.Kernels;
@@ -20,6 +21,7 @@ public final class LinearOp extends Op {
 
     /** Forward and backward on the kernels {@code k}. */
     public static Tensor apply(Kernels k, Tensor x, Tensor w, Tensor b) {
+        Objects.requireNonNull(k, "linear: k"); Objects.requireNonNull(x, "linear: x"); Objects.requireNonNull(w, "linear: w");
         if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(1))
             throw new IllegalArgumentException("linear: x[N,IN] and W[OUT,IN] expected, got " + x + " and " + w);
         int N = x.dim(0), IN = x.dim(1), OUT = w.dim(0);

@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
@@ -10,6 +11,7 @@ public final class LogOp extends Op {
     private LogOp(Tensor x) { super(x); this.x = x; }
 
     public static Tensor apply(Tensor x) {
+        Objects.requireNonNull(x, "log: x");
         Tensor y = Tensor.zeros(x.shape());
         for (int i = 0; i < y.size(); i++) y.data[i] = (float) StrictMath.log(x.data[i]);
         return record(y, recording(x) ? new LogOp(x) : null);

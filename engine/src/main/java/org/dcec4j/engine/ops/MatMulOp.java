@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.Kernels;
@@ -17,6 +18,7 @@ public final class MatMulOp extends Op {
 
     /** Forward and backward on the kernels {@code k}. */
     public static Tensor apply(Kernels k, Tensor a, Tensor b) {
+        Objects.requireNonNull(k, "matmul: k"); Objects.requireNonNull(a, "matmul: a"); Objects.requireNonNull(b, "matmul: b");
         if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(0))
             throw new IllegalArgumentException("matmul: a[M,K] and b[K,N] expected, got " + a + " and " + b);
         int M = a.dim(0), K = a.dim(1), N = b.dim(1);

@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
@@ -14,6 +15,7 @@ public final class MseOp extends Op {
     private MseOp(Tensor a, Tensor t) { super(a, t); this.a = a; this.t = t; }
 
     public static Tensor apply(Tensor a, Tensor target) {
+        Objects.requireNonNull(a, "mse: a"); Objects.requireNonNull(target, "mse: target");
         if (!a.sameShape(target)) throw new IllegalArgumentException("mse: shapes differ: " + a + " vs " + target);
         double s = 0;
         for (int i = 0; i < a.size(); i++) { double d = a.data[i] - target.data[i]; s += d * d; }

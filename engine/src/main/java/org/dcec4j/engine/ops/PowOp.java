@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
@@ -11,6 +12,7 @@ public final class PowOp extends Op {
     private PowOp(Tensor x, float e) { super(x); this.x = x; this.e = e; }
 
     public static Tensor apply(Tensor x, float e) {
+        Objects.requireNonNull(x, "pow: x");
         Tensor y = Tensor.zeros(x.shape());
         for (int i = 0; i < y.size(); i++) y.data[i] = (float) StrictMath.pow(x.data[i], e);
         return record(y, recording(x) ? new PowOp(x, e) : null);

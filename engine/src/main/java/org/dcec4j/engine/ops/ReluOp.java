@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 import org.dcec4j.engine.kernels.Kernels;
@@ -13,6 +14,7 @@ public final class ReluOp extends Op {
 
     /** Forward and backward on the kernels {@code k}. */
     public static Tensor apply(Kernels k, Tensor x) {
+        Objects.requireNonNull(k, "relu: k"); Objects.requireNonNull(x, "relu: x");
         Tensor y = Tensor.output(x.shape());                       // written whole by the kernel
         // y = max(x, 0)
         k.reluForward(y.data, x.data, y.size());

@@ -1,6 +1,7 @@
 package org.dcec4j.engine.ops;
 
 import java.util.Arrays;
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
@@ -15,6 +16,7 @@ public final class ReshapeOp extends Op {
     private ReshapeOp(Tensor x) { super(x); this.x = x; }
 
     public static Tensor apply(Tensor x, int... shape) {
+        Objects.requireNonNull(x, "reshape: x"); Objects.requireNonNull(shape, "reshape: shape");
         int[] s = shape.clone();
         int infer = -1, known = 1;
         for (int i = 0; i < s.length; i++) {
@@ -33,7 +35,7 @@ public final class ReshapeOp extends Op {
     }
 
     /** [N, ...] → [N, rest]. */
-    public static Tensor flatten(Tensor x) { return apply(x, x.dim(0), -1); }
+    public static Tensor flatten(Tensor x) { return apply(x, Objects.requireNonNull(x, "flatten: x").dim(0), -1); }
 
     @Override protected void backward(Tensor out) {
         float[] dy = out.grad();

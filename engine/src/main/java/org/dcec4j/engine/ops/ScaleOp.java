@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
@@ -11,6 +12,7 @@ public final class ScaleOp extends Op {
     private ScaleOp(Tensor x, float s) { super(x); this.x = x; this.s = s; }
 
     public static Tensor apply(Tensor x, float s, float c) {
+        Objects.requireNonNull(x, "scale: x");
         Tensor y = Tensor.zeros(x.shape());
         for (int i = 0; i < y.size(); i++) y.data[i] = s * x.data[i] + c;
         return record(y, recording(x) ? new ScaleOp(x, s) : null);

@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
@@ -38,6 +39,7 @@ public final class StudentTOp extends Op {
     public static final float MAX_ALPHA = 1e8f;
 
     public static Tensor apply(Tensor z, Tensor mu, float alpha) {
+        Objects.requireNonNull(z, "student_t: z"); Objects.requireNonNull(mu, "student_t: mu");
         if (z.rank() != 2 || mu.rank() != 2 || z.dim(1) != mu.dim(1))
             throw new IllegalArgumentException("student_t: z[B,D] and mu[K,D] expected, got " + z + " and " + mu);
         if (!(alpha > 0) || alpha > MAX_ALPHA)

@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
@@ -14,6 +15,7 @@ public final class SumAxisOp extends Op {
     private SumAxisOp(Tensor x, int outer, int A, int inner) { super(x); this.x = x; this.outer = outer; this.A = A; this.inner = inner; }
 
     public static Tensor apply(Tensor x, int axis, boolean keepDim) {
+        Objects.requireNonNull(x, "sum: x");
         int[] s = x.shape();
         int ax = axis < 0 ? s.length + axis : axis;
         if (ax < 0 || ax >= s.length) throw new IllegalArgumentException("sum axis " + axis + " out of range for rank " + s.length);

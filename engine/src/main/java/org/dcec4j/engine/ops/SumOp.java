@@ -1,5 +1,6 @@
 package org.dcec4j.engine.ops;
 
+import java.util.Objects;
 import org.dcec4j.engine.Op;
 import org.dcec4j.engine.Tensor;
 
@@ -11,10 +12,10 @@ public final class SumOp extends Op {
     private SumOp(Tensor x, float scale) { super(x); this.x = x; this.scale = scale; }
 
     /** y = Σ x */
-    public static Tensor sum(Tensor x) { return apply(x, 1f); }
+    public static Tensor sum(Tensor x) { return apply(Objects.requireNonNull(x, "sum: x"), 1f); }
 
     /** y = (1/n) Σ x */
-    public static Tensor mean(Tensor x) { return apply(x, 1f / x.size()); }
+    public static Tensor mean(Tensor x) { return apply(x, 1f / Objects.requireNonNull(x, "mean: x").size()); }
 
     private static Tensor apply(Tensor x, float scale) {
         double s = 0;
