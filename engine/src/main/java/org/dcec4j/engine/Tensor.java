@@ -11,6 +11,11 @@ import java.util.Objects;
  * hands raw float pointers around. The shape is immutable; {@link #reshape} makes a new tensor that
  * shares {@code data}.
  *
+ * <p>Every tensor has rank 1 or more. A scalar is a tensor of shape [1] ({@link #scalar}): losses and sums make
+ * theirs that way, {@link #item()} reads it, and {@code sum(x, axis, false)} of a rank-1 tensor keeps [1]. Rank 0 (no
+ * dimensions: {@code zeros()}, {@code of(data)}, {@code reshape()}) is refused where it would be made, since nothing in
+ * the engine produces it and {@link org.dcec4j.engine.io.TensorFile} (rank 1 to 8) could not save it.
+ *
  * <p>Ops keep their inputs' (and some their outputs') {@code data} by reference for the backward pass, and nothing
  * records a change to it (PyTorch keeps a version counter and refuses; this engine does not check). Writing the data
  * of a tensor between the forward pass that used it and the backward pass gives gradients computed with the new
@@ -36,13 +41,18 @@ public final class Tensor {
     }
 
     // ---------------------------------------------------------------- construction
+    /** A tensor of zeros; {@code shape} has at least one dimension (rank 0 is refused: a scalar is [1]). */
     public static Tensor zeros(int... shape) { return new Tensor(new float[size(Objects.requireNonNull(shape, "shape"))], shape); }
 
     /**
-     * Elements of a tensor of this shape: every dimension positive and the product at most Integer.MAX_VALUE (checked
-     * at each factor, so that a product past 2^63 cannot wrap to a small or zero size).
+     * Elements of a tensor of this shape: at least one dimension (no rank 0: see the class comment), every dimension
+     * positive and the product at most Integer.MAX_VALUE (checked at each factor, so that a product past 2^63 cannot
+     * wrap to a small or zero size).
      */
     private static int size(int[] shape) {
+        if (shape.length == 0)
+            throw new IllegalArgumentException("a tensor needs at least one dimension, got shape []: rank 0 is not supported;"
+                    + " a scalar is shape [1] (Tensor.scalar)");
         long size = 1;
         for (int d : shape) {
             if (d < 1) throw new IllegalArgumentException("tensor dimensions must be positive: " + Arrays.toString(shape));

@@ -22,4 +22,18 @@ class TensorShapeTest {
         assertEquals(6, Tensor.zeros(2, 3).size());
         assertEquals(1, Tensor.of(new float[1], 1, 1, 1, 1, 1).size());
     }
+
+    /** Rank 0 is refused where it would be made, not later by TensorFile: a scalar is shape [1], as losses make it. */
+    @Test void rankZeroIsRefusedAtCreationAndAScalarIsShapeOne() {
+        Tensor x = Tensor.of(new float[] {2.5f}, 1);
+        for (org.junit.jupiter.api.function.Executable make : new org.junit.jupiter.api.function.Executable[] {
+                () -> Tensor.zeros(), () -> Tensor.of(new float[1]), () -> Tensor.parameter(new float[1]), () -> x.reshape()}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, make);
+            assertTrue(e.getMessage().contains("at least one dimension") && e.getMessage().contains("[1]"), e.getMessage());
+        }
+        Tensor loss = F.mse(x, Tensor.zeros(1));
+        assertEquals(1, loss.rank());
+        assertEquals(6.25f, loss.item());
+        assertEquals(1, F.sum(x, 0, false).rank());
+    }
 }
