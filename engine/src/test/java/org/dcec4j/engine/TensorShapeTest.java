@@ -36,4 +36,17 @@ class TensorShapeTest {
         assertEquals(6.25f, loss.item());
         assertEquals(1, F.sum(x, 0, false).rank());
     }
+
+    /** A bad reshape says what is wrong, not only "reshape [2, 3] to [-2, -1]". */
+    @Test void reshapeSaysWhichDimensionIsWrong() {
+        Tensor x = Tensor.zeros(2, 3);
+        String[][] cases = {{"-2,-1", "dimension 0 is -2", "positive, or -1"}, {"-1,-1", "at most one dimension may be -1"},
+                {"0,-1", "dimension 0 is 0"}, {"4,-1", "hold 4 values", "does not divide the 6"}};
+        for (String[] c : cases) {
+            int[] shape = java.util.Arrays.stream(c[0].split(",")).mapToInt(Integer::parseInt).toArray();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> x.reshape(shape));
+            for (int i = 1; i < c.length; i++) assertTrue(e.getMessage().contains(c[i]), c[0] + ": " + e.getMessage());
+        }
+        assertEquals(java.util.List.of(3, 2), java.util.Arrays.stream(x.reshape(-1, 2).shape()).boxed().toList());
+    }
 }

@@ -18,17 +18,24 @@ public final class ReshapeOp extends Op {
     public static Tensor apply(Tensor x, int... shape) {
         Objects.requireNonNull(x, "reshape: x"); Objects.requireNonNull(shape, "reshape: shape");
         int[] s = shape.clone();
-        int infer = -1, known = 1;
+        int infer = -1;
+        long known = 1;                    // saturated at 2^31: positive, never wraps
         for (int i = 0; i < s.length; i++) {
+            if (s[i] < -1 || s[i] == 0)
+                throw new IllegalArgumentException("reshape " + Arrays.toString(x.shape()) + " to " + Arrays.toString(shape)
+                        + ": dimension " + i + " is " + s[i] + "; each must be positive, or -1 for the one inferred");
             if (s[i] == -1) {
-                if (infer >= 0) throw new IllegalArgumentException("reshape: only one dimension may be -1: " + Arrays.toString(shape));
+                if (infer >= 0) throw new IllegalArgumentException("reshape " + Arrays.toString(x.shape()) + " to " + Arrays.toString(shape)
+                        + ": at most one dimension may be -1 (inferred), dimensions " + infer + " and " + i + " are");
                 infer = i;
-            } else known *= s[i];
+            } else known = Math.min(known * s[i], Integer.MAX_VALUE + 1L);
         }
         if (infer >= 0) {
-            if (known <= 0 || x.size() % known != 0)
-                throw new IllegalArgumentException("reshape " + Arrays.toString(x.shape()) + " to " + Arrays.toString(shape));
-            s[infer] = x.size() / known;
+            if (x.size() % known != 0)
+                throw new IllegalArgumentException("reshape " + Arrays.toString(x.shape()) + " to " + Arrays.toString(shape)
+                        + ": the other dimensions hold " + (known > Integer.MAX_VALUE ? "more than 2^31 - 1" : String.valueOf(known))
+                        + " values, which does not divide the " + x.size() + " values");
+            s[infer] = (int) (x.size() / known);
         }
         Tensor y = Tensor.of(x.data, s);   // throws if the sizes differ
         return record(y, recording(x) ? new ReshapeOp(x) : null);
