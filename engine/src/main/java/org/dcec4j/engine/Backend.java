@@ -140,8 +140,9 @@ public final class Backend implements AutoCloseable {
 
     /**
      * Stops the worker threads; the shared backend stays open. Closing twice does nothing more. Kernels used after
-     * close still give the same results, on the calling thread alone (slower): close a backend only when nothing runs on
-     * it any more.
+     * close still give the same results, on the calling thread alone (slower), and {@link #describe()} says so ("…, 2
+     * threads, closed: runs on the caller"); {@link #threads()} still reports the count it was made with. Close a backend
+     * only when nothing runs on it any more.
      */
     @Override public void close() {
         if (this == shared) return;

@@ -45,6 +45,20 @@ class BackendTest {
     }
 
     @Test
+    void aClosedBackendSaysItRunsOnTheCaller() {
+        Backend b = Backend.create(Backend.Kind.AUTO, 2);
+        String open = b.describe();
+        b.close();
+        if (b.isVector()) {
+            assertFalse(open.contains("closed"), open);
+            assertTrue(b.describe().contains("2 threads, closed: runs on the caller"), b.describe());
+            assertTrue(b.kernels().name().contains("closed"), b.kernels().name());
+        } else {
+            assertEquals(open, b.describe());   // the scalar kernels never had threads to stop
+        }
+    }
+
+    @Test
     void moduleVisibilityMatchesTheSurefireRun() {
         assertEquals(!NO_MODULE, Backend.vectorModulePresent());
     }

@@ -79,9 +79,11 @@ public final class VectorKernels implements Kernels, AutoCloseable {
 
     public int threads() { return r.threads(); }
 
+    /** E.g. "vector(256-bit, 2 threads)"; after {@link #close} "vector(256-bit, 2 threads, closed: runs on the caller)". */
     @Override public String name() {
         int t = r.threads();
-        return "vector(" + SPECIES.vectorBitSize() + "-bit, " + t + (t == 1 ? " thread)" : " threads)");
+        return "vector(" + SPECIES.vectorBitSize() + "-bit, " + t + (t == 1 ? " thread" : " threads")
+                + (t > 1 && r.pool.isClosed() ? ", closed: runs on the caller)" : ")");
     }
 
     @Override public void close() { r.close(); }

@@ -354,6 +354,9 @@ final class WorkerPool implements AutoCloseable {
         long chunks(int t) { return t < chunks.length ? chunks[t] : 0; }
     }
 
+    /** True once {@link #close} has run: the workers are stopped, parallel calls run on the caller. */
+    boolean isClosed() { return closed; }
+
     @Override public void close() {
         closed = true;
         for (Thread t : workers) LockSupport.unpark(t);
