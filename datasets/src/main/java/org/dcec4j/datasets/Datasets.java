@@ -112,7 +112,9 @@ public final class Datasets {
     }
 
     /**
-     * The first {@code limit} images of a named set or a folder, read when asked (see {@link ImageStream}):
+     * The first {@code limit} images of a named set or a folder, read when asked (see {@link ImageStream}); all of them,
+     * without a word, when the set holds fewer ({@link ImageStream#size} says how many: a caller that took the limit from
+     * its user should tell them, as the dcec commands do):
      * IDX and USPS files are read only as far as those images, a folder's other images are never decoded.
      * The named sets' {@link ImageStream#numClasses} is 10 however few images are read. The stream carries the
      * class names ({@link #classNames(String)}; a labelled folder's sub-folder names).

@@ -280,11 +280,11 @@ public final class DcecCommand implements Runnable {
         @Override Integer limit() { return limit; }
 
         /** The images a training command reads ({@link #readAll}): a named set (downloaded if need be) or a folder, listed. */
-        ImageStream openAll() {
+        ImageStream openAll(PrintWriter err) {
             if (Datasets.names().contains(dataset))
                 refuseFolderOptions(" to image folders only, and " + dataset + " has its own images (" + namedGeometry(dataset) + ")");
             int[] hw = hw();
-            return open(channels == null ? 1 : channels, hw[0], hw[1]);
+            return open(channels == null ? 1 : channels, hw[0], hw[1], err);
         }
 
         /**
@@ -366,8 +366,17 @@ public final class DcecCommand implements Runnable {
 
         boolean isShapes() { return "shapes".equals(dataset); }
 
-        /** The images in order (folders resized to C×H×W), at most --limit of them, decoded when read. */
+        /** {@link #open(int, int, int, PrintWriter)} without the line for a --limit larger than the set. */
         ImageStream open(int C, int H, int W) {
+            return open(C, H, W, null);
+        }
+
+        /**
+         * The images in order (folders resized to C×H×W), at most --limit of them, decoded when read. A --limit larger than
+         * the set reads all its images, and says so on err (when not null): "dcec: --limit 20000 is more than mnist-test's
+         * 10,000 images: using all 10,000".
+         */
+        ImageStream open(int C, int H, int W, PrintWriter err) {
             // "" is the current folder to Path.of: a script's empty $DATA searched wherever the command ran
             if (dataDir != null && dataDir.toString().isEmpty())
                 throw new IllegalArgumentException("--data-dir is empty: name the folder that holds mnist/, usps/ or fashion-mnist/"
@@ -386,7 +395,16 @@ public final class DcecCommand implements Runnable {
                 throw new IllegalArgumentException("--dataset: " + dataset + " is a file; give a folder of images or one of " + Datasets.names());
             Integer limit = limit();
             if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
-            return Datasets.open(dataset, DataSource.fromEnvironment(dataDir), C, H, W, limit == null ? Integer.MAX_VALUE : limit);
+            ImageStream s = Datasets.open(dataset, DataSource.fromEnvironment(dataDir), C, H, W, limit == null ? Integer.MAX_VALUE : limit);
+            if (err != null && limit != null && s.size() < limit)
+                err.println("dcec: " + limitNote(limit, dataset, s.size()));
+            return s;
+        }
+
+        /** "--limit 20000 is more than mnist-test's 10,000 images: using all 10,000". */
+        static String limitNote(int limit, String dataset, int N) {
+            return String.format(Locale.ROOT, "--limit %d is more than %s's %,d %s: using all %,d", limit, printable(dataset), N,
+                    N == 1 ? "image" : "images", N);
         }
     }
 
@@ -527,7 +545,7 @@ public final class DcecCommand implements Runnable {
             SignalStop.Run stoppable = null;
             try {
                 Dataset d;
-                try (ImageStream s = data.openAll()) {
+                try (ImageStream s = data.openAll(spec.commandLine().getErr())) {
                     if (signals != null)
                         stoppable = signals.begin(cancellation, "the images were not read within " + SignalStop.GRACE_SECONDS
                                 + " s (an image being decoded is not interrupted); it ends now: " + untouched);
@@ -939,7 +957,7 @@ public final class DcecCommand implements Runnable {
             if (batchSize < 1) throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
             m = TrainedModel.load(model).use(backend);
             checkModel();
-            ImageStream s = data.open(m.channels, m.height, m.width);
+            ImageStream s = data.open(m.channels, m.height, m.width, spec.commandLine().getErr());
             if (s.channels() != m.channels || s.height() != m.height || s.width() != m.width) {
                 s.close();
                 throw new IllegalArgumentException(s.name() + " has " + s.channels() + "x" + s.height() + "x" + s.width()

@@ -757,6 +757,36 @@ class DcecCommandTest {
         assertTrue(((String) r[1]).contains("2 images of 1x12x12, K=2"), (String) r[1]);
     }
 
+    /**
+     * A --limit larger than the set reads all its images and says so in one line on stderr (it used to cap the count
+     * silently): the training commands on a named set and on a folder, and the model commands; a --limit within the set
+     * says nothing.
+     */
+    @Test void aLimitLargerThanTheSetIsSaid(@TempDir Path tmp) throws IOException {
+        Path data = FaultTest.mnistTest(tmp.resolve("data"), 30);
+        Object[] r = run("train", "--dataset", "mnist-test", "--data-dir", data.toString(), "--limit", "20000", "--method", "kmeans",
+                "--clusters", "2", "--kmeans-restarts", "1", "--no-report", "--out", tmp.resolve("k").toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains("30 images of 1x28x28"), (String) r[1]);
+        assertTrue(((String) r[2]).startsWith("dcec: --limit 20000 is more than mnist-test's 30 images: using all 30\n"), (String) r[2]);
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path run = tmp.resolve("run");
+        r = run(quick("train", "--dataset", images.toString(), "--limit", "21", "--out", run.toString(), "--no-report"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).contains("dcec: --limit 21 is more than " + images + "'s 20 images: using all 20\n"), (String) r[2]);
+        for (String cmd : List.of("predict", "embed", "evaluate")) {
+            r = cmd.equals("evaluate") ? run(cmd, "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--limit", "99")
+                    : run(cmd, "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--limit", "99",
+                            "--output", tmp.resolve(cmd + ".csv").toString());
+            assertEquals(0, r[0], cmd + ": " + r[2]);
+            assertTrue(((String) r[2]).contains("dcec: --limit 99 is more than " + images + "'s 20 images: using all 20\n"), cmd + ": " + r[2]);
+        }
+        r = run("predict", "--model", run.resolve("model.dc4j").toString(), "--dataset", images.toString(), "--limit", "20",
+                "--output", tmp.resolve("p20.csv").toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertFalse(((String) r[2]).contains("--limit"), (String) r[2]);
+    }
+
     @Test void aModelWithNonFiniteWeightsIsRefused(@TempDir Path tmp) throws IOException {
         Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
         Path run = tmp.resolve("run");
