@@ -851,10 +851,32 @@ public final class ImageFolder {
         } catch (UncheckedIOException e) {
             // a folder below dir that cannot be read, or a link cycle, met on the way
             if (e.getCause() instanceof FileSystemLoopException loop) {
-                throw new DatasetException(loop.getFile() + ": expected a folder of images, found a symbolic link to a folder"
-                        + " above it (a cycle), in the image folder " + dir, e);
+                // the walk names the folder it met twice (s/c/a/loop/a when s/c/a/loop -> s/c); the link is the deepest on its path
+                Path link = closingLink(dir, Path.of(loop.getFile()));
+                throw new DatasetException(link + ": expected a folder of images, found a symbolic link to " + realQuietly(link)
+                        + " (" + readLinkQuietly(link) + "), a folder above it (a cycle), in the image folder " + dir, e);
             }
             throw new DatasetException(IoErrors.describe(e) + " (in the image folder " + dir + ")", e);
+        }
+    }
+
+    /**
+     * The symbolic link that closes a cycle the walk of dir met at file: the deepest link among file and the folders
+     * between it and dir (file itself when it is a link, as for a link straight to a folder above it); file when none is.
+     */
+    static Path closingLink(Path dir, Path file) {
+        for (Path p = file; p != null && p.startsWith(dir) && !p.equals(dir); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) return p;
+        }
+        return file;
+    }
+
+    /** The folder a link leads to, links resolved, or the link itself when that cannot be said. */
+    private static Path realQuietly(Path link) {
+        try {
+            return link.toRealPath();
+        } catch (IOException e) {
+            return link;
         }
     }
 

@@ -362,14 +362,27 @@ class ImageFolderTest {
 
         Path loop = dir.resolve("dogs").resolve("again");
         Files.createSymbolicLink(loop, dir.resolve("dogs"));
-        assertEquals(loop + ": expected a folder of images, found a symbolic link to a folder above it (a cycle), in the image folder "
-                + dir.resolve("dogs"), error(dir, 28));
+        assertEquals(loop + ": expected a folder of images, found a symbolic link to " + dir.resolve("dogs").toRealPath() + " (-> "
+                + dir.resolve("dogs") + "), a folder above it (a cycle), in the image folder " + dir.resolve("dogs"), error(dir, 28));
         // an image's name on a link that leads nowhere is a missing file of the set, not one to skip (it was skipped)
         write(gray(2, 2, 0), "png", tmp.resolve("dangling-set").resolve("cats").resolve("a.png"));
         Path gone = Files.createSymbolicLink(tmp.resolve("dangling-set").resolve("cats").resolve("z.png"),
                 tmp.resolve("nowhere.png"));
         String m = assertThrows(DatasetException.class, () -> ImageFolder.load(tmp.resolve("dangling-set"), 1)).getMessage();
         assertTrue(m.startsWith(gone + ": expected an image, found a symbolic link to a file that does not exist"), m);
+    }
+
+    /**
+     * A link from inside a class folder to a folder above it: the walk meets the class folder again at s/c/a/loop/a, and
+     * the error named that path instead of the link s/c/a/loop that closes the cycle, and not where it leads.
+     */
+    @Test
+    void aCycleThroughAFolderAboveTheClassFolderNamesTheLink() throws IOException {
+        Path c = tmp.resolve("s").resolve("c");
+        write(gray(2, 2, 40), "png", c.resolve("a").resolve("x.png"));
+        Path up = Files.createSymbolicLink(c.resolve("a").resolve("loop"), Path.of(".."));
+        assertEquals(up + ": expected a folder of images, found a symbolic link to " + c.toRealPath() + " (-> ..), a folder above it"
+                + " (a cycle), in the image folder " + c.resolve("a"), error(c, 0));
     }
 
     /**
