@@ -279,6 +279,14 @@ public final class DatasetsCommand {
             if (!names.isEmpty() && !dirs.contains(k.dir())) {
                 continue;
             }
+            // a named set's own files only: mnist-test reads the t10k pair, not MNIST's train files (usps: both pairs)
+            boolean read = names.isEmpty();
+            for (String name : names) {
+                read |= Datasets.dirOf(name).equals(k.dir()) && (name.equals("usps") || Datasets.filesOf(name).contains(k.name()));
+            }
+            if (!read) {
+                continue;
+            }
             Path p = source.locate(k.dir(), k.name());
             // the ESL pair is optional; with it present, usps does not need the .jf pair
             String optional = k.name().startsWith("zip.") ? " (optional)"

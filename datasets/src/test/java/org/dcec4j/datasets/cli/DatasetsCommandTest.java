@@ -248,6 +248,25 @@ class DatasetsCommandTest {
     }
 
     /**
+     * verify NAME lists the files that set reads: mnist-test's t10k pair, not MNIST's train files (listed as missing although
+     * mnist-test does not need them); verify mnist lists all four, and so does verify with no name.
+     */
+    @Test
+    void verifyOfMnistTestListsOnlyTheT10kFiles() throws Exception {
+        Path data = tmp.resolve("data");
+        Path labels = Files.createDirectories(data.resolve("mnist")).resolve("t10k-labels-idx1-ubyte.gz");
+        Files.writeString(labels, "not the real file");
+        assertEquals(1, run("--data-dir", data.toString(), "verify", "mnist-test"));
+        assertTrue(out().contains("BAD      " + labels), out());
+        assertTrue(out().contains("missing  mnist/t10k-images-idx3-ubyte.gz"), out());
+        assertFalse(out().contains("train-"), out());
+        assertEquals(1, run("--data-dir", data.toString(), "verify", "mnist"));
+        assertTrue(out().contains("missing  mnist/train-images-idx3-ubyte.gz") && out().contains("missing  mnist/train-labels-idx1-ubyte.gz"), out());
+        assertEquals(1, run("--data-dir", data.toString(), "verify"));
+        assertTrue(out().contains("missing  mnist/train-images-idx3-ubyte.gz"), out());
+    }
+
+    /**
      * A MNIST file whose stored and decompressed hashes both differ (another file's content in its place) is BAD with the
      * hash of the decompressed bytes it was compared with: the line named the stored file's hash as the one expected of the
      * decompressed bytes ("sha256 of the decompressed bytes expected f7ae60f9..., found ...").
