@@ -94,6 +94,38 @@ public final class Checksums {
         }
     }
 
+    /**
+     * The table entry other than {@code expected} whose content {@code file} holds, by its stored or decompressed SHA-256 (a
+     * swapped file: the labels where the images belong, MNIST's train file in the test file's place), or null when it
+     * holds no other known file's content, or cannot be read.
+     */
+    public static KnownFile contentOf(Path file, KnownFile expected) {
+        return contentOf(file, expected, KnownFile.ALL);
+    }
+
+    /** {@link #contentOf(Path, KnownFile)} against a table of one's own. */
+    static KnownFile contentOf(Path file, KnownFile expected, java.util.List<KnownFile> table) {
+        try {
+            String stored = sha256(file);
+            String raw = isGzip(file) ? sha256Gunzipped(file) : stored;
+            for (KnownFile k : table) {
+                if (k != expected && (stored.equals(k.sha256()) || raw.equals(k.rawSha256()))
+                        && (expected == null || !raw.equals(expected.rawSha256()))) {
+                    return k;
+                }
+            }
+        } catch (IOException e) {
+            // unreadable or not gzip after all: nothing to say about its content
+        }
+        return null;
+    }
+
+    /** ": this is the content of dir/name" when file holds another known file's content (see {@link #contentOf}), else "". */
+    public static String contentNote(Path file, KnownFile expected) {
+        KnownFile other = contentOf(file, expected);
+        return other == null ? "" : ": this is the content of " + other.path();
+    }
+
     static boolean isGzip(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return in.read() == Bytes.GZIP_MAGIC_0 && in.read() == Bytes.GZIP_MAGIC_1;

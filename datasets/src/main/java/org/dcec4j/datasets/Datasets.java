@@ -156,14 +156,36 @@ public final class Datasets {
 
     private static ImageStream idx(String name, DataSource source, List<String> files, int limit) {
         List<Path> p = source.requireAll(name, dirOf(name), files);
-        return mnistSize(IdxReader.stream(name, p.get(0), p.get(1), NAMED_CLASSES, limit), name, p.get(0));
+        try {
+            return mnistSize(IdxReader.stream(name, p.get(0), p.get(1), NAMED_CLASSES, limit), name, p.get(0));
+        } catch (DatasetException e) {
+            throw swapped(e, name, p);
+        }
     }
 
     /** The training file's images, then (when the limit reaches past them) the test file's. */
     private static ImageStream trainThenTest(String name, DataSource source, int limit) {
         List<Path> p = source.requireAll(name, dirOf(name), filesOf(name));
-        return mnistSize(IdxReader.stream(name, List.of(p.get(0), p.get(2)), List.of(p.get(1), p.get(3)), NAMED_CLASSES, limit),
-                name, p.get(0));
+        try {
+            return mnistSize(IdxReader.stream(name, List.of(p.get(0), p.get(2)), List.of(p.get(1), p.get(3)), NAMED_CLASSES, limit),
+                    name, p.get(0));
+        } catch (DatasetException e) {
+            throw swapped(e, name, p);
+        }
+    }
+
+    /**
+     * e, with ": this is the content of t10k-labels-idx1-ubyte.gz" added when the file it names holds another known file's
+     * content (a swapped file; {@link Checksums#contentOf}); hashed only on this failure, loading does not hash.
+     */
+    private static DatasetException swapped(DatasetException e, String name, List<Path> files) {
+        for (Path f : files) {
+            if (e.getMessage() != null && e.getMessage().startsWith(f + ":")) {
+                String note = Checksums.contentNote(f, KnownFile.find(dirOf(name), f.getFileName().toString()));
+                return note.isEmpty() ? e : new DatasetException(e.getMessage() + note, e);
+            }
+        }
+        return e;
     }
 
     /** The side of the images of mnist, mnist-test and fashion-mnist. */

@@ -307,7 +307,7 @@ public final class DatasetsCommand {
                 out.printf("ok       %s (%s %s)%n", p, v.how(), v.found());
             } else {
                 bad++;
-                out.printf("BAD      %s: %s expected %s, found %s%n", p, v.how(), v.expected(k), v.found());
+                out.printf("BAD      %s: %s expected %s, found %s%s%n", p, v.how(), v.expected(k), v.found(), Checksums.contentNote(p, k));
             }
         }
         return bad > 0 || missingRequired > 0 ? 1 : 0;
@@ -330,8 +330,9 @@ public final class DatasetsCommand {
         List<Path> files = source.requireAll(name, dir, names);
         int bad = 0;
         for (Path p : files) {
-            Checksums.Verdict v = Checksums.verify(p, KnownFile.find(dir, p.getFileName().toString()));
-            out.printf("%-8s %s%n", v.ok() ? "ok" : "BAD", p);
+            KnownFile k = KnownFile.find(dir, p.getFileName().toString());
+            Checksums.Verdict v = Checksums.verify(p, k);
+            out.printf("%-8s %s%s%n", v.ok() ? "ok" : "BAD", p, v.ok() ? "" : Checksums.contentNote(p, k));
             bad += v.ok() ? 0 : 1;
         }
         return bad == 0 ? 0 : 1;

@@ -267,6 +267,28 @@ class DatasetsCommandTest {
     }
 
     /**
+     * A swapped file (Fashion-MNIST's test labels where its images belong, then where its training images belong) is
+     * named as what it holds, in verify's BAD line and in the load's error: "this is the content of
+     * fashion-mnist/t10k-labels-idx1-ubyte.gz" (they said only that the hash, or the magic number, was wrong). Uses the
+     * 5 KB labels file of Debian's dataset-fashion-mnist.
+     */
+    @Test
+    void aSwappedFileIsNamedAsTheContentItHolds() throws Exception {
+        Path labels = org.dcec4j.datasets.DataSource.DEBIAN_FASHION_MNIST.resolve("t10k-labels-idx1-ubyte.gz");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(labels), "dataset-fashion-mnist is not installed");
+        Path data = tmp.resolve("data");
+        Path images = Files.createDirectories(data.resolve("fashion-mnist")).resolve("t10k-images-idx3-ubyte.gz");
+        Files.copy(labels, images);
+        assertEquals(1, run("--data-dir", data.toString(), "verify", "fashion-mnist"));
+        assertTrue(out().matches("(?s).*BAD      " + java.util.regex.Pattern.quote(images.toString())
+                + ": [^\n]*: this is the content of fashion-mnist/t10k-labels-idx1-ubyte.gz\n.*"), out());
+        Files.move(images, images.resolveSibling("train-images-idx3-ubyte.gz"));
+        assertEquals(1, run("--data-dir", data.toString(), "sheet", "fashion-mnist", tmp.resolve("s.png").toString()));
+        assertTrue(err().startsWith("datasets: " + images.resolveSibling("train-images-idx3-ubyte.gz") + ": at byte ")
+                && err().strip().endsWith(": this is the content of fashion-mnist/t10k-labels-idx1-ubyte.gz"), err());
+    }
+
+    /**
      * A MNIST file whose stored and decompressed hashes both differ (another file's content in its place) is BAD with the
      * hash of the decompressed bytes it was compared with: the line named the stored file's hash as the one expected of the
      * decompressed bytes ("sha256 of the decompressed bytes expected f7ae60f9..., found ...").
