@@ -177,10 +177,21 @@ public final class SparkInference {
      * be made there, and Hadoop said so ("Parent path is not a directory") only when the job that computed the output
      * tried to commit it. The nearest existing folder or file above the path is looked at.
      */
-    static void requireNoFileAbove(SparkSession spark, String path) {
+    public static void requireNoFileAbove(SparkSession spark, String path) {
+        try {
+            requireNoFileAbove(new org.apache.hadoop.fs.Path(path).getFileSystem(spark.sparkContext().hadoopConfiguration()), path);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@link #requireNoFileAbove(SparkSession, String)} on a given file system: the driver's own (Hadoop's local file
+     * system) for train's --out, a folder on the driver whatever the cluster's default file system is.
+     */
+    public static void requireNoFileAbove(org.apache.hadoop.fs.FileSystem fs, String path) {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
         try {
-            org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
             for (org.apache.hadoop.fs.Path up = p.getParent(); up != null; up = up.getParent()) {
                 if (!fs.exists(up)) continue;
                 if (!fs.getFileStatus(up).isDirectory())

@@ -142,6 +142,25 @@ class SparkCommandTest {
         }
     }
 
+    /**
+     * train's outputs below a file (--predictions, and --out, whose default predictions go below it) are refused as
+     * predict's are, before the data are read (exit 2): --predictions was Hadoop's "Parent path is not a directory",
+     * exit 1, once the whole run had been made; --out a failed folder creation once the data were read.
+     */
+    @Test void trainRefusesAnOutputBelowAFileBeforeTheDataAreRead() throws IOException {
+        Path file = Files.writeString(tmp.resolve("train-somefile.txt"), "x");
+        String nowhere = tmp.resolve("nowhere").toString();
+        String below = ": " + file + " is a file, not a folder: no output can be made below it; choose another output";
+        String predictions = file + "/p.csv";
+        Run r = run("train", "--dataset", nowhere, "--predictions", predictions, "--out", tmp.resolve("train-below").toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("dcec-spark: " + predictions + below, r.err().strip());
+        String out = file + "/run";
+        r = run("train", "--dataset", nowhere, "--out", out);
+        assertEquals(2, r.code(), r.err());
+        assertEquals("dcec-spark: " + out + below, r.err().strip());
+    }
+
     @Test void badOptionsAndBadInputsExitWithAMessageNamingThem() throws IOException {
         Run r = run("train", "--pretrain-mode", "fast", "--out", tmp.resolve("x").toString());
         assertEquals(2, r.code());

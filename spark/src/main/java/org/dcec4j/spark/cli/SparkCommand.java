@@ -421,6 +421,10 @@ public final class SparkCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             SparkSession spark = sparkOptions.session("train");
             try (Backend backend = data.backend()) {
+                // an output below a file cannot be made: said now, not by Hadoop ("Parent path is not a directory") once the
+                // whole run had been made, nor by the run folder once the data were read
+                SparkInference.requireNoFileAbove(org.apache.hadoop.fs.FileSystem.getLocal(spark.sparkContext().hadoopConfiguration()), train.out.toString());
+                if (train.predictions != null) SparkInference.requireNoFileAbove(spark, train.predictions);
                 // what is at --predictions is another run's or the user's: replaced only with --overwrite (the default,
                 // <out>/predictions.parquet, is one of the run folder's outputs, which the run folder guards)
                 if (train.predictions != null && !train.overwrite && SparkInference.exists(spark, train.predictions))
