@@ -588,13 +588,28 @@ public final class ImageFolder {
      * it reads; any other names ImageIO's exception.
      */
     private static DatasetException unreadable(Path f, String where, Exception e) {
-        int precision = jpegPrecision(f);
-        if (precision > 0 && precision != 8) {
-            return DatasetException.at(f, where, "a JPEG of 8-bit samples (the only precision the JDK's JPEG decoder reads)",
-                    "a " + precision + "-bit JPEG (its frame header declares " + precision + "-bit samples): " + precision
-                    + "-bit JPEG is not supported; convert it to 8-bit (or to a 16-bit PNG, which keeps its levels)");
-        }
-        return DatasetException.at(f, where, "a readable PNG, JPEG, BMP or GIF image", e.toString());
+        DatasetException precision = unsupportedPrecision(f, where, jpegPrecision(f));
+        return precision != null ? precision : DatasetException.at(f, where, "a readable PNG, JPEG, BMP or GIF image", e.toString());
+    }
+
+    /**
+     * The loader's error for a JPEG whose samples are not 8-bit, for a reader that holds the file's bytes rather than its
+     * path (dcec-spark's executors): null when the bytes are not such a JPEG, so that ImageIO's own failure is said.
+     *
+     * @param bytes read: the file's content
+     * @param file  names the file in the message
+     * @param where where reading failed, as in {@link DatasetException#at}
+     */
+    public static DatasetException unsupportedJpegPrecision(byte[] bytes, String file, String where) {
+        return unsupportedPrecision(file, where, jpegPrecision(new java.io.ByteArrayInputStream(bytes)));
+    }
+
+    /** The error for a JPEG of {@code precision}-bit samples, null for 8 or 0 (not a JPEG). */
+    private static DatasetException unsupportedPrecision(Object file, String where, int precision) {
+        if (precision <= 0 || precision == 8) return null;
+        return DatasetException.at(file, where, "a JPEG of 8-bit samples (the only precision the JDK's JPEG decoder reads)",
+                "a " + precision + "-bit JPEG (its frame header declares " + precision + "-bit samples): " + precision
+                + "-bit JPEG is not supported; convert it to 8-bit (or to a 16-bit PNG, which keeps its levels)");
     }
 
     /**
@@ -602,7 +617,16 @@ public final class ImageFolder {
      * file is not a JPEG, cannot be read, or has no frame header before its first scan: read from the markers alone.
      */
     static int jpegPrecision(Path f) {
-        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(f)))) {
+        try (java.io.InputStream in = Files.newInputStream(f)) {
+            return jpegPrecision(in);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** {@link #jpegPrecision(Path)} of a file's content. */
+    private static int jpegPrecision(java.io.InputStream content) {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(content))) {
             if (in.readUnsignedShort() != 0xFFD8) {
                 return 0;
             }

@@ -76,6 +76,9 @@ public final class ImageDecoder {
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof DatasetException d) throw d;
+            // a 12-bit JPEG ("Unsupported JPEG data precision 12") is said as the loader says it, with what to do
+            DatasetException precision = ImageFolder.unsupportedJpegPrecision(bytes, path, where);
+            if (precision != null) throw precision;
             // ImageIO's exception as the loader gives it, and what it wraps: a truncated PNG's is "Error reading PNG image
             // data", caused by the end of the file's compressed data
             Throwable cause = e;

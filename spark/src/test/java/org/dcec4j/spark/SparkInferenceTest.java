@@ -500,6 +500,25 @@ class SparkInferenceTest {
     }
 
     /**
+     * A 12-bit JPEG, which the JDK's JPEG decoder does not read, is said as the image-folder loader says it (the file, its
+     * precision and what to do); it was ImageIO's bare "Unsupported JPEG data precision 12".
+     */
+    @Test void aTwelveBitJpegIsRefusedAsTheLoaderRefusesIt() throws IOException {
+        // the datasets tests' JpegFixtures.gray12(): an 8x8 grey SOF1 JPEG of 12-bit samples (that class is not on this
+        // module's test class path)
+        byte[] gray12 = java.util.Base64.getDecoder().decode("/9j/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB"
+                + "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wQALDAAIAAgBAREA/8QAIwAAAAAAEAAAAAAAAAAAAAAAAAECAwQFBgcICQoLDA0OD//EABQQAQAAAAAA"
+                + "AAAAAAAAAAAAAAD/2gAIAQEAAD8AdAAP/9k=");
+        Path dir = Files.createDirectories(tmp.resolve("twelve-bit"));
+        Files.write(dir.resolve("b.jpg"), gray12);
+        String loader = assertThrows(DatasetException.class, () -> ImageFolder.load(dir, 1, 8, 8)).getMessage();
+        String spark = assertThrows(DatasetException.class, () -> ImageDecoder.read(gray12, "s3a://bucket/b.jpg")).getMessage();
+        assertTrue(loader.contains("12-bit JPEG is not supported"), loader);
+        assertTrue(spark.startsWith("s3a://bucket/b.jpg: at its "), spark);
+        assertEquals(loader.substring(loader.indexOf(": expected ")), spark.substring(spark.indexOf(": expected ")));
+    }
+
+    /**
      * A truncated PNG among good ones is named, with where it failed and ImageIO's reason, as the image-folder loader says
      * it ("at image 3 of 6: ... found javax.imageio.IIOException: Error reading PNG image data"): its header was read, so
      * "at its data" (a task does not know the image's number); it was "at byte 0".
