@@ -20,13 +20,11 @@ import org.dcec4j.datasets.ImageStream;
 import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.datasets.cli.Counts;
 import org.dcec4j.dcec.ConfigException;
-import org.dcec4j.dcec.DcecConfig;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.report.RunLogs;
 import org.dcec4j.dcec.run.PredictionsCsv;
-import org.dcec4j.dcec.run.PretrainingConfig;
 import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.dcec.run.RunLock;
 import org.dcec4j.engine.io.TensorFile;
@@ -36,26 +34,28 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dcec report RUN}: (re)builds {@code report.html} of a finished {@code dcec train} run from the run's own files
- * (config.json, the logs, predictions.csv, baseline.json) and the images it was trained on, with the report code
- * {@code train} uses ({@link HtmlReport#fromRunDirectory}), so the page is the one train writes for that folder, byte
- * for byte. For a run made with {@code --no-report}, or whose report was deleted, without the checkpoint that
- * {@code train --resume} would need.
+ * {@code dcec report RUN}: (re)builds {@code report.html} of a finished {@code dcec train} or {@code dcec cluster} run
+ * from the run's own files (config.json, the logs, predictions.csv, baseline.json) and the images it was trained on,
+ * with the report code {@code train} uses ({@link HtmlReport#fromRunDirectory}), so the page of a train run is the one
+ * train writes for that folder, byte for byte. For a run made with {@code --no-report}, or whose report was deleted,
+ * without the checkpoint that {@code train --resume} would need; and for a clustering, which writes none. A clustering's
+ * pretraining section is its pretraining's pretrain_log.csv when it ran in the pretraining's folder, else a note of
+ * where its weights came from as config.json records it ({@link HtmlReport#clustersWeightsFromElsewhere}).
  *
  * <p>Everything is read and checked before anything is written, and a refusal writes nothing (exit code 2): a folder
- * that is not a finished train run (no config.json; a {@code cluster} run's; no model.dc4j or predictions.csv, as a
- * pretraining or a stopped run; a log the method writes missing), data that are not the run's (another name, C×H×W or
- * number of images than config.json records, other files or labels than predictions.csv names), a model.dc4j of
- * another geometry, and a report.html that dcec did not write unless {@code --overwrite}. The page is written holding
- * the folder's {@link RunLock} (a run at work there is refused as {@code train} refuses it), atomically
+ * that is not a finished run (no config.json; no model.dc4j or predictions.csv, as a pretraining or a stopped run; a
+ * log the method writes missing), data that are not the run's (another name, C×H×W or number of images than
+ * config.json records, other files or labels than predictions.csv names), a model.dc4j of another geometry, and a
+ * report.html that dcec did not write unless {@code --overwrite}. The page is written holding the folder's
+ * {@link RunLock} (a run at work there is refused as {@code train} refuses it), atomically
  * ({@link OutputFiles#writeAtomically}). docs/usage.md#report
  */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Build report.html again for a finished `dcec train` run folder (a --no-report run, or one whose report was deleted),"
-                + " from the run's files and the images it was trained on.",
-                "Refuses a folder that is not a finished train run, and data that are not the run's (exit code 2); writes nothing then."})
+        description = {"Build report.html for a finished `dcec train` run folder (again: a --no-report run, or one whose report was deleted)"
+                + " or `dcec cluster` run folder (which writes none), from the run's files and the images it was trained on.",
+                "Refuses a folder that is not a finished train or cluster run, and data that are not the run's (exit code 2); writes nothing then."})
 final class ReportCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "RUN", description = "The --out folder of a finished `dcec train` run.")
+    @Parameters(paramLabel = "RUN", description = "The --out folder of a finished `dcec train` or `dcec cluster` run.")
     Path run;   // converted by the command line's DcecCommand.PATHS, registered for every subcommand
 
     @Option(names = "--dataset", paramLabel = "NAME|FOLDER",
@@ -84,8 +84,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         if (run.toString().isEmpty())
-            throw new IllegalArgumentException("RUN is empty: name the --out folder of a finished dcec train run (. for the current folder)");
-        Map<String, String> config = finishedTrainRun(run);
+            throw new IllegalArgumentException("RUN is empty: name the --out folder of a finished dcec train or cluster run (. for the current folder)");
+        Map<String, String> config = finishedRun(run);
         Path html = run.resolve(HtmlReport.FILE_NAME);
         boolean replaced = mayReplace(html);      // said before the images are read; checked again holding the lock
         Dataset d = read(config);
@@ -104,7 +104,7 @@ final class ReportCommand implements Callable<Integer> {
                         + printable(lock.previousHolder()) + ")");
             // under the lock, the folder as checked before (a run may have ended there meanwhile; one of the same config.json
             // made files of the same data, which the checks above accept as well)
-            if (!finishedTrainRun(run).equals(config))
+            if (!finishedRun(run).equals(config))
                 throw new IllegalArgumentException(run.resolve(RunFolder.CONFIG_JSON) + " changed while the images were read (another run"
                         + " in the folder?): run the command again");
             byte[] page = HtmlReport.fromRunDirectory(run, d, SAMPLES).render().getBytes(StandardCharsets.UTF_8);
@@ -119,11 +119,11 @@ final class ReportCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------------------------ the folder
     /**
-     * config.json of {@code dir} when it is the folder of a finished {@code dcec train} run, read; otherwise an
-     * IllegalArgumentException that says what the folder is and what is missing.
+     * config.json of {@code dir} when it is the folder of a finished {@code dcec train} or {@code dcec cluster} run, read;
+     * otherwise an IllegalArgumentException that says what the folder is and what is missing.
      */
-    static Map<String, String> finishedTrainRun(Path dir) {
-        String need = "give the --out folder of a finished dcec train run";
+    static Map<String, String> finishedRun(Path dir) {
+        String need = "give the --out folder of a finished dcec train or cluster run";
         if (!Files.exists(dir))
             throw new IllegalArgumentException(dir + ": no such folder; " + need);
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": is a file, not a run folder; " + need);
@@ -132,11 +132,8 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException(dir + " holds no " + RunFolder.CONFIG_JSON + " (a run writes it first): it is not a run folder; " + need);
         Map<String, String> config = RunLogs.readConfig(configFile);
         // cluster keeps the pretraining of its weights in config.json, or records that pretraining's settings as null
-        boolean clustering = config.containsKey(PretrainingConfig.KEY) || config.keySet().stream().anyMatch(k -> k.startsWith(PretrainingConfig.KEY + "."))
-                || DcecConfig.UNKNOWABLE.stream().anyMatch(k -> "null".equals(config.get(k)));
-        if (clustering)
-            throw new IllegalArgumentException(dir + " is the folder of a dcec cluster run (" + configFile + " records the pretraining of the weights"
-                    + " it clustered): dcec report builds the report of a dcec train run; cluster writes none");
+        boolean clustering = HtmlReport.clustersWeightsFromElsewhere(config);
+        String command = clustering ? "dcec cluster" : "dcec train";
         Method method = method(config, configFile);
         List<String> missing = new ArrayList<>();
         for (String name : List.of(RunFolder.MODEL, RunFolder.PREDICTIONS))
@@ -144,15 +141,17 @@ final class ReportCommand implements Callable<Integer> {
         if (!missing.isEmpty()) {
             String lockLine = holderLine(dir.resolve(RunLock.FILE_NAME));
             throw new IllegalArgumentException(dir + " is not a finished run: it has no " + String.join(" and no ", missing)
-                    + ", which dcec train writes when its training ends (a pretraining has none, nor a run still going or stopped before its end"
-                    + (lockLine == null ? "" : "; its " + RunLock.FILE_NAME + " names " + lockLine) + "); "
-                    + (Files.isRegularFile(dir.resolve(RunFolder.CHECKPOINT)) ? "finish it with its dcec train command and --resume" : "train it again")
-                    + ", which writes the report");
+                    + ", which " + command + " writes when its " + (clustering ? "clustering" : "training") + " ends (a pretraining has none,"
+                    + " nor a run still going or stopped before its end" + (lockLine == null ? "" : "; its " + RunLock.FILE_NAME + " names " + lockLine) + "); "
+                    + (Files.isRegularFile(dir.resolve(RunFolder.CHECKPOINT)) ? "finish it with its " + command + " command and --resume"
+                    : clustering ? "cluster it again" : "train it again")
+                    + (clustering ? ", then run dcec report" : ", which writes the report"));
         }
         for (String log : List.of(RunFolder.PRETRAIN_LOG, RunFolder.DCEC_LOG)) {
-            boolean written = log.equals(RunFolder.PRETRAIN_LOG) ? method.pretrains : method.clusters;
+            // a clustering's pretraining log is in its folder only when it ran in its pretraining's
+            boolean written = log.equals(RunFolder.PRETRAIN_LOG) ? method.pretrains && !clustering : method.clusters;
             if (written && !Files.isRegularFile(dir.resolve(log)))
-                throw new IllegalArgumentException(dir + " has no " + log + ", which dcec train writes for --method " + method.cliName
+                throw new IllegalArgumentException(dir + " has no " + log + ", which " + command + " writes for --method " + method.cliName
                         + " and the report is made of: it is not a whole run folder");
         }
         return config;

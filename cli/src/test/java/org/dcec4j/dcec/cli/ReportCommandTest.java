@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dcec report RUN}: the page it builds for a finished train run is the one train writes, and every folder that
- * is not a finished train run, and data that are not the run's, are refused with exit code 2, writing nothing.
+ * is not a finished train or cluster run, and data that are not the run's, are refused with exit code 2, writing nothing.
  */
 class ReportCommandTest {
     @TempDir static Path tmp;
@@ -122,7 +122,7 @@ class ReportCommandTest {
 
     /** A folder that is not a finished train run is refused naming what it is and what is missing. */
     @Test void whatIsNotAFinishedTrainRunIsRefused() throws IOException {
-        String need = "give the --out folder of a finished dcec train run";
+        String need = "give the --out folder of a finished dcec train or cluster run";
         Path none = tmp.resolve("none");
         refused(tmp.resolve("x"), none + ": no such folder; " + need, "report", none.toString());
         assertFalse(Files.exists(none));
@@ -130,9 +130,12 @@ class ReportCommandTest {
         refused(reported, file + ": is a file, not a run folder; " + need, "report", file.toString());
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         refused(empty, empty + " holds no config.json (a run writes it first): it is not a run folder; " + need, "report", empty.toString());
-        refused(clustered, clustered + " is the folder of a dcec cluster run (" + clustered.resolve("config.json") + " records the pretraining"
-                + " of the weights it clustered): dcec report builds the report of a dcec train run; cluster writes none",
-                "report", clustered.toString(), "--dataset", images.toString());
+        // a clustering without its model: named as cluster's (it is built as well: ReportClusterRunTest)
+        Path unfinished = copy(clustered, "unfinished");
+        Files.delete(unfinished.resolve("predictions.csv"));
+        refused(unfinished, unfinished + " is not a finished run: it has no predictions.csv, which dcec cluster writes when its clustering"
+                + " ends (a pretraining has none, nor a run still going or stopped before its end); cluster it again, then run dcec report",
+                "report", unfinished.toString(), "--dataset", images.toString());
 
         // a pretraining: what dcec pretrain writes (its config.json is train's)
         Path pretrained = Files.createDirectories(tmp.resolve("pretrained"));

@@ -158,6 +158,8 @@ public final class HtmlReport {
         private final List<PretrainRow> pretrain = new ArrayList<>();
         /** The method has no pretraining (kmeans): the section says so instead of "no log was given". */
         private String withoutPretraining;
+        /** The weights were pretrained elsewhere (a cluster run): what the section says when it has no log. */
+        private String pretrainingElsewhere;
         private String withoutClustering;
         private String endsWith;
         private final List<ClusterRow> clustering = new ArrayList<>();
@@ -208,6 +210,15 @@ public final class HtmlReport {
          */
         public Builder withoutPretraining(String method) {
             this.withoutPretraining = Objects.requireNonNull(method, "method");
+            return this;
+        }
+
+        /**
+         * The run clustered weights pretrained elsewhere ({@code dcec cluster}): without pretraining rows the section
+         * shows {@code note} (where the weights came from) rather than that no log was given.
+         */
+        public Builder pretrainingElsewhere(String note) {
+            this.pretrainingElsewhere = Objects.requireNonNull(note, "note");
             return this;
         }
 
@@ -404,6 +415,40 @@ public final class HtmlReport {
     /** config.json's keys of the settings that only the pretraining uses, null where it is not known. */
     static final List<String> PRETRAINING_SETTINGS = org.dcec4j.dcec.DcecConfig.UNKNOWABLE;
 
+    /** The key of a clustering run's config.json that holds the config.json of its weights' pretraining. */
+    static final String PRETRAINING = "pretraining";
+
+    /**
+     * Whether config.json (flattened) is a {@code dcec cluster} run's: it keeps the config.json of its weights'
+     * pretraining under {@value #PRETRAINING}, or records that pretraining's settings as null (not known).
+     */
+    public static boolean clustersWeightsFromElsewhere(Map<String, String> config) {
+        return config.containsKey(PRETRAINING) || config.keySet().stream().anyMatch(k -> k.startsWith(PRETRAINING + "."))
+                || PRETRAINING_SETTINGS.stream().anyMatch(k -> "null".equals(config.get(k)));
+    }
+
+    /**
+     * The pretraining section's note of a clustering run without the pretraining's log: where its weights came from, as
+     * config.json records it (the pretraining's method, data, seed and epochs), or that their pretraining is not known.
+     */
+    static String weightsOrigin(Map<String, String> config) {
+        String p = PRETRAINING + ".";
+        if (config.keySet().stream().noneMatch(k -> k.startsWith(p))) {
+            return "The pretraining of the weights this run clustered is not known (no config.json of a pretraining was beside them:"
+                    + " config.json records " + String.join(", ", PRETRAINING_SETTINGS.subList(0, PRETRAINING_SETTINGS.size() - 1)) + " and "
+                    + PRETRAINING_SETTINGS.get(PRETRAINING_SETTINGS.size() - 1) + " as unknown), and its log, " + RunLogs.PRETRAIN_LOG
+                    + ", is not in this folder.";
+        }
+        String images = config.get(p + "images");
+        String what = config.getOrDefault(p + "method", "?") + " on " + config.getOrDefault(p + "dataset", "?")
+                + (images == null ? "" : ", " + images + ("1".equals(images) ? " image" : " images"))
+                + ", seed " + config.getOrDefault(p + "seed", "?") + ", " + config.getOrDefault(p + "pretrain_epochs", "?") + " epochs"
+                + (config.get(p + "dcec4j.release") == null ? "" : ", dcec4j " + config.get(p + "dcec4j.release"));
+        return "The weights this run clustered were pretrained in another folder (dcec cluster --weights): config.json records that"
+                + " pretraining under " + PRETRAINING + " (" + what + "; the configuration below lists it all); its log, "
+                + RunLogs.PRETRAIN_LOG + ", is not in this folder.";
+    }
+
     /**
      * A builder filled from a finished run folder: {@code config.json}, {@code pretrain_log.csv},
      * {@code dcec_log.csv}, {@code predictions.csv} and {@code baseline.json}, whichever exist.
@@ -487,6 +532,8 @@ public final class HtmlReport {
                 b.summary(LAST_PRETRAINING_LOSS, Html.number(last.loss()));
                 b.summary("pretraining time", Html.fixed(seconds, 1) + " s");
             }
+        } else if (clustersWeightsFromElsewhere(cfg)) {
+            b.pretrainingElsewhere(weightsOrigin(cfg));
         }
         Path log = outDir.resolve(RunLogs.CLUSTER_LOG);
         ClusterRow lastRow = null;
@@ -943,6 +990,8 @@ public final class HtmlReport {
             List<PretrainRow> rows = b.pretrain;
             if (rows.isEmpty() && b.withoutPretraining != null) {
                 note(o, b.withoutPretraining + " clusters the raw pixels: it has no autoencoder to pretrain.");
+            } else if (rows.isEmpty() && b.pretrainingElsewhere != null) {
+                note(o, b.pretrainingElsewhere);
             } else if (rows.isEmpty()) {
                 note(o, "No pretraining log (pretrain_log.csv) was given.");
             } else {
