@@ -927,7 +927,15 @@ public final class ImageFolder {
         }
         String raw = p.toUri().getRawPath();                            // absolute, '/' at the end of a folder
         int end = raw.endsWith("/") ? raw.length() - 1 : raw.length();
-        raw = raw.substring(raw.lastIndexOf('/', end - 1) + 1, end);
+        return utf8OfRawPath(raw.substring(raw.lastIndexOf('/', end - 1) + 1, end));
+    }
+
+    /**
+     * The text of a raw (escaped) URI path such as {@code URI.getRawPath()} gives: each {@code %XX} is the byte XX, the
+     * bytes read as UTF-8, each byte that is not part of a UTF-8 character a U+FFFD; the same under every locale. How
+     * dcec names an image file; shared with the Spark module, which must name files as dcec does.
+     */
+    public static String utf8OfRawPath(String raw) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);

@@ -229,18 +229,7 @@ public final class ImageSources {
     /** p's path below dir, its bytes read as UTF-8 (each byte that is not part of a UTF-8 character a U+FFFD), as dcec names files. */
     private static String utf8(java.nio.file.Path dir, java.nio.file.Path p) {
         String raw = p.toUri().getRawPath(), top = dir.toUri().getRawPath();      // the bytes, escaped as %XX, whatever the locale
-        raw = raw.substring(top.endsWith("/") ? top.length() : top.length() + 1);
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%' && i + 2 < raw.length()) {
-                b.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                b.write(c);
-            }
-        }
-        return b.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return org.dcec4j.datasets.ImageFolder.utf8OfRawPath(raw.substring(top.endsWith("/") ? top.length() : top.length() + 1));
     }
 
     /** The fully qualified URI of a path, as binaryFile writes it in its {@code path} column (no trailing '/'). */
