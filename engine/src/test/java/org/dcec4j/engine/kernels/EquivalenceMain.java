@@ -10,10 +10,12 @@ import org.dcec4j.engine.Backend;
  * Entry point of the forked equivalence run: {@code java --add-modules jdk.incubator.vector
  * -Ddcec4j.vector.bits=W … EquivalenceMain}. Runs every case of {@link KernelCases} with the vector
  * kernels (2 threads) against the scalar ones, bit for bit, prints each failure and exits 1 if there is any; prints
- * the digest of the reference outputs ({@link KernelCases#referenceDigest}).
+ * the digest of the reference outputs ({@link KernelCases#referenceDigest}). {@code -Ddcec4j.test.maxMacs=M} runs only
+ * the products of at most M multiply-adds ({@link KernelCases#maxMacs}).
  */
 public final class EquivalenceMain {
     public static void main(String[] args) throws Exception {
+        KernelCases.maxMacs = Long.getLong("dcec4j.test.maxMacs", Long.MAX_VALUE);
         Kernels fast = Backend.create(Backend.Kind.VECTOR, 2).kernels();
         Kernels ref = new ScalarKernels();
         List<String> failures = new ArrayList<>();
