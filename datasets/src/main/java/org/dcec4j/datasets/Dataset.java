@@ -335,13 +335,15 @@ public final class Dataset {
     /**
      * N·C·H·W, the length of the one float array of N images of C×H×W, checked before a reader allocates it: a set
      * larger than one Java array holds is a DatasetException naming the set and the way out, not a
-     * NegativeArraySizeException or an OutOfMemoryError.
+     * NegativeArraySizeException or an OutOfMemoryError. The way out is named in the library's words (the readers'
+     * {@code limit} argument) and the command line's ({@code --limit}): a library caller has no --limit.
      */
     public static int arrayLength(String name, int N, int C, int H, int W) {
         long values = (long) N * C * H * W;
         if (values > Integer.MAX_VALUE - 64) {
             throw new DatasetException(name + ": " + N + " images of " + C + "x" + H + "x" + W
-                    + " are " + values + " values, more than one array holds (2^31): use fewer images (--limit)");
+                    + " are " + values + " values, more than one array holds (2^31): use fewer images (a smaller"
+                    + " limit: the limit argument of the reader or of Datasets.open, --limit on the command line)");
         }
         return (int) values;
     }

@@ -178,7 +178,8 @@ class IdxReaderTest {
             assertEquals(1_200_000_000, s.size());
             String m = error(s::readAll);
             assertEquals("t: 1200000000 images of 1x1x2 are 2400000000 values, more than one array holds (2^31):"
-                    + " use fewer images (--limit)", m);
+                    + " use fewer images (a smaller limit: the limit argument of the reader or of Datasets.open,"
+                    + " --limit on the command line)", m);
         }
         // with a limit the first images load: 3 images of 2 bytes, the first 6 random bytes / 255
         try (ImageStream s = IdxReader.stream("t", List.of(a, b), null, 10, 3)) {
