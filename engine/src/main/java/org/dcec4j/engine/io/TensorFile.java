@@ -80,8 +80,13 @@ public final class TensorFile {
         private final LinkedHashMap<String, String> meta = new LinkedHashMap<>();
         private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
 
+        /**
+         * Adds a metadata entry. A null key or value is a NullPointerException naming it ("value (metadata 'kind')"),
+         * as the engine's other entry points name theirs.
+         */
         public Builder meta(String key, String value) {
-            if (key == null || value == null) throw new IllegalArgumentException("metadata '" + key + "': key and value must not be null, got " + value);
+            java.util.Objects.requireNonNull(key, "key");
+            java.util.Objects.requireNonNull(value, () -> "value (metadata '" + key + "')");
             meta.put(key, value);
             return this;
         }
@@ -89,11 +94,13 @@ public final class TensorFile {
         /**
          * Adds a tensor (the data is copied when written, not now; do not change it before write()). Its shape is
          * checked as {@link #parse} checks it, so that what is written can be read: rank 1 to 8, every dimension at
-         * least 1, their product the length of {@code data}.
+         * least 1, their product the length of {@code data}. A null argument is a NullPointerException naming it
+         * ("data (tensor 'enc.w')"), as the engine's other entry points name theirs.
          */
         public Builder tensor(String name, int[] shape, float[] data) {
-            if (name == null || shape == null || data == null)
-                throw new IllegalArgumentException("tensor '" + name + "': name, shape and data must not be null");
+            java.util.Objects.requireNonNull(name, "name");
+            java.util.Objects.requireNonNull(shape, () -> "shape (tensor '" + name + "')");
+            java.util.Objects.requireNonNull(data, () -> "data (tensor '" + name + "')");
             if (entries.containsKey(name)) throw new IllegalArgumentException("tensor '" + name + "' added twice");
             if (shape.length < 1 || shape.length > MAX_RANK)
                 throw new IllegalArgumentException("tensor '" + name + "': rank 1.." + MAX_RANK + " expected, shape " + Arrays.toString(shape));

@@ -181,10 +181,24 @@ class TensorFileTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TensorFile.builder().tensor("a", new int[] {3}, new float[2]));
         assertTrue(e.getMessage().contains("does not fit 2 values"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> TensorFile.builder().meta("a", null));
-        assertTrue(e.getMessage().contains("metadata 'a'"), e.getMessage());
         // a good shape still round-trips
         TensorFile f = TensorFile.parse(TensorFile.builder().tensor("a", new int[] {1, 2}, new float[] {1, 2}).toBytes(), "x");
         assertArrayEquals(new int[] {1, 2}, f.get("a").shape());
+    }
+
+    /**
+     * A null argument to the builder is a NullPointerException naming it at once, as the engine's other entry points
+     * name theirs: it was an IllegalArgumentException that did not say which of name, shape and data was null.
+     */
+    @Test void theBuilderNamesItsNullArgument() {
+        TensorFile.Builder b = TensorFile.builder();
+        assertEquals("name", assertThrows(NullPointerException.class, () -> b.tensor(null, new int[] {1}, new float[1])).getMessage());
+        assertEquals("shape (tensor 'w')", assertThrows(NullPointerException.class, () -> b.tensor("w", null, new float[1])).getMessage());
+        assertEquals("data (tensor 'w')", assertThrows(NullPointerException.class, () -> b.tensor("w", new int[] {1}, null)).getMessage());
+        assertEquals("key", assertThrows(NullPointerException.class, () -> b.meta(null, "v")).getMessage());
+        assertEquals("value (metadata 'kind')", assertThrows(NullPointerException.class, () -> b.meta("kind", null)).getMessage());
+        // nothing was added: the builder still writes an empty file
+        assertTrue(TensorFile.parse(b.toBytes(), "x").names().isEmpty());
+        assertTrue(TensorFile.parse(b.toBytes(), "x").meta().isEmpty());
     }
 }
