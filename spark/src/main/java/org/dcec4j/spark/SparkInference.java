@@ -166,6 +166,10 @@ public final class SparkInference {
      */
     public static void checkOutput(SparkSession spark, String path, boolean overwrite) {
         requireNoFileAbove(spark, path);
+        // an output is a folder: a file there was "already exists: pass --overwrite", and --overwrite then refused it too
+        if (isFile(spark, path))
+            throw new IllegalArgumentException(path + " is a file, not a folder: an output is a folder (of Spark's part files);"
+                    + " choose another output");
         boolean existed = exists(spark, path);
         if (!overwrite && existed)
             throw new IllegalArgumentException(path + " already exists: pass --overwrite to replace it, or choose another output");
@@ -280,6 +284,22 @@ public final class SparkInference {
     /** The names in a folder written by Spark's file writers (their .crc checksums hidden beside them). */
     private static final java.util.regex.Pattern SPARK_OUTPUT =
             java.util.regex.Pattern.compile("\\.?(part-.*|_SUCCESS|_committed_.*|_started_.*|_temporary)(\\.crc)?");
+
+    /**
+     * Whether something other than a folder (a file) is at path, on any Hadoop file system: no output, each a folder,
+     * can be made there.
+     */
+    public static boolean isFile(SparkSession spark, String path) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            return fs.exists(p) && !fs.getFileStatus(p).isDirectory();
+        } catch (java.io.FileNotFoundException e) {
+            return false;   // removed between the two questions
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
+        }
+    }
 
     /** Whether anything (a file or a folder) is at path, on any Hadoop file system. */
     public static boolean exists(SparkSession spark, String path) {

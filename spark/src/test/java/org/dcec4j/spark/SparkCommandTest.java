@@ -161,6 +161,41 @@ class SparkCommandTest {
         assertEquals("dcec-spark: " + out + below, r.err().strip());
     }
 
+    /**
+     * An output that is a file, not a folder, is refused at the start, naming it and the folder expected (exit 2), by
+     * every command that writes one: train's --out was a failed folder creation once the data were read, exit 1; an
+     * --output or --predictions without --overwrite was "already exists: pass --overwrite", which was then refused too.
+     */
+    @Test void anOutputThatIsAFileIsRefusedAtTheStart() throws IOException {
+        Path file = Files.writeString(tmp.resolve("output-is-a-file.txt"), "x");
+        String nowhere = tmp.resolve("nowhere").toString();
+        String model = untrainedModel("output-is-a-file.dc4j").toString();
+        for (String command : List.of("predict", "embed")) {
+            for (boolean overwrite : new boolean[] {false, true}) {
+                List<String> args = new java.util.ArrayList<>(List.of(command, "--model", model, "--dataset", nowhere, "--output", file.toString()));
+                if (overwrite) args.add("--overwrite");
+                Run r = run(args.toArray(new String[0]));
+                assertEquals(2, r.code(), r.err());
+                assertEquals("dcec-spark: " + file + " is a file, not a folder: an output is a folder (of Spark's part files);"
+                        + " choose another output", r.err().strip(), args.toString());
+            }
+        }
+        for (boolean overwrite : new boolean[] {false, true}) {
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--dataset", nowhere, "--predictions", file.toString(),
+                    "--out", tmp.resolve("predictions-is-a-file").toString()));
+            if (overwrite) args.add("--overwrite");
+            Run r = run(args.toArray(new String[0]));
+            assertEquals(2, r.code(), r.err());
+            assertEquals("dcec-spark: --predictions " + file + " is a file, not a folder: the predictions are a folder (of Spark's"
+                    + " part files); choose another --predictions", r.err().strip(), args.toString());
+        }
+        Run r = run("train", "--dataset", nowhere, "--out", file.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("dcec-spark: --out " + file + " is a file, not a folder: a run writes its logs, weights, model and predictions"
+                + " into a folder; choose another --out", r.err().strip());
+        assertEquals("x", Files.readString(file));
+    }
+
     @Test void badOptionsAndBadInputsExitWithAMessageNamingThem() throws IOException {
         Run r = run("train", "--pretrain-mode", "fast", "--out", tmp.resolve("x").toString());
         assertEquals(2, r.code());

@@ -276,7 +276,7 @@ class SparkInferenceTest {
         assertEquals("years of work", Files.readString(mine.resolve("thesis.tex")));
         Path file = Files.writeString(tmp.resolve("model-copy.dc4j"), "a file");
         e = assertThrows(IllegalArgumentException.class, () -> SparkInference.write(result, file.toString(), SparkInference.Format.CSV, true, 4));
-        assertTrue(e.getMessage().startsWith(file + " is a file: "), e.getMessage());
+        assertEquals(file + " is a file, not a folder: an output is a folder (of Spark's part files); choose another output", e.getMessage());
         assertEquals("a file", Files.readString(file));
         // an earlier output (part files, _SUCCESS and their .crc files) is replaced
         Path out = tmp.resolve("again.parquet");

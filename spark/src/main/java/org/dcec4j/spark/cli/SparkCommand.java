@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -425,6 +426,14 @@ public final class SparkCommand implements Runnable {
                 // whole run had been made, nor by the run folder once the data were read
                 SparkInference.requireNoFileAbove(org.apache.hadoop.fs.FileSystem.getLocal(spark.sparkContext().hadoopConfiguration()), train.out.toString());
                 if (train.predictions != null) SparkInference.requireNoFileAbove(spark, train.predictions);
+                // outputs that are files: said now, not by the run folder's lock once the data were read (--out), nor as
+                // "already exists: pass --overwrite" followed by --overwrite's refusal of a file (--predictions)
+                if (Files.exists(train.out) && !Files.isDirectory(train.out))
+                    throw new IllegalArgumentException("--out " + train.out + " is a file, not a folder: a run writes its logs, weights,"
+                            + " model and predictions into a folder; choose another --out");
+                if (train.predictions != null && SparkInference.isFile(spark, train.predictions))
+                    throw new IllegalArgumentException("--predictions " + train.predictions + " is a file, not a folder: the predictions"
+                            + " are a folder (of Spark's part files); choose another --predictions");
                 // what is at --predictions is another run's or the user's: replaced only with --overwrite (the default,
                 // <out>/predictions.parquet, is one of the run folder's outputs, which the run folder guards)
                 if (train.predictions != null && !train.overwrite && SparkInference.exists(spark, train.predictions))
