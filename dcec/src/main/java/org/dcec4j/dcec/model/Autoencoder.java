@@ -45,7 +45,8 @@ public interface Autoencoder {
         if ("dcec-model".equals(kind) || "dcec-checkpoint".equals(kind))
             throw new TensorFile.FormatException(source + ": a dcec " + ("dcec-model".equals(kind) ? "model (model.dc4j)" : "checkpoint")
                     + ", not a pretraining's weights file: give the weights the pretraining wrote (cae_weights.dc4j or ae_weights.dc4j"
-                    + " in its run folder)" + ("dcec-model".equals(kind) ? "; a trained model is used with predict's --model" : ""));
+                    + " in its run folder)" + ("dcec-model".equals(kind) ? "; a trained model is read with TrainedModel.load"
+                    + " (the command line's predict --model)" : ""));
         module().loadFrom(f, "", source);
     }
 

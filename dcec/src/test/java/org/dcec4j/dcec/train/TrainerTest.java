@@ -390,7 +390,8 @@ class TrainerTest {
             TensorFile.FormatException f = assertThrows(TensorFile.FormatException.class, () -> new DcecTrainer(tiny(), TINY).pretrainedWeights(file));
             assertEquals(file + ": a dcec " + (name.equals(RunFolder.MODEL) ? "model (model.dc4j)" : "checkpoint") + ", not a pretraining's"
                     + " weights file: give the weights the pretraining wrote (cae_weights.dc4j or ae_weights.dc4j in its run folder)"
-                    + (name.equals(RunFolder.MODEL) ? "; a trained model is used with predict's --model" : ""), f.getMessage());
+                    + (name.equals(RunFolder.MODEL) ? "; a trained model is read with TrainedModel.load (the command line's predict --model)" : ""),
+                    f.getMessage());
         }
     }
 
