@@ -50,10 +50,15 @@ public final class DataSource {
 
     private final List<Path> dataDirs;
     /**
-     * The folders among dataDirs that the user named, with what named them ("--data-dir", "$DCEC4J_DATA"): each must be
+     * The folders among dataDirs that the user named, with what named them ({@code DATA_DIR}, "$DCEC4J_DATA"): each must be
      * a folder when the search reaches it ({@link #locate}), not skipped as the cache is when it does not exist yet.
      */
     private final Map<Path, String> named;
+    /**
+     * The folder {@link #fromEnvironment}'s dataDirOrNull names, in messages: in the library's words and the command
+     * line's, which gives it with --data-dir (a library caller has no --data-dir).
+     */
+    static final String DATA_DIR = "the data folder given to DataSource.fromEnvironment (the command line's --data-dir)";
     private final Path cacheDir;
     private final Map<String, List<Path>> extraDirs;
     private final boolean downloads;
@@ -131,7 +136,7 @@ public final class DataSource {
         Map<Path, String> named = new LinkedHashMap<>();
         if (dataDirOrNull != null) {
             dirs.add(dataDirOrNull);
-            named.put(dataDirOrNull, "--data-dir");
+            named.put(dataDirOrNull, DATA_DIR);
         }
         String data = env.get(ENV_DATA);
         if (data != null && !data.isBlank()) {
@@ -147,7 +152,7 @@ public final class DataSource {
         String reason = !allow ? ENV_OFFLINE + "=" + offline + " is set: unset it to download them"
                 // no home (homeFolder): downloads would land below whatever folder the command runs in
                 : !home.isAbsolute() ? "this process has no home folder to cache them in: user.home is '" + home + "' and $HOME is not"
-                        + " set to an absolute path; put the files in a folder given with --data-dir or $" + ENV_DATA
+                        + " set to an absolute path; put the files in " + DATA_DIR + " or in $" + ENV_DATA
                 : null;
         return new DataSource(dirs, named, cache, Map.of("fashion-mnist", List.of(DEBIAN_FASHION_MNIST)), reason,
                 DEFAULT_MIRRORS, DEFAULT_TIMEOUT, null, System.err);
@@ -249,7 +254,7 @@ public final class DataSource {
     /**
      * The first existing regular file dir/name along the search order, or null.
      *
-     * @throws DatasetException when the search reaches a folder the user named (--data-dir, $DCEC4J_DATA) that is not
+     * @throws DatasetException when the search reaches a folder the user named (the data folder, $DCEC4J_DATA) that is not
      *                          a folder: a mistyped setting is reported, not skipped (the file would then come from a
      *                          later folder or a download without a word). One the search does not reach, because an
      *                          earlier folder holds the file, is not checked.
@@ -322,7 +327,7 @@ public final class DataSource {
 
     /** "mnist needs a, b; looked in ...; put them in ...", and which of them are there under another name. */
     String missingMessage(String setName, String dir, List<String> missing) {
-        String elsewhere = "<folder>/" + dir + "/ with --data-dir <folder> or " + ENV_DATA + "=<folder>";
+        String elsewhere = "<folder>/" + dir + "/ with <folder> as " + DATA_DIR + " or " + ENV_DATA + "=<folder>";
         return setName + " needs " + String.join(", ", missing) + ", not found in " + searchDirs(dir) + ". Put the file(s) in "
                 // no cache without a home folder (fromEnvironment)
                 + (dataDirs.contains(cacheDir) ? cacheDir.resolve(dir) + " (or in " + elsewhere + ")." : elsewhere + ".")

@@ -74,7 +74,8 @@ class DataSourceTest {
         assertEquals(inOpt, DataSource.fromEnvironment(opt, Map.of(DataSource.ENV_DATA, missing.toString()), home).locate("mnist", f));
         Path file = touch(tmp.resolve("a-file"));
         m = assertThrows(DatasetException.class, () -> DataSource.fromEnvironment(file, Map.of(), home).locate("mnist", f)).getMessage();
-        assertEquals("--data-dir is " + file + ", which is not a folder: point it at the folder that holds mnist/, usps/ or"
+        assertEquals("the data folder given to DataSource.fromEnvironment (the command line's --data-dir) is " + file + ", which is"
+                + " not a folder: point it at the folder that holds mnist/, usps/ or"
                 + " fashion-mnist/", m);
         // the same settings at folders (the cache does not have to exist): found where it is
         Files.createDirectories(missing);
@@ -135,9 +136,11 @@ class DataSourceTest {
         String m = org.junit.jupiter.api.Assertions.assertThrows(DatasetException.class,
                 () -> s.requireAll("mnist-test", "mnist", Datasets.MNIST_TEST)).getMessage();
         assertTrue(m.startsWith("mnist-test needs t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz, not found in []. Put the file(s) in"
-                + " <folder>/mnist/ with --data-dir <folder> or DCEC4J_DATA=<folder>."), m);
+                + " <folder>/mnist/ with <folder> as the data folder given to DataSource.fromEnvironment (the command line's --data-dir)"
+                + " or DCEC4J_DATA=<folder>."), m);
         assertTrue(m.endsWith("Downloads are off (this process has no home folder to cache them in: user.home is '?' and $HOME"
-                + " is not set to an absolute path; put the files in a folder given with --data-dir or $DCEC4J_DATA)."), m);
+                + " is not set to an absolute path; put the files in the data folder given to DataSource.fromEnvironment (the command"
+                + " line's --data-dir) or in $DCEC4J_DATA)."), m);
     }
 
     /** Timeouts and deadlines a download cannot use are refused when set, naming the value and the range. */

@@ -145,7 +145,8 @@ class DatasetsCommandTest {
         Path typo = tmp.resolve("dta");
         for (String command : new String[] {"list", "verify"}) {
             assertEquals(1, run("--data-dir", typo.toString(), command), command);
-            assertEquals("datasets: --data-dir is " + typo + ", which does not exist: point it at the folder that holds mnist/,"
+            assertEquals("datasets: the data folder given to DataSource.fromEnvironment (the command line's --data-dir) is " + typo
+                    + ", which does not exist: point it at the folder that holds mnist/,"
                     + " usps/ or fashion-mnist/\n", err(), command);
             assertEquals("", out().replaceFirst("downloads: off\n", ""), command);
         }
