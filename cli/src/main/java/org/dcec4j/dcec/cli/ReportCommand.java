@@ -21,6 +21,8 @@ import org.dcec4j.datasets.OutputFiles;
 import org.dcec4j.datasets.cli.Counts;
 import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.Method;
+import org.dcec4j.dcec.model.ConvAutoencoder;
+import org.dcec4j.dcec.model.DenseAutoencoder;
 import org.dcec4j.dcec.report.HtmlReport;
 import org.dcec4j.dcec.report.ReportException;
 import org.dcec4j.dcec.report.RunLogs;
@@ -34,28 +36,33 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dcec report RUN}: (re)builds {@code report.html} of a finished {@code dcec train} or {@code dcec cluster} run
+ * {@code dcec report RUN}: (re)builds {@code report.html} of a finished {@code dcec train}, {@code dcec cluster} or
+ * {@code dcec pretrain} run
  * from the run's own files (config.json, the logs, predictions.csv, baseline.json) and the images it was trained on,
  * with the report code {@code train} uses ({@link HtmlReport#fromRunDirectory}), so the page of a train run is the one
  * train writes for that folder, byte for byte. For a run made with {@code --no-report}, or whose report was deleted,
  * without the checkpoint that {@code train --resume} would need; and for a clustering, which writes none. A clustering's
  * pretraining section is its pretraining's pretrain_log.csv when it ran in the pretraining's folder, else a note of
- * where its weights came from as config.json records it ({@link HtmlReport#clustersWeightsFromElsewhere}).
+ * where its weights came from as config.json records it ({@link HtmlReport#clustersWeightsFromElsewhere}). A
+ * pretraining's page ({@link HtmlReport#pretrainingOnly}, which pretrain does not write) is what such a run has: the data
+ * set, the pretraining curve and time, and the configuration.
  *
  * <p>Everything is read and checked before anything is written, and a refusal writes nothing (exit code 2): a folder
- * that is not a finished run (no config.json; no model.dc4j or predictions.csv, as a pretraining or a stopped run; a
+ * that is not a finished run (no config.json; no model.dc4j or predictions.csv, as a stopped run; a pretraining
+ * without its weights, as one stopped before its end, or whose pretrain_log.csv stops short of config.json's epochs; a
  * log the method writes missing), data that are not the run's (another name, C×H×W or number of images than
- * config.json records, other files or labels than predictions.csv names), a model.dc4j of another geometry, and a
+ * config.json records, other files or labels than predictions.csv names), a model.dc4j or a pretraining's weights of
+ * another geometry, and a
  * report.html that dcec did not write unless {@code --overwrite}. The page is written holding the folder's
  * {@link RunLock} (a run at work there is refused as {@code train} refuses it), atomically
  * ({@link OutputFiles#writeAtomically}). docs/usage.md#report
  */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Build report.html for a finished `dcec train` run folder (again: a --no-report run, or one whose report was deleted)"
-                + " or `dcec cluster` run folder (which writes none), from the run's files and the images it was trained on.",
-                "Refuses a folder that is not a finished train or cluster run, and data that are not the run's (exit code 2); writes nothing then."})
+        description = {"Build report.html for a finished `dcec train` run folder (again: a --no-report run, or one whose report was deleted),"
+                + " `dcec cluster` or `dcec pretrain` run folder (which write none), from the run's files and the images it was trained on.",
+                "Refuses a folder that is not a finished train, cluster or pretrain run, and data that are not the run's (exit code 2); writes nothing then."})
 final class ReportCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "RUN", description = "The --out folder of a finished `dcec train` or `dcec cluster` run.")
+    @Parameters(paramLabel = "RUN", description = "The --out folder of a finished `dcec train`, `dcec cluster` or `dcec pretrain` run.")
     Path run;   // converted by the command line's DcecCommand.PATHS, registered for every subcommand
 
     @Option(names = "--dataset", paramLabel = "NAME|FOLDER",
@@ -84,12 +91,14 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         if (run.toString().isEmpty())
-            throw new IllegalArgumentException("RUN is empty: name the --out folder of a finished dcec train or cluster run (. for the current folder)");
+            throw new IllegalArgumentException("RUN is empty: name the --out folder of a finished dcec train, cluster or pretrain run (. for the current folder)");
         Map<String, String> config = finishedRun(run);
+        boolean pretraining = HtmlReport.pretrainingOnly(run, config);
         Path html = run.resolve(HtmlReport.FILE_NAME);
         boolean replaced = mayReplace(html);      // said before the images are read; checked again holding the lock
         Dataset d = read(config);
-        checkRunFiles(config, d);                 // all read-only: a refusal leaves the folder, lock file included, as it was
+        if (pretraining) checkWeights(config);
+        else checkRunFiles(config, d);            // all read-only: a refusal leaves the folder, lock file included, as it was
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         // one writer per folder: a run at work here (train --overwrite, --resume) is refused, as it refuses another
         RunLock lock;
@@ -119,11 +128,12 @@ final class ReportCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------------------------ the folder
     /**
-     * config.json of {@code dir} when it is the folder of a finished {@code dcec train} or {@code dcec cluster} run, read;
+     * config.json of {@code dir} when it is the folder of a finished {@code dcec train}, {@code dcec cluster} or
+     * {@code dcec pretrain} run ({@link #finishedPretraining}), read;
      * otherwise an IllegalArgumentException that says what the folder is and what is missing.
      */
     static Map<String, String> finishedRun(Path dir) {
-        String need = "give the --out folder of a finished dcec train or cluster run";
+        String need = "give the --out folder of a finished dcec train, cluster or pretrain run";
         if (!Files.exists(dir))
             throw new IllegalArgumentException(dir + ": no such folder; " + need);
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(dir + ": is a file, not a run folder; " + need);
@@ -135,14 +145,17 @@ final class ReportCommand implements Callable<Integer> {
         boolean clustering = HtmlReport.clustersWeightsFromElsewhere(config);
         String command = clustering ? "dcec cluster" : "dcec train";
         Method method = method(config, configFile);
+        String lockLine = holderLine(dir.resolve(RunLock.FILE_NAME));
+        // none of a clustering's files: a pretraining, unless its lock file names a train run that did not end
+        if (HtmlReport.pretrainingOnly(dir, config) && (lockLine == null || !lockLine.endsWith(" by dcec train\"")))
+            return finishedPretraining(dir, config, method, lockLine);
         List<String> missing = new ArrayList<>();
         for (String name : List.of(RunFolder.MODEL, RunFolder.PREDICTIONS))
             if (!Files.isRegularFile(dir.resolve(name))) missing.add(name);
         if (!missing.isEmpty()) {
-            String lockLine = holderLine(dir.resolve(RunLock.FILE_NAME));
             throw new IllegalArgumentException(dir + " is not a finished run: it has no " + String.join(" and no ", missing)
-                    + ", which " + command + " writes when its " + (clustering ? "clustering" : "training") + " ends (a pretraining has none,"
-                    + " nor a run still going or stopped before its end" + (lockLine == null ? "" : "; its " + RunLock.FILE_NAME + " names " + lockLine) + "); "
+                    + ", which " + command + " writes when its " + (clustering ? "clustering" : "training") + " ends (a run still going or"
+                    + " stopped before its end has none" + (lockLine == null ? "" : "; its " + RunLock.FILE_NAME + " names " + lockLine) + "); "
                     + (Files.isRegularFile(dir.resolve(RunFolder.CHECKPOINT)) ? "finish it with its " + command + " command and --resume"
                     : clustering ? "cluster it again" : "train it again")
                     + (clustering ? ", then run dcec report" : ", which writes the report"));
@@ -154,6 +167,31 @@ final class ReportCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(dir + " has no " + log + ", which " + command + " writes for --method " + method.cliName
                         + " and the report is made of: it is not a whole run folder");
         }
+        return config;
+    }
+
+    /**
+     * config.json of {@code dir}, a folder with none of a clustering's files ({@link HtmlReport#pretrainingOnly}), when it
+     * is the folder of a finished {@code dcec pretrain} run: its weights, which the pretraining writes when it ends, and
+     * its pretrain_log.csv up to config.json's last epoch; otherwise an IllegalArgumentException that says what is missing.
+     */
+    private static Map<String, String> finishedPretraining(Path dir, Map<String, String> config, Method method, String lockLine) {
+        Path configFile = dir.resolve(RunFolder.CONFIG_JSON), log = dir.resolve(RunFolder.PRETRAIN_LOG);
+        String weights = RunFolder.weightsFileName(method);
+        if (!Files.isRegularFile(dir.resolve(weights)))
+            throw new IllegalArgumentException(dir + " is not a finished run: it has no " + weights + ", which dcec pretrain writes when its"
+                    + " pretraining ends, nor the " + RunFolder.MODEL + " and " + RunFolder.PREDICTIONS + " of a finished dcec train run (a run"
+                    + " still going or stopped before its end has none" + (lockLine == null ? "" : "; its " + RunLock.FILE_NAME + " names " + lockLine)
+                    + "); " + (Files.isRegularFile(dir.resolve(RunFolder.CHECKPOINT)) ? "finish it with its command (dcec pretrain or dcec train)"
+                    + " and --resume" : "run it again") + ", then run dcec report");
+        if (!Files.isRegularFile(log))
+            throw new IllegalArgumentException(dir + " has no " + RunFolder.PRETRAIN_LOG + ", which dcec pretrain writes for --method "
+                    + method.cliName + " and the report is made of: it is not a whole run folder");
+        List<RunLogs.PretrainRow> rows = RunLogs.readPretrainLog(log);
+        int epochs = positive(config, configFile, "pretrain_epochs"), last = rows.isEmpty() ? 0 : rows.get(rows.size() - 1).epoch();
+        if (last != epochs)
+            throw new IllegalArgumentException(log + " " + (rows.isEmpty() ? "has no epoch" : "ends at epoch " + last) + ", but " + configFile
+                    + " records " + Counts.of(epochs, "pretraining epoch") + ": the run's files are not of one run");
         return config;
     }
 
@@ -260,6 +298,44 @@ final class ReportCommand implements Callable<Integer> {
         if (!"dcec-model".equals(f.meta("kind")) || !geometry.equals(modelGeometry))
             throw new IllegalArgumentException(model + " is " + ("dcec-model".equals(f.meta("kind")) ? "a model of " + modelGeometry
                     : "not a model (kind " + f.meta("kind") + ")") + ", but " + configFile + " records " + geometry + ": the run's files are not of one run");
+    }
+
+    /**
+     * A pretraining's weights against config.json: the weights file (its checksums checked) is the autoencoder of the
+     * run's method for its images (C×H×W), clusters and layers, by its class and number of weights.
+     */
+    private void checkWeights(Map<String, String> config) throws IOException {
+        Path configFile = run.resolve(RunFolder.CONFIG_JSON);
+        Method method = method(config, configFile);
+        Path weights = run.resolve(RunFolder.weightsFileName(method));
+        TensorFile f = TensorFile.read(weights);
+        int C = positive(config, configFile, "channels"), H = positive(config, configFile, "height"), W = positive(config, configFile, "width"),
+                K = positive(config, configFile, "clusters");
+        boolean conv = method.network == Method.Network.CONV;
+        String layersKey = conv ? "filters" : "dense_dims";
+        int[] layers = wholeNumbers(config, configFile, layersKey);
+        long expected;
+        try {
+            expected = conv ? ConvAutoencoder.parameterCount(C, H, W, K, layers) : DenseAutoencoder.parameterCount(C, H, W, K, layers);
+        } catch (IllegalArgumentException e) {
+            throw new ReportException(configFile + ": " + e.getMessage());
+        }
+        String cls = (conv ? ConvAutoencoder.class : DenseAutoencoder.class).getName();
+        long count = 0;
+        for (String name : f.names()) count += f.get(name).data().length;
+        if (!"module".equals(f.meta("kind")) || !cls.equals(f.meta("class")) || count != expected)
+            throw new IllegalArgumentException(weights + ("module".equals(f.meta("kind")) ? " holds the weights of " + f.meta("class") + " ("
+                    + Counts.of(count, "weight") + ")" : " is not a pretraining's weights file (kind " + f.meta("kind") + ")") + ", but " + configFile
+                    + " records the weights of " + cls + " (" + Counts.of(expected, "weight") + ": " + C + "x" + H + "x" + W + ", " + K + " clusters, "
+                    + layersKey + " " + config.get(layersKey) + ", method " + method.cliName + "): the run's files are not of one run");
+    }
+
+    /** A JSON array of whole numbers of at least 1 in config.json (file): filters, dense_dims. */
+    private static int[] wholeNumbers(Map<String, String> config, Path file, String key) {
+        String v = config.get(key);
+        if (v == null || !v.matches("\\[ *[0-9]{1,9}( *, *[0-9]{1,9})* *]"))
+            throw new ReportException(file + ": key \"" + key + "\": expected an array of whole numbers, got " + (v == null ? "none" : v));
+        return java.util.Arrays.stream(v.substring(1, v.length() - 1).split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
     }
 
     /** predictions.csv's label column by index, null when it has none (checked by {@link RunLogs#readPredictions} before). */

@@ -111,15 +111,23 @@ class ReportClusterRunTest {
                 + " pretrain_log.csv, is not in this folder.</p>"), page);
     }
 
-    /** A pretraining's folder before any clustering is still refused. */
-    @Test void aPretrainingOnlyFolderIsStillRefused() throws IOException {
+    /**
+     * A pretraining's folder before any clustering gets the page of a pretraining (ReportPretrainingRunTest); without its
+     * weights it is refused.
+     */
+    @Test void aPretrainingOnlyFolderGetsAPretrainingsPage() throws IOException {
         Path only = Files.createDirectories(tmp.resolve("only"));
         Path src = tmp.resolve("pre-only");
         Object[] r = run(quick("pretrain", "--dataset", images.toString(), "--out", src.toString(), "--pretrain-epochs", "1"));
         assertEquals(0, r[0], (String) r[2]);
-        for (String f : List.of("config.json", "pretrain_log.csv", "cae_weights.dc4j")) Files.copy(src.resolve(f), only.resolve(f));
-        refused(only, only + " is not a finished run: it has no model.dc4j and no predictions.csv, which dcec train writes when its"
-                + " training ends (a pretraining has none, nor a run still going or stopped before its end); train it again, which writes the report",
-                "report", only.toString(), "--dataset", images.toString());
+        for (String f : List.of("config.json", "pretrain_log.csv")) Files.copy(src.resolve(f), only.resolve(f));
+        refused(only, only + " is not a finished run: it has no cae_weights.dc4j, which dcec pretrain writes when its pretraining ends, nor"
+                + " the model.dc4j and predictions.csv of a finished dcec train run (a run still going or stopped before its end has none);"
+                + " run it again, then run dcec report", "report", only.toString(), "--dataset", images.toString());
+        Files.copy(src.resolve("cae_weights.dc4j"), only.resolve("cae_weights.dc4j"));
+        String page = report(only);
+        assertTrue(page.contains("<title>dcec4j pretraining: only · dcec4j report</title>"), page);
+        assertTrue(page.contains("<tr><th>pretraining epochs</th><td>1</td></tr>"), page);
+        assertFalse(page.contains("pretrain_log.csv is not in this folder"), page);
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dcec report RUN}: the page it builds for a finished train run is the one train writes, and every folder that
- * is not a finished train or cluster run, and data that are not the run's, are refused with exit code 2, writing nothing.
+ * is not a finished train, cluster or pretrain run, and data that are not the run's, are refused with exit code 2, writing nothing.
  */
 class ReportCommandTest {
     @TempDir static Path tmp;
@@ -122,7 +122,7 @@ class ReportCommandTest {
 
     /** A folder that is not a finished train run is refused naming what it is and what is missing. */
     @Test void whatIsNotAFinishedTrainRunIsRefused() throws IOException {
-        String need = "give the --out folder of a finished dcec train or cluster run";
+        String need = "give the --out folder of a finished dcec train, cluster or pretrain run";
         Path none = tmp.resolve("none");
         refused(tmp.resolve("x"), none + ": no such folder; " + need, "report", none.toString());
         assertFalse(Files.exists(none));
@@ -134,16 +134,15 @@ class ReportCommandTest {
         Path unfinished = copy(clustered, "unfinished");
         Files.delete(unfinished.resolve("predictions.csv"));
         refused(unfinished, unfinished + " is not a finished run: it has no predictions.csv, which dcec cluster writes when its clustering"
-                + " ends (a pretraining has none, nor a run still going or stopped before its end); cluster it again, then run dcec report",
+                + " ends (a run still going or stopped before its end has none); cluster it again, then run dcec report",
                 "report", unfinished.toString(), "--dataset", images.toString());
 
-        // a pretraining: what dcec pretrain writes (its config.json is train's)
+        // a pretraining: what dcec pretrain writes (its config.json is train's) gets a pretraining's page (ReportPretrainingRunTest)
         Path pretrained = Files.createDirectories(tmp.resolve("pretrained"));
         for (String f : List.of("config.json", "pretrain_log.csv", "cae_weights.dc4j")) Files.copy(reported.resolve(f), pretrained.resolve(f));
         Files.writeString(pretrained.resolve(RunLock.FILE_NAME), "");
-        refused(pretrained, pretrained + " is not a finished run: it has no model.dc4j and no predictions.csv, which dcec train writes when its"
-                + " training ends (a pretraining has none, nor a run still going or stopped before its end); train it again, which writes the report",
-                "report", pretrained.toString(), "--dataset", images.toString());
+        assertEquals(0, run("report", pretrained.toString(), "--dataset", images.toString())[0]);
+        assertTrue(Files.readString(pretrained.resolve("report.html")).contains("<title>dcec4j pretraining: pretrained · dcec4j report</title>"));
 
         // a killed run: its logs so far, a checkpoint, and the lock file naming it
         Path killed = Files.createDirectories(tmp.resolve("killed"));
@@ -152,15 +151,15 @@ class ReportCommandTest {
         String holder = "pid 4711 on host build-2, started 2026-12-06T10:00:00Z by dcec train";
         Files.writeString(killed.resolve(RunLock.FILE_NAME), holder + "\n");
         refused(killed, killed + " is not a finished run: it has no model.dc4j and no predictions.csv, which dcec train writes when its"
-                + " training ends (a pretraining has none, nor a run still going or stopped before its end; its .dcec.lock names \"" + holder
+                + " training ends (a run still going or stopped before its end has none; its .dcec.lock names \"" + holder
                 + "\"); finish it with its dcec train command and --resume, which writes the report",
                 "report", killed.toString(), "--dataset", images.toString());
 
         // a finished run whose model or log was deleted
         Path noModel = copy(unreported, "nomodel");
         Files.delete(noModel.resolve("model.dc4j"));
-        refused(noModel, noModel + " is not a finished run: it has no model.dc4j, which dcec train writes when its training ends (a pretraining"
-                + " has none, nor a run still going or stopped before its end); train it again, which writes the report",
+        refused(noModel, noModel + " is not a finished run: it has no model.dc4j, which dcec train writes when its training ends (a run still"
+                + " going or stopped before its end has none); train it again, which writes the report",
                 "report", noModel.toString(), "--dataset", images.toString());
         Path noLog = copy(unreported, "nolog");
         Files.delete(noLog.resolve("dcec_log.csv"));

@@ -21,6 +21,7 @@ import org.dcec4j.dcec.metrics.Metrics;
 import org.dcec4j.dcec.report.RunLogs.ClusterRow;
 import org.dcec4j.dcec.report.RunLogs.PretrainRow;
 import org.dcec4j.dcec.report.RunLogs.Predictions;
+import org.dcec4j.dcec.run.RunFolder;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.datasets.OutputFiles;
@@ -162,6 +163,8 @@ public final class HtmlReport {
         private String pretrainingElsewhere;
         private String withoutClustering;
         private String endsWith;
+        /** The run only pretrained ({@code dcec pretrain}): its weights' file name, which the sections of a clustering name. */
+        private String pretrainingOnly;
         private final List<ClusterRow> clustering = new ArrayList<>();
         private long[][] confusion;
         private String[] confusionRows;
@@ -229,6 +232,16 @@ public final class HtmlReport {
         public Builder withoutClusteringPhase(String method, String endsWith) {
             this.withoutClustering = Objects.requireNonNull(method, "method");
             this.endsWith = Objects.requireNonNull(endsWith, "endsWith");
+            return this;
+        }
+
+        /**
+         * The run only pretrained the autoencoder ({@code dcec pretrain}), whose weights are {@code weights} (the file
+         * name): the sections of a clustering (its losses, the metrics, the confusion matrix, the samples) say that it has
+         * none and how to cluster those weights, instead of asking for a missing log or labels.
+         */
+        public Builder pretrainingOnly(String weights) {
+            this.pretrainingOnly = Objects.requireNonNull(weights, "weights");
             return this;
         }
 
@@ -428,6 +441,25 @@ public final class HtmlReport {
     }
 
     /**
+     * Whether {@code dir}, a run folder whose config.json (flattened) is {@code config}, holds a pretraining only, as
+     * {@code dcec pretrain} leaves it: config.json of a method that pretrains an autoencoder, not of a clustering
+     * ({@link #clustersWeightsFromElsewhere}), and none of a clustering's files ({@value RunLogs#CLUSTER_LOG},
+     * {@value RunLogs#PREDICTIONS}, model.dc4j). Whether it finished (its weights are there) is not looked at; a
+     * {@code dcec train} run stopped before its clustering began has the same files.
+     */
+    public static boolean pretrainingOnly(Path dir, Map<String, String> config) {
+        Method m;
+        try {
+            m = config.get("method") == null ? null : Method.parse(config.get("method"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return m != null && m.pretrains && !clustersWeightsFromElsewhere(config)
+                && !Files.exists(dir.resolve(RunLogs.CLUSTER_LOG)) && !Files.exists(dir.resolve(RunLogs.PREDICTIONS))
+                && !Files.exists(dir.resolve(RunFolder.MODEL));
+    }
+
+    /**
      * The pretraining section's note of a clustering run without the pretraining's log: where its weights came from, as
      * config.json records it (the pretraining's method, data, seed and epochs), or that their pretraining is not known.
      */
@@ -463,6 +495,8 @@ public final class HtmlReport {
      *       class's matched cluster, by the Hungarian mapping that ACC uses, sits on the diagonal) and the final
      *       ACC/NMI/ARI computed from the predictions.</li>
      * </ul>
+     * A pretraining's folder ({@code dcec pretrain}, {@link #pretrainingOnly(Path, Map)}) gets the page of what it has: the
+     * data set, its pretraining curve and time, and the configuration; the sections of a clustering say that it has none.
      * Add more (summary entries, a title) on the returned builder, then {@code write}.
      *
      * @param images     null, or all N images, C×H×W each, in the order of predictions.csv's indices (only read)
@@ -474,11 +508,19 @@ public final class HtmlReport {
         if (!Files.isDirectory(outDir)) {
             throw new ReportException(outDir + ": not a directory; expected a run's --out folder");
         }
-        Builder b = builder().title("dcec4j run: " + outDir.toAbsolutePath().normalize().getFileName());
         Path config = outDir.resolve(RunLogs.CONFIG);
-        Map<String, String> cfg = Map.of();
+        Map<String, String> cfg = Files.isRegularFile(config) ? RunLogs.readConfig(config) : Map.of();
+        boolean pretrainingOnly = pretrainingOnly(outDir, cfg);
+        Builder b = builder().title((pretrainingOnly ? "dcec4j pretraining: " : "dcec4j run: ") + outDir.toAbsolutePath().normalize().getFileName());
+        if (pretrainingOnly) {
+            // the summary of a run without scores or clusters: what it is and what it pretrained on
+            b.summary("run", "pretraining only (dcec pretrain): no clustering");
+            String count = cfg.get("images");
+            b.summary("data set", cfg.get("dataset") + (count == null ? "" : ", " + count + ("1".equals(count) ? " image" : " images"))
+                    + " of " + cfg.get("channels") + "×" + cfg.get("height") + "×" + cfg.get("width"));
+            b.pretrainingOnly(RunFolder.weightsFileName(Method.parse(cfg.get("method"))));
+        }
         if (Files.isRegularFile(config)) {
-            cfg = RunLogs.readConfig(config);
             b.config(shown(cfg));
             String tol = cfg.get("tol");
             if (tol != null) {
@@ -1074,6 +1116,11 @@ public final class HtmlReport {
             if (rows.isEmpty() && b.withoutClustering != null) {
                 note(o, b.withoutClustering + " has no clustering phase (it ends with " + b.endsWith
                         + "): no losses or changed labels to show.");
+            } else if (rows.isEmpty() && b.pretrainingOnly != null) {
+                note(o, "This run only pretrained the autoencoder (dcec pretrain), whose weights are " + b.pretrainingOnly
+                        + ": it has no clustering, no losses or changed labels to show. dcec cluster clusters those weights (with"
+                        + " --weights in another folder; in this one with --overwrite, which deletes this page and keeps the pretraining),"
+                        + " and dcec report makes the page of that clustering.");
             } else if (rows.isEmpty()) {
                 note(o, "No clustering log (dcec_log.csv) was given.");
             } else {
@@ -1156,7 +1203,9 @@ public final class HtmlReport {
                 ari[r] = c.ari();
                 any |= !Double.isNaN(c.acc()) || !Double.isNaN(c.nmi()) || !Double.isNaN(c.ari());
             }
-            if (R == 0) {
+            if (R == 0 && b.pretrainingOnly != null) {
+                note(o, "A pretraining has no clustering: ACC, NMI and ARI over the iterations are those of a clustering.");
+            } else if (R == 0) {
                 // not "no labels": a labelled run of a method without a clustering phase (kmeans, cae-kmeans) has none
                 note(o, "No clustering log (dcec_log.csv) was given: ACC, NMI and ARI over the iterations come from it.");
             } else if (!any) {
@@ -1191,7 +1240,8 @@ public final class HtmlReport {
         private void sectionConfusion(StringBuilder o) {
             open(o, "confusion", "Confusion matrix");
             if (b.confusion == null) {
-                note(o, "No labels: the confusion matrix needs the true labels.");
+                note(o, b.pretrainingOnly != null ? "A pretraining has no clusters: the confusion matrix is that of a clustering."
+                        : "No labels: the confusion matrix needs the true labels.");
                 o.append("</section>\n");
                 return;
             }
@@ -1247,7 +1297,7 @@ public final class HtmlReport {
         private void sectionSamples(StringBuilder o) {
             open(o, "samples", "Samples of each cluster");
             if (b.samples.isEmpty()) {
-                note(o, "No sample images were given.");
+                note(o, b.pretrainingOnly != null ? "A pretraining has no clusters to show samples of." : "No sample images were given.");
             } else if (b.samples.values().stream().anyMatch(s -> s.strips().size() > 1)) {
                 note(o, "Each cluster shows its most confident members (confidence = max_j q_ij, highest first), a random "
                         + "sample of the others, and its least confident members (lowest first): the most confident alone "
