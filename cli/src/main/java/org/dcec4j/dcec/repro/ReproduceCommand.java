@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code dcec reproduce}: runs the paper's comparison matrix (method × data set × seed), one JVM per cell,
  * resumably, and writes docs/reproduction.md from the result files; {@code dcec reproduce table} only rewrites
- * the page. Docs: docs/usage.md#reproducing-the-papers-table.
+ * the page. Both hold the folders they write ({@link OutputLocks}). Docs: docs/usage.md#reproducing-the-papers-table.
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the paper's comparison matrix (methods x data sets x seeds) with the reference hyper-parameters, one JVM per cell, "
@@ -261,8 +261,19 @@ public final class ReproduceCommand implements Callable<Integer> {
             }
             ReproductionTable.Context ctx = tableContext(planOptions, output, quick, Path.of(""));
             checkOutputs(ctx.results(), ctx.table());
-            ReproductionTable.write(ctx);
-            spec.commandLine().getOut().println(Files.isDirectory(ctx.results())
+            // its folder is locked before the page is written: under a file it was refused as the folder, exit 1
+            Path pageFolder = ctx.table().toAbsolutePath().normalize().getParent();
+            if (pageFolder != null) writableFolder("--table", ctx.table(), pageFolder);
+            PrintWriter out = spec.commandLine().getOut();
+            boolean hasResults = Files.isDirectory(ctx.results());
+            // held as a reproduction holds them (OutputLocks): without a lock the page was written while a reproduction
+            // wrote the results it is made from, or the same page; a missing results folder is not created for it
+            try (OutputLocks locks = new OutputLocks(out, "dcec reproduce table")) {
+                if (hasResults) locks.hold("--results", ctx.results());
+                locks.holdPageFolder(ctx.table());
+                ReproductionTable.write(ctx);
+            }
+            out.println(hasResults
                     ? "wrote " + ctx.table() + " from the result files under " + ctx.results()
                     : "wrote " + ctx.table() + " without results: there is no folder " + ctx.results()
                             + " (every planned cell is 'not run yet'; --results names the folder of the result files)");

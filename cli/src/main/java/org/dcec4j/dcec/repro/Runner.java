@@ -19,7 +19,6 @@ import org.dcec4j.datasets.DatasetException;
 import org.dcec4j.datasets.Datasets;
 import org.dcec4j.datasets.IoErrors;
 import org.dcec4j.datasets.OutputFiles;
-import org.dcec4j.dcec.ConfigException;
 import org.dcec4j.dcec.Method;
 import org.dcec4j.dcec.Version;
 import org.dcec4j.dcec.metrics.Metrics;
@@ -44,8 +43,9 @@ import org.dcec4j.dcec.run.RunLock;
  * succeeded, its weights exist and pretrain_log.csv shows every epoch of config.json; otherwise it is continued
  * from its checkpoint, or started. A run folder whose recorded command differs from the planned one (other
  * options, other settings) is an error, never silently reused, and so is a finished one, or published weights, of
- * another arithmetic version ({@link #checkArithmetic}). One reproduction at a time holds the work folder and the
- * results folder ({@link RunLock}, for the whole run; a dry run takes no lock and only says when one is held). After every finished cell the result files are copied to the results folder and the table is
+ * another arithmetic version ({@link #checkArithmetic}). One reproduction at a time holds the work folder, the
+ * results folder and the page's folder ({@link OutputLocks}, for the whole run; a dry run takes no lock and only says
+ * when one is held). After every finished cell the result files are copied to the results folder and the table is
  * regenerated.
  * <p>
  * Published weights: with {@code --publish-weights} a finished pretraining's weights file is copied beside its
@@ -96,11 +96,22 @@ final class Runner {
                     out.println("note: " + option + " " + folder + " is in use by another run (" + holder + "): a reproduction started now"
                             + " would be refused (exit code 2) until it ends; this dry run shows the folders as they are at this moment");
             }
+            Path page = OutputLocks.pageFolder(o.table);
+            if (Files.isDirectory(page) && !sameFolder(page, cmd.work()) && !sameFolder(page, o.results)) {
+                String holder = RunLock.holder(page);
+                if (holder != null)
+                    out.println("note: " + OutputLocks.pageFolderInUse(o.table, page, holder) + ": a reproduction started now"
+                            + " would be refused (exit code 2) until it ends; this dry run shows the folders as they are at this moment");
+            }
             return runAll(plan);
         }
         // two reproductions on one work folder, or one results folder (with two work folders), ran the same cells and
-        // raced on the run folders or on the published files: each folder is held for the whole run
-        try (RunLock work = lock("--work", cmd.work()); RunLock results = lock("--results", o.results)) {
+        // raced on the run folders or on the published files; two with the same --table and different results folders
+        // wrote the page in turn, each from its own results: each folder, and the page's, is held for the whole run
+        try (OutputLocks locks = new OutputLocks(out, "dcec reproduce")) {
+            locks.hold("--work", cmd.work());
+            locks.hold("--results", o.results);
+            locks.holdPageFolder(o.table);
             host = Host.detect(List.of(o.results, o.table));
             checkResults();
             return runAll(plan);
@@ -109,21 +120,9 @@ final class Runner {
         }
     }
 
-    /**
-     * Holds {@code folder} (given as {@code option}) with {@link RunLock}: its {@code .dcec.lock}, locked until the
-     * reproduction ends, however it ends (the operating system releases the lock of a killed process). Held by a live
-     * process: refused naming it, exit code 2. Left by a killed one: taken over, and said.
-     */
-    private RunLock lock(String option, Path folder) throws IOException {
-        RunLock l;
-        try {
-            l = RunLock.acquire(folder, "dcec reproduce");
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(e.render(Map.of("runFolder", option)));
-        }
-        if (l.previousHolder() != null)
-            out.println("note: " + option + " " + folder + ": taking it over from a run that ended without releasing it (" + l.previousHolder() + ")");
-        return l;
+    /** Both are the same existing folder. */
+    private static boolean sameFolder(Path a, Path b) throws IOException {
+        return Files.isDirectory(a) && Files.isDirectory(b) && Files.isSameFile(a, b);
     }
 
     /**
