@@ -295,7 +295,7 @@ final class ReproductionTable {
                 + "only small files reach ").append(code(resultsLink)).append(": per cell `result.json`, `config.json`, `dcec_log.csv` and `console.txt` (its standard output), "
                 + "per shared pretraining `pretraining.json`, `pretrain_log.csv`, and one `report.html` per data set (the DCEC cell of the lowest seed). "
                 + "Options and file formats: [usage.md](usage.md#reproducing-the-papers-table). One reproduction at a time holds the work "
-                + "folder and the results folder; a second one is refused, naming the holder ([usage.md](usage.md#one-reproduction-per-folder)). "
+                + "folder, the results folder and this page's folder (`reproduce table` the last two); a second one is refused, naming the holder ([usage.md](usage.md#one-reproduction-per-folder)). "
                 + "A shared pretraining whose `pretraining.json` is in the results but whose weights are neither in the work folder nor "
                 + "published runs again, and says so: the cells start from the weights, which the record only describes.\n\n");
         if (!published.isEmpty()) {
