@@ -61,6 +61,65 @@ class OpsGradientTest {
         check("reshape", t -> F.reshape(t[0], 6, -1), x);
     }
 
+    /**
+     * The forward values of the element-wise ops and reductions against loops written here in double. The finite
+     * differences above compare back-propagation with the op's own forward, so a mistake made the same way in both (a
+     * mean over n − 1, an index map that reads the wrong element in the forward and sends its gradient there too) passes
+     * them; PyTorch's fixtures cover the layers and losses only (GoldenOpsTest).
+     */
+    @Test void forwardValuesAgainstLoops() {
+        Tensor a = GradCheck.random(rng, -1, 1, 3, 4), row = GradCheck.random(rng, -1, 1, 1, 4);
+        Tensor col = GradCheck.random(rng, 0.5f, 2, 3, 1), x = GradCheck.random(rng, 0.5f, 2, 2, 3, 5);
+        double[] add = new double[12], sub = new double[12], mul = new double[12], div = new double[12], divFirst = new double[12];
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 4; j++) {
+                double aij = a.data[i * 4 + j], r = row.data[j], c = col.data[i];
+                add[i * 4 + j] = aij + r; sub[i * 4 + j] = c - aij; mul[i * 4 + j] = aij * c; div[i * 4 + j] = aij / c;
+                divFirst[i * 4 + j] = r / c;
+            }
+        same("add [3,4] + [1,4]", add, F.add(a, row), 3, 4);
+        same("sub [3,1] - [3,4]", sub, F.sub(col, a), 3, 4);
+        same("mul [3,4] * [3,1]", mul, F.mul(a, col), 3, 4);
+        same("div [3,4] / [3,1]", div, F.div(a, col), 3, 4);
+        same("div [1,4] / [3,1]", divFirst, F.div(row, col), 3, 4);
+
+        double total = 0;
+        double[] scaled = new double[30], shifted = new double[30], pow = new double[30], log = new double[30];
+        double[] axis0 = new double[15], axis1 = new double[10], axisLast = new double[6];
+        for (int p = 0; p < 2; p++)
+            for (int q = 0; q < 3; q++)
+                for (int s = 0; s < 5; s++) {
+                    double v = x.data[(p * 3 + q) * 5 + s];
+                    total += v;
+                    int i = (p * 3 + q) * 5 + s;
+                    scaled[i] = -1.7 * v; shifted[i] = v + 3; pow[i] = Math.pow(v, -1.5); log[i] = Math.log(v);
+                    axis0[q * 5 + s] += v; axis1[p * 5 + s] += v; axisLast[p * 3 + q] += v;
+                }
+        same("sum", new double[] {total}, F.sum(x), 1);
+        same("mean", new double[] {total / 30}, F.mean(x), 1);
+        same("sum axis 0 keep", axis0, F.sum(x, 0, true), 1, 3, 5);
+        same("sum axis 1 drop", axis1, F.sum(x, 1, false), 2, 5);
+        same("sum axis -1 keep", axisLast, F.sum(x, -1, true), 2, 3, 1);
+        same("scale", scaled, F.scale(x, -1.7f), 2, 3, 5);
+        same("addScalar", shifted, F.addScalar(x, 3f), 2, 3, 5);
+        same("pow -1.5", pow, F.pow(x, -1.5f), 2, 3, 5);
+        same("log", log, F.log(x), 2, 3, 5);
+
+        Tensor m = GradCheck.random(rng, -1, 1, 4, 6), n = GradCheck.random(rng, -1, 1, 6, 3);
+        double[] mm = new double[12];
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 3; j++)
+                for (int k = 0; k < 6; k++) mm[i * 3 + j] += (double) m.data[i * 6 + k] * n.data[k * 3 + j];
+        same("matmul [4,6]·[6,3]", mm, F.matmul(m, n), 4, 3);
+    }
+
+    /** y has {@code shape} and every value within float rounding (a few ulps) of the double one. */
+    private static void same(String what, double[] want, Tensor y, int... shape) {
+        assertArrayEquals(shape, y.shape(), what + ": shape");
+        for (int i = 0; i < want.length; i++)
+            org.junit.jupiter.api.Assertions.assertEquals(want[i], y.data[i], 1e-6 * Math.max(1, Math.abs(want[i])), what + " at " + i);
+    }
+
     @Test void reluAwayFromZero() {
         Tensor x = GradCheck.random(rng, -1, 1, 4, 7);
         for (int i = 0; i < x.size(); i++) if (Math.abs(x.data[i]) < 0.05f) x.data[i] = 0.3f;   // keep ±h off the kink
