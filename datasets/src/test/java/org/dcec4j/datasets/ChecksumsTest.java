@@ -64,6 +64,30 @@ class ChecksumsTest {
         return hs == null ? -1 : hs.getCurrentThreadAllocatedBytes() - before;
     }
 
+    /**
+     * The digests themselves against the published SHA-256 test vectors (FIPS 180-2: "abc", and a million 'a', which
+     * spans several of the 64 KB reads), as bytes, as a file and as a gzip file's content, and a verdict against a
+     * table entry written as a literal: the test above takes its expected hashes from {@link Checksums#sha256} itself,
+     * so another digest, or another spelling of the hex, would pass it and refuse every real file.
+     */
+    @Test
+    void digestsAreSha256AsPublished() throws IOException {
+        String abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        String millionA = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+        byte[] a = new byte[1_000_000];
+        Arrays.fill(a, (byte) 'a');
+        assertEquals(abc, Checksums.sha256("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals(millionA, Checksums.sha256(a));
+        Path plain = Files.write(tmp.resolve("a.bin"), a);
+        assertEquals(millionA, Checksums.sha256(plain));
+        Path gz = gzip("a.gz", a, true);
+        assertEquals(millionA, Checksums.sha256Gunzipped(gz));
+        assertEquals(new Checksums.Verdict(true, "sha256 of the decompressed bytes", millionA),
+                Checksums.verify(gz, new KnownFile("t", "a.gz", null, millionA, a.length, true)));
+        assertEquals(new Checksums.Verdict(true, "sha256", millionA),
+                Checksums.verify(plain, new KnownFile("t", "a.bin", millionA, null, -1, false)));
+    }
+
     @Test
     void verdictsOnGoodAndDamagedFilesAndConstantMemory() throws IOException {
         byte[] raw = content();
