@@ -283,6 +283,53 @@ class ImageFolderTest {
         assertArrayEquals(new float[] {0.2f, 0.2f, 0.6f, 0.6f}, up, 1e-6f);
     }
 
+    /**
+     * A colour image resized by factors that are not whole numbers down and across (5×7 to 3×4) and up (5×7 to 8×9),
+     * each of its three channels against the box filter computed here by brute force: the output pixel is the mean of
+     * the source over its rectangle [oy·IH/OH, (oy+1)·IH/OH) × [ox·IW/OW, (ox+1)·IW/OW), each source pixel weighted by
+     * its overlap. The other resize tests have one channel, or one row, only.
+     */
+    @Test
+    void colourImagesAreResizedChannelByChannel() throws IOException {
+        int IH = 5, IW = 7;
+        BufferedImage img = new BufferedImage(IW, IH, BufferedImage.TYPE_INT_RGB);
+        float[] src = new float[3 * IH * IW];
+        for (int y = 0; y < IH; y++) {
+            for (int x = 0; x < IW; x++) {
+                int r = 30 * y + 5 * x, g = 250 - 11 * x - 3 * y, b = (37 * (y * IW + x)) % 256;
+                img.setRGB(x, y, (r << 16) | (g << 8) | b);
+                src[y * IW + x] = r / 255f;
+                src[(IH + y) * IW + x] = g / 255f;
+                src[(2 * IH + y) * IW + x] = b / 255f;
+            }
+        }
+        Path dir = tmp.resolve("colour");
+        write(img, "png", dir.resolve("c.png"));
+        assertArrayEquals(src, ImageFolder.load(dir, 3).images(), 0f);
+        for (int[] out : new int[][] {{3, 4}, {8, 9}}) {
+            int OH = out[0], OW = out[1];
+            float[] got = ImageFolder.load(dir, 3, OH, OW).images();
+            assertEquals(3 * OH * OW, got.length);
+            double sy = (double) IH / OH, sx = (double) IW / OW;
+            for (int c = 0; c < 3; c++) {
+                for (int oy = 0; oy < OH; oy++) {
+                    for (int ox = 0; ox < OW; ox++) {
+                        double sum = 0;
+                        for (int y = 0; y < IH; y++) {
+                            double wy = Math.max(0, Math.min((oy + 1) * sy, y + 1) - Math.max(oy * sy, y));
+                            for (int x = 0; x < IW; x++) {
+                                double wx = Math.max(0, Math.min((ox + 1) * sx, x + 1) - Math.max(ox * sx, x));
+                                sum += wy * wx * src[(c * IH + y) * IW + x];
+                            }
+                        }
+                        assertEquals(sum / (sy * sx), got[(c * OH + oy) * OW + ox], 1e-6,
+                                OH + "x" + OW + ": channel " + c + ", pixel (" + oy + ", " + ox + ")");
+                    }
+                }
+            }
+        }
+    }
+
     private String error(Path dir, int size) {
         return assertThrows(DatasetException.class,
                 () -> { if (size == 0) ImageFolder.load(dir, 1); else ImageFolder.load(dir, 1, size, size); }).getMessage();
