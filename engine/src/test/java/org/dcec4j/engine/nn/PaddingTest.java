@@ -112,6 +112,31 @@ class PaddingTest {
         }
     }
 
+    /**
+     * The same for a convolution, fan_in = C·KH·KW (docs/math/notation.md#initialisation), and a dense layer, fan_in = IN:
+     * with 32 channels (800 inputs) on one side and 1 (25) on the other, uniform-fan-in's bound is √(1/800) or √(1/25)
+     * depending on which side is counted, and the largest of 800 draws lies just below the right one. Glorot's bound,
+     * the same either way, is not enough to tell: no other test draws these layers with uniform-fan-in.
+     */
+    @Test void convolutionAndDenseFansAreKerasFans() {
+        int k = 5, rf = k * k;
+        for (int[] io : new int[][] {{32, 1}, {1, 32}}) {
+            int in = io[0], out = io[1];
+            double a = Math.sqrt(1.0 / (in * rf)), swapped = Math.sqrt(1.0 / (out * rf));
+            double max = maxAbs(new Conv2d(in, out, k, 2, Padding.same(), Activation.NONE,
+                    Init.Scheme.UNIFORM_FAN_IN, new SplittableRandom(3)).weight.data);
+            assertEquals(true, max <= a && max >= 0.98 * a, "conv " + in + "->" + out + ": max |w| " + max + ", bound " + a
+                    + " (the swapped fans' bound is " + swapped + ")");
+        }
+        for (int[] io : new int[][] {{800, 1}, {1, 800}}) {
+            int in = io[0], out = io[1];
+            double a = Math.sqrt(1.0 / in), swapped = Math.sqrt(1.0 / out);
+            double max = maxAbs(new Linear(in, out, Init.Scheme.UNIFORM_FAN_IN, new SplittableRandom(3)).weight.data);
+            assertEquals(true, max <= a && max >= 0.98 * a, "dense " + in + "->" + out + ": max |w| " + max + ", bound " + a
+                    + " (the swapped fans' bound is " + swapped + ")");
+        }
+    }
+
     private static double maxAbs(float[] w) {
         double max = 0;
         for (float v : w) max = Math.max(max, Math.abs(v));
