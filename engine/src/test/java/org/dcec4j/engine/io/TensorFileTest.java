@@ -28,6 +28,15 @@ class TensorFileTest {
 
     @Test void roundTripRestoresEveryParameterExactly() throws Exception {
         Sequential a = net(1), b = net(2);
+        // the layers start with zero biases: give a's values of their own, so that every parameter of b has to change
+        SplittableRandom r = new SplittableRandom(5);
+        for (String n : List.of("fc1.bias", "fc2.bias")) {
+            float[] v = a.namedParameters().get(n).data;
+            for (int i = 0; i < v.length; i++) v[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        for (String n : a.namedParameters().keySet())
+            for (int i = 0; i < a.namedParameters().get(n).size(); i++)
+                assertTrue(a.namedParameters().get(n).data[i] != b.namedParameters().get(n).data[i], n + "[" + i + "] equal before loading");
         Path f = dir.resolve("m.dc4j");
         Files.write(f, a.toBytes());
         b.load(f);
