@@ -350,6 +350,40 @@ class IdxReaderTest {
         }
     }
 
+    /**
+     * A member header with every optional field of RFC 1952 (FEXTRA of 258 bytes, its length little-endian 02 01, FNAME,
+     * FCOMMENT and FHCRC, the CRC-16 of the header) is skipped field by field and the data read as from a plain header:
+     * the JDK's writer sets none of these flags, so the other tests only ever pass the header's fixed ten bytes (and
+     * ChecksumsTest an FNAME).
+     */
+    @Test
+    void aGzipHeaderWithEveryOptionalFieldIsRead() throws IOException {
+        byte[] raw = Fixtures.mnistLike(4, 3, 3)[0];
+        byte[] plain = Fixtures.gzip(raw);
+        java.io.ByteArrayOutputStream h = new java.io.ByteArrayOutputStream();
+        h.write(plain, 0, 10);
+        h.write(new byte[] {2, 1});                              // XLEN = 0x0102 = 258
+        for (int i = 0; i < 258; i++) h.write(i % 2 == 0 ? 0x1f : 0x8b);
+        h.writeBytes("images-idx3-ubyte\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        h.writeBytes("written by hand\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        byte[] header = h.toByteArray();
+        header[3] = 2 | 4 | 8 | 16;                              // FHCRC, FEXTRA, FNAME, FCOMMENT
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(header);
+        byte[] full = Arrays.copyOf(header, header.length + 2 + plain.length - 10);
+        full[header.length] = (byte) crc.getValue();
+        full[header.length + 1] = (byte) (crc.getValue() >>> 8);
+        System.arraycopy(plain, 10, full, header.length + 2, plain.length - 10);
+        assertArrayEquals(IdxReader.parse("plain", raw).data(), IdxReader.parse("flags", full).data());
+        // the same header on the second member of two
+        byte[] two = Arrays.copyOf(plain, plain.length + full.length);
+        System.arraycopy(full, 0, two, plain.length, full.length);
+        Path f = Files.write(tmp.resolve("two.gz"), two);
+        byte[] twice = Arrays.copyOf(raw, 2 * raw.length);
+        System.arraycopy(raw, 0, twice, raw.length, raw.length);
+        assertEquals(Checksums.sha256(twice), Checksums.sha256Gunzipped(f));
+    }
+
     @Test
     void bytesAfterTheGzipDataAreAnError() throws IOException {
         byte[] good = Fixtures.gzip(Fixtures.mnistLike(4, 3, 3)[0]);
