@@ -28,6 +28,40 @@ class SgdTest {
         }
     }
 
+    /**
+     * Each parameter has a velocity of its own: two parameters of one size in one optimiser take the bits each takes in an
+     * optimiser of its own, in both forms, and continues so from its saved state (every other test here has a single
+     * parameter, so one velocity for all, or one entry of the saved state read for all, passed).
+     */
+    @Test void everyParameterHasItsOwnVelocity() {
+        float[][] grads = {{0.5f, -1f}, {-0.25f, 2f}, {1.5f, 0.75f}, {-2f, 0.125f}};
+        for (Sgd.Form form : Sgd.Form.values()) {
+            Tensor a = Tensor.parameter(new float[] {1f, -1f}, 2), b = Tensor.parameter(new float[] {0.5f, 2f}, 2);
+            Tensor a1 = Tensor.parameter(a.data.clone(), 2), b1 = Tensor.parameter(b.data.clone(), 2);
+            Sgd both = new Sgd(List.of(a, b), 0.1f, 0.9f, form);
+            Sgd onlyA = new Sgd(List.of(a1), 0.1f, 0.9f, form), onlyB = new Sgd(List.of(b1), 0.1f, 0.9f, form);
+            for (int t = 0; t < 3; t++) {
+                both.zeroGrad(); onlyA.zeroGrad(); onlyB.zeroGrad();
+                System.arraycopy(grads[t], 0, a.grad(), 0, 2); System.arraycopy(grads[t], 0, a1.grad(), 0, 2);
+                System.arraycopy(grads[t + 1], 0, b.grad(), 0, 2); System.arraycopy(grads[t + 1], 0, b1.grad(), 0, 2);
+                both.step(); onlyA.step(); onlyB.step();
+                assertArrayEquals(a1.data, a.data, form + ", step " + (t + 1) + ", first parameter");
+                assertArrayEquals(b1.data, b.data, form + ", step " + (t + 1) + ", second parameter");
+            }
+            // and each velocity is saved and restored under its own entry
+            TensorFile.Builder fb = TensorFile.builder();
+            both.saveState(fb, "opt.");
+            Sgd resumed = new Sgd(List.of(a, b), 0.1f, 0.9f, form);
+            resumed.loadState(TensorFile.parse(fb.toBytes(), "state"), "opt.", "state");
+            resumed.zeroGrad(); onlyA.zeroGrad(); onlyB.zeroGrad();
+            System.arraycopy(grads[3], 0, a.grad(), 0, 2); System.arraycopy(grads[3], 0, a1.grad(), 0, 2);
+            System.arraycopy(grads[0], 0, b.grad(), 0, 2); System.arraycopy(grads[0], 0, b1.grad(), 0, 2);
+            resumed.step(); onlyA.step(); onlyB.step();
+            assertArrayEquals(a1.data, a.data, form + ", after loading, first parameter");
+            assertArrayEquals(b1.data, b.data, form + ", after loading, second parameter");
+        }
+    }
+
     /** μ = 0 is plain SGD: p ← p − lr·g. */
     @Test void zeroMomentumIsPlainGradientDescent() {
         Tensor p = Tensor.parameter(new float[] {2f, -1f}, 2);
