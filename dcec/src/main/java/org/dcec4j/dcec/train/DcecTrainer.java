@@ -356,7 +356,7 @@ public final class DcecTrainer {
             if (checkpointDue(epoch + 1) || (cfg.checkpointEvery() > 0 && epoch + 1 == E))   // and after the last epoch
                 checkpoint(new Checkpoint(Phase.PRETRAIN, epoch + 1, ae, opt, null, null));
         }
-        checkUsable(Phase.PRETRAIN, "the end of pretraining (epoch " + E + ")", ae, null);
+        checkUsable(Phase.PRETRAIN, "the end of pretraining (epoch " + E + ")", ae, null, opt);
     }
 
     // ------------------------------------------------------------------------------------ k-means
@@ -474,7 +474,7 @@ public final class DcecTrainer {
             if (checkpointDue(it))
                 checkpoint(new Checkpoint(Phase.CLUSTER, it, ae, opt, layer, new ClusterState(p, previous, sumL, sumLc, sumLr, counted)));
         }
-        checkUsable(Phase.CLUSTER, "the end of clustering (iteration " + it + ")", ae, layer);
+        checkUsable(Phase.CLUSTER, "the end of clustering (iteration " + it + ")", ae, layer, opt);
         return new ClusterOutcome(previous, q, it, converged);
     }
 
@@ -501,7 +501,7 @@ public final class DcecTrainer {
     /** Hands a checkpoint to the listeners after checking that its state is usable ({@link UsableState}: a bad state never replaces a good one). */
     private void checkpoint(Checkpoint state) throws IOException {
         String counter = (state.phase() == Phase.PRETRAIN ? "epoch " : "iteration ") + state.step();
-        checkUsable(state.phase(), counter, state.ae(), state.layer());
+        checkUsable(state.phase(), counter, state.ae(), state.layer(), state.optimizer());
         for (TrainingListener l : listeners) {
             Path file = l.checkpoint(state);
             if (file == null) continue;
@@ -510,10 +510,15 @@ public final class DcecTrainer {
         }
     }
 
-    /** {@link UsableState#check} on the first batch: a TrainingDivergedException naming {@code where} when it finds a problem. */
-    private void checkUsable(Phase phase, String where, Autoencoder ae, ClusteringLayer layer) {
+    /**
+     * {@link UsableState#check} on the first batch, then {@link UsableState#checkState} of the phase's optimiser (named
+     * as the checkpoint names its state): a TrainingDivergedException naming {@code where} when either finds a problem.
+     */
+    private void checkUsable(Phase phase, String where, Autoencoder ae, ClusteringLayer layer, Optimizer optimizer) {
         int nb = Math.min(cfg.batchSize(), N);
         UsableState.Problem p = UsableState.check(ae, layer, cfg.alpha(), Tensor.of(java.util.Arrays.copyOf(x, nb * D), nb, C, H, W));
+        if (p == null)
+            p = UsableState.checkState(optimizer, (phase == Phase.PRETRAIN ? cfg.pretrainOptimizer() : cfg.clusterOptimizer()).statePrefix());
         if (p != null) throw diverged(phase, where + " (" + p.what() + ")", p.value());
     }
 

@@ -321,6 +321,38 @@ class TrainerTest {
         assertFalse(Files.exists(tmp.resolve("run").resolve(RunFolder.PREDICTIONS)));
     }
 
+    /**
+     * Data of about 1e10 (not scaled to [0, 1]): the loss stays finite, but the square of a gradient beyond about 1.8e19
+     * overflows float32 and Adam's v becomes infinite while the weights stay finite (that parameter's updates are 0 from
+     * then on). The run used to go on and write that state into its checkpoints, which --resume then refused as a file
+     * no run writes ("optimiser state 'adam.v.0' holds Infinity"), and to end normally with the frozen weights. Now the
+     * optimiser's state is checked with the weights, before each checkpoint and at the end of each phase: the run stops
+     * as diverged, naming the state, and writes no checkpoint that cannot be resumed.
+     */
+    @Test void anOptimiserStateThatOverflowsIsDivergenceNotACheckpoint(@TempDir Path tmp) throws IOException {
+        float[] big = new float[40 * 4];
+        for (int i = 0; i < big.length; i++) big[i] = (i % 7 + 1) * 1e10f;
+        Dataset data = Dataset.ofVectors("big", 4, big, new int[40]);
+        DcecConfig cfg = tiny().toBuilder().method(Method.DEC).denseDims(8).pretrainEpochs(2).checkpointEvery(1).build();
+        Path out = tmp.resolve("ck");
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new DcecTrainer(cfg, data).listener(new RunFolder(out, cfg, data)).pretrainOnly(true).run());
+        assertTrue(e.getMessage().startsWith("the pretraining loss became infinite at epoch 1 (the optimiser state 'adam.v."), e.getMessage());
+        assertTrue(e.getMessage().contains("Last good checkpoint: none written yet"), e.getMessage());
+        assertFalse(Files.exists(out.resolve(RunFolder.CHECKPOINT)));
+        // without checkpoints: at the end of the phase, not a normal end
+        DcecConfig none = cfg.toBuilder().checkpointEvery(0).build();
+        e = assertThrows(TrainingDivergedException.class, () -> new DcecTrainer(none, data).pretrainOnly(true).run());
+        assertTrue(e.getMessage().startsWith("the pretraining loss became infinite at the end of pretraining (epoch 2) (the optimiser state 'adam.v."),
+                e.getMessage());
+        // data of about 1e8 trains, and its checkpoint reads back
+        for (int i = 0; i < big.length; i++) big[i] = (i % 7 + 1) * 1e8f;
+        Dataset fine = Dataset.ofVectors("fine", 4, big, new int[40]);
+        Path ok = tmp.resolve("ok");
+        new DcecTrainer(cfg, fine).listener(new RunFolder(ok, cfg, fine)).pretrainOnly(true).run();
+        new RunFolder(ok, cfg, fine).readCheckpoint();
+    }
+
     /** Weights holding NaN (saved from a diverged run; the checksum can be intact) are refused when loaded, naming the file. */
     @Test void weightsWithNaNAreRefused(@TempDir Path tmp) throws IOException {
         trainer(tiny(), tmp.resolve("ok")).pretrainOnly(true).run();
