@@ -15,8 +15,18 @@ import org.dcec4j.datasets.OutputFiles;
 /** A CSV file that a run appends one row at a time (flushed, so a killed run keeps its rows). */
 final class CsvLog {
     private final Path file;
+    /** The first cells of the rows a {@link #resume} kept, in order (empty for a new log). */
+    private final List<Integer> kept;
 
-    private CsvLog(Path file) { this.file = file; }
+    private CsvLog(Path file) { this(file, List.of()); }
+
+    private CsvLog(Path file, List<Integer> kept) { this.file = file; this.kept = kept; }
+
+    /** The file. */
+    Path file() { return file; }
+
+    /** The steps (first cells) of the rows that {@link #resume} kept, in the file's order. */
+    List<Integer> kept() { return kept; }
 
     /** Starts the file with its header, replacing an old one. */
     static CsvLog create(Path file, String header) throws IOException {
@@ -69,18 +79,36 @@ final class CsvLog {
         if (!text.isEmpty() && !text.endsWith("\n")) lines.remove(lines.size() - 1);
         int cells = columns(header);
         List<String> kept = new ArrayList<>();
+        List<Integer> steps = new ArrayList<>();
         kept.add(header);
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             int comma = line.indexOf(',');
             try {
-                if (comma > 0 && columns(line) == cells && keep.test(Integer.parseInt(line.substring(0, comma)))) kept.add(line);
+                int step = comma > 0 ? Integer.parseInt(line.substring(0, comma)) : -1;
+                if (comma > 0 && columns(line) == cells && keep.test(step)) {
+                    kept.add(line);
+                    steps.add(step);
+                }
             } catch (NumberFormatException e) {
                 // a torn line: dropped
             }
         }
         OutputFiles.writeAtomically(file, (String.join("\n", kept) + "\n").getBytes(StandardCharsets.ISO_8859_1));
-        return new CsvLog(file);
+        return new CsvLog(file, List.copyOf(steps));
+    }
+
+    /**
+     * Makes the rows written so far durable (an fsync of the file, through a java.io stream as {@link #write}): called
+     * before a checkpoint is written, so that a power cut cannot leave a checkpoint newer than the rows it covers.
+     */
+    void sync() throws IOException {
+        if (!Files.isRegularFile(file)) return;     // opened to append, a missing log would be made again without its header
+        try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) {
+            out.getFD().sync();
+        } catch (IOException e) {
+            throw IoErrors.onFile(file, e);
+        }
     }
 
     /** The cells of a row: its commas plus one (no cell of these logs holds a comma). */

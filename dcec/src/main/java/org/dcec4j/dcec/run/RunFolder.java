@@ -48,7 +48,8 @@ import org.dcec4j.engine.optim.Optimizer;
  *       complete checkpoint, the previous one until the new one is verified);</li>
  *   <li>{@code model.dc4j} and {@code predictions.csv} at the end;</li>
  *   <li>{@code run.log}, only when a run was stopped: a line for each stop by a signal ({@link #note}), and for each
- *       {@code --resume} that followed one, and for a clustering started in a pretraining's folder that has one.</li>
+ *       {@code --resume} that followed one, and for a clustering started in a pretraining's folder that has one; and a
+ *       line for each log that a resumed phase found lacking rows its checkpoint covers.</li>
  * </ul>
  * The command line adds {@code baseline.json} ({@link PixelBaseline}) and {@code report.html} after the run.
  * {@link #readCheckpoint} reads the checkpoint back for {@code --resume} and refuses one written with other
@@ -232,12 +233,34 @@ public final class RunFolder implements TrainingListener {
 
     @Override public void phaseStarted(Phase phase, int first, int total) throws IOException {
         checkFolder();
-        if (phase == Phase.PRETRAIN)
+        if (phase == Phase.PRETRAIN) {
             pretrainLog = first > 0 ? CsvLog.resume(dir.resolve(PRETRAIN_LOG), PRETRAIN_HEADER, epoch -> epoch <= first)
                     : CsvLog.create(dir.resolve(PRETRAIN_LOG), PRETRAIN_HEADER);
-        if (phase == Phase.CLUSTER)
+            if (first > 0) noteMissingRows(pretrainLog, java.util.stream.IntStream.rangeClosed(1, first), "epoch", "pretraining, after epoch " + first);
+        }
+        if (phase == Phase.CLUSTER) {
             clusterLog = first > 0 ? CsvLog.resume(dir.resolve(DCEC_LOG), DCEC_HEADER, iteration -> iteration < first)
                     : CsvLog.create(dir.resolve(DCEC_LOG), DCEC_HEADER);
+            // a row at each recomputation of P before the checkpoint's iteration: 0, T, 2T, …
+            if (first > 0) noteMissingRows(clusterLog, java.util.stream.IntStream.iterate(0, i -> i < first, i -> i + cfg.updateInterval()),
+                    "iteration", "clustering, at iteration " + first);
+        }
+    }
+
+    /**
+     * A resumed log that lacks rows its checkpoint covers (written before it, and lost since: an edit, or a power cut
+     * before the logs were synced ahead of each checkpoint) cannot be completed, as the losses of those steps are not in
+     * the checkpoint: run.log names them, so that the gap is not taken for a complete log.
+     */
+    private void noteMissingRows(CsvLog log, java.util.stream.IntStream expected, String step, String checkpoint) throws IOException {
+        Set<Integer> kept = new java.util.HashSet<>(log.kept());
+        List<String> missing = expected.filter(s -> !kept.contains(s)).mapToObj(Integer::toString).toList();
+        if (missing.isEmpty()) return;
+        boolean one = missing.size() == 1;
+        String steps = missing.size() > 20 ? String.join(", ", missing.subList(0, 20)) + ", … (" + missing.size() + " in all)" : String.join(", ", missing);
+        note(log.file() + " lacks the " + (one ? "row of " + step : "rows of " + step + "s") + " " + steps + ", which the checkpoint it"
+                + " resumed from covers (" + checkpoint + "): lost after that checkpoint was written, " + (one ? "it" : "they")
+                + " cannot be made again; the resumed run goes on after " + (one ? "it" : "them"));
     }
 
     @Override public void epochDone(int epoch, double loss, double seconds) throws IOException {
@@ -313,6 +336,9 @@ public final class RunFolder implements TrainingListener {
      */
     @Override public Path checkpoint(Checkpoint c) throws IOException {
         checkFolder();
+        // the rows the checkpoint covers made durable first: after a power cut the checkpoint is never newer than the logs
+        if (pretrainLog != null) pretrainLog.sync();
+        if (clusterLog != null) clusterLog.sync();
         TensorFile.Builder b = TensorFile.builder().meta("kind", "dcec-checkpoint").meta("phase", c.phase().id)
                 .meta("config", cfg.identity()).meta("data", dataIdentity()).meta("data_crc32c", dataDigest())
                 .meta("arithmetic", Integer.toString(Version.ARITHMETIC)).meta("release", Version.RELEASE).meta("commit", Version.commit());

@@ -219,6 +219,54 @@ class RunFolderTest {
     }
 
     /**
+     * A log that lacks rows its checkpoint covers (the checkpoint is newer than the log: an edit, or a power cut that took
+     * the log's unsynced tail after the checkpoint was synced) is continued, and run.log names the rows that are missing,
+     * which the resumed run cannot make again (the losses of those steps are not in the checkpoint). The resume went on
+     * after the gap without a word, and the log read as complete.
+     */
+    @Test void aResumedLogThatLacksRowsItsCheckpointCoversIsNamedInRunLog() throws IOException {
+        DcecConfig cfg = CFG.toBuilder().pretrainEpochs(5).maxIter(14).updateInterval(4).tol(0).checkpointEvery(2).build();
+        Path dir = tmp.resolve("run");
+        // killed in epoch 4 (the checkpoint holds epoch 2), then the log loses its rows of epochs 1 and 2
+        TrainingListener killPretrain = new TrainingListener() {
+            @Override public void batchDone(org.dcec4j.dcec.train.Phase phase, int step, int batch, int n, double loss) {
+                if (phase == org.dcec4j.dcec.train.Phase.PRETRAIN && step == 3) throw new IllegalStateException("killed");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> new DcecTrainer(cfg, TINY).listener(new RunFolder(dir, cfg, TINY)).listener(killPretrain).run());
+        Path pretrainLog = dir.resolve(RunFolder.PRETRAIN_LOG), clusterLog = dir.resolve(RunFolder.DCEC_LOG), runLog = dir.resolve(RunFolder.RUN_LOG);
+        List<String> rows = Files.readAllLines(pretrainLog);
+        assertEquals(List.of("1", "2", "3"), rows.subList(1, rows.size()).stream().map(r -> r.substring(0, r.indexOf(','))).toList());
+        Files.write(pretrainLog, List.of(rows.get(0), rows.get(3)));
+        // resumed, and killed in iteration 11 (the checkpoint holds iteration 10; rows 0, 4 and 8), then row 4 is lost
+        TrainingListener killCluster = new TrainingListener() {
+            @Override public void batchDone(org.dcec4j.dcec.train.Phase phase, int step, int batch, int n, double loss) {
+                if (phase == org.dcec4j.dcec.train.Phase.CLUSTER && step == 11) throw new IllegalStateException("killed");
+            }
+        };
+        RunFolder again = new RunFolder(dir, cfg, TINY);
+        assertThrows(IllegalStateException.class, () -> new DcecTrainer(cfg, TINY).listener(again).resumeFrom(again.readCheckpoint())
+                .listener(killCluster).run());
+        List<String> log = Files.readAllLines(runLog);
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.get(0).endsWith(" " + pretrainLog + " lacks the rows of epochs 1, 2, which the checkpoint it resumed from"
+                + " covers (pretraining, after epoch 2): lost after that checkpoint was written, they cannot be made again; the resumed"
+                + " run goes on after them"), log.get(0));
+        assertEquals(List.of("3", "4", "5"), Files.readAllLines(pretrainLog).stream().skip(1).map(r -> r.substring(0, r.indexOf(','))).toList());
+        rows = Files.readAllLines(clusterLog);
+        assertEquals(List.of("0", "4", "8"), rows.stream().skip(1).map(r -> r.substring(0, r.indexOf(','))).toList());
+        Files.write(clusterLog, List.of(rows.get(0), rows.get(1), rows.get(3)));
+        RunFolder last = new RunFolder(dir, cfg, TINY);
+        new DcecTrainer(cfg, TINY).listener(last).resumeFrom(last.readCheckpoint()).run();
+        log = Files.readAllLines(runLog);
+        assertEquals(2, log.size(), log.toString());
+        assertTrue(log.get(1).endsWith(" " + clusterLog + " lacks the row of iteration 4, which the checkpoint it resumed from"
+                + " covers (clustering, at iteration 10): lost after that checkpoint was written, it cannot be made again; the resumed"
+                + " run goes on after it"), log.get(1));
+        assertEquals(List.of("0", "8", "12", "14"), Files.readAllLines(clusterLog).stream().skip(1).map(r -> r.substring(0, r.indexOf(','))).toList());
+    }
+
+    /**
      * --resume in the folder of a run killed before its first checkpoint was complete says to start it again with
      * overwrite: "drop resume" (right for a folder with no run in it) was refused in turn, for that run's config.json.
      */
