@@ -573,7 +573,7 @@ public final class DcecCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             DcecTrainer trainer = configure(new DcecTrainer(cfg, d)).backend(backend);     // checks the options first
             RunFolder folder = new RunFolder(train.out, cfg, d)                              // then the files' sizes
-                    .pretraining(pretraining == null ? null : pretraining.recorded(given));
+                    .pretraining(pretraining == null ? null : pretraining.recorded(given)).pretrainedWeights(pretrainedWeights());
             trainer.listener(folder);
             if (train.resume && train.overwrite) throw new IllegalArgumentException("--resume continues the run in --out, --overwrite replaces it: pass one of them");
             if (train.resume) folder.requireCheckpoint();
@@ -765,6 +765,9 @@ public final class DcecCommand implements Runnable {
         /** How the command uses a folder that it does not resume. */
         RunFolder.Start start() { return RunFolder.Start.NEW; }
 
+        /** The pretrained weights the run starts from (cluster's --weights or the folder's own); null for the others. */
+        Path pretrainedWeights() { return null; }
+
         /**
          * The pretraining that made the weights the run reads (cluster only; null otherwise): the run records it and
          * takes the settings only the pretraining uses from it, or records them as unknown
@@ -872,10 +875,9 @@ public final class DcecCommand implements Runnable {
             return PretrainingConfig.ofWeights(read, name);
         }
 
-        @Override DcecTrainer configure(DcecTrainer t) {
-            Method m = train.method();
-            return t.pretrainedWeights(weights != null ? weights : train.out.resolve(RunFolder.weightsFileName(m)));
-        }
+        @Override Path pretrainedWeights() { return weights != null ? weights : train.out.resolve(RunFolder.weightsFileName(train.method())); }
+
+        @Override DcecTrainer configure(DcecTrainer t) { return t.pretrainedWeights(pretrainedWeights()); }
     }
 
     /** --baseline and --no-baseline of train and cluster. */

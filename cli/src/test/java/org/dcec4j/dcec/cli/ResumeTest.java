@@ -79,6 +79,36 @@ class ResumeTest {
     }
 
     /**
+     * {@code cluster --resume --weights} naming other weights than those the clustering started from: refused with exit
+     * code 2 and one line naming the option and both weights, nothing changed; the weights it started from resume. The
+     * checkpoint holds the network, so the other weights were silently ignored and the run went on from the first ones.
+     */
+    @Test void clusterResumeWithOtherWeightsIsRefused() throws Exception {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path a = tmp.resolve("a"), b = tmp.resolve("b"), c = tmp.resolve("c");
+        assertEquals(0, run(DcecCommandTest.quick("pretrain", "--dataset", images.toString(), "--out", a.toString()))[0]);
+        assertEquals(0, run(DcecCommandTest.quick("pretrain", "--dataset", images.toString(), "--out", b.toString(), "--seed", "1"))[0]);
+        Path wa = a.resolve("cae_weights.dc4j"), wb = b.resolve("cae_weights.dc4j");
+        Object[] r = run(DcecCommandTest.quick("cluster", "--dataset", images.toString(), "--weights", wa.toString(), "--out", c.toString(),
+                "--checkpoint-every", "1"));
+        assertEquals(0, r[0], (String) r[2]);
+        byte[] model = Files.readAllBytes(c.resolve(RunFolder.MODEL));
+        Map<String, byte[]> before = contents(c);
+        r = run(DcecCommandTest.quick("cluster", "--dataset", images.toString(), "--weights", wb.toString(), "--out", c.toString(),
+                "--checkpoint-every", "1", "--resume"));
+        String err = ((String) r[2]).strip();
+        assertEquals(2, r[0], err);
+        assertTrue(err.startsWith("dcec: --resume: " + c.resolve(RunFolder.CHECKPOINT) + " continues a clustering of other pretrained weights"
+                + " (CRC-32C ") && err.contains("--weights " + wb + " (CRC-32C ") && err.endsWith(
+                "pass the --weights the run was started with, or start it again with --overwrite"), err);
+        assertSameFiles(before, c);
+        r = run(DcecCommandTest.quick("cluster", "--dataset", images.toString(), "--weights", wa.toString(), "--out", c.toString(),
+                "--checkpoint-every", "1", "--resume"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertArrayEquals(model, Files.readAllBytes(c.resolve(RunFolder.MODEL)));
+    }
+
+    /**
      * {@code --resume} with options that contradict the checkpoint: refused with exit code 2 and one line that names each
      * option and both values, nothing changed. It printed the two settings strings on lines of their own and left the
      * difference to be found.

@@ -79,6 +79,9 @@ public final class RunFolder implements TrainingListener {
     private boolean folderKnown;
     /** The pretraining whose weights a clustering run reads in this folder, kept in config.json; null for none. */
     private PretrainingConfig pretraining;
+    /** The weights file a clustering run starts from (null: none), and the CRC-32C of its bytes once computed. */
+    private Path weights;
+    private String weightsDigest;
 
     /**
      * Nothing is created before the run starts. A configuration whose model file or checkpoint would be larger than
@@ -118,6 +121,29 @@ public final class RunFolder implements TrainingListener {
      * settings it names as null.
      */
     public RunFolder pretraining(PretrainingConfig p) { this.pretraining = p; return this; }
+
+    /**
+     * The pretrained weights a clustering run starts from ({@code cluster}; null: none). Its clustering checkpoints
+     * record the CRC-32C of the file's bytes, read when the run starts, and {@link #readCheckpoint} refuses a clustering
+     * checkpoint that records other weights: the checkpoint holds the network, so a resume with other weights went on
+     * from the first ones and ignored them.
+     */
+    public RunFolder pretrainedWeights(Path weights) { this.weights = weights; this.weightsDigest = null; return this; }
+
+    /** The CRC-32C of the bytes of {@link #pretrainedWeights}, computed once (a java.io stream, as the logs). */
+    private String weightsDigest() throws IOException {
+        if (weightsDigest == null) {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            byte[] buf = new byte[1 << 16];
+            try (java.io.InputStream in = new java.io.FileInputStream(weights.toFile())) {
+                for (int n; (n = in.read(buf)) > 0; ) crc.update(buf, 0, n);
+            } catch (IOException e) {
+                throw org.dcec4j.datasets.IoErrors.onFile(weights, e);
+            }
+            weightsDigest = String.format(java.util.Locale.ROOT, "%08x", crc.getValue());
+        }
+        return weightsDigest;
+    }
 
     /** How a run uses its folder. */
     public enum Start {
@@ -210,6 +236,7 @@ public final class RunFolder implements TrainingListener {
         Files.createDirectories(dir);
         folderKey = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
         folderKnown = true;
+        if (weights != null) weightsDigest();     // the weights as the run reads them, recorded by its checkpoints
         OutputFiles.writeAtomically(dir.resolve(CONFIG_JSON), configJson(backend).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -330,7 +357,8 @@ public final class RunFolder implements TrainingListener {
 
     // ------------------------------------------------------------------------------------ checkpoints
     /**
-     * Writes checkpoint.dc4j: metadata kind, phase, config, data and the step; tensors "model.…", in clustering
+     * Writes checkpoint.dc4j: metadata kind, phase, config, data and the step (in clustering also the CRC-32C of the
+     * {@link #pretrainedWeights} it started from, when it had some); tensors "model.…", in clustering
      * "layer.mu", then the optimiser's state ("adam.…", or "sgd.…" for SGD), and in clustering P ("p") and the previous
      * labels ("labels").
      */
@@ -349,6 +377,7 @@ public final class RunFolder implements TrainingListener {
             ClusterState s = c.cluster();
             b.meta("iteration", Integer.toString(c.step())).meta("sumL", Double.toString(s.sumL())).meta("sumLc", Double.toString(s.sumLc()))
                     .meta("sumLr", Double.toString(s.sumLr())).meta("counted", Integer.toString(s.counted()));
+            if (weights != null) b.meta("weights_crc32c", weightsDigest());
             c.layer().addTo(b, "layer.");
         }
         c.optimizer().saveState(b, optimizerPrefix(c.phase()));
@@ -405,6 +434,12 @@ public final class RunFolder implements TrainingListener {
         if (!dataDigest().equals(f.meta("data_crc32c")))
             throw new ConfigException("{resume}: " + file + " was written for other images or labels under the same name and size ("
                     + dataIdentity() + ", CRC-32C " + f.meta("data_crc32c") + ", now " + dataDigest() + ")");
+        // the pretrained weights a clustering started from (recorded since 2026-12-07; an older checkpoint is not checked)
+        String startedFrom = Phase.CLUSTER.id.equals(f.meta("phase")) ? f.meta("weights_crc32c") : null;
+        if (startedFrom != null && weights != null && !startedFrom.equals(weightsDigest()))
+            throw new ConfigException("{resume}: " + file + " continues a clustering of other pretrained weights (CRC-32C " + startedFrom
+                    + ") than {pretrainedWeights} " + weights + " (CRC-32C " + weightsDigest() + "): pass the {pretrainedWeights} the run"
+                    + " was started with, or start it again with {overwrite}");
         StoredCheckpoint c = new StoredCheckpoint(f, file.toString(), data.size(), cfg.K(),
                 optimizerPrefix(Phase.PRETRAIN), optimizerPrefix(Phase.CLUSTER));
         c.check(cfg);
