@@ -580,6 +580,12 @@ public final class RunFolder implements TrainingListener {
             String phase = f.meta("phase");
             if (!Phase.PRETRAIN.id.equals(phase) && !Phase.CLUSTER.id.equals(phase))
                 throw bad("'phase' is '" + phase + "'", "'" + Phase.PRETRAIN.id + "' or '" + Phase.CLUSTER.id + "'");
+            // a phase the method has: a run that skips it would ignore the checkpoint, or finish without the clustering it
+            // holds (no labels), after the command had deleted the earlier end's outputs
+            if (cfg.method().network == Method.Network.NONE)
+                throw bad("'phase' is '" + phase + "'", "no checkpoint: method " + cfg.method().cliName + " (k-means on the pixels) writes none");
+            if (Phase.CLUSTER.id.equals(phase) && !cfg.method().clusters)
+                throw bad("'phase' is '" + phase + "'", "'" + Phase.PRETRAIN.id + "': method " + cfg.method().cliName + " has no clustering phase");
             if (phase().equals(Phase.PRETRAIN)) {
                 integer("epoch", 0, cfg.pretrainEpochs());
                 return;

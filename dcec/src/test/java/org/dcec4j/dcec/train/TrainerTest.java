@@ -670,6 +670,30 @@ class TrainerTest {
     }
 
     /**
+     * A checkpoint whose checksum is intact but whose phase the method does not have (edited, or another version's): a
+     * clustering checkpoint of a method without a clustering phase (cae-kmeans), any checkpoint of k-means on the pixels
+     * (which writes none). Refused when read, naming the file and the phase, before anything is deleted; the first was
+     * accepted and the run failed after the clustering it skipped ("labels: expected two int arrays, got pred = null"),
+     * once the command had deleted the model and predictions of the run's earlier end, and the second was ignored.
+     */
+    @Test void aCheckpointOfAPhaseTheMethodDoesNotHaveIsRefused(@TempDir Path tmp) throws IOException {
+        trainer(tiny().toBuilder().method(Method.DEC_CONV).checkpointEvery(2).build(), tmp).run();
+        Path ck = tmp.resolve(RunFolder.CHECKPOINT);
+        byte[] good = Files.readAllBytes(ck);
+        Object[][] cases = {
+                {Method.CAE_KMEANS, "'phase' is 'cluster'; expected 'pretrain': method cae-kmeans has no clustering phase"},
+                {Method.KMEANS, "'phase' is 'cluster'; expected no checkpoint: method kmeans (k-means on the pixels) writes none"},
+        };
+        for (Object[] c : cases) {
+            DcecConfig cfg = tiny().toBuilder().method((Method) c[0]).checkpointEvery(2).build();
+            Files.write(ck, good);
+            rewrite(ck, "config", cfg.identity(), null, null, null);
+            TensorFile.FormatException e = assertThrows(TensorFile.FormatException.class, () -> new RunFolder(tmp, cfg, TINY).readCheckpoint());
+            assertEquals(ck + ": " + c[1], e.getMessage());
+        }
+    }
+
+    /**
      * A model file whose checksum is intact but whose metadata no run writes: refused when loaded, naming the file. An
      * infinite α loaded and then predicted NaN; NaN or negative α, "abc" or "4,x,8" ended in a bare message without
      * the file; a k-means model of -1 channels or one cluster loaded.
