@@ -698,15 +698,16 @@ public final class DcecCommand implements Runnable {
          */
         private int stopped(SignalStop.Run stop, RunFolder folder, DcecConfig cfg, String where) {
             String next;
-            if (cfg.checkpointEvery() == 0)
-                next = "no checkpoint to continue from (--checkpoint-every 0): start it again with --overwrite"
-                        + " (and --checkpoint-every N to be able to continue a stopped run)";
-            else if (!Files.isRegularFile(train.out.resolve(RunFolder.CHECKPOINT)))
-                next = "no checkpoint was written yet: start it again with --overwrite";
+            // a run resumed with --checkpoint-every 0 writes none, but the one it resumed from is there to continue from
+            if (!Files.isRegularFile(train.out.resolve(RunFolder.CHECKPOINT)))
+                next = cfg.checkpointEvery() == 0 ? "no checkpoint to continue from (--checkpoint-every 0): start it again with --overwrite"
+                        + " (and --checkpoint-every N to be able to continue a stopped run)"
+                        : "no checkpoint was written yet: start it again with --overwrite";
             else {
                 try {
                     next = "continue with the same command and --resume: it starts from " + RunFolder.CHECKPOINT + " ("
-                            + describe(folder.readCheckpoint()) + ")";
+                            + describe(folder.readCheckpoint()) + ")" + (cfg.checkpointEvery() == 0 ? ", the checkpoint this run resumed"
+                            + " from (it wrote none: --checkpoint-every 0; pass --checkpoint-every N to keep its progress)" : "");
                 } catch (IOException | RuntimeException e) {
                     next = "its checkpoint does not read back (" + e.getMessage() + "): start it again with --overwrite";
                 }

@@ -96,6 +96,34 @@ class SignalStopTest {
     }
 
     /**
+     * A run resumed without {@code --checkpoint-every} (0, the default: it writes no checkpoint of its own) and stopped
+     * again: its folder still holds the checkpoint it resumed from, so the stop line says to continue from it with
+     * {@code --resume}. It said "no checkpoint to continue from (--checkpoint-every 0): start it again with --overwrite",
+     * which deletes that checkpoint and the epochs it holds.
+     */
+    @Test void aResumedRunWithoutCheckpointsThatIsStoppedSaysItCanResumeFromTheOldOne() throws Exception {
+        Path dir = tmp.resolve("run"), log = tmp.resolve("first.log"), again = tmp.resolve("again.log");
+        Process p = Forked.dcec(log, List.of(), args("train", options(1), "--out", dir.toString()));
+        sigtermWhen(p, log, () -> Files.exists(dir.resolve(RunFolder.CHECKPOINT)), "run");
+        assertEquals(143, p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        byte[] checkpoint = Files.readAllBytes(dir.resolve(RunFolder.CHECKPOINT));
+        int epoch = Integer.parseInt(TensorFile.read(dir.resolve(RunFolder.CHECKPOINT)).meta("epoch"));
+        // resumed with --checkpoint-every 0, stopped once it has trained two more epochs
+        Process q = Forked.dcec(again, List.of(), args("train", options(0), "--resume", "--out", dir.toString()));
+        sigtermWhen(q, again, quietly(() -> Files.readAllLines(dir.resolve(RunFolder.PRETRAIN_LOG)).size() > epoch + 3), "resumed run");
+        String err = Files.readString(again, StandardCharsets.UTF_8);
+        assertEquals(143, q.exitValue(), err);
+        assertArrayEquals(checkpoint, Files.readAllBytes(dir.resolve(RunFolder.CHECKPOINT)), "the checkpoint it resumed from, kept");
+        List<String> runLog = Files.readAllLines(dir.resolve(RunFolder.RUN_LOG), StandardCharsets.UTF_8);
+        String last = runLog.get(runLog.size() - 1);
+        assertTrue(last.contains(", before that step: nothing half-written is left in " + dir + "; continue with the same command and"
+                + " --resume: it starts from checkpoint.dc4j (pretraining, after epoch " + epoch + "), the checkpoint this run resumed from"
+                + " (it wrote none: --checkpoint-every 0; pass --checkpoint-every N to keep its progress)"), last);
+        assertFalse(last.contains("--overwrite"), last);
+        assertTrue(err.contains("continue with the same command and --resume"), err);
+    }
+
+    /**
      * A stopped clustering started again with {@code cluster --overwrite} in its pretraining's folder: cluster keeps
      * run.log (it tells about the pretraining), so the finished run's log must not end with the earlier stop's line,
      * which points at a checkpoint the --overwrite deleted. Before, run.log's last line still said "stopped by SIGTERM
