@@ -79,6 +79,29 @@ class ResumeTest {
     }
 
     /**
+     * A checkpoint cut short or with one byte changed (a disk fault, a copy that stopped): {@code --resume} refuses it with
+     * one line naming the file, the byte and what was expected, and every file of the folder is left as it was.
+     */
+    @Test void aTruncatedOrDamagedCheckpointIsRefusedAndNothingIsLost() throws Exception {
+        Path out = tmp.resolve("run");
+        List<String> o = finishedRun(out);
+        Path ck = out.resolve(RunFolder.CHECKPOINT);
+        byte[] good = Files.readAllBytes(ck);
+        byte[] flipped = good.clone();
+        flipped[good.length / 2] ^= 0x10;
+        byte[][] bad = {java.util.Arrays.copyOf(good, good.length / 2), flipped, java.util.Arrays.copyOf(good, 10), new byte[0]};
+        for (byte[] b : bad) {
+            Files.write(ck, b);
+            Map<String, byte[]> before = contents(out);
+            Object[] r = run(args("train", o, "--resume", "--out", out.toString()));
+            String err = ((String) r[2]).strip();
+            assertEquals(1, r[0], err);
+            assertTrue(err.startsWith("dcec: " + ck + ": at byte ") && err.contains(": expected ") && !err.contains("\n"), err);
+            assertSameFiles(before, out);
+        }
+    }
+
+    /**
      * {@code cluster --resume --weights} naming other weights than those the clustering started from: refused with exit
      * code 2 and one line naming the option and both weights, nothing changed; the weights it started from resume. The
      * checkpoint holds the network, so the other weights were silently ignored and the run went on from the first ones.
