@@ -577,6 +577,10 @@ public final class DcecCommand implements Runnable {
             trainer.listener(folder);
             if (train.resume && train.overwrite) throw new IllegalArgumentException("--resume continues the run in --out, --overwrite replaces it: pass one of them");
             if (train.resume) folder.requireCheckpoint();
+            // a clustering's folder: train --resume would write its config.json again without the record of the pretraining
+            if (train.resume && start() != RunFolder.Start.AFTER_PRETRAINING && recordsAPretraining(train.out))
+                throw new ConfigException("{resume}: " + train.out + " holds a clustering of pretrained weights (its " + RunFolder.CONFIG_JSON
+                        + " records their pretraining): continue it with dcec cluster --resume");
             trainer.cancellation(cancellation);
             if (stoppable != null && stoppable.stopRequested()) {     // before the folder is taken (--overwrite would empty it)
                 spec.commandLine().getErr().println("dcec: stopped by " + stoppable.cause() + " (the images read), before the run began: "
@@ -716,6 +720,18 @@ public final class DcecCommand implements Runnable {
             note(folder, line);
             spec.commandLine().getErr().println("dcec: " + printable(line));
             return stop.exitCode();
+        }
+
+        /**
+         * Whether {@code dir}'s config.json is a clustering's that records the pretraining of its weights
+         * ({@link PretrainingConfig#in}); one that cannot be read is not taken for one (a resume writes it again).
+         */
+        static boolean recordsAPretraining(Path dir) {
+            try {
+                return PretrainingConfig.in(dir, true) != null;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
         }
 
         /** "pretraining, after epoch 3" or "clustering, at iteration 140" (the iteration it continues with). */

@@ -159,6 +159,34 @@ class ClusterAfterPretrainingTest {
     }
 
     /**
+     * {@code train --resume} in the folder of a clustering (its config.json records the pretraining of its weights): refused
+     * with exit code 2 and one line saying to continue it with {@code cluster --resume}, nothing changed. With options
+     * that matched the checkpoint it was accepted, and its config.json, written again without the record, lost the
+     * pretraining's (for a clustering in the pretraining's folder, the only copy of that pretraining's config.json).
+     */
+    @Test void trainResumeOfAClusteringIsRefusedAndKeepsThePretrainingRecord(@TempDir Path tmp) throws IOException {
+        Path images = pngFolder(tmp.resolve("images"), Shapes.generate(20, 3, 12));
+        Path dir = pretrain(tmp, images, "run");
+        String pretrainingJson = Files.readString(dir.resolve(RunFolder.CONFIG_JSON));
+        Object[] r = run(withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", dir.toString(), "--checkpoint-every", "3"));
+        assertEquals(0, r[0], (String) r[2]);
+        Map<String, byte[]> before = ResumeTest.contents(dir);
+        // the options of the clustering, its pretraining's settings included: the checkpoint's own
+        r = run(quick("train", "--dataset", images.toString(), "--out", dir.toString(), "--checkpoint-every", "3", "--pretrain-epochs", "3",
+                "--pretrain-optimizer", "sgd:0.5:0.9", "--init", "uniform-fan-in", "--resume"));
+        assertEquals(2, r[0], (String) r[2]);
+        assertEquals("dcec: --resume: " + dir + " holds a clustering of pretrained weights (its " + RunFolder.CONFIG_JSON + " records their"
+                + " pretraining): continue it with dcec cluster --resume", ((String) r[2]).strip());
+        ResumeTest.assertSameFiles(before, dir);
+        assertRecordsThePretraining(dir, pretrainingJson);
+        // cluster --resume continues it
+        r = run(plus(List.of(withoutPretrainEpochs("cluster", "--dataset", images.toString(), "--out", dir.toString(), "--checkpoint-every", "3")),
+                "--resume"));
+        assertEquals(0, r[0], (String) r[2]);
+        assertRecordsThePretraining(dir, pretrainingJson);
+    }
+
+    /**
      * A pretraining's config.json that records no epochs (none of dcec4j's lacks them; one written by hand) is refused
      * naming the option that supplies them; with it the clustering runs. A missing optimiser or initialisation is the
      * reference's, as config.json writes them only when they differ.
