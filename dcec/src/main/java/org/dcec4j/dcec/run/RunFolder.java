@@ -434,7 +434,7 @@ public final class RunFolder implements TrainingListener {
         if (!dataDigest().equals(f.meta("data_crc32c")))
             throw new ConfigException("{resume}: " + file + " was written for other images or labels under the same name and size ("
                     + dataIdentity() + ", CRC-32C " + f.meta("data_crc32c") + ", now " + dataDigest() + ")");
-        // the pretrained weights a clustering started from (recorded since 2026-12-07; an older checkpoint is not checked)
+        // the pretrained weights a clustering started from (a checkpoint of an earlier version records none: not checked)
         String startedFrom = Phase.CLUSTER.id.equals(f.meta("phase")) ? f.meta("weights_crc32c") : null;
         if (startedFrom != null && weights != null && !startedFrom.equals(weightsDigest()))
             throw new ConfigException("{resume}: " + file + " continues a clustering of other pretrained weights (CRC-32C " + startedFrom
