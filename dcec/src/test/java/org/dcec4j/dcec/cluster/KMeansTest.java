@@ -56,6 +56,50 @@ class KMeansTest {
         assertEquals(169.0 / 417, sq(13) / (sq(2) + sq(10) + sq(12) + sq(13)), 1e-15);
     }
 
+    /**
+     * scikit-learn's greedy k-means++ on the same points with two candidates per centre: both are drawn with probability
+     * D²/Σ D² and the one leaving the lower potential Σ_n min(D²(x_n, μ_0), D²(x_n, c)) is kept (the first on a tie). The
+     * oracle sums the probability of every ordered pair of candidates by hand; with the first centre at 0 the potentials
+     * are 285, 17, 9, 14 for candidates 2, 10, 12, 13, so 12 is the second centre unless neither draw is 12: 1 − (273/417)²
+     * = 0.571, where plain k-means++ (one candidate) gives 144/417 = 0.345 and keeping the worse candidate 0.119.
+     */
+    @Test
+    void greedyKMeansPlusPlusKeepsTheCandidateOfLeastPotential() {
+        float[] x = {0, 2, 10, 12, 13};
+        int trials = 2;
+        KMeansRun run = new KMeansRun(x, 5, 1, 2, trials, 1, 0);
+        int draws = 40_000;
+        int[][] seen = new int[5][5];
+        for (int s = 0; s < draws; s++) {
+            run.seedPlusPlus(new SplittableRandom(s));
+            seen[index(x, run.centres[0])][index(x, run.centres[1])]++;
+        }
+        for (int a = 0; a < 5; a++) {
+            double total = 0;
+            double[] potential = new double[5];
+            for (int b = 0; b < 5; b++) {
+                total += sq(x[b] - x[a]);
+                for (int n = 0; n < 5; n++) {
+                    potential[b] += Math.min(sq(x[n] - x[a]), sq(x[n] - x[b]));
+                }
+            }
+            double[] p = new double[5];
+            for (int c1 = 0; c1 < 5; c1++) {
+                for (int c2 = 0; c2 < 5; c2++) {
+                    int kept = potential[c2] < potential[c1] ? c2 : c1;
+                    p[kept] += 0.2 * (sq(x[c1] - x[a]) / total) * (sq(x[c2] - x[a]) / total);
+                }
+            }
+            if (a == 0) {
+                assertEquals(0.2 * (1 - sq(273.0 / 417)), p[3], 1e-15, "the hand-computed P(0, 12)");
+            }
+            for (int b = 0; b < 5; b++) {
+                double sigma = Math.sqrt(draws * p[b] * (1 - p[b]));
+                assertEquals(draws * p[b], seen[a][b], 5 * sigma + 1e-9, "first " + x[a] + ", second " + x[b]);
+            }
+        }
+    }
+
     @Test
     void labelsAreNearestCentresAndInertiaIsTheirSum() {
         for (long seed = 1; seed <= 4; seed++) {
