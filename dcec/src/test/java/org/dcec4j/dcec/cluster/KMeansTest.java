@@ -314,6 +314,37 @@ class KMeansTest {
         }
     }
 
+    /**
+     * {@link KMeans#assign} gives a point equidistant from several centres the lowest of them, by hand: 1-D centres
+     * μ = 0, 2, 2, 0 (two pairs of equal centres) and points −1, 0, 1, 2, 3. −1 and 0 are nearest to μ_0 = μ_3, 2 and 3 to
+     * μ_1 = μ_2, and 1 is at distance 1 from all four; inertia 1 + 0 + 1 + 0 + 1 = 3. A fit on data with fewer distinct
+     * points than clusters keeps equal centres, and its labels follow the same rule.
+     */
+    @Test
+    void tiesGoToTheLowestCentre() {
+        int[] labels = new int[5];
+        double inertia = KMeans.assign(labels, new float[] {-1, 0, 1, 2, 3}, 5, 1, new double[] {0, 2, 2, 0}, 4);
+        assertArrayEquals(new int[] {0, 0, 0, 1, 1}, labels);
+        assertEquals(3.0, inertia, 0.0);
+        float[] x = {1, 1, 1, 1, 5, 5};
+        KMeansResult r = new KMeans(4).withRestarts(3).withSeed(2).fit(x, 6, 1);
+        boolean equalCentres = false;
+        for (int n = 0; n < 6; n++) {
+            int lowest = -1;
+            for (int k = 0; k < 4; k++) {
+                if (r.centres()[k] == x[n]) {
+                    if (lowest < 0) {
+                        lowest = k;
+                    } else {
+                        equalCentres = true;
+                    }
+                }
+            }
+            assertEquals(lowest, r.labels()[n], "point " + n + " at " + x[n] + ", centres " + java.util.Arrays.toString(r.centres()));
+        }
+        assertTrue(equalCentres, "the fit must leave two centres equal: " + java.util.Arrays.toString(r.centres()));
+    }
+
     @Test
     void badInputIsRejected() {
         float[] x = {0, 1, 2, 3};
