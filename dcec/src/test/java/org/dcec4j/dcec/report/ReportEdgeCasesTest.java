@@ -155,6 +155,36 @@ class ReportEdgeCasesTest {
         assertTrue(!labelled.contains("clustering ended"), labelled);
     }
 
+    /**
+     * How clustering ended, read from the log's last row by the trainer's stop rule (iteration > 0 and delta_label < tol,
+     * strictly) and config.json's tol 0.001 and max_iter 280: a change of exactly tol at the cap is the cap, not
+     * convergence; one just under tol converges; a last row before the cap that did not converge (a cancelled run) says
+     * only its iteration, as does iteration 0, which never converges, even with no label changed.
+     */
+    @Test void howClusteringEndedFollowsTheTrainersStopRule(@TempDir Path tmp) throws Exception {
+        String[][] cases = {
+                {"280", "0.001", "iteration 280, stopped at the iteration cap (max_iter)"},
+                {"280", "0.000999", "iteration 280, converged (fewer than tol of the labels changed)"},
+                {"140", "0.001", "iteration 140"},
+                {"0", "0", "iteration 0"},
+        };
+        int N = 20;
+        float[] q = new float[N];
+        java.util.Arrays.fill(q, 0.5f);
+        for (int c = 0; c < cases.length; c++) {
+            Path run = tmp.resolve("run" + c);
+            folder(run, new int[N], q, false);
+            String last = cases[c][0] + ",0.6,0.5,0.4,0.2,0.1,0.1," + cases[c][1] + "\n";
+            Files.writeString(run.resolve("dcec_log.csv"), "iter,acc,nmi,ari,L,Lc,Lr,delta_label\n"
+                    + (cases[c][0].equals("0") ? "" : "0,0.5,0.4,0.3,,,,\n") + last);
+            String page = HtmlReport.fromRunDirectory(run, null, N, 1, 8, 8, null, List.of(), 10).render();
+            assertTrue(page.contains("<tr><th>clustering ended</th><td>" + cases[c][2] + "</td></tr>"),
+                    "unlabelled, last row " + last);
+            String labelled = HtmlReport.fromRunDirectory(run, null, N, 1, 8, 8, new int[N], List.of(), 10).render();
+            assertTrue(labelled.contains("<td class=\"what\">end: " + cases[c][2] + "<"), "labelled, last row " + last);
+        }
+    }
+
     @Test void oneClusterNoLabels(@TempDir Path tmp) throws Exception {
         int N = 50;
         Path run = tmp.resolve("run");
