@@ -345,6 +345,33 @@ class KMeansTest {
         assertTrue(equalCentres, "the fit must leave two centres equal: " + java.util.Arrays.toString(r.centres()));
     }
 
+    /**
+     * Lloyd's E-step gives a point equidistant from two centres the lower one, by hand, with the tie at each place the
+     * distances are compared (the first of a pair of centres, the second, the odd last one): from μ = 1, 3 the point 2
+     * joins μ_0, so μ = (0 + 2)/2 = 1 and 4 (the other choice gives 0 and 3, also a fixed point); the same tie between μ_0
+     * and μ_2 with K = 3 and K = 4. Inertia 1 + 1 = 2 in each. The plain reference Lloyd and Hamerly's alike.
+     */
+    @Test
+    void lloydBreaksDistanceTiesTowardTheLowerCentre() {
+        float[][] xs = {{0, 2, 4}, {0, 2, 4, 10}, {0, 2, 4, 10, 20}};
+        double[][] starts = {{1, 3}, {1, 10, 3}, {1, 10, 3, 20}};
+        double[][] centres = {{1, 4}, {1, 10, 4}, {1, 10, 4, 20}};
+        int[][] labels = {{0, 0, 1}, {0, 0, 2, 1}, {0, 0, 2, 1, 3}};
+        for (int c = 0; c < xs.length; c++) {
+            int N = xs[c].length;
+            int K = starts[c].length;
+            KMeansResult r = new KMeans(K).withTolerance(0).fitFrom(xs[c], N, 1, starts[c]);
+            assertArrayEquals(centres[c], r.centres(), 0.0, "K = " + K);
+            assertArrayEquals(labels[c], r.labels(), "K = " + K);
+            assertEquals(2.0, r.inertia(), 0.0, "K = " + K);
+            KMeansRun plain = new KMeansRun(xs[c], N, 1, K, 1, 300, 0);
+            System.arraycopy(starts[c], 0, plain.centres, 0, K);
+            plain.runPlain();
+            assertArrayEquals(centres[c], plain.centres, 0.0, "plain, K = " + K);
+            assertArrayEquals(labels[c], plain.labels, "plain, K = " + K);
+        }
+    }
+
     @Test
     void badInputIsRejected() {
         float[] x = {0, 1, 2, 3};
