@@ -211,6 +211,45 @@ class KMeansTest {
         }
     }
 
+    /**
+     * A fit is its restarts run one by one: restart r seeds k-means++ with the r-th long of a SplittableRandom on the
+     * master seed, runs Lloyd, and the lowest inertia wins (the lowest r on a tie). The fit, on one thread and on three,
+     * must return the winner's centres to the bit, its iteration count and its index, which here is not 0.
+     */
+    @Test
+    void aFitKeepsTheBestOfItsRestartsRunOneByOne() {
+        int N = 800, D = 2, K = 7, restarts = 8;
+        long seed = 5;
+        float[] x = Blobs.uniform(3, N, D);
+        SplittableRandom master = new SplittableRandom(seed);
+        int best = -1;
+        double bestInertia = Double.POSITIVE_INFINITY;
+        double[] bestCentres = null;
+        int bestIterations = -1;
+        java.util.Set<Double> inertias = new java.util.HashSet<>();
+        for (int r = 0; r < restarts; r++) {
+            KMeansRun run = new KMeansRun(x, N, D, K, KMeans.defaultLocalTrials(K), KMeans.DEFAULT_MAX_ITERATIONS, 0);
+            run.seedPlusPlus(new SplittableRandom(master.nextLong()));
+            run.runPlain();
+            inertias.add(run.inertia);
+            if (run.inertia < bestInertia) {
+                best = r;
+                bestInertia = run.inertia;
+                bestCentres = run.centres.clone();
+                bestIterations = run.iterations;
+            }
+        }
+        assertTrue(best > 0 && inertias.size() > 2, "the case needs restarts that differ and a winner after the first: restart "
+                + best + " of " + inertias.size() + " distinct inertias");
+        for (int threads : new int[] {1, 3}) {
+            KMeansResult r = new KMeans(K).withRestarts(restarts).withSeed(seed).withTolerance(0).withThreads(threads).fit(x, N, D);
+            assertEquals(best, r.restart(), threads + " threads");
+            assertArrayEquals(bestCentres, r.centres(), 0.0, threads + " threads");
+            assertEquals(bestIterations, r.iterations(), threads + " threads");
+            assertEquals(bestInertia, r.inertia(), 1e-9 * bestInertia, threads + " threads");
+        }
+    }
+
     @Test
     void moreRestartsNeverRaiseTheInertia() {
         float[] x = Blobs.uniform(8, 2000, 3);
