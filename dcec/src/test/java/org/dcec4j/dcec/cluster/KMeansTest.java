@@ -100,6 +100,19 @@ class KMeansTest {
         }
     }
 
+    /**
+     * scikit-learn's candidates per k-means++ centre, 2 + int(np.log(K)) (natural log), by hand at the steps of ⌊ln K⌋:
+     * ln 2 = 0.69, ln 3 = 1.10, ln 7 = 1.95, ln 8 = 2.08, ln 20 = 3.00, ln 21 = 3.04, ln 54 = 3.99, ln 55 = 4.01.
+     */
+    @Test
+    void defaultCandidatesPerCentreAreScikitLearns() {
+        int[][] kAndTrials = {{1, 2}, {2, 2}, {3, 3}, {7, 3}, {8, 4}, {10, 4}, {20, 4}, {21, 5}, {54, 5}, {55, 6}};
+        for (int[] c : kAndTrials) {
+            assertEquals(c[1], KMeans.defaultLocalTrials(c[0]), "K = " + c[0]);
+            assertEquals(c[1], new KMeans(c[0]).localTrials(), "K = " + c[0]);
+        }
+    }
+
     @Test
     void labelsAreNearestCentresAndInertiaIsTheirSum() {
         for (long seed = 1; seed <= 4; seed++) {
