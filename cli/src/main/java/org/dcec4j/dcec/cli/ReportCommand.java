@@ -4,7 +4,6 @@ import static org.dcec4j.datasets.cli.TerminalText.printable;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -81,10 +80,6 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Samples shown per row of a cluster, as train shows them. */
     static final int SAMPLES = 10;
-
-    /** How every page {@link HtmlReport} writes begins and ends: what tells a report dcec wrote from another file. */
-    static final String PAGE_START = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n", PAGE_TITLE_END = " · dcec4j report</title>",
-            PAGE_SIGNED = "Written by dcec4j.", PAGE_END = "</html>\n";
 
     /** The end of the refusal of data that are not the run's. */
     static final String NOT_THE_RUNS = ": give the data set the run was trained on";
@@ -377,16 +372,5 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /** Whether html is a regular file (not a link) that begins and ends as the pages {@link HtmlReport} writes. */
-    static boolean writtenByDcec(Path html) throws IOException {
-        if (!Files.isRegularFile(html, LinkOption.NOFOLLOW_LINKS)) return false;
-        try (RandomAccessFile f = new RandomAccessFile(html.toFile(), "r")) {
-            long size = f.length();
-            byte[] head = new byte[(int) Math.min(size, 1024)], tail = new byte[(int) Math.min(size, 512)];
-            f.readFully(head);
-            f.seek(size - tail.length);
-            f.readFully(tail);
-            String start = new String(head, StandardCharsets.UTF_8), end = new String(tail, StandardCharsets.UTF_8);
-            return start.startsWith(PAGE_START) && start.contains(PAGE_TITLE_END) && end.contains(PAGE_SIGNED) && end.endsWith(PAGE_END);
-        }
-    }
+    static boolean writtenByDcec(Path html) throws IOException { return HtmlReport.writtenByDcec(html); }
 }

@@ -96,7 +96,7 @@ class ReportPretrainingRunTest {
         // the sections of a clustering say that there is none, and how to make one
         assertTrue(page.contains("<p class=\"note\">This run only pretrained the autoencoder (dcec pretrain), whose weights are"
                 + " cae_weights.dc4j: it has no clustering, no losses or changed labels to show. dcec cluster clusters those weights (with"
-                + " --weights in another folder; in this one with --overwrite, which deletes this page and keeps the pretraining), and dcec"
+                + " --weights in another folder; in this one, where it replaces this page and keeps the pretraining), and dcec"
                 + " report makes the page of that clustering.</p>"), page);
         assertTrue(page.contains("<p class=\"note\">A pretraining has no clusters: the confusion matrix is that of a clustering.</p>"), page);
         assertTrue(page.contains("<p class=\"note\">A pretraining has no clusters to show samples of.</p>"), page);
@@ -106,26 +106,34 @@ class ReportPretrainingRunTest {
     }
 
     /**
-     * The page counts as a result for a clustering in the pretraining's folder (as every file of a run's but the
-     * pretraining's): cluster refuses it, and with --overwrite deletes it and keeps the pretraining; then report makes the
-     * clustering's page, with that pretraining's curve.
+     * A clustering in the pretraining's folder supersedes the page made of that pretraining, as it does the
+     * pretraining's last checkpoint: cluster deletes it without --overwrite and keeps the pretraining's files; then
+     * report makes the clustering's page, with that pretraining's curve. A report.html that is not a pretraining's page
+     * dcec wrote still counts as another run's result.
      */
-    @Test void aClusteringInThePretrainingsFolderNeedsOverwriteForItsPage() throws IOException {
+    @Test void aClusteringInThePretrainingsFolderReplacesItsPage() throws IOException {
         Path run = copy(cae, "then-cluster/cae");
         report(run, "wrote");
         byte[] log = Files.readAllBytes(run.resolve("pretrain_log.csv")), weights = Files.readAllBytes(run.resolve("cae_weights.dc4j"));
+        // someone's own page at that name: refused as before
+        Path foreign = Files.writeString(run.resolve("report.html.mine"), "<html>my notes</html>\n");
+        Path page = run.resolve("report.html");
+        byte[] ours = Files.readAllBytes(page);
+        Files.copy(foreign, page, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Object[] r = run(quick("cluster", "--dataset", images.toString(), "--out", run.toString()));
         assertEquals(2, r[0], (String) r[2]);
         assertEquals("dcec: --out " + run + " holds the results of another run (report.html): pass --overwrite to replace them, or choose"
                 + " another --out\n", r[2]);
-        r = run(quick("cluster", "--dataset", images.toString(), "--out", run.toString(), "--overwrite"));
+        Files.write(page, ours);
+        Files.delete(foreign);
+        r = run(quick("cluster", "--dataset", images.toString(), "--out", run.toString()));
         assertEquals(0, r[0], (String) r[2]);
-        assertFalse(Files.exists(run.resolve("report.html")));
+        assertFalse(Files.exists(page));
         assertTrue(java.util.Arrays.equals(log, Files.readAllBytes(run.resolve("pretrain_log.csv"))));
         assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(run.resolve("cae_weights.dc4j"))));
-        String page = report(run, "wrote");
-        assertTrue(page.contains("<title>dcec4j run: cae · dcec4j report</title>") && page.contains("id=\"chart-pretrain-loss\""), page);
-        assertFalse(page.contains("pretraining only"), page);
+        String clustering = report(run, "wrote");
+        assertTrue(clustering.contains("<title>dcec4j run: cae · dcec4j report</title>") && clustering.contains("id=\"chart-pretrain-loss\""), clustering);
+        assertFalse(clustering.contains("pretraining only"), clustering);
     }
 
     /** A pretraining of DEC's dense autoencoder: its weights are ae_weights.dc4j. */

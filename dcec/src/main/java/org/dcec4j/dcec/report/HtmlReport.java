@@ -440,6 +440,39 @@ public final class HtmlReport {
                 || PRETRAINING_SETTINGS.stream().anyMatch(k -> "null".equals(config.get(k)));
     }
 
+    /** How every page this class writes begins and ends: what tells a report dcec wrote from another file. */
+    private static final String PAGE_START = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n", PAGE_TITLE_END = " · dcec4j report</title>",
+            PAGE_SIGNED = "Written by dcec4j.", PAGE_END = "</html>\n", PRETRAINING_TITLE = "dcec4j pretraining: ";
+
+    /** Whether {@code html} is a regular file (not a link) that begins and ends as the pages this class writes. */
+    public static boolean writtenByDcec(Path html) throws IOException {
+        return head(html) != null;
+    }
+
+    /**
+     * Whether {@code html} is a page this class wrote for a pretraining-only folder ({@link #pretrainingOnly}, titled
+     * "dcec4j pretraining: FOLDER"): a clustering in that folder supersedes it, as it does the pretraining's checkpoint.
+     */
+    public static boolean isPretrainingPage(Path html) throws IOException {
+        String head = head(html);
+        return head != null && head.contains("<title>" + PRETRAINING_TITLE);
+    }
+
+    /** The first KiB of {@code html} when it begins and ends as the pages this class writes, else null. */
+    private static String head(Path html) throws IOException {
+        if (!Files.isRegularFile(html, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return null;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(html.toFile(), "r")) {
+            long size = f.length();
+            byte[] head = new byte[(int) Math.min(size, 1024)], tail = new byte[(int) Math.min(size, 512)];
+            f.readFully(head);
+            f.seek(size - tail.length);
+            f.readFully(tail);
+            String start = new String(head, StandardCharsets.UTF_8), end = new String(tail, StandardCharsets.UTF_8);
+            return start.startsWith(PAGE_START) && start.contains(PAGE_TITLE_END) && end.contains(PAGE_SIGNED) && end.endsWith(PAGE_END)
+                    ? start : null;
+        }
+    }
+
     /**
      * Whether {@code dir}, a run folder whose config.json (flattened) is {@code config}, holds a pretraining only, as
      * {@code dcec pretrain} leaves it: config.json of a method that pretrains an autoencoder, not of a clustering
@@ -511,7 +544,7 @@ public final class HtmlReport {
         Path config = outDir.resolve(RunLogs.CONFIG);
         Map<String, String> cfg = Files.isRegularFile(config) ? RunLogs.readConfig(config) : Map.of();
         boolean pretrainingOnly = pretrainingOnly(outDir, cfg);
-        Builder b = builder().title((pretrainingOnly ? "dcec4j pretraining: " : "dcec4j run: ") + outDir.toAbsolutePath().normalize().getFileName());
+        Builder b = builder().title((pretrainingOnly ? PRETRAINING_TITLE : "dcec4j run: ") + outDir.toAbsolutePath().normalize().getFileName());
         if (pretrainingOnly) {
             // the summary of a run without scores or clusters: what it is and what it pretrained on
             b.summary("run", "pretraining only (dcec pretrain): no clustering");
@@ -1119,7 +1152,7 @@ public final class HtmlReport {
             } else if (rows.isEmpty() && b.pretrainingOnly != null) {
                 note(o, "This run only pretrained the autoencoder (dcec pretrain), whose weights are " + b.pretrainingOnly
                         + ": it has no clustering, no losses or changed labels to show. dcec cluster clusters those weights (with"
-                        + " --weights in another folder; in this one with --overwrite, which deletes this page and keeps the pretraining),"
+                        + " --weights in another folder; in this one, where it replaces this page and keeps the pretraining),"
                         + " and dcec report makes the page of that clustering.");
             } else if (rows.isEmpty()) {
                 note(o, "No clustering log (dcec_log.csv) was given.");

@@ -161,8 +161,9 @@ public final class RunFolder implements TrainingListener {
      * that lists them) unless {@code overwrite}, which deletes them first, so that no result of an old run
      * (report.html, checkpoint.dc4j, …) stays beside the new ones. A clustering run AFTER_PRETRAINING does the
      * same except for the pretraining's outputs (config.json, pretrain_log.csv, the weights), and deletes the
-     * checkpoint of a pretraining that finished (its weights are in the folder and supersede it); an unfinished
-     * pretraining's checkpoint is kept and refused like a result. A RESUME keeps everything here; once its checkpoint is
+     * checkpoint of a pretraining that finished (its weights are in the folder and supersede it) and the page that
+     * {@code dcec report} made of that pretraining ({@link HtmlReport#isPretrainingPage}); an unfinished pretraining's
+     * checkpoint is kept and refused like a result, and so is any other report.html. A RESUME keeps everything here; once its checkpoint is
      * accepted, {@link #dropEndOutputs} deletes what the earlier end of the run made.
      *
      * @return the files deleted, temporary files included
@@ -176,7 +177,10 @@ public final class RunFolder implements TrainingListener {
         for (String name : OUTPUTS) {
             Path f = dir.resolve(name);
             if (!Files.exists(f) || keep.contains(name)) continue;
-            if (start == Start.AFTER_PRETRAINING && name.equals(CHECKPOINT) && isPretrainingCheckpoint(f) && pretrainingFinished()) {
+            // what a finished pretraining leaves besides its outputs, superseded by the clustering: its last checkpoint
+            // (its weights hold the same state) and the page dcec report made of it (the clustering's page shows its curve)
+            if (start == Start.AFTER_PRETRAINING && (name.equals(CHECKPOINT) ? isPretrainingCheckpoint(f)
+                    : name.equals(HtmlReport.FILE_NAME) && HtmlReport.isPretrainingPage(f)) && pretrainingFinished()) {
                 Files.delete(f);
                 deleted.add(f);
                 continue;
