@@ -616,6 +616,11 @@ public final class DcecCommand implements Runnable {
                         boolean remakes = name.equals(HtmlReport.FILE_NAME) ? makesReport() : !name.equals(PixelBaseline.FILE) || plan.run();
                         (remakes ? remade : gone).add(name);
                     }
+                    // --checkpoint-every is not part of what a resume must repeat: said now, not only when a stop loses the progress
+                    if (cfg.checkpointEvery() == 0)
+                        spec.commandLine().getErr().println("dcec: this resumed run writes no checkpoints (--checkpoint-every 0, the default,"
+                                + " was not given again): if it stops, it continues from " + RunFolder.CHECKPOINT + " (" + describe(c)
+                                + ") again; pass --checkpoint-every N with --resume to keep its progress");
                     if (Files.isRegularFile(train.out.resolve(RunFolder.RUN_LOG)))     // after a stop: the log says it went on
                         folder.note("resumed by dcec " + label() + " --resume from " + RunFolder.CHECKPOINT + " (" + describe(c) + ")"
                                 + (remade.isEmpty() ? "" : "; deleted " + String.join(", ", remade) + " of its earlier end, made again when it ends")

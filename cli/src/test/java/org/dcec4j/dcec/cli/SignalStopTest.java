@@ -121,6 +121,10 @@ class SignalStopTest {
                 + " (it wrote none: --checkpoint-every 0; pass --checkpoint-every N to keep its progress)"), last);
         assertFalse(last.contains("--overwrite"), last);
         assertTrue(err.contains("continue with the same command and --resume"), err);
+        // and it said so when it began, before any progress could be lost
+        assertTrue(err.contains("dcec: this resumed run writes no checkpoints (--checkpoint-every 0, the default, was not given again): if it"
+                + " stops, it continues from checkpoint.dc4j (pretraining, after epoch " + epoch + ") again; pass --checkpoint-every N with"
+                + " --resume to keep its progress\n"), err);
     }
 
     /**
