@@ -226,13 +226,20 @@ class ReportCommandTest {
         Files.createDirectory(html);
         refused(run, html + " is a folder, not a report dcec wrote: move it away", "report", run.toString(), "--dataset", images.toString(), "--overwrite");
         Files.delete(html);
-        try (RunLock lock = RunLock.acquire(run, "dcec train")) {
+        refusedWhileHeld(run, "dcec train", "--dataset", images.toString());
+    }
+
+    /** With run held by {@code holder} (this process), report is refused naming the holder, and nothing in run changes. */
+    static void refusedWhileHeld(Path run, String holder, String... options) throws IOException {
+        try (RunLock lock = RunLock.acquire(run, holder)) {
             Map<String, String> before = snapshot(run);
-            r = run("report", run.toString(), "--dataset", images.toString());
+            List<String> args = new ArrayList<>(List.of("report", run.toString()));
+            args.addAll(List.of(options));
+            Object[] r = run(args.toArray(new String[0]));
             assertEquals(2, r[0], (String) r[2]);
             String line = (String) r[2];
             assertTrue(line.startsWith("dcec: run folder " + run + " is in use by another run (pid " + ProcessHandle.current().pid()
-                    + " on host ") && line.endsWith(" by dcec train): wait for it to finish, or choose another run folder\n"), line);
+                    + " on host ") && line.endsWith(" by " + holder + "): wait for it to finish, or choose another run folder\n"), line);
             assertEquals(before, snapshot(run));
         }
     }

@@ -6,7 +6,7 @@ import static org.dcec4j.dcec.cli.DcecCommandTest.run;
 import static org.dcec4j.dcec.cli.ReportCommandTest.copyTree;
 import static org.dcec4j.dcec.cli.ReportCommandTest.lastImage;
 import static org.dcec4j.dcec.cli.ReportCommandTest.refused;
-import static org.dcec4j.dcec.cli.ReportCommandTest.snapshot;
+import static org.dcec4j.dcec.cli.ReportCommandTest.refusedWhileHeld;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -216,14 +216,6 @@ class ReportPretrainingRunTest {
         Object[] r = run("report", run.toString(), "--dataset", images.toString(), "--overwrite");
         assertEquals(0, r[0], (String) r[2]);
         assertTrue(Files.readString(html).contains("<title>dcec4j pretraining: cae · dcec4j report</title>"));
-        try (RunLock lock = RunLock.acquire(run, "dcec pretrain")) {
-            Map<String, String> before = snapshot(run);
-            r = run("report", run.toString(), "--dataset", images.toString());
-            assertEquals(2, r[0], (String) r[2]);
-            String line = (String) r[2];
-            assertTrue(line.startsWith("dcec: run folder " + run + " is in use by another run (pid " + ProcessHandle.current().pid()
-                    + " on host ") && line.endsWith(" by dcec pretrain): wait for it to finish, or choose another run folder\n"), line);
-            assertEquals(before, snapshot(run));
-        }
+        refusedWhileHeld(run, "dcec pretrain", "--dataset", images.toString());
     }
 }

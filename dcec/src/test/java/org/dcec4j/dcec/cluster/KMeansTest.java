@@ -34,13 +34,8 @@ class KMeansTest {
     @Test
     void plainKMeansPlusPlusDrawsInProportionToSquaredDistance() {
         float[] x = {0, 2, 10, 12, 13};
-        KMeansRun run = new KMeansRun(x, 5, 1, 2, 1, 1, 0);
         int draws = 40_000;
-        int[][] seen = new int[5][5];
-        for (int s = 0; s < draws; s++) {
-            run.seedPlusPlus(new SplittableRandom(s));
-            seen[index(x, run.centres[0])][index(x, run.centres[1])]++;
-        }
+        int[][] seen = seededPairs(new KMeansRun(x, 5, 1, 2, 1, 1, 0), x, draws);
         for (int a = 0; a < 5; a++) {
             double total = 0;
             for (int b = 0; b < 5; b++) {
@@ -56,6 +51,16 @@ class KMeansTest {
         assertEquals(169.0 / 417, sq(13) / (sq(2) + sq(10) + sq(12) + sq(13)), 1e-15);
     }
 
+    /** How often k-means++ on 1-D points x, seeded 0..draws−1, chose each (first, second) pair of centres, by index. */
+    private static int[][] seededPairs(KMeansRun run, float[] x, int draws) {
+        int[][] seen = new int[x.length][x.length];
+        for (int s = 0; s < draws; s++) {
+            run.seedPlusPlus(new SplittableRandom(s));
+            seen[index(x, run.centres[0])][index(x, run.centres[1])]++;
+        }
+        return seen;
+    }
+
     /**
      * scikit-learn's greedy k-means++ on the same points with two candidates per centre: both are drawn with probability
      * D²/Σ D² and the one leaving the lower potential Σ_n min(D²(x_n, μ_0), D²(x_n, c)) is kept (the first on a tie). The
@@ -67,13 +72,8 @@ class KMeansTest {
     void greedyKMeansPlusPlusKeepsTheCandidateOfLeastPotential() {
         float[] x = {0, 2, 10, 12, 13};
         int trials = 2;
-        KMeansRun run = new KMeansRun(x, 5, 1, 2, trials, 1, 0);
         int draws = 40_000;
-        int[][] seen = new int[5][5];
-        for (int s = 0; s < draws; s++) {
-            run.seedPlusPlus(new SplittableRandom(s));
-            seen[index(x, run.centres[0])][index(x, run.centres[1])]++;
-        }
+        int[][] seen = seededPairs(new KMeansRun(x, 5, 1, 2, trials, 1, 0), x, draws);
         for (int a = 0; a < 5; a++) {
             double total = 0;
             double[] potential = new double[5];
