@@ -271,12 +271,16 @@ public final class SparkDcecTrainer {
                     sum += r.lossSum();
                 }
                 TensorFile avg = TensorFile.parse(ParameterAveraging.average(rounds, opt.iterations()), "averaged state");
+                // an average that overflowed (Adam's v of data of about 1e10) is divergence, not a file that does not load
+                UsableState.Problem p = UsableState.checkState(avg, "the averaged state");
+                if (p != null) throw diverged("pretraining", "epoch " + (epoch + 1) + " (" + p.what() + ")", p.value());
                 ae.module().loadFrom(avg, "model.", "averaged state");
                 opt.loadState(avg, "adam.", "averaged state");
                 for (TrainingListener li : listeners) li.batchDone(Phase.PRETRAIN, epoch, Math.min(from + S, mostBatches) - 1, mostBatches, Double.NaN);
             }
             for (TrainingListener l : listeners) l.epochDone(epoch + 1, sum / N, (System.nanoTime() - t0) / 1e9);
         }
+        checkState("pretraining", "the end of pretraining (epoch " + E + ")", opt);
     }
 
     /** The single-machine loop with each batch's gradient computed on the executors. Math: docs/math/dcec.md#pretraining */
@@ -302,6 +306,7 @@ public final class SparkDcecTrainer {
             perm.destroy(false);
             for (TrainingListener l : listeners) l.epochDone(epoch + 1, sum / N, (System.nanoTime() - t0) / 1e9);
         }
+        checkState("pretraining", "the end of pretraining (epoch " + E + ")", opt);
     }
 
     // ------------------------------------------------------------------------------------ k-means
@@ -465,6 +470,7 @@ public final class SparkDcecTrainer {
             it++;
         }
         checkUsable("clustering", "the end of clustering (iteration " + it + ")", ae, layer);
+        checkState("clustering", "the end of clustering (iteration " + it + ")", opt);
         return new Result(model, last, it, converged, seconds, table, data);
     }
 
@@ -494,6 +500,16 @@ public final class SparkDcecTrainer {
         ImageBlock first = data.blocks().first();
         int nb = Math.min(first.n(), Math.min(cfg.batchSize(), N));
         UsableState.Problem p = UsableState.check(ae, layer, cfg.alpha(), Tensor.of(java.util.Arrays.copyOf(first.x(), nb * D), nb, C, H, W));
+        if (p != null) throw diverged(phase, where + " (" + p.what() + ")", p.value());
+    }
+
+    /**
+     * {@link UsableState#checkState} of the phase's Adam, as the single-machine trainer checks it: a squared gradient
+     * beyond float32's range (data of about 1e10) makes v infinite while the weights and the loss stay finite, and the
+     * parameters stop moving without a word.
+     */
+    private void checkState(String phase, String where, Adam opt) {
+        UsableState.Problem p = UsableState.checkState(opt, "adam.");
         if (p != null) throw diverged(phase, where + " (" + p.what() + ")", p.value());
     }
 

@@ -2,6 +2,7 @@ package org.dcec4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,39 @@ class SparkTrainingTest {
             assertTrue(e.getMessage().contains("the end of pretraining"), mode + ": " + e.getMessage());
             assertTrue(spread.weights.isEmpty(), mode + ": no weights handed on");
         }
+    }
+
+    /**
+     * Data of about 1e10: a squared gradient overflows float32 and Adam's v becomes infinite while the weights and the
+     * loss stay finite; the run stops as diverged, naming the state, in both pretraining modes, as on one machine
+     * (TrainerTest.anOptimiserStateThatOverflowsIsDivergenceNotACheckpoint). Data of about 1e8 train.
+     */
+    @Test void anOptimiserStateThatOverflowsIsDivergence() {
+        float[] big = new float[40 * 4];
+        for (int i = 0; i < big.length; i++) big[i] = (i % 7 + 1) * 1e10f;
+        DcecConfig cfg = config(4, 1, 0, 10, 7).toBuilder().method(org.dcec4j.dcec.Method.DEC).denseDims(8).pretrainEpochs(2).build();
+        for (SparkDcecTrainer.Pretraining mode : SparkDcecTrainer.Pretraining.values()) {
+            TrainingData one = TrainingData.of(sc, Dataset.ofVectors("big", 4, big, new int[40]), 1);
+            Capture spread = new Capture();
+            org.dcec4j.dcec.train.TrainingDivergedException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.dcec4j.dcec.train.TrainingDivergedException.class,
+                    () -> new SparkDcecTrainer(spark, cfg, one).backend(backend).pretraining(mode).pretrainOnly(true).listener(spread).run());
+            one.release();
+            // synchronous: Adam on the driver, checked at the end of the phase; asynchronous: the partitions' averaged
+            // state, checked before it is loaded (it was a FormatException of the "averaged state" that did not load)
+            String where = mode == SparkDcecTrainer.Pretraining.SYNCHRONOUS ? "the end of pretraining (epoch 2) (the optimiser state 'adam.v."
+                    : "epoch 1 (the averaged state 'adam.v.";
+            assertTrue(e.getMessage().startsWith("the pretraining loss became infinite at " + where), mode + ": " + e.getMessage());
+            assertTrue(spread.weights.isEmpty(), mode + ": no weights handed on");
+        }
+        float[] fine = big.clone();
+        for (int i = 0; i < fine.length; i++) fine[i] = (i % 7 + 1) * 1e8f;
+        TrainingData ok = TrainingData.of(sc, Dataset.ofVectors("fine", 4, fine, new int[40]), 1);
+        Capture spread = new Capture();
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(
+                () -> new SparkDcecTrainer(spark, cfg, ok).backend(backend).pretrainOnly(true).listener(spread).run());
+        ok.release();
+        assertFalse(spread.weights.isEmpty(), "the weights of a run on data of about 1e8 are handed on");
     }
 
     /** Pretrained weights of another shape are refused when given, naming their source, before anything runs or is written. */

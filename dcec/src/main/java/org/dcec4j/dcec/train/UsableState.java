@@ -63,10 +63,17 @@ public final class UsableState {
         } catch (IllegalArgumentException tooLarge) {
             return null;
         }
-        TensorFile f = TensorFile.parse(bytes, "the optimiser state");
-        for (String name : f.names())
-            for (float v : f.get(name).data())
-                if (!Float.isFinite(v)) return new Problem("the optimiser state '" + name + "'", v);
+        return checkState(TensorFile.parse(bytes, "the optimiser state"), "the optimiser state");
+    }
+
+    /**
+     * The first value of a state file's tensors (an optimiser's state, or weights and state averaged over partitions)
+     * that is not finite, named as {@code what} and the tensor ({@code the optimiser state 'adam.v.0'}), or null.
+     */
+    public static Problem checkState(TensorFile state, String what) {
+        for (String name : state.names())
+            for (float v : state.get(name).data())
+                if (!Float.isFinite(v)) return new Problem(what + " '" + name + "'", v);
         return null;
     }
 }
