@@ -215,11 +215,7 @@ class ReportCommandTest {
     /** A report.html dcec did not write is replaced only with --overwrite; a live run's folder is refused. */
     @Test void anotherFileAtReportHtmlNeedsOverwriteAndALiveRunIsRefused() throws IOException {
         Path run = copy(unreported, "foreign/run"), html = run.resolve("report.html");
-        Files.writeString(html, "<html>my notes</html>\n");
-        refused(run, html + " is not a report dcec wrote (it does not begin and end as dcec's pages do): pass --overwrite to replace it,"
-                + " or move it away", "report", run.toString(), "--dataset", images.toString());
-        Object[] r = run("report", run.toString(), "--dataset", images.toString(), "--overwrite");
-        assertEquals(0, r[0], (String) r[2]);
+        foreignPageNeedsOverwrite(run, "--dataset", images.toString());
         assertTrue(ReportCommand.writtenByDcec(html));
         assertNotEquals("<html>my notes</html>\n", Files.readString(html));
         Files.delete(html);
@@ -227,6 +223,22 @@ class ReportCommandTest {
         refused(run, html + " is a folder, not a report dcec wrote: move it away", "report", run.toString(), "--dataset", images.toString(), "--overwrite");
         Files.delete(html);
         refusedWhileHeld(run, "dcec train", "--dataset", images.toString());
+    }
+
+    /**
+     * A report.html in run that dcec did not write ("my notes") is refused, naming it, and replaced with --overwrite
+     * (report's other options: {@code options}).
+     */
+    static void foreignPageNeedsOverwrite(Path run, String... options) throws IOException {
+        Path html = run.resolve("report.html");
+        Files.writeString(html, "<html>my notes</html>\n");
+        List<String> args = new ArrayList<>(List.of("report", run.toString()));
+        args.addAll(List.of(options));
+        refused(run, html + " is not a report dcec wrote (it does not begin and end as dcec's pages do): pass --overwrite to replace it,"
+                + " or move it away", args.toArray(new String[0]));
+        args.add("--overwrite");
+        Object[] r = run(args.toArray(new String[0]));
+        assertEquals(0, r[0], (String) r[2]);
     }
 
     /** With run held by {@code holder} (this process), report is refused naming the holder, and nothing in run changes. */

@@ -4,6 +4,7 @@ import static org.dcec4j.dcec.cli.DcecCommandTest.pngFolder;
 import static org.dcec4j.dcec.cli.DcecCommandTest.quick;
 import static org.dcec4j.dcec.cli.DcecCommandTest.run;
 import static org.dcec4j.dcec.cli.ReportCommandTest.copyTree;
+import static org.dcec4j.dcec.cli.ReportCommandTest.foreignPageNeedsOverwrite;
 import static org.dcec4j.dcec.cli.ReportCommandTest.lastImage;
 import static org.dcec4j.dcec.cli.ReportCommandTest.refused;
 import static org.dcec4j.dcec.cli.ReportCommandTest.refusedWhileHeld;
@@ -210,11 +211,7 @@ class ReportPretrainingRunTest {
     /** A report.html dcec did not write is replaced only with --overwrite; a pretraining at work in the folder is refused. */
     @Test void anotherFileAtReportHtmlNeedsOverwriteAndALiveRunIsRefused() throws IOException {
         Path run = copy(cae, "foreign/cae"), html = run.resolve("report.html");
-        Files.writeString(html, "<html>my notes</html>\n");
-        refused(run, html + " is not a report dcec wrote (it does not begin and end as dcec's pages do): pass --overwrite to replace it,"
-                + " or move it away", "report", run.toString(), "--dataset", images.toString());
-        Object[] r = run("report", run.toString(), "--dataset", images.toString(), "--overwrite");
-        assertEquals(0, r[0], (String) r[2]);
+        foreignPageNeedsOverwrite(run, "--dataset", images.toString());
         assertTrue(Files.readString(html).contains("<title>dcec4j pretraining: cae · dcec4j report</title>"));
         refusedWhileHeld(run, "dcec pretrain", "--dataset", images.toString());
     }
