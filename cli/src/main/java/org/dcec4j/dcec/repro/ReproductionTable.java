@@ -322,9 +322,14 @@ final class ReproductionTable {
         return s.toString();
     }
 
+    /**
+     * Whether the paper's figure lies within our min–max, compared as the table prints them, in hundredths of a point: a
+     * figure equal to a printed end is within (100 × 0.849 is 84.89999999999999 in doubles, below the paper's 84.90).
+     */
     private static String within(Stats s, double paperPercent) {
         if (s.n < 2) return "— (one seed)";
-        return 100 * s.min <= paperPercent && paperPercent <= 100 * s.max ? "yes" : "no";
+        long min = Math.round(10000 * s.min), max = Math.round(10000 * s.max), paper = Math.round(100 * paperPercent);
+        return min <= paper && paper <= max ? "yes" : "no";
     }
 
     private static List<Cell> cellsOf(Set<Cell> all, String dataset, Method m) {
