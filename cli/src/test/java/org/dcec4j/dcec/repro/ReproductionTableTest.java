@@ -152,6 +152,25 @@ class ReproductionTableTest {
         assertTrue(md.contains("| MNIST-full | CAE + k-means | 2 | -2.00 | yes | -6.27 | -7.27 | no |"), md);
     }
 
+    /**
+     * The headline counts the paper's methods and the data-augmented ones apart, each "finished of planned": two planned
+     * DCEC cells with one result, two planned DCEC-DA (ConvIDEC-DA) cells with two; the -DA rows carry DEC-DA's figure and †.
+     */
+    @Test void theHeadlineCountsTheDataAugmentedCellsApart(@TempDir Path dir) throws IOException {
+        Path results = dir.resolve("docs/results"), table = dir.resolve("docs/reproduction.md");
+        put(results, "usps", "dcec", 0, result("usps", "dcec", 0, 0.80, 0.70, 0.71, 0.60, 140, "true", 100, "2.0", "300.0", 400));
+        put(results, "usps", "dcec-da", 0, result("usps", "dcec-da", 0, 0.90, 0.80, 0.81, 0.70, 140, "true", 100, "2.0", "300.0", 400));
+        put(results, "usps", "dcec-da", 1, result("usps", "dcec-da", 1, 0.94, 0.84, 0.85, 0.74, 140, "true", 100, "2.0", "300.0", 400));
+        Set<Cell> planned = new LinkedHashSet<>(Plan.parse("usps:0,1", List.of(Method.DCEC, Method.DCEC_DA)).cells());
+        Commands commands = new Commands(Path.of("repro-work"), null, null, false, 10, 1000);
+        ReproductionTable.write(new ReproductionTable.Context(results, table, planned, "dcec reproduce table", commands));
+        String md = Files.readString(table, StandardCharsets.UTF_8);
+        assertTrue(md.contains("**1 of 2 planned cells of the paper's methods finished; 2 of 2 of the data-augmented ones.**"), md);
+        assertTrue(md.contains("| DCEC | 1 of 2 (not run yet: 1) | 80.00 | 70.00 | 71.00 | 60.00 | 79.00 / 82.57 |"), md);
+        assertTrue(md.contains("| ConvIDEC-DA | 2 of 2 | 92.00 ± 2.83 (90.00–94.00) | 82.00 ± 2.83 (80.00–84.00) | 83.00 ± 2.83 (81.00–85.00) "
+                + "| 72.00 ± 2.83 (70.00–74.00) | 98.70 / 96.20 † |"), md);
+    }
+
     @Test void sampleStandardDeviation() {
         ReproductionTable.Stats s = ReproductionTable.Stats.of(List.of(2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0));
         assertEquals(5.0, s.mean(), 1e-15);
