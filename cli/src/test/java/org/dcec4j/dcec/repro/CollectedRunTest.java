@@ -129,6 +129,42 @@ class CollectedRunTest {
         assertEquals("-Xmx1g --add-modules jdk.incubator.vector", known.jvmOptions());
     }
 
+    /**
+     * A collected result counts every recorded attempt of the cell: wall 2.5 + 1.25 = 3.75 s, CPU 2.0 + 0.5 = 2.5 s, both
+     * command lines; CPU time is unknown (null, also in the total) when one attempt did not report it; and a run folder
+     * whose last attempt failed is not collected, whatever outputs an earlier attempt left: it runs again.
+     */
+    @Test void aCollectedRunCountsEveryAttemptAndAFailedLastAttemptIsNotCollected(@TempDir Path dir) throws IOException {
+        Path w = dir.resolve("w"), r = dir.resolve("r"), t = dir.resolve("t.md");
+        Path run = finishedRun(w, config(Version.ARITHMETIC)), attempts = run.resolve(Attempt.FILE);
+        String args = Commands.quoted(new Commands(w, null, null, true, 1, 10).cell(KM));
+        Files.writeString(attempts, Attempt.HEADER + "\n137\t2.500\t2.000\t" + args + "\n0\t1.250\t0.500\t" + args + "\n");
+        Object[] res = ReproduceDryRunTest.run(args(w, r, t));
+        assertEquals(0, res[0], res[1] + "\n" + res[2]);
+        Path file = r.resolve(KM.folder()).resolve(CellResult.FILE);
+        CellResult both = CellResult.read(file);
+        assertEquals(3.75, both.cellWallSeconds());
+        assertEquals(2.5, both.cellCpuSeconds());
+        assertEquals(2.5, both.totalCpuSeconds());
+        assertEquals(2, both.commands().size(), both.commands().toString());
+
+        Files.delete(file);
+        Files.writeString(attempts, Attempt.HEADER + "\n137\t2.500\t\t" + args + "\n0\t1.250\t0.500\t" + args + "\n");
+        res = ReproduceDryRunTest.run(args(w, r, t));
+        assertEquals(0, res[0], res[1] + "\n" + res[2]);
+        CellResult unknownCpu = CellResult.read(file);
+        assertEquals(3.75, unknownCpu.cellWallSeconds());
+        assertNull(unknownCpu.cellCpuSeconds());
+        assertTrue(Files.readString(file).contains("\n  \"cell_cpu_seconds\": null,\n"), Files.readString(file));
+        assertTrue(Files.readString(file).contains("\n  \"total_cpu_seconds\": null,\n"), Files.readString(file));
+
+        Files.delete(file);
+        Files.writeString(attempts, Attempt.HEADER + "\n0\t1.250\t0.500\t" + args + "\n1\t0.500\t0.400\t" + args + "\n");
+        res = ReproduceDryRunTest.run(args(w, r, t, "--dry-run"));
+        assertEquals(0, res[0], res[1] + "\n" + res[2]);
+        assertTrue(((String) res[1]).contains("[1/1] kmeans on shapes, seed 0: would run\n"), (String) res[1]);
+    }
+
     /** The cell's JVM options are the words of its command line before the launcher that ChildJvm adds. */
     @Test void theJvmOptionsAreTheWordsBeforeTheLauncher() {
         List<String> main = List.of("w/.cpu-seconds", "train", "--seed", "0");
