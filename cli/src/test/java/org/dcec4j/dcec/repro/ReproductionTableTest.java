@@ -171,6 +171,19 @@ class ReproductionTableTest {
                 + "| 72.00 ± 2.83 (70.00–74.00) | 98.70 / 96.20 † |"), md);
     }
 
+    /**
+     * A gap is rounded to hundredths of a point before its sign is written: one that rounds to zero is "+0.00", never
+     * "-0.00" (a mean 0.004 points below the paper's figure); others keep their sign.
+     */
+    @Test void aGapThatRoundsToZeroIsPlusZero() {
+        assertEquals("+0.00", ReproductionTable.signed(-0.004));
+        assertEquals("+0.00", ReproductionTable.signed(-1e-12));
+        assertEquals("+0.00", ReproductionTable.signed(0.0));
+        assertEquals("-0.46", ReproductionTable.signed(-0.456));
+        assertEquals("+1.23", ReproductionTable.signed(1.234));
+        assertEquals("-7.57", ReproductionTable.signed(75.0 - 82.57));
+    }
+
     @Test void sampleStandardDeviation() {
         ReproductionTable.Stats s = ReproductionTable.Stats.of(List.of(2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0));
         assertEquals(5.0, s.mean(), 1e-15);
