@@ -184,6 +184,27 @@ class ReproductionTableTest {
         assertEquals("-7.57", ReproductionTable.signed(75.0 - 82.57));
     }
 
+    /**
+     * A cell's CPU time with its pretraining is unknown when the pretraining's is (it is not the cell's alone): the CPU
+     * column averages the cells that know it and says "(1 of 2)", while the wall column counts both. Seed 0: CPU 800 +
+     * 200 = 1000 s; seed 1: pretraining CPU null; wall (400 + 102 + 800 + 112) / 2 = 707 s.
+     */
+    @Test void anUnknownPretrainingCpuTimeLeavesTheCellsTotalUnknown(@TempDir Path dir) throws IOException {
+        Path results = dir.resolve("docs/results"), table = dir.resolve("docs/reproduction.md");
+        put(results, "usps", "dcec", 0, result("usps", "dcec", 0, 0.80, 0.70, 0.71, 0.60, 140, "true", 100, "2.0", "300.0", 400));
+        String unknown = result("usps", "dcec", 1, 0.82, 0.72, 0.73, 0.62, 140, "true", 110, "2.0", "600.0", 800);
+        assertTrue(unknown.contains("\"pretraining_cpu_seconds\": 220.0,"), unknown);
+        put(results, "usps", "dcec", 1, unknown.replace("\"pretraining_cpu_seconds\": 220.0,", "\"pretraining_cpu_seconds\": null,"));
+        CellResult r = CellResult.read(results.resolve("usps/seed-1/dcec/result.json"));
+        assertEquals(null, r.totalCpuSeconds());
+        assertEquals(912.0, r.totalWallSeconds());
+        Set<Cell> planned = new LinkedHashSet<>(Plan.parse("usps:0,1", List.of(Method.DCEC)).cells());
+        Commands commands = new Commands(Path.of("repro-work"), null, null, false, 10, 1000);
+        ReproductionTable.write(new ReproductionTable.Context(results, table, planned, "dcec reproduce table", commands));
+        String md = Files.readString(table, StandardCharsets.UTF_8);
+        assertTrue(md.contains("| DCEC | 2 of 2 | 1 min 45 s | 2.0 s | 7 min 30 s | 11 min 47 s | 16 min 40 s (1 of 2) | 140 (140–140) | 2 of 2 |"), md);
+    }
+
     @Test void sampleStandardDeviation() {
         ReproductionTable.Stats s = ReproductionTable.Stats.of(List.of(2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0));
         assertEquals(5.0, s.mean(), 1e-15);
