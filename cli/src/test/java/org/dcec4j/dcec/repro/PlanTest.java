@@ -73,6 +73,24 @@ class PlanTest {
     }
 
     /**
+     * A range holds at most 1001 seeds: 0-1000 is every seed from 0 to 1000, once each, and 0-1001 is refused; a seed
+     * given twice (overlapping ranges, or twice in the --seeds list) is one seed, one cell per method.
+     */
+    @Test void aRangeHoldsAtMost1001Seeds() {
+        List<Long> seeds = Plan.parse("usps:0-1000", Plan.ALL_METHODS).entries().get(0).seeds();
+        assertEquals(1001, seeds.size());
+        for (int i = 0; i < seeds.size(); i++) assertEquals(i, seeds.get(i));
+        assertEquals(1001, Plan.parse("usps:0-1000", List.of(Method.DCEC)).cells().size());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Plan.parse("usps:0-1001", Plan.ALL_METHODS))
+                .getMessage().contains("'0-1001' is not a seed (an integer, digits 0-9) or a range a-b with a <= b of at most 1001 seeds"));
+        // overlapping ranges and repeats are each seed once
+        assertEquals(List.of(3L, 4L, 5L, 6L, 1L), Plan.seeds("3-5,4-6,5,1,3", "--seeds"));
+        Plan twice = Plan.of(List.of("usps"), List.of(4L, 2L, 4L), Plan.ALL_METHODS);
+        assertEquals("usps:4,2", twice.toPlanString());
+        assertEquals(2 * Plan.ALL_METHODS.size(), twice.cells().size());
+    }
+
+    /**
      * A negative seed is refused, naming where it was given: it made folders named seed--1 (work folder, results, the
      * table's links), which read as a typo of seed-1. A result file with one is refused too.
      */
