@@ -54,4 +54,21 @@ class ConsoleSummaryTest {
         assertEquals(106.3, s.phase("cluster"));
         assertTrue(s.complete());
     }
+
+    /**
+     * Phase times and completeness come from the summary block only: lines shaped like a phase time or the output line
+     * printed before it (an attempt killed before its summary) count for nothing, and a summary printed again in the
+     * same attempt replaces the first one's times.
+     */
+    @Test void onlyTheSummaryBlockCounts() {
+        String killed = "dcec train: dcec on shapes\nkernels: k, threads: 3\n  pretrain     99.0 s\n  output: /x\n";
+        ConsoleSummary s = ConsoleSummary.parse(killed);
+        assertTrue(s.seconds().isEmpty(), s.seconds().toString());
+        assertFalse(s.complete());
+        assertEquals("k", s.kernels());
+        ConsoleSummary twice = ConsoleSummary.parse(killed + "summary\n  pretrain     12.0 s\n  kmeans    1.5 s\n"
+                + "summary\n  cluster      7.0 s\n  output: /x\n");
+        assertEquals(Map.of("cluster", 7.0), twice.seconds());
+        assertTrue(twice.complete());
+    }
 }
