@@ -58,6 +58,19 @@ class DcecMathTest {
         assertEquals(0.0, TargetDistribution.changedFraction(new int[] {5, 5}, new int[] {5, 5}));
     }
 
+    /**
+     * Hard labels are argmax_j q_ij with the lowest j on ties (as numpy's argmax, which the reference uses): a row
+     * (0.4, 0.4, 0.2) is cluster 0, (0.2, 0.4, 0.4) cluster 1, (⅓, ⅓, ⅓) cluster 0, and a clear maximum wins wherever
+     * it is. Fails if ties go to the last maximum (≥ for >).
+     */
+    @Test void hardLabelsTakeTheLowestClusterOnTies() {
+        float t = 1f / 3;
+        float[] q = {0.4f, 0.4f, 0.2f, 0.2f, 0.4f, 0.4f, t, t, t, 0.1f, 0.2f, 0.7f, 0.5f, 0.25f, 0.25f};
+        int[] labels = new int[5];
+        TargetDistribution.argmax(labels, q, 5, 3);
+        assertArrayEquals(new int[] {0, 1, 0, 2, 0}, labels);
+    }
+
     /** docs/math/dcec.md#worked-example: two points, two centres, α = 1. */
     @Test void workedExample() {
         Tensor z = Tensor.parameter(new float[] {0, 0, 2, 1}, 2, 2);
