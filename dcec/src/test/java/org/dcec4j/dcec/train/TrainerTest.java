@@ -18,6 +18,7 @@ import org.dcec4j.dcec.Version;
 import org.dcec4j.dcec.model.Autoencoder;
 import org.dcec4j.dcec.report.RunLogs;
 import org.dcec4j.dcec.run.RunFolder;
+import org.dcec4j.dcec.train.TrainingListener.Losses;
 import org.dcec4j.datasets.Dataset;
 import org.dcec4j.datasets.Shapes;
 import org.dcec4j.engine.Tensor;
@@ -129,6 +130,62 @@ class TrainerTest {
         assertEquals(expectedStop, r.iterations());
         assertFalse(r.converged());
         assertEquals(10, rec.steps.size());
+    }
+
+    /** L_r = mean (G(F(x)) − x)² of rows {@code rows} of the images, the network run here, summed in double. */
+    static double reconstructionLoss(Autoencoder ae, int[] rows) {
+        int D = TINY.channels() * TINY.height() * TINY.width();
+        float[] xb = new float[rows.length * D];
+        Batches.gather(xb, TINY.images(), D, rows, 0, rows.length);
+        float[] rec = ae.decode(ae.encode(Tensor.of(xb.clone(), rows.length, 1, 12, 12))).data;
+        double s = 0;
+        for (int i = 0; i < xb.length; i++) s += (double) (rec[i] - xb[i]) * (rec[i] - xb[i]);
+        return s / xb.length;
+    }
+
+    static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) r[i] = from + i;
+        return r;
+    }
+
+    /**
+     * Every clustering step's loss is L_r + γ·L_c of its ordered batch (rows 0–15, 16–31, the short 32–39, 0–15) against
+     * the same rows of P, for a γ of 0.7 (not the default 0.1). The clustering optimiser is SGD at 1e-30, so the weights
+     * stay those of iteration 0 and each step is computed here from the network and the Q of a run stopped at iteration 0
+     * (maxIter 0), summed in double; 10 pretraining epochs at 0.01 spread the embeddings so that γ·L_c is over 5 % of L. The means reported with the next P are the plain means of the steps since the previous one (3
+     * steps, then 1). Fails if the trainer passes another γ, or takes the batch's images or its rows of P from elsewhere.
+     */
+    @Test void everyClusteringStepIsLrPlusGammaLcOfItsOrderedBatchAgainstItsRowsOfP() throws IOException {
+        float gamma = 0.7f;
+        DcecConfig cfg = tiny().toBuilder().pretrainEpochs(10).lr(0.01f).clusterOptimizer(org.dcec4j.dcec.OptimizerSpec.sgd(1e-30f, 0f))
+                .gamma(gamma).maxIter(4).build();
+        DcecResult start = new DcecTrainer(cfg.toBuilder().maxIter(0).build(), TINY).run();
+        int N = 40, K = 3;
+        float[] p = TargetDistribution.of(start.q(), N, K);
+        List<Double> losses = new ArrayList<>();
+        List<Losses> means = new ArrayList<>();
+        new DcecTrainer(cfg, TINY).listener(new TrainingListener() {
+            @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) { if (phase == Phase.CLUSTER) losses.add(loss); }
+            @Override public void targetUpdated(int iteration, double delta, Scores s, Losses l) { means.add(l); }
+        }).run();
+        int[][] batches = {range(0, 16), range(16, 32), range(32, 40), range(0, 16)};
+        assertEquals(4, losses.size());
+        double[] expected = new double[4];
+        for (int t = 0; t < 4; t++) {
+            double lr = reconstructionLoss(start.model().ae, batches[t]), lc = 0;
+            for (int i : batches[t])
+                for (int j = 0; j < K; j++) lc += p[i * K + j] * Math.log((double) p[i * K + j] / start.q()[i * K + j]);
+            lc /= batches[t].length;
+            expected[t] = lr + gamma * lc;
+            assertTrue(gamma * lc > 0.05 * lr, "iteration " + t + ": the γ·L_c term (" + gamma * lc + ") counts against L_r " + lr);
+            assertEquals(expected[t], losses.get(t), 1e-5 * expected[t], "iteration " + t + ": L_r + γ·L_c of its batch");
+        }
+        // P at 0, 3 and 4 (maxIter): the means of iterations 0–2, then of iteration 3
+        assertEquals(3, means.size());
+        assertTrue(Double.isNaN(means.get(0).L()), "no step before iteration 0");
+        assertEquals((expected[0] + expected[1] + expected[2]) / 3, means.get(1).L(), 1e-5 * expected[0]);
+        assertEquals(expected[3], means.get(2).L(), 1e-5 * expected[3]);
     }
 
     /** Thrown by a listener to simulate a killed process. */
