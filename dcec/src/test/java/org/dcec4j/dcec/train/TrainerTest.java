@@ -188,6 +188,42 @@ class TrainerTest {
         assertEquals(expected[3], means.get(2).L(), 1e-5 * expected[3]);
     }
 
+    /**
+     * Pretraining with a learning rate of 1e-30 (the weights stay the initial ones): batch b of epoch e is L_r of the rows
+     * π_e[16b..16b+16) with π_e the epoch's own permutation from (seed, SHUFFLE, e), the last one of 8, and an epoch's loss
+     * is L_r over all 40 images (each image once: Σ n_b·L_b / N), all computed here in double. Fails if every epoch
+     * reuses one shuffle, or if the epoch's loss is the plain mean of the batch means (16, 16 and 8 images).
+     */
+    @Test void pretrainingBatchesFollowEachEpochsShuffleAndTheEpochLossIsTheMeanOverTheImages() throws IOException {
+        DcecConfig cfg = tiny().toBuilder().lr(1e-30f).pretrainEpochs(2).build();
+        List<double[]> batchLosses = new ArrayList<>();
+        List<Double> epochLosses = new ArrayList<>();
+        new DcecTrainer(cfg, TINY).listener(new TrainingListener() {
+            @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+                if (phase == Phase.PRETRAIN) batchLosses.add(new double[] {step, batch, loss});
+            }
+            @Override public void epochDone(int epoch, double loss, double seconds) { epochLosses.add(loss); }
+        }).pretrainOnly(true).run();
+        Autoencoder ae = Autoencoder.create(cfg, 1, 12, 12, Seeds.derive(cfg.seed(), Seeds.WEIGHTS, 0));
+        assertEquals(6, batchLosses.size());
+        for (int e = 0; e < 2; e++) {
+            int[] perm = Batches.permutation(40, Seeds.rng(cfg.seed(), Seeds.SHUFFLE, e));
+            for (int b = 0; b < 3; b++) {
+                double[] got = batchLosses.get(3 * e + b);
+                assertEquals(e, (int) got[0]);
+                assertEquals(b, (int) got[1]);
+                double want = reconstructionLoss(ae, java.util.Arrays.copyOfRange(perm, 16 * b, Math.min(40, 16 * b + 16)));
+                assertEquals(want, got[2], 1e-5 * want, "epoch " + e + ", batch " + b);
+            }
+        }
+        assertFalse(batchLosses.get(0)[2] == batchLosses.get(3)[2], "the two epochs' first batches hold other images");
+        double all = reconstructionLoss(ae, range(0, 40));
+        assertEquals(2, epochLosses.size());
+        for (int e = 0; e < 2; e++) assertEquals(all, epochLosses.get(e), 1e-5 * all, "epoch " + (e + 1) + ": L_r over all 40 images");
+        double plainMean = (batchLosses.get(0)[2] + batchLosses.get(1)[2] + batchLosses.get(2)[2]) / 3;
+        assertTrue(Math.abs(plainMean - all) > 1e-4 * all, "the batch of 8 weighs less than a batch of 16");
+    }
+
     /** Thrown by a listener to simulate a killed process. */
     static final class Kill extends RuntimeException {}
 
