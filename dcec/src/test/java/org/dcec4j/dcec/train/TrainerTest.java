@@ -224,6 +224,35 @@ class TrainerTest {
         assertTrue(Math.abs(plainMean - all) > 1e-4 * all, "the batch of 8 weighs less than a batch of 16");
     }
 
+    /**
+     * The first changed fraction (at iteration 0) compares the labels of Q with the k-means labels y⁰, as the reference
+     * does: y⁰ is the nearest centre of each embedding and q_ij falls with ‖z_i − μ_j‖, so δ₀ equals the fraction of
+     * images whose largest q is not at their nearest centre, both computed here in double from the model of a run
+     * stopped at iteration 0 (0 up to rounding). Fails if the first δ compares with anything else (all-0 labels).
+     */
+    @Test void theFirstChangedFractionComparesWithTheKmeansLabels() throws IOException {
+        Recorder rec = new Recorder();
+        DcecResult start = new DcecTrainer(tiny().toBuilder().maxIter(0).build(), TINY).listener(rec).run();
+        int N = 40, K = 3, E = start.model().ae.embeddingSize();
+        float[] z = start.model().features(TINY.images(), N, 16);
+        int changed = 0;
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        for (int i = 0; i < N; i++) {
+            int nearest = 0;
+            double best = Double.MAX_VALUE;
+            for (int j = 0; j < K; j++) {
+                double d2 = 0;
+                for (int d = 0; d < E; d++) { double e = z[i * E + d] - start.model().mu[j * E + d]; d2 += e * e; }
+                if (d2 < best) { best = d2; nearest = j; }
+            }
+            used.add(nearest);
+            if (nearest != start.labels()[i]) changed++;
+        }
+        assertEquals(K, used.size(), "k-means used every cluster, so y⁰ is not all 0");
+        assertEquals(List.of(0), rec.updates);
+        assertEquals((double) changed / N, rec.deltas.get(0), 0.0, "δ at iteration 0");
+    }
+
     /** Thrown by a listener to simulate a killed process. */
     static final class Kill extends RuntimeException {}
 
