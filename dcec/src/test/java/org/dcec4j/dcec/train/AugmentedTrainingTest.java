@@ -98,6 +98,39 @@ class AugmentedTrainingTest {
         assertTrue(Math.abs(clean - want) > 1e-3 * want, "the transform changes the loss: " + clean + " against " + want);
     }
 
+    /**
+     * A later clustering step of dec-conv-da, by hand: iteration 6 trains batch 6 mod 5 = 1 (images 16–31), each image i
+     * transformed with (seed_clu, 6, i), keyed by the iteration and the image's index in the set, not by the batch or the
+     * position in the batch. The clustering optimiser is SGD at 1e-30, so the weights and P stay those of iteration 0 (a
+     * run stopped there gives Q and the model). Fails if the transform is drawn with the batch number for the iteration or
+     * with the row in the batch for the image index (both give step 0's images 0–15 their right transform).
+     */
+    @Test void laterClusteringStepsTransformEachImageByIterationAndImageIndex() throws IOException {
+        DcecConfig c = cfg(Method.DEC_CONV_DA).toBuilder().pretrainEpochs(1).updateInterval(100).maxIter(0)
+                .clusterOptimizer(org.dcec4j.dcec.OptimizerSpec.sgd(1e-30f, 0f)).build();
+        DcecResult start = new DcecTrainer(c, DATA).run();
+        int N = 70, K = 3, D = 256, B = 16, from = 16;
+        float[] p = TargetDistribution.of(start.q(), N, K);
+        double[] sixth = {Double.NaN};
+        new DcecTrainer(c.toBuilder().maxIter(7).build(), DATA).listener(new TrainingListener() {
+            @Override public void batchDone(Phase phase, int step, int batch, int n, double loss) {
+                if (phase == Phase.CLUSTER && step == 6) { assertEquals(1, batch); sixth[0] = loss; }
+            }
+        }).run();
+        float[] xb = java.util.Arrays.copyOfRange(DATA.images(), from * D, (from + B) * D), xa = new float[B * D], xw = new float[B * D];
+        int[] images = new int[B], positions = new int[B];
+        for (int i = 0; i < B; i++) { images[i] = from + i; positions[i] = i; }
+        long seed = Seeds.derive(c.seed(), Seeds.AUGMENT_CLUSTER, 0);
+        RandomAffine.decDa().applyBatch(xa, xb, 1, 16, 16, seed, 6, images, 0, B);
+        float[] pb = java.util.Arrays.copyOfRange(p, from * K, (from + B) * K);
+        double want = kl(pb, start.model().softAssign(xa, B, B), B, K);
+        assertEquals(want, sixth[0], 1e-5 * want, "iteration 6: KL(P‖Q(x̃)) over images 16–31, x̃ from (seed_clu, 6, i)");
+        RandomAffine.decDa().applyBatch(xw, xb, 1, 16, 16, seed, 1, images, 0, B);
+        assertTrue(Math.abs(kl(pb, start.model().softAssign(xw, B, B), B, K) - want) > 1e-3 * want, "the batch number draws other transforms");
+        RandomAffine.decDa().applyBatch(xw, xb, 1, 16, 16, seed, 6, positions, 0, B);
+        assertTrue(Math.abs(kl(pb, start.model().softAssign(xw, B, B), B, K) - want) > 1e-3 * want, "the row in the batch draws other transforms");
+    }
+
     /** (1/B) Σ_i Σ_j p_ij log(p_ij / q_ij) over the first B rows of P, in double. */
     private static double kl(float[] p, float[] q, int B, int K) {
         double s = 0;
