@@ -147,20 +147,29 @@ class SparkTrainingTest {
         assertTrue(e.getMessage().startsWith(w + ": parameter") && e.getMessage().contains("has shape"), e.getMessage());
     }
 
+    /**
+     * On one partition both modes are the single-machine pretraining bit for bit (weights and epoch losses), averaging
+     * also when an epoch is split into rounds (--sync-every 2: rounds of 2, 2 and 1 of the 5 batches): each round hands
+     * the partition's weights and Adam state through unchanged, and Adam's step count advances by the batches the
+     * round trained (2 + 2 + 1 per epoch, not 3 rounds of 2), as the bias corrections of the next epoch show.
+     */
     @Test void pretrainingOnOnePartitionIsTheSingleMachinePretrainingBitForBitInBothModes() throws IOException {
         Dataset data = Shapes.generate(150, 11, 16);
         DcecConfig cfg = config(4, 2, 0, 10, 7);
         Capture single = new Capture();
         new DcecTrainer(cfg, data).backend(backend).pretrainOnly(true).listener(single).run();
-        for (SparkDcecTrainer.Pretraining mode : SparkDcecTrainer.Pretraining.values()) {
-            TrainingData one = TrainingData.of(sc, data, 1);
-            Capture spread = new Capture();
-            new SparkDcecTrainer(spark, cfg, one).backend(backend).pretraining(mode).pretrainOnly(true).listener(spread).run();
-            one.release();
-            assertEquals(single.weights.size(), spread.weights.size());
-            for (int i = 0; i < single.weights.size(); i++) assertArrayEquals(single.weights.get(i), spread.weights.get(i), 0f, mode + ": parameter " + i);
-            assertEquals(single.losses, spread.losses, mode.toString());
-        }
+        for (int syncEvery : new int[] {0, 2})
+            for (SparkDcecTrainer.Pretraining mode : SparkDcecTrainer.Pretraining.values()) {
+                if (syncEvery != 0 && mode != SparkDcecTrainer.Pretraining.AVERAGING) continue;
+                String what = mode + ", syncEvery " + syncEvery;
+                TrainingData one = TrainingData.of(sc, data, 1);
+                Capture spread = new Capture();
+                new SparkDcecTrainer(spark, cfg, one).backend(backend).pretraining(mode).syncEvery(syncEvery).pretrainOnly(true).listener(spread).run();
+                one.release();
+                assertEquals(single.weights.size(), spread.weights.size());
+                for (int i = 0; i < single.weights.size(); i++) assertArrayEquals(single.weights.get(i), spread.weights.get(i), 0f, what + ": parameter " + i);
+                assertEquals(single.losses, spread.losses, what);
+            }
     }
 
     @Test void synchronousPretrainingOnSeveralPartitionsIsTheSingleMachineOneToSummationOrder() throws IOException {
