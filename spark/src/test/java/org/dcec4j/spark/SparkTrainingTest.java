@@ -172,6 +172,51 @@ class SparkTrainingTest {
             }
     }
 
+    /**
+     * Averaging on two partitions of unequal size (40 and 88 images), one round per epoch: partition p trains a fresh
+     * copy on its own images in the order of its own permutation, drawn from (seed, SHUFFLE, e·P + p), and the weights
+     * are the partitions' weighted by the images each trained (40/128 and 88/128, in double, partition order); the
+     * epoch loss is the mean over all 128 images. Oracle: the single-machine pretraining of each partition's images
+     * alone, rearranged so that its own permutation of epoch 0 (stream 0) visits them in the order stream p gives.
+     */
+    @Test void averagingIsTheImageWeightedAverageOfEachPartitionsSingleMachinePretraining() throws IOException {
+        Dataset data = Shapes.generate(128, 13, 16);
+        DcecConfig cfg = config(4, 1, 0, 10, 7);
+        int[] from = {0, 40}, to = {40, 128};
+        int D = data.imageSize(), N = data.size();
+        List<ImageBlock> blocks = new ArrayList<>();
+        List<Capture> single = new ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            int n = to[p] - from[p];
+            String[] ids = new String[n];
+            for (int i = 0; i < n; i++) ids[i] = Integer.toString(from[p] + i);
+            Dataset part = data.subset(from[p], to[p]);
+            blocks.add(new ImageBlock(from[p], ids, part.labels(), part.images()));
+            // the single machine walks x'[π₀[k]] at step k; partition p walks x[π_p[k]]: x'[π₀[k]] = x[π_p[k]]
+            int[] own = org.dcec4j.dcec.train.Batches.permutation(n, org.dcec4j.dcec.train.Seeds.rng(cfg.seed(), org.dcec4j.dcec.train.Seeds.SHUFFLE, p));
+            int[] first = org.dcec4j.dcec.train.Batches.permutation(n, org.dcec4j.dcec.train.Seeds.rng(cfg.seed(), org.dcec4j.dcec.train.Seeds.SHUFFLE, 0));
+            float[] x = new float[n * D];
+            for (int k = 0; k < n; k++) System.arraycopy(part.images(), own[k] * D, x, first[k] * D, D);
+            Capture c = new Capture();
+            new DcecTrainer(cfg, part.withImages(1, 16, 16, x)).backend(backend).pretrainOnly(true).listener(c).run();
+            single.add(c);
+        }
+        TrainingData two = TrainingData.of("shapes", 1, 16, 16, data.numClasses(), sc.parallelize(blocks, 2));
+        assertArrayEquals(new long[] {40, 88}, two.partitionSizes());
+        Capture spread = new Capture();
+        new SparkDcecTrainer(spark, cfg, two).backend(backend).pretraining(SparkDcecTrainer.Pretraining.AVERAGING).pretrainOnly(true)
+                .listener(spread).run();
+        two.release();
+        assertEquals(single.get(0).weights.size(), spread.weights.size());
+        for (int i = 0; i < spread.weights.size(); i++) {
+            float[] a = single.get(0).weights.get(i), b = single.get(1).weights.get(i), want = new float[a.length];
+            for (int j = 0; j < a.length; j++) want[j] = (float) (0.0 + (double) 40 / N * a[j] + (double) 88 / N * b[j]);
+            assertArrayEquals(want, spread.weights.get(i), 0f, "parameter " + i);
+        }
+        double loss = (single.get(0).losses.get(0) * 40 + single.get(1).losses.get(0) * 88) / N;
+        assertEquals(loss, spread.losses.get(0), 1e-12 * loss);
+    }
+
     @Test void synchronousPretrainingOnSeveralPartitionsIsTheSingleMachineOneToSummationOrder() throws IOException {
         Dataset data = Shapes.generate(150, 11, 16);
         DcecConfig cfg = config(4, 2, 0, 10, 7);
