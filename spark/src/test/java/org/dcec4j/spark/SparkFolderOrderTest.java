@@ -64,6 +64,55 @@ class SparkFolderOrderTest {
     }
 
     /**
+     * A table's images come in the String order of their ids ("10" before "9"), whatever the order of its rows and
+     * partitions: rank r in partition ⌊r·P/N⌋, the partitions in order, each image numbered r and holding its own row's
+     * pixels, none left out or read twice. Oracle: the ids sorted by hand. (The rows as {@link ImageSources#table} gives
+     * them, id as a string, but made in memory: a first Parquet write took most of this test's time.)
+     */
+    @Test void aTablesImagesComeInTheStringOrderOfTheirIdsInRankRangePartitions() {
+        int N = 23, P = 3;
+        List<String> ids = new ArrayList<>();
+        for (long i = 0; i < N; i++) ids.add(Long.toString(i));
+        java.util.Collections.shuffle(ids, new java.util.Random(5));
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (String id : ids) rows.add(org.apache.spark.sql.RowFactory.create(id, pixels(id)));
+        var schema = org.apache.spark.sql.types.DataTypes.createStructType(List.of(
+                org.apache.spark.sql.types.DataTypes.createStructField("n", org.apache.spark.sql.types.DataTypes.StringType, false),
+                org.apache.spark.sql.types.DataTypes.createStructField(ImageSources.PIXELS,
+                        org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType), false)));
+        var table = spark.createDataFrame(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 4), schema);
+        List<String> sorted = new ArrayList<>(ids);
+        sorted.sort(null);
+        List<String> want = new ArrayList<>();
+        for (int r = 0; r < N; r++) want.add(r * P / N + " " + r + " " + sorted.get(r) + " " + java.util.Arrays.toString(pixels(sorted.get(r))));
+        TrainingData t = TrainingData.fromTable(new ImageSources.Source(table, ImageSources.Kind.PIXELS, "n", "ids"), 1, 2, 2, P);
+        try {
+            List<String> got = t.blocks().mapPartitionsWithIndex((p, it) -> {
+                List<String> out = new ArrayList<>();
+                while (it.hasNext()) {
+                    ImageBlock b = it.next();
+                    for (int i = 0; i < b.n(); i++) {
+                        Float[] x = new Float[4];
+                        for (int d = 0; d < 4; d++) x[d] = b.x()[i * 4 + d];
+                        out.add(p + " " + (b.first() + i) + " " + b.ids()[i] + " " + java.util.Arrays.toString(x));
+                    }
+                }
+                return out.iterator();
+            }, true).collect();
+            assertEquals(want, got);
+            assertEquals(N, t.size());
+        } finally {
+            t.release();
+        }
+    }
+
+    /** A table row's pixels, from its id. */
+    static Float[] pixels(String id) {
+        int n = Integer.parseInt(id);
+        return new Float[] {n / 255f, (n * 37 % 256) / 255f, 0.5f, 1f};
+    }
+
+    /**
      * A file whose name's bytes this JVM cannot decode (not UTF-8 here; under LANG=C any name beyond ASCII) is left out
      * of Hadoop's local listings, where the loader reads it by its bytes: it is refused, named as the loader names it
      * (U+FFFD for the byte), rather than left out.
