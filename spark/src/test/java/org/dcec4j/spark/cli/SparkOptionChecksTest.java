@@ -147,6 +147,32 @@ class SparkOptionChecksTest {
     }
 
     /**
+     * train's data options are refused before Spark starts, naming the option and the value: --limit below 1 or given
+     * with a folder, --channels other than 1 and 3, --channels or --image-size with a built-in set, an --image-size that
+     * is no size or a side of 0 or beyond the largest; the values at the edges (--limit 1, --channels 3, --image-size
+     * 2048 for DEC's dense autoencoder) reach the start, which is what fails here.
+     */
+    @Test void trainingDataOptionsAreRefusedBeforeSparkStarts() {
+        String folder = tmp.toString(), max = Integer.toString(org.dcec4j.datasets.ImageFolder.MAX_SIZE);
+        assertRefused("--limit must be at least 1, got 0", train("--limit", "0"));
+        assertRefused("--limit must be at least 1, got -3", train("--limit", "-3"));
+        assertRefused("--limit applies to the built-in sets", train("--dataset", folder, "--limit", "5"));
+        assertRefused("--channels must be 1 or 3, got 2", train("--dataset", folder, "--channels", "2"));
+        assertRefused("--channels must be 1 or 3, got 0", train("--dataset", folder, "--channels", "0"));
+        assertRefused("--channels and --image-size apply to image folders and tables, shapes has its own images", train("--channels", "1"));
+        assertRefused("--channels and --image-size apply to image folders and tables, shapes has its own images", train("--image-size", "28"));
+        assertRefused("--image-size must be HxW or one number (e.g. 28x28 or 32), not 'big'", train("--dataset", folder, "--image-size", "big"));
+        assertRefused("--image-size: each side must be from 1 to " + max + " pixels, not '0'",
+                train("--method", "dec", "--dataset", folder, "--image-size", "0"));
+        assertRefused("--image-size: each side must be from 1 to " + max + " pixels, not '16x" + (org.dcec4j.datasets.ImageFolder.MAX_SIZE + 1) + "'",
+                train("--method", "dec", "--dataset", folder, "--image-size", "16x" + (org.dcec4j.datasets.ImageFolder.MAX_SIZE + 1)));
+        assertRefused("no Spark master", train("--limit", "1"));
+        assertRefused("no Spark master", train("--dataset", folder, "--channels", "3", "--image-size", "16"));
+        assertRefused("no Spark master", train("--method", "dec", "--dataset", folder, "--image-size", max));
+        assertFalse(Files.exists(tmp.resolve("out")), "a refused run made --out");
+    }
+
+    /**
      * predict and embed read the model on the driver before the session starts: a batch size larger than one array
      * holds for the model's images, and an embedding asked of a pixel k-means model, are refused before it (they were
      * refused by SparkInference.run, after the start, the batch size as "batch size").
