@@ -36,11 +36,12 @@ final class SparkRunFolder implements TrainingListener {
     static final String PREDICTIONS_PARQUET = "predictions.parquet";
     /**
      * Every output, and the single-machine run folder's too (its checkpoint and pixel baseline, which a report would
-     * otherwise read as this run's): a new run refuses a folder holding any of them unless told to overwrite.
+     * otherwise read as this run's, and the run.log of its stops, whose "resume with --resume" would otherwise stay beside
+     * this run's results): a new run refuses a folder holding any of them unless told to overwrite.
      */
     static final List<String> OUTPUTS = List.of(RunFolder.CONFIG_JSON, RunFolder.PRETRAIN_LOG, "cae_weights.dc4j", "ae_weights.dc4j",
             RunFolder.DCEC_LOG, RunFolder.CHECKPOINT, RunFolder.MODEL, RunFolder.PREDICTIONS, PREDICTIONS_PARQUET,
-            org.dcec4j.dcec.run.PixelBaseline.FILE, HtmlReport.FILE_NAME);
+            org.dcec4j.dcec.run.PixelBaseline.FILE, HtmlReport.FILE_NAME, RunFolder.RUN_LOG);
 
     private final Path dir;
     private final DcecConfig cfg;
