@@ -327,21 +327,35 @@ class SparkTrainingTest {
         }
     }
 
+    /**
+     * A recomputation of Q on one and on three partitions against the single-machine model: the changed count, f (exactly
+     * on one partition, to double rounding on several), each batch's images and P (bit for bit, within an ulp), and the
+     * predictions made from the table (index, id, cluster = argmax Q, confidence = max_j q_ij, label) bit for bit.
+     */
     @Test void fAndPAreTheSingleMachineOnesExactlyOnOnePartitionAndToRoundingOnSeveral() {
         Dataset data = Shapes.generate(200, 12, 28);
-        DcecModel m = SparkTests.model(data, 5);
-        TrainedModel model = TrainedModel.parse(m.toBytes(), "model");
-        int N = data.size(), K = m.clusters();
+        // an untrained CAE with the embeddings of images 0, 40, …, 160 as centres: every cluster holds images (the quickly
+        // trained model of SparkTests.model put all 200 in cluster 0, where argmax, the changed count and max_j q_ij
+        // could not tell the clusters apart)
+        int K = 5, N = data.size();
+        DcecConfig cfg = DcecConfig.defaults().toBuilder().K(K).filters(new int[] {4, 4, 8}).build();
+        Autoencoder ae = Autoencoder.create(cfg, 1, 28, 28, 3);
+        float[] first = new float[K * 784];
+        for (int j = 0; j < K; j++) System.arraycopy(data.images(), j * 40 * 784, first, j * 784, 784);
+        float[] mu = new TrainedModel(cfg, 1, 28, 28, ae, new float[K * ae.embeddingSize()]).features(first, K, K);
+        TrainedModel model = new TrainedModel(cfg, 1, 28, 28, ae, mu);
+        byte[] bytes = model.toBytes();
         float[] q = model.softAssign(data.images(), N, 256);
         double[] f = new double[K];
         for (int i = 0; i < N; i++) for (int j = 0; j < K; j++) f[j] += q[i * K + j];     // TargetDistribution's sum
         float[] p = TargetDistribution.of(q, N, K);
         int[] labels = new int[N];
         TargetDistribution.argmax(labels, q, N, K);
+        assertEquals(K, java.util.Arrays.stream(labels).distinct().count(), "every cluster holds images");
         for (int partitions : new int[] {1, 3}) {
             TrainingData d = TrainingData.of(sc, data, partitions);
             JavaRDD<TargetTable.Rows> zeros = d.blocks().map(b -> new TargetTable.Rows(b.first(), b.n(), null, new int[b.n()], 0)).cache();
-            TargetTable.Update u = TargetTable.initial(zeros, K).recompute(sc, d, m.toBytes(), data.numClasses());
+            TargetTable.Update u = TargetTable.initial(zeros, K).recompute(sc, d, bytes, data.numClasses());
             long changed = 0;
             for (int y : labels) if (y != 0) changed++;
             assertEquals(changed, u.changed(), "changed labels against all-zero ones");
@@ -362,6 +376,20 @@ class SparkTrainingTest {
             }
             if (partitions == 1) assertEquals(0, worstUlps, "P bit for bit on one partition");
             else assertTrue(worstUlps <= 1, "P within an ulp on several partitions, was " + worstUlps);
+            // the run's predictions from this table: image i's id, argmax Q, max_j q_ij and label, bit for bit
+            List<Row> rows = Predictions.of(spark, d, u.table()).orderBy("index").collectAsList();
+            assertEquals(N, rows.size());
+            for (int i = 0; i < N; i++) {
+                float best = q[i * K];
+                for (int j = 1; j < K; j++) best = Math.max(best, q[i * K + j]);
+                Row r = rows.get(i);
+                String what = partitions + " partitions, image " + i;
+                assertEquals(i, r.getLong(0), what);
+                assertEquals(Integer.toString(i), r.getString(1), what);
+                assertEquals(labels[i], r.getInt(2), what);
+                assertEquals(Float.floatToIntBits(best), Float.floatToIntBits(r.getFloat(3)), what + ": confidence");
+                assertEquals(data.labels()[i], r.getInt(4), what);
+            }
             u.table().release();
             d.release();
         }
