@@ -99,7 +99,7 @@ public final class Dcec {
             cancellation.check("before the run folder is opened");   // nothing touched in it yet
             // creating the folder over a file failed with a bare FileAlreadyExistsException naming neither the setting nor the cause
             if (Files.exists(runFolder) && !Files.isDirectory(runFolder))
-                throw new ConfigException("{runFolder} " + runFolder + " is a file, not a folder: give a folder for the run's files"
+                throw new ConfigException("{runFolder} " + ConfigException.quote(runFolder) + " is a file, not a folder: give a folder for the run's files"
                         + " (it is created if missing)");
             RunFolder folder = new RunFolder(runFolder, config, data);
             // as dcec train --resume: taking the lock creates the folder and its lock file, which a refusal would leave

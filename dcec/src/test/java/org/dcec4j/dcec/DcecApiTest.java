@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -13,6 +15,7 @@ import org.dcec4j.datasets.Shapes;
 import org.dcec4j.dcec.metrics.Metrics;
 import org.dcec4j.dcec.train.Scores;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The library facade's contracts between images and feature vectors, and its builder. */
 class DcecApiTest {
@@ -262,5 +265,26 @@ class DcecApiTest {
         Cancellation c2 = new Cancellation();
         c2.cancel(null);
         assertEquals("cancelled (here)", assertThrows(java.util.concurrent.CancellationException.class, () -> c2.check("here")).getMessage());
+    }
+
+    /**
+     * A path or a data set's name is quoted in a ConfigException: a "{word}" in it stays as it is in getMessage() and in
+     * every rendering, not read as a setting's name. A run folder ".../{seed}" that is a file was reported as ".../seed"
+     * (and rendered with the command line's names as ".../--seed"), a data set "{clusters}" as "clusters".
+     */
+    @Test void bracesInAPathOrADataSetsNameAreNotReadAsSettingNames(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("{seed}");
+        Files.writeString(file, "x");
+        Dcec d = Dcec.builder().method(Method.KMEANS).clusters(3).kmeansRestarts(1).runFolder(file).build();
+        ConfigException e = assertThrows(ConfigException.class, () -> d.fit(IMAGES));
+        assertTrue(e.getMessage().startsWith("runFolder " + file + " is a file"), e.getMessage());
+        assertTrue(e.render(Map.of("runFolder", "--out", "seed", "--seed")).startsWith("--out " + file + " is a file"), e.render(Map.of()));
+        Dataset named = new Dataset("{clusters}", 1, 16, 16, Arrays.copyOf(IMAGES.images(), 2 * 256), null);
+        e = assertThrows(ConfigException.class, () -> Dcec.builder().method(Method.KMEANS).clusters(3).build().fit(named));
+        assertEquals("--clusters 3 is larger than the number of images (2 in {clusters}): lower --clusters or use more images",
+                e.render(Map.of("clusters", "--clusters")));
+        // the quoting itself: doubled braces render as one, whatever precedes or follows them
+        assertEquals("a{b}{{c}}--clusters{", new ConfigException(ConfigException.quote("a{b}{{c}}") + "{clusters}" + ConfigException.quote("{"))
+                .render(Map.of("clusters", "--clusters")));
     }
 }

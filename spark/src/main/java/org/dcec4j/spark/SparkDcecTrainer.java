@@ -92,7 +92,7 @@ public final class SparkDcecTrainer {
         this.data = data;
         this.N = data.size(); this.C = data.channels(); this.H = data.height(); this.W = data.width();
         this.D = C * H * W; this.K = cfg.K();
-        if (K > N) throw new ConfigException("{clusters} " + K + " is larger than the number of images (" + N + " in " + data.name() + ")");
+        if (K > N) throw new ConfigException("{clusters} " + K + " is larger than the number of images (" + N + " in " + ConfigException.quote(data.name()) + ")");
         if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
         org.dcec4j.dcec.train.DcecTrainer.checkSizes(cfg, N, C, H, W);
         // the model goes to the executors as a tensor file's bytes (and no checkpoint is written)

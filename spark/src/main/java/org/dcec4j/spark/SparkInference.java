@@ -130,7 +130,7 @@ public final class SparkInference {
                     + " images (or a layer's output for them) would hold more values than one Java array (2^31): use at most "
                     + m.largestBatch() + " (the results do not depend on it)");
         if (output == Output.EMBED && m.ae == null)
-            throw new ConfigException("{model}" + (source != null ? " " + source : "") + ": a kmeans (pixel) model has no encoder to embed with");
+            throw new ConfigException("{model}" + (source != null ? " " + ConfigException.quote(source) : "") + ": a kmeans (pixel) model has no encoder to embed with");
     }
 
     /** Output files: Parquet (arrays kept) or CSV with a header (arrays spread over columns q0…, z0…). */

@@ -80,13 +80,13 @@ final class SparkRunFolder implements TrainingListener {
         for (String name : OUTPUTS) if (Files.exists(dir.resolve(name))) found.add(name);
         if (found.isEmpty()) return;
         if (!overwrite)
-            throw new ConfigException("{runFolder} " + dir + " holds the results of another run (" + String.join(", ", found)
+            throw new ConfigException("{runFolder} " + ConfigException.quote(dir) + " holds the results of another run (" + ConfigException.quote(String.join(", ", found))
                     + "): pass {overwrite} to replace them or choose another {runFolder}");
         if (weights != null && Files.exists(weights))
             for (String name : found)
                 if (Files.isSameFile(dir.resolve(name), weights))
-                    throw new ConfigException("{overwrite} would delete " + dir.resolve(name) + ", the weights this run starts from"
-                            + " ({pretrainedWeights}), which it does not write again: copy them out of " + dir + " first, or choose another {runFolder}");
+                    throw new ConfigException("{overwrite} would delete " + ConfigException.quote(dir.resolve(name)) + ", the weights this run starts from"
+                            + " ({pretrainedWeights}), which it does not write again: copy them out of " + ConfigException.quote(dir) + " first, or choose another {runFolder}");
         for (String name : found) delete(dir.resolve(name));
     }
 

@@ -579,7 +579,7 @@ public final class DcecCommand implements Runnable {
             if (train.resume) folder.requireCheckpoint();
             // a clustering's folder: train --resume would write its config.json again without the record of the pretraining
             if (train.resume && start() != RunFolder.Start.AFTER_PRETRAINING && recordsAPretraining(train.out))
-                throw new ConfigException("{resume}: " + train.out + " holds a clustering of pretrained weights (its " + RunFolder.CONFIG_JSON
+                throw new ConfigException("{resume}: " + ConfigException.quote(train.out) + " holds a clustering of pretrained weights (its " + RunFolder.CONFIG_JSON
                         + " records their pretraining): continue it with dcec cluster --resume");
             trainer.cancellation(cancellation);
             if (stoppable != null && stoppable.stopRequested()) {     // before the folder is taken (--overwrite would empty it)

@@ -87,7 +87,7 @@ public final class PretrainingConfig {
         try {
             text = RunLogs.readUtf8(file);
         } catch (ReportException e) {
-            throw new ConfigException(e.getMessage() + " (the settings of the pretraining whose weights are in " + dir
+            throw new ConfigException(ConfigException.quote(e.getMessage()) + " (the settings of the pretraining whose weights are in " + ConfigException.quote(dir)
                     + "): repair or delete it");
         }
         return of(text, file, file.toString(), dir.toString(), resume);
@@ -107,7 +107,7 @@ public final class PretrainingConfig {
         try {
             flat = RunLogs.parseConfig(text, source);
         } catch (ReportException e) {
-            throw new ConfigException(e.getMessage() + " (the settings of the pretraining whose weights are in " + dir
+            throw new ConfigException(ConfigException.quote(e.getMessage()) + " (the settings of the pretraining whose weights are in " + ConfigException.quote(dir)
                     + "): repair or delete it");
         }
         String nested = RunLogs.configMember(text, source, KEY);
@@ -120,7 +120,7 @@ public final class PretrainingConfig {
         if (!flat.containsKey(KEY) && SETTINGS.stream().anyMatch(k -> "null".equals(flat.get(k)))) return unknown();
         if (resume) return null;
         if (flat.containsKey(KEY))
-            throw new ConfigException(source + ": \"" + KEY + "\" is " + flat.get(KEY) + ", not the object of a pretraining's settings: repair or delete it");
+            throw new ConfigException(ConfigException.quote(source) + ": \"" + KEY + "\" is " + ConfigException.quote(flat.get(KEY)) + ", not the object of a pretraining's settings: repair or delete it");
         String whole = text.strip();
         if (!whole.isEmpty() && whole.charAt(0) == '\uFEFF') whole = whole.substring(1).strip();
         return new PretrainingConfig(file, source, whole, "", flat);
@@ -148,7 +148,7 @@ public final class PretrainingConfig {
             } catch (NumberFormatException ex) {
                 e = -1;
             }
-            if (e < 0) throw new ConfigException(where("pretrain_epochs") + " is '" + epochs + "', not a number of epochs: repair or delete it");
+            if (e < 0) throw new ConfigException(where("pretrain_epochs") + " is '" + ConfigException.quote(epochs) + "', not a number of epochs: repair or delete it");
             check(given, "pretrainEpochs", "pretrain_epochs", Integer.toString(cfg.pretrainEpochs()), Integer.toString(e));
             b.pretrainEpochs(e);
         }
@@ -157,7 +157,7 @@ public final class PretrainingConfig {
         try {
             optimizer = opt == null ? OptimizerSpec.ADAM : OptimizerSpec.parse(opt);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(where("pretrain_optimizer") + ": " + e.getMessage());
+            throw new ConfigException(where("pretrain_optimizer") + ": " + ConfigException.quote(e.getMessage()));
         }
         check(given, "pretrainOptimizer", "pretrain_optimizer", cfg.pretrainOptimizer().toString(), optimizer.toString());
         b.pretrainOptimizer(optimizer);
@@ -166,7 +166,7 @@ public final class PretrainingConfig {
         try {
             init = in == null ? Init.Scheme.GLOROT_UNIFORM : Init.Scheme.byName(in);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(where("init") + ": " + e.getMessage());
+            throw new ConfigException(where("init") + ": " + ConfigException.quote(e.getMessage()));
         }
         check(given, "init", "init", cfg.init().cliName, init.cliName);
         b.init(init);
@@ -175,11 +175,12 @@ public final class PretrainingConfig {
 
     private void check(Set<String> given, String name, String key, String mine, String theirs) {
         if (given.contains(name) && !mine.equals(theirs))
-            throw new ConfigException("{" + name + "} " + mine + " differs from the pretraining that made the weights (" + prefix + key
-                    + " " + theirs + " in " + source + "): cluster records that pretraining's settings; drop {" + name + "} or pass " + theirs);
+            throw new ConfigException("{" + name + "} " + ConfigException.quote(mine) + " differs from the pretraining that made the weights (" + prefix + key
+                    + " " + ConfigException.quote(theirs) + " in " + ConfigException.quote(source) + "): cluster records that pretraining's settings; drop {"
+                    + name + "} or pass " + ConfigException.quote(theirs));
     }
 
-    private String where(String key) { return source + ": \"" + prefix + key + "\""; }
+    private String where(String key) { return ConfigException.quote(source) + ": \"" + prefix + key + "\""; }
 
     /**
      * What the clustering records: this record; of an unknown pretraining, one whose settings given on the command line

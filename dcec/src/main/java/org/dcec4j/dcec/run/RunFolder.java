@@ -189,7 +189,7 @@ public final class RunFolder implements TrainingListener {
         }
         if (results.isEmpty()) return deleted;
         if (!overwrite)
-            throw new ConfigException("{runFolder} " + dir + " holds the results of another run (" + String.join(", ", results)
+            throw new ConfigException("{runFolder} " + ConfigException.quote(dir) + " holds the results of another run (" + ConfigException.quote(String.join(", ", results))
                     + "): pass {overwrite} to replace them, "
                     + (results.contains(CHECKPOINT) ? "{resume} to continue that run, " : "")   // nothing to resume without it
                     + "or choose another {runFolder}");
@@ -410,39 +410,39 @@ public final class RunFolder implements TrainingListener {
             // what it is instead (a model or weights file copied over it), and what was expected: it said only "is not"
             String kind = f.meta("kind"), what = "dcec-model".equals(kind) ? " (a model, as model.dc4j)"
                     : "module".equals(kind) ? " (pretrained weights, as " + weightsFileName(cfg.method()) + ")" : "";
-            throw new ConfigException("{resume}: " + file + " is not a dcec checkpoint: its 'kind' is "
-                    + (kind == null ? "missing" : "'" + kind + "'" + what)
+            throw new ConfigException("{resume}: " + ConfigException.quote(file) + " is not a dcec checkpoint: its 'kind' is "
+                    + (kind == null ? "missing" : "'" + ConfigException.quote(kind) + "'" + what)
                     + "; expected 'dcec-checkpoint', the checkpoint.dc4j that a run with {checkpointEvery} writes");
         }
         if (!cfg.identity().equals(f.meta("config")))
-            throw new ConfigException("{resume}: " + file + " was written with other settings (" + settingsDiffer(f.meta("config"), cfg.identity())
+            throw new ConfigException("{resume}: " + ConfigException.quote(file) + " was written with other settings (" + settingsDiffer(f.meta("config"), cfg.identity())
                     + "): pass the same settings as the killed run");
         if (!dataIdentity().equals(f.meta("data")))
-            throw new ConfigException("{resume}: " + file + " was written for other data (" + f.meta("data") + "), now " + dataIdentity()
+            throw new ConfigException("{resume}: " + ConfigException.quote(file) + " was written for other data (" + ConfigException.quote(f.meta("data")) + "), now " + ConfigException.quote(dataIdentity())
                     + ": pass the {data} the run was started with");
         // the pixels and labels themselves. A checkpoint without the digest was written before it existed (commit f6d841a,
         // 2026-12-05), by a version that may have drawn other images under the same name (the shapes set changed on
         // 2026-12-01) and summed in another order (so did the kernels): continuing it would mix two versions' runs
         if (f.meta("data_crc32c") == null)
-            throw new ConfigException("{resume}: " + file + " was written by an older dcec4j (before 2026-12-05): it records no"
+            throw new ConfigException("{resume}: " + ConfigException.quote(file) + " was written by an older dcec4j (before 2026-12-05): it records no"
                     + " CRC-32C of the images (data_crc32c), so this version cannot check that it would continue the same images"
                     + " with the same arithmetic (versions before 2026-12-01 drew other shapes images and summed in another order,"
                     + " and the run would go on as a mix of two versions); finish the run with the dcec4j that started it,"
                     + " or start it again with {overwrite}");
         String arithmetic = arithmeticOf(f);   // the bits it would continue with
         if (!arithmetic.equals(Integer.toString(Version.ARITHMETIC)))
-            throw new ConfigException("{resume}: " + file + " was written by dcec4j " + (f.meta("release") == null ? "" : f.meta("release") + " ")
-                    + "(commit " + (f.meta("commit") == null ? "unknown" : f.meta("commit")) + ") with arithmetic version " + arithmetic
+            throw new ConfigException("{resume}: " + ConfigException.quote(file) + " was written by dcec4j " + (f.meta("release") == null ? "" : ConfigException.quote(f.meta("release")) + " ")
+                    + "(commit " + (f.meta("commit") == null ? "unknown" : ConfigException.quote(f.meta("commit"))) + ") with arithmetic version " + ConfigException.quote(arithmetic)
                     + ", and this is " + Version.describe() + ": the two compute different bits from the same seed, so the run"
                     + " would go on as a mix of two versions; finish it with the dcec4j that started it, or start it again with {overwrite}");
         if (!dataDigest().equals(f.meta("data_crc32c")))
-            throw new ConfigException("{resume}: " + file + " was written for other images or labels under the same name and size ("
-                    + dataIdentity() + ", CRC-32C " + f.meta("data_crc32c") + ", now " + dataDigest() + ")");
+            throw new ConfigException("{resume}: " + ConfigException.quote(file) + " was written for other images or labels under the same name and size ("
+                    + ConfigException.quote(dataIdentity()) + ", CRC-32C " + ConfigException.quote(f.meta("data_crc32c")) + ", now " + dataDigest() + ")");
         // the pretrained weights a clustering started from (a checkpoint of an earlier version records none: not checked)
         String startedFrom = Phase.CLUSTER.id.equals(f.meta("phase")) ? f.meta("weights_crc32c") : null;
         if (startedFrom != null && weights != null && !startedFrom.equals(weightsDigest()))
-            throw new ConfigException("{resume}: " + file + " continues a clustering of other pretrained weights (CRC-32C " + startedFrom
-                    + ") than {pretrainedWeights} " + weights + " (CRC-32C " + weightsDigest() + "): pass the {pretrainedWeights} the run"
+            throw new ConfigException("{resume}: " + ConfigException.quote(file) + " continues a clustering of other pretrained weights (CRC-32C " + ConfigException.quote(startedFrom)
+                    + ") than {pretrainedWeights} " + ConfigException.quote(weights) + " (CRC-32C " + weightsDigest() + "): pass the {pretrainedWeights} the run"
                     + " was started with, or start it again with {overwrite}");
         StoredCheckpoint c = new StoredCheckpoint(f, file.toString(), data.size(), cfg.K(),
                 optimizerPrefix(Phase.PRETRAIN), optimizerPrefix(Phase.CLUSTER));
@@ -476,9 +476,9 @@ public final class RunFolder implements TrainingListener {
         List<String> differ = new ArrayList<>();
         for (String key : keys) {
             String a = was.getOrDefault(key, IDENTITY_DEFAULTS.get(key)), b = is.getOrDefault(key, IDENTITY_DEFAULTS.get(key));
-            if (!Objects.equals(a, b)) differ.add("{" + SETTINGS.get(key) + "} " + a + " (now " + b + ")");
+            if (!Objects.equals(a, b)) differ.add("{" + SETTINGS.get(key) + "} " + ConfigException.quote(a) + " (now " + ConfigException.quote(b) + ")");
         }
-        if (differ.isEmpty() || !SETTINGS.keySet().containsAll(keys)) return "checkpoint: " + checkpoint + "; now: " + now;
+        if (differ.isEmpty() || !SETTINGS.keySet().containsAll(keys)) return "checkpoint: " + ConfigException.quote(checkpoint) + "; now: " + ConfigException.quote(now);
         return String.join(", ", differ);
     }
 
@@ -517,14 +517,14 @@ public final class RunFolder implements TrainingListener {
         if (Files.isRegularFile(file)) return;
         // something else at the name (a folder, a link to nothing): not a run that wrote no checkpoint
         if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-            throw new ConfigException("{resume}: " + file + " is " + (Files.isDirectory(file) ? "a folder"
-                    : Files.isSymbolicLink(file) && !Files.exists(file) ? "a link to nothing (" + linkTarget(file) + ")"
+            throw new ConfigException("{resume}: " + ConfigException.quote(file) + " is " + (Files.isDirectory(file) ? "a folder"
+                    : Files.isSymbolicLink(file) && !Files.exists(file) ? "a link to nothing (" + ConfigException.quote(linkTarget(file)) + ")"
                     : "not a regular file") + "; expected the checkpoint file that a run with {checkpointEvery} writes");
         if (Files.isRegularFile(dir.resolve(CONFIG_JSON)))
-            throw new ConfigException("{resume}: no checkpoint at " + file + ": the run in " + dir + " ended before it completed"
+            throw new ConfigException("{resume}: no checkpoint at " + ConfigException.quote(file) + ": the run in " + ConfigException.quote(dir) + " ended before it completed"
                     + " one (with {checkpointEvery} 0, or stopped before its first checkpoint was written), so it cannot be"
                     + " continued; start it again with {overwrite} instead of {resume}");
-        throw new ConfigException("{resume}: no checkpoint at " + file
+        throw new ConfigException("{resume}: no checkpoint at " + ConfigException.quote(file)
                 + "; pass the {runFolder} of the killed run (it needs {checkpointEvery} > 0) or drop {resume}");
     }
 

@@ -81,9 +81,9 @@ public final class RunLock implements AutoCloseable {
             } catch (IOException e) {
                 target = "unreadable";
             }
-            throw new ConfigException("{runFolder} " + dir + ": its lock file " + FILE_NAME + " is a symbolic link (" + target
+            throw new ConfigException("{runFolder} " + ConfigException.quote(dir) + ": its lock file " + FILE_NAME + " is a symbolic link (" + ConfigException.quote(target)
                     + "), not the plain file a run creates: the run would write into the link's target and empty it when it ends;"
-                    + " delete the link (" + file + ") or choose another {runFolder}");
+                    + " delete the link (" + ConfigException.quote(file) + ") or choose another {runFolder}");
         }
         RandomAccessFile raf;
         try {
@@ -154,8 +154,8 @@ public final class RunLock implements AutoCloseable {
     }
 
     private static IllegalArgumentException busy(Path dir, String holder) {
-        return new ConfigException("{runFolder} " + dir + " is in use by another run ("
-                + (holder.isEmpty() ? "holder unknown" : holder) + "): wait for it to finish, or choose another {runFolder}");
+        return new ConfigException("{runFolder} " + ConfigException.quote(dir) + " is in use by another run ("
+                + (holder.isEmpty() ? "holder unknown" : ConfigException.quote(holder)) + "): wait for it to finish, or choose another {runFolder}");
     }
 
     private static void write(Path file, RandomAccessFile raf, String text) throws IOException {

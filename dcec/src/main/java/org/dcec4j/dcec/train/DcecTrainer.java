@@ -74,7 +74,7 @@ public final class DcecTrainer {
         this.N = data.size(); this.C = data.channels(); this.H = data.height(); this.W = data.width();
         this.D = C * H * W; this.K = cfg.K();
         if (K > N)
-            throw new ConfigException("{clusters} " + K + " is larger than the number of images (" + N + " in " + data.name()
+            throw new ConfigException("{clusters} " + K + " is larger than the number of images (" + N + " in " + ConfigException.quote(data.name())
                     + "): lower {clusters} or use more images");
         if (cfg.method().network == Method.Network.CONV) ConvAutoencoder.check(C, H, W, K, cfg.filters());
         checkSizes(cfg, N, C, H, W);
@@ -83,7 +83,7 @@ public final class DcecTrainer {
             // at the first scoring, after the whole pretraining
             long classes = java.util.Arrays.stream(data.labels()).distinct().count();
             if (classes * K > org.dcec4j.dcec.metrics.Contingency.MAX_DENSE_CELLS)
-                throw new ConfigException("{clusters} " + K + " with the " + classes + " classes of " + data.name() + "'s labels: scoring"
+                throw new ConfigException("{clusters} " + K + " with the " + classes + " classes of " + ConfigException.quote(data.name()) + "'s labels: scoring"
                         + " the clusters (ACC) needs a table of " + classes * K + " cells, more than " + org.dcec4j.dcec.metrics.Contingency.MAX_DENSE_CELLS
                         + ": lower {clusters}, or cluster the images without labels (an image folder with the images directly in it)");
         }
@@ -240,7 +240,7 @@ public final class DcecTrainer {
     /** Skip pretraining: start from these autoencoder weights (the `cluster` command). */
     public DcecTrainer pretrainedWeights(Path weights) {
         if (weights != null && !Files.isRegularFile(weights))
-            throw new ConfigException("{pretrainedWeights}: no file at " + weights + " (pass the weights file that a pretraining wrote)");
+            throw new ConfigException("{pretrainedWeights}: no file at " + ConfigException.quote(weights) + " (pass the weights file that a pretraining wrote)");
         if (weights != null && !cfg.method().pretrains)
             throw new ConfigException("{pretrainedWeights}: method " + cfg.method() + " has no autoencoder");
         if (weights != null) {

@@ -475,7 +475,7 @@ public final class SparkCommand implements Runnable {
             try {
                 return org.dcec4j.datasets.IoErrors.decodeUtf8(bytes, file);
             } catch (java.nio.file.FileSystemException e) {
-                throw new ConfigException(e.getMessage() + " (the settings of the pretraining whose weights are beside it): repair or delete it");
+                throw new ConfigException(ConfigException.quote(e.getMessage()) + " (the settings of the pretraining whose weights are beside it): repair or delete it");
             }
         }
 
