@@ -1,6 +1,7 @@
 package org.dcec4j.dcec;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,15 +21,18 @@ public final class ConfigException extends IllegalArgumentException {
 
     /** {@code template}: the message with each setting written as {name}. */
     public ConfigException(String template) {
-        super(render(template, Function.identity()));
+        super(render(Objects.requireNonNull(template, "template"), Function.identity()));
         this.template = template;
     }
 
     /** The message with every {name} replaced by {@code naming.apply(name)}. */
-    public String render(Function<String, String> naming) { return render(template, naming); }
+    public String render(Function<String, String> naming) { return render(template, Objects.requireNonNull(naming, "naming")); }
 
     /** The message with each {name} replaced by {@code names.get(name)}, or by name where the map has none. */
-    public String render(Map<String, String> names) { return render(template, n -> names.getOrDefault(n, n)); }
+    public String render(Map<String, String> names) {
+        Objects.requireNonNull(names, "names");
+        return render(template, n -> names.getOrDefault(n, n));
+    }
 
     /**
      * {@code text} ({@link String#valueOf}) for a template: its braces doubled, which every rendering shows as one brace.

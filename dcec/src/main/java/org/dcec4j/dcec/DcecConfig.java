@@ -40,8 +40,8 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
                          OptimizerSpec pretrainOptimizer, OptimizerSpec clusterOptimizer, Init.Scheme init) {
 
     public DcecConfig {
-        filters = filters.clone();
-        denseDims = denseDims.clone();
+        filters = Objects.requireNonNull(filters, "filters").clone();
+        denseDims = Objects.requireNonNull(denseDims, "denseDims").clone();
         Objects.requireNonNull(pretrainOptimizer, "pretrainOptimizer");
         Objects.requireNonNull(clusterOptimizer, "clusterOptimizer");
         Objects.requireNonNull(init, "init");
@@ -59,6 +59,8 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
      * the small sets (mnist-test, usps) and every 140 on the others (docs/spec.md#augmentation).
      */
     public static DcecConfig referenceDefaults(Method method, String dataset) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(dataset, "dataset");
         Builder b = defaults().toBuilder().method(method);
         if (method.augments) b.pretrainEpochs(500).updateInterval(dataset.equals("mnist-test") || dataset.equals("usps") ? 30 : 140);
         return b.build();
@@ -110,9 +112,11 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
      * {@link #toJson()} with the settings named in {@code unknown} (config.json's keys {@code pretrain_epochs},
      * {@code pretrain_optimizer}, {@code init}) written as JSON null: a clustering of weights whose pretraining nothing
      * records does not know them. An unknown optimiser or initialisation is written even where the reference's would be
-     * left out, since leaving it out says "the reference's".
+     * left out, since leaving it out says "the reference's". A config without a method is refused as {@link #validate} refuses it.
      */
     public String toJson(Set<String> unknown) {
+        Objects.requireNonNull(unknown, "unknown");
+        if (method == null) throw bad("{method} must be set, to one of " + Arrays.toString(Method.values()));
         for (String key : unknown)
             if (!UNKNOWABLE.contains(key)) throw new IllegalArgumentException("not a pretraining setting: " + key);
         return "{\n"
@@ -159,13 +163,14 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
 
     /**
      * The fields that must match for {@code --resume} to continue a run (everything except
-     * checkpointEvery, which may change between the killed and the resumed run).
+     * checkpointEvery, which may change between the killed and the resumed run). A config without a method (which
+     * {@link #validate} refuses) reads "method=null" here and in {@link #toString}.
      */
     public String identity() {
         StringBuilder extra = new StringBuilder();
         for (String[] kv : nonDefaults()) extra.append(' ').append(kv[0]).append('=').append(kv[1]);
         return String.format(Locale.ROOT, "%s K=%d filters=%s dense=%s alpha=%s gamma=%s batch=%d epochs=%d restarts=%d T=%d tol=%s maxIter=%d lr=%s seed=%d",
-                method.cliName, K, Arrays.toString(filters), Arrays.toString(denseDims), alpha, gamma, batchSize,
+                method == null ? "method=null" : method.cliName, K, Arrays.toString(filters), Arrays.toString(denseDims), alpha, gamma, batchSize,
                 pretrainEpochs, kmeansRestarts, updateInterval, tol, maxIter, lr, seed) + extra;
     }
 
@@ -196,8 +201,8 @@ public record DcecConfig(Method method, int K, int[] filters, int[] denseDims, f
 
         public Builder method(Method v) { method = v; return this; }
         public Builder K(int v) { K = v; return this; }
-        public Builder filters(int... v) { filters = v.clone(); return this; }
-        public Builder denseDims(int... v) { denseDims = v.clone(); return this; }
+        public Builder filters(int... v) { filters = Objects.requireNonNull(v, "filters").clone(); return this; }
+        public Builder denseDims(int... v) { denseDims = Objects.requireNonNull(v, "denseDims").clone(); return this; }
         public Builder alpha(float v) { alpha = v; return this; }
         public Builder gamma(float v) { gamma = v; return this; }
         public Builder batchSize(int v) { batchSize = v; return this; }

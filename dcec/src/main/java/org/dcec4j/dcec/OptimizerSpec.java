@@ -48,7 +48,7 @@ public record OptimizerSpec(Kind kind, float lr, float momentum) {
      * Parses {@code adam} or {@code sgd:LR:MOMENTUM}; an IllegalArgumentException says what was expected otherwise.
      */
     public static OptimizerSpec parse(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
+        String t = Objects.requireNonNull(text, "text").trim().toLowerCase(Locale.ROOT);
         if (t.equals("adam")) return ADAM;
         String[] parts = t.split(":", -1);
         if (parts.length == 3 && parts[0].equals("sgd")) {

@@ -287,4 +287,38 @@ class DcecApiTest {
         assertEquals("a{b}{{c}}--clusters{", new ConfigException(ConfigException.quote("a{b}{{c}}") + "{clusters}" + ConfigException.quote("{"))
                 .render(Map.of("clusters", "--clusters")));
     }
+
+    /**
+     * DcecConfig, OptimizerSpec and ConfigException name a null argument, as the rest of the library does
+     * (docs/library.md#errors; they threw the JDK's unnamed NullPointerException, e.g. 'Cannot invoke "[I.clone()"
+     * because "filters" is null'), and a config without a method, which validate() refuses, still prints and compares:
+     * its toString, equals and hashCode threw that NullPointerException too.
+     */
+    @Test void configNullsAreNamedAndAConfigWithoutAMethodPrints() {
+        DcecConfig c = DcecConfig.defaults();
+        Object[][] calls = {
+                {"filters", (org.junit.jupiter.api.function.Executable) () -> new DcecConfig(Method.DCEC, 10, null, new int[] {500}, 1f, 0.1f,
+                        256, 200, 20, 140, 0.001, 100, 1e-3f, 0, 0, OptimizerSpec.ADAM, OptimizerSpec.ADAM, c.init())},
+                {"denseDims", (org.junit.jupiter.api.function.Executable) () -> new DcecConfig(Method.DCEC, 10, new int[] {4, 8, 8}, null, 1f,
+                        0.1f, 256, 200, 20, 140, 0.001, 100, 1e-3f, 0, 0, OptimizerSpec.ADAM, OptimizerSpec.ADAM, c.init())},
+                {"filters", (org.junit.jupiter.api.function.Executable) () -> c.toBuilder().filters((int[]) null)},
+                {"denseDims", (org.junit.jupiter.api.function.Executable) () -> c.toBuilder().denseDims((int[]) null)},
+                {"method", (org.junit.jupiter.api.function.Executable) () -> DcecConfig.referenceDefaults(null, "usps")},
+                {"dataset", (org.junit.jupiter.api.function.Executable) () -> DcecConfig.referenceDefaults(Method.DCEC_DA, null)},
+                {"unknown", (org.junit.jupiter.api.function.Executable) () -> c.toJson(null)},
+                {"text", (org.junit.jupiter.api.function.Executable) () -> OptimizerSpec.parse(null)},
+                {"template", (org.junit.jupiter.api.function.Executable) () -> new ConfigException(null)},
+                {"names", (org.junit.jupiter.api.function.Executable) () -> new ConfigException("{clusters}").render((Map<String, String>) null)},
+                {"naming", (org.junit.jupiter.api.function.Executable) () -> new ConfigException("{clusters}")
+                        .render((java.util.function.Function<String, String>) null)}};
+        for (Object[] call : calls)
+            assertEquals(call[0], assertThrows(NullPointerException.class, (org.junit.jupiter.api.function.Executable) call[1]).getMessage());
+        DcecConfig none = c.toBuilder().method(null).build();
+        assertTrue(none.toString().startsWith("method=null K=10 "), none.toString());
+        assertEquals(none, c.toBuilder().method(null).build());
+        assertEquals(none.hashCode(), c.toBuilder().method(null).build().hashCode());
+        assertTrue(!none.equals(c));
+        ConfigException e = assertThrows(ConfigException.class, none::toJson);
+        assertTrue(e.getMessage().startsWith("method must be set"), e.getMessage());
+    }
 }
