@@ -52,6 +52,20 @@ public final class DcecModel {
         /** The hard cluster label of every image of the fitted data (the last recomputation of P for the
          *  clustering methods, the k-means labels for cae-kmeans and kmeans). */
         @Override public int[] labels() { return labels.clone(); }
+
+        /** Equal when every component is, the labels compared by value (a record compares an array's identity). */
+        @Override public boolean equals(Object o) {
+            return o instanceof Training t && java.util.Arrays.equals(labels, t.labels) && Objects.equals(scores, t.scores)
+                    && iterations == t.iterations && converged == t.converged && seconds.equals(t.seconds);
+        }
+
+        @Override public int hashCode() { return Objects.hash(java.util.Arrays.hashCode(labels), scores, iterations, converged, seconds); }
+
+        /** The components, the labels by their count ("labels=10000 images"), not by the array's identity. */
+        @Override public String toString() {
+            return "Training[labels=" + labels.length + " images, scores=" + scores + ", iterations=" + iterations
+                    + ", converged=" + converged + ", seconds=" + seconds + "]";
+        }
     }
 
     /** Images per forward pass of inference, fewer where a batch of 256 would not fit one array (batch()). */

@@ -321,4 +321,20 @@ class DcecApiTest {
         ConfigException e = assertThrows(ConfigException.class, none::toJson);
         assertTrue(e.getMessage().startsWith("method must be set"), e.getMessage());
     }
+
+    /**
+     * A fit's Training compares its labels by value and prints their count: as a record of an int[] it compared the
+     * array's identity (a Training made again from the same values was not equal to it, and not in a HashSet of it) and
+     * printed "labels=[I@56cdfb3b".
+     */
+    @Test void aTrainingComparesItsLabelsByValueAndPrintsTheirCount() {
+        DcecModel.Training t = Dcec.builder().method(Method.KMEANS).clusters(3).kmeansRestarts(1).build().fit(IMAGES).training().orElseThrow();
+        DcecModel.Training same = new DcecModel.Training(t.labels(), t.scores(), t.iterations(), t.converged(), t.seconds());
+        assertEquals(t, same);
+        assertEquals(t.hashCode(), same.hashCode());
+        int[] other = t.labels();
+        other[0] = (other[0] + 1) % 3;
+        assertTrue(!t.equals(new DcecModel.Training(other, t.scores(), t.iterations(), t.converged(), t.seconds())));
+        assertTrue(t.toString().startsWith("Training[labels=40 images, scores=ACC "), t.toString());
+    }
 }
