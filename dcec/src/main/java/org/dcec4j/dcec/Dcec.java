@@ -101,6 +101,15 @@ public final class Dcec {
             if (Files.exists(runFolder) && !Files.isDirectory(runFolder))
                 throw new ConfigException("{runFolder} " + ConfigException.quote(runFolder) + " is a file, not a folder: give a folder for the run's files"
                         + " (it is created if missing)");
+            // nor can a folder below a file be created: that failed with an UncheckedIOException wrapping a bare
+            // FileSystemException, "<runFolder>: Not a directory", naming neither the setting nor the file in the way
+            for (Path p = runFolder.toAbsolutePath().getParent(); p != null; p = p.getParent())
+                if (Files.exists(p)) {
+                    if (!Files.isDirectory(p))
+                        throw new ConfigException("{runFolder} " + ConfigException.quote(runFolder) + " is below " + ConfigException.quote(p)
+                                + ", a file, not a folder: give a folder for the run's files (it is created if missing)");
+                    break;
+                }
             RunFolder folder = new RunFolder(runFolder, config, data);
             // as dcec train --resume: taking the lock creates the folder and its lock file, which a refusal would leave
             if (resume) folder.requireCheckpoint();

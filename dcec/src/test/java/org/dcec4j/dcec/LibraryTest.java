@@ -306,6 +306,25 @@ class LibraryTest {
     }
 
     /**
+     * A runFolder below a file (file/run, file/a/run) is refused as one that is a file, a ConfigException naming
+     * runFolder and the file, nothing created: it was an UncheckedIOException wrapping a bare FileSystemException,
+     * ".../results.txt/run: Not a directory".
+     */
+    @Test void aRunFolderBelowAFileIsRefusedNamingTheSettingAndTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("results.txt");
+        Files.writeString(file, "mine");
+        for (Path run : List.of(file.resolve("run"), file.resolve("a/run"))) {
+            ConfigException e = assertThrows(ConfigException.class, () -> quick().runFolder(run).build().fit(DATA));
+            assertEquals("runFolder " + run + " is below " + file + ", a file, not a folder: give a folder for the run's files"
+                    + " (it is created if missing)", e.getMessage());
+        }
+        assertEquals("mine", Files.readString(file));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
+    }
+
+    /**
      * resume with a runFolder that holds no checkpoint is refused before the folder is touched, as dcec train --resume is:
      * the fit created the missing folder and left it holding an empty lock file (and put one into an empty folder) before
      * the refusal.
