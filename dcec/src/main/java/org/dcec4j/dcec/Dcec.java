@@ -161,9 +161,9 @@ public final class Dcec {
      * be finite; scale them to unit variance or so (the autoencoder's output is linear).
      */
     public DcecModel fitVectors(float[][] vectors) {
+        Objects.requireNonNull(vectors, "vectors");    // a null is named whatever the method, as every null the library is given
         if (config.method().network == Method.Network.CONV)
             throw new IllegalArgumentException("method " + config.method() + " needs images; use method dec, idec or kmeans for feature vectors");
-        Objects.requireNonNull(vectors, "vectors");
         if (vectors.length == 0) throw new IllegalArgumentException("vectors: no rows");
         int d = vectors[0] == null ? 0 : vectors[0].length;
         if (d == 0) throw new IllegalArgumentException("vectors: row 0 is empty or null");
@@ -177,7 +177,8 @@ public final class Dcec {
                 throw new IllegalArgumentException("vectors: row " + i + " has " + (vectors[i] == null ? "no" : vectors[i].length + "") + " values, row 0 has " + d);
             for (int j = 0; j < d; j++) {
                 float v = vectors[i][j];
-                if (!Float.isFinite(v)) throw new IllegalArgumentException("vectors: value " + v + " at row " + i + ", column " + j);
+                if (!Float.isFinite(v)) throw new IllegalArgumentException("vectors: value " + v + " at row " + i + ", column " + j
+                        + "; feature vector values must be finite");
                 flat[i * d + j] = v;
             }
         }

@@ -285,7 +285,8 @@ public final class DcecModel {
                 throw new IllegalArgumentException("vectors: row " + i + " has " + (vectors[i] == null ? "no" : "" + vectors[i].length)
                         + " values, the model takes " + d);
             for (int j = 0; j < d; j++) {
-                if (!Float.isFinite(vectors[i][j])) throw new IllegalArgumentException("vectors: value " + vectors[i][j] + " at row " + i + ", column " + j);
+                if (!Float.isFinite(vectors[i][j])) throw new IllegalArgumentException("vectors: value " + vectors[i][j] + " at row " + i + ", column " + j
+                        + "; feature vector values must be finite");
                 flat[i * d + j] = vectors[i][j];
             }
         }

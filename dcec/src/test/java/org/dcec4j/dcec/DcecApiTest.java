@@ -337,4 +337,20 @@ class DcecApiTest {
         assertTrue(!t.equals(new DcecModel.Training(other, t.scores(), t.iterations(), t.converged(), t.seconds())));
         assertTrue(t.toString().startsWith("Training[labels=40 images, scores=ACC "), t.toString());
     }
+
+    /**
+     * A non-finite value given to fitVectors or predictVectors is refused saying what was expected, as every other input
+     * check does ("vectors: value NaN at row 1, column 0" said neither), and fitVectors(null) is the NullPointerException
+     * naming vectors whatever the method (a convolutional one said "method dcec needs images" first).
+     */
+    @Test void nonFiniteVectorsAreRefusedSayingWhatWasExpectedAndANullIsNamedFirst() {
+        Dcec d = Dcec.builder().method(Method.KMEANS).clusters(2).kmeansRestarts(1).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> d.fitVectors(new float[][] {{0, 1}, {Float.NaN, 2}, {3, 4}}));
+        assertEquals("vectors: value NaN at row 1, column 0; feature vector values must be finite", e.getMessage());
+        DcecModel m = d.fitVectors(new float[][] {{0, 1}, {5, 2}, {3, 4}});
+        e = assertThrows(IllegalArgumentException.class, () -> m.predictVectors(new float[][] {{0, Float.NEGATIVE_INFINITY}}));
+        assertEquals("vectors: value -Infinity at row 0, column 1; feature vector values must be finite", e.getMessage());
+        assertEquals("vectors", assertThrows(NullPointerException.class, () -> Dcec.builder().build().fitVectors(null)).getMessage());
+    }
 }
