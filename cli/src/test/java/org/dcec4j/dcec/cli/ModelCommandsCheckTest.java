@@ -130,6 +130,52 @@ class ModelCommandsCheckTest {
         assertTrue(((String) r[1]).contains(expected), r[1] + " vs " + expected);
     }
 
+    /**
+     * predict, embed and evaluate in batches of 7 (40 images: five full batches and one of 5) give, row by row, what the
+     * library gives on the whole folder in one call: TrainedModel.features and predict on the images Datasets.open reads,
+     * each row's index, file, z bit for bit, cluster, confidence (%.6f), and evaluate's scores from Scores.of on the
+     * folder's labels. The other tests use the default --batch-size 256, one batch, where an image's index within its
+     * batch is its index in the set.
+     */
+    @Test void batchedCommandsMatchTheLibraryOnTheWholeSetRowByRow() throws Exception {
+        org.dcec4j.dcec.train.TrainedModel m = org.dcec4j.dcec.train.TrainedModel.load(model);
+        Dataset all;
+        List<String> files;
+        try (var s = org.dcec4j.datasets.Datasets.open(images.toString(), org.dcec4j.datasets.DataSource.fromEnvironment(null),
+                m.channels, m.height, m.width, Integer.MAX_VALUE)) {
+            files = s.fileNames();
+            all = s.readAll();
+        }
+        int N = all.size(), K = m.featureSize();
+        assertEquals(40, N);
+        assertEquals(N, files.size());
+        float[] z = m.features(all.images(), N, N);
+        org.dcec4j.dcec.train.TrainedModel.Assignments a = m.predict(all.images(), N, N);
+        Path pred = tmp.resolve("batched-p.csv"), emb = tmp.resolve("batched-e.csv");
+        Object[] r = run("predict", "--model", model.toString(), "--dataset", images.toString(), "--batch-size", "7", "--output", pred.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        r = run("embed", "--model", model.toString(), "--dataset", images.toString(), "--batch-size", "7", "--output", emb.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        List<String> p = Files.readAllLines(pred), e = Files.readAllLines(emb);
+        assertEquals(N + 1, p.size());
+        assertEquals(N + 1, e.size());
+        for (int i = 0; i < N; i++) {
+            String file = files.get(i);
+            assertEquals(i + "," + a.labels()[i] + "," + String.format(Locale.ROOT, "%.6f", a.confidence()[i]) + "," + file, p.get(i + 1), "row " + i);
+            String[] f = e.get(i + 1).split(",");
+            assertEquals(K + 2, f.length, e.get(i + 1));
+            assertEquals(Integer.toString(i), f[0]);
+            for (int j = 0; j < K; j++) assertEquals(z[i * K + j], Float.parseFloat(f[j + 1]), "z" + j + " of row " + i);
+            assertEquals(file, f[K + 1]);
+        }
+        r = run("evaluate", "--model", model.toString(), "--dataset", images.toString(), "--batch-size", "7");
+        assertEquals(0, r[0], (String) r[2]);
+        org.dcec4j.dcec.train.Scores sc = org.dcec4j.dcec.train.Scores.of(all.labels(), a.labels());
+        String expected = String.format(Locale.ROOT, "(%d images): ACC %.4f  NMI %.4f  NMI(geometric) %.4f  ARI %.4f", N, sc.acc(), sc.nmi(),
+                org.dcec4j.dcec.metrics.Metrics.nmi(all.labels(), a.labels(), org.dcec4j.dcec.metrics.NmiAverage.GEOMETRIC), sc.ari());
+        assertTrue(((String) r[1]).contains(expected), r[1] + " vs " + expected);
+    }
+
     static long bestMatch(long[][] n, int j, boolean[] used) {
         if (j == n[0].length) return 0;
         long best = bestMatch(n, j + 1, used);   // cluster j unmatched
