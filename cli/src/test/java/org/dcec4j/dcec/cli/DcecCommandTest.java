@@ -950,6 +950,10 @@ class DcecCommandTest {
         assertArrayEquals(new String[] {four(org.dcec4j.dcec.metrics.Metrics.acc(truth, pred)), four(org.dcec4j.dcec.metrics.Metrics.nmi(truth, pred)),
                 four(org.dcec4j.dcec.metrics.Metrics.ari(truth, pred))}, java.util.Arrays.copyOf(rows.get("DCEC"), 3));
         assertEquals("end: iteration 7, stopped at --max-iter", rows.get("DCEC")[3]);
+        // the cluster sizes: the rows of each cluster in predictions.csv, counted here, in cluster order
+        int[] sizes = new int[4];
+        for (int c : pred) sizes[c]++;
+        assertTrue(stdout.contains("\n  cluster sizes: " + java.util.Arrays.toString(sizes) + "\n"), java.util.Arrays.toString(sizes) + " in " + stdout);
         // aligned: the header's ACC ends where every row's first number ends
         String header = stdout.lines().filter(l -> l.endsWith("ACC     NMI     ARI")).findFirst().orElseThrow(() -> new AssertionError(stdout));
         int end = header.indexOf("ACC") + 3;
@@ -966,6 +970,14 @@ class DcecCommandTest {
         // the progress went to the error stream the command line was given, the baseline's too
         assertTrue(((String) r[2]).contains("pretraining: 2 epochs") && ((String) r[2]).contains("baseline: k-means on the raw pixels, 2 restarts"),
                 (String) r[2]);
+        // one bar per epoch over the 40 images, then one per interval of -T 3 up to --max-iter 7: 0-3, 3-6, 6-7 (not a
+        // terminal: each bar is one line, printed when it ends, full)
+        String err = (String) r[2];
+        for (String bar : List.of("epoch 1/2 [========================] 100% 40/40 ", "epoch 2/2 [========================] 100% 40/40 ",
+                "iter 0-3/7 [========================] 100% 3/3 ", "iter 3-6/7 [========================] 100% 3/3 ",
+                "iter 6-7/7 [========================] 100% 1/1 "))
+            assertEquals(1, err.lines().filter(l -> l.startsWith(bar)).count(), bar + " in\n" + err);
+        assertFalse(err.contains("epoch 3/") || err.contains("iter 6-9"), err);
     }
 
     /** The baseline runs after training on a seed stream of its own: with or without it, the run's outputs are the same bytes. */
