@@ -141,4 +141,42 @@ class ProgressBarTest {
         assertEquals("p [========================] 100% 4/4 4.00 it/s ETA 0:00 elapsed 0:01 loss 0.0213"
                 + System.lineSeparator(), bytes.toString(StandardCharsets.UTF_8));
     }
+
+    /**
+     * The command line's bars, fed the listener calls of a run of 10 images in batches of 4 (4, 4 and a short last 2) with
+     * -T 3 and --max-iter 7, its clustering resumed at iteration 4: each epoch's bar counts each image once (10/10, not the
+     * 12 of three full batches), is labelled with its 1-based epoch, and the resumed interval's bar is 3-6 and counts the
+     * iteration 3 done before the stop (3/3), the last interval is 6-7 (1/1, not past --max-iter). Not a terminal: one
+     * line per bar, printed when it ends.
+     */
+    @Test
+    void cliProgressCountsEachImageAndIterationOnceFromItsStart() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CliProgress p = new CliProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 10,
+                org.dcec4j.dcec.DcecConfig.defaults().toBuilder().batchSize(4).updateInterval(3).maxIter(7).build());
+        p.phaseStarted(org.dcec4j.dcec.train.Phase.PRETRAIN, 0, 2);
+        for (int epoch = 0; epoch < 2; epoch++) {
+            for (int b = 0; b < 3; b++) p.batchDone(org.dcec4j.dcec.train.Phase.PRETRAIN, epoch, b, 3, 0.25);
+            p.epochDone(epoch + 1, 0.25, 1);
+        }
+        p.phaseDone(org.dcec4j.dcec.train.Phase.PRETRAIN, 1);
+        p.phaseStarted(org.dcec4j.dcec.train.Phase.CLUSTER, 4, 7);
+        for (int t = 4; t < 7; t++) {
+            if (t % 3 == 0) p.targetUpdated(t, 0.1, org.dcec4j.dcec.train.Scores.NONE,
+                    new org.dcec4j.dcec.train.TrainingListener.Losses(1, 1, 1));
+            p.batchDone(org.dcec4j.dcec.train.Phase.CLUSTER, t, t % 3, 3, 0.5);
+        }
+        p.phaseDone(org.dcec4j.dcec.train.Phase.CLUSTER, 1);
+        java.util.List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(9, lines.size(), String.join("\n", lines));
+        assertEquals("pretraining: 2 epochs", lines.get(0));
+        assertTrue(lines.get(1).startsWith("epoch 1/2 [========================] 100% 10/10 ") && lines.get(1).endsWith(" loss 0.25000"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("epoch 2/2 [========================] 100% 10/10 ") && lines.get(2).endsWith(" loss 0.25000"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("pretrain done in "), lines.get(3));
+        assertEquals("clustering: at most 7 iterations, P every 3 (resuming at iteration 4)", lines.get(4));
+        assertTrue(lines.get(5).startsWith("iter 3-6/7 [========================] 100% 3/3 ") && lines.get(5).endsWith(" loss 0.50000"), lines.get(5));
+        assertEquals("iter 6: P updated, 0.1000 of labels changed", lines.get(6));
+        assertTrue(lines.get(7).startsWith("iter 6-7/7 [========================] 100% 1/1 "), lines.get(7));
+        assertTrue(lines.get(8).startsWith("cluster done in "), lines.get(8));
+    }
 }
