@@ -201,6 +201,28 @@ class DcecCommandTest {
         assertEquals(DcecCommand.SHAPES_T, o.updateInterval());
     }
 
+    /**
+     * On the built-in shapes set the commands apply the shapes defaults (docs/usage.md#shapes-defaults) to each option
+     * not given: without --limit train reads 4,000 of the set's 10,000 images (--clusters 4001 is refused naming 4000),
+     * and a pretrain run given --limit 30 records in config.json the shapes batch size 64, -T 100, --tol 0.005 and
+     * --max-iter 2000, not the reference's 256, 140, 0.001 and 20000. optionsReachTheConfig hands config() the shapes
+     * flag itself; here the command decides it from --dataset.
+     */
+    @Test void theShapesDefaultsApplyToEveryOptionNotGiven(@TempDir Path tmp) throws IOException {
+        // --resume with --overwrite is refused right after K is checked: a run that took all 10,000 images stops there too
+        Object[] r = run("train", "--clusters", "4001", "--resume", "--overwrite", "--threads", "1", "--out", tmp.resolve("never").toString());
+        assertEquals(2, r[0], (String) r[2]);
+        assertTrue(((String) r[2]).startsWith("dcec: --clusters 4001 is larger than the number of images (4000 in shapes"), (String) r[2]);
+        assertFalse(Files.exists(tmp.resolve("never")));
+        Path out = tmp.resolve("run");
+        r = run("pretrain", "--limit", "30", "--filters", "4,4,8", "--pretrain-epochs", "1", "--threads", "1", "--out", out.toString());
+        assertEquals(0, r[0], (String) r[2]);
+        assertTrue(((String) r[1]).contains(" on shapes, 30 images of 1x28x28, K=10, seed 0\n"), (String) r[1]);
+        java.util.Map<String, String> c = org.dcec4j.dcec.report.RunLogs.readConfig(out.resolve(RunFolder.CONFIG_JSON));
+        assertEquals(List.of("64", "1", "100", "0.005", "2000"),
+                List.of(c.get("batch_size"), c.get("pretrain_epochs"), c.get("update_interval"), c.get("tol"), c.get("max_iter")), c.toString());
+    }
+
     /** A bad option or value exits 2 with one line naming the option (texts written out by hand) and writes no --out folder. */
     @Test void badOptionsFailWithAMessageAndWriteNothing(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("out");
