@@ -348,6 +348,42 @@ public final class Dataset {
         return (int) values;
     }
 
+    /**
+     * A new float array for N images of C×H×W, {@link #arrayLength checked}, that names the set when the Java heap
+     * cannot hold it: a claim larger than the heap's limit ({@code -Xmx}) is refused before anything is allocated, and
+     * an allocation that finds too little of the heap free is a DatasetException with the same advice, not an
+     * OutOfMemoryError. The array is allocated once, before the images are decoded into it.
+     */
+    public static float[] newImageArray(String name, int N, int C, int H, int W) {
+        return newImageArray(name, N, C, H, W, Runtime.getRuntime().maxMemory());
+    }
+
+    /** {@link #newImageArray(String, int, int, int, int)} against a heap limit of maxHeapBytes. */
+    static float[] newImageArray(String name, int N, int C, int H, int W, long maxHeapBytes) {
+        int values = arrayLength(name, N, C, H, W);
+        long bytes = 4L * values;
+        if (bytes > maxHeapBytes) {
+            throw new DatasetException(heapMessage(name, N, C, H, W, bytes, "this JVM's heap holds at most " + mb(maxHeapBytes)));
+        }
+        try {
+            return new float[values];
+        } catch (OutOfMemoryError e) {
+            throw new DatasetException(heapMessage(name, N, C, H, W, bytes, "the heap does not have them free"
+                    + (maxHeapBytes == Long.MAX_VALUE ? "" : " (its limit: " + mb(maxHeapBytes) + ")")), e);
+        }
+    }
+
+    private static String heapMessage(String name, int N, int C, int H, int W, long bytes, String why) {
+        return name + ": " + org.dcec4j.datasets.cli.Counts.of(N, "image") + " of " + C + "x" + H + "x" + W + " need "
+                + mb(bytes) + " as floats and " + why + ": give java a larger heap (-Xmx), or read fewer images (a smaller"
+                + " limit: the limit argument of the reader or of Datasets.open, --limit on the command line)";
+    }
+
+    /** Bytes in MB (10^6), one decimal. */
+    private static String mb(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
     @Override
     public String toString() {
         return name + " (" + N + " x " + C + "x" + H + "x" + W

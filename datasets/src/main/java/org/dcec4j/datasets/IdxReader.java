@@ -212,10 +212,19 @@ public final class IdxReader {
          * truncated file's last 4 bytes are data, not its length, and a multi-member file's trailer is its last member's:
          * those are read into a buffer that grows with the data instead. So is a file too small to decompress to that
          * length ({@link #MAX_DEFLATE_RATIO}): a 35-byte file whose trailer matched a header claiming 16384x16384 pixels
-         * (a forged or damaged trailer) had 1 GB of floats allocated before the data was found missing.
+         * (a forged or damaged trailer) had 1 GB of floats allocated before the data was found missing. The ratio still
+         * lets a 2 MB file claim 2^31 values, 8.6 GB of floats, so a trailer is trusted only for a claim whose floats
+         * take at most half of the heap's limit: a forged one then costs at most that, briefly, and a larger claim is
+         * read into the growing buffer, whose size follows the data that is really there.
          */
         boolean lengthKnown() {
-            return !gzip || gzipTrailer == ((headerLength + count) & 0xFFFFFFFFL) && headerLength + count <= MAX_DEFLATE_RATIO * gzipSize;
+            return lengthKnown(Runtime.getRuntime().maxMemory());
+        }
+
+        /** {@link #lengthKnown()} against a heap limit of maxHeapBytes. */
+        boolean lengthKnown(long maxHeapBytes) {
+            return !gzip || gzipTrailer == ((headerLength + count) & 0xFFFFFFFFL) && headerLength + count <= MAX_DEFLATE_RATIO * gzipSize
+                    && 4 * count <= maxHeapBytes / 2;
         }
 
         private static void closeQuietly(InputStream in) {
@@ -531,7 +540,8 @@ public final class IdxReader {
          * The floats in one array. A part whose length is known before it is read ({@link IdxFile#lengthKnown}: a raw
          * file's size, a gzip file's ISIZE trailer) goes into the floats a batch at a time (4 bytes a value). Any other
          * gzip part's bytes come first, in a buffer that grows with the data: a truncated file fails with a message
-         * before the claimed floats are allocated (peak memory 5 bytes a value, the bytes and the floats).
+         * before the claimed floats are allocated (peak memory 5 bytes a value, the bytes and the floats). Floats the
+         * heap cannot hold are a DatasetException ({@link Dataset#newImageArray}).
          */
         @Override
         public Dataset readAll() {
@@ -539,7 +549,7 @@ public final class IdxReader {
                 throw new IllegalStateException("readAll after read");
             }
             int D = H * W;
-            int values = Dataset.arrayLength(name, N, 1, H, W);
+            Dataset.arrayLength(name, N, 1, H, W);      // a set larger than one array: refused before any reading
             byte[][] unzipped = new byte[parts.size()][];
             for (int p = 0; p < parts.size(); p++) {
                 IdxFile f = parts.get(p);
@@ -550,7 +560,7 @@ public final class IdxReader {
                     }
                 }
             }
-            float[] x = new float[values];
+            float[] x = Dataset.newImageArray(name, N, 1, H, W);
             int o = 0;
             for (int p = 0; p < parts.size(); p++) {
                 IdxFile f = parts.get(p);

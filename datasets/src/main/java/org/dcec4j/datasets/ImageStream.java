@@ -64,7 +64,7 @@ public interface ImageStream extends AutoCloseable {
 
     /** Every image as one Dataset: call it instead of {@link #read}, not after (closes nothing). */
     default Dataset readAll() {
-        float[] x = new float[Dataset.arrayLength(name(), size(), channels(), height(), width())];
+        float[] x = Dataset.newImageArray(name(), size(), channels(), height(), width());
         int done = 0;
         for (int r; done < size() && (r = read(x, done * imageSize(), size() - done)) > 0; ) {
             done += r;

@@ -189,4 +189,31 @@ class DatasetTest {
                 () -> new Dataset("d", 1, 1, 2, new float[2], new int[] {0, 1}, 2)).getMessage();
         org.junit.jupiter.api.Assertions.assertEquals("expected 1 label, found 2", m);
     }
+
+    /**
+     * The one array of a set, against a heap limit: 1,000 images of 28x28 are 3,136,000 bytes of floats, refused
+     * under a 3 MB limit naming the set, the size and the two ways out, allocated under 4 MB. A claim that passes the
+     * limit but finds too little of the heap free (an 8.6 GB array under this JVM's real heap, given a limit it
+     * does not have) is the same kind of error, not an OutOfMemoryError.
+     */
+    @Test
+    void theImageArrayNamesTheSetWhenTheHeapCannotHoldIt() {
+        DatasetException e = assertThrows(DatasetException.class, () -> Dataset.newImageArray("t", 1000, 1, 28, 28, 3_000_000));
+        assertEquals("t: 1000 images of 1x28x28 need 3.1 MB as floats and this JVM's heap holds at most 3.0 MB: give java a"
+                + " larger heap (-Xmx), or read fewer images (a smaller limit: the limit argument of the reader or of"
+                + " Datasets.open, --limit on the command line)", e.getMessage());
+        assertEquals(784_000, Dataset.newImageArray("t", 1000, 1, 28, 28, 4_000_000).length);
+        assertEquals("t: 1 image of 1x28x28 need 0.0 MB as floats and this JVM's heap holds at most 0.0 MB: give java a"
+                + " larger heap (-Xmx), or read fewer images (a smaller limit: the limit argument of the reader or of"
+                + " Datasets.open, --limit on the command line)",
+                assertThrows(DatasetException.class, () -> Dataset.newImageArray("t", 1, 1, 28, 28, 3000)).getMessage());
+
+        int N = (Integer.MAX_VALUE - 64) / 784;                 // 2,739,137 images, 8.59 GB of floats
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() < 4L * N * 784,
+                "the heap (-Xmx) can hold 8.6 GB: an allocation that fails cannot be provoked");
+        e = assertThrows(DatasetException.class, () -> Dataset.newImageArray("big", N, 1, 28, 28, Long.MAX_VALUE));
+        assertTrue(e.getMessage().startsWith("big: 2739137 images of 1x28x28 need 8589.9 MB as floats"
+                + " and the heap does not have them free"), e.getMessage());
+        assertTrue(e.getCause() instanceof OutOfMemoryError, String.valueOf(e.getCause()));
+    }
 }

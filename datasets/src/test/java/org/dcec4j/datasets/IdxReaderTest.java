@@ -226,6 +226,31 @@ class IdxReaderTest {
     }
 
     /**
+     * A forged trailer on a file large enough for its claim by deflate's 1032:1 bound: the header claims more values
+     * than an eighth of the heap's limit (their floats more than half of it: 3.2 GB under a 6 GB heap), the file
+     * holds random bytes, about 1/1032 of the claim, and its ISIZE trailer was made to match the claim. readAll
+     * trusted such a trailer and allocated the claimed floats (an OutOfMemoryError when they exceed the heap); now a
+     * claim whose floats take more than half the heap is read into the growing buffer first, so only the bytes
+     * that are there are allocated, and the trailer check names the byte.
+     */
+    @Test
+    void aForgedTrailerIsNotTrustedForMoreThanHalfTheHeap() throws IOException {
+        long heap = Runtime.getRuntime().maxMemory();
+        int N = (int) (heap / 8 / 784 + 1);                 // 4 * N * 784 bytes of floats > heap / 2
+        long claim = 16L + N * 784L;
+        assertTrue(N * 784L < Integer.MAX_VALUE - 64, "a heap of " + heap + " bytes leaves no claim to forge");
+        byte[] data = new byte[(int) (claim / IdxReader.IdxFile.MAX_DEFLATE_RATIO + 4096)];
+        new java.util.Random(7).nextBytes(data);
+        byte[] gz = Fixtures.gzip(Fixtures.idx(new int[] {N, 28, 28}, data));
+        assertTrue(claim <= IdxReader.IdxFile.MAX_DEFLATE_RATIO * gz.length, "the file is large enough for its claim");
+        java.nio.ByteBuffer.wrap(gz, gz.length - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) claim);
+        Path f = Files.write(tmp.resolve("forged-large.gz"), gz);
+        String m = readAllError(f, 64L << 20);
+        assertEquals(f + ": at byte " + (gz.length - 4) + ": expected the decompressed size " + (16 + data.length)
+                + " (mod 2^32), found " + claim % (1L << 32) + " (corrupt data)", m);
+    }
+
+    /**
      * The message of readAll's failure on f, read on this thread while it allocates less than maxBytes (checked where the
      * JVM counts a thread's allocations): a file whose header claims more than it holds must not allocate the claim.
      */

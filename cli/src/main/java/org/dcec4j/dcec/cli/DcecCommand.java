@@ -301,7 +301,7 @@ public final class DcecCommand implements Runnable {
                 return d;
             }
             int D = s.imageSize();
-            float[] x = new float[Dataset.arrayLength(s.name(), N, s.channels(), s.height(), s.width())];
+            float[] x = Dataset.newImageArray(s.name(), N, s.channels(), s.height(), s.width());
             for (int done = 0, r; ; done += r) {
                 stop.check("reading the images, " + done + " of " + N + " read");
                 if (done == N) break;
