@@ -213,18 +213,11 @@ public final class IdxReader {
          * those are read into a buffer that grows with the data instead. So is a file too small to decompress to that
          * length ({@link #MAX_DEFLATE_RATIO}): a 35-byte file whose trailer matched a header claiming 16384x16384 pixels
          * (a forged or damaged trailer) had 1 GB of floats allocated before the data was found missing. The ratio still
-         * lets a 2 MB file claim 2^31 values, 8.6 GB of floats, so a trailer is trusted only for a claim whose floats
-         * take at most half of the heap's limit: a forged one then costs at most that, briefly, and a larger claim is
-         * read into the growing buffer, whose size follows the data that is really there.
+         * lets a 2 MB file claim 2^31 values, 8.6 GB of floats: {@link IdxStream#readAll} reads a trusted part's data
+         * before it reports floats that the heap cannot hold, so a forged claim is named for what it is.
          */
         boolean lengthKnown() {
-            return lengthKnown(Runtime.getRuntime().maxMemory());
-        }
-
-        /** {@link #lengthKnown()} against a heap limit of maxHeapBytes. */
-        boolean lengthKnown(long maxHeapBytes) {
-            return !gzip || gzipTrailer == ((headerLength + count) & 0xFFFFFFFFL) && headerLength + count <= MAX_DEFLATE_RATIO * gzipSize
-                    && 4 * count <= maxHeapBytes / 2;
+            return !gzip || gzipTrailer == ((headerLength + count) & 0xFFFFFFFFL) && headerLength + count <= MAX_DEFLATE_RATIO * gzipSize;
         }
 
         private static void closeQuietly(InputStream in) {
@@ -476,7 +469,7 @@ public final class IdxReader {
     }
 
     /** The images of IDX files in order, bytes → floats a batch at a time. */
-    private static final class IdxStream implements ImageStream {
+    static final class IdxStream implements ImageStream {
         private final String name;
         private final List<IdxFile> parts;
         /** How many images are read from each part. */
@@ -541,10 +534,17 @@ public final class IdxReader {
          * file's size, a gzip file's ISIZE trailer) goes into the floats a batch at a time (4 bytes a value). Any other
          * gzip part's bytes come first, in a buffer that grows with the data: a truncated file fails with a message
          * before the claimed floats are allocated (peak memory 5 bytes a value, the bytes and the floats). Floats the
-         * heap cannot hold are a DatasetException ({@link Dataset#newImageArray}).
+         * heap cannot hold are a DatasetException ({@link Dataset#newImageArray}), after the parts read into the floats
+         * directly have been read into buffers instead: a forged trailer's claim, which the heap may not hold, is then
+         * reported as the corrupt file it is.
          */
         @Override
         public Dataset readAll() {
+            return readAll(Runtime.getRuntime().maxMemory());
+        }
+
+        /** {@link #readAll()} against a heap limit of maxHeapBytes. */
+        Dataset readAll(long maxHeapBytes) {
             if (next != 0) {
                 throw new IllegalStateException("readAll after read");
             }
@@ -552,15 +552,27 @@ public final class IdxReader {
             Dataset.arrayLength(name, N, 1, H, W);      // a set larger than one array: refused before any reading
             byte[][] unzipped = new byte[parts.size()][];
             for (int p = 0; p < parts.size(); p++) {
-                IdxFile f = parts.get(p);
-                if (!f.lengthKnown()) {
-                    unzipped[p] = f.elementsGrowing(counts.get(p) * D);
-                    if (counts.get(p) == f.dims[0]) {
-                        f.expectEnd();
-                    }
+                if (!parts.get(p).lengthKnown()) {
+                    unzipped[p] = readGrowing(p, D);
                 }
             }
-            float[] x = Dataset.newImageArray(name, N, 1, H, W);
+            float[] x;
+            try {
+                x = Dataset.newImageArray(name, N, 1, H, W, maxHeapBytes);
+            } catch (DatasetException tooLarge) {
+                // before blaming the heap, read the parts whose trailers were trusted: a file that does not hold
+                // its claim (a forged trailer, which may be why the floats do not fit) is named for that instead
+                try {
+                    for (int p = 0; p < parts.size(); p++) {
+                        if (unzipped[p] == null) {
+                            unzipped[p] = readGrowing(p, D);
+                        }
+                    }
+                } catch (OutOfMemoryError e) {
+                    // the data is there and does not fit either
+                }
+                throw tooLarge;
+            }
             int o = 0;
             for (int p = 0; p < parts.size(); p++) {
                 IdxFile f = parts.get(p);
@@ -584,6 +596,16 @@ public final class IdxReader {
             }
             next = N;
             return new Dataset(name, 1, H, W, x, labels, labels == null ? -1 : classes);
+        }
+
+        /** Part p's elements (its count of images of D values) in a buffer that grows with the data, its end checked. */
+        private byte[] readGrowing(int p, int D) {
+            IdxFile f = parts.get(p);
+            byte[] bytes = f.elementsGrowing(counts.get(p) * D);
+            if (counts.get(p) == f.dims[0]) {
+                f.expectEnd();
+            }
+            return bytes;
         }
 
         @Override

@@ -226,28 +226,42 @@ class IdxReaderTest {
     }
 
     /**
-     * A forged trailer on a file large enough for its claim by deflate's 1032:1 bound: the header claims more values
-     * than an eighth of the heap's limit (their floats more than half of it: 3.2 GB under a 6 GB heap), the file
-     * holds random bytes, about 1/1032 of the claim, and its ISIZE trailer was made to match the claim. readAll
-     * trusted such a trailer and allocated the claimed floats (an OutOfMemoryError when they exceed the heap); now a
-     * claim whose floats take more than half the heap is read into the growing buffer first, so only the bytes
-     * that are there are allocated, and the trailer check names the byte.
+     * A forged trailer on a file large enough for its claim by deflate's 1032:1 bound: the header claims 20,500
+     * images of 28x28 (64.3 MB of floats), the file holds random bytes, about 1/1032 of the claim, and its ISIZE
+     * trailer was made to match the claim. Under a heap of 60 MB the floats do not fit; before saying so readAll
+     * reads the file, and the trailer check names the byte, allocating only the bytes that are there. It said
+     * "give java a larger heap" for a file whose data is not there (and, at 2^31 values from a 2 MB file, a larger
+     * heap would have been allocated the claim before the truth came out).
      */
     @Test
-    void aForgedTrailerIsNotTrustedForMoreThanHalfTheHeap() throws IOException {
-        long heap = Runtime.getRuntime().maxMemory();
-        int N = (int) (heap / 8 / 784 + 1);                 // 4 * N * 784 bytes of floats > heap / 2
+    void aForgedTrailerWhoseClaimTheHeapCannotHoldIsNamedAsCorrupt() throws IOException {
+        int N = 20_500;
         long claim = 16L + N * 784L;
-        assertTrue(N * 784L < Integer.MAX_VALUE - 64, "a heap of " + heap + " bytes leaves no claim to forge");
         byte[] data = new byte[(int) (claim / IdxReader.IdxFile.MAX_DEFLATE_RATIO + 4096)];
         new java.util.Random(7).nextBytes(data);
         byte[] gz = Fixtures.gzip(Fixtures.idx(new int[] {N, 28, 28}, data));
         assertTrue(claim <= IdxReader.IdxFile.MAX_DEFLATE_RATIO * gz.length, "the file is large enough for its claim");
         java.nio.ByteBuffer.wrap(gz, gz.length - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) claim);
         Path f = Files.write(tmp.resolve("forged-large.gz"), gz);
-        String m = readAllError(f, 64L << 20);
         assertEquals(f + ": at byte " + (gz.length - 4) + ": expected the decompressed size " + (16 + data.length)
-                + " (mod 2^32), found " + claim % (1L << 32) + " (corrupt data)", m);
+                + " (mod 2^32), found " + claim + " (corrupt data)", readAllError(List.of(f), 60_000_000, 16L << 20));
+    }
+
+    /**
+     * Two sound files (trailers true) whose floats together exceed the heap: 300 + 200 images of 28x28 are 1.568 MB
+     * of floats, refused under a 1.5 MB heap with the heap's message once both files have been read and found whole;
+     * under 1.6 MB they load.
+     */
+    @Test
+    void soundFilesTooLargeForTheHeapGetTheHeapsMessage() throws IOException {
+        Path a = claiming("a.gz", 300, 28, 28, 300 * 784);
+        Path b = claiming("b.gz", 200, 28, 28, 200 * 784);
+        assertEquals("t: 500 images of 1x28x28 need 1.6 MB as floats and this JVM's heap holds at most 1.5 MB: give java"
+                + " a larger heap (-Xmx), or read fewer images (a smaller limit: the limit argument of the reader or of"
+                + " Datasets.open, --limit on the command line)", readAllError(List.of(a, b), 1_500_000, 16L << 20));
+        try (ImageStream s = IdxReader.stream("t", List.of(a, b), null, 10, Integer.MAX_VALUE)) {
+            assertEquals(500 * 784, ((IdxReader.IdxStream) s).readAll(1_600_000).images().length);
+        }
     }
 
     /**
@@ -258,6 +272,15 @@ class IdxReaderTest {
         return AllocationBound.below(maxBytes, () -> {
             try (ImageStream s = IdxReader.stream("t", f, null, 10, Integer.MAX_VALUE)) {
                 return error(s::readAll);
+            }
+        });
+    }
+
+    /** The message of readAll's failure on files against a heap limit of heap bytes, allocating less than maxBytes. */
+    private static String readAllError(List<Path> files, long heap, long maxBytes) {
+        return AllocationBound.below(maxBytes, () -> {
+            try (ImageStream s = IdxReader.stream("t", files, null, 10, Integer.MAX_VALUE)) {
+                return error(() -> ((IdxReader.IdxStream) s).readAll(heap));
             }
         });
     }
