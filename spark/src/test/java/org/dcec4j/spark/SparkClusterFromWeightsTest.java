@@ -124,4 +124,74 @@ class SparkClusterFromWeightsTest {
             assertTrue(Files.exists(own.resolve(RunFolder.PRETRAIN_LOG)));
         }
     }
+
+    /**
+     * A Hadoop file system of the scheme hdfs that serves this machine's files ({@code hdfs://test/ABS} is ABS): what
+     * an HDFS cluster would be to the driver, without one. Registered in the running session's Hadoop settings.
+     */
+    public static class LocalAsHdfs extends org.apache.hadoop.fs.RawLocalFileSystem {
+        @Override public java.net.URI getUri() { return java.net.URI.create("hdfs://test/"); }
+        @Override public String getScheme() { return "hdfs"; }
+    }
+
+    /**
+     * --weights on another Hadoop file system than the local one (an hdfs: URI, served here by {@link LocalAsHdfs}):
+     * the weights are read through the session's file systems and so is the config.json beside them, whose settings
+     * the run records as from a file: path; a path there with no file is refused naming it, before anything is written.
+     * Only file: URIs and local paths were tested: a read through java.nio, or through a fresh Hadoop configuration
+     * without the session's settings, passes those and fails here.
+     */
+    @Test void weightsOnAnotherHadoopFileSystemAreReadWithTheConfigBesideThem() throws IOException {
+        org.apache.hadoop.conf.Configuration hadoop = SparkTests.session().sparkContext().hadoopConfiguration();
+        hadoop.set("fs.hdfs.impl", LocalAsHdfs.class.getName());
+        try {
+            readFromHdfs();
+        } finally {
+            hadoop.unset("fs.hdfs.impl");
+        }
+    }
+
+    private static void readFromHdfs() throws IOException {
+        String weights = "hdfs://test" + pretraining.toAbsolutePath().resolve("cae_weights.dc4j").toUri().getRawPath();
+        Path out = tmp.resolve("from-hdfs");
+        SparkCommandTest.Run r = train(out, weights);
+        assertEquals(0, r.code(), r.err());
+        Map<String, String> c = RunLogs.readConfig(out.resolve(RunFolder.CONFIG_JSON));
+        String text = Files.readString(out.resolve(RunFolder.CONFIG_JSON));
+        assertEquals("2", c.get("pretrain_epochs"), text);
+        assertEquals("sgd:0.5:0.9", c.get("pretrain_optimizer"), text);
+        assertEquals("uniform-fan-in", c.get("init"), text);
+        Map<String, String> pre = RunLogs.parseConfig(pretrainingJson, "pretraining config.json");
+        for (Map.Entry<String, String> e : pre.entrySet()) assertEquals(e.getValue(), c.get("pretraining." + e.getKey()), e.getKey());
+        // the same model as from the file: path (the same weights, the same seed)
+        Path local = tmp.resolve("from-file");
+        r = train(local, "file:" + pretraining.toAbsolutePath().resolve("cae_weights.dc4j"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(local.resolve(RunFolder.MODEL)), Files.readAllBytes(out.resolve(RunFolder.MODEL))),
+                "the model from hdfs: weights is the model from file: weights");
+
+        String missing = "hdfs://test" + tmp.toAbsolutePath().resolve("nothing").resolve("cae_weights.dc4j").toUri().getRawPath();
+        Path refused = tmp.resolve("refused-hdfs");
+        r = train(refused, missing);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--weights: no file at " + missing), r.err());
+        assertFalse(Files.exists(refused), "nothing written at " + refused);
+    }
+
+    /**
+     * A file system that cannot be reached: an hdfs: URI whose name node's host does not resolve, and a scheme no file
+     * system serves. Each is a failure (exit code 1) naming --weights, the path and the file system's reason, with
+     * nothing written; the first was "dcec-spark: java.net.UnknownHostException: no-such-host.invalid" (exit code 2).
+     */
+    @Test void weightsOnAFileSystemThatCannotBeReachedNameTheOptionAndThePath() {
+        for (String[] c : new String[][] {{"hdfs://no-such-host.invalid/w/cae_weights.dc4j", "UnknownHostException"},
+                {"nosuchfs://x/w/cae_weights.dc4j", "No FileSystem for scheme \"nosuchfs\""}}) {
+            Path out = tmp.resolve("unreachable");
+            SparkCommandTest.Run r = train(out, c[0]);
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().startsWith("dcec-spark: --weights " + c[0] + ": cannot read it through its file system (")
+                    && r.err().contains(c[1]), r.err());
+            assertFalse(Files.exists(out), "nothing written at " + out);
+        }
+    }
 }

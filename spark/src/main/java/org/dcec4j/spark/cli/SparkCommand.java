@@ -190,16 +190,33 @@ public final class SparkCommand implements Runnable {
         /** {@link #readBytes} of a file that may be absent: null when there is no file at {@code path}. */
         byte[] readIfPresent(String path) throws IOException { return read(path, null); }
 
+        /**
+         * A file system that cannot be reached or read (an unknown host, a refused connection, a scheme with no file
+         * system) is an IOException naming the option and the path, with the file system's own reason: Hadoop's
+         * "java.net.UnknownHostException: namenode" alone named neither.
+         */
         private byte[] read(String path, String option) throws IOException {
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+            byte[] bytes;
+            try {
+                bytes = readOrNull(p, path);
+            } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+                String why = e instanceof IOException io ? IoErrors.describe(io) : e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+                throw new IOException((option == null ? "" : option + " ") + path + ": cannot read it through its file system (" + why + ")", e);
+            }
+            if (bytes == null && option != null) throw new IllegalArgumentException(option + ": no file at " + path);
+            return bytes;
+        }
+
+        private byte[] readOrNull(org.apache.hadoop.fs.Path p, String path) throws IOException {
             scala.Option<SparkSession> running = SparkSession.getDefaultSession();
-            if (running.isDefined()) return SparkCommand.readBytes(p.getFileSystem(running.get().sparkContext().hadoopConfiguration()), path, option);
+            if (running.isDefined()) return SparkCommand.readBytes(p.getFileSystem(running.get().sparkContext().hadoopConfiguration()), path);
             org.apache.spark.SparkConf sparkConf = new org.apache.spark.SparkConf();
             if (master != null) sparkConf.setMaster(master);
             for (String[] kv : settings()) sparkConf.set(kv[0], kv[1]);
             org.apache.hadoop.conf.Configuration hadoop = org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(sparkConf);
             try (org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(p.toUri(), hadoop)) {
-                return SparkCommand.readBytes(fs, path, option);
+                return SparkCommand.readBytes(fs, path);
             }
         }
     }
@@ -365,13 +382,10 @@ public final class SparkCommand implements Runnable {
         return new int[] {(int) h, (int) w};
     }
 
-    /** A file's bytes from a Hadoop file system; no file at p is a bad option (null when {@code option} is null). */
-    static byte[] readBytes(org.apache.hadoop.fs.FileSystem fs, String path, String option) throws IOException {
+    /** A file's bytes from a Hadoop file system; null when there is no file at path (nothing, or a folder). */
+    static byte[] readBytes(org.apache.hadoop.fs.FileSystem fs, String path) throws IOException {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-        if (!fs.exists(p) || fs.getFileStatus(p).isDirectory()) {
-            if (option == null) return null;
-            throw new IllegalArgumentException(option + ": no file at " + path);
-        }
+        if (!fs.exists(p) || fs.getFileStatus(p).isDirectory()) return null;
         try (InputStream in = fs.open(p)) {
             return in.readAllBytes();
         }
