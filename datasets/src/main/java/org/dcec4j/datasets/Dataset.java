@@ -374,14 +374,14 @@ public final class Dataset {
     }
 
     private static String heapMessage(String name, int N, int C, int H, int W, long bytes, String why) {
-        return name + ": " + org.dcec4j.datasets.cli.Counts.of(N, "image") + " of " + C + "x" + H + "x" + W + " need "
+        return name + ": " + org.dcec4j.datasets.cli.Counts.of(N, "image") + " of " + C + "x" + H + "x" + W + (N == 1 ? " needs " : " need ")
                 + mb(bytes) + " as floats and " + why + ": give java a larger heap (-Xmx), or read fewer images (a smaller"
                 + " limit: the limit argument of the reader or of Datasets.open, --limit on the command line)";
     }
 
-    /** Bytes in MB (10^6), one decimal. */
+    /** Bytes in MB (10^6) with one decimal, or in bytes below 1 MB. */
     private static String mb(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
+        return bytes < 1_000_000 ? bytes + " bytes" : String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
 
     @Override

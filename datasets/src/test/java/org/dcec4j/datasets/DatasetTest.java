@@ -203,7 +203,7 @@ class DatasetTest {
                 + " larger heap (-Xmx), or read fewer images (a smaller limit: the limit argument of the reader or of"
                 + " Datasets.open, --limit on the command line)", e.getMessage());
         assertEquals(784_000, Dataset.newImageArray("t", 1000, 1, 28, 28, 4_000_000).length);
-        assertEquals("t: 1 image of 1x28x28 need 0.0 MB as floats and this JVM's heap holds at most 0.0 MB: give java a"
+        assertEquals("t: 1 image of 1x28x28 needs 3136 bytes as floats and this JVM's heap holds at most 3000 bytes: give java a"
                 + " larger heap (-Xmx), or read fewer images (a smaller limit: the limit argument of the reader or of"
                 + " Datasets.open, --limit on the command line)",
                 assertThrows(DatasetException.class, () -> Dataset.newImageArray("t", 1, 1, 28, 28, 3000)).getMessage());
