@@ -56,6 +56,22 @@ class SparkClusterFromWeightsTest {
         pretrainingJson = Files.readString(pretraining.resolve(RunFolder.CONFIG_JSON));
     }
 
+    /**
+     * The run in out took the pretraining's pretrain_epochs, pretrain_optimizer and init from the config.json beside its
+     * weights and kept that config.json's every setting under "pretraining"; its config.json's text.
+     */
+    static String assertRecordsThePretraining(Path out) throws IOException {
+        Map<String, String> c = RunLogs.readConfig(out.resolve(RunFolder.CONFIG_JSON));
+        String text = Files.readString(out.resolve(RunFolder.CONFIG_JSON));
+        assertEquals("2", c.get("pretrain_epochs"), text);
+        assertEquals("sgd:0.5:0.9", c.get("pretrain_optimizer"), text);
+        assertEquals("uniform-fan-in", c.get("init"), text);
+        Map<String, String> pre = RunLogs.parseConfig(pretrainingJson, "pretraining config.json");
+        assertTrue(pre.size() > 20, pre.toString());
+        for (Map.Entry<String, String> e : pre.entrySet()) assertEquals(e.getValue(), c.get("pretraining." + e.getKey()), e.getKey());
+        return text;
+    }
+
     static SparkCommandTest.Run train(Path out, String weights, String... more) {
         List<String> args = new ArrayList<>(List.of("train", "--dataset", folder.toString(), "--weights", weights, "--out", out.toString()));
         args.addAll(CLUSTERING);
@@ -67,16 +83,9 @@ class SparkClusterFromWeightsTest {
         Path out = tmp.resolve("recorded");
         SparkCommandTest.Run r = train(out, "file:" + pretraining.toAbsolutePath().resolve("cae_weights.dc4j"));
         assertEquals(0, r.code(), r.err());
-        Map<String, String> c = RunLogs.readConfig(out.resolve(RunFolder.CONFIG_JSON));
-        String text = Files.readString(out.resolve(RunFolder.CONFIG_JSON));
-        assertEquals("2", c.get("pretrain_epochs"), text);
-        assertEquals("sgd:0.5:0.9", c.get("pretrain_optimizer"), text);
-        assertEquals("uniform-fan-in", c.get("init"), text);
-        assertEquals("local[2,2]", c.get("spark"), text);
+        String text = assertRecordsThePretraining(out);
+        assertEquals("local[2,2]", RunLogs.readConfig(out.resolve(RunFolder.CONFIG_JSON)).get("spark"), text);
         // the pretraining's config.json itself, whole and as it was written, under "pretraining"
-        Map<String, String> pre = RunLogs.parseConfig(pretrainingJson, "pretraining config.json");
-        assertTrue(pre.size() > 20, pre.toString());
-        for (Map.Entry<String, String> e : pre.entrySet()) assertEquals(e.getValue(), c.get("pretraining." + e.getKey()), e.getKey());
         assertTrue(text.contains("  \"pretraining\": " + pretrainingJson.strip().replace("\n", "\n  ")), text);
         String model = TensorFile.read(out.resolve(RunFolder.MODEL)).meta("config");
         assertTrue(model.contains("\"pretrain_epochs\": 2") && model.contains("\"init\": \"uniform-fan-in\"")
@@ -156,13 +165,7 @@ class SparkClusterFromWeightsTest {
         Path out = tmp.resolve("from-hdfs");
         SparkCommandTest.Run r = train(out, weights);
         assertEquals(0, r.code(), r.err());
-        Map<String, String> c = RunLogs.readConfig(out.resolve(RunFolder.CONFIG_JSON));
-        String text = Files.readString(out.resolve(RunFolder.CONFIG_JSON));
-        assertEquals("2", c.get("pretrain_epochs"), text);
-        assertEquals("sgd:0.5:0.9", c.get("pretrain_optimizer"), text);
-        assertEquals("uniform-fan-in", c.get("init"), text);
-        Map<String, String> pre = RunLogs.parseConfig(pretrainingJson, "pretraining config.json");
-        for (Map.Entry<String, String> e : pre.entrySet()) assertEquals(e.getValue(), c.get("pretraining." + e.getKey()), e.getKey());
+        assertRecordsThePretraining(out);
         // the same model as from the file: path (the same weights, the same seed)
         Path local = tmp.resolve("from-file");
         r = train(local, "file:" + pretraining.toAbsolutePath().resolve("cae_weights.dc4j"));
