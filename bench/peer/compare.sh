@@ -85,8 +85,11 @@ DEFAULT=(env -u OMP_NUM_THREADS -u MKL_NUM_THREADS -u OPENBLAS_NUM_THREADS -u OP
 for r in $(seq 1 "$ROUNDS"); do
   for s in $SIZES; do
     for t in $THREADS; do
+      # -foe true: without it a benchmark that throws (a set-up that refuses to time a wrong kernel, say) exits 0
+      # with an empty JSON, and its row was silently missing from the summary while the peer's rounds ran on
       java -jar "$JAR" 'TrainStepBenchmark.step' -p size="$s" -p batch=256 -p impl=vector -p threads="$t" \
-        -f 1 -wi 3 -w 2s -i 5 -r 2s -rf json -rff "$OUT/jmh-$r-$s-$t.json" > "$OUT/jmh-$r-$s-$t.log"
+        -f 1 -wi 3 -w 2s -i 5 -r 2s -foe true -rf json -rff "$OUT/jmh-$r-$s-$t.json" > "$OUT/jmh-$r-$s-$t.log" \
+        || { echo "dcec4j's TrainStepBenchmark failed at size $s, $t thread(s): see $OUT/jmh-$r-$s-$t.log" >&2; exit 1; }
       "${TUNED[@]}" $PY bench/peer/torch_bench.py --threads "$t" --size "$s" --step-only --json "$OUT/torch-tuned-$r-$s-$t.json" > /dev/null
       if [ "$t" -gt 1 ]; then
         "${TUNED[@]}" OPENBLAS_NUM_THREADS="$t" OMP_WAIT_POLICY=PASSIVE $PY bench/peer/torch_bench.py --threads "$t" --size "$s" \
@@ -100,7 +103,8 @@ if [ -n "$LAYERS" ]; then
   # per-layer table (forward + backward of each conv layer), one round, tuned PyTorch
   for t in $THREADS; do
     java -jar "$JAR" 'ConvBenchmark.pass' -p pass=all -p size=28 -p batch=256 -p impl=vector -p threads="$t" \
-      -f 1 -wi 2 -w 1s -i 5 -r 1s -rf json -rff "$OUT/layers-$t.json" > "$OUT/layers-$t.log"
+      -f 1 -wi 2 -w 1s -i 5 -r 1s -foe true -rf json -rff "$OUT/layers-$t.json" > "$OUT/layers-$t.log" \
+      || { echo "dcec4j's ConvBenchmark failed at $t thread(s): see $OUT/layers-$t.log" >&2; exit 1; }
     "${TUNED[@]}" $PY bench/peer/torch_bench.py --threads "$t" --size 28 --jmh "$OUT/layers-$t.json"
   done
 fi

@@ -16,7 +16,8 @@ tenants take without touching the FMA units) does by more than BANDWIDTH_DRIFT, 
 iterations of one dcec4j measurement is more than ITERATION_SPREAD above their fastest (one slow second among five
 is noise a median absorbs; a slow half is not), or when the rounds' medians of one configuration do by more than
 ROUND_SPREAD; the tuned peer's rounds are held to the same two limits (the median of a round's repetitions against
-their fastest, and the rounds' medians against each other), since the ratio divides by them. Other tenants of a shared machine show up in exactly these; a quiet run of this project's hosts stays
+their fastest, and the rounds' medians against each other), since the ratio divides by them; so does a JMH file with
+no results (a benchmark that failed). Other tenants of a shared machine show up in exactly these; a quiet run of this project's hosts stays
 within a third of the peak's and the steps' thresholds; two readings of the bandwidth on an idle host differ by up to
 10 %, so its threshold is higher (docs/benchmarks.md#host-check).
 """
@@ -74,7 +75,12 @@ def host_check(d):
     worst["bandwidth"] = drifts(bandwidth, BANDWIDTH_DRIFT, "GB/s", reasons)
     rounds = {}
     for f in sorted(glob.glob(os.path.join(d, "jmh-*.json")) + glob.glob(os.path.join(d, "layers-*.json"))):
-        for r in json.load(open(f)):
+        results = json.load(open(f))
+        if not results:
+            # JMH writes [] and exits 0 when a benchmark throws without -foe (compare.sh before 2026-12-07): the
+            # configuration was not measured, its row is missing from the table, and no other rule sees it
+            reasons.append(f"{os.path.basename(f)}: no results (the benchmark failed, see {os.path.basename(f)[:-5]}.log)")
+        for r in results:
             raw = [v for fork in r["primaryMetric"]["rawData"] for v in fork]
             p = r["params"]
             name = ", ".join(f"{k}={p[k]}" for k in sorted(p) if k in ("layer", "size", "threads"))

@@ -133,6 +133,17 @@ class HostCheckTest(unittest.TestCase):
         self.assertEqual(reasons, [])
         self.assertIn("rounds not compared (one round each)", account)
 
+    def test_a_benchmark_that_failed_is_not_called_quiet(self):
+        # JMH without -foe writes [] for a benchmark that threw in its set-up and exits 0: the 16x16 row was missing
+        # from the table and the host check said quiet
+        d = run_folder(QUIET_PEAKS, QUIET_STEPS)
+        for r in (1, 2):
+            with open(os.path.join(d, f"jmh-{r}-16-2.json"), "w") as f:
+                json.dump([], f)
+        reasons, _ = summarize.host_check(d)
+        self.assertEqual(len(reasons), 2, reasons)
+        self.assertIn("jmh-1-16-2.json: no results (the benchmark failed, see jmh-1-16-2.log)", reasons[0])
+
     def test_no_bandwidth_is_not_called_quiet(self):
         _, account = summarize.host_check(run_folder(QUIET_PEAKS, QUIET_STEPS))
         self.assertIn("bandwidth not measured", account)
