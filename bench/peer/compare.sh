@@ -32,7 +32,9 @@ $PY -c 'import torch' 2>/dev/null || { echo "PyTorch missing: apt-get install -y
 OUT="$(mktemp -d)"
 echo "== $(lscpu | sed -n 's/^Model name: *//p') (family $(lscpu | sed -n 's/^CPU family: *//p'), model $(lscpu | sed -n 's/^Model: *//p')), $(nproc) CPUs"
 echo "== $(java -version 2>&1 | head -1); torch $($PY -c 'import torch; print(torch.__version__)'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-BLAS="$(readlink -f /usr/lib/*/libblas.so.3 2>/dev/null | head -1)"
+# || true: with no libblas.so.3 there (another layout, a pip torch) readlink fails, and under pipefail and -e the
+# assignment ended the script silently, before the "not found" and the warning below could say so
+BLAS="$(readlink -f /usr/lib/*/libblas.so.3 2>/dev/null | head -1 || true)"
 echo "== BLAS behind PyTorch: ${BLAS:-not found}"
 case "$BLAS" in
   *openblas*|*mkl*|*blis*) ;;
