@@ -77,7 +77,7 @@ def host_check(d):
     for f in sorted(glob.glob(os.path.join(d, "jmh-*.json")) + glob.glob(os.path.join(d, "layers-*.json"))):
         results = json.load(open(f))
         if not results:
-            # JMH writes [] and exits 0 when a benchmark throws without -foe (compare.sh before 2026-12-07): the
+            # JMH writes [] and exits 0 when a benchmark throws and -foe is not given: the
             # configuration was not measured, its row is missing from the table, and no other rule sees it
             reasons.append(f"{os.path.basename(f)}: no results (the benchmark failed, see {os.path.basename(f)[:-5]}.log)")
         for r in results:
