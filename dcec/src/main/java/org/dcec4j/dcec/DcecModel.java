@@ -136,6 +136,7 @@ public final class DcecModel {
      * {@link Dataset#ofVectors}): an image model refuses them, as its images must be in [0, 1] ({@link #predict}).
      */
     public int[] predictVectors(float[][] vectors) {
+        Objects.requireNonNull(vectors, "vectors");    // a null is named whatever the model, as every null the library is given
         if (!takesVectors())
             throw new IllegalArgumentException("vectors: this model was fitted on " + channels() + "x" + height() + "x" + width()
                     + " images, not on feature vectors; pass its images to predict (values in [0, 1])");

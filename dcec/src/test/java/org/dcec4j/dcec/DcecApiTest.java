@@ -230,6 +230,8 @@ class DcecApiTest {
             assertEquals("images", assertThrows(NullPointerException.class, call).getMessage());
         DcecModel v = Dcec.builder().method(Method.KMEANS).clusters(2).kmeansRestarts(1).build().fitVectors(new float[][] {{0}, {5}, {9}});
         assertEquals("vectors", assertThrows(NullPointerException.class, () -> v.predictVectors(null)).getMessage());
+        // an image model names a null too, before it says that it takes no vectors
+        assertEquals("vectors", assertThrows(NullPointerException.class, () -> m.predictVectors(null)).getMessage());
         assertEquals("vectors", assertThrows(NullPointerException.class, () -> d.fitVectors(null)).getMessage());
     }
 
