@@ -197,27 +197,31 @@ public final class SparkCommand implements Runnable {
          */
         private byte[] read(String path, String option) throws IOException {
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+            scala.Option<SparkSession> running = SparkSession.getDefaultSession();
+            org.apache.hadoop.conf.Configuration hadoop;
+            if (running.isDefined()) {
+                hadoop = running.get().sparkContext().hadoopConfiguration();
+            } else {
+                org.apache.spark.SparkConf sparkConf = new org.apache.spark.SparkConf();
+                if (master != null) sparkConf.setMaster(master);
+                for (String[] kv : settings()) sparkConf.set(kv[0], kv[1]);     // a bad --conf is the option's error, not the file's
+                hadoop = org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(sparkConf);
+            }
             byte[] bytes;
             try {
-                bytes = readOrNull(p, path);
+                if (running.isDefined()) {
+                    bytes = SparkCommand.readBytes(p.getFileSystem(hadoop), path);
+                } else {
+                    try (org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(p.toUri(), hadoop)) {
+                        bytes = SparkCommand.readBytes(fs, path);
+                    }
+                }
             } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
                 String why = e instanceof IOException io ? IoErrors.describe(io) : e.getMessage() == null ? e.getClass().getName() : e.getMessage();
                 throw new IOException((option == null ? "" : option + " ") + path + ": cannot read it through its file system (" + why + ")", e);
             }
             if (bytes == null && option != null) throw new IllegalArgumentException(option + ": no file at " + path);
             return bytes;
-        }
-
-        private byte[] readOrNull(org.apache.hadoop.fs.Path p, String path) throws IOException {
-            scala.Option<SparkSession> running = SparkSession.getDefaultSession();
-            if (running.isDefined()) return SparkCommand.readBytes(p.getFileSystem(running.get().sparkContext().hadoopConfiguration()), path);
-            org.apache.spark.SparkConf sparkConf = new org.apache.spark.SparkConf();
-            if (master != null) sparkConf.setMaster(master);
-            for (String[] kv : settings()) sparkConf.set(kv[0], kv[1]);
-            org.apache.hadoop.conf.Configuration hadoop = org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(sparkConf);
-            try (org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.newInstance(p.toUri(), hadoop)) {
-                return SparkCommand.readBytes(fs, path);
-            }
         }
     }
 

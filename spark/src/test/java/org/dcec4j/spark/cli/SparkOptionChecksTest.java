@@ -198,4 +198,17 @@ class SparkOptionChecksTest {
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().startsWith("dcec-spark: " + junk), r.err());
     }
+
+    /**
+     * With no session running, --model is read through a file system made from --master and --conf: a --conf that is
+     * not KEY=VALUE is that option's error (exit 2), not the file's; a scheme no file system serves is a failure naming
+     * --model, the path and the reason (exit 1); both before Spark starts.
+     */
+    @Test void theModelsFileSystemComesFromTheOptionsBeforeSparkStarts() {
+        assertRefused("--conf must be KEY=VALUE, not 'bad'", "predict", "--model", model.toString(), "--dataset", tmp.toString(), "--conf", "bad");
+        Run r = run("predict", "--model", "nosuchfs://x/model.dc4j", "--dataset", tmp.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("dcec-spark: --model nosuchfs://x/model.dc4j: cannot read it through its file system (")
+                && r.err().contains("nosuchfs"), r.err());
+    }
 }
