@@ -23,11 +23,15 @@ for a in "$@"; do
     *) ARGS+=("$a") ;;
   esac
 done
-ROUNDS="${ARGS[0]:-2}"; THREADS="${ARGS[1]:-1 2}"; SIZES="${ARGS[2]:-28 16}"
+# "-", not ":-": an argument given empty (compare.sh 2 "" 28, a variable that was not set) is refused below, not
+# taken for the default list, which ran both thread counts when the caller had asked for something else
+ROUNDS="${ARGS[0]-2}"; THREADS="${ARGS[1]-1 2}"; SIZES="${ARGS[2]-28 16}"
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "rounds must be a positive number, got '$ROUNDS'" >&2; exit 2; }
 # a list left unquoted (compare.sh 2 1 2 28) spreads over the next arguments: threads 1, sizes 2, and the 28 was
 # dropped without a word; a comma (threads 1,2) is a list to JMH's -p but not to torch_bench.py
 [ "${#ARGS[@]}" -le 3 ] || { echo "at most three arguments: rounds, threads, sizes (quote a list: \"1 2\"), got ${#ARGS[@]}: ${ARGS[*]}" >&2; exit 2; }
+[ -n "${THREADS//[[:space:]]/}" ] && [ -n "${SIZES//[[:space:]]/}" ] \
+  || { echo "threads and sizes must name at least one number each, got '$THREADS' and '$SIZES'" >&2; exit 2; }
 for v in $THREADS $SIZES; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || { echo "threads and sizes are positive numbers separated by spaces, got '$THREADS' and '$SIZES'" >&2; exit 2; }
 done

@@ -4,7 +4,6 @@
  * A measuring tool only: nothing in dcec4j is native code. Ten independent accumulators hide the FMA latency. */
 #include <immintrin.h>
 #include <stdio.h>
-#include <time.h>
 #include <omp.h>
 #ifdef __AVX512F__
 typedef __m512 V;
@@ -25,19 +24,27 @@ typedef __m256 V;
 #endif
 #define F(x) x=FMA(x,b,c);
 int main(){
-  double tot=0;
-  #pragma omp parallel reduction(+:tot)
+  const long N=300000000;
+  double first=1e300, last=-1e300, rates=0; int nt=1;
+  #pragma omp parallel reduction(+:rates)
   {
     V a0=SET1(0.1f),a1=SET1(0.2f),a2=SET1(0.3f),a3=SET1(0.4f),a4=SET1(0.5f),a5=SET1(0.6f),a6=SET1(0.7f),a7=SET1(0.8f),a8=SET1(0.9f),a9=SET1(1.1f);
     V b=SET1(0.999999f), c=SET1(1e-7f);
-    struct timespec t0,t1; clock_gettime(CLOCK_MONOTONIC,&t0);
-    long N=300000000;
+    #pragma omp single
+    nt=omp_get_num_threads();
+    #pragma omp barrier
+    double t0=omp_get_wtime();
     for(long n=0;n<N;n++){ F(a0)F(a1)F(a2)F(a3)F(a4)F(a5)F(a6)F(a7)F(a8)F(a9) __asm__ volatile("" : REG(a0),REG(a1),REG(a2),REG(a3),REG(a4),REG(a5),REG(a6),REG(a7),REG(a8),REG(a9)); }
-    clock_gettime(CLOCK_MONOTONIC,&t1);
-    double s=(t1.tv_sec-t0.tv_sec)+(t1.tv_nsec-t0.tv_nsec)*1e-9;
+    double t1=omp_get_wtime();
     V t=ADD(ADD(ADD(a0,a1),ADD(a2,a3)),ADD(ADD(a4,a5),ADD(ADD(a6,a7),ADD(a8,a9))));
     float tmp[LANES]; STORE(tmp,t); if(tmp[0]==12345) printf("x");
-    tot += N*10.0*2*LANES/s/1e9;   /* 10 FMAs of LANES lanes, 2 FLOP each */
+    rates += N*10.0*2*LANES/(t1-t0)/1e9;
+    #pragma omp critical
+    { if(t0<first) first=t0; if(t1>last) last=t1; }
   }
-  printf("%d lanes: total GFLOP/s %.1f\n", LANES, tot);
+  /* 10 FMAs of LANES lanes, 2 FLOP each, per step and thread. The total is every thread's FLOPs over the one interval
+   * from the first thread's start to the last one's end: the sum of each thread's own rate (printed beside it) would
+   * count two threads that did not overlap, one descheduled while the other ran, as two cores' worth. */
+  printf("%d lanes, %d thread(s) (their own rates sum to %.1f): total GFLOP/s %.1f\n", LANES, nt, rates,
+         nt*N*10.0*2*LANES/(last-first)/1e9);
 }
