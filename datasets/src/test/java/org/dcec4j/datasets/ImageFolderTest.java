@@ -455,24 +455,76 @@ class ImageFolderTest {
                 && m.endsWith(" (in the image folder " + dir.resolve("cats") + ")"), m);
     }
 
-    /** Permission denied, where the tests do not run as root: an unreadable folder below a class, an unreadable image. */
+    /**
+     * Permission denied: an unreadable folder below a class, an unreadable image. Root reads any file (the
+     * capabilities CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH), and CI runs the tests as root; there the same checks run
+     * in a child JVM that util-linux's {@code setpriv} starts without those two capabilities, as root still, so the
+     * permissions bind. Skipped only when permissions bind neither here nor under setpriv (no setpriv, or a container
+     * that forbids dropping capabilities).
+     */
     @Test
-    void unreadableFoldersAndFilesSayWhy() throws IOException {
+    void unreadableFoldersAndFilesSayWhy() throws Exception {
         Path dir = tmp.resolve("locked");
         write(gray(2, 2, 0), "png", dir.resolve("cats").resolve("c.png"));
+        Path probe = Files.createDirectories(tmp.resolve("probe"));
+        Files.setPosixFilePermissions(probe, java.util.Set.of());
+        boolean bind = !Files.isReadable(probe);
+        if (bind) {
+            checkUnreadable(dir);
+            return;
+        }
+        List<String> command = List.of("setpriv", "--bounding-set", "-dac_override,-dac_read_search",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                UnreadableCheck.class.getName(), dir.toString(), probe.toString());
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("root reads any folder, and setpriv cannot be started: " + e.getMessage());
+            return;
+        }
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), out);
+        org.junit.jupiter.api.Assumptions.assumeFalse(out.contains(UnreadableCheck.PERMISSIONS_DO_NOT_BIND) || out.startsWith("setpriv:"),
+                "root reads any folder, also under setpriv without CAP_DAC_OVERRIDE: " + out);
+        assertEquals(0, p.exitValue(), "the checks under setpriv: " + out);
+        assertTrue(out.contains(UnreadableCheck.PASSED), out);
+    }
+
+    /** The assertions of {@link #unreadableFoldersAndFilesSayWhy}, where permissions bind; dir holds cats/c.png. */
+    static void checkUnreadable(Path dir) throws IOException {
         Path sub = Files.createDirectories(dir.resolve("cats").resolve("sub"));
         Files.setPosixFilePermissions(sub, java.util.Set.of());
         try {
-            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(sub), "root reads any folder");
-            assertEquals(sub + ": permission denied (in the image folder " + dir.resolve("cats") + ")", error(dir, 28));
+            assertEquals(sub + ": permission denied (in the image folder " + dir.resolve("cats") + ")",
+                         assertThrows(DatasetException.class, () -> ImageFolder.load(dir, 1, 28, 28)).getMessage());
         } finally {
             Files.setPosixFilePermissions(sub, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         }
         Files.delete(sub);
         Path png = dir.resolve("cats").resolve("c.png");
         Files.setPosixFilePermissions(png, java.util.Set.of());
-        assertEquals(png + ": at image 0 of 1: expected a readable PNG, JPEG, BMP or GIF image, found a file that cannot be opened:"
-                + " permission denied", error(dir, 28));
+        try {
+            assertEquals(png + ": at image 0 of 1: expected a readable PNG, JPEG, BMP or GIF image, found a file that cannot be opened:"
+                    + " permission denied", assertThrows(DatasetException.class, () -> ImageFolder.load(dir, 1, 28, 28)).getMessage());
+        } finally {
+            Files.setPosixFilePermissions(png, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    /** {@link #checkUnreadable} in a JVM of its own: args = the folder, and a folder with no permissions to probe. */
+    static final class UnreadableCheck {
+        static final String PASSED = "unreadable checks passed", PERMISSIONS_DO_NOT_BIND = "permissions do not bind in this JVM";
+
+        public static void main(String[] args) throws IOException {
+            if (Files.isReadable(Path.of(args[1]))) {
+                System.out.println(PERMISSIONS_DO_NOT_BIND);
+                return;
+            }
+            checkUnreadable(Path.of(args[0]));      // an AssertionError ends the JVM with exit code 1 and its message
+            System.out.println(PASSED);
+        }
     }
 
     /**
