@@ -211,6 +211,69 @@ public final class ImageSources {
         }
     }
 
+    /**
+     * The rows of a files source as a task reads them, where a file the task cannot open because its JVM cannot spell the
+     * name is said so: the driver lists the files under its own locale, and an executor whose file name encoding
+     * (sun.jnu.encoding, from its locale: US-ASCII under LANG=C or LC_ALL=C on JDK 17) cannot encode a name the driver
+     * listed opens another name, and Spark reported "File file:/…/café.png does not exist" for a file that exists
+     * ({@code SeparateExecutorJvmsTest.anExecutorThatCannotSpellAFileNameSaysSoAndHowToFixIt}). Other failures pass
+     * unchanged.
+     */
+    static <T> java.util.Iterator<T> namingFilesThisJvmCannotSpell(java.util.Iterator<T> rows) {
+        return new java.util.Iterator<>() {
+            @Override public boolean hasNext() {
+                try {
+                    return rows.hasNext();
+                } catch (Exception e) {             // Spark's SparkException is checked, and thrown through Scala's iterators
+                    throw ImageSources.<RuntimeException>rethrow(unspellable(e));
+                }
+            }
+
+            @Override public T next() {
+                try {
+                    return rows.next();
+                } catch (Exception e) {
+                    throw ImageSources.<RuntimeException>rethrow(unspellable(e));
+                }
+            }
+        };
+    }
+
+    /** Throws t unchanged, checked or not (as the Scala iterator did). */
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> E rethrow(Exception t) throws E {
+        throw (E) t;
+    }
+
+    /** e, or when it is Spark's "file does not exist" for a local file whose name this JVM cannot encode, why and what to do. */
+    static Exception unspellable(Exception e) {
+        String path = null;
+        for (Throwable c = e; c != null && path == null; c = c.getCause() == c ? null : c.getCause())
+            if (c instanceof org.apache.spark.SparkThrowable t && "FAILED_READ_FILE.FILE_NOT_EXIST".equals(t.getCondition()))
+                path = t.getMessageParameters().get("path");
+        if (path == null || !(path.startsWith("file:") || path.startsWith("/"))) return e;
+        String encoding = System.getProperty("sun.jnu.encoding");
+        java.nio.charset.CharsetEncoder encoder;
+        try {
+            encoder = java.nio.charset.Charset.forName(encoding).newEncoder();
+        } catch (RuntimeException unknown) {
+            return e;
+        }
+        String name = path;
+        try {
+            name = new java.net.URI(path).getPath();          // %XX decoded, when the path came escaped
+        } catch (java.net.URISyntaxException | RuntimeException notAUri) {
+            // the path as given
+        }
+        if (name == null || encoder.canEncode(path) && encoder.canEncode(name)) return e;
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        String executor = env == null ? "this JVM" : "executor " + env.executorId();
+        return new DatasetException(path + ": " + executor + " cannot open the file, which the driver listed: its JVM encodes file"
+                + " names in " + encoding + " (sun.jnu.encoding, from the executor's locale: LC_ALL, LC_CTYPE or LANG), which cannot spell"
+                + " this name; run the executors under a UTF-8 locale: --conf spark.executorEnv.LANG=C.UTF-8 (and"
+                + " spark.executorEnv.LC_ALL=C.UTF-8 where LC_ALL is set on the executors), or rename the file", e);
+    }
+
     /** Whether p's String names p again (the JVM decoded its bytes and encodes them back the same). */
     private static boolean spelled(java.nio.file.Path p) {
         try {

@@ -325,7 +325,8 @@ public final class SparkInference {
             this.model = model; this.kind = kind; this.output = output; this.withQ = withQ; this.batchSize = batchSize; this.source = source;
         }
 
-        @Override public Iterator<Row> call(Iterator<Row> rows) {
+        @Override public Iterator<Row> call(Iterator<Row> input) {
+            Iterator<Row> rows = kind == ImageSources.Kind.ENCODED ? ImageSources.namingFilesThisJvmCannotSpell(input) : input;
             TrainedModel m = ExecutorState.model(model);
             int C = m.channels, H = m.height, W = m.width, D = C * H * W, K = m.K(), F = m.featureSize(), B = batchSize;
             float[] x = new float[B * D];

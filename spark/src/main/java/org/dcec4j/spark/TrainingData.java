@@ -3,7 +3,9 @@ package org.dcec4j.spark;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -99,8 +101,12 @@ public final class TrainingData {
         ImageSources.Source src = ImageSources.files(spark, path);
         String root = ImageSources.qualified(spark, path);
         // the classes: first folder below the root of every image ("" for an image directly in it)
-        List<String> firsts = src.rows().select(ImageSources.PATH).javaRDD().map(r -> classOf(relative(r.getString(0), root)))
-                .distinct().collect();
+        List<String> firsts = src.rows().select(ImageSources.PATH).javaRDD().mapPartitions(it -> {
+            Set<String> first = new java.util.HashSet<>();
+            for (Iterator<Row> rows = ImageSources.namingFilesThisJvmCannotSpell(it); rows.hasNext(); )
+                first.add(classOf(relative(rows.next().getString(0), root)));
+            return first.iterator();
+        }).distinct().collect();
         List<String> classes = new ArrayList<>(firsts);
         classes.remove("");
         classes.sort(null);
@@ -110,7 +116,8 @@ public final class TrainingData {
         if (!classes.isEmpty()) requireImagesInEveryClassFolder(spark, path, root, classes);
         String[] names = classes.toArray(new String[0]);
         String name = new org.apache.hadoop.fs.Path(root).getName();
-        JavaPairRDD<String, Decoded> decoded = src.rows().javaRDD().mapPartitionsToPair(it -> {
+        JavaPairRDD<String, Decoded> decoded = src.rows().javaRDD().mapPartitionsToPair(input -> {
+            Iterator<Row> it = ImageSources.namingFilesThisJvmCannotSpell(input);
             List<Tuple2<String, Decoded>> out = new ArrayList<>();
             while (it.hasNext()) {
                 Row r = it.next();
