@@ -61,7 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code spark-submit}. The driver is a child JVM ({@link Driver}): the Worker's Spark home comes from the environment,
  * which a running JVM cannot change, and this JVM may already hold the other tests' local session.
  *
- * <p>The single-machine results it is compared with are computed in this JVM, without Spark.
+ * <p>What it is compared with is computed in this JVM: the single-machine results without Spark, and the short run's
+ * local-mode result in the other tests' {@code local[2,2]} session ({@link SparkTests#session}).
  */
 class SeparateExecutorJvmsTest {
     @TempDir static Path tmp;
@@ -85,7 +86,9 @@ class SeparateExecutorJvmsTest {
         Path modelFile = Files.write(tmp.resolve("model.dc4j"), model.toBytes());
         // a folder with a name beyond ASCII, for executors under LC_ALL=C
         Path localeFolder = Files.createDirectories(tmp.resolve("locale"));
-        Path a = Files.copy(Files.list(folder.resolve("c" + shapes.labels()[0])).sorted().findFirst().orElseThrow(), localeFolder.resolve("a.png"));
+        Path first;
+        try (Stream<Path> s = Files.list(folder.resolve("c" + shapes.labels()[0]))) { first = s.sorted().findFirst().orElseThrow(); }
+        Path a = Files.copy(first, localeFolder.resolve("a.png"));
         Files.copy(a, localeFolder.resolve("caf\u00e9.png"));
         Path home = sparkHome(tmp.resolve("spark-home"));
         Path app = applicationJar(tmp.resolve("dcec4j-test-app.jar"));
@@ -118,10 +121,9 @@ class SeparateExecutorJvmsTest {
         }
     }
 
-    /** The Spark home the Worker builds executor commands from: RELEASE, jars/ (links to the class path's jars). */
+    /** The Spark home the Worker builds executor commands from: jars/, links to the class path's jars (no RELEASE file needed). */
     static Path sparkHome(Path home) throws IOException {
         Path jars = Files.createDirectories(home.resolve("jars"));
-        Files.writeString(home.resolve("RELEASE"), "Spark 4.2.0 (a test's stand-in: jars/ links to the Maven class path's jars)\n");
         Set<String> names = new HashSet<>();
         for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             Path p = Path.of(e);
