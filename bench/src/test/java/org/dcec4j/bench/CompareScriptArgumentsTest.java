@@ -25,44 +25,36 @@ class CompareScriptArgumentsTest {
     @Test
     void anEmptyThreadListIsRefusedNotTakenForTheDefault() throws Exception {
         // "${ARGS[1]:-1 2}" used to turn "" into the default "1 2": both thread counts measured without a word
-        Run r = compare("2", "", "28");
-        assertEquals(2, r.code, r.output);
-        assertTrue(r.output.contains("threads and sizes must name at least one number each, got '' and '28'"), r.output);
+        assertRefused("threads and sizes must name at least one number each, got '' and '28'", "2", "", "28");
     }
 
     @Test
     void anEmptyOrBlankSizeListIsRefused() throws Exception {
-        Run empty = compare("2", "1 2", "");
-        assertEquals(2, empty.code, empty.output);
-        assertTrue(empty.output.contains("got '1 2' and ''"), empty.output);
-        Run blank = compare("2", " ", "28");
-        assertEquals(2, blank.code, blank.output);
-        assertTrue(blank.output.contains("got ' ' and '28'"), blank.output);
+        assertRefused("got '1 2' and ''", "2", "1 2", "");
+        assertRefused("got ' ' and '28'", "2", " ", "28");
     }
 
     @Test
     void anEmptyRoundCountIsRefused() throws Exception {
-        Run r = compare("", "1", "28");
-        assertEquals(2, r.code, r.output);
-        assertTrue(r.output.contains("rounds must be a positive number, got ''"), r.output);
+        assertRefused("rounds must be a positive number, got ''", "", "1", "28");
     }
 
     @Test
     void anUnquotedListThatSpreadsOverTheArgumentsIsRefused() throws Exception {
-        Run r = compare("2", "1", "2", "28");
-        assertEquals(2, r.code, r.output);
-        assertTrue(r.output.contains("at most three arguments"), r.output);
+        assertRefused("at most three arguments", "2", "1", "2", "28");
     }
 
     @Test
     void aCommaListAndAnUnknownOptionAreRefused() throws Exception {
-        Run comma = compare("2", "1,2", "28");
-        assertEquals(2, comma.code, comma.output);
-        assertTrue(comma.output.contains("threads and sizes are positive numbers separated by spaces, got '1,2' and '28'"),
-                   comma.output);
-        Run option = compare("--layer");
-        assertEquals(2, option.code, option.output);
-        assertTrue(option.output.contains("unknown option --layer"), option.output);
+        assertRefused("threads and sizes are positive numbers separated by spaces, got '1,2' and '28'", "2", "1,2", "28");
+        assertRefused("unknown option --layer", "--layer");
+    }
+
+    /** compare.sh with these arguments exits with code 2 and says {@code message}. */
+    private static void assertRefused(String message, String... args) throws IOException, InterruptedException {
+        Run r = compare(args);
+        assertEquals(2, r.code, r.output);
+        assertTrue(r.output.contains(message), r.output);
     }
 
     private record Run(int code, String output) { }
