@@ -156,7 +156,7 @@ class SeparateExecutorJvmsTest {
         return jar;
     }
 
-    /** The executors' stdout and stderr (the Worker writes them under SPARK_HOME/work/app/executor/). */
+    /** The executors' stdout and stderr (the Worker writes them into the Spark home's work folder, one folder per app and executor). */
     static String executorLogs(Path home) throws IOException {
         Path work = home.resolve("work");
         if (!Files.isDirectory(work)) return "\n(no executor ever started: no " + work + ")";
@@ -286,7 +286,7 @@ class SeparateExecutorJvmsTest {
         for (String what : List.of("c.predict", "c.train")) {
             String message = ((String) get(what)).lines().findFirst().orElse("");
             System.out.println(what + ": " + message);
-            assertTrue(message.startsWith("file:") && message.contains("/locale/caf\u00e9.png: executor ")
+            assertTrue(message.startsWith("file:") && message.contains(tmp.resolve("locale").resolve("caf\u00e9.png") + ": executor ")
                     && message.contains("cannot open the file, which the driver listed: its JVM encodes file names in " + encoding + " ")
                     && message.contains("--conf spark.executorEnv.LANG=C.UTF-8"), what + ": " + get(what));
         }
