@@ -272,8 +272,13 @@ final class KernelCases {
         gs.add(new ConvGeometry(19, 2, 7, 40, 3, 3, 4, 2, 3, 1, 0, 2, 1));
         // no padding (conv3's shape at 28×28) over several forward chunks: all but the last read x in place
         gs.add(new ConvGeometry(70, 64, 7, 7, 16, 3, 3, 2, 2, 0, 0, 0, 0));
+        // the forward with the batch in the lanes (CKK > 32, N ≥ L at every width): conv2's shape at 20 images (a last
+        // chunk of 4 at 512 bits); and 19 images with C·H·W = 378, K·P = 325 and K = 13 (no multiple of any lane count
+        // or channel tile), an odd P = 25 (a last pixel alone), stride 2 down and 1 across, asymmetric padding
+        gs.add(Padding.same().geometry(20, 32, 14, 14, 64, 5, 5, 2));
+        gs.add(new ConvGeometry(19, 7, 9, 6, 13, 3, 3, 2, 1, 1, 2, 0, 1));
         int[] Ks = {1, 3, 7, 17, 33};
-        while (gs.size() < 34) {
+        while (gs.size() < 36) {
             int N = 1 + rnd.nextInt(3), C = 1 + rnd.nextInt(5), H = 1 + rnd.nextInt(12), W = 1 + rnd.nextInt(12);
             int K = Ks[rnd.nextInt(Ks.length)], KH = 1 + rnd.nextInt(5), KW = 1 + rnd.nextInt(5);
             int SH = 1 + rnd.nextInt(2), SW = 1 + rnd.nextInt(2);

@@ -32,21 +32,27 @@ final class ConvForward {
     static WorkerPool.Planned plan(Resources r, float[] y, float[] x, float[] w, float[] b, Activation act, ConvGeometry g) {
         final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW;
         if (Tuning.directForward(g)) {
-            // W in panels of CH channels, l-major: wp[k0·CKK + l·CH + r] = W[k0 + r, l] (channels past K are zero)
-            final int panels = (g.K + CH - 1) / CH;
-            float[] wp = r.packedW = Workspace.grow(r.packedW, panels * CH * CKK);
-            for (int k = 0; k < panels * CH; k++)
-                for (int l = 0; l < CKK; l++)
-                    wp[(k / CH) * CH * CKK + l * CH + k % CH] = k < g.K ? w[k * CKK + l] : 0f;
             int G = Tuning.imagesPerChunk(Tuning.DIRECT_FORWARD_COLS, P, g.N);
-            return new WorkerPool.Planned(new Direct(y, x, wp, b, act, g, G, r.ws), (g.N + G - 1) / G);
+            return new WorkerPool.Planned(new Direct(y, x, channelPanels(r, w, g), b, act, g, G, r.ws), (g.N + G - 1) / G);
         }
+        if (Tuning.lanesForward(g))
+            return new WorkerPool.Planned(new Lanes(y, x, channelPanels(r, w, g), b, act, g, r.ws), (g.N + L - 1) / L);
         // A = W[K, CKK], packed once for all images
         float[] packedW = r.packedW = Workspace.grow(r.packedW, Gemm.packedASize(g.K, CKK));
         Gemm.packA(packedW, w, 0, CKK, 1, 0, g.K, 0, CKK);
         final boolean phases = Tuning.columnPhasesForward(g);
         int G = Tuning.imagesPerChunk(Tuning.FORWARD_COLS, P, g.N, NR);   // chunks of whole column panels
         return new WorkerPool.Planned(new Job(y, x, packedW, b, act, g, G, phases, r.ws), (g.N + G - 1) / G);
+    }
+
+    /** W in panels of CH channels, l-major (into r.packedW): wp[k0·CKK + l·CH + r] = W[k0 + r, l], channels past K zero. */
+    private static float[] channelPanels(Resources r, float[] w, ConvGeometry g) {
+        final int CKK = g.C * g.KH * g.KW, panels = (g.K + CH - 1) / CH;
+        float[] wp = r.packedW = Workspace.grow(r.packedW, panels * CH * CKK);
+        for (int k = 0; k < panels * CH; k++)
+            for (int l = 0; l < CKK; l++)
+                wp[(k / CH) * CH * CKK + l * CH + k % CH] = k < g.K ? w[k * CKK + l] : 0f;
+        return wp;
     }
 
     /** Images [chunk·G, chunk·G + G): Y[k, (n,p)] = act(b[k] + Σ_l W[k,l]·col[l,(n,p)]). y written. */
@@ -143,6 +149,44 @@ final class ConvForward {
                                    wp, k0 * CKK, CKK, xPad, x0, x1, off, b, k0, relu, s.tile);
                 }
             }
+        }
+    }
+
+    /**
+     * The forward with the batch in the lanes, for the big products ({@link Tuning#lanesForward}: conv2, conv3 and the
+     * transposed layers' backward-input of the same shapes). Chunk t holds the L images n0 = t·L … (fewer in the last
+     * chunk; the lanes past the batch compute zeros and are never stored). Their padded input is copied into the lanes
+     * ({@link ImageLanes#in}), so that one vector load of xl at a window origin plus a tap offset is that tap of L
+     * images, and
+     * <pre>
+     *   Yl[k, p] = act(b[k] + Σ_l W[k, l] · xl[origin(p) + off[l]])      one lane per image, l = (c, kh, kw) in order
+     * </pre>
+     * is the direct form's tile ({@link #directTile}: CH channels × two output pixels, one vector load per pixel and
+     * tap, one broadcast per channel and tap) over the whole reduction, with no im2col panel, no reduction blocks and
+     * no edge columns: every tile is whole (an odd last pixel is computed twice, stored once). Each lane is the same
+     * FMA chain as the packed form's, so the same bits. The tiles go to yl = [K, P, L], copied out to y image by image
+     * ({@link ImageLanes#out}). y written.
+     */
+    private record Lanes(float[] y, float[] x, float[] wp, float[] b, Activation act, ConvGeometry g,
+                         Workspace[] ws) implements WorkerPool.Job {
+        @Override public void run(int worker, int chunk) {
+            final int CKK = g.C * g.KH * g.KW, P = g.OH * g.OW, K = g.K, OW = g.OW, Wp = g.W + g.PL + g.PR;
+            final int n0 = chunk * L, count = Math.min(L, g.N - n0);
+            Workspace s = ws[worker];
+            s.lanesTables(g, CKK);
+            ImageLanes.in(s.xLanes, s.lanesTo, x, n0, count, g.C * g.H * g.W, s.block);
+            final float[] yl = s.ybuf = Workspace.grow(s.ybuf, K * P * L);
+            final boolean relu = act == Activation.RELU;
+            for (int p0 = 0; p0 < P; p0 += 2) {
+                final int p1 = Math.min(p0 + 1, P - 1);
+                // window origins of pixels p0 and p1: (oh·SH, ow·SW) in xl, in floats
+                final int x0 = ((p0 / OW) * g.SH * Wp + (p0 % OW) * g.SW) * L;
+                final int x1 = ((p1 / OW) * g.SH * Wp + (p1 % OW) * g.SW) * L;
+                for (int k0 = 0; k0 < K; k0 += CH)
+                    directTile(yl, k0 * P * L, P * L, p0 * L, L, p1 * L, p1 > p0 ? L : 0, Math.min(CH, K - k0),
+                               wp, k0 * CKK, CKK, s.xLanes, x0, x1, s.rowC, b, k0, relu, s.tile);
+            }
+            ImageLanes.out(y, yl, n0, count, K * P);
         }
     }
 

@@ -95,6 +95,23 @@ final class Tuning {
         return g.C * g.KH * g.KW <= DIRECT_FORWARD_MAX_TERMS && 4 * g.OW >= 3 * segments * Gemm.L;
     }
 
+    /**
+     * The most floats of one chunk's lane copy of its padded input, C·Hp·Wp·L ({@link ImageLanes}): 1 MiB, so that it
+     * stays in a core's L2 cache between its copy and its product (28×28 conv2 at 512 bits: 578 KiB).
+     */
+    static final int LANES_FORWARD_MAX_FLOATS = 1 << 18;
+
+    /**
+     * The forward runs with the batch in the lanes ({@code ConvForward.Lanes}) for products too long for the direct
+     * form, when the batch fills at least one vector of images and the lane copy of L padded images fits
+     * {@link #LANES_FORWARD_MAX_FLOATS}: conv2 and conv3 at 28×28 and 16×16, and the transposed layers'
+     * backward-input of the same shapes.
+     */
+    static boolean lanesForward(ConvGeometry g) {
+        long lanesCopy = (long) g.C * (g.H + g.PT + g.PB) * (g.W + g.PL + g.PR) * Gemm.L;
+        return g.C * g.KH * g.KW > DIRECT_FORWARD_MAX_TERMS && g.N >= Gemm.L && lanesCopy <= LANES_FORWARD_MAX_FLOATS;
+    }
+
     /** The reduction block: KC, or less so that the ⌈total/KC⌉ blocks are equal (no short last block). */
     static int balancedKc(int total) {
         int blocks = (total + KC - 1) / KC;

@@ -26,6 +26,16 @@ final class Workspace {
     /** What padTo was computed for: the layout and the geometry's C, H, W, PT, PL, PR, SW (no table yet: layout null). */
     private PaddedInput.Layout padLayout;
     private final int[] padKey = new int[7];
+    /**
+     * The images of one forward chunk with the batch in the lanes ({@link ImageLanes}), [C, Hp, Wp, L], and per input
+     * position (c, h, w) its vector there (lanesTo); the padding is zero for the geometry in lanesKey (C, H, W, PT, PB,
+     * PL, PR; C = 0: none yet), whose chunks write the other positions only.
+     */
+    float[] xLanes = new float[0];
+    int[] lanesTo = new int[0];
+    private final int[] lanesKey = new int[7];
+    /** One L × L block of the lanes' transpositions ({@link ImageLanes#in}). */
+    final float[] block = new float[Gemm.L * Gemm.L];
     /** Runs of consecutive offsets in the kernel-index panels (backward-weight's B rows) and in the forward's pixel panels. */
     final PanelRuns kernelRuns = new PanelRuns(), pixelRuns = new PanelRuns();
 
@@ -116,6 +126,27 @@ final class Workspace {
         PaddedInput.destinations(padTo, g, layout);
         padLayout = layout;
         k[0] = g.C; k[1] = g.H; k[2] = g.W; k[3] = g.PT; k[4] = g.PL; k[5] = g.PR; k[6] = g.SW;
+    }
+
+    /**
+     * The forward with the batch in the lanes ({@code ConvForward.Lanes}): rowC[i] for the kernel indices i = (c, kh, kw)
+     * ∈ [0, CKK), the offset of xLanes[c, hp + kh, wp + kw] from the window origin (hp, wp), in floats; and xLanes with
+     * its padding zeroed and lanesTo, both remade only when the geometry changes.
+     */
+    void lanesTables(ConvGeometry g, int CKK) {
+        final int L = Gemm.L, Hp = g.H + g.PT + g.PB, Wp = g.W + g.PL + g.PR, KHW = g.KH * g.KW;
+        rowC = grow(rowC, CKK);
+        for (int i = 0; i < CKK; i++) rowC[i] = ((i / KHW * Hp + (i % KHW) / g.KW) * Wp + i % g.KW) * L;
+        final int[] k = lanesKey;
+        if (k[0] == g.C && k[1] == g.H && k[2] == g.W && k[3] == g.PT && k[4] == g.PB && k[5] == g.PL && k[6] == g.PR) return;
+        final int size = g.C * Hp * Wp * L;
+        if (xLanes.length < size) xLanes = new float[size];
+        else java.util.Arrays.fill(xLanes, 0, size, 0f);
+        lanesTo = grow(lanesTo, g.C * g.H * g.W);
+        for (int c = 0, i = 0; c < g.C; c++)
+            for (int h = 0; h < g.H; h++)
+                for (int w = 0; w < g.W; w++) lanesTo[i++] = ((c * Hp + h + g.PT) * Wp + w + g.PL) * L;
+        k[0] = g.C; k[1] = g.H; k[2] = g.W; k[3] = g.PT; k[4] = g.PB; k[5] = g.PL; k[6] = g.PR;
     }
 
     static float[] grow(float[] a, int n) { return a.length >= n ? a : new float[Math.max(n, a.length + a.length / 2)]; }
