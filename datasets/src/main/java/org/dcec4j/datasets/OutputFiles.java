@@ -83,11 +83,11 @@ public final class OutputFiles {
     /**
      * Writes what {@code body} produces to file atomically: a temporary file beside it, fsync, read back and
      * compared (length and CRC-32 of what was written), then renamed over the target. Missing parent folders are
-     * created. A symbolic link at the path to a regular file (or to nothing) is replaced by the file, its target left as
-     * it was; a folder, a device, a pipe or a socket at the path, or a link to one, is refused before anything is
-     * written (the rename would replace it). A file-system failure on the temporary file (permission denied, a parent
-     * that is a file), and a failed write or sync (no space left on device), are reported on {@code file}, the path the
-     * caller knows.
+     * created; a path below a file is refused, naming the file. A symbolic link at the path to a regular file (or to
+     * nothing) is replaced by the file, its target left as it was; a folder, a device, a pipe or a socket at the path, or a
+     * link to one, is refused before anything is written (the rename would replace it). A file-system failure on the
+     * temporary file (permission denied), and a failed write or sync (no space left on device), are reported on
+     * {@code file}, the path the caller knows.
      */
     public static void writeAtomically(Path file, Body body) throws IOException {
         try {
@@ -129,6 +129,17 @@ public final class OutputFiles {
             throw new FileSystemException(file.toString(), null, "is a file descriptor of a process (such as /dev/stdout), not a"
                     + " regular file; the file is written by renaming a new file over the path, which would replace it: give the"
                     + " path of a regular file");
+        }
+        // a path below a file cannot get its folders: createDirectories threw a bare FileAlreadyExistsException naming only
+        // the file in the way (or "Not a directory" on a folder below it), which did not say why a save of another name failed
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new FileSystemException(file.toString(), null, "is below " + p + ", a file, not a folder: give a path"
+                            + " whose folders are folders (missing ones are created)");
+                }
+                break;
+            }
         }
         Files.createDirectories(dir);
         Path tmp = newTempFile(dir, abs.getFileName().toString(), ".tmp");

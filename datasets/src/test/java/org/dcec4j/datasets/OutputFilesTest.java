@@ -190,4 +190,21 @@ class OutputFilesTest {
         org.junit.jupiter.api.Assertions.assertTrue(line.startsWith(target + ": ") && !line.contains(".tmp"), line);
     }
 
+    /**
+     * A path below a file (file/x.dc4j, file/a/x.dc4j: DcecModel.save's "missing folders are created" cannot hold) was a
+     * bare FileAlreadyExistsException whose message was the file in the way alone, or "Not a directory" on a folder below
+     * it; it names the path asked for and the file now, and nothing is written.
+     */
+    @Test
+    void aPathBelowAFileIsRefusedNamingTheFile() throws IOException {
+        Path file = Files.writeString(tmp.resolve("file"), "kept");
+        for (Path target : List.of(file.resolve("x.dc4j"), file.resolve("a").resolve("x.dc4j"))) {
+            FileSystemException e = assertThrows(FileSystemException.class, () -> OutputFiles.writeAtomically(target, new byte[] {1}));
+            assertEquals(target + ": is below " + file + ", a file, not a folder: give a path whose folders are folders (missing ones"
+                    + " are created)", e.getMessage());
+        }
+        assertEquals("kept", Files.readString(file));
+        assertEquals(List.of("file"), names());
+    }
+
 }
