@@ -273,7 +273,7 @@ public final class Dcec {
          */
         public Builder runFolder(Path dir) { this.runFolder = Objects.requireNonNull(dir, "dir"); return this; }
 
-        /** A checkpoint every {@code n} pretraining epochs and clustering iterations, in the run folder (0 = none). */
+        /** A checkpoint every {@code n} pretraining epochs and clustering iterations, in the run folder (0 = none; more needs a {@link #runFolder}). */
         public Builder checkpointEvery(int n) { config.checkpointEvery(n); return this; }
 
         /** Continue the killed fit whose checkpoint is in the run folder (same config and data). */
@@ -302,7 +302,12 @@ public final class Dcec {
         public Dcec build() {
             if (resume && overwrite) throw new IllegalArgumentException("resume continues the run in the run folder, overwrite replaces it: choose one");
             if ((resume || overwrite) && runFolder == null) throw new IllegalArgumentException("resume and overwrite need a runFolder");
-            return new Dcec(this);
+            Dcec built = new Dcec(this);
+            // without a run folder the checkpoints were silently not written: a fit that was to be resumable was not
+            if (runFolder == null && built.config.checkpointEvery() > 0)
+                throw new IllegalArgumentException("checkpointEvery " + built.config.checkpointEvery() + " needs a runFolder to write the"
+                        + " checkpoints in: set runFolder, or leave checkpointEvery at 0");
+            return built;
         }
     }
 }

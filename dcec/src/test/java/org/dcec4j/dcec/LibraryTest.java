@@ -293,6 +293,18 @@ class LibraryTest {
      * A runFolder that is a file was an UncheckedIOException wrapping a bare FileAlreadyExistsException (the path alone,
      * neither the setting nor the cause); it is a ConfigException naming runFolder, and the file is left as it was.
      */
+    /**
+     * checkpointEvery without a runFolder was accepted and no checkpoint written anywhere: a fit meant to be resumable was
+     * not, silently. It is refused by build(), as resume and overwrite without a runFolder are; with one it builds.
+     */
+    @Test void checkpointsWithoutARunFolderAreRefused(@TempDir Path dir) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> quick().checkpointEvery(5).build());
+        assertEquals("checkpointEvery 5 needs a runFolder to write the checkpoints in: set runFolder, or leave checkpointEvery at 0",
+                e.getMessage());
+        assertEquals(5, quick().checkpointEvery(5).runFolder(dir.resolve("run")).build().config().checkpointEvery());
+        assertEquals(0, quick().checkpointEvery(0).build().config().checkpointEvery());
+    }
+
     @Test void aRunFolderThatIsAFileIsRefusedNamingTheSetting(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("results.txt");
         Files.writeString(file, "mine");
