@@ -60,6 +60,7 @@ public final class Dataset {
      * @return the data set
      */
     public static Dataset ofVectors(String name, int d, float[] values, int[] labels) {
+        java.util.Objects.requireNonNull(values, "values");
         return new Dataset(name, 1, 1, d, values, labels, -1, false);
     }
 
@@ -69,14 +70,14 @@ public final class Dataset {
 
     private Dataset(String name, int C, int H, int W, float[] images, int[] labels, int numClasses, boolean unitRange,
                     List<String> classNames) {
-        if (name == null || name.isEmpty()) {
+        // a null is a NullPointerException whose message is the argument's name, as everywhere in the library
+        // (docs/library.md#errors); these were IllegalArgumentExceptions, "images must not be null"
+        if (java.util.Objects.requireNonNull(name, "name").isEmpty()) {
             throw new IllegalArgumentException("name must be non-empty");
         }
+        java.util.Objects.requireNonNull(images, "images");
         if (C <= 0 || H <= 0 || W <= 0) {
             throw new IllegalArgumentException("C, H, W must be positive, got " + C + "x" + H + "x" + W);
-        }
-        if (images == null) {
-            throw new IllegalArgumentException("images must not be null");
         }
         long D = (long) C * H * W;
         if (images.length == 0 || images.length % D != 0) {
@@ -220,7 +221,7 @@ public final class Dataset {
      * @throws IllegalArgumentException if the set has no labels, or the count is not {@link #numClasses()}
      */
     public Dataset withClassNames(List<String> names) {
-        if (!names.isEmpty() && labels == null) {
+        if (!java.util.Objects.requireNonNull(names, "names").isEmpty() && labels == null) {
             throw new IllegalArgumentException("an unlabeled set has no classes to name, got " + names);
         }
         for (String n : names) {
@@ -246,7 +247,7 @@ public final class Dataset {
      * @throws IllegalArgumentException if the count is not {@link #size()} or a name is empty
      */
     public Dataset withFileNames(List<String> names) {
-        if (!names.isEmpty() && names.size() != N) {
+        if (!java.util.Objects.requireNonNull(names, "names").isEmpty() && names.size() != N) {
             throw new IllegalArgumentException("expected one file name per image (" + N + "), got " + names.size());
         }
         for (String n : names) {
@@ -291,7 +292,7 @@ public final class Dataset {
 
     /** The same labels and name with other images (e.g. resized); N must not change. */
     public Dataset withImages(int C, int H, int W, float[] images) {
-        if ((long) C * H * W * N != images.length) {
+        if ((long) C * H * W * N != java.util.Objects.requireNonNull(images, "images").length) {
             throw new IllegalArgumentException("expected " + N + " images of " + C + "x" + H + "x" + W
                     + " values, found " + images.length + " values");
         }
@@ -308,6 +309,8 @@ public final class Dataset {
      * names are kept when both sets have the same ones, the file names when both sets have them.
      */
     public static Dataset concat(String name, Dataset a, Dataset b) {
+        java.util.Objects.requireNonNull(a, "a");
+        java.util.Objects.requireNonNull(b, "b");
         if (a.C != b.C || a.H != b.H || a.W != b.W) {
             throw new IllegalArgumentException("cannot concatenate " + a + " and " + b + ": shapes differ");
         }

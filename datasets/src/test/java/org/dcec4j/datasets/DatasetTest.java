@@ -216,4 +216,29 @@ class DatasetTest {
                 + " and the heap does not have them free"), e.getMessage());
         assertTrue(e.getCause() instanceof OutOfMemoryError, String.valueOf(e.getCause()));
     }
+
+    /**
+     * A null argument is a NullPointerException whose message is its name, as docs/library.md#errors says of the
+     * library: the constructor's were IllegalArgumentExceptions ("images must not be null", "name must be non-empty"),
+     * and withFileNames, withClassNames, withImages and concat threw the JDK's own ("Cannot read field "C" because "b"
+     * is null").
+     */
+    @Test
+    void aNullArgumentIsANullPointerExceptionNamingIt() {
+        Dataset d = new Dataset("t", 1, 2, 2, ramp(8), new int[] {0, 1});
+        Object[][] calls = {
+                {"name", (org.junit.jupiter.api.function.Executable) () -> new Dataset(null, 1, 2, 2, ramp(4), null)},
+                {"images", (org.junit.jupiter.api.function.Executable) () -> new Dataset("t", 1, 2, 2, null, null)},
+                {"images", (org.junit.jupiter.api.function.Executable) () -> new Dataset("t", 1, 2, 2, null, null, 2)},
+                {"values", (org.junit.jupiter.api.function.Executable) () -> Dataset.ofVectors("v", 3, null, null)},
+                {"names", (org.junit.jupiter.api.function.Executable) () -> d.withFileNames(null)},
+                {"names", (org.junit.jupiter.api.function.Executable) () -> d.withClassNames(null)},
+                {"images", (org.junit.jupiter.api.function.Executable) () -> d.withImages(1, 2, 2, null)},
+                {"a", (org.junit.jupiter.api.function.Executable) () -> Dataset.concat("c", null, d)},
+                {"b", (org.junit.jupiter.api.function.Executable) () -> Dataset.concat("c", d, null)}};
+        for (Object[] call : calls) {
+            assertEquals(call[0], assertThrows(NullPointerException.class, (org.junit.jupiter.api.function.Executable) call[1]).getMessage());
+        }
+        assertEquals("name must be non-empty", assertThrows(IllegalArgumentException.class, () -> new Dataset("", 1, 2, 2, ramp(4), null)).getMessage());
+    }
 }
