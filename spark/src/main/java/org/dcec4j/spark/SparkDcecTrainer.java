@@ -515,7 +515,10 @@ public final class SparkDcecTrainer {
 
     private TrainingDivergedException diverged(String phase, String where, float value) {
         return new TrainingDivergedException(String.format(Locale.ROOT,
-                "the %s loss became %s at %s: training stopped. Lower the learning rate (now %s) or check the images.",
-                phase, Float.isNaN(value) ? "NaN" : "infinite", where, cfg.lr()));
+                "the %s loss became %s at %s: training stopped. Lower the learning rate (now %s)%s or check the images.",
+                phase, Float.isNaN(value) ? "NaN" : "infinite", where, cfg.lr(),
+                // the clustering loss of a method that keeps its decoder is L_r + γ·L_c: γ can be the cause too
+                phase.equals("clustering") && cfg.method().keepsDecoder
+                        ? String.format(Locale.ROOT, ", the clustering loss's weight gamma (now %s),", cfg.gamma()) : ""));
     }
 }

@@ -525,9 +525,15 @@ public final class DcecTrainer {
     private TrainingDivergedException diverged(Phase phase, String where, float value) {
         return new TrainingDivergedException(String.format(Locale.ROOT,
                 "the %s loss became %s at %s: training stopped. Last good checkpoint: %s. "
-                        + "Lower the learning rate (now %s) or check the images; a run with checkpoints can resume from the last one.",
+                        + "Lower the learning rate (now %s)%s or check the images; a run with checkpoints can resume from the last one.",
                 phase == Phase.PRETRAIN ? "pretraining" : "clustering", Float.isNaN(value) ? "NaN" : "infinite", where,
-                lastCheckpoint, rateOf(phase)));
+                lastCheckpoint, rateOf(phase), gammaAdvice(phase)));
+    }
+
+    /** In the clustering phase of a method that keeps its decoder, the loss is L_r + γ·L_c: γ can be the cause too. */
+    private String gammaAdvice(Phase phase) {
+        return phase == Phase.CLUSTER && cfg.method().keepsDecoder
+                ? String.format(Locale.ROOT, ", the clustering loss's weight gamma (now %s),", cfg.gamma()) : "";
     }
 
     /** The learning rate of a phase's optimiser, as the diverged message names it. */

@@ -353,6 +353,21 @@ class TrainerTest {
         assertFalse(Files.exists(tmp.resolve(RunFolder.MODEL)));
     }
 
+    @Test void aDivergedClusteringPhaseNamesGammaWhenItWeighsTheLoss() {
+        // γ = 3e38: the first clustering steps overflow Adam's squared-gradient state while the learning rate is the
+        // default; the message named only the learning rate
+        DcecConfig cfg = tiny().toBuilder().gamma(3e38f).maxIter(6).updateInterval(2).build();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> new DcecTrainer(cfg, TINY).run());
+        assertTrue(e.getMessage().contains("clustering loss became"), e.getMessage());
+        assertTrue(e.getMessage().contains("Lower the learning rate (now 0.001), the clustering loss's weight gamma (now 3.0E38), "
+                + "or check the images"), e.getMessage());
+        // in pretraining γ weighs nothing and is not named
+        DcecConfig pre = tiny().toBuilder().gamma(3e38f).lr(1e30f).build();
+        e = assertThrows(TrainingDivergedException.class, () -> new DcecTrainer(pre, TINY).run());
+        assertTrue(e.getMessage().contains("pretraining loss became"), e.getMessage());
+        assertFalse(e.getMessage().contains("gamma"), e.getMessage());
+    }
+
     @Test void nonFiniteLossWhileClusteringStopsAndKeepsTheLastCheckpoint(@TempDir Path tmp) throws IOException {
         // a sane pretraining first, so that only the clustering phase can diverge
         Path pre = tmp.resolve("pre"), run = tmp.resolve("run");
