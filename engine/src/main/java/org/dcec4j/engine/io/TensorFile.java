@@ -180,7 +180,9 @@ public final class TensorFile {
         Reader r = new Reader(bytes, source);
         if (bytes.length < 24) throw r.error(0, "a dcec4j tensor file of at least 24 bytes, found " + bytes.length + " bytes (truncated?)");
         for (int i = 0; i < 4; i++)
-            if (bytes[i] != MAGIC[i]) throw r.error(0, "magic \"DC4J\", found " + Arrays.toString(Arrays.copyOf(bytes, 4)) + " (not a dcec4j tensor file)");
+            // the bytes in hex, as the other readers print them: Arrays.toString gave signed decimals ("[-69, 67, 52, 74]")
+            if (bytes[i] != MAGIC[i]) throw r.error(0, "magic \"DC4J\" (44 43 34 4a), found the bytes "
+                    + java.util.HexFormat.ofDelimiter(" ").formatHex(bytes, 0, 4) + " (not a dcec4j tensor file)");
         int body = bytes.length - 8;
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, body);

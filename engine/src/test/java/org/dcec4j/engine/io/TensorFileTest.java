@@ -63,6 +63,11 @@ class TensorFileTest {
         Files.write(f, good);
 
         expectError(Files.write(dir.resolve("magic"), withByte(good, 0, 'X')), "magic");
+        // the wrong bytes in hex, not as signed decimals ("found [-69, 67, 52, 74]"); here a JSON file given as a model
+        byte[] json = java.util.Arrays.copyOf("{\n  \"method\": \"dcec\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 40);
+        json[0] = (byte) 0xbb;
+        expectError(Files.write(dir.resolve("config.json"), json),
+                "expected magic \"DC4J\" (44 43 34 4a), found the bytes bb 0a 20 20 (not a dcec4j tensor file)");
         // a later format version (its checksum intact) is named as such (the user needs a newer dcec4j), not as damage
         expectError(Files.write(dir.resolve("version"), withCrc(withByte(good, 7, 9))),
                 "expected version 1, found 9 (written by a newer dcec4j: read it with that version or a later one)");
