@@ -188,7 +188,10 @@ public final class DcecCommand implements Runnable {
      * Whole-number options (int, Integer, long, Long): ASCII digits only, with the sign picocli's own converters take
      * (they use Integer.valueOf, which read `--limit ٣`, an Arabic-Indic three, as 3). The message is picocli's, naming
      * the option and the value: "Invalid value for option '--limit': '٣' is not an int (digits 0-9)". Decimal options
-     * need none (Float.valueOf and Double.valueOf take ASCII digits only). dcec-spark's command line registers them too.
+     * need none for their digits (Float.valueOf and Double.valueOf take ASCII digits only), but a float option (--lr,
+     * --gamma, --alpha) refuses a number that a float cannot hold: Float.valueOf made `--gamma 1e-50` a silent 0 (no
+     * clustering loss) and `--lr 1e-50` "--lr must be a positive number, got 0.0". dcec-spark's command line registers
+     * them too.
      */
     public static void registerNumberConverters(CommandLine cl) {
         CommandLine.ITypeConverter<Integer> ints = s -> {
@@ -205,7 +208,21 @@ public final class DcecCommand implements Runnable {
                 throw new CommandLine.TypeConversionException("'" + s + "' is not a long (" + AsciiNumbers.DIGITS + ")");
             }
         };
+        CommandLine.ITypeConverter<Float> floats = s -> {
+            float f;
+            try {
+                f = Float.valueOf(s);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + s + "' is not a float");
+            }
+            double d = Double.parseDouble(s);
+            if (d != 0 && !Double.isInfinite(d) && (f == 0 || Float.isInfinite(f)))
+                throw new CommandLine.TypeConversionException("'" + s + "' is outside the range of a float (magnitudes from about"
+                        + " 1.4e-45 to 3.4e38), which would hold it as " + f);
+            return f;
+        };
         cl.registerConverter(Integer.class, ints).registerConverter(int.class, ints);
+        cl.registerConverter(Float.class, floats).registerConverter(float.class, floats);
         cl.registerConverter(Long.class, longs).registerConverter(long.class, longs);
     }
 

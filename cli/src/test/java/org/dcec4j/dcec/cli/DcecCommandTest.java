@@ -115,6 +115,27 @@ class DcecCommandTest {
         assertArrayEquals(new int[] {4, 8, 16}, t.train.hyperParameters.filters.values());
     }
 
+    /**
+     * A float option refuses a number a float cannot hold, naming it: Float.valueOf made {@code --gamma 1e-50} a silent 0
+     * (a run without clustering loss, config.json recording 0.0) and {@code --lr 1e-50} "must be a positive number, got 0.0".
+     */
+    @Test void floatOptionsRefuseNumbersAFloatCannotHold(@TempDir Path tmp) {
+        for (String[] c : List.of(new String[] {"--gamma", "1e-50", "0.0"}, new String[] {"--lr", "1e-50", "0.0"},
+                new String[] {"--alpha", "-1e40", "-Infinity"})) {
+            Object[] r = run("train", c[0], c[1], "--limit", "30", "--out", tmp.resolve("never").toString());
+            assertEquals(2, r[0], (String) r[2]);
+            assertTrue(((String) r[2]).startsWith("Invalid value for option '" + c[0] + "': '" + c[1]
+                    + "' is outside the range of a float (magnitudes from about 1.4e-45 to 3.4e38), which would hold it as " + c[2]), (String) r[2]);
+            assertFalse(Files.exists(tmp.resolve("never")));
+        }
+        // zero, the smallest float and the forms Float.valueOf took before are still taken as they were
+        DcecCommand.Train t = (DcecCommand.Train) DcecCommand.commandLine(System.out, System.err)
+                .parseArgs("train", "--gamma", "0", "--lr", "1.4e-45", "--alpha", "2f").subcommand().commandSpec().userObject();
+        assertEquals(0f, t.train.hyperParameters.gamma);
+        assertEquals(Float.MIN_VALUE, t.train.hyperParameters.lr);
+        assertEquals(2f, t.train.hyperParameters.alpha);
+    }
+
     @Test void helpListsEveryOptionOfEveryCommand() {
         CommandLine cl = DcecCommand.commandLine(System.out, System.err);
         String top = cl.getUsageMessage(CommandLine.Help.Ansi.OFF);
