@@ -268,17 +268,47 @@ public final class DataSource {
                         + " mnist/, usps/ or fashion-mnist/" + (setting.startsWith("$") ? ", or unset it" : ""));
             }
             Path p = root.resolve(dir).resolve(name);
-            if (Files.isRegularFile(p)) {
+            if (isFile(p)) {
                 return p;
             }
         }
         for (Path d : extraDirs.getOrDefault(dir, List.of())) {
             Path p = d.resolve(name);
-            if (Files.isRegularFile(p)) {
+            if (isFile(p)) {
                 return p;
             }
         }
         return null;
+    }
+
+    /**
+     * Whether p is a regular file (following links); false when nothing is there. Something else under the file's
+     * name (a folder, a link that leads nowhere, a pipe) is an error naming it: it was skipped as if absent, and the
+     * file then came from a later folder or a download without a word, or was reported as not found where it is listed.
+     */
+    private static boolean isFile(Path p) {
+        if (Files.isRegularFile(p)) {
+            return true;
+        }
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        String found;
+        if (Files.isDirectory(p)) {
+            found = "a folder";
+        } else if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+            String target;
+            try {
+                target = " (-> " + Files.readSymbolicLink(p) + ")";
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                target = "";
+            }
+            found = "a symbolic link that leads nowhere" + target;
+        } else {
+            found = "a device, pipe or socket (not a regular file)";
+        }
+        throw new DatasetException(p + ": expected the data set's file (raw or gzipped), found " + found
+                + ": put the file there, or remove what is in its place");
     }
 
     /**

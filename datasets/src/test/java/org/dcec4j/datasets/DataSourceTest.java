@@ -84,6 +84,37 @@ class DataSourceTest {
         assertNull(DataSource.fromEnvironment(missing, Map.of(), tmp.resolve("no-home")).locate("mnist", f));
     }
 
+    /**
+     * Something that is not a file under a set file's name (a folder, a link that leads nowhere, a pipe) is named, not
+     * skipped: the search went on to the cache (or a download) without a word, or said "not found in [dir]" of a
+     * folder that lists the name.
+     */
+    @Test
+    void aSetFilesNameOnSomethingElseIsReportedNotSkipped() throws IOException {
+        Path home = tmp.resolve("home");
+        String f = "t10k-labels-idx1-ubyte.gz";
+        Path inCache = touch(home.resolve(".cache/dcec4j/mnist").resolve(f));
+        Path opt = tmp.resolve("opt");
+        DataSource s = DataSource.fromEnvironment(opt, Map.of(), home);
+        Path there = Files.createDirectories(opt.resolve("mnist").resolve(f));
+        String m = assertThrows(DatasetException.class, () -> s.locate("mnist", f)).getMessage();
+        assertEquals(there + ": expected the data set's file (raw or gzipped), found a folder: put the file there, or remove"
+                + " what is in its place", m);
+        m = assertThrows(DatasetException.class, () -> s.requireAll("mnist-test", "mnist", Datasets.MNIST_TEST)).getMessage();
+        assertTrue(m.startsWith(there + ": expected the data set's file"), m);
+        Files.delete(there);
+        Files.createSymbolicLink(there, tmp.resolve("gone.gz"));
+        m = assertThrows(DatasetException.class, () -> s.locate("mnist", f)).getMessage();
+        assertTrue(m.startsWith(there + ": expected the data set's file (raw or gzipped), found a symbolic link that leads nowhere (-> "
+                + tmp.resolve("gone.gz") + ")"), m);
+        // a link to a file is the file; with nothing under the name the search goes on as before
+        Path target = touch(tmp.resolve("gone.gz"));
+        assertEquals(there, s.locate("mnist", f));
+        Files.delete(target);
+        Files.delete(there);
+        assertEquals(inCache, s.locate("mnist", f));
+    }
+
     @Test
     void offlineEnvironmentAndCopies() {
         Path home = tmp.resolve("home");
