@@ -863,6 +863,11 @@ public final class ImageFolder {
                         if (Files.isSymbolicLink(p) && !Files.exists(p))
                             throw new DatasetException(p + ": expected an image, found a symbolic link to a file that does not exist ("
                                     + readLinkQuietly(p) + "), in the image folder " + dir);
+                        // a pipe, device or socket under an image's name: a file of the set that cannot be read, not one to
+                        // skip (it was left out without a word); a folder of that name is walked as a folder
+                        if (!Files.isDirectory(p))
+                            throw new DatasetException(p + ": expected an image, found a device, pipe or socket (not a regular file),"
+                                    + " in the image folder " + dir);
                         return false;
                     })
                     .map(p -> Map.entry(relativeName(dir, p), p))

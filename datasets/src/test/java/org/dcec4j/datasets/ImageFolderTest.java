@@ -420,6 +420,24 @@ class ImageFolderTest {
     }
 
     /**
+     * A pipe (or device) under an image's name is an error naming it: it was left out without a word, the set one image
+     * short. A folder under such a name is a folder, walked as one.
+     */
+    @Test
+    void aPipeUnderAnImagesNameIsAnErrorAFolderIsWalked() throws Exception {
+        Path dir = tmp.resolve("piped");
+        write(gray(2, 2, 10), "png", dir.resolve("cats").resolve("a.png"));
+        write(gray(2, 2, 20), "png", dir.resolve("dogs").resolve("b.png"));
+        write(gray(2, 2, 30), "png", dir.resolve("dogs").resolve("c.png").resolve("d.png"));
+        assertArrayEquals(new int[] {0, 1, 1}, ImageFolder.load(dir, 1).labels());
+        Path fifo = dir.resolve("dogs").resolve("e.png");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is not available");
+        String m = assertThrows(DatasetException.class, () -> ImageFolder.load(dir, 1)).getMessage();
+        assertEquals(fifo + ": expected an image, found a device, pipe or socket (not a regular file), in the image folder " + dir.resolve("dogs"), m);
+    }
+
+    /**
      * A link from inside a class folder to a folder above it: the walk meets the class folder again at s/c/a/loop/a, and
      * the error named that path instead of the link s/c/a/loop that closes the cycle, and not where it leads.
      */
