@@ -21,6 +21,8 @@ final class GzipStream extends InputStream {
     private final String source;
     private final Inflater inflater = new Inflater(true);
     private final CRC32 crc = new CRC32();
+    /** The CRC-32 of the current member's header so far, whose low 16 bits an FHCRC field holds. */
+    private final CRC32 headerCrc = new CRC32();
     private final byte[] buf = new byte[1 << 16];
     /** buf[pos..len) holds compressed bytes not yet consumed; buf[0] is at file offset bufStart. */
     private int pos, len;
@@ -146,40 +148,56 @@ final class GzipStream extends InputStream {
 
     /** The rest of a member header after the magic at {@code at}. */
     private void header(long at) {
-        int cm = need();
+        headerCrc.reset();
+        headerCrc.update(0x1f);
+        headerCrc.update(0x8b);
+        int cm = headerByte();
         if (cm != 8) {
             throw DatasetException.at(source, "byte " + (at + 2), "gzip compression method 8 (deflate)", Integer.toString(cm));
         }
-        int flags = need();
+        int flags = headerByte();
         if ((flags & RESERVED) != 0) {
             throw DatasetException.at(source, "byte " + (at + 3), "gzip flags without the reserved bits", String.format("0x%02x", flags));
         }
         for (int i = 0; i < 6; i++) {
-            need();                                   // MTIME, XFL, OS
+            headerByte();                             // MTIME, XFL, OS
         }
         if ((flags & FEXTRA) != 0) {
-            int xlen = need() | (need() << 8);
+            int xlen = headerByte() | (headerByte() << 8);
             for (int i = 0; i < xlen; i++) {
-                need();
+                headerByte();
             }
         }
         if ((flags & FNAME) != 0) {
-            while (need() != 0) {
+            while (headerByte() != 0) {
                 // the original file name, zero-terminated
             }
         }
         if ((flags & FCOMMENT) != 0) {
-            while (need() != 0) {
+            while (headerByte() != 0) {
                 // a comment, zero-terminated
             }
         }
         if ((flags & FHCRC) != 0) {
-            need();
-            need();
+            // checked as RFC 1952 and the JDK's GZIPInputStream check it: it was skipped, a damaged header read as a good one
+            long crcAt = offset();
+            int stored = need() | (need() << 8);
+            int expected = (int) (headerCrc.getValue() & 0xFFFF);
+            if (stored != expected) {
+                throw DatasetException.at(source, "byte " + crcAt, String.format("the header CRC-16 %04x (FHCRC)", expected),
+                        String.format("%04x (corrupt header)", stored));
+            }
         }
         inflater.reset();
         crc.reset();
         memberBytes = 0;
+    }
+
+    /** A byte of the member header, added to its CRC. */
+    private int headerByte() {
+        int v = need();
+        headerCrc.update(v);
+        return v;
     }
 
     private void readTrailer() {

@@ -423,6 +423,13 @@ class IdxReaderTest {
         full[header.length + 1] = (byte) (crc.getValue() >>> 8);
         System.arraycopy(plain, 10, full, header.length + 2, plain.length - 10);
         assertArrayEquals(IdxReader.parse("plain", raw).data(), IdxReader.parse("flags", full).data());
+        // a header whose CRC-16 does not match it (here a byte of its file name damaged) is corrupt: it was read as good
+        byte[] damaged = full.clone();
+        damaged[10 + 2 + 258] ^= 0x20;                           // 'i' of the name becomes 'I'
+        java.util.zip.CRC32 damagedCrc = new java.util.zip.CRC32();
+        damagedCrc.update(damaged, 0, header.length);
+        assertEquals(String.format("damaged: at byte %d: expected the header CRC-16 %04x (FHCRC), found %04x (corrupt header)",
+                header.length, damagedCrc.getValue() & 0xFFFF, crc.getValue() & 0xFFFF), error(() -> IdxReader.parse("damaged", damaged)));
         // the same header on the second member of two
         byte[] two = Arrays.copyOf(plain, plain.length + full.length);
         System.arraycopy(full, 0, two, plain.length, full.length);
