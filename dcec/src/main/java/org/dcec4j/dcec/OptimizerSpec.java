@@ -53,10 +53,23 @@ public record OptimizerSpec(Kind kind, float lr, float momentum) {
         String[] parts = t.split(":", -1);
         if (parts.length == 3 && parts[0].equals("sgd")) {
             try {
-                return sgd(Float.parseFloat(parts[1]), Float.parseFloat(parts[2]));
+                return sgd(floatOf(text, "learning rate", parts[1]), floatOf(text, "momentum", parts[2]));
             } catch (NumberFormatException e) { /* reported below */ }
         }
         throw new IllegalArgumentException("optimiser '" + text + "': expected adam or sgd:LR:MOMENTUM (e.g. sgd:1:0.9)");
+    }
+
+    /**
+     * A part of {@code text} as a float; a number a float cannot hold, which would silently become 0 or infinite (a
+     * momentum of 1e-50 would be 0), is refused naming it. NumberFormatException when it is no number at all.
+     */
+    private static float floatOf(String text, String what, String part) {
+        float f = Float.parseFloat(part);
+        double d = Double.parseDouble(part);
+        if (d != 0 && !Double.isInfinite(d) && (f == 0 || Float.isInfinite(f)))
+            throw new IllegalArgumentException("optimiser '" + text + "': the " + what + " " + part.trim() + " is outside the range"
+                    + " of a float (magnitudes from about 1.4e-45 to 3.4e38), which would hold it as " + f);
+        return f;
     }
 
     /** A fresh optimiser over {@code params}; {@code adamLr} is the config's rate, used by Adam. */

@@ -139,4 +139,18 @@ class OptimizerChoiceTest {
         assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("rmsprop"));
         assertEquals(OptimizerSpec.ADAM, OptimizerSpec.parse(" Adam "));
     }
+
+    @Test void numbersAFloatCannotHoldAreRefusedNotRounded() {
+        // Float.parseFloat made 1e-50 a 0: a momentum of 1e-50 silently became none, a rate "must be positive, got 0.0"
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("sgd:0.1:1e-50"));
+        assertEquals("optimiser 'sgd:0.1:1e-50': the momentum 1e-50 is outside the range of a float (magnitudes from about"
+                + " 1.4e-45 to 3.4e38), which would hold it as 0.0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("sgd:1e-50:0.9"));
+        assertTrue(e.getMessage().contains("the learning rate 1e-50 is outside the range of a float"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("sgd:1e39:0.9"));
+        assertTrue(e.getMessage().contains("which would hold it as Infinity"), e.getMessage());
+        // what a float holds is read as before: zero, the smallest subnormal, a Java float literal
+        assertEquals(OptimizerSpec.sgd(1.4e-45f, 0f), OptimizerSpec.parse("sgd:1.4e-45:0"));
+        assertEquals(OptimizerSpec.sgd(2f, 0.5f), OptimizerSpec.parse("sgd:2f:0.5"));
+    }
 }
