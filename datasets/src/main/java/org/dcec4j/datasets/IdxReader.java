@@ -148,7 +148,9 @@ public final class IdxReader {
             headerLength = 4 + 4 * rank;
             // a raw file: the claim is checked against the size before anything is allocated
             if (knownLength >= 0 && knownLength - headerLength != P) {
-                throw DatasetException.at(source, "byte " + headerLength, headerLength + P + " bytes in total (header + " + P
+                // the position: where the file ends early, or its first byte past the data the header describes
+                long at = Math.min(knownLength, headerLength + P);
+                throw DatasetException.at(source, "byte " + at, headerLength + P + " bytes in total (header + " + P
                         + " elements for dimensions " + Arrays.toString(dims) + ")", knownLength + " bytes");
             }
         }

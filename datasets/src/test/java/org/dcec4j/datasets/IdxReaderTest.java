@@ -135,8 +135,11 @@ class IdxReaderTest {
         byte[] good = Fixtures.mnistLike(4, 3, 3)[0];
         byte[] cut = Arrays.copyOf(good, good.length - 5);
         assertTrue(error(() -> IdxReader.parse("f", cut)).contains("expected " + good.length + " bytes"));
+        // the position is where the file ends early, or its first surplus byte (both were the header's end, byte 16)
+        assertTrue(error(() -> IdxReader.parse("f", cut)).startsWith("f: at byte " + cut.length + ": "));
         byte[] longer = Arrays.copyOf(good, good.length + 1);
         assertTrue(error(() -> IdxReader.parse("f", longer)).contains("found " + longer.length + " bytes"));
+        assertTrue(error(() -> IdxReader.parse("f", longer)).startsWith("f: at byte " + good.length + ": "));
         byte[] gzCut = Fixtures.gzip(cut);
         assertTrue(error(() -> IdxReader.parse("g", gzCut)).contains("only " + (36 - 5)));
         byte[] gz = Fixtures.gzip(good);
