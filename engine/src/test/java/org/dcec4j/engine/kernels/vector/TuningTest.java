@@ -1,11 +1,16 @@
 package org.dcec4j.engine.kernels.vector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.dcec4j.engine.Backend;
+import org.dcec4j.engine.kernels.ConvGeometry;
+import org.dcec4j.engine.nn.Padding;
 import org.junit.jupiter.api.Test;
 
-/** The chunk sizes of {@link Tuning}, against hand-computed cases and a brute-force search. */
+/** The chunk sizes of {@link Tuning}, against hand-computed cases and a brute-force search, and the forward form each DCEC product takes. */
 class TuningTest {
 
     /** Computed-but-discarded columns per useful column of G images of P columns in panels of {@code unit}. */
@@ -39,5 +44,30 @@ class TuningTest {
                             assertTrue(w > best + 1e-12, "P=" + P + " N=" + N + " unit=" + unit + ": G=" + G + " ties with " + got + " and is nearer " + base);
                     }
                 }
+    }
+
+    /**
+     * Which forward each DCEC product takes at batch 256 (at the width this JVM runs): conv1's 25 terms the direct form
+     * at 28×28, conv2 and conv3 (and so deconv2's and deconv3's backward-input) the batch in the lanes at both sizes,
+     * whose lane copies stay under the bound (28×28 conv2: 32·17·17·L floats, 578 KiB at 512 bits); fewer images than
+     * lanes, or a lane copy past the bound, the packed form.
+     */
+    @Test void theBigDcecProductsRunWithTheBatchInTheLanes() {
+        assumeTrue(Backend.vectorModulePresent(), "needs --add-modules jdk.incubator.vector (the lane count)");
+        int L = Gemm.L;
+        for (int size : new int[] {28, 16}) {
+            ConvGeometry conv1 = Padding.same().geometry(256, 1, size, size, 32, 5, 5, 2);
+            ConvGeometry conv2 = Padding.same().geometry(256, 32, size / 2, size / 2, 64, 5, 5, 2);
+            ConvGeometry conv3 = size % 8 == 0 ? Padding.same().geometry(256, 64, size / 4, size / 4, 128, 3, 3, 2)
+                                               : Padding.valid().geometry(256, 64, size / 4, size / 4, 128, 3, 3, 2);
+            assertFalse(Tuning.lanesForward(conv1), "conv1 at " + size);
+            assertTrue(Tuning.lanesForward(conv2), "conv2 at " + size);
+            assertTrue(Tuning.lanesForward(conv3), "conv3 at " + size);
+            assertFalse(Tuning.lanesForward(conv2.withBatch(L - 1)), "conv2 at " + size + ", " + (L - 1) + " images");
+            assertTrue(Tuning.lanesForward(conv2.withBatch(L)), "conv2 at " + size + ", " + L + " images");
+        }
+        assertTrue(Tuning.directForward(Padding.same().geometry(256, 1, 28, 28, 32, 5, 5, 2)));
+        // 32 channels of 64×64 (a conv2 of 128×128 images): 32·67·67·L floats, past 2^18 at every width
+        assertFalse(Tuning.lanesForward(Padding.same().geometry(256, 32, 64, 64, 64, 5, 5, 2)));
     }
 }
