@@ -12,8 +12,10 @@ import org.dcec4j.engine.kernels.ConvGeometry;
  *   dx[n,c,h,w]  += Σ_(kh,kw) dcol[(c,kh,kw), (n,oh,ow)]    over the taps with h = oh·SH+kh−PT, w = ow·SW+kw−PL
  * </pre>
  * the taps added in (kh, kw) order to a sum started from zero (or from b[c] for the transposed forward):
- * docs/kernels.md#reduction-order. Two layouts compute the same numbers:
+ * docs/kernels.md#reduction-order. Three forms compute the same numbers:
  * <ul>
+ *   <li>{@link Lanes} (big products, at least L images): no dcol at all; the batch in the vector lanes, and each tap's
+ *       term of each input pixel one chain over k, added to the pixel's sum in tap order;</li>
  *   <li>{@link #channelMajor} (few channels): dcol = Wᵀ·dY with (c, kh, kw) rows; the gather reads one
  *       element per term through a table of dcol offsets;</li>
  *   <li>{@link #pixelMajor} (C ≥ lanes): dcolᵀ = dYᵀ·W with (kh, kw, c) columns, so a dcolᵀ row holds
@@ -30,8 +32,8 @@ final class ConvBackwardInput {
     private static final int L = Gemm.L, NR = Gemm.NR, MR = Gemm.MR;
 
     /**
-     * The pixel-major form where there are at least as many channels as lanes ({@link Tuning#pixelMajorBackwardInput}),
-     * else the channel-major one. With {@code act} null: out (= dx) accumulated, b ignored. Otherwise out written as
+     * The lanes form for the big products ({@link Tuning#lanesBackwardInput}), else the pixel-major form where there are
+     * at least as many channels as lanes ({@link Tuning#pixelMajorBackwardInput}), else the channel-major one. With {@code act} null: out (= dx) accumulated, b ignored. Otherwise out written as
      * act(b + convᵀ(dy)), b read or null.
      */
     static void run(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
@@ -43,7 +45,172 @@ final class ConvBackwardInput {
      * r.c2iOff) and returns the chunks to run.
      */
     static WorkerPool.Planned plan(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
+        if (Tuning.lanesBackwardInput(g)) return lanes(r, out, dy, w, b, act, g);
         return Tuning.pixelMajorBackwardInput(g.C) ? pixelMajor(r, out, dy, w, b, act, g) : channelMajor(r, out, dy, w, b, act, g);
+    }
+
+    /** Input channels per tile of the lanes form: the forward's direct tile, with input channels in its output rows' place. */
+    private static final int CH = ConvForward.CH;
+
+    /**
+     * The lanes form: the contract of {@link #plan}. Packs the weights per tap and channel panel (into r.packedW) and builds
+     * the tables every chunk reads: where each dy position goes in the lanes (r.dyLanesTo), the K-term chain's offsets
+     * (r.chainOffsets) and the pairs of input pixels computed together (r.pixelPairs).
+     */
+    private static WorkerPool.Planned lanes(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act,
+                                            ConvGeometry g) {
+        final int C = g.C, K = g.K, KHW = g.KH * g.KW, P = g.OH * g.OW, panels = (C + CH - 1) / CH;
+        // wp[((t·panels + cp)·K + k)·CH + i] = w[k, cp·CH + i, t] for the taps t = kh·KW + kw, channels past C zero: the
+        // direct tile's panel (CH channels side by side, k-major) of tap t and channel panel cp
+        final float[] wp = r.packedW = Workspace.grow(r.packedW, KHW * panels * K * CH);
+        for (int t = 0; t < KHW; t++)
+            for (int cp = 0; cp < panels; cp++)
+                for (int k = 0; k < K; k++)
+                    for (int i = 0; i < CH; i++) {
+                        final int c = cp * CH + i;
+                        wp[((t * panels + cp) * K + k) * CH + i] = c < C ? w[(k * C + c) * KHW + t] : 0f;
+                    }
+        // dy in the lanes, pixel-major: dyl[(p·K + k)·L + q] = dy[n0 + q, k, p], so that one pixel's chain over k reads
+        // K consecutive vectors (offsets k·L)
+        final int[] to = r.dyLanesTo = Workspace.grow(r.dyLanesTo, K * P);
+        for (int k = 0; k < K; k++)
+            for (int p = 0; p < P; p++) to[k * P + p] = (p * K + k) * L;
+        final int[] chain = r.chainOffsets = Workspace.grow(r.chainOffsets, K);
+        for (int k = 0; k < K; k++) chain[k] = k * L;
+        return new WorkerPool.Planned(new Lanes(out, dy, wp, b, act, g, to, chain, pixelPairs(r, g), r.ws), (g.N + L - 1) / L);
+    }
+
+    /**
+     * The input pixels of one plane in pairs that the lanes form computes together (r.pixelPairs: pixel pairs[2e] and
+     * pairs[2e + 1], −1 for a pixel left alone; the list ends with {@code Integer.MIN_VALUE}), returned. The taps that reach
+     * pixel (h, w) are the valid kh of row h times the valid kw of column w ({@link #firstTap}): kh ≡ h + PT (mod SH) with
+     * oh = (h + PT − kh)/SH inside the output, a run of every SH-th kh. Pixels are paired within their phase class
+     * ((h + PT) mod SH, (w + PL) mod SW: the same candidate taps), first among those whose rows and columns have the same
+     * runs (the same taps exactly: both take every term), in row-major order; a pixel left over in one such group pairs
+     * with the next group's first (at the plane's border a tap may then reach one and miss the other), and a class with
+     * an odd count leaves its last pixel alone. Every pixel appears once. At 28×28, conv2's backward-input computes 1 074
+     * tap terms per plane for the 1 024 needed (pairing each class in plain row-major order: 1 134).
+     */
+    private static int[] pixelPairs(Resources r, ConvGeometry g) {
+        final int H = g.H, W = g.W, SH = g.SH, SW = g.SW;
+        final int[] pairs = r.pixelPairs = Workspace.grow(r.pixelPairs, 2 * H * W + 2);
+        int e = 0;
+        for (int ph = 0; ph < SH; ph++)
+            for (int pw = 0; pw < SW; pw++) {
+                int alone = -1;
+                // each group: the rows with the tap run of row h, times the columns with the tap run of column w, taking
+                // h and w at the first row and column of their runs
+                for (int h = 0; h < H; h++) {
+                    if ((h + g.PT) % SH != ph || !firstOfRun(h, g.PT, SH, g.KH, g.OH)) continue;
+                    for (int w = 0; w < W; w++) {
+                        if ((w + g.PL) % SW != pw || !firstOfRun(w, g.PL, SW, g.KW, g.OW)) continue;
+                        for (int h2 = h; h2 < H; h2 += SH) {
+                            if (!sameRun(h2, h, g.PT, SH, g.KH, g.OH)) continue;
+                            for (int w2 = w; w2 < W; w2 += SW) {
+                                if (!sameRun(w2, w, g.PL, SW, g.KW, g.OW)) continue;
+                                if (alone < 0) { alone = h2 * W + w2; continue; }
+                                pairs[e++] = alone;
+                                pairs[e++] = h2 * W + w2;
+                                alone = -1;
+                            }
+                        }
+                    }
+                }
+                if (alone >= 0) { pairs[e++] = alone; pairs[e++] = -1; }
+            }
+        pairs[e] = pairs[e + 1] = Integer.MIN_VALUE;
+        return pairs;
+    }
+
+    /**
+     * Along one axis (input position x, padding before it pad, stride S, kernel size KS, output size O): the first kernel
+     * index that reaches x, x + pad − k ≡ 0 (mod S) with (x + pad − k)/S in [0, O), or KS if none does; the ones that do
+     * are every S-th from there up to {@link #lastTap}.
+     */
+    private static int firstTap(int x, int pad, int S, int KS, int O) {
+        for (int k = (x + pad) % S; k < KS; k += S) {
+            final int o = (x + pad - k) / S;
+            if (o >= 0 && o < O) return k;
+        }
+        return KS;
+    }
+
+    /** The last kernel index that reaches x (as {@link #firstTap}), or −1 if none does. */
+    private static int lastTap(int x, int pad, int S, int KS, int O) {
+        int last = -1;
+        for (int k = (x + pad) % S; k < KS; k += S) {
+            final int o = (x + pad - k) / S;
+            if (o >= 0 && o < O) last = k;
+        }
+        return last;
+    }
+
+    /** Positions x and y (same phase) are reached by the same kernel indices. */
+    private static boolean sameRun(int x, int y, int pad, int S, int KS, int O) {
+        return firstTap(x, pad, S, KS, O) == firstTap(y, pad, S, KS, O) && lastTap(x, pad, S, KS, O) == lastTap(y, pad, S, KS, O);
+    }
+
+    /** No earlier position of x's phase is reached by the same kernel indices as x. */
+    private static boolean firstOfRun(int x, int pad, int S, int KS, int O) {
+        for (int y = x - S; y >= 0; y -= S) if (sameRun(x, y, pad, S, KS, O)) return false;
+        return true;
+    }
+
+    /**
+     * The adjoint with the batch in the lanes ({@link Tuning#lanesBackwardInput}: conv2's and conv3's backward-input,
+     * deconv2's and deconv3's forward). Chunk t holds the L images n0 = t·L … (fewer in the last chunk; the lanes past
+     * the batch compute the bias and are never stored). Their dy goes into the lanes ({@link ImageLanes#in}), and for
+     * every input pixel (h, w) of channel c, lane q of
+     * <pre>
+     *   sl[c, (h, w)] = b[c] (or 0) + Σ_(kh,kw) ( Σ_k w[k, c, kh, kw] · dyl[(oh, ow), k] )     taps in (kh, kw) order
+     * </pre>
+     * over the taps that reach it (h = oh·SH + kh − PT, w = ow·SW + kw − PL inside the output), each tap's term one FMA
+     * chain over k from 0 added to the pixel's sum: the reference's order (ScalarKernels' transposed scatter) in every
+     * lane. The terms are the forward's direct tile ({@link ConvForward#directTile} in its adding mode): CH channels ×
+     * two pixels of one phase class ({@link #pixelPairs}) for one tap, one vector load per pixel and k, one broadcast per
+     * channel and k; a pixel that the tap does not reach takes no term. Then act, and out written (or, with act null,
+     * accumulated) image by image ({@link ImageLanes#out}).
+     */
+    private record Lanes(float[] out, float[] dy, float[] wp, float[] b, Activation act, ConvGeometry g, int[] to,
+                         int[] chain, int[] pairs, Workspace[] ws) implements WorkerPool.Job {
+        @Override public void run(int worker, int chunk) {
+            final int C = g.C, K = g.K, H = g.H, W = g.W, HW = H * W, P = g.OH * g.OW, panels = (C + CH - 1) / CH;
+            final int KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW, SH = g.SH, SW = g.SW, PT = g.PT, PL = g.PL;
+            final int n0 = chunk * L, count = Math.min(L, g.N - n0);
+            final Workspace s = ws[worker];
+            final float[] dyl = s.dcol = Workspace.grow(s.dcol, K * P * L);
+            ImageLanes.in(dyl, to, dy, n0, count, K * P, s.block);
+            // the pixels' sums sl[(c·HW + i)·L + q], started from b[c] (the transposed forward) or 0
+            final float[] sl = s.ybuf = Workspace.grow(s.ybuf, C * HW * L);
+            for (int c = 0; c < C; c++)
+                java.util.Arrays.fill(sl, c * HW * L, (c + 1) * HW * L, act != null && b != null ? b[c] : 0f);
+            for (int e = 0; pairs[e] != Integer.MIN_VALUE; e += 2) {
+                final boolean two = pairs[e + 1] >= 0;
+                final int i0 = pairs[e], i1 = two ? pairs[e + 1] : i0;
+                final int h0 = i0 / W, w0 = i0 % W, h1 = i1 / W, w1 = i1 % W;
+                for (int kh = (h0 + PT) % SH; kh < KH; kh += SH) {
+                    // exact divisions: kh ≡ h + PT (mod SH) for both pixels
+                    final int oh0 = (h0 + PT - kh) / SH, oh1 = (h1 + PT - kh) / SH;
+                    for (int kw = (w0 + PL) % SW; kw < KW; kw += SW) {
+                        final int ow0 = (w0 + PL - kw) / SW, ow1 = (w1 + PL - kw) / SW;
+                        final boolean in0 = oh0 >= 0 && oh0 < OH && ow0 >= 0 && ow0 < OW;
+                        final boolean in1 = two && oh1 >= 0 && oh1 < OH && ow1 >= 0 && ow1 < OW;
+                        if (!in0 && !in1) continue;
+                        // each pixel's chain starts at its output pixel's K vectors (a pixel the tap misses reads the
+                        // other's, and takes no term)
+                        final int d0 = (oh0 * OW + ow0) * K * L, d1 = (oh1 * OW + ow1) * K * L;
+                        final int x0 = in0 ? d0 : d1, x1 = in1 ? d1 : x0, t = kh * KW + kw;
+                        for (int cp = 0; cp < panels; cp++)
+                            ConvForward.directTile(sl, cp * CH * HW * L, HW * L, i0 * L, in0 ? L : 0, i1 * L, in1 ? L : 0,
+                                                   Math.min(CH, C - cp * CH), wp, (t * panels + cp) * K * CH, K, dyl, x0, x1,
+                                                   chain, null, 0, false, true, s.tile);
+                    }
+                }
+            }
+            // out = act(sl), or out += sl (ReLU over the whole chunk while it is in cache)
+            if (act == Activation.RELU) Pointwise.relu(sl, 0, sl, 0, C * HW * L);
+            ImageLanes.out(out, sl, n0, count, C * HW, act == null);
+        }
     }
 
     /** Channel-major form: the contract of {@link #plan}. */

@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorShuffle;
 
 /**
  * L images with the batch in the vector lanes: lane q of every vector belongs to image n0 + q. The forward of the big
- * convolutions ({@code ConvForward.Lanes}) reads its input and writes its output that way:
+ * convolutions ({@code ConvForward.Lanes}) reads its input and writes its output that way, and so does their adjoint
+ * ({@code ConvBackwardInput.Lanes}, with dy in xl's place and dx in y's):
  * <pre>
  *   xl[((c·Hp + hp)·Wp + wp)·L + q] = xPad[n0 + q, c, hp, wp]     (zero where padded, and for q ≥ count)
  *   y[n0 + q, k, p] = yl[(k·P + p)·L + q]                         (q &lt; count)
@@ -42,19 +43,25 @@ final class ImageLanes {
     }
 
     /**
-     * Out of the lanes: y[(n0 + q)·KP + i] = yl[i·L + q] for q &lt; count and i &lt; KP. y written there; yl overwritten
-     * (transposed in place, block by block).
+     * Out of the lanes: y[(n0 + q)·KP + i] = yl[i·L + q] for q &lt; count and i &lt; KP, or with {@code add}
+     * y[…] = y[…] + yl[i·L + q]. y written there; yl overwritten (transposed in place, block by block).
      */
-    static void out(float[] y, float[] yl, int n0, int count, int KP) {
+    static void out(float[] y, float[] yl, int n0, int count, int KP, boolean add) {
         final int whole = KP - KP % L;
         for (int i0 = 0; i0 < whole; i0 += L) {
             // yl's L positions i0 … i0 + L − 1 are one L × L block: transposed, its row q is image n0 + q's run of them
             transpose(yl, i0 * L);
-            for (int q = 0; q < count; q++)
-                FloatVector.fromArray(Gemm.S, yl, (i0 + q) * L).intoArray(y, (n0 + q) * KP + i0);
+            for (int q = 0; q < count; q++) {
+                final int d = (n0 + q) * KP + i0;
+                FloatVector v = FloatVector.fromArray(Gemm.S, yl, (i0 + q) * L);
+                (add ? FloatVector.fromArray(Gemm.S, y, d).add(v) : v).intoArray(y, d);
+            }
         }
         for (int i = whole; i < KP; i++)
-            for (int q = 0; q < count; q++) y[(n0 + q) * KP + i] = yl[i * L + q];
+            for (int q = 0; q < count; q++) {
+                final int d = (n0 + q) * KP + i;
+                y[d] = add ? y[d] + yl[i * L + q] : yl[i * L + q];
+            }
     }
 
     /**

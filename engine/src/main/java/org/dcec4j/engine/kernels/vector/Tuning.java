@@ -112,6 +112,47 @@ final class Tuning {
         return g.C * g.KH * g.KW > DIRECT_FORWARD_MAX_TERMS && g.N >= Gemm.L && lanesCopy <= LANES_FORWARD_MAX_FLOATS;
     }
 
+    /**
+     * The least FMAs per lane that an input pixel's sum of the adjoint must have on average, K × (taps reaching it), for
+     * the lanes form to run: its copies into and out of the lanes and its pixel-sum buffer cost a fixed amount per input
+     * element, which the pixel-major product does not pay. Same-JVM alternating timings of the transposed forward, one
+     * thread, 512 bits (docs/benchmarks.md#lanes-backward-input): conv2's adjoint (K = 64 × 5.2 or 4.5 taps per pixel at
+     * 28×28 or 16×16: 334, 289) 11–14 % faster in the lanes; conv3's at 28×28 (128 × 1.65 = 212) 4–12 % slower, at
+     * 16×16 (128 × 1.56 = 200) 15 % faster. The bound keeps conv3's adjoint pixel-major at both sizes: no loss at 28×28,
+     * the reproduction's size, for 0.15 ms given up at 16×16.
+     */
+    static final int LANES_BACKWARD_INPUT_MIN_TERMS = 256;
+
+    /**
+     * The backward-input (and the transposed forward) runs with the batch in the lanes ({@code ConvBackwardInput.Lanes})
+     * when the chains over k are too long for the direct form, the input has at least one tile's worth of channels, the
+     * batch fills at least one vector of images, an input pixel's sum has on average at least
+     * {@link #LANES_BACKWARD_INPUT_MIN_TERMS} FMAs, and the chunk's two lane buffers, dy [K, P, L] and the sums [C, H, W, L],
+     * fit {@link #LANES_FORWARD_MAX_FLOATS} together (28×28 conv2's: 588 KiB at 512 bits): conv2's backward-input and
+     * deconv2's forward, at 28×28 and 16×16 (not conv3's: 212 and 200 FMAs per pixel).
+     */
+    static boolean lanesBackwardInput(ConvGeometry g) {
+        long buffers = ((long) g.K * g.OH * g.OW + (long) g.C * g.H * g.W) * Gemm.L;
+        // the taps reaching pixel (h, w) are the valid kh of row h times the valid kw of column w
+        long terms = (long) reaching(g.H, g.PT, g.SH, g.KH, g.OH) * reaching(g.W, g.PL, g.SW, g.KW, g.OW);
+        return g.K > DIRECT_FORWARD_MAX_TERMS && g.C >= ConvForward.CH && g.N >= Gemm.L && buffers <= LANES_FORWARD_MAX_FLOATS
+               && g.K * terms >= (long) LANES_BACKWARD_INPUT_MIN_TERMS * g.H * g.W;
+    }
+
+    /**
+     * Along one axis (input size X, padding before it pad, stride S, kernel size KS, output size O): the pairs (x, k)
+     * of an input position and a kernel index that reaches it, x = o·S + k − pad with o in [0, O).
+     */
+    private static int reaching(int X, int pad, int S, int KS, int O) {
+        int n = 0;
+        for (int o = 0; o < O; o++)
+            for (int k = 0; k < KS; k++) {
+                final long x = (long) o * S + k - pad;
+                if (x >= 0 && x < X) n++;
+            }
+        return n;
+    }
+
     /** The reduction block: KC, or less so that the ⌈total/KC⌉ blocks are equal (no short last block). */
     static int balancedKc(int total) {
         int blocks = (total + KC - 1) / KC;

@@ -70,4 +70,32 @@ class TuningTest {
         // 32 channels of 64×64 (a conv2 of 128×128 images): 32·67·67·L floats, past 2^18 at every width
         assertFalse(Tuning.lanesForward(Padding.same().geometry(256, 32, 64, 64, 64, 5, 5, 2)));
     }
+
+    /**
+     * Which form each DCEC adjoint (backward-input, transposed forward) takes at batch 256: conv2's in the lanes at both
+     * sizes (an input pixel's sum has K × taps = 64 × 5.2 = 334 FMAs at 28×28, 64 × 4.5 = 289 at 16×16, hand-counted
+     * from the taps of each row and column), conv3's not (128 × 1.65 = 212, 128 × 1.56 = 200), conv1's not (one input
+     * channel); nor conv2's with fewer images than lanes, or with lane buffers past the bound.
+     */
+    @Test void conv2sAdjointRunsWithTheBatchInTheLanes() {
+        assumeTrue(Backend.vectorModulePresent(), "needs --add-modules jdk.incubator.vector (the lane count)");
+        int L = Gemm.L;
+        for (int size : new int[] {28, 16}) {
+            ConvGeometry conv1 = Padding.same().geometry(256, 1, size, size, 32, 5, 5, 2);
+            ConvGeometry conv2 = Padding.same().geometry(256, 32, size / 2, size / 2, 64, 5, 5, 2);
+            ConvGeometry conv3 = size % 8 == 0 ? Padding.same().geometry(256, 64, size / 4, size / 4, 128, 3, 3, 2)
+                                               : Padding.valid().geometry(256, 64, size / 4, size / 4, 128, 3, 3, 2);
+            assertFalse(Tuning.lanesBackwardInput(conv1), "conv1 at " + size);
+            assertTrue(Tuning.lanesBackwardInput(conv2), "conv2 at " + size);
+            assertFalse(Tuning.lanesBackwardInput(conv3), "conv3 at " + size);
+            assertFalse(Tuning.lanesBackwardInput(conv2.withBatch(L - 1)), "conv2 at " + size + ", " + (L - 1) + " images");
+            assertTrue(Tuning.lanesBackwardInput(conv2.withBatch(L)), "conv2 at " + size + ", " + L + " images");
+        }
+        // the same conv2 on 64×64 inputs: (64·32·32 + 32·64·64)·L floats, past 2^18 at every width
+        assertFalse(Tuning.lanesBackwardInput(Padding.same().geometry(256, 32, 64, 64, 64, 5, 5, 2)));
+        // the bound itself: 5×5 stride 2 'same' on 14×14 (PT = PL = 1, 7 outputs per axis) has 4 + 5·5 + 3 = 32 pairs of a
+        // row and a kh reaching it, so 32·32 = 1024 tap terms over 196 pixels; K·1024 ≥ 256·196 = 50 176 from K = 49
+        assertFalse(Tuning.lanesBackwardInput(Padding.same().geometry(256, 32, 14, 14, 48, 5, 5, 2)));
+        assertTrue(Tuning.lanesBackwardInput(Padding.same().geometry(256, 32, 14, 14, 49, 5, 5, 2)));
+    }
 }
