@@ -78,14 +78,14 @@ public final class StepProfile {
             ConvAutoencoder ae = new ConvAutoencoder(1, size, size, 10, 1L);
             ae.use(timed);
             Adam adam = new Adam(ae.parameters(), 1e-3f, timed);
-            long stepNanos = 0, allocated = 0;
+            long stepNanos = 0, allocated = 0, allocatedAll = 0;
             int measured = steps - steps / 2;
             for (int s = 0; s < steps; s++) {
                 if (s == steps / 2) {                // the first half is warm-up
                     calls.clear();
                     if (accounted != null) accounted.accountCalls(true);
                 }
-                long t0 = System.nanoTime(), a0 = allocatedBytes();
+                long t0 = System.nanoTime(), a0 = allocatedBytes(), all0 = allThreadsAllocatedBytes();
                 try (var step = arena != null ? arena.open() : null) {
                     adam.zeroGrad();
                     Tensor loss = F.mse(ae.forward(x), x);
@@ -96,6 +96,7 @@ public final class StepProfile {
                 if (s >= steps / 2) {
                     stepNanos += System.nanoTime() - t0;
                     allocated += allocatedBytes() - a0;
+                    allocatedAll += allThreadsAllocatedBytes() - all0;
                 }
             }
             double kernelMs = 0;
@@ -118,6 +119,11 @@ public final class StepProfile {
             if (allocatedBytes() >= 0)
                 System.out.printf(Locale.ROOT, "%10.1f MB       allocated per step by the calling thread (arrays are zeroed when allocated)%n",
                         allocated / 1e6 / measured);
+            // the kernels' worker threads allocate nothing once their workspaces are warm; megabytes here mean that
+            // compiled vector code boxes its vectors (docs/design-notes.md#lanes-backward-input)
+            if (allThreadsAllocatedBytes() >= 0)
+                System.out.printf(Locale.ROOT, "%10.1f MB       allocated per step by all threads (the worker pool's included)%n",
+                        allocatedAll / 1e6 / measured);
         } finally {
             Impl.close(real);
         }
@@ -131,6 +137,15 @@ public final class StepProfile {
     static long allocatedBytes() {
         java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
         return t instanceof com.sun.management.ThreadMXBean h ? h.getCurrentThreadAllocatedBytes() : -1;
+    }
+
+    /** Bytes allocated so far by all live threads, as {@link #allocatedBytes}, or -1 where the JVM does not offer it. */
+    static long allThreadsAllocatedBytes() {
+        java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (!(t instanceof com.sun.management.ThreadMXBean h)) return -1;
+        long sum = 0;
+        for (long a : h.getThreadAllocatedBytes(h.getAllThreadIds())) if (a > 0) sum += a;   // -1: ended meanwhile
+        return sum;
     }
 
     /** Method name plus the shape arguments: ints, the activation, and the conv geometry. */

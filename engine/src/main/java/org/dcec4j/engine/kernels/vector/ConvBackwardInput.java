@@ -49,13 +49,13 @@ final class ConvBackwardInput {
         return Tuning.pixelMajorBackwardInput(g.C) ? pixelMajor(r, out, dy, w, b, act, g) : channelMajor(r, out, dy, w, b, act, g);
     }
 
-    /** Input channels per tile of the lanes form: the forward's direct tile, with input channels in its output rows' place. */
+    /** Input channels per tile of the lanes form ({@link #termTile}): as many as the forward's direct tile has output channels. */
     private static final int CH = ConvForward.CH;
 
     /**
      * The lanes form: the contract of {@link #plan}. Packs the weights per tap and channel panel (into r.packedW) and builds
-     * the tables every chunk reads: where each dy position goes in the lanes (r.dyLanesTo), the K-term chain's offsets
-     * (r.chainOffsets) and the pairs of input pixels computed together (r.pixelPairs).
+     * the tables every chunk reads: where each dy position goes in the lanes (r.dyLanesTo) and the pairs of input pixels
+     * computed together (r.pixelPairs).
      */
     private static WorkerPool.Planned lanes(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act,
                                             ConvGeometry g) {
@@ -75,9 +75,128 @@ final class ConvBackwardInput {
         final int[] to = r.dyLanesTo = Workspace.grow(r.dyLanesTo, K * P);
         for (int k = 0; k < K; k++)
             for (int p = 0; p < P; p++) to[k * P + p] = (p * K + k) * L;
-        final int[] chain = r.chainOffsets = Workspace.grow(r.chainOffsets, K);
-        for (int k = 0; k < K; k++) chain[k] = k * L;
-        return new WorkerPool.Planned(new Lanes(out, dy, wp, b, act, g, to, chain, pixelPairs(r, g), r.ws), (g.N + L - 1) / L);
+        return new WorkerPool.Planned(new Lanes(out, dy, wp, b, act, g, to, pixelPairs(r, g), r.ws), (g.N + L - 1) / L);
+    }
+
+    /**
+     * One tile of the lanes form: input channels r &lt; rows (≤ CH) of a channel panel × two input pixels, for one tap.
+     * The terms t[r][s] = Σ_k wp[a0 + k·CH + r] · dyl[x_s + k·L + q] (one FMA chain per lane over k in order, from 0;
+     * x_s: the pixel's output pixel's K vectors) are added to the sums of the pixels the tap reaches:
+     * sl[so + r·PS + p_s + q] = sl[…] + t[r][s] for q &lt; L where {@code in_s}. One vector load per pixel and k, one
+     * broadcast per channel and k: the forward's direct tile ({@code ConvForward.directTile}) with input channels in its
+     * output channels' place and an addition in its store's. A tile whose channels and pixels are all real adds its
+     * vectors where they lie; the others go through buf (≥ 2·CH·L floats). sl updated.
+     */
+    private static void termTile(float[] sl, int so, int PS, int p0, boolean in0, int p1, boolean in1, int rows,
+                                 float[] wp, int a0, int K, float[] dyl, int x0, int x1, float[] buf) {
+        if (CH == 8) {
+            termTile8(sl, so, PS, p0, in0, p1, in1, rows, wp, a0, K, dyl, x0, x1, buf);
+            return;
+        }
+        FloatVector t00, t01, t10, t11, t20, t21, t30, t31;
+        t00 = t01 = t10 = t11 = t20 = t21 = t30 = t31 = FloatVector.zero(Gemm.S);
+        for (int k = 0, a = a0, o = 0; k < K; k++, a += CH, o += L) {
+            // t[r][s] = fma(w[k, c0 + r, kh, kw], dyl[x_s + k·L + q], t[r][s])
+            FloatVector v0 = FloatVector.fromArray(Gemm.S, dyl, x0 + o);
+            FloatVector v1 = FloatVector.fromArray(Gemm.S, dyl, x1 + o);
+            FloatVector w = FloatVector.broadcast(Gemm.S, wp[a]);
+            t00 = w.fma(v0, t00); t01 = w.fma(v1, t01);
+            w = FloatVector.broadcast(Gemm.S, wp[a + 1]);
+            t10 = w.fma(v0, t10); t11 = w.fma(v1, t11);
+            w = FloatVector.broadcast(Gemm.S, wp[a + 2]);
+            t20 = w.fma(v0, t20); t21 = w.fma(v1, t21);
+            w = FloatVector.broadcast(Gemm.S, wp[a + 3]);
+            t30 = w.fma(v0, t30); t31 = w.fma(v1, t31);
+        }
+        final int q0 = so + p0, q1 = so + p1;
+        if (rows == CH && in0 && in1) {
+            // sum[c, pixel] = sum[c, pixel] + term
+            FloatVector.fromArray(Gemm.S, sl, q0).add(t00).intoArray(sl, q0);
+            FloatVector.fromArray(Gemm.S, sl, q1).add(t01).intoArray(sl, q1);
+            FloatVector.fromArray(Gemm.S, sl, q0 + PS).add(t10).intoArray(sl, q0 + PS);
+            FloatVector.fromArray(Gemm.S, sl, q1 + PS).add(t11).intoArray(sl, q1 + PS);
+            FloatVector.fromArray(Gemm.S, sl, q0 + 2 * PS).add(t20).intoArray(sl, q0 + 2 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q1 + 2 * PS).add(t21).intoArray(sl, q1 + 2 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q0 + 3 * PS).add(t30).intoArray(sl, q0 + 3 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q1 + 3 * PS).add(t31).intoArray(sl, q1 + 3 * PS);
+            return;
+        }
+        t00.intoArray(buf, 0);     t01.intoArray(buf, L);
+        t10.intoArray(buf, 2 * L); t11.intoArray(buf, 3 * L);
+        t20.intoArray(buf, 4 * L); t21.intoArray(buf, 5 * L);
+        t30.intoArray(buf, 6 * L); t31.intoArray(buf, 7 * L);
+        addTerms(sl, q0, in0, q1, in1, PS, rows, buf);
+    }
+
+    /**
+     * {@link #termTile} for CH = 8 (512-bit species): the same chains, FMAs, order and additions, with 16 accumulators.
+     * Written out again because the accumulators must be named locals to stay in registers.
+     */
+    private static void termTile8(float[] sl, int so, int PS, int p0, boolean in0, int p1, boolean in1, int rows,
+                                  float[] wp, int a0, int K, float[] dyl, int x0, int x1, float[] buf) {
+        FloatVector t00, t01, t10, t11, t20, t21, t30, t31, t40, t41, t50, t51, t60, t61, t70, t71;
+        t00 = t01 = t10 = t11 = t20 = t21 = t30 = t31 = t40 = t41 = t50 = t51 = t60 = t61 = t70 = t71 = FloatVector.zero(Gemm.S);
+        for (int k = 0, a = a0, o = 0; k < K; k++, a += 8, o += L) {
+            // t[r][s] = fma(w[k, c0 + r, kh, kw], dyl[x_s + k·L + q], t[r][s])
+            FloatVector v0 = FloatVector.fromArray(Gemm.S, dyl, x0 + o);
+            FloatVector v1 = FloatVector.fromArray(Gemm.S, dyl, x1 + o);
+            FloatVector w = FloatVector.broadcast(Gemm.S, wp[a]);
+            t00 = w.fma(v0, t00); t01 = w.fma(v1, t01);
+            w = FloatVector.broadcast(Gemm.S, wp[a + 1]);
+            t10 = w.fma(v0, t10); t11 = w.fma(v1, t11);
+            w = FloatVector.broadcast(Gemm.S, wp[a + 2]);
+            t20 = w.fma(v0, t20); t21 = w.fma(v1, t21);
+            w = FloatVector.broadcast(Gemm.S, wp[a + 3]);
+            t30 = w.fma(v0, t30); t31 = w.fma(v1, t31);
+            w = FloatVector.broadcast(Gemm.S, wp[a + 4]);
+            t40 = w.fma(v0, t40); t41 = w.fma(v1, t41);
+            w = FloatVector.broadcast(Gemm.S, wp[a + 5]);
+            t50 = w.fma(v0, t50); t51 = w.fma(v1, t51);
+            w = FloatVector.broadcast(Gemm.S, wp[a + 6]);
+            t60 = w.fma(v0, t60); t61 = w.fma(v1, t61);
+            w = FloatVector.broadcast(Gemm.S, wp[a + 7]);
+            t70 = w.fma(v0, t70); t71 = w.fma(v1, t71);
+        }
+        final int q0 = so + p0, q1 = so + p1;
+        if (rows == 8 && in0 && in1) {
+            // sum[c, pixel] = sum[c, pixel] + term
+            FloatVector.fromArray(Gemm.S, sl, q0).add(t00).intoArray(sl, q0);
+            FloatVector.fromArray(Gemm.S, sl, q1).add(t01).intoArray(sl, q1);
+            FloatVector.fromArray(Gemm.S, sl, q0 + PS).add(t10).intoArray(sl, q0 + PS);
+            FloatVector.fromArray(Gemm.S, sl, q1 + PS).add(t11).intoArray(sl, q1 + PS);
+            FloatVector.fromArray(Gemm.S, sl, q0 + 2 * PS).add(t20).intoArray(sl, q0 + 2 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q1 + 2 * PS).add(t21).intoArray(sl, q1 + 2 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q0 + 3 * PS).add(t30).intoArray(sl, q0 + 3 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q1 + 3 * PS).add(t31).intoArray(sl, q1 + 3 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q0 + 4 * PS).add(t40).intoArray(sl, q0 + 4 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q1 + 4 * PS).add(t41).intoArray(sl, q1 + 4 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q0 + 5 * PS).add(t50).intoArray(sl, q0 + 5 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q1 + 5 * PS).add(t51).intoArray(sl, q1 + 5 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q0 + 6 * PS).add(t60).intoArray(sl, q0 + 6 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q1 + 6 * PS).add(t61).intoArray(sl, q1 + 6 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q0 + 7 * PS).add(t70).intoArray(sl, q0 + 7 * PS);
+            FloatVector.fromArray(Gemm.S, sl, q1 + 7 * PS).add(t71).intoArray(sl, q1 + 7 * PS);
+            return;
+        }
+        t00.intoArray(buf, 0);      t01.intoArray(buf, L);
+        t10.intoArray(buf, 2 * L);  t11.intoArray(buf, 3 * L);
+        t20.intoArray(buf, 4 * L);  t21.intoArray(buf, 5 * L);
+        t30.intoArray(buf, 6 * L);  t31.intoArray(buf, 7 * L);
+        t40.intoArray(buf, 8 * L);  t41.intoArray(buf, 9 * L);
+        t50.intoArray(buf, 10 * L); t51.intoArray(buf, 11 * L);
+        t60.intoArray(buf, 12 * L); t61.intoArray(buf, 13 * L);
+        t70.intoArray(buf, 14 * L); t71.intoArray(buf, 15 * L);
+        addTerms(sl, q0, in0, q1, in1, PS, rows, buf);
+    }
+
+    /** The terms of a tile that went through buf (term [r][s] at buf[(2r + s)·L …]) added to the sums of the pixels taking them. */
+    private static void addTerms(float[] sl, int q0, boolean in0, int q1, boolean in1, int PS, int rows, float[] buf) {
+        for (int r = 0; r < rows; r++) {
+            if (in0) FloatVector.fromArray(Gemm.S, sl, q0 + r * PS).add(FloatVector.fromArray(Gemm.S, buf, 2 * r * L))
+                                .intoArray(sl, q0 + r * PS);
+            if (in1) FloatVector.fromArray(Gemm.S, sl, q1 + r * PS).add(FloatVector.fromArray(Gemm.S, buf, (2 * r + 1) * L))
+                                .intoArray(sl, q1 + r * PS);
+        }
     }
 
     /**
@@ -166,13 +285,12 @@ final class ConvBackwardInput {
      * </pre>
      * over the taps that reach it (h = oh·SH + kh − PT, w = ow·SW + kw − PL inside the output), each tap's term one FMA
      * chain over k from 0 added to the pixel's sum: the reference's order (ScalarKernels' transposed scatter) in every
-     * lane. The terms are the forward's direct tile ({@link ConvForward#directTile} in its adding mode): CH channels ×
-     * two pixels of one phase class ({@link #pixelPairs}) for one tap, one vector load per pixel and k, one broadcast per
-     * channel and k; a pixel that the tap does not reach takes no term. Then act, and out written (or, with act null,
+     * lane. The terms are computed by {@link #termTile}: CH channels × two pixels of one phase class ({@link #pixelPairs})
+     * for one tap; a pixel that the tap does not reach takes no term. Then act, and out written (or, with act null,
      * accumulated) image by image ({@link ImageLanes#out}).
      */
     private record Lanes(float[] out, float[] dy, float[] wp, float[] b, Activation act, ConvGeometry g, int[] to,
-                         int[] chain, int[] pairs, Workspace[] ws) implements WorkerPool.Job {
+                         int[] pairs, Workspace[] ws) implements WorkerPool.Job {
         @Override public void run(int worker, int chunk) {
             final int C = g.C, K = g.K, H = g.H, W = g.W, HW = H * W, P = g.OH * g.OW, panels = (C + CH - 1) / CH;
             final int KH = g.KH, KW = g.KW, OH = g.OH, OW = g.OW, SH = g.SH, SW = g.SW, PT = g.PT, PL = g.PL;
@@ -201,9 +319,8 @@ final class ConvBackwardInput {
                         final int d0 = (oh0 * OW + ow0) * K * L, d1 = (oh1 * OW + ow1) * K * L;
                         final int x0 = in0 ? d0 : d1, x1 = in1 ? d1 : x0, t = kh * KW + kw;
                         for (int cp = 0; cp < panels; cp++)
-                            ConvForward.directTile(sl, cp * CH * HW * L, HW * L, i0 * L, in0 ? L : 0, i1 * L, in1 ? L : 0,
-                                                   Math.min(CH, C - cp * CH), wp, (t * panels + cp) * K * CH, K, dyl, x0, x1,
-                                                   chain, null, 0, false, true, s.tile);
+                            termTile(sl, cp * CH * HW * L, HW * L, i0 * L, in0, i1 * L, in1, Math.min(CH, C - cp * CH),
+                                     wp, (t * panels + cp) * K * CH, K, dyl, x0, x1, s.tile);
                     }
                 }
             }

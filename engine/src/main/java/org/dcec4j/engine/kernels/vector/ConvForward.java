@@ -146,7 +146,7 @@ final class ConvForward {
                     }
                     for (int k0 = 0; k0 < K; k0 += CH)
                         directTile(y, yImage + k0 * P, P, p0, len0, p1, len1, Math.min(CH, K - k0),
-                                   wp, k0 * CKK, CKK, xPad, x0, x1, off, b, k0, relu, false, s.tile);
+                                   wp, k0 * CKK, CKK, xPad, x0, x1, off, b, k0, relu, s.tile);
                 }
             }
         }
@@ -184,7 +184,7 @@ final class ConvForward {
                 final int x1 = ((p1 / OW) * g.SH * Wp + (p1 % OW) * g.SW) * L;
                 for (int k0 = 0; k0 < K; k0 += CH)
                     directTile(yl, k0 * P * L, P * L, p0 * L, L, p1 * L, p1 > p0 ? L : 0, Math.min(CH, K - k0),
-                               wp, k0 * CKK, CKK, s.xLanes, x0, x1, s.rowC, b, k0, relu, false, s.tile);
+                               wp, k0 * CKK, CKK, s.xLanes, x0, x1, s.rowC, b, k0, relu, s.tile);
             }
             ImageLanes.out(y, yl, n0, count, K * P, false);
         }
@@ -195,15 +195,13 @@ final class ConvForward {
      * plane positions p0 and p1 (len0 and len1 of them valid; len1 = 0: no second segment), whose windows start at
      * x0 and x1 in xPad. acc[r][s] = b[k0 + r] (or 0) + Σ_l wp[a0 + l·CH + r] · xPad[x_s + off[l] + q], l in order;
      * y[yo + r·P + p_s + q] = act(acc[r][s]) for q &lt; len_s. y written (and, below the plane's end, up to L − len_s
-     * floats past a segment, which a later segment overwrites). With {@code add} (the backward-input with the batch in
-     * the lanes, b null, relu false): y[yo + r·P + p_s + q] = y[…] + acc[r][s] for q &lt; len_s exactly, nothing else
-     * written (a whole tile in place, else through buf).
+     * floats past a segment, which a later segment overwrites).
      */
-    static void directTile(float[] y, int yo, int P, int p0, int len0, int p1, int len1, int rows,
-                           float[] wp, int a0, int CKK, float[] xPad, int x0, int x1, int[] off,
-                           float[] b, int k0, boolean relu, boolean add, float[] buf) {
+    private static void directTile(float[] y, int yo, int P, int p0, int len0, int p1, int len1, int rows,
+                                   float[] wp, int a0, int CKK, float[] xPad, int x0, int x1, int[] off,
+                                   float[] b, int k0, boolean relu, float[] buf) {
         if (CH == 8) {
-            directTile8(y, yo, P, p0, len0, p1, len1, rows, wp, a0, CKK, xPad, x0, x1, off, b, k0, relu, add, buf);
+            directTile8(y, yo, P, p0, len0, p1, len1, rows, wp, a0, CKK, xPad, x0, x1, off, b, k0, relu, buf);
             return;
         }
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
@@ -233,7 +231,7 @@ final class ConvForward {
             c00 = c00.max(0f); c01 = c01.max(0f); c10 = c10.max(0f); c11 = c11.max(0f);
             c20 = c20.max(0f); c21 = c21.max(0f); c30 = c30.max(0f); c31 = c31.max(0f);
         }
-        if (!add && rows == CH && p1 + L <= P) {
+        if (rows == CH && p1 + L <= P) {
             // every store ends inside the plane (p0 ≤ p1); the second segment's is last, so its lanes win
             c00.intoArray(y, yo + p0);         c01.intoArray(y, yo + p1);
             c10.intoArray(y, yo + P + p0);     c11.intoArray(y, yo + P + p1);
@@ -241,26 +239,15 @@ final class ConvForward {
             c30.intoArray(y, yo + 3 * P + p0); c31.intoArray(y, yo + 3 * P + p1);
             return;
         }
-        if (add && rows == CH && len0 == L && len1 == L && p0 != p1) {
-            // both pixels take the term, in every channel: added where they lie
-            final int q0 = yo + p0, q1 = yo + p1;
-            FloatVector.fromArray(Gemm.S, y, q0).add(c00).intoArray(y, q0);
-            FloatVector.fromArray(Gemm.S, y, q1).add(c01).intoArray(y, q1);
-            FloatVector.fromArray(Gemm.S, y, q0 + P).add(c10).intoArray(y, q0 + P);
-            FloatVector.fromArray(Gemm.S, y, q1 + P).add(c11).intoArray(y, q1 + P);
-            FloatVector.fromArray(Gemm.S, y, q0 + 2 * P).add(c20).intoArray(y, q0 + 2 * P);
-            FloatVector.fromArray(Gemm.S, y, q1 + 2 * P).add(c21).intoArray(y, q1 + 2 * P);
-            FloatVector.fromArray(Gemm.S, y, q0 + 3 * P).add(c30).intoArray(y, q0 + 3 * P);
-            FloatVector.fromArray(Gemm.S, y, q1 + 3 * P).add(c31).intoArray(y, q1 + 3 * P);
-            return;
-        }
-        // the plane's last segments, channels past K, or (adding) a pixel that takes no term: through the tile buffer,
-        // then the valid lanes only
+        // the plane's last segments, or channels past K: through the tile buffer, then the valid lanes only
         c00.intoArray(buf, 0);     c01.intoArray(buf, L);
         c10.intoArray(buf, 2 * L); c11.intoArray(buf, 3 * L);
         c20.intoArray(buf, 4 * L); c21.intoArray(buf, 5 * L);
         c30.intoArray(buf, 6 * L); c31.intoArray(buf, 7 * L);
-        storeTile(y, yo, P, p0, len0, p1, len1, rows, add, buf);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(buf, 2 * r * L, y, yo + r * P + p0, len0);
+            System.arraycopy(buf, (2 * r + 1) * L, y, yo + r * P + p1, len1);
+        }
     }
 
     /**
@@ -269,7 +256,7 @@ final class ConvForward {
      */
     private static void directTile8(float[] y, int yo, int P, int p0, int len0, int p1, int len1, int rows,
                                     float[] wp, int a0, int CKK, float[] xPad, int x0, int x1, int[] off,
-                                    float[] b, int k0, boolean relu, boolean add, float[] buf) {
+                                    float[] b, int k0, boolean relu, float[] buf) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (b == null) {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = FloatVector.zero(Gemm.S);
@@ -311,7 +298,7 @@ final class ConvForward {
             c40 = c40.max(0f); c41 = c41.max(0f); c50 = c50.max(0f); c51 = c51.max(0f);
             c60 = c60.max(0f); c61 = c61.max(0f); c70 = c70.max(0f); c71 = c71.max(0f);
         }
-        if (!add && rows == 8 && p1 + L <= P) {
+        if (rows == 8 && p1 + L <= P) {
             c00.intoArray(y, yo + p0);         c01.intoArray(y, yo + p1);
             c10.intoArray(y, yo + P + p0);     c11.intoArray(y, yo + P + p1);
             c20.intoArray(y, yo + 2 * P + p0); c21.intoArray(y, yo + 2 * P + p1);
@@ -322,27 +309,6 @@ final class ConvForward {
             c70.intoArray(y, yo + 7 * P + p0); c71.intoArray(y, yo + 7 * P + p1);
             return;
         }
-        if (add && rows == 8 && len0 == L && len1 == L && p0 != p1) {
-            // both pixels take the term, in every channel: added where they lie
-            final int q0 = yo + p0, q1 = yo + p1;
-            FloatVector.fromArray(Gemm.S, y, q0).add(c00).intoArray(y, q0);
-            FloatVector.fromArray(Gemm.S, y, q1).add(c01).intoArray(y, q1);
-            FloatVector.fromArray(Gemm.S, y, q0 + P).add(c10).intoArray(y, q0 + P);
-            FloatVector.fromArray(Gemm.S, y, q1 + P).add(c11).intoArray(y, q1 + P);
-            FloatVector.fromArray(Gemm.S, y, q0 + 2 * P).add(c20).intoArray(y, q0 + 2 * P);
-            FloatVector.fromArray(Gemm.S, y, q1 + 2 * P).add(c21).intoArray(y, q1 + 2 * P);
-            FloatVector.fromArray(Gemm.S, y, q0 + 3 * P).add(c30).intoArray(y, q0 + 3 * P);
-            FloatVector.fromArray(Gemm.S, y, q1 + 3 * P).add(c31).intoArray(y, q1 + 3 * P);
-            FloatVector.fromArray(Gemm.S, y, q0 + 4 * P).add(c40).intoArray(y, q0 + 4 * P);
-            FloatVector.fromArray(Gemm.S, y, q1 + 4 * P).add(c41).intoArray(y, q1 + 4 * P);
-            FloatVector.fromArray(Gemm.S, y, q0 + 5 * P).add(c50).intoArray(y, q0 + 5 * P);
-            FloatVector.fromArray(Gemm.S, y, q1 + 5 * P).add(c51).intoArray(y, q1 + 5 * P);
-            FloatVector.fromArray(Gemm.S, y, q0 + 6 * P).add(c60).intoArray(y, q0 + 6 * P);
-            FloatVector.fromArray(Gemm.S, y, q1 + 6 * P).add(c61).intoArray(y, q1 + 6 * P);
-            FloatVector.fromArray(Gemm.S, y, q0 + 7 * P).add(c70).intoArray(y, q0 + 7 * P);
-            FloatVector.fromArray(Gemm.S, y, q1 + 7 * P).add(c71).intoArray(y, q1 + 7 * P);
-            return;
-        }
         c00.intoArray(buf, 0);      c01.intoArray(buf, L);
         c10.intoArray(buf, 2 * L);  c11.intoArray(buf, 3 * L);
         c20.intoArray(buf, 4 * L);  c21.intoArray(buf, 5 * L);
@@ -351,30 +317,10 @@ final class ConvForward {
         c50.intoArray(buf, 10 * L); c51.intoArray(buf, 11 * L);
         c60.intoArray(buf, 12 * L); c61.intoArray(buf, 13 * L);
         c70.intoArray(buf, 14 * L); c71.intoArray(buf, 15 * L);
-        storeTile(y, yo, P, p0, len0, p1, len1, rows, add, buf);
-    }
-
-    /**
-     * The valid lanes of a tile that went through the buffer (accumulator r·2 + s at buf[(2r + s)·L …]): for r &lt; rows,
-     * y[yo + r·P + p_s + q] = buf[(2r + s)·L + q] for q &lt; len_s, or with {@code add} y[…] = y[…] + buf[…]. y written.
-     */
-    private static void storeTile(float[] y, int yo, int P, int p0, int len0, int p1, int len1, int rows, boolean add,
-                                  float[] buf) {
         for (int r = 0; r < rows; r++) {
-            if (add) {
-                addRun(y, yo + r * P + p0, buf, 2 * r * L, len0);
-                addRun(y, yo + r * P + p1, buf, (2 * r + 1) * L, len1);
-            } else {
-                System.arraycopy(buf, 2 * r * L, y, yo + r * P + p0, len0);
-                System.arraycopy(buf, (2 * r + 1) * L, y, yo + r * P + p1, len1);
-            }
+            System.arraycopy(buf, 2 * r * L, y, yo + r * P + p0, len0);
+            System.arraycopy(buf, (2 * r + 1) * L, y, yo + r * P + p1, len1);
         }
-    }
-
-    /** y[d + q] = y[d + q] + t[o + q] for q &lt; len (a whole vector when len = L). y written. */
-    private static void addRun(float[] y, int d, float[] t, int o, int len) {
-        if (len == L) FloatVector.fromArray(Gemm.S, y, d).add(FloatVector.fromArray(Gemm.S, t, o)).intoArray(y, d);
-        else for (int q = 0; q < len; q++) y[d + q] = y[d + q] + t[o + q];
     }
 
     /**

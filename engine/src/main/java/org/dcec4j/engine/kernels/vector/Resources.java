@@ -17,11 +17,8 @@ final class Resources implements AutoCloseable {
     int[] c2iStart = new int[0], c2iOff = new int[0];
     /** The same gather by rows and column phases (ConvBackwardInput.phaseTable): taps, and each phase's inner lanes. */
     int[] phStart = new int[0], phOff = new int[0], phRange = new int[0];
-    /**
-     * The backward-input with the batch in the lanes (ConvBackwardInput.Lanes): each dy position's vector in the lanes,
-     * the chain's offsets over k, and the input pixels in pairs.
-     */
-    int[] dyLanesTo = new int[0], chainOffsets = new int[0], pixelPairs = new int[0];
+    /** The backward-input with the batch in the lanes (ConvBackwardInput.Lanes): each dy position's vector there, and the input pixels in pairs. */
+    int[] dyLanesTo = new int[0], pixelPairs = new int[0];
     /** Per-range partial sums of a bias gradient [R, K] and of a weight gradient [R, K·C·KH·KW]. */
     float[] partialDb = new float[0], partialDw = new float[0];
     /** A dense product computed transposed, Cᵀ[N, M] ({@link MatMul#run}). */
