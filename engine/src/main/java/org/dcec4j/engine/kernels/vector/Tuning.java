@@ -116,8 +116,8 @@ final class Tuning {
      * The least FMAs per lane that an input pixel's sum of the adjoint must have on average, K × (taps reaching it), for
      * the lanes form to run: its copies into and out of the lanes and its pixel-sum buffer cost a fixed amount per input
      * element, which the pixel-major product does not pay. Same-JVM alternating timings of the transposed forward, one
-     * thread, 512 bits (docs/benchmarks.md#lanes-backward-input): conv2's adjoint (K = 64 × 5.2 or 4.5 taps per pixel at
-     * 28×28 or 16×16: 334, 289) 11–14 % faster in the lanes; conv3's at 28×28 (128 × 1.65 = 212) 4–12 % slower, at
+     * thread, 512 bits (docs/design-notes.md#lanes-backward-input): conv2's adjoint (K = 64 × 5.2 or 4.5 taps per pixel
+     * at 28×28 or 16×16: 334, 289) 15–16 % faster in the lanes; conv3's at 28×28 (128 × 1.65 = 212) 4–12 % slower, at
      * 16×16 (128 × 1.56 = 200) 15 % faster. The bound keeps conv3's adjoint pixel-major at both sizes: no loss at 28×28,
      * the reproduction's size, for 0.15 ms given up at 16×16.
      */
