@@ -29,8 +29,8 @@ import java.util.zip.CRC32;
  * </pre>
  * Reading checks the size, the magic and version, the checksum, then every field against the bytes actually
  * present, and builds nothing until the whole file is known good: a wrong magic, version, shape or checksum, a
- * duplicated name, or a truncated file is a {@link FormatException} naming the file, the byte offset and what was
- * expected. This class makes and checks the bytes ({@link Builder#toBytes}, {@link #parse}, {@link #read}); writing them
+ * duplicated name, a truncated file, or bytes after a whole file's checksum is a {@link FormatException} naming the
+ * file, the byte offset and what was expected. This class makes and checks the bytes ({@link Builder#toBytes}, {@link #parse}, {@link #read}); writing them
  * to a file is the caller's: dcec writes models and checkpoints with the datasets module's {@code OutputFiles}, which
  * goes through a temporary file in the same folder, forces it to disk, reads it back and verifies it, then renames it
  * over the target. The engine depends on no other module, and one atomic write serves every file the project writes.
@@ -199,6 +199,13 @@ public final class TensorFile {
                             + " this one cannot check" : "") + ")";
             throw r.error(4, "version " + VERSION + ", found " + version + why);
         }
+        if (stored != crc.getValue()) {
+            // a whole file with bytes appended to it (a copy or a download that went on): its own trailer is intact,
+            // earlier, so say so rather than call the file corrupt
+            int end = checksumEnd(bytes);
+            if (end > 0) throw r.error(end, "the end of the file after its CRC-32, found " + (bytes.length - end)
+                    + " extra bytes (appended to a whole file: its first " + end + " bytes check)");
+        }
         if (stored != crc.getValue())
             throw r.error(body, String.format("CRC-32 %08x, found %s (the file is corrupt or truncated)", crc.getValue(),
                     // the trailer is 8 bytes, a CRC-32 in the low four: in a cut file they are whatever data ended it
@@ -238,6 +245,22 @@ public final class TensorFile {
         }
         if (r.pos != r.limit) throw r.error(r.pos, "the checksum right after the last tensor, found " + (r.limit - r.pos) + " extra bytes");
         return new TensorFile(meta, entries);
+    }
+
+    /**
+     * The end of the first 8-byte trailer before the file's last 8 bytes that holds the CRC-32 of every byte before it (four
+     * zero bytes, then the CRC), or -1: where a whole file ends when bytes were appended to it. A chance match needs 64
+     * bits to agree.
+     */
+    private static int checksumEnd(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, 16);                      // the smallest body: magic, version and two zero counts
+        for (int e = 16; e + 8 < bytes.length; e++) {
+            if (bytes[e] == 0 && bytes[e + 1] == 0 && bytes[e + 2] == 0 && bytes[e + 3] == 0
+                && ByteBuffer.wrap(bytes, e, 8).getLong() == crc.getValue()) return e + 8;
+            crc.update(bytes[e]);
+        }
+        return -1;
     }
 
     private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }

@@ -85,6 +85,16 @@ class TensorFileTest {
         expectError(Files.write(dir.resolve("cut"), cut), (trailer.startsWith("00000000") ? "found " + trailer.substring(8)
                 : "found the bytes " + trailer + " in the last 8, where a CRC-32 has four zero bytes first") + " (the file is corrupt or truncated)");
         expectError(Files.write(dir.resolve("tiny"), new byte[] {'D', 'C'}), "truncated");
+        // bytes appended to a whole file: named as such, at the end of its own checksum (it was "corrupt or truncated")
+        byte[] appended = java.util.Arrays.copyOf(good, good.length + 5);
+        appended[good.length] = 'x';
+        expectError(Files.write(dir.resolve("appended"), appended), "at byte " + good.length
+                + ": expected the end of the file after its CRC-32, found 5 extra bytes (appended to a whole file");
+        // a second whole file after the first (the appended bytes end with a valid trailer of their own): the first one's end
+        byte[] twice = java.util.Arrays.copyOf(good, 2 * good.length);
+        System.arraycopy(good, 0, twice, good.length, good.length);
+        expectError(Files.write(dir.resolve("twice"), twice), "at byte " + good.length + ": expected the end of the file after its"
+                + " CRC-32, found " + good.length + " extra bytes");
 
         // wrong name and wrong shape, with a valid checksum
         Files.write(dir.resolve("shape"), TensorFile.builder().tensor("fc1.weight", new int[] {4, 5}, new float[20])
