@@ -271,7 +271,7 @@ public final class Dcec {
          * Writes the run's files (config, logs, weights, model, predictions and, with {@code checkpointEvery} &gt; 0,
          * checkpoints) into {@code dir}, held by a lock for the fit's lifetime, as the {@code dcec train} command does.
          */
-        public Builder runFolder(Path dir) { this.runFolder = Objects.requireNonNull(dir, "dir"); return this; }
+        public Builder runFolder(Path dir) { this.runFolder = Objects.requireNonNull(dir, "runFolder"); return this; }
 
         /** A checkpoint every {@code n} pretraining epochs and clustering iterations, in the run folder (0 = none; more needs a {@link #runFolder}). */
         public Builder checkpointEvery(int n) { config.checkpointEvery(n); return this; }

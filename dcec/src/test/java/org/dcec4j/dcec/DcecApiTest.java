@@ -263,6 +263,11 @@ class DcecApiTest {
         assertEquals("in", n.getMessage());
         n = assertThrows(NullPointerException.class, () -> DcecModel.load(java.nio.file.Path.of("no-such-model.dc4j"), null));
         assertEquals("backend", n.getMessage());
+        // a builder setter names its setting, as the others do (runFolder said "dir", its parameter's name)
+        n = assertThrows(NullPointerException.class, () -> Dcec.builder().runFolder(null));
+        assertEquals("runFolder", n.getMessage());
+        n = assertThrows(NullPointerException.class, () -> Dcec.builder().backend(null));
+        assertEquals("backend", n.getMessage());
         // a cancellation without a reason reads "cancelled", as cancel() does (it read "null (…)")
         Cancellation c2 = new Cancellation();
         c2.cancel(null);
