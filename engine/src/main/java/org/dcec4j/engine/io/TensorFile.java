@@ -30,10 +30,11 @@ import java.util.zip.CRC32;
  * Reading checks the size, the magic and version, the checksum, then every field against the bytes actually
  * present, and builds nothing until the whole file is known good: a wrong magic, version, shape or checksum, a
  * duplicated name, a truncated file, or bytes after a whole file's checksum is a {@link FormatException} naming the
- * file, the byte offset and what was expected. This class makes and checks the bytes ({@link Builder#toBytes}, {@link #parse}, {@link #read}); writing them
- * to a file is the caller's: dcec writes models and checkpoints with the datasets module's {@code OutputFiles}, which
- * goes through a temporary file in the same folder, forces it to disk, reads it back and verifies it, then renames it
- * over the target. The engine depends on no other module, and one atomic write serves every file the project writes.
+ * file, the byte offset and what was expected. This class makes and checks the bytes ({@link Builder#toBytes},
+ * {@link #parse}, {@link #read}); writing them to a file is the caller's: dcec writes models and checkpoints with the
+ * datasets module's {@code OutputFiles}, which goes through a temporary file in the same folder, forces it to disk,
+ * reads it back and verifies it, then renames it over the target. The engine depends on no other module, and one
+ * atomic write serves every file the project writes.
  */
 public final class TensorFile {
     public static final byte[] MAGIC = {'D', 'C', '4', 'J'};

@@ -14,8 +14,9 @@ import org.dcec4j.engine.kernels.ConvGeometry;
  * the taps added in (kh, kw) order to a sum started from zero (or from b[c] for the transposed forward):
  * docs/kernels.md#reduction-order. Three forms compute the same numbers:
  * <ul>
- *   <li>{@link Lanes} (big products, at least L images): no dcol at all; the batch in the vector lanes, and each tap's
- *       term of each input pixel one chain over k, added to the pixel's sum in tap order;</li>
+ *   <li>{@link Lanes} (long sums per input pixel, at least L images: conv2's adjoint): no dcol at all; the batch in
+ *       the vector lanes, and each tap's term of each input pixel one chain over k, added to the pixel's sum in tap
+ *       order;</li>
  *   <li>{@link #channelMajor} (few channels): dcol = Wᵀ·dY with (c, kh, kw) rows; the gather reads one
  *       element per term through a table of dcol offsets;</li>
  *   <li>{@link #pixelMajor} (C ≥ lanes): dcolᵀ = dYᵀ·W with (kh, kw, c) columns, so a dcolᵀ row holds
@@ -32,8 +33,9 @@ final class ConvBackwardInput {
     private static final int L = Gemm.L, NR = Gemm.NR, MR = Gemm.MR;
 
     /**
-     * The lanes form for the big products ({@link Tuning#lanesBackwardInput}), else the pixel-major form where there are
-     * at least as many channels as lanes ({@link Tuning#pixelMajorBackwardInput}), else the channel-major one. With {@code act} null: out (= dx) accumulated, b ignored. Otherwise out written as
+     * The lanes form where an input pixel's sum is long ({@link Tuning#lanesBackwardInput}), else the pixel-major form
+     * where there are at least as many channels as lanes ({@link Tuning#pixelMajorBackwardInput}), else the
+     * channel-major one. With {@code act} null: out (= dx) accumulated, b ignored. Otherwise out written as
      * act(b + convᵀ(dy)), b read or null.
      */
     static void run(Resources r, float[] out, float[] dy, float[] w, float[] b, Activation act, ConvGeometry g) {
@@ -276,8 +278,8 @@ final class ConvBackwardInput {
     }
 
     /**
-     * The adjoint with the batch in the lanes ({@link Tuning#lanesBackwardInput}: conv2's and conv3's backward-input,
-     * deconv2's and deconv3's forward). Chunk t holds the L images n0 = t·L … (fewer in the last chunk; the lanes past
+     * The adjoint with the batch in the lanes ({@link Tuning#lanesBackwardInput}: conv2's backward-input and deconv2's
+     * forward). Chunk t holds the L images n0 = t·L … (fewer in the last chunk; the lanes past
      * the batch compute the bias and are never stored). Their dy goes into the lanes ({@link ImageLanes#in}), and for
      * every input pixel (h, w) of channel c, lane q of
      * <pre>
