@@ -54,18 +54,7 @@ class TuningTest {
      */
     @Test void theBigDcecProductsRunWithTheBatchInTheLanes() {
         assumeTrue(Backend.vectorModulePresent(), "needs --add-modules jdk.incubator.vector (the lane count)");
-        int L = Gemm.L;
-        for (int size : new int[] {28, 16}) {
-            ConvGeometry conv1 = Padding.same().geometry(256, 1, size, size, 32, 5, 5, 2);
-            ConvGeometry conv2 = Padding.same().geometry(256, 32, size / 2, size / 2, 64, 5, 5, 2);
-            ConvGeometry conv3 = size % 8 == 0 ? Padding.same().geometry(256, 64, size / 4, size / 4, 128, 3, 3, 2)
-                                               : Padding.valid().geometry(256, 64, size / 4, size / 4, 128, 3, 3, 2);
-            assertFalse(Tuning.lanesForward(conv1), "conv1 at " + size);
-            assertTrue(Tuning.lanesForward(conv2), "conv2 at " + size);
-            assertTrue(Tuning.lanesForward(conv3), "conv3 at " + size);
-            assertFalse(Tuning.lanesForward(conv2.withBatch(L - 1)), "conv2 at " + size + ", " + (L - 1) + " images");
-            assertTrue(Tuning.lanesForward(conv2.withBatch(L)), "conv2 at " + size + ", " + L + " images");
-        }
+        expectLanes(Tuning::lanesForward, false, true, true);
         assertTrue(Tuning.directForward(Padding.same().geometry(256, 1, 28, 28, 32, 5, 5, 2)));
         // 32 channels of 64×64 (a conv2 of 128×128 images): 32·67·67·L floats, past 2^18 at every width
         assertFalse(Tuning.lanesForward(Padding.same().geometry(256, 32, 64, 64, 64, 5, 5, 2)));
@@ -79,23 +68,31 @@ class TuningTest {
      */
     @Test void conv2sAdjointRunsWithTheBatchInTheLanes() {
         assumeTrue(Backend.vectorModulePresent(), "needs --add-modules jdk.incubator.vector (the lane count)");
-        int L = Gemm.L;
-        for (int size : new int[] {28, 16}) {
-            ConvGeometry conv1 = Padding.same().geometry(256, 1, size, size, 32, 5, 5, 2);
-            ConvGeometry conv2 = Padding.same().geometry(256, 32, size / 2, size / 2, 64, 5, 5, 2);
-            ConvGeometry conv3 = size % 8 == 0 ? Padding.same().geometry(256, 64, size / 4, size / 4, 128, 3, 3, 2)
-                                               : Padding.valid().geometry(256, 64, size / 4, size / 4, 128, 3, 3, 2);
-            assertFalse(Tuning.lanesBackwardInput(conv1), "conv1 at " + size);
-            assertTrue(Tuning.lanesBackwardInput(conv2), "conv2 at " + size);
-            assertFalse(Tuning.lanesBackwardInput(conv3), "conv3 at " + size);
-            assertFalse(Tuning.lanesBackwardInput(conv2.withBatch(L - 1)), "conv2 at " + size + ", " + (L - 1) + " images");
-            assertTrue(Tuning.lanesBackwardInput(conv2.withBatch(L)), "conv2 at " + size + ", " + L + " images");
-        }
+        expectLanes(Tuning::lanesBackwardInput, false, true, false);
         // the same conv2 on 64×64 inputs: (64·32·32 + 32·64·64)·L floats, past 2^18 at every width
         assertFalse(Tuning.lanesBackwardInput(Padding.same().geometry(256, 32, 64, 64, 64, 5, 5, 2)));
         // the bound itself: 5×5 stride 2 'same' on 14×14 (PT = PL = 1, 7 outputs per axis) has 4 + 5·5 + 3 = 32 pairs of a
         // row and a kh reaching it, so 32·32 = 1024 tap terms over 196 pixels; K·1024 ≥ 256·196 = 50 176 from K = 49
         assertFalse(Tuning.lanesBackwardInput(Padding.same().geometry(256, 32, 14, 14, 48, 5, 5, 2)));
         assertTrue(Tuning.lanesBackwardInput(Padding.same().geometry(256, 32, 14, 14, 49, 5, 5, 2)));
+    }
+
+    /**
+     * At 28×28 and 16×16, batch 256, whether {@code lanes} holds for the DCEC encoder's conv1, conv2 and conv3 (conv3
+     * 'valid' at 28×28, 'same' at 16×16, as the model builds it); and for conv2 with L − 1 images (never) and L (as with 256).
+     */
+    private static void expectLanes(java.util.function.Predicate<ConvGeometry> lanes, boolean conv1, boolean conv2, boolean conv3) {
+        int L = Gemm.L;
+        for (int size : new int[] {28, 16}) {
+            ConvGeometry c1 = Padding.same().geometry(256, 1, size, size, 32, 5, 5, 2);
+            ConvGeometry c2 = Padding.same().geometry(256, 32, size / 2, size / 2, 64, 5, 5, 2);
+            ConvGeometry c3 = size % 8 == 0 ? Padding.same().geometry(256, 64, size / 4, size / 4, 128, 3, 3, 2)
+                                            : Padding.valid().geometry(256, 64, size / 4, size / 4, 128, 3, 3, 2);
+            assertEquals(conv1, lanes.test(c1), "conv1 at " + size);
+            assertEquals(conv2, lanes.test(c2), "conv2 at " + size);
+            assertEquals(conv3, lanes.test(c3), "conv3 at " + size);
+            assertFalse(lanes.test(c2.withBatch(L - 1)), "conv2 at " + size + ", " + (L - 1) + " images");
+            assertEquals(conv2, lanes.test(c2.withBatch(L)), "conv2 at " + size + ", " + L + " images");
+        }
     }
 }
