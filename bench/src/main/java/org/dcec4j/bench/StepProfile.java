@@ -23,7 +23,7 @@ import org.dcec4j.engine.optim.Adam;
  * printed per method and geometry, with the whole step and what is left outside the kernels. With
  * {@code arena=true} (the default, as in {@code dcec train}) every step runs in one {@link StepArena}. With
  * {@code calls=true} (vector kernels only) it also prints where the threads spent each kind of parallel call
- * ({@link VectorKernels#callTable}): makespan, time inside chunks, time outside them, the workers' start delay.
+ * ({@link VectorKernels#callTable}): makespan, time inside chunks, time outside them, the workers' start delay, the parks.
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar org.dcec4j.bench.StepProfile \
  *        [impl=vector] [threads=2] [steps=60] [size=28] [batch=256] [arena=true|false] [calls=false|true]

@@ -11,8 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * every chunk runs on the caller.
  *
  * <p>Dispatch costs a few volatile writes (closing and opening the ticket, the job, the generation) and one unpark
- * per worker; idle workers spin briefly
- * ({@link #SPIN}) before parking, because kernels arrive back to back during a training step.
+ * per worker; idle threads wait for up to {@link #SPIN_NANOS} before parking (spinning, then yielding), because kernels
+ * arrive back to back during a training step and a parked thread takes tens of µs to wake.
  * Nothing is allocated per dispatch. A diagnostic can turn on call accounting ({@link #account}): where each
  * call's threads spent its time, chunk by chunk (it allocates a name per call while on).
  *
@@ -47,11 +47,35 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Spin iterations before an idle thread parks: about 0.4 ms on the Zen 4 host, where a spin-wait hint (PAUSE)
-     * takes about 25 ns; a few tens of µs on CPUs with a short PAUSE. Spinning 16 times longer did not change the
-     * 2-thread training step (docs/design-notes.md#threads).
+     * How long an idle thread waits without parking: a worker between calls, the caller for the workers' last chunks.
+     * 2 ms, about three times the longest chunk of the DCEC step on the Zen 5 host, so that within a step nobody parks.
+     * A park costs its wake-up: 40–90 µs on that host's virtual machine (from the unpark to the first chunk), paid by
+     * the call that follows. The earlier wait, 2¹⁴ spin-wait hints (0.4 ms), was shorter than the tail of a call with
+     * 0.6 ms chunks, and about six calls a step paid a wake-up (docs/design-notes.md#threads).
      */
-    static final int SPIN = 1 << 14;
+    static final long SPIN_NANOS = 2_000_000L;
+
+    /**
+     * For its first 0.4 ms the wait spins on spin-wait hints alone; after that it also yields the core at every clock
+     * read ({@link #SPIN_CHECK} hints), so that with more threads than cores (another pool, other work on the machine)
+     * a waiting thread hands the core to a thread with work instead of holding it for the whole wait.
+     */
+    private static final long YIELD_AFTER_NANOS = 400_000L;
+
+    /** Spin-wait hints between two reads of the clock while waiting (a hint is 10–40 ns, a clock read about 25). */
+    private static final int SPIN_CHECK = 64;
+
+    /**
+     * One step of an idle thread's wait, the thread idle since {@code since} (a {@link System#nanoTime} value) and
+     * {@code spins} its steps so far: a spin-wait hint, a yield or nothing; false once the thread should park.
+     */
+    private static boolean spinOn(int spins, long since) {
+        if (spins % SPIN_CHECK != 0) { Thread.onSpinWait(); return true; }
+        long idle = System.nanoTime() - since;
+        if (idle >= SPIN_NANOS) return false;
+        if (idle >= YIELD_AFTER_NANOS) Thread.yield(); else Thread.onSpinWait();
+        return true;
+    }
 
     /**
      * Test-only schedule fuzzing, off unless the JVM starts with {@code -Ddcec4j.pool.chaos=true}: threads then
@@ -100,6 +124,8 @@ final class WorkerPool implements AutoCloseable {
     private volatile boolean accounting;
     private final long[] busyNs, firstNs;
     private final int[] chunkCount;
+    /** Per thread, 1 if it had parked before it ran its first chunk of the call (workers) or while it waited (the caller). */
+    private final int[] parked;
     private final java.util.Map<String, CallStats> calls = new java.util.LinkedHashMap<>();
     /** What the caller says the next calls belong to ({@link #label}); part of their kind when accounting. */
     private String label;
@@ -119,6 +145,7 @@ final class WorkerPool implements AutoCloseable {
         busyNs = new long[threads];
         firstNs = new long[threads];
         chunkCount = new int[threads];
+        parked = new int[threads];
         final int pool = workers.length > 0 ? POOLS.incrementAndGet() : 0;
         for (int i = 0; i < workers.length; i++) {
             final int id = i + 1;
@@ -150,11 +177,12 @@ final class WorkerPool implements AutoCloseable {
         java.util.Arrays.fill(busyNs, 0);
         java.util.Arrays.fill(firstNs, -1);
         java.util.Arrays.fill(chunkCount, 0);
+        java.util.Arrays.fill(parked, 0);
         long t0 = System.nanoTime();
         dispatch(j, n);
         long makespan = System.nanoTime() - t0;
         String kind = (label != null ? label + ": " : "") + name(j) + " ×" + n;
-        calls.computeIfAbsent(kind, k -> new CallStats(k, threads())).add(makespan, busyNs, firstNs, chunkCount, t0);
+        calls.computeIfAbsent(kind, k -> new CallStats(k, threads())).add(makespan, busyNs, firstNs, chunkCount, parked, t0);
     }
 
     /** {@link #run(Job, int)} itself: the chunks on the caller alone, or dispatched to the workers. */
@@ -177,12 +205,13 @@ final class WorkerPool implements AutoCloseable {
         ticket.set((long) gen << 32);              // open: chunks 0..n−1 of this job
         generation = gen;                          // wakes the spinning workers
         for (Thread t : workers) LockSupport.unpark(t);
-        work(0);
+        work(0, false);
         int spins = 0;
+        final long since = System.nanoTime();
         boolean interrupted = false;
         while (done.get() < n) {
-            if (spins < SPIN) { spins++; Thread.onSpinWait(); }
-            else {
+            if (!spinOn(++spins, since)) {
+                if (accounting) parked[0] = 1;
                 LockSupport.park(this);
                 // park returns at once while the flag is set: cleared here (or the wait would spin) and set again below
                 interrupted |= Thread.interrupted();
@@ -222,8 +251,8 @@ final class WorkerPool implements AutoCloseable {
         run(new Sequence(jobs, first), n);
     }
 
-    /** Claims and runs chunks of the open job until none is left. */
-    private void work(int id) {
+    /** Claims and runs chunks of the open job until none is left; {@code woken}: this worker had parked since its last call. */
+    private void work(int id, boolean woken) {
         while (true) {
             maybeYield();
             long t = ticket.get();
@@ -241,7 +270,7 @@ final class WorkerPool implements AutoCloseable {
                 j.run(id, c);
                 if (timed) {
                     busyNs[id] += System.nanoTime() - a;
-                    if (firstNs[id] < 0) firstNs[id] = a;
+                    if (firstNs[id] < 0) { firstNs[id] = a; if (woken) parked[id] = 1; }
                     chunkCount[id]++;
                 }
             } catch (Throwable e) {          // counted as done so the caller never waits forever; rethrown there
@@ -255,16 +284,18 @@ final class WorkerPool implements AutoCloseable {
         int seen = 0;
         while (!closed) {
             int spins = 0;
+            final long since = System.nanoTime();
+            boolean woken = false;
             while (generation == seen && !closed) {
-                if (spins < SPIN) { spins++; Thread.onSpinWait(); }
-                else {
+                if (!spinOn(++spins, since)) {
+                    woken = true;
                     LockSupport.park(this);
                     Thread.interrupted();   // an interrupt means nothing to a worker; left set, park would return at once
                 }
             }
             if (closed) return;
             seen = generation;
-            work(id);
+            work(id, woken);
         }
     }
 
@@ -291,22 +322,22 @@ final class WorkerPool implements AutoCloseable {
      * The calls counted so far as a table, every time divided by {@code per} (e.g. the number of training steps
      * counted): per kind of call, calls, chunks per call, the share of chunks the caller ran, makespan, the threads'
      * busy time, their time outside chunks during the calls (threads · makespan − busy) and the workers' start delay,
-     * in ms; then the sums.
+     * in ms, and the parks ({@link CallStats#parks}); then the sums.
      */
     String callTable(double per) {
-        StringBuilder b = new StringBuilder(String.format("%9s %6s %7s %9s %9s %9s %9s  %s%n",
-                "calls", "chunks", "caller", "makespan", "busy", "idle", "start", "parallel call (ms, each divided by " + per + ")"));
-        double m = 0, bz = 0, id = 0, st = 0;
+        StringBuilder b = new StringBuilder(String.format("%9s %6s %7s %9s %9s %9s %9s %6s  %s%n",
+                "calls", "chunks", "caller", "makespan", "busy", "idle", "start", "parks", "parallel call (ms, each divided by " + per + ")"));
+        double m = 0, bz = 0, id = 0, st = 0, pk = 0;
         for (CallStats c : calls.values()) {
             long all = 0;
             for (int t = 0; t < threads(); t++) all += c.chunks(t);
             double makespan = c.makespanNs() / 1e6 / per, busy = c.busyNs() / 1e6 / per;
             double idle = threads() * makespan - busy, start = c.startDelayNs() / 1e6 / per;
-            m += makespan; bz += busy; id += idle; st += start;
-            b.append(String.format("%9.1f %6d %6.0f%% %9.3f %9.3f %9.3f %9.3f  %s%n", c.calls() / per, all / Math.max(1, c.calls()),
-                    100.0 * c.chunks(0) / Math.max(1, all), makespan, busy, idle, start, c.job()));
+            m += makespan; bz += busy; id += idle; st += start; pk += c.parks() / per;
+            b.append(String.format("%9.1f %6d %6.0f%% %9.3f %9.3f %9.3f %9.3f %6.1f  %s%n", c.calls() / per, all / Math.max(1, c.calls()),
+                    100.0 * c.chunks(0) / Math.max(1, all), makespan, busy, idle, start, c.parks() / per, c.job()));
         }
-        b.append(String.format("%9s %6s %7s %9.3f %9.3f %9.3f %9.3f  all parallel calls (%d threads)%n", "", "", "", m, bz, id, st, threads()));
+        b.append(String.format("%9s %6s %7s %9.3f %9.3f %9.3f %9.3f %6.1f  all parallel calls (%d threads)%n", "", "", "", m, bz, id, st, pk, threads()));
         return b.toString();
     }
 
@@ -326,21 +357,24 @@ final class WorkerPool implements AutoCloseable {
      * from the call to its return (makespan), the time the threads spent inside chunks (busy, all threads together),
      * the chunks each thread ran, and how long after the call each worker that ran a chunk started its first one
      * (start delay, the workers' sum). threads · makespan − busy is the threads' time outside chunks during the calls:
-     * dispatch, waking, claiming, waiting for the last chunk, and all of it for a worker that ran none.
+     * dispatch, waking, claiming, waiting for the last chunk, and all of it for a worker that ran none. Parks: the
+     * workers that had parked before they ran their first chunk of a call, plus the calls in which the caller parked
+     * while it waited; each costs a wake-up (tens of µs) in the start delay or the idle time.
      */
     static final class CallStats {
         private final String job;
-        private long calls, makespanNs, busyNs, startDelayNs;
+        private long calls, makespanNs, busyNs, startDelayNs, parks;
         private final long[] chunks;
 
         CallStats(String job, int threads) { this.job = job; this.chunks = new long[threads]; }
 
-        void add(long makespan, long[] busy, long[] first, int[] chunksRun, long t0) {
+        void add(long makespan, long[] busy, long[] first, int[] chunksRun, int[] parked, long t0) {
             calls++;
             makespanNs += makespan;
             for (int t = 0; t < busy.length; t++) {
                 busyNs += busy[t];
                 chunks[t] += chunksRun[t];
+                parks += parked[t];
                 if (t > 0 && first[t] >= 0) startDelayNs += first[t] - t0;
             }
         }
@@ -350,6 +384,8 @@ final class WorkerPool implements AutoCloseable {
         long makespanNs() { return makespanNs; }
         long busyNs() { return busyNs; }
         long startDelayNs() { return startDelayNs; }
+        /** Parks that the calls paid for: workers woken to run a chunk, and calls whose caller parked while it waited. */
+        long parks() { return parks; }
         /** Chunks run by thread t (0: the caller), summed over the calls. */
         long chunks(int t) { return t < chunks.length ? chunks[t] : 0; }
     }

@@ -236,6 +236,27 @@ class WorkerPoolTest {
     }
 
     /**
+     * Idle threads wait {@link WorkerPool#SPIN_NANOS} and then park: a worker idle for twenty times that is parked (not
+     * holding a core), and the call that wakes it counts the park in its call accounting. (How often a training step's
+     * calls park is a property of the host and the chunks' lengths, measured by StepProfile's call table, not here.)
+     */
+    @Test void anIdleWorkerParksAndTheCallThatWakesItCountsThePark() {
+        Set<Thread> before = new HashSet<>(Thread.getAllStackTraces().keySet());
+        try (WorkerPool pool = new WorkerPool(2)) {
+            Thread worker = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !before.contains(t) && t.getName().startsWith("dcec4j-kernels-")).findFirst().orElseThrow();
+            pool.run((w, c) -> pause(1), 4);
+            pool.account(true);
+            pause(20 * WorkerPool.SPIN_NANOS / 1_000_000);
+            assertEquals(Thread.State.WAITING, worker.getState(), "a worker idle for 20 times its wait is parked");
+            pool.run((w, c) -> pause(2), 8);                     // long enough chunks that the woken worker takes some
+            WorkerPool.CallStats call = pool.calls().get(0);
+            assertTrue(call.chunks(1) > 0, "the worker ran chunks");
+            assertTrue(call.parks() >= 1 && call.parks() <= 2, call.parks() + " parks: the worker's wake, perhaps the caller's");
+        }
+    }
+
+    /**
      * A worker that cannot start (the JVM's OutOfMemoryError "unable to create native thread", here from the factory):
      * the error reaches the caller and the worker already started ends, since the pool the caller never receives could
      * not be closed by anyone. Before, it stayed parked for the life of the JVM.
