@@ -51,14 +51,15 @@ final class WorkerPool implements AutoCloseable {
      * 2 ms, about three times the longest chunk of the DCEC step on the Zen 5 host, so that within a step nobody parks.
      * A park costs its wake-up: 40–90 µs on that host's virtual machine (from the unpark to the first chunk), paid by
      * the call that follows. The earlier wait, 2¹⁴ spin-wait hints (0.4 ms), was shorter than the tail of a call with
-     * 0.6 ms chunks, and about six calls a step paid a wake-up (docs/design-notes.md#threads).
+     * 0.6 ms chunks, and about six calls a step paid a wake-up (docs/design-notes.md#threads). A pool with more threads
+     * than the JVM has processors waits only {@link #YIELD_AFTER_NANOS} ({@link #waitNanos}).
      */
     static final long SPIN_NANOS = 2_000_000L;
 
     /**
      * For its first 0.4 ms the wait spins on spin-wait hints alone; after that it also yields the core at every clock
-     * read ({@link #SPIN_CHECK} hints), so that with more threads than cores (another pool, other work on the machine)
-     * a waiting thread hands the core to a thread with work instead of holding it for the whole wait.
+     * read ({@link #SPIN_CHECK} hints), so that a waiting thread hands its core to a thread with work (other work on the
+     * machine) instead of holding it for the whole wait.
      */
     private static final long YIELD_AFTER_NANOS = 400_000L;
 
@@ -69,10 +70,10 @@ final class WorkerPool implements AutoCloseable {
      * One step of an idle thread's wait, the thread idle since {@code since} (a {@link System#nanoTime} value) and
      * {@code spins} its steps so far: a spin-wait hint, a yield or nothing; false once the thread should park.
      */
-    private static boolean spinOn(int spins, long since) {
+    private boolean spinOn(int spins, long since) {
         if (spins % SPIN_CHECK != 0) { Thread.onSpinWait(); return true; }
         long idle = System.nanoTime() - since;
-        if (idle >= SPIN_NANOS) return false;
+        if (idle >= waitNanos) return false;
         if (idle >= YIELD_AFTER_NANOS) Thread.yield(); else Thread.onSpinWait();
         return true;
     }
@@ -96,6 +97,13 @@ final class WorkerPool implements AutoCloseable {
     private static final long CLOSED = Integer.MAX_VALUE;
 
     private final Thread[] workers;
+    /**
+     * How long this pool's idle threads wait before parking: {@link #SPIN_NANOS}, or only {@link #YIELD_AFTER_NANOS} when
+     * the pool has more threads than the JVM has processors. There the threads with chunks need the cores that waiting
+     * threads would hold: WorkerPoolTest's stress test (up to 7 threads on 2 cores, with another process busy on both)
+     * ran more than 120 s with the 2 ms wait, even with its yields, against 64 s with 0.4 ms.
+     */
+    private final long waitNanos;
     private volatile Job job;
     private volatile int chunks;
     private volatile int generation;
@@ -146,6 +154,7 @@ final class WorkerPool implements AutoCloseable {
         firstNs = new long[threads];
         chunkCount = new int[threads];
         parked = new int[threads];
+        waitNanos = threads <= Runtime.getRuntime().availableProcessors() ? SPIN_NANOS : YIELD_AFTER_NANOS;
         final int pool = workers.length > 0 ? POOLS.incrementAndGet() : 0;
         for (int i = 0; i < workers.length; i++) {
             final int id = i + 1;
