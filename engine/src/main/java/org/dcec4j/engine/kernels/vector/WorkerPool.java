@@ -51,7 +51,7 @@ final class WorkerPool implements AutoCloseable {
      * 2 ms, about three times the longest chunk of the DCEC step on the Zen 5 host, so that within a step nobody parks.
      * A park costs its wake-up: 40–90 µs on that host's virtual machine (from the unpark to the first chunk), paid by
      * the call that follows. The earlier wait, 2¹⁴ spin-wait hints (0.4 ms), was shorter than the tail of a call with
-     * 0.6 ms chunks, and about six calls a step paid a wake-up (docs/design-notes.md#threads). A pool with more threads
+     * 0.6 ms chunks, and five calls a step paid a wake-up (docs/design-notes.md#threads). A pool with more threads
      * than the JVM has processors waits only {@link #YIELD_AFTER_NANOS} ({@link #waitNanos}).
      */
     static final long SPIN_NANOS = 2_000_000L;
