@@ -20,7 +20,7 @@ import org.dcec4j.engine.optim.Adam;
  * Where one CAE training step spends its time, kernel call by kernel call: a diagnostic, not a benchmark
  * (no forks, no JMH statistics; the proxy adds ≈ 1 µs per call). Every {@link Kernels} call of
  * {@code steps} training steps is timed with {@link System#nanoTime()}; the second half is averaged and
- * printed per method and geometry, with the whole step and what is left outside the kernels. With
+ * printed per method and geometry, with the whole step (and its median and range) and what is left outside the kernels. With
  * {@code arena=true} (the default, as in {@code dcec train}) every step runs in one {@link StepArena}. With
  * {@code calls=true} (vector kernels only) it also prints where the threads spent each kind of parallel call
  * ({@link VectorKernels#callTable}): makespan, time inside chunks, time outside them, the workers' start delay, the parks.
@@ -80,6 +80,7 @@ public final class StepProfile {
             Adam adam = new Adam(ae.parameters(), 1e-3f, timed);
             long stepNanos = 0, allocated = 0, allocatedAll = 0;
             int measured = steps - steps / 2;
+            long[] stepTimes = new long[measured];   // each measured step's time, for the median and the range
             for (int s = 0; s < steps; s++) {
                 if (s == steps / 2) {                // the first half is warm-up
                     calls.clear();
@@ -94,7 +95,8 @@ public final class StepProfile {
                     loss.item();
                 }
                 if (s >= steps / 2) {
-                    stepNanos += System.nanoTime() - t0;
+                    stepTimes[s - steps / 2] = System.nanoTime() - t0;
+                    stepNanos += stepTimes[s - steps / 2];
                     allocated += allocatedBytes() - a0;
                     allocatedAll += allThreadsAllocatedBytes() - all0;
                 }
@@ -111,6 +113,10 @@ public final class StepProfile {
             double step = stepNanos / 1e6 / measured;
             System.out.printf(Locale.ROOT, "%10.3f          all kernels%n%10.3f          outside the kernels%n%10.3f          step%n",
                     kernelMs, step - kernelMs, step);
+            // the mean above carries every stall of a shared host (a preempted vCPU costs a step milliseconds); the median does not
+            java.util.Arrays.sort(stepTimes);
+            System.out.printf(Locale.ROOT, "%10.3f          step, median of the %d steps (fastest %.3f, slowest %.3f)%n",
+                    stepTimes[measured / 2] / 1e6, measured, stepTimes[0] / 1e6, stepTimes[measured - 1] / 1e6);
             if (accounted != null) {
                 accounted.accountCalls(false);
                 System.out.print(accounted.callTable(measured));
