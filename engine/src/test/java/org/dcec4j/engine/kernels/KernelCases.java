@@ -203,8 +203,9 @@ final class KernelCases {
         int[][] shapes = {{1, 1, 1}, {1, 17, 3}, {7, 1, 5}, {13, 19, 23}, {6, 16, 8}, {33, 10, 300},
                           {256, 10, 40}, {10, 40, 256}, {5, 300, 9}, {300, 7, 2}, {4, 5, 0},
                           // a narrow side with A read in place (the dense layers' 10 clusters): several blocks of
-                          // the reduction, an edge row tile; and the narrow side exactly one tile wide (NR at 512 bits)
-                          {41, 10, 600}, {20, 32, 270}};
+                          // the reduction, an edge row tile; and the narrow side exactly one tile wide (NR at 512 bits);
+                          // the narrow tiles (one vector wide at 512 bits): exactly one vector, a single column
+                          {41, 10, 600}, {20, 32, 270}, {40, 16, 300}, {17, 1, 50}};
         for (int[] s : shapes) {
             int M = s[0], N = s[1], K = s[2];
             if ((long) M * N * K > maxMacs) continue;

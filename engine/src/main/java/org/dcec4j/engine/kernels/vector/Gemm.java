@@ -323,6 +323,58 @@ final class Gemm {
         c70.intoArray(c, addr + 7 * ldc); c71.intoArray(c, addr + 7 * ldc + L);
     }
 
+    /**
+     * {@link #microDirectA} for a product at most one vector wide (cols ≤ L; the dense layers' 10 clusters at 512
+     * bits), MR = 8 only: an 8 × L tile, one accumulator per row, against the 8 × 2L tile that would compute 2L
+     * columns for {@code cols}. B is one packed panel of L columns, {@code bp[l·L + q]} ({@link #packNarrowB}). The
+     * tile goes through the {@code tile} buffer (rows L apart): its start values copied in for LOAD, its rows × cols
+     * copied out. The chains, their order and their FMAs are those of {@link #micro}: the same bits.
+     */
+    static void microNarrowA(float[] c, int cRow0, int ldc, int rows, int cols,
+                             float[] a, int ao, int rowStride, float[] bp, int kc, int init, float[] tile) {
+        if (init == LOAD) {
+            java.util.Arrays.fill(tile, 0, MR * L, 0f);
+            for (int r = 0; r < rows; r++) System.arraycopy(c, (cRow0 + r) * ldc, tile, r * L, cols);
+        }
+        narrow8(tile, a, ao, rowStride, rows - 1, bp, kc, init);
+        for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, c, (cRow0 + r) * ldc, cols);
+    }
+
+    /**
+     * The register kernel of {@link #microNarrowA}: acc[r] = (ZERO: 0, LOAD: t[r·L …]) + Σ_l A[r, l] · B[l, ·], one
+     * FMA per l, A[r, l] = a[ao + min(r, last)·rowStride + l], stored to t[r·L …]. Eight chains are as many as two FMA
+     * pipes with a four-cycle latency keep busy.
+     */
+    private static void narrow8(float[] t, float[] a, int ao, int rowStride, int last, float[] bp, int kc, int init) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (init == ZERO) {
+            c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = FloatVector.zero(S);
+        } else {
+            c0 = FloatVector.fromArray(S, t, 0);     c1 = FloatVector.fromArray(S, t, L);
+            c2 = FloatVector.fromArray(S, t, 2 * L); c3 = FloatVector.fromArray(S, t, 3 * L);
+            c4 = FloatVector.fromArray(S, t, 4 * L); c5 = FloatVector.fromArray(S, t, 5 * L);
+            c6 = FloatVector.fromArray(S, t, 6 * L); c7 = FloatVector.fromArray(S, t, 7 * L);
+        }
+        // the start of each row's run: rows past the edge repeat the last real row
+        final int a0 = ao, a1 = ao + Math.min(1, last) * rowStride, a2 = ao + Math.min(2, last) * rowStride, a3 = ao + Math.min(3, last) * rowStride, a4 = ao + Math.min(4, last) * rowStride, a5 = ao + Math.min(5, last) * rowStride, a6 = ao + Math.min(6, last) * rowStride, a7 = ao + Math.min(7, last) * rowStride;
+        for (int l = 0, b = 0; l < kc; l++, b += L) {
+            // acc[r] = fma(A[r,l], B[l,·], acc[r])
+            FloatVector bv = FloatVector.fromArray(S, bp, b);
+            c0 = FloatVector.broadcast(S, a[a0 + l]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + l]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + l]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + l]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + l]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + l]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + l]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + l]).fma(bv, c7);
+        }
+        c0.intoArray(t, 0);     c1.intoArray(t, L);
+        c2.intoArray(t, 2 * L); c3.intoArray(t, 3 * L);
+        c4.intoArray(t, 4 * L); c5.intoArray(t, 5 * L);
+        c6.intoArray(t, 6 * L); c7.intoArray(t, 7 * L);
+    }
+
     /** C[r][q] = tile[r·NR + q] for r &lt; rows, q &lt; cols: an edge tile's results copied out. */
     private static void copyOut(float[] c, int cRow0, int ldc, int cCol0, int rows, int cols, float[] tile) {
         for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, (cRow0 + r) * ldc + cCol0, cols);
@@ -379,6 +431,18 @@ final class Gemm {
                 for (; q < cols; q++, s += sj) dst[dl + q] = src[s];
                 for (; q < NR; q++) dst[dl + q] = 0f;
             }
+        }
+    }
+
+    /**
+     * Packs columns [0, J) (J ≤ L) and l ∈ [0, K) of B[l,j] = src[l·sl + j·sj] into one panel of L columns for
+     * {@link #microNarrowA}: {@code dst[l·L + q]}, columns J … L − 1 zero. dst written.
+     */
+    static void packNarrowB(float[] dst, float[] src, int sl, int sj, int J, int K) {
+        for (int l = 0; l < K; l++) {
+            int q = 0;
+            for (int s = l * sl; q < J; q++, s += sj) dst[l * L + q] = src[s];
+            for (; q < L; q++) dst[l * L + q] = 0f;
         }
     }
 

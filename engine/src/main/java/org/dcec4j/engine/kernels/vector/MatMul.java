@@ -13,7 +13,7 @@ package org.dcec4j.engine.kernels.vector;
  * A's rows are contiguous in l: then the wide operand would have to be packed as a transposed B panel, one float at a
  * time from rows K apart (x[256, 1152] in the embedding's forward), while {@link Gemm#microDirectA} broadcasts it
  * where it lies and only the small B (the weights) is packed; the tiles then compute NR columns for 10 (32 at 512
- * bits), but the pass packs 11,520 floats instead of 294,912. Each element is still the chain
+ * bits), but the pass packs 11,520 floats instead of 294,912, once per call for all its chunks. Each element is still the chain
  * s = fma(A[i,l], B[l,j], s) in increasing l (a product's two factors commute exactly), so neither the orientation
  * nor the path ever changes a bit.
  *
@@ -61,14 +61,51 @@ final class MatMul {
         boolean byRows = M >= N;
         int unit = byRows ? Gemm.MR : Gemm.NR, units = ((byRows ? M : N) + unit - 1) / unit;
         int chunks = Math.min(units, 2 * r.threads());
-        // A broadcast from its rows where it lies (see the class comment), only B packed
-        boolean inPlaceA = readsAInPlace(sl, M, N);
-        r.pool.run(new Job(c, a, si, sl, b, bl, bj, M, N, K, accumulate, byRows, inPlaceA, chunks, r.ws), chunks);
+        if (readsAInPlace(sl, M, N)) {
+            // A broadcast from its rows where it lies (see the class comment); B (the weights: 10 × 1152), one
+            // panel of L columns when N fits one vector at 512 bits (narrow tiles) or else of NR, packed once here
+            // for the whole reduction and read by every chunk
+            boolean narrow = narrow(N);
+            float[] bp = r.packedW = Workspace.grow(r.packedW, narrow ? Gemm.L * K : Gemm.packedBSize(N, K));
+            if (narrow) Gemm.packNarrowB(bp, b, bl, bj, N, K);
+            else Gemm.packB(bp, b, 0, bl, bj, 0, N, 0, K);
+            r.pool.run(new InPlaceA(c, a, si, bp, M, N, K, accumulate, narrow, chunks, r.ws), chunks);
+            return;
+        }
+        r.pool.run(new Job(c, a, si, sl, b, bl, bj, M, N, K, accumulate, byRows, chunks, r.ws), chunks);
     }
+
+    /**
+     * Rows of chunk i of {@code chunks} (whole micro-tiles) of a product with A read in place and B packed once
+     * ({@code bp}: one panel, the whole reduction). Each tile is one pass of {@link Gemm#microDirectA} over all K: no
+     * reduction blocks are needed (B was packed once, and A's rows stream from where they lie), and a block boundary
+     * would only store and reload the same floats. c written or accumulated.
+     */
+    private record InPlaceA(float[] c, float[] a, int si, float[] bp, int M, int N, int K, boolean accumulate,
+                            boolean narrow, int chunks, Workspace[] ws) implements WorkerPool.Job {
+        @Override public void run(int worker, int chunk) {
+            int units = (M + Gemm.MR - 1) / Gemm.MR;
+            int i0 = (int) ((long) units * chunk / chunks) * Gemm.MR;
+            int i1 = Math.min(M, (int) ((long) units * (chunk + 1) / chunks) * Gemm.MR);
+            int init = accumulate ? Gemm.LOAD : Gemm.ZERO;
+            float[] tile = ws[worker].tile;
+            for (int i = i0; i < i1; i += Gemm.MR) {
+                int rows = Math.min(Gemm.MR, i1 - i);
+                if (narrow) Gemm.microNarrowA(c, i, N, rows, N, a, i * si, si, bp, K, init, tile);
+                else Gemm.microDirectA(c, i, N, 0, rows, N, a, i * si, si, bp, 0, K, init, tile);
+            }
+        }
+    }
+
+    /**
+     * Whether a product read with A in place takes the narrow tiles ({@link Gemm#microNarrowA}): N at most one vector
+     * and the 8-row tile of 512 bits (below it, 10 columns are more than a vector anyway).
+     */
+    static boolean narrow(int N) { return N <= Gemm.L && Gemm.MR == 8; }
 
     /** Rows (or columns) of chunk i of {@code chunks}, whole micro-tiles. c written or accumulated. */
     private record Job(float[] c, float[] a, int si, int sl, float[] b, int bl, int bj, int M, int N, int K,
-                       boolean accumulate, boolean byRows, boolean inPlaceA, int chunks, Workspace[] ws)
+                       boolean accumulate, boolean byRows, int chunks, Workspace[] ws)
             implements WorkerPool.Job {
         @Override public void run(int worker, int chunk) {
             int unit = byRows ? Gemm.MR : Gemm.NR, units = ((byRows ? M : N) + unit - 1) / unit;
@@ -78,18 +115,11 @@ final class MatMul {
             else        { j0 = u0 * unit; Jc = Math.min(N, u1 * unit) - j0; }
             if (Mc <= 0 || Jc <= 0) return;
             Workspace s = ws[worker];
-            if (!inPlaceA) s.ap = Workspace.grow(s.ap, Gemm.packedASize(Mc, Math.min(Tuning.KC, K)));
+            s.ap = Workspace.grow(s.ap, Gemm.packedASize(Mc, Math.min(Tuning.KC, K)));
             s.bp = Workspace.grow(s.bp, Gemm.packedBSize(Jc, Math.min(Tuning.KC, K)));
             for (int l0 = 0; l0 < K; l0 += Tuning.KC) {
                 int kc = Math.min(Tuning.KC, K - l0);
                 int init = l0 == 0 && !accumulate ? Gemm.ZERO : Gemm.LOAD;
-                if (inPlaceA) {
-                    Gemm.packB(s.bp, b, 0, bl, bj, 0, N, l0, kc);
-                    for (int ip = 0; ip < Mc; ip += Gemm.MR)
-                        Gemm.microDirectA(c, i0 + ip, N, 0, Math.min(Gemm.MR, Mc - ip), N,
-                                          a, (i0 + ip) * si + l0, si, s.bp, 0, kc, init, s.tile);
-                    continue;
-                }
                 Gemm.packA(s.ap, a, 0, si, sl, i0, Mc, l0, kc);
                 Gemm.packB(s.bp, b, 0, bl, bj, j0, Jc, l0, kc);
                 // with a short reduction (the decoder's dense layer, 10 terms) the packed B is small and stays in cache:

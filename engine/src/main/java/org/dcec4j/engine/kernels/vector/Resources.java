@@ -9,7 +9,7 @@ package org.dcec4j.engine.kernels.vector;
 final class Resources implements AutoCloseable {
     final WorkerPool pool;
     final Workspace[] ws;
-    /** The packed weight operand of a convolution. */
+    /** The packed weight operand of a convolution, or of a dense product whose other operand is read in place. */
     float[] packedW = new float[0];
     /** The input with its zero padding made explicit, NCHW or channels-last. */
     float[] xPad = new float[0];
