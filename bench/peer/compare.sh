@@ -9,6 +9,8 @@
 # tuned but with the BLAS at torch's thread count and OpenMP's idle threads sleeping (OMP_WAIT_POLICY=PASSIVE), since
 # Debian's PyTorch runs its transposed convolutions as BLAS products, which one BLAS thread keeps on one core. The
 # ratio is quoted to the faster of the two tuned set-ups.
+# Both sides are timed step by step and a round is the median of its steps: PyTorch's repetitions, and every step JMH
+# times in sample mode (-bm sample; a round's mean, stalls of the host included, is printed beside the table).
 # Needs bench/target/benchmarks.jar (mvn -B -pl bench -am package -DskipTests), gcc, and
 # apt-get install -y python3-torch libopenblas0-pthread. Never run it while another job uses the cores.
 # It ends with a host check: a run whose FMA peak or cache/memory bandwidth drifts between its start and end, or whose
@@ -100,7 +102,7 @@ for r in $(seq 1 "$ROUNDS"); do
       # -foe true: without it a benchmark that throws (a set-up that refuses to time a wrong kernel, say) exits 0
       # with an empty JSON, and its row was silently missing from the summary while the peer's rounds ran on
       java -jar "$JAR" 'TrainStepBenchmark.step' -p size="$s" -p batch=256 -p impl=vector -p threads="$t" \
-        -f 1 -wi 3 -w 2s -i 5 -r 2s -foe true -rf json -rff "$OUT/jmh-$r-$s-$t.json" > "$OUT/jmh-$r-$s-$t.log" \
+        -bm sample -tu ms -f 1 -wi 3 -w 2s -i 5 -r 2s -foe true -rf json -rff "$OUT/jmh-$r-$s-$t.json" > "$OUT/jmh-$r-$s-$t.log" \
         || { echo "dcec4j's TrainStepBenchmark failed at size $s, $t thread(s): see $OUT/jmh-$r-$s-$t.log" >&2; exit 1; }
       "${TUNED[@]}" $PY bench/peer/torch_bench.py --threads "$t" --size "$s" --step-only --json "$OUT/torch-tuned-$r-$s-$t.json" > /dev/null
       if [ "$t" -gt 1 ]; then
@@ -115,7 +117,7 @@ if [ -n "$LAYERS" ]; then
   # per-layer table (forward + backward of each conv layer), one round, tuned PyTorch
   for t in $THREADS; do
     java -jar "$JAR" 'ConvBenchmark.pass' -p pass=all -p size=28 -p batch=256 -p impl=vector -p threads="$t" \
-      -f 1 -wi 2 -w 1s -i 5 -r 1s -foe true -rf json -rff "$OUT/layers-$t.json" > "$OUT/layers-$t.log" \
+      -bm sample -tu ms -f 1 -wi 2 -w 1s -i 5 -r 1s -foe true -rf json -rff "$OUT/layers-$t.json" > "$OUT/layers-$t.log" \
       || { echo "dcec4j's ConvBenchmark failed at $t thread(s): see $OUT/layers-$t.log" >&2; exit 1; }
     "${TUNED[@]}" $PY bench/peer/torch_bench.py --threads "$t" --size 28 --jmh "$OUT/layers-$t.json"
   done

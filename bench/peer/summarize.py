@@ -13,7 +13,7 @@ two, named in the table.
 It ends with a host check: a run is "disturbed" (not to be quoted) when the FMA peak measured before and after the
 rounds differs by more than PEAK_DRIFT, when the triad bandwidth of the cache or of the memory (mem_bw.c: what other
 tenants take without touching the FMA units) does by more than BANDWIDTH_DRIFT, when the median of the JMH
-iterations of one dcec4j measurement is more than ITERATION_SPREAD above their fastest (one slow second among five
+iterations of one dcec4j measurement (each the median of its steps) is more than ITERATION_SPREAD above their fastest (one slow second among five
 is noise a median absorbs; a slow half is not), or when the rounds' medians of one configuration do by more than
 ROUND_SPREAD; the tuned peer's rounds are held to the same two limits (the median of a round's repetitions against
 their fastest, and the rounds' medians against each other), since the ratio divides by them; so does a JMH file with
@@ -81,7 +81,7 @@ def host_check(d):
             # configuration was not measured, its row is missing from the table, and no other rule sees it
             reasons.append(f"{os.path.basename(f)}: no results (the benchmark failed, see {os.path.basename(f)[:-5]}.log)")
         for r in results:
-            raw = [v for fork in r["primaryMetric"]["rawData"] for v in fork]
+            raw = jmh_iterations(r)
             p = r["params"]
             name = ", ".join(f"{k}={p[k]}" for k in sorted(p) if k in ("layer", "size", "threads"))
             spread = statistics.median(raw) / min(raw) - 1
@@ -90,7 +90,7 @@ def host_check(d):
                 reasons.append(f"{os.path.basename(f)} ({name}): iterations' median {statistics.median(raw):.2f} against "
                                f"the fastest {min(raw):.2f} ({spread:.0%})")
             if os.path.basename(f).startswith("jmh-"):
-                rounds.setdefault(name, []).append(statistics.median(raw))
+                rounds.setdefault(name, []).append(jmh_round(r)[0])
     for f in sorted(glob.glob(os.path.join(d, "torch-tuned*.json"))):
         t = json.load(open(f))
         med, fastest = t["rows"]["train step"][0], t["rows"]["train step"][1]
@@ -118,6 +118,31 @@ def host_check(d):
     return reasons, account
 
 
+def jmh_iterations(r):
+    """One value per measured iteration of a JMH result: the median of the iteration's steps in sample mode (compare.sh
+    runs JMH with -bm sample, which times every invocation), the iteration's mean in average-time mode (older runs)."""
+    pm = r["primaryMetric"]
+    if "rawDataHistogram" in pm:
+        return [statistics.median(samples(it)) for fork in pm["rawDataHistogram"] for it in fork]
+    return [v for fork in pm["rawData"] for v in fork]
+
+
+def samples(histogram):
+    """The values of one JMH histogram, [[value, count], ...], each repeated count times."""
+    return [v for v, n in histogram for _ in range(int(n))]
+
+
+def jmh_round(r):
+    """A JMH result as one round's (median, mean): in sample mode the median and the mean of all its timed steps, the
+    statistics the peer's round takes of its repetitions; in average-time mode the median of the iterations' means."""
+    pm = r["primaryMetric"]
+    if "rawDataHistogram" in pm:
+        steps = [v for fork in pm["rawDataHistogram"] for it in fork for v in samples(it)]
+        return statistics.median(steps), statistics.fmean(steps)
+    raw = jmh_iterations(r)
+    return statistics.median(raw), statistics.fmean(raw)
+
+
 def load_peak(d):
     """{threads: GFLOP/s} of the widest FMA the host runs, from peak.txt lines 'bits threads gflops'."""
     best = {}
@@ -142,14 +167,15 @@ def step_flops(size, batch=256):
 
 def main(d):
     peak = load_peak(d)
-    jmh = {}   # (size, threads) -> [ms per round]
+    jmh, means = {}, {}   # (size, threads) -> [ms per round]: the rounds' medians, and their means
     for f in sorted(glob.glob(os.path.join(d, "jmh-*.json"))):
         for r in json.load(open(f)):
             if not r["benchmark"].endswith("TrainStepBenchmark.step"):
                 continue
             p = r["params"]
-            raw = sorted(v for fork in r["primaryMetric"]["rawData"] for v in fork)
-            jmh.setdefault((int(p["size"]), int(p["threads"])), []).append(statistics.median(raw))
+            median, mean = jmh_round(r)
+            jmh.setdefault((int(p["size"]), int(p["threads"])), []).append(median)
+            means.setdefault((int(p["size"]), int(p["threads"])), []).append(mean)
     torch = {}  # (setup, size, threads) -> [ms per round]
     for f in sorted(glob.glob(os.path.join(d, "torch-*.json"))):
         setup = re.match(r"torch-(\w+)-", os.path.basename(f)).group(1)
@@ -177,9 +203,12 @@ def main(d):
     for size, _ in scal:
         if (size, 2) in jmh:
             print(f"thread scaling 1→2 at {size}x{size}: {statistics.median(jmh[(size, 1)]) / statistics.median(jmh[(size, 2)]):.2f}x")
-    print("\nmedian (min–max) over the rounds; each dcec4j round is the median of its JMH iterations, each PyTorch round the"
-          " median of its repetitions. % peak = 2·MACs per step / time / the FMA peak at that thread count. The ratio and"
-          " torch % peak are the faster tuned set-up's (x* = the BLAS at torch's thread count).")
+    print("dcec4j's mean step, stalls included (median over the rounds of each round's mean): " + ", ".join(
+        f"{size}x{size} {threads} thr {statistics.median(ms):.1f} ms"
+        for (size, threads), ms in sorted(means.items(), key=lambda kv: (-kv[0][0], kv[0][1]))))
+    print("\nmedian (min–max) over the rounds; each round is the median of its single steps: dcec4j's of every step JMH"
+          " timed (sample mode), PyTorch's of its repetitions. % peak = 2·MACs per step / time / the FMA peak at that thread"
+          " count. The ratio and torch % peak are the faster tuned set-up's (x* = the BLAS at torch's thread count).")
     reasons, account = host_check(d)
     if reasons:
         print("\nhost check: DISTURBED, do not quote this run (" + account + "):\n  " + "\n  ".join(reasons))

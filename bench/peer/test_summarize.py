@@ -158,6 +158,35 @@ class HostCheckTest(unittest.TestCase):
         # dcec4j's median of the two rounds' medians: (65.4 + 63.8) / 2 = 64.6 ms; 110 / 64.6 = 1.70
         self.assertIn("1.70x*", out.getvalue())
 
+    def test_sample_mode_rounds_are_medians_of_steps(self):
+        # JMH's sample mode: per iteration a histogram [[ms, count], ...] of the timed steps. Two iterations of a round:
+        # 41 ms × 6 and a stall of 80 ms × 2, then 42 ms × 5 and 70 ms × 1: the round's median step is 42 (the steps
+        # sorted: 41 × 6, 42 × 5, 70, 80 × 2), its mean 49.29, its iterations' medians 41 and 42
+        r = {"primaryMetric": {"rawDataHistogram": [[[[41.0, 6], [80.0, 2]], [[42.0, 5], [70.0, 1]]]]}}
+        self.assertEqual(summarize.jmh_iterations(r), [41.0, 42.0])
+        median, mean = summarize.jmh_round(r)
+        self.assertEqual(median, 42.0)
+        self.assertAlmostEqual(mean, (41 * 6 + 80 * 2 + 42 * 5 + 70) / 14)
+
+    def test_sample_mode_in_the_summary_and_the_host_check(self):
+        import contextlib, io
+        d = run_folder(QUIET_PEAKS, {})
+        for r, hist in ((1, [[[[43.0, 40], [60.0, 5]], [[43.5, 40], [75.0, 5]]]]), (2, [[[[43.2, 40], [65.0, 5]]]])):
+            with open(os.path.join(d, f"jmh-{r}-28-2.json"), "w") as f:
+                json.dump([{"benchmark": "org.dcec4j.bench.TrainStepBenchmark.step",
+                            "params": {"size": "28", "threads": "2", "batch": "256", "impl": "vector"},
+                            "primaryMetric": {"rawDataHistogram": hist}}], f)
+        reasons, _ = summarize.host_check(d)
+        self.assertEqual(reasons, [])      # the stalls move the means, not the medians the check compares
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            summarize.main(d)
+        # round 1's 90 steps sorted: 40 × 43.0, 40 × 43.5, 5 × 60, 5 × 75; its median, the mean of the 45th and the
+        # 46th, is 43.5; round 2's (40 × 43.2, 5 × 65) 43.2; the median of the two rounds 43.35
+        self.assertIn("43.4 (  43.2–  43.5)", out.getvalue())
+        # the means: round 1 (40·43 + 5·60 + 40·43.5 + 5·75) / 90 = 45.94, round 2 (40·43.2 + 5·65) / 45 = 45.62
+        self.assertIn("28x28 2 thr 45.8 ms", out.getvalue())
+
     def test_step_flops(self):
         # per image by hand (28×28): conv1 156,800 MACs, conv2 2,508,800, conv3 663,552, the dense pair 23,040;
         # three passes each, conv twice (conv and deconv), less conv1's backward-input: 19,887,232 MACs

@@ -10,6 +10,7 @@ Threads: torch.set_num_threads(N); compare.sh pins OMP/MKL/OpenBLAS threads to 1
 """
 import argparse, json, statistics, time
 import torch
+import summarize   # beside this file: how a JMH result becomes one number
 import torch.nn.functional as F
 
 LAYERS = ["conv1", "conv2", "conv3", "deconv3", "deconv2", "deconv1"]
@@ -152,9 +153,11 @@ def main():
             p = r.get("params", {})
             if p.get("size") != str(a.size) or p.get("threads") != str(a.threads):
                 continue
-            raw = sorted(v for fork in r["primaryMetric"]["rawData"] for v in fork)
+            # the median of the timed passes (sample mode; in average-time mode of the iterations' means), and the
+            # range of the iterations' values (summarize.py, beside this file)
+            raw = sorted(summarize.jmh_iterations(r))
             key = p["layer"] if "layer" in p else "train step"
-            java[key] = (statistics.median(raw), raw[0], raw[-1])
+            java[key] = (summarize.jmh_round(r)[0], raw[0], raw[-1])
     print(f"\n{a.size}x{a.size}, batch {a.batch}, {a.threads} thread(s); conv rows = forward + backward-input + backward-weight; "
           f"GFLOP/s = 2*MACs/median")
     print(f"{'layer':<11} {'PyTorch ms (min-max)':>26} {'GFLOP/s':>8} {'dcec4j ms (min-max)':>26} {'GFLOP/s':>8} {'torch/dcec4j':>12}")

@@ -12,10 +12,10 @@ package org.dcec4j.engine.kernels.vector;
  * computes Cᵀ into a buffer and copies it back. Except when the narrow side is at most one tile wide (N ≤ NR) and
  * A's rows are contiguous in l: then the wide operand would have to be packed as a transposed B panel, one float at a
  * time from rows K apart (x[256, 1152] in the embedding's forward), while {@link Gemm#microDirectA} broadcasts it
- * where it lies and only the small B (the weights) is packed; the tiles then compute NR columns for 10 (32 at 512
- * bits), but the pass packs 11,520 floats instead of 294,912, once per call for all its chunks. Each element is still the chain
- * s = fma(A[i,l], B[l,j], s) in increasing l (a product's two factors commute exactly), so neither the orientation
- * nor the path ever changes a bit.
+ * where it lies and only the small B (the weights) is packed, once per call for all its chunks: 11,520 floats
+ * instead of 294,912. Its tiles compute NR columns for 10, or at 512 bits, where 10 columns fit one vector, L = 16
+ * ({@link Gemm#microNarrowA}). Each element is still the chain s = fma(A[i,l], B[l,j], s) in increasing l (a
+ * product's two factors commute exactly), so neither the orientation nor the path nor the tile ever changes a bit.
  *
  * <p>Math: docs/kernels.md#gemm
  */
@@ -77,7 +77,8 @@ final class MatMul {
 
     /**
      * Rows of chunk i of {@code chunks} (whole micro-tiles) of a product with A read in place and B packed once
-     * ({@code bp}: one panel, the whole reduction). Each tile is one pass of {@link Gemm#microDirectA} over all K: no
+     * ({@code bp}: one panel, the whole reduction). Each tile is one pass of {@link Gemm#microDirectA} (or, narrow,
+     * {@link Gemm#microNarrowA}) over all K: no
      * reduction blocks are needed (B was packed once, and A's rows stream from where they lie), and a block boundary
      * would only store and reload the same floats. c written or accumulated.
      */
