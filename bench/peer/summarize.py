@@ -13,8 +13,8 @@ two, named in the table.
 It ends with a host check: a run is "disturbed" (not to be quoted) when the FMA peak measured before and after the
 rounds differs by more than PEAK_DRIFT, when the triad bandwidth of the cache or of the memory (mem_bw.c: what other
 tenants take without touching the FMA units) does by more than BANDWIDTH_DRIFT, when the median of the JMH
-iterations of one dcec4j measurement (each the median of its steps) is more than ITERATION_SPREAD above their fastest (one slow second among five
-is noise a median absorbs; a slow half is not), or when the rounds' medians of one configuration do by more than
+iterations of one dcec4j measurement (each the median of its steps) is more than ITERATION_SPREAD above their
+fastest (one slow second among five is noise a median absorbs; a slow half is not), or when the rounds' medians of one configuration do by more than
 ROUND_SPREAD; the tuned peer's rounds are held to the same two limits (the median of a round's repetitions against
 their fastest, and the rounds' medians against each other), since the ratio divides by them; so does a JMH file with
 no results (a benchmark that failed). Other tenants of a shared machine show up in exactly these; a quiet run of this project's hosts stays

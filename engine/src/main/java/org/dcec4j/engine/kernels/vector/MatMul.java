@@ -78,9 +78,8 @@ final class MatMul {
     /**
      * Rows of chunk i of {@code chunks} (whole micro-tiles) of a product with A read in place and B packed once
      * ({@code bp}: one panel, the whole reduction). Each tile is one pass of {@link Gemm#microDirectA} (or, narrow,
-     * {@link Gemm#microNarrowA}) over all K: no
-     * reduction blocks are needed (B was packed once, and A's rows stream from where they lie), and a block boundary
-     * would only store and reload the same floats. c written or accumulated.
+     * {@link Gemm#microNarrowA}) over all K: no reduction blocks are needed (B was packed once, and A's rows stream
+     * from where they lie), and a block boundary would only store and reload the same floats. c written or accumulated.
      */
     private record InPlaceA(float[] c, float[] a, int si, float[] bp, int M, int N, int K, boolean accumulate,
                             boolean narrow, int chunks, Workspace[] ws) implements WorkerPool.Job {
