@@ -15,6 +15,8 @@
 # apt-get install -y python3-torch libopenblas0-pthread. Never run it while another job uses the cores.
 # It ends with a host check: a run whose FMA peak or cache/memory bandwidth drifts between its start and end, or whose
 # JMH iterations or rounds spread, is marked DISTURBED and is not quoted (bench/peer/summarize.py, docs/benchmarks.md#host-check).
+# Before the check the summary states each performance target against the run, met only when every round meets it
+# (docs/benchmarks.md#targets-in-the-summary).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LAYERS=""; ARGS=()

@@ -10,6 +10,9 @@ cores) and the BLAS at torch's thread count with passive OpenMP waiting (torch-t
 transposed convolutions as BLAS products, which one BLAS thread keeps on one core). The ratio is to the faster of the
 two, named in the table.
 
+Below the table it states each target of the current performance round against the run (targets()): the value over
+the rounds and each round's, met only when every round meets it (docs/benchmarks.md#targets-in-the-summary).
+
 It ends with a host check: a run is "disturbed" (not to be quoted) when the FMA peak measured before and after the
 rounds differs by more than PEAK_DRIFT, when the triad bandwidth of the cache or of the memory (mem_bw.c: what other
 tenants take without touching the FMA units) does by more than BANDWIDTH_DRIFT, when the median of the JMH
@@ -21,16 +24,23 @@ no results (a benchmark that failed). Other tenants of a shared machine show up 
 within a third of the peak's and the steps' thresholds; two readings of the bandwidth on an idle host differ by up to
 10 %, so its threshold is higher (docs/benchmarks.md#host-check).
 """
-import glob, json, os, re, statistics, sys
+import glob, json, math, os, re, statistics, sys
 
 
 PEAK_DRIFT, BANDWIDTH_DRIFT, ITERATION_SPREAD, ROUND_SPREAD = 0.05, 0.15, 0.10, 0.05
 
 
+def read_json(f):
+    with open(f) as fh:
+        return json.load(fh)
+
+
 def load_peak_pairs(d):
     """{(bits, threads): [GFLOP/s, ...]} in the order measured (compare.sh measures at the start and at the end)."""
     pairs = {}
-    for line in open(os.path.join(d, "peak.txt")):
+    with open(os.path.join(d, "peak.txt")) as fh:
+        lines = fh.read().splitlines()
+    for line in lines:
         bits, threads, gf = line.split()
         pairs.setdefault((int(bits), int(threads)), []).append(float(gf))
     return pairs
@@ -41,7 +51,9 @@ def load_bandwidth_pairs(d):
     or memory); empty for a run folder written before compare.sh measured it."""
     pairs, f = {}, os.path.join(d, "bandwidth.txt")
     if os.path.exists(f):
-        for line in open(f):
+        with open(f) as fh:
+            lines = fh.read().splitlines()
+        for line in lines:
             level, threads, gbs = line.split()
             pairs.setdefault((level, int(threads)), []).append(float(gbs))
     return pairs
@@ -75,7 +87,7 @@ def host_check(d):
     worst["bandwidth"] = drifts(bandwidth, BANDWIDTH_DRIFT, "GB/s", reasons)
     rounds = {}
     for f in sorted(glob.glob(os.path.join(d, "jmh-*.json")) + glob.glob(os.path.join(d, "layers-*.json"))):
-        results = json.load(open(f))
+        results = read_json(f)
         if not results:
             # JMH writes [] and exits 0 when a benchmark throws and -foe is not given: the
             # configuration was not measured, its row is missing from the table, and no other rule sees it
@@ -92,7 +104,7 @@ def host_check(d):
             if os.path.basename(f).startswith("jmh-"):
                 rounds.setdefault(name, []).append(jmh_round(r)[0])
     for f in sorted(glob.glob(os.path.join(d, "torch-tuned*.json"))):
-        t = json.load(open(f))
+        t = read_json(f)
         med, fastest = t["rows"]["train step"][0], t["rows"]["train step"][1]
         setup = re.match(r"torch-(\w+)-", os.path.basename(f)).group(1)
         name = f"PyTorch {setup}, size={t['size']}, threads={t['threads']}"
@@ -146,7 +158,9 @@ def jmh_round(r):
 def load_peak(d):
     """{threads: GFLOP/s} of the widest FMA the host runs, from peak.txt lines 'bits threads gflops'."""
     best = {}
-    for line in open(os.path.join(d, "peak.txt")):
+    with open(os.path.join(d, "peak.txt")) as fh:
+        lines = fh.read().splitlines()
+    for line in lines:
         bits, threads, gf = line.split()
         best[int(threads)] = max(best.get(int(threads), 0.0), float(gf))
     return best
@@ -165,22 +179,100 @@ def step_flops(size, batch=256):
     return (3 * 2 * macs - 2 * 32 * 25 * h1 * h1) * batch   # less conv1's backward-input: the images need no gradient
 
 
-def main(d):
-    peak = load_peak(d)
-    jmh, means = {}, {}   # (size, threads) -> [ms per round]: the rounds' medians, and their means
-    for f in sorted(glob.glob(os.path.join(d, "jmh-*.json"))):
-        for r in json.load(open(f)):
+def load_rounds(d):
+    """The rounds of the training step, each keyed by its round number (the r of jmh-r-size-threads.json):
+    dcec4j's {(size, threads): {r: median ms}} and {(size, threads): {r: mean ms}}, and the peer's
+    {(setup, size, threads): {r: median ms}}."""
+    jmh, means, torch = {}, {}, {}
+    for f in glob.glob(os.path.join(d, "jmh-*.json")):
+        rnd = int(re.match(r"jmh-(\d+)-", os.path.basename(f)).group(1))
+        for r in read_json(f):
             if not r["benchmark"].endswith("TrainStepBenchmark.step"):
                 continue
             p = r["params"]
             median, mean = jmh_round(r)
-            jmh.setdefault((int(p["size"]), int(p["threads"])), []).append(median)
-            means.setdefault((int(p["size"]), int(p["threads"])), []).append(mean)
-    torch = {}  # (setup, size, threads) -> [ms per round]
-    for f in sorted(glob.glob(os.path.join(d, "torch-*.json"))):
-        setup = re.match(r"torch-(\w+)-", os.path.basename(f)).group(1)
-        t = json.load(open(f))
-        torch.setdefault((setup, t["size"], t["threads"]), []).append(t["rows"]["train step"][0])
+            jmh.setdefault((int(p["size"]), int(p["threads"])), {})[rnd] = median
+            means.setdefault((int(p["size"]), int(p["threads"])), {})[rnd] = mean
+    for f in glob.glob(os.path.join(d, "torch-*.json")):
+        setup, rnd = re.match(r"torch-(\w+)-(\d+)-", os.path.basename(f)).groups()
+        t = read_json(f)
+        torch.setdefault((setup, t["size"], t["threads"]), {})[int(rnd)] = t["rows"]["train step"][0]
+    return jmh, means, torch
+
+
+def faster_peer(torch, size, threads):
+    """The peer's tuned set-up with the lower median over the rounds, as (its {round: ms}, mark): the BLAS at torch's
+    thread count ("tunedblas", marked '*') or one BLAS thread ("tuned", unmarked); ({}, "") when neither ran."""
+    tuned, blas = torch.get(("tuned", size, threads), {}), torch.get(("tunedblas", size, threads), {})
+    if blas and (not tuned or statistics.median(blas.values()) < statistics.median(tuned.values())):
+        return blas, "*"
+    return tuned, ""
+
+
+# The targets of the current performance round (docs/benchmarks.md#against-the-targets): per training-step configuration
+# (size, threads) the lowest ratio to the faster tuned peer and the lowest share of the FMA peak (None: no target); the
+# lowest thread scaling 1 → 2 at 28×28; and the lowest share of the peak of the layers with one input or output channel,
+# forward + backward-input + backward-weight, at every thread count the layer table ran.
+STEP_TARGETS = {(28, 2): (2.0, 0.55), (28, 1): (1.5, 0.55), (16, 2): (2.5, None)}
+SCALING_TARGET = (28, 1.8)
+LAYER_TARGETS = {"conv1": 0.25, "deconv1": 0.25}
+
+
+def layer_flops(layer, size=28, batch=256):
+    """2·MACs of a layer's three passes (the layer table's rows): conv1 and deconv1 (its adjoint) run 32 filters of
+    5×5 over one channel, with 'same' padding and stride 2."""
+    if layer not in ("conv1", "deconv1"):
+        raise ValueError(f"no FLOP count for {layer}")
+    side = -(-size // 2)
+    return 3 * 2 * batch * 32 * 1 * 25 * side * side
+
+
+def targets(d):
+    """Each target against this run: a list of (what, the value over the rounds, [each round's value], threshold, met),
+    with met true only when every round meets the threshold (a round is one alternating dcec4j-then-peer pair; the
+    layer table is a single round). Values are ratios (×) or shares of the peak (fractions)."""
+    peak = load_peak(d)
+    jmh, _, torch = load_rounds(d)
+    rows = []
+    for (size, threads), (min_ratio, min_share) in sorted(STEP_TARGETS.items(), key=lambda kv: (-kv[0][0], -kv[0][1])):
+        ours = jmh.get((size, threads), {})
+        if not ours:
+            continue
+        peer, _ = faster_peer(torch, size, threads)
+        common = sorted(set(ours) & set(peer))
+        if peer:
+            per_round = [peer[r] / ours[r] for r in common]
+            value = statistics.median(peer.values()) / statistics.median(ours.values())
+            rows.append((f"{size}x{size}, {threads} thr: × the tuned peer", value, per_round, min_ratio,
+                         bool(per_round) and min(per_round) >= min_ratio))
+        if min_share is not None and threads in peak:
+            share = lambda ms: step_flops(size) / ms / 1e6 / peak[threads]
+            per_round = [share(ours[r]) for r in sorted(ours)]
+            rows.append((f"{size}x{size}, {threads} thr: share of the FMA peak", share(statistics.median(ours.values())),
+                         per_round, min_share, min(per_round) >= min_share))
+    size, min_scaling = SCALING_TARGET
+    one, two = jmh.get((size, 1), {}), jmh.get((size, 2), {})
+    if one and two:
+        per_round = [one[r] / two[r] for r in sorted(set(one) & set(two))]
+        rows.append((f"thread scaling 1→2 at {size}x{size}", statistics.median(one.values()) / statistics.median(two.values()),
+                     per_round, min_scaling, bool(per_round) and min(per_round) >= min_scaling))
+    for f in sorted(glob.glob(os.path.join(d, "layers-*.json"))):
+        for r in read_json(f):
+            p = r["params"]
+            layer, threads = p.get("layer"), int(p["threads"])
+            if layer in LAYER_TARGETS and p.get("size", "28") == "28" and threads in peak:
+                share = layer_flops(layer) / jmh_round(r)[0] / 1e6 / peak[threads]
+                rows.append((f"{layer}, {threads} thr: share of the FMA peak", share, [share], LAYER_TARGETS[layer],
+                             share >= LAYER_TARGETS[layer]))
+    return rows
+
+
+def main(d):
+    peak = load_peak(d)
+    jmh_rounds, mean_rounds, torch_rounds = load_rounds(d)
+    # [ms per round] in round order: the rounds' medians, their means, the peer's medians
+    ordered = lambda rounds: {k: [v[r] for r in sorted(v)] for k, v in rounds.items()}
+    jmh, means, torch = ordered(jmh_rounds), ordered(mean_rounds), ordered(torch_rounds)
     fmt = lambda xs: f"{statistics.median(xs):7.1f} ({min(xs):6.1f}–{max(xs):6.1f})" if xs else "-"
     print(f"FMA peak measured in this run: " + ", ".join(f"{t} thread(s) {g:.0f} GFLOP/s" for t, g in sorted(peak.items())))
     bw = load_bandwidth_pairs(d)
@@ -193,7 +285,8 @@ def main(d):
         tuned, default = torch.get(("tuned", size, threads), []), torch.get(("default", size, threads), [])
         blas = torch.get(("tunedblas", size, threads), [])
         # the peer at its faster tuned set-up (by median over the rounds); '*' marks the BLAS-at-t one
-        best, mark = (blas, "*") if blas and (not tuned or statistics.median(blas) < statistics.median(tuned)) else (tuned, "")
+        best, mark = faster_peer(torch_rounds, size, threads)
+        best = [best[r] for r in sorted(best)]
         flops = step_flops(size)
         share = lambda xs: f"{flops / statistics.median(xs) / 1e6 / peak.get(threads, float('nan')) * 100:12.0f}%" if xs else "-"
         ratio = f"{statistics.median(best) / statistics.median(ms):.2f}x{mark}" if best else "-"
@@ -209,6 +302,16 @@ def main(d):
     print("\nmedian (min–max) over the rounds; each round is the median of its single steps: dcec4j's of every step JMH"
           " timed (sample mode), PyTorch's of its repetitions. % peak = 2·MACs per step / time / the FMA peak at that thread"
           " count. The ratio and torch % peak are the faster tuned set-up's (x* = the BLAS at torch's thread count).")
+    rows = targets(d)
+    if rows:
+        # cut, not rounded, so that a value just under its threshold never reads as the threshold (24.97 % as 25.0 %)
+        shown = lambda v, limit: f"{math.floor(v * 100) / 100:.2f}x" if limit >= 1 else f"{math.floor(v * 1000) / 10:.1f}%"
+        print("\ntargets (docs/benchmarks.md#against-the-targets): the value over the rounds, each round's in brackets;"
+              " met = met in every round")
+        for what, value, per_round, limit, met in rows:
+            print(f"  {what} ≥ {shown(limit, limit)}: {shown(value, limit)} ("
+                  + ", ".join(shown(v, limit) for v in per_round) + ") " + ("met" if met else "NOT MET"))
+        print(f"  all {len(rows)} met in every round: " + ("yes" if all(r[4] for r in rows) else "no"))
     reasons, account = host_check(d)
     if reasons:
         print("\nhost check: DISTURBED, do not quote this run (" + account + "):\n  " + "\n  ".join(reasons))

@@ -187,6 +187,48 @@ class HostCheckTest(unittest.TestCase):
         # the means: round 1 (40·43 + 5·60 + 40·43.5 + 5·75) / 90 = 45.94, round 2 (40·43.2 + 5·65) / 45 = 45.62
         self.assertIn("28x28 2 thr 45.8 ms", out.getvalue())
 
+    def test_targets_are_met_only_in_every_round(self):
+        import contextlib, io
+        peaks = [(512, 1, 200.0), (512, 2, 400.0), (512, 1, 199.0), (512, 2, 398.0)]
+        steps = {(1, 28, 2): [45.0] * 3, (2, 28, 2): [47.0] * 3, (1, 28, 1): [80.0] * 3, (2, 28, 1): [82.0] * 3}
+        torch = {("tuned", 1, 28, 2): (100.0, 99.0, 101.0), ("tuned", 2, 28, 2): (90.0, 89.0, 91.0),
+                 ("tuned", 1, 28, 1): (130.0, 129.0, 131.0), ("tuned", 2, 28, 1): (128.0, 127.0, 129.0)}
+        d = run_folder(peaks, steps, {(2, "conv1"): [1.0] * 3, (2, "deconv1"): [2.5] * 3, (2, "conv2"): [9.0] * 3},
+                       torch=torch)
+        rows = {what: (value, per_round, limit, met) for what, value, per_round, limit, met in summarize.targets(d)}
+        flops = summarize.step_flops(28)      # 10,182,262,784
+        # 2 threads: shares 10.18 GFLOP / 45 ms / 400 = 56.6 % and / 47 ms = 54.2 %; over the rounds (46 ms) 55.3 %,
+        # above 55 %, but the second round is under it
+        value, per_round, limit, met = rows["28x28, 2 thr: share of the FMA peak"]
+        self.assertAlmostEqual(value, flops / 46.0 / 1e6 / 400.0)
+        self.assertEqual(per_round, [flops / 45.0 / 1e6 / 400.0, flops / 47.0 / 1e6 / 400.0])
+        self.assertFalse(met)
+        # ratios round by round: 100 / 45 = 2.22, 90 / 47 = 1.91; the medians' 95 / 46 = 2.07 would pass
+        value, per_round, _, met = rows["28x28, 2 thr: × the tuned peer"]
+        self.assertAlmostEqual(value, 95.0 / 46.0)
+        self.assertEqual(per_round, [100.0 / 45.0, 90.0 / 47.0])
+        self.assertFalse(met)
+        # 1 thread: 130 / 80 = 1.63 and 128 / 82 = 1.56, shares 63.6 % and 62.1 % of the 1-core 200: both met
+        self.assertTrue(rows["28x28, 1 thr: × the tuned peer"][3])
+        self.assertEqual(rows["28x28, 1 thr: share of the FMA peak"][1], [flops / 80.0 / 1e6 / 200.0, flops / 82.0 / 1e6 / 200.0])
+        self.assertTrue(rows["28x28, 1 thr: share of the FMA peak"][3])
+        # scaling round by round: 80 / 45 = 1.78, 82 / 47 = 1.74
+        self.assertEqual(rows["thread scaling 1→2 at 28x28"][1], [80.0 / 45.0, 82.0 / 47.0])
+        self.assertFalse(rows["thread scaling 1→2 at 28x28"][3])
+        # conv1's three passes: 3 · 2 · 256 · 32 · 25 · 14 · 14 = 240,844,800 FLOP; in 1 ms 60.2 % of 400, in 2.5 ms 24.1 %
+        self.assertEqual(summarize.layer_flops("conv1"), 240_844_800)
+        self.assertAlmostEqual(rows["conv1, 2 thr: share of the FMA peak"][0], 240_844_800 / 1.0 / 1e6 / 400.0)
+        self.assertTrue(rows["conv1, 2 thr: share of the FMA peak"][3])
+        self.assertFalse(rows["deconv1, 2 thr: share of the FMA peak"][3])
+        self.assertEqual(len(rows), 7)          # no 16×16 rounds, so no 16×16 target; conv2 has none
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            summarize.main(d)
+        # cut, not rounded: 24.08 % reads 24.0 %, 1.9149× reads 1.91×
+        self.assertIn("deconv1, 2 thr: share of the FMA peak ≥ 25.0%: 24.0% (24.0%) NOT MET", out.getvalue())
+        self.assertIn("28x28, 2 thr: × the tuned peer ≥ 2.00x: 2.06x (2.22x, 1.91x) NOT MET", out.getvalue())
+        self.assertIn("all 7 met in every round: no", out.getvalue())
+
     def test_step_flops(self):
         # per image by hand (28×28): conv1 156,800 MACs, conv2 2,508,800, conv3 663,552, the dense pair 23,040;
         # three passes each, conv twice (conv and deconv), less conv1's backward-input: 19,887,232 MACs
