@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Checks of summarize.py's host check and its targets on hand-made run folders, and of its FLOP counts (stdlib only; not part of
-the Maven build):
+"""Checks of summarize.py's host check and its targets on hand-made run folders, and of its FLOP counts (stdlib
+only; not part of the Maven build):
 
     /usr/bin/python3 bench/peer/test_summarize.py
 """
