@@ -6,6 +6,7 @@ only; not part of the Maven build):
 """
 import json, os, tempfile, unittest
 
+import host_watch
 import summarize
 
 
@@ -234,6 +235,37 @@ class HostCheckTest(unittest.TestCase):
         # three passes each, conv twice (conv and deconv), less conv1's backward-input: 19,887,232 MACs
         self.assertEqual(summarize.step_flops(28), 2 * 19_887_232 * 256)
         self.assertEqual(summarize.step_flops(16), 2 * 6_971_392 * 256)
+
+
+class HostWatchTest(unittest.TestCase):
+    def test_pairs_a_gap_apart(self):
+        # epoch seconds and one reading each; the gap is 60 ± 3 s
+        samples = [(0.0, [100.0]), (6.0, [110.0]), (30.0, [90.0]), (61.5, [120.0]), (64.0, [80.0]), (95.0, [90.0])]
+        # 0 → 61.5 (100 against 120: 20 %), 6 → 64, not 61.5 (55.5 s on; 110 against 80: 37.5 %), 30 → nothing within
+        # 57–63 s (95 is 65 s on); 61.5 and 64 → nothing later within the gap
+        got = host_watch.pairs(samples, 0, 60)
+        self.assertEqual(len(got), 2)
+        self.assertAlmostEqual(got[0], 0.2)
+        self.assertAlmostEqual(got[1], 110 / 80 - 1)
+        self.assertEqual(host_watch.drift(80.0, 110.0), host_watch.drift(110.0, 80.0))
+
+    def test_summary_of_a_file(self):
+        import contextlib, io
+        d = tempfile.mkdtemp()
+        with open(os.path.join(d, "samples.txt"), "w") as f:
+            for i in range(40):                     # every 4 s: bandwidths halve after the first minute, FMA steady
+                bw = 100.0 if i * 4 < 60 else 50.0
+                f.write(f"{1000 + i * 4} {bw} {bw} {bw} {bw} 400.0\n")
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            host_watch.main(os.path.join(d, "samples.txt"), 2)
+        text = out.getvalue()
+        self.assertIn("40 samples over 156 s", text)
+        # pairs 60 s apart: samples 0..14 (t < 60) against 15..29: all cross the drop (100 % drift); 15..24 against
+        # 30..39: none. 15 of 25 pairs past 15 %
+        self.assertIn(" 60 s: 100.0%,  60% past 15%", text)
+        self.assertIn("FMA peak, 2 threads", text)
+        self.assertIn(" 60 s:  0.0%,   0% past 5%", text)
 
 
 if __name__ == "__main__":
