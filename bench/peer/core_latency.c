@@ -1,8 +1,8 @@
 /* Cache-line round trip between two CPUs (docs/benchmarks.md#hosts): thread A, pinned to CPU a, writes an odd value
  * to a shared counter and waits for thread B, pinned to CPU b, to answer with the next even one; the line moves
- * between the two cores twice per round trip. Cores that share an L3 typically answer within tens of nanoseconds; cores on two
- * chiplets (or sockets), whose caches meet only past their L3s, take several times longer, and every chunk a thread
- * reads that the other wrote pays it. A measuring tool only: nothing in dcec4j is native code.
+ * between the two cores twice per round trip. Cores that share an L3 typically answer within tens of nanoseconds;
+ * cores on two chiplets (or sockets), whose caches meet only past their L3s, take several times longer, and every
+ * chunk a thread reads that the other wrote pays it. A measuring tool only: nothing in dcec4j is native code.
  *   gcc -O2 -pthread bench/peer/core_latency.c -o bench/target/core_latency && bench/target/core_latency 0 1 */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -13,7 +13,10 @@
 #include <time.h>
 static _Alignas(64) atomic_long counter;
 static const long ROUNDS = 2000000;
-static void pin(int cpu) { cpu_set_t s; CPU_ZERO(&s); CPU_SET(cpu, &s); pthread_setaffinity_np(pthread_self(), sizeof s, &s); }
+static void pin(int cpu) {
+  cpu_set_t s; CPU_ZERO(&s); CPU_SET(cpu, &s);
+  if (pthread_setaffinity_np(pthread_self(), sizeof s, &s) != 0) { fprintf(stderr, "cannot pin to CPU %d\n", cpu); exit(1); }
+}
 static void *answer(void *arg) {
   pin(*(int *)arg);
   for (long i = 0; i < ROUNDS; i++) {
