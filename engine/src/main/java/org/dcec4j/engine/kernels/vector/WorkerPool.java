@@ -6,7 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed pool of {@code threads − 1} daemon workers plus the calling thread (worker 0). A job is cut
- * into chunks that write disjoint outputs; workers take chunks in any order, so the result never
+ * into chunks that write disjoint outputs; the caller claims chunks from the front, the workers from the back, and where
+ * they meet depends on the schedule; no chunk's result depends on which thread runs it or when, so the result never
  * depends on the schedule or on the number of threads. {@code threads = 1} creates no thread at all:
  * every chunk runs on the caller.
  *
@@ -93,8 +94,17 @@ final class WorkerPool implements AutoCloseable {
     /** Numbers the pools of this JVM, for their threads' names. */
     private static final AtomicInteger POOLS = new AtomicInteger();
 
-    /** Chunk field of a closed ticket: above every chunk count, so nothing can be claimed. */
-    private static final long CLOSED = Integer.MAX_VALUE;
+    /**
+     * The most chunks one dispatch takes: the ticket counts the chunks claimed from the front and from the back in 16 bits
+     * each. A call with more runs as consecutive dispatches of at most this many ({@link #run(Job, int)}).
+     */
+    static final int MAX_CHUNKS = 0xFFFE;
+
+    /** Front field of a closed ticket: above every chunk count, so nothing can be claimed. */
+    private static final long CLOSED = 0xFFFFL << 16;
+
+    /** One claim from the front (the caller's) and from the back (a worker's), as added to the ticket. */
+    private static final long FRONT = 1L << 16, BACK = 1L;
 
     private final Thread[] workers;
     /**
@@ -110,8 +120,14 @@ final class WorkerPool implements AutoCloseable {
     private volatile boolean closed;
     private volatile Thread caller;
     /**
-     * (generation &lt;&lt; 32) | next chunk. A chunk is claimed only by a CAS from (g, c) to (g, c + 1) with c below the
-     * chunk count. {@link #run} closes the new generation's ticket (chunk field {@link #CLOSED}) before it writes
+     * (generation &lt;&lt; 32) | (chunks claimed from the front &lt;&lt; 16) | chunks claimed from the back. The caller
+     * claims from the front (chunk f, by a CAS from (g, f, b) to (g, f + 1, b)), the workers from the back (chunk n − 1 − b,
+     * to (g, f, b + 1)), while f + b is below the chunk count n: every chunk is claimed once, and on two threads the
+     * caller takes the first chunks of every call and the worker the last ones. The chunks of the passes over the batch
+     * are images in order, so each thread works mostly on the same images from one layer to the next and reads the
+     * activations it wrote itself, from its own caches (docs/design-notes.md#threads: the two vCPUs of a host here hand
+     * a cache line over in about 242 ns). {@link #run} closes the new generation's ticket (front field
+     * {@link #CLOSED}) before it writes
      * {@code job} and {@code chunks}, and opens it after; a worker reads the ticket first and job/chunks second. So a
      * successful CAS proves that the job and count the worker read belong to the ticket's generation: a worker that
      * slept through a whole job can never run a chunk of the next job under the old ticket (it used to, running one
@@ -179,6 +195,14 @@ final class WorkerPool implements AutoCloseable {
      */
     void run(Job j, int n) {
         if (n <= 0) return;
+        if (n > MAX_CHUNKS) {
+            // more chunks than the ticket counts: consecutive calls of at most MAX_CHUNKS (chunks write disjoint outputs)
+            for (int first = 0; first < n; first += MAX_CHUNKS) {
+                final int offset = first;
+                run((worker, chunk) -> j.run(worker, offset + chunk), Math.min(MAX_CHUNKS, n - first));
+            }
+            return;
+        }
         if (!accounting) {
             dispatch(j, n);
             return;
@@ -211,7 +235,7 @@ final class WorkerPool implements AutoCloseable {
         job = j;
         chunks = n;
         maybeYield();
-        ticket.set((long) gen << 32);              // open: chunks 0..n−1 of this job
+        ticket.set((long) gen << 32);              // open: chunks 0..n−1 of this job, none claimed from either end
         generation = gen;                          // wakes the spinning workers
         for (Thread t : workers) LockSupport.unpark(t);
         work(0, false);
@@ -267,9 +291,11 @@ final class WorkerPool implements AutoCloseable {
             long t = ticket.get();
             maybeYield();
             Job j = job;                           // read after the ticket: see the field comment of ticket
-            int n = chunks, c = (int) t;
-            if (c >= n) return;                    // all claimed, or closed while the next job is being set up
-            if (!ticket.compareAndSet(t, t + 1)) continue;
+            int n = chunks, front = (int) (t >>> 16) & 0xFFFF, back = (int) t & 0xFFFF;
+            if (front + back >= n) return;         // all claimed, or closed while the next job is being set up
+            // the caller from the front, the workers from the back: see the field comment of ticket
+            final int c = id == 0 ? front : n - 1 - back;
+            if (!ticket.compareAndSet(t, t + (id == 0 ? FRONT : BACK))) continue;
             maybeYield();
             try {
                 // one call site for j.run, timed or not: with two (one per branch) a 2-thread StepProfile JVM boxed the

@@ -35,6 +35,49 @@ class WorkerPoolTest {
     }
 
     /**
+     * The caller claims from the front and the workers from the back: on two threads every chunk the caller ran comes
+     * before every chunk the worker ran, whatever the timing (chunks of a few µs, and some slow ones, so both threads
+     * take part in most calls). That is what keeps each thread on the same images from one layer to the next.
+     */
+    @Test void theCallerTakesTheFirstChunksAndTheWorkerTheLast() {
+        try (WorkerPool pool = new WorkerPool(2)) {
+            int shared = 0;
+            for (int round = 0; round < 2_000; round++) {
+                int n = 2 + round % 40;
+                AtomicIntegerArray ranBy = new AtomicIntegerArray(n);
+                final int slow = round % n;
+                pool.run((w, c) -> {
+                    ranBy.set(c, w + 1);
+                    if (c == slow) LockSupport.parkNanos(20_000);
+                    else for (int i = 0; i < 2_000; i++) Thread.onSpinWait();
+                }, n);
+                int lastCaller = -1, firstWorker = n;
+                for (int c = 0; c < n; c++) {
+                    assertTrue(ranBy.get(c) > 0, "chunk " + c + " of " + n + " did not run");
+                    if (ranBy.get(c) == 1) lastCaller = c;
+                    else firstWorker = Math.min(firstWorker, c);
+                }
+                assertTrue(lastCaller < firstWorker, "round " + round + ": the caller ran chunk " + lastCaller
+                           + ", the worker chunk " + firstWorker + " of " + n);
+                if (lastCaller >= 0 && firstWorker < n) shared++;
+            }
+            assertTrue(shared > 0, "the worker never took part");
+        }
+    }
+
+    /** A call of more chunks than one ticket counts runs as consecutive calls: every chunk once, on any thread count. */
+    @Test void moreChunksThanTheTicketCountsRunOnceEach() {
+        for (int threads = 1; threads <= 3; threads++) {
+            try (WorkerPool pool = new WorkerPool(threads)) {
+                int n = 2 * WorkerPool.MAX_CHUNKS + 3;
+                AtomicIntegerArray count = new AtomicIntegerArray(n);
+                pool.run((w, c) -> count.incrementAndGet(c), n);
+                for (int c = 0; c < n; c++) assertEquals(1, count.get(c), "threads " + threads + ", chunk " + c + " of " + n);
+            }
+        }
+    }
+
+    /**
      * Back-to-back jobs of changing size, as in a training step, with more threads than cores: when run() returns,
      * every chunk of that job ran exactly once and none is still running. A worker that woke late for one job used to
      * read the next job's fields with the old ticket, run one of its chunks early and count it as done twice, so
